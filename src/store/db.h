@@ -1,0 +1,81 @@
+/* db.h - the one storage interface.  Domain code and handlers see only this.
+ *
+ * A zb_db is one connection, used by one thread at a time (the HTTP server
+ * keeps one per worker thread, see http/server.c).  SQL is written once,
+ * with `?` placeholders, in the dialect SQLite 3.40 and PostgreSQL 15 share
+ * (RETURNING, ON CONFLICT, LIMIT ?, || ...); the PostgreSQL backend rewrites
+ * `?` to `$n`.  Values: integers are int64, text is UTF-8, timestamps are
+ * int64 unix seconds, dates are 'YYYY-MM-DD' text, booleans 0/1 integers.
+ *
+ * Statements are cached per connection, keyed by the SQL text, so callers
+ * prepare on every use and pay for parsing once.
+ *
+ * Ownership: text/blob pointers returned by zb_col_* stay valid until the
+ * next zb_stmt_step/zb_stmt_done on that statement.
+ */
+#ifndef ZB_DB_H
+#define ZB_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+typedef struct zb_db zb_db;
+typedef struct zb_stmt zb_stmt;
+
+typedef enum zb_db_kind { ZB_DB_SQLITE = 1, ZB_DB_PG = 2 } zb_db_kind;
+
+/* uri: a file path (SQLite) or postgres://... / postgresql://... */
+int zb_db_open(const char *uri, zb_db **out, zb_err *e);
+void zb_db_close(zb_db *db); /* NULL ok */
+zb_db_kind zb_db_backend(const zb_db *db);
+/* Checks the connection and reconnects if the server dropped it (PG). */
+int zb_db_ping(zb_db *db, zb_err *e);
+
+/* Run one or more statements without parameters (DDL, pragmas). */
+int zb_db_exec(zb_db *db, const char *sql, zb_err *e);
+
+/* Prepare (or fetch from cache) and bind in one call.  fmt has one char
+ * per `?`: 'i' int64_t, 's' const char* (NULL binds NULL), 'b' blob
+ * (const void*, size_t), 'n' NULL (no argument), 'd' double.
+ * Returns NULL and fills e on failure. */
+zb_stmt *zb_db_query(zb_db *db, zb_err *e, const char *sql, const char *fmt, ...);
+/* 1 = a row is ready, 0 = done, <0 = error (e filled, code negated). */
+int zb_stmt_step(zb_stmt *st, zb_err *e);
+/* Release the statement back to the cache.  NULL ok. */
+void zb_stmt_done(zb_stmt *st);
+
+int zb_col_count(zb_stmt *st);
+int zb_col_is_null(zb_stmt *st, int col);
+int64_t zb_col_int(zb_stmt *st, int col);
+double zb_col_double(zb_stmt *st, int col);
+const char *zb_col_text(zb_stmt *st, int col);   /* NULL for SQL NULL */
+const void *zb_col_blob(zb_stmt *st, int col, size_t *len);
+
+/* Run a statement that returns no rows (or ignore them).  Returns 0 or the
+ * error code; *changes (may be NULL) gets the number of rows affected. */
+int zb_db_run(zb_db *db, zb_err *e, int64_t *changes, const char *sql, const char *fmt, ...);
+/* Run a query expected to return one integer (e.g. RETURNING id, COUNT(*)).
+ * ZB_ENOTFOUND if no row. */
+int zb_db_int(zb_db *db, zb_err *e, int64_t *out, const char *sql, const char *fmt, ...);
+
+/* Transactions.  begin_write takes the single writer lock at once
+ * (BEGIN IMMEDIATE on SQLite) so a transaction never fails half-way on
+ * lock upgrade.  Nested begin is an error. */
+int zb_db_begin_write(zb_db *db, zb_err *e);
+int zb_db_begin_read(zb_db *db, zb_err *e);
+int zb_db_commit(zb_db *db, zb_err *e);
+void zb_db_rollback(zb_db *db); /* safe to call when no transaction */
+int zb_db_in_tx(const zb_db *db);
+
+/* 1 if the last failure on this connection was a unique-key violation. */
+int zb_db_last_was_unique(const zb_db *db);
+
+/* Schema: apply pending migrations (zb_db_migrate) or report whether the
+ * schema is current (zb_db_schema_check: ZB_ECONFLICT if behind/ahead). */
+int zb_db_migrate(zb_db *db, int *applied, zb_err *e);
+int zb_db_schema_check(zb_db *db, zb_err *e);
+int zb_db_schema_version(zb_db *db, int *version, zb_err *e);
+
+#endif
