@@ -18,7 +18,7 @@
 
 /* Initialise libsodium once per process (pthread_once); every function in
  * this module calls it, so callers need not.  Returns ZB_EINTERNAL if
- * libsodium cannot start (no entropy source): then nothing here is usable. */
+ * libsodium cannot start (no entropy source) or OpenSSL lacks SM3/SM4. */
 int zb_crypto_init(void);
 
 /* HMAC-SM3 of data[0..len) under key[0..keylen) into out (32 bytes).

@@ -1,0 +1,457 @@
+#include "crypto/fieldprot.h"
+
+#include "core/escape.h"
+#include "crypto/sm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+/* Derivation labels.  Changing any of them changes every key derived from
+ * an existing key file, i.e. makes all stored data unreadable: never edit,
+ * add new versions instead.  Listed in docs/SECURITY-FIELDS.md. */
+#define LABEL_ENC "zhibu/fieldprot/v1/sm4-ctr"
+#define LABEL_MAC "zhibu/fieldprot/v1/hmac-sm3"
+#define LABEL_BIDX "zhibu/fieldprot/v1/blind-index"
+#define LABEL_AUDIT "zhibu/audit/v1/chain"
+#define LABEL_CHECK "zhibu/keys/v1/fingerprint"
+
+/* The version tag is part of the MAC input, so a ciphertext cannot be
+ * replayed under a future format with different rules. */
+#define FP_PREFIX "v1:"
+#define FP_PREFIX_LEN 3
+#define FP_OVERHEAD (ZB_SM4_IV_LEN + ZB_SM3_LEN)
+
+#define KEYFILE_HEX_LEN (ZB_KEYS_MASTER_LEN * 2)
+#define KEYFILE_MAX_READ 512 /* anything larger is not a key file */
+
+struct zb_keys {
+	unsigned char enc[ZB_SM4_KEY_LEN];
+	unsigned char mac[ZB_SM3_LEN];
+	unsigned char bidx[ZB_SM3_LEN];
+	unsigned char audit[ZB_SM3_LEN];
+	unsigned char check[ZB_SM3_LEN];
+};
+
+static int derive(const unsigned char *master, size_t len, const char *label,
+		  unsigned char out[ZB_SM3_LEN])
+{
+	return zb_hmac_sm3(master, len, label, strlen(label), out);
+}
+
+int zb_keys_from_master(const unsigned char *master, size_t len, zb_keys **out,
+			zb_err *e)
+{
+	unsigned char enc32[ZB_SM3_LEN];
+	zb_keys *k = NULL;
+	int rc;
+
+	*out = NULL;
+	if (len < ZB_KEYS_MASTER_MIN || len > ZB_KEYS_MASTER_MAX)
+		return zb_fail(e, ZB_EINVAL, "", "主密钥长度应为 %d 到 %d 字节（当前 %zu 字节）",
+			       ZB_KEYS_MASTER_MIN, ZB_KEYS_MASTER_MAX, len);
+	rc = zb_crypto_init();
+	if (rc)
+		return zb_fail(e, rc, "", "加密库初始化失败（libsodium 或 OpenSSL SM3/SM4 不可用）");
+	/* sodium_malloc: guard pages, mlock (best effort) and wipe on free. */
+	k = sodium_malloc(sizeof *k);
+	if (!k)
+		return zb_fail(e, ZB_EINTERNAL, "", "内存不足，无法加载密钥");
+	if ((rc = derive(master, len, LABEL_ENC, enc32)) ||
+	    (rc = derive(master, len, LABEL_MAC, k->mac)) ||
+	    (rc = derive(master, len, LABEL_BIDX, k->bidx)) ||
+	    (rc = derive(master, len, LABEL_AUDIT, k->audit)) ||
+	    (rc = derive(master, len, LABEL_CHECK, k->check))) {
+		zb_fail(e, rc, "", "派生子密钥失败");
+		goto fail;
+	}
+	memcpy(k->enc, enc32, sizeof k->enc);
+	sodium_memzero(enc32, sizeof enc32);
+	*out = k;
+	return 0;
+fail:
+	sodium_memzero(enc32, sizeof enc32);
+	zb_keys_free(k);
+	return rc;
+}
+
+void zb_keys_free(zb_keys *k)
+{
+	if (!k)
+		return;
+	sodium_memzero(k, sizeof *k);
+	sodium_free(k);
+}
+
+const unsigned char *zb_keys_audit_key(const zb_keys *k, size_t *len)
+{
+	if (len)
+		*len = sizeof k->audit;
+	return k->audit;
+}
+
+int zb_keys_create(const char *path, zb_err *e)
+{
+	unsigned char master[ZB_KEYS_MASTER_LEN];
+	char hex[KEYFILE_HEX_LEN + 2]; /* hex, '\n', NUL */
+	int fd = -1, rc;
+	size_t off = 0, n;
+
+	rc = zb_random_bytes(master, sizeof master);
+	if (rc) {
+		zb_fail(e, rc, "", "无法生成随机密钥（libsodium 初始化失败）");
+		goto fail;
+	}
+	sodium_bin2hex(hex, sizeof hex, master, sizeof master);
+	n = KEYFILE_HEX_LEN;
+	hex[n++] = '\n';
+
+	/* O_EXCL refuses an existing file, O_NOFOLLOW a planted symlink: a
+	 * key must never replace another key (that would orphan every value
+	 * encrypted under it). */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			rc = zb_fail(e, ZB_ECONFLICT, "", "密钥文件 %s 已存在，拒绝覆盖", path);
+		else
+			rc = zb_fail(e, ZB_EINTERNAL, "", "无法创建密钥文件 %s：%s", path,
+				     strerror(errno));
+		goto fail;
+	}
+	/* The umask may only clear bits, but set the mode exactly so the
+	 * file passes zb_keys_load's check whatever the umask was. */
+	if (fchmod(fd, 0600) != 0)
+		goto io_fail;
+	while (off < n) {
+		ssize_t w = write(fd, hex + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto io_fail;
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0)
+		goto io_fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto io_fail;
+	}
+	sodium_memzero(master, sizeof master);
+	sodium_memzero(hex, sizeof hex);
+	return 0;
+io_fail:
+	rc = zb_fail(e, ZB_EINTERNAL, "", "写入密钥文件 %s 失败：%s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	unlink(path); /* we created it (O_EXCL): a partial key is worse than none */
+fail:
+	if (fd >= 0)
+		close(fd);
+	sodium_memzero(master, sizeof master);
+	sodium_memzero(hex, sizeof hex);
+	return rc;
+}
+
+int zb_keys_load(const char *path, zb_keys **out, zb_err *e)
+{
+	unsigned char master[ZB_KEYS_MASTER_LEN];
+	char text[KEYFILE_MAX_READ + 1];
+	size_t len = 0, binlen = 0;
+	const char *end = NULL;
+	struct stat st;
+	int fd = -1, rc;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = zb_fail(e, errno == ENOENT ? ZB_ENOTFOUND : ZB_EINTERNAL, "",
+			     "无法打开密钥文件 %s：%s", path, strerror(errno));
+		goto fail;
+	}
+	/* fstat on the open descriptor, not stat on the path: checks the
+	 * file we actually read. */
+	if (fstat(fd, &st) != 0) {
+		rc = zb_fail(e, ZB_EINTERNAL, "", "无法读取密钥文件 %s 的属性：%s", path,
+			     strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = zb_fail(e, ZB_EINVAL, "", "密钥文件 %s 不是普通文件", path);
+		goto fail;
+	}
+	if (st.st_mode & 077) {
+		rc = zb_fail(e, ZB_EINVAL, "",
+			     "密钥文件 %s 的权限为 %04o，同组或其他用户可以访问；"
+			     "权限必须为 0600（执行 chmod 600 %s）",
+			     path, (unsigned)(st.st_mode & 07777), path);
+		goto fail;
+	}
+	for (;;) {
+		ssize_t r = read(fd, text + len, sizeof text - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = zb_fail(e, ZB_EINTERNAL, "", "读取密钥文件 %s 失败：%s", path,
+				     strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (len == sizeof text - 1)
+			break; /* too long: rejected below */
+	}
+	text[len] = '\0';
+	if (len > 0 && text[len - 1] == '\n')
+		len--;
+	if (len > 0 && text[len - 1] == '\r')
+		len--;
+	if (len != KEYFILE_HEX_LEN ||
+	    sodium_hex2bin(master, sizeof master, text, len, NULL, &binlen, &end) != 0 ||
+	    binlen != sizeof master || end != text + len) {
+		rc = zb_fail(e, ZB_EINVAL, "",
+			     "密钥文件 %s 格式错误：应为 %d 个十六进制字符（%d 字节），"
+			     "可用 zb_keys_create 重新生成（会导致已加密数据无法解密）",
+			     path, KEYFILE_HEX_LEN, ZB_KEYS_MASTER_LEN);
+		goto fail;
+	}
+	rc = zb_keys_from_master(master, sizeof master, out, e);
+fail:
+	if (fd >= 0)
+		close(fd);
+	sodium_memzero(master, sizeof master);
+	sodium_memzero(text, sizeof text);
+	return rc;
+}
+
+static int fp_mac(const zb_keys *k, const unsigned char *iv_ct, size_t n,
+		  unsigned char mac[ZB_SM3_LEN])
+{
+	zb_hmac_sm3_ctx *c = NULL;
+	int rc = zb_hmac_sm3_init(&c, k->mac, sizeof k->mac);
+	if (!rc)
+		rc = zb_hmac_sm3_update(c, FP_PREFIX, FP_PREFIX_LEN);
+	if (!rc)
+		rc = zb_hmac_sm3_update(c, iv_ct, n);
+	if (!rc)
+		rc = zb_hmac_sm3_final(c, mac);
+	zb_hmac_sm3_free(c);
+	return rc;
+}
+
+int zb_fp_encrypt(const zb_keys *k, const char *plaintext, zb_buf *out)
+{
+	size_t n = strlen(plaintext);
+	unsigned char *bin = NULL;
+	char *text = NULL;
+	size_t binlen, textlen;
+	int rc;
+
+	if (n > ZB_FP_MAX_PLAINTEXT)
+		return ZB_ETOOBIG;
+	binlen = ZB_SM4_IV_LEN + n + ZB_SM3_LEN;
+	textlen = FP_PREFIX_LEN +
+		  sodium_base64_ENCODED_LEN(binlen, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	bin = malloc(binlen);
+	text = malloc(textlen);
+	if (!bin || !text) {
+		rc = ZB_EINTERNAL;
+		goto done;
+	}
+	/* layout: iv | ciphertext | mac */
+	if ((rc = zb_random_bytes(bin, ZB_SM4_IV_LEN)))
+		goto done;
+	if ((rc = zb_sm4_ctr_encrypt(k->enc, bin, plaintext, n, bin + ZB_SM4_IV_LEN)))
+		goto done;
+	if ((rc = fp_mac(k, bin, ZB_SM4_IV_LEN + n, bin + ZB_SM4_IV_LEN + n)))
+		goto done;
+	memcpy(text, FP_PREFIX, FP_PREFIX_LEN);
+	sodium_bin2base64(text + FP_PREFIX_LEN, textlen - FP_PREFIX_LEN, bin, binlen,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	rc = zb_buf_puts(out, text);
+done:
+	free(bin);
+	free(text);
+	return rc;
+}
+
+int zb_fp_decrypt(const zb_keys *k, const char *text, zb_buf *out, zb_err *e)
+{
+	static const char bad_format[] = "加密字段格式错误，无法解密（数据可能已损坏）";
+	unsigned char mac[ZB_SM3_LEN];
+	unsigned char *bin = NULL, *plain = NULL;
+	size_t tlen = strnlen(text, ZB_FP_MAX_PLAINTEXT * 2);
+	size_t maxbin = 0, binlen = 0, n = 0;
+	const char *b64end = NULL;
+	int rc;
+
+	if (tlen < FP_PREFIX_LEN || memcmp(text, FP_PREFIX, FP_PREFIX_LEN) != 0)
+		return zb_fail(e, ZB_EINTERNAL, "", "加密字段版本不受支持（应以 %s 开头）",
+			       FP_PREFIX);
+	text += FP_PREFIX_LEN;
+	tlen -= FP_PREFIX_LEN;
+	/* Bound the work before allocating: a base64 text longer than the
+	 * largest value we encrypt cannot be ours. */
+	if (tlen > sodium_base64_ENCODED_LEN(FP_OVERHEAD + ZB_FP_MAX_PLAINTEXT,
+					    sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+		return zb_fail(e, ZB_EINTERNAL, "", "%s", bad_format);
+	maxbin = tlen / 4 * 3 + 3;
+	bin = malloc(maxbin);
+	if (!bin)
+		return zb_fail(e, ZB_EINTERNAL, "", "内存不足，无法解密");
+	/* libsodium rejects non-zero padding bits, so each text has exactly
+	 * one decoding and every character is covered by the MAC. */
+	if (sodium_base642bin(bin, maxbin, text, tlen, NULL, &binlen, &b64end,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    b64end != text + tlen || binlen < FP_OVERHEAD) {
+		rc = zb_fail(e, ZB_EINTERNAL, "", "%s", bad_format);
+		goto done;
+	}
+	n = binlen - FP_OVERHEAD;
+	if ((rc = fp_mac(k, bin, ZB_SM4_IV_LEN + n, mac))) {
+		zb_fail(e, rc, "", "计算校验码失败");
+		goto done;
+	}
+	if (sodium_memcmp(mac, bin + ZB_SM4_IV_LEN + n, ZB_SM3_LEN) != 0) {
+		rc = zb_fail(e, ZB_EINTERNAL, "",
+			     "加密字段校验失败：密钥文件与数据不匹配，或数据已被篡改");
+		goto done;
+	}
+	plain = malloc(n + 1);
+	if (!plain) {
+		rc = zb_fail(e, ZB_EINTERNAL, "", "内存不足，无法解密");
+		goto done;
+	}
+	if ((rc = zb_sm4_ctr_decrypt(k->enc, bin, bin + ZB_SM4_IV_LEN, n, plain))) {
+		zb_fail(e, rc, "", "解密失败");
+		goto done;
+	}
+	if ((rc = zb_buf_append(out, plain, n)))
+		zb_fail(e, rc, "", "解密结果超出缓冲区上限");
+done:
+	if (plain) {
+		sodium_memzero(plain, n + 1);
+		free(plain);
+	}
+	free(bin);
+	return rc;
+}
+
+int zb_fp_blind_index(const zb_keys *k, const char *normalized_value, char out_hex[65])
+{
+	unsigned char mac[ZB_SM3_LEN];
+	int rc = zb_hmac_sm3(k->bidx, sizeof k->bidx, normalized_value,
+			     strlen(normalized_value), mac);
+	if (rc) {
+		out_hex[0] = '\0';
+		return rc;
+	}
+	sodium_bin2hex(out_hex, 65, mac, sizeof mac);
+	return 0;
+}
+
+void zb_fp_key_fingerprint(const zb_keys *k, char out_hex[65])
+{
+	sodium_bin2hex(out_hex, 65, k->check, sizeof k->check);
+}
+
+int zb_fp_key_verify(const zb_keys *k, const char *stored_hex, zb_err *e)
+{
+	char mine[65];
+	zb_fp_key_fingerprint(k, mine);
+	/* Length first (public), then content in constant time. */
+	if (!stored_hex || strlen(stored_hex) != 64 ||
+	    sodium_memcmp(mine, stored_hex, 64) != 0)
+		return zb_fail(e, ZB_EINVAL, "",
+			       "密钥文件与数据库不匹配：数据库中的加密数据不是用此密钥加密的，"
+			       "请检查密钥文件路径");
+	return 0;
+}
+
+/* Number of UTF-8 characters (lead bytes) in valid UTF-8 s. */
+static size_t utf8_count(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+/* Byte offset of character number idx in valid UTF-8 s. */
+static size_t utf8_offset(const char *s, size_t n, size_t idx)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80) {
+			if (c == idx)
+				return i;
+			c++;
+		}
+	}
+	return n;
+}
+
+static int mask(const char *s, zb_buf *out, const size_t rules[4][3])
+{
+	size_t bytes, chars, head = 0, tail = 0, h_end, t_start;
+	size_t old = out->len;
+	int rc = 0;
+
+	if (!s)
+		s = "";
+	bytes = strlen(s);
+	if (!zb_utf8_valid(s, bytes)) {
+		chars = bytes;
+		goto stars_only;
+	}
+	chars = utf8_count(s, bytes);
+	/* rules: {min length, keep head, keep tail}, longest first */
+	for (int i = 0; i < 4; i++) {
+		if (chars >= rules[i][0]) {
+			head = rules[i][1];
+			tail = rules[i][2];
+			break;
+		}
+	}
+	if (head + tail == 0)
+		goto stars_only;
+	h_end = utf8_offset(s, bytes, head);
+	t_start = utf8_offset(s, bytes, chars - tail);
+	if ((rc = zb_buf_append(out, s, h_end)))
+		goto fail;
+	for (size_t i = head; i < chars - tail; i++)
+		if ((rc = zb_buf_putc(out, '*')))
+			goto fail;
+	if ((rc = zb_buf_append(out, s + t_start, bytes - t_start)))
+		goto fail;
+	return 0;
+stars_only:
+	for (size_t i = 0; i < chars; i++)
+		if ((rc = zb_buf_putc(out, '*')))
+			goto fail;
+	return 0;
+fail:
+	out->len = old;
+	if (out->data)
+		out->data[old] = '\0';
+	return rc;
+}
+
+int zb_mask_id_number(const char *id, zb_buf *out)
+{
+	static const size_t rules[4][3] = {{15, 6, 4}, {8, 2, 2}, {3, 1, 1}, {0, 0, 0}};
+	return mask(id, out, rules);
+}
+
+int zb_mask_phone(const char *phone, zb_buf *out)
+{
+	static const size_t rules[4][3] = {{11, 3, 4}, {7, 2, 2}, {3, 1, 1}, {0, 0, 0}};
+	return mask(phone, out, rules);
+}
