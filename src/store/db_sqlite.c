@@ -92,6 +92,12 @@ static int bind_all(sq_db *d, sq_stmt *st, const char *fmt, va_list ap, zb_err *
 {
 	int n = sqlite3_bind_parameter_count(st->s);
 	int i = 0;
+	/* too many values would fail in sqlite3_bind_* as a database error:
+	 * report every count mismatch the same way, as the caller's bug */
+	if (strlen(fmt ? fmt : "") != (size_t)n) {
+		zb_error("sqlite: %zu parameters bound, statement has %d: %s", strlen(fmt ? fmt : ""), n, sqlite3_sql(st->s));
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：参数个数不符");
+	}
 	for (const char *f = fmt ? fmt : ""; *f; f++) {
 		int idx = ++i;
 		int rc = SQLITE_OK;
