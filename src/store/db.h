@@ -37,7 +37,8 @@ int zb_db_ping(zb_db *db, zb_err *e);
 int zb_db_exec(zb_db *db, const char *sql, zb_err *e);
 
 /* Prepare (or fetch from cache) and bind in one call.  fmt has one char
- * per `?`: 'i' int64_t, 's' const char* (NULL binds NULL), 'b' blob
+ * per `?`: 'i' int64_t, 'I' int64_t where 0 binds NULL (optional ids),
+ * 's' const char* (NULL binds NULL), 'b' blob
  * (const void*, size_t), 'n' NULL (no argument), 'd' double.
  * Returns NULL and fills e on failure. */
 zb_stmt *zb_db_query(zb_db *db, zb_err *e, const char *sql, const char *fmt, ...);

@@ -103,6 +103,11 @@ static int bind_all(sq_db *d, sq_stmt *st, const char *fmt, va_list ap, zb_err *
 		int rc = SQLITE_OK;
 		switch (*f) {
 		case 'i': rc = sqlite3_bind_int64(st->s, idx, va_arg(ap, int64_t)); break;
+		case 'I': {
+			int64_t v = va_arg(ap, int64_t);
+			rc = v ? sqlite3_bind_int64(st->s, idx, v) : sqlite3_bind_null(st->s, idx);
+			break;
+		}
 		case 'd': rc = sqlite3_bind_double(st->s, idx, va_arg(ap, double)); break;
 		case 's': {
 			const char *v = va_arg(ap, const char *);

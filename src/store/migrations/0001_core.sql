@@ -127,3 +127,5 @@ CREATE TABLE rule_sets (
 	created_by {{INT}}
 );
 CREATE INDEX rule_sets_kind ON rule_sets(kind, org_id, effective_from);
+
+INSERT INTO audit_head (id, last_id, last_mac) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');

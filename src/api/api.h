@@ -1,0 +1,20 @@
+/* api.h - route tables of each area and helpers shared by handlers. */
+#ifndef ZB_API_H
+#define ZB_API_H
+
+#include "http/http.h"
+
+extern const zb_route zb_routes_system[];
+extern const zb_route zb_routes_auth[];
+extern const zb_route zb_routes_users[];
+extern const zb_route zb_routes_audit[];
+extern const zb_route zb_routes_orgs[];
+extern const zb_route zb_routes_members[];
+extern const zb_route zb_routes_meetings[];
+
+/* {"user":{...}} body of a principal */
+void zb_api_write_user(zb_req *r, const zb_principal *p);
+/* Paging: ?limit= (1..200, default 50) */
+int zb_api_limit(zb_req *r, int64_t *limit, zb_err *e);
+
+#endif

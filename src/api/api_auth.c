@@ -1,0 +1,167 @@
+/* api_auth.c - login, logout, current user, password change. */
+#include "api/api.h"
+#include "auth/auth.h"
+
+#include <sodium.h>
+#include <string.h>
+
+void zb_api_write_user(zb_req *r, const zb_principal *p)
+{
+	zb_jw *w = &r->jw;
+	jw_kobj(w, "user");
+	jw_kint(w, "id", p->user_id);
+	jw_kstr(w, "username", p->username);
+	jw_kstr(w, "display_name", p->display_name);
+	if (p->member_id)
+		jw_kint(w, "member_id", p->member_id);
+	else
+		jw_knull(w, "member_id");
+	jw_karr(w, "grants");
+	for (int i = 0; i < p->ngrants; i++) {
+		const zb_grant *g = &p->grants[i];
+		jw_obj(w);
+		jw_kint(w, "id", g->id);
+		jw_kstr(w, "role", g->role);
+		jw_kstr(w, "role_name", g->role_name);
+		jw_kint(w, "org_id", g->org_id);
+		jw_kstr(w, "org_name", g->org_name);
+		jw_kstr(w, "org_path", g->org_path);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_karr(w, "perms");
+	for (unsigned b = 1; b; b <<= 1)
+		if ((p->all_perms & b) && zb_perm_name(b))
+			jw_str(w, zb_perm_name(b));
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+int zb_api_limit(zb_req *r, int64_t *limit, zb_err *e)
+{
+	return zb_req_query_int(r, "limit", 50, 1, 200, limit, e);
+}
+
+static const char *cookie_attrs(zb_req *r)
+{
+	/* Secure when served over TLS behind a proxy that says so */
+	const char *proto = zb_req_header(r, "X-Forwarded-Proto");
+	return proto && !strcmp(proto, "https") ? "; Path=/; HttpOnly; SameSite=Strict; Secure"
+	                                        : "; Path=/; HttpOnly; SameSite=Strict";
+}
+
+static int h_login(zb_req *r, zb_err *e)
+{
+	const char *u = zb_body_str(r, "username"), *pw = zb_body_str(r, "password");
+	int64_t uid;
+	char token[64], csrf[64];
+	int rc = zb_login(r->app, r->db, u, pw, r->ip, &uid, token, csrf, e);
+	if (rc)
+		return rc;
+	zb_principal *p;
+	if ((rc = zb_principal_load(r->db, uid, &r->arena, &p, e)))
+		return rc;
+	r->who = p;
+	r->set_cookie = zb_arena_printf(&r->arena, "zhibu_session=%s%s", token, cookie_attrs(r));
+	sodium_memzero(token, sizeof token);
+	jw_obj(&r->jw);
+	zb_api_write_user(r, p);
+	jw_kstr(&r->jw, "csrf_token", csrf);
+	jw_kint(&r->jw, "idle_timeout", r->app->cfg.session_idle_secs);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+static int h_logout(zb_req *r, zb_err *e)
+{
+	const char *cookie = zb_req_cookie(r, "zhibu_session");
+	if (cookie && *cookie) {
+		int rc = zb_session_revoke(r->db, cookie, e);
+		if (rc)
+			return rc;
+		if (r->who)
+			zb_req_audit(r, "auth.logout", "user", r->who->user_id, NULL, NULL, e);
+	}
+	r->set_cookie = zb_arena_printf(&r->arena, "zhibu_session=%s; Max-Age=0", cookie_attrs(r));
+	jw_obj(&r->jw);
+	jw_kbool(&r->jw, "ok", 1);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+static int h_me(zb_req *r, zb_err *e)
+{
+	(void)e;
+	jw_obj(&r->jw);
+	zb_api_write_user(r, r->who);
+	if (!r->who->via_token) {
+		const char *cookie = zb_req_cookie(r, "zhibu_session");
+		char csrf[64];
+		zb_session_csrf(cookie ? cookie : "", csrf);
+		jw_kstr(&r->jw, "csrf_token", csrf);
+	}
+	jw_kint(&r->jw, "idle_timeout", r->app->cfg.session_idle_secs);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+static int h_password(zb_req *r, zb_err *e)
+{
+	const char *old = zb_body_str(r, "old_password"), *nw = zb_body_str(r, "new_password");
+	zb_stmt *st = zb_db_query(r->db, e, "SELECT pw_hash FROM users WHERE id = ?", "i", r->who->user_id);
+	if (!st)
+		return e->code;
+	char hash[256] = "";
+	if (zb_stmt_step(st, e) == 1)
+		snprintf(hash, sizeof hash, "%s", zb_col_text(st, 0));
+	zb_stmt_done(st);
+	if (!zb_password_verify(r->app, hash, old))
+		return zb_fail(e, ZB_EINVAL, "old_password", "原密码不正确");
+	int rc = zb_password_policy(r->who->username, nw, e);
+	if (rc) {
+		snprintf(e->field, sizeof e->field, "new_password");
+		return rc;
+	}
+	char nh[256];
+	if ((rc = zb_password_hash(r->app, nw, nh, sizeof nh, e)))
+		return rc;
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_db_run(r->db, e, NULL, "UPDATE users SET pw_hash = ?, updated_at = ? WHERE id = ?", "sii", nh,
+	               zb_now(r->app), r->who->user_id);
+	/* other sessions of this user end; this one stays */
+	if (!rc)
+		rc = zb_db_run(r->db, e, NULL, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", "is",
+		               r->who->user_id, r->who->token_hash ? r->who->token_hash : "");
+	if (!rc)
+		rc = zb_req_audit(r, "user.password", "user", r->who->user_id, NULL, NULL, e);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	if ((rc = zb_db_commit(r->db, e)))
+		return rc;
+	jw_obj(&r->jw);
+	jw_kbool(&r->jw, "ok", 1);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+static const zb_field login_fields[] = {
+	{"username", 's', 1, 64, "用户名"},
+	{"password", 's', 1, 256, "密码"},
+	{0},
+};
+static const zb_field password_fields[] = {
+	{"old_password", 's', 1, 256, "原密码"},
+	{"new_password", 's', 1, 256, "新密码（至少 10 个字符）"},
+	{0},
+};
+
+const zb_route zb_routes_auth[] = {
+	{"POST", "/api/v1/auth/login", h_login, 0, S_NONE, R_PUBLIC | R_JSON, 4096, login_fields, "auth", "登录", NULL},
+	{"POST", "/api/v1/auth/logout", h_logout, 0, S_NONE, R_PUBLIC, 0, NULL, "auth", "退出登录", NULL},
+	{"GET", "/api/v1/auth/me", h_me, 0, S_NONE, 0, 0, NULL, "auth", "当前用户", NULL},
+	{"POST", "/api/v1/auth/password", h_password, 0, S_NONE, R_WRITE | R_JSON, 4096, password_fields, "auth", "修改密码", NULL},
+	{0},
+};

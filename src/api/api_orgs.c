@@ -1,0 +1,233 @@
+/* api_orgs.c - the org tree: roots, create, read, edit, children. */
+#include "api/api.h"
+#include "org/org.h"
+
+#include <string.h>
+
+void zb_api_write_org(zb_req *r, const zb_org *o);
+void zb_api_write_org(zb_req *r, const zb_org *o)
+{
+	zb_jw *w = &r->jw;
+	jw_kint(w, "id", o->id);
+	if (o->parent_id)
+		jw_kint(w, "parent_id", o->parent_id);
+	else
+		jw_knull(w, "parent_id");
+	jw_kstr(w, "path", o->path);
+	jw_kint(w, "depth", o->depth);
+	jw_kstr(w, "name", o->name);
+	jw_kstr(w, "short_name", o->short_name);
+	jw_kstr(w, "code", o->code);
+	jw_kstr(w, "type", o->type);
+	jw_kstr(w, "type_name", zb_org_type_name(o->type));
+	jw_kstr(w, "domain", o->domain);
+	jw_kstr(w, "domain_name", zb_org_domain_name(o->domain));
+	jw_kstr(w, "founded_on", o->founded_on);
+	jw_kstr(w, "address", o->address);
+	jw_kstr(w, "contact", o->contact);
+	jw_kstr(w, "dissolved_on", o->dissolved_on);
+}
+
+static int write_org_list(zb_req *r, zb_stmt *st, zb_err *e)
+{
+	int rc;
+	int64_t n = 0;
+	zb_list_begin(r);
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		zb_org o;
+		zb_org_read(st, 0, &r->arena, &o);
+		jw_obj(&r->jw);
+		zb_api_write_org(r, &o);
+		jw_kint(&r->jw, "child_count", zb_col_int(st, 15));
+		jw_obj_end(&r->jw);
+		n++;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	zb_list_end(r, n, NULL);
+	return 0;
+}
+
+static int h_roots(zb_req *r, zb_err *e)
+{
+	const char **roots;
+	int n = zb_authz_roots(r->who, P_ORG_READ, &r->arena, &roots);
+	zb_list_begin(r);
+	for (int i = 0; i < n; i++) {
+		zb_stmt *st = zb_db_query(r->db, e,
+		                          "SELECT " ZB_ORG_COLS ", (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) "
+		                          "FROM orgs o WHERE o.path = ?",
+		                          "s", roots[i]);
+		if (!st)
+			return e->code;
+		int rc = zb_stmt_step(st, e);
+		if (rc == 1) {
+			zb_org o;
+			zb_org_read(st, 0, &r->arena, &o);
+			jw_obj(&r->jw);
+			zb_api_write_org(r, &o);
+			jw_kint(&r->jw, "child_count", zb_col_int(st, 15));
+			jw_obj_end(&r->jw);
+		}
+		zb_stmt_done(st);
+		if (rc < 0)
+			return -rc;
+	}
+	zb_list_end(r, n, NULL);
+	return 0;
+}
+
+static int h_children(zb_req *r, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(r->db, e,
+	                          "SELECT " ZB_ORG_COLS ", (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) "
+	                          "FROM orgs o WHERE o.parent_id = ? ORDER BY o.sort_order, o.id",
+	                          "i", r->target_id);
+	if (!st)
+		return e->code;
+	return write_org_list(r, st, e);
+}
+
+static int h_get(zb_req *r, zb_err *e)
+{
+	zb_org o;
+	int rc = zb_org_get(r->db, r->target_id, &r->arena, &o, e);
+	if (rc)
+		return rc;
+	int64_t children = 0;
+	if ((rc = zb_db_int(r->db, e, &children, "SELECT COUNT(*) FROM orgs WHERE parent_id = ?", "i", o.id)))
+		return rc;
+	jw_obj(&r->jw);
+	zb_api_write_org(r, &o);
+	jw_kint(&r->jw, "child_count", children);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+/* Validate the editable fields present in the body into o. */
+static int read_fields(zb_req *r, zb_org *o, zb_err *e)
+{
+	if (zb_body_has(r, "name")) {
+		o->name = zb_body_str(r, "name");
+		if (!o->name || !*o->name)
+			return zb_fail(e, ZB_EINVAL, "name", "组织名称不能为空");
+	}
+	if (zb_body_has(r, "type")) {
+		o->type = zb_org_type_from(zb_body_str(r, "type"));
+		if (!o->type)
+			return zb_fail(e, ZB_EINVAL, "type", "组织类型无效：应为党委、党总支、党支部、联合党支部、临时党支部、网络支部或党小组");
+	}
+	if (zb_body_has(r, "domain")) {
+		const char *d = zb_body_str(r, "domain");
+		o->domain = d ? zb_org_domain_from(d) : NULL;
+		if (d && !o->domain)
+			return zb_fail(e, ZB_EINVAL, "domain", "所属领域无效：%s", d);
+	}
+	if (zb_body_has(r, "short_name"))
+		o->short_name = zb_body_str(r, "short_name");
+	if (zb_body_has(r, "code"))
+		o->code = zb_body_str(r, "code");
+	if (zb_body_has(r, "founded_on"))
+		o->founded_on = zb_body_str(r, "founded_on");
+	if (zb_body_has(r, "address"))
+		o->address = zb_body_str(r, "address");
+	if (zb_body_has(r, "contact"))
+		o->contact = zb_body_str(r, "contact");
+	if (o->code && !*o->code)
+		o->code = NULL;
+	return 0;
+}
+
+static int h_create(zb_req *r, zb_err *e)
+{
+	zb_org o = {0};
+	int rc = read_fields(r, &o, e);
+	if (rc)
+		return rc;
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	int64_t id;
+	rc = zb_org_insert(r->db, zb_now(r->app), r->target_id, &o, &id, e);
+	zb_org got;
+	if (!rc)
+		rc = zb_org_get(r->db, id, &r->arena, &got, e);
+	if (!rc)
+		rc = zb_req_audit(r, "org.create", "org", id, got.path,
+		                  zb_arena_printf(&r->arena, "{\"parent_id\":%lld}", (long long)r->target_id), e);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	if ((rc = zb_db_commit(r->db, e)))
+		return rc;
+	r->status = 201;
+	jw_obj(&r->jw);
+	zb_api_write_org(r, &got);
+	jw_kint(&r->jw, "child_count", 0);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+static int h_patch(zb_req *r, zb_err *e)
+{
+	zb_org o;
+	int rc = zb_org_get(r->db, r->target_id, &r->arena, &o, e);
+	if (rc)
+		return rc;
+	if (o.dissolved_on)
+		return zb_fail(e, ZB_ECONFLICT, NULL, "该组织已撤销，只能查看");
+	if ((rc = read_fields(r, &o, e)))
+		return rc;
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_db_run(r->db, e, NULL,
+	               "UPDATE orgs SET name = ?, short_name = ?, code = ?, type = ?, domain = ?, founded_on = ?, "
+	               "address = ?, contact = ?, updated_at = ? WHERE id = ?",
+	               "ssssssssii", o.name, o.short_name, o.code, o.type, o.domain, o.founded_on, o.address, o.contact,
+	               zb_now(r->app), o.id);
+	if (rc == ZB_ECONFLICT)
+		zb_fail(e, ZB_ECONFLICT, "code", "组织编码 %s 已被使用", o.code ? o.code : "");
+	if (!rc)
+		rc = zb_req_audit(r, "org.update", "org", o.id, o.path, NULL, e);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	if ((rc = zb_db_commit(r->db, e)))
+		return rc;
+	return h_get(r, e);
+}
+
+static const zb_field org_fields[] = {
+	{"parent_id", 'i', 1, 0, "上级组织"},
+	{"name", 's', 1, 200, "组织名称"},
+	{"type", 's', 1, 32, "组织类型：committee/general_branch/branch/joint_branch/temp_branch/online_branch/group 或中文名"},
+	{"short_name", 's', 0, 100, "简称"},
+	{"code", 's', 0, 64, "组织编码"},
+	{"domain", 's', 0, 32, "所属领域"},
+	{"founded_on", 'd', 0, 10, "成立日期"},
+	{"address", 's', 0, 300, "地址"},
+	{"contact", 's', 0, 100, "联系方式"},
+	{0},
+};
+static const zb_field org_patch_fields[] = {
+	{"name", 's', 0, 200, "组织名称"},
+	{"type", 's', 0, 32, "组织类型"},
+	{"short_name", 's', 0, 100, "简称"},
+	{"code", 's', 0, 64, "组织编码"},
+	{"domain", 's', 0, 32, "所属领域"},
+	{"founded_on", 'd', 0, 10, "成立日期"},
+	{"address", 's', 0, 300, "地址"},
+	{"contact", 's', 0, 100, "联系方式"},
+	{0},
+};
+
+const zb_route zb_routes_orgs[] = {
+	{"GET", "/api/v1/orgs", h_roots, P_ORG_READ, S_NONE, 0, 0, NULL, "orgs", "可见的顶层组织", NULL},
+	{"POST", "/api/v1/orgs", h_create, P_ORG_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 8192, org_fields, "orgs", "新建下级组织", NULL},
+	{"GET", "/api/v1/orgs/{id}", h_get, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "组织详情", NULL},
+	{"PATCH", "/api/v1/orgs/{id}", h_patch, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 8192, org_patch_fields, "orgs", "修改组织", NULL},
+	{"GET", "/api/v1/orgs/{id}/children", h_children, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "下级组织", NULL},
+	{0},
+};

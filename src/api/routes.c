@@ -1,0 +1,16 @@
+/* routes.c - every route table, in the order the dispatcher tries them. */
+#include "api/api.h"
+
+static const zb_route *const tables[] = {
+	zb_routes_system,
+	zb_routes_auth,
+	zb_routes_users,
+	zb_routes_audit,
+	zb_routes_orgs,
+	NULL,
+};
+
+const zb_route *const *zb_route_tables(void)
+{
+	return tables;
+}

@@ -1,0 +1,157 @@
+#include "app/app.h"
+#include "crypto/fieldprot.h"
+#include "core/log.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static pthread_key_t db_key;
+static pthread_once_t db_once = PTHREAD_ONCE_INIT;
+
+static void close_db(void *p)
+{
+	zb_db_close(p);
+}
+
+static void make_key(void)
+{
+	pthread_key_create(&db_key, close_db);
+}
+
+static int64_t real_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static char *default_key_path(const char *uri)
+{
+	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13))
+		return strdup("zhibu.key");
+	size_t n = strlen(uri);
+	const char *dot = strrchr(uri, '.');
+	const char *slash = strrchr(uri, '/');
+	if (dot && (!slash || dot > slash))
+		n = (size_t)(dot - uri);
+	char *p = malloc(n + 5);
+	if (p) {
+		memcpy(p, uri, n);
+		memcpy(p + n, ".key", 5);
+	}
+	return p;
+}
+
+static char *default_data_dir(const char *uri)
+{
+	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13))
+		return strdup("data");
+	const char *slash = strrchr(uri, '/');
+	if (!slash)
+		return strdup(".");
+	return strndup(uri, (size_t)(slash - uri));
+}
+
+int zb_app_init(zb_app *app, const char *db_uri, const char *key_path, zb_err *e)
+{
+	memset(app, 0, sizeof *app);
+	pthread_once(&db_once, make_key);
+	if (!db_uri || !*db_uri)
+		return zb_fail(e, ZB_EINVAL, "db", "未指定数据库：请用 --db 或环境变量 ZHIBU_DB");
+	app->db_uri = strdup(db_uri);
+	app->key_path = key_path ? strdup(key_path) : default_key_path(db_uri);
+	const char *dd = getenv("ZHIBU_DATA_DIR");
+	app->data_dir = dd && *dd ? strdup(dd) : default_data_dir(db_uri);
+	const char *web = getenv("ZHIBU_WEB_ROOT");
+	app->web_root = strdup(web && *web ? web : "web/dist");
+	app->cfg = (zb_config){
+		.session_idle_secs = 30 * 60,
+		.session_max_secs = 12 * 3600,
+		.lock_after_failures = 5,
+		.lock_secs = 15 * 60,
+		.ip_fail_limit = 30,
+		.ip_fail_window_secs = 15 * 60,
+		.threads = 4,
+		.hash_concurrency = 2,
+		.trust_proxy = 0,
+	};
+	const char *idle = getenv("ZHIBU_SESSION_IDLE");
+	if (idle && atoi(idle) > 0)
+		app->cfg.session_idle_secs = atoi(idle);
+	const char *thr = getenv("ZHIBU_THREADS");
+	if (thr && atoi(thr) > 0 && atoi(thr) <= 64)
+		app->cfg.threads = atoi(thr);
+	const char *tp = getenv("ZHIBU_TRUST_PROXY");
+	app->cfg.trust_proxy = tp && !strcmp(tp, "1");
+	app->now = real_now;
+	if (!app->db_uri || !app->key_path || !app->data_dir || !app->web_root)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	return 0;
+}
+
+int zb_app_load_keys(zb_app *app, zb_err *e)
+{
+	if (app->keys)
+		return 0;
+	return zb_keys_load(app->key_path, &app->keys, e);
+}
+
+void zb_app_release(zb_app *app)
+{
+	zb_app_db_close_thread();
+	zb_keys_free(app->keys);
+	free(app->db_uri);
+	free(app->key_path);
+	free(app->web_root);
+	free(app->data_dir);
+	memset(app, 0, sizeof *app);
+}
+
+int zb_app_db(zb_app *app, zb_db **out, zb_err *e)
+{
+	pthread_once(&db_once, make_key);
+	zb_db *db = pthread_getspecific(db_key);
+	if (db) {
+		*out = db;
+		return 0;
+	}
+	int rc = zb_db_open(app->db_uri, &db, e);
+	if (rc)
+		return rc;
+	pthread_setspecific(db_key, db);
+	*out = db;
+	return 0;
+}
+
+void zb_app_db_close_thread(void)
+{
+	pthread_once(&db_once, make_key);
+	zb_db *db = pthread_getspecific(db_key);
+	if (db) {
+		zb_db_close(db);
+		pthread_setspecific(db_key, NULL);
+	}
+}
+
+int64_t zb_now(const zb_app *app)
+{
+	return app && app->now ? app->now() : real_now();
+}
+
+void zb_today(const zb_app *app, char out[11])
+{
+	time_t t = (time_t)zb_now(app) + 8 * 3600;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	int d = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(d / 10000) % 10000u, (unsigned)(d / 100 % 100), (unsigned)(d % 100));
+}
+
+int zb_today_int(const zb_app *app)
+{
+	time_t t = (time_t)zb_now(app) + 8 * 3600;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}

@@ -1,0 +1,152 @@
+#include "auth/authz.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} perm_names[] = {
+	{P_ORG_READ, "org.read"}, {P_ORG_WRITE, "org.write"}, {P_MEMBER_READ, "member.read"},
+	{P_MEMBER_WRITE, "member.write"}, {P_MEMBER_SENSITIVE, "member.sensitive"},
+	{P_MEMBER_IMPORT, "member.import"}, {P_MEMBER_EXPORT, "member.export"},
+	{P_MEETING_READ, "meeting.read"}, {P_MEETING_WRITE, "meeting.write"},
+	{P_MEETING_UNLOCK, "meeting.unlock"}, {P_MEETING_SIGNIN, "meeting.signin"},
+	{P_STATS_READ, "stats.read"}, {P_USER_MANAGE, "user.manage"}, {P_ROLE_GRANT, "role.grant"},
+	{P_AUDIT_READ, "audit.read"}, {P_SETTINGS_MANAGE, "settings.manage"},
+	{P_SELF_READ, "self.read"}, {P_SELF_WRITE, "self.write"},
+};
+
+unsigned zb_perms_parse(const char *csv)
+{
+	unsigned m = 0;
+	const char *p = csv ? csv : "";
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		for (size_t i = 0; i < sizeof perm_names / sizeof perm_names[0]; i++)
+			if (strlen(perm_names[i].name) == n && !strncmp(perm_names[i].name, p, n))
+				m |= perm_names[i].bit;
+		p += n + (end ? 1 : 0);
+	}
+	return m;
+}
+
+const char *zb_perm_name(unsigned bit)
+{
+	for (size_t i = 0; i < sizeof perm_names / sizeof perm_names[0]; i++)
+		if (perm_names[i].bit == bit)
+			return perm_names[i].name;
+	return NULL;
+}
+
+int zb_path_within(const char *path, const char *root)
+{
+	if (!path || !root)
+		return 0;
+	return !strncmp(path, root, strlen(root));
+}
+
+void zb_path_upper(const char *root, char *out, size_t outsz)
+{
+	/* '/1/2/' -> '/1/20': the last '/' replaced by the next byte '0' */
+	snprintf(out, outsz, "%s", root);
+	size_t n = strlen(out);
+	if (n && out[n - 1] == '/')
+		out[n - 1] = '0';
+}
+
+int zb_authz_allows(const zb_principal *p, unsigned perm, const char *path)
+{
+	if (!p)
+		return 0;
+	for (int i = 0; i < p->ngrants; i++) {
+		const zb_grant *g = &p->grants[i];
+		if ((g->perms & perm) != perm)
+			continue;
+		if (!path || zb_path_within(path, g->org_path))
+			return 1;
+	}
+	return 0;
+}
+
+int zb_authz_roots(const zb_principal *p, unsigned perm, zb_arena *a, const char ***paths)
+{
+	int n = 0;
+	const char **out = zb_arena_alloc(a, sizeof *out * (size_t)(p ? p->ngrants + 1 : 1));
+	for (int i = 0; p && i < p->ngrants; i++) {
+		const zb_grant *g = &p->grants[i];
+		if ((g->perms & perm) != perm)
+			continue;
+		int covered = 0;
+		for (int j = 0; j < p->ngrants && !covered; j++) {
+			const zb_grant *h = &p->grants[j];
+			if (j == i || (h->perms & perm) != perm)
+				continue;
+			size_t lh = strlen(h->org_path), lg = strlen(g->org_path);
+			if (zb_path_within(g->org_path, h->org_path) && (lh < lg || j < i))
+				covered = 1;
+		}
+		if (!covered)
+			out[n++] = g->org_path;
+	}
+	out[n] = NULL;
+	*paths = out;
+	return n;
+}
+
+int zb_principal_load(zb_db *db, int64_t user_id, zb_arena *a, zb_principal **out, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT u.username, u.display_name, u.member_id, u.disabled, m.org_path "
+	                          "FROM users u LEFT JOIN member_orgpath m ON m.member_id = u.member_id "
+	                          "WHERE u.id = ?",
+	                          "i", user_id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc <= 0 || zb_col_int(st, 3)) {
+		zb_stmt_done(st);
+		return rc < 0 ? -rc : zb_fail(e, ZB_EAUTH, NULL, "账号不存在或已停用");
+	}
+	zb_principal *p = zb_arena_alloc(a, sizeof *p);
+	p->user_id = user_id;
+	p->username = zb_arena_strdup(a, zb_col_text(st, 0));
+	p->display_name = zb_arena_strdup(a, zb_col_text(st, 1));
+	p->member_id = zb_col_int(st, 2);
+	p->member_org_path = zb_arena_strdup(a, zb_col_text(st, 4));
+	zb_stmt_done(st);
+
+	st = zb_db_query(db, e,
+	                 "SELECT g.id, g.role_id, r.name, r.perms, g.org_id, o.path, o.name "
+	                 "FROM grants g JOIN roles r ON r.id = g.role_id JOIN orgs o ON o.id = g.org_id "
+	                 "WHERE g.user_id = ? ORDER BY g.id",
+	                 "i", user_id);
+	if (!st)
+		return e->code;
+	int cap = 4;
+	p->grants = zb_arena_alloc(a, sizeof *p->grants * (size_t)cap);
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (p->ngrants == cap) {
+			zb_grant *g = zb_arena_alloc(a, sizeof *g * (size_t)cap * 2);
+			memcpy(g, p->grants, sizeof *g * (size_t)cap);
+			p->grants = g;
+			cap *= 2;
+		}
+		zb_grant *g = &p->grants[p->ngrants++];
+		g->id = zb_col_int(st, 0);
+		g->role = zb_arena_strdup(a, zb_col_text(st, 1));
+		g->role_name = zb_arena_strdup(a, zb_col_text(st, 2));
+		g->perms = zb_perms_parse(zb_col_text(st, 3));
+		g->org_id = zb_col_int(st, 4);
+		g->org_path = zb_arena_strdup(a, zb_col_text(st, 5));
+		g->org_name = zb_arena_strdup(a, zb_col_text(st, 6));
+		p->all_perms |= g->perms;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	*out = p;
+	return 0;
+}

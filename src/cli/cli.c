@@ -1,0 +1,135 @@
+#include "cli/cli.h"
+#include "audit/audit.h"
+#include "core/log.h"
+#include "crypto/fieldprot.h"
+
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int zb_cli_parse(int argc, char **argv, zb_opt *opts, const char **pos, int maxpos, int *npos)
+{
+	*npos = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (strncmp(a, "--", 2) || !a[2]) {
+			if (*npos >= maxpos) {
+				fprintf(stderr, "zhibu: 多余的参数：%s\n", a);
+				return -1;
+			}
+			pos[(*npos)++] = a;
+			continue;
+		}
+		const char *name = a + 2;
+		const char *eq = strchr(name, '=');
+		size_t nl = eq ? (size_t)(eq - name) : strlen(name);
+		zb_opt *o = opts;
+		while (o->name && (strlen(o->name) != nl || strncmp(o->name, name, nl)))
+			o++;
+		if (!o->name) {
+			fprintf(stderr, "zhibu: 不认识的选项：--%.*s（用 zhibu help 查看用法）\n", (int)nl, name);
+			return -1;
+		}
+		if (!o->takes_value) {
+			if (eq) {
+				fprintf(stderr, "zhibu: 选项 --%s 不带值\n", o->name);
+				return -1;
+			}
+			o->value = "1";
+		} else if (eq) {
+			o->value = eq + 1;
+		} else if (i + 1 < argc) {
+			o->value = argv[++i];
+		} else {
+			fprintf(stderr, "zhibu: 选项 --%s 需要一个值\n", o->name);
+			return -1;
+		}
+		if (o->takes_value && !*o->value) {
+			fprintf(stderr, "zhibu: 选项 --%s 的值不能为空\n", o->name);
+			return -1;
+		}
+	}
+	for (zb_opt *o = opts; o->name; o++)
+		if (!o->value && o->env) {
+			const char *v = getenv(o->env);
+			if (v && *v)
+				o->value = v;
+		}
+	return 0;
+}
+
+const char *zb_cli_get(zb_opt *opts, const char *name)
+{
+	for (zb_opt *o = opts; o->name; o++)
+		if (!strcmp(o->name, name))
+			return o->value;
+	return NULL;
+}
+
+int zb_cli_fail(const zb_err *e)
+{
+	if (e->field[0])
+		fprintf(stderr, "zhibu: %s（%s）\n", e->msg, e->field);
+	else
+		fprintf(stderr, "zhibu: %s\n", e->msg);
+	return 1;
+}
+
+int zb_cli_failf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("zhibu: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 1;
+}
+
+int zb_cli_open(zb_app *app, zb_opt *opts, int need_keys, int check_schema, zb_db **db)
+{
+	zb_err e = {0};
+	if (zb_app_init(app, zb_cli_get(opts, "db"), zb_cli_get(opts, "key-file"), &e))
+		return zb_cli_fail(&e);
+	if (zb_app_db(app, db, &e))
+		return zb_cli_fail(&e);
+	if (check_schema && zb_db_schema_check(*db, &e))
+		return zb_cli_fail(&e);
+	if (need_keys) {
+		if (zb_app_load_keys(app, &e))
+			return zb_cli_fail(&e);
+		zb_stmt *st = zb_db_query(*db, &e, "SELECT value FROM settings WHERE key = 'key_fingerprint'", "");
+		if (!st)
+			return zb_cli_fail(&e);
+		int rc = zb_stmt_step(st, &e);
+		char fp[80] = "";
+		if (rc == 1)
+			snprintf(fp, sizeof fp, "%s", zb_col_text(st, 0));
+		zb_stmt_done(st);
+		if (rc < 0)
+			return zb_cli_fail(&e);
+		if (!fp[0])
+			return zb_cli_failf("数据库尚未初始化：请先运行 zhibu init");
+		if (zb_fp_key_verify(app->keys, fp, &e)) {
+			fprintf(stderr, "zhibu: 密钥文件 %s 与数据库不匹配：%s\n", app->key_path, e.msg);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void zb_cli_audit(zb_app *app, zb_db *db, const char *action, const char *otype, int64_t oid, const char *detail)
+{
+	char who[96], idbuf[24];
+	struct passwd *pw = getpwuid(getuid());
+	snprintf(who, sizeof who, "cli:%s", pw ? pw->pw_name : "?");
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)oid);
+	zb_audit_ev ev = {.username = who, .ip = "local", .action = action, .object_type = otype,
+	                  .object_id = oid ? idbuf : NULL, .detail = detail};
+	zb_err e = {0};
+	if (zb_audit_append(db, app, &ev, &e))
+		zb_error("audit: %s", e.msg);
+}

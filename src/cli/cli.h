@@ -1,0 +1,48 @@
+/* cli.h - the command table (git's idea: one file per command) and the
+ * option parser every command shares. */
+#ifndef ZB_CLI_H
+#define ZB_CLI_H
+
+#include "app/app.h"
+
+typedef struct zb_opt {
+	const char *name;     /* "db" for --db */
+	int takes_value;
+	const char *env;      /* environment fallback, or NULL */
+	const char *value;    /* parsed value (or "1" for flags) */
+} zb_opt;
+
+/* Parse argv against opts (NULL-name terminated).  Positional arguments
+ * are collected into pos (up to maxpos).  Unknown options and missing
+ * values print one line to stderr and return -1. */
+int zb_cli_parse(int argc, char **argv, zb_opt *opts, const char **pos, int maxpos, int *npos);
+const char *zb_cli_get(zb_opt *opts, const char *name);
+/* Print "zhibu: <msg>" (with the field if any) and return 1. */
+int zb_cli_fail(const zb_err *e);
+int zb_cli_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Open the app and its database, apply nothing; check schema if asked. */
+int zb_cli_open(zb_app *app, zb_opt *opts, int need_keys, int check_schema, zb_db **db);
+/* Audit an action done from the command line. */
+void zb_cli_audit(zb_app *app, zb_db *db, const char *action, const char *otype, int64_t oid, const char *detail);
+
+typedef struct zb_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+	const char *help;
+} zb_cmd;
+
+int cmd_serve(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
+extern const zb_cmd zb_commands[];
+
+#endif

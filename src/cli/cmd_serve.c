@@ -1,0 +1,36 @@
+/* zhibu serve: check the schema and key, then serve HTTP. */
+#include "cli/cli.h"
+#include "http/http.h"
+
+#include <stdlib.h>
+
+int cmd_serve(int argc, char **argv)
+{
+	zb_opt opts[] = {{"db", 1, "ZHIBU_DB"}, {"listen", 1, "ZHIBU_LISTEN"}, {"key-file", 1, "ZHIBU_KEY_FILE"},
+	                 {"threads", 1, "ZHIBU_THREADS"}, {0}};
+	const char *pos[1];
+	int npos;
+	if (zb_cli_parse(argc, argv, opts, pos, 0, &npos))
+		return 2;
+	zb_app app;
+	zb_db *db;
+	int rc = zb_cli_open(&app, opts, 1, 1, &db);
+	if (rc) {
+		zb_app_release(&app);
+		return rc;
+	}
+	const char *threads = zb_cli_get(opts, "threads");
+	if (threads) {
+		int n = atoi(threads);
+		if (n < 1 || n > 64) {
+			zb_app_release(&app);
+			return zb_cli_failf("线程数应为 1 到 64：%s", threads);
+		}
+		app.cfg.threads = n;
+	}
+	const char *listen = zb_cli_get(opts, "listen");
+	zb_err e = {0};
+	rc = zb_server_run(&app, listen ? listen : "127.0.0.1:8080", &e);
+	zb_app_release(&app);
+	return rc ? zb_cli_fail(&e) : 0;
+}

@@ -1,0 +1,184 @@
+/* dispatch.c - one function runs every policy check before a handler. */
+#include "http/http.h"
+#include "api/scope.h"
+#include "auth/auth.h"
+#include "core/escape.h"
+#include "core/log.h"
+
+#include <microhttpd.h>
+#include <sodium.h>
+#include <string.h>
+
+int zb_route_match(const char *pattern, const char *path, const char **params, int *nparams, zb_arena *a)
+{
+	int np = 0;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (*p == '{') {
+			const char *pe = strchr(p, '}');
+			const char *se = strchr(s, '/');
+			if (!pe)
+				return 0;
+			size_t n = se ? (size_t)(se - s) : strlen(s);
+			if (!n || np >= ZB_MAX_PARAMS)
+				return 0;
+			if (params)
+				params[np] = a ? zb_arena_strndup(a, s, n) : NULL;
+			np++;
+			p = pe + 1;
+			s += n;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++, s++;
+	}
+	if (*p || *s)
+		return 0;
+	if (nparams)
+		*nparams = np;
+	return 1;
+}
+
+static const zb_route *find_route(zb_req *r, int *method_mismatch)
+{
+	*method_mismatch = 0;
+	for (const zb_route *const *t = zb_route_tables(); *t; t++) {
+		for (const zb_route *rt = *t; rt->method; rt++) {
+			if (!zb_route_match(rt->pattern, r->path, NULL, NULL, NULL))
+				continue;
+			if (strcmp(rt->method, r->method)) {
+				*method_mismatch = 1;
+				continue;
+			}
+			zb_route_match(rt->pattern, r->path, r->params, &r->nparams, &r->arena);
+			return rt;
+		}
+	}
+	return NULL;
+}
+
+static void write_error(zb_req *r, const zb_err *e)
+{
+	zb_buf_reset(&r->out);
+	jw_init(&r->jw, &r->out);
+	r->status = zb_code_http(e->code);
+	r->content_type = "application/json; charset=utf-8";
+	r->disposition = NULL;
+	jw_obj(&r->jw);
+	jw_kobj(&r->jw, "error");
+	jw_kstr(&r->jw, "code", zb_code_name(e->code));
+	jw_kstr(&r->jw, "message", e->msg[0] ? e->msg : "请求失败");
+	if (e->field[0])
+		jw_kstr(&r->jw, "field", e->field);
+	jw_obj_end(&r->jw);
+	jw_obj_end(&r->jw);
+}
+
+static int authenticate(zb_req *r, zb_err *e)
+{
+	const char *authz = zb_req_header(r, "Authorization");
+	if (authz && !strncasecmp(authz, "Bearer ", 7)) {
+		const char *tok = authz + 7;
+		while (*tok == ' ')
+			tok++;
+		return zb_token_resolve(r->app, r->db, tok, &r->arena, &r->who, e);
+	}
+	const char *cookie = r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "zhibu_session") : NULL;
+	if (!cookie || !*cookie)
+		return zb_fail(e, ZB_EAUTH, NULL, "未登录，请先登录");
+	int rc = zb_session_resolve(r->app, r->db, cookie, &r->arena, &r->who, e);
+	if (rc)
+		return rc;
+	if (r->route->flags & R_WRITE) {
+		char want[64];
+		zb_session_csrf(cookie, want);
+		const char *got = zb_req_header(r, "X-CSRF-Token");
+		if (!got || strlen(got) != strlen(want) || sodium_memcmp(got, want, strlen(want)))
+			return zb_fail(e, ZB_ECSRF, NULL, "安全校验失败（缺少或错误的 CSRF 令牌），请刷新页面后重试");
+	}
+	return 0;
+}
+
+static int parse_body(zb_req *r, zb_err *e)
+{
+	if (!r->body.len)
+		return zb_fail(e, ZB_EJSON, NULL, "请求体为空，应为 JSON 对象");
+	if (!zb_utf8_valid(r->body.data, r->body.len))
+		return zb_fail(e, ZB_EJSON, NULL, "请求体不是有效的 UTF-8 文本");
+	json_error_t je;
+	r->json = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &je);
+	if (!r->json)
+		return zb_fail(e, ZB_EJSON, NULL, "请求体不是有效的 JSON（第 %d 行第 %d 列：%s）", je.line, je.column, je.text);
+	return zb_json_check(r->json, r->route->fields, e);
+}
+
+static int run(zb_req *r, zb_err *e)
+{
+	int mismatch;
+	r->route = find_route(r, &mismatch);
+	if (!r->route) {
+		if (mismatch)
+			return zb_fail(e, ZB_EMETHOD, NULL, "不支持的请求方法 %s", r->method);
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "没有这个接口：%s", r->path);
+	}
+	const zb_route *rt = r->route;
+	size_t max = rt->max_body ? rt->max_body : ZB_DEFAULT_MAX_BODY;
+	if (r->body_too_big || r->body.len > max)
+		return zb_fail(e, ZB_ETOOBIG, NULL, "请求内容过大（上限 %zu KB）", max / 1024);
+	int rc = zb_app_db(r->app, &r->db, e);
+	if (rc)
+		return rc;
+	if (!(rt->flags & R_PUBLIC)) {
+		if ((rc = authenticate(r, e)))
+			return rc;
+	} else if (rt->perm == 0 && zb_req_header(r, "Cookie")) {
+		/* public routes may still use a session when present (logout) */
+		zb_err ignore = {0};
+		const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "zhibu_session");
+		if (cookie && *cookie)
+			zb_session_resolve(r->app, r->db, cookie, &r->arena, &r->who, &ignore);
+	}
+	if (rt->flags & R_JSON) {
+		if ((rc = parse_body(r, e)))
+			return rc;
+	}
+	if (rt->scope != S_NONE) {
+		if ((rc = zb_scope_resolve(r, rt->scope, e)))
+			return rc;
+		if (!zb_authz_allows(r->who, rt->perm, r->target_path))
+			return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该对象，或不在您的管理范围内");
+	} else if (rt->perm && !zb_authz_allows(r->who, rt->perm, NULL)) {
+		return zb_fail(e, ZB_EFORBIDDEN, NULL, "您没有执行此操作的权限");
+	}
+	jw_init(&r->jw, &r->out);
+	rc = rt->fn(r, e);
+	if (!rc && jw_finish(&r->jw))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "响应过大或格式错误");
+	return rc;
+}
+
+void zb_dispatch(zb_req *r)
+{
+	zb_err e = {0};
+	r->status = 200;
+	r->content_type = "application/json; charset=utf-8";
+	int rc = run(r, &e);
+	if (r->db && zb_db_in_tx(r->db)) {
+		/* a handler that returns inside a transaction loses its writes */
+		zb_db_rollback(r->db);
+		if (!rc) {
+			zb_error("handler %s %s returned inside a transaction", r->method, r->path);
+			rc = zb_fail(&e, ZB_EINTERNAL, NULL, "内部错误");
+		}
+	}
+	if (rc) {
+		if (!e.code)
+			e.code = rc;
+		write_error(r, &e);
+	}
+	if (r->json) {
+		json_decref(r->json);
+		r->json = NULL;
+	}
+}

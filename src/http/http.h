@@ -1,0 +1,154 @@
+/* http.h - requests, routes and the dispatcher contract.
+ *
+ * Routes are data (redis's command table): method, path pattern, handler,
+ * the permission it needs, how to find the org the target object belongs
+ * to, flags, a body cap and the body's fields.  http/dispatch.c checks, in
+ * this order and before any handler runs: route match (404/405), body cap
+ * (413), login (401), CSRF for cookie sessions on state-changing routes
+ * (403), JSON body shape against `fields` (400), permission within scope
+ * (404 for objects outside the caller's subtrees, 403 for routes without an
+ * object).  Handlers never re-check any of it.
+ */
+#ifndef ZB_HTTP_H
+#define ZB_HTTP_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "auth/authz.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/jw.h"
+#include "store/db.h"
+
+struct MHD_Connection;
+
+#define ZB_MAX_PARAMS 4
+#define ZB_DEFAULT_MAX_BODY (64u * 1024)
+
+enum zb_route_flags {
+	R_PUBLIC = 1u << 0,  /* no login needed */
+	R_WRITE = 1u << 1,   /* state-changing: CSRF for cookie sessions */
+	R_JSON = 1u << 2,    /* body is a JSON object checked against fields */
+	R_RAW = 1u << 3,     /* body is raw bytes (uploads) */
+	R_NOLOG = 1u << 4,   /* keep out of the access log (health under load) */
+};
+
+/* How the dispatcher finds the org path of the object a route touches. */
+typedef enum zb_scope {
+	S_NONE = 0,     /* no single object: perm must be held somewhere */
+	S_ORG,          /* path param 0 is an org id */
+	S_MEMBER,       /* path param 0 is a member id */
+	S_MEETING,      /* path param 0 is a meeting id */
+	S_QUERY_ORG,    /* ?org= is an org id (required) */
+	S_BODY_ORG,     /* JSON field org_id (or parent_id) is an org id */
+	S_USER,         /* path param 0 is a user id: scope = the user's grants */
+	S_IMPORT,       /* path param 0 is an import batch id */
+	S_GRANT,        /* path param 0 is a grant id: scope = its org */
+	S_SCOPE_MAX
+} zb_scope;
+
+/* A JSON body field.  type: 's' string, 'i' integer, 'b' boolean,
+ * 'd' date string YYYY-MM-DD, 'a' array, 'o' object, 'n' number.
+ * A field not in the table is rejected; null is accepted for optional
+ * fields and means "clear". */
+typedef struct zb_field {
+	const char *name;
+	char type;
+	unsigned char required;
+	unsigned maxlen;          /* strings: max bytes (0 = 1000) */
+	const char *doc;          /* one line for OpenAPI */
+} zb_field;
+
+typedef struct zb_req zb_req;
+typedef int (*zb_handler)(zb_req *r, zb_err *e);
+
+typedef struct zb_route {
+	const char *method;
+	const char *pattern;      /* "/api/v1/orgs/{id}/children" */
+	zb_handler fn;
+	unsigned perm;            /* zb_perm mask, 0 = any logged-in user */
+	zb_scope scope;
+	unsigned flags;
+	size_t max_body;          /* 0 = ZB_DEFAULT_MAX_BODY */
+	const zb_field *fields;   /* NULL-name terminated, for R_JSON */
+	const char *tag;          /* OpenAPI tag */
+	const char *summary;      /* Chinese one-liner */
+	const char *query_doc;    /* "org:integer,q:string,..." for OpenAPI */
+} zb_route;
+
+struct zb_req {
+	zb_arena arena;
+	zb_app *app;
+	zb_db *db;
+	struct MHD_Connection *conn;
+	const zb_route *route;
+	const char *method;
+	const char *path;
+	const char *params[ZB_MAX_PARAMS];
+	int nparams;
+	const char *ip;
+	zb_buf body;
+	int body_too_big;
+	json_t *json;             /* parsed body for R_JSON routes, owned */
+	zb_principal *who;        /* NULL on public routes without a session */
+	const char *target_path;  /* org path resolved by the route's scope */
+	int64_t target_id;        /* id from path param 0 or ?org= */
+	int64_t started_ns;
+	/* response */
+	int status;
+	zb_buf out;
+	zb_jw jw;                 /* writes into out; handlers use r->jw */
+	const char *content_type; /* default application/json */
+	const char *set_cookie;
+	const char *disposition;  /* Content-Disposition for downloads */
+	const char *cache_control;
+};
+
+/* Request helpers (http/req.c). */
+const char *zb_req_query(zb_req *r, const char *name);     /* NULL if absent */
+const char *zb_req_header(zb_req *r, const char *name);
+const char *zb_req_cookie(zb_req *r, const char *name);
+int zb_req_param_id(zb_req *r, int i, int64_t *out, zb_err *e);   /* 404 if bad */
+int zb_req_query_int(zb_req *r, const char *name, int64_t dflt, int64_t min, int64_t max,
+                     int64_t *out, zb_err *e);
+/* JSON body accessors; the shape was already checked by the dispatcher. */
+const char *zb_body_str(zb_req *r, const char *name);       /* NULL if absent/null */
+int zb_body_has(zb_req *r, const char *name);               /* present, even if null */
+int zb_body_int(zb_req *r, const char *name, int64_t *out); /* 1 if present */
+/* Check a JSON object against a field table (used by the dispatcher and
+ * for nested objects). */
+int zb_json_check(json_t *obj, const zb_field *fields, zb_err *e);
+/* 1 if s is a real calendar date YYYY-MM-DD. */
+int zb_date_valid(const char *s);
+
+/* Audit helpers bound to the request (who, ip). */
+int zb_req_audit(zb_req *r, const char *action, const char *object_type, int64_t object_id,
+                 const char *org_path, const char *detail, zb_err *e);
+/* A read of personal data: buffered, written by the audit writer thread. */
+void zb_req_audit_read(zb_req *r, const char *action, const char *object_type, int64_t object_id,
+                       const char *org_path, const char *detail);
+
+/* Begin a JSON answer {"items":[ ... ; end with zb_list_end(). */
+void zb_list_begin(zb_req *r);
+void zb_list_end(zb_req *r, int64_t total, const char *next);
+
+/* Route registry (api/routes.c) */
+const zb_route *const *zb_route_tables(void);
+
+/* Dispatcher (http/dispatch.c).  Runs one request whose body is in r->body
+ * and fills the response fields. */
+void zb_dispatch(zb_req *r);
+int zb_route_match(const char *pattern, const char *path, const char **params, int *nparams,
+                   zb_arena *a);
+/* Build the OpenAPI document (http/openapi.c). */
+int zb_openapi_write(zb_buf *out);
+/* Serve a static file from app->web_root (http/static.c).  Fills r. */
+void zb_static_serve(zb_req *r);
+
+/* Server (http/server.c) */
+int zb_server_run(zb_app *app, const char *listen, zb_err *e);
+
+#endif

@@ -1,0 +1,216 @@
+/* req.c - request helpers: query, headers, params, JSON body checks. */
+#include "http/http.h"
+#include "audit/audit.h"
+#include "core/escape.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *zb_req_query(zb_req *r, const char *name)
+{
+	if (!r->conn)
+		return NULL;
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *zb_req_header(zb_req *r, const char *name)
+{
+	if (!r->conn)
+		return NULL;
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+static int parse_id(const char *s, int64_t *out)
+{
+	if (!s || !*s || *s == '0' || strlen(s) > 18)
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	*out = strtoll(s, NULL, 10);
+	return *out > 0;
+}
+
+int zb_req_param_id(zb_req *r, int i, int64_t *out, zb_err *e)
+{
+	if (i >= r->nparams || !parse_id(r->params[i], out))
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该对象");
+	return 0;
+}
+
+int zb_req_query_int(zb_req *r, const char *name, int64_t dflt, int64_t min, int64_t max, int64_t *out,
+                     zb_err *e)
+{
+	const char *s = zb_req_query(r, name);
+	if (!s || !*s) {
+		*out = dflt;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return zb_fail(e, ZB_EINVAL, name, "参数 %s 应为 %lld 到 %lld 之间的整数", name, (long long)min,
+		               (long long)max);
+	*out = v;
+	return 0;
+}
+
+const char *zb_body_str(zb_req *r, const char *name)
+{
+	json_t *v = r->json ? json_object_get(r->json, name) : NULL;
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int zb_body_has(zb_req *r, const char *name)
+{
+	return r->json && json_object_get(r->json, name) != NULL;
+}
+
+int zb_body_int(zb_req *r, const char *name, int64_t *out)
+{
+	json_t *v = r->json ? json_object_get(r->json, name) : NULL;
+	if (!json_is_integer(v))
+		return 0;
+	*out = json_integer_value(v);
+	return 1;
+}
+
+int zb_date_valid(const char *s)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+static const char *type_name(char t)
+{
+	switch (t) {
+	case 's': return "字符串";
+	case 'd': return "日期（YYYY-MM-DD）";
+	case 'i': return "整数";
+	case 'n': return "数字";
+	case 'b': return "布尔值";
+	case 'a': return "数组";
+	case 'o': return "对象";
+	}
+	return "?";
+}
+
+int zb_json_check(json_t *obj, const zb_field *fields, zb_err *e)
+{
+	if (!json_is_object(obj))
+		return zb_fail(e, ZB_EJSON, NULL, "请求体应为 JSON 对象");
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v)
+	{
+		const zb_field *f = fields;
+		while (f && f->name && strcmp(f->name, key))
+			f++;
+		if (!f || !f->name)
+			return zb_fail(e, ZB_EINVAL, key, "不认识的字段：%s", key);
+		if (json_is_null(v)) {
+			if (f->required)
+				return zb_fail(e, ZB_EINVAL, key, "字段 %s 不能为空", key);
+			continue;
+		}
+		int ok;
+		switch (f->type) {
+		case 's':
+		case 'd': ok = json_is_string(v); break;
+		case 'i': ok = json_is_integer(v); break;
+		case 'n': ok = json_is_number(v); break;
+		case 'b': ok = json_is_boolean(v); break;
+		case 'a': ok = json_is_array(v); break;
+		case 'o': ok = json_is_object(v); break;
+		default: ok = 0;
+		}
+		if (!ok)
+			return zb_fail(e, ZB_EINVAL, key, "字段 %s 应为%s", key, type_name(f->type));
+		if (f->type == 's') {
+			size_t max = f->maxlen ? f->maxlen : 1000;
+			if (json_string_length(v) > max)
+				return zb_fail(e, ZB_EINVAL, key, "字段 %s 过长（最多 %zu 字节）", key, max);
+			if (memchr(json_string_value(v), 0, json_string_length(v)))
+				return zb_fail(e, ZB_EINVAL, key, "字段 %s 含有非法字符", key);
+		}
+		if (f->type == 'd' && json_string_length(v) && !zb_date_valid(json_string_value(v)))
+			return zb_fail(e, ZB_EINVAL, key, "字段 %s 不是有效日期（应为 YYYY-MM-DD）", key);
+	}
+	for (const zb_field *f = fields; f && f->name; f++) {
+		json_t *x = json_object_get(obj, f->name);
+		if (f->required && (!x || json_is_null(x) || (json_is_string(x) && !json_string_length(x))))
+			return zb_fail(e, ZB_EINVAL, f->name, "缺少必填字段：%s", f->name);
+	}
+	return 0;
+}
+
+int zb_req_audit(zb_req *r, const char *action, const char *object_type, int64_t object_id,
+                 const char *org_path, const char *detail, zb_err *e)
+{
+	char idbuf[24];
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)object_id);
+	zb_audit_ev ev = {
+		.user_id = r->who ? r->who->user_id : 0,
+		.username = r->who ? r->who->username : NULL,
+		.ip = r->ip,
+		.action = action,
+		.object_type = object_type,
+		.object_id = object_id ? idbuf : NULL,
+		.org_path = org_path,
+		.detail = detail,
+	};
+	return zb_audit_append(r->db, r->app, &ev, e);
+}
+
+void zb_req_audit_read(zb_req *r, const char *action, const char *object_type, int64_t object_id,
+                       const char *org_path, const char *detail)
+{
+	char idbuf[24];
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)object_id);
+	zb_audit_ev ev = {
+		.user_id = r->who ? r->who->user_id : 0,
+		.username = r->who ? r->who->username : NULL,
+		.ip = r->ip,
+		.action = action,
+		.object_type = object_type,
+		.object_id = object_id ? idbuf : NULL,
+		.org_path = org_path,
+		.detail = detail,
+	};
+	zb_audit_enqueue(r->app, &ev);
+}
+
+void zb_list_begin(zb_req *r)
+{
+	jw_obj(&r->jw);
+	jw_karr(&r->jw, "items");
+}
+
+void zb_list_end(zb_req *r, int64_t total, const char *next)
+{
+	jw_arr_end(&r->jw);
+	if (total >= 0)
+		jw_kint(&r->jw, "total", total);
+	if (next)
+		jw_kstr(&r->jw, "next", next);
+	jw_obj_end(&r->jw);
+}
+
+const char *zb_req_cookie(zb_req *r, const char *name)
+{
+	if (!r->conn)
+		return NULL;
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}

@@ -1,0 +1,56 @@
+/* main.c - the zhibu command table. */
+#include "cli/cli.h"
+#include "core/log.h"
+#include "version.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const zb_cmd zb_commands[] = {
+	{"serve", cmd_serve, "serve --db DB [--listen HOST:PORT] [--threads N]", "启动网页和接口服务"},
+	{"init", cmd_init, "init --db DB [--org-name 名称] [--org-code 编码]", "建库、生成密钥文件、创建根组织和管理员 admin"},
+	{"migrate", cmd_migrate, "migrate --db DB", "升级数据库结构"},
+	{"user", cmd_user, "user add|passwd|list|grant|revoke|token 用户名 [--role R --org ID]", "账号与授权"},
+	{"audit", cmd_audit, "audit verify --db DB", "校验审计链是否被篡改"},
+	{"version", cmd_version, "version", "显示版本"},
+	{"help", cmd_help, "help", "显示本帮助"},
+	{0},
+};
+
+int cmd_version(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	printf("zhibu %s\n", ZB_VERSION);
+	return 0;
+}
+
+int cmd_help(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	printf("zhibu（支部）%s — 智慧党建平台\n\n用法：zhibu 命令 [选项]\n\n", ZB_VERSION);
+	for (const zb_cmd *c = zb_commands; c->name; c++)
+		printf("  %-10s %s\n             zhibu %s\n", c->name, c->help, c->usage);
+	printf("\n数据库用 --db 指定 SQLite 文件或 postgres:// 地址，也可用环境变量 ZHIBU_DB。\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		cmd_help(0, NULL);
+		return 2;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+		name = "help";
+	if (!strcmp(name, "--version"))
+		name = "version";
+	for (const zb_cmd *c = zb_commands; c->name; c++)
+		if (!strcmp(c->name, name)) {
+			if (strcmp(name, "serve"))
+				zb_log_set_verbose(0);
+			return c->fn(argc - 2, argv + 2);
+		}
+	fprintf(stderr, "zhibu: 不认识的命令：%s（用 zhibu help 查看用法）\n", name);
+	return 2;
+}
