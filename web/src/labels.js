@@ -1,0 +1,77 @@
+// Chinese names of the API's codes, in one place.
+export const ORG_TYPES = { committee: '党委', general_branch: '党总支', branch: '党支部',
+  joint_branch: '联合党支部', temp_branch: '临时党支部', online_branch: '网络支部', group: '党小组' };
+export const DOMAINS = { rural: '农村', community: '城市社区', organ: '机关', soe: '国有企业',
+  private: '非公企业', social: '社会组织', university: '高校', school: '中小学校',
+  research: '科研院所', hospital: '医院', other: '其他' };
+export const CATEGORIES = { full: '正式党员', probationary: '预备党员' };
+export const STATUSES = { normal: '正常', mobile: '流动', lost: '失联', abroad: '出国（境）',
+  suspended: '停止党籍', removed: '出党', deceased: '死亡' };
+export const GENDERS = { M: '男', F: '女' };
+export const EDUCATIONS = ['研究生', '大学本科', '大学专科', '中等专科', '高中', '初中', '小学及以下'];
+// Meeting types (三会一课 and related).  Codes as the server expects them.
+export const MEETING_TYPES = {
+  plenary: '支部党员大会', committee: '支部委员会', group: '党小组会', lecture: '党课',
+  theme_day: '主题党日', life: '组织生活会', appraisal: '民主评议党员', talk: '谈心谈话',
+};
+export const ATTEND = { present: '出席', leave: '请假', absent: '缺席' };
+export const IMPORT_STATUS = { new: '新增', update: '更新', unchanged: '无变化', error: '有错误' };
+export const WARN_LEVELS = { info: '提示', warn: '注意', warning: '注意', error: '严重', danger: '严重', critical: '严重' };
+
+export function label(map, v) {
+  if (v === null || v === undefined || v === '') return '—';
+  return map[v] || String(v);
+}
+
+export function fmtDate(v) {
+  if (!v) return '—';
+  if (typeof v === 'number') {
+    const d = new Date(v * 1000);
+    return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+  }
+  return String(v).slice(0, 10);
+}
+export function fmtTime(v) {
+  if (!v) return '—';
+  const d = new Date(typeof v === 'number' ? v * 1000 : v);
+  if (isNaN(d)) return String(v);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+export function currentQuarter(d = new Date()) {
+  return d.getFullYear() + 'Q' + (Math.floor(d.getMonth() / 3) + 1);
+}
+export function pct(v) {
+  if (v === null || v === undefined || isNaN(v)) return '—';
+  const n = Number(v) <= 1 ? Number(v) * 100 : Number(v);
+  return (Math.round(n * 10) / 10) + '%';
+}
+
+/**
+ * Turns the many shapes a count breakdown can take into [{name, value}]:
+ * {"full":3} | [{"key":"full","name":"正式党员","count":3}] | [["full",3]].
+ */
+export function pairs(x, names = {}) {
+  if (!x) return [];
+  if (Array.isArray(x)) {
+    return x.map((r) => Array.isArray(r)
+      ? { name: names[r[0]] || String(r[0]), value: Number(r[1]) || 0 }
+      : { name: r.name || r.label || names[r.key ?? r.value ?? r.code] || String(r.key ?? r.band ?? r.code ?? ''),
+          value: Number(r.count ?? r.n ?? r.total ?? r.value) || 0 });
+  }
+  if (typeof x === 'object') {
+    return Object.entries(x).filter(([, v]) => typeof v === 'number')
+      .map(([k, v]) => ({ name: names[k] || k, value: v }));
+  }
+  return [];
+}
+
+/** First defined of several candidate paths into an object. */
+export function pick(obj, ...paths) {
+  for (const p of paths) {
+    let v = obj;
+    for (const k of p.split('.')) { v = v == null ? undefined : v[k]; }
+    if (v !== undefined && v !== null) return v;
+  }
+  return undefined;
+}

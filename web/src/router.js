@@ -1,0 +1,44 @@
+// Routes.  Hash history: a QR code can point at /#/signin?token=… and the
+// server needs no rewrite rules.  Every screen is its own chunk.
+import { createRouter, createWebHashHistory } from 'vue-router';
+import { session } from './session.js';
+import { loadMe } from './boot.js';
+
+const routes = [
+  { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true, title: '登录' } },
+  { path: '/', component: () => import('./views/Home.vue'), meta: { title: '首页', nav: 'home' } },
+  { path: '/orgs', component: () => import('./views/Orgs.vue'), meta: { title: '组织', nav: 'orgs' } },
+  { path: '/orgs/:id', component: () => import('./views/Org.vue'), meta: { title: '组织详情', nav: 'orgs', back: true } },
+  { path: '/members', component: () => import('./views/Members.vue'), meta: { title: '党员名册', nav: 'members' } },
+  { path: '/members/new', component: () => import('./views/MemberEdit.vue'), meta: { title: '新增党员', nav: 'members', back: true } },
+  { path: '/members/:id', component: () => import('./views/Member.vue'), meta: { title: '党员信息', nav: 'members', back: true } },
+  { path: '/members/:id/edit', component: () => import('./views/MemberEdit.vue'), meta: { title: '修改党员信息', nav: 'members', back: true } },
+  { path: '/import', component: () => import('./views/Import.vue'), meta: { title: '导入名册', nav: 'members', back: true } },
+  { path: '/life', component: () => import('./views/Life.vue'), meta: { title: '组织生活', nav: 'life' } },
+  { path: '/meetings/new', component: () => import('./views/MeetingNew.vue'), meta: { title: '记录会议', nav: 'life', back: true } },
+  { path: '/meetings/:id', component: () => import('./views/Meeting.vue'), meta: { title: '会议记录', nav: 'life', back: true } },
+  { path: '/signin', component: () => import('./views/Signin.vue'), meta: { title: '会议签到', nav: 'me' } },
+  { path: '/me', component: () => import('./views/Me.vue'), meta: { title: '我的', nav: 'me' } },
+  { path: '/audit', component: () => import('./views/Audit.vue'), meta: { title: '审计日志', nav: 'audit' } },
+  { path: '/:rest(.*)*', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } },
+];
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes,
+  scrollBehavior: (to, from, saved) => saved || { top: 0 },
+});
+
+router.beforeEach(async (to) => {
+  if (!session.checked) await loadMe();
+  if (to.meta.public) {
+    if (session.user && to.path === '/login') return to.query.redirect || '/';
+    return true;
+  }
+  if (!session.user) return { path: '/login', query: { redirect: to.fullPath } };
+  return true;
+});
+
+router.afterEach((to) => {
+  document.title = (to.meta.title ? to.meta.title + ' · ' : '') + '支部';
+});

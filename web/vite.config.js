@@ -1,0 +1,51 @@
+// Vite build of the zhibu web app.  Vant components are imported on demand
+// (unplugin-vue-components + the Vant resolver); a small plugin writes the
+// service worker with the list of hashed assets of this build, so the
+// worker caches exactly the app shell and never anything under /api.
+import { defineConfig } from 'vite';
+import vue from '@vitejs/plugin-vue';
+import Components from 'unplugin-vue-components/vite';
+import { VantResolver } from '@vant/auto-import-resolver';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+
+function serviceWorker() {
+  return {
+    name: 'zhibu-sw',
+    apply: 'build',
+    generateBundle(_opts, bundle) {
+      const assets = Object.keys(bundle)
+        .filter((f) => /\.(js|css|woff2?|png|svg)$/.test(f))
+        .map((f) => '/' + f);
+      const shell = ['/', '/index.html', '/manifest.webmanifest',
+        '/icons/icon-192.png', '/icons/icon-512.png', '/icons/icon.svg'];
+      const version = createHash('sha256')
+        .update(assets.sort().join('\n')).digest('hex').slice(0, 12);
+      const src = readFileSync(new URL('./src/sw-template.js', import.meta.url), 'utf8')
+        .replace('__VERSION__', version)
+        .replace('__SHELL__', JSON.stringify(shell))
+        .replace('__ASSETS__', JSON.stringify(assets));
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source: src });
+    },
+  };
+}
+
+export default defineConfig({
+  base: '/',
+  plugins: [
+    vue(),
+    Components({ dts: false, resolvers: [VantResolver()] }),
+    serviceWorker(),
+  ],
+  build: {
+    outDir: 'dist',
+    manifest: true,
+    emptyOutDir: true,
+    target: 'es2019',
+    chunkSizeWarningLimit: 800,
+    modulePreload: { polyfill: false },
+  },
+  server: {
+    proxy: { '/api': process.env.ZHIBU_API || 'http://127.0.0.1:8080' },
+  },
+});
