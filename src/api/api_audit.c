@@ -21,8 +21,10 @@ static int h_audit_list(zb_req *r, zb_err *e)
 	zb_stmt *st = zb_db_query(
 		r->db, e,
 		"SELECT id, at, user_id, username, ip, action, object_type, object_id, org_path, detail FROM audit_log "
-		"WHERE id < ? AND at >= ? AND at <= ? AND (? = 0 OR user_id = ?) AND (? IS NULL OR action = ? OR action LIKE ?) "
-		"AND (? IS NULL OR object_type = ?) AND (? IS NULL OR object_id = ?) ORDER BY id DESC LIMIT ?",
+		"WHERE id < ? AND at >= ? AND at <= ? AND (CAST(? AS BIGINT) = 0 OR user_id = ?) "
+		"AND (CAST(? AS TEXT) IS NULL OR action = ? OR action LIKE ?) "
+		"AND (CAST(? AS TEXT) IS NULL OR object_type = ?) AND (CAST(? AS TEXT) IS NULL OR object_id = ?) "
+		"ORDER BY id DESC LIMIT ?",
 		"iiiiisssssssi", after, from, to, user, user, action, action,
 		action ? zb_arena_printf(&r->arena, "%s.%%", action) : NULL, otype, otype, oid, oid, limit * 4 + 1);
 	if (!st)
