@@ -123,8 +123,8 @@ const char *zb_icu_version(void)
 	return icu_major;
 }
 
-/* UTF-8 -> freshly malloc'd UTF-16 with room for `extra` more units per
- * input unit.  Invalid UTF-8 becomes U+FFFD rather than an error: names
+/* UTF-8 -> freshly malloc'd UTF-16 with room for `factor` units per input
+ * byte.  Invalid UTF-8 becomes U+FFFD rather than an error: names
  * come from imports of uneven quality and a key is still useful. */
 static int to_utf16(const char *utf8, size_t factor, UChar **out, int32_t *len, int32_t *cap)
 {
@@ -134,7 +134,8 @@ static int to_utf16(const char *utf8, size_t factor, UChar **out, int32_t *len, 
 	*out = NULL;
 	if (n > ZB_TEXT_MAX_INPUT)
 		return ZB_ETOOBIG;
-	/* UTF-16 never needs more units than UTF-8 has bytes. */
+	/* UTF-16 never needs more units than UTF-8 has bytes, so factor 1
+	 * always holds the conversion. */
 	*cap = (int32_t)(n * factor + 16);
 	*out = malloc((size_t)*cap * sizeof(UChar));
 	if (!*out)
@@ -168,9 +169,10 @@ int zb_pinyin(const char *utf8, zb_buf *full, zb_buf *initials)
 
 	if (!tr)
 		return ZB_EINTERNAL;
-	/* A Han character (1 unit) becomes a syllable and a space: at most 7
-	 * units ("zhuang "); Latin-ASCII expansions are shorter per unit. */
-	if ((rc = to_utf16(utf8 ? utf8 : "", 8, &text, &len, &cap)))
+	/* Two units per input byte covers Han text (3 bytes become at most
+	 * "zhuang ") and ASCII; rarer expansions (U+337F becomes 15 units) go
+	 * through the retry below. */
+	if ((rc = to_utf16(utf8 ? utf8 : "", 2, &text, &len, &cap)))
 		return rc;
 	copy = malloc((size_t)len * sizeof(UChar) + 1);
 	if (!copy) {
