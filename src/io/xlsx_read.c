@@ -503,6 +503,13 @@ static void entry_close(entry *en)
 	en->zf = NULL;
 }
 
+/* Errors are reported through entry_next(); keep libxml2 off stderr. */
+static void xml_quiet(void *arg, xmlErrorPtr err)
+{
+	(void)arg;
+	(void)err;
+}
+
 /* Open part `name` for streaming.  Returns 0, ABSENT if absent and
  * !required, or a zb_code (e filled). */
 static int entry_open(xl *x, entry *en, const char *name, int required)
@@ -546,6 +553,8 @@ static int entry_open(xl *x, entry *en, const char *name, int required)
 	 * Deliberately absent: NOENT, DTDLOAD, DTDATTR, XINCLUDE, HUGE. */
 	en->r = xmlReaderForIO(entry_read, NULL, en, NULL, NULL,
 			       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (en->r)
+		xmlTextReaderSetStructuredErrorHandler(en->r, xml_quiet, NULL);
 	if (!en->r) {
 		int over = en->over;
 		entry_close(en);

@@ -16,7 +16,38 @@ struct zb_xlsx_writer {
 	int ncols;
 	lxw_row_t header_row;
 	lxw_row_t next_row;
+	zb_buf scratch;      /* escaped copy of the cell being written */
 };
+
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Spreadsheet readers (Excel, ours) decode "_xHHHH_" in string cells as
+ * the character U+HHHH; libxlsxwriter 1.1.4 writes such user text as is,
+ * so "_x0041_" would come back as "A".  Escape the underscore itself as
+ * _x005F_, the OOXML way.  Returns s or a copy in w->scratch. */
+static const char *xstr(zb_xlsx_writer *w, const char *s, int *rc)
+{
+	const char *p = strstr(s, "_x");
+	*rc = 0;
+	if (!p)
+		return s;
+	zb_buf_reset(&w->scratch);
+	const char *run = s;
+	for (; (p = strstr(p, "_x")) != NULL; p++) {
+		if (!(is_hex(p[2]) && is_hex(p[3]) && is_hex(p[4]) && is_hex(p[5]) && p[6] == '_'))
+			continue;
+		if ((*rc = zb_buf_append(&w->scratch, run, (size_t)(p - run))) ||
+		    (*rc = zb_buf_puts(&w->scratch, "_x005F_")))
+			return NULL;
+		run = p + 1; /* the 'x' onwards is copied literally */
+	}
+	if ((*rc = zb_buf_puts(&w->scratch, run)))
+		return NULL;
+	return w->scratch.data;
+}
 
 static int lxw_fail(zb_err *e, lxw_error err, const char *what)
 {
@@ -52,6 +83,7 @@ void zb_xlsx_writer_free(zb_xlsx_writer *w)
 		return;
 	if (w->wb)
 		lxw_workbook_free(w->wb);
+	zb_buf_release(&w->scratch);
 	free(w);
 }
 
@@ -72,6 +104,7 @@ int zb_xlsx_writer_open(zb_xlsx_writer **out, const char *path, const char *shee
 		goto fail;
 	}
 	w->ncols = ncols;
+	zb_buf_init(&w->scratch, 0);
 	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
 	w->wb = workbook_new_opt(path, &opt);
 	if (!w->wb) {
@@ -122,11 +155,16 @@ int zb_xlsx_writer_open(zb_xlsx_writer **out, const char *path, const char *shee
 	if (title && *title) {
 		if ((rc = check_text(title, 1, 1, e)))
 			goto fail;
+		const char *t = xstr(w, title, &rc);
+		if (rc) {
+			rc = zb_fail(e, ZB_EINTERNAL, "file", "内存不足，无法生成 Excel 文件");
+			goto fail;
+		}
 		err = worksheet_set_row(w->ws, 0, 30, NULL);
 		if (!err)
 			err = ncols > 1 ? worksheet_merge_range(w->ws, 0, 0, 0, (lxw_col_t)(ncols - 1),
-								title, title_f)
-					: worksheet_write_string(w->ws, 0, 0, title, title_f);
+								t, title_f)
+					: worksheet_write_string(w->ws, 0, 0, t, title_f);
 		if (err) {
 			rc = lxw_fail(e, err, "标题");
 			goto fail;
@@ -138,6 +176,11 @@ int zb_xlsx_writer_open(zb_xlsx_writer **out, const char *path, const char *shee
 		const char *h = cols[i].header ? cols[i].header : "";
 		if ((rc = check_text(h, (int)row + 1, i + 1, e)))
 			goto fail;
+		h = xstr(w, h, &rc);
+		if (rc) {
+			rc = zb_fail(e, ZB_EINTERNAL, "file", "内存不足，无法生成 Excel 文件");
+			goto fail;
+		}
 		if ((err = worksheet_write_string(w->ws, row, (lxw_col_t)i, h, head_f))) {
 			rc = lxw_fail(e, err, "表头");
 			goto fail;
@@ -169,6 +212,9 @@ int zb_xlsx_writer_row(zb_xlsx_writer *w, const char *const *cells, int ncells, 
 		int rc = check_text(s, (int)w->next_row + 1, i + 1, e);
 		if (rc)
 			return rc;
+		s = xstr(w, s, &rc);
+		if (rc)
+			return zb_fail(e, ZB_EINTERNAL, "file", "内存不足，无法生成 Excel 文件");
 		/* A string cell even when zb_cell_is_formula(s): see header. */
 		lxw_error err = worksheet_write_string(w->ws, w->next_row, (lxw_col_t)i, s, w->text);
 		if (err)
