@@ -79,6 +79,9 @@ int zb_app_init(zb_app *app, const char *db_uri, const char *key_path, zb_err *e
 	const char *idle = getenv("ZHIBU_SESSION_IDLE");
 	if (idle && atoi(idle) > 0)
 		app->cfg.session_idle_secs = atoi(idle);
+	const char *ipl = getenv("ZHIBU_IP_FAIL_LIMIT");
+	if (ipl && atoi(ipl) > 0)
+		app->cfg.ip_fail_limit = atoi(ipl);
 	const char *thr = getenv("ZHIBU_THREADS");
 	if (thr && atoi(thr) > 0 && atoi(thr) <= 64)
 		app->cfg.threads = atoi(thr);

@@ -143,13 +143,15 @@ static int run(zb_req *r, zb_err *e)
 		if ((rc = parse_body(r, e)))
 			return rc;
 	}
+	/* a permission held nowhere is a plain 403: it reveals nothing about
+	 * objects; held somewhere but not over this object is a 404 */
+	if (rt->perm && !zb_authz_allows(r->who, rt->perm, NULL))
+		return zb_fail(e, ZB_EFORBIDDEN, NULL, "您没有执行此操作的权限");
 	if (rt->scope != S_NONE) {
 		if ((rc = zb_scope_resolve(r, rt->scope, e)))
 			return rc;
 		if (!zb_authz_allows(r->who, rt->perm, r->target_path))
 			return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该对象，或不在您的管理范围内");
-	} else if (rt->perm && !zb_authz_allows(r->who, rt->perm, NULL)) {
-		return zb_fail(e, ZB_EFORBIDDEN, NULL, "您没有执行此操作的权限");
 	}
 	jw_init(&r->jw, &r->out);
 	rc = rt->fn(r, e);

@@ -4,7 +4,7 @@
 //
 // Backend: SQLite by default; when ZB_TEST_PG_DIR is set (a cluster started
 // by tests/pg.sh), each server gets a fresh PostgreSQL database instead.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -37,12 +37,8 @@ export function freshDb(dir) {
 
 /** Run the CLI; returns {code, stdout, stderr}. */
 export function cli(args, env = {}) {
-  try {
-    const out = execFileSync(BIN, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    return { code: 0, stdout: out.toString(), stderr: '' };
-  } catch (e) {
-    return { code: e.status, stdout: e.stdout?.toString() || '', stderr: e.stderr?.toString() || '' };
-  }
+  const r = spawnSync(BIN, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { code: r.status, stdout: r.stdout?.toString() || '', stderr: r.stderr?.toString() || '' };
 }
 
 /**
