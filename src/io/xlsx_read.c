@@ -1078,32 +1078,44 @@ static int row_end(sheet *s)
 	return rc;
 }
 
-static int cell_begin(sheet *s, entry *en)
+/* One pass over the attributes (the hot path: once per cell). */
+static void cell_begin(sheet *s, entry *en)
 {
-	char v[64];
-	s->col = attr(en, "r", v, sizeof v) ? ref_col(v) : 0;
+	s->col = 0;
+	s->type = T_N;
+	s->style = 0;
+	if (xmlTextReaderMoveToFirstAttribute(en->r) == 1) {
+		do {
+			const char *ln = (const char *)xmlTextReaderConstLocalName(en->r);
+			const char *v = (const char *)xmlTextReaderConstValue(en->r);
+			if (!ln || !v || ln[1])
+				continue;
+			if (ln[0] == 'r') {
+				s->col = ref_col(v);
+			} else if (ln[0] == 's') {
+				s->style = (int)parse_pos(v, 1000000);
+			} else if (ln[0] == 't') {
+				if (!strcmp(v, "s"))
+					s->type = T_S;
+				else if (!strcmp(v, "str"))
+					s->type = T_STR;
+				else if (!strcmp(v, "inlineStr"))
+					s->type = T_INLINE;
+				else if (!strcmp(v, "b"))
+					s->type = T_B;
+				else if (!strcmp(v, "e"))
+					s->type = T_E;
+				else if (!strcmp(v, "d"))
+					s->type = T_D;
+			}
+		} while (xmlTextReaderMoveToNextAttribute(en->r) == 1);
+		xmlTextReaderMoveToElement(en->r);
+	}
 	if (!s->col)
 		s->col = s->lastcol + 1;
 	s->lastcol = s->col;
-	s->type = T_N;
-	if (attr(en, "t", v, sizeof v)) {
-		if (!strcmp(v, "s"))
-			s->type = T_S;
-		else if (!strcmp(v, "str"))
-			s->type = T_STR;
-		else if (!strcmp(v, "inlineStr"))
-			s->type = T_INLINE;
-		else if (!strcmp(v, "b"))
-			s->type = T_B;
-		else if (!strcmp(v, "e"))
-			s->type = T_E;
-		else if (!strcmp(v, "d"))
-			s->type = T_D;
-	}
-	s->style = attr(en, "s", v, sizeof v) ? (int)parse_pos(v, 1000000) : 0;
 	s->has_v = s->has_f = s->in_v = s->in_is = s->in_t = s->in_rph = 0;
 	zb_buf_reset(&s->val);
-	return 0;
 }
 
 static void trim(char **p, size_t *n)
@@ -1144,17 +1156,17 @@ static int cell_end(sheet *s)
 		trim(&v, &vn);
 		if (!s->has_v || !vn)
 			break;
-		char tmp[24];
-		snprintf(tmp, sizeof tmp, "%.*s", (int)(vn < 20 ? vn : 20), v);
-		long idx = parse_pos(tmp, 1000000000000L);
-		if ((!idx && strcmp(tmp, "0")) || (size_t)idx >= x->sst.n) {
+		size_t idx = 0, k = 0;
+		for (; k < vn && v[k] >= '0' && v[k] <= '9' && idx < x->sst.n; k++)
+			idx = idx * 10 + (size_t)(v[k] - '0');
+		if (k < vn || idx >= x->sst.n) {
 			char cn[8];
 			col_name(s->col, cn);
 			return zb_fail(x->e, ZB_EINVAL, "file",
-				       "文件已损坏：第 %d 行 %s 列引用了不存在的文本（编号 %s）：请用 Excel 打开后重新保存再上传",
-				       s->rownum, cn, tmp);
+				       "文件已损坏：第 %d 行 %s 列引用了不存在的文本（编号 %.20s）：请用 Excel 打开后重新保存再上传",
+				       s->rownum, cn, v);
 		}
-		out = sl_get(&x->sst, (size_t)idx);
+		out = sl_get(&x->sst, idx);
 		outlen = strlen(out);
 		kind = ZB_CELL_TEXT;
 		break;
