@@ -10,6 +10,7 @@
 
 BUILD ?= build
 SAN ?= 0
+FUZZ ?= 0
 CC ?= gcc
 PKGS := libmicrohttpd jansson libsodium openssl icu-uc icu-i18n xlsxwriter \
         libzip libxml-2.0 libqrencode sqlite3 libpq
@@ -19,7 +20,10 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
         -Wformat=2 -Wvla -Wpointer-arith -Wno-missing-field-initializers
-ifeq ($(SAN),1)
+ifeq ($(FUZZ),1)
+OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+LDSAN := -fsanitize=address,undefined
+else ifeq ($(SAN),1)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDSAN := -fsanitize=address,undefined
 else

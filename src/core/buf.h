@@ -27,7 +27,7 @@ int zb_buf_append(zb_buf *b, const void *p, size_t n);
 int zb_buf_puts(zb_buf *b, const char *s);
 int zb_buf_putc(zb_buf *b, char c);
 int zb_buf_printf(zb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int zb_buf_vprintf(zb_buf *b, const char *fmt, va_list ap);
+int zb_buf_vprintf(zb_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Hand the data to the caller (malloc'd, caller frees); b becomes empty. */
 char *zb_buf_detach(zb_buf *b, size_t *len);
 

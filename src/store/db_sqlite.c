@@ -250,7 +250,7 @@ int zb_sqlite_open(const char *path, zb_db **out, zb_err *e)
 	if (!d)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
 	d->base.ops = &sq_ops;
-	int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
 	if (rc != SQLITE_OK) {
 		int r = zb_fail(e, ZB_EUNAVAIL, "db", "无法打开数据库 %s：%s", path, d->h ? sqlite3_errmsg(d->h) : "?");
 		sqlite3_close_v2(d->h);

@@ -1,0 +1,119 @@
+#!/bin/sh
+# make test: every test layer, in order, with one closing summary line.
+#
+#   lint         banned calls
+#   unit         cmocka unit tests (test_db also on PostgreSQL)
+#   api-sqlite   API tests: the real binary on loopback, fresh SQLite dbs
+#   api-pg       the same API tests on a throwaway PostgreSQL cluster,
+#                plus two app nodes on one database
+#   asan         ASan+UBSan build: unit and API tests again
+#   fuzz         every libFuzzer target, a short bounded run
+#   web          browser tests (Chromium via playwright-core)
+#
+# `sh tests/run.sh unit` (or any layer names) runs only those layers.
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+LAYERS=${*:-"lint unit api-sqlite api-pg asan fuzz web"}
+OUT=$ROOT/tests/out
+mkdir -p "$OUT"
+PASS=0
+FAIL=0
+FAILED_LAYERS=""
+PGDIR=""
+
+cleanup() {
+	if [ -n "$PGDIR" ]; then sh tests/pg.sh stop "$PGDIR" >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT INT TERM
+
+# Count test cases from the runners' own summaries in a log file.
+tally() {
+	log=$1
+	p=$(grep -E '^# pass [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+	f=$(grep -E '^# fail [0-9]+' "$log" | awk '{s+=$3} END {print s+0}')
+	cp=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
+	cf=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
+	PASS=$((PASS + p + cp))
+	FAIL=$((FAIL + f + cf))
+}
+
+# run LAYER-NAME command...: output to the terminal and to a log
+run() {
+	name=$1
+	shift
+	log=$OUT/$name.log
+	echo "==== $name"
+	if "$@" >"$log" 2>&1; then rc=0; else rc=$?; fi
+	tail -n 25 "$log"
+	tally "$log"
+	if [ $rc -ne 0 ]; then
+		FAIL=$((FAIL + 1))
+		FAILED_LAYERS="$FAILED_LAYERS $name"
+		echo "==== $name FAILED (exit $rc, log: $log)"
+	fi
+}
+
+unit_tests() {
+	build=$1
+	status=0
+	for t in "$build"/tests/test_*; do
+		[ -x "$t" ] || continue
+		echo "-- $t"
+		"$t" || status=1
+	done
+	return $status
+}
+
+api_tests() {
+	build=$1
+	BUILD=$build node --test --test-reporter=tap tests/api/*.test.mjs
+}
+
+pg_start() {
+	[ -n "$PGDIR" ] && return 0
+	PGDIR=$(mktemp -d /tmp/zhibu-pg.XXXXXX)
+	rmdir "$PGDIR"
+	sh tests/pg.sh start "$PGDIR" >"$OUT/pg-start.log" 2>&1 || { cat "$OUT/pg-start.log"; PGDIR=""; return 1; }
+}
+
+for layer in $LAYERS; do
+	case $layer in
+	lint) run lint sh tools/lint.sh ;;
+	unit)
+		if pg_start; then
+			export ZB_TEST_PG
+			ZB_TEST_PG=$(sh tests/pg.sh createdb "$PGDIR" unit_db | tail -n 1)
+		fi
+		run unit unit_tests build
+		unset ZB_TEST_PG
+		;;
+	api-sqlite) run api-sqlite api_tests build ;;
+	api-pg)
+		if pg_start; then
+			ZB_TEST_PG_DIR=$PGDIR run api-pg api_tests build
+		else
+			FAIL=$((FAIL + 1)); FAILED_LAYERS="$FAILED_LAYERS api-pg(no cluster)"
+		fi
+		;;
+	asan)
+		run asan-build make --no-print-directory BUILD=build-asan SAN=1 all
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+			run asan-unit unit_tests build-asan
+		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+			run asan-api api_tests build-asan
+		;;
+	fuzz) run fuzz sh fuzz/run.sh "${FUZZ_SECONDS:-8}" ;;
+	web)
+		if ls tests/web/*.test.mjs >/dev/null 2>&1; then
+			run web node --test --test-reporter=tap tests/web/*.test.mjs
+		fi
+		;;
+	*) echo "unknown layer: $layer"; exit 2 ;;
+	esac
+done
+
+echo
+[ -n "$FAILED_LAYERS" ] && echo "failed layers:$FAILED_LAYERS"
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
