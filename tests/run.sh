@@ -91,17 +91,19 @@ for layer in $LAYERS; do
 	api-sqlite) run api-sqlite api_tests build ;;
 	api-pg)
 		if pg_start; then
-			ZB_TEST_PG_DIR=$PGDIR run api-pg api_tests build
+			export ZB_TEST_PG_DIR="$PGDIR"
+			run api-pg api_tests build
+			unset ZB_TEST_PG_DIR
 		else
 			FAIL=$((FAIL + 1)); FAILED_LAYERS="$FAILED_LAYERS api-pg(no cluster)"
 		fi
 		;;
 	asan)
 		run asan-build make --no-print-directory BUILD=build-asan SAN=1 all
-		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-			run asan-unit unit_tests build-asan
-		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-			run asan-api api_tests build-asan
+		export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+		run asan-unit unit_tests build-asan
+		run asan-api api_tests build-asan
+		unset ASAN_OPTIONS UBSAN_OPTIONS
 		;;
 	fuzz) run fuzz sh fuzz/run.sh "${FUZZ_SECONDS:-8}" ;;
 	web)
