@@ -346,3 +346,16 @@ test('SIGTERM stops the server cleanly', async () => {
   assert.equal(s2.child.exitCode, 0);
   assert.match(s2.log(), /stopped/);
 });
+
+test('failed logins per client address are limited', async () => {
+  const s2 = await startServer({ env: { ZHIBU_IP_FAIL_LIMIT: '3' } });
+  try {
+    const c = new Client(s2.url);
+    const codes = [];
+    for (const u of ['a1', 'a2', 'a3', 'a4']) codes.push((await c.login(u, 'wrong-password')).status);
+    assert.deepEqual(codes, [401, 401, 401, 429]);
+    const r = await c.login('admin', ADMIN_PASSWORD);
+    assert.equal(r.status, 429, 'even a right password waits out the window');
+    assert.equal(r.body.error.code, 'rate_limited');
+  } finally { await s2.stop(); }
+});
