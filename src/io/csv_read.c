@@ -18,7 +18,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MIB(x) ((x) >> 20)
+/* "20 MB", "32 KB", "100 字节": sizes in messages for people. */
+static const char *human_size(size_t n, char *out)
+{
+	if (n >= ((size_t)1 << 20) && !(n & (((size_t)1 << 20) - 1)))
+		snprintf(out, 32, "%zu MB", n >> 20);
+	else if (n >= ((size_t)1 << 20))
+		snprintf(out, 32, "%.1f MB", (double)n / 1048576.0);
+	else if (n >= 1024)
+		snprintf(out, 32, "%zu KB", n >> 10);
+	else
+		snprintf(out, 32, "%zu 字节", n);
+	return out;
+}
+/* each use gets its own buffer, so one message can show two sizes */
+#define HS(n) human_size((n), (char[32]){0})
 
 /* 1-based line number of offset pos in UTF-8 text (CRLF, LF, CR). */
 static int line_at(const char *s, size_t pos)
@@ -78,8 +92,8 @@ static int to_utf8(const char *from, const char *in, size_t n, size_t max,
 	size_t il = n, ol = cap - 1;
 	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
 		if (errno == E2BIG)
-			rc = zb_fail(e, ZB_ETOOBIG, "file", "文件转换为 UTF-8 后超过 %zu MB 的上限",
-				     MIB(max));
+			rc = zb_fail(e, ZB_ETOOBIG, "file", "文件转换为 UTF-8 后超过 %s 的上限",
+				     HS(max));
 		else
 			rc = zb_fail(e, ZB_EINVAL, "file", undecodable,
 				     line_at(buf, (size_t)(op - buf)));
@@ -114,8 +128,8 @@ typedef struct csv {
 
 static int field_too_big(csv *c)
 {
-	return zb_fail(c->e, ZB_ETOOBIG, "file", "第 %d 行第 %zu 列的内容超过 %zu KB 的上限",
-		       c->rownum, c->nf + 1, c->lim.max_cell_bytes >> 10);
+	return zb_fail(c->e, ZB_ETOOBIG, "file", "第 %d 行第 %zu 列的内容超过 %s 的上限",
+		       c->rownum, c->nf + 1, HS(c->lim.max_cell_bytes));
 }
 
 static int fld_append(csv *c, const char *p, size_t n)
@@ -300,8 +314,8 @@ int zb_csv_read(const void *data, size_t len, const zb_table_limits *lim,
 	}
 
 	if (len > c.lim.max_file_bytes) {
-		rc = zb_fail(e, ZB_ETOOBIG, "file", "文件大小 %.1f MB，超过 %zu MB 的上限：请分批导入",
-			     (double)len / 1048576.0, MIB(c.lim.max_file_bytes));
+		rc = zb_fail(e, ZB_ETOOBIG, "file", "文件大小 %s，超过 %s 的上限：请分批导入",
+			     HS(len), HS(c.lim.max_file_bytes));
 		goto out;
 	}
 	switch (zb_table_sniff(text, len)) {
@@ -343,8 +357,8 @@ int zb_csv_read(const void *data, size_t len, const zb_table_limits *lim,
 		text = owned;
 	}
 	if (n > c.lim.max_total_bytes) {
-		rc = zb_fail(e, ZB_ETOOBIG, "file", "文件转换为 UTF-8 后超过 %zu MB 的上限",
-			     MIB(c.lim.max_total_bytes));
+		rc = zb_fail(e, ZB_ETOOBIG, "file", "文件转换为 UTF-8 后超过 %s 的上限",
+			     HS(c.lim.max_total_bytes));
 		goto out;
 	}
 	/* a BOM that survived decoding (GB18030 has one too) */

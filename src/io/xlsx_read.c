@@ -32,7 +32,21 @@
 #define XL_MAX_ROW 1048576
 #define XL_MAX_COL 16384
 #define NONE ((size_t)-1)
-#define MIB(x) ((x) >> 20)
+/* "20 MB", "32 KB", "100 字节": sizes in messages for people. */
+static const char *human_size(size_t n, char *out)
+{
+	if (n >= ((size_t)1 << 20) && !(n & (((size_t)1 << 20) - 1)))
+		snprintf(out, 32, "%zu MB", n >> 20);
+	else if (n >= ((size_t)1 << 20))
+		snprintf(out, 32, "%.1f MB", (double)n / 1048576.0);
+	else if (n >= 1024)
+		snprintf(out, 32, "%zu KB", n >> 10);
+	else
+		snprintf(out, 32, "%zu 字节", n);
+	return out;
+}
+/* each use gets its own buffer, so one message can show two sizes */
+#define HS(n) human_size((n), (char[32]){0})
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -165,7 +179,8 @@ static size_t decode_xesc(char *s, size_t n)
 			} else if (cp >= 0xD800 && cp <= 0xDFFF) {
 				cp = 0xFFFD;
 			}
-			o += put_utf8(s + o, cp);
+			if (cp) /* _x0000_ would end the C string: dropped */
+				o += put_utf8(s + o, cp);
 		} else {
 			s[o++] = s[i++];
 		}
@@ -489,8 +504,8 @@ static int fail_bad(xl *x, const char *why)
 static int fail_budget(xl *x)
 {
 	return zb_fail(x->e, ZB_ETOOBIG, "file",
-		       "文件解压后的内容超过 %zu MB 的上限（文件过大或异常）：请删除无关的工作表和内容，或分批导入",
-		       MIB(x->lim.max_total_bytes));
+		       "文件解压后的内容超过 %s 的上限（文件过大或异常）：请删除无关的工作表和内容，或分批导入",
+		       HS(x->lim.max_total_bytes));
 }
 
 static void entry_close(entry *en)
@@ -1034,8 +1049,8 @@ static int cell_too_big(sheet *s)
 {
 	char cn[8];
 	col_name(s->col, cn);
-	return zb_fail(s->x->e, ZB_ETOOBIG, "file", "第 %d 行 %s 列的内容超过 %zu KB 的上限",
-		       s->rownum, cn, s->x->lim.max_cell_bytes >> 10);
+	return zb_fail(s->x->e, ZB_ETOOBIG, "file", "第 %d 行 %s 列的内容超过 %s 的上限",
+		       s->rownum, cn, HS(s->x->lim.max_cell_bytes));
 }
 
 static void row_begin(sheet *s, int rownum)
@@ -1449,6 +1464,8 @@ int zb_xlsx_read(const void *data, size_t len, const zb_table_limits *lim,
 	memset(&x, 0, sizeof x);
 	x.e = e;
 	zb_table_limits_resolve(lim, &x.lim);
+	if (x.lim.max_cell_bytes > ((size_t)1 << 24)) /* keeps row buffer caps finite */
+		x.lim.max_cell_bytes = (size_t)1 << 24;
 	zb_buf_init(&x.sst.buf, x.lim.max_total_bytes);
 	if (info) {
 		memset(info, 0, sizeof *info);
@@ -1457,8 +1474,8 @@ int zb_xlsx_read(const void *data, size_t len, const zb_table_limits *lim,
 	pthread_once(&xl_once, xl_init);
 
 	if (len > x.lim.max_file_bytes) {
-		rc = zb_fail(e, ZB_ETOOBIG, "file", "文件大小 %.1f MB，超过 %zu MB 的上限：请分批导入",
-			     (double)len / 1048576.0, MIB(x.lim.max_file_bytes));
+		rc = zb_fail(e, ZB_ETOOBIG, "file", "文件大小 %s，超过 %s 的上限：请分批导入",
+			     HS(len), HS(x.lim.max_file_bytes));
 		goto out;
 	}
 	if (!data || zb_table_sniff(data, len) != ZB_TABLE_XLSX) {

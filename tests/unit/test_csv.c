@@ -372,7 +372,7 @@ static void test_limits(void **state)
 		rows_free(&r);
 	}
 	lim = (zb_table_limits){.max_cell_bytes = 4};
-	expect_fail("abcd,\"ab\"\"cd\"\n", 14, &lim, ZB_ETOOBIG, "第 1 行第 2 列的内容超过");
+	expect_fail("abcd,\"ab\"\"cd\"\n", 14, &lim, ZB_ETOOBIG, "第 1 行第 2 列的内容超过 4 字节");
 	lim = (zb_table_limits){.max_file_bytes = 5};
 	expect_fail("abcdef", 6, &lim, ZB_ETOOBIG, "文件大小");
 	/* decoded size: 4 GBK bytes become 6 UTF-8 bytes */

@@ -471,9 +471,9 @@ static void test_limits(void **state)
 	zb_table_limits lim = {.max_rows = 2};
 	expect_fail("roster.xlsx", &lim, ZB_ETOOBIG, "超过 2 行的上限（第 3 行起超出）");
 	lim = (zb_table_limits){.max_cell_bytes = 8};
-	expect_fail("roster.xlsx", &lim, ZB_ETOOBIG, "第 1 行 A 列的内容超过");
+	expect_fail("roster.xlsx", &lim, ZB_ETOOBIG, "第 1 行 A 列的内容超过 8 字节");
 	lim = (zb_table_limits){.max_file_bytes = 1000};
-	expect_fail("roster.xlsx", &lim, ZB_ETOOBIG, "超过 0 MB");
+	expect_fail("roster.xlsx", &lim, ZB_ETOOBIG, "文件大小 5 KB，超过 1000 字节");
 	lim = (zb_table_limits){.max_total_bytes = 4000};
 	expect_fail("roster.xlsx", &lim, ZB_ETOOBIG, "解压后");
 	expect_fail("wide.xlsx", NULL, ZB_ETOOBIG, "第 2 行 KN 列有内容，超出了最多 200 列的限制");
