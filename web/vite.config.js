@@ -30,9 +30,31 @@ function serviceWorker() {
   };
 }
 
+// Vant inlines its icon font as a data: URL, which the server's CSP
+// (default-src 'self') refuses: serve it as a hashed file of our own.
+function vantIconFont() {
+  return {
+    name: 'zhibu-vant-icon-font',
+    apply: 'build',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/vant\/(es|lib)\/icon\/index\.css/.test(id)) return null;
+      // the data: URL becomes our file; the CDN fallback is dropped (no outside hosts)
+      return code.replace(/,\s*url\([^)]*alicdn[^)]*\)\s*format\([^)]*\)/, '').replace(/url\(data:font\/woff2;charset=utf-8;base64,([A-Za-z0-9+/=]+)\)/, (_m, b64) => {
+        const source = Buffer.from(b64, 'base64');
+        const hash = createHash('sha256').update(source).digest('hex').slice(0, 10);
+        const fileName = `assets/vant-icon-${hash}.woff2`;
+        this.emitFile({ type: 'asset', fileName, source });
+        return `url(/${fileName})`;
+      });
+    },
+  };
+}
+
 export default defineConfig({
   base: '/',
   plugins: [
+    vantIconFont(),
     vue(),
     Components({ dts: false, resolvers: [VantResolver()] }),
     serviceWorker(),

@@ -194,7 +194,8 @@ export async function shot(page, name) {
 
 /** axe-core over the current page: violations of impact serious or critical. */
 export async function axe(page) {
-  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ content: AXE_SOURCE });
+  // evaluated through the DevTools protocol: the app's CSP (script-src 'self') stays on
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE_SOURCE + '\n;void 0');
   const res = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
