@@ -27,10 +27,10 @@ static int render(const char *src, zb_db_kind kind, zb_buf *out)
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
 		const char *line = p;
-		if (!strncmp(line, other, strlen(other))) {
-			p += len + (eol ? 1 : 0);
+		/* advance now: len shrinks below when a backend prefix is cut */
+		p += len + (eol ? 1 : 0);
+		if (!strncmp(line, other, strlen(other)))
 			continue;
-		}
 		if (!strncmp(line, mine, strlen(mine))) {
 			line += strlen(mine);
 			len -= strlen(mine);
@@ -58,7 +58,6 @@ static int render(const char *src, zb_db_kind kind, zb_buf *out)
 		}
 		if (zb_buf_putc(out, '\n'))
 			return ZB_ETOOBIG;
-		p += len + (eol ? 1 : 0);
 	}
 	return 0;
 }
