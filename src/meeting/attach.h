@@ -1,0 +1,51 @@
+/* attach.h - photos and PDFs of a meeting.
+ *
+ * The type is decided from the content only (magic bytes plus a structural
+ * check: JPEG SOI..EOI, PNG signature and IHDR chunk, PDF header and an
+ * %%EOF trailer); the uploaded name is kept for display and never decides
+ * anything.  Files live under <data dir>/attachments/ with a random
+ * 32-hex-character name, mode 0600, written to a temporary name and
+ * renamed, so a half-written file is never served.
+ */
+#ifndef ZB_MEETING_ATTACH_H
+#define ZB_MEETING_ATTACH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "store/db.h"
+
+#define ZB_ATTACH_MAX_BYTES (10u << 20)   /* per file */
+#define ZB_ATTACH_MAX_PER_MEETING 20
+#define ZB_ATTACH_NAME_MAX 200            /* bytes of the display name */
+
+/* "jpeg", "png", "pdf", or NULL when the content is none of them. */
+const char *zb_attach_sniff(const void *data, size_t len);
+const char *zb_attach_content_type(const char *kind); /* image/jpeg ... */
+
+/* Clean a display name: the last path component, control characters
+ * removed, at most ZB_ATTACH_NAME_MAX bytes of valid UTF-8.  NULL or empty
+ * gives "附件".  Result in out (size >= ZB_ATTACH_NAME_MAX + 1). */
+void zb_attach_clean_name(const char *in, char *out, size_t outsz);
+
+typedef struct zb_attachment {
+	int64_t id, meeting_id;
+	const char *kind, *filename, *sm3, *stored_name;
+	int64_t size, created_by, created_at;
+} zb_attachment;
+
+/* Store data for a meeting (caller's write transaction): checks type,
+ * size and the per-meeting cap, writes the file, inserts the row.  If the
+ * transaction is rolled back afterwards the caller removes the file with
+ * zb_attach_remove_file(data_dir, stored_name).  Errors: ZB_EMEDIA (not
+ * JPEG/PNG/PDF), ZB_ETOOBIG, ZB_ECONFLICT (cap), ZB_EINVAL (empty). */
+int zb_attach_store(zb_db *db, const char *data_dir, int64_t meeting_id, const char *filename, const void *data,
+                    size_t len, int64_t by_user, int64_t now, zb_attachment *out, char stored_name[33], zb_err *e);
+void zb_attach_remove_file(const char *data_dir, const char *stored_name);
+
+/* Read a stored file into out (at most ZB_ATTACH_MAX_BYTES). */
+int zb_attach_read_file(const char *data_dir, const char *stored_name, zb_buf *out, zb_err *e);
+
+#endif

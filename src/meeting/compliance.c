@@ -1,0 +1,576 @@
+/* compliance.c - see compliance.h for the definitions. */
+#include "meeting/compliance.h"
+#include "auth/authz.h"
+#include "http/http.h" /* zb_date_valid */
+#include "meeting/mdate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- periods ---- */
+
+int zb_period_parse(const char *s, zb_period *p, zb_err *e)
+{
+	static const char msg[] = "统计周期格式错误：应为 2026（全年）、2026H1（半年）、2026Q3（季度）或 2026-07（月份）";
+	memset(p, 0, sizeof *p);
+	if (!s || strlen(s) < 4 || strlen(s) > 7)
+		return zb_fail(e, ZB_EINVAL, "period", msg);
+	for (int i = 0; i < 4; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return zb_fail(e, ZB_EINVAL, "period", msg);
+	int y = atoi(s);
+	if (y < 2000 || y > 2100)
+		return zb_fail(e, ZB_EINVAL, "period", "统计周期的年份应在 2000 到 2100 之间");
+	int m0, m1;
+	const char *rest = s + 4;
+	if (!*rest) {
+		m0 = 1, m1 = 12;
+	} else if ((rest[0] == 'Q' || rest[0] == 'q') && rest[1] >= '1' && rest[1] <= '4' && !rest[2]) {
+		m0 = (rest[1] - '1') * 3 + 1, m1 = m0 + 2;
+	} else if ((rest[0] == 'H' || rest[0] == 'h') && (rest[1] == '1' || rest[1] == '2') && !rest[2]) {
+		m0 = rest[1] == '1' ? 1 : 7, m1 = m0 + 5;
+	} else if (rest[0] == '-' && rest[1] >= '0' && rest[1] <= '9' && rest[2] >= '0' && rest[2] <= '9' && !rest[3]) {
+		m0 = m1 = atoi(rest + 1);
+		if (m0 < 1 || m0 > 12)
+			return zb_fail(e, ZB_EINVAL, "period", "统计周期的月份应为 01 到 12");
+	} else {
+		return zb_fail(e, ZB_EINVAL, "period", msg);
+	}
+	p->year = y;
+	p->from_ym = y * 100 + m0;
+	p->to_ym = y * 100 + m1;
+	zb_md_ym_first(p->from_ym, p->from);
+	zb_md_ym_last(p->to_ym, p->to);
+	if (!*rest)
+		snprintf(p->label, sizeof p->label, "%04u", (unsigned)y);
+	else if (rest[0] == '-')
+		snprintf(p->label, sizeof p->label, "%04u-%02u", (unsigned)y, (unsigned)m0 % 100u);
+	else
+		snprintf(p->label, sizeof p->label, "%04u%c%c", (unsigned)y, rest[0] == 'q' ? 'Q' : rest[0] == 'h' ? 'H' : rest[0],
+		         rest[1]);
+	return 0;
+}
+
+/* ---- the subtree ---- */
+
+typedef struct corg {
+	int64_t id, parent_id;
+	const char *path, *name, *type, *founded_on, *dissolved_on;
+	int branch;        /* index in branches, -1 */
+	int parent_branch; /* for groups: the branch index, -1 */
+	/* committee posts of a branch: [start, end) indices in posts */
+	int post0, npost;
+} corg;
+
+typedef struct cpost {
+	const char *from, *to; /* to NULL: current */
+} cpost;
+
+static int is_branch_type(const char *t)
+{
+	return t && (!strcmp(t, "branch") || !strcmp(t, "joint_branch") || !strcmp(t, "temp_branch") ||
+	             !strcmp(t, "online_branch"));
+}
+
+static int find_org(corg *o, int n, const char *path)
+{
+	int lo = 0, hi = n - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		int c = strcmp(o[mid].path, path);
+		if (!c)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static int find_org_id(corg *o, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (o[i].id == id)
+			return i;
+	return -1;
+}
+
+/* held[org][type][month 1..12] */
+typedef struct hcount {
+	short q, all;
+} hcount;
+
+static int committee_posts_on(const corg *o, const cpost *posts, const char *date)
+{
+	int n = 0;
+	for (int i = o->post0; i < o->post0 + o->npost; i++)
+		if (strcmp(posts[i].from, date) <= 0 && (!posts[i].to || strcmp(posts[i].to, date) >= 0))
+			n++;
+	return n;
+}
+
+int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, const char *today, zb_arena *a,
+                          zb_compliance *out, zb_err *e)
+{
+	memset(out, 0, sizeof *out);
+	out->period = *p;
+	snprintf(out->today, sizeof out->today, "%s", today);
+	char upper[512];
+	zb_path_upper(root_path, upper, sizeof upper);
+	int rc = 0, norg = 0, cap = 0;
+	corg *orgs = NULL;
+	hcount *held = NULL;
+	cpost *posts = NULL;
+	zb_mrules_cache *cache = NULL;
+
+	/* 1. orgs of the subtree, by path */
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT id, COALESCE(parent_id, 0), path, name, type, founded_on, dissolved_on FROM orgs "
+	                          "WHERE path >= ? AND path < ? ORDER BY path",
+	                          "ss", root_path, upper);
+	if (!st)
+		return e->code;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (norg == cap) {
+			cap = cap ? cap * 2 : 256;
+			corg *no = realloc(orgs, sizeof *no * (size_t)cap);
+			if (!no) {
+				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+				break;
+			}
+			orgs = no;
+		}
+		corg *o = &orgs[norg++];
+		memset(o, 0, sizeof *o);
+		o->id = zb_col_int(st, 0);
+		o->parent_id = zb_col_int(st, 1);
+		o->path = zb_arena_strdup(a, zb_col_text(st, 2));
+		o->name = zb_arena_strdup(a, zb_col_text(st, 3));
+		o->type = zb_arena_strdup(a, zb_col_text(st, 4));
+		o->founded_on = zb_arena_strdup(a, zb_col_text(st, 5));
+		o->dissolved_on = zb_arena_strdup(a, zb_col_text(st, 6));
+		o->branch = o->parent_branch = -1;
+	}
+	zb_stmt_done(st);
+	if (rc < 0) {
+		rc = -rc;
+		goto done;
+	}
+	rc = 0;
+	int nb = 0;
+	for (int i = 0; i < norg; i++)
+		if (is_branch_type(orgs[i].type))
+			orgs[i].branch = nb++;
+	out->nbranches = nb;
+	out->branches = zb_arena_alloc(a, sizeof *out->branches * (size_t)(nb ? nb : 1));
+	for (int i = 0; i < norg; i++) {
+		corg *o = &orgs[i];
+		if (o->branch >= 0) {
+			zb_cbranch *b = &out->branches[o->branch];
+			b->org_id = o->id;
+			b->parent_id = o->parent_id;
+			b->path = o->path;
+			b->name = o->name;
+			b->type = o->type;
+		} else if (o->type && !strcmp(o->type, "group")) {
+			int pi = find_org_id(orgs, norg, o->parent_id);
+			if (pi >= 0)
+				o->parent_branch = orgs[pi].branch;
+		}
+	}
+	if (!nb)
+		goto done;
+
+	/* 2. committee posts of the branches (committee items apply only
+	 * where a committee exists) */
+	{
+		int np = 0, pcap = 0;
+		int64_t last_org = -1;
+		int cur = -1;
+		st = zb_db_query(db, e,
+		                 "SELECT cp.org_id, cp.started_on, cp.ended_on FROM committee_posts cp "
+		                 "JOIN orgs o ON o.id = cp.org_id WHERE o.path >= ? AND o.path < ? ORDER BY cp.org_id",
+		                 "ss", root_path, upper);
+		if (!st) {
+			rc = e->code;
+			goto done;
+		}
+		while ((rc = zb_stmt_step(st, e)) == 1) {
+			int64_t org = zb_col_int(st, 0);
+			if (org != last_org) {
+				last_org = org;
+				cur = find_org_id(orgs, norg, org);
+				if (cur >= 0)
+					orgs[cur].post0 = np;
+			}
+			if (cur < 0)
+				continue;
+			if (np == pcap) {
+				pcap = pcap ? pcap * 2 : 256;
+				cpost *npp = realloc(posts, sizeof *npp * (size_t)pcap);
+				if (!npp) {
+					rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+					break;
+				}
+				posts = npp;
+			}
+			posts[np].from = zb_arena_strdup(a, zb_col_text(st, 1));
+			posts[np].to = zb_arena_strdup(a, zb_col_text(st, 2));
+			np++;
+			orgs[cur].npost++;
+		}
+		zb_stmt_done(st);
+		if (rc < 0) {
+			rc = -rc;
+			goto done;
+		}
+		rc = 0;
+	}
+
+	/* 3. meetings held in the year up to the period's end (units end in
+	 * the period but may start earlier in the same year) */
+	held = calloc((size_t)norg * ZB_MT_COUNT * 12, sizeof *held);
+	if (!held) {
+		rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+		goto done;
+	}
+	{
+		char from[11], to[11];
+		zb_md_ym_first(p->year * 100 + 1, from);
+		snprintf(to, sizeof to, "%s", strcmp(p->to, today) < 0 ? p->to : today);
+		st = zb_db_query(db, e,
+		                 "SELECT org_path, type, substr(held_on, 6, 2), SUM(quorum_ok), COUNT(*) FROM meetings "
+		                 "WHERE org_path >= ? AND org_path < ? AND held_on >= ? AND held_on <= ? "
+		                 "GROUP BY org_path, type, substr(held_on, 6, 2)",
+		                 "ssss", root_path, upper, from, to);
+		if (!st) {
+			rc = e->code;
+			goto done;
+		}
+		while ((rc = zb_stmt_step(st, e)) == 1) {
+			int oi = find_org(orgs, norg, zb_col_text(st, 0));
+			int t = zb_mtype_from(zb_col_text(st, 1));
+			const char *mm = zb_col_text(st, 2);
+			int mon = mm ? atoi(mm) : 0;
+			if (oi < 0 || t < 0 || mon < 1 || mon > 12)
+				continue;
+			hcount *h = &held[((size_t)oi * ZB_MT_COUNT + (size_t)t) * 12 + (size_t)(mon - 1)];
+			h->q = (short)zb_col_int(st, 3);
+			h->all = (short)zb_col_int(st, 4);
+		}
+		zb_stmt_done(st);
+		if (rc < 0) {
+			rc = -rc;
+			goto done;
+		}
+		rc = 0;
+	}
+
+	/* 4. units: for every month-end in the period, the rule in force at
+	 * each branch on that day */
+	if ((rc = zb_mrules_cache_new(db, "meeting_freq", &cache, e)))
+		goto done;
+	int ucap = 0;
+	int today_ym = zb_md_ym(today);
+	for (int ym = p->from_ym; ym <= p->to_ym; ym = zb_md_ym_add(ym, 1)) {
+		char deadline[11];
+		zb_md_ym_last(ym, deadline);
+		int month = ym % 100;
+		const char *post_date = strcmp(deadline, today) < 0 ? deadline : today;
+		for (int oi = 0; oi < norg; oi++) {
+			corg *o = &orgs[oi];
+			if (o->branch < 0)
+				continue;
+			zb_mfreq f;
+			if ((rc = zb_mrules_cache_freq(cache, o->path, deadline, &f, e)))
+				goto done;
+			for (int t = 0; t < ZB_MT_COUNT; t++) {
+				const zb_mfreq_item *it = &f.t[t];
+				if (!it->every_months || !it->min || month % it->every_months)
+					continue;
+				int ym0 = zb_md_ym_add(ym, 1 - it->every_months);
+				char start[11];
+				zb_md_ym_first(ym0, start);
+				if (it->scope == ZB_MS_COMMITTEE && committee_posts_on(o, posts, post_date) < it->min_posts)
+					continue;
+				/* the branch itself, or each of its groups: orgs are
+				 * ordered by path, so the branch's subtree follows it */
+				size_t plen = strlen(o->path);
+				for (int gi = oi; gi < norg; gi++) {
+					corg *u = &orgs[gi];
+					if (gi > oi && strncmp(u->path, o->path, plen))
+						break;
+					if (it->scope == ZB_MS_GROUP ? u->parent_branch != o->branch : gi != oi)
+						continue;
+					if ((u->founded_on && strcmp(u->founded_on, start) > 0) ||
+					    (u->dissolved_on && strcmp(u->dissolved_on, deadline) < 0))
+						continue;
+					if (out->nunits == ucap) {
+						ucap = ucap ? ucap * 2 : 1024;
+						zb_cunit *nu = zb_arena_alloc(a, sizeof *nu * (size_t)ucap);
+						if (out->nunits)
+							memcpy(nu, out->units, sizeof *nu * (size_t)out->nunits);
+						out->units = nu;
+					}
+					zb_cunit *un = &out->units[out->nunits++];
+					memset(un, 0, sizeof *un);
+					un->branch = o->branch;
+					un->org_id = u->id;
+					un->org_name = u->name;
+					un->type = t;
+					un->ym_from = ym0;
+					un->ym_to = ym;
+					un->min = it->min;
+					un->due = ym < today_ym;
+					un->rule_id = f.set_id;
+					for (int k = ym0; k <= ym; k = zb_md_ym_add(k, 1)) {
+						const hcount *h = &held[((size_t)gi * ZB_MT_COUNT + (size_t)t) * 12 + (size_t)(k % 100 - 1)];
+						un->held += h->q;
+						un->held_total += h->all;
+					}
+					if (it->scope != ZB_MS_GROUP)
+						break;
+				}
+			}
+		}
+	}
+
+	/* 5. totals per branch and type */
+	for (int i = 0; i < out->nunits; i++) {
+		const zb_cunit *u = &out->units[i];
+		zb_cbranch *b = &out->branches[u->branch];
+		zb_ctype *ct = &b->t[u->type];
+		int got = u->held < u->min ? u->held : u->min;
+		ct->applies = 1;
+		ct->required += u->min;
+		ct->held += got;
+		ct->held_total += u->held_total;
+		if (u->due)
+			ct->missing += u->min - got;
+		else
+			ct->pending += u->min - got;
+	}
+	for (int i = 0; i < nb; i++) {
+		zb_cbranch *b = &out->branches[i];
+		for (int t = 0; t < ZB_MT_COUNT; t++) {
+			b->required += b->t[t].required;
+			b->held += b->t[t].held;
+			b->missing += b->t[t].missing;
+			b->pending += b->t[t].pending;
+		}
+		b->ok = b->missing == 0;
+	}
+done:
+	zb_mrules_cache_free(cache);
+	free(held);
+	free(posts);
+	free(orgs);
+	return rc;
+}
+
+static int worse(const void *x, const void *y, void *ctx)
+{
+	const zb_compliance *c = ctx;
+	const zb_cbranch *a = &c->branches[*(const int *)x], *b = &c->branches[*(const int *)y];
+	if (a->missing != b->missing)
+		return b->missing - a->missing;
+	/* lower share held first: a.held/a.req < b.held/b.req */
+	int64_t l = (int64_t)a->held * (b->required ? b->required : 1), r = (int64_t)b->held * (a->required ? a->required : 1);
+	if (l != r)
+		return l < r ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+int *zb_compliance_worst(const zb_compliance *c, zb_arena *a, int *n)
+{
+	int *idx = zb_arena_alloc(a, sizeof *idx * (size_t)(c->nbranches ? c->nbranches : 1));
+	*n = 0;
+	for (int i = 0; i < c->nbranches; i++)
+		if (!c->branches[i].ok)
+			idx[(*n)++] = i;
+	qsort_r(idx, (size_t)*n, sizeof *idx, worse, (void *)c);
+	return idx;
+}
+
+/* ---- members ---- */
+
+typedef struct mexp {
+	int64_t member_id;
+	int to_ym;
+} mexp;
+
+static int cmp_risk(const void *x, const void *y)
+{
+	const zb_risk *a = x, *b = y;
+	if (a->months != b->months)
+		return b->months - a->months;
+	if (a->org_id != b->org_id)
+		return a->org_id < b->org_id ? -1 : 1;
+	return a->member_id < b->member_id ? -1 : a->member_id > b->member_id;
+}
+
+int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_risk **out, int *n,
+                     int *scanned, zb_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	*scanned = 0;
+	char upper[512];
+	zb_path_upper(root_path, upper, sizeof upper);
+	int last_ym = zb_md_ym_add(zb_md_ym(today), -1);
+	zb_mrules_cache *cache = NULL;
+	mexp *ex = NULL;
+	int nex = 0, excap = 0, rc;
+
+	/* explanations reaching into the past, latest month per member */
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT x.member_id, MAX(x.to_ym) FROM risk_explanations x JOIN members mb ON mb.id = x.member_id "
+	                          "WHERE mb.org_path >= ? AND mb.org_path < ? AND x.from_ym <= ? GROUP BY x.member_id "
+	                          "ORDER BY x.member_id",
+	                          "ssi", root_path, upper, (int64_t)last_ym);
+	if (!st)
+		return e->code;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (nex == excap) {
+			excap = excap ? excap * 2 : 64;
+			mexp *ne = realloc(ex, sizeof *ne * (size_t)excap);
+			if (!ne) {
+				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+				break;
+			}
+			ex = ne;
+		}
+		ex[nex].member_id = zb_col_int(st, 0);
+		ex[nex].to_ym = (int)zb_col_int(st, 1);
+		nex++;
+	}
+	zb_stmt_done(st);
+	if (rc < 0) {
+		free(ex);
+		return -rc;
+	}
+	if ((rc = zb_mrules_cache_new(db, "meeting_rules", &cache, e))) {
+		free(ex);
+		return rc;
+	}
+
+	/* one index seek per member and status on meeting_attendance
+	 * (member_id, status, held_ym): the last month present and the first
+	 * month on any 应到 list */
+	st = zb_db_query(db, e,
+	                 "SELECT mb.id, mb.name, mb.org_id, mb.org_path, mb.status, mb.category, mb.join_date, o.name, "
+	                 "(SELECT MAX(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'present' "
+	                 "AND a.held_ym <= ?), "
+	                 "(SELECT MIN(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'present'), "
+	                 "(SELECT MIN(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'leave'), "
+	                 "(SELECT MIN(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'absent') "
+	                 "FROM members mb JOIN orgs o ON o.id = mb.org_id "
+	                 "WHERE mb.org_path >= ? AND mb.org_path < ? ORDER BY mb.id",
+	                 "iss", (int64_t)last_ym, root_path, upper);
+	if (!st) {
+		rc = e->code;
+		goto done;
+	}
+	int cap = 0, xi = 0;
+	const char *rules_path = NULL;
+	zb_mrules r;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		const char *path = zb_col_text(st, 3);
+		if (!rules_path || strcmp(rules_path, path)) {
+			rules_path = zb_arena_strdup(a, path);
+			if ((rc = zb_mrules_cache_rules(cache, path, today, &r, e))) {
+				rc = -rc;
+				break;
+			}
+		}
+		const char *status = zb_col_text(st, 4);
+		char needle[40];
+		snprintf(needle, sizeof needle, ",%s,", status ? status : "");
+		if (!strstr(r.risk_statuses, needle))
+			continue;
+		(*scanned)++;
+		int64_t id = zb_col_int(st, 0);
+		int first = 0;
+		for (int c = 9; c <= 11; c++)
+			if (!zb_col_is_null(st, c) && (!first || zb_col_int(st, c) < first))
+				first = (int)zb_col_int(st, c);
+		if (!first || first > last_ym)
+			continue; /* no records yet: nothing to judge by */
+		int last_present = zb_col_is_null(st, 8) ? 0 : (int)zb_col_int(st, 8);
+		int anchor = zb_md_ym_add(first, -1);
+		if (last_present > anchor)
+			anchor = last_present;
+		const char *join = zb_col_text(st, 6);
+		if (join && zb_date_valid(join) && zb_md_ym(join) > anchor)
+			anchor = zb_md_ym(join);
+		while (xi < nex && ex[xi].member_id < id)
+			xi++;
+		int explained = xi < nex && ex[xi].member_id == id ? ex[xi].to_ym : 0;
+		if (explained > anchor)
+			anchor = explained > last_ym ? last_ym : explained;
+		int months = zb_md_ym_diff(last_ym, anchor);
+		if (months < r.risk_months[0])
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			zb_risk *nr = zb_arena_alloc(a, sizeof *nr * (size_t)cap);
+			if (*n)
+				memcpy(nr, *out, sizeof *nr * (size_t)*n);
+			*out = nr;
+		}
+		zb_risk *k = &(*out)[(*n)++];
+		k->member_id = id;
+		k->name = zb_arena_strdup(a, zb_col_text(st, 1));
+		k->org_id = zb_col_int(st, 2);
+		k->status = zb_arena_strdup(a, status);
+		k->category = zb_arena_strdup(a, zb_col_text(st, 5));
+		k->org_name = zb_arena_strdup(a, zb_col_text(st, 7));
+		k->months = months;
+		k->level = months >= r.risk_months[2] ? r.risk_months[2] : months >= r.risk_months[1] ? r.risk_months[1]
+		                                                                                     : r.risk_months[0];
+		k->last_present_ym = last_present;
+		k->explained_to_ym = explained;
+		k->since_ym = zb_md_ym_add(anchor, 1);
+	}
+	zb_stmt_done(st);
+	if (rc < 0) {
+		rc = -rc;
+		goto done;
+	}
+	rc = 0;
+	if (*n > 1)
+		qsort(*out, (size_t)*n, sizeof **out, cmp_risk);
+done:
+	zb_mrules_cache_free(cache);
+	free(ex);
+	return rc;
+}
+
+int zb_member_attendance(zb_db *db, int64_t member_id, int from_ym, int to_ym, int64_t now, zb_mattend *out,
+                         zb_err *e)
+{
+	memset(out, 0, sizeof *out);
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT a.status, COUNT(*) FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id "
+	                          "WHERE a.member_id = ? AND a.held_ym >= ? AND a.held_ym <= ? AND m.start_at <= ? "
+	                          "GROUP BY a.status",
+	                          "iiii", member_id, (int64_t)from_ym, (int64_t)to_ym, now);
+	if (!st)
+		return e->code;
+	int rc;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		const char *s = zb_col_text(st, 0);
+		int c = (int)zb_col_int(st, 1);
+		out->expected += c;
+		if (s && !strcmp(s, "present"))
+			out->present += c;
+		else if (s && !strcmp(s, "leave"))
+			out->leave += c;
+		else
+			out->absent += c;
+	}
+	zb_stmt_done(st);
+	return rc < 0 ? -rc : 0;
+}

@@ -1,0 +1,117 @@
+/* compliance.h - compliance, calendar and risks, computed from records only.
+ *
+ * Requirement units: a 'meeting_freq' item {"every_months":k,"min":n}
+ * divides every calendar year into units of k months (k divides 12); each
+ * unit needs n meetings of the type held with quorum.  A unit is governed
+ * by the rule in force on its LAST day (its deadline), so a rule that
+ * changes mid-year governs exactly the units that end after it takes
+ * effect.  A period (month, quarter, year) requires the units whose
+ * deadline falls inside it; meetings anywhere in such a unit count.  Units
+ * are skipped for a branch founded after the unit began or dissolved
+ * before it ended; 'group' items count per 党小组 of the branch;
+ * 'committee' items apply only where min_posts or more committee posts are
+ * held on the deadline (or today, for units not yet ended).  A unit whose
+ * deadline has not passed is 'open' (pending, not missing).  Details and
+ * the measured cost: docs/MEETINGS.md.
+ *
+ * Results live in the arena passed in.
+ */
+#ifndef ZB_MEETING_COMPLIANCE_H
+#define ZB_MEETING_COMPLIANCE_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "meeting/mrules.h"
+#include "store/db.h"
+
+typedef struct zb_period {
+	char label[16];          /* "2026Q3", "2026", "2026-07" */
+	char from[11], to[11];
+	int from_ym, to_ym;
+	int year;
+} zb_period;
+
+/* "2026" | "2026H1" | "2026Q3" | "2026-07".  ZB_EINVAL naming "period". */
+int zb_period_parse(const char *s, zb_period *p, zb_err *e);
+
+typedef struct zb_cunit {
+	int branch;              /* index into zb_compliance.branches */
+	int64_t org_id;          /* the branch, or its 党小组 for group units */
+	const char *org_name;
+	int type;                /* zb_mtype */
+	int ym_from, ym_to;      /* the unit's months; ym_to is the deadline month */
+	int min;                 /* meetings required */
+	int held;                /* held with quorum (all of them, may exceed min) */
+	int held_total;          /* recorded, with or without quorum */
+	int due;                 /* the deadline has passed (else open) */
+	int64_t rule_id;         /* the meeting_freq set that required it */
+} zb_cunit;
+
+typedef struct zb_ctype {
+	int applies;             /* any unit required */
+	int required;            /* sum of min */
+	int held;                /* sum of min(held, min) */
+	int held_total;          /* meetings recorded in the units */
+	int missing;             /* shortfall in units whose deadline passed */
+	int pending;             /* shortfall in open units */
+} zb_ctype;
+
+typedef struct zb_cbranch {
+	int64_t org_id, parent_id;
+	const char *path, *name, *type;
+	zb_ctype t[ZB_MT_COUNT];
+	int required, held, missing, pending;
+	int ok;                  /* nothing missing */
+} zb_cbranch;
+
+typedef struct zb_compliance {
+	zb_period period;
+	char today[11];
+	int nbranches;
+	zb_cbranch *branches;    /* ordered by path */
+	int nunits;
+	zb_cunit *units;
+} zb_compliance;
+
+/* Compute for every branch-type org (党支部, 联合/临时/网络支部) in the
+ * subtree at root_path (the root included) for period p, as of today.
+ * The rules in force are loaded from rule_sets. */
+int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, const char *today, zb_arena *a,
+                          zb_compliance *out, zb_err *e);
+
+/* Sort indices of non-compliant branches, worst first (most missing, then
+ * lowest share held, then name).  *n gets their count. */
+int *zb_compliance_worst(const zb_compliance *c, zb_arena *a, int *n);
+
+/* ---- members ---- */
+
+typedef struct zb_risk {
+	int64_t member_id, org_id;
+	const char *name, *org_name, *status, *category;
+	int months;              /* consecutive complete months without organisational life */
+	int level;               /* 3, 5 or 6 (the rule's thresholds); 0 below */
+	int last_present_ym;     /* 0: never in the records */
+	int explained_to_ym;     /* 0: none */
+	int since_ym;            /* first month of the run */
+} zb_risk;
+
+/* Members of the subtree (statuses per the 'meeting_rules' risk rule) with
+ * at least the rule's first threshold of months, worst first.  Months
+ * before the member joined, before their first 应到 record, and months
+ * covered by an explanation do not count; the current month is not
+ * complete and does not count.  *scanned gets the members looked at. */
+int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_risk **out, int *n,
+                     int *scanned, zb_err *e);
+
+/* Attendance of one member in [from_ym, to_ym]: meetings expected at
+ * (rows in meeting_attendance of meetings already started) and how many
+ * present / leave / absent. */
+typedef struct zb_mattend {
+	int expected, present, leave, absent;
+} zb_mattend;
+int zb_member_attendance(zb_db *db, int64_t member_id, int from_ym, int to_ym, int64_t now, zb_mattend *out,
+                         zb_err *e);
+
+#endif

@@ -1,0 +1,462 @@
+/* meeting.c - meeting records, the 应到 list, totals and quorum. */
+#include "meeting/meeting.h"
+#include "auth/authz.h"
+#include "meeting/mdate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *dup_col(zb_stmt *st, int c, zb_arena *a)
+{
+	return zb_arena_strdup(a, zb_col_text(st, c));
+}
+
+void zb_meeting_read(zb_stmt *st, int c, zb_arena *a, zb_meeting *m)
+{
+	memset(m, 0, sizeof *m);
+	m->id = zb_col_int(st, c + 0);
+	m->org_id = zb_col_int(st, c + 1);
+	m->org_path = dup_col(st, c + 2, a);
+	m->org_name = dup_col(st, c + 3, a);
+	m->org_type = dup_col(st, c + 4, a);
+	m->type = zb_mtype_from(zb_col_text(st, c + 5));
+	m->title = dup_col(st, c + 6, a);
+	m->start_at = zb_col_int(st, c + 7);
+	m->end_at = zb_col_int(st, c + 8);
+	snprintf(m->held_on, sizeof m->held_on, "%s", zb_col_text(st, c + 9) ? zb_col_text(st, c + 9) : "");
+	m->held_ym = (int)zb_col_int(st, c + 10);
+	m->place = dup_col(st, c + 11, a);
+	m->host = dup_col(st, c + 12, a);
+	m->recorder = dup_col(st, c + 13, a);
+	m->speaker = dup_col(st, c + 14, a);
+	m->topic = dup_col(st, c + 15, a);
+	m->agenda = dup_col(st, c + 16, a);
+	m->minutes = dup_col(st, c + 17, a);
+	m->is_election = (int)zb_col_int(st, c + 18);
+	m->talk_a_id = zb_col_int(st, c + 19);
+	m->talk_a_name = dup_col(st, c + 20, a);
+	m->talk_b_id = zb_col_int(st, c + 21);
+	m->talk_b_name = dup_col(st, c + 22, a);
+	m->expected = (int)zb_col_int(st, c + 23);
+	m->present = (int)zb_col_int(st, c + 24);
+	m->leave = (int)zb_col_int(st, c + 25);
+	m->absent = (int)zb_col_int(st, c + 26);
+	m->voters = (int)zb_col_int(st, c + 27);
+	m->present_voters = (int)zb_col_int(st, c + 28);
+	m->quorum_base = (int)zb_col_int(st, c + 29);
+	m->quorum_present = (int)zb_col_int(st, c + 30);
+	m->quorum_need = (int)zb_col_int(st, c + 31);
+	m->quorum_ok = (int)zb_col_int(st, c + 32);
+	m->unlocked_until = zb_col_int(st, c + 33);
+	m->created_by = zb_col_int(st, c + 34);
+	m->created_at = zb_col_int(st, c + 35);
+	m->updated_at = zb_col_int(st, c + 36);
+}
+
+int zb_meeting_get(zb_db *db, int64_t id, zb_arena *a, zb_meeting *m, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE m.id = ?",
+	                          "i", id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1)
+		zb_meeting_read(st, 0, a, m);
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (!rc)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该会议记录，或不在您的管理范围内");
+	return 0;
+}
+
+int zb_meeting_rules(zb_db *db, const zb_meeting *m, zb_mrules *r, zb_err *e)
+{
+	return zb_mrules_get(db, m->org_path, m->held_on, r, e);
+}
+
+/* ---- checks ---- */
+
+static int empty(const char *s)
+{
+	return !s || !*s;
+}
+
+/* One talk participant: a member of the org's subtree (name taken from
+ * the roster) or a person named by the caller. */
+static int check_party(zb_db *db, const zb_meeting *m, int64_t id, const char **name, const char *field, zb_arena *a,
+                       zb_err *e)
+{
+	if (!id) {
+		if (empty(*name))
+			return zb_fail(e, ZB_EINVAL, field, "谈心谈话应填写双方：请选择党员或填写姓名");
+		return 0;
+	}
+	zb_stmt *st = zb_db_query(db, e, "SELECT name, org_path FROM members WHERE id = ?", "i", id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	const char *path = NULL;
+	if (rc == 1) {
+		*name = dup_col(st, 0, a);
+		path = dup_col(st, 1, a);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (!rc || !zb_path_within(path, m->org_path))
+		return zb_fail(e, ZB_EINVAL, field, "谈话对象（党员编号 %lld）不是本组织的党员", (long long)id);
+	return 0;
+}
+
+int zb_meeting_check(zb_db *db, zb_meeting *m, zb_arena *a, zb_err *e)
+{
+	if (m->type < 0 || m->type >= ZB_MT_COUNT)
+		return zb_fail(e, ZB_EINVAL, "type", "会议类型无效，应为 %s 或中文名称", zb_mtype_codes());
+	zb_stmt *st = zb_db_query(db, e, "SELECT path, name, type, dissolved_on FROM orgs WHERE id = ?", "i", m->org_id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	const char *dissolved = NULL;
+	if (rc == 1) {
+		m->org_path = dup_col(st, 0, a);
+		m->org_name = dup_col(st, 1, a);
+		m->org_type = dup_col(st, 2, a);
+		dissolved = dup_col(st, 3, a);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (!rc)
+		return zb_fail(e, ZB_ENOTFOUND, "org_id", "未找到该组织");
+	if (dissolved)
+		return zb_fail(e, ZB_ECONFLICT, "org_id", "%s 已于 %s 撤销，不能再记录会议", m->org_name, dissolved);
+	int at_group = m->org_type && !strcmp(m->org_type, "group");
+	if (m->type == ZB_MT_GROUP && !at_group)
+		return zb_fail(e, ZB_EINVAL, "org_id", "党小组会应记录在党小组下：请选择召开会议的党小组");
+	if (at_group && m->type != ZB_MT_GROUP && m->type != ZB_MT_OTHER)
+		return zb_fail(e, ZB_EINVAL, "type", "党小组只能记录党小组会（%s 请记录在所在党支部）", zb_mtype_name(m->type));
+	/* 2000-01-01 .. 2100-01-01: catches milliseconds and typos */
+	if (m->start_at < 946656000 || m->start_at > 4102416000)
+		return zb_fail(e, ZB_EINVAL, "start_at", "开始时间无效（应为 Unix 秒数）");
+	if (m->end_at && (m->end_at <= m->start_at || m->end_at - m->start_at > 24 * 3600))
+		return zb_fail(e, ZB_EINVAL, "end_at", "结束时间应晚于开始时间，且会议不超过 24 小时");
+	if (m->is_election && m->type != ZB_MT_PLENARY)
+		return zb_fail(e, ZB_EINVAL, "is_election", "只有支部党员大会可以进行选举");
+	if (m->type == ZB_MT_LECTURE && empty(m->speaker))
+		return zb_fail(e, ZB_EINVAL, "speaker", "党课应填写授课人");
+	if (m->type == ZB_MT_TALK) {
+		if ((rc = check_party(db, m, m->talk_a_id, &m->talk_a_name, "participants", a, e)) ||
+		    (rc = check_party(db, m, m->talk_b_id, &m->talk_b_name, "participants", a, e)))
+			return rc;
+		if ((m->talk_a_id && m->talk_a_id == m->talk_b_id) ||
+		    (!m->talk_a_id && !m->talk_b_id && !strcmp(m->talk_a_name, m->talk_b_name)))
+			return zb_fail(e, ZB_EINVAL, "participants", "谈心谈话应在两个人之间进行");
+		if (!m->talk_a_id && !m->talk_b_id)
+			return zb_fail(e, ZB_EINVAL, "participants", "谈心谈话至少一方应是本组织的党员");
+	} else {
+		m->talk_a_id = m->talk_b_id = 0;
+		m->talk_a_name = m->talk_b_name = NULL;
+	}
+	zb_md_of_time(m->start_at, m->held_on);
+	m->held_ym = zb_md_ym(m->held_on);
+	if (empty(m->title)) {
+		if (m->type == ZB_MT_TALK)
+			m->title = zb_arena_printf(a, "%s 谈心谈话：%s 与 %s", m->held_on, m->talk_a_name, m->talk_b_name);
+		else
+			m->title = zb_arena_printf(a, "%s %s", m->held_on, zb_mtype_name(m->type));
+	}
+	return 0;
+}
+
+/* ---- the 应到 list ---- */
+
+/* Roster conditions over members mb, by type.  Parameters in order are
+ * listed beside each; they are bound by the callers below. */
+#define ROSTER_DATE_STATUS \
+	"(mb.join_date IS NULL OR mb.join_date <= ?) AND CAST(? AS TEXT) LIKE '%,' || mb.status || ',%'"
+/* date, roster_statuses */
+#define COND_ALL "mb.org_path >= ? AND mb.org_path < ? AND " ROSTER_DATE_STATUS
+/* group_id, date, roster_statuses */
+#define COND_GROUP "mb.group_id = ? AND " ROSTER_DATE_STATUS
+/* org_id, date, date, roster_statuses */
+#define COND_COMMITTEE \
+	"mb.id IN (SELECT cp.member_id FROM committee_posts cp WHERE cp.org_id = ? AND cp.member_id IS NOT NULL " \
+	"AND cp.started_on <= ? AND (cp.ended_on IS NULL OR cp.ended_on >= ?)) " \
+	"AND CAST(? AS TEXT) LIKE '%,' || mb.status || ',%'"
+/* a, b */
+#define COND_TALK "mb.id IN (?, ?)"
+
+/* has a vote on the date: full by then and not in a no-vote status;
+ * params: date, no_vote_statuses */
+#define HAS_VOTE \
+	"CASE WHEN mb.category = 'full' AND (mb.full_date IS NULL OR mb.full_date <= ?) " \
+	"AND NOT (CAST(? AS TEXT) LIKE '%,' || mb.status || ',%') THEN 1 ELSE 0 END"
+
+/* PostgreSQL cannot infer a parameter's type in a SELECT list: cast */
+#define INS_HEAD \
+	"INSERT INTO meeting_attendance (meeting_id, member_id, held_ym, has_vote, status, source, updated_at) " \
+	"SELECT CAST(? AS BIGINT), mb.id, CAST(? AS BIGINT), "
+#define INS_TAIL " FROM members mb WHERE "
+#define INS_CONFLICT \
+	" ON CONFLICT (meeting_id, member_id) DO UPDATE SET has_vote = excluded.has_vote, held_ym = excluded.held_ym"
+#define DEL_HEAD "DELETE FROM meeting_attendance WHERE meeting_id = ? AND member_id NOT IN (SELECT mb.id FROM members mb WHERE "
+
+int zb_meeting_sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t now, zb_err *e)
+{
+	int rc;
+	int64_t ym = m->held_ym;
+	const char *d = m->held_on;
+	switch (m->type) {
+	case ZB_MT_COMMITTEE:
+		rc = zb_db_run(db, e, NULL, DEL_HEAD COND_COMMITTEE ")", "iisss", m->id, m->org_id, d, d, r->roster_statuses);
+		if (!rc)
+			rc = zb_db_run(db, e, NULL,
+			               INS_HEAD "1, 'absent', 'roster', CAST(? AS BIGINT)" INS_TAIL COND_COMMITTEE INS_CONFLICT, "iiiisss",
+			               m->id, ym, now, m->org_id, d, d, r->roster_statuses);
+		break;
+	case ZB_MT_GROUP:
+		rc = zb_db_run(db, e, NULL, DEL_HEAD COND_GROUP ")", "iiss", m->id, m->org_id, d, r->roster_statuses);
+		if (!rc)
+			rc = zb_db_run(db, e, NULL,
+			               INS_HEAD HAS_VOTE ", 'absent', 'roster', CAST(? AS BIGINT)" INS_TAIL COND_GROUP INS_CONFLICT,
+			               "iissiiss", m->id, ym, d, r->no_vote_statuses, now, m->org_id, d, r->roster_statuses);
+		break;
+	case ZB_MT_TALK:
+		/* the two people talked: both are present by the record */
+		rc = zb_db_run(db, e, NULL, DEL_HEAD COND_TALK ")", "iII", m->id, m->talk_a_id, m->talk_b_id);
+		if (!rc)
+			rc = zb_db_run(db, e, NULL,
+			               INS_HEAD "0, 'present', 'manual', CAST(? AS BIGINT)" INS_TAIL COND_TALK INS_CONFLICT, "iiiII", m->id,
+			               ym, now, m->talk_a_id, m->talk_b_id);
+		break;
+	default: {
+		char upper[512];
+		zb_path_upper(m->org_path, upper, sizeof upper);
+		rc = zb_db_run(db, e, NULL, DEL_HEAD COND_ALL ")", "issss", m->id, m->org_path, upper, d,
+		               r->roster_statuses);
+		if (!rc)
+			rc = zb_db_run(db, e, NULL,
+			               INS_HEAD HAS_VOTE ", 'absent', 'roster', CAST(? AS BIGINT)" INS_TAIL COND_ALL INS_CONFLICT,
+			               "iississss", m->id, ym, d, r->no_vote_statuses, now, m->org_path, upper, d,
+			               r->roster_statuses);
+		break;
+	}
+	}
+	if (!rc)
+		rc = zb_meeting_recount(db, m, r, e);
+	return rc;
+}
+
+void zb_meeting_quorum_rule(const zb_meeting *m, const zb_mrules *r, int *has, zb_frac *f, int *base, int *present)
+{
+	*has = 0;
+	memset(f, 0, sizeof *f);
+	*base = m->expected;
+	*present = m->present;
+	if (m->type == ZB_MT_PLENARY) {
+		*base = m->voters;
+		*present = m->present_voters;
+		if (m->is_election) {
+			*has = 1;
+			*f = r->election;
+			return;
+		}
+	}
+	if (m->type >= 0 && m->type < ZB_MT_COUNT && r->has_quorum[m->type]) {
+		*has = 1;
+		*f = r->quorum[m->type];
+	}
+}
+
+int zb_meeting_entitled(const zb_meeting *m)
+{
+	return m->type == ZB_MT_COMMITTEE ? m->expected : m->voters;
+}
+
+int zb_resolution_passed(const zb_meeting *m, const zb_mrules *r, int64_t yes)
+{
+	return m->quorum_ok && zb_frac_met(yes, zb_meeting_entitled(m), r->resolution);
+}
+
+int zb_meeting_recount(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT COUNT(*), "
+	                          "COALESCE(SUM(CASE WHEN status = 'present' THEN 1 ELSE 0 END), 0), "
+	                          "COALESCE(SUM(CASE WHEN status = 'leave' THEN 1 ELSE 0 END), 0), "
+	                          "COALESCE(SUM(CASE WHEN status = 'absent' THEN 1 ELSE 0 END), 0), "
+	                          "COALESCE(SUM(has_vote), 0), "
+	                          "COALESCE(SUM(CASE WHEN status = 'present' AND has_vote = 1 THEN 1 ELSE 0 END), 0) "
+	                          "FROM meeting_attendance WHERE meeting_id = ?",
+	                          "i", m->id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1) {
+		m->expected = (int)zb_col_int(st, 0);
+		m->present = (int)zb_col_int(st, 1);
+		m->leave = (int)zb_col_int(st, 2);
+		m->absent = (int)zb_col_int(st, 3);
+		m->voters = (int)zb_col_int(st, 4);
+		m->present_voters = (int)zb_col_int(st, 5);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	int has, base, present;
+	zb_frac f;
+	zb_meeting_quorum_rule(m, r, &has, &f, &base, &present);
+	m->quorum_base = base;
+	m->quorum_present = present;
+	if (has) {
+		m->quorum_need = (int)zb_frac_need(base, f);
+		m->quorum_ok = zb_frac_met(present, base, f);
+	} else {
+		/* no quorum rule for the type: held when anyone was there */
+		m->quorum_need = 1;
+		m->quorum_ok = present > 0;
+	}
+	return zb_db_run(db, e, NULL,
+	                 "UPDATE meetings SET expected_count = ?, present_count = ?, leave_count = ?, absent_count = ?, "
+	                 "voters = ?, present_voters = ?, quorum_base = ?, quorum_present = ?, quorum_need = ?, "
+	                 "quorum_ok = ? WHERE id = ?",
+	                 "iiiiiiiiiii", (int64_t)m->expected, (int64_t)m->present, (int64_t)m->leave, (int64_t)m->absent,
+	                 (int64_t)m->voters, (int64_t)m->present_voters, (int64_t)m->quorum_base,
+	                 (int64_t)m->quorum_present, (int64_t)m->quorum_need, (int64_t)m->quorum_ok, m->id);
+}
+
+/* ---- writes ---- */
+
+static int write_guests(zb_db *db, int64_t id, const char *const *guests, int n, zb_err *e)
+{
+	int rc = zb_db_run(db, e, NULL, "DELETE FROM meeting_guests WHERE meeting_id = ?", "i", id);
+	for (int i = 0; !rc && i < n; i++)
+		rc = zb_db_run(db, e, NULL, "INSERT INTO meeting_guests (meeting_id, pos, name) VALUES (?, ?, ?)", "iis", id,
+		               (int64_t)i, guests[i]);
+	return rc;
+}
+
+int zb_meeting_insert(zb_db *db, zb_meeting *m, const zb_mrules *r, const char *const *guests, int nguests,
+                      int64_t by_user, int64_t now, int64_t *id, zb_err *e)
+{
+	int rc = zb_db_int(db, e, &m->id,
+	                   "INSERT INTO meetings (org_id, org_path, type, title, start_at, end_at, held_on, held_ym, place, "
+	                   "host, recorder, speaker, topic, agenda, minutes, is_election, talk_a_id, talk_a_name, "
+	                   "talk_b_id, talk_b_name, created_by, created_at, updated_at) "
+	                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+	                   "isssiIsisssssssiIsIsIii", m->org_id, m->org_path, zb_mtype_code(m->type), m->title,
+	                   m->start_at, m->end_at, m->held_on, (int64_t)m->held_ym, m->place, m->host, m->recorder,
+	                   m->speaker, m->topic, m->agenda, m->minutes, (int64_t)m->is_election, m->talk_a_id,
+	                   m->talk_a_name, m->talk_b_id, m->talk_b_name, by_user, now, now);
+	if (rc)
+		return rc;
+	*id = m->id;
+	m->created_by = by_user;
+	m->created_at = m->updated_at = now;
+	if (nguests && (rc = write_guests(db, m->id, guests, nguests, e)))
+		return rc;
+	return zb_meeting_sync_expected(db, m, r, now, e);
+}
+
+int zb_meeting_update(zb_db *db, const zb_meeting *old, zb_meeting *m, const zb_mrules *r,
+                      const char *const *guests, int nguests, int64_t now, zb_err *e)
+{
+	int rc = zb_db_run(db, e, NULL,
+	                   "UPDATE meetings SET type = ?, title = ?, start_at = ?, end_at = ?, held_on = ?, held_ym = ?, "
+	                   "place = ?, host = ?, recorder = ?, speaker = ?, topic = ?, agenda = ?, minutes = ?, "
+	                   "is_election = ?, talk_a_id = ?, talk_a_name = ?, talk_b_id = ?, talk_b_name = ?, "
+	                   "updated_at = ? WHERE id = ?",
+	                   "ssiIsisssssssiIsIsii", zb_mtype_code(m->type), m->title, m->start_at, m->end_at, m->held_on,
+	                   (int64_t)m->held_ym, m->place, m->host, m->recorder, m->speaker, m->topic, m->agenda,
+	                   m->minutes, (int64_t)m->is_election, m->talk_a_id, m->talk_a_name, m->talk_b_id,
+	                   m->talk_b_name, now, m->id);
+	if (!rc && guests)
+		rc = write_guests(db, m->id, guests, nguests, e);
+	if (rc)
+		return rc;
+	m->updated_at = now;
+	if (strcmp(old->held_on, m->held_on) || old->type != m->type || old->talk_a_id != m->talk_a_id ||
+	    old->talk_b_id != m->talk_b_id) {
+		if (old->held_ym != m->held_ym &&
+		    (rc = zb_db_run(db, e, NULL, "UPDATE meeting_attendance SET held_ym = ? WHERE meeting_id = ?", "ii",
+		                    (int64_t)m->held_ym, m->id)))
+			return rc;
+		return zb_meeting_sync_expected(db, m, r, now, e);
+	}
+	/* election flag or rules changed the quorum */
+	return zb_meeting_recount(db, m, r, e);
+}
+
+static int status_ok(const char *s)
+{
+	return s && (!strcmp(s, "present") || !strcmp(s, "leave") || !strcmp(s, "absent"));
+}
+
+int zb_meeting_set_attendance(zb_db *db, zb_meeting *m, const zb_mrules *r, const zb_attend_item *items, int n,
+                              int64_t now, zb_err *e)
+{
+	char field[48];
+	if (m->type == ZB_MT_TALK)
+		return zb_fail(e, ZB_EINVAL, "items", "谈心谈话的参加人就是谈话双方，无需登记出席");
+	for (int i = 0; i < n; i++) {
+		snprintf(field, sizeof field, "items[%d].status", i);
+		if (!status_ok(items[i].status))
+			return zb_fail(e, ZB_EINVAL, field, "出席情况应为 present（出席）、leave（请假）或 absent（缺席）");
+		if (!strcmp(items[i].status, "leave") && empty(items[i].reason)) {
+			snprintf(field, sizeof field, "items[%d].reason", i);
+			return zb_fail(e, ZB_EINVAL, field, "请假须填写原因");
+		}
+		if (!strcmp(items[i].status, "present") && now < m->start_at)
+			return zb_fail(e, ZB_EINVAL, field, "会议尚未开始，不能登记出席");
+		for (int j = 0; j < i; j++)
+			if (items[j].member_id == items[i].member_id) {
+				snprintf(field, sizeof field, "items[%d].member_id", i);
+				return zb_fail(e, ZB_EINVAL, field, "党员（编号 %lld）重复出现", (long long)items[i].member_id);
+			}
+	}
+	for (int i = 0; i < n; i++) {
+		int leave = !strcmp(items[i].status, "leave");
+		int64_t changed = 0;
+		int rc = zb_db_run(db, e, &changed,
+		                   "UPDATE meeting_attendance SET "
+		                   "source = CASE WHEN source = 'qr' AND status = ? THEN 'qr' ELSE 'manual' END, "
+		                   "status = ?, reason = ?, updated_at = ? WHERE meeting_id = ? AND member_id = ?",
+		                   "sssiii", items[i].status, items[i].status, leave ? items[i].reason : NULL, now, m->id,
+		                   items[i].member_id);
+		if (rc)
+			return rc;
+		if (!changed) {
+			snprintf(field, sizeof field, "items[%d].member_id", i);
+			return zb_fail(e, ZB_EINVAL, field, "党员（编号 %lld）不在本次会议的应到名单中",
+			               (long long)items[i].member_id);
+		}
+	}
+	return zb_meeting_recount(db, m, r, e);
+}
+
+/* ---- back-fill window ---- */
+
+void zb_meeting_backfill(const zb_meeting *m, const zb_mrules *r, int64_t now, zb_backfill *out)
+{
+	memset(out, 0, sizeof *out);
+	zb_md_add_days(m->held_on, r->backfill_days, out->deadline);
+	char today[11];
+	zb_md_of_time(now, today);
+	out->past = strcmp(today, out->deadline) > 0;
+	out->unlocked = m->unlocked_until && m->unlocked_until >= now;
+	out->locked = out->past && !out->unlocked;
+}
+
+int zb_meeting_check_open(const zb_meeting *m, const zb_mrules *r, int64_t now, zb_err *e)
+{
+	zb_backfill b;
+	zb_meeting_backfill(m, r, now, &b);
+	if (b.locked)
+		return zb_fail(e, ZB_ECONFLICT, NULL,
+		               "该记录已过补录期限（会议后 %d 天，截至 %s），如需修改请由上级组织解锁", r->backfill_days,
+		               b.deadline);
+	return 0;
+}

@@ -1,0 +1,126 @@
+/* meeting.h - meeting records of organisational life (no HTTP here).
+ *
+ * A meeting belongs to one org (a branch, or a 党小组 for group meetings).
+ * Its attendance rows ARE its 应到 list: when the record is made, and
+ * again when its date or type changes, the list is taken from the roster
+ * on the meeting date (zb_meeting_sync_expected):
+ *   plenary and most types - every member of the org's subtree whose
+ *     status is one of the rule's roster statuses and who had joined by
+ *     that date; 预备党员 (and members not yet full on that date, and the
+ *     rule's no-vote statuses) are listed without a vote;
+ *   committee - the holders of active committee posts of the org on that
+ *     date (committee_posts with a member_id), all with a vote;
+ *   group - the members whose group_id is the org (a 党小组);
+ *   talk - the two people, when they are members.
+ * Rows are new as 'absent' (source 'roster') until marked.  Totals and
+ * quorum are derived from the rows (zb_meeting_recount) in the same
+ * transaction as every change; they are never input.
+ *
+ * All write functions run in the caller's write transaction and leave it
+ * open; on failure the caller rolls back.  Strings of a zb_meeting live in
+ * the arena passed alongside it.
+ */
+#ifndef ZB_MEETING_H
+#define ZB_MEETING_H
+
+#include <stdint.h>
+
+#include "app/app.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "meeting/mrules.h"
+#include "store/db.h"
+
+typedef struct zb_meeting {
+	int64_t id, org_id;
+	const char *org_path, *org_name, *org_type;
+	int type;                              /* zb_mtype */
+	const char *title;
+	int64_t start_at, end_at;              /* end_at 0 = not given */
+	char held_on[11];
+	int held_ym;
+	const char *place, *host, *recorder, *speaker, *topic, *agenda, *minutes;
+	int is_election;
+	int64_t talk_a_id, talk_b_id;
+	const char *talk_a_name, *talk_b_name;
+	/* derived */
+	int expected, present, leave, absent, voters, present_voters;
+	int quorum_base, quorum_present, quorum_need, quorum_ok;
+	int64_t unlocked_until, created_by, created_at, updated_at;
+} zb_meeting;
+
+/* SELECT list for zb_meeting_read: "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id" */
+#define ZB_MEETING_COLS \
+	"m.id, m.org_id, m.org_path, o.name, o.type, m.type, m.title, m.start_at, m.end_at, m.held_on, m.held_ym, " \
+	"m.place, m.host, m.recorder, m.speaker, m.topic, m.agenda, m.minutes, m.is_election, m.talk_a_id, " \
+	"m.talk_a_name, m.talk_b_id, m.talk_b_name, m.expected_count, m.present_count, m.leave_count, " \
+	"m.absent_count, m.voters, m.present_voters, m.quorum_base, m.quorum_present, m.quorum_need, m.quorum_ok, " \
+	"m.unlocked_until, m.created_by, m.created_at, m.updated_at"
+#define ZB_MEETING_NCOLS 37
+void zb_meeting_read(zb_stmt *st, int col0, zb_arena *a, zb_meeting *m);
+
+/* ZB_ENOTFOUND if there is no such meeting. */
+int zb_meeting_get(zb_db *db, int64_t id, zb_arena *a, zb_meeting *m, zb_err *e);
+
+/* Check a meeting about to be written (new or edited): type fits the org
+ * (group meetings at a 党小组), times, election only at a plenary, talk
+ * participants (two, distinct, members of the org's subtree or named), a
+ * speaker for a 党课.  Fills held_on/held_ym and the talk names from the
+ * roster.  Field names in errors are the API's. */
+int zb_meeting_check(zb_db *db, zb_meeting *m, zb_arena *a, zb_err *e);
+
+/* Insert m (checked) with its guests (names, may be 0) and its 应到 list;
+ * *id gets the new id. */
+int zb_meeting_insert(zb_db *db, zb_meeting *m, const zb_mrules *r, const char *const *guests, int nguests,
+                      int64_t by_user, int64_t now, int64_t *id, zb_err *e);
+/* Write m's editable fields (checked) over the stored row.  guests NULL =
+ * unchanged.  Re-syncs the 应到 list when the date or type changed. */
+int zb_meeting_update(zb_db *db, const zb_meeting *old, zb_meeting *m, const zb_mrules *r,
+                      const char *const *guests, int nguests, int64_t now, zb_err *e);
+
+/* Make the attendance rows match the roster on the meeting date, keeping
+ * the marks of people still expected; then recount. */
+int zb_meeting_sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t now, zb_err *e);
+/* Derive the totals and quorum from the rows and store them in the row
+ * and in *m.  r: the rules in force for the meeting (zb_meeting_rules). */
+int zb_meeting_recount(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e);
+
+/* The quorum rule of a meeting: *has 0 when its type has none (then a
+ * meeting counts as held when anyone was present); *base and *present are
+ * the counts the rule compares, from the derived columns. */
+void zb_meeting_quorum_rule(const zb_meeting *m, const zb_mrules *r, int *has, zb_frac *f, int *base, int *present);
+/* Those entitled to vote on a resolution of the meeting: the committee
+ * for a committee meeting, else the members with a vote. */
+int zb_meeting_entitled(const zb_meeting *m);
+/* A resolution passes when the meeting had quorum and yes meets the
+ * rule's share of those entitled (not of those present). */
+int zb_resolution_passed(const zb_meeting *m, const zb_mrules *r, int64_t yes);
+
+typedef struct zb_attend_item {
+	int64_t member_id;
+	const char *status;     /* present, leave, absent */
+	const char *reason;     /* required for leave */
+} zb_attend_item;
+
+/* Mark people of the 应到 list.  Everyone must be on the list (error names
+ * items[i].member_id), no one twice, a reason for every leave.  Only once
+ * the meeting has started may anyone be marked present.  Recounts. */
+int zb_meeting_set_attendance(zb_db *db, zb_meeting *m, const zb_mrules *r, const zb_attend_item *items, int n,
+                              int64_t now, zb_err *e);
+
+/* Back-fill window: a record may be made or changed until the end of
+ * held_on + backfill_days (China time); after that only while unlocked. */
+typedef struct zb_backfill {
+	char deadline[11];      /* last day changes are allowed */
+	int past;               /* today is after the deadline */
+	int unlocked;           /* an unlock by the level above is in force */
+	int locked;             /* past && !unlocked */
+} zb_backfill;
+void zb_meeting_backfill(const zb_meeting *m, const zb_mrules *r, int64_t now, zb_backfill *out);
+/* ZB_ECONFLICT with a message naming the deadline when locked. */
+int zb_meeting_check_open(const zb_meeting *m, const zb_mrules *r, int64_t now, zb_err *e);
+
+/* Rules in force for a meeting (its org and date). */
+int zb_meeting_rules(zb_db *db, const zb_meeting *m, zb_mrules *r, zb_err *e);
+
+#endif
