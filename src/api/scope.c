@@ -57,6 +57,18 @@ int zb_scope_resolve(zb_req *r, zb_scope s, zb_err *e)
 		if (zb_req_param_id(r, 0, &id, e))
 			return e->code;
 		return path_of(r, "SELECT o.path FROM grants g JOIN orgs o ON o.id = g.org_id WHERE g.id = ?", id, e);
+	case S_POST:
+		if (zb_req_param_id(r, 0, &id, e))
+			return e->code;
+		return path_of(r, "SELECT o.path FROM committee_posts p JOIN orgs o ON o.id = p.org_id WHERE p.id = ?", id, e);
+	case S_UNIT:
+		if (zb_req_param_id(r, 0, &id, e))
+			return e->code;
+		return path_of(r, "SELECT org_path FROM units WHERE id = ?", id, e);
+	case S_ALLIANCE:
+		if (zb_req_param_id(r, 0, &id, e))
+			return e->code;
+		return path_of(r, "SELECT org_path FROM alliances WHERE id = ?", id, e);
 	case S_QUERY_ORG: {
 		const char *q = zb_req_query(r, "org");
 		if (!q || !*q)

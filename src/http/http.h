@@ -47,6 +47,9 @@ typedef enum zb_scope {
 	S_USER,         /* path param 0 is a user id: scope = the user's grants */
 	S_IMPORT,       /* path param 0 is an import batch id */
 	S_GRANT,        /* path param 0 is a grant id: scope = its org */
+	S_POST,         /* path param 0 is a committee post id: scope = its org */
+	S_UNIT,         /* path param 0 is a unit id: scope = where it is located */
+	S_ALLIANCE,     /* path param 0 is an alliance id: scope = its lead org */
 	S_SCOPE_MAX
 } zb_scope;
 

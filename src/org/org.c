@@ -1,4 +1,5 @@
 #include "org/org.h"
+#include "org/structure.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -145,5 +146,7 @@ int zb_org_insert(zb_db *db, int64_t now, int64_t parent_id, const zb_org *in, i
 		return rc;
 	char path[600];
 	snprintf(path, sizeof path, "%s%lld/", ppath, (long long)*id);
-	return zb_db_run(db, e, NULL, "UPDATE orgs SET path = ? WHERE id = ?", "si", path, *id);
+	if ((rc = zb_db_run(db, e, NULL, "UPDATE orgs SET path = ? WHERE id = ?", "si", path, *id)))
+		return rc;
+	return zb_org_after_insert(db, *id, e); /* roll-ups and warnings */
 }

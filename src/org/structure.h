@@ -1,0 +1,162 @@
+/* structure.h - org structure: roll-up internals, structure warnings,
+ * committees and terms, moving and dissolving subtrees, coverage of
+ * economic and social units, alliances and subtree statistics.
+ *
+ * Everything here is core domain code: no HTTP.  Functions that write run
+ * inside the caller's write transaction (zb_db_begin_write) and leave it to
+ * the caller to commit or roll back; on failure nothing they did survives
+ * the rollback.  Strings handed out live in the caller's arena.
+ */
+#ifndef ZB_ORG_STRUCTURE_H
+#define ZB_ORG_STRUCTURE_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/jw.h"
+#include "org/counts.h"
+#include "org/org.h"
+#include "store/db.h"
+
+/* ---- roll-ups (counts.c) ---- */
+
+/* Add delta to (dim, key) of every org on path ("/1/5/23/": orgs 1, 5, 23). */
+int zb_counts_add(zb_db *db, const char *path, const char *dim, const char *key, int64_t delta, zb_err *e);
+/* Split a path into org ids (root first); returns the count (<= max). */
+int zb_path_ids(const char *path, int64_t *ids, int max);
+/* Subtree count of (dim, key) at org_id (0 if no row). */
+int zb_counts_get(zb_db *db, int64_t org_id, const char *dim, const char *key, int64_t *n, zb_err *e);
+/* Keys of member dimensions as the roll-ups store them (bounded length,
+ * cut at a UTF-8 boundary) - shared by apply, rebuild and statistics. */
+void zb_counts_key(const char *s, char out[48]);
+
+/* ---- structure warnings (warnings.c) ---- */
+
+typedef struct zb_warning {
+	int64_t org_id;
+	const char *org_name;
+	const char *org_path;
+	const char *kind;     /* no_branch, over_max, no_committee, committee_too_big,
+	                         committee_over_cap, no_secretary, joint_too_many_units,
+	                         unit_no_branch, term_overdue, term_due_1m, term_due_6m */
+	const char *level;    /* error, warn, info */
+	const char *message;  /* Chinese, names the numbers and the rule */
+	int64_t unit_id;      /* unit_no_branch: the unit; else 0 */
+} zb_warning;
+
+/* Every warning of the subtree at root_path on date today, in path order.
+ * *items is in the arena. */
+int zb_org_warnings(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_warning **items, int *n,
+                    zb_err *e);
+/* Re-evaluate one org (or every org of a subtree) and bring its share of
+ * the 'warn' and 'term' roll-ups up to date. */
+int zb_org_warn_refresh(zb_db *db, int64_t org_id, zb_err *e);
+int zb_org_warn_refresh_tree(zb_db *db, const char *path, zb_err *e);
+/* Rebuild support: evaluate every org, write org_warn_state and hand each
+ * org's contributions to add(ctx, path, dim, key, n). */
+typedef int (*zb_counts_sink)(void *ctx, const char *path, const char *dim, const char *key, int64_t n);
+int zb_org_warn_evaluate_all(zb_db *db, zb_counts_sink add, void *ctx, int write_state, zb_err *e);
+/* Warning counts of a subtree from the roll-ups: by kind, and term
+ * statuses on date today.  Writes {"total":N,"error":N,"warn":N,"info":N,
+ * "by_kind":{...}} as the value of the current key. */
+int zb_org_warn_counts_json(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e);
+
+/* ---- tree changes (tree.c) ---- */
+
+/* Roll-ups and warnings after zb_org_insert (called by it). */
+int zb_org_after_insert(zb_db *db, int64_t org_id, zb_err *e);
+/* After an edit of type or domain: old values of the org before the edit. */
+int zb_org_after_update(zb_db *db, int64_t org_id, const char *old_type, const char *old_domain, zb_err *e);
+/* Move org_id under new_parent: paths and depths of every descendant org,
+ * members.org_path, units.org_path, alliances.org_path, roll-ups along the
+ * old and new ancestors, warnings.  Refuses a move into its own subtree, to
+ * or from a dissolved org, and moving a root. */
+int zb_org_move(zb_db *db, int64_t org_id, int64_t new_parent, zb_err *e);
+/* Dissolve (撤销): refuses while members or undissolved sub-orgs remain;
+ * ends current committee posts on that date; keeps the row read-only. */
+int zb_org_dissolve(zb_db *db, int64_t org_id, const char *dissolved_on, const char *reason, zb_err *e);
+
+/* ---- committees and terms (committee.c) ---- */
+
+const char *zb_post_name(const char *code);        /* secretary -> 书记 */
+const char *zb_post_from(const char *code_or_name);
+
+typedef struct zb_post {
+	int64_t id, org_id, member_id;
+	const char *person_name;   /* the member's name when member_id is set */
+	const char *post;
+	const char *started_on, *ended_on, *notes;
+} zb_post;
+
+typedef struct zb_term {
+	int64_t id, org_id, years;
+	const char *started_on, *ends_on, *elected_how, *notes;
+	const char *status;        /* ok, due_6m, due_1m, overdue */
+	int64_t days_left;         /* negative when overdue */
+} zb_term;
+
+/* Current posts (ended_on NULL) or all when all != 0, ordered by post rank. */
+int zb_committee_list(zb_db *db, int64_t org_id, int all, zb_arena *a, zb_post **items, int *n, zb_err *e);
+int zb_committee_add(zb_db *db, const zb_post *in, const char *today, int64_t now, int64_t *id, zb_err *e);
+/* Apply the fields marked in set ('member_id','person_name','post',
+ * 'started_on','ended_on','notes' by name) from in. */
+int zb_committee_update(zb_db *db, int64_t id, const zb_post *in, unsigned set, const char *today, int64_t now,
+                        zb_err *e);
+int zb_committee_delete(zb_db *db, int64_t id, zb_err *e);
+#define ZB_POST_SET_MEMBER 1u
+#define ZB_POST_SET_PERSON 2u
+#define ZB_POST_SET_POST 4u
+#define ZB_POST_SET_STARTED 8u
+#define ZB_POST_SET_ENDED 16u
+#define ZB_POST_SET_NOTES 32u
+int zb_committee_get(zb_db *db, int64_t id, zb_arena *a, zb_post *out, zb_err *e);
+
+/* The current term (newest started_on) with its status on today; *found 0
+ * if the org has no term yet. */
+int zb_term_current(zb_db *db, int64_t org_id, const char *today, zb_arena *a, zb_term *out, int *found, zb_err *e);
+/* Start a new term.  years 0 = from the 'terms' rule for the org's type and
+ * domain on started_on; ends_on NULL = started_on + years, else it may
+ * differ by at most the rule's max_extension_months (approved early or
+ * late election). */
+int zb_term_add(zb_db *db, int64_t org_id, const char *started_on, int64_t years, const char *ends_on,
+                const char *elected_how, const char *notes, int64_t now, int64_t by_user, int64_t *id, zb_err *e);
+/* Status of a term ending ends_on for the org on today (rule windows). */
+int zb_term_status(zb_db *db, const char *org_path, const char *ends_on, const char *today, const char **status,
+                   int64_t *days_left, zb_err *e);
+/* Write "committee":[...] and "term":{...}|null for GET /orgs/{id}. */
+int zb_org_write_committee_term(zb_db *db, int64_t org_id, const char *today, zb_arena *a, zb_jw *w, zb_err *e);
+void zb_post_write(zb_jw *w, const zb_post *p);
+
+/* ---- coverage (coverage.c) ---- */
+
+const char *zb_unit_kind_name(const char *code);
+const char *zb_unit_kind_from(const char *s);
+const char *zb_coverage_name(const char *code);
+const char *zb_coverage_from(const char *s);
+
+typedef struct zb_unit {
+	int64_t id, org_id, covering_org_id, staff_count, party_members, full_members;
+	const char *name, *kind, *subkind, *credit_code, *coverage, *org_path, *address, *remarks;
+	const char *org_name, *covering_org_name;
+} zb_unit;
+
+#define ZB_UNIT_COLS \
+	"u.id, u.org_id, u.covering_org_id, u.staff_count, u.party_members, u.full_members, u.name, u.kind, " \
+	"u.subkind, u.credit_code, u.coverage, u.org_path, u.address, u.remarks, o.name, c.name"
+#define ZB_UNIT_FROM " FROM units u JOIN orgs o ON o.id = u.org_id LEFT JOIN orgs c ON c.id = u.covering_org_id"
+void zb_unit_read(zb_stmt *st, zb_arena *a, zb_unit *u);
+int zb_unit_get(zb_db *db, int64_t id, zb_arena *a, zb_unit *u, zb_err *e);
+/* Validate (kind, coverage vs covering org, counts) and insert/update,
+ * keeping roll-ups and warnings current.  update: in holds every field. */
+int zb_unit_insert(zb_db *db, const zb_unit *in, int64_t now, int64_t *id, zb_err *e);
+int zb_unit_update(zb_db *db, int64_t id, const zb_unit *in, int64_t now, zb_err *e);
+/* Coverage of a subtree as JSON members (overall and per kind). */
+int zb_coverage_json(zb_db *db, int64_t org_id, zb_jw *w, zb_err *e);
+
+/* ---- statistics (stats.c) ---- */
+
+/* The statistics object for the subtree of org_id on date today. */
+int zb_org_stats_json(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e);
+
+#endif

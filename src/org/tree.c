@@ -1,0 +1,279 @@
+/* tree.c - changes of the org tree that the roll-ups must follow: a new
+ * org, a changed type or domain, moving a subtree, dissolving an org. */
+#include "org/structure.h"
+#include "auth/authz.h"
+#include "http/http.h" /* zb_date_valid */
+#include "rules/rules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_DEPTH 32
+
+int zb_org_after_insert(zb_db *db, int64_t org_id, zb_err *e)
+{
+	zb_arena a;
+	zb_arena_init(&a);
+	zb_org o;
+	int rc = zb_org_get(db, org_id, &a, &o, e);
+	if (!rc)
+		rc = zb_counts_add(db, o.path, "org_type", o.type, 1, e);
+	if (!rc)
+		rc = zb_counts_add(db, o.path, "org_domain", o.domain ? o.domain : "", 1, e);
+	if (!rc)
+		rc = zb_org_warn_refresh(db, org_id, e);
+	/* a new sub-org can settle the parent's "no branch" warning */
+	if (!rc && o.parent_id)
+		rc = zb_org_warn_refresh(db, o.parent_id, e);
+	zb_arena_free(&a);
+	return rc;
+}
+
+int zb_org_after_update(zb_db *db, int64_t org_id, const char *old_type, const char *old_domain, zb_err *e)
+{
+	zb_arena a;
+	zb_arena_init(&a);
+	zb_org o;
+	int rc = zb_org_get(db, org_id, &a, &o, e);
+	const char *od = old_domain ? old_domain : "", *nd = o.domain ? o.domain : "";
+	if (!rc && strcmp(old_type, o.type)) {
+		rc = zb_counts_add(db, o.path, "org_type", old_type, -1, e);
+		if (!rc)
+			rc = zb_counts_add(db, o.path, "org_type", o.type, 1, e);
+	}
+	if (!rc && strcmp(od, nd)) {
+		rc = zb_counts_add(db, o.path, "org_domain", od, -1, e);
+		if (!rc)
+			rc = zb_counts_add(db, o.path, "org_domain", nd, 1, e);
+	}
+	if (!rc && (strcmp(old_type, o.type) || strcmp(od, nd))) {
+		rc = zb_org_warn_refresh(db, org_id, e);
+		if (!rc && o.parent_id)
+			rc = zb_org_warn_refresh(db, o.parent_id, e);
+	}
+	zb_arena_free(&a);
+	return rc;
+}
+
+/* Move the subtree roll-up rows of org (its dims at all levels below and
+ * including it) from the ancestors only on old_path to those only on
+ * new_path; common ancestors keep their totals. */
+static int shift_counts(zb_db *db, int64_t org, const char *old_parent_path, const char *new_parent_path, zb_arena *a,
+                        zb_err *e)
+{
+	int64_t oid[MAX_DEPTH], nid[MAX_DEPTH];
+	int no = zb_path_ids(old_parent_path, oid, MAX_DEPTH), nn = zb_path_ids(new_parent_path, nid, MAX_DEPTH);
+	int common = 0;
+	while (common < no && common < nn && oid[common] == nid[common])
+		common++;
+	/* the ancestor paths below the common part, as paths for zb_counts_add */
+	char *only_old = zb_arena_alloc(a, 600), *only_new = zb_arena_alloc(a, 600);
+	size_t lo = 0, ln = 0;
+	only_old[0] = only_new[0] = '\0';
+	for (int i = common; i < no; i++)
+		lo += (size_t)snprintf(only_old + lo, 600 - lo, "/%lld", (long long)oid[i]);
+	for (int i = common; i < nn; i++)
+		ln += (size_t)snprintf(only_new + ln, 600 - ln, "/%lld", (long long)nid[i]);
+	if (lo)
+		snprintf(only_old + lo, 600 - lo, "/");
+	if (ln)
+		snprintf(only_new + ln, 600 - ln, "/");
+
+	typedef struct row {
+		char *dim, *key;
+		int64_t n;
+	} row;
+	row *rows = NULL;
+	int nrows = 0, cap = 0, rc;
+	zb_stmt *st = zb_db_query(db, e, "SELECT dim, key, n FROM org_counts WHERE org_id = ? AND n <> 0", "i", org);
+	if (!st)
+		return e->code;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (nrows == cap) {
+			cap = cap ? cap * 2 : 64;
+			row *nr = zb_arena_alloc(a, sizeof *nr * (size_t)cap);
+			if (nrows)
+				memcpy(nr, rows, sizeof *nr * (size_t)nrows);
+			rows = nr;
+		}
+		rows[nrows].dim = zb_arena_strdup(a, zb_col_text(st, 0));
+		rows[nrows].key = zb_arena_strdup(a, zb_col_text(st, 1));
+		rows[nrows].n = zb_col_int(st, 2);
+		nrows++;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	for (int i = 0; i < nrows; i++) {
+		if (lo && (rc = zb_counts_add(db, only_old, rows[i].dim, rows[i].key, -rows[i].n, e)))
+			return rc;
+		if (ln && (rc = zb_counts_add(db, only_new, rows[i].dim, rows[i].key, rows[i].n, e)))
+			return rc;
+	}
+	return 0;
+}
+
+int zb_org_move(zb_db *db, int64_t org_id, int64_t new_parent, zb_err *e)
+{
+	zb_arena a;
+	zb_arena_init(&a);
+	zb_org o, p, oldp;
+	int rc = zb_org_get(db, org_id, &a, &o, e);
+	if (rc)
+		goto out;
+	if (!o.parent_id) {
+		rc = zb_fail(e, ZB_EINVAL, "parent_id", "不能移动根组织");
+		goto out;
+	}
+	if (o.dissolved_on) {
+		rc = zb_fail(e, ZB_ECONFLICT, NULL, "该组织已撤销，只能查看");
+		goto out;
+	}
+	if ((rc = zb_org_get(db, new_parent, &a, &p, e))) {
+		if (rc == ZB_ENOTFOUND)
+			rc = zb_fail(e, ZB_ENOTFOUND, "parent_id", "新的上级组织不存在");
+		goto out;
+	}
+	if (zb_path_within(p.path, o.path)) {
+		rc = zb_fail(e, ZB_EINVAL, "parent_id", "不能把“%s”移到它自己或它的下级组织之下", o.name);
+		goto out;
+	}
+	if (p.dissolved_on) {
+		rc = zb_fail(e, ZB_ECONFLICT, "parent_id", "新的上级组织“%s”已撤销", p.name);
+		goto out;
+	}
+	if (!strcmp(p.type, "group") || (zb_org_type_is_branch(p.type) && strcmp(o.type, "group"))) {
+		rc = zb_fail(e, ZB_EINVAL, "parent_id", "%s之下不能设%s", zb_org_type_name(p.type), zb_org_type_name(o.type));
+		goto out;
+	}
+	if (new_parent == o.parent_id)
+		goto out; /* already there */
+	if ((rc = zb_org_get(db, o.parent_id, &a, &oldp, e)))
+		goto out;
+	char np[600], upper[600];
+	int n = snprintf(np, sizeof np, "%s%lld/", p.path, (long long)org_id);
+	int64_t maxdepth = 0;
+	zb_path_upper(o.path, upper, sizeof upper);
+	if ((rc = zb_db_int(db, e, &maxdepth, "SELECT COALESCE(MAX(LENGTH(path)), 0) FROM orgs WHERE path >= ? AND path < ?",
+	                    "ss", o.path, upper)))
+		goto out;
+	if (n >= (int)sizeof np || maxdepth - (int64_t)strlen(o.path) + n > 480) {
+		rc = zb_fail(e, ZB_EINVAL, "parent_id", "组织层级过深");
+		goto out;
+	}
+	/* roll-ups first, while org_id's rows still describe the subtree */
+	if ((rc = shift_counts(db, org_id, oldp.path, p.path, &a, e)))
+		goto out;
+	int64_t cut = (int64_t)strlen(o.path) + 1, ddepth = p.depth + 1 - o.depth;
+	rc = zb_db_run(db, e, NULL,
+	               "UPDATE orgs SET path = CAST(? AS TEXT) || substr(path, CAST(? AS INTEGER)), "
+	               "depth = depth + CAST(? AS INTEGER) WHERE path >= ? AND path < ?",
+	               "siiss", np, cut, ddepth, o.path, upper);
+	if (!rc)
+		rc = zb_db_run(db, e, NULL, "UPDATE orgs SET parent_id = ? WHERE id = ?", "ii",
+		               new_parent, org_id);
+	/* every copy of the path: members, units, alliances */
+	if (!rc)
+		rc = zb_db_run(db, e, NULL,
+		               "UPDATE members SET org_path = CAST(? AS TEXT) || substr(org_path, CAST(? AS INTEGER)) "
+		               "WHERE org_path >= ? AND org_path < ?",
+		               "siss", np, cut, o.path, upper);
+	if (!rc)
+		rc = zb_db_run(db, e, NULL,
+		               "UPDATE units SET org_path = CAST(? AS TEXT) || substr(org_path, CAST(? AS INTEGER)) "
+		               "WHERE org_path >= ? AND org_path < ?",
+		               "siss", np, cut, o.path, upper);
+	if (!rc)
+		rc = zb_db_run(db, e, NULL,
+		               "UPDATE alliances SET org_path = CAST(? AS TEXT) || substr(org_path, CAST(? AS INTEGER)) "
+		               "WHERE org_path >= ? AND org_path < ?",
+		               "siss", np, cut, o.path, upper);
+	/* local rules may differ at the new place: re-evaluate the subtree,
+	 * and both parents ("no branch" depends on children) */
+	if (!rc)
+		rc = zb_org_warn_refresh_tree(db, np, e);
+	if (!rc)
+		rc = zb_org_warn_refresh(db, o.parent_id, e);
+	if (!rc)
+		rc = zb_org_warn_refresh(db, new_parent, e);
+out:
+	zb_arena_free(&a);
+	return rc;
+}
+
+int zb_org_dissolve(zb_db *db, int64_t org_id, const char *dissolved_on, const char *reason, zb_err *e)
+{
+	zb_arena a;
+	zb_arena_init(&a);
+	zb_org o;
+	char today[11], upper[600];
+	zb_today(NULL, today);
+	int rc = zb_org_get(db, org_id, &a, &o, e);
+	if (rc)
+		goto out;
+	if (o.dissolved_on) {
+		rc = zb_fail(e, ZB_ECONFLICT, NULL, "该组织已于 %s 撤销", o.dissolved_on);
+		goto out;
+	}
+	if (!o.parent_id) {
+		rc = zb_fail(e, ZB_EINVAL, NULL, "不能撤销根组织");
+		goto out;
+	}
+	if (!reason || !*reason) {
+		rc = zb_fail(e, ZB_EINVAL, "reason", "请填写撤销原因");
+		goto out;
+	}
+	if (!dissolved_on || !zb_date_valid(dissolved_on)) {
+		rc = zb_fail(e, ZB_EINVAL, "dissolved_on", "撤销日期无效（应为 YYYY-MM-DD）");
+		goto out;
+	}
+	if (strcmp(dissolved_on, today) > 0) {
+		rc = zb_fail(e, ZB_EINVAL, "dissolved_on", "撤销日期 %s 晚于今天", dissolved_on);
+		goto out;
+	}
+	if (o.founded_on && strcmp(dissolved_on, o.founded_on) < 0) {
+		rc = zb_fail(e, ZB_EINVAL, "dissolved_on", "撤销日期 %s 早于成立日期 %s", dissolved_on, o.founded_on);
+		goto out;
+	}
+	int64_t n = 0;
+	zb_path_upper(o.path, upper, sizeof upper);
+	if ((rc = zb_db_int(db, e, &n,
+	                    "SELECT COUNT(*) FROM (SELECT 1 FROM members WHERE org_path >= ? AND org_path < ? "
+	                    "AND status NOT IN ('removed', 'deceased') LIMIT 1) x",
+	                    "ss", o.path, upper)))
+		goto out;
+	if (n) {
+		rc = zb_fail(e, ZB_ECONFLICT, NULL, "“%s”还有党员，请先将党员转出或调整到其他组织后再撤销", o.name);
+		goto out;
+	}
+	if ((rc = zb_db_int(db, e, &n, "SELECT COUNT(*) FROM orgs WHERE parent_id = ? AND dissolved_on IS NULL", "i", org_id)))
+		goto out;
+	if (n) {
+		rc = zb_fail(e, ZB_ECONFLICT, NULL, "“%s”还有 %lld 个未撤销的下级组织，请先撤销或移走", o.name, (long long)n);
+		goto out;
+	}
+	if ((rc = zb_db_int(db, e, &n, "SELECT COUNT(*) FROM units WHERE org_id = ? OR covering_org_id = ?", "ii", org_id,
+	                    org_id)))
+		goto out;
+	if (n) {
+		rc = zb_fail(e, ZB_ECONFLICT, NULL, "还有 %lld 个单位登记在“%s”下或由其覆盖，请先调整这些单位", (long long)n, o.name);
+		goto out;
+	}
+	rc = zb_db_run(db, e, NULL, "UPDATE orgs SET dissolved_on = ?, dissolved_reason = ? WHERE id = ?", "ssi",
+	               dissolved_on, reason, org_id);
+	/* the committee leaves office with the org */
+	if (!rc)
+		rc = zb_db_run(db, e, NULL, "UPDATE committee_posts SET ended_on = ? WHERE org_id = ? AND ended_on IS NULL", "si",
+		               dissolved_on, org_id);
+	if (!rc)
+		rc = zb_counts_add(db, o.path, "org_type", o.type, -1, e);
+	if (!rc)
+		rc = zb_counts_add(db, o.path, "org_domain", o.domain ? o.domain : "", -1, e);
+	if (!rc)
+		rc = zb_org_warn_refresh(db, org_id, e);
+	if (!rc)
+		rc = zb_org_warn_refresh(db, o.parent_id, e);
+out:
+	zb_arena_free(&a);
+	return rc;
+}

@@ -1,0 +1,780 @@
+/* warnings.c - structure warnings computed from the roster counts, the
+ * committees, terms and units, and the dated 'org_structure' and 'terms'
+ * rules.
+ *
+ * One evaluator (eval_org) serves three uses: the warnings list of a
+ * subtree (with messages), the incremental refresh of one org's share of
+ * the 'warn'/'term' roll-ups (so statistics count warnings of a whole
+ * province from a few rows), and the full rebuild.  Facts are loaded in
+ * bulk for a set of orgs - a subtree, or one org with its children - with
+ * a handful of range queries, never one query per org.
+ *
+ * Term warnings depend on the date, so the roll-ups do not store them as
+ * warnings: each org contributes the three dates from which its current
+ * term is "due in 6 months", "due in 1 month" and "overdue" (dim 'term',
+ * keys "a:DATE", "b:DATE", "o:DATE"), and a count on any day is a range
+ * sum over those keys. */
+#include "org/structure.h"
+#include "rules/rules.h"
+#include "auth/authz.h"
+#include "app/app.h"
+#include "http/http.h" /* zb_date_valid */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct ofacts {
+	int64_t id, parent;
+	const char *path, *name, *type, *domain;
+	int dissolved;
+	int64_t tree_total, tree_full, own_total, own_full;
+	int has_branch_child;
+	int persons;            /* distinct holders of current posts */
+	int has_secretary;
+	const char *term_end;   /* current term's ends_on */
+	int64_t joint_units;
+	int first_unit;         /* index into units, -1 = none */
+	int target;             /* evaluate this org */
+} ofacts;
+
+typedef struct uwarn {
+	int64_t id, org, full;
+	const char *name, *coverage;
+	int next;
+} uwarn;
+
+typedef struct loaded {
+	ofacts *o;
+	int n;
+	int *by_id;             /* indexes of o sorted by id */
+	uwarn *u;
+	int nu;
+	zb_rules *rs, *rt;      /* org_structure, terms */
+	zb_arena *a;
+} loaded;
+
+static const struct {
+	const char *kind, *level;
+} kinds[] = {
+	{"no_branch", "error"},        {"unit_no_branch", "error"},     {"committee_over_cap", "error"},
+	{"term_overdue", "error"},     {"over_max", "warn"},            {"no_committee", "warn"},
+	{"committee_too_big", "warn"}, {"no_secretary", "warn"},        {"joint_too_many_units", "warn"},
+	{"term_due_1m", "warn"},       {"term_due_6m", "info"},
+};
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+static const char *level_of(const char *kind)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (!strcmp(kinds[i].kind, kind))
+			return kinds[i].level;
+	return "warn";
+}
+
+static int is_branch_type(const char *t)
+{
+	return t && (!strcmp(t, "branch") || !strcmp(t, "joint_branch") || !strcmp(t, "temp_branch") ||
+	             !strcmp(t, "online_branch"));
+}
+
+/* ---- loading ---- */
+
+static int cmp_by_id(const void *a, const void *b, void *ctx)
+{
+	const loaded *L = ctx;
+	int64_t x = L->o[*(const int *)a].id, y = L->o[*(const int *)b].id;
+	return x < y ? -1 : x > y;
+}
+
+static ofacts *find(loaded *L, int64_t id)
+{
+	int lo = 0, hi = L->n - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		ofacts *f = &L->o[L->by_id[mid]];
+		if (f->id == id)
+			return f;
+		if (f->id < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+typedef struct scope {
+	int single;             /* 1: org id and its children; 0: subtree range */
+	int64_t id;
+	char lo[600], hi[600];
+} scope;
+
+/* Run sql whose "%s" is replaced by the scope's condition on orgs o. */
+static zb_stmt *scoped(zb_db *db, zb_arena *a, const scope *s, const char *sqlfmt, zb_err *e)
+{
+	const char *cond = s->single ? "(o.id = ? OR o.parent_id = ?)" : "(o.path >= ? AND o.path < ?)";
+	const char *at = strstr(sqlfmt, "%s");
+	char *sql = zb_arena_printf(a, "%.*s%s%s", (int)(at - sqlfmt), sqlfmt, cond, at + 2);
+	return s->single ? zb_db_query(db, e, sql, "ii", s->id, s->id) : zb_db_query(db, e, sql, "ss", s->lo, s->hi);
+}
+
+static void loaded_free(loaded *L)
+{
+	if (!L)
+		return;
+	free(L->o);
+	free(L->by_id);
+	free(L->u);
+	zb_rules_free(L->rs);
+	zb_rules_free(L->rt);
+}
+
+static int load(zb_db *db, const scope *s, const char *today, zb_arena *a, loaded *L, zb_err *e)
+{
+	memset(L, 0, sizeof *L);
+	L->a = a;
+	int rc, cap = 0;
+	zb_stmt *st = scoped(db, a, s,
+	                     "SELECT o.id, COALESCE(o.parent_id, 0), o.path, o.name, o.type, o.domain, o.dissolved_on "
+	                     "FROM orgs o WHERE %s ORDER BY o.path",
+	                     e);
+	if (!st)
+		return e->code;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (L->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			ofacts *no = realloc(L->o, sizeof *no * (size_t)cap);
+			if (!no) {
+				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+				break;
+			}
+			L->o = no;
+		}
+		ofacts *f = &L->o[L->n++];
+		memset(f, 0, sizeof *f);
+		f->id = zb_col_int(st, 0);
+		f->parent = zb_col_int(st, 1);
+		f->path = zb_arena_strdup(a, zb_col_text(st, 2));
+		f->name = zb_arena_strdup(a, zb_col_text(st, 3));
+		f->type = zb_arena_strdup(a, zb_col_text(st, 4));
+		f->domain = zb_arena_strdup(a, zb_col_text(st, 5));
+		f->dissolved = !zb_col_is_null(st, 6);
+		f->first_unit = -1;
+		f->target = s->single ? f->id == s->id : 1;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	L->by_id = malloc(sizeof *L->by_id * (size_t)(L->n ? L->n : 1));
+	if (!L->by_id)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	for (int i = 0; i < L->n; i++)
+		L->by_id[i] = i;
+	qsort_r(L->by_id, (size_t)L->n, sizeof *L->by_id, cmp_by_id, L);
+
+	/* subtree counts of members on the roll and of full members */
+	st = scoped(db, a, s,
+	            "SELECT c.org_id, c.dim, c.n FROM org_counts c JOIN orgs o ON o.id = c.org_id "
+	            "WHERE %s AND ((c.dim = 'total' AND c.key = '') OR (c.dim = 'category' AND c.key = 'full'))",
+	            e);
+	if (!st)
+		return e->code;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		ofacts *f = find(L, zb_col_int(st, 0));
+		if (!f)
+			continue;
+		if (!strcmp(zb_col_text(st, 1), "total"))
+			f->tree_total = zb_col_int(st, 2);
+		else
+			f->tree_full = zb_col_int(st, 2);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	for (int i = 0; i < L->n; i++) {
+		L->o[i].own_total += L->o[i].tree_total;
+		L->o[i].own_full += L->o[i].tree_full;
+		ofacts *p = L->o[i].parent ? find(L, L->o[i].parent) : NULL;
+		if (!p)
+			continue;
+		p->own_total -= L->o[i].tree_total;
+		p->own_full -= L->o[i].tree_full;
+		if (!L->o[i].dissolved && strcmp(L->o[i].type, "group"))
+			p->has_branch_child = 1;
+	}
+
+	/* current committee posts: distinct holders and the secretary */
+	st = scoped(db, a, s,
+	            "SELECT cp.org_id, cp.post, COALESCE(CAST(cp.member_id AS TEXT), 'n:' || cp.person_name) AS who "
+	            "FROM committee_posts cp JOIN orgs o ON o.id = cp.org_id WHERE %s AND cp.ended_on IS NULL "
+	            "ORDER BY cp.org_id, who",
+	            e);
+	if (!st)
+		return e->code;
+	int64_t last_org = 0;
+	char last_who[200] = "";
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		ofacts *f = find(L, zb_col_int(st, 0));
+		const char *who = zb_col_text(st, 2) ? zb_col_text(st, 2) : "";
+		if (!f)
+			continue;
+		if (!strcmp(zb_col_text(st, 1), "secretary"))
+			f->has_secretary = 1;
+		if (f->id != last_org || strcmp(who, last_who))
+			f->persons++;
+		last_org = f->id;
+		snprintf(last_who, sizeof last_who, "%s", who);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+
+	/* the current term is the newest started_on */
+	st = scoped(db, a, s,
+	            "SELECT t.org_id, t.ends_on FROM org_terms t JOIN orgs o ON o.id = t.org_id WHERE %s "
+	            "ORDER BY t.org_id, t.started_on DESC, t.id DESC",
+	            e);
+	if (!st)
+		return e->code;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		ofacts *f = find(L, zb_col_int(st, 0));
+		if (f && !f->term_end)
+			f->term_end = zb_arena_strdup(a, zb_col_text(st, 1));
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+
+	/* units covered by a joint branch, per branch */
+	st = scoped(db, a, s,
+	            "SELECT u.covering_org_id, COUNT(*) FROM units u JOIN orgs o ON o.id = u.covering_org_id "
+	            "WHERE %s AND u.coverage = 'joint' GROUP BY u.covering_org_id",
+	            e);
+	if (!st)
+		return e->code;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		ofacts *f = find(L, zb_col_int(st, 0));
+		if (f)
+			f->joint_units = zb_col_int(st, 1);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+
+	/* units located here that have full members and no branch of their own */
+	st = scoped(db, a, s,
+	            "SELECT u.id, u.org_id, u.full_members, u.name, u.coverage FROM units u JOIN orgs o ON o.id = u.org_id "
+	            "WHERE %s AND u.coverage <> 'single' AND u.full_members > 0 ORDER BY u.org_id DESC, u.id DESC",
+	            e);
+	if (!st)
+		return e->code;
+	int ucap = 0;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		ofacts *f = find(L, zb_col_int(st, 1));
+		if (!f)
+			continue;
+		if (L->nu == ucap) {
+			ucap = ucap ? ucap * 2 : 16;
+			uwarn *nu = realloc(L->u, sizeof *nu * (size_t)ucap);
+			if (!nu) {
+				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+				break;
+			}
+			L->u = nu;
+		}
+		uwarn *u = &L->u[L->nu];
+		u->id = zb_col_int(st, 0);
+		u->org = f->id;
+		u->full = zb_col_int(st, 2);
+		u->name = zb_arena_strdup(a, zb_col_text(st, 3));
+		u->coverage = zb_arena_strdup(a, zb_col_text(st, 4));
+		u->next = f->first_unit; /* rows come in descending id: the list ends up ascending */
+		f->first_unit = L->nu++;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+
+	if ((rc = zb_rules_load(db, "org_structure", today, &L->rs, e)))
+		return rc;
+	return zb_rules_load(db, "terms", today, &L->rt, e);
+}
+
+/* ---- evaluation ---- */
+
+#define MAX_OUT 64
+
+typedef struct result {
+	const char *kind[MAX_OUT];     /* structural warnings (a kind may repeat) */
+	int nkinds;
+	char term[3][16];              /* "a:DATE", "b:DATE", "o:DATE" or "" */
+	zb_warning w[MAX_OUT];         /* with messages (when asked) */
+	int nw;
+} result;
+
+static void emit(result *r, zb_arena *a, const ofacts *f, const char *kind, int64_t unit_id, const char *msg)
+{
+	if (r->nkinds < MAX_OUT && strncmp(kind, "term_", 5))
+		r->kind[r->nkinds++] = kind;
+	if (!a || r->nw >= MAX_OUT)
+		return;
+	zb_warning *w = &r->w[r->nw++];
+	w->org_id = f->id;
+	w->org_name = f->name;
+	w->org_path = f->path;
+	w->kind = kind;
+	w->level = level_of(kind);
+	w->message = msg;
+	w->unit_id = unit_id;
+}
+
+static long days_between(const char *a, const char *b)
+{
+	return zb_date_days(b) - zb_date_days(a);
+}
+
+/* Evaluate one org.  a NULL: kinds and term keys only (no messages);
+ * today NULL: no term warnings (their keys are always filled). */
+static int eval_org(loaded *L, const ofacts *f, const char *today, zb_arena *a, result *r, zb_err *e)
+{
+	memset(r, 0, sizeof *r);
+	if (f->dissolved)
+		return 0;
+	const zb_rule_set *R = zb_rules_for(L->rs, f->path);
+	int rc;
+	if (R) {
+		int64_t min_full, max_members, com_min_full, size_min, size_max, size_cap, gb_min, pc_min, joint_max;
+		if ((rc = zb_rule_int(R, "branch_min_full", &min_full, e)) ||
+		    (rc = zb_rule_int(R, "branch_max_members", &max_members, e)) ||
+		    (rc = zb_rule_int(R, "committee_min_full", &com_min_full, e)) ||
+		    (rc = zb_rule_int(R, "committee_size_min", &size_min, e)) ||
+		    (rc = zb_rule_int(R, "committee_size_max", &size_max, e)) ||
+		    (rc = zb_rule_int(R, "committee_size_cap", &size_cap, e)) ||
+		    (rc = zb_rule_int(R, "general_branch_min_members", &gb_min, e)) ||
+		    (rc = zb_rule_int(R, "party_committee_min_members", &pc_min, e)) ||
+		    (rc = zb_rule_int(R, "joint_branch_max_units", &joint_max, e)))
+			return rc;
+		const char *src = zb_rule_source(R);
+		if ((!strcmp(f->type, "committee") || !strcmp(f->type, "general_branch")) && f->own_full >= min_full &&
+		    !f->has_branch_child)
+			emit(r, a, f, "no_branch", 0,
+			     a ? zb_arena_printf(a,
+			                         "有正式党员 %lld 名直接隶属本组织，但没有下设党支部；正式党员 %lld 名以上的单位应成立党支部（%s）",
+			                         (long long)f->own_full, (long long)min_full, src)
+			       : NULL);
+		if (is_branch_type(f->type)) {
+			if (f->own_total > max_members)
+				emit(r, a, f, "over_max", 0,
+				     a ? zb_arena_printf(a, "党员 %lld 名，超过每个支部 %lld 名的上限（%s）；应分设支部%s",
+				                         (long long)f->own_total, (long long)max_members, src,
+				                         f->own_total >= pc_min ? "，或按规定成立基层党委"
+				                         : f->own_total >= gb_min ? "，或按规定成立党总支" : "")
+				       : NULL);
+			if (f->own_full >= com_min_full && f->persons < size_min)
+				emit(r, a, f, "no_committee", 0,
+				     a ? zb_arena_printf(a,
+				                         "正式党员 %lld 名，达到 %lld 名应设支部委员会（%lld–%lld 人），现有委员 %d 名（%s）",
+				                         (long long)f->own_full, (long long)com_min_full, (long long)size_min,
+				                         (long long)size_max, f->persons, src)
+				       : NULL);
+			if (f->persons > size_cap)
+				emit(r, a, f, "committee_over_cap", 0,
+				     a ? zb_arena_printf(a, "支部委员会 %d 人，超过最多 %lld 人的上限（%s）", f->persons,
+				                         (long long)size_cap, src)
+				       : NULL);
+			else if (f->persons > size_max)
+				emit(r, a, f, "committee_too_big", 0,
+				     a ? zb_arena_printf(a, "支部委员会 %d 人，一般应为 %lld–%lld 人（%s）", f->persons,
+				                         (long long)size_min, (long long)size_max, src)
+				       : NULL);
+			if (!f->has_secretary)
+				emit(r, a, f, "no_secretary", 0, a ? zb_arena_strdup(a, "没有在任的支部书记") : NULL);
+			if (!strcmp(f->type, "joint_branch") && f->joint_units > joint_max)
+				emit(r, a, f, "joint_too_many_units", 0,
+				     a ? zb_arena_printf(a, "联合党支部覆盖 %lld 个单位，超过 %lld 个的上限（%s）",
+				                         (long long)f->joint_units, (long long)joint_max, src)
+				       : NULL);
+		}
+		for (int i = f->first_unit; i >= 0; i = L->u[i].next) {
+			const uwarn *u = &L->u[i];
+			if (u->full < min_full)
+				continue;
+			emit(r, a, f, "unit_no_branch", u->id,
+			     a ? zb_arena_printf(a, "单位“%s”有正式党员 %lld 名，尚未单独建立党支部（现为%s）；正式党员 %lld 名以上的单位应成立党支部（%s）",
+			                         u->name, (long long)u->full, zb_coverage_name(u->coverage),
+			                         (long long)min_full, src)
+			       : NULL);
+		}
+	}
+
+	const zb_rule_set *T = f->term_end ? zb_rules_for(L->rt, f->path) : NULL;
+	if (T && zb_date_valid(f->term_end)) {
+		json_t *rm = json_object_get(T->data, "remind_months");
+		int m1 = (int)json_integer_value(json_array_get(rm, 0)), m2 = (int)json_integer_value(json_array_get(rm, 1));
+		char d1[11], d2[11], d3[11];
+		zb_date_add_months(f->term_end, -m1, d1);
+		zb_date_add_months(f->term_end, -m2, d2);
+		zb_date_add_days(f->term_end, 1, d3);
+		snprintf(r->term[0], sizeof r->term[0], "a:%s", d1);
+		snprintf(r->term[1], sizeof r->term[1], "b:%s", d2);
+		snprintf(r->term[2], sizeof r->term[2], "o:%s", d3);
+		if (today) {
+			const char *src = zb_rule_source(T);
+			if (strcmp(today, d3) >= 0)
+				emit(r, a, f, "term_overdue", 0,
+				     a ? zb_arena_printf(a, "任期已于 %s 届满，逾期 %ld 天未换届（%s）", f->term_end,
+				                         days_between(f->term_end, today), src)
+				       : NULL);
+			else if (strcmp(today, d2) >= 0)
+				emit(r, a, f, "term_due_1m", 0,
+				     a ? zb_arena_printf(a, "任期将于 %s 届满（还有 %ld 天），应在 %d 个月内完成换届（%s）",
+				                         f->term_end, days_between(today, f->term_end), m2, src)
+				       : NULL);
+			else if (strcmp(today, d1) >= 0)
+				emit(r, a, f, "term_due_6m", 0,
+				     a ? zb_arena_printf(a, "任期将于 %s 届满（还有 %ld 天），请着手准备换届（提前 %d 个月提醒，%s）",
+				                         f->term_end, days_between(today, f->term_end), m1, src)
+				       : NULL);
+		}
+	}
+	return 0;
+}
+
+int zb_org_warnings(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_warning **items, int *n,
+                    zb_err *e)
+{
+	*items = NULL;
+	*n = 0;
+	scope s = {0};
+	snprintf(s.lo, sizeof s.lo, "%s", root_path);
+	zb_path_upper(root_path, s.hi, sizeof s.hi);
+	loaded L;
+	int rc = load(db, &s, today, a, &L, e);
+	int cap = 0;
+	for (int i = 0; !rc && i < L.n; i++) {
+		result r;
+		if ((rc = eval_org(&L, &L.o[i], today, a, &r, e)))
+			break;
+		for (int k = 0; k < r.nw; k++) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 64;
+				zb_warning *nw = zb_arena_alloc(a, sizeof *nw * (size_t)cap);
+				if (*n)
+					memcpy(nw, *items, sizeof *nw * (size_t)*n);
+				*items = nw;
+			}
+			(*items)[(*n)++] = r.w[k];
+		}
+	}
+	loaded_free(&L);
+	return rc;
+}
+
+/* ---- roll-up state ---- */
+
+static void join_state(const result *r, char *warn, size_t wsz, char *term, size_t tsz)
+{
+	/* kinds sorted so equal sets give equal strings */
+	const char *k[MAX_OUT];
+	int n = r->nkinds;
+	memcpy(k, r->kind, sizeof k[0] * (size_t)n);
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && strcmp(k[j - 1], k[j]) > 0; j--) {
+			const char *t = k[j];
+			k[j] = k[j - 1];
+			k[j - 1] = t;
+		}
+	size_t off = 0;
+	warn[0] = '\0';
+	for (int i = 0; i < n && off + 40 < wsz; i++)
+		off += (size_t)snprintf(warn + off, wsz - off, "%s%s", i ? "," : "", k[i]);
+	term[0] = '\0';
+	if (r->term[0][0])
+		snprintf(term, tsz, "%s,%s,%s", r->term[0], r->term[1], r->term[2]);
+}
+
+/* Apply -1 for every item of old and +1 for every item of new (comma
+ * lists) to dim on path, skipping items present in both. */
+static int apply_diff(zb_db *db, const char *path, const char *dim, const char *old, const char *neu, zb_err *e)
+{
+	if (!strcmp(old, neu))
+		return 0;
+	char a[2048], b[2048];
+	snprintf(a, sizeof a, "%s", old);
+	snprintf(b, sizeof b, "%s", neu);
+	/* split into items; mark matched pairs */
+	char *ai[MAX_OUT], *bi[MAX_OUT];
+	int na = 0, nb = 0;
+	for (char *p = a; *p && na < MAX_OUT;) {
+		ai[na++] = p;
+		char *c = strchr(p, ',');
+		if (!c)
+			break;
+		*c = '\0';
+		p = c + 1;
+	}
+	for (char *p = b; *p && nb < MAX_OUT;) {
+		bi[nb++] = p;
+		char *c = strchr(p, ',');
+		if (!c)
+			break;
+		*c = '\0';
+		p = c + 1;
+	}
+	int bused[MAX_OUT] = {0};
+	int rc = 0;
+	for (int i = 0; !rc && i < na; i++) {
+		int found = 0;
+		for (int j = 0; j < nb && !found; j++)
+			if (!bused[j] && !strcmp(ai[i], bi[j]))
+				bused[j] = found = 1;
+		if (!found)
+			rc = zb_counts_add(db, path, dim, ai[i], -1, e);
+	}
+	for (int j = 0; !rc && j < nb; j++)
+		if (!bused[j])
+			rc = zb_counts_add(db, path, dim, bi[j], 1, e);
+	return rc;
+}
+
+static int store_state(zb_db *db, int64_t org, const char *warn, const char *term, zb_err *e)
+{
+	return zb_db_run(db, e, NULL,
+	                 "INSERT INTO org_warn_state (org_id, warn, term) VALUES (?,?,?) "
+	                 "ON CONFLICT (org_id) DO UPDATE SET warn = excluded.warn, term = excluded.term",
+	                 "iss", org, warn, term);
+}
+
+int zb_org_warn_refresh(zb_db *db, int64_t org_id, zb_err *e)
+{
+	if (org_id <= 0)
+		return 0;
+	/* take the state row first: on PostgreSQL the UPDATE holds its row
+	 * lock until commit, so two writers refreshing the same org apply
+	 * their differences one after the other */
+	int rc = zb_db_run(db, e, NULL,
+	                   "INSERT INTO org_warn_state (org_id, warn, term) VALUES (?, '', '') ON CONFLICT (org_id) DO NOTHING",
+	                   "i", org_id);
+	if (!rc)
+		rc = zb_db_run(db, e, NULL, "UPDATE org_warn_state SET warn = warn WHERE org_id = ?", "i", org_id);
+	if (rc)
+		return rc;
+	char old_warn[2048] = "", old_term[64] = "";
+	zb_stmt *st = zb_db_query(db, e, "SELECT warn, term FROM org_warn_state WHERE org_id = ?", "i", org_id);
+	if (!st)
+		return e->code;
+	if ((rc = zb_stmt_step(st, e)) == 1) {
+		snprintf(old_warn, sizeof old_warn, "%s", zb_col_text(st, 0));
+		snprintf(old_term, sizeof old_term, "%s", zb_col_text(st, 1));
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+
+	zb_arena a;
+	zb_arena_init(&a);
+	char today[11];
+	zb_today(NULL, today);
+	scope s = {.single = 1, .id = org_id};
+	loaded L;
+	rc = load(db, &s, today, &a, &L, e);
+	ofacts *f = rc ? NULL : find(&L, org_id);
+	result r;
+	memset(&r, 0, sizeof r);
+	if (!rc && f)
+		rc = eval_org(&L, f, NULL, NULL, &r, e);
+	char warn[2048], term[64];
+	join_state(&r, warn, sizeof warn, term, sizeof term);
+	if (!rc && f) {
+		rc = apply_diff(db, f->path, "warn", old_warn, warn, e);
+		if (!rc)
+			rc = apply_diff(db, f->path, "term", old_term, term, e);
+		if (!rc)
+			rc = store_state(db, org_id, warn, term, e);
+	}
+	loaded_free(&L);
+	zb_arena_free(&a);
+	return rc;
+}
+
+typedef struct state_row {
+	int64_t org;
+	char *warn, *term;
+} state_row;
+
+static int cmp_state(const void *a, const void *b)
+{
+	int64_t x = ((const state_row *)a)->org, y = ((const state_row *)b)->org;
+	return x < y ? -1 : x > y;
+}
+
+int zb_org_warn_refresh_tree(zb_db *db, const char *path, zb_err *e)
+{
+	zb_arena a;
+	zb_arena_init(&a);
+	char today[11];
+	zb_today(NULL, today);
+	scope s = {0};
+	snprintf(s.lo, sizeof s.lo, "%s", path);
+	zb_path_upper(path, s.hi, sizeof s.hi);
+	loaded L;
+	int rc = load(db, &s, today, &a, &L, e);
+	state_row *sr = NULL;
+	int ns = 0, cap = 0;
+	if (!rc) {
+		zb_stmt *st = scoped(db, &a, &s,
+		                     "SELECT w.org_id, w.warn, w.term FROM org_warn_state w JOIN orgs o ON o.id = w.org_id WHERE %s",
+		                     e);
+		rc = st ? 0 : e->code;
+		int r2;
+		while (st && (r2 = zb_stmt_step(st, e)) == 1) {
+			if (ns == cap) {
+				cap = cap ? cap * 2 : 256;
+				state_row *n2 = realloc(sr, sizeof *n2 * (size_t)cap);
+				if (!n2) {
+					r2 = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+					break;
+				}
+				sr = n2;
+			}
+			sr[ns].org = zb_col_int(st, 0);
+			sr[ns].warn = zb_arena_strdup(&a, zb_col_text(st, 1));
+			sr[ns].term = zb_arena_strdup(&a, zb_col_text(st, 2));
+			ns++;
+		}
+		if (st) {
+			zb_stmt_done(st);
+			if (r2 < 0)
+				rc = -r2;
+		}
+		if (sr)
+			qsort(sr, (size_t)ns, sizeof *sr, cmp_state);
+	}
+	for (int i = 0; !rc && i < L.n; i++) {
+		result r;
+		if ((rc = eval_org(&L, &L.o[i], NULL, NULL, &r, e)))
+			break;
+		char warn[2048], term[64];
+		join_state(&r, warn, sizeof warn, term, sizeof term);
+		state_row key = {.org = L.o[i].id};
+		state_row *old = sr ? bsearch(&key, sr, (size_t)ns, sizeof key, cmp_state) : NULL;
+		const char *ow = old ? old->warn : "", *ot = old ? old->term : "";
+		if (!strcmp(ow, warn) && !strcmp(ot, term))
+			continue;
+		rc = apply_diff(db, L.o[i].path, "warn", ow, warn, e);
+		if (!rc)
+			rc = apply_diff(db, L.o[i].path, "term", ot, term, e);
+		if (!rc)
+			rc = store_state(db, L.o[i].id, warn, term, e);
+	}
+	free(sr);
+	loaded_free(&L);
+	zb_arena_free(&a);
+	return rc;
+}
+
+int zb_org_warn_evaluate_all(zb_db *db, zb_counts_sink add, void *ctx, int write_state, zb_err *e)
+{
+	/* one root at a time: a province has one, tests may have several */
+	zb_arena ra;
+	zb_arena_init(&ra);
+	char today[11];
+	zb_today(NULL, today);
+	zb_stmt *st = zb_db_query(db, e, "SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id", "");
+	if (!st) {
+		zb_arena_free(&ra);
+		return e->code;
+	}
+	const char *roots[64];
+	int nroots = 0, rc;
+	while ((rc = zb_stmt_step(st, e)) == 1 && nroots < 64)
+		roots[nroots++] = zb_arena_strdup(&ra, zb_col_text(st, 0));
+	zb_stmt_done(st);
+	rc = rc < 0 ? -rc : 0;
+	for (int k = 0; !rc && k < nroots; k++) {
+		zb_arena a;
+		zb_arena_init(&a);
+		scope s = {0};
+		snprintf(s.lo, sizeof s.lo, "%s", roots[k]);
+		zb_path_upper(roots[k], s.hi, sizeof s.hi);
+		loaded L;
+		rc = load(db, &s, today, &a, &L, e);
+		for (int i = 0; !rc && i < L.n; i++) {
+			result r;
+			if ((rc = eval_org(&L, &L.o[i], NULL, NULL, &r, e)))
+				break;
+			for (int j = 0; j < r.nkinds && !rc; j++)
+				if (add(ctx, L.o[i].path, "warn", r.kind[j], 1))
+					rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+			for (int j = 0; j < 3 && !rc && r.term[0][0]; j++)
+				if (add(ctx, L.o[i].path, "term", r.term[j], 1))
+					rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+			if (!rc && write_state && (r.nkinds || r.term[0][0])) {
+				char warn[2048], term[64];
+				join_state(&r, warn, sizeof warn, term, sizeof term);
+				rc = store_state(db, L.o[i].id, warn, term, e);
+			}
+		}
+		loaded_free(&L);
+		zb_arena_free(&a);
+	}
+	zb_arena_free(&ra);
+	return rc;
+}
+
+/* ---- counts for statistics ---- */
+
+static int sum_term(zb_db *db, int64_t org, const char *prefix, const char *today, int64_t *n, zb_err *e)
+{
+	char lo[8], hi[20];
+	snprintf(lo, sizeof lo, "%s", prefix);
+	snprintf(hi, sizeof hi, "%s%s", prefix, today);
+	return zb_db_int(db, e, n,
+	                 "SELECT COALESCE(SUM(n), 0) FROM org_counts WHERE org_id = ? AND dim = 'term' AND key >= ? AND key <= ?",
+	                 "iss", org, lo, hi);
+}
+
+int zb_org_warn_counts_json(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e)
+{
+	int64_t by_level[3] = {0}, total = 0;
+	int64_t na = 0, nb = 0, no = 0;
+	int rc = sum_term(db, org_id, "a:", today, &na, e);
+	if (!rc)
+		rc = sum_term(db, org_id, "b:", today, &nb, e);
+	if (!rc)
+		rc = sum_term(db, org_id, "o:", today, &no, e);
+	if (rc)
+		return rc;
+	zb_stmt *st = zb_db_query(db, e, "SELECT key, n FROM org_counts WHERE org_id = ? AND dim = 'warn' AND n <> 0 ORDER BY key",
+	                          "i", org_id);
+	if (!st)
+		return e->code;
+	jw_obj(w);
+	jw_kobj(w, "by_kind");
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		const char *k = zb_col_text(st, 0);
+		int64_t n = zb_col_int(st, 1);
+		jw_kint(w, k, n);
+		const char *lv = level_of(k);
+		by_level[!strcmp(lv, "error") ? 0 : !strcmp(lv, "warn") ? 1 : 2] += n;
+		total += n;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	int64_t t[3] = {no, nb - no, na - nb};
+	static const char *const tk[3] = {"term_overdue", "term_due_1m", "term_due_6m"};
+	for (int i = 0; i < 3; i++)
+		if (t[i]) {
+			jw_kint(w, tk[i], t[i]);
+			by_level[i] += t[i]; /* overdue error, 1m warn, 6m info */
+			total += t[i];
+		}
+	jw_obj_end(w);
+	jw_kint(w, "total", total);
+	jw_kint(w, "error", by_level[0]);
+	jw_kint(w, "warn", by_level[1]);
+	jw_kint(w, "info", by_level[2]);
+	jw_obj_end(w);
+	return 0;
+}

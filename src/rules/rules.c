@@ -1,0 +1,427 @@
+/* rules.c - dated rule sets: lookup, validation by kind, local sets. */
+#include "rules/rules.h"
+#include "http/http.h" /* zb_date_valid */
+#include "org/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct zb_rules {
+	char *kind;
+	int n;
+	zb_rule_set *sets;     /* newest per org; national (org_id 0) included */
+};
+
+/* ---- dates ---- */
+
+static int days_in_month(int y, int m)
+{
+	static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return md[m - 1] + (m == 2 && leap);
+}
+
+void zb_date_add_months(const char *ymd, int months, char out[11])
+{
+	int y = atoi(ymd), m = atoi(ymd + 5), d = atoi(ymd + 8);
+	int t = y * 12 + (m - 1) + months;
+	y = t / 12;
+	m = t % 12 + 1;
+	if (d > days_in_month(y, m))
+		d = days_in_month(y, m);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+}
+
+/* days since 1970-01-01 (civil from days, Howard Hinnant's algorithm) */
+static long days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+long zb_date_days(const char *ymd)
+{
+	return days_from_civil(atoi(ymd), atoi(ymd + 5), atoi(ymd + 8));
+}
+
+void zb_date_add_days(const char *ymd, int days, char out[11])
+{
+	long z = days_from_civil(atoi(ymd), atoi(ymd + 5), atoi(ymd + 8)) + days + 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long y = yoe + era * 400;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	long d = doy - (153 * mp + 2) / 5 + 1;
+	long m = mp + (mp < 10 ? 3 : -9);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y + (m <= 2)) % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+}
+
+int zb_date_years_between(const char *a, const char *b)
+{
+	int years = atoi(b) - atoi(a);
+	if (strcmp(b + 5, a + 5) < 0)
+		years--;
+	return years;
+}
+
+/* ---- validation by kind ---- */
+
+typedef struct int_key {
+	const char *key;
+	int64_t min, max;
+	const char *what;
+} int_key;
+
+static int check_int(json_t *data, const int_key *k, int64_t *out, zb_err *e)
+{
+	json_t *v = json_object_get(data, k->key);
+	if (!v)
+		return zb_fail(e, ZB_EINVAL, "data", "规则缺少 %s（%s）", k->key, k->what);
+	if (!json_is_integer(v) || json_integer_value(v) < k->min || json_integer_value(v) > k->max)
+		return zb_fail(e, ZB_EINVAL, "data", "规则项 %s（%s）应为 %lld 到 %lld 之间的整数", k->key, k->what,
+		               (long long)k->min, (long long)k->max);
+	if (out)
+		*out = json_integer_value(v);
+	return 0;
+}
+
+static int check_source(json_t *data, zb_err *e)
+{
+	json_t *v = json_object_get(data, "source");
+	if (v && (!json_is_string(v) || json_string_length(v) > 200))
+		return zb_fail(e, ZB_EINVAL, "data", "规则项 source（依据）应为不超过 200 字节的文字");
+	return 0;
+}
+
+static int unknown_keys(json_t *data, const char *const *allowed, zb_err *e)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(data, key, v)
+	{
+		const char *const *a = allowed;
+		while (*a && strcmp(*a, key))
+			a++;
+		if (!*a)
+			return zb_fail(e, ZB_EINVAL, "data", "不认识的规则项：%s", key);
+	}
+	return 0;
+}
+
+static const int_key structure_keys[] = {
+	{"branch_min_full", 1, 50, "单位正式党员达到几名应成立党支部"},
+	{"branch_max_members", 3, 1000, "每个党支部党员人数上限"},
+	{"committee_min_full", 1, 200, "正式党员达到几名应设支部委员会"},
+	{"committee_size_min", 1, 30, "支部委员会最少人数"},
+	{"committee_size_max", 1, 30, "支部委员会一般最多人数"},
+	{"committee_size_cap", 1, 30, "支部委员会人数绝对上限"},
+	{"general_branch_min_members", 2, 10000, "可成立党总支的党员人数"},
+	{"party_committee_min_members", 2, 100000, "可成立基层党委的党员人数"},
+	{"joint_branch_max_units", 2, 100, "联合党支部最多覆盖单位数"},
+	{NULL, 0, 0, NULL},
+};
+
+static int validate_structure(json_t *data, zb_err *e)
+{
+	static const char *const allowed[] = {"branch_min_full", "branch_max_members", "committee_min_full",
+	                                      "committee_size_min", "committee_size_max", "committee_size_cap",
+	                                      "general_branch_min_members", "party_committee_min_members",
+	                                      "joint_branch_max_units", "source", NULL};
+	int rc = unknown_keys(data, allowed, e);
+	int64_t v[16];
+	for (int i = 0; !rc && structure_keys[i].key; i++)
+		rc = check_int(data, &structure_keys[i], &v[i], e);
+	if (!rc && !(v[3] <= v[4] && v[4] <= v[5]))
+		rc = zb_fail(e, ZB_EINVAL, "data",
+		             "支部委员会人数应满足 最少（%lld）≤ 一般最多（%lld）≤ 绝对上限（%lld）", (long long)v[3],
+		             (long long)v[4], (long long)v[5]);
+	if (!rc && v[6] >= v[7])
+		rc = zb_fail(e, ZB_EINVAL, "data", "可成立党委的人数（%lld）应大于可成立党总支的人数（%lld）",
+		             (long long)v[7], (long long)v[6]);
+	return rc ? rc : check_source(data, e);
+}
+
+static int check_year_map(json_t *data, const char *key, int is_type, zb_err *e)
+{
+	json_t *m = json_object_get(data, key);
+	if (!m)
+		return zb_fail(e, ZB_EINVAL, "data", "规则缺少 %s", key);
+	if (!json_is_object(m))
+		return zb_fail(e, ZB_EINVAL, "data", "规则项 %s 应为对象", key);
+	const char *k;
+	json_t *v;
+	json_object_foreach(m, k, v)
+	{
+		if (is_type ? !zb_org_type_name(k) : !zb_org_domain_name(k))
+			return zb_fail(e, ZB_EINVAL, "data", "规则项 %s 中的 %s 不是%s代码", key, k, is_type ? "组织类型" : "领域");
+		if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 10)
+			return zb_fail(e, ZB_EINVAL, "data", "规则项 %s.%s（任期年数）应为 1 到 10 之间的整数", key, k);
+	}
+	return 0;
+}
+
+static int validate_terms(json_t *data, zb_err *e)
+{
+	static const char *const allowed[] = {"years", "domain_years", "max_extension_months", "remind_months", "source",
+	                                      NULL};
+	static const int_key ext = {"max_extension_months", 0, 24, "延期或提前换届最多几个月"};
+	int rc = unknown_keys(data, allowed, e);
+	if (!rc)
+		rc = check_year_map(data, "years", 1, e);
+	if (!rc)
+		rc = check_year_map(data, "domain_years", 0, e);
+	if (!rc && !json_object_get(json_object_get(data, "years"), "branch"))
+		rc = zb_fail(e, ZB_EINVAL, "data", "规则项 years 至少要有 branch（党支部任期）");
+	if (!rc)
+		rc = check_int(data, &ext, NULL, e);
+	if (rc)
+		return rc;
+	/* remind_months: e.g. [6,1] - the windows "due in 6 months" and
+	 * "due in 1 month"; strictly decreasing so the windows nest */
+	json_t *rm = json_object_get(data, "remind_months");
+	if (!json_is_array(rm) || json_array_size(rm) != 2)
+		return zb_fail(e, ZB_EINVAL, "data", "规则项 remind_months（换届提醒提前月数）应为两个整数，如 [6,1]");
+	int64_t a = json_integer_value(json_array_get(rm, 0)), b = json_integer_value(json_array_get(rm, 1));
+	if (!json_is_integer(json_array_get(rm, 0)) || !json_is_integer(json_array_get(rm, 1)) || b < 1 || a <= b ||
+	    a > 24)
+		return zb_fail(e, ZB_EINVAL, "data", "规则项 remind_months 应为递减的两个月数（1 到 24），如 [6,1]");
+	return check_source(data, e);
+}
+
+static const struct {
+	const char *kind, *name;
+	int (*validate)(json_t *data, zb_err *e);
+} kinds[] = {
+	{"org_structure", "基层组织设置", validate_structure},
+	{"terms", "任期与换届提醒", validate_terms},
+};
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+int zb_rules_kind_known(const char *kind)
+{
+	for (size_t i = 0; kind && i < NKINDS; i++)
+		if (!strcmp(kinds[i].kind, kind))
+			return 1;
+	return 0;
+}
+
+int zb_rules_validate(const char *kind, json_t *data, zb_err *e)
+{
+	for (size_t i = 0; kind && i < NKINDS; i++)
+		if (!strcmp(kinds[i].kind, kind)) {
+			if (!json_is_object(data))
+				return zb_fail(e, ZB_EINVAL, "data", "规则内容应为 JSON 对象");
+			return kinds[i].validate(data, e);
+		}
+	return zb_fail(e, ZB_EINVAL, "kind", "不支持的规则类型：%s（可用：org_structure、terms）", kind ? kind : "");
+}
+
+/* ---- lookup ---- */
+
+static void set_release(zb_rule_set *s)
+{
+	free(s->org_path);
+	free(s->kind);
+	free(s->effective_from);
+	free(s->name);
+	json_decref(s->data);
+}
+
+void zb_rules_free(zb_rules *rs)
+{
+	if (!rs)
+		return;
+	for (int i = 0; i < rs->n; i++)
+		set_release(&rs->sets[i]);
+	free(rs->sets);
+	free(rs->kind);
+	free(rs);
+}
+
+static char *dup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int zb_rules_load(zb_db *db, const char *kind, const char *date, zb_rules **out, zb_err *e)
+{
+	*out = NULL;
+	/* any stored kind may be read; only writes need a validator */
+	size_t kl = kind ? strlen(kind) : 0;
+	if (!kl || kl > 40 || strspn(kind, "abcdefghijklmnopqrstuvwxyz_0123456789") != kl)
+		return zb_fail(e, ZB_EINVAL, "kind", "规则类型无效：%s", kind ? kind : "");
+	/* newest first per org, so the first row of each org wins */
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT r.id, COALESCE(r.org_id, 0), o.path, r.effective_from, r.name, r.data "
+	                          "FROM rule_sets r LEFT JOIN orgs o ON o.id = r.org_id "
+	                          "WHERE r.kind = ? AND r.effective_from <= ? "
+	                          "ORDER BY COALESCE(r.org_id, 0), r.effective_from DESC, r.id DESC",
+	                          "ss", kind, date);
+	if (!st)
+		return e->code;
+	zb_rules *rs = calloc(1, sizeof *rs);
+	int cap = 0, rc;
+	if (!rs) {
+		zb_stmt_done(st);
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	}
+	rs->kind = strdup(kind);
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		int64_t org = zb_col_int(st, 1);
+		if (rs->n && rs->sets[rs->n - 1].org_id == org)
+			continue;
+		json_error_t je;
+		json_t *data = json_loads(zb_col_text(st, 5), 0, &je);
+		if (!json_is_object(data)) {
+			json_decref(data);
+			rc = -zb_fail(e, ZB_EINTERNAL, NULL, "规则集 %lld 的内容不是有效的 JSON 对象", (long long)zb_col_int(st, 0));
+			break;
+		}
+		if (rs->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			zb_rule_set *ns = realloc(rs->sets, sizeof *ns * (size_t)cap);
+			if (!ns) {
+				json_decref(data);
+				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+				break;
+			}
+			rs->sets = ns;
+		}
+		zb_rule_set *s = &rs->sets[rs->n++];
+		s->id = zb_col_int(st, 0);
+		s->org_id = org;
+		s->org_path = dup(zb_col_text(st, 2));
+		s->kind = strdup(kind);
+		s->effective_from = dup(zb_col_text(st, 3));
+		s->name = dup(zb_col_text(st, 4));
+		s->data = data;
+	}
+	zb_stmt_done(st);
+	if (rc < 0) {
+		zb_rules_free(rs);
+		return -rc;
+	}
+	*out = rs;
+	return 0;
+}
+
+const zb_rule_set *zb_rules_for(const zb_rules *rs, const char *org_path)
+{
+	const zb_rule_set *best = NULL;
+	size_t best_len = 0;
+	for (int i = 0; rs && i < rs->n; i++) {
+		const zb_rule_set *s = &rs->sets[i];
+		if (!s->org_id) {
+			if (!best)
+				best = s;
+			continue;
+		}
+		if (!org_path || !s->org_path)
+			continue;
+		size_t l = strlen(s->org_path);
+		if (l > best_len && !strncmp(org_path, s->org_path, l)) {
+			best = s;
+			best_len = l;
+		}
+	}
+	return best;
+}
+
+int zb_rule_int(const zb_rule_set *s, const char *key, int64_t *out, zb_err *e)
+{
+	json_t *v = s ? json_object_get(s->data, key) : NULL;
+	if (!json_is_integer(v))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "规则集（%s）缺少整数项 %s", s ? s->kind : "?", key);
+	*out = json_integer_value(v);
+	return 0;
+}
+
+int zb_rule_sub_int(const zb_rule_set *s, const char *key, const char *sub, int64_t *out)
+{
+	json_t *v = s && sub ? json_object_get(json_object_get(s->data, key), sub) : NULL;
+	if (!json_is_integer(v))
+		return 0;
+	*out = json_integer_value(v);
+	return 1;
+}
+
+const char *zb_rule_source(const zb_rule_set *s)
+{
+	json_t *v = s ? json_object_get(s->data, "source") : NULL;
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* ---- local sets ---- */
+
+int zb_rules_add(zb_db *db, const char *kind, int64_t org_id, const char *effective_from, const char *name,
+                 json_t *partial, int64_t now, int64_t by_user, int64_t *id, char **merged, zb_err *e)
+{
+	if (merged)
+		*merged = NULL;
+	if (!zb_rules_kind_known(kind))
+		return zb_rules_validate(kind, NULL, e);
+	if (!json_is_object(partial))
+		return zb_fail(e, ZB_EINVAL, "data", "规则内容应为 JSON 对象");
+	if (!effective_from || !zb_date_valid(effective_from))
+		return zb_fail(e, ZB_EINVAL, "effective_from", "生效日期无效（应为 YYYY-MM-DD）");
+	char path[600] = "";
+	zb_stmt *st = zb_db_query(db, e, "SELECT path FROM orgs WHERE id = ?", "i", org_id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1)
+		snprintf(path, sizeof path, "%s", zb_col_text(st, 0));
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (!rc)
+		return zb_fail(e, ZB_ENOTFOUND, "org_id", "未找到该组织");
+
+	zb_rules *rs = NULL;
+	if ((rc = zb_rules_load(db, kind, effective_from, &rs, e)))
+		return rc;
+	const zb_rule_set *base = zb_rules_for(rs, path);
+	json_t *data = base ? json_deep_copy(base->data) : json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach(partial, k, v)
+	{
+		json_t *old = json_object_get(data, k);
+		if (json_is_object(old) && json_is_object(v))
+			json_object_update(old, v);   /* one level deep: "years":{"branch":4} */
+		else
+			json_object_set(data, k, v);
+	}
+	zb_rules_free(rs);
+	char *text = NULL;
+	rc = zb_rules_validate(kind, data, e);
+	if (!rc) {
+		text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+		if (!text)
+			rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	}
+	json_decref(data);
+	int64_t dupes = 0;
+	if (!rc)
+		rc = zb_db_int(db, e, &dupes, "SELECT COUNT(*) FROM rule_sets WHERE kind = ? AND org_id = ? AND effective_from = ?",
+		               "sis", kind, org_id, effective_from);
+	if (!rc && dupes)
+		rc = zb_fail(e, ZB_ECONFLICT, "effective_from", "该组织已有 %s 生效的同类规则，请换一个生效日期", effective_from);
+	if (!rc)
+		rc = zb_db_int(db, e, id,
+		               "INSERT INTO rule_sets (kind, org_id, effective_from, name, data, created_at, created_by) "
+		               "VALUES (?,?,?,?,?,?,?) RETURNING id",
+		               "sisssiI", kind, org_id, effective_from, name, text, now, by_user);
+	if (!rc && merged)
+		*merged = text;
+	else
+		free(text);
+	return rc;
+}

@@ -1,0 +1,74 @@
+/* rules.h - dated rule sets (rules are data).
+ *
+ * A rule set is a JSON object of one kind ('org_structure', 'terms', ...)
+ * set at an org node (org_id NULL: the national default) and effective
+ * from a date.  The set that applies to an org on a date is the newest one
+ * with effective_from <= date at the NEAREST ancestor-or-self that has any
+ * such set, else the newest national default.  Local sets are stored
+ * complete: zb_rules_add() fills keys the caller left out from the set
+ * inherited at that date, then validates the whole object by its kind.
+ *
+ * Ownership: a zb_rules snapshot owns every set and JSON value it hands
+ * out; they stay valid until zb_rules_free().
+ */
+#ifndef ZB_RULES_H
+#define ZB_RULES_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/db.h"
+
+typedef struct zb_rule_set {
+	int64_t id;
+	int64_t org_id;            /* 0 = national default */
+	char *org_path;            /* NULL for national */
+	char *kind;
+	char *effective_from;      /* YYYY-MM-DD */
+	char *name;
+	json_t *data;              /* object, owned by the snapshot */
+} zb_rule_set;
+
+typedef struct zb_rules zb_rules;
+
+/* Snapshot of the sets of one kind effective on date (the newest per
+ * org).  Any kind name ([a-z0-9_], up to 40) may be read, including kinds
+ * other modules own; ZB_EINVAL for a malformed name. */
+int zb_rules_load(zb_db *db, const char *kind, const char *date, zb_rules **out, zb_err *e);
+void zb_rules_free(zb_rules *rs);   /* NULL ok */
+/* The set for an org path ("/1/5/"; NULL = national), or NULL if none. */
+const zb_rule_set *zb_rules_for(const zb_rules *rs, const char *org_path);
+
+/* Read values from a set; a missing or mistyped key is ZB_EINTERNAL naming
+ * the kind and key (validated sets never miss one). */
+int zb_rule_int(const zb_rule_set *s, const char *key, int64_t *out, zb_err *e);
+/* data[key][sub] if present: 1 and *out, else 0. */
+int zb_rule_sub_int(const zb_rule_set *s, const char *key, const char *sub, int64_t *out);
+/* data["source"] or "" */
+const char *zb_rule_source(const zb_rule_set *s);
+
+/* Known kinds and their validators (rules.c holds the table). */
+int zb_rules_kind_known(const char *kind);
+/* Validate a complete data object of a kind; ZB_EINVAL names the key as
+ * field "data.<key>". */
+int zb_rules_validate(const char *kind, json_t *data, zb_err *e);
+
+/* Add a local set at org_id (> 0), effective from date, in the caller's
+ * write transaction.  partial is merged over the set inherited at that
+ * date (one level deep for object values) and validated; *id gets the new
+ * row's id and *merged (may be NULL) the stored JSON text (malloc'd, the
+ * caller frees).  Same kind, org and date twice is ZB_ECONFLICT. */
+int zb_rules_add(zb_db *db, const char *kind, int64_t org_id, const char *effective_from, const char *name,
+                 json_t *partial, int64_t now, int64_t by_user, int64_t *id, char **merged, zb_err *e);
+
+/* Dates "YYYY-MM-DD": add months (day clamped to the month's end), add
+ * days, and compare as strings.  Inputs must be valid dates. */
+void zb_date_add_months(const char *ymd, int months, char out[11]);
+void zb_date_add_days(const char *ymd, int days, char out[11]);
+/* Days since 1970-01-01. */
+long zb_date_days(const char *ymd);
+/* Whole years from a to b (b >= a), as people count age. */
+int zb_date_years_between(const char *a, const char *b);
+
+#endif
