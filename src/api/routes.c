@@ -7,6 +7,7 @@ static const zb_route *const tables[] = {
 	zb_routes_users,
 	zb_routes_audit,
 	zb_routes_orgs,
+	zb_routes_members,
 	NULL,
 };
 

@@ -1,0 +1,1194 @@
+/* api_members.c - the roster over HTTP: list and search, detail, create,
+ * edit, history, designations, the member's own record, 政治生日, import
+ * and export.  Domain rules live in member/; this file maps requests to
+ * them, masks what the caller may not see and audits every read. */
+#include "api/api.h"
+#include "core/escape.h"
+#include "crypto/fieldprot.h"
+#include "io/table.h"
+#include "member/idcard.h"
+#include "member/import.h"
+#include "member/member.h"
+#include "text/pinyin.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- output ------------------------------------------------------------- */
+
+static void write_designations(zb_req *r, int64_t member_id)
+{
+	zb_err e = {0};
+	zb_jw *w = &r->jw;
+	jw_karr(w, "designations");
+	zb_stmt *st = zb_db_query(r->db, &e,
+	                          "SELECT id, kind, title, started_on, ended_on FROM member_designations "
+	                          "WHERE member_id = ? ORDER BY started_on DESC, id DESC",
+	                          "i", member_id);
+	char today[11];
+	zb_today(r->app, today);
+	while (st && zb_stmt_step(st, &e) == 1) {
+		const char *kind = zb_col_text(st, 1), *title = zb_col_text(st, 2), *ended = zb_col_text(st, 4);
+		const char *kn = zb_designation_name(kind);
+		jw_obj(w);
+		jw_kint(w, "id", zb_col_int(st, 0));
+		jw_kstr(w, "kind", kind);
+		jw_kstr(w, "kind_name", kn);
+		jw_kstr(w, "title", title);
+		jw_kstr(w, "name", zb_arena_printf(&r->arena, "%s：%s", kn ? kn : kind, title));
+		jw_kstr(w, "started_on", zb_col_text(st, 3));
+		jw_kstr(w, "ended_on", ended);
+		jw_kbool(w, "active", !ended || strcmp(ended, today) >= 0);
+		jw_obj_end(w);
+	}
+	zb_stmt_done(st);
+	jw_arr_end(w);
+}
+
+/* One member as JSON.  full: ID number and phone in clear (the caller
+ * checked P_MEMBER_SENSITIVE); otherwise the masked forms. */
+static void write_member(zb_req *r, const zb_member *m, int full, int detail)
+{
+	zb_jw *w = &r->jw;
+	int today = zb_today_int(r->app);
+	jw_obj(w);
+	jw_kint(w, "id", m->id);
+	jw_kint(w, "org_id", m->org_id);
+	jw_kstr(w, "org_name", m->org_name);
+	if (m->group_id)
+		jw_kint(w, "group_id", m->group_id);
+	else
+		jw_knull(w, "group_id");
+	jw_kstr(w, "group_name", m->group_name);
+	jw_kstr(w, "name", m->name);
+	jw_kstr(w, "pinyin", m->pinyin);
+	jw_kstr(w, "initials", m->initials);
+	jw_kstr(w, "gender", m->gender);
+	jw_kstr(w, "ethnicity", m->ethnicity);
+	jw_kstr(w, "birth_date", m->birth_date);
+	if (m->birth_date) {
+		int b = atoi(m->birth_date) * 10000 + atoi(m->birth_date + 5) * 100 + atoi(m->birth_date + 8);
+		jw_kint(w, "age", today >= b ? (today - b) / 10000 : 0);
+	} else {
+		jw_knull(w, "age");
+	}
+	jw_kstr(w, "id_number", full && m->id_number ? m->id_number : m->id_masked);
+	jw_kstr(w, "native_place", m->native_place);
+	jw_kstr(w, "education", m->education);
+	jw_kstr(w, "degree", m->degree);
+	jw_kstr(w, "work_unit", m->work_unit);
+	jw_kstr(w, "job_title", m->job_title);
+	jw_kstr(w, "category", m->category);
+	jw_kstr(w, "category_name", zb_category_name(m->category));
+	jw_kstr(w, "join_date", m->join_date);
+	jw_kstr(w, "full_date", m->full_date);
+	int pa = zb_member_party_age(m->full_date, today);
+	if (pa >= 0)
+		jw_kint(w, "party_age", pa);
+	else
+		jw_knull(w, "party_age");
+	jw_kstr(w, "phone", full && m->phone ? m->phone : m->phone_masked);
+	jw_kstr(w, "address", m->address);
+	jw_kstr(w, "status", m->status);
+	jw_kstr(w, "status_name", zb_status_name(m->status));
+	jw_kstr(w, "source", m->source);
+	jw_kstr(w, "remarks", m->remarks);
+	jw_kint(w, "created_at", m->created_at);
+	jw_kint(w, "updated_at", m->updated_at);
+	if (detail) {
+		jw_kbool(w, "full", full);
+		write_designations(r, m->id);
+	}
+	jw_obj_end(w);
+}
+
+/* ---- reading input ------------------------------------------------------ */
+
+static const struct {
+	const char *json;
+	size_t off;
+	unsigned bit;
+} body_text[] = {
+	{"name", offsetof(zb_member, name), ZB_MF_NAME},
+	{"gender", offsetof(zb_member, gender), ZB_MF_GENDER},
+	{"ethnicity", offsetof(zb_member, ethnicity), ZB_MF_ETHNICITY},
+	{"birth_date", offsetof(zb_member, birth_date), ZB_MF_BIRTH},
+	{"id_number", offsetof(zb_member, id_number), ZB_MF_ID},
+	{"native_place", offsetof(zb_member, native_place), ZB_MF_NATIVE},
+	{"education", offsetof(zb_member, education), ZB_MF_EDUCATION},
+	{"degree", offsetof(zb_member, degree), ZB_MF_DEGREE},
+	{"work_unit", offsetof(zb_member, work_unit), ZB_MF_WORK_UNIT},
+	{"job_title", offsetof(zb_member, job_title), ZB_MF_JOB},
+	{"category", offsetof(zb_member, category), ZB_MF_CATEGORY},
+	{"join_date", offsetof(zb_member, join_date), ZB_MF_JOIN},
+	{"full_date", offsetof(zb_member, full_date), ZB_MF_FULL},
+	{"phone", offsetof(zb_member, phone), ZB_MF_PHONE},
+	{"address", offsetof(zb_member, address), ZB_MF_ADDRESS},
+	{"status", offsetof(zb_member, status), ZB_MF_STATUS},
+	{"source", offsetof(zb_member, source), ZB_MF_SOURCE},
+	{"remarks", offsetof(zb_member, remarks), ZB_MF_REMARKS},
+};
+
+/* Copy the fields present in the body over m; returns the ZB_MF_* mask. */
+static unsigned read_body(zb_req *r, zb_member *m)
+{
+	unsigned given = 0;
+	for (size_t i = 0; i < sizeof body_text / sizeof body_text[0]; i++) {
+		if (!zb_body_has(r, body_text[i].json))
+			continue;
+		*(const char **)((char *)m + body_text[i].off) = zb_body_str(r, body_text[i].json);
+		given |= body_text[i].bit;
+	}
+	return given;
+}
+
+static int reason_needed(const zb_member *old, const zb_member *nw)
+{
+	return strcmp(old->category, nw->category) || strcmp(old->status, nw->status) || old->org_id != nw->org_id;
+}
+
+static const char *changes_json(zb_req *r, const zb_member_diff *d, int n)
+{
+	zb_buf b;
+	zb_buf_init(&b, 64 << 10);
+	zb_jw w;
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_karr(&w, "changes");
+	for (int i = 0; i < n; i++) {
+		jw_obj(&w);
+		jw_kstr(&w, "field", d[i].field);
+		jw_kstr(&w, "from", d[i].from);
+		jw_kstr(&w, "to", d[i].to);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	const char *s = jw_finish(&w) ? "{}" : zb_arena_strdup(&r->arena, b.data);
+	zb_buf_release(&b);
+	return s;
+}
+
+/* ---- list and search ------------------------------------------------------ */
+
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static unsigned char *unhex(zb_arena *a, const char *s, size_t n, size_t *out_len)
+{
+	if (n % 2)
+		return NULL;
+	unsigned char *o = zb_arena_alloc(a, n / 2 + 1);
+	for (size_t i = 0; i < n; i += 2) {
+		int h = hexval(s[i]), l = hexval(s[i + 1]);
+		if (h < 0 || l < 0)
+			return NULL;
+		o[i / 2] = (unsigned char)(h << 4 | l);
+	}
+	*out_len = n / 2;
+	return o;
+}
+
+static void put_hex(zb_buf *b, const void *p, size_t n)
+{
+	static const char hx[] = "0123456789abcdef";
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++) {
+		zb_buf_putc(b, hx[s[i] >> 4]);
+		zb_buf_putc(b, hx[s[i] & 15]);
+	}
+}
+
+typedef struct cursor {
+	const char *path;
+	const void *key;
+	size_t keylen;
+	int64_t id;
+} cursor;
+
+/* ?after= is "<hex org_path>.<hex sort key>.<id>" from the previous page. */
+static int parse_cursor(zb_req *r, const char *s, cursor *c, zb_err *e)
+{
+	c->path = "";
+	c->key = "";
+	c->keylen = 0;
+	c->id = 0;
+	if (!s || !*s)
+		return 0;
+	const char *d1 = strchr(s, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+	size_t plen;
+	char *end;
+	const unsigned char *path = d1 ? unhex(&r->arena, s, (size_t)(d1 - s), &plen) : NULL;
+	const unsigned char *key = d2 ? unhex(&r->arena, d1 + 1, (size_t)(d2 - d1 - 1), &c->keylen) : NULL;
+	errno = 0;
+	c->id = d2 ? strtoll(d2 + 1, &end, 10) : 0;
+	if (!path || !key || errno || *end || c->id <= 0)
+		return zb_fail(e, ZB_EINVAL, "after", "翻页参数 after 无效，请从第一页重新查询");
+	c->path = zb_arena_strndup(&r->arena, (const char *)path, plen);
+	c->key = key;
+	return 0;
+}
+
+/* The filters of a roster query, shared by the page and the count. */
+typedef struct filters {
+	int qmode;                    /* 0 none, 1 ID number, 2 pinyin/initials, 3 name */
+	const char *q_lo, *q_hi;      /* prefix range on name_pinyin (and initials for 2) */
+	const char *q_name;           /* 3: exact name prefix */
+	int64_t q_chars;
+	const char *id_index;
+	const char *category, *status, *gender, *education;
+	const char *born_to, *born_after;   /* from age_min / age_max */
+	const char *joined_from, *joined_to;
+} filters;
+
+static int read_filters(zb_req *r, filters *f, zb_err *e)
+{
+	memset(f, 0, sizeof *f);
+	const char *v;
+	if ((v = zb_req_query(r, "category")) && *v && !(f->category = zb_category_from(v)))
+		return zb_fail(e, ZB_EINVAL, "category", "人员类别应为 full（正式党员）或 probationary（预备党员）");
+	if ((v = zb_req_query(r, "status")) && *v && !(f->status = zb_status_from(v)))
+		return zb_fail(e, ZB_EINVAL, "status", "党籍状态无效：%s", v);
+	if ((v = zb_req_query(r, "gender")) && *v && !(f->gender = zb_gender_from(v)))
+		return zb_fail(e, ZB_EINVAL, "gender", "性别应为 M 或 F");
+	if ((v = zb_req_query(r, "education")) && *v && !(f->education = zb_education_from(v)))
+		return zb_fail(e, ZB_EINVAL, "education", "学历无效：%s", v);
+	int64_t amin, amax;
+	if (zb_req_query_int(r, "age_min", -1, 0, 150, &amin, e) || zb_req_query_int(r, "age_max", -1, 0, 150, &amax, e))
+		return e->code;
+	if (amin >= 0 && amax >= 0 && amin > amax)
+		return zb_fail(e, ZB_EINVAL, "age_min", "年龄下限不能大于上限");
+	int t = zb_today_int(r->app);
+	if (amin >= 0) /* born on or before today minus amin years */
+		f->born_to = zb_arena_printf(&r->arena, "%04d-%02d-%02d", t / 10000 - (int)amin, t / 100 % 100, t % 100);
+	if (amax >= 0) /* born after today minus amax+1 years */
+		f->born_after = zb_arena_printf(&r->arena, "%04d-%02d-%02d", t / 10000 - (int)amax - 1, t / 100 % 100, t % 100);
+	if ((v = zb_req_query(r, "joined_from")) && *v) {
+		if (!zb_date_valid(v))
+			return zb_fail(e, ZB_EINVAL, "joined_from", "joined_from 应为日期 YYYY-MM-DD");
+		f->joined_from = v;
+	}
+	if ((v = zb_req_query(r, "joined_to")) && *v) {
+		if (!zb_date_valid(v))
+			return zb_fail(e, ZB_EINVAL, "joined_to", "joined_to 应为日期 YYYY-MM-DD");
+		f->joined_to = v;
+	}
+	const char *q = zb_member_clean(&r->arena, zb_req_query(r, "q"));
+	if (!q)
+		return 0;
+	if (strlen(q) > 100 || !zb_utf8_valid(q, strlen(q)))
+		return zb_fail(e, ZB_EINVAL, "q", "搜索词过长或不是有效文字");
+	/* a whole ID number: exact lookup through the blind index */
+	zb_idcard card;
+	zb_err ignore = {0};
+	if (strlen(q) >= 18 && !zb_idcard_parse(q, t, &card, &ignore)) {
+		char idx[65];
+		if (zb_fp_blind_index(r->app->keys, card.number, idx))
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误");
+		f->qmode = 1;
+		f->id_index = zb_arena_strdup(&r->arena, idx);
+		return 0;
+	}
+	int ascii = 1;
+	for (const char *p = q; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			ascii = 0;
+	zb_buf py = {0};
+	if (ascii) {
+		/* letters typed on a phone keyboard: "zs", "zhangs", "Zhang San" */
+		for (const char *p = q; *p; p++)
+			if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+				zb_buf_putc(&py, (char)(*p | ((*p >= 'A' && *p <= 'Z') ? 0x20 : 0)));
+		f->qmode = 2;
+	} else {
+		/* Han characters: the pinyin of the prefix narrows through the
+		 * C-collated pinyin index, the name itself then decides */
+		if (zb_pinyin(q, &py, NULL)) {
+			zb_buf_release(&py);
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：无法生成拼音");
+		}
+		f->qmode = 3;
+		f->q_name = q;
+		f->q_chars = 0;
+		for (const char *p = q; *p; p++)
+			f->q_chars += ((unsigned char)*p & 0xC0) != 0x80;
+	}
+	const char *lo = py.data ? py.data : "";
+	f->q_lo = zb_arena_strdup(&r->arena, lo);
+	/* upper bound of the prefix range: "zs" -> "zs\x7f" (pinyin is ASCII) */
+	f->q_hi = zb_arena_printf(&r->arena, "%s\x7f", lo);
+	zb_buf_release(&py);
+	if (f->qmode == 2 && !*f->q_lo)
+		f->qmode = 0; /* nothing searchable: no filter */
+	return 0;
+}
+
+#define FILTER_SQL \
+	"AND (CAST(? AS TEXT) IS NULL OR m.category = ?) AND (CAST(? AS TEXT) IS NULL OR m.status = ?) " \
+	"AND (CAST(? AS TEXT) IS NULL OR m.gender = ?) AND (CAST(? AS TEXT) IS NULL OR m.education = ?) " \
+	"AND (CAST(? AS TEXT) IS NULL OR m.birth_date <= ?) AND (CAST(? AS TEXT) IS NULL OR m.birth_date > ?) " \
+	"AND (CAST(? AS TEXT) IS NULL OR m.join_date >= ?) AND (CAST(? AS TEXT) IS NULL OR m.join_date <= ?) "
+#define FILTER_ARGS(f) \
+	(f)->category, (f)->category, (f)->status, (f)->status, (f)->gender, (f)->gender, (f)->education, (f)->education, \
+	(f)->born_to, (f)->born_to, (f)->born_after, (f)->born_after, (f)->joined_from, (f)->joined_from, (f)->joined_to, \
+	(f)->joined_to
+
+#define FILTER_FMT "ssssssssssssssss" /* 16 */
+#define LIST_HEAD "SELECT " ZB_MEMBER_COLS ", m.sort_key" ZB_MEMBER_FROM " WHERE m.org_path >= ? AND m.org_path < ? "
+#define LIST_TAIL "AND (m.org_path, m.sort_key, m.id) > (?, ?, ?) " FILTER_SQL "ORDER BY m.org_path, m.sort_key, m.id LIMIT ?"
+#define COUNT_HEAD "SELECT COUNT(*) FROM members m WHERE m.org_path >= ? AND m.org_path < ? "
+
+static zb_stmt *list_query(zb_req *r, const filters *f, const char *root, const char *upper, const cursor *c,
+                           int64_t limit, zb_err *e)
+{
+	switch (f->qmode) {
+	case 1:
+		return zb_db_query(r->db, e, LIST_HEAD "AND m.id_index = ? " LIST_TAIL, "ss" "s" "sbi" FILTER_FMT "i", root, upper,
+		                   f->id_index, c->path, c->key, c->keylen, c->id, FILTER_ARGS(f), limit);
+	case 2:
+		return zb_db_query(r->db, e,
+		                   LIST_HEAD "AND ((m.name_pinyin >= ? AND m.name_pinyin < ?) OR (m.name_initials >= ? AND "
+		                             "m.name_initials < ?)) " LIST_TAIL,
+		                   "ss" "ssss" "sbi" FILTER_FMT "i", root, upper, f->q_lo, f->q_hi, f->q_lo, f->q_hi, c->path, c->key,
+		                   c->keylen, c->id, FILTER_ARGS(f), limit);
+	case 3:
+		return zb_db_query(r->db, e,
+		                   LIST_HEAD "AND m.name_pinyin >= ? AND m.name_pinyin < ? AND substr(m.name, 1, ?) = ? " LIST_TAIL,
+		                   "ss" "ssis" "sbi" FILTER_FMT "i", root, upper, f->q_lo, f->q_hi, f->q_chars, f->q_name, c->path,
+		                   c->key, c->keylen, c->id, FILTER_ARGS(f), limit);
+	default:
+		return zb_db_query(r->db, e, LIST_HEAD LIST_TAIL, "ss" "sbi" FILTER_FMT "i", root, upper, c->path, c->key,
+		                   c->keylen, c->id, FILTER_ARGS(f), limit);
+	}
+}
+
+static int no_filters(const filters *f)
+{
+	return !f->qmode && !f->category && !f->status && !f->gender && !f->education && !f->born_to && !f->born_after &&
+	       !f->joined_from && !f->joined_to;
+}
+
+static int count_query(zb_req *r, const filters *f, const char *root, const char *upper, int64_t *n, zb_err *e)
+{
+	if (no_filters(f)) {
+		/* the whole roll of a subtree: the org roll-up counts every
+		 * member row by status (org/counts.h), no scan at any level */
+		return zb_db_int(r->db, e, n, "SELECT COALESCE(SUM(n), 0) FROM org_counts WHERE org_id = ? AND dim = 'status'",
+		                 "i", r->target_id);
+	}
+	switch (f->qmode) {
+	case 1:
+		return zb_db_int(r->db, e, n, COUNT_HEAD "AND m.id_index = ? " FILTER_SQL, "ss" "s" FILTER_FMT, root, upper,
+		                 f->id_index, FILTER_ARGS(f));
+	case 2:
+		return zb_db_int(r->db, e, n,
+		                 COUNT_HEAD "AND ((m.name_pinyin >= ? AND m.name_pinyin < ?) OR (m.name_initials >= ? AND "
+		                            "m.name_initials < ?)) " FILTER_SQL,
+		                 "ss" "ssss" FILTER_FMT, root, upper, f->q_lo, f->q_hi, f->q_lo, f->q_hi, FILTER_ARGS(f));
+	case 3:
+		return zb_db_int(r->db, e, n,
+		                 COUNT_HEAD "AND m.name_pinyin >= ? AND m.name_pinyin < ? AND substr(m.name, 1, ?) = ? " FILTER_SQL,
+		                 "ss" "ssis" FILTER_FMT, root, upper, f->q_lo, f->q_hi, f->q_chars, f->q_name, FILTER_ARGS(f));
+	default:
+		return zb_db_int(r->db, e, n, COUNT_HEAD FILTER_SQL, "ss" FILTER_FMT, root, upper, FILTER_ARGS(f));
+	}
+}
+
+static int h_list(zb_req *r, zb_err *e)
+{
+	int64_t limit;
+	filters f;
+	cursor c;
+	if (zb_api_limit(r, &limit, e) || read_filters(r, &f, e) || parse_cursor(r, zb_req_query(r, "after"), &c, e))
+		return e->code;
+	const char *root = r->target_path;
+	char upper[512];
+	zb_path_upper(root, upper, sizeof upper);
+	int64_t total = 0;
+	int rc = count_query(r, &f, root, upper, &total, e);
+	if (rc)
+		return rc;
+	zb_stmt *st = list_query(r, &f, root, upper, &c, limit + 1, e);
+	if (!st)
+		return e->code;
+	zb_list_begin(r);
+	int64_t n = 0;
+	zb_buf next = {0};
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (n == limit) {
+			/* one more row exists: the cursor is the last row shown */
+			break;
+		}
+		zb_member m;
+		zb_member_read(st, 0, &r->arena, &m);
+		write_member(r, &m, 0, 0);
+		size_t kl = 0;
+		const void *key = zb_col_blob(st, ZB_MEMBER_NCOLS, &kl);
+		zb_buf_reset(&next);
+		put_hex(&next, m.org_path, strlen(m.org_path));
+		zb_buf_putc(&next, '.');
+		put_hex(&next, key, kl);
+		zb_buf_printf(&next, ".%lld", (long long)m.id);
+		n++;
+	}
+	int more = rc == 1;
+	zb_stmt_done(st);
+	if (rc < 0) {
+		zb_buf_release(&next);
+		return -rc;
+	}
+	zb_list_end(r, total, more && next.data ? zb_arena_strdup(&r->arena, next.data) : NULL);
+	zb_buf_release(&next);
+
+	/* one audit row per list request, with the filter */
+	zb_buf d;
+	zb_buf_init(&d, 8192);
+	zb_jw w;
+	jw_init(&w, &d);
+	jw_obj(&w);
+	static const char *const keys[] = {"q", "category", "status", "gender", "education", "age_min", "age_max",
+	                                   "joined_from", "joined_to", "after"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const char *v = zb_req_query(r, keys[i]);
+		if (v && *v)
+			jw_kstr(&w, keys[i], v);
+	}
+	jw_kint(&w, "count", n);
+	jw_obj_end(&w);
+	zb_req_audit_read(r, "member.list", "org", r->target_id, root, jw_finish(&w) ? NULL : d.data);
+	zb_buf_release(&d);
+	return 0;
+}
+
+/* ---- detail, create, edit ------------------------------------------------ */
+
+static int want_full(zb_req *r, const char *path, int *full, zb_err *e)
+{
+	const char *v = zb_req_query(r, "full");
+	*full = v && (!strcmp(v, "1") || !strcmp(v, "true"));
+	if (*full && !zb_authz_allows(r->who, P_MEMBER_SENSITIVE, path))
+		return zb_fail(e, ZB_EFORBIDDEN, "full", "查看完整身份证号和电话需要“敏感信息”权限");
+	return 0;
+}
+
+static int h_get(zb_req *r, zb_err *e)
+{
+	zb_member m;
+	int full, rc = zb_member_get(r->db, r->target_id, &r->arena, &m, e);
+	if (rc || (rc = want_full(r, m.org_path, &full, e)))
+		return rc;
+	if (full && (rc = zb_member_reveal(&m, r->app->keys, &r->arena, e)))
+		return rc;
+	write_member(r, &m, full, 1);
+	zb_req_audit_read(r, "member.read", "member", m.id, m.org_path, full ? "{\"full\":true}" : "{\"full\":false}");
+	return 0;
+}
+
+static int load_rules(zb_req *r, const char *path, zb_member_rules *rules, zb_err *e)
+{
+	char today[11];
+	zb_today(r->app, today);
+	return zb_member_rules_load(r->db, path, today, rules, e);
+}
+
+static int h_create(zb_req *r, zb_err *e)
+{
+	zb_member m = {0};
+	unsigned given = read_body(r, &m);
+	int64_t org_id = 0, group_id = 0;
+	zb_body_int(r, "org_id", &org_id);
+	int rc = zb_member_place(r->db, org_id, &m, &r->arena, e);
+	if (!rc && !zb_authz_allows(r->who, P_MEMBER_WRITE, m.org_path))
+		rc = zb_fail(e, ZB_ENOTFOUND, "org_id", "所在组织不存在，或不在您的管理范围内");
+	if (!rc && zb_body_int(r, "group_id", &group_id))
+		rc = zb_member_set_group(r->db, group_id, &m, &r->arena, e);
+	zb_member_rules rules;
+	if (!rc)
+		rc = load_rules(r, m.org_path, &rules, e);
+	if (!rc)
+		rc = zb_member_check(&m, given, &rules, zb_today_int(r->app), &r->arena, NULL, e);
+	if (!rc)
+		rc = zb_member_protect(&m, given | ZB_MF_ID | ZB_MF_PHONE, r->app->keys, &r->arena, e);
+	if (rc)
+		return rc;
+	char today[11];
+	zb_today(r->app, today);
+	zb_member_change ch = {.now = zb_now(r->app), .by_user = r->who->user_id, .today = today,
+	                       .reason = zb_body_str(r, "reason") ? zb_body_str(r, "reason") : "新增党员",
+	                       .effective_on = zb_body_str(r, "effective_on")};
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	int64_t id;
+	rc = zb_member_insert(r->db, &ch, &m, &id, e);
+	if (!rc)
+		rc = zb_req_audit(r, "member.create", "member", id, m.org_path,
+		                  zb_arena_printf(&r->arena, "{\"org_id\":%lld}", (long long)m.org_id), e);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	if ((rc = zb_db_commit(r->db, e)))
+		return rc;
+	zb_member got;
+	if ((rc = zb_member_get(r->db, id, &r->arena, &got, e)))
+		return rc;
+	r->status = 201;
+	write_member(r, &got, 0, 1);
+	return 0;
+}
+
+static int h_patch(zb_req *r, zb_err *e)
+{
+	zb_member old;
+	int rc = zb_member_get(r->db, r->target_id, &r->arena, &old, e);
+	if (rc || (rc = zb_member_reveal(&old, r->app->keys, &r->arena, e)))
+		return rc;
+	zb_member nw = old;
+	unsigned given = read_body(r, &nw);
+	int64_t org_id = 0, group_id = 0;
+	if (zb_body_int(r, "org_id", &org_id) && org_id != old.org_id && org_id != old.group_id) {
+		if ((rc = zb_member_place(r->db, org_id, &nw, &r->arena, e)))
+			return rc;
+		if (!zb_authz_allows(r->who, P_MEMBER_WRITE, nw.org_path))
+			return zb_fail(e, ZB_ENOTFOUND, "org_id", "所在组织不存在，或不在您的管理范围内");
+	}
+	if (zb_body_has(r, "group_id")) {
+		zb_body_int(r, "group_id", &group_id);
+		if ((rc = zb_member_set_group(r->db, group_id, &nw, &r->arena, e)))
+			return rc;
+	}
+	zb_member_rules rules;
+	if ((rc = load_rules(r, nw.org_path, &rules, e)) ||
+	    (rc = zb_member_check(&nw, given, &rules, zb_today_int(r->app), &r->arena, NULL, e)))
+		return rc;
+	const char *reason = zb_member_clean(&r->arena, zb_body_str(r, "reason"));
+	if (reason_needed(&old, &nw) && !reason)
+		return zb_fail(e, ZB_EINVAL, "reason", "人员类别、党籍状态或所在组织变动时，请填写变动原因");
+	if ((rc = zb_member_protect(&nw, given | ZB_MF_ID | ZB_MF_PHONE, r->app->keys, &r->arena, e)))
+		return rc;
+	zb_member_diff *d;
+	int nd = zb_member_compare(&old, &nw, &r->arena, &d);
+	if (!nd) {
+		write_member(r, &old, 0, 1);
+		return 0;
+	}
+	char today[11];
+	zb_today(r->app, today);
+	zb_member_change ch = {.now = zb_now(r->app), .by_user = r->who->user_id, .today = today, .reason = reason,
+	                       .effective_on = zb_body_str(r, "effective_on")};
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_member_update(r->db, &ch, &old, &nw, e);
+	if (!rc)
+		rc = zb_req_audit(r, "member.update", "member", old.id, nw.org_path, changes_json(r, d, nd), e);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	if ((rc = zb_db_commit(r->db, e)))
+		return rc;
+	zb_member got;
+	if ((rc = zb_member_get(r->db, old.id, &r->arena, &got, e)))
+		return rc;
+	write_member(r, &got, 0, 1);
+	return 0;
+}
+
+/* ---- history ------------------------------------------------------------ */
+
+static const char *org_name_of(zb_req *r, const char *id_text)
+{
+	if (!id_text)
+		return NULL;
+	zb_err e = {0};
+	zb_stmt *st = zb_db_query(r->db, &e, "SELECT name FROM orgs WHERE id = ?", "i", strtoll(id_text, NULL, 10));
+	const char *name = NULL;
+	if (st && zb_stmt_step(st, &e) == 1)
+		name = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
+	zb_stmt_done(st);
+	return name ? name : id_text;
+}
+
+static int h_history(zb_req *r, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(r->db, e,
+	                          "SELECT h.id, h.kind, h.old_value, h.new_value, h.effective_on, h.reason, h.at, h.by_user, "
+	                          "u.username, u.display_name FROM member_history h LEFT JOIN users u ON u.id = h.by_user "
+	                          "WHERE h.member_id = ? ORDER BY h.id DESC",
+	                          "i", r->target_id);
+	if (!st)
+		return e->code;
+	/* read all rows first: the org names below use the same connection */
+	typedef struct hrow {
+		int64_t id, at, by;
+		const char *kind, *old, *nw, *on, *reason, *user, *display;
+	} hrow;
+	int cap = 16, n = 0, rc;
+	hrow *rows = zb_arena_alloc(&r->arena, sizeof *rows * (size_t)cap);
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (n == cap) {
+			hrow *nr = zb_arena_alloc(&r->arena, sizeof *nr * (size_t)cap * 2);
+			memcpy(nr, rows, sizeof *rows * (size_t)cap);
+			rows = nr;
+			cap *= 2;
+		}
+		zb_arena *a = &r->arena;
+		rows[n++] = (hrow){zb_col_int(st, 0),
+		                   zb_col_int(st, 6),
+		                   zb_col_int(st, 7),
+		                   zb_arena_strdup(a, zb_col_text(st, 1)),
+		                   zb_arena_strdup(a, zb_col_text(st, 2)),
+		                   zb_arena_strdup(a, zb_col_text(st, 3)),
+		                   zb_arena_strdup(a, zb_col_text(st, 4)),
+		                   zb_arena_strdup(a, zb_col_text(st, 5)),
+		                   zb_arena_strdup(a, zb_col_text(st, 8)),
+		                   zb_arena_strdup(a, zb_col_text(st, 9))};
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	zb_list_begin(r);
+	zb_jw *w = &r->jw;
+	for (int i = 0; i < n; i++) {
+		hrow *h = &rows[i];
+		const char *from = h->old, *to = h->nw, *summary;
+		if (!strcmp(h->kind, "org") || !strcmp(h->kind, "created")) {
+			from = org_name_of(r, h->old);
+			to = org_name_of(r, h->nw);
+		}
+		if (!strcmp(h->kind, "created"))
+			summary = zb_arena_printf(&r->arena, "建立党员档案（%s）", to ? to : "");
+		else if (!strcmp(h->kind, "category"))
+			summary = zb_arena_printf(&r->arena, "人员类别：%s → %s", zb_category_name(h->old) ? zb_category_name(h->old) : "—",
+			                          zb_category_name(h->nw) ? zb_category_name(h->nw) : "—");
+		else if (!strcmp(h->kind, "status"))
+			summary = zb_arena_printf(&r->arena, "党籍状态：%s → %s", zb_status_name(h->old) ? zb_status_name(h->old) : "—",
+			                          zb_status_name(h->nw) ? zb_status_name(h->nw) : "—");
+		else
+			summary = zb_arena_printf(&r->arena, "所在组织：%s → %s", from ? from : "—", to ? to : "—");
+		jw_obj(w);
+		jw_kint(w, "id", h->id);
+		jw_kstr(w, "kind", h->kind);
+		jw_kstr(w, "field", h->kind);
+		jw_kstr(w, "from", from);
+		jw_kstr(w, "to", to);
+		if (!strcmp(h->kind, "org")) {
+			jw_kstr(w, "from_id", h->old);
+			jw_kstr(w, "to_id", h->nw);
+		}
+		jw_kstr(w, "summary", summary);
+		jw_kstr(w, "date", h->on);
+		jw_kstr(w, "reason", h->reason);
+		jw_kint(w, "at", h->at);
+		if (h->by)
+			jw_kint(w, "by_user", h->by);
+		else
+			jw_knull(w, "by_user");
+		jw_kstr(w, "by_name", h->display ? h->display : h->user);
+		jw_obj_end(w);
+	}
+	zb_list_end(r, n, NULL);
+	zb_req_audit_read(r, "member.history", "member", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+/* ---- designations (先锋岗 / 示范岗 / 责任区) ------------------------------ */
+
+static int designation_fields(zb_req *r, const char **kind, const char **title, const char **started,
+                              const char **ended, zb_err *e)
+{
+	if (zb_body_has(r, "kind") && !(*kind = zb_designation_from(zb_body_str(r, "kind"))))
+		return zb_fail(e, ZB_EINVAL, "kind", "类型应为 先锋岗（pioneer_post）、示范岗（model_post）或 责任区（duty_zone）");
+	if (zb_body_has(r, "title")) {
+		*title = zb_member_clean(&r->arena, zb_body_str(r, "title"));
+		if (!*title)
+			return zb_fail(e, ZB_EINVAL, "title", "请填写岗位或责任区名称");
+	}
+	if (zb_body_has(r, "started_on"))
+		*started = zb_body_str(r, "started_on");
+	if (zb_body_has(r, "ended_on"))
+		*ended = zb_body_str(r, "ended_on");
+	if (*started && !**started)
+		*started = NULL;
+	if (*ended && !**ended)
+		*ended = NULL;
+	if (!*started)
+		return zb_fail(e, ZB_EINVAL, "started_on", "请填写开始日期");
+	if (*ended && strcmp(*ended, *started) < 0)
+		return zb_fail(e, ZB_EINVAL, "ended_on", "结束日期不能早于开始日期");
+	return 0;
+}
+
+static int designation_done(zb_req *r, const char *action, int64_t did, zb_err *e)
+{
+	int rc = zb_req_audit(r, action, "member", r->target_id, r->target_path,
+	                      zb_arena_printf(&r->arena, "{\"designation\":%lld}", (long long)did), e);
+	if (rc || (rc = zb_db_commit(r->db, e))) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	zb_member m;
+	if ((rc = zb_member_get(r->db, r->target_id, &r->arena, &m, e)))
+		return rc;
+	write_member(r, &m, 0, 1);
+	return 0;
+}
+
+static int h_desig_add(zb_req *r, zb_err *e)
+{
+	const char *kind = NULL, *title = NULL, *started = NULL, *ended = NULL;
+	int rc = designation_fields(r, &kind, &title, &started, &ended, e);
+	if (rc)
+		return rc;
+	int64_t id;
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_db_int(r->db, e, &id,
+	               "INSERT INTO member_designations (member_id, kind, title, started_on, ended_on) VALUES (?,?,?,?,?) "
+	               "RETURNING id",
+	               "issss", r->target_id, kind, title, started, ended);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	r->status = 201;
+	return designation_done(r, "member.designation_add", id, e);
+}
+
+static int get_designation(zb_req *r, int64_t *did, const char **kind, const char **title, const char **started,
+                           const char **ended, zb_err *e)
+{
+	if (zb_req_param_id(r, 1, did, e))
+		return e->code;
+	zb_stmt *st = zb_db_query(r->db, e,
+	                          "SELECT kind, title, started_on, ended_on FROM member_designations WHERE id = ? AND member_id = ?",
+	                          "ii", *did, r->target_id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1) {
+		*kind = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
+		*title = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
+		*started = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
+		*ended = zb_arena_strdup(&r->arena, zb_col_text(st, 3));
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该岗位记录");
+}
+
+static int h_desig_patch(zb_req *r, zb_err *e)
+{
+	int64_t did;
+	const char *kind, *title, *started, *ended;
+	int rc = get_designation(r, &did, &kind, &title, &started, &ended, e);
+	if (rc || (rc = designation_fields(r, &kind, &title, &started, &ended, e)))
+		return rc;
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_db_run(r->db, e, NULL,
+	               "UPDATE member_designations SET kind = ?, title = ?, started_on = ?, ended_on = ? WHERE id = ?", "ssssi",
+	               kind, title, started, ended, did);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	return designation_done(r, "member.designation_update", did, e);
+}
+
+static int h_desig_delete(zb_req *r, zb_err *e)
+{
+	int64_t did;
+	const char *kind, *title, *started, *ended;
+	int rc = get_designation(r, &did, &kind, &title, &started, &ended, e);
+	if (rc || (rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_db_run(r->db, e, NULL, "DELETE FROM member_designations WHERE id = ?", "i", did);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	return designation_done(r, "member.designation_delete", did, e);
+}
+
+/* ---- the member's own record -------------------------------------------- */
+
+static int h_me_get(zb_req *r, zb_err *e)
+{
+	if (!r->who->member_id)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "您的账号没有关联党员档案");
+	zb_member m;
+	int rc = zb_member_get(r->db, r->who->member_id, &r->arena, &m, e);
+	if (rc == ZB_ENOTFOUND)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "您的账号关联的党员档案不存在");
+	if (rc)
+		return rc;
+	write_member(r, &m, 0, 1);
+	zb_req_audit_read(r, "member.self_read", "member", m.id, m.org_path, NULL);
+	return 0;
+}
+
+static int h_me_patch(zb_req *r, zb_err *e)
+{
+	if (!r->who->member_id)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "您的账号没有关联党员档案");
+	zb_member old;
+	int rc = zb_member_get(r->db, r->who->member_id, &r->arena, &old, e);
+	if (rc || (rc = zb_member_reveal(&old, r->app->keys, &r->arena, e)))
+		return rc;
+	zb_member nw = old;
+	/* the body table allows phone, address and remarks only */
+	unsigned given = read_body(r, &nw);
+	zb_member_rules rules;
+	if ((rc = load_rules(r, nw.org_path, &rules, e)) ||
+	    (rc = zb_member_check(&nw, given, &rules, zb_today_int(r->app), &r->arena, NULL, e)) ||
+	    (rc = zb_member_protect(&nw, given | ZB_MF_ID | ZB_MF_PHONE, r->app->keys, &r->arena, e)))
+		return rc;
+	zb_member_diff *d;
+	int nd = zb_member_compare(&old, &nw, &r->arena, &d);
+	if (nd) {
+		char today[11];
+		zb_today(r->app, today);
+		zb_member_change ch = {.now = zb_now(r->app), .by_user = r->who->user_id, .today = today, .reason = "本人修改"};
+		if ((rc = zb_db_begin_write(r->db, e)))
+			return rc;
+		rc = zb_member_update(r->db, &ch, &old, &nw, e);
+		if (!rc)
+			rc = zb_req_audit(r, "member.self_update", "member", old.id, old.org_path, changes_json(r, d, nd), e);
+		if (rc || (rc = zb_db_commit(r->db, e))) {
+			zb_db_rollback(r->db);
+			return rc;
+		}
+	}
+	zb_member got;
+	if ((rc = zb_member_get(r->db, old.id, &r->arena, &got, e)))
+		return rc;
+	write_member(r, &got, 0, 1);
+	return 0;
+}
+
+/* ---- 政治生日 -------------------------------------------------------------- */
+
+static int h_birthdays(zb_req *r, zb_err *e)
+{
+	int64_t days, limit;
+	if (zb_req_query_int(r, "days", 30, 1, 366, &days, e) || zb_req_query_int(r, "limit", 100, 1, 500, &limit, e))
+		return e->code;
+	zb_birthday *b;
+	int n;
+	int rc = zb_member_birthdays(r->db, r->target_path, zb_today_int(r->app), (int)days, (int)limit, &r->arena, &b, &n, e);
+	if (rc)
+		return rc;
+	zb_list_begin(r);
+	for (int i = 0; i < n; i++) {
+		jw_obj(&r->jw);
+		jw_kint(&r->jw, "member_id", b[i].member_id);
+		jw_kstr(&r->jw, "name", b[i].name);
+		jw_kint(&r->jw, "org_id", b[i].org_id);
+		jw_kstr(&r->jw, "org_name", b[i].org_name);
+		jw_kstr(&r->jw, "join_date", b[i].join_date);
+		jw_kstr(&r->jw, "date", b[i].date);
+		jw_kint(&r->jw, "years", b[i].years);
+		jw_obj_end(&r->jw);
+	}
+	zb_list_end(r, n, NULL);
+	zb_req_audit_read(r, "member.birthdays", "org", r->target_id, r->target_path,
+	                  zb_arena_printf(&r->arena, "{\"days\":%lld,\"count\":%d}", (long long)days, n));
+	return 0;
+}
+
+/* ---- import ---------------------------------------------------------------- */
+
+static zb_actor actor_of(zb_req *r)
+{
+	return (zb_actor){.user_id = r->who->user_id, .username = r->who->username, .ip = r->ip};
+}
+
+static int h_import(zb_req *r, zb_err *e)
+{
+	const char *fn = zb_member_clean(&r->arena, zb_req_query(r, "filename"));
+	if (fn && (strlen(fn) > 200 || !zb_utf8_valid(fn, strlen(fn))))
+		return zb_fail(e, ZB_EINVAL, "filename", "文件名过长或含有无效字符");
+	zb_import_opts o = {.app = r->app, .db = r->db, .who = r->who, .org_id = r->target_id, .filename = fn ? fn : "名册"};
+	zb_import *imp;
+	int rc = zb_import_read(&o, r->body.data, r->body.len, &imp, e);
+	if (rc)
+		return rc;
+	zb_actor ac = actor_of(r);
+	int64_t batch;
+	rc = zb_import_save(r->app, r->db, imp, &ac, &batch, e);
+	if (!rc) {
+		r->status = 201;
+		zb_import_preview_json(&r->jw, imp, batch, 2000);
+	}
+	zb_import_free(imp);
+	return rc;
+}
+
+static int h_import_get(zb_req *r, zb_err *e)
+{
+	zb_import *imp;
+	int rc = zb_import_load(r->app, r->db, r->target_id, r->who->user_id, 0, &imp, e);
+	if (rc == ZB_ECONFLICT) {
+		/* committed or expired: the batch itself is still worth showing */
+		zb_stmt *st = zb_db_query(r->db, e,
+		                          "SELECT status, filename, n_new, n_update, n_unchanged, n_error, committed_at "
+		                          "FROM import_batches WHERE id = ?",
+		                          "i", r->target_id);
+		if (!st)
+			return e->code;
+		if (zb_stmt_step(st, e) == 1) {
+			jw_obj(&r->jw);
+			jw_kint(&r->jw, "id", r->target_id);
+			jw_kstr(&r->jw, "status", zb_col_text(st, 0));
+			jw_kstr(&r->jw, "filename", zb_col_text(st, 1));
+			jw_kobj(&r->jw, "counts");
+			jw_kint(&r->jw, "new", zb_col_int(st, 2));
+			jw_kint(&r->jw, "update", zb_col_int(st, 3));
+			jw_kint(&r->jw, "unchanged", zb_col_int(st, 4));
+			jw_kint(&r->jw, "error", zb_col_int(st, 5));
+			jw_obj_end(&r->jw);
+			jw_obj_end(&r->jw);
+			rc = 0;
+		}
+		zb_stmt_done(st);
+		return rc;
+	}
+	if (rc)
+		return rc;
+	zb_import_preview_json(&r->jw, imp, r->target_id, 2000);
+	zb_import_free(imp);
+	zb_req_audit_read(r, "import.read", "import", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+static int h_import_commit(zb_req *r, zb_err *e)
+{
+	const char *skip = zb_req_query(r, "skip_errors");
+	int skip_errors = skip && (!strcmp(skip, "1") || !strcmp(skip, "true"));
+	zb_import *imp;
+	int rc = zb_import_load(r->app, r->db, r->target_id, r->who->user_id, 1, &imp, e);
+	if (rc)
+		return rc;
+	zb_actor ac = actor_of(r);
+	int64_t done[ZB_IROW_NSTATUS];
+	rc = zb_import_apply(r->app, r->db, imp, r->target_id, &ac, r->who, skip_errors, done, e);
+	zb_import_free(imp);
+	if (rc)
+		return rc;
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "id", r->target_id);
+	jw_kstr(&r->jw, "status", "committed");
+	jw_kobj(&r->jw, "counts");
+	jw_kint(&r->jw, "new", done[ZB_IROW_NEW]);
+	jw_kint(&r->jw, "update", done[ZB_IROW_UPDATE]);
+	jw_kint(&r->jw, "unchanged", done[ZB_IROW_UNCHANGED]);
+	jw_kint(&r->jw, "skipped", done[ZB_IROW_ERROR]);
+	jw_obj_end(&r->jw);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+/* ---- export ---------------------------------------------------------------- */
+
+static void put_pct(zb_buf *b, const char *s)
+{
+	static const char hx[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
+		    *p == '_')
+			zb_buf_putc(b, (char)*p);
+		else
+			zb_buf_printf(b, "%%%c%c", hx[*p >> 4], hx[*p & 15]);
+	}
+}
+
+static int h_export(zb_req *r, zb_err *e)
+{
+	const char *fmt = zb_req_query(r, "format");
+	if (!fmt || !*fmt)
+		fmt = "xlsx";
+	if (strcmp(fmt, "xlsx") && strcmp(fmt, "csv"))
+		return zb_fail(e, ZB_EINVAL, "format", "导出格式应为 xlsx 或 csv");
+	int csv = !strcmp(fmt, "csv");
+	int full;
+	int rc = want_full(r, r->target_path, &full, e);
+	if (rc) {
+		snprintf(e->msg, sizeof e->msg, "导出完整身份证号和电话需要在该组织拥有“敏感信息”权限");
+		return rc;
+	}
+	zb_export_opts o = {.app = r->app, .db = r->db, .org_id = r->target_id, .full = full, .csv = csv};
+	char path[600] = "";
+	int64_t count = 0;
+	zb_buf_reset(&r->out);
+	if (csv) {
+		o.csv_out = &r->out;
+		rc = zb_roster_export(&o, &count, e);
+	} else {
+		const char *dir = r->app->data_dir && !access(r->app->data_dir, W_OK) ? r->app->data_dir : "/tmp";
+		snprintf(path, sizeof path, "%s/zhibu-export-XXXXXX", dir);
+		int fd = mkstemp(path);
+		if (fd < 0)
+			return zb_fail(e, ZB_EINTERNAL, NULL, "无法创建临时文件");
+		close(fd);
+		o.xlsx_path = path;
+		rc = zb_roster_export(&o, &count, e);
+		if (!rc) {
+			FILE *f = fopen(path, "rb");
+			if (!f) {
+				rc = zb_fail(e, ZB_EINTERNAL, NULL, "无法读取导出文件");
+			} else {
+				char buf[65536];
+				size_t n;
+				while (!rc && (n = fread(buf, 1, sizeof buf, f)) > 0)
+					if (zb_buf_append(&r->out, buf, n))
+						rc = zb_fail(e, ZB_ETOOBIG, NULL, "导出文件过大，请按下级组织分别导出");
+				fclose(f);
+			}
+		}
+		unlink(path);
+	}
+	if (rc) {
+		zb_buf_reset(&r->out);
+		return rc;
+	}
+	zb_stmt *st = zb_db_query(r->db, e, "SELECT name FROM orgs WHERE id = ?", "i", r->target_id);
+	const char *org = "组织";
+	if (st && zb_stmt_step(st, e) == 1)
+		org = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
+	zb_stmt_done(st);
+	char today[11];
+	zb_today(r->app, today);
+	const char *name = zb_arena_printf(&r->arena, "%s党员花名册-%.4s%.2s%.2s.%s", org, today, today + 5, today + 8, fmt);
+	zb_buf d = {0};
+	zb_buf_printf(&d, "attachment; filename=\"roster.%s\"; filename*=UTF-8''", fmt);
+	put_pct(&d, name);
+	r->disposition = zb_arena_strdup(&r->arena, d.data);
+	zb_buf_release(&d);
+	r->content_type = csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	zb_req_audit_read(r, "member.export", "org", r->target_id, r->target_path,
+	                  zb_arena_printf(&r->arena, "{\"format\":\"%s\",\"full\":%s,\"count\":%lld}", fmt,
+	                                  full ? "true" : "false", (long long)count));
+	return 0;
+}
+
+/* ---- routes ---------------------------------------------------------------- */
+
+#define MEMBER_BODY_FIELDS                                                                            \
+	{"group_id", 'i', 0, 0, "党小组（所在党支部下的党小组组织编号）"},                             \
+	{"name", 's', 1, 200, "姓名（1–50 个字）"},                                                    \
+	{"gender", 's', 0, 16, "性别：M/F 或 男/女（有身份证号时由其得出）"},                          \
+	{"ethnicity", 's', 0, 100, "民族"},                                                             \
+	{"birth_date", 'd', 0, 10, "出生日期（有身份证号时由其得出，不一致则报错）"},                  \
+	{"id_number", 's', 0, 64, "身份证号（18 位，校验位按 GB 11643）"},                              \
+	{"native_place", 's', 0, 400, "籍贯"},                                                          \
+	{"education", 's', 0, 64, "学历：研究生/大学本科/大学专科/中等专科/高中/初中/小学及以下"},      \
+	{"degree", 's', 0, 120, "学位"},                                                                \
+	{"work_unit", 's', 0, 800, "工作单位"},                                                         \
+	{"job_title", 's', 0, 400, "职务"},                                                             \
+	{"category", 's', 0, 32, "人员类别：full/probationary 或 正式党员/预备党员"},                  \
+	{"join_date", 'd', 0, 10, "入党日期"},                                                          \
+	{"full_date", 'd', 0, 10, "转正日期（正式党员必填）"},                                          \
+	{"phone", 's', 0, 64, "联系电话"},                                                              \
+	{"address", 's', 0, 800, "现居住地"},                                                           \
+	{"status", 's', 0, 32, "党籍状态：normal/mobile/lost/abroad/suspended/removed/deceased 或中文"}, \
+	{"source", 's', 0, 200, "发展来源"},                                                            \
+	{"remarks", 's', 0, 4000, "备注"},                                                              \
+	{"reason", 's', 0, 400, "变动原因（类别、状态、组织变动时必填）"},                              \
+	{"effective_on", 'd', 0, 10, "变动生效日期（默认今天）"},
+
+static const zb_field create_fields[] = {
+	{"org_id", 'i', 1, 0, "所在组织（党支部或党小组）"},
+	MEMBER_BODY_FIELDS{0},
+};
+static const zb_field patch_fields[] = {
+	{"org_id", 'i', 0, 0, "所在组织（党支部或党小组）"},
+	{"group_id", 'i', 0, 0, "党小组"},
+	{"name", 's', 0, 200, "姓名"},
+	{"gender", 's', 0, 16, "性别"},
+	{"ethnicity", 's', 0, 100, "民族"},
+	{"birth_date", 'd', 0, 10, "出生日期"},
+	{"id_number", 's', 0, 64, "身份证号"},
+	{"native_place", 's', 0, 400, "籍贯"},
+	{"education", 's', 0, 64, "学历"},
+	{"degree", 's', 0, 120, "学位"},
+	{"work_unit", 's', 0, 800, "工作单位"},
+	{"job_title", 's', 0, 400, "职务"},
+	{"category", 's', 0, 32, "人员类别"},
+	{"join_date", 'd', 0, 10, "入党日期"},
+	{"full_date", 'd', 0, 10, "转正日期"},
+	{"phone", 's', 0, 64, "联系电话"},
+	{"address", 's', 0, 800, "现居住地"},
+	{"status", 's', 0, 32, "党籍状态"},
+	{"source", 's', 0, 200, "发展来源"},
+	{"remarks", 's', 0, 4000, "备注"},
+	{"reason", 's', 0, 400, "变动原因（类别、状态、组织变动时必填）"},
+	{"effective_on", 'd', 0, 10, "变动生效日期（默认今天）"},
+	{0},
+};
+static const zb_field self_fields[] = {
+	{"phone", 's', 0, 64, "联系电话"},
+	{"address", 's', 0, 800, "现居住地"},
+	{"remarks", 's', 0, 4000, "备注"},
+	{0},
+};
+static const zb_field desig_fields[] = {
+	{"kind", 's', 1, 32, "pioneer_post 先锋岗 / model_post 示范岗 / duty_zone 责任区"},
+	{"title", 's', 1, 300, "岗位或责任区名称"},
+	{"started_on", 'd', 1, 10, "开始日期"},
+	{"ended_on", 'd', 0, 10, "结束日期"},
+	{0},
+};
+static const zb_field desig_patch_fields[] = {
+	{"kind", 's', 0, 32, "类型"},
+	{"title", 's', 0, 300, "名称"},
+	{"started_on", 'd', 0, 10, "开始日期"},
+	{"ended_on", 'd', 0, 10, "结束日期（null 清除）"},
+	{0},
+};
+
+#define LIST_QUERY \
+	"org:integer,q:string,category:string,status:string,gender:string,education:string,age_min:integer," \
+	"age_max:integer,joined_from:string,joined_to:string,after:string,limit:integer"
+
+const zb_route zb_routes_members[] = {
+	/* before /members/{id}, which would match "export" */
+	{"GET", "/api/v1/members/export", h_export, P_MEMBER_EXPORT, S_QUERY_ORG, 0, 0, NULL, "members",
+	 "导出党员花名册（xlsx/csv，默认隐去身份证号和电话）", "org:integer,format:string,full:integer"},
+	{"GET", "/api/v1/members", h_list, P_MEMBER_READ, S_QUERY_ORG, 0, 0, NULL, "members",
+	 "党员名册（组织及下级；按姓名、全拼、首字母搜索）", LIST_QUERY},
+	{"POST", "/api/v1/members", h_create, P_MEMBER_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 32768, create_fields, "members",
+	 "新增党员", NULL},
+	{"GET", "/api/v1/members/{id}", h_get, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "members", "党员详情（审计）",
+	 "full:integer"},
+	{"PATCH", "/api/v1/members/{id}", h_patch, P_MEMBER_WRITE, S_MEMBER, R_WRITE | R_JSON, 32768, patch_fields,
+	 "members", "修改党员信息", NULL},
+	{"GET", "/api/v1/members/{id}/history", h_history, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "members",
+	 "党员变动记录", NULL},
+	{"POST", "/api/v1/members/{id}/designations", h_desig_add, P_MEMBER_WRITE, S_MEMBER, R_WRITE | R_JSON, 4096,
+	 desig_fields, "members", "设立先锋岗、示范岗或责任区", NULL},
+	{"PATCH", "/api/v1/members/{id}/designations/{did}", h_desig_patch, P_MEMBER_WRITE, S_MEMBER, R_WRITE | R_JSON,
+	 4096, desig_patch_fields, "members", "修改岗位或责任区", NULL},
+	{"DELETE", "/api/v1/members/{id}/designations/{did}", h_desig_delete, P_MEMBER_WRITE, S_MEMBER, R_WRITE, 0, NULL,
+	 "members", "删除岗位或责任区", NULL},
+	{"GET", "/api/v1/me/member", h_me_get, P_SELF_READ, S_NONE, 0, 0, NULL, "members", "本人的党员档案", NULL},
+	{"PATCH", "/api/v1/me/member", h_me_patch, P_SELF_WRITE, S_NONE, R_WRITE | R_JSON, 8192, self_fields, "members",
+	 "修改本人的联系电话、住址、备注", NULL},
+	{"GET", "/api/v1/orgs/{id}/birthdays", h_birthdays, P_MEMBER_READ, S_ORG, 0, 0, NULL, "members",
+	 "近期政治生日（入党纪念日）", "days:integer,limit:integer"},
+	{"POST", "/api/v1/imports", h_import, P_MEMBER_IMPORT, S_QUERY_ORG, R_WRITE | R_RAW, ZB_TABLE_MAX_FILE_BYTES, NULL,
+	 "members", "上传名册文件（xlsx/csv）并预览", "org:integer,filename:string"},
+	{"GET", "/api/v1/imports/{id}", h_import_get, P_MEMBER_IMPORT, S_IMPORT, 0, 0, NULL, "members", "导入批次预览",
+	 NULL},
+	{"POST", "/api/v1/imports/{id}/commit", h_import_commit, P_MEMBER_IMPORT, S_IMPORT, R_WRITE, 0, NULL, "members",
+	 "提交导入（全部成功或全部不写入）", "skip_errors:integer"},
+	{0},
+};

@@ -1,0 +1,1234 @@
+/* import.c - roster import: header mapping, row checking, matching,
+ * batches, all-or-nothing apply.  See import.h for the contract. */
+#include "member/import.h"
+
+#include "audit/audit.h"
+#include "core/buf.h"
+#include "core/escape.h"
+#include "crypto/fieldprot.h"
+#include "member/idcard.h"
+#include "org/org.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH_TTL (24 * 3600)
+#define HEADER_SCAN_ROWS 50
+#define SKIP_ROW (-1) /* process_row: not a member row */
+
+/* ---- header names ------------------------------------------------------ */
+
+static const struct {
+	zb_icol col;
+	const char *export_header;
+	const char *names[8];
+} headers[] = {
+	{ZB_ICOL_NAME, "姓名", {"姓名", "党员姓名", "名字"}},
+	{ZB_ICOL_GENDER, "性别", {"性别"}},
+	{ZB_ICOL_ETHNICITY, "民族", {"民族"}},
+	{ZB_ICOL_BIRTH, "出生日期", {"出生日期", "出生年月", "出生年月日", "出生时间", "生日"}},
+	{ZB_ICOL_ID, "身份证号", {"身份证号", "身份证号码", "公民身份号码", "公民身份证号码", "证件号码", "身份证", "居民身份证号码"}},
+	{ZB_ICOL_NATIVE, "籍贯", {"籍贯"}},
+	{ZB_ICOL_EDUCATION, "学历", {"学历", "文化程度", "最高学历", "全日制学历"}},
+	{ZB_ICOL_DEGREE, "学位", {"学位", "最高学位"}},
+	{ZB_ICOL_WORK_AND_JOB, "工作单位及职务", {"工作单位及职务", "单位职务", "单位及职务", "工作单位及职务职称"}},
+	{ZB_ICOL_WORK_UNIT, "工作单位", {"工作单位", "单位", "单位名称"}},
+	{ZB_ICOL_JOB, "职务", {"职务", "现任职务", "职务职称", "岗位"}},
+	{ZB_ICOL_CATEGORY, "人员类别", {"人员类别", "党员类别", "类别", "党员类型", "党员身份"}},
+	{ZB_ICOL_JOIN, "入党日期", {"入党日期", "入党时间", "入党年月"}},
+	{ZB_ICOL_FULL, "转正日期", {"转正日期", "转正时间", "转正年月"}},
+	{ZB_ICOL_PHONE, "联系电话", {"联系电话", "手机号码", "电话", "手机号", "手机", "联系方式", "电话号码"}},
+	{ZB_ICOL_ADDRESS, "现居住地", {"现居住地", "住址", "家庭住址", "现住址", "居住地", "现居住地址"}},
+	{ZB_ICOL_ORG, "所在党支部", {"所在党支部", "所在组织", "党组织", "所在支部", "所属党支部", "所属支部", "党支部", "所在党组织"}},
+	{ZB_ICOL_GROUP, "党小组", {"党小组", "所在党小组", "所属党小组"}},
+	{ZB_ICOL_STATUS, "党籍状态", {"状态", "党籍状态", "党员状态"}},
+	{ZB_ICOL_REMARKS, "备注", {"备注", "说明"}},
+};
+#define NHEADERS (sizeof headers / sizeof headers[0])
+
+const char *zb_import_col_header(zb_icol c)
+{
+	for (size_t i = 0; i < NHEADERS; i++)
+		if (headers[i].col == c)
+			return headers[i].export_header;
+	return NULL;
+}
+
+zb_icol zb_import_header_col(const char *h)
+{
+	if (!h)
+		return ZB_ICOL_NONE;
+	zb_arena a;
+	zb_arena_init(&a);
+	char *c = zb_member_clean(&a, h);
+	zb_icol col = ZB_ICOL_NONE;
+	if (!c)
+		goto out;
+	/* drop every blank and bracketed note: "出 生 日 期（年月日）" */
+	char buf[256];
+	size_t n = 0;
+	int depth = 0;
+	for (const char *p = c; *p && n + 4 < sizeof buf;) {
+		if (!strncmp(p, "（", 3) || *p == '(') {
+			depth++;
+			p += *p == '(' ? 1 : 3;
+			continue;
+		}
+		if (!strncmp(p, "）", 3) || *p == ')') {
+			if (depth)
+				depth--;
+			p += *p == ')' ? 1 : 3;
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			p++;
+			continue;
+		}
+		if (!strncmp(p, "\u3000", 3)) {
+			p += 3;
+			continue;
+		}
+		if (depth) {
+			p++;
+			continue;
+		}
+		buf[n++] = *p++;
+	}
+	buf[n] = '\0';
+	char *s = buf;
+	while (*s == '*')
+		s++;
+	n = strlen(s);
+	while (n && s[n - 1] == '*')
+		s[--n] = '\0';
+	if (n >= 3 && !strcmp(s + n - 3, "："))
+		s[n -= 3] = '\0';
+	if (n && s[n - 1] == ':')
+		s[--n] = '\0';
+	for (size_t i = 0; i < NHEADERS && col == ZB_ICOL_NONE; i++)
+		for (size_t j = 0; j < 8 && headers[i].names[j]; j++)
+			if (!strcmp(headers[i].names[j], s)) {
+				col = headers[i].col;
+				break;
+			}
+out:
+	zb_arena_free(&a);
+	return col;
+}
+
+const char *zb_irow_status_code(int s)
+{
+	static const char *const names[] = {"new", "update", "unchanged", "error"};
+	return s >= 0 && s < ZB_IROW_NSTATUS ? names[s] : "error";
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+typedef struct raw_row {
+	int rownum;
+	int n;
+	const char **cells;
+	unsigned char *kinds;
+} raw_row;
+
+typedef struct reader {
+	zb_import *imp;
+	zb_table_info info;
+	int header_found;
+	int scanned;
+	raw_row *rows;
+	int n, cap;
+	size_t max_rows;
+} reader;
+
+static int count_known(const char *const *cells, int n)
+{
+	int k = 0;
+	unsigned seen = 0;
+	for (int i = 0; i < n; i++) {
+		zb_icol c = zb_import_header_col(cells[i]);
+		if (c != ZB_ICOL_NONE && !(seen & (1u << c))) {
+			seen |= 1u << c;
+			k++;
+		}
+	}
+	return k;
+}
+
+static int on_row(void *ctx, int rownum, const char *const *cells, int ncells, zb_err *e)
+{
+	reader *rd = ctx;
+	zb_import *imp = rd->imp;
+	if (!rd->header_found) {
+		if (count_known(cells, ncells) >= 3) {
+			rd->header_found = 1;
+			imp->header_row = rownum;
+			imp->ncols = ncells;
+			imp->col_headers = zb_arena_alloc(&imp->arena, sizeof(char *) * (size_t)(ncells + 1));
+			imp->col_map = zb_arena_alloc(&imp->arena, sizeof(int) * (size_t)(ncells + 1));
+			unsigned seen = 0;
+			for (int i = 0; i < ncells; i++) {
+				imp->col_headers[i] = zb_arena_strdup(&imp->arena, cells[i]);
+				zb_icol c = zb_import_header_col(cells[i]);
+				/* a repeated column: the first one counts */
+				if (c != ZB_ICOL_NONE && (seen & (1u << c)))
+					c = ZB_ICOL_NONE;
+				if (c != ZB_ICOL_NONE)
+					seen |= 1u << c;
+				imp->col_map[i] = c;
+			}
+			return 0;
+		}
+		if (++rd->scanned >= HEADER_SCAN_ROWS)
+			return zb_fail(e, ZB_EINVAL, "file",
+			               "前 %d 行中没有找到表头：表头行应至少包含“姓名”“身份证号”“性别”“入党日期”等列名中的 3 个",
+			               HEADER_SCAN_ROWS);
+		return 0;
+	}
+	/* a printed roster repeats its header on every page */
+	if (count_known(cells, ncells) >= 3)
+		return 0;
+	if (rd->n == rd->cap) {
+		int cap = rd->cap ? rd->cap * 2 : 256;
+		raw_row *nr = realloc(rd->rows, sizeof *nr * (size_t)cap);
+		if (!nr)
+			return zb_fail(e, ZB_EINTERNAL, "file", "内存不足");
+		rd->rows = nr;
+		rd->cap = cap;
+	}
+	raw_row *r = &rd->rows[rd->n++];
+	r->rownum = rownum;
+	r->n = ncells < imp->ncols ? ncells : imp->ncols;
+	r->cells = zb_arena_alloc(&imp->arena, sizeof(char *) * (size_t)(r->n + 1));
+	r->kinds = zb_arena_alloc(&imp->arena, (size_t)(r->n + 1));
+	for (int i = 0; i < r->n; i++) {
+		r->cells[i] = imp->col_map[i] == ZB_ICOL_NONE ? "" : zb_arena_strdup(&imp->arena, cells[i]);
+		r->kinds[i] = rd->info.kinds ? rd->info.kinds[i] : ZB_CELL_TEXT;
+	}
+	return 0;
+}
+
+/* ---- row processing ----------------------------------------------------- */
+
+typedef struct org_hit {
+	const char *key;
+	int n;                 /* matches (up to 8) */
+	int64_t ids[8];
+} org_hit;
+
+typedef struct proc {
+	const zb_import_opts *o;
+	zb_import *imp;
+	zb_arena *a;
+	int today;
+	char today_s[11];
+	char upper[512];
+	/* ID numbers seen: open addressing on the blind index */
+	const char **seen_key;
+	int *seen_row;
+	size_t seen_cap;
+	org_hit *orgs;
+	int norgs, cap_orgs;
+	/* rules per org path */
+	const char *rules_path[16];
+	zb_member_rules rules[16];
+	int nrules;
+	int date1904;
+} proc;
+
+static void row_err(zb_import *imp, zb_import_row *r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void row_err(zb_import *imp, zb_import_row *r, const char *fmt, ...)
+{
+	if (r->nerr >= 12)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	for (int i = 0; i < r->nerr; i++)
+		if (!strcmp(r->errors[i], msg))
+			return;
+	if (!r->errors)
+		r->errors = zb_arena_alloc(&imp->arena, sizeof(char *) * 12);
+	r->errors[r->nerr++] = zb_arena_strdup(&imp->arena, msg);
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* 0 if new; else the row number that had it first. */
+static int seen_check(proc *p, const char *key, int rownum)
+{
+	size_t mask = p->seen_cap - 1;
+	for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask) {
+		if (!p->seen_key[i]) {
+			p->seen_key[i] = key;
+			p->seen_row[i] = rownum;
+			return 0;
+		}
+		if (!strcmp(p->seen_key[i], key))
+			return p->seen_row[i];
+	}
+}
+
+static int rules_for(proc *p, const char *path, zb_member_rules **out, zb_err *e)
+{
+	for (int i = 0; i < p->nrules; i++)
+		if (!strcmp(p->rules_path[i], path)) {
+			*out = &p->rules[i];
+			return 0;
+		}
+	int i = p->nrules < 16 ? p->nrules++ : 15;
+	p->rules_path[i] = zb_arena_strdup(p->a, path);
+	int rc = zb_member_rules_load(p->o->db, path, p->today_s, &p->rules[i], e);
+	*out = &p->rules[i];
+	return rc;
+}
+
+/* Orgs of the import subtree named (or coded) key, cached per file. */
+static int org_lookup(proc *p, const char *key, org_hit **out, zb_err *e)
+{
+	for (int i = 0; i < p->norgs; i++)
+		if (!strcmp(p->orgs[i].key, key)) {
+			*out = &p->orgs[i];
+			return 0;
+		}
+	if (p->norgs == p->cap_orgs) {
+		int cap = p->cap_orgs ? p->cap_orgs * 2 : 16;
+		org_hit *n = zb_arena_alloc(p->a, sizeof *n * (size_t)cap);
+		if (p->norgs)
+			memcpy(n, p->orgs, sizeof *n * (size_t)p->norgs);
+		p->orgs = n;
+		p->cap_orgs = cap;
+	}
+	org_hit *h = &p->orgs[p->norgs];
+	memset(h, 0, sizeof *h);
+	h->key = zb_arena_strdup(p->a, key);
+	zb_stmt *st = zb_db_query(p->o->db, e,
+	                          "SELECT id FROM orgs WHERE path >= ? AND path < ? AND dissolved_on IS NULL "
+	                          "AND (name = ? OR short_name = ? OR code = ?) ORDER BY path LIMIT 8",
+	                          "sssss", p->imp->org_path, p->upper, key, key, key);
+	if (!st)
+		return e->code;
+	int rc;
+	while ((rc = zb_stmt_step(st, e)) == 1)
+		h->ids[h->n++] = zb_col_int(st, 0);
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	p->norgs++;
+	*out = h;
+	return 0;
+}
+
+static int may_import(const zb_import_opts *o, const char *path)
+{
+	return !o->who || zb_authz_allows(o->who, P_MEMBER_IMPORT, path);
+}
+
+static int is_sci(const char *s)
+{
+	/* 1.10105E+17 as a CSV or a text cell keeps it */
+	if (!s || !(*s >= '0' && *s <= '9'))
+		return 0;
+	const char *e = strpbrk(s, "eE");
+	return e && strspn(s, "0123456789.") == (size_t)(e - s) && (e[1] == '+' || (e[1] >= '0' && e[1] <= '9'));
+}
+
+static void copy_given(zb_member *dst, const zb_member *src, unsigned given)
+{
+	for (const zb_member_field *f = zb_member_text_fields; f->json; f++)
+		if (given & f->bit)
+			*zb_member_field_ptr(dst, f) = *zb_member_field_ptr((zb_member *)src, f);
+	if (given & ZB_MF_ID)
+		dst->id_number = src->id_number;
+	if (given & ZB_MF_PHONE)
+		dst->phone = src->phone;
+}
+
+static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
+{
+	zb_import *imp = p->imp;
+	zb_arena *a = p->a;
+	const zb_import_opts *o = p->o;
+	zb_member in = {0};
+	unsigned given = 0;
+	const char *cell[ZB_ICOL_COUNT] = {0};
+	unsigned char kind[ZB_ICOL_COUNT] = {0};
+	int present[ZB_ICOL_COUNT] = {0};
+	memset(r, 0, sizeof *r);
+	r->rownum = raw->rownum;
+	for (int i = 0; i < imp->ncols; i++) {
+		int c = imp->col_map[i];
+		if (c == ZB_ICOL_NONE || c >= ZB_ICOL_COUNT)
+			continue;
+		present[c] = 1;
+		if (i < raw->n) {
+			cell[c] = zb_member_clean(a, raw->cells[i]);
+			kind[c] = raw->kinds[i];
+		}
+	}
+	/* a footer line ("制表人：…") is not a member */
+	if (!cell[ZB_ICOL_NAME] && !cell[ZB_ICOL_ID]) {
+		int nonempty = 0;
+		for (int c = 0; c < ZB_ICOL_COUNT; c++)
+			nonempty += cell[c] != NULL;
+		if (nonempty <= 1)
+			return SKIP_ROW;
+	}
+	static const struct {
+		zb_icol col;
+		unsigned bit;
+		size_t off;
+	} plain[] = {
+		{ZB_ICOL_NAME, ZB_MF_NAME, offsetof(zb_member, name)},
+		{ZB_ICOL_GENDER, ZB_MF_GENDER, offsetof(zb_member, gender)},
+		{ZB_ICOL_ETHNICITY, ZB_MF_ETHNICITY, offsetof(zb_member, ethnicity)},
+		{ZB_ICOL_NATIVE, ZB_MF_NATIVE, offsetof(zb_member, native_place)},
+		{ZB_ICOL_EDUCATION, ZB_MF_EDUCATION, offsetof(zb_member, education)},
+		{ZB_ICOL_DEGREE, ZB_MF_DEGREE, offsetof(zb_member, degree)},
+		{ZB_ICOL_WORK_UNIT, ZB_MF_WORK_UNIT, offsetof(zb_member, work_unit)},
+		{ZB_ICOL_JOB, ZB_MF_JOB, offsetof(zb_member, job_title)},
+		{ZB_ICOL_CATEGORY, ZB_MF_CATEGORY, offsetof(zb_member, category)},
+		{ZB_ICOL_PHONE, ZB_MF_PHONE, offsetof(zb_member, phone)},
+		{ZB_ICOL_ADDRESS, ZB_MF_ADDRESS, offsetof(zb_member, address)},
+		{ZB_ICOL_STATUS, ZB_MF_STATUS, offsetof(zb_member, status)},
+		{ZB_ICOL_REMARKS, ZB_MF_REMARKS, offsetof(zb_member, remarks)},
+	};
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+		if (present[plain[i].col]) {
+			*(const char **)((char *)&in + plain[i].off) = cell[plain[i].col];
+			given |= plain[i].bit;
+		}
+	if (present[ZB_ICOL_STATUS] && !cell[ZB_ICOL_STATUS])
+		given &= ~(unsigned)ZB_MF_STATUS; /* an empty status cell keeps the status */
+	if (present[ZB_ICOL_CATEGORY] && !cell[ZB_ICOL_CATEGORY])
+		given &= ~(unsigned)ZB_MF_CATEGORY;
+
+	/* dates as people type them, or Excel serials */
+	static const struct {
+		zb_icol col;
+		unsigned bit;
+		size_t off;
+		const char *label;
+	} dates[] = {
+		{ZB_ICOL_BIRTH, ZB_MF_BIRTH, offsetof(zb_member, birth_date), "出生日期"},
+		{ZB_ICOL_JOIN, ZB_MF_JOIN, offsetof(zb_member, join_date), "入党日期"},
+		{ZB_ICOL_FULL, ZB_MF_FULL, offsetof(zb_member, full_date), "转正日期"},
+	};
+	int birth_prec = 3;
+	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+		if (!present[dates[i].col])
+			continue;
+		given |= dates[i].bit;
+		const char *v = cell[dates[i].col];
+		if (!v)
+			continue;
+		char out[11];
+		int prec;
+		if (zb_member_date_parse(v, p->date1904, out, &prec)) {
+			row_err(imp, r, "%s“%s”无法识别为日期（可写作 2020-01-02、2020/1/2、2020.1.2 或 2020年1月2日）",
+			        dates[i].label, v);
+			given &= ~dates[i].bit;
+			continue;
+		}
+		*(const char **)((char *)&in + dates[i].off) = zb_arena_strdup(a, out);
+		if (dates[i].col == ZB_ICOL_BIRTH)
+			birth_prec = prec;
+	}
+	/* 工作单位及职务 in one cell: kept whole as the work unit */
+	if (present[ZB_ICOL_WORK_AND_JOB] && !present[ZB_ICOL_WORK_UNIT]) {
+		in.work_unit = cell[ZB_ICOL_WORK_AND_JOB];
+		given |= ZB_MF_WORK_UNIT;
+	}
+
+	/* the ID number: required, it is how rows match members */
+	zb_member *old = NULL;
+	const char *id_raw = cell[ZB_ICOL_ID];
+	given |= ZB_MF_ID;
+	zb_idcard card;
+	int id_ok = 0;
+	if (!id_raw) {
+		row_err(imp, r, "缺少身份证号（导入按身份证号匹配党员）");
+	} else if (is_sci(id_raw)) {
+		row_err(imp, r, "身份证号是科学计数法形式，后几位已经丢失：请把身份证号列设为“文本”格式后重新录入");
+	} else {
+		zb_err ie = {0};
+		if (zb_idcard_parse(id_raw, p->today, &card, &ie)) {
+			if (kind[ZB_ICOL_ID] == ZB_CELL_NUMBER && strlen(id_raw) >= 15)
+				row_err(imp, r,
+				        "身份证号被存成了数字，Excel 只保留 15 位有效数字，末尾几位已经丢失：请把身份证号列设为“文本”格式后重新录入");
+			else
+				row_err(imp, r, "%s", ie.msg);
+		} else {
+			id_ok = 1;
+			in.id_number = zb_arena_strdup(a, card.number);
+		}
+	}
+	char idx[65] = "";
+	if (id_ok) {
+		if (zb_fp_blind_index(o->app->keys, card.number, idx))
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：无法计算身份证号索引");
+		int first = seen_check(p, zb_arena_strdup(a, idx), r->rownum);
+		if (first) {
+			row_err(imp, r, "身份证号与第 %d 行重复", first);
+			id_ok = 0;
+		}
+	}
+	if (id_ok) {
+		zb_stmt *st = zb_db_query(o->db, e, "SELECT " ZB_MEMBER_COLS ZB_MEMBER_FROM " WHERE m.id_index = ?", "s", idx);
+		if (!st)
+			return e->code;
+		int rc = zb_stmt_step(st, e);
+		if (rc == 1) {
+			old = zb_arena_alloc(a, sizeof *old);
+			zb_member_read(st, 0, a, old);
+		}
+		zb_stmt_done(st);
+		if (rc < 0)
+			return -rc;
+		if (old && !may_import(o, old->org_path)) {
+			row_err(imp, r, "该身份证号已在其他组织登记，不在您的管理范围内");
+			old = NULL;
+			id_ok = 0;
+		}
+	}
+	/* month precision (出生年月 1990.01): the ID gives the day */
+	if (id_ok && in.birth_date && birth_prec == 2) {
+		if (strncmp(in.birth_date, card.birth, 7))
+			row_err(imp, r, "出生日期 %.7s 与身份证号中的 %s 不一致", in.birth_date, card.birth);
+		in.birth_date = NULL;
+		given &= ~(unsigned)ZB_MF_BIRTH;
+	}
+
+	/* the record as it would be written */
+	zb_member *nw = &r->m;
+	if (old) {
+		*nw = *old;
+		if (zb_member_reveal(old, o->app->keys, a, e))
+			return e->code;
+		nw->phone = old->phone;
+		r->member_id = old->id;
+		r->member_version = old->updated_at;
+	}
+	copy_given(nw, &in, given);
+	if (present[ZB_ICOL_WORK_AND_JOB] && !present[ZB_ICOL_WORK_UNIT] && !present[ZB_ICOL_JOB]) {
+		/* one cell for both: unchanged when it equals "unit job" as stored */
+		const char *was = old ? (old->job_title ? zb_arena_printf(a, "%s %s", old->work_unit ? old->work_unit : "",
+		                                                          old->job_title)
+		                                        : old->work_unit)
+		                      : NULL;
+		if (old && was && in.work_unit && !strcmp(was, in.work_unit)) {
+			nw->work_unit = old->work_unit;
+			nw->job_title = old->job_title;
+		} else {
+			nw->job_title = NULL;
+		}
+	}
+
+	/* where the member goes */
+	int placed = 0;
+	const char *org_cell = cell[ZB_ICOL_ORG];
+	int64_t target = 0;
+	if (org_cell) {
+		org_hit *h = NULL;
+		int rc = org_lookup(p, org_cell, &h, e);
+		if (rc)
+			return rc;
+		if (!h->n) {
+			row_err(imp, r, "所在党支部“%s”不在%s之内（按组织名称或编码查找）", org_cell, imp->org_name);
+		} else if (h->n == 1) {
+			target = h->ids[0];
+		} else {
+			for (int i = 0; i < h->n && old; i++)
+				if (h->ids[i] == old->org_id || h->ids[i] == old->group_id)
+					target = h->ids[i];
+			if (!target)
+				row_err(imp, r, "%s之内有多个名为“%s”的组织，请改填组织编码", imp->org_name, org_cell);
+		}
+	} else if (old && zb_path_within(old->org_path, imp->org_path)) {
+		target = old->org_id;
+		placed = 1; /* stays where it is, group included */
+		nw->org_id = old->org_id;
+		nw->org_path = old->org_path;
+		nw->org_name = old->org_name;
+	} else {
+		target = imp->org_id;
+	}
+	if (target && !placed) {
+		zb_err pe = {0};
+		int64_t keep_group = nw->group_id;
+		if (zb_member_place(o->db, target, nw, a, &pe)) {
+			if (pe.code == ZB_EDB || pe.code == ZB_EINTERNAL || pe.code == ZB_EUNAVAIL) {
+				*e = pe;
+				return pe.code;
+			}
+			if (!org_cell && target == imp->org_id)
+				row_err(imp, r, "%s：请在“所在党支部”列填写党员所在的党支部", pe.msg);
+			else
+				row_err(imp, r, "%s", pe.msg);
+			target = 0;
+		} else {
+			placed = 1;
+			/* the same branch again keeps its 党小组 unless the file says */
+			if (old && nw->org_id == old->org_id && !nw->group_id && !present[ZB_ICOL_GROUP]) {
+				nw->group_id = keep_group;
+				nw->group_name = old->group_name;
+			}
+		}
+	}
+	if (placed && !may_import(o, nw->org_path)) {
+		row_err(imp, r, "所在党支部不在您的管理范围内");
+		placed = 0;
+	}
+	if (placed && present[ZB_ICOL_GROUP]) {
+		const char *g = cell[ZB_ICOL_GROUP];
+		if (!g) {
+			if (!(org_cell && nw->group_id)) /* "所在党支部" named a group itself */
+				nw->group_id = 0, nw->group_name = NULL;
+		} else {
+			zb_stmt *st = zb_db_query(o->db, e,
+			                          "SELECT id, name FROM orgs WHERE parent_id = ? AND type = 'group' "
+			                          "AND dissolved_on IS NULL AND (name = ? OR short_name = ? OR code = ?)",
+			                          "isss", nw->org_id, g, g, g);
+			if (!st)
+				return e->code;
+			int rc = zb_stmt_step(st, e);
+			if (rc == 1) {
+				nw->group_id = zb_col_int(st, 0);
+				nw->group_name = zb_arena_strdup(a, zb_col_text(st, 1));
+			}
+			zb_stmt_done(st);
+			if (rc < 0)
+				return -rc;
+			if (!rc)
+				row_err(imp, r, "党小组“%s”不在%s之下", g, nw->org_name);
+		}
+	}
+
+	/* the roster rules on the whole record */
+	zb_member_rules *rules = NULL;
+	if (placed && rules_for(p, nw->org_path, &rules, e))
+		return e->code;
+	zb_member_errs errs;
+	if (!id_ok)
+		nw->id_number = NULL;
+	zb_member_check(nw, given, rules, p->today, a, &errs, NULL);
+	for (int i = 0; i < errs.n; i++)
+		row_err(imp, r, "%s", errs.err[i].msg);
+	if (!nw->name && cell[ZB_ICOL_NAME])
+		nw->name = cell[ZB_ICOL_NAME];
+	r->given = given;
+	if (r->nerr || !placed || !id_ok) {
+		if (!r->nerr)
+			row_err(imp, r, "无法确定所在党支部");
+		r->status = ZB_IROW_ERROR;
+		if (nw->id_number || id_raw) {
+			zb_buf mb = {0};
+			zb_mask_id_number(nw->id_number ? nw->id_number : id_raw, &mb);
+			nw->id_masked = zb_arena_strndup(a, mb.data ? mb.data : "", mb.len);
+			zb_buf_release(&mb);
+		}
+		nw->id_number = nw->phone = NULL;
+		return 0;
+	}
+	if (zb_member_protect(nw, given, o->app->keys, a, e))
+		return e->code;
+	if (old) {
+		r->nchanges = zb_member_compare(old, nw, a, &r->changes);
+		r->status = r->nchanges ? ZB_IROW_UPDATE : ZB_IROW_UNCHANGED;
+		if (!r->nchanges) { /* keep the stored ciphertexts: nothing to write */
+			nw->id_enc = old->id_enc;
+			nw->phone_enc = old->phone_enc;
+		}
+	} else {
+		r->status = ZB_IROW_NEW;
+	}
+	/* plaintext ends here: a batch holds ciphertext only */
+	nw->id_number = nw->phone = NULL;
+	return 0;
+}
+
+void zb_import_free(zb_import *imp)
+{
+	if (!imp)
+		return;
+	zb_arena_free(&imp->arena);
+	free(imp);
+}
+
+static zb_import *import_new(void)
+{
+	zb_import *imp = calloc(1, sizeof *imp);
+	if (imp)
+		zb_arena_init(&imp->arena);
+	return imp;
+}
+
+static int add_row(zb_import *imp, zb_import_row **out)
+{
+	if (imp->nrows == imp->cap) {
+		int cap = imp->cap ? imp->cap * 2 : 256;
+		zb_import_row *n = zb_arena_alloc(&imp->arena, sizeof *n * (size_t)cap);
+		if (imp->nrows)
+			memcpy(n, imp->rows, sizeof *n * (size_t)imp->nrows);
+		imp->rows = n;
+		imp->cap = cap;
+	}
+	*out = &imp->rows[imp->nrows++];
+	memset(*out, 0, sizeof **out);
+	return 0;
+}
+
+int zb_import_read(const zb_import_opts *o, const void *data, size_t len, zb_import **out, zb_err *e)
+{
+	*out = NULL;
+	zb_table_limits lim;
+	zb_table_limits_resolve(o->limits, &lim);
+	if (len > lim.max_file_bytes)
+		return zb_fail(e, ZB_ETOOBIG, "file", "文件过大（上限 %zu MB），请拆分后再导入", lim.max_file_bytes >> 20);
+	if (!len)
+		return zb_fail(e, ZB_EINVAL, "file", "文件是空的");
+	zb_import *imp = import_new();
+	if (!imp)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	reader rd = {.imp = imp};
+	proc p = {.o = o, .imp = imp, .a = &imp->arena};
+	int rc;
+	zb_org org;
+	if ((rc = zb_org_get(o->db, o->org_id, &imp->arena, &org, e))) {
+		if (rc == ZB_ENOTFOUND)
+			zb_fail(e, ZB_ENOTFOUND, "org", "未找到导入到的组织");
+		goto fail;
+	}
+	imp->org_id = org.id;
+	imp->org_path = org.path;
+	imp->org_name = org.name;
+	imp->filename = zb_arena_strdup(&imp->arena, o->filename ? o->filename : "");
+	zb_table_format fmt = zb_table_sniff(data, len);
+	if (fmt == ZB_TABLE_XLS) {
+		rc = zb_fail(e, ZB_EMEDIA, "file",
+		             "这是旧版 Excel（.xls）文件或加密的表格：请在 Excel 中“另存为” .xlsx 格式（不设密码）后再导入");
+		goto fail;
+	}
+	if (o->progress)
+		o->progress(o->progress_ctx, "读取文件", 0, 0);
+	if (fmt == ZB_TABLE_XLSX) {
+		imp->format = "xlsx";
+		rc = zb_xlsx_read(data, len, &lim, on_row, &rd, &rd.info, e);
+	} else {
+		imp->format = "csv";
+		rc = zb_csv_read(data, len, &lim, on_row, &rd, &rd.info, e);
+	}
+	if (rc) {
+		if (!e->field[0])
+			snprintf(e->field, sizeof e->field, "file");
+		goto fail;
+	}
+	imp->sheet = rd.info.sheet[0] ? zb_arena_strdup(&imp->arena, rd.info.sheet) : NULL;
+	imp->encoding = rd.info.encoding;
+	if (!rd.header_found) {
+		rc = zb_fail(e, ZB_EINVAL, "file",
+		             "没有找到表头行：表头应至少包含“姓名”“身份证号”“性别”“入党日期”等列名中的 3 个");
+		goto fail;
+	}
+	int have_name = 0, have_id = 0;
+	for (int i = 0; i < imp->ncols; i++) {
+		have_name |= imp->col_map[i] == ZB_ICOL_NAME;
+		have_id |= imp->col_map[i] == ZB_ICOL_ID;
+	}
+	if (!have_name || !have_id) {
+		rc = zb_fail(e, ZB_EINVAL, "file", "第 %d 行表头中没有“%s”列：导入需要姓名和身份证号两列", imp->header_row,
+		             !have_name ? "姓名" : "身份证号");
+		goto fail;
+	}
+	if (!rd.n) {
+		rc = zb_fail(e, ZB_EINVAL, "file", "文件中表头（第 %d 行）以下没有党员数据", imp->header_row);
+		goto fail;
+	}
+	p.date1904 = rd.info.date1904;
+	p.today = zb_today_int(o->app);
+	zb_today(o->app, p.today_s);
+	zb_path_upper(imp->org_path, p.upper, sizeof p.upper);
+	p.seen_cap = 64;
+	while (p.seen_cap < (size_t)rd.n * 2)
+		p.seen_cap *= 2;
+	p.seen_key = zb_arena_alloc(&imp->arena, sizeof(char *) * p.seen_cap);
+	p.seen_row = zb_arena_alloc(&imp->arena, sizeof(int) * p.seen_cap);
+	for (int i = 0; i < rd.n; i++) {
+		zb_import_row *r;
+		add_row(imp, &r);
+		rc = process_row(&p, &rd.rows[i], r, e);
+		if (rc == SKIP_ROW) {
+			imp->nrows--;
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			goto fail;
+		imp->counts[r->status]++;
+		if (o->progress && (i % 500 == 499 || i == rd.n - 1))
+			o->progress(o->progress_ctx, "检查", (size_t)i + 1, (size_t)rd.n);
+	}
+	if (!imp->nrows) {
+		rc = zb_fail(e, ZB_EINVAL, "file", "文件中表头（第 %d 行）以下没有党员数据", imp->header_row);
+		goto fail;
+	}
+	free(rd.rows);
+	*out = imp;
+	return 0;
+fail:
+	free(rd.rows);
+	zb_import_free(imp);
+	return rc ? rc : ZB_EINTERNAL;
+}
+
+/* ---- batches ------------------------------------------------------------ */
+
+static int audit(zb_app *app, zb_db *db, const zb_actor *ac, const char *action, const char *otype, int64_t oid,
+                 const char *path, const char *detail, zb_err *e)
+{
+	char idbuf[24];
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)oid);
+	zb_audit_ev ev = {.user_id = ac->user_id, .username = ac->username, .ip = ac->ip, .action = action,
+	                  .object_type = otype, .object_id = oid ? idbuf : NULL, .org_path = path, .detail = detail};
+	return zb_audit_append(db, app, &ev, e);
+}
+
+static void counts_json(zb_jw *w, const int64_t *c)
+{
+	jw_kint(w, "new", c[ZB_IROW_NEW]);
+	jw_kint(w, "update", c[ZB_IROW_UPDATE]);
+	jw_kint(w, "unchanged", c[ZB_IROW_UNCHANGED]);
+	jw_kint(w, "error", c[ZB_IROW_ERROR]);
+}
+
+static void row_json(zb_jw *w, const zb_import_row *r)
+{
+	const zb_member *m = &r->m;
+	jw_obj(w);
+	jw_kint(w, "given", r->given);
+	jw_kint(w, "org_id", m->org_id);
+	jw_kint(w, "group_id", m->group_id);
+	jw_kstr(w, "org_name", m->org_name);
+	jw_kstr(w, "group_name", m->group_name);
+	jw_kobj(w, "f");
+	for (const zb_member_field *f = zb_member_text_fields; f->json; f++) {
+		const char *v = *zb_member_field_ptr((zb_member *)m, f);
+		if (v)
+			jw_kstr(w, f->json, v);
+	}
+	jw_obj_end(w);
+	jw_kstr(w, "id_enc", m->id_enc);
+	jw_kstr(w, "id_index", m->id_index);
+	jw_kstr(w, "id_masked", m->id_masked);
+	jw_kstr(w, "phone_enc", m->phone_enc);
+	jw_kstr(w, "phone_masked", m->phone_masked);
+	jw_karr(w, "errors");
+	for (int i = 0; i < r->nerr; i++)
+		jw_str(w, r->errors[i]);
+	jw_arr_end(w);
+	jw_karr(w, "changes");
+	for (int i = 0; i < r->nchanges; i++) {
+		jw_obj(w);
+		jw_kstr(w, "field", r->changes[i].field);
+		jw_kstr(w, "label", r->changes[i].label);
+		jw_kstr(w, "from", r->changes[i].from);
+		jw_kstr(w, "to", r->changes[i].to);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+static const char *jstr(zb_arena *a, json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? zb_arena_strdup(a, json_string_value(v)) : NULL;
+}
+
+static int row_from_json(zb_import *imp, zb_import_row *r, const char *text, zb_err *e)
+{
+	zb_arena *a = &imp->arena;
+	json_error_t je;
+	json_t *j = json_loads(text, 0, &je);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return zb_fail(e, ZB_EINTERNAL, NULL, "导入批次数据已损坏，请重新上传");
+	}
+	zb_member *m = &r->m;
+	r->given = (unsigned)json_integer_value(json_object_get(j, "given"));
+	m->org_id = json_integer_value(json_object_get(j, "org_id"));
+	m->group_id = json_integer_value(json_object_get(j, "group_id"));
+	m->org_name = jstr(a, j, "org_name");
+	m->group_name = jstr(a, j, "group_name");
+	json_t *f = json_object_get(j, "f");
+	for (const zb_member_field *d = zb_member_text_fields; d->json; d++)
+		*zb_member_field_ptr(m, d) = jstr(a, f, d->json);
+	m->id_enc = jstr(a, j, "id_enc");
+	m->id_index = jstr(a, j, "id_index");
+	m->id_masked = jstr(a, j, "id_masked");
+	m->phone_enc = jstr(a, j, "phone_enc");
+	m->phone_masked = jstr(a, j, "phone_masked");
+	json_t *errs = json_object_get(j, "errors");
+	size_t n = json_array_size(errs);
+	if (n) {
+		r->errors = zb_arena_alloc(a, sizeof(char *) * n);
+		for (size_t i = 0; i < n; i++)
+			if (json_is_string(json_array_get(errs, i)))
+				r->errors[r->nerr++] = zb_arena_strdup(a, json_string_value(json_array_get(errs, i)));
+	}
+	json_t *ch = json_object_get(j, "changes");
+	n = json_array_size(ch);
+	if (n) {
+		r->changes = zb_arena_alloc(a, sizeof *r->changes * n);
+		for (size_t i = 0; i < n; i++) {
+			json_t *c = json_array_get(ch, i);
+			r->changes[r->nchanges++] = (zb_member_diff){jstr(a, c, "field"), jstr(a, c, "label"), jstr(a, c, "from"),
+			                                             jstr(a, c, "to")};
+		}
+	}
+	json_decref(j);
+	return 0;
+}
+
+static int expire(zb_db *db, int64_t now, zb_err *e)
+{
+	int rc = zb_db_run(db, e, NULL,
+	                   "DELETE FROM import_rows WHERE batch_id IN "
+	                   "(SELECT id FROM import_batches WHERE status = 'preview' AND expires_at < ?)",
+	                   "i", now);
+	if (!rc)
+		rc = zb_db_run(db, e, NULL, "UPDATE import_batches SET status = 'expired' WHERE status = 'preview' AND expires_at < ?",
+		               "i", now);
+	return rc;
+}
+
+int zb_import_save(zb_app *app, zb_db *db, zb_import *imp, const zb_actor *actor, int64_t *batch_id, zb_err *e)
+{
+	int64_t now = zb_now(app);
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	zb_buf b;
+	zb_buf_init(&b, 4u << 20);
+	if ((rc = expire(db, now, e)))
+		goto out;
+	rc = zb_db_int(db, e, batch_id,
+	               "INSERT INTO import_batches (user_id, org_id, filename, format, status, n_rows, n_new, n_update, "
+	               "n_unchanged, n_error, created_at, expires_at) VALUES (?,?,?,?,'preview',?,?,?,?,?,?,?) RETURNING id",
+	               "Iissiiiiiii", actor->user_id, imp->org_id, imp->filename, imp->format, (int64_t)imp->nrows,
+	               imp->counts[ZB_IROW_NEW], imp->counts[ZB_IROW_UPDATE], imp->counts[ZB_IROW_UNCHANGED],
+	               imp->counts[ZB_IROW_ERROR], now, now + BATCH_TTL);
+	for (int i = 0; !rc && i < imp->nrows; i++) {
+		zb_import_row *r = &imp->rows[i];
+		zb_jw w;
+		zb_buf_reset(&b);
+		jw_init(&w, &b);
+		row_json(&w, r);
+		if ((rc = jw_finish(&w))) {
+			zb_fail(e, ZB_ETOOBIG, "file", "第 %d 行数据过大", r->rownum);
+			break;
+		}
+		rc = zb_db_run(db, e, NULL,
+		               "INSERT INTO import_rows (batch_id, seq, row_no, status, member_id, member_version, data) "
+		               "VALUES (?,?,?,?,?,?,?)",
+		               "iiisIIs", *batch_id, (int64_t)i, (int64_t)r->rownum, zb_irow_status_code(r->status),
+		               r->member_id, r->member_version, b.data);
+	}
+	if (!rc) {
+		zb_jw w;
+		zb_buf_reset(&b);
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kstr(&w, "filename", imp->filename);
+		jw_kint(&w, "rows", imp->nrows);
+		counts_json(&w, imp->counts);
+		jw_obj_end(&w);
+		jw_finish(&w);
+		rc = audit(app, db, actor, "import.upload", "import", *batch_id, imp->org_path, b.data, e);
+	}
+	if (!rc)
+		rc = zb_db_commit(db, e);
+out:
+	if (rc)
+		zb_db_rollback(db);
+	zb_buf_release(&b);
+	return rc;
+}
+
+int zb_import_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, int for_commit, zb_import **out,
+                   zb_err *e)
+{
+	*out = NULL;
+	zb_import *imp = import_new();
+	if (!imp)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	zb_arena *a = &imp->arena;
+	int rc;
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT b.user_id, b.org_id, o.path, o.name, b.filename, b.format, b.status, b.expires_at "
+	                          "FROM import_batches b JOIN orgs o ON o.id = b.org_id WHERE b.id = ?",
+	                          "i", batch_id);
+	if (!st) {
+		rc = e->code;
+		goto fail;
+	}
+	rc = zb_stmt_step(st, e);
+	int64_t owner = 0, expires = 0;
+	const char *status = NULL;
+	if (rc == 1) {
+		owner = zb_col_int(st, 0);
+		imp->org_id = zb_col_int(st, 1);
+		imp->org_path = zb_arena_strdup(a, zb_col_text(st, 2));
+		imp->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
+		imp->filename = zb_arena_strdup(a, zb_col_text(st, 4));
+		imp->format = zb_arena_strdup(a, zb_col_text(st, 5));
+		status = zb_arena_strdup(a, zb_col_text(st, 6));
+		expires = zb_col_int(st, 7);
+	}
+	zb_stmt_done(st);
+	if (rc < 0) {
+		rc = -rc;
+		goto fail;
+	}
+	if (!rc || owner != user_id) {
+		rc = zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该导入批次（只有上传者本人可以查看和提交）");
+		goto fail;
+	}
+	if (!strcmp(status, "committed")) {
+		rc = zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次已经提交过，不能重复提交");
+		goto fail;
+	}
+	if (!strcmp(status, "expired") || expires < zb_now(app)) {
+		rc = zb_fail(e, ZB_ECONFLICT, NULL, "导入批次已过期（保留 24 小时），请重新上传文件");
+		goto fail;
+	}
+	(void)for_commit;
+	st = zb_db_query(db, e,
+	                 "SELECT row_no, status, member_id, member_version, data FROM import_rows WHERE batch_id = ? ORDER BY seq",
+	                 "i", batch_id);
+	if (!st) {
+		rc = e->code;
+		goto fail;
+	}
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		zb_import_row *r;
+		add_row(imp, &r);
+		r->rownum = (int)zb_col_int(st, 0);
+		const char *s = zb_col_text(st, 1);
+		r->status = ZB_IROW_ERROR;
+		for (int k = 0; k < ZB_IROW_NSTATUS; k++)
+			if (!strcmp(s, zb_irow_status_code(k)))
+				r->status = k;
+		r->member_id = zb_col_int(st, 2);
+		r->member_version = zb_col_int(st, 3);
+		if ((rc = row_from_json(imp, r, zb_col_text(st, 4), e)))
+			break;
+		imp->counts[r->status]++;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		rc = -rc;
+	if (rc)
+		goto fail;
+	*out = imp;
+	return 0;
+fail:
+	zb_import_free(imp);
+	return rc;
+}
+
+/* ---- apply -------------------------------------------------------------- */
+
+static int row_fail(zb_err *e, zb_code code, const zb_import_row *r, const char *why)
+{
+	return zb_fail(e, code, "file", "第 %d 行：%s（没有写入任何数据，请修改文件后重新上传）", r->rownum, why);
+}
+
+int zb_import_apply(zb_app *app, zb_db *db, zb_import *imp, int64_t batch_id, const zb_actor *actor,
+                    const zb_principal *who, int skip_errors, int64_t done[ZB_IROW_NSTATUS], zb_err *e)
+{
+	memset(done, 0, sizeof(int64_t) * ZB_IROW_NSTATUS);
+	if (imp->counts[ZB_IROW_ERROR] && !skip_errors)
+		return zb_fail(e, ZB_EINVAL, "file", "有 %lld 行存在错误，不能导入：请修改文件后重新上传，或选择跳过错误行",
+		               (long long)imp->counts[ZB_IROW_ERROR]);
+	zb_arena *a = &imp->arena;
+	char today[11];
+	zb_today(app, today);
+	char upper[512];
+	zb_path_upper(imp->org_path, upper, sizeof upper);
+	zb_member_change ch = {.now = zb_now(app), .by_user = actor->user_id, .today = today,
+	                       .reason = zb_arena_printf(a, "批量导入：%s", imp->filename ? imp->filename : "")};
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	zb_buf b;
+	zb_buf_init(&b, 1u << 20);
+	if (batch_id) {
+		int64_t n = 0;
+		rc = zb_db_run(db, e, &n,
+		               "UPDATE import_batches SET status = 'committed', committed_at = ? WHERE id = ? AND status = 'preview'",
+		               "ii", ch.now, batch_id);
+		if (!rc && !n)
+			rc = zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次已经提交过，不能重复提交");
+	}
+	for (int i = 0; !rc && i < imp->nrows; i++) {
+		zb_import_row *r = &imp->rows[i];
+		if (r->status == ZB_IROW_ERROR || r->status == ZB_IROW_UNCHANGED) {
+			done[r->status]++;
+			continue;
+		}
+		zb_member nw = r->m;
+		zb_err pe = {0};
+		/* the org may have moved or been dissolved since the preview */
+		if (zb_member_place(db, nw.group_id ? nw.group_id : nw.org_id, &nw, a, &pe)) {
+			rc = pe.code == ZB_EDB || pe.code == ZB_EUNAVAIL ? (*e = pe, (int)pe.code)
+			                                                  : row_fail(e, ZB_ECONFLICT, r, pe.msg);
+			break;
+		}
+		if (!zb_path_within(nw.org_path, imp->org_path) || (who && !zb_authz_allows(who, P_MEMBER_IMPORT, nw.org_path))) {
+			rc = row_fail(e, ZB_ECONFLICT, r, "所在党支部已不在导入范围内");
+			break;
+		}
+		int64_t id = r->member_id;
+		const char *action;
+		if (r->status == ZB_IROW_NEW) {
+			action = "member.create";
+			rc = zb_member_insert(db, &ch, &nw, &id, e);
+			if (rc == ZB_ECONFLICT && !strcmp(e->field, "id_number"))
+				rc = row_fail(e, ZB_ECONFLICT, r, "该身份证号在预览之后已被登记");
+		} else {
+			action = "member.update";
+			zb_member old;
+			rc = zb_member_get(db, r->member_id, a, &old, e);
+			if (rc == ZB_ENOTFOUND)
+				rc = row_fail(e, ZB_ECONFLICT, r, "要更新的党员记录已不存在");
+			else if (!rc && old.updated_at != r->member_version)
+				rc = row_fail(e, ZB_ECONFLICT, r, "该党员的记录在预览之后被修改过");
+			else if (!rc && who && !zb_authz_allows(who, P_MEMBER_IMPORT, old.org_path))
+				rc = row_fail(e, ZB_ECONFLICT, r, "该党员已不在您的管理范围内");
+			if (!rc)
+				rc = zb_member_update(db, &ch, &old, &nw, e);
+		}
+		if (rc)
+			break;
+		zb_jw w;
+		zb_buf_reset(&b);
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kint(&w, "batch", batch_id);
+		jw_kint(&w, "row", r->rownum);
+		jw_kstr(&w, "name", nw.name);
+		jw_kstr(&w, "id_number", nw.id_masked);
+		jw_karr(&w, "changed");
+		for (int k = 0; k < r->nchanges; k++)
+			jw_str(&w, r->changes[k].field);
+		jw_arr_end(&w);
+		jw_obj_end(&w);
+		jw_finish(&w);
+		if ((rc = audit(app, db, actor, action, "member", id, nw.org_path, b.data, e)))
+			break;
+		done[r->status]++;
+		if (i % 1000 == 999)
+			zb_buf_reset(&b);
+	}
+	if (!rc) {
+		zb_jw w;
+		zb_buf_reset(&b);
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kint(&w, "batch", batch_id);
+		jw_kstr(&w, "filename", imp->filename);
+		counts_json(&w, done);
+		jw_obj_end(&w);
+		jw_finish(&w);
+		rc = audit(app, db, actor, "import.commit", "import", batch_id, imp->org_path, b.data, e);
+	}
+	if (!rc && batch_id)
+		rc = zb_db_run(db, e, NULL, "DELETE FROM import_rows WHERE batch_id = ?", "i", batch_id);
+	if (!rc)
+		rc = zb_db_commit(db, e);
+	if (rc)
+		zb_db_rollback(db);
+	zb_buf_release(&b);
+	return rc;
+}
+
+void zb_import_preview_json(zb_jw *w, const zb_import *imp, int64_t batch_id, int max_rows)
+{
+	jw_obj(w);
+	if (batch_id)
+		jw_kint(w, "id", batch_id);
+	jw_kstr(w, "filename", imp->filename);
+	jw_kstr(w, "format", imp->format);
+	jw_kint(w, "org_id", imp->org_id);
+	jw_kstr(w, "org_name", imp->org_name);
+	if (imp->sheet)
+		jw_kstr(w, "sheet", imp->sheet);
+	if (imp->encoding)
+		jw_kstr(w, "encoding", imp->encoding);
+	if (imp->header_row)
+		jw_kint(w, "header_row", imp->header_row);
+	if (imp->col_map) {
+		jw_karr(w, "columns");
+		for (int i = 0; i < imp->ncols; i++) {
+			if (!imp->col_headers[i][0])
+				continue;
+			jw_obj(w);
+			jw_kstr(w, "header", imp->col_headers[i]);
+			jw_kstr(w, "maps_to", imp->col_map[i] == ZB_ICOL_NONE ? NULL : zb_import_col_header(imp->col_map[i]));
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+	}
+	jw_kobj(w, "counts");
+	counts_json(w, imp->counts);
+	jw_kint(w, "total", imp->nrows);
+	jw_obj_end(w);
+	jw_karr(w, "rows");
+	int shown = 0, omitted = 0;
+	for (int i = 0; i < imp->nrows; i++) {
+		const zb_import_row *r = &imp->rows[i];
+		int always = r->status == ZB_IROW_ERROR || r->status == ZB_IROW_UPDATE;
+		if (!always && shown >= max_rows) {
+			omitted++;
+			continue;
+		}
+		shown++;
+		jw_obj(w);
+		jw_kint(w, "row", r->rownum);
+		jw_kstr(w, "status", zb_irow_status_code(r->status));
+		jw_kstr(w, "name", r->m.name);
+		jw_kstr(w, "id_number", r->m.id_masked);
+		jw_kstr(w, "org_name", r->m.org_name);
+		jw_karr(w, "errors");
+		for (int k = 0; k < r->nerr; k++)
+			jw_str(w, r->errors[k]);
+		jw_arr_end(w);
+		jw_karr(w, "changes");
+		for (int k = 0; k < r->nchanges; k++) {
+			jw_obj(w);
+			jw_kstr(w, "field", r->changes[k].field);
+			jw_kstr(w, "label", r->changes[k].label);
+			jw_kstr(w, "from", r->changes[k].from);
+			jw_kstr(w, "to", r->changes[k].to);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	if (omitted)
+		jw_kint(w, "rows_omitted", omitted);
+	jw_obj_end(w);
+}

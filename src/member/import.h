@@ -1,0 +1,181 @@
+/* import.h - roster import (.xlsx / .csv) and export (花名册).
+ *
+ * Import is two steps so nothing is written that the user has not seen:
+ *   zb_import_read()  reads the file with the io/ readers, finds the header
+ *                     row, maps columns by header name (with synonyms),
+ *                     cleans and checks every row with member.h and matches
+ *                     existing members by ID number (blind index): each row
+ *                     becomes new, update, unchanged or error;
+ *   zb_import_save()  keeps the result as a batch (import_batches and
+ *                     import_rows, 24 h) for the web preview;
+ *   zb_import_apply() writes a batch in ONE transaction, all or nothing,
+ *                     with history rows and an audit row per member plus
+ *                     one for the batch.
+ * The command line reads and applies at once (or only reads: --dry-run).
+ *
+ * Scope: `who` NULL means the command line (no limit); otherwise a member
+ * matched by ID number must lie where who holds member.import, or the row
+ * is an error that does not say where the record is.
+ *
+ * A zb_import owns everything it points to (its arena); free it with
+ * zb_import_free().  Plaintext ID numbers and phones exist only while a
+ * file is being read; a saved batch holds ciphertext, blind index and
+ * masked forms.
+ */
+#ifndef ZB_MEMBER_IMPORT_H
+#define ZB_MEMBER_IMPORT_H
+
+#include <stdint.h>
+
+#include "app/app.h"
+#include "auth/authz.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/jw.h"
+#include "io/table.h"
+#include "member/member.h"
+#include "store/db.h"
+
+/* Columns the importer knows (and the exporter writes). */
+typedef enum zb_icol {
+	ZB_ICOL_NONE = -1,
+	ZB_ICOL_NAME = 0,
+	ZB_ICOL_GENDER,
+	ZB_ICOL_ETHNICITY,
+	ZB_ICOL_BIRTH,
+	ZB_ICOL_ID,
+	ZB_ICOL_NATIVE,
+	ZB_ICOL_EDUCATION,
+	ZB_ICOL_DEGREE,
+	ZB_ICOL_WORK_AND_JOB,   /* 工作单位及职务: one cell for both */
+	ZB_ICOL_WORK_UNIT,
+	ZB_ICOL_JOB,
+	ZB_ICOL_CATEGORY,
+	ZB_ICOL_JOIN,
+	ZB_ICOL_FULL,
+	ZB_ICOL_PHONE,
+	ZB_ICOL_ADDRESS,
+	ZB_ICOL_ORG,
+	ZB_ICOL_GROUP,
+	ZB_ICOL_STATUS,
+	ZB_ICOL_REMARKS,
+	ZB_ICOL_COUNT
+} zb_icol;
+
+/* Map a header cell to a column: trims, drops blanks, a leading or
+ * trailing '*' (required-field marks), a trailing colon and a note in
+ * brackets ("出生日期（年月日）"), then looks the name and its synonyms up. */
+zb_icol zb_import_header_col(const char *header);
+/* The header the exporter writes for a column. */
+const char *zb_import_col_header(zb_icol c);
+
+typedef enum zb_irow_status {
+	ZB_IROW_NEW = 0,
+	ZB_IROW_UPDATE,
+	ZB_IROW_UNCHANGED,
+	ZB_IROW_ERROR,
+	ZB_IROW_NSTATUS
+} zb_irow_status;
+const char *zb_irow_status_code(int s);   /* "new", "update", "unchanged", "error" */
+
+typedef struct zb_import_row {
+	int rownum;                 /* as the user sees it in the file */
+	int status;                 /* zb_irow_status */
+	zb_member m;                /* the record as it will be written */
+	unsigned given;             /* ZB_MF_* the file states */
+	int64_t member_id;          /* update/unchanged: the matched record */
+	int64_t member_version;     /* its updated_at when read */
+	int nerr;
+	const char **errors;        /* Chinese reasons */
+	int nchanges;
+	zb_member_diff *changes;    /* update: what changes */
+} zb_import_row;
+
+typedef struct zb_import {
+	zb_arena arena;
+	int64_t org_id;
+	const char *org_path, *org_name;
+	const char *filename, *format;  /* format "xlsx" / "csv" */
+	const char *sheet, *encoding;
+	int header_row;
+	int ncols;
+	const char **col_headers;       /* as found in the file */
+	int *col_map;                   /* zb_icol per file column */
+	zb_import_row *rows;
+	int nrows, cap;
+	int64_t counts[ZB_IROW_NSTATUS];
+} zb_import;
+
+typedef void (*zb_import_progress)(void *ctx, const char *what, size_t done, size_t total);
+
+typedef struct zb_import_opts {
+	zb_app *app;
+	zb_db *db;
+	const zb_principal *who;        /* NULL: command line */
+	int64_t org_id;                 /* import into this org's subtree */
+	const char *filename;           /* for messages and the batch */
+	const zb_table_limits *limits;  /* NULL: io/table.h defaults */
+	zb_import_progress progress;    /* may be NULL */
+	void *progress_ctx;
+} zb_import_opts;
+
+/* Read and check a file.  File-level problems (not a spreadsheet, damaged,
+ * over a limit, no header row, no 姓名 or 身份证号 column, no data) fail
+ * with a Chinese message and field "file"; row problems become error rows.
+ * On success *out is the caller's to free. */
+int zb_import_read(const zb_import_opts *o, const void *data, size_t len, zb_import **out, zb_err *e);
+void zb_import_free(zb_import *imp);   /* NULL ok */
+
+/* Who does it, for audit rows (the HTTP request's user, or "cli:<login>"). */
+typedef struct zb_actor {
+	int64_t user_id;                /* 0: command line */
+	const char *username;
+	const char *ip;
+} zb_actor;
+
+/* Save as a batch owned by actor->user_id, in a transaction of its own,
+ * with an "import.upload" audit row; batches past their 24 hours are
+ * expired (rows deleted) on the way.  *batch_id gets the new id. */
+int zb_import_save(zb_app *app, zb_db *db, zb_import *imp, const zb_actor *actor, int64_t *batch_id, zb_err *e);
+
+/* Load a saved batch.  ZB_ENOTFOUND when it does not exist or belongs to
+ * another user (the creator alone may see and commit it); ZB_ECONFLICT
+ * when it was committed already or has expired (if for_commit). */
+int zb_import_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, int for_commit, zb_import **out,
+                   zb_err *e);
+
+/* Write every row in ONE transaction, all or nothing.  Refuses (ZB_EINVAL)
+ * when a row is in error unless skip_errors.  With batch_id > 0 the batch
+ * is marked committed in the same transaction (a second commit is
+ * ZB_ECONFLICT).  A row that no longer fits (the ID number was registered
+ * meanwhile, the record changed since the preview, the org was dissolved)
+ * aborts everything with a message naming the row.  done[] gets the
+ * number of rows per zb_irow_status that were written/skipped. */
+int zb_import_apply(zb_app *app, zb_db *db, zb_import *imp, int64_t batch_id, const zb_actor *actor,
+                    const zb_principal *who, int skip_errors, int64_t done[ZB_IROW_NSTATUS], zb_err *e);
+
+/* The preview answer: {"id","filename","org_id","org_name",...,"counts":{},
+ * "rows":[...]}; all error and update rows, the others up to max_rows. */
+void zb_import_preview_json(zb_jw *w, const zb_import *imp, int64_t batch_id, int max_rows);
+
+/* ---- export ----------------------------------------------------------- */
+
+typedef struct zb_export_opts {
+	zb_app *app;
+	zb_db *db;
+	int64_t org_id;             /* the subtree to export */
+	int full;                   /* 1: ID numbers and phones in clear */
+	int csv;                    /* 0: .xlsx at xlsx_path; 1: CSV into csv_out */
+	const char *xlsx_path;
+	zb_buf *csv_out;
+	zb_import_progress progress;
+	void *progress_ctx;
+} zb_export_opts;
+
+/* The 花名册 of a subtree, ordered as the roster list (org path, pinyin).
+ * Title row "<org>党员花名册" (xlsx), a frozen header row whose names the
+ * importer maps, ID numbers and phones as text and masked unless full.
+ * *count gets the number of members written. */
+int zb_roster_export(const zb_export_opts *o, int64_t *count, zb_err *e);
+
+#endif

@@ -1,0 +1,1257 @@
+/* member.c - the roster record: cleaning, rules, protection, storage. */
+#include "member/member.h"
+
+#include "auth/authz.h"
+#include "core/buf.h"
+#include "core/escape.h"
+#include "crypto/fieldprot.h"
+#include "io/table.h"
+#include "member/idcard.h"
+#include "org/counts.h"
+#include "org/org.h"
+#include "text/pinyin.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define OFF(f) offsetof(zb_member, f)
+
+const zb_member_field zb_member_text_fields[] = {
+	{ZB_MF_NAME, "name", "姓名", OFF(name)},
+	{ZB_MF_GENDER, "gender", "性别", OFF(gender)},
+	{ZB_MF_ETHNICITY, "ethnicity", "民族", OFF(ethnicity)},
+	{ZB_MF_BIRTH, "birth_date", "出生日期", OFF(birth_date)},
+	{ZB_MF_NATIVE, "native_place", "籍贯", OFF(native_place)},
+	{ZB_MF_EDUCATION, "education", "学历", OFF(education)},
+	{ZB_MF_DEGREE, "degree", "学位", OFF(degree)},
+	{ZB_MF_WORK_UNIT, "work_unit", "工作单位", OFF(work_unit)},
+	{ZB_MF_JOB, "job_title", "职务", OFF(job_title)},
+	{ZB_MF_CATEGORY, "category", "人员类别", OFF(category)},
+	{ZB_MF_JOIN, "join_date", "入党日期", OFF(join_date)},
+	{ZB_MF_FULL, "full_date", "转正日期", OFF(full_date)},
+	{ZB_MF_ADDRESS, "address", "现居住地", OFF(address)},
+	{ZB_MF_STATUS, "status", "党籍状态", OFF(status)},
+	{ZB_MF_SOURCE, "source", "发展来源", OFF(source)},
+	{ZB_MF_REMARKS, "remarks", "备注", OFF(remarks)},
+	{0, NULL, NULL, 0},
+};
+
+const char **zb_member_field_ptr(zb_member *m, const zb_member_field *f)
+{
+	return (const char **)((char *)m + f->off);
+}
+
+static const char *const *cfield(const zb_member *m, const zb_member_field *f)
+{
+	return (const char *const *)((const char *)m + f->off);
+}
+
+/* ---- code tables ------------------------------------------------------- */
+
+typedef struct {
+	const char *code, *name;
+	const char *alt[6];
+} code_row;
+
+static const code_row genders[] = {
+	{"M", "男", {"m", "男性", "男士"}},
+	{"F", "女", {"f", "女性", "女士"}},
+};
+static const code_row categories[] = {
+	{"full", "正式党员", {"正式", "中共党员", "党员"}},
+	{"probationary", "预备党员", {"预备", "中共预备党员"}},
+};
+static const code_row statuses[] = {
+	{"normal", "正常", {"正常党员", "在册"}},
+	{"mobile", "流动", {"流动党员"}},
+	{"lost", "失联", {"失联党员", "失去联系"}},
+	{"abroad", "出国（境）", {"出国(境)", "出国境", "出国", "出境", "出国（境）党员"}},
+	{"suspended", "停止党籍", {"停止党籍党员"}},
+	{"removed", "出党", {"除名", "开除党籍", "退党", "劝退"}},
+	{"deceased", "死亡", {"去世", "已故", "病故", "逝世"}},
+};
+static const code_row designations[] = {
+	{"pioneer_post", "先锋岗", {"党员先锋岗"}},
+	{"model_post", "示范岗", {"党员示范岗"}},
+	{"duty_zone", "责任区", {"党员责任区"}},
+};
+
+static const char *code_from(const code_row *t, size_t n, const char *s)
+{
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(t[i].code, s) || !strcmp(t[i].name, s))
+			return t[i].code;
+		for (size_t j = 0; j < N(t[i].alt) && t[i].alt[j]; j++)
+			if (!strcmp(t[i].alt[j], s))
+				return t[i].code;
+	}
+	return NULL;
+}
+
+static const char *code_name(const code_row *t, size_t n, const char *code)
+{
+	for (size_t i = 0; code && i < n; i++)
+		if (!strcmp(t[i].code, code))
+			return t[i].name;
+	return NULL;
+}
+
+const char *zb_gender_from(const char *s) { return code_from(genders, N(genders), s); }
+const char *zb_gender_name(const char *c) { return code_name(genders, N(genders), c); }
+const char *zb_category_from(const char *s) { return code_from(categories, N(categories), s); }
+const char *zb_category_name(const char *c) { return code_name(categories, N(categories), c); }
+const char *zb_status_from(const char *s) { return code_from(statuses, N(statuses), s); }
+const char *zb_status_name(const char *c) { return code_name(statuses, N(statuses), c); }
+const char *zb_designation_from(const char *s) { return code_from(designations, N(designations), s); }
+const char *zb_designation_name(const char *c) { return code_name(designations, N(designations), c); }
+
+/* The categories of the annual party statistics (党内统计), named as the
+ * web app lists them; the variants are what rosters really contain. */
+const char *const zb_educations[] = {"研究生", "大学本科", "大学专科", "中等专科", "高中", "初中", "小学及以下", NULL};
+static const struct {
+	const char *alias, *canon;
+} education_alias[] = {
+	{"博士研究生", "研究生"}, {"硕士研究生", "研究生"}, {"博士", "研究生"}, {"硕士", "研究生"},
+	{"研究生及以上", "研究生"}, {"在职研究生", "研究生"}, {"本科", "大学本科"}, {"大学", "大学本科"},
+	{"大本", "大学本科"}, {"专科", "大学专科"}, {"大专", "大学专科"}, {"高职", "大学专科"},
+	{"中专", "中等专科"}, {"中技", "中等专科"}, {"技校", "中等专科"}, {"中专中技", "中等专科"},
+	{"中等职业教育", "中等专科"}, {"普通高中", "高中"}, {"职高", "高中"}, {"职业高中", "高中"},
+	{"高中中技", "高中"}, {"初中及以下", "初中"}, {"小学", "小学及以下"}, {"文盲", "小学及以下"},
+	{"半文盲", "小学及以下"}, {"未上学", "小学及以下"}, {"不识字或识字很少", "小学及以下"},
+};
+
+const char *zb_education_from(const char *s)
+{
+	if (!s)
+		return NULL;
+	for (int i = 0; zb_educations[i]; i++)
+		if (!strcmp(zb_educations[i], s))
+			return zb_educations[i];
+	for (size_t i = 0; i < N(education_alias); i++)
+		if (!strcmp(education_alias[i].alias, s))
+			return education_alias[i].canon;
+	return NULL;
+}
+
+/* The 56 recognised ethnic groups: "汉" becomes "汉族". */
+static const char *const ethnic_groups[] = {
+	"汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
+	"土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西",
+	"景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌",
+	"普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔",
+	"独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+};
+
+/* ---- text -------------------------------------------------------------- */
+
+/* Decode one UTF-8 character at s (n bytes left); invalid bytes are taken
+ * one at a time as U+FFFD. */
+static size_t u8_next(const char *s, size_t n, unsigned *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t k = 0;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if ((p[0] & 0xE0) == 0xC0)
+		k = 2;
+	else if ((p[0] & 0xF0) == 0xE0)
+		k = 3;
+	else if ((p[0] & 0xF8) == 0xF0)
+		k = 4;
+	if (!k || k > n || !zb_utf8_valid(s, k)) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	unsigned c = p[0] & (0x7F >> k);
+	for (size_t i = 1; i < k; i++)
+		c = (c << 6) | (p[i] & 0x3F);
+	*cp = c;
+	return k;
+}
+
+static size_t u8_count(const char *s)
+{
+	size_t n = 0, len = strlen(s);
+	for (size_t i = 0; i < len; n++) {
+		unsigned cp;
+		i += u8_next(s + i, len - i, &cp);
+	}
+	return n;
+}
+
+static int is_blank(unsigned cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == '\v' || cp == '\f' || cp == 0x3000 ||
+	       cp == 0xA0 || cp == 0xFEFF || cp == 0x200B;
+}
+
+static int is_han(unsigned cp)
+{
+	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x3134F) ||
+	       (cp >= 0xF900 && cp <= 0xFAFF);
+}
+
+static void put_cp(zb_buf *b, unsigned cp)
+{
+	char u[4];
+	if (cp < 0x80) {
+		zb_buf_putc(b, (char)cp);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3F));
+		zb_buf_append(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		zb_buf_append(b, u, 3);
+	} else {
+		u[0] = (char)(0xF0 | (cp >> 18)), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F));
+		zb_buf_append(b, u, 4);
+	}
+}
+
+char *zb_member_clean(zb_arena *a, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t len = strlen(s);
+	zb_buf b;
+	zb_buf_init(&b, len * 2 + 16);
+	size_t keep = 0; /* length of b up to the last non-blank character */
+	int started = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		size_t k = u8_next(s + i, len - i, &cp);
+		if (cp == 0xFFFD && k == 1 && (unsigned char)s[i] >= 0x80) {
+			zb_buf_append(&b, s + i, 1); /* keep invalid bytes for the caller to reject */
+			keep = b.len;
+			started = 1;
+			i++;
+			continue;
+		}
+		i += k;
+		if (cp >= 0xFF10 && cp <= 0xFF19)
+			cp = '0' + (cp - 0xFF10);
+		else if (cp >= 0xFF21 && cp <= 0xFF3A)
+			cp = 'A' + (cp - 0xFF21);
+		else if (cp >= 0xFF41 && cp <= 0xFF5A)
+			cp = 'a' + (cp - 0xFF41);
+		if (is_blank(cp)) {
+			if (started)
+				put_cp(&b, cp);
+			continue;
+		}
+		started = 1;
+		put_cp(&b, cp);
+		keep = b.len;
+	}
+	char *out = keep ? zb_arena_strndup(a, b.data, keep) : NULL;
+	zb_buf_release(&b);
+	return out;
+}
+
+/* Names: drop blanks between two Han characters ("王　五" is a name padded
+ * to line up in a printed roster); other inner blanks stay ("John Smith"). */
+static const char *clean_name(zb_arena *a, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t len = strlen(s);
+	zb_buf b;
+	zb_buf_init(&b, len + 1);
+	unsigned prev = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		size_t k = u8_next(s + i, len - i, &cp);
+		if (is_blank(cp)) {
+			size_t j = i + k;
+			unsigned nx = 0;
+			while (j < len) {
+				size_t kk = u8_next(s + j, len - j, &nx);
+				if (!is_blank(nx))
+					break;
+				j += kk;
+			}
+			if (is_han(prev) && is_han(nx)) {
+				i = j;
+				continue;
+			}
+		}
+		zb_buf_append(&b, s + i, k);
+		prev = cp;
+		i += k;
+	}
+	const char *out = zb_arena_strndup(a, b.data ? b.data : "", b.len);
+	zb_buf_release(&b);
+	return out;
+}
+
+static int has_control(const char *s, int allow_newline)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p < 0x20 && !(allow_newline && (*p == '\n' || *p == '\t'))) || *p == 0x7F)
+			return 1;
+	return 0;
+}
+
+/* ---- dates ------------------------------------------------------------- */
+
+/* 1 if s is a real calendar date YYYY-MM-DD (1900..2200). */
+static int date_ok(const char *s)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+static int ymd_int(const char *d)
+{
+	if (!d || !date_ok(d))
+		return 0;
+	return atoi(d) * 10000 + atoi(d + 5) * 100 + atoi(d + 8);
+}
+
+static void ymd_str(int v, char out[11])
+{
+	char tmp[40];
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", v / 10000 % 10000, v / 100 % 100, v % 100);
+	memcpy(out, tmp, 10);
+	out[10] = '\0';
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int zb_member_date_parse(const char *in, int date1904, char out[11], int *precision)
+{
+	out[0] = '\0';
+	if (precision)
+		*precision = 0;
+	if (!in)
+		return -1;
+	/* normalise: full-width digits and separators, drop blanks */
+	char s[64];
+	size_t n = 0, len = strlen(in);
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		i += u8_next(in + i, len - i, &cp);
+		if (cp >= 0xFF10 && cp <= 0xFF19)
+			cp = '0' + (cp - 0xFF10);
+		else if (cp == 0xFF0D || cp == 0x2014 || cp == 0x2013 || cp == 0x2212)
+			cp = '-';
+		else if (cp == 0xFF0F)
+			cp = '/';
+		else if (cp == 0xFF0E || cp == 0x3002)
+			cp = '.';
+		else if (cp == 0x5E74 || cp == 0x6708) /* 年 月 */
+			cp = '-';
+		else if (cp == 0x65E5 || cp == 0x53F7) /* 日 号: end of the date */
+			cp = ' ';
+		else if (cp == 'T' && n >= 8)
+			cp = ' ';
+		if (is_blank(cp)) {
+			if (n)
+				break; /* a time part or trailing words follow */
+			continue;
+		}
+		if (cp >= 0x80 || n + 1 >= sizeof s)
+			return -1;
+		s[n++] = (char)cp;
+	}
+	s[n] = '\0';
+	while (n && (s[n - 1] == '-' || s[n - 1] == '.' || s[n - 1] == '/')) /* "2020年1月" */
+		s[--n] = '\0';
+	if (!n)
+		return -1;
+	int y, m, d = 1, prec = 3;
+	if (all_digits(s, n)) {
+		if (n == 8) {
+			y = atoi(s) / 10000;
+			m = atoi(s) / 100 % 100;
+			d = atoi(s) % 100;
+		} else if (n == 6 && (!strncmp(s, "19", 2) || !strncmp(s, "20", 2))) {
+			y = atoi(s) / 100;
+			m = atoi(s) % 100;
+			prec = 2;
+		} else if (n <= 7 && !(n == 4 && (!strncmp(s, "19", 2) || !strncmp(s, "20", 2)))) {
+			double serial = strtod(s, NULL);
+			if (serial < 1 || zb_excel_serial_to_date(serial, date1904, out))
+				return -1;
+			if (precision)
+				*precision = 3;
+			return 0;
+		} else {
+			return -1;
+		}
+	} else {
+		/* an Excel serial with a fraction typed as text: "43831.5" */
+		char *end;
+		double serial = strtod(s, &end);
+		if (!*end && strchr(s, '.') && serial >= 1 && serial < 2958466 && (end - s) > 0 &&
+		    strchr(s, '.') - s >= 3 && strchr(s, '.') - s <= 7) {
+			if (zb_excel_serial_to_date(serial, date1904, out))
+				return -1;
+			if (precision)
+				*precision = 3;
+			return 0;
+		}
+		int part[3], np = 0;
+		const char *p = s;
+		char sep = 0;
+		while (*p && np < 3) {
+			const char *q = p;
+			while (*q >= '0' && *q <= '9')
+				q++;
+			if (q == p || q - p > 4)
+				return -1;
+			part[np++] = atoi(p);
+			if (np == 1 && q - p != 4)
+				return -1;
+			if (np > 1 && q - p > 2)
+				return -1;
+			if (!*q)
+				break;
+			if (*q != '-' && *q != '/' && *q != '.')
+				return -1;
+			if (sep && *q != sep && !(sep == '-' && *q == '-'))
+				return -1;
+			sep = *q;
+			p = q + 1;
+			if (np == 3)
+				return -1; /* "2020-1-2-3" */
+		}
+		if (np < 2)
+			return -1;
+		y = part[0];
+		m = part[1];
+		if (np == 3)
+			d = part[2];
+		else
+			prec = 2;
+	}
+	char buf[16];
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+	if (!date_ok(buf))
+		return -1;
+	memcpy(out, buf, 11);
+	if (precision)
+		*precision = prec;
+	return 0;
+}
+
+/* ---- rules ------------------------------------------------------------- */
+
+void zb_member_rules_default(zb_member_rules *r)
+{
+	r->min_join_age = 18;
+}
+
+int zb_member_rules_load(zb_db *db, const char *org_path, const char *date, zb_member_rules *r, zb_err *e)
+{
+	zb_member_rules_default(r);
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT rs.data, rs.effective_from, o.path FROM rule_sets rs "
+	                          "LEFT JOIN orgs o ON o.id = rs.org_id "
+	                          "WHERE rs.kind = 'membership' AND rs.effective_from <= ? ORDER BY rs.id",
+	                          "s", date);
+	if (!st)
+		return e->code;
+	char *best = NULL;
+	size_t best_depth = 0;
+	char best_from[11] = "";
+	int rc;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		const char *path = zb_col_text(st, 2);
+		const char *from = zb_col_text(st, 1);
+		if (path && !zb_path_within(org_path, path))
+			continue;
+		size_t depth = path ? strlen(path) : 0;
+		if (best && (depth < best_depth || (depth == best_depth && strcmp(from, best_from) < 0)))
+			continue;
+		free(best);
+		best = strdup(zb_col_text(st, 0));
+		best_depth = depth;
+		snprintf(best_from, sizeof best_from, "%s", from);
+	}
+	zb_stmt_done(st);
+	if (rc < 0) {
+		free(best);
+		return -rc;
+	}
+	if (!best)
+		return 0;
+	json_error_t je;
+	json_t *j = json_loads(best, 0, &je);
+	free(best);
+	json_t *v = j ? json_object_get(j, "min_join_age") : NULL;
+	if (v && json_is_integer(v) && json_integer_value(v) >= 14 && json_integer_value(v) <= 40)
+		r->min_join_age = (int)json_integer_value(v);
+	else if (!j || v) {
+		json_decref(j);
+		return zb_fail(e, ZB_EINTERNAL, NULL, "规则设置有误：membership 规则的 min_join_age 应为 14 到 40 之间的整数");
+	}
+	json_decref(j);
+	return 0;
+}
+
+/* ---- checking ---------------------------------------------------------- */
+
+typedef struct checker {
+	zb_member_errs *errs;
+	zb_err first;
+	int nerr;
+} checker;
+
+__attribute__((format(printf, 4, 5))) static void bad(checker *c, zb_code code, const char *field, const char *fmt,
+                                                      ...)
+{
+	zb_err tmp = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	tmp.code = code;
+	snprintf(tmp.field, sizeof tmp.field, "%s", field ? field : "");
+	vsnprintf(tmp.msg, sizeof tmp.msg, fmt, ap);
+	va_end(ap);
+	if (!c->nerr)
+		c->first = tmp;
+	c->nerr++;
+	if (c->errs && c->errs->n < ZB_MEMBER_MAX_ERRS)
+		c->errs->err[c->errs->n++] = tmp;
+}
+
+static void bad_from(checker *c, const zb_err *e)
+{
+	bad(c, e->code ? e->code : ZB_EINVAL, e->field, "%s", e->msg);
+}
+
+static const struct {
+	size_t off;
+	const char *json, *label;
+	size_t max;
+} limits[] = {
+	{OFF(ethnicity), "ethnicity", "民族", 20},     {OFF(native_place), "native_place", "籍贯", 100},
+	{OFF(degree), "degree", "学位", 30},           {OFF(work_unit), "work_unit", "工作单位", 200},
+	{OFF(job_title), "job_title", "职务", 100},    {OFF(address), "address", "现居住地", 200},
+	{OFF(remarks), "remarks", "备注", 1000},       {OFF(source), "source", "发展来源", 50},
+};
+
+/* Phones: an 11-digit mobile number (a +86/0086 prefix dropped), or a
+ * landline of 7-8 digits with an optional area code and extension. */
+static const char *clean_phone(zb_arena *a, const char *s)
+{
+	char d[40];
+	size_t n = 0;
+	int dash = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (n + 1 >= sizeof d)
+				return NULL;
+			d[n++] = *p;
+		} else if (*p == '-' && n && d[n - 1] != '-') {
+			if (n + 1 >= sizeof d)
+				return NULL;
+			d[n++] = '-';
+			dash++;
+		} else if (*p == '+' && p == s) {
+			continue;
+		} else if (*p != ' ' && *p != '(' && *p != ')') {
+			return NULL;
+		}
+	}
+	while (n && d[n - 1] == '-')
+		n--, dash--;
+	d[n] = '\0';
+	/* digits only, to recognise a mobile number */
+	char digits[40];
+	size_t nd = 0;
+	for (size_t i = 0; i < n; i++)
+		if (d[i] != '-')
+			digits[nd++] = d[i];
+	digits[nd] = '\0';
+	const char *mob = digits;
+	if (nd == 13 && !strncmp(digits, "86", 2))
+		mob = digits + 2;
+	else if (nd == 15 && !strncmp(digits, "0086", 4))
+		mob = digits + 4;
+	if (strlen(mob) == 11 && mob[0] == '1')
+		return zb_arena_strdup(a, mob);
+	if (nd < 7 || nd > 16 || dash > 2)
+		return NULL;
+	if (nd >= 10 && digits[0] != '0' && !dash)
+		return NULL;
+	return zb_arena_strdup(a, d);
+}
+
+static const char *ethnicity_norm(zb_arena *a, const char *s)
+{
+	for (size_t i = 0; i < N(ethnic_groups); i++)
+		if (!strcmp(ethnic_groups[i], s))
+			return zb_arena_printf(a, "%s族", s);
+	return s;
+}
+
+int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, int today, zb_arena *a,
+                    zb_member_errs *errs, zb_err *e)
+{
+	checker c = {.errs = errs};
+	if (errs)
+		errs->n = 0;
+	zb_member_rules dflt;
+	if (!rules) {
+		zb_member_rules_default(&dflt);
+		rules = &dflt;
+	}
+	char today_s[11];
+	ymd_str(today, today_s);
+
+	for (const zb_member_field *f = zb_member_text_fields; f->json; f++) {
+		const char **p = zb_member_field_ptr(m, f);
+		*p = zb_member_clean(a, *p);
+		if (*p && !zb_utf8_valid(*p, strlen(*p)))
+			bad(&c, ZB_EINVAL, f->json, "%s含有无效字符（不是 UTF-8 文本）", f->label);
+	}
+	m->id_number = zb_member_clean(a, m->id_number);
+	m->phone = zb_member_clean(a, m->phone);
+
+	/* name */
+	m->name = clean_name(a, m->name);
+	if (!m->name || !*m->name) {
+		m->name = NULL;
+		bad(&c, ZB_EINVAL, "name", "请填写姓名");
+	} else if (u8_count(m->name) > 50) {
+		bad(&c, ZB_EINVAL, "name", "姓名过长（最多 50 个字）");
+	} else if (has_control(m->name, 0)) {
+		bad(&c, ZB_EINVAL, "name", "姓名含有控制字符");
+	}
+	for (size_t i = 0; i < N(limits); i++) {
+		const char **p = (const char **)((char *)m + limits[i].off);
+		if (!*p)
+			continue;
+		if (u8_count(*p) > limits[i].max)
+			bad(&c, ZB_EINVAL, limits[i].json, "%s过长（最多 %zu 个字）", limits[i].label, limits[i].max);
+		else if (has_control(*p, limits[i].off == OFF(remarks) || limits[i].off == OFF(address)))
+			bad(&c, ZB_EINVAL, limits[i].json, "%s含有控制字符", limits[i].label);
+	}
+	if (m->ethnicity)
+		m->ethnicity = ethnicity_norm(a, m->ethnicity);
+
+	/* codes */
+	if (m->gender) {
+		const char *g = zb_gender_from(m->gender);
+		if (!g)
+			bad(&c, ZB_EINVAL, "gender", "性别应为 男 或 女（收到“%s”）", m->gender);
+		m->gender = g;
+	}
+	if (m->status) {
+		const char *s = zb_status_from(m->status);
+		if (!s)
+			bad(&c, ZB_EINVAL, "status", "党籍状态应为 正常、流动、失联、出国（境）、停止党籍、出党 或 死亡（收到“%s”）",
+			    m->status);
+		m->status = s;
+	} else {
+		m->status = "normal";
+	}
+	if (m->education) {
+		const char *ed = zb_education_from(m->education);
+		if (!ed)
+			bad(&c, ZB_EINVAL, "education",
+			    "学历应为 研究生、大学本科、大学专科、中等专科（中专）、高中、初中 或 小学及以下（收到“%s”）",
+			    m->education);
+		m->education = ed;
+	}
+	int cat_ok = 1;
+	if (m->category) {
+		const char *k = zb_category_from(m->category);
+		if (!k) {
+			bad(&c, ZB_EINVAL, "category", "人员类别应为 正式党员 或 预备党员（收到“%s”）", m->category);
+			cat_ok = 0;
+		}
+		m->category = k;
+	} else {
+		/* a record with a 转正日期 is a full member by definition */
+		m->category = m->full_date ? "full" : "probationary";
+	}
+
+	/* dates */
+	struct {
+		const char **p;
+		const char *json, *label;
+	} dates[] = {
+		{&m->birth_date, "birth_date", "出生日期"},
+		{&m->join_date, "join_date", "入党日期"},
+		{&m->full_date, "full_date", "转正日期"},
+	};
+	int dates_ok = 1;
+	for (size_t i = 0; i < N(dates); i++) {
+		const char *v = *dates[i].p;
+		if (!v)
+			continue;
+		if (!date_ok(v)) {
+			bad(&c, ZB_EINVAL, dates[i].json, "%s“%s”不是有效日期（应为 YYYY-MM-DD）", dates[i].label, v);
+			dates_ok = 0;
+		} else if (strcmp(v, today_s) > 0) {
+			bad(&c, ZB_EINVAL, dates[i].json, "%s %s 晚于今天", dates[i].label, v);
+			dates_ok = 0;
+		}
+	}
+
+	/* the ID number decides birth date and gender */
+	if (m->id_number) {
+		zb_idcard card;
+		zb_err ie = {0};
+		if (zb_idcard_parse(m->id_number, today, &card, &ie)) {
+			bad_from(&c, &ie);
+		} else {
+			m->id_number = zb_arena_strdup(a, card.number);
+			if (m->birth_date && (given & ZB_MF_BIRTH) && date_ok(m->birth_date) &&
+			    strcmp(m->birth_date, card.birth)) {
+				bad(&c, ZB_EINVAL, "birth_date", "出生日期 %s 与身份证号中的 %s 不一致", m->birth_date, card.birth);
+				dates_ok = 0;
+			}
+			m->birth_date = zb_arena_strdup(a, card.birth);
+			const char *cg = card.gender == 'M' ? "M" : "F";
+			if (m->gender && (given & ZB_MF_GENDER) && strcmp(m->gender, cg))
+				bad(&c, ZB_EINVAL, "gender", "性别 %s 与身份证号中的 %s 不一致", zb_gender_name(m->gender),
+				    zb_gender_name(cg));
+			m->gender = cg;
+		}
+	}
+	if (m->phone) {
+		const char *p = clean_phone(a, m->phone);
+		if (!p)
+			bad(&c, ZB_EINVAL, "phone", "联系电话格式不正确：应为 11 位手机号，或带区号的固定电话");
+		m->phone = p;
+	}
+
+	if (!m->join_date) {
+		if (dates_ok)
+			bad(&c, ZB_EINVAL, "join_date", "请填写入党日期");
+		dates_ok = 0;
+	}
+	if (dates_ok) {
+		int b = ymd_int(m->birth_date), j = ymd_int(m->join_date), f = ymd_int(m->full_date);
+		if (b && j <= b) {
+			bad(&c, ZB_EINVAL, "join_date", "入党日期 %s 应晚于出生日期 %s", m->join_date, m->birth_date);
+		} else if (b && (j - b) / 10000 < rules->min_join_age) {
+			bad(&c, ZB_EINVAL, "join_date", "入党时未满 %d 周岁（出生日期 %s，入党日期 %s）", rules->min_join_age,
+			    m->birth_date, m->join_date);
+		}
+		if (cat_ok && !strcmp(m->category, "full")) {
+			if (!f)
+				bad(&c, ZB_EINVAL, "full_date", "正式党员应填写转正日期");
+			else if (f < j)
+				bad(&c, ZB_EINVAL, "full_date", "转正日期 %s 不能早于入党日期 %s", m->full_date, m->join_date);
+		} else if (cat_ok && f) {
+			bad(&c, ZB_EINVAL, "full_date", "预备党员不应有转正日期（%s）：已转正的请把人员类别改为正式党员",
+			    m->full_date);
+		}
+	}
+	if (c.nerr) {
+		if (e)
+			*e = c.first;
+		return c.first.code ? (int)c.first.code : ZB_EINVAL;
+	}
+	return 0;
+}
+
+/* ---- protection -------------------------------------------------------- */
+
+static const char *arena_buf(zb_arena *a, zb_buf *b)
+{
+	const char *s = zb_arena_strndup(a, b->data ? b->data : "", b->len);
+	if (b->data)
+		sodium_memzero(b->data, b->len);
+	zb_buf_release(b);
+	return s;
+}
+
+int zb_member_protect(zb_member *m, unsigned given, const struct zb_keys *k, zb_arena *a, zb_err *e)
+{
+	if (m->id_number) {
+		zb_buf enc = {0}, mask = {0};
+		char idx[65];
+		if (zb_fp_encrypt(k, m->id_number, &enc) || zb_fp_blind_index(k, m->id_number, idx) ||
+		    zb_mask_id_number(m->id_number, &mask)) {
+			zb_buf_release(&enc);
+			zb_buf_release(&mask);
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：身份证号加密失败");
+		}
+		m->id_enc = arena_buf(a, &enc);
+		m->id_masked = arena_buf(a, &mask);
+		m->id_index = zb_arena_strdup(a, idx);
+	} else if (given & ZB_MF_ID) {
+		m->id_enc = m->id_index = m->id_masked = NULL;
+	}
+	if (m->phone) {
+		zb_buf enc = {0}, mask = {0};
+		if (zb_fp_encrypt(k, m->phone, &enc) || zb_mask_phone(m->phone, &mask)) {
+			zb_buf_release(&enc);
+			zb_buf_release(&mask);
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：电话号码加密失败");
+		}
+		m->phone_enc = arena_buf(a, &enc);
+		m->phone_masked = arena_buf(a, &mask);
+	} else if (given & ZB_MF_PHONE) {
+		m->phone_enc = m->phone_masked = NULL;
+	}
+	return 0;
+}
+
+int zb_member_reveal(zb_member *m, const struct zb_keys *k, zb_arena *a, zb_err *e)
+{
+	if (m->id_enc && !m->id_number) {
+		zb_buf b = {0};
+		if (zb_fp_decrypt(k, m->id_enc, &b, e)) {
+			zb_buf_release(&b);
+			return e->code;
+		}
+		m->id_number = arena_buf(a, &b);
+	}
+	if (m->phone_enc && !m->phone) {
+		zb_buf b = {0};
+		if (zb_fp_decrypt(k, m->phone_enc, &b, e)) {
+			zb_buf_release(&b);
+			return e->code;
+		}
+		m->phone = arena_buf(a, &b);
+	}
+	return 0;
+}
+
+/* ---- placement --------------------------------------------------------- */
+
+int zb_member_place(zb_db *db, int64_t org_id, zb_member *m, zb_arena *a, zb_err *e)
+{
+	zb_org o;
+	int rc = zb_org_get(db, org_id, a, &o, e);
+	if (rc == ZB_ENOTFOUND)
+		return zb_fail(e, ZB_ENOTFOUND, "org_id", "所在组织不存在，或不在您的管理范围内");
+	if (rc)
+		return rc;
+	if (o.dissolved_on)
+		return zb_fail(e, ZB_ECONFLICT, "org_id", "%s 已撤销，不能再编入党员", o.name);
+	if (!zb_org_type_is_branch(o.type))
+		return zb_fail(e, ZB_EINVAL, "org_id", "党员只能编入党支部或党小组：%s 是%s", o.name,
+		               zb_org_type_name(o.type) ? zb_org_type_name(o.type) : o.type);
+	if (!strcmp(o.type, "group")) {
+		zb_org p;
+		if (!o.parent_id || (rc = zb_org_get(db, o.parent_id, a, &p, e)))
+			return rc ? rc : zb_fail(e, ZB_EINVAL, "org_id", "党小组 %s 没有上级党支部", o.name);
+		if (!zb_org_type_is_branch(p.type) || !strcmp(p.type, "group") || p.dissolved_on)
+			return zb_fail(e, ZB_EINVAL, "org_id", "党小组 %s 的上级不是有效的党支部", o.name);
+		m->org_id = p.id;
+		m->org_path = p.path;
+		m->org_name = p.name;
+		m->group_id = o.id;
+		m->group_name = o.name;
+		return 0;
+	}
+	m->org_id = o.id;
+	m->org_path = o.path;
+	m->org_name = o.name;
+	m->group_id = 0;
+	m->group_name = NULL;
+	return 0;
+}
+
+int zb_member_set_group(zb_db *db, int64_t group_id, zb_member *m, zb_arena *a, zb_err *e)
+{
+	if (!group_id) {
+		m->group_id = 0;
+		m->group_name = NULL;
+		return 0;
+	}
+	zb_org g;
+	int rc = zb_org_get(db, group_id, a, &g, e);
+	if (rc == ZB_ENOTFOUND || (!rc && (strcmp(g.type, "group") || g.parent_id != m->org_id)))
+		return zb_fail(e, ZB_EINVAL, "group_id", "党小组应为所在党支部下属的党小组");
+	if (rc)
+		return rc;
+	if (g.dissolved_on)
+		return zb_fail(e, ZB_ECONFLICT, "group_id", "党小组 %s 已撤销", g.name);
+	m->group_id = g.id;
+	m->group_name = g.name;
+	return 0;
+}
+
+/* ---- storage ----------------------------------------------------------- */
+
+void zb_member_read(zb_stmt *st, int c, zb_arena *a, zb_member *m)
+{
+	memset(m, 0, sizeof *m);
+#define T(i) zb_arena_strdup(a, zb_col_text(st, c + (i)))
+	m->id = zb_col_int(st, c + 0);
+	m->org_id = zb_col_int(st, c + 1);
+	m->group_id = zb_col_int(st, c + 2);
+	m->org_path = T(3);
+	m->org_name = T(4);
+	m->group_name = T(5);
+	m->name = T(6);
+	m->gender = T(7);
+	m->ethnicity = T(8);
+	m->birth_date = T(9);
+	m->id_enc = T(10);
+	m->id_index = T(11);
+	m->id_masked = T(12);
+	m->native_place = T(13);
+	m->education = T(14);
+	m->degree = T(15);
+	m->work_unit = T(16);
+	m->job_title = T(17);
+	m->category = T(18);
+	m->join_date = T(19);
+	m->full_date = T(20);
+	m->phone_enc = T(21);
+	m->phone_masked = T(22);
+	m->address = T(23);
+	m->status = T(24);
+	m->source = T(25);
+	m->remarks = T(26);
+	m->pinyin = T(27);
+	m->initials = T(28);
+	m->created_at = zb_col_int(st, c + 29);
+	m->updated_at = zb_col_int(st, c + 30);
+#undef T
+}
+
+int zb_member_get(zb_db *db, int64_t id, zb_arena *a, zb_member *m, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(db, e, "SELECT " ZB_MEMBER_COLS ZB_MEMBER_FROM " WHERE m.id = ?", "i", id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1)
+		zb_member_read(st, 0, a, m);
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员，或不在您的管理范围内");
+}
+
+typedef struct derived {
+	zb_buf py, ini, key;
+} derived;
+
+static void derived_release(derived *d)
+{
+	zb_buf_release(&d->py);
+	zb_buf_release(&d->ini);
+	zb_buf_release(&d->key);
+}
+
+static int derive(const zb_member *m, derived *d, zb_err *e)
+{
+	memset(d, 0, sizeof *d);
+	if (zb_pinyin(m->name, &d->py, &d->ini) || zb_sortkey(m->name, &d->key)) {
+		derived_release(d);
+		return zb_fail(e, ZB_EINTERNAL, "name", "内部错误：无法生成姓名的拼音或排序键");
+	}
+	return 0;
+}
+
+/* What the org roll-ups (org/counts.h) count of a record. */
+static void facts_of(const zb_member *m, zb_member_facts *f)
+{
+	memset(f, 0, sizeof *f);
+	f->org_path = m->org_path;
+	f->category = m->category;
+	f->gender = m->gender;
+	f->ethnicity = m->ethnicity;
+	f->birth_year = m->birth_date ? atoi(m->birth_date) : 0;
+	f->education = m->education;
+	f->full_year = m->full_date ? atoi(m->full_date) : 0;
+	f->status = m->status;
+}
+
+static int history(zb_db *db, const zb_member_change *c, int64_t member_id, const char *kind, const char *old,
+                   const char *nw, const char *on, zb_err *e)
+{
+	return zb_db_run(db, e, NULL,
+	                 "INSERT INTO member_history (member_id, kind, old_value, new_value, effective_on, reason, at, by_user) "
+	                 "VALUES (?,?,?,?,?,?,?,?)",
+	                 "isssssiI", member_id, kind, old, nw, on, c->reason, c->now, c->by_user);
+}
+
+int zb_member_insert(zb_db *db, const zb_member_change *c, zb_member *m, int64_t *id, zb_err *e)
+{
+	derived d;
+	int rc = derive(m, &d, e);
+	if (rc)
+		return rc;
+	rc = zb_db_int(db, e, id,
+	               "INSERT INTO members (org_id, org_path, group_id, name, name_pinyin, name_initials, sort_key, gender, "
+	               "ethnicity, birth_date, id_enc, id_index, id_masked, native_place, education, degree, work_unit, "
+	               "job_title, category, join_date, full_date, phone_enc, phone_masked, address, status, source, remarks, "
+	               "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+	               "isIsssbssssssssssssssssssssii", m->org_id, m->org_path, m->group_id, m->name,
+	               d.py.data ? d.py.data : "", d.ini.data ? d.ini.data : "", (const void *)(d.key.data ? d.key.data : ""),
+	               d.key.len, m->gender, m->ethnicity, m->birth_date, m->id_enc, m->id_index, m->id_masked,
+	               m->native_place, m->education, m->degree, m->work_unit, m->job_title, m->category, m->join_date,
+	               m->full_date, m->phone_enc, m->phone_masked, m->address, m->status, m->source, m->remarks, c->now,
+	               c->now);
+	derived_release(&d);
+	if (rc == ZB_ECONFLICT && zb_db_last_was_unique(db))
+		return zb_fail(e, ZB_ECONFLICT, "id_number", "该身份证号已有党员登记，不能重复录入");
+	if (rc)
+		return rc;
+	m->id = *id;
+	m->created_at = m->updated_at = c->now;
+	zb_member_facts nf;
+	facts_of(m, &nf);
+	if ((rc = zb_org_counts_apply(db, NULL, &nf, e)))
+		return rc;
+	char org[24];
+	snprintf(org, sizeof org, "%lld", (long long)m->org_id);
+	return history(db, c, *id, "created", NULL, org, c->effective_on ? c->effective_on : c->today, e);
+}
+
+static int same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+int zb_member_update(zb_db *db, const zb_member_change *c, const zb_member *old, zb_member *nw, zb_err *e)
+{
+	derived d;
+	int rc = derive(nw, &d, e);
+	if (rc)
+		return rc;
+	int64_t changed = 0;
+	rc = zb_db_run(db, e, &changed,
+	               "UPDATE members SET org_id = ?, org_path = ?, group_id = ?, name = ?, name_pinyin = ?, name_initials = ?, "
+	               "sort_key = ?, gender = ?, ethnicity = ?, birth_date = ?, id_enc = ?, id_index = ?, id_masked = ?, "
+	               "native_place = ?, education = ?, degree = ?, work_unit = ?, job_title = ?, category = ?, "
+	               "join_date = ?, full_date = ?, phone_enc = ?, phone_masked = ?, address = ?, status = ?, source = ?, "
+	               "remarks = ?, updated_at = ? WHERE id = ?",
+	               "isIsssbssssssssssssssssssssii", nw->org_id, nw->org_path, nw->group_id, nw->name,
+	               d.py.data ? d.py.data : "", d.ini.data ? d.ini.data : "", (const void *)(d.key.data ? d.key.data : ""),
+	               d.key.len, nw->gender, nw->ethnicity, nw->birth_date, nw->id_enc, nw->id_index, nw->id_masked,
+	               nw->native_place, nw->education, nw->degree, nw->work_unit, nw->job_title, nw->category,
+	               nw->join_date, nw->full_date, nw->phone_enc, nw->phone_masked, nw->address, nw->status, nw->source,
+	               nw->remarks, c->now, old->id);
+	derived_release(&d);
+	if (rc == ZB_ECONFLICT && zb_db_last_was_unique(db))
+		return zb_fail(e, ZB_ECONFLICT, "id_number", "该身份证号已有党员登记，不能重复录入");
+	if (rc)
+		return rc;
+	if (!changed)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员");
+	nw->id = old->id;
+	nw->updated_at = c->now;
+	zb_member_facts of, nf;
+	facts_of(old, &of);
+	facts_of(nw, &nf);
+	if ((rc = zb_org_counts_apply(db, &of, &nf, e)))
+		return rc;
+	const char *on = c->effective_on ? c->effective_on : c->today;
+	if (!same(old->category, nw->category)) {
+		/* becoming a full member takes effect on the 转正 date */
+		const char *when = c->effective_on ? c->effective_on
+		                                   : (!strcmp(nw->category, "full") && nw->full_date ? nw->full_date : c->today);
+		if ((rc = history(db, c, old->id, "category", old->category, nw->category, when, e)))
+			return rc;
+	}
+	if (!same(old->status, nw->status) && (rc = history(db, c, old->id, "status", old->status, nw->status, on, e)))
+		return rc;
+	if (old->org_id != nw->org_id) {
+		char a[24], b[24];
+		snprintf(a, sizeof a, "%lld", (long long)old->org_id);
+		snprintf(b, sizeof b, "%lld", (long long)nw->org_id);
+		if ((rc = history(db, c, old->id, "org", a, b, on, e)))
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- comparing --------------------------------------------------------- */
+
+static const char *display(zb_arena *a, const zb_member_field *f, const char *v)
+{
+	(void)a;
+	if (!v)
+		return NULL;
+	if (f->bit == ZB_MF_GENDER)
+		return zb_gender_name(v) ? zb_gender_name(v) : v;
+	if (f->bit == ZB_MF_CATEGORY)
+		return zb_category_name(v) ? zb_category_name(v) : v;
+	if (f->bit == ZB_MF_STATUS)
+		return zb_status_name(v) ? zb_status_name(v) : v;
+	return v;
+}
+
+static const char *masked_phone(zb_arena *a, const zb_member *m)
+{
+	if (m->phone_masked)
+		return m->phone_masked;
+	if (!m->phone)
+		return NULL;
+	zb_buf b = {0};
+	zb_mask_phone(m->phone, &b);
+	return arena_buf(a, &b);
+}
+
+static int phone_differs(const zb_member *o, const zb_member *n)
+{
+	int ho = o->phone || o->phone_enc, hn = n->phone || n->phone_enc;
+	if (!ho || !hn)
+		return ho != hn;
+	if (o->phone && n->phone)
+		return strcmp(o->phone, n->phone) != 0;
+	if (o->phone_enc && n->phone_enc)
+		return strcmp(o->phone_enc, n->phone_enc) != 0;
+	return 1; /* one side not revealed: cannot tell, say it changed */
+}
+
+int zb_member_compare(const zb_member *old, const zb_member *nw, zb_arena *a, zb_member_diff **out)
+{
+	int cap = 24, n = 0;
+	zb_member_diff *d = zb_arena_alloc(a, sizeof *d * (size_t)cap);
+	for (const zb_member_field *f = zb_member_text_fields; f->json; f++) {
+		const char *x = *cfield(old, f), *y = *cfield(nw, f);
+		if (same(x, y))
+			continue;
+		d[n++] = (zb_member_diff){f->json, f->label, display(a, f, x), display(a, f, y)};
+	}
+	if (!same(old->id_index, nw->id_index))
+		d[n++] = (zb_member_diff){"id_number", "身份证号", old->id_masked, nw->id_masked};
+	if (phone_differs(old, nw))
+		d[n++] = (zb_member_diff){"phone", "联系电话", masked_phone(a, old), masked_phone(a, nw)};
+	if (old->org_id != nw->org_id)
+		d[n++] = (zb_member_diff){"org_id", "所在组织", old->org_name, nw->org_name};
+	if (old->group_id != nw->group_id)
+		d[n++] = (zb_member_diff){"group_id", "党小组", old->group_name, nw->group_name};
+	*out = d;
+	return n;
+}
+
+int zb_member_party_age(const char *full_date, int today)
+{
+	int f = ymd_int(full_date);
+	if (!f || today < f)
+		return -1;
+	return (today - f) / 10000;
+}
+
+/* ---- 政治生日 ------------------------------------------------------------ */
+
+static int is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int add_days(int ymd, int days)
+{
+	static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+	while (days-- > 0) {
+		int dim = md[m - 1] + (m == 2 && is_leap(y));
+		if (++d > dim) {
+			d = 1;
+			if (++m > 12)
+				m = 1, y++;
+		}
+	}
+	return y * 10000 + m * 100 + d;
+}
+
+static int cmp_bday(const void *x, const void *y)
+{
+	const zb_birthday *a = x, *b = y;
+	int c = strcmp(a->date, b->date);
+	return c ? c : (a->member_id < b->member_id ? -1 : a->member_id > b->member_id);
+}
+
+int zb_member_birthdays(zb_db *db, const char *root, int today, int days, int limit, zb_arena *a, zb_birthday **out,
+                        int *n, zb_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	int end = add_days(today, days);
+	char from[16], to[16], from2[16] = "99-99", to2[16] = "00-00";
+	snprintf(from, sizeof from, "%02d-%02d", today / 100 % 100, today % 100);
+	if (end / 10000 == today / 10000) {
+		snprintf(to, sizeof to, "%02d-%02d", end / 100 % 100, end % 100);
+	} else { /* the window crosses New Year */
+		snprintf(to, sizeof to, "12-31");
+		snprintf(from2, sizeof from2, "01-01");
+		snprintf(to2, sizeof to2, "%02d-%02d", end / 100 % 100, end % 100);
+	}
+	/* 29 February anniversaries fall on 28 February in common years */
+	if (!strcmp(to, "02-28") && !is_leap(today / 10000))
+		snprintf(to, sizeof to, "02-29");
+	if (!strcmp(to2, "02-28") && !is_leap(end / 10000))
+		snprintf(to2, sizeof to2, "02-29");
+	char upper[512];
+	zb_path_upper(root, upper, sizeof upper);
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT m.id, m.org_id, m.name, o.name, m.join_date FROM members m "
+	                          "JOIN orgs o ON o.id = m.org_id "
+	                          "WHERE m.org_path >= ? AND m.org_path < ? AND m.status IN ('normal', 'mobile', 'abroad') "
+	                          "AND m.join_date IS NOT NULL AND ((substr(m.join_date, 6, 5) >= ? AND "
+	                          "substr(m.join_date, 6, 5) <= ?) OR (substr(m.join_date, 6, 5) >= ? AND "
+	                          "substr(m.join_date, 6, 5) <= ?))",
+	                          "ssssss", root, upper, from, to, from2, to2);
+	if (!st)
+		return e->code;
+	int cap = 64, cnt = 0, rc;
+	zb_birthday *v = zb_arena_alloc(a, sizeof *v * (size_t)cap);
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		const char *jd = zb_col_text(st, 4);
+		int j = ymd_int(jd);
+		if (!j)
+			continue;
+		int mmdd = j % 10000;
+		int y = today / 10000;
+		if (mmdd < today % 10000 && !(mmdd == 229 && today % 10000 == 228 && !is_leap(y)))
+			y++;
+		int day = mmdd == 229 && !is_leap(y) ? 228 : mmdd % 100;
+		int ann = y * 10000 + (mmdd / 100) * 100 + day;
+		if (ann < today || ann > end || y <= j / 10000)
+			continue;
+		if (cnt == cap) {
+			zb_birthday *nv = zb_arena_alloc(a, sizeof *nv * (size_t)cap * 2);
+			memcpy(nv, v, sizeof *v * (size_t)cap);
+			v = nv;
+			cap *= 2;
+		}
+		zb_birthday *b = &v[cnt++];
+		b->member_id = zb_col_int(st, 0);
+		b->org_id = zb_col_int(st, 1);
+		b->name = zb_arena_strdup(a, zb_col_text(st, 2));
+		b->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
+		b->join_date = zb_arena_strdup(a, jd);
+		ymd_str(ann, b->date);
+		b->years = y - j / 10000;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	qsort(v, (size_t)cnt, sizeof *v, cmp_bday);
+	*out = v;
+	*n = cnt < limit ? cnt : limit;
+	return 0;
+}

@@ -1,0 +1,210 @@
+/* member.h - the roster (花名册): one party member's record, its rules and
+ * its storage.  No HTTP here: the API handlers (api/api_members.c), the
+ * importer (member/import.c) and the command line all go through it.
+ *
+ * Life of a record on every write:
+ *   1. fill a zb_member with raw input (strings as typed) and a mask of the
+ *      fields the input states (ZB_MF_*);
+ *   2. zb_member_check(): cleans and normalises every field in place
+ *      (codes, dates, the ID number with birth date and gender derived from
+ *      it) and checks the rules; on failure it names the JSON field;
+ *   3. zb_member_protect(): ciphertext, blind index and masked form of the
+ *      ID number and phone (the plaintext never reaches the database);
+ *   4. zb_member_insert() / zb_member_update(): pinyin, initials and ICU
+ *      sort key are derived from the name, the row is written and every
+ *      change of category, status or org gets a member_history row, all in
+ *      the caller's write transaction.
+ *
+ * Strings in a zb_member live in the arena passed alongside it; a zb_member
+ * never owns memory.  Codes stored are English (gender M/F, category
+ * full/probationary, status normal/mobile/...); Chinese names are accepted
+ * on input and given back for display by the *_name functions.
+ */
+#ifndef ZB_MEMBER_H
+#define ZB_MEMBER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "store/db.h"
+
+struct zb_keys;
+
+/* Fields an input states.  An input that does not state a field leaves the
+ * stored value alone; one that states it as empty clears it. */
+enum zb_mfield {
+	ZB_MF_NAME = 1u << 0,
+	ZB_MF_GENDER = 1u << 1,
+	ZB_MF_ETHNICITY = 1u << 2,
+	ZB_MF_BIRTH = 1u << 3,
+	ZB_MF_ID = 1u << 4,
+	ZB_MF_NATIVE = 1u << 5,
+	ZB_MF_EDUCATION = 1u << 6,
+	ZB_MF_DEGREE = 1u << 7,
+	ZB_MF_WORK_UNIT = 1u << 8,
+	ZB_MF_JOB = 1u << 9,
+	ZB_MF_CATEGORY = 1u << 10,
+	ZB_MF_JOIN = 1u << 11,
+	ZB_MF_FULL = 1u << 12,
+	ZB_MF_PHONE = 1u << 13,
+	ZB_MF_ADDRESS = 1u << 14,
+	ZB_MF_STATUS = 1u << 15,
+	ZB_MF_SOURCE = 1u << 16,
+	ZB_MF_REMARKS = 1u << 17,
+	ZB_MF_ORG = 1u << 18,
+	ZB_MF_GROUP = 1u << 19,
+};
+
+typedef struct zb_member {
+	int64_t id;
+	int64_t org_id;            /* a branch-type org (党支部 ...) */
+	int64_t group_id;          /* 党小组 (an org of type group under org_id), 0 = none */
+	const char *org_path, *org_name, *group_name;
+	const char *name, *gender, *ethnicity, *birth_date;
+	const char *id_number;     /* plaintext, normalised; in memory only */
+	const char *id_enc, *id_index, *id_masked;
+	const char *native_place, *education, *degree, *work_unit, *job_title;
+	const char *category, *join_date, *full_date;
+	const char *phone;         /* plaintext, normalised; in memory only */
+	const char *phone_enc, *phone_masked;
+	const char *address, *status, *source, *remarks;
+	const char *pinyin, *initials;
+	int64_t created_at, updated_at;
+} zb_member;
+
+/* Descriptor of a plain text field of zb_member, for generic copying,
+ * comparing and JSON output.  ZB_MEMBER_TEXT_FIELDS ends with a NULL json. */
+typedef struct zb_member_field {
+	unsigned bit;        /* ZB_MF_* */
+	const char *json;    /* "ethnicity" */
+	const char *label;   /* "民族" */
+	size_t off;          /* offsetof(zb_member, ...) of a const char * */
+} zb_member_field;
+extern const zb_member_field zb_member_text_fields[];
+const char **zb_member_field_ptr(zb_member *m, const zb_member_field *f);
+
+/* Rules that are data (rule_sets kind "membership"). */
+typedef struct zb_member_rules {
+	int min_join_age;          /* national default 18 */
+} zb_member_rules;
+void zb_member_rules_default(zb_member_rules *r);
+/* The rule set in force on date (YYYY-MM-DD) at the nearest ancestor of
+ * org_path that has one, else the national default row, else the built-in
+ * default.  A malformed rule set is a server error (ZB_EINTERNAL). */
+int zb_member_rules_load(zb_db *db, const char *org_path, const char *date, zb_member_rules *r, zb_err *e);
+
+/* Several problems of one record, for the import preview (which lists
+ * them all); the API reports the first. */
+#define ZB_MEMBER_MAX_ERRS 8
+typedef struct zb_member_errs {
+	int n;
+	zb_err err[ZB_MEMBER_MAX_ERRS];
+} zb_member_errs;
+
+/* Clean and check m in place.  given: the fields the input stated (a
+ * mismatch between a stated birth date or gender and the ID number is an
+ * error naming both values; unstated ones are simply derived from the ID).
+ * today: YYYYMMDD.  Returns 0, or the first error's code with e (may be
+ * NULL) filled and every error found in errs (may be NULL). */
+int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, int today, zb_arena *a,
+                    zb_member_errs *errs, zb_err *e);
+
+/* Encrypt ID number and phone (when m->id_number / m->phone are set) into
+ * id_enc/id_index/id_masked and phone_enc/phone_masked; clear those when
+ * the plaintext is NULL and the fields were stated in given. */
+int zb_member_protect(zb_member *m, unsigned given, const struct zb_keys *k, zb_arena *a, zb_err *e);
+/* Decrypt id_enc and phone_enc into id_number and phone. */
+int zb_member_reveal(zb_member *m, const struct zb_keys *k, zb_arena *a, zb_err *e);
+
+/* Where a member may be placed: a branch-type org, not dissolved.  A 党小组
+ * (type group) places the member in the group's parent branch with
+ * group_id set.  Fills org_id, group_id, org_path, org_name, group_name.
+ * ZB_ENOTFOUND / ZB_EINVAL / ZB_ECONFLICT with field "org_id". */
+int zb_member_place(zb_db *db, int64_t org_id, zb_member *m, zb_arena *a, zb_err *e);
+/* Set group_id from a group org (must be a 党小组 directly under m->org_id). */
+int zb_member_set_group(zb_db *db, int64_t group_id, zb_member *m, zb_arena *a, zb_err *e);
+
+/* SELECT list for zb_member_read: "SELECT " ZB_MEMBER_COLS " FROM members m
+ * JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs g ON g.id = m.group_id" */
+#define ZB_MEMBER_COLS \
+	"m.id, m.org_id, m.group_id, m.org_path, o.name, g.name, m.name, m.gender, m.ethnicity, m.birth_date, " \
+	"m.id_enc, m.id_index, m.id_masked, m.native_place, m.education, m.degree, m.work_unit, m.job_title, " \
+	"m.category, m.join_date, m.full_date, m.phone_enc, m.phone_masked, m.address, m.status, m.source, " \
+	"m.remarks, m.name_pinyin, m.name_initials, m.created_at, m.updated_at"
+#define ZB_MEMBER_FROM " FROM members m JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs g ON g.id = m.group_id"
+#define ZB_MEMBER_NCOLS 31
+void zb_member_read(zb_stmt *st, int col0, zb_arena *a, zb_member *m);
+int zb_member_get(zb_db *db, int64_t id, zb_arena *a, zb_member *m, zb_err *e);
+
+/* Who made a write, for history rows. */
+typedef struct zb_member_change {
+	int64_t now;               /* unix seconds */
+	int64_t by_user;           /* 0: command line / system */
+	const char *reason;        /* why category/status/org changed */
+	const char *effective_on;  /* YYYY-MM-DD, NULL: today (see .c) */
+	const char *today;         /* YYYY-MM-DD */
+} zb_member_change;
+
+/* Insert a checked and protected record (pinyin and sort key derived
+ * here) with a "created" history row.  Inside the caller's transaction.
+ * A duplicate ID number is ZB_ECONFLICT on field id_number, without saying
+ * where the other record is.  *id gets the new id. */
+int zb_member_insert(zb_db *db, const zb_member_change *c, zb_member *m, int64_t *id, zb_err *e);
+/* Write nw over old (same id) and add history rows for changes of
+ * category, status and org.  Inside the caller's transaction. */
+int zb_member_update(zb_db *db, const zb_member_change *c, const zb_member *old, zb_member *nw, zb_err *e);
+
+/* The fields that differ between old and nw, as display values (masked ID
+ * and phone, Chinese names of codes, org names).  Compares ID numbers by
+ * blind index and phones by plaintext when both are revealed. */
+typedef struct zb_member_diff {
+	const char *field, *label, *from, *to;
+} zb_member_diff;
+int zb_member_compare(const zb_member *old, const zb_member *nw, zb_arena *a, zb_member_diff **out);
+
+/* 党龄 in whole years from full_date to today (YYYYMMDD), -1 if none. */
+int zb_member_party_age(const char *full_date, int today);
+
+/* Code tables: *_from accepts the code or a Chinese name (and common
+ * variants) and returns the code, or NULL. */
+const char *zb_gender_from(const char *s);
+const char *zb_gender_name(const char *code);
+const char *zb_category_from(const char *s);
+const char *zb_category_name(const char *code);
+const char *zb_status_from(const char *s);
+const char *zb_status_name(const char *code);
+const char *zb_education_from(const char *s);   /* canonical Chinese name */
+const char *zb_designation_from(const char *s);
+const char *zb_designation_name(const char *code);
+/* The canonical list (for messages and docs), NULL-terminated. */
+extern const char *const zb_educations[];
+
+/* Text cleaning shared with the importer: trims ASCII whitespace, U+3000,
+ * U+00A0, U+FEFF and U+200B at both ends and turns full-width digits and
+ * Latin letters into ASCII.  Returns NULL for an empty result.  In a. */
+char *zb_member_clean(zb_arena *a, const char *s);
+
+/* A date as people type it: 2020-01-02, 2020/1/2, 2020.1.2, 2020年1月2日,
+ * 20200102, month precision 2020-01 / 2020.1 / 2020年1月 / 202001, an
+ * Excel serial (1..2958465; date1904 selects the Mac epoch), with an
+ * optional time part.  out gets YYYY-MM-DD (day 01 for month precision)
+ * and *precision 3 (day) or 2 (month).  Returns 0, or -1 if it is not a
+ * date (out ""). */
+int zb_member_date_parse(const char *in, int date1904, char out[11], int *precision);
+
+/* Upcoming 政治生日 (anniversaries of join_date) between today and today +
+ * days in the subtree, ordered by date; at most limit.  Only members whose
+ * status is normal, mobile or abroad.  Writes {"items":[...]} items via cb. */
+typedef struct zb_birthday {
+	int64_t member_id, org_id;
+	const char *name, *org_name, *join_date;
+	char date[11];             /* the anniversary */
+	int years;
+} zb_birthday;
+int zb_member_birthdays(zb_db *db, const char *root_path, int today, int days, int limit, zb_arena *a,
+                        zb_birthday **out, int *n, zb_err *e);
+
+#endif
