@@ -69,6 +69,19 @@ int zb_scope_resolve(zb_req *r, zb_scope s, zb_err *e)
 		if (zb_req_param_id(r, 0, &id, e))
 			return e->code;
 		return path_of(r, "SELECT org_path FROM alliances WHERE id = ?", id, e);
+	case S_ATTACHMENT:
+		if (zb_req_param_id(r, 0, &id, e))
+			return e->code;
+		return path_of(r, "SELECT m.org_path FROM meeting_attachments a JOIN meetings m ON m.id = a.meeting_id WHERE a.id = ?",
+		               id, e);
+	case S_BODY_MEMBER: {
+		if (!zb_body_int(r, "member_id", &id))
+			return zb_fail(e, ZB_EINVAL, "member_id", "缺少党员编号（member_id）");
+		int rc = path_of(r, "SELECT org_path FROM members WHERE id = ?", id, e);
+		if (rc == ZB_ENOTFOUND)
+			snprintf(e->field, sizeof e->field, "member_id");
+		return rc;
+	}
 	case S_QUERY_ORG: {
 		const char *q = zb_req_query(r, "org");
 		if (!q || !*q)

@@ -50,6 +50,8 @@ typedef enum zb_scope {
 	S_POST,         /* path param 0 is a committee post id: scope = its org */
 	S_UNIT,         /* path param 0 is a unit id: scope = where it is located */
 	S_ALLIANCE,     /* path param 0 is an alliance id: scope = its lead org */
+	S_ATTACHMENT,   /* path param 0 is a meeting attachment id */
+	S_BODY_MEMBER,  /* JSON field member_id is a member id */
 	S_SCOPE_MAX
 } zb_scope;
 

@@ -460,3 +460,119 @@ int zb_meeting_check_open(const zb_meeting *m, const zb_mrules *r, int64_t now, 
 		               b.deadline);
 	return 0;
 }
+
+/* ---- reading a whole record ---- */
+
+void zb_meeting_fmt_time(int64_t t, char out[20])
+{
+	char d[11];
+	zb_md_of_time(t, d);
+	int64_t s = ((t + ZB_CHINA_UTC_OFFSET) % 86400 + 86400) % 86400;
+	snprintf(out, 20, "%s %02u:%02u", d, (unsigned)(s / 3600) % 100u, (unsigned)(s / 60 % 60));
+}
+
+int zb_meeting_load_full(zb_db *db, int64_t id, zb_arena *a, zb_meeting_full *f, zb_err *e)
+{
+	memset(f, 0, sizeof *f);
+	int rc = zb_meeting_get(db, id, a, &f->m, e);
+	if (rc)
+		return rc;
+	/* attendance: voters first, then by the roster's Chinese order */
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT a.member_id, mb.name, mb.category, a.status, a.reason, a.source, a.has_vote, "
+	                          "a.signed_at, a.lat, a.lng FROM meeting_attendance a JOIN members mb ON mb.id = a.member_id "
+	                          "WHERE a.meeting_id = ? ORDER BY mb.sort_key, mb.id",
+	                          "i", id);
+	if (!st)
+		return e->code;
+	int cap = 0;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (f->natt == cap) {
+			cap = cap ? cap * 2 : 64;
+			zb_att_row *n = zb_arena_alloc(a, sizeof *n * (size_t)cap);
+			if (f->natt)
+				memcpy(n, f->att, sizeof *n * (size_t)f->natt);
+			f->att = n;
+		}
+		zb_att_row *r = &f->att[f->natt++];
+		r->member_id = zb_col_int(st, 0);
+		r->name = dup_col(st, 1, a);
+		r->category = dup_col(st, 2, a);
+		r->status = dup_col(st, 3, a);
+		r->reason = dup_col(st, 4, a);
+		r->source = dup_col(st, 5, a);
+		r->has_vote = (int)zb_col_int(st, 6);
+		r->signed_at = zb_col_int(st, 7);
+		r->has_loc = !zb_col_is_null(st, 8) && !zb_col_is_null(st, 9);
+		r->lat = zb_col_double(st, 8);
+		r->lng = zb_col_double(st, 9);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	st = zb_db_query(db, e,
+	                 "SELECT id, title, yes, no, abstain, created_at FROM meeting_resolutions WHERE meeting_id = ? ORDER BY id",
+	                 "i", id);
+	if (!st)
+		return e->code;
+	cap = 0;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (f->nres == cap) {
+			cap = cap ? cap * 2 : 8;
+			zb_res_row *n = zb_arena_alloc(a, sizeof *n * (size_t)cap);
+			if (f->nres)
+				memcpy(n, f->res, sizeof *n * (size_t)f->nres);
+			f->res = n;
+		}
+		zb_res_row *r = &f->res[f->nres++];
+		r->id = zb_col_int(st, 0);
+		r->title = dup_col(st, 1, a);
+		r->yes = zb_col_int(st, 2);
+		r->no = zb_col_int(st, 3);
+		r->abstain = zb_col_int(st, 4);
+		r->created_at = zb_col_int(st, 5);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	st = zb_db_query(db, e, "SELECT name FROM meeting_guests WHERE meeting_id = ? ORDER BY pos, id", "i", id);
+	if (!st)
+		return e->code;
+	cap = 0;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (f->nguests == cap) {
+			cap = cap ? cap * 2 : 8;
+			const char **n = zb_arena_alloc(a, sizeof *n * (size_t)cap);
+			if (f->nguests)
+				memcpy(n, f->guests, sizeof *n * (size_t)f->nguests);
+			f->guests = n;
+		}
+		f->guests[f->nguests++] = dup_col(st, 0, a);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	st = zb_db_query(db, e,
+	                 "SELECT id, kind, filename, size, created_at FROM meeting_attachments WHERE meeting_id = ? ORDER BY id",
+	                 "i", id);
+	if (!st)
+		return e->code;
+	cap = 0;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (f->nfiles == cap) {
+			cap = cap ? cap * 2 : 8;
+			zb_att_file *n = zb_arena_alloc(a, sizeof *n * (size_t)cap);
+			if (f->nfiles)
+				memcpy(n, f->files, sizeof *n * (size_t)f->nfiles);
+			f->files = n;
+		}
+		zb_att_file *x = &f->files[f->nfiles++];
+		x->id = zb_col_int(st, 0);
+		x->kind = dup_col(st, 1, a);
+		x->filename = dup_col(st, 2, a);
+		x->size = zb_col_int(st, 3);
+		x->created_at = zb_col_int(st, 4);
+	}
+	zb_stmt_done(st);
+	return rc < 0 ? -rc : 0;
+}

@@ -27,6 +27,7 @@
 
 #include "app/app.h"
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "meeting/mrules.h"
 #include "store/db.h"
@@ -119,6 +120,52 @@ typedef struct zb_backfill {
 void zb_meeting_backfill(const zb_meeting *m, const zb_mrules *r, int64_t now, zb_backfill *out);
 /* ZB_ECONFLICT with a message naming the deadline when locked. */
 int zb_meeting_check_open(const zb_meeting *m, const zb_mrules *r, int64_t now, zb_err *e);
+
+/* ---- reading a whole record (detail view, print view) ---- */
+
+typedef struct zb_att_row {
+	int64_t member_id;
+	const char *name, *category, *status, *reason, *source;
+	int has_vote;
+	int64_t signed_at;      /* 0: not by QR */
+	int has_loc;
+	double lat, lng;
+} zb_att_row;
+
+typedef struct zb_res_row {
+	int64_t id;
+	const char *title;
+	int64_t yes, no, abstain, created_at;
+} zb_res_row;
+
+typedef struct zb_att_file {
+	int64_t id;
+	const char *kind, *filename;
+	int64_t size, created_at;
+} zb_att_file;
+
+typedef struct zb_meeting_full {
+	zb_meeting m;
+	zb_att_row *att;
+	int natt;
+	zb_res_row *res;
+	int nres;
+	const char **guests;
+	int nguests;
+	zb_att_file *files;
+	int nfiles;
+} zb_meeting_full;
+
+/* Load a meeting with its attendance (by roster order), resolutions,
+ * guests and attachments into the arena. */
+int zb_meeting_load_full(zb_db *db, int64_t id, zb_arena *a, zb_meeting_full *f, zb_err *e);
+
+/* Print view laid out like the paper 会议记录本, appended to out; every
+ * user-supplied text goes through zb_esc_html.  now: the print time. */
+int zb_meeting_print_html(const zb_meeting_full *f, const zb_mrules *r, int64_t now, zb_buf *out);
+
+/* "2026-07-01 09:30" in China time. */
+void zb_meeting_fmt_time(int64_t t, char out[20]);
 
 /* Rules in force for a meeting (its org and date). */
 int zb_meeting_rules(zb_db *db, const zb_meeting *m, zb_mrules *r, zb_err *e);
