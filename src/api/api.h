@@ -11,7 +11,13 @@ extern const zb_route zb_routes_audit[];
 extern const zb_route zb_routes_orgs[];
 extern const zb_route zb_routes_members[];
 extern const zb_route zb_routes_meetings[];
+extern const zb_route zb_routes_orgstruct[];
+extern const zb_route zb_routes_rules[];
+extern const zb_route zb_routes_units[];
 
+/* The members of an Org object (api_orgs.c), inside an open object. */
+struct zb_org;
+void zb_api_write_org(zb_req *r, const struct zb_org *o);
 /* {"user":{...}} body of a principal */
 void zb_api_write_user(zb_req *r, const zb_principal *p);
 /* Paging: ?limit= (1..200, default 50) */

@@ -1,6 +1,7 @@
 /* api_orgs.c - the org tree: roots, create, read, edit, children. */
 #include "api/api.h"
 #include "org/org.h"
+#include "org/structure.h"
 
 #include <string.h>
 
@@ -26,6 +27,13 @@ void zb_api_write_org(zb_req *r, const zb_org *o)
 	jw_kstr(w, "address", o->address);
 	jw_kstr(w, "contact", o->contact);
 	jw_kstr(w, "dissolved_on", o->dissolved_on);
+	/* subtree counts of members on the roll, from the roll-ups */
+	int64_t total = 0, full = 0;
+	zb_err e = {0};
+	if (!zb_counts_get(r->db, o->id, "total", "", &total, &e) && !zb_counts_get(r->db, o->id, "category", "full", &full, &e)) {
+		jw_kint(w, "member_count", total);
+		jw_kint(w, "full_member_count", full);
+	}
 }
 
 static int write_org_list(zb_req *r, zb_stmt *st, zb_err *e)
@@ -98,9 +106,13 @@ static int h_get(zb_req *r, zb_err *e)
 	int64_t children = 0;
 	if ((rc = zb_db_int(r->db, e, &children, "SELECT COUNT(*) FROM orgs WHERE parent_id = ?", "i", o.id)))
 		return rc;
+	char today[11];
+	zb_today(r->app, today);
 	jw_obj(&r->jw);
 	zb_api_write_org(r, &o);
 	jw_kint(&r->jw, "child_count", children);
+	if ((rc = zb_org_write_committee_term(r->db, o.id, today, &r->arena, &r->jw, e)))
+		return rc;
 	jw_obj_end(&r->jw);
 	return 0;
 }
@@ -177,6 +189,7 @@ static int h_patch(zb_req *r, zb_err *e)
 		return rc;
 	if (o.dissolved_on)
 		return zb_fail(e, ZB_ECONFLICT, NULL, "该组织已撤销，只能查看");
+	const char *old_type = o.type, *old_domain = o.domain;
 	if ((rc = read_fields(r, &o, e)))
 		return rc;
 	if ((rc = zb_db_begin_write(r->db, e)))
@@ -188,6 +201,8 @@ static int h_patch(zb_req *r, zb_err *e)
 	               zb_now(r->app), o.id);
 	if (rc == ZB_ECONFLICT)
 		zb_fail(e, ZB_ECONFLICT, "code", "组织编码 %s 已被使用", o.code ? o.code : "");
+	if (!rc)
+		rc = zb_org_after_update(r->db, o.id, old_type, old_domain, e); /* roll-ups, warnings */
 	if (!rc)
 		rc = zb_req_audit(r, "org.update", "org", o.id, o.path, NULL, e);
 	if (rc) {

@@ -7,6 +7,9 @@ static const zb_route *const tables[] = {
 	zb_routes_users,
 	zb_routes_audit,
 	zb_routes_orgs,
+	zb_routes_orgstruct,
+	zb_routes_rules,
+	zb_routes_units,
 	zb_routes_members,
 	NULL,
 };

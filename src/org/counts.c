@@ -8,6 +8,7 @@
  * order, which is what a WITHOUT ROWID table loads fastest. */
 #include "org/counts.h"
 #include "org/structure.h"
+#include "app/app.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -490,6 +491,10 @@ int zb_org_counts_rebuild(zb_db *db, zb_err *e)
 	if (!rc)
 		rc = insert_all(db, &w, e);
 	ru_free(&w);
+	char today[11];
+	zb_today(NULL, today);
+	if (!rc)
+		rc = zb_org_rules_mark(db, today, e);
 	if (own_tx) {
 		if (rc)
 			zb_db_rollback(db);

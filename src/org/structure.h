@@ -57,6 +57,14 @@ int zb_org_warn_refresh_tree(zb_db *db, const char *path, zb_err *e);
  * org's contributions to add(ctx, path, dim, key, n). */
 typedef int (*zb_counts_sink)(void *ctx, const char *path, const char *dim, const char *key, int64_t n);
 int zb_org_warn_evaluate_all(zb_db *db, zb_counts_sink add, void *ctx, int write_state, zb_err *e);
+/* Rule sets dated in the future come into force by themselves: *pending
+ * is 1 when the roll-ups were last brought up to date before today;
+ * catch_up (in a write transaction) re-evaluates the subtrees of the
+ * 'org_structure'/'terms' sets that took effect since then and records
+ * today; mark records today (after a rebuild). */
+int zb_org_rules_pending(zb_db *db, const char *today, int64_t *pending, zb_err *e);
+int zb_org_rules_catch_up(zb_db *db, const char *today, zb_err *e);
+int zb_org_rules_mark(zb_db *db, const char *today, zb_err *e);
 /* Warning counts of a subtree from the roll-ups: by kind, and term
  * statuses on date today.  Writes {"total":N,"error":N,"warn":N,"info":N,
  * "by_kind":{...}} as the value of the current key. */

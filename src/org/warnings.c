@@ -778,3 +778,84 @@ int zb_org_warn_counts_json(zb_db *db, int64_t org_id, const char *today, zb_jw 
 	jw_obj_end(w);
 	return 0;
 }
+
+/* ---- rules that become effective with the date ---- */
+
+static int read_asof(zb_db *db, char out[16], zb_err *e)
+{
+	out[0] = '\0';
+	zb_stmt *st = zb_db_query(db, e, "SELECT value FROM settings WHERE key = 'org_rules_asof'", "");
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1)
+		snprintf(out, 16, "%s", zb_col_text(st, 0));
+	zb_stmt_done(st);
+	return rc < 0 ? -rc : 0;
+}
+
+int zb_org_rules_pending(zb_db *db, const char *today, int64_t *pending, zb_err *e)
+{
+	char asof[16];
+	int rc = read_asof(db, asof, e);
+	*pending = !rc && strcmp(asof, today) != 0;
+	return rc;
+}
+
+int zb_org_rules_mark(zb_db *db, const char *today, zb_err *e)
+{
+	return zb_db_run(db, e, NULL,
+	                 "INSERT INTO settings (key, value) VALUES ('org_rules_asof', ?) "
+	                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	                 "s", today);
+}
+
+int zb_org_rules_catch_up(zb_db *db, const char *today, zb_err *e)
+{
+	/* lock the marker row (PostgreSQL) and look again: another request
+	 * may have caught up meanwhile */
+	int rc = zb_db_run(db, e, NULL, "UPDATE settings SET value = value WHERE key = 'org_rules_asof'", "");
+	char asof[16];
+	if (!rc)
+		rc = read_asof(db, asof, e);
+	if (rc || !strcmp(asof, today))
+		return rc;
+	if (asof[0]) {
+		zb_arena a;
+		zb_arena_init(&a);
+		const char *paths[256];
+		int n = 0, all = 0;
+		zb_stmt *st = zb_db_query(db, e,
+		                          "SELECT o.path FROM rule_sets r LEFT JOIN orgs o ON o.id = r.org_id "
+		                          "WHERE r.kind IN ('org_structure', 'terms') AND r.effective_from > ? AND r.effective_from <= ?",
+		                          "ss", asof, today);
+		rc = st ? 0 : e->code;
+		while (st && (rc = zb_stmt_step(st, e)) == 1) {
+			if (zb_col_is_null(st, 0))
+				all = 1;
+			else if (n < 256)
+				paths[n++] = zb_arena_strdup(&a, zb_col_text(st, 0));
+			else
+				all = 1;
+		}
+		if (st) {
+			zb_stmt_done(st);
+			rc = rc < 0 ? -rc : 0;
+		}
+		if (!rc && all) {
+			n = 0;
+			st = zb_db_query(db, e, "SELECT path FROM orgs WHERE parent_id IS NULL", "");
+			rc = st ? 0 : e->code;
+			while (st && (rc = zb_stmt_step(st, e)) == 1 && n < 256)
+				paths[n++] = zb_arena_strdup(&a, zb_col_text(st, 0));
+			if (st) {
+				zb_stmt_done(st);
+				rc = rc < 0 ? -rc : 0;
+			}
+		}
+		for (int i = 0; !rc && i < n; i++)
+			rc = zb_org_warn_refresh_tree(db, paths[i], e);
+		zb_arena_free(&a);
+	}
+	return rc ? rc : zb_org_rules_mark(db, today, e);
+}
