@@ -20,6 +20,12 @@
  *
  * The callback returns 0 to go on; any other value stops the read and is
  * returned by the reader unchanged (the callback fills e itself).
+ *
+ * A reader may fail after some rows were delivered (a file cut short, a
+ * limit reached on row 150 000): treat any non-zero return as "this file
+ * failed as a whole", e.g. import inside one transaction.
+ *
+ * Formats, limits and pitfalls for people: docs/IMPORT-FORMATS.md.
  */
 #ifndef ZB_IO_TABLE_H
 #define ZB_IO_TABLE_H
