@@ -1,5 +1,6 @@
 /* mrules.c - meeting types, rule parsing and validation, rule lookup. */
 #include "meeting/mrules.h"
+#include "rules/rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,134 +321,115 @@ int zb_mrules_validate(json_t *data, zb_err *e)
 
 /* ---- lookup ----
  *
- * All sets of a kind are few (a national default per change, plus the
- * places that set their own), so they are read once and resolved in
- * memory: nearest ancestor-or-self with a set effective on the date, the
- * newest of its sets.  zb_mfreq_get/zb_mrules_get are the one-off form. */
+ * Through the one rule loader (rules/rules.h): a snapshot per date of the
+ * sets in force, resolved per org path in memory.  Compliance asks for at
+ * most one date per month-end of a period, so the cache keeps the
+ * snapshots by date and the parsed form by set id. */
 
-typedef struct cset {
+#define CACHE_DATES 64
+
+typedef struct parsed {
 	int64_t id;
-	char *path;            /* NULL: national */
-	char from[11];
-	int parsed;
 	zb_mfreq freq;
 	zb_mrules rules;
-	json_t *data;
-} cset;
+} parsed;
 
 struct zb_mrules_cache {
+	zb_db *db;
 	int is_freq;
-	int n;
-	cset *sets;
+	int ndates;
+	char dates[CACHE_DATES][11];
+	zb_rules *snap[CACHE_DATES];
+	int nparsed, cap;
+	parsed *p;
 };
 
 void zb_mrules_cache_free(zb_mrules_cache *c)
 {
 	if (!c)
 		return;
-	for (int i = 0; i < c->n; i++) {
-		free(c->sets[i].path);
-		json_decref(c->sets[i].data);
-	}
-	free(c->sets);
+	for (int i = 0; i < c->ndates; i++)
+		zb_rules_free(c->snap[i]);
+	free(c->p);
 	free(c);
 }
 
 int zb_mrules_cache_new(zb_db *db, const char *kind, zb_mrules_cache **out, zb_err *e)
 {
-	*out = NULL;
-	zb_mrules_cache *c = calloc(1, sizeof *c);
-	if (!c)
+	*out = calloc(1, sizeof **out);
+	if (!*out)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-	c->is_freq = !strcmp(kind, "meeting_freq");
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT r.id, o.path, r.effective_from, r.data FROM rule_sets r "
-	                          "LEFT JOIN orgs o ON o.id = r.org_id WHERE r.kind = ? ORDER BY r.id",
-	                          "s", kind);
-	if (!st) {
-		free(c);
-		return e->code;
-	}
-	int rc, cap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (c->n == cap) {
-			cap = cap ? cap * 2 : 8;
-			cset *ns = realloc(c->sets, sizeof *ns * (size_t)cap);
-			if (!ns) {
-				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-				break;
-			}
-			c->sets = ns;
-		}
-		cset *s = &c->sets[c->n++];
-		memset(s, 0, sizeof *s);
-		s->id = zb_col_int(st, 0);
-		s->path = zb_col_text(st, 1) ? strdup(zb_col_text(st, 1)) : NULL;
-		snprintf(s->from, sizeof s->from, "%s", zb_col_text(st, 2) ? zb_col_text(st, 2) : "");
-		json_error_t je;
-		s->data = json_loads(zb_col_text(st, 3) ? zb_col_text(st, 3) : "", 0, &je);
-	}
-	zb_stmt_done(st);
-	if (rc < 0) {
-		zb_mrules_cache_free(c);
-		return -rc;
-	}
-	*out = c;
+	(*out)->db = db;
+	(*out)->is_freq = !strcmp(kind, "meeting_freq");
 	return 0;
 }
 
-static cset *resolve(zb_mrules_cache *c, const char *path, const char *date)
+static int resolve_parsed(zb_mrules_cache *c, const char *path, const char *date, parsed **out, zb_err *e)
 {
-	cset *best = NULL;
-	size_t best_len = 0;
-	for (int i = 0; i < c->n; i++) {
-		cset *s = &c->sets[i];
-		if (strcmp(s->from, date) > 0)
-			continue;
-		size_t l = s->path ? strlen(s->path) : 0;
-		if (s->path && (!path || strncmp(path, s->path, l)))
-			continue;
-		if (!best || l > best_len || (l == best_len && strcmp(s->from, best->from) >= 0)) {
-			best = s;
-			best_len = l;
+	const char *kind = c->is_freq ? "meeting_freq" : "meeting_rules";
+	zb_rules *rs = NULL;
+	for (int i = 0; i < c->ndates; i++)
+		if (!strcmp(c->dates[i], date))
+			rs = c->snap[i];
+	if (!rs) {
+		int rc = zb_rules_load(c->db, kind, date, &rs, e);
+		if (rc)
+			return rc;
+		if (c->ndates == CACHE_DATES) {
+			/* a long period: drop the oldest snapshot */
+			zb_rules_free(c->snap[0]);
+			memmove(c->snap, c->snap + 1, sizeof c->snap[0] * (CACHE_DATES - 1));
+			memmove(c->dates, c->dates + 1, sizeof c->dates[0] * (CACHE_DATES - 1));
+			c->ndates--;
 		}
+		snprintf(c->dates[c->ndates], sizeof c->dates[0], "%s", date);
+		c->snap[c->ndates++] = rs;
 	}
-	return best;
-}
-
-static int resolve_parsed(zb_mrules_cache *c, const char *path, const char *date, cset **out, zb_err *e)
-{
-	cset *s = resolve(c, path, date);
+	const zb_rule_set *s = zb_rules_for(rs, path);
 	if (!s)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "缺少%s的全国默认规则（请运行 zhibu migrate）",
 		               c->is_freq ? "组织生活频次" : "会议规则");
-	if (!s->parsed) {
-		zb_err pe = {0};
-		int rc = c->is_freq ? zb_mfreq_parse(s->data, &s->freq, &pe) : zb_mrules_parse(s->data, &s->rules, &pe);
-		if (rc)
-			return zb_fail(e, ZB_EINTERNAL, NULL, "规则集 %lld 无效：%s", (long long)s->id, pe.msg);
-		s->freq.set_id = s->rules.set_id = s->id;
-		s->parsed = 1;
+	for (int i = 0; i < c->nparsed; i++)
+		if (c->p[i].id == s->id) {
+			*out = &c->p[i];
+			return 0;
+		}
+	if (c->nparsed == c->cap) {
+		int ncap = c->cap ? c->cap * 2 : 8;
+		parsed *np = realloc(c->p, sizeof *np * (size_t)ncap);
+		if (!np)
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+		c->p = np;
+		c->cap = ncap;
 	}
-	*out = s;
+	parsed *p = &c->p[c->nparsed];
+	memset(p, 0, sizeof *p);
+	zb_err pe = {0};
+	int rc = c->is_freq ? zb_mfreq_parse(s->data, &p->freq, &pe) : zb_mrules_parse(s->data, &p->rules, &pe);
+	if (rc)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "规则集 %lld（%s）无效：%s", (long long)s->id, s->name ? s->name : "",
+		               pe.msg);
+	p->id = p->freq.set_id = p->rules.set_id = s->id;
+	c->nparsed++;
+	*out = p;
 	return 0;
 }
 
 int zb_mrules_cache_freq(zb_mrules_cache *c, const char *org_path, const char *date, zb_mfreq *out, zb_err *e)
 {
-	cset *s;
-	int rc = resolve_parsed(c, org_path, date, &s, e);
+	parsed *p;
+	int rc = resolve_parsed(c, org_path, date, &p, e);
 	if (!rc)
-		*out = s->freq;
+		*out = p->freq;
 	return rc;
 }
 
 int zb_mrules_cache_rules(zb_mrules_cache *c, const char *org_path, const char *date, zb_mrules *out, zb_err *e)
 {
-	cset *s;
-	int rc = resolve_parsed(c, org_path, date, &s, e);
+	parsed *p;
+	int rc = resolve_parsed(c, org_path, date, &p, e);
 	if (!rc)
-		*out = s->rules;
+		*out = p->rules;
 	return rc;
 }
 

@@ -94,15 +94,17 @@ int zb_mrules_parse(json_t *data, zb_mrules *out, zb_err *e);
 int zb_mfreq_validate(json_t *data, zb_err *e);
 int zb_mrules_validate(json_t *data, zb_err *e);
 
-/* The set in force for an org (by path) on a date: the newest set with
- * effective_from <= date at the nearest ancestor-or-self that has one,
- * else the national default. */
+/* The set in force for an org (by path) on a date, from the one rule
+ * loader (rules/rules.h): the newest set with effective_from <= date at
+ * the nearest ancestor-or-self that has one, else the national default. */
 int zb_mfreq_get(zb_db *db, const char *org_path, const char *date, zb_mfreq *out, zb_err *e);
 int zb_mrules_get(zb_db *db, const char *org_path, const char *date, zb_mrules *out, zb_err *e);
 
-/* Many lookups (compliance over a subtree): sets are loaded once per
- * date and resolved per org path in memory.  Create with the kind
- * ("meeting_freq" or "meeting_rules"); results are copied out. */
+/* Many lookups (compliance over a subtree): a snapshot of the sets is
+ * loaded once per date (zb_rules_load) and resolved per org path in
+ * memory (zb_rules_for); parsed sets are kept by id.  Create with the
+ * kind ("meeting_freq" or "meeting_rules"); results are copied out.  The
+ * cache keeps db and must not outlive it. */
 typedef struct zb_mrules_cache zb_mrules_cache;
 int zb_mrules_cache_new(zb_db *db, const char *kind, zb_mrules_cache **out, zb_err *e);
 void zb_mrules_cache_free(zb_mrules_cache *c);

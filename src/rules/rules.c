@@ -1,6 +1,7 @@
 /* rules.c - dated rule sets: lookup, validation by kind, local sets. */
 #include "rules/rules.h"
 #include "http/http.h" /* zb_date_valid */
+#include "meeting/mrules.h" /* validators of the meeting kinds */
 #include "org/org.h"
 
 #include <stdio.h>
@@ -201,6 +202,8 @@ static const struct {
 } kinds[] = {
 	{"org_structure", "基层组织设置", validate_structure},
 	{"terms", "任期与换届提醒", validate_terms},
+	{"meeting_freq", "组织生活频次", zb_mfreq_validate},
+	{"meeting_rules", "会议规则（法定人数、表决、补录期限、签到、预警、评议、谈心谈话）", zb_mrules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
@@ -220,7 +223,7 @@ int zb_rules_validate(const char *kind, json_t *data, zb_err *e)
 				return zb_fail(e, ZB_EINVAL, "data", "规则内容应为 JSON 对象");
 			return kinds[i].validate(data, e);
 		}
-	return zb_fail(e, ZB_EINVAL, "kind", "不支持的规则类型：%s（可用：org_structure、terms）", kind ? kind : "");
+	return zb_fail(e, ZB_EINVAL, "kind", "不支持的规则类型：%s（可用：org_structure、terms、meeting_freq、meeting_rules）", kind ? kind : "");
 }
 
 /* ---- lookup ---- */
