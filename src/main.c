@@ -12,6 +12,8 @@ const zb_cmd zb_commands[] = {
 	{"migrate", cmd_migrate, "migrate --db DB", "升级数据库结构"},
 	{"user", cmd_user, "user add|passwd|list|grant|revoke|token 用户名 [--role R --org ID]", "账号与授权"},
 	{"audit", cmd_audit, "audit verify --db DB", "校验审计链是否被篡改"},
+	{"import", cmd_import, "import members 文件 --org 编码 [--dry-run] [--skip-errors] --db DB", "导入党员名册（xlsx/csv，全部成功或全部不写入）"},
+	{"export", cmd_export, "export members --org 编码 -o 文件 [--format xlsx|csv] [--full] --db DB", "导出党员花名册"},
 	{"version", cmd_version, "version", "显示版本"},
 	{"help", cmd_help, "help", "显示本帮助"},
 	{0},

@@ -399,7 +399,7 @@ int zb_member_date_parse(const char *in, int date1904, char out[11], int *precis
 			prec = 2;
 		} else if (n <= 7 && !(n == 4 && (!strncmp(s, "19", 2) || !strncmp(s, "20", 2)))) {
 			double serial = strtod(s, NULL);
-			if (serial < 1 || zb_excel_serial_to_date(serial, date1904, out))
+			if (zb_excel_serial_to_date(serial, date1904, out))
 				return -1;
 			if (precision)
 				*precision = 3;
@@ -411,8 +411,8 @@ int zb_member_date_parse(const char *in, int date1904, char out[11], int *precis
 		/* an Excel serial with a fraction typed as text: "43831.5" */
 		char *end;
 		double serial = strtod(s, &end);
-		if (!*end && strchr(s, '.') && serial >= 1 && serial < 2958466 && (end - s) > 0 &&
-		    strchr(s, '.') - s >= 3 && strchr(s, '.') - s <= 7) {
+		/* only 5 integer digits (1927..2173): "2020.01" is a month */
+		if (!*end && strchr(s, '.') && strchr(s, '.') - s == 5 && all_digits(s, 5)) {
 			if (zb_excel_serial_to_date(serial, date1904, out))
 				return -1;
 			if (precision)
