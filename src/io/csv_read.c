@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* "20 MB", "32 KB", "100 字节": sizes in messages for people. */
 static const char *human_size(size_t n, char *out)
@@ -365,6 +366,22 @@ int zb_csv_read(const void *data, size_t len, const zb_table_limits *lim,
 	if (n >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
 		text += 3;
 		n -= 3;
+	}
+	/* "Excel" exports of web systems are often an HTML table named .xls */
+	{
+		size_t k = 0;
+		while (k < n && k < 64 && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' ||
+					   text[k] == '\n'))
+			k++;
+		if (n - k >= 5 && (!strncasecmp(text + k, "<html", 5) ||
+				   !strncasecmp(text + k, "<!doc", 5) ||
+				   !strncasecmp(text + k, "<table", n - k >= 6 ? 6 : 5) ||
+				   !strncasecmp(text + k, "<?xml", 5))) {
+			rc = zb_fail(e, ZB_EMEDIA, "file",
+				     "文件实际上是网页（HTML/XML）格式，不是 CSV 或 Excel 文件：请用 Excel 打开后，"
+				     "“另存为”→“Excel 工作簿（*.xlsx）”再上传");
+			goto out;
+		}
 	}
 	const char *nul = memchr(text, '\0', n);
 	if (nul) {

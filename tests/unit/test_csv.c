@@ -342,6 +342,10 @@ static void test_errors(void **state)
 	const char nul[] = "a,b\nc,d\0e\n";
 	expect_fail(nul, sizeof nul - 1, NULL, ZB_EINVAL, "第 2 行含有空字符");
 	expect_fail("PK\x03\x04zzzz", 8, NULL, ZB_EMEDIA, "Excel（.xlsx）文件而不是 CSV");
+	const char html[] = "\r\n  <HTML><body><table><tr><td>张三</td></tr></table>";
+	expect_fail(html, sizeof html - 1, NULL, ZB_EMEDIA, "网页（HTML/XML）");
+	expect_fail("<table>", 7, NULL, ZB_EMEDIA, "网页");
+	EXPECT("<b>,x\n", "1:<b>|x"); /* a cell that merely starts with < is data */
 	expect_fail("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, NULL, ZB_EMEDIA, "旧版 Excel（.xls）");
 
 	rows r = {.stop_at = 2, .stop_rc = 777};
