@@ -9,6 +9,7 @@
 #include "member/idcard.h"
 #include "org/counts.h"
 #include "org/org.h"
+#include "rules/rules.h"
 #include "text/pinyin.h"
 
 #include <jansson.h>
@@ -470,52 +471,43 @@ void zb_member_rules_default(zb_member_rules *r)
 	r->min_join_age = 18;
 }
 
+int zb_member_rules_validate(json_t *data, zb_err *e)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(data, key, v)
+	{
+		if (!strcmp(key, "min_join_age") || !strcmp(key, "probation_years"))
+			continue;
+		if (!strcmp(key, "source")) {
+			if (!json_is_string(v) || json_string_length(v) > 200)
+				return zb_fail(e, ZB_EINVAL, "data", "规则项 source（依据）应为不超过 200 字节的文字");
+			continue;
+		}
+		return zb_fail(e, ZB_EINVAL, "data", "不认识的规则项：%s", key);
+	}
+	v = json_object_get(data, "min_join_age");
+	if (!json_is_integer(v) || json_integer_value(v) < 14 || json_integer_value(v) > 40)
+		return zb_fail(e, ZB_EINVAL, "data", "规则项 min_join_age（入党最低年龄）应为 14 到 40 之间的整数");
+	v = json_object_get(data, "probation_years");
+	if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 3)
+		return zb_fail(e, ZB_EINVAL, "data", "规则项 probation_years（预备期年数）应为 1 到 3 之间的整数");
+	return 0;
+}
+
 int zb_member_rules_load(zb_db *db, const char *org_path, const char *date, zb_member_rules *r, zb_err *e)
 {
 	zb_member_rules_default(r);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT rs.data, rs.effective_from, o.path FROM rule_sets rs "
-	                          "LEFT JOIN orgs o ON o.id = rs.org_id "
-	                          "WHERE rs.kind = 'membership' AND rs.effective_from <= ? ORDER BY rs.id",
-	                          "s", date);
-	if (!st)
-		return e->code;
-	char *best = NULL;
-	size_t best_depth = 0;
-	char best_from[11] = "";
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		const char *path = zb_col_text(st, 2);
-		const char *from = zb_col_text(st, 1);
-		if (path && !zb_path_within(org_path, path))
-			continue;
-		size_t depth = path ? strlen(path) : 0;
-		if (best && (depth < best_depth || (depth == best_depth && strcmp(from, best_from) < 0)))
-			continue;
-		free(best);
-		best = strdup(zb_col_text(st, 0));
-		best_depth = depth;
-		snprintf(best_from, sizeof best_from, "%s", from);
-	}
-	zb_stmt_done(st);
-	if (rc < 0) {
-		free(best);
-		return -rc;
-	}
-	if (!best)
-		return 0;
-	json_error_t je;
-	json_t *j = json_loads(best, 0, &je);
-	free(best);
-	json_t *v = j ? json_object_get(j, "min_join_age") : NULL;
-	if (v && json_is_integer(v) && json_integer_value(v) >= 14 && json_integer_value(v) <= 40)
-		r->min_join_age = (int)json_integer_value(v);
-	else if (!j || v) {
-		json_decref(j);
-		return zb_fail(e, ZB_EINTERNAL, NULL, "规则设置有误：membership 规则的 min_join_age 应为 14 到 40 之间的整数");
-	}
-	json_decref(j);
-	return 0;
+	zb_rules *rs = NULL;
+	int rc = zb_rules_load(db, "membership", date, &rs, e);
+	if (rc)
+		return rc;
+	const zb_rule_set *s = zb_rules_for(rs, org_path);
+	int64_t v;
+	if (s && !(rc = zb_rule_int(s, "min_join_age", &v, e)))
+		r->min_join_age = (int)v;
+	zb_rules_free(rs);
+	return rc;
 }
 
 /* ---- checking ---------------------------------------------------------- */

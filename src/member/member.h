@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "app/app.h"
 #include "core/arena.h"
 #include "core/err.h"
@@ -91,9 +93,13 @@ typedef struct zb_member_rules {
 	int min_join_age;          /* national default 18 */
 } zb_member_rules;
 void zb_member_rules_default(zb_member_rules *r);
-/* The rule set in force on date (YYYY-MM-DD) at the nearest ancestor of
- * org_path that has one, else the national default row, else the built-in
- * default.  A malformed rule set is a server error (ZB_EINTERNAL). */
+/* Validator of rule kind "membership" (registered in rules/rules.c):
+ * {"min_join_age":14..40, "probation_years":1..3, "source":"..."}. */
+int zb_member_rules_validate(json_t *data, zb_err *e);
+/* The "membership" rule set in force on date (YYYY-MM-DD) for org_path,
+ * through the one loader (rules/rules.h: nearest ancestor, newest
+ * effective set, else the national default); the built-in default only if
+ * no set exists at all. */
 int zb_member_rules_load(zb_db *db, const char *org_path, const char *date, zb_member_rules *r, zb_err *e);
 
 /* Several problems of one record, for the import preview (which lists

@@ -2,6 +2,7 @@
 #include "rules/rules.h"
 #include "http/http.h" /* zb_date_valid */
 #include "meeting/mrules.h" /* validators of the meeting kinds */
+#include "member/member.h" /* validator of the membership kind */
 #include "org/org.h"
 
 #include <stdio.h>
@@ -204,6 +205,7 @@ static const struct {
 	{"terms", "任期与换届提醒", validate_terms},
 	{"meeting_freq", "组织生活频次", zb_mfreq_validate},
 	{"meeting_rules", "会议规则（法定人数、表决、补录期限、签到、预警、评议、谈心谈话）", zb_mrules_validate},
+	{"membership", "党员基本条件（入党最低年龄、预备期）", zb_member_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
