@@ -189,7 +189,9 @@ static int setup_fixtures(void **state)
 		return -1;
 	snprintf(g_dir, sizeof g_dir, "%s", g_tmp);
 	snprintf(cmd, sizeof cmd, "sh '%s' '%s' csv", script, g_dir);
-	return system(cmd) == 0 ? 0 : -1;
+	if (system(cmd) != 0) /* tests needing a missing fixture fail by name */
+		fprintf(stderr, "[ fixtures ] make-fixtures.sh failed\n");
+	return 0;
 }
 
 static int teardown_fixtures(void **state)

@@ -201,7 +201,11 @@ static int setup_fixtures(void **state)
 	double t0 = now();
 	int rc = system(cmd);
 	fprintf(stderr, "[ fixtures ] generated in %.1f s into %s\n", now() - t0, g_dir);
-	return rc == 0 ? 0 : -1;
+	/* on failure go on: each test whose fixture is missing fails on its
+	 * own, naming the file, instead of the whole group failing blind */
+	if (rc != 0)
+		fprintf(stderr, "[ fixtures ] make-fixtures.sh failed (status %d)\n", rc);
+	return 0;
 }
 
 static int teardown_fixtures(void **state)
