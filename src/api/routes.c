@@ -11,6 +11,7 @@ static const zb_route *const tables[] = {
 	zb_routes_rules,
 	zb_routes_units,
 	zb_routes_members,
+	zb_routes_meetings,
 	NULL,
 };
 

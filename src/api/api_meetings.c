@@ -1,0 +1,2096 @@
+/* api_meetings.c - organisational life over HTTP: meeting records,
+ * attendance, resolutions, attachments, QR sign-in, back-fill unlock, the
+ * print view, compliance, calendar, risks, 民主评议 and 谈心谈话.
+ * The domain lives in src/meeting/; handlers parse, call it inside one
+ * transaction with its audit row, and write JSON (docs/API.md).
+ */
+#include "api/api.h"
+#include "core/escape.h"
+#include "meeting/appraisal.h"
+#include "meeting/attach.h"
+#include "meeting/compliance.h"
+#include "meeting/mdate.h"
+#include "meeting/meeting.h"
+#include "meeting/signin.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- helpers ---- */
+
+static const char *status_name(const char *s)
+{
+	if (!s)
+		return NULL;
+	if (!strcmp(s, "present"))
+		return "出席";
+	if (!strcmp(s, "leave"))
+		return "请假";
+	if (!strcmp(s, "absent"))
+		return "缺席";
+	return s;
+}
+
+/* The org of a grant holding P_MEETING_UNLOCK at a strict ancestor of
+ * path ("the level above"), or 0. */
+static int64_t unlock_grant_org(const zb_req *r, const char *path)
+{
+	for (int i = 0; r->who && i < r->who->ngrants; i++) {
+		const zb_grant *g = &r->who->grants[i];
+		if ((g->perms & P_MEETING_UNLOCK) && zb_path_within(path, g->org_path) && strcmp(path, g->org_path))
+			return g->org_id;
+	}
+	return 0;
+}
+
+static int64_t who_id(const zb_req *r)
+{
+	return r->who ? r->who->user_id : 0;
+}
+
+/* "items[3].status" from a nested check's field "status" */
+static void field_in(zb_err *e, const char *arr, size_t i, const char *sub)
+{
+	char f[sizeof e->field];
+	snprintf(f, sizeof f, "%.16s[%zu]%s%.24s%s%.16s", arr, i, sub && *sub ? "." : "", sub ? sub : "",
+	         e->field[0] ? "." : "", e->field);
+	memcpy(e->field, f, sizeof f);
+}
+
+static char *detail_json(zb_req *r, zb_buf *b)
+{
+	return zb_arena_strndup(&r->arena, b->data ? b->data : "{}", b->len);
+}
+
+static void ym_text(int ym, char out[8])
+{
+	snprintf(out, 8, "%04u-%02u", (unsigned)(ym / 100) % 10000u, (unsigned)(ym % 100) % 100u);
+}
+
+static void write_quorum(zb_jw *w, const zb_meeting *m, const zb_mrules *r)
+{
+	int has, base, present;
+	zb_frac f;
+	zb_meeting_quorum_rule(m, r, &has, &f, &base, &present);
+	jw_kobj(w, "quorum");
+	jw_kstr(w, "rule", !has ? NULL : m->is_election ? "election" : zb_mtype_code(m->type));
+	if (has) {
+		jw_kint(w, "num", f.num);
+		jw_kint(w, "den", f.den);
+		jw_kbool(w, "strict", f.strict);
+	}
+	jw_kint(w, "base", base);
+	jw_kint(w, "present", present);
+	jw_kint(w, "need", m->quorum_need);
+	jw_kbool(w, "ok", m->quorum_ok);
+	jw_obj_end(w);
+}
+
+static void write_summary(zb_jw *w, const zb_meeting *m)
+{
+	jw_kint(w, "id", m->id);
+	jw_kint(w, "org_id", m->org_id);
+	jw_kstr(w, "org_name", m->org_name);
+	jw_kstr(w, "type", zb_mtype_code(m->type));
+	jw_kstr(w, "type_name", zb_mtype_name(m->type));
+	jw_kstr(w, "title", m->title);
+	jw_kint(w, "start_at", m->start_at);
+	if (m->end_at)
+		jw_kint(w, "end_at", m->end_at);
+	else
+		jw_knull(w, "end_at");
+	jw_kstr(w, "held_on", m->held_on);
+	jw_kstr(w, "place", m->place);
+	jw_kstr(w, "topic", m->topic);
+	jw_kbool(w, "is_election", m->is_election);
+	jw_kint(w, "expected_count", m->expected);
+	jw_kint(w, "present_count", m->present);
+	jw_kint(w, "leave_count", m->leave);
+	jw_kint(w, "absent_count", m->absent);
+	jw_kint(w, "voters", m->voters);
+	jw_kint(w, "present_voters", m->present_voters);
+	jw_kbool(w, "quorum_ok", m->quorum_ok);
+	if (m->type == ZB_MT_TALK) {
+		jw_karr(w, "participants");
+		jw_obj(w);
+		if (m->talk_a_id)
+			jw_kint(w, "member_id", m->talk_a_id);
+		else
+			jw_knull(w, "member_id");
+		jw_kstr(w, "name", m->talk_a_name);
+		jw_obj_end(w);
+		jw_obj(w);
+		if (m->talk_b_id)
+			jw_kint(w, "member_id", m->talk_b_id);
+		else
+			jw_knull(w, "member_id");
+		jw_kstr(w, "name", m->talk_b_name);
+		jw_obj_end(w);
+		jw_arr_end(w);
+	}
+}
+
+static void write_resolution(zb_jw *w, const zb_meeting *m, const zb_mrules *r, const zb_res_row *x)
+{
+	jw_obj(w);
+	jw_kint(w, "id", x->id);
+	jw_kstr(w, "title", x->title);
+	jw_kint(w, "yes", x->yes);
+	jw_kint(w, "no", x->no);
+	jw_kint(w, "abstain", x->abstain);
+	jw_kint(w, "entitled", zb_meeting_entitled(m));
+	jw_kint(w, "need", zb_frac_need(zb_meeting_entitled(m), r->resolution));
+	jw_kbool(w, "counted", m->quorum_ok);
+	jw_kbool(w, "passed", zb_resolution_passed(m, r, x->yes));
+	jw_obj_end(w);
+}
+
+/* The full record as JSON (detail view and answers to writes). */
+static int write_detail(zb_req *r, int64_t id, zb_err *e)
+{
+	zb_meeting_full f;
+	zb_mrules rules;
+	int rc = zb_meeting_load_full(r->db, id, &r->arena, &f, e);
+	if (!rc)
+		rc = zb_meeting_rules(r->db, &f.m, &rules, e);
+	if (rc)
+		return rc;
+	const zb_meeting *m = &f.m;
+	zb_backfill b;
+	zb_meeting_backfill(m, &rules, zb_now(r->app), &b);
+	zb_jw *w = &r->jw;
+	jw_obj(w);
+	write_summary(w, m);
+	jw_kstr(w, "org_path", m->org_path);
+	jw_kstr(w, "host", m->host);
+	jw_kstr(w, "recorder", m->recorder);
+	jw_kstr(w, "speaker", m->speaker);
+	jw_kstr(w, "agenda", m->agenda);
+	jw_kstr(w, "minutes", m->minutes);
+	jw_karr(w, "guests");
+	for (int i = 0; i < f.nguests; i++)
+		jw_str(w, f.guests[i]);
+	jw_arr_end(w);
+	write_quorum(w, m, &rules);
+	jw_karr(w, "attendance");
+	for (int i = 0; i < f.natt; i++) {
+		const zb_att_row *a = &f.att[i];
+		jw_obj(w);
+		jw_kint(w, "member_id", a->member_id);
+		jw_kstr(w, "name", a->name);
+		jw_kstr(w, "category", a->category);
+		jw_kbool(w, "has_vote", a->has_vote);
+		jw_kstr(w, "status", a->status);
+		jw_kstr(w, "status_name", status_name(a->status));
+		jw_kstr(w, "reason", a->reason);
+		jw_kstr(w, "source", a->source);
+		if (a->signed_at)
+			jw_kint(w, "signed_in_at", a->signed_at);
+		else
+			jw_knull(w, "signed_in_at");
+		if (a->has_loc) {
+			jw_kobj(w, "location");
+			jw_kdouble(w, "lat", a->lat);
+			jw_kdouble(w, "lng", a->lng);
+			jw_kstr(w, "evidence", "weak");
+			jw_obj_end(w);
+		}
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_karr(w, "resolutions");
+	for (int i = 0; i < f.nres; i++)
+		write_resolution(w, m, &rules, &f.res[i]);
+	jw_arr_end(w);
+	jw_karr(w, "attachments");
+	for (int i = 0; i < f.nfiles; i++) {
+		jw_obj(w);
+		jw_kint(w, "id", f.files[i].id);
+		jw_kstr(w, "kind", f.files[i].kind);
+		jw_kstr(w, "content_type", zb_attach_content_type(f.files[i].kind));
+		jw_kstr(w, "filename", f.files[i].filename);
+		jw_kint(w, "size", f.files[i].size);
+		jw_kstr(w, "url", zb_arena_printf(&r->arena, "/api/v1/attachments/%lld", (long long)f.files[i].id));
+		jw_kint(w, "created_at", f.files[i].created_at);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_kobj(w, "backfill");
+	jw_kstr(w, "deadline", b.deadline);
+	jw_kint(w, "days", rules.backfill_days);
+	jw_kbool(w, "past", b.past);
+	jw_kbool(w, "locked", b.locked);
+	if (m->unlocked_until)
+		jw_kint(w, "unlocked_until", m->unlocked_until);
+	else
+		jw_knull(w, "unlocked_until");
+	jw_obj_end(w);
+	jw_kbool(w, "locked", b.locked);
+	jw_kint(w, "created_at", m->created_at);
+	jw_kint(w, "updated_at", m->updated_at);
+	jw_obj_end(w);
+	return 0;
+}
+
+/* ---- body parsing ---- */
+
+static const zb_field guest_field[] = {{"name", 's', 1, 100, "列席人员"}, {0}};
+
+static int read_guests(zb_req *r, const char ***out, int *n, zb_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	json_t *a = json_object_get(r->json, "guests");
+	if (!a || json_is_null(a))
+		return 0;
+	if (json_array_size(a) > 50)
+		return zb_fail(e, ZB_EINVAL, "guests", "列席人员最多 50 人");
+	*out = zb_arena_alloc(&r->arena, sizeof **out * (json_array_size(a) + 1));
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+	{
+		const char *s = json_string_value(v);
+		json_t *obj = json_is_object(v) ? v : NULL;
+		if (obj) {
+			if (zb_json_check(obj, guest_field, e)) {
+				field_in(e, "guests", i, NULL);
+				return e->code;
+			}
+			s = json_string_value(json_object_get(obj, "name"));
+		}
+		if (!s || !*s || strlen(s) > 100 || !zb_utf8_valid(s, strlen(s))) {
+			char f[48];
+			snprintf(f, sizeof f, "guests[%zu]", i);
+			return zb_fail(e, ZB_EINVAL, f, "列席人员应为姓名（1 到 100 字节的文字）");
+		}
+		(*out)[(*n)++] = zb_arena_strdup(&r->arena, s);
+	}
+	return 0;
+}
+
+/* participants: [{"member_id":1},{"name":"王五"}] (or bare ids / names) */
+static int read_participants(zb_req *r, zb_meeting *m, zb_err *e)
+{
+	json_t *a = json_object_get(r->json, "participants");
+	if (!a || json_is_null(a))
+		return 0;
+	if (json_array_size(a) != 2)
+		return zb_fail(e, ZB_EINVAL, "participants", "谈心谈话应填写两个人：[{\"member_id\":…},{\"member_id\":… 或 \"name\":…}]");
+	for (size_t i = 0; i < 2; i++) {
+		json_t *v = json_array_get(a, i);
+		int64_t id = 0;
+		const char *name = NULL;
+		if (json_is_integer(v))
+			id = json_integer_value(v);
+		else if (json_is_string(v))
+			name = json_string_value(v);
+		else if (json_is_object(v)) {
+			json_t *mid = json_object_get(v, "member_id"), *nm = json_object_get(v, "name");
+			const char *k;
+			json_t *x;
+			json_object_foreach(v, k, x) if (strcmp(k, "member_id") && strcmp(k, "name")) return zb_fail(
+				e, ZB_EINVAL, "participants", "不认识的字段：participants[%zu].%s", i, k);
+			if (json_is_integer(mid))
+				id = json_integer_value(mid);
+			else if (mid && !json_is_null(mid))
+				return zb_fail(e, ZB_EINVAL, "participants", "participants[%zu].member_id 应为整数", i);
+			if (json_is_string(nm))
+				name = json_string_value(nm);
+		}
+		if ((!id && (!name || !*name)) || id < 0 || (name && (strlen(name) > 100 || !zb_utf8_valid(name, strlen(name)))))
+			return zb_fail(e, ZB_EINVAL, "participants", "participants[%zu] 应为党员编号或姓名", i);
+		if (i == 0) {
+			m->talk_a_id = id;
+			m->talk_a_name = id ? NULL : zb_arena_strdup(&r->arena, name);
+		} else {
+			m->talk_b_id = id;
+			m->talk_b_name = id ? NULL : zb_arena_strdup(&r->arena, name);
+		}
+	}
+	return 0;
+}
+
+/* Apply the editable fields present in the body to m. */
+static int read_fields(zb_req *r, zb_meeting *m, int creating, zb_err *e)
+{
+	if (zb_body_has(r, "type")) {
+		m->type = zb_mtype_from(zb_body_str(r, "type"));
+		if (m->type < 0)
+			return zb_fail(e, ZB_EINVAL, "type", "会议类型无效：应为 %s 或中文名称（如 支部党员大会）", zb_mtype_codes());
+	}
+	int64_t v;
+	if (zb_body_int(r, "start_at", &v))
+		m->start_at = v;
+	if (zb_body_has(r, "end_at"))
+		m->end_at = zb_body_int(r, "end_at", &v) ? v : 0;
+	if (zb_body_has(r, "is_election"))
+		m->is_election = json_is_true(json_object_get(r->json, "is_election"));
+#define TXT(f)                                \
+	if (zb_body_has(r, #f)) {             \
+		m->f = zb_body_str(r, #f);    \
+		if (m->f && !*m->f)           \
+			m->f = NULL;          \
+	}
+	TXT(title)
+	TXT(place)
+	TXT(host)
+	TXT(recorder)
+	TXT(speaker)
+	TXT(topic)
+	TXT(agenda)
+	TXT(minutes)
+#undef TXT
+	if (zb_body_has(r, "participants")) {
+		m->talk_a_id = m->talk_b_id = 0;
+		m->talk_a_name = m->talk_b_name = NULL;
+		int rc = read_participants(r, m, e);
+		if (rc)
+			return rc;
+	}
+	if (creating && m->type == ZB_MT_TALK && !m->talk_a_id && !m->talk_a_name)
+		return zb_fail(e, ZB_EINVAL, "participants", "谈心谈话应填写谈话双方（participants）");
+	return 0;
+}
+
+static int check_future(const zb_meeting *m, int64_t now, zb_err *e)
+{
+	if (m->start_at > now + 366 * 86400)
+		return zb_fail(e, ZB_EINVAL, "start_at", "开始时间不能晚于一年以后");
+	return 0;
+}
+
+/* ---- meetings ---- */
+
+static int h_create(zb_req *r, zb_err *e)
+{
+	zb_meeting m = {0};
+	m.org_id = r->target_id;
+	m.type = -1;
+	int rc = read_fields(r, &m, 1, e);
+	const char **guests;
+	int ng;
+	if (!rc)
+		rc = read_guests(r, &guests, &ng, e);
+	if (!rc)
+		rc = zb_meeting_check(r->db, &m, &r->arena, e);
+	int64_t now = zb_now(r->app);
+	if (!rc)
+		rc = check_future(&m, now, e);
+	zb_mrules rules;
+	if (!rc)
+		rc = zb_meeting_rules(r->db, &m, &rules, e);
+	if (rc)
+		return rc;
+	zb_backfill b;
+	zb_meeting_backfill(&m, &rules, now, &b);
+	int64_t above = 0;
+	if (b.past) {
+		above = unlock_grant_org(r, m.org_path);
+		if (!above)
+			return zb_fail(e, ZB_ECONFLICT, "start_at",
+			               "会议日期 %s 已超过补录期限（会议后 %d 天内，截至 %s），请联系上级组织补录", m.held_on,
+			               rules.backfill_days, b.deadline);
+	}
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	int64_t id = 0;
+	rc = zb_meeting_insert(r->db, &m, &rules, guests, ng, who_id(r), now, &id, e);
+	if (!rc && above) {
+		/* the level above records it: the branch may complete it for
+		 * the unlock period, like after an unlock */
+		int64_t until = now + (int64_t)rules.unlock_days * 86400;
+		rc = zb_db_run(r->db, e, NULL, "UPDATE meetings SET unlocked_until = ? WHERE id = ?", "ii", until, id);
+		if (!rc)
+			rc = zb_db_run(r->db, e, NULL,
+			               "INSERT INTO meeting_unlocks (meeting_id, by_user, by_org_id, reason, at, until_at) "
+			               "VALUES (?, ?, ?, '上级组织补录', ?, ?)",
+			               "iIiii", id, who_id(r), above, now, until);
+	}
+	if (!rc) {
+		zb_buf d;
+		zb_buf_init(&d, 4096);
+		zb_jw w;
+		jw_init(&w, &d);
+		jw_obj(&w);
+		jw_kstr(&w, "type", zb_mtype_code(m.type));
+		jw_kstr(&w, "held_on", m.held_on);
+		jw_kint(&w, "expected", m.expected);
+		jw_kbool(&w, "late", above != 0);
+		jw_obj_end(&w);
+		rc = zb_req_audit(r, "meeting.create", "meeting", id, m.org_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
+		zb_buf_release(&d);
+	}
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	if ((rc = zb_db_commit(r->db, e)))
+		return rc;
+	r->status = 201;
+	return write_detail(r, id, e);
+}
+
+static int h_get(zb_req *r, zb_err *e)
+{
+	int rc = write_detail(r, r->target_id, e);
+	if (!rc)
+		zb_req_audit_read(r, "meeting.read", "meeting", r->target_id, r->target_path, NULL);
+	return rc;
+}
+
+/* Load the meeting and its rules and refuse when the record is locked.
+ * *late: past the window but unlocked (the change is a late edit). */
+static int open_for_change(zb_req *r, zb_meeting *m, zb_mrules *rules, int *late, zb_err *e)
+{
+	int rc = zb_meeting_get(r->db, r->target_id, &r->arena, m, e);
+	if (!rc)
+		rc = zb_meeting_rules(r->db, m, rules, e);
+	if (!rc)
+		rc = zb_meeting_check_open(m, rules, zb_now(r->app), e);
+	if (!rc) {
+		zb_backfill b;
+		zb_meeting_backfill(m, rules, zb_now(r->app), &b);
+		*late = b.past;
+	}
+	return rc;
+}
+
+static int h_patch(zb_req *r, zb_err *e)
+{
+	zb_meeting old, m;
+	zb_mrules rules;
+	int late;
+	int rc = open_for_change(r, &old, &rules, &late, e);
+	if (rc)
+		return rc;
+	m = old;
+	const char **guests = NULL;
+	int ng = 0;
+	if ((rc = read_fields(r, &m, 0, e)))
+		return rc;
+	if (zb_body_has(r, "guests") && (rc = read_guests(r, &guests, &ng, e)))
+		return rc;
+	if (zb_body_has(r, "guests") && !guests)
+		guests = zb_arena_alloc(&r->arena, sizeof *guests); /* null: clear */
+	if ((rc = zb_meeting_check(r->db, &m, &r->arena, e)))
+		return rc;
+	int64_t now = zb_now(r->app);
+	if ((rc = check_future(&m, now, e)))
+		return rc;
+	zb_mrules nrules;
+	if ((rc = zb_meeting_rules(r->db, &m, &nrules, e)))
+		return rc;
+	if (strcmp(m.held_on, old.held_on)) {
+		zb_backfill b;
+		zb_meeting_backfill(&m, &nrules, now, &b);
+		if (b.locked)
+			return zb_fail(e, ZB_ECONFLICT, "start_at", "新的会议日期 %s 已超过补录期限（截至 %s），请联系上级组织",
+			               m.held_on, b.deadline);
+		late |= b.past;
+	}
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_meeting_update(r->db, &old, &m, &nrules, guests, ng, now, e);
+	if (!rc) {
+		zb_buf d;
+		zb_buf_init(&d, 4096);
+		zb_jw w;
+		jw_init(&w, &d);
+		jw_obj(&w);
+		jw_karr(&w, "fields");
+		const char *k;
+		json_t *v;
+		json_object_foreach(r->json, k, v) jw_str(&w, k);
+		jw_arr_end(&w);
+		jw_kbool(&w, "late", late);
+		jw_obj_end(&w);
+		rc = zb_req_audit(r, "meeting.update", "meeting", m.id, m.org_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
+		zb_buf_release(&d);
+	}
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	if ((rc = zb_db_commit(r->db, e)))
+		return rc;
+	return write_detail(r, m.id, e);
+}
+
+static const zb_field att_item_fields[] = {
+	{"member_id", 'i', 1, 0, "党员编号"},
+	{"status", 's', 1, 16, "present 出席 / leave 请假 / absent 缺席"},
+	{"reason", 's', 0, 300, "请假原因（请假时必填）"},
+	{"name", 's', 0, 100, "姓名（忽略，仅便于阅读）"},
+	{0},
+};
+
+static int h_attendance(zb_req *r, zb_err *e)
+{
+	zb_meeting m;
+	zb_mrules rules;
+	int late;
+	int rc = open_for_change(r, &m, &rules, &late, e);
+	if (rc)
+		return rc;
+	json_t *arr = json_object_get(r->json, "items");
+	size_t n = json_array_size(arr);
+	if (n > 2000)
+		return zb_fail(e, ZB_EINVAL, "items", "一次最多登记 2000 人");
+	zb_attend_item *items = zb_arena_alloc(&r->arena, sizeof *items * (n ? n : 1));
+	for (size_t i = 0; i < n; i++) {
+		json_t *it = json_array_get(arr, i);
+		if (zb_json_check(it, att_item_fields, e)) {
+			field_in(e, "items", i, NULL);
+			return e->code;
+		}
+		items[i].member_id = json_integer_value(json_object_get(it, "member_id"));
+		items[i].status = json_string_value(json_object_get(it, "status"));
+		items[i].reason = json_string_value(json_object_get(it, "reason"));
+	}
+	int64_t now = zb_now(r->app);
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_meeting_set_attendance(r->db, &m, &rules, items, (int)n, now, e);
+	if (!rc) {
+		char *d = zb_arena_printf(&r->arena,
+		                          "{\"items\":%zu,\"expected\":%d,\"present\":%d,\"leave\":%d,\"absent\":%d,"
+		                          "\"quorum_ok\":%s,\"late\":%s}",
+		                          n, m.expected, m.present, m.leave, m.absent, m.quorum_ok ? "true" : "false",
+		                          late ? "true" : "false");
+		rc = zb_req_audit(r, "meeting.attendance", "meeting", m.id, m.org_path, d, e);
+	}
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	if ((rc = zb_db_commit(r->db, e)))
+		return rc;
+	return write_detail(r, m.id, e);
+}
+
+static int h_resolution(zb_req *r, zb_err *e)
+{
+	zb_meeting m;
+	zb_mrules rules;
+	int late;
+	int rc = open_for_change(r, &m, &rules, &late, e);
+	if (rc)
+		return rc;
+	int64_t now = zb_now(r->app);
+	if (now < m.start_at)
+		return zb_fail(e, ZB_EINVAL, NULL, "会议尚未开始，不能记录表决结果");
+	if (m.type == ZB_MT_TALK)
+		return zb_fail(e, ZB_EINVAL, NULL, "谈心谈话没有决议");
+	zb_res_row x = {0};
+	x.title = zb_body_str(r, "title");
+	zb_body_int(r, "yes", &x.yes);
+	zb_body_int(r, "no", &x.no);
+	zb_body_int(r, "abstain", &x.abstain);
+	const char *names[3] = {"yes", "no", "abstain"};
+	int64_t vals[3] = {x.yes, x.no, x.abstain};
+	for (int i = 0; i < 3; i++)
+		if (vals[i] < 0 || vals[i] > 100000)
+			return zb_fail(e, ZB_EINVAL, names[i], "票数应为不小于 0 的整数");
+	/* voters present: members with a vote (a committee: its members) */
+	int present = m.type == ZB_MT_COMMITTEE ? m.present : m.present_voters;
+	if (x.yes + x.no + x.abstain > present)
+		return zb_fail(e, ZB_EINVAL, "yes", "赞成、反对、弃权合计 %lld 票，超过到会的有表决权人数 %d（请先登记出席情况）",
+		               (long long)(x.yes + x.no + x.abstain), present);
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_db_int(r->db, e, &x.id,
+	               "INSERT INTO meeting_resolutions (meeting_id, title, yes, no, abstain, created_by, created_at) "
+	               "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	               "isiiiIi", m.id, x.title, x.yes, x.no, x.abstain, who_id(r), now);
+	if (!rc) {
+		char *d = zb_arena_printf(&r->arena,
+		                          "{\"resolution_id\":%lld,\"yes\":%lld,\"no\":%lld,\"abstain\":%lld,\"entitled\":%d,"
+		                          "\"passed\":%s,\"late\":%s}",
+		                          (long long)x.id, (long long)x.yes, (long long)x.no, (long long)x.abstain,
+		                          zb_meeting_entitled(&m), zb_resolution_passed(&m, &rules, x.yes) ? "true" : "false",
+		                          late ? "true" : "false");
+		rc = zb_req_audit(r, "meeting.resolution", "meeting", m.id, m.org_path, d, e);
+	}
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	if ((rc = zb_db_commit(r->db, e)))
+		return rc;
+	r->status = 201;
+	write_resolution(&r->jw, &m, &rules, &x);
+	return 0;
+}
+
+/* ?after= "<start_at>.<id>" of the last item of the previous page */
+static int h_list(zb_req *r, zb_err *e)
+{
+	int64_t limit;
+	if (zb_api_limit(r, &limit, e))
+		return e->code;
+	const char *type = zb_req_query(r, "type"), *from = zb_req_query(r, "from"), *to = zb_req_query(r, "to");
+	const char *after = zb_req_query(r, "after");
+	if (type && !*type)
+		type = NULL;
+	if (type) {
+		int t = zb_mtype_from(type);
+		if (t < 0)
+			return zb_fail(e, ZB_EINVAL, "type", "会议类型无效：应为 %s", zb_mtype_codes());
+		type = zb_mtype_code(t);
+	}
+	if (from && !*from)
+		from = NULL;
+	if (to && !*to)
+		to = NULL;
+	if (from && !zb_date_valid(from))
+		return zb_fail(e, ZB_EINVAL, "from", "起始日期无效（应为 YYYY-MM-DD）");
+	if (to && !zb_date_valid(to))
+		return zb_fail(e, ZB_EINVAL, "to", "截止日期无效（应为 YYYY-MM-DD）");
+	int64_t a_start = INT64_MAX, a_id = INT64_MAX;
+	if (after && *after) {
+		char *end;
+		long long s = strtoll(after, &end, 10);
+		if (*end != '.' || s <= 0)
+			return zb_fail(e, ZB_EINVAL, "after", "翻页参数 after 无效，请从第一页重新查询");
+		long long i = strtoll(end + 1, &end, 10);
+		if (*end || i <= 0)
+			return zb_fail(e, ZB_EINVAL, "after", "翻页参数 after 无效，请从第一页重新查询");
+		a_start = s;
+		a_id = i;
+	}
+	char upper[512];
+	zb_path_upper(r->target_path, upper, sizeof upper);
+#define LIST_WHERE \
+	"m.org_path >= ? AND m.org_path < ? AND (CAST(? AS TEXT) IS NULL OR m.type = ?) " \
+	"AND (CAST(? AS TEXT) IS NULL OR m.held_on >= ?) AND (CAST(? AS TEXT) IS NULL OR m.held_on <= ?)"
+	int64_t total = 0;
+	int rc = zb_db_int(r->db, e, &total, "SELECT COUNT(*) FROM meetings m WHERE " LIST_WHERE, "ssssssss",
+	                   r->target_path, upper, type, type, from, from, to, to);
+	if (rc)
+		return rc;
+	zb_stmt *st = zb_db_query(r->db, e,
+	                          "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE " LIST_WHERE
+	                          " AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?)) "
+	                          "ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
+	                          "ssssssssiiii", r->target_path, upper, type, type, from, from, to, to, a_start, a_start,
+	                          a_id, limit + 1);
+#undef LIST_WHERE
+	if (!st)
+		return e->code;
+	zb_list_begin(r);
+	int64_t n = 0;
+	zb_meeting m, lastm = {0};
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (n == limit) {
+			n++;
+			break;
+		}
+		zb_meeting_read(st, 0, &r->arena, &m);
+		jw_obj(&r->jw);
+		write_summary(&r->jw, &m);
+		jw_obj_end(&r->jw);
+		lastm = m;
+		n++;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	const char *next = n > limit ? zb_arena_printf(&r->arena, "%lld.%lld", (long long)lastm.start_at, (long long)lastm.id)
+	                             : NULL;
+	zb_list_end(r, total, next);
+	return 0;
+}
+
+/* ---- attachments ---- */
+
+static int h_attach_upload(zb_req *r, zb_err *e)
+{
+	zb_meeting m;
+	zb_mrules rules;
+	int late;
+	int rc = open_for_change(r, &m, &rules, &late, e);
+	if (rc)
+		return rc;
+	const char *filename = zb_req_query(r, "filename");
+	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
+		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
+	int64_t now = zb_now(r->app);
+	char stored[33] = "";
+	zb_attachment a = {0};
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_attach_store(r->db, r->app->data_dir, m.id, filename, r->body.data, r->body.len, who_id(r), now, &a, stored, e);
+	if (!rc) {
+		char *d = zb_arena_printf(&r->arena, "{\"attachment_id\":%lld,\"kind\":\"%s\",\"size\":%lld,\"late\":%s}",
+		                          (long long)a.id, a.kind, (long long)a.size, late ? "true" : "false");
+		rc = zb_req_audit(r, "meeting.attachment", "meeting", m.id, m.org_path, d, e);
+	}
+	if (!rc)
+		rc = zb_db_commit(r->db, e);
+	if (rc) {
+		zb_db_rollback(r->db);
+		if (stored[0])
+			zb_attach_remove_file(r->app->data_dir, stored);
+		return rc;
+	}
+	char name[ZB_ATTACH_NAME_MAX + 1];
+	zb_attach_clean_name(filename, name, sizeof name);
+	r->status = 201;
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "id", a.id);
+	jw_kint(&r->jw, "meeting_id", m.id);
+	jw_kstr(&r->jw, "kind", a.kind);
+	jw_kstr(&r->jw, "content_type", zb_attach_content_type(a.kind));
+	jw_kstr(&r->jw, "filename", name);
+	jw_kint(&r->jw, "size", a.size);
+	jw_kstr(&r->jw, "url", zb_arena_printf(&r->arena, "/api/v1/attachments/%lld", (long long)a.id));
+	jw_kint(&r->jw, "created_at", now);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+/* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266). */
+static const char *disposition(zb_req *r, const char *how, const char *kind, const char *name)
+{
+	zb_buf b;
+	zb_buf_init(&b, 4096);
+	zb_buf_printf(&b, "%s; filename=\"attachment.%s\"; filename*=UTF-8''", how, !strcmp(kind, "jpeg") ? "jpg" : kind);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+		    *p == '-' || *p == '_')
+			zb_buf_putc(&b, (char)*p);
+		else
+			zb_buf_printf(&b, "%%%02X", *p);
+	}
+	const char *s = zb_arena_strdup(&r->arena, b.data);
+	zb_buf_release(&b);
+	return s;
+}
+
+static int h_attach_get(zb_req *r, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(r->db, e, "SELECT kind, filename, stored_name FROM meeting_attachments WHERE id = ?", "i",
+	                          r->target_id);
+	if (!st)
+		return e->code;
+	const char *kind = NULL, *name = NULL, *stored = NULL;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1) {
+		kind = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
+		name = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
+		stored = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (!rc || !kind || !stored)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该附件");
+	zb_buf_reset(&r->out);
+	if ((rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e)))
+		return rc;
+	r->content_type = zb_attach_content_type(kind);
+	/* photos display inline; PDFs are downloaded, not rendered in our origin */
+	r->disposition = disposition(r, !strcmp(kind, "pdf") ? "attachment" : "inline", kind, name ? name : "");
+	r->cache_control = "private, no-store";
+	zb_req_audit_read(r, "meeting.attachment_read", "attachment", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+static int h_attach_delete(zb_req *r, zb_err *e)
+{
+	int64_t mid = 0;
+	int rc = zb_db_int(r->db, e, &mid, "SELECT meeting_id FROM meeting_attachments WHERE id = ?", "i", r->target_id);
+	if (rc)
+		return rc;
+	zb_meeting m;
+	zb_mrules rules;
+	if ((rc = zb_meeting_get(r->db, mid, &r->arena, &m, e)) || (rc = zb_meeting_rules(r->db, &m, &rules, e)) ||
+	    (rc = zb_meeting_check_open(&m, &rules, zb_now(r->app), e)))
+		return rc;
+	char stored[64] = "";
+	zb_stmt *st = zb_db_query(r->db, e, "SELECT stored_name FROM meeting_attachments WHERE id = ?", "i", r->target_id);
+	if (!st)
+		return e->code;
+	if ((rc = zb_stmt_step(st, e)) == 1)
+		snprintf(stored, sizeof stored, "%s", zb_col_text(st, 0));
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_db_run(r->db, e, NULL, "DELETE FROM meeting_attachments WHERE id = ?", "i", r->target_id);
+	if (!rc)
+		rc = zb_req_audit(r, "meeting.attachment_delete", "meeting", m.id, m.org_path,
+		                  zb_arena_printf(&r->arena, "{\"attachment_id\":%lld}", (long long)r->target_id), e);
+	if (!rc)
+		rc = zb_db_commit(r->db, e);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	zb_attach_remove_file(r->app->data_dir, stored);
+	jw_obj(&r->jw);
+	jw_kbool(&r->jw, "ok", 1);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+/* ---- QR sign-in ---- */
+
+/* Base URL of the web app as the client reached it (Host header), or ""
+ * when the header is absent or not a plain host[:port]. */
+static const char *base_url(zb_req *r)
+{
+	const char *host = zb_req_header(r, "Host");
+	if (!host || !*host || strlen(host) > 255)
+		return "";
+	for (const char *p = host; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+		      *p == '-' || *p == ':' || *p == '[' || *p == ']'))
+			return "";
+	const char *proto = "http";
+	const char *xfp = r->app->cfg.trust_proxy ? zb_req_header(r, "X-Forwarded-Proto") : NULL;
+	if (xfp && !strcmp(xfp, "https"))
+		proto = "https";
+	return zb_arena_printf(&r->arena, "%s://%s", proto, host);
+}
+
+static int h_signin_open(zb_req *r, zb_err *e)
+{
+	zb_meeting m;
+	zb_mrules rules;
+	int rc = zb_meeting_get(r->db, r->target_id, &r->arena, &m, e);
+	if (!rc)
+		rc = zb_meeting_rules(r->db, &m, &rules, e);
+	if (rc)
+		return rc;
+	int64_t now = zb_now(r->app), exp = 0;
+	char token[ZB_SIGNIN_TOKEN_LEN + 1];
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_signin_open(r->db, r->app->keys, &m, &rules, who_id(r), now, token, &exp, e);
+	if (!rc)
+		rc = zb_req_audit(r, "meeting.signin_open", "meeting", m.id, m.org_path,
+		                  zb_arena_printf(&r->arena, "{\"expires_at\":%lld}", (long long)exp), e);
+	if (!rc)
+		rc = zb_db_commit(r->db, e);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	const char *url = zb_arena_printf(&r->arena, "%s/#/signin?token=%s", base_url(r), token);
+	zb_buf svg;
+	zb_buf_init(&svg, 1u << 20);
+	rc = zb_qr_svg(url, &svg, e);
+	if (!rc) {
+		r->status = 201;
+		jw_obj(&r->jw);
+		jw_kint(&r->jw, "meeting_id", m.id);
+		jw_kstr(&r->jw, "token", token);
+		jw_kint(&r->jw, "expires_at", exp);
+		jw_kstr(&r->jw, "url", url);
+		jw_kstr(&r->jw, "svg", svg.data);
+		jw_obj_end(&r->jw);
+	}
+	zb_buf_release(&svg);
+	return rc;
+}
+
+static int h_signin(zb_req *r, zb_err *e)
+{
+	const char *token = zb_body_str(r, "token");
+	json_t *jlat = json_object_get(r->json, "lat"), *jlng = json_object_get(r->json, "lng");
+	int has_lat = jlat && !json_is_null(jlat), has_lng = jlng && !json_is_null(jlng);
+	if (has_lat != has_lng)
+		return zb_fail(e, ZB_EINVAL, has_lat ? "lng" : "lat", "位置应同时提供纬度 lat 和经度 lng，或都不提供");
+	double lat = has_lat ? json_number_value(jlat) : 0, lng = has_lng ? json_number_value(jlng) : 0;
+	if (has_lat && (!isfinite(lat) || lat < -90 || lat > 90))
+		return zb_fail(e, ZB_EINVAL, "lat", "纬度 lat 应在 -90 到 90 之间");
+	if (has_lng && (!isfinite(lng) || lng < -180 || lng > 180))
+		return zb_fail(e, ZB_EINVAL, "lng", "经度 lng 应在 -180 到 180 之间");
+	zb_signin_who who = {r->who->member_id, r->who->member_org_path};
+	zb_meeting m;
+	zb_signin_result res = {0};
+	int64_t now = zb_now(r->app);
+	int rc = zb_db_begin_write(r->db, e);
+	if (rc)
+		return rc;
+	rc = zb_signin_use(r->db, r->app->keys, &who, token, has_lat, lat, lng, now, &r->arena, &m, &res, e);
+	if (!rc)
+		rc = zb_req_audit(r, "meeting.signin", "meeting", m.id, m.org_path,
+		                  zb_arena_printf(&r->arena, "{\"member_id\":%lld,\"signin_id\":%lld,\"location\":%s}",
+		                                  (long long)who.member_id, (long long)res.signin_id, has_lat ? "true" : "false"),
+		                  e);
+	if (!rc)
+		rc = zb_db_commit(r->db, e);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	jw_obj(&r->jw);
+	jw_kbool(&r->jw, "ok", 1);
+	jw_kint(&r->jw, "meeting_id", m.id);
+	jw_kstr(&r->jw, "meeting_title", m.title);
+	jw_kstr(&r->jw, "title", m.title);
+	jw_kstr(&r->jw, "org_name", m.org_name);
+	jw_kint(&r->jw, "member_id", who.member_id);
+	jw_kstr(&r->jw, "status", "present");
+	jw_kint(&r->jw, "signed_in_at", res.signed_at);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+/* ---- back-fill unlock ---- */
+
+static int h_unlock(zb_req *r, zb_err *e)
+{
+	zb_meeting m;
+	zb_mrules rules;
+	int rc = zb_meeting_get(r->db, r->target_id, &r->arena, &m, e);
+	if (!rc)
+		rc = zb_meeting_rules(r->db, &m, &rules, e);
+	if (rc)
+		return rc;
+	int64_t by_org = unlock_grant_org(r, m.org_path);
+	if (!by_org)
+		return zb_fail(e, ZB_EFORBIDDEN, NULL, "解锁须由上级组织办理：您的解锁权限不在 %s 的上级组织", m.org_name);
+	int64_t now = zb_now(r->app), days = rules.unlock_days;
+	if (zb_body_int(r, "days", &days) && (days < 1 || days > 30))
+		return zb_fail(e, ZB_EINVAL, "days", "解锁天数应为 1 到 30 天");
+	zb_backfill b;
+	zb_meeting_backfill(&m, &rules, now, &b);
+	if (!b.past)
+		return zb_fail(e, ZB_ECONFLICT, NULL, "该记录仍在补录期限内（截至 %s），无需解锁", b.deadline);
+	const char *reason = zb_body_str(r, "reason");
+	int64_t until = now + days * 86400;
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_db_run(r->db, e, NULL, "UPDATE meetings SET unlocked_until = ?, updated_at = ? WHERE id = ?", "iii", until, now,
+	               m.id);
+	if (!rc)
+		rc = zb_db_run(r->db, e, NULL,
+		               "INSERT INTO meeting_unlocks (meeting_id, by_user, by_org_id, reason, at, until_at) "
+		               "VALUES (?, ?, ?, ?, ?, ?)",
+		               "iIisii", m.id, who_id(r), by_org, reason, now, until);
+	if (!rc) {
+		zb_buf d;
+		zb_buf_init(&d, 4096);
+		zb_jw w;
+		jw_init(&w, &d);
+		jw_obj(&w);
+		jw_kstr(&w, "reason", reason);
+		jw_kint(&w, "until", until);
+		jw_kint(&w, "by_org_id", by_org);
+		jw_kstr(&w, "deadline", b.deadline);
+		jw_obj_end(&w);
+		rc = zb_req_audit(r, "meeting.unlock", "meeting", m.id, m.org_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
+		zb_buf_release(&d);
+	}
+	if (!rc)
+		rc = zb_db_commit(r->db, e);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	return write_detail(r, m.id, e);
+}
+
+/* ---- print ---- */
+
+static int h_print(zb_req *r, zb_err *e)
+{
+	zb_meeting_full f;
+	zb_mrules rules;
+	int rc = zb_meeting_load_full(r->db, r->target_id, &r->arena, &f, e);
+	if (!rc)
+		rc = zb_meeting_rules(r->db, &f.m, &rules, e);
+	if (rc)
+		return rc;
+	zb_buf_reset(&r->out);
+	if (zb_meeting_print_html(&f, &rules, zb_now(r->app), &r->out))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "记录过大，无法生成打印页");
+	r->content_type = "text/html; charset=utf-8";
+	zb_req_audit_read(r, "meeting.print", "meeting", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+/* ---- compliance ---- */
+
+static void current_quarter(zb_req *r, char out[16])
+{
+	int t = zb_today_int(r->app);
+	snprintf(out, 16, "%04uQ%u", (unsigned)(t / 10000) % 10000u, (unsigned)((t / 100 % 100 - 1) / 3 + 1) % 10u);
+}
+
+static void unit_label(const zb_cunit *u, char out[24])
+{
+	int n = zb_md_ym_diff(u->ym_to, u->ym_from) + 1, y = u->ym_to / 100, mon = u->ym_to % 100;
+	if (n == 1)
+		snprintf(out, 24, "%04u-%02u", (unsigned)y % 10000u, (unsigned)mon % 100u);
+	else if (n == 3)
+		snprintf(out, 24, "%04uQ%u", (unsigned)y % 10000u, (unsigned)(mon / 3) % 10u);
+	else if (n == 6)
+		snprintf(out, 24, "%04uH%u", (unsigned)y % 10000u, (unsigned)(mon / 6) % 10u);
+	else if (n == 12)
+		snprintf(out, 24, "%04u", (unsigned)y % 10000u);
+	else
+		snprintf(out, 24, "%04u-%02u~%02u", (unsigned)y % 10000u, (unsigned)(u->ym_from % 100) % 100u, (unsigned)mon % 100u);
+}
+
+static void write_unit(zb_jw *w, const zb_cunit *u)
+{
+	char lbl[24], from[11], to[11];
+	unit_label(u, lbl);
+	zb_md_ym_first(u->ym_from, from);
+	zb_md_ym_last(u->ym_to, to);
+	jw_obj(w);
+	jw_kstr(w, "period", lbl);
+	jw_kstr(w, "from", from);
+	jw_kstr(w, "to", to);
+	jw_kint(w, "org_id", u->org_id);
+	jw_kstr(w, "org_name", u->org_name);
+	jw_kint(w, "required", u->min);
+	jw_kint(w, "held", u->held);
+	jw_kint(w, "held_total", u->held_total);
+	jw_kstr(w, "status", u->held >= u->min ? "ok" : u->due ? "missing" : "open");
+	jw_kint(w, "rule_id", u->rule_id);
+	jw_obj_end(w);
+}
+
+static void write_type_row(zb_jw *w, int t, const zb_ctype *c, int64_t org_id, const char *org_name, int branches,
+                           int branches_ok)
+{
+	jw_obj(w);
+	jw_kint(w, "org_id", org_id);
+	jw_kstr(w, "org_name", org_name);
+	jw_kstr(w, "type", zb_mtype_code(t));
+	jw_kstr(w, "type_name", zb_mtype_name(t));
+	jw_kint(w, "required", c->required);
+	jw_kint(w, "held", c->held);
+	jw_kint(w, "held_total", c->held_total);
+	jw_kint(w, "missing", c->missing);
+	jw_kint(w, "pending", c->pending);
+	jw_kbool(w, "ok", c->missing == 0);
+	if (branches >= 0) {
+		jw_kint(w, "branches", branches);
+		jw_kint(w, "branches_ok", branches_ok);
+	}
+}
+
+static double share(int a, int b)
+{
+	return b ? (double)a / b : 1.0;
+}
+
+static int h_compliance(zb_req *r, zb_err *e)
+{
+	const char *ps = zb_req_query(r, "period");
+	char dflt[16];
+	if (!ps || !*ps) {
+		current_quarter(r, dflt);
+		ps = dflt;
+	}
+	zb_period p;
+	int rc = zb_period_parse(ps, &p, e);
+	if (rc)
+		return rc;
+	int64_t limit;
+	if (zb_api_limit(r, &limit, e))
+		return e->code;
+	char today[11];
+	zb_today(r->app, today);
+	zb_compliance c;
+	if ((rc = zb_compliance_compute(r->db, r->target_path, &p, today, &r->arena, &c, e)))
+		return rc;
+	const char *root_name = NULL;
+	int root_branch = -1;
+	for (int i = 0; i < c.nbranches; i++)
+		if (c.branches[i].org_id == r->target_id)
+			root_branch = i;
+	zb_stmt *st = zb_db_query(r->db, e, "SELECT name FROM orgs WHERE id = ?", "i", r->target_id);
+	if (!st)
+		return e->code;
+	if ((rc = zb_stmt_step(st, e)) == 1)
+		root_name = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+
+	/* per type over the subtree */
+	zb_ctype sum[ZB_MT_COUNT];
+	int br[ZB_MT_COUNT], brok[ZB_MT_COUNT];
+	memset(sum, 0, sizeof sum);
+	memset(br, 0, sizeof br);
+	memset(brok, 0, sizeof brok);
+	int ok_branches = 0;
+	for (int i = 0; i < c.nbranches; i++) {
+		const zb_cbranch *b = &c.branches[i];
+		ok_branches += b->ok;
+		for (int t = 0; t < ZB_MT_COUNT; t++) {
+			const zb_ctype *x = &b->t[t];
+			if (!x->applies)
+				continue;
+			br[t]++;
+			brok[t] += x->missing == 0;
+			sum[t].applies = 1;
+			sum[t].required += x->required;
+			sum[t].held += x->held;
+			sum[t].held_total += x->held_total;
+			sum[t].missing += x->missing;
+			sum[t].pending += x->pending;
+		}
+	}
+	zb_jw *w = &r->jw;
+	jw_obj(w);
+	jw_kstr(w, "period", p.label);
+	jw_kstr(w, "from", p.from);
+	jw_kstr(w, "to", p.to);
+	jw_kstr(w, "as_of", today);
+	jw_kint(w, "org_id", r->target_id);
+	jw_kstr(w, "org_name", root_name);
+	jw_kint(w, "branches", c.nbranches);
+	jw_kint(w, "branches_ok", ok_branches);
+	jw_kdouble(w, "rate", share(ok_branches, c.nbranches));
+	jw_karr(w, "types");
+	for (int t = 0; t < ZB_MT_COUNT; t++) {
+		if (!sum[t].applies)
+			continue;
+		jw_obj(w);
+		jw_kstr(w, "type", zb_mtype_code(t));
+		jw_kstr(w, "type_name", zb_mtype_name(t));
+		jw_kint(w, "branches", br[t]);
+		jw_kint(w, "branches_ok", brok[t]);
+		jw_kdouble(w, "rate", share(brok[t], br[t]));
+		jw_kint(w, "required", sum[t].required);
+		jw_kint(w, "held", sum[t].held);
+		jw_kint(w, "missing", sum[t].missing);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	/* items: per type for the org itself (a branch: with its units) */
+	jw_karr(w, "items");
+	for (int t = 0; t < ZB_MT_COUNT; t++) {
+		if (root_branch >= 0) {
+			const zb_cbranch *b = &c.branches[root_branch];
+			if (!b->t[t].applies)
+				continue;
+			write_type_row(w, t, &b->t[t], b->org_id, b->name, -1, 0);
+			jw_karr(w, "units");
+			for (int i = 0; i < c.nunits; i++)
+				if (c.units[i].branch == root_branch && c.units[i].type == t)
+					write_unit(w, &c.units[i]);
+			jw_arr_end(w);
+			jw_obj_end(w);
+		} else if (sum[t].applies) {
+			write_type_row(w, t, &sum[t], r->target_id, root_name, br[t], brok[t]);
+			jw_obj_end(w);
+		}
+	}
+	jw_arr_end(w);
+	/* roll-up per direct child that has branches below it */
+	jw_karr(w, "orgs");
+	if (root_branch < 0) {
+		st = zb_db_query(r->db, e, "SELECT id, path, name FROM orgs WHERE parent_id = ? ORDER BY sort_order, id", "i",
+		                 r->target_id);
+		if (!st)
+			return e->code;
+		while ((rc = zb_stmt_step(st, e)) == 1) {
+			const char *path = zb_col_text(st, 1);
+			zb_ctype cs[ZB_MT_COUNT];
+			int cb[ZB_MT_COUNT], cbok[ZB_MT_COUNT], n = 0, nok = 0;
+			memset(cs, 0, sizeof cs);
+			memset(cb, 0, sizeof cb);
+			memset(cbok, 0, sizeof cbok);
+			for (int i = 0; i < c.nbranches; i++) {
+				const zb_cbranch *b = &c.branches[i];
+				if (!zb_path_within(b->path, path))
+					continue;
+				n++;
+				nok += b->ok;
+				for (int t = 0; t < ZB_MT_COUNT; t++) {
+					if (!b->t[t].applies)
+						continue;
+					cb[t]++;
+					cbok[t] += b->t[t].missing == 0;
+					cs[t].applies = 1;
+					cs[t].required += b->t[t].required;
+					cs[t].held += b->t[t].held;
+					cs[t].held_total += b->t[t].held_total;
+					cs[t].missing += b->t[t].missing;
+					cs[t].pending += b->t[t].pending;
+				}
+			}
+			if (!n)
+				continue;
+			jw_obj(w);
+			jw_kint(w, "org_id", zb_col_int(st, 0));
+			jw_kstr(w, "org_name", zb_col_text(st, 2));
+			jw_kint(w, "branches", n);
+			jw_kint(w, "branches_ok", nok);
+			jw_kdouble(w, "rate", share(nok, n));
+			jw_karr(w, "items");
+			for (int t = 0; t < ZB_MT_COUNT; t++)
+				if (cs[t].applies) {
+					write_type_row(w, t, &cs[t], zb_col_int(st, 0), zb_col_text(st, 2), cb[t], cbok[t]);
+					jw_obj_end(w);
+				}
+			jw_arr_end(w);
+			jw_obj_end(w);
+		}
+		zb_stmt_done(st);
+		if (rc < 0)
+			return -rc;
+	}
+	jw_arr_end(w);
+	/* non-compliant branches, worst first */
+	int nworst;
+	int *worst = zb_compliance_worst(&c, &r->arena, &nworst);
+	jw_kint(w, "noncompliant_total", nworst);
+	jw_karr(w, "noncompliant");
+	for (int i = 0; i < nworst && i < limit; i++) {
+		const zb_cbranch *b = &c.branches[worst[i]];
+		jw_obj(w);
+		jw_kint(w, "org_id", b->org_id);
+		jw_kstr(w, "org_name", b->name);
+		jw_kstr(w, "org_path", b->path);
+		jw_kint(w, "required", b->required);
+		jw_kint(w, "held", b->held);
+		jw_kint(w, "missing", b->missing);
+		jw_kdouble(w, "rate", share(b->held, b->required));
+		jw_karr(w, "missing_types");
+		for (int t = 0; t < ZB_MT_COUNT; t++)
+			if (b->t[t].missing) {
+				jw_obj(w);
+				jw_kstr(w, "type", zb_mtype_code(t));
+				jw_kstr(w, "type_name", zb_mtype_name(t));
+				jw_kint(w, "missing", b->t[t].missing);
+				jw_obj_end(w);
+			}
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+	return 0;
+}
+
+static int h_calendar(zb_req *r, zb_err *e)
+{
+	int64_t limit;
+	if (zb_req_query_int(r, "limit", 200, 1, 1000, &limit, e))
+		return e->code;
+	char today[11];
+	zb_today(r->app, today);
+	zb_period p;
+	char year[8];
+	snprintf(year, sizeof year, "%.4s", today);
+	int rc = zb_period_parse(year, &p, e);
+	zb_compliance c;
+	if (!rc)
+		rc = zb_compliance_compute(r->db, r->target_path, &p, today, &r->arena, &c, e);
+	if (rc)
+		return rc;
+	int tym = zb_md_ym(today);
+	/* overdue (past units not met), then due (current units not met),
+	 * then done (current units met) */
+	zb_jw *w = &r->jw;
+	jw_obj(w);
+	jw_kstr(w, "today", today);
+	char mon[8], q[16];
+	ym_text(tym, mon);
+	current_quarter(r, q);
+	jw_kstr(w, "month", mon);
+	jw_kstr(w, "quarter", q);
+	jw_karr(w, "items");
+	int64_t n = 0, total = 0;
+	int counts[3] = {0, 0, 0};
+	for (int pass = 0; pass < 3; pass++) {
+		for (int i = 0; i < c.nunits; i++) {
+			const zb_cunit *u = &c.units[i];
+			int met = u->held >= u->min, current = u->ym_from <= tym && tym <= u->ym_to;
+			int kind = !met && u->due ? 0 : current && !met ? 1 : current && met ? 2 : -1;
+			if (kind != pass)
+				continue;
+			counts[pass]++;
+			total++;
+			if (n >= limit)
+				continue;
+			n++;
+			char lbl[24], from[11], to[11];
+			unit_label(u, lbl);
+			zb_md_ym_first(u->ym_from, from);
+			zb_md_ym_last(u->ym_to, to);
+			const zb_cbranch *b = &c.branches[u->branch];
+			jw_obj(w);
+			jw_kstr(w, "status", pass == 0 ? "overdue" : pass == 1 ? "due" : "done");
+			jw_kstr(w, "type", zb_mtype_code(u->type));
+			jw_kstr(w, "type_name", zb_mtype_name(u->type));
+			jw_kint(w, "org_id", u->org_id);
+			jw_kstr(w, "org_name", u->org_name);
+			jw_kint(w, "branch_id", b->org_id);
+			jw_kstr(w, "branch_name", b->name);
+			jw_kstr(w, "period", lbl);
+			jw_kstr(w, "from", from);
+			jw_kstr(w, "due_on", to);
+			jw_kint(w, "required", u->min);
+			jw_kint(w, "held", u->held);
+			jw_obj_end(w);
+		}
+	}
+	jw_arr_end(w);
+	jw_kint(w, "total", total);
+	jw_kint(w, "overdue", counts[0]);
+	jw_kint(w, "due", counts[1]);
+	jw_kint(w, "done", counts[2]);
+	jw_obj_end(w);
+	return 0;
+}
+
+/* ---- risks ---- */
+
+static int h_risks(zb_req *r, zb_err *e)
+{
+	int64_t limit, level, after;
+	if (zb_req_query_int(r, "limit", 200, 1, 1000, &limit, e) || zb_req_query_int(r, "level", 0, 0, 24, &level, e) ||
+	    zb_req_query_int(r, "after", 0, 0, INT32_MAX, &after, e))
+		return e->code;
+	char today[11];
+	zb_today(r->app, today);
+	zb_risk *risks;
+	int n, scanned;
+	int rc = zb_risks_compute(r->db, r->target_path, today, &r->arena, &risks, &n, &scanned, e);
+	zb_mrules rules;
+	if (!rc)
+		rc = zb_mrules_get(r->db, r->target_path, today, &rules, e);
+	if (rc)
+		return rc;
+	int counts[3] = {0, 0, 0}, shown = 0;
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < 3; k++)
+			if (risks[i].level == rules.risk_months[k] || (k == 2 && risks[i].level > rules.risk_months[2]))
+				counts[k]++;
+	zb_jw *w = &r->jw;
+	jw_obj(w);
+	jw_kstr(w, "as_of", today);
+	jw_karr(w, "thresholds");
+	for (int k = 0; k < 3; k++)
+		jw_int(w, rules.risk_months[k]);
+	jw_arr_end(w);
+	jw_kobj(w, "counts");
+	for (int k = 0; k < 3; k++)
+		jw_kint(w, zb_arena_printf(&r->arena, "%d", rules.risk_months[k]), counts[k]);
+	jw_obj_end(w);
+	jw_kint(w, "scanned", scanned);
+	jw_karr(w, "items");
+	int64_t matched = 0, last = -1;
+	for (int i = 0; i < n; i++) {
+		const zb_risk *k = &risks[i];
+		if (k->months < level)
+			continue;
+		matched++;
+		if (matched <= after || shown >= limit)
+			continue;
+		shown++;
+		last = matched;
+		char lp[8], since[8], ex[8];
+		ym_text(k->last_present_ym, lp);
+		ym_text(k->since_ym, since);
+		ym_text(k->explained_to_ym, ex);
+		jw_obj(w);
+		jw_kint(w, "member_id", k->member_id);
+		jw_kstr(w, "name", k->name);
+		jw_kint(w, "org_id", k->org_id);
+		jw_kstr(w, "org_name", k->org_name);
+		jw_kstr(w, "status", k->status);
+		jw_kstr(w, "category", k->category);
+		jw_kint(w, "months", k->months);
+		jw_kint(w, "level", k->level);
+		jw_kstr(w, "level_name", k->level >= rules.risk_months[2] ? "自行脱党风险" : k->level >= rules.risk_months[1] ? "严重预警"
+		                                                                                                           : "预警");
+		jw_kstr(w, "since", since);
+		jw_kstr(w, "last_present", k->last_present_ym ? lp : NULL);
+		jw_kstr(w, "explained_until", k->explained_to_ym ? ex : NULL);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_kint(w, "total", matched);
+	if (shown && last < matched)
+		jw_kstr(w, "next", zb_arena_printf(&r->arena, "%lld", (long long)last));
+	jw_obj_end(w);
+	zb_req_audit_read(r, "meeting.risks", "org", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+static int h_explain(zb_req *r, zb_err *e)
+{
+	int64_t member_id = 0;
+	zb_body_int(r, "member_id", &member_id);
+	const char *reason = zb_body_str(r, "reason"), *from = zb_body_str(r, "from"), *to = zb_body_str(r, "to");
+	if (strcmp(from, to) > 0)
+		return zb_fail(e, ZB_EINVAL, "to", "截止日期不能早于起始日期");
+	int fym = zb_md_ym(from), tym = zb_md_ym(to);
+	if (zb_md_ym_diff(tym, fym) >= 24)
+		return zb_fail(e, ZB_EINVAL, "to", "一次说明最长 24 个月，请分段说明");
+	char today[11], limit[11];
+	zb_today(r->app, today);
+	zb_md_add_days(today, 366, limit);
+	if (strcmp(from, limit) > 0)
+		return zb_fail(e, ZB_EINVAL, "from", "起始日期不能晚于一年以后");
+	int64_t now = zb_now(r->app), id = 0;
+	int rc = zb_db_begin_write(r->db, e);
+	if (rc)
+		return rc;
+	rc = zb_db_int(r->db, e, &id,
+	               "INSERT INTO risk_explanations (member_id, org_path, reason, from_on, to_on, from_ym, to_ym, created_by, "
+	               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	               "issssiiIi", member_id, r->target_path, reason, from, to, (int64_t)fym, (int64_t)tym, who_id(r), now);
+	if (!rc) {
+		zb_buf d;
+		zb_buf_init(&d, 4096);
+		zb_jw w;
+		jw_init(&w, &d);
+		jw_obj(&w);
+		jw_kint(&w, "member_id", member_id);
+		jw_kstr(&w, "reason", reason);
+		jw_kstr(&w, "from", from);
+		jw_kstr(&w, "to", to);
+		jw_obj_end(&w);
+		rc = zb_req_audit(r, "risk.explain", "member", member_id, r->target_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
+		zb_buf_release(&d);
+	}
+	if (!rc)
+		rc = zb_db_commit(r->db, e);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	r->status = 201;
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "id", id);
+	jw_kint(&r->jw, "member_id", member_id);
+	jw_kstr(&r->jw, "reason", reason);
+	jw_kstr(&r->jw, "from", from);
+	jw_kstr(&r->jw, "to", to);
+	jw_kint(&r->jw, "created_at", now);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+static int h_explanations(zb_req *r, zb_err *e)
+{
+	int64_t limit, after;
+	if (zb_api_limit(r, &limit, e) || zb_req_query_int(r, "after", 0, 0, INT64_MAX, &after, e))
+		return e->code;
+	char upper[512];
+	zb_path_upper(r->target_path, upper, sizeof upper);
+	zb_stmt *st = zb_db_query(r->db, e,
+	                          "SELECT x.id, x.member_id, mb.name, x.reason, x.from_on, x.to_on, x.created_at, mb.org_id "
+	                          "FROM risk_explanations x JOIN members mb ON mb.id = x.member_id "
+	                          "WHERE mb.org_path >= ? AND mb.org_path < ? AND (? = 0 OR x.id < ?) ORDER BY x.id DESC LIMIT ?",
+	                          "ssiii", r->target_path, upper, after, after, limit + 1);
+	if (!st)
+		return e->code;
+	zb_list_begin(r);
+	int rc;
+	int64_t n = 0, last = 0;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (n == limit) {
+			n++;
+			break;
+		}
+		jw_obj(&r->jw);
+		jw_kint(&r->jw, "id", last = zb_col_int(st, 0));
+		jw_kint(&r->jw, "member_id", zb_col_int(st, 1));
+		jw_kstr(&r->jw, "name", zb_col_text(st, 2));
+		jw_kint(&r->jw, "org_id", zb_col_int(st, 7));
+		jw_kstr(&r->jw, "reason", zb_col_text(st, 3));
+		jw_kstr(&r->jw, "from", zb_col_text(st, 4));
+		jw_kstr(&r->jw, "to", zb_col_text(st, 5));
+		jw_kint(&r->jw, "created_at", zb_col_int(st, 6));
+		jw_obj_end(&r->jw);
+		n++;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	zb_list_end(r, -1, n > limit ? zb_arena_printf(&r->arena, "%lld", (long long)last) : NULL);
+	zb_req_audit_read(r, "meeting.risk_explanations", "org", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+/* ---- attendance per member ---- */
+
+static int period_or_year(zb_req *r, zb_period *p, zb_err *e)
+{
+	const char *ps = zb_req_query(r, "period");
+	char year[8];
+	if (!ps || !*ps) {
+		char today[11];
+		zb_today(r->app, today);
+		snprintf(year, sizeof year, "%.4s", today);
+		ps = year;
+	}
+	return zb_period_parse(ps, p, e);
+}
+
+static int h_member_attendance(zb_req *r, zb_err *e)
+{
+	zb_period p;
+	int rc = period_or_year(r, &p, e);
+	if (rc)
+		return rc;
+	int64_t now = zb_now(r->app);
+	zb_mattend a;
+	if ((rc = zb_member_attendance(r->db, r->target_id, p.from_ym, p.to_ym, now, &a, e)))
+		return rc;
+	zb_stmt *st = zb_db_query(r->db, e,
+	                          "SELECT m.id, m.type, m.title, m.start_at, o.name, a.status, a.reason, a.source "
+	                          "FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id JOIN orgs o ON o.id = m.org_id "
+	                          "WHERE a.member_id = ? AND a.held_ym >= ? AND a.held_ym <= ? AND m.start_at <= ? "
+	                          "ORDER BY m.start_at DESC, m.id DESC LIMIT 500",
+	                          "iiii", r->target_id, (int64_t)p.from_ym, (int64_t)p.to_ym, now);
+	if (!st)
+		return e->code;
+	zb_jw *w = &r->jw;
+	jw_obj(w);
+	jw_kint(w, "member_id", r->target_id);
+	jw_kstr(w, "period", p.label);
+	jw_kint(w, "expected", a.expected);
+	jw_kint(w, "present", a.present);
+	jw_kint(w, "leave", a.leave);
+	jw_kint(w, "absent", a.absent);
+	jw_kdouble(w, "rate", share(a.present, a.expected));
+	jw_karr(w, "items");
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		int t = zb_mtype_from(zb_col_text(st, 1));
+		jw_obj(w);
+		jw_kint(w, "meeting_id", zb_col_int(st, 0));
+		jw_kstr(w, "type", zb_mtype_code(t));
+		jw_kstr(w, "type_name", zb_mtype_name(t));
+		jw_kstr(w, "title", zb_col_text(st, 2));
+		jw_kint(w, "start_at", zb_col_int(st, 3));
+		jw_kstr(w, "org_name", zb_col_text(st, 4));
+		jw_kstr(w, "status", zb_col_text(st, 5));
+		jw_kstr(w, "status_name", status_name(zb_col_text(st, 5)));
+		jw_kstr(w, "reason", zb_col_text(st, 6));
+		jw_kstr(w, "source", zb_col_text(st, 7));
+		jw_obj_end(w);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	jw_arr_end(w);
+	jw_obj_end(w);
+	zb_req_audit_read(r, "member.attendance", "member", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+static int h_org_attendance(zb_req *r, zb_err *e)
+{
+	zb_period p;
+	int64_t limit, after;
+	int rc = period_or_year(r, &p, e);
+	if (rc)
+		return rc;
+	if (zb_api_limit(r, &limit, e) || zb_req_query_int(r, "after", 0, 0, INT64_MAX, &after, e))
+		return e->code;
+	int64_t now = zb_now(r->app);
+	char upper[512];
+	zb_path_upper(r->target_path, upper, sizeof upper);
+#define CNT(s)                                                                                                    \
+	"(SELECT COUNT(*) FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id WHERE a.member_id = mb.id " \
+	"AND a.status = '" s "' AND a.held_ym >= ? AND a.held_ym <= ? AND m.start_at <= ?)"
+	zb_stmt *st = zb_db_query(r->db, e,
+	                          "SELECT mb.id, mb.name, mb.org_id, o.name, mb.category, mb.status, " CNT("present") ", " CNT(
+		                          "leave") ", " CNT("absent") " FROM members mb JOIN orgs o ON o.id = mb.org_id "
+	                                                      "WHERE mb.org_path >= ? AND mb.org_path < ? AND mb.id > ? ORDER BY mb.id LIMIT ?",
+	                          "iiiiiiiiissii", (int64_t)p.from_ym, (int64_t)p.to_ym, now, (int64_t)p.from_ym,
+	                          (int64_t)p.to_ym, now, (int64_t)p.from_ym, (int64_t)p.to_ym, now, r->target_path, upper,
+	                          after, limit + 1);
+#undef CNT
+	if (!st)
+		return e->code;
+	zb_list_begin(r);
+	int64_t n = 0, last = 0;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (n == limit) {
+			n++;
+			break;
+		}
+		int64_t pr = zb_col_int(st, 6), lv = zb_col_int(st, 7), ab = zb_col_int(st, 8);
+		jw_obj(&r->jw);
+		jw_kint(&r->jw, "member_id", last = zb_col_int(st, 0));
+		jw_kstr(&r->jw, "name", zb_col_text(st, 1));
+		jw_kint(&r->jw, "org_id", zb_col_int(st, 2));
+		jw_kstr(&r->jw, "org_name", zb_col_text(st, 3));
+		jw_kstr(&r->jw, "category", zb_col_text(st, 4));
+		jw_kstr(&r->jw, "status", zb_col_text(st, 5));
+		jw_kint(&r->jw, "expected", pr + lv + ab);
+		jw_kint(&r->jw, "present", pr);
+		jw_kint(&r->jw, "leave", lv);
+		jw_kint(&r->jw, "absent", ab);
+		jw_kdouble(&r->jw, "rate", share((int)pr, (int)(pr + lv + ab)));
+		jw_obj_end(&r->jw);
+		n++;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	zb_list_end(r, -1, n > limit ? zb_arena_printf(&r->arena, "%lld", (long long)last) : NULL);
+	zb_req_audit_read(r, "meeting.attendance_list", "org", r->target_id, r->target_path,
+	                  zb_arena_printf(&r->arena, "{\"period\":\"%s\"}", p.label));
+	return 0;
+}
+
+static int h_me_meetings(zb_req *r, zb_err *e)
+{
+	int64_t limit;
+	if (zb_api_limit(r, &limit, e))
+		return e->code;
+	if (!r->who->member_id)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "您的账号没有关联党员信息");
+	zb_stmt *st = zb_db_query(r->db, e,
+	                          "SELECT m.id, m.type, m.title, m.start_at, o.name, a.status, a.reason, a.source, a.signed_at "
+	                          "FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id JOIN orgs o ON o.id = m.org_id "
+	                          "WHERE a.member_id = ? ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
+	                          "ii", r->who->member_id, limit);
+	if (!st)
+		return e->code;
+	zb_list_begin(r);
+	int rc;
+	int64_t n = 0;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		int t = zb_mtype_from(zb_col_text(st, 1));
+		jw_obj(&r->jw);
+		jw_kint(&r->jw, "id", zb_col_int(st, 0));
+		jw_kint(&r->jw, "meeting_id", zb_col_int(st, 0));
+		jw_kstr(&r->jw, "type", zb_mtype_code(t));
+		jw_kstr(&r->jw, "type_name", zb_mtype_name(t));
+		jw_kstr(&r->jw, "title", zb_col_text(st, 2));
+		jw_kint(&r->jw, "start_at", zb_col_int(st, 3));
+		jw_kstr(&r->jw, "org_name", zb_col_text(st, 4));
+		jw_kstr(&r->jw, "status", zb_col_text(st, 5));
+		jw_kstr(&r->jw, "status_name", status_name(zb_col_text(st, 5)));
+		jw_kstr(&r->jw, "reason", zb_col_text(st, 6));
+		jw_kstr(&r->jw, "source", zb_col_text(st, 7));
+		if (zb_col_is_null(st, 8))
+			jw_knull(&r->jw, "signed_in_at");
+		else
+			jw_kint(&r->jw, "signed_in_at", zb_col_int(st, 8));
+		jw_obj_end(&r->jw);
+		n++;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	zb_list_end(r, n, NULL);
+	return 0;
+}
+
+/* ---- 民主评议党员 ---- */
+
+static int appraisal_year(zb_req *r, int *year, zb_err *e)
+{
+	const char *s = r->nparams > 1 ? r->params[1] : NULL;
+	char today[11];
+	zb_today(r->app, today);
+	int cur = atoi(today);
+	if (!s || strlen(s) != 4 || strspn(s, "0123456789") != 4 || atoi(s) < 2000 || atoi(s) > cur)
+		return zb_fail(e, ZB_EINVAL, "year", "年份无效：应为 2000 到 %d 之间的四位数字", cur);
+	*year = atoi(s);
+	return 0;
+}
+
+static int branch_only(zb_req *r, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(r->db, e, "SELECT type, name FROM orgs WHERE id = ?", "i", r->target_id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e), ok = 0;
+	const char *name = NULL;
+	if (rc == 1) {
+		const char *t = zb_col_text(st, 0);
+		ok = t && (!strcmp(t, "branch") || !strcmp(t, "joint_branch") || !strcmp(t, "temp_branch") ||
+		           !strcmp(t, "online_branch"));
+		name = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (!ok)
+		return zb_fail(e, ZB_EINVAL, "org_id", "%s 不是党支部：民主评议和谈心谈话以党支部为单位", name ? name : "该组织");
+	return 0;
+}
+
+static int h_appraisal_get(zb_req *r, zb_err *e)
+{
+	int year;
+	int64_t id;
+	int rc = appraisal_year(r, &year, e);
+	if (!rc)
+		rc = zb_appraisal_find(r->db, r->target_id, year, &id, e);
+	if (rc)
+		return rc;
+	if (!id)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "该支部 %d 年还没有民主评议党员记录", year);
+	rc = zb_appraisal_write(r->db, id, &r->jw, e);
+	if (!rc)
+		zb_req_audit_read(r, "appraisal.read", "appraisal", id, r->target_path, NULL);
+	return rc;
+}
+
+static const zb_field votes_fields[] = {
+	{"excellent", 'i', 0, 0, "优秀票"},
+	{"qualified", 'i', 0, 0, "合格票"},
+	{"basically_qualified", 'i', 0, 0, "基本合格票"},
+	{"unqualified", 'i', 0, 0, "不合格票"},
+	{0},
+};
+static const zb_field appraisal_item_fields[] = {
+	{"member_id", 'i', 1, 0, "党员编号"},
+	{"self_assessment", 's', 0, 4000, "自评"},
+	{"votes", 'o', 0, 0, "测评票 {excellent, qualified, basically_qualified, unqualified}"},
+	{"grade", 's', 0, 32, "评定等次（不填则按测评票）：excellent/qualified/basically_qualified/unqualified"},
+	{"grade_note", 's', 0, 300, "等次与测评票不同时的依据"},
+	{"name", 's', 0, 100, "姓名（忽略）"},
+	{0},
+};
+
+static int h_appraisal_put(zb_req *r, zb_err *e)
+{
+	int year;
+	int rc = appraisal_year(r, &year, e);
+	if (!rc)
+		rc = branch_only(r, e);
+	if (rc)
+		return rc;
+	json_t *arr = json_object_get(r->json, "items");
+	size_t n = json_array_size(arr);
+	if (n > 2000)
+		return zb_fail(e, ZB_EINVAL, "items", "一次最多 2000 人");
+	zb_appraisal_item *items = zb_arena_alloc(&r->arena, sizeof *items * (n ? n : 1));
+	char f[64];
+	for (size_t i = 0; i < n; i++) {
+		json_t *it = json_array_get(arr, i);
+		if (zb_json_check(it, appraisal_item_fields, e)) {
+			field_in(e, "items", i, NULL);
+			return e->code;
+		}
+		zb_appraisal_item *x = &items[i];
+		x->member_id = json_integer_value(json_object_get(it, "member_id"));
+		x->self_assessment = json_string_value(json_object_get(it, "self_assessment"));
+		json_t *v = json_object_get(it, "votes");
+		if (json_is_object(v)) {
+			if (zb_json_check(v, votes_fields, e)) {
+				field_in(e, "items", i, "votes");
+				return e->code;
+			}
+			x->has_votes = 1;
+			for (int g = 0; g < ZB_G_COUNT; g++)
+				x->votes[g] = json_integer_value(json_object_get(v, zb_grade_code(g)));
+		}
+		const char *g = json_string_value(json_object_get(it, "grade"));
+		x->grade = g ? zb_grade_from(g) : ZB_G_NONE;
+		if (g && x->grade == ZB_G_NONE) {
+			snprintf(f, sizeof f, "items[%zu].grade", i);
+			return zb_fail(e, ZB_EINVAL, f, "等次应为 excellent（优秀）、qualified（合格）、basically_qualified（基本合格）或 unqualified（不合格）");
+		}
+		x->grade_note = json_string_value(json_object_get(it, "grade_note"));
+	}
+	int64_t meeting_id = 0, id = 0, now = zb_now(r->app);
+	zb_body_int(r, "meeting_id", &meeting_id);
+	char today[11];
+	zb_today(r->app, today);
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_appraisal_open(r->db, r->target_id, r->target_path, year, today, meeting_id, now, &id, e);
+	if (!rc && n)
+		rc = zb_appraisal_set_items(r->db, id, items, (int)n, now, e);
+	if (!rc)
+		rc = zb_req_audit(r, "appraisal.update", "appraisal", id, r->target_path,
+		                  zb_arena_printf(&r->arena, "{\"year\":%d,\"items\":%zu}", year, n), e);
+	if (!rc)
+		rc = zb_db_commit(r->db, e);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	return zb_appraisal_write(r->db, id, &r->jw, e);
+}
+
+static int h_appraisal_finalize(zb_req *r, zb_err *e)
+{
+	int year;
+	int64_t id;
+	int rc = appraisal_year(r, &year, e);
+	if (!rc)
+		rc = zb_appraisal_find(r->db, r->target_id, year, &id, e);
+	if (rc)
+		return rc;
+	if (!id)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "该支部 %d 年还没有民主评议党员记录", year);
+	char date[11], today[11];
+	zb_today(r->app, today);
+	snprintf(date, sizeof date, "%04u-12-31", (unsigned)year % 10000u);
+	zb_mrules rules;
+	if ((rc = zb_mrules_get(r->db, r->target_path, strcmp(date, today) < 0 ? date : today, &rules, e)))
+		return rc;
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	rc = zb_appraisal_finalize(r->db, id, &rules, who_id(r), zb_now(r->app), e);
+	if (!rc)
+		rc = zb_req_audit(r, "appraisal.finalize", "appraisal", id, r->target_path,
+		                  zb_arena_printf(&r->arena, "{\"year\":%d,\"excellent_cap\":%.4f}", year, rules.excellent_cap), e);
+	if (!rc)
+		rc = zb_db_commit(r->db, e);
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	return zb_appraisal_write(r->db, id, &r->jw, e);
+}
+
+static int h_member_appraisals(zb_req *r, zb_err *e)
+{
+	zb_jw *w = &r->jw;
+	jw_obj(w);
+	jw_kint(w, "member_id", r->target_id);
+	jw_key(w, "items");
+	int rc = zb_appraisal_member_json(r->db, r->target_id, w, e);
+	if (rc)
+		return rc;
+	jw_obj_end(w);
+	zb_req_audit_read(r, "member.appraisals", "member", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+/* ---- 谈心谈话 ---- */
+
+static int talk_year(zb_req *r, int *year, zb_err *e)
+{
+	char today[11];
+	zb_today(r->app, today);
+	int64_t y;
+	if (zb_req_query_int(r, "year", atoi(today), 2000, atoi(today), &y, e))
+		return e->code;
+	*year = (int)y;
+	return 0;
+}
+
+static int h_talks(zb_req *r, zb_err *e)
+{
+	int year;
+	int rc = talk_year(r, &year, e);
+	if (rc)
+		return rc;
+	char y0[11], y1[11];
+	snprintf(y0, sizeof y0, "%04u-01-01", (unsigned)year % 10000u);
+	snprintf(y1, sizeof y1, "%04u-12-31", (unsigned)year % 10000u);
+	char upper[512];
+	zb_path_upper(r->target_path, upper, sizeof upper);
+	zb_stmt *st = zb_db_query(r->db, e,
+	                          "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id "
+	                          "WHERE m.org_path >= ? AND m.org_path < ? AND m.type = 'talk' AND m.held_on >= ? "
+	                          "AND m.held_on <= ? ORDER BY m.start_at DESC, m.id DESC LIMIT 1000",
+	                          "ssss", r->target_path, upper, y0, y1);
+	if (!st)
+		return e->code;
+	zb_list_begin(r);
+	int64_t n = 0;
+	zb_meeting m;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		zb_meeting_read(st, 0, &r->arena, &m);
+		jw_obj(&r->jw);
+		write_summary(&r->jw, &m);
+		jw_kstr(&r->jw, "notes", m.minutes);
+		jw_obj_end(&r->jw);
+		n++;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	zb_list_end(r, n, NULL);
+	zb_req_audit_read(r, "meeting.talks", "org", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+static int h_talk_coverage(zb_req *r, zb_err *e)
+{
+	int year;
+	int rc = talk_year(r, &year, e);
+	if (!rc)
+		rc = branch_only(r, e);
+	if (rc)
+		return rc;
+	char today[11];
+	zb_today(r->app, today);
+	zb_mrules rules;
+	if ((rc = zb_mrules_get(r->db, r->target_path, today, &rules, e)))
+		return rc;
+	zb_talk_coverage c;
+	if ((rc = zb_talk_coverage_compute(r->db, r->target_id, r->target_path, year, today, &rules, &r->arena, &c, e)))
+		return rc;
+	zb_jw *w = &r->jw;
+	jw_obj(w);
+	jw_kint(w, "org_id", r->target_id);
+	jw_kint(w, "year", year);
+	if (c.secretary_id)
+		jw_kint(w, "secretary_id", c.secretary_id);
+	else
+		jw_knull(w, "secretary_id");
+	jw_kint(w, "committee_size", c.ncommittee);
+	jw_kstr(w, "members_under", rules.talk_members_under);
+	jw_kint(w, "required", c.npairs);
+	jw_kint(w, "done", c.ndone);
+	jw_kbool(w, "ok", c.ndone == c.npairs && (c.secretary_id || !c.ncommittee));
+	jw_kdouble(w, "rate", share(c.ndone, c.npairs));
+	jw_karr(w, "missing");
+	for (int i = 0; i < c.npairs; i++) {
+		if (c.pairs[i].done)
+			continue;
+		jw_obj(w);
+		jw_kint(w, "a_id", c.pairs[i].a_id);
+		jw_kstr(w, "a_name", c.pairs[i].a_name);
+		jw_kint(w, "b_id", c.pairs[i].b_id);
+		jw_kstr(w, "b_name", c.pairs[i].b_name);
+		jw_kstr(w, "kind", c.pairs[i].kind);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+	zb_req_audit_read(r, "meeting.talk_coverage", "org", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+/* ---- routes ---- */
+
+static const zb_field meeting_fields[] = {
+	{"org_id", 'i', 1, 0, "召开会议的组织（党小组会为党小组）"},
+	{"type", 's', 1, 32, "plenary/committee/group/lecture/theme_day/life_meeting/appraisal/talk/other 或中文名"},
+	{"title", 's', 0, 200, "会议名称（不填则按日期和类型）"},
+	{"start_at", 'i', 1, 0, "开始时间（Unix 秒）"},
+	{"end_at", 'i', 0, 0, "结束时间（Unix 秒）"},
+	{"place", 's', 0, 200, "地点"},
+	{"host", 's', 0, 100, "主持人"},
+	{"recorder", 's', 0, 100, "记录人"},
+	{"speaker", 's', 0, 100, "授课人（党课必填）"},
+	{"topic", 's', 0, 2000, "议题"},
+	{"agenda", 's', 0, 4000, "议程"},
+	{"minutes", 's', 0, 65536, "会议记录（谈心谈话为谈话要点）"},
+	{"guests", 'a', 0, 0, "列席人员姓名"},
+	{"is_election", 'b', 0, 0, "是否选举（仅支部党员大会）"},
+	{"participants", 'a', 0, 0, "谈心谈话双方：[{\"member_id\"} 或 {\"name\"}] ×2"},
+	{0},
+};
+static const zb_field meeting_patch_fields[] = {
+	{"type", 's', 0, 32, "会议类型"},
+	{"title", 's', 0, 200, "会议名称"},
+	{"start_at", 'i', 0, 0, "开始时间（Unix 秒）"},
+	{"end_at", 'i', 0, 0, "结束时间（Unix 秒）"},
+	{"place", 's', 0, 200, "地点"},
+	{"host", 's', 0, 100, "主持人"},
+	{"recorder", 's', 0, 100, "记录人"},
+	{"speaker", 's', 0, 100, "授课人"},
+	{"topic", 's', 0, 2000, "议题"},
+	{"agenda", 's', 0, 4000, "议程"},
+	{"minutes", 's', 0, 65536, "会议记录"},
+	{"guests", 'a', 0, 0, "列席人员姓名"},
+	{"is_election", 'b', 0, 0, "是否选举"},
+	{"participants", 'a', 0, 0, "谈心谈话双方"},
+	{0},
+};
+static const zb_field attendance_fields[] = {
+	{"items", 'a', 1, 0, "[{member_id, status: present/leave/absent, reason}]"},
+	{0},
+};
+static const zb_field resolution_fields[] = {
+	{"title", 's', 1, 500, "决议事项"},
+	{"yes", 'i', 1, 0, "赞成票"},
+	{"no", 'i', 1, 0, "反对票"},
+	{"abstain", 'i', 1, 0, "弃权票"},
+	{0},
+};
+static const zb_field empty_fields[] = {{0}};
+static const zb_field signin_fields[] = {
+	{"token", 's', 1, 200, "签到二维码中的令牌"},
+	{"lat", 'n', 0, 0, "纬度（可选，仅作弱证据）"},
+	{"lng", 'n', 0, 0, "经度（可选，仅作弱证据）"},
+	{0},
+};
+static const zb_field unlock_fields[] = {
+	{"reason", 's', 1, 500, "解锁原因"},
+	{"days", 'i', 0, 0, "解锁天数（默认按规则）"},
+	{0},
+};
+static const zb_field explain_fields[] = {
+	{"member_id", 'i', 1, 0, "党员编号"},
+	{"reason", 's', 1, 500, "原因（如 因病请假）"},
+	{"from", 'd', 1, 10, "起始日期"},
+	{"to", 'd', 1, 10, "截止日期"},
+	{0},
+};
+static const zb_field appraisal_fields[] = {
+	{"meeting_id", 'i', 0, 0, "民主评议党员会议"},
+	{"items", 'a', 0, 0, "[{member_id, self_assessment, votes:{…}, grade, grade_note}]"},
+	{0},
+};
+
+const zb_route zb_routes_meetings[] = {
+	{"GET", "/api/v1/meetings", h_list, P_MEETING_READ, S_QUERY_ORG, 0, 0, NULL, "meetings", "会议记录（组织及下级）",
+	 "org:integer,type:string,from:string,to:string,after:string,limit:integer"},
+	{"POST", "/api/v1/meetings", h_create, P_MEETING_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 256u * 1024, meeting_fields,
+	 "meetings", "记录会议", NULL},
+	{"GET", "/api/v1/meetings/{id}", h_get, P_MEETING_READ, S_MEETING, 0, 0, NULL, "meetings", "会议记录详情", NULL},
+	{"PATCH", "/api/v1/meetings/{id}", h_patch, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 256u * 1024,
+	 meeting_patch_fields, "meetings", "修改会议记录", NULL},
+	{"PUT", "/api/v1/meetings/{id}/attendance", h_attendance, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 512u * 1024,
+	 attendance_fields, "meetings", "登记出席情况", NULL},
+	{"POST", "/api/v1/meetings/{id}/resolutions", h_resolution, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 8192,
+	 resolution_fields, "meetings", "记录决议与表决", NULL},
+	{"POST", "/api/v1/meetings/{id}/attachments", h_attach_upload, P_MEETING_WRITE, S_MEETING, R_WRITE | R_RAW,
+	 ZB_ATTACH_MAX_BYTES, NULL, "meetings", "上传照片或 PDF（请求体为文件内容）", "filename:string"},
+	{"GET", "/api/v1/attachments/{id}", h_attach_get, P_MEETING_READ, S_ATTACHMENT, 0, 0, NULL, "meetings", "下载附件",
+	 NULL},
+	{"DELETE", "/api/v1/attachments/{id}", h_attach_delete, P_MEETING_WRITE, S_ATTACHMENT, R_WRITE, 0, NULL, "meetings",
+	 "删除附件", NULL},
+	{"POST", "/api/v1/meetings/{id}/signin", h_signin_open, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 1024,
+	 empty_fields, "meetings", "开启扫码签到（生成二维码）", NULL},
+	{"POST", "/api/v1/signin", h_signin, P_MEETING_SIGNIN, S_NONE, R_WRITE | R_JSON, 4096, signin_fields, "meetings",
+	 "党员扫码签到", NULL},
+	{"POST", "/api/v1/meetings/{id}/unlock", h_unlock, P_MEETING_UNLOCK, S_MEETING, R_WRITE | R_JSON, 4096,
+	 unlock_fields, "meetings", "上级组织解锁超过补录期限的记录", NULL},
+	{"GET", "/api/v1/meetings/{id}/print", h_print, P_MEETING_READ, S_MEETING, 0, 0, NULL, "meetings",
+	 "打印会议记录（HTML）", NULL},
+	{"GET", "/api/v1/orgs/{id}/compliance", h_compliance, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
+	 "组织生活落实情况", "period:string,limit:integer"},
+	{"GET", "/api/v1/orgs/{id}/calendar", h_calendar, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
+	 "本月、本季度待开展和逾期的组织生活", "limit:integer"},
+	{"GET", "/api/v1/orgs/{id}/risks", h_risks, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
+	 "连续 3/5/6 个月未参加组织生活的党员", "level:integer,after:integer,limit:integer"},
+	{"GET", "/api/v1/orgs/{id}/risk-explanations", h_explanations, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
+	 "未参加组织生活的情况说明", "after:integer,limit:integer"},
+	{"POST", "/api/v1/risks/explanations", h_explain, P_MEETING_WRITE, S_BODY_MEMBER, R_WRITE | R_JSON, 4096,
+	 explain_fields, "meetings", "说明党员未参加组织生活的原因（如因病请假）", NULL},
+	{"GET", "/api/v1/orgs/{id}/attendance", h_org_attendance, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
+	 "党员参加组织生活情况（应参加、出席、请假、缺席）", "period:string,after:integer,limit:integer"},
+	{"GET", "/api/v1/members/{id}/attendance", h_member_attendance, P_MEETING_READ, S_MEMBER, 0, 0, NULL, "meetings",
+	 "一名党员参加组织生活情况", "period:string"},
+	{"GET", "/api/v1/me/meetings", h_me_meetings, P_SELF_READ, S_NONE, 0, 0, NULL, "meetings", "我参加的会议",
+	 "limit:integer"},
+	{"GET", "/api/v1/orgs/{id}/appraisals/{year}", h_appraisal_get, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
+	 "民主评议党员", NULL},
+	{"PUT", "/api/v1/orgs/{id}/appraisals/{year}", h_appraisal_put, P_MEETING_WRITE, S_ORG, R_WRITE | R_JSON, 1u << 20,
+	 appraisal_fields, "meetings", "登记民主评议（自评、测评票、等次）", NULL},
+	{"POST", "/api/v1/orgs/{id}/appraisals/{year}/finalize", h_appraisal_finalize, P_MEETING_WRITE, S_ORG,
+	 R_WRITE | R_JSON, 1024, empty_fields, "meetings", "民主评议定档（按优秀比例上限）", NULL},
+	{"GET", "/api/v1/members/{id}/appraisals", h_member_appraisals, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "meetings",
+	 "党员历年民主评议结果", NULL},
+	{"GET", "/api/v1/orgs/{id}/talks", h_talks, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings", "谈心谈话记录",
+	 "year:integer"},
+	{"GET", "/api/v1/orgs/{id}/talk-coverage", h_talk_coverage, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
+	 "谈心谈话全覆盖检查", "year:integer"},
+	{0},
+};
