@@ -54,6 +54,7 @@ export function hasCommand(name) {
  * Returns { url, dir, db, demo, cli(args, env), stop() }.
  */
 export async function startServer({ scale = 1, env: extraEnv = {} } = {}) {
+  if (process.env.ZHIBU_WEB_MOCK === '1') return startMock();
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'zhibu-web-'));
   const db = join(dir, 'zhibu.db');
@@ -260,4 +261,24 @@ export async function fixtures(server) {
 /** Wait until the hash route matches (client-side navigation). */
 export async function waitRoute(page, re, timeout = 10000) {
   await page.waitForFunction((src) => new RegExp(src).test(decodeURIComponent(location.hash)), re.source, { timeout });
+}
+
+/** ZHIBU_WEB_MOCK=1: the in-memory stand-in of tests/web/mock-server.mjs. */
+async function startMock() {
+  if (!existsSync(join(WEB, 'dist', 'index.html'))) execFileSync('sh', [join(ROOT, 'tools', 'web-build.sh')], { stdio: 'inherit' });
+  process.env.ZHIBU_ADMIN_PASSWORD = ADMIN_PASSWORD;
+  const { serveMock } = await import('./mock-server.mjs');
+  const port = await freePort();
+  const { server, mock } = await serveMock(port, join(WEB, 'dist'));
+  const dir = mkdtempSync(join(tmpdir(), 'zhibu-web-mock-'));
+  return {
+    url: `http://127.0.0.1:${port}`, dir, db: null, demo: false, mock: true, log: [],
+    cli(args, cliEnv = {}) {
+      if (args[0] !== 'user' || args[1] !== 'add') throw new Error('mock cli: only "user add"');
+      const opt = (k) => { const i = args.indexOf('--' + k); return i > 0 ? args[i + 1] : undefined; };
+      mock.addUser(args[2], cliEnv.ZHIBU_PASSWORD, opt('display-name') || args[2], opt('role'), Number(opt('org')), opt('member') ? Number(opt('member')) : null);
+      return '';
+    },
+    async stop() { await new Promise((r) => server.close(r)); server.closeAllConnections?.(); rmSync(dir, { recursive: true, force: true }); },
+  };
 }

@@ -109,7 +109,7 @@ for (const size of SIZES) {
     await page.getByText('新增 2').waitFor();
     await page.getByRole('button', { name: '确认导入' }).click();
     await page.getByRole('heading', { name: '导入完成' }).waitFor();
-    await page.getByRole('link', { name: '查看党员名册' }).click();
+    await page.getByRole('button', { name: '查看党员名册' }).click();
     await page.getByText(good[0][0]).first().waitFor();
     await page.getByText(good[1][0]).first().waitFor();
     assert.deepEqual(page.errors, []);

@@ -26,7 +26,7 @@ const routes = [
 export const router = createRouter({
   history: createWebHashHistory(),
   routes,
-  scrollBehavior: (to, from, saved) => saved || { top: 0 },
+  scrollBehavior: (to, from, saved) => saved || (to.hash ? { el: to.hash, top: 60 } : { top: 0 }),
 });
 
 router.beforeEach(async (to) => {
