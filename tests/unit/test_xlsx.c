@@ -433,6 +433,8 @@ static void test_damaged_and_foreign_files(void **state)
 	expect_fail("fake.xls", NULL, ZB_EMEDIA, "另存为");
 	expect_fail("encrypted.xlsx", NULL, ZB_EMEDIA, "密码");
 	expect_fail("html.xls", NULL, ZB_EMEDIA, "HTML");
+	expect_fail("method98.xlsx", NULL, ZB_EMEDIA, "不支持的压缩方式");
+	expect_fail("encrypted-entry.xlsx", NULL, ZB_EMEDIA, "加密");
 	expect_fail("bad-sst.xlsx", NULL, ZB_EINVAL, "第 3 行 B 列");
 	expect_fail("badxml.xlsx", NULL, ZB_EINVAL, "XML 格式错误");
 	expect_fail("xxe.xlsx", NULL, ZB_EINVAL, "DOCTYPE");
