@@ -3,7 +3,7 @@
 // gzip-compressed (level 9, as a server or CDN would send them).
 // Reads dist/.vite/manifest.json; prints a table; exits 1 if the shell's
 // JavaScript is over the 300 KB budget.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const dist = new URL('../dist/', import.meta.url);
@@ -52,8 +52,13 @@ for (const [name, n] of rows) console.log(`  ${name.padEnd(18)} ${kb(n)}`);
 const chartsKey = Object.keys(manifest).find((k) => /src\/charts\.js$/.test(k));
 if (chartsKey) {
   const f = files([...closure(chartsKey)].filter((k) => !shellKeys.has(k)));
-  console.log(`\nECharts (lazy, only on 首页 and 组织详情): ${kb(sum(f.js))}`);
+  const charts = sum(f.js);
+  console.log(`\nECharts (lazy, only on 首页 and 组织详情): ${kb(charts)}`);
+  const home = rows.find((r) => r[0] === 'Home.vue');
+  if (home) console.log(`First visit to 首页 with its charts (shell + Home + ECharts JS/CSS): ${kb(shellJs + shellCss + home[1] + charts)}`);
 }
+const font = Object.keys(manifest).length && readdirSync(new URL('assets/', dist)).find((f) => f.endsWith('.woff2'));
+if (font) console.log(`Icon font (woff2, loaded with the first icon): ${kb(statSync(new URL('assets/' + font, dist)).size)}`);
 const all = Object.values(manifest).reduce((n, m) => n + gz(m.file), 0);
 console.log(`All JS of the build: ${kb(all)}\n`);
 
