@@ -77,6 +77,14 @@ pg_start() {
 	sh tests/pg.sh start "$PGDIR" >"$OUT/pg-start.log" 2>&1 || { cat "$OUT/pg-start.log"; PGDIR=""; return 1; }
 }
 
+# spreadsheet fixtures written by other software (LibreOffice, openpyxl,
+# iconv), made once for every layer that reads them
+export ZB_FIXTURES="$OUT/fixtures"
+if [ ! -f "$ZB_FIXTURES/.done" ]; then
+	sh tests/fixtures/make-fixtures.sh "$ZB_FIXTURES" >"$OUT/fixtures.log" 2>&1 && touch "$ZB_FIXTURES/.done" ||
+		echo "fixtures: some could not be made (see $OUT/fixtures.log)"
+fi
+
 for layer in $LAYERS; do
 	case $layer in
 	lint) run lint sh tools/lint.sh ;;
