@@ -83,9 +83,7 @@ static int h_logout(zb_req *r, zb_err *e)
 			zb_req_audit(r, "auth.logout", "user", r->who->user_id, NULL, NULL, e);
 	}
 	r->set_cookie = zb_arena_printf(&r->arena, "zhibu_session=%s; Max-Age=0", cookie_attrs(r));
-	jw_obj(&r->jw);
-	jw_kbool(&r->jw, "ok", 1);
-	jw_obj_end(&r->jw);
+	zb_req_ok(r);
 	return 0;
 }
 
@@ -135,15 +133,9 @@ static int h_password(zb_req *r, zb_err *e)
 		               r->who->user_id, r->who->token_hash ? r->who->token_hash : "");
 	if (!rc)
 		rc = zb_req_audit(r, "user.password", "user", r->who->user_id, NULL, NULL, e);
-	if (rc) {
-		zb_db_rollback(r->db);
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
-		return rc;
-	jw_obj(&r->jw);
-	jw_kbool(&r->jw, "ok", 1);
-	jw_obj_end(&r->jw);
+	zb_req_ok(r);
 	return 0;
 }
 

@@ -167,11 +167,7 @@ static int h_create(zb_req *r, zb_err *e)
 	if (!rc)
 		rc = zb_req_audit(r, "org.create", "org", id, got.path,
 		                  zb_arena_printf(&r->arena, "{\"parent_id\":%lld}", (long long)r->target_id), e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	r->status = 201;
 	jw_obj(&r->jw);
@@ -205,11 +201,7 @@ static int h_patch(zb_req *r, zb_err *e)
 		rc = zb_org_after_update(r->db, o.id, old_type, old_domain, e); /* roll-ups, warnings */
 	if (!rc)
 		rc = zb_req_audit(r, "org.update", "org", o.id, o.path, NULL, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	return h_get(r, e);
 }

@@ -104,11 +104,7 @@ static int h_users_create(zb_req *r, zb_err *e)
 	if (!rc)
 		rc = zb_req_audit(r, "user.create", "user", id, NULL,
 		                  zb_arena_printf(&r->arena, "{\"username\":\"%s\"}", u), e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	r->status = 201;
 	jw_obj(&r->jw);
@@ -158,15 +154,9 @@ static int h_users_patch(zb_req *r, zb_err *e)
 	if (!rc)
 		rc = zb_req_audit(r, "user.update", "user", id, r->target_path,
 		                  pw ? "{\"password\":\"***\"}" : NULL, e);
-	if (rc) {
-		zb_db_rollback(r->db);
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
-		return rc;
-	jw_obj(&r->jw);
-	jw_kbool(&r->jw, "ok", 1);
-	jw_obj_end(&r->jw);
+	zb_req_ok(r);
 	return 0;
 }
 
@@ -197,11 +187,7 @@ static int h_grant(zb_req *r, zb_err *e)
 	if (!rc)
 		rc = zb_req_audit(r, "grant.create", "user", uid, r->target_path,
 		                  zb_arena_printf(&r->arena, "{\"role\":\"%s\",\"org_id\":%lld}", role, (long long)org), e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	r->status = 201;
 	jw_obj(&r->jw);
@@ -218,15 +204,9 @@ static int h_revoke(zb_req *r, zb_err *e)
 	rc = zb_db_run(r->db, e, NULL, "DELETE FROM grants WHERE id = ?", "i", r->target_id);
 	if (!rc)
 		rc = zb_req_audit(r, "grant.delete", "grant", r->target_id, r->target_path, NULL, e);
-	if (rc) {
-		zb_db_rollback(r->db);
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
-		return rc;
-	jw_obj(&r->jw);
-	jw_kbool(&r->jw, "ok", 1);
-	jw_obj_end(&r->jw);
+	zb_req_ok(r);
 	return 0;
 }
 

@@ -136,6 +136,13 @@ int zb_req_audit(zb_req *r, const char *action, const char *object_type, int64_t
 void zb_req_audit_read(zb_req *r, const char *action, const char *object_type, int64_t object_id,
                        const char *org_path, const char *detail);
 
+/* End a write transaction begun by the handler: with rc != 0 roll back and
+ * return rc; otherwise commit and return the commit's result.  Use as
+ * `return zb_req_end_tx(r, rc, e);` or `if ((rc = zb_req_end_tx(r, rc, e)))`. */
+int zb_req_end_tx(zb_req *r, int rc, zb_err *e);
+/* Answer {"ok":true}. */
+void zb_req_ok(zb_req *r);
+
 /* Begin a JSON answer {"items":[ ... ; end with zb_list_end(). */
 void zb_list_begin(zb_req *r);
 void zb_list_end(zb_req *r, int64_t total, const char *next);

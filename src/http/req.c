@@ -214,3 +214,19 @@ const char *zb_req_cookie(zb_req *r, const char *name)
 		return NULL;
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
+
+int zb_req_end_tx(zb_req *r, int rc, zb_err *e)
+{
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	return zb_db_commit(r->db, e);
+}
+
+void zb_req_ok(zb_req *r)
+{
+	jw_obj(&r->jw);
+	jw_kbool(&r->jw, "ok", 1);
+	jw_obj_end(&r->jw);
+}
