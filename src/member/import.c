@@ -377,12 +377,14 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 			kind[c] = raw->kinds[i];
 		}
 	}
-	/* a footer line ("制表人：…") is not a member */
-	if (!cell[ZB_ICOL_NAME] && !cell[ZB_ICOL_ID]) {
+	/* a footer line ("制表人：…", "注：…") is not a member: no ID number
+	 * and a single cell, empty name or a "label：" note */
+	if (!cell[ZB_ICOL_ID]) {
 		int nonempty = 0;
-		for (int c = 0; c < ZB_ICOL_COUNT; c++)
-			nonempty += cell[c] != NULL;
-		if (nonempty <= 1)
+		for (int i = 0; i < raw->n; i++)
+			nonempty += raw->cells[i][0] != '\0' && imp->col_map[i] != ZB_ICOL_NONE;
+		const char *nm = cell[ZB_ICOL_NAME];
+		if (nonempty <= 1 && (!nm || strstr(nm, "：") || strchr(nm, ':')))
 			return SKIP_ROW;
 	}
 	static const struct {
@@ -461,6 +463,12 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 		row_err(imp, r, "缺少身份证号（导入按身份证号匹配党员）");
 	} else if (is_sci(id_raw)) {
 		row_err(imp, r, "身份证号是科学计数法形式，后几位已经丢失：请把身份证号列设为“文本”格式后重新录入");
+	} else if (kind[ZB_ICOL_ID] == ZB_CELL_NUMBER && strlen(id_raw) >= 16 && strspn(id_raw, "0123456789") == strlen(id_raw) &&
+	           !strcmp(id_raw + strlen(id_raw) - 3, "000")) {
+		/* Excel keeps 15 significant digits: an 18-digit number typed
+		 * into a number cell ends in 000, whatever the checksum says */
+		row_err(imp, r,
+		        "身份证号被存成了数字，Excel 只保留 15 位有效数字，末尾几位已经丢失：请把身份证号列设为“文本”格式后重新录入");
 	} else {
 		zb_err ie = {0};
 		if (zb_idcard_parse(id_raw, p->today, &card, &ie)) {
