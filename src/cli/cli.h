@@ -43,6 +43,12 @@ int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 
+/* Create schema, key file, root org and the admin account (cmd_init.c);
+ * shared with `zhibu demo`.  quiet 0 prints where things are and the
+ * generated admin password. */
+int zb_init_db(zb_app *app, zb_db *db, const char *root_name, const char *root_code, int quiet, zb_err *e);
+int cmd_check(int argc, char **argv);
+
 extern const zb_cmd zb_commands[];
 
 #endif
