@@ -384,6 +384,8 @@ static int h_create(zb_req *r, zb_err *e)
 		rc = zb_meeting_rules(r->db, &m, &rules, e);
 	if (rc)
 		return rc;
+	/* past the back-fill window only the level above may add a record;
+	 * it is then locked like any other late record until unlocked */
 	zb_backfill b;
 	zb_meeting_backfill(&m, &rules, now, &b);
 	int64_t above = 0;
@@ -398,17 +400,6 @@ static int h_create(zb_req *r, zb_err *e)
 		return rc;
 	int64_t id = 0;
 	rc = zb_meeting_insert(r->db, &m, &rules, guests, ng, who_id(r), now, &id, e);
-	if (!rc && above) {
-		/* the level above records it: the branch may complete it for
-		 * the unlock period, like after an unlock */
-		int64_t until = now + (int64_t)rules.unlock_days * 86400;
-		rc = zb_db_run(r->db, e, NULL, "UPDATE meetings SET unlocked_until = ? WHERE id = ?", "ii", until, id);
-		if (!rc)
-			rc = zb_db_run(r->db, e, NULL,
-			               "INSERT INTO meeting_unlocks (meeting_id, by_user, by_org_id, reason, at, until_at) "
-			               "VALUES (?, ?, ?, '上级组织补录', ?, ?)",
-			               "iIiii", id, who_id(r), above, now, until);
-	}
 	if (!rc) {
 		zb_buf d;
 		zb_buf_init(&d, 4096);
