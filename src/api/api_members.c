@@ -341,31 +341,75 @@ static int read_filters(zb_req *r, filters *f, zb_err *e)
 	(f)->joined_to
 
 #define FILTER_FMT "ssssssssssssssss" /* 16 */
+
+/* Name search.  Names are matched on the C-collated pinyin and initials
+ * columns (a Han query also on the name itself), never through a trigram
+ * index (STACK.md).  Two plans, chosen by the size of the subtree (from
+ * the org roll-ups), because no planner can know it:
+ *  - a subtree of up to SEARCH_SUBTREE_MAX members: scan the covering index
+ *    members_path_pinyin (org_path, name_pinyin, name_initials) over the
+ *    subtree range, test the prefixes inside the index and fetch only the
+ *    matches (cost ~ subtree size, a few ms for a county);
+ *  - a larger one: range scans of members_pinyin / members_initials over
+ *    the prefix, filtered by org path inside those indexes (cost ~ matches
+ *    in the whole tree, which at that level is about the same set).
+ * Either way the matches are then sorted by (org_path, sort_key, id). */
+#define SEARCH_SUBTREE_MAX 100000
+
+/* The threshold, overridable with ZHIBU_SEARCH_SUBTREE_MAX (tuning, and
+ * the API tests run both plans over the same data with it). */
+static int64_t search_subtree_max(void)
+{
+	const char *v = getenv("ZHIBU_SEARCH_SUBTREE_MAX");
+	char *end;
+	long long n = v && *v ? strtoll(v, &end, 10) : -1;
+	return v && *v && !*end && n >= 0 ? (int64_t)n : SEARCH_SUBTREE_MAX;
+}
+
+#define Q_ID "AND m.id_index = ? "
+#define Q_ASCII_SUB                                                                                            \
+	"AND m.id IN (SELECT id FROM members WHERE org_path >= ? AND org_path < ? AND (substr(name_pinyin, 1, ?) = ? " \
+	"OR substr(name_initials, 1, ?) = ?)) "
+#define Q_ASCII_ALL                                                                                           \
+	"AND m.id IN (SELECT id FROM members WHERE name_pinyin >= ? AND name_pinyin < ? AND org_path >= ? AND "    \
+	"org_path < ? UNION ALL SELECT id FROM members WHERE name_initials >= ? AND name_initials < ? AND "          \
+	"org_path >= ? AND org_path < ?) "
+#define Q_HAN_SUB                                                                                            \
+	"AND m.id IN (SELECT id FROM members WHERE org_path >= ? AND org_path < ? AND substr(name_pinyin, 1, ?) = ?) " \
+	"AND substr(m.name, 1, ?) = ? "
+#define Q_HAN_ALL                                                                                          \
+	"AND m.id IN (SELECT id FROM members WHERE name_pinyin >= ? AND name_pinyin < ? AND org_path >= ? AND " \
+	"org_path < ?) AND substr(m.name, 1, ?) = ? "
+
 #define LIST_HEAD "SELECT " ZB_MEMBER_COLS ", m.sort_key" ZB_MEMBER_FROM " WHERE m.org_path >= ? AND m.org_path < ? "
 #define LIST_TAIL "AND (m.org_path, m.sort_key, m.id) > (?, ?, ?) " FILTER_SQL "ORDER BY m.org_path, m.sort_key, m.id LIMIT ?"
 #define COUNT_HEAD "SELECT COUNT(*) FROM members m WHERE m.org_path >= ? AND m.org_path < ? "
+#define CUR(c) (c)->path, (c)->key, (c)->keylen, (c)->id
 
 static zb_stmt *list_query(zb_req *r, const filters *f, const char *root, const char *upper, const cursor *c,
-                           int64_t limit, zb_err *e)
+                           int64_t limit, int big, zb_err *e)
 {
-	switch (f->qmode) {
-	case 1:
-		return zb_db_query(r->db, e, LIST_HEAD "AND m.id_index = ? " LIST_TAIL, "ss" "s" "sbi" FILTER_FMT "i", root, upper,
-		                   f->id_index, c->path, c->key, c->keylen, c->id, FILTER_ARGS(f), limit);
+	int64_t n = (int64_t)strlen(f->q_lo ? f->q_lo : "");
+	switch (f->qmode * 2 + (big ? 1 : 0)) {
 	case 2:
-		return zb_db_query(r->db, e,
-		                   LIST_HEAD "AND ((m.name_pinyin >= ? AND m.name_pinyin < ?) OR (m.name_initials >= ? AND "
-		                             "m.name_initials < ?)) " LIST_TAIL,
-		                   "ss" "ssss" "sbi" FILTER_FMT "i", root, upper, f->q_lo, f->q_hi, f->q_lo, f->q_hi, c->path, c->key,
-		                   c->keylen, c->id, FILTER_ARGS(f), limit);
 	case 3:
-		return zb_db_query(r->db, e,
-		                   LIST_HEAD "AND m.name_pinyin >= ? AND m.name_pinyin < ? AND substr(m.name, 1, ?) = ? " LIST_TAIL,
-		                   "ss" "ssis" "sbi" FILTER_FMT "i", root, upper, f->q_lo, f->q_hi, f->q_chars, f->q_name, c->path,
-		                   c->key, c->keylen, c->id, FILTER_ARGS(f), limit);
+		return zb_db_query(r->db, e, LIST_HEAD Q_ID LIST_TAIL, "ss" "s" "sbi" FILTER_FMT "i", root, upper, f->id_index,
+		                   CUR(c), FILTER_ARGS(f), limit);
+	case 4:
+		return zb_db_query(r->db, e, LIST_HEAD Q_ASCII_SUB LIST_TAIL, "ss" "ssisis" "sbi" FILTER_FMT "i", root, upper,
+		                   root, upper, n, f->q_lo, n, f->q_lo, CUR(c), FILTER_ARGS(f), limit);
+	case 5:
+		return zb_db_query(r->db, e, LIST_HEAD Q_ASCII_ALL LIST_TAIL, "ss" "ssssssss" "sbi" FILTER_FMT "i", root, upper,
+		                   f->q_lo, f->q_hi, root, upper, f->q_lo, f->q_hi, root, upper, CUR(c), FILTER_ARGS(f), limit);
+	case 6:
+		return zb_db_query(r->db, e, LIST_HEAD Q_HAN_SUB LIST_TAIL, "ss" "ssisis" "sbi" FILTER_FMT "i", root, upper, root,
+		                   upper, n, f->q_lo, f->q_chars, f->q_name, CUR(c), FILTER_ARGS(f), limit);
+	case 7:
+		return zb_db_query(r->db, e, LIST_HEAD Q_HAN_ALL LIST_TAIL, "ss" "ssssis" "sbi" FILTER_FMT "i", root, upper,
+		                   f->q_lo, f->q_hi, root, upper, f->q_chars, f->q_name, CUR(c), FILTER_ARGS(f), limit);
 	default:
-		return zb_db_query(r->db, e, LIST_HEAD LIST_TAIL, "ss" "sbi" FILTER_FMT "i", root, upper, c->path, c->key,
-		                   c->keylen, c->id, FILTER_ARGS(f), limit);
+		return zb_db_query(r->db, e, LIST_HEAD LIST_TAIL, "ss" "sbi" FILTER_FMT "i", root, upper, CUR(c), FILTER_ARGS(f),
+		                   limit);
 	}
 }
 
@@ -375,27 +419,37 @@ static int no_filters(const filters *f)
 	       !f->joined_from && !f->joined_to;
 }
 
-static int count_query(zb_req *r, const filters *f, const char *root, const char *upper, int64_t *n, zb_err *e)
+/* Members on the whole roll of the subtree (every status), from the org
+ * roll-ups (org/counts.h): no scan at any level. */
+static int subtree_size(zb_req *r, int64_t *n, zb_err *e)
 {
-	if (no_filters(f)) {
-		/* the whole roll of a subtree: the org roll-up counts every
-		 * member row by status (org/counts.h), no scan at any level */
-		return zb_db_int(r->db, e, n, "SELECT COALESCE(SUM(n), 0) FROM org_counts WHERE org_id = ? AND dim = 'status'",
-		                 "i", r->target_id);
-	}
-	switch (f->qmode) {
-	case 1:
-		return zb_db_int(r->db, e, n, COUNT_HEAD "AND m.id_index = ? " FILTER_SQL, "ss" "s" FILTER_FMT, root, upper,
-		                 f->id_index, FILTER_ARGS(f));
+	return zb_db_int(r->db, e, n, "SELECT COALESCE(SUM(n), 0) FROM org_counts WHERE org_id = ? AND dim = 'status'", "i",
+	                 r->target_id);
+}
+
+static int count_query(zb_req *r, const filters *f, const char *root, const char *upper, int big, int64_t *n,
+                       zb_err *e)
+{
+	if (no_filters(f))
+		return subtree_size(r, n, e);
+	int64_t ql = (int64_t)strlen(f->q_lo ? f->q_lo : "");
+	switch (f->qmode * 2 + (big ? 1 : 0)) {
 	case 2:
-		return zb_db_int(r->db, e, n,
-		                 COUNT_HEAD "AND ((m.name_pinyin >= ? AND m.name_pinyin < ?) OR (m.name_initials >= ? AND "
-		                            "m.name_initials < ?)) " FILTER_SQL,
-		                 "ss" "ssss" FILTER_FMT, root, upper, f->q_lo, f->q_hi, f->q_lo, f->q_hi, FILTER_ARGS(f));
 	case 3:
-		return zb_db_int(r->db, e, n,
-		                 COUNT_HEAD "AND m.name_pinyin >= ? AND m.name_pinyin < ? AND substr(m.name, 1, ?) = ? " FILTER_SQL,
-		                 "ss" "ssis" FILTER_FMT, root, upper, f->q_lo, f->q_hi, f->q_chars, f->q_name, FILTER_ARGS(f));
+		return zb_db_int(r->db, e, n, COUNT_HEAD Q_ID FILTER_SQL, "ss" "s" FILTER_FMT, root, upper, f->id_index,
+		                 FILTER_ARGS(f));
+	case 4:
+		return zb_db_int(r->db, e, n, COUNT_HEAD Q_ASCII_SUB FILTER_SQL, "ss" "ssisis" FILTER_FMT, root, upper, root,
+		                 upper, ql, f->q_lo, ql, f->q_lo, FILTER_ARGS(f));
+	case 5:
+		return zb_db_int(r->db, e, n, COUNT_HEAD Q_ASCII_ALL FILTER_SQL, "ss" "ssssssss" FILTER_FMT, root, upper, f->q_lo,
+		                 f->q_hi, root, upper, f->q_lo, f->q_hi, root, upper, FILTER_ARGS(f));
+	case 6:
+		return zb_db_int(r->db, e, n, COUNT_HEAD Q_HAN_SUB FILTER_SQL, "ss" "ssisis" FILTER_FMT, root, upper, root, upper,
+		                 ql, f->q_lo, f->q_chars, f->q_name, FILTER_ARGS(f));
+	case 7:
+		return zb_db_int(r->db, e, n, COUNT_HEAD Q_HAN_ALL FILTER_SQL, "ss" "ssssis" FILTER_FMT, root, upper, f->q_lo,
+		                 f->q_hi, root, upper, f->q_chars, f->q_name, FILTER_ARGS(f));
 	default:
 		return zb_db_int(r->db, e, n, COUNT_HEAD FILTER_SQL, "ss" FILTER_FMT, root, upper, FILTER_ARGS(f));
 	}
@@ -411,11 +465,12 @@ static int h_list(zb_req *r, zb_err *e)
 	const char *root = r->target_path;
 	char upper[512];
 	zb_path_upper(root, upper, sizeof upper);
-	int64_t total = 0;
-	int rc = count_query(r, &f, root, upper, &total, e);
-	if (rc)
+	int64_t total = 0, size = 0;
+	int rc = f.qmode >= 2 ? subtree_size(r, &size, e) : 0;
+	int big = size > search_subtree_max();
+	if (rc || (rc = count_query(r, &f, root, upper, big, &total, e)))
 		return rc;
-	zb_stmt *st = list_query(r, &f, root, upper, &c, limit + 1, e);
+	zb_stmt *st = list_query(r, &f, root, upper, &c, limit + 1, big, e);
 	if (!st)
 		return e->code;
 	zb_list_begin(r);

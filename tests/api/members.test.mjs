@@ -261,7 +261,17 @@ test('masking: full ID and phone only in the detail view with ?full=1 and the se
 test('search: name prefix, full pinyin prefix and initials', async () => {
   const br = await mkOrg(town, '搜索测试支部', 'branch');
   for (const name of ['张三', '张三丰', '章小明', '李四', '曾志伟', '欧阳娜娜']) await mkMember({ name, org_id: br });
-  const names = async (q) => (await all(adm, `org=${br}&q=${encodeURIComponent(q)}`)).items.map((x) => x.name).sort();
+  // a second server on the same database takes the plan for big subtrees
+  // (prefix ranges over the whole tree) at every size: both must agree
+  const srv2 = await startServer({ db: srv.db, keyFile: srv.keyFile, dir: srv.dir, init: false,
+    env: { ZHIBU_SEARCH_SUBTREE_MAX: '0' } });
+  const adm2 = await admin(srv2);
+  const names = async (q) => {
+    const a = (await all(adm, `org=${br}&q=${encodeURIComponent(q)}`)).items.map((x) => x.name).sort();
+    const b = (await all(adm2, `org=${br}&q=${encodeURIComponent(q)}`)).items.map((x) => x.name).sort();
+    assert.deepEqual(b, a, `both plans for ${q}`);
+    return a;
+  };
   assert.deepEqual(await names('zs'), ['张三', '张三丰']);
   assert.deepEqual(await names('zhangs'), ['张三', '张三丰']);
   assert.deepEqual(await names('ZhangSan'), ['张三', '张三丰']);
@@ -284,6 +294,8 @@ test('search: name prefix, full pinyin prefix and initials', async () => {
   // 曾 as ceng: src/text/pinyin.h)
   const ordered = (await all(adm, `org=${br}`)).items.map((x) => x.name);
   assert.deepEqual(ordered, ['曾志伟', '李四', '欧阳娜娜', '张三', '张三丰', '章小明']);
+  assert.equal((await adm2.get(`/api/v1/members?org=${br}&q=zs`)).body.total, 2);
+  await srv2.stop();
 });
 
 test('keyset paging returns every member exactly once, in order, at any page size', async () => {

@@ -35,6 +35,11 @@ CREATE TABLE import_rows (
 	PRIMARY KEY (batch_id, seq)
 );
 
+-- Name search within a subtree (api/api_members.c): the subtree range
+-- with both pinyin columns inside the index, so prefixes are tested
+-- without reading member rows.
+CREATE INDEX members_path_pinyin ON members(org_path, name_pinyin, name_initials);
+
 -- Membership rules (national default): minimum age at joining (党章:
 -- 年满十八岁), probation length in years.
 INSERT INTO rule_sets (kind, org_id, effective_from, name, data, created_at) VALUES
