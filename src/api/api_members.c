@@ -346,14 +346,15 @@ static int read_filters(zb_req *r, filters *f, zb_err *e)
  * columns (a Han query also on the name itself), never through a trigram
  * index (STACK.md).  Two plans, chosen by the size of the subtree (from
  * the org roll-ups), because no planner can know it:
- *  - a subtree of up to SEARCH_SUBTREE_MAX members: scan the covering index
- *    members_path_pinyin (org_path, name_pinyin, name_initials) over the
- *    subtree range, test the prefixes inside the index and fetch only the
- *    matches (cost ~ subtree size, a few ms for a county);
+ *  - a subtree of up to SEARCH_SUBTREE_MAX members: walk the roster index
+ *    (org_path, sort_key, id, name_pinyin, name_initials; migration 0003)
+ *    in page order, test the prefixes inside the index, read member rows
+ *    only for matches and stop when the page is full (a county of 20k
+ *    members: under 5 ms for the rarest prefix);
  *  - a larger one: range scans of members_pinyin / members_initials over
  *    the prefix, filtered by org path inside those indexes (cost ~ matches
- *    in the whole tree, which at that level is about the same set).
- * Either way the matches are then sorted by (org_path, sort_key, id). */
+ *    in the whole tree, which at that level is about the same set), then
+ *    the matches are sorted into page order. */
 #define SEARCH_SUBTREE_MAX 100000
 
 /* The threshold, overridable with ZHIBU_SEARCH_SUBTREE_MAX (tuning, and
@@ -367,16 +368,12 @@ static int64_t search_subtree_max(void)
 }
 
 #define Q_ID "AND m.id_index = ? "
-#define Q_ASCII_SUB                                                                                            \
-	"AND m.id IN (SELECT id FROM members WHERE org_path >= ? AND org_path < ? AND (substr(name_pinyin, 1, ?) = ? " \
-	"OR substr(name_initials, 1, ?) = ?)) "
+#define Q_ASCII_SUB "AND (substr(m.name_pinyin, 1, ?) = ? OR substr(m.name_initials, 1, ?) = ?) "
 #define Q_ASCII_ALL                                                                                           \
 	"AND m.id IN (SELECT id FROM members WHERE name_pinyin >= ? AND name_pinyin < ? AND org_path >= ? AND "    \
 	"org_path < ? UNION ALL SELECT id FROM members WHERE name_initials >= ? AND name_initials < ? AND "          \
 	"org_path >= ? AND org_path < ?) "
-#define Q_HAN_SUB                                                                                            \
-	"AND m.id IN (SELECT id FROM members WHERE org_path >= ? AND org_path < ? AND substr(name_pinyin, 1, ?) = ?) " \
-	"AND substr(m.name, 1, ?) = ? "
+#define Q_HAN_SUB "AND substr(m.name_pinyin, 1, ?) = ? AND substr(m.name, 1, ?) = ? "
 #define Q_HAN_ALL                                                                                          \
 	"AND m.id IN (SELECT id FROM members WHERE name_pinyin >= ? AND name_pinyin < ? AND org_path >= ? AND " \
 	"org_path < ?) AND substr(m.name, 1, ?) = ? "
@@ -396,14 +393,14 @@ static zb_stmt *list_query(zb_req *r, const filters *f, const char *root, const 
 		return zb_db_query(r->db, e, LIST_HEAD Q_ID LIST_TAIL, "ss" "s" "sbi" FILTER_FMT "i", root, upper, f->id_index,
 		                   CUR(c), FILTER_ARGS(f), limit);
 	case 4:
-		return zb_db_query(r->db, e, LIST_HEAD Q_ASCII_SUB LIST_TAIL, "ss" "ssisis" "sbi" FILTER_FMT "i", root, upper,
-		                   root, upper, n, f->q_lo, n, f->q_lo, CUR(c), FILTER_ARGS(f), limit);
+		return zb_db_query(r->db, e, LIST_HEAD Q_ASCII_SUB LIST_TAIL, "ss" "isis" "sbi" FILTER_FMT "i", root, upper, n,
+		                   f->q_lo, n, f->q_lo, CUR(c), FILTER_ARGS(f), limit);
 	case 5:
 		return zb_db_query(r->db, e, LIST_HEAD Q_ASCII_ALL LIST_TAIL, "ss" "ssssssss" "sbi" FILTER_FMT "i", root, upper,
 		                   f->q_lo, f->q_hi, root, upper, f->q_lo, f->q_hi, root, upper, CUR(c), FILTER_ARGS(f), limit);
 	case 6:
-		return zb_db_query(r->db, e, LIST_HEAD Q_HAN_SUB LIST_TAIL, "ss" "ssisis" "sbi" FILTER_FMT "i", root, upper, root,
-		                   upper, n, f->q_lo, f->q_chars, f->q_name, CUR(c), FILTER_ARGS(f), limit);
+		return zb_db_query(r->db, e, LIST_HEAD Q_HAN_SUB LIST_TAIL, "ss" "isis" "sbi" FILTER_FMT "i", root, upper, n,
+		                   f->q_lo, f->q_chars, f->q_name, CUR(c), FILTER_ARGS(f), limit);
 	case 7:
 		return zb_db_query(r->db, e, LIST_HEAD Q_HAN_ALL LIST_TAIL, "ss" "ssssis" "sbi" FILTER_FMT "i", root, upper,
 		                   f->q_lo, f->q_hi, root, upper, f->q_chars, f->q_name, CUR(c), FILTER_ARGS(f), limit);
@@ -439,14 +436,14 @@ static int count_query(zb_req *r, const filters *f, const char *root, const char
 		return zb_db_int(r->db, e, n, COUNT_HEAD Q_ID FILTER_SQL, "ss" "s" FILTER_FMT, root, upper, f->id_index,
 		                 FILTER_ARGS(f));
 	case 4:
-		return zb_db_int(r->db, e, n, COUNT_HEAD Q_ASCII_SUB FILTER_SQL, "ss" "ssisis" FILTER_FMT, root, upper, root,
-		                 upper, ql, f->q_lo, ql, f->q_lo, FILTER_ARGS(f));
+		return zb_db_int(r->db, e, n, COUNT_HEAD Q_ASCII_SUB FILTER_SQL, "ss" "isis" FILTER_FMT, root, upper, ql, f->q_lo,
+		                 ql, f->q_lo, FILTER_ARGS(f));
 	case 5:
 		return zb_db_int(r->db, e, n, COUNT_HEAD Q_ASCII_ALL FILTER_SQL, "ss" "ssssssss" FILTER_FMT, root, upper, f->q_lo,
 		                 f->q_hi, root, upper, f->q_lo, f->q_hi, root, upper, FILTER_ARGS(f));
 	case 6:
-		return zb_db_int(r->db, e, n, COUNT_HEAD Q_HAN_SUB FILTER_SQL, "ss" "ssisis" FILTER_FMT, root, upper, root, upper,
-		                 ql, f->q_lo, f->q_chars, f->q_name, FILTER_ARGS(f));
+		return zb_db_int(r->db, e, n, COUNT_HEAD Q_HAN_SUB FILTER_SQL, "ss" "isis" FILTER_FMT, root, upper, ql, f->q_lo,
+		                 f->q_chars, f->q_name, FILTER_ARGS(f));
 	case 7:
 		return zb_db_int(r->db, e, n, COUNT_HEAD Q_HAN_ALL FILTER_SQL, "ss" "ssssis" FILTER_FMT, root, upper, f->q_lo,
 		                 f->q_hi, root, upper, f->q_chars, f->q_name, FILTER_ARGS(f));

@@ -35,10 +35,12 @@ CREATE TABLE import_rows (
 	PRIMARY KEY (batch_id, seq)
 );
 
--- Name search within a subtree (api/api_members.c): the subtree range
--- with both pinyin columns inside the index, so prefixes are tested
--- without reading member rows.
-CREATE INDEX members_path_pinyin ON members(org_path, name_pinyin, name_initials);
+-- The roster index, widened with the pinyin columns: a roster page walks
+-- it in order (org path, pinyin sort key, id) and a name search in a
+-- subtree tests both prefixes inside the index, reading member rows only
+-- for matches and stopping at the page's end (api/api_members.c).
+DROP INDEX members_roster;
+CREATE INDEX members_roster ON members(org_path, sort_key, id, name_pinyin, name_initials);
 
 -- Membership rules (national default): minimum age at joining (党章:
 -- 年满十八岁), probation length in years.
