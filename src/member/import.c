@@ -141,7 +141,7 @@ typedef struct reader {
 	int scanned;
 	raw_row *rows;
 	int n, cap;
-	size_t max_rows;
+	int name_col;             /* file column of 姓名 */
 } reader;
 
 static int count_known(const char *const *cells, int n)
@@ -178,6 +178,8 @@ static int on_row(void *ctx, int rownum, const char *const *cells, int ncells, z
 					c = ZB_ICOL_NONE;
 				if (c != ZB_ICOL_NONE)
 					seen |= 1u << c;
+				if (c == ZB_ICOL_NAME)
+					rd->name_col = i;
 				imp->col_map[i] = c;
 			}
 			return 0;
@@ -189,7 +191,8 @@ static int on_row(void *ctx, int rownum, const char *const *cells, int ncells, z
 		return 0;
 	}
 	/* a printed roster repeats its header on every page */
-	if (count_known(cells, ncells) >= 3)
+	if (rd->name_col >= 0 && rd->name_col < ncells && zb_import_header_col(cells[rd->name_col]) == ZB_ICOL_NAME &&
+	    count_known(cells, ncells) >= 3)
 		return 0;
 	if (rd->n == rd->cap) {
 		int cap = rd->cap ? rd->cap * 2 : 256;
@@ -231,11 +234,9 @@ typedef struct proc {
 	int *seen_row;
 	size_t seen_cap;
 	org_hit *orgs;
-	int norgs, cap_orgs;
-	/* rules per org path */
-	const char *rules_path[16];
-	zb_member_rules rules[16];
-	int nrules;
+	int norgs;
+	zb_rules *rules;          /* "membership" rule sets on today */
+	size_t orgs_cap;          /* org_hit hash table size (power of 2) */
 	int date1904;
 } proc;
 
@@ -280,51 +281,48 @@ static int seen_check(proc *p, const char *key, int rownum)
 	}
 }
 
-static int rules_for(proc *p, const char *path, zb_member_rules **out, zb_err *e)
-{
-	for (int i = 0; i < p->nrules; i++)
-		if (!strcmp(p->rules_path[i], path)) {
-			*out = &p->rules[i];
-			return 0;
-		}
-	int i = p->nrules < 16 ? p->nrules++ : 15;
-	p->rules_path[i] = zb_arena_strdup(p->a, path);
-	int rc = zb_member_rules_load(p->o->db, path, p->today_s, &p->rules[i], e);
-	*out = &p->rules[i];
-	return rc;
-}
-
-/* Orgs of the import subtree named (or coded) key, cached per file. */
+/* Orgs of the import subtree named (or coded) key, cached per file in an
+ * open-addressing table (a county file names a thousand branches). */
 static int org_lookup(proc *p, const char *key, org_hit **out, zb_err *e)
 {
-	for (int i = 0; i < p->norgs; i++)
+	if ((size_t)(p->norgs + 1) * 2 > p->orgs_cap) {
+		size_t cap = p->orgs_cap ? p->orgs_cap * 2 : 64;
+		org_hit *n = zb_arena_alloc(p->a, sizeof *n * cap);
+		for (size_t i = 0; i < p->orgs_cap; i++) {
+			if (!p->orgs[i].key)
+				continue;
+			size_t j = hash_str(p->orgs[i].key) & (cap - 1);
+			while (n[j].key)
+				j = (j + 1) & (cap - 1);
+			n[j] = p->orgs[i];
+		}
+		p->orgs = n;
+		p->orgs_cap = cap;
+	}
+	size_t mask = p->orgs_cap - 1, i = hash_str(key) & mask;
+	for (; p->orgs[i].key; i = (i + 1) & mask)
 		if (!strcmp(p->orgs[i].key, key)) {
 			*out = &p->orgs[i];
 			return 0;
 		}
-	if (p->norgs == p->cap_orgs) {
-		int cap = p->cap_orgs ? p->cap_orgs * 2 : 16;
-		org_hit *n = zb_arena_alloc(p->a, sizeof *n * (size_t)cap);
-		if (p->norgs)
-			memcpy(n, p->orgs, sizeof *n * (size_t)p->norgs);
-		p->orgs = n;
-		p->cap_orgs = cap;
-	}
-	org_hit *h = &p->orgs[p->norgs];
+	org_hit *h = &p->orgs[i];
 	memset(h, 0, sizeof *h);
-	h->key = zb_arena_strdup(p->a, key);
 	zb_stmt *st = zb_db_query(p->o->db, e,
 	                          "SELECT id FROM orgs WHERE path >= ? AND path < ? AND dissolved_on IS NULL "
 	                          "AND (name = ? OR short_name = ? OR code = ?) ORDER BY path LIMIT 8",
 	                          "sssss", p->imp->org_path, p->upper, key, key, key);
 	if (!st)
 		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1)
-		h->ids[h->n++] = zb_col_int(st, 0);
+	int rc, n = 0;
+	int64_t ids[8];
+	while ((rc = zb_stmt_step(st, e)) == 1 && n < 8)
+		ids[n++] = zb_col_int(st, 0);
 	zb_stmt_done(st);
 	if (rc < 0)
 		return -rc;
+	h->key = zb_arena_strdup(p->a, key);
+	h->n = n;
+	memcpy(h->ids, ids, sizeof ids[0] * (size_t)n);
 	p->norgs++;
 	*out = h;
 	return 0;
@@ -624,13 +622,13 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 	}
 
 	/* the roster rules on the whole record */
-	zb_member_rules *rules = NULL;
-	if (placed && rules_for(p, nw->org_path, &rules, e))
+	zb_member_rules rules;
+	if (zb_member_rules_from(p->rules, placed ? nw->org_path : imp->org_path, &rules, e))
 		return e->code;
 	zb_member_errs errs;
 	if (!id_ok)
 		nw->id_number = NULL;
-	zb_member_check(nw, given, rules, p->today, a, &errs, NULL);
+	zb_member_check(nw, given, &rules, p->today, a, &errs, NULL);
 	for (int i = 0; i < errs.n; i++)
 		row_err(imp, r, "%s", errs.err[i].msg);
 	if (!nw->name && cell[ZB_ICOL_NAME])
@@ -709,7 +707,7 @@ int zb_import_read(const zb_import_opts *o, const void *data, size_t len, zb_imp
 	zb_import *imp = import_new();
 	if (!imp)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-	reader rd = {.imp = imp};
+	reader rd = {.imp = imp, .name_col = -1};
 	proc p = {.o = o, .imp = imp, .a = &imp->arena};
 	int rc;
 	zb_org org;
@@ -767,6 +765,8 @@ int zb_import_read(const zb_import_opts *o, const void *data, size_t len, zb_imp
 	p.today = zb_today_int(o->app);
 	zb_today(o->app, p.today_s);
 	zb_path_upper(imp->org_path, p.upper, sizeof p.upper);
+	if ((rc = zb_rules_load(o->db, "membership", p.today_s, &p.rules, e)))
+		goto fail;
 	p.seen_cap = 64;
 	while (p.seen_cap < (size_t)rd.n * 2)
 		p.seen_cap *= 2;
@@ -792,9 +792,11 @@ int zb_import_read(const zb_import_opts *o, const void *data, size_t len, zb_imp
 		goto fail;
 	}
 	free(rd.rows);
+	zb_rules_free(p.rules);
 	*out = imp;
 	return 0;
 fail:
+	zb_rules_free(p.rules);
 	free(rd.rows);
 	zb_import_free(imp);
 	return rc ? rc : ZB_EINTERNAL;

@@ -495,17 +495,26 @@ int zb_member_rules_validate(json_t *data, zb_err *e)
 	return 0;
 }
 
+int zb_member_rules_from(const zb_rules *rs, const char *org_path, zb_member_rules *r, zb_err *e)
+{
+	zb_member_rules_default(r);
+	const zb_rule_set *s = zb_rules_for(rs, org_path);
+	int64_t v;
+	if (!s)
+		return 0;
+	int rc = zb_rule_int(s, "min_join_age", &v, e);
+	if (!rc)
+		r->min_join_age = (int)v;
+	return rc;
+}
+
 int zb_member_rules_load(zb_db *db, const char *org_path, const char *date, zb_member_rules *r, zb_err *e)
 {
 	zb_member_rules_default(r);
 	zb_rules *rs = NULL;
 	int rc = zb_rules_load(db, "membership", date, &rs, e);
-	if (rc)
-		return rc;
-	const zb_rule_set *s = zb_rules_for(rs, org_path);
-	int64_t v;
-	if (s && !(rc = zb_rule_int(s, "min_join_age", &v, e)))
-		r->min_join_age = (int)v;
+	if (!rc)
+		rc = zb_member_rules_from(rs, org_path, r, e);
 	zb_rules_free(rs);
 	return rc;
 }

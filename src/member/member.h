@@ -31,6 +31,7 @@
 #include "app/app.h"
 #include "core/arena.h"
 #include "core/err.h"
+#include "rules/rules.h"
 #include "store/db.h"
 
 struct zb_keys;
@@ -101,6 +102,9 @@ int zb_member_rules_validate(json_t *data, zb_err *e);
  * effective set, else the national default); the built-in default only if
  * no set exists at all. */
 int zb_member_rules_load(zb_db *db, const char *org_path, const char *date, zb_member_rules *r, zb_err *e);
+/* The same from a snapshot loaded once (zb_rules_load(db, "membership",
+ * date, ...)), for callers that check many records (the importer). */
+int zb_member_rules_from(const zb_rules *rs, const char *org_path, zb_member_rules *r, zb_err *e);
 
 /* Several problems of one record, for the import preview (which lists
  * them all); the API reports the first. */
