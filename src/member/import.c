@@ -716,6 +716,11 @@ int zb_import_read(const zb_import_opts *o, const void *data, size_t len, zb_imp
 			zb_fail(e, ZB_ENOTFOUND, "org", "未找到导入到的组织");
 		goto fail;
 	}
+	if (!strcmp(org.type, "group")) {
+		/* members belong to branches; a 党小组 is a column of the file */
+		rc = zb_fail(e, ZB_EINVAL, "org", "%s 是党小组：请导入到所在的党支部，并在“党小组”列填写 %s", org.name, org.name);
+		goto fail;
+	}
 	imp->org_id = org.id;
 	imp->org_path = org.path;
 	imp->org_name = org.name;

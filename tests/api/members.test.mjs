@@ -735,6 +735,11 @@ z.writestr('xl/worksheets/sheet1.xml','<worksheet>'+' '*(300*1024*1024)+'</works
 z.close()`, bomb);
   const r = await upload(adm, A, 'bomb.xlsx', readFileSync(bomb));
   assert.ok([400, 413].includes(r.status), JSON.stringify(r.body));
+  // a 党小组 is not an import target: its branch is, with a 党小组 column
+  const g = await upload(adm, G, 'g.csv', Buffer.from(`姓名,身份证号,性别,入党日期\n张,${makeId('1980-01-01', 9, 'M')},男,2005-07-01\n`));
+  assert.equal(g.status, 400);
+  assert.equal(g.body.error.field, 'org');
+  assert.match(g.body.error.message, /党小组/);
   // over the upload cap
   const big = await upload(adm, A, 'big.csv', Buffer.alloc(21 << 20, 0x41));
   assert.equal(big.status, 413);
