@@ -56,7 +56,7 @@ for (const size of SIZES) {
     await page.context().close();
 
     page = await openPage(browser, size, server.url);
-    await login(page, 'auditor');
+    await login(page, 'web_auditor');
     await page.goto('/#/audit');
     await page.getByText(/校验通过|校验未通过/).waitFor();
     await check(page, 'audit', problems);

@@ -53,7 +53,7 @@ export function hasCommand(name) {
  * `zhibu demo --scale N` when the binary has it, else `zhibu init`.
  * Returns { url, dir, db, demo, cli(args, env), stop() }.
  */
-export async function startServer({ scale = 1, env: extraEnv = {} } = {}) {
+export async function startServer({ scale = 200, env: extraEnv = {} } = {}) {
   if (process.env.ZHIBU_WEB_MOCK === '1') return startMock();
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'zhibu-web-'));
@@ -206,15 +206,17 @@ export async function axe(page) {
 }
 
 /** Chinese resident ID with a valid checksum for a birth date and sequence. */
-export function idNumber(birth = '19850312', seq = 123, region = '110105') {
+export function idNumber(birth = '19850312', seq = 123, region = '110105', gender) {
+  // digit 17 odd = male: move the sequence to the gender asked for
+  if (gender && (seq % 2 === 1) !== (gender === 'M')) seq += 1;
   const body = region + birth + String(seq).padStart(3, '0');
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   let s = 0;
   for (let i = 0; i < 17; i++) s += Number(body[i]) * w[i];
   return body + '10X98765432'[s % 11];
 }
-export function badIdNumber(birth, seq, region) {
-  const good = idNumber(birth, seq, region);
+export function badIdNumber(birth, seq, region, gender) {
+  const good = idNumber(birth, seq, region, gender);
   const last = good[17] === '0' ? '1' : '0';
   return good.slice(0, 17) + last;
 }
@@ -243,7 +245,8 @@ export async function fixtures(server) {
     for (const [list, org, out] of [[A, branchA, f.membersA], [B, branchB, f.membersB]]) {
       for (const [name, gender, birth] of list) {
         out.push(await admin.post('/members', { org_id: org.id, name, gender, birth_date: birth.replace(/(\d{4})(\d\d)(\d\d)/, '$1-$2-$3'),
-          id_number: idNumber(birth, seq += 2), category: 'full', join_date: '2005-07-01', full_date: '2006-07-01',
+          id_number: idNumber(birth, seq += 2, undefined, gender), category: 'full',
+          join_date: `${Number(birth.slice(0, 4)) + 25}-07-01`, full_date: `${Number(birth.slice(0, 4)) + 26}-07-01`,
           ethnicity: '汉族', education: '大学本科' }));
       }
     }
@@ -253,7 +256,7 @@ export async function fixtures(server) {
       { ZHIBU_PASSWORD: PASSWORD });
   };
   add('worker_a', 'party_worker', branchA);
-  add('auditor', 'audit_admin', root);
+  add('web_auditor', 'audit_admin', root);
   add('dangyuan_a', 'member', branchA, f.membersA[0] ? ['--member', String(f.membersA[0].id)] : []);
   return f;
 }

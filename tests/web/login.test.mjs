@@ -77,7 +77,7 @@ test('lockout message after five wrong passwords (phone)', async () => {
 for (const size of SIZES) {
   test(`session expiry: login overlay keeps the typed filter and retries (${size.name})`, async () => {
     const page = await openPage(browser, size, server.url);
-    await login(page, 'auditor');
+    await login(page, 'web_auditor');
     await waitRoute(page, /#\/audit/);
     await page.getByText('校验通过').waitFor();
     await page.getByLabel('操作').fill('auth.login');

@@ -19,7 +19,7 @@ const PY = { 欧: 'ou', 阳: 'yang', 明: 'ming', 辉: 'hui', 张: 'zhang', 秀:
   勇: 'yong', 艳: 'yan', 杰: 'jie', 娟: 'juan', 涛: 'tao', 超: 'chao', 霞: 'xia', 刚: 'gang', 桂: 'gui', 兰: 'lan' };
 const TYPES = { committee: '党委', general_branch: '党总支', branch: '党支部', joint_branch: '联合党支部', temp_branch: '临时党支部', online_branch: '网络支部', group: '党小组' };
 const DOMAINS = { rural: '农村', community: '城市社区', organ: '机关', soe: '国有企业', private: '非公企业', other: '其他' };
-const MT = { plenary: '支部党员大会', committee: '支部委员会', group: '党小组会', lecture: '党课', theme_day: '主题党日', life: '组织生活会', appraisal: '民主评议党员', talk: '谈心谈话' };
+const MT = { plenary: '支部党员大会', committee: '支部委员会', group: '党小组会', lecture: '党课', theme_day: '主题党日', life_meeting: '组织生活会', appraisal: '民主评议党员', talk: '谈心谈话', other: '其他' };
 const ROLES = {
   org_admin: ['组织部管理员', 'org.read,org.write,member.read,member.write,member.sensitive,member.import,member.export,meeting.read,meeting.write,meeting.unlock,stats.read,user.manage'],
   party_worker: ['党务工作者', 'org.read,member.read,member.write,member.import,member.export,meeting.read,meeting.write,stats.read'],
@@ -298,6 +298,7 @@ export function createMock() {
       if (!need('meeting.write')) return;
       const b = J(); const o = orgs.get(Number(b.org_id)); if (!inScope(u, 'meeting.write', o)) return fail(res, 404, 'not_found', '没有找到该组织', 'org_id');
       if (!MT[b.type]) return fail(res, 400, 'invalid_input', '会议类型不正确', 'type');
+      if (b.type === 'lecture' && !b.speaker) return fail(res, 400, 'invalid_input', '党课应填写授课人', 'speaker');
       const m = { id: seq++, ...b, attendance: [], resolutions: [], created_at: now() }; meetings.set(m.id, m);
       return send(res, 201, meetingJson(m));
     }

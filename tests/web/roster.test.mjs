@@ -51,7 +51,8 @@ for (const size of SIZES) {
     const idField = page.getByLabel('身份证号');
     await idField.waitFor();
     await page.waitForFunction(() => document.querySelector('input[name="name"]').value !== '');
-    await idField.fill(badIdNumber('19690705', 555));
+    const birth = (m.birth_date || '').replace(/-/g, '');
+    await idField.fill(badIdNumber(birth, 555, undefined, m.gender));
     await page.getByRole('button', { name: '保存' }).click();
     const fieldError = page.locator('.van-field:has(input[name="id_number"]) .van-field__error-message');
     await fieldError.waitFor();
@@ -59,7 +60,7 @@ for (const size of SIZES) {
     assert.match(msg, /身份证|校验/, 'field error from the API: ' + msg);
     await shot(page, 'member-edit-error');
     // still on the form, then fix it
-    await idField.fill(idNumber('19690705', 555));
+    await idField.fill(idNumber(birth, 555, undefined, m.gender));
     await page.getByRole('button', { name: '保存' }).click();
     await waitRoute(page, new RegExp(`#/members/${m.id}$`));
     await page.getByRole('heading', { name: new RegExp(m.name) }).waitFor();
@@ -72,10 +73,10 @@ for (const size of SIZES) {
     const page = await openPage(browser, size, server.url);
     await login(page, 'worker_a');
     const tag = size.name === 'phone' ? '甲' : '乙';
-    const good = [[`陈导入${tag}`, '男', idNumber('19860101', size.name === 'phone' ? 701 : 703), '1986-01-01', '2010-07-01', '正式党员'],
-      [`林导入${tag}`, '女', idNumber('19920202', size.name === 'phone' ? 802 : 804), '1992-02-02', '2015-07-01', '正式党员']];
-    const bad = [`错号${tag}`, '男', badIdNumber('19800303', 901), '1980-03-03', '2009-07-01', '正式党员'];
-    const header = ['姓名', '性别', '身份证号', '出生日期', '入党日期', '人员类别'];
+    const good = [[`陈导入${tag}`, '男', idNumber('19860101', size.name === 'phone' ? 701 : 703), '1986-01-01', '2010-07-01', '2011-07-01', '正式党员'],
+      [`林导入${tag}`, '女', idNumber('19920202', size.name === 'phone' ? 802 : 804), '1992-02-02', '2015-07-01', '2016-07-01', '正式党员']];
+    const bad = [`错号${tag}`, '男', badIdNumber('19800303', 901), '1980-03-03', '2009-07-01', '2010-07-01', '正式党员'];
+    const header = ['姓名', '性别', '身份证号', '出生日期', '入党日期', '转正日期', '人员类别'];
     const dir = server.dir;
     let badFile, goodFile;
     if (size.name === 'phone') {

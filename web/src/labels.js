@@ -12,7 +12,7 @@ export const EDUCATIONS = ['研究生', '大学本科', '大学专科', '中等�
 // Meeting types (三会一课 and related).  Codes as the server expects them.
 export const MEETING_TYPES = {
   plenary: '支部党员大会', committee: '支部委员会', group: '党小组会', lecture: '党课',
-  theme_day: '主题党日', life: '组织生活会', appraisal: '民主评议党员', talk: '谈心谈话',
+  theme_day: '主题党日', life_meeting: '组织生活会', appraisal: '民主评议党员', talk: '谈心谈话', other: '其他',
 };
 export const ATTEND = { present: '出席', leave: '请假', absent: '缺席' };
 export const IMPORT_STATUS = { new: '新增', update: '更新', unchanged: '无变化', error: '有错误' };
