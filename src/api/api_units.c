@@ -52,7 +52,7 @@ static int h_units_list(zb_req *r, zb_err *e)
 	                          "SELECT " ZB_UNIT_COLS ZB_UNIT_FROM " WHERE u.org_path >= ? AND u.org_path < ? AND u.id > ? "
 	                          "AND (CAST(? AS TEXT) IS NULL OR u.kind = ?) AND (CAST(? AS TEXT) IS NULL OR u.coverage = ?) "
 	                          "ORDER BY u.id LIMIT ?",
-	                          "ssisssssi", r->target_path, upper, after, k, k, c, c, limit + 1);
+	                          "ssissssi", r->target_path, upper, after, k, k, c, c, limit + 1);
 	if (!st)
 		return e->code;
 	int rc;
