@@ -339,7 +339,7 @@ export function createMock() {
   const ROUTES = [['POST', '/members'], ['GET', '/members'], ['GET', '/members/{id}'], ['PATCH', '/members/{id}'], ['GET', '/members/{id}/history'],
     ['POST', '/imports'], ['POST', '/imports/{id}/commit'], ['POST', '/meetings'], ['GET', '/meetings'], ['GET', '/meetings/{id}'],
     ['PUT', '/meetings/{id}/attendance'], ['POST', '/meetings/{id}/resolutions'], ['POST', '/meetings/{id}/signin'], ['POST', '/signin'],
-    ['GET', '/orgs/{id}/compliance'], ['GET', '/orgs/{id}/stats'], ['GET', '/me/member']];
+    ['GET', '/orgs/{id}/compliance'], ['GET', '/orgs/{id}/stats'], ['GET', '/me/member'], ['GET', '/orgs/search']];
 
   return { handle, addUser, orgs, users };
 }
