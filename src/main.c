@@ -10,7 +10,7 @@ const zb_cmd zb_commands[] = {
 	{"serve", cmd_serve, "serve --db DB [--listen HOST:PORT] [--threads N]", "启动网页和接口服务"},
 	{"init", cmd_init, "init --db DB [--org-name 名称] [--org-code 编码]", "建库、生成密钥文件、创建根组织和管理员 admin"},
 	{"demo", cmd_demo, "demo --db DB [--scale county|province|N] [--seed S]", "生成演示用的示范县（或示范省）数据和演示账号"},
-	{"check", cmd_check, "check --db DB [--fix]", "核对统计汇总与花名册是否一致（--fix 重新汇总）"},
+	{"check", cmd_check, "check --db DB [--fix|--rebuild]", "核对统计汇总与花名册是否一致（--fix 不一致时重新汇总，--rebuild 总是重新汇总）"},
 	{"migrate", cmd_migrate, "migrate --db DB", "升级数据库结构"},
 	{"user", cmd_user, "user add|passwd|list|grant|revoke|token 用户名 [--role R --org ID]", "账号与授权"},
 	{"audit", cmd_audit, "audit verify --db DB", "校验审计链是否被篡改"},

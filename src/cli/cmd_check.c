@@ -7,14 +7,14 @@
 
 int cmd_check(int argc, char **argv)
 {
-	zb_opt opts[] = {{"db", 1, "ZHIBU_DB"}, {"key-file", 1, "ZHIBU_KEY_FILE"}, {"fix", 0, NULL}, {0}};
+	zb_opt opts[] = {{"db", 1, "ZHIBU_DB"}, {"key-file", 1, "ZHIBU_KEY_FILE"}, {"fix", 0, NULL}, {"rebuild", 0, NULL}, {0}};
 	const char *pos[1];
 	int npos;
 	if (zb_cli_parse(argc, argv, opts, pos, 0, &npos))
 		return 2;
 	zb_app app;
 	zb_db *db;
-	int rc = zb_cli_open(&app, opts, 0, 1, &db);
+	int rc = zb_cli_open(&app, opts, 1, 1, &db);
 	if (rc) {
 		zb_app_release(&app);
 		return rc;
@@ -24,7 +24,15 @@ int cmd_check(int argc, char **argv)
 	zb_arena_init(&a);
 	int64_t bad = 0;
 	const char *first = NULL;
-	if (zb_org_counts_verify(db, &a, &bad, &first, &e)) {
+	if (zb_cli_get(opts, "rebuild")) {
+		/* unconditionally, e.g. after loading data behind zhibu's back */
+		if (zb_org_counts_rebuild(db, &e))
+			rc = zb_cli_fail(&e);
+		else {
+			zb_cli_audit(&app, db, "system.counts_rebuild", NULL, 0, NULL);
+			printf("已重新汇总统计\n");
+		}
+	} else if (zb_org_counts_verify(db, &a, &bad, &first, &e)) {
 		rc = zb_cli_fail(&e);
 	} else if (!bad) {
 		printf("统计汇总一致\n");

@@ -204,15 +204,27 @@ int zb_org_counts_apply(zb_db *db, const zb_member_facts *old_f, const zb_member
 	return 0;
 }
 
-/* ---- in-memory roll-up for rebuild and verify ---- */
+/* ---- in-memory roll-up for rebuild and verify ----
+ *
+ * Every (dim, key) string is interned once into a small table, so the
+ * millions of increments work on integers: entry = (org, dim id, key id).
+ * Before writing or comparing, ids are replaced by their rank in byte
+ * order, which is the order of the table's primary key. */
+
+typedef struct strtab {
+	char **s;
+	uint32_t n, cap;
+	uint32_t *slots;     /* id+1, 0 = empty */
+	uint32_t nslots;
+	uint32_t *rank;      /* byte-order rank of each id, after strtab_rank */
+} strtab;
 
 typedef struct entry {
 	int64_t org;
 	int64_t n;
 	int64_t parent;      /* filled by ru_roll */
-	int depth;           /* filled by ru_roll, -1 = unknown org */
-	char dim[12];
-	char key[48];
+	int32_t depth;       /* filled by ru_roll, -1 = unknown org */
+	uint32_t dim, key;   /* interned */
 } entry;
 
 typedef struct orgnode {
@@ -227,18 +239,96 @@ typedef struct rollup {
 	size_t nslots;
 	orgnode *orgs;       /* sorted by id */
 	size_t norgs;
+	strtab dims, keys;
 	int oom;
 } rollup;
 
-static uint64_t ent_hash(int64_t org, const char *dim, const char *key)
+static uint64_t str_hash(const char *p)
 {
-	uint64_t h = 1469598103934665603ull ^ (uint64_t)org * 0x9E3779B97F4A7C15ull;
-	for (const char *p = dim; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	h = (h ^ 0xff) * 1099511628211ull;
-	for (const char *p = key; *p; p++)
+	uint64_t h = 1469598103934665603ull;
+	for (; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ull;
 	return h;
+}
+
+/* Id of s in t (added if new); UINT32_MAX when out of memory. */
+static uint32_t intern(strtab *t, const char *s)
+{
+	if ((t->n + 1) * 2 > t->nslots) {
+		uint32_t ns = t->nslots ? t->nslots * 2 : 256;
+		uint32_t *slots = calloc(ns, sizeof *slots);
+		if (!slots)
+			return UINT32_MAX;
+		for (uint32_t i = 0; i < t->n; i++) {
+			uint32_t k = (uint32_t)str_hash(t->s[i]) & (ns - 1);
+			while (slots[k])
+				k = (k + 1) & (ns - 1);
+			slots[k] = i + 1;
+		}
+		free(t->slots);
+		t->slots = slots;
+		t->nslots = ns;
+	}
+	uint32_t k = (uint32_t)str_hash(s) & (t->nslots - 1);
+	while (t->slots[k]) {
+		if (!strcmp(t->s[t->slots[k] - 1], s))
+			return t->slots[k] - 1;
+		k = (k + 1) & (t->nslots - 1);
+	}
+	if (t->n == t->cap) {
+		uint32_t nc = t->cap ? t->cap * 2 : 64;
+		char **ns = realloc(t->s, sizeof *ns * nc);
+		if (!ns)
+			return UINT32_MAX;
+		t->s = ns;
+		t->cap = nc;
+	}
+	t->s[t->n] = strdup(s);
+	if (!t->s[t->n])
+		return UINT32_MAX;
+	t->slots[k] = t->n + 1;
+	return t->n++;
+}
+
+static int cmp_ids(const void *a, const void *b, void *ctx)
+{
+	const strtab *t = ctx;
+	return strcmp(t->s[*(const uint32_t *)a], t->s[*(const uint32_t *)b]);
+}
+
+static int strtab_rank(strtab *t)
+{
+	uint32_t *order = malloc(sizeof *order * (t->n ? t->n : 1));
+	free(t->rank);
+	t->rank = malloc(sizeof *t->rank * (t->n ? t->n : 1));
+	if (!order || !t->rank) {
+		free(order);
+		return -1;
+	}
+	for (uint32_t i = 0; i < t->n; i++)
+		order[i] = i;
+	qsort_r(order, t->n, sizeof *order, cmp_ids, t);
+	for (uint32_t i = 0; i < t->n; i++)
+		t->rank[order[i]] = i;
+	free(order);
+	return 0;
+}
+
+static void strtab_free(strtab *t)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		free(t->s[i]);
+	free(t->s);
+	free(t->slots);
+	free(t->rank);
+	memset(t, 0, sizeof *t);
+}
+
+static uint64_t ent_hash(int64_t org, uint32_t dim, uint32_t key)
+{
+	uint64_t h = (uint64_t)org * 0x9E3779B97F4A7C15ull;
+	h ^= ((uint64_t)dim << 32 | key) * 0xC2B2AE3D27D4EB4Full;
+	return h ^ (h >> 29);
 }
 
 static int ru_grow(rollup *r)
@@ -248,8 +338,7 @@ static int ru_grow(rollup *r)
 	if (!slots)
 		return -1;
 	for (size_t i = 0; i < r->n; i++) {
-		uint64_t h = ent_hash(r->ents[i].org, r->ents[i].dim, r->ents[i].key);
-		size_t s = h & (ns - 1);
+		size_t s = ent_hash(r->ents[i].org, r->ents[i].dim, r->ents[i].key) & (ns - 1);
 		while (slots[s])
 			s = (s + 1) & (ns - 1);
 		slots[s] = (uint32_t)(i + 1);
@@ -260,21 +349,23 @@ static int ru_grow(rollup *r)
 	return 0;
 }
 
-static int ru_add(rollup *r, int64_t org, const char *dim, const char *key, int64_t n)
+/* Add n to (org, dim, key); returns the entry's index or -1. */
+static long ru_addi(rollup *r, int64_t org, uint32_t dim, uint32_t key, int64_t n)
 {
-	if (r->oom)
+	if (r->oom || dim == UINT32_MAX || key == UINT32_MAX) {
+		r->oom = 1;
 		return -1;
+	}
 	if ((r->n + 1) * 2 > r->nslots && ru_grow(r)) {
 		r->oom = 1;
 		return -1;
 	}
-	uint64_t h = ent_hash(org, dim, key);
-	size_t s = h & (r->nslots - 1);
+	size_t s = ent_hash(org, dim, key) & (r->nslots - 1);
 	while (r->slots[s]) {
 		entry *x = &r->ents[r->slots[s] - 1];
-		if (x->org == org && !strcmp(x->dim, dim) && !strcmp(x->key, key)) {
+		if (x->org == org && x->dim == dim && x->key == key) {
 			x->n += n;
-			return 0;
+			return (long)(r->slots[s] - 1);
 		}
 		s = (s + 1) & (r->nslots - 1);
 	}
@@ -289,12 +380,19 @@ static int ru_add(rollup *r, int64_t org, const char *dim, const char *key, int6
 		r->cap = nc;
 	}
 	entry *x = &r->ents[r->n];
+	memset(x, 0, sizeof *x);
 	x->org = org;
 	x->n = n;
-	snprintf(x->dim, sizeof x->dim, "%s", dim);
-	snprintf(x->key, sizeof x->key, "%s", key);
-	r->slots[s] = (uint32_t)(++r->n);
-	return 0;
+	x->dim = dim;
+	x->key = key;
+	x->depth = -1;
+	r->slots[s] = (uint32_t)(r->n + 1);
+	return (long)r->n++;
+}
+
+static int ru_add(rollup *r, int64_t org, const char *dim, const char *key, int64_t n)
+{
+	return ru_addi(r, org, intern(&r->dims, dim), intern(&r->keys, key ? key : ""), n) < 0 ? -1 : 0;
 }
 
 static void ru_free(rollup *r)
@@ -302,6 +400,8 @@ static void ru_free(rollup *r)
 	free(r->ents);
 	free(r->slots);
 	free(r->orgs);
+	strtab_free(&r->dims);
+	strtab_free(&r->keys);
 	memset(r, 0, sizeof *r);
 }
 
@@ -317,13 +417,65 @@ static const orgnode *ru_org(const rollup *r, int64_t id)
 	return bsearch(&k, r->orgs, r->norgs, sizeof k, cmp_orgnode);
 }
 
+/* Primary-key order: org, then dim and key in byte order (their ranks,
+ * which the caller has put into dim/key with ru_rank). */
 static int cmp_entry(const void *a, const void *b)
 {
 	const entry *x = a, *y = b;
 	if (x->org != y->org)
 		return x->org < y->org ? -1 : 1;
-	int c = strcmp(x->dim, y->dim);
-	return c ? c : strcmp(x->key, y->key);
+	if (x->dim != y->dim)
+		return x->dim < y->dim ? -1 : 1;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Replace interned ids by byte-order ranks and sort; the hash index is
+ * stale afterwards (dropped).  Ranks map back to strings with rank_str. */
+typedef struct ranked {
+	char **dim, **key;   /* rank -> string */
+} ranked;
+
+static int ru_rank(rollup *r, ranked *out)
+{
+	if (strtab_rank(&r->dims) || strtab_rank(&r->keys))
+		return -1;
+	out->dim = malloc(sizeof(char *) * (r->dims.n ? r->dims.n : 1));
+	out->key = malloc(sizeof(char *) * (r->keys.n ? r->keys.n : 1));
+	if (!out->dim || !out->key)
+		return -1;
+	for (uint32_t i = 0; i < r->dims.n; i++)
+		out->dim[r->dims.rank[i]] = r->dims.s[i];
+	for (uint32_t i = 0; i < r->keys.n; i++)
+		out->key[r->keys.rank[i]] = r->keys.s[i];
+	for (size_t i = 0; i < r->n; i++) {
+		r->ents[i].dim = r->dims.rank[r->ents[i].dim];
+		r->ents[i].key = r->keys.rank[r->ents[i].key];
+	}
+	free(r->slots);
+	r->slots = NULL;
+	r->nslots = 0;
+	qsort(r->ents, r->n, sizeof *r->ents, cmp_entry);
+	return 0;
+}
+
+static void ranked_free(ranked *k)
+{
+	free(k->dim);
+	free(k->key);
+}
+
+static void year_key(int y, char out[8])
+{
+	if (y <= 0) {
+		out[0] = '\0';
+		return;
+	}
+	y %= 10000;
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '\0';
 }
 
 /* Direct (own) counts of members, orgs and units into r, keyed by the
@@ -361,29 +513,39 @@ static int ru_load(zb_db *db, rollup *r, zb_err *e)
 	if (rc < 0)
 		return -rc;
 
-	zb_arena a;
-	zb_arena_init(&a);
-	st = zb_db_query(db, e, "SELECT " ZB_MEMBER_FACTS_COLS " FROM members m", "");
-	if (!st) {
-		zb_arena_free(&a);
+	/* members: read the columns in place (no copies), intern each value;
+	 * the same rows as fact_rows() gives, which the tests compare */
+	uint32_t d_total = intern(&r->dims, "total"), d_cat = intern(&r->dims, "category"),
+	         d_gender = intern(&r->dims, "gender"), d_eth = intern(&r->dims, "ethnicity"),
+	         d_birth = intern(&r->dims, "birth_year"), d_edu = intern(&r->dims, "education"),
+	         d_full = intern(&r->dims, "full_year"), d_status = intern(&r->dims, "status"),
+	         k_empty = intern(&r->keys, "");
+	st = zb_db_query(db, e, "SELECT m.org_path, m.category, m.gender, m.ethnicity, m.birth_date, m.education, "
+	                        "m.full_date, m.status FROM members m", "");
+	if (!st)
 		return e->code;
-	}
-	int64_t rows = 0;
 	while ((rc = zb_stmt_step(st, e)) == 1) {
-		zb_member_facts f;
-		zb_member_facts_read(st, 0, &a, &f);
-		fact_row fr[8];
-		int nf = fact_rows(&f, fr);
-		int64_t org = last_id(f.org_path);
-		for (int i = 0; i < nf; i++)
-			ru_add(r, org, fr[i].dim, fr[i].key, 1);
-		if (++rows % 4096 == 0) {
-			zb_arena_free(&a);
-			zb_arena_init(&a);
+		int64_t org = last_id(zb_col_text(st, 0));
+		const char *status = zb_col_text(st, 7);
+		char k[48];
+		zb_counts_key(status ? status : "normal", k);
+		ru_addi(r, org, d_status, intern(&r->keys, k), 1);
+		if (!on_roll(status))
+			continue;
+		ru_addi(r, org, d_total, k_empty, 1);
+		static const int cols[] = {1, 2, 3, 5};
+		uint32_t dims[] = {d_cat, d_gender, d_eth, d_edu};
+		for (int i = 0; i < 4; i++) {
+			zb_counts_key(zb_col_text(st, cols[i]), k);
+			ru_addi(r, org, dims[i], intern(&r->keys, k), 1);
 		}
+		const char *b = zb_col_text(st, 4), *f = zb_col_text(st, 6);
+		year_key(b && strlen(b) >= 4 ? atoi(b) : 0, k);
+		ru_addi(r, org, d_birth, intern(&r->keys, k), 1);
+		year_key(f && strlen(f) >= 4 ? atoi(f) : 0, k);
+		ru_addi(r, org, d_full, intern(&r->keys, k), 1);
 	}
 	zb_stmt_done(st);
-	zb_arena_free(&a);
 	if (rc < 0)
 		return -rc;
 
@@ -418,21 +580,20 @@ static int ru_roll(rollup *r, zb_err *e)
 		if (r->ents[i].depth > maxd)
 			maxd = r->ents[i].depth;
 	}
-	/* entries appended while a level is handled belong to the next
-	 * shallower level and are picked up by its pass */
 	for (int d = maxd; d >= 1; d--) {
 		size_t end = r->n;
 		for (size_t i = 0; i < end; i++) {
 			if (r->ents[i].depth != d || !r->ents[i].parent || !r->ents[i].n)
 				continue;
-			entry x = r->ents[i]; /* ru_add may move ents */
+			entry x = r->ents[i]; /* ru_addi may move ents */
 			size_t before = r->n;
-			if (ru_add(r, x.parent, x.dim, x.key, x.n))
+			long at = ru_addi(r, x.parent, x.dim, x.key, x.n);
+			if (at < 0)
 				return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足：无法汇总统计");
 			if (r->n > before) {
 				const orgnode *o = ru_org(r, x.parent);
-				r->ents[r->n - 1].depth = o ? o->depth : -1;
-				r->ents[r->n - 1].parent = o ? o->parent : 0;
+				r->ents[at].depth = o ? o->depth : -1;
+				r->ents[at].parent = o ? o->parent : 0;
 			}
 		}
 	}
@@ -444,27 +605,29 @@ static int sink_add(void *ctx, const char *path, const char *dim, const char *ke
 	rollup *r = ctx;
 	int64_t ids[MAX_DEPTH];
 	int k = zb_path_ids(path, ids, MAX_DEPTH);
+	uint32_t di = intern(&r->dims, dim), ki = intern(&r->keys, key ? key : "");
 	for (int i = 0; i < k; i++)
-		if (ru_add(r, ids[i], dim, key ? key : "", n))
+		if (ru_addi(r, ids[i], di, ki, n) < 0)
 			return -1;
 	return 0;
 }
 
 static int insert_all(zb_db *db, rollup *r, zb_err *e)
 {
-	qsort(r->ents, r->n, sizeof *r->ents, cmp_entry);
-	free(r->slots); /* indexes are stale after sorting */
-	r->slots = NULL;
-	r->nslots = 0;
-	for (size_t i = 0; i < r->n; i++) {
+	ranked names = {0};
+	if (ru_rank(r, &names)) {
+		ranked_free(&names);
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足：无法汇总统计");
+	}
+	int rc = 0;
+	for (size_t i = 0; !rc && i < r->n; i++) {
 		if (!r->ents[i].n)
 			continue;
-		int rc = zb_db_run(db, e, NULL, "INSERT INTO org_counts (org_id, dim, key, n) VALUES (?,?,?,?)", "issi",
-		                   r->ents[i].org, r->ents[i].dim, r->ents[i].key, r->ents[i].n);
-		if (rc)
-			return rc;
+		rc = zb_db_run(db, e, NULL, "INSERT INTO org_counts (org_id, dim, key, n) VALUES (?,?,?,?)", "issi",
+		               r->ents[i].org, names.dim[r->ents[i].dim], names.key[r->ents[i].key], r->ents[i].n);
 	}
-	return 0;
+	ranked_free(&names);
+	return rc;
 }
 
 int zb_org_counts_rebuild(zb_db *db, zb_err *e)
@@ -510,20 +673,22 @@ int zb_org_counts_verify(zb_db *db, zb_arena *a, int64_t *mismatches, const char
 	if (first)
 		*first = NULL;
 	rollup r = {0};
+	ranked names = {0};
 	int rc = ru_load(db, &r, e);
 	if (!rc)
 		rc = ru_roll(&r, e);
 	if (!rc)
 		rc = zb_org_warn_evaluate_all(db, sink_add, &r, 0, e);
-	if (!rc && r.oom)
+	if (!rc && (r.oom || ru_rank(&r, &names)))
 		rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足：无法核对统计");
 	if (rc) {
+		ranked_free(&names);
 		ru_free(&r);
 		return rc;
 	}
-	qsort(r.ents, r.n, sizeof *r.ents, cmp_entry);
 	zb_stmt *st = zb_db_query(db, e, "SELECT org_id, dim, key, n FROM org_counts WHERE n <> 0 ORDER BY org_id, dim, key", "");
 	if (!st) {
+		ranked_free(&names);
 		ru_free(&r);
 		return e->code;
 	}
@@ -542,30 +707,37 @@ int zb_org_counts_verify(zb_db *db, zb_arena *a, int64_t *mismatches, const char
 			i++;
 			continue;
 		}
+		const entry *x = i < r.n ? &r.ents[i] : NULL;
 		if (more != 1) {
-			NOTE(r.ents[i].org, r.ents[i].dim, r.ents[i].key, r.ents[i].n, 0);
+			NOTE(x->org, names.dim[x->dim], names.key[x->key], x->n, 0);
 			i++;
 			continue;
 		}
-		entry got = {.org = zb_col_int(st, 0), .n = zb_col_int(st, 3)};
-		snprintf(got.dim, sizeof got.dim, "%s", zb_col_text(st, 1));
-		snprintf(got.key, sizeof got.key, "%s", zb_col_text(st, 2));
-		int c = i < r.n ? cmp_entry(&r.ents[i], &got) : 1;
+		int64_t org = zb_col_int(st, 0), n = zb_col_int(st, 3);
+		const char *dim = zb_col_text(st, 1), *key = zb_col_text(st, 2);
+		int c;
+		if (!x)
+			c = 1;
+		else if (x->org != org)
+			c = x->org < org ? -1 : 1;
+		else if ((c = strcmp(names.dim[x->dim], dim)) == 0)
+			c = strcmp(names.key[x->key], key);
 		if (c < 0) {
-			NOTE(r.ents[i].org, r.ents[i].dim, r.ents[i].key, r.ents[i].n, 0);
+			NOTE(x->org, names.dim[x->dim], names.key[x->key], x->n, 0);
 			i++;
 		} else if (c > 0) {
-			NOTE(got.org, got.dim, got.key, 0, got.n);
+			NOTE(org, dim, key, 0, n);
 			more = zb_stmt_step(st, e);
 		} else {
-			if (got.n != r.ents[i].n)
-				NOTE(got.org, got.dim, got.key, r.ents[i].n, got.n);
+			if (n != x->n)
+				NOTE(org, dim, key, x->n, n);
 			i++;
 			more = zb_stmt_step(st, e);
 		}
 	}
 #undef NOTE
 	zb_stmt_done(st);
+	ranked_free(&names);
 	ru_free(&r);
 	if (more < 0)
 		return -more;
