@@ -204,21 +204,26 @@ int zb_meeting_check(zb_db *db, zb_meeting *m, zb_arena *a, zb_err *e)
 	" ON CONFLICT (meeting_id, member_id) DO UPDATE SET has_vote = excluded.has_vote, held_ym = excluded.held_ym"
 #define DEL_HEAD "DELETE FROM meeting_attendance WHERE meeting_id = ? AND member_id NOT IN (SELECT mb.id FROM members mb WHERE "
 
-int zb_meeting_sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t now, zb_err *e)
+/* fresh: a meeting just inserted has no rows to drop; recount: derive
+ * the totals now (bulk loads recount a range later) */
+static int sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t now, int fresh, int recount, zb_err *e)
 {
-	int rc;
+	int rc = 0;
 	int64_t ym = m->held_ym;
 	const char *d = m->held_on;
 	switch (m->type) {
 	case ZB_MT_COMMITTEE:
-		rc = zb_db_run(db, e, NULL, DEL_HEAD COND_COMMITTEE ")", "iisss", m->id, m->org_id, d, d, r->roster_statuses);
+		if (!fresh)
+			rc = zb_db_run(db, e, NULL, DEL_HEAD COND_COMMITTEE ")", "iisss", m->id, m->org_id, d, d,
+			               r->roster_statuses);
 		if (!rc)
 			rc = zb_db_run(db, e, NULL,
 			               INS_HEAD "1, 'absent', 'roster', CAST(? AS BIGINT)" INS_TAIL COND_COMMITTEE INS_CONFLICT, "iiiisss",
 			               m->id, ym, now, m->org_id, d, d, r->roster_statuses);
 		break;
 	case ZB_MT_GROUP:
-		rc = zb_db_run(db, e, NULL, DEL_HEAD COND_GROUP ")", "iiss", m->id, m->org_id, d, r->roster_statuses);
+		if (!fresh)
+			rc = zb_db_run(db, e, NULL, DEL_HEAD COND_GROUP ")", "iiss", m->id, m->org_id, d, r->roster_statuses);
 		if (!rc)
 			rc = zb_db_run(db, e, NULL,
 			               INS_HEAD HAS_VOTE ", 'absent', 'roster', CAST(? AS BIGINT)" INS_TAIL COND_GROUP INS_CONFLICT,
@@ -226,7 +231,8 @@ int zb_meeting_sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64
 		break;
 	case ZB_MT_TALK:
 		/* the two people talked: both are present by the record */
-		rc = zb_db_run(db, e, NULL, DEL_HEAD COND_TALK ")", "iII", m->id, m->talk_a_id, m->talk_b_id);
+		if (!fresh)
+			rc = zb_db_run(db, e, NULL, DEL_HEAD COND_TALK ")", "iII", m->id, m->talk_a_id, m->talk_b_id);
 		if (!rc)
 			rc = zb_db_run(db, e, NULL,
 			               INS_HEAD "0, 'present', 'manual', CAST(? AS BIGINT)" INS_TAIL COND_TALK INS_CONFLICT, "iiiII", m->id,
@@ -235,8 +241,9 @@ int zb_meeting_sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64
 	default: {
 		char upper[512];
 		zb_path_upper(m->org_path, upper, sizeof upper);
-		rc = zb_db_run(db, e, NULL, DEL_HEAD COND_ALL ")", "issss", m->id, m->org_path, upper, d,
-		               r->roster_statuses);
+		if (!fresh)
+			rc = zb_db_run(db, e, NULL, DEL_HEAD COND_ALL ")", "issss", m->id, m->org_path, upper, d,
+			               r->roster_statuses);
 		if (!rc)
 			rc = zb_db_run(db, e, NULL,
 			               INS_HEAD HAS_VOTE ", 'absent', 'roster', CAST(? AS BIGINT)" INS_TAIL COND_ALL INS_CONFLICT,
@@ -245,9 +252,14 @@ int zb_meeting_sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64
 		break;
 	}
 	}
-	if (!rc)
+	if (!rc && recount)
 		rc = zb_meeting_recount(db, m, r, e);
 	return rc;
+}
+
+int zb_meeting_sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t now, zb_err *e)
+{
+	return sync_expected(db, m, r, now, 0, 1, e);
 }
 
 void zb_meeting_quorum_rule(const zb_meeting *m, const zb_mrules *r, int *has, zb_frac *f, int *base, int *present)
@@ -281,6 +293,31 @@ int zb_resolution_passed(const zb_meeting *m, const zb_mrules *r, int64_t yes)
 	return m->quorum_ok && zb_frac_met(yes, zb_meeting_entitled(m), r->resolution);
 }
 
+/* quorum from the counts in m, then the row */
+static int store_counts(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e)
+{
+	int has, base, present;
+	zb_frac f;
+	zb_meeting_quorum_rule(m, r, &has, &f, &base, &present);
+	m->quorum_base = base;
+	m->quorum_present = present;
+	if (has) {
+		m->quorum_need = (int)zb_frac_need(base, f);
+		m->quorum_ok = zb_frac_met(present, base, f);
+	} else {
+		/* no quorum rule for the type: held when anyone was there */
+		m->quorum_need = 1;
+		m->quorum_ok = present > 0;
+	}
+	return zb_db_run(db, e, NULL,
+	                 "UPDATE meetings SET expected_count = ?, present_count = ?, leave_count = ?, absent_count = ?, "
+	                 "voters = ?, present_voters = ?, quorum_base = ?, quorum_present = ?, quorum_need = ?, "
+	                 "quorum_ok = ? WHERE id = ?",
+	                 "iiiiiiiiiii", (int64_t)m->expected, (int64_t)m->present, (int64_t)m->leave, (int64_t)m->absent,
+	                 (int64_t)m->voters, (int64_t)m->present_voters, (int64_t)m->quorum_base,
+	                 (int64_t)m->quorum_present, (int64_t)m->quorum_need, (int64_t)m->quorum_ok, m->id);
+}
+
 int zb_meeting_recount(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e)
 {
 	zb_stmt *st = zb_db_query(db, e,
@@ -306,26 +343,70 @@ int zb_meeting_recount(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e)
 	zb_stmt_done(st);
 	if (rc < 0)
 		return -rc;
-	int has, base, present;
-	zb_frac f;
-	zb_meeting_quorum_rule(m, r, &has, &f, &base, &present);
-	m->quorum_base = base;
-	m->quorum_present = present;
-	if (has) {
-		m->quorum_need = (int)zb_frac_need(base, f);
-		m->quorum_ok = zb_frac_met(present, base, f);
-	} else {
-		/* no quorum rule for the type: held when anyone was there */
-		m->quorum_need = 1;
-		m->quorum_ok = present > 0;
+	return store_counts(db, m, r, e);
+}
+
+int zb_meeting_recount_range(zb_db *db, int64_t first_id, int64_t last_id, zb_mrules_cache *rules, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT m.id, m.type, m.is_election, m.org_path, m.held_on, COUNT(a.member_id), "
+	                          "COALESCE(SUM(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END), 0), "
+	                          "COALESCE(SUM(CASE WHEN a.status = 'leave' THEN 1 ELSE 0 END), 0), "
+	                          "COALESCE(SUM(CASE WHEN a.status = 'absent' THEN 1 ELSE 0 END), 0), "
+	                          "COALESCE(SUM(a.has_vote), 0), "
+	                          "COALESCE(SUM(CASE WHEN a.status = 'present' AND a.has_vote = 1 THEN 1 ELSE 0 END), 0) "
+	                          "FROM meetings m LEFT JOIN meeting_attendance a ON a.meeting_id = m.id "
+	                          "WHERE m.id >= ? AND m.id <= ? GROUP BY m.id, m.type, m.is_election, m.org_path, m.held_on "
+	                          "ORDER BY m.id",
+	                          "ii", first_id, last_id);
+	if (!st)
+		return e->code;
+	/* read everything first: the UPDATEs must not interleave with an
+	 * open cursor on the same connection */
+	int n = 0, cap = 0, rc;
+	zb_meeting *ms = NULL;
+	char (*paths)[256] = NULL;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			zb_meeting *nm = realloc(ms, sizeof *nm * (size_t)cap);
+			char(*np)[256] = realloc(paths, sizeof *np * (size_t)cap);
+			if (nm)
+				ms = nm;
+			if (np)
+				paths = np;
+			if (!nm || !np) {
+				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+				break;
+			}
+		}
+		zb_meeting *m = &ms[n];
+		memset(m, 0, sizeof *m);
+		m->id = zb_col_int(st, 0);
+		m->type = zb_mtype_from(zb_col_text(st, 1));
+		m->is_election = (int)zb_col_int(st, 2);
+		snprintf(paths[n], sizeof paths[n], "%s", zb_col_text(st, 3) ? zb_col_text(st, 3) : "");
+		snprintf(m->held_on, sizeof m->held_on, "%s", zb_col_text(st, 4) ? zb_col_text(st, 4) : "");
+		m->expected = (int)zb_col_int(st, 5);
+		m->present = (int)zb_col_int(st, 6);
+		m->leave = (int)zb_col_int(st, 7);
+		m->absent = (int)zb_col_int(st, 8);
+		m->voters = (int)zb_col_int(st, 9);
+		m->present_voters = (int)zb_col_int(st, 10);
+		n++;
 	}
-	return zb_db_run(db, e, NULL,
-	                 "UPDATE meetings SET expected_count = ?, present_count = ?, leave_count = ?, absent_count = ?, "
-	                 "voters = ?, present_voters = ?, quorum_base = ?, quorum_present = ?, quorum_need = ?, "
-	                 "quorum_ok = ? WHERE id = ?",
-	                 "iiiiiiiiiii", (int64_t)m->expected, (int64_t)m->present, (int64_t)m->leave, (int64_t)m->absent,
-	                 (int64_t)m->voters, (int64_t)m->present_voters, (int64_t)m->quorum_base,
-	                 (int64_t)m->quorum_present, (int64_t)m->quorum_need, (int64_t)m->quorum_ok, m->id);
+	zb_stmt_done(st);
+	rc = rc < 0 ? -rc : 0;
+	for (int i = 0; !rc && i < n; i++) {
+		zb_mrules r;
+		ms[i].org_path = paths[i];
+		rc = zb_mrules_cache_rules(rules, paths[i], ms[i].held_on, &r, e);
+		if (!rc)
+			rc = store_counts(db, &ms[i], &r, e);
+	}
+	free(ms);
+	free(paths);
+	return rc;
 }
 
 /* ---- writes ---- */
@@ -339,8 +420,7 @@ static int write_guests(zb_db *db, int64_t id, const char *const *guests, int n,
 	return rc;
 }
 
-int zb_meeting_insert(zb_db *db, zb_meeting *m, const zb_mrules *r, const char *const *guests, int nguests,
-                      int64_t by_user, int64_t now, int64_t *id, zb_err *e)
+static int insert_row(zb_db *db, zb_meeting *m, int64_t by_user, int64_t now, zb_err *e)
 {
 	int rc = zb_db_int(db, e, &m->id,
 	                   "INSERT INTO meetings (org_id, org_path, type, title, start_at, end_at, held_on, held_ym, place, "
@@ -353,12 +433,30 @@ int zb_meeting_insert(zb_db *db, zb_meeting *m, const zb_mrules *r, const char *
 	                   m->talk_a_name, m->talk_b_id, m->talk_b_name, by_user, now, now);
 	if (rc)
 		return rc;
-	*id = m->id;
 	m->created_by = by_user;
 	m->created_at = m->updated_at = now;
+	return 0;
+}
+
+int zb_meeting_insert(zb_db *db, zb_meeting *m, const zb_mrules *r, const char *const *guests, int nguests,
+                      int64_t by_user, int64_t now, int64_t *id, zb_err *e)
+{
+	int rc = insert_row(db, m, by_user, now, e);
+	if (rc)
+		return rc;
+	*id = m->id;
 	if (nguests && (rc = write_guests(db, m->id, guests, nguests, e)))
 		return rc;
-	return zb_meeting_sync_expected(db, m, r, now, e);
+	return sync_expected(db, m, r, now, 1, 1, e);
+}
+
+int zb_meeting_insert_bulk(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t by_user, int64_t now, int64_t *id,
+                           zb_err *e)
+{
+	int rc = insert_row(db, m, by_user, now, e);
+	if (!rc)
+		*id = m->id;
+	return rc ? rc : sync_expected(db, m, r, now, 1, 0, e);
 }
 
 int zb_meeting_update(zb_db *db, const zb_meeting *old, zb_meeting *m, const zb_mrules *r,

@@ -74,6 +74,16 @@ int zb_meeting_check(zb_db *db, zb_meeting *m, zb_arena *a, zb_err *e);
  * *id gets the new id. */
 int zb_meeting_insert(zb_db *db, zb_meeting *m, const zb_mrules *r, const char *const *guests, int nguests,
                       int64_t by_user, int64_t now, int64_t *id, zb_err *e);
+/* Bulk loads (the demo): like zb_meeting_insert, but the derived totals
+ * and quorum are left for one zb_meeting_recount_range over the new ids
+ * (until then they read 0). */
+int zb_meeting_insert_bulk(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t by_user, int64_t now, int64_t *id,
+                           zb_err *e);
+/* Recount every meeting with first_id <= id <= last_id: one grouped read
+ * of their attendance and one UPDATE per meeting, with the rules in force
+ * for each (cache of kind "meeting_rules"). */
+int zb_meeting_recount_range(zb_db *db, int64_t first_id, int64_t last_id, zb_mrules_cache *rules, zb_err *e);
+
 /* Write m's editable fields (checked) over the stored row.  guests NULL =
  * unchanged.  Re-syncs the 应到 list when the date or type changed. */
 int zb_meeting_update(zb_db *db, const zb_meeting *old, zb_meeting *m, const zb_mrules *r,

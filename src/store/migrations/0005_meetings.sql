@@ -82,6 +82,8 @@ CREATE TABLE meeting_attendance (
 	PRIMARY KEY (meeting_id, member_id)
 );
 CREATE INDEX meeting_attendance_member ON meeting_attendance(member_id, status, held_ym);
+-- the 应到 list of a 党小组会 is the members whose group_id is the group
+CREATE INDEX meeting_members_group ON members(group_id);
 
 -- Resolutions and their votes.  Whether one passed is derived when read
 -- (yes > 1/2 of those entitled to vote, and the meeting had quorum).
