@@ -400,8 +400,10 @@ int zb_member_date_parse(const char *in, int date1904, char out[11], int *precis
 			prec = 2;
 		} else if (n <= 7 && !(n == 4 && (!strncmp(s, "19", 2) || !strncmp(s, "20", 2)))) {
 			double serial = strtod(s, NULL);
-			if (zb_excel_serial_to_date(serial, date1904, out))
+			if (zb_excel_serial_to_date(serial, date1904, out) || !date_ok(out)) {
+				out[0] = '\0';
 				return -1;
+			}
 			if (precision)
 				*precision = 3;
 			return 0;
@@ -414,8 +416,10 @@ int zb_member_date_parse(const char *in, int date1904, char out[11], int *precis
 		double serial = strtod(s, &end);
 		/* only 5 integer digits (1927..2173): "2020.01" is a month */
 		if (!*end && strchr(s, '.') && strchr(s, '.') - s == 5 && all_digits(s, 5)) {
-			if (zb_excel_serial_to_date(serial, date1904, out))
+			if (zb_excel_serial_to_date(serial, date1904, out) || !date_ok(out)) {
+				out[0] = '\0';
 				return -1;
+			}
 			if (precision)
 				*precision = 3;
 			return 0;

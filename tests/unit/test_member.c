@@ -392,6 +392,7 @@ static void test_date_forms(void **state)
 	expect_no_date("二〇二〇年一月");
 	expect_no_date("2020/01-02x");
 	expect_no_date("60");             /* Excel's phantom 1900-02-29 */
+	expect_no_date("111110");         /* a serial past 2200 (found by fuzz_member) */
 	expect_no_date("abc");
 }
 
