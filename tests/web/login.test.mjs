@@ -2,7 +2,7 @@
 // session-expired overlay that keeps what was typed — at phone and PC size.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, fixtures, launch, openPage, login, shot, waitRoute, SIZES, PASSWORD, ADMIN_PASSWORD } from './helpers.mjs';
+import { startServer, fixtures, launch, openPage, login, shot, waitRoute, needRoutes, SIZES, PASSWORD, ADMIN_PASSWORD } from './helpers.mjs';
 
 let server, browser, f;
 before(async () => {
@@ -107,5 +107,29 @@ test('admin lands on the home screen of the county', async () => {
   const page = await openPage(browser, SIZES[1], server.url);
   await login(page, 'admin', ADMIN_PASSWORD);
   await page.getByRole('heading', { name: f.root.name }).waitFor();
+  await page.context().close();
+});
+
+test('session expiry while editing a member: what was typed is saved after logging in again (phone)', async (t) => {
+  if (!(await needRoutes(t, server.url, ['GET /members/{id}', 'PATCH /members/{id}']))) return;
+  const page = await openPage(browser, SIZES[0], server.url);
+  await login(page, 'worker_a');
+  const m = f.membersA[1];
+  await page.goto(`/#/members/${m.id}/edit`);
+  await page.waitForFunction(() => document.querySelector('input[name="name"]') && document.querySelector('input[name="name"]').value !== '');
+  await page.getByLabel('工作单位').fill('红星村股份经济合作社');
+  await page.getByLabel('职务').fill('会计');
+  await page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/auth/me')).json();
+    await fetch('/api/v1/auth/logout', { method: 'POST', headers: { 'X-CSRF-Token': me.csrf_token } });
+  });
+  await page.getByRole('button', { name: '保存' }).click();
+  const dialog = page.getByRole('dialog', { name: '登录已过期' });
+  await dialog.waitFor();
+  await dialog.getByLabel('密码').fill(PASSWORD);
+  await dialog.getByRole('button', { name: '登录' }).click();
+  await waitRoute(page, new RegExp(`#/members/${m.id}$`));
+  await page.getByText('红星村股份经济合作社').waitFor();
+  assert.deepEqual(page.errors, []);
   await page.context().close();
 });
