@@ -75,6 +75,8 @@ typedef struct dbranch {
 	const char *comm_name[8];
 	char comm_from[8][11];    /* the day each took the post */
 	int ncomm;
+	char post_from[12][11];   /* every current post, named people too */
+	int nposts;
 	int weak;                 /* 0 diligent, 1 weak */
 	int rate;                 /* permille present */
 	int day;                  /* the fixed 主题党日 of the month */
@@ -99,6 +101,7 @@ typedef struct dg {
 	int cur_ym;
 	int64_t meetings, talks, appraisals;
 	int64_t bfirst, blast;     /* ids made for the branch-month being done */
+	int64_t comm_mid;          /* its committee meeting, marked apart */
 } dg;
 
 static const char *const TOPICS[] = {
@@ -236,6 +239,19 @@ static int load(dg *g, const zb_mrules *r, zb_err *e)
 		b->comm_name[b->ncomm++] = zb_arena_strdup(&g->keep, zb_col_text(st, 2));
 	}
 	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	st = zb_db_query(g->db, e, "SELECT org_id, started_on FROM committee_posts WHERE ended_on IS NULL ORDER BY org_id, id", "");
+	if (!st)
+		return e->code;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		int bi = find_branch(g, zb_col_int(st, 0));
+		if (bi < 0 || g->b[bi].nposts >= 12)
+			continue;
+		dbranch *b = &g->b[bi];
+		snprintf(b->post_from[b->nposts++], sizeof b->post_from[0], "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : "");
+	}
+	zb_stmt_done(st);
 	return rc < 0 ? -rc : 0;
 }
 
@@ -247,11 +263,15 @@ static int in_office(const dbranch *b, int i, int64_t t)
 	return strcmp(b->comm_from[i], d) <= 0;
 }
 
+/* posts held on the day of t (a committee exists from 3, as compliance
+ * counts them: named people without a roster record too) */
 static int committee_on(const dbranch *b, int64_t t)
 {
+	char d[11];
+	zb_md_of_time(t, d);
 	int n = 0;
-	for (int i = 0; i < b->ncomm; i++)
-		n += in_office(b, i, t);
+	for (int i = 0; i < b->nposts; i++)
+		n += strcmp(b->post_from[i], d) <= 0;
 	return n;
 }
 
@@ -328,9 +348,9 @@ static int add(dg *g, dbranch *b, int64_t org_id, const char *org_path, int type
 	"EXISTS (SELECT 1 FROM demo_risk k WHERE k.member_id = meeting_attendance.member_id " \
 	"AND k.last_ym < meeting_attendance.held_ym)"
 
-static int mark(dg *g, const dbranch *b, int64_t first, int64_t last, zb_err *e)
+static int mark(dg *g, int rate, int64_t first, int64_t last, zb_err *e)
 {
-	int64_t salt = (int64_t)(g->seed & 0xffff), present = b->rate, leave = b->rate + (1000 - b->rate) / 2;
+	int64_t salt = (int64_t)(g->seed & 0xffff), present = rate, leave = rate + (1000 - rate) / 2;
 	return zb_db_run(g->db, e, NULL,
 	                 "UPDATE meeting_attendance SET source = 'manual', "
 	                 "status = CASE WHEN " AT_RISK " THEN 'absent' WHEN " HASH " < ? THEN 'present' "
@@ -345,8 +365,9 @@ static int mark(dg *g, const dbranch *b, int64_t first, int64_t last, zb_err *e)
 static int64_t at(int ym, int day, int hour, int minute)
 {
 	char d[11];
-	if (day > 28)
-		day = 28; /* stay inside the month, February too */
+	zb_md_ym_last(ym, d);
+	if (day > atoi(d + 8))
+		day = atoi(d + 8); /* stay inside the month, February too */
 	zb_md_ym_first(ym, d);
 	return zb_md_time_of(d) + (int64_t)(day - 1) * 86400 + hour * 3600 + minute * 60;
 }
@@ -386,8 +407,17 @@ static int appraise(dg *g, dbranch *b, int64_t mid, const char *held_on, int yea
 static int talks(dg *g, dbranch *b, int ym, rng *r, zb_err *e)
 {
 	int rc = 0, k = 0;
-	if (!b->ncomm)
-		return 0;
+	if (!b->ncomm || !in_office(b, 0, at(ym, 1, 0, 0))) {
+		/* no committee on the roster: members talk with each other */
+		for (int i = 1; !rc && i < b->nm && i <= 3; i++) {
+			int64_t t = at(ym, 5 + i, 19, 30);
+			zb_meeting m;
+			if (t < g->now - 600 && !(b->weak && chance(r, 50)))
+				rc = add(g, b, b->id, b->path, ZB_MT_TALK, t, "交流思想和工作情况", g->m[b->m0].id, g->m[b->m0 + i].id,
+				         &m, e);
+		}
+		return rc;
+	}
 	for (int i = 0; !rc && i < b->ncomm; i++)
 		for (int j = i + 1; !rc && j < b->ncomm; j++, k++) {
 			if (b->weak && chance(r, 50))
@@ -435,8 +465,23 @@ static int month(dg *g, dbranch *b, int ym, int64_t *appraisal, zb_err *e)
 	if (!rc && t < limit && !(b->weak && chance(&r, 30)))
 		rc = add(g, b, b->id, b->path, ZB_MT_THEME_DAY, t, topic, 0, 0, &m, e);
 	t = at(ym, b->day > 1 ? b->day - 1 : 1, 19, 30);
-	if (!rc && committee_on(b, t) >= 3 && t < limit && !(b->weak && chance(&r, 35)))
+	{
+		/* a committee elected this month meets soon after */
+		char end[11];
+		zb_md_ym_last(ym, end);
+		int64_t formed = 0;
+		if (committee_on(b, t) < 3 && committee_on(b, zb_md_time_of(end)) >= 3)
+			for (int d = 1; d <= atoi(end + 8) && !formed; d++)
+				if (committee_on(b, at(ym, d, 0, 0)) >= 3)
+					formed = at(ym, d, 19, 30);
+		if (formed)
+			t = formed;
+	}
+	g->comm_mid = 0;
+	if (!rc && committee_on(b, t) >= 3 && t < limit && !(b->weak && chance(&r, 35))) {
 		rc = add(g, b, b->id, b->path, ZB_MT_COMMITTEE, t, topic, 0, 0, &m, e);
+		g->comm_mid = m.id;
+	}
 	for (int i = 0; !rc && i < b->ng; i++) {
 		const dgroup *gr = &g->g[b->g0 + i];
 		t = at(ym, b->day + 3 + i, 19, 0);
@@ -475,7 +520,7 @@ static int pick_risks(dg *g, zb_err *e)
 	for (int i = 0; !rc && i < g->nm; i++) {
 		const dmem *m = &g->m[i];
 		rng r = rng_for(g->seed, (uint64_t)m->id, 77);
-		if (below(&r, 1000) >= 15)
+		if (below(&r, 1000) >= 10)
 			continue;
 		int k = months[below(&r, 6)];
 		/* present last in cur-k-1: k complete months without since */
@@ -557,7 +602,11 @@ int zb_meeting_demo(zb_db *db, zb_app *app, uint64_t seed, zb_err *e)
 			rc = month(&g, b, ym, &apr[i], e);
 			if (rc || !g.bfirst)
 				continue;
-			rc = mark(&g, b, g.bfirst, g.blast, e);
+			/* a diligent committee reschedules rather than meet short */
+			if (g.comm_mid)
+				rc = mark(&g, b->weak ? b->rate : 990, g.comm_mid, g.comm_mid, e);
+			if (!rc)
+				rc = mark(&g, b->rate, g.bfirst, g.blast, e);
 			if (!first)
 				first = g.bfirst;
 			last = g.blast;

@@ -8,7 +8,7 @@
  * 谈心谈话), recorded through the meeting domain (应到 from the roster,
  * derived totals and quorum).  About four branches in five are diligent
  * (85-97% attendance); the rest are weak: missed months and quarters and
- * 50-75% attendance.  About 1.5% of members stopped attending 3 to 9
+ * 50-75% attendance.  About 1% of members stopped attending 3 to 9
  * months ago (the 3/5/6-month risk list), a few of them with a
  * secretary's explanation.  Deterministic for the seed (given the same
  * orgs, members and today's date); batched in one transaction per month.
