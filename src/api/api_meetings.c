@@ -662,12 +662,27 @@ static int h_list(zb_req *r, zb_err *e)
 	                   r->target_path, upper, type, type, from, from, to, to);
 	if (rc)
 		return rc;
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE " LIST_WHERE
-	                          " AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?)) "
-	                          "ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
-	                          "ssssssssiiii", r->target_path, upper, type, type, from, from, to, to, a_start, a_start,
-	                          a_id, limit + 1);
+	/* A small subtree: its range on meetings_subtree, then sort.  A large
+	 * one (a township, a county): newest first along meetings_start,
+	 * filtering by a prefix test no index can serve, so a page stops
+	 * after about limit rows instead of sorting the whole subtree. */
+	zb_stmt *st;
+	if (total <= 2000)
+		st = zb_db_query(r->db, e,
+		                 "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE " LIST_WHERE
+		                 " AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?)) "
+		                 "ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
+		                 "ssssssssiiii", r->target_path, upper, type, type, from, from, to, to, a_start, a_start, a_id,
+		                 limit + 1);
+	else
+		st = zb_db_query(r->db, e,
+		                 "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id "
+		                 "WHERE substr(m.org_path, 1, ?) = ? AND (CAST(? AS TEXT) IS NULL OR m.type = ?) "
+		                 "AND (CAST(? AS TEXT) IS NULL OR m.held_on >= ?) AND (CAST(? AS TEXT) IS NULL OR m.held_on <= ?) "
+		                 "AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?)) "
+		                 "ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
+		                 "isssssssiiii", (int64_t)strlen(r->target_path), r->target_path, type, type, from, from, to, to,
+		                 a_start, a_start, a_id, limit + 1);
 #undef LIST_WHERE
 	if (!st)
 		return e->code;
