@@ -102,9 +102,9 @@ int zb_meeting_print_html(const zb_meeting_full *f, const zb_mrules *r, int64_t 
 		rc |= zb_buf_puts(b, "</td></tr>");
 	} else {
 		rc |= zb_buf_printf(b,
-		                    "<tr><th>应到</th><td>%d 人%s</td><th>实到</th><td>%d 人</td></tr>"
+		                    "<tr><th>应到</th><td>%d 人</td><th>实到</th><td>%d 人</td></tr>"
 		                    "<tr><th>请假</th><td>%d 人</td><th>缺席</th><td>%d 人</td></tr>",
-		                    m->expected, "", m->present, m->leave, m->absent);
+		                    m->expected, m->present, m->leave, m->absent);
 		if (m->type == ZB_MT_PLENARY)
 			rc |= zb_buf_printf(b, "<tr><th>表决权</th><td colspan=\"3\">有表决权 %d 人，到会 %d 人</td></tr>", m->voters,
 			                    m->present_voters);

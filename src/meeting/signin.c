@@ -84,14 +84,6 @@ int64_t zb_signin_ttl(const zb_mrules *r)
 	return (int64_t)r->signin_ttl_min * 60;
 }
 
-static void fmt_time(int64_t t, char out[20])
-{
-	char d[11];
-	zb_md_of_time(t, d);
-	int64_t s = ((t + ZB_CHINA_UTC_OFFSET) % 86400 + 86400) % 86400;
-	snprintf(out, 20, "%s %02u:%02u", d, (unsigned)(s / 3600) % 100u, (unsigned)(s / 60 % 60));
-}
-
 int zb_signin_open(zb_db *db, const zb_keys *k, const zb_meeting *m, const zb_mrules *r, int64_t by_user,
                    int64_t now, char token[ZB_SIGNIN_TOKEN_LEN + 1], int64_t *expires_at, zb_err *e)
 {
@@ -100,8 +92,8 @@ int zb_signin_open(zb_db *db, const zb_keys *k, const zb_meeting *m, const zb_mr
 	int64_t from, to;
 	zb_signin_window(m, r, &from, &to);
 	char a[20], b[20];
-	fmt_time(from, a);
-	fmt_time(to, b);
+	zb_meeting_fmt_time(from, a);
+	zb_meeting_fmt_time(to, b);
 	if (now < from)
 		return zb_fail(e, ZB_ECONFLICT, NULL, "还不能开启签到：会议开始前 %d 分钟内才能开启（%s 起）",
 		               r->signin_before_min, a);
@@ -164,8 +156,8 @@ int zb_signin_use(zb_db *db, const zb_keys *k, const zb_signin_who *who, const c
 	zb_signin_window(m, &r, &from, &to);
 	if (now < from || now > to) {
 		char x[20], y[20];
-		fmt_time(from, x);
-		fmt_time(to, y);
+		zb_meeting_fmt_time(from, x);
+		zb_meeting_fmt_time(to, y);
 		return zb_fail(e, ZB_ECONFLICT, "token", "现在不在会议的签到时间内（%s 至 %s）", x, y);
 	}
 	if (!who->member_id)
@@ -195,7 +187,7 @@ int zb_signin_use(zb_db *db, const zb_keys *k, const zb_signin_who *who, const c
 	if (!strcmp(status, "present")) {
 		if (source && !strcmp(source, "qr") && signed_at) {
 			char t[20];
-			fmt_time(signed_at, t);
+			zb_meeting_fmt_time(signed_at, t);
 			return zb_fail(e, ZB_ECONFLICT, "token", "您已于 %s 扫码签到，无需重复签到", t);
 		}
 		return zb_fail(e, ZB_ECONFLICT, "token", "会议记录中您已登记为出席，无需重复签到");
