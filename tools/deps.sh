@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
 libssl-dev libicu-dev libxlsxwriter-dev libzip-dev libxml2-dev libqrencode-dev libcmocka-dev
 postgresql clang libclang-rt-14-dev wrk chromium python3-openpyxl libreoffice-calc-nogui
-nodejs npm iproute2 procps xxd curl ca-certificates"
+nodejs npm iproute2 procps xxd curl ca-certificates fonts-wqy-zenhei"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -57,6 +57,83 @@ static int write_org_list(zb_req *r, zb_stmt *st, zb_err *e)
 	return 0;
 }
 
+/* Org search by name, short name or code within the caller's subtrees
+ * (optionally under one org).  Org names are long ("中共某某村党支部委员会")
+ * and searched by any part, so this is a LIKE over a subtree range: the
+ * range keeps it to the caller's orgs, which are far fewer than members. */
+static int h_search(zb_req *r, zb_err *e)
+{
+	const char *q = zb_req_query(r, "q");
+	if (!q || !*q)
+		return zb_fail(e, ZB_EINVAL, "q", "请输入要查找的组织名称或编码");
+	if (strlen(q) > 100)
+		return zb_fail(e, ZB_EINVAL, "q", "查找内容过长（最多 100 字节）");
+	int64_t limit, under = 0;
+	if (zb_api_limit(r, &limit, e) || zb_req_query_int(r, "under", 0, 0, INT64_MAX, &under, e))
+		return e->code;
+	const char *under_path = NULL;
+	if (under) {
+		zb_org u;
+		if (zb_org_get(r->db, under, &r->arena, &u, e) || !zb_authz_allows(r->who, P_ORG_READ, u.path))
+			return zb_fail(e, ZB_ENOTFOUND, "under", "未找到该组织，或不在您的管理范围内");
+		under_path = u.path;
+	}
+	/* escape LIKE wildcards in the user's text */
+	zb_buf pat;
+	zb_buf_init(&pat, 512);
+	zb_buf_putc(&pat, '%');
+	for (const char *p = q; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			zb_buf_putc(&pat, '\\');
+		zb_buf_putc(&pat, *p);
+	}
+	zb_buf_putc(&pat, '%');
+	const char *like = zb_arena_strdup(&r->arena, pat.data);
+	zb_buf_release(&pat);
+
+	const char **roots;
+	int n = zb_authz_roots(r->who, P_ORG_READ, &r->arena, &roots);
+	zb_list_begin(r);
+	int64_t count = 0;
+	for (int i = 0; i < n && count < limit; i++) {
+		const char *root = roots[i];
+		if (under_path) {
+			if (zb_path_within(under_path, root))
+				root = under_path;             /* narrower: search under it */
+			else if (!zb_path_within(root, under_path))
+				continue;                      /* disjoint */
+		}
+		char upper[600];
+		zb_path_upper(root, upper, sizeof upper);
+		zb_stmt *st = zb_db_query(r->db, e,
+		                          "SELECT " ZB_ORG_COLS ", (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id), "
+		                          "(SELECT p.name FROM orgs p WHERE p.id = o.parent_id) "
+		                          "FROM orgs o WHERE o.path >= ? AND o.path < ? AND (o.name LIKE ? ESCAPE '\\' "
+		                          "OR o.short_name LIKE ? ESCAPE '\\' OR o.code = ?) ORDER BY o.depth, o.path LIMIT ?",
+		                          "sssssi", root, upper, like, like, q, limit - count);
+		if (!st)
+			return e->code;
+		int rc;
+		while ((rc = zb_stmt_step(st, e)) == 1) {
+			zb_org o;
+			zb_org_read(st, 0, &r->arena, &o);
+			jw_obj(&r->jw);
+			zb_api_write_org(r, &o);
+			jw_kint(&r->jw, "child_count", zb_col_int(st, 15));
+			jw_kstr(&r->jw, "parent_name", zb_col_text(st, 16));
+			jw_obj_end(&r->jw);
+			count++;
+		}
+		zb_stmt_done(st);
+		if (rc < 0)
+			return -rc;
+		if (under_path && root == under_path)
+			break;
+	}
+	zb_list_end(r, count, NULL);
+	return 0;
+}
+
 static int h_roots(zb_req *r, zb_err *e)
 {
 	const char **roots;
@@ -233,6 +310,7 @@ static const zb_field org_patch_fields[] = {
 const zb_route zb_routes_orgs[] = {
 	{"GET", "/api/v1/orgs", h_roots, P_ORG_READ, S_NONE, 0, 0, NULL, "orgs", "可见的顶层组织", NULL},
 	{"POST", "/api/v1/orgs", h_create, P_ORG_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 8192, org_fields, "orgs", "新建下级组织", NULL},
+	{"GET", "/api/v1/orgs/search", h_search, P_ORG_READ, S_NONE, 0, 0, NULL, "orgs", "按名称或编码查找组织", "q:string:名称的任意部分或编码,under:integer:只在该组织之下查找,limit:integer"},
 	{"GET", "/api/v1/orgs/{id}", h_get, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "组织详情", NULL},
 	{"PATCH", "/api/v1/orgs/{id}", h_patch, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 8192, org_patch_fields, "orgs", "修改组织", NULL},
 	{"GET", "/api/v1/orgs/{id}/children", h_children, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "下级组织", NULL},
