@@ -54,7 +54,6 @@ export function hasCommand(name) {
  * Returns { url, dir, db, demo, cli(args, env), stop() }.
  */
 export async function startServer({ scale = 200, env: extraEnv = {} } = {}) {
-  if (process.env.ZHIBU_WEB_MOCK === '1') return startMock();
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'zhibu-web-'));
   const db = join(dir, 'zhibu.db');
@@ -144,18 +143,14 @@ export async function routeExists(base, method, path) {
   return false;
 }
 
-/** Skip a test (with the reason printed) until the server has these routes. */
+/** Fail a test early, naming them, when the server lacks routes it drives. */
 export async function needRoutes(t, base, routes) {
   const missing = [];
   for (const r of routes) {
     const [m, p] = r.split(' ');
     if (!(await routeExists(base, m, p))) missing.push(r);
   }
-  if (missing.length) {
-    if (process.env.ZHIBU_WEB_STRICT === '1') throw new Error('server lacks ' + missing.join(', '));
-    t.skip('waiting for server endpoints: ' + missing.join(', '));
-    return false;
-  }
+  if (missing.length) throw new Error('server lacks ' + missing.join(', '));
   return true;
 }
 
@@ -266,22 +261,3 @@ export async function waitRoute(page, re, timeout = 10000) {
   await page.waitForFunction((src) => new RegExp(src).test(decodeURIComponent(location.hash)), re.source, { timeout });
 }
 
-/** ZHIBU_WEB_MOCK=1: the in-memory stand-in of tests/web/mock-server.mjs. */
-async function startMock() {
-  if (!existsSync(join(WEB, 'dist', 'index.html'))) execFileSync('sh', [join(ROOT, 'tools', 'web-build.sh')], { stdio: 'inherit' });
-  process.env.ZHIBU_ADMIN_PASSWORD = ADMIN_PASSWORD;
-  const { serveMock } = await import('./mock-server.mjs');
-  const port = await freePort();
-  const { server, mock } = await serveMock(port, join(WEB, 'dist'));
-  const dir = mkdtempSync(join(tmpdir(), 'zhibu-web-mock-'));
-  return {
-    url: `http://127.0.0.1:${port}`, dir, db: null, demo: false, mock: true, log: [],
-    cli(args, cliEnv = {}) {
-      if (args[0] !== 'user' || args[1] !== 'add') throw new Error('mock cli: only "user add"');
-      const opt = (k) => { const i = args.indexOf('--' + k); return i > 0 ? args[i + 1] : undefined; };
-      mock.addUser(args[2], cliEnv.ZHIBU_PASSWORD, opt('display-name') || args[2], opt('role'), Number(opt('org')), opt('member') ? Number(opt('member')) : null);
-      return '';
-    },
-    async stop() { await new Promise((r) => server.close(r)); server.closeAllConnections?.(); rmSync(dir, { recursive: true, force: true }); },
-  };
-}
