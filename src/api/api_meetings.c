@@ -707,6 +707,8 @@ static int h_list(zb_req *r, zb_err *e)
 	const char *next = n > limit ? zb_arena_printf(&r->arena, "%lld.%lld", (long long)lastm.start_at, (long long)lastm.id)
 	                             : NULL;
 	zb_list_end(r, total, next);
+	/* titles of talks name people */
+	zb_req_audit_read(r, "meeting.list", "org", r->target_id, r->target_path, NULL);
 	return 0;
 }
 

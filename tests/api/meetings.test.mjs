@@ -219,6 +219,42 @@ test('resolutions pass with more than half of those ENTITLED, not of those prese
   assert.deepEqual(d.resolutions.map((x) => x.passed), [false, true]);
 });
 
+test('PATCH edits a record: new date re-takes the 应到 list keeping marks; guests replaced; type checked', async () => {
+  const t = now() - 5 * DAY;
+  const m = await meeting(secA, { org_id: A, type: 'theme_day', start_at: t, guests: ['甲', '乙'] });
+  await attend(secA, m.id, [...present(M.F1, M.F2), { member_id: M.P1, status: 'leave', reason: '住院' }]);
+  let r = await secA.patch(`/api/v1/meetings/${m.id}`, { start_at: t + DAY, minutes: '改后的记录', guests: ['丙'] });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.held_on, chinaDate(t + DAY));
+  assert.equal(r.body.minutes, '改后的记录');
+  assert.deepEqual(r.body.guests, ['丙']);
+  assert.equal(r.body.present_count, 2);
+  assert.equal(r.body.attendance.find((a) => a.member_id === M.P1).reason, '住院');
+  // to a committee meeting: only the committee stays, their marks kept
+  r = await secA.patch(`/api/v1/meetings/${m.id}`, { type: 'committee' });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.expected_count, 3);
+  assert.equal(r.body.present_count, 2);
+  assert.equal(r.body.quorum_ok, true);
+  r = await secA.patch(`/api/v1/meetings/${m.id}`, { type: 'group' });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.field, 'org_id');
+  r = await secA.patch(`/api/v1/meetings/${m.id}`, { org_id: B });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.field, 'org_id');
+  r = await secA.patch(`/api/v1/meetings/${m.id}`, { start_at: now() - 45 * DAY });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.field, 'start_at');
+  const d = (await secA.get(`/api/v1/meetings/${m.id}`)).body;
+  assert.equal(d.type, 'committee');
+  assert.equal(d.held_on, chinaDate(t + DAY));
+  const upd = (await aud.get(`/api/v1/audit?action=meeting.update&object_id=${m.id}`)).body.items;
+  assert.equal(upd.length, 2);
+  // reads are written by the audit writer in batches (~200 ms)
+  await new Promise((res) => setTimeout(res, 600));
+  assert.ok((await aud.get(`/api/v1/audit?action=meeting.read&object_id=${m.id}`)).body.items.length >= 1);
+});
+
 test('an election needs 4/5 of the voters: 5 of 7 is not enough (5.6 rounds up to 6)', async () => {
   const m = await meeting(secA, { org_id: A, type: 'plenary', start_at: now() - 600, is_election: true });
   let d = await attend(secA, m.id, present(M.F1, M.F2, M.F3, M.F4, M.F5));
