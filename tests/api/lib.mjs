@@ -60,6 +60,12 @@ export async function startServer(opts = {}) {
   const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => { log += d.toString(); });
+  // a server that dies under a test (a sanitizer report, a crash) says why
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && !(signal === 'SIGTERM' || signal === 'SIGKILL')) {
+      process.stderr.write(`zhibu serve exited (code ${code}, signal ${signal}):\n${log.split('\n').filter((l) => !/ info /.test(l)).join('\n')}\n`);
+    }
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15000;
   for (;;) {
