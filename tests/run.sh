@@ -44,8 +44,10 @@ run() {
 	shift
 	log=$OUT/$name.log
 	echo "==== $name"
+	t0=$(date +%s)
 	if "$@" >"$log" 2>&1; then rc=0; else rc=$?; fi
 	tail -n 25 "$log"
+	echo "==== $name: $(($(date +%s) - t0)) s"
 	tally "$log"
 	if [ $rc -ne 0 ]; then
 		FAIL=$((FAIL + 1))
