@@ -66,6 +66,15 @@ int zb_counts_add(zb_db *db, const char *path, const char *dim, const char *key,
 	return 0;
 }
 
+void zb_counts_year_key(const char *date, char out[8])
+{
+	int y = date && strlen(date) >= 4 ? atoi(date) : 0;
+	if (y > 0)
+		snprintf(out, 8, "%04d", y % 10000);
+	else
+		out[0] = '\0';
+}
+
 int zb_counts_get(zb_db *db, int64_t org_id, const char *dim, const char *key, int64_t *n, zb_err *e)
 {
 	*n = 0;
@@ -120,18 +129,27 @@ static int on_roll(const char *status)
 typedef struct fact_row {
 	const char *dim;
 	char key[48];
+	int above;           /* kept for the ancestors of the member's org only */
 } fact_row;
+
+/* The dims kept above the member's own org (see counts.h). */
+int zb_counts_dim_above(const char *dim)
+{
+	return !strcmp(dim, "birth_year") || !strcmp(dim, "full_year");
+}
 
 /* The (dim, key) rows one member contributes; returns how many. */
 static int fact_rows(const zb_member_facts *f, fact_row out[8])
 {
 	int n = 0;
+	memset(out, 0, sizeof(fact_row) * 8);
 	if (on_roll(f->status)) {
 		out[n].dim = "total", out[n++].key[0] = '\0';
 		out[n].dim = "category", zb_counts_key(f->category, out[n++].key);
 		out[n].dim = "gender", zb_counts_key(f->gender, out[n++].key);
 		out[n].dim = "ethnicity", zb_counts_key(f->ethnicity, out[n++].key);
 		out[n].dim = "birth_year";
+		out[n].above = 1;
 		if (f->birth_year > 0)
 			snprintf(out[n].key, sizeof out[n].key, "%04d", f->birth_year % 10000);
 		else
@@ -139,6 +157,7 @@ static int fact_rows(const zb_member_facts *f, fact_row out[8])
 		n++;
 		out[n].dim = "education", zb_counts_key(f->education, out[n++].key);
 		out[n].dim = "full_year";
+		out[n].above = 1;
 		if (f->full_year > 0)
 			snprintf(out[n].key, sizeof out[n].key, "%04d", f->full_year % 10000);
 		else
@@ -161,6 +180,29 @@ static int64_t last_id(const char *path)
 	return n ? ids[n - 1] : 0;
 }
 
+/* Add to the ancestors of the last org on path (not to the last org). */
+static int counts_add_above(zb_db *db, const char *path, const char *dim, const char *key, int64_t delta, zb_err *e)
+{
+	if (!delta)
+		return 0;
+	int64_t ids[MAX_DEPTH];
+	int n = zb_path_ids(path, ids, MAX_DEPTH);
+	for (int i = 0; i + 1 < n; i++) {
+		int rc = zb_db_run(db, e, NULL,
+		                   "INSERT INTO org_counts (org_id, dim, key, n) VALUES (?,?,?,?) "
+		                   "ON CONFLICT (org_id, dim, key) DO UPDATE SET n = org_counts.n + excluded.n",
+		                   "issi", ids[i], dim, key ? key : "", delta);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int add_fact(zb_db *db, const char *path, const fact_row *f, int64_t delta, zb_err *e)
+{
+	return f->above ? counts_add_above(db, path, f->dim, f->key, delta, e) : zb_counts_add(db, path, f->dim, f->key, delta, e);
+}
+
 int zb_org_counts_apply(zb_db *db, const zb_member_facts *old_f, const zb_member_facts *new_f, zb_err *e)
 {
 	if ((old_f && !old_f->org_path) || (new_f && !new_f->org_path))
@@ -180,15 +222,15 @@ int zb_org_counts_apply(zb_db *db, const zb_member_facts *old_f, const zb_member
 				}
 		for (int i = 0; !rc && i < no; i++)
 			if (!oused[i])
-				rc = zb_counts_add(db, old_f->org_path, orows[i].dim, orows[i].key, -1, e);
+				rc = add_fact(db, old_f->org_path, &orows[i], -1, e);
 		for (int j = 0; !rc && j < nn; j++)
 			if (!nused[j])
-				rc = zb_counts_add(db, new_f->org_path, nrows[j].dim, nrows[j].key, 1, e);
+				rc = add_fact(db, new_f->org_path, &nrows[j], 1, e);
 	} else {
 		for (int i = 0; !rc && i < no; i++)
-			rc = zb_counts_add(db, old_f->org_path, orows[i].dim, orows[i].key, -1, e);
+			rc = add_fact(db, old_f->org_path, &orows[i], -1, e);
 		for (int j = 0; !rc && j < nn; j++)
-			rc = zb_counts_add(db, new_f->org_path, nrows[j].dim, nrows[j].key, 1, e);
+			rc = add_fact(db, new_f->org_path, &nrows[j], 1, e);
 	}
 	if (rc)
 		return rc;
@@ -524,6 +566,7 @@ static int ru_load(zb_db *db, rollup *r, zb_err *e)
 	                        "m.full_date, m.status FROM members m", "");
 	if (!st)
 		return e->code;
+	int64_t last_org = -1, parent = 0;
 	while ((rc = zb_stmt_step(st, e)) == 1) {
 		int64_t org = last_id(zb_col_text(st, 0));
 		const char *status = zb_col_text(st, 7);
@@ -539,11 +582,19 @@ static int ru_load(zb_db *db, rollup *r, zb_err *e)
 			zb_counts_key(zb_col_text(st, cols[i]), k);
 			ru_addi(r, org, dims[i], intern(&r->keys, k), 1);
 		}
+		/* ages are kept from the parent up (see counts.h) */
+		if (org != last_org) {
+			const orgnode *o = ru_org(r, org);
+			last_org = org;
+			parent = o ? o->parent : 0;
+		}
+		if (!parent)
+			continue;
 		const char *b = zb_col_text(st, 4), *f = zb_col_text(st, 6);
 		year_key(b && strlen(b) >= 4 ? atoi(b) : 0, k);
-		ru_addi(r, org, d_birth, intern(&r->keys, k), 1);
+		ru_addi(r, parent, d_birth, intern(&r->keys, k), 1);
 		year_key(f && strlen(f) >= 4 ? atoi(f) : 0, k);
-		ru_addi(r, org, d_full, intern(&r->keys, k), 1);
+		ru_addi(r, parent, d_full, intern(&r->keys, k), 1);
 	}
 	zb_stmt_done(st);
 	if (rc < 0)

@@ -20,7 +20,10 @@
  *   status      normal|mobile|...   (every member row, including removed
  *                                    and deceased, so they stay visible)
  * "On the roll" = status not removed/deceased: every dimension but status
- * counts only those.  Org and unit dimensions (org_type, org_domain,
+ * counts only those.  birth_year and full_year are the bulk of the rows
+ * (a key per year), so they are kept for the ANCESTORS of a member's org
+ * only: an org's own members are counted live from members(org_id) when
+ * its statistics are read (a branch holds a few dozen).  Org and unit dimensions (org_type, org_domain,
  * unit_*, warn, term_*) are maintained by the org module itself.
  *
  * Contract for the member domain: call zb_org_counts_apply() in the SAME

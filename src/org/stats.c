@@ -163,6 +163,34 @@ int zb_org_stats_json(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb
 	zb_stmt_done(st);
 	if (rc < 0)
 		goto out;
+	/* the org's own members' ages are not in its rows (see counts.h) */
+	st = zb_db_query(db, e,
+	                 "SELECT birth_date, full_date FROM members WHERE org_id = ? AND status NOT IN ('removed', 'deceased')",
+	                 "i", org_id);
+	if (!st) {
+		rc = -e->code;
+		goto out;
+	}
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		for (int k = 0; k < 2; k++) {
+			char key[8];
+			zb_counts_year_key(zb_col_text(st, k), key);
+			dimrows *dr = &d[k ? D_FULL : D_BIRTH];
+			int at = -1;
+			for (int i = 0; i < dr->n && at < 0; i++)
+				if (!strcmp(dr->v[i].key, key))
+					at = i;
+			if (at >= 0)
+				dr->v[at].n++;
+			else if (push(dr, key, 1))
+				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+		}
+		if (rc < 0)
+			break;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		goto out;
 	rc = 0;
 	int year = atoi(today);
 	int64_t total = get(&d[D_TOTAL], "");

@@ -25,6 +25,11 @@
 int zb_counts_add(zb_db *db, const char *path, const char *dim, const char *key, int64_t delta, zb_err *e);
 /* Split a path into org ids (root first); returns the count (<= max). */
 int zb_path_ids(const char *path, int64_t *ids, int max);
+/* 1 for the dims kept for the ancestors of a member's org only
+ * (birth_year, full_year; see counts.h). */
+int zb_counts_dim_above(const char *dim);
+/* The birth_year/full_year key of a date ("1975-03-04" -> "1975", else ""). */
+void zb_counts_year_key(const char *date, char out[8]);
 /* Subtree count of (dim, key) at org_id (0 if no row). */
 int zb_counts_get(zb_db *db, int64_t org_id, const char *dim, const char *key, int64_t *n, zb_err *e);
 /* Keys of member dimensions as the roll-ups store them (bounded length,

@@ -110,6 +110,38 @@ static int shift_counts(zb_db *db, int64_t org, const char *old_parent_path, con
 		if (ln && (rc = zb_counts_add(db, only_new, rows[i].dim, rows[i].key, rows[i].n, e)))
 			return rc;
 	}
+	/* ages of org's own members are not in its rows (kept from the parent
+	 * up, see counts.h): move them too */
+	st = zb_db_query(db, e,
+	                 "SELECT birth_date, full_date FROM members WHERE org_id = ? AND status NOT IN ('removed', 'deceased')",
+	                 "i", org);
+	if (!st)
+		return e->code;
+	char (*keys)[2][8] = NULL;
+	int nk = 0, kcap = 0;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (nk == kcap) {
+			kcap = kcap ? kcap * 2 : 64;
+			char (*nkeys)[2][8] = zb_arena_alloc(a, sizeof *nkeys * (size_t)kcap);
+			if (nk)
+				memcpy(nkeys, keys, sizeof *keys * (size_t)nk);
+			keys = nkeys;
+		}
+		zb_counts_year_key(zb_col_text(st, 0), keys[nk][0]);
+		zb_counts_year_key(zb_col_text(st, 1), keys[nk][1]);
+		nk++;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	static const char *const dims[2] = {"birth_year", "full_year"};
+	for (int i = 0; i < nk; i++)
+		for (int d = 0; d < 2; d++) {
+			if (lo && (rc = zb_counts_add(db, only_old, dims[d], keys[i][d], -1, e)))
+				return rc;
+			if (ln && (rc = zb_counts_add(db, only_new, dims[d], keys[i][d], 1, e)))
+				return rc;
+		}
 	return 0;
 }
 
