@@ -140,7 +140,7 @@ int cmd_demo(int argc, char **argv)
 		printf("用时 %.1f 秒（组织 %.1f，党员 %.1f，班子等 %.1f，统计汇总 %.1f）\n", secs, res.secs_tree, res.secs_members,
 		       res.secs_extras, res.secs_counts);
 		printf("\n演示账号（密码均为 %s%s）：\n", pw,
-		       pw == (const char *)DEFAULT_DEMO_PASSWORD ? "，可用 ZHIBU_DEMO_PASSWORD 指定" : "");
+		       !strcmp(pw, DEFAULT_DEMO_PASSWORD) ? "，可用 ZHIBU_DEMO_PASSWORD 指定" : "");
 		printf("  %-10s %-12s %s\n", "admin", "org_admin", "全部（密码见上，或取自 ZHIBU_ADMIN_PASSWORD）");
 		char buf[300];
 		for (int i = o.province ? 0 : 1; i < nacc; i++)

@@ -89,7 +89,8 @@ static void write_map(zb_jw *w, const char *name, const dimrows *d, const char *
 
 static void write_list(zb_jw *w, const char *name, dimrows *d)
 {
-	qsort(d->v, (size_t)d->n, sizeof *d->v, cmp_desc);
+	if (d->n > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(d->v, (size_t)d->n, sizeof *d->v, cmp_desc);
 	jw_karr(w, name);
 	for (int i = 0; i < d->n; i++) {
 		jw_obj(w);
@@ -224,7 +225,8 @@ int zb_org_stats_json(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb
 	jw_kint(w, "minority", minority);
 	if (unknown)
 		jw_kint(w, "unknown", unknown);
-	qsort(mins.v, (size_t)mins.n, sizeof *mins.v, cmp_desc);
+	if (mins.n > 1)
+		qsort(mins.v, (size_t)mins.n, sizeof *mins.v, cmp_desc);
 	jw_karr(w, "top_minorities");
 	for (int i = 0; i < mins.n && i < 10; i++) {
 		jw_obj(w);
