@@ -371,6 +371,19 @@ static int h_dissolve(zb_req *r, zb_err *e)
 	return 0;
 }
 
+/* Run a read-only body in one read transaction: one consistent snapshot,
+ * and SQLite takes its locks once instead of once per statement (at a
+ * few dozen thousand requests a second the per-statement locking was a
+ * quarter of the time). */
+static int in_read_tx(zb_req *r, int rc, zb_err *e)
+{
+	if (rc) {
+		zb_db_rollback(r->db);
+		return rc;
+	}
+	return zb_db_commit(r->db, e);
+}
+
 /* ---- warnings, coverage, statistics ---- */
 
 /* Rules dated in the future take effect by themselves; before reading
@@ -399,7 +412,9 @@ static int h_warnings(zb_req *r, zb_err *e)
 	today_of(r, today);
 	zb_warning *w;
 	int n;
-	if ((rc = zb_org_warnings(r->db, r->target_path, today, &r->arena, &w, &n, e)))
+	if ((rc = zb_db_begin_read(r->db, e)))
+		return rc;
+	if ((rc = in_read_tx(r, zb_org_warnings(r->db, r->target_path, today, &r->arena, &w, &n, e), e)))
 		return rc;
 	int64_t shown = 0, by_level[3] = {0};
 	zb_list_begin(r);
@@ -489,7 +504,9 @@ static int h_stats(zb_req *r, zb_err *e)
 		return rc;
 	char today[11];
 	today_of(r, today);
-	return zb_org_stats_json(r->db, r->target_id, today, &r->jw, e);
+	if ((rc = zb_db_begin_read(r->db, e)))
+		return rc;
+	return in_read_tx(r, zb_org_stats_cached(r->db, r->target_id, today, &r->jw, e), e);
 }
 
 static const zb_field post_fields[] = {

@@ -75,6 +75,28 @@ void zb_counts_year_key(const char *date, char out[8])
 		out[0] = '\0';
 }
 
+int zb_counts_touch(zb_db *db, zb_err *e)
+{
+	return zb_db_run(db, e, NULL,
+	                 "INSERT INTO settings (key, value) VALUES ('counts_version', '1') ON CONFLICT (key) "
+	                 "DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)",
+	                 "");
+}
+
+int zb_counts_version(zb_db *db, char out[24], zb_err *e)
+{
+	out[0] = '0';
+	out[1] = '\0';
+	zb_stmt *st = zb_db_query(db, e, "SELECT value FROM settings WHERE key = 'counts_version'", "");
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1)
+		snprintf(out, 24, "%s", zb_col_text(st, 0));
+	zb_stmt_done(st);
+	return rc < 0 ? -rc : 0;
+}
+
 int zb_counts_get(zb_db *db, int64_t org_id, const char *dim, const char *key, int64_t *n, zb_err *e)
 {
 	*n = 0;
@@ -211,6 +233,16 @@ int zb_org_counts_apply(zb_db *db, const zb_member_facts *old_f, const zb_member
 	int no = old_f ? fact_rows(old_f, orows) : 0, nn = new_f ? fact_rows(new_f, nrows) : 0;
 	int same_path = old_f && new_f && !strcmp(old_f->org_path, new_f->org_path);
 	int rc = 0;
+	if (same_path) {
+		/* nothing a roll-up counts changed: no write at all */
+		int differ = no != nn;
+		for (int i = 0; i < no && !differ; i++)
+			differ = strcmp(orows[i].dim, nrows[i].dim) || strcmp(orows[i].key, nrows[i].key);
+		if (!differ)
+			return 0;
+	}
+	if ((rc = zb_counts_touch(db, e)))
+		return rc;
 	if (same_path) {
 		/* only the rows that differ move, on the common ancestors */
 		int oused[8] = {0}, nused[8] = {0};
@@ -709,6 +741,8 @@ int zb_org_counts_rebuild(zb_db *db, zb_err *e)
 	zb_today(NULL, today);
 	if (!rc)
 		rc = zb_org_rules_mark(db, today, e);
+	if (!rc)
+		rc = zb_counts_touch(db, e);
 	if (own_tx) {
 		if (rc)
 			zb_db_rollback(db);

@@ -157,7 +157,9 @@ static int unit_counts(zb_db *db, const char *path, const char *kind, const char
 	char kc[100], key[48];
 	snprintf(kc, sizeof kc, "%s/%s", kind, coverage);
 	zb_counts_key(kc, key);
-	int rc = zb_counts_add(db, path, "unit", kind, d, e);
+	int rc = zb_counts_touch(db, e);
+	if (!rc)
+		rc = zb_counts_add(db, path, "unit", kind, d, e);
 	return rc ? rc : zb_counts_add(db, path, "unit_cov", key, d, e);
 }
 

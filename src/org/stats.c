@@ -6,6 +6,7 @@
  * stale: age = this year - birth year (the age reached this year). */
 #include "org/structure.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,4 +285,62 @@ out:
 	for (int k = 0; k < D_MAX; k++)
 		free(d[k].v);
 	return rc < 0 ? -rc : rc;
+}
+
+/* ---- the cache ----
+ *
+ * Dashboards ask for the same subtree statistics far more often than the
+ * roster changes.  Entries are keyed by org, date and the roll-up version
+ * every change bumps (zb_counts_touch), read in the same snapshot as the
+ * rows, so a stale answer is never served; a direct-mapped table bounds
+ * the memory (2048 entries of a few KB). */
+
+#define CACHE_SLOTS 2048
+
+typedef struct centry {
+	int64_t org;
+	char date[11];
+	char version[24];
+	char *json;          /* malloc'd, owned by the cache */
+} centry;
+
+static centry cache[CACHE_SLOTS];
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int zb_org_stats_cached(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e)
+{
+	char version[24];
+	int rc = zb_counts_version(db, version, e);
+	if (rc)
+		return rc;
+	centry *c = &cache[(uint64_t)org_id % CACHE_SLOTS];
+	pthread_mutex_lock(&cache_mu);
+	if (c->json && c->org == org_id && !strcmp(c->date, today) && !strcmp(c->version, version)) {
+		jw_raw(w, c->json);
+		pthread_mutex_unlock(&cache_mu);
+		return 0;
+	}
+	pthread_mutex_unlock(&cache_mu);
+	zb_buf b;
+	zb_buf_init(&b, 1u << 20);
+	zb_jw tmp;
+	jw_init(&tmp, &b);
+	rc = zb_org_stats_json(db, org_id, today, &tmp, e);
+	if (!rc && jw_finish(&tmp))
+		rc = zb_fail(e, ZB_EINTERNAL, NULL, "统计结果过大");
+	if (!rc) {
+		jw_raw(w, b.data);
+		char *copy = strdup(b.data);
+		if (copy) {
+			pthread_mutex_lock(&cache_mu);
+			free(c->json);
+			c->json = copy;
+			c->org = org_id;
+			snprintf(c->date, sizeof c->date, "%s", today);
+			snprintf(c->version, sizeof c->version, "%s", version);
+			pthread_mutex_unlock(&cache_mu);
+		}
+	}
+	zb_buf_release(&b);
+	return rc;
 }

@@ -21,8 +21,13 @@
 
 /* ---- roll-ups (counts.c) ---- */
 
-/* Add delta to (dim, key) of every org on path ("/1/5/23/": orgs 1, 5, 23). */
+/* Add delta to (dim, key) of every org on path ("/1/5/23/": orgs 1, 5, 23).
+ * Every operation that changes roll-ups also calls zb_counts_touch once in
+ * its transaction: readers cache statistics by that version. */
 int zb_counts_add(zb_db *db, const char *path, const char *dim, const char *key, int64_t delta, zb_err *e);
+int zb_counts_touch(zb_db *db, zb_err *e);
+/* The current roll-up version (settings 'counts_version', "0" if none). */
+int zb_counts_version(zb_db *db, char out[24], zb_err *e);
 /* Split a path into org ids (root first); returns the count (<= max). */
 int zb_path_ids(const char *path, int64_t *ids, int max);
 /* 1 for the dims kept for the ancestors of a member's org only
@@ -171,5 +176,9 @@ int zb_coverage_json(zb_db *db, int64_t org_id, zb_jw *w, zb_err *e);
 
 /* The statistics object for the subtree of org_id on date today. */
 int zb_org_stats_json(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e);
+/* The same, from a process-wide cache keyed by (org, today, roll-up
+ * version): call inside one read transaction so the version and the rows
+ * are one snapshot.  Bounded (a slot per org id modulo 2048). */
+int zb_org_stats_cached(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e);
 
 #endif

@@ -17,6 +17,8 @@ int zb_org_after_insert(zb_db *db, int64_t org_id, zb_err *e)
 	zb_org o;
 	int rc = zb_org_get(db, org_id, &a, &o, e);
 	if (!rc)
+		rc = zb_counts_touch(db, e);
+	if (!rc)
 		rc = zb_counts_add(db, o.path, "org_type", o.type, 1, e);
 	if (!rc)
 		rc = zb_counts_add(db, o.path, "org_domain", o.domain ? o.domain : "", 1, e);
@@ -36,6 +38,8 @@ int zb_org_after_update(zb_db *db, int64_t org_id, const char *old_type, const c
 	zb_org o;
 	int rc = zb_org_get(db, org_id, &a, &o, e);
 	const char *od = old_domain ? old_domain : "", *nd = o.domain ? o.domain : "";
+	if (!rc && (strcmp(old_type, o.type) || strcmp(od, nd)))
+		rc = zb_counts_touch(db, e);
 	if (!rc && strcmp(old_type, o.type)) {
 		rc = zb_counts_add(db, o.path, "org_type", old_type, -1, e);
 		if (!rc)
@@ -194,7 +198,7 @@ int zb_org_move(zb_db *db, int64_t org_id, int64_t new_parent, zb_err *e)
 		goto out;
 	}
 	/* roll-ups first, while org_id's rows still describe the subtree */
-	if ((rc = shift_counts(db, org_id, oldp.path, p.path, &a, e)))
+	if ((rc = zb_counts_touch(db, e)) || (rc = shift_counts(db, org_id, oldp.path, p.path, &a, e)))
 		goto out;
 	int64_t cut = (int64_t)strlen(o.path) + 1, ddepth = p.depth + 1 - o.depth;
 	rc = zb_db_run(db, e, NULL,
@@ -297,6 +301,8 @@ int zb_org_dissolve(zb_db *db, int64_t org_id, const char *dissolved_on, const c
 	if (!rc)
 		rc = zb_db_run(db, e, NULL, "UPDATE committee_posts SET ended_on = ? WHERE org_id = ? AND ended_on IS NULL", "si",
 		               dissolved_on, org_id);
+	if (!rc)
+		rc = zb_counts_touch(db, e);
 	if (!rc)
 		rc = zb_counts_add(db, o.path, "org_type", o.type, -1, e);
 	if (!rc)

@@ -12,8 +12,8 @@
  * Term warnings depend on the date, so the roll-ups do not store them as
  * warnings: each org contributes the three dates from which its current
  * term is "due in 6 months", "due in 1 month" and "overdue" (dim 'term',
- * keys "a:DATE", "b:DATE", "o:DATE"), and a count on any day is a range
- * sum over those keys. */
+ * keys "a:DATE", "b:DATE", "o:DATE", and by month "A:YYYY-MM" ...), and
+ * a count on any day is a range sum over those keys. */
 #include "org/structure.h"
 #include "rules/rules.h"
 #include "auth/authz.h"
@@ -303,11 +303,13 @@ static int load(zb_db *db, const scope *s, const char *today, zb_arena *a, loade
 /* ---- evaluation ---- */
 
 #define MAX_OUT 64
+#define NTERM 6
 
 typedef struct result {
 	const char *kind[MAX_OUT];     /* structural warnings (a kind may repeat) */
 	int nkinds;
-	char term[3][16];              /* "a:DATE", "b:DATE", "o:DATE" or "" */
+	char term[NTERM][16];          /* "a:DATE", "b:DATE", "o:DATE", then the
+	                                  same by month "A:YYYY-MM" ..., or "" */
 	zb_warning w[MAX_OUT];         /* with messages (when asked) */
 	int nw;
 } result;
@@ -418,6 +420,12 @@ static int eval_org(loaded *L, const ofacts *f, const char *today, zb_arena *a, 
 		snprintf(r->term[0], sizeof r->term[0], "a:%s", d1);
 		snprintf(r->term[1], sizeof r->term[1], "b:%s", d2);
 		snprintf(r->term[2], sizeof r->term[2], "o:%s", d3);
+		/* the same dates by month: a count on a day sums whole months
+		 * before it and the days of its own month (a few hundred rows
+		 * at a province root instead of a key per day) */
+		snprintf(r->term[3], sizeof r->term[3], "A:%.7s", d1);
+		snprintf(r->term[4], sizeof r->term[4], "B:%.7s", d2);
+		snprintf(r->term[5], sizeof r->term[5], "O:%.7s", d3);
 		if (today) {
 			const char *src = zb_rule_source(T);
 			if (strcmp(today, d3) >= 0)
@@ -490,7 +498,8 @@ static void join_state(const result *r, char *warn, size_t wsz, char *term, size
 		off += (size_t)snprintf(warn + off, wsz - off, "%s%s", i ? "," : "", k[i]);
 	term[0] = '\0';
 	if (r->term[0][0])
-		snprintf(term, tsz, "%s,%s,%s", r->term[0], r->term[1], r->term[2]);
+		snprintf(term, tsz, "%s,%s,%s,%s,%s,%s", r->term[0], r->term[1], r->term[2], r->term[3], r->term[4],
+		         r->term[5]);
 }
 
 /* Apply -1 for every item of old and +1 for every item of new (comma
@@ -522,7 +531,7 @@ static int apply_diff(zb_db *db, const char *path, const char *dim, const char *
 		p = c + 1;
 	}
 	int bused[MAX_OUT] = {0};
-	int rc = 0;
+	int rc = zb_counts_touch(db, e);
 	for (int i = 0; !rc && i < na; i++) {
 		int found = 0;
 		for (int j = 0; j < nb && !found; j++)
@@ -559,7 +568,7 @@ int zb_org_warn_refresh(zb_db *db, int64_t org_id, zb_err *e)
 		rc = zb_db_run(db, e, NULL, "UPDATE org_warn_state SET warn = warn WHERE org_id = ?", "i", org_id);
 	if (rc)
 		return rc;
-	char old_warn[2048] = "", old_term[64] = "";
+	char old_warn[2048] = "", old_term[160] = "";
 	zb_stmt *st = zb_db_query(db, e, "SELECT warn, term FROM org_warn_state WHERE org_id = ?", "i", org_id);
 	if (!st)
 		return e->code;
@@ -583,7 +592,7 @@ int zb_org_warn_refresh(zb_db *db, int64_t org_id, zb_err *e)
 	memset(&r, 0, sizeof r);
 	if (!rc && f)
 		rc = eval_org(&L, f, NULL, NULL, &r, e);
-	char warn[2048], term[64];
+	char warn[2048], term[160];
 	join_state(&r, warn, sizeof warn, term, sizeof term);
 	if (!rc && f) {
 		rc = apply_diff(db, f->path, "warn", old_warn, warn, e);
@@ -654,7 +663,7 @@ int zb_org_warn_refresh_tree(zb_db *db, const char *path, zb_err *e)
 		result r;
 		if ((rc = eval_org(&L, &L.o[i], NULL, NULL, &r, e)))
 			break;
-		char warn[2048], term[64];
+		char warn[2048], term[160];
 		join_state(&r, warn, sizeof warn, term, sizeof term);
 		state_row key = {.org = L.o[i].id};
 		state_row *old = sr ? bsearch(&key, sr, (size_t)ns, sizeof key, cmp_state) : NULL;
@@ -706,11 +715,11 @@ int zb_org_warn_evaluate_all(zb_db *db, zb_counts_sink add, void *ctx, int write
 			for (int j = 0; j < r.nkinds && !rc; j++)
 				if (add(ctx, L.o[i].path, "warn", r.kind[j], 1))
 					rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-			for (int j = 0; j < 3 && !rc && r.term[0][0]; j++)
+			for (int j = 0; j < NTERM && !rc && r.term[0][0]; j++)
 				if (add(ctx, L.o[i].path, "term", r.term[j], 1))
 					rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
 			if (!rc && write_state && (r.nkinds || r.term[0][0])) {
-				char warn[2048], term[64];
+				char warn[2048], term[160];
 				join_state(&r, warn, sizeof warn, term, sizeof term);
 				rc = store_state(db, L.o[i].id, warn, term, e);
 			}
@@ -724,27 +733,54 @@ int zb_org_warn_evaluate_all(zb_db *db, zb_counts_sink add, void *ctx, int write
 
 /* ---- counts for statistics ---- */
 
-static int sum_term(zb_db *db, int64_t org, const char *prefix, const char *today, int64_t *n, zb_err *e)
+/* Orgs whose term passed each date kind (a, b, o) by today: whole months
+ * before this one (one scan of the month keys, a few hundred at a
+ * province root), then the days of this month (three short ranges). */
+static int sum_terms(zb_db *db, int64_t org, const char *today, int64_t out[3], zb_err *e)
 {
-	char lo[8], hi[20];
-	snprintf(lo, sizeof lo, "%s", prefix);
-	snprintf(hi, sizeof hi, "%s%s", prefix, today);
-	return zb_db_int(db, e, n,
-	                 "SELECT COALESCE(SUM(n), 0) FROM org_counts WHERE org_id = ? AND dim = 'term' AND key >= ? AND key <= ?",
-	                 "iss", org, lo, hi);
+	static const char tk[3] = {'a', 'b', 'o'};
+	out[0] = out[1] = out[2] = 0;
+	char cur[8];
+	snprintf(cur, sizeof cur, "%.7s", today);
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT key, n FROM org_counts WHERE org_id = ? AND dim = 'term' AND key >= 'A:' AND key < 'P'",
+	                          "i", org);
+	if (!st)
+		return e->code;
+	int rc;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		const char *k = zb_col_text(st, 0);
+		if (!k || strlen(k) < 9 || k[1] != ':' || strcmp(k + 2, cur) >= 0)
+			continue;
+		for (int i = 0; i < 3; i++)
+			if (k[0] == tk[i] - 'a' + 'A')
+				out[i] += zb_col_int(st, 1);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	for (int i = 0; i < 3; i++) {
+		char lo[20], hi[20];
+		int64_t days = 0;
+		snprintf(lo, sizeof lo, "%c:%s-01", tk[i], cur);
+		snprintf(hi, sizeof hi, "%c:%s", tk[i], today);
+		if ((rc = zb_db_int(db, e, &days,
+		                    "SELECT COALESCE(SUM(n), 0) FROM org_counts WHERE org_id = ? AND dim = 'term' AND key >= ? AND key <= ?",
+		                    "iss", org, lo, hi)))
+			return rc;
+		out[i] += days;
+	}
+	return 0;
 }
 
 int zb_org_warn_counts_json(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e)
 {
 	int64_t by_level[3] = {0}, total = 0;
-	int64_t na = 0, nb = 0, no = 0;
-	int rc = sum_term(db, org_id, "a:", today, &na, e);
-	if (!rc)
-		rc = sum_term(db, org_id, "b:", today, &nb, e);
-	if (!rc)
-		rc = sum_term(db, org_id, "o:", today, &no, e);
+	int64_t sums[3];
+	int rc = sum_terms(db, org_id, today, sums, e);
 	if (rc)
 		return rc;
+	int64_t na = sums[0], nb = sums[1], no = sums[2];
 	zb_stmt *st = zb_db_query(db, e, "SELECT key, n FROM org_counts WHERE org_id = ? AND dim = 'warn' AND n <> 0 ORDER BY key",
 	                          "i", org_id);
 	if (!st)

@@ -102,8 +102,9 @@ CREATE TABLE org_counts (
 -- The structure warnings and term dates each org currently contributes to
 -- org_counts (dims 'warn' and 'term'), so a refresh applies only the
 -- difference.  warn: "kind,kind,..." (a kind repeats per occurrence);
--- term: "6:YYYY-MM-DD,1:YYYY-MM-DD,o:YYYY-MM-DD" (the dates from which the
--- term is due in 6 months, due in 1 month, overdue).
+-- term: the keys of the dates from which the current term is due in 6
+-- months, due in 1 month and overdue, by day and by month (see
+-- src/org/warnings.c).
 CREATE TABLE org_warn_state (
 	org_id {{INT}} PRIMARY KEY,
 	warn TEXT NOT NULL,
