@@ -459,9 +459,41 @@ static void test_terms(void **state)
 	assert_string_equal(f->e.field, "ends_on");
 	assert_int_equal(zb_term_add(f->db, f->town, "2020-01-10", 0, "2025-12-10", NULL, NULL, 1, 0, &id, &f->e), 0);
 	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
-	/* the roll-up holds the dates the term becomes due and overdue */
+	/* the roll-up holds the dates the term becomes due and overdue, by
+	 * day and by month */
 	assert_int_equal(count(f, f->root, "term", "o:2025-03-16"), 1);
 	assert_int_equal(count(f, f->root, "term", "a:2024-09-15"), 1);
+	assert_int_equal(count(f, f->root, "term", "O:2025-03"), 1);
+	/* counts on a day: from the day keys of that month and whole months
+	 * before it (the township's own term ends 2025-12-10) */
+	static const struct {
+		const char *day;
+		int overdue, due1, due6;
+	} days[] = {
+		{"2024-09-14", 0, 0, 0}, {"2024-09-15", 0, 0, 1}, {"2025-02-14", 0, 0, 1}, {"2025-02-15", 0, 1, 0},
+		{"2025-03-15", 0, 1, 0}, {"2025-03-16", 1, 0, 0}, {"2025-04-02", 1, 0, 0}, {"2025-06-10", 1, 0, 1},
+		{"2025-12-11", 2, 0, 0},
+	};
+	for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+		zb_buf b = {0};
+		zb_jw w;
+		jw_init(&w, &b);
+		assert_int_equal(zb_org_warn_counts_json(f->db, f->root, days[i].day, &w, &f->e), 0);
+		assert_int_equal(jw_finish(&w), 0);
+		json_t *j = json_loads(b.data, 0, NULL);
+		assert_non_null(j);
+		json_t *k = json_object_get(j, "by_kind");
+		int got[3] = {(int)json_integer_value(json_object_get(k, "term_overdue")),
+		              (int)json_integer_value(json_object_get(k, "term_due_1m")),
+		              (int)json_integer_value(json_object_get(k, "term_due_6m"))};
+		if (got[0] != days[i].overdue || got[1] != days[i].due1 || got[2] != days[i].due6)
+			fprintf(stderr, "%s: %s\n", days[i].day, b.data);
+		assert_int_equal(got[0], days[i].overdue);
+		assert_int_equal(got[1], days[i].due1);
+		assert_int_equal(got[2], days[i].due6);
+		json_decref(j);
+		zb_buf_release(&b);
+	}
 	assert_consistent(f);
 }
 
