@@ -405,8 +405,9 @@ static int h_warnings(zb_req *r, zb_err *e)
 	const char *level = zb_req_query(r, "level"), *kind = zb_req_query(r, "kind");
 	if (level && *level && strcmp(level, "error") && strcmp(level, "warn") && strcmp(level, "info"))
 		return zb_fail(e, ZB_EINVAL, "level", "参数 level 应为 error、warn 或 info");
-	int rc = catch_up(r, e);
-	if (rc)
+	int64_t limit;
+	int rc = zb_req_query_int(r, "limit", 1000, 1, 10000, &limit, e);
+	if (rc || (rc = catch_up(r, e)))
 		return rc;
 	char today[11];
 	today_of(r, today);
@@ -424,6 +425,8 @@ static int h_warnings(zb_req *r, zb_err *e)
 			continue;
 		if (kind && *kind && strcmp(kind, w[i].kind))
 			continue;
+		if (shown++ >= limit)
+			continue; /* counted, not listed */
 		jw_obj(&r->jw);
 		jw_kint(&r->jw, "org_id", w[i].org_id);
 		jw_kstr(&r->jw, "org_name", w[i].org_name);
@@ -433,10 +436,10 @@ static int h_warnings(zb_req *r, zb_err *e)
 		if (w[i].unit_id)
 			jw_kint(&r->jw, "unit_id", w[i].unit_id);
 		jw_obj_end(&r->jw);
-		shown++;
 	}
 	jw_arr_end(&r->jw);
 	jw_kint(&r->jw, "total", shown);
+	jw_kbool(&r->jw, "truncated", shown > limit);
 	jw_kobj(&r->jw, "counts");
 	jw_kint(&r->jw, "error", by_level[0]);
 	jw_kint(&r->jw, "warn", by_level[1]);
@@ -554,7 +557,7 @@ const zb_route zb_routes_orgstruct[] = {
 	{"POST", "/api/v1/orgs/{id}/terms", h_terms_add, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 4096, term_fields, "orgs", "登记新一届任期", NULL},
 	{"POST", "/api/v1/orgs/{id}/move", h_move, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 1024, move_fields, "orgs", "移动组织（连同下级和党员）", NULL},
 	{"POST", "/api/v1/orgs/{id}/dissolve", h_dissolve, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 4096, dissolve_fields, "orgs", "撤销组织（保留历史，只读）", NULL},
-	{"GET", "/api/v1/orgs/{id}/warnings", h_warnings, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "组织设置预警（含下级）", "level:string,kind:string"},
+	{"GET", "/api/v1/orgs/{id}/warnings", h_warnings, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "组织设置预警（含下级）", "level:string,kind:string,limit:integer"},
 	{"GET", "/api/v1/orgs/{id}/coverage", h_coverage, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "单位党组织覆盖率", NULL},
 	{"GET", "/api/v1/orgs/{id}/stats", h_stats, P_STATS_READ, S_ORG, 0, 0, NULL, "orgs", "下辖统计", NULL},
 	{0},

@@ -345,6 +345,10 @@ test('structure warnings on a crafted tree, counted the same in stats', async ()
   assert.ok(w.items.some((x) => x.org_id === direct && x.kind === 'no_branch' && x.level === 'error'));
   r = await adm.get(`/api/v1/orgs/${T}/warnings?level=error`);
   assert.ok(r.body.items.every((x) => x.level === 'error'));
+  r = await adm.get(`/api/v1/orgs/${T}/warnings?limit=2`);
+  assert.equal(r.body.items.length, 2);
+  assert.equal(r.body.total, w.items.length);
+  assert.equal(r.body.truncated, true);
   r = await adm.get(`/api/v1/orgs/${T}/warnings?level=bad`);
   assert.equal(r.status, 400);
   assert.equal(r.body.error.field, 'level');
