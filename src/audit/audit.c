@@ -55,7 +55,9 @@ static int compute_mac(zb_app *app, int64_t id, int64_t at, int64_t user_id, con
 	return 0;
 }
 
-static int append_locked(zb_db *db, zb_app *app, const zb_audit_ev *ev, zb_err *e)
+/* Append n events in the caller's write transaction: lock and read the
+ * chain head once, chain the rows in memory, write the head once. */
+static int append_many(zb_db *db, zb_app *app, const zb_audit_ev *const *evs, size_t n, zb_err *e)
 {
 	int rc;
 	/* take the chain lock first: a row lock on PostgreSQL */
@@ -69,23 +71,32 @@ static int append_locked(zb_db *db, zb_app *app, const zb_audit_ev *ev, zb_err *
 		zb_stmt_done(st);
 		return rc < 0 ? -rc : zb_fail(e, ZB_EDB, NULL, "审计链头缺失");
 	}
-	int64_t id = zb_col_int(st, 0) + 1;
-	char prev[65];
+	int64_t id = zb_col_int(st, 0);
+	char prev[65], mac[65];
 	snprintf(prev, sizeof prev, "%s", zb_col_text(st, 1));
 	zb_stmt_done(st);
-	int64_t at = ev->at ? ev->at : zb_now(app);
-	char mac[65];
-	if (compute_mac(app, id, at, ev->user_id, ev->username, ev->ip, ev->action, ev->object_type,
-	                ev->object_id, ev->org_path, ev->detail, prev, mac))
-		return zb_fail(e, ZB_EINTERNAL, NULL, "审计签名失败");
-	if ((rc = zb_db_run(db, e, NULL,
-	                    "INSERT INTO audit_log (id, at, user_id, username, ip, action, object_type, "
-	                    "object_id, org_path, detail, prev_mac, mac) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-	                    "iiisssssssss", id, at, ev->user_id, ev->username, ev->ip, ev->action,
-	                    ev->object_type, ev->object_id, ev->org_path, ev->detail, prev, mac)))
-		return rc;
+	for (size_t i = 0; i < n; i++) {
+		const zb_audit_ev *ev = evs[i];
+		id++;
+		int64_t at = ev->at ? ev->at : zb_now(app);
+		if (compute_mac(app, id, at, ev->user_id, ev->username, ev->ip, ev->action, ev->object_type,
+		                ev->object_id, ev->org_path, ev->detail, prev, mac))
+			return zb_fail(e, ZB_EINTERNAL, NULL, "审计签名失败");
+		if ((rc = zb_db_run(db, e, NULL,
+		                    "INSERT INTO audit_log (id, at, user_id, username, ip, action, object_type, "
+		                    "object_id, org_path, detail, prev_mac, mac) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+		                    "iiisssssssss", id, at, ev->user_id, ev->username, ev->ip, ev->action,
+		                    ev->object_type, ev->object_id, ev->org_path, ev->detail, prev, mac)))
+			return rc;
+		memcpy(prev, mac, sizeof prev);
+	}
 	return zb_db_run(db, e, NULL, "UPDATE audit_head SET last_id = ?, last_mac = ? WHERE id = 1", "is", id,
-	                 mac);
+	                 prev);
+}
+
+static int append_locked(zb_db *db, zb_app *app, const zb_audit_ev *ev, zb_err *e)
+{
+	return append_many(db, app, &ev, 1, e);
 }
 
 int zb_audit_append(zb_db *db, zb_app *app, const zb_audit_ev *ev, zb_err *e)
@@ -157,11 +168,19 @@ static void *writer(void *arg)
 
 		zb_err e = {0};
 		zb_db *db = NULL;
-		int rc = zb_app_db(Q.app, &db, &e);
+		size_t n = 0;
+		for (qev *q = batch; q; q = q->next)
+			n++;
+		const zb_audit_ev **evs = malloc(sizeof *evs * (n ? n : 1));
+		n = 0;
+		for (qev *q = batch; evs && q; q = q->next)
+			evs[n++] = &q->ev;
+		int rc = evs ? zb_app_db(Q.app, &db, &e) : ZB_EINTERNAL;
 		if (!rc)
 			rc = zb_db_begin_write(db, &e);
-		for (qev *q = batch; !rc && q; q = q->next)
-			rc = append_locked(db, Q.app, &q->ev, &e);
+		if (!rc)
+			rc = append_many(db, Q.app, evs, n, &e);
+		free(evs);
 		if (!rc)
 			rc = zb_db_commit(db, &e);
 		else if (db)
@@ -169,9 +188,9 @@ static void *writer(void *arg)
 		if (rc)
 			zb_error("audit writer: could not write read events: %s", e.msg);
 		while (batch) {
-			qev *n = batch->next;
+			qev *next = batch->next;
 			qev_free(batch);
-			batch = n;
+			batch = next;
 		}
 		pthread_mutex_lock(&Q.mu);
 		Q.busy = 0;

@@ -46,7 +46,7 @@ static int grow(zb_buf *b, size_t need)
 	return 0;
 }
 
-int zb_buf_append(zb_buf *b, const void *p, size_t n)
+int zb_buf_append_slow(zb_buf *b, const void *p, size_t n)
 {
 	int rc = grow(b, n);
 	if (rc)
@@ -63,10 +63,6 @@ int zb_buf_puts(zb_buf *b, const char *s)
 	return zb_buf_append(b, s, strlen(s));
 }
 
-int zb_buf_putc(zb_buf *b, char c)
-{
-	return zb_buf_append(b, &c, 1);
-}
 
 int zb_buf_vprintf(zb_buf *b, const char *fmt, va_list ap)
 {

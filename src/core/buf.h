@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #define ZB_BUF_DEFAULT_MAX (64u << 20) /* 64 MiB */
 
@@ -23,9 +24,31 @@ typedef struct zb_buf {
 void zb_buf_init(zb_buf *b, size_t max);
 void zb_buf_release(zb_buf *b);               /* frees data; b reusable */
 void zb_buf_reset(zb_buf *b);                 /* len = 0, keeps memory */
-int zb_buf_append(zb_buf *b, const void *p, size_t n);
+int zb_buf_append_slow(zb_buf *b, const void *p, size_t n);
 int zb_buf_puts(zb_buf *b, const char *s);
-int zb_buf_putc(zb_buf *b, char c);
+
+/* Inline fast paths (JSON building calls these per token); the cap was
+ * checked when the buffer grew, so room within cap is always allowed. */
+static inline int zb_buf_append(zb_buf *b, const void *p, size_t n)
+{
+	if (b->data && b->len + n + 1 <= b->cap) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return zb_buf_append_slow(b, p, n);
+}
+
+static inline int zb_buf_putc(zb_buf *b, char c)
+{
+	if (b->data && b->len + 2 <= b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return zb_buf_append_slow(b, &c, 1);
+}
 int zb_buf_printf(zb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int zb_buf_vprintf(zb_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Hand the data to the caller (malloc'd, caller frees); b becomes empty. */

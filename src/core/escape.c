@@ -44,23 +44,39 @@ int zb_utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
+/* Bytes that need attention in a JSON string: 1 = escape, 2 = start of a
+ * multi-byte UTF-8 sequence to validate, 0 = copy as is. */
+static const unsigned char json_class[256] = {
+	[0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, [0x7f] = 1,
+	[0x80 ... 0xff] = 2,
+};
+
 int zb_esc_json(zb_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	int rc = zb_buf_putc(b, '"');
 	const unsigned char *p = (const unsigned char *)s;
+	int rc = zb_buf_putc(b, '"');
 	size_t i = 0, run = 0;
 	while (!rc && i < n) {
 		unsigned c = p[i];
+		unsigned cls = json_class[c];
+		if (!cls) {
+			run++;
+			i++;
+			continue;
+		}
+		size_t k = 1;
 		const char *rep = NULL;
 		char u[7];
-		size_t k = 1;
-		if (c >= 0x80) {
+		if (cls == 2) {
 			k = utf8_seq(p + i, n - i);
-			if (!k) {
-				rep = "\xEF\xBF\xBD";
-				k = 1;
+			if (k) {
+				run += k;
+				i += k;
+				continue;
 			}
+			rep = "\xEF\xBF\xBD";
+			k = 1;
 		} else if (c == '"') {
 			rep = "\\\"";
 		} else if (c == '\\') {
@@ -71,25 +87,17 @@ int zb_esc_json(zb_buf *b, const char *s, size_t n)
 			rep = "\\r";
 		} else if (c == '\t') {
 			rep = "\\t";
-		} else if (c < 0x20 || c == 0x7f) {
-			u[0] = '\\', u[1] = 'u', u[2] = '0', u[3] = '0';
-			u[4] = hex[c >> 4], u[5] = hex[c & 15], u[6] = 0;
-			rep = u;
-		} else if (c == '<' || c == '>') {
-			/* keeps JSON safe to embed in HTML <script> */
-			u[0] = '\\', u[1] = 'u', u[2] = '0', u[3] = '0';
-			u[4] = hex[c >> 4], u[5] = hex[c & 15], u[6] = 0;
-			rep = u;
-		}
-		if (rep) {
-			if (run)
-				rc = zb_buf_append(b, s + i - run, run);
-			run = 0;
-			if (!rc)
-				rc = zb_buf_puts(b, rep);
 		} else {
-			run += k;
+			/* other controls, DEL, and < > (keeps JSON safe inside HTML) */
+			u[0] = '\\', u[1] = 'u', u[2] = '0', u[3] = '0';
+			u[4] = hex[c >> 4], u[5] = hex[c & 15], u[6] = 0;
+			rep = u;
 		}
+		if (run)
+			rc = zb_buf_append(b, s + i - run, run);
+		run = 0;
+		if (!rc)
+			rc = zb_buf_puts(b, rep);
 		i += k;
 	}
 	if (!rc && run)

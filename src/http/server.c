@@ -121,10 +121,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	else
 		zb_static_serve(r);
 
-	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(r->out.len, r->out.data ? r->out.data : (void *)"", MHD_RESPMEM_MUST_COPY);
-	if (!resp)
+	/* hand the body to libmicrohttpd without copying it */
+	size_t len = 0;
+	char *body = zb_buf_detach(&r->out, &len);
+	struct MHD_Response *resp = body ? MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE)
+	                                 : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	if (!resp) {
+		free(body);
 		return MHD_NO;
+	}
 	add_common_headers(resp, r);
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
