@@ -20,6 +20,8 @@
 #include "org/structure.h"
 #include "auth/authz.h"
 #include "rules/rules.h"
+#include "demo/demo.h"
+#include "text/pinyin.h"
 #include "store/db.h"
 
 static const char *g_uri;
@@ -621,8 +623,42 @@ static void test_move_subtree(void **state)
 	assert_consistent(f);
 }
 
+/* The demo builds a name's pinyin from its characters' pinyin; that must
+ * equal what the member domain derives from the whole name. */
+static void py(const char *s, char *full, char *ini)
+{
+	zb_buf f = {0}, i = {0};
+	assert_int_equal(zb_pinyin(s, &f, &i), 0);
+	snprintf(full, 64, "%s", f.data ? f.data : "");
+	snprintf(ini, 16, "%s", i.data ? i.data : "");
+	zb_buf_release(&f);
+	zb_buf_release(&i);
+}
+
+static void test_demo_pinyin(void **state)
+{
+	(void)state;
+	const char *const *lists[2] = {zb_demo_given_m, zb_demo_given_f};
+	for (int s = 0; zb_demo_surnames[s].s; s++) {
+		char sf[64], si[16];
+		py(zb_demo_surnames[s].s, sf, si);
+		for (int l = 0; l < 2; l++)
+			for (int g = 0; lists[l][g]; g++) {
+				char gf[64], gi[16], name[32], whole[64], wi[16], cat[200], cati[64];
+				py(lists[l][g], gf, gi);
+				snprintf(name, sizeof name, "%s%s%s", zb_demo_surnames[s].s, lists[l][g], lists[l][g]);
+				py(name, whole, wi);
+				snprintf(cat, sizeof cat, "%s%s%s", sf, gf, gf);
+				snprintf(cati, sizeof cati, "%s%s%s", si, gi, gi);
+				assert_string_equal(whole, cat);
+				assert_string_equal(wi, cati);
+			}
+	}
+}
+
 #define TESTS                                                                                   \
 	cmocka_unit_test(test_dates),                                                           \
+	cmocka_unit_test(test_demo_pinyin),                                                     \
 	cmocka_unit_test_setup_teardown(test_rules_dated, setup, teardown),                     \
 	cmocka_unit_test_setup_teardown(test_rules_local_override, setup, teardown),            \
 	cmocka_unit_test_setup_teardown(test_warn_max_members, setup, teardown),                \
