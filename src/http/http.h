@@ -19,6 +19,7 @@
 #include "auth/authz.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/date.h"
 #include "core/err.h"
 #include "core/jw.h"
 #include "store/db.h"
@@ -126,8 +127,6 @@ int zb_body_int(zb_req *r, const char *name, int64_t *out); /* 1 if present */
 /* Check a JSON object against a field table (used by the dispatcher and
  * for nested objects). */
 int zb_json_check(json_t *obj, const zb_field *fields, zb_err *e);
-/* 1 if s is a real calendar date YYYY-MM-DD. */
-int zb_date_valid(const char *s);
 
 /* Audit helpers bound to the request (who, ip). */
 int zb_req_audit(zb_req *r, const char *action, const char *object_type, int64_t object_id,

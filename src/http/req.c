@@ -78,20 +78,6 @@ int zb_body_int(zb_req *r, const char *name, int64_t *out)
 	return 1;
 }
 
-int zb_date_valid(const char *s)
-{
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
-		return 0;
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= mdays[m - 1] + (m == 2 && leap);
-}
 
 static const char *type_name(char t)
 {

@@ -1,7 +1,7 @@
 /* compliance.c - see compliance.h for the definitions. */
 #include "meeting/compliance.h"
 #include "auth/authz.h"
-#include "http/http.h" /* zb_date_valid */
+#include "core/date.h"
 #include "meeting/mdate.h"
 
 #include <stdio.h>

@@ -1,37 +1,18 @@
-/* mdate.c - see mdate.h.  Civil-from-days after Howard Hinnant. */
+/* mdate.c - see mdate.h; day arithmetic is core/date.c. */
 #include "meeting/mdate.h"
+#include "core/date.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int64_t zb_md_days(const char *ymd)
 {
-	return days_from_civil(atoi(ymd), atoi(ymd + 5), atoi(ymd + 8));
+	return zb_date_days(ymd);
 }
 
 void zb_md_from_days(int64_t z, char out[11])
 {
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5 + 1;
-	int64_t m = mp + (mp < 10 ? 3 : -9);
-	y += m <= 2;
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)((y % 10000 + 10000) % 10000), (unsigned)m % 100u, (unsigned)d % 100u);
+	zb_date_from_days((long)z, out);
 }
 
 void zb_md_of_time(int64_t t, char out[11])

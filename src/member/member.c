@@ -1,5 +1,6 @@
 /* member.c - the roster record: cleaning, rules, protection, storage. */
 #include "member/member.h"
+#include "core/date.h"
 
 #include "auth/authz.h"
 #include "core/buf.h"
@@ -306,25 +307,10 @@ static int has_control(const char *s, int allow_newline)
 
 /* ---- dates ------------------------------------------------------------- */
 
-/* 1 if s is a real calendar date YYYY-MM-DD (1900..2200). */
-static int date_ok(const char *s)
-{
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
-		return 0;
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= mdays[m - 1] + (m == 2 && leap);
-}
 
 static int ymd_int(const char *d)
 {
-	if (!d || !date_ok(d))
+	if (!d || !zb_date_valid(d))
 		return 0;
 	return atoi(d) * 10000 + atoi(d + 5) * 100 + atoi(d + 8);
 }
@@ -400,7 +386,7 @@ int zb_member_date_parse(const char *in, int date1904, char out[11], int *precis
 			prec = 2;
 		} else if (n <= 7 && !(n == 4 && (!strncmp(s, "19", 2) || !strncmp(s, "20", 2)))) {
 			double serial = strtod(s, NULL);
-			if (zb_excel_serial_to_date(serial, date1904, out) || !date_ok(out)) {
+			if (zb_excel_serial_to_date(serial, date1904, out) || !zb_date_valid(out)) {
 				out[0] = '\0';
 				return -1;
 			}
@@ -416,7 +402,7 @@ int zb_member_date_parse(const char *in, int date1904, char out[11], int *precis
 		double serial = strtod(s, &end);
 		/* only 5 integer digits (1927..2173): "2020.01" is a month */
 		if (!*end && strchr(s, '.') && strchr(s, '.') - s == 5 && all_digits(s, 5)) {
-			if (zb_excel_serial_to_date(serial, date1904, out) || !date_ok(out)) {
+			if (zb_excel_serial_to_date(serial, date1904, out) || !zb_date_valid(out)) {
 				out[0] = '\0';
 				return -1;
 			}
@@ -460,7 +446,7 @@ int zb_member_date_parse(const char *in, int date1904, char out[11], int *precis
 	}
 	char buf[16];
 	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-	if (!date_ok(buf))
+	if (!zb_date_valid(buf))
 		return -1;
 	memcpy(out, buf, 11);
 	if (precision)
@@ -715,7 +701,7 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 		const char *v = *dates[i].p;
 		if (!v)
 			continue;
-		if (!date_ok(v)) {
+		if (!zb_date_valid(v)) {
 			bad(&c, ZB_EINVAL, dates[i].json, "%s“%s”不是有效日期（应为 YYYY-MM-DD）", dates[i].label, v);
 			dates_ok = 0;
 		} else if (strcmp(v, today_s) > 0) {
@@ -732,7 +718,7 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 			bad_from(&c, &ie);
 		} else {
 			m->id_number = zb_arena_strdup(a, card.number);
-			if (m->birth_date && (given & ZB_MF_BIRTH) && date_ok(m->birth_date) &&
+			if (m->birth_date && (given & ZB_MF_BIRTH) && zb_date_valid(m->birth_date) &&
 			    strcmp(m->birth_date, card.birth)) {
 				bad(&c, ZB_EINVAL, "birth_date", "出生日期 %s 与身份证号中的 %s 不一致", m->birth_date, card.birth);
 				dates_ok = 0;

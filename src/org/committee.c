@@ -1,7 +1,7 @@
 /* committee.c - committees (班子): who holds which post from when to when,
  * and terms of office with their 换届 status from the 'terms' rule. */
 #include "org/structure.h"
-#include "http/http.h" /* zb_date_valid */
+#include "core/date.h"
 #include "rules/rules.h"
 
 #include <stdio.h>

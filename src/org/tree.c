@@ -2,7 +2,7 @@
  * org, a changed type or domain, moving a subtree, dissolving an org. */
 #include "org/structure.h"
 #include "auth/authz.h"
-#include "http/http.h" /* zb_date_valid */
+#include "core/date.h"
 #include "rules/rules.h"
 
 #include <stdio.h>

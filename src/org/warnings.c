@@ -18,7 +18,7 @@
 #include "rules/rules.h"
 #include "auth/authz.h"
 #include "app/app.h"
-#include "http/http.h" /* zb_date_valid */
+#include "core/date.h"
 
 #include <stdio.h>
 #include <stdlib.h>

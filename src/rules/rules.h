@@ -14,6 +14,8 @@
 #ifndef ZB_RULES_H
 #define ZB_RULES_H
 
+#include "core/date.h"
+
 #include <jansson.h>
 #include <stdint.h>
 
@@ -62,13 +64,5 @@ int zb_rules_validate(const char *kind, json_t *data, zb_err *e);
 int zb_rules_add(zb_db *db, const char *kind, int64_t org_id, const char *effective_from, const char *name,
                  json_t *partial, int64_t now, int64_t by_user, int64_t *id, char **merged, zb_err *e);
 
-/* Dates "YYYY-MM-DD": add months (day clamped to the month's end), add
- * days, and compare as strings.  Inputs must be valid dates. */
-void zb_date_add_months(const char *ymd, int months, char out[11]);
-void zb_date_add_days(const char *ymd, int days, char out[11]);
-/* Days since 1970-01-01. */
-long zb_date_days(const char *ymd);
-/* Whole years from a to b (b >= a), as people count age. */
-int zb_date_years_between(const char *a, const char *b);
 
 #endif
