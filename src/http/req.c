@@ -142,21 +142,28 @@ int zb_json_check(json_t *obj, const zb_field *fields, zb_err *e)
 	return 0;
 }
 
-int zb_req_audit(zb_req *r, const char *action, const char *object_type, int64_t object_id,
-                 const char *org_path, const char *detail, zb_err *e)
+/* The audit event of a request: who, from where, on what. */
+static zb_audit_ev req_event(zb_req *r, const char *action, const char *object_type, const char *object_id,
+                             const char *org_path, const char *detail)
 {
-	char idbuf[24];
-	snprintf(idbuf, sizeof idbuf, "%lld", (long long)object_id);
-	zb_audit_ev ev = {
+	return (zb_audit_ev){
 		.user_id = r->who ? r->who->user_id : 0,
 		.username = r->who ? r->who->username : NULL,
 		.ip = r->ip,
 		.action = action,
 		.object_type = object_type,
-		.object_id = object_id ? idbuf : NULL,
+		.object_id = object_id,
 		.org_path = org_path,
 		.detail = detail,
 	};
+}
+
+int zb_req_audit(zb_req *r, const char *action, const char *object_type, int64_t object_id,
+                 const char *org_path, const char *detail, zb_err *e)
+{
+	char idbuf[24];
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)object_id);
+	zb_audit_ev ev = req_event(r, action, object_type, object_id ? idbuf : NULL, org_path, detail);
 	return zb_audit_append(r->db, r->app, &ev, e);
 }
 
@@ -165,16 +172,7 @@ void zb_req_audit_read(zb_req *r, const char *action, const char *object_type, i
 {
 	char idbuf[24];
 	snprintf(idbuf, sizeof idbuf, "%lld", (long long)object_id);
-	zb_audit_ev ev = {
-		.user_id = r->who ? r->who->user_id : 0,
-		.username = r->who ? r->who->username : NULL,
-		.ip = r->ip,
-		.action = action,
-		.object_type = object_type,
-		.object_id = object_id ? idbuf : NULL,
-		.org_path = org_path,
-		.detail = detail,
-	};
+	zb_audit_ev ev = req_event(r, action, object_type, object_id ? idbuf : NULL, org_path, detail);
 	zb_audit_enqueue(r->app, &ev);
 }
 
