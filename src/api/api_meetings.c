@@ -1733,17 +1733,24 @@ static int branch_only(zb_req *r, zb_err *e)
 	return 0;
 }
 
+/* The branch's appraisal of the year in the path, or 404. */
+static int appraisal_existing(zb_req *r, int *year, int64_t *id, zb_err *e)
+{
+	int rc = appraisal_year(r, year, e);
+	if (!rc)
+		rc = zb_appraisal_find(r->db, r->target_id, *year, id, e);
+	if (!rc && !*id)
+		rc = zb_fail(e, ZB_ENOTFOUND, NULL, "该支部 %d 年还没有民主评议党员记录", *year);
+	return rc;
+}
+
 static int h_appraisal_get(zb_req *r, zb_err *e)
 {
 	int year;
 	int64_t id;
-	int rc = appraisal_year(r, &year, e);
-	if (!rc)
-		rc = zb_appraisal_find(r->db, r->target_id, year, &id, e);
+	int rc = appraisal_existing(r, &year, &id, e);
 	if (rc)
 		return rc;
-	if (!id)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "该支部 %d 年还没有民主评议党员记录", year);
 	rc = zb_appraisal_write(r->db, id, &r->jw, e);
 	if (!rc)
 		zb_req_audit_read(r, "appraisal.read", "appraisal", id, r->target_path, NULL);
@@ -1833,13 +1840,9 @@ static int h_appraisal_finalize(zb_req *r, zb_err *e)
 {
 	int year;
 	int64_t id;
-	int rc = appraisal_year(r, &year, e);
-	if (!rc)
-		rc = zb_appraisal_find(r->db, r->target_id, year, &id, e);
+	int rc = appraisal_existing(r, &year, &id, e);
 	if (rc)
 		return rc;
-	if (!id)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "该支部 %d 年还没有民主评议党员记录", year);
 	char date[11], today[11];
 	zb_today(r->app, today);
 	snprintf(date, sizeof date, "%04u-12-31", (unsigned)year % 10000u);
