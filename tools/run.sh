@@ -10,7 +10,7 @@ export ZHIBU_WEB_ROOT=${ZHIBU_WEB_ROOT:-web/dist}
 if [ ! -f "$DB" ]; then
 	export ZHIBU_ADMIN_PASSWORD=${ZHIBU_ADMIN_PASSWORD:-Zhibu-Demo-2026}
 	if $BIN help | grep -q '^  demo'; then
-		$BIN demo --db "$DB" --scale county | tee data/accounts.txt
+		{ $BIN demo --db "$DB" --scale county && echo "管理员 admin 的密码：$ZHIBU_ADMIN_PASSWORD"; } | tee data/accounts.txt
 	else
 		$BIN init --db "$DB" | tee data/accounts.txt
 	fi
