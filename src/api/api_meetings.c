@@ -414,11 +414,7 @@ static int h_create(zb_req *r, zb_err *e)
 		rc = zb_req_audit(r, "meeting.create", "meeting", id, m.org_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
 		zb_buf_release(&d);
 	}
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	r->status = 201;
 	return write_detail(r, id, e);
@@ -501,11 +497,7 @@ static int h_patch(zb_req *r, zb_err *e)
 		rc = zb_req_audit(r, "meeting.update", "meeting", m.id, m.org_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
 		zb_buf_release(&d);
 	}
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	return write_detail(r, m.id, e);
 }
@@ -553,11 +545,7 @@ static int h_attendance(zb_req *r, zb_err *e)
 		                          late ? "true" : "false");
 		rc = zb_req_audit(r, "meeting.attendance", "meeting", m.id, m.org_path, d, e);
 	}
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	return write_detail(r, m.id, e);
 }
@@ -605,11 +593,7 @@ static int h_resolution(zb_req *r, zb_err *e)
 		                          late ? "true" : "false");
 		rc = zb_req_audit(r, "meeting.resolution", "meeting", m.id, m.org_path, d, e);
 	}
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	r->status = 201;
 	write_resolution(&r->jw, &m, &rules, &x);

@@ -582,11 +582,7 @@ static int h_create(zb_req *r, zb_err *e)
 	if (!rc)
 		rc = zb_req_audit(r, "member.create", "member", id, m.org_path,
 		                  zb_arena_printf(&r->arena, "{\"org_id\":%lld}", (long long)m.org_id), e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	zb_member got;
 	if ((rc = zb_member_get(r->db, id, &r->arena, &got, e)))
@@ -640,11 +636,7 @@ static int h_patch(zb_req *r, zb_err *e)
 	rc = zb_member_update(r->db, &ch, &old, &nw, e);
 	if (!rc)
 		rc = zb_req_audit(r, "member.update", "member", old.id, nw.org_path, changes_json(r, d, nd), e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	zb_member got;
 	if ((rc = zb_member_get(r->db, old.id, &r->arena, &got, e)))

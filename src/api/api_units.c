@@ -170,11 +170,7 @@ static int h_unit_create(zb_req *r, zb_err *e)
 	rc = zb_unit_insert(r->db, &u, zb_now(r->app), &id, e);
 	if (!rc)
 		rc = zb_req_audit(r, "unit.create", "unit", id, r->target_path, unit_detail(r, &u), e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	r->status = 201;
 	r->target_id = id;
@@ -206,11 +202,7 @@ static int h_unit_patch(zb_req *r, zb_err *e)
 	rc = zb_unit_update(r->db, r->target_id, &u, zb_now(r->app), e);
 	if (!rc)
 		rc = zb_req_audit(r, "unit.update", "unit", r->target_id, r->target_path, unit_detail(r, &u), e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	return h_unit_get(r, e);
 }
@@ -360,11 +352,7 @@ static int h_alliance_create(zb_req *r, zb_err *e)
 	}
 	if (!rc)
 		rc = zb_req_audit(r, "alliance.create", "alliance", id, r->target_path, NULL, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	r->status = 201;
 	return write_alliance(r, id, e);
@@ -390,11 +378,7 @@ static int h_alliance_member_add(zb_req *r, zb_err *e)
 	if (!rc)
 		rc = zb_req_audit(r, "alliance.member_add", "alliance", r->target_id, r->target_path,
 		                  zb_arena_printf(&r->arena, "{\"org_id\":%lld}", (long long)org), e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	return write_alliance(r, r->target_id, e);
 }
@@ -415,11 +399,7 @@ static int h_alliance_member_remove(zb_req *r, zb_err *e)
 	if (!rc)
 		rc = zb_req_audit(r, "alliance.member_remove", "alliance", r->target_id, r->target_path,
 		                  zb_arena_printf(&r->arena, "{\"org_id\":%lld}", (long long)org), e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	return write_alliance(r, r->target_id, e);
 }

@@ -132,7 +132,7 @@ int zb_org_insert(zb_db *db, int64_t now, int64_t parent_id, const zb_org *in, i
 		if (strlen(ppath) > 400)
 			return zb_fail(e, ZB_EINVAL, "parent_id", "组织层级过深");
 	}
-	/* the path needs the new id: insert with a unique placeholder first */
+	/* the path needs the new id: insert with a unique temporary path first */
 	char tmp[600];
 	snprintf(tmp, sizeof tmp, "%snew-%lld-%p", ppath, (long long)now, (void *)in);
 	int rc = zb_db_int(db, e, id,
