@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixtures.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +24,6 @@
 #include "io/table.h"
 #include "io/xlsx_write.h"
 
-static char g_dir[PATH_MAX];
-static char g_tmp[PATH_MAX];
-static const char *g_argv0 = "";
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -131,7 +130,7 @@ static int expect_fail(const char *s, size_t len, const zb_table_limits *lim, in
 static char *slurp(const char *name, size_t *len)
 {
 	char path[PATH_MAX + 64];
-	snprintf(path, sizeof path, "%s/%s", g_dir, name);
+	snprintf(path, sizeof path, "%s/%s", fixture_dir, name);
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		fail_msg("fixture %s missing", path);
@@ -146,64 +145,10 @@ static char *slurp(const char *name, size_t *len)
 	return p;
 }
 
-static int find_script(char *out, size_t n)
-{
-	const char *rel = "tests/fixtures/make-fixtures.sh";
-	const char *src = getenv("ZB_SRCDIR");
-	if (src) {
-		snprintf(out, n, "%s/%s", src, rel);
-		if (!access(out, R_OK))
-			return 0;
-	}
-	if (!access(rel, R_OK)) {
-		snprintf(out, n, "%s", rel);
-		return 0;
-	}
-	char buf[PATH_MAX];
-	snprintf(buf, sizeof buf, "%s", g_argv0);
-	for (int up = 0; up < 3; up++) {
-		char *s = strrchr(buf, '/');
-		if (!s)
-			return -1;
-		*s = '\0';
-	}
-	snprintf(out, n, "%s/%s", buf[0] ? buf : ".", rel);
-	return access(out, R_OK);
-}
-
 static int setup_fixtures(void **state)
 {
 	(void)state;
-	const char *env = getenv("ZB_FIXTURES");
-	if (env && *env) {
-		snprintf(g_dir, sizeof g_dir, "%s", env);
-		return 0;
-	}
-	char script[PATH_MAX + 64], cmd[3 * PATH_MAX];
-	if (find_script(script, sizeof script)) {
-		fprintf(stderr, "cannot find tests/fixtures/make-fixtures.sh (set ZB_SRCDIR)\n");
-		return -1;
-	}
-	snprintf(g_tmp, sizeof g_tmp, "/tmp/zb-test-csv.XXXXXX");
-	if (!mkdtemp(g_tmp))
-		return -1;
-	snprintf(g_dir, sizeof g_dir, "%s", g_tmp);
-	snprintf(cmd, sizeof cmd, "sh '%s' '%s' csv", script, g_dir);
-	if (system(cmd) != 0) /* tests needing a missing fixture fail by name */
-		fprintf(stderr, "[ fixtures ] make-fixtures.sh failed\n");
-	return 0;
-}
-
-static int teardown_fixtures(void **state)
-{
-	(void)state;
-	if (g_tmp[0] && !getenv("ZB_KEEP_FIXTURES")) {
-		char cmd[PATH_MAX + 32];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_tmp);
-		if (system(cmd) != 0)
-			return -1;
-	}
-	return 0;
+	return fixture_setup("csv");
 }
 
 /* ---- RFC 4180 ------------------------------------------------------------ */
@@ -453,7 +398,7 @@ static void test_large_input(void **state)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	g_argv0 = argv[0];
+	fixture_argv0 = argv[0];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc4180),
 		cmocka_unit_test(test_blank_rows_and_trailing_cells),
@@ -467,5 +412,5 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_writer_roundtrip),
 		cmocka_unit_test(test_large_input),
 	};
-	return cmocka_run_group_tests_name("csv", tests, setup_fixtures, teardown_fixtures);
+	return cmocka_run_group_tests_name("csv", tests, setup_fixtures, fixture_teardown);
 }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixtures.h"
+
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -26,9 +28,6 @@
 #include "io/table.h"
 #include "io/xlsx_write.h"
 
-static char g_dir[PATH_MAX];
-static char g_tmp[PATH_MAX]; /* our own temp dir, removed at the end */
-static const char *g_argv0 = "";
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -113,7 +112,7 @@ static int kind(const rows *r, int rownum, int col)
 static char *slurp(const char *name, size_t *len)
 {
 	char path[PATH_MAX + 64];
-	snprintf(path, sizeof path, "%s/%s", g_dir, name);
+	snprintf(path, sizeof path, "%s/%s", fixture_dir, name);
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		fail_msg("fixture %s missing", path);
@@ -154,70 +153,10 @@ static double now(void)
 
 /* ---- fixtures ----------------------------------------------------------- */
 
-static int find_script(char *out, size_t n)
-{
-	const char *rel = "tests/fixtures/make-fixtures.sh";
-	const char *src = getenv("ZB_SRCDIR");
-	if (src) {
-		snprintf(out, n, "%s/%s", src, rel);
-		if (!access(out, R_OK))
-			return 0;
-	}
-	if (!access(rel, R_OK)) {
-		snprintf(out, n, "%s", rel);
-		return 0;
-	}
-	/* build/tests/test_x -> ../../.. */
-	char buf[PATH_MAX];
-	snprintf(buf, sizeof buf, "%s", g_argv0);
-	for (int up = 0; up < 3; up++) {
-		char *s = strrchr(buf, '/');
-		if (!s)
-			return -1;
-		*s = '\0';
-	}
-	snprintf(out, n, "%s/%s", buf[0] ? buf : ".", rel);
-	return access(out, R_OK);
-}
-
 static int setup_fixtures(void **state)
 {
 	(void)state;
-	const char *env = getenv("ZB_FIXTURES");
-	if (env && *env) {
-		snprintf(g_dir, sizeof g_dir, "%s", env);
-		return 0;
-	}
-	char script[PATH_MAX + 64], cmd[3 * PATH_MAX];
-	if (find_script(script, sizeof script)) {
-		fprintf(stderr, "cannot find tests/fixtures/make-fixtures.sh (set ZB_SRCDIR)\n");
-		return -1;
-	}
-	snprintf(g_tmp, sizeof g_tmp, "/tmp/zb-test-xlsx.XXXXXX");
-	if (!mkdtemp(g_tmp))
-		return -1;
-	snprintf(g_dir, sizeof g_dir, "%s", g_tmp);
-	snprintf(cmd, sizeof cmd, "sh '%s' '%s' xlsx", script, g_dir);
-	double t0 = now();
-	int rc = system(cmd);
-	fprintf(stderr, "[ fixtures ] generated in %.1f s into %s\n", now() - t0, g_dir);
-	/* on failure go on: each test whose fixture is missing fails on its
-	 * own, naming the file, instead of the whole group failing blind */
-	if (rc != 0)
-		fprintf(stderr, "[ fixtures ] make-fixtures.sh failed (status %d)\n", rc);
-	return 0;
-}
-
-static int teardown_fixtures(void **state)
-{
-	(void)state;
-	if (g_tmp[0] && !getenv("ZB_KEEP_FIXTURES")) {
-		char cmd[PATH_MAX + 32];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_tmp);
-		if (system(cmd) != 0)
-			return -1;
-	}
-	return 0;
+	return fixture_setup("xlsx");
 }
 
 /* ---- files from openpyxl ------------------------------------------------ */
@@ -587,7 +526,7 @@ static void test_writer_roundtrip(void **state)
 	};
 	const int nrows = (int)(sizeof data / sizeof data[0]);
 	char path[PATH_MAX + 32];
-	snprintf(path, sizeof path, "%s/roundtrip.xlsx", g_dir);
+	snprintf(path, sizeof path, "%s/roundtrip.xlsx", fixture_dir);
 	zb_xlsx_writer *w;
 	zb_err e = {0};
 	int rc = zb_xlsx_writer_open(&w, path, "名册", "第一党支部党员名册", cols, 5, &e);
@@ -642,7 +581,7 @@ static void test_writer_rejects(void **state)
 	(void)state;
 	static const zb_xlsx_col cols[] = {{"A", 0}, {"B", 0}};
 	char path[PATH_MAX + 32];
-	snprintf(path, sizeof path, "%s/rejects.xlsx", g_dir);
+	snprintf(path, sizeof path, "%s/rejects.xlsx", fixture_dir);
 	zb_xlsx_writer *w;
 	zb_err e = {0};
 	assert_int_equal(zb_xlsx_writer_open(&w, path, "bad/name", NULL, cols, 2, &e), ZB_EINVAL);
@@ -710,7 +649,7 @@ static void test_timing_100k_rows(void **state)
 		{"姓名", 10}, {"身份证号", 22}, {"手机号", 14}, {"支部", 20}, {"入党日期", 12},
 	};
 	char path[PATH_MAX + 32];
-	snprintf(path, sizeof path, "%s/timing.xlsx", g_dir);
+	snprintf(path, sizeof path, "%s/timing.xlsx", fixture_dir);
 	zb_xlsx_writer *w;
 	zb_err e = {0};
 	double t0 = now();
@@ -743,7 +682,7 @@ static void test_timing_100k_rows(void **state)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	g_argv0 = argv[0];
+	fixture_argv0 = argv[0];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_openpyxl_roster),
 		cmocka_unit_test(test_hidden_first_sheet),
@@ -761,5 +700,5 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_csv_writer),
 		cmocka_unit_test(test_timing_100k_rows),
 	};
-	return cmocka_run_group_tests_name("xlsx", tests, setup_fixtures, teardown_fixtures);
+	return cmocka_run_group_tests_name("xlsx", tests, setup_fixtures, fixture_teardown);
 }
