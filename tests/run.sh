@@ -6,6 +6,7 @@
 #   api-sqlite   API tests: the real binary on loopback, fresh SQLite dbs
 #   api-pg       the same API tests on a throwaway PostgreSQL cluster,
 #                plus two app nodes on one database
+#   security     attacks as tests: the access matrix over every route and role
 #   asan         ASan+UBSan build: unit and API tests again
 #   fuzz         every libFuzzer target, a short bounded run
 #   web          browser tests (Chromium via playwright-core)
@@ -14,7 +15,7 @@
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-LAYERS=${*:-"lint unit api-sqlite api-pg asan fuzz web"}
+LAYERS=${*:-"lint unit api-sqlite api-pg security asan fuzz web"}
 OUT=$ROOT/tests/out
 mkdir -p "$OUT"
 PASS=0
@@ -106,6 +107,11 @@ for layer in $LAYERS; do
 			unset ZB_TEST_PG_DIR
 		else
 			FAIL=$((FAIL + 1)); FAILED_LAYERS="$FAILED_LAYERS api-pg(no cluster)"
+		fi
+		;;
+	security)
+		if ls tests/security/*.test.mjs >/dev/null 2>&1; then
+			run security env BUILD=build node --test --test-reporter=tap tests/security/*.test.mjs
 		fi
 		;;
 	asan)
