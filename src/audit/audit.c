@@ -671,6 +671,8 @@ int zb_audit_anchor(zb_db *db, zb_app *app, const char *path, zb_audit_check *ou
 	int n = snprintf(line, sizeof line, "zhibu-audit-anchor v1 id=%lld at=%lld mac=%s sig=%s\n",
 	                 (long long)out->head_id, (long long)at, tail, sig);
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 && errno == ELOOP)
+		return zb_fail(e, ZB_EINVAL, "o", "锚点文件 %s 是符号链接：请给出文件本身的路径", path);
 	if (fd < 0)
 		return zb_fail(e, ZB_EINVAL, "o", "写不进锚点文件 %s：%s", path, strerror(errno));
 	/* one write of the whole line: O_APPEND keeps concurrent lines whole */

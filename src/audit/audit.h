@@ -60,9 +60,11 @@ typedef struct zb_audit_check {
 } zb_audit_check;
 
 /* Verify the whole trail: head and rows are read in one snapshot (a read
- * transaction of its own unless the caller has one open), so a writer
- * committing meanwhile changes nothing; the answer is about the chain up
- * to the head of that snapshot.  Checked: ids contiguous from 1, each row
+ * transaction of its own: zb_db_begin_read, deferred on SQLite, REPEATABLE
+ * READ on PostgreSQL), so a writer committing meanwhile changes nothing;
+ * the answer is about the chain up to the head of that snapshot.  A caller
+ * with a transaction open must make it a snapshot itself (a write
+ * transaction holding the head, or zb_db_begin_read).  Checked: ids contiguous from 1, each row
  * linked to the one before and its MAC right, the head present, naming
  * the last row, with a valid head MAC (an unsigned head is accepted only
  * in the state a fresh schema starts in).
