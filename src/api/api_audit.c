@@ -76,14 +76,16 @@ static int h_audit_verify(zb_req *r, zb_err *e)
 {
 	zb_audit_flush();
 	zb_audit_check c;
-	int rc = zb_audit_verify(r->db, r->app, &c, e);
+	int rc = zb_audit_verify(r->db, r->app, NULL, &c, e);
 	if (rc)
 		return rc;
 	jw_obj(&r->jw);
 	jw_kbool(&r->jw, "ok", c.ok);
 	jw_kint(&r->jw, "rows", c.rows);
+	jw_kint(&r->jw, "head_id", c.head_id);
 	if (!c.ok) {
-		jw_kint(&r->jw, "bad_id", c.bad_id);
+		if (c.bad_id)
+			jw_kint(&r->jw, "bad_id", c.bad_id);
 		jw_kstr(&r->jw, "reason", c.why);
 	}
 	jw_obj_end(&r->jw);

@@ -5,6 +5,12 @@
  * updated in the same transaction, which serialises appends across threads
  * and app nodes (row lock on PostgreSQL, the single writer on SQLite).
  * Editing, inserting or deleting any row breaks the chain at that row.
+ * The head itself carries head_mac = HMAC-SM3(audit key, "zhibu-audit-head"
+ * 0x1e last_id 0x1f last_mac), so deleting the last rows and moving the
+ * head back shows; an append refuses (ZB_EINTERNAL) to extend a head that
+ * is missing or whose MAC is absent or wrong, so a write can never launder
+ * such a cut.  Returning the whole database to an older genuine state is
+ * caught only by checkpoints kept outside it (zb_audit_anchor).
  *
  * Changes are audited synchronously inside the transaction that makes
  * them (nothing changes without its audit row).  Reads of personal data
@@ -45,11 +51,50 @@ void zb_audit_flush(void);         /* wait until the queue is written */
 
 typedef struct zb_audit_check {
 	int ok;
-	int64_t rows;
-	int64_t bad_id;           /* first bad row, 0 if ok */
-	char why[200];
+	int64_t rows;             /* rows read */
+	int64_t head_id;          /* last row the head names (0: none) */
+	int64_t bad_id;           /* first bad row; 0 if ok or not one row */
+	int64_t anchors;          /* checkpoints compared with their row */
+	int64_t anchor_at;        /* zb_audit_anchor: time of the new one */
+	char why[400];            /* the first problem, Chinese; "" if ok */
 } zb_audit_check;
 
-int zb_audit_verify(zb_db *db, zb_app *app, zb_audit_check *out, zb_err *e);
+/* Verify the whole trail: head and rows are read in one snapshot (a read
+ * transaction of its own: zb_db_begin_read, deferred on SQLite, REPEATABLE
+ * READ on PostgreSQL), so a writer committing meanwhile changes nothing;
+ * the answer is about the chain up to the head of that snapshot.  A caller
+ * with a transaction open must make it a snapshot itself (a write
+ * transaction holding the head, or zb_db_begin_read).  Checked: ids contiguous from 1, each row
+ * linked to the one before and its MAC right, the head present, naming
+ * the last row, with a valid head MAC (an unsigned head is accepted only
+ * in the state a fresh schema starts in).
+ *
+ * anchors_path (NULL: none) names a file written by zb_audit_anchor; it
+ * is read before the snapshot begins.  Every line must carry a valid
+ * signature; a checkpoint whose row has another MAC means rewriting, one
+ * past the last row means truncation.  A file that cannot be read is an
+ * error (ZB_EINVAL); a bad line fails the check.
+ *
+ * Returns 0 with out filled (out->ok), or an error code with e filled. */
+int zb_audit_verify(zb_db *db, zb_app *app, const char *anchors_path, zb_audit_check *out, zb_err *e);
+
+/* Verify as above with the checkpoints already in path (a missing file
+ * has none), then append one line for the verified head to path:
+ *   zhibu-audit-anchor v1 id=ROW at=UNIXTIME mac=ROWMAC sig=HMAC
+ * sig = HMAC-SM3(anchor key, "zhibu-audit-anchor v1" 0x1e id 0x1f at 0x1f
+ * mac); the anchor key is derived from the audit key with its own label.
+ * Nothing is written when the check fails (out->ok 0, return 0).  An
+ * empty trail gives ZB_ECONFLICT. */
+int zb_audit_anchor(zb_db *db, zb_app *app, const char *path, zb_audit_check *out, zb_err *e);
+
+/* Re-seal a head that is missing, unsigned, wrong or not at the last
+ * row, after the rows themselves verify: in one write transaction the
+ * head is set to the last row with a fresh head MAC and an "audit.seal"
+ * row (from ev's user and address) records the previous head id.
+ * *sealed 0 with out->ok 1: the head was fine, nothing written.
+ * out->ok 0: the rows are damaged (out->why), nothing written.  After a
+ * seal out->why says what was wrong with the head.  Truncation sealed
+ * this way stays visible to checkpoints taken before it. */
+int zb_audit_seal(zb_db *db, zb_app *app, const zb_audit_ev *ev, zb_audit_check *out, int *sealed, zb_err *e);
 
 #endif
