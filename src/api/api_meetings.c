@@ -140,10 +140,18 @@ static void write_resolution(zb_jw *w, const zb_meeting *m, const zb_mrules *r, 
 	jw_kint(w, "yes", x->yes);
 	jw_kint(w, "no", x->no);
 	jw_kint(w, "abstain", x->abstain);
+	jw_kstr(w, "kind", zb_res_kind_code(x->kind));
+	jw_kstr(w, "kind_name", zb_res_kind_name(x->kind));
+	jw_kobj(w, "written");
+	jw_kint(w, "yes", x->w_yes);
+	jw_kint(w, "no", x->w_no);
+	jw_kint(w, "abstain", x->w_abstain);
+	jw_obj_end(w);
+	jw_kint(w, "yes_total", zb_resolution_yes(x));
 	jw_kint(w, "entitled", zb_meeting_entitled(m));
 	jw_kint(w, "need", zb_frac_need(zb_meeting_entitled(m), r->resolution));
-	jw_kbool(w, "counted", m->quorum_ok);
-	jw_kbool(w, "passed", zb_resolution_passed(m, r, x->yes));
+	jw_kbool(w, "counted", zb_resolution_counted(m, x));
+	jw_kbool(w, "passed", zb_resolution_passed(m, r, x));
 	jw_obj_end(w);
 }
 
@@ -182,6 +190,7 @@ static int write_detail(zb_req *r, int64_t id, zb_err *e)
 		jw_kstr(w, "name", a->name);
 		jw_kstr(w, "category", a->category);
 		jw_kbool(w, "has_vote", a->has_vote);
+		jw_kbool(w, "guest", a->guest);
 		jw_kstr(w, "status", a->status);
 		jw_kstr(w, "status_name", status_name(a->status));
 		jw_kstr(w, "reason", a->reason);
@@ -506,7 +515,8 @@ static const zb_field att_item_fields[] = {
 	{"member_id", 'i', 1, 0, "党员编号"},
 	{"status", 's', 1, 16, "present 出席 / leave 请假 / absent 缺席"},
 	{"reason", 's', 0, 300, "请假原因（请假时必填）"},
-	{"name", 's', 0, 100, "姓名（忽略，仅便于阅读）"},
+	{"name", 's', 0, 100, "姓名（外单位参加人员须与花名册一致；其他情况忽略）"},
+	{"guest", 'b', 0, 0, "外单位党员参加（如流动党员在流动党员党支部、列席的其他支部党员）"},
 	{0},
 };
 
@@ -532,6 +542,8 @@ static int h_attendance(zb_req *r, zb_err *e)
 		items[i].member_id = json_integer_value(json_object_get(it, "member_id"));
 		items[i].status = json_string_value(json_object_get(it, "status"));
 		items[i].reason = json_string_value(json_object_get(it, "reason"));
+		items[i].guest = json_is_true(json_object_get(it, "guest"));
+		items[i].name = json_string_value(json_object_get(it, "name"));
 	}
 	int64_t now = zb_now(r->app);
 	if ((rc = zb_db_begin_write(r->db, e)))
@@ -549,6 +561,13 @@ static int h_attendance(zb_req *r, zb_err *e)
 		return rc;
 	return write_detail(r, m.id, e);
 }
+
+static const zb_field opinion_fields[] = {
+	{"member_id", 'i', 1, 0, "未到会的有表决权党员"},
+	{"opinion", 's', 1, 16, "yes 赞成 / no 不赞成 / abstain 弃权"},
+	{"name", 's', 0, 100, "姓名（忽略，仅便于阅读）"},
+	{0},
+};
 
 static int h_resolution(zb_req *r, zb_err *e)
 {
@@ -568,28 +587,34 @@ static int h_resolution(zb_req *r, zb_err *e)
 	zb_body_int(r, "yes", &x.yes);
 	zb_body_int(r, "no", &x.no);
 	zb_body_int(r, "abstain", &x.abstain);
-	const char *names[3] = {"yes", "no", "abstain"};
-	int64_t vals[3] = {x.yes, x.no, x.abstain};
-	for (int i = 0; i < 3; i++)
-		if (vals[i] < 0 || vals[i] > 100000)
-			return zb_fail(e, ZB_EINVAL, names[i], "票数应为不小于 0 的整数");
-	/* voters present: members with a vote (a committee: its members) */
-	int present = m.type == ZB_MT_COMMITTEE ? m.present : m.present_voters;
-	if (x.yes + x.no + x.abstain > present)
-		return zb_fail(e, ZB_EINVAL, "yes", "赞成、反对、弃权合计 %lld 票，超过到会的有表决权人数 %d（请先登记出席情况）",
-		               (long long)(x.yes + x.no + x.abstain), present);
+	const char *kind = zb_body_str(r, "kind");
+	x.kind = kind ? zb_res_kind_from(kind) : ZB_RES_GENERAL;
+	/* written opinions: [{member_id, opinion}] */
+	json_t *wa = json_object_get(r->json, "written_opinions");
+	size_t nops = json_is_array(wa) ? json_array_size(wa) : 0;
+	if (nops > 1000)
+		return zb_fail(e, ZB_EINVAL, "written_opinions", "书面意见最多 1000 份");
+	zb_opinion *ops = zb_arena_alloc(&r->arena, sizeof *ops * (nops + 1));
+	for (size_t i = 0; i < nops; i++) {
+		json_t *it = json_array_get(wa, i);
+		if (zb_json_check(it, opinion_fields, e)) {
+			field_in(e, "written_opinions", i, NULL);
+			return e->code;
+		}
+		ops[i].member_id = json_integer_value(json_object_get(it, "member_id"));
+		ops[i].opinion = json_string_value(json_object_get(it, "opinion"));
+	}
 	if ((rc = zb_db_begin_write(r->db, e)))
 		return rc;
-	rc = zb_db_int(r->db, e, &x.id,
-	               "INSERT INTO meeting_resolutions (meeting_id, title, yes, no, abstain, created_by, created_at) "
-	               "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	               "isiiiIi", m.id, x.title, x.yes, x.no, x.abstain, who_id(r), now);
+	rc = zb_resolution_insert(r->db, &m, &x, ops, (int)nops, who_id(r), now, e);
 	if (!rc) {
 		char *d = zb_arena_printf(&r->arena,
-		                          "{\"resolution_id\":%lld,\"yes\":%lld,\"no\":%lld,\"abstain\":%lld,\"entitled\":%d,"
+		                          "{\"resolution_id\":%lld,\"kind\":\"%s\",\"yes\":%lld,\"no\":%lld,\"abstain\":%lld,"
+		                          "\"written\":{\"yes\":%lld,\"no\":%lld,\"abstain\":%lld},\"entitled\":%d,"
 		                          "\"passed\":%s,\"late\":%s}",
-		                          (long long)x.id, (long long)x.yes, (long long)x.no, (long long)x.abstain,
-		                          zb_meeting_entitled(&m), zb_resolution_passed(&m, &rules, x.yes) ? "true" : "false",
+		                          (long long)x.id, zb_res_kind_code(x.kind), (long long)x.yes, (long long)x.no,
+		                          (long long)x.abstain, (long long)x.w_yes, (long long)x.w_no, (long long)x.w_abstain,
+		                          zb_meeting_entitled(&m), zb_resolution_passed(&m, &rules, &x) ? "true" : "false",
 		                          late ? "true" : "false");
 		rc = zb_req_audit(r, "meeting.resolution", "meeting", m.id, m.org_path, d, e);
 	}
@@ -2003,9 +2028,11 @@ static const zb_field attendance_fields[] = {
 };
 static const zb_field resolution_fields[] = {
 	{"title", 's', 1, 500, "决议事项"},
-	{"yes", 'i', 1, 0, "赞成票"},
-	{"no", 'i', 1, 0, "反对票"},
-	{"abstain", 'i', 1, 0, "弃权票"},
+	{"kind", 's', 0, 40, "表决事项：general（一般事项）、admission（接收预备党员）、full（预备党员转正）"},
+	{"yes", 'i', 1, 0, "赞成票（到会表决）"},
+	{"no", 'i', 1, 0, "反对票（到会表决）"},
+	{"abstain", 'i', 1, 0, "弃权票（到会表决）"},
+	{"written_opinions", 'a', 0, 0, "未到会有表决权党员会前提交的书面意见 [{member_id, opinion: yes/no/abstain}]"},
 	{0},
 };
 static const zb_field empty_fields[] = {{0}};
