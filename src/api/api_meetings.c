@@ -12,6 +12,7 @@
 #include "meeting/mdate.h"
 #include "meeting/meeting.h"
 #include "meeting/signin.h"
+#include "member/probation.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -140,10 +141,18 @@ static void write_resolution(zb_jw *w, const zb_meeting *m, const zb_mrules *r, 
 	jw_kint(w, "yes", x->yes);
 	jw_kint(w, "no", x->no);
 	jw_kint(w, "abstain", x->abstain);
+	jw_kstr(w, "kind", zb_res_kind_code(x->kind));
+	jw_kstr(w, "kind_name", zb_res_kind_name(x->kind));
+	jw_kobj(w, "written");
+	jw_kint(w, "yes", x->w_yes);
+	jw_kint(w, "no", x->w_no);
+	jw_kint(w, "abstain", x->w_abstain);
+	jw_obj_end(w);
+	jw_kint(w, "yes_total", zb_resolution_yes(x));
 	jw_kint(w, "entitled", zb_meeting_entitled(m));
 	jw_kint(w, "need", zb_frac_need(zb_meeting_entitled(m), r->resolution));
-	jw_kbool(w, "counted", m->quorum_ok);
-	jw_kbool(w, "passed", zb_resolution_passed(m, r, x->yes));
+	jw_kbool(w, "counted", zb_resolution_counted(m, x));
+	jw_kbool(w, "passed", zb_resolution_passed(m, r, x));
 	jw_obj_end(w);
 }
 
@@ -182,6 +191,7 @@ static int write_detail(zb_req *r, int64_t id, zb_err *e)
 		jw_kstr(w, "name", a->name);
 		jw_kstr(w, "category", a->category);
 		jw_kbool(w, "has_vote", a->has_vote);
+		jw_kbool(w, "guest", a->guest);
 		jw_kstr(w, "status", a->status);
 		jw_kstr(w, "status_name", status_name(a->status));
 		jw_kstr(w, "reason", a->reason);
@@ -506,7 +516,8 @@ static const zb_field att_item_fields[] = {
 	{"member_id", 'i', 1, 0, "党员编号"},
 	{"status", 's', 1, 16, "present 出席 / leave 请假 / absent 缺席"},
 	{"reason", 's', 0, 300, "请假原因（请假时必填）"},
-	{"name", 's', 0, 100, "姓名（忽略，仅便于阅读）"},
+	{"name", 's', 0, 100, "姓名（外单位参加人员须与花名册一致；其他情况忽略）"},
+	{"guest", 'b', 0, 0, "外单位党员参加（如流动党员在流动党员党支部、列席的其他支部党员）"},
 	{0},
 };
 
@@ -532,6 +543,8 @@ static int h_attendance(zb_req *r, zb_err *e)
 		items[i].member_id = json_integer_value(json_object_get(it, "member_id"));
 		items[i].status = json_string_value(json_object_get(it, "status"));
 		items[i].reason = json_string_value(json_object_get(it, "reason"));
+		items[i].guest = json_is_true(json_object_get(it, "guest"));
+		items[i].name = json_string_value(json_object_get(it, "name"));
 	}
 	int64_t now = zb_now(r->app);
 	if ((rc = zb_db_begin_write(r->db, e)))
@@ -549,6 +562,13 @@ static int h_attendance(zb_req *r, zb_err *e)
 		return rc;
 	return write_detail(r, m.id, e);
 }
+
+static const zb_field opinion_fields[] = {
+	{"member_id", 'i', 1, 0, "未到会的有表决权党员"},
+	{"opinion", 's', 1, 16, "yes 赞成 / no 不赞成 / abstain 弃权"},
+	{"name", 's', 0, 100, "姓名（忽略，仅便于阅读）"},
+	{0},
+};
 
 static int h_resolution(zb_req *r, zb_err *e)
 {
@@ -568,28 +588,34 @@ static int h_resolution(zb_req *r, zb_err *e)
 	zb_body_int(r, "yes", &x.yes);
 	zb_body_int(r, "no", &x.no);
 	zb_body_int(r, "abstain", &x.abstain);
-	const char *names[3] = {"yes", "no", "abstain"};
-	int64_t vals[3] = {x.yes, x.no, x.abstain};
-	for (int i = 0; i < 3; i++)
-		if (vals[i] < 0 || vals[i] > 100000)
-			return zb_fail(e, ZB_EINVAL, names[i], "票数应为不小于 0 的整数");
-	/* voters present: members with a vote (a committee: its members) */
-	int present = m.type == ZB_MT_COMMITTEE ? m.present : m.present_voters;
-	if (x.yes + x.no + x.abstain > present)
-		return zb_fail(e, ZB_EINVAL, "yes", "赞成、反对、弃权合计 %lld 票，超过到会的有表决权人数 %d（请先登记出席情况）",
-		               (long long)(x.yes + x.no + x.abstain), present);
+	const char *kind = zb_body_str(r, "kind");
+	x.kind = kind ? zb_res_kind_from(kind) : ZB_RES_GENERAL;
+	/* written opinions: [{member_id, opinion}] */
+	json_t *wa = json_object_get(r->json, "written_opinions");
+	size_t nops = json_is_array(wa) ? json_array_size(wa) : 0;
+	if (nops > 1000)
+		return zb_fail(e, ZB_EINVAL, "written_opinions", "书面意见最多 1000 份");
+	zb_opinion *ops = zb_arena_alloc(&r->arena, sizeof *ops * (nops + 1));
+	for (size_t i = 0; i < nops; i++) {
+		json_t *it = json_array_get(wa, i);
+		if (zb_json_check(it, opinion_fields, e)) {
+			field_in(e, "written_opinions", i, NULL);
+			return e->code;
+		}
+		ops[i].member_id = json_integer_value(json_object_get(it, "member_id"));
+		ops[i].opinion = json_string_value(json_object_get(it, "opinion"));
+	}
 	if ((rc = zb_db_begin_write(r->db, e)))
 		return rc;
-	rc = zb_db_int(r->db, e, &x.id,
-	               "INSERT INTO meeting_resolutions (meeting_id, title, yes, no, abstain, created_by, created_at) "
-	               "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	               "isiiiIi", m.id, x.title, x.yes, x.no, x.abstain, who_id(r), now);
+	rc = zb_resolution_insert(r->db, &m, &x, ops, (int)nops, who_id(r), now, e);
 	if (!rc) {
 		char *d = zb_arena_printf(&r->arena,
-		                          "{\"resolution_id\":%lld,\"yes\":%lld,\"no\":%lld,\"abstain\":%lld,\"entitled\":%d,"
+		                          "{\"resolution_id\":%lld,\"kind\":\"%s\",\"yes\":%lld,\"no\":%lld,\"abstain\":%lld,"
+		                          "\"written\":{\"yes\":%lld,\"no\":%lld,\"abstain\":%lld},\"entitled\":%d,"
 		                          "\"passed\":%s,\"late\":%s}",
-		                          (long long)x.id, (long long)x.yes, (long long)x.no, (long long)x.abstain,
-		                          zb_meeting_entitled(&m), zb_resolution_passed(&m, &rules, x.yes) ? "true" : "false",
+		                          (long long)x.id, zb_res_kind_code(x.kind), (long long)x.yes, (long long)x.no,
+		                          (long long)x.abstain, (long long)x.w_yes, (long long)x.w_no, (long long)x.w_abstain,
+		                          zb_meeting_entitled(&m), zb_resolution_passed(&m, &rules, &x) ? "true" : "false",
 		                          late ? "true" : "false");
 		rc = zb_req_audit(r, "meeting.resolution", "meeting", m.id, m.org_path, d, e);
 	}
@@ -1405,6 +1431,8 @@ static int h_risks(zb_req *r, zb_err *e)
 		jw_kstr(w, "since", since);
 		jw_kstr(w, "last_present", k->last_present_ym ? lp : NULL);
 		jw_kstr(w, "explained_until", k->explained_to_ym ? ex : NULL);
+		jw_kint(w, "excused_months", k->excused_months);
+		jw_kint(w, "idle_months", k->idle_months);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -1510,6 +1538,147 @@ static int h_explanations(zb_req *r, zb_err *e)
 		return -rc;
 	zb_list_end(r, -1, n > limit ? zb_arena_printf(&r->arena, "%lld", (long long)last) : NULL);
 	zb_req_audit_read(r, "meeting.risk_explanations", "org", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+/* ---- the 预备期 ---- */
+
+static int h_probation_get(zb_req *r, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(r->db, e,
+	                          "SELECT mb.name, mb.category, mb.join_date, mb.full_date, mb.org_path, x.months, x.decided_on, "
+	                          "x.reason FROM members mb LEFT JOIN probation_extensions x ON x.member_id = mb.id "
+	                          "WHERE mb.id = ?",
+	                          "i", r->target_id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	const char *name = NULL, *cat = NULL, *join = NULL, *full = NULL, *path = NULL, *xon = NULL, *xwhy = NULL;
+	int ext = 0;
+	if (rc == 1) {
+		name = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
+		cat = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
+		join = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
+		full = zb_arena_strdup(&r->arena, zb_col_text(st, 3));
+		path = zb_arena_strdup(&r->arena, zb_col_text(st, 4));
+		ext = (int)zb_col_int(st, 5);
+		xon = zb_arena_strdup(&r->arena, zb_col_text(st, 6));
+		xwhy = zb_arena_strdup(&r->arena, zb_col_text(st, 7));
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (!rc)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员");
+	zb_probation_rules pr;
+	if (join && zb_date_valid(join) && (rc = zb_probation_rules_get(r->db, path, join, &pr, e)))
+		return rc;
+	char today[11], ends[11] = "";
+	zb_today(r->app, today);
+	zb_jw *w = &r->jw;
+	jw_obj(w);
+	jw_kint(w, "member_id", r->target_id);
+	jw_kstr(w, "name", name);
+	jw_kstr(w, "category", cat);
+	jw_kstr(w, "join_date", join);
+	jw_kstr(w, "full_date", full);
+	if (join && zb_date_valid(join)) {
+		jw_kint(w, "months", pr.months);
+		jw_kint(w, "extend_min_months", pr.ext_min);
+		jw_kint(w, "extend_max_months", pr.ext_max);
+		if (pr.months) {
+			zb_probation_end(join, pr.months, ext, ends);
+			jw_kstr(w, "ends_on", ends);
+		} else {
+			jw_knull(w, "ends_on");
+		}
+	}
+	if (ext) {
+		jw_kobj(w, "extension");
+		jw_kint(w, "months", ext);
+		jw_kstr(w, "decided_on", xon);
+		jw_kstr(w, "reason", xwhy);
+		jw_obj_end(w);
+	} else {
+		jw_knull(w, "extension");
+	}
+	int prob = cat && !strcmp(cat, "probationary");
+	jw_kbool(w, "overdue", prob && ends[0] && strcmp(today, ends) > 0);
+	jw_obj_end(w);
+	zb_req_audit_read(r, "member.probation", "member", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+static int h_probation_extend(zb_req *r, zb_err *e)
+{
+	int64_t months = 0;
+	zb_body_int(r, "months", &months);
+	const char *on = zb_body_str(r, "decided_on"), *reason = zb_body_str(r, "reason");
+	if (months < 0 || months > 100)
+		return zb_fail(e, ZB_EINVAL, "months", "延长预备期的月数无效");
+	char today[11];
+	zb_today(r->app, today);
+	int64_t now = zb_now(r->app);
+	int rc = zb_db_begin_write(r->db, e);
+	if (rc)
+		return rc;
+	rc = zb_probation_extend(r->db, r->target_id, (int)months, on, reason, today, who_id(r), now, e);
+	if (!rc) {
+		zb_buf d;
+		zb_buf_init(&d, 4096);
+		zb_jw w;
+		jw_init(&w, &d);
+		jw_obj(&w);
+		jw_kint(&w, "months", months);
+		jw_kstr(&w, "decided_on", on);
+		jw_kstr(&w, "reason", reason);
+		jw_obj_end(&w);
+		rc = zb_req_audit(r, "member.probation_extend", "member", r->target_id, r->target_path,
+		                  jw_finish(&w) ? NULL : detail_json(r, &d), e);
+		zb_buf_release(&d);
+	}
+	if ((rc = zb_req_end_tx(r, rc, e)))
+		return rc;
+	r->status = 201;
+	return h_probation_get(r, e);
+}
+
+static int h_probation_due(zb_req *r, zb_err *e)
+{
+	int64_t limit;
+	if (zb_req_query_int(r, "limit", 200, 1, 1000, &limit, e))
+		return e->code;
+	char today[11];
+	zb_today(r->app, today);
+	zb_probation_due *v;
+	int n;
+	int rc = zb_probation_overdue(r->db, r->target_path, today, &r->arena, &v, &n, e);
+	if (rc)
+		return rc;
+	zb_jw *w = &r->jw;
+	jw_obj(w);
+	jw_kstr(w, "as_of", today);
+	jw_kint(w, "total", n);
+	jw_karr(w, "items");
+	for (int i = 0; i < n && i < limit; i++) {
+		jw_obj(w);
+		jw_kint(w, "member_id", v[i].member_id);
+		jw_kstr(w, "name", v[i].name);
+		jw_kint(w, "org_id", v[i].org_id);
+		jw_kstr(w, "org_name", v[i].org_name);
+		jw_kstr(w, "status", v[i].status);
+		jw_kstr(w, "join_date", v[i].join_date);
+		jw_kint(w, "months", v[i].months);
+		jw_kint(w, "extension_months", v[i].ext_months);
+		jw_kstr(w, "ends_on", v[i].ends_on);
+		jw_kint(w, "days_overdue", v[i].days_overdue);
+		jw_kstr(w, "message", zb_arena_printf(&r->arena, "预备期已于 %s 期满，已超过 %d 天，支部应及时讨论其能否转为正式党员",
+		                                      v[i].ends_on, v[i].days_overdue));
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+	zb_req_audit_read(r, "member.probation_due", "org", r->target_id, r->target_path, NULL);
 	return 0;
 }
 
@@ -2003,9 +2172,11 @@ static const zb_field attendance_fields[] = {
 };
 static const zb_field resolution_fields[] = {
 	{"title", 's', 1, 500, "决议事项"},
-	{"yes", 'i', 1, 0, "赞成票"},
-	{"no", 'i', 1, 0, "反对票"},
-	{"abstain", 'i', 1, 0, "弃权票"},
+	{"kind", 's', 0, 40, "表决事项：general（一般事项）、admission（接收预备党员）、full（预备党员转正）"},
+	{"yes", 'i', 1, 0, "赞成票（到会表决）"},
+	{"no", 'i', 1, 0, "反对票（到会表决）"},
+	{"abstain", 'i', 1, 0, "弃权票（到会表决）"},
+	{"written_opinions", 'a', 0, 0, "未到会有表决权党员会前提交的书面意见 [{member_id, opinion: yes/no/abstain}]"},
 	{0},
 };
 static const zb_field empty_fields[] = {{0}};
@@ -2025,6 +2196,12 @@ static const zb_field explain_fields[] = {
 	{"reason", 's', 1, 500, "原因（如 因病请假）"},
 	{"from", 'd', 1, 10, "起始日期"},
 	{"to", 'd', 1, 10, "截止日期"},
+	{0},
+};
+static const zb_field extend_fields[] = {
+	{"months", 'i', 1, 0, "延长的月数（不少于 6，不超过 12）"},
+	{"decided_on", 'd', 1, 10, "支部大会决定延长的日期"},
+	{"reason", 's', 1, 500, "延长原因"},
 	{0},
 };
 static const zb_field appraisal_fields[] = {
@@ -2069,6 +2246,12 @@ const zb_route zb_routes_meetings[] = {
 	 "未参加组织生活的情况说明", "after:integer,limit:integer"},
 	{"POST", "/api/v1/risks/explanations", h_explain, P_MEETING_WRITE, S_BODY_MEMBER, R_WRITE | R_JSON, 4096,
 	 explain_fields, "meetings", "说明党员未参加组织生活的原因（如因病请假）", NULL},
+	{"GET", "/api/v1/members/{id}/probation", h_probation_get, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "members",
+	 "预备期：期满日期、延长情况", NULL},
+	{"POST", "/api/v1/members/{id}/probation-extension", h_probation_extend, P_MEMBER_WRITE, S_MEMBER,
+	 R_WRITE | R_JSON, 4096, extend_fields, "members", "登记延长预备期（只能一次）", NULL},
+	{"GET", "/api/v1/orgs/{id}/probation-due", h_probation_due, P_MEMBER_READ, S_ORG, 0, 0, NULL, "members",
+	 "预备期已满仍未讨论转正的预备党员", "limit:integer"},
 	{"GET", "/api/v1/orgs/{id}/attendance", h_org_attendance, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
 	 "党员参加组织生活情况（应参加、出席、请假、缺席）", "period:string,after:integer,limit:integer"},
 	{"GET", "/api/v1/members/{id}/attendance", h_member_attendance, P_MEETING_READ, S_MEMBER, 0, 0, NULL, "meetings",

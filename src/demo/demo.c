@@ -869,7 +869,9 @@ static int make_member(producer *p, int si, int idx, mrow *row, zb_arena *a)
 		date_back_days(g, 400, latest);
 		if (strcmp(join, latest) > 0)
 			memcpy(join, latest, sizeof join);
-		zb_date_add_days(join, 365 + (int)rint_(r, 0, 20), fulld);
+		/* the 预备期 is a year to the day (29 Feb -> 28 Feb) */
+		zb_date_add_months(join, 12, tmp);
+		zb_date_add_days(tmp, (int)rint_(r, 0, 20), fulld);
 		m->full_date = zb_arena_strdup(a, fulld);
 		m->category = "full";
 	}

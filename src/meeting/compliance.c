@@ -396,11 +396,6 @@ int *zb_compliance_worst(const zb_compliance *c, zb_arena *a, int *n)
 
 /* ---- members ---- */
 
-typedef struct mexp {
-	int64_t member_id;
-	int to_ym;
-} mexp;
-
 static int cmp_risk(const void *x, const void *y)
 {
 	const zb_risk *a = x, *b = y;
@@ -409,6 +404,98 @@ static int cmp_risk(const void *x, const void *y)
 	if (a->org_id != b->org_id)
 		return a->org_id < b->org_id ? -1 : 1;
 	return a->member_id < b->member_id ? -1 : a->member_id > b->member_id;
+}
+
+/* A candidate: enough calendar months since the member last took part
+ * that the run could reach the first threshold. */
+typedef struct rcand {
+	zb_risk k;
+	int anchor;      /* last month that ends the run (present, or before any record / the join month) */
+	int first_level; /* the rule's first threshold for this member */
+	int levels[3];
+} rcand;
+
+/* Walk the months after c->anchor up to last_ym and count the member's
+ * (see compliance.h).  One grouped index read of the member's attendance
+ * and one of their explanations. */
+static int count_run(zb_db *db, rcand *c, int last_ym, zb_err *e)
+{
+	int span = zb_md_ym_diff(last_ym, c->anchor);
+	if (span <= 0)
+		return 0;
+	/* per month: 1 present anywhere, 2 an unexcused absence, 4 a leave */
+	unsigned char *mon = calloc((size_t)span, 1), *expl = calloc((size_t)span, 1);
+	if (!mon || !expl) {
+		free(mon);
+		free(expl);
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	}
+	int rc;
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT held_ym, status, COUNT(*) FROM meeting_attendance WHERE member_id = ? "
+	                          "AND held_ym > ? AND held_ym <= ? GROUP BY held_ym, status",
+	                          "iii", c->k.member_id, (int64_t)c->anchor, (int64_t)last_ym);
+	if (!st) {
+		rc = e->code;
+		goto out;
+	}
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		int i = zb_md_ym_diff((int)zb_col_int(st, 0), c->anchor) - 1;
+		const char *s = zb_col_text(st, 1);
+		if (i < 0 || i >= span || !s)
+			continue;
+		mon[i] |= !strcmp(s, "present") ? 1 : !strcmp(s, "leave") ? 4 : 2;
+	}
+	zb_stmt_done(st);
+	if (rc < 0) {
+		rc = -rc;
+		goto out;
+	}
+	st = zb_db_query(db, e, "SELECT from_ym, to_ym FROM risk_explanations WHERE member_id = ? AND to_ym > ? AND from_ym <= ?",
+	                 "iii", c->k.member_id, (int64_t)c->anchor, (int64_t)last_ym);
+	if (!st) {
+		rc = e->code;
+		goto out;
+	}
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		int f = (int)zb_col_int(st, 0), t = (int)zb_col_int(st, 1);
+		if (t > c->k.explained_to_ym)
+			c->k.explained_to_ym = t;
+		for (int i = 0; i < span; i++) {
+			int ym = zb_md_ym_add(c->anchor, i + 1);
+			if (ym >= f && ym <= t)
+				expl[i] = 1;
+		}
+	}
+	zb_stmt_done(st);
+	if (rc < 0) {
+		rc = -rc;
+		goto out;
+	}
+	rc = 0;
+	/* from the newest month back: a month present ends the run (the
+	 * prefilter's anchor already is the last such month, so none is
+	 * found here unless attendance moved); explained, leave-only and
+	 * empty months are passed over; a month with an absence counts */
+	c->k.months = c->k.idle_months = c->k.excused_months = 0;
+	c->k.since_ym = 0;
+	for (int i = span - 1; i >= 0; i--) {
+		if (mon[i] & 1)
+			break;
+		int ym = zb_md_ym_add(c->anchor, i + 1);
+		if (expl[i] || (mon[i] && !(mon[i] & 2))) {
+			c->k.excused_months++;
+		} else if (!mon[i]) {
+			c->k.idle_months++;
+		} else {
+			c->k.months++;
+			c->k.since_ym = ym;
+		}
+	}
+out:
+	free(mon);
+	free(expl);
+	return rc;
 }
 
 int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_risk **out, int *n,
@@ -421,45 +508,16 @@ int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_are
 	zb_path_upper(root_path, upper, sizeof upper);
 	int last_ym = zb_md_ym_add(zb_md_ym(today), -1);
 	zb_mrules_cache *cache = NULL;
-	mexp *ex = NULL;
-	int nex = 0, excap = 0, rc;
-
-	/* explanations reaching into the past, latest month per member */
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT x.member_id, MAX(x.to_ym) FROM risk_explanations x JOIN members mb ON mb.id = x.member_id "
-	                          "WHERE mb.org_path >= ? AND mb.org_path < ? AND x.from_ym <= ? GROUP BY x.member_id "
-	                          "ORDER BY x.member_id",
-	                          "ssi", root_path, upper, (int64_t)last_ym);
-	if (!st)
-		return e->code;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (nex == excap) {
-			excap = excap ? excap * 2 : 64;
-			mexp *ne = realloc(ex, sizeof *ne * (size_t)excap);
-			if (!ne) {
-				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-				break;
-			}
-			ex = ne;
-		}
-		ex[nex].member_id = zb_col_int(st, 0);
-		ex[nex].to_ym = (int)zb_col_int(st, 1);
-		nex++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0) {
-		free(ex);
-		return -rc;
-	}
-	if ((rc = zb_mrules_cache_new(db, "meeting_rules", &cache, e))) {
-		free(ex);
+	int rc;
+	if ((rc = zb_mrules_cache_new(db, "meeting_rules", &cache, e)))
 		return rc;
-	}
 
-	/* one index seek per member and status on meeting_attendance
-	 * (member_id, status, held_ym): the last month present and the first
-	 * month on any 应到 list */
-	st = zb_db_query(db, e,
+	/* prefilter, one index seek per member and status on
+	 * meeting_attendance (member_id, status, held_ym): the last month
+	 * present (anywhere: rows of other orgs' meetings count) and the first
+	 * month on any list.  The run can only be as long as the calendar
+	 * months since then. */
+	zb_stmt *st = zb_db_query(db, e,
 	                 "SELECT mb.id, mb.name, mb.org_id, mb.org_path, mb.status, mb.category, mb.join_date, o.name, "
 	                 "(SELECT MAX(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'present' "
 	                 "AND a.held_ym <= ?), "
@@ -473,7 +531,8 @@ int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_are
 		rc = e->code;
 		goto done;
 	}
-	int cap = 0, xi = 0;
+	int ncand = 0, ccap = 0;
+	rcand *cand = NULL;
 	const char *rules_path = NULL;
 	zb_mrules r;
 	while ((rc = zb_stmt_step(st, e)) == 1) {
@@ -491,7 +550,6 @@ int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_are
 		if (!strstr(r.risk_statuses, needle))
 			continue;
 		(*scanned)++;
-		int64_t id = zb_col_int(st, 0);
 		int first = 0;
 		for (int c = 9; c <= 11; c++)
 			if (!zb_col_is_null(st, c) && (!first || zb_col_int(st, c) < first))
@@ -504,35 +562,27 @@ int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_are
 			anchor = last_present;
 		const char *join = zb_col_text(st, 6);
 		if (join && zb_date_valid(join) && zb_md_ym(join) > anchor)
-			anchor = zb_md_ym(join);
-		while (xi < nex && ex[xi].member_id < id)
-			xi++;
-		int explained = xi < nex && ex[xi].member_id == id ? ex[xi].to_ym : 0;
-		if (explained > anchor)
-			anchor = explained > last_ym ? last_ym : explained;
-		int months = zb_md_ym_diff(last_ym, anchor);
-		if (months < r.risk_months[0])
+			anchor = zb_md_ym(join); /* the join month itself is not judged */
+		if (zb_md_ym_diff(last_ym, anchor) < r.risk_months[0])
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			zb_risk *nr = zb_arena_alloc(a, sizeof *nr * (size_t)cap);
-			if (*n)
-				memcpy(nr, *out, sizeof *nr * (size_t)*n);
-			*out = nr;
+		if (ncand == ccap) {
+			ccap = ccap ? ccap * 2 : 64;
+			rcand *nc = zb_arena_alloc(a, sizeof *nc * (size_t)ccap);
+			if (ncand)
+				memcpy(nc, cand, sizeof *nc * (size_t)ncand);
+			cand = nc;
 		}
-		zb_risk *k = &(*out)[(*n)++];
-		k->member_id = id;
-		k->name = zb_arena_strdup(a, zb_col_text(st, 1));
-		k->org_id = zb_col_int(st, 2);
-		k->status = zb_arena_strdup(a, status);
-		k->category = zb_arena_strdup(a, zb_col_text(st, 5));
-		k->org_name = zb_arena_strdup(a, zb_col_text(st, 7));
-		k->months = months;
-		k->level = months >= r.risk_months[2] ? r.risk_months[2] : months >= r.risk_months[1] ? r.risk_months[1]
-		                                                                                     : r.risk_months[0];
-		k->last_present_ym = last_present;
-		k->explained_to_ym = explained;
-		k->since_ym = zb_md_ym_add(anchor, 1);
+		rcand *c = &cand[ncand++];
+		memset(c, 0, sizeof *c);
+		c->k.member_id = zb_col_int(st, 0);
+		c->k.name = zb_arena_strdup(a, zb_col_text(st, 1));
+		c->k.org_id = zb_col_int(st, 2);
+		c->k.status = zb_arena_strdup(a, status);
+		c->k.category = zb_arena_strdup(a, zb_col_text(st, 5));
+		c->k.org_name = zb_arena_strdup(a, zb_col_text(st, 7));
+		c->k.last_present_ym = last_present;
+		c->anchor = anchor;
+		memcpy(c->levels, r.risk_months, sizeof c->levels);
 	}
 	zb_stmt_done(st);
 	if (rc < 0) {
@@ -540,11 +590,28 @@ int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_are
 		goto done;
 	}
 	rc = 0;
-	if (*n > 1)
+	/* the month by month count, for the candidates only */
+	int cap = 0;
+	for (int i = 0; !rc && i < ncand; i++) {
+		rcand *c = &cand[i];
+		if ((rc = count_run(db, c, last_ym, e)))
+			break;
+		if (c->k.months < c->levels[0])
+			continue;
+		c->k.level = c->k.months >= c->levels[2] ? c->levels[2] : c->k.months >= c->levels[1] ? c->levels[1] : c->levels[0];
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			zb_risk *nr = zb_arena_alloc(a, sizeof *nr * (size_t)cap);
+			if (*n)
+				memcpy(nr, *out, sizeof *nr * (size_t)*n);
+			*out = nr;
+		}
+		(*out)[(*n)++] = c->k;
+	}
+	if (!rc && *n > 1)
 		qsort(*out, (size_t)*n, sizeof **out, cmp_risk);
 done:
 	zb_mrules_cache_free(cache);
-	free(ex);
 	return rc;
 }
 

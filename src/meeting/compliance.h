@@ -90,18 +90,34 @@ int *zb_compliance_worst(const zb_compliance *c, zb_arena *a, int *n);
 typedef struct zb_risk {
 	int64_t member_id, org_id;
 	const char *name, *org_name, *status, *category;
-	int months;              /* consecutive complete months without organisational life */
+	int months;              /* months counted against the member in the current run */
 	int level;               /* 3, 5 or 6 (the rule's thresholds); 0 below */
 	int last_present_ym;     /* 0: never in the records */
 	int explained_to_ym;     /* 0: none */
-	int since_ym;            /* first month of the run */
+	int since_ym;            /* first month counted in the run */
+	int excused_months;      /* passed over: 请假 with a reason, or explained */
+	int idle_months;         /* passed over: on no 应到 list (the branch held nothing) */
 } zb_risk;
 
 /* Members of the subtree (statuses per the 'meeting_rules' risk rule) with
- * at least the rule's first threshold of months, worst first.  Months
- * before the member joined, before their first 应到 record, and months
- * covered by an explanation do not count; the current month is not
- * complete and does not count.  *scanned gets the members looked at. */
+ * at least the rule's first threshold of months, worst first.
+ *
+ * 党章 第九条: 没有正当理由，连续六个月不参加党的组织生活 ... 被认为是自行
+ * 脱党.  The run is read month by month back from the last complete month
+ * (the current month does not count) and ends at the last month the member
+ * took part in any meeting - of their own org or of another (a 流动党员 at
+ * a 流动党员党支部, a guest at another branch: rows with on_roster 0).
+ * Within it a month:
+ *   - counts when the member was expected at a meeting and absent
+ *     without a recorded 请假;
+ *   - is passed over (neither counts nor ends the run) when every meeting
+ *     the member missed that month has a 请假 with its reason, or an
+ *     explanation (risk_explanations) covers the month: a good reason;
+ *   - is passed over when the member was on no 应到 list at all: the
+ *     branch held nothing, which is the branch's failure (it shows in
+ *     compliance), not the member's.
+ * Months up to and including the join month and before the first 应到
+ * record are not judged.  *scanned gets the members looked at. */
 int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_risk **out, int *n,
                      int *scanned, zb_err *e);
 

@@ -201,8 +201,12 @@ int zb_meeting_check(zb_db *db, zb_meeting *m, zb_arena *a, zb_err *e)
 	"SELECT CAST(? AS BIGINT), mb.id, CAST(? AS BIGINT), "
 #define INS_TAIL " FROM members mb WHERE "
 #define INS_CONFLICT \
-	" ON CONFLICT (meeting_id, member_id) DO UPDATE SET has_vote = excluded.has_vote, held_ym = excluded.held_ym"
-#define DEL_HEAD "DELETE FROM meeting_attendance WHERE meeting_id = ? AND member_id NOT IN (SELECT mb.id FROM members mb WHERE "
+	" ON CONFLICT (meeting_id, member_id) DO UPDATE SET has_vote = excluded.has_vote, held_ym = excluded.held_ym, " \
+	"on_roster = 1"
+/* rows of people from other orgs (on_roster 0) are kept */
+#define DEL_HEAD \
+	"DELETE FROM meeting_attendance WHERE meeting_id = ? AND on_roster = 1 AND member_id NOT IN " \
+	"(SELECT mb.id FROM members mb WHERE "
 
 /* fresh: a meeting just inserted has no rows to drop; recount: derive
  * the totals now (bulk loads recount a range later) */
@@ -288,9 +292,140 @@ int zb_meeting_entitled(const zb_meeting *m)
 	return m->type == ZB_MT_COMMITTEE ? m->expected : m->voters;
 }
 
-int zb_resolution_passed(const zb_meeting *m, const zb_mrules *r, int64_t yes)
+static const struct {
+	const char *code, *name, *alias;
+} res_kinds[ZB_RES_KINDS] = {
+	[ZB_RES_GENERAL] = {"general", "一般事项", NULL},
+	[ZB_RES_ADMISSION] = {"admission", "接收预备党员", "发展党员"},
+	[ZB_RES_FULL] = {"full", "预备党员转正", "转正"},
+};
+
+int zb_res_kind_from(const char *s)
 {
-	return m->quorum_ok && zb_frac_met(yes, zb_meeting_entitled(m), r->resolution);
+	for (int i = 0; s && i < ZB_RES_KINDS; i++)
+		if (!strcmp(s, res_kinds[i].code) || !strcmp(s, res_kinds[i].name) ||
+		    (res_kinds[i].alias && !strcmp(s, res_kinds[i].alias)))
+			return i;
+	return -1;
+}
+
+const char *zb_res_kind_code(int k)
+{
+	return k >= 0 && k < ZB_RES_KINDS ? res_kinds[k].code : "general";
+}
+
+const char *zb_res_kind_name(int k)
+{
+	return k >= 0 && k < ZB_RES_KINDS ? res_kinds[k].name : res_kinds[0].name;
+}
+
+int64_t zb_resolution_yes(const zb_res_row *x)
+{
+	return x->yes + x->w_yes;
+}
+
+int zb_resolution_counted(const zb_meeting *m, const zb_res_row *x)
+{
+	if (!m->quorum_ok)
+		return 0;
+	/* 发展细则 第二十条: 有表决权的到会人数必须超过应到会有表决权人数的半数 */
+	if (x->kind != ZB_RES_GENERAL)
+		return m->type == ZB_MT_PLENARY && zb_frac_met(m->present_voters, m->voters, ZB_FRAC_MORE_HALF);
+	return 1;
+}
+
+int zb_resolution_passed(const zb_meeting *m, const zb_mrules *r, const zb_res_row *x)
+{
+	return zb_resolution_counted(m, x) && zb_frac_met(zb_resolution_yes(x), zb_meeting_entitled(m), r->resolution);
+}
+
+static const char *opinion_code(const char *s)
+{
+	if (!s)
+		return NULL;
+	if (!strcmp(s, "yes") || !strcmp(s, "赞成") || !strcmp(s, "同意"))
+		return "yes";
+	if (!strcmp(s, "no") || !strcmp(s, "不赞成") || !strcmp(s, "反对") || !strcmp(s, "不同意"))
+		return "no";
+	if (!strcmp(s, "abstain") || !strcmp(s, "弃权"))
+		return "abstain";
+	return NULL;
+}
+
+int zb_resolution_insert(zb_db *db, const zb_meeting *m, zb_res_row *x, const zb_opinion *ops, int nops,
+                         int64_t by_user, int64_t now, zb_err *e)
+{
+	char field[64];
+	if (x->kind < 0 || x->kind >= ZB_RES_KINDS)
+		return zb_fail(e, ZB_EINVAL, "kind", "表决事项类型应为 general（一般事项）、admission（接收预备党员）或 full（预备党员转正）");
+	if (x->kind != ZB_RES_GENERAL && m->type != ZB_MT_PLENARY)
+		return zb_fail(e, ZB_EINVAL, "kind", "%s须由支部党员大会讨论表决，不能记录在%s", zb_res_kind_name(x->kind),
+		               zb_mtype_name(m->type));
+	const char *names[3] = {"yes", "no", "abstain"};
+	int64_t vals[3] = {x->yes, x->no, x->abstain};
+	for (int i = 0; i < 3; i++)
+		if (vals[i] < 0 || vals[i] > 100000)
+			return zb_fail(e, ZB_EINVAL, names[i], "票数应为不小于 0 的整数");
+	/* in the room: those with a vote who are present (a committee: its
+	 * members); 预备党员 and guests from other orgs do not vote */
+	int present = m->type == ZB_MT_COMMITTEE ? m->present : m->present_voters;
+	if (x->yes + x->no + x->abstain > present)
+		return zb_fail(e, ZB_EINVAL, "yes", "赞成、反对、弃权合计 %lld 票，超过到会的有表决权人数 %d（请先登记出席情况）",
+		               (long long)(x->yes + x->no + x->abstain), present);
+	if (nops && x->kind == ZB_RES_GENERAL)
+		return zb_fail(e, ZB_EINVAL, "written_opinions",
+		               "书面意见只统计在接收预备党员和预备党员转正的表决中（发展党员工作细则第二十一、三十三条）");
+	for (int i = 0; i < nops; i++) {
+		snprintf(field, sizeof field, "written_opinions[%d].opinion", i);
+		if (!opinion_code(ops[i].opinion))
+			return zb_fail(e, ZB_EINVAL, field, "书面意见应为 yes（赞成）、no（不赞成）或 abstain（弃权）");
+		for (int j = 0; j < i; j++)
+			if (ops[j].member_id == ops[i].member_id) {
+				snprintf(field, sizeof field, "written_opinions[%d].member_id", i);
+				return zb_fail(e, ZB_EINVAL, field, "党员（编号 %lld）的书面意见重复出现", (long long)ops[i].member_id);
+			}
+	}
+	int rc = zb_db_int(db, e, &x->id,
+	                   "INSERT INTO meeting_resolutions (meeting_id, title, kind, yes, no, abstain, created_by, created_at) "
+	                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                   "issiiiIi", m->id, x->title, zb_res_kind_code(x->kind), x->yes, x->no, x->abstain, by_user, now);
+	x->w_yes = x->w_no = x->w_abstain = 0;
+	for (int i = 0; !rc && i < nops; i++) {
+		snprintf(field, sizeof field, "written_opinions[%d].member_id", i);
+		zb_stmt *st = zb_db_query(db, e,
+		                          "SELECT a.has_vote, a.status, mb.name FROM meeting_attendance a "
+		                          "JOIN members mb ON mb.id = a.member_id "
+		                          "WHERE a.meeting_id = ? AND a.member_id = ? AND a.on_roster = 1",
+		                          "ii", m->id, ops[i].member_id);
+		if (!st)
+			return e->code;
+		int found = zb_stmt_step(st, e), vote = 0, was_present = 0;
+		char name[200] = "";
+		if (found == 1) {
+			vote = (int)zb_col_int(st, 0);
+			was_present = zb_col_text(st, 1) && !strcmp(zb_col_text(st, 1), "present");
+			snprintf(name, sizeof name, "%s", zb_col_text(st, 2) ? zb_col_text(st, 2) : "");
+		}
+		zb_stmt_done(st);
+		if (found < 0)
+			return -found;
+		if (!found)
+			return zb_fail(e, ZB_EINVAL, field, "党员（编号 %lld）不在本次会议的应到名单中，其书面意见不能统计",
+			               (long long)ops[i].member_id);
+		if (!vote)
+			return zb_fail(e, ZB_EINVAL, field, "%s 在会议当日没有表决权（预备党员或不参加表决），书面意见不能统计", name);
+		if (was_present)
+			return zb_fail(e, ZB_EINVAL, field, "%s 已到会表决，不能再提交书面意见", name);
+		const char *op = opinion_code(ops[i].opinion);
+		rc = zb_db_run(db, e, NULL,
+		               "INSERT INTO meeting_written_opinions (resolution_id, member_id, opinion, created_by, created_at) "
+		               "VALUES (?, ?, ?, ?, ?)",
+		               "iisIi", x->id, ops[i].member_id, op, by_user, now);
+		if (!rc)
+			*(!strcmp(op, "yes") ? &x->w_yes : !strcmp(op, "no") ? &x->w_no : &x->w_abstain) += 1;
+	}
+	x->created_at = now;
+	return rc;
 }
 
 /* quorum from the counts in m, then the row */
@@ -327,7 +462,7 @@ int zb_meeting_recount(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e)
 	                          "COALESCE(SUM(CASE WHEN status = 'absent' THEN 1 ELSE 0 END), 0), "
 	                          "COALESCE(SUM(has_vote), 0), "
 	                          "COALESCE(SUM(CASE WHEN status = 'present' AND has_vote = 1 THEN 1 ELSE 0 END), 0) "
-	                          "FROM meeting_attendance WHERE meeting_id = ?",
+	                          "FROM meeting_attendance WHERE meeting_id = ? AND on_roster = 1",
 	                          "i", m->id);
 	if (!st)
 		return e->code;
@@ -355,7 +490,7 @@ int zb_meeting_recount_range(zb_db *db, int64_t first_id, int64_t last_id, zb_mr
 	                          "COALESCE(SUM(CASE WHEN a.status = 'absent' THEN 1 ELSE 0 END), 0), "
 	                          "COALESCE(SUM(a.has_vote), 0), "
 	                          "COALESCE(SUM(CASE WHEN a.status = 'present' AND a.has_vote = 1 THEN 1 ELSE 0 END), 0) "
-	                          "FROM meetings m LEFT JOIN meeting_attendance a ON a.meeting_id = m.id "
+	                          "FROM meetings m LEFT JOIN meeting_attendance a ON a.meeting_id = m.id AND a.on_roster = 1 "
 	                          "WHERE m.id >= ? AND m.id <= ? GROUP BY m.id, m.type, m.is_election, m.org_path, m.held_on "
 	                          "ORDER BY m.id",
 	                          "ii", first_id, last_id);
@@ -493,6 +628,51 @@ static int status_ok(const char *s)
 	return s && (!strcmp(s, "present") || !strcmp(s, "leave") || !strcmp(s, "absent"));
 }
 
+/* A member of another org who took part (on_roster 0): present adds the
+ * row, absent removes it; the name must match the roster's, so member ids
+ * cannot be used to look names up. */
+static int mark_guest(zb_db *db, const zb_meeting *m, const zb_attend_item *it, int i, int64_t now, zb_err *e)
+{
+	char field[48];
+	snprintf(field, sizeof field, "items[%d].member_id", i);
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT mb.name, mb.status, a.on_roster FROM members mb LEFT JOIN meeting_attendance a "
+	                          "ON a.meeting_id = ? AND a.member_id = mb.id WHERE mb.id = ?",
+	                          "ii", m->id, it->member_id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e), same_name = 0, removed = 0, on_roster = 0;
+	if (rc == 1) {
+		same_name = it->name && zb_col_text(st, 0) && !strcmp(it->name, zb_col_text(st, 0));
+		removed = zb_col_text(st, 1) && (!strcmp(zb_col_text(st, 1), "removed") || !strcmp(zb_col_text(st, 1), "deceased"));
+		on_roster = !zb_col_is_null(st, 2) && zb_col_int(st, 2);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (!rc || !same_name) {
+		snprintf(field, sizeof field, "items[%d].name", i);
+		return zb_fail(e, ZB_EINVAL, field, "外单位参加人员：党员编号 %lld 与姓名不符（请核对编号和姓名）",
+		               (long long)it->member_id);
+	}
+	if (removed)
+		return zb_fail(e, ZB_EINVAL, field, "%s 已不是党员，不能登记参加组织生活", it->name);
+	if (on_roster)
+		return zb_fail(e, ZB_EINVAL, field, "%s 在本次会议的应到名单中，请按应到人员登记，不要标为外单位参加", it->name);
+	if (!strcmp(it->status, "absent"))
+		return zb_db_run(db, e, NULL, "DELETE FROM meeting_attendance WHERE meeting_id = ? AND member_id = ? AND on_roster = 0",
+		                 "ii", m->id, it->member_id);
+	if (strcmp(it->status, "present")) {
+		snprintf(field, sizeof field, "items[%d].status", i);
+		return zb_fail(e, ZB_EINVAL, field, "外单位参加人员只登记出席（present），取消登记用 absent");
+	}
+	return zb_db_run(db, e, NULL,
+	                 "INSERT INTO meeting_attendance (meeting_id, member_id, held_ym, has_vote, status, source, updated_at, "
+	                 "on_roster) VALUES (?, ?, ?, 0, 'present', 'manual', ?, 0) "
+	                 "ON CONFLICT (meeting_id, member_id) DO UPDATE SET status = 'present', updated_at = excluded.updated_at",
+	                 "iiii", m->id, it->member_id, (int64_t)m->held_ym, now);
+}
+
 int zb_meeting_set_attendance(zb_db *db, zb_meeting *m, const zb_mrules *r, const zb_attend_item *items, int n,
                               int64_t now, zb_err *e)
 {
@@ -518,6 +698,12 @@ int zb_meeting_set_attendance(zb_db *db, zb_meeting *m, const zb_mrules *r, cons
 	for (int i = 0; i < n; i++) {
 		int leave = !strcmp(items[i].status, "leave");
 		int64_t changed = 0;
+		if (items[i].guest) {
+			int rc = mark_guest(db, m, &items[i], i, now, e);
+			if (rc)
+				return rc;
+			continue;
+		}
 		int rc = zb_db_run(db, e, &changed,
 		                   "UPDATE meeting_attendance SET "
 		                   "source = CASE WHEN source = 'qr' AND status = ? THEN 'qr' ELSE 'manual' END, "
@@ -578,8 +764,9 @@ int zb_meeting_load_full(zb_db *db, int64_t id, zb_arena *a, zb_meeting_full *f,
 	/* attendance: voters first, then by the roster's Chinese order */
 	zb_stmt *st = zb_db_query(db, e,
 	                          "SELECT a.member_id, mb.name, mb.category, a.status, a.reason, a.source, a.has_vote, "
-	                          "a.signed_at, a.lat, a.lng FROM meeting_attendance a JOIN members mb ON mb.id = a.member_id "
-	                          "WHERE a.meeting_id = ? ORDER BY mb.sort_key, mb.id",
+	                          "a.signed_at, a.lat, a.lng, a.on_roster FROM meeting_attendance a "
+	                          "JOIN members mb ON mb.id = a.member_id "
+	                          "WHERE a.meeting_id = ? ORDER BY a.on_roster DESC, mb.sort_key, mb.id",
 	                          "i", id);
 	if (!st)
 		return e->code;
@@ -604,12 +791,19 @@ int zb_meeting_load_full(zb_db *db, int64_t id, zb_arena *a, zb_meeting_full *f,
 		r->has_loc = !zb_col_is_null(st, 8) && !zb_col_is_null(st, 9);
 		r->lat = zb_col_double(st, 8);
 		r->lng = zb_col_double(st, 9);
+		r->guest = !zb_col_int(st, 10);
 	}
 	zb_stmt_done(st);
 	if (rc < 0)
 		return -rc;
 	st = zb_db_query(db, e,
-	                 "SELECT id, title, yes, no, abstain, created_at FROM meeting_resolutions WHERE meeting_id = ? ORDER BY id",
+	                 "SELECT r.id, r.title, r.yes, r.no, r.abstain, r.created_at, r.kind, "
+	                 "COALESCE(SUM(CASE WHEN w.opinion = 'yes' THEN 1 ELSE 0 END), 0), "
+	                 "COALESCE(SUM(CASE WHEN w.opinion = 'no' THEN 1 ELSE 0 END), 0), "
+	                 "COALESCE(SUM(CASE WHEN w.opinion = 'abstain' THEN 1 ELSE 0 END), 0) "
+	                 "FROM meeting_resolutions r LEFT JOIN meeting_written_opinions w ON w.resolution_id = r.id "
+	                 "WHERE r.meeting_id = ? GROUP BY r.id, r.title, r.yes, r.no, r.abstain, r.created_at, r.kind "
+	                 "ORDER BY r.id",
 	                 "i", id);
 	if (!st)
 		return e->code;
@@ -629,6 +823,12 @@ int zb_meeting_load_full(zb_db *db, int64_t id, zb_arena *a, zb_meeting_full *f,
 		r->no = zb_col_int(st, 3);
 		r->abstain = zb_col_int(st, 4);
 		r->created_at = zb_col_int(st, 5);
+		r->kind = zb_res_kind_from(zb_col_text(st, 6));
+		if (r->kind < 0)
+			r->kind = ZB_RES_GENERAL;
+		r->w_yes = zb_col_int(st, 7);
+		r->w_no = zb_col_int(st, 8);
+		r->w_abstain = zb_col_int(st, 9);
 	}
 	zb_stmt_done(st);
 	if (rc < 0)

@@ -101,21 +101,73 @@ int zb_meeting_recount(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e);
  * the counts the rule compares, from the derived columns. */
 void zb_meeting_quorum_rule(const zb_meeting *m, const zb_mrules *r, int *has, zb_frac *f, int *base, int *present);
 /* Those entitled to vote on a resolution of the meeting: the committee
- * for a committee meeting, else the members with a vote. */
+ * for a committee meeting, else the members with a vote (正式党员 with a
+ * vote on the meeting date: 预备党员 attend but have no 表决权 or 选举权,
+ * 党章 第七条, so they are in neither the base nor the count). */
 int zb_meeting_entitled(const zb_meeting *m);
-/* A resolution passes when the meeting had quorum and yes meets the
- * rule's share of those entitled (not of those present). */
-int zb_resolution_passed(const zb_meeting *m, const zb_mrules *r, int64_t yes);
+
+/* What a resolution decides.  admission (接收预备党员) and full (预备党员
+ * 转正, with 延长预备期 or 取消预备党员资格 decided in the same discussion)
+ * are votes of a 支部党员大会 under 发展细则 第二十、二十一、三十三条:
+ * written opinions of absent members with a vote count, and the meeting
+ * needs more than half of those entitled present whatever a local quorum
+ * rule says. */
+enum zb_res_kind { ZB_RES_GENERAL = 0, ZB_RES_ADMISSION, ZB_RES_FULL, ZB_RES_KINDS };
+/* "general" / "admission" / "full" or the Chinese names -> kind, or -1. */
+int zb_res_kind_from(const char *s);
+const char *zb_res_kind_code(int k);
+const char *zb_res_kind_name(int k);
+
+typedef struct zb_res_row {
+	int64_t id;
+	const char *title;
+	int kind;                /* zb_res_kind */
+	int64_t yes, no, abstain;                /* cast in the room */
+	int64_t w_yes, w_no, w_abstain;          /* written opinions (书面意见) */
+	int64_t created_at;
+} zb_res_row;
+
+/* Yes votes counted: in the room plus written opinions. */
+int64_t zb_resolution_yes(const zb_res_row *x);
+/* Whether the vote counts at all: the meeting had quorum, and for
+ * admission and full more than half of those entitled were present. */
+int zb_resolution_counted(const zb_meeting *m, const zb_res_row *x);
+/* A resolution passes when it counts and its yes votes (written ones
+ * included) meet the rule's share of those entitled (not of those
+ * present). */
+int zb_resolution_passed(const zb_meeting *m, const zb_mrules *r, const zb_res_row *x);
+
+/* One written opinion: an absent member with a vote, and yes/no/abstain
+ * (or 赞成/不赞成/反对/弃权). */
+typedef struct zb_opinion {
+	int64_t member_id;
+	const char *opinion;
+} zb_opinion;
+/* Record a resolution and its written opinions in the caller's write
+ * transaction: in-room votes at most the members with a vote present;
+ * written opinions only on admission and full votes of a 支部党员大会, each
+ * from a member on the 应到 list with a vote who was not present, once.
+ * x->id gets the new id and x->w_* the counts.  Errors name body fields
+ * ("written_opinions[2].member_id"). */
+int zb_resolution_insert(zb_db *db, const zb_meeting *m, zb_res_row *x, const zb_opinion *ops, int nops,
+                         int64_t by_user, int64_t now, zb_err *e);
 
 typedef struct zb_attend_item {
 	int64_t member_id;
 	const char *status;     /* present, leave, absent */
 	const char *reason;     /* required for leave */
+	int guest;              /* a member of another org who took part */
+	const char *name;       /* for a guest: must match the roster */
 } zb_attend_item;
 
 /* Mark people of the 应到 list.  Everyone must be on the list (error names
  * items[i].member_id), no one twice, a reason for every leave.  Only once
- * the meeting has started may anyone be marked present.  Recounts. */
+ * the meeting has started may anyone be marked present.  A guest item is a
+ * member of another org who took part (a 流动党员 at a 流动党员党支部, a
+ * member of another branch): present adds a row with on_roster 0 - no
+ * vote, not in the totals or the quorum, but organisational life for that
+ * member in the 自行脱党 risk count - and absent removes it; its name must
+ * be the roster's.  Recounts. */
 int zb_meeting_set_attendance(zb_db *db, zb_meeting *m, const zb_mrules *r, const zb_attend_item *items, int n,
                               int64_t now, zb_err *e);
 
@@ -137,16 +189,11 @@ typedef struct zb_att_row {
 	int64_t member_id;
 	const char *name, *category, *status, *reason, *source;
 	int has_vote;
+	int guest;              /* took part from another org (not on the 应到 list) */
 	int64_t signed_at;      /* 0: not by QR */
 	int has_loc;
 	double lat, lng;
 } zb_att_row;
-
-typedef struct zb_res_row {
-	int64_t id;
-	const char *title;
-	int64_t yes, no, abstain, created_at;
-} zb_res_row;
 
 typedef struct zb_att_file {
 	int64_t id;

@@ -68,6 +68,15 @@ int64_t zb_frac_need(int64_t base, zb_frac f)
 	return (prod + f.den - 1) / f.den;
 }
 
+int zb_frac_at_least(zb_frac f, zb_frac floor)
+{
+	/* compare f.num/f.den with floor.num/floor.den by cross products */
+	int64_t l = (int64_t)f.num * floor.den, r = (int64_t)floor.num * f.den;
+	if (l != r)
+		return l > r;
+	return f.strict || !floor.strict;
+}
+
 /* ---- parsing ---- */
 
 static int bad(zb_err *e, const char *key, const char *what)
@@ -250,8 +259,15 @@ int zb_mrules_parse(json_t *data, zb_mrules *out, zb_err *e)
 	}
 	if (!json_object_get(q, "election"))
 		return bad(e, "quorum.election", "缺少选举时的到会比例");
+	/* national floors no local set may go under: 选举条例 超过五分之四;
+	 * 发展细则 第二十一条 赞成人数超过应到会有表决权的正式党员的半数 */
+	if (!zb_frac_at_least(out->election, ZB_FRAC_ELECTION_MIN))
+		return bad(e, "quorum.election",
+		           "选举时有选举权的到会人数必须超过应到会人数的五分之四（选举条例），不能低于 {\"num\":4,\"den\":5,\"strict\":true}");
 	if ((rc = get_frac(json_object_get(data, "resolution"), "resolution", &out->resolution, e)))
 		return rc;
+	if (!zb_frac_at_least(out->resolution, ZB_FRAC_MORE_HALF))
+		return bad(e, "resolution", "表决通过须超过应到会有表决权人数的半数，不能低于 {\"num\":1,\"den\":2,\"strict\":true}");
 	if ((rc = get_int(data, "backfill_days", "backfill_days", 0, 3650, &out->backfill_days, e)) ||
 	    (rc = get_int(data, "unlock_days", "unlock_days", 1, 365, &out->unlock_days, e)))
 		return rc;

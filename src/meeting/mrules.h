@@ -48,6 +48,15 @@ int zb_frac_met(int64_t count, int64_t base, zb_frac f);
 /* The smallest count that meets it (base 0 -> 1, unreachable). */
 int64_t zb_frac_need(int64_t base, zb_frac f);
 
+/* 1 if threshold f is at least as demanding as floor (a larger share, or
+ * the same share with "more than" where floor has it). */
+int zb_frac_at_least(zb_frac f, zb_frac floor);
+/* National floors (not rule data: they do not vary by locality).
+ * 选举条例: 有选举权的到会人数超过应到会人数的五分之四.
+ * 发展细则 第二十、二十一条: 到会和赞成都须超过应到会有表决权人数的半数. */
+#define ZB_FRAC_ELECTION_MIN ((zb_frac){4, 5, 1})
+#define ZB_FRAC_MORE_HALF ((zb_frac){1, 2, 1})
+
 enum zb_mscope {
 	ZB_MS_BRANCH = 0,     /* once per branch */
 	ZB_MS_GROUP = 1,      /* once per 党小组 of the branch */

@@ -153,11 +153,15 @@ int zb_meeting_print_html(const zb_meeting_full *f, const zb_mrules *r, int64_t 
 			const zb_res_row *x = &f->res[i];
 			rc |= zb_buf_puts(b, "<tr><td class=\"t\">");
 			rc |= esc(b, x->title);
+			if (x->w_yes + x->w_no + x->w_abstain)
+				rc |= zb_buf_printf(b, "（含书面意见：赞成 %lld、反对 %lld、弃权 %lld）", (long long)x->w_yes,
+				                    (long long)x->w_no, (long long)x->w_abstain);
 			rc |= zb_buf_printf(b, "</td><td>%lld</td><td>%lld</td><td>%lld</td><td>%d</td><td>%s</td></tr>",
-			                    (long long)x->yes, (long long)x->no, (long long)x->abstain, entitled,
-			                    !m->quorum_ok ? "无效（未达法定人数）"
-			                    : zb_resolution_passed(m, r, x->yes) ? "通过"
-			                                                         : "未通过");
+			                    (long long)(x->yes + x->w_yes), (long long)(x->no + x->w_no),
+			                    (long long)(x->abstain + x->w_abstain), entitled,
+			                    !zb_resolution_counted(m, x)    ? "无效（未达法定人数）"
+			                    : zb_resolution_passed(m, r, x) ? "通过"
+			                                                    : "未通过");
 		}
 		rc |= zb_buf_puts(b, "</table>");
 	}

@@ -179,8 +179,34 @@ int zb_signin_use(zb_db *db, const zb_keys *k, const zb_signin_who *who, const c
 		return -rc;
 	/* a group meeting belongs to the 党小组, whose members' org is the
 	 * branch above it: the 应到 row is what places them there */
-	if (!zb_path_within(who->member_org_path, m->org_path) && !status)
-		return zb_fail(e, ZB_EFORBIDDEN, NULL, "该会议是 %s 的会议，不属于您所在的党组织，不能签到", m->org_name);
+	if (!zb_path_within(who->member_org_path, m->org_path) && !status) {
+		/* a 流动党员 takes part where they are (a 流动党员党支部, a branch
+		 * where they work): signed in as a member of another org, with
+		 * no vote and outside the totals, but it is their organisational
+		 * life (meeting.h) */
+		int64_t mobile = 0;
+		if ((rc = zb_db_int(db, e, &mobile, "SELECT COUNT(*) FROM members WHERE id = ? AND status = 'mobile'", "i",
+		                    who->member_id)))
+			return rc;
+		if (!mobile || m->type == ZB_MT_TALK || m->type == ZB_MT_COMMITTEE)
+			return zb_fail(e, ZB_EFORBIDDEN, NULL, "该会议是 %s 的会议，不属于您所在的党组织，不能签到", m->org_name);
+		rc = zb_db_run(db, e, NULL,
+		               "INSERT INTO meeting_attendance (meeting_id, member_id, held_ym, has_vote, status, source, "
+		               "signed_at, lat, lng, signin_id, updated_at, on_roster) "
+		               "VALUES (?, ?, ?, 0, 'present', 'qr', ?, ?, ?, ?, ?, 0)",
+		               "iiiiddii", m->id, who->member_id, (int64_t)m->held_ym, now, has_loc ? lat : 0.0,
+		               has_loc ? lng : 0.0, sid, now);
+		if (!rc && !has_loc)
+			rc = zb_db_run(db, e, NULL,
+			               "UPDATE meeting_attendance SET lat = NULL, lng = NULL WHERE meeting_id = ? AND member_id = ?",
+			               "ii", m->id, who->member_id);
+		if (!rc) {
+			res->meeting_id = m->id;
+			res->signin_id = sid;
+			res->signed_at = now;
+		}
+		return rc;
+	}
 	if (!status)
 		return zb_fail(e, ZB_EFORBIDDEN, NULL, "您不在本次会议（%s）的应到人员名单中，不能签到",
 		               zb_mtype_name(m->type));

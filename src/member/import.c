@@ -1,6 +1,7 @@
 /* import.c - roster import: header mapping, row checking, matching,
  * batches, all-or-nothing apply.  See import.h for the contract. */
 #include "member/import.h"
+#include "member/probation.h"
 
 #include "audit/audit.h"
 #include "core/buf.h"
@@ -631,6 +632,14 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 	zb_member_check(nw, given, &rules, p->today, a, &errs, NULL);
 	for (int i = 0; i < errs.n; i++)
 		row_err(imp, r, "%s", errs.err[i].msg);
+	if (!errs.n) {
+		zb_err pe = {0};
+		int prc = zb_member_check_probation(o->db, old, nw, &pe);
+		if (prc == ZB_EINVAL)
+			row_err(imp, r, "%s", pe.msg);
+		else if (prc)
+			return zb_fail(e, (zb_code)prc, pe.field, "%s", pe.msg);
+	}
 	if (!nw->name && cell[ZB_ICOL_NAME])
 		nw->name = cell[ZB_ICOL_NAME];
 	r->given = given;

@@ -1,5 +1,6 @@
 /* member.c - the roster record: cleaning, rules, protection, storage. */
 #include "member/member.h"
+#include "member/probation.h"
 #include "core/date.h"
 
 #include "auth/authz.h"
@@ -990,7 +991,10 @@ static int history(zb_db *db, const zb_member_change *c, int64_t member_id, cons
 int zb_member_insert(zb_db *db, const zb_member_change *c, zb_member *m, int64_t *id, zb_err *e)
 {
 	derived d;
-	int rc = derive(m, &d, e);
+	int rc = zb_member_check_probation(db, NULL, m, e);
+	if (rc)
+		return rc;
+	rc = derive(m, &d, e);
 	if (rc)
 		return rc;
 	rc = zb_db_int(db, e, id,
@@ -1028,7 +1032,10 @@ static int same(const char *a, const char *b)
 int zb_member_update(zb_db *db, const zb_member_change *c, const zb_member *old, zb_member *nw, zb_err *e)
 {
 	derived d;
-	int rc = derive(nw, &d, e);
+	int rc = zb_member_check_probation(db, old, nw, e);
+	if (rc)
+		return rc;
+	rc = derive(nw, &d, e);
 	if (rc)
 		return rc;
 	int64_t changed = 0;

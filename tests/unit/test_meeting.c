@@ -27,7 +27,7 @@
 
 /* ---- arithmetic ---- */
 
-static const zb_frac MORE_HALF = {1, 2, 1}, HALF = {1, 2, 0}, FOUR_FIFTHS = {4, 5, 0};
+static const zb_frac MORE_HALF = {1, 2, 1}, HALF = {1, 2, 0}, FOUR_FIFTHS = {4, 5, 0}, MORE_FOUR_FIFTHS = {4, 5, 1};
 
 static void test_more_than_half(void **state)
 {
@@ -65,12 +65,22 @@ static void test_half_and_four_fifths(void **state)
 	assert_false(zb_frac_met(7, 10, FOUR_FIFTHS));
 	assert_int_equal(zb_frac_need(5, FOUR_FIFTHS), 4);
 	assert_int_equal(zb_frac_need(3, FOUR_FIFTHS), 3); /* 2.4 -> 3 */
+	/* the election rule is "超过五分之四": exactly 4/5 is not enough */
+	assert_false(zb_frac_met(4, 5, MORE_FOUR_FIFTHS));
+	assert_true(zb_frac_met(5, 5, MORE_FOUR_FIFTHS));
+	assert_int_equal(zb_frac_need(5, MORE_FOUR_FIFTHS), 5);
+	assert_false(zb_frac_met(8, 10, MORE_FOUR_FIFTHS));
+	assert_true(zb_frac_met(9, 10, MORE_FOUR_FIFTHS));
+	assert_int_equal(zb_frac_need(10, MORE_FOUR_FIFTHS), 9);
+	assert_false(zb_frac_met(5, 7, MORE_FOUR_FIFTHS)); /* 5.6: just above needs 6 */
+	assert_true(zb_frac_met(6, 7, MORE_FOUR_FIFTHS));
+	assert_int_equal(zb_frac_need(6, MORE_FOUR_FIFTHS), 5); /* 4.8 -> 5 */
 }
 
 static zb_mrules default_rules(void)
 {
 	static const char *data =
-		"{\"quorum\":{\"plenary\":{\"num\":1,\"den\":2,\"strict\":true},\"election\":{\"num\":4,\"den\":5,\"strict\":false},"
+		"{\"quorum\":{\"plenary\":{\"num\":1,\"den\":2,\"strict\":true},\"election\":{\"num\":4,\"den\":5,\"strict\":true},"
 		"\"committee\":{\"num\":1,\"den\":2,\"strict\":false}},\"resolution\":{\"num\":1,\"den\":2,\"strict\":true},"
 		"\"backfill_days\":30,\"unlock_days\":7,\"signin\":{\"ttl_minutes\":15,\"open_before_minutes\":120,\"default_minutes\":240},"
 		"\"roster_statuses\":[\"normal\",\"mobile\",\"lost\",\"abroad\"],\"no_vote_statuses\":[\"abroad\"],"
@@ -95,19 +105,25 @@ static void test_resolution_of_those_entitled(void **state)
 	m.quorum_ok = 1;
 	assert_int_equal(zb_meeting_entitled(&m), 8);
 	/* 4 of 5 present is a majority of those present, not of the 8 entitled */
-	assert_false(zb_resolution_passed(&m, &r, 4));
-	assert_true(zb_resolution_passed(&m, &r, 5));
+	zb_res_row x = {0};
+	x.yes = 4;
+	assert_false(zb_resolution_passed(&m, &r, &x));
+	x.yes = 5;
+	assert_true(zb_resolution_passed(&m, &r, &x));
 	/* without quorum nothing passes */
 	m.quorum_ok = 0;
-	assert_false(zb_resolution_passed(&m, &r, 8));
+	x.yes = 8;
+	assert_false(zb_resolution_passed(&m, &r, &x));
 	/* a committee: entitled are its members */
 	m.type = ZB_MT_COMMITTEE;
 	m.expected = 5;
 	m.voters = 3;
 	m.quorum_ok = 1;
 	assert_int_equal(zb_meeting_entitled(&m), 5);
-	assert_false(zb_resolution_passed(&m, &r, 2));
-	assert_true(zb_resolution_passed(&m, &r, 3));
+	x.yes = 2;
+	assert_false(zb_resolution_passed(&m, &r, &x));
+	x.yes = 3;
+	assert_true(zb_resolution_passed(&m, &r, &x));
 }
 
 static void test_quorum_rule_by_type(void **state)
