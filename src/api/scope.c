@@ -77,10 +77,9 @@ int zb_scope_resolve(zb_req *r, zb_scope s, zb_err *e)
 	case S_BODY_MEMBER: {
 		if (!zb_body_int(r, "member_id", &id))
 			return zb_fail(e, ZB_EINVAL, "member_id", "缺少党员编号（member_id）");
-		int rc = path_of(r, "SELECT org_path FROM members WHERE id = ?", id, e);
-		if (rc == ZB_ENOTFOUND)
-			snprintf(e->field, sizeof e->field, "member_id");
-		return rc;
+		/* a missing member is answered like one out of scope: no field
+		 * names it, or the difference would tell which ids exist */
+		return path_of(r, "SELECT org_path FROM members WHERE id = ?", id, e);
 	}
 	case S_QUERY_ORG: {
 		const char *q = zb_req_query(r, "org");
@@ -93,10 +92,8 @@ int zb_scope_resolve(zb_req *r, zb_scope s, zb_err *e)
 	case S_BODY_ORG: {
 		if (!zb_body_int(r, "org_id", &id) && !zb_body_int(r, "parent_id", &id))
 			return zb_fail(e, ZB_EINVAL, "org_id", "缺少所属组织（org_id）");
-		int rc = path_of(r, "SELECT path FROM orgs WHERE id = ?", id, e);
-		if (rc == ZB_ENOTFOUND)
-			snprintf(e->field, sizeof e->field, "%s", zb_body_has(r, "org_id") ? "org_id" : "parent_id");
-		return rc;
+		/* as for S_BODY_MEMBER: the same answer as out of scope */
+		return path_of(r, "SELECT path FROM orgs WHERE id = ?", id, e);
 	}
 	case S_USER: {
 		if (zb_req_param_id(r, 0, &id, e))
