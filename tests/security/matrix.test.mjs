@@ -175,6 +175,12 @@ before(async () => {
     w.branch = await mkOrg(w.town, `${w.mk}村党支部`);
     w.meeting = await shared('meeting', side);
   }
+  // every kind of object exists on both sides before the first row, so
+  // that lists read by A's principals have B's objects to leak
+  for (const side of ['A', 'B']) {
+    for (const kind of Object.keys(MAKE)) await shared(kind, side);
+    W[side].member = await shared('member', side);
+  }
   // one principal per role, granted at A's township; roles with a self.*
   // permission are linked to a member record of A
   for (const role of roles) {
@@ -335,6 +341,9 @@ test('every route is fillable and its flags are consistent', () => {
       problems.push(`${r.id}: changes state but lacks R_WRITE (no CSRF check for cookie sessions)`);
     }
     if (r.method === 'GET' && r.flags.includes('R_WRITE')) problems.push(`${r.id}: a GET marked R_WRITE`);
+    if (r.flags.includes('R_WRITE') && r.perm.length && r.perm.every((p) => p.endsWith('.read'))) {
+      problems.push(`${r.id}: changes state with only a read permission (${r.perm})`);
+    }
     if (r.flags.includes('R_PUBLIC') && r.perm.length) problems.push(`${r.id}: public yet needs ${r.perm}`);
     if (r.flags.includes('R_PUBLIC') && r.scope !== 'S_NONE') problems.push(`${r.id}: public yet scoped ${r.scope}`);
   }
@@ -357,8 +366,6 @@ for (const route of ORDERED) {
     const scopeKind = PATH_SCOPES[route.scope];
     const sides = route.scope === 'S_NONE' ? [null] : ['A', 'B'];
     const write = route.method !== 'GET';
-    // the member and user the body-scoped routes refer to
-    for (const s of ['A', 'B']) W[s].member ??= await shared('member', s);
     for (const p of P) {
       row[p.name] = {};
       for (const side of sides) {
