@@ -101,7 +101,10 @@ export function readRoutes(root) {
         if (!scopes.includes(scope)) throw new Error(`${id}: unknown scope kind ${scope}`);
         const flags = cols[5] === '0' ? [] : cols[5].split('|').map((p) => p.trim());
         for (const fl of flags) if (!knownFlags.includes(fl)) throw new Error(`${id}: unknown flag ${fl}`);
-        routes.push({ id, method, pattern, perm, scope, flags, table: t[1], file: `src/api/${f}` });
+        // query_doc: "name:type:说明,..." (or NULL)
+        const qd = /^"((?:[^"\\]|\\.)*)"$/.exec(cols[10] || '')?.[1] || '';
+        const query = qd ? qd.split(',').map((x) => ({ name: x.split(':')[0], type: x.split(':')[1] || 'string' })) : [];
+        routes.push({ id, method, pattern, perm, scope, flags, query, table: t[1], file: `src/api/${f}` });
       }
     }
   }

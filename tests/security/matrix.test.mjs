@@ -520,6 +520,42 @@ for (const route of ORDERED.filter((r) => r.flags.includes('R_JSON') && r.method
   });
 }
 
+// Query parameters that name objects, besides ?org= of S_QUERY_ORG routes.
+const QUERY_REF = { under: 'org', user: 'user' };
+function queryRefs(route) {
+  return route.query.filter((q) => q.type === 'integer')
+    .map((q) => q.name).filter((n) => !(n === 'org' && route.scope === 'S_QUERY_ORG'))
+    .map((n) => ({ name: n, kind: QUERY_REF[n] || refKind(n) })).filter((q) => q.kind || /_ids?$/.test(q.name));
+}
+
+// one test per read route: a query parameter naming an object, pointed into
+// B, gives what an id that does not exist gives, and nothing of B
+for (const route of ORDERED.filter((r) => r.method === 'GET' && queryRefs(r).length)) {
+  test(`query references from A into B: ${route.id}`, async () => {
+    const problems = [];
+    for (const p of P.filter((x) => !x.anonymous && !x.noCsrf && expected(route, x, 'A') === 'pass')) {
+      for (const q of queryRefs(route)) {
+        if (!q.kind) { problems.push(`the matrix does not know what the query parameter ${q.name} names`); continue; }
+        const vals = q.kind === 'user' ? [(await shared('user', 'B')).id] : refValues(q.kind, 'B');
+        const obj = PATH_SCOPES[route.scope] ? await shared(PATH_SCOPES[route.scope], 'A', p) : undefined;
+        const req = await buildRequest(route, route.scope === 'S_NONE' ? null : 'A', obj, p);
+        const withQ = (v) => ({ ...req, path: `${req.path}${req.path.includes('?') ? '&' : '?'}${q.name}=${v}` });
+        const miss = await send(p, withQ(MISSING));
+        for (const v of vals) {
+          const b = await send(p, withQ(v));
+          refChecks++;
+          const where = `${p.name} ${withQ(v).path}`;
+          const bt = idText(b.body, v), mt = idText(miss.body, MISSING);
+          if (b.status >= 500) problems.push(`${where}: ${b.status} ${bt}`);
+          else if (b.status !== miss.status || bt !== mt) problems.push(`${where}: answers ${b.status} ${bt.slice(0, 300)}, a missing id ${miss.status} ${mt.slice(0, 300)}`);
+          for (const m of LEAK_B) if (bt.includes(m)) problems.push(`${where}: the answer shows B's "${m}"`);
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+}
+
 // ---- the summary ------------------------------------------------------------
 
 test('every route has a row and every principal a column; the matrix as a table', () => {
@@ -536,7 +572,7 @@ test('every route has a row and every principal a column; the matrix as a table'
     for (const c of cols) assert.ok(row[c], `${r.id}: no cell for ${c}`);
   }
   lines.push(`${ROUTES.length} routes x ${cols.length} principals: ${cells} cells, ${oracleChecks} out-of-scope 404s compared with a missing id, ` +
-    `${mixedChecks} requests mixing A and B objects in the path, ${refChecks} bodies pointing from A into B, ${leakChecks} answers searched for B's names, ${fresh} throwaway objects`);
+    `${mixedChecks} requests mixing A and B objects in the path, ${refChecks} references from A into B in bodies and queries, ${leakChecks} answers searched for B's names, ${fresh} throwaway objects`);
   console.log(lines.join('\n'));
   assert.ok(cells >= ROUTES.length * cols.length);
 });
