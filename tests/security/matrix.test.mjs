@@ -171,7 +171,17 @@ before(async () => {
   for (const side of ['A', 'B']) {
     const w = W[side];
     w.mk = side === 'A' ? '甲矩阵' : '乙矩阵';
+    if (side === 'B') {
+      // B's township id is A's with a 0 appended: its path /1/20/ starts
+      // with the characters of A's /1/2, so a prefix test without the
+      // closing slash, or a range without its bound, would let A into B
+      for (;;) {
+        const id = await mkOrg(W.A.group, `甲矩阵填充小组${++seq}`, 'group');
+        if (id + 1 >= W.A.town * 10) break;
+      }
+    }
     w.town = await mkOrg(root, `${w.mk}镇党委`, 'committee');
+    if (side === 'B') assert.equal(String(w.town), `${W.A.town}0`, 'B township id');
     w.branch = await mkOrg(w.town, `${w.mk}村党支部`);
     w.group = await mkOrg(w.branch, `${w.mk}第一党小组`, 'group');
     w.meeting = await shared('meeting', side);
