@@ -15,11 +15,17 @@
 // whose scope kind or path placeholder the matrix cannot fill fails with the
 // route named.  Writes that pass the access check act on throwaway objects,
 // so no row spoils the fixture for the next.
+//
+// Besides the cells: no answer to A's principals shows a name of B; ids in
+// write bodies and queries that point into B are refused like ids that do
+// not exist; and the route tables keep their invariants (R_WRITE on every
+// state-changing route, scope kinds matching the path, public routes
+// without permissions).  tests/security/README.md has the details.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, admin, cli, ROOT } from '../api/lib.mjs';
 import {
-  readRoutes, readHttpHeader, paramKinds, placeholders, PATH_SCOPES, OTHER_SCOPES, expected, mark,
+  readRoutes, readHttpHeader, paramKinds, PATH_SCOPES, OTHER_SCOPES, expected, mark,
 } from './matrix-lib.mjs';
 
 const PASSWORD = 'Matrix-Passw0rd-7';
@@ -266,9 +272,11 @@ async function buildRequest(route, side, obj, who, opt = {}) {
   if (route.scope === 'S_QUERY_ORG') query.push(`org=${opt.missing ? MISSING : W[s].branch}`);
   let body, raw = false;
   if (route.flags.includes('R_RAW')) {
+    // an upload: a small PNG (a handler that wants another kind of file
+    // refuses it after the access check, which is all a cell asks)
     raw = true;
-    body = route.scope === 'S_QUERY_ORG' ? importCsv(++seq) : PNG;
-    query.push(`filename=${route.scope === 'S_QUERY_ORG' ? 'matrix.csv' : 'matrix.png'}`);
+    body = PNG;
+    if (route.query.some((q) => q.name === 'filename')) query.push('filename=matrix.png');
   } else if (route.flags.includes('R_JSON')) {
     const schema = bodySchema(route);
     if (!schema) throw new Error(`${route.id}: R_JSON but no request body in openapi.json`);
