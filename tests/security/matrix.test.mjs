@@ -23,6 +23,8 @@
 // without permissions).  tests/security/README.md has the details.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer, Client, admin, cli, ROOT } from '../api/lib.mjs';
 import {
   readRoutes, readHttpHeader, paramKinds, PATH_SCOPES, OTHER_SCOPES, expected, mark,
@@ -328,6 +330,19 @@ test('every scope kind of the dispatcher is one the matrix can fill', () => {
   const stale = known.filter((s) => !HTTP.scopes.includes(s));
   assert.deepEqual(stale, [], `the matrix knows scope kinds the dispatcher no longer has: ${stale.join(', ')}`);
   assert.ok(ROUTES.length >= 80, `only ${ROUTES.length} routes read from src/api/*.c`);
+});
+
+test('the parser read every row of every table the dispatcher tries', () => {
+  // the same rows found by a plain search, as tests/api/foundation.test.mjs reads them
+  let plain = 0;
+  for (const f of readdirSync(join(ROOT, 'src/api')).filter((x) => x.endsWith('.c'))) {
+    const src = readFileSync(join(ROOT, 'src/api', f), 'utf8');
+    plain += [...src.matchAll(/\{"(GET|POST|PUT|PATCH|DELETE)",\s*"(\/api\/v1\/[^"]*)"/g)].length;
+  }
+  assert.equal(ROUTES.length, plain, 'rows read by the parser and by a plain search differ');
+  const listed = [...readFileSync(join(ROOT, 'src/api/routes.c'), 'utf8').matchAll(/^\s*(zb_routes_\w+),/gm)].map((m) => m[1]);
+  assert.deepEqual([...new Set(ROUTES.map((r) => r.table))].sort(), [...listed].sort(), 'tables in api/routes.c');
+  assert.equal(new Set(ROUTES.map((r) => r.id)).size, ROUTES.length, 'a method and pattern twice');
 });
 
 test('the route tables and the served OpenAPI document agree', () => {
