@@ -220,6 +220,16 @@ before(async () => {
   bearer.bearer = tok.stdout.trim();
   P.unshift({ name: `token(${top.name})`, user: 'mx_token', perms: top.perms, client: bearer, uploader: bearer, bearer: true });
   P.unshift({ name: `no-csrf(${top.name})`, user: top.user, perms: top.perms, client: await login(top.user), uploader: top.client, noCsrf: true });
+  // a revoked token is no one: answered like anonymous
+  cliUser('mx_revoked', top.name, W.A.town);
+  const rt = cli(['user', 'token', 'mx_revoked', '--db', srv.db, '--name', 'revoked'], srv.env);
+  assert.equal(rt.code, 0, rt.stderr);
+  const tid = /id=(\d+)/.exec(rt.stderr)?.[1];
+  assert.ok(tid, `no token id in: ${rt.stderr}`);
+  assert.equal(cli(['user', 'token', 'mx_revoked', '--db', srv.db, '--revoke', tid], srv.env).code, 0);
+  const revoked = new Client(srv.url);
+  revoked.bearer = rt.stdout.trim();
+  P.unshift({ name: 'revoked-token', anonymous: true, perms: new Set(), client: revoked, bearer: true });
   P.unshift({ name: 'anonymous', anonymous: true, perms: new Set(), client: new Client(srv.url) });
   cliUser('mx_login', roles[0].id, W.A.town);
 });
