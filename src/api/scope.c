@@ -1,5 +1,6 @@
 #include "api/scope.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,20 @@ static int path_of(zb_req *r, const char *sql, int64_t id, zb_err *e)
 		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该对象，或不在您的管理范围内");
 	r->target_id = id;
 	return 0;
+}
+
+/* An object named by a body field.  Missing and outside the caller's scope
+ * get the same answer, naming the field so that a form can mark it; the
+ * dispatcher's own out-of-scope answer names no field, so the scope is
+ * decided here for these kinds. */
+static int body_path_of(zb_req *r, const char *sql, int64_t id, const char *field, zb_err *e)
+{
+	int rc = path_of(r, sql, id, e);
+	if (!rc && !zb_authz_allows(r->who, r->route->perm, r->target_path))
+		rc = zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该对象，或不在您的管理范围内");
+	if (rc == ZB_ENOTFOUND)
+		snprintf(e->field, sizeof e->field, "%s", field);
+	return rc;
 }
 
 static int id_from(const char *s, int64_t *out)
@@ -77,10 +92,7 @@ int zb_scope_resolve(zb_req *r, zb_scope s, zb_err *e)
 	case S_BODY_MEMBER: {
 		if (!zb_body_int(r, "member_id", &id))
 			return zb_fail(e, ZB_EINVAL, "member_id", "缺少党员编号（member_id）");
-		int rc = path_of(r, "SELECT org_path FROM members WHERE id = ?", id, e);
-		if (rc == ZB_ENOTFOUND)
-			snprintf(e->field, sizeof e->field, "member_id");
-		return rc;
+		return body_path_of(r, "SELECT org_path FROM members WHERE id = ?", id, "member_id", e);
 	}
 	case S_QUERY_ORG: {
 		const char *q = zb_req_query(r, "org");
@@ -93,10 +105,8 @@ int zb_scope_resolve(zb_req *r, zb_scope s, zb_err *e)
 	case S_BODY_ORG: {
 		if (!zb_body_int(r, "org_id", &id) && !zb_body_int(r, "parent_id", &id))
 			return zb_fail(e, ZB_EINVAL, "org_id", "缺少所属组织（org_id）");
-		int rc = path_of(r, "SELECT path FROM orgs WHERE id = ?", id, e);
-		if (rc == ZB_ENOTFOUND)
-			snprintf(e->field, sizeof e->field, "%s", zb_body_has(r, "org_id") ? "org_id" : "parent_id");
-		return rc;
+		return body_path_of(r, "SELECT path FROM orgs WHERE id = ?", id, zb_body_has(r, "org_id") ? "org_id" : "parent_id",
+		                    e);
 	}
 	case S_USER: {
 		if (zb_req_param_id(r, 0, &id, e))
