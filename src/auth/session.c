@@ -125,7 +125,7 @@ static void audit_login(zb_app *app, zb_db *db, int64_t uid, const char *usernam
  *     that address out of that name for lock_secs (15 min): an attacker
  *     locks only himself, the owner logs in from elsewhere;
  *   - from THROTTLE_DELAY_AFTER (10) failures of a name from all addresses
- *     together, each next attempt must wait 2^(n-10) s (at most
+ *     together, each next attempt must wait 2^(n-9) s (2, 4, 8 ... at most
  *     THROTTLE_MAX_DELAY, 5 min) after the last failure;
  *   - THROTTLE_HARD_LOCK (50) failures from all addresses lock the name for
  *     everybody for lock_secs (and again after each further failure).
@@ -191,7 +191,7 @@ static int64_t name_delay(int64_t fails)
 {
 	if (fails < THROTTLE_DELAY_AFTER)
 		return 0;
-	int64_t d = 1;
+	int64_t d = 2;
 	for (int64_t i = THROTTLE_DELAY_AFTER; i < fails && d < THROTTLE_MAX_DELAY; i++)
 		d *= 2;
 	return d < THROTTLE_MAX_DELAY ? d : THROTTLE_MAX_DELAY;
