@@ -40,8 +40,8 @@ void zb_password_generate(char out[17]);
 /* How many recent passwords an account may not use again (the current
  * one included). */
 #define ZB_PW_HISTORY 5
-/* *reused = 1 if pw is one of the last ZB_PW_HISTORY passwords of user_id
- * (argon2id verification against each kept hash). */
+/* *reused = 1 if pw is the current password of user_id or one of the last
+ * ZB_PW_HISTORY kept in its history (argon2id verification against each). */
 int zb_password_reused(zb_app *app, zb_db *db, int64_t user_id, const char *pw, int *reused, zb_err *e);
 /* Make hash the password of user_id, inside the caller's write
  * transaction: recorded in the history (older rows beyond ZB_PW_HISTORY

@@ -228,6 +228,25 @@ static void test_history_and_what_a_new_password_ends(void **state)
 	}
 }
 
+static void test_current_password_without_history(void **state)
+{
+	fx *f = *state;
+	/* as `zhibu init` and `zhibu demo` write accounts: no history row */
+	char h[256];
+	assert_int_equal(zb_password_hash(&f->app, "Init-Passw0rd-1", h, sizeof h, &f->e), 0);
+	int64_t u = 0;
+	assert_int_equal(zb_db_int(f->db, &f->e, &u,
+	                           "INSERT INTO users (username, pw_hash, created_at, updated_at) VALUES ('init_like', ?, 1, 1) "
+	                           "RETURNING id",
+	                           "s", h),
+	                 0);
+	int reused = -1;
+	assert_int_equal(zb_password_reused(&f->app, f->db, u, "Init-Passw0rd-1", &reused, &f->e), 0);
+	assert_int_equal(reused, 1);
+	assert_int_equal(zb_password_reused(&f->app, f->db, u, "Init-Passw0rd-2", &reused, &f->e), 0);
+	assert_int_equal(reused, 0);
+}
+
 static void test_throttles(void **state)
 {
 	fx *f = *state;
@@ -282,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_role_classes),
 		cmocka_unit_test(test_grant_classes),
 		cmocka_unit_test(test_history_and_what_a_new_password_ends),
+		cmocka_unit_test(test_current_password_without_history),
 		cmocka_unit_test(test_throttles),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
