@@ -173,7 +173,7 @@ static int h_users_patch(zb_req *r, zb_err *e)
 	if ((rc = user_name(r, id, uname, sizeof uname, e)))
 		return rc;
 	int privileged = 0, dual = 0;
-	if (pw || dis) {
+	if (pw || zb_body_has(r, "disabled")) {
 		/* nobody resets or disables their own account, nor one holding a
 		 * role they do not hold themselves */
 		if ((rc = zb_account_guard(r->db, r->who, id, &privileged, e)))
@@ -326,12 +326,31 @@ static int h_grant(zb_req *r, zb_err *e)
 
 static int h_revoke(zb_req *r, zb_err *e)
 {
-	int rc = zb_db_begin_write(r->db, e);
-	if (rc)
+	char role[40] = "";
+	int64_t uid = 0;
+	zb_stmt *st = zb_db_query(r->db, e, "SELECT role_id, user_id FROM grants WHERE id = ?", "i", r->target_id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1) {
+		snprintf(role, sizeof role, "%s", zb_col_text(st, 0));
+		uid = zb_col_int(st, 1);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	/* administrators are set up and removed only by the operator on the
+	 * server: one administrator cannot remove another (the auditor, the
+	 * second approver) through the API */
+	if (zb_role_is_admin(role))
+		return zb_fail(e, ZB_EFORBIDDEN, NULL,
+		               "管理员角色不能通过接口撤销（由服务器上的运维人员用 zhibu user revoke 办理）");
+	if ((rc = zb_db_begin_write(r->db, e)))
 		return rc;
 	rc = zb_db_run(r->db, e, NULL, "DELETE FROM grants WHERE id = ?", "i", r->target_id);
 	if (!rc)
-		rc = zb_req_audit(r, "grant.delete", "grant", r->target_id, r->target_path, NULL, e);
+		rc = zb_req_audit(r, "grant.delete", "grant", r->target_id, r->target_path,
+		                  zb_arena_printf(&r->arena, "{\"role\":\"%s\",\"user_id\":%lld}", role, (long long)uid), e);
 	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	zb_req_ok(r);

@@ -212,7 +212,10 @@ int cmd_user(int argc, char **argv)
 			}
 			if (r2)
 				goto fail;
-			zb_cli_audit(&app, db, "grant.create", "user", uid, NULL);
+			char detail[120];
+			snprintf(detail, sizeof detail, "{\"role\":\"%s\",\"org_id\":%lld,\"source\":\"cli\"}", role,
+			         (long long)org_id);
+			zb_cli_audit(&app, db, "grant.create", "user", uid, detail);
 			printf("已授予 %s 角色 %s（组织 %lld 及其下级）\n", name, role, (long long)org_id);
 		} else {
 			if (zb_db_run(db, &e, &n, "DELETE FROM grants WHERE user_id = ? AND role_id = ? AND org_id = ?", "isi", uid,
@@ -223,7 +226,10 @@ int cmd_user(int argc, char **argv)
 				goto out;
 			}
 			zb_db_run(db, &e, NULL, "DELETE FROM sessions WHERE user_id = ?", "i", uid);
-			zb_cli_audit(&app, db, "grant.delete", "user", uid, NULL);
+			char detail[120];
+			snprintf(detail, sizeof detail, "{\"role\":\"%s\",\"org_id\":%lld,\"source\":\"cli\"}", role,
+			         (long long)org_id);
+			zb_cli_audit(&app, db, "grant.delete", "user", uid, detail);
 			printf("已撤销 %s 的角色 %s（组织 %lld）\n", name, role, (long long)org_id);
 		}
 	} else if (!strcmp(sub, "token")) {

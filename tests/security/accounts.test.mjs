@@ -99,6 +99,18 @@ test('sec_admin cannot grant to an account that holds an administrator role', as
     assert.match(r.body.error.message, /管理员角色/);
   }
   assert.equal(sql(srv.db, `SELECT COUNT(*) FROM pending_actions WHERE user_id = ${userId('sys1')}`).trim(), '0');
+  // nor remove a fellow administrator (the auditor, the second approver)
+  for (const who of ['aud1', 'sec2']) {
+    const gid = sql(srv.db, `SELECT id FROM grants WHERE user_id = ${userId(who)}`).trim();
+    const r = await sec.del(`/api/v1/grants/${gid}`);
+    assert.equal(r.status, 403, `${who}: ${JSON.stringify(r.body)}`);
+    assert.equal(sql(srv.db, `SELECT COUNT(*) FROM grants WHERE id = ${gid}`).trim(), '1');
+  }
+  // the operator's CLI is the path for administrators, and it is audited
+  addUser(srv, 'aud9', 'audit_admin', 1);
+  const rv = cli(['user', 'revoke', 'aud9', '--db', srv.db, '--role', 'audit_admin', '--org', '1'], srv.env);
+  assert.equal(rv.code, 0, rv.stderr);
+  assert.match(sql(srv.db, `SELECT detail FROM audit_log WHERE action = 'grant.delete' AND object_id = '${userId('aud9')}'`), /"source":"cli"/);
 });
 
 test('sys_admin cannot reset the password of an account holding a role it does not hold', async () => {
@@ -111,6 +123,12 @@ test('sys_admin cannot reset the password of an account holding a role it does n
   }
   // the old password still works
   await loginAs(srv, 'worker2');
+  // nor can it disable (or re-enable) such an account
+  for (const disabled of [true, false]) {
+    const d = await sys.patch(`/api/v1/users/${userId('orga')}`, { disabled });
+    assert.equal(d.status, 403, JSON.stringify(d.body));
+  }
+  assert.equal(sql(srv.db, `SELECT disabled FROM users WHERE username = 'orga'`).trim(), '0');
   // nor its own through the account route
   const self = await sys.patch(`/api/v1/users/${userId('sys1')}`, { password: 'Other-Passw0rd-3' });
   assert.equal(self.status, 403);
