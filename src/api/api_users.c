@@ -104,7 +104,8 @@ static int h_users_create(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_EINVAL, "username", "用户名应为 2–32 位字母、数字、下划线、点或短横线");
 	int rc;
 	if (member_id) {
-		/* the member must lie where the caller manages accounts: 404
+		/* the member must lie where the caller both manages accounts and
+		 * reads members (a sys_admin sees no member, so links none): 404
 		 * otherwise, like any object outside the caller's scope */
 		char *mpath = NULL;
 		zb_stmt *st = zb_db_query(r->db, e, "SELECT org_path FROM members WHERE id = ?", "i", member_id);
@@ -115,7 +116,7 @@ static int h_users_create(zb_req *r, zb_err *e)
 		zb_stmt_done(st);
 		if (rc < 0)
 			return -rc;
-		if (!mpath || !zb_authz_allows(r->who, P_USER_MANAGE, mpath))
+		if (!mpath || !zb_authz_allows(r->who, P_USER_MANAGE | P_MEMBER_READ, mpath))
 			return zb_fail(e, ZB_ENOTFOUND, "member_id", "未找到该党员，或不在您的管理范围内");
 	}
 	if ((rc = zb_password_policy(u, pw, e)))

@@ -408,6 +408,10 @@ test('linking an account to a member needs the member inside the caller\'s scope
   const none = await orga.post('/api/v1/users', { username: 'linkx', password: 'Start-Passw0rd-5', member_id: 999999 });
   assert.equal(none.status, 404);
   assert.equal(sql(srv.db, "SELECT COUNT(*) FROM users WHERE username IN ('linkb','linkx')").trim(), '0');
+  // a system administrator reads no member data, so it links no member either
+  const sysc = await loginAs(srv, 'sys1');
+  const bySys = await sysc.post('/api/v1/users', { username: 'links', password: 'Start-Passw0rd-5', member_id: memberA });
+  assert.equal(bySys.status, 404);
   const ok = await orga.post('/api/v1/users', { username: 'linka', password: 'Start-Passw0rd-5', member_id: memberA });
   assert.equal(ok.status, 201, JSON.stringify(ok.body));
   const sec = await loginAs(srv, 'sec1');
