@@ -257,7 +257,7 @@ static int grant_checks(zb_req *r, const zb_principal *who, int64_t uid, const c
 		               "该账号持有管理员角色，不能再通过接口给它授权（由服务器上的运维人员用 zhibu user grant 办理）");
 	if (rc)
 		return rc;
-	if (!strcmp(role, "member") && (rc = zb_member_grant_check(r->db, uid, org, e)))
+	if (!strcmp(role, "member") && (rc = zb_member_grant_check(r->db, who, uid, org, e)))
 		return rc;
 	if ((rc = zb_db_int(r->db, e, &n, "SELECT COUNT(*) FROM grants WHERE user_id = ? AND role_id = ? AND org_id = ?",
 	                    "isi", uid, role, org)))

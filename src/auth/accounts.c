@@ -76,26 +76,32 @@ int zb_account_guard(zb_db *db, const zb_principal *who, int64_t target, int *pr
 	return 0;
 }
 
-int zb_member_grant_check(zb_db *db, int64_t user_id, int64_t org_id, zb_err *e)
+int zb_member_grant_check(zb_db *db, const zb_principal *who, int64_t user_id, int64_t org_id, zb_err *e)
 {
 	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT u.member_id, m.org_id, o.name FROM users u LEFT JOIN members m ON m.id = u.member_id "
-	                          "LEFT JOIN orgs o ON o.id = m.org_id WHERE u.id = ?",
+	                          "SELECT u.member_id, m.org_id, o.name, o.path FROM users u "
+	                          "LEFT JOIN members m ON m.id = u.member_id LEFT JOIN orgs o ON o.id = m.org_id WHERE u.id = ?",
 	                          "i", user_id);
 	if (!st)
 		return e->code;
 	int rc = zb_stmt_step(st, e);
 	int64_t mid = rc == 1 ? zb_col_int(st, 0) : 0, morg = rc == 1 ? zb_col_int(st, 1) : 0;
 	char oname[200] = "";
-	if (rc == 1 && zb_col_text(st, 2))
+	int visible = 0;
+	if (rc == 1 && zb_col_text(st, 2)) {
 		snprintf(oname, sizeof oname, "%s", zb_col_text(st, 2));
+		visible = !who || zb_authz_allows(who, P_ORG_READ, zb_col_text(st, 3));
+	}
 	zb_stmt_done(st);
 	if (rc < 0)
 		return -rc;
 	if (!mid || !morg)
 		return zb_fail(e, ZB_EINVAL, "role", "该账号没有关联党员档案，不能授予“党员”角色（新建账号时填写 member_id）");
-	if (morg != org_id)
+	if (morg != org_id) {
+		if (!visible)
+			return zb_fail(e, ZB_EINVAL, "org_id", "“党员”角色须授予在其党员档案所在的组织，该组织不在您的管理范围内");
 		return zb_fail(e, ZB_EINVAL, "org_id", "“党员”角色须授予在其党员档案所在的组织（%s，编号 %lld）", oname,
 		               (long long)morg);
+	}
 	return 0;
 }

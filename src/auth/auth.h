@@ -105,8 +105,9 @@ int zb_dual_control_set(zb_db *db, int on, const char *reason, zb_err *e);
 int zb_account_guard(zb_db *db, const zb_principal *who, int64_t target, int *privileged, zb_err *e);
 /* The `member` role follows the linked member record: the account must
  * be linked to a member (ZB_EINVAL, field role) whose org is org_id
- * (ZB_EINVAL, field org_id, naming the right org). */
-int zb_member_grant_check(zb_db *db, int64_t user_id, int64_t org_id, zb_err *e);
+ * (ZB_EINVAL, field org_id, naming the right org when `who` may read it;
+ * who NULL: always). */
+int zb_member_grant_check(zb_db *db, const zb_principal *who, int64_t user_id, int64_t org_id, zb_err *e);
 
 /* Hash of a token as hex (BLAKE2b-256). */
 void zb_token_hash(const char *token, char out[ZB_HASH_HEX]);
