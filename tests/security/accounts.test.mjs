@@ -259,6 +259,12 @@ test('a reset password must be changed before anything else', async () => {
   assert.equal(r2.status, 200);
   const c2 = await loginAs(srv, 'worker3', 'Temp-Passw0rd-9');
   assert.equal((await c2.post('/api/v1/auth/logout')).status, 200);
+  // the operator's reset on the server can ask for the same
+  const p = cli(['user', 'passwd', 'worker3', '--db', srv.db, '--temporary'], { ...srv.env, ZHIBU_PASSWORD: 'Temp-Passw0rd-7' });
+  assert.equal(p.code, 0, p.stderr);
+  const c3 = await loginAs(srv, 'worker3', 'Temp-Passw0rd-7');
+  assert.equal((await c3.get('/api/v1/auth/me')).body.user.must_change_password, true);
+  assert.equal((await c3.get(`/api/v1/orgs/${A}`)).status, 403);
 });
 
 // ---- API tokens ---------------------------------------------------------------
