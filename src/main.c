@@ -12,7 +12,7 @@ const zb_cmd zb_commands[] = {
 	{"demo", cmd_demo, "demo --db DB [--scale county|province|N] [--seed S]", "生成演示用的示范县（或示范省）数据和演示账号"},
 	{"check", cmd_check, "check --db DB [--fix|--rebuild]", "核对统计汇总与花名册是否一致（--fix 不一致时重新汇总，--rebuild 总是重新汇总）"},
 	{"migrate", cmd_migrate, "migrate --db DB", "升级数据库结构"},
-	{"user", cmd_user, "user add|passwd|list|grant|revoke|token 用户名 [--role R --org ID]", "账号与授权"},
+	{"user", cmd_user, "user add|passwd|list|grant|revoke|token 用户名 [--role R --org ID] [--temporary] [--days N]；user dual-control on|off --reason 理由", "账号与授权"},
 	{"audit", cmd_audit, "audit verify --db DB [--anchors 文件] | anchor --db DB -o 文件 | seal --db DB", "校验审计链是否被篡改；把链头锚点追加到库外文件；重新封存链头"},
 	{"import", cmd_import, "import members 文件 --org 编码 [--dry-run] [--skip-errors] --db DB", "导入党员名册（xlsx/csv，全部成功或全部不写入）"},
 	{"export", cmd_export, "export members --org 编码 -o 文件 [--format xlsx|csv] [--full] --db DB", "导出党员花名册"},

@@ -34,6 +34,7 @@ void zb_api_write_user(zb_req *r, const zb_principal *p)
 		if ((p->all_perms & b) && zb_perm_name(b))
 			jw_str(w, zb_perm_name(b));
 	jw_arr_end(w);
+	jw_kbool(w, "must_change_password", p->must_change_pw);
 	jw_obj_end(w);
 }
 
@@ -74,7 +75,7 @@ static int h_login(zb_req *r, zb_err *e)
 
 static int h_logout(zb_req *r, zb_err *e)
 {
-	const char *cookie = zb_req_cookie(r, "zhibu_session");
+	const char *cookie = r->who && !r->who->via_token ? zb_req_cookie(r, "zhibu_session") : NULL;
 	if (cookie && *cookie) {
 		int rc = zb_session_revoke(r->db, cookie, e);
 		if (rc)
@@ -106,33 +107,50 @@ static int h_me(zb_req *r, zb_err *e)
 static int h_password(zb_req *r, zb_err *e)
 {
 	const char *old = zb_body_str(r, "old_password"), *nw = zb_body_str(r, "new_password");
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT pw_hash FROM users WHERE id = ?", "i", r->who->user_id);
+	const zb_principal *p = r->who;
+	/* the old password is a password guess like a login: same throttles */
+	int rc = zb_login_gate(r->app, r->db, p->username, r->ip, e);
+	if (rc)
+		return rc;
+	zb_stmt *st = zb_db_query(r->db, e, "SELECT pw_hash FROM users WHERE id = ?", "i", p->user_id);
 	if (!st)
 		return e->code;
 	char hash[256] = "";
 	if (zb_stmt_step(st, e) == 1)
 		snprintf(hash, sizeof hash, "%s", zb_col_text(st, 0));
 	zb_stmt_done(st);
-	if (!zb_password_verify(r->app, hash, old))
+	if (!zb_password_verify(r->app, hash, old)) {
+		zb_err ae = {0};
+		zb_req_audit(r, "user.password_failed", "user", p->user_id, NULL, NULL, &ae);
+		rc = zb_login_failure(r->app, r->db, p->username, r->ip, e);
+		if (rc == ZB_ELOCKED && !p->via_token && p->token_hash) {
+			/* locked: this session ends too */
+			zb_db_run(r->db, NULL, NULL, "DELETE FROM sessions WHERE token_hash = ?", "s", p->token_hash);
+			r->set_cookie = zb_arena_printf(&r->arena, "zhibu_session=%s; Max-Age=0", cookie_attrs(r));
+		}
+		if (rc)
+			return rc;
 		return zb_fail(e, ZB_EINVAL, "old_password", "原密码不正确");
-	int rc = zb_password_policy(r->who->username, nw, e);
-	if (rc) {
+	}
+	if ((rc = zb_password_policy(p->username, nw, e))) {
 		snprintf(e->field, sizeof e->field, "new_password");
 		return rc;
 	}
+	int reused = 0;
+	if ((rc = zb_password_reused(r->app, r->db, p->user_id, nw, &reused, e)))
+		return rc;
+	if (reused)
+		return zb_fail(e, ZB_EINVAL, "new_password", "新密码不能与最近 %d 次使用过的密码相同", ZB_PW_HISTORY);
 	char nh[256];
 	if ((rc = zb_password_hash(r->app, nw, nh, sizeof nh, e)))
 		return rc;
 	if ((rc = zb_db_begin_write(r->db, e)))
 		return rc;
-	rc = zb_db_run(r->db, e, NULL, "UPDATE users SET pw_hash = ?, updated_at = ? WHERE id = ?", "sii", nh,
-	               zb_now(r->app), r->who->user_id);
-	/* other sessions of this user end; this one stays */
+	/* other sessions and every API token of this user end; this session stays */
+	rc = zb_password_store(r->app, r->db, p->user_id, nh, 0, p->via_token ? NULL : p->token_hash, e);
 	if (!rc)
-		rc = zb_db_run(r->db, e, NULL, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", "is",
-		               r->who->user_id, r->who->token_hash ? r->who->token_hash : "");
-	if (!rc)
-		rc = zb_req_audit(r, "user.password", "user", r->who->user_id, NULL, NULL, e);
+		rc = zb_req_audit(r, "user.password", "user", p->user_id, NULL,
+		                  p->must_change_pw ? "{\"after_reset\":true}" : NULL, e);
 	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	zb_req_ok(r);
@@ -146,13 +164,14 @@ static const zb_field login_fields[] = {
 };
 static const zb_field password_fields[] = {
 	{"old_password", 's', 1, 256, "原密码"},
-	{"new_password", 's', 1, 256, "新密码（至少 10 个字符）"},
+	{"new_password", 's', 1, 256, "新密码：至少 8 个字符，含大写字母、小写字母、数字、符号中的三类，不含用户名，不是常见弱密码，不是最近 5 次用过的密码"},
 	{0},
 };
 
 const zb_route zb_routes_auth[] = {
 	{"POST", "/api/v1/auth/login", h_login, 0, S_NONE, R_PUBLIC | R_JSON, 4096, login_fields, "auth", "登录", NULL},
-	{"POST", "/api/v1/auth/logout", h_logout, 0, S_NONE, R_PUBLIC, 0, NULL, "auth", "退出登录", NULL},
+	/* a write like every other: needs the session and its CSRF token */
+	{"POST", "/api/v1/auth/logout", h_logout, 0, S_NONE, R_WRITE, 0, NULL, "auth", "退出登录", NULL},
 	{"GET", "/api/v1/auth/me", h_me, 0, S_NONE, 0, 0, NULL, "auth", "当前用户", NULL},
 	{"POST", "/api/v1/auth/password", h_password, 0, S_NONE, R_WRITE | R_JSON, 4096, password_fields, "auth", "修改密码", NULL},
 	{0},

@@ -99,7 +99,7 @@ int zb_authz_roots(const zb_principal *p, unsigned perm, zb_arena *a, const char
 int zb_principal_load(zb_db *db, int64_t user_id, zb_arena *a, zb_principal **out, zb_err *e)
 {
 	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT u.username, u.display_name, u.member_id, u.disabled, m.org_path "
+	                          "SELECT u.username, u.display_name, u.member_id, u.disabled, m.org_path, u.must_change_pw "
 	                          "FROM users u LEFT JOIN member_orgpath m ON m.member_id = u.member_id "
 	                          "WHERE u.id = ?",
 	                          "i", user_id);
@@ -116,7 +116,14 @@ int zb_principal_load(zb_db *db, int64_t user_id, zb_arena *a, zb_principal **ou
 	p->display_name = zb_arena_strdup(a, zb_col_text(st, 1));
 	p->member_id = zb_col_int(st, 2);
 	p->member_org_path = zb_arena_strdup(a, zb_col_text(st, 4));
+	p->must_change_pw = zb_col_int(st, 5) != 0;
 	zb_stmt_done(st);
+	if (p->must_change_pw) {
+		/* nothing but changing the password until it is changed */
+		p->grants = zb_arena_alloc(a, sizeof *p->grants);
+		*out = p;
+		return 0;
+	}
 
 	st = zb_db_query(db, e,
 	                 "SELECT g.id, g.role_id, r.name, r.perms, g.org_id, o.path, o.name "
@@ -148,5 +155,60 @@ int zb_principal_load(zb_db *db, int64_t user_id, zb_arena *a, zb_principal **ou
 	if (rc < 0)
 		return -rc;
 	*out = p;
+	return 0;
+}
+
+zb_role_class zb_role_class_of(const char *role_id)
+{
+	if (!role_id)
+		return ZB_RC_BUSINESS;
+	if (!strcmp(role_id, "sys_admin"))
+		return ZB_RC_SYS_ADMIN;
+	if (!strcmp(role_id, "sec_admin"))
+		return ZB_RC_SEC_ADMIN;
+	if (!strcmp(role_id, "audit_admin"))
+		return ZB_RC_AUDIT_ADMIN;
+	return ZB_RC_BUSINESS;
+}
+
+int zb_role_is_admin(const char *role_id)
+{
+	return zb_role_class_of(role_id) != ZB_RC_BUSINESS;
+}
+
+int zb_role_is_privileged(const char *role_id, unsigned perms)
+{
+	return (role_id && !strcmp(role_id, "org_admin")) || zb_role_is_admin(role_id) ||
+	       (perms & (P_MEMBER_SENSITIVE | P_USER_MANAGE | P_ROLE_GRANT | P_AUDIT_READ | P_SETTINGS_MANAGE));
+}
+
+int zb_grant_class_check(zb_db *db, int64_t user_id, const char *role_id, int *holds_admin, zb_err *e)
+{
+	if (holds_admin)
+		*holds_admin = 0;
+	zb_stmt *st = zb_db_query(db, e, "SELECT DISTINCT g.role_id, r.name FROM grants g JOIN roles r ON r.id = g.role_id "
+	                                 "WHERE g.user_id = ? ORDER BY g.role_id", "i", user_id);
+	if (!st)
+		return e->code;
+	zb_role_class want = zb_role_class_of(role_id);
+	char clash[64] = "", clash_name[64] = "";
+	int rc;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		const char *held = zb_col_text(st, 0);
+		if (zb_role_is_admin(held) && holds_admin)
+			*holds_admin = 1;
+		if (zb_role_class_of(held) != want && !clash[0]) {
+			snprintf(clash, sizeof clash, "%s", held);
+			snprintf(clash_name, sizeof clash_name, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : held);
+		}
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (clash[0])
+		return zb_fail(e, ZB_ECONFLICT, "role",
+		               "三员分立：该账号已有角色“%s”（%s），不能再授予 %s；系统管理员、安全管理员、审计管理员三者互斥，"
+		               "且不能与业务角色同时授予一个账号",
+		               clash_name, clash, role_id);
 	return 0;
 }

@@ -57,6 +57,10 @@ typedef struct zb_principal {
 	int ngrants;
 	zb_grant *grants;
 	unsigned all_perms;     /* union over grants */
+	int must_change_pw;     /* password was reset: until it is changed
+	                         * the principal carries no grants at all, so
+	                         * only routes without a permission answer
+	                         * (auth/me, auth/password, auth/logout) */
 	int via_token;          /* authenticated by API token, not cookie */
 	const char *token_hash; /* session/API token hash (for logout) */
 } zb_principal;
@@ -74,8 +78,32 @@ int zb_authz_allows(const zb_principal *p, unsigned perm, const char *path);
 int zb_authz_roots(const zb_principal *p, unsigned perm, zb_arena *a, const char ***paths);
 
 /* Load a principal (user row + grants) for user_id into the arena.
- * ZB_EAUTH if the user does not exist or is disabled. */
+ * ZB_EAUTH if the user does not exist or is disabled.  A user who must
+ * change a reset password gets must_change_pw and no grants. */
 int zb_principal_load(zb_db *db, int64_t user_id, zb_arena *a, zb_principal **out, zb_err *e);
+
+/* ---- 三员分立: classes of roles ----
+ * The three administrator roles are each a class of their own; every other
+ * role (org_admin, party_worker, member, local roles) is a business role.
+ * One account holds roles of one class only. */
+typedef enum zb_role_class {
+	ZB_RC_BUSINESS = 0,
+	ZB_RC_SYS_ADMIN,
+	ZB_RC_SEC_ADMIN,
+	ZB_RC_AUDIT_ADMIN,
+} zb_role_class;
+zb_role_class zb_role_class_of(const char *role_id);
+/* 1 for administrator roles (sys_admin, sec_admin, audit_admin). */
+int zb_role_is_admin(const char *role_id);
+/* Privileged: org_admin, or a role whose permissions include any of
+ * member.sensitive, user.manage, role.grant, audit.read, settings.manage.
+ * Grants of these roles, and password resets of accounts holding one,
+ * wait for a second administrator (dual control). */
+int zb_role_is_privileged(const char *role_id, unsigned perms);
+/* The check of a new grant against the roles user_id already holds: ZB_ECONFLICT
+ * naming both roles when the classes differ.  Also loads whether the user
+ * holds an administrator role (*holds_admin, may be NULL). */
+int zb_grant_class_check(zb_db *db, int64_t user_id, const char *role_id, int *holds_admin, zb_err *e);
 
 /* 1 if path is within root (prefix test on materialized paths). */
 int zb_path_within(const char *path, const char *root);

@@ -116,6 +116,180 @@ static void audit_login(zb_app *app, zb_db *db, int64_t uid, const char *usernam
 		zb_error("audit login: %s", e.msg);
 }
 
+/* ---- failures by name, in the database (every node sees them) ----
+ *
+ * Two counters per name: 'p:' name '|' address (one client address) and
+ * 'a:' name (all addresses).  The name is counted whether or not it is an
+ * account, so the answers never depend on whether it exists.
+ *   - lock_after_failures (5) failures of one name from one address lock
+ *     that address out of that name for lock_secs (15 min): an attacker
+ *     locks only himself, the owner logs in from elsewhere;
+ *   - from THROTTLE_DELAY_AFTER (10) failures of a name from all addresses
+ *     together, each next attempt must wait 2^(n-9) s (2, 4, 8 ... at most
+ *     THROTTLE_MAX_DELAY, 5 min) after the last failure;
+ *   - THROTTLE_HARD_LOCK (50) failures from all addresses lock the name for
+ *     everybody for lock_secs (and again after each further failure).
+ * A counter starts again when its first failure is older than its window
+ * (one address: ip_fail_window_secs, 15 min; all addresses: 24 h), after a
+ * successful login, a password change or reset, and an administrator's
+ * unlock.  Refusals by a lock or a delay verify no password, for real and
+ * unknown names alike. */
+#define THROTTLE_DELAY_AFTER 10
+#define THROTTLE_MAX_DELAY 300
+#define THROTTLE_HARD_LOCK 50
+#define THROTTLE_ACCOUNT_WINDOW (24 * 3600)
+
+typedef struct throttle {
+	int64_t fails, first_at, last_at, locked_until;
+} throttle;
+
+static void key_pair(char *out, size_t n, const char *username, const char *ip)
+{
+	snprintf(out, n, "p:%s|%s", username, ip ? ip : "");
+}
+
+static void key_name(char *out, size_t n, const char *username)
+{
+	snprintf(out, n, "a:%s", username);
+}
+
+static int throttle_get(zb_db *db, const char *key, int64_t now, int64_t window, throttle *t, zb_err *e)
+{
+	memset(t, 0, sizeof *t);
+	zb_stmt *st = zb_db_query(db, e, "SELECT fails, first_at, last_at, locked_until FROM login_throttle WHERE tkey = ?",
+	                          "s", key);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1) {
+		t->fails = zb_col_int(st, 0);
+		t->first_at = zb_col_int(st, 1);
+		t->last_at = zb_col_int(st, 2);
+		t->locked_until = zb_col_int(st, 3);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (t->locked_until <= now && now - t->first_at >= window) {
+		int64_t keep = t->locked_until;
+		memset(t, 0, sizeof *t); /* the window has passed: start again */
+		t->locked_until = keep;
+	}
+	return 0;
+}
+
+static int throttle_put(zb_db *db, const char *key, const throttle *t, zb_err *e)
+{
+	return zb_db_run(db, e, NULL,
+	                 "INSERT INTO login_throttle (tkey, fails, first_at, last_at, locked_until) VALUES (?,?,?,?,?) "
+	                 "ON CONFLICT (tkey) DO UPDATE SET fails = excluded.fails, first_at = excluded.first_at, "
+	                 "last_at = excluded.last_at, locked_until = excluded.locked_until",
+	                 "siiii", key, t->fails, t->first_at, t->last_at, t->locked_until);
+}
+
+static int64_t name_delay(int64_t fails)
+{
+	if (fails < THROTTLE_DELAY_AFTER)
+		return 0;
+	int64_t d = 2;
+	for (int64_t i = THROTTLE_DELAY_AFTER; i < fails && d < THROTTLE_MAX_DELAY; i++)
+		d *= 2;
+	return d < THROTTLE_MAX_DELAY ? d : THROTTLE_MAX_DELAY;
+}
+
+static int lock_answer(int64_t until, int64_t now, zb_err *e)
+{
+	return zb_fail(e, ZB_ELOCKED, NULL, "登录失败次数过多，账号已被暂时锁定，请 %lld 分钟后再试",
+	               (long long)((until - now + 59) / 60));
+}
+
+int zb_login_gate(zb_app *app, zb_db *db, const char *username, const char *ip, zb_err *e)
+{
+	int64_t now = zb_now(app);
+	char kp[200], ka[120];
+	key_pair(kp, sizeof kp, username, ip);
+	key_name(ka, sizeof ka, username);
+	throttle tp, ta;
+	int rc = throttle_get(db, kp, now, app->cfg.ip_fail_window_secs, &tp, e);
+	if (!rc)
+		rc = throttle_get(db, ka, now, THROTTLE_ACCOUNT_WINDOW, &ta, e);
+	if (rc)
+		return rc;
+	int64_t until = tp.locked_until > ta.locked_until ? tp.locked_until : ta.locked_until;
+	if (until > now)
+		return lock_answer(until, now, e);
+	int64_t wait = ta.last_at + name_delay(ta.fails) - now;
+	if (name_delay(ta.fails) && wait > 0)
+		return zb_fail(e, ZB_ERATE, NULL, "该账号近期登录失败较多，请 %lld 秒后再试", (long long)wait);
+	return 0;
+}
+
+int zb_login_failure(zb_app *app, zb_db *db, const char *username, const char *ip, zb_err *e)
+{
+	int64_t now = zb_now(app);
+	char kp[200], ka[120];
+	key_pair(kp, sizeof kp, username, ip);
+	key_name(ka, sizeof ka, username);
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	throttle tp, ta;
+	rc = throttle_get(db, kp, now, app->cfg.ip_fail_window_secs, &tp, e);
+	if (!rc)
+		rc = throttle_get(db, ka, now, THROTTLE_ACCOUNT_WINDOW, &ta, e);
+	int locked = 0;
+	if (!rc) {
+		for (throttle *t = &tp; t; t = t == &tp ? &ta : NULL) {
+			if (!t->fails)
+				t->first_at = now;
+			t->fails++;
+			t->last_at = now;
+		}
+		if (tp.fails >= app->cfg.lock_after_failures) {
+			tp.locked_until = now + app->cfg.lock_secs;
+			locked = 1;
+		}
+		if (ta.fails >= THROTTLE_HARD_LOCK) {
+			ta.locked_until = now + app->cfg.lock_secs;
+			locked = 1;
+		}
+		rc = throttle_put(db, kp, &tp, e);
+		if (!rc)
+			rc = throttle_put(db, ka, &ta, e);
+		/* the same statement for real and unknown names */
+		if (!rc)
+			rc = zb_db_run(db, e, NULL, "UPDATE users SET failed_count = ?, locked_until = ? WHERE username = ?", "iis",
+			               ta.fails, ta.locked_until, username);
+		/* now and then, forget old rows */
+		if (!rc && randombytes_uniform(64) == 0)
+			rc = zb_db_run(db, e, NULL, "DELETE FROM login_throttle WHERE last_at < ? AND locked_until < ?", "ii",
+			               now - THROTTLE_ACCOUNT_WINDOW, now);
+	}
+	if (rc) {
+		zb_db_rollback(db);
+		return rc;
+	}
+	if ((rc = zb_db_commit(db, e)))
+		return rc;
+	if (locked)
+		return zb_fail(e, ZB_ELOCKED, NULL, "密码连续错误次数过多，账号已被暂时锁定 %d 分钟", app->cfg.lock_secs / 60);
+	return 0;
+}
+
+int zb_login_clear(zb_db *db, const char *username, zb_err *e)
+{
+	char ka[120], lo[200], hi[200];
+	key_name(ka, sizeof ka, username);
+	snprintf(lo, sizeof lo, "p:%s|", username);
+	snprintf(hi, sizeof hi, "p:%s}", username); /* '}' follows '|' */
+	int rc = zb_db_run(db, e, NULL, "DELETE FROM login_throttle WHERE tkey = ? OR (tkey >= ? AND tkey < ?)", "sss", ka,
+	                   lo, hi);
+	if (!rc)
+		rc = zb_db_run(db, e, NULL, "UPDATE users SET failed_count = 0, locked_until = 0 WHERE username = ?", "s",
+		               username);
+	return rc;
+}
+
 int zb_login(zb_app *app, zb_db *db, const char *username, const char *password, const char *ip,
              int64_t *user_id, char token_out[64], char csrf_out[64], zb_err *e)
 {
@@ -124,44 +298,37 @@ int zb_login(zb_app *app, zb_db *db, const char *username, const char *password,
 		audit_login(app, db, 0, username, ip, "auth.login_failed", "ip_throttled");
 		return zb_fail(e, ZB_ERATE, NULL, "登录失败次数过多，请 15 分钟后再试");
 	}
-	int64_t uid = 0, locked_until = 0, failed = 0, disabled = 0;
+	int rc = zb_login_gate(app, db, username, ip, e);
+	if (rc) {
+		if (rc == ZB_ELOCKED || rc == ZB_ERATE)
+			audit_login(app, db, 0, username, ip, "auth.login_failed", rc == ZB_ELOCKED ? "locked" : "name_throttled");
+		return rc;
+	}
+	int64_t uid = 0, disabled = 0;
 	char hash[crypto_pwhash_STRBYTES] = "";
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT id, pw_hash, locked_until, failed_count, disabled FROM users WHERE username = ?",
-	                          "s", username);
+	zb_stmt *st = zb_db_query(db, e, "SELECT id, pw_hash, disabled FROM users WHERE username = ?", "s", username);
 	if (!st)
 		return e->code;
-	int rc = zb_stmt_step(st, e);
+	rc = zb_stmt_step(st, e);
 	if (rc == 1) {
 		uid = zb_col_int(st, 0);
 		snprintf(hash, sizeof hash, "%s", zb_col_text(st, 1));
-		locked_until = zb_col_int(st, 2);
-		failed = zb_col_int(st, 3);
-		disabled = zb_col_int(st, 4);
+		disabled = zb_col_int(st, 2);
 	}
 	zb_stmt_done(st);
 	if (rc < 0)
 		return -rc;
-	if (uid && locked_until > now) {
-		audit_login(app, db, uid, username, ip, "auth.login_failed", "locked");
-		return zb_fail(e, ZB_ELOCKED, NULL, "账号因多次密码错误已被锁定，请在 %lld 分钟后再试",
-		               (long long)((locked_until - now + 59) / 60));
-	}
 	/* an unknown user costs the same time as a wrong password */
 	int ok = zb_password_verify(app, uid ? hash : dummy_hash(), password);
 	if (!uid || !ok || disabled) {
 		ip_fail(app, ip, now);
-		if (uid && !disabled) {
-			failed++;
-			int64_t lock = failed >= app->cfg.lock_after_failures ? now + app->cfg.lock_secs : 0;
-			zb_db_run(db, NULL, NULL, "UPDATE users SET failed_count = ?, locked_until = ? WHERE id = ?", "iii",
-			          lock ? (int64_t)0 : failed, lock, uid);
-			audit_login(app, db, uid, username, ip, "auth.login_failed", lock ? "wrong_password_locked" : "wrong_password");
-			if (lock)
-				return zb_fail(e, ZB_ELOCKED, NULL, "密码连续错误 %d 次，账号已锁定 %d 分钟",
-				               app->cfg.lock_after_failures, app->cfg.lock_secs / 60);
-		} else {
-			audit_login(app, db, uid, username, ip, "auth.login_failed", disabled ? "disabled" : "unknown_user");
+		zb_err fe = {0};
+		int frc = zb_login_failure(app, db, username, ip, &fe);
+		audit_login(app, db, uid, username, ip, "auth.login_failed",
+		            !uid ? "unknown_user" : disabled ? "disabled" : frc == ZB_ELOCKED ? "wrong_password_locked" : "wrong_password");
+		if (frc) {
+			*e = fe;
+			return frc;
 		}
 		return zb_fail(e, ZB_EAUTH, NULL, "用户名或密码错误");
 	}
@@ -176,8 +343,9 @@ int zb_login(zb_app *app, zb_db *db, const char *username, const char *password,
 	               "VALUES (?,?,?,?,?,?)",
 	               "siiiis", th, uid, now, now, now + app->cfg.session_max_secs, ip);
 	if (!rc)
-		rc = zb_db_run(db, e, NULL, "UPDATE users SET failed_count = 0, locked_until = 0, last_login_at = ? WHERE id = ?",
-		               "ii", now, uid);
+		rc = zb_login_clear(db, username, e);
+	if (!rc)
+		rc = zb_db_run(db, e, NULL, "UPDATE users SET last_login_at = ? WHERE id = ?", "ii", now, uid);
 	zb_audit_ev ev = {.user_id = uid, .username = username, .ip = ip, .action = "auth.login", .object_type = "user"};
 	if (!rc)
 		rc = zb_audit_append(db, app, &ev, e);
@@ -231,25 +399,34 @@ int zb_session_revoke(zb_db *db, const char *token, zb_err *e)
 	return zb_db_run(db, e, NULL, "DELETE FROM sessions WHERE token_hash = ?", "s", th);
 }
 
-int zb_token_create(zb_db *db, zb_app *app, int64_t user_id, const char *name, char out[64], int64_t *id, zb_err *e)
+int zb_token_create(zb_db *db, zb_app *app, int64_t user_id, const char *name, int days, char out[64], int64_t *id,
+                    zb_err *e)
 {
+	if (days == 0)
+		days = ZB_TOKEN_DAYS;
+	if (days < 1 || days > ZB_TOKEN_MAX_DAYS)
+		return zb_fail(e, ZB_EINVAL, "days", "令牌有效期应为 1–%d 天", ZB_TOKEN_MAX_DAYS);
+	int64_t now = zb_now(app);
 	new_token("zb_", out);
 	char th[ZB_HASH_HEX];
 	zb_token_hash(out, th);
 	char prefix[12];
 	snprintf(prefix, sizeof prefix, "%.10s", out);
 	return zb_db_int(db, e, id,
-	                 "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES (?,?,?,?,?) "
-	                 "RETURNING id",
-	                 "isssi", user_id, name, th, prefix, zb_now(app));
+	                 "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at) "
+	                 "VALUES (?,?,?,?,?,?) RETURNING id",
+	                 "isssii", user_id, name, th, prefix, now, now + (int64_t)days * 86400);
 }
 
 int zb_token_resolve(zb_app *app, zb_db *db, const char *token, zb_arena *a, zb_principal **out, zb_err *e)
 {
 	char th[ZB_HASH_HEX];
 	zb_token_hash(token, th);
-	zb_stmt *st = zb_db_query(db, e, "SELECT user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
-	                          "s", th);
+	int64_t now = zb_now(app);
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL "
+	                          "AND expires_at > ?",
+	                          "si", th, now);
 	if (!st)
 		return e->code;
 	int rc = zb_stmt_step(st, e);
@@ -259,8 +436,7 @@ int zb_token_resolve(zb_app *app, zb_db *db, const char *token, zb_arena *a, zb_
 	if (rc < 0)
 		return -rc;
 	if (!uid)
-		return zb_fail(e, ZB_EAUTH, NULL, "API 令牌无效或已撤销");
-	int64_t now = zb_now(app);
+		return zb_fail(e, ZB_EAUTH, NULL, "API 令牌无效、已过期或已撤销");
 	if (now - last >= 60)
 		zb_db_run(db, NULL, NULL, "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", "is", now, th);
 	rc = zb_principal_load(db, uid, a, out, e);

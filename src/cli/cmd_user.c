@@ -1,6 +1,11 @@
-/* zhibu user add|passwd|list|grant|revoke|token */
+/* zhibu user add|passwd|list|grant|revoke|token|dual-control
+ *
+ * The operator on the server is the bootstrap path: grants and resets here
+ * act at once (no second administrator), and every one is audited.  The
+ * rules of 三员分立 (one class of roles per account) hold here too. */
 #include "auth/auth.h"
 #include "cli/cli.h"
+#include "core/escape.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +70,8 @@ static int check_role_org(zb_db *db, const char *role, const char *org, int64_t 
 int cmd_user(int argc, char **argv)
 {
 	zb_opt opts[] = {{"db", 1, "ZHIBU_DB"}, {"key-file", 1, "ZHIBU_KEY_FILE"}, {"role", 1, NULL}, {"org", 1, NULL},
-	                 {"display-name", 1, NULL}, {"member", 1, NULL}, {"name", 1, NULL}, {"revoke", 1, NULL}, {0}};
+	                 {"display-name", 1, NULL}, {"member", 1, NULL}, {"name", 1, NULL}, {"revoke", 1, NULL},
+	                 {"days", 1, NULL}, {"reason", 1, NULL}, {"temporary", 0, NULL}, {0}};
 	const char *pos[3];
 	int npos;
 	if (zb_cli_parse(argc, argv, opts, pos, 2, &npos))
@@ -73,7 +79,8 @@ int cmd_user(int argc, char **argv)
 	const char *sub = npos > 0 ? pos[0] : "";
 	const char *name = npos > 1 ? pos[1] : NULL;
 	if (strcmp(sub, "list") && !name)
-		return zb_cli_failf("用法：zhibu user add|passwd|grant|revoke|token 用户名 … 或 zhibu user list");
+		return zb_cli_failf("用法：zhibu user add|passwd|grant|revoke|token 用户名 …，zhibu user list，"
+		                    "或 zhibu user dual-control on|off --reason 理由");
 	zb_app app;
 	zb_db *db;
 	int rc = zb_cli_open(&app, opts, 1, 1, &db);
@@ -85,8 +92,40 @@ int cmd_user(int argc, char **argv)
 	const char *role = zb_cli_get(opts, "role"), *org = zb_cli_get(opts, "org");
 	int64_t now = zb_now(&app), uid = 0, org_id = 0;
 	char pw[300], hash[256];
+	int temporary = zb_cli_get(opts, "temporary") != NULL;
 
-	if (!strcmp(sub, "add")) {
+	if (!strcmp(sub, "dual-control")) {
+		/* on a one-person install dual control can be turned off, with a
+		 * reason that stays in the audit trail and the settings */
+		const char *reason = zb_cli_get(opts, "reason");
+		int on = !strcmp(name, "on");
+		if (!on && strcmp(name, "off")) {
+			rc = zb_cli_failf("用法：zhibu user dual-control on|off --reason 理由");
+			goto out;
+		}
+		if (!on && (!reason || strlen(reason) < 4)) {
+			rc = zb_cli_failf("关闭双人复核须用 --reason 写明理由（例如：本单位只有一名管理员）");
+			goto out;
+		}
+		zb_buf b;
+		zb_buf_init(&b, 256);
+		zb_buf_printf(&b, "{\"enabled\":%s,\"reason\":", on ? "true" : "false");
+		zb_esc_json(&b, reason ? reason : "", reason ? strlen(reason) : 0);
+		zb_buf_putc(&b, '}');
+		int r2 = zb_db_begin_write(db, &e);
+		if (!r2)
+			r2 = zb_dual_control_set(db, on, reason, &e);
+		if (!r2)
+			r2 = zb_db_commit(db, &e);
+		if (r2) {
+			zb_db_rollback(db);
+			zb_buf_release(&b);
+			goto fail;
+		}
+		zb_cli_audit(&app, db, "settings.dual_control", "setting", 0, b.data);
+		zb_buf_release(&b);
+		printf("双人复核已%s\n", on ? "开启" : "关闭（理由已记入审计日志）");
+	} else if (!strcmp(sub, "add")) {
 		if (!role || !org) {
 			rc = zb_cli_failf("用法：zhibu user add 用户名 --role 角色 --org 组织编号");
 			goto out;
@@ -110,6 +149,8 @@ int cmd_user(int argc, char **argv)
 		if (r2 == ZB_ECONFLICT)
 			zb_fail(&e, ZB_ECONFLICT, "username", "账号 %s 已存在", name);
 		if (!r2)
+			r2 = zb_password_store(&app, db, uid, hash, temporary, NULL, &e);
+		if (!r2)
 			r2 = zb_db_run(db, &e, NULL, "INSERT INTO grants (user_id, role_id, org_id, created_at) VALUES (?,?,?,?)",
 			               "isii", uid, role, org_id, now);
 		if (!r2)
@@ -128,13 +169,14 @@ int cmd_user(int argc, char **argv)
 		}
 		if (zb_password_policy(name, pw, &e) || zb_password_hash(&app, pw, hash, sizeof hash, &e))
 			goto fail;
-		if (zb_db_run(db, &e, NULL,
-		              "UPDATE users SET pw_hash = ?, failed_count = 0, locked_until = 0, updated_at = ? WHERE id = ?",
-		              "sii", hash, now, uid) ||
-		    zb_db_run(db, &e, NULL, "DELETE FROM sessions WHERE user_id = ?", "i", uid))
+		if (zb_db_begin_write(db, &e))
 			goto fail;
-		zb_cli_audit(&app, db, "user.password", "user", uid, NULL);
-		printf("已修改 %s 的密码，其已有会话全部失效\n", name);
+		if (zb_password_store(&app, db, uid, hash, temporary, NULL, &e) || zb_db_commit(db, &e)) {
+			zb_db_rollback(db);
+			goto fail;
+		}
+		zb_cli_audit(&app, db, "user.password", "user", uid, temporary ? "{\"temporary\":true}" : NULL);
+		printf("已修改 %s 的密码，其已有会话和 API 令牌全部失效%s\n", name, temporary ? "；下次登录须修改密码" : "");
 	} else if (!strcmp(sub, "list")) {
 		zb_stmt *st = zb_db_query(db, &e,
 		                          "SELECT u.id, u.username, u.display_name, u.disabled, g.role_id, g.org_id, o.name "
@@ -160,6 +202,8 @@ int cmd_user(int argc, char **argv)
 			goto fail;
 		int64_t n = 0;
 		if (!strcmp(sub, "grant")) {
+			if (zb_grant_class_check(db, uid, role, NULL, &e))
+				goto fail;
 			int r2 = zb_db_run(db, &e, NULL, "INSERT INTO grants (user_id, role_id, org_id, created_at) VALUES (?,?,?,?)",
 			                   "isii", uid, role, org_id, now);
 			if (r2 == ZB_ECONFLICT) {
@@ -168,7 +212,10 @@ int cmd_user(int argc, char **argv)
 			}
 			if (r2)
 				goto fail;
-			zb_cli_audit(&app, db, "grant.create", "user", uid, NULL);
+			char detail[120];
+			snprintf(detail, sizeof detail, "{\"role\":\"%s\",\"org_id\":%lld,\"source\":\"cli\"}", role,
+			         (long long)org_id);
+			zb_cli_audit(&app, db, "grant.create", "user", uid, detail);
 			printf("已授予 %s 角色 %s（组织 %lld 及其下级）\n", name, role, (long long)org_id);
 		} else {
 			if (zb_db_run(db, &e, &n, "DELETE FROM grants WHERE user_id = ? AND role_id = ? AND org_id = ?", "isi", uid,
@@ -179,7 +226,10 @@ int cmd_user(int argc, char **argv)
 				goto out;
 			}
 			zb_db_run(db, &e, NULL, "DELETE FROM sessions WHERE user_id = ?", "i", uid);
-			zb_cli_audit(&app, db, "grant.delete", "user", uid, NULL);
+			char detail[120];
+			snprintf(detail, sizeof detail, "{\"role\":\"%s\",\"org_id\":%lld,\"source\":\"cli\"}", role,
+			         (long long)org_id);
+			zb_cli_audit(&app, db, "grant.delete", "user", uid, detail);
 			printf("已撤销 %s 的角色 %s（组织 %lld）\n", name, role, (long long)org_id);
 		}
 	} else if (!strcmp(sub, "token")) {
@@ -195,11 +245,21 @@ int cmd_user(int argc, char **argv)
 			char tok[64];
 			int64_t tid;
 			const char *label = zb_cli_get(opts, "name");
-			if (zb_token_create(db, &app, uid, label ? label : "cli", tok, &tid, &e))
+			const char *days_s = zb_cli_get(opts, "days");
+			char *end = NULL;
+			long days = days_s ? strtol(days_s, &end, 10) : ZB_TOKEN_DAYS;
+			if (days_s && (*end || days < 1 || days > ZB_TOKEN_MAX_DAYS)) {
+				rc = zb_cli_failf("--days 应为 1–%d 的整数：%s", ZB_TOKEN_MAX_DAYS, days_s);
+				goto out;
+			}
+			if (zb_token_create(db, &app, uid, label ? label : "cli", (int)days, tok, &tid, &e))
 				goto fail;
-			zb_cli_audit(&app, db, "token.create", "user", uid, NULL);
+			char detail[48];
+			snprintf(detail, sizeof detail, "{\"days\":%ld}", days);
+			zb_cli_audit(&app, db, "token.create", "user", uid, detail);
 			printf("%s\n", tok);
-			fprintf(stderr, "API 令牌 id=%lld（只显示这一次；用法：Authorization: Bearer 令牌）\n", (long long)tid);
+			fprintf(stderr, "API 令牌 id=%lld，%ld 天后过期（只显示这一次；用法：Authorization: Bearer 令牌）\n",
+			        (long long)tid, days);
 		}
 	} else {
 		rc = zb_cli_failf("不认识的子命令：user %s", sub);

@@ -101,12 +101,12 @@ test('wrong password and unknown user get the same answer', async () => {
 });
 
 test('five failures lock the account for 15 minutes', async () => {
-  addUser(srv, 'locky', 'party_worker', branchA, 'Locky-Passw0rd');
+  addUser(srv, 'locky', 'party_worker', branchA, 'Door-Passw0rd-9');
   const c = new Client(srv.url);
   const codes = [];
   for (let i = 0; i < 5; i++) codes.push((await c.login('locky', 'bad-password-' + i)).status);
   assert.deepEqual(codes, [401, 401, 401, 401, 423]);
-  const good = await c.login('locky', 'Locky-Passw0rd');
+  const good = await c.login('locky', 'Door-Passw0rd-9');
   assert.equal(good.status, 423, 'the right password does not open a locked account');
   assert.equal(good.body.error.code, 'account_locked');
   assert.match(good.body.error.message, /锁定/);
@@ -193,14 +193,18 @@ test('三员分立: system, security and audit administrators', async () => {
   assert.equal((await aud.get('/api/v1/audit')).status, 200);
   for (const c of [sys, sec, adm]) assert.equal((await c.get('/api/v1/audit')).status, 403);
   // the system administrator manages accounts but cannot grant roles
-  const u = await sys.post('/api/v1/users', { username: 'newbie', password: 'Newbie-Passw0rd' });
+  const u = await sys.post('/api/v1/users', { username: 'newbie', password: 'Fresh-Passw0rd-7' });
   assert.equal(u.status, 201);
   const g1 = await sys.post(`/api/v1/users/${u.body.id}/grants`, { role: 'org_admin', org_id: 1 });
   assert.equal(g1.status, 403);
   // the security administrator grants roles
   const g2 = await sec.post(`/api/v1/users/${u.body.id}/grants`, { role: 'party_worker', org_id: branchB });
   assert.equal(g2.status, 201);
-  const nb = await loginAs(srv, 'newbie', 'Newbie-Passw0rd');
+  // an initial password chosen by an administrator is changed at the first login
+  const nb = await loginAs(srv, 'newbie', 'Fresh-Passw0rd-7');
+  assert.equal((await nb.get(`/api/v1/orgs/${branchB}`)).status, 403, 'nothing but the password change before it');
+  const ch = await nb.post('/api/v1/auth/password', { old_password: 'Fresh-Passw0rd-7', new_password: 'Own-Choice-2026' });
+  assert.equal(ch.status, 200, JSON.stringify(ch.body));
   assert.equal((await nb.get(`/api/v1/orgs/${branchB}`)).status, 200);
   assert.equal((await nb.get(`/api/v1/orgs/${branchA}`)).status, 404);
   assert.equal((await sec.del(`/api/v1/grants/${g2.body.id}`)).status, 200);

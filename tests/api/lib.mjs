@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = process.env.ZHIBU_BIN || join(ROOT, process.env.BUILD || 'build', 'zhibu');
-export const ADMIN_PASSWORD = 'Admin-Passw0rd';
+export const ADMIN_PASSWORD = 'Root-Passw0rd';
 
 export function freePort() {
   return new Promise((res, rej) => {

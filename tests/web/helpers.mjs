@@ -17,7 +17,7 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const BIN = process.env.ZHIBU_BIN || join(ROOT, 'build', 'zhibu');
 export const SHOTS = join(ROOT, 'tests', 'out', 'screenshots');
-export const ADMIN_PASSWORD = 'Admin-pass-2026';
+export const ADMIN_PASSWORD = 'Root-pass-2026';
 export const PASSWORD = 'Test-pass-2026';
 export const PHONE = { name: 'phone', viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 export const PC = { name: 'pc', viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1 };

@@ -74,6 +74,35 @@ test('lockout message after five wrong passwords (phone)', async () => {
   await page.context().close();
 });
 
+test('a reset password is changed on a screen of its own before anything else (phone)', async () => {
+  const page = await openPage(browser, SIZES[0], server.url);
+  server.cli(['user', 'add', 'reset_user', '--display-name', '重置测试', '--role', 'party_worker', '--org', String(f.branchA.id),
+    '--temporary'], { ZHIBU_PASSWORD: PASSWORD });
+  await page.goto('/#/members');
+  await waitRoute(page, /#\/login/);
+  await login(page, 'reset_user', PASSWORD, { navigate: false });
+  await waitRoute(page, /#\/password/);
+  await page.getByRole('heading', { name: '请先修改密码' }).waitFor();
+  // nothing else is reachable until the password is changed
+  await page.goto('/#/orgs');
+  await waitRoute(page, /#\/password/);
+  await shot(page, 'password-forced');
+  await page.getByLabel('当前密码').fill(PASSWORD);
+  await page.getByLabel('新密码', { exact: true }).fill('alllowercase1');
+  await page.getByLabel('确认新密码').fill('alllowercase1');
+  await page.getByRole('button', { name: '修改密码并继续' }).click();
+  await page.getByText(/至少三类/).first().waitFor();
+  await page.getByLabel('新密码', { exact: true }).fill('Mine-Passw0rd-2026');
+  await page.getByLabel('确认新密码').fill('Mine-Passw0rd-2026');
+  await page.getByRole('button', { name: '修改密码并继续' }).click();
+  await page.waitForFunction(() => !location.hash.startsWith('#/password'), null, { timeout: 10000 });
+  const me = await page.evaluate(() => fetch('/api/v1/auth/me').then((r) => r.json()));
+  assert.equal(me.user.must_change_password, false);
+  assert.ok(me.user.perms.includes('member.read'), 'the grants apply once the password is changed');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 for (const size of SIZES) {
   test(`session expiry: login overlay keeps the typed filter and retries (${size.name})`, async () => {
     const page = await openPage(browser, size, server.url);

@@ -6,6 +6,8 @@ import { loadMe } from './boot.js';
 
 const routes = [
   { path: '/login', component: () => import('./views/Login.vue'), meta: { public: true, title: '登录' } },
+  // a reset password is changed before anything else (bare page, like login)
+  { path: '/password', component: () => import('./views/LoginPassword.vue'), meta: { public: true, title: '修改密码' } },
   { path: '/', component: () => import('./views/Home.vue'), meta: { title: '首页', nav: 'home' } },
   { path: '/orgs', component: () => import('./views/Orgs.vue'), meta: { title: '组织', nav: 'orgs' } },
   { path: '/orgs/:id', component: () => import('./views/Org.vue'), meta: { title: '组织详情', nav: 'orgs', back: true } },
@@ -31,6 +33,12 @@ export const router = createRouter({
 
 router.beforeEach(async (to) => {
   if (!session.checked) await loadMe();
+  const mustChange = !!(session.user && session.user.must_change_password);
+  if (to.path === '/password') {
+    if (!session.user) return { path: '/login' };
+    return mustChange ? true : '/';
+  }
+  if (mustChange && to.path !== '/password') return { path: '/password', query: to.path === '/login' ? {} : { redirect: to.fullPath } };
   if (to.meta.public) {
     if (session.user && to.path === '/login') return to.query.redirect || '/';
     return true;
