@@ -9,6 +9,9 @@
  *   (which cell styles are dates) -> shared strings -> the sheet, streamed
  *   row by row into the caller's callback.
  * Only the shared strings are held in memory whole; the sheet never is.
+ * With lim.charge set, the shared strings and every delivered row are
+ * counted in a budget shared with concurrent reads (io/membudget.h), so
+ * several lying zips at once cannot add up past it.
  *
  * Why SAX2 and not xmlTextReader: the reader builds and frees a node per
  * element; on a 100k-row sheet written by LibreOffice the whole read took
@@ -457,6 +460,8 @@ typedef struct xl {
 	zip_t *za;
 	zb_err *e;
 	size_t total; /* uncompressed bytes read so far, all parts */
+	size_t reserved;    /* ZB_TABLE_READ_RESERVE, counted in lim.charge */
+	size_t sst_charged; /* shared strings' bytes counted in lim.charge */
 	int date1904;
 	strlist sst;
 	unsigned char *xf_fmt; /* FMT_* per cell style index */
@@ -1055,6 +1060,24 @@ static void sst_fail(part *p, int rc)
 	part_stop(p, rc == ZB_ETOOBIG ? fail_budget(p->x) : fail_oom(p->x));
 }
 
+#define SST_CHARGE_STEP ((size_t)256 << 10)
+
+/* Count the shared strings held so far in the shared budget, in steps. */
+static void sst_charge(part *p)
+{
+	xl *x = p->x;
+	size_t now = x->sst.buf.len + x->sst.n * sizeof *x->sst.off;
+	if (!x->lim.charge || now <= x->sst_charged)
+		return;
+	size_t add = now - x->sst_charged;
+	add = (add + SST_CHARGE_STEP - 1) / SST_CHARGE_STEP * SST_CHARGE_STEP;
+	int rc = zb_memcharge_add(x->lim.charge, add, x->e);
+	if (rc)
+		part_stop(p, rc);
+	else
+		x->sst_charged += add;
+}
+
 static void sst_start(part *p, const char *ln, int na, const xmlChar **at)
 {
 	sst_ctx *c = p->ud;
@@ -1093,6 +1116,8 @@ static void sst_end(part *p, const char *ln)
 			rc = sl_push_off(l, c->start);
 		if (rc)
 			sst_fail(p, rc);
+		else
+			sst_charge(p);
 	}
 }
 
@@ -1103,6 +1128,8 @@ static void sst_text(part *p, const char *s, size_t n)
 		int rc = zb_buf_append(&p->x->sst.buf, s, n);
 		if (rc)
 			sst_fail(p, rc);
+		else
+			sst_charge(p);
 	}
 }
 
@@ -1177,6 +1204,15 @@ static int row_end(sheet *s)
 		return zb_fail(s->x->e, ZB_ETOOBIG, "file",
 			       "表格超过 %zu 行的上限（第 %d 行起超出）：请分批导入",
 			       s->x->lim.max_rows, s->rownum);
+	if (s->x->lim.charge) {
+		/* what a caller keeping the row holds: text, pointer, kind */
+		size_t keep = (size_t)n * (sizeof(char *) + 2);
+		for (int i = 0; i < n; i++)
+			keep += strlen(s->cptr[i]);
+		int rc = zb_memcharge_add(s->x->lim.charge, keep, s->x->e);
+		if (rc)
+			return rc;
+	}
 	s->rows++;
 	if (s->info) {
 		s->info->rows = s->rows;
@@ -1575,6 +1611,9 @@ int zb_xlsx_read(const void *data, size_t len, const zb_table_limits *lim,
 		rc = not_xlsx(&x, data ? data : "", data ? len : 0);
 		goto out;
 	}
+	if ((rc = zb_memcharge_add(x.lim.charge, ZB_TABLE_READ_RESERVE, e)))
+		goto out;
+	x.reserved = x.lim.charge ? ZB_TABLE_READ_RESERVE : 0;
 	zip_error_t zerr;
 	zip_error_init(&zerr);
 	src = zip_source_buffer_create(data, len, 0, &zerr);
@@ -1605,6 +1644,8 @@ out:
 		zip_source_free(src);
 	sl_free(&x.sst);
 	free(x.xf_fmt);
+	/* what was freed here is given back; delivered rows stay counted */
+	zb_memcharge_sub(x.lim.charge, x.reserved + x.sst_charged);
 	if (info)
 		info->kinds = NULL;
 	return rc;
