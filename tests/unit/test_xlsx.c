@@ -416,6 +416,74 @@ static void test_zip_bombs(void **state)
 	rows_free(&r);
 }
 
+/* Concurrent reads share one budget: a read counts its parser reserve and
+ * shared strings while it runs and keeps its delivered rows counted; a
+ * budget other reads have used up refuses with ZB_EUNAVAIL, a file that
+ * alone needs more than the budget with ZB_ETOOBIG. */
+static void test_shared_budget(void **state)
+{
+	(void)state;
+	zb_membudget b;
+	zb_membudget_init(&b, (size_t)64 << 20);
+	zb_memcharge c = {.b = &b};
+	zb_table_limits lim = {.charge = &c};
+	rows r = {0};
+	zb_err e = {0};
+	int rc = read_fixture("lo-roster.xlsx", &lim, &r, NULL, &e);
+	if (rc)
+		fail_msg("rc %d: %s", rc, e.msg);
+	assert_true(r.n > 0);
+	/* the reserve and the shared strings are given back, rows stay */
+	size_t cells = 0;
+	for (size_t i = 0; i < r.n; i++)
+		for (int k = 0; k < r.v[i].ncells; k++)
+			cells += strlen(r.v[i].cells[k]);
+	assert_true(c.held >= cells);
+	assert_true(c.held < ((size_t)1 << 20));
+	assert_int_equal(zb_membudget_used(&b), c.held);
+	zb_memcharge_release(&c);
+	assert_int_equal(zb_membudget_used(&b), 0);
+	rows_free(&r);
+
+	/* another read holds most of the budget: this one must wait */
+	zb_membudget_init(&b, (size_t)20 << 20);
+	zb_memcharge other = {.b = &b};
+	assert_int_equal(zb_memcharge_add(&other, (size_t)10 << 20, &e), 0);
+	memset(&r, 0, sizeof r);
+	rc = read_fixture("lo-roster.xlsx", &lim, &r, NULL, &e);
+	assert_int_equal(rc, ZB_EUNAVAIL);
+	assert_contains(e.msg, "稍后重试");
+	assert_string_equal(e.field, "file");
+	assert_int_equal(r.n, 0);
+	assert_int_equal(c.held, 0);
+	assert_int_equal(zb_membudget_used(&b), (size_t)10 << 20);
+	zb_memcharge_release(&other);
+
+	/* a budget too small for the file's rows: too big, whoever else runs */
+	zb_membudget_init(&b, ZB_TABLE_READ_RESERVE + 100);
+	rc = read_fixture("lo-roster.xlsx", &lim, &r, NULL, &e);
+	assert_int_equal(rc, ZB_ETOOBIG);
+	assert_contains(e.msg, "内存");
+	assert_true(c.held <= 100);
+	zb_memcharge_release(&c);
+	assert_int_equal(zb_membudget_used(&b), 0);
+	rows_free(&r);
+
+	/* CSV: decoded GB18030 text counted while read, rows kept */
+	zb_membudget_init(&b, (size_t)64 << 20);
+	size_t len;
+	char *data = slurp("roster-gbk.csv", &len);
+	memset(&r, 0, sizeof r);
+	rc = zb_csv_read(data, len, &lim, collect, &r, NULL, &e);
+	free(data);
+	if (rc)
+		fail_msg("rc %d: %s", rc, e.msg);
+	assert_true(r.n > 0 && c.held > 0 && c.held < ((size_t)1 << 20));
+	assert_int_equal(zb_membudget_used(&b), c.held);
+	zb_memcharge_release(&c);
+	rows_free(&r);
+}
+
 static void test_limits(void **state)
 {
 	(void)state;
@@ -692,6 +760,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_tiny_seed),
 		cmocka_unit_test(test_damaged_and_foreign_files),
 		cmocka_unit_test(test_zip_bombs),
+		cmocka_unit_test(test_shared_budget),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_callback_stops_read),
 		cmocka_unit_test(test_serial_to_date),
