@@ -149,7 +149,7 @@ static int64_t declared_length(struct MHD_Connection *c)
 }
 
 /* First call: everything decided before the body.  Returns 0 to go on. */
-static int begin(zb_app *app, struct MHD_Connection *c, zb_req *r)
+static int begin(zb_app *app, zb_req *r)
 {
 	int api = !strncmp(r->path, "/api/", 5);
 	int failed = api ? zb_dispatch_head(r) : zb_static_head(r);
@@ -166,7 +166,6 @@ static int begin(zb_app *app, struct MHD_Connection *c, zb_req *r)
 		max = (size_t)r->content_length; /* at most the route's cap here */
 	}
 	zb_buf_init(&r->body, max);
-	(void)c;
 	return 0;
 }
 
@@ -192,7 +191,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		zb_buf_init(&r->out, 256u << 20);
 		atomic_fetch_add(&inflight, 1);
 		*con_cls = r;
-		if (!begin(app, c, r))
+		if (!begin(app, r))
 			return MHD_YES;
 		r->head_failed = 1;
 		const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
