@@ -174,9 +174,9 @@ void zb_deny_audit(zb_req *r, const char *reason, int status)
 	int64_t now = zb_now(app);
 	const char *ip = r->ip ? r->ip : "?";
 	int64_t uid = r->who ? r->who->user_id : 0;
+	/* from the route table only: nothing the client wrote goes in */
 	char route[160];
-	snprintf(route, sizeof route, "%s %s", r->route ? r->route->method : r->method,
-	         r->route ? r->route->pattern : "");
+	snprintf(route, sizeof route, "%s %s", r->route ? r->route->method : "?", r->route ? r->route->pattern : "?");
 
 	char key[96];
 	snprintf(key, sizeof key, "%s|%lld", ip, (long long)uid);
