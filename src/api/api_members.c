@@ -961,11 +961,18 @@ static int h_import(zb_req *r, zb_err *e)
 	const char *fn = zb_member_clean(&r->arena, zb_req_query(r, "filename"));
 	if (fn && (strlen(fn) > 200 || !zb_utf8_valid(fn, strlen(fn))))
 		return zb_fail(e, ZB_EINVAL, "filename", "文件名过长或含有无效字符");
-	zb_import_opts o = {.app = r->app, .db = r->db, .who = r->who, .org_id = r->target_id, .filename = fn ? fn : "名册"};
+	/* the parse and the rows it keeps count in the budget shared by all
+	 * concurrent imports (ZHIBU_IMPORT_MEMORY_MB) until they are freed */
+	zb_memcharge charge = {.b = r->app->import_budget};
+	zb_table_limits lim = {.charge = &charge};
+	zb_import_opts o = {.app = r->app, .db = r->db, .who = r->who, .org_id = r->target_id, .filename = fn ? fn : "名册",
+	                    .limits = &lim};
 	zb_import *imp;
 	int rc = zb_import_read(&o, r->body.data, r->body.len, &imp, e);
-	if (rc)
+	if (rc) {
+		zb_memcharge_release(&charge);
 		return rc;
+	}
 	zb_actor ac = actor_of(r);
 	int64_t batch;
 	rc = zb_import_save(r->app, r->db, imp, &ac, &batch, e);
@@ -974,6 +981,7 @@ static int h_import(zb_req *r, zb_err *e)
 		zb_import_preview_json(&r->jw, imp, batch, 2000);
 	}
 	zb_import_free(imp);
+	zb_memcharge_release(&charge);
 	return rc;
 }
 

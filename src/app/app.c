@@ -1,6 +1,7 @@
 #include "app/app.h"
 #include "crypto/fieldprot.h"
 #include "core/log.h"
+#include "io/membudget.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -53,6 +54,20 @@ static char *default_data_dir(const char *uri)
 	return strndup(uri, (size_t)(slash - uri));
 }
 
+/* A size in MiB from the environment: absent keeps *out; 1..1048576. */
+static int env_mb(const char *name, size_t *out, zb_err *e)
+{
+	const char *v = getenv(name);
+	if (!v || !*v)
+		return 0;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*end || n < 1 || n > 1048576)
+		return zb_fail(e, ZB_EINVAL, name, "%s 应为 1 到 1048576 之间的整数（单位 MB，收到 %s）", name, v);
+	*out = (size_t)n << 20;
+	return 0;
+}
+
 int zb_app_init(zb_app *app, const char *db_uri, const char *key_path, zb_err *e)
 {
 	memset(app, 0, sizeof *app);
@@ -75,6 +90,10 @@ int zb_app_init(zb_app *app, const char *db_uri, const char *key_path, zb_err *e
 		.threads = 4,
 		.hash_concurrency = 2,
 		.trust_proxy = 0,
+		.upload_client_max = (size_t)64 << 20,
+		.upload_total_max = (size_t)256 << 20,
+		.import_memory = (size_t)256 << 20,
+		.denied_audit_per_min = 20,
 	};
 	const char *idle = getenv("ZHIBU_SESSION_IDLE");
 	if (idle && atoi(idle) > 0)
@@ -87,8 +106,25 @@ int zb_app_init(zb_app *app, const char *db_uri, const char *key_path, zb_err *e
 		app->cfg.threads = atoi(thr);
 	const char *tp = getenv("ZHIBU_TRUST_PROXY");
 	app->cfg.trust_proxy = tp && !strcmp(tp, "1");
+	int rc;
+	if ((rc = env_mb("ZHIBU_UPLOAD_CLIENT_MB", &app->cfg.upload_client_max, e)) ||
+	    (rc = env_mb("ZHIBU_UPLOAD_TOTAL_MB", &app->cfg.upload_total_max, e)) ||
+	    (rc = env_mb("ZHIBU_IMPORT_MEMORY_MB", &app->cfg.import_memory, e)))
+		return rc;
+	const char *dpm = getenv("ZHIBU_DENIED_AUDIT_PER_MIN");
+	if (dpm && *dpm) {
+		char *end;
+		long v = strtol(dpm, &end, 10);
+		if (*end || v < 1 || v > 100000)
+			return zb_fail(e, ZB_EINVAL, "ZHIBU_DENIED_AUDIT_PER_MIN",
+			               "ZHIBU_DENIED_AUDIT_PER_MIN 应为 1 到 100000 之间的整数（收到 %s）", dpm);
+		app->cfg.denied_audit_per_min = (int)v;
+	}
+	app->import_budget = malloc(sizeof *app->import_budget);
+	if (app->import_budget)
+		zb_membudget_init(app->import_budget, app->cfg.import_memory);
 	app->now = real_now;
-	if (!app->db_uri || !app->key_path || !app->data_dir || !app->web_root)
+	if (!app->db_uri || !app->key_path || !app->data_dir || !app->web_root || !app->import_budget)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
 	return 0;
 }
@@ -108,6 +144,7 @@ void zb_app_release(zb_app *app)
 	free(app->key_path);
 	free(app->web_root);
 	free(app->data_dir);
+	free(app->import_budget);
 	memset(app, 0, sizeof *app);
 }
 

@@ -7,12 +7,14 @@
 #ifndef ZB_APP_H
 #define ZB_APP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
 #include "store/db.h"
 
 struct zb_keys;
+struct zb_membudget;
 
 typedef struct zb_config {
 	int session_idle_secs;      /* 30 min */
@@ -23,7 +25,11 @@ typedef struct zb_config {
 	int ip_fail_window_secs;
 	int threads;                /* HTTP worker threads */
 	int hash_concurrency;       /* concurrent argon2id hashes */
-	int trust_proxy;            /* take client IP from X-Forwarded-For */
+	int trust_proxy;            /* take client IP and scheme from X-Forwarded-* */
+	size_t upload_client_max;   /* request body bytes in flight per client address */
+	size_t upload_total_max;    /* request body bytes in flight, all clients */
+	size_t import_memory;       /* shared budget of concurrent file parses */
+	int denied_audit_per_min;   /* access.denied rows per address+user a minute */
 } zb_config;
 
 typedef struct zb_app {
@@ -33,6 +39,7 @@ typedef struct zb_app {
 	char *data_dir;             /* owned: attachments, imports */
 	struct zb_keys *keys;       /* owned */
 	zb_config cfg;
+	struct zb_membudget *import_budget; /* owned: cfg.import_memory, shared by parses */
 	int64_t (*now)(void);       /* clock; tests may replace it */
 } zb_app;
 

@@ -58,7 +58,7 @@ static const zb_route *find_route(zb_req *r, int *method_mismatch)
 	return NULL;
 }
 
-static void write_error(zb_req *r, const zb_err *e)
+void zb_dispatch_error(zb_req *r, const zb_err *e)
 {
 	zb_buf_reset(&r->out);
 	jw_init(&r->jw, &r->out);
@@ -75,6 +75,13 @@ static void write_error(zb_req *r, const zb_err *e)
 	jw_obj_end(&r->jw);
 }
 
+/* A denial worth auditing: rate-limited rows (http/guard.c). */
+static int denied(zb_req *r, const char *reason, int rc)
+{
+	zb_deny_audit(r, reason, zb_code_http(rc));
+	return rc;
+}
+
 static int authenticate(zb_req *r, zb_err *e)
 {
 	const char *authz = zb_req_header(r, "Authorization");
@@ -82,20 +89,22 @@ static int authenticate(zb_req *r, zb_err *e)
 		const char *tok = authz + 7;
 		while (*tok == ' ')
 			tok++;
-		return zb_token_resolve(r->app, r->db, tok, &r->arena, &r->who, e);
+		int rc = zb_token_resolve(r->app, r->db, tok, &r->arena, &r->who, e);
+		return rc == ZB_EAUTH ? denied(r, "token", rc) : rc;
 	}
 	const char *cookie = r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "zhibu_session") : NULL;
 	if (!cookie || !*cookie)
 		return zb_fail(e, ZB_EAUTH, NULL, "未登录，请先登录");
 	int rc = zb_session_resolve(r->app, r->db, cookie, &r->arena, &r->who, e);
 	if (rc)
-		return rc;
+		return rc == ZB_EAUTH ? denied(r, "session", rc) : rc;
 	if (r->route->flags & R_WRITE) {
 		char want[64];
 		zb_session_csrf(cookie, want);
 		const char *got = zb_req_header(r, "X-CSRF-Token");
 		if (!got || strlen(got) != strlen(want) || sodium_memcmp(got, want, strlen(want)))
-			return zb_fail(e, ZB_ECSRF, NULL, "安全校验失败（缺少或错误的 CSRF 令牌），请刷新页面后重试");
+			return denied(r, "csrf",
+			              zb_fail(e, ZB_ECSRF, NULL, "安全校验失败（缺少或错误的 CSRF 令牌），请刷新页面后重试"));
 	}
 	return 0;
 }
@@ -113,7 +122,35 @@ static int parse_body(zb_req *r, zb_err *e)
 	return zb_json_check(r->json, r->route->fields, e);
 }
 
-static int run(zb_req *r, zb_err *e)
+size_t zb_route_max_body(const zb_route *rt)
+{
+	return rt && rt->max_body ? rt->max_body : ZB_DEFAULT_MAX_BODY;
+}
+
+static int body_scope(zb_scope s)
+{
+	return s == S_BODY_ORG || s == S_BODY_MEMBER;
+}
+
+static int too_big(size_t max, zb_err *e)
+{
+	return zb_fail(e, ZB_ETOOBIG, NULL, "请求内容过大（上限 %zu KB）", max / 1024);
+}
+
+/* The object's org, found by the route's scope, must lie within a subtree
+ * where the caller holds the route's permission. */
+static int check_scope(zb_req *r, zb_err *e)
+{
+	int rc = zb_scope_resolve(r, r->route->scope, e);
+	if (rc)
+		return rc;
+	if (!zb_authz_allows(r->who, r->route->perm, r->target_path))
+		return denied(r, "scope", zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该对象，或不在您的管理范围内"));
+	return 0;
+}
+
+/* Everything decided by method, URL and headers: no body byte read yet. */
+static int head(zb_req *r, zb_err *e)
 {
 	int mismatch;
 	r->route = find_route(r, &mismatch);
@@ -123,9 +160,9 @@ static int run(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_ENOTFOUND, NULL, "没有这个接口：%s", r->path);
 	}
 	const zb_route *rt = r->route;
-	size_t max = rt->max_body ? rt->max_body : ZB_DEFAULT_MAX_BODY;
-	if (r->body_too_big || r->body.len > max)
-		return zb_fail(e, ZB_ETOOBIG, NULL, "请求内容过大（上限 %zu KB）", max / 1024);
+	size_t max = zb_route_max_body(rt);
+	if (r->content_length > 0 && (uint64_t)r->content_length > max)
+		return too_big(max, e);
 	int rc = zb_app_db(r->app, &r->db, e);
 	if (rc)
 		return rc;
@@ -141,20 +178,28 @@ static int run(zb_req *r, zb_err *e)
 		if (cookie && *cookie)
 			zb_session_resolve(r->app, r->db, cookie, &r->arena, &r->who, &ignore);
 	}
+	/* a permission held nowhere is a plain 403: it reveals nothing about
+	 * objects; held somewhere but not over this object is a 404 */
+	if (rt->perm && !zb_authz_allows(r->who, rt->perm, NULL))
+		return denied(r, "permission", zb_fail(e, ZB_EFORBIDDEN, NULL, "您没有执行此操作的权限"));
+	if (rt->scope != S_NONE && !body_scope(rt->scope))
+		return check_scope(r, e);
+	return 0;
+}
+
+static int body(zb_req *r, zb_err *e)
+{
+	const zb_route *rt = r->route;
+	size_t max = zb_route_max_body(rt);
+	if (r->body_too_big || r->body.len > max)
+		return too_big(max, e);
+	int rc;
 	if (rt->flags & R_JSON) {
 		if ((rc = parse_body(r, e)))
 			return rc;
 	}
-	/* a permission held nowhere is a plain 403: it reveals nothing about
-	 * objects; held somewhere but not over this object is a 404 */
-	if (rt->perm && !zb_authz_allows(r->who, rt->perm, NULL))
-		return zb_fail(e, ZB_EFORBIDDEN, NULL, "您没有执行此操作的权限");
-	if (rt->scope != S_NONE) {
-		if ((rc = zb_scope_resolve(r, rt->scope, e)))
-			return rc;
-		if (!zb_authz_allows(r->who, rt->perm, r->target_path))
-			return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该对象，或不在您的管理范围内");
-	}
+	if (body_scope(rt->scope) && (rc = check_scope(r, e)))
+		return rc;
 	jw_init(&r->jw, &r->out);
 	rc = rt->fn(r, e);
 	if (!rc && jw_finish(&r->jw))
@@ -162,27 +207,48 @@ static int run(zb_req *r, zb_err *e)
 	return rc;
 }
 
-void zb_dispatch(zb_req *r)
+/* Turn a failed step into the error answer. */
+static void finish(zb_req *r, int rc, zb_err *e)
 {
-	zb_err e = {0};
-	r->status = 200;
-	r->content_type = "application/json; charset=utf-8";
-	int rc = run(r, &e);
 	if (r->db && zb_db_in_tx(r->db)) {
 		/* a handler that returns inside a transaction loses its writes */
 		zb_db_rollback(r->db);
 		if (!rc) {
 			zb_error("handler %s %s returned inside a transaction", r->method, r->path);
-			rc = zb_fail(&e, ZB_EINTERNAL, NULL, "内部错误");
+			rc = zb_fail(e, ZB_EINTERNAL, NULL, "内部错误");
 		}
 	}
 	if (rc) {
-		if (!e.code)
-			e.code = rc;
-		write_error(r, &e);
+		if (!e->code)
+			e->code = rc;
+		zb_dispatch_error(r, e);
 	}
 	if (r->json) {
 		json_decref(r->json);
 		r->json = NULL;
 	}
+}
+
+int zb_dispatch_head(zb_req *r)
+{
+	zb_err e = {0};
+	r->status = 200;
+	r->content_type = "application/json; charset=utf-8";
+	int rc = head(r, &e);
+	if (rc)
+		finish(r, rc, &e);
+	return rc;
+}
+
+void zb_dispatch_body(zb_req *r)
+{
+	zb_err e = {0};
+	int rc = body(r, &e);
+	finish(r, rc, &e);
+}
+
+void zb_dispatch(zb_req *r)
+{
+	if (!zb_dispatch_head(r))
+		zb_dispatch_body(r);
 }

@@ -3,11 +3,17 @@
  * Routes are data (redis's command table): method, path pattern, handler,
  * the permission it needs, how to find the org the target object belongs
  * to, flags, a body cap and the body's fields.  http/dispatch.c checks, in
- * this order and before any handler runs: route match (404/405), body cap
- * (413), login (401), CSRF for cookie sessions on state-changing routes
- * (403), JSON body shape against `fields` (400), permission within scope
- * (404 for objects outside the caller's subtrees, 403 for routes without an
- * object).  Handlers never re-check any of it.
+ * this order and before any handler runs.  When the headers arrive, before
+ * a byte of the body is read (zb_dispatch_head): route match (404/405),
+ * the declared Content-Length against the route's body cap (413), login
+ * (401), CSRF for cookie sessions on state-changing routes (403), the
+ * permission held somewhere (403) and, for scopes that do not come from the
+ * body, within scope (404 for objects outside the caller's subtrees).  Once
+ * the body is in (zb_dispatch_body): body cap (413), JSON body shape against
+ * `fields` (400), scopes taken from the body (404).  Handlers never re-check
+ * any of it.  Denials (scope 404s, 403s, CSRF failures, 401s for a token or
+ * session presented but invalid) are audited as access.denied, rate-limited
+ * (zb_deny_audit).
  */
 #ifndef ZB_HTTP_H
 #define ZB_HTTP_H
@@ -98,6 +104,10 @@ struct zb_req {
 	const char *ip;
 	zb_buf body;
 	int body_too_big;
+	int64_t content_length;   /* declared by the client; -1 unknown (chunked) */
+	size_t upload_reserved;   /* body bytes counted by zb_upload_reserve */
+	int head_failed;          /* head checks answered; the body is dropped */
+	int queued;               /* response queued (early or final) */
 	json_t *json;             /* parsed body for R_JSON routes, owned */
 	zb_principal *who;        /* NULL on public routes without a session */
 	const char *target_path;  /* org path resolved by the route's scope */
@@ -149,15 +159,52 @@ void zb_list_end(zb_req *r, int64_t total, const char *next);
 /* Route registry (api/routes.c) */
 const zb_route *const *zb_route_tables(void);
 
-/* Dispatcher (http/dispatch.c).  Runs one request whose body is in r->body
- * and fills the response fields. */
+/* 1 if the request came over HTTPS: only a trusted proxy (cfg.trust_proxy)
+ * can say so, with X-Forwarded-Proto: https. */
+int zb_req_https(zb_req *r);
+
+/* Dispatcher (http/dispatch.c).  zb_dispatch_head runs every check that
+ * needs only the method, URL and headers (r->content_length is the declared
+ * body size, -1 if unknown); on failure it fills the error response and
+ * returns its code, else 0.  zb_dispatch_body then runs the rest and the
+ * handler once the body is in r->body.  zb_dispatch does both (in-process
+ * callers, the fuzzer). */
+int zb_dispatch_head(zb_req *r);
+void zb_dispatch_body(zb_req *r);
 void zb_dispatch(zb_req *r);
+/* Replace r's answer by the JSON error e. */
+void zb_dispatch_error(zb_req *r, const zb_err *e);
+/* The body cap of the request's route (after zb_dispatch_head). */
+size_t zb_route_max_body(const zb_route *rt);
 int zb_route_match(const char *pattern, const char *path, const char **params, int *nparams,
                    zb_arena *a);
 /* Build the OpenAPI document (http/openapi.c). */
 int zb_openapi_write(zb_buf *out);
 /* Serve a static file from app->web_root (http/static.c).  Fills r. */
 void zb_static_serve(zb_req *r);
+/* Before the body: web files are GET/HEAD without a body (405, 413).
+ * Non-zero when it filled the answer. */
+int zb_static_head(zb_req *r);
+
+/* Guards against hostile clients (http/guard.c).
+ *
+ * Request bodies in flight: zb_upload_reserve counts n body bytes of client
+ * address ip before they are read; it refuses with ZB_ERATE (429) when the
+ * address would pass cfg.upload_client_max and ZB_EUNAVAIL (503) when all
+ * clients together would pass cfg.upload_total_max, counting nothing.
+ * zb_upload_release gives them back when the request ends. */
+int zb_upload_reserve(zb_app *app, const char *ip, size_t n, zb_err *e);
+void zb_upload_release(const char *ip, size_t n);
+size_t zb_upload_in_flight(void);
+/* Audit a denied request (reason: "scope", "permission", "csrf", "token",
+ * "session"; status: the answer) as access.denied with route, method, user
+ * if known, client address -- never a token, cookie or query string.  Per
+ * client address and user at most cfg.denied_audit_per_min rows a minute;
+ * the rest are counted and written as one access.denied.suppressed row when
+ * the minute is over (zb_deny_sweep, called every second by the server and
+ * with all = 1 at shutdown). */
+void zb_deny_audit(zb_req *r, const char *reason, int status);
+void zb_deny_sweep(zb_app *app, int all);
 
 /* Server (http/server.c) */
 int zb_server_run(zb_app *app, const char *listen, zb_err *e);

@@ -214,3 +214,16 @@ void zb_req_ok(zb_req *r)
 	jw_kbool(&r->jw, "ok", 1);
 	jw_obj_end(&r->jw);
 }
+
+int zb_req_https(zb_req *r)
+{
+	if (!r->app || !r->app->cfg.trust_proxy)
+		return 0;
+	const char *p = zb_req_header(r, "X-Forwarded-Proto");
+	if (!p)
+		return 0;
+	while (*p == ' ')
+		p++;
+	/* a chain of proxies lists the first hop first */
+	return !strncasecmp(p, "https", 5) && (p[5] == '\0' || p[5] == ',' || p[5] == ' ');
+}

@@ -1,9 +1,20 @@
 /* server.c - libmicrohttpd glue: request lifecycle, access log, shutdown.
  *
- * The response is queued on the second call of the access handler (first
- * call only sets *con_cls), which keeps keep-alive working (STACK.md).
+ * The first call of the access handler has the method, URL and headers:
+ * it runs every check that needs no body (zb_dispatch_head: route, declared
+ * Content-Length against the route's cap, login, CSRF, permission, scope)
+ * and counts the declared body against the per-address and total upload
+ * limits, so an anonymous or unauthorised client never gets a byte of its
+ * body buffered.  A refusal of a request whose body may be large (declared
+ * over 64 KiB, chunked, or announced by Expect: 100-continue) is queued on
+ * that first call: libmicrohttpd sends it at once instead of 100 Continue
+ * and closes the connection without reading the body.  A refusal of a small
+ * body is answered after the body was read and dropped, which keeps the
+ * connection alive.  Successful responses are queued on the last call,
+ * which keeps keep-alive working (STACK.md).
  * SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to
- * 10 s), flush the audit queue, close databases.
+ * 10 s), write pending denial summaries, flush the audit queue, close
+ * databases.
  */
 #include "http/http.h"
 #include "audit/audit.h"
@@ -15,6 +26,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +69,15 @@ static const char *client_ip(struct MHD_Connection *c, zb_app *app, zb_arena *a)
 	return zb_arena_strdup(a, buf);
 }
 
+/* Refusals of bodies up to this size are answered after reading them. */
+#define DRAIN_MAX (64u * 1024)
+
 static void add_common_headers(struct MHD_Response *resp, zb_req *r)
 {
+	/* only over HTTPS (a trusted proxy says so): on plain HTTP the
+	 * header is meaningless and a spoofed one must not be echoed */
+	if (zb_req_https(r))
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 	MHD_add_response_header(resp, "Content-Type", r->content_type ? r->content_type : "application/json; charset=utf-8");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
@@ -85,6 +104,71 @@ static void request_free(zb_req *r)
 	free(r);
 }
 
+static enum MHD_Result respond(struct MHD_Connection *c, zb_req *r)
+{
+	/* hand the body to libmicrohttpd without copying it */
+	size_t len = 0;
+	char *body = zb_buf_detach(&r->out, &len);
+	struct MHD_Response *resp = body ? MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE)
+	                                 : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	add_common_headers(resp, r);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	r->queued = 1;
+
+	if (!(r->route && (r->route->flags & R_NOLOG)) && strncmp(r->path, "/assets/", 8)) {
+		double ms = (double)(mono_ns() - r->started_ns) / 1e6;
+		/* the path only: query strings may carry search terms */
+		zb_info("%s %s %d %.1fms user=%lld ip=%s", r->method, r->path, r->status, ms,
+		        (long long)(r->who ? r->who->user_id : 0), r->ip);
+	}
+	return ret;
+}
+
+/* Declared body size: Content-Length, -1 for a chunked body (its size is
+ * unknown until it ends), 0 for none. */
+static int64_t declared_length(struct MHD_Connection *c)
+{
+	const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+	if (te && *te)
+		return -1;
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	if (!cl)
+		return 0;
+	int64_t n = 0;
+	for (; *cl >= '0' && *cl <= '9'; cl++) {
+		if (n > (INT64_MAX - 9) / 10)
+			return INT64_MAX;
+		n = n * 10 + (*cl - '0');
+	}
+	return n;
+}
+
+/* First call: everything decided before the body.  Returns 0 to go on. */
+static int begin(zb_app *app, zb_req *r)
+{
+	int api = !strncmp(r->path, "/api/", 5);
+	int failed = api ? zb_dispatch_head(r) : zb_static_head(r);
+	if (failed)
+		return failed;
+	size_t max = zb_route_max_body(r->route);
+	if (r->content_length > 0) {
+		zb_err e = {0};
+		if (zb_upload_reserve(app, r->ip, (size_t)r->content_length, &e)) {
+			zb_dispatch_error(r, &e);
+			return e.code;
+		}
+		r->upload_reserved = (size_t)r->content_length;
+		max = (size_t)r->content_length; /* at most the route's cap here */
+	}
+	zb_buf_init(&r->body, max);
+	return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -101,46 +185,49 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->started_ns = mono_ns();
 		r->method = zb_arena_strdup(&r->arena, method);
 		r->path = zb_arena_strdup(&r->arena, url);
-		/* bodies are capped at the largest route cap (uploads); the
-		 * route's own cap is enforced by the dispatcher */
-		zb_buf_init(&r->body, 24u << 20);
+		r->ip = client_ip(c, app, &r->arena);
+		r->content_length = declared_length(c);
+		zb_buf_init(&r->body, ZB_DEFAULT_MAX_BODY);
 		zb_buf_init(&r->out, 256u << 20);
 		atomic_fetch_add(&inflight, 1);
 		*con_cls = r;
+		if (!begin(app, r))
+			return MHD_YES;
+		r->head_failed = 1;
+		const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+		if (r->content_length < 0 || r->content_length > (int64_t)DRAIN_MAX || (expect && *expect))
+			return respond(c, r); /* sent now, instead of 100 Continue; body never read */
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!r->body_too_big && zb_buf_append(&r->body, upload, *upload_size))
-			r->body_too_big = 1;
+		size_t n = *upload_size;
 		*upload_size = 0;
+		if (r->head_failed)
+			return MHD_YES; /* a small refused body: read and dropped */
+		if (r->content_length < 0) {
+			/* chunked: counted as it comes; past a limit the
+			 * connection is closed (no answer can be queued now) */
+			zb_err e = {0};
+			if (r->body.len + n > r->body.max || zb_upload_reserve(app, r->ip, n, &e)) {
+				zb_warn("%s %s: chunked body over its limit from %s, connection closed", r->method, r->path,
+				        r->ip);
+				return MHD_NO;
+			}
+			r->upload_reserved += n;
+		}
+		if (!r->body_too_big && zb_buf_append(&r->body, upload, n))
+			r->body_too_big = 1;
 		return MHD_YES;
 	}
-	r->ip = client_ip(c, app, &r->arena);
-	if (!strncmp(r->path, "/api/", 5))
-		zb_dispatch(r);
-	else
-		zb_static_serve(r);
-
-	/* hand the body to libmicrohttpd without copying it */
-	size_t len = 0;
-	char *body = zb_buf_detach(&r->out, &len);
-	struct MHD_Response *resp = body ? MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE)
-	                                 : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-	if (!resp) {
-		free(body);
-		return MHD_NO;
+	if (r->queued)
+		return MHD_YES;
+	if (!r->head_failed) {
+		if (!strncmp(r->path, "/api/", 5))
+			zb_dispatch_body(r);
+		else
+			zb_static_serve(r);
 	}
-	add_common_headers(resp, r);
-	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
-	MHD_destroy_response(resp);
-
-	if (!(r->route && (r->route->flags & R_NOLOG)) && strncmp(r->path, "/assets/", 8)) {
-		double ms = (double)(mono_ns() - r->started_ns) / 1e6;
-		/* the path only: query strings may carry search terms */
-		zb_info("%s %s %d %.1fms user=%lld ip=%s", r->method, r->path, r->status, ms,
-		        (long long)(r->who ? r->who->user_id : 0), r->ip);
-	}
-	return ret;
+	return respond(c, r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
@@ -148,6 +235,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	(void)cls, (void)c, (void)toe;
 	zb_req *r = *con_cls;
 	if (r) {
+		zb_upload_release(r->ip, r->upload_reserved);
 		request_free(r);
 		*con_cls = NULL;
 		atomic_fetch_sub(&inflight, 1);
@@ -213,13 +301,16 @@ int zb_server_run(zb_app *app, const char *listen, zb_err *e)
 		return zb_fail(e, ZB_EUNAVAIL, "listen", "无法在 %s 上监听（端口被占用或无权限）", listen);
 	}
 	zb_info("zhibu serving on http://%s/ (%d threads)", listen, app->cfg.threads);
-	while (!stop_flag)
-		pause();
+	while (!stop_flag) {
+		sleep(1); /* a signal ends it early */
+		zb_deny_sweep(app, 0);
+	}
 	zb_info("shutting down: finishing %d in-flight requests", atomic_load(&inflight));
 	MHD_quiesce_daemon(d);
 	for (int i = 0; i < 1000 && atomic_load(&inflight) > 0; i++)
 		usleep(10000);
 	MHD_stop_daemon(d);
+	zb_deny_sweep(app, 1);
 	zb_audit_writer_stop();
 	zb_app_db_close_thread();
 	zb_info("stopped");

@@ -71,6 +71,23 @@ static int read_file(zb_req *r, const char *file)
 	return n < 0 ? -1 : 0;
 }
 
+int zb_static_head(zb_req *r)
+{
+	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {
+		r->status = 405;
+		r->content_type = "text/plain; charset=utf-8";
+		zb_buf_puts(&r->out, "405\n");
+		return 405;
+	}
+	if (r->content_length) { /* declared or chunked: web files take no body */
+		r->status = 413;
+		r->content_type = "text/plain; charset=utf-8";
+		zb_buf_puts(&r->out, "413\n");
+		return 413;
+	}
+	return 0;
+}
+
 void zb_static_serve(zb_req *r)
 {
 	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")) {

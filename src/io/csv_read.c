@@ -178,8 +178,14 @@ static int rec_end(csv *c)
 			return zb_fail(c->e, ZB_ETOOBIG, "file",
 				       "表格超过 %zu 行的上限（第 %d 行起超出）：请分批导入",
 				       c->lim.max_rows, c->rownum);
-		for (size_t i = 0; i < c->hi; i++)
+		size_t keep = c->hi * (sizeof(char *) + 2);
+		for (size_t i = 0; i < c->hi; i++) {
 			c->cptr[i] = c->rowbuf.data + c->off[i];
+			keep += strlen(c->cptr[i]);
+		}
+		/* what a caller keeping the row holds (see table.h) */
+		if ((rc = zb_memcharge_add(c->lim.charge, keep, c->e)))
+			return rc;
 		c->rows++;
 		if (c->info) {
 			c->info->rows = c->rows;
@@ -300,6 +306,7 @@ int zb_csv_read(const void *data, size_t len, const zb_table_limits *lim,
 	char *owned = NULL;
 	const char *text = data;
 	size_t n = len;
+	size_t reserved = 0; /* counted in lim.charge and given back here */
 	int rc;
 	memset(&c, 0, sizeof c);
 	zb_table_limits_resolve(lim, &c.lim);
@@ -319,6 +326,9 @@ int zb_csv_read(const void *data, size_t len, const zb_table_limits *lim,
 			     HS(len), HS(c.lim.max_file_bytes));
 		goto out;
 	}
+	if ((rc = zb_memcharge_add(c.lim.charge, ZB_TABLE_READ_RESERVE, e)))
+		goto out;
+	reserved = c.lim.charge ? ZB_TABLE_READ_RESERVE : 0;
 	switch (zb_table_sniff(text, len)) {
 	case ZB_TABLE_XLSX:
 		rc = zb_fail(e, ZB_EMEDIA, "file",
@@ -356,6 +366,11 @@ int zb_csv_read(const void *data, size_t len, const zb_table_limits *lim,
 		if ((rc = to_utf8(enc, text, n, c.lim.max_total_bytes, &owned, &n, e)))
 			goto out;
 		text = owned;
+	}
+	if (owned) {
+		if ((rc = zb_memcharge_add(c.lim.charge, n, e)))
+			goto out;
+		reserved += c.lim.charge ? n : 0;
 	}
 	if (n > c.lim.max_total_bytes) {
 		rc = zb_fail(e, ZB_ETOOBIG, "file", "文件转换为 UTF-8 后超过 %s 的上限",
@@ -433,6 +448,7 @@ out:
 	free(c.off);
 	free(c.cptr);
 	free(c.kind);
+	zb_memcharge_sub(c.lim.charge, reserved);
 	if (info)
 		info->kinds = NULL;
 	return rc;

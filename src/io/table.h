@@ -33,6 +33,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "io/membudget.h"
 
 typedef int (*zb_row_cb)(void *ctx, int rownum, const char *const *cells, int ncells,
 			 zb_err *e);
@@ -45,6 +46,16 @@ typedef struct zb_table_limits {
 	size_t max_cell_bytes;  /* one decoded cell, UTF-8 */
 	size_t max_total_bytes; /* xlsx: all zip entries read, uncompressed;
 				 * CSV: the text after decoding to UTF-8 */
+	zb_memcharge *charge;   /* NULL or a charge on a shared budget
+				 * (io/membudget.h): the reader adds
+				 * ZB_TABLE_READ_RESERVE while it runs, the
+				 * shared strings / decoded text it holds, and
+				 * every delivered row (its cell bytes plus a
+				 * pointer and a kind byte per cell); it gives
+				 * back what it frees itself, so on return the
+				 * charge holds the delivered rows, which the
+				 * owner releases when it frees what it kept.
+				 * A failed add stops the read with its error. */
 } zb_table_limits;
 
 #define ZB_TABLE_MAX_FILE_BYTES ((size_t)20 << 20)   /* 20 MiB */
@@ -52,6 +63,9 @@ typedef struct zb_table_limits {
 #define ZB_TABLE_MAX_COLS ((size_t)200)
 #define ZB_TABLE_MAX_CELL_BYTES ((size_t)32 << 10)   /* 32 KiB */
 #define ZB_TABLE_MAX_TOTAL_BYTES ((size_t)200 << 20) /* 200 MiB */
+/* Counted for a reader's own parser state (zip and XML parser buffers,
+ * one row) while it runs: libxml2 buffers up to ~10 MB of one token. */
+#define ZB_TABLE_READ_RESERVE ((size_t)16 << 20)     /* 16 MiB */
 
 /* What each delivered cell was in the file.  Lets an importer say *why* a
  * value is wrong: an 18-digit ID of kind ZB_CELL_NUMBER was typed as a
@@ -91,6 +105,7 @@ static inline void zb_table_limits_default(zb_table_limits *l)
 	l->max_cols = ZB_TABLE_MAX_COLS;
 	l->max_cell_bytes = ZB_TABLE_MAX_CELL_BYTES;
 	l->max_total_bytes = ZB_TABLE_MAX_TOTAL_BYTES;
+	l->charge = NULL;
 }
 
 /* Copy lim (may be NULL) into out, replacing zero fields by defaults. */
@@ -109,6 +124,7 @@ static inline void zb_table_limits_resolve(const zb_table_limits *lim, zb_table_
 		out->max_cell_bytes = lim->max_cell_bytes;
 	if (lim->max_total_bytes)
 		out->max_total_bytes = lim->max_total_bytes;
+	out->charge = lim->charge;
 }
 
 typedef enum zb_table_format {

@@ -9,6 +9,9 @@
  *   (which cell styles are dates) -> shared strings -> the sheet, streamed
  *   row by row into the caller's callback.
  * Only the shared strings are held in memory whole; the sheet never is.
+ * With lim.charge set, the shared strings and every delivered row are
+ * counted in a budget shared with concurrent reads (io/membudget.h), so
+ * several lying zips at once cannot add up past it.
  *
  * Why SAX2 and not xmlTextReader: the reader builds and frees a node per
  * element; on a 100k-row sheet written by LibreOffice the whole read took
@@ -457,6 +460,8 @@ typedef struct xl {
 	zip_t *za;
 	zb_err *e;
 	size_t total; /* uncompressed bytes read so far, all parts */
+	size_t reserved;    /* ZB_TABLE_READ_RESERVE, counted in lim.charge */
+	size_t sst_charged; /* shared strings' bytes counted in lim.charge */
 	int date1904;
 	strlist sst;
 	unsigned char *xf_fmt; /* FMT_* per cell style index */
@@ -1055,6 +1060,24 @@ static void sst_fail(part *p, int rc)
 	part_stop(p, rc == ZB_ETOOBIG ? fail_budget(p->x) : fail_oom(p->x));
 }
 
+#define SST_CHARGE_STEP ((size_t)256 << 10)
+
+/* Count the shared strings held so far in the shared budget, in steps. */
+static void sst_charge(part *p)
+{
+	xl *x = p->x;
+	size_t now = x->sst.buf.len + x->sst.n * sizeof *x->sst.off;
+	if (!x->lim.charge || now <= x->sst_charged)
+		return;
+	size_t add = now - x->sst_charged;
+	add = (add + SST_CHARGE_STEP - 1) / SST_CHARGE_STEP * SST_CHARGE_STEP;
+	int rc = zb_memcharge_add(x->lim.charge, add, x->e);
+	if (rc)
+		part_stop(p, rc);
+	else
+		x->sst_charged += add;
+}
+
 static void sst_start(part *p, const char *ln, int na, const xmlChar **at)
 {
 	sst_ctx *c = p->ud;
@@ -1093,6 +1116,8 @@ static void sst_end(part *p, const char *ln)
 			rc = sl_push_off(l, c->start);
 		if (rc)
 			sst_fail(p, rc);
+		else
+			sst_charge(p);
 	}
 }
 
@@ -1103,6 +1128,8 @@ static void sst_text(part *p, const char *s, size_t n)
 		int rc = zb_buf_append(&p->x->sst.buf, s, n);
 		if (rc)
 			sst_fail(p, rc);
+		else
+			sst_charge(p);
 	}
 }
 
@@ -1177,6 +1204,15 @@ static int row_end(sheet *s)
 		return zb_fail(s->x->e, ZB_ETOOBIG, "file",
 			       "表格超过 %zu 行的上限（第 %d 行起超出）：请分批导入",
 			       s->x->lim.max_rows, s->rownum);
+	if (s->x->lim.charge) {
+		/* what a caller keeping the row holds: text, pointer, kind */
+		size_t keep = (size_t)n * (sizeof(char *) + 2);
+		for (int i = 0; i < n; i++)
+			keep += strlen(s->cptr[i]);
+		int rc = zb_memcharge_add(s->x->lim.charge, keep, s->x->e);
+		if (rc)
+			return rc;
+	}
 	s->rows++;
 	if (s->info) {
 		s->info->rows = s->rows;
@@ -1520,6 +1556,49 @@ out:
 
 /* ---- entry point -------------------------------------------------------- */
 
+/* libzip reads the whole central directory when it opens a zip, ~300 bytes
+ * of memory per entry: a 20 MB upload of empty entries would cost ~70 MB
+ * before any budget is asked.  Real workbooks have tens of parts. */
+#define XL_MAX_ENTRIES 10000
+
+static uint64_t le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The entry count the zip's end record declares (ZIP64 too), 0 if there is
+ * no end record that ends exactly at the end of the data. */
+static uint64_t declared_entries(const unsigned char *p, size_t len)
+{
+	if (len < 22)
+		return 0;
+	size_t lo = len > 22 + 65535 ? len - 22 - 65535 : 0;
+	for (size_t i = len - 22 + 1; i-- > lo;) {
+		if (p[i] != 'P' || p[i + 1] != 'K' || p[i + 2] != 5 || p[i + 3] != 6)
+			continue;
+		if (i + 22 + le(p + i + 20, 2) != len)
+			continue;
+		uint64_t n = le(p + i + 10, 2);
+		if (n == 0xFFFF && i >= 20 && !memcmp(p + i - 20, "PK\x06\x07", 4)) {
+			uint64_t off = le(p + i - 20 + 8, 8);
+			if (off < len && len - off >= 56 && !memcmp(p + off, "PK\x06\x06", 4))
+				n = le(p + off + 32, 8);
+		}
+		return n;
+	}
+	return 0;
+}
+
+static int fail_entries(xl *x, uint64_t n)
+{
+	return zb_fail(x->e, ZB_ETOOBIG, "file",
+		       "压缩包中有 %llu 个文件，远超 Excel 文件的正常数量（上限 %d 个）：这不是正常的 .xlsx 文件，请用 Excel 或 WPS 重新另存为 .xlsx 再上传",
+		       (unsigned long long)n, XL_MAX_ENTRIES);
+}
+
 static int not_xlsx(xl *x, const void *data, size_t len)
 {
 	const unsigned char *p = data;
@@ -1575,6 +1654,14 @@ int zb_xlsx_read(const void *data, size_t len, const zb_table_limits *lim,
 		rc = not_xlsx(&x, data ? data : "", data ? len : 0);
 		goto out;
 	}
+	uint64_t nent = declared_entries(data, len);
+	if (nent > XL_MAX_ENTRIES) {
+		rc = fail_entries(&x, nent);
+		goto out;
+	}
+	if ((rc = zb_memcharge_add(x.lim.charge, ZB_TABLE_READ_RESERVE, e)))
+		goto out;
+	x.reserved = x.lim.charge ? ZB_TABLE_READ_RESERVE : 0;
 	zip_error_t zerr;
 	zip_error_init(&zerr);
 	src = zip_source_buffer_create(data, len, 0, &zerr);
@@ -1590,6 +1677,10 @@ int zb_xlsx_read(const void *data, size_t len, const zb_table_limits *lim,
 		goto out;
 	}
 	src = NULL; /* owned by x.za now */
+	if (zip_get_num_entries(x.za, 0) > XL_MAX_ENTRIES) { /* an end record we did not see */
+		rc = fail_entries(&x, (uint64_t)zip_get_num_entries(x.za, 0));
+		goto out;
+	}
 
 	if ((rc = find_parts(&x)) || (rc = read_styles(&x)) || (rc = read_sst(&x)))
 		goto out;
@@ -1605,6 +1696,8 @@ out:
 		zip_source_free(src);
 	sl_free(&x.sst);
 	free(x.xf_fmt);
+	/* what was freed here is given back; delivered rows stay counted */
+	zb_memcharge_sub(x.lim.charge, x.reserved + x.sst_charged);
 	if (info)
 		info->kinds = NULL;
 	return rc;

@@ -447,8 +447,10 @@ test('attachments: JPEG/PNG/PDF by content, a renamed .exe is refused, size and 
   assert.equal(r.status, 415, 'a JPEG without its end marker');
   r = await up(secA, Buffer.alloc(0), 'empty.png');
   assert.equal(r.status, 400);
-  r = await up(secA, Buffer.concat([PNG, Buffer.alloc(10 * 1024 * 1024)]), 'big.png');
-  assert.equal(r.status, 413);
+  // over the cap: 413 from the declared length before the body is read, and
+  // the connection closed, so a client still sending may see it reset instead
+  r = await up(secA, Buffer.concat([PNG, Buffer.alloc(10 * 1024 * 1024)]), 'big.png').catch(() => ({ status: 'closed' }));
+  assert.ok([413, 'closed'].includes(r.status), String(r.status));
   // served with its type; photos inline, PDFs as downloads; only in scope
   r = await secA.get(`/api/v1/attachments/${png.id}`);
   assert.equal(r.status, 200);

@@ -740,9 +740,11 @@ z.close()`, bomb);
   assert.equal(g.status, 400);
   assert.equal(g.body.error.field, 'org');
   assert.match(g.body.error.message, /党小组/);
-  // over the upload cap
-  const big = await upload(adm, A, 'big.csv', Buffer.alloc(21 << 20, 0x41));
-  assert.equal(big.status, 413);
+  // over the upload cap: 413 from the declared length before the body is
+  // read, and the connection closed, so a client still sending may see it
+  // reset instead (tests/security/hostile.test.mjs reads the 413 itself)
+  const big = await upload(adm, A, 'big.csv', Buffer.alloc(21 << 20, 0x41)).catch(() => ({ status: 'closed' }));
+  assert.ok([413, 'closed'].includes(big.status), String(big.status));
   // the server is still fine
   assert.equal((await adm.get('/api/v1/health')).status, 200);
 });

@@ -251,6 +251,32 @@ static void access_decision(void **state)
 	zb_arena_free(&a);
 }
 
+/* Request bodies in flight: per client address and in total; refusals
+ * count nothing; release gives the bytes back. */
+static void upload_limits(void **state)
+{
+	(void)state;
+	zb_app app = {0};
+	app.cfg.upload_client_max = 30u << 20;
+	app.cfg.upload_total_max = 50u << 20;
+	zb_err e = {0};
+	assert_int_equal(zb_upload_reserve(&app, "10.0.0.1", 20u << 20, &e), 0);
+	assert_int_equal(zb_upload_reserve(&app, "10.0.0.1", 20u << 20, &e), ZB_ERATE);
+	assert_non_null(strstr(e.msg, "10.0.0.1"));
+	assert_int_equal(zb_upload_reserve(&app, "10.0.0.1", 10u << 20, &e), 0); /* exactly the cap */
+	assert_int_equal(zb_upload_reserve(&app, "10.0.0.2", 20u << 20, &e), 0);
+	assert_int_equal(zb_upload_in_flight(), 50u << 20);
+	assert_int_equal(zb_upload_reserve(&app, "10.0.0.3", 1, &e), ZB_EUNAVAIL);
+	assert_int_equal(zb_upload_reserve(&app, "10.0.0.3", 0, &e), 0); /* nothing to count */
+	zb_upload_release("10.0.0.1", 30u << 20);
+	assert_int_equal(zb_upload_in_flight(), 20u << 20);
+	assert_int_equal(zb_upload_reserve(&app, "10.0.0.3", 25u << 20, &e), 0);
+	assert_int_equal(zb_upload_reserve(&app, "10.0.0.1", 6u << 20, &e), ZB_EUNAVAIL);
+	zb_upload_release("10.0.0.2", 20u << 20);
+	zb_upload_release("10.0.0.3", 25u << 20);
+	assert_int_equal(zb_upload_in_flight(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +285,7 @@ int main(void)
 		cmocka_unit_test(utf8_validation),     cmocka_unit_test(html_and_cells),
 		cmocka_unit_test(json_writer),         cmocka_unit_test(dates),
 		cmocka_unit_test(routes_and_paths),    cmocka_unit_test(access_decision),
+		cmocka_unit_test(upload_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

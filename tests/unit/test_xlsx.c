@@ -416,6 +416,136 @@ static void test_zip_bombs(void **state)
 	rows_free(&r);
 }
 
+/* Concurrent reads share one budget: a read counts its parser reserve and
+ * shared strings while it runs and keeps its delivered rows counted; a
+ * budget other reads have used up refuses with ZB_EUNAVAIL, a file that
+ * alone needs more than the budget with ZB_ETOOBIG. */
+static void test_shared_budget(void **state)
+{
+	(void)state;
+	zb_membudget b;
+	zb_membudget_init(&b, (size_t)64 << 20);
+	zb_memcharge c = {.b = &b};
+	zb_table_limits lim = {.charge = &c};
+	rows r = {0};
+	zb_err e = {0};
+	int rc = read_fixture("lo-roster.xlsx", &lim, &r, NULL, &e);
+	if (rc)
+		fail_msg("rc %d: %s", rc, e.msg);
+	assert_true(r.n > 0);
+	/* the reserve and the shared strings are given back, rows stay */
+	size_t cells = 0;
+	for (size_t i = 0; i < r.n; i++)
+		for (int k = 0; k < r.v[i].ncells; k++)
+			cells += strlen(r.v[i].cells[k]);
+	assert_true(c.held >= cells);
+	assert_true(c.held < ((size_t)1 << 20));
+	assert_int_equal(zb_membudget_used(&b), c.held);
+	zb_memcharge_release(&c);
+	assert_int_equal(zb_membudget_used(&b), 0);
+	rows_free(&r);
+
+	/* another read holds most of the budget: this one must wait */
+	zb_membudget_init(&b, (size_t)20 << 20);
+	zb_memcharge other = {.b = &b};
+	assert_int_equal(zb_memcharge_add(&other, (size_t)10 << 20, &e), 0);
+	memset(&r, 0, sizeof r);
+	rc = read_fixture("lo-roster.xlsx", &lim, &r, NULL, &e);
+	assert_int_equal(rc, ZB_EUNAVAIL);
+	assert_contains(e.msg, "稍后重试");
+	assert_string_equal(e.field, "file");
+	assert_int_equal(r.n, 0);
+	assert_int_equal(c.held, 0);
+	assert_int_equal(zb_membudget_used(&b), (size_t)10 << 20);
+	zb_memcharge_release(&other);
+
+	/* a budget too small for the file's rows: too big, whoever else runs */
+	zb_membudget_init(&b, ZB_TABLE_READ_RESERVE + 100);
+	rc = read_fixture("lo-roster.xlsx", &lim, &r, NULL, &e);
+	assert_int_equal(rc, ZB_ETOOBIG);
+	assert_contains(e.msg, "内存");
+	assert_true(c.held <= 100);
+	zb_memcharge_release(&c);
+	assert_int_equal(zb_membudget_used(&b), 0);
+	rows_free(&r);
+
+	/* CSV: decoded GB18030 text counted while read, rows kept */
+	zb_membudget_init(&b, (size_t)64 << 20);
+	size_t len;
+	char *data = slurp("roster-gbk.csv", &len);
+	memset(&r, 0, sizeof r);
+	rc = zb_csv_read(data, len, &lim, collect, &r, NULL, &e);
+	free(data);
+	if (rc)
+		fail_msg("rc %d: %s", rc, e.msg);
+	assert_true(r.n > 0 && c.held > 0 && c.held < ((size_t)1 << 20));
+	assert_int_equal(zb_membudget_used(&b), c.held);
+	zb_memcharge_release(&c);
+	rows_free(&r);
+}
+
+/* A zip of n empty entries written by libzip (ZIP64 end record past 65535). */
+static char *many_entries_zip(int n, size_t *len)
+{
+	char path[] = "/tmp/zb-entries-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	int ze;
+	zip_t *z = zip_open(path, ZIP_TRUNCATE, &ze);
+	assert_non_null(z);
+	char name[16];
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "%x", i);
+		zip_source_t *src = zip_source_buffer(z, NULL, 0, 0);
+		assert_true(zip_file_add(z, name, src, 0) >= 0);
+	}
+	assert_int_equal(zip_close(z), 0);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long sz = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *p = malloc((size_t)sz);
+	assert_non_null(p);
+	assert_int_equal(fread(p, 1, (size_t)sz, f), (size_t)sz);
+	fclose(f);
+	unlink(path);
+	*len = (size_t)sz;
+	return p;
+}
+
+/* libzip spends ~300 bytes per central directory entry on open: a zip of
+ * many empty entries is refused from its end record, before that. */
+static void test_many_entries(void **state)
+{
+	(void)state;
+	int counts[] = {10001, 70000};
+	for (int k = 0; k < 2; k++) {
+		size_t len;
+		char *data = many_entries_zip(counts[k], &len);
+		rows r = {0};
+		zb_err e = {0};
+		int rc = zb_xlsx_read(data, len, NULL, collect, &r, NULL, &e);
+		free(data);
+		assert_int_equal(rc, ZB_ETOOBIG);
+		char want[32];
+		snprintf(want, sizeof want, "有 %d 个文件", counts[k]);
+		assert_contains(e.msg, want);
+		assert_string_equal(e.field, "file");
+		assert_int_equal(r.n, 0);
+	}
+	/* a few hundred parts are fine as far as this check goes */
+	size_t len;
+	char *data = many_entries_zip(300, &len);
+	rows r = {0};
+	zb_err e = {0};
+	int rc = zb_xlsx_read(data, len, NULL, collect, &r, NULL, &e);
+	free(data);
+	assert_int_equal(rc, ZB_EINVAL); /* no workbook in it */
+	assert_null(strstr(e.msg, "个文件"));
+}
+
 static void test_limits(void **state)
 {
 	(void)state;
@@ -692,6 +822,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_tiny_seed),
 		cmocka_unit_test(test_damaged_and_foreign_files),
 		cmocka_unit_test(test_zip_bombs),
+		cmocka_unit_test(test_shared_budget),
+		cmocka_unit_test(test_many_entries),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_callback_stops_read),
 		cmocka_unit_test(test_serial_to_date),
