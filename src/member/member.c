@@ -274,7 +274,8 @@ static const char *clean_name(zb_arena *a, const char *s)
 	for (size_t i = 0; i < len;) {
 		unsigned cp;
 		size_t k = u8_next(s + i, len - i, &cp);
-		if (is_blank(cp)) {
+		/* zero-width blanks stay, for zb_name_check to refuse */
+		if (is_blank(cp) && cp != 0x200B && cp != 0xFEFF) {
 			size_t j = i + k;
 			unsigned nx = 0;
 			while (j < len) {
@@ -302,6 +303,40 @@ static int has_control(const char *s, int allow_newline)
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if ((*p < 0x20 && !(allow_newline && (*p == '\n' || *p == '\t'))) || *p == 0x7F)
 			return 1;
+	return 0;
+}
+
+/* Characters a person's name never contains and that make one string
+ * look like another on screen or in a spreadsheet: bidirectional controls
+ * (reorder what follows), zero-width characters (invisible, defeat
+ * duplicate checks) and private-use characters (render as anything). */
+static const char *invisible_kind(unsigned cp)
+{
+	if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
+	    cp == 0x061C)
+		return "文字方向控制字符";
+	if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF)
+		return "零宽字符";
+	if ((cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xF0000 && cp <= 0x10FFFF))
+		return "私用区字符";
+	return NULL;
+}
+
+int zb_name_check(const char *s, const char *field, const char *label, zb_err *e)
+{
+	if (!s)
+		return 0;
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		size_t k = u8_next(s + i, len - i, &cp);
+		const char *kind = invisible_kind(cp);
+		if (kind && !(cp == 0xFFFD && k == 1))
+			return zb_fail(e, ZB_EINVAL, field,
+			               "%s含有不可见或会改变显示顺序的%s（U+%04X，第 %zu 个字节处），请删除后重新输入", label,
+			               kind, cp, i + 1);
+		i += k;
+	}
 	return 0;
 }
 
@@ -637,6 +672,10 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 		bad(&c, ZB_EINVAL, "name", "姓名过长（最多 50 个字）");
 	} else if (has_control(m->name, 0)) {
 		bad(&c, ZB_EINVAL, "name", "姓名含有控制字符");
+	} else {
+		zb_err ne = {0};
+		if (zb_name_check(m->name, "name", "姓名", &ne))
+			bad_from(&c, &ne);
 	}
 	for (size_t i = 0; i < N(limits); i++) {
 		const char **p = (const char **)((char *)m + limits[i].off);
@@ -718,8 +757,14 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 			bad_from(&c, &ie);
 		} else {
 			m->id_number = zb_arena_strdup(a, card.number);
-			if (m->birth_date && (given & ZB_MF_BIRTH) && zb_date_valid(m->birth_date) &&
-			    strcmp(m->birth_date, card.birth)) {
+			if (m->birth_date && (given & ZB_MF_BIRTH) && !(given & ZB_MF_ID)) {
+				/* Comparing with a stored number the input did not
+				 * state would tell its birth date day by day. */
+				bad(&c, ZB_EINVAL, "birth_date",
+				    "该党员已登记身份证号，出生日期由身份证号得出，不能单独修改；如需更正，请同时填写正确的身份证号");
+				dates_ok = 0;
+			} else if (m->birth_date && (given & ZB_MF_BIRTH) && zb_date_valid(m->birth_date) &&
+			           strcmp(m->birth_date, card.birth)) {
 				bad(&c, ZB_EINVAL, "birth_date", "出生日期 %s 与身份证号中的 %s 不一致", m->birth_date, card.birth);
 				dates_ok = 0;
 			}
@@ -745,10 +790,12 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 	}
 	if (dates_ok) {
 		int b = ymd_int(m->birth_date), j = ymd_int(m->join_date), f = ymd_int(m->full_date);
+		/* the birth date may come from a stored ID number: messages
+		 * name its month only (what every role may see) */
 		if (b && j <= b) {
-			bad(&c, ZB_EINVAL, "join_date", "入党日期 %s 应晚于出生日期 %s", m->join_date, m->birth_date);
+			bad(&c, ZB_EINVAL, "join_date", "入党日期 %s 应晚于出生日期（%.7s）", m->join_date, m->birth_date);
 		} else if (b && (j - b) / 10000 < rules->min_join_age) {
-			bad(&c, ZB_EINVAL, "join_date", "入党时未满 %d 周岁（出生日期 %s，入党日期 %s）", rules->min_join_age,
+			bad(&c, ZB_EINVAL, "join_date", "入党时未满 %d 周岁（出生年月 %.7s，入党日期 %s）", rules->min_join_age,
 			    m->birth_date, m->join_date);
 		}
 		if (cat_ok && !strcmp(m->category, "full")) {
@@ -943,6 +990,26 @@ int zb_member_get(zb_db *db, int64_t id, zb_arena *a, zb_member *m, zb_err *e)
 	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员，或不在您的管理范围内");
 }
 
+int zb_member_get_locked(zb_db *db, int64_t id, zb_arena *a, zb_member *m, zb_err *e)
+{
+	if (!zb_db_in_tx(db))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：读取待修改的党员记录须在写事务内");
+	/* SQLite: BEGIN IMMEDIATE already holds the one write lock. */
+	if (zb_db_backend(db) != ZB_DB_PG)
+		return zb_member_get(db, id, a, m, e);
+	zb_stmt *st =
+	    zb_db_query(db, e, "SELECT " ZB_MEMBER_COLS ZB_MEMBER_FROM " WHERE m.id = ? FOR UPDATE OF m", "i", id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1)
+		zb_member_read(st, 0, a, m);
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员，或不在您的管理范围内");
+}
+
 typedef struct derived {
 	zb_buf py, ini, key;
 } derived;
@@ -1082,9 +1149,10 @@ int zb_member_update(zb_db *db, const zb_member_change *c, const zb_member *old,
 
 static const char *display(zb_arena *a, const zb_member_field *f, const char *v)
 {
-	(void)a;
 	if (!v)
 		return NULL;
+	if (f->bit == ZB_MF_BIRTH)
+		return zb_member_birth_shown(a, v, 0);
 	if (f->bit == ZB_MF_GENDER)
 		return zb_gender_name(v) ? zb_gender_name(v) : v;
 	if (f->bit == ZB_MF_CATEGORY)
@@ -1137,6 +1205,23 @@ int zb_member_compare(const zb_member *old, const zb_member *nw, zb_arena *a, zb
 		d[n++] = (zb_member_diff){"group_id", "党小组", old->group_name, nw->group_name};
 	*out = d;
 	return n;
+}
+
+const char *zb_member_birth_shown(zb_arena *a, const char *birth, int exact)
+{
+	if (!birth || exact || strlen(birth) < 7)
+		return birth;
+	return zb_arena_strndup(a, birth, 7);
+}
+
+int zb_member_age(const char *birth, int today, int exact)
+{
+	int b = ymd_int(birth);
+	if (!b)
+		return -1;
+	if (!exact) /* born on the first of the month, as far as anyone can tell */
+		b = b / 100 * 100 + 1;
+	return today >= b ? (today - b) / 10000 : 0;
 }
 
 int zb_member_party_age(const char *full_date, int today)
@@ -1245,4 +1330,33 @@ int zb_member_birthdays(zb_db *db, const char *root, int today, int days, int li
 	*out = v;
 	*n = cnt < limit ? cnt : limit;
 	return 0;
+}
+
+/* ---- ID-number lookups ------------------------------------------------- */
+
+int zb_id_lookup_check(zb_db *db, int64_t user_id, int64_t now, zb_err *e)
+{
+	if (!user_id)
+		return 0; /* the command line: the operator of the server */
+	int64_t n = 0;
+	int rc = zb_db_int(db, e, &n, "SELECT COUNT(*) FROM id_lookups WHERE user_id = ? AND at > ?", "ii", user_id,
+	                   now - ZB_ID_LOOKUP_WINDOW);
+	if (rc)
+		return rc;
+	if (n >= ZB_ID_LOOKUP_LIMIT)
+		return zb_fail(e, ZB_ERATE, "id_number",
+		               "按身份证号查询过于频繁：每个账号每小时最多 %d 次（按身份证号搜索，以及因身份证号已登记而被拒绝的录入、修改和导入），请稍后再试",
+		               ZB_ID_LOOKUP_LIMIT);
+	return 0;
+}
+
+int zb_id_lookup_note(zb_db *db, int64_t user_id, int64_t now, const char *kind, int64_t n, zb_err *e)
+{
+	if (!user_id || n <= 0)
+		return 0;
+	int rc = zb_db_run(db, e, NULL, "DELETE FROM id_lookups WHERE at < ?", "i", now - 24 * 3600);
+	for (int64_t i = 0; !rc && i < n && i < ZB_ID_LOOKUP_LIMIT; i++)
+		rc = zb_db_run(db, e, NULL, "INSERT INTO id_lookups (user_id, at, kind) VALUES (?,?,?)", "iis", user_id, now,
+		               kind);
+	return rc;
 }
