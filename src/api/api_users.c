@@ -2,6 +2,7 @@
  * managed with user.manage, roles are granted only with role.grant). */
 #include "api/api.h"
 #include "auth/auth.h"
+#include "member/member.h"
 
 #include <string.h>
 
@@ -84,7 +85,10 @@ static int h_users_create(zb_req *r, zb_err *e)
 	zb_body_int(r, "member_id", &member_id);
 	if (!username_ok(u))
 		return zb_fail(e, ZB_EINVAL, "username", "用户名应为 2–32 位字母、数字、下划线、点或短横线");
-	int rc = zb_password_policy(u, pw, e);
+	int rc = zb_name_check(dn, "display_name", "显示名称", e);
+	if (rc)
+		return rc;
+	rc = zb_password_policy(u, pw, e);
 	if (rc)
 		return rc;
 	char hash[256];
@@ -120,6 +124,8 @@ static int h_users_patch(zb_req *r, zb_err *e)
 	int rc;
 	char hash[256] = "";
 	const char *pw = zb_body_str(r, "password");
+	if ((rc = zb_name_check(zb_body_str(r, "display_name"), "display_name", "显示名称", e)))
+		return rc;
 	if (pw) {
 		char uname[64] = "";
 		zb_stmt *st = zb_db_query(r->db, e, "SELECT username FROM users WHERE id = ?", "i", id);

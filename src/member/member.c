@@ -790,13 +790,16 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 	}
 	if (dates_ok) {
 		int b = ymd_int(m->birth_date), j = ymd_int(m->join_date), f = ymd_int(m->full_date);
-		/* the birth date may come from a stored ID number: messages
-		 * name its month only (what every role may see) */
+		/* A birth date the input did not state (stored, or from a stored
+		 * ID number) is named by its month only: what every role may
+		 * see (docs/SECURITY.md). */
+		int typed = (given & (ZB_MF_BIRTH | ZB_MF_ID)) != 0;
+		const char *bs = typed ? m->birth_date : zb_arena_printf(a, "%.7s", m->birth_date ? m->birth_date : "");
 		if (b && j <= b) {
-			bad(&c, ZB_EINVAL, "join_date", "入党日期 %s 应晚于出生日期（%.7s）", m->join_date, m->birth_date);
+			bad(&c, ZB_EINVAL, "join_date", "入党日期 %s 应晚于出生日期 %s", m->join_date, bs);
 		} else if (b && (j - b) / 10000 < rules->min_join_age) {
-			bad(&c, ZB_EINVAL, "join_date", "入党时未满 %d 周岁（出生年月 %.7s，入党日期 %s）", rules->min_join_age,
-			    m->birth_date, m->join_date);
+			bad(&c, ZB_EINVAL, "join_date", "入党时未满 %d 周岁（出生日期 %s，入党日期 %s）", rules->min_join_age, bs,
+			    m->join_date);
 		}
 		if (cat_ok && !strcmp(m->category, "full")) {
 			if (!f)

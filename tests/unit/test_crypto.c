@@ -566,6 +566,28 @@ static void test_keyfile_permissions(void **state)
 	/* A directory is not a key file. */
 	assert_int_equal(zb_keys_load(tmpdir, &k, &e), ZB_EINVAL);
 	assert_null(k);
+	assert_non_null(strstr(e.msg, "目录"));
+
+	/* Neither is a FIFO: refused at once (opening one for reading would
+	 * wait for a writer forever), nor a symlink to a device. */
+	char fifo[128], link[128];
+	path_in_tmp(fifo, sizeof fifo, "fifo.key");
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	zb_err_clear(&e);
+	assert_int_equal(zb_keys_load(fifo, &k, &e), ZB_EINVAL);
+	assert_null(k);
+	assert_non_null(strstr(e.msg, "FIFO"));
+	assert_non_null(strstr(e.msg, fifo));
+	unlink(fifo);
+	path_in_tmp(link, sizeof link, "zero.key");
+	unlink(link);
+	assert_int_equal(symlink("/dev/zero", link), 0);
+	zb_err_clear(&e);
+	assert_int_equal(zb_keys_load(link, &k, &e), ZB_EINVAL);
+	assert_null(k);
+	assert_non_null(strstr(e.msg, "字符设备"));
+	unlink(link);
 
 	path_in_tmp(path, sizeof path, "missing.key");
 	assert_int_equal(zb_keys_load(path, &k, &e), ZB_ENOTFOUND);
