@@ -795,11 +795,26 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 		 * see (docs/SECURITY.md). */
 		int typed = (given & (ZB_MF_BIRTH | ZB_MF_ID)) != 0;
 		const char *bs = typed ? m->birth_date : zb_arena_printf(a, "%.7s", m->birth_date ? m->birth_date : "");
-		if (b && j <= b) {
+		/* Nor is the age rule decided at the day for such a date: by
+		 * trying join dates one day apart, a caller who sees the birth
+		 * month only would learn the day.  In the month of the 18th
+		 * birthday (say) the answer is the same on every day: state the
+		 * ID number (or birth date) in the same edit to be checked by day. */
+		int months = (j / 10000 * 12 + j / 100 % 100) - (b / 10000 * 12 + b / 100 % 100);
+		if (b && typed && j <= b) {
 			bad(&c, ZB_EINVAL, "join_date", "入党日期 %s 应晚于出生日期 %s", m->join_date, bs);
-		} else if (b && (j - b) / 10000 < rules->min_join_age) {
+		} else if (b && typed && (j - b) / 10000 < rules->min_join_age) {
 			bad(&c, ZB_EINVAL, "join_date", "入党时未满 %d 周岁（出生日期 %s，入党日期 %s）", rules->min_join_age, bs,
 			    m->join_date);
+		} else if (b && !typed && months <= 0) {
+			bad(&c, ZB_EINVAL, "join_date", "入党日期 %s 应晚于出生日期 %s", m->join_date, bs);
+		} else if (b && !typed && months < rules->min_join_age * 12) {
+			bad(&c, ZB_EINVAL, "join_date", "入党时未满 %d 周岁（出生日期 %s，入党日期 %s）", rules->min_join_age, bs,
+			    m->join_date);
+		} else if (b && !typed && months == rules->min_join_age * 12) {
+			bad(&c, ZB_EINVAL, "join_date",
+			    "入党日期 %s 与年满 %d 周岁在同一个月，须按日核对：请在本次修改中同时填写身份证号（没有身份证号的填写出生日期）",
+			    m->join_date, rules->min_join_age);
 		}
 		if (cat_ok && !strcmp(m->category, "full")) {
 			if (!f)

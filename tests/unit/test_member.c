@@ -302,9 +302,35 @@ static void test_stored_id_not_an_oracle(void **state)
 	/* the age rule names the month of a birth date the input did not state */
 	m = base();
 	m.id_number = ID_M;
-	m.join_date = "2008-03-06";
+	m.join_date = "2008-02-28";
 	m.full_date = "2009-03-06";
-	expect_error(&m, ZB_MF_JOIN, "join_date", "入党时未满 18 周岁（出生日期 1990-03，入党日期 2008-03-06）");
+	expect_error(&m, ZB_MF_JOIN, "join_date", "入党时未满 18 周岁（出生日期 1990-03，入党日期 2008-02-28）");
+	/* and gives one answer for every day of the month of the 18th
+	 * birthday (1990-03-07: the 6th is too early, the 7th is not) */
+	for (int d = 1; d <= 31; d++) {
+		char jd[16];
+		snprintf(jd, sizeof jd, "2008-03-%02d", d);
+		m = base();
+		m.id_number = ID_M;
+		m.join_date = jd;
+		m.full_date = "2009-03-06";
+		zb_err e;
+		assert_int_not_equal(check(&m, ZB_MF_JOIN, &e, NULL), 0);
+		assert_string_equal(e.field, "join_date");
+		assert_non_null(strstr(e.msg, "同一个月"));
+	}
+	/* stated with the ID number, the day decides */
+	m = base();
+	m.id_number = ID_M;
+	m.join_date = "2008-03-07";
+	m.full_date = "2009-03-07";
+	zb_err ok;
+	assert_int_equal(check(&m, ZB_MF_JOIN | ZB_MF_ID, &ok, NULL), 0);
+	m = base();
+	m.id_number = ID_M;
+	m.join_date = "2008-04-01";
+	m.full_date = "2009-04-01";
+	assert_int_equal(check(&m, ZB_MF_JOIN, &ok, NULL), 0);
 }
 
 static void test_invisible_characters_in_names(void **state)
