@@ -1012,20 +1012,20 @@ int zb_member_get_locked(zb_db *db, int64_t id, zb_arena *a, zb_member *m, zb_er
 {
 	if (!zb_db_in_tx(db))
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：读取待修改的党员记录须在写事务内");
-	/* SQLite: BEGIN IMMEDIATE already holds the one write lock. */
-	if (zb_db_backend(db) != ZB_DB_PG)
-		return zb_member_get(db, id, a, m, e);
-	zb_stmt *st =
-	    zb_db_query(db, e, "SELECT " ZB_MEMBER_COLS ZB_MEMBER_FROM " WHERE m.id = ? FOR UPDATE OF m", "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		zb_member_read(st, 0, a, m);
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员，或不在您的管理范围内");
+	/* SQLite: BEGIN IMMEDIATE already holds the one write lock.
+	 * PostgreSQL: lock the row alone first, then read it with a statement
+	 * of its own, which (READ COMMITTED) sees the newest committed version.
+	 * Locking in the joined SELECT would re-check the join against the
+	 * org row read before the wait and lose a member another edit moved. */
+	if (zb_db_backend(db) == ZB_DB_PG) {
+		int64_t got = 0;
+		int rc = zb_db_int(db, e, &got, "SELECT id FROM members WHERE id = ? FOR UPDATE", "i", id);
+		if (rc == ZB_ENOTFOUND)
+			return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员，或不在您的管理范围内");
+		if (rc)
+			return rc;
+	}
+	return zb_member_get(db, id, a, m, e);
 }
 
 typedef struct derived {

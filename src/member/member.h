@@ -150,8 +150,9 @@ void zb_member_read(zb_stmt *st, int col0, zb_arena *a, zb_member *m);
 int zb_member_get(zb_db *db, int64_t id, zb_arena *a, zb_member *m, zb_err *e);
 /* The same inside the caller's write transaction, for a read-modify-write:
  * the row is read after the write lock is held (SQLite: BEGIN IMMEDIATE
- * holds the one writer lock; PostgreSQL: SELECT ... FOR UPDATE waits for
- * other writers of the row and then reads its newest committed version),
+ * holds the one writer lock; PostgreSQL: SELECT ... FOR UPDATE of the row
+ * waits for its other writers, then a second statement reads its newest
+ * committed version),
  * so the old values a change is computed from (roll-ups, history, audit
  * "from") are the ones it replaces.  ZB_EINTERNAL outside a transaction. */
 int zb_member_get_locked(zb_db *db, int64_t id, zb_arena *a, zb_member *m, zb_err *e);
