@@ -393,6 +393,22 @@ test('names refuse bidirectional controls, zero-width and private-use characters
     assert.equal(r.body.error.field, 'name');
   }
   assert.equal((await adm.get(`/api/v1/members/${m.id}`)).body.name, '名字测试');
+  // other names of people: meeting hosts, recorders, speakers and guests,
+  // account display names
+  const now = Math.floor(Date.now() / 1000) - 3600;
+  for (const [field, body] of [['host', { host: '张\u202E三' }], ['recorder', { recorder: '李\u200B四' }],
+    ['speaker', { speaker: '王\uE000五' }], ['guests', { guests: ['赵\u2066六'] }]]) {
+    const r = await adm.post('/api/v1/meetings', { org_id: A, type: 'committee', start_at: now, ...body });
+    assert.equal(r.status, 400, `${field}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.error.field, field);
+  }
+  addUser(srv, 'pv_sys', 'sys_admin', 1);
+  const sys = await loginAs(srv, 'pv_sys');
+  let u = await sys.post('/api/v1/users', { username: 'pv_bidi', password: 'Bidi-Passw0rd-1', display_name: '管理\u202E员' });
+  assert.equal(u.status, 400, JSON.stringify(u.body));
+  assert.equal(u.body.error.field, 'display_name');
+  u = await sys.post('/api/v1/users', { username: 'pv_plain', password: 'Plain-Passw0rd-1', display_name: '普通用户' });
+  assert.equal(u.status, 201, JSON.stringify(u.body));
   // in an import, the row is an error naming the field
   const csv = `姓名,身份证号,入党日期,转正日期\n李\u202E四,${makeId('1972-03-04', 702, 'M')},2010-07-01,2011-07-01\n`;
   const r = await upload(adm, A, 'names.csv', csv);
