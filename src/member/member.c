@@ -1352,13 +1352,20 @@ int zb_member_birthdays(zb_db *db, const char *root, int today, int days, int li
 
 /* ---- ID-number lookups ------------------------------------------------- */
 
+static int lookups_since(zb_db *db, int64_t user_id, int64_t since, int rows, int64_t *n, zb_err *e)
+{
+	return zb_db_int(db, e, n,
+	                 rows ? "SELECT COALESCE(SUM(n), 0) FROM id_lookups WHERE user_id = ? AND at > ? AND kind = 'import_rows'"
+	                      : "SELECT COALESCE(SUM(n), 0) FROM id_lookups WHERE user_id = ? AND at > ? AND kind <> 'import_rows'",
+	                 "ii", user_id, since);
+}
+
 int zb_id_lookup_check(zb_db *db, int64_t user_id, int64_t now, zb_err *e)
 {
 	if (!user_id)
 		return 0; /* the command line: the operator of the server */
 	int64_t n = 0;
-	int rc = zb_db_int(db, e, &n, "SELECT COUNT(*) FROM id_lookups WHERE user_id = ? AND at > ?", "ii", user_id,
-	                   now - ZB_ID_LOOKUP_WINDOW);
+	int rc = lookups_since(db, user_id, now - ZB_ID_LOOKUP_WINDOW, 0, &n, e);
 	if (rc)
 		return rc;
 	if (n >= ZB_ID_LOOKUP_LIMIT)
@@ -1368,13 +1375,29 @@ int zb_id_lookup_check(zb_db *db, int64_t user_id, int64_t now, zb_err *e)
 	return 0;
 }
 
+int zb_id_import_check(zb_db *db, int64_t user_id, int64_t now, int64_t rows, zb_err *e)
+{
+	if (!user_id || rows <= 0)
+		return 0;
+	int64_t n = 0;
+	int rc = lookups_since(db, user_id, now - 24 * 3600, 1, &n, e);
+	if (rc)
+		return rc;
+	if (n + rows > ZB_ID_IMPORT_ROWS_LIMIT)
+		return zb_fail(e, ZB_ERATE, "file",
+		               "导入核对的身份证号过多：没有“敏感信息”权限的账号每天最多核对 %d 个（已核对 %lld 个，本文件 %lld 个），"
+		               "请明天再试，或请有该权限的管理员导入",
+		               ZB_ID_IMPORT_ROWS_LIMIT, (long long)n, (long long)rows);
+	return 0;
+}
+
 int zb_id_lookup_note(zb_db *db, int64_t user_id, int64_t now, const char *kind, int64_t n, zb_err *e)
 {
 	if (!user_id || n <= 0)
 		return 0;
 	int rc = zb_db_run(db, e, NULL, "DELETE FROM id_lookups WHERE at < ?", "i", now - 24 * 3600);
-	for (int64_t i = 0; !rc && i < n && i < ZB_ID_LOOKUP_LIMIT; i++)
-		rc = zb_db_run(db, e, NULL, "INSERT INTO id_lookups (user_id, at, kind) VALUES (?,?,?)", "iis", user_id, now,
-		               kind);
+	if (!rc)
+		rc = zb_db_run(db, e, NULL, "INSERT INTO id_lookups (user_id, at, kind, n) VALUES (?,?,?,?)", "iisi", user_id,
+		               now, kind, n);
 	return rc;
 }

@@ -211,6 +211,13 @@ int zb_name_check(const char *s, const char *field, const char *label, zb_err *e
 #define ZB_ID_LOOKUP_LIMIT 20
 #define ZB_ID_LOOKUP_WINDOW 3600
 int zb_id_lookup_check(zb_db *db, int64_t user_id, int64_t now, zb_err *e);
+/* kind "import_rows" is the other budget: the ID numbers of uploaded rows,
+ * each checked against the whole register (new, update or elsewhere tells
+ * whether the number is registered), at most ZB_ID_IMPORT_ROWS_LIMIT per
+ * user per day for callers without member.sensitive at the import org.
+ * zb_id_import_check: ZB_ERATE when rows more would pass it. */
+#define ZB_ID_IMPORT_ROWS_LIMIT 1000
+int zb_id_import_check(zb_db *db, int64_t user_id, int64_t now, int64_t rows, zb_err *e);
 int zb_id_lookup_note(zb_db *db, int64_t user_id, int64_t now, const char *kind, int64_t n, zb_err *e);
 
 /* 党龄 in whole years from full_date to today (YYYYMMDD), -1 if none. */

@@ -453,6 +453,23 @@ test('ID-number lookups that reveal a record elsewhere are audited without the n
   r = await rl2.post('/api/v1/members', body);
   assert.equal(r.status, 409);
 
+  // a roster upload checks each row's number against the whole register:
+  // a file of guessed numbers is limited by a daily budget of rows
+  addUser(srv, 'pv_imp', 'party_worker', A);
+  const imp = await loginAs(srv, 'pv_imp');
+  const rows = (from, n) => Array.from({ length: n }, (_, i) => `猜测${from + i},${makeId('1966-06-06', from + i, 'M', '110106')},2010-07-01`).join('\n');
+  r = await upload(imp, A, 'small.csv', `姓名,身份证号,入党日期\n${rows(0, 10)}\n`);
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  r = await upload(imp, A, 'guesses.csv', `姓名,身份证号,入党日期\n${rows(10, 995)}\n`);
+  assert.equal(r.status, 429, JSON.stringify(r.body).slice(0, 300));
+  assert.match(r.body.error.message, /每天最多核对 1000 个/);
+  assert.equal(r.body.error.field, 'file');
+  // an org admin (member.sensitive) is not limited by it
+  addUser(srv, 'pv_oa', 'org_admin', A);
+  const oa = await loginAs(srv, 'pv_oa');
+  r = await upload(oa, A, 'guesses.csv', `姓名,身份证号,入党日期\n${rows(10, 995)}\n`);
+  assert.equal(r.status, 201, JSON.stringify(r.body).slice(0, 300));
+
   // audited: one row per refusal, naming the record, never the number
   const trail = (await auditAll(aud)).filter((x) => x.action === 'member.id_lookup' && x.username === 'pv_rl');
   assert.equal(trail.length, 19);

@@ -6,16 +6,19 @@
 -- hundred candidates.  Every stored ID number has 18 characters.
 UPDATE members SET id_masked = '******************' WHERE id_masked IS NOT NULL;
 
--- One row per ID-number lookup whose answer says something about records
--- the caller cannot see: a search by a whole ID number, or a create, edit
--- or import refused because the number is already registered.  Counted per
--- user over the last hour; rows older than a day are deleted as new ones
--- are added.  The number itself is never stored.
+-- ID-number lookups whose answer says something about records the caller
+-- cannot see: a search by a whole ID number, a create, edit or import row
+-- refused because the number is already registered (counted per user over
+-- the last hour), and the rows of uploaded rosters, each checked against
+-- the whole register (counted per user over the last day).  Rows older
+-- than a day are deleted as new ones are added.  The numbers themselves
+-- are never stored.
 CREATE TABLE id_lookups (
 	id {{ID}},
 	user_id {{INT}} NOT NULL,
 	at {{INT}} NOT NULL,
-	kind TEXT NOT NULL                      -- search, create, update, import
+	kind TEXT NOT NULL,                     -- search, create, update, import, import_rows
+	n {{INT}} NOT NULL DEFAULT 1
 );
 CREATE INDEX id_lookups_user ON id_lookups(user_id, at);
 CREATE INDEX id_lookups_at ON id_lookups(at);
