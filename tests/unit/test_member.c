@@ -308,7 +308,7 @@ static void test_stored_id_not_an_oracle(void **state)
 	/* and gives one answer for every day of the month of the 18th
 	 * birthday (1990-03-07: the 6th is too early, the 7th is not) */
 	for (int d = 1; d <= 31; d++) {
-		char jd[16];
+		char jd[32];
 		snprintf(jd, sizeof jd, "2008-03-%02d", d);
 		m = base();
 		m.id_number = ID_M;
@@ -377,7 +377,7 @@ static void test_birth_shown_and_age(void **state)
 	assert_null(zb_member_birth_shown(&a, NULL, 0));
 	/* by month: every day of the birth month gives the same age */
 	for (int d = 1; d <= 31; d++) {
-		char b[16];
+		char b[32];
 		snprintf(b, sizeof b, "1990-12-%02d", d);
 		assert_int_equal(zb_member_age(b, 20241207, 0), 34);
 	}
