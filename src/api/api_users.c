@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "auth/auth.h"
 #include "core/escape.h"
+#include "member/member.h"
 
 #include <string.h>
 
@@ -102,7 +103,9 @@ static int h_users_create(zb_req *r, zb_err *e)
 	zb_body_int(r, "member_id", &member_id);
 	if (!username_ok(u))
 		return zb_fail(e, ZB_EINVAL, "username", "用户名应为 2–32 位字母、数字、下划线、点或短横线");
-	int rc;
+	int rc = zb_name_check(dn, "display_name", "显示名称", e);
+	if (rc)
+		return rc;
 	if (member_id) {
 		/* the member must lie where the caller both manages accounts and
 		 * reads members (a sys_admin sees no member, so links none): 404
@@ -170,6 +173,8 @@ static int h_users_patch(zb_req *r, zb_err *e)
 	int rc;
 	char hash[256] = "", uname[64];
 	const char *pw = zb_body_str(r, "password");
+	if ((rc = zb_name_check(zb_body_str(r, "display_name"), "display_name", "显示名称", e)))
+		return rc;
 	int dis = zb_body_has(r, "disabled") && json_is_true(json_object_get(r->json, "disabled"));
 	if ((rc = user_name(r, id, uname, sizeof uname, e)))
 		return rc;

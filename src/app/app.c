@@ -3,11 +3,14 @@
 #include "core/log.h"
 #include "io/membudget.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static pthread_key_t db_key;
 static pthread_once_t db_once = PTHREAD_ONCE_INIT;
@@ -72,6 +75,10 @@ int zb_app_init(zb_app *app, const char *db_uri, const char *key_path, zb_err *e
 {
 	memset(app, 0, sizeof *app);
 	pthread_once(&db_once, make_key);
+	/* Everything this process creates (database, -wal/-shm, attachments,
+	 * exports, temporary files) holds personal data: owner only, files
+	 * 0600 and directories 0700, whatever umask the service started with. */
+	umask(077);
 	if (!db_uri || !*db_uri)
 		return zb_fail(e, ZB_EINVAL, "db", "未指定数据库：请用 --db 或环境变量 ZHIBU_DB");
 	app->db_uri = strdup(db_uri);
@@ -126,6 +133,15 @@ int zb_app_init(zb_app *app, const char *db_uri, const char *key_path, zb_err *e
 	app->now = real_now;
 	if (!app->db_uri || !app->key_path || !app->data_dir || !app->web_root || !app->import_budget)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	/* a missing data directory is made owner-only; an existing one is
+	 * left as the operator set it, with a warning if others may enter */
+	struct stat st;
+	if (mkdir(app->data_dir, 0700) != 0 && errno != EEXIST)
+		zb_warn("无法创建数据目录 %s：%s", app->data_dir, strerror(errno));
+	else if (stat(app->data_dir, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 077) && st.st_uid == geteuid() &&
+	         strcmp(app->data_dir, "."))
+		zb_warn("数据目录 %s 的权限为 %04o，同组或其他用户可以访问；建议 chmod 700 %s", app->data_dir,
+		        (unsigned)(st.st_mode & 07777), app->data_dir);
 	return 0;
 }
 

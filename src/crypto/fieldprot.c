@@ -168,7 +168,9 @@ int zb_keys_load(const char *path, zb_keys **out, zb_err *e)
 	int fd = -1, rc;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	 * writer forever; the checks below refuse it before any read. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		rc = zb_fail(e, errno == ENOENT ? ZB_ENOTFOUND : ZB_EINTERNAL, "",
 			     "无法打开密钥文件 %s：%s", path, strerror(errno));
@@ -182,7 +184,14 @@ int zb_keys_load(const char *path, zb_keys **out, zb_err *e)
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = zb_fail(e, ZB_EINVAL, "", "密钥文件 %s 不是普通文件", path);
+		const char *what = S_ISDIR(st.st_mode)    ? "目录"
+		                   : S_ISFIFO(st.st_mode) ? "命名管道（FIFO）"
+		                   : S_ISCHR(st.st_mode)  ? "字符设备"
+		                   : S_ISBLK(st.st_mode)  ? "块设备"
+		                   : S_ISSOCK(st.st_mode) ? "套接字"
+		                                          : "特殊文件";
+		rc = zb_fail(e, ZB_EINVAL, "", "密钥文件 %s 不是普通文件（它是%s），拒绝启动：请指定 zhibu init 生成的密钥文件",
+			     path, what);
 		goto fail;
 	}
 	if (st.st_mode & 077) {
@@ -446,7 +455,11 @@ fail:
 
 int zb_mask_id_number(const char *id, zb_buf *out)
 {
-	static const size_t rules[4][3] = {{15, 6, 4}, {8, 2, 2}, {3, 1, 1}, {0, 0, 0}};
+	/* Nothing is kept: the region, birth date, sequence and checksum are
+	 * all guessable from what is shown beside the mask (native place,
+	 * birth month, gender), so every kept character shrinks the set of
+	 * numbers that fit.  docs/SECURITY.md "What each role can see". */
+	static const size_t rules[4][3] = {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}};
 	return mask(id, out, rules);
 }
 

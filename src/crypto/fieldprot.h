@@ -94,9 +94,11 @@ int zb_fp_key_verify(const zb_keys *k, const char *stored_hex, zb_err *e);
  * is not valid UTF-8 is masked entirely (one '*' per byte).  NULL is taken
  * as "".  Return 0 or ZB_ETOOBIG (out's cap).
  *
- * ID number, by length n: n >= 15 keeps the first 6 and last 4
- * ("110105********1234"); 8..14 keeps 2 and 2; 3..7 keeps 1 and 1;
- * shorter is all '*'.  Phone: n >= 11 keeps the first 3 and last 4
+ * ID number: nothing is kept, one '*' per character
+ * ("******************"), because the region, the birth date and the
+ * checksum can be narrowed from what lists show beside it (see
+ * docs/SECURITY.md, "What each role can see").  Phone: n >= 11 keeps the
+ * first 3 and last 4
  * ("138****5678"); 7..10 keeps 2 and 2 (landlines); 3..6 keeps 1 and 1;
  * shorter is all '*'. */
 int zb_mask_id_number(const char *id, zb_buf *out);

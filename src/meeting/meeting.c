@@ -2,6 +2,7 @@
 #include "meeting/meeting.h"
 #include "auth/authz.h"
 #include "meeting/mdate.h"
+#include "member/member.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,9 @@ int zb_meeting_check(zb_db *db, zb_meeting *m, zb_arena *a, zb_err *e)
 		return zb_fail(e, ZB_EINVAL, "is_election", "只有支部党员大会可以进行选举");
 	if (m->type == ZB_MT_LECTURE && empty(m->speaker))
 		return zb_fail(e, ZB_EINVAL, "speaker", "党课应填写授课人");
+	if (zb_name_check(m->host, "host", "主持人", e) || zb_name_check(m->recorder, "recorder", "记录人", e) ||
+	    zb_name_check(m->speaker, "speaker", "授课人", e))
+		return e->code;
 	if (m->type == ZB_MT_TALK) {
 		if ((rc = check_party(db, m, m->talk_a_id, &m->talk_a_name, "participants", a, e)) ||
 		    (rc = check_party(db, m, m->talk_b_id, &m->talk_b_name, "participants", a, e)))
@@ -548,6 +552,9 @@ int zb_meeting_recount_range(zb_db *db, int64_t first_id, int64_t last_id, zb_mr
 
 static int write_guests(zb_db *db, int64_t id, const char *const *guests, int n, zb_err *e)
 {
+	for (int i = 0; i < n; i++)
+		if (zb_name_check(guests[i], "guests", "列席人员姓名", e))
+			return e->code;
 	int rc = zb_db_run(db, e, NULL, "DELETE FROM meeting_guests WHERE meeting_id = ?", "i", id);
 	for (int i = 0; !rc && i < n; i++)
 		rc = zb_db_run(db, e, NULL, "INSERT INTO meeting_guests (meeting_id, pos, name) VALUES (?, ?, ?)", "iis", id,

@@ -24,14 +24,16 @@ static const struct {
 };
 #define NCOLS ((int)(sizeof layout / sizeof layout[0]))
 
-static const char *cell_of(const zb_member *m, zb_icol c, const char *seq)
+/* Without o->full the export shows what a role without member.sensitive
+ * sees (docs/SECURITY.md): masked ID and phone, the birth month only. */
+static const char *cell_of(const zb_member *m, zb_icol c, const char *seq, int full, zb_arena *a)
 {
 	switch (c) {
 	case ZB_ICOL_NONE: return seq;
 	case ZB_ICOL_NAME: return m->name;
 	case ZB_ICOL_GENDER: return zb_gender_name(m->gender);
 	case ZB_ICOL_ETHNICITY: return m->ethnicity;
-	case ZB_ICOL_BIRTH: return m->birth_date;
+	case ZB_ICOL_BIRTH: return zb_member_birth_shown(a, m->birth_date, full);
 	case ZB_ICOL_ID: return m->id_number ? m->id_number : m->id_masked;
 	case ZB_ICOL_NATIVE: return m->native_place;
 	case ZB_ICOL_EDUCATION: return m->education;
@@ -107,7 +109,7 @@ int zb_roster_export(const zb_export_opts *o, int64_t *count, zb_err *e)
 		snprintf(seq, sizeof seq, "%lld", (long long)(*count + 1));
 		const char *cells[NCOLS];
 		for (int i = 0; i < NCOLS; i++)
-			cells[i] = cell_of(&m, layout[i].col, seq);
+			cells[i] = cell_of(&m, layout[i].col, seq, o->full, &row);
 		rc = o->csv ? zb_csv_write_row(o->csv_out, cells, NCOLS, e) : zb_xlsx_writer_row(xw, cells, NCOLS, e);
 		if (m.id_number)
 			sodium_memzero((void *)m.id_number, strlen(m.id_number));

@@ -505,6 +505,7 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 			return -rc;
 		if (old && !may_import(o, old->org_path)) {
 			row_err(imp, r, "该身份证号已在其他组织登记，不在您的管理范围内");
+			imp->registered_elsewhere++;
 			old = NULL;
 			id_ok = 0;
 		}
@@ -977,10 +978,15 @@ int zb_import_save(zb_app *app, zb_db *db, zb_import *imp, const zb_actor *actor
 		jw_kstr(&w, "filename", imp->filename);
 		jw_kint(&w, "rows", imp->nrows);
 		counts_json(&w, imp->counts);
+		/* each such row answered "registered elsewhere": ID lookups */
+		if (imp->registered_elsewhere)
+			jw_kint(&w, "registered_elsewhere", imp->registered_elsewhere);
 		jw_obj_end(&w);
 		jw_finish(&w);
 		rc = audit(app, db, actor, "import.upload", "import", *batch_id, imp->org_path, b.data, e);
 	}
+	if (!rc)
+		rc = zb_id_lookup_note(db, actor->user_id, now, "import", imp->registered_elsewhere, e);
 	if (!rc)
 		rc = zb_db_commit(db, e);
 out:
@@ -1134,7 +1140,7 @@ int zb_import_apply(zb_app *app, zb_db *db, zb_import *imp, int64_t batch_id, co
 		} else {
 			action = "member.update";
 			zb_member old;
-			rc = zb_member_get(db, r->member_id, a, &old, e);
+			rc = zb_member_get_locked(db, r->member_id, a, &old, e);
 			if (rc == ZB_ENOTFOUND)
 				rc = row_fail(e, ZB_ECONFLICT, r, "要更新的党员记录已不存在");
 			else if (!rc && old.updated_at != r->member_version)

@@ -104,6 +104,7 @@ typedef struct zb_import {
 	zb_import_row *rows;
 	int nrows, cap;
 	int64_t counts[ZB_IROW_NSTATUS];
+	int64_t registered_elsewhere;   /* rows refused: ID registered outside the importer's scope */
 } zb_import;
 
 typedef void (*zb_import_progress)(void *ctx, const char *what, size_t done, size_t total);

@@ -275,7 +275,8 @@ static const char *clean_name(zb_arena *a, const char *s)
 	for (size_t i = 0; i < len;) {
 		unsigned cp;
 		size_t k = u8_next(s + i, len - i, &cp);
-		if (is_blank(cp)) {
+		/* zero-width blanks stay, for zb_name_check to refuse */
+		if (is_blank(cp) && cp != 0x200B && cp != 0xFEFF) {
 			size_t j = i + k;
 			unsigned nx = 0;
 			while (j < len) {
@@ -303,6 +304,40 @@ static int has_control(const char *s, int allow_newline)
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if ((*p < 0x20 && !(allow_newline && (*p == '\n' || *p == '\t'))) || *p == 0x7F)
 			return 1;
+	return 0;
+}
+
+/* Characters a person's name never contains and that make one string
+ * look like another on screen or in a spreadsheet: bidirectional controls
+ * (reorder what follows), zero-width characters (invisible, defeat
+ * duplicate checks) and private-use characters (render as anything). */
+static const char *invisible_kind(unsigned cp)
+{
+	if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
+	    cp == 0x061C)
+		return "文字方向控制字符";
+	if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF)
+		return "零宽字符";
+	if ((cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xF0000 && cp <= 0x10FFFF))
+		return "私用区字符";
+	return NULL;
+}
+
+int zb_name_check(const char *s, const char *field, const char *label, zb_err *e)
+{
+	if (!s)
+		return 0;
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		size_t k = u8_next(s + i, len - i, &cp);
+		const char *kind = invisible_kind(cp);
+		if (kind && !(cp == 0xFFFD && k == 1))
+			return zb_fail(e, ZB_EINVAL, field,
+			               "%s含有不可见或会改变显示顺序的%s（U+%04X，第 %zu 个字节处），请删除后重新输入", label,
+			               kind, cp, i + 1);
+		i += k;
+	}
 	return 0;
 }
 
@@ -638,6 +673,10 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 		bad(&c, ZB_EINVAL, "name", "姓名过长（最多 50 个字）");
 	} else if (has_control(m->name, 0)) {
 		bad(&c, ZB_EINVAL, "name", "姓名含有控制字符");
+	} else {
+		zb_err ne = {0};
+		if (zb_name_check(m->name, "name", "姓名", &ne))
+			bad_from(&c, &ne);
 	}
 	for (size_t i = 0; i < N(limits); i++) {
 		const char **p = (const char **)((char *)m + limits[i].off);
@@ -719,8 +758,14 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 			bad_from(&c, &ie);
 		} else {
 			m->id_number = zb_arena_strdup(a, card.number);
-			if (m->birth_date && (given & ZB_MF_BIRTH) && zb_date_valid(m->birth_date) &&
-			    strcmp(m->birth_date, card.birth)) {
+			if (m->birth_date && (given & ZB_MF_BIRTH) && !(given & ZB_MF_ID)) {
+				/* Comparing with a stored number the input did not
+				 * state would tell its birth date day by day. */
+				bad(&c, ZB_EINVAL, "birth_date",
+				    "该党员已登记身份证号，出生日期由身份证号得出，不能单独修改；如需更正，请同时填写正确的身份证号");
+				dates_ok = 0;
+			} else if (m->birth_date && (given & ZB_MF_BIRTH) && zb_date_valid(m->birth_date) &&
+			           strcmp(m->birth_date, card.birth)) {
 				bad(&c, ZB_EINVAL, "birth_date", "出生日期 %s 与身份证号中的 %s 不一致", m->birth_date, card.birth);
 				dates_ok = 0;
 			}
@@ -746,11 +791,31 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 	}
 	if (dates_ok) {
 		int b = ymd_int(m->birth_date), j = ymd_int(m->join_date), f = ymd_int(m->full_date);
-		if (b && j <= b) {
-			bad(&c, ZB_EINVAL, "join_date", "入党日期 %s 应晚于出生日期 %s", m->join_date, m->birth_date);
-		} else if (b && (j - b) / 10000 < rules->min_join_age) {
-			bad(&c, ZB_EINVAL, "join_date", "入党时未满 %d 周岁（出生日期 %s，入党日期 %s）", rules->min_join_age,
-			    m->birth_date, m->join_date);
+		/* A birth date the input did not state (stored, or from a stored
+		 * ID number) is named by its month only: what every role may
+		 * see (docs/SECURITY.md). */
+		int typed = (given & (ZB_MF_BIRTH | ZB_MF_ID)) != 0;
+		const char *bs = typed ? m->birth_date : zb_arena_printf(a, "%.7s", m->birth_date ? m->birth_date : "");
+		/* Nor is the age rule decided at the day for such a date: by
+		 * trying join dates one day apart, a caller who sees the birth
+		 * month only would learn the day.  In the month of the 18th
+		 * birthday (say) the answer is the same on every day: state the
+		 * ID number (or birth date) in the same edit to be checked by day. */
+		int months = (j / 10000 * 12 + j / 100 % 100) - (b / 10000 * 12 + b / 100 % 100);
+		if (b && typed && j <= b) {
+			bad(&c, ZB_EINVAL, "join_date", "入党日期 %s 应晚于出生日期 %s", m->join_date, bs);
+		} else if (b && typed && (j - b) / 10000 < rules->min_join_age) {
+			bad(&c, ZB_EINVAL, "join_date", "入党时未满 %d 周岁（出生日期 %s，入党日期 %s）", rules->min_join_age, bs,
+			    m->join_date);
+		} else if (b && !typed && months <= 0) {
+			bad(&c, ZB_EINVAL, "join_date", "入党日期 %s 应晚于出生日期 %s", m->join_date, bs);
+		} else if (b && !typed && months < rules->min_join_age * 12) {
+			bad(&c, ZB_EINVAL, "join_date", "入党时未满 %d 周岁（出生日期 %s，入党日期 %s）", rules->min_join_age, bs,
+			    m->join_date);
+		} else if (b && !typed && months == rules->min_join_age * 12) {
+			bad(&c, ZB_EINVAL, "join_date",
+			    "入党日期 %s 与年满 %d 周岁在同一个月，须按日核对：请在本次修改中同时填写身份证号（没有身份证号的填写出生日期）",
+			    m->join_date, rules->min_join_age);
 		}
 		if (cat_ok && !strcmp(m->category, "full")) {
 			if (!f)
@@ -944,6 +1009,26 @@ int zb_member_get(zb_db *db, int64_t id, zb_arena *a, zb_member *m, zb_err *e)
 	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员，或不在您的管理范围内");
 }
 
+int zb_member_get_locked(zb_db *db, int64_t id, zb_arena *a, zb_member *m, zb_err *e)
+{
+	if (!zb_db_in_tx(db))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：读取待修改的党员记录须在写事务内");
+	/* SQLite: BEGIN IMMEDIATE already holds the one write lock.
+	 * PostgreSQL: lock the row alone first, then read it with a statement
+	 * of its own, which (READ COMMITTED) sees the newest committed version.
+	 * Locking in the joined SELECT would re-check the join against the
+	 * org row read before the wait and lose a member another edit moved. */
+	if (zb_db_backend(db) == ZB_DB_PG) {
+		int64_t got = 0;
+		int rc = zb_db_int(db, e, &got, "SELECT id FROM members WHERE id = ? FOR UPDATE", "i", id);
+		if (rc == ZB_ENOTFOUND)
+			return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员，或不在您的管理范围内");
+		if (rc)
+			return rc;
+	}
+	return zb_member_get(db, id, a, m, e);
+}
+
 typedef struct derived {
 	zb_buf py, ini, key;
 } derived;
@@ -1089,9 +1174,10 @@ int zb_member_update(zb_db *db, const zb_member_change *c, const zb_member *old,
 
 static const char *display(zb_arena *a, const zb_member_field *f, const char *v)
 {
-	(void)a;
 	if (!v)
 		return NULL;
+	if (f->bit == ZB_MF_BIRTH)
+		return zb_member_birth_shown(a, v, 0);
 	if (f->bit == ZB_MF_GENDER)
 		return zb_gender_name(v) ? zb_gender_name(v) : v;
 	if (f->bit == ZB_MF_CATEGORY)
@@ -1144,6 +1230,23 @@ int zb_member_compare(const zb_member *old, const zb_member *nw, zb_arena *a, zb
 		d[n++] = (zb_member_diff){"group_id", "党小组", old->group_name, nw->group_name};
 	*out = d;
 	return n;
+}
+
+const char *zb_member_birth_shown(zb_arena *a, const char *birth, int exact)
+{
+	if (!birth || exact || strlen(birth) < 7)
+		return birth;
+	return zb_arena_strndup(a, birth, 7);
+}
+
+int zb_member_age(const char *birth, int today, int exact)
+{
+	int b = ymd_int(birth);
+	if (!b)
+		return -1;
+	if (!exact) /* born on the first of the month, as far as anyone can tell */
+		b = b / 100 * 100 + 1;
+	return today >= b ? (today - b) / 10000 : 0;
 }
 
 int zb_member_party_age(const char *full_date, int today)
@@ -1252,4 +1355,56 @@ int zb_member_birthdays(zb_db *db, const char *root, int today, int days, int li
 	*out = v;
 	*n = cnt < limit ? cnt : limit;
 	return 0;
+}
+
+/* ---- ID-number lookups ------------------------------------------------- */
+
+static int lookups_since(zb_db *db, int64_t user_id, int64_t since, int rows, int64_t *n, zb_err *e)
+{
+	return zb_db_int(db, e, n,
+	                 rows ? "SELECT COALESCE(SUM(n), 0) FROM id_lookups WHERE user_id = ? AND at > ? AND kind = 'import_rows'"
+	                      : "SELECT COALESCE(SUM(n), 0) FROM id_lookups WHERE user_id = ? AND at > ? AND kind <> 'import_rows'",
+	                 "ii", user_id, since);
+}
+
+int zb_id_lookup_check(zb_db *db, int64_t user_id, int64_t now, zb_err *e)
+{
+	if (!user_id)
+		return 0; /* the command line: the operator of the server */
+	int64_t n = 0;
+	int rc = lookups_since(db, user_id, now - ZB_ID_LOOKUP_WINDOW, 0, &n, e);
+	if (rc)
+		return rc;
+	if (n >= ZB_ID_LOOKUP_LIMIT)
+		return zb_fail(e, ZB_ERATE, "id_number",
+		               "按身份证号查询过于频繁：每个账号每小时最多 %d 次（按身份证号搜索，以及因身份证号已登记而被拒绝的录入、修改和导入），请稍后再试",
+		               ZB_ID_LOOKUP_LIMIT);
+	return 0;
+}
+
+int zb_id_import_check(zb_db *db, int64_t user_id, int64_t now, int64_t rows, zb_err *e)
+{
+	if (!user_id || rows <= 0)
+		return 0;
+	int64_t n = 0;
+	int rc = lookups_since(db, user_id, now - 24 * 3600, 1, &n, e);
+	if (rc)
+		return rc;
+	if (n + rows > ZB_ID_IMPORT_ROWS_LIMIT)
+		return zb_fail(e, ZB_ERATE, "file",
+		               "导入核对的身份证号过多：没有“敏感信息”权限的账号每天最多核对 %d 个（已核对 %lld 个，本文件 %lld 个），"
+		               "请明天再试，或请有该权限的管理员导入",
+		               ZB_ID_IMPORT_ROWS_LIMIT, (long long)n, (long long)rows);
+	return 0;
+}
+
+int zb_id_lookup_note(zb_db *db, int64_t user_id, int64_t now, const char *kind, int64_t n, zb_err *e)
+{
+	if (!user_id || n <= 0)
+		return 0;
+	int rc = zb_db_run(db, e, NULL, "DELETE FROM id_lookups WHERE at < ?", "i", now - 24 * 3600);
+	if (!rc)
+		rc = zb_db_run(db, e, NULL, "INSERT INTO id_lookups (user_id, at, kind, n) VALUES (?,?,?,?)", "iisi", user_id,
+		               now, kind, n);
+	return rc;
 }

@@ -148,6 +148,14 @@ int zb_member_set_group(zb_db *db, int64_t group_id, zb_member *m, zb_arena *a, 
 #define ZB_MEMBER_NCOLS 31
 void zb_member_read(zb_stmt *st, int col0, zb_arena *a, zb_member *m);
 int zb_member_get(zb_db *db, int64_t id, zb_arena *a, zb_member *m, zb_err *e);
+/* The same inside the caller's write transaction, for a read-modify-write:
+ * the row is read after the write lock is held (SQLite: BEGIN IMMEDIATE
+ * holds the one writer lock; PostgreSQL: SELECT ... FOR UPDATE of the row
+ * waits for its other writers, then a second statement reads its newest
+ * committed version),
+ * so the old values a change is computed from (roll-ups, history, audit
+ * "from") are the ones it replaces.  ZB_EINTERNAL outside a transaction. */
+int zb_member_get_locked(zb_db *db, int64_t id, zb_arena *a, zb_member *m, zb_err *e);
 
 /* Who made a write, for history rows. */
 typedef struct zb_member_change {
@@ -174,6 +182,43 @@ typedef struct zb_member_diff {
 	const char *field, *label, *from, *to;
 } zb_member_diff;
 int zb_member_compare(const zb_member *old, const zb_member *nw, zb_arena *a, zb_member_diff **out);
+
+/* The birth date as a caller may see it (docs/SECURITY.md, "What each
+ * role can see"): exact, the date itself; otherwise the month only,
+ * "YYYY-MM", so that with everything else shown beside it at least ~14,000
+ * ID numbers stay possible.  NULL stays NULL.  In a. */
+const char *zb_member_birth_shown(zb_arena *a, const char *birth, int exact);
+/* Age in whole years on today (YYYYMMDD), -1 if no valid birth date.  Not
+ * exact: counted from the first of the birth month, so it tells nothing
+ * the month does not. */
+int zb_member_age(const char *birth, int today, int exact);
+
+/* Names of people (members, users, committee holders): refuses
+ * bidirectional controls (U+202A-202E, U+2066-2069, U+200E/F, U+061C),
+ * zero-width characters (U+200B-200D, U+2060, U+FEFF) and private-use
+ * characters (U+E000-F8FF, planes 15-16) with ZB_EINVAL on field and a
+ * message naming label.  NULL is fine. */
+int zb_name_check(const char *s, const char *field, const char *label, zb_err *e);
+
+/* ID-number lookups whose answer tells something about records the caller
+ * cannot see: a search by a whole ID number, a create, edit or import
+ * refused because the number is already registered (maybe in another
+ * org).  At most ZB_ID_LOOKUP_LIMIT per user in ZB_ID_LOOKUP_WINDOW
+ * seconds.  zb_id_lookup_check: ZB_ERATE (429, Chinese message) when the
+ * budget is spent; zb_id_lookup_note records n lookups (inside the
+ * caller's write transaction; the number itself is never stored).
+ * user_id 0 (the command line) is not limited. */
+#define ZB_ID_LOOKUP_LIMIT 20
+#define ZB_ID_LOOKUP_WINDOW 3600
+int zb_id_lookup_check(zb_db *db, int64_t user_id, int64_t now, zb_err *e);
+/* kind "import_rows" is the other budget: the ID numbers of uploaded rows,
+ * each checked against the whole register (new, update or elsewhere tells
+ * whether the number is registered), at most ZB_ID_IMPORT_ROWS_LIMIT per
+ * user per day for callers without member.sensitive at the import org.
+ * zb_id_import_check: ZB_ERATE when rows more would pass it. */
+#define ZB_ID_IMPORT_ROWS_LIMIT 1000
+int zb_id_import_check(zb_db *db, int64_t user_id, int64_t now, int64_t rows, zb_err *e);
+int zb_id_lookup_note(zb_db *db, int64_t user_id, int64_t now, const char *kind, int64_t n, zb_err *e);
 
 /* 党龄 in whole years from full_date to today (YYYYMMDD), -1 if none. */
 int zb_member_party_age(const char *full_date, int today);

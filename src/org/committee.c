@@ -2,6 +2,7 @@
  * and terms of office with their 换届 status from the 'terms' rule. */
 #include "org/structure.h"
 #include "core/date.h"
+#include "member/member.h"
 #include "rules/rules.h"
 
 #include <stdio.h>
@@ -161,6 +162,8 @@ static int check_post(zb_db *db, const zb_post *p, const char *today, zb_err *e)
 		               "职务无效：应为书记、副书记、组织委员、宣传委员、纪检委员、青年委员、统战委员、保密委员或委员");
 	if (!p->member_id && (!p->person_name || !*p->person_name))
 		return zb_fail(e, ZB_EINVAL, "member_id", "请指定任职的党员（member_id）或填写姓名（person_name）");
+	if (!p->member_id && (rc = zb_name_check(p->person_name, "person_name", "任职人员姓名", e)))
+		return rc;
 	if (p->member_id) {
 		char mpath[600] = "";
 		zb_stmt *st = zb_db_query(db, e, "SELECT org_path FROM members WHERE id = ?", "i", p->member_id);

@@ -6,13 +6,22 @@
  *    loss may lose the last transactions but never corrupts.  FULL costs
  *    4x in single-row commits (STACK.md: 21.7k/s vs 4.9k/s).
  *  - foreign_keys=ON, busy_timeout 10 s; writers use BEGIN IMMEDIATE.
+ *  - The database file is created 0600 before SQLite opens it, and an
+ *    existing one (and its -wal and -shm) loses any group or other
+ *    permission: SQLite gives the -wal and -shm files the mode of the
+ *    database file, and all three hold personal data.
  */
 #include "store/db_int.h"
 #include "core/log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define CACHE_SLOTS 512
 
@@ -244,8 +253,45 @@ static const zb_db_ops sq_ops = {
 	.changes = sq_changes,
 };
 
+/* Take group and other permissions off an existing file of ours. */
+static void tighten(const char *p)
+{
+	struct stat st;
+	if (lstat(p, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || !(st.st_mode & 077))
+		return;
+	if (chmod(p, st.st_mode & 0700) == 0)
+		zb_warn("数据库文件 %s 的权限为 %04o，已改为 %04o（仅属主可读写）", p, (unsigned)(st.st_mode & 07777),
+		        (unsigned)(st.st_mode & 0700));
+	else
+		zb_warn("数据库文件 %s 的权限为 %04o，同组或其他用户可以访问，且无法更改：%s", p,
+		        (unsigned)(st.st_mode & 07777), strerror(errno));
+}
+
+/* A plain file path (not ":memory:", not a file: URI): create the file
+ * 0600 if it is missing, tighten it and its -wal/-shm if they exist. */
+static int private_files(const char *path, zb_err *e)
+{
+	if (!path[0] || !strcmp(path, ":memory:") || !strncmp(path, "file:", 5))
+		return 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		close(fd);
+	} else if (errno != EEXIST) {
+		return zb_fail(e, ZB_EUNAVAIL, "db", "无法创建数据库文件 %s：%s", path, strerror(errno));
+	}
+	char side[4096];
+	tighten(path);
+	if (snprintf(side, sizeof side, "%s-wal", path) < (int)sizeof side)
+		tighten(side);
+	if (snprintf(side, sizeof side, "%s-shm", path) < (int)sizeof side)
+		tighten(side);
+	return 0;
+}
+
 int zb_sqlite_open(const char *path, zb_db **out, zb_err *e)
 {
+	if (private_files(path, e))
+		return e->code;
 	sq_db *d = calloc(1, sizeof *d);
 	if (!d)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");

@@ -281,6 +281,113 @@ static void test_id_derives_and_mismatch(void **state)
 	assert_string_equal(e2.field, "id_number");
 }
 
+/* A stored ID number (not stated in the input) is never compared with a
+ * stated birth date: the answer would tell its birth date day by day. */
+static void test_stored_id_not_an_oracle(void **state)
+{
+	(void)state;
+	zb_member m = base();
+	m.id_number = ID_M;
+	m.join_date = "2012-07-01";
+	m.full_date = "2013-07-01";
+	const char *msg = "该党员已登记身份证号，出生日期由身份证号得出，不能单独修改；如需更正，请同时填写正确的身份证号";
+	m.birth_date = "1990-03-07"; /* the right day: refused all the same */
+	expect_error(&m, ZB_MF_BIRTH, "birth_date", msg);
+	m = base();
+	m.id_number = ID_M;
+	m.join_date = "2012-07-01";
+	m.full_date = "2013-07-01";
+	m.birth_date = "1990-03-08";
+	expect_error(&m, ZB_MF_BIRTH, "birth_date", msg);
+	/* the age rule names the month of a birth date the input did not state */
+	m = base();
+	m.id_number = ID_M;
+	m.join_date = "2008-02-28";
+	m.full_date = "2009-03-06";
+	expect_error(&m, ZB_MF_JOIN, "join_date", "入党时未满 18 周岁（出生日期 1990-03，入党日期 2008-02-28）");
+	/* and gives one answer for every day of the month of the 18th
+	 * birthday (1990-03-07: the 6th is too early, the 7th is not) */
+	for (int d = 1; d <= 31; d++) {
+		char jd[32];
+		snprintf(jd, sizeof jd, "2008-03-%02d", d);
+		m = base();
+		m.id_number = ID_M;
+		m.join_date = jd;
+		m.full_date = "2009-03-06";
+		zb_err e;
+		assert_int_not_equal(check(&m, ZB_MF_JOIN, &e, NULL), 0);
+		assert_string_equal(e.field, "join_date");
+		assert_non_null(strstr(e.msg, "同一个月"));
+	}
+	/* stated with the ID number, the day decides */
+	m = base();
+	m.id_number = ID_M;
+	m.join_date = "2008-03-07";
+	m.full_date = "2009-03-07";
+	zb_err ok;
+	assert_int_equal(check(&m, ZB_MF_JOIN | ZB_MF_ID, &ok, NULL), 0);
+	m = base();
+	m.id_number = ID_M;
+	m.join_date = "2008-04-01";
+	m.full_date = "2009-04-01";
+	assert_int_equal(check(&m, ZB_MF_JOIN, &ok, NULL), 0);
+}
+
+static void test_invisible_characters_in_names(void **state)
+{
+	(void)state;
+	static const char *const bad_names[] = {
+	    "王\u202E五",  "王\u202A五", "王\u2066五", "王\u2069五", "王\u200E五", "王\u200F五", "王\u061C五",
+	    "王\u200B五",  "王\u200C五", "王\u200D五", "王\u2060五", "王\uFEFF五", "王\uE000五", "王\uF8FF五",
+	    "王\U000F0000五", "王\U0010FFFD五", "Li\u200BLei",
+	};
+	for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+		zb_member m = base();
+		m.name = bad_names[i];
+		zb_err e;
+		if (!check(&m, ZB_MF_NAME, &e, NULL))
+			fail_msg("name %zu accepted", i);
+		assert_string_equal(e.field, "name");
+		assert_non_null(strstr(e.msg, "姓名"));
+		assert_non_null(strstr(e.msg, "U+"));
+	}
+	/* what real names contain stays accepted */
+	static const char *const good_names[] = {"王五", "阿依古丽·买买提", "欧阳 娜娜", "John Smith", "𠀀明"};
+	for (size_t i = 0; i < sizeof good_names / sizeof good_names[0]; i++) {
+		zb_member m = base();
+		m.name = good_names[i];
+		zb_err e;
+		if (check(&m, ZB_MF_NAME, &e, NULL))
+			fail_msg("name %s refused: %s", good_names[i], e.msg);
+	}
+	zb_err e = {0};
+	assert_int_equal(zb_name_check("张\u202E三", "display_name", "显示名称", &e), ZB_EINVAL);
+	assert_string_equal(e.field, "display_name");
+	assert_non_null(strstr(e.msg, "显示名称"));
+	assert_int_equal(zb_name_check(NULL, "x", "x", &e), 0);
+}
+
+static void test_birth_shown_and_age(void **state)
+{
+	(void)state;
+	zb_arena a;
+	zb_arena_init(&a);
+	assert_string_equal(zb_member_birth_shown(&a, "1990-03-07", 1), "1990-03-07");
+	assert_string_equal(zb_member_birth_shown(&a, "1990-03-07", 0), "1990-03");
+	assert_null(zb_member_birth_shown(&a, NULL, 0));
+	/* by month: every day of the birth month gives the same age */
+	for (int d = 1; d <= 31; d++) {
+		char b[32];
+		snprintf(b, sizeof b, "1990-12-%02d", d);
+		assert_int_equal(zb_member_age(b, 20241207, 0), 34);
+	}
+	assert_int_equal(zb_member_age("1990-12-20", 20241207, 1), 33);
+	assert_int_equal(zb_member_age("1990-12-01", 20241207, 1), 34);
+	assert_int_equal(zb_member_age("1991-01-01", 20241207, 0), 33);
+	assert_int_equal(zb_member_age(NULL, 20241207, 0), -1);
+	zb_arena_free(&a);
+}
+
 static void test_all_errors_collected(void **state)
 {
 	(void)state;
@@ -477,6 +584,8 @@ int main(void)
 		cmocka_unit_test(test_all_errors_collected), cmocka_unit_test(test_phone),
 		cmocka_unit_test(test_clean),          cmocka_unit_test(test_date_forms),
 		cmocka_unit_test(test_headers),        cmocka_unit_test(test_party_age),
+		cmocka_unit_test(test_stored_id_not_an_oracle), cmocka_unit_test(test_invisible_characters_in_names),
+		cmocka_unit_test(test_birth_shown_and_age),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
