@@ -82,9 +82,21 @@ int zb_org_warn_counts_json(zb_db *db, int64_t org_id, const char *today, zb_jw 
 
 /* ---- tree changes (tree.c) ---- */
 
+/* Whether an org of type may sit under an org of parent_type (NULL: a
+ * root, which must be a 党委): 党小组 only in a 党支部 of any kind, 党支部
+ * under a 党委 or 党总支, 党总支 under a 党委, 党委 under a 党委.
+ * ZB_EINVAL with field and a Chinese message naming both types.  Checked
+ * on create (zb_org_insert), move (zb_org_move) and type change
+ * (zb_org_after_update, which also checks the sub-orgs). */
+int zb_org_nesting_check(const char *parent_type, const char *type, const char *field, zb_err *e);
+/* Every undissolved sub-org of org_id fits under type. */
+int zb_org_nesting_check_children(zb_db *db, int64_t org_id, const char *type, zb_err *e);
+
 /* Roll-ups and warnings after zb_org_insert (called by it). */
 int zb_org_after_insert(zb_db *db, int64_t org_id, zb_err *e);
-/* After an edit of type or domain: old values of the org before the edit. */
+/* After an edit of type or domain: old values of the org before the edit.
+ * Refuses (ZB_EINVAL, field "type") a type that no longer fits the tree;
+ * the caller rolls back. */
 int zb_org_after_update(zb_db *db, int64_t org_id, const char *old_type, const char *old_domain, zb_err *e);
 /* Move org_id under new_parent: paths and depths of every descendant org,
  * members.org_path, units.org_path, alliances.org_path, roll-ups along the
