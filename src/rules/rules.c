@@ -40,8 +40,8 @@ static int check_int(json_t *data, const int_key *k, int64_t *out, zb_err *e)
 static int check_source(json_t *data, zb_err *e)
 {
 	json_t *v = json_object_get(data, "source");
-	if (v && (!json_is_string(v) || json_string_length(v) > 200))
-		return zb_fail(e, ZB_EINVAL, "data", "规则项 source（依据）应为不超过 200 字节的文字");
+	if (v && (!json_is_string(v) || json_string_length(v) > 600))
+		return zb_fail(e, ZB_EINVAL, "data", "规则项 source（依据）应为不超过 600 字节的文字");
 	return 0;
 }
 
