@@ -29,7 +29,7 @@ static int days_in_month(int y, int m)
 	return md[m - 1] + (m == 2 && leap);
 }
 
-/* The month-end rule of 民法典 第二百零一条 (按照年、月计算期间的，到期月的
+/* The month-end rule of 民法典 第二百零二条 (按照年、月计算期间的，到期月的
  * 对应日为期间的最后一日；没有对应日的，月末日为期间的最后一日): a date
  * plus months keeps its day of the month, or falls on the last day of a
  * shorter month - 01-31 + 1 month is 02-28 (02-29 in a leap year), and a

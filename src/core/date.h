@@ -6,7 +6,7 @@
 
 /* 1 if s is a real calendar date YYYY-MM-DD between 1900 and 2200. */
 int zb_date_valid(const char *s);
-/* Add months or years by the month-end rule of 民法典 第二百零一条: the
+/* Add months or years by the month-end rule of 民法典 第二百零二条: the
  * same day of the month, or the month's last day when the month is shorter
  * (2024-01-31 + 1 month = 2024-02-29; 2024-02-29 + 1 year = 2025-02-28,
  * + 4 years = 2028-02-29).  Every addition of months or years to a date

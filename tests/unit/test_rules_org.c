@@ -204,7 +204,7 @@ static int64_t count(fx *f, int64_t org, const char *dim, const char *key)
 	return n;
 }
 
-/* ---- the month-end rule (民法典 第二百零一条) ---- */
+/* ---- the month-end rule (民法典 第二百零二条) ---- */
 
 static void test_month_end(void **state)
 {
