@@ -336,6 +336,19 @@ int zb_committee_delete(zb_db *db, int64_t id, zb_err *e)
 
 /* ---- terms ---- */
 
+const char *zb_term_cite(const zb_rule_set *T, int what, zb_arena *a)
+{
+	if (!T)
+		return "";
+	if (T->org_id)
+		return zb_arena_printf(a, "本地规则“%s”，%s 起", T->name ? T->name : "", T->effective_from ? T->effective_from : "");
+	if (T->effective_from && strcmp(T->effective_from, "2018-01-01") >= 0)
+		return what ? "基层组织选举工作条例第三条：延长或者提前期限一般不超过1年"
+		            : "中办《关于党的基层组织任期的意见》：基层委员会5年，总支部委员会、支部委员会3年，村和社区5年";
+	return what ? "基层组织选举工作暂行条例（1990）第三条：延长期限一般不超过一年"
+	            : "2017 年修正前的党章：基层委员会三年或四年，总支部委员会、支部委员会两年或三年";
+}
+
 int zb_term_status(zb_db *db, const char *org_path, const char *ends_on, const char *today, const char **status,
                    int64_t *days_left, zb_err *e)
 {
@@ -456,7 +469,7 @@ int zb_term_add(zb_db *db, int64_t org_id, const char *started_on, int64_t years
 		             "%s%s的任期为 %lld 年（%s），不能登记为 %lld 年；经上级批准提前或延期换届的，请填写届满日期"
 		             "（与 %lld 年任期相差最多 %lld 个月）",
 		             o.domain && zb_org_domain_name(o.domain) ? zb_org_domain_name(o.domain) : "",
-		             zb_org_type_name(o.type), (long long)rule_years, zb_rule_source(T), (long long)years,
+		             zb_org_type_name(o.type), (long long)rule_years, zb_term_cite(T, 0, &a), (long long)years,
 		             (long long)rule_years, (long long)ext);
 		goto out;
 	}
@@ -472,7 +485,7 @@ int zb_term_add(zb_db *db, int64_t org_id, const char *started_on, int64_t years
 		if (strcmp(ends_on, lo) < 0 || strcmp(ends_on, hi) > 0 || strcmp(ends_on, started_on) <= 0) {
 			rc = zb_fail(e, ZB_EINVAL, "ends_on",
 			             "届满日期 %s 超出允许范围 %s 至 %s：任期 %lld 年应于 %s 届满，提前或延期换届最多 %lld 个月（%s）",
-			             ends_on, lo, hi, (long long)years, nominal, (long long)ext, zb_rule_source(T));
+			             ends_on, lo, hi, (long long)years, nominal, (long long)ext, zb_term_cite(T, 1, &a));
 			goto out;
 		}
 	} else {

@@ -17,6 +17,7 @@
 #include "core/jw.h"
 #include "org/counts.h"
 #include "org/org.h"
+#include "rules/rules.h"
 #include "store/db.h"
 
 /* ---- roll-ups (counts.c) ---- */
@@ -159,6 +160,11 @@ int zb_term_current(zb_db *db, int64_t org_id, const char *today, zb_arena *a, z
  * either way (approved early or delayed election; field "ends_on"). */
 int zb_term_add(zb_db *db, int64_t org_id, const char *started_on, int64_t years, const char *ends_on,
                 const char *elected_how, const char *notes, int64_t now, int64_t by_user, int64_t *id, zb_err *e);
+/* A short citation for a 'terms' set, for messages (which must stay under
+ * the 384 bytes of an error): the article of the length (what 0) or of the
+ * early/delayed window (what 1) for the national sets, the set's name and
+ * date for a local one.  Static or in the arena a. */
+const char *zb_term_cite(const zb_rule_set *T, int what, zb_arena *a);
 /* Status of a term ending ends_on for the org on today (rule windows). */
 int zb_term_status(zb_db *db, const char *org_path, const char *ends_on, const char *today, const char **status,
                    int64_t *days_left, zb_err *e);

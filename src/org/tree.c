@@ -73,11 +73,9 @@ int zb_org_nesting_check_children(zb_db *db, int64_t org_id, const char *type, z
 	zb_stmt_done(st);
 	if (rc < 0)
 		return -rc;
-	if (bad) {
-		zb_org_nesting_check(type, child, "type", e);
-		return zb_fail(e, ZB_EINVAL, "type", "不能改为%s：下级组织“%s”是%s，而%s", zb_org_type_name(type), name,
-		               zb_org_type_name(child), e->msg);
-	}
+	if (bad)
+		return zb_fail(e, ZB_EINVAL, "type", "不能改为%s：下级组织“%s”是%s，而%s之下不能设%s", zb_org_type_name(type),
+		               name, zb_org_type_name(child), zb_org_type_name(type), zb_org_type_name(child));
 	return 0;
 }
 

@@ -557,7 +557,7 @@ static int eval_org(loaded *L, const ofacts *f, const char *today, zb_arena *a, 
 		snprintf(r->term[4], sizeof r->term[4], "B:%.7s", d2);
 		snprintf(r->term[5], sizeof r->term[5], "O:%.7s", d3);
 		if (today) {
-			const char *src = zb_rule_source(T);
+			const char *src = a ? zb_term_cite(T, 1, a) : "";
 			if (strcmp(today, d3) >= 0)
 				emit(r, a, f, "term_overdue", 0,
 				     a ? zb_arena_printf(a, "任期已于 %s 届满，逾期 %ld 天未换届（%s）", f->term_end,

@@ -137,13 +137,13 @@ test('terms: the rule\'s length, an end at most 12 months either side, 29 Februa
   let r = await adm.post(`/api/v1/orgs/${V}/terms`, { started_on: '2020-03-15', years: 3 });
   assert.equal(r.status, 400);
   assert.equal(r.body.error.field, 'years');
-  assert.match(r.body.error.message, /农村党支部的任期为 5 年/);
+  assert.match(r.body.error.message, /^农村党支部的任期为 5 年（中办《关于党的基层组织任期的意见》.*请填写届满日期（与 5 年任期相差最多 12 个月）$/);
   for (const [ends, ok] of [['2024-03-14', false], ['2024-03-15', true], ['2026-03-15', true], ['2026-03-16', false]]) {
     r = await adm.post(`/api/v1/orgs/${V}/terms`, { started_on: '2020-03-15', ends_on: ends });
     assert.equal(r.status, ok ? 201 : 400, `${ends}: ${JSON.stringify(r.body)}`);
     if (!ok) {
       assert.equal(r.body.error.field, 'ends_on');
-      assert.match(r.body.error.message, /2024-03-15 至 2026-03-15/);
+      assert.match(r.body.error.message, /2024-03-15 至 2026-03-15.*（基层组织选举工作条例第三条：延长或者提前期限一般不超过1年）$/);
     }
   }
   // an organ branch: 3 years; from 29 February to 28 February
