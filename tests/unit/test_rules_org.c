@@ -204,6 +204,17 @@ static int64_t count(fx *f, int64_t org, const char *dim, const char *key)
 	return n;
 }
 
+/* The roll-ups (warning kinds included) equal a recount. */
+static void assert_consistent(fx *f)
+{
+	int64_t bad = -1;
+	const char *first = NULL;
+	assert_int_equal(zb_org_counts_verify(f->db, &f->a, &bad, &first, &f->e), 0);
+	if (bad)
+		fprintf(stderr, "roll-ups differ: %s\n", first ? first : "?");
+	assert_int_equal(bad, 0);
+}
+
 /* ---- the month-end rule (民法典 第二百零二条) ---- */
 
 static void test_month_end(void **state)
@@ -504,6 +515,7 @@ static void test_warn_branch_size(void **state)
 	assert_false(has_warning(f, f->organ, "branch_too_few_full", "2025-06-01", NULL));
 	assert_false(has_warning(f, g, "branch_too_few_full", "2025-06-01", NULL));
 	(void)third;
+	assert_consistent(f);
 }
 
 static void test_warn_small_branch_posts(void **state)
@@ -541,6 +553,7 @@ static void test_warn_small_branch_posts(void **state)
 	assert_true(has_warning(f, f->branch, "committee_over_cap", today, &msg));
 	assert_non_null(strstr(msg, "第二十条"));
 	assert_non_null(strstr(msg, "一般不超过 7 人"));
+	assert_consistent(f);
 }
 
 static void test_warn_secretary_of_committees(void **state)
@@ -561,6 +574,7 @@ static void test_warn_secretary_of_committees(void **state)
 	assert_int_equal(try_post(f, f->town, s2, "secretary", "2025-01-01", today), 0);
 	assert_false(has_warning(f, f->town, "no_secretary", today, NULL));
 	assert_int_equal(count(f, f->town, "warn", "no_secretary"), 2); /* 东村 and 南村第一 branches */
+	assert_consistent(f);
 }
 
 static void add_lecture(fx *f, int64_t org, const char *held_on, const char *speaker)
@@ -630,6 +644,7 @@ static void test_warn_no_lecture(void **state)
 	                 ZB_EINVAL);
 	zb_db_rollback(f->db);
 	json_decref(partial);
+	assert_consistent(f);
 }
 
 static void test_citations(void **state)
