@@ -205,6 +205,14 @@ static int check_post(zb_db *db, const zb_post *p, const char *today, zb_err *e)
 		return rc;
 	if (dissolved)
 		return zb_fail(e, ZB_ECONFLICT, NULL, "该组织已撤销，只能查看");
+	/* a 党小组 has a 组长 named by its branch, no elected committee
+	 * (支部条例 第十三条) */
+	int64_t group = 0;
+	if ((rc = zb_db_int(db, e, &group, "SELECT COUNT(*) FROM orgs WHERE id = ? AND type = 'group'", "i", p->org_id)))
+		return rc;
+	if (group)
+		return zb_fail(e, ZB_EINVAL, "org_id",
+		               "党小组不设书记和委员，只设党小组组长（支部工作条例第十三条）；请在所属党支部登记职务");
 	if (!p->post || !zb_post_name(p->post))
 		return zb_fail(e, ZB_EINVAL, "post",
 		               "职务无效：应为书记、副书记、组织委员、宣传委员、纪检委员、青年委员、统战委员、保密委员或委员");

@@ -49,7 +49,7 @@ typedef struct zb_warning {
 	const char *org_name;
 	const char *org_path;
 	const char *kind;     /* no_branch, branch_too_few_full, over_max, no_committee,
-	                         committee_not_allowed, committee_too_big,
+	                         committee_not_allowed, too_many_deputies, committee_too_big,
 	                         committee_over_cap, no_secretary, joint_too_many_units,
 	                         unit_no_branch, term_overdue, term_due_1m, term_due_6m,
 	                         no_lecture (docs/RULES.md names the article of each) */

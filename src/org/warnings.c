@@ -67,7 +67,7 @@ static const struct {
 	{"term_overdue", "error"},     {"over_max", "warn"},            {"no_committee", "warn"},
 	{"committee_too_big", "warn"}, {"no_secretary", "warn"},        {"joint_too_many_units", "warn"},
 	{"term_due_1m", "warn"},       {"term_due_6m", "info"},         {"branch_too_few_full", "warn"},
-	{"committee_not_allowed", "warn"}, {"no_lecture", "warn"},
+	{"committee_not_allowed", "warn"}, {"no_lecture", "warn"},     {"too_many_deputies", "warn"},
 };
 
 /* Kinds that depend on the date and on records the roll-ups do not
@@ -83,6 +83,7 @@ static int is_live(const char *kind)
 #define ART_BRANCH_MAX "支部工作条例第四条：党支部党员人数一般不超过50人"
 #define ART_JOINT "支部工作条例第五条：正式党员不足3人的单位……成立联合党支部；联合党支部覆盖单位一般不超过5个"
 #define ART_COMMITTEE "支部工作条例第二十条：有正式党员7人以上的党支部，应当设立党支部委员会。党支部委员会由3至5人组成，一般不超过7人"
+#define ART_DEPUTY "支部工作条例第二十条：党支部委员会设书记和组织委员、宣传委员、纪检委员等，必要时可以设1名副书记"
 #define ART_SMALL "支部工作条例第二十条：正式党员不足7人的党支部，设1名书记，必要时可以设1名副书记"
 #define ART_SECRETARY_BRANCH "支部工作条例第二十条：党支部委员会设书记……正式党员不足7人的党支部，设1名书记"
 #define ART_SECRETARY_COMMITTEE "党章第三十一条：基层委员会、总支部委员会、支部委员会的书记、副书记选举产生后，应报上级党组织批准"
@@ -497,6 +498,11 @@ static int eval_org(loaded *L, const ofacts *f, const char *today, zb_arena *a, 
 				emit(r, a, f, "committee_not_allowed", 0,
 				     a ? zb_arena_printf(a, "正式党员 %lld 名，不足 %lld 名的党支部不设支部委员会，只设书记 1 名、必要时副书记 1 名；现有副书记 %d 名、其他委员 %d 名（%s%s）",
 				                         (long long)full, (long long)com_min_full, f->deputies, f->others, ART_SMALL, loc)
+				       : NULL);
+			if (full >= com_min_full && f->deputies > 1)
+				emit(r, a, f, "too_many_deputies", 0,
+				     a ? zb_arena_printf(a, "支部委员会有副书记 %d 名；必要时可以设 1 名副书记（%s）", f->deputies,
+				                         ART_DEPUTY)
 				       : NULL);
 			if (f->persons > size_cap)
 				emit(r, a, f, "committee_over_cap", 0,

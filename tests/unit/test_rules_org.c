@@ -386,6 +386,11 @@ static void test_post_holder(void **state)
 	/* not a member of this org */
 	assert_int_equal(try_post(f, f->branch, elsewhere, "member", "2025-01-01", today), ZB_EINVAL);
 	assert_non_null(strstr(f->e.msg, "不是本组织"));
+	/* a 党小组 has no committee */
+	int64_t g = add_org(f, f->branch, "第一党小组", "group", "rural");
+	assert_int_equal(try_post(f, g, full, "secretary", "2025-01-01", today), ZB_EINVAL);
+	assert_string_equal(f->e.field, "org_id");
+	assert_non_null(strstr(f->e.msg, "党小组组长"));
 	/* on the roll and reachable while in office */
 	assert_int_equal(try_post(f, f->branch, lost, "member", "2025-01-01", today), ZB_EINVAL);
 	assert_non_null(strstr(f->e.msg, "失联"));
@@ -540,13 +545,28 @@ static void test_warn_small_branch_posts(void **state)
 	m[6] = add_full(f, f->branch, "第七名");
 	assert_false(has_warning(f, f->branch, "committee_not_allowed", today, NULL));
 	assert_false(has_warning(f, f->branch, "no_committee", today, NULL)); /* 4 people */
+	assert_false(has_warning(f, f->branch, "committee_not_allowed", today, NULL));
 	assert_int_equal(count(f, f->root, "warn", "committee_not_allowed"), 0);
+	/* with a committee: one 副书记 at most (必要时可以设1名副书记) */
+	assert_true(has_warning(f, f->branch, "too_many_deputies", today, &msg));
+	assert_non_null(strstr(msg, "副书记 2 名"));
+	zb_post *items;
+	int n;
+	assert_int_equal(zb_committee_list(f->db, f->branch, 0, &f->a, &items, &n, &f->e), 0);
+	for (int i = 0; i < n; i++)
+		if (items[i].member_id == m[2]) {
+			zb_post end = {.ended_on = today};
+			assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
+			assert_int_equal(zb_committee_update(f->db, items[i].id, &end, ZB_POST_SET_ENDED, today, 1, &f->e), 0);
+			assert_int_equal(zb_db_commit(f->db, &f->e), 0);
+		}
+	assert_false(has_warning(f, f->branch, "too_many_deputies", today, NULL));
 	/* citations of the committee rules */
 	for (int i = 0; i < 4; i++)
 		add_full(f, f->branch, "党员");
-	static const char *const more[] = {"propaganda", "discipline", "youth", "united_front"};
-	int64_t extra[4];
-	for (int i = 0; i < 4; i++) {
+	static const char *const more[] = {"propaganda", "discipline", "youth", "united_front", "secrecy"};
+	int64_t extra[5];
+	for (int i = 0; i < 5; i++) {
 		extra[i] = add_full(f, f->branch, "委员");
 		assert_int_equal(try_post(f, f->branch, extra[i], more[i], "2025-01-01", today), 0);
 	}
