@@ -86,6 +86,10 @@ test('the tree nests 党委 > 党总支 > 党支部 > 党小组 on create, move 
   assert.equal(r.status, 400);
   r = await adm.post(`/api/v1/orgs/${grp}/move`, { parent_id: V });
   assert.equal(r.status, 200, JSON.stringify(r.body));
+  // a 党小组 has a 组长, no committee
+  r = await adm.post(`/api/v1/orgs/${grp}/committee`, { person_name: '组长', post: 'secretary', started_on: '2024-01-01' });
+  assert.equal(r.status, 400);
+  assert.match(r.body.error.message, /党小组不设书记和委员/);
   // type change: a branch holding a 党小组 cannot become a 总支; nothing is written
   r = await adm.patch(`/api/v1/orgs/${V}`, { type: 'general_branch', name: '改名' });
   assert.equal(r.status, 400);
