@@ -25,6 +25,7 @@
 #include "org/structure.h"
 #include "auth/authz.h"
 #include "rules/rules.h"
+#include "member/member.h"
 #include "store/db.h"
 
 static const char *g_uri;
@@ -261,6 +262,50 @@ static void test_month_end(void **state)
 	assert_int_equal(zb_date_years_between("2000-05-06", "2024-05-05"), 23);
 	assert_int_equal(zb_date_years_between("2000-05-06", "2024-05-06"), 24);
 	assert_int_equal(zb_date_years_between("2000-05-06", "2024-05-07"), 24);
+}
+
+/* 政治生日: the anniversary of a 29 February 入党 date is 28 February in a
+ * common year, 29 February in a leap year - the day before, of and after. */
+static int birthday_on(fx *f, int today, int days, char date[11], int *years)
+{
+	zb_birthday *b;
+	int n;
+	assert_int_equal(zb_member_birthdays(f->db, path_of(f, f->root), today, days, 100, &f->a, &b, &n, &f->e), 0);
+	if (n) {
+		snprintf(date, 11, "%s", b[0].date);
+		*years = b[0].years;
+	}
+	return n;
+}
+
+static void test_leap_anniversary(void **state)
+{
+	fx *f = *state;
+	int64_t id = add_full(f, f->branch, "闰日入党");
+	assert_int_equal(zb_db_run(f->db, &f->e, NULL, "UPDATE members SET join_date = '2020-02-29' WHERE id = ?", "i", id), 0);
+	char date[11] = "";
+	int years = 0;
+	assert_int_equal(birthday_on(f, 20250227, 0, date, &years), 0);
+	assert_int_equal(birthday_on(f, 20250227, 1, date, &years), 1);
+	assert_string_equal(date, "2025-02-28");
+	assert_int_equal(years, 5);
+	assert_int_equal(birthday_on(f, 20250228, 0, date, &years), 1);
+	assert_string_equal(date, "2025-02-28");
+	assert_int_equal(birthday_on(f, 20250301, 30, date, &years), 0);
+	/* a leap year has the day itself */
+	assert_int_equal(birthday_on(f, 20280228, 0, date, &years), 0);
+	assert_int_equal(birthday_on(f, 20280229, 0, date, &years), 1);
+	assert_string_equal(date, "2028-02-29");
+	assert_int_equal(years, 8);
+	/* a window across New Year; a whole year's window */
+	assert_int_equal(birthday_on(f, 20241215, 80, date, &years), 1);
+	assert_string_equal(date, "2025-02-28");
+	assert_int_equal(birthday_on(f, 20250101, 364, date, &years), 1);
+	assert_string_equal(date, "2025-02-28");
+	/* the same day as zb_date_add_years gives */
+	char want[11];
+	zb_date_add_years("2020-02-29", 5, want);
+	assert_string_equal(want, "2025-02-28");
 }
 
 /* ---- nesting of the org tree ---- */
@@ -701,6 +746,7 @@ static void test_citations(void **state)
 
 #define TESTS                                                                               \
 	cmocka_unit_test(test_month_end),                                                   \
+	cmocka_unit_test_setup_teardown(test_leap_anniversary, setup, teardown),            \
 	cmocka_unit_test_setup_teardown(test_nesting, setup, teardown),                     \
 	cmocka_unit_test_setup_teardown(test_post_holder, setup, teardown),                 \
 	cmocka_unit_test_setup_teardown(test_term_bounds, setup, teardown),                 \
