@@ -1144,7 +1144,9 @@ int zb_member_party_age(const char *full_date, int today)
 	int f = ymd_int(full_date);
 	if (!f || today < f)
 		return -1;
-	return (today - f) / 10000;
+	char t[11];
+	ymd_str(today, t);
+	return zb_date_years_between(full_date, t); /* 29 February: complete on 28 February */
 }
 
 /* ---- 政治生日 ------------------------------------------------------------ */

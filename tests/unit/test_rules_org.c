@@ -302,6 +302,12 @@ static void test_leap_anniversary(void **state)
 	assert_string_equal(date, "2025-02-28");
 	assert_int_equal(birthday_on(f, 20250101, 364, date, &years), 1);
 	assert_string_equal(date, "2025-02-28");
+	/* party age (党龄) from a 29 February 转正 counts the same way */
+	assert_int_equal(zb_member_party_age("2020-02-29", 20250227), 4);
+	assert_int_equal(zb_member_party_age("2020-02-29", 20250228), 5);
+	assert_int_equal(zb_member_party_age("2020-02-29", 20250301), 5);
+	assert_int_equal(zb_member_party_age("2020-02-29", 20280228), 7);
+	assert_int_equal(zb_member_party_age("2020-02-29", 20280229), 8);
 	/* the same day as zb_date_add_years gives */
 	char want[11];
 	zb_date_add_years("2020-02-29", 5, want);
