@@ -29,6 +29,11 @@ static int days_in_month(int y, int m)
 	return md[m - 1] + (m == 2 && leap);
 }
 
+/* The month-end rule of 民法典 第二百零二条 (按照年、月计算期间的，到期月的
+ * 对应日为期间的最后一日；没有对应日的，月末日为期间的最后一日): a date
+ * plus months keeps its day of the month, or falls on the last day of a
+ * shorter month - 01-31 + 1 month is 02-28 (02-29 in a leap year), and a
+ * 29 February plus a year is 28 February of a common year. */
 void zb_date_add_months(const char *ymd, int months, char out[11])
 {
 	int y = atoi(ymd), m = atoi(ymd + 5), d = atoi(ymd + 8);
@@ -70,10 +75,19 @@ void zb_date_add_days(const char *ymd, int days, char out[11])
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y + (m <= 2)) % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
+void zb_date_add_years(const char *ymd, int years, char out[11])
+{
+	zb_date_add_months(ymd, years * 12, out);
+}
+
 int zb_date_years_between(const char *a, const char *b)
 {
+	/* the largest n with a + n years <= b, by the same month-end rule:
+	 * from 29 February a year is complete on 28 February of a common year */
 	int years = atoi(b) - atoi(a);
-	if (strcmp(b + 5, a + 5) < 0)
+	char at[11];
+	zb_date_add_years(a, years, at);
+	if (strcmp(b, at) < 0)
 		years--;
 	return years;
 }

@@ -1254,7 +1254,9 @@ int zb_member_party_age(const char *full_date, int today)
 	int f = ymd_int(full_date);
 	if (!f || today < f)
 		return -1;
-	return (today - f) / 10000;
+	char t[11];
+	ymd_str(today, t);
+	return zb_date_years_between(full_date, t); /* 29 February: complete on 28 February */
 }
 
 /* ---- 政治生日 ------------------------------------------------------------ */
@@ -1329,7 +1331,7 @@ int zb_member_birthdays(zb_db *db, const char *root, int today, int days, int li
 		int y = today / 10000;
 		if (mmdd < today % 10000 && !(mmdd == 229 && today % 10000 == 228 && !is_leap(y)))
 			y++;
-		int day = mmdd == 229 && !is_leap(y) ? 228 : mmdd % 100;
+		int day = mmdd == 229 && !is_leap(y) ? 28 : mmdd % 100; /* 民法典 第二百零二条: the month's last day */
 		int ann = y * 10000 + (mmdd / 100) * 100 + day;
 		if (ann < today || ann > end || y <= j / 10000)
 			continue;

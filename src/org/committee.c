@@ -2,7 +2,7 @@
  * and terms of office with their 换届 status from the 'terms' rule. */
 #include "org/structure.h"
 #include "core/date.h"
-#include "member/member.h"
+#include "member/member.h" /* zb_status_name, zb_name_check */
 #include "rules/rules.h"
 
 #include <stdio.h>
@@ -148,6 +148,54 @@ static int org_state(zb_db *db, int64_t org_id, char *path, size_t psz, int *dis
 	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, "org_id", "未找到该组织");
 }
 
+/* Who may hold a post (every post of a committee is elected: 书记, 副书记
+ * and 委员 alike).  A roster member must
+ * - belong to the org or one of its sub-orgs: a committee is elected from
+ *   the org's own members;
+ * - be a full member on started_on: 党章 第七条 "预备党员的权利，除了没有
+ *   表决权、选举权和被选举权以外，也同正式党员一样", and 选举条例 第五条
+ *   "预备党员没有表决权、选举权和被选举权" - so category 'full' with
+ *   full_date (转正日期) on or before started_on;
+ * - while the post is current, be on the roll and reachable: status 正常
+ *   or 流动; 失联, 出国（境）, 停止党籍, 出党 and 死亡 cannot hold a post.
+ * A holder named only by person_name (上级党组织选派, not on this roster)
+ * cannot be checked here. */
+static int check_holder(zb_db *db, const zb_post *p, const char *path, zb_err *e)
+{
+	char mpath[600] = "", name[200] = "", cat[32] = "", full[16] = "", status[32] = "";
+	zb_stmt *st = zb_db_query(db, e, "SELECT org_path, name, category, full_date, status FROM members WHERE id = ?", "i",
+	                          p->member_id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1) {
+		snprintf(mpath, sizeof mpath, "%s", zb_col_text(st, 0));
+		snprintf(name, sizeof name, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : "");
+		snprintf(cat, sizeof cat, "%s", zb_col_text(st, 2) ? zb_col_text(st, 2) : "");
+		snprintf(full, sizeof full, "%s", zb_col_text(st, 3) ? zb_col_text(st, 3) : "");
+		snprintf(status, sizeof status, "%s", zb_col_text(st, 4) ? zb_col_text(st, 4) : "");
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (!rc || strncmp(mpath, path, strlen(path)))
+		return zb_fail(e, ZB_EINVAL, "member_id", "党员 %lld 不是本组织（含下级组织）的党员，不能担任本组织的职务",
+		               (long long)p->member_id);
+	const char *post = zb_post_name(p->post);
+	if (strcmp(cat, "full"))
+		return zb_fail(e, ZB_EINVAL, "member_id",
+		               "%s是预备党员，没有被选举权，不能担任%s（党章第七条：预备党员没有表决权、选举权和被选举权）", name,
+		               post);
+	if (full[0] && strcmp(full, p->started_on) > 0)
+		return zb_fail(e, ZB_EINVAL, "member_id",
+		               "%s于 %s 转正，任职日期 %s 时还是预备党员，没有被选举权，不能担任%s（党章第七条）", name, full,
+		               p->started_on, post);
+	if (!p->ended_on && strcmp(status, "normal") && strcmp(status, "mobile"))
+		return zb_fail(e, ZB_EINVAL, "member_id", "%s的党籍状态为“%s”，不能在任%s（在任职务须为正常或流动党员）", name,
+		               zb_status_name(status) ? zb_status_name(status) : status, post);
+	return 0;
+}
+
 /* Checks shared by add and update; p is the post as it will be stored. */
 static int check_post(zb_db *db, const zb_post *p, const char *today, zb_err *e)
 {
@@ -157,6 +205,14 @@ static int check_post(zb_db *db, const zb_post *p, const char *today, zb_err *e)
 		return rc;
 	if (dissolved)
 		return zb_fail(e, ZB_ECONFLICT, NULL, "该组织已撤销，只能查看");
+	/* a 党小组 has a 组长 named by its branch, no elected committee
+	 * (支部条例 第十三条) */
+	int64_t group = 0;
+	if ((rc = zb_db_int(db, e, &group, "SELECT COUNT(*) FROM orgs WHERE id = ? AND type = 'group'", "i", p->org_id)))
+		return rc;
+	if (group)
+		return zb_fail(e, ZB_EINVAL, "org_id",
+		               "党小组不设书记和委员，只设党小组组长（支部工作条例第十三条）；请在所属党支部登记职务");
 	if (!p->post || !zb_post_name(p->post))
 		return zb_fail(e, ZB_EINVAL, "post",
 		               "职务无效：应为书记、副书记、组织委员、宣传委员、纪检委员、青年委员、统战委员、保密委员或委员");
@@ -164,23 +220,10 @@ static int check_post(zb_db *db, const zb_post *p, const char *today, zb_err *e)
 		return zb_fail(e, ZB_EINVAL, "member_id", "请指定任职的党员（member_id）或填写姓名（person_name）");
 	if (!p->member_id && (rc = zb_name_check(p->person_name, "person_name", "任职人员姓名", e)))
 		return rc;
-	if (p->member_id) {
-		char mpath[600] = "";
-		zb_stmt *st = zb_db_query(db, e, "SELECT org_path FROM members WHERE id = ?", "i", p->member_id);
-		if (!st)
-			return e->code;
-		rc = zb_stmt_step(st, e);
-		if (rc == 1)
-			snprintf(mpath, sizeof mpath, "%s", zb_col_text(st, 0));
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
-		/* a committee is elected from the org's own members */
-		if (!rc || strncmp(mpath, path, strlen(path)))
-			return zb_fail(e, ZB_EINVAL, "member_id", "党员 %lld 不是本组织（含下级组织）的党员", (long long)p->member_id);
-	}
 	if (!p->started_on || !zb_date_valid(p->started_on))
 		return zb_fail(e, ZB_EINVAL, "started_on", "任职日期无效（应为 YYYY-MM-DD）");
+	if (p->member_id && (rc = check_holder(db, p, path, e)))
+		return rc;
 	/* no future dates: a post is recorded once it is held or ended, which
 	 * keeps "current" free of the clock (the roll-ups rely on it) */
 	if (strcmp(p->started_on, today) > 0)
@@ -303,6 +346,19 @@ int zb_committee_delete(zb_db *db, int64_t id, zb_err *e)
 
 /* ---- terms ---- */
 
+const char *zb_term_cite(const zb_rule_set *T, int what, zb_arena *a)
+{
+	if (!T)
+		return "";
+	if (T->org_id)
+		return zb_arena_printf(a, "本地规则“%s”，%s 起", T->name ? T->name : "", T->effective_from ? T->effective_from : "");
+	if (T->effective_from && strcmp(T->effective_from, "2018-01-01") >= 0)
+		return what ? "基层组织选举工作条例第三条：延长或者提前期限一般不超过1年"
+		            : "中办《关于党的基层组织任期的意见》：基层委员会5年，总支部委员会、支部委员会3年，村和社区5年";
+	return what ? "基层组织选举工作暂行条例（1990）第三条：延长期限一般不超过一年"
+	            : "2017 年修正前的党章：基层委员会三年或四年，总支部委员会、支部委员会两年或三年";
+}
+
 int zb_term_status(zb_db *db, const char *org_path, const char *ends_on, const char *today, const char **status,
                    int64_t *days_left, zb_err *e)
 {
@@ -405,32 +461,41 @@ int zb_term_add(zb_db *db, int64_t org_id, const char *started_on, int64_t years
 		goto out;
 	}
 	if (!zb_rule_sub_int(T, "domain_years", o.domain, &rule_years) && !zb_rule_sub_int(T, "years", o.type, &rule_years)) {
-		rc = zb_fail(e, ZB_EINVAL, "years", "任期规则没有规定%s的任期，请填写 years", zb_org_type_name(o.type));
+		rc = zb_fail(e, ZB_EINVAL, "years", "任期规则没有规定%s的任期（党小组不实行任期制）", zb_org_type_name(o.type));
 		goto out;
 	}
 	if ((rc = zb_rule_int(T, "max_extension_months", &ext, e)))
 		goto out;
+	/* the length is the rule's for the org's type and domain (中办《关于党的
+	 * 基层组织任期的意见》2018: 基层委员会 5 年, 总支部委员会、支部委员会 3
+	 * 年, 村和社区 5 年); an approved early or delayed election moves
+	 * only the end, by at most max_extension_months (选举条例 第三条:
+	 * 延长或者提前期限一般不超过1年) - both ways of entering a term are
+	 * bounded by the same window around started_on + the rule's years */
 	if (!years)
 		years = rule_years;
-	if (years < 1 || years > 10) {
-		rc = zb_fail(e, ZB_EINVAL, "years", "任期年数应为 1 到 10");
+	if (years != rule_years) {
+		rc = zb_fail(e, ZB_EINVAL, "years",
+		             "%s%s的任期为 %lld 年（%s），不能登记为 %lld 年；经上级批准提前或延期换届的，请填写届满日期"
+		             "（与 %lld 年任期相差最多 %lld 个月）",
+		             o.domain && zb_org_domain_name(o.domain) ? zb_org_domain_name(o.domain) : "",
+		             zb_org_type_name(o.type), (long long)rule_years, zb_term_cite(T, 0, &a), (long long)years,
+		             (long long)rule_years, (long long)ext);
 		goto out;
 	}
 	char nominal[11], lo[11], hi[11];
-	zb_date_add_months(started_on, (int)years * 12, nominal);
+	zb_date_add_years(started_on, (int)years, nominal);
 	if (ends_on) {
 		if (!zb_date_valid(ends_on)) {
 			rc = zb_fail(e, ZB_EINVAL, "ends_on", "届满日期无效（应为 YYYY-MM-DD）");
 			goto out;
 		}
-		/* early or delayed elections need approval and move the end by
-		 * at most the rule's max_extension_months */
 		zb_date_add_months(nominal, -(int)ext, lo);
 		zb_date_add_months(nominal, (int)ext, hi);
 		if (strcmp(ends_on, lo) < 0 || strcmp(ends_on, hi) > 0 || strcmp(ends_on, started_on) <= 0) {
 			rc = zb_fail(e, ZB_EINVAL, "ends_on",
-			             "届满日期 %s 与任期 %lld 年（应于 %s 届满）相差超过 %lld 个月；提前或延期换届最多 %lld 个月（%s）",
-			             ends_on, (long long)years, nominal, (long long)ext, (long long)ext, zb_rule_source(T));
+			             "届满日期 %s 超出允许范围 %s 至 %s：任期 %lld 年应于 %s 届满，提前或延期换届最多 %lld 个月（%s）",
+			             ends_on, lo, hi, (long long)years, nominal, (long long)ext, zb_term_cite(T, 1, &a));
 			goto out;
 		}
 	} else {

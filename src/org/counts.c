@@ -202,6 +202,23 @@ static int64_t last_id(const char *path)
 	return n ? ids[n - 1] : 0;
 }
 
+/* Re-evaluate the warnings of a member's org - and of its branch when the
+ * org is a 党小组: a branch counts the members of its groups too. */
+static int refresh_member_org(zb_db *db, const char *path, zb_err *e)
+{
+	int64_t ids[MAX_DEPTH];
+	int n = zb_path_ids(path, ids, MAX_DEPTH);
+	if (!n)
+		return 0;
+	int rc = zb_org_warn_refresh(db, ids[n - 1], e);
+	if (rc || n < 2)
+		return rc;
+	int64_t group = 0;
+	if ((rc = zb_db_int(db, e, &group, "SELECT COUNT(*) FROM orgs WHERE id = ? AND type = 'group'", "i", ids[n - 1])))
+		return rc;
+	return group ? zb_org_warn_refresh(db, ids[n - 2], e) : 0;
+}
+
 /* Add to the ancestors of the last org on path (not to the last org). */
 static int counts_add_above(zb_db *db, const char *path, const char *dim, const char *key, int64_t delta, zb_err *e)
 {
@@ -271,9 +288,9 @@ int zb_org_counts_apply(zb_db *db, const zb_member_facts *old_f, const zb_member
 	int changed = !same_path || on_roll(old_f->status) != on_roll(new_f->status) || is_full(old_f) != is_full(new_f);
 	if (!changed)
 		return 0;
-	if (old_f && (rc = zb_org_warn_refresh(db, last_id(old_f->org_path), e)))
+	if (old_f && (rc = refresh_member_org(db, old_f->org_path, e)))
 		return rc;
-	if (new_f && !same_path && (rc = zb_org_warn_refresh(db, last_id(new_f->org_path), e)))
+	if (new_f && !same_path && (rc = refresh_member_org(db, new_f->org_path, e)))
 		return rc;
 	return 0;
 }

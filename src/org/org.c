@@ -110,10 +110,10 @@ int zb_org_get_by_code(zb_db *db, const char *code, zb_arena *a, zb_org *o, zb_e
 
 int zb_org_insert(zb_db *db, int64_t now, int64_t parent_id, const zb_org *in, int64_t *id, zb_err *e)
 {
-	char ppath[512] = "/";
+	char ppath[512] = "/", ptype[32] = "";
 	int64_t depth = 0;
 	if (parent_id) {
-		zb_stmt *st = zb_db_query(db, e, "SELECT path, depth, dissolved_on FROM orgs WHERE id = ?", "i", parent_id);
+		zb_stmt *st = zb_db_query(db, e, "SELECT path, depth, dissolved_on, type FROM orgs WHERE id = ?", "i", parent_id);
 		if (!st)
 			return e->code;
 		int rc = zb_stmt_step(st, e);
@@ -121,6 +121,7 @@ int zb_org_insert(zb_db *db, int64_t now, int64_t parent_id, const zb_org *in, i
 		if (rc == 1) {
 			snprintf(ppath, sizeof ppath, "%s", zb_col_text(st, 0));
 			depth = zb_col_int(st, 1) + 1;
+			snprintf(ptype, sizeof ptype, "%s", zb_col_text(st, 3));
 		}
 		zb_stmt_done(st);
 		if (rc < 0)
@@ -132,6 +133,9 @@ int zb_org_insert(zb_db *db, int64_t now, int64_t parent_id, const zb_org *in, i
 		if (strlen(ppath) > 400)
 			return zb_fail(e, ZB_EINVAL, "parent_id", "组织层级过深");
 	}
+	int nrc = zb_org_nesting_check(parent_id ? ptype : NULL, in->type, "type", e);
+	if (nrc)
+		return nrc;
 	/* the path needs the new id: insert with a unique temporary path first */
 	char tmp[600];
 	snprintf(tmp, sizeof tmp, "%snew-%lld-%p", ppath, (long long)now, (void *)in);

@@ -17,6 +17,7 @@
 #include "core/jw.h"
 #include "org/counts.h"
 #include "org/org.h"
+#include "rules/rules.h"
 #include "store/db.h"
 
 /* ---- roll-ups (counts.c) ---- */
@@ -47,16 +48,20 @@ typedef struct zb_warning {
 	int64_t org_id;
 	const char *org_name;
 	const char *org_path;
-	const char *kind;     /* no_branch, over_max, no_committee, committee_too_big,
+	const char *kind;     /* no_branch, branch_too_few_full, over_max, no_committee,
+	                         committee_not_allowed, too_many_deputies, committee_too_big,
 	                         committee_over_cap, no_secretary, joint_too_many_units,
-	                         unit_no_branch, term_overdue, term_due_1m, term_due_6m */
+	                         unit_no_branch, term_overdue, term_due_1m, term_due_6m,
+	                         no_lecture (docs/RULES.md names the article of each) */
 	const char *level;    /* error, warn, info */
 	const char *message;  /* Chinese, names the numbers and the rule */
 	int64_t unit_id;      /* unit_no_branch: the unit; else 0 */
 } zb_warning;
 
 /* Every warning of the subtree at root_path on date today, in path order.
- * *items is in the arena. */
+ * *items is in the arena.  The term_* kinds and no_lecture depend on the
+ * date (no_lecture also on meeting records) and are evaluated for today
+ * here; the roll-ups keep term dates instead, and no no_lecture at all. */
 int zb_org_warnings(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_warning **items, int *n,
                     zb_err *e);
 /* Re-evaluate one org (or every org of a subtree) and bring its share of
@@ -82,9 +87,21 @@ int zb_org_warn_counts_json(zb_db *db, int64_t org_id, const char *today, zb_jw 
 
 /* ---- tree changes (tree.c) ---- */
 
+/* Whether an org of type may sit under an org of parent_type (NULL: a
+ * root, which must be a 党委): 党小组 only in a 党支部 of any kind, 党支部
+ * under a 党委 or 党总支, 党总支 under a 党委, 党委 under a 党委.
+ * ZB_EINVAL with field and a Chinese message naming both types.  Checked
+ * on create (zb_org_insert), move (zb_org_move) and type change
+ * (zb_org_after_update, which also checks the sub-orgs). */
+int zb_org_nesting_check(const char *parent_type, const char *type, const char *field, zb_err *e);
+/* Every undissolved sub-org of org_id fits under type. */
+int zb_org_nesting_check_children(zb_db *db, int64_t org_id, const char *type, zb_err *e);
+
 /* Roll-ups and warnings after zb_org_insert (called by it). */
 int zb_org_after_insert(zb_db *db, int64_t org_id, zb_err *e);
-/* After an edit of type or domain: old values of the org before the edit. */
+/* After an edit of type or domain: old values of the org before the edit.
+ * Refuses (ZB_EINVAL, field "type") a type that no longer fits the tree;
+ * the caller rolls back. */
 int zb_org_after_update(zb_db *db, int64_t org_id, const char *old_type, const char *old_domain, zb_err *e);
 /* Move org_id under new_parent: paths and depths of every descendant org,
  * members.org_path, units.org_path, alliances.org_path, roll-ups along the
@@ -116,6 +133,9 @@ typedef struct zb_term {
 
 /* Current posts (ended_on NULL) or all when all != 0, ordered by post rank. */
 int zb_committee_list(zb_db *db, int64_t org_id, int all, zb_arena *a, zb_post **items, int *n, zb_err *e);
+/* Add and update check the holder (org/committee.c check_holder): a roster
+ * member of the org's subtree, a full member (转正) on started_on - 预备党员
+ * have no 被选举权 - and, while the post is current, 正常 or 流动. */
 int zb_committee_add(zb_db *db, const zb_post *in, const char *today, int64_t now, int64_t *id, zb_err *e);
 /* Apply the fields marked in set ('member_id','person_name','post',
  * 'started_on','ended_on','notes' by name) from in. */
@@ -133,12 +153,18 @@ int zb_committee_get(zb_db *db, int64_t id, zb_arena *a, zb_post *out, zb_err *e
 /* The current term (newest started_on) with its status on today; *found 0
  * if the org has no term yet. */
 int zb_term_current(zb_db *db, int64_t org_id, const char *today, zb_arena *a, zb_term *out, int *found, zb_err *e);
-/* Start a new term.  years 0 = from the 'terms' rule for the org's type and
- * domain on started_on; ends_on NULL = started_on + years, else it may
- * differ by at most the rule's max_extension_months (approved early or
- * late election). */
+/* Start a new term.  The length is the 'terms' rule's for the org's type
+ * and domain on started_on: years 0 takes it, any other value is ZB_EINVAL
+ * (field "years").  ends_on NULL = started_on + years (month-end rule),
+ * else it may differ from that by at most the rule's max_extension_months
+ * either way (approved early or delayed election; field "ends_on"). */
 int zb_term_add(zb_db *db, int64_t org_id, const char *started_on, int64_t years, const char *ends_on,
                 const char *elected_how, const char *notes, int64_t now, int64_t by_user, int64_t *id, zb_err *e);
+/* A short citation for a 'terms' set, for messages (which must stay under
+ * the 384 bytes of an error): the article of the length (what 0) or of the
+ * early/delayed window (what 1) for the national sets, the set's name and
+ * date for a local one.  Static or in the arena a. */
+const char *zb_term_cite(const zb_rule_set *T, int what, zb_arena *a);
 /* Status of a term ending ends_on for the org on today (rule windows). */
 int zb_term_status(zb_db *db, const char *org_path, const char *ends_on, const char *today, const char **status,
                    int64_t *days_left, zb_err *e);

@@ -10,6 +10,75 @@
 
 #define MAX_DEPTH 32
 
+/* ---- nesting ---- */
+
+static int is_branch_kind(const char *t)
+{
+	return t && strcmp(t, "group") && zb_org_type_is_branch(t);
+}
+
+/* The one table of which type may sit under which: 党小组 only inside a
+ * 党支部 (支部条例 第十三条: 党支部...应当划分若干党小组); a 党支部 of any
+ * kind under a 党委 or 党总支; a 党总支 under a 党委; a 党委 under a 党委
+ * (党章 第三十条: 根据工作需要和党员人数...分别设立党的基层委员会、总支部
+ * 委员会、支部委员会 - the three levels nest in that order). */
+int zb_org_nesting_check(const char *parent_type, const char *type, const char *field, zb_err *e)
+{
+	const char *tn = zb_org_type_name(type), *pn = zb_org_type_name(parent_type);
+	if (!tn)
+		return zb_fail(e, ZB_EINVAL, "type", "组织类型无效：%s", type ? type : "");
+	if (!parent_type) {
+		if (strcmp(type, "committee"))
+			return zb_fail(e, ZB_EINVAL, field, "根组织应为党委，不能是%s", tn);
+		return 0;
+	}
+	int ok;
+	const char *rule;
+	if (!strcmp(type, "group")) {
+		ok = is_branch_kind(parent_type);
+		rule = "党小组只能设在党支部（含联合党支部、临时党支部、网络支部）之内（支部条例第十三条）";
+	} else if (is_branch_kind(type)) {
+		ok = !strcmp(parent_type, "committee") || !strcmp(parent_type, "general_branch");
+		rule = "党支部只能隶属于党委或党总支";
+	} else if (!strcmp(type, "general_branch")) {
+		ok = !strcmp(parent_type, "committee");
+		rule = "党总支只能隶属于党委";
+	} else {
+		ok = !strcmp(parent_type, "committee");
+		rule = "党委只能隶属于党委";
+	}
+	if (!ok)
+		return zb_fail(e, ZB_EINVAL, field, "%s之下不能设%s：%s", pn ? pn : parent_type, tn, rule);
+	return 0;
+}
+
+int zb_org_nesting_check_children(zb_db *db, int64_t org_id, const char *type, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT type, name FROM orgs WHERE parent_id = ? AND dissolved_on IS NULL ORDER BY id",
+	                          "i", org_id);
+	if (!st)
+		return e->code;
+	int rc, bad = 0;
+	char child[32] = "", name[256] = "";
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		zb_err e2 = {0};
+		if (zb_org_nesting_check(type, zb_col_text(st, 0), "type", &e2)) {
+			snprintf(child, sizeof child, "%s", zb_col_text(st, 0));
+			snprintf(name, sizeof name, "%s", zb_col_text(st, 1));
+			bad = 1;
+			break;
+		}
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (bad)
+		return zb_fail(e, ZB_EINVAL, "type", "不能改为%s：下级组织“%s”是%s，而%s之下不能设%s", zb_org_type_name(type),
+		               name, zb_org_type_name(child), zb_org_type_name(type), zb_org_type_name(child));
+	return 0;
+}
+
 int zb_org_after_insert(zb_db *db, int64_t org_id, zb_err *e)
 {
 	zb_arena a;
@@ -35,9 +104,17 @@ int zb_org_after_update(zb_db *db, int64_t org_id, const char *old_type, const c
 {
 	zb_arena a;
 	zb_arena_init(&a);
-	zb_org o;
+	zb_org o, p;
 	int rc = zb_org_get(db, org_id, &a, &o, e);
 	const char *od = old_domain ? old_domain : "", *nd = o.domain ? o.domain : "";
+	/* a new type must fit under the parent and over every sub-org */
+	if (!rc && strcmp(old_type, o.type)) {
+		rc = o.parent_id ? zb_org_get(db, o.parent_id, &a, &p, e) : 0;
+		if (!rc)
+			rc = zb_org_nesting_check(o.parent_id ? p.type : NULL, o.type, "type", e);
+		if (!rc)
+			rc = zb_org_nesting_check_children(db, org_id, o.type, e);
+	}
 	if (!rc && (strcmp(old_type, o.type) || strcmp(od, nd)))
 		rc = zb_counts_touch(db, e);
 	if (!rc && strcmp(old_type, o.type)) {
@@ -178,10 +255,8 @@ int zb_org_move(zb_db *db, int64_t org_id, int64_t new_parent, zb_err *e)
 		rc = zb_fail(e, ZB_ECONFLICT, "parent_id", "新的上级组织“%s”已撤销", p.name);
 		goto out;
 	}
-	if (!strcmp(p.type, "group") || (zb_org_type_is_branch(p.type) && strcmp(o.type, "group"))) {
-		rc = zb_fail(e, ZB_EINVAL, "parent_id", "%s之下不能设%s", zb_org_type_name(p.type), zb_org_type_name(o.type));
+	if ((rc = zb_org_nesting_check(p.type, o.type, "parent_id", e)))
 		goto out;
-	}
 	if (new_parent == o.parent_id)
 		goto out; /* already there */
 	if ((rc = zb_org_get(db, o.parent_id, &a, &oldp, e)))

@@ -32,6 +32,11 @@ typedef struct ofacts {
 	int has_branch_child;
 	int persons;            /* distinct holders of current posts */
 	int has_secretary;
+	int deputies;           /* current 副书记 posts */
+	int others;             /* current posts other than 书记 and 副书记 */
+	const char *sec_name;   /* the current secretary's name and since when */
+	const char *sec_since;
+	int lectures;           /* 党课 the secretary gave in the last calendar year */
 	const char *term_end;   /* current term's ends_on */
 	int64_t joint_units;
 	int first_unit;         /* index into units, -1 = none */
@@ -52,6 +57,7 @@ typedef struct loaded {
 	int nu;
 	zb_rules *rs, *rt;      /* org_structure, terms */
 	zb_arena *a;
+	char lecture_year[8];   /* the calendar year the 党课 counts cover, or "" */
 } loaded;
 
 static const struct {
@@ -60,8 +66,28 @@ static const struct {
 	{"no_branch", "error"},        {"unit_no_branch", "error"},     {"committee_over_cap", "error"},
 	{"term_overdue", "error"},     {"over_max", "warn"},            {"no_committee", "warn"},
 	{"committee_too_big", "warn"}, {"no_secretary", "warn"},        {"joint_too_many_units", "warn"},
-	{"term_due_1m", "warn"},       {"term_due_6m", "info"},
+	{"term_due_1m", "warn"},       {"term_due_6m", "info"},         {"branch_too_few_full", "warn"},
+	{"committee_not_allowed", "warn"}, {"no_lecture", "warn"},     {"too_many_deputies", "warn"},
 };
+
+/* Kinds that depend on the date and on records the roll-ups do not
+ * follow: listed when evaluated for a day, never kept in 'warn'. */
+static int is_live(const char *kind)
+{
+	return !strncmp(kind, "term_", 5) || !strcmp(kind, "no_lecture");
+}
+
+/* The articles each warning rests on (the numbers come from the rule
+ * set; a local set is named after the article). */
+#define ART_BRANCH "支部工作条例第四条：凡是有正式党员3人以上的，都应当成立党支部"
+#define ART_BRANCH_MAX "支部工作条例第四条：党支部党员人数一般不超过50人"
+#define ART_JOINT "支部工作条例第五条：正式党员不足3人的单位……成立联合党支部；联合党支部覆盖单位一般不超过5个"
+#define ART_COMMITTEE "支部工作条例第二十条：有正式党员7人以上的党支部，应当设立党支部委员会。党支部委员会由3至5人组成，一般不超过7人"
+#define ART_DEPUTY "支部工作条例第二十条：党支部委员会设书记和组织委员、宣传委员、纪检委员等，必要时可以设1名副书记"
+#define ART_SMALL "支部工作条例第二十条：正式党员不足7人的党支部，设1名书记，必要时可以设1名副书记"
+#define ART_SECRETARY_BRANCH "支部工作条例第二十条：党支部委员会设书记……正式党员不足7人的党支部，设1名书记"
+#define ART_SECRETARY_COMMITTEE "党章第三十一条：基层委员会、总支部委员会、支部委员会的书记、副书记选举产生后，应报上级党组织批准"
+#define ART_LECTURE "支部工作条例“三会一课”条款：党员领导干部应当定期为基层党员讲党课，党委（党组）书记每年至少讲1次党课"
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
 static const char *level_of(const char *kind)
@@ -205,9 +231,10 @@ static int load(zb_db *db, const scope *s, const char *today, zb_arena *a, loade
 
 	/* current committee posts: distinct holders and the secretary */
 	st = scoped(db, a, s,
-	            "SELECT cp.org_id, cp.post, COALESCE(CAST(cp.member_id AS TEXT), 'n:' || cp.person_name) AS who "
-	            "FROM committee_posts cp JOIN orgs o ON o.id = cp.org_id WHERE %s AND cp.ended_on IS NULL "
-	            "ORDER BY cp.org_id, who",
+	            "SELECT cp.org_id, cp.post, COALESCE(CAST(cp.member_id AS TEXT), 'n:' || cp.person_name) AS who, "
+	            "COALESCE(m.name, cp.person_name), cp.started_on "
+	            "FROM committee_posts cp JOIN orgs o ON o.id = cp.org_id LEFT JOIN members m ON m.id = cp.member_id "
+	            "WHERE %s AND cp.ended_on IS NULL ORDER BY cp.org_id, who",
 	            e);
 	if (!st)
 		return e->code;
@@ -218,8 +245,16 @@ static int load(zb_db *db, const scope *s, const char *today, zb_arena *a, loade
 		const char *who = zb_col_text(st, 2) ? zb_col_text(st, 2) : "";
 		if (!f)
 			continue;
-		if (!strcmp(zb_col_text(st, 1), "secretary"))
+		const char *post = zb_col_text(st, 1);
+		if (!strcmp(post, "secretary")) {
 			f->has_secretary = 1;
+			f->sec_name = zb_arena_strdup(a, zb_col_text(st, 3));
+			f->sec_since = zb_arena_strdup(a, zb_col_text(st, 4));
+		} else if (!strcmp(post, "deputy_secretary")) {
+			f->deputies++;
+		} else {
+			f->others++;
+		}
 		if (f->id != last_org || strcmp(who, last_who))
 			f->persons++;
 		last_org = f->id;
@@ -300,7 +335,75 @@ static int load(zb_db *db, const scope *s, const char *today, zb_arena *a, loade
 	return zb_rules_load(db, "terms", today, &L->rt, e);
 }
 
+/* 党课 of the last calendar year before today in the subtree [lo, hi),
+ * counted for each org's current secretary: a lecture held in the org or
+ * in any org below it counts when its 授课人 (meetings.speaker, a name)
+ * contains the secretary's name. */
+typedef struct lrow {
+	const char *path, *speaker;
+} lrow;
+
+static int load_lectures(zb_db *db, const char *lo, const char *hi, const char *today, loaded *L, zb_err *e)
+{
+	int y = atoi(today) - 1;
+	char from[16], to[16];
+	snprintf(L->lecture_year, sizeof L->lecture_year, "%04d", y % 10000);
+	snprintf(from, sizeof from, "%s-01-01", L->lecture_year);
+	snprintf(to, sizeof to, "%s-12-31", L->lecture_year);
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT org_path, speaker FROM meetings WHERE org_path >= ? AND org_path < ? "
+	                          "AND type = 'lecture' AND held_on >= ? AND held_on <= ? AND speaker IS NOT NULL "
+	                          "ORDER BY org_path",
+	                          "ssss", lo, hi, from, to);
+	if (!st)
+		return e->code;
+	lrow *rows = NULL;
+	int n = 0, cap = 0, rc;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			lrow *nr = zb_arena_alloc(L->a, sizeof *nr * (size_t)cap);
+			if (n)
+				memcpy(nr, rows, sizeof *nr * (size_t)n);
+			rows = nr;
+		}
+		rows[n].path = zb_arena_strdup(L->a, zb_col_text(st, 0));
+		rows[n].speaker = zb_arena_strdup(L->a, zb_col_text(st, 1));
+		n++;
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	for (int i = 0; i < L->n; i++) {
+		ofacts *f = &L->o[i];
+		if (!f->sec_name || !*f->sec_name)
+			continue;
+		size_t pl = strlen(f->path);
+		int b = 0, t = n; /* first row with path >= f->path */
+		while (b < t) {
+			int mid = (b + t) / 2;
+			if (strcmp(rows[mid].path, f->path) < 0)
+				b = mid + 1;
+			else
+				t = mid;
+		}
+		for (int j = b; j < n && !strncmp(rows[j].path, f->path, pl); j++)
+			if (strstr(rows[j].speaker, f->sec_name))
+				f->lectures++;
+	}
+	return 0;
+}
+
 /* ---- evaluation ---- */
+
+/* An optional integer of a rule set (sets stored before the key existed
+ * lack it): *out keeps its default when absent. */
+static void opt_int(const zb_rule_set *R, const char *key, int64_t *out)
+{
+	json_t *v = json_object_get(R->data, key);
+	if (json_is_integer(v))
+		*out = json_integer_value(v);
+}
 
 #define MAX_OUT 64
 #define NTERM 6
@@ -316,7 +419,7 @@ typedef struct result {
 
 static void emit(result *r, zb_arena *a, const ofacts *f, const char *kind, int64_t unit_id, const char *msg)
 {
-	if (r->nkinds < MAX_OUT && strncmp(kind, "term_", 5))
+	if (r->nkinds < MAX_OUT && !is_live(kind))
 		r->kind[r->nkinds++] = kind;
 	if (!a || r->nw >= MAX_OUT)
 		return;
@@ -356,55 +459,88 @@ static int eval_org(loaded *L, const ofacts *f, const char *today, zb_arena *a, 
 		    (rc = zb_rule_int(R, "party_committee_min_members", &pc_min, e)) ||
 		    (rc = zb_rule_int(R, "joint_branch_max_units", &joint_max, e)))
 			return rc;
-		const char *src = zb_rule_source(R);
-		if ((!strcmp(f->type, "committee") || !strcmp(f->type, "general_branch")) && f->own_full >= min_full &&
+		int64_t lectures = 1;
+		opt_int(R, "secretary_lectures_per_year", &lectures);
+		/* a local set is named after the article it changes the number of */
+		const char *loc = R->org_id && a ? zb_arena_printf(a, "；本地规则“%s”（%s 起）", R->name ? R->name : "",
+		                                                   R->effective_from ? R->effective_from : "")
+		                                 : "";
+		int branch = is_branch_type(f->type);
+		/* a branch's members include those of its 党小组 (its subtree);
+		 * a 党委's or 总支's own members are those attached to it directly */
+		int64_t total = branch ? f->tree_total : f->own_total, full = branch ? f->tree_full : f->own_full;
+		if ((!strcmp(f->type, "committee") || !strcmp(f->type, "general_branch")) && full >= min_full &&
 		    !f->has_branch_child)
 			emit(r, a, f, "no_branch", 0,
-			     a ? zb_arena_printf(a,
-			                         "有正式党员 %lld 名直接隶属本组织，但没有下设党支部；正式党员 %lld 名以上的单位应成立党支部（%s）",
-			                         (long long)f->own_full, (long long)min_full, src)
+			     a ? zb_arena_printf(a, "有正式党员 %lld 名直接隶属本组织，但没有下设党支部；正式党员 %lld 名以上的应当成立党支部（%s%s）",
+			                         (long long)full, (long long)min_full, ART_BRANCH, loc)
 			       : NULL);
-		if (is_branch_type(f->type)) {
-			if (f->own_total > max_members)
-				emit(r, a, f, "over_max", 0,
-				     a ? zb_arena_printf(a, "党员 %lld 名，超过每个支部 %lld 名的上限（%s）；应分设支部%s",
-				                         (long long)f->own_total, (long long)max_members, src,
-				                         f->own_total >= pc_min ? "，或按规定成立基层党委"
-				                         : f->own_total >= gb_min ? "，或按规定成立党总支" : "")
+		if (branch) {
+			if (full < min_full)
+				emit(r, a, f, "branch_too_few_full", 0,
+				     a ? zb_arena_printf(a, "正式党员只有 %lld 名，不足 %lld 名；有正式党员 %lld 名以上才成立党支部，不足的单位应与邻近单位成立联合党支部（%s；%s%s）",
+				                         (long long)full, (long long)min_full, (long long)min_full, ART_BRANCH, ART_JOINT, loc)
 				       : NULL);
-			if (f->own_full >= com_min_full && f->persons < size_min)
+			if (total > max_members)
+				emit(r, a, f, "over_max", 0,
+				     a ? zb_arena_printf(a, "党员 %lld 名，超过每个党支部一般不超过 %lld 名的规定（%s%s）；应分设党支部%s",
+				                         (long long)total, (long long)max_members, ART_BRANCH_MAX, loc,
+				                         total >= pc_min ? "，或按规定成立基层党委"
+				                         : total >= gb_min ? "，或按规定成立党总支" : "")
+				       : NULL);
+			if (full >= com_min_full && f->persons < size_min)
 				emit(r, a, f, "no_committee", 0,
-				     a ? zb_arena_printf(a,
-				                         "正式党员 %lld 名，达到 %lld 名应设支部委员会（%lld–%lld 人），现有委员 %d 名（%s）",
-				                         (long long)f->own_full, (long long)com_min_full, (long long)size_min,
-				                         (long long)size_max, f->persons, src)
+				     a ? zb_arena_printf(a, "正式党员 %lld 名，达到 %lld 名应设支部委员会（%lld 至 %lld 人），现有委员 %d 名（%s%s）",
+				                         (long long)full, (long long)com_min_full, (long long)size_min,
+				                         (long long)size_max, f->persons, ART_COMMITTEE, loc)
+				       : NULL);
+			if (full < com_min_full && (f->others > 0 || f->deputies > 1))
+				emit(r, a, f, "committee_not_allowed", 0,
+				     a ? zb_arena_printf(a, "正式党员 %lld 名，不足 %lld 名的党支部不设支部委员会，只设书记 1 名、必要时副书记 1 名；现有副书记 %d 名、其他委员 %d 名（%s%s）",
+				                         (long long)full, (long long)com_min_full, f->deputies, f->others, ART_SMALL, loc)
+				       : NULL);
+			if (full >= com_min_full && f->deputies > 1)
+				emit(r, a, f, "too_many_deputies", 0,
+				     a ? zb_arena_printf(a, "支部委员会有副书记 %d 名；必要时可以设 1 名副书记（%s）", f->deputies,
+				                         ART_DEPUTY)
 				       : NULL);
 			if (f->persons > size_cap)
 				emit(r, a, f, "committee_over_cap", 0,
-				     a ? zb_arena_printf(a, "支部委员会 %d 人，超过最多 %lld 人的上限（%s）", f->persons,
-				                         (long long)size_cap, src)
+				     a ? zb_arena_printf(a, "支部委员会 %d 人，超过一般不超过 %lld 人的规定（%s%s）", f->persons,
+				                         (long long)size_cap, ART_COMMITTEE, loc)
 				       : NULL);
-			else if (f->persons > size_max)
+			else if (f->persons > size_max && full >= com_min_full)
 				emit(r, a, f, "committee_too_big", 0,
-				     a ? zb_arena_printf(a, "支部委员会 %d 人，一般应为 %lld–%lld 人（%s）", f->persons,
-				                         (long long)size_min, (long long)size_max, src)
+				     a ? zb_arena_printf(a, "支部委员会 %d 人，应由 %lld 至 %lld 人组成（%s%s）", f->persons,
+				                         (long long)size_min, (long long)size_max, ART_COMMITTEE, loc)
 				       : NULL);
-			if (!f->has_secretary)
-				emit(r, a, f, "no_secretary", 0, a ? zb_arena_strdup(a, "没有在任的支部书记") : NULL);
 			if (!strcmp(f->type, "joint_branch") && f->joint_units > joint_max)
 				emit(r, a, f, "joint_too_many_units", 0,
-				     a ? zb_arena_printf(a, "联合党支部覆盖 %lld 个单位，超过 %lld 个的上限（%s）",
-				                         (long long)f->joint_units, (long long)joint_max, src)
+				     a ? zb_arena_printf(a, "联合党支部覆盖 %lld 个单位，超过一般不超过 %lld 个的规定（%s%s）",
+				                         (long long)f->joint_units, (long long)joint_max, ART_JOINT, loc)
 				       : NULL);
 		}
+		if ((branch || !strcmp(f->type, "committee") || !strcmp(f->type, "general_branch")) && !f->has_secretary)
+			emit(r, a, f, "no_secretary", 0,
+			     a ? zb_arena_printf(a, "没有在任的书记（%s）", branch ? ART_SECRETARY_BRANCH : ART_SECRETARY_COMMITTEE)
+			       : NULL);
+		/* 党课 by the secretary: listed for a day only (today and the
+		 * lecture counts loaded), for a secretary in office through the
+		 * whole of last year */
+		if (today && a && L->lecture_year[0] && lectures > 0 && f->has_secretary && f->sec_name && *f->sec_name &&
+		    f->sec_since && strcmp(f->sec_since, zb_arena_printf(a, "%s-01-01", L->lecture_year)) <= 0 &&
+		    f->lectures < lectures)
+			emit(r, a, f, "no_lecture", 0,
+			     zb_arena_printf(a, "书记%s %s 年讲党课 %d 次，少于每年 %lld 次（%s%s；按授课人姓名统计本组织及下级组织的党课记录）",
+			                     f->sec_name, L->lecture_year, f->lectures, (long long)lectures, ART_LECTURE, loc));
 		for (int i = f->first_unit; i >= 0; i = L->u[i].next) {
 			const uwarn *u = &L->u[i];
 			if (u->full < min_full)
 				continue;
 			emit(r, a, f, "unit_no_branch", u->id,
-			     a ? zb_arena_printf(a, "单位“%s”有正式党员 %lld 名，尚未单独建立党支部（现为%s）；正式党员 %lld 名以上的单位应成立党支部（%s）",
+			     a ? zb_arena_printf(a, "单位“%s”有正式党员 %lld 名，尚未单独建立党支部（现为%s）；正式党员 %lld 名以上的应当成立党支部（%s%s）",
 			                         u->name, (long long)u->full, zb_coverage_name(u->coverage),
-			                         (long long)min_full, src)
+			                         (long long)min_full, ART_BRANCH, loc)
 			       : NULL);
 		}
 	}
@@ -427,7 +563,7 @@ static int eval_org(loaded *L, const ofacts *f, const char *today, zb_arena *a, 
 		snprintf(r->term[4], sizeof r->term[4], "B:%.7s", d2);
 		snprintf(r->term[5], sizeof r->term[5], "O:%.7s", d3);
 		if (today) {
-			const char *src = zb_rule_source(T);
+			const char *src = a ? zb_term_cite(T, 1, a) : "";
 			if (strcmp(today, d3) >= 0)
 				emit(r, a, f, "term_overdue", 0,
 				     a ? zb_arena_printf(a, "任期已于 %s 届满，逾期 %ld 天未换届（%s）", f->term_end,
@@ -458,6 +594,8 @@ int zb_org_warnings(zb_db *db, const char *root_path, const char *today, zb_aren
 	zb_path_upper(root_path, s.hi, sizeof s.hi);
 	loaded L;
 	int rc = load(db, &s, today, a, &L, e);
+	if (!rc)
+		rc = load_lectures(db, s.lo, s.hi, today, &L, e);
 	int cap = 0;
 	for (int i = 0; !rc && i < L.n; i++) {
 		result r;

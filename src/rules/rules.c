@@ -41,8 +41,8 @@ static int check_int(json_t *data, const int_key *k, int64_t *out, zb_err *e)
 static int check_source(json_t *data, zb_err *e)
 {
 	json_t *v = json_object_get(data, "source");
-	if (v && (!json_is_string(v) || json_string_length(v) > 200))
-		return zb_fail(e, ZB_EINVAL, "data", "规则项 source（依据）应为不超过 200 字节的文字");
+	if (v && (!json_is_string(v) || json_string_length(v) > 600))
+		return zb_fail(e, ZB_EINVAL, "data", "规则项 source（依据）应为不超过 600 字节的文字");
 	return 0;
 }
 
@@ -79,11 +79,16 @@ static int validate_structure(json_t *data, zb_err *e)
 	static const char *const allowed[] = {"branch_min_full", "branch_max_members", "committee_min_full",
 	                                      "committee_size_min", "committee_size_max", "committee_size_cap",
 	                                      "general_branch_min_members", "party_committee_min_members",
-	                                      "joint_branch_max_units", "source", NULL};
+	                                      "joint_branch_max_units", "secretary_lectures_per_year", "source", NULL};
+	/* optional (sets stored before it existed lack it): how many 党课 a
+	 * 书记 gives a year, 0 = no warning; absent = 1 */
+	static const int_key lectures = {"secretary_lectures_per_year", 0, 12, "书记每年至少讲几次党课（0 为不检查）"};
 	int rc = unknown_keys(data, allowed, e);
 	int64_t v[16];
 	for (int i = 0; !rc && structure_keys[i].key; i++)
 		rc = check_int(data, &structure_keys[i], &v[i], e);
+	if (!rc && json_object_get(data, lectures.key))
+		rc = check_int(data, &lectures, NULL, e);
 	if (!rc && !(v[3] <= v[4] && v[4] <= v[5]))
 		rc = zb_fail(e, ZB_EINVAL, "data",
 		             "支部委员会人数应满足 最少（%lld）≤ 一般最多（%lld）≤ 绝对上限（%lld）", (long long)v[3],
@@ -107,8 +112,11 @@ static int check_year_map(json_t *data, const char *key, int is_type, zb_err *e)
 	{
 		if (is_type ? !zb_org_type_name(k) : !zb_org_domain_name(k))
 			return zb_fail(e, ZB_EINVAL, "data", "规则项 %s 中的 %s 不是%s代码", key, k, is_type ? "组织类型" : "领域");
-		if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 10)
-			return zb_fail(e, ZB_EINVAL, "data", "规则项 %s.%s（任期年数）应为 1 到 10 之间的整数", key, k);
+		/* 党章 第三十一条: 基层委员会、总支部委员会、支部委员会每届任期三年
+		 * 至五年 (earlier 党章: two or three years) - never more than 5 */
+		if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 5)
+			return zb_fail(e, ZB_EINVAL, "data", "规则项 %s.%s（任期年数）应为 1 到 5 之间的整数（党章第三十一条：每届任期三年至五年）",
+			               key, k);
 	}
 	return 0;
 }
@@ -117,7 +125,8 @@ static int validate_terms(json_t *data, zb_err *e)
 {
 	static const char *const allowed[] = {"years", "domain_years", "max_extension_months", "remind_months", "source",
 	                                      NULL};
-	static const int_key ext = {"max_extension_months", 0, 24, "延期或提前换届最多几个月"};
+	/* 选举条例 第三条: 延长或者提前期限一般不超过1年 */
+	static const int_key ext = {"max_extension_months", 0, 12, "延期或提前换届最多几个月（选举条例第三条：一般不超过1年）"};
 	int rc = unknown_keys(data, allowed, e);
 	if (!rc)
 		rc = check_year_map(data, "years", 1, e);
