@@ -804,7 +804,7 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 		int months = (j / 10000 * 12 + j / 100 % 100) - (b / 10000 * 12 + b / 100 % 100);
 		if (b && typed && j <= b) {
 			bad(&c, ZB_EINVAL, "join_date", "入党日期 %s 应晚于出生日期 %s", m->join_date, bs);
-		} else if (b && typed && (j - b) / 10000 < rules->min_join_age) {
+		} else if (b && typed && zb_date_years_between(m->birth_date, m->join_date) < rules->min_join_age) {
 			bad(&c, ZB_EINVAL, "join_date", "入党时未满 %d 周岁（出生日期 %s，入党日期 %s）", rules->min_join_age, bs,
 			    m->join_date);
 		} else if (b && !typed && months <= 0) {

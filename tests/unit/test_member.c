@@ -231,6 +231,24 @@ static void test_age_rule(void **state)
 	zb_arena_free(&a);
 }
 
+/* born 29 February: 18 on 28 February of a common year (the month-end rule
+ * of 民法典 第二百零二条, as everywhere dates are counted in years) */
+static void test_age_rule_leap_day(void **state)
+{
+	(void)state;
+	zb_err e;
+	zb_member m = base();
+	m.birth_date = "2000-02-29";
+	m.join_date = "2018-02-27";
+	m.full_date = "2019-02-27";
+	expect_error(&m, ZB_MF_BIRTH, "join_date", "入党时未满 18 周岁（出生日期 2000-02-29，入党日期 2018-02-27）");
+	m = base();
+	m.birth_date = "2000-02-29";
+	m.join_date = "2018-02-28";
+	m.full_date = "2019-02-28";
+	assert_int_equal(check(&m, ZB_MF_BIRTH, &e, NULL), 0);
+}
+
 static void test_id_derives_and_mismatch(void **state)
 {
 	(void)state;
@@ -580,7 +598,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_minimal_ok),     cmocka_unit_test(test_name_rules),
 		cmocka_unit_test(test_codes),          cmocka_unit_test(test_dates_consistent),
-		cmocka_unit_test(test_age_rule),       cmocka_unit_test(test_id_derives_and_mismatch),
+		cmocka_unit_test(test_age_rule), cmocka_unit_test(test_age_rule_leap_day),       cmocka_unit_test(test_id_derives_and_mismatch),
 		cmocka_unit_test(test_all_errors_collected), cmocka_unit_test(test_phone),
 		cmocka_unit_test(test_clean),          cmocka_unit_test(test_date_forms),
 		cmocka_unit_test(test_headers),        cmocka_unit_test(test_party_age),
