@@ -630,7 +630,7 @@ static int h_create(zb_req *r, zb_err *e)
 	zb_body_int(r, "org_id", &org_id);
 	int rc = m.id_number ? zb_id_lookup_check(r->db, r->who->user_id, zb_now(r->app), e) : 0;
 	if (!rc)
-		rc = zb_member_place(r->db, org_id, &m, &r->arena, e);
+		rc = zb_member_place(r->db, r->who, org_id, &m, &r->arena, e);
 	if (!rc && !zb_authz_allows(r->who, P_MEMBER_WRITE, m.org_path))
 		rc = zb_fail(e, ZB_ENOTFOUND, "org_id", "所在组织不存在，或不在您的管理范围内");
 	if (!rc && zb_body_int(r, "group_id", &group_id))
@@ -684,7 +684,7 @@ static int patch_in_tx(zb_req *r, zb_member *nw, zb_err *e)
 	unsigned given = read_body(r, nw);
 	int64_t org_id = 0, group_id = 0;
 	if (zb_body_int(r, "org_id", &org_id) && org_id != old.org_id && org_id != old.group_id) {
-		if ((rc = zb_member_place(r->db, org_id, nw, &r->arena, e)))
+		if ((rc = zb_member_place(r->db, r->who, org_id, nw, &r->arena, e)))
 			return rc;
 		if (!zb_authz_allows(r->who, P_MEMBER_WRITE, nw->org_path))
 			return zb_fail(e, ZB_ENOTFOUND, "org_id", "所在组织不存在，或不在您的管理范围内");

@@ -447,18 +447,11 @@ static void approval_write(zb_req *r, const approval *a)
 	jw_obj_end(w);
 }
 
-static int need_approver(zb_req *r, zb_err *e)
-{
-	if (!(r->who->all_perms & (P_ROLE_GRANT | P_USER_MANAGE)))
-		return zb_fail(e, ZB_EFORBIDDEN, NULL, "您没有执行此操作的权限");
-	return 0;
-}
-
 static int h_approvals(zb_req *r, zb_err *e)
 {
-	int rc = need_approver(r, e);
 	int dual = 1;
-	if (rc || (rc = zb_dual_control(r->db, &dual, e)))
+	int rc = zb_dual_control(r->db, &dual, e);
+	if (rc)
 		return rc;
 	zb_stmt *st = zb_db_query(r->db, e, APPROVAL_COLS "WHERE p.status = 'pending' AND p.requested_at > ? ORDER BY p.id LIMIT 500",
 	                          "i", zb_now(r->app) - APPROVAL_DAYS * 86400);
@@ -518,8 +511,8 @@ static int decide(zb_req *r, const approval *a, const char *status, zb_err *e)
 static int h_approval_confirm(zb_req *r, zb_err *e)
 {
 	approval a;
-	int rc = need_approver(r, e);
-	if (rc || (rc = approval_load(r, &a, e)))
+	int rc = approval_load(r, &a, e);
+	if (rc)
 		return rc;
 	/* the second administrator: not the one who asked, not the account
 	 * concerned, and holding the power the request needs */
@@ -565,8 +558,8 @@ static int h_approval_confirm(zb_req *r, zb_err *e)
 static int h_approval_reject(zb_req *r, zb_err *e)
 {
 	approval a;
-	int rc = need_approver(r, e);
-	if (rc || (rc = approval_load(r, &a, e)))
+	int rc = approval_load(r, &a, e);
+	if (rc)
 		return rc;
 	/* the requester may withdraw; anyone else needs the power */
 	if (a.requested_by != r->who->user_id && !zb_authz_allows(r->who, approval_perm(&a), a.org_path))
@@ -611,8 +604,8 @@ const zb_route zb_routes_users[] = {
 	{"DELETE", "/api/v1/grants/{id}", h_revoke, P_ROLE_GRANT, S_GRANT, R_WRITE, 0, NULL, "users", "撤销授权", NULL},
 	{"GET", "/api/v1/roles", h_roles, 0, S_NONE, 0, 0, NULL, "users", "角色列表", NULL},
 	/* dual control: role.grant or user.manage, checked by the handlers */
-	{"GET", "/api/v1/approvals", h_approvals, 0, S_NONE, 0, 0, NULL, "users", "待复核的授权与密码重置", NULL},
-	{"POST", "/api/v1/approvals/{id}/confirm", h_approval_confirm, 0, S_NONE, R_WRITE, 0, NULL, "users", "确认（第二名管理员）", NULL},
-	{"POST", "/api/v1/approvals/{id}/reject", h_approval_reject, 0, S_NONE, R_WRITE, 0, NULL, "users", "拒绝或撤回申请", NULL},
+	{"GET", "/api/v1/approvals", h_approvals, P_ROLE_GRANT | P_USER_MANAGE, S_NONE, R_ANY, 0, NULL, "users", "待复核的授权与密码重置", NULL},
+	{"POST", "/api/v1/approvals/{id}/confirm", h_approval_confirm, P_ROLE_GRANT | P_USER_MANAGE, S_NONE, R_WRITE | R_ANY, 0, NULL, "users", "确认（第二名管理员）", NULL},
+	{"POST", "/api/v1/approvals/{id}/reject", h_approval_reject, P_ROLE_GRANT | P_USER_MANAGE, S_NONE, R_WRITE | R_ANY, 0, NULL, "users", "拒绝或撤回申请", NULL},
 	{0},
 };

@@ -171,16 +171,12 @@ static int head(zb_req *r, zb_err *e)
 		 * the server always starts a request with who == NULL */
 		if (!r->who && (rc = authenticate(r, e)))
 			return rc;
-	} else if (rt->perm == 0 && zb_req_header(r, "Cookie")) {
-		/* public routes may still use a session when present (logout) */
-		zb_err ignore = {0};
-		const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "zhibu_session");
-		if (cookie && *cookie)
-			zb_session_resolve(r->app, r->db, cookie, &r->arena, &r->who, &ignore);
 	}
 	/* a permission held nowhere is a plain 403: it reveals nothing about
 	 * objects; held somewhere but not over this object is a 404 */
-	if (rt->perm && !zb_authz_allows(r->who, rt->perm, NULL))
+	if (rt->perm && (rt->flags & R_ANY) && !(r->who && (r->who->all_perms & rt->perm)))
+		return denied(r, "permission", zb_fail(e, ZB_EFORBIDDEN, NULL, "您没有执行此操作的权限"));
+	if (rt->perm && !(rt->flags & R_ANY) && !zb_authz_allows(r->who, rt->perm, NULL))
 		return denied(r, "permission", zb_fail(e, ZB_EFORBIDDEN, NULL, "您没有执行此操作的权限"));
 	if (rt->scope != S_NONE && !body_scope(rt->scope))
 		return check_scope(r, e);

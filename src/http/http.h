@@ -41,6 +41,9 @@ enum zb_route_flags {
 	R_JSON = 1u << 2,    /* body is a JSON object checked against fields */
 	R_RAW = 1u << 3,     /* body is raw bytes (uploads) */
 	R_NOLOG = 1u << 4,   /* keep out of the access log (health under load) */
+	R_ANY = 1u << 5,     /* perm is a choice: any one of its bits held somewhere
+	                      * lets the caller in; the handler decides per object
+	                      * (S_NONE routes only) */
 };
 
 /* How the dispatcher finds the org path of the object a route touches. */

@@ -575,7 +575,7 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 	if (target && !placed) {
 		zb_err pe = {0};
 		int64_t keep_group = nw->group_id;
-		if (zb_member_place(o->db, target, nw, a, &pe)) {
+		if (zb_member_place(o->db, NULL, target, nw, a, &pe)) {
 			if (pe.code == ZB_EDB || pe.code == ZB_EINTERNAL || pe.code == ZB_EUNAVAIL) {
 				*e = pe;
 				return pe.code;
@@ -1121,7 +1121,7 @@ int zb_import_apply(zb_app *app, zb_db *db, zb_import *imp, int64_t batch_id, co
 		zb_member nw = r->m;
 		zb_err pe = {0};
 		/* the org may have moved or been dissolved since the preview */
-		if (zb_member_place(db, nw.group_id ? nw.group_id : nw.org_id, &nw, a, &pe)) {
+		if (zb_member_place(db, NULL, nw.group_id ? nw.group_id : nw.org_id, &nw, a, &pe)) {
 			rc = pe.code == ZB_EDB || pe.code == ZB_EUNAVAIL ? (*e = pe, (int)pe.code)
 			                                                  : row_fail(e, ZB_ECONFLICT, r, pe.msg);
 			break;

@@ -901,11 +901,11 @@ int zb_member_reveal(zb_member *m, const struct zb_keys *k, zb_arena *a, zb_err 
 
 /* ---- placement --------------------------------------------------------- */
 
-int zb_member_place(zb_db *db, int64_t org_id, zb_member *m, zb_arena *a, zb_err *e)
+int zb_member_place(zb_db *db, const zb_principal *who, int64_t org_id, zb_member *m, zb_arena *a, zb_err *e)
 {
 	zb_org o;
 	int rc = zb_org_get(db, org_id, a, &o, e);
-	if (rc == ZB_ENOTFOUND)
+	if (rc == ZB_ENOTFOUND || (!rc && who && !zb_authz_allows(who, P_MEMBER_WRITE, o.path)))
 		return zb_fail(e, ZB_ENOTFOUND, "org_id", "所在组织不存在，或不在您的管理范围内");
 	if (rc)
 		return rc;

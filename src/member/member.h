@@ -28,6 +28,7 @@
 
 #include <jansson.h>
 
+#include "auth/authz.h"
 #include "app/app.h"
 #include "core/arena.h"
 #include "core/err.h"
@@ -132,8 +133,11 @@ int zb_member_reveal(zb_member *m, const struct zb_keys *k, zb_arena *a, zb_err 
 /* Where a member may be placed: a branch-type org, not dissolved.  A 党小组
  * (type group) places the member in the group's parent branch with
  * group_id set.  Fills org_id, group_id, org_path, org_name, group_name.
- * ZB_ENOTFOUND / ZB_EINVAL / ZB_ECONFLICT with field "org_id". */
-int zb_member_place(zb_db *db, int64_t org_id, zb_member *m, zb_arena *a, zb_err *e);
+ * ZB_ENOTFOUND / ZB_EINVAL / ZB_ECONFLICT with field "org_id".
+ * With who non-NULL, an org outside every subtree where who holds
+ * member.write is answered exactly as a missing one, before its type or
+ * state is looked at (neither may be told about an org out of scope). */
+int zb_member_place(zb_db *db, const zb_principal *who, int64_t org_id, zb_member *m, zb_arena *a, zb_err *e);
 /* Set group_id from a group org (must be a 党小组 directly under m->org_id). */
 int zb_member_set_group(zb_db *db, int64_t group_id, zb_member *m, zb_arena *a, zb_err *e);
 

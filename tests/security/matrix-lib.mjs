@@ -121,7 +121,7 @@ export function placeholders(pattern) {
 const PARAM_BY_NAME = { did: 'designation', org_id: 'org', year: 'year' };
 const PARAM_BY_SEGMENT = {
   orgs: 'org', members: 'member', meetings: 'meeting', users: 'user', grants: 'grant', committee: 'post',
-  units: 'unit', alliances: 'alliance', attachments: 'attachment', imports: 'import',
+  units: 'unit', alliances: 'alliance', attachments: 'attachment', imports: 'import', approvals: 'approval',
 };
 /** [{name, kind}] for a pattern's placeholders; throws naming the route for an unknown one. */
 export function paramKinds(route) {
@@ -158,6 +158,9 @@ export function expected(route, principal, side) {
   if (principal.anonymous) return pub ? 403 : 401;
   if (principal.noCsrf && route.flags.includes('R_WRITE')) return 403;
   if (route.perm.length === 0) return 'pass';
+  // R_ANY: any one of the permissions lets the caller past the dispatcher;
+  // the handler then shows each object only to those who hold its power
+  if (route.flags.includes('R_ANY')) return route.perm.some((p) => principal.perms.has(p)) ? 'pass-or-404' : 403;
   if (!route.perm.every((p) => principal.perms.has(p))) return 403;
   if (route.scope === 'S_NONE') return 'pass';
   return side === 'A' ? 'pass' : 404;
@@ -165,7 +168,7 @@ export function expected(route, principal, side) {
 
 /** One character per outcome for the printed matrix. */
 export function mark(status) {
-  if (status === 'pass') return 'P';
+  if (status === 'pass' || status === 'pass-or-404') return 'P';
   if (status === undefined || status === null) return ' ';
   return { 401: '1', 403: '3', 404: '4' }[status] || '?';
 }

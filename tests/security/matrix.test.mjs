@@ -148,6 +148,18 @@ const MAKE = {
   async grant(side) {
     return { id: (await mkUser(side)).grant };
   },
+  // a privileged grant waiting for a second administrator, asked for by a
+  // security administrator at the root (no principal of the matrix is its
+  // requester)
+  async approval(side) {
+    if (!W.requester) {
+      cliUser('mx_requester', 'sec_admin', W.root);
+      W.requester = await login('mx_requester');
+    }
+    const u = await mkUser(side);
+    const r = await ok(W.requester.post(`/api/v1/users/${u.id}/grants`, { role: 'org_admin', org_id: W[side].branch }), 'approval', 202);
+    return { id: r.approval_id };
+  },
   // a batch is seen only by its uploader: the principal's own where it may
   // upload one there, else the administrator's
   async import(side, who) {
@@ -175,6 +187,7 @@ before(async () => {
   openapi = (await ok(new Client(srv.url).get('/api/v1/openapi.json'), 'openapi'));
   roles = (await ok(adm.get('/api/v1/roles'), 'roles')).items;
   const root = (await ok(adm.get('/api/v1/orgs'), 'roots')).items[0].id;
+  W.root = root;
   W.year = chinaYear();
   for (const side of ['A', 'B']) {
     const w = W[side];
@@ -184,7 +197,7 @@ before(async () => {
       // with the characters of A's /1/2, so a prefix test without the
       // closing slash, or a range without its bound, would let A into B
       for (;;) {
-        const id = await mkOrg(W.A.group, `甲矩阵填充小组${++seq}`, 'group');
+        const id = await mkOrg(W.A.branch, `甲矩阵填充小组${++seq}`, "group");
         if (id + 1 >= W.A.town * 10) break;
       }
     }
@@ -426,7 +439,7 @@ for (const route of ORDERED) {
         row[p.name][side || 'A'] = got;
         const where = `${p.name} ${side ? `in ${side} ` : ''}${req.method} ${req.path}`;
         if (res.status >= 500) problems.push(`${where}: ${res.status} ${JSON.stringify(res.body)}`);
-        else if (got !== want) problems.push(`${where}: want ${want}, got ${res.status} ${JSON.stringify(res.body)}`);
+        else if (got !== want && !(want === 'pass-or-404' && (got === 'pass' || got === 404))) problems.push(`${where}: want ${want}, got ${res.status} ${JSON.stringify(res.body)}`);
         if (want === 403 && p.noCsrf && route.flags.includes('R_WRITE') && res.body?.error?.code !== 'csrf_failed') {
           problems.push(`${where}: refused, but not for the missing CSRF token: ${JSON.stringify(res.body)}`);
         }
@@ -492,8 +505,6 @@ const VALID = {
 // Defects the matrix has found in code it does not own, each to be fixed
 // there; an entry whose defect is gone fails, so that it is removed.
 const KNOWN = {
-  'PATCH /api/v1/members/{id} org_id': 'moving a member checks the target org\'s type and state before the caller\'s scope: the answer names an org of B and its type',
-  'POST /api/v1/users member_id': 'a new account may be linked to a member outside the caller\'s subtree',
 };
 let refChecks = 0;
 const idText = (body, v) => JSON.stringify(body).replace(new RegExp(`(?<![0-9])${v}(?![0-9])`, 'g'), '<id>');
