@@ -309,14 +309,24 @@ static void write_responses(zb_jw *w, const zb_route *rt)
 		if (a->shape) {
 			write_json_content(w, a->shape);
 		} else if (a->media) {
+			/* "type1, type2": one of several */
 			jw_kobj(w, "content");
-			jw_kobj(w, a->media);
-			jw_kobj(w, "schema");
-			jw_kstr(w, "type", "string");
-			if (strncmp(a->media, "text/", 5))
-				jw_kstr(w, "format", "binary");
-			jw_obj_end(w);
-			jw_obj_end(w);
+			for (const char *m = a->media; *m;) {
+				size_t n = strcspn(m, ",");
+				char t[128];
+				snprintf(t, sizeof t, "%.*s", (int)n, m);
+				jw_key(w, t);
+				jw_obj(w);
+				jw_kobj(w, "schema");
+				jw_kstr(w, "type", "string");
+				if (strncmp(m, "text/", 5))
+					jw_kstr(w, "format", "binary");
+				jw_obj_end(w);
+				jw_obj_end(w);
+				m += n;
+				while (*m == ',' || *m == ' ')
+					m++;
+			}
 			jw_obj_end(w);
 		}
 		jw_obj_end(w);
