@@ -245,6 +245,17 @@ static void write_shape_members(zb_jw *w, const zb_shape *s, int nullable, int d
 	write_type(w, 'o', nullable);
 	if (s->doc)
 		jw_kstr(w, "description", s->doc);
+	if (!s->props || !s->props->name) {
+		/* a map keyed by data: only the type of its values */
+		if (!s->extra) {
+			jw_kbool(w, "additionalProperties", 0);
+			return;
+		}
+		jw_kobj(w, "additionalProperties");
+		write_type(w, s->extra, 0);
+		jw_obj_end(w);
+		return;
+	}
 	jw_kobj(w, "properties");
 	for (const zb_prop *p = s->props; p && p->name; p++) {
 		jw_kobj(w, p->name);
