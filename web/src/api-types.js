@@ -62,7 +62,6 @@
 /**
  * @typedef {object} AccountList
  * @property {Array<Account>} items 条目
- * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -102,7 +101,6 @@
 /**
  * @typedef {object} RoleList
  * @property {Array<Role>} items 条目
- * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -146,7 +144,6 @@
 /**
  * @typedef {object} AuditList
  * @property {Array<AuditEntry>} items 条目
- * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -178,7 +175,7 @@
 /**
  * @typedef {object} OrgList
  * @property {Array<OrgItem>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -208,7 +205,7 @@
 /**
  * @typedef {object} OrgFoundList
  * @property {Array<OrgFound>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -291,7 +288,7 @@
 /**
  * @typedef {object} CommitteePostList
  * @property {Array<CommitteePost>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -304,7 +301,7 @@
 /**
  * @typedef {object} TermList
  * @property {Array<Term>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -477,7 +474,6 @@
 /**
  * @typedef {object} UnitList
  * @property {Array<Unit>} items 条目
- * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -506,7 +502,7 @@
 /**
  * @typedef {object} AllianceList
  * @property {Array<AllianceItem>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -537,7 +533,7 @@
 /**
  * @typedef {object} MemberList
  * @property {Array<MemberItem>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -631,7 +627,7 @@
 /**
  * @typedef {object} MemberChangeList
  * @property {Array<MemberChange>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -656,7 +652,7 @@
 /**
  * @typedef {object} PoliticalBirthdayList
  * @property {Array<PoliticalBirthday>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -701,7 +697,7 @@
 /**
  * @typedef {object} MeetingList
  * @property {Array<MeetingItem>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -952,7 +948,6 @@
 /**
  * @typedef {object} RiskExplanationList
  * @property {Array<RiskExplanation>} items 条目
- * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -1006,7 +1001,6 @@
 /**
  * @typedef {object} MemberAttendanceList
  * @property {Array<MemberAttendanceRow>} items 条目
- * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -1042,7 +1036,7 @@
 /**
  * @typedef {object} MyMeetingList
  * @property {Array<MyMeeting>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -1091,7 +1085,7 @@
 /**
  * @typedef {object} TalkList
  * @property {Array<Talk>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
