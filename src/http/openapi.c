@@ -1,5 +1,6 @@
 /* openapi.c - the OpenAPI 3.1 document, generated from the route tables
  * so it cannot drift from the code. */
+#include "core/log.h"
 #include "http/http.h"
 #include "version.h"
 
@@ -166,11 +167,13 @@ static void collect(named *ns, const zb_shape *s)
 			if (ns->s[i] == s)
 				return;
 			if (!strcmp(ns->s[i]->name, s->name)) {
+				zb_error("openapi: two different response shapes are named %s", s->name);
 				ns->clash = 1;
 				return;
 			}
 		}
 		if (ns->n == MAX_NAMED) {
+			zb_error("openapi: more than %d named response shapes", MAX_NAMED);
 			ns->clash = 1;
 			return;
 		}
