@@ -24,9 +24,8 @@
 #include "core/log.h"
 #include "crypto/fieldprot.h"
 #include "store/db.h"
+#include "dbfix.h"
 
-static const char *g_uri;
-static char g_path[256];
 static char g_anchors[256];
 
 static int64_t fixed_now(void) { return 1780000000; }
@@ -39,19 +38,12 @@ typedef struct fx {
 
 static void rm_files(void)
 {
-	char p[300];
-	if (g_path[0]) {
-		unlink(g_path);
-		snprintf(p, sizeof p, "%s-wal", g_path);
-		unlink(p);
-		snprintf(p, sizeof p, "%s-shm", g_path);
-		unlink(p);
-	}
+	dbfix_remove();
 	if (g_anchors[0])
 		unlink(g_anchors);
 }
 
-static int open_db(zb_db **db, zb_err *e) { return zb_db_open(g_uri ? g_uri : g_path, db, e); }
+static int open_db(zb_db **db, zb_err *e) { return dbfix_connect(db, e); }
 
 static int setup(void **state)
 {
@@ -59,27 +51,13 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	int rc;
-	g_path[0] = '\0';
-	if (!g_uri) {
-		snprintf(g_path, sizeof g_path, "/tmp/zb_test_audit_XXXXXX");
-		int fd = mkstemp(g_path);
-		if (fd < 0)
-			return -1;
-		close(fd);
-		unlink(g_path);
-	}
 	snprintf(g_anchors, sizeof g_anchors, "/tmp/zb_test_anchors_XXXXXX");
 	int afd = mkstemp(g_anchors);
 	if (afd < 0)
 		return -1;
 	close(afd);
 	unlink(g_anchors); /* anchor creates it */
-	rc = open_db(&f->db, &f->e);
-	if (!rc && g_uri)
-		rc = zb_db_exec(f->db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public", &f->e);
-	int n;
-	if (!rc)
-		rc = zb_db_migrate(f->db, &n, &f->e);
+	rc = dbfix_open("audit", &f->db, &f->e);
 	unsigned char master[64];
 	for (int i = 0; i < 64; i++)
 		master[i] = (unsigned char)(i * 7 + 3);
@@ -497,11 +475,11 @@ int main(void)
 {
 	zb_log_set_verbose(0);
 	const struct CMUnitTest db[] = {DB_TESTS};
-	g_uri = NULL;
+	dbfix_uri = NULL;
 	int failed = cmocka_run_group_tests_name("audit_sqlite", db, NULL, NULL);
 	const char *pg = getenv("ZB_TEST_PG");
 	if (pg && *pg) {
-		g_uri = pg;
+		dbfix_uri = pg;
 		failed += cmocka_run_group_tests_name("audit_pg", db, NULL, NULL);
 	} else {
 		fprintf(stderr, "test_audit: ZB_TEST_PG not set, PostgreSQL tests skipped\n");

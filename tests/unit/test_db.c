@@ -19,9 +19,8 @@
 #include "core/log.h"
 #include "store/db.h"
 #include "store/migrations.h"
+#include "dbfix.h"
 
-static const char *g_uri;     /* PG URI of the group running, or NULL */
-static char g_path[256];      /* SQLite file of the current test */
 
 typedef struct fx {
 	zb_db *db;
@@ -30,47 +29,15 @@ typedef struct fx {
 
 static int is_pg(zb_db *db) { return zb_db_backend(db) == ZB_DB_PG; }
 
-static void rm_sqlite(void)
-{
-	if (!g_path[0])
-		return;
-	char p[300];
-	unlink(g_path);
-	snprintf(p, sizeof p, "%s-wal", g_path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", g_path);
-	unlink(p);
-	g_path[0] = '\0';
-}
-
-static int open_fresh(zb_db **db, zb_err *e)
-{
-	if (g_uri)
-		return zb_db_open(g_uri, db, e);
-	return zb_db_open(g_path, db, e);
-}
-
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	if (!g_uri) {
-		snprintf(g_path, sizeof g_path, "/tmp/zb_test_db_XXXXXX");
-		int fd = mkstemp(g_path);
-		if (fd < 0)
-			return -1;
-		close(fd);
-		unlink(g_path); /* let SQLite create it */
-	}
-	if (open_fresh(&f->db, &f->e)) {
-		fprintf(stderr, "open failed: %s\n", f->e.msg);
-		free(f);
-		return -1;
-	}
-	if (g_uri && zb_db_exec(f->db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public", &f->e)) {
-		fprintf(stderr, "schema reset failed: %s\n", f->e.msg);
-		zb_db_close(f->db);
+	if (dbfix_open_empty("db", &f->db, &f->e)) {
+		fprintf(stderr, "fixture database: %s\n", f->e.msg);
+		if (f->db)
+			zb_db_close(f->db);
 		free(f);
 		return -1;
 	}
@@ -83,7 +50,7 @@ static int teardown(void **state)
 	fx *f = *state;
 	zb_db_close(f->db);
 	free(f);
-	rm_sqlite();
+	dbfix_remove();
 	return 0;
 }
 
@@ -460,7 +427,7 @@ static void test_transactions(void **state)
 
 	/* a second connection sees only committed rows */
 	zb_db *other = NULL;
-	assert_int_equal(open_fresh(&other, &f->e), 0);
+	assert_int_equal(dbfix_connect(&other, &f->e), 0);
 	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
 	assert_int_equal(zb_db_run(f->db, &f->e, NULL, "INSERT INTO t (name) VALUES (?)", "s", "pending"), 0);
 	int64_t n = -1;
@@ -607,7 +574,7 @@ static int64_t backend_pid(zb_db *db, zb_err *e)
 static void kill_backend(fx *f, int64_t pid)
 {
 	zb_db *admin = NULL;
-	assert_int_equal(zb_db_open(g_uri, &admin, &f->e), 0);
+	assert_int_equal(zb_db_open(dbfix_uri, &admin, &f->e), 0);
 	int64_t ok = 0;
 	/* the timeout makes it wait until the backend is gone */
 	assert_int_equal(zb_db_int(admin, &f->e, &ok, "SELECT pg_terminate_backend(CAST(? AS INTEGER), 5000)", "i", pid),
@@ -709,11 +676,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pg_reconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_exec_begin_after_drop, setup, teardown),
 	};
-	g_uri = NULL;
+	dbfix_uri = NULL;
 	int failed = cmocka_run_group_tests_name("db_sqlite", sqlite_tests, NULL, NULL);
 	const char *pg = getenv("ZB_TEST_PG");
 	if (pg && *pg) {
-		g_uri = pg;
+		dbfix_uri = pg;
 		failed += cmocka_run_group_tests_name("db_pg", pg_tests, NULL, NULL);
 	} else {
 		fprintf(stderr, "test_db: ZB_TEST_PG not set, PostgreSQL tests skipped\n");

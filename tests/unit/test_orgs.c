@@ -23,9 +23,8 @@
 #include "demo/demo.h"
 #include "text/pinyin.h"
 #include "store/db.h"
+#include "dbfix.h"
 
-static const char *g_uri;
-static char g_path[256];
 
 typedef struct fx {
 	zb_db *db;
@@ -33,19 +32,6 @@ typedef struct fx {
 	zb_arena a;
 	int64_t root, town, town2, branch;
 } fx;
-
-static void rm_sqlite(void)
-{
-	if (!g_path[0])
-		return;
-	char p[300];
-	unlink(g_path);
-	snprintf(p, sizeof p, "%s-wal", g_path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", g_path);
-	unlink(p);
-	g_path[0] = '\0';
-}
 
 static int64_t add_org(fx *f, int64_t parent, const char *name, const char *type, const char *domain)
 {
@@ -65,23 +51,8 @@ static int setup(void **state)
 	fx *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	if (!g_uri) {
-		snprintf(g_path, sizeof g_path, "/tmp/zb_test_orgs_XXXXXX");
-		int fd = mkstemp(g_path);
-		if (fd < 0)
-			return -1;
-		close(fd);
-		unlink(g_path);
-	}
-	if (zb_db_open(g_uri ? g_uri : g_path, &f->db, &f->e))
+	if (dbfix_open("orgs", &f->db, &f->e))
 		return -1;
-	if (g_uri && zb_db_exec(f->db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public", &f->e))
-		return -1;
-	int n;
-	if (zb_db_migrate(f->db, &n, &f->e)) {
-		fprintf(stderr, "migrate: %s\n", f->e.msg);
-		return -1;
-	}
 	zb_arena_init(&f->a);
 	*state = f;
 	f->root = add_org(f, 0, "示范县委", "committee", "organ");
@@ -97,7 +68,7 @@ static int teardown(void **state)
 	zb_arena_free(&f->a);
 	zb_db_close(f->db);
 	free(f);
-	rm_sqlite();
+	dbfix_remove();
 	return 0;
 }
 
@@ -676,11 +647,11 @@ int main(void)
 {
 	zb_log_set_verbose(0);
 	const struct CMUnitTest tests[] = {TESTS};
-	g_uri = NULL;
+	dbfix_uri = NULL;
 	int failed = cmocka_run_group_tests_name("orgs_sqlite", tests, NULL, NULL);
 	const char *pg = getenv("ZB_TEST_PG");
 	if (pg && *pg) {
-		g_uri = pg;
+		dbfix_uri = pg;
 		failed += cmocka_run_group_tests_name("orgs_pg", tests, NULL, NULL);
 	} else {
 		fprintf(stderr, "test_orgs: ZB_TEST_PG not set, PostgreSQL tests skipped\n");

@@ -25,6 +25,7 @@
 #include "meeting/meeting.h"
 #include "member/probation.h"
 #include "rules/rules.h"
+#include "dbfix.h"
 
 /* ---- pure ---- */
 
@@ -163,8 +164,6 @@ static void test_probation_dates(void **state)
 
 /* ---- database fixture ---- */
 
-static const char *g_uri;
-static char g_path[256];
 
 typedef struct fx {
 	zb_db *db;
@@ -178,27 +177,8 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	zb_arena_init(&f->a);
-	int rc;
-	if (g_uri) {
-		rc = zb_db_open(g_uri, &f->db, &f->e);
-		if (!rc)
-			rc = zb_db_exec(f->db, "DROP SCHEMA public CASCADE; CREATE SCHEMA public", &f->e);
-	} else {
-		snprintf(g_path, sizeof g_path, "/tmp/zb_test_rules_life_XXXXXX");
-		int fd = mkstemp(g_path);
-		if (fd < 0)
-			return -1;
-		close(fd);
-		unlink(g_path);
-		rc = zb_db_open(g_path, &f->db, &f->e);
-	}
-	int n;
-	if (!rc)
-		rc = zb_db_migrate(f->db, &n, &f->e);
-	if (rc) {
-		fprintf(stderr, "fixture: %s\n", f->e.msg);
+	if (dbfix_open("rules_life", &f->db, &f->e))
 		return -1;
-	}
 	*state = f;
 	return 0;
 }
@@ -208,14 +188,7 @@ static int teardown(void **state)
 	fx *f = *state;
 	zb_db_close(f->db);
 	zb_arena_free(&f->a);
-	if (!g_uri && g_path[0]) {
-		char p[300];
-		unlink(g_path);
-		snprintf(p, sizeof p, "%s-wal", g_path);
-		unlink(p);
-		snprintf(p, sizeof p, "%s-shm", g_path);
-		unlink(p);
-	}
+	dbfix_remove();
 	free(f);
 	return 0;
 }
@@ -483,11 +456,11 @@ int main(void)
 	};
 	const struct CMUnitTest db[] = {DB_TESTS};
 	int failed = cmocka_run_group_tests_name("rules_life", pure, NULL, NULL);
-	g_uri = NULL;
+	dbfix_uri = NULL;
 	failed += cmocka_run_group_tests_name("rules_life_sqlite", db, NULL, NULL);
 	const char *pg = getenv("ZB_TEST_PG");
 	if (pg && *pg) {
-		g_uri = pg;
+		dbfix_uri = pg;
 		failed += cmocka_run_group_tests_name("rules_life_pg", db, NULL, NULL);
 	} else {
 		fprintf(stderr, "test_rules_life: ZB_TEST_PG not set, PostgreSQL tests skipped\n");
