@@ -3,6 +3,7 @@
 // Chinese message; a 401 opens the login overlay and the request is retried
 // after the user logs in again, so nothing typed on the page is lost.
 import { session, waitForLogin } from './session.js';
+import { markOffline } from './net.js';
 
 const BASE = '/api/v1';
 
@@ -85,7 +86,8 @@ export async function request(method, path, opts = {}) {
       method, headers, body, credentials: 'same-origin', cache: 'no-store',
     });
   } catch (e) {
-    throw new ApiError(0, 'network', '网络连接失败，请检查网络后重试');
+    markOffline();
+    throw new ApiError(0, 'network', '网络已断开：已填写的内容保留在本机，恢复网络后再试');
   }
   if (res.status === 401 && opts.auth !== false) {
     await waitForLogin();               // resolves after a new login
