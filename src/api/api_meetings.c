@@ -2641,7 +2641,7 @@ const zb_route zb_routes_meetings[] = {
 	{"POST", "/api/v1/meetings/{id}/signin", h_signin_open, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 1024,
 	 empty_fields, "meetings", "开启扫码签到（生成二维码）", NULL},
 	/* -> {meeting_id, title, type_name, org_name, start_at, end_at, place, expires_at, expired, on_list, signed_in_at} */
-	{"POST", "/api/v1/signin/preview", h_signin_peek, P_MEETING_SIGNIN, S_NONE, R_JSON, 4096, signin_fields, "meetings",
+	{"POST", "/api/v1/signin/preview", h_signin_peek, P_MEETING_SIGNIN, S_NONE, R_WRITE | R_JSON, 4096, signin_fields, "meetings",
 	 "查看签到二维码对应的会议（不签到）", NULL},
 	{"POST", "/api/v1/signin", h_signin, P_MEETING_SIGNIN, S_NONE, R_WRITE | R_JSON, 4096, signin_fields, "meetings",
 	 "党员扫码签到", NULL},
