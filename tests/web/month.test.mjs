@@ -11,11 +11,12 @@ import { startServer, launch, openPage, login, apiLogin, shot, waitRoute, ADMIN_
 
 const PHONE = { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const NOTES = {
-  committee: '研究本月党员发展和集体经济项目推进工作安排意见',
-  group: '学习党章第三章并交流各自联系农户的走访情况体会',
-  theme_day: '组织党员清扫村道并为独居老人送去过冬生活用品',
+  committee: '研究本月党员发展和集体经济项目推进工作，明确责任人和完成时限',
+  group: '学习党章第三章，交流各自联系农户的走访情况，议定下月帮扶工作',
+  theme_day: '组织党员清扫村道并为独居老人送去过冬的用品，重温入党誓词合影',
 };
 const REASON = '外出务工';
+for (const n of Object.values(NOTES)) assert.equal([...n].length, 30);
 
 let server, browser, admin, branch;
 before(async () => {
