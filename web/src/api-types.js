@@ -1107,8 +1107,7 @@
  * @property {number} start_at 开始时间（Unix 秒）
  * @property {string} org_name 组织名称
  * @property {string} status present、leave 或 absent
- * @property {string|null} status_name 出席、请假、缺席；尚未登记的为 未登记（开启扫码签到后为 未签到）
- * @property {boolean} unmarked 尚无人登记（状态为 absent 但未确认）
+ * @property {string|null} status_name 出席、请假、缺席
  * @property {string|null} reason 请假或缺席原因
  * @property {string|null} source 登记方式
  * @property {number|null} signed_in_at 扫码签到时间（Unix 秒）
@@ -1488,8 +1487,7 @@
  * @property {number} start_at 开始时间（Unix 秒）
  * @property {string} org_name 组织名称
  * @property {string} status present、leave 或 absent
- * @property {string|null} status_name 出席、请假、缺席；尚未登记的为 未登记（开启扫码签到后为 未签到）
- * @property {boolean} unmarked 尚无人登记（状态为 absent 但未确认）
+ * @property {string|null} status_name 出席、请假、缺席
  * @property {string|null} reason 请假或缺席原因
  * @property {string|null} source 登记方式
  */
