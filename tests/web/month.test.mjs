@@ -104,6 +104,12 @@ test('a secretary records the month (支委会, 党小组会, 主题党日) with
   await page.reload();
 
   const t = counter(page);
+  // count the composition events the typing produces (IME input, not key presses)
+  await page.evaluate(() => {
+    window.__ime = { start: 0, end: 0 };
+    document.addEventListener('compositionstart', () => { window.__ime.start += 1; }, true);
+    document.addEventListener('compositionend', () => { window.__ime.end += 1; }, true);
+  });
   await t.tap(page.locator('.van-tabbar-item', { hasText: '组织生活' }));
   await waitRoute(page, /#\/life/);
   await t.tap(page.getByRole('button', { name: '记录会议' }));
@@ -150,6 +156,8 @@ test('a secretary records the month (支委会, 党小组会, 主题党日) with
     assert.ok(m.attendance.every((a) => !a.unmarked), 'everyone marked');
   }
 
+  const ime = await page.evaluate(() => window.__ime);
+  assert.ok(ime.start > 0 && ime.end === ime.start, 'the text came through IME composition: ' + JSON.stringify(ime));
   const total = t.seconds();
   console.log(`month: ${t.taps} taps, ${t.chars} characters → ${total} s modelled (limit 180 s); ` +
     `主题党日 alone: ${single.taps} taps, ${single.chars} characters`);
