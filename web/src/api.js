@@ -94,7 +94,7 @@ export async function request(method, path, opts = {}) {
     });
   } catch (e) {
     markOffline();
-    throw new ApiError(0, 'network', '网络已断开：已填写的内容保留在本机，恢复网络后再试');
+    throw new ApiError(0, 'network', '网络已断开，请在网络恢复后再试');
   }
   if (res.status === 401 && opts.auth !== false) {
     await waitForLogin();               // resolves after a new login
