@@ -61,6 +61,7 @@ test('a draft survives a reload and a lost connection; offline is not a logout; 
   // the signal returns: the banner goes by itself, nothing to reload
   await context.setOffline(false);
   await page.getByRole('status').filter({ hasText: '网络已断开' }).waitFor({ state: 'detached', timeout: 10000 });
+  await page.locator('.form-error', { hasText: '网络已恢复，请点击保存' }).waitFor();
   assert.equal(await count(), before, 'nothing was saved while offline');
   await page.getByRole('button', { name: '保存会议记录' }).click();
   await waitRoute(page, /#\/meetings\/\d+/);
@@ -74,4 +75,34 @@ test('a draft survives a reload and a lost connection; offline is not a logout; 
     'the draft is gone once saved');
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+test('an answer lost after the server saved: back online the form finds the record instead of saving it twice', async () => {
+  const page = await openPage(browser, PHONE, server.url);
+  await login(page, 'secretary', ADMIN_PASSWORD);
+  const api = await apiLogin(server.url, 'secretary', ADMIN_PASSWORD);
+  const org = api.user.grants[0].org_id;
+  const count = async () => (await api.get(`/meetings?org=${org}&limit=200`)).items.length;
+  await page.goto('/#/meetings/new');
+  await page.locator('.att-row').first().waitFor();
+  for (const n of await page.locator('.att-row:has(.att-status) .att-name').allInnerTexts()) {
+    await page.getByRole('radiogroup', { name: n }).getByText('缺席').click();
+  }
+  await page.getByLabel('记录内容').fill('信号不好时保存的记录。');
+  const before = await count();
+  // the request reaches the server and is saved, the answer never arrives
+  await page.route('**/api/v1/meetings', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    await route.fetch();
+    await route.abort('internetdisconnected');
+  });
+  await page.getByRole('button', { name: '保存会议记录' }).click();
+  await page.locator('.form-error', { hasText: '网络已断开' }).first().waitFor();
+  await page.unroute('**/api/v1/meetings');
+  // the connection is back (the health check answers): the record is found, not saved again
+  await waitRoute(page, /#\/meetings\/\d+/, 15000);
+  await page.getByText('信号不好时保存的记录。').waitFor();
+  assert.equal(await count(), before + 1, 'saved exactly once');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });
