@@ -63,12 +63,18 @@ static int h_login(zb_req *r, zb_err *e)
 	if ((rc = zb_principal_load(r->db, uid, &r->arena, &p, e)))
 		return rc;
 	r->who = p;
-	r->set_cookie = zb_arena_printf(&r->arena, "zhibu_session=%s%s", token, cookie_attrs(r));
+	/* a member-only account's session outlives the browser (auth.h) */
+	int member_only = 0;
+	if ((rc = zb_session_member_only(r->db, uid, &member_only, e)))
+		return rc;
+	r->set_cookie = member_only ? zb_arena_printf(&r->arena, "zhibu_session=%s; Max-Age=%d%s", token,
+	                                              ZB_MEMBER_SESSION_SECS, cookie_attrs(r))
+	                            : zb_arena_printf(&r->arena, "zhibu_session=%s%s", token, cookie_attrs(r));
 	sodium_memzero(token, sizeof token);
 	jw_obj(&r->jw);
 	zb_api_write_user(r, p);
 	jw_kstr(&r->jw, "csrf_token", csrf);
-	jw_kint(&r->jw, "idle_timeout", r->app->cfg.session_idle_secs);
+	jw_kint(&r->jw, "idle_timeout", member_only ? ZB_MEMBER_SESSION_SECS : r->app->cfg.session_idle_secs);
 	jw_obj_end(&r->jw);
 	return 0;
 }

@@ -169,9 +169,13 @@ static int write_detail(zb_req *r, int64_t id, zb_err *e)
 	const zb_meeting *m = &f.m;
 	zb_backfill b;
 	zb_meeting_backfill(m, &rules, zb_now(r->app), &b);
+	int64_t signins = 0;
+	if ((rc = zb_db_int(r->db, e, &signins, "SELECT COUNT(*) FROM meeting_signins WHERE meeting_id = ?", "i", id)))
+		return rc;
 	zb_jw *w = &r->jw;
 	jw_obj(w);
 	write_summary(w, m);
+	jw_kbool(w, "signin_opened", signins > 0);
 	jw_kstr(w, "org_path", m->org_path);
 	jw_kstr(w, "host", m->host);
 	jw_kstr(w, "recorder", m->recorder);
@@ -192,8 +196,11 @@ static int write_detail(zb_req *r, int64_t id, zb_err *e)
 		jw_kstr(w, "category", a->category);
 		jw_kbool(w, "has_vote", a->has_vote);
 		jw_kbool(w, "guest", a->guest);
+		/* a row nobody marked yet: 未签到 once QR sign-in is open */
+		int unmarked = a->source && !strcmp(a->source, "roster");
 		jw_kstr(w, "status", a->status);
-		jw_kstr(w, "status_name", status_name(a->status));
+		jw_kstr(w, "status_name", unmarked ? (signins ? "未签到" : "未登记") : status_name(a->status));
+		jw_kbool(w, "unmarked", unmarked);
 		jw_kstr(w, "reason", a->reason);
 		jw_kstr(w, "source", a->source);
 		if (a->signed_at)
@@ -374,6 +381,52 @@ static int check_future(const zb_meeting *m, int64_t now, zb_err *e)
 
 /* ---- meetings ---- */
 
+static const zb_field att_item_fields[] = {
+	{"member_id", 'i', 1, 0, "党员编号"},
+	{"status", 's', 1, 16, "present 出席 / leave 请假 / absent 缺席"},
+	{"reason", 's', 0, 300, "请假原因（请假时必填）"},
+	{"name", 's', 0, 100, "姓名（外单位参加人员须与花名册一致；其他情况忽略）"},
+	{"guest", 'b', 0, 0, "外单位党员参加（如流动党员在流动党员党支部、列席的其他支部党员）"},
+	{0},
+};
+
+
+/* items of an attendance array (body field arr) into the arena */
+static int read_att_items(zb_req *r, const char *arr_name, zb_attend_item **out, size_t *nout, zb_err *e)
+{
+	json_t *arr = json_object_get(r->json, arr_name);
+	size_t n = json_array_size(arr);
+	*out = NULL;
+	*nout = 0;
+	if (n > 2000)
+		return zb_fail(e, ZB_EINVAL, arr_name, "一次最多登记 2000 人");
+	zb_attend_item *items = zb_arena_alloc(&r->arena, sizeof *items * (n ? n : 1));
+	for (size_t i = 0; i < n; i++) {
+		json_t *it = json_array_get(arr, i);
+		if (zb_json_check(it, att_item_fields, e)) {
+			field_in(e, arr_name, i, NULL);
+			return e->code;
+		}
+		items[i].member_id = json_integer_value(json_object_get(it, "member_id"));
+		items[i].status = json_string_value(json_object_get(it, "status"));
+		items[i].reason = json_string_value(json_object_get(it, "reason"));
+		items[i].guest = json_is_true(json_object_get(it, "guest"));
+		items[i].name = json_string_value(json_object_get(it, "name"));
+	}
+	*out = items;
+	*nout = n;
+	return 0;
+}
+
+static const zb_field create_res_fields[] = {
+	{"title", 's', 1, 500, "决议事项"},
+	{"kind", 's', 0, 40, "general / admission / full"},
+	{"yes", 'i', 1, 0, "赞成票"},
+	{"no", 'i', 1, 0, "反对票"},
+	{"abstain", 'i', 1, 0, "弃权票"},
+	{0},
+};
+
 static int h_create(zb_req *r, zb_err *e)
 {
 	zb_meeting m = {0};
@@ -406,10 +459,54 @@ static int h_create(zb_req *r, zb_err *e)
 			               "会议日期 %s 已超过补录期限（会议后 %d 天内，截至 %s），请联系上级组织补录", m.held_on,
 			               rules.backfill_days, b.deadline);
 	}
+	/* the attendance and resolutions of the form, saved with the record
+	 * in the same transaction: a refused save leaves nothing behind */
+	zb_attend_item *items = NULL;
+	size_t nitems = 0;
+	int has_att = zb_body_has(r, "attendance") && !json_is_null(json_object_get(r->json, "attendance"));
+	if (has_att && (rc = read_att_items(r, "attendance", &items, &nitems, e)))
+		return rc;
+	if (has_att && m.type == ZB_MT_TALK)
+		return zb_fail(e, ZB_EINVAL, "attendance", "谈心谈话的参加人就是谈话双方，无需登记出席");
+	json_t *ra = json_object_get(r->json, "resolutions");
+	size_t nres = json_is_array(ra) ? json_array_size(ra) : 0;
+	if (nres > 50)
+		return zb_fail(e, ZB_EINVAL, "resolutions", "一次最多记录 50 项决议");
+	zb_res_row *res = zb_arena_alloc(&r->arena, sizeof *res * (nres + 1));
+	for (size_t i = 0; i < nres; i++) {
+		json_t *it = json_array_get(ra, i);
+		if (zb_json_check(it, create_res_fields, e)) {
+			field_in(e, "resolutions", i, NULL);
+			return e->code;
+		}
+		memset(&res[i], 0, sizeof res[i]);
+		res[i].title = json_string_value(json_object_get(it, "title"));
+		res[i].yes = json_integer_value(json_object_get(it, "yes"));
+		res[i].no = json_integer_value(json_object_get(it, "no"));
+		res[i].abstain = json_integer_value(json_object_get(it, "abstain"));
+		const char *kind = json_string_value(json_object_get(it, "kind"));
+		res[i].kind = kind ? zb_res_kind_from(kind) : ZB_RES_GENERAL;
+	}
+	if (nres && now < m.start_at)
+		return zb_fail(e, ZB_EINVAL, "resolutions", "会议尚未开始，不能记录表决结果");
+	if (nres && m.type == ZB_MT_TALK)
+		return zb_fail(e, ZB_EINVAL, "resolutions", "谈心谈话没有决议");
 	if ((rc = zb_db_begin_write(r->db, e)))
 		return rc;
 	int64_t id = 0;
 	rc = zb_meeting_insert(r->db, &m, &rules, guests, ng, who_id(r), now, &id, e);
+	if (!rc && has_att && !(rc = zb_meeting_check_complete(r->db, &m, items, (int)nitems, e)))
+		rc = zb_meeting_set_attendance(r->db, &m, &rules, items, (int)nitems, now, e);
+	if (rc && has_att && !strncmp(e->field, "items", 5)) {
+		char f[sizeof e->field];
+		snprintf(f, sizeof f, "attendance%.40s", e->field + 5);
+		memcpy(e->field, f, sizeof f);
+	}
+	for (size_t i = 0; !rc && i < nres; i++) {
+		rc = zb_resolution_insert(r->db, &m, &res[i], NULL, 0, who_id(r), now, e);
+		if (rc)
+			field_in(e, "resolutions", i, NULL);
+	}
 	if (!rc) {
 		zb_buf d;
 		zb_buf_init(&d, 4096);
@@ -419,6 +516,13 @@ static int h_create(zb_req *r, zb_err *e)
 		jw_kstr(&w, "type", zb_mtype_code(m.type));
 		jw_kstr(&w, "held_on", m.held_on);
 		jw_kint(&w, "expected", m.expected);
+		if (has_att) {
+			jw_kint(&w, "present", m.present);
+			jw_kint(&w, "leave", m.leave);
+			jw_kint(&w, "absent", m.absent);
+			jw_kbool(&w, "quorum_ok", m.quorum_ok);
+		}
+		jw_kint(&w, "resolutions", (int64_t)nres);
 		jw_kbool(&w, "late", above != 0);
 		jw_obj_end(&w);
 		rc = zb_req_audit(r, "meeting.create", "meeting", id, m.org_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
@@ -512,14 +616,6 @@ static int h_patch(zb_req *r, zb_err *e)
 	return write_detail(r, m.id, e);
 }
 
-static const zb_field att_item_fields[] = {
-	{"member_id", 'i', 1, 0, "党员编号"},
-	{"status", 's', 1, 16, "present 出席 / leave 请假 / absent 缺席"},
-	{"reason", 's', 0, 300, "请假原因（请假时必填）"},
-	{"name", 's', 0, 100, "姓名（外单位参加人员须与花名册一致；其他情况忽略）"},
-	{"guest", 'b', 0, 0, "外单位党员参加（如流动党员在流动党员党支部、列席的其他支部党员）"},
-	{0},
-};
 
 static int h_attendance(zb_req *r, zb_err *e)
 {
@@ -529,23 +625,10 @@ static int h_attendance(zb_req *r, zb_err *e)
 	int rc = open_for_change(r, &m, &rules, &late, e);
 	if (rc)
 		return rc;
-	json_t *arr = json_object_get(r->json, "items");
-	size_t n = json_array_size(arr);
-	if (n > 2000)
-		return zb_fail(e, ZB_EINVAL, "items", "一次最多登记 2000 人");
-	zb_attend_item *items = zb_arena_alloc(&r->arena, sizeof *items * (n ? n : 1));
-	for (size_t i = 0; i < n; i++) {
-		json_t *it = json_array_get(arr, i);
-		if (zb_json_check(it, att_item_fields, e)) {
-			field_in(e, "items", i, NULL);
-			return e->code;
-		}
-		items[i].member_id = json_integer_value(json_object_get(it, "member_id"));
-		items[i].status = json_string_value(json_object_get(it, "status"));
-		items[i].reason = json_string_value(json_object_get(it, "reason"));
-		items[i].guest = json_is_true(json_object_get(it, "guest"));
-		items[i].name = json_string_value(json_object_get(it, "name"));
-	}
+	zb_attend_item *items;
+	size_t n;
+	if ((rc = read_att_items(r, "items", &items, &n, e)))
+		return rc;
 	int64_t now = zb_now(r->app);
 	if ((rc = zb_db_begin_write(r->db, e)))
 		return rc;
@@ -957,6 +1040,331 @@ static int h_signin(zb_req *r, zb_err *e)
 	jw_kint(&r->jw, "member_id", who.member_id);
 	jw_kstr(&r->jw, "status", "present");
 	jw_kint(&r->jw, "signed_in_at", res.signed_at);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+/* ---- the form context: what can be recorded, and for whom ---- */
+
+/* The first column of the first row of a query over (org id[, text]),
+ * or NULL when there is none or it is empty. */
+static const char *first_text(zb_req *r, const char *sql, int64_t id, const char *txt, zb_err *e, int *rc)
+{
+	zb_stmt *st = txt ? zb_db_query(r->db, e, sql, "is", id, txt) : zb_db_query(r->db, e, sql, "i", id);
+	if (!st) {
+		*rc = e->code;
+		return NULL;
+	}
+	const char *out = NULL;
+	int x = zb_stmt_step(st, e);
+	if (x == 1 && zb_col_text(st, 0) && *zb_col_text(st, 0))
+		out = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
+	zb_stmt_done(st);
+	if (x < 0)
+		*rc = -x;
+	return out;
+}
+
+static int h_form(zb_req *r, zb_err *e)
+{
+	int64_t now = zb_now(r->app);
+	const char *tq = zb_req_query(r, "type");
+	int type = tq && *tq ? zb_mtype_from(tq) : -1;
+	if (tq && *tq && type < 0)
+		return zb_fail(e, ZB_EINVAL, "type", "会议类型无效：应为 %s 或中文名称", zb_mtype_codes());
+	char date[11];
+	const char *dq = zb_req_query(r, "date");
+	if (dq && *dq) {
+		if (!zb_date_valid(dq))
+			return zb_fail(e, ZB_EINVAL, "date", "日期应为 YYYY-MM-DD");
+		snprintf(date, sizeof date, "%s", dq);
+	} else {
+		zb_md_of_time(now, date);
+	}
+	int64_t group_q = 0;
+	int rc = zb_req_query_int(r, "group", 0, 0, INT64_MAX, &group_q, e);
+	if (rc)
+		return rc;
+	/* the org asked for, and the branch whose 党小组 are offered */
+	zb_meeting m = {0};
+	m.org_id = r->target_id;
+	zb_stmt *st = zb_db_query(r->db, e, "SELECT path, name, type, parent_id, dissolved_on FROM orgs WHERE id = ?", "i",
+	                          m.org_id);
+	if (!st)
+		return e->code;
+	const char *org_name = NULL, *org_type = NULL, *org_path = NULL, *dissolved = NULL;
+	int64_t parent = 0;
+	if ((rc = zb_stmt_step(st, e)) == 1) {
+		org_path = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
+		org_name = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
+		org_type = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
+		parent = zb_col_int(st, 3);
+		dissolved = zb_col_is_null(st, 4) ? NULL : zb_arena_strdup(&r->arena, zb_col_text(st, 4));
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (!rc)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该组织");
+	if (dissolved)
+		return zb_fail(e, ZB_ECONFLICT, NULL, "%s 已于 %s 撤销，不能再记录会议", org_name, dissolved);
+	int at_group = !strcmp(org_type, "group");
+	int64_t branch_id = at_group ? parent : m.org_id;
+	/* 党小组 of the branch (or the group itself) */
+	int64_t gid[64];
+	const char *gname[64];
+	int ng = 0;
+	if (at_group) {
+		gid[0] = m.org_id;
+		gname[0] = org_name;
+		ng = 1;
+	} else {
+		st = zb_db_query(r->db, e,
+		                 "SELECT id, name FROM orgs WHERE parent_id = ? AND type = 'group' AND dissolved_on IS NULL "
+		                 "ORDER BY id",
+		                 "i", branch_id);
+		if (!st)
+			return e->code;
+		while ((rc = zb_stmt_step(st, e)) == 1 && ng < 64) {
+			gid[ng] = zb_col_int(st, 0);
+			gname[ng++] = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
+		}
+		zb_stmt_done(st);
+		if (rc < 0)
+			return -rc;
+	}
+	int64_t committee = 0;
+	if (!at_group && (rc = zb_db_int(r->db, e, &committee,
+	                                 "SELECT COUNT(*) FROM committee_posts WHERE org_id = ? AND member_id IS NOT NULL "
+	                                 "AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?)",
+	                                 "iss", m.org_id, date, date)))
+		return rc;
+	if (type < 0)
+		type = at_group ? ZB_MT_GROUP : ZB_MT_THEME_DAY;
+	/* the org the record belongs to */
+	int64_t group_id = 0;
+	if (type == ZB_MT_GROUP) {
+		if (at_group)
+			group_id = m.org_id;
+		else if (group_q) {
+			for (int i = 0; i < ng; i++)
+				if (gid[i] == group_q)
+					group_id = group_q;
+			if (!group_id)
+				return zb_fail(e, ZB_EINVAL, "group", "所选党小组不属于%s", org_name);
+		} else if (ng == 1)
+			group_id = gid[0];
+	}
+	m.type = type;
+	m.org_id = group_id ? group_id : (at_group ? m.org_id : r->target_id);
+	if (group_id && !at_group) {
+		for (int i = 0; i < ng; i++)
+			if (gid[i] == group_id)
+				m.org_name = gname[i];
+		m.org_path = zb_arena_printf(&r->arena, "%s%lld/", org_path, (long long)group_id);
+		st = zb_db_query(r->db, e, "SELECT path FROM orgs WHERE id = ?", "i", group_id);
+		if (!st)
+			return e->code;
+		if ((rc = zb_stmt_step(st, e)) == 1)
+			m.org_path = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
+		zb_stmt_done(st);
+		if (rc < 0)
+			return -rc;
+	} else {
+		m.org_name = org_name;
+		m.org_path = org_path;
+	}
+	snprintf(m.held_on, sizeof m.held_on, "%s", date);
+	m.held_ym = zb_md_ym(date);
+	zb_mrules rules;
+	zb_mfreq freq;
+	if ((rc = zb_mrules_get(r->db, m.org_path, date, &rules, e)) || (rc = zb_mfreq_get(r->db, m.org_path, date, &freq, e)))
+		return rc;
+	zb_expected_row *rows = NULL;
+	int nrows = 0;
+	int need_group = type == ZB_MT_GROUP && !group_id;
+	if (type != ZB_MT_TALK && !need_group &&
+	    (rc = zb_meeting_expected_list(r->db, &m, &rules, &r->arena, &rows, &nrows, e)))
+		return rc;
+	/* defaults: the secretary hosts, the last recorder records, the last place */
+	const char *secretary = first_text(r,
+	                                   "SELECT COALESCE(mb.name, cp.person_name) FROM committee_posts cp "
+	                                   "LEFT JOIN members mb ON mb.id = cp.member_id WHERE cp.org_id = ? "
+	                                   "AND cp.post = 'secretary' AND cp.started_on <= ? AND cp.ended_on IS NULL "
+	                                   "ORDER BY cp.started_on DESC LIMIT 1",
+	                                   branch_id, date, e, &rc);
+	const char *last_recorder = NULL, *last_place = NULL;
+	if (!rc)
+		last_recorder = first_text(r, "SELECT recorder FROM meetings WHERE org_id = ? AND recorder IS NOT NULL "
+		                              "AND recorder <> '' ORDER BY start_at DESC, id DESC LIMIT 1",
+		                           m.org_id, NULL, e, &rc);
+	if (!rc)
+		last_place = first_text(r, "SELECT place FROM meetings WHERE org_id = ? AND place IS NOT NULL "
+		                           "AND place <> '' ORDER BY start_at DESC, id DESC LIMIT 1",
+		                        m.org_id, NULL, e, &rc);
+	if (rc)
+		return rc;
+	/* the previous meeting of this type here: its agenda is the starting point */
+	st = zb_db_query(r->db, e,
+	                 "SELECT id, title, held_on, agenda, topic, host, start_at, end_at FROM meetings "
+	                 "WHERE org_id = ? AND type = ? ORDER BY start_at DESC, id DESC LIMIT 1",
+	                 "is", m.org_id, zb_mtype_code(type));
+	if (!st)
+		return e->code;
+	int64_t prev_id = 0, prev_start = 0, prev_end = 0;
+	const char *prev_title = NULL, *prev_on = NULL, *prev_agenda = NULL, *prev_topic = NULL, *prev_host = NULL;
+	if ((rc = zb_stmt_step(st, e)) == 1) {
+		prev_id = zb_col_int(st, 0);
+		prev_title = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
+		prev_on = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
+		prev_agenda = zb_arena_strdup(&r->arena, zb_col_text(st, 3));
+		prev_topic = zb_arena_strdup(&r->arena, zb_col_text(st, 4));
+		prev_host = zb_arena_strdup(&r->arena, zb_col_text(st, 5));
+		prev_start = zb_col_int(st, 6);
+		prev_end = zb_col_int(st, 7);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	/* the rule's unit containing the date, and what is recorded in it */
+	zb_mfreq_item fi = freq.t[type];
+	int from_ym = 0, to_ym = 0;
+	int64_t held = 0;
+	if (fi.every_months > 0) {
+		int y = m.held_ym / 100, mo = m.held_ym % 100;
+		int end = ((mo + fi.every_months - 1) / fi.every_months) * fi.every_months;
+		from_ym = y * 100 + end - fi.every_months + 1;
+		to_ym = y * 100 + end;
+		if ((rc = zb_db_int(r->db, e, &held,
+		                    "SELECT COUNT(*) FROM meetings WHERE org_id = ? AND type = ? AND held_ym >= ? AND held_ym <= ?",
+		                    "isii", m.org_id, zb_mtype_code(type), (int64_t)from_ym, (int64_t)to_ym)))
+			return rc;
+	}
+	/* default start: now (rounded down to the half hour) for today, else 09:00 */
+	char today[11];
+	zb_md_of_time(now, today);
+	int64_t start = !strcmp(today, date) ? now - now % 1800 : zb_md_time_of(date) + 9 * 3600;
+	int64_t dur = prev_id && prev_end > prev_start && prev_end - prev_start <= 4 * 3600 ? prev_end - prev_start : 3600;
+
+	zb_jw *w = &r->jw;
+	jw_obj(w);
+	jw_kint(w, "org_id", r->target_id);
+	jw_kstr(w, "org_name", org_name);
+	jw_kstr(w, "date", date);
+	jw_kstr(w, "type", zb_mtype_code(type));
+	jw_kstr(w, "type_name", zb_mtype_name(type));
+	jw_karr(w, "types");
+	for (int t = 0; t < ZB_MT_COUNT; t++) {
+		const char *why = NULL;
+		if (at_group && t != ZB_MT_GROUP && t != ZB_MT_OTHER)
+			why = "党小组只记录党小组会";
+		else if (t == ZB_MT_GROUP && !ng)
+			why = "本支部没有党小组";
+		else if (t == ZB_MT_COMMITTEE && !committee)
+			why = "本支部没有在任的支部委员";
+		jw_obj(w);
+		jw_kstr(w, "type", zb_mtype_code(t));
+		jw_kstr(w, "name", zb_mtype_name(t));
+		jw_kbool(w, "allowed", why == NULL);
+		jw_kstr(w, "reason", why);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_karr(w, "groups");
+	for (int i = 0; i < ng; i++) {
+		jw_obj(w);
+		jw_kint(w, "id", gid[i]);
+		jw_kstr(w, "name", gname[i]);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	if (group_id)
+		jw_kint(w, "group_id", group_id);
+	else
+		jw_knull(w, "group_id");
+	jw_kbool(w, "need_group", need_group);
+	jw_kint(w, "meeting_org_id", m.org_id);
+	jw_kstr(w, "meeting_org_name", m.org_name);
+	jw_karr(w, "expected");
+	for (int i = 0; i < nrows; i++) {
+		jw_obj(w);
+		jw_kint(w, "member_id", rows[i].member_id);
+		jw_kstr(w, "name", rows[i].name);
+		jw_kstr(w, "status", rows[i].status);
+		jw_kstr(w, "status_name", zb_status_name(rows[i].status));
+		jw_kstr(w, "category", rows[i].category);
+		jw_kstr(w, "category_name", zb_category_name(rows[i].category));
+		jw_kbool(w, "has_vote", rows[i].has_vote);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_kobj(w, "defaults");
+	jw_kstr(w, "host", type == ZB_MT_GROUP && prev_host ? prev_host : secretary ? secretary : prev_host);
+	jw_kstr(w, "recorder", last_recorder);
+	jw_kstr(w, "place", last_place);
+	jw_kint(w, "start_at", start);
+	jw_kint(w, "end_at", start + dur);
+	jw_kstr(w, "attendance", "present");
+	jw_obj_end(w);
+	if (prev_id) {
+		jw_kobj(w, "previous");
+		jw_kint(w, "id", prev_id);
+		jw_kstr(w, "title", prev_title);
+		jw_kstr(w, "held_on", prev_on);
+		jw_kstr(w, "agenda", prev_agenda);
+		jw_kstr(w, "topic", prev_topic);
+		jw_obj_end(w);
+	} else {
+		jw_knull(w, "previous");
+	}
+	jw_kobj(w, "unit");
+	jw_kint(w, "every_months", fi.every_months);
+	jw_kint(w, "min", fi.min);
+	if (fi.every_months > 0) {
+		char a[8], b[8];
+		ym_text(from_ym, a);
+		ym_text(to_ym, b);
+		jw_kstr(w, "from", a);
+		jw_kstr(w, "to", b);
+	} else {
+		jw_knull(w, "from");
+		jw_knull(w, "to");
+	}
+	jw_kint(w, "held", held);
+	jw_obj_end(w);
+	jw_obj_end(w);
+	return 0;
+}
+
+/* Read a sign-in token without using it: the member sees which meeting
+ * (title, org, time) before confirming. */
+static int h_signin_peek(zb_req *r, zb_err *e)
+{
+	const char *token = zb_body_str(r, "token");
+	zb_signin_who who = {r->who->member_id, r->who->member_org_path};
+	zb_meeting m;
+	zb_signin_peek_result p;
+	int rc = zb_signin_peek(r->db, r->app->keys, &who, token, zb_now(r->app), &r->arena, &m, &p, e);
+	if (rc)
+		return rc;
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "meeting_id", m.id);
+	jw_kstr(&r->jw, "title", m.title);
+	jw_kstr(&r->jw, "type_name", zb_mtype_name(m.type));
+	jw_kstr(&r->jw, "org_name", m.org_name);
+	jw_kint(&r->jw, "start_at", m.start_at);
+	if (m.end_at)
+		jw_kint(&r->jw, "end_at", m.end_at);
+	else
+		jw_knull(&r->jw, "end_at");
+	jw_kstr(&r->jw, "place", m.place);
+	jw_kint(&r->jw, "expires_at", p.expires_at);
+	jw_kbool(&r->jw, "expired", p.expired);
+	jw_kbool(&r->jw, "on_list", p.on_list);
+	if (p.signed_at)
+		jw_kint(&r->jw, "signed_in_at", p.signed_at);
+	else
+		jw_knull(&r->jw, "signed_in_at");
 	jw_obj_end(&r->jw);
 	return 0;
 }
@@ -2147,6 +2555,8 @@ static const zb_field meeting_fields[] = {
 	{"guests", 'a', 0, 0, "列席人员姓名"},
 	{"is_election", 'b', 0, 0, "是否选举（仅支部党员大会）"},
 	{"participants", 'a', 0, 0, "谈心谈话双方：[{\"member_id\"} 或 {\"name\"}] ×2"},
+	{"attendance", 'a', 0, 0, "出席情况 [{member_id, status, reason}]，须包括应到名单中的每一位；与会议记录在同一事务中保存"},
+	{"resolutions", 'a', 0, 0, "决议 [{title, kind, yes, no, abstain}]，与会议记录在同一事务中保存"},
 	{0},
 };
 static const zb_field meeting_patch_fields[] = {
@@ -2265,7 +2675,8 @@ static const zb_prop attendee_props[] = {
 	{"has_vote", 'b', 0, NULL, "有表决权"},
 	{"guest", 'b', 0, NULL, "列席（不属本组织）"},
 	{"status", 's', 0, NULL, "present、leave 或 absent"},
-	{"status_name", 's', ZB_NULL, NULL, "出席、请假、缺席"},
+	{"status_name", 's', ZB_NULL, NULL, "出席、请假、缺席；尚未登记的为 未登记（开启扫码签到后为 未签到）"},
+	{"unmarked", 'b', 0, NULL, "尚无人登记（状态为 absent 但未确认）"},
 	{"reason", 's', ZB_NULL, NULL, "请假或缺席原因"},
 	{"source", 's', ZB_NULL, NULL, "登记方式：manual、qr"},
 	{"signed_in_at", 'i', ZB_NULL, NULL, "扫码签到时间（Unix 秒）"},
@@ -2319,6 +2730,7 @@ static const zb_prop backfill_props[] = {
 static const zb_shape backfill = {NULL, backfill_props, 0, 0, NULL};
 static const zb_prop meeting_props[] = {
 	SUMMARY_PROPS,
+	{"signin_opened", 'b', 0, NULL, "开启过扫码签到"},
 	{"org_path", 's', 0, NULL, "组织路径"},
 	{"host", 's', ZB_NULL, NULL, "主持人"},
 	{"recorder", 's', ZB_NULL, NULL, "记录人"},
@@ -2372,6 +2784,95 @@ static const zb_prop signed_in_props[] = {
 	{0},
 };
 static const zb_shape signed_in = {"SignedIn", signed_in_props, 0, 0, "签到成功"};
+static const zb_prop signin_preview_props[] = {
+	{"meeting_id", 'i', 0, NULL, "会议编号"},
+	{"title", 's', 0, NULL, "会议名称"},
+	{"type_name", 's', 0, NULL, "会议类型"},
+	{"org_name", 's', 0, NULL, "召开会议的组织"},
+	{"start_at", 'i', 0, NULL, "开始时间（Unix 秒）"},
+	{"end_at", 'i', ZB_NULL, NULL, "结束时间（Unix 秒），未填为 null"},
+	{"place", 's', ZB_NULL, NULL, "地点"},
+	{"expires_at", 'i', 0, NULL, "二维码失效时间（Unix 秒）"},
+	{"expired", 'b', 0, NULL, "二维码已过期"},
+	{"on_list", 'b', 0, NULL, "本人在会议名单中"},
+	{"signed_in_at", 'i', ZB_NULL, NULL, "本人扫码签到的时间，未签到为 null"},
+	{0},
+};
+static const zb_shape signin_preview = {"SigninPreview", signin_preview_props, 0, 0, "签到二维码对应的会议"};
+
+/* the meeting form */
+static const zb_prop form_type_props[] = {
+	{"type", 's', 0, NULL, "会议类型代码"},
+	{"name", 's', 0, NULL, "会议类型名称"},
+	{"allowed", 'b', 0, NULL, "本组织可以记录"},
+	{"reason", 's', ZB_NULL, NULL, "不能记录的原因"},
+	{0},
+};
+static const zb_shape form_type = {NULL, form_type_props, 0, 0, NULL};
+static const zb_prop form_group_props[] = {
+	{"id", 'i', 0, NULL, "党小组组织编号"},
+	{"name", 's', 0, NULL, "党小组名称"},
+	{0},
+};
+static const zb_shape form_group = {NULL, form_group_props, 0, 0, NULL};
+static const zb_prop form_person_props[] = {
+	{"member_id", 'i', 0, NULL, "党员编号"},
+	{"name", 's', 0, NULL, "姓名"},
+	{"status", 's', 0, NULL, "党员状态代码（normal、mobile、lost、abroad …）"},
+	{"status_name", 's', ZB_NULL, NULL, "党员状态（正常、流动 …）"},
+	{"category", 's', 0, NULL, "full 或 probationary"},
+	{"category_name", 's', ZB_NULL, NULL, "正式党员或预备党员"},
+	{"has_vote", 'b', 0, NULL, "会议当日有表决权"},
+	{0},
+};
+static const zb_shape form_person = {"ExpectedPerson", form_person_props, 0, 0, "应到人员"};
+static const zb_prop form_defaults_props[] = {
+	{"host", 's', ZB_NULL, NULL, "主持人（书记）"},
+	{"recorder", 's', ZB_NULL, NULL, "记录人（上次的记录人）"},
+	{"place", 's', ZB_NULL, NULL, "地点（上次的地点）"},
+	{"start_at", 'i', 0, NULL, "开始时间（Unix 秒）"},
+	{"end_at", 'i', 0, NULL, "结束时间（Unix 秒）"},
+	{"attendance", 's', 0, NULL, "出席情况的默认值：present"},
+	{0},
+};
+static const zb_shape form_defaults = {NULL, form_defaults_props, 0, 0, NULL};
+static const zb_prop form_prev_props[] = {
+	{"id", 'i', 0, NULL, "上次同类会议"},
+	{"title", 's', 0, NULL, "会议名称"},
+	{"held_on", 'd', 0, NULL, "召开日期"},
+	{"agenda", 's', ZB_NULL, NULL, "议程"},
+	{"topic", 's', ZB_NULL, NULL, "议题"},
+	{0},
+};
+static const zb_shape form_prev = {NULL, form_prev_props, 0, 0, NULL};
+static const zb_prop form_unit_props[] = {
+	{"every_months", 'i', 0, NULL, "每几个月一次（0：不要求）"},
+	{"min", 'i', 0, NULL, "每个周期至少次数"},
+	{"from", 's', ZB_NULL, NULL, "周期起始月 YYYY-MM"},
+	{"to", 's', ZB_NULL, NULL, "周期结束月 YYYY-MM"},
+	{"held", 'i', 0, NULL, "本周期已记录次数"},
+	{0},
+};
+static const zb_shape form_unit = {NULL, form_unit_props, 0, 0, NULL};
+static const zb_prop meeting_form_props[] = {
+	{"org_id", 'i', 0, NULL, "所选组织"},
+	{"org_name", 's', 0, NULL, "组织名称"},
+	{"date", 'd', 0, NULL, "会议日期"},
+	{"type", 's', 0, NULL, "会议类型代码"},
+	{"type_name", 's', 0, NULL, "会议类型名称"},
+	{"types", 'a', 0, &form_type, "各类型能否在本组织记录"},
+	{"groups", 'a', 0, &form_group, "本支部的党小组"},
+	{"group_id", 'i', ZB_NULL, NULL, "党小组会所选的党小组"},
+	{"need_group", 'b', 0, NULL, "须先选择党小组"},
+	{"meeting_org_id", 'i', 0, NULL, "会议记录所属的组织（党小组会为党小组），保存时的 org_id"},
+	{"meeting_org_name", 's', ZB_NULL, NULL, "会议记录所属组织名称"},
+	{"expected", 'a', 0, &form_person, "应到名单：保存时使用的同一名单"},
+	{"defaults", 'o', 0, &form_defaults, "默认值"},
+	{"previous", 'o', ZB_NULL, &form_prev, "上次同类会议（没有为 null）"},
+	{"unit", 'o', 0, &form_unit, "规则的周期和已记录次数"},
+	{0},
+};
+static const zb_shape meeting_form = {"MeetingForm", meeting_form_props, 0, 0, "记录会议的表单"};
 
 /* compliance */
 static const zb_prop cunit_props[] = {
@@ -2764,12 +3265,17 @@ const zb_route zb_routes_meetings[] = {
 	 "删除附件", NULL, ZB_OK(&zb_shape_ok)},
 	{"POST", "/api/v1/meetings/{id}/signin", h_signin_open, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 1024,
 	 empty_fields, "meetings", "开启扫码签到（生成二维码）", NULL, ZB_CREATED(&signin_open)},
+	{"POST", "/api/v1/signin/preview", h_signin_peek, P_MEETING_SIGNIN, S_NONE, R_WRITE | R_JSON, 4096, signin_fields,
+	 "meetings", "查看签到二维码对应的会议（不签到）", NULL, ZB_OK(&signin_preview)},
 	{"POST", "/api/v1/signin", h_signin, P_MEETING_SIGNIN, S_NONE, R_WRITE | R_JSON, 4096, signin_fields, "meetings",
 	 "党员扫码签到", NULL, ZB_OK(&signed_in)},
 	{"POST", "/api/v1/meetings/{id}/unlock", h_unlock, P_MEETING_UNLOCK, S_MEETING, R_WRITE | R_JSON, 4096,
 	 unlock_fields, "meetings", "上级组织解锁超过补录期限的记录", NULL, ZB_OK(&meeting_shape)},
 	{"GET", "/api/v1/meetings/{id}/print", h_print, P_MEETING_READ, S_MEETING, 0, 0, NULL, "meetings",
 	 "打印会议记录（HTML）", NULL, ZB_MEDIA("text/html")},
+	{"GET", "/api/v1/orgs/{id}/meeting-form", h_form, P_MEETING_WRITE, S_ORG, 0, 0, NULL, "meetings",
+	 "记录会议的表单：可记录的会议类型、党小组、应到名单（含党员状态）、默认值、上次议程", "type:string,date:string,group:integer",
+	 ZB_OK(&meeting_form)},
 	{"GET", "/api/v1/orgs/{id}/compliance", h_compliance, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
 	 "组织生活落实情况", "period:string,limit:integer", ZB_OK(&compliance)},
 	{"GET", "/api/v1/orgs/{id}/calendar", h_calendar, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",

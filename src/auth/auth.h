@@ -61,6 +61,16 @@ int zb_password_store(zb_app *app, zb_db *db, int64_t user_id, const char *hash,
 int zb_login(zb_app *app, zb_db *db, const char *username, const char *password, const char *ip,
              int64_t *user_id, char token_out[64], char csrf_out[64], zb_err *e);
 
+/* Sessions of accounts whose every grant is the member role (own record
+ * only) last ZB_MEMBER_SESSION_SECS, idle or not: a member signs in at
+ * meetings from their own phone without logging in each time.  Any other
+ * role, no grant at all, or a password that must be changed first: the
+ * short session (idle and absolute limits of the config).  A long session
+ * whose account gains a wider role falls back to the short limits at its
+ * next request.  *out: 1 when uid is such an account now. */
+#define ZB_MEMBER_SESSION_SECS (30 * 86400)
+int zb_session_member_only(zb_db *db, int64_t uid, int *out, zb_err *e);
+
 /* Resolve a session cookie to a principal (arena).  Enforces idle and
  * absolute expiry (expired sessions are deleted): ZB_EAUTH. */
 /* The throttles alone, for other checks of a password (the old password

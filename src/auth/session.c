@@ -290,6 +290,23 @@ int zb_login_clear(zb_db *db, const char *username, zb_err *e)
 	return rc;
 }
 
+int zb_session_member_only(zb_db *db, int64_t uid, int *out, zb_err *e)
+{
+	*out = 0;
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT (SELECT COUNT(*) FROM grants WHERE user_id = ?), "
+	                          "(SELECT COUNT(*) FROM grants WHERE user_id = ? AND role_id = 'member'), "
+	                          "(SELECT must_change_pw FROM users WHERE id = ?)",
+	                          "iii", uid, uid, uid);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1)
+		*out = zb_col_int(st, 0) > 0 && zb_col_int(st, 0) == zb_col_int(st, 1) && !zb_col_int(st, 2);
+	zb_stmt_done(st);
+	return rc < 0 ? -rc : 0;
+}
+
 int zb_login(zb_app *app, zb_db *db, const char *username, const char *password, const char *ip,
              int64_t *user_id, char token_out[64], char csrf_out[64], zb_err *e)
 {
@@ -336,12 +353,18 @@ int zb_login(zb_app *app, zb_db *db, const char *username, const char *password,
 	zb_session_csrf(token_out, csrf_out);
 	char th[ZB_HASH_HEX];
 	zb_token_hash(token_out, th);
+	int64_t life = app->cfg.session_max_secs;
+	int member_only = 0;
+	if ((rc = zb_session_member_only(db, uid, &member_only, e)))
+		return rc;
+	if (member_only)
+		life = ZB_MEMBER_SESSION_SECS;
 	if ((rc = zb_db_begin_write(db, e)))
 		return rc;
 	rc = zb_db_run(db, e, NULL,
 	               "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at, ip) "
 	               "VALUES (?,?,?,?,?,?)",
-	               "siiiis", th, uid, now, now, now + app->cfg.session_max_secs, ip);
+	               "siiiis", th, uid, now, now, now + life, ip);
 	if (!rc)
 		rc = zb_login_clear(db, username, e);
 	if (!rc)
@@ -363,15 +386,17 @@ int zb_session_resolve(zb_app *app, zb_db *db, const char *token, zb_arena *a, z
 {
 	char th[ZB_HASH_HEX];
 	zb_token_hash(token, th);
-	zb_stmt *st = zb_db_query(db, e, "SELECT user_id, last_seen, expires_at FROM sessions WHERE token_hash = ?", "s", th);
+	zb_stmt *st = zb_db_query(db, e, "SELECT user_id, last_seen, expires_at, created_at FROM sessions WHERE token_hash = ?",
+	                          "s", th);
 	if (!st)
 		return e->code;
 	int rc = zb_stmt_step(st, e);
-	int64_t uid = 0, last = 0, exp = 0;
+	int64_t uid = 0, last = 0, exp = 0, created = 0;
 	if (rc == 1) {
 		uid = zb_col_int(st, 0);
 		last = zb_col_int(st, 1);
 		exp = zb_col_int(st, 2);
+		created = zb_col_int(st, 3);
 	}
 	zb_stmt_done(st);
 	if (rc < 0)
@@ -379,17 +404,32 @@ int zb_session_resolve(zb_app *app, zb_db *db, const char *token, zb_arena *a, z
 	if (!uid)
 		return zb_fail(e, ZB_EAUTH, NULL, "未登录或会话已失效，请重新登录");
 	int64_t now = zb_now(app);
-	if (now - last > app->cfg.session_idle_secs || now >= exp) {
+	/* a long session was given to a member-only account at login */
+	int longer = exp - created > app->cfg.session_max_secs;
+	int64_t idle = longer ? ZB_MEMBER_SESSION_SECS : app->cfg.session_idle_secs;
+	if (now - last > idle || now >= exp) {
 		zb_db_run(db, NULL, NULL, "DELETE FROM sessions WHERE token_hash = ?", "s", th);
 		return zb_fail(e, ZB_EAUTH, NULL, "会话已超时，请重新登录");
+	}
+	rc = zb_principal_load(db, uid, a, out, e);
+	if (rc)
+		return rc;
+	/* an account that holds more than the member role now (a grant added
+	 * after login, a password reset) keeps only the short session */
+	if (longer) {
+		int member_only = 0;
+		if ((rc = zb_session_member_only(db, uid, &member_only, e)))
+			return rc;
+		if (!member_only && (now - last > app->cfg.session_idle_secs || now - created >= app->cfg.session_max_secs)) {
+			zb_db_run(db, NULL, NULL, "DELETE FROM sessions WHERE token_hash = ?", "s", th);
+			return zb_fail(e, ZB_EAUTH, NULL, "会话已超时，请重新登录");
+		}
 	}
 	/* refresh the idle clock at most once a minute: no write per request */
 	if (now - last >= 60)
 		zb_db_run(db, NULL, NULL, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", "is", now, th);
-	rc = zb_principal_load(db, uid, a, out, e);
-	if (!rc)
-		(*out)->token_hash = zb_arena_strdup(a, th);
-	return rc;
+	(*out)->token_hash = zb_arena_strdup(a, th);
+	return 0;
 }
 
 int zb_session_revoke(zb_db *db, const char *token, zb_err *e)

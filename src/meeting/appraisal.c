@@ -85,8 +85,7 @@ int zb_appraisal_open(zb_db *db, int64_t org_id, const char *org_path, int year,
 		                    "iiss", meeting_id, org_id, y0, y1)))
 			return rc;
 		if (!ok)
-			return zb_fail(e, ZB_EINVAL, "meeting_id", "会议（编号 %lld）不是本支部 %d 年的民主评议党员会议",
-			               (long long)meeting_id, year);
+			return zb_fail(e, ZB_EINVAL, "meeting_id", "所选会议不是本支部 %d 年的民主评议党员会议", year);
 	}
 	if (*id) {
 		if (meeting_id)
@@ -132,18 +131,36 @@ static int check_final(zb_db *db, int64_t id, zb_err *e)
 	return 0;
 }
 
+/* The name of a member of the appraisal's list (errors name people, never
+ * ids), or a neutral phrase for anyone else. */
+static const char *item_name(zb_db *db, int64_t appraisal_id, int64_t member_id, char *out, size_t cap)
+{
+	zb_err ign = {0};
+	snprintf(out, cap, "所选党员");
+	zb_stmt *st = zb_db_query(db, &ign,
+	                          "SELECT mb.name FROM appraisal_items ai JOIN members mb ON mb.id = ai.member_id "
+	                          "WHERE ai.appraisal_id = ? AND ai.member_id = ?",
+	                          "ii", appraisal_id, member_id);
+	if (!st)
+		return out;
+	if (zb_stmt_step(st, &ign) == 1 && zb_col_text(st, 0))
+		snprintf(out, cap, "%s", zb_col_text(st, 0));
+	zb_stmt_done(st);
+	return out;
+}
+
 int zb_appraisal_set_items(zb_db *db, int64_t id, const zb_appraisal_item *items, int n, int64_t now, zb_err *e)
 {
 	int rc = check_final(db, id, e);
 	if (rc)
 		return rc;
-	char field[64];
+	char field[64], nm[200];
 	for (int i = 0; i < n; i++) {
 		const zb_appraisal_item *it = &items[i];
 		for (int j = 0; j < i; j++)
 			if (items[j].member_id == it->member_id) {
 				snprintf(field, sizeof field, "items[%d].member_id", i);
-				return zb_fail(e, ZB_EINVAL, field, "党员（编号 %lld）重复出现", (long long)it->member_id);
+				return zb_fail(e, ZB_EINVAL, field, "%s 在名单中重复出现", item_name(db, id, it->member_id, nm, sizeof nm));
 			}
 		for (int g = 0; it->has_votes && g < ZB_G_COUNT; g++)
 			if (it->votes[g] < 0 || it->votes[g] > 100000) {
@@ -177,7 +194,7 @@ int zb_appraisal_set_items(zb_db *db, int64_t id, const zb_appraisal_item *items
 			return rc;
 		if (!changed) {
 			snprintf(field, sizeof field, "items[%d].member_id", i);
-			return zb_fail(e, ZB_EINVAL, field, "党员（编号 %lld）不在本次民主评议的党员名单中", (long long)it->member_id);
+			return zb_fail(e, ZB_EINVAL, field, "所选党员不在本次民主评议的党员名单中");
 		}
 	}
 	return zb_db_run(db, e, NULL, "UPDATE appraisals SET updated_at = ? WHERE id = ?", "ii", now, id);

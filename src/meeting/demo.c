@@ -312,6 +312,11 @@ static int add(dg *g, dbranch *b, int64_t org_id, const char *org_path, int type
 	m->host = b->ncomm ? b->comm_name[0] : NULL;
 	m->recorder = b->ncomm > 1 ? b->comm_name[1] : m->host;
 	m->topic = topic;
+	m->agenda = type == ZB_MT_COMMITTEE  ? "一、学习上级文件精神\n二、研究本月重点工作\n三、讨论党员教育管理事项"
+	            : type == ZB_MT_THEME_DAY ? "一、重温入党誓词\n二、集中学习\n三、开展主题实践活动"
+	            : type == ZB_MT_GROUP     ? "一、学习有关文件\n二、交流思想和工作情况\n三、安排下月工作"
+	            : type == ZB_MT_PLENARY   ? "一、通报支部工作情况\n二、讨论决定有关事项\n三、布置下一阶段工作"
+	                                      : NULL;
 	m->speaker = type == ZB_MT_LECTURE ? (m->host ? m->host : "支部书记") : NULL;
 	m->minutes = type == ZB_MT_TALK ? "交流思想和工作情况，提出意见建议，双方表示互相支持。"
 	                                : "会议传达学习了有关精神，结合实际进行了讨论，明确了下一步工作安排。";

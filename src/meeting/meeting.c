@@ -85,6 +85,26 @@ static int empty(const char *s)
 	return !s || !*s;
 }
 
+/* The name of a person for an error message: a member of the meeting's
+ * org subtree or of its attendance list; anyone else is "所选党员" (an id
+ * from the caller must not reveal names outside the caller's orgs). */
+static const char *person_name(zb_db *db, const zb_meeting *m, int64_t id, char *out, size_t cap)
+{
+	zb_err ign = {0};
+	snprintf(out, cap, "所选党员");
+	zb_stmt *st = zb_db_query(db, &ign,
+	                          "SELECT mb.name, mb.org_path, (SELECT COUNT(*) FROM meeting_attendance a "
+	                          "WHERE a.meeting_id = ? AND a.member_id = mb.id) FROM members mb WHERE mb.id = ?",
+	                          "ii", m->id, id);
+	if (!st)
+		return out;
+	if (zb_stmt_step(st, &ign) == 1 && zb_col_text(st, 0) &&
+	    (zb_col_int(st, 2) > 0 || (m->org_path && zb_col_text(st, 1) && zb_path_within(zb_col_text(st, 1), m->org_path))))
+		snprintf(out, cap, "%s", zb_col_text(st, 0));
+	zb_stmt_done(st);
+	return out;
+}
+
 /* One talk participant: a member of the org's subtree (name taken from
  * the roster) or a person named by the caller. */
 static int check_party(zb_db *db, const zb_meeting *m, int64_t id, const char **name, const char *field, zb_arena *a,
@@ -108,7 +128,7 @@ static int check_party(zb_db *db, const zb_meeting *m, int64_t id, const char **
 	if (rc < 0)
 		return -rc;
 	if (!rc || !zb_path_within(path, m->org_path))
-		return zb_fail(e, ZB_EINVAL, field, "谈话对象（党员编号 %lld）不是本组织的党员", (long long)id);
+		return zb_fail(e, ZB_EINVAL, field, "所选谈话对象不是%s的党员", m->org_name ? m->org_name : "本组织");
 	return 0;
 }
 
@@ -270,6 +290,100 @@ int zb_meeting_sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64
 	return sync_expected(db, m, r, now, 0, 1, e);
 }
 
+int zb_meeting_expected_list(zb_db *db, const zb_meeting *m, const zb_mrules *r, zb_arena *a, zb_expected_row **out,
+                             int *n, zb_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	const char *d = m->held_on;
+	zb_stmt *st = NULL;
+#define SEL_HEAD "SELECT mb.id, mb.name, mb.status, mb.category, "
+#define SEL_TAIL " ORDER BY mb.sort_key, mb.id"
+	switch (m->type) {
+	case ZB_MT_COMMITTEE:
+		st = zb_db_query(db, e, SEL_HEAD "1 FROM members mb WHERE " COND_COMMITTEE SEL_TAIL, "isss", m->org_id, d, d,
+		                 r->roster_statuses);
+		break;
+	case ZB_MT_GROUP:
+		st = zb_db_query(db, e, SEL_HEAD HAS_VOTE " FROM members mb WHERE " COND_GROUP SEL_TAIL, "ssiss", d,
+		                 r->no_vote_statuses, m->org_id, d, r->roster_statuses);
+		break;
+	case ZB_MT_TALK:
+		st = zb_db_query(db, e, SEL_HEAD "0 FROM members mb WHERE " COND_TALK SEL_TAIL, "II", m->talk_a_id,
+		                 m->talk_b_id);
+		break;
+	default: {
+		char upper[512];
+		zb_path_upper(m->org_path, upper, sizeof upper);
+		st = zb_db_query(db, e, SEL_HEAD HAS_VOTE " FROM members mb WHERE " COND_ALL SEL_TAIL, "ssssss", d,
+		                 r->no_vote_statuses, m->org_path, upper, d, r->roster_statuses);
+		break;
+	}
+	}
+#undef SEL_HEAD
+#undef SEL_TAIL
+	if (!st)
+		return e->code;
+	int rc, cap = 0;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			zb_expected_row *nr = zb_arena_alloc(a, sizeof *nr * (size_t)cap);
+			if (*n)
+				memcpy(nr, *out, sizeof *nr * (size_t)*n);
+			*out = nr;
+		}
+		zb_expected_row *x = &(*out)[(*n)++];
+		x->member_id = zb_col_int(st, 0);
+		x->name = dup_col(st, 1, a);
+		x->status = dup_col(st, 2, a);
+		x->category = dup_col(st, 3, a);
+		x->has_vote = (int)zb_col_int(st, 4);
+	}
+	zb_stmt_done(st);
+	return rc < 0 ? -rc : 0;
+}
+
+int zb_meeting_check_complete(zb_db *db, const zb_meeting *m, const zb_attend_item *items, int n, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT a.member_id, mb.name, mb.status FROM meeting_attendance a "
+	                          "JOIN members mb ON mb.id = a.member_id WHERE a.meeting_id = ? AND a.on_roster = 1 "
+	                          "ORDER BY mb.sort_key, mb.id",
+	                          "i", m->id);
+	if (!st)
+		return e->code;
+	char names[600] = "";
+	size_t len = 0;
+	int rc, missing = 0;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		int64_t id = zb_col_int(st, 0);
+		int found = 0;
+		for (int i = 0; i < n && !found; i++)
+			found = !items[i].guest && items[i].member_id == id;
+		if (found)
+			continue;
+		if (missing++ < 5 && len < sizeof names - 200) {
+			const char *status = zb_col_text(st, 2);
+			int plain = !status || !strcmp(status, "normal");
+			int w = snprintf(names + len, sizeof names - len, "%s%s%s%s%s", len ? "、" : "",
+			                 zb_col_text(st, 1) ? zb_col_text(st, 1) : "", plain ? "" : "（",
+			                 plain ? "" : zb_status_name(status), plain ? "" : "）");
+			if (w > 0)
+				len += (size_t)w < sizeof names - len ? (size_t)w : sizeof names - len - 1;
+		}
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (missing > 5)
+		return zb_fail(e, ZB_EINVAL, "attendance", "应到人员 %s 等 %d 人未登记出席情况：请为每一位选择出席、请假或缺席",
+		               names, missing);
+	if (missing)
+		return zb_fail(e, ZB_EINVAL, "attendance", "应到人员 %s 未登记出席情况：请为每一位选择出席、请假或缺席", names);
+	return 0;
+}
+
 void zb_meeting_quorum_rule(const zb_meeting *m, const zb_mrules *r, int *has, zb_frac *f, int *base, int *present)
 {
 	*has = 0;
@@ -359,7 +473,7 @@ static const char *opinion_code(const char *s)
 int zb_resolution_insert(zb_db *db, const zb_meeting *m, zb_res_row *x, const zb_opinion *ops, int nops,
                          int64_t by_user, int64_t now, zb_err *e)
 {
-	char field[64];
+	char field[64], nm[200];
 	if (x->kind < 0 || x->kind >= ZB_RES_KINDS)
 		return zb_fail(e, ZB_EINVAL, "kind", "表决事项类型应为 general（一般事项）、admission（接收预备党员）或 full（预备党员转正）");
 	if (x->kind != ZB_RES_GENERAL && m->type != ZB_MT_PLENARY)
@@ -386,7 +500,8 @@ int zb_resolution_insert(zb_db *db, const zb_meeting *m, zb_res_row *x, const zb
 		for (int j = 0; j < i; j++)
 			if (ops[j].member_id == ops[i].member_id) {
 				snprintf(field, sizeof field, "written_opinions[%d].member_id", i);
-				return zb_fail(e, ZB_EINVAL, field, "党员（编号 %lld）的书面意见重复出现", (long long)ops[i].member_id);
+				return zb_fail(e, ZB_EINVAL, field, "%s 的书面意见重复出现",
+				               person_name(db, m, ops[i].member_id, nm, sizeof nm));
 			}
 	}
 	int rc = zb_db_int(db, e, &x->id,
@@ -414,8 +529,8 @@ int zb_resolution_insert(zb_db *db, const zb_meeting *m, zb_res_row *x, const zb
 		if (found < 0)
 			return -found;
 		if (!found)
-			return zb_fail(e, ZB_EINVAL, field, "党员（编号 %lld）不在本次会议的应到名单中，其书面意见不能统计",
-			               (long long)ops[i].member_id);
+			return zb_fail(e, ZB_EINVAL, field, "%s 不在本次会议的应到名单中，其书面意见不能统计",
+			               person_name(db, m, ops[i].member_id, nm, sizeof nm));
 		if (!vote)
 			return zb_fail(e, ZB_EINVAL, field, "%s 在会议当日没有表决权（预备党员或不参加表决），书面意见不能统计", name);
 		if (was_present)
@@ -659,8 +774,8 @@ static int mark_guest(zb_db *db, const zb_meeting *m, const zb_attend_item *it, 
 		return -rc;
 	if (!rc || !same_name) {
 		snprintf(field, sizeof field, "items[%d].name", i);
-		return zb_fail(e, ZB_EINVAL, field, "外单位参加人员：党员编号 %lld 与姓名不符（请核对编号和姓名）",
-		               (long long)it->member_id);
+		return zb_fail(e, ZB_EINVAL, field, "外单位参加人员 %s：姓名与所选党员不符（请核对）",
+		               it->name && *it->name ? it->name : "（未填姓名）");
 	}
 	if (removed)
 		return zb_fail(e, ZB_EINVAL, field, "%s 已不是党员，不能登记参加组织生活", it->name);
@@ -683,7 +798,7 @@ static int mark_guest(zb_db *db, const zb_meeting *m, const zb_attend_item *it, 
 int zb_meeting_set_attendance(zb_db *db, zb_meeting *m, const zb_mrules *r, const zb_attend_item *items, int n,
                               int64_t now, zb_err *e)
 {
-	char field[48];
+	char field[48], nm[200];
 	if (m->type == ZB_MT_TALK)
 		return zb_fail(e, ZB_EINVAL, "items", "谈心谈话的参加人就是谈话双方，无需登记出席");
 	for (int i = 0; i < n; i++) {
@@ -699,7 +814,8 @@ int zb_meeting_set_attendance(zb_db *db, zb_meeting *m, const zb_mrules *r, cons
 		for (int j = 0; j < i; j++)
 			if (items[j].member_id == items[i].member_id) {
 				snprintf(field, sizeof field, "items[%d].member_id", i);
-				return zb_fail(e, ZB_EINVAL, field, "党员（编号 %lld）重复出现", (long long)items[i].member_id);
+				return zb_fail(e, ZB_EINVAL, field, "%s 在出席名单中重复出现",
+				               person_name(db, m, items[i].member_id, nm, sizeof nm));
 			}
 	}
 	for (int i = 0; i < n; i++) {
@@ -721,8 +837,12 @@ int zb_meeting_set_attendance(zb_db *db, zb_meeting *m, const zb_mrules *r, cons
 			return rc;
 		if (!changed) {
 			snprintf(field, sizeof field, "items[%d].member_id", i);
-			return zb_fail(e, ZB_EINVAL, field, "党员（编号 %lld）不在本次会议的应到名单中",
-			               (long long)items[i].member_id);
+			person_name(db, m, items[i].member_id, nm, sizeof nm);
+			if (m->type == ZB_MT_COMMITTEE)
+				return zb_fail(e, ZB_EINVAL, field, "%s 不是支部委员，不在本次支部委员会的应到名单中（支委会只登记委员）", nm);
+			if (m->type == ZB_MT_GROUP)
+				return zb_fail(e, ZB_EINVAL, field, "%s 不是%s的成员，不在本次党小组会的应到名单中", nm, m->org_name);
+			return zb_fail(e, ZB_EINVAL, field, "%s 不在本次会议的应到名单中", nm);
 		}
 	}
 	return zb_meeting_recount(db, m, r, e);

@@ -92,6 +92,18 @@ int zb_meeting_update(zb_db *db, const zb_meeting *old, zb_meeting *m, const zb_
 /* Make the attendance rows match the roster on the meeting date, keeping
  * the marks of people still expected; then recount. */
 int zb_meeting_sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t now, zb_err *e);
+/* One person of the 应到 list as zb_meeting_sync_expected would take it:
+ * the same roster conditions, in roster order. */
+typedef struct zb_expected_row {
+	int64_t member_id;
+	const char *name, *status, *category;   /* status: the roster status code (normal, mobile, ...) */
+	int has_vote;
+} zb_expected_row;
+/* The 应到 list of m (type, org_id, org_path, held_on, talk ids set) on
+ * its date without writing anything: what a save would list.  Rows in
+ * arena a. */
+int zb_meeting_expected_list(zb_db *db, const zb_meeting *m, const zb_mrules *r, zb_arena *a, zb_expected_row **out,
+                             int *n, zb_err *e);
 /* Derive the totals and quorum from the rows and store them in the row
  * and in *m.  r: the rules in force for the meeting (zb_meeting_rules). */
 int zb_meeting_recount(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e);
@@ -170,6 +182,11 @@ typedef struct zb_attend_item {
  * be the roster's.  Recounts. */
 int zb_meeting_set_attendance(zb_db *db, zb_meeting *m, const zb_mrules *r, const zb_attend_item *items, int n,
                               int64_t now, zb_err *e);
+
+/* A save that carries the attendance must mark everyone on the 应到 list
+ * (no one is left 缺席 by omission): ZB_EINVAL, field "attendance", naming
+ * up to five of those missing with their roster status (流动 ...). */
+int zb_meeting_check_complete(zb_db *db, const zb_meeting *m, const zb_attend_item *items, int n, zb_err *e);
 
 /* Back-fill window: a record may be made or changed until the end of
  * held_on + backfill_days (China time); after that only while unlocked. */

@@ -119,9 +119,9 @@ int zb_signin_open(zb_db *db, const zb_keys *k, const zb_meeting *m, const zb_mr
 	return 0;
 }
 
-int zb_signin_use(zb_db *db, const zb_keys *k, const zb_signin_who *who, const char *token, int has_loc,
-                  double lat, double lng, int64_t now, zb_arena *a, zb_meeting *m, zb_signin_result *res,
-                  zb_err *e)
+/* MAC, issued nonce, and the meeting it names (loaded into *m). */
+static int token_meeting(zb_db *db, const zb_keys *k, const char *token, zb_arena *a, zb_meeting *m, int64_t *sid_out,
+                         int64_t *exp_out, zb_err *e)
 {
 	unsigned char key[32];
 	if (zb_signin_key(k, key))
@@ -147,6 +147,47 @@ int zb_signin_use(zb_db *db, const zb_keys *k, const zb_signin_who *who, const c
 		return zb_fail(e, ZB_EINVAL, "token", "签到二维码无效：本系统没有开启过这个签到，请重新扫描会议现场的二维码");
 	if ((rc = zb_meeting_get(db, mid, a, m, e)))
 		return rc;
+	*sid_out = sid;
+	*exp_out = exp;
+	return 0;
+}
+
+int zb_signin_peek(zb_db *db, const zb_keys *k, const zb_signin_who *who, const char *token, int64_t now, zb_arena *a,
+                   zb_meeting *m, zb_signin_peek_result *out, zb_err *e)
+{
+	int64_t sid, exp;
+	memset(out, 0, sizeof *out);
+	int rc = token_meeting(db, k, token, a, m, &sid, &exp, e);
+	if (rc)
+		return rc;
+	out->expires_at = exp;
+	out->expired = now > exp;
+	if (!who->member_id)
+		return 0;
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT status, source, signed_at FROM meeting_attendance WHERE meeting_id = ? AND member_id = ?",
+	                          "ii", m->id, who->member_id);
+	if (!st)
+		return e->code;
+	rc = zb_stmt_step(st, e);
+	if (rc == 1) {
+		out->on_list = 1;
+		out->status = zb_arena_strdup(a, zb_col_text(st, 0));
+		out->signed_at = zb_col_text(st, 1) && !strcmp(zb_col_text(st, 1), "qr") ? zb_col_int(st, 2) : 0;
+	}
+	zb_stmt_done(st);
+	return rc < 0 ? -rc : 0;
+}
+
+int zb_signin_use(zb_db *db, const zb_keys *k, const zb_signin_who *who, const char *token, int has_loc,
+                  double lat, double lng, int64_t now, zb_arena *a, zb_meeting *m, zb_signin_result *res,
+                  zb_err *e)
+{
+	int64_t sid, exp;
+	int rc = token_meeting(db, k, token, a, m, &sid, &exp, e);
+	if (rc)
+		return rc;
+	zb_stmt *st;
 	zb_mrules r;
 	if ((rc = zb_meeting_rules(db, m, &r, e)))
 		return rc;

@@ -70,6 +70,21 @@ int zb_signin_use(zb_db *db, const struct zb_keys *k, const zb_signin_who *who, 
                   double lat, double lng, int64_t now, zb_arena *a, zb_meeting *m, zb_signin_result *res,
                   zb_err *e);
 
+typedef struct zb_signin_peek_result {
+	int64_t expires_at;
+	int expired;               /* the token is past its expiry */
+	int on_list;               /* the member has a row on the meeting */
+	const char *status;        /* that row's status, or NULL */
+	int64_t signed_at;         /* when signed in by QR, else 0 */
+} zb_signin_peek_result;
+
+/* Read a token without using it (the member sees which meeting before
+ * confirming): the MAC and the issued nonce are checked as by
+ * zb_signin_use and the meeting is loaded into *m; expiry and the
+ * member's current row are reported, not refused.  Writes nothing. */
+int zb_signin_peek(zb_db *db, const struct zb_keys *k, const zb_signin_who *who, const char *token, int64_t now,
+                   zb_arena *a, zb_meeting *m, zb_signin_peek_result *out, zb_err *e);
+
 /* Render text as a QR code (libqrencode, error correction M) in SVG,
  * appended to out: black modules on white with a 4-module quiet zone. */
 int zb_qr_svg(const char *text, zb_buf *out, zb_err *e);

@@ -527,6 +527,87 @@ static void test_expected_by_type(void **state)
 	assert_int_equal(again.present, 1);
 }
 
+/* The form's 应到 list is the list a save makes, person by person and vote
+ * by vote, for every kind of list; a save that marks attendance must mark
+ * everyone on it, and the refusal names who is missing with their status. */
+static void test_expected_list_is_the_saved_list(void **state)
+{
+	fx *f = *state;
+	tree(f);
+	const char *A = "/1/2/3/";
+	int64_t m1 = member(f, 3, A, 0, "甲", "full", "2010-07-01", "2011-07-01", "normal");
+	int64_t m2 = member(f, 3, A, 0, "乙", "probationary", "2025-01-01", NULL, "normal");
+	member(f, 3, A, 0, "丙", "full", "2024-06-01", "2025-06-01", "normal");
+	member(f, 3, A, 0, "丁", "full", "2025-05-01", "2025-05-01", "normal");
+	member(f, 3, A, 0, "戊", "full", "2000-01-01", "2001-01-01", "removed");
+	member(f, 3, A, 0, "己", "full", "2000-01-01", "2001-01-01", "abroad");
+	int64_t m7 = member(f, 3, A, 4, "庚", "full", "2000-01-01", "2001-01-01", "normal");
+	int64_t m8 = member(f, 3, A, 4, "辛", "full", "2000-01-01", "2001-01-01", "mobile");
+	post(f, 3, m1, NULL, "secretary", "2020-01-01", NULL);
+	post(f, 3, m2, NULL, "propaganda", "2024-01-01", NULL);
+	const struct {
+		int64_t org;
+		int type;
+	} cases[] = {{3, ZB_MT_PLENARY}, {3, ZB_MT_THEME_DAY}, {3, ZB_MT_COMMITTEE}, {4, ZB_MT_GROUP}};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		zb_meeting m = {0};
+		m.org_id = cases[c].org;
+		m.type = cases[c].type;
+		m.start_at = zb_md_time_of("2025-03-10") + 12 * 3600;
+		assert_int_equal(zb_meeting_check(f->db, &m, &f->a, &f->e), 0);
+		zb_mrules r;
+		assert_int_equal(zb_meeting_rules(f->db, &m, &r, &f->e), 0);
+		zb_expected_row *rows;
+		int n;
+		assert_int_equal(zb_meeting_expected_list(f->db, &m, &r, &f->a, &rows, &n, &f->e), 0);
+		int64_t id = mk_meeting(f, cases[c].org, cases[c].type, "2025-03-10", NULL);
+		int64_t saved = 0;
+		assert_int_equal(zb_db_int(f->db, &f->e, &saved, "SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = ?",
+		                           "i", id),
+		                 0);
+		assert_int_equal(n, (int)saved);
+		assert_true(n > 0);
+		for (int i = 0; i < n; i++) {
+			int vote = -1;
+			assert_true(has_row(f, id, rows[i].member_id, &vote));
+			assert_int_equal(vote, rows[i].has_vote);
+		}
+	}
+	/* the group list carries the 流动 status */
+	zb_meeting g = {0};
+	g.org_id = 4;
+	g.type = ZB_MT_GROUP;
+	g.start_at = zb_md_time_of("2025-03-10") + 12 * 3600;
+	assert_int_equal(zb_meeting_check(f->db, &g, &f->a, &f->e), 0);
+	zb_mrules r;
+	assert_int_equal(zb_meeting_rules(f->db, &g, &r, &f->e), 0);
+	zb_expected_row *rows;
+	int n;
+	assert_int_equal(zb_meeting_expected_list(f->db, &g, &r, &f->a, &rows, &n, &f->e), 0);
+	assert_int_equal(n, 2);
+	int seen_mobile = 0;
+	for (int i = 0; i < n; i++)
+		seen_mobile |= rows[i].member_id == m8 && !strcmp(rows[i].status, "mobile");
+	assert_true(seen_mobile);
+	/* marking only 庚 leaves 辛 out: refused, naming 辛 and the status */
+	zb_meeting saved;
+	mk_meeting(f, 4, ZB_MT_GROUP, "2025-03-11", &saved);
+	zb_attend_item only[] = {{m7, "present", NULL}};
+	assert_int_equal(zb_meeting_check_complete(f->db, &saved, only, 1, &f->e), ZB_EINVAL);
+	assert_string_equal(f->e.field, "attendance");
+	assert_non_null(strstr(f->e.msg, "辛（流动）"));
+	assert_null(strstr(f->e.msg, "庚"));
+	zb_attend_item both[] = {{m7, "present", NULL}, {m8, "absent", NULL}};
+	assert_int_equal(zb_meeting_check_complete(f->db, &saved, both, 2, &f->e), 0);
+	/* someone off the list is named when of the org, with the reason */
+	zb_attend_item off[] = {{m1, "present", NULL}};
+	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
+	assert_int_equal(zb_meeting_set_attendance(f->db, &saved, &r, off, 1, 2000000000, &f->e), ZB_EINVAL);
+	zb_db_rollback(f->db);
+	assert_null(strstr(f->e.msg, "编号"));
+	assert_non_null(strstr(f->e.msg, "不是第一党小组的成员"));
+}
+
 static void add_rule(fx *f, int64_t org_id, const char *from, const char *partial)
 {
 	json_t *j = json_loads(partial, 0, NULL);
@@ -641,6 +722,7 @@ static void test_compliance_override_and_midyear_change(void **state)
 
 #define DB_TESTS                                                                                          \
 	cmocka_unit_test_setup_teardown(test_expected_by_type, setup, teardown),                          \
+		cmocka_unit_test_setup_teardown(test_expected_list_is_the_saved_list, setup, teardown),   \
 		cmocka_unit_test_setup_teardown(test_compliance_override_and_midyear_change, setup, teardown)
 
 int main(void)

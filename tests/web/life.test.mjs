@@ -55,7 +55,7 @@ for (const size of SIZES) {
     await page.getByLabel('记录内容').fill('会议传达学习了上级精神，讨论了本村发展规划。');
     await shot(page, 'meeting-new');
     await page.getByRole('button', { name: '保存会议记录' }).click();
-    await waitRoute(page, /#\/meetings\/\d+$/);
+    await waitRoute(page, /#\/meetings\/\d+(\?|$)/);
     await page.getByText(size.name === 'pc' ? '请假 1 · 缺席 1' : '请假 1 · 缺席 0').waitFor();
     await page.getByText('外出务工').waitFor();
     await shot(page, 'meeting');

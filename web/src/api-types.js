@@ -749,6 +749,7 @@
  * @property {number} present_voters 到会的有表决权人数
  * @property {boolean} quorum_ok 到会人数达到规定
  * @property {Array<MeetingParticipantsItem>} [participants] 谈心谈话的双方（仅谈心谈话）
+ * @property {boolean} signin_opened 开启过扫码签到
  * @property {string} org_path 组织路径
  * @property {string|null} host 主持人
  * @property {string|null} recorder 记录人
@@ -775,7 +776,8 @@
  * @property {boolean} has_vote 有表决权
  * @property {boolean} guest 列席（不属本组织）
  * @property {string} status present、leave 或 absent
- * @property {string|null} status_name 出席、请假、缺席
+ * @property {string|null} status_name 出席、请假、缺席；尚未登记的为 未登记（开启扫码签到后为 未签到）
+ * @property {boolean} unmarked 尚无人登记（状态为 absent 但未确认）
  * @property {string|null} reason 请假或缺席原因
  * @property {string|null} source 登记方式：manual、qr
  * @property {number|null} signed_in_at 扫码签到时间（Unix 秒）
@@ -836,6 +838,22 @@
  */
 
 /**
+ * 签到二维码对应的会议
+ * @typedef {object} SigninPreview
+ * @property {number} meeting_id 会议编号
+ * @property {string} title 会议名称
+ * @property {string} type_name 会议类型
+ * @property {string} org_name 召开会议的组织
+ * @property {number} start_at 开始时间（Unix 秒）
+ * @property {number|null} end_at 结束时间（Unix 秒），未填为 null
+ * @property {string|null} place 地点
+ * @property {number} expires_at 二维码失效时间（Unix 秒）
+ * @property {boolean} expired 二维码已过期
+ * @property {boolean} on_list 本人在会议名单中
+ * @property {number|null} signed_in_at 本人扫码签到的时间，未签到为 null
+ */
+
+/**
  * 签到成功
  * @typedef {object} SignedIn
  * @property {boolean} ok 总是 true
@@ -846,6 +864,38 @@
  * @property {number} member_id 签到的党员
  * @property {string} status present
  * @property {number} signed_in_at 签到时间（Unix 秒）
+ */
+
+/**
+ * 记录会议的表单
+ * @typedef {object} MeetingForm
+ * @property {number} org_id 所选组织
+ * @property {string} org_name 组织名称
+ * @property {string} date 会议日期
+ * @property {string} type 会议类型代码
+ * @property {string} type_name 会议类型名称
+ * @property {Array<MeetingFormTypesItem>} types 各类型能否在本组织记录
+ * @property {Array<MeetingFormGroupsItem>} groups 本支部的党小组
+ * @property {number|null} group_id 党小组会所选的党小组
+ * @property {boolean} need_group 须先选择党小组
+ * @property {number} meeting_org_id 会议记录所属的组织（党小组会为党小组），保存时的 org_id
+ * @property {string|null} meeting_org_name 会议记录所属组织名称
+ * @property {Array<ExpectedPerson>} expected 应到名单：保存时使用的同一名单
+ * @property {MeetingFormDefaults} defaults 默认值
+ * @property {MeetingFormPrevious|null} previous 上次同类会议（没有为 null）
+ * @property {MeetingFormUnit} unit 规则的周期和已记录次数
+ */
+
+/**
+ * 应到人员
+ * @typedef {object} ExpectedPerson
+ * @property {number} member_id 党员编号
+ * @property {string} name 姓名
+ * @property {string} status 党员状态代码（normal、mobile、lost、abroad …）
+ * @property {string|null} status_name 党员状态（正常、流动 …）
+ * @property {string} category full 或 probationary
+ * @property {string|null} category_name 正式党员或预备党员
+ * @property {boolean} has_vote 会议当日有表决权
  */
 
 /**
@@ -1307,6 +1357,51 @@
  */
 
 /**
+ * @typedef {object} MeetingFormTypesItem
+ * @property {string} type 会议类型代码
+ * @property {string} name 会议类型名称
+ * @property {boolean} allowed 本组织可以记录
+ * @property {string|null} reason 不能记录的原因
+ */
+
+/**
+ * @typedef {object} MeetingFormGroupsItem
+ * @property {number} id 党小组组织编号
+ * @property {string} name 党小组名称
+ */
+
+/**
+ * 默认值
+ * @typedef {object} MeetingFormDefaults
+ * @property {string|null} host 主持人（书记）
+ * @property {string|null} recorder 记录人（上次的记录人）
+ * @property {string|null} place 地点（上次的地点）
+ * @property {number} start_at 开始时间（Unix 秒）
+ * @property {number} end_at 结束时间（Unix 秒）
+ * @property {string} attendance 出席情况的默认值：present
+ */
+
+/**
+ * 上次同类会议（没有为 null）
+ * @typedef {object} MeetingFormPrevious
+ * @property {number} id 上次同类会议
+ * @property {string} title 会议名称
+ * @property {string} held_on 召开日期
+ * @property {string|null} agenda 议程
+ * @property {string|null} topic 议题
+ */
+
+/**
+ * 规则的周期和已记录次数
+ * @typedef {object} MeetingFormUnit
+ * @property {number} every_months 每几个月一次（0：不要求）
+ * @property {number} min 每个周期至少次数
+ * @property {string|null} from 周期起始月 YYYY-MM
+ * @property {string|null} to 周期结束月 YYYY-MM
+ * @property {number} held 本周期已记录次数
+ */
+
+/**
  * @typedef {object} ComplianceTypesItem
  * @property {string} type 会议类型代码
  * @property {string} type_name 会议类型名称
@@ -1649,9 +1744,11 @@
  *   'GET /attachments/{id} 200': string,
  *   'DELETE /attachments/{id} 200': Ok,
  *   'POST /meetings/{id}/signin 201': SigninCode,
+ *   'POST /signin/preview 200': SigninPreview,
  *   'POST /signin 200': SignedIn,
  *   'POST /meetings/{id}/unlock 200': Meeting,
  *   'GET /meetings/{id}/print 200': string,
+ *   'GET /orgs/{id}/meeting-form 200': MeetingForm,
  *   'GET /orgs/{id}/compliance 200': Compliance,
  *   'GET /orgs/{id}/calendar 200': Calendar,
  *   'GET /orgs/{id}/risks 200': AttendanceRisks,
@@ -1744,9 +1841,11 @@ export const ROUTES = Object.freeze({
   'GET /attachments/{id}': [200],
   'DELETE /attachments/{id}': [200],
   'POST /meetings/{id}/signin': [201],
+  'POST /signin/preview': [200],
   'POST /signin': [200],
   'POST /meetings/{id}/unlock': [200],
   'GET /meetings/{id}/print': [200],
+  'GET /orgs/{id}/meeting-form': [200],
   'GET /orgs/{id}/compliance': [200],
   'GET /orgs/{id}/calendar': [200],
   'GET /orgs/{id}/risks': [200],

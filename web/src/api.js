@@ -10,6 +10,7 @@
 // absent only where the typedef marks it optional ([name]) and null only
 // where its type says so; never guess between alternative names.
 import { session, waitForLogin } from './session.js';
+import { markOffline } from './net.js';
 
 const BASE = '/api/v1';
 
@@ -92,7 +93,8 @@ export async function request(method, path, opts = {}) {
       method, headers, body, credentials: 'same-origin', cache: 'no-store',
     });
   } catch (e) {
-    throw new ApiError(0, 'network', '网络连接失败，请检查网络后重试');
+    markOffline();
+    throw new ApiError(0, 'network', '网络已断开，请在网络恢复后再试');
   }
   if (res.status === 401 && opts.auth !== false) {
     await waitForLogin();               // resolves after a new login

@@ -1,13 +1,21 @@
 import { request } from './api.js';
 import { setUser, session } from './session.js';
+import { whenOnline } from './net.js';
 
-/** Asks the server who is logged in (once at start). */
+/** Asks the server who is logged in (once at start).  Without a network
+ * the answer waits for the connection (the offline banner shows): an
+ * unreachable server is not a logout. */
 export async function loadMe() {
-  try {
-    const me = await request('GET', '/auth/me', { auth: false });
-    setUser(me);
-  } catch (e) {
-    setUser(null);
-    if (e.status !== 401) session.bootError = e.message;
+  for (;;) {
+    try {
+      const me = await request('GET', '/auth/me', { auth: false });
+      setUser(me);
+      return;
+    } catch (e) {
+      if (e.code === 'network') { await whenOnline(); continue; }
+      setUser(null);
+      if (e.status !== 401) session.bootError = e.message;
+      return;
+    }
   }
 }
