@@ -12,7 +12,7 @@ import { startServer, admin, addUser, loginAs, cli, Client } from './lib.mjs';
 let srv, adm, root, town, A, B, NG, GA, secA, aud;
 const M = {};
 const now = () => Math.floor(Date.now() / 1000);
-const IDLE = 3;     // seconds of idle timeout on this server (short sessions)
+const IDLE = 3;     // seconds of idle timeout of the session test's own server
 
 async function mkOrg(parent, name, type) {
   const r = await adm.post('/api/v1/orgs', { parent_id: parent, name, type });
@@ -40,7 +40,7 @@ async function footprint() {
 }
 
 before(async () => {
-  srv = await startServer({ env: { ZHIBU_SESSION_IDLE: String(IDLE) } });
+  srv = await startServer();
   adm = await admin(srv);
   root = (await adm.get('/api/v1/orgs')).body.items[0].id;
   town = await mkOrg(root, '河口镇党委', 'committee');
@@ -227,30 +227,56 @@ test('without attendance the rows stay unmarked: 未登记, then 未签到 once 
 });
 
 test('member-only accounts keep a 30-day session; wider roles keep the short one', async () => {
-  userFor('memf5', 'member', A, M.F5);
-  userFor('memf3', 'member', A, M.F3);
-  const mem = new Client(srv.url);
-  let r = await mem.login('memf5', 'Test-Passw0rd-1');
-  assert.equal(r.status, 200);
-  assert.match(r.headers.get('set-cookie'), /Max-Age=2592000/);
-  assert.equal(r.body.idle_timeout, 30 * 86400);
-  const wider = new Client(srv.url);
-  await wider.login('memf3', 'Test-Passw0rd-1');
-  const worker = new Client(srv.url);
-  r = await worker.login('seca', 'Test-Passw0rd-1');
-  assert.doesNotMatch(r.headers.get('set-cookie'), /Max-Age/);
-  // memf3 becomes a party worker after logging in: back to the short limits
-  r = cli(['user', 'grant', 'memf3', '--db', srv.db, '--role', 'party_worker', '--org', String(A)], srv.env);
-  assert.equal(r.code, 0, r.stderr + r.stdout);
-  await new Promise((res) => setTimeout(res, (IDLE + 1.5) * 1000));
-  assert.equal((await mem.get('/api/v1/auth/me')).status, 200, 'the member is still logged in');
-  assert.equal((await worker.get('/api/v1/auth/me')).status, 401, 'the worker timed out');
-  assert.equal((await wider.get('/api/v1/auth/me')).status, 401, 'a member turned worker timed out');
-  // a reset password (must change) gets the short session even for a member
-  r = cli(['user', 'passwd', 'memf5', '--db', srv.db, '--temporary'], { ...srv.env, ZHIBU_PASSWORD: 'Temp-Passw0rd-9' });
-  assert.equal(r.code, 0, r.stderr + r.stdout);
-  const again = new Client(srv.url);
-  r = await again.login('memf5', 'Temp-Passw0rd-9');
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-  assert.doesNotMatch(r.headers.get('set-cookie'), /Max-Age/);
+  // a server of its own with a 3-second idle timeout, so that the other
+  // tests' sessions do not time out while the machine is busy
+  const s2 = await startServer({ env: { ZHIBU_SESSION_IDLE: String(IDLE) } });
+  try {
+    const a2 = await admin(s2);
+    const root2 = (await a2.get('/api/v1/orgs')).body.items[0].id;
+    let r = await a2.post('/api/v1/orgs', { parent_id: root2, name: '会话村党支部', type: 'branch' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const org = r.body.id;
+    const ids = {};
+    for (const n of ['F5', 'F3']) {
+      r = await a2.post('/api/v1/members', { org_id: org, name: '会' + n, category: 'full', join_date: '2010-07-01',
+        full_date: '2011-07-01' });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      ids[n] = r.body.id;
+    }
+    const add = (name, role, member) => {
+      const args = ['user', 'add', name, '--db', s2.db, '--role', role, '--org', String(org)];
+      if (member) args.push('--member', String(member));
+      const c = cli(args, { ...s2.env, ZHIBU_PASSWORD: 'Test-Passw0rd-1' });
+      assert.equal(c.code, 0, c.stderr);
+    };
+    add('memf5', 'member', ids.F5);
+    add('memf3', 'member', ids.F3);
+    add('seca', 'party_worker');
+    const mem = new Client(s2.url);
+    r = await mem.login('memf5', 'Test-Passw0rd-1');
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('set-cookie'), /Max-Age=2592000/);
+    assert.equal(r.body.idle_timeout, 30 * 86400);
+    const wider = new Client(s2.url);
+    await wider.login('memf3', 'Test-Passw0rd-1');
+    const worker = new Client(s2.url);
+    r = await worker.login('seca', 'Test-Passw0rd-1');
+    assert.doesNotMatch(r.headers.get('set-cookie'), /Max-Age/);
+    // memf3 becomes a party worker after logging in: back to the short limits
+    r = cli(['user', 'grant', 'memf3', '--db', s2.db, '--role', 'party_worker', '--org', String(org)], s2.env);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    await new Promise((res) => setTimeout(res, (IDLE + 1.5) * 1000));
+    assert.equal((await mem.get('/api/v1/auth/me')).status, 200, 'the member is still logged in');
+    assert.equal((await worker.get('/api/v1/auth/me')).status, 401, 'the worker timed out');
+    assert.equal((await wider.get('/api/v1/auth/me')).status, 401, 'a member turned worker timed out');
+    // a reset password (must change) gets the short session even for a member
+    r = cli(['user', 'passwd', 'memf5', '--db', s2.db, '--temporary'], { ...s2.env, ZHIBU_PASSWORD: 'Temp-Passw0rd-9' });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const again = new Client(s2.url);
+    r = await again.login('memf5', 'Temp-Passw0rd-9');
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.doesNotMatch(r.headers.get('set-cookie'), /Max-Age/);
+  } finally {
+    await s2.stop();
+  }
 });
