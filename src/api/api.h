@@ -11,6 +11,7 @@ extern const zb_route zb_routes_audit[];
 extern const zb_route zb_routes_orgs[];
 extern const zb_route zb_routes_members[];
 extern const zb_route zb_routes_meetings[];
+extern const zb_route zb_routes_compliance[];
 extern const zb_route zb_routes_orgstruct[];
 extern const zb_route zb_routes_rules[];
 extern const zb_route zb_routes_units[];
