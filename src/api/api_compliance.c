@@ -19,6 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#define XLSX_MEDIA_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 /* ---- helpers ---- */
 
 static void ym_text(int ym, char out[8])
@@ -237,7 +239,7 @@ static int xbook_finish(zb_req *r, xbook *x, int rc, const char *name, zb_err *e
 	put_pct(&d, full);
 	r->disposition = zb_arena_strdup(&r->arena, d.data);
 	zb_buf_release(&d);
-	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	r->content_type = XLSX_MEDIA_TYPE;
 	return 0;
 }
 
@@ -1097,6 +1099,331 @@ static int h_dashboard(zb_req *r, zb_err *e)
 	return 0;
 }
 
+/* ---- response shapes ---- */
+
+#define STATE_PROPS                                                                                        \
+	{"branches", 'i', 0, NULL, "支部数"}, {"branches_done", 'i', 0, NULL, "已落实（应开展的都已开展）的支部数"}, \
+		{"branches_open", 'i', 0, NULL, "进行中（无逾期、尚有待开展）的支部数"},                          \
+		{"branches_missing", 'i', 0, NULL, "有逾期未落实的支部数"},                                       \
+		{"done_rate", 'n', 0, NULL, "已落实支部占比（0–1）"},                                             \
+		{"branches_ok", 'i', 0, NULL, "无逾期的支部数（已落实与进行中）"},                                \
+		{"rate", 'n', 0, NULL, "无逾期的支部占比（0–1）"}
+
+static const zb_prop states_props[] = {STATE_PROPS, {0}};
+static const zb_shape states_shape = {"ComplianceCounts", states_props, 0, 0, "支部按落实情况计数"};
+
+static const zb_prop unit_props[] = {
+	{"period", 's', 0, NULL, "要求周期：2026-07、2026Q3、2026H1 或 2026"},
+	{"from", 'd', 0, NULL, "周期首日"},
+	{"to", 'd', 0, NULL, "周期末日（截止日）"},
+	{"org_id", 'i', 0, NULL, "支部或党小组"},
+	{"org_name", 's', 0, NULL, "名称"},
+	{"required", 'i', 0, NULL, "应开展次数"},
+	{"held", 'i', 0, NULL, "达到法定人数的次数"},
+	{"held_total", 'i', 0, NULL, "记录的次数"},
+	{"status", 's', 0, NULL, "ok 已开展、missing 逾期未开展、open 尚未到期"},
+	{"rule_id", 'i', 0, NULL, "规定该要求的规则"},
+	{0},
+};
+static const zb_shape unit_shape = {"ComplianceUnit", unit_props, 0, 0, "一个要求周期"};
+
+static const zb_prop type_row_props[] = {
+	{"org_id", 'i', 0, NULL, "组织"},
+	{"org_name", 's', 0, NULL, "组织名称"},
+	{"type", 's', 0, NULL, "会议类型代码"},
+	{"type_name", 's', 0, NULL, "会议类型"},
+	{"required", 'i', 0, NULL, "应开展次数"},
+	{"held", 'i', 0, NULL, "已开展次数（每个周期最多计应开展数）"},
+	{"held_total", 'i', 0, NULL, "记录的次数"},
+	{"missing", 'i', 0, NULL, "逾期未开展次数"},
+	{"pending", 'i', 0, NULL, "尚未到期、待开展次数"},
+	{"ok", 'b', 0, NULL, "无逾期"},
+	{"state", 's', 0, NULL, "done 已落实、open 进行中、missing 逾期未落实"},
+	{"branches", 'i', ZB_OPT, NULL, "汇总行：该类型适用的支部数"},
+	{"branches_ok", 'i', ZB_OPT, NULL, "汇总行：无逾期的支部数"},
+	{"branches_done", 'i', ZB_OPT, NULL, "汇总行：已落实的支部数"},
+	{"units", 'a', ZB_OPT, &unit_shape, "支部本身：各要求周期"},
+	{0},
+};
+static const zb_shape type_row_shape = {"ComplianceTypeRow", type_row_props, 0, 0, "一种会议的落实情况"};
+
+static const zb_prop type_sum_props[] = {
+	{"type", 's', 0, NULL, "会议类型代码"},
+	{"type_name", 's', 0, NULL, "会议类型"},
+	STATE_PROPS,
+	{"required", 'i', 0, NULL, "应开展次数"},
+	{"held", 'i', 0, NULL, "已开展次数"},
+	{"missing", 'i', 0, NULL, "逾期未开展次数"},
+	{"pending", 'i', 0, NULL, "待开展次数"},
+	{0},
+};
+static const zb_shape type_sum_shape = {"ComplianceTypeSum", type_sum_props, 0, 0, "一种会议在整个范围内"};
+
+static const zb_prop child_props[] = {
+	{"org_id", 'i', 0, NULL, "直属下级组织"},
+	{"org_name", 's', 0, NULL, "名称"},
+	STATE_PROPS,
+	{"items", 'a', 0, &type_row_shape, "各类会议"},
+	{0},
+};
+static const zb_shape child_shape = {"ComplianceChild", child_props, 0, 0, "直属下级组织的汇总"};
+
+static const zb_prop mtype_props[] = {
+	{"type", 's', 0, NULL, "会议类型代码"},
+	{"type_name", 's', 0, NULL, "会议类型"},
+	{"missing", 'i', 0, NULL, "逾期未开展次数"},
+	{0},
+};
+static const zb_shape mtype_shape = {NULL, mtype_props, 0, 0, NULL};
+
+static const zb_prop worst_props[] = {
+	{"org_id", 'i', 0, NULL, "支部"},
+	{"org_name", 's', 0, NULL, "名称"},
+	{"org_path", 's', 0, NULL, "路径"},
+	{"required", 'i', 0, NULL, "应开展次数"},
+	{"held", 'i', 0, NULL, "已开展次数"},
+	{"missing", 'i', 0, NULL, "逾期未开展次数"},
+	{"rate", 'n', 0, NULL, "已开展占应开展（0–1）"},
+	{"missing_types", 'a', 0, &mtype_shape, "有逾期的会议类型"},
+	{0},
+};
+static const zb_shape worst_shape = {"ComplianceWorst", worst_props, 0, 0, "有逾期未落实的支部"};
+
+static const zb_prop report_props[] = {
+	{"period", 's', 0, NULL, "统计周期"},
+	{"from", 'd', 0, NULL, "周期首日"},
+	{"to", 'd', 0, NULL, "周期末日"},
+	{"as_of", 'd', 0, NULL, "统计日期"},
+	{"org_id", 'i', 0, NULL, "所查组织"},
+	{"org_name", 's', 0, NULL, "名称"},
+	STATE_PROPS,
+	{"types", 'a', 0, &type_sum_shape, "各类会议在整个范围内"},
+	{"items", 'a', 0, &type_row_shape, "所查组织本身（支部：含各周期）或其范围的汇总"},
+	{"orgs", 'a', 0, &child_shape, "各直属下级组织（所查组织是支部时为空）"},
+	{"noncompliant_total", 'i', 0, NULL, "有逾期未落实的支部数"},
+	{"noncompliant", 'a', 0, &worst_shape, "其中问题最多的（至多 limit 个；全部见 compliance/branches）"},
+	{0},
+};
+static const zb_shape report_shape = {"ComplianceReport", report_props, 0, 0, "组织生活落实情况"};
+
+static const zb_prop btype_props[] = {
+	{"type", 's', 0, NULL, "会议类型代码"},
+	{"type_name", 's', 0, NULL, "会议类型"},
+	{"state", 's', 0, NULL, "done、open 或 missing"},
+	{"required", 'i', 0, NULL, "应开展次数"},
+	{"held", 'i', 0, NULL, "已开展次数"},
+	{"missing", 'i', 0, NULL, "逾期未开展次数"},
+	{"pending", 'i', 0, NULL, "待开展次数"},
+	{0},
+};
+static const zb_shape btype_shape = {NULL, btype_props, 0, 0, NULL};
+
+static const zb_prop branch_props[] = {
+	{"org_id", 'i', 0, NULL, "支部"},
+	{"org_name", 's', 0, NULL, "名称"},
+	{"org_path", 's', 0, NULL, "路径"},
+	{"parent_id", 'i', 0, NULL, "上级组织"},
+	{"parent_name", 's', ZB_NULL, NULL, "上级组织名称"},
+	{"state", 's', 0, NULL, "done 已落实、open 进行中、missing 逾期未落实"},
+	{"required", 'i', 0, NULL, "应开展次数"},
+	{"held", 'i', 0, NULL, "已开展次数"},
+	{"missing", 'i', 0, NULL, "逾期未开展次数"},
+	{"pending", 'i', 0, NULL, "待开展次数"},
+	{"rate", 'n', 0, NULL, "已开展占应开展（0–1）"},
+	{"types", 'a', 0, &btype_shape, "适用的各类会议"},
+	{0},
+};
+static const zb_shape branch_shape = {"ComplianceBranch", branch_props, 0, 0, "名单中的一个支部"};
+
+static const zb_prop branches_props[] = {
+	{"period", 's', 0, NULL, "统计周期"},
+	{"from", 'd', 0, NULL, "周期首日"},
+	{"to", 'd', 0, NULL, "周期末日"},
+	{"as_of", 'd', 0, NULL, "统计日期"},
+	{"org_id", 'i', 0, NULL, "所查组织"},
+	{"status", 's', 0, NULL, "筛选：missing、open、done、notdone 或 all"},
+	{"sort", 's', 0, NULL, "排序：worst、rate、name 或 tree"},
+	{"order", 's', 0, NULL, "asc 或 desc"},
+	{"counts", 'o', 0, &states_shape, "范围内（含 org 筛选）支部按落实情况计数"},
+	{"items", 'a', 0, &branch_shape, "本页"},
+	{"total", 'i', 0, NULL, "符合筛选的支部数"},
+	{"next", 's', ZB_OPT, NULL, "还有下一页时：下一页请求的 after 参数"},
+	{0},
+};
+static const zb_shape branches_shape = {"ComplianceBranchPage", branches_props, 0, 0, "支部名单的一页"};
+
+static const zb_prop todo_props[] = {
+	{"status", 's', 0, NULL, "due 本期待开展、overdue 此前逾期、done 本期已完成"},
+	{"current", 'b', 0, NULL, "属于当前周期"},
+	{"type", 's', 0, NULL, "会议类型代码"},
+	{"type_name", 's', 0, NULL, "会议类型"},
+	{"org_id", 'i', 0, NULL, "支部或党小组"},
+	{"org_name", 's', 0, NULL, "名称"},
+	{"branch_id", 'i', 0, NULL, "所属支部"},
+	{"branch_name", 's', 0, NULL, "支部名称"},
+	{"period", 's', 0, NULL, "要求周期"},
+	{"from", 'd', 0, NULL, "周期首日"},
+	{"due_on", 'd', 0, NULL, "截止日"},
+	{"required", 'i', 0, NULL, "应开展次数"},
+	{"held", 'i', 0, NULL, "已开展次数"},
+	{0},
+};
+static const zb_shape todo_shape = {"TodoItem", todo_props, 0, 0, "一项待办"};
+
+static const zb_prop todos_props[] = {
+	{"today", 'd', 0, NULL, "今天"},
+	{"month", 's', 0, NULL, "本月 2026-07"},
+	{"quarter", 's', 0, NULL, "本季度 2026Q3"},
+	{"items", 'a', 0, &todo_shape, "本页：本期待开展、此前逾期、本期已完成，依次"},
+	{"total", 'i', 0, NULL, "全部条数"},
+	{"more", 'i', 0, NULL, "本页之后还有的条数"},
+	{"next", 's', ZB_OPT, NULL, "还有下一页时：下一页请求的 after 参数"},
+	{"due", 'i', 0, NULL, "本期待开展条数"},
+	{"overdue", 'i', 0, NULL, "此前逾期条数"},
+	{"done", 'i', 0, NULL, "本期已完成条数"},
+	{0},
+};
+static const zb_shape todos_shape = {"TodoPage", todos_props, 0, 0, "待办"};
+
+static const zb_prop risk_props[] = {
+	{"member_id", 'i', 0, NULL, "党员"},
+	{"name", 's', 0, NULL, "姓名"},
+	{"org_id", 'i', 0, NULL, "所在组织"},
+	{"org_name", 's', 0, NULL, "所在组织名称"},
+	{"status", 's', 0, NULL, "党员状态"},
+	{"category", 's', ZB_NULL, NULL, "类别"},
+	{"months", 'i', 0, NULL, "连续未参加的月数"},
+	{"level", 'i', 0, NULL, "预警档次（月）"},
+	{"level_name", 's', 0, NULL, "预警、严重预警或自行脱党风险"},
+	{"since", 's', 0, NULL, "起始月份"},
+	{"last_present", 's', ZB_NULL, NULL, "最近参加的月份"},
+	{"explained_until", 's', ZB_NULL, NULL, "情况说明覆盖到的月份"},
+	{"excused_months", 'i', 0, NULL, "请假或有说明而不计的月数"},
+	{"idle_months", 'i', 0, NULL, "支部未安排而不计的月数"},
+	{0},
+};
+static const zb_shape risk_shape = {"RiskMember", risk_props, 0, 0, "未参加组织生活的党员"};
+
+static const zb_prop band_counts_props[] = {{0}};
+static const zb_shape band_counts_shape = {NULL, band_counts_props, 0, 'i', "各档人数，键为档次月数"};
+
+static const zb_prop risks_props[] = {
+	{"as_of", 'd', 0, NULL, "统计日期"},
+	{"thresholds", 'a', 0, &zb_shape_integer, "预警档次（月），升序"},
+	{"counts", 'o', 0, &band_counts_shape, "各档人数（不受筛选影响）"},
+	{"scanned", 'i', 0, NULL, "查看的党员数"},
+	{"sort", 's', 0, NULL, "排序：months、name 或 org"},
+	{"order", 's', 0, NULL, "asc 或 desc"},
+	{"items", 'a', 0, &risk_shape, "本页"},
+	{"total", 'i', 0, NULL, "符合筛选的人数"},
+	{"next", 's', ZB_OPT, NULL, "还有下一页时：下一页请求的 after 参数"},
+	{0},
+};
+static const zb_shape risks_shape = {"RiskPage", risks_props, 0, 0, "未参加组织生活的党员名单的一页"};
+
+static const zb_prop dwarn_item_props[] = {
+	{"org_id", 'i', 0, NULL, "组织"},
+	{"org_name", 's', 0, NULL, "组织名称"},
+	{"kind", 's', 0, NULL, "预警种类"},
+	{"level", 's', 0, NULL, "error、warn 或 info"},
+	{"message", 's', 0, NULL, "预警内容"},
+	{0},
+};
+static const zb_shape dwarn_item_shape = {NULL, dwarn_item_props, 0, 0, NULL};
+static const zb_prop dwarn_counts_props[] = {
+	{"error", 'i', 0, NULL, "严重"},
+	{"warn", 'i', 0, NULL, "预警"},
+	{"info", 'i', 0, NULL, "提示"},
+	{0},
+};
+static const zb_shape dwarn_counts_shape = {NULL, dwarn_counts_props, 0, 0, NULL};
+static const zb_prop dwarn_props[] = {
+	{"total", 'i', 0, NULL, "预警条数"},
+	{"counts", 'o', 0, &dwarn_counts_shape, "各级别条数"},
+	{"items", 'a', 0, &dwarn_item_shape, "最严重的前 top 条"},
+	{0},
+};
+static const zb_shape dwarn_shape = {NULL, dwarn_props, 0, 0, NULL};
+
+static const zb_prop dtype_props[] = {
+	{"type", 's', 0, NULL, "会议类型代码"},
+	{"type_name", 's', 0, NULL, "会议类型"},
+	STATE_PROPS,
+	{0},
+};
+static const zb_shape dtype_shape = {NULL, dtype_props, 0, 0, NULL};
+static const zb_prop dchild_props[] = {
+	{"org_id", 'i', 0, NULL, "直属下级组织"},
+	{"org_name", 's', 0, NULL, "名称（全称；图表标签由前端缩短）"},
+	STATE_PROPS,
+	{0},
+};
+static const zb_shape dchild_shape = {NULL, dchild_props, 0, 0, NULL};
+static const zb_prop dcomp_props[] = {
+	{"period", 's', 0, NULL, "统计周期"},
+	{"from", 'd', 0, NULL, "周期首日"},
+	{"to", 'd', 0, NULL, "周期末日"},
+	STATE_PROPS,
+	{"types", 'a', 0, &dtype_shape, "各类会议"},
+	{"children", 'a', 0, &dchild_shape, "有支部的直属下级组织"},
+	{0},
+};
+static const zb_shape dcomp_shape = {NULL, dcomp_props, 0, 0, NULL};
+
+static const zb_prop drisk_item_props[] = {
+	{"member_id", 'i', 0, NULL, "党员"},
+	{"name", 's', 0, NULL, "姓名"},
+	{"org_id", 'i', 0, NULL, "所在组织"},
+	{"org_name", 's', 0, NULL, "所在组织名称"},
+	{"months", 'i', 0, NULL, "连续未参加的月数"},
+	{"level", 'i', 0, NULL, "预警档次（月）"},
+	{"level_name", 's', 0, NULL, "预警级别"},
+	{0},
+};
+static const zb_shape drisk_item_shape = {NULL, drisk_item_props, 0, 0, NULL};
+static const zb_prop drisk_props[] = {
+	{"thresholds", 'a', 0, &zb_shape_integer, "预警档次（月）"},
+	{"counts", 'o', 0, &band_counts_shape, "各档人数"},
+	{"total", 'i', 0, NULL, "人数"},
+	{"items", 'a', 0, &drisk_item_shape, "最久未参加的前 top 人"},
+	{0},
+};
+static const zb_shape drisk_shape = {NULL, drisk_props, 0, 0, NULL};
+
+static const zb_prop dbd_item_props[] = {
+	{"member_id", 'i', 0, NULL, "党员"},
+	{"name", 's', 0, NULL, "姓名"},
+	{"org_id", 'i', 0, NULL, "所在组织"},
+	{"org_name", 's', 0, NULL, "所在组织名称"},
+	{"date", 'd', 0, NULL, "政治生日"},
+	{"years", 'i', 0, NULL, "入党周年"},
+	{0},
+};
+static const zb_shape dbd_item_shape = {NULL, dbd_item_props, 0, 0, NULL};
+static const zb_prop dbd_props[] = {
+	{"days", 'i', 0, NULL, "向后看的天数"},
+	{"total", 'i', 0, NULL, "人数（至多 500）"},
+	{"items", 'a', 0, &dbd_item_shape, "最近的前 top 人"},
+	{0},
+};
+static const zb_shape dbd_shape = {NULL, dbd_props, 0, 0, NULL};
+
+static const zb_prop dash_props[] = {
+	{"org_id", 'i', 0, NULL, "所查组织"},
+	{"org_name", 's', 0, NULL, "名称"},
+	{"as_of", 'd', 0, NULL, "统计日期"},
+	{"period", 's', 0, NULL, "组织生活的统计周期"},
+	{"stats", 'j', 0, NULL, "与 GET /orgs/{id}/stats 的回答相同"},
+	{"warnings", 'o', ZB_NULL, &dwarn_shape, "组织设置预警；无 org.read 时为 null"},
+	{"compliance", 'o', ZB_NULL, &dcomp_shape, "组织生活落实；无 meeting.read 时为 null"},
+	{"risks", 'o', ZB_NULL, &drisk_shape, "未参加组织生活的党员；无 meeting.read 时为 null"},
+	{"birthdays", 'o', ZB_NULL, &dbd_shape, "近期政治生日；无 member.read 时为 null"},
+	{0},
+};
+static const zb_shape dash_shape = {"HomeRollup", dash_props, 0, 0, "首页汇总"};
+
+#define XLSX_MEDIA XLSX_MEDIA_TYPE
+
 /* ---- routes ---- */
 
 #define LIST_QUERY "period:string,status:string,type:string,org:integer,q:string,sort:string,order:string"
@@ -1104,18 +1431,20 @@ static int h_dashboard(zb_req *r, zb_err *e)
 
 const zb_route zb_routes_compliance[] = {
 	{"GET", "/api/v1/orgs/{id}/dashboard", h_dashboard, P_STATS_READ, S_ORG, 0, 0, NULL, "orgs",
-	 "首页汇总：统计、预警、本季度组织生活落实、未参加组织生活的党员、政治生日（一次请求）", "period:string,top:integer"},
+	 "首页汇总：统计、预警、本季度组织生活落实、未参加组织生活的党员、政治生日（一次请求）", "period:string,top:integer",
+	 ZB_OK(&dash_shape)},
 	{"GET", "/api/v1/orgs/{id}/compliance", h_compliance, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "组织生活落实情况", "period:string,limit:integer"},
+	 "组织生活落实情况", "period:string,limit:integer", ZB_OK(&report_shape)},
 	{"GET", "/api/v1/orgs/{id}/compliance/branches", h_branches, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "组织生活落实情况的支部名单（筛选、排序、分页）", LIST_QUERY ",after:integer,limit:integer"},
+	 "组织生活落实情况的支部名单（筛选、排序、分页）", LIST_QUERY ",after:integer,limit:integer", ZB_OK(&branches_shape)},
 	{"GET", "/api/v1/orgs/{id}/compliance/branches/export", h_branches_export, P_MEETING_READ, S_ORG, 0, 0, NULL,
-	 "meetings", "导出组织生活落实情况的支部名单（xlsx）", LIST_QUERY},
+	 "meetings", "导出组织生活落实情况的支部名单（xlsx）", LIST_QUERY, ZB_MEDIA(XLSX_MEDIA)},
 	{"GET", "/api/v1/orgs/{id}/calendar", h_calendar, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "待办：本期待开展、此前逾期和本期已完成的组织生活", "after:integer,limit:integer"},
+	 "待办：本期待开展、此前逾期和本期已完成的组织生活", "after:integer,limit:integer", ZB_OK(&todos_shape)},
 	{"GET", "/api/v1/orgs/{id}/risks", h_risks, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "连续 3/5/6 个月未参加组织生活的党员（筛选、排序、分页）", RISK_QUERY ",after:integer,limit:integer"},
+	 "连续 3/5/6 个月未参加组织生活的党员（筛选、排序、分页）", RISK_QUERY ",after:integer,limit:integer",
+	 ZB_OK(&risks_shape)},
 	{"GET", "/api/v1/orgs/{id}/risks/export", h_risks_export, P_MEMBER_EXPORT, S_ORG, 0, 0, NULL, "meetings",
-	 "导出未参加组织生活的党员名单（xlsx）", RISK_QUERY},
+	 "导出未参加组织生活的党员名单（xlsx）", RISK_QUERY, ZB_MEDIA(XLSX_MEDIA)},
 	{0},
 };
