@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launch, openPage, login, shot, waitRoute, apiLogin, PASSWORD, ADMIN_PASSWORD } from './helpers.mjs';
+import { startServer, launch, openPage, login, shot, waitRoute, apiLogin, axe, PASSWORD, ADMIN_PASSWORD } from './helpers.mjs';
 
 const PHONE = { name: 'phone390', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 let server, browser, county, admin;
@@ -70,6 +70,13 @@ test('a county officer finds the branches behind on 三会一课 in two taps and
   assert.match(compCard, new RegExp(`已落实 ${d.compliance.branches_done}（`));
   // chart labels: the distinguishing part of the township names
   assert.ok(d.compliance.children.length > 1);
+  const chart = page.locator('figure.chart', { hasText: '下级组织' }).locator('[role="img"]');
+  const summary = await chart.getAttribute('aria-label');
+  const town = d.compliance.children.map((c) => c.org_name).find((n) => /^中共示范县(.+镇)委员会$/.test(n));
+  const short = /^中共示范县(.+镇)委员会$/.exec(town)[1];
+  assert.ok(summary.includes(short + ' '), `chart label ${short} in ${summary.slice(0, 120)}`);
+  assert.ok(!summary.includes('中共示范县'), 'the shared prefix is dropped from the labels');
+  assert.deepEqual(await axe(page), [], 'home: no serious or critical axe violation');
   await shot(page, 'county-home');
 
   // tap 1: the count opens the list, filtered to this period
@@ -102,6 +109,7 @@ test('a county officer finds the branches behind on 三会一课 in two taps and
   assert.equal(await rows.first().locator('.row-name').innerText(), want.items[0].org_name);
   void firstWorst;
   await shot(page, 'county-list');
+  assert.deepEqual(await axe(page), [], 'the list: no serious or critical axe violation');
 
   // tap 2 from the list: export; the file is a real xlsx with the listed rows
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出 Excel' }).click()]);
