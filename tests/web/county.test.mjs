@@ -148,6 +148,28 @@ test('members at a risk level: from the home count to the list and its export', 
   await page.context().close();
 });
 
+test('a branch with no warnings: the home 预警 count is 0 and its card says so in words', async () => {
+  const all = await admin.get(`/orgs/${county.id}/compliance/branches?status=all&sort=tree&limit=200`);
+  let quiet = null;
+  for (const b of all.items) {
+    if ((await admin.get(`/orgs/${b.org_id}/warnings`)).total === 0) { quiet = b; break; }
+  }
+  assert.ok(quiet, 'the demo county has a branch without warnings');
+  server.cli(['user', 'add', 'quiet_admin', '--display-name', '支部管理员', '--role', 'org_admin', '--org', String(quiet.org_id)],
+    { ZHIBU_PASSWORD: PASSWORD });
+  const page = await openPage(browser, PHONE, server.url);
+  await login(page, 'quiet_admin');
+  await page.goto('/#/');
+  const count = page.locator('[data-count="warnings"] .stat-num');
+  await count.waitFor();
+  assert.equal(await count.innerText(), '0');
+  await page.getByText('没有预警，继续保持。').waitFor();
+  const grid = await page.locator('.stat-grid').innerText();
+  assert.ok(!/[{}"\[\]]/.test(grid), 'counts are numbers, not JSON: ' + grid);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('the roll-up request on the demo county: latency and bytes (printed, not asserted)', async () => {
   const times = [];
   let bytes = 0;
