@@ -148,6 +148,37 @@ test('members at a risk level: from the home count to the list and its export', 
   await page.context().close();
 });
 
+test('待办 puts this period first and says how many are not shown; the 落实情况 headline agrees with its rows', async () => {
+  const cal = await admin.get(`/orgs/${county.id}/calendar?limit=1000`);
+  assert.ok(cal.total > 50, 'more than one page of 待办 in the county');
+  const page = await openPage(browser, PHONE, server.url);
+  await login(page, 'county_officer');
+  await page.goto('/#/life?tab=calendar');
+  const items = page.locator('.due-item');
+  await items.first().waitFor();
+  assert.equal(await items.count(), 50);
+  assert.ok((await items.first().getAttribute('class')).includes('due-due'), 'this period first');
+  await page.getByText(`还有 ${cal.total - 50} 项未显示`).waitFor();
+  await page.getByRole('button', { name: new RegExp(`显示全部（共 ${cal.total} 项）`) }).click();
+  await page.waitForFunction((n) => document.querySelectorAll('.due-item').length === n, cal.total, { timeout: 20000 });
+  assert.equal(await page.locator('.cal-more').count(), 0);
+
+  await page.getByRole('tab', { name: '落实情况' }).click();
+  await page.locator('.comp-rate').waitFor();
+  const c = await admin.get(`/orgs/${county.id}/compliance`);
+  const rate = await page.locator('.comp-rate').innerText();
+  assert.equal(rate, `${Math.round(c.done_rate * 1000) / 10}%`);
+  await page.getByText(`已落实 ${c.branches_done} · 进行中 ${c.branches_open}`).waitFor();
+  // no row says 已落实 with less held than required
+  const rows = await page.locator('.compliance-table tbody tr').allInnerTexts();
+  for (const r of rows) {
+    const cells = r.split('\t').map((x) => x.trim());
+    if (cells[4] === '已落实') assert.ok(Number(cells[3]) >= Number(cells[2]), r);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('a branch with no warnings: the home 预警 count is 0 and its card says so in words', async () => {
   const all = await admin.get(`/orgs/${county.id}/compliance/branches?status=all&sort=tree&limit=200`);
   let quiet = null;
