@@ -1145,7 +1145,7 @@ static const zb_prop type_row_props[] = {
 	{"units", 'a', ZB_OPT, &unit_shape, "支部本身：各要求周期"},
 	{0},
 };
-static const zb_shape type_row_shape = {"ComplianceTypeRow", type_row_props, 0, 0, "一种会议的落实情况"};
+static const zb_shape type_row_shape = {"ComplianceRow", type_row_props, 0, 0, "一种会议的落实情况"};
 
 static const zb_prop type_sum_props[] = {
 	{"type", 's', 0, NULL, "会议类型代码"},
@@ -1204,7 +1204,7 @@ static const zb_prop report_props[] = {
 	{"noncompliant", 'a', 0, &worst_shape, "其中问题最多的（至多 limit 个；全部见 compliance/branches）"},
 	{0},
 };
-static const zb_shape report_shape = {"ComplianceReport", report_props, 0, 0, "组织生活落实情况"};
+static const zb_shape report_shape = {"Compliance", report_props, 0, 0, "组织生活落实情况"};
 
 static const zb_prop btype_props[] = {
 	{"type", 's', 0, NULL, "会议类型代码"},
@@ -1268,7 +1268,7 @@ static const zb_prop todo_props[] = {
 	{"held", 'i', 0, NULL, "已开展次数"},
 	{0},
 };
-static const zb_shape todo_shape = {"TodoItem", todo_props, 0, 0, "一项待办"};
+static const zb_shape todo_shape = {"CalendarItem", todo_props, 0, 0, "一项待办"};
 
 static const zb_prop todos_props[] = {
 	{"today", 'd', 0, NULL, "今天"},
@@ -1283,7 +1283,7 @@ static const zb_prop todos_props[] = {
 	{"done", 'i', 0, NULL, "本期已完成条数"},
 	{0},
 };
-static const zb_shape todos_shape = {"TodoPage", todos_props, 0, 0, "待办"};
+static const zb_shape todos_shape = {"Calendar", todos_props, 0, 0, "待办"};
 
 static const zb_prop risk_props[] = {
 	{"member_id", 'i', 0, NULL, "党员"},
@@ -1302,7 +1302,7 @@ static const zb_prop risk_props[] = {
 	{"idle_months", 'i', 0, NULL, "支部未安排而不计的月数"},
 	{0},
 };
-static const zb_shape risk_shape = {"RiskMember", risk_props, 0, 0, "未参加组织生活的党员"};
+static const zb_shape risk_shape = {"AttendanceRisk", risk_props, 0, 0, "未参加组织生活的党员"};
 
 static const zb_prop band_counts_props[] = {{0}};
 static const zb_shape band_counts_shape = {NULL, band_counts_props, 0, 'i', "各档人数，键为档次月数"};
@@ -1319,7 +1319,7 @@ static const zb_prop risks_props[] = {
 	{"next", 's', ZB_OPT, NULL, "还有下一页时：下一页请求的 after 参数"},
 	{0},
 };
-static const zb_shape risks_shape = {"RiskPage", risks_props, 0, 0, "未参加组织生活的党员名单的一页"};
+static const zb_shape risks_shape = {"AttendanceRisks", risks_props, 0, 0, "未参加组织生活的党员名单的一页"};
 
 static const zb_prop dwarn_item_props[] = {
 	{"org_id", 'i', 0, NULL, "组织"},
@@ -1413,7 +1413,7 @@ static const zb_prop dash_props[] = {
 	{"org_name", 's', 0, NULL, "名称"},
 	{"as_of", 'd', 0, NULL, "统计日期"},
 	{"period", 's', 0, NULL, "组织生活的统计周期"},
-	{"stats", 'j', 0, NULL, "与 GET /orgs/{id}/stats 的回答相同"},
+	{"stats", 'o', 0, &zb_org_stats_shape, "与 GET /orgs/{id}/stats 的回答相同"},
 	{"warnings", 'o', ZB_NULL, &dwarn_shape, "组织设置预警；无 org.read 时为 null"},
 	{"compliance", 'o', ZB_NULL, &dcomp_shape, "组织生活落实；无 meeting.read 时为 null"},
 	{"risks", 'o', ZB_NULL, &drisk_shape, "未参加组织生活的党员；无 meeting.read 时为 null"},

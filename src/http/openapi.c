@@ -245,6 +245,17 @@ static void write_shape_members(zb_jw *w, const zb_shape *s, int nullable, int d
 	write_type(w, 'o', nullable);
 	if (s->doc)
 		jw_kstr(w, "description", s->doc);
+	if (!s->props || !s->props->name) {
+		/* a map keyed by data: only the type of its values */
+		if (!s->extra) {
+			jw_kbool(w, "additionalProperties", 0);
+			return;
+		}
+		jw_kobj(w, "additionalProperties");
+		write_type(w, s->extra, 0);
+		jw_obj_end(w);
+		return;
+	}
 	jw_kobj(w, "properties");
 	for (const zb_prop *p = s->props; p && p->name; p++) {
 		jw_kobj(w, p->name);
@@ -309,14 +320,24 @@ static void write_responses(zb_jw *w, const zb_route *rt)
 		if (a->shape) {
 			write_json_content(w, a->shape);
 		} else if (a->media) {
+			/* "type1, type2": one of several */
 			jw_kobj(w, "content");
-			jw_kobj(w, a->media);
-			jw_kobj(w, "schema");
-			jw_kstr(w, "type", "string");
-			if (strncmp(a->media, "text/", 5))
-				jw_kstr(w, "format", "binary");
-			jw_obj_end(w);
-			jw_obj_end(w);
+			for (const char *m = a->media; *m;) {
+				size_t n = strcspn(m, ",");
+				char t[128];
+				snprintf(t, sizeof t, "%.*s", (int)n, m);
+				jw_key(w, t);
+				jw_obj(w);
+				jw_kobj(w, "schema");
+				jw_kstr(w, "type", "string");
+				if (strncmp(m, "text/", 5))
+					jw_kstr(w, "format", "binary");
+				jw_obj_end(w);
+				jw_obj_end(w);
+				m += n;
+				while (*m == ',' || *m == ' ')
+					m++;
+			}
 			jw_obj_end(w);
 		}
 		jw_obj_end(w);
