@@ -11,9 +11,14 @@ extern const zb_route zb_routes_audit[];
 extern const zb_route zb_routes_orgs[];
 extern const zb_route zb_routes_members[];
 extern const zb_route zb_routes_meetings[];
+extern const zb_route zb_routes_compliance[];
 extern const zb_route zb_routes_orgstruct[];
 extern const zb_route zb_routes_rules[];
 extern const zb_route zb_routes_units[];
+
+/* The answer of GET /orgs/{id}/stats (api_orgstruct.c), also the "stats"
+ * of the home roll-up (api_compliance.c). */
+extern const zb_shape zb_org_stats_shape;
 
 /* The members of an Org object (api_orgs.c), inside an open object;
  * ZB_ORG_PROPS are their rows in a response shape (api_orgs.c has the

@@ -740,7 +740,7 @@ static const zb_prop stats_props[] = {
 	{"warnings", 'o', 0, &warn_counts, "预警"},
 	{0},
 };
-static const zb_shape stats_shape = {"OrgStats", stats_props, 0, 0, "下辖统计"};
+const zb_shape zb_org_stats_shape = {"OrgStats", stats_props, 0, 0, "下辖统计"};
 
 static const zb_prop dissolved_org_props[] = {
 	ZB_ORG_PROPS,
@@ -760,6 +760,6 @@ const zb_route zb_routes_orgstruct[] = {
 	{"POST", "/api/v1/orgs/{id}/dissolve", h_dissolve, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 4096, dissolve_fields, "orgs", "撤销组织（保留历史，只读）", NULL, ZB_OK(&dissolved_org)},
 	{"GET", "/api/v1/orgs/{id}/warnings", h_warnings, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "组织设置预警（含下级）", "level:string,kind:string,limit:integer", ZB_OK(&warning_list)},
 	{"GET", "/api/v1/orgs/{id}/coverage", h_coverage, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "单位党组织覆盖率", NULL, ZB_OK(&org_coverage)},
-	{"GET", "/api/v1/orgs/{id}/stats", h_stats, P_STATS_READ, S_ORG, 0, 0, NULL, "orgs", "下辖统计", NULL, ZB_OK(&stats_shape)},
+	{"GET", "/api/v1/orgs/{id}/stats", h_stats, P_STATS_READ, S_ORG, 0, 0, NULL, "orgs", "下辖统计", NULL, ZB_OK(&zb_org_stats_shape)},
 	{0},
 };

@@ -12,6 +12,7 @@ static const zb_route *const tables[] = {
 	zb_routes_units,
 	zb_routes_members,
 	zb_routes_meetings,
+	zb_routes_compliance,
 	NULL,
 };
 

@@ -106,3 +106,8 @@ void zb_date_from_days(long z, char out[11])
 	y += m <= 2;
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)((y % 10000 + 10000) % 10000), (unsigned)m % 100u, (unsigned)d % 100u);
 }
+
+void zb_ym_text(int ym, char out[8])
+{
+	snprintf(out, 8, "%04u-%02u", (unsigned)(ym / 100) % 10000u, (unsigned)(ym % 100) % 100u);
+}

@@ -22,4 +22,7 @@ void zb_date_from_days(long days, char out[11]);
  * year on 28 February of a common year. */
 int zb_date_years_between(const char *a, const char *b);
 
+/* A month held as the integer YYYYMM (the ym columns), as "YYYY-MM". */
+void zb_ym_text(int ym, char out[8]);
+
 #endif

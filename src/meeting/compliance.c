@@ -361,6 +361,7 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 			b->pending += b->t[t].pending;
 		}
 		b->ok = b->missing == 0;
+		b->state = b->held >= b->required ? ZB_CS_DONE : b->missing ? ZB_CS_MISSING : ZB_CS_OPEN;
 	}
 done:
 	zb_mrules_cache_free(cache);
@@ -391,6 +392,120 @@ int *zb_compliance_worst(const zb_compliance *c, zb_arena *a, int *n)
 		if (!c->branches[i].ok)
 			idx[(*n)++] = i;
 	qsort_r(idx, (size_t)*n, sizeof *idx, worse, (void *)c);
+	return idx;
+}
+
+const char *zb_cstate_code(int state)
+{
+	return state == ZB_CS_DONE ? "done" : state == ZB_CS_MISSING ? "missing" : "open";
+}
+
+int zb_ctype_state(const zb_ctype *t)
+{
+	return t->held >= t->required ? ZB_CS_DONE : t->missing ? ZB_CS_MISSING : ZB_CS_OPEN;
+}
+
+static void count_state(int state, int *done, int *open, int *missing)
+{
+	if (state == ZB_CS_DONE)
+		(*done)++;
+	else if (state == ZB_CS_MISSING)
+		(*missing)++;
+	else
+		(*open)++;
+}
+
+void zb_compliance_sum(const zb_compliance *c, const char *under, zb_csum *out)
+{
+	memset(out, 0, sizeof *out);
+	for (int i = 0; i < c->nbranches; i++) {
+		const zb_cbranch *b = &c->branches[i];
+		if (under && !zb_path_within(b->path, under))
+			continue;
+		out->branches++;
+		count_state(b->state, &out->done, &out->open, &out->missing);
+		out->required += b->required;
+		out->held += b->held;
+		for (int t = 0; t < ZB_MT_COUNT; t++) {
+			const zb_ctype *x = &b->t[t];
+			if (!x->applies)
+				continue;
+			out->t[t].branches++;
+			count_state(zb_ctype_state(x), &out->t[t].done, &out->t[t].open, &out->t[t].missing);
+			zb_ctype *s = &out->t[t].sum;
+			s->applies = 1;
+			s->required += x->required;
+			s->held += x->held;
+			s->held_total += x->held_total;
+			s->missing += x->missing;
+			s->pending += x->pending;
+		}
+	}
+}
+
+typedef struct selctx {
+	const zb_compliance *c;
+	int sort, desc;
+} selctx;
+
+/* a.held/a.required against b's, without division; nothing required is 1 */
+static int cmp_share(const zb_cbranch *a, const zb_cbranch *b)
+{
+	int64_t ar = a->required ? a->required : 1, ah = a->required ? a->held : 1;
+	int64_t br = b->required ? b->required : 1, bh = b->required ? b->held : 1;
+	int64_t l = ah * br, r = bh * ar;
+	return l < r ? -1 : l > r;
+}
+
+static int cmp_sel(const void *x, const void *y, void *ctx)
+{
+	const selctx *s = ctx;
+	const zb_cbranch *a = &s->c->branches[*(const int *)x], *b = &s->c->branches[*(const int *)y];
+	int d = 0;
+	switch (s->sort) {
+	case ZB_CSORT_RATE:
+		d = cmp_share(a, b);
+		if (!d)
+			d = b->missing - a->missing;
+		break;
+	case ZB_CSORT_NAME:
+		d = strcmp(a->name ? a->name : "", b->name ? b->name : "");
+		break;
+	case ZB_CSORT_TREE:
+		break;
+	default:
+		d = b->missing - a->missing;
+		if (!d)
+			d = cmp_share(a, b);
+		break;
+	}
+	if (!d)
+		d = strcmp(a->path, b->path);
+	return s->desc ? -d : d;
+}
+
+int *zb_compliance_select(const zb_compliance *c, const zb_cfilter *f, int sort, int desc, zb_arena *a, int *n)
+{
+	int *idx = zb_arena_alloc(a, sizeof *idx * (size_t)(c->nbranches ? c->nbranches : 1));
+	*n = 0;
+	for (int i = 0; i < c->nbranches; i++) {
+		const zb_cbranch *b = &c->branches[i];
+		int state = b->state;
+		if (f->type >= 0 && f->type < ZB_MT_COUNT) {
+			if (!b->t[f->type].applies)
+				continue;
+			state = zb_ctype_state(&b->t[f->type]);
+		}
+		if (f->states && !(f->states & (unsigned)state))
+			continue;
+		if (f->under && !zb_path_within(b->path, f->under))
+			continue;
+		if (f->q && *f->q && (!b->name || !strstr(b->name, f->q)))
+			continue;
+		idx[(*n)++] = i;
+	}
+	selctx s = {c, sort, desc};
+	qsort_r(idx, (size_t)*n, sizeof *idx, cmp_sel, &s);
 	return idx;
 }
 
@@ -580,6 +695,7 @@ int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_are
 		c->k.status = zb_arena_strdup(a, status);
 		c->k.category = zb_arena_strdup(a, zb_col_text(st, 5));
 		c->k.org_name = zb_arena_strdup(a, zb_col_text(st, 7));
+		c->k.org_path = zb_arena_strdup(a, path);
 		c->k.last_present_ym = last_present;
 		c->anchor = anchor;
 		memcpy(c->levels, r.risk_months, sizeof c->levels);

@@ -64,7 +64,18 @@ typedef struct zb_cbranch {
 	zb_ctype t[ZB_MT_COUNT];
 	int required, held, missing, pending;
 	int ok;                  /* nothing missing */
+	int state;               /* zb_cstate of the whole branch */
 } zb_cbranch;
+
+/* The state of a branch (or of one of its types) in the period:
+ * DONE     every unit required has its meetings (held >= required);
+ * MISSING  a unit whose deadline passed lacks meetings (missing > 0);
+ * OPEN     neither: something is still to do before a deadline to come.
+ * A headline "已落实" counts DONE only, so it never stands beside rows
+ * with nothing held. */
+enum zb_cstate { ZB_CS_DONE = 1, ZB_CS_OPEN = 2, ZB_CS_MISSING = 4 };
+const char *zb_cstate_code(int state); /* "done" | "open" | "missing" */
+int zb_ctype_state(const zb_ctype *t);
 
 typedef struct zb_compliance {
 	zb_period period;
@@ -85,11 +96,42 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
  * lowest share held, then name).  *n gets their count. */
 int *zb_compliance_worst(const zb_compliance *c, zb_arena *a, int *n);
 
+/* Totals over the branches at or under `under` (NULL: all of them). */
+typedef struct zb_csum {
+	int branches, done, open, missing;     /* branches by state */
+	int required, held;
+	struct {
+		int branches, done, open, missing; /* branches where the type applies, by its state */
+		zb_ctype sum;                      /* applies, required, held, held_total, missing, pending */
+	} t[ZB_MT_COUNT];
+} zb_csum;
+void zb_compliance_sum(const zb_compliance *c, const char *under, zb_csum *out);
+
+/* Choosing and ordering branches for the lists. */
+typedef struct zb_cfilter {
+	unsigned states;         /* mask of zb_cstate; 0 = all */
+	int type;                /* zb_mtype: judge by that type's state (and
+	                          * only branches where it applies); -1 = the
+	                          * whole branch */
+	const char *under;       /* path of a sub-org, NULL = all */
+	const char *q;           /* part of the name, NULL = any */
+} zb_cfilter;
+
+enum zb_csort {
+	ZB_CSORT_WORST,          /* most missing, lowest share held, path */
+	ZB_CSORT_RATE,           /* lowest share held first, then worst */
+	ZB_CSORT_NAME,           /* name (code point order), then path */
+	ZB_CSORT_TREE,           /* path: the org tree's order */
+};
+/* Indices of the branches passing f, ordered by sort (desc reverses it).
+ * *n gets their count. */
+int *zb_compliance_select(const zb_compliance *c, const zb_cfilter *f, int sort, int desc, zb_arena *a, int *n);
+
 /* ---- members ---- */
 
 typedef struct zb_risk {
 	int64_t member_id, org_id;
-	const char *name, *org_name, *status, *category;
+	const char *name, *org_name, *org_path, *status, *category;
 	int months;              /* months counted against the member in the current run */
 	int level;               /* 3, 5 or 6 (the rule's thresholds); 0 below */
 	int last_present_ym;     /* 0: never in the records */

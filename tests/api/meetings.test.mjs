@@ -738,7 +738,8 @@ test('calendar: due, done and overdue units of the current year', async () => {
   const pl = c.items.find((x) => x.type === 'plenary' && x.period === c.quarter);
   assert.equal(pl.status, 'done');
   assert.ok(c.items.every((x) => ['due', 'done', 'overdue'].includes(x.status)));
-  const rank = { overdue: 0, due: 1, done: 2 };
+  // the current period first: 待开展 now, then earlier overdue units, then done
+  const rank = { due: 0, overdue: 1, done: 2 };
   for (let i = 1; i < c.items.length; i++) assert.ok(rank[c.items[i - 1].status] <= rank[c.items[i].status]);
   assert.equal(c.overdue, c.items.filter((x) => x.status === 'overdue').length);
   const gr = c.items.find((x) => x.type === 'group' && x.period === c.month);

@@ -899,103 +899,6 @@
  */
 
 /**
- * 组织生活落实情况
- * @typedef {object} Compliance
- * @property {string} period 统计周期
- * @property {string} from 周期开始
- * @property {string} to 周期结束（或今天）
- * @property {string} as_of 今天
- * @property {number} org_id 组织
- * @property {string|null} org_name 组织名称
- * @property {number} branches 下辖支部数
- * @property {number} branches_ok 已全部落实的支部数
- * @property {number} rate 落实率（0 到 1）
- * @property {Array<ComplianceTypesItem>} types 按会议类型汇总
- * @property {Array<ComplianceRow>} items 本组织按会议类型
- * @property {Array<ComplianceOrgsItem>} orgs 直接下级组织（上级组织时）
- * @property {number} noncompliant_total 未落实的支部数
- * @property {Array<ComplianceNoncompliantItem>} noncompliant 未落实的支部（最多 limit 个）
- */
-
-/**
- * 一种组织生活的落实情况
- * @typedef {object} ComplianceRow
- * @property {number} org_id 组织
- * @property {string} org_name 组织名称
- * @property {string} type 会议类型代码
- * @property {string} type_name 会议类型名称
- * @property {number} required 应开次数
- * @property {number} held 已开次数（计入的）
- * @property {number} held_total 已开次数（全部）
- * @property {number} missing 缺开次数
- * @property {number} pending 周期未结束、尚未开的次数
- * @property {boolean} ok 已落实
- * @property {number} [branches] 下辖支部数（上级组织时）
- * @property {number} [branches_ok] 其中已落实的
- * @property {Array<ComplianceRowUnitsItem>} [units] 各周期（支部时）
- */
-
-/**
- * 本月、本季度的组织生活
- * @typedef {object} Calendar
- * @property {string} today 今天
- * @property {string} month 本月，如 2024-03
- * @property {string} quarter 本季度，如 2024Q1
- * @property {Array<CalendarItem>} items 逾期、待开展、已完成，依次
- * @property {number} total 条目总数
- * @property {number} overdue 逾期
- * @property {number} due 待开展
- * @property {number} done 已完成
- */
-
-/**
- * 待开展或逾期的组织生活
- * @typedef {object} CalendarItem
- * @property {string} status overdue、due 或 done
- * @property {string} type 会议类型代码
- * @property {string} type_name 会议类型名称
- * @property {number} org_id 应开展的组织
- * @property {string} org_name 组织名称
- * @property {number} branch_id 所属支部
- * @property {string} branch_name 支部名称
- * @property {string} period 周期
- * @property {string} from 周期开始
- * @property {string} due_on 截止日期
- * @property {number} required 应开次数
- * @property {number} held 已开次数
- */
-
-/**
- * @typedef {object} AttendanceRisks
- * @property {string} as_of 今天
- * @property {Array<number>} thresholds 预警阈值（月数）
- * @property {Object<string, number>} counts 按阈值计数
- * @property {number} scanned 检查的党员数
- * @property {Array<AttendanceRisk>} items 党员
- * @property {number} total 符合条件的人数
- * @property {string} [next] 还有下一页时：下一页请求的 after 参数
- */
-
-/**
- * 连续未参加组织生活的党员
- * @typedef {object} AttendanceRisk
- * @property {number} member_id 党员编号
- * @property {string} name 姓名
- * @property {number} org_id 所在组织
- * @property {string} org_name 组织名称
- * @property {string} status 党籍状态代码
- * @property {string} category 类别
- * @property {number} months 连续未参加的月数
- * @property {number} level 达到的阈值（月数）
- * @property {string} level_name 预警等级名称
- * @property {string} since 起始月份
- * @property {string|null} last_present 最近参加的月份
- * @property {string|null} explained_until 已说明原因至（月份）
- * @property {number} excused_months 已说明原因的月数
- * @property {number} idle_months 没有组织生活的月数
- */
-
-/**
  * @typedef {object} RiskExplanationList
  * @property {Array<RiskExplanation>} items 条目
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
@@ -1178,6 +1081,236 @@
  * @property {boolean} ok 全覆盖
  * @property {number} rate 覆盖率（0 到 1）
  * @property {Array<TalkCoverageMissingItem>} missing 尚未谈话的双方
+ */
+
+/**
+ * 首页汇总
+ * @typedef {object} HomeRollup
+ * @property {number} org_id 所查组织
+ * @property {string} org_name 名称
+ * @property {string} as_of 统计日期
+ * @property {string} period 组织生活的统计周期
+ * @property {OrgStats} stats 与 GET /orgs/{id}/stats 的回答相同
+ * @property {HomeRollupWarnings|null} warnings 组织设置预警；无 org.read 时为 null
+ * @property {HomeRollupCompliance|null} compliance 组织生活落实；无 meeting.read 时为 null
+ * @property {HomeRollupRisks|null} risks 未参加组织生活的党员；无 meeting.read 时为 null
+ * @property {HomeRollupBirthdays|null} birthdays 近期政治生日；无 member.read 时为 null
+ */
+
+/**
+ * 组织生活落实情况
+ * @typedef {object} Compliance
+ * @property {string} period 统计周期
+ * @property {string} from 周期首日
+ * @property {string} to 周期末日
+ * @property {string} as_of 统计日期
+ * @property {number} org_id 所查组织
+ * @property {string} org_name 名称
+ * @property {number} branches 支部数
+ * @property {number} branches_done 已落实（应开展的都已开展）的支部数
+ * @property {number} branches_open 进行中（无逾期、尚有待开展）的支部数
+ * @property {number} branches_missing 有逾期未落实的支部数
+ * @property {number} done_rate 已落实支部占比（0–1）
+ * @property {number} branches_ok 无逾期的支部数（已落实与进行中）
+ * @property {number} rate 无逾期的支部占比（0–1）
+ * @property {Array<ComplianceTypeSum>} types 各类会议在整个范围内
+ * @property {Array<ComplianceRow>} items 所查组织本身（支部：含各周期）或其范围的汇总
+ * @property {Array<ComplianceChild>} orgs 各直属下级组织（所查组织是支部时为空）
+ * @property {number} noncompliant_total 有逾期未落实的支部数
+ * @property {Array<ComplianceWorst>} noncompliant 其中问题最多的（至多 limit 个；全部见 compliance/branches）
+ */
+
+/**
+ * 一种会议在整个范围内
+ * @typedef {object} ComplianceTypeSum
+ * @property {string} type 会议类型代码
+ * @property {string} type_name 会议类型
+ * @property {number} branches 支部数
+ * @property {number} branches_done 已落实（应开展的都已开展）的支部数
+ * @property {number} branches_open 进行中（无逾期、尚有待开展）的支部数
+ * @property {number} branches_missing 有逾期未落实的支部数
+ * @property {number} done_rate 已落实支部占比（0–1）
+ * @property {number} branches_ok 无逾期的支部数（已落实与进行中）
+ * @property {number} rate 无逾期的支部占比（0–1）
+ * @property {number} required 应开展次数
+ * @property {number} held 已开展次数
+ * @property {number} missing 逾期未开展次数
+ * @property {number} pending 待开展次数
+ */
+
+/**
+ * 一种会议的落实情况
+ * @typedef {object} ComplianceRow
+ * @property {number} org_id 组织
+ * @property {string} org_name 组织名称
+ * @property {string} type 会议类型代码
+ * @property {string} type_name 会议类型
+ * @property {number} required 应开展次数
+ * @property {number} held 已开展次数（每个周期最多计应开展数）
+ * @property {number} held_total 记录的次数
+ * @property {number} missing 逾期未开展次数
+ * @property {number} pending 尚未到期、待开展次数
+ * @property {boolean} ok 无逾期
+ * @property {string} state done 已落实、open 进行中、missing 逾期未落实
+ * @property {number} [branches] 汇总行：该类型适用的支部数
+ * @property {number} [branches_ok] 汇总行：无逾期的支部数
+ * @property {number} [branches_done] 汇总行：已落实的支部数
+ * @property {Array<ComplianceUnit>} [units] 支部本身：各要求周期
+ */
+
+/**
+ * 一个要求周期
+ * @typedef {object} ComplianceUnit
+ * @property {string} period 要求周期：2026-07、2026Q3、2026H1 或 2026
+ * @property {string} from 周期首日
+ * @property {string} to 周期末日（截止日）
+ * @property {number} org_id 支部或党小组
+ * @property {string} org_name 名称
+ * @property {number} required 应开展次数
+ * @property {number} held 达到法定人数的次数
+ * @property {number} held_total 记录的次数
+ * @property {string} status ok 已开展、missing 逾期未开展、open 尚未到期
+ * @property {number} rule_id 规定该要求的规则
+ */
+
+/**
+ * 直属下级组织的汇总
+ * @typedef {object} ComplianceChild
+ * @property {number} org_id 直属下级组织
+ * @property {string} org_name 名称
+ * @property {number} branches 支部数
+ * @property {number} branches_done 已落实（应开展的都已开展）的支部数
+ * @property {number} branches_open 进行中（无逾期、尚有待开展）的支部数
+ * @property {number} branches_missing 有逾期未落实的支部数
+ * @property {number} done_rate 已落实支部占比（0–1）
+ * @property {number} branches_ok 无逾期的支部数（已落实与进行中）
+ * @property {number} rate 无逾期的支部占比（0–1）
+ * @property {Array<ComplianceRow>} items 各类会议
+ */
+
+/**
+ * 有逾期未落实的支部
+ * @typedef {object} ComplianceWorst
+ * @property {number} org_id 支部
+ * @property {string} org_name 名称
+ * @property {string} org_path 路径
+ * @property {number} required 应开展次数
+ * @property {number} held 已开展次数
+ * @property {number} missing 逾期未开展次数
+ * @property {number} rate 已开展占应开展（0–1）
+ * @property {Array<ComplianceWorstMissingTypesItem>} missing_types 有逾期的会议类型
+ */
+
+/**
+ * 支部名单的一页
+ * @typedef {object} ComplianceBranchPage
+ * @property {string} period 统计周期
+ * @property {string} from 周期首日
+ * @property {string} to 周期末日
+ * @property {string} as_of 统计日期
+ * @property {number} org_id 所查组织
+ * @property {string} status 筛选：missing、open、done、notdone 或 all
+ * @property {string} sort 排序：worst、rate、name 或 tree
+ * @property {string} order asc 或 desc
+ * @property {ComplianceCounts} counts 范围内（含 org 筛选）支部按落实情况计数
+ * @property {Array<ComplianceBranch>} items 本页
+ * @property {number} total 符合筛选的支部数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 支部按落实情况计数
+ * @typedef {object} ComplianceCounts
+ * @property {number} branches 支部数
+ * @property {number} branches_done 已落实（应开展的都已开展）的支部数
+ * @property {number} branches_open 进行中（无逾期、尚有待开展）的支部数
+ * @property {number} branches_missing 有逾期未落实的支部数
+ * @property {number} done_rate 已落实支部占比（0–1）
+ * @property {number} branches_ok 无逾期的支部数（已落实与进行中）
+ * @property {number} rate 无逾期的支部占比（0–1）
+ */
+
+/**
+ * 名单中的一个支部
+ * @typedef {object} ComplianceBranch
+ * @property {number} org_id 支部
+ * @property {string} org_name 名称
+ * @property {string} org_path 路径
+ * @property {number} parent_id 上级组织
+ * @property {string|null} parent_name 上级组织名称
+ * @property {string} state done 已落实、open 进行中、missing 逾期未落实
+ * @property {number} required 应开展次数
+ * @property {number} held 已开展次数
+ * @property {number} missing 逾期未开展次数
+ * @property {number} pending 待开展次数
+ * @property {number} rate 已开展占应开展（0–1）
+ * @property {Array<ComplianceBranchTypesItem>} types 适用的各类会议
+ */
+
+/**
+ * 待办
+ * @typedef {object} Calendar
+ * @property {string} today 今天
+ * @property {string} month 本月 2026-07
+ * @property {string} quarter 本季度 2026Q3
+ * @property {Array<CalendarItem>} items 本页：本期待开展、此前逾期、本期已完成，依次
+ * @property {number} total 全部条数
+ * @property {number} more 本页之后还有的条数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ * @property {number} due 本期待开展条数
+ * @property {number} overdue 此前逾期条数
+ * @property {number} done 本期已完成条数
+ */
+
+/**
+ * 一项待办
+ * @typedef {object} CalendarItem
+ * @property {string} status due 本期待开展、overdue 此前逾期、done 本期已完成
+ * @property {boolean} current 属于当前周期
+ * @property {string} type 会议类型代码
+ * @property {string} type_name 会议类型
+ * @property {number} org_id 支部或党小组
+ * @property {string} org_name 名称
+ * @property {number} branch_id 所属支部
+ * @property {string} branch_name 支部名称
+ * @property {string} period 要求周期
+ * @property {string} from 周期首日
+ * @property {string} due_on 截止日
+ * @property {number} required 应开展次数
+ * @property {number} held 已开展次数
+ */
+
+/**
+ * 未参加组织生活的党员名单的一页
+ * @typedef {object} AttendanceRisks
+ * @property {string} as_of 统计日期
+ * @property {Array<number>} thresholds 预警档次（月），升序
+ * @property {Object<string, number>} counts 各档人数（不受筛选影响）
+ * @property {number} scanned 查看的党员数
+ * @property {string} sort 排序：months、name 或 org
+ * @property {string} order asc 或 desc
+ * @property {Array<AttendanceRisk>} items 本页
+ * @property {number} total 符合筛选的人数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 未参加组织生活的党员
+ * @typedef {object} AttendanceRisk
+ * @property {number} member_id 党员
+ * @property {string} name 姓名
+ * @property {number} org_id 所在组织
+ * @property {string} org_name 所在组织名称
+ * @property {string} status 党员状态
+ * @property {string|null} category 类别
+ * @property {number} months 连续未参加的月数
+ * @property {number} level 预警档次（月）
+ * @property {string} level_name 预警、严重预警或自行脱党风险
+ * @property {string} since 起始月份
+ * @property {string|null} last_present 最近参加的月份
+ * @property {string|null} explained_until 情况说明覆盖到的月份
+ * @property {number} excused_months 请假或有说明而不计的月数
+ * @property {number} idle_months 支部未安排而不计的月数
  */
 
 /**
@@ -1402,54 +1535,6 @@
  */
 
 /**
- * @typedef {object} ComplianceTypesItem
- * @property {string} type 会议类型代码
- * @property {string} type_name 会议类型名称
- * @property {number} branches 适用的支部数
- * @property {number} branches_ok 已落实的支部数
- * @property {number} rate 落实率（0 到 1）
- * @property {number} required 应开次数
- * @property {number} held 已开次数
- * @property {number} missing 缺开次数
- */
-
-/**
- * @typedef {object} ComplianceOrgsItem
- * @property {number} org_id 直接下级组织
- * @property {string} org_name 名称
- * @property {number} branches 其下支部数
- * @property {number} branches_ok 已落实的支部数
- * @property {number} rate 落实率（0 到 1）
- * @property {Array<ComplianceRow>} items 按会议类型
- */
-
-/**
- * @typedef {object} ComplianceNoncompliantItem
- * @property {number} org_id 支部
- * @property {string} org_name 名称
- * @property {string} org_path 路径
- * @property {number} required 应开次数
- * @property {number} held 已开次数
- * @property {number} missing 缺开次数
- * @property {number} rate 落实率（0 到 1）
- * @property {Array<ComplianceNoncompliantItemMissingTypesItem>} missing_types 缺开的会议类型
- */
-
-/**
- * @typedef {object} ComplianceRowUnitsItem
- * @property {string} period 周期，如 2024-03、2024Q1
- * @property {string} from 周期开始
- * @property {string} to 周期结束
- * @property {number} org_id 应开展的组织
- * @property {string} org_name 组织名称
- * @property {number} required 应开次数
- * @property {number} held 已开次数（计入的）
- * @property {number} held_total 已开次数（全部）
- * @property {string} status ok、missing 或 open（周期未结束）
- * @property {number} rule_id 依据的规则
- */
-
-/**
  * 延长情况（未延长为 null）
  * @typedef {object} ProbationExtension
  * @property {number} months 延长月数
@@ -1539,6 +1624,66 @@
  */
 
 /**
+ * 组织设置预警；无 org.read 时为 null
+ * @typedef {object} HomeRollupWarnings
+ * @property {number} total 预警条数
+ * @property {HomeRollupWarningsCounts} counts 各级别条数
+ * @property {Array<HomeRollupWarningsItemsItem>} items 最严重的前 top 条
+ */
+
+/**
+ * 组织生活落实；无 meeting.read 时为 null
+ * @typedef {object} HomeRollupCompliance
+ * @property {string} period 统计周期
+ * @property {string} from 周期首日
+ * @property {string} to 周期末日
+ * @property {number} branches 支部数
+ * @property {number} branches_done 已落实（应开展的都已开展）的支部数
+ * @property {number} branches_open 进行中（无逾期、尚有待开展）的支部数
+ * @property {number} branches_missing 有逾期未落实的支部数
+ * @property {number} done_rate 已落实支部占比（0–1）
+ * @property {number} branches_ok 无逾期的支部数（已落实与进行中）
+ * @property {number} rate 无逾期的支部占比（0–1）
+ * @property {Array<HomeRollupComplianceTypesItem>} types 各类会议
+ * @property {Array<HomeRollupComplianceChildrenItem>} children 有支部的直属下级组织
+ */
+
+/**
+ * 未参加组织生活的党员；无 meeting.read 时为 null
+ * @typedef {object} HomeRollupRisks
+ * @property {Array<number>} thresholds 预警档次（月）
+ * @property {Object<string, number>} counts 各档人数
+ * @property {number} total 人数
+ * @property {Array<HomeRollupRisksItemsItem>} items 最久未参加的前 top 人
+ */
+
+/**
+ * 近期政治生日；无 member.read 时为 null
+ * @typedef {object} HomeRollupBirthdays
+ * @property {number} days 向后看的天数
+ * @property {number} total 人数（至多 500）
+ * @property {Array<HomeRollupBirthdaysItemsItem>} items 最近的前 top 人
+ */
+
+/**
+ * @typedef {object} ComplianceWorstMissingTypesItem
+ * @property {string} type 会议类型代码
+ * @property {string} type_name 会议类型
+ * @property {number} missing 逾期未开展次数
+ */
+
+/**
+ * @typedef {object} ComplianceBranchTypesItem
+ * @property {string} type 会议类型代码
+ * @property {string} type_name 会议类型
+ * @property {string} state done、open 或 missing
+ * @property {number} required 应开展次数
+ * @property {number} held 已开展次数
+ * @property {number} missing 逾期未开展次数
+ * @property {number} pending 待开展次数
+ */
+
+/**
  * 企业
  * @typedef {object} CoverageByKindEnterprise
  * @property {string} name 单位类别名称
@@ -1618,13 +1763,6 @@
  */
 
 /**
- * @typedef {object} ComplianceNoncompliantItemMissingTypesItem
- * @property {string} type 会议类型代码
- * @property {string} type_name 会议类型名称
- * @property {number} missing 缺开次数
- */
-
-/**
  * 测评票
  * @typedef {object} AppraisalItemsItemVotes
  * @property {number} excellent 优秀
@@ -1640,6 +1778,70 @@
  * @property {number} qualified 合格
  * @property {number} basically_qualified 基本合格
  * @property {number} unqualified 不合格
+ */
+
+/**
+ * 各级别条数
+ * @typedef {object} HomeRollupWarningsCounts
+ * @property {number} error 严重
+ * @property {number} warn 预警
+ * @property {number} info 提示
+ */
+
+/**
+ * @typedef {object} HomeRollupWarningsItemsItem
+ * @property {number} org_id 组织
+ * @property {string} org_name 组织名称
+ * @property {string} kind 预警种类
+ * @property {string} level error、warn 或 info
+ * @property {string} message 预警内容
+ */
+
+/**
+ * @typedef {object} HomeRollupComplianceTypesItem
+ * @property {string} type 会议类型代码
+ * @property {string} type_name 会议类型
+ * @property {number} branches 支部数
+ * @property {number} branches_done 已落实（应开展的都已开展）的支部数
+ * @property {number} branches_open 进行中（无逾期、尚有待开展）的支部数
+ * @property {number} branches_missing 有逾期未落实的支部数
+ * @property {number} done_rate 已落实支部占比（0–1）
+ * @property {number} branches_ok 无逾期的支部数（已落实与进行中）
+ * @property {number} rate 无逾期的支部占比（0–1）
+ */
+
+/**
+ * @typedef {object} HomeRollupComplianceChildrenItem
+ * @property {number} org_id 直属下级组织
+ * @property {string} org_name 名称（全称；图表标签由前端缩短）
+ * @property {number} branches 支部数
+ * @property {number} branches_done 已落实（应开展的都已开展）的支部数
+ * @property {number} branches_open 进行中（无逾期、尚有待开展）的支部数
+ * @property {number} branches_missing 有逾期未落实的支部数
+ * @property {number} done_rate 已落实支部占比（0–1）
+ * @property {number} branches_ok 无逾期的支部数（已落实与进行中）
+ * @property {number} rate 无逾期的支部占比（0–1）
+ */
+
+/**
+ * @typedef {object} HomeRollupRisksItemsItem
+ * @property {number} member_id 党员
+ * @property {string} name 姓名
+ * @property {number} org_id 所在组织
+ * @property {string} org_name 所在组织名称
+ * @property {number} months 连续未参加的月数
+ * @property {number} level 预警档次（月）
+ * @property {string} level_name 预警级别
+ */
+
+/**
+ * @typedef {object} HomeRollupBirthdaysItemsItem
+ * @property {number} member_id 党员
+ * @property {string} name 姓名
+ * @property {number} org_id 所在组织
+ * @property {string} org_name 所在组织名称
+ * @property {string} date 政治生日
+ * @property {number} years 入党周年
  */
 
 /**
@@ -1749,9 +1951,6 @@
  *   'POST /meetings/{id}/unlock 200': Meeting,
  *   'GET /meetings/{id}/print 200': string,
  *   'GET /orgs/{id}/meeting-form 200': MeetingForm,
- *   'GET /orgs/{id}/compliance 200': Compliance,
- *   'GET /orgs/{id}/calendar 200': Calendar,
- *   'GET /orgs/{id}/risks 200': AttendanceRisks,
  *   'GET /orgs/{id}/risk-explanations 200': RiskExplanationList,
  *   'POST /risks/explanations 201': RiskExplanationAdded,
  *   'GET /members/{id}/probation 200': Probation,
@@ -1766,6 +1965,13 @@
  *   'GET /members/{id}/appraisals 200': MemberAppraisals,
  *   'GET /orgs/{id}/talks 200': TalkList,
  *   'GET /orgs/{id}/talk-coverage 200': TalkCoverage,
+ *   'GET /orgs/{id}/dashboard 200': HomeRollup,
+ *   'GET /orgs/{id}/compliance 200': Compliance,
+ *   'GET /orgs/{id}/compliance/branches 200': ComplianceBranchPage,
+ *   'GET /orgs/{id}/compliance/branches/export 200': string,
+ *   'GET /orgs/{id}/calendar 200': Calendar,
+ *   'GET /orgs/{id}/risks 200': AttendanceRisks,
+ *   'GET /orgs/{id}/risks/export 200': string,
  * }} ApiAnswers
  */
 
@@ -1846,9 +2052,6 @@ export const ROUTES = Object.freeze({
   'POST /meetings/{id}/unlock': [200],
   'GET /meetings/{id}/print': [200],
   'GET /orgs/{id}/meeting-form': [200],
-  'GET /orgs/{id}/compliance': [200],
-  'GET /orgs/{id}/calendar': [200],
-  'GET /orgs/{id}/risks': [200],
   'GET /orgs/{id}/risk-explanations': [200],
   'POST /risks/explanations': [201],
   'GET /members/{id}/probation': [200],
@@ -1863,4 +2066,11 @@ export const ROUTES = Object.freeze({
   'GET /members/{id}/appraisals': [200],
   'GET /orgs/{id}/talks': [200],
   'GET /orgs/{id}/talk-coverage': [200],
+  'GET /orgs/{id}/dashboard': [200],
+  'GET /orgs/{id}/compliance': [200],
+  'GET /orgs/{id}/compliance/branches': [200],
+  'GET /orgs/{id}/compliance/branches/export': [200],
+  'GET /orgs/{id}/calendar': [200],
+  'GET /orgs/{id}/risks': [200],
+  'GET /orgs/{id}/risks/export': [200],
 });
