@@ -8,6 +8,8 @@ import Components from 'unplugin-vue-components/vite';
 import { VantResolver } from '@vant/auto-import-resolver';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { precompress } from './scripts/compress.mjs';
 
 function serviceWorker() {
   return {
@@ -51,6 +53,22 @@ function vantIconFont() {
   };
 }
 
+// FILE.br and FILE.gz beside each text file of the build: the server picks
+// one by Accept-Encoding (src/http/static.c) and compresses nothing itself.
+function precompressed() {
+  let outDir = 'dist';
+  return {
+    name: 'zhibu-precompress',
+    apply: 'build',
+    configResolved(c) { outDir = resolve(c.root, c.build.outDir); },
+    closeBundle() {
+      const rows = precompress(outDir);
+      const sum = (k) => rows.reduce((n, r) => n + r[k], 0);
+      this.info?.(`precompressed ${rows.length} files: ${sum('size')} -> br ${sum('br')} bytes`);
+    },
+  };
+}
+
 export default defineConfig({
   base: '/',
   plugins: [
@@ -58,6 +76,7 @@ export default defineConfig({
     vue(),
     Components({ dts: false, resolvers: [VantResolver()] }),
     serviceWorker(),
+    precompressed(),
   ],
   build: {
     outDir: 'dist',

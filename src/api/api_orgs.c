@@ -121,6 +121,7 @@ static int h_search(zb_req *r, zb_err *e)
 			zb_api_write_org(r, &o);
 			jw_kint(&r->jw, "child_count", zb_col_int(st, 15));
 			jw_kstr(&r->jw, "parent_name", zb_col_text(st, 16));
+			jw_kstr(&r->jw, "path_name", zb_api_org_trail(r, o.path));
 			jw_obj_end(&r->jw);
 			count++;
 		}
