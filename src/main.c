@@ -1,6 +1,8 @@
 /* main.c - the zhibu command table. */
 #include "cli/cli.h"
+#include "core/buf.h"
 #include "core/log.h"
+#include "http/http.h"
 #include "version.h"
 
 #include <stdio.h>
@@ -16,6 +18,7 @@ const zb_cmd zb_commands[] = {
 	{"audit", cmd_audit, "audit verify --db DB [--anchors 文件] | anchor --db DB -o 文件 | seal --db DB", "校验审计链是否被篡改；把链头锚点追加到库外文件；重新封存链头"},
 	{"import", cmd_import, "import members 文件 --org 编码 [--dry-run] [--skip-errors] --db DB", "导入党员名册（xlsx/csv，全部成功或全部不写入）"},
 	{"export", cmd_export, "export members --org 编码 -o 文件 [--format xlsx|csv] [--full] --db DB", "导出党员花名册"},
+	{"openapi", cmd_openapi, "openapi", "输出接口描述（OpenAPI 3.1 JSON，与 /api/v1/openapi.json 相同）"},
 	{"version", cmd_version, "version", "显示版本"},
 	{"help", cmd_help, "help", "显示本帮助"},
 	{0},
@@ -26,6 +29,21 @@ int cmd_version(int argc, char **argv)
 	(void)argc, (void)argv;
 	printf("zhibu %s\n", ZB_VERSION);
 	return 0;
+}
+
+int cmd_openapi(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	zb_buf b;
+	zb_buf_init(&b, 16u << 20);
+	int rc = zb_openapi_write(&b);
+	if (!rc && fwrite(b.data, 1, b.len, stdout) == b.len && putchar('\n') != EOF && !fflush(stdout)) {
+		zb_buf_release(&b);
+		return 0;
+	}
+	zb_buf_release(&b);
+	fprintf(stderr, "zhibu openapi: 生成接口描述失败\n");
+	return 1;
 }
 
 int cmd_help(int argc, char **argv)

@@ -15,7 +15,24 @@ extern const zb_route zb_routes_orgstruct[];
 extern const zb_route zb_routes_rules[];
 extern const zb_route zb_routes_units[];
 
-/* The members of an Org object (api_orgs.c), inside an open object. */
+/* The members of an Org object (api_orgs.c), inside an open object;
+ * ZB_ORG_PROPS are their rows in a response shape (api_orgs.c has the
+ * variants with child_count and the rest). */
+#define ZB_ORG_PROPS                                                                              \
+	{"id", 'i', 0, NULL, "组织编号"}, {"parent_id", 'i', ZB_NULL, NULL, "上级组织（顶层为 null）"},   \
+	{"path", 's', 0, NULL, "组织路径，如 /1/2/"}, {"depth", 'i', 0, NULL, "层级（顶层为 0）"},       \
+	{"name", 's', 0, NULL, "全称"}, {"short_name", 's', ZB_NULL, NULL, "简称"},                      \
+	{"code", 's', ZB_NULL, NULL, "组织编码"}, {"type", 's', 0, NULL, "类型代码，如 branch"},          \
+	{"type_name", 's', 0, NULL, "类型名称，如 党支部"}, {"domain", 's', ZB_NULL, NULL, "所属领域代码"}, \
+	{"domain_name", 's', ZB_NULL, NULL, "所属领域名称"}, {"founded_on", 'd', ZB_NULL, NULL, "成立日期"}, \
+	{"address", 's', ZB_NULL, NULL, "地址"}, {"contact", 's', ZB_NULL, NULL, "联系方式"},             \
+	{"dissolved_on", 'd', ZB_NULL, NULL, "撤销日期（未撤销为 null）"},                                \
+	{"member_count", 'i', ZB_OPT, NULL, "组织及下级在册党员数"},                                       \
+	{"full_member_count", 'i', ZB_OPT, NULL, "其中正式党员数"}
+extern const zb_shape zb_shape_org;       /* the members above only */
+extern const zb_shape zb_shape_post;      /* a committee post (org/committee.c zb_post_write) */
+extern const zb_shape zb_shape_current_term; /* the current term in OrgDetail */
+extern const zb_shape zb_shape_org_detail; /* GET /orgs/{id}: + child_count, committee, term */
 struct zb_org;
 void zb_api_write_org(zb_req *r, const struct zb_org *o);
 /* {"user":{...}} body of a principal */

@@ -92,9 +92,37 @@ static int h_audit_verify(zb_req *r, zb_err *e)
 	return 0;
 }
 
+static const zb_prop audit_props[] = {
+	{"id", 'i', 0, NULL, "审计记录编号"},
+	{"at", 'i', 0, NULL, "时间（Unix 秒）"},
+	{"user_id", 'i', 0, NULL, "操作者账号编号（0 为系统或未登录）"},
+	{"username", 's', ZB_NULL, NULL, "操作者用户名"},
+	{"ip", 's', ZB_NULL, NULL, "客户端地址"},
+	{"action", 's', 0, NULL, "操作，如 member.update"},
+	{"object_type", 's', ZB_NULL, NULL, "对象类别"},
+	{"object_id", 's', ZB_NULL, NULL, "对象编号"},
+	{"org_path", 's', ZB_NULL, NULL, "对象所属组织路径"},
+	{"detail", 'j', ZB_NULL, NULL, "详情：JSON 对象或文字"},
+	{0},
+};
+static const zb_shape audit_shape = {"AuditEntry", audit_props, 0, 0, "一条审计记录"};
+ZB_LIST(audit_list, "AuditList", &audit_shape);
+
+static const zb_prop verify_props[] = {
+	{"ok", 'b', 0, NULL, "审计链完好"},
+	{"rows", 'i', 0, NULL, "校验的记录数"},
+	{"head_id", 'i', 0, NULL, "链头记录编号"},
+	{"bad_id", 'i', ZB_OPT, NULL, "第一条不符的记录（不完好时）"},
+	{"reason", 's', ZB_OPT | ZB_NULL, NULL, "不完好的原因"},
+	{0},
+};
+static const zb_shape verify_shape = {"AuditVerify", verify_props, 0, 0, "审计链校验结果"};
+
 const zb_route zb_routes_audit[] = {
 	{"GET", "/api/v1/audit", h_audit_list, P_AUDIT_READ, S_NONE, 0, 0, NULL, "audit", "审计日志",
-	 "user:integer,action:string,object_type:string,object_id:string,from:integer,to:integer,after:integer,limit:integer"},
-	{"GET", "/api/v1/audit/verify", h_audit_verify, P_AUDIT_READ, S_NONE, 0, 0, NULL, "audit", "校验审计链", NULL},
+	 "user:integer,action:string,object_type:string,object_id:string,from:integer,to:integer,after:integer,limit:integer",
+	 ZB_OK(&audit_list)},
+	{"GET", "/api/v1/audit/verify", h_audit_verify, P_AUDIT_READ, S_NONE, 0, 0, NULL, "audit", "校验审计链", NULL,
+	 ZB_OK(&verify_shape)},
 	{0},
 };

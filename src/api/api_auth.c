@@ -168,11 +168,42 @@ static const zb_field password_fields[] = {
 	{0},
 };
 
+static const zb_prop grant_props[] = {
+	{"id", 'i', 0, NULL, "授权编号"},
+	{"role", 's', 0, NULL, "角色代码"},
+	{"role_name", 's', 0, NULL, "角色名称"},
+	{"org_id", 'i', 0, NULL, "组织编号"},
+	{"org_name", 's', 0, NULL, "组织名称"},
+	{"org_path", 's', 0, NULL, "组织路径"},
+	{0},
+};
+static const zb_shape grant_shape = {"SessionGrant", grant_props, 0, 0, "当前用户的一项授权"};
+static const zb_prop user_props[] = {
+	{"id", 'i', 0, NULL, "账号编号"},
+	{"username", 's', 0, NULL, "用户名"},
+	{"display_name", 's', ZB_NULL, NULL, "显示名"},
+	{"member_id", 'i', ZB_NULL, NULL, "本人的党员档案编号（没有时为 null）"},
+	{"grants", 'a', 0, &grant_shape, "授权"},
+	{"perms", 'a', 0, &zb_shape_string, "在某处持有的权限"},
+	{"must_change_password", 'b', 0, NULL, "须先修改密码"},
+	{0},
+};
+static const zb_shape user_shape = {"SessionUser", user_props, 0, 0, "当前用户"};
+static const zb_prop session_props[] = {
+	{"user", 'o', 0, &user_shape, NULL},
+	{"csrf_token", 's', ZB_OPT, NULL, "写请求须在 X-CSRF-Token 头带上（令牌访问时没有）"},
+	{"idle_timeout", 'i', 0, NULL, "会话闲置多少秒后失效"},
+	{0},
+};
+static const zb_shape session_shape = {"Session", session_props, 0, 0, "登录状态"};
+
 const zb_route zb_routes_auth[] = {
-	{"POST", "/api/v1/auth/login", h_login, 0, S_NONE, R_PUBLIC | R_JSON, 4096, login_fields, "auth", "登录", NULL},
+	{"POST", "/api/v1/auth/login", h_login, 0, S_NONE, R_PUBLIC | R_JSON, 4096, login_fields, "auth", "登录", NULL,
+	 ZB_OK(&session_shape)},
 	/* a write like every other: needs the session and its CSRF token */
-	{"POST", "/api/v1/auth/logout", h_logout, 0, S_NONE, R_WRITE, 0, NULL, "auth", "退出登录", NULL},
-	{"GET", "/api/v1/auth/me", h_me, 0, S_NONE, 0, 0, NULL, "auth", "当前用户", NULL},
-	{"POST", "/api/v1/auth/password", h_password, 0, S_NONE, R_WRITE | R_JSON, 4096, password_fields, "auth", "修改密码", NULL},
+	{"POST", "/api/v1/auth/logout", h_logout, 0, S_NONE, R_WRITE, 0, NULL, "auth", "退出登录", NULL, ZB_OK(&zb_shape_ok)},
+	{"GET", "/api/v1/auth/me", h_me, 0, S_NONE, 0, 0, NULL, "auth", "当前用户", NULL, ZB_OK(&session_shape)},
+	{"POST", "/api/v1/auth/password", h_password, 0, S_NONE, R_WRITE | R_JSON, 4096, password_fields, "auth", "修改密码", NULL,
+	 ZB_OK(&zb_shape_ok)},
 	{0},
 };

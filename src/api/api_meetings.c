@@ -2210,65 +2210,599 @@ static const zb_field appraisal_fields[] = {
 	{0},
 };
 
+/* ---- response shapes ---- */
+
+static const zb_prop participant_props[] = {
+	{"member_id", 'i', ZB_NULL, NULL, "党员编号（不在花名册中为 null）"},
+	{"name", 's', ZB_NULL, NULL, "姓名"},
+	{0},
+};
+static const zb_shape participant = {NULL, participant_props, 0, 0, NULL};
+
+/* write_summary() */
+#define SUMMARY_PROPS                                                                                   \
+	{"id", 'i', 0, NULL, "会议编号"}, {"org_id", 'i', 0, NULL, "召开会议的组织"},                         \
+	{"org_name", 's', 0, NULL, "组织名称"}, {"type", 's', 0, NULL, "会议类型代码，如 plenary"},           \
+	{"type_name", 's', 0, NULL, "会议类型名称，如 支部党员大会"}, {"title", 's', ZB_NULL, NULL, "标题"},    \
+	{"start_at", 'i', 0, NULL, "开始时间（Unix 秒）"}, {"end_at", 'i', ZB_NULL, NULL, "结束时间（Unix 秒）"}, \
+	{"held_on", 'd', ZB_NULL, NULL, "召开日期"}, {"place", 's', ZB_NULL, NULL, "地点"},                   \
+	{"topic", 's', ZB_NULL, NULL, "主题"}, {"is_election", 'b', 0, NULL, "是否选举会议"},                  \
+	{"expected_count", 'i', 0, NULL, "应到人数"}, {"present_count", 'i', 0, NULL, "实到人数"},            \
+	{"leave_count", 'i', 0, NULL, "请假人数"}, {"absent_count", 'i', 0, NULL, "缺席人数"},                 \
+	{"voters", 'i', 0, NULL, "有表决权的人数"}, {"present_voters", 'i', 0, NULL, "到会的有表决权人数"},   \
+	{"quorum_ok", 'b', 0, NULL, "到会人数达到规定"},                                                       \
+	{"participants", 'a', ZB_OPT, &participant, "谈心谈话的双方（仅谈心谈话）"}
+static const zb_prop meeting_item_props[] = {
+	SUMMARY_PROPS,
+	{0},
+};
+static const zb_shape meeting_item = {"MeetingItem", meeting_item_props, 0, 0, "会议记录（列表中）"};
+ZB_LIST(meeting_list, "MeetingList", &meeting_item);
+
+static const zb_prop quorum_props[] = {
+	{"rule", 's', ZB_NULL, NULL, "适用的到会规则（没有规则为 null）"},
+	{"num", 'i', ZB_OPT, NULL, "比例分子"},
+	{"den", 'i', ZB_OPT, NULL, "比例分母"},
+	{"strict", 'b', ZB_OPT, NULL, "须超过（而非达到）比例"},
+	{"base", 'i', 0, NULL, "计算基数"},
+	{"present", 'i', 0, NULL, "到会人数"},
+	{"need", 'i', 0, NULL, "至少应到人数"},
+	{"ok", 'b', 0, NULL, "达到规定"},
+	{0},
+};
+static const zb_shape quorum = {NULL, quorum_props, 0, 0, NULL};
+static const zb_prop location_props[] = {
+	{"lat", 'n', 0, NULL, "纬度"},
+	{"lng", 'n', 0, NULL, "经度"},
+	{"evidence", 's', 0, NULL, "证据强度：weak（手机自报）"},
+	{0},
+};
+static const zb_shape location = {NULL, location_props, 0, 0, NULL};
+static const zb_prop attendee_props[] = {
+	{"member_id", 'i', 0, NULL, "党员编号"},
+	{"name", 's', ZB_NULL, NULL, "姓名"},
+	{"category", 's', ZB_NULL, NULL, "full 或 probationary"},
+	{"has_vote", 'b', 0, NULL, "有表决权"},
+	{"guest", 'b', 0, NULL, "列席（不属本组织）"},
+	{"status", 's', 0, NULL, "present、leave 或 absent"},
+	{"status_name", 's', ZB_NULL, NULL, "出席、请假、缺席"},
+	{"reason", 's', ZB_NULL, NULL, "请假或缺席原因"},
+	{"source", 's', ZB_NULL, NULL, "登记方式：manual、qr"},
+	{"signed_in_at", 'i', ZB_NULL, NULL, "扫码签到时间（Unix 秒）"},
+	{"location", 'o', ZB_OPT, &location, "签到位置（手机提供时）"},
+	{0},
+};
+static const zb_shape attendee = {"Attendee", attendee_props, 0, 0, "出席情况"};
+static const zb_prop votes3_props[] = {
+	{"yes", 'i', 0, NULL, "赞成"},
+	{"no", 'i', 0, NULL, "反对"},
+	{"abstain", 'i', 0, NULL, "弃权"},
+	{0},
+};
+static const zb_shape votes3 = {NULL, votes3_props, 0, 0, NULL};
+static const zb_prop resolution_props[] = {
+	{"id", 'i', 0, NULL, "决议编号"},
+	{"title", 's', 0, NULL, "决议事项"},
+	{"yes", 'i', 0, NULL, "到会赞成"},
+	{"no", 'i', 0, NULL, "到会反对"},
+	{"abstain", 'i', 0, NULL, "到会弃权"},
+	{"kind", 's', 0, NULL, "决议类别代码"},
+	{"kind_name", 's', ZB_NULL, NULL, "决议类别名称"},
+	{"written", 'o', 0, &votes3, "书面表决"},
+	{"yes_total", 'i', 0, NULL, "赞成总数"},
+	{"entitled", 'i', 0, NULL, "有表决权的人数"},
+	{"need", 'i', 0, NULL, "通过所需赞成票"},
+	{"counted", 'b', 0, NULL, "表决有效"},
+	{"passed", 'b', 0, NULL, "通过"},
+	{0},
+};
+static const zb_shape resolution = {"Resolution", resolution_props, 0, 0, "决议与表决"};
+static const zb_prop attachment_props[] = {
+	{"id", 'i', 0, NULL, "附件编号"},
+	{"kind", 's', 0, NULL, "jpeg、png 或 pdf"},
+	{"content_type", 's', 0, NULL, "媒体类型"},
+	{"filename", 's', ZB_NULL, NULL, "文件名"},
+	{"size", 'i', 0, NULL, "字节数"},
+	{"url", 's', 0, NULL, "下载地址"},
+	{"created_at", 'i', 0, NULL, "上传时间（Unix 秒）"},
+	{0},
+};
+static const zb_shape attachment = {"Attachment", attachment_props, 0, 0, "会议附件"};
+static const zb_prop backfill_props[] = {
+	{"deadline", 'd', ZB_NULL, NULL, "补录截止日期"},
+	{"days", 'i', 0, NULL, "补录期限（天）"},
+	{"past", 'b', 0, NULL, "已过补录期限"},
+	{"locked", 'b', 0, NULL, "已锁定（须上级解锁才能修改）"},
+	{"unlocked_until", 'i', ZB_NULL, NULL, "上级解锁至（Unix 秒）"},
+	{0},
+};
+static const zb_shape backfill = {NULL, backfill_props, 0, 0, NULL};
+static const zb_prop meeting_props[] = {
+	SUMMARY_PROPS,
+	{"org_path", 's', 0, NULL, "组织路径"},
+	{"host", 's', ZB_NULL, NULL, "主持人"},
+	{"recorder", 's', ZB_NULL, NULL, "记录人"},
+	{"speaker", 's', ZB_NULL, NULL, "主讲人"},
+	{"agenda", 's', ZB_NULL, NULL, "议程"},
+	{"minutes", 's', ZB_NULL, NULL, "会议记录"},
+	{"guests", 'a', 0, &zb_shape_string, "列席人员"},
+	{"quorum", 'o', 0, &quorum, "到会人数是否符合规定"},
+	{"attendance", 'a', 0, &attendee, "出席情况"},
+	{"resolutions", 'a', 0, &resolution, "决议与表决"},
+	{"attachments", 'a', 0, &attachment, "照片和 PDF"},
+	{"backfill", 'o', 0, &backfill, "补录期限"},
+	{"locked", 'b', 0, NULL, "已锁定"},
+	{"created_at", 'i', 0, NULL, "登记时间（Unix 秒）"},
+	{"updated_at", 'i', 0, NULL, "修改时间（Unix 秒）"},
+	{0},
+};
+static const zb_shape meeting_shape = {"Meeting", meeting_props, 0, 0, "会议记录"};
+
+static const zb_prop uploaded_props[] = {
+	{"id", 'i', 0, NULL, "附件编号"},
+	{"meeting_id", 'i', 0, NULL, "会议编号"},
+	{"kind", 's', 0, NULL, "jpeg、png 或 pdf"},
+	{"content_type", 's', 0, NULL, "媒体类型"},
+	{"filename", 's', ZB_NULL, NULL, "文件名"},
+	{"size", 'i', 0, NULL, "字节数"},
+	{"url", 's', 0, NULL, "下载地址"},
+	{"created_at", 'i', 0, NULL, "上传时间（Unix 秒）"},
+	{0},
+};
+static const zb_shape uploaded = {"AttachmentUploaded", uploaded_props, 0, 0, "已上传的附件"};
+
+static const zb_prop signin_open_props[] = {
+	{"meeting_id", 'i', 0, NULL, "会议编号"},
+	{"token", 's', 0, NULL, "签到令牌"},
+	{"expires_at", 'i', 0, NULL, "失效时间（Unix 秒）"},
+	{"url", 's', 0, NULL, "二维码中的签到地址"},
+	{"svg", 's', 0, NULL, "二维码图片（SVG）"},
+	{0},
+};
+static const zb_shape signin_open = {"SigninCode", signin_open_props, 0, 0, "扫码签到二维码"};
+static const zb_prop signed_in_props[] = {
+	{"ok", 'b', 0, NULL, "总是 true"},
+	{"meeting_id", 'i', 0, NULL, "会议编号"},
+	{"meeting_title", 's', ZB_NULL, NULL, "会议标题"},
+	{"title", 's', ZB_NULL, NULL, "同 meeting_title"},
+	{"org_name", 's', 0, NULL, "组织名称"},
+	{"member_id", 'i', 0, NULL, "签到的党员"},
+	{"status", 's', 0, NULL, "present"},
+	{"signed_in_at", 'i', 0, NULL, "签到时间（Unix 秒）"},
+	{0},
+};
+static const zb_shape signed_in = {"SignedIn", signed_in_props, 0, 0, "签到成功"};
+
+/* compliance */
+static const zb_prop cunit_props[] = {
+	{"period", 's', 0, NULL, "周期，如 2024-03、2024Q1"},
+	{"from", 'd', 0, NULL, "周期开始"},
+	{"to", 'd', 0, NULL, "周期结束"},
+	{"org_id", 'i', 0, NULL, "应开展的组织"},
+	{"org_name", 's', 0, NULL, "组织名称"},
+	{"required", 'i', 0, NULL, "应开次数"},
+	{"held", 'i', 0, NULL, "已开次数（计入的）"},
+	{"held_total", 'i', 0, NULL, "已开次数（全部）"},
+	{"status", 's', 0, NULL, "ok、missing 或 open（周期未结束）"},
+	{"rule_id", 'i', 0, NULL, "依据的规则"},
+	{0},
+};
+static const zb_shape cunit = {NULL, cunit_props, 0, 0, NULL};
+#define TYPE_ROW_PROPS                                                                              \
+	{"org_id", 'i', 0, NULL, "组织"}, {"org_name", 's', 0, NULL, "组织名称"},                      \
+	{"type", 's', 0, NULL, "会议类型代码"}, {"type_name", 's', 0, NULL, "会议类型名称"},             \
+	{"required", 'i', 0, NULL, "应开次数"}, {"held", 'i', 0, NULL, "已开次数（计入的）"},           \
+	{"held_total", 'i', 0, NULL, "已开次数（全部）"}, {"missing", 'i', 0, NULL, "缺开次数"},         \
+	{"pending", 'i', 0, NULL, "周期未结束、尚未开的次数"}, {"ok", 'b', 0, NULL, "已落实"},           \
+	{"branches", 'i', ZB_OPT, NULL, "下辖支部数（上级组织时）"},                                    \
+	{"branches_ok", 'i', ZB_OPT, NULL, "其中已落实的"}
+static const zb_prop type_row_props[] = {
+	TYPE_ROW_PROPS,
+	{"units", 'a', ZB_OPT, &cunit, "各周期（支部时）"},
+	{0},
+};
+static const zb_shape type_row = {"ComplianceRow", type_row_props, 0, 0, "一种组织生活的落实情况"};
+static const zb_prop type_sum_props[] = {
+	{"type", 's', 0, NULL, "会议类型代码"},
+	{"type_name", 's', 0, NULL, "会议类型名称"},
+	{"branches", 'i', 0, NULL, "适用的支部数"},
+	{"branches_ok", 'i', 0, NULL, "已落实的支部数"},
+	{"rate", 'n', 0, NULL, "落实率（0 到 1）"},
+	{"required", 'i', 0, NULL, "应开次数"},
+	{"held", 'i', 0, NULL, "已开次数"},
+	{"missing", 'i', 0, NULL, "缺开次数"},
+	{0},
+};
+static const zb_shape type_sum = {NULL, type_sum_props, 0, 0, NULL};
+static const zb_prop sub_org_props[] = {
+	{"org_id", 'i', 0, NULL, "直接下级组织"},
+	{"org_name", 's', 0, NULL, "名称"},
+	{"branches", 'i', 0, NULL, "其下支部数"},
+	{"branches_ok", 'i', 0, NULL, "已落实的支部数"},
+	{"rate", 'n', 0, NULL, "落实率（0 到 1）"},
+	{"items", 'a', 0, &type_row, "按会议类型"},
+	{0},
+};
+static const zb_shape sub_org = {NULL, sub_org_props, 0, 0, NULL};
+static const zb_prop missing_type_props[] = {
+	{"type", 's', 0, NULL, "会议类型代码"},
+	{"type_name", 's', 0, NULL, "会议类型名称"},
+	{"missing", 'i', 0, NULL, "缺开次数"},
+	{0},
+};
+static const zb_shape missing_type = {NULL, missing_type_props, 0, 0, NULL};
+static const zb_prop worst_props[] = {
+	{"org_id", 'i', 0, NULL, "支部"},
+	{"org_name", 's', 0, NULL, "名称"},
+	{"org_path", 's', 0, NULL, "路径"},
+	{"required", 'i', 0, NULL, "应开次数"},
+	{"held", 'i', 0, NULL, "已开次数"},
+	{"missing", 'i', 0, NULL, "缺开次数"},
+	{"rate", 'n', 0, NULL, "落实率（0 到 1）"},
+	{"missing_types", 'a', 0, &missing_type, "缺开的会议类型"},
+	{0},
+};
+static const zb_shape worst = {NULL, worst_props, 0, 0, NULL};
+static const zb_prop compliance_props[] = {
+	{"period", 's', 0, NULL, "统计周期"},
+	{"from", 'd', 0, NULL, "周期开始"},
+	{"to", 'd', 0, NULL, "周期结束（或今天）"},
+	{"as_of", 'd', 0, NULL, "今天"},
+	{"org_id", 'i', 0, NULL, "组织"},
+	{"org_name", 's', ZB_NULL, NULL, "组织名称"},
+	{"branches", 'i', 0, NULL, "下辖支部数"},
+	{"branches_ok", 'i', 0, NULL, "已全部落实的支部数"},
+	{"rate", 'n', 0, NULL, "落实率（0 到 1）"},
+	{"types", 'a', 0, &type_sum, "按会议类型汇总"},
+	{"items", 'a', 0, &type_row, "本组织按会议类型"},
+	{"orgs", 'a', 0, &sub_org, "直接下级组织（上级组织时）"},
+	{"noncompliant_total", 'i', 0, NULL, "未落实的支部数"},
+	{"noncompliant", 'a', 0, &worst, "未落实的支部（最多 limit 个）"},
+	{0},
+};
+static const zb_shape compliance = {"Compliance", compliance_props, 0, 0, "组织生活落实情况"};
+
+static const zb_prop due_props[] = {
+	{"status", 's', 0, NULL, "overdue、due 或 done"},
+	{"type", 's', 0, NULL, "会议类型代码"},
+	{"type_name", 's', 0, NULL, "会议类型名称"},
+	{"org_id", 'i', 0, NULL, "应开展的组织"},
+	{"org_name", 's', 0, NULL, "组织名称"},
+	{"branch_id", 'i', 0, NULL, "所属支部"},
+	{"branch_name", 's', 0, NULL, "支部名称"},
+	{"period", 's', 0, NULL, "周期"},
+	{"from", 'd', 0, NULL, "周期开始"},
+	{"due_on", 'd', 0, NULL, "截止日期"},
+	{"required", 'i', 0, NULL, "应开次数"},
+	{"held", 'i', 0, NULL, "已开次数"},
+	{0},
+};
+static const zb_shape due = {"CalendarItem", due_props, 0, 0, "待开展或逾期的组织生活"};
+static const zb_prop calendar_props[] = {
+	{"today", 'd', 0, NULL, "今天"},
+	{"month", 's', 0, NULL, "本月，如 2024-03"},
+	{"quarter", 's', 0, NULL, "本季度，如 2024Q1"},
+	{"items", 'a', 0, &due, "逾期、待开展、已完成，依次"},
+	{"total", 'i', 0, NULL, "条目总数"},
+	{"overdue", 'i', 0, NULL, "逾期"},
+	{"due", 'i', 0, NULL, "待开展"},
+	{"done", 'i', 0, NULL, "已完成"},
+	{0},
+};
+static const zb_shape calendar = {"Calendar", calendar_props, 0, 0, "本月、本季度的组织生活"};
+
+static const zb_shape count_map = {NULL, NULL, 0, 'i', "阈值（月数）到人数"};
+static const zb_prop risk_props[] = {
+	{"member_id", 'i', 0, NULL, "党员编号"},
+	{"name", 's', 0, NULL, "姓名"},
+	{"org_id", 'i', 0, NULL, "所在组织"},
+	{"org_name", 's', 0, NULL, "组织名称"},
+	{"status", 's', 0, NULL, "党籍状态代码"},
+	{"category", 's', 0, NULL, "类别"},
+	{"months", 'i', 0, NULL, "连续未参加的月数"},
+	{"level", 'i', 0, NULL, "达到的阈值（月数）"},
+	{"level_name", 's', 0, NULL, "预警等级名称"},
+	{"since", 's', 0, NULL, "起始月份"},
+	{"last_present", 's', ZB_NULL, NULL, "最近参加的月份"},
+	{"explained_until", 's', ZB_NULL, NULL, "已说明原因至（月份）"},
+	{"excused_months", 'i', 0, NULL, "已说明原因的月数"},
+	{"idle_months", 'i', 0, NULL, "没有组织生活的月数"},
+	{0},
+};
+static const zb_shape risk = {"AttendanceRisk", risk_props, 0, 0, "连续未参加组织生活的党员"};
+static const zb_prop risks_props[] = {
+	{"as_of", 'd', 0, NULL, "今天"},
+	{"thresholds", 'a', 0, &zb_shape_integer, "预警阈值（月数）"},
+	{"counts", 'o', 0, &count_map, "按阈值计数"},
+	{"scanned", 'i', 0, NULL, "检查的党员数"},
+	{"items", 'a', 0, &risk, "党员"},
+	{"total", 'i', 0, NULL, "符合条件的人数"},
+	{"next", 's', ZB_OPT, NULL, "还有下一页时：下一页请求的 after 参数"},
+	{0},
+};
+static const zb_shape risks = {"AttendanceRisks", risks_props, 0, 0, NULL};
+
+static const zb_prop explained_props[] = {
+	{"id", 'i', 0, NULL, "说明编号"},
+	{"member_id", 'i', 0, NULL, "党员编号"},
+	{"reason", 's', 0, NULL, "原因"},
+	{"from", 'd', 0, NULL, "开始日期"},
+	{"to", 'd', 0, NULL, "结束日期"},
+	{"created_at", 'i', 0, NULL, "登记时间（Unix 秒）"},
+	{0},
+};
+static const zb_shape explained = {"RiskExplanationAdded", explained_props, 0, 0, NULL};
+static const zb_prop explanation_props[] = {
+	{"id", 'i', 0, NULL, "说明编号"},
+	{"member_id", 'i', 0, NULL, "党员编号"},
+	{"name", 's', 0, NULL, "姓名"},
+	{"org_id", 'i', 0, NULL, "所在组织"},
+	{"reason", 's', 0, NULL, "原因"},
+	{"from", 'd', 0, NULL, "开始日期"},
+	{"to", 'd', 0, NULL, "结束日期"},
+	{"created_at", 'i', 0, NULL, "登记时间（Unix 秒）"},
+	{0},
+};
+static const zb_shape explanation = {"RiskExplanation", explanation_props, 0, 0, "未参加组织生活的情况说明"};
+ZB_LIST(explanation_list, "RiskExplanationList", &explanation);
+
+static const zb_prop extension_props[] = {
+	{"months", 'i', 0, NULL, "延长月数"},
+	{"decided_on", 'd', ZB_NULL, NULL, "决定日期"},
+	{"reason", 's', ZB_NULL, NULL, "原因"},
+	{0},
+};
+static const zb_shape extension = {NULL, extension_props, 0, 0, NULL};
+static const zb_prop probation_props[] = {
+	{"member_id", 'i', 0, NULL, "党员编号"},
+	{"name", 's', ZB_NULL, NULL, "姓名"},
+	{"category", 's', ZB_NULL, NULL, "类别"},
+	{"join_date", 'd', ZB_NULL, NULL, "入党日期"},
+	{"full_date", 'd', ZB_NULL, NULL, "转正日期"},
+	{"months", 'i', ZB_OPT, NULL, "预备期月数（入党日期有效时）"},
+	{"extend_min_months", 'i', ZB_OPT, NULL, "延长的最少月数"},
+	{"extend_max_months", 'i', ZB_OPT, NULL, "延长的最多月数"},
+	{"ends_on", 'd', ZB_OPT | ZB_NULL, NULL, "预备期满日期"},
+	{"extension", 'o', ZB_NULL, &extension, "延长情况（未延长为 null）"},
+	{"overdue", 'b', 0, NULL, "预备期已满仍是预备党员"},
+	{0},
+};
+static const zb_shape probation = {"Probation", probation_props, 0, 0, "预备期"};
+static const zb_prop probation_due_item_props[] = {
+	{"member_id", 'i', 0, NULL, "党员编号"},
+	{"name", 's', 0, NULL, "姓名"},
+	{"org_id", 'i', 0, NULL, "所在组织"},
+	{"org_name", 's', 0, NULL, "组织名称"},
+	{"status", 's', 0, NULL, "党籍状态代码"},
+	{"join_date", 'd', 0, NULL, "入党日期"},
+	{"months", 'i', 0, NULL, "预备期月数"},
+	{"extension_months", 'i', 0, NULL, "延长月数"},
+	{"ends_on", 'd', 0, NULL, "预备期满日期"},
+	{"days_overdue", 'i', 0, NULL, "已超过天数"},
+	{"message", 's', 0, NULL, "提醒"},
+	{0},
+};
+static const zb_shape probation_due_item = {NULL, probation_due_item_props, 0, 0, NULL};
+static const zb_prop probation_due_props[] = {
+	{"as_of", 'd', 0, NULL, "今天"},
+	{"total", 'i', 0, NULL, "人数"},
+	{"items", 'a', 0, &probation_due_item, "预备党员"},
+	{0},
+};
+static const zb_shape probation_due = {"ProbationDue", probation_due_props, 0, 0, "预备期已满仍未讨论转正的预备党员"};
+
+static const zb_prop org_att_props[] = {
+	{"member_id", 'i', 0, NULL, "党员编号"},
+	{"name", 's', 0, NULL, "姓名"},
+	{"org_id", 'i', 0, NULL, "所在组织"},
+	{"org_name", 's', 0, NULL, "组织名称"},
+	{"category", 's', 0, NULL, "类别"},
+	{"status", 's', 0, NULL, "党籍状态代码"},
+	{"expected", 'i', 0, NULL, "应参加"},
+	{"present", 'i', 0, NULL, "出席"},
+	{"leave", 'i', 0, NULL, "请假"},
+	{"absent", 'i', 0, NULL, "缺席"},
+	{"rate", 'n', 0, NULL, "出席率（0 到 1）"},
+	{0},
+};
+static const zb_shape org_att = {"MemberAttendanceRow", org_att_props, 0, 0, "党员参加组织生活情况"};
+ZB_LIST(org_att_list, "MemberAttendanceList", &org_att);
+static const zb_prop member_att_item_props[] = {
+	{"meeting_id", 'i', 0, NULL, "会议编号"},
+	{"type", 's', 0, NULL, "会议类型代码"},
+	{"type_name", 's', 0, NULL, "会议类型名称"},
+	{"title", 's', ZB_NULL, NULL, "标题"},
+	{"start_at", 'i', 0, NULL, "开始时间（Unix 秒）"},
+	{"org_name", 's', 0, NULL, "组织名称"},
+	{"status", 's', 0, NULL, "present、leave 或 absent"},
+	{"status_name", 's', ZB_NULL, NULL, "出席、请假、缺席"},
+	{"reason", 's', ZB_NULL, NULL, "请假或缺席原因"},
+	{"source", 's', ZB_NULL, NULL, "登记方式"},
+	{0},
+};
+static const zb_shape member_att_item = {NULL, member_att_item_props, 0, 0, NULL};
+static const zb_prop member_att_props[] = {
+	{"member_id", 'i', 0, NULL, "党员编号"},
+	{"period", 's', 0, NULL, "统计周期"},
+	{"expected", 'i', 0, NULL, "应参加"},
+	{"present", 'i', 0, NULL, "出席"},
+	{"leave", 'i', 0, NULL, "请假"},
+	{"absent", 'i', 0, NULL, "缺席"},
+	{"rate", 'n', 0, NULL, "出席率（0 到 1）"},
+	{"items", 'a', 0, &member_att_item, "各次会议"},
+	{0},
+};
+static const zb_shape member_att = {"MemberAttendance", member_att_props, 0, 0, "一名党员参加组织生活情况"};
+
+static const zb_prop my_meeting_props[] = {
+	{"id", 'i', 0, NULL, "会议编号"},
+	{"meeting_id", 'i', 0, NULL, "同 id"},
+	{"type", 's', 0, NULL, "会议类型代码"},
+	{"type_name", 's', 0, NULL, "会议类型名称"},
+	{"title", 's', ZB_NULL, NULL, "标题"},
+	{"start_at", 'i', 0, NULL, "开始时间（Unix 秒）"},
+	{"org_name", 's', 0, NULL, "组织名称"},
+	{"status", 's', 0, NULL, "present、leave 或 absent"},
+	{"status_name", 's', ZB_NULL, NULL, "出席、请假、缺席"},
+	{"reason", 's', ZB_NULL, NULL, "请假或缺席原因"},
+	{"source", 's', ZB_NULL, NULL, "登记方式"},
+	{"signed_in_at", 'i', ZB_NULL, NULL, "扫码签到时间（Unix 秒）"},
+	{0},
+};
+static const zb_shape my_meeting = {"MyMeeting", my_meeting_props, 0, 0, "我参加的会议"};
+ZB_LIST(my_meeting_list, "MyMeetingList", &my_meeting);
+
+/* meeting/appraisal.c */
+static const zb_prop grade_votes_props[] = {
+	{"excellent", 'i', 0, NULL, "优秀"},
+	{"qualified", 'i', 0, NULL, "合格"},
+	{"basically_qualified", 'i', 0, NULL, "基本合格"},
+	{"unqualified", 'i', 0, NULL, "不合格"},
+	{0},
+};
+static const zb_shape grade_votes = {NULL, grade_votes_props, 0, 0, NULL};
+static const zb_prop appraisee_props[] = {
+	{"member_id", 'i', 0, NULL, "党员编号"},
+	{"name", 's', 0, NULL, "姓名"},
+	{"category", 's', 0, NULL, "类别"},
+	{"self_assessment", 's', ZB_NULL, NULL, "自评"},
+	{"votes", 'o', 0, &grade_votes, "测评票"},
+	{"grade_by_votes", 's', ZB_NULL, NULL, "按测评票的等次"},
+	{"grade", 's', ZB_NULL, NULL, "评定等次代码"},
+	{"grade_name", 's', ZB_NULL, NULL, "评定等次名称"},
+	{"grade_note", 's', ZB_NULL, NULL, "等次说明"},
+	{0},
+};
+static const zb_shape appraisee = {NULL, appraisee_props, 0, 0, NULL};
+static const zb_prop appraisal_props[] = {
+	{"id", 'i', 0, NULL, "评议编号"},
+	{"org_id", 'i', 0, NULL, "支部"},
+	{"org_name", 's', 0, NULL, "支部名称"},
+	{"year", 'i', 0, NULL, "年度"},
+	{"meeting_id", 'i', ZB_NULL, NULL, "评议会议"},
+	{"status", 's', 0, NULL, "open 或 final"},
+	{"excellent_cap", 'n', ZB_NULL, NULL, "优秀比例上限（定档后）"},
+	{"finalized_at", 'i', ZB_NULL, NULL, "定档时间（Unix 秒）"},
+	{"created_at", 'i', 0, NULL, "登记时间（Unix 秒）"},
+	{"updated_at", 'i', 0, NULL, "修改时间（Unix 秒）"},
+	{"items", 'a', 0, &appraisee, "各党员"},
+	{"total", 'i', 0, NULL, "人数"},
+	{"grade_counts", 'o', 0, &grade_votes, "各等次人数"},
+	{0},
+};
+static const zb_shape appraisal = {"Appraisal", appraisal_props, 0, 0, "民主评议党员"};
+static const zb_prop my_appraisal_props[] = {
+	{"appraisal_id", 'i', 0, NULL, "评议编号"},
+	{"year", 'i', 0, NULL, "年度"},
+	{"org_id", 'i', 0, NULL, "支部"},
+	{"org_name", 's', 0, NULL, "支部名称"},
+	{"status", 's', 0, NULL, "open 或 final"},
+	{"grade", 's', ZB_NULL, NULL, "等次代码"},
+	{"grade_name", 's', ZB_NULL, NULL, "等次名称"},
+	{"grade_note", 's', ZB_NULL, NULL, "等次说明"},
+	{"self_assessment", 's', ZB_NULL, NULL, "自评"},
+	{"votes", 'o', 0, &grade_votes, "测评票"},
+	{"meeting_id", 'i', ZB_NULL, NULL, "评议会议"},
+	{0},
+};
+static const zb_shape my_appraisal = {NULL, my_appraisal_props, 0, 0, NULL};
+static const zb_prop member_appraisals_props[] = {
+	{"member_id", 'i', 0, NULL, "党员编号"},
+	{"items", 'a', 0, &my_appraisal, "历年评议"},
+	{0},
+};
+static const zb_shape member_appraisals = {"MemberAppraisals", member_appraisals_props, 0, 0, "党员历年民主评议结果"};
+
+static const zb_prop talk_props[] = {
+	SUMMARY_PROPS,
+	{"notes", 's', ZB_NULL, NULL, "谈话记录"},
+	{0},
+};
+static const zb_shape talk = {"Talk", talk_props, 0, 0, "谈心谈话记录"};
+ZB_LIST(talk_list, "TalkList", &talk);
+static const zb_prop talk_pair_props[] = {
+	{"a_id", 'i', 0, NULL, "一方"},
+	{"a_name", 's', ZB_NULL, NULL, "一方姓名"},
+	{"b_id", 'i', 0, NULL, "另一方"},
+	{"b_name", 's', ZB_NULL, NULL, "另一方姓名"},
+	{"kind", 's', 0, NULL, "应谈的原因"},
+	{0},
+};
+static const zb_shape talk_pair = {NULL, talk_pair_props, 0, 0, NULL};
+static const zb_prop talk_coverage_props[] = {
+	{"org_id", 'i', 0, NULL, "支部"},
+	{"year", 'i', 0, NULL, "年度"},
+	{"secretary_id", 'i', ZB_NULL, NULL, "书记（没有为 null）"},
+	{"committee_size", 'i', 0, NULL, "委员人数"},
+	{"members_under", 's', ZB_NULL, NULL, "书记与每名党员谈话的规定"},
+	{"required", 'i', 0, NULL, "应谈次数"},
+	{"done", 'i', 0, NULL, "已谈次数"},
+	{"ok", 'b', 0, NULL, "全覆盖"},
+	{"rate", 'n', 0, NULL, "覆盖率（0 到 1）"},
+	{"missing", 'a', 0, &talk_pair, "尚未谈话的双方"},
+	{0},
+};
+static const zb_shape talk_coverage = {"TalkCoverage", talk_coverage_props, 0, 0, "谈心谈话全覆盖检查"};
+
 const zb_route zb_routes_meetings[] = {
 	{"GET", "/api/v1/meetings", h_list, P_MEETING_READ, S_QUERY_ORG, 0, 0, NULL, "meetings", "会议记录（组织及下级）",
-	 "org:integer,type:string,from:string,to:string,after:string,limit:integer"},
+	 "org:integer,type:string,from:string,to:string,after:string,limit:integer", ZB_OK(&meeting_list)},
 	{"POST", "/api/v1/meetings", h_create, P_MEETING_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 256u * 1024, meeting_fields,
-	 "meetings", "记录会议", NULL},
-	{"GET", "/api/v1/meetings/{id}", h_get, P_MEETING_READ, S_MEETING, 0, 0, NULL, "meetings", "会议记录详情", NULL},
+	 "meetings", "记录会议", NULL, ZB_CREATED(&meeting_shape)},
+	{"GET", "/api/v1/meetings/{id}", h_get, P_MEETING_READ, S_MEETING, 0, 0, NULL, "meetings", "会议记录详情", NULL, ZB_OK(&meeting_shape)},
 	{"PATCH", "/api/v1/meetings/{id}", h_patch, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 256u * 1024,
-	 meeting_patch_fields, "meetings", "修改会议记录", NULL},
+	 meeting_patch_fields, "meetings", "修改会议记录", NULL, ZB_OK(&meeting_shape)},
 	{"PUT", "/api/v1/meetings/{id}/attendance", h_attendance, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 512u * 1024,
-	 attendance_fields, "meetings", "登记出席情况", NULL},
+	 attendance_fields, "meetings", "登记出席情况", NULL, ZB_OK(&meeting_shape)},
 	{"POST", "/api/v1/meetings/{id}/resolutions", h_resolution, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 8192,
-	 resolution_fields, "meetings", "记录决议与表决", NULL},
+	 resolution_fields, "meetings", "记录决议与表决", NULL, ZB_CREATED(&resolution)},
 	{"POST", "/api/v1/meetings/{id}/attachments", h_attach_upload, P_MEETING_WRITE, S_MEETING, R_WRITE | R_RAW,
-	 ZB_ATTACH_MAX_BYTES, NULL, "meetings", "上传照片或 PDF（请求体为文件内容）", "filename:string"},
+	 ZB_ATTACH_MAX_BYTES, NULL, "meetings", "上传照片或 PDF（请求体为文件内容）", "filename:string", ZB_CREATED(&uploaded)},
 	{"GET", "/api/v1/attachments/{id}", h_attach_get, P_MEETING_READ, S_ATTACHMENT, 0, 0, NULL, "meetings", "下载附件",
-	 NULL},
+	 NULL, ZB_MEDIA("image/jpeg, image/png, application/pdf, application/octet-stream")},
 	{"DELETE", "/api/v1/attachments/{id}", h_attach_delete, P_MEETING_WRITE, S_ATTACHMENT, R_WRITE, 0, NULL, "meetings",
-	 "删除附件", NULL},
+	 "删除附件", NULL, ZB_OK(&zb_shape_ok)},
 	{"POST", "/api/v1/meetings/{id}/signin", h_signin_open, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 1024,
-	 empty_fields, "meetings", "开启扫码签到（生成二维码）", NULL},
+	 empty_fields, "meetings", "开启扫码签到（生成二维码）", NULL, ZB_CREATED(&signin_open)},
 	{"POST", "/api/v1/signin", h_signin, P_MEETING_SIGNIN, S_NONE, R_WRITE | R_JSON, 4096, signin_fields, "meetings",
-	 "党员扫码签到", NULL},
+	 "党员扫码签到", NULL, ZB_OK(&signed_in)},
 	{"POST", "/api/v1/meetings/{id}/unlock", h_unlock, P_MEETING_UNLOCK, S_MEETING, R_WRITE | R_JSON, 4096,
-	 unlock_fields, "meetings", "上级组织解锁超过补录期限的记录", NULL},
+	 unlock_fields, "meetings", "上级组织解锁超过补录期限的记录", NULL, ZB_OK(&meeting_shape)},
 	{"GET", "/api/v1/meetings/{id}/print", h_print, P_MEETING_READ, S_MEETING, 0, 0, NULL, "meetings",
-	 "打印会议记录（HTML）", NULL},
+	 "打印会议记录（HTML）", NULL, ZB_MEDIA("text/html")},
 	{"GET", "/api/v1/orgs/{id}/compliance", h_compliance, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "组织生活落实情况", "period:string,limit:integer"},
+	 "组织生活落实情况", "period:string,limit:integer", ZB_OK(&compliance)},
 	{"GET", "/api/v1/orgs/{id}/calendar", h_calendar, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "本月、本季度待开展和逾期的组织生活", "limit:integer"},
+	 "本月、本季度待开展和逾期的组织生活", "limit:integer", ZB_OK(&calendar)},
 	{"GET", "/api/v1/orgs/{id}/risks", h_risks, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "连续 3/5/6 个月未参加组织生活的党员", "level:integer,after:integer,limit:integer"},
+	 "连续 3/5/6 个月未参加组织生活的党员", "level:integer,after:integer,limit:integer", ZB_OK(&risks)},
 	{"GET", "/api/v1/orgs/{id}/risk-explanations", h_explanations, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "未参加组织生活的情况说明", "after:integer,limit:integer"},
+	 "未参加组织生活的情况说明", "after:integer,limit:integer", ZB_OK(&explanation_list)},
 	{"POST", "/api/v1/risks/explanations", h_explain, P_MEETING_WRITE, S_BODY_MEMBER, R_WRITE | R_JSON, 4096,
-	 explain_fields, "meetings", "说明党员未参加组织生活的原因（如因病请假）", NULL},
+	 explain_fields, "meetings", "说明党员未参加组织生活的原因（如因病请假）", NULL, ZB_CREATED(&explained)},
 	{"GET", "/api/v1/members/{id}/probation", h_probation_get, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "members",
-	 "预备期：期满日期、延长情况", NULL},
+	 "预备期：期满日期、延长情况", NULL, ZB_OK(&probation)},
 	{"POST", "/api/v1/members/{id}/probation-extension", h_probation_extend, P_MEMBER_WRITE, S_MEMBER,
-	 R_WRITE | R_JSON, 4096, extend_fields, "members", "登记延长预备期（只能一次）", NULL},
+	 R_WRITE | R_JSON, 4096, extend_fields, "members", "登记延长预备期（只能一次）", NULL, ZB_CREATED(&probation)},
 	{"GET", "/api/v1/orgs/{id}/probation-due", h_probation_due, P_MEMBER_READ, S_ORG, 0, 0, NULL, "members",
-	 "预备期已满仍未讨论转正的预备党员", "limit:integer"},
+	 "预备期已满仍未讨论转正的预备党员", "limit:integer", ZB_OK(&probation_due)},
 	{"GET", "/api/v1/orgs/{id}/attendance", h_org_attendance, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "党员参加组织生活情况（应参加、出席、请假、缺席）", "period:string,after:integer,limit:integer"},
+	 "党员参加组织生活情况（应参加、出席、请假、缺席）", "period:string,after:integer,limit:integer", ZB_OK(&org_att_list)},
 	{"GET", "/api/v1/members/{id}/attendance", h_member_attendance, P_MEETING_READ, S_MEMBER, 0, 0, NULL, "meetings",
-	 "一名党员参加组织生活情况", "period:string"},
+	 "一名党员参加组织生活情况", "period:string", ZB_OK(&member_att)},
 	{"GET", "/api/v1/me/meetings", h_me_meetings, P_SELF_READ, S_NONE, 0, 0, NULL, "meetings", "我参加的会议",
-	 "limit:integer"},
+	 "limit:integer", ZB_OK(&my_meeting_list)},
 	{"GET", "/api/v1/orgs/{id}/appraisals/{year}", h_appraisal_get, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "民主评议党员", NULL},
+	 "民主评议党员", NULL, ZB_OK(&appraisal)},
 	{"PUT", "/api/v1/orgs/{id}/appraisals/{year}", h_appraisal_put, P_MEETING_WRITE, S_ORG, R_WRITE | R_JSON, 1u << 20,
-	 appraisal_fields, "meetings", "登记民主评议（自评、测评票、等次）", NULL},
+	 appraisal_fields, "meetings", "登记民主评议（自评、测评票、等次）", NULL, ZB_OK(&appraisal)},
 	{"POST", "/api/v1/orgs/{id}/appraisals/{year}/finalize", h_appraisal_finalize, P_MEETING_WRITE, S_ORG,
-	 R_WRITE | R_JSON, 1024, empty_fields, "meetings", "民主评议定档（按优秀比例上限）", NULL},
+	 R_WRITE | R_JSON, 1024, empty_fields, "meetings", "民主评议定档（按优秀比例上限）", NULL, ZB_OK(&appraisal)},
 	{"GET", "/api/v1/members/{id}/appraisals", h_member_appraisals, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "meetings",
-	 "党员历年民主评议结果", NULL},
+	 "党员历年民主评议结果", NULL, ZB_OK(&member_appraisals)},
 	{"GET", "/api/v1/orgs/{id}/talks", h_talks, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings", "谈心谈话记录",
-	 "year:integer"},
+	 "year:integer", ZB_OK(&talk_list)},
 	{"GET", "/api/v1/orgs/{id}/talk-coverage", h_talk_coverage, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "谈心谈话全覆盖检查", "year:integer"},
+	 "谈心谈话全覆盖检查", "year:integer", ZB_OK(&talk_coverage)},
 	{0},
 };

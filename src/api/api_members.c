@@ -1400,39 +1400,190 @@ static const zb_field desig_patch_fields[] = {
 	"org:integer,q:string,category:string,status:string,gender:string,education:string,age_min:integer," \
 	"age_max:integer,joined_from:string,joined_to:string,after:string,limit:integer"
 
+/* write_member() */
+#define MEMBER_PROPS                                                                                   \
+	{"id", 'i', 0, NULL, "党员编号"}, {"org_id", 'i', 0, NULL, "所在党组织"},                            \
+	{"org_name", 's', 0, NULL, "所在党组织名称"}, {"group_id", 'i', ZB_NULL, NULL, "所在党小组"},        \
+	{"group_name", 's', ZB_NULL, NULL, "所在党小组名称"}, {"name", 's', 0, NULL, "姓名"},                \
+	{"pinyin", 's', ZB_NULL, NULL, "姓名全拼"}, {"initials", 's', ZB_NULL, NULL, "姓名首字母"},          \
+	{"gender", 's', ZB_NULL, NULL, "性别：M 或 F"}, {"ethnicity", 's', ZB_NULL, NULL, "民族"},           \
+	{"birth_date", 's', ZB_NULL, NULL, "出生日期（无权查看全部时只到年月）"},                             \
+	{"age", 'i', ZB_NULL, NULL, "年龄"},                                                               \
+	{"id_number", 's', ZB_NULL, NULL, "身份证号（默认隐去中间部分）"},                                  \
+	{"native_place", 's', ZB_NULL, NULL, "籍贯"}, {"education", 's', ZB_NULL, NULL, "学历"},            \
+	{"degree", 's', ZB_NULL, NULL, "学位"}, {"work_unit", 's', ZB_NULL, NULL, "工作单位"},               \
+	{"job_title", 's', ZB_NULL, NULL, "职务"}, {"category", 's', 0, NULL, "类别：full 或 probationary"}, \
+	{"category_name", 's', ZB_NULL, NULL, "类别名称"}, {"join_date", 'd', ZB_NULL, NULL, "入党日期"},   \
+	{"full_date", 'd', ZB_NULL, NULL, "转正日期"}, {"party_age", 'i', ZB_NULL, NULL, "党龄（年）"},      \
+	{"phone", 's', ZB_NULL, NULL, "联系电话（默认隐去中间部分）"}, {"address", 's', ZB_NULL, NULL, "住址"}, \
+	{"status", 's', 0, NULL, "党籍状态代码，如 normal"}, {"status_name", 's', ZB_NULL, NULL, "党籍状态名称"}, \
+	{"source", 's', ZB_NULL, NULL, "来源"}, {"remarks", 's', ZB_NULL, NULL, "备注"},                     \
+	{"created_at", 'i', 0, NULL, "建档时间（Unix 秒）"}, {"updated_at", 'i', 0, NULL, "修改时间（Unix 秒）"}
+static const zb_prop member_item_props[] = {
+	MEMBER_PROPS,
+	{0},
+};
+static const zb_shape member_item = {"MemberItem", member_item_props, 0, 0, "党员（名册中）"};
+ZB_LIST(member_list, "MemberList", &member_item);
+
+static const zb_prop designation_props[] = {
+	{"id", 'i', 0, NULL, "编号"},
+	{"kind", 's', 0, NULL, "类别代码"},
+	{"kind_name", 's', ZB_NULL, NULL, "类别名称：先锋岗、示范岗、责任区"},
+	{"title", 's', 0, NULL, "岗位或责任区名称"},
+	{"name", 's', 0, NULL, "类别与名称，如 先锋岗：…"},
+	{"started_on", 'd', ZB_NULL, NULL, "设立日期"},
+	{"ended_on", 'd', ZB_NULL, NULL, "撤销日期"},
+	{"active", 'b', 0, NULL, "今天仍在设"},
+	{0},
+};
+static const zb_shape designation = {"Designation", designation_props, 0, 0, "党员先锋岗、示范岗或责任区"};
+static const zb_prop member_props[] = {
+	MEMBER_PROPS,
+	{"full", 'b', 0, NULL, "身份证号和电话是否完整显示"},
+	{"designations", 'a', 0, &designation, "岗位与责任区"},
+	{0},
+};
+static const zb_shape member_shape = {"Member", member_props, 0, 0, "党员档案"};
+
+static const zb_prop history_props[] = {
+	{"id", 'i', 0, NULL, "编号"},
+	{"kind", 's', 0, NULL, "变动类别，如 org、category、status"},
+	{"field", 's', 0, NULL, "同 kind"},
+	{"from", 's', ZB_NULL, NULL, "变动前"},
+	{"to", 's', ZB_NULL, NULL, "变动后"},
+	{"from_id", 's', ZB_OPT | ZB_NULL, NULL, "变动前的组织编号（组织变动时）"},
+	{"to_id", 's', ZB_OPT | ZB_NULL, NULL, "变动后的组织编号（组织变动时）"},
+	{"summary", 's', ZB_NULL, NULL, "一句话说明"},
+	{"date", 'd', ZB_NULL, NULL, "变动日期"},
+	{"reason", 's', ZB_NULL, NULL, "原因"},
+	{"at", 'i', 0, NULL, "登记时间（Unix 秒）"},
+	{"by_user", 'i', ZB_NULL, NULL, "登记人账号"},
+	{"by_name", 's', ZB_NULL, NULL, "登记人"},
+	{0},
+};
+static const zb_shape history_item = {"MemberChange", history_props, 0, 0, "党员变动记录"};
+ZB_LIST(history_list, "MemberChangeList", &history_item);
+
+static const zb_prop birthday_props[] = {
+	{"member_id", 'i', 0, NULL, "党员编号"},
+	{"name", 's', 0, NULL, "姓名"},
+	{"org_id", 'i', 0, NULL, "所在党组织"},
+	{"org_name", 's', 0, NULL, "所在党组织名称"},
+	{"join_date", 'd', 0, NULL, "入党日期"},
+	{"date", 'd', 0, NULL, "政治生日"},
+	{"years", 'i', 0, NULL, "入党周年数"},
+	{0},
+};
+static const zb_shape birthday = {"PoliticalBirthday", birthday_props, 0, 0, "政治生日"};
+ZB_LIST(birthday_list, "PoliticalBirthdayList", &birthday);
+
+/* zb_import_preview_json (member/import.c); a committed or expired batch
+ * answers id, status, filename and counts only */
+static const zb_prop import_col_props[] = {
+	{"header", 's', 0, NULL, "文件中的列名"},
+	{"maps_to", 's', ZB_NULL, NULL, "对应的花名册字段（不导入为 null）"},
+	{0},
+};
+static const zb_shape import_col = {NULL, import_col_props, 0, 0, NULL};
+static const zb_prop import_counts_props[] = {
+	{"new", 'i', 0, NULL, "新增"},
+	{"update", 'i', 0, NULL, "修改"},
+	{"unchanged", 'i', 0, NULL, "不变"},
+	{"error", 'i', 0, NULL, "有错"},
+	{"total", 'i', ZB_OPT, NULL, "行数（预览时）"},
+	{0},
+};
+static const zb_shape import_counts = {NULL, import_counts_props, 0, 0, NULL};
+static const zb_prop import_change_props[] = {
+	{"field", 's', 0, NULL, "字段"},
+	{"label", 's', ZB_NULL, NULL, "字段名称"},
+	{"from", 's', ZB_NULL, NULL, "原值"},
+	{"to", 's', ZB_NULL, NULL, "新值"},
+	{0},
+};
+static const zb_shape import_change = {NULL, import_change_props, 0, 0, NULL};
+static const zb_prop import_row_props[] = {
+	{"row", 'i', 0, NULL, "文件中的行号"},
+	{"status", 's', 0, NULL, "new、update、unchanged 或 error"},
+	{"name", 's', ZB_NULL, NULL, "姓名"},
+	{"id_number", 's', ZB_NULL, NULL, "身份证号（隐去中间部分）"},
+	{"org_name", 's', ZB_NULL, NULL, "所在党组织"},
+	{"errors", 'a', 0, &zb_shape_string, "错误"},
+	{"changes", 'a', 0, &import_change, "将修改的字段"},
+	{0},
+};
+static const zb_shape import_row = {NULL, import_row_props, 0, 0, NULL};
+static const zb_prop import_props[] = {
+	{"id", 'i', 0, NULL, "批次编号"},
+	{"status", 's', ZB_OPT | ZB_NULL, NULL, "已提交或已过期的批次：committed、expired"},
+	{"filename", 's', ZB_NULL, NULL, "文件名"},
+	{"format", 's', ZB_OPT, NULL, "xlsx 或 csv"},
+	{"org_id", 'i', ZB_OPT, NULL, "导入到的组织"},
+	{"org_name", 's', ZB_OPT | ZB_NULL, NULL, "导入到的组织名称"},
+	{"org_trail", 's', ZB_OPT, NULL, "导入到的组织及其上级（调用者可见的部分），如“某县委 / 某镇党委 / 某村党支部”"},
+	{"samples_skipped", 'i', ZB_OPT, NULL, "跳过的模板示例行数（姓名以“【示例】”开头）"},
+	{"sheet", 's', ZB_OPT, NULL, "工作表"},
+	{"encoding", 's', ZB_OPT, NULL, "CSV 的编码"},
+	{"header_row", 'i', ZB_OPT, NULL, "表头所在行"},
+	{"columns", 'a', ZB_OPT, &import_col, "列的对应"},
+	{"counts", 'o', 0, &import_counts, "按状态计数"},
+	{"rows", 'a', ZB_OPT, &import_row, "各行（最多 2000 行，有错的行总列出）"},
+	{"rows_omitted", 'i', ZB_OPT, NULL, "未列出的行数"},
+	{0},
+};
+static const zb_shape import_shape = {"ImportBatch", import_props, 0, 0, "导入批次"};
+static const zb_prop import_done_counts_props[] = {
+	{"new", 'i', 0, NULL, "新增"},
+	{"update", 'i', 0, NULL, "修改"},
+	{"unchanged", 'i', 0, NULL, "不变"},
+	{"skipped", 'i', 0, NULL, "跳过的有错行"},
+	{0},
+};
+static const zb_shape import_done_counts = {NULL, import_done_counts_props, 0, 0, NULL};
+static const zb_prop import_done_props[] = {
+	{"id", 'i', 0, NULL, "批次编号"},
+	{"status", 's', 0, NULL, "committed"},
+	{"counts", 'o', 0, &import_done_counts, "写入的行数"},
+	{0},
+};
+static const zb_shape import_done = {"ImportCommitted", import_done_props, 0, 0, "导入已提交"};
+
 const zb_route zb_routes_members[] = {
 	/* before /members/{id}, which would match "export" */
 	{"GET", "/api/v1/members/export", h_export, P_MEMBER_EXPORT, S_QUERY_ORG, 0, 0, NULL, "members",
-	 "导出党员花名册（xlsx/csv，默认隐去身份证号和电话）", "org:integer,format:string,full:integer"},
+	 "导出党员花名册（xlsx/csv，默认隐去身份证号和电话）", "org:integer,format:string,full:integer",
+	 ZB_MEDIA("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/csv")},
 	{"GET", "/api/v1/members", h_list, P_MEMBER_READ, S_QUERY_ORG, 0, 0, NULL, "members",
-	 "党员名册（组织及下级；按姓名、全拼、首字母搜索）", LIST_QUERY},
+	 "党员名册（组织及下级；按姓名、全拼、首字母搜索）", LIST_QUERY, ZB_OK(&member_list)},
 	{"POST", "/api/v1/members", h_create, P_MEMBER_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 32768, create_fields, "members",
-	 "新增党员", NULL},
+	 "新增党员", NULL, ZB_CREATED(&member_shape)},
 	{"GET", "/api/v1/members/{id}", h_get, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "members", "党员详情（审计）",
-	 "full:integer"},
+	 "full:integer", ZB_OK(&member_shape)},
 	{"PATCH", "/api/v1/members/{id}", h_patch, P_MEMBER_WRITE, S_MEMBER, R_WRITE | R_JSON, 32768, patch_fields,
-	 "members", "修改党员信息", NULL},
+	 "members", "修改党员信息", NULL, ZB_OK(&member_shape)},
 	{"GET", "/api/v1/members/{id}/history", h_history, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "members",
-	 "党员变动记录", NULL},
+	 "党员变动记录", NULL, ZB_OK(&history_list)},
 	{"POST", "/api/v1/members/{id}/designations", h_desig_add, P_MEMBER_WRITE, S_MEMBER, R_WRITE | R_JSON, 4096,
-	 desig_fields, "members", "设立先锋岗、示范岗或责任区", NULL},
+	 desig_fields, "members", "设立先锋岗、示范岗或责任区", NULL, ZB_CREATED(&member_shape)},
 	{"PATCH", "/api/v1/members/{id}/designations/{did}", h_desig_patch, P_MEMBER_WRITE, S_MEMBER, R_WRITE | R_JSON,
-	 4096, desig_patch_fields, "members", "修改岗位或责任区", NULL},
+	 4096, desig_patch_fields, "members", "修改岗位或责任区", NULL, ZB_OK(&member_shape)},
 	{"DELETE", "/api/v1/members/{id}/designations/{did}", h_desig_delete, P_MEMBER_WRITE, S_MEMBER, R_WRITE, 0, NULL,
-	 "members", "删除岗位或责任区", NULL},
-	{"GET", "/api/v1/me/member", h_me_get, P_SELF_READ, S_NONE, 0, 0, NULL, "members", "本人的党员档案", NULL},
+	 "members", "删除岗位或责任区", NULL, ZB_OK(&member_shape)},
+	{"GET", "/api/v1/me/member", h_me_get, P_SELF_READ, S_NONE, 0, 0, NULL, "members", "本人的党员档案", NULL, ZB_OK(&member_shape)},
 	{"PATCH", "/api/v1/me/member", h_me_patch, P_SELF_WRITE, S_NONE, R_WRITE | R_JSON, 8192, self_fields, "members",
-	 "修改本人的联系电话、住址、备注", NULL},
+	 "修改本人的联系电话、住址、备注", NULL, ZB_OK(&member_shape)},
 	{"GET", "/api/v1/orgs/{id}/birthdays", h_birthdays, P_MEMBER_READ, S_ORG, 0, 0, NULL, "members",
-	 "近期政治生日（入党纪念日）", "days:integer,limit:integer"},
+	 "近期政治生日（入党纪念日）", "days:integer,limit:integer", ZB_OK(&birthday_list)},
 	{"POST", "/api/v1/imports", h_import, P_MEMBER_IMPORT, S_QUERY_ORG, R_WRITE | R_RAW, ZB_TABLE_MAX_FILE_BYTES, NULL,
-	 "members", "上传名册文件（xlsx/csv）并预览", "org:integer,filename:string"},
+	 "members", "上传名册文件（xlsx/csv）并预览", "org:integer,filename:string", ZB_CREATED(&import_shape)},
 	/* before /imports/{id}, which would match "template" */
 	{"GET", "/api/v1/imports/template", h_import_template, P_MEMBER_IMPORT, S_NONE, 0, 0, NULL, "members",
-	 "下载名册导入模板（xlsx，含表头和一行示例，示例行不会导入）", NULL},
+	 "下载名册导入模板（xlsx，含表头和一行示例，示例行不会导入）", NULL,
+	 ZB_MEDIA("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")},
 	{"GET", "/api/v1/imports/{id}", h_import_get, P_MEMBER_IMPORT, S_IMPORT, 0, 0, NULL, "members", "导入批次预览",
-	 NULL},
+	 NULL, ZB_OK(&import_shape)},
 	{"POST", "/api/v1/imports/{id}/commit", h_import_commit, P_MEMBER_IMPORT, S_IMPORT, R_WRITE, 0, NULL, "members",
-	 "提交导入（全部成功或全部不写入）", "skip_errors:integer"},
+	 "提交导入（全部成功或全部不写入）", "skip_errors:integer", ZB_OK(&import_done)},
 	{0},
 };

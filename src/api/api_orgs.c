@@ -308,12 +308,72 @@ static const zb_field org_patch_fields[] = {
 	{0},
 };
 
+static const zb_prop org_props[] = {
+	ZB_ORG_PROPS,
+	{0},
+};
+const zb_shape zb_shape_org = {"Org", org_props, 0, 0, "组织"};
+
+static const zb_prop org_item_props[] = {
+	ZB_ORG_PROPS,
+	{"child_count", 'i', 0, NULL, "直接下级组织数"},
+	{0},
+};
+static const zb_shape org_item = {"OrgItem", org_item_props, 0, 0, "组织（列表中）"};
+ZB_LIST(org_list, "OrgList", &org_item);
+
+static const zb_prop org_found_props[] = {
+	ZB_ORG_PROPS,
+	{"child_count", 'i', 0, NULL, "直接下级组织数"},
+	{"parent_name", 's', ZB_NULL, NULL, "上级组织名称"},
+	{"path_name", 's', ZB_NULL, NULL, "从调用者可见的最上级到本组织的名称，以“ / ”分隔"},
+	{0},
+};
+static const zb_shape org_found = {"OrgFound", org_found_props, 0, 0, "查找到的组织"};
+ZB_LIST(org_found_list, "OrgFoundList", &org_found);
+
+static const zb_prop post_props[] = {
+	{"id", 'i', 0, NULL, "职务编号"},
+	{"org_id", 'i', 0, NULL, "组织编号"},
+	{"member_id", 'i', ZB_NULL, NULL, "任职党员（不在花名册中为 null）"},
+	{"person_name", 's', ZB_NULL, NULL, "任职人姓名"},
+	{"post", 's', 0, NULL, "职务代码，如 secretary"},
+	{"post_name", 's', ZB_NULL, NULL, "职务名称，如 书记"},
+	{"started_on", 'd', ZB_NULL, NULL, "任职日期"},
+	{"ended_on", 'd', ZB_NULL, NULL, "离任日期（在任为 null）"},
+	{"notes", 's', ZB_NULL, NULL, "备注"},
+	{0},
+};
+const zb_shape zb_shape_post = {"CommitteePost", post_props, 0, 0, "班子职务"};
+
+static const zb_prop current_term_props[] = {
+	{"id", 'i', 0, NULL, "任期编号"},
+	{"started_on", 'd', 0, NULL, "本届起始日期"},
+	{"years", 'i', 0, NULL, "任期年数"},
+	{"ends_on", 'd', 0, NULL, "届满日期"},
+	{"elected_how", 's', ZB_NULL, NULL, "产生方式：election/by_election/appointed"},
+	{"notes", 's', ZB_NULL, NULL, "备注"},
+	{"status", 's', 0, NULL, "换届状态：ok/due_6m/due_1m/overdue"},
+	{"days_left", 'i', 0, NULL, "距届满天数（逾期为负）"},
+	{0},
+};
+const zb_shape zb_shape_current_term = {"CurrentTerm", current_term_props, 0, 0, "本届任期"};
+
+static const zb_prop org_detail_props[] = {
+	ZB_ORG_PROPS,
+	{"child_count", 'i', 0, NULL, "直接下级组织数"},
+	{"committee", 'a', 0, &zb_shape_post, "在任班子成员"},
+	{"term", 'o', ZB_NULL, &zb_shape_current_term, "本届任期（未登记为 null）"},
+	{0},
+};
+const zb_shape zb_shape_org_detail = {"OrgDetail", org_detail_props, 0, 0, "组织详情"};
+
 const zb_route zb_routes_orgs[] = {
-	{"GET", "/api/v1/orgs", h_roots, P_ORG_READ, S_NONE, 0, 0, NULL, "orgs", "可见的顶层组织", NULL},
-	{"POST", "/api/v1/orgs", h_create, P_ORG_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 8192, org_fields, "orgs", "新建下级组织", NULL},
-	{"GET", "/api/v1/orgs/search", h_search, P_ORG_READ, S_NONE, 0, 0, NULL, "orgs", "按名称或编码查找组织", "q:string:名称的任意部分或编码,under:integer:只在该组织之下查找,limit:integer"},
-	{"GET", "/api/v1/orgs/{id}", h_get, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "组织详情", NULL},
-	{"PATCH", "/api/v1/orgs/{id}", h_patch, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 8192, org_patch_fields, "orgs", "修改组织", NULL},
-	{"GET", "/api/v1/orgs/{id}/children", h_children, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "下级组织", NULL},
+	{"GET", "/api/v1/orgs", h_roots, P_ORG_READ, S_NONE, 0, 0, NULL, "orgs", "可见的顶层组织", NULL, ZB_OK(&org_list)},
+	{"POST", "/api/v1/orgs", h_create, P_ORG_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 8192, org_fields, "orgs", "新建下级组织", NULL, ZB_CREATED(&org_item)},
+	{"GET", "/api/v1/orgs/search", h_search, P_ORG_READ, S_NONE, 0, 0, NULL, "orgs", "按名称或编码查找组织", "q:string:名称的任意部分或编码,under:integer:只在该组织之下查找,limit:integer", ZB_OK(&org_found_list)},
+	{"GET", "/api/v1/orgs/{id}", h_get, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "组织详情", NULL, ZB_OK(&zb_shape_org_detail)},
+	{"PATCH", "/api/v1/orgs/{id}", h_patch, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 8192, org_patch_fields, "orgs", "修改组织", NULL, ZB_OK(&zb_shape_org_detail)},
+	{"GET", "/api/v1/orgs/{id}/children", h_children, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "下级组织", NULL, ZB_OK(&org_list)},
 	{0},
 };

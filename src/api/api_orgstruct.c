@@ -548,17 +548,218 @@ static const zb_field dissolve_fields[] = {
 	{0},
 };
 
+ZB_LIST(post_list, "CommitteePostList", &zb_shape_post);
+
+static const zb_prop deleted_props[] = {
+	{"deleted", 'b', 0, NULL, "总是 true"},
+	{0},
+};
+static const zb_shape deleted_shape = {"Deleted", deleted_props, 0, 0, "已删除"};
+
+static const zb_prop term_props[] = {
+	{"id", 'i', 0, NULL, "任期编号"},
+	{"org_id", 'i', 0, NULL, "组织编号"},
+	{"started_on", 'd', 0, NULL, "本届起始日期"},
+	{"years", 'i', 0, NULL, "任期年数"},
+	{"ends_on", 'd', 0, NULL, "届满日期"},
+	{"elected_how", 's', ZB_NULL, NULL, "产生方式：election/by_election/appointed"},
+	{"notes", 's', ZB_NULL, NULL, "备注"},
+	{"status", 's', ZB_OPT, NULL, "本届的换届状态：ok/due_6m/due_1m/overdue（往届没有）"},
+	{"days_left", 'i', ZB_OPT, NULL, "本届距届满天数"},
+	{0},
+};
+static const zb_shape term_shape = {"Term", term_props, 0, 0, "一届任期"};
+ZB_LIST(term_list, "TermList", &term_shape);
+
+static const zb_prop term_added_props[] = {
+	{"id", 'i', 0, NULL, "新任期编号"},
+	{"current_started_on", 'd', ZB_NULL, NULL, "现在的本届起始日期"},
+	{"current", 'o', ZB_NULL, &term_shape, "现在的本届任期"},
+	{0},
+};
+static const zb_shape term_added = {"TermAdded", term_added_props, 0, 0, NULL};
+
+static const zb_prop warning_props[] = {
+	{"org_id", 'i', 0, NULL, "组织编号"},
+	{"org_name", 's', 0, NULL, "组织名称"},
+	{"kind", 's', 0, NULL, "预警类别，如 no_secretary"},
+	{"level", 's', 0, NULL, "error、warn 或 info"},
+	{"message", 's', 0, NULL, "说明"},
+	{"unit_id", 'i', ZB_OPT, NULL, "相关单位（单位类预警）"},
+	{0},
+};
+static const zb_shape warning_shape = {"OrgWarning", warning_props, 0, 0, "组织设置预警"};
+static const zb_prop level_counts_props[] = {
+	{"error", 'i', 0, NULL, "严重"},
+	{"warn", 'i', 0, NULL, "警告"},
+	{"info", 'i', 0, NULL, "提示"},
+	{0},
+};
+static const zb_shape level_counts = {NULL, level_counts_props, 0, 0, NULL};
+static const zb_prop warning_list_props[] = {
+	{"items", 'a', 0, &warning_shape, "预警"},
+	{"total", 'i', 0, NULL, "预警总数"},
+	{"truncated", 'b', 0, NULL, "超过 limit 未全部列出"},
+	{"counts", 'o', 0, &level_counts, "按级别计数"},
+	{"as_of", 'd', 0, NULL, "日期"},
+	{0},
+};
+static const zb_shape warning_list = {"OrgWarningList", warning_list_props, 0, 0, NULL};
+
+/* zb_coverage_json (org/coverage.c) */
+static const zb_prop by_mode_props[] = {
+	{"single", 'i', 0, NULL, "单独组建"},
+	{"joint", 'i', 0, NULL, "联合组建"},
+	{"attached", 'i', 0, NULL, "挂靠"},
+	{"none", 'i', 0, NULL, "未覆盖"},
+	{0},
+};
+static const zb_shape by_mode = {NULL, by_mode_props, 0, 0, NULL};
+#define RATE_PROPS                                                                     \
+	{"total", 'i', 0, NULL, "单位数"}, {"covered", 'i', 0, NULL, "已覆盖"},             \
+	{"uncovered", 'i', 0, NULL, "未覆盖"},                                                \
+	{"rate", 'n', ZB_NULL, NULL, "覆盖率（百分数，一位小数；没有单位时为 null）"}, \
+	{"by_mode", 'o', 0, &by_mode, "按覆盖方式计数"}
+static const zb_prop kind_rate_props[] = {
+	{"name", 's', 0, NULL, "单位类别名称"},
+	RATE_PROPS,
+	{0},
+};
+static const zb_shape kind_rate = {NULL, kind_rate_props, 0, 0, NULL};
+static const zb_prop by_kind_props[] = {
+	{"enterprise", 'o', 0, &kind_rate, "企业"},
+	{"social_org", 'o', 0, &kind_rate, "社会组织"},
+	{"other", 'o', 0, &kind_rate, "其他"},
+	{0},
+};
+static const zb_shape by_kind = {NULL, by_kind_props, 0, 0, NULL};
+static const zb_prop coverage_props[] = {
+	RATE_PROPS,
+	{"by_kind", 'o', 0, &by_kind, "按单位类别"},
+	{0},
+};
+static const zb_shape coverage_shape = {"Coverage", coverage_props, 0, 0, "党组织覆盖情况"};
+static const zb_prop coverage_child_props[] = {
+	{"org_id", 'i', 0, NULL, "直接下级组织"},
+	{"org_name", 's', 0, NULL, "名称"},
+	{"coverage", 'o', 0, &coverage_shape, "其下的覆盖情况"},
+	{0},
+};
+static const zb_shape coverage_child = {NULL, coverage_child_props, 0, 0, NULL};
+static const zb_prop org_coverage_props[] = {
+	{"org_id", 'i', 0, NULL, "组织编号"},
+	{"subtree", 'o', 0, &coverage_shape, "组织及下级"},
+	{"children", 'a', 0, &coverage_child, "每个直接下级组织"},
+	{0},
+};
+static const zb_shape org_coverage = {"OrgCoverage", org_coverage_props, 0, 0, "单位党组织覆盖率"};
+
+/* zb_org_stats_json (org/stats.c) */
+static const zb_prop category_counts_props[] = {
+	{"full", 'i', 0, NULL, "正式党员"},
+	{"probationary", 'i', 0, NULL, "预备党员"},
+	{"unknown", 'i', ZB_OPT, NULL, "其他（有时）"},
+	{0},
+};
+static const zb_shape category_counts = {NULL, category_counts_props, 0, 0, NULL};
+static const zb_prop gender_counts_props[] = {
+	{"M", 'i', 0, NULL, "男"},
+	{"F", 'i', 0, NULL, "女"},
+	{"unknown", 'i', ZB_OPT, NULL, "未填写（有时）"},
+	{0},
+};
+static const zb_shape gender_counts = {NULL, gender_counts_props, 0, 0, NULL};
+static const zb_prop name_n_props[] = {
+	{"name", 's', 0, NULL, "名称"},
+	{"n", 'i', 0, NULL, "人数"},
+	{0},
+};
+static const zb_shape name_n = {"NameCount", name_n_props, 0, 0, NULL};
+static const zb_prop band_n_props[] = {
+	{"band", 's', 0, NULL, "区间"},
+	{"n", 'i', 0, NULL, "人数"},
+	{0},
+};
+static const zb_shape band_n = {"BandCount", band_n_props, 0, 0, NULL};
+static const zb_prop ethnicity_props[] = {
+	{"han", 'i', 0, NULL, "汉族"},
+	{"minority", 'i', 0, NULL, "少数民族"},
+	{"unknown", 'i', ZB_OPT, NULL, "未填写（有时）"},
+	{"top_minorities", 'a', 0, &name_n, "人数最多的少数民族"},
+	{0},
+};
+static const zb_shape ethnicity = {NULL, ethnicity_props, 0, 0, NULL};
+static const zb_prop status_counts_props[] = {
+	{"normal", 'i', 0, NULL, "正常"},
+	{"mobile", 'i', 0, NULL, "流动"},
+	{"lost", 'i', 0, NULL, "失联"},
+	{"abroad", 'i', 0, NULL, "出国（境）"},
+	{"suspended", 'i', 0, NULL, "停止党籍"},
+	{"removed", 'i', 0, NULL, "出党"},
+	{"deceased", 'i', 0, NULL, "去世"},
+	{"unknown", 'i', ZB_OPT, NULL, "其他（有时）"},
+	{0},
+};
+static const zb_shape status_counts = {NULL, status_counts_props, 0, 0, NULL};
+static const zb_prop member_stats_props[] = {
+	{"total", 'i', 0, NULL, "在册党员"},
+	{"category", 'o', 0, &category_counts, "按类别"},
+	{"gender", 'o', 0, &gender_counts, "按性别"},
+	{"ethnicity", 'o', 0, &ethnicity, "按民族"},
+	{"age_bands", 'a', 0, &band_n, "按年龄段"},
+	{"education", 'a', 0, &name_n, "按学历"},
+	{"party_age_bands", 'a', 0, &band_n, "按党龄段"},
+	{"probationary_no_party_age", 'i', 0, NULL, "预备党员（尚无党龄）"},
+	{"status", 'o', 0, &status_counts, "按党籍状态"},
+	{0},
+};
+static const zb_shape member_stats = {NULL, member_stats_props, 0, 0, NULL};
+static const zb_shape count_map = {NULL, NULL, 0, 'i', "代码到数目"};
+static const zb_prop org_stats_props[] = {
+	{"total", 'i', 0, NULL, "组织数"},
+	{"by_type", 'o', 0, &count_map, "按组织类型代码"},
+	{"by_domain", 'o', 0, &count_map, "按所属领域代码（未填为 unknown）"},
+	{0},
+};
+static const zb_shape org_stats = {NULL, org_stats_props, 0, 0, NULL};
+static const zb_prop warn_counts_props[] = {
+	{"by_kind", 'o', 0, &count_map, "按预警类别"},
+	{"total", 'i', 0, NULL, "总数"},
+	{"error", 'i', 0, NULL, "严重"},
+	{"warn", 'i', 0, NULL, "警告"},
+	{"info", 'i', 0, NULL, "提示"},
+	{0},
+};
+static const zb_shape warn_counts = {NULL, warn_counts_props, 0, 0, NULL};
+static const zb_prop stats_props[] = {
+	{"org_id", 'i', 0, NULL, "组织编号"},
+	{"as_of", 'd', 0, NULL, "日期"},
+	{"members", 'o', 0, &member_stats, "党员"},
+	{"orgs", 'o', 0, &org_stats, "组织"},
+	{"coverage", 'o', 0, &coverage_shape, "单位覆盖"},
+	{"warnings", 'o', 0, &warn_counts, "预警"},
+	{0},
+};
+static const zb_shape stats_shape = {"OrgStats", stats_props, 0, 0, "下辖统计"};
+
+static const zb_prop dissolved_org_props[] = {
+	ZB_ORG_PROPS,
+	{"dissolved_reason", 's', 0, NULL, "撤销原因"},
+	{0},
+};
+static const zb_shape dissolved_org = {"DissolvedOrg", dissolved_org_props, 0, 0, "已撤销的组织"};
+
 const zb_route zb_routes_orgstruct[] = {
-	{"GET", "/api/v1/orgs/{id}/committee", h_committee_list, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "班子成员（all=1 含已离任）", "all:integer"},
-	{"POST", "/api/v1/orgs/{id}/committee", h_committee_add, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 8192, post_fields, "orgs", "新增班子职务", NULL},
-	{"PATCH", "/api/v1/committee/{id}", h_committee_patch, P_ORG_WRITE, S_POST, R_WRITE | R_JSON, 8192, post_patch_fields, "orgs", "修改班子职务（如填写离任日期）", NULL},
-	{"DELETE", "/api/v1/committee/{id}", h_committee_delete, P_ORG_WRITE, S_POST, R_WRITE, 0, NULL, "orgs", "删除误录的班子职务", NULL},
-	{"GET", "/api/v1/orgs/{id}/terms", h_terms_list, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "历届任期与换届状态", NULL},
-	{"POST", "/api/v1/orgs/{id}/terms", h_terms_add, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 4096, term_fields, "orgs", "登记新一届任期", NULL},
-	{"POST", "/api/v1/orgs/{id}/move", h_move, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 1024, move_fields, "orgs", "移动组织（连同下级和党员）", NULL},
-	{"POST", "/api/v1/orgs/{id}/dissolve", h_dissolve, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 4096, dissolve_fields, "orgs", "撤销组织（保留历史，只读）", NULL},
-	{"GET", "/api/v1/orgs/{id}/warnings", h_warnings, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "组织设置预警（含下级）", "level:string,kind:string,limit:integer"},
-	{"GET", "/api/v1/orgs/{id}/coverage", h_coverage, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "单位党组织覆盖率", NULL},
-	{"GET", "/api/v1/orgs/{id}/stats", h_stats, P_STATS_READ, S_ORG, 0, 0, NULL, "orgs", "下辖统计", NULL},
+	{"GET", "/api/v1/orgs/{id}/committee", h_committee_list, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "班子成员（all=1 含已离任）", "all:integer", ZB_OK(&post_list)},
+	{"POST", "/api/v1/orgs/{id}/committee", h_committee_add, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 8192, post_fields, "orgs", "新增班子职务", NULL, ZB_CREATED(&zb_shape_post)},
+	{"PATCH", "/api/v1/committee/{id}", h_committee_patch, P_ORG_WRITE, S_POST, R_WRITE | R_JSON, 8192, post_patch_fields, "orgs", "修改班子职务（如填写离任日期）", NULL, ZB_OK(&zb_shape_post)},
+	{"DELETE", "/api/v1/committee/{id}", h_committee_delete, P_ORG_WRITE, S_POST, R_WRITE, 0, NULL, "orgs", "删除误录的班子职务", NULL, ZB_OK(&deleted_shape)},
+	{"GET", "/api/v1/orgs/{id}/terms", h_terms_list, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "历届任期与换届状态", NULL, ZB_OK(&term_list)},
+	{"POST", "/api/v1/orgs/{id}/terms", h_terms_add, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 4096, term_fields, "orgs", "登记新一届任期", NULL, ZB_CREATED(&term_added)},
+	{"POST", "/api/v1/orgs/{id}/move", h_move, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 1024, move_fields, "orgs", "移动组织（连同下级和党员）", NULL, ZB_OK(&zb_shape_org)},
+	{"POST", "/api/v1/orgs/{id}/dissolve", h_dissolve, P_ORG_WRITE, S_ORG, R_WRITE | R_JSON, 4096, dissolve_fields, "orgs", "撤销组织（保留历史，只读）", NULL, ZB_OK(&dissolved_org)},
+	{"GET", "/api/v1/orgs/{id}/warnings", h_warnings, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "组织设置预警（含下级）", "level:string,kind:string,limit:integer", ZB_OK(&warning_list)},
+	{"GET", "/api/v1/orgs/{id}/coverage", h_coverage, P_ORG_READ, S_ORG, 0, 0, NULL, "orgs", "单位党组织覆盖率", NULL, ZB_OK(&org_coverage)},
+	{"GET", "/api/v1/orgs/{id}/stats", h_stats, P_STATS_READ, S_ORG, 0, 0, NULL, "orgs", "下辖统计", NULL, ZB_OK(&stats_shape)},
 	{0},
 };

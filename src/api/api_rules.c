@@ -172,8 +172,51 @@ static const zb_field rule_fields[] = {
 	{0},
 };
 
+/* rule data: its keys are the kind's (docs/RULES.md), free-form here */
+static const zb_shape rule_data = {"RuleData", NULL, 0, 'j', "规则内容（键由规则种类决定，见 docs/RULES.md）"};
+static const zb_prop rule_set_props[] = {
+	{"id", 'i', 0, NULL, "规则编号"},
+	{"org_id", 'i', ZB_NULL, NULL, "制定规则的组织（全国规则为 null）"},
+	{"national", 'b', 0, NULL, "全国规则"},
+	{"kind", 's', 0, NULL, "规则种类"},
+	{"effective_from", 'd', 0, NULL, "生效日期"},
+	{"name", 's', ZB_NULL, NULL, "名称与依据"},
+	{"data", 'o', ZB_NULL, &rule_data, "规则内容"},
+	{0},
+};
+static const zb_shape rule_set = {"RuleSet", rule_set_props, 0, 0, "一套规则"};
+static const zb_prop rule_hist_props[] = {
+	{"id", 'i', 0, NULL, "规则编号"},
+	{"org_id", 'i', ZB_NULL, NULL, "制定规则的组织（全国规则为 null）"},
+	{"effective_from", 'd', 0, NULL, "生效日期"},
+	{"name", 's', ZB_NULL, NULL, "名称与依据"},
+	{"data", 'o', ZB_NULL, &rule_data, "规则内容"},
+	{0},
+};
+static const zb_shape rule_hist = {NULL, rule_hist_props, 0, 0, NULL};
+static const zb_prop rules_props[] = {
+	{"kind", 's', 0, NULL, "规则种类"},
+	{"org_id", 'i', 0, NULL, "组织"},
+	{"date", 'd', 0, NULL, "查询日期"},
+	{"validated", 'b', 0, NULL, "该种类的内容经程序校验"},
+	{"effective", 'o', ZB_NULL, &rule_set, "该日期适用的规则（没有为 null）"},
+	{"history", 'a', 0, &rule_hist, "组织及上级的该种类规则，新的在前"},
+	{0},
+};
+static const zb_shape rules_shape = {"RulesInForce", rules_props, 0, 0, "适用的规则及历史"};
+static const zb_prop rule_added_props[] = {
+	{"id", 'i', 0, NULL, "规则编号"},
+	{"kind", 's', 0, NULL, "规则种类"},
+	{"org_id", 'i', 0, NULL, "组织"},
+	{"effective_from", 'd', 0, NULL, "生效日期"},
+	{"name", 's', 0, NULL, "名称"},
+	{"data", 'o', 0, &rule_data, "合并后的规则内容"},
+	{0},
+};
+static const zb_shape rule_added = {"RuleAdded", rule_added_props, 0, 0, NULL};
+
 const zb_route zb_routes_rules[] = {
-	{"GET", "/api/v1/rules", h_rules_get, P_ORG_READ, S_QUERY_ORG, 0, 0, NULL, "rules", "某组织当前适用的规则及历史", "kind:string,org:integer,date:string"},
-	{"POST", "/api/v1/rules", h_rules_add, P_ORG_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 32768, rule_fields, "rules", "新增本地规则（按日期生效）", NULL},
+	{"GET", "/api/v1/rules", h_rules_get, P_ORG_READ, S_QUERY_ORG, 0, 0, NULL, "rules", "某组织当前适用的规则及历史", "kind:string,org:integer,date:string", ZB_OK(&rules_shape)},
+	{"POST", "/api/v1/rules", h_rules_add, P_ORG_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 32768, rule_fields, "rules", "新增本地规则（按日期生效）", NULL, ZB_CREATED(&rule_added)},
 	{0},
 };

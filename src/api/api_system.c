@@ -25,8 +25,21 @@ static int h_openapi(zb_req *r, zb_err *e)
 	return 0;
 }
 
+static const zb_prop health_props[] = {
+	{"status", 's', 0, NULL, "总是 ok"},
+	{"version", 's', 0, NULL, "程序版本"},
+	{"db", 's', 0, NULL, "数据库：sqlite 或 postgresql"},
+	{0},
+};
+static const zb_shape health_shape = {"Health", health_props, 0, 0, "服务状态"};
+
+/* the document itself: an object whose members OpenAPI defines */
+static const zb_shape openapi_shape = {"OpenApiDocument", NULL, 0, 'j', "OpenAPI 3.1 文档"};
+
 const zb_route zb_routes_system[] = {
-	{"GET", "/api/v1/health", h_health, 0, S_NONE, R_PUBLIC | R_NOLOG, 0, NULL, "system", "健康检查", NULL},
-	{"GET", "/api/v1/openapi.json", h_openapi, 0, S_NONE, R_PUBLIC, 0, NULL, "system", "接口描述（OpenAPI 3.1）", NULL},
+	{"GET", "/api/v1/health", h_health, 0, S_NONE, R_PUBLIC | R_NOLOG, 0, NULL, "system", "健康检查", NULL,
+	 ZB_OK(&health_shape)},
+	{"GET", "/api/v1/openapi.json", h_openapi, 0, S_NONE, R_PUBLIC, 0, NULL, "system", "接口描述（OpenAPI 3.1）", NULL,
+	 ZB_OK(&openapi_shape)},
 	{0},
 };

@@ -449,15 +449,72 @@ static const zb_field alliance_member_fields[] = {
 	{0},
 };
 
+static const zb_prop unit_props[] = {
+	{"id", 'i', 0, NULL, "单位编号"},
+	{"name", 's', 0, NULL, "单位名称"},
+	{"kind", 's', 0, NULL, "类别代码：enterprise/social_org/other"},
+	{"kind_name", 's', 0, NULL, "类别名称"},
+	{"subkind", 's', ZB_NULL, NULL, "细分类别"},
+	{"credit_code", 's', ZB_NULL, NULL, "统一社会信用代码"},
+	{"staff_count", 'i', 0, NULL, "职工人数"},
+	{"party_members", 'i', 0, NULL, "党员人数"},
+	{"full_members", 'i', 0, NULL, "正式党员人数"},
+	{"coverage", 's', 0, NULL, "覆盖方式代码：single/joint/attached/none"},
+	{"coverage_name", 's', 0, NULL, "覆盖方式名称"},
+	{"covering_org_id", 'i', ZB_NULL, NULL, "覆盖它的党组织"},
+	{"covering_org_name", 's', ZB_NULL, NULL, "覆盖它的党组织名称"},
+	{"org_id", 'i', 0, NULL, "所在地组织"},
+	{"org_name", 's', 0, NULL, "所在地组织名称"},
+	{"address", 's', ZB_NULL, NULL, "地址"},
+	{"remarks", 's', ZB_NULL, NULL, "备注"},
+	{0},
+};
+static const zb_shape unit_shape = {"Unit", unit_props, 0, 0, "经济或社会单位"};
+ZB_LIST(unit_list, "UnitList", &unit_shape);
+
+static const zb_prop alliance_item_props[] = {
+	{"id", 'i', 0, NULL, "联合体编号"},
+	{"name", 's', 0, NULL, "名称"},
+	{"org_id", 'i', 0, NULL, "牵头组织"},
+	{"org_name", 's', 0, NULL, "牵头组织名称"},
+	{"theme", 's', ZB_NULL, NULL, "主题"},
+	{"founded_on", 'd', ZB_NULL, NULL, "成立日期"},
+	{"member_count", 'i', 0, NULL, "成员组织数"},
+	{0},
+};
+static const zb_shape alliance_item = {"AllianceItem", alliance_item_props, 0, 0, "党建联合体（列表中）"};
+ZB_LIST(alliance_list, "AllianceList", &alliance_item);
+
+static const zb_prop alliance_member_props[] = {
+	{"org_id", 'i', 0, NULL, "成员组织"},
+	{"org_name", 's', 0, NULL, "成员组织名称"},
+	{"type_name", 's', 0, NULL, "组织类型名称"},
+	{"role", 's', 0, NULL, "lead（牵头）或 member"},
+	{"joined_on", 'd', ZB_NULL, NULL, "加入日期"},
+	{0},
+};
+static const zb_shape alliance_member = {NULL, alliance_member_props, 0, 0, NULL};
+static const zb_prop alliance_props[] = {
+	{"id", 'i', 0, NULL, "联合体编号"},
+	{"name", 's', 0, NULL, "名称"},
+	{"org_id", 'i', 0, NULL, "牵头组织"},
+	{"org_name", 's', 0, NULL, "牵头组织名称"},
+	{"theme", 's', ZB_NULL, NULL, "主题"},
+	{"founded_on", 'd', ZB_NULL, NULL, "成立日期"},
+	{"members", 'a', 0, &alliance_member, "成员组织"},
+	{0},
+};
+static const zb_shape alliance_shape = {"Alliance", alliance_props, 0, 0, "党建联合体"};
+
 const zb_route zb_routes_units[] = {
-	{"GET", "/api/v1/units", h_units_list, P_ORG_READ, S_QUERY_ORG, 0, 0, NULL, "coverage", "下辖经济和社会单位", "org:integer,kind:string,coverage:string,after:integer,limit:integer"},
-	{"POST", "/api/v1/units", h_unit_create, P_ORG_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 8192, unit_fields, "coverage", "登记单位及其党组织覆盖方式", NULL},
-	{"GET", "/api/v1/units/{id}", h_unit_get, P_ORG_READ, S_UNIT, 0, 0, NULL, "coverage", "单位详情", NULL},
-	{"PATCH", "/api/v1/units/{id}", h_unit_patch, P_ORG_WRITE, S_UNIT, R_WRITE | R_JSON, 8192, unit_patch_fields, "coverage", "修改单位", NULL},
-	{"GET", "/api/v1/alliances", h_alliances_list, P_ORG_READ, S_NONE, 0, 0, NULL, "coverage", "党建联合体", NULL},
-	{"POST", "/api/v1/alliances", h_alliance_create, P_ORG_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 16384, alliance_fields, "coverage", "新建党建联合体", NULL},
-	{"GET", "/api/v1/alliances/{id}", h_alliance_get, P_ORG_READ, S_ALLIANCE, 0, 0, NULL, "coverage", "联合体详情", NULL},
-	{"POST", "/api/v1/alliances/{id}/members", h_alliance_member_add, P_ORG_WRITE, S_ALLIANCE, R_WRITE | R_JSON, 1024, alliance_member_fields, "coverage", "联合体加入成员", NULL},
-	{"DELETE", "/api/v1/alliances/{id}/members/{org_id}", h_alliance_member_remove, P_ORG_WRITE, S_ALLIANCE, R_WRITE, 0, NULL, "coverage", "联合体移除成员", NULL},
+	{"GET", "/api/v1/units", h_units_list, P_ORG_READ, S_QUERY_ORG, 0, 0, NULL, "coverage", "下辖经济和社会单位", "org:integer,kind:string,coverage:string,after:integer,limit:integer", ZB_OK(&unit_list)},
+	{"POST", "/api/v1/units", h_unit_create, P_ORG_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 8192, unit_fields, "coverage", "登记单位及其党组织覆盖方式", NULL, ZB_CREATED(&unit_shape)},
+	{"GET", "/api/v1/units/{id}", h_unit_get, P_ORG_READ, S_UNIT, 0, 0, NULL, "coverage", "单位详情", NULL, ZB_OK(&unit_shape)},
+	{"PATCH", "/api/v1/units/{id}", h_unit_patch, P_ORG_WRITE, S_UNIT, R_WRITE | R_JSON, 8192, unit_patch_fields, "coverage", "修改单位", NULL, ZB_OK(&unit_shape)},
+	{"GET", "/api/v1/alliances", h_alliances_list, P_ORG_READ, S_NONE, 0, 0, NULL, "coverage", "党建联合体", NULL, ZB_OK(&alliance_list)},
+	{"POST", "/api/v1/alliances", h_alliance_create, P_ORG_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 16384, alliance_fields, "coverage", "新建党建联合体", NULL, ZB_CREATED(&alliance_shape)},
+	{"GET", "/api/v1/alliances/{id}", h_alliance_get, P_ORG_READ, S_ALLIANCE, 0, 0, NULL, "coverage", "联合体详情", NULL, ZB_OK(&alliance_shape)},
+	{"POST", "/api/v1/alliances/{id}/members", h_alliance_member_add, P_ORG_WRITE, S_ALLIANCE, R_WRITE | R_JSON, 1024, alliance_member_fields, "coverage", "联合体加入成员", NULL, ZB_OK(&alliance_shape)},
+	{"DELETE", "/api/v1/alliances/{id}/members/{org_id}", h_alliance_member_remove, P_ORG_WRITE, S_ALLIANCE, R_WRITE, 0, NULL, "coverage", "联合体移除成员", NULL, ZB_OK(&alliance_shape)},
 	{0},
 };

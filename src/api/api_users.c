@@ -603,16 +603,89 @@ static const zb_field grant_fields[] = {
 	{0},
 };
 
+static const zb_prop account_props[] = {
+	{"id", 'i', 0, NULL, "账号编号"},
+	{"username", 's', 0, NULL, "用户名"},
+	{"display_name", 's', ZB_NULL, NULL, "显示名"},
+	{"member_id", 'i', ZB_NULL, NULL, "关联的党员档案"},
+	{"disabled", 'b', 0, NULL, "已停用"},
+	{"locked", 'b', 0, NULL, "因多次输错密码被临时锁定"},
+	{"must_change_password", 'b', 0, NULL, "下次登录须修改密码"},
+	{"last_login_at", 'i', ZB_NULL, NULL, "最近登录时间（Unix 秒）"},
+	{0},
+};
+static const zb_shape account_shape = {"Account", account_props, 0, 0, "账号"};
+ZB_LIST(account_list, "AccountList", &account_shape);
+
+static const zb_prop created_user_props[] = {
+	{"id", 'i', 0, NULL, "账号编号"},
+	{"username", 's', 0, NULL, "用户名"},
+	{0},
+};
+static const zb_shape created_user = {"CreatedAccount", created_user_props, 0, 0, NULL};
+
+static const zb_prop created_grant_props[] = {
+	{"id", 'i', 0, NULL, "授权编号"},
+	{0},
+};
+static const zb_shape created_grant = {"CreatedGrant", created_grant_props, 0, 0, NULL};
+
+static const zb_prop role_props[] = {
+	{"id", 's', 0, NULL, "角色代码"},
+	{"name", 's', 0, NULL, "角色名称"},
+	{"perms", 's', 0, NULL, "权限，逗号分隔"},
+	{0},
+};
+static const zb_shape role_shape = {"Role", role_props, 0, 0, "角色"};
+ZB_LIST(role_list, "RoleList", &role_shape);
+
+static const zb_prop approval_props[] = {
+	{"id", 'i', 0, NULL, "申请编号"},
+	{"kind", 's', 0, NULL, "grant（授权）或 password_reset（重置密码）"},
+	{"user_id", 'i', 0, NULL, "对象账号"},
+	{"username", 's', 0, NULL, "对象用户名"},
+	{"role", 's', ZB_OPT, NULL, "授权的角色"},
+	{"org_id", 'i', ZB_OPT, NULL, "授权的组织"},
+	{"requested_by", 'i', 0, NULL, "申请人账号"},
+	{"requested_by_name", 's', ZB_NULL, NULL, "申请人用户名"},
+	{"requested_at", 'i', 0, NULL, "申请时间（Unix 秒）"},
+	{"status", 's', 0, NULL, "pending、confirmed、rejected"},
+	{"mine", 'b', 0, NULL, "本人提出的申请"},
+	{0},
+};
+static const zb_shape approval_shape = {"Approval", approval_props, 0, 0, "待复核的申请"};
+static const zb_prop approval_list_props[] = {
+	{"dual_control", 'b', 0, NULL, "是否开启双人复核"},
+	{"items", 'a', 0, &approval_shape, "待复核的申请"},
+	{0},
+};
+static const zb_shape approval_list = {"ApprovalList", approval_list_props, 0, 0, NULL};
+
+static const zb_prop confirmed_props[] = {
+	{"ok", 'b', 0, NULL, "总是 true"},
+	{"status", 's', 0, NULL, "confirmed"},
+	{"grant_id", 'i', ZB_OPT, NULL, "生效的授权（授权申请时）"},
+	{0},
+};
+static const zb_shape confirmed_shape = {"ApprovalConfirmed", confirmed_props, 0, 0, NULL};
+
+/* 202: a privileged change waiting for a second administrator */
+#define PENDING (&(const zb_resp){202, &zb_shape_pending, NULL, NULL, "已提交，待第二名管理员复核"})
+
 const zb_route zb_routes_users[] = {
-	{"GET", "/api/v1/users", h_users_list, P_USER_MANAGE, S_NONE, 0, 0, NULL, "users", "账号列表", "after:integer,limit:integer"},
-	{"POST", "/api/v1/users", h_users_create, P_USER_MANAGE, S_NONE, R_WRITE | R_JSON, 4096, user_fields, "users", "新建账号", NULL},
-	{"PATCH", "/api/v1/users/{id}", h_users_patch, P_USER_MANAGE, S_USER, R_WRITE | R_JSON, 4096, user_patch_fields, "users", "修改账号（停用、解锁、重置密码）", NULL},
-	{"POST", "/api/v1/users/{id}/grants", h_grant, P_ROLE_GRANT, S_BODY_ORG, R_WRITE | R_JSON, 4096, grant_fields, "users", "授予角色", NULL},
-	{"DELETE", "/api/v1/grants/{id}", h_revoke, P_ROLE_GRANT, S_GRANT, R_WRITE, 0, NULL, "users", "撤销授权", NULL},
-	{"GET", "/api/v1/roles", h_roles, 0, S_NONE, 0, 0, NULL, "users", "角色列表", NULL},
+	{"GET", "/api/v1/users", h_users_list, P_USER_MANAGE, S_NONE, 0, 0, NULL, "users", "账号列表", "after:integer,limit:integer", ZB_OK(&account_list)},
+	{"POST", "/api/v1/users", h_users_create, P_USER_MANAGE, S_NONE, R_WRITE | R_JSON, 4096, user_fields, "users", "新建账号", NULL, ZB_CREATED(&created_user)},
+	{"PATCH", "/api/v1/users/{id}", h_users_patch, P_USER_MANAGE, S_USER, R_WRITE | R_JSON, 4096, user_patch_fields, "users", "修改账号（停用、解锁、重置密码）", NULL,
+	 &(const zb_resp){200, &zb_shape_ok, NULL, PENDING, NULL}},
+	{"POST", "/api/v1/users/{id}/grants", h_grant, P_ROLE_GRANT, S_BODY_ORG, R_WRITE | R_JSON, 4096, grant_fields, "users", "授予角色", NULL,
+	 &(const zb_resp){201, &created_grant, NULL, PENDING, NULL}},
+	{"DELETE", "/api/v1/grants/{id}", h_revoke, P_ROLE_GRANT, S_GRANT, R_WRITE, 0, NULL, "users", "撤销授权", NULL, ZB_OK(&zb_shape_ok)},
+	{"GET", "/api/v1/roles", h_roles, 0, S_NONE, 0, 0, NULL, "users", "角色列表", NULL, ZB_OK(&role_list)},
 	/* dual control: role.grant or user.manage, checked by the handlers */
-	{"GET", "/api/v1/approvals", h_approvals, 0, S_NONE, 0, 0, NULL, "users", "待复核的授权与密码重置", NULL},
-	{"POST", "/api/v1/approvals/{id}/confirm", h_approval_confirm, 0, S_NONE, R_WRITE, 0, NULL, "users", "确认（第二名管理员）", NULL},
-	{"POST", "/api/v1/approvals/{id}/reject", h_approval_reject, 0, S_NONE, R_WRITE, 0, NULL, "users", "拒绝或撤回申请", NULL},
+	{"GET", "/api/v1/approvals", h_approvals, 0, S_NONE, 0, 0, NULL, "users", "待复核的授权与密码重置", NULL,
+	 ZB_OK(&approval_list)},
+	{"POST", "/api/v1/approvals/{id}/confirm", h_approval_confirm, 0, S_NONE, R_WRITE, 0, NULL, "users", "确认（第二名管理员）", NULL,
+	 ZB_OK(&confirmed_shape)},
+	{"POST", "/api/v1/approvals/{id}/reject", h_approval_reject, 0, S_NONE, R_WRITE, 0, NULL, "users", "拒绝或撤回申请", NULL, ZB_OK(&zb_shape_ok)},
 	{0},
 };

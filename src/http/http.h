@@ -14,6 +14,9 @@
  * any of it.  Denials (scope 404s, 403s, CSRF failures, 401s for a token or
  * session presented but invalid) are audited as access.denied, rate-limited
  * (zb_deny_audit).
+ *
+ * Every route row ends with the declaration of its success answer (`resp`,
+ * see zb_resp below); the OpenAPI document and the API tests read it.
  */
 #ifndef ZB_HTTP_H
 #define ZB_HTTP_H
@@ -74,6 +77,79 @@ typedef struct zb_field {
 	const char *doc;          /* one line for OpenAPI */
 } zb_field;
 
+/* Response shapes: what a route answers, declared beside what it takes,
+ * so the OpenAPI document describes every answer and the API tests can
+ * hold each handler to its declaration.
+ *
+ * A zb_shape describes one JSON object (or, with `type` set, a scalar used
+ * as the items of an array).  Its properties are rows of zb_prop:
+ *   name, type, flags, shape, doc
+ * type: 's' string, 'i' integer, 'n' number, 'b' boolean, 'd' date string
+ * YYYY-MM-DD, 'o' object of `shape`, 'a' array whose items are `shape`
+ * (an object shape, or zb_shape_string / zb_shape_integer / ... for
+ * scalars), 'j' any JSON value (use sparingly: free-form rule data).
+ * flags: ZB_OPT the key may be absent, ZB_NULL the value may be null.
+ * An object admits no key it does not list, unless `extra` names the type
+ * of the values of its other keys (a map keyed by data, e.g. counts per
+ * category).  A shape with a name is an OpenAPI component
+ * (#/components/schemas/<name>) referenced wherever it is used; names are
+ * unique (zb_openapi_write fails on two different shapes with one name). */
+enum zb_prop_flags {
+	ZB_OPT = 1u << 0,   /* may be absent */
+	ZB_NULL = 1u << 1,  /* may be null */
+};
+
+typedef struct zb_shape zb_shape;
+typedef struct zb_prop {
+	const char *name;
+	char type;
+	unsigned char flags;
+	const zb_shape *shape;    /* 'o': the object; 'a': the items */
+	const char *doc;          /* Chinese, one line */
+} zb_prop;
+
+struct zb_shape {
+	const char *name;         /* component name; NULL = written inline */
+	const zb_prop *props;     /* NULL-name terminated */
+	char type;                /* 0: an object; else a scalar type (items of arrays) */
+	char extra;               /* objects: type of the values of unlisted keys; 0 = none allowed */
+	const char *doc;
+};
+
+/* Scalars as array items, and shapes shared by many routes (openapi.c). */
+extern const zb_shape zb_shape_string, zb_shape_integer, zb_shape_number, zb_shape_boolean, zb_shape_date,
+	zb_shape_any;
+extern const zb_shape zb_shape_ok;       /* {"ok":true}, zb_req_ok() */
+extern const zb_shape zb_shape_pending;  /* 202: waits for a second administrator */
+
+/* A success answer of a route: its status, the shape of its JSON body (NULL
+ * for 204 or a body that is not JSON), the media type of a body that is not
+ * JSON, and another success answer the route may give instead. */
+typedef struct zb_resp {
+	int status;               /* 200, 201, 202, 204 */
+	const zb_shape *shape;
+	const char *media;        /* e.g. "text/html", "application/octet-stream" */
+	const struct zb_resp *also;
+	const char *doc;
+} zb_resp;
+
+/* The last column of a route row (compound literals of static storage). */
+#define ZB_OK(shp) (&(const zb_resp){200, (shp), NULL, NULL, NULL})
+#define ZB_CREATED(shp) (&(const zb_resp){201, (shp), NULL, NULL, NULL})
+#define ZB_NO_CONTENT (&(const zb_resp){204, NULL, NULL, NULL, NULL})
+#define ZB_MEDIA(type) (&(const zb_resp){200, NULL, (type), NULL, NULL})
+
+/* A paged list {"items":[<item>...],"total"?:N,"next"?:"after"}, as written
+ * by zb_list_begin/zb_list_end: `static` shape VAR and its props VAR_props. */
+#define ZB_LIST(var, cname, item)                                                                     \
+	static const zb_prop var##_props[] = {                                                        \
+		{"items", 'a', 0, (item), "条目"},                                                      \
+		{"total", 'i', ZB_OPT, NULL, "总数（给出时）"},                                      \
+		{"next", 's', ZB_OPT, NULL, "还有下一页时：下一页请求的 after 参数"},                   \
+		{0},                                                                                  \
+	};                                                                                            \
+	static const zb_shape var = {(cname), var##_props, 0, 0, NULL}
+
 typedef struct zb_req zb_req;
 typedef int (*zb_handler)(zb_req *r, zb_err *e);
 
@@ -89,6 +165,7 @@ typedef struct zb_route {
 	const char *tag;          /* OpenAPI tag */
 	const char *summary;      /* Chinese one-liner */
 	const char *query_doc;    /* "org:integer,q:string,..." for OpenAPI */
+	const zb_resp *resp;      /* the success answer: ZB_OK(&shape), ZB_CREATED(&shape), ... */
 } zb_route;
 
 struct zb_req {

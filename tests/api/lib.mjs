@@ -88,6 +88,134 @@ export async function startServer(opts = {}) {
   };
 }
 
+// ---- the contract: every answer against the route's declared shape ----
+//
+// The OpenAPI document of the binary under test (`zhibu openapi`) declares,
+// per route and status, the schema of the answer.  Every answer a Client
+// receives is checked against it: a JSON answer under /api/ must match the
+// schema declared for its route and status (errors: the Error schema), a
+// success status the route does not declare fails, and so does a JSON body
+// where the route declares none.  The failure names the route, the status
+// and the JSON path of the first difference.
+
+let apiDoc = null;
+let apiRoutes = null;
+/** The OpenAPI document of the binary under test (read once). */
+export function openapiDoc() {
+  if (!apiDoc) {
+    const r = spawnSync(BIN, ['openapi'], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+    if (r.status !== 0) throw new Error(`zhibu openapi failed: ${r.stderr}`);
+    apiDoc = JSON.parse(r.stdout.toString());
+    apiRoutes = [];
+    for (const [pattern, ops] of Object.entries(apiDoc.paths)) {
+      const rx = new RegExp('^' + pattern.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+') + '$');
+      const literal = pattern.split('/').filter((x) => x && !x.startsWith('{')).length;
+      for (const [m, op] of Object.entries(ops)) apiRoutes.push({ method: m.toUpperCase(), pattern, rx, literal, op });
+    }
+    // the most literal pattern first: /members/export before /members/{id}
+    apiRoutes.sort((a, b) => b.literal - a.literal);
+  }
+  return apiDoc;
+}
+
+/** The route {method, pattern, op} a request goes to, or null. */
+export function routeOf(method, path) {
+  openapiDoc();
+  const p = path.split('?')[0];
+  const m = method === 'HEAD' ? 'GET' : method;
+  return apiRoutes.find((r) => r.method === m && r.rx.test(p)) || null;
+}
+
+function typeOf(v) {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+function typeMatches(want, v) {
+  const got = typeOf(v);
+  return got === want || (want === 'number' && got === 'integer');
+}
+
+/**
+ * Check value v against a JSON Schema (the subset the OpenAPI document
+ * uses: $ref, anyOf, type (one or a list), format date, properties,
+ * required, additionalProperties (false or a schema), items).  Returns
+ * null or a message naming the JSON path of the first difference.
+ */
+export function schemaError(schema, v, at = '$', doc = openapiDoc()) {
+  if (schema.$ref) {
+    const name = schema.$ref.replace('#/components/schemas/', '');
+    const target = doc.components.schemas[name];
+    if (!target) return `${at}: unknown schema ${schema.$ref}`;
+    return schemaError(target, v, at, doc);
+  }
+  if (schema.anyOf) {
+    const errs = schema.anyOf.map((s) => schemaError(s, v, at, doc));
+    return errs.includes(null) ? null : errs.join('; or ');
+  }
+  if (schema.type !== undefined) {
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    if (!types.some((t) => typeMatches(t, v))) return `${at}: ${JSON.stringify(v)?.slice(0, 80)} is ${typeOf(v)}, declared ${types.join(' or ')}`;
+  }
+  if (v === null) return null;
+  if (schema.format === 'date' && typeof v === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) return `${at}: "${v}" is not a date YYYY-MM-DD`;
+  if (typeOf(v) === 'object') {
+    const props = schema.properties || {};
+    for (const k of schema.required || []) if (!(k in v)) return `${at}: required key "${k}" missing`;
+    for (const [k, x] of Object.entries(v)) {
+      if (props[k]) {
+        const err = schemaError(props[k], x, `${at}.${k}`, doc);
+        if (err) return err;
+      } else if (schema.additionalProperties === false) {
+        return `${at}: key "${k}" not declared`;
+      } else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+        const err = schemaError(schema.additionalProperties, x, `${at}.${k}`, doc);
+        if (err) return err;
+      }
+    }
+  }
+  if (typeOf(v) === 'array' && schema.items) {
+    for (let i = 0; i < v.length; i++) {
+      const err = schemaError(schema.items, v[i], `${at}[${i}]`, doc);
+      if (err) return err;
+    }
+  }
+  return null;
+}
+
+/** Throws when an answer does not match its route's declaration. */
+export function checkResponse(method, path, status, type, body) {
+  if (!path.startsWith('/api/')) return;
+  const json = type.includes('json');
+  const where = `${method} ${path.split('?')[0]} answered ${status}`;
+  const doc = openapiDoc();
+  if (status >= 400) {
+    if (!json) return; // refused before any route ran (e.g. a body cut off at the cap)
+    const err = schemaError(doc.components.schemas.Error, body, '$', doc);
+    if (err) throw new Error(`contract: ${where}: not the Error shape: ${err}`);
+    return;
+  }
+  const route = routeOf(method, path);
+  if (!route) throw new Error(`contract: ${where}, but no route of the OpenAPI document matches it`);
+  const resp = route.op.responses?.[String(status)];
+  const id = `${route.method} ${route.pattern}`;
+  if (!resp) throw new Error(`contract: ${where}: ${id} declares no ${status} answer (declared: ${Object.keys(route.op.responses || {}).join(', ')})`);
+  const content = resp.content || {};
+  const schema = content['application/json']?.schema;
+  if (!json) {
+    if (schema) throw new Error(`contract: ${where}: ${id} declares a JSON answer, got ${type || 'no content type'}`);
+    if (status !== 204 && !Object.keys(content).some((t) => type.startsWith(t))) {
+      throw new Error(`contract: ${where}: ${id} declares ${Object.keys(content).join(', ') || 'no body'}, got ${type}`);
+    }
+    return;
+  }
+  if (!schema) throw new Error(`contract: ${where}: ${id} declares no JSON answer for ${status}`);
+  const err = schemaError(schema, body, '$', doc);
+  if (err) throw new Error(`contract: ${where}: the answer differs from ${id}'s declaration: ${err}`);
+}
+
 /** A client with a cookie jar and the CSRF token of its session. */
 export class Client {
   constructor(url) { this.url = url; this.cookie = null; this.csrf = null; this.bearer = null; }
@@ -109,6 +237,7 @@ export class Client {
     }
     const type = res.headers.get('content-type') || '';
     const data = type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer());
+    checkResponse(method, path, res.status, type, data);
     return { status: res.status, body: data, headers: res.headers };
   }
   get(p, o) { return this.req('GET', p, undefined, o); }

@@ -48,6 +48,7 @@ for (const size of SIZES) {
     await login(page, 'worker_a');
     const m = f.membersA[size.name === 'phone' ? 2 : 3];
     await page.goto(`/#/members/${m.id}/edit`);
+    await page.locator('input[name="name"]').waitFor();
     await page.waitForFunction(() => document.querySelector('input[name="name"]').value !== '');
     // the stored number is shown masked, as text: no field holds it
     const stored = await page.locator('[data-test="id-stored"]').innerText();

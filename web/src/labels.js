@@ -41,37 +41,23 @@ export function fmtTime(v) {
 export function currentQuarter(d = new Date()) {
   return d.getFullYear() + 'Q' + (Math.floor(d.getMonth() / 3) + 1);
 }
+/** A share 0..1 (compliance, attendance, talk coverage) as a percentage. */
 export function pct(v) {
   if (v === null || v === undefined || isNaN(v)) return '—';
-  const n = Number(v) <= 1 ? Number(v) * 100 : Number(v);
-  return (Math.round(n * 10) / 10) + '%';
+  return (Math.round(Number(v) * 1000) / 10) + '%';
+}
+/** A value already in percent (unit coverage: 0..100, one decimal; null when nothing to cover). */
+export function percent(v) {
+  if (v === null || v === undefined || isNaN(v)) return '—';
+  return Number(v) + '%';
 }
 
-/**
- * Turns the many shapes a count breakdown can take into [{name, value}]:
- * {"full":3} | [{"key":"full","name":"正式党员","count":3}] | [["full",3]].
- */
-export function pairs(x, names = {}) {
-  if (!x) return [];
-  if (Array.isArray(x)) {
-    return x.map((r) => Array.isArray(r)
-      ? { name: names[r[0]] || String(r[0]), value: Number(r[1]) || 0 }
-      : { name: r.name || r.label || names[r.key ?? r.value ?? r.code] || String(r.key ?? r.band ?? r.code ?? ''),
-          value: Number(r.count ?? r.n ?? r.total ?? r.value) || 0 });
-  }
-  if (typeof x === 'object') {
-    return Object.entries(x).filter(([, v]) => typeof v === 'number')
-      .map(([k, v]) => ({ name: names[k] || k, value: v }));
-  }
-  return [];
+/** Chart pairs of a count map {code: n}, e.g. OrgStats members.category. */
+export function mapPairs(counts, names = {}) {
+  return Object.entries(counts).map(([k, v]) => ({ name: names[k] || (k === 'unknown' ? '未填写' : k), value: v }));
 }
 
-/** First defined of several candidate paths into an object. */
-export function pick(obj, ...paths) {
-  for (const p of paths) {
-    let v = obj;
-    for (const k of p.split('.')) { v = v == null ? undefined : v[k]; }
-    if (v !== undefined && v !== null) return v;
-  }
-  return undefined;
+/** Chart pairs of count rows [{<key>: label, n}], e.g. OrgStats members.age_bands (key 'band'). */
+export function countPairs(rows, key) {
+  return rows.map((r) => ({ name: r[key], value: r.n }));
 }
