@@ -80,6 +80,39 @@ for (const size of SIZES) {
     await page.context().close();
   });
 
+  test(`edit a member without touching masked values; change the phone explicitly (${size.name})`, async () => {
+    const page = await openPage(browser, size, server.url);
+    await login(page, 'worker_a');   // 党务工作者: no member.sensitive, sees the birth month only
+    const m = f.membersA[size.name === 'phone' ? 0 : 1];
+    await page.goto(`/#/members/${m.id}/edit`);
+    await page.locator('input[name="name"]').waitFor();
+    await page.waitForFunction(() => document.querySelector('input[name="name"]').value !== '');
+    // the birth date comes from the ID number: text, no date field to edit alone
+    assert.equal(await page.locator('input[name="birth_date"]').count(), 0);
+    const [y, mo] = m.birth_date.split('-');
+    await page.getByText(`${y} 年 ${Number(mo)} 月`).first().waitFor();
+    await page.getByText(/由身份证号得出/).first().waitFor();
+    assert.equal(await page.locator('input[name="phone"]').count(), 0, 'no phone field until asked for');
+    // an ordinary edit saves: nothing masked or shortened is sent back
+    const unit = '红星村股份经济合作社' + size.name;
+    await page.locator('input[name="work_unit"]').fill(unit);
+    await page.getByRole('button', { name: '保存' }).click();
+    await waitRoute(page, new RegExp(`#/members/${m.id}$`));
+    await page.getByText(unit).first().waitFor();
+    // changing the phone is an explicit action with an empty field
+    await page.goto(`/#/members/${m.id}/edit`);
+    await page.getByRole('button', { name: /更换手机号|填写手机号/ }).click();
+    const phone = page.locator('input[name="phone"]');
+    await phone.waitFor();
+    assert.equal(await phone.inputValue(), '');
+    await phone.fill(size.name === 'phone' ? '13712345678' : '13787654321');
+    await page.getByRole('button', { name: '保存' }).click();
+    await waitRoute(page, new RegExp(`#/members/${m.id}$`));
+    await page.getByText(size.name === 'phone' ? '137****5678' : '137****4321').first().waitFor();
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test(`import a roster file: preview with reasons, then the new members (${size.name})`, async (t) => {
     if (!(await needRoutes(t, server.url, ['POST /imports', 'POST /imports/{id}/commit', 'GET /members']))) return;
     const page = await openPage(browser, size, server.url);
