@@ -106,7 +106,7 @@ static const zb_prop audit_props[] = {
 	{0},
 };
 static const zb_shape audit_shape = {"AuditEntry", audit_props, 0, 0, "一条审计记录"};
-ZB_LIST(audit_list, "AuditList", &audit_shape);
+ZB_LIST_PAGED(audit_list, "AuditList", &audit_shape);
 
 static const zb_prop verify_props[] = {
 	{"ok", 'b', 0, NULL, "审计链完好"},

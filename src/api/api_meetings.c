@@ -2237,7 +2237,7 @@ static const zb_prop meeting_item_props[] = {
 	{0},
 };
 static const zb_shape meeting_item = {"MeetingItem", meeting_item_props, 0, 0, "会议记录（列表中）"};
-ZB_LIST(meeting_list, "MeetingList", &meeting_item);
+ZB_LIST_COUNTED(meeting_list, "MeetingList", &meeting_item);
 
 static const zb_prop quorum_props[] = {
 	{"rule", 's', ZB_NULL, NULL, "适用的到会规则（没有规则为 null）"},
@@ -2544,7 +2544,7 @@ static const zb_prop explanation_props[] = {
 	{0},
 };
 static const zb_shape explanation = {"RiskExplanation", explanation_props, 0, 0, "未参加组织生活的情况说明"};
-ZB_LIST(explanation_list, "RiskExplanationList", &explanation);
+ZB_LIST_PAGED(explanation_list, "RiskExplanationList", &explanation);
 
 static const zb_prop extension_props[] = {
 	{"months", 'i', 0, NULL, "延长月数"},
@@ -2606,7 +2606,7 @@ static const zb_prop org_att_props[] = {
 	{0},
 };
 static const zb_shape org_att = {"MemberAttendanceRow", org_att_props, 0, 0, "党员参加组织生活情况"};
-ZB_LIST(org_att_list, "MemberAttendanceList", &org_att);
+ZB_LIST_PAGED(org_att_list, "MemberAttendanceList", &org_att);
 static const zb_prop member_att_item_props[] = {
 	{"meeting_id", 'i', 0, NULL, "会议编号"},
 	{"type", 's', 0, NULL, "会议类型代码"},
@@ -2650,7 +2650,7 @@ static const zb_prop my_meeting_props[] = {
 	{0},
 };
 static const zb_shape my_meeting = {"MyMeeting", my_meeting_props, 0, 0, "我参加的会议"};
-ZB_LIST(my_meeting_list, "MyMeetingList", &my_meeting);
+ZB_LIST_COUNTED(my_meeting_list, "MyMeetingList", &my_meeting);
 
 /* meeting/appraisal.c */
 static const zb_prop grade_votes_props[] = {
@@ -2719,7 +2719,7 @@ static const zb_prop talk_props[] = {
 	{0},
 };
 static const zb_shape talk = {"Talk", talk_props, 0, 0, "谈心谈话记录"};
-ZB_LIST(talk_list, "TalkList", &talk);
+ZB_LIST_COUNTED(talk_list, "TalkList", &talk);
 static const zb_prop talk_pair_props[] = {
 	{"a_id", 'i', 0, NULL, "一方"},
 	{"a_name", 's', ZB_NULL, NULL, "一方姓名"},

@@ -1424,7 +1424,7 @@ static const zb_prop member_item_props[] = {
 	{0},
 };
 static const zb_shape member_item = {"MemberItem", member_item_props, 0, 0, "党员（名册中）"};
-ZB_LIST(member_list, "MemberList", &member_item);
+ZB_LIST_COUNTED(member_list, "MemberList", &member_item);
 
 static const zb_prop designation_props[] = {
 	{"id", 'i', 0, NULL, "编号"},
@@ -1463,7 +1463,7 @@ static const zb_prop history_props[] = {
 	{0},
 };
 static const zb_shape history_item = {"MemberChange", history_props, 0, 0, "党员变动记录"};
-ZB_LIST(history_list, "MemberChangeList", &history_item);
+ZB_LIST_COUNTED(history_list, "MemberChangeList", &history_item);
 
 static const zb_prop birthday_props[] = {
 	{"member_id", 'i', 0, NULL, "党员编号"},
@@ -1476,7 +1476,7 @@ static const zb_prop birthday_props[] = {
 	{0},
 };
 static const zb_shape birthday = {"PoliticalBirthday", birthday_props, 0, 0, "政治生日"};
-ZB_LIST(birthday_list, "PoliticalBirthdayList", &birthday);
+ZB_LIST_COUNTED(birthday_list, "PoliticalBirthdayList", &birthday);
 
 /* zb_import_preview_json (member/import.c); a committed or expired batch
  * answers id, status, filename and counts only */

@@ -320,7 +320,7 @@ static const zb_prop org_item_props[] = {
 	{0},
 };
 static const zb_shape org_item = {"OrgItem", org_item_props, 0, 0, "组织（列表中）"};
-ZB_LIST(org_list, "OrgList", &org_item);
+ZB_LIST_COUNTED(org_list, "OrgList", &org_item);
 
 static const zb_prop org_found_props[] = {
 	ZB_ORG_PROPS,
@@ -330,7 +330,7 @@ static const zb_prop org_found_props[] = {
 	{0},
 };
 static const zb_shape org_found = {"OrgFound", org_found_props, 0, 0, "查找到的组织"};
-ZB_LIST(org_found_list, "OrgFoundList", &org_found);
+ZB_LIST_COUNTED(org_found_list, "OrgFoundList", &org_found);
 
 static const zb_prop post_props[] = {
 	{"id", 'i', 0, NULL, "职务编号"},

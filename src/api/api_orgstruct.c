@@ -548,7 +548,7 @@ static const zb_field dissolve_fields[] = {
 	{0},
 };
 
-ZB_LIST(post_list, "CommitteePostList", &zb_shape_post);
+ZB_LIST_COUNTED(post_list, "CommitteePostList", &zb_shape_post);
 
 static const zb_prop deleted_props[] = {
 	{"deleted", 'b', 0, NULL, "总是 true"},
@@ -569,7 +569,7 @@ static const zb_prop term_props[] = {
 	{0},
 };
 static const zb_shape term_shape = {"Term", term_props, 0, 0, "一届任期"};
-ZB_LIST(term_list, "TermList", &term_shape);
+ZB_LIST_COUNTED(term_list, "TermList", &term_shape);
 
 static const zb_prop term_added_props[] = {
 	{"id", 'i', 0, NULL, "新任期编号"},

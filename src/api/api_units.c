@@ -470,7 +470,7 @@ static const zb_prop unit_props[] = {
 	{0},
 };
 static const zb_shape unit_shape = {"Unit", unit_props, 0, 0, "经济或社会单位"};
-ZB_LIST(unit_list, "UnitList", &unit_shape);
+ZB_LIST_PAGED(unit_list, "UnitList", &unit_shape);
 
 static const zb_prop alliance_item_props[] = {
 	{"id", 'i', 0, NULL, "联合体编号"},
@@ -483,7 +483,7 @@ static const zb_prop alliance_item_props[] = {
 	{0},
 };
 static const zb_shape alliance_item = {"AllianceItem", alliance_item_props, 0, 0, "党建联合体（列表中）"};
-ZB_LIST(alliance_list, "AllianceList", &alliance_item);
+ZB_LIST_COUNTED(alliance_list, "AllianceList", &alliance_item);
 
 static const zb_prop alliance_member_props[] = {
 	{"org_id", 'i', 0, NULL, "成员组织"},

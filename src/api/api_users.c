@@ -615,7 +615,7 @@ static const zb_prop account_props[] = {
 	{0},
 };
 static const zb_shape account_shape = {"Account", account_props, 0, 0, "账号"};
-ZB_LIST(account_list, "AccountList", &account_shape);
+ZB_LIST_PAGED(account_list, "AccountList", &account_shape);
 
 static const zb_prop created_user_props[] = {
 	{"id", 'i', 0, NULL, "账号编号"},
@@ -637,7 +637,7 @@ static const zb_prop role_props[] = {
 	{0},
 };
 static const zb_shape role_shape = {"Role", role_props, 0, 0, "角色"};
-ZB_LIST(role_list, "RoleList", &role_shape);
+ZB_LIST_PAGED(role_list, "RoleList", &role_shape);
 
 static const zb_prop approval_props[] = {
 	{"id", 'i', 0, NULL, "申请编号"},

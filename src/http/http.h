@@ -149,6 +149,23 @@ typedef struct zb_resp {
 		{0},                                                                                  \
 	};                                                                                            \
 	static const zb_shape var = {(cname), var##_props, 0, 0, NULL}
+/* Stricter lists: ZB_LIST_COUNTED always has "total" (zb_list_end with a
+ * count), ZB_LIST_PAGED never does (zb_list_end with -1). */
+#define ZB_LIST_COUNTED(var, cname, item)                                                             \
+	static const zb_prop var##_props[] = {                                                        \
+		{"items", 'a', 0, (item), "条目"},                                                      \
+		{"total", 'i', 0, NULL, "总数"},                                                        \
+		{"next", 's', ZB_OPT, NULL, "还有下一页时：下一页请求的 after 参数"},                   \
+		{0},                                                                                  \
+	};                                                                                            \
+	static const zb_shape var = {(cname), var##_props, 0, 0, NULL}
+#define ZB_LIST_PAGED(var, cname, item)                                                               \
+	static const zb_prop var##_props[] = {                                                        \
+		{"items", 'a', 0, (item), "条目"},                                                      \
+		{"next", 's', ZB_OPT, NULL, "还有下一页时：下一页请求的 after 参数"},                   \
+		{0},                                                                                  \
+	};                                                                                            \
+	static const zb_shape var = {(cname), var##_props, 0, 0, NULL}
 
 typedef struct zb_req zb_req;
 typedef int (*zb_handler)(zb_req *r, zb_err *e);

@@ -62,7 +62,6 @@
 /**
  * @typedef {object} AccountList
  * @property {Array<Account>} items 条目
- * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -102,7 +101,6 @@
 /**
  * @typedef {object} RoleList
  * @property {Array<Role>} items 条目
- * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -146,7 +144,6 @@
 /**
  * @typedef {object} AuditList
  * @property {Array<AuditEntry>} items 条目
- * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -178,7 +175,7 @@
 /**
  * @typedef {object} OrgList
  * @property {Array<OrgItem>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -208,7 +205,7 @@
 /**
  * @typedef {object} OrgFoundList
  * @property {Array<OrgFound>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -292,7 +289,7 @@
 /**
  * @typedef {object} CommitteePostList
  * @property {Array<CommitteePost>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -305,7 +302,7 @@
 /**
  * @typedef {object} TermList
  * @property {Array<Term>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -478,7 +475,6 @@
 /**
  * @typedef {object} UnitList
  * @property {Array<Unit>} items 条目
- * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -507,7 +503,7 @@
 /**
  * @typedef {object} AllianceList
  * @property {Array<AllianceItem>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -538,7 +534,7 @@
 /**
  * @typedef {object} MemberList
  * @property {Array<MemberItem>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -632,7 +628,7 @@
 /**
  * @typedef {object} MemberChangeList
  * @property {Array<MemberChange>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -657,7 +653,7 @@
 /**
  * @typedef {object} PoliticalBirthdayList
  * @property {Array<PoliticalBirthday>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -704,7 +700,7 @@
 /**
  * @typedef {object} MeetingList
  * @property {Array<MeetingItem>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -955,7 +951,6 @@
 /**
  * @typedef {object} RiskExplanationList
  * @property {Array<RiskExplanation>} items 条目
- * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -1009,7 +1004,6 @@
 /**
  * @typedef {object} MemberAttendanceList
  * @property {Array<MemberAttendanceRow>} items 条目
- * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -1045,7 +1039,7 @@
 /**
  * @typedef {object} MyMeetingList
  * @property {Array<MyMeeting>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 
@@ -1094,7 +1088,7 @@
 /**
  * @typedef {object} TalkList
  * @property {Array<Talk>} items 条目
- * @property {number} [total] 总数（给出时）
+ * @property {number} total 总数
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
  */
 

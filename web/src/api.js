@@ -2,6 +2,13 @@
 // state-changing request; error bodies become an ApiError with a readable
 // Chinese message; a 401 opens the login overlay and the request is retried
 // after the user logs in again, so nothing typed on the page is lost.
+//
+// Every answer has the shape its route declares (src/api/*.c, served as
+// /api/v1/openapi.json); web/src/api-types.js holds the JSDoc typedefs
+// generated from that document, one per shape, and ApiAnswers maps each
+// "METHOD /path status" to its answer.  Read fields as declared: a field is
+// absent only where the typedef marks it optional ([name]) and null only
+// where its type says so; never guess between alternative names.
 import { session, waitForLogin } from './session.js';
 
 const BASE = '/api/v1';
@@ -119,14 +126,20 @@ export const api = {
   del: (path, o) => request('DELETE', path, o),
 };
 
-/** Fetch every page of a collection (bounded), following `next`. */
+/**
+ * Fetch every page of a paged list (bounded), following `next`: the lists
+ * written by zb_list_begin/zb_list_end, {"items":[...],"total"?,"next"?}.
+ * @template T
+ * @param {string} path
+ * @returns {Promise<T[]>}
+ */
 export async function getAll(path, q = {}, max = 2000) {
   const items = [];
   let after;
   for (;;) {
     const page = await api.get(path, { ...q, limit: 200, after });
-    items.push(...(page.items || []));
-    if (!page.next || items.length >= max) return items;
+    items.push(...page.items);
+    if (page.next === undefined || items.length >= max) return items;
     after = page.next;
   }
 }

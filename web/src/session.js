@@ -33,9 +33,11 @@ export function loginDone(data) {
   q.forEach((w) => w.resolve());
 }
 
+/** data: the Session answer of /auth/login or /auth/me (null: logged out). */
 export function setUser(data) {
   session.user = data ? data.user : null;
-  session.csrf = data ? data.csrf_token || '' : '';
+  // csrf_token is absent when the request came with an API token
+  session.csrf = data ? data.csrf_token ?? '' : '';
   session.checked = true;
   if (session.user) {
     const saved = Number(localStorage.getItem('zhibu.org.' + session.user.id));
@@ -54,18 +56,18 @@ export function setOrg(id) {
 /** Orgs at which the user holds a grant, without duplicates. */
 export function scopeOrgs(user) {
   const seen = new Map();
-  for (const g of (user && user.grants) || []) {
-    if (g.org_id != null && !seen.has(g.org_id)) seen.set(g.org_id, { id: g.org_id, name: g.org_name, role: g.role_name });
+  for (const g of user ? user.grants : []) {
+    if (!seen.has(g.org_id)) seen.set(g.org_id, { id: g.org_id, name: g.org_name, role: g.role_name });
   }
   return [...seen.values()];
 }
 
 export function can(perm) {
-  return !!(session.user && (session.user.perms || []).includes(perm));
+  return !!session.user && session.user.perms.includes(perm);
 }
 
 export function hasRole(role) {
-  return !!(session.user && (session.user.grants || []).some((g) => g.role === role));
+  return !!session.user && session.user.grants.some((g) => g.role === role);
 }
 
 export const currentOrgName = computed(() => {
