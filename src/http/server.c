@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -114,7 +115,47 @@ static int is_json(const zb_req *r)
 	return !r->content_type || !strncmp(r->content_type, "application/json", 16);
 }
 
-/* gzip r->out in place when the answer and the client allow it. */
+/* Each worker thread keeps one deflate state and resets it per answer:
+ * setting one up (256 KiB of tables) cost as much as compressing a roster
+ * page. */
+static pthread_key_t deflater_key;
+static pthread_once_t deflater_once = PTHREAD_ONCE_INIT;
+
+static void deflater_free(void *p)
+{
+	deflateEnd(p);
+	free(p);
+}
+
+static void deflater_key_make(void)
+{
+	if (pthread_key_create(&deflater_key, deflater_free))
+		zb_warn("gzip: no thread key, JSON answers go out uncompressed");
+}
+
+static z_stream *deflater(void)
+{
+	if (pthread_once(&deflater_once, deflater_key_make))
+		return NULL;
+	z_stream *zs = pthread_getspecific(deflater_key);
+	if (zs)
+		return deflateReset(zs) == Z_OK ? zs : NULL;
+	zs = calloc(1, sizeof *zs);
+	if (!zs)
+		return NULL;
+	if (deflateInit2(zs, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(zs);
+		return NULL;
+	}
+	if (pthread_setspecific(deflater_key, zs)) {
+		deflater_free(zs);
+		return NULL;
+	}
+	return zs;
+}
+
+/* gzip r->out in place when the answer and the client allow it; on any
+ * failure the answer goes out as it is. */
 static void compress_json(struct MHD_Connection *c, zb_req *r)
 {
 	if (!is_json(r) || r->content_encoding || r->out.len < GZIP_MIN || r->status == 204 || r->status == 304)
@@ -122,37 +163,28 @@ static void compress_json(struct MHD_Connection *c, zb_req *r)
 	r->vary_encoding = 1;
 	if (!zb_accepts_encoding(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding"), "gzip"))
 		return;
-	z_stream zs = {0};
-	if (deflateInit2(&zs, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	z_stream *zs = deflater();
+	if (!zs)
 		return;
-	uLong bound = deflateBound(&zs, (uLong)r->out.len);
+	uLong bound = deflateBound(zs, (uLong)r->out.len);
 	char *dst = malloc(bound);
-	if (!dst) {
-		deflateEnd(&zs);
+	if (!dst)
 		return;
-	}
-	zs.next_in = (Bytef *)r->out.data;
-	zs.avail_in = (uInt)r->out.len;
-	zs.next_out = (Bytef *)dst;
-	zs.avail_out = (uInt)bound;
-	int zrc = deflate(&zs, Z_FINISH);
-	size_t n = zs.total_out;
-	deflateEnd(&zs);
+	zs->next_in = (Bytef *)r->out.data;
+	zs->avail_in = (uInt)r->out.len;
+	zs->next_out = (Bytef *)dst;
+	zs->avail_out = (uInt)bound;
+	int zrc = deflate(zs, Z_FINISH);
+	size_t n = zs->total_out;
 	if (zrc != Z_STREAM_END || n >= r->out.len) {
 		free(dst);
 		return;
 	}
-	/* the plain body is dropped: the buffer takes the compressed one */
-	zb_buf_reset(&r->out);
-	if (zb_buf_append(&r->out, dst, n)) {
-		free(dst);
-		zb_buf_reset(&r->out);
-		r->status = 500;
-		zb_buf_puts(&r->out, "{\"error\":{\"code\":\"internal_error\",\"message\":\"服务器出错，请稍后再试\"}}");
-		r->vary_encoding = 0;
-		return;
-	}
-	free(dst);
+	/* the compressed bytes become the body (zb_buf_detach hands them on) */
+	zb_buf_release(&r->out);
+	r->out.data = dst;
+	r->out.len = n;
+	r->out.cap = bound;
 	r->content_encoding = "gzip";
 }
 
