@@ -13,7 +13,7 @@ SAN ?= 0
 FUZZ ?= 0
 CC ?= gcc
 PKGS := libmicrohttpd jansson libsodium openssl icu-uc icu-i18n xlsxwriter \
-        libzip libxml-2.0 libqrencode sqlite3 libpq
+        libzip libxml-2.0 libqrencode sqlite3 libpq zlib
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

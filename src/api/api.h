@@ -42,6 +42,10 @@ struct zb_org;
 void zb_api_write_org(zb_req *r, const struct zb_org *o);
 /* {"user":{...}} body of a principal */
 void zb_api_write_user(zb_req *r, const zb_principal *p);
+/* "县委 / 镇党委 / 支部": the names along an org path that the caller may
+ * read (org.read), joined by " / "; NULL if none or on a database error
+ * (api_members.c). */
+const char *zb_api_org_trail(zb_req *r, const char *path);
 /* Paging: ?limit= (1..200, default 50) */
 int zb_api_limit(zb_req *r, int64_t *limit, zb_err *e);
 

@@ -1093,6 +1093,7 @@ static int h_import(zb_req *r, zb_err *e)
 	rc = zb_import_save(r->app, r->db, imp, &ac, &batch, e);
 	if (!rc) {
 		r->status = 201;
+		imp->org_trail = zb_api_org_trail(r, imp->org_path);
 		zb_import_preview_json(&r->jw, imp, batch, 2000);
 	}
 	zb_import_free(imp);
@@ -1131,6 +1132,7 @@ static int h_import_get(zb_req *r, zb_err *e)
 	}
 	if (rc)
 		return rc;
+	imp->org_trail = zb_api_org_trail(r, imp->org_path);
 	zb_import_preview_json(&r->jw, imp, r->target_id, 2000);
 	zb_import_free(imp);
 	zb_req_audit_read(r, "import.read", "import", r->target_id, r->target_path, NULL);
@@ -1162,6 +1164,78 @@ static int h_import_commit(zb_req *r, zb_err *e)
 	jw_obj_end(&r->jw);
 	jw_obj_end(&r->jw);
 	return 0;
+}
+
+/* The import template (member/export.c), generated per request: a few KB,
+ * nothing personal in it. */
+static int h_import_template(zb_req *r, zb_err *e)
+{
+	const char *dir = r->app->data_dir && !access(r->app->data_dir, W_OK) ? r->app->data_dir : "/tmp";
+	char path[600];
+	snprintf(path, sizeof path, "%s/zhibu-template-XXXXXX", dir);
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "无法创建临时文件");
+	close(fd);
+	int rc = zb_import_template(path, e);
+	zb_buf_reset(&r->out);
+	if (!rc) {
+		FILE *f = fopen(path, "rb");
+		if (!f) {
+			rc = zb_fail(e, ZB_EINTERNAL, NULL, "无法读取模板文件");
+		} else {
+			char buf[65536];
+			size_t n;
+			while (!rc && (n = fread(buf, 1, sizeof buf, f)) > 0)
+				if (zb_buf_append(&r->out, buf, n))
+					rc = zb_fail(e, ZB_ETOOBIG, NULL, "模板文件过大");
+			fclose(f);
+		}
+	}
+	unlink(path);
+	if (rc) {
+		zb_buf_reset(&r->out);
+		return rc;
+	}
+	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	r->disposition = "attachment; filename=\"roster-template.xlsx\"; filename*=UTF-8''"
+	                 "%E5%85%9A%E5%91%98%E5%90%8D%E5%86%8C%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx";
+	return 0;
+}
+
+/* The target org with the ancestors the caller may read, "县委 / 镇党委 /
+ * 支部": three branches of one name in three towns are told apart.  NULL
+ * on a database error (the caller then names the org alone). */
+const char *zb_api_org_trail(zb_req *r, const char *path)
+{
+	zb_buf b = {0};
+	zb_err e = {0};
+	const char *out = NULL;
+	for (const char *p = path ? path + 1 : ""; *p;) {
+		const char *slash = strchr(p, '/');
+		if (!slash)
+			break;
+		const char *prefix = zb_arena_strndup(&r->arena, path, (size_t)(slash - path) + 1);
+		p = slash + 1;
+		if (r->who && !zb_authz_allows(r->who, P_ORG_READ, prefix))
+			continue;
+		zb_stmt *st = zb_db_query(r->db, &e, "SELECT name FROM orgs WHERE path = ?", "s", prefix);
+		if (!st)
+			goto out;
+		int rc = zb_stmt_step(st, &e);
+		if (rc == 1) {
+			if (b.len)
+				zb_buf_puts(&b, " / ");
+			zb_buf_puts(&b, zb_col_text(st, 0));
+		}
+		zb_stmt_done(st);
+		if (rc < 0)
+			goto out;
+	}
+	out = b.len ? zb_arena_strndup(&r->arena, b.data, b.len) : NULL;
+out:
+	zb_buf_release(&b);
+	return out;
 }
 
 /* ---- export ---------------------------------------------------------------- */
@@ -1447,6 +1521,8 @@ static const zb_prop import_props[] = {
 	{"format", 's', ZB_OPT, NULL, "xlsx 或 csv"},
 	{"org_id", 'i', ZB_OPT, NULL, "导入到的组织"},
 	{"org_name", 's', ZB_OPT | ZB_NULL, NULL, "导入到的组织名称"},
+	{"org_trail", 's', ZB_OPT, NULL, "导入到的组织及其上级（调用者可见的部分），如“某县委 / 某镇党委 / 某村党支部”"},
+	{"samples_skipped", 'i', ZB_OPT, NULL, "跳过的模板示例行数（姓名以“【示例】”开头）"},
 	{"sheet", 's', ZB_OPT, NULL, "工作表"},
 	{"encoding", 's', ZB_OPT, NULL, "CSV 的编码"},
 	{"header_row", 'i', ZB_OPT, NULL, "表头所在行"},
@@ -1501,6 +1577,10 @@ const zb_route zb_routes_members[] = {
 	 "近期政治生日（入党纪念日）", "days:integer,limit:integer", ZB_OK(&birthday_list)},
 	{"POST", "/api/v1/imports", h_import, P_MEMBER_IMPORT, S_QUERY_ORG, R_WRITE | R_RAW, ZB_TABLE_MAX_FILE_BYTES, NULL,
 	 "members", "上传名册文件（xlsx/csv）并预览", "org:integer,filename:string", ZB_CREATED(&import_shape)},
+	/* before /imports/{id}, which would match "template" */
+	{"GET", "/api/v1/imports/template", h_import_template, P_MEMBER_IMPORT, S_NONE, 0, 0, NULL, "members",
+	 "下载名册导入模板（xlsx，含表头和一行示例，示例行不会导入）", NULL,
+	 ZB_MEDIA("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")},
 	{"GET", "/api/v1/imports/{id}", h_import_get, P_MEMBER_IMPORT, S_IMPORT, 0, 0, NULL, "members", "导入批次预览",
 	 NULL, ZB_OK(&import_shape)},
 	{"POST", "/api/v1/imports/{id}/commit", h_import_commit, P_MEMBER_IMPORT, S_IMPORT, R_WRITE, 0, NULL, "members",

@@ -121,6 +121,7 @@ static int h_search(zb_req *r, zb_err *e)
 			zb_api_write_org(r, &o);
 			jw_kint(&r->jw, "child_count", zb_col_int(st, 15));
 			jw_kstr(&r->jw, "parent_name", zb_col_text(st, 16));
+			jw_kstr(&r->jw, "path_name", zb_api_org_trail(r, o.path));
 			jw_obj_end(&r->jw);
 			count++;
 		}
@@ -325,6 +326,7 @@ static const zb_prop org_found_props[] = {
 	ZB_ORG_PROPS,
 	{"child_count", 'i', 0, NULL, "直接下级组织数"},
 	{"parent_name", 's', ZB_NULL, NULL, "上级组织名称"},
+	{"path_name", 's', ZB_NULL, NULL, "从调用者可见的最上级到本组织的名称，以“ / ”分隔"},
 	{0},
 };
 static const zb_shape org_found = {"OrgFound", org_found_props, 0, 0, "查找到的组织"};

@@ -218,6 +218,8 @@ struct zb_req {
 	const char *set_cookie;
 	const char *disposition;  /* Content-Disposition for downloads */
 	const char *cache_control;
+	const char *content_encoding; /* "br"/"gzip" when out is compressed */
+	int vary_encoding;        /* answer depends on Accept-Encoding */
 };
 
 /* Request helpers (http/req.c). */
@@ -282,6 +284,9 @@ void zb_static_serve(zb_req *r);
 /* Before the body: web files are GET/HEAD without a body (405, 413).
  * Non-zero when it filled the answer. */
 int zb_static_head(zb_req *r);
+/* 1 if an Accept-Encoding header value (may be NULL) takes coding with a
+ * q value above 0, named or through "*" (http/static.c). */
+int zb_accepts_encoding(const char *accept_encoding, const char *coding);
 
 /* Guards against hostile clients (http/guard.c).
  *

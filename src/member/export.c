@@ -4,6 +4,7 @@
 #include "auth/authz.h"
 #include "crypto/fieldprot.h"
 #include "io/xlsx_write.h"
+#include "member/idcard.h"
 #include "org/org.h"
 
 #include <sodium.h>
@@ -138,4 +139,60 @@ out:
 	zb_xlsx_writer_free(xw);
 	zb_arena_free(&a);
 	return rc;
+}
+
+/* ---- template ------------------------------------------------------------ */
+
+/* The template's columns: every one the importer reads, in the export's
+ * order; a * marks what a row needs (the importer drops the marks and the
+ * bracketed notes). */
+static const struct {
+	const char *header;
+	double width;
+	const char *sample;
+} tpl[] = {
+	{"*姓名", 14, ZB_IMPORT_SAMPLE_MARK "张三"},
+	{"性别", 6, "男"},
+	{"民族", 8, "汉族"},
+	{"出生日期", 12, "1985-06-15"},
+	{"*身份证号", 21, NULL}, /* made at run time: checksum-valid */
+	{"籍贯", 12, "河北保定"},
+	{"学历", 11, "大学本科"},
+	{"学位", 8, "学士"},
+	{"工作单位", 26, "临河口村村民委员会"},
+	{"职务", 14, "村委会委员"},
+	{"人员类别（正式党员/预备党员）", 16, "正式党员"},
+	{"*入党日期", 12, "2010-07-01"},
+	{"转正日期（正式党员必填）", 14, "2011-07-01"},
+	{"联系电话", 14, "13800138000"},
+	{"现居住地", 28, "临河口村三组"},
+	{"所在党支部（导入到党委、总支时必填）", 24, ""},
+	{"党小组", 12, ""},
+	{"党籍状态", 10, "正常"},
+	{"备注", 30, "这是示例行：姓名以“【示例】”开头的行不会导入，可以删除"},
+};
+#define NTPL ((int)(sizeof tpl / sizeof tpl[0]))
+
+int zb_import_template(const char *xlsx_path, zb_err *e)
+{
+	zb_xlsx_col cols[NTPL];
+	const char *cells[NTPL];
+	char id[19];
+	zb_idcard_make("110105", "19850615", 123, 'M', id);
+	for (int i = 0; i < NTPL; i++) {
+		cols[i] = (zb_xlsx_col){tpl[i].header, tpl[i].width};
+		cells[i] = tpl[i].sample ? tpl[i].sample : id;
+	}
+	zb_xlsx_writer *w = NULL;
+	int rc = zb_xlsx_writer_open(&w, xlsx_path, "党员名册",
+	                             "党员名册导入模板：带 * 的列必须填写；第 3 行是示例（姓名以“【示例】”开头），导入时自动跳过；"
+	                             "请从第 4 行起每行填写一名党员，日期写作 2010-07-01",
+	                             cols, NTPL, e);
+	if (rc)
+		return rc;
+	if ((rc = zb_xlsx_writer_row(w, cells, NTPL, e))) {
+		zb_xlsx_writer_free(w);
+		return rc;
+	}
+	return zb_xlsx_writer_close(w, e);
 }

@@ -17,6 +17,10 @@ typedef struct zb_idcard {
 	char gender;     /* 'M' or 'F' */
 } zb_idcard;
 
+/* The answer to a number whose check character does not match: the same
+ * text whatever the digits, so it never tells which character would pass. */
+#define ZB_IDCARD_MSG_CHECKSUM "身份证号有误：号码未通过校验，请对照身份证逐位核对"
+
 /* Parse and validate an ID number as typed by a person.
  *
  * Normalisation: leading/trailing ASCII whitespace and U+3000 (full-width
@@ -27,7 +31,8 @@ typedef struct zb_idcard {
  * on the clock; e.g. 20240315), and a correct checksum.
  *
  * Returns 0 and fills *out, or ZB_EINVAL with field "id_number" and a
- * precise Chinese message (*out is then zeroed).  in may be NULL (treated as
+ * precise Chinese message (*out is then zeroed); a wrong check character
+ * gets ZB_IDCARD_MSG_CHECKSUM, which names no digit.  in may be NULL (treated as
  * empty).  An implausible today_yyyymmdd is a caller bug: ZB_EINTERNAL. */
 int zb_idcard_parse(const char *in, int today_yyyymmdd, zb_idcard *out, zb_err *e);
 

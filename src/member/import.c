@@ -329,6 +329,57 @@ static int org_lookup(proc *p, const char *key, org_hit **out, zb_err *e)
 	return 0;
 }
 
+/* "N 列" (xlsx) or "第 14 列" (CSV) of file column i (0-based). */
+static const char *col_name(zb_import *imp, int i, char *buf, size_t n)
+{
+	if (imp->format && !strcmp(imp->format, "csv")) {
+		snprintf(buf, n, "第 %d 列", i + 1);
+		return buf;
+	}
+	char letters[8];
+	int k = 0;
+	for (int c = i + 1; c > 0 && k < 7; c = (c - 1) / 26)
+		letters[k++] = (char)('A' + (c - 1) % 26);
+	size_t o = 0;
+	while (k && o + 1 < n)
+		buf[o++] = letters[--k];
+	snprintf(buf + o, n - o, " 列");
+	return buf;
+}
+
+/* The file column of c and its header as written in the file; -1 if none. */
+static int file_col(const zb_import *imp, zb_icol c, const char **header)
+{
+	for (int i = 0; i < imp->ncols; i++)
+		if (imp->col_map[i] == c) {
+			*header = imp->col_headers[i];
+			return i;
+		}
+	*header = zb_import_col_header(c);
+	return -1;
+}
+
+/* 正式党员 without 转正日期: say where in the file and what to write. */
+static void full_date_missing(zb_import *imp, zb_import_row *r)
+{
+	const char *fh, *ch;
+	int fc = file_col(imp, ZB_ICOL_FULL, &fh);
+	int cc = file_col(imp, ZB_ICOL_CATEGORY, &ch);
+	char fcol[24], ccol[24];
+	const char *cat = cc >= 0 ? zb_arena_printf(&imp->arena, "“%s”（%s）", ch, col_name(imp, cc, ccol, sizeof ccol))
+	                          : "人员类别";
+	if (fc >= 0)
+		row_err(imp, r,
+		        "第 %d 行%s是正式党员，但“%s”（%s）是空的：请在第 %d 行 %s填写转正日期，如 2013-07-01；"
+		        "尚未转正的，请把%s改为预备党员",
+		        r->rownum, cat, fh, col_name(imp, fc, fcol, sizeof fcol), r->rownum, fcol, cat);
+	else
+		row_err(imp, r,
+		        "第 %d 行%s是正式党员，但文件中没有“转正日期”列：请在表头加一列“转正日期”，并在第 %d 行填写转正日期，"
+		        "如 2013-07-01；尚未转正的，请把%s改为预备党员",
+		        r->rownum, cat, r->rownum, cat);
+}
+
 static int may_import(const zb_import_opts *o, const char *path)
 {
 	return !o->who || zb_authz_allows(o->who, P_MEMBER_IMPORT, path);
@@ -375,6 +426,11 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 			cell[c] = zb_member_clean(a, raw->cells[i]);
 			kind[c] = raw->kinds[i];
 		}
+	}
+	/* the template's sample row: never imported */
+	if (cell[ZB_ICOL_NAME] && !strncmp(cell[ZB_ICOL_NAME], ZB_IMPORT_SAMPLE_MARK, strlen(ZB_IMPORT_SAMPLE_MARK))) {
+		imp->samples_skipped++;
+		return SKIP_ROW;
 	}
 	/* a footer line ("制表人：…", "注：…") is not a member: no ID number
 	 * and a single cell, empty name or a "label：" note */
@@ -631,8 +687,13 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 	if (!id_ok)
 		nw->id_number = NULL;
 	zb_member_check(nw, given, &rules, p->today, a, &errs, NULL);
-	for (int i = 0; i < errs.n; i++)
-		row_err(imp, r, "%s", errs.err[i].msg);
+	for (int i = 0; i < errs.n; i++) {
+		if (!strcmp(errs.err[i].field, "full_date") && !nw->full_date && nw->category &&
+		    !strcmp(nw->category, "full"))
+			full_date_missing(imp, r);
+		else
+			row_err(imp, r, "%s", errs.err[i].msg);
+	}
 	if (!errs.n) {
 		zb_err pe = {0};
 		int prc = zb_member_check_probation(o->db, old, nw, &pe);
@@ -803,7 +864,12 @@ int zb_import_read(const zb_import_opts *o, const void *data, size_t len, zb_imp
 			o->progress(o->progress_ctx, "检查", (size_t)i + 1, (size_t)rd.n);
 	}
 	if (!imp->nrows) {
-		rc = zb_fail(e, ZB_EINVAL, "file", "文件中表头（第 %d 行）以下没有党员数据", imp->header_row);
+		if (imp->samples_skipped)
+			rc = zb_fail(e, ZB_EINVAL, "file",
+			             "文件中只有示例行（姓名以“%s”开头的行不会导入）：请在示例行下面逐行填写党员信息后再上传",
+			             ZB_IMPORT_SAMPLE_MARK);
+		else
+			rc = zb_fail(e, ZB_EINVAL, "file", "文件中表头（第 %d 行）以下没有党员数据", imp->header_row);
 		goto fail;
 	}
 	free(rd.rows);
@@ -1203,6 +1269,9 @@ void zb_import_preview_json(zb_jw *w, const zb_import *imp, int64_t batch_id, in
 	jw_kstr(w, "format", imp->format);
 	jw_kint(w, "org_id", imp->org_id);
 	jw_kstr(w, "org_name", imp->org_name);
+	jw_kstr(w, "org_trail", imp->org_trail ? imp->org_trail : imp->org_name);
+	if (imp->samples_skipped)
+		jw_kint(w, "samples_skipped", imp->samples_skipped);
 	if (imp->sheet)
 		jw_kstr(w, "sheet", imp->sheet);
 	if (imp->encoding)

@@ -62,6 +62,12 @@ typedef enum zb_icol {
 	ZB_ICOL_COUNT
 } zb_icol;
 
+/* The template's sample row (zb_import_template) starts its 姓名 cell with
+ * this mark; the importer skips every such row and counts it
+ * (zb_import.samples_skipped), so a template filled in below the sample
+ * imports as it is. */
+#define ZB_IMPORT_SAMPLE_MARK "【示例】"
+
 /* Map a header cell to a column: trims, drops blanks, a leading or
  * trailing '*' (required-field marks), a trailing colon and a note in
  * brackets ("出生日期（年月日）"), then looks the name and its synonyms up. */
@@ -105,6 +111,9 @@ typedef struct zb_import {
 	int nrows, cap;
 	int64_t counts[ZB_IROW_NSTATUS];
 	int64_t registered_elsewhere;   /* rows refused: ID registered outside the importer's scope */
+	int samples_skipped;            /* rows marked ZB_IMPORT_SAMPLE_MARK, not imported */
+	const char *org_trail;          /* the target org with its ancestors ("县委 / 镇党委 / 支部"),
+	                                 * set by the caller for the preview; NULL: org_name only */
 } zb_import;
 
 typedef void (*zb_import_progress)(void *ctx, const char *what, size_t done, size_t total);
@@ -155,9 +164,19 @@ int zb_import_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, in
 int zb_import_apply(zb_app *app, zb_db *db, zb_import *imp, int64_t batch_id, const zb_actor *actor,
                     const zb_principal *who, int skip_errors, int64_t done[ZB_IROW_NSTATUS], zb_err *e);
 
-/* The preview answer: {"id","filename","org_id","org_name",...,"counts":{},
- * "rows":[...]}; all error and update rows, the others up to max_rows. */
+/* The preview answer: {"id","filename","org_id","org_name","org_trail",...,
+ * "counts":{},"samples_skipped","rows":[...]}; all error and update rows,
+ * the others up to max_rows. */
 void zb_import_preview_json(zb_jw *w, const zb_import *imp, int64_t batch_id, int max_rows);
+
+/* ---- template ---------------------------------------------------------- */
+
+/* The import template as .xlsx at path: a title row saying how to fill it
+ * in, a header row of the columns the importer reads (the ones it needs
+ * marked with *), and one sample row whose 姓名 starts with
+ * ZB_IMPORT_SAMPLE_MARK (a made-up person with a checksum-valid ID number)
+ * that the importer skips.  ID number, phone and date columns are text. */
+int zb_import_template(const char *xlsx_path, zb_err *e);
 
 /* ---- export ----------------------------------------------------------- */
 

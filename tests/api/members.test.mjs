@@ -151,7 +151,7 @@ test('create: normalised record, masked answer, pinyin, derived birth date and g
 test('create: field errors name the JSON field and write nothing', async () => {
   const good = { org_id: A, name: '错误测试', join_date: '2012-07-01', full_date: '2013-07-01', category: 'full' };
   const cases = [
-    [{ id_number: '440308199003071234' }, 'id_number', /校验位/],
+    [{ id_number: '440308199003071234' }, 'id_number', /^身份证号有误：号码未通过校验，请对照身份证逐位核对$/],
     [{ id_number: '110105491231002' }, 'id_number', /18 位/],
     [{ id_number: makeId('1990-01-01', 11, 'M'), birth_date: '1990-01-02' }, 'birth_date',
       /出生日期 1990-01-02 与身份证号中的 1990-01-01 不一致/],
@@ -829,7 +829,7 @@ test('CLI: import --dry-run prints the summary and errors and exits non-zero; im
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines[0], 'new=1 updated=0 unchanged=0 errors=1');
-  assert.match(lines[1], /^第3行：身份证号校验位错误/);
+  assert.match(lines[1], /^第3行：身份证号有误：号码未通过校验/);
   // without --dry-run a file with errors writes nothing
   r = cli(['import', 'members', bad, '--org', 'CLIB', '--db', srv.db], env);
   assert.equal(r.code, 1);

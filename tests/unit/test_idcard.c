@@ -70,12 +70,43 @@ static void test_normalisation(void **state)
 static void test_checksum(void **state)
 {
 	(void)state;
-	expect_err("440308199003071234", TODAY, "身份证号校验位错误：应为 5，实际为 4");
-	expect_err("110105194912310021", TODAY, "身份证号校验位错误：应为 X，实际为 1");
-	expect_err("44030819900307123X", TODAY, "身份证号校验位错误：应为 5，实际为 X");
+	const char *msg = "身份证号有误：号码未通过校验，请对照身份证逐位核对";
+	expect_err("440308199003071234", TODAY, msg);
+	expect_err("110105194912310021", TODAY, msg);
+	expect_err("44030819900307123X", TODAY, msg);
 	/* One transposed digit is caught by the checksum. */
 	expect_err("440308199003701235", TODAY, "身份证号中的出生日期 19900370 不存在");
-	expect_err("440380199003071235", TODAY, "身份证号校验位错误：应为 6，实际为 5");
+	expect_err("440380199003071235", TODAY, msg);
+}
+
+/* The checksum message never hands out the character that would pass: for
+ * every wrong last character of a valid number the answer is the same text,
+ * and it contains neither the right character nor the wrong one. */
+static void test_checksum_names_no_digit(void **state)
+{
+	(void)state;
+	const char *valid[] = {"440308199003071235", "11010519491231002X", "510121198001010045"};
+	const char cand[] = "0123456789X";
+	for (size_t v = 0; v < sizeof valid / sizeof valid[0]; v++) {
+		char right = valid[v][17];
+		for (size_t i = 0; cand[i]; i++) {
+			if (cand[i] == right)
+				continue;
+			char bad[19];
+			memcpy(bad, valid[v], sizeof bad);
+			bad[17] = cand[i];
+			zb_idcard c;
+			zb_err e = {0};
+			assert_int_equal(zb_idcard_parse(bad, TODAY, &c, &e), ZB_EINVAL);
+			assert_string_equal(e.field, "id_number");
+			assert_string_equal(e.msg, ZB_IDCARD_MSG_CHECKSUM);
+			assert_null(strchr(e.msg, right));
+			assert_null(strchr(e.msg, cand[i]));
+			/* says the number is wrong and asks to check the card */
+			assert_non_null(strstr(e.msg, "身份证号有误"));
+			assert_non_null(strstr(e.msg, "核对"));
+		}
+	}
 }
 
 static void test_leap_days(void **state)
@@ -246,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_normalisation),
 		cmocka_unit_test(test_checksum),
+		cmocka_unit_test(test_checksum_names_no_digit),
 		cmocka_unit_test(test_leap_days),
 		cmocka_unit_test(test_impossible_dates),
 		cmocka_unit_test(test_future_date),

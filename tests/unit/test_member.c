@@ -290,7 +290,7 @@ static void test_id_derives_and_mismatch(void **state)
 	/* a bad checksum names id_number */
 	m = base();
 	m.id_number = "440308199003071234";
-	expect_error(&m, ZB_MF_ID, "id_number", "身份证号校验位错误：应为 5，实际为 4");
+	expect_error(&m, ZB_MF_ID, "id_number", "身份证号有误：号码未通过校验，请对照身份证逐位核对");
 	/* 15-digit legacy numbers are refused with a message */
 	m = base();
 	m.id_number = "110105491231002";

@@ -231,6 +231,7 @@
  * @property {number} [full_member_count] 其中正式党员数
  * @property {number} child_count 直接下级组织数
  * @property {string|null} parent_name 上级组织名称
+ * @property {string|null} path_name 从调用者可见的最上级到本组织的名称，以“ / ”分隔
  */
 
 /**
@@ -677,6 +678,8 @@
  * @property {string} [format] xlsx 或 csv
  * @property {number} [org_id] 导入到的组织
  * @property {string|null} [org_name] 导入到的组织名称
+ * @property {string} [org_trail] 导入到的组织及其上级（调用者可见的部分），如“某县委 / 某镇党委 / 某村党支部”
+ * @property {number} [samples_skipped] 跳过的模板示例行数（姓名以“【示例】”开头）
  * @property {string} [sheet] 工作表
  * @property {string} [encoding] CSV 的编码
  * @property {number} [header_row] 表头所在行
@@ -1934,6 +1937,7 @@
  *   'PATCH /me/member 200': Member,
  *   'GET /orgs/{id}/birthdays 200': PoliticalBirthdayList,
  *   'POST /imports 201': ImportBatch,
+ *   'GET /imports/template 200': string,
  *   'GET /imports/{id} 200': ImportBatch,
  *   'POST /imports/{id}/commit 200': ImportCommitted,
  *   'GET /meetings 200': MeetingList,
@@ -2035,6 +2039,7 @@ export const ROUTES = Object.freeze({
   'PATCH /me/member': [200],
   'GET /orgs/{id}/birthdays': [200],
   'POST /imports': [201],
+  'GET /imports/template': [200],
   'GET /imports/{id}': [200],
   'POST /imports/{id}/commit': [200],
   'GET /meetings': [200],

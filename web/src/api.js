@@ -70,9 +70,10 @@ function query(params) {
 }
 
 /**
- * request('GET', '/members', { query: {org: 1}, body, raw, auth: false })
+ * request('GET', '/members', { query: {org: 1}, body, raw, auth: false, cache })
  * Resolves to the parsed JSON (or text for non-JSON answers); rejects with
- * ApiError.  `auth: false` (login, me) disables the 401 overlay.
+ * ApiError.  `auth: false` (login, me) disables the 401 overlay; `cache` is the
+ * fetch cache mode (default no-store).
  */
 export async function request(method, path, opts = {}) {
   const headers = { Accept: 'application/json' };
@@ -90,7 +91,7 @@ export async function request(method, path, opts = {}) {
   let res;
   try {
     res = await fetch(BASE + path + query(opts.query), {
-      method, headers, body, credentials: 'same-origin', cache: 'no-store',
+      method, headers, body, credentials: 'same-origin', cache: opts.cache || 'no-store',
     });
   } catch (e) {
     markOffline();

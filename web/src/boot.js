@@ -8,7 +8,10 @@ import { whenOnline } from './net.js';
 export async function loadMe() {
   for (;;) {
     try {
-      const me = await request('GET', '/auth/me', { auth: false });
+      // fetched as index.html preloads it (same URL, mode and credentials,
+      // the default cache mode: the answer is no-store, nothing is kept), so
+      // the preloaded answer is used instead of a second round trip
+      const me = await request('GET', '/auth/me', { auth: false, cache: 'default' });
       setUser(me);
       return;
     } catch (e) {

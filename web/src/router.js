@@ -35,7 +35,12 @@ export const router = createRouter({
 });
 
 router.beforeEach(async (to) => {
-  if (!session.checked) await loadMe();
+  if (!session.checked) {
+    // the login screen's chunk loads while the server says who is logged
+    // in: one round trip less before the form on a slow line (0.6 KB if unused)
+    import('./views/Login.vue').catch(() => {});
+    await loadMe();
+  }
   const mustChange = !!(session.user && session.user.must_change_password);
   if (to.path === '/password') {
     if (!session.user) return { path: '/login' };
