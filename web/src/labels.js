@@ -61,31 +61,3 @@ export function mapPairs(counts, names = {}) {
 export function countPairs(rows, key) {
   return rows.map((r) => ({ name: r[key], value: r.n }));
 }
-/**
- * Turns the many shapes a count breakdown can take into [{name, value}]:
- * {"full":3} | [{"key":"full","name":"正式党员","count":3}] | [["full",3]].
- */
-export function pairs(x, names = {}) {
-  if (!x) return [];
-  if (Array.isArray(x)) {
-    return x.map((r) => Array.isArray(r)
-      ? { name: names[r[0]] || String(r[0]), value: Number(r[1]) || 0 }
-      : { name: r.name || r.label || names[r.key ?? r.value ?? r.code] || String(r.key ?? r.band ?? r.code ?? ''),
-          value: Number(r.count ?? r.n ?? r.total ?? r.value) || 0 });
-  }
-  if (typeof x === 'object') {
-    return Object.entries(x).filter(([, v]) => typeof v === 'number')
-      .map(([k, v]) => ({ name: names[k] || k, value: v }));
-  }
-  return [];
-}
-
-/** First defined of several candidate paths into an object. */
-export function pick(obj, ...paths) {
-  for (const p of paths) {
-    let v = obj;
-    for (const k of p.split('.')) { v = v == null ? undefined : v[k]; }
-    if (v !== undefined && v !== null) return v;
-  }
-  return undefined;
-}
