@@ -646,7 +646,7 @@ static int h_create(zb_req *r, zb_err *e)
 		return rc;
 	char today[11];
 	zb_today(r->app, today);
-	zb_member_change ch = {.now = zb_now(r->app), .by_user = r->who->user_id, .today = today,
+	zb_member_change ch = {.now = zb_now(r->app), .keys = r->app->keys, .arena = &r->arena, .by_user = r->who->user_id, .today = today,
 	                       .reason = zb_body_str(r, "reason") ? zb_body_str(r, "reason") : "新增党员",
 	                       .effective_on = zb_body_str(r, "effective_on")};
 	if ((rc = zb_db_begin_write(r->db, e)))
@@ -709,7 +709,7 @@ static int patch_in_tx(zb_req *r, zb_member *nw, zb_err *e)
 		return 0;
 	char today[11];
 	zb_today(r->app, today);
-	zb_member_change ch = {.now = zb_now(r->app), .by_user = r->who->user_id, .today = today, .reason = reason,
+	zb_member_change ch = {.now = zb_now(r->app), .keys = r->app->keys, .arena = &r->arena, .by_user = r->who->user_id, .today = today, .reason = reason,
 	                       .effective_on = zb_body_str(r, "effective_on")};
 	rc = zb_member_update(r->db, &ch, &old, nw, e);
 	if (!rc)
@@ -994,7 +994,7 @@ static int me_patch_in_tx(zb_req *r, zb_err *e)
 		return 0;
 	char today[11];
 	zb_today(r->app, today);
-	zb_member_change ch = {.now = zb_now(r->app), .by_user = r->who->user_id, .today = today, .reason = "本人修改"};
+	zb_member_change ch = {.now = zb_now(r->app), .keys = r->app->keys, .arena = &r->arena, .by_user = r->who->user_id, .today = today, .reason = "本人修改"};
 	rc = zb_member_update(r->db, &ch, &old, &nw, e);
 	if (!rc)
 		rc = zb_req_audit(r, "member.self_update", "member", old.id, old.org_path, changes_json(r, d, nd), e);
