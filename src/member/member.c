@@ -911,14 +911,16 @@ static int reveal_field(const struct zb_keys *k, int64_t id, const char *field, 
 
 int zb_member_reveal(zb_member *m, const struct zb_keys *k, zb_arena *a, zb_err *e)
 {
-	int rc;
-	if (m->id_enc && !m->id_number &&
-	    (rc = reveal_field(k, m->id, "id_number", "身份证号", m->id_enc, a, &m->id_number, e)))
-		return rc;
-	if (m->phone_enc && !m->phone &&
-	    (rc = reveal_field(k, m->id, "phone", "联系电话", m->phone_enc, a, &m->phone, e)))
-		return rc;
-	return 0;
+	int rc = 0;
+	zb_err second = {0};
+	if (m->id_enc && !m->id_number)
+		rc = reveal_field(k, m->id, "id_number", "身份证号", m->id_enc, a, &m->id_number, e);
+	if (m->phone_enc && !m->phone) {
+		int rc2 = reveal_field(k, m->id, "phone", "联系电话", m->phone_enc, a, &m->phone, rc ? &second : e);
+		if (!rc)
+			rc = rc2;
+	}
+	return rc;
 }
 
 /* A stored text needs rebinding to row id when it is v1 (no associated

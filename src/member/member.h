@@ -135,7 +135,9 @@ int zb_member_protect(zb_member *m, unsigned given, const struct zb_keys *k, zb_
 /* Decrypt id_enc and phone_enc of row m->id into id_number and phone.  A
  * ciphertext that is not this row's and field's (copied, edited, another
  * key) is ZB_EINTERNAL naming the member id and the field; never a wrong
- * value.  v1 ciphertexts (no associated data) are still read. */
+ * value.  Both fields are tried: on failure e describes the first that
+ * failed and the one that decrypted (if any) is set.  v1 ciphertexts (no
+ * associated data) are still read. */
 int zb_member_reveal(zb_member *m, const struct zb_keys *k, zb_arena *a, zb_err *e);
 /* The associated data of a field of member id: "members/<id>/<field>"
  * ("members/new/<field>" for id 0); field "id_number" or "phone". */
