@@ -117,7 +117,7 @@ typedef struct row {
 /* Re-encrypt one field of member id under nk; *out malloc'd (NULL for
  * NULL), idx (if given) gets the new blind index of the value. */
 static int rekey(const zb_keys *ok, const zb_keys *nk, int64_t id, const char *field, const char *label,
-                 const char *text, char **out, char idx[65], zb_err *e)
+                 const char *text, char **out, char idx[65], int drop, int64_t *dropped, zb_err *e)
 {
 	*out = NULL;
 	if (idx)
@@ -128,13 +128,22 @@ static int rekey(const zb_keys *ok, const zb_keys *nk, int64_t id, const char *f
 	zb_buf plain = {0}, enc = {0};
 	zb_member_field_ad(id, field, ad);
 	int rc = zb_fp_decrypt(ok, text, ad, &plain, e);
+	if (rc && drop) {
+		/* --drop-unreadable: the value is lost already; clear it */
+		zb_buf_release(&plain);
+		memset(e, 0, sizeof *e);
+		printf("已清空党员（编号 %lld）无法解密的%s，请在系统中重新录入\n", (long long)id, label);
+		(*dropped)++;
+		return 0;
+	}
 	if (rc) {
 		zb_err inner = *e;
 		zb_buf_release(&plain);
 		return zb_fail(e, rc, "",
 		               "党员（编号 %lld）的%s无法用旧密钥解密：%s。轮换已停止，已完成的记录保持不变；"
-		               "请在系统中重新录入该党员的%s（或清空后再录入）后，再运行 zhibu key rotate 继续",
-		               (long long)id, label, inner.msg, label);
+		               "请从备份中恢复该记录，或运行 zhibu key rotate --drop-unreadable 清空无法解密的值后继续"
+		               "（之后在系统中重新录入）",
+		               (long long)id, label, inner.msg);
 	}
 	const char *p = plain.data ? plain.data : "";
 	if ((rc = zb_fp_encrypt(nk, p, ad, &enc)) || (idx && (rc = zb_fp_blind_index(nk, p, idx)))) {
@@ -152,8 +161,8 @@ static int rekey(const zb_keys *ok, const zb_keys *nk, int64_t id, const char *f
 }
 
 /* One batch after cursor: re-encrypt, move the cursor, commit.  *n rows. */
-static int rotate_batch(zb_db *db, const zb_keys *ok, const zb_keys *nk, int64_t *cursor, int batch, int *n,
-                        zb_err *e)
+static int rotate_batch(zb_db *db, const zb_keys *ok, const zb_keys *nk, int64_t *cursor, int batch, int drop,
+                        int64_t *dropped, int *n, zb_err *e)
 {
 	row *rows = calloc((size_t)batch, sizeof *rows);
 	int rc, got = 0;
@@ -183,9 +192,13 @@ static int rotate_batch(zb_db *db, const zb_keys *ok, const zb_keys *nk, int64_t
 	rc = 0;
 	for (int i = 0; i < got && !rc; i++) {
 		char *id_enc = NULL, *phone_enc = NULL, idx[65];
-		rc = rekey(ok, nk, rows[i].id, "id_number", "身份证号", rows[i].id_enc, &id_enc, idx, e);
+		rc = rekey(ok, nk, rows[i].id, "id_number", "身份证号", rows[i].id_enc, &id_enc, idx, drop, dropped, e);
 		if (!rc)
-			rc = rekey(ok, nk, rows[i].id, "phone", "联系电话", rows[i].phone_enc, &phone_enc, NULL, e);
+			rc = rekey(ok, nk, rows[i].id, "phone", "联系电话", rows[i].phone_enc, &phone_enc, NULL, drop, dropped, e);
+		if (!rc && rows[i].id_enc && !id_enc) /* dropped: the mask goes with it */
+			rc = zb_db_run(db, e, NULL, "UPDATE members SET id_masked = NULL WHERE id = ?", "i", rows[i].id);
+		if (!rc && rows[i].phone_enc && !phone_enc)
+			rc = zb_db_run(db, e, NULL, "UPDATE members SET phone_masked = NULL WHERE id = ?", "i", rows[i].id);
 		if (!rc)
 			rc = zb_db_run(db, e, NULL, "UPDATE members SET id_enc = ?, id_index = ?, phone_enc = ? WHERE id = ?",
 			               "sssi", id_enc, id_enc ? idx : NULL, phone_enc, rows[i].id);
@@ -213,6 +226,54 @@ out:
 	return rc;
 }
 
+/* Before a rotation starts: every stored value must decrypt under the key
+ * in use, so that a damaged or moved value is repaired while the server
+ * can still run rather than found halfway. */
+static int precheck(zb_db *db, const zb_keys *ok, zb_err *e)
+{
+	char list[600] = "";
+	size_t used = 0;
+	int64_t bad = 0;
+	zb_stmt *st = zb_db_query(db, e, "SELECT id, id_enc, phone_enc FROM members ORDER BY id", "");
+	if (!st)
+		return e->code;
+	int rc;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		int64_t id = zb_col_int(st, 0);
+		for (int f = 0; f < 2; f++) {
+			const char *text = zb_col_text(st, 1 + f);
+			if (!text)
+				continue;
+			char ad[ZB_MEMBER_AD_LEN];
+			zb_buf plain = {0};
+			zb_err ignore = {0};
+			zb_member_field_ad(id, f ? "phone" : "id_number", ad);
+			int bad_one = zb_fp_decrypt(ok, text, ad, &plain, &ignore) != 0;
+			if (plain.data)
+				sodium_memzero(plain.data, plain.len);
+			zb_buf_release(&plain);
+			if (!bad_one)
+				continue;
+			if (bad++ < 10 && used < sizeof list - 80) {
+				int n = snprintf(list + used, sizeof list - used, "%s编号 %lld 的%s", used ? "、" : "", (long long)id,
+				                 f ? "联系电话" : "身份证号");
+				if (n > 0)
+					used += (size_t)n;
+			}
+		}
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (bad)
+		return zb_fail(e, ZB_ECONFLICT, "",
+		               "有 %lld 个加密字段无法用当前密钥解密（被篡改，或从其他记录、字段复制而来）：%s%s。"
+		               "未开始轮换：请启动服务，在系统中重新录入这些值后再轮换，"
+		               "或运行 zhibu key rotate --drop-unreadable 清空它们",
+		               (long long)bad, list, bad > 10 ? " 等" : "");
+	return 0;
+}
+
 /* KEY.retired-<first 8 of its fingerprint>, then KEY.next -> KEY. */
 static int swap_files(const char *key, const char *next, const char *old_fp, zb_err *e)
 {
@@ -230,7 +291,7 @@ static int swap_files(const char *key, const char *next, const char *old_fp, zb_
 	return 0;
 }
 
-static int rotate(zb_app *app, zb_db *db, int batch, zb_err *e)
+static int rotate(zb_app *app, zb_db *db, int batch, int drop, zb_err *e)
 {
 	char next[4200], fp_db[80], next_db[80], cur_db[32], fp_old[65], fp_new[65];
 	zb_keys *ok = NULL, *nk = NULL;
@@ -261,6 +322,8 @@ static int rotate(zb_app *app, zb_db *db, int batch, zb_err *e)
 			             app->key_path);
 			goto out;
 		}
+		if (!drop && (rc = precheck(db, ok, e)))
+			goto out;
 		if (nk) {
 			/* written by a run that stopped before recording it:
 			 * nothing was encrypted under it */
@@ -304,7 +367,7 @@ static int rotate(zb_app *app, zb_db *db, int batch, zb_err *e)
 		printf("继续未完成的密钥轮换（已完成到党员编号 %s）\n", cur_db);
 	}
 
-	int64_t cursor = strtoll(cur_db, NULL, 10), done = 0, total = 0, kill_after = 0;
+	int64_t cursor = strtoll(cur_db, NULL, 10), done = 0, total = 0, kill_after = 0, dropped = 0;
 	const char *hook = getenv("ZHIBU_TEST_ROTATE_KILL_AFTER"); /* tests: die like kill -9 */
 	if (hook && *hook)
 		kill_after = strtoll(hook, NULL, 10);
@@ -312,7 +375,7 @@ static int rotate(zb_app *app, zb_db *db, int batch, zb_err *e)
 		goto out;
 	for (;;) {
 		int n = 0;
-		if ((rc = rotate_batch(db, ok, nk, &cursor, batch, &n, e)))
+		if ((rc = rotate_batch(db, ok, nk, &cursor, batch, drop, &dropped, &n, e)))
 			goto out;
 		done += n;
 		if (kill_after > 0 && done >= kill_after)
@@ -336,8 +399,8 @@ static int rotate(zb_app *app, zb_db *db, int batch, zb_err *e)
 		rc = zb_db_run(db, e, NULL, "UPDATE import_batches SET status = 'expired' WHERE status = 'preview'", "");
 	if (!rc) {
 		char detail[160];
-		snprintf(detail, sizeof detail, "{\"from\":\"%.16s\",\"to\":\"%.16s\",\"members\":%lld}", fp_old, fp_new,
-		         (long long)total);
+		snprintf(detail, sizeof detail, "{\"from\":\"%.16s\",\"to\":\"%.16s\",\"members\":%lld,\"dropped\":%lld}",
+		         fp_old, fp_new, (long long)total, (long long)dropped);
 		zb_cli_audit(app, db, "key.rotate", NULL, 0, detail);
 	}
 	if (!rc)
@@ -400,13 +463,14 @@ static int status(zb_app *app, zb_db *db, zb_err *e)
 
 int cmd_key(int argc, char **argv)
 {
-	zb_opt opts[] = {{"db", 1, "ZHIBU_DB"}, {"key-file", 1, "ZHIBU_KEY_FILE"}, {"batch", 1, NULL}, {0}};
+	zb_opt opts[] = {{"db", 1, "ZHIBU_DB"}, {"key-file", 1, "ZHIBU_KEY_FILE"}, {"batch", 1, NULL},
+	                 {"drop-unreadable", 0, NULL}, {0}};
 	const char *pos[2];
 	int npos;
 	if (zb_cli_parse(argc, argv, opts, pos, 1, &npos))
 		return 2;
 	if (npos != 1 || (strcmp(pos[0], "rotate") && strcmp(pos[0], "status"))) {
-		fprintf(stderr, "zhibu: 用法：zhibu key rotate|status --db DB [--key-file 文件] [--batch N]\n");
+		fprintf(stderr, "zhibu: 用法：zhibu key rotate|status --db DB [--key-file 文件] [--batch N] [--drop-unreadable]\n");
 		return 2;
 	}
 	int batch = ROTATE_BATCH;
@@ -425,7 +489,8 @@ int cmd_key(int argc, char **argv)
 	int rc = zb_cli_open(&app, opts, 0, 1, &db);
 	if (!rc) {
 		zb_err e = {0};
-		if (!strcmp(pos[0], "rotate") ? rotate(&app, db, batch, &e) : status(&app, db, &e))
+		int drop = zb_cli_get(opts, "drop-unreadable") != NULL;
+		if (!strcmp(pos[0], "rotate") ? rotate(&app, db, batch, drop, &e) : status(&app, db, &e))
 			rc = zb_cli_fail(&e);
 	}
 	zb_app_release(&app);

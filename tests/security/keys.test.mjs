@@ -45,7 +45,7 @@ const V1 = {
   phone: ['13812345678', 'v1:j8nzsz5_UAjqVqWoK--CjgEZ-Zve1xMqy-HQuZ3LxVjQdTBm0ZVvcUgMGMtyjlQfnJBHYuOSP0ueG90'],
 };
 
-let dir, keyFile, srv, adm, branch;
+let dir, keyFile, srv, adm, branch, pendingImport;
 const members = []; // {id, id_number, phone}
 
 async function mkOrg(parent, name, type) {
@@ -155,6 +155,45 @@ test('a ciphertext copied to another member or field is refused, never read as t
   }
 });
 
+async function upload(name, text) {
+  return adm.req('POST', `/api/v1/imports?org=${branch}&filename=${encodeURIComponent(name)}`, Buffer.from(text), {
+    raw: true, headers: { 'Content-Type': 'application/octet-stream' },
+  });
+}
+
+test('imported members: values bound to the ids they get at commit; an import edit rebinds', async () => {
+  const fresh = [makeId('1971-02-03', 401, 'M'), makeId('1972-04-05', 403, 'F')];
+  const old = members[5];
+  const csv = ['姓名,性别,身份证号码,人员类别,入党日期,转正日期,联系电话',
+    `导入甲,男,${fresh[0]},正式党员,1995-07-01,1996-07-01,13600000001`,
+    `导入乙,女,${fresh[1]},正式党员,1996-07-01,1997-07-01,13600000002`,
+    `党员己5,女,${old.id_number},正式党员,2010-07-01,2011-07-01,13600000005`].join('\r\n') + '\r\n';
+  const up = await upload('k.csv', csv);
+  assert.equal(up.status, 201, JSON.stringify(up.body));
+  assert.equal(up.body.counts.new, 2, JSON.stringify(up.body.counts));
+  const c = await adm.post(`/api/v1/imports/${up.body.id}/commit`, {});
+  assert.equal(c.status, 200, JSON.stringify(c.body));
+  for (const [i, idn] of fresh.entries()) {
+    const found = await adm.get(`/api/v1/members?org=${branch}&q=${idn}`);
+    assert.equal(found.body.items.length, 1);
+    const id = found.body.items[0].id;
+    const r = await full(adm, id);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.id_number, idn);
+    assert.equal(r.body.phone, `1360000000${i + 1}`);
+    members.push({ id, id_number: idn, phone: `1360000000${i + 1}` });
+  }
+  old.phone = '13600000005';
+  const r = await full(adm, old.id);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.phone, old.phone);
+  assert.equal(sql(srv.db, `SELECT COUNT(*) FROM members WHERE id_enc LIKE 'v2:%' AND phone_enc LIKE 'v2:%'`), String(members.length - 1));
+  // a preview staged now is made under the key that the rotation below retires
+  const later = await upload('later.csv', `姓名,性别,身份证号码,人员类别,入党日期,转正日期\r\n晚到,男,${makeId('1973-05-06', 405, 'M')},正式党员,1995-07-01,1996-07-01\r\n`);
+  assert.equal(later.status, 201, JSON.stringify(later.body));
+  pendingImport = later.body.id;
+});
+
 test('key rotate refuses while a server uses the key', async () => {
   const r = cli(['key', 'rotate', '--db', srv.db], srv.env);
   assert.notEqual(r.code, 0);
@@ -179,7 +218,7 @@ test('rotation killed midway resumes; values, search and audit survive; the old 
   assert.equal(sql(srv.db, `SELECT value FROM settings WHERE key = 'key_fingerprint'`), fpBefore);
   assert.ok(existsSync(keyFile + '.next'));
   const st = cli(['key', 'status', '--db', srv.db], srv.env);
-  assert.match(st.stdout, /进行中.*已完成 12 \/ 24/);
+  assert.match(st.stdout, /进行中.*已完成 12 \/ 26/);
   // nothing that uses the key starts until the rotation is finished
   for (const args of [['audit', 'verify', '--db', srv.db], ['serve', '--db', srv.db, '--listen', '127.0.0.1:1']]) {
     const r = spawnSync(BIN, args, { env: { ...process.env, ...srv.env }, timeout: 10000, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -190,7 +229,7 @@ test('rotation killed midway resumes; values, search and audit survive; the old 
   const done = cli(['key', 'rotate', '--db', srv.db, '--batch', '4'], srv.env);
   assert.equal(done.code, 0, done.stderr);
   assert.match(done.stdout, /继续未完成的密钥轮换/);
-  assert.match(done.stdout, /重新加密 24 名党员/);
+  assert.match(done.stdout, /重新加密 26 名党员/);
   assert.ok(!existsSync(keyFile + '.next'));
   assert.equal(statSync(keyFile).mode & 0o777, 0o600);
   const text = readFileSync(keyFile, 'utf8');
@@ -201,7 +240,7 @@ test('rotation killed midway resumes; values, search and audit survive; the old 
   assert.notEqual(sql(srv.db, `SELECT id_index FROM members WHERE id = ${members[0].id}`), idxBefore);
   assert.equal(sql(srv.db, `SELECT COUNT(*) FROM members WHERE id_enc NOT LIKE 'v2:%' OR phone_enc NOT LIKE 'v2:%'`), '0');
   const st2 = cli(['key', 'status', '--db', srv.db], srv.env);
-  assert.match(st2.stdout, /v2（绑定记录）48 个，v1（旧格式，未绑定记录）0 个/);
+  assert.match(st2.stdout, /v2（绑定记录）52 个，v1（旧格式，未绑定记录）0 个/);
   assert.match(st2.stdout, /密钥轮换：无/);
 
   // the old key file no longer opens the database
@@ -234,8 +273,38 @@ test('rotation killed midway resumes; values, search and audit survive; the old 
     org_id: branch, name: '重复者', id_number: members[3].id_number, join_date: '2010-07-01', category: 'full', full_date: '2011-07-01',
   });
   assert.equal(dup.status, 409, 'the blind index still finds duplicates');
+  // the preview staged under the old key expired with it
+  const stale = await adm.post(`/api/v1/imports/${pendingImport}/commit`, {});
+  assert.notEqual(stale.status, 200);
+  assert.match(stale.body.error.message, /过期|重新上传/);
   const v2 = cli(['audit', 'verify', '--db', srv.db], srv.env);
   assert.equal(v2.code, 0, v2.stderr + v2.stdout);
   const api = await adm.get('/api/v1/audit/verify');
   if (api.status === 200) assert.equal(api.body.ok, true);
+});
+
+test('a damaged value stops a rotation before it starts; --drop-unreadable clears it', async () => {
+  await srv.stop({ keep: true });
+  const [x, y] = [members[7], members[8]];
+  sql(srv.db, `UPDATE members SET phone_enc = (SELECT phone_enc FROM members WHERE id = ${y.id}) WHERE id = ${x.id}`);
+  const fp = sql(srv.db, `SELECT value FROM settings WHERE key = 'key_fingerprint'`);
+  const r = cli(['key', 'rotate', '--db', srv.db], srv.env);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`有 1 个加密字段无法用当前密钥解密.*编号 ${x.id} 的联系电话.*未开始轮换`));
+  assert.equal(sql(srv.db, `SELECT COUNT(*) FROM settings WHERE key LIKE 'key_rotation%'`), '0');
+  assert.equal(sql(srv.db, `SELECT value FROM settings WHERE key = 'key_fingerprint'`), fp);
+  assert.ok(!existsSync(keyFile + '.next'));
+
+  const d = cli(['key', 'rotate', '--db', srv.db, '--drop-unreadable'], srv.env);
+  assert.equal(d.code, 0, d.stderr);
+  assert.match(d.stdout, new RegExp(`已清空党员（编号 ${x.id}）无法解密的联系电话`));
+  await start();
+  const rx = await full(adm, x.id);
+  assert.equal(rx.status, 200, JSON.stringify(rx.body));
+  assert.equal(rx.body.id_number, x.id_number);
+  assert.equal(rx.body.phone, null);
+  const ry = await full(adm, y.id);
+  assert.equal(ry.body.phone, y.phone);
+  const v = cli(['audit', 'verify', '--db', srv.db], srv.env);
+  assert.equal(v.code, 0, v.stderr + v.stdout);
 });
