@@ -200,6 +200,16 @@ test('key rotate refuses while a server uses the key', async () => {
   assert.match(r.stderr, /密钥正被其他进程使用.*停止/);
   assert.equal(sql(srv.db, `SELECT COUNT(*) FROM settings WHERE key LIKE 'key_rotation%'`), '0');
   assert.ok(!existsSync(keyFile + '.next'));
+  if (/^postgres/.test(srv.db)) {
+    // another node: its own copy of the key file, the same database
+    const copy = join(dir, 'node2.key');
+    copyFileSync(keyFile, copy);
+    const r2 = cli(['key', 'rotate', '--db', srv.db], { ...srv.env, ZHIBU_KEY_FILE: copy });
+    assert.notEqual(r2.code, 0);
+    assert.match(r2.stderr, /密钥正被其他进程使用/);
+    assert.ok(!existsSync(copy + '.next'));
+    rmSync(copy);
+  }
 });
 
 test('rotation killed midway resumes; values, search and audit survive; the old key is refused', async () => {
