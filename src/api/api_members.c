@@ -581,8 +581,12 @@ static int h_get(zb_req *r, zb_err *e)
 	int full, rc = zb_member_get(r->db, r->target_id, &r->arena, &m, e);
 	if (rc || (rc = want_full(r, m.org_path, &full, e)))
 		return rc;
-	if (full && (rc = zb_member_reveal(&m, r->app->keys, &r->arena, e)))
+	if (full && (rc = zb_member_reveal(&m, r->app->keys, &r->arena, e))) {
+		/* a value that does not decrypt under this row (moved, edited,
+		 * another key): the attempt is on record too */
+		zb_req_audit_read(r, "member.read", "member", m.id, m.org_path, "{\"full\":true,\"error\":\"undecryptable\"}");
 		return rc;
+	}
 	write_member(r, &m, full, 1);
 	zb_req_audit_read(r, "member.read", "member", m.id, m.org_path, full ? "{\"full\":true}" : "{\"full\":false}");
 	return 0;

@@ -6,6 +6,7 @@
 #include "auth/authz.h"
 #include "core/buf.h"
 #include "core/escape.h"
+#include "core/log.h"
 #include "crypto/fieldprot.h"
 #include "io/table.h"
 #include "member/idcard.h"
@@ -903,6 +904,7 @@ static int reveal_field(const struct zb_keys *k, int64_t id, const char *field, 
 	if (zb_fp_decrypt(k, text, ad, &b, e)) {
 		zb_buf_release(&b);
 		zb_err inner = *e;
+		zb_error("党员（编号 %lld）的%s无法解密：%s", (long long)id, label, inner.msg);
 		return zb_fail(e, inner.code, NULL, "无法读取党员（编号 %lld）的%s：%s", (long long)id, label, inner.msg);
 	}
 	*out = arena_buf(a, &b);

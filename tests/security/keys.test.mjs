@@ -137,7 +137,15 @@ test('a ciphertext copied to another member or field is refused, never read as t
     const masked = await adm.get(`/api/v1/members/${b.id}`);
     assert.equal(masked.status, 200);
     assert.equal(masked.body.id_number, '*'.repeat(18));
-    // the trail of what was done through zhibu is untouched
+    // the failed attempts are on record, and the trail of what was done
+    // through zhibu is untouched
+    let rec = '';
+    for (let i = 0; i < 50 && !rec; i++) {
+      rec = sql(srv.db, `SELECT detail FROM audit_log WHERE action = 'member.read' AND object_id = '${b.id}' AND detail LIKE '%undecryptable%'`);
+      if (!rec) await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.equal(rec, '{"full":true,"error":"undecryptable"}');
+    assert.match(srv.log(), new RegExp(`党员（编号 ${b.id}）的身份证号无法解密`));
     const v = cli(['audit', 'verify', '--db', srv.db], srv.env);
     assert.equal(v.code, 0, v.stderr + v.stdout);
   } finally {
