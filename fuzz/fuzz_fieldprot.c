@@ -42,10 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 
 	zb_buf_puts(&pt, "x");
-	if (zb_fp_decrypt(k, s, &pt, &e) == 0) {
+	if (zb_fp_decrypt(k, s, "members/1/id_number", &pt, &e) == 0) {
 		/* Only our own ciphertexts get here; they must round-trip. */
-		if (zb_fp_encrypt(k, pt.data + 1, &ct) != 0 ||
-		    zb_fp_decrypt(k, ct.data, &back, &e) != 0 ||
+		if (zb_fp_encrypt(k, pt.data + 1, "members/1/id_number", &ct) != 0 ||
+		    zb_fp_decrypt(k, ct.data, "members/1/id_number", &back, &e) != 0 ||
 		    strcmp(back.data, pt.data + 1) != 0)
 			abort();
 	} else if (pt.len != 1 || e.msg[0] == '\0') {

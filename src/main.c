@@ -16,6 +16,7 @@ const zb_cmd zb_commands[] = {
 	{"migrate", cmd_migrate, "migrate --db DB", "升级数据库结构"},
 	{"user", cmd_user, "user add|passwd|list|grant|revoke|token 用户名 [--role R --org ID] [--temporary] [--days N]；user dual-control on|off --reason 理由", "账号与授权"},
 	{"audit", cmd_audit, "audit verify --db DB [--anchors 文件] | anchor --db DB -o 文件 | seal --db DB", "校验审计链是否被篡改；把链头锚点追加到库外文件；重新封存链头"},
+	{"key", cmd_key, "key status --db DB | rotate --db DB [--batch N] [--drop-unreadable]", "查看密钥状态；轮换主密钥（重新加密全部身份证号和电话，可中断后继续；需先停止服务）"},
 	{"import", cmd_import, "import members 文件 --org 编码 [--dry-run] [--skip-errors] --db DB", "导入党员名册（xlsx/csv，全部成功或全部不写入）"},
 	{"export", cmd_export, "export members --org 编码 -o 文件 [--format xlsx|csv] [--full] --db DB", "导出党员花名册"},
 	{"openapi", cmd_openapi, "openapi", "输出接口描述（OpenAPI 3.1 JSON，与 /api/v1/openapi.json 相同）"},

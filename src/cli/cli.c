@@ -101,6 +101,15 @@ int zb_cli_open(zb_app *app, zb_opt *opts, int need_keys, int check_schema, zb_d
 	if (need_keys) {
 		if (zb_app_load_keys(app, &e))
 			return zb_cli_fail(&e);
+		/* a rotation holds the key exclusively while it runs, and its
+		 * record stays until it has finished (docs/SECURITY-FIELDS.md) */
+		if (zb_key_lock(app, *db, NULL, 0, &e))
+			return zb_cli_fail(&e);
+		int64_t rotating = 0;
+		if (zb_db_int(*db, &e, &rotating, "SELECT COUNT(*) FROM settings WHERE key = 'key_rotation_next'", ""))
+			return zb_cli_fail(&e);
+		if (rotating)
+			return zb_cli_failf("密钥轮换尚未完成：请先运行 zhibu key rotate --db %s 完成轮换", app->db_uri);
 		zb_stmt *st = zb_db_query(*db, &e, "SELECT value FROM settings WHERE key = 'key_fingerprint'", "");
 		if (!st)
 			return zb_cli_fail(&e);

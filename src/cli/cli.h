@@ -43,6 +43,14 @@ int cmd_help(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+
+/* Hold the key lock until the process ends (cmd_key.c): a flock on the key
+ * file at path (NULL: app->key_path) and, on PostgreSQL, an advisory lock
+ * of the session, shared by every process using the key (zb_cli_open with
+ * need_keys) and exclusive for `zhibu key rotate`.  ZB_ECONFLICT with a
+ * Chinese message when the other kind is held.  A second call is a no-op. */
+int zb_key_lock(zb_app *app, zb_db *db, const char *path, int exclusive, zb_err *e);
 
 /* Create schema, key file, root org and the admin account (cmd_init.c);
  * shared with `zhibu demo`.  quiet 0 prints where things are and the

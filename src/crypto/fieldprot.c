@@ -22,8 +22,10 @@
 #define LABEL_CHECK "zhibu/keys/v1/fingerprint"
 
 /* The version tag is part of the MAC input, so a ciphertext cannot be
- * replayed under a future format with different rules. */
-#define FP_PREFIX "v1:"
+ * replayed under another format with different rules.  v1 (no associated
+ * data) is only read; v2 is written. */
+#define FP_PREFIX_V1 "v1:"
+#define FP_PREFIX_V2 "v2:"
 #define FP_PREFIX_LEN 3
 #define FP_OVERHEAD (ZB_SM4_IV_LEN + ZB_SM3_LEN)
 
@@ -36,6 +38,7 @@ struct zb_keys {
 	unsigned char bidx[ZB_SM3_LEN];
 	unsigned char audit[ZB_SM3_LEN];
 	unsigned char check[ZB_SM3_LEN];
+	int audit_carried;   /* audit comes from an "audit" line, not derived */
 };
 
 static int derive(const unsigned char *master, size_t len, const char *label,
@@ -44,8 +47,8 @@ static int derive(const unsigned char *master, size_t len, const char *label,
 	return zb_hmac_sm3(master, len, label, strlen(label), out);
 }
 
-int zb_keys_from_master(const unsigned char *master, size_t len, zb_keys **out,
-			zb_err *e)
+static int keys_make(const unsigned char *master, size_t len, const unsigned char *audit,
+		     zb_keys **out, zb_err *e)
 {
 	unsigned char enc32[ZB_SM3_LEN];
 	zb_keys *k = NULL;
@@ -72,12 +75,22 @@ int zb_keys_from_master(const unsigned char *master, size_t len, zb_keys **out,
 	}
 	memcpy(k->enc, enc32, sizeof k->enc);
 	sodium_memzero(enc32, sizeof enc32);
+	if (audit) { /* carried over from the key this one replaced */
+		memcpy(k->audit, audit, sizeof k->audit);
+		k->audit_carried = 1;
+	}
 	*out = k;
 	return 0;
 fail:
 	sodium_memzero(enc32, sizeof enc32);
 	zb_keys_free(k);
 	return rc;
+}
+
+int zb_keys_from_master(const unsigned char *master, size_t len, zb_keys **out,
+			zb_err *e)
+{
+	return keys_make(master, len, NULL, out, e);
 }
 
 void zb_keys_free(zb_keys *k)
@@ -158,12 +171,144 @@ fail:
 	return rc;
 }
 
-int zb_keys_load(const char *path, zb_keys **out, zb_err *e)
+int zb_keys_create_next(const char *path, const zb_keys *old, zb_err *e)
 {
 	unsigned char master[ZB_KEYS_MASTER_LEN];
+	/* master hex, '\n', "audit ", audit hex, '\n', NUL */
+	char text[KEYFILE_HEX_LEN + 1 + 6 + ZB_SM3_LEN * 2 + 2];
+	char tmp[4096], dir[4096];
+	int fd = -1, rc;
+	size_t off = 0, n;
+
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return zb_fail(e, ZB_EINVAL, "", "密钥文件路径过长：%s", path);
+	rc = zb_random_bytes(master, sizeof master);
+	if (rc) {
+		zb_fail(e, rc, "", "无法生成随机密钥（libsodium 初始化失败）");
+		goto fail;
+	}
+	sodium_bin2hex(text, KEYFILE_HEX_LEN + 1, master, sizeof master);
+	n = KEYFILE_HEX_LEN;
+	memcpy(text + n, "\naudit ", 7);
+	n += 7;
+	sodium_bin2hex(text + n, ZB_SM3_LEN * 2 + 1, old->audit, sizeof old->audit);
+	n += ZB_SM3_LEN * 2;
+	text[n++] = '\n';
+
+	/* A temporary file left by an earlier attempt was never linked to
+	 * path, so nothing was encrypted under it. */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = zb_fail(e, ZB_EINTERNAL, "", "无法创建密钥文件 %s：%s", tmp, strerror(errno));
+		goto fail;
+	}
+	if (fchmod(fd, 0600) != 0)
+		goto io_fail;
+	while (off < n) {
+		ssize_t w = write(fd, text + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto io_fail;
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0)
+		goto io_fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto io_fail;
+	}
+	fd = -1;
+	/* link, unlike rename, never replaces an existing file: the whole
+	 * file appears at path at once, or nothing does. */
+	if (link(tmp, path) != 0) {
+		if (errno == EEXIST)
+			rc = zb_fail(e, ZB_ECONFLICT, "", "密钥文件 %s 已存在，拒绝覆盖", path);
+		else
+			rc = zb_fail(e, ZB_EINTERNAL, "", "无法创建密钥文件 %s：%s", path, strerror(errno));
+		unlink(tmp);
+		goto fail;
+	}
+	unlink(tmp);
+	zb_fsync_dir_of(path, dir, sizeof dir);
+	sodium_memzero(master, sizeof master);
+	sodium_memzero(text, sizeof text);
+	return 0;
+io_fail:
+	rc = zb_fail(e, ZB_EINTERNAL, "", "写入密钥文件 %s 失败：%s", tmp, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	unlink(tmp);
+fail:
+	sodium_memzero(master, sizeof master);
+	sodium_memzero(text, sizeof text);
+	return rc;
+}
+
+void zb_fsync_dir_of(const char *path, char *buf, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(buf, cap, ".");
+	else if (slash == path)
+		snprintf(buf, cap, "/");
+	else
+		snprintf(buf, cap, "%.*s", (int)(slash - path), path);
+	int dfd = open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+}
+
+/* One line of n hex characters (then "\n", "\r\n" or the end) at *p. */
+static int hex_line(const char **p, const char *end, size_t n, unsigned char *out)
+{
+	size_t binlen = 0;
+	const char *stop = NULL;
+	if ((size_t)(end - *p) < n ||
+	    sodium_hex2bin(out, n / 2, *p, n, NULL, &binlen, &stop) != 0 || binlen != n / 2 ||
+	    stop != *p + n)
+		return -1;
+	*p += n;
+	if (*p < end && **p == '\r')
+		(*p)++;
+	if (*p < end) {
+		if (**p != '\n')
+			return -1;
+		(*p)++;
+	}
+	return 0;
+}
+
+/* Key file text: the master key as hex, optionally followed by
+ * "audit <64 hex>" (written by a rotation, see zb_keys_create_next). */
+static int parse_keyfile(const char *text, size_t len, unsigned char master[ZB_KEYS_MASTER_LEN],
+			 unsigned char audit[ZB_SM3_LEN], int *has_audit)
+{
+	const char *p = text, *end = text + len;
+	*has_audit = 0;
+	if (hex_line(&p, end, KEYFILE_HEX_LEN, master))
+		return -1;
+	if (p == end)
+		return 0;
+	if ((size_t)(end - p) < 6 || memcmp(p, "audit ", 6) != 0)
+		return -1;
+	p += 6;
+	if (hex_line(&p, end, ZB_SM3_LEN * 2, audit) || p != end)
+		return -1;
+	*has_audit = 1;
+	return 0;
+}
+
+int zb_keys_load(const char *path, zb_keys **out, zb_err *e)
+{
+	unsigned char master[ZB_KEYS_MASTER_LEN], audit[ZB_SM3_LEN];
+	int has_audit = 0;
 	char text[KEYFILE_MAX_READ + 1];
-	size_t len = 0, binlen = 0;
-	const char *end = NULL;
+	size_t len = 0;
 	struct stat st;
 	int fd = -1, rc;
 
@@ -217,35 +362,43 @@ int zb_keys_load(const char *path, zb_keys **out, zb_err *e)
 			break; /* too long: rejected below */
 	}
 	text[len] = '\0';
-	if (len > 0 && text[len - 1] == '\n')
-		len--;
-	if (len > 0 && text[len - 1] == '\r')
-		len--;
-	if (len != KEYFILE_HEX_LEN ||
-	    sodium_hex2bin(master, sizeof master, text, len, NULL, &binlen, &end) != 0 ||
-	    binlen != sizeof master || end != text + len) {
+	if (parse_keyfile(text, len, master, audit, &has_audit)) {
 		rc = zb_fail(e, ZB_EINVAL, "",
-			     "密钥文件 %s 格式错误：应为 %d 个十六进制字符（%d 字节），"
+			     "密钥文件 %s 格式错误：第一行应为 %d 个十六进制字符（%d 字节），"
+			     "其后可有一行“audit ”加 %d 个十六进制字符（轮换后沿用的审计密钥）；"
 			     "可用 zb_keys_create 重新生成（会导致已加密数据无法解密）",
-			     path, KEYFILE_HEX_LEN, ZB_KEYS_MASTER_LEN);
+			     path, KEYFILE_HEX_LEN, ZB_KEYS_MASTER_LEN, ZB_SM3_LEN * 2);
 		goto fail;
 	}
-	rc = zb_keys_from_master(master, sizeof master, out, e);
+	rc = keys_make(master, sizeof master, has_audit ? audit : NULL, out, e);
 fail:
 	if (fd >= 0)
 		close(fd);
 	sodium_memzero(master, sizeof master);
+	sodium_memzero(audit, sizeof audit);
 	sodium_memzero(text, sizeof text);
 	return rc;
 }
 
-static int fp_mac(const zb_keys *k, const unsigned char *iv_ct, size_t n,
+/* MAC input.  v1: "v1:" || iv || ct.  v2: "v2:" || u32be(len(ad)) || ad ||
+ * iv || ct; the length prefix keeps (ad, iv || ct) splits apart. */
+static int fp_mac(const zb_keys *k, int version, const char *ad, const unsigned char *iv_ct, size_t n,
 		  unsigned char mac[ZB_SM3_LEN])
 {
 	zb_hmac_sm3_ctx *c = NULL;
 	int rc = zb_hmac_sm3_init(&c, k->mac, sizeof k->mac);
-	if (!rc)
-		rc = zb_hmac_sm3_update(c, FP_PREFIX, FP_PREFIX_LEN);
+	if (!rc && version == 1)
+		rc = zb_hmac_sm3_update(c, FP_PREFIX_V1, FP_PREFIX_LEN);
+	if (!rc && version == 2) {
+		size_t adn = strlen(ad);
+		unsigned char len4[4] = {(unsigned char)(adn >> 24), (unsigned char)(adn >> 16),
+					 (unsigned char)(adn >> 8), (unsigned char)adn};
+		rc = zb_hmac_sm3_update(c, FP_PREFIX_V2, FP_PREFIX_LEN);
+		if (!rc)
+			rc = zb_hmac_sm3_update(c, len4, sizeof len4);
+		if (!rc)
+			rc = zb_hmac_sm3_update(c, ad, adn);
+	}
 	if (!rc)
 		rc = zb_hmac_sm3_update(c, iv_ct, n);
 	if (!rc)
@@ -254,7 +407,7 @@ static int fp_mac(const zb_keys *k, const unsigned char *iv_ct, size_t n,
 	return rc;
 }
 
-int zb_fp_encrypt(const zb_keys *k, const char *plaintext, zb_buf *out)
+int zb_fp_encrypt(const zb_keys *k, const char *plaintext, const char *ad, zb_buf *out)
 {
 	size_t n = strlen(plaintext);
 	unsigned char *bin = NULL;
@@ -262,7 +415,7 @@ int zb_fp_encrypt(const zb_keys *k, const char *plaintext, zb_buf *out)
 	size_t binlen, textlen;
 	int rc;
 
-	if (n > ZB_FP_MAX_PLAINTEXT)
+	if (n > ZB_FP_MAX_PLAINTEXT || strlen(ad) > ZB_FP_MAX_AD)
 		return ZB_ETOOBIG;
 	binlen = ZB_SM4_IV_LEN + n + ZB_SM3_LEN;
 	textlen = FP_PREFIX_LEN +
@@ -278,9 +431,9 @@ int zb_fp_encrypt(const zb_keys *k, const char *plaintext, zb_buf *out)
 		goto done;
 	if ((rc = zb_sm4_ctr_encrypt(k->enc, bin, plaintext, n, bin + ZB_SM4_IV_LEN)))
 		goto done;
-	if ((rc = fp_mac(k, bin, ZB_SM4_IV_LEN + n, bin + ZB_SM4_IV_LEN + n)))
+	if ((rc = fp_mac(k, 2, ad, bin, ZB_SM4_IV_LEN + n, bin + ZB_SM4_IV_LEN + n)))
 		goto done;
-	memcpy(text, FP_PREFIX, FP_PREFIX_LEN);
+	memcpy(text, FP_PREFIX_V2, FP_PREFIX_LEN);
 	sodium_bin2base64(text + FP_PREFIX_LEN, textlen - FP_PREFIX_LEN, bin, binlen,
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	rc = zb_buf_puts(out, text);
@@ -290,7 +443,18 @@ done:
 	return rc;
 }
 
-int zb_fp_decrypt(const zb_keys *k, const char *text, zb_buf *out, zb_err *e)
+int zb_fp_version(const char *text)
+{
+	if (!text)
+		return 0;
+	if (!strncmp(text, FP_PREFIX_V1, FP_PREFIX_LEN))
+		return 1;
+	if (!strncmp(text, FP_PREFIX_V2, FP_PREFIX_LEN))
+		return 2;
+	return 0;
+}
+
+int zb_fp_decrypt(const zb_keys *k, const char *text, const char *ad, zb_buf *out, zb_err *e)
 {
 	static const char bad_format[] = "加密字段格式错误，无法解密（数据可能已损坏）";
 	unsigned char mac[ZB_SM3_LEN];
@@ -298,11 +462,13 @@ int zb_fp_decrypt(const zb_keys *k, const char *text, zb_buf *out, zb_err *e)
 	size_t tlen = strnlen(text, ZB_FP_MAX_PLAINTEXT * 2);
 	size_t maxbin = 0, binlen = 0, n = 0;
 	const char *b64end = NULL;
-	int rc;
+	int rc, version = zb_fp_version(text);
 
-	if (tlen < FP_PREFIX_LEN || memcmp(text, FP_PREFIX, FP_PREFIX_LEN) != 0)
-		return zb_fail(e, ZB_EINTERNAL, "", "加密字段版本不受支持（应以 %s 开头）",
-			       FP_PREFIX);
+	if (tlen < FP_PREFIX_LEN || !version)
+		return zb_fail(e, ZB_EINTERNAL, "", "加密字段版本不受支持（应以 %s 或 %s 开头）",
+			       FP_PREFIX_V2, FP_PREFIX_V1);
+	if (strlen(ad) > ZB_FP_MAX_AD)
+		return zb_fail(e, ZB_EINTERNAL, "", "加密字段的关联数据过长");
 	text += FP_PREFIX_LEN;
 	tlen -= FP_PREFIX_LEN;
 	/* Bound the work before allocating: a base64 text longer than the
@@ -323,13 +489,19 @@ int zb_fp_decrypt(const zb_keys *k, const char *text, zb_buf *out, zb_err *e)
 		goto done;
 	}
 	n = binlen - FP_OVERHEAD;
-	if ((rc = fp_mac(k, bin, ZB_SM4_IV_LEN + n, mac))) {
+	if ((rc = fp_mac(k, version, ad, bin, ZB_SM4_IV_LEN + n, mac))) {
 		zb_fail(e, rc, "", "计算校验码失败");
 		goto done;
 	}
 	if (sodium_memcmp(mac, bin + ZB_SM4_IV_LEN + n, ZB_SM3_LEN) != 0) {
-		rc = zb_fail(e, ZB_EINTERNAL, "",
-			     "加密字段校验失败：密钥文件与数据不匹配，或数据已被篡改");
+		if (version == 2 && *ad)
+			rc = zb_fail(e, ZB_EINTERNAL, "",
+				     "加密字段校验失败：密文不属于%s（从其他记录或字段复制而来，或已被篡改），"
+				     "或密钥文件与数据不匹配",
+				     ad);
+		else
+			rc = zb_fail(e, ZB_EINTERNAL, "",
+				     "加密字段校验失败：密钥文件与数据不匹配，或数据已被篡改");
 		goto done;
 	}
 	plain = malloc(n + 1);

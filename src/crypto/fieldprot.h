@@ -22,6 +22,7 @@
 #define ZB_KEYS_MASTER_MIN 32        /* shortest master zb_keys_from_master takes */
 #define ZB_KEYS_MASTER_MAX 1024
 #define ZB_FP_MAX_PLAINTEXT 65536    /* bytes; larger values are not "fields" */
+#define ZB_FP_MAX_AD 1024            /* bytes of associated data */
 
 typedef struct zb_keys zb_keys;
 
@@ -33,10 +34,25 @@ typedef struct zb_keys zb_keys;
  * recovered without it. */
 int zb_keys_create(const char *path, zb_err *e);
 
+/* Write the key file that replaces old in a rotation (zhibu key rotate):
+ * a new random master key as above, then a line "audit <64 hex>" carrying
+ * old's audit key, so the audit chain, its checkpoints and the keys derived
+ * from it continue unchanged (docs/SECURITY-FIELDS.md, "Key rotation").
+ * Atomic: written to path.tmp (a stale one is removed first), synced, then
+ * linked to path, which never replaces an existing file (ZB_ECONFLICT);
+ * the directory is synced.  Mode 0600. */
+int zb_keys_create_next(const char *path, const struct zb_keys *old, zb_err *e);
+
+/* fsync the directory holding path (buf: scratch of cap bytes for its
+ * name).  Best effort: makes a rename or link in it durable. */
+void zb_fsync_dir_of(const char *path, char *buf, size_t cap);
+
 /* Read a key file and derive the subkeys.  Refuses (ZB_EINVAL, message
  * naming the path) a file that is not a regular file, that group or other
  * users may access in any way (mode must be 0600 or stricter), or whose
- * content is not exactly 128 hex characters (one trailing newline allowed).
+ * content is not exactly 128 hex characters (one trailing newline allowed),
+ * optionally followed by one line "audit <64 hex>" (a rotated key file: the
+ * audit key is then that value rather than derived from the master).
  * On success *out is a new object the caller frees with zb_keys_free; on
  * failure *out is NULL. */
 int zb_keys_load(const char *path, zb_keys **out, zb_err *e);
@@ -56,21 +72,31 @@ void zb_keys_free(zb_keys *k);
 const unsigned char *zb_keys_audit_key(const zb_keys *k, size_t *len);
 
 /* Encrypt a NUL-terminated value (at most ZB_FP_MAX_PLAINTEXT bytes, else
- * ZB_ETOOBIG) and append its text form "v1:<base64url>" to out.  Each call
- * uses a fresh random IV, so equal values give different ciphertexts: use
- * zb_fp_blind_index to look values up.  Fails only with ZB_ETOOBIG (value or
- * out cap) or ZB_EINTERNAL. */
-int zb_fp_encrypt(const zb_keys *k, const char *plaintext, zb_buf *out);
+ * ZB_ETOOBIG) bound to the associated data ad (NUL-terminated, at most
+ * ZB_FP_MAX_AD bytes, "" allowed; not stored, the caller must give the same
+ * again to decrypt: where the value lives, e.g. "members/42/id_number") and
+ * append its text form "v2:<base64url>" to out.  Each call uses a fresh
+ * random IV, so equal values give different ciphertexts: use
+ * zb_fp_blind_index to look values up.  Fails only with ZB_ETOOBIG (value,
+ * ad or out cap) or ZB_EINTERNAL. */
+int zb_fp_encrypt(const zb_keys *k, const char *plaintext, const char *ad, zb_buf *out);
 
-/* Verify and decrypt text made by zb_fp_encrypt, appending the value to out.
- * The MAC is checked (in constant time) before anything is decrypted, so a
- * wrong key, an edited character or a truncated value always fails and never
- * yields garbage.  Any such failure is ZB_EINTERNAL with a Chinese message:
- * the text normally comes from our own database, so a failure means a wrong
- * key file or damaged data, a server-side problem rather than bad input.
- * The caller owns the plaintext in out and should wipe it when done if it
- * lives long (sodium_memzero). */
-int zb_fp_decrypt(const zb_keys *k, const char *text, zb_buf *out, zb_err *e);
+/* Verify and decrypt text made by zb_fp_encrypt with the same ad, appending
+ * the value to out.  The MAC is checked (in constant time) before anything
+ * is decrypted, so a wrong key, another ad (a value copied from another row
+ * or field), an edited character or a truncated value always fails and
+ * never yields garbage.  Text in the older "v1:" format has no associated
+ * data: it is read under the same key whatever ad is (until a rotation
+ * rewrites it as v2).  Any failure is ZB_EINTERNAL with a Chinese message
+ * (naming ad for a v2 MAC failure): the text normally comes from our own
+ * database, so a failure means a wrong key file or damaged or moved data,
+ * a server-side problem rather than bad input.  The caller owns the
+ * plaintext in out and should wipe it when done if it lives long
+ * (sodium_memzero). */
+int zb_fp_decrypt(const zb_keys *k, const char *text, const char *ad, zb_buf *out, zb_err *e);
+
+/* Format version of a stored text: 1 ("v1:"), 2 ("v2:"), 0 otherwise. */
+int zb_fp_version(const char *text);
 
 /* Deterministic keyed index of a value for exact-match lookup: lowercase
  * hex of HMAC-SM3(blind-index key, value), 64 characters plus NUL.  The

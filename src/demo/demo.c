@@ -732,6 +732,7 @@ typedef struct producer {
 	pthread_cond_t cv;
 	int stop;
 	int64_t done;        /* rows produced */
+	int64_t base;        /* ids are base + 1, base + 2, ... in order */
 	int check;           /* run zb_member_check on every row */
 	/* ID number sequence per (region, birth date) */
 	uint64_t *idkeys;
@@ -950,12 +951,15 @@ static void *produce(void *arg)
 			}
 			mrow *row = &b->rows[b->n];
 			make_member(p, si, idx, row, &b->a);
+			/* the id the consumer gives it, so ciphertexts are bound to it */
+			row->m.id = p->base + p->done + 1;
 			if (finish_row(p, row, &b->a, &e)) {
 				b->err = e.code;
 				snprintf(b->msg, sizeof b->msg, "%.380s（%.63s，%.60s）", e.msg, e.field, row->m.name ? row->m.name : "?");
 				break;
 			}
 			b->n++;
+			p->done++;
 			idx++;
 		}
 		pthread_mutex_lock(&p->mu);
@@ -1085,6 +1089,10 @@ static int gen_members(gen *g, zb_err *e)
 	if (big && (rc = drop_indexes(g, &saved, e)))
 		goto out_sync;
 
+	int64_t base = 0;
+	if ((rc = zb_db_int(g->db, e, &base, "SELECT COALESCE(MAX(id), 0) FROM members", "")))
+		goto out_sync;
+	p->base = base;
 	pthread_t th;
 	if (pthread_create(&th, NULL, produce, p)) {
 		rc = zb_fail(e, ZB_EINTERNAL, NULL, "无法启动线程");
@@ -1092,11 +1100,9 @@ static int gen_members(gen *g, zb_err *e)
 	}
 	char today[11];
 	zb_today(g->app, today);
-	int64_t now = zb_now(g->app), seq = 0, in_tx = 0, checked = 0, base = 0;
+	int64_t now = zb_now(g->app), seq = 0, in_tx = 0, checked = 0;
 	int cur = 0;
 	double t0 = mono(), waited = 0;
-	if ((rc = zb_db_int(g->db, e, &base, "SELECT COALESCE(MAX(id), 0) FROM members", "")))
-		goto out_join;
 	while (seq < g->nmembers) {
 		batch *b = &p->b[cur];
 		double w0 = mono();
@@ -1158,7 +1164,6 @@ static int gen_members(gen *g, zb_err *e)
 		if (!rc)
 			rc = zb_db_commit(g->db, e);
 	}
-out_join:
 	if (rc && zb_db_in_tx(g->db))
 		zb_db_rollback(g->db);
 	pthread_mutex_lock(&p->mu);

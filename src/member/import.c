@@ -1163,7 +1163,7 @@ int zb_import_apply(zb_app *app, zb_db *db, zb_import *imp, int64_t batch_id, co
 	zb_today(app, today);
 	char upper[512];
 	zb_path_upper(imp->org_path, upper, sizeof upper);
-	zb_member_change ch = {.now = zb_now(app), .by_user = actor->user_id, .today = today,
+	zb_member_change ch = {.now = zb_now(app), .keys = app->keys, .arena = a, .by_user = actor->user_id, .today = today,
 	                       .reason = zb_arena_printf(a, "批量导入：%s", imp->filename ? imp->filename : "")};
 	int rc = zb_db_begin_write(db, e);
 	if (rc)

@@ -6,6 +6,7 @@
 #include "auth/authz.h"
 #include "core/buf.h"
 #include "core/escape.h"
+#include "core/log.h"
 #include "crypto/fieldprot.h"
 #include "io/table.h"
 #include "member/idcard.h"
@@ -846,12 +847,27 @@ static const char *arena_buf(zb_arena *a, zb_buf *b)
 	return s;
 }
 
+void zb_member_field_ad(int64_t id, const char *field, char out[ZB_MEMBER_AD_LEN])
+{
+	if (id > 0)
+		snprintf(out, ZB_MEMBER_AD_LEN, "members/%lld/%s", (long long)id, field);
+	else
+		snprintf(out, ZB_MEMBER_AD_LEN, "members/new/%s", field);
+}
+
+static int encrypt_field(const struct zb_keys *k, int64_t id, const char *field, const char *plain, zb_buf *out)
+{
+	char ad[ZB_MEMBER_AD_LEN];
+	zb_member_field_ad(id, field, ad);
+	return zb_fp_encrypt(k, plain, ad, out);
+}
+
 int zb_member_protect(zb_member *m, unsigned given, const struct zb_keys *k, zb_arena *a, zb_err *e)
 {
 	if (m->id_number) {
 		zb_buf enc = {0}, mask = {0};
 		char idx[65];
-		if (zb_fp_encrypt(k, m->id_number, &enc) || zb_fp_blind_index(k, m->id_number, idx) ||
+		if (encrypt_field(k, m->id, "id_number", m->id_number, &enc) || zb_fp_blind_index(k, m->id_number, idx) ||
 		    zb_mask_id_number(m->id_number, &mask)) {
 			zb_buf_release(&enc);
 			zb_buf_release(&mask);
@@ -865,7 +881,7 @@ int zb_member_protect(zb_member *m, unsigned given, const struct zb_keys *k, zb_
 	}
 	if (m->phone) {
 		zb_buf enc = {0}, mask = {0};
-		if (zb_fp_encrypt(k, m->phone, &enc) || zb_mask_phone(m->phone, &mask)) {
+		if (encrypt_field(k, m->id, "phone", m->phone, &enc) || zb_mask_phone(m->phone, &mask)) {
 			zb_buf_release(&enc);
 			zb_buf_release(&mask);
 			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：电话号码加密失败");
@@ -878,25 +894,83 @@ int zb_member_protect(zb_member *m, unsigned given, const struct zb_keys *k, zb_
 	return 0;
 }
 
+/* Decrypt one field of member id; the error names the member and field. */
+static int reveal_field(const struct zb_keys *k, int64_t id, const char *field, const char *label,
+                        const char *text, zb_arena *a, const char **out, zb_err *e)
+{
+	char ad[ZB_MEMBER_AD_LEN];
+	zb_buf b = {0};
+	zb_member_field_ad(id, field, ad);
+	if (zb_fp_decrypt(k, text, ad, &b, e)) {
+		zb_buf_release(&b);
+		zb_err inner = *e;
+		zb_error("党员（编号 %lld）的%s无法解密：%s", (long long)id, label, inner.msg);
+		return zb_fail(e, inner.code, NULL, "无法读取党员（编号 %lld）的%s：%s", (long long)id, label, inner.msg);
+	}
+	*out = arena_buf(a, &b);
+	return 0;
+}
+
 int zb_member_reveal(zb_member *m, const struct zb_keys *k, zb_arena *a, zb_err *e)
 {
-	if (m->id_enc && !m->id_number) {
-		zb_buf b = {0};
-		if (zb_fp_decrypt(k, m->id_enc, &b, e)) {
-			zb_buf_release(&b);
-			return e->code;
-		}
-		m->id_number = arena_buf(a, &b);
-	}
+	int rc = 0;
+	zb_err second = {0};
+	if (m->id_enc && !m->id_number)
+		rc = reveal_field(k, m->id, "id_number", "身份证号", m->id_enc, a, &m->id_number, e);
 	if (m->phone_enc && !m->phone) {
-		zb_buf b = {0};
-		if (zb_fp_decrypt(k, m->phone_enc, &b, e)) {
-			zb_buf_release(&b);
-			return e->code;
-		}
-		m->phone = arena_buf(a, &b);
+		int rc2 = reveal_field(k, m->id, "phone", "联系电话", m->phone_enc, a, &m->phone, rc ? &second : e);
+		if (!rc)
+			rc = rc2;
 	}
+	return rc;
+}
+
+/* A stored text needs rebinding to row id when it is v1 (no associated
+ * data) or was made before the row had an id ("members/new/..."). */
+static int rebind_field(const zb_member_change *c, int64_t id, const char *field, const char **text, int *changed,
+                        zb_err *e)
+{
+	if (!*text)
+		return 0;
+	char ad[ZB_MEMBER_AD_LEN];
+	zb_buf plain = {0}, enc = {0};
+	zb_err ignore = {0};
+	int v = zb_fp_version(*text);
+	if (v == 2) {
+		if (!c->keys) /* cannot tell; the caller made it bound */
+			return 0;
+		zb_member_field_ad(0, field, ad);
+		if (zb_fp_decrypt(c->keys, *text, ad, &plain, &ignore)) {
+			zb_buf_release(&plain);
+			return 0; /* bound already (or damaged: reading will say so) */
+		}
+	} else if (v == 1) {
+		if (!c->keys || zb_fp_decrypt(c->keys, *text, "", &plain, &ignore)) {
+			zb_buf_release(&plain);
+			return 0; /* stays readable as before */
+		}
+	} else {
+		return 0;
+	}
+	if (!c->arena || encrypt_field(c->keys, id, field, plain.data ? plain.data : "", &enc)) {
+		if (plain.data)
+			sodium_memzero(plain.data, plain.len);
+		zb_buf_release(&plain);
+		zb_buf_release(&enc);
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：无法把加密字段绑定到党员记录");
+	}
+	if (plain.data)
+		sodium_memzero(plain.data, plain.len);
+	zb_buf_release(&plain);
+	*text = arena_buf(c->arena, &enc);
+	*changed = 1;
 	return 0;
+}
+
+static int rebind(const zb_member_change *c, zb_member *m, int *changed, zb_err *e)
+{
+	int rc = rebind_field(c, m->id, "id_number", &m->id_enc, changed, e);
+	return rc ? rc : rebind_field(c, m->id, "phone", &m->phone_enc, changed, e);
 }
 
 /* ---- placement --------------------------------------------------------- */
@@ -1100,6 +1174,14 @@ int zb_member_insert(zb_db *db, const zb_member_change *c, zb_member *m, int64_t
 		return rc;
 	m->id = *id;
 	m->created_at = m->updated_at = c->now;
+	/* The row id is known only now: ciphertexts made before
+	 * ("members/new/...") are bound to it in the same transaction. */
+	int bound = 0;
+	if ((rc = rebind(c, m, &bound, e)))
+		return rc;
+	if (bound && (rc = zb_db_run(db, e, NULL, "UPDATE members SET id_enc = ?, phone_enc = ? WHERE id = ?", "ssi",
+	                             m->id_enc, m->phone_enc, m->id)))
+		return rc;
 	zb_member_facts nf;
 	facts_of(m, &nf);
 	if ((rc = zb_org_counts_apply(db, NULL, &nf, e)))
@@ -1119,6 +1201,10 @@ int zb_member_update(zb_db *db, const zb_member_change *c, const zb_member *old,
 	derived d;
 	int rc = zb_member_check_probation(db, old, nw, e);
 	if (rc)
+		return rc;
+	int bound = 0;
+	nw->id = old->id;
+	if ((rc = rebind(c, nw, &bound, e)))
 		return rc;
 	rc = derive(nw, &d, e);
 	if (rc)

@@ -125,10 +125,24 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 
 /* Encrypt ID number and phone (when m->id_number / m->phone are set) into
  * id_enc/id_index/id_masked and phone_enc/phone_masked; clear those when
- * the plaintext is NULL and the fields were stated in given. */
+ * the plaintext is NULL and the fields were stated in given.  Each
+ * ciphertext is bound (associated data, zb_member_field_ad) to row m->id
+ * and its field, so a value copied to another row or field does not
+ * decrypt.  With m->id 0 (a row not inserted yet) it is bound to
+ * "members/new/<field>" and zb_member_insert rebinds it to the new id in
+ * the same transaction (the change must then carry keys and arena). */
 int zb_member_protect(zb_member *m, unsigned given, const struct zb_keys *k, zb_arena *a, zb_err *e);
-/* Decrypt id_enc and phone_enc into id_number and phone. */
+/* Decrypt id_enc and phone_enc of row m->id into id_number and phone.  A
+ * ciphertext that is not this row's and field's (copied, edited, another
+ * key) is ZB_EINTERNAL naming the member id and the field; never a wrong
+ * value.  Both fields are tried: on failure e describes the first that
+ * failed and the one that decrypted (if any) is set.  v1 ciphertexts (no
+ * associated data) are still read. */
 int zb_member_reveal(zb_member *m, const struct zb_keys *k, zb_arena *a, zb_err *e);
+/* The associated data of a field of member id: "members/<id>/<field>"
+ * ("members/new/<field>" for id 0); field "id_number" or "phone". */
+#define ZB_MEMBER_AD_LEN 64
+void zb_member_field_ad(int64_t id, const char *field, char out[ZB_MEMBER_AD_LEN]);
 
 /* Where a member may be placed: a branch-type org, not dissolved.  A 党小组
  * (type group) places the member in the group's parent branch with
@@ -168,6 +182,11 @@ typedef struct zb_member_change {
 	const char *reason;        /* why category/status/org changed */
 	const char *effective_on;  /* YYYY-MM-DD, NULL: today (see .c) */
 	const char *today;         /* YYYY-MM-DD */
+	/* Field keys and an arena for the rebound ciphertexts: insert and
+	 * update bind ciphertexts made before the row had an id (and v1 ones)
+	 * to the row (zb_member_protect).  NULL: they are written as given. */
+	const struct zb_keys *keys;
+	zb_arena *arena;
 } zb_member_change;
 
 /* Insert a checked and protected record (pinyin and sort key derived

@@ -121,17 +121,20 @@ static void test_random_bytes(void **state)
 
 /* ---- field encryption --------------------------------------------------- */
 
+/* Associated data of the samples: where a value lives. */
+#define AD "members/7/id_number"
+
 static void roundtrip_one(const zb_keys *k, const char *value)
 {
 	zb_buf ct = {0}, pt = {0};
 	zb_err e = {0};
-	assert_int_equal(zb_fp_encrypt(k, value, &ct), 0);
-	assert_true(strncmp(ct.data, "v1:", 3) == 0);
+	assert_int_equal(zb_fp_encrypt(k, value, AD, &ct), 0);
+	assert_true(strncmp(ct.data, "v2:", 3) == 0);
 	/* iv 16 + mac 32 + value, base64 without padding */
 	size_t bin = 48 + strlen(value);
 	assert_int_equal(ct.len, 3 + (bin * 4 + 2) / 3);
 	assert_null(strpbrk(ct.data + 3, "+/="));
-	assert_int_equal(zb_fp_decrypt(k, ct.data, &pt, &e), 0);
+	assert_int_equal(zb_fp_decrypt(k, ct.data, AD, &pt, &e), 0);
 	assert_int_equal(pt.len, strlen(value));
 	assert_string_equal(pt.data ? pt.data : "", value);
 	zb_buf_release(&ct);
@@ -158,8 +161,8 @@ static void test_fp_fresh_iv(void **state)
 	(void)state;
 	zb_keys *k = keys_with_seed(1);
 	zb_buf a = {0}, b = {0};
-	assert_int_equal(zb_fp_encrypt(k, "11010519491231002X", &a), 0);
-	assert_int_equal(zb_fp_encrypt(k, "11010519491231002X", &b), 0);
+	assert_int_equal(zb_fp_encrypt(k, "11010519491231002X", AD, &a), 0);
+	assert_int_equal(zb_fp_encrypt(k, "11010519491231002X", AD, &b), 0);
 	assert_string_not_equal(a.data, b.data);
 	zb_buf_release(&a);
 	zb_buf_release(&b);
@@ -172,9 +175,9 @@ static void test_fp_appends(void **state)
 	zb_keys *k = keys_with_seed(1);
 	zb_buf ct = {0}, pt = {0};
 	zb_err e = {0};
-	assert_int_equal(zb_fp_encrypt(k, "abc", &ct), 0);
+	assert_int_equal(zb_fp_encrypt(k, "abc", AD, &ct), 0);
 	zb_buf_puts(&pt, "id=");
-	assert_int_equal(zb_fp_decrypt(k, ct.data, &pt, &e), 0);
+	assert_int_equal(zb_fp_decrypt(k, ct.data, AD, &pt, &e), 0);
 	assert_string_equal(pt.data, "id=abc");
 	zb_buf_release(&ct);
 	zb_buf_release(&pt);
@@ -187,7 +190,7 @@ static void expect_reject(const zb_keys *k, const char *text)
 	zb_buf pt = {0};
 	zb_err e = {0};
 	zb_buf_puts(&pt, "keep");
-	int rc = zb_fp_decrypt(k, text, &pt, &e);
+	int rc = zb_fp_decrypt(k, text, AD, &pt, &e);
 	if (rc == 0)
 		fail_msg("accepted tampered text %s -> %s", text, pt.data);
 	assert_int_equal(rc, ZB_EINTERNAL);
@@ -205,7 +208,7 @@ static void test_fp_tamper_every_byte(void **state)
 	size_t binlen = 0;
 	char text[512];
 
-	assert_int_equal(zb_fp_encrypt(k, "11010519491231002X", &ct), 0);
+	assert_int_equal(zb_fp_encrypt(k, "11010519491231002X", AD, &ct), 0);
 	assert_int_equal(sodium_base642bin(bin, sizeof bin, ct.data + 3, ct.len - 3, NULL,
 					   &binlen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
 			 0);
@@ -215,7 +218,7 @@ static void test_fp_tamper_every_byte(void **state)
 	for (size_t i = 0; i < binlen; i++) {
 		for (unsigned flip = 1; flip < 256; flip <<= 1) {
 			bin[i] ^= (unsigned char)flip;
-			memcpy(text, "v1:", 3);
+			memcpy(text, "v2:", 3);
 			sodium_bin2base64(text + 3, sizeof text - 3, bin, binlen,
 					  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 			expect_reject(k, text);
@@ -246,7 +249,7 @@ static void test_fp_tamper_every_byte(void **state)
 	expect_reject(k, text);
 	snprintf(text, sizeof text, "%sAAAA", ct.data);
 	expect_reject(k, text);
-	snprintf(text, sizeof text, "v2:%s", ct.data + 3);
+	snprintf(text, sizeof text, "v1:%s", ct.data + 3);
 	expect_reject(k, text);
 	snprintf(text, sizeof text, "%s", ct.data + 3);
 	expect_reject(k, text);
@@ -260,7 +263,7 @@ static void test_fp_tamper_every_byte(void **state)
 	/* The original still decrypts: the loop restored every byte. */
 	zb_buf pt = {0};
 	zb_err e = {0};
-	assert_int_equal(zb_fp_decrypt(k, ct.data, &pt, &e), 0);
+	assert_int_equal(zb_fp_decrypt(k, ct.data, AD, &pt, &e), 0);
 	assert_string_equal(pt.data, "11010519491231002X");
 	zb_buf_release(&pt);
 	zb_buf_release(&ct);
@@ -273,8 +276,8 @@ static void test_fp_wrong_key(void **state)
 	zb_keys *k1 = keys_with_seed(3), *k2 = keys_with_seed(4);
 	zb_buf ct = {0}, pt = {0};
 	zb_err e = {0};
-	assert_int_equal(zb_fp_encrypt(k1, "13812345678", &ct), 0);
-	assert_int_equal(zb_fp_decrypt(k2, ct.data, &pt, &e), ZB_EINTERNAL);
+	assert_int_equal(zb_fp_encrypt(k1, "13812345678", AD, &ct), 0);
+	assert_int_equal(zb_fp_decrypt(k2, ct.data, AD, &pt, &e), ZB_EINTERNAL);
 	assert_non_null(strstr(e.msg, "密钥文件与数据不匹配"));
 	assert_int_equal(pt.len, 0);
 	zb_buf_release(&ct);
@@ -291,20 +294,20 @@ static void test_fp_limits(void **state)
 	memset(huge, 'x', ZB_FP_MAX_PLAINTEXT + 1);
 	huge[ZB_FP_MAX_PLAINTEXT + 1] = '\0';
 	zb_buf ct = {0};
-	assert_int_equal(zb_fp_encrypt(k, huge, &ct), ZB_ETOOBIG);
+	assert_int_equal(zb_fp_encrypt(k, huge, AD, &ct), ZB_ETOOBIG);
 	assert_int_equal(ct.len, 0);
 	huge[ZB_FP_MAX_PLAINTEXT] = '\0';
-	assert_int_equal(zb_fp_encrypt(k, huge, &ct), 0);
+	assert_int_equal(zb_fp_encrypt(k, huge, AD, &ct), 0);
 	zb_buf pt = {0};
 	zb_err e = {0};
-	assert_int_equal(zb_fp_decrypt(k, ct.data, &pt, &e), 0);
+	assert_int_equal(zb_fp_decrypt(k, ct.data, AD, &pt, &e), 0);
 	assert_int_equal(pt.len, ZB_FP_MAX_PLAINTEXT);
 
 	/* Output cap: out is left as it was. */
 	zb_buf small;
 	zb_buf_init(&small, 20);
 	zb_buf_puts(&small, "pre");
-	assert_int_equal(zb_fp_encrypt(k, "11010519491231002X", &small), ZB_ETOOBIG);
+	assert_int_equal(zb_fp_encrypt(k, "11010519491231002X", AD, &small), ZB_ETOOBIG);
 	assert_string_equal(small.data, "pre");
 	zb_buf_release(&small);
 
@@ -315,7 +318,7 @@ static void test_fp_limits(void **state)
 	memset(longtext + 3, 'A', 200000 - 4);
 	longtext[200000 - 1] = '\0';
 	zb_buf_reset(&pt);
-	assert_int_equal(zb_fp_decrypt(k, longtext, &pt, &e), ZB_EINTERNAL);
+	assert_int_equal(zb_fp_decrypt(k, longtext, AD, &pt, &e), ZB_EINTERNAL);
 	assert_int_equal(pt.len, 0);
 
 	free(longtext);
@@ -492,8 +495,8 @@ static void test_keyfile_create_load(void **state)
 
 	/* Data encrypted under the loaded key decrypts under the same file. */
 	zb_buf ct = {0}, pt = {0};
-	assert_int_equal(zb_fp_encrypt(k, "13812345678", &ct), 0);
-	assert_int_equal(zb_fp_decrypt(k2, ct.data, &pt, &e), 0);
+	assert_int_equal(zb_fp_encrypt(k, "13812345678", AD, &ct), 0);
+	assert_int_equal(zb_fp_decrypt(k2, ct.data, AD, &pt, &e), 0);
 	assert_string_equal(pt.data, "13812345678");
 	zb_buf_release(&ct);
 	zb_buf_release(&pt);
@@ -707,6 +710,163 @@ static void test_mask_phone(void **state)
 	zb_buf_release(&b);
 }
 
+
+/* ---- associated data, the v1 format, rotated key files ----------------- */
+
+static void test_fp_ad_binding(void **state)
+{
+	(void)state;
+	zb_keys *k = keys_with_seed(6);
+	zb_buf ct = {0}, pt = {0};
+	zb_err e = {0};
+	assert_int_equal(zb_fp_encrypt(k, "11010519491231002X", "members/7/id_number", &ct), 0);
+	assert_int_equal(zb_fp_version(ct.data), 2);
+	/* Another row, another field, no context, a prefix of it: refused,
+	 * never another value, and the message names where it was read. */
+	static const char *const others[] = {"members/8/id_number", "members/7/phone", "",
+	                                     "members/7/id_numbe", "members/7/id_number ",
+	                                     "members/new/id_number", "members/70/id_number"};
+	for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
+		zb_buf_reset(&pt);
+		memset(&e, 0, sizeof e);
+		assert_int_equal(zb_fp_decrypt(k, ct.data, others[i], &pt, &e), ZB_EINTERNAL);
+		assert_int_equal(pt.len, 0);
+		if (others[i][0])
+			assert_non_null(strstr(e.msg, others[i]));
+	}
+	zb_buf_reset(&pt);
+	assert_int_equal(zb_fp_decrypt(k, ct.data, "members/7/id_number", &pt, &e), 0);
+	assert_string_equal(pt.data, "11010519491231002X");
+	/* The length prefix keeps the split of ad and body apart: "ab" + "c"
+	 * and "a" + "bc" are different MAC inputs. */
+	zb_buf_reset(&ct);
+	assert_int_equal(zb_fp_encrypt(k, "x", "members/1", &ct), 0);
+	zb_buf_reset(&pt);
+	assert_int_equal(zb_fp_decrypt(k, ct.data, "members/", &pt, &e), ZB_EINTERNAL);
+	/* Associated data has a limit. */
+	char big[ZB_FP_MAX_AD + 2];
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	zb_buf_reset(&ct);
+	assert_int_equal(zb_fp_encrypt(k, "x", big, &ct), ZB_ETOOBIG);
+	assert_int_equal(ct.len, 0);
+	zb_buf_release(&ct);
+	zb_buf_release(&pt);
+	zb_keys_free(k);
+}
+
+/* Texts written by the v1 format (before associated data) under the master
+ * key 00 01 .. 3f: they must stay readable, whatever the context asked. */
+static void test_fp_v1_still_read(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *plain, *text;
+	} v1[] = {
+		{"11010519491231002X", "v1:o8-9ESpCSFP08eoLPiHyc57xl6u0-YpD2F95CQwQaAiFs1nwZkdW6HEJze6zPofeiJLuOntrv1-bkNLKx_iOGH2_"},
+		{"13812345678", "v1:j8nzsz5_UAjqVqWoK--CjgEZ-Zve1xMqy-HQuZ3LxVjQdTBm0ZVvcUgMGMtyjlQfnJBHYuOSP0ueG90"},
+	};
+	unsigned char master[64];
+	for (int i = 0; i < 64; i++)
+		master[i] = (unsigned char)i;
+	zb_keys *k = NULL;
+	zb_err e = {0};
+	assert_int_equal(zb_keys_from_master(master, sizeof master, &k, &e), 0);
+	for (size_t i = 0; i < 2; i++) {
+		zb_buf pt = {0};
+		assert_int_equal(zb_fp_version(v1[i].text), 1);
+		assert_int_equal(zb_fp_decrypt(k, v1[i].text, "members/3/phone", &pt, &e), 0);
+		assert_string_equal(pt.data, v1[i].plain);
+		zb_buf_release(&pt);
+		/* relabelled as v2 it is refused */
+		char relabel[256];
+		snprintf(relabel, sizeof relabel, "v2:%s", v1[i].text + 3);
+		expect_reject(k, relabel);
+	}
+	/* The blind index did not change with the format. */
+	char idx[65];
+	assert_int_equal(zb_fp_blind_index(k, "11010519491231002X", idx), 0);
+	assert_string_equal(idx, "0f1889b50c897bde3894dbbfb1a1f24bb75d0be03e8a239c8aecddd4bbfa81a0");
+	zb_keys_free(k);
+}
+
+static void test_keyfile_rotated(void **state)
+{
+	(void)state;
+	char path[128], next[128], tmp[160];
+	zb_err e = {0};
+	struct stat st;
+	path_in_tmp(path, sizeof path, "rot.key");
+	path_in_tmp(next, sizeof next, "rot.key.next");
+	assert_int_equal(zb_keys_create(path, &e), 0);
+	zb_keys *k1 = NULL, *k2 = NULL, *k3 = NULL;
+	assert_int_equal(zb_keys_load(path, &k1, &e), 0);
+	/* a stale temporary file from an interrupted attempt is replaced */
+	snprintf(tmp, sizeof tmp, "%s.tmp", next);
+	FILE *f = fopen(tmp, "w");
+	assert_non_null(f);
+	fputs("garbage", f);
+	fclose(f);
+	assert_int_equal(zb_keys_create_next(next, k1, &e), 0);
+	assert_int_equal(access(tmp, F_OK), -1);
+	assert_int_equal(stat(next, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(zb_keys_load(next, &k2, &e), 0);
+
+	/* New field keys, the same audit key. */
+	char f1[65], f2[65];
+	zb_fp_key_fingerprint(k1, f1);
+	zb_fp_key_fingerprint(k2, f2);
+	assert_string_not_equal(f1, f2);
+	size_t l1 = 0, l2 = 0;
+	const unsigned char *a1 = zb_keys_audit_key(k1, &l1), *a2 = zb_keys_audit_key(k2, &l2);
+	assert_int_equal(l1, l2);
+	assert_memory_equal(a1, a2, l1);
+	char i1[65], i2[65];
+	zb_fp_blind_index(k1, "11010519491231002X", i1);
+	zb_fp_blind_index(k2, "11010519491231002X", i2);
+	assert_string_not_equal(i1, i2);
+	zb_buf ct = {0}, pt = {0};
+	assert_int_equal(zb_fp_encrypt(k1, "13812345678", AD, &ct), 0);
+	assert_int_equal(zb_fp_decrypt(k2, ct.data, AD, &pt, &e), ZB_EINTERNAL);
+	zb_buf_release(&ct);
+	zb_buf_release(&pt);
+
+	/* Rotating again carries the same audit key on. */
+	char third[128];
+	path_in_tmp(third, sizeof third, "rot.key.third");
+	assert_int_equal(zb_keys_create_next(third, k2, &e), 0);
+	assert_int_equal(zb_keys_load(third, &k3, &e), 0);
+	assert_memory_equal(zb_keys_audit_key(k3, &l2), a1, l1);
+
+	/* Never over an existing file. */
+	assert_int_equal(zb_keys_create_next(next, k1, &e), ZB_ECONFLICT);
+	zb_keys_free(k3);
+	k3 = NULL;
+	assert_int_equal(zb_keys_load(next, &k3, &e), 0);
+	char f3[65];
+	zb_fp_key_fingerprint(k3, f3);
+	assert_string_equal(f2, f3);
+
+	/* A damaged audit line is refused. */
+	char bad[128];
+	path_in_tmp(bad, sizeof bad, "rot-bad.key");
+	int fd = open(bad, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	char text[300];
+	memset(text, 'a', 128);
+	snprintf(text + 128, sizeof text - 128, "\naudit %.63s\n", f1);
+	assert_true(write(fd, text, strlen(text)) > 0);
+	close(fd);
+	zb_keys *kb = NULL;
+	assert_int_equal(zb_keys_load(bad, &kb, &e), ZB_EINVAL);
+	assert_null(kb);
+	assert_non_null(strstr(e.msg, "audit"));
+	zb_keys_free(k1);
+	zb_keys_free(k2);
+	zb_keys_free(k3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -729,6 +889,9 @@ int main(void)
 		cmocka_unit_test(test_keyfile_malformed),
 		cmocka_unit_test(test_mask_id_number),
 		cmocka_unit_test(test_mask_phone),
+		cmocka_unit_test(test_fp_ad_binding),
+		cmocka_unit_test(test_fp_v1_still_read),
+		cmocka_unit_test(test_keyfile_rotated),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
