@@ -43,6 +43,8 @@ int cmd_help(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 /* Create schema, key file, root org and the admin account (cmd_init.c);
  * shared with `zhibu demo`.  quiet 0 prints where things are and the

@@ -308,5 +308,7 @@ void zb_deny_sweep(zb_app *app, int all);
 
 /* Server (http/server.c) */
 int zb_server_run(zb_app *app, const char *listen, zb_err *e);
+/* 0 if listen is an address zb_server_run accepts (HOST:PORT). */
+int zb_listen_check(const char *listen, zb_err *e);
 
 #endif

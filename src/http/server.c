@@ -285,6 +285,12 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, zb_err *e)
 	return 0;
 }
 
+int zb_listen_check(const char *listen, zb_err *e)
+{
+	struct sockaddr_in sa;
+	return parse_listen(listen, &sa, e);
+}
+
 int zb_server_run(zb_app *app, const char *listen, zb_err *e)
 {
 	struct sockaddr_in sa;
