@@ -297,7 +297,7 @@ test('docs/DEPLOY.md: the systemd unit starts zhibu as written, and every zhibu 
   const help = cli(['help']).stdout;
   const known = new Set([...help.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]));
   const blocks = [...doc.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1]).join('\n');
-  const used = [...blocks.matchAll(/(?:^|[\s/])zhibu ([a-z-]+)/gm)].map((m) => m[1]);
+  const used = [...blocks.matchAll(/(?:^|\/bin\/)zhibu ([a-z][a-z-]*)/gm)].map((m) => m[1]);
   assert.ok(used.includes('backup') && used.includes('migrate') && used.includes('audit'), used.join(' '));
   for (const c of used) assert.ok(known.has(c), `DEPLOY.md uses "zhibu ${c}", which zhibu help does not list`);
   // and the audit subcommands it names
