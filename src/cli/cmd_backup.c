@@ -153,15 +153,16 @@ static int text1(zb_db *db, zb_err *e, const char *sql, char *out, size_t n)
 	return rc < 0 ? -rc : 0;
 }
 
-/* Schema version, stored key fingerprint and audit head, in one snapshot. */
+/* Schema version, then stored key fingerprint and audit head in one snapshot. */
 static int read_facts(zb_db *db, dbfacts *f, zb_err *e)
 {
 	memset(f, 0, sizeof *f);
-	int rc = zb_db_begin_read(db, e);
-	if (rc)
+	/* the version first: reading it may create the bookkeeping table,
+	 * which a read-only snapshot (PostgreSQL) refuses */
+	int rc = zb_db_schema_version(db, &f->schema, e);
+	if (rc || (rc = zb_db_begin_read(db, e)))
 		return rc;
-	if ((rc = zb_db_schema_version(db, &f->schema, e)) ||
-	    (rc = text1(db, e, "SELECT value FROM settings WHERE key = 'key_fingerprint'", f->fingerprint,
+	if ((rc = text1(db, e, "SELECT value FROM settings WHERE key = 'key_fingerprint'", f->fingerprint,
 	                sizeof f->fingerprint)))
 		goto out;
 	zb_stmt *st = zb_db_query(db, e, "SELECT last_id, last_mac FROM audit_head WHERE id = 1", "");
@@ -260,6 +261,8 @@ static int do_backup(zb_app *app, zb_db *db, const char *dir, zb_err *e)
 	                      "schema_version", f.schema, "key_fingerprint", f.fingerprint, "audit_head", "id",
 	                      (json_int_t)f.head_id, "mac", f.head_mac, "key_file", "zhibu.key", "db_file",
 	                      pg ? "zhibu.pgdump" : "zhibu.db", "db_sha256", pg ? NULL : sha);
+	if (m && pg)
+		json_object_del(m, "db_sha256"); /* the dump is the operator's; no hash of it here */
 	char *text = m ? json_dumps(m, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
 	json_decref(m);
 	if (!text)
