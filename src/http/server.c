@@ -11,7 +11,9 @@
  * and closes the connection without reading the body.  A refusal of a small
  * body is answered after the body was read and dropped, which keeps the
  * connection alive.  Successful responses are queued on the last call,
- * which keeps keep-alive working (STACK.md).
+ * which keeps keep-alive working (STACK.md).  Where the answer is queued it
+ * is counted for /metrics (http/metrics.h) and, at ZHIBU_LOG=info, written
+ * to the access log.  /api/ paths and /metrics go to the dispatcher.
  * SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to
  * 10 s), write pending denial summaries, flush the audit queue, close
  * databases.
