@@ -9,10 +9,18 @@
 # and a township.  Prints requests/s, p99 latency and the ratio to the
 # baseline; the table also goes to bench/data/results.txt.
 #
+# The server runs as deployed, with the access log off (ZHIBU_LOG=warn);
+# a last section measures what the access log costs: a cheap logged route
+# (GET /api/v1/auth/me with the token) against a server with ZHIBU_LOG=info
+# (one line per request to stderr, here a file) and one with
+# ZHIBU_LOG=warn, printing both rates and their ratio.
+#
 # Environment: BUILD (build dir, default build), BENCH_SCALE (province or a
 # member count, default province), BENCH_DURATION (seconds per run, 10),
 # BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_SERVER_THREADS
-# (server worker threads, default zhibu's own), BENCH_PORT (18123).
+# (server worker threads, default zhibu's own), BENCH_PORT (18123),
+# BENCH_ONLY (accesslog: only the access-log section).  wrk talks to
+# 127.0.0.1 only; every run is bounded by BENCH_DURATION.
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -52,18 +60,31 @@ gen=$(cat "$DATA/$SCALE.gen_seconds" 2>/dev/null || echo "?")
 
 SERVER_ARGS=""
 [ -n "${BENCH_SERVER_THREADS:-}" ] && SERVER_ARGS="--threads $BENCH_SERVER_THREADS"
-# shellcheck disable=SC2086
-ZHIBU_LOG=warn "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" $SERVER_ARGS 2>"$DATA/serve.log" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || :; wait $SERVER 2>/dev/null || :' EXIT INT TERM
 URL=http://127.0.0.1:$PORT
-i=0
-until curl -fsS "$URL/api/v1/health" >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -lt 200 ] || { echo "bench: server did not start" >&2; cat "$DATA/serve.log" >&2; exit 1; }
-	kill -0 $SERVER 2>/dev/null || { echo "bench: server exited" >&2; cat "$DATA/serve.log" >&2; exit 1; }
-	sleep 0.1
-done
+SERVER=""
+trap 'stop_server' EXIT INT TERM
+
+start_server() { # ZHIBU_LOG level, stderr file
+	# shellcheck disable=SC2086
+	ZHIBU_LOG=$1 "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" $SERVER_ARGS 2>"$2" &
+	SERVER=$!
+	i=0
+	until curl -fsS "$URL/api/v1/ready" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || { echo "bench: server did not start" >&2; cat "$2" >&2; exit 1; }
+		kill -0 $SERVER 2>/dev/null || { echo "bench: server exited" >&2; cat "$2" >&2; exit 1; }
+		sleep 0.1
+	done
+}
+
+stop_server() {
+	[ -n "$SERVER" ] || return 0
+	kill $SERVER 2>/dev/null || :
+	wait $SERVER 2>/dev/null || :
+	SERVER=""
+}
+
+start_server warn "$DATA/serve.log"
 
 ZB_BENCH_TOKEN=$("$BIN" user token admin --db "$DB" --name bench 2>/dev/null)
 export ZB_BENCH_TOKEN
@@ -85,7 +106,7 @@ run() { # name path -> "rps p99ms"
 	printf '%-34s %10s %9s %8s %6s\n' "request" "req/s" "p99 ms" "ratio" "non2xx"
 } | tee "$OUT"
 base=""
-for spec in \
+[ "${BENCH_ONLY:-}" = accesslog ] || for spec in \
 	"health|/api/v1/health" \
 	"roster page of a branch|/api/v1/members?org=$BRANCH&limit=50" \
 	"pinyin search zs in a county|/api/v1/members?org=$COUNTY&q=zs" \
@@ -100,3 +121,38 @@ for spec in \
 	ratio=$(awk -v a="$1" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }')
 	printf '%-34s %10s %9s %8s %6s\n' "$name" "$1" "$2" "$ratio" "$3" | tee -a "$OUT"
 done
+
+# ---- the access log's cost ----
+# Rounds alternate on and off (BENCH_LOG_ROUNDS pairs, default 3) so load
+# from elsewhere on the machine falls on both; the medians are compared.
+ROUNDS=${BENCH_LOG_ROUNDS:-3}
+ON="" OFF=""
+echo | tee -a "$OUT"
+echo "access log: GET /api/v1/auth/me, $ROUNDS rounds each, alternating" | tee -a "$OUT"
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	r=$((r + 1))
+	for level in info warn; do
+		stop_server
+		: >"$DATA/serve-$level.log"
+		start_server $level "$DATA/serve-$level.log"
+		set -- $(run "auth/me" "/api/v1/auth/me")
+		if [ $level = info ]; then
+			lines=$(grep -c ' info GET /api/v1/auth/me ' "$DATA/serve-info.log" || :)
+			ON="$ON $1"
+			printf '%-34s %10s %9s %8s %6s\n' "round $r ZHIBU_LOG=info ($lines lines)" "$1" "$2" "" "$3" | tee -a "$OUT"
+		else
+			OFF="$OFF $1"
+			printf '%-34s %10s %9s %8s %6s\n' "round $r ZHIBU_LOG=warn" "$1" "$2" "" "$3" | tee -a "$OUT"
+		fi
+	done
+done
+median() { printf '%s\n' $1 | sort -n | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else printf "%.2f\n", (v[NR/2]+v[NR/2+1])/2}'; }
+on=$(median "$ON")
+off=$(median "$OFF")
+ratio=$(awk -v a="$on" -v b="$off" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "?" }')
+{
+	printf '%-34s %10s\n' "median, access log on (info)" "$on"
+	printf '%-34s %10s\n' "median, access log off (warn)" "$off"
+	echo "access log on / off: $ratio"
+} | tee -a "$OUT"

@@ -9,7 +9,7 @@
 #include <string.h>
 
 const zb_cmd zb_commands[] = {
-	{"serve", cmd_serve, "serve --db DB [--listen HOST:PORT] [--threads N]", "启动网页和接口服务"},
+	{"serve", cmd_serve, "serve --db DB [--listen HOST:PORT] [--threads N] [--check]", "启动网页和接口服务（--check 只检查配置、数据库和密钥后退出）"},
 	{"init", cmd_init, "init --db DB [--org-name 名称] [--org-code 编码]", "建库、生成密钥文件、创建根组织和管理员 admin"},
 	{"demo", cmd_demo, "demo --db DB [--scale county|province|N] [--seed S]", "生成演示用的示范县（或示范省）数据和演示账号"},
 	{"check", cmd_check, "check --db DB [--fix|--rebuild]", "核对统计汇总与花名册是否一致（--fix 不一致时重新汇总，--rebuild 总是重新汇总）"},
@@ -17,6 +17,8 @@ const zb_cmd zb_commands[] = {
 	{"user", cmd_user, "user add|passwd|list|grant|revoke|token 用户名 [--role R --org ID] [--temporary] [--days N]；user dual-control on|off --reason 理由", "账号与授权"},
 	{"audit", cmd_audit, "audit verify --db DB [--anchors 文件] | anchor --db DB -o 文件 | seal --db DB", "校验审计链是否被篡改；把链头锚点追加到库外文件；重新封存链头"},
 	{"key", cmd_key, "key status --db DB | rotate --db DB [--batch N] [--drop-unreadable]", "查看密钥状态；轮换主密钥（重新加密全部身份证号和电话，可中断后继续；需先停止服务）"},
+	{"backup", cmd_backup, "backup --db DB -o 目录", "在线备份：SQLite 数据库快照、密钥文件和清单（PostgreSQL 另用 pg_dump）"},
+	{"restore", cmd_restore, "restore --from 目录 --db DB [--force]", "从备份恢复，并核对密钥指纹和审计链（不覆盖现有数据库，除非 --force）"},
 	{"import", cmd_import, "import members 文件 --org 编码 [--dry-run] [--skip-errors] --db DB", "导入党员名册（xlsx/csv，全部成功或全部不写入）"},
 	{"export", cmd_export, "export members --org 编码 -o 文件 [--format xlsx|csv] [--full] --db DB", "导出党员花名册"},
 	{"openapi", cmd_openapi, "openapi", "输出接口描述（OpenAPI 3.1 JSON，与 /api/v1/openapi.json 相同）"},

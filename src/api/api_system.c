@@ -1,17 +1,94 @@
-/* api_system.c - health and the API description. */
+/* api_system.c - liveness, readiness, metrics and the API description.
+ *
+ * Liveness (/api/v1/health) answers from the process alone, without a
+ * database round trip, the same on both backends: a load balancer or
+ * systemd watchdog restarting a node because PostgreSQL is slow would not
+ * help.  Readiness (/api/v1/ready) touches the database and names the
+ * check that failed.  /metrics (Prometheus text) answers only loopback
+ * clients not behind a proxy, or the bearer of ZHIBU_METRICS_TOKEN; others
+ * get the 404 of an unknown path (http/metrics.h).
+ */
 #include "api/api.h"
+#include "crypto/fieldprot.h"
+#include "http/metrics.h"
 #include "version.h"
+
+#include <string.h>
+
+static const char *backend_name(const zb_app *app)
+{
+	const char *u = app->db_uri ? app->db_uri : "";
+	return !strncmp(u, "postgres://", 11) || !strncmp(u, "postgresql://", 13) ? "postgresql" : "sqlite";
+}
 
 static int h_health(zb_req *r, zb_err *e)
 {
-	int rc = zb_db_ping(r->db, e);
-	if (rc)
-		return rc;
+	(void)e;
 	jw_obj(&r->jw);
 	jw_kstr(&r->jw, "status", "ok");
 	jw_kstr(&r->jw, "version", ZB_VERSION);
-	jw_kstr(&r->jw, "db", zb_db_backend(r->db) == ZB_DB_PG ? "postgresql" : "sqlite");
+	jw_kstr(&r->jw, "db", backend_name(r->app));
 	jw_obj_end(&r->jw);
+	return 0;
+}
+
+/* A failed readiness check: 503 naming the check in `field`. */
+static int not_ready(zb_err *e, const char *check, const char *what)
+{
+	char why[sizeof e->msg];
+	snprintf(why, sizeof why, "%s", e->msg[0] ? e->msg : "未知原因");
+	return zb_fail(e, ZB_EUNAVAIL, check, "未就绪：%s：%s", what, why);
+}
+
+static int h_ready(zb_req *r, zb_err *e)
+{
+	if (zb_app_db(r->app, &r->db, e) || zb_db_ping(r->db, e))
+		return not_ready(e, "database", "数据库不可用");
+	int version = 0;
+	if (zb_db_schema_check(r->db, e) || zb_db_schema_version(r->db, &version, e))
+		return not_ready(e, "schema", "数据库结构不符");
+	zb_stmt *st = zb_db_query(r->db, e, "SELECT value FROM settings WHERE key = 'key_fingerprint'", "");
+	if (!st)
+		return not_ready(e, "database", "数据库不可用");
+	int rc = zb_stmt_step(st, e);
+	char fp[80] = "";
+	if (rc == 1 && zb_col_text(st, 0))
+		snprintf(fp, sizeof fp, "%s", zb_col_text(st, 0));
+	zb_stmt_done(st);
+	if (rc < 0)
+		return not_ready(e, "database", "数据库不可用");
+	if (!r->app->keys || !fp[0] || zb_fp_key_verify(r->app->keys, fp, e)) {
+		if (!fp[0])
+			zb_fail(e, ZB_EUNAVAIL, NULL, "数据库中没有密钥指纹");
+		return not_ready(e, "key", "密钥文件与数据库不匹配");
+	}
+	jw_obj(&r->jw);
+	jw_kstr(&r->jw, "status", "ready");
+	jw_kstr(&r->jw, "db", backend_name(r->app));
+	jw_kint(&r->jw, "schema_version", version);
+	jw_karr(&r->jw, "checks");
+	jw_str(&r->jw, "database");
+	jw_str(&r->jw, "schema");
+	jw_str(&r->jw, "key");
+	jw_arr_end(&r->jw);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+static int h_metrics(zb_req *r, zb_err *e)
+{
+	if (!zb_metrics_allowed(r))
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "没有这个接口：%s", r->path);
+	/* the database is optional here: without it only the session count
+	 * is missing, and the counters still tell what is going on */
+	zb_err dbe = {0};
+	if (zb_app_db(r->app, &r->db, &dbe))
+		r->db = NULL;
+	if (zb_metrics_render(&r->out, r->app, r->db))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "生成监控指标失败");
+	jw_init(&r->jw, &r->out); /* written directly, not through r->jw */
+	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	r->cache_control = "no-store";
 	return 0;
 }
 
@@ -31,14 +108,28 @@ static const zb_prop health_props[] = {
 	{"db", 's', 0, NULL, "数据库：sqlite 或 postgresql"},
 	{0},
 };
-static const zb_shape health_shape = {"Health", health_props, 0, 0, "服务状态"};
+static const zb_shape health_shape = {"Health", health_props, 0, 0, "进程存活（不访问数据库）"};
+
+static const zb_prop ready_props[] = {
+	{"status", 's', 0, NULL, "总是 ready"},
+	{"db", 's', 0, NULL, "数据库：sqlite 或 postgresql"},
+	{"schema_version", 'i', 0, NULL, "数据库结构版本"},
+	{"checks", 'a', 0, &zb_shape_string, "通过的检查：database、schema、key"},
+	{0},
+};
+static const zb_shape ready_shape = {"Ready", ready_props, 0, 0,
+                                     "可以接收请求；未就绪时回答 503，error.field 指明未通过的检查"};
 
 /* the document itself: an object whose members OpenAPI defines */
 static const zb_shape openapi_shape = {"OpenApiDocument", NULL, 0, 'j', "OpenAPI 3.1 文档"};
 
 const zb_route zb_routes_system[] = {
-	{"GET", "/api/v1/health", h_health, 0, S_NONE, R_PUBLIC | R_NOLOG, 0, NULL, "system", "健康检查", NULL,
-	 ZB_OK(&health_shape)},
+	{"GET", "/api/v1/health", h_health, 0, S_NONE, R_PUBLIC | R_NOLOG | R_NODB, 0, NULL, "system",
+	 "存活检查（不访问数据库）", NULL, ZB_OK(&health_shape)},
+	{"GET", "/api/v1/ready", h_ready, 0, S_NONE, R_PUBLIC | R_NOLOG | R_NODB, 0, NULL, "system",
+	 "就绪检查（数据库连接、结构版本、密钥文件）", NULL, ZB_OK(&ready_shape)},
+	{"GET", "/metrics", h_metrics, 0, S_NONE, R_PUBLIC | R_NOLOG | R_NODB, 0, NULL, "system",
+	 "监控指标（Prometheus 文本格式；仅本机或持 ZHIBU_METRICS_TOKEN，其余回答 404）", NULL, ZB_MEDIA("text/plain")},
 	{"GET", "/api/v1/openapi.json", h_openapi, 0, S_NONE, R_PUBLIC, 0, NULL, "system", "接口描述（OpenAPI 3.1）", NULL,
 	 ZB_OK(&openapi_shape)},
 	{0},

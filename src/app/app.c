@@ -118,6 +118,21 @@ int zb_app_init(zb_app *app, const char *db_uri, const char *key_path, zb_err *e
 	    (rc = env_mb("ZHIBU_UPLOAD_TOTAL_MB", &app->cfg.upload_total_max, e)) ||
 	    (rc = env_mb("ZHIBU_IMPORT_MEMORY_MB", &app->cfg.import_memory, e)))
 		return rc;
+	const char *lvl = getenv("ZHIBU_LOG");
+	if (lvl && *lvl && zb_log_set_level(lvl))
+		return zb_fail(e, ZB_EINVAL, "ZHIBU_LOG", "ZHIBU_LOG 应为 info、warn 或 error（收到 %s）", lvl);
+	const char *mt = getenv("ZHIBU_METRICS_TOKEN");
+	if (mt && *mt) {
+		if (strlen(mt) < 32 || strlen(mt) > 256)
+			return zb_fail(e, ZB_EINVAL, "ZHIBU_METRICS_TOKEN",
+			               "ZHIBU_METRICS_TOKEN 应为 32 到 256 个字符的随机串（收到 %zu 个字符）", strlen(mt));
+		for (const char *c = mt; *c; c++)
+			if (*c <= ' ' || *c > '~')
+				return zb_fail(e, ZB_EINVAL, "ZHIBU_METRICS_TOKEN", "ZHIBU_METRICS_TOKEN 只能含可见的 ASCII 字符");
+		app->metrics_token = strdup(mt);
+		if (!app->metrics_token)
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	}
 	const char *dpm = getenv("ZHIBU_DENIED_AUDIT_PER_MIN");
 	if (dpm && *dpm) {
 		char *end;
@@ -160,6 +175,7 @@ void zb_app_release(zb_app *app)
 	free(app->key_path);
 	free(app->web_root);
 	free(app->data_dir);
+	free(app->metrics_token);
 	free(app->import_budget);
 	memset(app, 0, sizeof *app);
 }

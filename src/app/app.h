@@ -37,6 +37,7 @@ typedef struct zb_app {
 	char *key_path;             /* owned */
 	char *web_root;             /* owned, may be NULL */
 	char *data_dir;             /* owned: attachments, imports */
+	char *metrics_token;        /* owned, NULL: ZHIBU_METRICS_TOKEN, bearer token for /metrics */
 	struct zb_keys *keys;       /* owned */
 	zb_config cfg;
 	struct zb_membudget *import_budget; /* owned: cfg.import_memory, shared by parses */

@@ -275,6 +275,14 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+int zb_audit_queue_len(void)
+{
+	pthread_mutex_lock(&Q.mu);
+	int n = Q.n;
+	pthread_mutex_unlock(&Q.mu);
+	return n;
+}
+
 void zb_audit_enqueue(zb_app *app, const zb_audit_ev *ev)
 {
 	pthread_mutex_lock(&Q.mu);

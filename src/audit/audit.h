@@ -48,6 +48,7 @@ void zb_audit_enqueue(zb_app *app, const zb_audit_ev *ev);
 int zb_audit_writer_start(zb_app *app);
 void zb_audit_writer_stop(void);   /* flushes the queue */
 void zb_audit_flush(void);         /* wait until the queue is written */
+int zb_audit_queue_len(void);      /* read events waiting for the writer (/metrics) */
 
 typedef struct zb_audit_check {
 	int ok;

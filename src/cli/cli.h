@@ -51,6 +51,8 @@ int cmd_key(int argc, char **argv);
  * need_keys) and exclusive for `zhibu key rotate`.  ZB_ECONFLICT with a
  * Chinese message when the other kind is held.  A second call is a no-op. */
 int zb_key_lock(zb_app *app, zb_db *db, const char *path, int exclusive, zb_err *e);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 /* Create schema, key file, root org and the admin account (cmd_init.c);
  * shared with `zhibu demo`.  quiet 0 prints where things are and the

@@ -2,12 +2,13 @@
 #include "cli/cli.h"
 #include "http/http.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 int cmd_serve(int argc, char **argv)
 {
 	zb_opt opts[] = {{"db", 1, "ZHIBU_DB"}, {"listen", 1, "ZHIBU_LISTEN"}, {"key-file", 1, "ZHIBU_KEY_FILE"},
-	                 {"threads", 1, "ZHIBU_THREADS"}, {0}};
+	                 {"threads", 1, "ZHIBU_THREADS"}, {"check", 0, NULL}, {0}};
 	const char *pos[1];
 	int npos;
 	if (zb_cli_parse(argc, argv, opts, pos, 0, &npos))
@@ -30,6 +31,15 @@ int cmd_serve(int argc, char **argv)
 	}
 	const char *listen = zb_cli_get(opts, "listen");
 	zb_err e = {0};
+	if (zb_cli_get(opts, "check")) {
+		/* everything serve checks before it listens, then exit */
+		rc = zb_listen_check(listen ? listen : "127.0.0.1:8080", &e);
+		zb_app_release(&app);
+		if (rc)
+			return zb_cli_fail(&e);
+		printf("配置无误：数据库结构为最新，密钥文件与数据库匹配，监听地址 %s 有效\n", listen ? listen : "127.0.0.1:8080");
+		return 0;
+	}
 	rc = zb_server_run(&app, listen ? listen : "127.0.0.1:8080", &e);
 	zb_app_release(&app);
 	return rc ? zb_cli_fail(&e) : 0;

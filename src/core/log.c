@@ -5,13 +5,28 @@
 #include <string.h>
 #include <time.h>
 
-static int verbose = 1;
+/* 0 info, 1 warn, 2 error */
+static int min_level = 0;
 
-void zb_log_set_verbose(int on) { verbose = on; }
+void zb_log_set_verbose(int on) { min_level = on ? 0 : 1; }
+
+int zb_log_info_on(void) { return min_level == 0; }
+
+int zb_log_set_level(const char *name)
+{
+	static const char *const names[] = {"info", "warn", "error"};
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(name, names[i])) {
+			min_level = i;
+			return 0;
+		}
+	return -1;
+}
 
 void zb_log(const char *level, const char *fmt, ...)
 {
-	if (!verbose && !strcmp(level, "info"))
+	int l = !strcmp(level, "info") ? 0 : !strcmp(level, "warn") ? 1 : 2;
+	if (l < min_level)
 		return;
 	char line[2048];
 	struct timespec ts;

@@ -163,8 +163,10 @@ static int head(zb_req *r, zb_err *e)
 	size_t max = zb_route_max_body(rt);
 	if (r->content_length > 0 && (uint64_t)r->content_length > max)
 		return too_big(max, e);
-	int rc = zb_app_db(r->app, &r->db, e);
-	if (rc)
+	int rc;
+	if ((rt->flags & (R_NODB | R_PUBLIC)) == (R_NODB | R_PUBLIC))
+		return 0;
+	if ((rc = zb_app_db(r->app, &r->db, e)))
 		return rc;
 	if (!(rt->flags & R_PUBLIC)) {
 		/* r->who is preset only by in-process callers (the fuzzer);

@@ -47,6 +47,9 @@ enum zb_route_flags {
 	R_ANY = 1u << 5,     /* perm is a choice: any one of its bits held somewhere
 	                      * lets the caller in; the handler decides per object
 	                      * (S_NONE routes only) */
+	R_NODB = 1u << 6,    /* the dispatcher opens no database connection: r->db
+	                      * is NULL (liveness; readiness opens its own);
+	                      * R_PUBLIC routes only */
 };
 
 /* How the dispatcher finds the org path of the object a route touches. */
@@ -310,5 +313,7 @@ void zb_deny_sweep(zb_app *app, int all);
 
 /* Server (http/server.c) */
 int zb_server_run(zb_app *app, const char *listen, zb_err *e);
+/* 0 if listen is an address zb_server_run accepts (HOST:PORT). */
+int zb_listen_check(const char *listen, zb_err *e);
 
 #endif

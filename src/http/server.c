@@ -11,7 +11,9 @@
  * and closes the connection without reading the body.  A refusal of a small
  * body is answered after the body was read and dropped, which keeps the
  * connection alive.  Successful responses are queued on the last call,
- * which keeps keep-alive working (STACK.md).
+ * which keeps keep-alive working (STACK.md).  Where the answer is queued it
+ * is counted for /metrics (http/metrics.h) and, at ZHIBU_LOG=info, written
+ * to the access log.  /api/ paths and /metrics go to the dispatcher.
  * JSON answers over GZIP_MIN bytes are gzip-compressed (zlib, level
  * GZIP_LEVEL) when the client's Accept-Encoding takes gzip, and say
  * Vary: Accept-Encoding either way; web files come precompressed
@@ -21,6 +23,7 @@
  * databases.
  */
 #include "http/http.h"
+#include "http/metrics.h"
 #include "audit/audit.h"
 #include "core/log.h"
 
@@ -42,6 +45,14 @@
 
 static atomic_int inflight;
 static volatile sig_atomic_t stop_flag;
+
+int zb_server_inflight(void) { return atomic_load(&inflight); }
+
+/* Paths the dispatcher answers: the API and the metrics exposition. */
+static int api_path(const char *path)
+{
+	return !strncmp(path, "/api/", 5) || !strcmp(path, "/metrics");
+}
 
 static const char CSP[] = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
                           "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -217,10 +228,11 @@ static enum MHD_Result respond(struct MHD_Connection *c, zb_req *r)
 	MHD_destroy_response(resp);
 	r->queued = 1;
 
-	if (!(r->route && (r->route->flags & R_NOLOG)) && strncmp(r->path, "/assets/", 8)) {
-		double ms = (double)(mono_ns() - r->started_ns) / 1e6;
+	int64_t ns = mono_ns() - r->started_ns;
+	zb_metrics_request(r->route, api_path(r->path), r->status, ns);
+	if (zb_log_info_on() && !(r->route && (r->route->flags & R_NOLOG)) && strncmp(r->path, "/assets/", 8)) {
 		/* the path only: query strings may carry search terms */
-		zb_info("%s %s %d %.1fms user=%lld ip=%s", r->method, r->path, r->status, ms,
+		zb_info("%s %s %d %.1fms user=%lld ip=%s", r->method, r->path, r->status, (double)ns / 1e6,
 		        (long long)(r->who ? r->who->user_id : 0), r->ip);
 	}
 	return ret;
@@ -248,7 +260,7 @@ static int64_t declared_length(struct MHD_Connection *c)
 /* First call: everything decided before the body.  Returns 0 to go on. */
 static int begin(zb_app *app, zb_req *r)
 {
-	int api = !strncmp(r->path, "/api/", 5);
+	int api = api_path(r->path);
 	int failed = api ? zb_dispatch_head(r) : zb_static_head(r);
 	if (failed)
 		return failed;
@@ -319,7 +331,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (r->queued)
 		return MHD_YES;
 	if (!r->head_failed) {
-		if (!strncmp(r->path, "/api/", 5))
+		if (api_path(r->path))
 			zb_dispatch_body(r);
 		else
 			zb_static_serve(r);
@@ -370,6 +382,12 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, zb_err *e)
 	else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
 		return zb_fail(e, ZB_EINVAL, "listen", "主机地址无效：%s", host);
 	return 0;
+}
+
+int zb_listen_check(const char *listen, zb_err *e)
+{
+	struct sockaddr_in sa;
+	return parse_listen(listen, &sa, e);
 }
 
 int zb_server_run(zb_app *app, const char *listen, zb_err *e)

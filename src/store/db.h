@@ -79,4 +79,16 @@ int zb_db_migrate(zb_db *db, int *applied, zb_err *e);
 int zb_db_schema_check(zb_db *db, zb_err *e);
 int zb_db_schema_version(zb_db *db, int *version, zb_err *e);
 
+/* Wall time spent waiting on the database by every connection of this
+ * process (prepare, step, exec, commit), and the number of such calls:
+ * monotonic counters for /metrics. */
+void zb_db_stats(uint64_t *ns, uint64_t *calls);
+
+/* SQLite only: copy the database of db's connection, as one consistent
+ * snapshot, into a new file dest_path (which must not exist) with the
+ * online backup API; writers on other connections go on meanwhile (WAL).
+ * The copy is a self-contained database file (journal mode DELETE), synced
+ * to disk.  ZB_EINVAL on PostgreSQL. */
+int zb_db_backup_to(zb_db *db, const char *dest_path, zb_err *e);
+
 #endif

@@ -36,5 +36,6 @@ typedef struct zb_stmt_hdr {
 
 int zb_sqlite_open(const char *path, zb_db **out, zb_err *e);
 int zb_pg_open(const char *uri, zb_db **out, zb_err *e);
+int zb_sqlite_backup(zb_db *db, const char *dest, zb_err *e);
 
 #endif

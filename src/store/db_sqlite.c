@@ -320,3 +320,67 @@ int zb_sqlite_open(const char *path, zb_db **out, zb_err *e)
 	*out = &d->base;
 	return 0;
 }
+
+int zb_sqlite_backup(zb_db *db, const char *dest, zb_err *e)
+{
+	sq_db *d = (sq_db *)db;
+	int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return zb_fail(e, ZB_EINVAL, "output", "无法创建备份文件 %s：%s", dest, strerror(errno));
+	close(fd);
+	sqlite3 *out = NULL;
+	sqlite3_backup *b = NULL;
+	int ret = 0;
+	int rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		ret = zb_fail(e, ZB_EUNAVAIL, "output", "无法打开备份文件 %s：%s", dest, out ? sqlite3_errmsg(out) : "?");
+		goto done;
+	}
+	b = sqlite3_backup_init(out, "main", d->h, "main");
+	if (!b) {
+		ret = zb_fail(e, ZB_EUNAVAIL, "output", "无法开始备份：%s", sqlite3_errmsg(out));
+		goto done;
+	}
+	/* all pages in one step: one read transaction on the source, so the
+	 * copy is one consistent snapshot; in WAL mode writers go on */
+	for (int tries = 0;; tries++) {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc == SQLITE_DONE)
+			break;
+		if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && tries < 200) {
+			sqlite3_sleep(50);
+			continue;
+		}
+		ret = zb_fail(e, ZB_EUNAVAIL, NULL, "备份失败：%s", sqlite3_errstr(rc));
+		goto done;
+	}
+	rc = sqlite3_backup_finish(b);
+	b = NULL;
+	if (rc != SQLITE_OK) {
+		ret = zb_fail(e, ZB_EUNAVAIL, NULL, "备份失败：%s", sqlite3_errmsg(out));
+		goto done;
+	}
+	/* a single self-contained file, synced */
+	char *msg = NULL;
+	rc = sqlite3_exec(out, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;", NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		ret = zb_fail(e, ZB_EUNAVAIL, NULL, "备份失败：%s", msg ? msg : sqlite3_errmsg(out));
+		sqlite3_free(msg);
+		goto done;
+	}
+done:
+	if (b)
+		sqlite3_backup_finish(b);
+	if (out && sqlite3_close(out) != SQLITE_OK && !ret)
+		ret = zb_fail(e, ZB_EUNAVAIL, NULL, "备份失败：无法关闭备份文件");
+	if (!ret) {
+		fd = open(dest, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fsync(fd) != 0)
+			ret = zb_fail(e, ZB_EUNAVAIL, "output", "无法把备份写入磁盘：%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	if (ret)
+		unlink(dest);
+	return ret;
+}

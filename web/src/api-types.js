@@ -10,11 +10,20 @@
  */
 
 /**
- * 服务状态
+ * 进程存活（不访问数据库）
  * @typedef {object} Health
  * @property {string} status 总是 ok
  * @property {string} version 程序版本
  * @property {string} db 数据库：sqlite 或 postgresql
+ */
+
+/**
+ * 可以接收请求；未就绪时回答 503，error.field 指明未通过的检查
+ * @typedef {object} Ready
+ * @property {string} status 总是 ready
+ * @property {string} db 数据库：sqlite 或 postgresql
+ * @property {number} schema_version 数据库结构版本
+ * @property {Array<string>} checks 通过的检查：database、schema、key
  */
 
 /**
@@ -1878,6 +1887,8 @@
  * The JSON answer of every route by "METHOD /path" (under /api/v1) and status.
  * @typedef {{
  *   'GET /health 200': Health,
+ *   'GET /ready 200': Ready,
+ *   'GET /metrics 200': string,
  *   'GET /openapi.json 200': OpenApiDocument,
  *   'POST /auth/login 200': Session,
  *   'POST /auth/logout 200': Ok,
@@ -1982,6 +1993,8 @@
 /** Routes and their success statuses, for tools and tests. */
 export const ROUTES = Object.freeze({
   'GET /health': [200],
+  'GET /ready': [200],
+  'GET /metrics': [200],
   'GET /openapi.json': [200],
   'POST /auth/login': [200],
   'POST /auth/logout': [200],
