@@ -379,6 +379,14 @@ test('malformed forms are refused with a message naming the problem', async () =
   r = await rawForm(secA, part('json', '{"org_id":') + '--zbtest--\r\n');
   assert.equal(r.status, 400);
   assert.match(r.body.error.message, /不是有效的 JSON/);
+  // a form cut short (the final boundary never came) saves nothing
+  r = await rawForm(secA, part('json', json) + `--zbtest\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n` +
+    JPEG.toString('latin1'));
+  assert.equal(r.status, 400, JSON.stringify(r.body));
+  assert.match(r.body.error.message, /表单格式错误或内容不完整/);
+  // no boundary
+  r = await rawForm(secA, part('json', json), '');
+  assert.equal(r.status, 400, JSON.stringify(r.body));
   // the json part is checked like a JSON body
   r = await rawForm(secA, part('json', JSON.stringify({ ...committee(now() - 900), secret: 1 })) + '--zbtest--\r\n');
   assert.equal(r.status, 400);
