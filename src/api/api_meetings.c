@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "core/date.h"
 #include "core/escape.h"
+#include "crypto/sm.h"
 #include "meeting/appraisal.h"
 #include "meeting/attach.h"
 #include "meeting/compliance.h"
@@ -424,12 +425,101 @@ static const zb_field create_res_fields[] = {
 	{0},
 };
 
+/* The digest of a save for its client key: the JSON object without the
+ * key (sorted, compact) and each file's name and content, in order. */
+static int save_digest(zb_req *r, char out[65], zb_err *e)
+{
+	json_t *copy = json_deep_copy(r->json);
+	if (copy)
+		json_object_del(copy, "client_key");
+	char *text = copy ? json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(copy);
+	zb_hmac_sm3_ctx *c = NULL;
+	unsigned char md[ZB_SM3_LEN];
+	static const char label[] = "zhibu meeting save";
+	int bad = !text || zb_hmac_sm3_init(&c, label, sizeof label - 1) || zb_hmac_sm3_update(c, text, strlen(text) + 1);
+	for (int i = 0; !bad && i < r->nfiles; i++) {
+		const zb_part *p = &r->files[i];
+		unsigned char n[8];
+		uint64_t len = p->data.len;
+		for (int k = 0; k < 8; k++)
+			n[k] = (unsigned char)(len >> (8 * k));
+		bad = zb_hmac_sm3_update(c, p->filename, strlen(p->filename) + 1) || zb_hmac_sm3_update(c, n, sizeof n) ||
+		      zb_hmac_sm3_update(c, p->data.data ? p->data.data : "", p->data.len);
+	}
+	if (!bad)
+		bad = zb_hmac_sm3_final(c, md);
+	zb_hmac_sm3_free(c);
+	free(text);
+	if (bad)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：无法计算提交内容的摘要");
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < ZB_SM3_LEN; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+	return 0;
+}
+
+/* A retry of a save already made (same client key, same content):
+ * answer 200 with that record and write nothing. */
+static int replay_save(zb_req *r, int64_t id, zb_err *e)
+{
+	r->status = 200;
+	return write_detail(r, id, e);
+}
+
+/* The photos and PDFs of a form save, all checked before anything is
+ * written: a refused file names itself. */
+static int check_files(zb_req *r, zb_err *e)
+{
+	for (int i = 0; i < r->nfiles; i++) {
+		const zb_part *p = &r->files[i];
+		const char *kind;
+		char name[ZB_ATTACH_NAME_MAX + 1];
+		int rc = 0;
+		if (strlen(p->filename) > 1000 || !zb_utf8_valid(p->filename, strlen(p->filename)))
+			rc = zb_fail(e, ZB_EINVAL, NULL, "文件名无效");
+		else
+			rc = zb_attach_check(p->data.data, p->data.len, &kind, e);
+		if (rc) {
+			zb_attach_clean_name(p->filename, name, sizeof name);
+			char why[sizeof e->msg], field[32];
+			memcpy(why, e->msg, sizeof why);
+			snprintf(field, sizeof field, "files[%d]", i);
+			return zb_fail(e, rc, field, "第 %d 个文件（%s）：%s", i + 1, name, why);
+		}
+	}
+	return 0;
+}
+
+/* POST /meetings as a form: the record and up to ZB_FORM_MAX_FILES photos
+ * of the paper minutes in one request.  The cap covers the files; the
+ * upload guard counts the declared length before a byte is read. */
+#define MEETING_SAVE_MAX_BYTES (ZB_FORM_JSON_MAX + 3u * ZB_ATTACH_MAX_BYTES)
+
 static int h_create(zb_req *r, zb_err *e)
 {
+	const char *client_key = zb_body_str(r, "client_key");
+	char digest[65] = "";
+	int64_t prior = 0;
+	int rc;
+	if (client_key) {
+		if (!zb_meeting_key_valid(client_key))
+			return zb_fail(e, ZB_EINVAL, "client_key", "client_key 应为 UUID（如 0f8fad5b-d9cb-469f-a165-70867728950e）");
+		if ((rc = save_digest(r, digest, e)))
+			return rc;
+		rc = zb_meeting_key_find(r->db, r->target_id, client_key, digest, &prior, e);
+		if (!rc)
+			return replay_save(r, prior, e);
+		if (rc != ZB_ENOTFOUND)
+			return rc;
+	}
 	zb_meeting m = {0};
 	m.org_id = r->target_id;
 	m.type = -1;
-	int rc = read_fields(r, &m, 1, e);
+	rc = read_fields(r, &m, 1, e);
 	const char **guests;
 	int ng;
 	if (!rc)
@@ -488,10 +578,33 @@ static int h_create(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_EINVAL, "resolutions", "会议尚未开始，不能记录表决结果");
 	if (nres && m.type == ZB_MT_TALK)
 		return zb_fail(e, ZB_EINVAL, "resolutions", "谈心谈话没有决议");
+	if ((rc = check_files(r, e)))
+		return rc;
 	if ((rc = zb_db_begin_write(r->db, e)))
 		return rc;
 	int64_t id = 0;
+	char (*stored)[33] = zb_arena_alloc(&r->arena, sizeof *stored * (size_t)(r->nfiles + 1));
 	rc = zb_meeting_insert(r->db, &m, &rules, guests, ng, who_id(r), now, &id, e);
+	if (!rc && client_key &&
+	    (rc = zb_meeting_key_insert(r->db, r->target_id, client_key, digest, id, who_id(r), now, e)) &&
+	    zb_db_last_was_unique(r->db)) {
+		/* the same save, sent twice at once: the other one won */
+		zb_db_rollback(r->db);
+		zb_err e2 = {0};
+		rc = zb_meeting_key_find(r->db, r->target_id, client_key, digest, &prior, &e2);
+		if (!rc)
+			return replay_save(r, prior, e);
+		if (rc != ZB_ENOTFOUND)
+			*e = e2;
+		return rc == ZB_ENOTFOUND ? zb_fail(e, ZB_ECONFLICT, "client_key", "同一份草稿正在保存，请稍后刷新查看") : rc;
+	}
+	for (int i = 0; !rc && i < r->nfiles; i++) {
+		zb_attachment a = {0};
+		rc = zb_attach_store(r->db, r->app->data_dir, id, r->files[i].filename, r->files[i].data.data,
+		                     r->files[i].data.len, who_id(r), now, &a, stored[i], e);
+		if (rc)
+			snprintf(e->field, sizeof e->field, "files[%d]", i);
+	}
 	if (!rc && has_att && !(rc = zb_meeting_check_complete(r->db, &m, items, (int)nitems, e)))
 		rc = zb_meeting_set_attendance(r->db, &m, &rules, items, (int)nitems, now, e);
 	if (rc && has_att && !strncmp(e->field, "items", 5)) {
@@ -520,13 +633,18 @@ static int h_create(zb_req *r, zb_err *e)
 			jw_kbool(&w, "quorum_ok", m.quorum_ok);
 		}
 		jw_kint(&w, "resolutions", (int64_t)nres);
+		jw_kint(&w, "attachments", r->nfiles);
 		jw_kbool(&w, "late", above != 0);
 		jw_obj_end(&w);
 		rc = zb_req_audit(r, "meeting.create", "meeting", id, m.org_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
 		zb_buf_release(&d);
 	}
-	if ((rc = zb_req_end_tx(r, rc, e)))
+	if ((rc = zb_req_end_tx(r, rc, e))) {
+		/* nothing of the save stays: the files go with the rows */
+		for (int i = 0; i < r->nfiles; i++)
+			zb_attach_remove_file(r->app->data_dir, stored[i]);
 		return rc;
+	}
 	r->status = 201;
 	return write_detail(r, id, e);
 }
@@ -2150,6 +2268,7 @@ static const zb_field meeting_fields[] = {
 	{"participants", 'a', 0, 0, "谈心谈话双方：[{\"member_id\"} 或 {\"name\"}] ×2"},
 	{"attendance", 'a', 0, 0, "出席情况 [{member_id, status, reason}]，须包括应到名单中的每一位；与会议记录在同一事务中保存"},
 	{"resolutions", 'a', 0, 0, "决议 [{title, kind, yes, no, abstain}]，与会议记录在同一事务中保存"},
+	{"client_key", 's', 0, 36, "本次保存的幂等键（UUID，每份草稿生成一次）：重试同一保存得到同一条记录，不会重复"},
 	{0},
 };
 static const zb_field meeting_patch_fields[] = {
@@ -2692,8 +2811,15 @@ static const zb_shape talk_coverage = {"TalkCoverage", talk_coverage_props, 0, 0
 const zb_route zb_routes_meetings[] = {
 	{"GET", "/api/v1/meetings", h_list, P_MEETING_READ, S_QUERY_ORG, 0, 0, NULL, "meetings", "会议记录（组织及下级）",
 	 "org:integer,type:string,from:string,to:string,after:string,limit:integer", ZB_OK(&meeting_list)},
-	{"POST", "/api/v1/meetings", h_create, P_MEETING_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 256u * 1024, meeting_fields,
-	 "meetings", "记录会议", NULL, ZB_CREATED(&meeting_shape)},
+	/* 201 the new record; 200 the record a retry with the same client_key
+	 * already saved (nothing written) */
+	{"POST", "/api/v1/meetings", h_create, P_MEETING_WRITE, S_BODY_ORG, R_WRITE | R_JSON | R_FORM, MEETING_SAVE_MAX_BYTES,
+	 meeting_fields, "meetings",
+	 "记录会议（出席、决议、会议记录本照片在同一事务中保存；JSON，或 multipart/form-data：json 部分为同样的字段，"
+	 "file 部分为照片或 PDF）",
+	 NULL,
+	 &(const zb_resp){201, &meeting_shape, NULL, &(const zb_resp){200, &meeting_shape, NULL, NULL, "重试：同一 client_key 已保存的记录"},
+	                  NULL}},
 	{"GET", "/api/v1/meetings/{id}", h_get, P_MEETING_READ, S_MEETING, 0, 0, NULL, "meetings", "会议记录详情", NULL, ZB_OK(&meeting_shape)},
 	{"PATCH", "/api/v1/meetings/{id}", h_patch, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 256u * 1024,
 	 meeting_patch_fields, "meetings", "修改会议记录", NULL, ZB_OK(&meeting_shape)},

@@ -127,6 +127,16 @@ size_t zb_route_max_body(const zb_route *rt)
 	return rt && rt->max_body ? rt->max_body : ZB_DEFAULT_MAX_BODY;
 }
 
+/* The cap of this request: a route that takes a form or JSON takes JSON
+ * only up to ZB_FORM_JSON_MAX. */
+static size_t req_max_body(zb_req *r)
+{
+	const zb_route *rt = r->route;
+	if ((rt->flags & R_FORM) && !zb_req_is_form(r) && zb_route_max_body(rt) > ZB_FORM_JSON_MAX)
+		return ZB_FORM_JSON_MAX;
+	return zb_route_max_body(rt);
+}
+
 static int body_scope(zb_scope s)
 {
 	return s == S_BODY_ORG || s == S_BODY_MEMBER;
@@ -160,7 +170,7 @@ static int head(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_ENOTFOUND, NULL, "没有这个接口：%s", r->path);
 	}
 	const zb_route *rt = r->route;
-	size_t max = zb_route_max_body(rt);
+	size_t max = req_max_body(r);
 	if (r->content_length > 0 && (uint64_t)r->content_length > max)
 		return too_big(max, e);
 	int rc;
@@ -188,10 +198,12 @@ static int head(zb_req *r, zb_err *e)
 static int body(zb_req *r, zb_err *e)
 {
 	const zb_route *rt = r->route;
-	size_t max = zb_route_max_body(rt);
+	size_t max = req_max_body(r);
 	if (r->body_too_big || r->body.len > max)
 		return too_big(max, e);
 	int rc;
+	if ((rt->flags & R_FORM) && zb_req_is_form(r) && (rc = zb_form_read(r, e)))
+		return rc;
 	if (rt->flags & R_JSON) {
 		if ((rc = parse_body(r, e)))
 			return rc;
@@ -225,6 +237,7 @@ static void finish(zb_req *r, int rc, zb_err *e)
 		json_decref(r->json);
 		r->json = NULL;
 	}
+	zb_form_free(r);
 }
 
 int zb_dispatch_head(zb_req *r)

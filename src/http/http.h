@@ -50,6 +50,9 @@ enum zb_route_flags {
 	R_NODB = 1u << 6,    /* the dispatcher opens no database connection: r->db
 	                      * is NULL (liveness; readiness opens its own);
 	                      * R_PUBLIC routes only */
+	R_FORM = 1u << 7,    /* with R_JSON: the body may instead be
+	                      * multipart/form-data, its part "json" the JSON
+	                      * object and its parts "file" files (zb_form_read) */
 };
 
 /* How the dispatcher finds the org path of the object a route touches. */
@@ -209,6 +212,8 @@ struct zb_req {
 	int head_failed;          /* head checks answered; the body is dropped */
 	int queued;               /* response queued (early or final) */
 	json_t *json;             /* parsed body for R_JSON routes, owned */
+	struct zb_part *files;    /* R_FORM multipart bodies: the files, in order */
+	int nfiles;
 	zb_principal *who;        /* NULL on public routes without a session */
 	const char *target_path;  /* org path resolved by the route's scope */
 	int64_t target_id;        /* id from path param 0 or ?org= */
@@ -253,6 +258,25 @@ void zb_req_audit_read(zb_req *r, const char *action, const char *object_type, i
 int zb_req_end_tx(zb_req *r, int rc, zb_err *e);
 /* Answer {"ok":true}. */
 void zb_req_ok(zb_req *r);
+
+/* multipart/form-data bodies of R_FORM routes (http/form.c, over
+ * libmicrohttpd's post processor).  The form has exactly one part "json"
+ * without a file name (the JSON object, at most ZB_FORM_JSON_MAX bytes, put
+ * into r->body in place of the whole body) and 0..ZB_FORM_MAX_FILES parts
+ * "file" with a file name (into r->files, in order).  Any other part, a
+ * second "json", a missing "json", a truncated or malformed body is a
+ * ZB_EINVAL with a Chinese message; too many files ZB_ETOOBIG.  The whole
+ * body is already within the route's cap.  The dispatcher calls it and
+ * frees the parts (zb_form_free) when the request ends. */
+#define ZB_FORM_MAX_FILES 9
+#define ZB_FORM_JSON_MAX (256u * 1024)
+typedef struct zb_part {
+	const char *filename;     /* as sent (not cleaned), in the arena */
+	zb_buf data;
+} zb_part;
+int zb_req_is_form(zb_req *r);            /* Content-Type multipart/form-data */
+int zb_form_read(zb_req *r, zb_err *e);
+void zb_form_free(zb_req *r);
 
 /* Begin a JSON answer {"items":[ ... ; end with zb_list_end(). */
 void zb_list_begin(zb_req *r);

@@ -109,6 +109,34 @@ static void write_body(zb_jw *w, const zb_route *rt)
 	jw_obj_end(w);
 	jw_obj_end(w);
 	jw_obj_end(w);
+	if (rt->flags & R_FORM) {
+		/* the same object as the part "json", with files beside it */
+		jw_kobj(w, "multipart/form-data");
+		jw_kobj(w, "schema");
+		jw_kstr(w, "type", "object");
+		jw_kbool(w, "additionalProperties", 0);
+		jw_karr(w, "required");
+		jw_str(w, "json");
+		jw_arr_end(w);
+		jw_kobj(w, "properties");
+		jw_kobj(w, "json");
+		jw_kstr(w, "type", "string");
+		jw_kint(w, "maxLength", ZB_FORM_JSON_MAX);
+		jw_kstr(w, "description", "JSON 对象，字段与 application/json 请求体相同");
+		jw_obj_end(w);
+		jw_kobj(w, "file");
+		jw_kstr(w, "type", "array");
+		jw_kint(w, "maxItems", ZB_FORM_MAX_FILES);
+		jw_kobj(w, "items");
+		jw_kstr(w, "type", "string");
+		jw_kstr(w, "format", "binary");
+		jw_obj_end(w);
+		jw_kstr(w, "description", "文件（带文件名），按顺序");
+		jw_obj_end(w);
+		jw_obj_end(w);
+		jw_obj_end(w);
+		jw_obj_end(w);
+	}
 	jw_obj_end(w);
 	jw_obj_end(w);
 }

@@ -133,19 +133,29 @@ static int write_file(const char *data_dir, const char *name, const void *data, 
 	return 0;
 }
 
-int zb_attach_store(zb_db *db, const char *data_dir, int64_t meeting_id, const char *filename, const void *data,
-                    size_t len, int64_t by_user, int64_t now, zb_attachment *out, char stored_name[33], zb_err *e)
+int zb_attach_check(const void *data, size_t len, const char **kind, zb_err *e)
 {
-	stored_name[0] = '\0';
+	*kind = NULL;
 	if (!len)
 		return zb_fail(e, ZB_EINVAL, NULL, "上传的文件是空的");
 	if (len > ZB_ATTACH_MAX_BYTES)
 		return zb_fail(e, ZB_ETOOBIG, NULL, "文件过大：每个附件最多 %u MB", ZB_ATTACH_MAX_BYTES >> 20);
-	const char *kind = zb_attach_sniff(data, len);
-	if (!kind)
+	*kind = zb_attach_sniff(data, len);
+	if (!*kind)
 		return zb_fail(e, ZB_EMEDIA, "filename", "只能上传 JPEG、PNG 照片或 PDF 文件（按文件内容判断，与扩展名无关）");
+	return 0;
+}
+
+int zb_attach_store(zb_db *db, const char *data_dir, int64_t meeting_id, const char *filename, const void *data,
+                    size_t len, int64_t by_user, int64_t now, zb_attachment *out, char stored_name[33], zb_err *e)
+{
+	stored_name[0] = '\0';
+	const char *kind = NULL;
+	int rc = zb_attach_check(data, len, &kind, e);
+	if (rc)
+		return rc;
 	int64_t have = 0;
-	int rc = zb_db_int(db, e, &have, "SELECT COUNT(*) FROM meeting_attachments WHERE meeting_id = ?", "i", meeting_id);
+	rc = zb_db_int(db, e, &have, "SELECT COUNT(*) FROM meeting_attachments WHERE meeting_id = ?", "i", meeting_id);
 	if (rc)
 		return rc;
 	if (have >= ZB_ATTACH_MAX_PER_MEETING)

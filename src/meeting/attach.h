@@ -36,6 +36,12 @@ typedef struct zb_attachment {
 	int64_t size, created_by, created_at;
 } zb_attachment;
 
+/* The content checks of zb_attach_store, writing nothing: not empty, at
+ * most ZB_ATTACH_MAX_BYTES, JPEG/PNG/PDF by content (*kind).  Errors:
+ * ZB_EINVAL (empty), ZB_ETOOBIG, ZB_EMEDIA.  A save with several files
+ * checks them all before it writes the first. */
+int zb_attach_check(const void *data, size_t len, const char **kind, zb_err *e);
+
 /* Store data for a meeting (caller's write transaction): checks type,
  * size and the per-meeting cap, writes the file, inserts the row.  If the
  * transaction is rolled back afterwards the caller removes the file with

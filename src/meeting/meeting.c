@@ -695,6 +695,67 @@ static int insert_row(zb_db *db, zb_meeting *m, int64_t by_user, int64_t now, zb
 	return 0;
 }
 
+int zb_meeting_key_valid(const char *key)
+{
+	if (!key || strlen(key) != 36)
+		return 0;
+	for (int i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+		char c = key[i];
+		if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			return 0;
+	}
+	return 1;
+}
+
+int zb_meeting_key_find(zb_db *db, int64_t org_id, const char *key, const char *digest, int64_t *meeting_id,
+                        zb_err *e)
+{
+	zb_stmt *st = zb_db_query(db, e, "SELECT meeting_id, digest FROM meeting_save_keys WHERE org_id = ? AND client_key = ?",
+	                          "is", org_id, key);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc < 0) {
+		zb_stmt_done(st);
+		return -rc;
+	}
+	if (!rc) {
+		zb_stmt_done(st);
+		return ZB_ENOTFOUND;
+	}
+	*meeting_id = zb_col_int(st, 0);
+	const char *d = zb_col_text(st, 1);
+	int same = d && !strcmp(d, digest);
+	zb_stmt_done(st);
+	if (same)
+		return 0;
+	/* named by its title and date, never by an internal id */
+	char title[200] = "", held[16] = "";
+	st = zb_db_query(db, e, "SELECT title, held_on FROM meetings WHERE id = ?", "i", *meeting_id);
+	if (!st)
+		return e->code;
+	if ((rc = zb_stmt_step(st, e)) == 1) {
+		snprintf(title, sizeof title, "%s", zb_col_text(st, 0) ? zb_col_text(st, 0) : "");
+		snprintf(held, sizeof held, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : "");
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	return zb_fail(e, ZB_ECONFLICT, "client_key",
+	               "这份草稿已保存为会议记录“%s”（%s），内容与本次提交不同：请刷新后查看已保存的记录，或清空重填",
+	               title[0] ? title : "未命名", held);
+}
+
+int zb_meeting_key_insert(zb_db *db, int64_t org_id, const char *key, const char *digest, int64_t meeting_id,
+                          int64_t by_user, int64_t now, zb_err *e)
+{
+	return zb_db_run(db, e, NULL,
+	                 "INSERT INTO meeting_save_keys (org_id, client_key, digest, meeting_id, created_by, created_at) "
+	                 "VALUES (?,?,?,?,?,?)",
+	                 "issiIi", org_id, key, digest, meeting_id, by_user, now);
+}
+
 int zb_meeting_insert(zb_db *db, zb_meeting *m, const zb_mrules *r, const char *const *guests, int nguests,
                       int64_t by_user, int64_t now, int64_t *id, zb_err *e)
 {

@@ -74,6 +74,20 @@ int zb_meeting_check(zb_db *db, zb_meeting *m, zb_arena *a, zb_err *e);
  * *id gets the new id. */
 int zb_meeting_insert(zb_db *db, zb_meeting *m, const zb_mrules *r, const char *const *guests, int nguests,
                       int64_t by_user, int64_t now, int64_t *id, zb_err *e);
+/* Idempotent saves (table meeting_save_keys).  The form makes a client
+ * key, a UUID (8-4-4-4-12 hex digits, zb_meeting_key_valid), once per
+ * draft and sends it with every try of the save; digest (64 hex) stands for
+ * what was saved.  zb_meeting_key_find: 0 and *meeting_id when org_id
+ * already saved this key with this digest, ZB_ECONFLICT when with another
+ * digest (the key reused for a different record), ZB_ENOTFOUND when the
+ * key is new.  zb_meeting_key_insert records the key in the save's write
+ * transaction; a concurrent save of the same key fails there with
+ * ZB_ECONFLICT and zb_db_last_was_unique(db). */
+int zb_meeting_key_valid(const char *key);
+int zb_meeting_key_find(zb_db *db, int64_t org_id, const char *key, const char *digest, int64_t *meeting_id,
+                        zb_err *e);
+int zb_meeting_key_insert(zb_db *db, int64_t org_id, const char *key, const char *digest, int64_t meeting_id,
+                          int64_t by_user, int64_t now, zb_err *e);
 /* Bulk loads (the demo): like zb_meeting_insert, but the derived totals
  * and quorum are left for one zb_meeting_recount_range over the new ids
  * (until then they read 0). */

@@ -3,11 +3,18 @@
 // attendance row and no audit row); the form context route offers only
 // what can be recorded and lists the 应到 people the save will use, with
 // their status; errors name people, never internal ids; QR sign-in can be
-// previewed; member-only accounts keep a 30-day session.
+// previewed; member-only accounts keep a 30-day session.  The photos of
+// the paper minutes travel in the same request (multipart/form-data) and
+// the same transaction: a refused photo leaves no meeting, no row and no
+// file.  A retry with the same client_key gets the first save's record.
 // Runs on SQLite and, under tests/run.sh api-pg, on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { startServer, admin, addUser, loginAs, cli, Client } from './lib.mjs';
+import { sql } from './sql.mjs';
 
 let srv, adm, root, town, A, B, NG, GA, secA, aud;
 const M = {};
@@ -279,4 +286,167 @@ test('member-only accounts keep a 30-day session; wider roles keep the short one
   } finally {
     await s2.stop();
   }
+});
+
+// ---- photos in the save, and retries ----------------------------------------
+
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
+const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]);
+
+/** POST /meetings as the app sends it: a json part and file parts. */
+function formSave(c, body, files = []) {
+  const fd = new FormData();
+  fd.append('json', JSON.stringify(body));
+  for (const [name, data] of files) fd.append('file', new Blob([data]), name);
+  return c.req('POST', '/api/v1/meetings', fd, { raw: true });
+}
+/** A form body written by hand (for malformed forms). */
+function rawForm(c, text, boundary = 'zbtest') {
+  return c.req('POST', '/api/v1/meetings', Buffer.from(text), { raw: true,
+    headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` } });
+}
+function files() {
+  try { return readdirSync(join(srv.dir, 'attachments')).sort(); } catch { return []; }
+}
+function rows(table) { return Number(sql(srv.db, `SELECT COUNT(*) FROM ${table}`).trim()); }
+async function everything() {
+  return { ...(await footprint()), files: files().join(','), attachments: rows('meeting_attachments'),
+    attendance: rows('meeting_attendance'), meetings: rows('meetings'), keys: rows('meeting_save_keys') };
+}
+const committee = (t) => ({ org_id: A, type: 'committee', start_at: t,
+  attendance: [M.F1, M.F2, M.F3].map((id) => ({ member_id: id, status: 'present' })) });
+
+test('a save with photos of the minutes stores the record and the photos in one request', async () => {
+  const r = await formSave(secA, { ...committee(now() - 900), minutes: '见会议记录本照片' },
+    [['记录本第1页.jpg', JPEG], ['记录本第2页.png', PNG]]);
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.body.present_count, 3);
+  assert.deepEqual(r.body.attachments.map((a) => [a.filename, a.kind, a.size]),
+    [['记录本第1页.jpg', 'jpeg', JPEG.length], ['记录本第2页.png', 'png', PNG.length]]);
+  const got = await secA.get(r.body.attachments[1].url);
+  assert.equal(got.status, 200);
+  assert.equal(Buffer.compare(got.body, PNG), 0);
+  const audit = (await aud.get(`/api/v1/audit?action=meeting.create&object_id=${r.body.id}`)).body.items;
+  assert.equal(audit.length, 1, 'one audit row for the record and its photos');
+  assert.equal(audit[0].detail.attachments, 2);
+  assert.equal((await aud.get(`/api/v1/audit?action=meeting.attachment&object_id=${r.body.id}`)).body.items.length, 0);
+});
+
+test('a refused photo, or any refusal after the photos were written, leaves nothing behind', async () => {
+  const t = now() - 900;
+  // the second photo is an .exe renamed .jpg: refused before anything is written
+  let before = await everything();
+  let r = await formSave(secA, committee(t), [['第1页.jpg', JPEG], ['第2页.jpg', EXE]]);
+  assert.equal(r.status, 415, JSON.stringify(r.body));
+  assert.equal(r.body.error.field, 'files[1]');
+  assert.match(r.body.error.message, /^第 2 个文件（第2页\.jpg）：只能上传 JPEG、PNG/);
+  assert.deepEqual(await everything(), before);
+  // an empty file
+  r = await formSave(secA, committee(t), [['第1页.jpg', JPEG], ['空.png', Buffer.alloc(0)]]);
+  assert.equal(r.status, 400, JSON.stringify(r.body));
+  assert.deepEqual(await everything(), before);
+  // the photos are written, then a resolution is refused: the files go too
+  r = await formSave(secA, { ...committee(t), resolutions: [{ title: '表决', yes: 9, no: 0, abstain: 0 }] },
+    [['第1页.jpg', JPEG], ['第2页.png', PNG]]);
+  assert.equal(r.status, 400, JSON.stringify(r.body));
+  assert.equal(r.body.error.field, 'resolutions[0].yes');
+  assert.deepEqual(await everything(), before, 'no meeting, attendance, attachment row, file or audit row');
+  // the same with a client key: the key is not kept either
+  r = await formSave(secA, { ...committee(t), client_key: randomUUID(), attendance: [] }, [['第1页.jpg', JPEG]]);
+  assert.equal(r.status, 400, JSON.stringify(r.body));
+  assert.deepEqual(await everything(), before);
+  assert.equal((await aud.get('/api/v1/audit/verify')).body.ok, true);
+});
+
+test('malformed forms are refused with a message naming the problem', async () => {
+  const before = await everything();
+  const json = JSON.stringify(committee(now() - 900));
+  const part = (name, body, filename) => `--zbtest\r\nContent-Disposition: form-data; name="${name}"` +
+    (filename ? `; filename="${filename}"\r\nContent-Type: image/jpeg` : '') + `\r\n\r\n${body}\r\n`;
+  let r = await rawForm(secA, part('photo', 'x', 'a.jpg') + part('json', json) + '--zbtest--\r\n');
+  assert.equal(r.status, 400, JSON.stringify(r.body));
+  assert.match(r.body.error.message, /无法识别的文件「photo」/);
+  r = await rawForm(secA, part('file', 'x', 'a.jpg') + '--zbtest--\r\n');
+  assert.equal(r.status, 400);
+  assert.match(r.body.error.message, /缺少 json/);
+  r = await rawForm(secA, part('json', json) + part('json', json) + '--zbtest--\r\n');
+  assert.equal(r.status, 400);
+  assert.match(r.body.error.message, /多个 json/);
+  r = await rawForm(secA, part('json', json) + part('extra', '1') + '--zbtest--\r\n');
+  assert.equal(r.status, 400);
+  assert.match(r.body.error.message, /无法识别的部分「extra」/);
+  r = await rawForm(secA, part('json', '{"org_id":') + '--zbtest--\r\n');
+  assert.equal(r.status, 400);
+  assert.match(r.body.error.message, /不是有效的 JSON/);
+  // a form cut short (the final boundary never came) saves nothing
+  r = await rawForm(secA, part('json', json) + `--zbtest\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n` +
+    JPEG.toString('latin1'));
+  assert.equal(r.status, 400, JSON.stringify(r.body));
+  assert.match(r.body.error.message, /表单格式错误或内容不完整/);
+  // no boundary
+  r = await rawForm(secA, part('json', json), '');
+  assert.equal(r.status, 400, JSON.stringify(r.body));
+  // the json part is checked like a JSON body
+  r = await rawForm(secA, part('json', JSON.stringify({ ...committee(now() - 900), secret: 1 })) + '--zbtest--\r\n');
+  assert.equal(r.status, 400);
+  // too many files
+  const many = Array.from({ length: 10 }, (_, i) => [`p${i}.jpg`, JPEG]);
+  r = await formSave(secA, committee(now() - 900), many);
+  assert.equal(r.status, 413, JSON.stringify(r.body));
+  assert.match(r.body.error.message, /最多上传 9 个文件/);
+  // a plain JSON body keeps the JSON cap, not the cap for photos
+  r = await secA.post('/api/v1/meetings', { ...committee(now() - 900), minutes: 'x'.repeat(300 * 1024) });
+  assert.equal(r.status, 413, JSON.stringify(r.body));
+  // a form over the route's cap: refused from the declared length
+  r = await formSave(secA, committee(now() - 900), [['big.jpg', Buffer.alloc(31 * 1024 * 1024, 1)]])
+    .catch(() => ({ status: 'closed' }));
+  assert.ok([413, 'closed'].includes(r.status), String(r.status));
+  assert.deepEqual(await everything(), before);
+});
+
+test('a retried save with the same client_key returns the first record; a key reused for another body is 409', async () => {
+  const key = randomUUID();
+  const body = { ...committee(now() - 1200), minutes: '重试测试', client_key: key };
+  const photos = [['第1页.jpg', JPEG]];
+  const first = await formSave(secA, body, photos);
+  assert.equal(first.status, 201, JSON.stringify(first.body));
+  const after1 = await everything();
+  // the answer was lost: the app sends the same save again
+  const again = await formSave(secA, body, photos);
+  assert.equal(again.status, 200, JSON.stringify(again.body));
+  assert.equal(again.body.id, first.body.id);
+  assert.equal(again.body.attachments.length, 1);
+  assert.deepEqual(await everything(), after1, 'no new meeting, attendance, attachment, file or audit row');
+  // the key order of the JSON does not matter
+  const reordered = Object.fromEntries(Object.entries(body).reverse());
+  assert.equal((await formSave(secA, reordered, photos)).body.id, first.body.id);
+  // the same key with another body, or other photos: 409, nothing written
+  let r = await formSave(secA, { ...body, minutes: '另一次会议' }, photos);
+  assert.equal(r.status, 409, JSON.stringify(r.body));
+  assert.match(r.body.error.message, /^这份草稿已保存为会议记录“[^”]+”（\d{4}-\d{2}-\d{2}）/, 'the saved record is named by title and date');
+  assert.doesNotMatch(r.body.error.message, /编号/, 'not by its number');
+  assert.equal(r.body.error.field, 'client_key');
+  r = await formSave(secA, body, [['第1页.jpg', PNG]]);
+  assert.equal(r.status, 409, JSON.stringify(r.body));
+  r = await formSave(secA, body, []);
+  assert.equal(r.status, 409, JSON.stringify(r.body));
+  assert.deepEqual(await everything(), after1);
+  // plain JSON saves take the key too; two at once make one record
+  const k2 = randomUUID();
+  const jb = { ...committee(now() - 1300), client_key: k2 };
+  const both = await Promise.all([secA.post('/api/v1/meetings', jb), secA.post('/api/v1/meetings', jb)]);
+  assert.deepEqual(both.map((x) => x.status).sort(), [200, 201], JSON.stringify(both.map((x) => x.body)));
+  assert.equal(both[0].body.id, both[1].body.id);
+  assert.equal(rows('meetings'), after1.meetings + 1);
+  // the key is per organisation and must be a UUID
+  r = await secA.post('/api/v1/meetings', { ...committee(now() - 1300), client_key: 'abc' });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.field, 'client_key');
+  // another branch's secretary cannot learn anything with A's key
+  const secB = new Client(srv.url);
+  await secB.login('secb', 'Test-Passw0rd-1');
+  r = await secB.post('/api/v1/meetings', { org_id: B, type: 'theme_day', start_at: now() - 600, client_key: key });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.notEqual(r.body.id, first.body.id);
 });

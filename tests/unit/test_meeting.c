@@ -315,6 +315,33 @@ static void test_sniff(void **state)
 	assert_string_equal(name, "附件");
 }
 
+/* The checks a save with photos runs on every file before it writes one,
+ * and the shape of a client key. */
+static void test_save_checks(void **state)
+{
+	(void)state;
+	zb_err e = {0};
+	const char *kind = "x";
+	const unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 0xFF, 0xD9};
+	assert_int_equal(zb_attach_check(jpg, sizeof jpg, &kind, &e), 0);
+	assert_string_equal(kind, "jpeg");
+	assert_int_equal(zb_attach_check(jpg, 0, &kind, &e), ZB_EINVAL);
+	assert_null(kind);
+	assert_int_equal(zb_attach_check(jpg, (size_t)ZB_ATTACH_MAX_BYTES + 1, &kind, &e), ZB_ETOOBIG);
+	const char exe[] = "MZ\x90\0\3\0\0\0";
+	assert_int_equal(zb_attach_check(exe, sizeof exe - 1, &kind, &e), ZB_EMEDIA);
+	assert_non_null(strstr(e.msg, "JPEG"));
+
+	assert_true(zb_meeting_key_valid("0f8fad5b-d9cb-469f-a165-70867728950e"));
+	assert_true(zb_meeting_key_valid("0F8FAD5B-D9CB-469F-A165-70867728950E"));
+	assert_false(zb_meeting_key_valid(NULL));
+	assert_false(zb_meeting_key_valid(""));
+	assert_false(zb_meeting_key_valid("0f8fad5bd9cb469fa16570867728950e"));      /* no dashes */
+	assert_false(zb_meeting_key_valid("0f8fad5b-d9cb-469f-a165-70867728950e0")); /* too long */
+	assert_false(zb_meeting_key_valid("0f8fad5b-d9cb-469f-a165-70867728950g"));  /* not hex */
+	assert_false(zb_meeting_key_valid("0f8fad5b-d9cb-469f-a165_70867728950e"));  /* dash misplaced */
+}
+
 /* ---- database fixture ---- */
 
 
@@ -740,6 +767,7 @@ int main(void)
 		cmocka_unit_test(test_signin_token),
 		cmocka_unit_test(test_qr_svg),
 		cmocka_unit_test(test_sniff),
+		cmocka_unit_test(test_save_checks),
 	};
 	const struct CMUnitTest db[] = {DB_TESTS};
 	int failed = cmocka_run_group_tests_name("meeting", pure, NULL, NULL);

@@ -1,11 +1,15 @@
 // Weak signal on a phone (390×844): a meeting form being filled survives a
 // reload and a lost connection.  Offline the app says it is offline — it
 // does not look like a logout — and when the network returns it recovers
-// by itself; the save then goes through once.
+// by itself: the save that could not go out is sent again, and goes through
+// once.  A save whose answer was lost is sent again with the same
+// client_key: the server answers with the record it saved, photo included,
+// and there is still one record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, login, apiLogin, shot, waitRoute, ADMIN_PASSWORD } from './helpers.mjs';
 
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
 const PHONE = { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 let server, browser;
 before(async () => {
@@ -58,13 +62,12 @@ test('a draft survives a reload and a lost connection; offline is not a logout; 
     .map((k) => JSON.parse(localStorage.getItem(k)).f.minutes));
   assert.deepEqual(draft, ['学习了党章，讨论了村道修缮和路灯维护。'], 'the draft is kept on the phone');
 
-  // the signal returns: the banner goes by itself, nothing to reload
+  assert.equal(await count(), before, 'nothing was saved while offline');
+  // the signal returns: the banner goes by itself, nothing to reload, and
+  // the save goes out by itself
   await context.setOffline(false);
   await page.getByRole('status').filter({ hasText: '网络已断开' }).waitFor({ state: 'detached', timeout: 10000 });
-  await page.locator('.form-error', { hasText: '网络已恢复，请点击保存' }).waitFor();
-  assert.equal(await count(), before, 'nothing was saved while offline');
-  await page.getByRole('button', { name: '保存会议记录' }).click();
-  await waitRoute(page, /#\/meetings\/\d+/);
+  await waitRoute(page, /#\/meetings\/\d+/, 15000);
   assert.equal(await count(), before + 1, 'saved once');
   const saved = (await api.get(`/meetings?org=${org}&limit=200`)).items.sort((a, b) => b.id - a.id)[0];
   const full = await api.get(`/meetings/${saved.id}`);
@@ -77,7 +80,7 @@ test('a draft survives a reload and a lost connection; offline is not a logout; 
   await context.close();
 });
 
-test('an answer lost after the server saved: back online the form finds the record instead of saving it twice', async () => {
+test('an answer lost after the server saved: back online the retry returns the same record, not a second one', async () => {
   const page = await openPage(browser, PHONE, server.url);
   await login(page, 'secretary', ADMIN_PASSWORD);
   const api = await apiLogin(server.url, 'secretary', ADMIN_PASSWORD);
@@ -89,20 +92,37 @@ test('an answer lost after the server saved: back online the form finds the reco
     await page.getByRole('radiogroup', { name: n }).getByText('缺席').click();
   }
   await page.getByLabel('记录内容').fill('信号不好时保存的记录。');
+  // a photo of the 会议记录本 goes in the same save
+  await page.getByLabel('拍照或选择会议记录本照片').setInputFiles({ name: '记录本.jpg', mimeType: 'image/jpeg', buffer: JPEG });
+  await page.locator('.photo-list img').waitFor();
   const before = await count();
   // the request reaches the server and is saved, the answer never arrives
+  const lost = [];
   await page.route('**/api/v1/meetings', async (route) => {
     if (route.request().method() !== 'POST') return route.continue();
-    await route.fetch();
+    const r = await route.fetch();
+    lost.push({ status: r.status(), body: await r.json(), type: route.request().headers()['content-type'] });
     await route.abort('internetdisconnected');
+  });
+  const answers = [];
+  page.on('response', async (r) => {
+    if (r.url().endsWith('/api/v1/meetings') && r.request().method() === 'POST') answers.push({ status: r.status(), body: await r.json() });
   });
   await page.getByRole('button', { name: '保存会议记录' }).click();
   await page.locator('.form-error', { hasText: '网络已断开' }).first().waitFor();
   await page.unroute('**/api/v1/meetings');
-  // the connection is back (the health check answers): the record is found, not saved again
+  assert.equal(lost.length, 1);
+  assert.equal(lost[0].status, 201, JSON.stringify(lost[0].body));
+  assert.match(lost[0].type, /^multipart\/form-data; boundary=/, 'the record and its photo in one request');
+  // the connection is back (the health check answers): the same save goes
+  // again and the server answers with the record it saved
   await waitRoute(page, /#\/meetings\/\d+/, 15000);
   await page.getByText('信号不好时保存的记录。').waitFor();
+  assert.deepEqual(answers.map((a) => [a.status, a.body.id]), [[200, lost[0].body.id]], 'the retry returns the same meeting');
+  assert.match(decodeURIComponent(await page.evaluate(() => location.hash)), new RegExp(`#/meetings/${lost[0].body.id}\\b`));
   assert.equal(await count(), before + 1, 'saved exactly once');
+  const full = await api.get(`/meetings/${lost[0].body.id}`);
+  assert.deepEqual(full.attachments.map((a) => [a.filename, a.kind]), [['记录本.jpg', 'jpeg']], 'one photo, not two');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -80,7 +80,8 @@ export async function request(method, path, opts = {}) {
   let body;
   if (opts.raw !== undefined) {
     body = opts.raw;
-    headers['Content-Type'] = opts.contentType || 'application/octet-stream';
+    // a FormData body: the browser writes multipart/form-data and its boundary
+    if (!(typeof FormData !== 'undefined' && body instanceof FormData)) headers['Content-Type'] = opts.contentType || 'application/octet-stream';
   } else if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);
     headers['Content-Type'] = 'application/json';
