@@ -101,6 +101,7 @@ int zb_app_init(zb_app *app, const char *db_uri, const char *key_path, zb_err *e
 		.upload_total_max = (size_t)256 << 20,
 		.import_memory = (size_t)256 << 20,
 		.denied_audit_per_min = 20,
+		.conn_per_ip = 256,
 	};
 	const char *idle = getenv("ZHIBU_SESSION_IDLE");
 	if (idle && atoi(idle) > 0)
@@ -113,6 +114,15 @@ int zb_app_init(zb_app *app, const char *db_uri, const char *key_path, zb_err *e
 		app->cfg.threads = atoi(thr);
 	const char *tp = getenv("ZHIBU_TRUST_PROXY");
 	app->cfg.trust_proxy = tp && !strcmp(tp, "1");
+	const char *cpi = getenv("ZHIBU_CONN_PER_IP");
+	if (cpi && *cpi) {
+		char *end;
+		long v = strtol(cpi, &end, 10);
+		if (*end || v < 0 || v > 100000)
+			return zb_fail(e, ZB_EINVAL, "ZHIBU_CONN_PER_IP", "ZHIBU_CONN_PER_IP 应为 0 到 100000 之间的整数（0 为不限，收到 %s）",
+			               cpi);
+		app->cfg.conn_per_ip = (int)v;
+	}
 	int rc;
 	if ((rc = env_mb("ZHIBU_UPLOAD_CLIENT_MB", &app->cfg.upload_client_max, e)) ||
 	    (rc = env_mb("ZHIBU_UPLOAD_TOTAL_MB", &app->cfg.upload_total_max, e)) ||

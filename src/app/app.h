@@ -30,6 +30,7 @@ typedef struct zb_config {
 	size_t upload_total_max;    /* request body bytes in flight, all clients */
 	size_t import_memory;       /* shared budget of concurrent file parses */
 	int denied_audit_per_min;   /* access.denied rows per address+user a minute */
+	int conn_per_ip;            /* open connections from one address (0: no limit) */
 } zb_config;
 
 typedef struct zb_app {

@@ -109,6 +109,17 @@ static int authenticate(zb_req *r, zb_err *e)
 	return 0;
 }
 
+/* 1 if a Content-Type names JSON: application/json, with parameters. */
+static int is_json_ct(const char *ct)
+{
+	if (!ct)
+		return 0;
+	while (*ct == ' ')
+		ct++;
+	size_t n = strlen("application/json");
+	return !strncasecmp(ct, "application/json", n) && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
 static int parse_body(zb_req *r, zb_err *e)
 {
 	if (!r->body.len)
@@ -205,6 +216,10 @@ static int body(zb_req *r, zb_err *e)
 	if ((rt->flags & R_FORM) && zb_req_is_form(r) && (rc = zb_form_read(r, e)))
 		return rc;
 	if (rt->flags & R_JSON) {
+		/* a JSON body says so: a form or text/plain POST from another
+		 * site (login CSRF) is refused before it is read as JSON */
+		if (!((rt->flags & R_FORM) && zb_req_is_form(r)) && !is_json_ct(zb_req_header(r, "Content-Type")))
+			return zb_fail(e, ZB_EMEDIA, NULL, "请求体应为 JSON（Content-Type: application/json）");
 		if ((rc = parse_body(r, e)))
 			return rc;
 	}

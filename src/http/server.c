@@ -68,10 +68,20 @@ static int64_t mono_ns(void)
 static const char *client_ip(struct MHD_Connection *c, zb_app *app, zb_arena *a)
 {
 	if (app->cfg.trust_proxy) {
+		/* the last entry is the one the trusted proxy wrote: a proxy that
+		 * appends leaves the earlier entries to the client, who may send
+		 * any (docs/DEPLOY.md: better, the proxy replaces the header) */
 		const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
 		if (xff && *xff) {
-			const char *comma = strchr(xff, ',');
-			return zb_arena_strndup(a, xff, comma ? (size_t)(comma - xff) : strlen(xff));
+			const char *last = strrchr(xff, ',');
+			last = last ? last + 1 : xff;
+			while (*last == ' ' || *last == '\t')
+				last++;
+			size_t n = strlen(last);
+			while (n && (last[n - 1] == ' ' || last[n - 1] == '\t'))
+				n--;
+			if (n)
+				return zb_arena_strndup(a, last, n);
 		}
 	}
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -410,6 +420,9 @@ int zb_server_run(zb_app *app, const char *listen, zb_err *e)
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		/* one address cannot take every connection (behind a proxy every
+		 * connection comes from it: the proxy limits its clients) */
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(app->cfg.trust_proxy ? 0 : app->cfg.conn_per_ip),
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
 	if (!d) {
 		zb_audit_writer_stop();
