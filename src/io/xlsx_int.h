@@ -28,10 +28,8 @@
 #define XL_MAX_ROW 1048576
 #define XL_MAX_COL 16384
 
-/* Sizes in messages for people: "20 MB", "32 KB", "100 字节".  Each use of
- * HS gets its own buffer, so one message can show two sizes. */
-const char *xl_human_size(size_t n, char *out);
-#define HS(n) xl_human_size((n), (char[32]){0})
+/* Sizes in messages for people (io/table.h). */
+#define HS(n) ZB_SIZE_TEXT(n)
 
 /* The C locale (numbers in cells use '.'), made once. */
 locale_t xl_c_locale(void);

@@ -22,20 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "20 MB", "32 KB", "100 字节": sizes in messages for people. */
-const char *xl_human_size(size_t n, char *out)
-{
-	if (n >= ((size_t)1 << 20) && !(n & (((size_t)1 << 20) - 1)))
-		snprintf(out, 32, "%zu MB", n >> 20);
-	else if (n >= ((size_t)1 << 20))
-		snprintf(out, 32, "%.1f MB", (double)n / 1048576.0);
-	else if (n >= 1024)
-		snprintf(out, 32, "%zu KB", n >> 10);
-	else
-		snprintf(out, 32, "%zu 字节", n);
-	return out;
-}
-
 /* Stop parsing with rc (already reported in e) or, rc == 0, as finished. */
 void xl_part_stop(part *p, int rc)
 {
