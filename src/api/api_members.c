@@ -1233,18 +1233,6 @@ out:
 
 /* ---- export ---------------------------------------------------------------- */
 
-static void put_pct(zb_buf *b, const char *s)
-{
-	static const char hx[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
-		    *p == '_')
-			zb_buf_putc(b, (char)*p);
-		else
-			zb_buf_printf(b, "%%%c%c", hx[*p >> 4], hx[*p & 15]);
-	}
-}
-
 static int h_export(zb_req *r, zb_err *e)
 {
 	const char *fmt = zb_req_query(r, "format");
@@ -1304,7 +1292,7 @@ static int h_export(zb_req *r, zb_err *e)
 	const char *name = zb_arena_printf(&r->arena, "%s党员花名册-%.4s%.2s%.2s.%s", org, today, today + 5, today + 8, fmt);
 	zb_buf d = {0};
 	zb_buf_printf(&d, "attachment; filename=\"roster.%s\"; filename*=UTF-8''", fmt);
-	put_pct(&d, name);
+	zb_esc_pct(&d, name);
 	r->disposition = zb_arena_strdup(&r->arena, d.data);
 	zb_buf_release(&d);
 	r->content_type = csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -326,6 +326,10 @@ static void hex_text(void **state)
 	/* only the run named is read */
 	assert_int_equal(zb_hex_decode("abzz", 2, out, sizeof out, &n), 0);
 	assert_int_equal(n, 1);
+	/* percent-encoding for header parameters: uppercase hex, unreserved kept */
+	zb_buf_reset(&b);
+	assert_int_equal(zb_esc_pct(&b, "a b/\xe4\xb8\xad-._~%.txt"), 0);
+	assert_string_equal(b.data, "a%20b%2F%E4%B8%AD-._%7E%25.txt");
 	zb_buf_release(&b);
 }
 
