@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int zb_init_db(zb_app *app, zb_db *db, const char *root_name, const char *root_code, int quiet, zb_err *e);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static zb_app app;

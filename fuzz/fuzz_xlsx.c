@@ -1,10 +1,6 @@
-/* fuzz_xlsx.c - libFuzzer target for the .xlsx reader (src/io/xlsx_read.c).
+/* fuzz_xlsx.c - libFuzzer target for the .xlsx reader (src/io/xlsx_*.c).
  *
- * Build (needs src/io/xlsx_read.c src/core/buf.c src/core/err.c):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
- *     $(pkg-config --cflags libzip libxml-2.0) fuzz/fuzz_xlsx.c \
- *     src/io/xlsx_read.c src/core/buf.c src/core/err.c \
- *     $(pkg-config --libs libzip libxml-2.0) -lm -lpthread -o build-fuzz/fuzz_xlsx
+ * Build: sh fuzz/run.sh builds it against the whole library (build-fuzz/).
  * Run: build-fuzz/fuzz_xlsx -max_total_time=30 fuzz/corpus/xlsx
  * Small limits keep each input cheap.  Two modes, by the first byte:
  *   'P'   the input is the upload itself, exactly as it reaches

@@ -6,6 +6,7 @@
  * query, call it, filter, sort, page and write JSON or a workbook.
  */
 #include "api/api.h"
+#include "core/escape.h"
 #include "core/date.h"
 #include "io/xlsx_write.h"
 #include "meeting/compliance.h"
@@ -164,18 +165,6 @@ static int query_desc(zb_req *r, int dflt, int *desc, zb_err *e)
 	return query_choice(r, "order", orders, 2, desc, "参数 order 应为 asc（正序）或 desc（倒序）", e);
 }
 
-static void put_pct(zb_buf *b, const char *s)
-{
-	static const char hx[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
-		    *p == '_')
-			zb_buf_putc(b, (char)*p);
-		else
-			zb_buf_printf(b, "%%%c%c", hx[*p >> 4], hx[*p & 15]);
-	}
-}
-
 /* A workbook being written for the response: a temporary file under the
  * data directory, read into r->out by xbook_finish() and removed. */
 typedef struct xbook {
@@ -232,7 +221,7 @@ static int xbook_finish(zb_req *r, xbook *x, int rc, const char *name, zb_err *e
 	const char *full = zb_arena_printf(&r->arena, "%s-%.4s%.2s%.2s.xlsx", name, today, today + 5, today + 8);
 	zb_buf d = {0};
 	zb_buf_printf(&d, "attachment; filename=\"list.xlsx\"; filename*=UTF-8''");
-	put_pct(&d, full);
+	zb_esc_pct(&d, full);
 	r->disposition = zb_arena_strdup(&r->arena, d.data);
 	zb_buf_release(&d);
 	r->content_type = XLSX_MEDIA_TYPE;

@@ -974,13 +974,7 @@ static const char *disposition(zb_req *r, const char *how, const char *kind, con
 	zb_buf b;
 	zb_buf_init(&b, 4096);
 	zb_buf_printf(&b, "%s; filename=\"attachment.%s\"; filename*=UTF-8''", how, !strcmp(kind, "jpeg") ? "jpg" : kind);
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
-		    *p == '-' || *p == '_')
-			zb_buf_putc(&b, (char)*p);
-		else
-			zb_buf_printf(&b, "%%%02X", *p);
-	}
+	zb_esc_pct(&b, name);
 	const char *s = zb_arena_strdup(&r->arena, b.data);
 	zb_buf_release(&b);
 	return s;

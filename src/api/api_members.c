@@ -4,6 +4,7 @@
  * them, masks what the caller may not see and audits every read. */
 #include "api/api.h"
 #include "core/escape.h"
+#include "core/hex.h"
 #include "crypto/fieldprot.h"
 #include "io/table.h"
 #include "member/idcard.h"
@@ -180,34 +181,11 @@ static const char *changes_json(zb_req *r, const zb_member_diff *d, int n)
 
 /* ---- list and search ------------------------------------------------------ */
 
-static int hexval(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
+/* One hex run of s[0..n) decoded into the arena; NULL when it is not. */
 static unsigned char *unhex(zb_arena *a, const char *s, size_t n, size_t *out_len)
 {
-	if (n % 2)
-		return NULL;
 	unsigned char *o = zb_arena_alloc(a, n / 2 + 1);
-	for (size_t i = 0; i < n; i += 2) {
-		int h = hexval(s[i]), l = hexval(s[i + 1]);
-		if (h < 0 || l < 0)
-			return NULL;
-		o[i / 2] = (unsigned char)(h << 4 | l);
-	}
-	*out_len = n / 2;
-	return o;
-}
-
-static void put_hex(zb_buf *b, const void *p, size_t n)
-{
-	static const char hx[] = "0123456789abcdef";
-	const unsigned char *s = p;
-	for (size_t i = 0; i < n; i++) {
-		zb_buf_putc(b, hx[s[i] >> 4]);
-		zb_buf_putc(b, hx[s[i] & 15]);
-	}
+	return !o || zb_hex_decode(s, n, o, n / 2, out_len) ? NULL : o;
 }
 
 typedef struct cursor {
@@ -529,9 +507,9 @@ static int h_list(zb_req *r, zb_err *e)
 		size_t kl = 0;
 		const void *key = zb_col_blob(st, ZB_MEMBER_NCOLS, &kl);
 		zb_buf_reset(&next);
-		put_hex(&next, m.org_path, strlen(m.org_path));
+		zb_hex_append(&next, m.org_path, strlen(m.org_path));
 		zb_buf_putc(&next, '.');
-		put_hex(&next, key, kl);
+		zb_hex_append(&next, key, kl);
 		zb_buf_printf(&next, ".%lld", (long long)m.id);
 		n++;
 	}
@@ -1255,18 +1233,6 @@ out:
 
 /* ---- export ---------------------------------------------------------------- */
 
-static void put_pct(zb_buf *b, const char *s)
-{
-	static const char hx[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
-		    *p == '_')
-			zb_buf_putc(b, (char)*p);
-		else
-			zb_buf_printf(b, "%%%c%c", hx[*p >> 4], hx[*p & 15]);
-	}
-}
-
 static int h_export(zb_req *r, zb_err *e)
 {
 	const char *fmt = zb_req_query(r, "format");
@@ -1326,7 +1292,7 @@ static int h_export(zb_req *r, zb_err *e)
 	const char *name = zb_arena_printf(&r->arena, "%s党员花名册-%.4s%.2s%.2s.%s", org, today, today + 5, today + 8, fmt);
 	zb_buf d = {0};
 	zb_buf_printf(&d, "attachment; filename=\"roster.%s\"; filename*=UTF-8''", fmt);
-	put_pct(&d, name);
+	zb_esc_pct(&d, name);
 	r->disposition = zb_arena_strdup(&r->arena, d.data);
 	zb_buf_release(&d);
 	r->content_type = csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -18,15 +18,6 @@
 
 #define ZERO_MAC "0000000000000000000000000000000000000000000000000000000000000000"
 
-static void hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char h[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = h[in[i] >> 4];
-		out[2 * i + 1] = h[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 static void field(zb_buf *b, const char *s)
 {
@@ -57,7 +48,7 @@ static int compute_mac(zb_app *app, int64_t id, int64_t at, int64_t user_id, con
 	zb_buf_release(&b);
 	if (rc)
 		return rc;
-	hex(mac, sizeof mac, out);
+	sodium_bin2hex(out, 2 * sizeof mac + 1, mac, sizeof mac);
 	return 0;
 }
 
@@ -75,7 +66,7 @@ static int compute_head_mac(zb_app *app, int64_t id, const char *last_mac, char 
 	unsigned char mac[ZB_SM3_LEN];
 	if (zb_hmac_sm3(key, klen, msg, (size_t)n, mac))
 		return -1;
-	hex(mac, sizeof mac, out);
+	sodium_bin2hex(out, 2 * sizeof mac + 1, mac, sizeof mac);
 	return 0;
 }
 
@@ -387,7 +378,7 @@ static int anchor_sig(const unsigned char key[ZB_SM3_LEN], int64_t id, int64_t a
 	unsigned char sig[ZB_SM3_LEN];
 	if (n < 0 || (size_t)n >= sizeof msg || zb_hmac_sm3(key, ZB_SM3_LEN, msg, (size_t)n, sig))
 		return -1;
-	hex(sig, sizeof sig, out);
+	sodium_bin2hex(out, 2 * sizeof sig + 1, sig, sizeof sig);
 	return 0;
 }
 

@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "app/init.h"
 #include "audit/audit.h"
 #include "core/log.h"
 #include "crypto/fieldprot.h"
@@ -13,8 +14,13 @@
 int zb_cli_parse(int argc, char **argv, zb_opt *opts, const char **pos, int maxpos, int *npos)
 {
 	*npos = 0;
+	int short_o = 0;
+	for (zb_opt *o = opts; o->name && !short_o; o++)
+		short_o = !strcmp(o->name, "output");
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
+		if (short_o && !strcmp(a, "-o")) /* the one short option people expect */
+			a = "--output";
 		if (strncmp(a, "--", 2) || !a[2]) {
 			if (*npos >= maxpos) {
 				fprintf(stderr, "zhibu: 多余的参数：%s\n", a);
@@ -89,7 +95,20 @@ int zb_cli_failf(const char *fmt, ...)
 	return 1;
 }
 
-int zb_cli_open(zb_app *app, zb_opt *opts, int need_keys, int check_schema, zb_db **db)
+int zb_cli_setting(zb_db *db, const char *key, char *out, size_t n, zb_err *e)
+{
+	out[0] = '\0';
+	zb_stmt *st = zb_db_query(db, e, "SELECT value FROM settings WHERE key = ?", "s", key);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1 && zb_col_text(st, 0))
+		snprintf(out, n, "%s", zb_col_text(st, 0));
+	zb_stmt_done(st);
+	return rc < 0 ? -rc : 0;
+}
+
+static int open_checked(zb_app *app, zb_opt *opts, int need_keys, int check_schema, zb_db **db)
 {
 	zb_err e = {0};
 	if (zb_app_init(app, zb_cli_get(opts, "db"), zb_cli_get(opts, "key-file"), &e))
@@ -98,47 +117,100 @@ int zb_cli_open(zb_app *app, zb_opt *opts, int need_keys, int check_schema, zb_d
 		return zb_cli_fail(&e);
 	if (check_schema && zb_db_schema_check(*db, &e))
 		return zb_cli_fail(&e);
-	if (need_keys) {
-		if (zb_app_load_keys(app, &e))
-			return zb_cli_fail(&e);
-		/* a rotation holds the key exclusively while it runs, and its
-		 * record stays until it has finished (docs/SECURITY-FIELDS.md) */
-		if (zb_key_lock(app, *db, NULL, 0, &e))
-			return zb_cli_fail(&e);
-		int64_t rotating = 0;
-		if (zb_db_int(*db, &e, &rotating, "SELECT COUNT(*) FROM settings WHERE key = 'key_rotation_next'", ""))
-			return zb_cli_fail(&e);
-		if (rotating)
-			return zb_cli_failf("密钥轮换尚未完成：请先运行 zhibu key rotate --db %s 完成轮换", app->db_uri);
-		zb_stmt *st = zb_db_query(*db, &e, "SELECT value FROM settings WHERE key = 'key_fingerprint'", "");
-		if (!st)
-			return zb_cli_fail(&e);
-		int rc = zb_stmt_step(st, &e);
-		char fp[80] = "";
-		if (rc == 1)
-			snprintf(fp, sizeof fp, "%s", zb_col_text(st, 0));
-		zb_stmt_done(st);
-		if (rc < 0)
-			return zb_cli_fail(&e);
-		if (!fp[0])
-			return zb_cli_failf("数据库尚未初始化：请先运行 zhibu init");
-		if (zb_fp_key_verify(app->keys, fp, &e)) {
-			fprintf(stderr, "zhibu: 密钥文件 %s 与数据库不匹配：%s\n", app->key_path, e.msg);
-			return 1;
-		}
+	if (!need_keys)
+		return 0;
+	if (zb_app_load_keys(app, &e))
+		return zb_cli_fail(&e);
+	/* a rotation holds the key exclusively while it runs, and its
+	 * record stays until it has finished (docs/SECURITY-FIELDS.md) */
+	if (zb_key_lock(app, *db, NULL, 0, &e))
+		return zb_cli_fail(&e);
+	int64_t rotating = 0;
+	char fp[80];
+	if (zb_db_int(*db, &e, &rotating, "SELECT COUNT(*) FROM settings WHERE key = 'key_rotation_next'", "") ||
+	    zb_cli_setting(*db, "key_fingerprint", fp, sizeof fp, &e))
+		return zb_cli_fail(&e);
+	if (rotating)
+		return zb_cli_failf("密钥轮换尚未完成：请先运行 zhibu key rotate --db %s 完成轮换", app->db_uri);
+	if (!fp[0])
+		return zb_cli_failf("数据库尚未初始化：请先运行 zhibu init");
+	if (zb_fp_key_verify(app->keys, fp, &e)) {
+		fprintf(stderr, "zhibu: 密钥文件 %s 与数据库不匹配：%s\n", app->key_path, e.msg);
+		return 1;
 	}
 	return 0;
+}
+
+int zb_cli_open(zb_app *app, zb_opt *opts, int need_keys, int check_schema, zb_db **db)
+{
+	int rc = open_checked(app, opts, need_keys, check_schema, db);
+	if (rc)
+		zb_app_release(app);
+	return rc;
+}
+
+void zb_cli_actor(char *out, size_t n)
+{
+	struct passwd *pw = getpwuid(getuid());
+	snprintf(out, n, "cli:%s", pw ? pw->pw_name : "?");
 }
 
 void zb_cli_audit(zb_app *app, zb_db *db, const char *action, const char *otype, int64_t oid, const char *detail)
 {
 	char who[96], idbuf[24];
-	struct passwd *pw = getpwuid(getuid());
-	snprintf(who, sizeof who, "cli:%s", pw ? pw->pw_name : "?");
+	zb_cli_actor(who, sizeof who);
 	snprintf(idbuf, sizeof idbuf, "%lld", (long long)oid);
 	zb_audit_ev ev = {.username = who, .ip = "local", .action = action, .object_type = otype,
 	                  .object_id = oid ? idbuf : NULL, .detail = detail};
 	zb_err e = {0};
 	if (zb_audit_append(db, app, &ev, &e))
 		zb_error("audit: %s", e.msg);
+}
+
+void zb_cli_progress(void *ctx, const char *what, size_t done, size_t total)
+{
+	(void)ctx;
+	if (!isatty(STDERR_FILENO))
+		return;
+	if (!total) {
+		fprintf(stderr, "\r%s…\033[K", what);
+	} else {
+		int width = 30, fill = (int)(done * (size_t)width / total);
+		char bar[32];
+		for (int i = 0; i < width; i++)
+			bar[i] = i < fill ? '#' : '.';
+		bar[width] = '\0';
+		fprintf(stderr, "\r%s [%s] %3d%% %zu/%zu\033[K", what, bar, (int)(done * 100 / total), done, total);
+		if (done >= total)
+			fputc('\n', stderr);
+	}
+	fflush(stderr);
+}
+
+int zb_cli_find_org(zb_db *db, const char *s, zb_arena *a, zb_org *o, zb_err *e)
+{
+	int rc = zb_org_get_by_code(db, s, a, o, e);
+	if (rc != ZB_ENOTFOUND)
+		return rc;
+	char *end;
+	long long id = strtoll(s, &end, 10);
+	if (!*end && id > 0 && (rc = zb_org_get(db, id, a, o, e)) != ZB_ENOTFOUND)
+		return rc;
+	return zb_fail(e, ZB_ENOTFOUND, "org", "没有编码或编号为 %s 的组织", s);
+}
+
+int zb_cli_init_db(zb_app *app, zb_db *db, const char *root_name, const char *root_code, int quiet, zb_err *e)
+{
+	char who[96];
+	zb_init_result res;
+	zb_cli_actor(who, sizeof who);
+	int rc = zb_init_db(app, db, root_name, root_code, who, &res, e);
+	if (rc || quiet)
+		return rc;
+	printf("数据库：%s\n密钥文件：%s（请妥善备份，丢失后加密字段无法恢复）\n", app->db_uri, app->key_path);
+	if (res.admin_password[0])
+		printf("管理员账号：admin  初始密码：%s（只显示这一次）\n", res.admin_password);
+	else
+		printf("管理员账号：admin（密码取自 ZHIBU_ADMIN_PASSWORD）\n");
+	return 0;
 }

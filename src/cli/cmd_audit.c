@@ -2,10 +2,8 @@
 #include "audit/audit.h"
 #include "cli/cli.h"
 
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #define USAGE                                                                                                     \
 	"用法：zhibu audit verify --db DB [--anchors 锚点文件] | zhibu audit anchor --db DB -o 锚点文件 | "          \
@@ -22,10 +20,6 @@ static int report_bad(const zb_audit_check *c)
 
 int cmd_audit(int argc, char **argv)
 {
-	/* -o is the one short option people expect here */
-	for (int i = 0; i < argc; i++)
-		if (!strcmp(argv[i], "-o"))
-			argv[i] = (char *)"--output";
 	zb_opt opts[] = {{"db", 1, "ZHIBU_DB"}, {"key-file", 1, "ZHIBU_KEY_FILE"}, {"anchors", 1, NULL},
 	                 {"output", 1, NULL}, {0}};
 	const char *pos[2];
@@ -46,10 +40,8 @@ int cmd_audit(int argc, char **argv)
 	zb_app app;
 	zb_db *db;
 	int rc = zb_cli_open(&app, opts, 1, 1, &db);
-	if (rc) {
-		zb_app_release(&app);
+	if (rc)
 		return rc;
-	}
 	zb_err e = {0};
 	zb_audit_check c;
 	if (verify) {
@@ -71,8 +63,7 @@ int cmd_audit(int argc, char **argv)
 			       (long long)c.head_id, outp);
 	} else {
 		char who[96];
-		struct passwd *pw = getpwuid(getuid());
-		snprintf(who, sizeof who, "cli:%s", pw ? pw->pw_name : "?");
+		zb_cli_actor(who, sizeof who);
 		zb_audit_ev ev = {.username = who, .ip = "local"};
 		int sealed = 0;
 		if (zb_audit_seal(db, &app, &ev, &c, &sealed, &e))

@@ -30,7 +30,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <pwd.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,19 +139,6 @@ typedef struct dbfacts {
 	char head_mac[80];
 } dbfacts;
 
-static int text1(zb_db *db, zb_err *e, const char *sql, char *out, size_t n)
-{
-	out[0] = '\0';
-	zb_stmt *st = zb_db_query(db, e, sql, "");
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1 && zb_col_text(st, 0))
-		snprintf(out, n, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
-}
-
 /* Schema version, then stored key fingerprint and audit head in one snapshot. */
 static int read_facts(zb_db *db, dbfacts *f, zb_err *e)
 {
@@ -162,8 +148,7 @@ static int read_facts(zb_db *db, dbfacts *f, zb_err *e)
 	int rc = zb_db_schema_version(db, &f->schema, e);
 	if (rc || (rc = zb_db_begin_read(db, e)))
 		return rc;
-	if ((rc = text1(db, e, "SELECT value FROM settings WHERE key = 'key_fingerprint'", f->fingerprint,
-	                sizeof f->fingerprint)))
+	if ((rc = zb_cli_setting(db, "key_fingerprint", f->fingerprint, sizeof f->fingerprint, e)))
 		goto out;
 	zb_stmt *st = zb_db_query(db, e, "SELECT last_id, last_mac FROM audit_head WHERE id = 1", "");
 	if (!st) {
@@ -306,9 +291,6 @@ static int do_backup(zb_app *app, zb_db *db, const char *dir, zb_err *e)
 
 int cmd_backup(int argc, char **argv)
 {
-	for (int i = 0; i < argc; i++)
-		if (!strcmp(argv[i], "-o"))
-			argv[i] = (char *)"--output";
 	zb_opt opts[] = {{"db", 1, "ZHIBU_DB"}, {"key-file", 1, "ZHIBU_KEY_FILE"}, {"output", 1, NULL}, {0}};
 	const char *pos[1];
 	int npos;

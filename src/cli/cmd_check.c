@@ -15,10 +15,8 @@ int cmd_check(int argc, char **argv)
 	zb_app app;
 	zb_db *db;
 	int rc = zb_cli_open(&app, opts, 1, 1, &db);
-	if (rc) {
-		zb_app_release(&app);
+	if (rc)
 		return rc;
-	}
 	zb_err e = {0};
 	zb_arena a;
 	zb_arena_init(&a);

@@ -12,24 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
-void zb_cli_progress(void *ctx, const char *what, size_t done, size_t total);
-int zb_cli_find_org(zb_db *db, const char *s, zb_arena *a, zb_org *o, zb_err *e);
-
 int cmd_export(int argc, char **argv)
 {
-	/* -o is the one short option people expect here */
-	char **args = calloc((size_t)argc + 1, sizeof *args);
-	if (!args)
-		return 1;
-	for (int i = 0; i < argc; i++)
-		args[i] = !strcmp(argv[i], "-o") ? (char *)"--output" : argv[i];
 	zb_opt opts[] = {{"db", 1, "ZHIBU_DB"}, {"key-file", 1, "ZHIBU_KEY_FILE"}, {"org", 1, NULL},
 	                 {"output", 1, NULL},   {"format", 1, NULL},               {"full", 0, NULL}, {0}};
 	const char *pos[1];
 	int npos;
-	int prc = zb_cli_parse(argc, args, opts, pos, 1, &npos);
-	free(args);
-	if (prc)
+	if (zb_cli_parse(argc, argv, opts, pos, 1, &npos))
 		return 2;
 	const char *out = zb_cli_get(opts, "output"), *fmt = zb_cli_get(opts, "format");
 	if (npos != 1 || strcmp(pos[0], "members") || !zb_cli_get(opts, "org") || !out) {
@@ -46,10 +35,8 @@ int cmd_export(int argc, char **argv)
 	zb_app app;
 	zb_db *db;
 	int rc = zb_cli_open(&app, opts, 1, 1, &db);
-	if (rc) {
-		zb_app_release(&app);
+	if (rc)
 		return rc;
-	}
 	zb_err e = {0};
 	zb_arena a;
 	zb_arena_init(&a);

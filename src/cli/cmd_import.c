@@ -8,48 +8,11 @@
 #include "member/import.h"
 #include "org/org.h"
 
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* A progress bar on stderr when it is a terminal. */
-void zb_cli_progress(void *ctx, const char *what, size_t done, size_t total);
-void zb_cli_progress(void *ctx, const char *what, size_t done, size_t total)
-{
-	(void)ctx;
-	if (!isatty(STDERR_FILENO))
-		return;
-	if (!total) {
-		fprintf(stderr, "\r%s…\033[K", what);
-	} else {
-		int width = 30, fill = (int)(done * (size_t)width / total);
-		char bar[32];
-		for (int i = 0; i < width; i++)
-			bar[i] = i < fill ? '#' : '.';
-		bar[width] = '\0';
-		fprintf(stderr, "\r%s [%s] %3d%% %zu/%zu\033[K", what, bar, (int)(done * 100 / total), done, total);
-		if (done >= total)
-			fputc('\n', stderr);
-	}
-	fflush(stderr);
-}
-
-/* --org CODE: an org code, or a numeric id. */
-int zb_cli_find_org(zb_db *db, const char *s, zb_arena *a, zb_org *o, zb_err *e);
-int zb_cli_find_org(zb_db *db, const char *s, zb_arena *a, zb_org *o, zb_err *e)
-{
-	int rc = zb_org_get_by_code(db, s, a, o, e);
-	if (rc != ZB_ENOTFOUND)
-		return rc;
-	char *end;
-	long long id = strtoll(s, &end, 10);
-	if (!*end && id > 0 && (rc = zb_org_get(db, id, a, o, e)) != ZB_ENOTFOUND)
-		return rc;
-	return zb_fail(e, ZB_ENOTFOUND, "org", "没有编码或编号为 %s 的组织", s);
-}
 
 static int read_file(const char *path, char **data, size_t *len, zb_err *e)
 {
@@ -76,12 +39,6 @@ static int read_file(const char *path, char **data, size_t *len, zb_err *e)
 	return 0;
 }
 
-static void who_am_i(char *out, size_t n)
-{
-	struct passwd *pw = getpwuid(getuid());
-	snprintf(out, n, "cli:%s", pw ? pw->pw_name : "?");
-}
-
 int cmd_import(int argc, char **argv)
 {
 	zb_opt opts[] = {{"db", 1, "ZHIBU_DB"}, {"key-file", 1, "ZHIBU_KEY_FILE"}, {"org", 1, NULL},
@@ -98,10 +55,8 @@ int cmd_import(int argc, char **argv)
 	zb_app app;
 	zb_db *db;
 	int rc = zb_cli_open(&app, opts, 1, 1, &db);
-	if (rc) {
-		zb_app_release(&app);
+	if (rc)
 		return rc;
-	}
 	zb_err e = {0};
 	zb_arena a;
 	zb_arena_init(&a);
@@ -155,7 +110,7 @@ int cmd_import(int argc, char **argv)
 		goto out;
 	}
 	char who[96];
-	who_am_i(who, sizeof who);
+	zb_cli_actor(who, sizeof who);
 	zb_actor ac = {.user_id = 0, .username = who, .ip = "local"};
 	int64_t done[ZB_IROW_NSTATUS];
 	if (zb_import_apply(&app, db, imp, 0, &ac, NULL, skip, done, &e))

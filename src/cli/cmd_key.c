@@ -71,17 +71,19 @@ busy:
 	return zb_fail(e, ZB_ECONFLICT, "", "密钥轮换正在进行（zhibu key rotate），请等它完成后再启动");
 }
 
-static int setting(zb_db *db, const char *key, char *out, size_t n, zb_err *e)
+/* What the database says: the key fingerprint in use, and of a rotation
+ * under way the new key's fingerprint and the last member id done ("" when
+ * none).  ZB_EINVAL for a database never initialised. */
+static int rotation_state(zb_db *db, char fp_db[80], char next_db[80], char cur_db[32], zb_err *e)
 {
-	out[0] = '\0';
-	zb_stmt *st = zb_db_query(db, e, "SELECT value FROM settings WHERE key = ?", "s", key);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		snprintf(out, n, "%s", zb_col_text(st, 0) ? zb_col_text(st, 0) : "");
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	int rc;
+	if ((rc = zb_cli_setting(db, "key_fingerprint", fp_db, 80, e)) ||
+	    (rc = zb_cli_setting(db, "key_rotation_next", next_db, 80, e)) ||
+	    (rc = zb_cli_setting(db, "key_rotation_cursor", cur_db, 32, e)))
+		return rc;
+	if (!fp_db[0])
+		return zb_fail(e, ZB_EINVAL, "", "数据库尚未初始化：请先运行 zhibu init");
+	return 0;
 }
 
 static int setting_put(zb_db *db, const char *key, const char *value, zb_err *e)
@@ -302,12 +304,8 @@ static int rotate(zb_app *app, zb_db *db, int batch, int drop, zb_err *e)
 	 * the new one) before reading any state. */
 	if ((rc = zb_key_lock(app, db, access(app->key_path, F_OK) == 0 ? app->key_path : next, 1, e)))
 		return rc;
-	if ((rc = setting(db, "key_fingerprint", fp_db, sizeof fp_db, e)) ||
-	    (rc = setting(db, "key_rotation_next", next_db, sizeof next_db, e)) ||
-	    (rc = setting(db, "key_rotation_cursor", cur_db, sizeof cur_db, e)))
+	if ((rc = rotation_state(db, fp_db, next_db, cur_db, e)))
 		return rc;
-	if (!fp_db[0])
-		return zb_fail(e, ZB_EINVAL, "", "数据库尚未初始化：请先运行 zhibu init");
 	if ((rc = load_opt(app->key_path, &ok, fp_old, e)) || (rc = load_opt(next, &nk, fp_new, e)))
 		goto out;
 
@@ -425,12 +423,8 @@ static int status(zb_app *app, zb_db *db, zb_err *e)
 	zb_keys *k = NULL;
 	int64_t v1 = 0, v2 = 0, left = 0, total = 0;
 	int rc;
-	if ((rc = setting(db, "key_fingerprint", fp_db, sizeof fp_db, e)) ||
-	    (rc = setting(db, "key_rotation_next", next_db, sizeof next_db, e)) ||
-	    (rc = setting(db, "key_rotation_cursor", cur_db, sizeof cur_db, e)))
+	if ((rc = rotation_state(db, fp_db, next_db, cur_db, e)))
 		return rc;
-	if (!fp_db[0])
-		return zb_fail(e, ZB_EINVAL, "", "数据库尚未初始化：请先运行 zhibu init");
 	if ((rc = load_opt(app->key_path, &k, fp, e)))
 		return rc;
 	printf("密钥文件：%s（%s）\n", app->key_path,

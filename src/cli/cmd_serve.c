@@ -16,10 +16,8 @@ int cmd_serve(int argc, char **argv)
 	zb_app app;
 	zb_db *db;
 	int rc = zb_cli_open(&app, opts, 1, 1, &db);
-	if (rc) {
-		zb_app_release(&app);
+	if (rc)
 		return rc;
-	}
 	const char *threads = zb_cli_get(opts, "threads");
 	if (threads) {
 		int n = atoi(threads);

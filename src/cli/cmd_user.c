@@ -84,10 +84,8 @@ int cmd_user(int argc, char **argv)
 	zb_app app;
 	zb_db *db;
 	int rc = zb_cli_open(&app, opts, 1, 1, &db);
-	if (rc) {
-		zb_app_release(&app);
+	if (rc)
 		return rc;
-	}
 	zb_err e = {0};
 	const char *role = zb_cli_get(opts, "role"), *org = zb_cli_get(opts, "org");
 	int64_t now = zb_now(&app), uid = 0, org_id = 0;

@@ -148,3 +148,16 @@ int zb_esc_csv_cell(zb_buf *b, const char *s)
 		rc = zb_buf_putc(b, '"');
 	return rc;
 }
+
+int zb_esc_pct(zb_buf *b, const char *s)
+{
+	int rc = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		    *p == '.' || *p == '_')
+			rc = zb_buf_putc(b, (char)*p);
+		else
+			rc = zb_buf_printf(b, "%%%02X", *p);
+	}
+	return rc;
+}

@@ -19,21 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* "20 MB", "32 KB", "100 字节": sizes in messages for people. */
-static const char *human_size(size_t n, char *out)
-{
-	if (n >= ((size_t)1 << 20) && !(n & (((size_t)1 << 20) - 1)))
-		snprintf(out, 32, "%zu MB", n >> 20);
-	else if (n >= ((size_t)1 << 20))
-		snprintf(out, 32, "%.1f MB", (double)n / 1048576.0);
-	else if (n >= 1024)
-		snprintf(out, 32, "%zu KB", n >> 10);
-	else
-		snprintf(out, 32, "%zu 字节", n);
-	return out;
-}
-/* each use gets its own buffer, so one message can show two sizes */
-#define HS(n) human_size((n), (char[32]){0})
+#define HS(n) ZB_SIZE_TEXT(n)
 
 /* 1-based line number of offset pos in UTF-8 text (CRLF, LF, CR). */
 static int line_at(const char *s, size_t pos)

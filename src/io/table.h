@@ -180,6 +180,12 @@ int zb_xlsx_read(const void *data, size_t len, const zb_table_limits *lim,
 int zb_csv_read(const void *data, size_t len, const zb_table_limits *lim,
 		zb_row_cb cb, void *ctx, zb_table_info *info, zb_err *e);
 
+/* n bytes as people read a size in a message: "20 MB", "1.5 MB", "32 KB",
+ * "100 字节".  Returns out.  ZB_SIZE_TEXT gives each use its own buffer,
+ * so one message can show two sizes. */
+const char *zb_size_text(size_t n, char out[32]);
+#define ZB_SIZE_TEXT(n) zb_size_text((n), (char[32]){0})
+
 /* Excel date serial to "YYYY-MM-DD" (time of day dropped after rounding to
  * the second).  1900 system: 1 is 1900-01-01 and Excel's phantom
  * 1900-02-29 (serial 60) is refused; 1904 system: 0 is 1904-01-01.

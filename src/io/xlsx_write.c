@@ -2,6 +2,7 @@
 #include "io/xlsx_write.h"
 
 #include "core/escape.h"
+#include "core/hex.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,12 @@ struct zb_xlsx_writer {
 	zb_buf scratch;      /* escaped copy of the cell being written */
 };
 
-static int is_hex(char c)
+/* p starts "_x": is it "_xHHHH_"? */
+static int is_xesc(const char *p)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	unsigned char cp[2];
+	size_t n;
+	return strnlen(p + 2, 5) == 5 && p[6] == '_' && !zb_hex_decode(p + 2, 4, cp, sizeof cp, &n);
 }
 
 /* Spreadsheet readers (Excel, ours) decode "_xHHHH_" in string cells as
@@ -37,7 +41,7 @@ static const char *xstr(zb_xlsx_writer *w, const char *s, int *rc)
 	zb_buf_reset(&w->scratch);
 	const char *run = s;
 	for (; (p = strstr(p, "_x")) != NULL; p++) {
-		if (!(is_hex(p[2]) && is_hex(p[3]) && is_hex(p[4]) && is_hex(p[5]) && p[6] == '_'))
+		if (!is_xesc(p))
 			continue;
 		if ((*rc = zb_buf_append(&w->scratch, run, (size_t)(p - run))) ||
 		    (*rc = zb_buf_puts(&w->scratch, "_x005F_")))

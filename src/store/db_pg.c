@@ -33,6 +33,7 @@
  */
 #include "store/db_int.h"
 #include "core/buf.h"
+#include "core/hex.h"
 #include "core/log.h"
 
 #include <inttypes.h>
@@ -706,17 +707,6 @@ static double pg_col_double(zb_stmt *s, int col)
 	return v ? strtod(v, NULL) : 0.0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static const void *pg_col_blob(zb_stmt *s, int col, size_t *len)
 {
 	pg_stmt *st = (pg_stmt *)s;
@@ -740,14 +730,11 @@ static const void *pg_col_blob(zb_stmt *s, int col, size_t *len)
 	unsigned char *b = malloc(out ? out : 1);
 	if (!b)
 		return NULL;
-	for (size_t i = 0; i < out; i++) {
-		int hi = hexval(v[2 + 2 * i]), lo = hexval(v[3 + 2 * i]);
-		if (hi < 0 || lo < 0) {
-			free(b);
-			zb_error("pg: malformed bytea value in column %d", col);
-			return NULL;
-		}
-		b[i] = (unsigned char)(hi << 4 | lo);
+	size_t got = 0;
+	if (zb_hex_decode(v + 2, 2 * out, b, out, &got)) {
+		free(b);
+		zb_error("pg: malformed bytea value in column %d", col);
+		return NULL;
 	}
 	if (col < st->nblobs)
 		st->blobs[col] = b;

@@ -1,6 +1,7 @@
 #include "text/pinyin.h"
 
 #include "core/err.h"
+#include "core/hex.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -292,26 +293,14 @@ int zb_sortkey(const char *utf8, zb_buf *out)
 
 int zb_sortkey_hex(const char *utf8, zb_buf *out)
 {
-	static const char hexd[] = "0123456789abcdef";
 	uint8_t *k;
-	char *hex;
 	size_t n;
 	int rc = sortkey_raw(utf8, &k, &n);
 	if (rc)
 		return rc;
-	hex = malloc(n * 2 + 1);
-	if (!hex) {
-		free(k);
-		return ZB_EINTERNAL;
-	}
 	/* Fixed width per byte and '0'-'9' < 'a'-'f' in ASCII, so comparing
 	 * the text compares the bytes. */
-	for (size_t i = 0; i < n; i++) {
-		hex[2 * i] = hexd[k[i] >> 4];
-		hex[2 * i + 1] = hexd[k[i] & 15];
-	}
-	rc = zb_buf_append(out, hex, n * 2);
-	free(hex);
+	rc = zb_hex_append(out, k, n);
 	free(k);
 	return rc;
 }

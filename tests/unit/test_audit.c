@@ -23,6 +23,7 @@
 #include "audit/audit.h"
 #include "core/log.h"
 #include "crypto/fieldprot.h"
+#include "crypto/sm.h"
 #include "store/db.h"
 #include "dbfix.h"
 
@@ -274,6 +275,53 @@ static zb_audit_check anchor(fx *f)
 	return c;
 }
 
+/* The stored text forms do not change: a row's MAC is the lowercase hex
+ * (two digits a byte) of HMAC-SM3 over its documented content, and an
+ * anchor line keeps its exact shape, so existing chains and anchor files
+ * still verify. */
+static void test_text_forms_pinned(void **state)
+{
+	fx *f = *state;
+	append_n(f, 1);
+	static const char row[] = "0000000000000000000000000000000000000000000000000000000000000000"
+				  "\x1e" "1\x1f" "1780000000\x1f" "1\x1f" "admin\x1f" "127.0.0.1\x1f"
+				  "org.update\x1f" "org\x1f" "0\x1f" "\x1f" "{\"name\":\"x\"}\x1f";
+	size_t klen = 0;
+	const unsigned char *key = zb_keys_audit_key(f->app.keys, &klen);
+	unsigned char mac[ZB_SM3_LEN];
+	assert_int_equal(zb_hmac_sm3(key, klen, row, sizeof row - 1, mac), 0);
+	char want[2 * ZB_SM3_LEN + 1], got[80];
+	for (size_t i = 0; i < sizeof mac; i++)
+		snprintf(want + 2 * i, 3, "%02x", mac[i]);
+	text(f, "SELECT mac FROM audit_log WHERE id = 1", got, sizeof got);
+	assert_string_equal(got, want);
+	assert_string_equal(got, "2dabc9f9e85c8cdb1753331bd1f1ef0b0a4cdca0d5f9b8bf2e452b9c0cd9dcb1");
+
+	zb_audit_check c = anchor(f);
+	assert_true(c.ok);
+	char line[400] = "";
+	FILE *af = fopen(g_anchors, "r");
+	assert_non_null(af);
+	assert_non_null(fgets(line, sizeof line, af));
+	fclose(af);
+	/* sig: HMAC-SM3 under the anchor key (derived from the audit key by
+	 * its label) over the checkpoint, the same hex */
+	static const char label[] = "zhibu audit anchor key v1";
+	unsigned char akey[ZB_SM3_LEN], sig[ZB_SM3_LEN];
+	assert_int_equal(zb_hmac_sm3(key, klen, label, sizeof label - 1, akey), 0);
+	char msg[160], sighex[2 * ZB_SM3_LEN + 1], wantline[400];
+	int n = snprintf(msg, sizeof msg, "zhibu-audit-anchor v1\x1e" "1\x1f" "1780000000\x1f%s", want);
+	assert_int_equal(zb_hmac_sm3(akey, sizeof akey, msg, (size_t)n, sig), 0);
+	for (size_t i = 0; i < sizeof sig; i++)
+		snprintf(sighex + 2 * i, 3, "%02x", sig[i]);
+	snprintf(wantline, sizeof wantline, "zhibu-audit-anchor v1 id=1 at=1780000000 mac=%s sig=%s\n", want, sighex);
+	assert_string_equal(line, wantline);
+	assert_string_equal(line, "zhibu-audit-anchor v1 id=1 at=1780000000 "
+				  "mac=2dabc9f9e85c8cdb1753331bd1f1ef0b0a4cdca0d5f9b8bf2e452b9c0cd9dcb1 "
+				  "sig=867c73ed94db85a625e614c9e3e40c0b5ae9b6d9a5143f35e0c25a24614de872\n");
+}
+
+
 static void test_anchor_round_trip(void **state)
 {
 	fx *f = *state;
@@ -457,6 +505,7 @@ static void test_verify_while_writing(void **state)
 
 #define DB_TESTS                                                                                                  \
 	cmocka_unit_test_setup_teardown(test_fresh_and_appended_verify, setup, teardown),                         \
+		cmocka_unit_test_setup_teardown(test_text_forms_pinned, setup, teardown),                          \
 		cmocka_unit_test_setup_teardown(test_edit_middle_row, setup, teardown),                           \
 		cmocka_unit_test_setup_teardown(test_tail_deleted_head_moved_back, setup, teardown),              \
 		cmocka_unit_test_setup_teardown(test_tail_deleted_head_untouched, setup, teardown),               \

@@ -15,6 +15,7 @@
 #include "core/date.h"
 #include "core/err.h"
 #include "core/escape.h"
+#include "core/hex.h"
 #include "core/jw.h"
 #include "http/http.h"
 
@@ -277,6 +278,61 @@ static void upload_limits(void **state)
 	assert_int_equal(zb_upload_in_flight(), 0);
 }
 
+/* Hex text: lowercase, two digits a byte; decoding takes exactly a run of
+ * hex pairs and nothing else. */
+static void hex_text(void **state)
+{
+	(void)state;
+	zb_buf b = {0};
+	static const unsigned char bytes[] = {0x00, 0x01, 0x7f, 0x80, 0xab, 0xff};
+	assert_int_equal(zb_hex_append(&b, bytes, sizeof bytes), 0);
+	assert_string_equal(b.data, "00017f80abff");
+	/* longer than one internal chunk */
+	unsigned char big[300];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (unsigned char)(i * 37);
+	zb_buf_reset(&b);
+	assert_int_equal(zb_hex_append(&b, big, sizeof big), 0);
+	assert_int_equal(b.len, 2 * sizeof big);
+	for (size_t i = 0; i < sizeof big; i++) {
+		char two[3];
+		snprintf(two, sizeof two, "%02x", big[i]);
+		assert_memory_equal(b.data + 2 * i, two, 2);
+	}
+	/* over the cap: refused, buffer as it was */
+	zb_buf capped;
+	zb_buf_init(&capped, 8);
+	assert_int_equal(zb_buf_puts(&capped, "ab"), 0);
+	assert_int_equal(zb_hex_append(&capped, bytes, sizeof bytes), ZB_ETOOBIG);
+	assert_string_equal(capped.data, "ab");
+	assert_int_equal(capped.len, 2);
+	zb_buf_release(&capped);
+
+	unsigned char out[8];
+	size_t n = 99;
+	assert_int_equal(zb_hex_decode("00017f80abff", 12, out, sizeof out, &n), 0);
+	assert_int_equal(n, sizeof bytes);
+	assert_memory_equal(out, bytes, sizeof bytes);
+	assert_int_equal(zb_hex_decode("ABff", 4, out, sizeof out, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(out[0], 0xab);
+	assert_int_equal(zb_hex_decode("", 0, out, sizeof out, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(zb_hex_decode("abc", 3, out, sizeof out, &n), -1);   /* odd */
+	assert_int_equal(zb_hex_decode("0g", 2, out, sizeof out, &n), -1);    /* not hex */
+	assert_int_equal(zb_hex_decode("ab cd", 5, out, sizeof out, &n), -1); /* nothing skipped */
+	assert_int_equal(zb_hex_decode("ab:d", 4, out, sizeof out, &n), -1);
+	assert_int_equal(zb_hex_decode("000102", 6, out, 2, &n), -1);         /* too long for out */
+	/* only the run named is read */
+	assert_int_equal(zb_hex_decode("abzz", 2, out, sizeof out, &n), 0);
+	assert_int_equal(n, 1);
+	/* percent-encoding for header parameters: uppercase hex, unreserved kept */
+	zb_buf_reset(&b);
+	assert_int_equal(zb_esc_pct(&b, "a b/\xe4\xb8\xad-._~%.txt"), 0);
+	assert_string_equal(b.data, "a%20b%2F%E4%B8%AD-._%7E%25.txt");
+	zb_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,7 +341,7 @@ int main(void)
 		cmocka_unit_test(utf8_validation),     cmocka_unit_test(html_and_cells),
 		cmocka_unit_test(json_writer),         cmocka_unit_test(dates),
 		cmocka_unit_test(routes_and_paths),    cmocka_unit_test(access_decision),
-		cmocka_unit_test(upload_limits),
+		cmocka_unit_test(upload_limits), cmocka_unit_test(hex_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -218,6 +218,11 @@ static void test_sortkey_hex_preserves_order(void **state)
 		assert_int_equal(zb_sortkey_hex(names[i], &hex[i]), 0);
 		assert_int_equal(hex[i].len, raw[i].len * 2);
 		assert_int_equal(strspn(hex[i].data, "0123456789abcdef"), hex[i].len);
+		for (size_t b = 0; b < raw[i].len; b++) {
+			char two[3];
+			snprintf(two, sizeof two, "%02x", (unsigned char)raw[i].data[b]);
+			assert_memory_equal(hex[i].data + 2 * b, two, 2);
+		}
 		byraw[i] = i;
 	}
 	/* Every pair: sign of raw comparison == sign of hex text comparison. */

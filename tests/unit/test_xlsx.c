@@ -285,6 +285,83 @@ static void test_libreoffice_shared_strings(void **state)
 	rows_free(&r);
 }
 
+/* A workbook made here, part by part: the workbook relationship names the
+ * sheet with %XX escapes, and inline strings carry _xHHHH_ escapes (either
+ * case of hex digit, a surrogate pair, and near misses kept as text). */
+static char *zip_parts(const char *const *parts, size_t *len)
+{
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &ze);
+	assert_non_null(src);
+	zip_source_keep(src);
+	zip_t *za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+	assert_non_null(za);
+	for (size_t i = 0; parts[i]; i += 2) {
+		zip_source_t *s = zip_source_buffer(za, parts[i + 1], strlen(parts[i + 1]), 0);
+		assert_non_null(s);
+		assert_true(zip_file_add(za, parts[i], s, ZIP_FL_OVERWRITE) >= 0);
+	}
+	assert_int_equal(zip_close(za), 0);
+	assert_int_equal(zip_source_open(src), 0);
+	assert_int_equal(zip_source_seek(src, 0, SEEK_END), 0);
+	zip_int64_t n = zip_source_tell(src);
+	assert_true(n > 0);
+	assert_int_equal(zip_source_seek(src, 0, SEEK_SET), 0);
+	char *data = malloc((size_t)n);
+	assert_non_null(data);
+	assert_int_equal(zip_source_read(src, data, (zip_uint64_t)n), n);
+	zip_source_close(src);
+	zip_source_free(src);
+	zip_error_fini(&ze);
+	*len = (size_t)n;
+	return data;
+}
+
+static void test_escapes_in_targets_and_text(void **state)
+{
+	(void)state;
+	static const char *const parts[] = {
+		"_rels/.rels",
+		"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+		"<Relationship Id=\"r1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+		"relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>",
+		"xl/workbook.xml",
+		"<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+		"xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+		"<sheets><sheet name=\"表\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>",
+		"xl/_rels/workbook.xml.rels",
+		"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+		"<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+		"relationships/worksheet\" Target=\"w%6Frk%73heets/%E8%A1%A8%4a.xml\"/></Relationships>",
+		"xl/worksheets/\xe8\xa1\xa8J.xml",
+		"<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+		"<row r=\"1\">"
+		"<c r=\"A1\" t=\"inlineStr\"><is><t>_x0041__x00e9__x00E9_</t></is></c>"
+		"<c r=\"B1\" t=\"inlineStr\"><is><t>_xD83D__xDE00_!</t></is></c>"
+		"<c r=\"C1\" t=\"inlineStr\"><is><t>_x004g_ _x12_ _X0041_ _x0041</t></is></c>"
+		"<c r=\"D1\" t=\"inlineStr\"><is><t>_xD800_</t></is></c>"
+		"</row></sheetData></worksheet>",
+		NULL,
+	};
+	size_t len;
+	char *data = zip_parts(parts, &len);
+	rows r = {0};
+	zb_table_info info;
+	zb_err e = {0};
+	r.info = &info;
+	int rc = zb_xlsx_read(data, len, NULL, collect, &r, &info, &e);
+	free(data);
+	if (rc)
+		fail_msg("rc %d: %s", rc, e.msg);
+	assert_string_equal(info.sheet, "表");
+	assert_string_equal(cell(&r, 1, 0), "A\xc3\xa9\xc3\xa9");
+	assert_string_equal(cell(&r, 1, 1), "\xf0\x9f\x98\x80!");
+	assert_string_equal(cell(&r, 1, 2), "_x004g_ _x12_ _X0041_ _x0041");
+	assert_string_equal(cell(&r, 1, 3), "\xef\xbf\xbd"); /* a lone surrogate */
+	rows_free(&r);
+}
+
 /* ---- hand-made edge cases ------------------------------------------------ */
 
 static void test_edge_cases(void **state)
@@ -819,6 +896,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_date1904),
 		cmocka_unit_test(test_libreoffice_shared_strings),
 		cmocka_unit_test(test_edge_cases),
+		cmocka_unit_test(test_escapes_in_targets_and_text),
 		cmocka_unit_test(test_tiny_seed),
 		cmocka_unit_test(test_damaged_and_foreign_files),
 		cmocka_unit_test(test_zip_bombs),
