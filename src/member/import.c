@@ -1238,7 +1238,7 @@ static int row_fail(zb_err *e, zb_code code, const zb_import_row *r, const char 
 /* Rows written per transaction of a batch commit: small enough that
  * other writers wait well under a second for each, large enough that the
  * chain head and roll-ups are written once for many rows. */
-#define CHUNK_ROWS 1000
+#define CHUNK_ROWS 500
 /* A committing batch whose lease (expires_at) has run out was abandoned
  * by a process that died; it is reverted by the next upload or start. */
 #define COMMIT_LEASE 120
