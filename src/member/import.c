@@ -20,6 +20,14 @@
 #include <string.h>
 
 #define BATCH_TTL (24 * 3600)
+/* Rows written per transaction of a batch commit: small enough that
+ * other writers wait well under a second for each, large enough that the
+ * chain head and roll-ups are written once for many rows. */
+#define CHUNK_ROWS 500
+/* A batch uploading or committing whose lease (expires_at) has run out was
+ * abandoned by a process that died: expired, or reverted, by the next
+ * upload (or, on SQLite, at the start of zhibu serve). */
+#define COMMIT_LEASE 120
 #define HEADER_SCAN_ROWS 50
 #define SKIP_ROW (-1) /* process_row: not a member row */
 
@@ -1029,12 +1037,16 @@ static int row_from_json(zb_import *imp, zb_import_row *r, const char *text, zb_
 
 static int expire(zb_db *db, int64_t now, zb_err *e)
 {
+	/* previews past their 24 hours, and uploads a process that died left
+	 * unfinished past their lease */
 	int rc = zb_db_run(db, e, NULL,
-	                   "DELETE FROM import_rows WHERE batch_id IN "
-	                   "(SELECT id FROM import_batches WHERE status = 'preview' AND expires_at < ?)",
+	                   "DELETE FROM import_rows WHERE batch_id IN (SELECT id FROM import_batches "
+	                   "WHERE status IN ('preview', 'uploading') AND expires_at < ?)",
 	                   "i", now);
 	if (!rc)
-		rc = zb_db_run(db, e, NULL, "UPDATE import_batches SET status = 'expired' WHERE status = 'preview' AND expires_at < ?",
+		rc = zb_db_run(db, e, NULL,
+		               "UPDATE import_batches SET status = 'expired' WHERE status IN ('preview', 'uploading') "
+		               "AND expires_at < ?",
 		               "i", now);
 	return rc;
 }
@@ -1087,57 +1099,90 @@ int zb_import_save(zb_app *app, zb_db *db, zb_import *imp, const zb_actor *actor
 		rc = prederive(imp, e);
 	if (rc)
 		return rc;
-	rc = zb_db_begin_write(db, e);
-	if (rc)
-		return rc;
+	/* 1. the batch, "uploading" under a lease: nobody sees it yet */
 	zb_buf b;
 	zb_buf_init(&b, 4u << 20);
-	if ((rc = expire(db, now, e)))
+	int created = 0;
+	if ((rc = zb_db_begin_write(db, e)))
 		goto out;
-	rc = zb_db_int(db, e, batch_id,
-	               "INSERT INTO import_batches (user_id, org_id, filename, format, status, n_rows, n_new, n_update, "
-	               "n_unchanged, n_error, created_at, expires_at) VALUES (?,?,?,?,'preview',?,?,?,?,?,?,?) RETURNING id",
-	               "Iissiiiiiii", actor->user_id, imp->org_id, imp->filename, imp->format, (int64_t)imp->nrows,
-	               imp->counts[ZB_IROW_NEW], imp->counts[ZB_IROW_UPDATE], imp->counts[ZB_IROW_UNCHANGED],
-	               imp->counts[ZB_IROW_ERROR], now, now + BATCH_TTL);
-	for (int i = 0; !rc && i < imp->nrows; i++) {
-		zb_import_row *r = &imp->rows[i];
-		zb_jw w;
-		zb_buf_reset(&b);
-		jw_init(&w, &b);
-		row_json(&w, r);
-		if ((rc = jw_finish(&w))) {
-			zb_fail(e, ZB_ETOOBIG, "file", "第 %d 行数据过大", r->rownum);
-			break;
-		}
-		rc = zb_db_run(db, e, NULL,
-		               "INSERT INTO import_rows (batch_id, seq, row_no, status, member_id, member_version, data) "
-		               "VALUES (?,?,?,?,?,?,?)",
-		               "iiisIIs", *batch_id, (int64_t)i, (int64_t)r->rownum, zb_irow_status_code(r->status),
-		               r->member_id, r->member_version, b.data);
-	}
-	if (!rc) {
-		zb_jw w;
-		zb_buf_reset(&b);
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kstr(&w, "filename", imp->filename);
-		jw_kint(&w, "rows", imp->nrows);
-		counts_json(&w, imp->counts);
-		/* each such row answered "registered elsewhere": ID lookups */
-		if (imp->registered_elsewhere)
-			jw_kint(&w, "registered_elsewhere", imp->registered_elsewhere);
-		jw_obj_end(&w);
-		jw_finish(&w);
-		rc = audit(app, db, actor, "import.upload", "import", *batch_id, imp->org_path, b.data, e);
-	}
-	if (!rc)
-		rc = zb_id_lookup_note(db, actor->user_id, now, "import", imp->registered_elsewhere, e);
+	if (!(rc = expire(db, now, e)))
+		rc = zb_db_int(db, e, batch_id,
+		               "INSERT INTO import_batches (user_id, org_id, filename, format, status, n_rows, n_new, n_update, "
+		               "n_unchanged, n_error, created_at, expires_at) VALUES (?,?,?,?,'uploading',?,?,?,?,?,?,?) "
+		               "RETURNING id",
+		               "Iissiiiiiii", actor->user_id, imp->org_id, imp->filename, imp->format, (int64_t)imp->nrows,
+		               imp->counts[ZB_IROW_NEW], imp->counts[ZB_IROW_UPDATE], imp->counts[ZB_IROW_UNCHANGED],
+		               imp->counts[ZB_IROW_ERROR], now, now + COMMIT_LEASE);
 	if (!rc)
 		rc = zb_db_commit(db, e);
-out:
-	if (rc)
+	if (rc) {
 		zb_db_rollback(db);
+		goto out;
+	}
+	created = 1;
+	/* 2. its rows, a few thousand per transaction: other writers go on */
+	for (int i = 0; !rc && i < imp->nrows;) {
+		if ((rc = zb_db_begin_write(db, e)))
+			break;
+		for (int k = 0; !rc && i < imp->nrows && k < 4 * CHUNK_ROWS; i++, k++) {
+			zb_import_row *r = &imp->rows[i];
+			zb_jw w;
+			zb_buf_reset(&b);
+			jw_init(&w, &b);
+			row_json(&w, r);
+			if ((rc = jw_finish(&w))) {
+				zb_fail(e, ZB_ETOOBIG, "file", "第 %d 行数据过大", r->rownum);
+				break;
+			}
+			rc = zb_db_run(db, e, NULL,
+			               "INSERT INTO import_rows (batch_id, seq, row_no, status, member_id, member_version, data) "
+			               "VALUES (?,?,?,?,?,?,?)",
+			               "iiisIIs", *batch_id, (int64_t)i, (int64_t)r->rownum, zb_irow_status_code(r->status),
+			               r->member_id, r->member_version, b.data);
+		}
+		if (!rc)
+			rc = zb_db_commit(db, e);
+		if (rc)
+			zb_db_rollback(db);
+	}
+	/* 3. the batch becomes a preview, with its audit row */
+	if (!rc && !(rc = zb_db_begin_write(db, e))) {
+		rc = zb_db_run(db, e, NULL, "UPDATE import_batches SET status = 'preview', expires_at = ? WHERE id = ?", "ii",
+		               now + BATCH_TTL, *batch_id);
+		if (!rc) {
+			zb_jw w;
+			zb_buf_reset(&b);
+			jw_init(&w, &b);
+			jw_obj(&w);
+			jw_kstr(&w, "filename", imp->filename);
+			jw_kint(&w, "rows", imp->nrows);
+			counts_json(&w, imp->counts);
+			/* each such row answered "registered elsewhere": ID lookups */
+			if (imp->registered_elsewhere)
+				jw_kint(&w, "registered_elsewhere", imp->registered_elsewhere);
+			jw_obj_end(&w);
+			jw_finish(&w);
+			rc = audit(app, db, actor, "import.upload", "import", *batch_id, imp->org_path, b.data, e);
+		}
+		if (!rc)
+			rc = zb_id_lookup_note(db, actor->user_id, now, "import", imp->registered_elsewhere, e);
+		if (!rc)
+			rc = zb_db_commit(db, e);
+		if (rc)
+			zb_db_rollback(db);
+	}
+	if (rc && created) {
+		/* the unfinished batch goes; one left by a process that died
+		 * expires with its lease (expire) */
+		zb_err de = {0};
+		if (!zb_db_begin_write(db, &de)) {
+			if (zb_db_run(db, &de, NULL, "DELETE FROM import_rows WHERE batch_id = ?", "i", *batch_id) ||
+			    zb_db_run(db, &de, NULL, "UPDATE import_batches SET status = 'expired' WHERE id = ?", "i", *batch_id) ||
+			    zb_db_commit(db, &de))
+				zb_db_rollback(db);
+		}
+	}
+out:
 	zb_buf_release(&b);
 	return rc;
 }
@@ -1177,7 +1222,7 @@ int zb_import_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, in
 		rc = -rc;
 		goto fail;
 	}
-	if (!rc || owner != user_id) {
+	if (!rc || owner != user_id || !strcmp(status, "uploading")) {
 		rc = zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该导入批次（只有上传者本人可以查看和提交）");
 		goto fail;
 	}
@@ -1235,13 +1280,6 @@ static int row_fail(zb_err *e, zb_code code, const zb_import_row *r, const char 
 	return zb_fail(e, code, "file", "第 %d 行：%s（没有写入任何数据，请修改文件后重新上传）", r->rownum, why);
 }
 
-/* Rows written per transaction of a batch commit: small enough that
- * other writers wait well under a second for each, large enough that the
- * chain head and roll-ups are written once for many rows. */
-#define CHUNK_ROWS 500
-/* A committing batch whose lease (expires_at) has run out was abandoned
- * by a process that died; it is reverted by the next upload or start. */
-#define COMMIT_LEASE 120
 
 typedef struct applier {
 	zb_app *app;
