@@ -1509,7 +1509,8 @@ static int revert_batch(zb_app *app, zb_db *db, int64_t batch_id, const char *wh
 			if (!rc) {
 				char *detail = zb_arena_printf(&a, "{\"batch\":%lld,\"removed\":%lld,\"reason\":\"%s\"}",
 				                               (long long)batch_id, (long long)removed, why);
-				zb_actor sys = {.user_id = owner};
+				/* the uploader's failed commit, or the system at a start */
+				zb_actor sys = {.user_id = strcmp(why, "failed") ? 0 : owner};
 				rc = audit(app, db, &sys, "import.revert", "import", batch_id, path, detail, e);
 			}
 		}
