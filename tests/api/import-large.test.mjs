@@ -34,12 +34,12 @@ function roster(n, first, prefix) {
 
 let srv, adm, orgIds = [];
 
-async function upload(c, text) {
+async function upload(c, text, rows = ROWS) {
   const r = await c.req('POST', '/api/v1/imports?org=1&filename=large.csv', text, {
     raw: true, headers: { 'Content-Type': 'text/csv' },
   });
   assert.ok(r.status === 200 || r.status === 201, JSON.stringify(r.body).slice(0, 500));
-  assert.equal(r.body.counts.new, ROWS);
+  assert.equal(r.body.counts.new, rows);
   return r.body.id;
 }
 
@@ -146,5 +146,30 @@ test('a server killed midway through a commit leaves nothing of the batch visibl
   assert.equal(c.status, 200, JSON.stringify(c.body));
   assert.equal(c.body.counts.new, ROWS);
   assert.equal(await total(adm, '乙'), ROWS);
+  checkClean(srv);
+});
+
+test('a row that no longer fits in a later chunk takes back the chunks already written', async () => {
+  const n = 1200; // three chunks
+  const first = 3 * ROWS;
+  const id = await upload(adm, roster(n, first, '丙'), n);
+  // the last row (of the last branch, so of the last chunk) is registered meanwhile
+  const k = first + n - 1;
+  const d = new Date(Date.UTC(1960, 0, 1) + Math.floor(k / 400) * 86400000).toISOString().slice(0, 10);
+  const y = Number(d.slice(0, 4));
+  const m = await adm.post('/api/v1/members', {
+    org_id: orgIds[k % 4], name: '丁先到', id_number: makeId(d, (k % 400) * 2 + 1),
+    join_date: `${y + 25}-07-01`, category: 'full', full_date: `${y + 26}-07-01`,
+  });
+  assert.equal(m.status, 201, JSON.stringify(m.body));
+  const c = await adm.post(`/api/v1/imports/${id}/commit`, {});
+  assert.equal(c.status, 409, JSON.stringify(c.body));
+  assert.match(c.body.error.message, new RegExp(`第 ${n + 1} 行`));
+  assert.match(c.body.error.message, /没有写入任何数据/);
+  assert.equal(await total(adm, '丙'), 0);
+  assert.equal(sql(srv.db, "SELECT COUNT(*) FROM members WHERE name LIKE '丙%'"), '0');
+  assert.equal(sql(srv.db, `SELECT status FROM import_batches WHERE id = ${id}`), 'preview');
+  const rev = sql(srv.db, `SELECT detail FROM audit_log WHERE action = 'import.revert' AND object_id = '${id}'`);
+  assert.ok(Number(JSON.parse(rev).removed) >= 500, rev);
   checkClean(srv);
 });
