@@ -164,6 +164,15 @@ static int append_locked(zb_db *db, zb_app *app, const zb_audit_ev *ev, zb_err *
 	return append_many(db, app, &ev, 1, e);
 }
 
+int zb_audit_append_many(zb_db *db, zb_app *app, const zb_audit_ev *const *evs, size_t n, zb_err *e)
+{
+	if (!app->keys)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "审计密钥未加载");
+	if (!zb_db_in_tx(db))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：批量写审计记录须在写事务内");
+	return n ? append_many(db, app, evs, n, e) : 0;
+}
+
 int zb_audit_append(zb_db *db, zb_app *app, const zb_audit_ev *ev, zb_err *e)
 {
 	if (!app->keys)

@@ -41,6 +41,10 @@ typedef struct zb_audit_ev {
 /* Append one row.  Inside the caller's write transaction if one is open,
  * otherwise in a transaction of its own. */
 int zb_audit_append(zb_db *db, zb_app *app, const zb_audit_ev *ev, zb_err *e);
+/* Append n events, in order, inside the caller's open write transaction:
+ * the chain head is read, checked and written once for all of them (a
+ * bulk write such as the roster import).  ZB_EINTERNAL outside one. */
+int zb_audit_append_many(zb_db *db, zb_app *app, const zb_audit_ev *const *evs, size_t n, zb_err *e);
 
 /* Queue a read event (copied).  Without a running writer it is appended
  * at once on the calling thread's connection. */

@@ -1,6 +1,8 @@
 /* zhibu serve: check the schema and key, then serve HTTP. */
 #include "cli/cli.h"
 #include "http/http.h"
+#include "core/log.h"
+#include "member/import.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,16 @@ int cmd_serve(int argc, char **argv)
 		printf("配置无误：数据库结构为最新，密钥文件与数据库匹配，监听地址 %s 有效\n", listen ? listen : "127.0.0.1:8080");
 		return 0;
 	}
+	/* roster imports a killed server left half-committed are undone before
+	 * anyone can read them; on SQLite only one server uses the file, on
+	 * PostgreSQL another may be committing: only expired leases there */
+	int64_t undone = 0;
+	if (zb_import_recover(&app, db, zb_db_backend(db) == ZB_DB_SQLITE, &undone, &e)) {
+		zb_app_release(&app);
+		return zb_cli_fail(&e);
+	}
+	if (undone)
+		zb_log("warn", "撤回了 %lld 个未提交完的导入批次（服务上次在提交导入时中断），可重新提交", (long long)undone);
 	rc = zb_server_run(&app, listen ? listen : "127.0.0.1:8080", &e);
 	zb_app_release(&app);
 	return rc ? zb_cli_fail(&e) : 0;

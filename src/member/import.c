@@ -6,9 +6,12 @@
 #include "audit/audit.h"
 #include "core/buf.h"
 #include "core/escape.h"
+#include "core/log.h"
 #include "crypto/fieldprot.h"
 #include "member/idcard.h"
+#include "org/counts.h"
 #include "org/org.h"
+#include "text/pinyin.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -17,6 +20,14 @@
 #include <string.h>
 
 #define BATCH_TTL (24 * 3600)
+/* Rows written per transaction of a batch commit: small enough that
+ * other writers wait well under a second for each, large enough that the
+ * chain head and roll-ups are written once for many rows. */
+#define CHUNK_ROWS 500
+/* A batch uploading or committing whose lease (expires_at) has run out was
+ * abandoned by a process that died: expired, or reverted, by the next
+ * upload (or, on SQLite, at the start of zhibu serve). */
+#define COMMIT_LEASE 120
 #define HEADER_SCAN_ROWS 50
 #define SKIP_ROW (-1) /* process_row: not a member row */
 
@@ -924,6 +935,23 @@ static void row_json(zb_jw *w, const zb_import_row *r)
 	jw_kstr(w, "id_masked", m->id_masked);
 	jw_kstr(w, "phone_enc", m->phone_enc);
 	jw_kstr(w, "phone_masked", m->phone_masked);
+	if (m->derived_for && m->sort_key) {
+		/* derived at upload: the commit needs no transliteration */
+		jw_kstr(w, "py_for", m->derived_for);
+		jw_kstr(w, "py", m->pinyin);
+		jw_kstr(w, "ini", m->initials);
+		char *hx = malloc(m->sort_key_len * 2 + 1);
+		if (hx) {
+			static const char digits[] = "0123456789abcdef";
+			for (size_t i = 0; i < m->sort_key_len; i++) {
+				hx[2 * i] = digits[m->sort_key[i] >> 4];
+				hx[2 * i + 1] = digits[m->sort_key[i] & 15];
+			}
+			hx[m->sort_key_len * 2] = '\0';
+			jw_kstr(w, "sk", hx);
+			free(hx);
+		}
+	}
 	jw_karr(w, "errors");
 	for (int i = 0; i < r->nerr; i++)
 		jw_str(w, r->errors[i]);
@@ -970,6 +998,21 @@ static int row_from_json(zb_import *imp, zb_import_row *r, const char *text, zb_
 	m->id_masked = jstr(a, j, "id_masked");
 	m->phone_enc = jstr(a, j, "phone_enc");
 	m->phone_masked = jstr(a, j, "phone_masked");
+	const char *sk = jstr(a, j, "sk");
+	size_t skn = sk ? strlen(sk) : 0;
+	if (sk && skn % 2 == 0 && strspn(sk, "0123456789abcdef") == skn) {
+		unsigned char *k = zb_arena_alloc(a, skn / 2 + 1);
+		for (size_t i = 0; i < skn / 2; i++) {
+			int hi = sk[2 * i] <= '9' ? sk[2 * i] - '0' : sk[2 * i] - 'a' + 10;
+			int lo = sk[2 * i + 1] <= '9' ? sk[2 * i + 1] - '0' : sk[2 * i + 1] - 'a' + 10;
+			k[i] = (unsigned char)(hi << 4 | lo);
+		}
+		m->sort_key = k;
+		m->sort_key_len = skn / 2;
+		m->derived_for = jstr(a, j, "py_for");
+		m->pinyin = jstr(a, j, "py");
+		m->initials = jstr(a, j, "ini");
+	}
 	json_t *errs = json_object_get(j, "errors");
 	size_t n = json_array_size(errs);
 	if (n) {
@@ -994,70 +1037,152 @@ static int row_from_json(zb_import *imp, zb_import_row *r, const char *text, zb_
 
 static int expire(zb_db *db, int64_t now, zb_err *e)
 {
+	/* previews past their 24 hours, and uploads a process that died left
+	 * unfinished past their lease */
 	int rc = zb_db_run(db, e, NULL,
-	                   "DELETE FROM import_rows WHERE batch_id IN "
-	                   "(SELECT id FROM import_batches WHERE status = 'preview' AND expires_at < ?)",
+	                   "DELETE FROM import_rows WHERE batch_id IN (SELECT id FROM import_batches "
+	                   "WHERE status IN ('preview', 'uploading') AND expires_at < ?)",
 	                   "i", now);
 	if (!rc)
-		rc = zb_db_run(db, e, NULL, "UPDATE import_batches SET status = 'expired' WHERE status = 'preview' AND expires_at < ?",
+		rc = zb_db_run(db, e, NULL,
+		               "UPDATE import_batches SET status = 'expired' WHERE status IN ('preview', 'uploading') "
+		               "AND expires_at < ?",
 		               "i", now);
+	return rc;
+}
+
+/* Pinyin, initials and sort key of every row to be written (ICU
+ * transliteration is the slowest step of a write): made here, outside any
+ * transaction, and carried by the row (zb_member.derived_for). */
+static int prederive(zb_import *imp, zb_err *e)
+{
+	zb_buf py, ini, key;
+	zb_buf_init(&py, 0);
+	zb_buf_init(&ini, 0);
+	zb_buf_init(&key, 0);
+	int rc = 0;
+	for (int i = 0; !rc && i < imp->nrows; i++) {
+		zb_member *m = &imp->rows[i].m;
+		int st = imp->rows[i].status;
+		if ((st != ZB_IROW_NEW && st != ZB_IROW_UPDATE) || !m->name)
+			continue;
+		if (m->derived_for && !strcmp(m->derived_for, m->name) && m->sort_key)
+			continue;
+		zb_buf_reset(&py);
+		zb_buf_reset(&ini);
+		zb_buf_reset(&key);
+		if (zb_pinyin(m->name, &py, &ini) || zb_sortkey(m->name, &key)) {
+			rc = zb_fail(e, ZB_EINTERNAL, "name", "内部错误：无法生成第 %d 行姓名的拼音或排序键", imp->rows[i].rownum);
+			break;
+		}
+		m->pinyin = zb_arena_strdup(&imp->arena, py.data ? py.data : "");
+		m->initials = zb_arena_strdup(&imp->arena, ini.data ? ini.data : "");
+		unsigned char *k = zb_arena_alloc(&imp->arena, key.len + 1);
+		if (key.len)
+			memcpy(k, key.data, key.len);
+		m->sort_key = k;
+		m->sort_key_len = key.len;
+		m->derived_for = m->name;
+	}
+	zb_buf_release(&py);
+	zb_buf_release(&ini);
+	zb_buf_release(&key);
 	return rc;
 }
 
 int zb_import_save(zb_app *app, zb_db *db, zb_import *imp, const zb_actor *actor, int64_t *batch_id, zb_err *e)
 {
 	int64_t now = zb_now(app);
-	int rc = zb_db_begin_write(db, e);
+	/* a commit abandoned by a process that died: undone first */
+	int rc = zb_import_recover(app, db, 0, NULL, e);
+	if (!rc)
+		rc = prederive(imp, e);
 	if (rc)
 		return rc;
+	/* 1. the batch, "uploading" under a lease: nobody sees it yet */
 	zb_buf b;
 	zb_buf_init(&b, 4u << 20);
-	if ((rc = expire(db, now, e)))
+	int created = 0;
+	if ((rc = zb_db_begin_write(db, e)))
 		goto out;
-	rc = zb_db_int(db, e, batch_id,
-	               "INSERT INTO import_batches (user_id, org_id, filename, format, status, n_rows, n_new, n_update, "
-	               "n_unchanged, n_error, created_at, expires_at) VALUES (?,?,?,?,'preview',?,?,?,?,?,?,?) RETURNING id",
-	               "Iissiiiiiii", actor->user_id, imp->org_id, imp->filename, imp->format, (int64_t)imp->nrows,
-	               imp->counts[ZB_IROW_NEW], imp->counts[ZB_IROW_UPDATE], imp->counts[ZB_IROW_UNCHANGED],
-	               imp->counts[ZB_IROW_ERROR], now, now + BATCH_TTL);
-	for (int i = 0; !rc && i < imp->nrows; i++) {
-		zb_import_row *r = &imp->rows[i];
-		zb_jw w;
-		zb_buf_reset(&b);
-		jw_init(&w, &b);
-		row_json(&w, r);
-		if ((rc = jw_finish(&w))) {
-			zb_fail(e, ZB_ETOOBIG, "file", "第 %d 行数据过大", r->rownum);
-			break;
-		}
-		rc = zb_db_run(db, e, NULL,
-		               "INSERT INTO import_rows (batch_id, seq, row_no, status, member_id, member_version, data) "
-		               "VALUES (?,?,?,?,?,?,?)",
-		               "iiisIIs", *batch_id, (int64_t)i, (int64_t)r->rownum, zb_irow_status_code(r->status),
-		               r->member_id, r->member_version, b.data);
-	}
-	if (!rc) {
-		zb_jw w;
-		zb_buf_reset(&b);
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kstr(&w, "filename", imp->filename);
-		jw_kint(&w, "rows", imp->nrows);
-		counts_json(&w, imp->counts);
-		/* each such row answered "registered elsewhere": ID lookups */
-		if (imp->registered_elsewhere)
-			jw_kint(&w, "registered_elsewhere", imp->registered_elsewhere);
-		jw_obj_end(&w);
-		jw_finish(&w);
-		rc = audit(app, db, actor, "import.upload", "import", *batch_id, imp->org_path, b.data, e);
-	}
-	if (!rc)
-		rc = zb_id_lookup_note(db, actor->user_id, now, "import", imp->registered_elsewhere, e);
+	if (!(rc = expire(db, now, e)))
+		rc = zb_db_int(db, e, batch_id,
+		               "INSERT INTO import_batches (user_id, org_id, filename, format, status, n_rows, n_new, n_update, "
+		               "n_unchanged, n_error, created_at, expires_at) VALUES (?,?,?,?,'uploading',?,?,?,?,?,?,?) "
+		               "RETURNING id",
+		               "Iissiiiiiii", actor->user_id, imp->org_id, imp->filename, imp->format, (int64_t)imp->nrows,
+		               imp->counts[ZB_IROW_NEW], imp->counts[ZB_IROW_UPDATE], imp->counts[ZB_IROW_UNCHANGED],
+		               imp->counts[ZB_IROW_ERROR], now, now + COMMIT_LEASE);
 	if (!rc)
 		rc = zb_db_commit(db, e);
-out:
-	if (rc)
+	if (rc) {
 		zb_db_rollback(db);
+		goto out;
+	}
+	created = 1;
+	/* 2. its rows, a few thousand per transaction: other writers go on */
+	for (int i = 0; !rc && i < imp->nrows;) {
+		if ((rc = zb_db_begin_write(db, e)))
+			break;
+		for (int k = 0; !rc && i < imp->nrows && k < 4 * CHUNK_ROWS; i++, k++) {
+			zb_import_row *r = &imp->rows[i];
+			zb_jw w;
+			zb_buf_reset(&b);
+			jw_init(&w, &b);
+			row_json(&w, r);
+			if ((rc = jw_finish(&w))) {
+				zb_fail(e, ZB_ETOOBIG, "file", "第 %d 行数据过大", r->rownum);
+				break;
+			}
+			rc = zb_db_run(db, e, NULL,
+			               "INSERT INTO import_rows (batch_id, seq, row_no, status, member_id, member_version, data) "
+			               "VALUES (?,?,?,?,?,?,?)",
+			               "iiisIIs", *batch_id, (int64_t)i, (int64_t)r->rownum, zb_irow_status_code(r->status),
+			               r->member_id, r->member_version, b.data);
+		}
+		if (!rc)
+			rc = zb_db_commit(db, e);
+		if (rc)
+			zb_db_rollback(db);
+	}
+	/* 3. the batch becomes a preview, with its audit row */
+	if (!rc && !(rc = zb_db_begin_write(db, e))) {
+		rc = zb_db_run(db, e, NULL, "UPDATE import_batches SET status = 'preview', expires_at = ? WHERE id = ?", "ii",
+		               now + BATCH_TTL, *batch_id);
+		if (!rc) {
+			zb_jw w;
+			zb_buf_reset(&b);
+			jw_init(&w, &b);
+			jw_obj(&w);
+			jw_kstr(&w, "filename", imp->filename);
+			jw_kint(&w, "rows", imp->nrows);
+			counts_json(&w, imp->counts);
+			/* each such row answered "registered elsewhere": ID lookups */
+			if (imp->registered_elsewhere)
+				jw_kint(&w, "registered_elsewhere", imp->registered_elsewhere);
+			jw_obj_end(&w);
+			jw_finish(&w);
+			rc = audit(app, db, actor, "import.upload", "import", *batch_id, imp->org_path, b.data, e);
+		}
+		if (!rc)
+			rc = zb_id_lookup_note(db, actor->user_id, now, "import", imp->registered_elsewhere, e);
+		if (!rc)
+			rc = zb_db_commit(db, e);
+		if (rc)
+			zb_db_rollback(db);
+	}
+	if (rc && created) {
+		/* the unfinished batch goes; one left by a process that died
+		 * expires with its lease (expire) */
+		zb_err de = {0};
+		if (!zb_db_begin_write(db, &de)) {
+			if (zb_db_run(db, &de, NULL, "DELETE FROM import_rows WHERE batch_id = ?", "i", *batch_id) ||
+			    zb_db_run(db, &de, NULL, "UPDATE import_batches SET status = 'expired' WHERE id = ?", "i", *batch_id) ||
+			    zb_db_commit(db, &de))
+				zb_db_rollback(db);
+		}
+	}
+out:
 	zb_buf_release(&b);
 	return rc;
 }
@@ -1097,12 +1222,16 @@ int zb_import_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, in
 		rc = -rc;
 		goto fail;
 	}
-	if (!rc || owner != user_id) {
+	if (!rc || owner != user_id || !strcmp(status, "uploading")) {
 		rc = zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该导入批次（只有上传者本人可以查看和提交）");
 		goto fail;
 	}
 	if (!strcmp(status, "committed")) {
 		rc = zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次已经提交过，不能重复提交");
+		goto fail;
+	}
+	if (!strcmp(status, "committing") || !strcmp(status, "reverting")) {
+		rc = zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次正在提交，请稍后刷新查看结果");
 		goto fail;
 	}
 	if (!strcmp(status, "expired") || expires < zb_now(app)) {
@@ -1151,6 +1280,285 @@ static int row_fail(zb_err *e, zb_code code, const zb_import_row *r, const char 
 	return zb_fail(e, code, "file", "第 %d 行：%s（没有写入任何数据，请修改文件后重新上传）", r->rownum, why);
 }
 
+
+typedef struct applier {
+	zb_app *app;
+	zb_db *db;
+	zb_import *imp;
+	int64_t batch_id;
+	const zb_actor *actor;
+	const zb_principal *who;
+	zb_member_change ch;
+	zb_audit_ev *evs;
+	const zb_audit_ev **evp;
+	size_t nev, evcap;
+} applier;
+
+/* Write one row (insert or update) with its roll-up changes summed in
+ * ap->ch.counts and its audit event queued in ap->evs. */
+static int apply_row(applier *ap, zb_import_row *r, zb_err *e)
+{
+	zb_import *imp = ap->imp;
+	zb_db *db = ap->db;
+	zb_arena *a = &imp->arena;
+	zb_member nw = r->m;
+	zb_err pe = {0};
+	int rc;
+	/* the org may have moved or been dissolved since the preview */
+	if (zb_member_place(db, NULL, nw.group_id ? nw.group_id : nw.org_id, &nw, a, &pe)) {
+		if (pe.code == ZB_EDB || pe.code == ZB_EUNAVAIL) {
+			*e = pe;
+			return pe.code;
+		}
+		return row_fail(e, ZB_ECONFLICT, r, pe.msg);
+	}
+	if (!zb_path_within(nw.org_path, imp->org_path) ||
+	    (ap->who && !zb_authz_allows(ap->who, P_MEMBER_IMPORT, nw.org_path)))
+		return row_fail(e, ZB_ECONFLICT, r, "所在党支部已不在导入范围内");
+	int64_t id = r->member_id;
+	const char *action;
+	if (r->status == ZB_IROW_NEW) {
+		action = "member.create";
+		rc = zb_member_insert(db, &ap->ch, &nw, &id, e);
+		if (rc == ZB_ECONFLICT && !strcmp(e->field, "id_number"))
+			rc = row_fail(e, ZB_ECONFLICT, r, "该身份证号在预览之后已被登记");
+	} else {
+		action = "member.update";
+		zb_member old;
+		rc = zb_member_get_locked(db, r->member_id, a, &old, e);
+		if (rc == ZB_ENOTFOUND)
+			rc = row_fail(e, ZB_ECONFLICT, r, "要更新的党员记录已不存在");
+		else if (!rc && old.updated_at != r->member_version)
+			rc = row_fail(e, ZB_ECONFLICT, r, "该党员的记录在预览之后被修改过");
+		else if (!rc && ap->who && !zb_authz_allows(ap->who, P_MEMBER_IMPORT, old.org_path))
+			rc = row_fail(e, ZB_ECONFLICT, r, "该党员已不在您的管理范围内");
+		if (!rc)
+			rc = zb_member_update(db, &ap->ch, &old, &nw, e);
+	}
+	if (rc)
+		return rc;
+	r->member_id = id;
+	zb_buf b;
+	zb_buf_init(&b, 64u << 10);
+	zb_jw w;
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kint(&w, "batch", ap->batch_id);
+	jw_kint(&w, "row", r->rownum);
+	jw_kstr(&w, "name", nw.name);
+	jw_kstr(&w, "id_number", nw.id_masked);
+	jw_karr(&w, "changed");
+	for (int k = 0; k < r->nchanges; k++)
+		jw_str(&w, r->changes[k].field);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	rc = jw_finish(&w);
+	const char *detail = rc ? NULL : zb_arena_strdup(a, b.data);
+	zb_buf_release(&b);
+	if (rc)
+		return zb_fail(e, ZB_ETOOBIG, "file", "第 %d 行数据过大", r->rownum);
+	if (ap->nev == ap->evcap) {
+		size_t cap = ap->evcap ? ap->evcap * 2 : 256;
+		zb_audit_ev *ne = realloc(ap->evs, cap * sizeof *ne);
+		if (!ne)
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+		ap->evs = ne;
+		ap->evcap = cap;
+	}
+	ap->evs[ap->nev++] = (zb_audit_ev){.user_id = ap->actor->user_id, .username = ap->actor->username,
+	                                   .ip = ap->actor->ip, .action = action, .object_type = "member",
+	                                   .object_id = zb_arena_printf(a, "%lld", (long long)id),
+	                                   .org_path = nw.org_path, .detail = detail};
+	return 0;
+}
+
+/* The queued audit rows and the summed roll-ups, into the open transaction. */
+static int flush_chunk(applier *ap, zb_err *e)
+{
+	int rc = 0;
+	if (ap->nev) {
+		const zb_audit_ev **p = realloc(ap->evp, ap->nev * sizeof *p);
+		if (!p)
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+		ap->evp = p;
+		for (size_t i = 0; i < ap->nev; i++)
+			p[i] = &ap->evs[i];
+		rc = zb_audit_append_many(ap->db, ap->app, p, ap->nev, e);
+	}
+	if (!rc)
+		rc = zb_counts_acc_flush(ap->db, ap->ch.counts, e);
+	ap->nev = 0;
+	return rc;
+}
+
+static int commit_audit(applier *ap, const int64_t *done, zb_err *e)
+{
+	zb_buf b;
+	zb_buf_init(&b, 64u << 10);
+	zb_jw w;
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_kint(&w, "batch", ap->batch_id);
+	jw_kstr(&w, "filename", ap->imp->filename);
+	counts_json(&w, done);
+	jw_obj_end(&w);
+	jw_finish(&w);
+	int rc = audit(ap->app, ap->db, ap->actor, "import.commit", "import", ap->batch_id, ap->imp->org_path, b.data, e);
+	zb_buf_release(&b);
+	return rc;
+}
+
+/* Extend the lease of a committing batch; ZB_ECONFLICT when it is no
+ * longer committing (reverted meanwhile as abandoned). */
+static int lease(zb_db *db, int64_t batch_id, int64_t now, zb_err *e)
+{
+	int64_t n = 0;
+	int rc = zb_db_run(db, e, &n, "UPDATE import_batches SET expires_at = ? WHERE id = ? AND status = 'committing'", "ii",
+	                   now + COMMIT_LEASE, batch_id);
+	if (!rc && !n)
+		rc = zb_fail(e, ZB_ECONFLICT, NULL, "导入提交已被中止（超时或服务重启），已写入的记录已撤回，请重新提交");
+	return rc;
+}
+
+/* Undo the chunks of a batch that did not finish committing: delete the
+ * members it created (their history rows with them), take them off the
+ * roll-ups, a chunk per transaction, then put the batch back to preview
+ * (it may be committed again) with an "import.revert" audit row. */
+static int revert_batch(zb_app *app, zb_db *db, int64_t batch_id, const char *why, zb_err *e)
+{
+	int64_t removed = 0;
+	zb_counts_acc *acc = zb_counts_acc_new();
+	if (!acc)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	int rc = 0;
+	for (;;) {
+		zb_arena a;
+		zb_arena_init(&a);
+		if ((rc = zb_db_begin_write(db, e))) {
+			zb_arena_free(&a);
+			break;
+		}
+		char path[512] = "";
+		int64_t owner = 0, n = 0, marked = 0;
+		/* reverting: a commit still running elsewhere fails at its next
+		 * chunk (lease) and can no longer mark the batch committed */
+		rc = zb_db_run(db, e, &marked,
+		               "UPDATE import_batches SET status = 'reverting', expires_at = ? "
+		               "WHERE id = ? AND status IN ('committing', 'reverting')",
+		               "ii", zb_now(app) + COMMIT_LEASE, batch_id);
+		if (!rc && !marked) {
+			/* not committing (any more): nothing to undo */
+			zb_db_rollback(db);
+			zb_arena_free(&a);
+			break;
+		}
+		zb_stmt *st = NULL;
+		if (!rc && (st = zb_db_query(db, e,
+		                             "SELECT o.path, b.user_id FROM import_batches b JOIN orgs o ON o.id = b.org_id "
+		                             "WHERE b.id = ?",
+		                             "i", batch_id)) == NULL)
+			rc = e->code;
+		if (!rc) {
+			int s = zb_stmt_step(st, e);
+			if (s == 1) {
+				snprintf(path, sizeof path, "%s", zb_col_text(st, 0));
+				owner = zb_col_int(st, 1);
+			}
+			zb_stmt_done(st);
+			rc = s < 0 ? -s : 0;
+		}
+		int64_t ids[CHUNK_ROWS], seqs[CHUNK_ROWS];
+		if (!rc && (st = zb_db_query(db, e,
+		                             "SELECT seq, member_id FROM import_rows WHERE batch_id = ? AND status = 'new' "
+		                             "AND member_id IS NOT NULL ORDER BY seq LIMIT ?",
+		                             "ii", batch_id, (int64_t)CHUNK_ROWS)) == NULL)
+			rc = e->code;
+		if (!rc) {
+			int s;
+			while ((s = zb_stmt_step(st, e)) == 1 && n < CHUNK_ROWS) {
+				seqs[n] = zb_col_int(st, 0);
+				ids[n++] = zb_col_int(st, 1);
+			}
+			zb_stmt_done(st);
+			rc = s < 0 ? -s : 0;
+		}
+		for (int64_t i = 0; !rc && i < n; i++) {
+			zb_member_facts f;
+			rc = zb_member_facts_load(db, ids[i], &a, &f, e);
+			if (!rc) {
+				rc = zb_counts_acc_apply(acc, &f, NULL, e);
+				if (!rc)
+					rc = zb_db_run(db, e, NULL, "DELETE FROM member_history WHERE member_id = ?", "i", ids[i]);
+				if (!rc)
+					rc = zb_db_run(db, e, NULL, "DELETE FROM members WHERE id = ?", "i", ids[i]);
+				if (!rc)
+					removed++;
+			} else if (rc == ZB_ENOTFOUND)
+				rc = 0;
+			if (!rc)
+				rc = zb_db_run(db, e, NULL, "UPDATE import_rows SET member_id = NULL WHERE batch_id = ? AND seq = ?",
+				               "ii", batch_id, seqs[i]);
+		}
+		int last = !rc && n == 0;
+		if (!rc)
+			rc = zb_counts_acc_flush(db, acc, e);
+		if (!rc && last) {
+			rc = zb_db_run(db, e, NULL,
+			               "UPDATE import_batches SET status = 'preview', expires_at = created_at + ? WHERE id = ?", "ii",
+			               (int64_t)BATCH_TTL, batch_id);
+			if (!rc) {
+				char *detail = zb_arena_printf(&a, "{\"batch\":%lld,\"removed\":%lld,\"reason\":\"%s\"}",
+				                               (long long)batch_id, (long long)removed, why);
+				/* the uploader's failed commit, or the system at a start */
+				zb_actor sys = {.user_id = strcmp(why, "failed") ? 0 : owner};
+				rc = audit(app, db, &sys, "import.revert", "import", batch_id, path, detail, e);
+			}
+		}
+		if (!rc)
+			rc = zb_db_commit(db, e);
+		if (rc)
+			zb_db_rollback(db);
+		zb_arena_free(&a);
+		if (rc || last)
+			break;
+	}
+	zb_counts_acc_free(acc);
+	return rc;
+}
+
+int zb_import_recover(zb_app *app, zb_db *db, int all, int64_t *reverted, zb_err *e)
+{
+	if (reverted)
+		*reverted = 0;
+	for (;;) {
+		int64_t id = 0;
+		int rc = zb_db_int(db, e, &id,
+		                   "SELECT id FROM import_batches WHERE status IN ('committing', 'reverting') "
+		                   "AND (? = 1 OR expires_at < ?) "
+		                   "ORDER BY id LIMIT 1",
+		                   "ii", (int64_t)(all ? 1 : 0), zb_now(app));
+		if (rc == ZB_ENOTFOUND)
+			return 0;
+		if (rc)
+			return rc;
+		if ((rc = revert_batch(app, db, id, all ? "restart" : "abandoned", e)))
+			return rc;
+		/* revert_batch has moved it to preview: no second round */
+		if (reverted)
+			(*reverted)++;
+	}
+}
+
+static int cmp_row_org(const void *x, const void *y, void *ctx)
+{
+	const zb_import *imp = ctx;
+	const zb_member *a = &imp->rows[*(const int *)x].m, *b = &imp->rows[*(const int *)y].m;
+	int64_t oa = a->group_id ? a->group_id : a->org_id, ob = b->group_id ? b->group_id : b->org_id;
+	if (oa != ob)
+		return oa < ob ? -1 : 1;
+	return *(const int *)x < *(const int *)y ? -1 : *(const int *)x > *(const int *)y;
+}
+
 int zb_import_apply(zb_app *app, zb_db *db, zb_import *imp, int64_t batch_id, const zb_actor *actor,
                     const zb_principal *who, int skip_errors, int64_t done[ZB_IROW_NSTATUS], zb_err *e)
 {
@@ -1161,102 +1569,133 @@ int zb_import_apply(zb_app *app, zb_db *db, zb_import *imp, int64_t batch_id, co
 	zb_arena *a = &imp->arena;
 	char today[11];
 	zb_today(app, today);
-	char upper[512];
-	zb_path_upper(imp->org_path, upper, sizeof upper);
-	zb_member_change ch = {.now = zb_now(app), .keys = app->keys, .arena = a, .by_user = actor->user_id, .today = today,
-	                       .reason = zb_arena_printf(a, "批量导入：%s", imp->filename ? imp->filename : "")};
-	int rc = zb_db_begin_write(db, e);
+	applier ap = {.app = app, .db = db, .imp = imp, .batch_id = batch_id, .actor = actor, .who = who};
+	ap.ch = (zb_member_change){.now = zb_now(app), .keys = app->keys, .arena = a, .by_user = actor->user_id,
+	                           .today = today,
+	                           .reason = zb_arena_printf(a, "批量导入：%s", imp->filename ? imp->filename : ""),
+	                           .counts = zb_counts_acc_new()};
+	if (!ap.ch.counts)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	int rc = prederive(imp, e), claimed = 0, i = 0;
+	/* the new rows in org order: a chunk then touches the roll-ups and
+	 * warnings of a few orgs, not of every org in the file */
+	int nnew = 0, *order = malloc(sizeof(int) * (size_t)(imp->nrows + 1));
+	if (!order) {
+		zb_counts_acc_free(ap.ch.counts);
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	}
+	for (int k = 0; k < imp->nrows; k++)
+		if (imp->rows[k].status == ZB_IROW_NEW)
+			order[nnew++] = k;
+	qsort_r(order, (size_t)nnew, sizeof *order, cmp_row_org, imp);
 	if (rc)
-		return rc;
-	zb_buf b;
-	zb_buf_init(&b, 1u << 20);
+		goto out;
+	if (batch_id) {
+		/* 1. claim the batch: committing, under a lease */
+		int64_t n = 0;
+		if (!(rc = zb_db_begin_write(db, e))) {
+			rc = zb_db_run(db, e, &n,
+			               "UPDATE import_batches SET status = 'committing', expires_at = ? WHERE id = ? AND status = 'preview'",
+			               "ii", ap.ch.now + COMMIT_LEASE, batch_id);
+			if (!rc && !n)
+				rc = zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次已经提交过或正在提交，不能重复提交");
+			if (!rc)
+				rc = zb_db_commit(db, e);
+			if (rc)
+				zb_db_rollback(db);
+		}
+		if (rc)
+			goto out;
+		claimed = 1;
+		/* 2. the new rows, a chunk per transaction; each created member's
+		 * id is kept on its import row, so an unfinished batch can be
+		 * undone (revert_batch) */
+		while (!rc && i < nnew) {
+			if ((rc = zb_db_begin_write(db, e)))
+				break;
+			rc = lease(db, batch_id, zb_now(app), e);
+			for (int k = 0; !rc && i < nnew && k < CHUNK_ROWS; i++, k++) {
+				zb_import_row *r = &imp->rows[order[i]];
+				if (!(rc = apply_row(&ap, r, e)))
+					rc = zb_db_run(db, e, NULL, "UPDATE import_rows SET member_id = ? WHERE batch_id = ? AND seq = ?",
+					               "iii", r->member_id, batch_id, (int64_t)order[i]);
+				if (!rc)
+					done[ZB_IROW_NEW]++;
+			}
+			if (!rc)
+				rc = flush_chunk(&ap, e);
+			if (!rc)
+				rc = zb_db_commit(db, e);
+			if (rc)
+				zb_db_rollback(db);
+		}
+		if (rc)
+			goto out;
+	}
+	/* 3. one transaction: the updates (or, without a batch, every row),
+	 * the commit audit row, the batch marked committed */
+	if ((rc = zb_db_begin_write(db, e)))
+		goto out;
 	if (batch_id) {
 		int64_t n = 0;
 		rc = zb_db_run(db, e, &n,
-		               "UPDATE import_batches SET status = 'committed', committed_at = ? WHERE id = ? AND status = 'preview'",
-		               "ii", ch.now, batch_id);
+		               "UPDATE import_batches SET status = 'committed', committed_at = ? WHERE id = ? AND status = 'committing'",
+		               "ii", ap.ch.now, batch_id);
 		if (!rc && !n)
-			rc = zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次已经提交过，不能重复提交");
+			rc = zb_fail(e, ZB_ECONFLICT, NULL, "导入提交已被中止（超时或服务重启），已写入的记录已撤回，请重新提交");
 	}
-	for (int i = 0; !rc && i < imp->nrows; i++) {
+	for (i = 0; !rc && i < imp->nrows; i++) {
 		zb_import_row *r = &imp->rows[i];
 		if (r->status == ZB_IROW_ERROR || r->status == ZB_IROW_UNCHANGED) {
 			done[r->status]++;
 			continue;
 		}
-		zb_member nw = r->m;
-		zb_err pe = {0};
-		/* the org may have moved or been dissolved since the preview */
-		if (zb_member_place(db, NULL, nw.group_id ? nw.group_id : nw.org_id, &nw, a, &pe)) {
-			rc = pe.code == ZB_EDB || pe.code == ZB_EUNAVAIL ? (*e = pe, (int)pe.code)
-			                                                  : row_fail(e, ZB_ECONFLICT, r, pe.msg);
-			break;
-		}
-		if (!zb_path_within(nw.org_path, imp->org_path) || (who && !zb_authz_allows(who, P_MEMBER_IMPORT, nw.org_path))) {
-			rc = row_fail(e, ZB_ECONFLICT, r, "所在党支部已不在导入范围内");
-			break;
-		}
-		int64_t id = r->member_id;
-		const char *action;
-		if (r->status == ZB_IROW_NEW) {
-			action = "member.create";
-			rc = zb_member_insert(db, &ch, &nw, &id, e);
-			if (rc == ZB_ECONFLICT && !strcmp(e->field, "id_number"))
-				rc = row_fail(e, ZB_ECONFLICT, r, "该身份证号在预览之后已被登记");
-		} else {
-			action = "member.update";
-			zb_member old;
-			rc = zb_member_get_locked(db, r->member_id, a, &old, e);
-			if (rc == ZB_ENOTFOUND)
-				rc = row_fail(e, ZB_ECONFLICT, r, "要更新的党员记录已不存在");
-			else if (!rc && old.updated_at != r->member_version)
-				rc = row_fail(e, ZB_ECONFLICT, r, "该党员的记录在预览之后被修改过");
-			else if (!rc && who && !zb_authz_allows(who, P_MEMBER_IMPORT, old.org_path))
-				rc = row_fail(e, ZB_ECONFLICT, r, "该党员已不在您的管理范围内");
-			if (!rc)
-				rc = zb_member_update(db, &ch, &old, &nw, e);
-		}
-		if (rc)
-			break;
-		zb_jw w;
-		zb_buf_reset(&b);
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kint(&w, "batch", batch_id);
-		jw_kint(&w, "row", r->rownum);
-		jw_kstr(&w, "name", nw.name);
-		jw_kstr(&w, "id_number", nw.id_masked);
-		jw_karr(&w, "changed");
-		for (int k = 0; k < r->nchanges; k++)
-			jw_str(&w, r->changes[k].field);
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-		jw_finish(&w);
-		if ((rc = audit(app, db, actor, action, "member", id, nw.org_path, b.data, e)))
-			break;
-		done[r->status]++;
-		if (i % 1000 == 999)
-			zb_buf_reset(&b);
+		if (batch_id && r->status == ZB_IROW_NEW)
+			continue; /* written in step 2 */
+		if (!(rc = apply_row(&ap, r, e)))
+			done[r->status]++;
+		if (!rc && ap.nev >= CHUNK_ROWS)
+			rc = flush_chunk(&ap, e);
 	}
-	if (!rc) {
-		zb_jw w;
-		zb_buf_reset(&b);
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kint(&w, "batch", batch_id);
-		jw_kstr(&w, "filename", imp->filename);
-		counts_json(&w, done);
-		jw_obj_end(&w);
-		jw_finish(&w);
-		rc = audit(app, db, actor, "import.commit", "import", batch_id, imp->org_path, b.data, e);
-	}
-	if (!rc && batch_id)
-		rc = zb_db_run(db, e, NULL, "DELETE FROM import_rows WHERE batch_id = ?", "i", batch_id);
+	if (!rc)
+		rc = flush_chunk(&ap, e);
+	if (!rc)
+		rc = commit_audit(&ap, done, e);
 	if (!rc)
 		rc = zb_db_commit(db, e);
-	if (rc)
+	if (rc) {
 		zb_db_rollback(db);
-	zb_buf_release(&b);
+		goto out;
+	}
+	claimed = 0;
+	/* 4. the batch's rows are no longer needed (personal data): removed a
+	 * chunk at a time; what a failure here leaves is deleted with the
+	 * expired batches */
+	for (int64_t lo = 0; batch_id && lo < imp->nrows; lo += 5 * CHUNK_ROWS) {
+		zb_err de = {0};
+		if (zb_db_begin_write(db, &de))
+			break;
+		if (zb_db_run(db, &de, NULL, "DELETE FROM import_rows WHERE batch_id = ? AND seq >= ? AND seq < ?", "iii",
+		              batch_id, lo, lo + 5 * CHUNK_ROWS) ||
+		    zb_db_commit(db, &de)) {
+			zb_db_rollback(db);
+			break;
+		}
+	}
+out:
+	if (rc && claimed) {
+		/* nothing of the batch stays: undo the chunks written */
+		zb_err re = {0};
+		memset(done, 0, sizeof(int64_t) * ZB_IROW_NSTATUS);
+		if (revert_batch(app, db, batch_id, "failed", &re))
+			zb_log("error", "导入批次 %lld 撤回失败：%s", (long long)batch_id, re.msg);
+	}
+	if (rc)
+		memset(done, 0, sizeof(int64_t) * ZB_IROW_NSTATUS);
+	zb_counts_acc_free(ap.ch.counts);
+	free(ap.evs);
+	free(ap.evp);
+	free(order);
 	return rc;
 }
 

@@ -154,15 +154,29 @@ int zb_import_save(zb_app *app, zb_db *db, zb_import *imp, const zb_actor *actor
 int zb_import_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, int for_commit, zb_import **out,
                    zb_err *e);
 
-/* Write every row in ONE transaction, all or nothing.  Refuses (ZB_EINVAL)
- * when a row is in error unless skip_errors.  With batch_id > 0 the batch
- * is marked committed in the same transaction (a second commit is
- * ZB_ECONFLICT).  A row that no longer fits (the ID number was registered
- * meanwhile, the record changed since the preview, the org was dissolved)
- * aborts everything with a message naming the row.  done[] gets the
- * number of rows per zb_irow_status that were written/skipped. */
+/* Write every row, all or nothing.  Refuses (ZB_EINVAL) when a row is in
+ * error unless skip_errors.  Without a batch (batch_id 0, the command
+ * line) everything is one transaction.  With batch_id > 0 the batch is
+ * claimed (status committing, under a lease; a second commit is
+ * ZB_ECONFLICT), its new members are written a chunk of rows per
+ * transaction, each created id noted on its import row, so other writers
+ * never wait long; the updates, the "import.commit" audit row and the
+ * batch marked committed then go in one last short transaction.  Any
+ * failure undoes the chunks already written (the batch returns to
+ * preview); a process killed midway leaves the batch committing, undone by
+ * zb_import_recover().  A row that no longer fits (the ID number was
+ * registered meanwhile, the record changed since the preview, the org was
+ * dissolved) aborts everything with a message naming the row.  done[]
+ * gets the number of rows per zb_irow_status that were written/skipped. */
 int zb_import_apply(zb_app *app, zb_db *db, zb_import *imp, int64_t batch_id, const zb_actor *actor,
                     const zb_principal *who, int skip_errors, int64_t done[ZB_IROW_NSTATUS], zb_err *e);
+
+/* Undo batches left committing by a process that died (see
+ * zb_import_apply): all of them (all = 1: at start, when no commit of
+ * this database can be running) or those whose lease has run out.  Each
+ * returns to preview with an "import.revert" audit row; *reverted (may be
+ * NULL) gets how many. */
+int zb_import_recover(zb_app *app, zb_db *db, int all, int64_t *reverted, zb_err *e);
 
 /* The preview answer: {"id","filename","org_id","org_name","org_trail",...,
  * "counts":{},"samples_skipped","rows":[...]}; all error and update rows,

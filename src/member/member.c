@@ -1117,6 +1117,15 @@ static void derived_release(derived *d)
 static int derive(const zb_member *m, derived *d, zb_err *e)
 {
 	memset(d, 0, sizeof *d);
+	if (m->derived_for && m->name && !strcmp(m->derived_for, m->name) && m->pinyin && m->initials && m->sort_key) {
+		if (zb_buf_append(&d->py, m->pinyin, strlen(m->pinyin)) ||
+		    zb_buf_append(&d->ini, m->initials, strlen(m->initials)) ||
+		    zb_buf_append(&d->key, m->sort_key, m->sort_key_len)) {
+			derived_release(d);
+			return zb_fail(e, ZB_EINTERNAL, "name", "内部错误：姓名的拼音或排序键过长");
+		}
+		return 0;
+	}
 	if (zb_pinyin(m->name, &d->py, &d->ini) || zb_sortkey(m->name, &d->key)) {
 		derived_release(d);
 		return zb_fail(e, ZB_EINTERNAL, "name", "内部错误：无法生成姓名的拼音或排序键");
@@ -1184,7 +1193,7 @@ int zb_member_insert(zb_db *db, const zb_member_change *c, zb_member *m, int64_t
 		return rc;
 	zb_member_facts nf;
 	facts_of(m, &nf);
-	if ((rc = zb_org_counts_apply(db, NULL, &nf, e)))
+	if ((rc = c->counts ? zb_counts_acc_apply(c->counts, NULL, &nf, e) : zb_org_counts_apply(db, NULL, &nf, e)))
 		return rc;
 	char org[24];
 	snprintf(org, sizeof org, "%lld", (long long)m->org_id);
@@ -1234,7 +1243,7 @@ int zb_member_update(zb_db *db, const zb_member_change *c, const zb_member *old,
 	zb_member_facts of, nf;
 	facts_of(old, &of);
 	facts_of(nw, &nf);
-	if ((rc = zb_org_counts_apply(db, &of, &nf, e)))
+	if ((rc = c->counts ? zb_counts_acc_apply(c->counts, &of, &nf, e) : zb_org_counts_apply(db, &of, &nf, e)))
 		return rc;
 	const char *on = c->effective_on ? c->effective_on : c->today;
 	if (!same(old->category, nw->category)) {

@@ -77,6 +77,13 @@ typedef struct zb_member {
 	const char *address, *status, *source, *remarks;
 	const char *pinyin, *initials;
 	int64_t created_at, updated_at;
+	/* Pinyin, initials and sort key made beforehand (a bulk write derives
+	 * them outside its transactions): insert and update use pinyin,
+	 * initials and sort_key only while name still equals derived_for, and
+	 * derive them from the name otherwise. */
+	const char *derived_for;
+	const unsigned char *sort_key;
+	size_t sort_key_len;
 } zb_member;
 
 /* Descriptor of a plain text field of zb_member, for generic copying,
@@ -187,6 +194,10 @@ typedef struct zb_member_change {
 	 * to the row (zb_member_protect).  NULL: they are written as given. */
 	const struct zb_keys *keys;
 	zb_arena *arena;
+	/* NULL: each write updates the org roll-ups itself.  Set (a bulk
+	 * write): the roll-up changes are summed here, and the caller flushes
+	 * them (zb_counts_acc_flush) before its transaction commits. */
+	struct zb_counts_acc *counts;
 } zb_member_change;
 
 /* Insert a checked and protected record (pinyin and sort key derived

@@ -202,21 +202,146 @@ static int64_t last_id(const char *path)
 	return n ? ids[n - 1] : 0;
 }
 
-/* Re-evaluate the warnings of a member's org - and of its branch when the
- * org is a 党小组: a branch counts the members of its groups too. */
-static int refresh_member_org(zb_db *db, const char *path, zb_err *e)
+/* Re-evaluate the warnings of org (last id of a member's path) - and of
+ * its branch (parent) when the org is a 党小组: a branch counts the members
+ * of its groups too. */
+static int refresh_org(zb_db *db, int64_t org, int64_t parent, zb_err *e)
+{
+	int rc = zb_org_warn_refresh(db, org, e);
+	if (rc || !parent)
+		return rc;
+	int64_t group = 0;
+	if ((rc = zb_db_int(db, e, &group, "SELECT COUNT(*) FROM orgs WHERE id = ? AND type = 'group'", "i", org)))
+		return rc;
+	return group ? zb_org_warn_refresh(db, parent, e) : 0;
+}
+
+/* ---- the accumulator of a bulk write (see counts.h) ---- */
+
+typedef struct acc_ent {
+	int64_t org;
+	const char *dim;      /* a literal of fact_rows */
+	char key[48];
+	int64_t n;
+} acc_ent;
+
+typedef struct acc_org {
+	int64_t org, parent;
+} acc_org;
+
+struct zb_counts_acc {
+	acc_ent *ents;
+	size_t n, cap;
+	uint32_t *slots;      /* index+1 into ents, 0 = empty */
+	size_t nslots;
+	acc_org *orgs;        /* orgs whose warnings to re-evaluate */
+	size_t norgs, orgcap;
+	int oom;
+};
+
+zb_counts_acc *zb_counts_acc_new(void) { return calloc(1, sizeof(zb_counts_acc)); }
+
+void zb_counts_acc_free(zb_counts_acc *a)
+{
+	if (!a)
+		return;
+	free(a->ents);
+	free(a->slots);
+	free(a->orgs);
+	free(a);
+}
+
+static uint64_t acc_hash(int64_t org, const char *dim, const char *key)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)org;
+	for (const char *p = dim; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	h = (h ^ 0x1f) * 1099511628211ull;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return h;
+}
+
+static int acc_rehash(zb_counts_acc *a, size_t nslots)
+{
+	uint32_t *s = calloc(nslots, sizeof *s);
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < a->n; i++) {
+		size_t j = acc_hash(a->ents[i].org, a->ents[i].dim, a->ents[i].key) & (nslots - 1);
+		while (s[j])
+			j = (j + 1) & (nslots - 1);
+		s[j] = (uint32_t)(i + 1);
+	}
+	free(a->slots);
+	a->slots = s;
+	a->nslots = nslots;
+	return 0;
+}
+
+static int acc_add1(zb_counts_acc *a, int64_t org, const char *dim, const char *key, int64_t delta)
+{
+	if ((a->n + 1) * 2 > a->nslots && acc_rehash(a, a->nslots ? a->nslots * 2 : 1024))
+		return -1;
+	size_t mask = a->nslots - 1;
+	for (size_t j = acc_hash(org, dim, key) & mask;; j = (j + 1) & mask) {
+		if (!a->slots[j]) {
+			if (a->n == a->cap) {
+				size_t cap = a->cap ? a->cap * 2 : 512;
+				acc_ent *ne = realloc(a->ents, cap * sizeof *ne);
+				if (!ne)
+					return -1;
+				a->ents = ne;
+				a->cap = cap;
+			}
+			acc_ent *x = &a->ents[a->n];
+			x->org = org;
+			x->dim = dim;
+			snprintf(x->key, sizeof x->key, "%s", key);
+			x->n = delta;
+			a->slots[j] = (uint32_t)(++a->n);
+			return 0;
+		}
+		acc_ent *x = &a->ents[a->slots[j] - 1];
+		if (x->org == org && !strcmp(x->dim, dim) && !strcmp(x->key, key)) {
+			x->n += delta;
+			return 0;
+		}
+	}
+}
+
+static int acc_org_add(zb_counts_acc *a, const char *path)
 {
 	int64_t ids[MAX_DEPTH];
 	int n = zb_path_ids(path, ids, MAX_DEPTH);
 	if (!n)
 		return 0;
-	int rc = zb_org_warn_refresh(db, ids[n - 1], e);
-	if (rc || n < 2)
-		return rc;
-	int64_t group = 0;
-	if ((rc = zb_db_int(db, e, &group, "SELECT COUNT(*) FROM orgs WHERE id = ? AND type = 'group'", "i", ids[n - 1])))
-		return rc;
-	return group ? zb_org_warn_refresh(db, ids[n - 2], e) : 0;
+	for (size_t i = a->norgs; i-- > 0;)
+		if (a->orgs[i].org == ids[n - 1])
+			return 0;
+	if (a->norgs == a->orgcap) {
+		size_t cap = a->orgcap ? a->orgcap * 2 : 64;
+		acc_org *no = realloc(a->orgs, cap * sizeof *no);
+		if (!no)
+			return -1;
+		a->orgs = no;
+		a->orgcap = cap;
+	}
+	a->orgs[a->norgs++] = (acc_org){ids[n - 1], n >= 2 ? ids[n - 2] : 0};
+	return 0;
+}
+
+/* Re-evaluate the warnings of a member's org (and its branch for a group). */
+static int refresh_member_org(zb_db *db, zb_counts_acc *acc, const char *path, zb_err *e)
+{
+	if (acc) {
+		if (acc_org_add(acc, path))
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+		return 0;
+	}
+	int64_t ids[MAX_DEPTH];
+	int n = zb_path_ids(path, ids, MAX_DEPTH);
+	return n ? refresh_org(db, ids[n - 1], n >= 2 ? ids[n - 2] : 0, e) : 0;
 }
 
 /* Add to the ancestors of the last org on path (not to the last org). */
@@ -237,12 +362,64 @@ static int counts_add_above(zb_db *db, const char *path, const char *dim, const 
 	return 0;
 }
 
-static int add_fact(zb_db *db, const char *path, const fact_row *f, int64_t delta, zb_err *e)
+static int add_fact(zb_db *db, zb_counts_acc *acc, const char *path, const fact_row *f, int64_t delta, zb_err *e)
 {
+	if (acc) {
+		int64_t ids[MAX_DEPTH];
+		int n = zb_path_ids(path, ids, MAX_DEPTH);
+		for (int i = 0; i < n - (f->above ? 1 : 0); i++)
+			if (acc_add1(acc, ids[i], f->dim, f->key, delta))
+				return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+		return 0;
+	}
 	return f->above ? counts_add_above(db, path, f->dim, f->key, delta, e) : zb_counts_add(db, path, f->dim, f->key, delta, e);
 }
 
+static int counts_apply(zb_db *db, zb_counts_acc *acc, const zb_member_facts *old_f, const zb_member_facts *new_f,
+                        zb_err *e);
+
 int zb_org_counts_apply(zb_db *db, const zb_member_facts *old_f, const zb_member_facts *new_f, zb_err *e)
+{
+	return counts_apply(db, NULL, old_f, new_f, e);
+}
+
+int zb_counts_acc_apply(zb_counts_acc *acc, const zb_member_facts *old_f, const zb_member_facts *new_f, zb_err *e)
+{
+	if (acc->oom)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	return counts_apply(NULL, acc, old_f, new_f, e);
+}
+
+int zb_counts_acc_flush(zb_db *db, zb_counts_acc *acc, zb_err *e)
+{
+	int rc = 0;
+	size_t nz = 0;
+	for (size_t i = 0; i < acc->n; i++)
+		nz += acc->ents[i].n != 0;
+	if (nz || acc->norgs)
+		rc = zb_counts_touch(db, e);
+	for (size_t i = 0; !rc && i < acc->n; i++) {
+		const acc_ent *x = &acc->ents[i];
+		if (!x->n)
+			continue;
+		rc = zb_db_run(db, e, NULL,
+		               "INSERT INTO org_counts (org_id, dim, key, n) VALUES (?,?,?,?) "
+		               "ON CONFLICT (org_id, dim, key) DO UPDATE SET n = org_counts.n + excluded.n",
+		               "issi", x->org, x->dim, x->key, x->n);
+	}
+	for (size_t i = 0; !rc && i < acc->norgs; i++)
+		rc = refresh_org(db, acc->orgs[i].org, acc->orgs[i].parent, e);
+	if (!rc) {
+		acc->n = 0;
+		acc->norgs = 0;
+		if (acc->slots)
+			memset(acc->slots, 0, acc->nslots * sizeof *acc->slots);
+	}
+	return rc;
+}
+
+static int counts_apply(zb_db *db, zb_counts_acc *acc, const zb_member_facts *old_f, const zb_member_facts *new_f,
+                        zb_err *e)
 {
 	if ((old_f && !old_f->org_path) || (new_f && !new_f->org_path))
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：党员统计缺少所在组织");
@@ -258,7 +435,7 @@ int zb_org_counts_apply(zb_db *db, const zb_member_facts *old_f, const zb_member
 		if (!differ)
 			return 0;
 	}
-	if ((rc = zb_counts_touch(db, e)))
+	if (!acc && (rc = zb_counts_touch(db, e)))
 		return rc;
 	if (same_path) {
 		/* only the rows that differ move, on the common ancestors */
@@ -271,15 +448,15 @@ int zb_org_counts_apply(zb_db *db, const zb_member_facts *old_f, const zb_member
 				}
 		for (int i = 0; !rc && i < no; i++)
 			if (!oused[i])
-				rc = add_fact(db, old_f->org_path, &orows[i], -1, e);
+				rc = add_fact(db, acc, old_f->org_path, &orows[i], -1, e);
 		for (int j = 0; !rc && j < nn; j++)
 			if (!nused[j])
-				rc = add_fact(db, new_f->org_path, &nrows[j], 1, e);
+				rc = add_fact(db, acc, new_f->org_path, &nrows[j], 1, e);
 	} else {
 		for (int i = 0; !rc && i < no; i++)
-			rc = add_fact(db, old_f->org_path, &orows[i], -1, e);
+			rc = add_fact(db, acc, old_f->org_path, &orows[i], -1, e);
 		for (int j = 0; !rc && j < nn; j++)
-			rc = add_fact(db, new_f->org_path, &nrows[j], 1, e);
+			rc = add_fact(db, acc, new_f->org_path, &nrows[j], 1, e);
 	}
 	if (rc)
 		return rc;
@@ -288,9 +465,9 @@ int zb_org_counts_apply(zb_db *db, const zb_member_facts *old_f, const zb_member
 	int changed = !same_path || on_roll(old_f->status) != on_roll(new_f->status) || is_full(old_f) != is_full(new_f);
 	if (!changed)
 		return 0;
-	if (old_f && (rc = refresh_member_org(db, old_f->org_path, e)))
+	if (old_f && (rc = refresh_member_org(db, acc, old_f->org_path, e)))
 		return rc;
-	if (new_f && !same_path && (rc = refresh_member_org(db, new_f->org_path, e)))
+	if (new_f && !same_path && (rc = refresh_member_org(db, acc, new_f->org_path, e)))
 		return rc;
 	return 0;
 }

@@ -69,6 +69,21 @@ int zb_member_facts_load(zb_db *db, int64_t member_id, zb_arena *a, zb_member_fa
  * failure the caller rolls back (the counters then stay as they were). */
 int zb_org_counts_apply(zb_db *db, const zb_member_facts *old_f, const zb_member_facts *new_f, zb_err *e);
 
+/* The bulk form, for writes of many members in one transaction (the
+ * roster import): zb_counts_acc_apply() takes the same facts as
+ * zb_org_counts_apply() but only adds them up in memory, per (org, dim,
+ * key), and notes the orgs whose structure warnings depend on them;
+ * zb_counts_acc_flush() writes the sums (one upsert per row touched,
+ * however many members moved it), re-evaluates those warnings once each,
+ * and empties the accumulator.  Flush in the SAME write transaction as the
+ * member writes it sums; a failed transaction drops the accumulator with
+ * zb_counts_acc_free() (or flushes nothing into the next one). */
+typedef struct zb_counts_acc zb_counts_acc;
+zb_counts_acc *zb_counts_acc_new(void);
+int zb_counts_acc_apply(zb_counts_acc *acc, const zb_member_facts *old_f, const zb_member_facts *new_f, zb_err *e);
+int zb_counts_acc_flush(zb_db *db, zb_counts_acc *acc, zb_err *e);
+void zb_counts_acc_free(zb_counts_acc *acc);
+
 /* Recompute every roll-up (members, orgs, units, structure warnings) from
  * the base tables.  Runs in the caller's write transaction if one is open,
  * otherwise in one of its own.  Used after bulk loads (zhibu demo) and to

@@ -549,6 +549,81 @@ static void test_counts_random(void **state)
 	assert_int_equal(bad, 1);
 }
 
+/* The bulk form: many member writes per transaction, their roll-up
+ * changes summed in an accumulator and flushed once per transaction (the
+ * roster import), give the same roll-ups and warnings as a recount -
+ * inserts, changes, moves and deletes (an import taken back). */
+static void test_counts_bulk(void **state)
+{
+	fx *f = *state;
+	int64_t orgs[4] = {f->branch, add_org(f, f->town, "南村党支部", "branch", "rural"),
+	                   add_org(f, f->town2, "北村党支部", "branch", "rural"), 0};
+	orgs[3] = add_org(f, orgs[1], "第一党小组", "group", "rural");
+	static const char *const cats[] = {"full", "probationary"};
+	static const char *const sts[] = {"normal", "mobile", "removed"};
+	zb_counts_acc *acc = zb_counts_acc_new();
+	assert_non_null(acc);
+	int64_t ids[400];
+	int n = 0, alive[400];
+	unsigned seed = 777;
+	for (int chunk = 0; chunk < 12; chunk++) {
+		assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
+		for (int k = 0; k < 30; k++) {
+			unsigned op = rnd(&seed) % 10;
+			if (n < 10 || op < 5) {
+				int64_t org = orgs[rnd(&seed) % 4];
+				char birth[11];
+				snprintf(birth, sizeof birth, "%04d-05-06", 1940 + (int)(rnd(&seed) % 60));
+				assert_int_equal(zb_db_int(f->db, &f->e, &ids[n],
+				                           "INSERT INTO members (org_id, org_path, name, name_pinyin, name_initials, "
+				                           "sort_key, gender, birth_date, category, full_date, status, created_at, "
+				                           "updated_at) VALUES (?,?,'批量','piliang','pl',?,?,?,?,?,?,1,1) RETURNING id",
+				                           "isbsssss", org, path_of(f, org), (const void *)"k", (size_t)1,
+				                           rnd(&seed) % 2 ? "M" : "F", birth, cats[rnd(&seed) % 2], "2001-07-01",
+				                           sts[rnd(&seed) % 3]),
+				                 0);
+				zb_member_facts nf;
+				assert_int_equal(zb_member_facts_load(f->db, ids[n], &f->a, &nf, &f->e), 0);
+				assert_int_equal(zb_counts_acc_apply(acc, NULL, &nf, &f->e), 0);
+				alive[n++] = 1;
+				continue;
+			}
+			int i = (int)(rnd(&seed) % (unsigned)n);
+			if (!alive[i])
+				continue;
+			zb_member_facts of, nf;
+			assert_int_equal(zb_member_facts_load(f->db, ids[i], &f->a, &of, &f->e), 0);
+			if (op < 7) {
+				int64_t to = orgs[rnd(&seed) % 4];
+				assert_int_equal(zb_db_run(f->db, &f->e, NULL,
+				                           "UPDATE members SET org_id = ?, org_path = ?, status = ? WHERE id = ?", "issi",
+				                           to, path_of(f, to), sts[rnd(&seed) % 3], ids[i]),
+				                 0);
+				assert_int_equal(zb_member_facts_load(f->db, ids[i], &f->a, &nf, &f->e), 0);
+				assert_int_equal(zb_counts_acc_apply(acc, &of, &nf, &f->e), 0);
+			} else {
+				assert_int_equal(zb_db_run(f->db, &f->e, NULL, "DELETE FROM members WHERE id = ?", "i", ids[i]), 0);
+				assert_int_equal(zb_counts_acc_apply(acc, &of, NULL, &f->e), 0);
+				alive[i] = 0;
+			}
+		}
+		assert_int_equal(zb_counts_acc_flush(f->db, acc, &f->e), 0);
+		assert_int_equal(zb_db_commit(f->db, &f->e), 0);
+		assert_consistent(f);
+	}
+	/* an empty flush writes nothing and fails nothing */
+	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
+	assert_int_equal(zb_counts_acc_flush(f->db, acc, &f->e), 0);
+	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
+	zb_counts_acc_free(acc);
+	int64_t direct = 0;
+	assert_int_equal(zb_db_int(f->db, &f->e, &direct,
+	                           "SELECT COUNT(*) FROM members WHERE status NOT IN ('removed', 'deceased')", ""),
+	                 0);
+	assert_int_equal(count(f, f->root, "total", ""), direct);
+	assert_consistent(f);
+}
+
 static void test_move_subtree(void **state)
 {
 	fx *f = *state;
@@ -641,6 +716,7 @@ static void test_demo_pinyin(void **state)
 	cmocka_unit_test_setup_teardown(test_rule_change_mid_year, setup, teardown),            \
 	cmocka_unit_test_setup_teardown(test_terms, setup, teardown),                           \
 	cmocka_unit_test_setup_teardown(test_counts_random, setup, teardown),                   \
+	cmocka_unit_test_setup_teardown(test_counts_bulk, setup, teardown),                     \
 	cmocka_unit_test_setup_teardown(test_move_subtree, setup, teardown)
 
 int main(void)
