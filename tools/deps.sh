@@ -2,8 +2,8 @@
 # Install every Debian package zhibu needs to build, run and test, but only
 # the missing ones (a no-op on a prepared machine).  Run as root on Debian 12.
 set -eu
-PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
-libssl-dev libicu-dev libxlsxwriter-dev libzip-dev libxml2-dev libqrencode-dev libcmocka-dev
+PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev
+libssl-dev libicu-dev libxlsxwriter-dev libzip-dev libxml2-dev zlib1g-dev libqrencode-dev libcmocka-dev
 postgresql clang libclang-rt-14-dev wrk chromium python3-openpyxl libreoffice-calc-nogui
 nodejs npm iproute2 procps xxd curl ca-certificates fonts-wqy-zenhei"
 missing=""

@@ -5,9 +5,15 @@
 // can then be committed anew).  No timing is asserted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { startServer, admin, cli } from './lib.mjs';
+import { sql as rawSql } from './sql.mjs';
+
+// SQLite: one writer, released between chunks; restart undoes an
+// unfinished batch.  PostgreSQL: writers do not wait on the file lock, and
+// another node may still be committing, so an unfinished batch is undone
+// only when its lease has run out (docs/MEMBERS.md).
+const PG = !!process.env.ZB_TEST_PG_DIR;
 
 const ROWS = 20000;
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -50,7 +56,7 @@ async function total(c, q) {
 }
 
 function sql(db, q) {
-  return execFileSync('sqlite3', [db, q]).toString().trim();
+  return rawSql(db, q).trim();
 }
 
 function checkClean(s) {
@@ -99,7 +105,7 @@ test('20,000 rows commit while another client keeps writing; roll-ups and audit 
   assert.deepEqual(failed, [], 'every small write of the other client succeeded');
   // the import did not hold the writer from start to end: the other
   // client's writes went through between its chunks
-  assert.ok(duringCommit >= 2, `writes completed during the commit: ${duringCommit}`);
+  if (!PG) assert.ok(duringCommit >= 2, `writes completed during the commit: ${duringCommit}`);
   assert.equal(await total(adm, '甲'), ROWS);
   for (const org of orgIds) {
     const s = await adm.get(`/api/v1/orgs/${org}`);
@@ -115,7 +121,7 @@ test('20,000 rows commit while another client keeps writing; roll-ups and audit 
   checkClean(srv);
 });
 
-test('a server killed midway through a commit leaves nothing of the batch visible, and the batch can be committed again', async () => {
+test('a server killed midway through a commit leaves nothing of the batch visible, and the batch can be committed again', { skip: PG && 'SQLite: undone at restart; PostgreSQL undoes a batch when its lease runs out' }, async () => {
   const id = await upload(adm, roster(ROWS, ROWS, '乙'));
   const pending = adm.post(`/api/v1/imports/${id}/commit`, {}).catch(() => null);
   // wait until some chunks are in, then kill -9
