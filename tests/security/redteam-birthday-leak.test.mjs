@@ -3,9 +3,10 @@
 // number from one import preview.
 //
 // zb_member_check decides whether the birth date was "typed" by the caller
-// from `given & (ZB_MF_BIRTH | ZB_MF_ID)`.  An edit that states id_number as
-// null (or "") is "given" an ID but types no date: the stored, exact birth
-// date is then used at the day and named in the error message
+// from `given & (ZB_MF_BIRTH | ZB_MF_ID)`.  An edit that states id_number or
+// birth_date as null (or "") is "given" them but types no date: the stored,
+// exact birth date (or the one of the stored ID number) is then used at the
+// day and named in the error message
 // ("入党日期 … 应晚于出生日期 1982-01-18").  Nothing is written, and no ID
 // lookup is counted.  With the day known and the region assumed (the threat
 // model does), 500 numbers of the right parity remain, which one roster
@@ -40,7 +41,7 @@ before(async () => {
 });
 after(async () => { await srv?.stop(); });
 
-test('an edit that clears the ID number does not name the stored birth date', async () => {
+test('an edit that clears the ID number or the birth date does not name the stored birth date', async () => {
   const secret = makeId('19820118', 437);
   let r = await adm.post('/api/v1/members', { org_id: A1, name: '甲某', id_number: secret, join_date: '2010-07-01',
     category: 'full', full_date: '2011-07-01' });
@@ -50,10 +51,12 @@ test('an edit that clears the ID number does not name the stored birth date', as
   r = await pw.get(`/api/v1/members/${id}`);
   assert.equal(r.body.birth_date, '1982-01', 'the party worker sees the month');
   const leaks = [];
-  for (const v of [null, '']) {
-    const e = await pw.patch(`/api/v1/members/${id}`, { id_number: v, join_date: '1982-01-01' });
-    const msg = JSON.stringify(e.body);
-    if (msg.includes('1982-01-18')) leaks.push(`id_number=${JSON.stringify(v)}: ${e.status} ${msg}`);
+  for (const field of ['id_number', 'birth_date']) {
+    for (const v of [null, '']) {
+      const e = await pw.patch(`/api/v1/members/${id}`, { [field]: v, join_date: '1982-01-01' });
+      const msg = JSON.stringify(e.body);
+      if (msg.includes('1982-01-18')) leaks.push(`${field}=${JSON.stringify(v)}: ${e.status} ${msg}`);
+    }
   }
   // what the day is worth: one upload of the 500 numbers it leaves
   let found = null;
