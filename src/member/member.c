@@ -1477,6 +1477,20 @@ int zb_id_lookup_check(zb_db *db, int64_t user_id, int64_t now, zb_err *e)
 	return 0;
 }
 
+int zb_id_lookup_left(zb_db *db, int64_t user_id, int64_t now, int64_t *left, zb_err *e)
+{
+	*left = ZB_ID_LOOKUP_LIMIT;
+	if (!user_id) {
+		*left = INT64_MAX;
+		return 0;
+	}
+	int64_t n = 0;
+	int rc = lookups_since(db, user_id, now - ZB_ID_LOOKUP_WINDOW, 0, &n, e);
+	if (!rc)
+		*left = n >= ZB_ID_LOOKUP_LIMIT ? 0 : ZB_ID_LOOKUP_LIMIT - n;
+	return rc;
+}
+
 int zb_id_import_check(zb_db *db, int64_t user_id, int64_t now, int64_t rows, zb_err *e)
 {
 	if (!user_id || rows <= 0)
