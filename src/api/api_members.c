@@ -1074,8 +1074,10 @@ static int import_lookups(zb_req *r, const zb_import *imp, zb_err *e)
 {
 	int64_t now = zb_now(r->app), left = 0;
 	int sens_here = zb_authz_allows(r->who, P_MEMBER_SENSITIVE, imp->org_path);
-	int rc = zb_id_lookup_left(r->db, r->who->user_id, now, &left, e);
-	if (rc)
+	int rc = 0;
+	if (!sens_here && (rc = zb_id_import_check(r->db, r->who->user_id, now, imp->nrows, e)))
+		return rc;
+	if ((rc = zb_id_lookup_left(r->db, r->who->user_id, now, &left, e)))
 		return rc;
 	if (imp->checked_outside > left)
 		return zb_fail(e, ZB_ERATE, "file",
@@ -1083,8 +1085,6 @@ static int import_lookups(zb_req *r, const zb_import *imp, zb_err *e)
 		               "没有全县“敏感信息”权限的账号每小时最多核对 %d 个（还剩 %lld 个）。请分批导入新党员，或请县委组织部管理员导入；"
 		               "本次没有保存任何数据",
 		               (long long)imp->checked_outside, ZB_ID_LOOKUP_LIMIT, (long long)left);
-	if (!sens_here && (rc = zb_id_import_check(r->db, r->who->user_id, now, imp->nrows, e)))
-		return rc;
 	if ((rc = zb_db_begin_write(r->db, e)))
 		return rc;
 	if (!sens_here)
