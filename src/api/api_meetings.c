@@ -499,6 +499,15 @@ static int check_files(zb_req *r, zb_err *e)
  * upload guard counts the declared length before a byte is read. */
 #define MEETING_SAVE_MAX_BYTES (ZB_FORM_JSON_MAX + 3u * ZB_ATTACH_MAX_BYTES)
 
+/* A guest entry refused because no member within the caller's scope has
+ * that id and name (zb_meeting_set_attendance): a failed guess, audited
+ * like a scope denial (rate-limited, http/guard.c). */
+static int guest_miss(const zb_err *e)
+{
+	size_t n = strlen(e->field);
+	return !strncmp(e->field, "items[", 6) && n > 6 && !strcmp(e->field + n - 6, "].name");
+}
+
 static int h_create(zb_req *r, zb_err *e)
 {
 	const char *client_key = zb_body_str(r, "client_key");
@@ -606,7 +615,9 @@ static int h_create(zb_req *r, zb_err *e)
 			snprintf(e->field, sizeof e->field, "files[%d]", i);
 	}
 	if (!rc && has_att && !(rc = zb_meeting_check_complete(r->db, &m, items, (int)nitems, e)))
-		rc = zb_meeting_set_attendance(r->db, &m, &rules, items, (int)nitems, now, e);
+		rc = zb_meeting_set_attendance(r->db, &m, &rules, items, (int)nitems, r->who, now, e);
+	if (rc == ZB_EINVAL && has_att && guest_miss(e))
+		zb_deny_audit(r, "scope", 400);
 	if (rc && has_att && !strncmp(e->field, "items", 5)) {
 		char f[sizeof e->field];
 		snprintf(f, sizeof f, "attendance%.40s", e->field + 5);
@@ -747,7 +758,9 @@ static int h_attendance(zb_req *r, zb_err *e)
 	int64_t now = zb_now(r->app);
 	if ((rc = zb_db_begin_write(r->db, e)))
 		return rc;
-	rc = zb_meeting_set_attendance(r->db, &m, &rules, items, (int)n, now, e);
+	rc = zb_meeting_set_attendance(r->db, &m, &rules, items, (int)n, r->who, now, e);
+	if (rc == ZB_EINVAL && guest_miss(e))
+		zb_deny_audit(r, "scope", 400);
 	if (!rc) {
 		char *d = zb_arena_printf(&r->arena,
 		                          "{\"items\":%zu,\"expected\":%d,\"present\":%d,\"leave\":%d,\"absent\":%d,"

@@ -1045,6 +1045,34 @@ static zb_actor actor_of(zb_req *r)
 	return (zb_actor){.user_id = r->who->user_id, .username = r->who->username, .ip = r->ip};
 }
 
+/* The ID lookups an upload answered, for a caller without member.sensitive
+ * at the register's root (h_import): refused whole (ZB_ERATE, nothing
+ * noted) when they exceed what is left of the budgets, else noted. */
+static int import_lookups(zb_req *r, const zb_import *imp, zb_err *e)
+{
+	int64_t now = zb_now(r->app), left = 0;
+	int sens_here = zb_authz_allows(r->who, P_MEMBER_SENSITIVE, imp->org_path);
+	int rc = 0;
+	if (!sens_here && (rc = zb_id_import_check(r->db, r->who->user_id, now, imp->nrows, e)))
+		return rc;
+	if ((rc = zb_id_lookup_left(r->db, r->who->user_id, now, &left, e)))
+		return rc;
+	if (imp->checked_outside > left)
+		return zb_fail(e, ZB_ERATE, "file",
+		               "本文件有 %lld 行的身份证号不属于您管理范围内的党员（新党员，或已在其他组织登记），每一行都要在全县名册中核对："
+		               "没有全县“敏感信息”权限的账号每小时最多核对 %d 个（还剩 %lld 个）。请分批导入新党员，或请县委组织部管理员导入；"
+		               "本次没有保存任何数据",
+		               (long long)imp->checked_outside, ZB_ID_LOOKUP_LIMIT, (long long)left);
+	if ((rc = zb_db_begin_write(r->db, e)))
+		return rc;
+	if (!sens_here)
+		rc = zb_id_lookup_note(r->db, r->who->user_id, now, "import_rows", imp->nrows, e);
+	/* the rows registered elsewhere are noted by zb_import_save */
+	if (!rc)
+		rc = zb_id_lookup_note(r->db, r->who->user_id, now, "import", imp->checked_outside - imp->registered_elsewhere, e);
+	return zb_req_end_tx(r, rc, e);
+}
+
 static int h_import(zb_req *r, zb_err *e)
 {
 	const char *fn = zb_member_clean(&r->arena, zb_req_query(r, "filename"));
@@ -1069,17 +1097,27 @@ static int h_import(zb_req *r, zb_err *e)
 		zb_memcharge_release(&charge);
 		return rc;
 	}
-	/* Every row's number was checked against the whole register: for a
-	 * caller who may not see ID numbers, a file of guessed numbers would
-	 * otherwise find the one that is registered in one upload. */
-	int64_t checked = imp->nrows;
-	if (!zb_authz_allows(r->who, P_MEMBER_SENSITIVE, imp->org_path) &&
-	    ((rc = zb_id_import_check(r->db, r->who->user_id, zb_now(r->app), checked, e)) ||
-	     (rc = zb_db_begin_write(r->db, e)) ||
-	     (rc = zb_req_end_tx(r, zb_id_lookup_note(r->db, r->who->user_id, zb_now(r->app), "import_rows", checked, e), e)))) {
-		zb_import_free(imp);
-		zb_memcharge_release(&charge);
-		return rc;
+	/* Every row's number was checked against the whole register.  A row
+	 * whose number matches no member within the caller's scope (a new
+	 * member, or one registered elsewhere) answers a question about the
+	 * register outside that scope: unless the caller holds
+	 * member.sensitive at the register's root, each such row is an ID
+	 * lookup of the hourly budget, and a file with more of them than the
+	 * budget has left is refused whole (the refusal depends on the count
+	 * of such rows, not on how many are registered).  For a caller who may
+	 * not see ID numbers at the import org, every row also counts in the
+	 * daily row budget: a row that matches a member in scope confirms
+	 * that member's number. */
+	char root[64];
+	const char *slash = imp->org_path ? strchr(imp->org_path + 1, '/') : NULL;
+	snprintf(root, sizeof root, "%.*s", slash ? (int)(slash - imp->org_path + 1) : 0, slash ? imp->org_path : "");
+	if (!zb_authz_allows(r->who, P_MEMBER_SENSITIVE, root)) {
+		rc = import_lookups(r, imp, e);
+		if (rc) {
+			zb_import_free(imp);
+			zb_memcharge_release(&charge);
+			return rc;
+		}
 	}
 	zb_actor ac = actor_of(r);
 	int64_t batch;

@@ -812,20 +812,24 @@ static int status_ok(const char *s)
 }
 
 /* A member of another org who took part (on_roster 0): present adds the
- * row, absent removes it; the name must match the roster's, so member ids
- * cannot be used to look names up. */
-static int mark_guest(zb_db *db, const zb_meeting *m, const zb_attend_item *it, int i, int64_t now, zb_err *e)
+ * row, absent removes it.  The member is looked up only within who's
+ * member.read scope (who NULL: no limit), and the name must match the
+ * roster's; a missing id, a wrong name and a member outside that scope
+ * get one answer, which names neither, so member ids cannot be used to
+ * look names or existence up. */
+static int mark_guest(zb_db *db, const zb_meeting *m, const zb_attend_item *it, int i, const zb_principal *who,
+                      int64_t now, zb_err *e)
 {
 	char field[48];
 	snprintf(field, sizeof field, "items[%d].member_id", i);
 	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT mb.name, mb.status, a.on_roster FROM members mb LEFT JOIN meeting_attendance a "
-	                          "ON a.meeting_id = ? AND a.member_id = mb.id WHERE mb.id = ?",
+	                          "SELECT mb.name, mb.status, a.on_roster, mb.org_path FROM members mb "
+	                          "LEFT JOIN meeting_attendance a ON a.meeting_id = ? AND a.member_id = mb.id WHERE mb.id = ?",
 	                          "ii", m->id, it->member_id);
 	if (!st)
 		return e->code;
 	int rc = zb_stmt_step(st, e), same_name = 0, removed = 0, on_roster = 0;
-	if (rc == 1) {
+	if (rc == 1 && (!who || zb_authz_allows(who, P_MEMBER_READ, zb_col_text(st, 3)))) {
 		same_name = it->name && zb_col_text(st, 0) && !strcmp(it->name, zb_col_text(st, 0));
 		removed = zb_col_text(st, 1) && (!strcmp(zb_col_text(st, 1), "removed") || !strcmp(zb_col_text(st, 1), "deceased"));
 		on_roster = !zb_col_is_null(st, 2) && zb_col_int(st, 2);
@@ -833,10 +837,12 @@ static int mark_guest(zb_db *db, const zb_meeting *m, const zb_attend_item *it, 
 	zb_stmt_done(st);
 	if (rc < 0)
 		return -rc;
-	if (!rc || !same_name) {
+	if (!same_name) {
 		snprintf(field, sizeof field, "items[%d].name", i);
-		return zb_fail(e, ZB_EINVAL, field, "外单位参加人员 %s：姓名与所选党员不符（请核对）",
-		               it->name && *it->name ? it->name : "（未填姓名）");
+		return zb_fail(e, ZB_EINVAL, field,
+		               "第 %d 位外单位参加人员：在您可查看的党员中没有编号和姓名都相符的党员（请核对）；"
+		               "您管理范围以外的党员，请由能查看其名册的上级党组织登记",
+		               i + 1);
 	}
 	if (removed)
 		return zb_fail(e, ZB_EINVAL, field, "%s 已不是党员，不能登记参加组织生活", it->name);
@@ -857,7 +863,7 @@ static int mark_guest(zb_db *db, const zb_meeting *m, const zb_attend_item *it, 
 }
 
 int zb_meeting_set_attendance(zb_db *db, zb_meeting *m, const zb_mrules *r, const zb_attend_item *items, int n,
-                              int64_t now, zb_err *e)
+                              const zb_principal *who, int64_t now, zb_err *e)
 {
 	char field[48], nm[200];
 	if (m->type == ZB_MT_TALK)
@@ -883,7 +889,7 @@ int zb_meeting_set_attendance(zb_db *db, zb_meeting *m, const zb_mrules *r, cons
 		int leave = !strcmp(items[i].status, "leave");
 		int64_t changed = 0;
 		if (items[i].guest) {
-			int rc = mark_guest(db, m, &items[i], i, now, e);
+			int rc = mark_guest(db, m, &items[i], i, who, now, e);
 			if (rc)
 				return rc;
 			continue;

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "auth/authz.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -193,9 +194,12 @@ typedef struct zb_attend_item {
  * member of another branch): present adds a row with on_roster 0 - no
  * vote, not in the totals or the quorum, but organisational life for that
  * member in the 自行脱党 risk count - and absent removes it; its name must
- * be the roster's.  Recounts. */
+ * be the roster's.  who: the caller (NULL: no limit); a guest is found
+ * only within who's member.read scope, and a missing id, a wrong name and
+ * a member outside that scope are one error (items[i].name) naming
+ * neither.  Recounts. */
 int zb_meeting_set_attendance(zb_db *db, zb_meeting *m, const zb_mrules *r, const zb_attend_item *items, int n,
-                              int64_t now, zb_err *e);
+                              const zb_principal *who, int64_t now, zb_err *e);
 
 /* A save that carries the attendance must mark everyone on the 应到 list
  * (no one is left 缺席 by omission): ZB_EINVAL, field "attendance", naming

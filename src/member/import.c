@@ -576,6 +576,8 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 			old = NULL;
 			id_ok = 0;
 		}
+		if (!old)
+			imp->checked_outside++;
 	}
 	/* month precision (出生年月 1990.01): the ID gives the day */
 	if (id_ok && in.birth_date && birth_prec == 2) {

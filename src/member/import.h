@@ -111,6 +111,9 @@ typedef struct zb_import {
 	int nrows, cap;
 	int64_t counts[ZB_IROW_NSTATUS];
 	int64_t registered_elsewhere;   /* rows refused: ID registered outside the importer's scope */
+	int64_t checked_outside;        /* rows whose ID matched no member in the importer's scope:
+	                                 * new, or registered elsewhere; each answered a question
+	                                 * about the register outside that scope */
 	int samples_skipped;            /* rows marked ZB_IMPORT_SAMPLE_MARK, not imported */
 	const char *org_trail;          /* the target org with its ancestors ("县委 / 镇党委 / 支部"),
 	                                 * set by the caller for the preview; NULL: org_name only */

@@ -664,6 +664,13 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 	}
 	m->id_number = zb_member_clean(a, m->id_number);
 	m->phone = zb_member_clean(a, m->phone);
+	/* The birth date is the caller's own only if this input states a
+	 * value for it (or an ID number, which holds it): an edit that
+	 * clears either (null or "") still checks the stored date, or the one
+	 * of the stored number, and must not name its day.  Decided here,
+	 * before the ID number below rewrites birth_date. */
+	int birth_typed = (given & ZB_MF_BIRTH) && m->birth_date;
+	int typed = birth_typed || ((given & ZB_MF_ID) && m->id_number);
 
 	/* name */
 	m->name = clean_name(a, m->name);
@@ -757,6 +764,7 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 		zb_err ie = {0};
 		if (zb_idcard_parse(m->id_number, today, &card, &ie)) {
 			bad_from(&c, &ie);
+			typed = birth_typed; /* a malformed number types no date */
 		} else {
 			m->id_number = zb_arena_strdup(a, card.number);
 			if (m->birth_date && (given & ZB_MF_BIRTH) && !(given & ZB_MF_ID)) {
@@ -795,7 +803,6 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 		/* A birth date the input did not state (stored, or from a stored
 		 * ID number) is named by its month only: what every role may
 		 * see (docs/SECURITY.md). */
-		int typed = (given & (ZB_MF_BIRTH | ZB_MF_ID)) != 0;
 		const char *bs = typed ? m->birth_date : zb_arena_printf(a, "%.7s", m->birth_date ? m->birth_date : "");
 		/* Nor is the age rule decided at the day for such a date: by
 		 * trying join dates one day apart, a caller who sees the birth
@@ -1477,6 +1484,20 @@ int zb_id_lookup_check(zb_db *db, int64_t user_id, int64_t now, zb_err *e)
 		               "按身份证号查询过于频繁：每个账号每小时最多 %d 次（按身份证号搜索，以及因身份证号已登记而被拒绝的录入、修改和导入），请稍后再试",
 		               ZB_ID_LOOKUP_LIMIT);
 	return 0;
+}
+
+int zb_id_lookup_left(zb_db *db, int64_t user_id, int64_t now, int64_t *left, zb_err *e)
+{
+	*left = ZB_ID_LOOKUP_LIMIT;
+	if (!user_id) {
+		*left = INT64_MAX;
+		return 0;
+	}
+	int64_t n = 0;
+	int rc = lookups_since(db, user_id, now - ZB_ID_LOOKUP_WINDOW, 0, &n, e);
+	if (!rc)
+		*left = n >= ZB_ID_LOOKUP_LIMIT ? 0 : ZB_ID_LOOKUP_LIMIT - n;
+	return rc;
 }
 
 int zb_id_import_check(zb_db *db, int64_t user_id, int64_t now, int64_t rows, zb_err *e)

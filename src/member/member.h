@@ -245,6 +245,8 @@ int zb_name_check(const char *s, const char *field, const char *label, zb_err *e
 #define ZB_ID_LOOKUP_LIMIT 20
 #define ZB_ID_LOOKUP_WINDOW 3600
 int zb_id_lookup_check(zb_db *db, int64_t user_id, int64_t now, zb_err *e);
+/* How many lookups of the hourly budget are left (INT64_MAX for user 0). */
+int zb_id_lookup_left(zb_db *db, int64_t user_id, int64_t now, int64_t *left, zb_err *e);
 /* kind "import_rows" is the other budget: the ID numbers of uploaded rows,
  * each checked against the whole register (new, update or elsewhere tells
  * whether the number is registered), at most ZB_ID_IMPORT_ROWS_LIMIT per

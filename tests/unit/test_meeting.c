@@ -512,7 +512,7 @@ static void test_expected_by_type(void **state)
 	assert_int_equal(zb_meeting_rules(f->db, &pl, &r, &f->e), 0);
 	zb_attend_item it[] = {{m1, "present", NULL}, {m7, "present", NULL}, {m2, "leave", "病假"}};
 	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
-	assert_int_equal(zb_meeting_set_attendance(f->db, &pl, &r, it, 3, 2000000000, &f->e), 0);
+	assert_int_equal(zb_meeting_set_attendance(f->db, &pl, &r, it, 3, NULL, 2000000000, &f->e), 0);
 	assert_int_equal(pl.present, 2);
 	assert_int_equal(pl.present_voters, 2);
 	assert_true(pl.quorum_ok); /* 2 of 2 voters */
@@ -546,7 +546,7 @@ static void test_expected_by_type(void **state)
 	/* someone not on the list cannot be marked; nothing half-written */
 	zb_attend_item bad[] = {{m3, "present", NULL}, {other, "present", NULL}};
 	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
-	assert_int_equal(zb_meeting_set_attendance(f->db, &asc, &r, bad, 2, 2000000000, &f->e), ZB_EINVAL);
+	assert_int_equal(zb_meeting_set_attendance(f->db, &asc, &r, bad, 2, NULL, 2000000000, &f->e), ZB_EINVAL);
 	assert_string_equal(f->e.field, "items[1].member_id");
 	zb_db_rollback(f->db);
 	zb_meeting again;
@@ -629,7 +629,7 @@ static void test_expected_list_is_the_saved_list(void **state)
 	/* someone off the list is named when of the org, with the reason */
 	zb_attend_item off[] = {{m1, "present", NULL}};
 	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
-	assert_int_equal(zb_meeting_set_attendance(f->db, &saved, &r, off, 1, 2000000000, &f->e), ZB_EINVAL);
+	assert_int_equal(zb_meeting_set_attendance(f->db, &saved, &r, off, 1, NULL, 2000000000, &f->e), ZB_EINVAL);
 	zb_db_rollback(f->db);
 	assert_null(strstr(f->e.msg, "编号"));
 	assert_non_null(strstr(f->e.msg, "不是第一党小组的成员"));
@@ -655,7 +655,7 @@ static void held(fx *f, int64_t org_id, int type, const char *date, int64_t who)
 	assert_int_equal(zb_meeting_rules(f->db, &m, &r, &f->e), 0);
 	zb_attend_item it = {who, "present", NULL};
 	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
-	assert_int_equal(zb_meeting_set_attendance(f->db, &m, &r, &it, 1, 2000000000, &f->e), 0);
+	assert_int_equal(zb_meeting_set_attendance(f->db, &m, &r, &it, 1, NULL, 2000000000, &f->e), 0);
 	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
 	assert_true(m.quorum_ok);
 	(void)id;

@@ -240,7 +240,7 @@ static void set_att(fx *f, zb_meeting *m, const zb_attend_item *items, int n)
 	assert_int_equal(zb_meeting_rules(f->db, m, &r, &f->e), 0);
 	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
 	/* "now" well after every meeting */
-	if (zb_meeting_set_attendance(f->db, m, &r, items, n, m->start_at + 86400 * 400, &f->e))
+	if (zb_meeting_set_attendance(f->db, m, &r, items, n, NULL, m->start_at + 86400 * 400, &f->e))
 		fail_msg("attendance: %s (%s)", f->e.msg, f->e.field);
 	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
 }
@@ -309,7 +309,7 @@ static void test_risk_months(void **state)
 	assert_int_equal(zb_meeting_rules(f->db, &sm, &r, &f->e), 0);
 	zb_attend_item wrong = {x, "present", NULL, 1, "别人"};
 	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
-	assert_int_equal(zb_meeting_set_attendance(f->db, &sm, &r, &wrong, 1, sm.start_at + 60, &f->e), ZB_EINVAL);
+	assert_int_equal(zb_meeting_set_attendance(f->db, &sm, &r, &wrong, 1, NULL, sm.start_at + 60, &f->e), ZB_EINVAL);
 	zb_db_rollback(f->db);
 	assert_int_equal(zb_db_run(f->db, &f->e, NULL,
 	                           "INSERT INTO risk_explanations (member_id, org_path, reason, from_on, to_on, from_ym, to_ym, "
