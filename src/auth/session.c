@@ -116,6 +116,74 @@ static void audit_login(zb_app *app, zb_db *db, int64_t uid, const char *usernam
 		zb_error("audit login: %s", e.msg);
 }
 
+/* ---- refused logins in the audit trail (per node, in memory) ----
+ *
+ * A login refused by the address throttle, a lock or the name delay
+ * verifies no password, so a client can send them as fast as it likes.
+ * Like access.denied, at most cfg.denied_audit_per_min such
+ * auth.login_failed rows are written per client address a minute; the
+ * rest are counted, and one auth.login_failed.suppressed row with the
+ * counts by result is written when the address's next minute begins (or
+ * its slot is taken by another address). */
+enum { RF_IP, RF_LOCKED, RF_NAME, RF_N };
+static const char *const refuse_names[RF_N] = {"ip_throttled", "locked", "name_throttled"};
+#define REFUSE_SLOTS 1024
+#define REFUSE_WINDOW 60
+static struct {
+	pthread_mutex_t mu;
+	struct {
+		char ip[48];
+		int64_t start;
+		int written;
+		int64_t by[RF_N];
+	} s[REFUSE_SLOTS];
+} rft = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void refuse_summary(zb_app *app, zb_db *db, const char *ip, int64_t start, const int64_t by[RF_N])
+{
+	if (!by[RF_IP] && !by[RF_LOCKED] && !by[RF_NAME])
+		return;
+	char detail[256];
+	snprintf(detail, sizeof detail,
+	         "{\"suppressed\":%lld,\"window_start\":%lld,\"by_result\":{\"%s\":%lld,\"%s\":%lld,\"%s\":%lld}}",
+	         (long long)(by[RF_IP] + by[RF_LOCKED] + by[RF_NAME]), (long long)start, refuse_names[RF_IP],
+	         (long long)by[RF_IP], refuse_names[RF_LOCKED], (long long)by[RF_LOCKED], refuse_names[RF_NAME],
+	         (long long)by[RF_NAME]);
+	zb_audit_ev ev = {.ip = ip, .action = "auth.login_failed.suppressed", .object_type = "user", .detail = detail};
+	zb_err e = {0};
+	if (zb_audit_append(db, app, &ev, &e))
+		zb_error("audit login: %s", e.msg);
+}
+
+static void audit_refused(zb_app *app, zb_db *db, const char *username, const char *ip, int why, int64_t now)
+{
+	char old_ip[48] = "";
+	int64_t old_by[RF_N] = {0}, old_start = 0;
+	int write = 0;
+	pthread_mutex_lock(&rft.mu);
+	unsigned k = ip_slot(ip) % REFUSE_SLOTS;
+	if (strcmp(rft.s[k].ip, ip) || now - rft.s[k].start >= REFUSE_WINDOW) {
+		snprintf(old_ip, sizeof old_ip, "%s", rft.s[k].ip);
+		memcpy(old_by, rft.s[k].by, sizeof old_by);
+		old_start = rft.s[k].start;
+		snprintf(rft.s[k].ip, sizeof rft.s[k].ip, "%s", ip);
+		rft.s[k].start = now;
+		rft.s[k].written = 0;
+		memset(rft.s[k].by, 0, sizeof rft.s[k].by);
+	}
+	if (rft.s[k].written < app->cfg.denied_audit_per_min) {
+		rft.s[k].written++;
+		write = 1;
+	} else {
+		rft.s[k].by[why]++;
+	}
+	pthread_mutex_unlock(&rft.mu);
+	if (old_ip[0])
+		refuse_summary(app, db, old_ip, old_start, old_by);
+	if (write)
+		audit_login(app, db, 0, username, ip, "auth.login_failed", refuse_names[why]);
+}
+
 /* ---- failures by name, in the database (every node sees them) ----
  *
  * Two counters per name: 'p:' name '|' address (one client address) and
@@ -312,13 +380,13 @@ int zb_login(zb_app *app, zb_db *db, const char *username, const char *password,
 {
 	int64_t now = zb_now(app);
 	if (ip_blocked(app, ip, now)) {
-		audit_login(app, db, 0, username, ip, "auth.login_failed", "ip_throttled");
+		audit_refused(app, db, username, ip, RF_IP, now);
 		return zb_fail(e, ZB_ERATE, NULL, "登录失败次数过多，请 15 分钟后再试");
 	}
 	int rc = zb_login_gate(app, db, username, ip, e);
 	if (rc) {
 		if (rc == ZB_ELOCKED || rc == ZB_ERATE)
-			audit_login(app, db, 0, username, ip, "auth.login_failed", rc == ZB_ELOCKED ? "locked" : "name_throttled");
+			audit_refused(app, db, username, ip, rc == ZB_ELOCKED ? RF_LOCKED : RF_NAME, now);
 		return rc;
 	}
 	int64_t uid = 0, disabled = 0;
