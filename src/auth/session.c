@@ -196,7 +196,11 @@ static void audit_refused(zb_app *app, zb_db *db, const char *username, const ch
  *     together, each next attempt must wait 2^(n-9) s (2, 4, 8 ... at most
  *     THROTTLE_MAX_DELAY, 5 min) after the last failure;
  *   - THROTTLE_HARD_LOCK (50) failures from all addresses lock the name for
- *     everybody for lock_secs (and again after each further failure).
+ *     everybody for lock_secs (and again after each further failure);
+ *   - both name-wide measures apply only while failures of the name come
+ *     from at least THROTTLE_MIN_ADDRESSES (3) addresses within the name
+ *     window: one or two addresses, however patient (failures spaced past
+ *     the address lock), slow and lock only themselves.
  * A counter starts again when its first failure is older than its window
  * (one address: ip_fail_window_secs, 15 min; all addresses: 24 h), after a
  * successful login, a password change or reset, and an administrator's
@@ -205,6 +209,7 @@ static void audit_refused(zb_app *app, zb_db *db, const char *username, const ch
 #define THROTTLE_DELAY_AFTER 10
 #define THROTTLE_MAX_DELAY 300
 #define THROTTLE_HARD_LOCK 50
+#define THROTTLE_MIN_ADDRESSES 3
 #define THROTTLE_ACCOUNT_WINDOW (24 * 3600)
 
 typedef struct throttle {
@@ -265,6 +270,31 @@ static int64_t name_delay(int64_t fails)
 	return d < THROTTLE_MAX_DELAY ? d : THROTTLE_MAX_DELAY;
 }
 
+/* The number of client addresses with a failure of username in the name
+ * window: its 'p:' rows whose last failure is recent enough.  A row of a
+ * longer typed name that merely begins with "username|" is not one of
+ * them (an address holds no '|'). */
+static int name_addresses(zb_db *db, const char *username, int64_t now, int64_t *n, zb_err *e)
+{
+	char lo[200], hi[200];
+	*n = 0;
+	snprintf(lo, sizeof lo, "p:%s|", username);
+	snprintf(hi, sizeof hi, "p:%s}", username); /* '}' follows '|' */
+	size_t ll = strlen(lo);
+	zb_stmt *st = zb_db_query(db, e, "SELECT tkey FROM login_throttle WHERE tkey >= ? AND tkey < ? AND last_at > ?",
+	                          "ssi", lo, hi, now - THROTTLE_ACCOUNT_WINDOW);
+	if (!st)
+		return e->code;
+	int rc;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		const char *k = zb_col_text(st, 0);
+		if (k && strlen(k) >= ll && !strncmp(k, lo, ll) && !strchr(k + ll, '|'))
+			(*n)++;
+	}
+	zb_stmt_done(st);
+	return rc < 0 ? -rc : 0;
+}
+
 static int lock_answer(int64_t until, int64_t now, zb_err *e)
 {
 	return zb_fail(e, ZB_ELOCKED, NULL, "登录失败次数过多，账号已被暂时锁定，请 %lld 分钟后再试",
@@ -286,8 +316,12 @@ int zb_login_gate(zb_app *app, zb_db *db, const char *username, const char *ip, 
 	int64_t until = tp.locked_until > ta.locked_until ? tp.locked_until : ta.locked_until;
 	if (until > now)
 		return lock_answer(until, now, e);
-	int64_t wait = ta.last_at + name_delay(ta.fails) - now;
-	if (name_delay(ta.fails) && wait > 0)
+	int64_t wait = ta.last_at + name_delay(ta.fails) - now, addrs = 0;
+	if (!name_delay(ta.fails) || wait <= 0)
+		return 0;
+	if ((rc = name_addresses(db, username, now, &addrs, e)))
+		return rc;
+	if (addrs >= THROTTLE_MIN_ADDRESSES)
 		return zb_fail(e, ZB_ERATE, NULL, "该账号近期登录失败较多，请 %lld 秒后再试", (long long)wait);
 	return 0;
 }
@@ -317,11 +351,14 @@ int zb_login_failure(zb_app *app, zb_db *db, const char *username, const char *i
 			tp.locked_until = now + app->cfg.lock_secs;
 			locked = 1;
 		}
-		if (ta.fails >= THROTTLE_HARD_LOCK) {
+		rc = throttle_put(db, kp, &tp, e);
+		int64_t addrs = 0;
+		if (!rc && ta.fails >= THROTTLE_HARD_LOCK)
+			rc = name_addresses(db, username, now, &addrs, e);
+		if (!rc && ta.fails >= THROTTLE_HARD_LOCK && addrs >= THROTTLE_MIN_ADDRESSES) {
 			ta.locked_until = now + app->cfg.lock_secs;
 			locked = 1;
 		}
-		rc = throttle_put(db, kp, &tp, e);
 		if (!rc)
 			rc = throttle_put(db, ka, &ta, e);
 		/* the same statement for real and unknown names */

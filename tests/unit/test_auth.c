@@ -292,10 +292,36 @@ static void test_throttles(void **state)
 	}
 }
 
+/* One or two patient addresses (failures spaced past the 5-in-15-minutes
+ * address lock) neither slow nor lock the name for its owner elsewhere;
+ * a third address brings the name-wide delay. */
+static void test_patient_address(void **state)
+{
+	fx *f = *state;
+	zb_err e = {0};
+	add_user(f, "patient_target", "party_worker");
+	const char *nm = "patient_target";
+	fake_now += 100000;
+	for (int i = 0; i < 60; i++) {
+		fake_now += 230;
+		const char *ip = i % 2 ? "10.0.5.1" : "10.0.5.2";
+		assert_int_equal(zb_login_gate(&f->app, f->db, nm, ip, &e), 0);
+		assert_int_equal(zb_login_failure(&f->app, f->db, nm, ip, &e), 0);
+	}
+	/* a longer typed name beginning with the name and '|' is not an address */
+	assert_int_equal(zb_login_failure(&f->app, f->db, "patient_target|x", "10.0.5.1", &e), 0);
+	assert_int_equal(zb_login_gate(&f->app, f->db, nm, "10.0.6.6", &e), 0);
+	/* a third address: the name-wide count applies */
+	assert_int_equal(zb_login_failure(&f->app, f->db, nm, "10.0.5.3", &e), ZB_ELOCKED);
+	assert_int_equal(zb_login_gate(&f->app, f->db, nm, "10.0.6.6", &e), ZB_ELOCKED);
+	assert_int_equal(zb_login_clear(f->db, nm, &e), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_policy_rules),
+		cmocka_unit_test(test_patient_address),
 		cmocka_unit_test(test_blocklist),
 		cmocka_unit_test(test_generated_passwords_pass),
 		cmocka_unit_test(test_role_classes),
