@@ -276,13 +276,17 @@ static int64_t name_delay(int64_t fails)
  * them (an address holds no '|'). */
 static int name_addresses(zb_db *db, const char *username, int64_t now, int64_t *n, zb_err *e)
 {
-	char lo[200], hi[200];
+	char lo[200];
 	*n = 0;
 	snprintf(lo, sizeof lo, "p:%s|", username);
-	snprintf(hi, sizeof hi, "p:%s}", username); /* '}' follows '|' */
 	size_t ll = strlen(lo);
-	zb_stmt *st = zb_db_query(db, e, "SELECT tkey FROM login_throttle WHERE tkey >= ? AND tkey < ? AND last_at > ?",
-	                          "ssi", lo, hi, now - THROTTLE_ACCOUNT_WINDOW);
+	/* a prefix compared by substr (in characters), not by a key range,
+	 * so no collation of the database changes which rows match */
+	int64_t chars = 0;
+	for (const unsigned char *c = (const unsigned char *)lo; *c; c++)
+		chars += (*c & 0xC0) != 0x80;
+	zb_stmt *st = zb_db_query(db, e, "SELECT tkey FROM login_throttle WHERE substr(tkey, 1, ?) = ? AND last_at > ?",
+	                          "isi", chars, lo, now - THROTTLE_ACCOUNT_WINDOW);
 	if (!st)
 		return e->code;
 	int rc;
