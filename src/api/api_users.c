@@ -179,9 +179,9 @@ static int h_users_patch(zb_req *r, zb_err *e)
 	if ((rc = user_name(r, id, uname, sizeof uname, e)))
 		return rc;
 	int privileged = 0, dual = 0;
-	if (pw || zb_body_has(r, "disabled")) {
-		/* nobody resets or disables their own account, nor one holding a
-		 * role they do not hold themselves */
+	if (pw || zb_body_has(r, "disabled") || zb_body_has(r, "unlock") || zb_body_has(r, "display_name")) {
+		/* nobody resets, disables, unlocks or renames their own account,
+		 * nor one holding (or waiting for) a role they do not hold */
 		if ((rc = zb_account_guard(r->db, r->who, id, &privileged, e)))
 			return rc;
 	}
@@ -234,11 +234,15 @@ static int h_users_patch(zb_req *r, zb_err *e)
 
 /* The checks of a grant of role at org (path) to uid by who, made when it
  * is asked for and again when a second administrator confirms it. */
-static int grant_checks(zb_req *r, const zb_principal *who, int64_t uid, const char *role, int64_t org, unsigned *perms,
-                        zb_err *e)
+static int grant_checks(zb_req *r, const zb_principal *who, int64_t uid, const char *role, int64_t org,
+                        int64_t requested_at, unsigned *perms, zb_err *e)
 {
 	if (who->user_id == uid)
 		return zb_fail(e, ZB_EFORBIDDEN, NULL, "不能给自己授予角色");
+	/* administrators are set up only by the operator on the server */
+	if (role && zb_role_is_admin(role))
+		return zb_fail(e, ZB_EFORBIDDEN, "role",
+		               "管理员角色不能通过接口授予（由服务器上的运维人员用 zhibu user grant 办理）");
 	zb_stmt *st = zb_db_query(r->db, e, "SELECT perms FROM roles WHERE id = ?", "s", role);
 	if (!st)
 		return e->code;
@@ -250,11 +254,29 @@ static int grant_checks(zb_req *r, const zb_principal *who, int64_t uid, const c
 		return -rc;
 	if (rc == 0)
 		return zb_fail(e, ZB_EINVAL, "role", "没有这个角色：%s", role);
-	int64_t n = 0;
-	if ((rc = zb_db_int(r->db, e, &n, "SELECT COUNT(*) FROM users WHERE id = ?", "i", uid)))
-		return rc;
-	if (!n)
+	int64_t n = 0, must_change = 0, changed_at = 0;
+	if (!(st = zb_db_query(r->db, e, "SELECT must_change_pw, pw_changed_at FROM users WHERE id = ?", "i", uid)))
+		return e->code;
+	if ((rc = zb_stmt_step(st, e)) == 1) {
+		must_change = zb_col_int(st, 0);
+		changed_at = zb_col_int(st, 1);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (rc == 0)
 		return zb_fail(e, ZB_ENOTFOUND, NULL, "没有这个账号");
+	/* a privileged grant goes to the owner of the account, not to whoever
+	 * chose its password: not while the password is one an administrator
+	 * set (initial or reset) and its owner has not yet changed, nor when it
+	 * changed after the request was made */
+	if (zb_role_is_privileged(role, *perms)) {
+		if (must_change)
+			return zb_fail(e, ZB_ECONFLICT, "role",
+			               "该账号的密码由管理员设置，本人尚未修改；须本人登录并修改密码后，才能授予特权角色");
+		if (requested_at && changed_at > requested_at)
+			return zb_fail(e, ZB_ECONFLICT, NULL, "该账号的密码在申请提出后已更改，此申请不能确认，请重新提出");
+	}
 	int holds_admin = 0;
 	rc = zb_grant_class_check(r->db, uid, role, &holds_admin, e);
 	if (holds_admin)
@@ -296,7 +318,7 @@ static int h_grant(zb_req *r, zb_err *e)
 	const char *role = zb_body_str(r, "role");
 	unsigned perms = 0;
 	int dual = 0;
-	int rc = grant_checks(r, r->who, uid, role, org, &perms, e);
+	int rc = grant_checks(r, r->who, uid, role, org, 0, &perms, e);
 	if (!rc)
 		rc = zb_dual_control(r->db, &dual, e);
 	if (rc)
@@ -527,7 +549,7 @@ static int h_approval_confirm(zb_req *r, zb_err *e)
 	         (long long)a.requested_by, (long long)r->who->user_id);
 	if (!strcmp(a.kind, "grant")) {
 		unsigned perms = 0;
-		if ((rc = grant_checks(r, r->who, a.user_id, a.role, a.org_id, &perms, e)))
+		if ((rc = grant_checks(r, r->who, a.user_id, a.role, a.org_id, a.requested_at, &perms, e)))
 			return rc;
 	} else if ((rc = zb_account_guard(r->db, r->who, a.user_id, NULL, e))) {
 		return rc;

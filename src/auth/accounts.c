@@ -54,8 +54,10 @@ int zb_account_guard(zb_db *db, const zb_principal *who, int64_t target, int *pr
 		return zb_fail(e, ZB_EFORBIDDEN, NULL, "不能通过账号管理修改自己的账号；修改自己的密码请用“我的”→修改密码");
 	zb_stmt *st = zb_db_query(db, e,
 	                          "SELECT g.role_id, r.name, r.perms, o.path FROM grants g JOIN roles r ON r.id = g.role_id "
-	                          "JOIN orgs o ON o.id = g.org_id WHERE g.user_id = ? ORDER BY g.id",
-	                          "i", target);
+	                          "JOIN orgs o ON o.id = g.org_id WHERE g.user_id = ? "
+	                          "UNION ALL SELECT p.role_id, r.name, r.perms, p.org_path FROM pending_actions p "
+	                          "JOIN roles r ON r.id = p.role_id WHERE p.user_id = ? AND p.kind = 'grant' AND p.status = 'pending'",
+	                          "ii", target, target);
 	if (!st)
 		return e->code;
 	char missing[64] = "";
@@ -72,7 +74,8 @@ int zb_account_guard(zb_db *db, const zb_principal *who, int64_t target, int *pr
 		return -rc;
 	if (missing[0])
 		return zb_fail(e, ZB_EFORBIDDEN, NULL,
-		               "该账号持有您不具备的角色“%s”（或在您的权限范围之外），您不能重置其密码或停用它", missing);
+		               "该账号持有（或正待确认授予）您不具备的角色“%s”（或在您的权限范围之外），"
+		               "您不能重置其密码、停用、解锁或修改其显示名称", missing);
 	return 0;
 }
 

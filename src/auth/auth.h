@@ -110,7 +110,10 @@ int zb_dual_control_set(zb_db *db, int on, const char *reason, zb_err *e);
  * meeting.signin are covered by member.read/member.write/meeting.write):
  * a sys_admin cannot reset an account holding a role it does not hold,
  * an org_admin cannot reset an administrator.  ZB_EFORBIDDEN naming the
- * role otherwise.  *privileged (may be NULL) = the target holds a
+ * role otherwise.  A grant waiting for its second approver counts as
+ * held (so nobody learns the password of an account about to become
+ * privileged).  The same rule covers unlocking it and renaming it.
+ * *privileged (may be NULL) = the target holds, or waits for, a
  * privileged role (zb_role_is_privileged). */
 int zb_account_guard(zb_db *db, const zb_principal *who, int64_t target, int *privileged, zb_err *e);
 /* The `member` role follows the linked member record: the account must

@@ -116,6 +116,74 @@ static void audit_login(zb_app *app, zb_db *db, int64_t uid, const char *usernam
 		zb_error("audit login: %s", e.msg);
 }
 
+/* ---- refused logins in the audit trail (per node, in memory) ----
+ *
+ * A login refused by the address throttle, a lock or the name delay
+ * verifies no password, so a client can send them as fast as it likes.
+ * Like access.denied, at most cfg.denied_audit_per_min such
+ * auth.login_failed rows are written per client address a minute; the
+ * rest are counted, and one auth.login_failed.suppressed row with the
+ * counts by result is written when the address's next minute begins (or
+ * its slot is taken by another address). */
+enum { RF_IP, RF_LOCKED, RF_NAME, RF_N };
+static const char *const refuse_names[RF_N] = {"ip_throttled", "locked", "name_throttled"};
+#define REFUSE_SLOTS 1024
+#define REFUSE_WINDOW 60
+static struct {
+	pthread_mutex_t mu;
+	struct {
+		char ip[48];
+		int64_t start;
+		int written;
+		int64_t by[RF_N];
+	} s[REFUSE_SLOTS];
+} rft = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void refuse_summary(zb_app *app, zb_db *db, const char *ip, int64_t start, const int64_t by[RF_N])
+{
+	if (!by[RF_IP] && !by[RF_LOCKED] && !by[RF_NAME])
+		return;
+	char detail[256];
+	snprintf(detail, sizeof detail,
+	         "{\"suppressed\":%lld,\"window_start\":%lld,\"by_result\":{\"%s\":%lld,\"%s\":%lld,\"%s\":%lld}}",
+	         (long long)(by[RF_IP] + by[RF_LOCKED] + by[RF_NAME]), (long long)start, refuse_names[RF_IP],
+	         (long long)by[RF_IP], refuse_names[RF_LOCKED], (long long)by[RF_LOCKED], refuse_names[RF_NAME],
+	         (long long)by[RF_NAME]);
+	zb_audit_ev ev = {.ip = ip, .action = "auth.login_failed.suppressed", .object_type = "user", .detail = detail};
+	zb_err e = {0};
+	if (zb_audit_append(db, app, &ev, &e))
+		zb_error("audit login: %s", e.msg);
+}
+
+static void audit_refused(zb_app *app, zb_db *db, const char *username, const char *ip, int why, int64_t now)
+{
+	char old_ip[48] = "";
+	int64_t old_by[RF_N] = {0}, old_start = 0;
+	int write = 0;
+	pthread_mutex_lock(&rft.mu);
+	unsigned k = ip_slot(ip) % REFUSE_SLOTS;
+	if (strcmp(rft.s[k].ip, ip) || now - rft.s[k].start >= REFUSE_WINDOW) {
+		snprintf(old_ip, sizeof old_ip, "%s", rft.s[k].ip);
+		memcpy(old_by, rft.s[k].by, sizeof old_by);
+		old_start = rft.s[k].start;
+		snprintf(rft.s[k].ip, sizeof rft.s[k].ip, "%s", ip);
+		rft.s[k].start = now;
+		rft.s[k].written = 0;
+		memset(rft.s[k].by, 0, sizeof rft.s[k].by);
+	}
+	if (rft.s[k].written < app->cfg.denied_audit_per_min) {
+		rft.s[k].written++;
+		write = 1;
+	} else {
+		rft.s[k].by[why]++;
+	}
+	pthread_mutex_unlock(&rft.mu);
+	if (old_ip[0])
+		refuse_summary(app, db, old_ip, old_start, old_by);
+	if (write)
+		audit_login(app, db, 0, username, ip, "auth.login_failed", refuse_names[why]);
+}
+
 /* ---- failures by name, in the database (every node sees them) ----
  *
  * Two counters per name: 'p:' name '|' address (one client address) and
@@ -128,7 +196,11 @@ static void audit_login(zb_app *app, zb_db *db, int64_t uid, const char *usernam
  *     together, each next attempt must wait 2^(n-9) s (2, 4, 8 ... at most
  *     THROTTLE_MAX_DELAY, 5 min) after the last failure;
  *   - THROTTLE_HARD_LOCK (50) failures from all addresses lock the name for
- *     everybody for lock_secs (and again after each further failure).
+ *     everybody for lock_secs (and again after each further failure);
+ *   - both name-wide measures apply only while failures of the name come
+ *     from at least THROTTLE_MIN_ADDRESSES (3) addresses within the name
+ *     window: one or two addresses, however patient (failures spaced past
+ *     the address lock), slow and lock only themselves.
  * A counter starts again when its first failure is older than its window
  * (one address: ip_fail_window_secs, 15 min; all addresses: 24 h), after a
  * successful login, a password change or reset, and an administrator's
@@ -137,6 +209,7 @@ static void audit_login(zb_app *app, zb_db *db, int64_t uid, const char *usernam
 #define THROTTLE_DELAY_AFTER 10
 #define THROTTLE_MAX_DELAY 300
 #define THROTTLE_HARD_LOCK 50
+#define THROTTLE_MIN_ADDRESSES 3
 #define THROTTLE_ACCOUNT_WINDOW (24 * 3600)
 
 typedef struct throttle {
@@ -197,6 +270,35 @@ static int64_t name_delay(int64_t fails)
 	return d < THROTTLE_MAX_DELAY ? d : THROTTLE_MAX_DELAY;
 }
 
+/* The number of client addresses with a failure of username in the name
+ * window: its 'p:' rows whose last failure is recent enough.  A row of a
+ * longer typed name that merely begins with "username|" is not one of
+ * them (an address holds no '|'). */
+static int name_addresses(zb_db *db, const char *username, int64_t now, int64_t *n, zb_err *e)
+{
+	char lo[200];
+	*n = 0;
+	snprintf(lo, sizeof lo, "p:%s|", username);
+	size_t ll = strlen(lo);
+	/* a prefix compared by substr (in characters), not by a key range,
+	 * so no collation of the database changes which rows match */
+	int64_t chars = 0;
+	for (const unsigned char *c = (const unsigned char *)lo; *c; c++)
+		chars += (*c & 0xC0) != 0x80;
+	zb_stmt *st = zb_db_query(db, e, "SELECT tkey FROM login_throttle WHERE substr(tkey, 1, ?) = ? AND last_at > ?",
+	                          "isi", chars, lo, now - THROTTLE_ACCOUNT_WINDOW);
+	if (!st)
+		return e->code;
+	int rc;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		const char *k = zb_col_text(st, 0);
+		if (k && strlen(k) >= ll && !strncmp(k, lo, ll) && !strchr(k + ll, '|'))
+			(*n)++;
+	}
+	zb_stmt_done(st);
+	return rc < 0 ? -rc : 0;
+}
+
 static int lock_answer(int64_t until, int64_t now, zb_err *e)
 {
 	return zb_fail(e, ZB_ELOCKED, NULL, "登录失败次数过多，账号已被暂时锁定，请 %lld 分钟后再试",
@@ -218,8 +320,12 @@ int zb_login_gate(zb_app *app, zb_db *db, const char *username, const char *ip, 
 	int64_t until = tp.locked_until > ta.locked_until ? tp.locked_until : ta.locked_until;
 	if (until > now)
 		return lock_answer(until, now, e);
-	int64_t wait = ta.last_at + name_delay(ta.fails) - now;
-	if (name_delay(ta.fails) && wait > 0)
+	int64_t wait = ta.last_at + name_delay(ta.fails) - now, addrs = 0;
+	if (!name_delay(ta.fails) || wait <= 0)
+		return 0;
+	if ((rc = name_addresses(db, username, now, &addrs, e)))
+		return rc;
+	if (addrs >= THROTTLE_MIN_ADDRESSES)
 		return zb_fail(e, ZB_ERATE, NULL, "该账号近期登录失败较多，请 %lld 秒后再试", (long long)wait);
 	return 0;
 }
@@ -249,11 +355,14 @@ int zb_login_failure(zb_app *app, zb_db *db, const char *username, const char *i
 			tp.locked_until = now + app->cfg.lock_secs;
 			locked = 1;
 		}
-		if (ta.fails >= THROTTLE_HARD_LOCK) {
+		rc = throttle_put(db, kp, &tp, e);
+		int64_t addrs = 0;
+		if (!rc && ta.fails >= THROTTLE_HARD_LOCK)
+			rc = name_addresses(db, username, now, &addrs, e);
+		if (!rc && ta.fails >= THROTTLE_HARD_LOCK && addrs >= THROTTLE_MIN_ADDRESSES) {
 			ta.locked_until = now + app->cfg.lock_secs;
 			locked = 1;
 		}
-		rc = throttle_put(db, kp, &tp, e);
 		if (!rc)
 			rc = throttle_put(db, ka, &ta, e);
 		/* the same statement for real and unknown names */
@@ -312,13 +421,13 @@ int zb_login(zb_app *app, zb_db *db, const char *username, const char *password,
 {
 	int64_t now = zb_now(app);
 	if (ip_blocked(app, ip, now)) {
-		audit_login(app, db, 0, username, ip, "auth.login_failed", "ip_throttled");
+		audit_refused(app, db, username, ip, RF_IP, now);
 		return zb_fail(e, ZB_ERATE, NULL, "登录失败次数过多，请 15 分钟后再试");
 	}
 	int rc = zb_login_gate(app, db, username, ip, e);
 	if (rc) {
 		if (rc == ZB_ELOCKED || rc == ZB_ERATE)
-			audit_login(app, db, 0, username, ip, "auth.login_failed", rc == ZB_ELOCKED ? "locked" : "name_throttled");
+			audit_refused(app, db, username, ip, rc == ZB_ELOCKED ? RF_LOCKED : RF_NAME, now);
 		return rc;
 	}
 	int64_t uid = 0, disabled = 0;

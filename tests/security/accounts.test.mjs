@@ -41,6 +41,16 @@ async function apiUser(sys, username, password = 'Start-Passw0rd-5', extra = {})
   return r.body.id;
 }
 
+/** An account created via the API whose owner has logged in and set their
+ *  own password (a privileged grant needs that). */
+async function ownedUser(sys, username) {
+  const id = await apiUser(sys, username);
+  const owner = await loginAs(srv, username, 'Start-Passw0rd-5');
+  const r = await owner.post('/api/v1/auth/password', { old_password: 'Start-Passw0rd-5', new_password: 'Owner-Chosen-Passw0rd-8' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return id;
+}
+
 function userId(name) {
   return Number(sql(srv.db, `SELECT id FROM users WHERE username = '${name}'`).trim());
 }
@@ -69,9 +79,14 @@ test('administrator roles exclude each other and business roles, through the API
   const sec = await loginAs(srv, 'sec1');
   // an account holding a business role cannot become an administrator
   addUser(srv, 'pw1', 'party_worker', A);
+  // (administrator roles are never granted through the API at all)
   const r1 = await sec.post(`/api/v1/users/${userId('pw1')}/grants`, { role: 'audit_admin', org_id: 1 });
-  assert.equal(r1.status, 409, JSON.stringify(r1.body));
-  assert.match(r1.body.error.message, /三员分立/);
+  assert.equal(r1.status, 403, JSON.stringify(r1.body));
+  assert.match(r1.body.error.message, /管理员角色不能通过接口授予/);
+  assert.equal(sql(srv.db, `SELECT COUNT(*) FROM pending_actions WHERE user_id = ${userId('pw1')}`).trim(), '0');
+  const c0 = cli(['user', 'grant', 'pw1', '--db', srv.db, '--role', 'audit_admin', '--org', '1'], srv.env);
+  assert.notEqual(c0.code, 0);
+  assert.match(c0.stderr, /三员分立/);
   // nor an administrator another administrator (the CLI too)
   const c1 = cli(['user', 'grant', 'aud1', '--db', srv.db, '--role', 'sec_admin', '--org', '1'], srv.env);
   assert.notEqual(c1.code, 0);
@@ -142,7 +157,7 @@ test('sys_admin cannot reset the password of an account holding a role it does n
 
 test('a grant of org_admin waits for a second administrator who holds role.grant', async () => {
   const sys = await loginAs(srv, 'sys1');
-  const uid = await apiUser(sys, 'boss1');
+  const uid = await ownedUser(sys, 'boss1');
   const sec = await loginAs(srv, 'sec1');
   const r = await sec.post(`/api/v1/users/${uid}/grants`, { role: 'org_admin', org_id: A });
   assert.equal(r.status, 202, JSON.stringify(r.body));
@@ -177,7 +192,7 @@ test('a grant of org_admin waits for a second administrator who holds role.grant
   const p = await sec.post(`/api/v1/users/${uid2}/grants`, { role: 'party_worker', org_id: A });
   assert.equal(p.status, 201);
   // a rejected request never takes effect
-  const uid3 = await apiUser(sys, 'boss3');
+  const uid3 = await ownedUser(sys, 'boss3');
   const r3 = await sec.post(`/api/v1/users/${uid3}/grants`, { role: 'org_admin', org_id: B });
   assert.equal(r3.status, 202);
   assert.equal((await sec2.post(`/api/v1/approvals/${r3.body.approval_id}/reject`)).status, 200);
@@ -220,7 +235,7 @@ test('dual control can be turned off only with a recorded reason', async () => {
     assert.equal(sql(srv.db, "SELECT value FROM settings WHERE key = 'dual_control'").trim(), '0');
     assert.match(sql(srv.db, "SELECT detail FROM audit_log WHERE action = 'settings.dual_control'"), /本单位只有一名管理员/);
     const sys = await loginAs(srv, 'sys1');
-    const uid = await apiUser(sys, 'boss4');
+    const uid = await ownedUser(sys, 'boss4');
     const sec = await loginAs(srv, 'sec1');
     const r = await sec.post(`/api/v1/users/${uid}/grants`, { role: 'org_admin', org_id: A });
     assert.equal(r.status, 201, 'direct when dual control is off');

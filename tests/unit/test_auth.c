@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "auth/auth.h"
+#include "crypto/fieldprot.h"
 
 static int64_t fake_now = 1800000000;
 static int64_t clock_fn(void)
@@ -292,10 +293,88 @@ static void test_throttles(void **state)
 	}
 }
 
+/* One or two patient addresses (failures spaced past the 5-in-15-minutes
+ * address lock) neither slow nor lock the name for its owner elsewhere;
+ * a third address brings the name-wide delay. */
+static void test_patient_address(void **state)
+{
+	fx *f = *state;
+	zb_err e = {0};
+	add_user(f, "patient_target", "party_worker");
+	const char *nm = "patient_target";
+	fake_now += 100000;
+	for (int i = 0; i < 60; i++) {
+		fake_now += 230;
+		const char *ip = i % 2 ? "10.0.5.1" : "10.0.5.2";
+		assert_int_equal(zb_login_gate(&f->app, f->db, nm, ip, &e), 0);
+		assert_int_equal(zb_login_failure(&f->app, f->db, nm, ip, &e), 0);
+	}
+	/* a longer typed name beginning with the name and '|' is not an address */
+	assert_int_equal(zb_login_failure(&f->app, f->db, "patient_target|x", "10.0.5.1", &e), 0);
+	assert_int_equal(zb_login_gate(&f->app, f->db, nm, "10.0.6.6", &e), 0);
+	/* a third address: the name-wide count applies */
+	assert_int_equal(zb_login_failure(&f->app, f->db, nm, "10.0.5.3", &e), ZB_ELOCKED);
+	assert_int_equal(zb_login_gate(&f->app, f->db, nm, "10.0.6.6", &e), ZB_ELOCKED);
+	assert_int_equal(zb_login_clear(f->db, nm, &e), 0);
+}
+
+static int64_t audit_count(fx *f, const char *action)
+{
+	int64_t n = -1;
+	assert_int_equal(zb_db_int(f->db, &f->e, &n, "SELECT COUNT(*) FROM audit_log WHERE action = ?", "s", action), 0);
+	return n;
+}
+
+/* Refused logins (here: a locked name at one address) write at most
+ * denied_audit_per_min auth.login_failed rows per address a minute; the
+ * rest are counted in one auth.login_failed.suppressed row when the
+ * address's next minute begins. */
+static void test_refused_login_audit_limit(void **state)
+{
+	fx *f = *state;
+	zb_err e = {0};
+	const char *nm = "flood_name", *ip = "10.0.7.7";
+	int keep = f->app.cfg.denied_audit_per_min;
+	f->app.cfg.denied_audit_per_min = 3;
+	unsigned char master[64];
+	for (int i = 0; i < 64; i++)
+		master[i] = (unsigned char)(i * 5 + 1);
+	assert_int_equal(zb_keys_from_master(master, sizeof master, (zb_keys **)&f->app.keys, &f->e), 0);
+	fake_now += 100000;
+	for (int i = 0; i < 5; i++)
+		zb_login_failure(&f->app, f->db, nm, ip, &e);
+	int64_t rows0 = audit_count(f, "auth.login_failed"), sum0 = audit_count(f, "auth.login_failed.suppressed");
+	int64_t uid = 0;
+	char tok[64], csrf[64];
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(zb_login(&f->app, f->db, nm, "Wrong-Passw0rd-1", ip, &uid, tok, csrf, &e), ZB_ELOCKED);
+	assert_int_equal(audit_count(f, "auth.login_failed") - rows0, 3);
+	assert_int_equal(audit_count(f, "auth.login_failed.suppressed") - sum0, 0);
+	fake_now += 61;
+	assert_int_equal(zb_login(&f->app, f->db, nm, "Wrong-Passw0rd-1", ip, &uid, tok, csrf, &e), ZB_ELOCKED);
+	assert_int_equal(audit_count(f, "auth.login_failed") - rows0, 4);
+	assert_int_equal(audit_count(f, "auth.login_failed.suppressed") - sum0, 1);
+	char detail[256] = "";
+	zb_stmt *st = zb_db_query(f->db, &f->e,
+	                          "SELECT detail FROM audit_log WHERE action = 'auth.login_failed.suppressed' ORDER BY id DESC", "");
+	assert_non_null(st);
+	assert_int_equal(zb_stmt_step(st, &f->e), 1);
+	snprintf(detail, sizeof detail, "%s", zb_col_text(st, 0));
+	zb_stmt_done(st);
+	assert_non_null(strstr(detail, "\"suppressed\":7"));
+	assert_non_null(strstr(detail, "\"locked\":7"));
+	f->app.cfg.denied_audit_per_min = keep;
+	zb_keys_free(f->app.keys);
+	f->app.keys = NULL;
+	assert_int_equal(zb_login_clear(f->db, nm, &e), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_policy_rules),
+		cmocka_unit_test(test_patient_address),
+		cmocka_unit_test(test_refused_login_audit_limit),
 		cmocka_unit_test(test_blocklist),
 		cmocka_unit_test(test_generated_passwords_pass),
 		cmocka_unit_test(test_role_classes),

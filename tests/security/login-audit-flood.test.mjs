@@ -1,4 +1,4 @@
-// Red team: denied requests are audited at most ZHIBU_DENIED_AUDIT_PER_MIN
+// denied requests are audited at most ZHIBU_DENIED_AUDIT_PER_MIN
 // (20) rows per address a minute, "so that a scan cannot flood the trail".
 // Refused logins are not held to it: every attempt from a throttled address
 // (or at a locked name) writes its own chained auth.login_failed row, with a

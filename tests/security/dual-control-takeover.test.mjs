@@ -1,4 +1,4 @@
-// Red team: 三员分立 broken through a pending grant.  A system administrator
+// 三员分立 broken through a pending grant.  A system administrator
 // (user.manage, no member data) resets the password of an account while a
 // privileged grant for it waits for its second approver: the account holds
 // no grant yet, so the reset is "non-privileged" and acts at once, and the

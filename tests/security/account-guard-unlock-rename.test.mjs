@@ -1,4 +1,4 @@
-// Red team: PATCH /users/{id} runs the reset rule (zb_account_guard: hold
+// PATCH /users/{id} runs the reset rule (zb_account_guard: hold
 // every power of the target's grants) only for password and disabled.
 // "unlock" and "display_name" go through for any account in scope:
 //  - a system administrator clears the login lockout of the audit
