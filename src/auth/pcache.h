@@ -70,7 +70,7 @@ void zb_pcache_touch(const char *hash, zb_pc_kind kind, int64_t last_seen);
 void zb_pcache_drop(const char *hash);
 /* Forget everything (tests). */
 void zb_pcache_clear(void);
-/* Entries held now (tests, /metrics). */
+/* Entries held now (tests). */
 int zb_pcache_size(void);
 
 #endif
