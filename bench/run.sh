@@ -4,7 +4,8 @@
 # Generates the demo province (about 5 million members) into
 # bench/data/province.db unless a current one is there, starts zhibu on
 # loopback, creates an API token for the demo admin, and runs wrk against
-# the health check (the baseline), a branch roster page, a pinyin search in
+# the health check (the baseline), an authenticated no-op (GET
+# /api/v1/auth/me: authentication alone), a branch roster page, a pinyin search in
 # a county, a member detail and subtree statistics at the root, a county
 # and a township.  Prints requests/s, p99 latency and the ratio to the
 # baseline; the table also goes to bench/data/results.txt.
@@ -19,7 +20,8 @@
 # member count, default province), BENCH_DURATION (seconds per run, 10),
 # BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_SERVER_THREADS
 # (server worker threads, default zhibu's own), BENCH_PORT (18123),
-# BENCH_ONLY (accesslog: only the access-log section).  wrk talks to
+# BENCH_ONLY (accesslog: only the access-log section; main: only the
+# table, without it).  wrk talks to
 # 127.0.0.1 only; every run is bounded by BENCH_DURATION.
 set -eu
 cd "$(dirname "$0")/.."
@@ -108,6 +110,7 @@ run() { # name path -> "rps p99ms"
 base=""
 [ "${BENCH_ONLY:-}" = accesslog ] || for spec in \
 	"health|/api/v1/health" \
+	"authenticated no-op (auth/me)|/api/v1/auth/me" \
 	"roster page of a branch|/api/v1/members?org=$BRANCH&limit=50" \
 	"pinyin search zs in a county|/api/v1/members?org=$COUNTY&q=zs" \
 	"member detail|/api/v1/members/$MEMBER" \
@@ -121,6 +124,8 @@ base=""
 	ratio=$(awk -v a="$1" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }')
 	printf '%-34s %10s %9s %8s %6s\n' "$name" "$1" "$2" "$ratio" "$3" | tee -a "$OUT"
 done
+
+[ "${BENCH_ONLY:-}" = main ] && exit 0
 
 # ---- the access log's cost ----
 # Rounds alternate on and off (BENCH_LOG_ROUNDS pairs, default 3) so load

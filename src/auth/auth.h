@@ -72,7 +72,10 @@ int zb_login(zb_app *app, zb_db *db, const char *username, const char *password,
 int zb_session_member_only(zb_db *db, int64_t uid, int *out, zb_err *e);
 
 /* Resolve a session cookie to a principal (arena).  Enforces idle and
- * absolute expiry (expired sessions are deleted): ZB_EAUTH. */
+ * absolute expiry (expired sessions are deleted): ZB_EAUTH.  Answered from
+ * the node's principal cache while auth_version is unchanged (pcache.h);
+ * the limits are checked on every request either way.  zb_token_resolve
+ * likewise for API tokens. */
 /* The throttles alone, for other checks of a password (the old password
  * of a change): zb_login_gate answers ZB_ELOCKED/ZB_ERATE when the name may
  * not try now; zb_login_failure records one failure of the name from ip

@@ -1,6 +1,7 @@
 /* session.c - login, sessions, API tokens, per-IP throttling. */
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "auth/pcache.h"
 #include "core/escape.h"
 #include "core/log.h"
 
@@ -491,10 +492,62 @@ int zb_login(zb_app *app, zb_db *db, const char *username, const char *password,
 	return 0;
 }
 
+/* Whether a session's times (as last read) still allow it: the limits of
+ * zb_session_resolve, for a cached entry.  0 does not mean expired: the
+ * row is read again (another node may have refreshed the idle stamp). */
+static int session_live(const zb_app *app, const zb_pc_info *in, int64_t now)
+{
+	int longer = in->expires_at - in->created_at > app->cfg.session_max_secs;
+	int64_t idle = longer ? ZB_MEMBER_SESSION_SECS : app->cfg.session_idle_secs;
+	if (now - in->last_seen > idle || now >= in->expires_at)
+		return 0;
+	if (longer && !in->member_only &&
+	    (now - in->last_seen > app->cfg.session_idle_secs || now - in->created_at >= app->cfg.session_max_secs))
+		return 0;
+	return 1;
+}
+
+/* Refresh the idle stamp of a cached session or token at most once a
+ * minute, as the slow path does.  0 when its row is gone (then the entry
+ * is dropped and the caller reads the database). */
+static int refresh(zb_db *db, const char *th, zb_pc_kind kind, int64_t last, int64_t now)
+{
+	if (now - last < 60)
+		return 1;
+	int64_t n = -1;
+	int rc = kind == ZB_PC_SESSION
+	             ? zb_db_run(db, NULL, &n, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", "is", now, th)
+	             : zb_db_run(db, NULL, &n, "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", "is", now, th);
+	if (!rc && n == 0) {
+		zb_pcache_drop(th);
+		return 0;
+	}
+	if (!rc)
+		zb_pcache_touch(th, kind, now);
+	return 1;
+}
+
+static void session_end(zb_db *db, const char *th)
+{
+	zb_pcache_drop(th);
+	zb_db_run(db, NULL, NULL, "DELETE FROM sessions WHERE token_hash = ?", "s", th);
+}
+
 int zb_session_resolve(zb_app *app, zb_db *db, const char *token, zb_arena *a, zb_principal **out, zb_err *e)
 {
 	char th[ZB_HASH_HEX];
 	zb_token_hash(token, th);
+	int64_t now = zb_now(app);
+	/* read before the rows it stands for (auth/pcache.h) */
+	int64_t ver = zb_pcache_version(db);
+	zb_pc_info in;
+	zb_principal *p = NULL;
+	if (zb_pcache_get(th, ZB_PC_SESSION, ver, a, &in, &p) && session_live(app, &in, now) &&
+	    refresh(db, th, ZB_PC_SESSION, in.last_seen, now)) {
+		p->token_hash = zb_arena_strdup(a, th);
+		*out = p;
+		return 0;
+	}
 	zb_stmt *st = zb_db_query(db, e, "SELECT user_id, last_seen, expires_at, created_at FROM sessions WHERE token_hash = ?",
 	                          "s", th);
 	if (!st)
@@ -510,14 +563,15 @@ int zb_session_resolve(zb_app *app, zb_db *db, const char *token, zb_arena *a, z
 	zb_stmt_done(st);
 	if (rc < 0)
 		return -rc;
-	if (!uid)
+	if (!uid) {
+		zb_pcache_drop(th);
 		return zb_fail(e, ZB_EAUTH, NULL, "未登录或会话已失效，请重新登录");
-	int64_t now = zb_now(app);
+	}
 	/* a long session was given to a member-only account at login */
 	int longer = exp - created > app->cfg.session_max_secs;
 	int64_t idle = longer ? ZB_MEMBER_SESSION_SECS : app->cfg.session_idle_secs;
 	if (now - last > idle || now >= exp) {
-		zb_db_run(db, NULL, NULL, "DELETE FROM sessions WHERE token_hash = ?", "s", th);
+		session_end(db, th);
 		return zb_fail(e, ZB_EAUTH, NULL, "会话已超时，请重新登录");
 	}
 	rc = zb_principal_load(db, uid, a, out, e);
@@ -525,19 +579,24 @@ int zb_session_resolve(zb_app *app, zb_db *db, const char *token, zb_arena *a, z
 		return rc;
 	/* an account that holds more than the member role now (a grant added
 	 * after login, a password reset) keeps only the short session */
+	int member_only = 0;
 	if (longer) {
-		int member_only = 0;
 		if ((rc = zb_session_member_only(db, uid, &member_only, e)))
 			return rc;
 		if (!member_only && (now - last > app->cfg.session_idle_secs || now - created >= app->cfg.session_max_secs)) {
-			zb_db_run(db, NULL, NULL, "DELETE FROM sessions WHERE token_hash = ?", "s", th);
+			session_end(db, th);
 			return zb_fail(e, ZB_EAUTH, NULL, "会话已超时，请重新登录");
 		}
 	}
 	/* refresh the idle clock at most once a minute: no write per request */
-	if (now - last >= 60)
+	if (now - last >= 60) {
 		zb_db_run(db, NULL, NULL, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", "is", now, th);
+		last = now;
+	}
 	(*out)->token_hash = zb_arena_strdup(a, th);
+	zb_pc_info put = {.user_id = uid, .last_seen = last, .expires_at = exp, .created_at = created,
+	                  .member_only = member_only};
+	zb_pcache_put(th, ZB_PC_SESSION, ver, &put, *out);
 	return 0;
 }
 
@@ -545,6 +604,7 @@ int zb_session_revoke(zb_db *db, const char *token, zb_err *e)
 {
 	char th[ZB_HASH_HEX];
 	zb_token_hash(token, th);
+	zb_pcache_drop(th);
 	return zb_db_run(db, e, NULL, "DELETE FROM sessions WHERE token_hash = ?", "s", th);
 }
 
@@ -572,26 +632,43 @@ int zb_token_resolve(zb_app *app, zb_db *db, const char *token, zb_arena *a, zb_
 	char th[ZB_HASH_HEX];
 	zb_token_hash(token, th);
 	int64_t now = zb_now(app);
+	int64_t ver = zb_pcache_version(db);
+	zb_pc_info in;
+	zb_principal *p = NULL;
+	if (zb_pcache_get(th, ZB_PC_TOKEN, ver, a, &in, &p) && now < in.expires_at &&
+	    refresh(db, th, ZB_PC_TOKEN, in.last_seen, now)) {
+		p->via_token = 1;
+		p->token_hash = zb_arena_strdup(a, th);
+		*out = p;
+		return 0;
+	}
 	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL "
-	                          "AND expires_at > ?",
+	                          "SELECT user_id, last_used_at, expires_at FROM api_tokens WHERE token_hash = ? "
+	                          "AND revoked_at IS NULL AND expires_at > ?",
 	                          "si", th, now);
 	if (!st)
 		return e->code;
 	int rc = zb_stmt_step(st, e);
 	int64_t uid = rc == 1 ? zb_col_int(st, 0) : 0;
 	int64_t last = rc == 1 ? zb_col_int(st, 1) : 0;
+	int64_t exp = rc == 1 ? zb_col_int(st, 2) : 0;
 	zb_stmt_done(st);
 	if (rc < 0)
 		return -rc;
-	if (!uid)
+	if (!uid) {
+		zb_pcache_drop(th);
 		return zb_fail(e, ZB_EAUTH, NULL, "API 令牌无效、已过期或已撤销");
-	if (now - last >= 60)
+	}
+	if (now - last >= 60) {
 		zb_db_run(db, NULL, NULL, "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", "is", now, th);
+		last = now;
+	}
 	rc = zb_principal_load(db, uid, a, out, e);
 	if (!rc) {
 		(*out)->via_token = 1;
 		(*out)->token_hash = zb_arena_strdup(a, th);
+		zb_pc_info put = {.user_id = uid, .last_seen = last, .expires_at = exp};
+		zb_pcache_put(th, ZB_PC_TOKEN, ver, &put, *out);
 	}
 	return rc;
 }

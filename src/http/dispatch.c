@@ -2,6 +2,7 @@
 #include "http/http.h"
 #include "api/scope.h"
 #include "auth/auth.h"
+#include "auth/pcache.h"
 #include "core/escape.h"
 #include "core/log.h"
 
@@ -271,6 +272,10 @@ void zb_dispatch_body(zb_req *r)
 	zb_err e = {0};
 	int rc = body(r, &e);
 	finish(r, rc, &e);
+	/* a write may have changed who may do what: this node sees it at once
+	 * (auth/pcache.h; PostgreSQL only, SQLite reads it per request) */
+	if (r->db && r->route && (r->route->flags & R_WRITE))
+		zb_pcache_after_write(r->db);
 }
 
 void zb_dispatch(zb_req *r)
