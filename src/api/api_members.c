@@ -810,7 +810,7 @@ static int h_history(zb_req *r, zb_err *e)
 	for (int i = 0; i < n; i++) {
 		hrow *h = &rows[i];
 		const char *from = h->old, *to = h->nw, *summary;
-		if (!strcmp(h->kind, "org") || !strcmp(h->kind, "created")) {
+		if (!strcmp(h->kind, "org") || !strcmp(h->kind, "created") || !strcmp(h->kind, "group")) {
 			from = org_name_of(r, h->old);
 			to = org_name_of(r, h->nw);
 		}
@@ -822,6 +822,8 @@ static int h_history(zb_req *r, zb_err *e)
 		else if (!strcmp(h->kind, "status"))
 			summary = zb_arena_printf(&r->arena, "党籍状态：%s → %s", zb_status_name(h->old) ? zb_status_name(h->old) : "—",
 			                          zb_status_name(h->nw) ? zb_status_name(h->nw) : "—");
+		else if (!strcmp(h->kind, "group"))
+			summary = zb_arena_printf(&r->arena, "所在党小组：%s → %s", from ? from : "—", to ? to : "—");
 		else
 			summary = zb_arena_printf(&r->arena, "所在组织：%s → %s", from ? from : "—", to ? to : "—");
 		jw_obj(w);
