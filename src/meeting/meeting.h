@@ -13,8 +13,8 @@
  *     that date (category then, 转正 date reached) and not then in one of
  *     the rule's no-vote statuses have a vote;
  *   committee - the holders of active committee posts of the org on that
- *     date (committee_posts with a member_id) whose status then is a
- *     roster status, all with a vote;
+ *     date (committee_posts with a member_id) who had joined the party by
+ *     then and whose status then is a roster status, all with a vote;
  *   group - the members who on that date were in the 党小组 (and in its
  *     branch), votes as above;
  *   talk - the two people, when they are members.

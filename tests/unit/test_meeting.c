@@ -749,6 +749,11 @@ static void test_expected_from_history(void **state)
 	assert_false(listed(f, 3, ZB_MT_PLENARY, "2025-03-10", young, NULL, NULL));
 	assert_true(listed(f, 3, ZB_MT_PLENARY, "2025-03-11", young, &vote, NULL));
 	assert_int_equal(vote, 0);
+	/* nor on a 支委会 list, whatever a committee post says */
+	post(f, 3, young, NULL, "propaganda", "2025-01-01", NULL);
+	assert_false(listed(f, 3, ZB_MT_COMMITTEE, "2025-03-10", young, NULL, NULL));
+	assert_true(listed(f, 3, ZB_MT_COMMITTEE, "2025-03-11", young, &vote, NULL));
+	assert_int_equal(vote, 1);
 
 	/* history recorded out of date order is refused */
 	assert_int_equal(zb_member_history_check_order(f->db, mv, "org", "2025-03-09", &f->e), ZB_EINVAL);
