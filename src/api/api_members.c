@@ -1465,7 +1465,7 @@ static const zb_shape member_shape = {"Member", member_props, 0, 0, "党员档�
 
 static const zb_prop history_props[] = {
 	{"id", 'i', 0, NULL, "编号"},
-	{"kind", 's', 0, NULL, "变动类别，如 org、category、status"},
+	{"kind", 's', 0, NULL, "变动类别：created 建档、org 所在组织、group 所在党小组、category 人员类别、status 党籍状态"},
 	{"field", 's', 0, NULL, "同 kind"},
 	{"from", 's', ZB_NULL, NULL, "变动前"},
 	{"to", 's', ZB_NULL, NULL, "变动后"},
