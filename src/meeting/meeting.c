@@ -275,6 +275,46 @@ static int by_member(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+/* Write the people of rows whose vote is `vote` in one statement: their
+ * ids go as one array parameter (SQLite json_each, PostgreSQL unnest), so
+ * a list costs two statements, not one per person.  New rows are 'absent'
+ * (source 'roster'); rows already there keep their marks. */
+static int write_list(zb_db *db, int64_t meeting, int64_t ym, int vote, const zb_expected_row *rows, int n, int64_t now,
+                      zb_arena *a, zb_err *e)
+{
+	int pg = zb_db_backend(db) == ZB_DB_PG, k = 0;
+	size_t cap = (size_t)n * 21 + 3, len = 0;
+	char *ids = zb_arena_alloc(a, cap);
+	ids[len++] = pg ? '{' : '[';
+	for (int i = 0; i < n; i++) {
+		if (!rows[i].has_vote != !vote)
+			continue;
+		int w = snprintf(ids + len, cap - len, "%s%lld", k++ ? "," : "", (long long)rows[i].member_id);
+		if (w < 0 || (size_t)w >= cap - len)
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：应到名单过长");
+		len += (size_t)w;
+	}
+	if (!k)
+		return 0;
+	ids[len++] = pg ? '}' : ']';
+	ids[len] = 0;
+#define ATT_INS \
+	"INSERT INTO meeting_attendance (meeting_id, member_id, held_ym, has_vote, status, source, updated_at) "
+#define ATT_UPSERT \
+	" ON CONFLICT (meeting_id, member_id) DO UPDATE SET has_vote = excluded.has_vote, held_ym = excluded.held_ym, " \
+	"on_roster = 1"
+	if (pg)
+		return zb_db_run(db, e, NULL,
+		                 ATT_INS "SELECT CAST(? AS BIGINT), x, CAST(? AS BIGINT), CAST(? AS BIGINT), 'absent', 'roster', "
+		                         "CAST(? AS BIGINT) FROM unnest(CAST(? AS BIGINT[])) AS x" ATT_UPSERT,
+		                 "iiiis", meeting, ym, (int64_t)vote, now, ids);
+	return zb_db_run(db, e, NULL,
+	                 ATT_INS "SELECT ?, CAST(value AS INTEGER), ?, ?, 'absent', 'roster', ? FROM json_each(?) WHERE 1" ATT_UPSERT,
+	                 "iiiis", meeting, ym, (int64_t)vote, now, ids);
+#undef ATT_INS
+#undef ATT_UPSERT
+}
+
 /* fresh: a meeting just inserted has no rows to drop; recount: derive
  * the totals now (bulk loads recount a range later) */
 static int sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t now, int fresh, int recount, zb_err *e)
@@ -331,12 +371,8 @@ static int sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t n
 				rc = zb_db_run(db, e, NULL, "DELETE FROM meeting_attendance WHERE meeting_id = ? AND member_id = ?", "ii",
 				               m->id, gone[i]);
 		}
-		for (int i = 0; !rc && i < n; i++)
-			rc = zb_db_run(db, e, NULL,
-			               "INSERT INTO meeting_attendance (meeting_id, member_id, held_ym, has_vote, status, source, "
-			               "updated_at) VALUES (?, ?, ?, ?, 'absent', 'roster', ?) ON CONFLICT (meeting_id, member_id) "
-			               "DO UPDATE SET has_vote = excluded.has_vote, held_ym = excluded.held_ym, on_roster = 1",
-			               "iiiii", m->id, rows[i].member_id, ym, (int64_t)rows[i].has_vote, now);
+		for (int vote = 0; !rc && vote < 2; vote++)
+			rc = write_list(db, m->id, ym, vote, rows, n, now, &a, e);
 		zb_arena_free(&a);
 	}
 	if (!rc && recount)
