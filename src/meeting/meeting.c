@@ -275,27 +275,26 @@ static int by_member(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-/* Write the people of rows whose vote is `vote` in one statement: their
- * ids go as one array parameter (SQLite json_each, PostgreSQL unnest), so
- * a list costs two statements, not one per person.  New rows are 'absent'
+/* Write the list in one statement: the people go as one array parameter
+ * (SQLite json_each, PostgreSQL unnest) of member id * 2 + has_vote, so a
+ * list costs one statement, not one per person.  New rows are 'absent'
  * (source 'roster'); rows already there keep their marks. */
-static int write_list(zb_db *db, int64_t meeting, int64_t ym, int vote, const zb_expected_row *rows, int n, int64_t now,
+static int write_list(zb_db *db, int64_t meeting, int64_t ym, const zb_expected_row *rows, int n, int64_t now,
                       zb_arena *a, zb_err *e)
 {
-	int pg = zb_db_backend(db) == ZB_DB_PG, k = 0;
-	size_t cap = (size_t)n * 21 + 3, len = 0;
+	if (!n)
+		return 0;
+	int pg = zb_db_backend(db) == ZB_DB_PG;
+	size_t cap = (size_t)n * 22 + 3, len = 0;
 	char *ids = zb_arena_alloc(a, cap);
 	ids[len++] = pg ? '{' : '[';
 	for (int i = 0; i < n; i++) {
-		if (!rows[i].has_vote != !vote)
-			continue;
-		int w = snprintf(ids + len, cap - len, "%s%lld", k++ ? "," : "", (long long)rows[i].member_id);
+		int w = snprintf(ids + len, cap - len, "%s%lld", i ? "," : "",
+		                 (long long)(rows[i].member_id * 2 + (rows[i].has_vote ? 1 : 0)));
 		if (w < 0 || (size_t)w >= cap - len)
 			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：应到名单过长");
 		len += (size_t)w;
 	}
-	if (!k)
-		return 0;
 	ids[len++] = pg ? '}' : ']';
 	ids[len] = 0;
 #define ATT_INS \
@@ -305,12 +304,12 @@ static int write_list(zb_db *db, int64_t meeting, int64_t ym, int vote, const zb
 	"on_roster = 1"
 	if (pg)
 		return zb_db_run(db, e, NULL,
-		                 ATT_INS "SELECT CAST(? AS BIGINT), x, CAST(? AS BIGINT), CAST(? AS BIGINT), 'absent', 'roster', "
+		                 ATT_INS "SELECT CAST(? AS BIGINT), x / 2, CAST(? AS BIGINT), x % 2, 'absent', 'roster', "
 		                         "CAST(? AS BIGINT) FROM unnest(CAST(? AS BIGINT[])) AS x" ATT_UPSERT,
-		                 "iiiis", meeting, ym, (int64_t)vote, now, ids);
+		                 "iiis", meeting, ym, now, ids);
 	return zb_db_run(db, e, NULL,
-	                 ATT_INS "SELECT ?, CAST(value AS INTEGER), ?, ?, 'absent', 'roster', ? FROM json_each(?) WHERE 1" ATT_UPSERT,
-	                 "iiiis", meeting, ym, (int64_t)vote, now, ids);
+	                 ATT_INS "SELECT ?, value / 2, ?, value % 2, 'absent', 'roster', ? FROM json_each(?) WHERE 1" ATT_UPSERT,
+	                 "iiis", meeting, ym, now, ids);
 #undef ATT_INS
 #undef ATT_UPSERT
 }
@@ -371,8 +370,8 @@ static int sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t n
 				rc = zb_db_run(db, e, NULL, "DELETE FROM meeting_attendance WHERE meeting_id = ? AND member_id = ?", "ii",
 				               m->id, gone[i]);
 		}
-		for (int vote = 0; !rc && vote < 2; vote++)
-			rc = write_list(db, m->id, ym, vote, rows, n, now, &a, e);
+		if (!rc)
+			rc = write_list(db, m->id, ym, rows, n, now, &a, e);
 		zb_arena_free(&a);
 	}
 	if (!rc && recount)
