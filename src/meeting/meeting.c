@@ -234,19 +234,19 @@ static int roster_list(zb_db *db, const zb_meeting *m, const zb_mrules *r, zb_ar
 		sel.path = NULL;
 		sel.committee_org = m->org_id;
 	} else if (m->type == ZB_MT_GROUP) {
-		/* members of a 党小组 belong to its branch (the group's parent) */
-		zb_stmt *st = zb_db_query(db, e, "SELECT p.id, p.path FROM orgs g JOIN orgs p ON p.id = g.parent_id WHERE g.id = ?",
-		                          "i", m->org_id);
-		if (!st)
-			return e->code;
-		int rc = zb_stmt_step(st, e);
-		if (rc == 1) {
-			branch = zb_col_int(st, 0);
-			sel.path = zb_arena_strdup(a, zb_col_text(st, 1));
-		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
+		/* members of a 党小组 belong to its branch, the group's parent:
+		 * "/1/5/23/40/" -> "/1/5/23/", org 23 */
+		size_t len = m->org_path ? strlen(m->org_path) : 0;
+		size_t cut = len >= 2 ? len - 2 : 0;
+		while (cut > 0 && m->org_path[cut] != '/')
+			cut--;
+		size_t from = cut > 0 ? cut - 1 : 0;
+		while (from > 0 && m->org_path[from] != '/')
+			from--;
+		if (cut == 0 || m->org_path[from] != '/')
+			return 0; /* a group at the root: no branch, nobody */
+		branch = strtoll(m->org_path + from + 1, NULL, 10);
+		sel.path = zb_arena_strndup(a, m->org_path, cut + 1);
 		if (!branch)
 			return 0;
 	}
