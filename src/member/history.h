@@ -10,9 +10,11 @@
  * status became 死亡/出党 on D is no longer on the roster on D.
  *
  * Changes are read in (effective_on, id) order; zb_member_update refuses
- * a change dated before the last recorded change of the same kind, so the
- * chain of old/new values is consistent and the rule above is the same as
- * "the new value of the latest change effective on or before D".
+ * a change whose stated effective date falls before the last recorded
+ * change of the same kind, so the chain of old/new values stays
+ * consistent and the rule above is the same as "the new value of the
+ * latest change effective on or before D".  (A category change left to
+ * its default date, the 转正 date, may fall earlier: a correction.)
  *
  * The party join date (入党日期) is not historical: a member whose join
  * date is after D was not a party member on D and is never listed.  The

@@ -139,4 +139,10 @@ test('history is recorded in date order and names the 党小组', async () => {
   assert.ok(g, JSON.stringify(h));
   assert.equal(g.date, LEFT);
   assert.match(g.summary, /所在党小组：临河村第一党小组 → —/);
+  // a date left to its default is not checked: a category corrected back
+  // to 正式 takes the earlier 转正 date
+  await change(M.stay, { category: 'probationary', full_date: null, reason: '录入错误' });
+  await change(M.stay, { category: 'full', full_date: '2011-07-01', reason: '更正' });
+  const hs = (await adm.get(`/api/v1/members/${M.stay}/history`)).body.items.filter((x) => x.kind === 'category');
+  assert.deepEqual(hs.map((x) => x.date), ['2011-07-01', daysAgo(0)]);
 });
