@@ -788,7 +788,7 @@ static int h_history(zb_req *r, zb_err *e)
 	for (int i = 0; i < n; i++) {
 		hrow *h = &rows[i];
 		const char *from = h->old, *to = h->nw, *summary;
-		if (!strcmp(h->kind, "org") || !strcmp(h->kind, "created")) {
+		if (!strcmp(h->kind, "org") || !strcmp(h->kind, "created") || !strcmp(h->kind, "group")) {
 			from = org_name_of(r, h->old);
 			to = org_name_of(r, h->nw);
 		}
@@ -800,6 +800,8 @@ static int h_history(zb_req *r, zb_err *e)
 		else if (!strcmp(h->kind, "status"))
 			summary = zb_arena_printf(&r->arena, "党籍状态：%s → %s", zb_status_name(h->old) ? zb_status_name(h->old) : "—",
 			                          zb_status_name(h->nw) ? zb_status_name(h->nw) : "—");
+		else if (!strcmp(h->kind, "group"))
+			summary = zb_arena_printf(&r->arena, "所在党小组：%s → %s", from ? from : "—", to ? to : "—");
 		else
 			summary = zb_arena_printf(&r->arena, "所在组织：%s → %s", from ? from : "—", to ? to : "—");
 		jw_obj(w);
@@ -1467,7 +1469,7 @@ static const zb_shape member_shape = {"Member", member_props, 0, 0, "党员档�
 
 static const zb_prop history_props[] = {
 	{"id", 'i', 0, NULL, "编号"},
-	{"kind", 's', 0, NULL, "变动类别，如 org、category、status"},
+	{"kind", 's', 0, NULL, "变动类别：created 建档、org 所在组织、group 所在党小组、category 人员类别、status 党籍状态"},
 	{"field", 's', 0, NULL, "同 kind"},
 	{"from", 's', ZB_NULL, NULL, "变动前"},
 	{"to", 's', ZB_NULL, NULL, "变动后"},

@@ -1,5 +1,6 @@
 /* meeting.c - meeting records, the 应到 list, totals and quorum. */
 #include "meeting/meeting.h"
+#include "member/history.h"
 #include "auth/authz.h"
 #include "meeting/mdate.h"
 #include "member/member.h"
@@ -197,40 +198,121 @@ int zb_meeting_check(zb_db *db, zb_meeting *m, zb_arena *a, zb_err *e)
 
 /* ---- the 应到 list ---- */
 
-/* Roster conditions over members mb, by type.  Parameters in order are
- * listed beside each; they are bound by the callers below. */
-#define ROSTER_DATE_STATUS \
-	"(mb.join_date IS NULL OR mb.join_date <= ?) AND CAST(? AS TEXT) LIKE '%,' || mb.status || ',%'"
-/* date, roster_statuses */
-#define COND_ALL "mb.org_path >= ? AND mb.org_path < ? AND " ROSTER_DATE_STATUS
-/* group_id, date, roster_statuses */
-#define COND_GROUP "mb.group_id = ? AND " ROSTER_DATE_STATUS
-/* org_id, date, date, roster_statuses */
-#define COND_COMMITTEE \
-	"mb.id IN (SELECT cp.member_id FROM committee_posts cp WHERE cp.org_id = ? AND cp.member_id IS NOT NULL " \
-	"AND cp.started_on <= ? AND (cp.ended_on IS NULL OR cp.ended_on >= ?)) " \
-	"AND CAST(? AS TEXT) LIKE '%,' || mb.status || ',%'"
-/* a, b */
+/* s is a ",a,b," list of status codes */
+static int status_in(const char *list, const char *status)
+{
+	if (!list || !status || !*status)
+		return 0;
+	size_t n = strlen(status);
+	for (const char *p = strstr(list, status); p; p = strstr(p + 1, status))
+		if (p > list && p[-1] == ',' && p[n] == ',')
+			return 1;
+	return 0;
+}
+
+/* The talk's two people: both are present by the record (no roster rule). */
 #define COND_TALK "mb.id IN (?, ?)"
-
-/* has a vote on the date: full by then and not in a no-vote status;
- * params: date, no_vote_statuses */
-#define HAS_VOTE \
-	"CASE WHEN mb.category = 'full' AND (mb.full_date IS NULL OR mb.full_date <= ?) " \
-	"AND NOT (CAST(? AS TEXT) LIKE '%,' || mb.status || ',%') THEN 1 ELSE 0 END"
-
-/* PostgreSQL cannot infer a parameter's type in a SELECT list: cast */
-#define INS_HEAD \
+#define INS_TALK \
 	"INSERT INTO meeting_attendance (meeting_id, member_id, held_ym, has_vote, status, source, updated_at) " \
-	"SELECT CAST(? AS BIGINT), mb.id, CAST(? AS BIGINT), "
-#define INS_TAIL " FROM members mb WHERE "
-#define INS_CONFLICT \
+	"SELECT CAST(? AS BIGINT), mb.id, CAST(? AS BIGINT), 0, 'present', 'manual', CAST(? AS BIGINT) FROM members mb " \
+	"WHERE " COND_TALK " ON CONFLICT (meeting_id, member_id) DO UPDATE SET has_vote = excluded.has_vote, " \
+	"held_ym = excluded.held_ym, on_roster = 1"
+
+/* Everyone on the list on the meeting date, as the members stood then
+ * (member/history.h): org (or 党小组, or committee post) on the date, the
+ * status on the date among the rule's roster statuses, a vote when full on
+ * the date (category then, 转正 date reached) and not in a no-vote status
+ * then.  The one computation behind the form's preview and every save. */
+static int roster_list(zb_db *db, const zb_meeting *m, const zb_mrules *r, zb_arena *a, zb_expected_row **out, int *n,
+                       zb_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	zb_member_on_sel sel = {.date = m->held_on, .path = m->org_path};
+	int64_t branch = 0;
+	if (m->type == ZB_MT_COMMITTEE) {
+		sel.path = NULL;
+		sel.committee_org = m->org_id;
+	} else if (m->type == ZB_MT_GROUP) {
+		/* members of a 党小组 belong to its branch, the group's parent:
+		 * "/1/5/23/40/" -> "/1/5/23/", org 23 */
+		size_t len = m->org_path ? strlen(m->org_path) : 0;
+		size_t cut = len >= 2 ? len - 2 : 0;
+		while (cut > 0 && m->org_path[cut] != '/')
+			cut--;
+		size_t from = cut > 0 ? cut - 1 : 0;
+		while (from > 0 && m->org_path[from] != '/')
+			from--;
+		if (cut == 0 || m->org_path[from] != '/')
+			return 0; /* a group at the root: no branch, nobody */
+		branch = strtoll(m->org_path + from + 1, NULL, 10);
+		sel.path = zb_arena_strndup(a, m->org_path, cut + 1);
+		if (!branch)
+			return 0;
+	}
+	zb_member_on *on;
+	int non, rc = zb_member_roster_on(db, &sel, a, &on, &non, e);
+	if (rc)
+		return rc;
+	*out = non ? zb_arena_alloc(a, sizeof **out * (size_t)non) : NULL;
+	for (int i = 0; i < non; i++) {
+		const zb_member_on *x = &on[i];
+		if (!status_in(r->roster_statuses, x->status))
+			continue;
+		if (m->type == ZB_MT_GROUP && (x->org_id != branch || x->group_id != m->org_id))
+			continue;
+		int vote = m->type == ZB_MT_COMMITTEE ||
+		           (x->category && !strcmp(x->category, "full") && (!x->full_date || strcmp(x->full_date, m->held_on) <= 0) &&
+		            !status_in(r->no_vote_statuses, x->status));
+		(*out)[(*n)++] = (zb_expected_row){x->id, x->name, x->status, x->category, vote};
+	}
+	return 0;
+}
+
+static int by_member(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Write the list in one statement: the people go as one array parameter
+ * (SQLite json_each, PostgreSQL unnest) of member id * 2 + has_vote, so a
+ * list costs one statement, not one per person.  New rows are 'absent'
+ * (source 'roster'); rows already there keep their marks. */
+static int write_list(zb_db *db, int64_t meeting, int64_t ym, const zb_expected_row *rows, int n, int64_t now,
+                      zb_arena *a, zb_err *e)
+{
+	if (!n)
+		return 0;
+	int pg = zb_db_backend(db) == ZB_DB_PG;
+	size_t cap = (size_t)n * 22 + 3, len = 0;
+	char *ids = zb_arena_alloc(a, cap);
+	ids[len++] = pg ? '{' : '[';
+	for (int i = 0; i < n; i++) {
+		int w = snprintf(ids + len, cap - len, "%s%lld", i ? "," : "",
+		                 (long long)(rows[i].member_id * 2 + (rows[i].has_vote ? 1 : 0)));
+		if (w < 0 || (size_t)w >= cap - len)
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：应到名单过长");
+		len += (size_t)w;
+	}
+	ids[len++] = pg ? '}' : ']';
+	ids[len] = 0;
+#define ATT_INS \
+	"INSERT INTO meeting_attendance (meeting_id, member_id, held_ym, has_vote, status, source, updated_at) "
+#define ATT_UPSERT \
 	" ON CONFLICT (meeting_id, member_id) DO UPDATE SET has_vote = excluded.has_vote, held_ym = excluded.held_ym, " \
 	"on_roster = 1"
-/* rows of people from other orgs (on_roster 0) are kept */
-#define DEL_HEAD \
-	"DELETE FROM meeting_attendance WHERE meeting_id = ? AND on_roster = 1 AND member_id NOT IN " \
-	"(SELECT mb.id FROM members mb WHERE "
+	if (pg)
+		return zb_db_run(db, e, NULL,
+		                 ATT_INS "SELECT CAST(? AS BIGINT), x / 2, CAST(? AS BIGINT), x % 2, 'absent', 'roster', "
+		                         "CAST(? AS BIGINT) FROM unnest(CAST(? AS BIGINT[])) AS x" ATT_UPSERT,
+		                 "iiis", meeting, ym, now, ids);
+	return zb_db_run(db, e, NULL,
+	                 ATT_INS "SELECT ?, value / 2, ?, value % 2, 'absent', 'roster', ? FROM json_each(?) WHERE 1" ATT_UPSERT,
+	                 "iiis", meeting, ym, now, ids);
+#undef ATT_INS
+#undef ATT_UPSERT
+}
 
 /* fresh: a meeting just inserted has no rows to drop; recount: derive
  * the totals now (bulk loads recount a range later) */
@@ -238,47 +320,59 @@ static int sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t n
 {
 	int rc = 0;
 	int64_t ym = m->held_ym;
-	const char *d = m->held_on;
-	switch (m->type) {
-	case ZB_MT_COMMITTEE:
+	if (m->type == ZB_MT_TALK) {
 		if (!fresh)
-			rc = zb_db_run(db, e, NULL, DEL_HEAD COND_COMMITTEE ")", "iisss", m->id, m->org_id, d, d,
-			               r->roster_statuses);
-		if (!rc)
 			rc = zb_db_run(db, e, NULL,
-			               INS_HEAD "1, 'absent', 'roster', CAST(? AS BIGINT)" INS_TAIL COND_COMMITTEE INS_CONFLICT, "iiiisss",
-			               m->id, ym, now, m->org_id, d, d, r->roster_statuses);
-		break;
-	case ZB_MT_GROUP:
-		if (!fresh)
-			rc = zb_db_run(db, e, NULL, DEL_HEAD COND_GROUP ")", "iiss", m->id, m->org_id, d, r->roster_statuses);
+			               "DELETE FROM meeting_attendance WHERE meeting_id = ? AND on_roster = 1 AND member_id NOT IN "
+			               "(SELECT mb.id FROM members mb WHERE " COND_TALK ")",
+			               "iII", m->id, m->talk_a_id, m->talk_b_id);
 		if (!rc)
-			rc = zb_db_run(db, e, NULL,
-			               INS_HEAD HAS_VOTE ", 'absent', 'roster', CAST(? AS BIGINT)" INS_TAIL COND_GROUP INS_CONFLICT,
-			               "iissiiss", m->id, ym, d, r->no_vote_statuses, now, m->org_id, d, r->roster_statuses);
-		break;
-	case ZB_MT_TALK:
-		/* the two people talked: both are present by the record */
-		if (!fresh)
-			rc = zb_db_run(db, e, NULL, DEL_HEAD COND_TALK ")", "iII", m->id, m->talk_a_id, m->talk_b_id);
+			rc = zb_db_run(db, e, NULL, INS_TALK, "iiiII", m->id, ym, now, m->talk_a_id, m->talk_b_id);
+	} else {
+		zb_arena a;
+		zb_arena_init(&a);
+		zb_expected_row *rows;
+		int n;
+		rc = roster_list(db, m, r, &a, &rows, &n, e);
+		int64_t *ids = !rc && n ? zb_arena_alloc(&a, sizeof *ids * (size_t)n) : NULL;
+		for (int i = 0; !rc && i < n; i++)
+			ids[i] = rows[i].member_id;
+		if (ids)
+			qsort(ids, (size_t)n, sizeof *ids, by_member);
+		if (!rc && !fresh) {
+			/* drop the rows of people no longer expected; rows of people
+			 * from other orgs (on_roster 0) are kept */
+			zb_stmt *st = zb_db_query(db, e, "SELECT member_id FROM meeting_attendance WHERE meeting_id = ? AND on_roster = 1",
+			                          "i", m->id);
+			int64_t *gone = NULL;
+			int ng = 0, cap = 0, s;
+			if (!st)
+				rc = e->code;
+			while (!rc && (s = zb_stmt_step(st, e)) != 0) {
+				if (s < 0) {
+					rc = -s;
+					break;
+				}
+				int64_t id = zb_col_int(st, 0);
+				if (ids && bsearch(&id, ids, (size_t)n, sizeof *ids, by_member))
+					continue;
+				if (ng == cap) {
+					cap = cap ? cap * 2 : 16;
+					int64_t *ng2 = zb_arena_alloc(&a, sizeof *ng2 * (size_t)cap);
+					if (ng)
+						memcpy(ng2, gone, sizeof *gone * (size_t)ng);
+					gone = ng2;
+				}
+				gone[ng++] = id;
+			}
+			zb_stmt_done(st);
+			for (int i = 0; !rc && i < ng; i++)
+				rc = zb_db_run(db, e, NULL, "DELETE FROM meeting_attendance WHERE meeting_id = ? AND member_id = ?", "ii",
+				               m->id, gone[i]);
+		}
 		if (!rc)
-			rc = zb_db_run(db, e, NULL,
-			               INS_HEAD "0, 'present', 'manual', CAST(? AS BIGINT)" INS_TAIL COND_TALK INS_CONFLICT, "iiiII", m->id,
-			               ym, now, m->talk_a_id, m->talk_b_id);
-		break;
-	default: {
-		char upper[512];
-		zb_path_upper(m->org_path, upper, sizeof upper);
-		if (!fresh)
-			rc = zb_db_run(db, e, NULL, DEL_HEAD COND_ALL ")", "issss", m->id, m->org_path, upper, d,
-			               r->roster_statuses);
-		if (!rc)
-			rc = zb_db_run(db, e, NULL,
-			               INS_HEAD HAS_VOTE ", 'absent', 'roster', CAST(? AS BIGINT)" INS_TAIL COND_ALL INS_CONFLICT,
-			               "iississss", m->id, ym, d, r->no_vote_statuses, now, m->org_path, upper, d,
-			               r->roster_statuses);
-		break;
-	}
+			rc = write_list(db, m->id, ym, rows, n, now, &a, e);
+		zb_arena_free(&a);
 	}
 	if (!rc && recount)
 		rc = zb_meeting_recount(db, m, r, e);
@@ -295,50 +389,23 @@ int zb_meeting_expected_list(zb_db *db, const zb_meeting *m, const zb_mrules *r,
 {
 	*out = NULL;
 	*n = 0;
-	const char *d = m->held_on;
-	zb_stmt *st = NULL;
-#define SEL_HEAD "SELECT mb.id, mb.name, mb.status, mb.category, "
-#define SEL_TAIL " ORDER BY mb.sort_key, mb.id"
-	switch (m->type) {
-	case ZB_MT_COMMITTEE:
-		st = zb_db_query(db, e, SEL_HEAD "1 FROM members mb WHERE " COND_COMMITTEE SEL_TAIL, "isss", m->org_id, d, d,
-		                 r->roster_statuses);
-		break;
-	case ZB_MT_GROUP:
-		st = zb_db_query(db, e, SEL_HEAD HAS_VOTE " FROM members mb WHERE " COND_GROUP SEL_TAIL, "ssiss", d,
-		                 r->no_vote_statuses, m->org_id, d, r->roster_statuses);
-		break;
-	case ZB_MT_TALK:
-		st = zb_db_query(db, e, SEL_HEAD "0 FROM members mb WHERE " COND_TALK SEL_TAIL, "II", m->talk_a_id,
-		                 m->talk_b_id);
-		break;
-	default: {
-		char upper[512];
-		zb_path_upper(m->org_path, upper, sizeof upper);
-		st = zb_db_query(db, e, SEL_HEAD HAS_VOTE " FROM members mb WHERE " COND_ALL SEL_TAIL, "ssssss", d,
-		                 r->no_vote_statuses, m->org_path, upper, d, r->roster_statuses);
-		break;
-	}
-	}
-#undef SEL_HEAD
-#undef SEL_TAIL
+	if (m->type != ZB_MT_TALK)
+		return roster_list(db, m, r, a, out, n, e);
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT mb.id, mb.name, mb.status, mb.category FROM members mb WHERE " COND_TALK
+	                          " ORDER BY mb.sort_key, mb.id",
+	                          "II", m->talk_a_id, m->talk_b_id);
 	if (!st)
 		return e->code;
-	int rc, cap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			zb_expected_row *nr = zb_arena_alloc(a, sizeof *nr * (size_t)cap);
-			if (*n)
-				memcpy(nr, *out, sizeof *nr * (size_t)*n);
-			*out = nr;
-		}
+	int rc;
+	*out = zb_arena_alloc(a, sizeof **out * 2);
+	while ((rc = zb_stmt_step(st, e)) == 1 && *n < 2) {
 		zb_expected_row *x = &(*out)[(*n)++];
 		x->member_id = zb_col_int(st, 0);
 		x->name = dup_col(st, 1, a);
 		x->status = dup_col(st, 2, a);
 		x->category = dup_col(st, 3, a);
-		x->has_vote = (int)zb_col_int(st, 4);
+		x->has_vote = 0;
 	}
 	zb_stmt_done(st);
 	return rc < 0 ? -rc : 0;

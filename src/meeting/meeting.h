@@ -3,14 +3,20 @@
  * A meeting belongs to one org (a branch, or a 党小组 for group meetings).
  * Its attendance rows ARE its 应到 list: when the record is made, and
  * again when its date or type changes, the list is taken from the roster
- * on the meeting date (zb_meeting_sync_expected):
- *   plenary and most types - every member of the org's subtree whose
- *     status is one of the rule's roster statuses and who had joined by
- *     that date; 预备党员 (and members not yet full on that date, and the
- *     rule's no-vote statuses) are listed without a vote;
+ * as it stood on the meeting date (member/history.h: each member's org,
+ * 党小组, status and category on that date from member_history; a change
+ * counts from its effective date on) by zb_meeting_expected_list, the one
+ * computation behind the form's preview and every save:
+ *   plenary and most types - every member whose org on that date lies in
+ *     the org's subtree, whose status then is one of the rule's roster
+ *     statuses and who had joined the party by then; only those full on
+ *     that date (category then, 转正 date reached) and not then in one of
+ *     the rule's no-vote statuses have a vote;
  *   committee - the holders of active committee posts of the org on that
- *     date (committee_posts with a member_id), all with a vote;
- *   group - the members whose group_id is the org (a 党小组);
+ *     date (committee_posts with a member_id) who had joined the party by
+ *     then and whose status then is a roster status, all with a vote;
+ *   group - the members who on that date were in the 党小组 (and in its
+ *     branch), votes as above;
  *   talk - the two people, when they are members.
  * Rows are new as 'absent' (source 'roster') until marked.  Totals and
  * quorum are derived from the rows (zb_meeting_recount) in the same
@@ -107,8 +113,9 @@ int zb_meeting_update(zb_db *db, const zb_meeting *old, zb_meeting *m, const zb_
 /* Make the attendance rows match the roster on the meeting date, keeping
  * the marks of people still expected; then recount. */
 int zb_meeting_sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t now, zb_err *e);
-/* One person of the 应到 list as zb_meeting_sync_expected would take it:
- * the same roster conditions, in roster order. */
+/* One person of the 应到 list as zb_meeting_sync_expected takes it (it
+ * writes what zb_meeting_expected_list returns), in roster order; status
+ * and category are those of the meeting date. */
 typedef struct zb_expected_row {
 	int64_t member_id;
 	const char *name, *status, *category;   /* status: the roster status code (normal, mobile, ...) */

@@ -1,5 +1,6 @@
 /* member.c - the roster record: cleaning, rules, protection, storage. */
 #include "member/member.h"
+#include "member/history.h"
 #include "member/probation.h"
 #include "core/date.h"
 
@@ -1163,6 +1164,16 @@ static int history(zb_db *db, const zb_member_change *c, int64_t member_id, cons
 	                 "isssssiI", member_id, kind, old, nw, on, c->reason, c->now, c->by_user);
 }
 
+/* A stated effective date must not fall before the last recorded change
+ * of the kind (member/history.h); dates left to the default (today, or
+ * the 转正 date for becoming full) are not checked: a correction of the
+ * category may well be dated at an earlier 转正 date. */
+static int check_order(zb_db *db, const zb_member_change *c, int64_t member_id, const char *kind, const char *on,
+                       zb_err *e)
+{
+	return c->effective_on ? zb_member_history_check_order(db, member_id, kind, on, e) : 0;
+}
+
 int zb_member_insert(zb_db *db, const zb_member_change *c, zb_member *m, int64_t *id, zb_err *e)
 {
 	derived d;
@@ -1257,16 +1268,29 @@ int zb_member_update(zb_db *db, const zb_member_change *c, const zb_member *old,
 		/* becoming a full member takes effect on the 转正 date */
 		const char *when = c->effective_on ? c->effective_on
 		                                   : (!strcmp(nw->category, "full") && nw->full_date ? nw->full_date : c->today);
-		if ((rc = history(db, c, old->id, "category", old->category, nw->category, when, e)))
+		if ((rc = check_order(db, c, old->id, "category", when, e)) ||
+		    (rc = history(db, c, old->id, "category", old->category, nw->category, when, e)))
 			return rc;
 	}
-	if (!same(old->status, nw->status) && (rc = history(db, c, old->id, "status", old->status, nw->status, on, e)))
+	if (!same(old->status, nw->status) &&
+	    ((rc = check_order(db, c, old->id, "status", on, e)) ||
+	     (rc = history(db, c, old->id, "status", old->status, nw->status, on, e))))
 		return rc;
 	if (old->org_id != nw->org_id) {
 		char a[24], b[24];
 		snprintf(a, sizeof a, "%lld", (long long)old->org_id);
 		snprintf(b, sizeof b, "%lld", (long long)nw->org_id);
-		if ((rc = history(db, c, old->id, "org", a, b, on, e)))
+		if ((rc = check_order(db, c, old->id, "org", on, e)) ||
+		    (rc = history(db, c, old->id, "org", a, b, on, e)))
+			return rc;
+	}
+	/* the 党小组 on a past date decides group meetings' 应到 (member/history.h) */
+	if (old->group_id != nw->group_id) {
+		char a[24], b[24];
+		snprintf(a, sizeof a, "%lld", (long long)old->group_id);
+		snprintf(b, sizeof b, "%lld", (long long)nw->group_id);
+		if ((rc = check_order(db, c, old->id, "group", on, e)) ||
+		    (rc = history(db, c, old->id, "group", old->group_id ? a : NULL, nw->group_id ? b : NULL, on, e)))
 			return rc;
 	}
 	return 0;

@@ -23,6 +23,7 @@
 #include "meeting/mdate.h"
 #include "meeting/meeting.h"
 #include "meeting/signin.h"
+#include "member/history.h"
 #include "rules/rules.h"
 #include "dbfix.h"
 
@@ -635,6 +636,160 @@ static void test_expected_list_is_the_saved_list(void **state)
 	assert_non_null(strstr(f->e.msg, "不是第一党小组的成员"));
 }
 
+/* A change as zb_member_update records it (the member row already holds
+ * the new value). */
+static void hist(fx *f, int64_t member_id, const char *kind, const char *old, const char *nw, const char *on)
+{
+	assert_int_equal(zb_db_run(f->db, &f->e, NULL,
+	                           "INSERT INTO member_history (member_id, kind, old_value, new_value, effective_on, reason, at) "
+	                           "VALUES (?, ?, ?, ?, ?, '测试', 0)",
+	                           "issss", member_id, kind, old, nw, on),
+	                 0);
+}
+
+/* The 应到 list at org of type on date: n rows, and whether who is on it
+ * (with its vote in *vote). */
+static int listed(fx *f, int64_t org_id, int type, const char *date, int64_t who, int *vote, int *n)
+{
+	zb_meeting m = {0};
+	m.org_id = org_id;
+	m.type = type;
+	m.start_at = zb_md_time_of(date) + 12 * 3600;
+	assert_int_equal(zb_meeting_check(f->db, &m, &f->a, &f->e), 0);
+	zb_mrules r;
+	assert_int_equal(zb_meeting_rules(f->db, &m, &r, &f->e), 0);
+	zb_expected_row *rows;
+	int nr;
+	assert_int_equal(zb_meeting_expected_list(f->db, &m, &r, &f->a, &rows, &nr, &f->e), 0);
+	if (n)
+		*n = nr;
+	for (int i = 0; i < nr; i++)
+		if (rows[i].member_id == who) {
+			if (vote)
+				*vote = rows[i].has_vote;
+			return 1;
+		}
+	return 0;
+}
+
+/* Past meetings list the members as they stood on the meeting date, from
+ * member_history: org, 党小组, status and category then.  A change takes
+ * effect on its date: the day before, of and after. */
+static void test_expected_from_history(void **state)
+{
+	fx *f = *state;
+	tree(f);
+	const char *A = "/1/2/3/", *B = "/1/5/6/";
+	/* in branch 3, group 4 until 2025-03-10, then branch 6 */
+	int64_t mv = member(f, 6, B, 0, "甲", "full", "2010-07-01", "2011-07-01", "normal");
+	hist(f, mv, "org", "3", "6", "2025-03-10");
+	hist(f, mv, "group", "4", NULL, "2025-03-10");
+	/* from branch 6 to branch 3 (no group) on 2025-03-10 */
+	int64_t in = member(f, 3, A, 0, "乙", "full", "2010-07-01", "2011-07-01", "normal");
+	hist(f, in, "org", "6", "3", "2025-03-10");
+	/* died on 2025-03-10 */
+	int64_t dead = member(f, 3, A, 0, "丙", "full", "2000-01-01", "2001-01-01", "deceased");
+	hist(f, dead, "status", "normal", "deceased", "2025-03-10");
+	/* back from abroad (no vote) on 2025-03-10 */
+	int64_t back = member(f, 3, A, 0, "丁", "full", "2000-01-01", "2001-01-01", "normal");
+	hist(f, back, "status", "abroad", "normal", "2025-03-10");
+	/* 预备 until 2025-03-10 */
+	int64_t prob = member(f, 3, A, 0, "戊", "full", "2024-03-01", "2025-03-10", "normal");
+	hist(f, prob, "category", "probationary", "full", "2025-03-10");
+	/* 取消预备党员资格 recorded as 出党 on 2025-03-10: a vote never */
+	int64_t out = member(f, 3, A, 0, "己", "probationary", "2024-03-01", NULL, "removed");
+	hist(f, out, "status", "normal", "removed", "2025-03-10");
+	/* joined the 党小组 on 2025-03-10 */
+	int64_t grp = member(f, 3, A, 4, "庚", "full", "2000-01-01", "2001-01-01", "normal");
+	hist(f, grp, "group", NULL, "4", "2025-03-10");
+	/* a secretary who left the party on 2025-03-10 with the post still open */
+	int64_t sec = member(f, 3, A, 0, "辛", "full", "2000-01-01", "2001-01-01", "removed");
+	hist(f, sec, "status", "normal", "removed", "2025-03-10");
+	post(f, 3, sec, NULL, "secretary", "2020-01-01", NULL);
+
+	int vote = -1, n = 0;
+	/* the day before: the old state */
+	const char *before = "2025-03-09";
+	assert_true(listed(f, 3, ZB_MT_PLENARY, before, mv, &vote, &n));
+	assert_int_equal(vote, 1);
+	assert_false(listed(f, 6, ZB_MT_PLENARY, before, mv, NULL, NULL));
+	assert_false(listed(f, 3, ZB_MT_PLENARY, before, in, NULL, NULL));
+	assert_true(listed(f, 6, ZB_MT_PLENARY, before, in, NULL, NULL));
+	assert_true(listed(f, 3, ZB_MT_PLENARY, before, dead, &vote, NULL));
+	assert_int_equal(vote, 1);
+	assert_true(listed(f, 3, ZB_MT_PLENARY, before, back, &vote, NULL));
+	assert_int_equal(vote, 0); /* abroad then */
+	assert_true(listed(f, 3, ZB_MT_PLENARY, before, prob, &vote, NULL));
+	assert_int_equal(vote, 0); /* 预备党员 then */
+	assert_true(listed(f, 3, ZB_MT_PLENARY, before, out, &vote, NULL));
+	assert_int_equal(vote, 0);
+	assert_int_equal(n, 7); /* mv dead back prob out grp sec */
+	assert_true(listed(f, 4, ZB_MT_GROUP, before, mv, NULL, &n));
+	assert_false(listed(f, 4, ZB_MT_GROUP, before, grp, NULL, NULL));
+	assert_int_equal(n, 1);
+	assert_true(listed(f, 3, ZB_MT_COMMITTEE, before, sec, &vote, &n));
+	assert_int_equal(n, 1);
+
+	/* the day of and the day after: the new state */
+	const char *days[] = {"2025-03-10", "2025-03-11"};
+	for (int d = 0; d < 2; d++) {
+		assert_false(listed(f, 3, ZB_MT_PLENARY, days[d], mv, NULL, &n));
+		assert_int_equal(n, 4); /* in back prob grp */
+		assert_true(listed(f, 6, ZB_MT_PLENARY, days[d], mv, &vote, NULL));
+		assert_int_equal(vote, 1);
+		assert_true(listed(f, 3, ZB_MT_PLENARY, days[d], in, NULL, NULL));
+		assert_false(listed(f, 6, ZB_MT_PLENARY, days[d], in, NULL, NULL));
+		assert_false(listed(f, 3, ZB_MT_PLENARY, days[d], dead, NULL, NULL));
+		assert_false(listed(f, 3, ZB_MT_PLENARY, days[d], out, NULL, NULL));
+		assert_true(listed(f, 3, ZB_MT_PLENARY, days[d], back, &vote, NULL));
+		assert_int_equal(vote, 1);
+		assert_true(listed(f, 3, ZB_MT_PLENARY, days[d], prob, &vote, NULL));
+		assert_int_equal(vote, 1);
+		assert_false(listed(f, 4, ZB_MT_GROUP, days[d], mv, NULL, NULL));
+		assert_true(listed(f, 4, ZB_MT_GROUP, days[d], grp, NULL, &n));
+		assert_int_equal(n, 1);
+		assert_false(listed(f, 3, ZB_MT_COMMITTEE, days[d], sec, NULL, &n));
+		assert_int_equal(n, 0);
+	}
+
+	/* the save makes the same list, and moving the date re-takes it */
+	zb_meeting pl;
+	int64_t p = mk_meeting(f, 3, ZB_MT_PLENARY, before, &pl);
+	assert_int_equal(pl.expected, 7);
+	assert_int_equal(pl.voters, 4); /* mv dead grp sec */
+	assert_true(has_row(f, p, mv, NULL));
+	assert_false(has_row(f, p, in, NULL));
+	zb_mrules r;
+	assert_int_equal(zb_meeting_rules(f->db, &pl, &r, &f->e), 0);
+	zb_meeting later = pl;
+	later.start_at = zb_md_time_of("2025-03-10") + 12 * 3600;
+	assert_int_equal(zb_meeting_check(f->db, &later, &f->a, &f->e), 0);
+	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
+	assert_int_equal(zb_meeting_update(f->db, &pl, &later, &r, NULL, 0, 3, &f->e), 0);
+	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
+	assert_int_equal(later.expected, 4);
+	assert_false(has_row(f, p, mv, NULL));
+	assert_true(has_row(f, p, in, NULL));
+
+	/* a member not yet in the party on the date is never listed */
+	int64_t young = member(f, 3, A, 0, "壬", "probationary", "2025-03-11", NULL, "normal");
+	assert_false(listed(f, 3, ZB_MT_PLENARY, "2025-03-10", young, NULL, NULL));
+	assert_true(listed(f, 3, ZB_MT_PLENARY, "2025-03-11", young, &vote, NULL));
+	assert_int_equal(vote, 0);
+	/* nor on a 支委会 list, whatever a committee post says */
+	post(f, 3, young, NULL, "propaganda", "2025-01-01", NULL);
+	assert_false(listed(f, 3, ZB_MT_COMMITTEE, "2025-03-10", young, NULL, NULL));
+	assert_true(listed(f, 3, ZB_MT_COMMITTEE, "2025-03-11", young, &vote, NULL));
+	assert_int_equal(vote, 1);
+
+	/* history recorded out of date order is refused */
+	assert_int_equal(zb_member_history_check_order(f->db, mv, "org", "2025-03-09", &f->e), ZB_EINVAL);
+	assert_string_equal(f->e.field, "effective_on");
+	assert_non_null(strstr(f->e.msg, "2025-03-10"));
+	assert_int_equal(zb_member_history_check_order(f->db, mv, "org", "2025-03-10", &f->e), 0);
+	assert_int_equal(zb_member_history_check_order(f->db, mv, "status", "2020-01-01", &f->e), 0);
+}
+
 static void add_rule(fx *f, int64_t org_id, const char *from, const char *partial)
 {
 	json_t *j = json_loads(partial, 0, NULL);
@@ -750,6 +905,7 @@ static void test_compliance_override_and_midyear_change(void **state)
 #define DB_TESTS                                                                                          \
 	cmocka_unit_test_setup_teardown(test_expected_by_type, setup, teardown),                          \
 		cmocka_unit_test_setup_teardown(test_expected_list_is_the_saved_list, setup, teardown),   \
+		cmocka_unit_test_setup_teardown(test_expected_from_history, setup, teardown),             \
 		cmocka_unit_test_setup_teardown(test_compliance_override_and_midyear_change, setup, teardown)
 
 int main(void)

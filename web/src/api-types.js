@@ -645,7 +645,7 @@
  * 党员变动记录
  * @typedef {object} MemberChange
  * @property {number} id 编号
- * @property {string} kind 变动类别，如 org、category、status
+ * @property {string} kind 变动类别：created 建档、org 所在组织、group 所在党小组、category 人员类别、status 党籍状态
  * @property {string} field 同 kind
  * @property {string|null} from 变动前
  * @property {string|null} to 变动后

@@ -1,0 +1,155 @@
+/* history.c - the roster on a past date (member/history.h). */
+#include "member/history.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/authz.h"
+
+/* The ids of the members a selection may concern, as a derived table c
+ * (no OR, so both backends read indexes).  Subtree: those in it today,
+ * and those whose org before a change effective after the date lay in it
+ * (params: path, upper, date, path, upper).  The CASE keeps PostgreSQL
+ * from casting values of other kinds. */
+#define CAND_SUBTREE \
+	"(SELECT m2.id AS id FROM members m2 WHERE m2.org_path >= ? AND m2.org_path < ? " \
+	"UNION SELECT h2.member_id AS id FROM member_history h2 " \
+	"JOIN orgs o2 ON o2.id = (CASE WHEN h2.kind = 'org' THEN CAST(h2.old_value AS BIGINT) END) " \
+	"WHERE h2.kind = 'org' AND h2.effective_on > ? AND o2.path >= ? AND o2.path < ?) c"
+/* committee: org_id, date, date */
+#define CAND_COMMITTEE \
+	"(SELECT DISTINCT cp.member_id AS id FROM committee_posts cp WHERE cp.org_id = ? AND cp.member_id IS NOT NULL " \
+	"AND cp.started_on <= ? AND (cp.ended_on IS NULL OR cp.ended_on >= ?)) c"
+
+/* One read: each member with the changes effective after the date
+ * (index member_history (member_id, effective_on)), newest first, so the
+ * last one applied is the earliest.  Params: the selection's, then the
+ * date. */
+#define ON_HEAD \
+	"SELECT mb.id, mb.name, mb.org_id, mb.org_path, mb.group_id, mb.status, mb.category, mb.join_date, " \
+	"mb.full_date, h.kind, h.old_value, o.path FROM "
+#define ON_TAIL \
+	" JOIN members mb ON mb.id = c.id " \
+	"LEFT JOIN member_history h ON h.member_id = mb.id AND h.effective_on > ? " \
+	"AND h.kind IN ('org', 'group', 'status', 'category') " \
+	"LEFT JOIN orgs o ON o.id = (CASE WHEN h.kind = 'org' THEN CAST(h.old_value AS BIGINT) END) " \
+	"ORDER BY mb.sort_key, mb.id, h.effective_on DESC, h.id DESC"
+
+static zb_stmt *query_sel(zb_db *db, const zb_member_on_sel *s, const char *upper, zb_err *e)
+{
+	const char *d = s->date;
+	if (s->committee_org)
+		return zb_db_query(db, e, ON_HEAD CAND_COMMITTEE ON_TAIL, "isss", s->committee_org, d, d, d);
+	return zb_db_query(db, e, ON_HEAD CAND_SUBTREE ON_TAIL, "ssssss", s->path, upper, d, s->path, upper, d);
+}
+
+static int in_subtree(const char *p, const char *path, const char *upper)
+{
+	return p && strcmp(p, path) >= 0 && strcmp(p, upper) < 0;
+}
+
+/* Undo one change (columns 9-11 of ON_SQL) on x. */
+static void undo(zb_stmt *st, zb_member_on *x, zb_arena *a)
+{
+	const char *kind = zb_col_text(st, 9), *old = zb_col_text(st, 10);
+	if (!kind)
+		return;
+	if (!strcmp(kind, "org")) {
+		x->org_id = old ? strtoll(old, NULL, 10) : 0;
+		x->org_path = zb_arena_strdup(a, zb_col_text(st, 11));
+		x->moved = 1;
+	} else if (!strcmp(kind, "group")) {
+		x->group_id = old ? strtoll(old, NULL, 10) : 0;
+	} else if (!strcmp(kind, "status") && old) {
+		x->status = zb_arena_strdup(a, old);
+	} else if (!strcmp(kind, "category") && old) {
+		x->category = zb_arena_strdup(a, old);
+	}
+}
+
+/* x is kept when it belongs to the selection on the date */
+static int keep(const zb_member_on_sel *s, const char *upper, const zb_member_on *x)
+{
+	if (x->join_date && strcmp(x->join_date, s->date) > 0)
+		return 0;
+	return s->committee_org || in_subtree(x->org_path, s->path, upper);
+}
+
+int zb_member_roster_on(zb_db *db, const zb_member_on_sel *s, zb_arena *a, zb_member_on **out, int *n, zb_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	char upper[512] = "";
+	if (!s->committee_org) {
+		if (!s->path || strlen(s->path) >= sizeof upper - 1)
+			return zb_fail(e, ZB_EINVAL, NULL, "组织路径无效");
+		zb_path_upper(s->path, upper, sizeof upper);
+	}
+	zb_stmt *st = query_sel(db, s, upper, e);
+	if (!st)
+		return e->code;
+	int rc, cap = 0, cnt = 0;
+	zb_member_on *rows = NULL;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		int64_t id = zb_col_int(st, 0);
+		if (!cnt || rows[cnt - 1].id != id) {
+			/* the previous member is complete: drop it if not selected */
+			if (cnt && !keep(s, upper, &rows[cnt - 1]))
+				cnt--;
+			if (cnt == cap) {
+				cap = cap ? cap * 2 : 64;
+				zb_member_on *nr = zb_arena_alloc(a, sizeof *nr * (size_t)cap);
+				if (cnt)
+					memcpy(nr, rows, sizeof *nr * (size_t)cnt);
+				rows = nr;
+			}
+			zb_member_on *x = &rows[cnt++];
+			memset(x, 0, sizeof *x);
+			x->id = id;
+			x->name = zb_arena_strdup(a, zb_col_text(st, 1));
+			x->org_id = zb_col_int(st, 2);
+			x->org_path = zb_arena_strdup(a, zb_col_text(st, 3));
+			x->group_id = zb_col_int(st, 4);
+			x->status = zb_arena_strdup(a, zb_col_text(st, 5));
+			x->category = zb_arena_strdup(a, zb_col_text(st, 6));
+			x->join_date = zb_arena_strdup(a, zb_col_text(st, 7));
+			x->full_date = zb_arena_strdup(a, zb_col_text(st, 8));
+		}
+		undo(st, &rows[cnt - 1], a);
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (cnt && !keep(s, upper, &rows[cnt - 1]))
+		cnt--;
+	*out = rows;
+	*n = cnt;
+	return 0;
+}
+
+int zb_member_history_check_order(zb_db *db, int64_t member_id, const char *kind, const char *on, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT MAX(effective_on) FROM member_history WHERE member_id = ? AND kind = ?", "is",
+	                          member_id, kind);
+	if (!st)
+		return e->code;
+	char last[11] = "";
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1 && zb_col_text(st, 0))
+		snprintf(last, sizeof last, "%s", zb_col_text(st, 0));
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (last[0] && on && strcmp(on, last) < 0) {
+		const char *what = !strcmp(kind, "org")      ? "所在组织"
+		                   : !strcmp(kind, "group")  ? "所在党小组"
+		                   : !strcmp(kind, "status") ? "党籍状态"
+		                                             : "人员类别";
+		return zb_fail(e, ZB_EINVAL, "effective_on",
+		               "变动生效日期 %s 早于该党员上一次%s变动的生效日期 %s：变动须按时间顺序登记，请核对生效日期", on,
+		               what, last);
+	}
+	return 0;
+}
