@@ -9,10 +9,11 @@ import net from 'node:net';
 import zlib from 'node:zlib';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, admin, addUser, loginAs, Client } from '../api/lib.mjs';
+import { startServer, admin, addUser, loginAs, Client, ROOT } from '../api/lib.mjs';
 import { sql } from '../api/sql.mjs';
 
-const FIXTURES = process.env.ZB_FIXTURES || '/work/fixtures';
+// spreadsheet fixtures made by tests/run.sh (tests/fixtures/make-fixtures.sh)
+const FIXTURES = process.env.ZB_FIXTURES || join(ROOT, 'tests/out/fixtures');
 const servers = [];
 after(async () => { for (const s of servers) await s.stop(); });
 
