@@ -1,4 +1,4 @@
-// Red team: a party worker (no member.sensitive) reads the exact birth date
+// Attack: a party worker (no member.sensitive) reads the exact birth date
 // of any member of its subtree from one refused edit, then the whole ID
 // number from one import preview.
 //

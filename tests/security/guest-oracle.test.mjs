@@ -1,4 +1,4 @@
-// Red team: a meeting's 外单位参加人员 (guest) is recorded by member id and
+// Attack: a meeting's 外单位参加人员 (guest) is recorded by member id and
 // name, and the name is compared with the roster of the whole register,
 // whatever the caller's scope.  A party worker of one branch learns, for any
 // member id in the county, whether it holds a given name ("is 乙某 a Party

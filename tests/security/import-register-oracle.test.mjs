@@ -1,4 +1,4 @@
-// Red team: an uploaded roster checks every row's ID number against the
+// Attack: an uploaded roster checks every row's ID number against the
 // whole register.  For a caller holding member.sensitive at the import org
 // (an 组织部管理员 of one township) no row is counted, and the hourly budget
 // of "registered elsewhere" answers is only checked before the upload and
