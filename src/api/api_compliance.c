@@ -1237,7 +1237,7 @@ static const zb_prop branches_props[] = {
 };
 static const zb_shape branches_shape = {"ComplianceBranchPage", branches_props, 0, 0, "支部名单的一页"};
 
-static const zb_prop todo_props[] = {
+static const zb_prop calendar_item_props[] = {
 	{"status", 's', 0, NULL, "due 本期待开展、overdue 此前逾期、done 本期已完成"},
 	{"current", 'b', 0, NULL, "属于当前周期"},
 	{"type", 's', 0, NULL, "会议类型代码"},
@@ -1253,13 +1253,13 @@ static const zb_prop todo_props[] = {
 	{"held", 'i', 0, NULL, "已开展次数"},
 	{0},
 };
-static const zb_shape todo_shape = {"CalendarItem", todo_props, 0, 0, "一项待办"};
+static const zb_shape calendar_item_shape = {"CalendarItem", calendar_item_props, 0, 0, "一项待开展或已完成的组织生活"};
 
-static const zb_prop todos_props[] = {
+static const zb_prop calendar_props[] = {
 	{"today", 'd', 0, NULL, "今天"},
 	{"month", 's', 0, NULL, "本月 2026-07"},
 	{"quarter", 's', 0, NULL, "本季度 2026Q3"},
-	{"items", 'a', 0, &todo_shape, "本页：本期待开展、此前逾期、本期已完成，依次"},
+	{"items", 'a', 0, &calendar_item_shape, "本页：本期待开展、此前逾期、本期已完成，依次"},
 	{"total", 'i', 0, NULL, "全部条数"},
 	{"more", 'i', 0, NULL, "本页之后还有的条数"},
 	{"next", 's', ZB_OPT, NULL, "还有下一页时：下一页请求的 after 参数"},
@@ -1268,7 +1268,7 @@ static const zb_prop todos_props[] = {
 	{"done", 'i', 0, NULL, "本期已完成条数"},
 	{0},
 };
-static const zb_shape todos_shape = {"Calendar", todos_props, 0, 0, "待办"};
+static const zb_shape calendar_shape = {"Calendar", calendar_props, 0, 0, "组织生活日程"};
 
 static const zb_prop risk_props[] = {
 	{"member_id", 'i', 0, NULL, "党员"},
@@ -1425,7 +1425,7 @@ const zb_route zb_routes_compliance[] = {
 	{"GET", "/api/v1/orgs/{id}/compliance/branches/export", h_branches_export, P_MEETING_READ, S_ORG, 0, 0, NULL,
 	 "meetings", "导出组织生活落实情况的支部名单（xlsx）", LIST_QUERY, ZB_MEDIA(XLSX_MEDIA)},
 	{"GET", "/api/v1/orgs/{id}/calendar", h_calendar, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "待办：本期待开展、此前逾期和本期已完成的组织生活", "after:integer,limit:integer", ZB_OK(&todos_shape)},
+	 "待办：本期待开展、此前逾期和本期已完成的组织生活", "after:integer,limit:integer", ZB_OK(&calendar_shape)},
 	{"GET", "/api/v1/orgs/{id}/risks", h_risks, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
 	 "连续 3/5/6 个月未参加组织生活的党员（筛选、排序、分页）", RISK_QUERY ",after:integer,limit:integer",
 	 ZB_OK(&risks_shape)},

@@ -340,7 +340,7 @@ static int read_filters(zb_req *r, filters *f, zb_err *e)
 
 /* Name search.  Names are matched on the C-collated pinyin and initials
  * columns (a Han query also on the name itself), never through a trigram
- * index (STACK.md).  Two plans, chosen by the size of the subtree (from
+ * index (docs/STACK.md).  Two plans, chosen by the size of the subtree (from
  * the org roll-ups), because no planner can know it:
  *  - a subtree of up to SEARCH_SUBTREE_MAX members: walk the roster index
  *    (org_path, sort_key, id, name_pinyin, name_initials; migration 0003)

@@ -1260,7 +1260,7 @@
  */
 
 /**
- * 待办
+ * 组织生活日程
  * @typedef {object} Calendar
  * @property {string} today 今天
  * @property {string} month 本月 2026-07
@@ -1275,7 +1275,7 @@
  */
 
 /**
- * 一项待办
+ * 一项待开展或已完成的组织生活
  * @typedef {object} CalendarItem
  * @property {string} status due 本期待开展、overdue 此前逾期、done 本期已完成
  * @property {boolean} current 属于当前周期
