@@ -23,6 +23,13 @@ export function label(map, v) {
   return map[v] || String(v);
 }
 
+/** A stored protected value as shown: a mask with no character left
+ * (an ID number for a role without member.sensitive) says it is on record
+ * rather than printing a line of 18 stars. */
+export function shownMasked(v) {
+  return v && /^\*+$/.test(v) ? '已登记 ****' : v;
+}
+
 export function fmtDate(v) {
   if (!v) return '—';
   if (typeof v === 'number') {
