@@ -197,33 +197,16 @@ static int xbook_finish(zb_req *r, xbook *x, int rc, const char *name, zb_err *e
 	else
 		rc = zb_xlsx_writer_close(x->w, e);
 	x->w = NULL;
-	zb_buf_reset(&r->out);
-	if (!rc) {
-		FILE *f = fopen(x->path, "rb");
-		if (!f) {
-			rc = zb_fail(e, ZB_EINTERNAL, NULL, "无法读取导出文件");
-		} else {
-			char buf[65536];
-			size_t n;
-			while (!rc && (n = fread(buf, 1, sizeof buf, f)) > 0)
-				if (zb_buf_append(&r->out, buf, n))
-					rc = zb_fail(e, ZB_ETOOBIG, NULL, "导出文件过大，请按下级组织分别导出");
-			fclose(f);
-		}
-	}
-	unlink(x->path);
-	if (rc) {
-		zb_buf_reset(&r->out);
+	if (!rc)
+		rc = zb_req_body_file(r, x->path, "导出文件过大，请按下级组织分别导出", e);
+	else
+		unlink(x->path);
+	if (rc)
 		return rc;
-	}
 	char today[11];
 	zb_today(r->app, today);
 	const char *full = zb_arena_printf(&r->arena, "%s-%.4s%.2s%.2s.xlsx", name, today, today + 5, today + 8);
-	zb_buf d = {0};
-	zb_buf_printf(&d, "attachment; filename=\"list.xlsx\"; filename*=UTF-8''");
-	zb_esc_pct(&d, full);
-	r->disposition = zb_arena_strdup(&r->arena, d.data);
-	zb_buf_release(&d);
+	zb_req_disposition(r, "attachment", "list.xlsx", full);
 	r->content_type = XLSX_MEDIA_TYPE;
 	return 0;
 }

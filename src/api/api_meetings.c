@@ -982,17 +982,6 @@ static int h_attach_upload(zb_req *r, zb_err *e)
 }
 
 /* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266). */
-static const char *disposition(zb_req *r, const char *how, const char *kind, const char *name)
-{
-	zb_buf b;
-	zb_buf_init(&b, 4096);
-	zb_buf_printf(&b, "%s; filename=\"attachment.%s\"; filename*=UTF-8''", how, !strcmp(kind, "jpeg") ? "jpg" : kind);
-	zb_esc_pct(&b, name);
-	const char *s = zb_arena_strdup(&r->arena, b.data);
-	zb_buf_release(&b);
-	return s;
-}
-
 static int h_attach_get(zb_req *r, zb_err *e)
 {
 	zb_stmt *st = zb_db_query(r->db, e, "SELECT kind, filename, stored_name FROM meeting_attachments WHERE id = ?", "i",
@@ -1016,7 +1005,8 @@ static int h_attach_get(zb_req *r, zb_err *e)
 		return rc;
 	r->content_type = zb_attach_content_type(kind);
 	/* photos display inline; PDFs are downloaded, not rendered in our origin */
-	r->disposition = disposition(r, !strcmp(kind, "pdf") ? "attachment" : "inline", kind, name ? name : "");
+	zb_req_disposition(r, !strcmp(kind, "pdf") ? "attachment" : "inline",
+	                   zb_arena_printf(&r->arena, "attachment.%s", !strcmp(kind, "jpeg") ? "jpg" : kind), name ? name : "");
 	r->cache_control = "private, no-store";
 	zb_req_audit_read(r, "meeting.attachment_read", "attachment", r->target_id, r->target_path, NULL);
 	return 0;

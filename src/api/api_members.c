@@ -1203,36 +1203,18 @@ static int h_import_commit(zb_req *r, zb_err *e)
  * nothing personal in it. */
 static int h_import_template(zb_req *r, zb_err *e)
 {
-	const char *dir = r->app->data_dir && !access(r->app->data_dir, W_OK) ? r->app->data_dir : "/tmp";
 	char path[600];
-	snprintf(path, sizeof path, "%s/zhibu-template-XXXXXX", dir);
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return zb_fail(e, ZB_EINTERNAL, NULL, "无法创建临时文件");
-	close(fd);
-	int rc = zb_import_template(path, e);
-	zb_buf_reset(&r->out);
-	if (!rc) {
-		FILE *f = fopen(path, "rb");
-		if (!f) {
-			rc = zb_fail(e, ZB_EINTERNAL, NULL, "无法读取模板文件");
-		} else {
-			char buf[65536];
-			size_t n;
-			while (!rc && (n = fread(buf, 1, sizeof buf, f)) > 0)
-				if (zb_buf_append(&r->out, buf, n))
-					rc = zb_fail(e, ZB_ETOOBIG, NULL, "模板文件过大");
-			fclose(f);
-		}
-	}
-	unlink(path);
-	if (rc) {
-		zb_buf_reset(&r->out);
+	int rc = zb_req_tmpfile(r, "template", path, sizeof path, e);
+	if (rc)
+		return rc;
+	if ((rc = zb_import_template(path, e))) {
+		unlink(path);
 		return rc;
 	}
+	if ((rc = zb_req_body_file(r, path, "模板文件过大", e)))
+		return rc;
 	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	r->disposition = "attachment; filename=\"roster-template.xlsx\"; filename*=UTF-8''"
-	                 "%E5%85%9A%E5%91%98%E5%90%8D%E5%86%8C%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx";
+	zb_req_disposition(r, "attachment", "roster-template.xlsx", "党员名册导入模板.xlsx");
 	return 0;
 }
 
@@ -1295,28 +1277,14 @@ static int h_export(zb_req *r, zb_err *e)
 		o.csv_out = &r->out;
 		rc = zb_roster_export(&o, &count, e);
 	} else {
-		const char *dir = r->app->data_dir && !access(r->app->data_dir, W_OK) ? r->app->data_dir : "/tmp";
-		snprintf(path, sizeof path, "%s/zhibu-export-XXXXXX", dir);
-		int fd = mkstemp(path);
-		if (fd < 0)
-			return zb_fail(e, ZB_EINTERNAL, NULL, "无法创建临时文件");
-		close(fd);
+		if ((rc = zb_req_tmpfile(r, "export", path, sizeof path, e)))
+			return rc;
 		o.xlsx_path = path;
 		rc = zb_roster_export(&o, &count, e);
-		if (!rc) {
-			FILE *f = fopen(path, "rb");
-			if (!f) {
-				rc = zb_fail(e, ZB_EINTERNAL, NULL, "无法读取导出文件");
-			} else {
-				char buf[65536];
-				size_t n;
-				while (!rc && (n = fread(buf, 1, sizeof buf, f)) > 0)
-					if (zb_buf_append(&r->out, buf, n))
-						rc = zb_fail(e, ZB_ETOOBIG, NULL, "导出文件过大，请按下级组织分别导出");
-				fclose(f);
-			}
-		}
-		unlink(path);
+		if (!rc)
+			rc = zb_req_body_file(r, path, "导出文件过大，请按下级组织分别导出", e);
+		else
+			unlink(path);
 	}
 	if (rc) {
 		zb_buf_reset(&r->out);
@@ -1330,11 +1298,7 @@ static int h_export(zb_req *r, zb_err *e)
 	char today[11];
 	zb_today(r->app, today);
 	const char *name = zb_arena_printf(&r->arena, "%s党员花名册-%.4s%.2s%.2s.%s", org, today, today + 5, today + 8, fmt);
-	zb_buf d = {0};
-	zb_buf_printf(&d, "attachment; filename=\"roster.%s\"; filename*=UTF-8''", fmt);
-	zb_esc_pct(&d, name);
-	r->disposition = zb_arena_strdup(&r->arena, d.data);
-	zb_buf_release(&d);
+	zb_req_disposition(r, "attachment", zb_arena_printf(&r->arena, "roster.%s", fmt), name);
 	r->content_type = csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	zb_req_audit_read(r, "member.export", "org", r->target_id, r->target_path,
 	                  zb_arena_printf(&r->arena, "{\"format\":\"%s\",\"full\":%s,\"count\":%lld}", fmt,

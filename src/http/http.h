@@ -279,6 +279,16 @@ int zb_form_read(zb_req *r, zb_err *e);
 void zb_form_free(zb_req *r);
 
 /* Begin a JSON answer {"items":[ ... ; end with zb_list_end(). */
+/* Downloads.  zb_req_tmpfile creates an empty file (0600) for one in the
+ * data directory (or /tmp) and fills path; zb_req_body_file makes the whole
+ * file the answer body and removes it, whatever happens (ZB_ETOOBIG with
+ * too_big over the answer cap); zb_req_disposition names the download:
+ * how "attachment" or "inline", an ASCII fallback name and the real one
+ * (UTF-8, percent-escaped as RFC 6266 asks). */
+int zb_req_tmpfile(zb_req *r, const char *tag, char *path, size_t n, zb_err *e);
+int zb_req_body_file(zb_req *r, const char *path, const char *too_big, zb_err *e);
+void zb_req_disposition(zb_req *r, const char *how, const char *ascii, const char *name);
+
 void zb_list_begin(zb_req *r);
 void zb_list_end(zb_req *r, int64_t total, const char *next);
 

@@ -5,8 +5,10 @@
 
 #include <errno.h>
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *zb_req_query(zb_req *r, const char *name)
 {
@@ -174,6 +176,48 @@ void zb_req_audit_read(zb_req *r, const char *action, const char *object_type, i
 	snprintf(idbuf, sizeof idbuf, "%lld", (long long)object_id);
 	zb_audit_ev ev = req_event(r, action, object_type, object_id ? idbuf : NULL, org_path, detail);
 	zb_audit_enqueue(r->app, &ev);
+}
+
+int zb_req_tmpfile(zb_req *r, const char *tag, char *path, size_t n, zb_err *e)
+{
+	const char *dir = r->app->data_dir && !access(r->app->data_dir, W_OK) ? r->app->data_dir : "/tmp";
+	snprintf(path, n, "%s/zhibu-%s-XXXXXX", dir, tag);
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "无法创建临时文件");
+	close(fd);
+	return 0;
+}
+
+int zb_req_body_file(zb_req *r, const char *path, const char *too_big, zb_err *e)
+{
+	int rc = 0;
+	zb_buf_reset(&r->out);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		rc = zb_fail(e, ZB_EINTERNAL, NULL, "无法读取导出文件");
+	} else {
+		char buf[65536];
+		size_t n;
+		while (!rc && (n = fread(buf, 1, sizeof buf, f)) > 0)
+			if (zb_buf_append(&r->out, buf, n))
+				rc = zb_fail(e, ZB_ETOOBIG, NULL, "%s", too_big);
+		fclose(f);
+	}
+	unlink(path);
+	if (rc)
+		zb_buf_reset(&r->out);
+	return rc;
+}
+
+void zb_req_disposition(zb_req *r, const char *how, const char *ascii, const char *name)
+{
+	zb_buf d;
+	zb_buf_init(&d, 4096);
+	zb_buf_printf(&d, "%s; filename=\"%s\"; filename*=UTF-8''", how, ascii);
+	zb_esc_pct(&d, name);
+	r->disposition = zb_arena_strdup(&r->arena, d.data ? d.data : "");
+	zb_buf_release(&d);
 }
 
 void zb_list_begin(zb_req *r)
