@@ -14,6 +14,7 @@
 
 #include "auth/auth.h"
 #include "crypto/fieldprot.h"
+#include "dbfix.h"
 
 static int64_t fake_now = 1800000000;
 static int64_t clock_fn(void)
@@ -25,7 +26,6 @@ typedef struct fx {
 	zb_app app;
 	zb_db *db;
 	zb_err e;
-	char path[64];
 } fx;
 
 static int setup(void **state)
@@ -33,19 +33,8 @@ static int setup(void **state)
 	fx *f = calloc(1, sizeof *f);
 	if (!f)
 		return -1;
-	snprintf(f->path, sizeof f->path, "/tmp/zb_test_auth_XXXXXX");
-	int fd = mkstemp(f->path);
-	if (fd < 0)
+	if (dbfix_open("auth", &f->db, &f->e))
 		return -1;
-	close(fd);
-	unlink(f->path);
-	if (zb_db_open(f->path, &f->db, &f->e))
-		return -1;
-	int n;
-	if (zb_db_migrate(f->db, &n, &f->e)) {
-		fprintf(stderr, "migrate: %s\n", f->e.msg);
-		return -1;
-	}
 	f->app.cfg = (zb_config){.lock_after_failures = 5, .lock_secs = 900, .ip_fail_limit = 30,
 	                         .ip_fail_window_secs = 900, .hash_concurrency = 2};
 	f->app.now = clock_fn;
@@ -57,12 +46,7 @@ static int teardown(void **state)
 {
 	fx *f = *state;
 	zb_db_close(f->db);
-	char wal[80];
-	unlink(f->path);
-	snprintf(wal, sizeof wal, "%s-wal", f->path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", f->path);
-	unlink(wal);
+	dbfix_remove();
 	free(f);
 	return 0;
 }
