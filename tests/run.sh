@@ -132,6 +132,15 @@ for layer in $LAYERS; do
 done
 
 echo
-[ -n "$FAILED_LAYERS" ] && echo "failed layers:$FAILED_LAYERS"
+if [ -n "$FAILED_LAYERS" ]; then
+	# the failures themselves, last, where a truncated CI log still shows them
+	for name in $FAILED_LAYERS; do
+		log=$OUT/$name.log
+		[ -f "$log" ] || continue
+		echo "---- failures in $name"
+		grep -n -A 14 -E '^ *not ok |^\[  FAILED  \] |^\[  ERROR   \] |ERROR: AddressSanitizer|runtime error:' "$log" | head -n 120
+	done
+	echo "failed layers:$FAILED_LAYERS"
+fi
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
