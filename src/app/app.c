@@ -99,6 +99,8 @@ int zb_app_init(zb_app *app, const char *db_uri, const char *key_path, zb_err *e
 		.trust_proxy = 0,
 		.upload_client_max = (size_t)64 << 20,
 		.upload_total_max = (size_t)256 << 20,
+		.answer_client_max = (size_t)128 << 20,
+		.answer_total_max = (size_t)512 << 20,
 		.import_memory = (size_t)256 << 20,
 		.denied_audit_per_min = 20,
 		.conn_per_ip = 256,
@@ -126,6 +128,8 @@ int zb_app_init(zb_app *app, const char *db_uri, const char *key_path, zb_err *e
 	int rc;
 	if ((rc = env_mb("ZHIBU_UPLOAD_CLIENT_MB", &app->cfg.upload_client_max, e)) ||
 	    (rc = env_mb("ZHIBU_UPLOAD_TOTAL_MB", &app->cfg.upload_total_max, e)) ||
+	    (rc = env_mb("ZHIBU_ANSWER_CLIENT_MB", &app->cfg.answer_client_max, e)) ||
+	    (rc = env_mb("ZHIBU_ANSWER_TOTAL_MB", &app->cfg.answer_total_max, e)) ||
 	    (rc = env_mb("ZHIBU_IMPORT_MEMORY_MB", &app->cfg.import_memory, e)))
 		return rc;
 	const char *lvl = getenv("ZHIBU_LOG");

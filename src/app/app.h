@@ -28,6 +28,8 @@ typedef struct zb_config {
 	int trust_proxy;            /* take client IP and scheme from X-Forwarded-* */
 	size_t upload_client_max;   /* request body bytes in flight per client address */
 	size_t upload_total_max;    /* request body bytes in flight, all clients */
+	size_t answer_client_max;   /* answer bytes not yet taken, per client address */
+	size_t answer_total_max;    /* answer bytes not yet taken, all clients */
 	size_t import_memory;       /* shared budget of concurrent file parses */
 	int denied_audit_per_min;   /* access.denied rows per address+user a minute */
 	int conn_per_ip;            /* open connections from one address (0: no limit) */

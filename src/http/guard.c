@@ -1,5 +1,6 @@
 /* guard.c - limits that protect the server from hostile clients:
- * request-body bytes in flight per client address and in total, and the
+ * request-body and answer bytes in flight per client address and in
+ * total, and the
  * rate-limited audit of denied requests.  Contracts in http.h. */
 #include "http/http.h"
 #include "audit/audit.h"
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- request bodies in flight ------------------------------------------- */
+/* ---- bytes in flight: request bodies and answers ------------------------ */
 
 #define UP_BUCKETS 256
 
@@ -20,9 +21,16 @@ typedef struct up_entry {
 	char ip[];
 } up_entry;
 
-static pthread_mutex_t up_mu = PTHREAD_MUTEX_INITIALIZER;
-static up_entry *up_tab[UP_BUCKETS];
-static size_t up_total;
+/* Bytes held for clients, by address and in total: one for request
+ * bodies being received, one for answers not yet taken. */
+typedef struct budget {
+	pthread_mutex_t mu;
+	up_entry *tab[UP_BUCKETS];
+	size_t total;
+} budget;
+
+static budget uploads = {.mu = PTHREAD_MUTEX_INITIALIZER};
+static budget answers = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static unsigned str_hash(const char *s)
 {
@@ -32,38 +40,33 @@ static unsigned str_hash(const char *s)
 	return h;
 }
 
-static up_entry **up_find(const char *ip)
+static up_entry **up_find(budget *b, const char *ip)
 {
-	up_entry **pp = &up_tab[str_hash(ip) % UP_BUCKETS];
+	up_entry **pp = &b->tab[str_hash(ip) % UP_BUCKETS];
 	while (*pp && strcmp((*pp)->ip, ip))
 		pp = &(*pp)->next;
 	return pp;
 }
 
-int zb_upload_reserve(zb_app *app, const char *ip, size_t n, zb_err *e)
+/* Count n bytes for ip: 1 if the address would pass client_max, 2 if all
+ * together would pass total_max (nothing counted then), -1 out of memory. */
+static int reserve(budget *b, const char *ip, size_t n, size_t client_max, size_t total_max)
 {
-	if (!n)
-		return 0;
-	if (!ip)
-		ip = "?";
 	int rc = 0;
-	pthread_mutex_lock(&up_mu);
-	up_entry **pp = up_find(ip);
+	pthread_mutex_lock(&b->mu);
+	up_entry **pp = up_find(b, ip);
 	size_t mine = *pp ? (*pp)->bytes : 0;
-	if (n > app->cfg.upload_client_max || mine > app->cfg.upload_client_max - n) {
-		rc = zb_fail(e, ZB_ERATE, NULL,
-		             "您（%s）同时上传的内容过多（上限 %zu MB）：请等其他上传完成后再试", ip,
-		             app->cfg.upload_client_max >> 20);
-	} else if (n > app->cfg.upload_total_max || up_total > app->cfg.upload_total_max - n) {
-		rc = zb_fail(e, ZB_EUNAVAIL, NULL, "服务器正在接收的上传内容过多（上限 %zu MB）：请稍后重试",
-		             app->cfg.upload_total_max >> 20);
+	if (n > client_max || mine > client_max - n) {
+		rc = 1;
+	} else if (n > total_max || b->total > total_max - n) {
+		rc = 2;
 	} else {
 		if (!*pp) {
 			size_t l = strlen(ip);
 			up_entry *u = malloc(sizeof *u + l + 1);
 			if (!u) {
-				pthread_mutex_unlock(&up_mu);
-				return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+				pthread_mutex_unlock(&b->mu);
+				return -1;
 			}
 			u->next = NULL;
 			u->bytes = 0;
@@ -71,20 +74,18 @@ int zb_upload_reserve(zb_app *app, const char *ip, size_t n, zb_err *e)
 			*pp = u;
 		}
 		(*pp)->bytes += n;
-		up_total += n;
+		b->total += n;
 	}
-	pthread_mutex_unlock(&up_mu);
+	pthread_mutex_unlock(&b->mu);
 	return rc;
 }
 
-void zb_upload_release(const char *ip, size_t n)
+static void release(budget *b, const char *ip, size_t n)
 {
 	if (!n)
 		return;
-	if (!ip)
-		ip = "?";
-	pthread_mutex_lock(&up_mu);
-	up_entry **pp = up_find(ip);
+	pthread_mutex_lock(&b->mu);
+	up_entry **pp = up_find(b, ip ? ip : "?");
 	if (*pp) {
 		up_entry *u = *pp;
 		u->bytes = u->bytes > n ? u->bytes - n : 0;
@@ -93,16 +94,78 @@ void zb_upload_release(const char *ip, size_t n)
 			free(u);
 		}
 	}
-	up_total = up_total > n ? up_total - n : 0;
-	pthread_mutex_unlock(&up_mu);
+	b->total = b->total > n ? b->total - n : 0;
+	pthread_mutex_unlock(&b->mu);
+}
+
+static size_t in_flight(budget *b)
+{
+	pthread_mutex_lock(&b->mu);
+	size_t n = b->total;
+	pthread_mutex_unlock(&b->mu);
+	return n;
+}
+
+int zb_upload_reserve(zb_app *app, const char *ip, size_t n, zb_err *e)
+{
+	if (!n)
+		return 0;
+	if (!ip)
+		ip = "?";
+	switch (reserve(&uploads, ip, n, app->cfg.upload_client_max, app->cfg.upload_total_max)) {
+	case 0:
+		return 0;
+	case 1:
+		return zb_fail(e, ZB_ERATE, NULL, "您（%s）同时上传的内容过多（上限 %zu MB）：请等其他上传完成后再试", ip,
+		               app->cfg.upload_client_max >> 20);
+	case 2:
+		return zb_fail(e, ZB_EUNAVAIL, NULL, "服务器正在接收的上传内容过多（上限 %zu MB）：请稍后重试",
+		               app->cfg.upload_total_max >> 20);
+	default:
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	}
+}
+
+void zb_upload_release(const char *ip, size_t n)
+{
+	release(&uploads, ip, n);
 }
 
 size_t zb_upload_in_flight(void)
 {
-	pthread_mutex_lock(&up_mu);
-	size_t n = up_total;
-	pthread_mutex_unlock(&up_mu);
-	return n;
+	return in_flight(&uploads);
+}
+
+int zb_answer_reserve(zb_app *app, const char *ip, size_t n, zb_err *e)
+{
+	if (n < ZB_ANSWER_COUNTED)
+		return 0;
+	if (!ip)
+		ip = "?";
+	switch (reserve(&answers, ip, n, app->cfg.answer_client_max, app->cfg.answer_total_max)) {
+	case 0:
+		return 0;
+	case 1:
+		return zb_fail(e, ZB_ERATE, NULL,
+		               "您（%s）还有未取完的下载（上限 %zu MB）：请等前面的下载完成后再试", ip,
+		               app->cfg.answer_client_max >> 20);
+	case 2:
+		return zb_fail(e, ZB_EUNAVAIL, NULL, "服务器正在发送的内容过多（上限 %zu MB）：请稍后重试",
+		               app->cfg.answer_total_max >> 20);
+	default:
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	}
+}
+
+void zb_answer_release(const char *ip, size_t n)
+{
+	if (n >= ZB_ANSWER_COUNTED)
+		release(&answers, ip, n);
+}
+
+size_t zb_answer_in_flight(void)
+{
+	return in_flight(&answers);
 }
 
 /* ---- audit of denied requests ------------------------------------------- */

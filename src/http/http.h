@@ -209,6 +209,7 @@ struct zb_req {
 	int body_too_big;
 	int64_t content_length;   /* declared by the client; -1 unknown (chunked) */
 	size_t upload_reserved;   /* body bytes counted by zb_upload_reserve */
+	size_t answer_reserved;   /* answer bytes counted by zb_answer_reserve */
 	int head_failed;          /* head checks answered; the body is dropped */
 	int queued;               /* response queued (early or final) */
 	json_t *json;             /* parsed body for R_JSON routes, owned */
@@ -335,6 +336,17 @@ int zb_accepts_encoding(const char *accept_encoding, const char *coding);
 int zb_upload_reserve(zb_app *app, const char *ip, size_t n, zb_err *e);
 void zb_upload_release(const char *ip, size_t n);
 size_t zb_upload_in_flight(void);
+/* Answers in flight: an answer of ZB_ANSWER_COUNTED bytes or more (an
+ * export, a big list) is held until the client has taken it; a client that
+ * asks and never reads would otherwise make the server hold every answer.
+ * zb_answer_reserve counts it for ip before it is queued, refusing with
+ * ZB_ERATE past cfg.answer_client_max and ZB_EUNAVAIL past
+ * cfg.answer_total_max; zb_answer_release (with the same n) gives the bytes
+ * back when the request ends.  Smaller answers are not counted. */
+#define ZB_ANSWER_COUNTED ((size_t)256 << 10)
+int zb_answer_reserve(zb_app *app, const char *ip, size_t n, zb_err *e);
+void zb_answer_release(const char *ip, size_t n);
+size_t zb_answer_in_flight(void);
 /* Audit a denied request (reason: "scope", "permission", "csrf", "token",
  * "session"; status: the answer) as access.denied with route, method, user
  * if known, client address -- never a token, cookie or query string.  Per

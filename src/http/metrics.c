@@ -178,6 +178,9 @@ int zb_metrics_render(zb_buf *b, zb_app *app, zb_db *db)
 	zb_buf_printf(b, "# HELP zhibu_upload_bytes_in_flight 正在接收的请求体字节数（所有客户端）。\n"
 	                 "# TYPE zhibu_upload_bytes_in_flight gauge\nzhibu_upload_bytes_in_flight %zu\n",
 	              zb_upload_in_flight());
+	zb_buf_printf(b, "# HELP zhibu_answer_bytes_in_flight 已生成、客户端尚未取完的大应答字节数（所有客户端）。\n"
+	                 "# TYPE zhibu_answer_bytes_in_flight gauge\nzhibu_answer_bytes_in_flight %zu\n",
+	              zb_answer_in_flight());
 	zb_buf_printf(b, "# HELP zhibu_audit_queue_length 等待写入的读取审计记录。\n# TYPE zhibu_audit_queue_length gauge\n"
 	                 "zhibu_audit_queue_length %d\n", zb_audit_queue_len());
 	uint64_t ns, calls;

@@ -224,6 +224,20 @@ static void request_free(zb_req *r)
 static enum MHD_Result respond(struct MHD_Connection *c, zb_req *r)
 {
 	compress_json(c, r);
+	/* a big answer is held until the client takes it: counted per
+	 * address, and refused (it is already made, so freed at once) past
+	 * the limits */
+	if (api_path(r->path) && r->out.len >= ZB_ANSWER_COUNTED) {
+		zb_err e = {0};
+		if (zb_answer_reserve(r->app, r->ip, r->out.len, &e)) {
+			zb_warn("%s %s: answer of %zu bytes refused for %s: %s", r->method, r->path, r->out.len, r->ip,
+			        e.msg);
+			zb_dispatch_error(r, &e);
+			r->content_encoding = NULL;
+		} else {
+			r->answer_reserved = r->out.len;
+		}
+	}
 	/* hand the body to libmicrohttpd without copying it */
 	size_t len = 0;
 	char *body = zb_buf_detach(&r->out, &len);
@@ -355,6 +369,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	zb_req *r = *con_cls;
 	if (r) {
 		zb_upload_release(r->ip, r->upload_reserved);
+		zb_answer_release(r->ip, r->answer_reserved);
 		request_free(r);
 		*con_cls = NULL;
 		atomic_fetch_sub(&inflight, 1);

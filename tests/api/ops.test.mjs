@@ -149,7 +149,7 @@ test('/metrics: Prometheus text format, and the counters move', async () => {
   const p0 = parseProm(m0.text);
   for (const [f, t] of Object.entries({
     zhibu_build_info: 'gauge', zhibu_http_requests_total: 'counter', zhibu_http_request_duration_seconds: 'histogram',
-    zhibu_http_requests_in_flight: 'gauge', zhibu_upload_bytes_in_flight: 'gauge', zhibu_audit_queue_length: 'gauge',
+    zhibu_http_requests_in_flight: 'gauge', zhibu_upload_bytes_in_flight: 'gauge', zhibu_answer_bytes_in_flight: 'gauge', zhibu_audit_queue_length: 'gauge',
     zhibu_db_seconds_total: 'counter', zhibu_db_calls_total: 'counter', zhibu_sessions_active: 'gauge',
   })) assert.equal(p0.types[f], t, `family ${f}`);
   assert.equal(sample(p0, 'zhibu_build_info', { backend: PG ? 'postgresql' : 'sqlite' }), 1);

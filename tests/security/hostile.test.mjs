@@ -323,3 +323,56 @@ test('Strict-Transport-Security only when a trusted proxy says the request came 
   assert.equal(r.status, 401);
   assert.match(r.headers.get('strict-transport-security'), /max-age/);
 });
+
+test('an answer bigger than a client may hold unread is refused with a message, small answers still flow', async () => {
+  // a roster whose CSV export passes 1 MB, and a server that lets one
+  // address hold at most 1 MB of answers not yet taken
+  const srv = await server({ env: { ZHIBU_ANSWER_CLIENT_MB: '1' } });
+  const adm = await admin(srv);
+  const b = await adm.post('/api/v1/orgs', { parent_id: 1, name: '大名单支部', type: 'branch' });
+  assert.equal(b.status, 201, JSON.stringify(b.body));
+  const s2 = await adm.post('/api/v1/orgs', { parent_id: 1, name: '小名单支部', type: 'branch' });
+  assert.equal(s2.status, 201, JSON.stringify(s2.body));
+  const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const lines = ['姓名,性别,出生日期,身份证号,人员类别,入党日期,转正日期,所在党支部,工作单位'];
+  for (let k = 0; k < 9000; k++) {
+    const d = new Date(Date.UTC(1960, 0, 1) + Math.floor(k / 400) * 86400000).toISOString().slice(0, 10);
+    const body = `110105${d.replaceAll('-', '')}${String((k % 400) * 2 + 1).padStart(3, '0')}`;
+    let s = 0;
+    for (let i = 0; i < 17; i++) s += Number(body[i]) * W[i];
+    const y = Number(d.slice(0, 4));
+    lines.push(`名单${k},男,${d},${body}${'10X98765432'[s % 11]},正式党员,${y + 25}-07-01,${y + 26}-07-01,${k < 7000 ? '大' : '小'}名单支部,长沙市岳麓区某某农业合作社`);
+  }
+  let r = await adm.req('POST', '/api/v1/imports?org=1&filename=big.csv', Buffer.from(lines.join('\n') + '\n'), {
+    raw: true, headers: { 'Content-Type': 'text/csv' },
+  });
+  assert.ok(r.status === 200 || r.status === 201, JSON.stringify(r.body).slice(0, 300));
+  r = await adm.post(`/api/v1/imports/${r.body.id}/commit`, {});
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+
+  const exp = await fetch(`${srv.url}/api/v1/members/export?org=${b.body.id}&format=csv`, { headers: { Cookie: adm.cookie } });
+  const text = await exp.text();
+  assert.equal(exp.status, 429, text.slice(0, 200));
+  assert.equal(exp.headers.get('content-disposition'), null);
+  assert.match(JSON.parse(text).error.message, /未取完的下载（上限 1 MB）/);
+  // nothing stays counted, and the page of 50 (small) is answered
+  assert.equal((await adm.get(`/api/v1/members?org=${b.body.id}&limit=50`)).status, 200);
+  const m = await (await fetch(`${srv.url}/metrics`)).text();
+  assert.match(m, /^zhibu_answer_bytes_in_flight 0$/m);
+  assert.match(srv.log(), /answer of \d+ bytes refused/);
+
+  // an export between the counted size and the limit is answered, and
+  // its bytes are given back once taken
+  const ok = await fetch(`${srv.url}/api/v1/members/export?org=${s2.body.id}&format=csv`, { headers: { Cookie: adm.cookie } });
+  const csv = Buffer.from(await ok.arrayBuffer());
+  assert.equal(ok.status, 200);
+  assert.ok(csv.length > 256 * 1024 && csv.length < 1024 * 1024, `export of ${csv.length} bytes`);
+  // (the server ends the request just after the last byte leaves)
+  let held = '';
+  for (let i = 0; i < 50; i++) {
+    held = /^zhibu_answer_bytes_in_flight (\d+)$/m.exec(await (await fetch(`${srv.url}/metrics`)).text())[1];
+    if (held === '0') break;
+    await sleep(100);
+  }
+  assert.equal(held, '0');
+});

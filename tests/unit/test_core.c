@@ -278,6 +278,33 @@ static void upload_limits(void **state)
 	assert_int_equal(zb_upload_in_flight(), 0);
 }
 
+/* Answers in flight: small ones are not counted; big ones are, per
+ * address and in total, apart from request bodies. */
+static void answer_limits(void **state)
+{
+	(void)state;
+	zb_app app = {0};
+	app.cfg.answer_client_max = 3u << 20;
+	app.cfg.answer_total_max = 5u << 20;
+	app.cfg.upload_client_max = 1u << 20;
+	app.cfg.upload_total_max = 1u << 20;
+	zb_err e = {0};
+	assert_int_equal(zb_answer_reserve(&app, "10.0.0.1", ZB_ANSWER_COUNTED - 1, &e), 0);
+	assert_int_equal(zb_answer_in_flight(), 0);
+	assert_int_equal(zb_answer_reserve(&app, "10.0.0.1", 2u << 20, &e), 0);
+	assert_int_equal(zb_answer_reserve(&app, "10.0.0.1", 2u << 20, &e), ZB_ERATE);
+	assert_non_null(strstr(e.msg, "下载"));
+	assert_int_equal(zb_answer_reserve(&app, "10.0.0.2", 3u << 20, &e), 0);
+	assert_int_equal(zb_answer_in_flight(), 5u << 20);
+	assert_int_equal(zb_upload_in_flight(), 0); /* bodies are counted apart */
+	assert_int_equal(zb_answer_reserve(&app, "10.0.0.3", ZB_ANSWER_COUNTED, &e), ZB_EUNAVAIL);
+	zb_answer_release("10.0.0.1", ZB_ANSWER_COUNTED - 1); /* never counted: nothing given back */
+	assert_int_equal(zb_answer_in_flight(), 5u << 20);
+	zb_answer_release("10.0.0.1", 2u << 20);
+	zb_answer_release("10.0.0.2", 3u << 20);
+	assert_int_equal(zb_answer_in_flight(), 0);
+}
+
 /* Hex text: lowercase, two digits a byte; decoding takes exactly a run of
  * hex pairs and nothing else. */
 static void hex_text(void **state)
@@ -341,7 +368,8 @@ int main(void)
 		cmocka_unit_test(utf8_validation),     cmocka_unit_test(html_and_cells),
 		cmocka_unit_test(json_writer),         cmocka_unit_test(dates),
 		cmocka_unit_test(routes_and_paths),    cmocka_unit_test(access_decision),
-		cmocka_unit_test(upload_limits), cmocka_unit_test(hex_text),
+		cmocka_unit_test(upload_limits),
+		cmocka_unit_test(answer_limits), cmocka_unit_test(hex_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
