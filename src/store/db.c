@@ -143,6 +143,41 @@ int zb_db_int(zb_db *db, zb_err *e, int64_t *out, const char *sql, const char *f
 	return -rc;
 }
 
+int zb_db_one(zb_db *db, zb_err *e, const char *missing, zb_row_fn fn, void *ctx, const char *sql, const char *fmt,
+              ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	zb_stmt *st = timed_vquery(db, e, sql, fmt, ap);
+	va_end(ap);
+	if (!st)
+		return e ? e->code : ZB_EDB;
+	int rc = timed_step(db, st, e);
+	if (rc == 1 && fn)
+		fn(st, ctx);
+	db->ops->done(st);
+	if (rc < 0)
+		return -rc;
+	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "%s", missing ? missing : "未找到记录");
+}
+
+int zb_db_each(zb_db *db, zb_err *e, zb_each_fn fn, void *ctx, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	zb_stmt *st = timed_vquery(db, e, sql, fmt, ap);
+	va_end(ap);
+	if (!st)
+		return e ? e->code : ZB_EDB;
+	int rc, stop = 0;
+	while (!stop && (rc = timed_step(db, st, e)) == 1)
+		stop = fn(st, ctx, e);
+	db->ops->done(st);
+	if (stop)
+		return stop;
+	return rc < 0 ? -rc : 0;
+}
+
 int zb_db_begin_write(zb_db *db, zb_err *e)
 {
 	if (db->in_tx)

@@ -61,6 +61,20 @@ int zb_db_run(zb_db *db, zb_err *e, int64_t *changes, const char *sql, const cha
  * ZB_ENOTFOUND if no row. */
 int zb_db_int(zb_db *db, zb_err *e, int64_t *out, const char *sql, const char *fmt, ...);
 
+/* One row or not found: run the query and hand its first row to fn, which
+ * copies the columns it needs into ctx (strings into an arena: they die
+ * with the statement).  No row: ZB_ENOTFOUND with the message `missing`
+ * (NULL: "未找到记录").  Returns 0 or the error code, never a negated one.
+ * fn may be NULL (does a row exist?). */
+typedef void (*zb_row_fn)(zb_stmt *st, void *ctx);
+int zb_db_one(zb_db *db, zb_err *e, const char *missing, zb_row_fn fn, void *ctx, const char *sql, const char *fmt,
+              ...);
+/* Each row: run the query and call fn on every row in order.  fn returns
+ * 0 to go on, or an error code (having filled e) that stops the walk and
+ * is returned.  Returns 0 or the error code, never a negated one. */
+typedef int (*zb_each_fn)(zb_stmt *st, void *ctx, zb_err *e);
+int zb_db_each(zb_db *db, zb_err *e, zb_each_fn fn, void *ctx, const char *sql, const char *fmt, ...);
+
 /* Transactions.  begin_write takes the single writer lock at once
  * (BEGIN IMMEDIATE on SQLite) so a transaction never fails half-way on
  * lock upgrade.  Nested begin is an error. */

@@ -16,6 +16,7 @@
 #include "core/err.h"
 #include "core/escape.h"
 #include "core/hex.h"
+#include "core/grow.h"
 #include "core/jw.h"
 #include "http/http.h"
 
@@ -305,6 +306,28 @@ static void answer_limits(void **state)
 	assert_int_equal(zb_answer_in_flight(), 0);
 }
 
+/* ZB_GROW: room for one more, doubling from 16, the array untouched when
+ * the size would overflow. */
+static void grow_array(void **state)
+{
+	(void)state;
+	int64_t *v = NULL;
+	size_t n = 0, cap = 0;
+	for (int i = 0; i < 1000; i++) {
+		assert_int_equal(ZB_GROW(v, n, cap), 0);
+		v[n++] = i;
+	}
+	assert_int_equal(cap, 1024);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(v[i], (int64_t)i);
+	size_t big = SIZE_MAX / 4;
+	int64_t *keep = v;
+	assert_int_equal(zb_grow((void **)&v, big, &big, sizeof *v), -1);
+	assert_ptr_equal(v, keep);
+	assert_int_equal(big, SIZE_MAX / 4);
+	free(v);
+}
+
 /* Hex text: lowercase, two digits a byte; decoding takes exactly a run of
  * hex pairs and nothing else. */
 static void hex_text(void **state)
@@ -369,7 +392,7 @@ int main(void)
 		cmocka_unit_test(json_writer),         cmocka_unit_test(dates),
 		cmocka_unit_test(routes_and_paths),    cmocka_unit_test(access_decision),
 		cmocka_unit_test(upload_limits),
-		cmocka_unit_test(answer_limits), cmocka_unit_test(hex_text),
+		cmocka_unit_test(answer_limits), cmocka_unit_test(grow_array), cmocka_unit_test(hex_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -442,6 +442,83 @@ static void test_transactions(void **state)
 	assert_int_equal(count_t(f), 1);
 }
 
+/* ---- one row, each row ------------------------------------------------ */
+
+typedef struct named {
+	int64_t id;
+	char name[32];
+	int seen;
+	int64_t sum;
+} named;
+
+static void read_named(zb_stmt *st, void *ctx)
+{
+	named *x = ctx;
+	x->id = zb_col_int(st, 0);
+	snprintf(x->name, sizeof x->name, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : "");
+	x->seen++;
+}
+
+static int add_row(zb_stmt *st, void *ctx, zb_err *e)
+{
+	named *x = ctx;
+	x->seen++;
+	x->sum += zb_col_int(st, 0);
+	if (zb_col_int(st, 0) == 3)
+		return zb_fail(e, ZB_ECONFLICT, NULL, "第 3 行停下");
+	return 0;
+}
+
+static void test_one_and_each(void **state)
+{
+	fx *f = *state;
+	make_table(f);
+	for (int i = 1; i <= 4; i++) {
+		char nm[8];
+		snprintf(nm, sizeof nm, "n%d", i);
+		assert_int_equal(zb_db_run(f->db, &f->e, NULL, "INSERT INTO t (name, n) VALUES (?, ?)", "si", nm, (int64_t)i), 0);
+	}
+	named x = {0};
+	assert_int_equal(zb_db_one(f->db, &f->e, NULL, read_named, &x, "SELECT n, name FROM t WHERE name = ?", "s", "n2"), 0);
+	assert_int_equal(x.id, 2);
+	assert_string_equal(x.name, "n2");
+	assert_int_equal(x.seen, 1);
+	/* the first row only, in order */
+	x.seen = 0;
+	assert_int_equal(zb_db_one(f->db, &f->e, NULL, read_named, &x, "SELECT n, name FROM t ORDER BY n DESC", ""), 0);
+	assert_int_equal(x.id, 4);
+	assert_int_equal(x.seen, 1);
+	/* none: not found, with the caller's message; fn not called */
+	x.seen = 0;
+	assert_int_equal(zb_db_one(f->db, &f->e, "未找到该支部", read_named, &x, "SELECT n, name FROM t WHERE n > ?", "i",
+	                           (int64_t)9),
+	                 ZB_ENOTFOUND);
+	assert_string_equal(f->e.msg, "未找到该支部");
+	assert_int_equal(x.seen, 0);
+	assert_int_equal(zb_db_one(f->db, &f->e, NULL, NULL, NULL, "SELECT 1 FROM t WHERE n = 1", ""), 0);
+	/* a broken statement: its error code, positive */
+	int rc = zb_db_one(f->db, &f->e, NULL, read_named, &x, "SELECT nope FROM t", "");
+	assert_true(rc > 0);
+	assert_int_equal(rc, f->e.code);
+
+	/* each: every row in order; an error from fn stops the walk */
+	named y = {0};
+	assert_int_equal(zb_db_each(f->db, &f->e, add_row, &y, "SELECT n FROM t WHERE n <> 3 ORDER BY n", ""), 0);
+	assert_int_equal(y.seen, 3);
+	assert_int_equal(y.sum, 1 + 2 + 4);
+	y = (named){0};
+	assert_int_equal(zb_db_each(f->db, &f->e, add_row, &y, "SELECT n FROM t ORDER BY n", ""), ZB_ECONFLICT);
+	assert_int_equal(y.seen, 3);
+	assert_string_equal(f->e.msg, "第 3 行停下");
+	y = (named){0};
+	assert_int_equal(zb_db_each(f->db, &f->e, add_row, &y, "SELECT n FROM t WHERE n > 9", ""), 0);
+	assert_int_equal(y.seen, 0);
+	rc = zb_db_each(f->db, &f->e, add_row, &y, "SELECT nope FROM t", "");
+	assert_true(rc > 0);
+	/* the statement went back to the cache: the same one runs again */
+	assert_int_equal(count_t(f), 4);
+}
+
 static void test_errors(void **state)
 {
 	fx *f = *state;
@@ -662,6 +739,7 @@ static void test_pg_exec_begin_after_drop(void **state)
 	cmocka_unit_test_setup_teardown(test_blob_round_trip, setup, teardown),        \
 	cmocka_unit_test_setup_teardown(test_nested_same_sql, setup, teardown),        \
 	cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),           \
+	cmocka_unit_test_setup_teardown(test_one_and_each, setup, teardown),         \
 	cmocka_unit_test_setup_teardown(test_errors, setup, teardown)
 
 int main(void)
