@@ -14,9 +14,12 @@
  *      sort key are derived from the name, the row is written and every
  *      change of category, status or org gets a member_history row, all in
  *      the caller's write transaction.
+ * zb_member_save() (member/save.c) is steps 2-4 with the comparison with
+ * the stored row, and every writer goes through it.
  *
  * Strings in a zb_member live in the arena passed alongside it; a zb_member
- * never owns memory.  Codes stored are English (gender M/F, category
+ * never owns memory.  Which fields a member has, and what each is called,
+ * is ZB_MEMBER_FIELDS below.  Codes stored are English (gender M/F, category
  * full/probationary, status normal/mobile/...); Chinese names are accepted
  * on input and given back for display by the *_name functions.
  */
