@@ -4,20 +4,16 @@
  * them, masks what the caller may not see and audits every read. */
 #include "api/api.h"
 #include "core/escape.h"
-#include "core/hex.h"
-#include "crypto/fieldprot.h"
 #include "io/table.h"
-#include "member/idcard.h"
+#include "member/designation.h"
+#include "member/history.h"
 #include "member/import.h"
+#include "member/list.h"
 #include "member/member.h"
-#include "text/pinyin.h"
+#include "org/org.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- output ------------------------------------------------------------- */
@@ -26,28 +22,25 @@ static void write_designations(zb_req *r, int64_t member_id)
 {
 	zb_err e = {0};
 	zb_jw *w = &r->jw;
-	jw_karr(w, "designations");
-	zb_stmt *st = zb_db_query(r->db, &e,
-	                          "SELECT id, kind, title, started_on, ended_on FROM member_designations "
-	                          "WHERE member_id = ? ORDER BY started_on DESC, id DESC",
-	                          "i", member_id);
+	zb_designation *d;
+	int n;
 	char today[11];
 	zb_today(r->app, today);
-	while (st && zb_stmt_step(st, &e) == 1) {
-		const char *kind = zb_col_text(st, 1), *title = zb_col_text(st, 2), *ended = zb_col_text(st, 4);
-		const char *kn = zb_designation_name(kind);
+	zb_designation_list(r->db, member_id, &r->arena, &d, &n, &e);
+	jw_karr(w, "designations");
+	for (int i = 0; i < n; i++) {
+		const char *kn = zb_designation_name(d[i].kind), *ended = d[i].ended_on;
 		jw_obj(w);
-		jw_kint(w, "id", zb_col_int(st, 0));
-		jw_kstr(w, "kind", kind);
+		jw_kint(w, "id", d[i].id);
+		jw_kstr(w, "kind", d[i].kind);
 		jw_kstr(w, "kind_name", kn);
-		jw_kstr(w, "title", title);
-		jw_kstr(w, "name", zb_arena_printf(&r->arena, "%s：%s", kn ? kn : kind, title));
-		jw_kstr(w, "started_on", zb_col_text(st, 3));
+		jw_kstr(w, "title", d[i].title);
+		jw_kstr(w, "name", zb_arena_printf(&r->arena, "%s：%s", kn ? kn : d[i].kind, d[i].title));
+		jw_kstr(w, "started_on", d[i].started_on);
 		jw_kstr(w, "ended_on", ended);
 		jw_kbool(w, "active", !ended || strcmp(ended, today) >= 0);
 		jw_obj_end(w);
 	}
-	zb_stmt_done(st);
 	jw_arr_end(w);
 }
 
@@ -114,123 +107,23 @@ static void write_member(zb_req *r, const zb_member *m, int full, int detail)
 
 /* ---- reading input ------------------------------------------------------ */
 
-static const struct {
-	const char *json;
-	size_t off;
-	unsigned bit;
-} body_text[] = {
-	{"name", offsetof(zb_member, name), ZB_MF_NAME},
-	{"gender", offsetof(zb_member, gender), ZB_MF_GENDER},
-	{"ethnicity", offsetof(zb_member, ethnicity), ZB_MF_ETHNICITY},
-	{"birth_date", offsetof(zb_member, birth_date), ZB_MF_BIRTH},
-	{"id_number", offsetof(zb_member, id_number), ZB_MF_ID},
-	{"native_place", offsetof(zb_member, native_place), ZB_MF_NATIVE},
-	{"education", offsetof(zb_member, education), ZB_MF_EDUCATION},
-	{"degree", offsetof(zb_member, degree), ZB_MF_DEGREE},
-	{"work_unit", offsetof(zb_member, work_unit), ZB_MF_WORK_UNIT},
-	{"job_title", offsetof(zb_member, job_title), ZB_MF_JOB},
-	{"category", offsetof(zb_member, category), ZB_MF_CATEGORY},
-	{"join_date", offsetof(zb_member, join_date), ZB_MF_JOIN},
-	{"full_date", offsetof(zb_member, full_date), ZB_MF_FULL},
-	{"phone", offsetof(zb_member, phone), ZB_MF_PHONE},
-	{"address", offsetof(zb_member, address), ZB_MF_ADDRESS},
-	{"status", offsetof(zb_member, status), ZB_MF_STATUS},
-	{"source", offsetof(zb_member, source), ZB_MF_SOURCE},
-	{"remarks", offsetof(zb_member, remarks), ZB_MF_REMARKS},
-};
-
-/* Copy the fields present in the body over m; returns the ZB_MF_* mask. */
+/* The member fields present in the body (the route's table allows only
+ * those it lists) over m; returns their ZB_MF_* mask. */
 static unsigned read_body(zb_req *r, zb_member *m)
 {
 	unsigned given = 0;
-	for (size_t i = 0; i < sizeof body_text / sizeof body_text[0]; i++) {
-		if (!zb_body_has(r, body_text[i].json))
+	for (const zb_member_field *f = zb_member_fields; f->json; f++) {
+		if (!zb_body_has(r, f->json))
 			continue;
-		*(const char **)((char *)m + body_text[i].off) = zb_body_str(r, body_text[i].json);
-		given |= body_text[i].bit;
+		*zb_member_field_ptr(m, f) = zb_body_str(r, f->json);
+		given |= f->bit;
 	}
 	return given;
 }
 
-static int reason_needed(const zb_member *old, const zb_member *nw)
-{
-	return strcmp(old->category, nw->category) || strcmp(old->status, nw->status) || old->org_id != nw->org_id;
-}
-
-static const char *changes_json(zb_req *r, const zb_member_diff *d, int n)
-{
-	zb_buf b;
-	zb_buf_init(&b, 64 << 10);
-	zb_jw w;
-	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_karr(&w, "changes");
-	for (int i = 0; i < n; i++) {
-		jw_obj(&w);
-		jw_kstr(&w, "field", d[i].field);
-		jw_kstr(&w, "from", d[i].from);
-		jw_kstr(&w, "to", d[i].to);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	const char *s = jw_finish(&w) ? "{}" : zb_arena_strdup(&r->arena, b.data);
-	zb_buf_release(&b);
-	return s;
-}
-
 /* ---- list and search ------------------------------------------------------ */
 
-/* One hex run of s[0..n) decoded into the arena; NULL when it is not. */
-static unsigned char *unhex(zb_arena *a, const char *s, size_t n, size_t *out_len)
-{
-	unsigned char *o = zb_arena_alloc(a, n / 2 + 1);
-	return !o || zb_hex_decode(s, n, o, n / 2, out_len) ? NULL : o;
-}
-
-typedef struct cursor {
-	const char *path;
-	const void *key;
-	size_t keylen;
-	int64_t id;
-} cursor;
-
-/* ?after= is "<hex org_path>.<hex sort key>.<id>" from the previous page. */
-static int parse_cursor(zb_req *r, const char *s, cursor *c, zb_err *e)
-{
-	c->path = "";
-	c->key = "";
-	c->keylen = 0;
-	c->id = 0;
-	if (!s || !*s)
-		return 0;
-	const char *d1 = strchr(s, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-	size_t plen;
-	char *end;
-	const unsigned char *path = d1 ? unhex(&r->arena, s, (size_t)(d1 - s), &plen) : NULL;
-	const unsigned char *key = d2 ? unhex(&r->arena, d1 + 1, (size_t)(d2 - d1 - 1), &c->keylen) : NULL;
-	errno = 0;
-	c->id = d2 ? strtoll(d2 + 1, &end, 10) : 0;
-	if (!path || !key || errno || *end || c->id <= 0)
-		return zb_fail(e, ZB_EINVAL, "after", "翻页参数 after 无效，请从第一页重新查询");
-	c->path = zb_arena_strndup(&r->arena, (const char *)path, plen);
-	c->key = key;
-	return 0;
-}
-
-/* The filters of a roster query, shared by the page and the count. */
-typedef struct filters {
-	int qmode;                    /* 0 none, 1 ID number, 2 pinyin/initials, 3 name */
-	const char *q_lo, *q_hi;      /* prefix range on name_pinyin (and initials for 2) */
-	const char *q_name;           /* 3: exact name prefix */
-	int64_t q_chars;
-	const char *id_index;
-	const char *category, *status, *gender, *education;
-	const char *born_to, *born_after;   /* from age_min / age_max */
-	const char *joined_from, *joined_to;
-} filters;
-
-static int read_filters(zb_req *r, filters *f, zb_err *e)
+static int read_filters(zb_req *r, zb_member_filter *f, zb_err *e)
 {
 	memset(f, 0, sizeof *f);
 	const char *v;
@@ -265,187 +158,12 @@ static int read_filters(zb_req *r, filters *f, zb_err *e)
 			return zb_fail(e, ZB_EINVAL, "joined_to", "joined_to 应为日期 YYYY-MM-DD");
 		f->joined_to = v;
 	}
-	const char *q = zb_member_clean(&r->arena, zb_req_query(r, "q"));
-	if (!q)
-		return 0;
-	if (strlen(q) > 100 || !zb_utf8_valid(q, strlen(q)))
-		return zb_fail(e, ZB_EINVAL, "q", "搜索词过长或不是有效文字");
-	/* a whole ID number: exact lookup through the blind index */
-	zb_idcard card;
-	zb_err ignore = {0};
-	if (strlen(q) >= 18 && !zb_idcard_parse(q, t, &card, &ignore)) {
-		char idx[65];
-		if (zb_fp_blind_index(r->app->keys, card.number, idx))
-			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误");
-		/* a yes/no answer about one guessed number: for a caller who may
-		 * not see ID numbers, one lookup of the hourly budget */
-		if (!zb_authz_allows(r->who, P_MEMBER_SENSITIVE, r->target_path)) {
-			int rc = zb_id_lookup_check(r->db, r->who->user_id, zb_now(r->app), e);
-			if (!rc && !(rc = zb_db_begin_write(r->db, e))) {
-				rc = zb_id_lookup_note(r->db, r->who->user_id, zb_now(r->app), "search", 1, e);
-				rc = zb_req_end_tx(r, rc, e);
-			}
-			if (rc)
-				return rc;
-		}
-		f->qmode = 1;
-		f->id_index = zb_arena_strdup(&r->arena, idx);
-		return 0;
-	}
-	int ascii = 1;
-	for (const char *p = q; *p; p++)
-		if ((unsigned char)*p >= 0x80)
-			ascii = 0;
-	zb_buf py = {0};
-	if (ascii) {
-		/* letters typed on a phone keyboard: "zs", "zhangs", "Zhang San" */
-		for (const char *p = q; *p; p++)
-			if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
-				zb_buf_putc(&py, (char)(*p | ((*p >= 'A' && *p <= 'Z') ? 0x20 : 0)));
-		f->qmode = 2;
-	} else {
-		/* Han characters: the pinyin of the prefix narrows through the
-		 * C-collated pinyin index, the name itself then decides */
-		if (zb_pinyin(q, &py, NULL)) {
-			zb_buf_release(&py);
-			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：无法生成拼音");
-		}
-		f->qmode = 3;
-		f->q_name = q;
-		f->q_chars = 0;
-		for (const char *p = q; *p; p++)
-			f->q_chars += ((unsigned char)*p & 0xC0) != 0x80;
-	}
-	const char *lo = py.data ? py.data : "";
-	f->q_lo = zb_arena_strdup(&r->arena, lo);
-	/* upper bound of the prefix range: "zs" -> "zs\x7f" (pinyin is ASCII) */
-	f->q_hi = zb_arena_printf(&r->arena, "%s\x7f", lo);
-	zb_buf_release(&py);
-	if (f->qmode == 2 && !*f->q_lo)
-		f->qmode = 0; /* nothing searchable: no filter */
-	return 0;
-}
-
-#define FILTER_SQL \
-	"AND (CAST(? AS TEXT) IS NULL OR m.category = ?) AND (CAST(? AS TEXT) IS NULL OR m.status = ?) " \
-	"AND (CAST(? AS TEXT) IS NULL OR m.gender = ?) AND (CAST(? AS TEXT) IS NULL OR m.education = ?) " \
-	"AND (CAST(? AS TEXT) IS NULL OR m.birth_date <= ?) AND (CAST(? AS TEXT) IS NULL OR m.birth_date > ?) " \
-	"AND (CAST(? AS TEXT) IS NULL OR m.join_date >= ?) AND (CAST(? AS TEXT) IS NULL OR m.join_date <= ?) "
-#define FILTER_ARGS(f) \
-	(f)->category, (f)->category, (f)->status, (f)->status, (f)->gender, (f)->gender, (f)->education, (f)->education, \
-	(f)->born_to, (f)->born_to, (f)->born_after, (f)->born_after, (f)->joined_from, (f)->joined_from, (f)->joined_to, \
-	(f)->joined_to
-
-#define FILTER_FMT "ssssssssssssssss" /* 16 */
-
-/* Name search.  Names are matched on the C-collated pinyin and initials
- * columns (a Han query also on the name itself), never through a trigram
- * index (docs/STACK.md).  Two plans, chosen by the size of the subtree (from
- * the org roll-ups), because no planner can know it:
- *  - a subtree of up to SEARCH_SUBTREE_MAX members: walk the roster index
- *    (org_path, sort_key, id, name_pinyin, name_initials; migration 0003)
- *    in page order, test the prefixes inside the index, read member rows
- *    only for matches and stop when the page is full (a county of 20k
- *    members: under 5 ms for the rarest prefix);
- *  - a larger one: range scans of members_pinyin / members_initials over
- *    the prefix, filtered by org path inside those indexes (cost ~ matches
- *    in the whole tree, which at that level is about the same set), then
- *    the matches are sorted into page order. */
-#define SEARCH_SUBTREE_MAX 100000
-
-/* The threshold, overridable with ZHIBU_SEARCH_SUBTREE_MAX (tuning, and
- * the API tests run both plans over the same data with it). */
-static int64_t search_subtree_max(void)
-{
-	const char *v = getenv("ZHIBU_SEARCH_SUBTREE_MAX");
-	char *end;
-	long long n = v && *v ? strtoll(v, &end, 10) : -1;
-	return v && *v && !*end && n >= 0 ? (int64_t)n : SEARCH_SUBTREE_MAX;
-}
-
-#define Q_ID "AND m.id_index = ? "
-#define Q_ASCII_SUB "AND (substr(m.name_pinyin, 1, ?) = ? OR substr(m.name_initials, 1, ?) = ?) "
-#define Q_ASCII_ALL                                                                                           \
-	"AND m.id IN (SELECT id FROM members WHERE name_pinyin >= ? AND name_pinyin < ? AND org_path >= ? AND "    \
-	"org_path < ? UNION ALL SELECT id FROM members WHERE name_initials >= ? AND name_initials < ? AND "          \
-	"org_path >= ? AND org_path < ?) "
-#define Q_HAN_SUB "AND substr(m.name_pinyin, 1, ?) = ? AND substr(m.name, 1, ?) = ? "
-#define Q_HAN_ALL                                                                                          \
-	"AND m.id IN (SELECT id FROM members WHERE name_pinyin >= ? AND name_pinyin < ? AND org_path >= ? AND " \
-	"org_path < ?) AND substr(m.name, 1, ?) = ? "
-
-#define LIST_HEAD "SELECT " ZB_MEMBER_COLS ", m.sort_key" ZB_MEMBER_FROM " WHERE m.org_path >= ? AND m.org_path < ? "
-#define LIST_TAIL "AND (m.org_path, m.sort_key, m.id) > (?, ?, ?) " FILTER_SQL "ORDER BY m.org_path, m.sort_key, m.id LIMIT ?"
-#define COUNT_HEAD "SELECT COUNT(*) FROM members m WHERE m.org_path >= ? AND m.org_path < ? "
-#define CUR(c) (c)->path, (c)->key, (c)->keylen, (c)->id
-
-static zb_stmt *list_query(zb_req *r, const filters *f, const char *root, const char *upper, const cursor *c,
-                           int64_t limit, int big, zb_err *e)
-{
-	int64_t n = (int64_t)strlen(f->q_lo ? f->q_lo : "");
-	switch (f->qmode * 2 + (big ? 1 : 0)) {
-	case 2:
-	case 3:
-		return zb_db_query(r->db, e, LIST_HEAD Q_ID LIST_TAIL, "ss" "s" "sbi" FILTER_FMT "i", root, upper, f->id_index,
-		                   CUR(c), FILTER_ARGS(f), limit);
-	case 4:
-		return zb_db_query(r->db, e, LIST_HEAD Q_ASCII_SUB LIST_TAIL, "ss" "isis" "sbi" FILTER_FMT "i", root, upper, n,
-		                   f->q_lo, n, f->q_lo, CUR(c), FILTER_ARGS(f), limit);
-	case 5:
-		return zb_db_query(r->db, e, LIST_HEAD Q_ASCII_ALL LIST_TAIL, "ss" "ssssssss" "sbi" FILTER_FMT "i", root, upper,
-		                   f->q_lo, f->q_hi, root, upper, f->q_lo, f->q_hi, root, upper, CUR(c), FILTER_ARGS(f), limit);
-	case 6:
-		return zb_db_query(r->db, e, LIST_HEAD Q_HAN_SUB LIST_TAIL, "ss" "isis" "sbi" FILTER_FMT "i", root, upper, n,
-		                   f->q_lo, f->q_chars, f->q_name, CUR(c), FILTER_ARGS(f), limit);
-	case 7:
-		return zb_db_query(r->db, e, LIST_HEAD Q_HAN_ALL LIST_TAIL, "ss" "ssssis" "sbi" FILTER_FMT "i", root, upper,
-		                   f->q_lo, f->q_hi, root, upper, f->q_chars, f->q_name, CUR(c), FILTER_ARGS(f), limit);
-	default:
-		return zb_db_query(r->db, e, LIST_HEAD LIST_TAIL, "ss" "sbi" FILTER_FMT "i", root, upper, CUR(c), FILTER_ARGS(f),
-		                   limit);
-	}
-}
-
-static int no_filters(const filters *f)
-{
-	return !f->qmode && !f->category && !f->status && !f->gender && !f->education && !f->born_to && !f->born_after &&
-	       !f->joined_from && !f->joined_to;
-}
-
-/* Members on the whole roll of the subtree (every status), from the org
- * roll-ups (org/counts.h): no scan at any level. */
-static int subtree_size(zb_req *r, int64_t *n, zb_err *e)
-{
-	return zb_db_int(r->db, e, n, "SELECT COALESCE(SUM(n), 0) FROM org_counts WHERE org_id = ? AND dim = 'status'", "i",
-	                 r->target_id);
-}
-
-static int count_query(zb_req *r, const filters *f, const char *root, const char *upper, int big, int64_t *n,
-                       zb_err *e)
-{
-	if (no_filters(f))
-		return subtree_size(r, n, e);
-	int64_t ql = (int64_t)strlen(f->q_lo ? f->q_lo : "");
-	switch (f->qmode * 2 + (big ? 1 : 0)) {
-	case 2:
-	case 3:
-		return zb_db_int(r->db, e, n, COUNT_HEAD Q_ID FILTER_SQL, "ss" "s" FILTER_FMT, root, upper, f->id_index,
-		                 FILTER_ARGS(f));
-	case 4:
-		return zb_db_int(r->db, e, n, COUNT_HEAD Q_ASCII_SUB FILTER_SQL, "ss" "isis" FILTER_FMT, root, upper, ql, f->q_lo,
-		                 ql, f->q_lo, FILTER_ARGS(f));
-	case 5:
-		return zb_db_int(r->db, e, n, COUNT_HEAD Q_ASCII_ALL FILTER_SQL, "ss" "ssssssss" FILTER_FMT, root, upper, f->q_lo,
-		                 f->q_hi, root, upper, f->q_lo, f->q_hi, root, upper, FILTER_ARGS(f));
-	case 6:
-		return zb_db_int(r->db, e, n, COUNT_HEAD Q_HAN_SUB FILTER_SQL, "ss" "isis" FILTER_FMT, root, upper, ql, f->q_lo,
-		                 f->q_chars, f->q_name, FILTER_ARGS(f));
-	case 7:
-		return zb_db_int(r->db, e, n, COUNT_HEAD Q_HAN_ALL FILTER_SQL, "ss" "ssssis" FILTER_FMT, root, upper, f->q_lo,
-		                 f->q_hi, root, upper, f->q_chars, f->q_name, FILTER_ARGS(f));
-	default:
-		return zb_db_int(r->db, e, n, COUNT_HEAD FILTER_SQL, "ss" FILTER_FMT, root, upper, FILTER_ARGS(f));
-	}
+	int rc = zb_member_filter_q(f, zb_member_clean(&r->arena, zb_req_query(r, "q")), r->app->keys, t, &r->arena, e);
+	/* a yes/no answer about one guessed number: for a caller who may not
+	 * see ID numbers, one lookup of the hourly budget */
+	if (!rc && f->qmode == 1 && !zb_authz_allows(r->who, P_MEMBER_SENSITIVE, r->target_path))
+		rc = zb_id_lookup_take(r->db, r->who->user_id, zb_now(r->app), "search", e);
+	return rc;
 }
 
 /* The search text as the audit keeps it: digits (and the X of an ID
@@ -478,49 +196,19 @@ static const char *masked_query(zb_req *r, const char *q)
 static int h_list(zb_req *r, zb_err *e)
 {
 	int64_t limit;
-	filters f;
-	cursor c;
-	if (zb_api_limit(r, &limit, e) || read_filters(r, &f, e) || parse_cursor(r, zb_req_query(r, "after"), &c, e))
+	zb_member_filter f;
+	zb_member_cursor c;
+	zb_member_page page;
+	if (zb_api_limit(r, &limit, e) || read_filters(r, &f, e) ||
+	    zb_member_cursor_parse(&r->arena, zb_req_query(r, "after"), &c, e) ||
+	    zb_member_list(r->db, r->target_id, r->target_path, &f, &c, limit, &r->arena, &page, e))
 		return e->code;
 	const char *root = r->target_path;
-	char upper[512];
-	zb_path_upper(root, upper, sizeof upper);
-	int64_t total = 0, size = 0;
-	int rc = f.qmode >= 2 ? subtree_size(r, &size, e) : 0;
-	int big = size > search_subtree_max();
-	if (rc || (rc = count_query(r, &f, root, upper, big, &total, e)))
-		return rc;
-	zb_stmt *st = list_query(r, &f, root, upper, &c, limit + 1, big, e);
-	if (!st)
-		return e->code;
+	int64_t n = page.n;
 	zb_list_begin(r);
-	int64_t n = 0;
-	zb_buf next = {0};
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == limit) {
-			/* one more row exists: the cursor is the last row shown */
-			break;
-		}
-		zb_member m;
-		zb_member_read(st, 0, &r->arena, &m);
-		write_member(r, &m, 0, 0);
-		size_t kl = 0;
-		const void *key = zb_col_blob(st, ZB_MEMBER_NCOLS, &kl);
-		zb_buf_reset(&next);
-		zb_hex_append(&next, m.org_path, strlen(m.org_path));
-		zb_buf_putc(&next, '.');
-		zb_hex_append(&next, key, kl);
-		zb_buf_printf(&next, ".%lld", (long long)m.id);
-		n++;
-	}
-	int more = rc == 1;
-	zb_stmt_done(st);
-	if (rc < 0) {
-		zb_buf_release(&next);
-		return -rc;
-	}
-	zb_list_end(r, total, more && next.data ? zb_arena_strdup(&r->arena, next.data) : NULL);
-	zb_buf_release(&next);
+	for (int64_t i = 0; i < n; i++)
+		write_member(r, &page.items[i], 0, 0);
+	zb_list_end(r, page.total, page.next);
 
 	/* one audit row per list request, with the filter */
 	zb_buf d;
@@ -570,236 +258,87 @@ static int h_get(zb_req *r, zb_err *e)
 	return 0;
 }
 
-static int load_rules(zb_req *r, const char *path, zb_member_rules *rules, zb_err *e)
+static zb_actor actor_of(zb_req *r)
 {
-	char today[11];
-	zb_today(r->app, today);
-	return zb_member_rules_load(r->db, path, today, rules, e);
+	return (zb_actor){.user_id = r->who->user_id, .username = r->who->username, .ip = r->ip};
 }
 
-/* A create or edit refused because the ID number is already registered
- * (perhaps in an org the caller cannot see) answered an ID lookup: it
- * counts against the caller's hourly budget and is audited, with the
- * record that holds the number and never the number itself.  In a
- * transaction of its own, after the refused one was rolled back. */
-static void id_conflict(zb_req *r, const char *kind, const char *id_index)
+/* The body of a create or edit as the member domain takes it. */
+static void read_input(zb_req *r, zb_member_input *in, int patch)
 {
-	zb_err e = {0};
-	int64_t holder = 0;
-	const char *path = NULL;
-	if (zb_db_begin_write(r->db, &e))
-		return;
-	int rc = zb_id_lookup_note(r->db, r->who->user_id, zb_now(r->app), kind, 1, &e);
-	zb_stmt *st = rc || !id_index ? NULL : zb_db_query(r->db, &e, "SELECT id, org_path FROM members WHERE id_index = ?", "s", id_index);
-	if (st && zb_stmt_step(st, &e) == 1) {
-		holder = zb_col_int(st, 0);
-		path = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
+	memset(in, 0, sizeof *in);
+	in->given = read_body(r, &in->m);
+	if (zb_body_int(r, "org_id", &in->org_id))
+		in->given |= ZB_MF_ORG;
+	/* an edit that states group_id as null leaves the 党小组 */
+	if (patch ? zb_body_has(r, "group_id") : zb_body_int(r, "group_id", &in->group_id)) {
+		zb_body_int(r, "group_id", &in->group_id);
+		in->given |= ZB_MF_GROUP;
 	}
-	zb_stmt_done(st);
+	in->reason = zb_body_str(r, "reason");
+	in->effective_on = zb_body_str(r, "effective_on");
+}
+
+/* The member's record as it is now, after a write. */
+static int write_saved(zb_req *r, int64_t id, zb_err *e)
+{
+	zb_member got;
+	int rc = zb_member_get(r->db, id, &r->arena, &got, e);
 	if (!rc)
-		rc = zb_req_audit(r, "member.id_lookup", "member", holder, path,
-		                  zb_arena_printf(&r->arena, "{\"kind\":\"%s\",\"result\":\"registered\",\"in_scope\":%s}", kind,
-		                                  path && zb_authz_allows(r->who, P_MEMBER_READ, path) ? "true" : "false"),
-		                  &e);
-	zb_req_end_tx(r, rc, &e);
+		write_member(r, &got, 0, 1);
+	return rc;
 }
 
 static int h_create(zb_req *r, zb_err *e)
 {
-	zb_member m = {0};
-	unsigned given = read_body(r, &m);
-	int64_t org_id = 0, group_id = 0;
-	zb_body_int(r, "org_id", &org_id);
-	int rc = m.id_number ? zb_id_lookup_check(r->db, r->who->user_id, zb_now(r->app), e) : 0;
-	if (!rc)
-		rc = zb_member_place(r->db, r->who, org_id, &m, &r->arena, e);
-	if (!rc && !zb_authz_allows(r->who, P_MEMBER_WRITE, m.org_path))
-		rc = zb_fail(e, ZB_ENOTFOUND, "org_id", "所在组织不存在，或不在您的管理范围内");
-	if (!rc && zb_body_int(r, "group_id", &group_id))
-		rc = zb_member_set_group(r->db, group_id, &m, &r->arena, e);
-	zb_member_rules rules;
-	if (!rc)
-		rc = load_rules(r, m.org_path, &rules, e);
-	if (!rc)
-		rc = zb_member_check(&m, given, &rules, zb_today_int(r->app), &r->arena, NULL, e);
-	if (!rc)
-		rc = zb_member_protect(&m, given | ZB_MF_ID | ZB_MF_PHONE, r->app->keys, &r->arena, e);
-	if (rc)
-		return rc;
-	char today[11];
-	zb_today(r->app, today);
-	zb_member_change ch = {.now = zb_now(r->app), .keys = r->app->keys, .arena = &r->arena, .by_user = r->who->user_id, .today = today,
-	                       .reason = zb_body_str(r, "reason") ? zb_body_str(r, "reason") : "新增党员",
-	                       .effective_on = zb_body_str(r, "effective_on")};
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
+	zb_member_input in;
+	read_input(r, &in, 0);
+	zb_actor ac = actor_of(r);
 	int64_t id;
-	rc = zb_member_insert(r->db, &ch, &m, &id, e);
-	int dup = rc == ZB_ECONFLICT && !strcmp(e->field, "id_number");
-	if (!rc)
-		rc = zb_req_audit(r, "member.create", "member", id, m.org_path,
-		                  zb_arena_printf(&r->arena, "{\"org_id\":%lld}", (long long)m.org_id), e);
-	if ((rc = zb_req_end_tx(r, rc, e))) {
-		if (dup)
-			id_conflict(r, "create", m.id_index);
-		return rc;
-	}
-	zb_member got;
-	if ((rc = zb_member_get(r->db, id, &r->arena, &got, e)))
+	int rc = zb_member_create(r->db, r->app, &ac, r->who, &in, &r->arena, &id, e);
+	if (rc || (rc = write_saved(r, id, e)))
 		return rc;
 	r->status = 201;
-	write_member(r, &got, 0, 1);
 	return 0;
-}
-
-/* The read-modify-write of an edit, inside the write transaction: the old
- * row is read after the lock is taken, so the roll-ups, the history and
- * the audit's "from" values are computed from the row this edit replaces,
- * whatever other edits of the same member run at the same time. */
-static int patch_in_tx(zb_req *r, zb_member *nw, zb_err *e)
-{
-	zb_member old;
-	int repair = 0;
-	int rc = zb_member_get_locked(r->db, r->target_id, &r->arena, &old, e);
-	if (rc)
-		return rc;
-	if ((rc = zb_member_reveal(&old, r->app->keys, &r->arena, e))) {
-		/* a stored value that does not decrypt (damaged, or copied from
-		 * another row or field: docs/SECURITY-FIELDS.md) is repaired by
-		 * stating it again; otherwise the edit keeps the error */
-		if ((old.id_enc && !old.id_number && !zb_body_has(r, "id_number")) ||
-		    (old.phone_enc && !old.phone && !zb_body_has(r, "phone")))
-			return rc;
-		memset(e, 0, sizeof *e);
-		repair = 1;
-	}
-	*nw = old;
-	unsigned given = read_body(r, nw);
-	int64_t org_id = 0, group_id = 0;
-	if (zb_body_int(r, "org_id", &org_id) && org_id != old.org_id && org_id != old.group_id) {
-		if ((rc = zb_member_place(r->db, r->who, org_id, nw, &r->arena, e)))
-			return rc;
-		if (!zb_authz_allows(r->who, P_MEMBER_WRITE, nw->org_path))
-			return zb_fail(e, ZB_ENOTFOUND, "org_id", "所在组织不存在，或不在您的管理范围内");
-	}
-	if (zb_body_has(r, "group_id")) {
-		zb_body_int(r, "group_id", &group_id);
-		if ((rc = zb_member_set_group(r->db, group_id, nw, &r->arena, e)))
-			return rc;
-	}
-	zb_member_rules rules;
-	if ((rc = load_rules(r, nw->org_path, &rules, e)) ||
-	    (rc = zb_member_check(nw, given, &rules, zb_today_int(r->app), &r->arena, NULL, e)))
-		return rc;
-	const char *reason = zb_member_clean(&r->arena, zb_body_str(r, "reason"));
-	if (reason_needed(&old, nw) && !reason)
-		return zb_fail(e, ZB_EINVAL, "reason", "人员类别、党籍状态或所在组织变动时，请填写变动原因");
-	if ((rc = zb_member_protect(nw, given | ZB_MF_ID | ZB_MF_PHONE, r->app->keys, &r->arena, e)))
-		return rc;
-	zb_member_diff *d;
-	int nd = zb_member_compare(&old, nw, &r->arena, &d);
-	if (!nd && !repair)
-		return 0;
-	char today[11];
-	zb_today(r->app, today);
-	zb_member_change ch = {.now = zb_now(r->app), .keys = r->app->keys, .arena = &r->arena, .by_user = r->who->user_id, .today = today, .reason = reason,
-	                       .effective_on = zb_body_str(r, "effective_on")};
-	rc = zb_member_update(r->db, &ch, &old, nw, e);
-	if (!rc)
-		rc = zb_req_audit(r, "member.update", "member", old.id, nw->org_path, changes_json(r, d, nd), e);
-	return rc;
 }
 
 static int h_patch(zb_req *r, zb_err *e)
 {
-	int rc = zb_body_has(r, "id_number") ? zb_id_lookup_check(r->db, r->who->user_id, zb_now(r->app), e) : 0;
-	if (rc || (rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	zb_member nw = {0};
-	rc = patch_in_tx(r, &nw, e);
-	int dup = rc == ZB_ECONFLICT && !strcmp(e->field, "id_number");
-	if ((rc = zb_req_end_tx(r, rc, e))) {
-		if (dup)
-			id_conflict(r, "update", nw.id_index);
-		return rc;
-	}
-	zb_member got;
-	if ((rc = zb_member_get(r->db, r->target_id, &r->arena, &got, e)))
-		return rc;
-	write_member(r, &got, 0, 1);
-	return 0;
+	zb_member_input in;
+	read_input(r, &in, 1);
+	zb_actor ac = actor_of(r);
+	int rc = zb_member_edit(r->db, r->app, &ac, r->who, r->target_id, &in, &r->arena, e);
+	return rc ? rc : write_saved(r, r->target_id, e);
 }
 
 /* ---- history ------------------------------------------------------------ */
 
-static const char *org_name_of(zb_req *r, const char *id_text)
-{
-	if (!id_text)
-		return NULL;
-	zb_err e = {0};
-	zb_stmt *st = zb_db_query(r->db, &e, "SELECT name FROM orgs WHERE id = ?", "i", strtoll(id_text, NULL, 10));
-	const char *name = NULL;
-	if (st && zb_stmt_step(st, &e) == 1)
-		name = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-	zb_stmt_done(st);
-	return name ? name : id_text;
-}
-
 static int h_history(zb_req *r, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT h.id, h.kind, h.old_value, h.new_value, h.effective_on, h.reason, h.at, h.by_user, "
-	                          "u.username, u.display_name FROM member_history h LEFT JOIN users u ON u.id = h.by_user "
-	                          "WHERE h.member_id = ? ORDER BY h.id DESC",
-	                          "i", r->target_id);
-	if (!st)
-		return e->code;
-	/* read all rows first: the org names below use the same connection */
-	typedef struct hrow {
-		int64_t id, at, by;
-		const char *kind, *old, *nw, *on, *reason, *user, *display;
-	} hrow;
-	int cap = 16, n = 0, rc;
-	hrow *rows = zb_arena_alloc(&r->arena, sizeof *rows * (size_t)cap);
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == cap) {
-			hrow *nr = zb_arena_alloc(&r->arena, sizeof *nr * (size_t)cap * 2);
-			memcpy(nr, rows, sizeof *rows * (size_t)cap);
-			rows = nr;
-			cap *= 2;
-		}
-		zb_arena *a = &r->arena;
-		rows[n++] = (hrow){zb_col_int(st, 0),
-		                   zb_col_int(st, 6),
-		                   zb_col_int(st, 7),
-		                   zb_arena_strdup(a, zb_col_text(st, 1)),
-		                   zb_arena_strdup(a, zb_col_text(st, 2)),
-		                   zb_arena_strdup(a, zb_col_text(st, 3)),
-		                   zb_arena_strdup(a, zb_col_text(st, 4)),
-		                   zb_arena_strdup(a, zb_col_text(st, 5)),
-		                   zb_arena_strdup(a, zb_col_text(st, 8)),
-		                   zb_arena_strdup(a, zb_col_text(st, 9))};
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	zb_member_change_row *rows;
+	int n;
+	int rc = zb_member_history_list(r->db, r->target_id, &r->arena, &rows, &n, e);
+	if (rc)
+		return rc;
 	zb_list_begin(r);
 	zb_jw *w = &r->jw;
 	for (int i = 0; i < n; i++) {
-		hrow *h = &rows[i];
-		const char *from = h->old, *to = h->nw, *summary;
+		zb_member_change_row *h = &rows[i];
+		const char *from = h->old_value, *to = h->new_value, *summary;
 		if (!strcmp(h->kind, "org") || !strcmp(h->kind, "created") || !strcmp(h->kind, "group")) {
-			from = org_name_of(r, h->old);
-			to = org_name_of(r, h->nw);
+			from = h->old_name;
+			to = h->new_name;
 		}
 		if (!strcmp(h->kind, "created"))
 			summary = zb_arena_printf(&r->arena, "建立党员档案（%s）", to ? to : "");
 		else if (!strcmp(h->kind, "category"))
-			summary = zb_arena_printf(&r->arena, "人员类别：%s → %s", zb_category_name(h->old) ? zb_category_name(h->old) : "—",
-			                          zb_category_name(h->nw) ? zb_category_name(h->nw) : "—");
+			summary = zb_arena_printf(&r->arena, "人员类别：%s → %s",
+			                          zb_category_name(h->old_value) ? zb_category_name(h->old_value) : "—",
+			                          zb_category_name(h->new_value) ? zb_category_name(h->new_value) : "—");
 		else if (!strcmp(h->kind, "status"))
-			summary = zb_arena_printf(&r->arena, "党籍状态：%s → %s", zb_status_name(h->old) ? zb_status_name(h->old) : "—",
-			                          zb_status_name(h->nw) ? zb_status_name(h->nw) : "—");
+			summary = zb_arena_printf(&r->arena, "党籍状态：%s → %s",
+			                          zb_status_name(h->old_value) ? zb_status_name(h->old_value) : "—",
+			                          zb_status_name(h->new_value) ? zb_status_name(h->new_value) : "—");
 		else if (!strcmp(h->kind, "group"))
 			summary = zb_arena_printf(&r->arena, "所在党小组：%s → %s", from ? from : "—", to ? to : "—");
 		else
@@ -811,18 +350,18 @@ static int h_history(zb_req *r, zb_err *e)
 		jw_kstr(w, "from", from);
 		jw_kstr(w, "to", to);
 		if (!strcmp(h->kind, "org")) {
-			jw_kstr(w, "from_id", h->old);
-			jw_kstr(w, "to_id", h->nw);
+			jw_kstr(w, "from_id", h->old_value);
+			jw_kstr(w, "to_id", h->new_value);
 		}
 		jw_kstr(w, "summary", summary);
-		jw_kstr(w, "date", h->on);
+		jw_kstr(w, "date", h->effective_on);
 		jw_kstr(w, "reason", h->reason);
 		jw_kint(w, "at", h->at);
 		if (h->by)
 			jw_kint(w, "by_user", h->by);
 		else
 			jw_knull(w, "by_user");
-		jw_kstr(w, "by_name", h->display ? h->display : h->user);
+		jw_kstr(w, "by_name", h->by_display ? h->by_display : h->by_username);
 		jw_obj_end(w);
 	}
 	zb_list_end(r, n, NULL);
@@ -832,122 +371,69 @@ static int h_history(zb_req *r, zb_err *e)
 
 /* ---- designations (先锋岗 / 示范岗 / 责任区) ------------------------------ */
 
-static int designation_fields(zb_req *r, const char **kind, const char **title, const char **started,
-                              const char **ended, zb_err *e)
+static int designation_fields(zb_req *r, zb_designation *d, zb_err *e)
 {
-	if (zb_body_has(r, "kind") && !(*kind = zb_designation_from(zb_body_str(r, "kind"))))
+	if (zb_body_has(r, "kind") && !(d->kind = zb_designation_from(zb_body_str(r, "kind"))))
 		return zb_fail(e, ZB_EINVAL, "kind", "类型应为 先锋岗（pioneer_post）、示范岗（model_post）或 责任区（duty_zone）");
 	if (zb_body_has(r, "title")) {
-		*title = zb_member_clean(&r->arena, zb_body_str(r, "title"));
-		if (!*title)
+		d->title = zb_member_clean(&r->arena, zb_body_str(r, "title"));
+		if (!d->title)
 			return zb_fail(e, ZB_EINVAL, "title", "请填写岗位或责任区名称");
 	}
 	if (zb_body_has(r, "started_on"))
-		*started = zb_body_str(r, "started_on");
+		d->started_on = zb_body_str(r, "started_on");
 	if (zb_body_has(r, "ended_on"))
-		*ended = zb_body_str(r, "ended_on");
-	if (*started && !**started)
-		*started = NULL;
-	if (*ended && !**ended)
-		*ended = NULL;
-	if (!*started)
+		d->ended_on = zb_body_str(r, "ended_on");
+	if (d->started_on && !*d->started_on)
+		d->started_on = NULL;
+	if (d->ended_on && !*d->ended_on)
+		d->ended_on = NULL;
+	if (!d->started_on)
 		return zb_fail(e, ZB_EINVAL, "started_on", "请填写开始日期");
-	if (*ended && strcmp(*ended, *started) < 0)
+	if (d->ended_on && strcmp(d->ended_on, d->started_on) < 0)
 		return zb_fail(e, ZB_EINVAL, "ended_on", "结束日期不能早于开始日期");
-	return 0;
-}
-
-static int designation_done(zb_req *r, const char *action, int64_t did, zb_err *e)
-{
-	int rc = zb_req_audit(r, action, "member", r->target_id, r->target_path,
-	                      zb_arena_printf(&r->arena, "{\"designation\":%lld}", (long long)did), e);
-	if (rc || (rc = zb_db_commit(r->db, e))) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	zb_member m;
-	if ((rc = zb_member_get(r->db, r->target_id, &r->arena, &m, e)))
-		return rc;
-	write_member(r, &m, 0, 1);
 	return 0;
 }
 
 static int h_desig_add(zb_req *r, zb_err *e)
 {
-	const char *kind = NULL, *title = NULL, *started = NULL, *ended = NULL;
-	int rc = designation_fields(r, &kind, &title, &started, &ended, e);
-	if (rc)
+	zb_designation d = {0};
+	zb_actor ac = actor_of(r);
+	int rc = designation_fields(r, &d, e);
+	if (rc || (rc = zb_designation_add(r->db, r->app, &ac, r->target_id, r->target_path, &d, e)))
 		return rc;
-	int64_t id;
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_db_int(r->db, e, &id,
-	               "INSERT INTO member_designations (member_id, kind, title, started_on, ended_on) VALUES (?,?,?,?,?) "
-	               "RETURNING id",
-	               "issss", r->target_id, kind, title, started, ended);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
 	r->status = 201;
-	return designation_done(r, "member.designation_add", id, e);
+	return write_saved(r, r->target_id, e);
 }
 
-static int get_designation(zb_req *r, int64_t *did, const char **kind, const char **title, const char **started,
-                           const char **ended, zb_err *e)
+/* The designation named by the path, of the member it names. */
+static int get_designation(zb_req *r, zb_designation *d, zb_err *e)
 {
-	if (zb_req_param_id(r, 1, did, e))
+	int64_t did;
+	if (zb_req_param_id(r, 1, &did, e))
 		return e->code;
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT kind, title, started_on, ended_on FROM member_designations WHERE id = ? AND member_id = ?",
-	                          "ii", *did, r->target_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		*kind = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-		*title = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-		*started = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
-		*ended = zb_arena_strdup(&r->arena, zb_col_text(st, 3));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该岗位记录");
+	return zb_designation_get(r->db, r->target_id, did, &r->arena, d, e);
 }
 
 static int h_desig_patch(zb_req *r, zb_err *e)
 {
-	int64_t did;
-	const char *kind, *title, *started, *ended;
-	int rc = get_designation(r, &did, &kind, &title, &started, &ended, e);
-	if (rc || (rc = designation_fields(r, &kind, &title, &started, &ended, e)))
+	zb_designation d;
+	zb_actor ac = actor_of(r);
+	int rc = get_designation(r, &d, e);
+	if (rc || (rc = designation_fields(r, &d, e)) ||
+	    (rc = zb_designation_update(r->db, r->app, &ac, r->target_id, r->target_path, &d, e)))
 		return rc;
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_db_run(r->db, e, NULL,
-	               "UPDATE member_designations SET kind = ?, title = ?, started_on = ?, ended_on = ? WHERE id = ?", "ssssi",
-	               kind, title, started, ended, did);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	return designation_done(r, "member.designation_update", did, e);
+	return write_saved(r, r->target_id, e);
 }
 
 static int h_desig_delete(zb_req *r, zb_err *e)
 {
-	int64_t did;
-	const char *kind, *title, *started, *ended;
-	int rc = get_designation(r, &did, &kind, &title, &started, &ended, e);
-	if (rc || (rc = zb_db_begin_write(r->db, e)))
+	zb_designation d;
+	zb_actor ac = actor_of(r);
+	int rc = get_designation(r, &d, e);
+	if (rc || (rc = zb_designation_delete(r->db, r->app, &ac, r->target_id, r->target_path, d.id, e)))
 		return rc;
-	rc = zb_db_run(r->db, e, NULL, "DELETE FROM member_designations WHERE id = ?", "i", did);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	return designation_done(r, "member.designation_delete", did, e);
+	return write_saved(r, r->target_id, e);
 }
 
 /* ---- the member's own record -------------------------------------------- */
@@ -967,47 +453,15 @@ static int h_me_get(zb_req *r, zb_err *e)
 	return 0;
 }
 
-static int me_patch_in_tx(zb_req *r, zb_err *e)
-{
-	zb_member old;
-	int rc = zb_member_get_locked(r->db, r->who->member_id, &r->arena, &old, e);
-	if (rc == ZB_ENOTFOUND)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "您的账号关联的党员档案不存在");
-	if (rc || (rc = zb_member_reveal(&old, r->app->keys, &r->arena, e)))
-		return rc;
-	zb_member nw = old;
-	/* the body table allows phone, address and remarks only */
-	unsigned given = read_body(r, &nw);
-	zb_member_rules rules;
-	if ((rc = load_rules(r, nw.org_path, &rules, e)) ||
-	    (rc = zb_member_check(&nw, given, &rules, zb_today_int(r->app), &r->arena, NULL, e)) ||
-	    (rc = zb_member_protect(&nw, given | ZB_MF_ID | ZB_MF_PHONE, r->app->keys, &r->arena, e)))
-		return rc;
-	zb_member_diff *d;
-	int nd = zb_member_compare(&old, &nw, &r->arena, &d);
-	if (!nd)
-		return 0;
-	char today[11];
-	zb_today(r->app, today);
-	zb_member_change ch = {.now = zb_now(r->app), .keys = r->app->keys, .arena = &r->arena, .by_user = r->who->user_id, .today = today, .reason = "本人修改"};
-	rc = zb_member_update(r->db, &ch, &old, &nw, e);
-	if (!rc)
-		rc = zb_req_audit(r, "member.self_update", "member", old.id, old.org_path, changes_json(r, d, nd), e);
-	return rc;
-}
-
 static int h_me_patch(zb_req *r, zb_err *e)
 {
 	if (!r->who->member_id)
 		return zb_fail(e, ZB_ENOTFOUND, NULL, "您的账号没有关联党员档案");
-	int rc = zb_db_begin_write(r->db, e);
-	if (rc || (rc = zb_req_end_tx(r, me_patch_in_tx(r, e), e)))
-		return rc;
-	zb_member got;
-	if ((rc = zb_member_get(r->db, r->who->member_id, &r->arena, &got, e)))
-		return rc;
-	write_member(r, &got, 0, 1);
-	return 0;
+	zb_member_input in;
+	read_input(r, &in, 1);
+	zb_actor ac = actor_of(r);
+	int rc = zb_member_self_edit(r->db, r->app, &ac, r->who->member_id, &in, &r->arena, e);
+	return rc ? rc : write_saved(r, r->who->member_id, e);
 }
 
 /* ---- 政治生日 -------------------------------------------------------------- */
@@ -1042,39 +496,6 @@ static int h_birthdays(zb_req *r, zb_err *e)
 
 /* ---- import ---------------------------------------------------------------- */
 
-static zb_actor actor_of(zb_req *r)
-{
-	return (zb_actor){.user_id = r->who->user_id, .username = r->who->username, .ip = r->ip};
-}
-
-/* The ID lookups an upload answered, for a caller without member.sensitive
- * at the register's root (h_import): refused whole (ZB_ERATE, nothing
- * noted) when they exceed what is left of the budgets, else noted. */
-static int import_lookups(zb_req *r, const zb_import *imp, zb_err *e)
-{
-	int64_t now = zb_now(r->app), left = 0;
-	int sens_here = zb_authz_allows(r->who, P_MEMBER_SENSITIVE, imp->org_path);
-	int rc = 0;
-	if (!sens_here && (rc = zb_id_import_check(r->db, r->who->user_id, now, imp->nrows, e)))
-		return rc;
-	if ((rc = zb_id_lookup_left(r->db, r->who->user_id, now, &left, e)))
-		return rc;
-	if (imp->checked_outside > left)
-		return zb_fail(e, ZB_ERATE, "file",
-		               "本文件有 %lld 行的身份证号不属于您管理范围内的党员（新党员，或已在其他组织登记），每一行都要在全县名册中核对："
-		               "没有全县“敏感信息”权限的账号每小时最多核对 %d 个（还剩 %lld 个）。请分批导入新党员，或请县委组织部管理员导入；"
-		               "本次没有保存任何数据",
-		               (long long)imp->checked_outside, ZB_ID_LOOKUP_LIMIT, (long long)left);
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	if (!sens_here)
-		rc = zb_id_lookup_note(r->db, r->who->user_id, now, "import_rows", imp->nrows, e);
-	/* the rows registered elsewhere are noted by zb_import_save */
-	if (!rc)
-		rc = zb_id_lookup_note(r->db, r->who->user_id, now, "import", imp->checked_outside - imp->registered_elsewhere, e);
-	return zb_req_end_tx(r, rc, e);
-}
-
 static int h_import(zb_req *r, zb_err *e)
 {
 	const char *fn = zb_member_clean(&r->arena, zb_req_query(r, "filename"));
@@ -1099,27 +520,11 @@ static int h_import(zb_req *r, zb_err *e)
 		zb_memcharge_release(&charge);
 		return rc;
 	}
-	/* Every row's number was checked against the whole register.  A row
-	 * whose number matches no member within the caller's scope (a new
-	 * member, or one registered elsewhere) answers a question about the
-	 * register outside that scope: unless the caller holds
-	 * member.sensitive at the register's root, each such row is an ID
-	 * lookup of the hourly budget, and a file with more of them than the
-	 * budget has left is refused whole (the refusal depends on the count
-	 * of such rows, not on how many are registered).  For a caller who may
-	 * not see ID numbers at the import org, every row also counts in the
-	 * daily row budget: a row that matches a member in scope confirms
-	 * that member's number. */
-	char root[64];
-	const char *slash = imp->org_path ? strchr(imp->org_path + 1, '/') : NULL;
-	snprintf(root, sizeof root, "%.*s", slash ? (int)(slash - imp->org_path + 1) : 0, slash ? imp->org_path : "");
-	if (!zb_authz_allows(r->who, P_MEMBER_SENSITIVE, root)) {
-		rc = import_lookups(r, imp, e);
-		if (rc) {
-			zb_import_free(imp);
-			zb_memcharge_release(&charge);
-			return rc;
-		}
+	rc = zb_import_lookups(r->db, imp, r->who, zb_now(r->app), e);
+	if (rc) {
+		zb_import_free(imp);
+		zb_memcharge_release(&charge);
+		return rc;
 	}
 	zb_actor ac = actor_of(r);
 	int64_t batch;
@@ -1140,27 +545,27 @@ static int h_import_get(zb_req *r, zb_err *e)
 	int rc = zb_import_load(r->app, r->db, r->target_id, r->who->user_id, 0, &imp, e);
 	if (rc == ZB_ECONFLICT) {
 		/* committed or expired: the batch itself is still worth showing */
-		zb_stmt *st = zb_db_query(r->db, e,
-		                          "SELECT status, filename, n_new, n_update, n_unchanged, n_error, committed_at "
-		                          "FROM import_batches WHERE id = ?",
-		                          "i", r->target_id);
-		if (!st)
-			return e->code;
-		if (zb_stmt_step(st, e) == 1) {
+		zb_import_brief b;
+		int found = 0;
+		zb_err be = {0};
+		if (zb_import_brief_get(r->db, r->target_id, &r->arena, &b, &found, &be)) {
+			*e = be;
+			return be.code;
+		}
+		if (found) {
 			jw_obj(&r->jw);
 			jw_kint(&r->jw, "id", r->target_id);
-			jw_kstr(&r->jw, "status", zb_col_text(st, 0));
-			jw_kstr(&r->jw, "filename", zb_col_text(st, 1));
+			jw_kstr(&r->jw, "status", b.status);
+			jw_kstr(&r->jw, "filename", b.filename);
 			jw_kobj(&r->jw, "counts");
-			jw_kint(&r->jw, "new", zb_col_int(st, 2));
-			jw_kint(&r->jw, "update", zb_col_int(st, 3));
-			jw_kint(&r->jw, "unchanged", zb_col_int(st, 4));
-			jw_kint(&r->jw, "error", zb_col_int(st, 5));
+			jw_kint(&r->jw, "new", b.counts[ZB_IROW_NEW]);
+			jw_kint(&r->jw, "update", b.counts[ZB_IROW_UPDATE]);
+			jw_kint(&r->jw, "unchanged", b.counts[ZB_IROW_UNCHANGED]);
+			jw_kint(&r->jw, "error", b.counts[ZB_IROW_ERROR]);
 			jw_obj_end(&r->jw);
 			jw_obj_end(&r->jw);
 			rc = 0;
 		}
-		zb_stmt_done(st);
 		return rc;
 	}
 	if (rc)
@@ -1223,34 +628,7 @@ static int h_import_template(zb_req *r, zb_err *e)
  * on a database error (the caller then names the org alone). */
 const char *zb_api_org_trail(zb_req *r, const char *path)
 {
-	zb_buf b = {0};
-	zb_err e = {0};
-	const char *out = NULL;
-	for (const char *p = path ? path + 1 : ""; *p;) {
-		const char *slash = strchr(p, '/');
-		if (!slash)
-			break;
-		const char *prefix = zb_arena_strndup(&r->arena, path, (size_t)(slash - path) + 1);
-		p = slash + 1;
-		if (r->who && !zb_authz_allows(r->who, P_ORG_READ, prefix))
-			continue;
-		zb_stmt *st = zb_db_query(r->db, &e, "SELECT name FROM orgs WHERE path = ?", "s", prefix);
-		if (!st)
-			goto out;
-		int rc = zb_stmt_step(st, &e);
-		if (rc == 1) {
-			if (b.len)
-				zb_buf_puts(&b, " / ");
-			zb_buf_puts(&b, zb_col_text(st, 0));
-		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			goto out;
-	}
-	out = b.len ? zb_arena_strndup(&r->arena, b.data, b.len) : NULL;
-out:
-	zb_buf_release(&b);
-	return out;
+	return zb_member_org_trail(r->db, r->who, path, &r->arena);
 }
 
 /* ---- export ---------------------------------------------------------------- */
@@ -1290,11 +668,9 @@ static int h_export(zb_req *r, zb_err *e)
 		zb_buf_reset(&r->out);
 		return rc;
 	}
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT name FROM orgs WHERE id = ?", "i", r->target_id);
-	const char *org = "组织";
-	if (st && zb_stmt_step(st, e) == 1)
-		org = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-	zb_stmt_done(st);
+	zb_org og;
+	zb_err oe = {0};
+	const char *org = zb_org_get(r->db, r->target_id, &r->arena, &og, &oe) ? "组织" : og.name;
 	char today[11];
 	zb_today(r->app, today);
 	const char *name = zb_arena_printf(&r->arena, "%s党员花名册-%.4s%.2s%.2s.%s", org, today, today + 5, today + 8, fmt);
@@ -1308,63 +684,36 @@ static int h_export(zb_req *r, zb_err *e)
 
 /* ---- routes ---------------------------------------------------------------- */
 
-#define MEMBER_BODY_FIELDS                                                                            \
-	{"group_id", 'i', 0, 0, "党小组（所在党支部下的党小组组织编号）"},                             \
-	{"name", 's', 1, 200, "姓名（1–50 个字）"},                                                    \
-	{"gender", 's', 0, 16, "性别：M/F 或 男/女（有身份证号时由其得出）"},                          \
-	{"ethnicity", 's', 0, 100, "民族"},                                                             \
-	{"birth_date", 'd', 0, 10, "出生日期（有身份证号时由其得出，不一致则报错）"},                  \
-	{"id_number", 's', 0, 64, "身份证号（18 位，校验位按 GB 11643）"},                              \
-	{"native_place", 's', 0, 400, "籍贯"},                                                          \
-	{"education", 's', 0, 64, "学历：研究生/大学本科/大学专科/中等专科/高中/初中/小学及以下"},      \
-	{"degree", 's', 0, 120, "学位"},                                                                \
-	{"work_unit", 's', 0, 800, "工作单位"},                                                         \
-	{"job_title", 's', 0, 400, "职务"},                                                             \
-	{"category", 's', 0, 32, "人员类别：full/probationary 或 正式党员/预备党员"},                  \
-	{"join_date", 'd', 0, 10, "入党日期"},                                                          \
-	{"full_date", 'd', 0, 10, "转正日期（正式党员必填）"},                                          \
-	{"phone", 's', 0, 64, "联系电话"},                                                              \
-	{"address", 's', 0, 800, "现居住地"},                                                           \
-	{"status", 's', 0, 32, "党籍状态：normal/mobile/lost/abroad/suspended/removed/deceased 或中文"}, \
-	{"source", 's', 0, 200, "发展来源"},                                                            \
-	{"remarks", 's', 0, 4000, "备注"},                                                              \
-	{"reason", 's', 0, 400, "变动原因（类别、状态、组织变动时必填）"},                              \
-	{"effective_on", 'd', 0, 10, "变动生效日期（默认今天）"},
+/* The member fields of the bodies, from the one description
+ * (ZB_MEMBER_FIELDS, member/member.h): a create documents each with its
+ * input help, an edit with its label; the member's own edit takes the
+ * fields whose editor is SELF. */
+#define CREATE_FIELD(bit, json, label, type, bytes, chars, flags, editor, hint) \
+	{#json, type, ((flags) & ZB_MFF_REQUIRED) != 0, bytes, hint},
+#define PATCH_FIELD(bit, json, label, type, bytes, chars, flags, editor, hint) {#json, type, 0, bytes, label},
+#define SELF_FIELD_SELF(json, type, bytes, label) {#json, type, 0, bytes, label},
+#define SELF_FIELD_STAFF(json, type, bytes, label)
+#define SELF_FIELD(bit, json, label, type, bytes, chars, flags, editor, hint) \
+	SELF_FIELD_##editor(json, type, bytes, label)
 
 static const zb_field create_fields[] = {
 	{"org_id", 'i', 1, 0, "所在组织（党支部或党小组）"},
-	MEMBER_BODY_FIELDS{0},
+	{"group_id", 'i', 0, 0, "党小组（所在党支部下的党小组组织编号）"},
+	ZB_MEMBER_FIELDS(CREATE_FIELD)
+	{"reason", 's', 0, 400, "变动原因（类别、状态、组织变动时必填）"},
+	{"effective_on", 'd', 0, 10, "变动生效日期（默认今天）"},
+	{0},
 };
 static const zb_field patch_fields[] = {
 	{"org_id", 'i', 0, 0, "所在组织（党支部或党小组）"},
 	{"group_id", 'i', 0, 0, "党小组"},
-	{"name", 's', 0, 200, "姓名"},
-	{"gender", 's', 0, 16, "性别"},
-	{"ethnicity", 's', 0, 100, "民族"},
-	{"birth_date", 'd', 0, 10, "出生日期"},
-	{"id_number", 's', 0, 64, "身份证号"},
-	{"native_place", 's', 0, 400, "籍贯"},
-	{"education", 's', 0, 64, "学历"},
-	{"degree", 's', 0, 120, "学位"},
-	{"work_unit", 's', 0, 800, "工作单位"},
-	{"job_title", 's', 0, 400, "职务"},
-	{"category", 's', 0, 32, "人员类别"},
-	{"join_date", 'd', 0, 10, "入党日期"},
-	{"full_date", 'd', 0, 10, "转正日期"},
-	{"phone", 's', 0, 64, "联系电话"},
-	{"address", 's', 0, 800, "现居住地"},
-	{"status", 's', 0, 32, "党籍状态"},
-	{"source", 's', 0, 200, "发展来源"},
-	{"remarks", 's', 0, 4000, "备注"},
+	ZB_MEMBER_FIELDS(PATCH_FIELD)
 	{"reason", 's', 0, 400, "变动原因（类别、状态、组织变动时必填）"},
 	{"effective_on", 'd', 0, 10, "变动生效日期（默认今天）"},
 	{0},
 };
 static const zb_field self_fields[] = {
-	{"phone", 's', 0, 64, "联系电话"},
-	{"address", 's', 0, 800, "现居住地"},
-	{"remarks", 's', 0, 4000, "备注"},
-	{0},
+	ZB_MEMBER_FIELDS(SELF_FIELD){0},
 };
 static const zb_field desig_fields[] = {
 	{"kind", 's', 1, 32, "pioneer_post 先锋岗 / model_post 示范岗 / duty_zone 责任区"},

@@ -153,3 +153,65 @@ int zb_member_history_check_order(zb_db *db, int64_t member_id, const char *kind
 	}
 	return 0;
 }
+
+/* The name of org id_text, or the text itself when there is none. */
+static const char *org_name_of(zb_db *db, const char *id_text, zb_arena *a)
+{
+	if (!id_text)
+		return NULL;
+	zb_err e = {0};
+	zb_stmt *st = zb_db_query(db, &e, "SELECT name FROM orgs WHERE id = ?", "i", strtoll(id_text, NULL, 10));
+	const char *name = NULL;
+	if (st && zb_stmt_step(st, &e) == 1)
+		name = zb_arena_strdup(a, zb_col_text(st, 0));
+	zb_stmt_done(st);
+	return name ? name : id_text;
+}
+
+int zb_member_history_list(zb_db *db, int64_t member_id, zb_arena *a, zb_member_change_row **out, int *n, zb_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT h.id, h.kind, h.old_value, h.new_value, h.effective_on, h.reason, h.at, h.by_user, "
+	                          "u.username, u.display_name FROM member_history h LEFT JOIN users u ON u.id = h.by_user "
+	                          "WHERE h.member_id = ? ORDER BY h.id DESC",
+	                          "i", member_id);
+	if (!st)
+		return e->code;
+	/* read all rows first: the org names below use the same connection */
+	int cap = 16, rc;
+	zb_member_change_row *rows = zb_arena_alloc(a, sizeof *rows * (size_t)cap);
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (*n == cap) {
+			zb_member_change_row *nr = zb_arena_alloc(a, sizeof *nr * (size_t)cap * 2);
+			memcpy(nr, rows, sizeof *rows * (size_t)cap);
+			rows = nr;
+			cap *= 2;
+		}
+		rows[(*n)++] = (zb_member_change_row){.id = zb_col_int(st, 0),
+		                                      .at = zb_col_int(st, 6),
+		                                      .by = zb_col_int(st, 7),
+		                                      .kind = zb_arena_strdup(a, zb_col_text(st, 1)),
+		                                      .old_value = zb_arena_strdup(a, zb_col_text(st, 2)),
+		                                      .new_value = zb_arena_strdup(a, zb_col_text(st, 3)),
+		                                      .effective_on = zb_arena_strdup(a, zb_col_text(st, 4)),
+		                                      .reason = zb_arena_strdup(a, zb_col_text(st, 5)),
+		                                      .by_username = zb_arena_strdup(a, zb_col_text(st, 8)),
+		                                      .by_display = zb_arena_strdup(a, zb_col_text(st, 9))};
+	}
+	zb_stmt_done(st);
+	if (rc < 0) {
+		*n = 0;
+		return -rc;
+	}
+	for (int i = 0; i < *n; i++) {
+		zb_member_change_row *h = &rows[i];
+		if (!strcmp(h->kind, "org") || !strcmp(h->kind, "created") || !strcmp(h->kind, "group")) {
+			h->old_name = org_name_of(db, h->old_value, a);
+			h->new_name = org_name_of(db, h->new_value, a);
+		}
+	}
+	*out = rows;
+	return 0;
+}

@@ -60,4 +60,16 @@ int zb_member_roster_on(zb_db *db, const zb_member_on_sel *s, zb_arena *a, zb_me
  * recorded change of that kind: history is recorded in date order. */
 int zb_member_history_check_order(zb_db *db, int64_t member_id, const char *kind, const char *on, zb_err *e);
 
+/* The change record of one member, newest first: kind (created, org,
+ * group, category, status), old and new values as stored (org ids as
+ * text for created, org and group), old_name / new_name the names of
+ * those orgs (the id text when the org is gone; NULL for other kinds or
+ * no value), who entered it (by 0: the command line).  In a. */
+typedef struct zb_member_change_row {
+	int64_t id, at, by;
+	const char *kind, *old_value, *new_value, *old_name, *new_name;
+	const char *effective_on, *reason, *by_username, *by_display;
+} zb_member_change_row;
+int zb_member_history_list(zb_db *db, int64_t member_id, zb_arena *a, zb_member_change_row **out, int *n, zb_err *e);
+
 #endif

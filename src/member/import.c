@@ -33,31 +33,34 @@
 
 /* ---- header names ------------------------------------------------------ */
 
+/* bit: the member field of the column (its label is the header the
+ * exporter writes); header: the exporter's header of the others. */
 static const struct {
 	zb_icol col;
-	const char *export_header;
+	unsigned bit;
+	const char *header;
 	const char *names[8];
 } headers[] = {
-	{ZB_ICOL_NAME, "姓名", {"姓名", "党员姓名", "名字"}},
-	{ZB_ICOL_GENDER, "性别", {"性别"}},
-	{ZB_ICOL_ETHNICITY, "民族", {"民族"}},
-	{ZB_ICOL_BIRTH, "出生日期", {"出生日期", "出生年月", "出生年月日", "出生时间", "生日"}},
-	{ZB_ICOL_ID, "身份证号", {"身份证号", "身份证号码", "公民身份号码", "公民身份证号码", "证件号码", "身份证", "居民身份证号码"}},
-	{ZB_ICOL_NATIVE, "籍贯", {"籍贯"}},
-	{ZB_ICOL_EDUCATION, "学历", {"学历", "文化程度", "最高学历", "全日制学历"}},
-	{ZB_ICOL_DEGREE, "学位", {"学位", "最高学位"}},
-	{ZB_ICOL_WORK_AND_JOB, "工作单位及职务", {"工作单位及职务", "单位职务", "单位及职务", "工作单位及职务职称"}},
-	{ZB_ICOL_WORK_UNIT, "工作单位", {"工作单位", "单位", "单位名称"}},
-	{ZB_ICOL_JOB, "职务", {"职务", "现任职务", "职务职称", "岗位"}},
-	{ZB_ICOL_CATEGORY, "人员类别", {"人员类别", "党员类别", "类别", "党员类型", "党员身份"}},
-	{ZB_ICOL_JOIN, "入党日期", {"入党日期", "入党时间", "入党年月"}},
-	{ZB_ICOL_FULL, "转正日期", {"转正日期", "转正时间", "转正年月"}},
-	{ZB_ICOL_PHONE, "联系电话", {"联系电话", "手机号码", "电话", "手机号", "手机", "联系方式", "电话号码"}},
-	{ZB_ICOL_ADDRESS, "现居住地", {"现居住地", "住址", "家庭住址", "现住址", "居住地", "现居住地址"}},
-	{ZB_ICOL_ORG, "所在党支部", {"所在党支部", "所在组织", "党组织", "所在支部", "所属党支部", "所属支部", "党支部", "所在党组织"}},
-	{ZB_ICOL_GROUP, "党小组", {"党小组", "所在党小组", "所属党小组"}},
-	{ZB_ICOL_STATUS, "党籍状态", {"状态", "党籍状态", "党员状态"}},
-	{ZB_ICOL_REMARKS, "备注", {"备注", "说明"}},
+	{ZB_ICOL_NAME, ZB_MF_NAME, NULL, {"姓名", "党员姓名", "名字"}},
+	{ZB_ICOL_GENDER, ZB_MF_GENDER, NULL, {"性别"}},
+	{ZB_ICOL_ETHNICITY, ZB_MF_ETHNICITY, NULL, {"民族"}},
+	{ZB_ICOL_BIRTH, ZB_MF_BIRTH, NULL, {"出生日期", "出生年月", "出生年月日", "出生时间", "生日"}},
+	{ZB_ICOL_ID, ZB_MF_ID, NULL, {"身份证号", "身份证号码", "公民身份号码", "公民身份证号码", "证件号码", "身份证", "居民身份证号码"}},
+	{ZB_ICOL_NATIVE, ZB_MF_NATIVE, NULL, {"籍贯"}},
+	{ZB_ICOL_EDUCATION, ZB_MF_EDUCATION, NULL, {"学历", "文化程度", "最高学历", "全日制学历"}},
+	{ZB_ICOL_DEGREE, ZB_MF_DEGREE, NULL, {"学位", "最高学位"}},
+	{ZB_ICOL_WORK_AND_JOB, 0, "工作单位及职务", {"工作单位及职务", "单位职务", "单位及职务", "工作单位及职务职称"}},
+	{ZB_ICOL_WORK_UNIT, ZB_MF_WORK_UNIT, NULL, {"工作单位", "单位", "单位名称"}},
+	{ZB_ICOL_JOB, ZB_MF_JOB, NULL, {"职务", "现任职务", "职务职称", "岗位"}},
+	{ZB_ICOL_CATEGORY, ZB_MF_CATEGORY, NULL, {"人员类别", "党员类别", "类别", "党员类型", "党员身份"}},
+	{ZB_ICOL_JOIN, ZB_MF_JOIN, NULL, {"入党日期", "入党时间", "入党年月"}},
+	{ZB_ICOL_FULL, ZB_MF_FULL, NULL, {"转正日期", "转正时间", "转正年月"}},
+	{ZB_ICOL_PHONE, ZB_MF_PHONE, NULL, {"联系电话", "手机号码", "电话", "手机号", "手机", "联系方式", "电话号码"}},
+	{ZB_ICOL_ADDRESS, ZB_MF_ADDRESS, NULL, {"现居住地", "住址", "家庭住址", "现住址", "居住地", "现居住地址"}},
+	{ZB_ICOL_ORG, 0, "所在党支部", {"所在党支部", "所在组织", "党组织", "所在支部", "所属党支部", "所属支部", "党支部", "所在党组织"}},
+	{ZB_ICOL_GROUP, 0, "党小组", {"党小组", "所在党小组", "所属党小组"}},
+	{ZB_ICOL_STATUS, ZB_MF_STATUS, NULL, {"状态", "党籍状态", "党员状态"}},
+	{ZB_ICOL_REMARKS, ZB_MF_REMARKS, NULL, {"备注", "说明"}},
 };
 #define NHEADERS (sizeof headers / sizeof headers[0])
 
@@ -65,7 +68,7 @@ const char *zb_import_col_header(zb_icol c)
 {
 	for (size_t i = 0; i < NHEADERS; i++)
 		if (headers[i].col == c)
-			return headers[i].export_header;
+			return headers[i].bit ? zb_member_field_of(headers[i].bit)->label : headers[i].header;
 	return NULL;
 }
 
@@ -405,17 +408,6 @@ static int is_sci(const char *s)
 	return e && strspn(s, "0123456789.") == (size_t)(e - s) && (e[1] == '+' || (e[1] >= '0' && e[1] <= '9'));
 }
 
-static void copy_given(zb_member *dst, const zb_member *src, unsigned given)
-{
-	for (const zb_member_field *f = zb_member_text_fields; f->json; f++)
-		if (given & f->bit)
-			*zb_member_field_ptr(dst, f) = *zb_member_field_ptr((zb_member *)src, f);
-	if (given & ZB_MF_ID)
-		dst->id_number = src->id_number;
-	if (given & ZB_MF_PHONE)
-		dst->phone = src->phone;
-}
-
 static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 {
 	zb_import *imp = p->imp;
@@ -453,66 +445,38 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 		if (nonempty <= 1 && (!nm || strstr(nm, "：") || strchr(nm, ':')))
 			return SKIP_ROW;
 	}
-	static const struct {
-		zb_icol col;
-		unsigned bit;
-		size_t off;
-	} plain[] = {
-		{ZB_ICOL_NAME, ZB_MF_NAME, offsetof(zb_member, name)},
-		{ZB_ICOL_GENDER, ZB_MF_GENDER, offsetof(zb_member, gender)},
-		{ZB_ICOL_ETHNICITY, ZB_MF_ETHNICITY, offsetof(zb_member, ethnicity)},
-		{ZB_ICOL_NATIVE, ZB_MF_NATIVE, offsetof(zb_member, native_place)},
-		{ZB_ICOL_EDUCATION, ZB_MF_EDUCATION, offsetof(zb_member, education)},
-		{ZB_ICOL_DEGREE, ZB_MF_DEGREE, offsetof(zb_member, degree)},
-		{ZB_ICOL_WORK_UNIT, ZB_MF_WORK_UNIT, offsetof(zb_member, work_unit)},
-		{ZB_ICOL_JOB, ZB_MF_JOB, offsetof(zb_member, job_title)},
-		{ZB_ICOL_CATEGORY, ZB_MF_CATEGORY, offsetof(zb_member, category)},
-		{ZB_ICOL_PHONE, ZB_MF_PHONE, offsetof(zb_member, phone)},
-		{ZB_ICOL_ADDRESS, ZB_MF_ADDRESS, offsetof(zb_member, address)},
-		{ZB_ICOL_STATUS, ZB_MF_STATUS, offsetof(zb_member, status)},
-		{ZB_ICOL_REMARKS, ZB_MF_REMARKS, offsetof(zb_member, remarks)},
-	};
-	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
-		if (present[plain[i].col]) {
-			*(const char **)((char *)&in + plain[i].off) = cell[plain[i].col];
-			given |= plain[i].bit;
-		}
-	if (present[ZB_ICOL_STATUS] && !cell[ZB_ICOL_STATUS])
-		given &= ~(unsigned)ZB_MF_STATUS; /* an empty status cell keeps the status */
-	if (present[ZB_ICOL_CATEGORY] && !cell[ZB_ICOL_CATEGORY])
-		given &= ~(unsigned)ZB_MF_CATEGORY;
-
-	/* dates as people type them, or Excel serials */
-	static const struct {
-		zb_icol col;
-		unsigned bit;
-		size_t off;
-		const char *label;
-	} dates[] = {
-		{ZB_ICOL_BIRTH, ZB_MF_BIRTH, offsetof(zb_member, birth_date), "出生日期"},
-		{ZB_ICOL_JOIN, ZB_MF_JOIN, offsetof(zb_member, join_date), "入党日期"},
-		{ZB_ICOL_FULL, ZB_MF_FULL, offsetof(zb_member, full_date), "转正日期"},
-	};
+	/* the cells of member fields: text as it is, dates as people type
+	 * them (or Excel serials); the ID number below */
 	int birth_prec = 3;
-	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
-		if (!present[dates[i].col])
+	for (size_t i = 0; i < NHEADERS; i++) {
+		const zb_member_field *f = headers[i].bit ? zb_member_field_of(headers[i].bit) : NULL;
+		zb_icol col = headers[i].col;
+		if (!f || f->bit == ZB_MF_ID || !present[col])
 			continue;
-		given |= dates[i].bit;
-		const char *v = cell[dates[i].col];
+		given |= f->bit;
+		const char *v = cell[col];
+		if (f->type != 'd') {
+			*zb_member_field_ptr(&in, f) = v;
+			continue;
+		}
 		if (!v)
 			continue;
 		char out[11];
 		int prec;
 		if (zb_member_date_parse(v, p->date1904, out, &prec)) {
 			row_err(imp, r, "%s“%s”无法识别为日期（可写作 2020-01-02、2020/1/2、2020.1.2 或 2020年1月2日）",
-			        dates[i].label, v);
-			given &= ~dates[i].bit;
+			        f->label, v);
+			given &= ~f->bit;
 			continue;
 		}
-		*(const char **)((char *)&in + dates[i].off) = zb_arena_strdup(a, out);
-		if (dates[i].col == ZB_ICOL_BIRTH)
+		*zb_member_field_ptr(&in, f) = zb_arena_strdup(a, out);
+		if (col == ZB_ICOL_BIRTH)
 			birth_prec = prec;
 	}
+	if (present[ZB_ICOL_STATUS] && !cell[ZB_ICOL_STATUS])
+		given &= ~(unsigned)ZB_MF_STATUS; /* an empty status cell keeps the status */
+	if (present[ZB_ICOL_CATEGORY] && !cell[ZB_ICOL_CATEGORY])
+		given &= ~(unsigned)ZB_MF_CATEGORY;
 	/* 工作单位及职务 in one cell: kept whole as the work unit */
 	if (present[ZB_ICOL_WORK_AND_JOB] && !present[ZB_ICOL_WORK_UNIT]) {
 		in.work_unit = cell[ZB_ICOL_WORK_AND_JOB];
@@ -597,7 +561,7 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 		r->member_id = old->id;
 		r->member_version = old->updated_at;
 	}
-	copy_given(nw, &in, given);
+	zb_member_copy_given(nw, &in, given);
 	if (present[ZB_ICOL_WORK_AND_JOB] && !present[ZB_ICOL_WORK_UNIT] && !present[ZB_ICOL_JOB]) {
 		/* one cell for both: unchanged when it equals "unit job" as stored */
 		const char *was = old ? (old->job_title ? zb_arena_printf(a, "%s %s", old->work_unit ? old->work_unit : "",
@@ -898,16 +862,6 @@ fail:
 
 /* ---- batches ------------------------------------------------------------ */
 
-static int audit(zb_app *app, zb_db *db, const zb_actor *ac, const char *action, const char *otype, int64_t oid,
-                 const char *path, const char *detail, zb_err *e)
-{
-	char idbuf[24];
-	snprintf(idbuf, sizeof idbuf, "%lld", (long long)oid);
-	zb_audit_ev ev = {.user_id = ac->user_id, .username = ac->username, .ip = ac->ip, .action = action,
-	                  .object_type = otype, .object_id = oid ? idbuf : NULL, .org_path = path, .detail = detail};
-	return zb_audit_append(db, app, &ev, e);
-}
-
 static void counts_json(zb_jw *w, const int64_t *c)
 {
 	jw_kint(w, "new", c[ZB_IROW_NEW]);
@@ -926,7 +880,9 @@ static void row_json(zb_jw *w, const zb_import_row *r)
 	jw_kstr(w, "org_name", m->org_name);
 	jw_kstr(w, "group_name", m->group_name);
 	jw_kobj(w, "f");
-	for (const zb_member_field *f = zb_member_text_fields; f->json; f++) {
+	for (const zb_member_field *f = zb_member_fields; f->json; f++) {
+		if (f->flags & ZB_MFF_SENSITIVE)
+			continue; /* ciphertext below */
 		const char *v = *zb_member_field_ptr((zb_member *)m, f);
 		if (v)
 			jw_kstr(w, f->json, v);
@@ -993,8 +949,9 @@ static int row_from_json(zb_import *imp, zb_import_row *r, const char *text, zb_
 	m->org_name = jstr(a, j, "org_name");
 	m->group_name = jstr(a, j, "group_name");
 	json_t *f = json_object_get(j, "f");
-	for (const zb_member_field *d = zb_member_text_fields; d->json; d++)
-		*zb_member_field_ptr(m, d) = jstr(a, f, d->json);
+	for (const zb_member_field *d = zb_member_fields; d->json; d++)
+		if (!(d->flags & ZB_MFF_SENSITIVE))
+			*zb_member_field_ptr(m, d) = jstr(a, f, d->json);
 	m->id_enc = jstr(a, j, "id_enc");
 	m->id_index = jstr(a, j, "id_index");
 	m->id_masked = jstr(a, j, "id_masked");
@@ -1164,7 +1121,7 @@ int zb_import_save(zb_app *app, zb_db *db, zb_import *imp, const zb_actor *actor
 				jw_kint(&w, "registered_elsewhere", imp->registered_elsewhere);
 			jw_obj_end(&w);
 			jw_finish(&w);
-			rc = audit(app, db, actor, "import.upload", "import", *batch_id, imp->org_path, b.data, e);
+			rc = zb_member_audit(db, app, actor, "import.upload", "import", *batch_id, imp->org_path, b.data, e);
 		}
 		if (!rc)
 			rc = zb_id_lookup_note(db, actor->user_id, now, "import", imp->registered_elsewhere, e);
@@ -1317,16 +1274,17 @@ static int apply_row(applier *ap, zb_import_row *r, zb_err *e)
 	if (!zb_path_within(nw.org_path, imp->org_path) ||
 	    (ap->who && !zb_authz_allows(ap->who, P_MEMBER_IMPORT, nw.org_path)))
 		return row_fail(e, ZB_ECONFLICT, r, "所在党支部已不在导入范围内");
-	int64_t id = r->member_id;
+	/* checked, protected and compared when the file was read */
+	zb_member_write mw = {.given = r->given, .force = 1, .diff = r->changes, .ndiff = r->nchanges};
 	const char *action;
+	zb_member old;
 	if (r->status == ZB_IROW_NEW) {
 		action = "member.create";
-		rc = zb_member_insert(db, &ap->ch, &nw, &id, e);
+		rc = zb_member_save(db, &ap->ch, &nw, &mw, e);
 		if (rc == ZB_ECONFLICT && !strcmp(e->field, "id_number"))
 			rc = row_fail(e, ZB_ECONFLICT, r, "该身份证号在预览之后已被登记");
 	} else {
 		action = "member.update";
-		zb_member old;
 		rc = zb_member_get_locked(db, r->member_id, a, &old, e);
 		if (rc == ZB_ENOTFOUND)
 			rc = row_fail(e, ZB_ECONFLICT, r, "要更新的党员记录已不存在");
@@ -1334,11 +1292,13 @@ static int apply_row(applier *ap, zb_import_row *r, zb_err *e)
 			rc = row_fail(e, ZB_ECONFLICT, r, "该党员的记录在预览之后被修改过");
 		else if (!rc && ap->who && !zb_authz_allows(ap->who, P_MEMBER_IMPORT, old.org_path))
 			rc = row_fail(e, ZB_ECONFLICT, r, "该党员已不在您的管理范围内");
+		mw.old = &old;
 		if (!rc)
-			rc = zb_member_update(db, &ap->ch, &old, &nw, e);
+			rc = zb_member_save(db, &ap->ch, &nw, &mw, e);
 	}
 	if (rc)
 		return rc;
+	int64_t id = mw.id;
 	r->member_id = id;
 	zb_buf b;
 	zb_buf_init(&b, 64u << 10);
@@ -1405,7 +1365,7 @@ static int commit_audit(applier *ap, const int64_t *done, zb_err *e)
 	counts_json(&w, done);
 	jw_obj_end(&w);
 	jw_finish(&w);
-	int rc = audit(ap->app, ap->db, ap->actor, "import.commit", "import", ap->batch_id, ap->imp->org_path, b.data, e);
+	int rc = zb_member_audit(ap->db, ap->app, ap->actor, "import.commit", "import", ap->batch_id, ap->imp->org_path, b.data, e);
 	zb_buf_release(&b);
 	return rc;
 }
@@ -1513,7 +1473,7 @@ static int revert_batch(zb_app *app, zb_db *db, int64_t batch_id, const char *wh
 				                               (long long)batch_id, (long long)removed, why);
 				/* the uploader's failed commit, or the system at a start */
 				zb_actor sys = {.user_id = strcmp(why, "failed") ? 0 : owner};
-				rc = audit(app, db, &sys, "import.revert", "import", batch_id, path, detail, e);
+				rc = zb_member_audit(db, app, &sys, "import.revert", "import", batch_id, path, detail, e);
 			}
 		}
 		if (!rc)
@@ -1771,4 +1731,67 @@ void zb_import_preview_json(zb_jw *w, const zb_import *imp, int64_t batch_id, in
 	if (omitted)
 		jw_kint(w, "rows_omitted", omitted);
 	jw_obj_end(w);
+}
+
+/* ---- ID lookups of an upload ------------------------------------------- */
+
+int zb_import_lookups(zb_db *db, const zb_import *imp, const zb_principal *who, int64_t now, zb_err *e)
+{
+	/* Every row's number was checked against the whole register.  A row
+	 * whose number matches no member within the caller's scope (a new
+	 * member, or one registered elsewhere) answers a question about the
+	 * register outside that scope: unless the caller holds
+	 * member.sensitive at the register's root, each such row is an ID
+	 * lookup of the hourly budget, and a file with more of them than the
+	 * budget has left is refused whole (the refusal depends on the count
+	 * of such rows, not on how many are registered).  For a caller who may
+	 * not see ID numbers at the import org, every row also counts in the
+	 * daily row budget: a row that matches a member in scope confirms
+	 * that member's number. */
+	char root[64];
+	const char *slash = imp->org_path ? strchr(imp->org_path + 1, '/') : NULL;
+	snprintf(root, sizeof root, "%.*s", slash ? (int)(slash - imp->org_path + 1) : 0, slash ? imp->org_path : "");
+	if (zb_authz_allows(who, P_MEMBER_SENSITIVE, root))
+		return 0;
+	int64_t left = 0;
+	int sens_here = zb_authz_allows(who, P_MEMBER_SENSITIVE, imp->org_path);
+	int rc = 0;
+	if (!sens_here && (rc = zb_id_import_check(db, who->user_id, now, imp->nrows, e)))
+		return rc;
+	if ((rc = zb_id_lookup_left(db, who->user_id, now, &left, e)))
+		return rc;
+	if (imp->checked_outside > left)
+		return zb_fail(e, ZB_ERATE, "file",
+		               "本文件有 %lld 行的身份证号不属于您管理范围内的党员（新党员，或已在其他组织登记），每一行都要在全县名册中核对："
+		               "没有全县“敏感信息”权限的账号每小时最多核对 %d 个（还剩 %lld 个）。请分批导入新党员，或请县委组织部管理员导入；"
+		               "本次没有保存任何数据",
+		               (long long)imp->checked_outside, ZB_ID_LOOKUP_LIMIT, (long long)left);
+	if ((rc = zb_db_begin_write(db, e)))
+		return rc;
+	if (!sens_here)
+		rc = zb_id_lookup_note(db, who->user_id, now, "import_rows", imp->nrows, e);
+	/* the rows registered elsewhere are noted by zb_import_save */
+	if (!rc)
+		rc = zb_id_lookup_note(db, who->user_id, now, "import", imp->checked_outside - imp->registered_elsewhere, e);
+	return zb_member_tx_end(db, rc, e);
+}
+
+int zb_import_brief_get(zb_db *db, int64_t batch_id, zb_arena *a, zb_import_brief *b, int *found, zb_err *e)
+{
+	*found = 0;
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT status, filename, n_new, n_update, n_unchanged, n_error FROM import_batches WHERE id = ?",
+	                          "i", batch_id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1) {
+		*found = 1;
+		b->status = zb_arena_strdup(a, zb_col_text(st, 0));
+		b->filename = zb_arena_strdup(a, zb_col_text(st, 1));
+		for (int k = 0; k < ZB_IROW_NSTATUS; k++)
+			b->counts[k] = zb_col_int(st, 2 + k);
+	}
+	zb_stmt_done(st);
+	return rc < 0 ? -rc : 0;
 }

@@ -139,17 +139,25 @@ typedef struct zb_import_opts {
 int zb_import_read(const zb_import_opts *o, const void *data, size_t len, zb_import **out, zb_err *e);
 void zb_import_free(zb_import *imp);   /* NULL ok */
 
-/* Who does it, for audit rows (the HTTP request's user, or "cli:<login>"). */
-typedef struct zb_actor {
-	int64_t user_id;                /* 0: command line */
-	const char *username;
-	const char *ip;
-} zb_actor;
-
 /* Save as a batch owned by actor->user_id, in a transaction of its own,
  * with an "import.upload" audit row; batches past their 24 hours are
  * expired (rows deleted) on the way.  *batch_id gets the new id. */
 int zb_import_save(zb_app *app, zb_db *db, zb_import *imp, const zb_actor *actor, int64_t *batch_id, zb_err *e);
+
+/* The ID lookups an upload by who answered (the API, before
+ * zb_import_save): nothing for a caller with member.sensitive at the
+ * register's root; otherwise refused whole (ZB_ERATE, nothing noted) when
+ * they exceed what is left of the hourly and daily budgets, else noted in
+ * a transaction of its own. */
+int zb_import_lookups(zb_db *db, const zb_import *imp, const zb_principal *who, int64_t now, zb_err *e);
+
+/* A batch as it was saved, whatever its state: status, filename and the
+ * counts per zb_irow_status; *found 0 when there is none. */
+typedef struct zb_import_brief {
+	const char *status, *filename;
+	int64_t counts[ZB_IROW_NSTATUS];
+} zb_import_brief;
+int zb_import_brief_get(zb_db *db, int64_t batch_id, zb_arena *a, zb_import_brief *b, int *found, zb_err *e);
 
 /* Load a saved batch.  ZB_ENOTFOUND when it does not exist or belongs to
  * another user (the creator alone may see and commit it); ZB_ECONFLICT

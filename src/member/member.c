@@ -4,6 +4,7 @@
 #include "member/probation.h"
 #include "core/date.h"
 
+#include "audit/audit.h"
 #include "auth/authz.h"
 #include "core/buf.h"
 #include "core/escape.h"
@@ -26,25 +27,20 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define OFF(f) offsetof(zb_member, f)
 
-const zb_member_field zb_member_text_fields[] = {
-	{ZB_MF_NAME, "name", "姓名", OFF(name)},
-	{ZB_MF_GENDER, "gender", "性别", OFF(gender)},
-	{ZB_MF_ETHNICITY, "ethnicity", "民族", OFF(ethnicity)},
-	{ZB_MF_BIRTH, "birth_date", "出生日期", OFF(birth_date)},
-	{ZB_MF_NATIVE, "native_place", "籍贯", OFF(native_place)},
-	{ZB_MF_EDUCATION, "education", "学历", OFF(education)},
-	{ZB_MF_DEGREE, "degree", "学位", OFF(degree)},
-	{ZB_MF_WORK_UNIT, "work_unit", "工作单位", OFF(work_unit)},
-	{ZB_MF_JOB, "job_title", "职务", OFF(job_title)},
-	{ZB_MF_CATEGORY, "category", "人员类别", OFF(category)},
-	{ZB_MF_JOIN, "join_date", "入党日期", OFF(join_date)},
-	{ZB_MF_FULL, "full_date", "转正日期", OFF(full_date)},
-	{ZB_MF_ADDRESS, "address", "现居住地", OFF(address)},
-	{ZB_MF_STATUS, "status", "党籍状态", OFF(status)},
-	{ZB_MF_SOURCE, "source", "发展来源", OFF(source)},
-	{ZB_MF_REMARKS, "remarks", "备注", OFF(remarks)},
-	{0, NULL, NULL, 0},
+#define FIELD_ROW(bit, json, label, type, bytes, chars, flags, editor, hint) \
+	{bit, #json, label, OFF(json), type, bytes, chars, (flags) | ZB_MFF_EDITOR_##editor, hint},
+const zb_member_field zb_member_fields[] = {
+	ZB_MEMBER_FIELDS(FIELD_ROW){0, NULL, NULL, 0, 0, 0, 0, 0, NULL},
 };
+#undef FIELD_ROW
+
+const zb_member_field *zb_member_field_of(unsigned bit)
+{
+	for (const zb_member_field *f = zb_member_fields; f->json; f++)
+		if (f->bit == bit)
+			return f;
+	return NULL;
+}
 
 const char **zb_member_field_ptr(zb_member *m, const zb_member_field *f)
 {
@@ -54,6 +50,13 @@ const char **zb_member_field_ptr(zb_member *m, const zb_member_field *f)
 static const char *const *cfield(const zb_member *m, const zb_member_field *f)
 {
 	return (const char *const *)((const char *)m + f->off);
+}
+
+void zb_member_copy_given(zb_member *dst, const zb_member *src, unsigned given)
+{
+	for (const zb_member_field *f = zb_member_fields; f->json; f++)
+		if (given & f->bit)
+			*zb_member_field_ptr(dst, f) = *cfield(src, f);
 }
 
 /* ---- code tables ------------------------------------------------------- */
@@ -577,17 +580,6 @@ static void bad_from(checker *c, const zb_err *e)
 	bad(c, e->code ? e->code : ZB_EINVAL, e->field, "%s", e->msg);
 }
 
-static const struct {
-	size_t off;
-	const char *json, *label;
-	size_t max;
-} limits[] = {
-	{OFF(ethnicity), "ethnicity", "民族", 20},     {OFF(native_place), "native_place", "籍贯", 100},
-	{OFF(degree), "degree", "学位", 30},           {OFF(work_unit), "work_unit", "工作单位", 200},
-	{OFF(job_title), "job_title", "职务", 100},    {OFF(address), "address", "现居住地", 200},
-	{OFF(remarks), "remarks", "备注", 1000},       {OFF(source), "source", "发展来源", 50},
-};
-
 /* Phones: an 11-digit mobile number (a +86/0086 prefix dropped), or a
  * landline of 7-8 digits with an optional area code and extension. */
 static const char *clean_phone(zb_arena *a, const char *s)
@@ -657,7 +649,9 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 	char today_s[11];
 	ymd_str(today, today_s);
 
-	for (const zb_member_field *f = zb_member_text_fields; f->json; f++) {
+	for (const zb_member_field *f = zb_member_fields; f->json; f++) {
+		if (f->flags & ZB_MFF_SENSITIVE)
+			continue; /* cleaned below */
 		const char **p = zb_member_field_ptr(m, f);
 		*p = zb_member_clean(a, *p);
 		if (*p && !zb_utf8_valid(*p, strlen(*p)))
@@ -687,14 +681,14 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 		if (zb_name_check(m->name, "name", "姓名", &ne))
 			bad_from(&c, &ne);
 	}
-	for (size_t i = 0; i < N(limits); i++) {
-		const char **p = (const char **)((char *)m + limits[i].off);
-		if (!*p)
+	for (const zb_member_field *f = zb_member_fields; f->json; f++) {
+		const char *v = *cfield(m, f);
+		if (!v || !f->chars || f->bit == ZB_MF_NAME) /* the name: above */
 			continue;
-		if (u8_count(*p) > limits[i].max)
-			bad(&c, ZB_EINVAL, limits[i].json, "%s过长（最多 %zu 个字）", limits[i].label, limits[i].max);
-		else if (has_control(*p, limits[i].off == OFF(remarks) || limits[i].off == OFF(address)))
-			bad(&c, ZB_EINVAL, limits[i].json, "%s含有控制字符", limits[i].label);
+		if (u8_count(v) > f->chars)
+			bad(&c, ZB_EINVAL, f->json, "%s过长（最多 %u 个字）", f->label, f->chars);
+		else if (has_control(v, (f->flags & ZB_MFF_MULTILINE) != 0))
+			bad(&c, ZB_EINVAL, f->json, "%s含有控制字符", f->label);
 	}
 	if (m->ethnicity)
 		m->ethnicity = ethnicity_norm(a, m->ethnicity);
@@ -737,24 +731,16 @@ int zb_member_check(zb_member *m, unsigned given, const zb_member_rules *rules, 
 	}
 
 	/* dates */
-	struct {
-		const char **p;
-		const char *json, *label;
-	} dates[] = {
-		{&m->birth_date, "birth_date", "出生日期"},
-		{&m->join_date, "join_date", "入党日期"},
-		{&m->full_date, "full_date", "转正日期"},
-	};
 	int dates_ok = 1;
-	for (size_t i = 0; i < N(dates); i++) {
-		const char *v = *dates[i].p;
+	for (const zb_member_field *f = zb_member_fields; f->json; f++) {
+		const char *v = f->type == 'd' ? *cfield(m, f) : NULL;
 		if (!v)
 			continue;
 		if (!zb_date_valid(v)) {
-			bad(&c, ZB_EINVAL, dates[i].json, "%s“%s”不是有效日期（应为 YYYY-MM-DD）", dates[i].label, v);
+			bad(&c, ZB_EINVAL, f->json, "%s“%s”不是有效日期（应为 YYYY-MM-DD）", f->label, v);
 			dates_ok = 0;
 		} else if (strcmp(v, today_s) > 0) {
-			bad(&c, ZB_EINVAL, dates[i].json, "%s %s 晚于今天", dates[i].label, v);
+			bad(&c, ZB_EINVAL, f->json, "%s %s 晚于今天", f->label, v);
 			dates_ok = 0;
 		}
 	}
@@ -1340,16 +1326,18 @@ int zb_member_compare(const zb_member *old, const zb_member *nw, zb_arena *a, zb
 {
 	int cap = 24, n = 0;
 	zb_member_diff *d = zb_arena_alloc(a, sizeof *d * (size_t)cap);
-	for (const zb_member_field *f = zb_member_text_fields; f->json; f++) {
+	for (const zb_member_field *f = zb_member_fields; f->json; f++) {
+		if (f->flags & ZB_MFF_SENSITIVE)
+			continue; /* compared below, masked */
 		const char *x = *cfield(old, f), *y = *cfield(nw, f);
 		if (same(x, y))
 			continue;
 		d[n++] = (zb_member_diff){f->json, f->label, display(a, f, x), display(a, f, y)};
 	}
 	if (!same(old->id_index, nw->id_index))
-		d[n++] = (zb_member_diff){"id_number", "身份证号", old->id_masked, nw->id_masked};
+		d[n++] = (zb_member_diff){"id_number", zb_member_field_of(ZB_MF_ID)->label, old->id_masked, nw->id_masked};
 	if (phone_differs(old, nw))
-		d[n++] = (zb_member_diff){"phone", "联系电话", masked_phone(a, old), masked_phone(a, nw)};
+		d[n++] = (zb_member_diff){"phone", zb_member_field_of(ZB_MF_PHONE)->label, masked_phone(a, old), masked_phone(a, nw)};
 	if (old->org_id != nw->org_id)
 		d[n++] = (zb_member_diff){"org_id", "所在组织", old->org_name, nw->org_name};
 	if (old->group_id != nw->group_id)
@@ -1549,4 +1537,68 @@ int zb_id_lookup_note(zb_db *db, int64_t user_id, int64_t now, const char *kind,
 		rc = zb_db_run(db, e, NULL, "INSERT INTO id_lookups (user_id, at, kind, n) VALUES (?,?,?,?)", "iisi", user_id,
 		               now, kind, n);
 	return rc;
+}
+
+int zb_id_lookup_take(zb_db *db, int64_t user_id, int64_t now, const char *kind, zb_err *e)
+{
+	int rc = zb_id_lookup_check(db, user_id, now, e);
+	if (rc || (rc = zb_db_begin_write(db, e)))
+		return rc;
+	return zb_member_tx_end(db, zb_id_lookup_note(db, user_id, now, kind, 1, e), e);
+}
+
+/* ---- audit and transactions ------------------------------------------- */
+
+int zb_member_audit(zb_db *db, zb_app *app, const zb_actor *ac, const char *action, const char *object_type,
+                    int64_t object_id, const char *org_path, const char *detail, zb_err *e)
+{
+	char idbuf[24];
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)object_id);
+	zb_audit_ev ev = {.user_id = ac->user_id, .username = ac->username, .ip = ac->ip, .action = action,
+	                  .object_type = object_type, .object_id = object_id ? idbuf : NULL, .org_path = org_path,
+	                  .detail = detail};
+	return zb_audit_append(db, app, &ev, e);
+}
+
+int zb_member_tx_end(zb_db *db, int rc, zb_err *e)
+{
+	if (rc) {
+		zb_db_rollback(db);
+		return rc;
+	}
+	return zb_db_commit(db, e);
+}
+
+/* ---- org names ---------------------------------------------------------- */
+
+const char *zb_member_org_trail(zb_db *db, const zb_principal *who, const char *path, zb_arena *a)
+{
+	zb_buf b = {0};
+	zb_err e = {0};
+	const char *out = NULL;
+	for (const char *p = path ? path + 1 : ""; *p;) {
+		const char *slash = strchr(p, '/');
+		if (!slash)
+			break;
+		const char *prefix = zb_arena_strndup(a, path, (size_t)(slash - path) + 1);
+		p = slash + 1;
+		if (who && !zb_authz_allows(who, P_ORG_READ, prefix))
+			continue;
+		zb_stmt *st = zb_db_query(db, &e, "SELECT name FROM orgs WHERE path = ?", "s", prefix);
+		if (!st)
+			goto out;
+		int rc = zb_stmt_step(st, &e);
+		if (rc == 1) {
+			if (b.len)
+				zb_buf_puts(&b, " / ");
+			zb_buf_puts(&b, zb_col_text(st, 0));
+		}
+		zb_stmt_done(st);
+		if (rc < 0)
+			goto out;
+	}
+	out = b.len ? zb_arena_strndup(a, b.data, b.len) : NULL;
+out:
+	zb_buf_release(&b);
+	return out;
 }

@@ -14,9 +14,12 @@
  *      sort key are derived from the name, the row is written and every
  *      change of category, status or org gets a member_history row, all in
  *      the caller's write transaction.
+ * zb_member_save() (member/save.c) is steps 2-4 with the comparison with
+ * the stored row, and every writer goes through it.
  *
  * Strings in a zb_member live in the arena passed alongside it; a zb_member
- * never owns memory.  Codes stored are English (gender M/F, category
+ * never owns memory.  Which fields a member has, and what each is called,
+ * is ZB_MEMBER_FIELDS below.  Codes stored are English (gender M/F, category
  * full/probationary, status normal/mobile/...); Chinese names are accepted
  * on input and given back for display by the *_name functions.
  */
@@ -86,16 +89,65 @@ typedef struct zb_member {
 	size_t sort_key_len;
 } zb_member;
 
-/* Descriptor of a plain text field of zb_member, for generic copying,
- * comparing and JSON output.  ZB_MEMBER_TEXT_FIELDS ends with a NULL json. */
+/* The one description of a member's stated fields: what each is called
+ * in JSON and in Chinese, its type, how long it may be, whether it is
+ * sensitive (ID number and phone: encrypted at rest, masked unless the
+ * caller holds member.sensitive) and who may edit it (STAFF: member.write
+ * only; SELF: also the member on their own record).  The roster tables
+ * (zb_member_fields), the API's body tables (api/api_members.c), the
+ * checks (zb_member_check), the comparison (zb_member_compare) and the
+ * importer's columns (member/import.c) are all made from it.
+ *
+ * X(bit, json, label, type, bytes, chars, flags, editor, hint):
+ *   type 's' text, 'd' date YYYY-MM-DD; bytes: most the API accepts;
+ *   chars: most characters kept (0: the value is a code, a date or
+ *   checked on its own); hint: the input help of the create form. */
+#define ZB_MFF_REQUIRED 1u   /* a new record must state it */
+#define ZB_MFF_SENSITIVE 2u  /* encrypted at rest, masked on output */
+#define ZB_MFF_MULTILINE 4u  /* line breaks allowed */
+#define ZB_MFF_SELF 8u       /* the member may edit it (editor SELF) */
+#define ZB_MFF_EDITOR_STAFF 0u
+#define ZB_MFF_EDITOR_SELF ZB_MFF_SELF
+#define ZB_MEMBER_FIELDS(X)                                                                                         \
+	X(ZB_MF_NAME, name, "姓名", 's', 200, 50, ZB_MFF_REQUIRED, STAFF, "姓名（1–50 个字）")                          \
+	X(ZB_MF_GENDER, gender, "性别", 's', 16, 0, 0, STAFF, "性别：M/F 或 男/女（有身份证号时由其得出）")            \
+	X(ZB_MF_ETHNICITY, ethnicity, "民族", 's', 100, 20, 0, STAFF, "民族")                                          \
+	X(ZB_MF_BIRTH, birth_date, "出生日期", 'd', 10, 0, 0, STAFF, "出生日期（有身份证号时由其得出，不一致则报错）") \
+	X(ZB_MF_ID, id_number, "身份证号", 's', 64, 0, ZB_MFF_SENSITIVE, STAFF, "身份证号（18 位，校验位按 GB 11643）") \
+	X(ZB_MF_NATIVE, native_place, "籍贯", 's', 400, 100, 0, STAFF, "籍贯")                                         \
+	X(ZB_MF_EDUCATION, education, "学历", 's', 64, 0, 0, STAFF,                                                   \
+	  "学历：研究生/大学本科/大学专科/中等专科/高中/初中/小学及以下")                                               \
+	X(ZB_MF_DEGREE, degree, "学位", 's', 120, 30, 0, STAFF, "学位")                                                \
+	X(ZB_MF_WORK_UNIT, work_unit, "工作单位", 's', 800, 200, 0, STAFF, "工作单位")                                 \
+	X(ZB_MF_JOB, job_title, "职务", 's', 400, 100, 0, STAFF, "职务")                                               \
+	X(ZB_MF_CATEGORY, category, "人员类别", 's', 32, 0, 0, STAFF, "人员类别：full/probationary 或 正式党员/预备党员") \
+	X(ZB_MF_JOIN, join_date, "入党日期", 'd', 10, 0, 0, STAFF, "入党日期")                                         \
+	X(ZB_MF_FULL, full_date, "转正日期", 'd', 10, 0, 0, STAFF, "转正日期（正式党员必填）")                         \
+	X(ZB_MF_PHONE, phone, "联系电话", 's', 64, 0, ZB_MFF_SENSITIVE, SELF, "联系电话")                              \
+	X(ZB_MF_ADDRESS, address, "现居住地", 's', 800, 200, ZB_MFF_MULTILINE, SELF, "现居住地")                       \
+	X(ZB_MF_STATUS, status, "党籍状态", 's', 32, 0, 0, STAFF,                                                     \
+	  "党籍状态：normal/mobile/lost/abroad/suspended/removed/deceased 或中文")                                     \
+	X(ZB_MF_SOURCE, source, "发展来源", 's', 200, 50, 0, STAFF, "发展来源")                                        \
+	X(ZB_MF_REMARKS, remarks, "备注", 's', 4000, 1000, ZB_MFF_MULTILINE, SELF, "备注")
+
+/* ZB_MEMBER_FIELDS as a table, in that order, ending with a NULL json.
+ * off is the offsetof(zb_member, ...) of the field's const char * (the
+ * plaintext id_number and phone for the two sensitive ones). */
 typedef struct zb_member_field {
 	unsigned bit;        /* ZB_MF_* */
 	const char *json;    /* "ethnicity" */
 	const char *label;   /* "民族" */
-	size_t off;          /* offsetof(zb_member, ...) of a const char * */
+	size_t off;
+	char type;           /* 's' or 'd' */
+	unsigned bytes, chars;
+	unsigned flags;      /* ZB_MFF_* */
+	const char *hint;
 } zb_member_field;
-extern const zb_member_field zb_member_text_fields[];
+extern const zb_member_field zb_member_fields[];
+const zb_member_field *zb_member_field_of(unsigned bit);   /* NULL if none */
 const char **zb_member_field_ptr(zb_member *m, const zb_member_field *f);
+/* Copy the fields of src stated in given (ZB_MF_*) over dst. */
+void zb_member_copy_given(zb_member *dst, const zb_member *src, unsigned given);
 
 /* Rules that are data (rule_sets kind "membership"). */
 typedef struct zb_member_rules {
@@ -209,6 +261,21 @@ int zb_member_insert(zb_db *db, const zb_member_change *c, zb_member *m, int64_t
  * category, status and org.  Inside the caller's transaction. */
 int zb_member_update(zb_db *db, const zb_member_change *c, const zb_member *old, zb_member *nw, zb_err *e);
 
+/* Who does a write, for audit rows (the HTTP request's user, or
+ * "cli:<login>" with user_id 0). */
+typedef struct zb_actor {
+	int64_t user_id;
+	const char *username;
+	const char *ip;
+} zb_actor;
+/* One audit row by actor on an object (object_id 0: none), in the
+ * caller's write transaction if one is open (audit/audit.h). */
+int zb_member_audit(zb_db *db, zb_app *app, const zb_actor *ac, const char *action, const char *object_type,
+                    int64_t object_id, const char *org_path, const char *detail, zb_err *e);
+/* End the write transaction the caller began: with rc != 0 roll back and
+ * return rc, otherwise commit and return the commit's result. */
+int zb_member_tx_end(zb_db *db, int rc, zb_err *e);
+
 /* The fields that differ between old and nw, as display values (masked ID
  * and phone, Chinese names of codes, org names).  Compares ID numbers by
  * blind index and phones by plaintext when both are revealed. */
@@ -216,6 +283,66 @@ typedef struct zb_member_diff {
 	const char *field, *label, *from, *to;
 } zb_member_diff;
 int zb_member_compare(const zb_member *old, const zb_member *nw, zb_arena *a, zb_member_diff **out);
+
+/* The one write of a record (member/save.c): every writer (the API's
+ * create, edit and the member's own edit, the importer's commit) goes
+ * through zb_member_save, inside its write transaction:
+ *   1. zb_member_check against w->rules (a prepared record: skipped);
+ *   2. a change of category, status or org without c->reason is
+ *      ZB_EINVAL on field "reason";
+ *   3. zb_member_protect of ID number and phone (prepared: skipped);
+ *   4. zb_member_compare with w->old into w->diff (prepared: the diff
+ *      made when the record was prepared is kept as given);
+ *   5. zb_member_insert (w->old NULL) or, when something differs or
+ *      w->force is set, zb_member_update; w->written says which.
+ * A prepared record (w->rules NULL) is an import batch row: checked,
+ * protected and compared when the file was read (member/import.c). */
+typedef struct zb_member_write {
+	const zb_member *old;          /* the stored row, read under the write lock; NULL: new */
+	unsigned given;                /* ZB_MF_* the input states */
+	const zb_member_rules *rules;  /* NULL: a prepared record */
+	int today;                     /* YYYYMMDD, for the check */
+	int force;                     /* write even when nothing differs (a repair) */
+	zb_member_diff *diff;          /* out: what changed (prepared: in) */
+	int ndiff;
+	int64_t id;                    /* out: the record's id */
+	int written;                   /* out: a row was written */
+} zb_member_write;
+int zb_member_save(zb_db *db, const zb_member_change *c, zb_member *nw, zb_member_write *w, zb_err *e);
+
+/* A write as the caller states it: the fields as typed in m (those named
+ * in given), ZB_MF_ORG / ZB_MF_GROUP in given for org_id / group_id (0:
+ * no 党小组), and why and since when category, status or org change. */
+typedef struct zb_member_input {
+	zb_member m;
+	unsigned given;
+	int64_t org_id, group_id;
+	const char *reason, *effective_on;
+} zb_member_input;
+
+/* New member from in (org_id required), placed where who holds
+ * member.write, in a transaction of its own with a "member.create" audit
+ * row.  *id gets the new id.  A duplicate ID number also notes the lookup
+ * it answered (zb_id_lookup_note, "member.id_lookup" audit row). */
+int zb_member_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, const zb_member_input *in,
+                     zb_arena *a, int64_t *id, zb_err *e);
+/* Edit of member id by who (member.write where it is and where it goes):
+ * the stated fields over the stored row, read under the write lock; a
+ * stored value that does not decrypt is repaired by stating it again.
+ * "member.update" audit row with the changes; nothing written when
+ * nothing changes.  A transaction of its own. */
+int zb_member_edit(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, int64_t id,
+                   const zb_member_input *in, zb_arena *a, zb_err *e);
+/* The member's own edit (the SELF fields of in) of record member_id,
+ * "member.self_update" audit row; ZB_ENOTFOUND "您的账号关联的党员档案不存在"
+ * when the record is gone.  A transaction of its own. */
+int zb_member_self_edit(zb_db *db, zb_app *app, const zb_actor *ac, int64_t member_id, const zb_member_input *in,
+                        zb_arena *a, zb_err *e);
+
+/* The org at path with the ancestors who may read (P_ORG_READ; who NULL:
+ * all), "县委 / 镇党委 / 支部", so branches of one name in different towns
+ * are told apart.  NULL on a database error or when none is readable. */
+const char *zb_member_org_trail(zb_db *db, const zb_principal *who, const char *path, zb_arena *a);
 
 /* The birth date as a caller may see it (docs/SECURITY.md, "What each
  * role can see"): exact, the date itself; otherwise the month only,
@@ -245,6 +372,9 @@ int zb_name_check(const char *s, const char *field, const char *label, zb_err *e
 #define ZB_ID_LOOKUP_LIMIT 20
 #define ZB_ID_LOOKUP_WINDOW 3600
 int zb_id_lookup_check(zb_db *db, int64_t user_id, int64_t now, zb_err *e);
+/* zb_id_lookup_check, then one lookup of kind noted in a transaction of
+ * its own (a search by a whole ID number). */
+int zb_id_lookup_take(zb_db *db, int64_t user_id, int64_t now, const char *kind, zb_err *e);
 /* How many lookups of the hourly budget are left (INT64_MAX for user 0). */
 int zb_id_lookup_left(zb_db *db, int64_t user_id, int64_t now, int64_t *left, zb_err *e);
 /* kind "import_rows" is the other budget: the ID numbers of uploaded rows,

@@ -584,6 +584,80 @@ static void test_headers(void **state)
 		assert_int_equal(zb_import_header_col(zb_import_col_header((zb_icol)c)), c);
 }
 
+/* ZB_MEMBER_FIELDS is the one description: every stated field once, the
+ * sensitive and self-editable ones as the roster treats them, the
+ * importer's headers and the checks' messages taken from its labels. */
+static void test_field_description(void **state)
+{
+	(void)state;
+	unsigned seen = 0;
+	int n = 0;
+	for (const zb_member_field *f = zb_member_fields; f->json; f++, n++) {
+		assert_int_equal(seen & f->bit, 0);
+		seen |= f->bit;
+		assert_ptr_equal(zb_member_field_of(f->bit), f);
+		assert_true(f->type == 's' || f->type == 'd');
+		assert_true(f->bytes > 0);
+	}
+	assert_int_equal(n, 18);
+	assert_int_equal(seen, (ZB_MF_REMARKS << 1) - 1);
+	unsigned sensitive = 0, self = 0;
+	for (const zb_member_field *f = zb_member_fields; f->json; f++) {
+		if (f->flags & ZB_MFF_SENSITIVE)
+			sensitive |= f->bit;
+		if (f->flags & ZB_MFF_SELF)
+			self |= f->bit;
+	}
+	assert_int_equal(sensitive, ZB_MF_ID | ZB_MF_PHONE);
+	assert_int_equal(self, ZB_MF_PHONE | ZB_MF_ADDRESS | ZB_MF_REMARKS);
+	assert_string_equal(zb_member_field_of(ZB_MF_ID)->json, "id_number");
+	assert_null(zb_member_field_of(ZB_MF_ORG));
+
+	/* the exporter's header of a member column is the field's label */
+	assert_string_equal(zb_import_col_header(ZB_ICOL_ID), zb_member_field_of(ZB_MF_ID)->label);
+	assert_string_equal(zb_import_col_header(ZB_ICOL_ADDRESS), "现居住地");
+	assert_string_equal(zb_import_col_header(ZB_ICOL_ORG), "所在党支部");
+
+	/* limits and labels of the checks */
+	zb_member m = base();
+	m.ethnicity = "一二三四五六七八九十一二三四五六七八九十一";
+	expect_error(&m, 0, "ethnicity", "民族过长（最多 20 个字）");
+	m = base();
+	m.address = "东街\n3 号";
+	m.degree = "学\n士";
+	expect_error(&m, 0, "degree", "学位含有控制字符");
+	m.degree = NULL;
+	zb_err e;
+	assert_int_equal(check(&m, 0, &e, NULL), 0);
+
+	/* copying what an input states, the sensitive fields included */
+	zb_member dst = base(), src = {0};
+	src.phone = "13800000000";
+	src.remarks = "新";
+	src.name = "李四";
+	zb_member_copy_given(&dst, &src, ZB_MF_PHONE | ZB_MF_REMARKS);
+	assert_string_equal(dst.phone, "13800000000");
+	assert_string_equal(dst.remarks, "新");
+	assert_string_equal(dst.name, "张三");
+
+	/* the comparison names changed fields by the labels */
+	zb_arena a;
+	zb_arena_init(&a);
+	zb_member old = base(), nw = base();
+	old.id_index = "a";
+	old.id_masked = "1101**********002X";
+	nw.id_index = "b";
+	nw.id_masked = "4403**********1235";
+	nw.ethnicity = "汉族";
+	zb_member_diff *d;
+	assert_int_equal(zb_member_compare(&old, &nw, &a, &d), 2);
+	assert_string_equal(d[0].field, "ethnicity");
+	assert_string_equal(d[0].label, "民族");
+	assert_string_equal(d[1].field, "id_number");
+	assert_string_equal(d[1].label, "身份证号");
+	zb_arena_free(&a);
+}
+
 static void test_party_age(void **state)
 {
 	(void)state;
@@ -603,7 +677,7 @@ int main(void)
 		cmocka_unit_test(test_clean),          cmocka_unit_test(test_date_forms),
 		cmocka_unit_test(test_headers),        cmocka_unit_test(test_party_age),
 		cmocka_unit_test(test_stored_id_not_an_oracle), cmocka_unit_test(test_invisible_characters_in_names),
-		cmocka_unit_test(test_birth_shown_and_age),
+		cmocka_unit_test(test_birth_shown_and_age), cmocka_unit_test(test_field_description),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
