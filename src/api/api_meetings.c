@@ -11,11 +11,15 @@
 #include "crypto/sm.h"
 #include "meeting/appraisal.h"
 #include "meeting/attach.h"
+#include "meeting/attendance.h"
 #include "meeting/compliance.h"
+#include "meeting/explain.h"
+#include "meeting/form.h"
 #include "meeting/mdate.h"
 #include "meeting/meeting.h"
+#include "meeting/record.h"
 #include "meeting/signin.h"
-#include "member/probation.h"
+#include "member/extension.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -23,19 +27,6 @@
 #include <string.h>
 
 /* ---- helpers ---- */
-
-static const char *status_name(const char *s)
-{
-	if (!s)
-		return NULL;
-	if (!strcmp(s, "present"))
-		return "出席";
-	if (!strcmp(s, "leave"))
-		return "请假";
-	if (!strcmp(s, "absent"))
-		return "缺席";
-	return s;
-}
 
 /* The org of a grant holding P_MEETING_UNLOCK at a strict ancestor of
  * path ("the level above"), or 0. */
@@ -47,25 +38,6 @@ static int64_t unlock_grant_org(const zb_req *r, const char *path)
 			return g->org_id;
 	}
 	return 0;
-}
-
-static int64_t who_id(const zb_req *r)
-{
-	return r->who ? r->who->user_id : 0;
-}
-
-/* "items[3].status" from a nested check's field "status" */
-static void field_in(zb_err *e, const char *arr, size_t i, const char *sub)
-{
-	char f[sizeof e->field];
-	snprintf(f, sizeof f, "%.16s[%zu]%s%.24s%s%.16s", arr, i, sub && *sub ? "." : "", sub ? sub : "",
-	         e->field[0] ? "." : "", e->field);
-	memcpy(e->field, f, sizeof f);
-}
-
-static char *detail_json(zb_req *r, zb_buf *b)
-{
-	return zb_arena_strndup(&r->arena, b->data ? b->data : "{}", b->len);
 }
 
 static void write_quorum(zb_jw *w, const zb_meeting *m, const zb_mrules *r)
@@ -168,7 +140,7 @@ static int write_detail(zb_req *r, int64_t id, zb_err *e)
 	zb_backfill b;
 	zb_meeting_backfill(m, &rules, zb_now(r->app), &b);
 	int64_t signins = 0;
-	if ((rc = zb_db_int(r->db, e, &signins, "SELECT COUNT(*) FROM meeting_signins WHERE meeting_id = ?", "i", id)))
+	if ((rc = zb_signin_count(r->db, id, &signins, e)))
 		return rc;
 	zb_jw *w = &r->jw;
 	jw_obj(w);
@@ -197,7 +169,7 @@ static int write_detail(zb_req *r, int64_t id, zb_err *e)
 		/* a row nobody marked yet: 未签到 once QR sign-in is open */
 		int unmarked = a->source && !strcmp(a->source, "roster");
 		jw_kstr(w, "status", a->status);
-		jw_kstr(w, "status_name", unmarked ? (signins ? "未签到" : "未登记") : status_name(a->status));
+		jw_kstr(w, "status_name", unmarked ? (signins ? "未签到" : "未登记") : zb_att_status_name(a->status));
 		jw_kbool(w, "unmarked", unmarked);
 		jw_kstr(w, "reason", a->reason);
 		jw_kstr(w, "source", a->source);
@@ -271,7 +243,7 @@ static int read_guests(zb_req *r, const char ***out, int *n, zb_err *e)
 		json_t *obj = json_is_object(v) ? v : NULL;
 		if (obj) {
 			if (zb_json_check(obj, guest_field, e)) {
-				field_in(e, "guests", i, NULL);
+				zb_api_field_in(e, "guests", i, NULL);
 				return e->code;
 			}
 			s = json_string_value(json_object_get(obj, "name"));
@@ -392,19 +364,16 @@ static const zb_field att_item_fields[] = {
 /* items of an attendance array (body field arr) into the arena */
 static int read_att_items(zb_req *r, const char *arr_name, zb_attend_item **out, size_t *nout, zb_err *e)
 {
-	json_t *arr = json_object_get(r->json, arr_name);
-	size_t n = json_array_size(arr);
+	json_t *arr;
+	size_t n;
 	*out = NULL;
 	*nout = 0;
-	if (n > 2000)
-		return zb_fail(e, ZB_EINVAL, arr_name, "一次最多登记 2000 人");
+	int rc = zb_api_items(r, arr_name, 2000, "一次最多登记 2000 人", att_item_fields, &arr, &n, e);
+	if (rc)
+		return rc;
 	zb_attend_item *items = zb_arena_alloc(&r->arena, sizeof *items * (n ? n : 1));
 	for (size_t i = 0; i < n; i++) {
 		json_t *it = json_array_get(arr, i);
-		if (zb_json_check(it, att_item_fields, e)) {
-			field_in(e, arr_name, i, NULL);
-			return e->code;
-		}
 		items[i].member_id = json_integer_value(json_object_get(it, "member_id"));
 		items[i].status = json_string_value(json_object_get(it, "status"));
 		items[i].reason = json_string_value(json_object_get(it, "reason"));
@@ -564,18 +533,13 @@ static int h_create(zb_req *r, zb_err *e)
 		return rc;
 	if (has_att && m.type == ZB_MT_TALK)
 		return zb_fail(e, ZB_EINVAL, "attendance", "谈心谈话的参加人就是谈话双方，无需登记出席");
-	json_t *ra = json_object_get(r->json, "resolutions");
-	size_t nres = json_is_array(ra) ? json_array_size(ra) : 0;
-	if (nres > 50)
-		return zb_fail(e, ZB_EINVAL, "resolutions", "一次最多记录 50 项决议");
+	json_t *ra;
+	size_t nres;
+	if ((rc = zb_api_items(r, "resolutions", 50, "一次最多记录 50 项决议", create_res_fields, &ra, &nres, e)))
+		return rc;
 	zb_res_row *res = zb_arena_alloc(&r->arena, sizeof *res * (nres + 1));
 	for (size_t i = 0; i < nres; i++) {
 		json_t *it = json_array_get(ra, i);
-		if (zb_json_check(it, create_res_fields, e)) {
-			field_in(e, "resolutions", i, NULL);
-			return e->code;
-		}
-		memset(&res[i], 0, sizeof res[i]);
 		res[i].title = json_string_value(json_object_get(it, "title"));
 		res[i].yes = json_integer_value(json_object_get(it, "yes"));
 		res[i].no = json_integer_value(json_object_get(it, "no"));
@@ -589,33 +553,18 @@ static int h_create(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_EINVAL, "resolutions", "谈心谈话没有决议");
 	if ((rc = check_files(r, e)))
 		return rc;
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
+	zb_attach_in *files = zb_arena_alloc(&r->arena, sizeof *files * (size_t)(r->nfiles + 1));
+	for (int i = 0; i < r->nfiles; i++)
+		files[i] = (zb_attach_in){r->files[i].filename, r->files[i].data.data, r->files[i].data.len};
+	zb_meeting_new in = {
+		.client_key = client_key, .digest = digest, .guests = guests, .nguests = ng,
+		.has_att = has_att, .att = items, .natt = (int)nitems, .res = res, .nres = (int)nres,
+		.files = files, .nfiles = r->nfiles, .late = above != 0,
+	};
+	zb_audit_ev by = zb_api_by(r);
 	int64_t id = 0;
-	char (*stored)[33] = zb_arena_alloc(&r->arena, sizeof *stored * (size_t)(r->nfiles + 1));
-	rc = zb_meeting_insert(r->db, &m, &rules, guests, ng, who_id(r), now, &id, e);
-	if (!rc && client_key &&
-	    (rc = zb_meeting_key_insert(r->db, r->target_id, client_key, digest, id, who_id(r), now, e)) &&
-	    zb_db_last_was_unique(r->db)) {
-		/* the same save, sent twice at once: the other one won */
-		zb_db_rollback(r->db);
-		zb_err e2 = {0};
-		rc = zb_meeting_key_find(r->db, r->target_id, client_key, digest, &prior, &e2);
-		if (!rc)
-			return replay_save(r, prior, e);
-		if (rc != ZB_ENOTFOUND)
-			*e = e2;
-		return rc == ZB_ENOTFOUND ? zb_fail(e, ZB_ECONFLICT, "client_key", "同一份草稿正在保存，请稍后刷新查看") : rc;
-	}
-	for (int i = 0; !rc && i < r->nfiles; i++) {
-		zb_attachment a = {0};
-		rc = zb_attach_store(r->db, r->app->data_dir, id, r->files[i].filename, r->files[i].data.data,
-		                     r->files[i].data.len, who_id(r), now, &a, stored[i], e);
-		if (rc)
-			snprintf(e->field, sizeof e->field, "files[%d]", i);
-	}
-	if (!rc && has_att && !(rc = zb_meeting_check_complete(r->db, &m, items, (int)nitems, e)))
-		rc = zb_meeting_set_attendance(r->db, &m, &rules, items, (int)nitems, r->who, now, e);
+	int replayed = 0;
+	rc = zb_meeting_create(r->db, r->app, &by, r->who, &m, &rules, &in, now, &r->arena, &id, &replayed, e);
 	if (rc == ZB_EINVAL && has_att && guest_miss(e))
 		zb_deny_audit(r, "scope", 400);
 	if (rc && has_att && !strncmp(e->field, "items", 5)) {
@@ -623,39 +572,10 @@ static int h_create(zb_req *r, zb_err *e)
 		snprintf(f, sizeof f, "attendance%.40s", e->field + 5);
 		memcpy(e->field, f, sizeof f);
 	}
-	for (size_t i = 0; !rc && i < nres; i++) {
-		rc = zb_resolution_insert(r->db, &m, &res[i], NULL, 0, who_id(r), now, e);
-		if (rc)
-			field_in(e, "resolutions", i, NULL);
-	}
-	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_kstr(&w, "type", zb_mtype_code(m.type));
-		jw_kstr(&w, "held_on", m.held_on);
-		jw_kint(&w, "expected", m.expected);
-		if (has_att) {
-			jw_kint(&w, "present", m.present);
-			jw_kint(&w, "leave", m.leave);
-			jw_kint(&w, "absent", m.absent);
-			jw_kbool(&w, "quorum_ok", m.quorum_ok);
-		}
-		jw_kint(&w, "resolutions", (int64_t)nres);
-		jw_kint(&w, "attachments", r->nfiles);
-		jw_kbool(&w, "late", above != 0);
-		jw_obj_end(&w);
-		rc = zb_req_audit(r, "meeting.create", "meeting", id, m.org_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
-		zb_buf_release(&d);
-	}
-	if ((rc = zb_req_end_tx(r, rc, e))) {
-		/* nothing of the save stays: the files go with the rows */
-		for (int i = 0; i < r->nfiles; i++)
-			zb_attach_remove_file(r->app->data_dir, stored[i]);
+	if (rc)
 		return rc;
-	}
+	if (replayed)
+		return replay_save(r, id, e);
 	r->status = 201;
 	return write_detail(r, id, e);
 }
@@ -718,26 +638,14 @@ static int h_patch(zb_req *r, zb_err *e)
 			               m.held_on, b.deadline);
 		late |= b.past;
 	}
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_meeting_update(r->db, &old, &m, &nrules, guests, ng, now, e);
-	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_karr(&w, "fields");
-		const char *k;
-		json_t *v;
-		json_object_foreach(r->json, k, v) jw_str(&w, k);
-		jw_arr_end(&w);
-		jw_kbool(&w, "late", late);
-		jw_obj_end(&w);
-		rc = zb_req_audit(r, "meeting.update", "meeting", m.id, m.org_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
-		zb_buf_release(&d);
-	}
-	if ((rc = zb_req_end_tx(r, rc, e)))
+	/* the audit row names the fields sent */
+	const char **fields = zb_arena_alloc(&r->arena, sizeof *fields * (json_object_size(r->json) + 1));
+	int nf = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(r->json, k, v) fields[nf++] = k;
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_meeting_change(r->db, r->app, &by, &old, &m, &nrules, guests, ng, fields, nf, late, now, e)))
 		return rc;
 	return write_detail(r, m.id, e);
 }
@@ -755,21 +663,11 @@ static int h_attendance(zb_req *r, zb_err *e)
 	size_t n;
 	if ((rc = read_att_items(r, "items", &items, &n, e)))
 		return rc;
-	int64_t now = zb_now(r->app);
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_meeting_set_attendance(r->db, &m, &rules, items, (int)n, r->who, now, e);
+	zb_audit_ev by = zb_api_by(r);
+	rc = zb_meeting_attend(r->db, r->app, &by, r->who, &m, &rules, items, (int)n, late, zb_now(r->app), &r->arena, e);
 	if (rc == ZB_EINVAL && guest_miss(e))
 		zb_deny_audit(r, "scope", 400);
-	if (!rc) {
-		char *d = zb_arena_printf(&r->arena,
-		                          "{\"items\":%zu,\"expected\":%d,\"present\":%d,\"leave\":%d,\"absent\":%d,"
-		                          "\"quorum_ok\":%s,\"late\":%s}",
-		                          n, m.expected, m.present, m.leave, m.absent, m.quorum_ok ? "true" : "false",
-		                          late ? "true" : "false");
-		rc = zb_req_audit(r, "meeting.attendance", "meeting", m.id, m.org_path, d, e);
-	}
-	if ((rc = zb_req_end_tx(r, rc, e)))
+	if (rc)
 		return rc;
 	return write_detail(r, m.id, e);
 }
@@ -802,35 +700,18 @@ static int h_resolution(zb_req *r, zb_err *e)
 	const char *kind = zb_body_str(r, "kind");
 	x.kind = kind ? zb_res_kind_from(kind) : ZB_RES_GENERAL;
 	/* written opinions: [{member_id, opinion}] */
-	json_t *wa = json_object_get(r->json, "written_opinions");
-	size_t nops = json_is_array(wa) ? json_array_size(wa) : 0;
-	if (nops > 1000)
-		return zb_fail(e, ZB_EINVAL, "written_opinions", "书面意见最多 1000 份");
+	json_t *wa;
+	size_t nops;
+	if ((rc = zb_api_items(r, "written_opinions", 1000, "书面意见最多 1000 份", opinion_fields, &wa, &nops, e)))
+		return rc;
 	zb_opinion *ops = zb_arena_alloc(&r->arena, sizeof *ops * (nops + 1));
 	for (size_t i = 0; i < nops; i++) {
 		json_t *it = json_array_get(wa, i);
-		if (zb_json_check(it, opinion_fields, e)) {
-			field_in(e, "written_opinions", i, NULL);
-			return e->code;
-		}
 		ops[i].member_id = json_integer_value(json_object_get(it, "member_id"));
 		ops[i].opinion = json_string_value(json_object_get(it, "opinion"));
 	}
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_resolution_insert(r->db, &m, &x, ops, (int)nops, who_id(r), now, e);
-	if (!rc) {
-		char *d = zb_arena_printf(&r->arena,
-		                          "{\"resolution_id\":%lld,\"kind\":\"%s\",\"yes\":%lld,\"no\":%lld,\"abstain\":%lld,"
-		                          "\"written\":{\"yes\":%lld,\"no\":%lld,\"abstain\":%lld},\"entitled\":%d,"
-		                          "\"passed\":%s,\"late\":%s}",
-		                          (long long)x.id, zb_res_kind_code(x.kind), (long long)x.yes, (long long)x.no,
-		                          (long long)x.abstain, (long long)x.w_yes, (long long)x.w_no, (long long)x.w_abstain,
-		                          zb_meeting_entitled(&m), zb_resolution_passed(&m, &rules, &x) ? "true" : "false",
-		                          late ? "true" : "false");
-		rc = zb_req_audit(r, "meeting.resolution", "meeting", m.id, m.org_path, d, e);
-	}
-	if ((rc = zb_req_end_tx(r, rc, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_meeting_resolve(r->db, r->app, &by, &m, &rules, &x, ops, (int)nops, late, now, &r->arena, e)))
 		return rc;
 	r->status = 201;
 	write_resolution(&r->jw, &m, &rules, &x);
@@ -873,59 +754,21 @@ static int h_list(zb_req *r, zb_err *e)
 		a_start = s;
 		a_id = i;
 	}
-	char upper[512];
-	zb_path_upper(r->target_path, upper, sizeof upper);
-#define LIST_WHERE \
-	"m.org_path >= ? AND m.org_path < ? AND (CAST(? AS TEXT) IS NULL OR m.type = ?) " \
-	"AND (CAST(? AS TEXT) IS NULL OR m.held_on >= ?) AND (CAST(? AS TEXT) IS NULL OR m.held_on <= ?)"
+	zb_meeting_filter f = {type, from, to, a_start, a_id, limit};
+	zb_meeting *v;
+	int n;
 	int64_t total = 0;
-	int rc = zb_db_int(r->db, e, &total, "SELECT COUNT(*) FROM meetings m WHERE " LIST_WHERE, "ssssssss",
-	                   r->target_path, upper, type, type, from, from, to, to);
+	int rc = zb_meeting_list(r->db, r->target_path, &f, &r->arena, &v, &n, &total, e);
 	if (rc)
 		return rc;
-	/* A small subtree: its range on meetings_subtree, then sort.  A large
-	 * one (a township, a county): newest first along meetings_start,
-	 * filtering by a prefix test no index can serve, so a page stops
-	 * after about limit rows instead of sorting the whole subtree. */
-	zb_stmt *st;
-	if (total <= 2000)
-		st = zb_db_query(r->db, e,
-		                 "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE " LIST_WHERE
-		                 " AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?)) "
-		                 "ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
-		                 "ssssssssiiii", r->target_path, upper, type, type, from, from, to, to, a_start, a_start, a_id,
-		                 limit + 1);
-	else
-		st = zb_db_query(r->db, e,
-		                 "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id "
-		                 "WHERE substr(m.org_path, 1, ?) = ? AND (CAST(? AS TEXT) IS NULL OR m.type = ?) "
-		                 "AND (CAST(? AS TEXT) IS NULL OR m.held_on >= ?) AND (CAST(? AS TEXT) IS NULL OR m.held_on <= ?) "
-		                 "AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?)) "
-		                 "ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
-		                 "isssssssiiii", (int64_t)strlen(r->target_path), r->target_path, type, type, from, from, to, to,
-		                 a_start, a_start, a_id, limit + 1);
-#undef LIST_WHERE
-	if (!st)
-		return e->code;
 	zb_list_begin(r);
-	int64_t n = 0;
-	zb_meeting m, lastm = {0};
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == limit) {
-			n++;
-			break;
-		}
-		zb_meeting_read(st, 0, &r->arena, &m);
+	for (int i = 0; i < n && i < limit; i++) {
 		jw_obj(&r->jw);
-		write_summary(&r->jw, &m);
+		write_summary(&r->jw, &v[i]);
 		jw_obj_end(&r->jw);
-		lastm = m;
-		n++;
 	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	const char *next = n > limit ? zb_arena_printf(&r->arena, "%lld.%lld", (long long)lastm.start_at, (long long)lastm.id)
+	const char *next = n > limit ? zb_arena_printf(&r->arena, "%lld.%lld", (long long)v[limit - 1].start_at,
+	                                               (long long)v[limit - 1].id)
 	                             : NULL;
 	zb_list_end(r, total, next);
 	/* titles of talks name people */
@@ -947,24 +790,11 @@ static int h_attach_upload(zb_req *r, zb_err *e)
 	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
 		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
 	int64_t now = zb_now(r->app);
-	char stored[33] = "";
+	zb_attach_in f = {filename, r->body.data, r->body.len};
 	zb_attachment a = {0};
-	if ((rc = zb_db_begin_write(r->db, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_attach_upload(r->db, r->app, &by, m.id, m.org_path, &f, late, now, &r->arena, &a, e)))
 		return rc;
-	rc = zb_attach_store(r->db, r->app->data_dir, m.id, filename, r->body.data, r->body.len, who_id(r), now, &a, stored, e);
-	if (!rc) {
-		char *d = zb_arena_printf(&r->arena, "{\"attachment_id\":%lld,\"kind\":\"%s\",\"size\":%lld,\"late\":%s}",
-		                          (long long)a.id, a.kind, (long long)a.size, late ? "true" : "false");
-		rc = zb_req_audit(r, "meeting.attachment", "meeting", m.id, m.org_path, d, e);
-	}
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		if (stored[0])
-			zb_attach_remove_file(r->app->data_dir, stored);
-		return rc;
-	}
 	char name[ZB_ATTACH_NAME_MAX + 1];
 	zb_attach_clean_name(filename, name, sizeof name);
 	r->status = 201;
@@ -984,22 +814,10 @@ static int h_attach_upload(zb_req *r, zb_err *e)
 /* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266). */
 static int h_attach_get(zb_req *r, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT kind, filename, stored_name FROM meeting_attachments WHERE id = ?", "i",
-	                          r->target_id);
-	if (!st)
-		return e->code;
-	const char *kind = NULL, *name = NULL, *stored = NULL;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		kind = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-		name = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-		stored = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc || !kind || !stored)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该附件");
+	const char *kind, *name, *stored;
+	int rc = zb_attach_find(r->db, r->target_id, &r->arena, &kind, &name, &stored, e);
+	if (rc)
+		return rc;
 	zb_buf_reset(&r->out);
 	if ((rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e)))
 		return rc;
@@ -1015,7 +833,7 @@ static int h_attach_get(zb_req *r, zb_err *e)
 static int h_attach_delete(zb_req *r, zb_err *e)
 {
 	int64_t mid = 0;
-	int rc = zb_db_int(r->db, e, &mid, "SELECT meeting_id FROM meeting_attachments WHERE id = ?", "i", r->target_id);
+	int rc = zb_attach_meeting_of(r->db, r->target_id, &mid, e);
 	if (rc)
 		return rc;
 	zb_meeting m;
@@ -1023,28 +841,9 @@ static int h_attach_delete(zb_req *r, zb_err *e)
 	if ((rc = zb_meeting_get(r->db, mid, &r->arena, &m, e)) || (rc = zb_meeting_rules(r->db, &m, &rules, e)) ||
 	    (rc = zb_meeting_check_open(&m, &rules, zb_now(r->app), e)))
 		return rc;
-	char stored[64] = "";
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT stored_name FROM meeting_attachments WHERE id = ?", "i", r->target_id);
-	if (!st)
-		return e->code;
-	if ((rc = zb_stmt_step(st, e)) == 1)
-		snprintf(stored, sizeof stored, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if ((rc = zb_db_begin_write(r->db, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_attach_delete(r->db, r->app, &by, r->target_id, m.id, m.org_path, &r->arena, e)))
 		return rc;
-	rc = zb_db_run(r->db, e, NULL, "DELETE FROM meeting_attachments WHERE id = ?", "i", r->target_id);
-	if (!rc)
-		rc = zb_req_audit(r, "meeting.attachment_delete", "meeting", m.id, m.org_path,
-		                  zb_arena_printf(&r->arena, "{\"attachment_id\":%lld}", (long long)r->target_id), e);
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	zb_attach_remove_file(r->app->data_dir, stored);
 	jw_obj(&r->jw);
 	jw_kbool(&r->jw, "ok", 1);
 	jw_obj_end(&r->jw);
@@ -1082,18 +881,9 @@ static int h_signin_open(zb_req *r, zb_err *e)
 		return rc;
 	int64_t now = zb_now(r->app), exp = 0;
 	char token[ZB_SIGNIN_TOKEN_LEN + 1];
-	if ((rc = zb_db_begin_write(r->db, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_signin_start(r->db, r->app, &by, &m, &rules, now, token, &exp, &r->arena, e)))
 		return rc;
-	rc = zb_signin_open(r->db, r->app->keys, &m, &rules, who_id(r), now, token, &exp, e);
-	if (!rc)
-		rc = zb_req_audit(r, "meeting.signin_open", "meeting", m.id, m.org_path,
-		                  zb_arena_printf(&r->arena, "{\"expires_at\":%lld}", (long long)exp), e);
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
 	const char *url = zb_arena_printf(&r->arena, "%s/#/signin?token=%s", base_url(r), token);
 	zb_buf svg;
 	zb_buf_init(&svg, 1u << 20);
@@ -1128,21 +918,10 @@ static int h_signin(zb_req *r, zb_err *e)
 	zb_meeting m;
 	zb_signin_result res = {0};
 	int64_t now = zb_now(r->app);
-	int rc = zb_db_begin_write(r->db, e);
+	zb_audit_ev by = zb_api_by(r);
+	int rc = zb_signin_check_in(r->db, r->app, &by, &who, token, has_lat, lat, lng, now, &r->arena, &m, &res, e);
 	if (rc)
 		return rc;
-	rc = zb_signin_use(r->db, r->app->keys, &who, token, has_lat, lat, lng, now, &r->arena, &m, &res, e);
-	if (!rc)
-		rc = zb_req_audit(r, "meeting.signin", "meeting", m.id, m.org_path,
-		                  zb_arena_printf(&r->arena, "{\"member_id\":%lld,\"signin_id\":%lld,\"location\":%s}",
-		                                  (long long)who.member_id, (long long)res.signin_id, has_lat ? "true" : "false"),
-		                  e);
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
 	jw_obj(&r->jw);
 	jw_kbool(&r->jw, "ok", 1);
 	jw_kint(&r->jw, "meeting_id", m.id);
@@ -1157,25 +936,6 @@ static int h_signin(zb_req *r, zb_err *e)
 }
 
 /* ---- the form context: what can be recorded, and for whom ---- */
-
-/* The first column of the first row of a query over (org id[, text]),
- * or NULL when there is none or it is empty. */
-static const char *first_text(zb_req *r, const char *sql, int64_t id, const char *txt, zb_err *e, int *rc)
-{
-	zb_stmt *st = txt ? zb_db_query(r->db, e, sql, "is", id, txt) : zb_db_query(r->db, e, sql, "i", id);
-	if (!st) {
-		*rc = e->code;
-		return NULL;
-	}
-	const char *out = NULL;
-	int x = zb_stmt_step(st, e);
-	if (x == 1 && zb_col_text(st, 0) && *zb_col_text(st, 0))
-		out = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (x < 0)
-		*rc = -x;
-	return out;
-}
 
 static int h_form(zb_req *r, zb_err *e)
 {
@@ -1197,182 +957,33 @@ static int h_form(zb_req *r, zb_err *e)
 	int rc = zb_req_query_int(r, "group", 0, 0, INT64_MAX, &group_q, e);
 	if (rc)
 		return rc;
-	/* the org asked for, and the branch whose 党小组 are offered */
-	zb_meeting m = {0};
-	m.org_id = r->target_id;
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT path, name, type, parent_id, dissolved_on FROM orgs WHERE id = ?", "i",
-	                          m.org_id);
-	if (!st)
-		return e->code;
-	const char *org_name = NULL, *org_type = NULL, *org_path = NULL, *dissolved = NULL;
-	int64_t parent = 0;
-	if ((rc = zb_stmt_step(st, e)) == 1) {
-		org_path = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-		org_name = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-		org_type = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
-		parent = zb_col_int(st, 3);
-		dissolved = zb_col_is_null(st, 4) ? NULL : zb_arena_strdup(&r->arena, zb_col_text(st, 4));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该组织");
-	if (dissolved)
-		return zb_fail(e, ZB_ECONFLICT, NULL, "%s 已于 %s 撤销，不能再记录会议", org_name, dissolved);
-	int at_group = !strcmp(org_type, "group");
-	int64_t branch_id = at_group ? parent : m.org_id;
-	/* 党小组 of the branch (or the group itself) */
-	int64_t gid[64];
-	const char *gname[64];
-	int ng = 0;
-	if (at_group) {
-		gid[0] = m.org_id;
-		gname[0] = org_name;
-		ng = 1;
-	} else {
-		st = zb_db_query(r->db, e,
-		                 "SELECT id, name FROM orgs WHERE parent_id = ? AND type = 'group' AND dissolved_on IS NULL "
-		                 "ORDER BY id",
-		                 "i", branch_id);
-		if (!st)
-			return e->code;
-		while ((rc = zb_stmt_step(st, e)) == 1 && ng < 64) {
-			gid[ng] = zb_col_int(st, 0);
-			gname[ng++] = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
-	}
-	int64_t committee = 0;
-	if (!at_group && (rc = zb_db_int(r->db, e, &committee,
-	                                 "SELECT COUNT(*) FROM committee_posts WHERE org_id = ? AND member_id IS NOT NULL "
-	                                 "AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?)",
-	                                 "iss", m.org_id, date, date)))
+	zb_meeting_form f;
+	if ((rc = zb_meeting_form_get(r->db, r->target_id, date, type, group_q, &r->arena, &f, e)))
 		return rc;
-	if (type < 0)
-		type = at_group ? ZB_MT_GROUP : ZB_MT_THEME_DAY;
-	/* the org the record belongs to */
-	int64_t group_id = 0;
-	if (type == ZB_MT_GROUP) {
-		if (at_group)
-			group_id = m.org_id;
-		else if (group_q) {
-			for (int i = 0; i < ng; i++)
-				if (gid[i] == group_q)
-					group_id = group_q;
-			if (!group_id)
-				return zb_fail(e, ZB_EINVAL, "group", "所选党小组不属于%s", org_name);
-		} else if (ng == 1)
-			group_id = gid[0];
-	}
-	m.type = type;
-	m.org_id = group_id ? group_id : (at_group ? m.org_id : r->target_id);
-	if (group_id && !at_group) {
-		for (int i = 0; i < ng; i++)
-			if (gid[i] == group_id)
-				m.org_name = gname[i];
-		m.org_path = zb_arena_printf(&r->arena, "%s%lld/", org_path, (long long)group_id);
-		st = zb_db_query(r->db, e, "SELECT path FROM orgs WHERE id = ?", "i", group_id);
-		if (!st)
-			return e->code;
-		if ((rc = zb_stmt_step(st, e)) == 1)
-			m.org_path = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
-	} else {
-		m.org_name = org_name;
-		m.org_path = org_path;
-	}
-	snprintf(m.held_on, sizeof m.held_on, "%s", date);
-	m.held_ym = zb_md_ym(date);
-	zb_mrules rules;
-	zb_mfreq freq;
-	if ((rc = zb_mrules_get(r->db, m.org_path, date, &rules, e)) || (rc = zb_mfreq_get(r->db, m.org_path, date, &freq, e)))
-		return rc;
-	zb_expected_row *rows = NULL;
-	int nrows = 0;
-	int need_group = type == ZB_MT_GROUP && !group_id;
-	if (type != ZB_MT_TALK && !need_group &&
-	    (rc = zb_meeting_expected_list(r->db, &m, &rules, &r->arena, &rows, &nrows, e)))
-		return rc;
-	/* defaults: the secretary hosts, the last recorder records, the last place */
-	const char *secretary = first_text(r,
-	                                   "SELECT COALESCE(mb.name, cp.person_name) FROM committee_posts cp "
-	                                   "LEFT JOIN members mb ON mb.id = cp.member_id WHERE cp.org_id = ? "
-	                                   "AND cp.post = 'secretary' AND cp.started_on <= ? AND cp.ended_on IS NULL "
-	                                   "ORDER BY cp.started_on DESC LIMIT 1",
-	                                   branch_id, date, e, &rc);
-	const char *last_recorder = NULL, *last_place = NULL;
-	if (!rc)
-		last_recorder = first_text(r, "SELECT recorder FROM meetings WHERE org_id = ? AND recorder IS NOT NULL "
-		                              "AND recorder <> '' ORDER BY start_at DESC, id DESC LIMIT 1",
-		                           m.org_id, NULL, e, &rc);
-	if (!rc)
-		last_place = first_text(r, "SELECT place FROM meetings WHERE org_id = ? AND place IS NOT NULL "
-		                           "AND place <> '' ORDER BY start_at DESC, id DESC LIMIT 1",
-		                        m.org_id, NULL, e, &rc);
-	if (rc)
-		return rc;
-	/* the previous meeting of this type here: its agenda is the starting point */
-	st = zb_db_query(r->db, e,
-	                 "SELECT id, title, held_on, agenda, topic, host, start_at, end_at FROM meetings "
-	                 "WHERE org_id = ? AND type = ? ORDER BY start_at DESC, id DESC LIMIT 1",
-	                 "is", m.org_id, zb_mtype_code(type));
-	if (!st)
-		return e->code;
-	int64_t prev_id = 0, prev_start = 0, prev_end = 0;
-	const char *prev_title = NULL, *prev_on = NULL, *prev_agenda = NULL, *prev_topic = NULL, *prev_host = NULL;
-	if ((rc = zb_stmt_step(st, e)) == 1) {
-		prev_id = zb_col_int(st, 0);
-		prev_title = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-		prev_on = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
-		prev_agenda = zb_arena_strdup(&r->arena, zb_col_text(st, 3));
-		prev_topic = zb_arena_strdup(&r->arena, zb_col_text(st, 4));
-		prev_host = zb_arena_strdup(&r->arena, zb_col_text(st, 5));
-		prev_start = zb_col_int(st, 6);
-		prev_end = zb_col_int(st, 7);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	/* the rule's unit containing the date, and what is recorded in it */
-	zb_mfreq_item fi = freq.t[type];
-	int from_ym = 0, to_ym = 0;
-	int64_t held = 0;
-	if (fi.every_months > 0) {
-		int y = m.held_ym / 100, mo = m.held_ym % 100;
-		int end = ((mo + fi.every_months - 1) / fi.every_months) * fi.every_months;
-		from_ym = y * 100 + end - fi.every_months + 1;
-		to_ym = y * 100 + end;
-		if ((rc = zb_db_int(r->db, e, &held,
-		                    "SELECT COUNT(*) FROM meetings WHERE org_id = ? AND type = ? AND held_ym >= ? AND held_ym <= ?",
-		                    "isii", m.org_id, zb_mtype_code(type), (int64_t)from_ym, (int64_t)to_ym)))
-			return rc;
-	}
+	type = f.type;
+	const zb_meeting *m = &f.m;
 	/* default start: now (rounded down to the half hour) for today, else 09:00 */
 	char today[11];
 	zb_md_of_time(now, today);
 	int64_t start = !strcmp(today, date) ? now - now % 1800 : zb_md_time_of(date) + 9 * 3600;
-	int64_t dur = prev_id && prev_end > prev_start && prev_end - prev_start <= 4 * 3600 ? prev_end - prev_start : 3600;
+	int64_t dur = f.prev_id && f.prev_end > f.prev_start && f.prev_end - f.prev_start <= 4 * 3600 ? f.prev_end - f.prev_start
+	                                                                                            : 3600;
 
 	zb_jw *w = &r->jw;
 	jw_obj(w);
 	jw_kint(w, "org_id", r->target_id);
-	jw_kstr(w, "org_name", org_name);
+	jw_kstr(w, "org_name", f.org_name);
 	jw_kstr(w, "date", date);
 	jw_kstr(w, "type", zb_mtype_code(type));
 	jw_kstr(w, "type_name", zb_mtype_name(type));
 	jw_karr(w, "types");
 	for (int t = 0; t < ZB_MT_COUNT; t++) {
 		const char *why = NULL;
-		if (at_group && t != ZB_MT_GROUP && t != ZB_MT_OTHER)
+		if (f.at_group && t != ZB_MT_GROUP && t != ZB_MT_OTHER)
 			why = "党小组只记录党小组会";
-		else if (t == ZB_MT_GROUP && !ng)
+		else if (t == ZB_MT_GROUP && !f.ngroups)
 			why = "本支部没有党小组";
-		else if (t == ZB_MT_COMMITTEE && !committee)
+		else if (t == ZB_MT_COMMITTEE && !f.committee)
 			why = "本支部没有在任的支部委员";
 		jw_obj(w);
 		jw_kstr(w, "type", zb_mtype_code(t));
@@ -1383,66 +994,66 @@ static int h_form(zb_req *r, zb_err *e)
 	}
 	jw_arr_end(w);
 	jw_karr(w, "groups");
-	for (int i = 0; i < ng; i++) {
+	for (int i = 0; i < f.ngroups; i++) {
 		jw_obj(w);
-		jw_kint(w, "id", gid[i]);
-		jw_kstr(w, "name", gname[i]);
+		jw_kint(w, "id", f.groups[i].id);
+		jw_kstr(w, "name", f.groups[i].name);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
-	if (group_id)
-		jw_kint(w, "group_id", group_id);
+	if (f.group_id)
+		jw_kint(w, "group_id", f.group_id);
 	else
 		jw_knull(w, "group_id");
-	jw_kbool(w, "need_group", need_group);
-	jw_kint(w, "meeting_org_id", m.org_id);
-	jw_kstr(w, "meeting_org_name", m.org_name);
+	jw_kbool(w, "need_group", f.need_group);
+	jw_kint(w, "meeting_org_id", m->org_id);
+	jw_kstr(w, "meeting_org_name", m->org_name);
 	jw_karr(w, "expected");
-	for (int i = 0; i < nrows; i++) {
+	for (int i = 0; i < f.nrows; i++) {
 		jw_obj(w);
-		jw_kint(w, "member_id", rows[i].member_id);
-		jw_kstr(w, "name", rows[i].name);
-		jw_kstr(w, "status", rows[i].status);
-		jw_kstr(w, "status_name", zb_status_name(rows[i].status));
-		jw_kstr(w, "category", rows[i].category);
-		jw_kstr(w, "category_name", zb_category_name(rows[i].category));
-		jw_kbool(w, "has_vote", rows[i].has_vote);
+		jw_kint(w, "member_id", f.rows[i].member_id);
+		jw_kstr(w, "name", f.rows[i].name);
+		jw_kstr(w, "status", f.rows[i].status);
+		jw_kstr(w, "status_name", zb_status_name(f.rows[i].status));
+		jw_kstr(w, "category", f.rows[i].category);
+		jw_kstr(w, "category_name", zb_category_name(f.rows[i].category));
+		jw_kbool(w, "has_vote", f.rows[i].has_vote);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
 	jw_kobj(w, "defaults");
-	jw_kstr(w, "host", type == ZB_MT_GROUP && prev_host ? prev_host : secretary ? secretary : prev_host);
-	jw_kstr(w, "recorder", last_recorder);
-	jw_kstr(w, "place", last_place);
+	jw_kstr(w, "host", type == ZB_MT_GROUP && f.prev_host ? f.prev_host : f.secretary ? f.secretary : f.prev_host);
+	jw_kstr(w, "recorder", f.last_recorder);
+	jw_kstr(w, "place", f.last_place);
 	jw_kint(w, "start_at", start);
 	jw_kint(w, "end_at", start + dur);
 	jw_kstr(w, "attendance", "present");
 	jw_obj_end(w);
-	if (prev_id) {
+	if (f.prev_id) {
 		jw_kobj(w, "previous");
-		jw_kint(w, "id", prev_id);
-		jw_kstr(w, "title", prev_title);
-		jw_kstr(w, "held_on", prev_on);
-		jw_kstr(w, "agenda", prev_agenda);
-		jw_kstr(w, "topic", prev_topic);
+		jw_kint(w, "id", f.prev_id);
+		jw_kstr(w, "title", f.prev_title);
+		jw_kstr(w, "held_on", f.prev_on);
+		jw_kstr(w, "agenda", f.prev_agenda);
+		jw_kstr(w, "topic", f.prev_topic);
 		jw_obj_end(w);
 	} else {
 		jw_knull(w, "previous");
 	}
 	jw_kobj(w, "unit");
-	jw_kint(w, "every_months", fi.every_months);
-	jw_kint(w, "min", fi.min);
-	if (fi.every_months > 0) {
+	jw_kint(w, "every_months", f.unit.every_months);
+	jw_kint(w, "min", f.unit.min);
+	if (f.unit.every_months > 0) {
 		char a[8], b[8];
-		zb_ym_text(from_ym, a);
-		zb_ym_text(to_ym, b);
+		zb_ym_text(f.from_ym, a);
+		zb_ym_text(f.to_ym, b);
 		jw_kstr(w, "from", a);
 		jw_kstr(w, "to", b);
 	} else {
 		jw_knull(w, "from");
 		jw_knull(w, "to");
 	}
-	jw_kint(w, "held", held);
+	jw_kint(w, "held", f.held);
 	jw_obj_end(w);
 	jw_obj_end(w);
 	return 0;
@@ -1504,35 +1115,9 @@ static int h_unlock(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_ECONFLICT, NULL, "该记录仍在补录期限内（截至 %s），无需解锁", b.deadline);
 	const char *reason = zb_body_str(r, "reason");
 	int64_t until = now + days * 86400;
-	if ((rc = zb_db_begin_write(r->db, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_meeting_unlock(r->db, r->app, &by, &m, by_org, reason, b.deadline, until, now, e)))
 		return rc;
-	rc = zb_db_run(r->db, e, NULL, "UPDATE meetings SET unlocked_until = ?, updated_at = ? WHERE id = ?", "iii", until, now,
-	               m.id);
-	if (!rc)
-		rc = zb_db_run(r->db, e, NULL,
-		               "INSERT INTO meeting_unlocks (meeting_id, by_user, by_org_id, reason, at, until_at) "
-		               "VALUES (?, ?, ?, ?, ?, ?)",
-		               "iIisii", m.id, who_id(r), by_org, reason, now, until);
-	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_kstr(&w, "reason", reason);
-		jw_kint(&w, "until", until);
-		jw_kint(&w, "by_org_id", by_org);
-		jw_kstr(&w, "deadline", b.deadline);
-		jw_obj_end(&w);
-		rc = zb_req_audit(r, "meeting.unlock", "meeting", m.id, m.org_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
-		zb_buf_release(&d);
-	}
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
 	return write_detail(r, m.id, e);
 }
 
@@ -1555,11 +1140,6 @@ static int h_print(zb_req *r, zb_err *e)
 	return 0;
 }
 
-static double share(int a, int b)
-{
-	return b ? (double)a / b : 1.0;
-}
-
 static int h_explain(zb_req *r, zb_err *e)
 {
 	int64_t member_id = 0;
@@ -1576,33 +1156,10 @@ static int h_explain(zb_req *r, zb_err *e)
 	if (strcmp(from, limit) > 0)
 		return zb_fail(e, ZB_EINVAL, "from", "起始日期不能晚于一年以后");
 	int64_t now = zb_now(r->app), id = 0;
-	int rc = zb_db_begin_write(r->db, e);
+	zb_audit_ev by = zb_api_by(r);
+	int rc = zb_explanation_add(r->db, r->app, &by, member_id, r->target_path, reason, from, to, now, &id, e);
 	if (rc)
 		return rc;
-	rc = zb_db_int(r->db, e, &id,
-	               "INSERT INTO risk_explanations (member_id, org_path, reason, from_on, to_on, from_ym, to_ym, created_by, "
-	               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	               "issssiiIi", member_id, r->target_path, reason, from, to, (int64_t)fym, (int64_t)tym, who_id(r), now);
-	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_kint(&w, "member_id", member_id);
-		jw_kstr(&w, "reason", reason);
-		jw_kstr(&w, "from", from);
-		jw_kstr(&w, "to", to);
-		jw_obj_end(&w);
-		rc = zb_req_audit(r, "risk.explain", "member", member_id, r->target_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
-		zb_buf_release(&d);
-	}
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
 	r->status = 201;
 	jw_obj(&r->jw);
 	jw_kint(&r->jw, "id", id);
@@ -1620,39 +1177,25 @@ static int h_explanations(zb_req *r, zb_err *e)
 	int64_t limit, after;
 	if (zb_api_limit(r, &limit, e) || zb_req_query_int(r, "after", 0, 0, INT64_MAX, &after, e))
 		return e->code;
-	char upper[512];
-	zb_path_upper(r->target_path, upper, sizeof upper);
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT x.id, x.member_id, mb.name, x.reason, x.from_on, x.to_on, x.created_at, mb.org_id "
-	                          "FROM risk_explanations x JOIN members mb ON mb.id = x.member_id "
-	                          "WHERE mb.org_path >= ? AND mb.org_path < ? AND (? = 0 OR x.id < ?) ORDER BY x.id DESC LIMIT ?",
-	                          "ssiii", r->target_path, upper, after, after, limit + 1);
-	if (!st)
-		return e->code;
+	zb_explanation *v;
+	int n;
+	int rc = zb_explanation_list(r->db, r->target_path, after, limit, &r->arena, &v, &n, e);
+	if (rc)
+		return rc;
 	zb_list_begin(r);
-	int rc;
-	int64_t n = 0, last = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == limit) {
-			n++;
-			break;
-		}
+	for (int i = 0; i < n && i < limit; i++) {
 		jw_obj(&r->jw);
-		jw_kint(&r->jw, "id", last = zb_col_int(st, 0));
-		jw_kint(&r->jw, "member_id", zb_col_int(st, 1));
-		jw_kstr(&r->jw, "name", zb_col_text(st, 2));
-		jw_kint(&r->jw, "org_id", zb_col_int(st, 7));
-		jw_kstr(&r->jw, "reason", zb_col_text(st, 3));
-		jw_kstr(&r->jw, "from", zb_col_text(st, 4));
-		jw_kstr(&r->jw, "to", zb_col_text(st, 5));
-		jw_kint(&r->jw, "created_at", zb_col_int(st, 6));
+		jw_kint(&r->jw, "id", v[i].id);
+		jw_kint(&r->jw, "member_id", v[i].member_id);
+		jw_kstr(&r->jw, "name", v[i].name);
+		jw_kint(&r->jw, "org_id", v[i].org_id);
+		jw_kstr(&r->jw, "reason", v[i].reason);
+		jw_kstr(&r->jw, "from", v[i].from);
+		jw_kstr(&r->jw, "to", v[i].to);
+		jw_kint(&r->jw, "created_at", v[i].created_at);
 		jw_obj_end(&r->jw);
-		n++;
 	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	zb_list_end(r, -1, n > limit ? zb_arena_printf(&r->arena, "%lld", (long long)last) : NULL);
+	zb_list_end(r, -1, n > limit ? zb_arena_printf(&r->arena, "%lld", (long long)v[limit - 1].id) : NULL);
 	zb_req_audit_read(r, "meeting.risk_explanations", "org", r->target_id, r->target_path, NULL);
 	return 0;
 }
@@ -1661,65 +1204,38 @@ static int h_explanations(zb_req *r, zb_err *e)
 
 static int h_probation_get(zb_req *r, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT mb.name, mb.category, mb.join_date, mb.full_date, mb.org_path, x.months, x.decided_on, "
-	                          "x.reason FROM members mb LEFT JOIN probation_extensions x ON x.member_id = mb.id "
-	                          "WHERE mb.id = ?",
-	                          "i", r->target_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	const char *name = NULL, *cat = NULL, *join = NULL, *full = NULL, *path = NULL, *xon = NULL, *xwhy = NULL;
-	int ext = 0;
-	if (rc == 1) {
-		name = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-		cat = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-		join = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
-		full = zb_arena_strdup(&r->arena, zb_col_text(st, 3));
-		path = zb_arena_strdup(&r->arena, zb_col_text(st, 4));
-		ext = (int)zb_col_int(st, 5);
-		xon = zb_arena_strdup(&r->arena, zb_col_text(st, 6));
-		xwhy = zb_arena_strdup(&r->arena, zb_col_text(st, 7));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员");
-	zb_probation_rules pr;
-	if (join && zb_date_valid(join) && (rc = zb_probation_rules_get(r->db, path, join, &pr, e)))
-		return rc;
-	char today[11], ends[11] = "";
+	char today[11];
 	zb_today(r->app, today);
+	zb_probation_view v;
+	int rc = zb_probation_view_get(r->db, r->target_id, today, &r->arena, &v, e);
+	if (rc)
+		return rc;
 	zb_jw *w = &r->jw;
 	jw_obj(w);
 	jw_kint(w, "member_id", r->target_id);
-	jw_kstr(w, "name", name);
-	jw_kstr(w, "category", cat);
-	jw_kstr(w, "join_date", join);
-	jw_kstr(w, "full_date", full);
-	if (join && zb_date_valid(join)) {
-		jw_kint(w, "months", pr.months);
-		jw_kint(w, "extend_min_months", pr.ext_min);
-		jw_kint(w, "extend_max_months", pr.ext_max);
-		if (pr.months) {
-			zb_probation_end(join, pr.months, ext, ends);
-			jw_kstr(w, "ends_on", ends);
-		} else {
+	jw_kstr(w, "name", v.name);
+	jw_kstr(w, "category", v.category);
+	jw_kstr(w, "join_date", v.join_date);
+	jw_kstr(w, "full_date", v.full_date);
+	if (v.has_rules) {
+		jw_kint(w, "months", v.rules.months);
+		jw_kint(w, "extend_min_months", v.rules.ext_min);
+		jw_kint(w, "extend_max_months", v.rules.ext_max);
+		if (v.rules.months)
+			jw_kstr(w, "ends_on", v.ends_on);
+		else
 			jw_knull(w, "ends_on");
-		}
 	}
-	if (ext) {
+	if (v.ext_months) {
 		jw_kobj(w, "extension");
-		jw_kint(w, "months", ext);
-		jw_kstr(w, "decided_on", xon);
-		jw_kstr(w, "reason", xwhy);
+		jw_kint(w, "months", v.ext_months);
+		jw_kstr(w, "decided_on", v.ext_on);
+		jw_kstr(w, "reason", v.ext_reason);
 		jw_obj_end(w);
 	} else {
 		jw_knull(w, "extension");
 	}
-	int prob = cat && !strcmp(cat, "probationary");
-	jw_kbool(w, "overdue", prob && ends[0] && strcmp(today, ends) > 0);
+	jw_kbool(w, "overdue", v.overdue);
 	jw_obj_end(w);
 	zb_req_audit_read(r, "member.probation", "member", r->target_id, r->target_path, NULL);
 	return 0;
@@ -1734,26 +1250,10 @@ static int h_probation_extend(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_EINVAL, "months", "延长预备期的月数无效");
 	char today[11];
 	zb_today(r->app, today);
-	int64_t now = zb_now(r->app);
-	int rc = zb_db_begin_write(r->db, e);
+	zb_audit_ev by = zb_api_by(r);
+	int rc = zb_probation_extension_add(r->db, r->app, &by, r->target_id, r->target_path, (int)months, on, reason,
+	                                    today, zb_now(r->app), e);
 	if (rc)
-		return rc;
-	rc = zb_probation_extend(r->db, r->target_id, (int)months, on, reason, today, who_id(r), now, e);
-	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_kint(&w, "months", months);
-		jw_kstr(&w, "decided_on", on);
-		jw_kstr(&w, "reason", reason);
-		jw_obj_end(&w);
-		rc = zb_req_audit(r, "member.probation_extend", "member", r->target_id, r->target_path,
-		                  jw_finish(&w) ? NULL : detail_json(r, &d), e);
-		zb_buf_release(&d);
-	}
-	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	r->status = 201;
 	return h_probation_get(r, e);
@@ -1823,14 +1323,10 @@ static int h_member_attendance(zb_req *r, zb_err *e)
 	zb_mattend a;
 	if ((rc = zb_member_attendance(r->db, r->target_id, p.from_ym, p.to_ym, now, &a, e)))
 		return rc;
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT m.id, m.type, m.title, m.start_at, o.name, a.status, a.reason, a.source "
-	                          "FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id JOIN orgs o ON o.id = m.org_id "
-	                          "WHERE a.member_id = ? AND a.held_ym >= ? AND a.held_ym <= ? AND m.start_at <= ? "
-	                          "ORDER BY m.start_at DESC, m.id DESC LIMIT 500",
-	                          "iiii", r->target_id, (int64_t)p.from_ym, (int64_t)p.to_ym, now);
-	if (!st)
-		return e->code;
+	zb_attended *v;
+	int n;
+	if ((rc = zb_attended_list(r->db, r->target_id, p.from_ym, p.to_ym, now, &r->arena, &v, &n, e)))
+		return rc;
 	zb_jw *w = &r->jw;
 	jw_obj(w);
 	jw_kint(w, "member_id", r->target_id);
@@ -1839,26 +1335,22 @@ static int h_member_attendance(zb_req *r, zb_err *e)
 	jw_kint(w, "present", a.present);
 	jw_kint(w, "leave", a.leave);
 	jw_kint(w, "absent", a.absent);
-	jw_kdouble(w, "rate", share(a.present, a.expected));
+	jw_kdouble(w, "rate", zb_api_share(a.present, a.expected));
 	jw_karr(w, "items");
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int t = zb_mtype_from(zb_col_text(st, 1));
+	for (int i = 0; i < n; i++) {
 		jw_obj(w);
-		jw_kint(w, "meeting_id", zb_col_int(st, 0));
-		jw_kstr(w, "type", zb_mtype_code(t));
-		jw_kstr(w, "type_name", zb_mtype_name(t));
-		jw_kstr(w, "title", zb_col_text(st, 2));
-		jw_kint(w, "start_at", zb_col_int(st, 3));
-		jw_kstr(w, "org_name", zb_col_text(st, 4));
-		jw_kstr(w, "status", zb_col_text(st, 5));
-		jw_kstr(w, "status_name", status_name(zb_col_text(st, 5)));
-		jw_kstr(w, "reason", zb_col_text(st, 6));
-		jw_kstr(w, "source", zb_col_text(st, 7));
+		jw_kint(w, "meeting_id", v[i].meeting_id);
+		jw_kstr(w, "type", zb_mtype_code(v[i].type));
+		jw_kstr(w, "type_name", zb_mtype_name(v[i].type));
+		jw_kstr(w, "title", v[i].title);
+		jw_kint(w, "start_at", v[i].start_at);
+		jw_kstr(w, "org_name", v[i].org_name);
+		jw_kstr(w, "status", v[i].status);
+		jw_kstr(w, "status_name", zb_att_status_name(v[i].status));
+		jw_kstr(w, "reason", v[i].reason);
+		jw_kstr(w, "source", v[i].source);
 		jw_obj_end(w);
 	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
 	jw_arr_end(w);
 	jw_obj_end(w);
 	zb_req_audit_read(r, "member.attendance", "member", r->target_id, r->target_path, NULL);
@@ -1875,47 +1367,28 @@ static int h_org_attendance(zb_req *r, zb_err *e)
 	if (zb_api_limit(r, &limit, e) || zb_req_query_int(r, "after", 0, 0, INT64_MAX, &after, e))
 		return e->code;
 	int64_t now = zb_now(r->app);
-	char upper[512];
-	zb_path_upper(r->target_path, upper, sizeof upper);
-#define CNT(s)                                                                                                    \
-	"(SELECT COUNT(*) FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id WHERE a.member_id = mb.id " \
-	"AND a.status = '" s "' AND a.held_ym >= ? AND a.held_ym <= ? AND m.start_at <= ?)"
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT mb.id, mb.name, mb.org_id, o.name, mb.category, mb.status, " CNT("present") ", " CNT(
-		                          "leave") ", " CNT("absent") " FROM members mb JOIN orgs o ON o.id = mb.org_id "
-	                                                      "WHERE mb.org_path >= ? AND mb.org_path < ? AND mb.id > ? ORDER BY mb.id LIMIT ?",
-	                          "iiiiiiiiissii", (int64_t)p.from_ym, (int64_t)p.to_ym, now, (int64_t)p.from_ym,
-	                          (int64_t)p.to_ym, now, (int64_t)p.from_ym, (int64_t)p.to_ym, now, r->target_path, upper,
-	                          after, limit + 1);
-#undef CNT
-	if (!st)
-		return e->code;
+	zb_member_att *v;
+	int n;
+	if ((rc = zb_member_att_list(r->db, r->target_path, p.from_ym, p.to_ym, now, after, limit, &r->arena, &v, &n, e)))
+		return rc;
 	zb_list_begin(r);
-	int64_t n = 0, last = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == limit) {
-			n++;
-			break;
-		}
-		int64_t pr = zb_col_int(st, 6), lv = zb_col_int(st, 7), ab = zb_col_int(st, 8);
+	for (int i = 0; i < n && i < limit; i++) {
+		int64_t pr = v[i].present, lv = v[i].leave, ab = v[i].absent;
 		jw_obj(&r->jw);
-		jw_kint(&r->jw, "member_id", last = zb_col_int(st, 0));
-		jw_kstr(&r->jw, "name", zb_col_text(st, 1));
-		jw_kint(&r->jw, "org_id", zb_col_int(st, 2));
-		jw_kstr(&r->jw, "org_name", zb_col_text(st, 3));
-		jw_kstr(&r->jw, "category", zb_col_text(st, 4));
-		jw_kstr(&r->jw, "status", zb_col_text(st, 5));
+		jw_kint(&r->jw, "member_id", v[i].member_id);
+		jw_kstr(&r->jw, "name", v[i].name);
+		jw_kint(&r->jw, "org_id", v[i].org_id);
+		jw_kstr(&r->jw, "org_name", v[i].org_name);
+		jw_kstr(&r->jw, "category", v[i].category);
+		jw_kstr(&r->jw, "status", v[i].status);
 		jw_kint(&r->jw, "expected", pr + lv + ab);
 		jw_kint(&r->jw, "present", pr);
 		jw_kint(&r->jw, "leave", lv);
 		jw_kint(&r->jw, "absent", ab);
-		jw_kdouble(&r->jw, "rate", share((int)pr, (int)(pr + lv + ab)));
+		jw_kdouble(&r->jw, "rate", zb_api_share((int)pr, (int)(pr + lv + ab)));
 		jw_obj_end(&r->jw);
-		n++;
 	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	int64_t last = n ? v[(n < limit ? n : limit) - 1].member_id : 0;
 	zb_list_end(r, -1, n > limit ? zb_arena_printf(&r->arena, "%lld", (long long)last) : NULL);
 	zb_req_audit_read(r, "meeting.attendance_list", "org", r->target_id, r->target_path,
 	                  zb_arena_printf(&r->arena, "{\"period\":\"%s\"}", p.label));
@@ -1929,40 +1402,31 @@ static int h_me_meetings(zb_req *r, zb_err *e)
 		return e->code;
 	if (!r->who->member_id)
 		return zb_fail(e, ZB_ENOTFOUND, NULL, "您的账号没有关联党员信息");
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT m.id, m.type, m.title, m.start_at, o.name, a.status, a.reason, a.source, a.signed_at "
-	                          "FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id JOIN orgs o ON o.id = m.org_id "
-	                          "WHERE a.member_id = ? ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
-	                          "ii", r->who->member_id, limit);
-	if (!st)
-		return e->code;
+	zb_attended *v;
+	int n;
+	int rc = zb_attended_mine(r->db, r->who->member_id, limit, &r->arena, &v, &n, e);
+	if (rc)
+		return rc;
 	zb_list_begin(r);
-	int rc;
-	int64_t n = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int t = zb_mtype_from(zb_col_text(st, 1));
+	for (int i = 0; i < n; i++) {
 		jw_obj(&r->jw);
-		jw_kint(&r->jw, "id", zb_col_int(st, 0));
-		jw_kint(&r->jw, "meeting_id", zb_col_int(st, 0));
-		jw_kstr(&r->jw, "type", zb_mtype_code(t));
-		jw_kstr(&r->jw, "type_name", zb_mtype_name(t));
-		jw_kstr(&r->jw, "title", zb_col_text(st, 2));
-		jw_kint(&r->jw, "start_at", zb_col_int(st, 3));
-		jw_kstr(&r->jw, "org_name", zb_col_text(st, 4));
-		jw_kstr(&r->jw, "status", zb_col_text(st, 5));
-		jw_kstr(&r->jw, "status_name", status_name(zb_col_text(st, 5)));
-		jw_kstr(&r->jw, "reason", zb_col_text(st, 6));
-		jw_kstr(&r->jw, "source", zb_col_text(st, 7));
-		if (zb_col_is_null(st, 8))
-			jw_knull(&r->jw, "signed_in_at");
+		jw_kint(&r->jw, "id", v[i].meeting_id);
+		jw_kint(&r->jw, "meeting_id", v[i].meeting_id);
+		jw_kstr(&r->jw, "type", zb_mtype_code(v[i].type));
+		jw_kstr(&r->jw, "type_name", zb_mtype_name(v[i].type));
+		jw_kstr(&r->jw, "title", v[i].title);
+		jw_kint(&r->jw, "start_at", v[i].start_at);
+		jw_kstr(&r->jw, "org_name", v[i].org_name);
+		jw_kstr(&r->jw, "status", v[i].status);
+		jw_kstr(&r->jw, "status_name", zb_att_status_name(v[i].status));
+		jw_kstr(&r->jw, "reason", v[i].reason);
+		jw_kstr(&r->jw, "source", v[i].source);
+		if (v[i].signed_in)
+			jw_kint(&r->jw, "signed_in_at", v[i].signed_at);
 		else
-			jw_kint(&r->jw, "signed_in_at", zb_col_int(st, 8));
+			jw_knull(&r->jw, "signed_in_at");
 		jw_obj_end(&r->jw);
-		n++;
 	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
 	zb_list_end(r, n, NULL);
 	return 0;
 }
@@ -1978,27 +1442,6 @@ static int appraisal_year(zb_req *r, int *year, zb_err *e)
 	if (!s || strlen(s) != 4 || strspn(s, "0123456789") != 4 || atoi(s) < 2000 || atoi(s) > cur)
 		return zb_fail(e, ZB_EINVAL, "year", "年份无效：应为 2000 到 %d 之间的四位数字", cur);
 	*year = atoi(s);
-	return 0;
-}
-
-static int branch_only(zb_req *r, zb_err *e)
-{
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT type, name FROM orgs WHERE id = ?", "i", r->target_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e), ok = 0;
-	const char *name = NULL;
-	if (rc == 1) {
-		const char *t = zb_col_text(st, 0);
-		ok = t && (!strcmp(t, "branch") || !strcmp(t, "joint_branch") || !strcmp(t, "temp_branch") ||
-		           !strcmp(t, "online_branch"));
-		name = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!ok)
-		return zb_fail(e, ZB_EINVAL, "org_id", "%s 不是党支部：民主评议和谈心谈话以党支部为单位", name ? name : "该组织");
 	return 0;
 }
 
@@ -2048,28 +1491,24 @@ static int h_appraisal_put(zb_req *r, zb_err *e)
 	int year;
 	int rc = appraisal_year(r, &year, e);
 	if (!rc)
-		rc = branch_only(r, e);
+		rc = zb_appraisal_branch_only(r->db, r->target_id, &r->arena, e);
 	if (rc)
 		return rc;
-	json_t *arr = json_object_get(r->json, "items");
-	size_t n = json_array_size(arr);
-	if (n > 2000)
-		return zb_fail(e, ZB_EINVAL, "items", "一次最多 2000 人");
+	json_t *arr;
+	size_t n;
+	if ((rc = zb_api_items(r, "items", 2000, "一次最多 2000 人", appraisal_item_fields, &arr, &n, e)))
+		return rc;
 	zb_appraisal_item *items = zb_arena_alloc(&r->arena, sizeof *items * (n ? n : 1));
 	char f[64];
 	for (size_t i = 0; i < n; i++) {
 		json_t *it = json_array_get(arr, i);
-		if (zb_json_check(it, appraisal_item_fields, e)) {
-			field_in(e, "items", i, NULL);
-			return e->code;
-		}
 		zb_appraisal_item *x = &items[i];
 		x->member_id = json_integer_value(json_object_get(it, "member_id"));
 		x->self_assessment = json_string_value(json_object_get(it, "self_assessment"));
 		json_t *v = json_object_get(it, "votes");
 		if (json_is_object(v)) {
 			if (zb_json_check(v, votes_fields, e)) {
-				field_in(e, "items", i, "votes");
+				zb_api_field_in(e, "items", i, "votes");
 				return e->code;
 			}
 			x->has_votes = 1;
@@ -2084,24 +1523,14 @@ static int h_appraisal_put(zb_req *r, zb_err *e)
 		}
 		x->grade_note = json_string_value(json_object_get(it, "grade_note"));
 	}
-	int64_t meeting_id = 0, id = 0, now = zb_now(r->app);
+	int64_t meeting_id = 0, id = 0;
 	zb_body_int(r, "meeting_id", &meeting_id);
 	char today[11];
 	zb_today(r->app, today);
-	if ((rc = zb_db_begin_write(r->db, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_appraisal_save(r->db, r->app, &by, r->target_id, r->target_path, year, today, meeting_id, items, (int)n,
+	                            zb_now(r->app), &r->arena, &id, e)))
 		return rc;
-	rc = zb_appraisal_open(r->db, r->target_id, r->target_path, year, today, meeting_id, now, &id, e);
-	if (!rc && n)
-		rc = zb_appraisal_set_items(r->db, id, items, (int)n, now, e);
-	if (!rc)
-		rc = zb_req_audit(r, "appraisal.update", "appraisal", id, r->target_path,
-		                  zb_arena_printf(&r->arena, "{\"year\":%d,\"items\":%zu}", year, n), e);
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
 	return zb_appraisal_write(r->db, id, &r->jw, e);
 }
 
@@ -2118,18 +1547,9 @@ static int h_appraisal_finalize(zb_req *r, zb_err *e)
 	zb_mrules rules;
 	if ((rc = zb_mrules_get(r->db, r->target_path, strcmp(date, today) < 0 ? date : today, &rules, e)))
 		return rc;
-	if ((rc = zb_db_begin_write(r->db, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_appraisal_close(r->db, r->app, &by, id, r->target_path, year, &rules, zb_now(r->app), &r->arena, e)))
 		return rc;
-	rc = zb_appraisal_finalize(r->db, id, &rules, who_id(r), zb_now(r->app), e);
-	if (!rc)
-		rc = zb_req_audit(r, "appraisal.finalize", "appraisal", id, r->target_path,
-		                  zb_arena_printf(&r->arena, "{\"year\":%d,\"excellent_cap\":%.4f}", year, rules.excellent_cap), e);
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
 	return zb_appraisal_write(r->db, id, &r->jw, e);
 }
 
@@ -2166,32 +1586,17 @@ static int h_talks(zb_req *r, zb_err *e)
 	int rc = talk_year(r, &year, e);
 	if (rc)
 		return rc;
-	char y0[11], y1[11];
-	snprintf(y0, sizeof y0, "%04u-01-01", (unsigned)year % 10000u);
-	snprintf(y1, sizeof y1, "%04u-12-31", (unsigned)year % 10000u);
-	char upper[512];
-	zb_path_upper(r->target_path, upper, sizeof upper);
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id "
-	                          "WHERE m.org_path >= ? AND m.org_path < ? AND m.type = 'talk' AND m.held_on >= ? "
-	                          "AND m.held_on <= ? ORDER BY m.start_at DESC, m.id DESC LIMIT 1000",
-	                          "ssss", r->target_path, upper, y0, y1);
-	if (!st)
-		return e->code;
+	zb_meeting *v;
+	int n;
+	if ((rc = zb_meeting_talks(r->db, r->target_path, year, &r->arena, &v, &n, e)))
+		return rc;
 	zb_list_begin(r);
-	int64_t n = 0;
-	zb_meeting m;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		zb_meeting_read(st, 0, &r->arena, &m);
+	for (int i = 0; i < n; i++) {
 		jw_obj(&r->jw);
-		write_summary(&r->jw, &m);
-		jw_kstr(&r->jw, "notes", m.minutes);
+		write_summary(&r->jw, &v[i]);
+		jw_kstr(&r->jw, "notes", v[i].minutes);
 		jw_obj_end(&r->jw);
-		n++;
 	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
 	zb_list_end(r, n, NULL);
 	zb_req_audit_read(r, "meeting.talks", "org", r->target_id, r->target_path, NULL);
 	return 0;
@@ -2202,7 +1607,7 @@ static int h_talk_coverage(zb_req *r, zb_err *e)
 	int year;
 	int rc = talk_year(r, &year, e);
 	if (!rc)
-		rc = branch_only(r, e);
+		rc = zb_appraisal_branch_only(r->db, r->target_id, &r->arena, e);
 	if (rc)
 		return rc;
 	char today[11];
@@ -2226,7 +1631,7 @@ static int h_talk_coverage(zb_req *r, zb_err *e)
 	jw_kint(w, "required", c.npairs);
 	jw_kint(w, "done", c.ndone);
 	jw_kbool(w, "ok", c.ndone == c.npairs && (c.secretary_id || !c.ncommittee));
-	jw_kdouble(w, "rate", share(c.ndone, c.npairs));
+	jw_kdouble(w, "rate", zb_api_share(c.ndone, c.npairs));
 	jw_karr(w, "missing");
 	for (int i = 0; i < c.npairs; i++) {
 		if (c.pairs[i].done)

@@ -190,6 +190,26 @@ int zb_audit_append(zb_db *db, zb_app *app, const zb_audit_ev *ev, zb_err *e)
 	return zb_db_commit(db, e);
 }
 
+int zb_audit_change(zb_db *db, zb_app *app, const zb_audit_ev *who, const char *action, const char *object_type,
+                    int64_t object_id, const char *org_path, const char *detail, zb_err *e)
+{
+	char idbuf[24];
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)object_id);
+	zb_audit_ev ev = {.user_id = who ? who->user_id : 0, .username = who ? who->username : NULL,
+	                  .ip = who ? who->ip : NULL, .action = action, .object_type = object_type,
+	                  .object_id = object_id ? idbuf : NULL, .org_path = org_path, .detail = detail};
+	return zb_audit_append(db, app, &ev, e);
+}
+
+int zb_audit_end_tx(zb_db *db, int rc, zb_err *e)
+{
+	if (rc) {
+		zb_db_rollback(db);
+		return rc;
+	}
+	return zb_db_commit(db, e);
+}
+
 /* ---- read events: queue and writer thread ---- */
 
 typedef struct qev {

@@ -46,6 +46,15 @@ int zb_audit_append(zb_db *db, zb_app *app, const zb_audit_ev *ev, zb_err *e);
  * bulk write such as the roster import).  ZB_EINTERNAL outside one. */
 int zb_audit_append_many(zb_db *db, zb_app *app, const zb_audit_ev *const *evs, size_t n, zb_err *e);
 
+/* A domain write's audit row: who's user, name and address (the rest of
+ * *who is ignored) with the action, object and detail given; inside the
+ * caller's write transaction. */
+int zb_audit_change(zb_db *db, zb_app *app, const zb_audit_ev *who, const char *action, const char *object_type,
+                    int64_t object_id, const char *org_path, const char *detail, zb_err *e);
+/* End a write transaction begun by a domain function: rc != 0 rolls back
+ * and returns rc, otherwise commits. */
+int zb_audit_end_tx(zb_db *db, int rc, zb_err *e);
+
 /* Queue a read event (copied).  Without a running writer it is appended
  * at once on the calling thread's connection. */
 void zb_audit_enqueue(zb_app *app, const zb_audit_ev *ev);
