@@ -12,6 +12,13 @@ extern const zb_route zb_routes_audit[];
 extern const zb_route zb_routes_orgs[];
 extern const zb_route zb_routes_members[];
 extern const zb_route zb_routes_meetings[];
+extern const zb_route zb_routes_meeting_form[];
+extern const zb_route zb_routes_attachments[];
+extern const zb_route zb_routes_signin[];
+extern const zb_route zb_routes_attendance[];
+extern const zb_route zb_routes_appraisals[];
+extern const zb_route zb_routes_probation[];
+extern const zb_route zb_routes_explanations[];
 extern const zb_route zb_routes_compliance[];
 extern const zb_route zb_routes_orgstruct[];
 extern const zb_route zb_routes_rules[];
@@ -66,6 +73,8 @@ void zb_api_field_in(zb_err *e, const char *arr, size_t i, const char *sub);
  * array (borrowed, NULL when absent) and *n its length. */
 int zb_api_items(zb_req *r, const char *name, size_t max, const char *too_many, const zb_field *fields, json_t **arr,
                  size_t *n, zb_err *e);
+/* The body of a route that takes none: {} (an empty field list). */
+extern const zb_field zb_api_no_fields[];
 /* a / b as a share from 0 to 1; 1 when b is 0 (nothing was due). */
 double zb_api_share(int a, int b);
 

@@ -1,32 +1,26 @@
-/* api_meetings.c - organisational life over HTTP: meeting records,
- * attendance, resolutions, attachments, QR sign-in, back-fill unlock, the
- * print view, risk explanations, 民主评议 and 谈心谈话 (compliance, the
- * calendar and the risk lists: api_compliance.c).
- * The domain lives in src/meeting/; handlers parse, call it inside one
- * transaction with its audit row, and write JSON (docs/API.md).
+/* api_meetings.c - meeting records over HTTP: the list, the record with
+ * its attendance and resolutions (one save or step by step), edits, the
+ * back-fill unlock, the print view, and 谈心谈话 with its coverage.  The
+ * form context is api_meeting_form.c, attachments api_attach.c, QR sign-in
+ * api_signin.c, attendance per member api_attendance.c, 民主评议
+ * api_appraisal.c (compliance, the calendar and the risk lists:
+ * api_compliance.c).
+ * The domain is src/meeting/ (the audited writes: meeting/record.h);
+ * handlers parse, call it and write JSON (docs/API.md).
  */
 #include "api/api.h"
-#include "core/date.h"
 #include "core/escape.h"
 #include "crypto/sm.h"
 #include "meeting/appraisal.h"
 #include "meeting/attach.h"
-#include "meeting/attendance.h"
-#include "meeting/compliance.h"
-#include "meeting/explain.h"
-#include "meeting/form.h"
 #include "meeting/mdate.h"
 #include "meeting/meeting.h"
 #include "meeting/record.h"
 #include "meeting/signin.h"
-#include "member/extension.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- helpers ---- */
 
 /* The org of a grant holding P_MEETING_UNLOCK at a strict ancestor of
  * path ("the level above"), or 0. */
@@ -221,8 +215,6 @@ static int write_detail(zb_req *r, int64_t id, zb_err *e)
 	return 0;
 }
 
-/* ---- body parsing ---- */
-
 static const zb_field guest_field[] = {{"name", 's', 1, 100, "列席人员"}, {0}};
 
 static int read_guests(zb_req *r, const char ***out, int *n, zb_err *e)
@@ -349,8 +341,6 @@ static int check_future(const zb_meeting *m, int64_t now, zb_err *e)
 	return 0;
 }
 
-/* ---- meetings ---- */
-
 static const zb_field att_item_fields[] = {
 	{"member_id", 'i', 1, 0, "党员编号"},
 	{"status", 's', 1, 16, "present 出席 / leave 请假 / absent 缺席"},
@@ -359,7 +349,6 @@ static const zb_field att_item_fields[] = {
 	{"guest", 'b', 0, 0, "外单位党员参加（如流动党员在流动党员党支部、列席的其他支部党员）"},
 	{0},
 };
-
 
 /* items of an attendance array (body field arr) into the arena */
 static int read_att_items(zb_req *r, const char *arr_name, zb_attend_item **out, size_t *nout, zb_err *e)
@@ -588,29 +577,12 @@ static int h_get(zb_req *r, zb_err *e)
 	return rc;
 }
 
-/* Load the meeting and its rules and refuse when the record is locked.
- * *late: past the window but unlocked (the change is a late edit). */
-static int open_for_change(zb_req *r, zb_meeting *m, zb_mrules *rules, int *late, zb_err *e)
-{
-	int rc = zb_meeting_get(r->db, r->target_id, &r->arena, m, e);
-	if (!rc)
-		rc = zb_meeting_rules(r->db, m, rules, e);
-	if (!rc)
-		rc = zb_meeting_check_open(m, rules, zb_now(r->app), e);
-	if (!rc) {
-		zb_backfill b;
-		zb_meeting_backfill(m, rules, zb_now(r->app), &b);
-		*late = b.past;
-	}
-	return rc;
-}
-
 static int h_patch(zb_req *r, zb_err *e)
 {
 	zb_meeting old, m;
 	zb_mrules rules;
 	int late;
-	int rc = open_for_change(r, &old, &rules, &late, e);
+	int rc = zb_meeting_open_change(r->db, r->target_id, zb_now(r->app), &r->arena, &old, &rules, &late, e);
 	if (rc)
 		return rc;
 	m = old;
@@ -650,13 +622,12 @@ static int h_patch(zb_req *r, zb_err *e)
 	return write_detail(r, m.id, e);
 }
 
-
 static int h_attendance(zb_req *r, zb_err *e)
 {
 	zb_meeting m;
 	zb_mrules rules;
 	int late;
-	int rc = open_for_change(r, &m, &rules, &late, e);
+	int rc = zb_meeting_open_change(r->db, r->target_id, zb_now(r->app), &r->arena, &m, &rules, &late, e);
 	if (rc)
 		return rc;
 	zb_attend_item *items;
@@ -684,7 +655,7 @@ static int h_resolution(zb_req *r, zb_err *e)
 	zb_meeting m;
 	zb_mrules rules;
 	int late;
-	int rc = open_for_change(r, &m, &rules, &late, e);
+	int rc = zb_meeting_open_change(r->db, r->target_id, zb_now(r->app), &r->arena, &m, &rules, &late, e);
 	if (rc)
 		return rc;
 	int64_t now = zb_now(r->app);
@@ -776,324 +747,6 @@ static int h_list(zb_req *r, zb_err *e)
 	return 0;
 }
 
-/* ---- attachments ---- */
-
-static int h_attach_upload(zb_req *r, zb_err *e)
-{
-	zb_meeting m;
-	zb_mrules rules;
-	int late;
-	int rc = open_for_change(r, &m, &rules, &late, e);
-	if (rc)
-		return rc;
-	const char *filename = zb_req_query(r, "filename");
-	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
-		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
-	int64_t now = zb_now(r->app);
-	zb_attach_in f = {filename, r->body.data, r->body.len};
-	zb_attachment a = {0};
-	zb_audit_ev by = zb_api_by(r);
-	if ((rc = zb_attach_upload(r->db, r->app, &by, m.id, m.org_path, &f, late, now, &r->arena, &a, e)))
-		return rc;
-	char name[ZB_ATTACH_NAME_MAX + 1];
-	zb_attach_clean_name(filename, name, sizeof name);
-	r->status = 201;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "id", a.id);
-	jw_kint(&r->jw, "meeting_id", m.id);
-	jw_kstr(&r->jw, "kind", a.kind);
-	jw_kstr(&r->jw, "content_type", zb_attach_content_type(a.kind));
-	jw_kstr(&r->jw, "filename", name);
-	jw_kint(&r->jw, "size", a.size);
-	jw_kstr(&r->jw, "url", zb_arena_printf(&r->arena, "/api/v1/attachments/%lld", (long long)a.id));
-	jw_kint(&r->jw, "created_at", now);
-	jw_obj_end(&r->jw);
-	return 0;
-}
-
-/* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266). */
-static int h_attach_get(zb_req *r, zb_err *e)
-{
-	const char *kind, *name, *stored;
-	int rc = zb_attach_find(r->db, r->target_id, &r->arena, &kind, &name, &stored, e);
-	if (rc)
-		return rc;
-	zb_buf_reset(&r->out);
-	if ((rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e)))
-		return rc;
-	r->content_type = zb_attach_content_type(kind);
-	/* photos display inline; PDFs are downloaded, not rendered in our origin */
-	zb_req_disposition(r, !strcmp(kind, "pdf") ? "attachment" : "inline",
-	                   zb_arena_printf(&r->arena, "attachment.%s", !strcmp(kind, "jpeg") ? "jpg" : kind), name ? name : "");
-	r->cache_control = "private, no-store";
-	zb_req_audit_read(r, "meeting.attachment_read", "attachment", r->target_id, r->target_path, NULL);
-	return 0;
-}
-
-static int h_attach_delete(zb_req *r, zb_err *e)
-{
-	int64_t mid = 0;
-	int rc = zb_attach_meeting_of(r->db, r->target_id, &mid, e);
-	if (rc)
-		return rc;
-	zb_meeting m;
-	zb_mrules rules;
-	if ((rc = zb_meeting_get(r->db, mid, &r->arena, &m, e)) || (rc = zb_meeting_rules(r->db, &m, &rules, e)) ||
-	    (rc = zb_meeting_check_open(&m, &rules, zb_now(r->app), e)))
-		return rc;
-	zb_audit_ev by = zb_api_by(r);
-	if ((rc = zb_attach_delete(r->db, r->app, &by, r->target_id, m.id, m.org_path, &r->arena, e)))
-		return rc;
-	jw_obj(&r->jw);
-	jw_kbool(&r->jw, "ok", 1);
-	jw_obj_end(&r->jw);
-	return 0;
-}
-
-/* ---- QR sign-in ---- */
-
-/* Base URL of the web app as the client reached it (Host header), or ""
- * when the header is absent or not a plain host[:port]. */
-static const char *base_url(zb_req *r)
-{
-	const char *host = zb_req_header(r, "Host");
-	if (!host || !*host || strlen(host) > 255)
-		return "";
-	for (const char *p = host; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
-		      *p == '-' || *p == ':' || *p == '[' || *p == ']'))
-			return "";
-	const char *proto = "http";
-	const char *xfp = r->app->cfg.trust_proxy ? zb_req_header(r, "X-Forwarded-Proto") : NULL;
-	if (xfp && !strcmp(xfp, "https"))
-		proto = "https";
-	return zb_arena_printf(&r->arena, "%s://%s", proto, host);
-}
-
-static int h_signin_open(zb_req *r, zb_err *e)
-{
-	zb_meeting m;
-	zb_mrules rules;
-	int rc = zb_meeting_get(r->db, r->target_id, &r->arena, &m, e);
-	if (!rc)
-		rc = zb_meeting_rules(r->db, &m, &rules, e);
-	if (rc)
-		return rc;
-	int64_t now = zb_now(r->app), exp = 0;
-	char token[ZB_SIGNIN_TOKEN_LEN + 1];
-	zb_audit_ev by = zb_api_by(r);
-	if ((rc = zb_signin_start(r->db, r->app, &by, &m, &rules, now, token, &exp, &r->arena, e)))
-		return rc;
-	const char *url = zb_arena_printf(&r->arena, "%s/#/signin?token=%s", base_url(r), token);
-	zb_buf svg;
-	zb_buf_init(&svg, 1u << 20);
-	rc = zb_qr_svg(url, &svg, e);
-	if (!rc) {
-		r->status = 201;
-		jw_obj(&r->jw);
-		jw_kint(&r->jw, "meeting_id", m.id);
-		jw_kstr(&r->jw, "token", token);
-		jw_kint(&r->jw, "expires_at", exp);
-		jw_kstr(&r->jw, "url", url);
-		jw_kstr(&r->jw, "svg", svg.data);
-		jw_obj_end(&r->jw);
-	}
-	zb_buf_release(&svg);
-	return rc;
-}
-
-static int h_signin(zb_req *r, zb_err *e)
-{
-	const char *token = zb_body_str(r, "token");
-	json_t *jlat = json_object_get(r->json, "lat"), *jlng = json_object_get(r->json, "lng");
-	int has_lat = jlat && !json_is_null(jlat), has_lng = jlng && !json_is_null(jlng);
-	if (has_lat != has_lng)
-		return zb_fail(e, ZB_EINVAL, has_lat ? "lng" : "lat", "位置应同时提供纬度 lat 和经度 lng，或都不提供");
-	double lat = has_lat ? json_number_value(jlat) : 0, lng = has_lng ? json_number_value(jlng) : 0;
-	if (has_lat && (!isfinite(lat) || lat < -90 || lat > 90))
-		return zb_fail(e, ZB_EINVAL, "lat", "纬度 lat 应在 -90 到 90 之间");
-	if (has_lng && (!isfinite(lng) || lng < -180 || lng > 180))
-		return zb_fail(e, ZB_EINVAL, "lng", "经度 lng 应在 -180 到 180 之间");
-	zb_signin_who who = {r->who->member_id, r->who->member_org_path};
-	zb_meeting m;
-	zb_signin_result res = {0};
-	int64_t now = zb_now(r->app);
-	zb_audit_ev by = zb_api_by(r);
-	int rc = zb_signin_check_in(r->db, r->app, &by, &who, token, has_lat, lat, lng, now, &r->arena, &m, &res, e);
-	if (rc)
-		return rc;
-	jw_obj(&r->jw);
-	jw_kbool(&r->jw, "ok", 1);
-	jw_kint(&r->jw, "meeting_id", m.id);
-	jw_kstr(&r->jw, "meeting_title", m.title);
-	jw_kstr(&r->jw, "title", m.title);
-	jw_kstr(&r->jw, "org_name", m.org_name);
-	jw_kint(&r->jw, "member_id", who.member_id);
-	jw_kstr(&r->jw, "status", "present");
-	jw_kint(&r->jw, "signed_in_at", res.signed_at);
-	jw_obj_end(&r->jw);
-	return 0;
-}
-
-/* ---- the form context: what can be recorded, and for whom ---- */
-
-static int h_form(zb_req *r, zb_err *e)
-{
-	int64_t now = zb_now(r->app);
-	const char *tq = zb_req_query(r, "type");
-	int type = tq && *tq ? zb_mtype_from(tq) : -1;
-	if (tq && *tq && type < 0)
-		return zb_fail(e, ZB_EINVAL, "type", "会议类型无效：应为 %s 或中文名称", zb_mtype_codes());
-	char date[11];
-	const char *dq = zb_req_query(r, "date");
-	if (dq && *dq) {
-		if (!zb_date_valid(dq))
-			return zb_fail(e, ZB_EINVAL, "date", "日期应为 YYYY-MM-DD");
-		snprintf(date, sizeof date, "%s", dq);
-	} else {
-		zb_md_of_time(now, date);
-	}
-	int64_t group_q = 0;
-	int rc = zb_req_query_int(r, "group", 0, 0, INT64_MAX, &group_q, e);
-	if (rc)
-		return rc;
-	zb_meeting_form f;
-	if ((rc = zb_meeting_form_get(r->db, r->target_id, date, type, group_q, &r->arena, &f, e)))
-		return rc;
-	type = f.type;
-	const zb_meeting *m = &f.m;
-	/* default start: now (rounded down to the half hour) for today, else 09:00 */
-	char today[11];
-	zb_md_of_time(now, today);
-	int64_t start = !strcmp(today, date) ? now - now % 1800 : zb_md_time_of(date) + 9 * 3600;
-	int64_t dur = f.prev_id && f.prev_end > f.prev_start && f.prev_end - f.prev_start <= 4 * 3600 ? f.prev_end - f.prev_start
-	                                                                                            : 3600;
-
-	zb_jw *w = &r->jw;
-	jw_obj(w);
-	jw_kint(w, "org_id", r->target_id);
-	jw_kstr(w, "org_name", f.org_name);
-	jw_kstr(w, "date", date);
-	jw_kstr(w, "type", zb_mtype_code(type));
-	jw_kstr(w, "type_name", zb_mtype_name(type));
-	jw_karr(w, "types");
-	for (int t = 0; t < ZB_MT_COUNT; t++) {
-		const char *why = NULL;
-		if (f.at_group && t != ZB_MT_GROUP && t != ZB_MT_OTHER)
-			why = "党小组只记录党小组会";
-		else if (t == ZB_MT_GROUP && !f.ngroups)
-			why = "本支部没有党小组";
-		else if (t == ZB_MT_COMMITTEE && !f.committee)
-			why = "本支部没有在任的支部委员";
-		jw_obj(w);
-		jw_kstr(w, "type", zb_mtype_code(t));
-		jw_kstr(w, "name", zb_mtype_name(t));
-		jw_kbool(w, "allowed", why == NULL);
-		jw_kstr(w, "reason", why);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_karr(w, "groups");
-	for (int i = 0; i < f.ngroups; i++) {
-		jw_obj(w);
-		jw_kint(w, "id", f.groups[i].id);
-		jw_kstr(w, "name", f.groups[i].name);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	if (f.group_id)
-		jw_kint(w, "group_id", f.group_id);
-	else
-		jw_knull(w, "group_id");
-	jw_kbool(w, "need_group", f.need_group);
-	jw_kint(w, "meeting_org_id", m->org_id);
-	jw_kstr(w, "meeting_org_name", m->org_name);
-	jw_karr(w, "expected");
-	for (int i = 0; i < f.nrows; i++) {
-		jw_obj(w);
-		jw_kint(w, "member_id", f.rows[i].member_id);
-		jw_kstr(w, "name", f.rows[i].name);
-		jw_kstr(w, "status", f.rows[i].status);
-		jw_kstr(w, "status_name", zb_status_name(f.rows[i].status));
-		jw_kstr(w, "category", f.rows[i].category);
-		jw_kstr(w, "category_name", zb_category_name(f.rows[i].category));
-		jw_kbool(w, "has_vote", f.rows[i].has_vote);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_kobj(w, "defaults");
-	jw_kstr(w, "host", type == ZB_MT_GROUP && f.prev_host ? f.prev_host : f.secretary ? f.secretary : f.prev_host);
-	jw_kstr(w, "recorder", f.last_recorder);
-	jw_kstr(w, "place", f.last_place);
-	jw_kint(w, "start_at", start);
-	jw_kint(w, "end_at", start + dur);
-	jw_kstr(w, "attendance", "present");
-	jw_obj_end(w);
-	if (f.prev_id) {
-		jw_kobj(w, "previous");
-		jw_kint(w, "id", f.prev_id);
-		jw_kstr(w, "title", f.prev_title);
-		jw_kstr(w, "held_on", f.prev_on);
-		jw_kstr(w, "agenda", f.prev_agenda);
-		jw_kstr(w, "topic", f.prev_topic);
-		jw_obj_end(w);
-	} else {
-		jw_knull(w, "previous");
-	}
-	jw_kobj(w, "unit");
-	jw_kint(w, "every_months", f.unit.every_months);
-	jw_kint(w, "min", f.unit.min);
-	if (f.unit.every_months > 0) {
-		char a[8], b[8];
-		zb_ym_text(f.from_ym, a);
-		zb_ym_text(f.to_ym, b);
-		jw_kstr(w, "from", a);
-		jw_kstr(w, "to", b);
-	} else {
-		jw_knull(w, "from");
-		jw_knull(w, "to");
-	}
-	jw_kint(w, "held", f.held);
-	jw_obj_end(w);
-	jw_obj_end(w);
-	return 0;
-}
-
-/* Read a sign-in token without using it: the member sees which meeting
- * (title, org, time) before confirming. */
-static int h_signin_peek(zb_req *r, zb_err *e)
-{
-	const char *token = zb_body_str(r, "token");
-	zb_signin_who who = {r->who->member_id, r->who->member_org_path};
-	zb_meeting m;
-	zb_signin_peek_result p;
-	int rc = zb_signin_peek(r->db, r->app->keys, &who, token, zb_now(r->app), &r->arena, &m, &p, e);
-	if (rc)
-		return rc;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "meeting_id", m.id);
-	jw_kstr(&r->jw, "title", m.title);
-	jw_kstr(&r->jw, "type_name", zb_mtype_name(m.type));
-	jw_kstr(&r->jw, "org_name", m.org_name);
-	jw_kint(&r->jw, "start_at", m.start_at);
-	if (m.end_at)
-		jw_kint(&r->jw, "end_at", m.end_at);
-	else
-		jw_knull(&r->jw, "end_at");
-	jw_kstr(&r->jw, "place", m.place);
-	jw_kint(&r->jw, "expires_at", p.expires_at);
-	jw_kbool(&r->jw, "expired", p.expired);
-	jw_kbool(&r->jw, "on_list", p.on_list);
-	if (p.signed_at)
-		jw_kint(&r->jw, "signed_in_at", p.signed_at);
-	else
-		jw_knull(&r->jw, "signed_in_at");
-	jw_obj_end(&r->jw);
-	return 0;
-}
-
-/* ---- back-fill unlock ---- */
-
 static int h_unlock(zb_req *r, zb_err *e)
 {
 	zb_meeting m;
@@ -1121,8 +774,6 @@ static int h_unlock(zb_req *r, zb_err *e)
 	return write_detail(r, m.id, e);
 }
 
-/* ---- print ---- */
-
 static int h_print(zb_req *r, zb_err *e)
 {
 	zb_meeting_full f;
@@ -1139,435 +790,6 @@ static int h_print(zb_req *r, zb_err *e)
 	zb_req_audit_read(r, "meeting.print", "meeting", r->target_id, r->target_path, NULL);
 	return 0;
 }
-
-static int h_explain(zb_req *r, zb_err *e)
-{
-	int64_t member_id = 0;
-	zb_body_int(r, "member_id", &member_id);
-	const char *reason = zb_body_str(r, "reason"), *from = zb_body_str(r, "from"), *to = zb_body_str(r, "to");
-	if (strcmp(from, to) > 0)
-		return zb_fail(e, ZB_EINVAL, "to", "截止日期不能早于起始日期");
-	int fym = zb_md_ym(from), tym = zb_md_ym(to);
-	if (zb_md_ym_diff(tym, fym) >= 24)
-		return zb_fail(e, ZB_EINVAL, "to", "一次说明最长 24 个月，请分段说明");
-	char today[11], limit[11];
-	zb_today(r->app, today);
-	zb_md_add_days(today, 366, limit);
-	if (strcmp(from, limit) > 0)
-		return zb_fail(e, ZB_EINVAL, "from", "起始日期不能晚于一年以后");
-	int64_t now = zb_now(r->app), id = 0;
-	zb_audit_ev by = zb_api_by(r);
-	int rc = zb_explanation_add(r->db, r->app, &by, member_id, r->target_path, reason, from, to, now, &id, e);
-	if (rc)
-		return rc;
-	r->status = 201;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "id", id);
-	jw_kint(&r->jw, "member_id", member_id);
-	jw_kstr(&r->jw, "reason", reason);
-	jw_kstr(&r->jw, "from", from);
-	jw_kstr(&r->jw, "to", to);
-	jw_kint(&r->jw, "created_at", now);
-	jw_obj_end(&r->jw);
-	return 0;
-}
-
-static int h_explanations(zb_req *r, zb_err *e)
-{
-	int64_t limit, after;
-	if (zb_api_limit(r, &limit, e) || zb_req_query_int(r, "after", 0, 0, INT64_MAX, &after, e))
-		return e->code;
-	zb_explanation *v;
-	int n;
-	int rc = zb_explanation_list(r->db, r->target_path, after, limit, &r->arena, &v, &n, e);
-	if (rc)
-		return rc;
-	zb_list_begin(r);
-	for (int i = 0; i < n && i < limit; i++) {
-		jw_obj(&r->jw);
-		jw_kint(&r->jw, "id", v[i].id);
-		jw_kint(&r->jw, "member_id", v[i].member_id);
-		jw_kstr(&r->jw, "name", v[i].name);
-		jw_kint(&r->jw, "org_id", v[i].org_id);
-		jw_kstr(&r->jw, "reason", v[i].reason);
-		jw_kstr(&r->jw, "from", v[i].from);
-		jw_kstr(&r->jw, "to", v[i].to);
-		jw_kint(&r->jw, "created_at", v[i].created_at);
-		jw_obj_end(&r->jw);
-	}
-	zb_list_end(r, -1, n > limit ? zb_arena_printf(&r->arena, "%lld", (long long)v[limit - 1].id) : NULL);
-	zb_req_audit_read(r, "meeting.risk_explanations", "org", r->target_id, r->target_path, NULL);
-	return 0;
-}
-
-/* ---- the 预备期 ---- */
-
-static int h_probation_get(zb_req *r, zb_err *e)
-{
-	char today[11];
-	zb_today(r->app, today);
-	zb_probation_view v;
-	int rc = zb_probation_view_get(r->db, r->target_id, today, &r->arena, &v, e);
-	if (rc)
-		return rc;
-	zb_jw *w = &r->jw;
-	jw_obj(w);
-	jw_kint(w, "member_id", r->target_id);
-	jw_kstr(w, "name", v.name);
-	jw_kstr(w, "category", v.category);
-	jw_kstr(w, "join_date", v.join_date);
-	jw_kstr(w, "full_date", v.full_date);
-	if (v.has_rules) {
-		jw_kint(w, "months", v.rules.months);
-		jw_kint(w, "extend_min_months", v.rules.ext_min);
-		jw_kint(w, "extend_max_months", v.rules.ext_max);
-		if (v.rules.months)
-			jw_kstr(w, "ends_on", v.ends_on);
-		else
-			jw_knull(w, "ends_on");
-	}
-	if (v.ext_months) {
-		jw_kobj(w, "extension");
-		jw_kint(w, "months", v.ext_months);
-		jw_kstr(w, "decided_on", v.ext_on);
-		jw_kstr(w, "reason", v.ext_reason);
-		jw_obj_end(w);
-	} else {
-		jw_knull(w, "extension");
-	}
-	jw_kbool(w, "overdue", v.overdue);
-	jw_obj_end(w);
-	zb_req_audit_read(r, "member.probation", "member", r->target_id, r->target_path, NULL);
-	return 0;
-}
-
-static int h_probation_extend(zb_req *r, zb_err *e)
-{
-	int64_t months = 0;
-	zb_body_int(r, "months", &months);
-	const char *on = zb_body_str(r, "decided_on"), *reason = zb_body_str(r, "reason");
-	if (months < 0 || months > 100)
-		return zb_fail(e, ZB_EINVAL, "months", "延长预备期的月数无效");
-	char today[11];
-	zb_today(r->app, today);
-	zb_audit_ev by = zb_api_by(r);
-	int rc = zb_probation_extension_add(r->db, r->app, &by, r->target_id, r->target_path, (int)months, on, reason,
-	                                    today, zb_now(r->app), e);
-	if (rc)
-		return rc;
-	r->status = 201;
-	return h_probation_get(r, e);
-}
-
-static int h_probation_due(zb_req *r, zb_err *e)
-{
-	int64_t limit;
-	if (zb_req_query_int(r, "limit", 200, 1, 1000, &limit, e))
-		return e->code;
-	char today[11];
-	zb_today(r->app, today);
-	zb_probation_due *v;
-	int n;
-	int rc = zb_probation_overdue(r->db, r->target_path, today, &r->arena, &v, &n, e);
-	if (rc)
-		return rc;
-	zb_jw *w = &r->jw;
-	jw_obj(w);
-	jw_kstr(w, "as_of", today);
-	jw_kint(w, "total", n);
-	jw_karr(w, "items");
-	for (int i = 0; i < n && i < limit; i++) {
-		jw_obj(w);
-		jw_kint(w, "member_id", v[i].member_id);
-		jw_kstr(w, "name", v[i].name);
-		jw_kint(w, "org_id", v[i].org_id);
-		jw_kstr(w, "org_name", v[i].org_name);
-		jw_kstr(w, "status", v[i].status);
-		jw_kstr(w, "join_date", v[i].join_date);
-		jw_kint(w, "months", v[i].months);
-		jw_kint(w, "extension_months", v[i].ext_months);
-		jw_kstr(w, "ends_on", v[i].ends_on);
-		jw_kint(w, "days_overdue", v[i].days_overdue);
-		jw_kstr(w, "message", zb_arena_printf(&r->arena, "预备期已于 %s 期满，已超过 %d 天，支部应及时讨论其能否转为正式党员",
-		                                      v[i].ends_on, v[i].days_overdue));
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_obj_end(w);
-	zb_req_audit_read(r, "member.probation_due", "org", r->target_id, r->target_path, NULL);
-	return 0;
-}
-
-/* ---- attendance per member ---- */
-
-static int period_or_year(zb_req *r, zb_period *p, zb_err *e)
-{
-	const char *ps = zb_req_query(r, "period");
-	char year[8];
-	if (!ps || !*ps) {
-		char today[11];
-		zb_today(r->app, today);
-		snprintf(year, sizeof year, "%.4s", today);
-		ps = year;
-	}
-	return zb_period_parse(ps, p, e);
-}
-
-static int h_member_attendance(zb_req *r, zb_err *e)
-{
-	zb_period p;
-	int rc = period_or_year(r, &p, e);
-	if (rc)
-		return rc;
-	int64_t now = zb_now(r->app);
-	zb_mattend a;
-	if ((rc = zb_member_attendance(r->db, r->target_id, p.from_ym, p.to_ym, now, &a, e)))
-		return rc;
-	zb_attended *v;
-	int n;
-	if ((rc = zb_attended_list(r->db, r->target_id, p.from_ym, p.to_ym, now, &r->arena, &v, &n, e)))
-		return rc;
-	zb_jw *w = &r->jw;
-	jw_obj(w);
-	jw_kint(w, "member_id", r->target_id);
-	jw_kstr(w, "period", p.label);
-	jw_kint(w, "expected", a.expected);
-	jw_kint(w, "present", a.present);
-	jw_kint(w, "leave", a.leave);
-	jw_kint(w, "absent", a.absent);
-	jw_kdouble(w, "rate", zb_api_share(a.present, a.expected));
-	jw_karr(w, "items");
-	for (int i = 0; i < n; i++) {
-		jw_obj(w);
-		jw_kint(w, "meeting_id", v[i].meeting_id);
-		jw_kstr(w, "type", zb_mtype_code(v[i].type));
-		jw_kstr(w, "type_name", zb_mtype_name(v[i].type));
-		jw_kstr(w, "title", v[i].title);
-		jw_kint(w, "start_at", v[i].start_at);
-		jw_kstr(w, "org_name", v[i].org_name);
-		jw_kstr(w, "status", v[i].status);
-		jw_kstr(w, "status_name", zb_att_status_name(v[i].status));
-		jw_kstr(w, "reason", v[i].reason);
-		jw_kstr(w, "source", v[i].source);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_obj_end(w);
-	zb_req_audit_read(r, "member.attendance", "member", r->target_id, r->target_path, NULL);
-	return 0;
-}
-
-static int h_org_attendance(zb_req *r, zb_err *e)
-{
-	zb_period p;
-	int64_t limit, after;
-	int rc = period_or_year(r, &p, e);
-	if (rc)
-		return rc;
-	if (zb_api_limit(r, &limit, e) || zb_req_query_int(r, "after", 0, 0, INT64_MAX, &after, e))
-		return e->code;
-	int64_t now = zb_now(r->app);
-	zb_member_att *v;
-	int n;
-	if ((rc = zb_member_att_list(r->db, r->target_path, p.from_ym, p.to_ym, now, after, limit, &r->arena, &v, &n, e)))
-		return rc;
-	zb_list_begin(r);
-	for (int i = 0; i < n && i < limit; i++) {
-		int64_t pr = v[i].present, lv = v[i].leave, ab = v[i].absent;
-		jw_obj(&r->jw);
-		jw_kint(&r->jw, "member_id", v[i].member_id);
-		jw_kstr(&r->jw, "name", v[i].name);
-		jw_kint(&r->jw, "org_id", v[i].org_id);
-		jw_kstr(&r->jw, "org_name", v[i].org_name);
-		jw_kstr(&r->jw, "category", v[i].category);
-		jw_kstr(&r->jw, "status", v[i].status);
-		jw_kint(&r->jw, "expected", pr + lv + ab);
-		jw_kint(&r->jw, "present", pr);
-		jw_kint(&r->jw, "leave", lv);
-		jw_kint(&r->jw, "absent", ab);
-		jw_kdouble(&r->jw, "rate", zb_api_share((int)pr, (int)(pr + lv + ab)));
-		jw_obj_end(&r->jw);
-	}
-	int64_t last = n ? v[(n < limit ? n : limit) - 1].member_id : 0;
-	zb_list_end(r, -1, n > limit ? zb_arena_printf(&r->arena, "%lld", (long long)last) : NULL);
-	zb_req_audit_read(r, "meeting.attendance_list", "org", r->target_id, r->target_path,
-	                  zb_arena_printf(&r->arena, "{\"period\":\"%s\"}", p.label));
-	return 0;
-}
-
-static int h_me_meetings(zb_req *r, zb_err *e)
-{
-	int64_t limit;
-	if (zb_api_limit(r, &limit, e))
-		return e->code;
-	if (!r->who->member_id)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "您的账号没有关联党员信息");
-	zb_attended *v;
-	int n;
-	int rc = zb_attended_mine(r->db, r->who->member_id, limit, &r->arena, &v, &n, e);
-	if (rc)
-		return rc;
-	zb_list_begin(r);
-	for (int i = 0; i < n; i++) {
-		jw_obj(&r->jw);
-		jw_kint(&r->jw, "id", v[i].meeting_id);
-		jw_kint(&r->jw, "meeting_id", v[i].meeting_id);
-		jw_kstr(&r->jw, "type", zb_mtype_code(v[i].type));
-		jw_kstr(&r->jw, "type_name", zb_mtype_name(v[i].type));
-		jw_kstr(&r->jw, "title", v[i].title);
-		jw_kint(&r->jw, "start_at", v[i].start_at);
-		jw_kstr(&r->jw, "org_name", v[i].org_name);
-		jw_kstr(&r->jw, "status", v[i].status);
-		jw_kstr(&r->jw, "status_name", zb_att_status_name(v[i].status));
-		jw_kstr(&r->jw, "reason", v[i].reason);
-		jw_kstr(&r->jw, "source", v[i].source);
-		if (v[i].signed_in)
-			jw_kint(&r->jw, "signed_in_at", v[i].signed_at);
-		else
-			jw_knull(&r->jw, "signed_in_at");
-		jw_obj_end(&r->jw);
-	}
-	zb_list_end(r, n, NULL);
-	return 0;
-}
-
-/* ---- 民主评议党员 ---- */
-
-static int appraisal_year(zb_req *r, int *year, zb_err *e)
-{
-	const char *s = r->nparams > 1 ? r->params[1] : NULL;
-	char today[11];
-	zb_today(r->app, today);
-	int cur = atoi(today);
-	if (!s || strlen(s) != 4 || strspn(s, "0123456789") != 4 || atoi(s) < 2000 || atoi(s) > cur)
-		return zb_fail(e, ZB_EINVAL, "year", "年份无效：应为 2000 到 %d 之间的四位数字", cur);
-	*year = atoi(s);
-	return 0;
-}
-
-/* The branch's appraisal of the year in the path, or 404. */
-static int appraisal_existing(zb_req *r, int *year, int64_t *id, zb_err *e)
-{
-	int rc = appraisal_year(r, year, e);
-	if (!rc)
-		rc = zb_appraisal_find(r->db, r->target_id, *year, id, e);
-	if (!rc && !*id)
-		rc = zb_fail(e, ZB_ENOTFOUND, NULL, "该支部 %d 年还没有民主评议党员记录", *year);
-	return rc;
-}
-
-static int h_appraisal_get(zb_req *r, zb_err *e)
-{
-	int year;
-	int64_t id;
-	int rc = appraisal_existing(r, &year, &id, e);
-	if (rc)
-		return rc;
-	rc = zb_appraisal_write(r->db, id, &r->jw, e);
-	if (!rc)
-		zb_req_audit_read(r, "appraisal.read", "appraisal", id, r->target_path, NULL);
-	return rc;
-}
-
-static const zb_field votes_fields[] = {
-	{"excellent", 'i', 0, 0, "优秀票"},
-	{"qualified", 'i', 0, 0, "合格票"},
-	{"basically_qualified", 'i', 0, 0, "基本合格票"},
-	{"unqualified", 'i', 0, 0, "不合格票"},
-	{0},
-};
-static const zb_field appraisal_item_fields[] = {
-	{"member_id", 'i', 1, 0, "党员编号"},
-	{"self_assessment", 's', 0, 4000, "自评"},
-	{"votes", 'o', 0, 0, "测评票 {excellent, qualified, basically_qualified, unqualified}"},
-	{"grade", 's', 0, 32, "评定等次（不填则按测评票）：excellent/qualified/basically_qualified/unqualified"},
-	{"grade_note", 's', 0, 300, "等次与测评票不同时的依据"},
-	{"name", 's', 0, 100, "姓名（忽略）"},
-	{0},
-};
-
-static int h_appraisal_put(zb_req *r, zb_err *e)
-{
-	int year;
-	int rc = appraisal_year(r, &year, e);
-	if (!rc)
-		rc = zb_appraisal_branch_only(r->db, r->target_id, &r->arena, e);
-	if (rc)
-		return rc;
-	json_t *arr;
-	size_t n;
-	if ((rc = zb_api_items(r, "items", 2000, "一次最多 2000 人", appraisal_item_fields, &arr, &n, e)))
-		return rc;
-	zb_appraisal_item *items = zb_arena_alloc(&r->arena, sizeof *items * (n ? n : 1));
-	char f[64];
-	for (size_t i = 0; i < n; i++) {
-		json_t *it = json_array_get(arr, i);
-		zb_appraisal_item *x = &items[i];
-		x->member_id = json_integer_value(json_object_get(it, "member_id"));
-		x->self_assessment = json_string_value(json_object_get(it, "self_assessment"));
-		json_t *v = json_object_get(it, "votes");
-		if (json_is_object(v)) {
-			if (zb_json_check(v, votes_fields, e)) {
-				zb_api_field_in(e, "items", i, "votes");
-				return e->code;
-			}
-			x->has_votes = 1;
-			for (int g = 0; g < ZB_G_COUNT; g++)
-				x->votes[g] = json_integer_value(json_object_get(v, zb_grade_code(g)));
-		}
-		const char *g = json_string_value(json_object_get(it, "grade"));
-		x->grade = g ? zb_grade_from(g) : ZB_G_NONE;
-		if (g && x->grade == ZB_G_NONE) {
-			snprintf(f, sizeof f, "items[%zu].grade", i);
-			return zb_fail(e, ZB_EINVAL, f, "等次应为 excellent（优秀）、qualified（合格）、basically_qualified（基本合格）或 unqualified（不合格）");
-		}
-		x->grade_note = json_string_value(json_object_get(it, "grade_note"));
-	}
-	int64_t meeting_id = 0, id = 0;
-	zb_body_int(r, "meeting_id", &meeting_id);
-	char today[11];
-	zb_today(r->app, today);
-	zb_audit_ev by = zb_api_by(r);
-	if ((rc = zb_appraisal_save(r->db, r->app, &by, r->target_id, r->target_path, year, today, meeting_id, items, (int)n,
-	                            zb_now(r->app), &r->arena, &id, e)))
-		return rc;
-	return zb_appraisal_write(r->db, id, &r->jw, e);
-}
-
-static int h_appraisal_finalize(zb_req *r, zb_err *e)
-{
-	int year;
-	int64_t id;
-	int rc = appraisal_existing(r, &year, &id, e);
-	if (rc)
-		return rc;
-	char date[11], today[11];
-	zb_today(r->app, today);
-	snprintf(date, sizeof date, "%04u-12-31", (unsigned)year % 10000u);
-	zb_mrules rules;
-	if ((rc = zb_mrules_get(r->db, r->target_path, strcmp(date, today) < 0 ? date : today, &rules, e)))
-		return rc;
-	zb_audit_ev by = zb_api_by(r);
-	if ((rc = zb_appraisal_close(r->db, r->app, &by, id, r->target_path, year, &rules, zb_now(r->app), &r->arena, e)))
-		return rc;
-	return zb_appraisal_write(r->db, id, &r->jw, e);
-}
-
-static int h_member_appraisals(zb_req *r, zb_err *e)
-{
-	zb_jw *w = &r->jw;
-	jw_obj(w);
-	jw_kint(w, "member_id", r->target_id);
-	jw_key(w, "items");
-	int rc = zb_appraisal_member_json(r->db, r->target_id, w, e);
-	if (rc)
-		return rc;
-	jw_obj_end(w);
-	zb_req_audit_read(r, "member.appraisals", "member", r->target_id, r->target_path, NULL);
-	return 0;
-}
-
-/* ---- 谈心谈话 ---- */
 
 static int talk_year(zb_req *r, int *year, zb_err *e)
 {
@@ -1650,7 +872,7 @@ static int h_talk_coverage(zb_req *r, zb_err *e)
 	return 0;
 }
 
-/* ---- routes ---- */
+/* ---- request bodies ---- */
 
 static const zb_field meeting_fields[] = {
 	{"org_id", 'i', 1, 0, "召开会议的组织（党小组会为党小组）"},
@@ -1703,34 +925,9 @@ static const zb_field resolution_fields[] = {
 	{"written_opinions", 'a', 0, 0, "未到会有表决权党员会前提交的书面意见 [{member_id, opinion: yes/no/abstain}]"},
 	{0},
 };
-static const zb_field empty_fields[] = {{0}};
-static const zb_field signin_fields[] = {
-	{"token", 's', 1, 200, "签到二维码中的令牌"},
-	{"lat", 'n', 0, 0, "纬度（可选，仅作弱证据）"},
-	{"lng", 'n', 0, 0, "经度（可选，仅作弱证据）"},
-	{0},
-};
 static const zb_field unlock_fields[] = {
 	{"reason", 's', 1, 500, "解锁原因"},
 	{"days", 'i', 0, 0, "解锁天数（默认按规则）"},
-	{0},
-};
-static const zb_field explain_fields[] = {
-	{"member_id", 'i', 1, 0, "党员编号"},
-	{"reason", 's', 1, 500, "原因（如 因病请假）"},
-	{"from", 'd', 1, 10, "起始日期"},
-	{"to", 'd', 1, 10, "截止日期"},
-	{0},
-};
-static const zb_field extend_fields[] = {
-	{"months", 'i', 1, 0, "延长的月数（不少于 6，不超过 12）"},
-	{"decided_on", 'd', 1, 10, "支部大会决定延长的日期"},
-	{"reason", 's', 1, 500, "延长原因"},
-	{0},
-};
-static const zb_field appraisal_fields[] = {
-	{"meeting_id", 'i', 0, 0, "民主评议党员会议"},
-	{"items", 'a', 0, 0, "[{member_id, self_assessment, votes:{…}, grade, grade_note}]"},
 	{0},
 };
 
@@ -1742,7 +939,6 @@ static const zb_prop participant_props[] = {
 	{0},
 };
 static const zb_shape participant = {NULL, participant_props, 0, 0, NULL};
-
 /* write_summary() */
 #define SUMMARY_PROPS                                                                                   \
 	{"id", 'i', 0, NULL, "会议编号"}, {"org_id", 'i', 0, NULL, "召开会议的组织"},                         \
@@ -1762,7 +958,6 @@ static const zb_prop meeting_item_props[] = {
 };
 static const zb_shape meeting_item = {"MeetingItem", meeting_item_props, 0, 0, "会议记录（列表中）"};
 ZB_LIST_COUNTED(meeting_list, "MeetingList", &meeting_item);
-
 static const zb_prop quorum_props[] = {
 	{"rule", 's', ZB_NULL, NULL, "适用的到会规则（没有规则为 null）"},
 	{"num", 'i', ZB_OPT, NULL, "比例分子"},
@@ -1863,322 +1058,6 @@ static const zb_prop meeting_props[] = {
 	{0},
 };
 static const zb_shape meeting_shape = {"Meeting", meeting_props, 0, 0, "会议记录"};
-
-static const zb_prop uploaded_props[] = {
-	{"id", 'i', 0, NULL, "附件编号"},
-	{"meeting_id", 'i', 0, NULL, "会议编号"},
-	{"kind", 's', 0, NULL, "jpeg、png 或 pdf"},
-	{"content_type", 's', 0, NULL, "媒体类型"},
-	{"filename", 's', ZB_NULL, NULL, "文件名"},
-	{"size", 'i', 0, NULL, "字节数"},
-	{"url", 's', 0, NULL, "下载地址"},
-	{"created_at", 'i', 0, NULL, "上传时间（Unix 秒）"},
-	{0},
-};
-static const zb_shape uploaded = {"AttachmentUploaded", uploaded_props, 0, 0, "已上传的附件"};
-
-static const zb_prop signin_open_props[] = {
-	{"meeting_id", 'i', 0, NULL, "会议编号"},
-	{"token", 's', 0, NULL, "签到令牌"},
-	{"expires_at", 'i', 0, NULL, "失效时间（Unix 秒）"},
-	{"url", 's', 0, NULL, "二维码中的签到地址"},
-	{"svg", 's', 0, NULL, "二维码图片（SVG）"},
-	{0},
-};
-static const zb_shape signin_open = {"SigninCode", signin_open_props, 0, 0, "扫码签到二维码"};
-static const zb_prop signed_in_props[] = {
-	{"ok", 'b', 0, NULL, "总是 true"},
-	{"meeting_id", 'i', 0, NULL, "会议编号"},
-	{"meeting_title", 's', ZB_NULL, NULL, "会议标题"},
-	{"title", 's', ZB_NULL, NULL, "同 meeting_title"},
-	{"org_name", 's', 0, NULL, "组织名称"},
-	{"member_id", 'i', 0, NULL, "签到的党员"},
-	{"status", 's', 0, NULL, "present"},
-	{"signed_in_at", 'i', 0, NULL, "签到时间（Unix 秒）"},
-	{0},
-};
-static const zb_shape signed_in = {"SignedIn", signed_in_props, 0, 0, "签到成功"};
-static const zb_prop signin_preview_props[] = {
-	{"meeting_id", 'i', 0, NULL, "会议编号"},
-	{"title", 's', 0, NULL, "会议名称"},
-	{"type_name", 's', 0, NULL, "会议类型"},
-	{"org_name", 's', 0, NULL, "召开会议的组织"},
-	{"start_at", 'i', 0, NULL, "开始时间（Unix 秒）"},
-	{"end_at", 'i', ZB_NULL, NULL, "结束时间（Unix 秒），未填为 null"},
-	{"place", 's', ZB_NULL, NULL, "地点"},
-	{"expires_at", 'i', 0, NULL, "二维码失效时间（Unix 秒）"},
-	{"expired", 'b', 0, NULL, "二维码已过期"},
-	{"on_list", 'b', 0, NULL, "本人在会议名单中"},
-	{"signed_in_at", 'i', ZB_NULL, NULL, "本人扫码签到的时间，未签到为 null"},
-	{0},
-};
-static const zb_shape signin_preview = {"SigninPreview", signin_preview_props, 0, 0, "签到二维码对应的会议"};
-
-/* the meeting form */
-static const zb_prop form_type_props[] = {
-	{"type", 's', 0, NULL, "会议类型代码"},
-	{"name", 's', 0, NULL, "会议类型名称"},
-	{"allowed", 'b', 0, NULL, "本组织可以记录"},
-	{"reason", 's', ZB_NULL, NULL, "不能记录的原因"},
-	{0},
-};
-static const zb_shape form_type = {NULL, form_type_props, 0, 0, NULL};
-static const zb_prop form_group_props[] = {
-	{"id", 'i', 0, NULL, "党小组组织编号"},
-	{"name", 's', 0, NULL, "党小组名称"},
-	{0},
-};
-static const zb_shape form_group = {NULL, form_group_props, 0, 0, NULL};
-static const zb_prop form_person_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"name", 's', 0, NULL, "姓名"},
-	{"status", 's', 0, NULL, "党员状态代码（normal、mobile、lost、abroad …）"},
-	{"status_name", 's', ZB_NULL, NULL, "党员状态（正常、流动 …）"},
-	{"category", 's', 0, NULL, "full 或 probationary"},
-	{"category_name", 's', ZB_NULL, NULL, "正式党员或预备党员"},
-	{"has_vote", 'b', 0, NULL, "会议当日有表决权"},
-	{0},
-};
-static const zb_shape form_person = {"ExpectedPerson", form_person_props, 0, 0, "应到人员"};
-static const zb_prop form_defaults_props[] = {
-	{"host", 's', ZB_NULL, NULL, "主持人（书记）"},
-	{"recorder", 's', ZB_NULL, NULL, "记录人（上次的记录人）"},
-	{"place", 's', ZB_NULL, NULL, "地点（上次的地点）"},
-	{"start_at", 'i', 0, NULL, "开始时间（Unix 秒）"},
-	{"end_at", 'i', 0, NULL, "结束时间（Unix 秒）"},
-	{"attendance", 's', 0, NULL, "出席情况的默认值：present"},
-	{0},
-};
-static const zb_shape form_defaults = {NULL, form_defaults_props, 0, 0, NULL};
-static const zb_prop form_prev_props[] = {
-	{"id", 'i', 0, NULL, "上次同类会议"},
-	{"title", 's', 0, NULL, "会议名称"},
-	{"held_on", 'd', 0, NULL, "召开日期"},
-	{"agenda", 's', ZB_NULL, NULL, "议程"},
-	{"topic", 's', ZB_NULL, NULL, "议题"},
-	{0},
-};
-static const zb_shape form_prev = {NULL, form_prev_props, 0, 0, NULL};
-static const zb_prop form_unit_props[] = {
-	{"every_months", 'i', 0, NULL, "每几个月一次（0：不要求）"},
-	{"min", 'i', 0, NULL, "每个周期至少次数"},
-	{"from", 's', ZB_NULL, NULL, "周期起始月 YYYY-MM"},
-	{"to", 's', ZB_NULL, NULL, "周期结束月 YYYY-MM"},
-	{"held", 'i', 0, NULL, "本周期已记录次数"},
-	{0},
-};
-static const zb_shape form_unit = {NULL, form_unit_props, 0, 0, NULL};
-static const zb_prop meeting_form_props[] = {
-	{"org_id", 'i', 0, NULL, "所选组织"},
-	{"org_name", 's', 0, NULL, "组织名称"},
-	{"date", 'd', 0, NULL, "会议日期"},
-	{"type", 's', 0, NULL, "会议类型代码"},
-	{"type_name", 's', 0, NULL, "会议类型名称"},
-	{"types", 'a', 0, &form_type, "各类型能否在本组织记录"},
-	{"groups", 'a', 0, &form_group, "本支部的党小组"},
-	{"group_id", 'i', ZB_NULL, NULL, "党小组会所选的党小组"},
-	{"need_group", 'b', 0, NULL, "须先选择党小组"},
-	{"meeting_org_id", 'i', 0, NULL, "会议记录所属的组织（党小组会为党小组），保存时的 org_id"},
-	{"meeting_org_name", 's', ZB_NULL, NULL, "会议记录所属组织名称"},
-	{"expected", 'a', 0, &form_person, "应到名单：保存时使用的同一名单"},
-	{"defaults", 'o', 0, &form_defaults, "默认值"},
-	{"previous", 'o', ZB_NULL, &form_prev, "上次同类会议（没有为 null）"},
-	{"unit", 'o', 0, &form_unit, "规则的周期和已记录次数"},
-	{0},
-};
-static const zb_shape meeting_form = {"MeetingForm", meeting_form_props, 0, 0, "记录会议的表单"};
-
-static const zb_prop explained_props[] = {
-	{"id", 'i', 0, NULL, "说明编号"},
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"reason", 's', 0, NULL, "原因"},
-	{"from", 'd', 0, NULL, "开始日期"},
-	{"to", 'd', 0, NULL, "结束日期"},
-	{"created_at", 'i', 0, NULL, "登记时间（Unix 秒）"},
-	{0},
-};
-static const zb_shape explained = {"RiskExplanationAdded", explained_props, 0, 0, NULL};
-static const zb_prop explanation_props[] = {
-	{"id", 'i', 0, NULL, "说明编号"},
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"name", 's', 0, NULL, "姓名"},
-	{"org_id", 'i', 0, NULL, "所在组织"},
-	{"reason", 's', 0, NULL, "原因"},
-	{"from", 'd', 0, NULL, "开始日期"},
-	{"to", 'd', 0, NULL, "结束日期"},
-	{"created_at", 'i', 0, NULL, "登记时间（Unix 秒）"},
-	{0},
-};
-static const zb_shape explanation = {"RiskExplanation", explanation_props, 0, 0, "未参加组织生活的情况说明"};
-ZB_LIST_PAGED(explanation_list, "RiskExplanationList", &explanation);
-
-static const zb_prop extension_props[] = {
-	{"months", 'i', 0, NULL, "延长月数"},
-	{"decided_on", 'd', ZB_NULL, NULL, "决定日期"},
-	{"reason", 's', ZB_NULL, NULL, "原因"},
-	{0},
-};
-static const zb_shape extension = {NULL, extension_props, 0, 0, NULL};
-static const zb_prop probation_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"name", 's', ZB_NULL, NULL, "姓名"},
-	{"category", 's', ZB_NULL, NULL, "类别"},
-	{"join_date", 'd', ZB_NULL, NULL, "入党日期"},
-	{"full_date", 'd', ZB_NULL, NULL, "转正日期"},
-	{"months", 'i', ZB_OPT, NULL, "预备期月数（入党日期有效时）"},
-	{"extend_min_months", 'i', ZB_OPT, NULL, "延长的最少月数"},
-	{"extend_max_months", 'i', ZB_OPT, NULL, "延长的最多月数"},
-	{"ends_on", 'd', ZB_OPT | ZB_NULL, NULL, "预备期满日期"},
-	{"extension", 'o', ZB_NULL, &extension, "延长情况（未延长为 null）"},
-	{"overdue", 'b', 0, NULL, "预备期已满仍是预备党员"},
-	{0},
-};
-static const zb_shape probation = {"Probation", probation_props, 0, 0, "预备期"};
-static const zb_prop probation_due_item_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"name", 's', 0, NULL, "姓名"},
-	{"org_id", 'i', 0, NULL, "所在组织"},
-	{"org_name", 's', 0, NULL, "组织名称"},
-	{"status", 's', 0, NULL, "党籍状态代码"},
-	{"join_date", 'd', 0, NULL, "入党日期"},
-	{"months", 'i', 0, NULL, "预备期月数"},
-	{"extension_months", 'i', 0, NULL, "延长月数"},
-	{"ends_on", 'd', 0, NULL, "预备期满日期"},
-	{"days_overdue", 'i', 0, NULL, "已超过天数"},
-	{"message", 's', 0, NULL, "提醒"},
-	{0},
-};
-static const zb_shape probation_due_item = {NULL, probation_due_item_props, 0, 0, NULL};
-static const zb_prop probation_due_props[] = {
-	{"as_of", 'd', 0, NULL, "今天"},
-	{"total", 'i', 0, NULL, "人数"},
-	{"items", 'a', 0, &probation_due_item, "预备党员"},
-	{0},
-};
-static const zb_shape probation_due = {"ProbationDue", probation_due_props, 0, 0, "预备期已满仍未讨论转正的预备党员"};
-
-static const zb_prop org_att_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"name", 's', 0, NULL, "姓名"},
-	{"org_id", 'i', 0, NULL, "所在组织"},
-	{"org_name", 's', 0, NULL, "组织名称"},
-	{"category", 's', 0, NULL, "类别"},
-	{"status", 's', 0, NULL, "党籍状态代码"},
-	{"expected", 'i', 0, NULL, "应参加"},
-	{"present", 'i', 0, NULL, "出席"},
-	{"leave", 'i', 0, NULL, "请假"},
-	{"absent", 'i', 0, NULL, "缺席"},
-	{"rate", 'n', 0, NULL, "出席率（0 到 1）"},
-	{0},
-};
-static const zb_shape org_att = {"MemberAttendanceRow", org_att_props, 0, 0, "党员参加组织生活情况"};
-ZB_LIST_PAGED(org_att_list, "MemberAttendanceList", &org_att);
-static const zb_prop member_att_item_props[] = {
-	{"meeting_id", 'i', 0, NULL, "会议编号"},
-	{"type", 's', 0, NULL, "会议类型代码"},
-	{"type_name", 's', 0, NULL, "会议类型名称"},
-	{"title", 's', ZB_NULL, NULL, "标题"},
-	{"start_at", 'i', 0, NULL, "开始时间（Unix 秒）"},
-	{"org_name", 's', 0, NULL, "组织名称"},
-	{"status", 's', 0, NULL, "present、leave 或 absent"},
-	{"status_name", 's', ZB_NULL, NULL, "出席、请假、缺席"},
-	{"reason", 's', ZB_NULL, NULL, "请假或缺席原因"},
-	{"source", 's', ZB_NULL, NULL, "登记方式"},
-	{0},
-};
-static const zb_shape member_att_item = {NULL, member_att_item_props, 0, 0, NULL};
-static const zb_prop member_att_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"period", 's', 0, NULL, "统计周期"},
-	{"expected", 'i', 0, NULL, "应参加"},
-	{"present", 'i', 0, NULL, "出席"},
-	{"leave", 'i', 0, NULL, "请假"},
-	{"absent", 'i', 0, NULL, "缺席"},
-	{"rate", 'n', 0, NULL, "出席率（0 到 1）"},
-	{"items", 'a', 0, &member_att_item, "各次会议"},
-	{0},
-};
-static const zb_shape member_att = {"MemberAttendance", member_att_props, 0, 0, "一名党员参加组织生活情况"};
-
-static const zb_prop my_meeting_props[] = {
-	{"id", 'i', 0, NULL, "会议编号"},
-	{"meeting_id", 'i', 0, NULL, "同 id"},
-	{"type", 's', 0, NULL, "会议类型代码"},
-	{"type_name", 's', 0, NULL, "会议类型名称"},
-	{"title", 's', ZB_NULL, NULL, "标题"},
-	{"start_at", 'i', 0, NULL, "开始时间（Unix 秒）"},
-	{"org_name", 's', 0, NULL, "组织名称"},
-	{"status", 's', 0, NULL, "present、leave 或 absent"},
-	{"status_name", 's', ZB_NULL, NULL, "出席、请假、缺席"},
-	{"reason", 's', ZB_NULL, NULL, "请假或缺席原因"},
-	{"source", 's', ZB_NULL, NULL, "登记方式"},
-	{"signed_in_at", 'i', ZB_NULL, NULL, "扫码签到时间（Unix 秒）"},
-	{0},
-};
-static const zb_shape my_meeting = {"MyMeeting", my_meeting_props, 0, 0, "我参加的会议"};
-ZB_LIST_COUNTED(my_meeting_list, "MyMeetingList", &my_meeting);
-
-/* meeting/appraisal.c */
-static const zb_prop grade_votes_props[] = {
-	{"excellent", 'i', 0, NULL, "优秀"},
-	{"qualified", 'i', 0, NULL, "合格"},
-	{"basically_qualified", 'i', 0, NULL, "基本合格"},
-	{"unqualified", 'i', 0, NULL, "不合格"},
-	{0},
-};
-static const zb_shape grade_votes = {NULL, grade_votes_props, 0, 0, NULL};
-static const zb_prop appraisee_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"name", 's', 0, NULL, "姓名"},
-	{"category", 's', 0, NULL, "类别"},
-	{"self_assessment", 's', ZB_NULL, NULL, "自评"},
-	{"votes", 'o', 0, &grade_votes, "测评票"},
-	{"grade_by_votes", 's', ZB_NULL, NULL, "按测评票的等次"},
-	{"grade", 's', ZB_NULL, NULL, "评定等次代码"},
-	{"grade_name", 's', ZB_NULL, NULL, "评定等次名称"},
-	{"grade_note", 's', ZB_NULL, NULL, "等次说明"},
-	{0},
-};
-static const zb_shape appraisee = {NULL, appraisee_props, 0, 0, NULL};
-static const zb_prop appraisal_props[] = {
-	{"id", 'i', 0, NULL, "评议编号"},
-	{"org_id", 'i', 0, NULL, "支部"},
-	{"org_name", 's', 0, NULL, "支部名称"},
-	{"year", 'i', 0, NULL, "年度"},
-	{"meeting_id", 'i', ZB_NULL, NULL, "评议会议"},
-	{"status", 's', 0, NULL, "open 或 final"},
-	{"excellent_cap", 'n', ZB_NULL, NULL, "优秀比例上限（定档后）"},
-	{"finalized_at", 'i', ZB_NULL, NULL, "定档时间（Unix 秒）"},
-	{"created_at", 'i', 0, NULL, "登记时间（Unix 秒）"},
-	{"updated_at", 'i', 0, NULL, "修改时间（Unix 秒）"},
-	{"items", 'a', 0, &appraisee, "各党员"},
-	{"total", 'i', 0, NULL, "人数"},
-	{"grade_counts", 'o', 0, &grade_votes, "各等次人数"},
-	{0},
-};
-static const zb_shape appraisal = {"Appraisal", appraisal_props, 0, 0, "民主评议党员"};
-static const zb_prop my_appraisal_props[] = {
-	{"appraisal_id", 'i', 0, NULL, "评议编号"},
-	{"year", 'i', 0, NULL, "年度"},
-	{"org_id", 'i', 0, NULL, "支部"},
-	{"org_name", 's', 0, NULL, "支部名称"},
-	{"status", 's', 0, NULL, "open 或 final"},
-	{"grade", 's', ZB_NULL, NULL, "等次代码"},
-	{"grade_name", 's', ZB_NULL, NULL, "等次名称"},
-	{"grade_note", 's', ZB_NULL, NULL, "等次说明"},
-	{"self_assessment", 's', ZB_NULL, NULL, "自评"},
-	{"votes", 'o', 0, &grade_votes, "测评票"},
-	{"meeting_id", 'i', ZB_NULL, NULL, "评议会议"},
-	{0},
-};
-static const zb_shape my_appraisal = {NULL, my_appraisal_props, 0, 0, NULL};
-static const zb_prop member_appraisals_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"items", 'a', 0, &my_appraisal, "历年评议"},
-	{0},
-};
-static const zb_shape member_appraisals = {"MemberAppraisals", member_appraisals_props, 0, 0, "党员历年民主评议结果"};
-
 static const zb_prop talk_props[] = {
 	SUMMARY_PROPS,
 	{"notes", 's', ZB_NULL, NULL, "谈话记录"},
@@ -2229,49 +1108,10 @@ const zb_route zb_routes_meetings[] = {
 	 attendance_fields, "meetings", "登记出席情况", NULL, ZB_OK(&meeting_shape)},
 	{"POST", "/api/v1/meetings/{id}/resolutions", h_resolution, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 8192,
 	 resolution_fields, "meetings", "记录决议与表决", NULL, ZB_CREATED(&resolution)},
-	{"POST", "/api/v1/meetings/{id}/attachments", h_attach_upload, P_MEETING_WRITE, S_MEETING, R_WRITE | R_RAW,
-	 ZB_ATTACH_MAX_BYTES, NULL, "meetings", "上传照片或 PDF（请求体为文件内容）", "filename:string", ZB_CREATED(&uploaded)},
-	{"GET", "/api/v1/attachments/{id}", h_attach_get, P_MEETING_READ, S_ATTACHMENT, 0, 0, NULL, "meetings", "下载附件",
-	 NULL, ZB_MEDIA("image/jpeg, image/png, application/pdf, application/octet-stream")},
-	{"DELETE", "/api/v1/attachments/{id}", h_attach_delete, P_MEETING_WRITE, S_ATTACHMENT, R_WRITE, 0, NULL, "meetings",
-	 "删除附件", NULL, ZB_OK(&zb_shape_ok)},
-	{"POST", "/api/v1/meetings/{id}/signin", h_signin_open, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 1024,
-	 empty_fields, "meetings", "开启扫码签到（生成二维码）", NULL, ZB_CREATED(&signin_open)},
-	{"POST", "/api/v1/signin/preview", h_signin_peek, P_MEETING_SIGNIN, S_NONE, R_WRITE | R_JSON, 4096, signin_fields,
-	 "meetings", "查看签到二维码对应的会议（不签到）", NULL, ZB_OK(&signin_preview)},
-	{"POST", "/api/v1/signin", h_signin, P_MEETING_SIGNIN, S_NONE, R_WRITE | R_JSON, 4096, signin_fields, "meetings",
-	 "党员扫码签到", NULL, ZB_OK(&signed_in)},
 	{"POST", "/api/v1/meetings/{id}/unlock", h_unlock, P_MEETING_UNLOCK, S_MEETING, R_WRITE | R_JSON, 4096,
 	 unlock_fields, "meetings", "上级组织解锁超过补录期限的记录", NULL, ZB_OK(&meeting_shape)},
 	{"GET", "/api/v1/meetings/{id}/print", h_print, P_MEETING_READ, S_MEETING, 0, 0, NULL, "meetings",
 	 "打印会议记录（HTML）", NULL, ZB_MEDIA("text/html")},
-	{"GET", "/api/v1/orgs/{id}/meeting-form", h_form, P_MEETING_WRITE, S_ORG, 0, 0, NULL, "meetings",
-	 "记录会议的表单：可记录的会议类型、党小组、应到名单（含党员状态）、默认值、上次议程", "type:string,date:string,group:integer",
-	 ZB_OK(&meeting_form)},
-	{"GET", "/api/v1/orgs/{id}/risk-explanations", h_explanations, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "未参加组织生活的情况说明", "after:integer,limit:integer", ZB_OK(&explanation_list)},
-	{"POST", "/api/v1/risks/explanations", h_explain, P_MEETING_WRITE, S_BODY_MEMBER, R_WRITE | R_JSON, 4096,
-	 explain_fields, "meetings", "说明党员未参加组织生活的原因（如因病请假）", NULL, ZB_CREATED(&explained)},
-	{"GET", "/api/v1/members/{id}/probation", h_probation_get, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "members",
-	 "预备期：期满日期、延长情况", NULL, ZB_OK(&probation)},
-	{"POST", "/api/v1/members/{id}/probation-extension", h_probation_extend, P_MEMBER_WRITE, S_MEMBER,
-	 R_WRITE | R_JSON, 4096, extend_fields, "members", "登记延长预备期（只能一次）", NULL, ZB_CREATED(&probation)},
-	{"GET", "/api/v1/orgs/{id}/probation-due", h_probation_due, P_MEMBER_READ, S_ORG, 0, 0, NULL, "members",
-	 "预备期已满仍未讨论转正的预备党员", "limit:integer", ZB_OK(&probation_due)},
-	{"GET", "/api/v1/orgs/{id}/attendance", h_org_attendance, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "党员参加组织生活情况（应参加、出席、请假、缺席）", "period:string,after:integer,limit:integer", ZB_OK(&org_att_list)},
-	{"GET", "/api/v1/members/{id}/attendance", h_member_attendance, P_MEETING_READ, S_MEMBER, 0, 0, NULL, "meetings",
-	 "一名党员参加组织生活情况", "period:string", ZB_OK(&member_att)},
-	{"GET", "/api/v1/me/meetings", h_me_meetings, P_SELF_READ, S_NONE, 0, 0, NULL, "meetings", "我参加的会议",
-	 "limit:integer", ZB_OK(&my_meeting_list)},
-	{"GET", "/api/v1/orgs/{id}/appraisals/{year}", h_appraisal_get, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "民主评议党员", NULL, ZB_OK(&appraisal)},
-	{"PUT", "/api/v1/orgs/{id}/appraisals/{year}", h_appraisal_put, P_MEETING_WRITE, S_ORG, R_WRITE | R_JSON, 1u << 20,
-	 appraisal_fields, "meetings", "登记民主评议（自评、测评票、等次）", NULL, ZB_OK(&appraisal)},
-	{"POST", "/api/v1/orgs/{id}/appraisals/{year}/finalize", h_appraisal_finalize, P_MEETING_WRITE, S_ORG,
-	 R_WRITE | R_JSON, 1024, empty_fields, "meetings", "民主评议定档（按优秀比例上限）", NULL, ZB_OK(&appraisal)},
-	{"GET", "/api/v1/members/{id}/appraisals", h_member_appraisals, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "meetings",
-	 "党员历年民主评议结果", NULL, ZB_OK(&member_appraisals)},
 	{"GET", "/api/v1/orgs/{id}/talks", h_talks, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings", "谈心谈话记录",
 	 "year:integer", ZB_OK(&talk_list)},
 	{"GET", "/api/v1/orgs/{id}/talk-coverage", h_talk_coverage, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",

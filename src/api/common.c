@@ -43,6 +43,8 @@ int zb_api_items(zb_req *r, const char *name, size_t max, const char *too_many, 
 	return 0;
 }
 
+const zb_field zb_api_no_fields[] = {{0}};
+
 double zb_api_share(int a, int b)
 {
 	return b ? (double)a / b : 1.0;

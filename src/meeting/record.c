@@ -15,6 +15,22 @@ static void field_in(zb_err *e, const char *arr, int i)
 	memcpy(e->field, f, sizeof f);
 }
 
+int zb_meeting_open_change(zb_db *db, int64_t id, int64_t now, zb_arena *a, zb_meeting *m, zb_mrules *r, int *late,
+                           zb_err *e)
+{
+	int rc = zb_meeting_get(db, id, a, m, e);
+	if (!rc)
+		rc = zb_meeting_rules(db, m, r, e);
+	if (!rc)
+		rc = zb_meeting_check_open(m, r, now, e);
+	if (!rc && late) {
+		zb_backfill b;
+		zb_meeting_backfill(m, r, now, &b);
+		*late = b.past;
+	}
+	return rc;
+}
+
 /* After a write that failed with a unique violation on the client key:
  * the record the concurrent twin saved, or ZB_ECONFLICT. */
 static int key_race(zb_db *db, int64_t org_id, const zb_meeting_new *in, int64_t *id, int *replayed, zb_err *e)

@@ -31,6 +31,12 @@ typedef struct zb_meeting_new {
 	int late;                        /* past the window, by the level above */
 } zb_meeting_new;
 
+/* Load meeting id and its rules for a change, refused when the record is
+ * locked (zb_meeting_check_open); *late (may be NULL): past the window but
+ * unlocked, so the change is a late edit. */
+int zb_meeting_open_change(zb_db *db, int64_t id, int64_t now, zb_arena *a, zb_meeting *m, zb_mrules *r, int *late,
+                           zb_err *e);
+
 /* Insert m (checked by zb_meeting_check) with everything in `in` and the
  * "meeting.create" audit row.  A client key already saved by a concurrent
  * twin of this save gives *replayed 1 and *id that record, writing
