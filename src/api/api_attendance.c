@@ -9,6 +9,21 @@
 
 #include <stdio.h>
 
+/* The members of a meeting the member was expected at. */
+static void write_attended(zb_jw *w, const zb_attended *x)
+{
+	jw_kint(w, "meeting_id", x->meeting_id);
+	jw_kstr(w, "type", zb_mtype_code(x->type));
+	jw_kstr(w, "type_name", zb_mtype_name(x->type));
+	jw_kstr(w, "title", x->title);
+	jw_kint(w, "start_at", x->start_at);
+	jw_kstr(w, "org_name", x->org_name);
+	jw_kstr(w, "status", x->status);
+	jw_kstr(w, "status_name", zb_att_status_name(x->status));
+	jw_kstr(w, "reason", x->reason);
+	jw_kstr(w, "source", x->source);
+}
+
 static int period_or_year(zb_req *r, zb_period *p, zb_err *e)
 {
 	const char *ps = zb_req_query(r, "period");
@@ -48,16 +63,7 @@ static int h_member_attendance(zb_req *r, zb_err *e)
 	jw_karr(w, "items");
 	for (int i = 0; i < n; i++) {
 		jw_obj(w);
-		jw_kint(w, "meeting_id", v[i].meeting_id);
-		jw_kstr(w, "type", zb_mtype_code(v[i].type));
-		jw_kstr(w, "type_name", zb_mtype_name(v[i].type));
-		jw_kstr(w, "title", v[i].title);
-		jw_kint(w, "start_at", v[i].start_at);
-		jw_kstr(w, "org_name", v[i].org_name);
-		jw_kstr(w, "status", v[i].status);
-		jw_kstr(w, "status_name", zb_att_status_name(v[i].status));
-		jw_kstr(w, "reason", v[i].reason);
-		jw_kstr(w, "source", v[i].source);
+		write_attended(w, &v[i]);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -120,16 +126,7 @@ static int h_me_meetings(zb_req *r, zb_err *e)
 	for (int i = 0; i < n; i++) {
 		jw_obj(&r->jw);
 		jw_kint(&r->jw, "id", v[i].meeting_id);
-		jw_kint(&r->jw, "meeting_id", v[i].meeting_id);
-		jw_kstr(&r->jw, "type", zb_mtype_code(v[i].type));
-		jw_kstr(&r->jw, "type_name", zb_mtype_name(v[i].type));
-		jw_kstr(&r->jw, "title", v[i].title);
-		jw_kint(&r->jw, "start_at", v[i].start_at);
-		jw_kstr(&r->jw, "org_name", v[i].org_name);
-		jw_kstr(&r->jw, "status", v[i].status);
-		jw_kstr(&r->jw, "status_name", zb_att_status_name(v[i].status));
-		jw_kstr(&r->jw, "reason", v[i].reason);
-		jw_kstr(&r->jw, "source", v[i].source);
+		write_attended(&r->jw, &v[i]);
 		if (v[i].signed_in)
 			jw_kint(&r->jw, "signed_in_at", v[i].signed_at);
 		else

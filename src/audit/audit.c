@@ -201,6 +201,25 @@ int zb_audit_change(zb_db *db, zb_app *app, const zb_audit_ev *who, const char *
 	return zb_audit_append(db, app, &ev, e);
 }
 
+zb_jw *zb_audit_detail_begin(zb_audit_detail *d)
+{
+	zb_buf_init(&d->b, 4096);
+	jw_init(&d->w, &d->b);
+	jw_obj(&d->w);
+	return &d->w;
+}
+
+int zb_audit_change_detail(zb_db *db, zb_app *app, const zb_audit_ev *who, const char *action,
+                           const char *object_type, int64_t object_id, const char *org_path, zb_audit_detail *d,
+                           zb_err *e)
+{
+	jw_obj_end(&d->w);
+	int rc = zb_audit_change(db, app, who, action, object_type, object_id, org_path,
+	                         jw_finish(&d->w) ? NULL : d->b.data, e);
+	zb_buf_release(&d->b);
+	return rc;
+}
+
 int zb_audit_end_tx(zb_db *db, int rc, zb_err *e)
 {
 	if (rc) {

@@ -17,19 +17,13 @@ int zb_explanation_add(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t me
 	               "issssiiIi", member_id, org_path, reason, from, to, (int64_t)zb_md_ym(from), (int64_t)zb_md_ym(to),
 	               by->user_id, now);
 	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_kint(&w, "member_id", member_id);
-		jw_kstr(&w, "reason", reason);
-		jw_kstr(&w, "from", from);
-		jw_kstr(&w, "to", to);
-		jw_obj_end(&w);
-		rc = zb_audit_change(db, app, by, "risk.explain", "member", member_id, org_path, jw_finish(&w) ? NULL : d.data,
-		                     e);
-		zb_buf_release(&d);
+		zb_audit_detail d;
+		zb_jw *w = zb_audit_detail_begin(&d);
+		jw_kint(w, "member_id", member_id);
+		jw_kstr(w, "reason", reason);
+		jw_kstr(w, "from", from);
+		jw_kstr(w, "to", to);
+		rc = zb_audit_change_detail(db, app, by, "risk.explain", "member", member_id, org_path, &d, e);
 	}
 	return zb_audit_end_tx(db, rc, e);
 }

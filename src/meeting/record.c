@@ -51,27 +51,21 @@ static int key_race(zb_db *db, int64_t org_id, const zb_meeting_new *in, int64_t
 static int create_audit(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_meeting *m, const zb_meeting_new *in,
                         int64_t id, zb_err *e)
 {
-	zb_buf d;
-	zb_buf_init(&d, 4096);
-	zb_jw w;
-	jw_init(&w, &d);
-	jw_obj(&w);
-	jw_kstr(&w, "type", zb_mtype_code(m->type));
-	jw_kstr(&w, "held_on", m->held_on);
-	jw_kint(&w, "expected", m->expected);
+	zb_audit_detail d;
+	zb_jw *w = zb_audit_detail_begin(&d);
+	jw_kstr(w, "type", zb_mtype_code(m->type));
+	jw_kstr(w, "held_on", m->held_on);
+	jw_kint(w, "expected", m->expected);
 	if (in->has_att) {
-		jw_kint(&w, "present", m->present);
-		jw_kint(&w, "leave", m->leave);
-		jw_kint(&w, "absent", m->absent);
-		jw_kbool(&w, "quorum_ok", m->quorum_ok);
+		jw_kint(w, "present", m->present);
+		jw_kint(w, "leave", m->leave);
+		jw_kint(w, "absent", m->absent);
+		jw_kbool(w, "quorum_ok", m->quorum_ok);
 	}
-	jw_kint(&w, "resolutions", in->nres);
-	jw_kint(&w, "attachments", in->nfiles);
-	jw_kbool(&w, "late", in->late);
-	jw_obj_end(&w);
-	int rc = zb_audit_change(db, app, by, "meeting.create", "meeting", id, m->org_path, jw_finish(&w) ? NULL : d.data,
-	                         e);
-	zb_buf_release(&d);
+	jw_kint(w, "resolutions", in->nres);
+	jw_kint(w, "attachments", in->nfiles);
+	jw_kbool(w, "late", in->late);
+	int rc = zb_audit_change_detail(db, app, by, "meeting.create", "meeting", id, m->org_path, &d, e);
 	return rc;
 }
 
@@ -130,20 +124,14 @@ int zb_meeting_change(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_me
 		return rc;
 	rc = zb_meeting_update(db, old, m, r, guests, nguests, now, e);
 	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_karr(&w, "fields");
+		zb_audit_detail d;
+		zb_jw *w = zb_audit_detail_begin(&d);
+		jw_karr(w, "fields");
 		for (int i = 0; i < nfields; i++)
-			jw_str(&w, fields[i]);
-		jw_arr_end(&w);
-		jw_kbool(&w, "late", late);
-		jw_obj_end(&w);
-		rc = zb_audit_change(db, app, by, "meeting.update", "meeting", m->id, m->org_path,
-		                     jw_finish(&w) ? NULL : d.data, e);
-		zb_buf_release(&d);
+			jw_str(w, fields[i]);
+		jw_arr_end(w);
+		jw_kbool(w, "late", late);
+		rc = zb_audit_change_detail(db, app, by, "meeting.update", "meeting", m->id, m->org_path, &d, e);
 	}
 	return zb_audit_end_tx(db, rc, e);
 }
@@ -203,19 +191,13 @@ int zb_meeting_unlock(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_me
 		               "VALUES (?, ?, ?, ?, ?, ?)",
 		               "iIisii", m->id, by->user_id, by_org, reason, now, until);
 	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_kstr(&w, "reason", reason);
-		jw_kint(&w, "until", until);
-		jw_kint(&w, "by_org_id", by_org);
-		jw_kstr(&w, "deadline", deadline);
-		jw_obj_end(&w);
-		rc = zb_audit_change(db, app, by, "meeting.unlock", "meeting", m->id, m->org_path,
-		                     jw_finish(&w) ? NULL : d.data, e);
-		zb_buf_release(&d);
+		zb_audit_detail d;
+		zb_jw *w = zb_audit_detail_begin(&d);
+		jw_kstr(w, "reason", reason);
+		jw_kint(w, "until", until);
+		jw_kint(w, "by_org_id", by_org);
+		jw_kstr(w, "deadline", deadline);
+		rc = zb_audit_change_detail(db, app, by, "meeting.unlock", "meeting", m->id, m->org_path, &d, e);
 	}
 	return zb_audit_end_tx(db, rc, e);
 }

@@ -51,18 +51,12 @@ int zb_probation_extension_add(zb_db *db, zb_app *app, const zb_audit_ev *by, in
 		return rc;
 	rc = zb_probation_extend(db, member_id, months, decided_on, reason, today, by->user_id, now, e);
 	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_kint(&w, "months", months);
-		jw_kstr(&w, "decided_on", decided_on);
-		jw_kstr(&w, "reason", reason);
-		jw_obj_end(&w);
-		rc = zb_audit_change(db, app, by, "member.probation_extend", "member", member_id, org_path,
-		                     jw_finish(&w) ? NULL : d.data, e);
-		zb_buf_release(&d);
+		zb_audit_detail d;
+		zb_jw *w = zb_audit_detail_begin(&d);
+		jw_kint(w, "months", months);
+		jw_kstr(w, "decided_on", decided_on);
+		jw_kstr(w, "reason", reason);
+		rc = zb_audit_change_detail(db, app, by, "member.probation_extend", "member", member_id, org_path, &d, e);
 	}
 	return zb_audit_end_tx(db, rc, e);
 }
