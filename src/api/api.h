@@ -2,6 +2,7 @@
 #ifndef ZB_API_H
 #define ZB_API_H
 
+#include "audit/audit.h"
 #include "http/http.h"
 
 extern const zb_route zb_routes_system[];
@@ -11,6 +12,13 @@ extern const zb_route zb_routes_audit[];
 extern const zb_route zb_routes_orgs[];
 extern const zb_route zb_routes_members[];
 extern const zb_route zb_routes_meetings[];
+extern const zb_route zb_routes_meeting_form[];
+extern const zb_route zb_routes_attachments[];
+extern const zb_route zb_routes_signin[];
+extern const zb_route zb_routes_attendance[];
+extern const zb_route zb_routes_appraisals[];
+extern const zb_route zb_routes_probation[];
+extern const zb_route zb_routes_explanations[];
 extern const zb_route zb_routes_compliance[];
 extern const zb_route zb_routes_orgstruct[];
 extern const zb_route zb_routes_rules[];
@@ -48,5 +56,26 @@ void zb_api_write_user(zb_req *r, const zb_principal *p);
 const char *zb_api_org_trail(zb_req *r, const char *path);
 /* Paging: ?limit= (1..200, default 50) */
 int zb_api_limit(zb_req *r, int64_t *limit, zb_err *e);
+
+
+/* ---- api/common.c: what several handlers do alike ---- */
+
+/* The caller as the `by` of a domain write's audit row: user id, login
+ * name and address (meeting/record.h). */
+zb_audit_ev zb_api_by(const zb_req *r);
+/* Prefix a nested check's error field with the array item it came from:
+ * "status" becomes "items[3].status" (sub: a member of the item between,
+ * "items[3].votes.excellent"; NULL for none). */
+void zb_api_field_in(zb_err *e, const char *arr, size_t i, const char *sub);
+/* The body's array `name` of objects, each checked against fields (an
+ * item's error names it as above); absent or not an array: no items.  More
+ * than max: ZB_EINVAL on the array with message too_many.  *arr gets the
+ * array (borrowed, NULL when absent) and *n its length. */
+int zb_api_items(zb_req *r, const char *name, size_t max, const char *too_many, const zb_field *fields, json_t **arr,
+                 size_t *n, zb_err *e);
+/* The body of a route that takes none: {} (an empty field list). */
+extern const zb_field zb_api_no_fields[];
+/* a / b as a share from 0 to 1; 1 when b is 0 (nothing was due). */
+double zb_api_share(int a, int b);
 
 #endif

@@ -1,41 +1,26 @@
-/* api_meetings.c - organisational life over HTTP: meeting records,
- * attendance, resolutions, attachments, QR sign-in, back-fill unlock, the
- * print view, risk explanations, 民主评议 and 谈心谈话 (compliance, the
- * calendar and the risk lists: api_compliance.c).
- * The domain lives in src/meeting/; handlers parse, call it inside one
- * transaction with its audit row, and write JSON (docs/API.md).
+/* api_meetings.c - meeting records over HTTP: the list, the record with
+ * its attendance and resolutions (one save or step by step), edits, the
+ * back-fill unlock, the print view, and 谈心谈话 with its coverage.  The
+ * form context is api_meeting_form.c, attachments api_attach.c, QR sign-in
+ * api_signin.c, attendance per member api_attendance.c, 民主评议
+ * api_appraisal.c (compliance, the calendar and the risk lists:
+ * api_compliance.c).
+ * The domain is src/meeting/ (the audited writes: meeting/record.h);
+ * handlers parse, call it and write JSON (docs/API.md).
  */
 #include "api/api.h"
-#include "core/date.h"
 #include "core/escape.h"
 #include "crypto/sm.h"
 #include "meeting/appraisal.h"
 #include "meeting/attach.h"
-#include "meeting/compliance.h"
 #include "meeting/mdate.h"
 #include "meeting/meeting.h"
+#include "meeting/record.h"
 #include "meeting/signin.h"
-#include "member/probation.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- helpers ---- */
-
-static const char *status_name(const char *s)
-{
-	if (!s)
-		return NULL;
-	if (!strcmp(s, "present"))
-		return "出席";
-	if (!strcmp(s, "leave"))
-		return "请假";
-	if (!strcmp(s, "absent"))
-		return "缺席";
-	return s;
-}
 
 /* The org of a grant holding P_MEETING_UNLOCK at a strict ancestor of
  * path ("the level above"), or 0. */
@@ -47,25 +32,6 @@ static int64_t unlock_grant_org(const zb_req *r, const char *path)
 			return g->org_id;
 	}
 	return 0;
-}
-
-static int64_t who_id(const zb_req *r)
-{
-	return r->who ? r->who->user_id : 0;
-}
-
-/* "items[3].status" from a nested check's field "status" */
-static void field_in(zb_err *e, const char *arr, size_t i, const char *sub)
-{
-	char f[sizeof e->field];
-	snprintf(f, sizeof f, "%.16s[%zu]%s%.24s%s%.16s", arr, i, sub && *sub ? "." : "", sub ? sub : "",
-	         e->field[0] ? "." : "", e->field);
-	memcpy(e->field, f, sizeof f);
-}
-
-static char *detail_json(zb_req *r, zb_buf *b)
-{
-	return zb_arena_strndup(&r->arena, b->data ? b->data : "{}", b->len);
 }
 
 static void write_quorum(zb_jw *w, const zb_meeting *m, const zb_mrules *r)
@@ -168,7 +134,7 @@ static int write_detail(zb_req *r, int64_t id, zb_err *e)
 	zb_backfill b;
 	zb_meeting_backfill(m, &rules, zb_now(r->app), &b);
 	int64_t signins = 0;
-	if ((rc = zb_db_int(r->db, e, &signins, "SELECT COUNT(*) FROM meeting_signins WHERE meeting_id = ?", "i", id)))
+	if ((rc = zb_signin_count(r->db, id, &signins, e)))
 		return rc;
 	zb_jw *w = &r->jw;
 	jw_obj(w);
@@ -197,7 +163,7 @@ static int write_detail(zb_req *r, int64_t id, zb_err *e)
 		/* a row nobody marked yet: 未签到 once QR sign-in is open */
 		int unmarked = a->source && !strcmp(a->source, "roster");
 		jw_kstr(w, "status", a->status);
-		jw_kstr(w, "status_name", unmarked ? (signins ? "未签到" : "未登记") : status_name(a->status));
+		jw_kstr(w, "status_name", unmarked ? (signins ? "未签到" : "未登记") : zb_att_status_name(a->status));
 		jw_kbool(w, "unmarked", unmarked);
 		jw_kstr(w, "reason", a->reason);
 		jw_kstr(w, "source", a->source);
@@ -249,8 +215,6 @@ static int write_detail(zb_req *r, int64_t id, zb_err *e)
 	return 0;
 }
 
-/* ---- body parsing ---- */
-
 static const zb_field guest_field[] = {{"name", 's', 1, 100, "列席人员"}, {0}};
 
 static int read_guests(zb_req *r, const char ***out, int *n, zb_err *e)
@@ -271,7 +235,7 @@ static int read_guests(zb_req *r, const char ***out, int *n, zb_err *e)
 		json_t *obj = json_is_object(v) ? v : NULL;
 		if (obj) {
 			if (zb_json_check(obj, guest_field, e)) {
-				field_in(e, "guests", i, NULL);
+				zb_api_field_in(e, "guests", i, NULL);
 				return e->code;
 			}
 			s = json_string_value(json_object_get(obj, "name"));
@@ -377,8 +341,6 @@ static int check_future(const zb_meeting *m, int64_t now, zb_err *e)
 	return 0;
 }
 
-/* ---- meetings ---- */
-
 static const zb_field att_item_fields[] = {
 	{"member_id", 'i', 1, 0, "党员编号"},
 	{"status", 's', 1, 16, "present 出席 / leave 请假 / absent 缺席"},
@@ -388,23 +350,19 @@ static const zb_field att_item_fields[] = {
 	{0},
 };
 
-
 /* items of an attendance array (body field arr) into the arena */
 static int read_att_items(zb_req *r, const char *arr_name, zb_attend_item **out, size_t *nout, zb_err *e)
 {
-	json_t *arr = json_object_get(r->json, arr_name);
-	size_t n = json_array_size(arr);
+	json_t *arr;
+	size_t n;
 	*out = NULL;
 	*nout = 0;
-	if (n > 2000)
-		return zb_fail(e, ZB_EINVAL, arr_name, "一次最多登记 2000 人");
+	int rc = zb_api_items(r, arr_name, 2000, "一次最多登记 2000 人", att_item_fields, &arr, &n, e);
+	if (rc)
+		return rc;
 	zb_attend_item *items = zb_arena_alloc(&r->arena, sizeof *items * (n ? n : 1));
 	for (size_t i = 0; i < n; i++) {
 		json_t *it = json_array_get(arr, i);
-		if (zb_json_check(it, att_item_fields, e)) {
-			field_in(e, arr_name, i, NULL);
-			return e->code;
-		}
 		items[i].member_id = json_integer_value(json_object_get(it, "member_id"));
 		items[i].status = json_string_value(json_object_get(it, "status"));
 		items[i].reason = json_string_value(json_object_get(it, "reason"));
@@ -564,18 +522,13 @@ static int h_create(zb_req *r, zb_err *e)
 		return rc;
 	if (has_att && m.type == ZB_MT_TALK)
 		return zb_fail(e, ZB_EINVAL, "attendance", "谈心谈话的参加人就是谈话双方，无需登记出席");
-	json_t *ra = json_object_get(r->json, "resolutions");
-	size_t nres = json_is_array(ra) ? json_array_size(ra) : 0;
-	if (nres > 50)
-		return zb_fail(e, ZB_EINVAL, "resolutions", "一次最多记录 50 项决议");
+	json_t *ra;
+	size_t nres;
+	if ((rc = zb_api_items(r, "resolutions", 50, "一次最多记录 50 项决议", create_res_fields, &ra, &nres, e)))
+		return rc;
 	zb_res_row *res = zb_arena_alloc(&r->arena, sizeof *res * (nres + 1));
 	for (size_t i = 0; i < nres; i++) {
 		json_t *it = json_array_get(ra, i);
-		if (zb_json_check(it, create_res_fields, e)) {
-			field_in(e, "resolutions", i, NULL);
-			return e->code;
-		}
-		memset(&res[i], 0, sizeof res[i]);
 		res[i].title = json_string_value(json_object_get(it, "title"));
 		res[i].yes = json_integer_value(json_object_get(it, "yes"));
 		res[i].no = json_integer_value(json_object_get(it, "no"));
@@ -589,33 +542,18 @@ static int h_create(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_EINVAL, "resolutions", "谈心谈话没有决议");
 	if ((rc = check_files(r, e)))
 		return rc;
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
+	zb_attach_in *files = zb_arena_alloc(&r->arena, sizeof *files * (size_t)(r->nfiles + 1));
+	for (int i = 0; i < r->nfiles; i++)
+		files[i] = (zb_attach_in){r->files[i].filename, r->files[i].data.data, r->files[i].data.len};
+	zb_meeting_new in = {
+		.client_key = client_key, .digest = digest, .guests = guests, .nguests = ng,
+		.has_att = has_att, .att = items, .natt = (int)nitems, .res = res, .nres = (int)nres,
+		.files = files, .nfiles = r->nfiles, .late = above != 0,
+	};
+	zb_audit_ev by = zb_api_by(r);
 	int64_t id = 0;
-	char (*stored)[33] = zb_arena_alloc(&r->arena, sizeof *stored * (size_t)(r->nfiles + 1));
-	rc = zb_meeting_insert(r->db, &m, &rules, guests, ng, who_id(r), now, &id, e);
-	if (!rc && client_key &&
-	    (rc = zb_meeting_key_insert(r->db, r->target_id, client_key, digest, id, who_id(r), now, e)) &&
-	    zb_db_last_was_unique(r->db)) {
-		/* the same save, sent twice at once: the other one won */
-		zb_db_rollback(r->db);
-		zb_err e2 = {0};
-		rc = zb_meeting_key_find(r->db, r->target_id, client_key, digest, &prior, &e2);
-		if (!rc)
-			return replay_save(r, prior, e);
-		if (rc != ZB_ENOTFOUND)
-			*e = e2;
-		return rc == ZB_ENOTFOUND ? zb_fail(e, ZB_ECONFLICT, "client_key", "同一份草稿正在保存，请稍后刷新查看") : rc;
-	}
-	for (int i = 0; !rc && i < r->nfiles; i++) {
-		zb_attachment a = {0};
-		rc = zb_attach_store(r->db, r->app->data_dir, id, r->files[i].filename, r->files[i].data.data,
-		                     r->files[i].data.len, who_id(r), now, &a, stored[i], e);
-		if (rc)
-			snprintf(e->field, sizeof e->field, "files[%d]", i);
-	}
-	if (!rc && has_att && !(rc = zb_meeting_check_complete(r->db, &m, items, (int)nitems, e)))
-		rc = zb_meeting_set_attendance(r->db, &m, &rules, items, (int)nitems, r->who, now, e);
+	int replayed = 0;
+	rc = zb_meeting_create(r->db, r->app, &by, r->who, &m, &rules, &in, now, &r->arena, &id, &replayed, e);
 	if (rc == ZB_EINVAL && has_att && guest_miss(e))
 		zb_deny_audit(r, "scope", 400);
 	if (rc && has_att && !strncmp(e->field, "items", 5)) {
@@ -623,39 +561,10 @@ static int h_create(zb_req *r, zb_err *e)
 		snprintf(f, sizeof f, "attendance%.40s", e->field + 5);
 		memcpy(e->field, f, sizeof f);
 	}
-	for (size_t i = 0; !rc && i < nres; i++) {
-		rc = zb_resolution_insert(r->db, &m, &res[i], NULL, 0, who_id(r), now, e);
-		if (rc)
-			field_in(e, "resolutions", i, NULL);
-	}
-	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_kstr(&w, "type", zb_mtype_code(m.type));
-		jw_kstr(&w, "held_on", m.held_on);
-		jw_kint(&w, "expected", m.expected);
-		if (has_att) {
-			jw_kint(&w, "present", m.present);
-			jw_kint(&w, "leave", m.leave);
-			jw_kint(&w, "absent", m.absent);
-			jw_kbool(&w, "quorum_ok", m.quorum_ok);
-		}
-		jw_kint(&w, "resolutions", (int64_t)nres);
-		jw_kint(&w, "attachments", r->nfiles);
-		jw_kbool(&w, "late", above != 0);
-		jw_obj_end(&w);
-		rc = zb_req_audit(r, "meeting.create", "meeting", id, m.org_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
-		zb_buf_release(&d);
-	}
-	if ((rc = zb_req_end_tx(r, rc, e))) {
-		/* nothing of the save stays: the files go with the rows */
-		for (int i = 0; i < r->nfiles; i++)
-			zb_attach_remove_file(r->app->data_dir, stored[i]);
+	if (rc)
 		return rc;
-	}
+	if (replayed)
+		return replay_save(r, id, e);
 	r->status = 201;
 	return write_detail(r, id, e);
 }
@@ -668,29 +577,12 @@ static int h_get(zb_req *r, zb_err *e)
 	return rc;
 }
 
-/* Load the meeting and its rules and refuse when the record is locked.
- * *late: past the window but unlocked (the change is a late edit). */
-static int open_for_change(zb_req *r, zb_meeting *m, zb_mrules *rules, int *late, zb_err *e)
-{
-	int rc = zb_meeting_get(r->db, r->target_id, &r->arena, m, e);
-	if (!rc)
-		rc = zb_meeting_rules(r->db, m, rules, e);
-	if (!rc)
-		rc = zb_meeting_check_open(m, rules, zb_now(r->app), e);
-	if (!rc) {
-		zb_backfill b;
-		zb_meeting_backfill(m, rules, zb_now(r->app), &b);
-		*late = b.past;
-	}
-	return rc;
-}
-
 static int h_patch(zb_req *r, zb_err *e)
 {
 	zb_meeting old, m;
 	zb_mrules rules;
 	int late;
-	int rc = open_for_change(r, &old, &rules, &late, e);
+	int rc = zb_meeting_open_change(r->db, r->target_id, zb_now(r->app), &r->arena, &old, &rules, &late, e);
 	if (rc)
 		return rc;
 	m = old;
@@ -718,58 +610,35 @@ static int h_patch(zb_req *r, zb_err *e)
 			               m.held_on, b.deadline);
 		late |= b.past;
 	}
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_meeting_update(r->db, &old, &m, &nrules, guests, ng, now, e);
-	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_karr(&w, "fields");
-		const char *k;
-		json_t *v;
-		json_object_foreach(r->json, k, v) jw_str(&w, k);
-		jw_arr_end(&w);
-		jw_kbool(&w, "late", late);
-		jw_obj_end(&w);
-		rc = zb_req_audit(r, "meeting.update", "meeting", m.id, m.org_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
-		zb_buf_release(&d);
-	}
-	if ((rc = zb_req_end_tx(r, rc, e)))
+	/* the audit row names the fields sent */
+	const char **fields = zb_arena_alloc(&r->arena, sizeof *fields * (json_object_size(r->json) + 1));
+	int nf = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(r->json, k, v) fields[nf++] = k;
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_meeting_change(r->db, r->app, &by, &old, &m, &nrules, guests, ng, fields, nf, late, now, e)))
 		return rc;
 	return write_detail(r, m.id, e);
 }
-
 
 static int h_attendance(zb_req *r, zb_err *e)
 {
 	zb_meeting m;
 	zb_mrules rules;
 	int late;
-	int rc = open_for_change(r, &m, &rules, &late, e);
+	int rc = zb_meeting_open_change(r->db, r->target_id, zb_now(r->app), &r->arena, &m, &rules, &late, e);
 	if (rc)
 		return rc;
 	zb_attend_item *items;
 	size_t n;
 	if ((rc = read_att_items(r, "items", &items, &n, e)))
 		return rc;
-	int64_t now = zb_now(r->app);
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_meeting_set_attendance(r->db, &m, &rules, items, (int)n, r->who, now, e);
+	zb_audit_ev by = zb_api_by(r);
+	rc = zb_meeting_attend(r->db, r->app, &by, r->who, &m, &rules, items, (int)n, late, zb_now(r->app), &r->arena, e);
 	if (rc == ZB_EINVAL && guest_miss(e))
 		zb_deny_audit(r, "scope", 400);
-	if (!rc) {
-		char *d = zb_arena_printf(&r->arena,
-		                          "{\"items\":%zu,\"expected\":%d,\"present\":%d,\"leave\":%d,\"absent\":%d,"
-		                          "\"quorum_ok\":%s,\"late\":%s}",
-		                          n, m.expected, m.present, m.leave, m.absent, m.quorum_ok ? "true" : "false",
-		                          late ? "true" : "false");
-		rc = zb_req_audit(r, "meeting.attendance", "meeting", m.id, m.org_path, d, e);
-	}
-	if ((rc = zb_req_end_tx(r, rc, e)))
+	if (rc)
 		return rc;
 	return write_detail(r, m.id, e);
 }
@@ -786,7 +655,7 @@ static int h_resolution(zb_req *r, zb_err *e)
 	zb_meeting m;
 	zb_mrules rules;
 	int late;
-	int rc = open_for_change(r, &m, &rules, &late, e);
+	int rc = zb_meeting_open_change(r->db, r->target_id, zb_now(r->app), &r->arena, &m, &rules, &late, e);
 	if (rc)
 		return rc;
 	int64_t now = zb_now(r->app);
@@ -802,35 +671,18 @@ static int h_resolution(zb_req *r, zb_err *e)
 	const char *kind = zb_body_str(r, "kind");
 	x.kind = kind ? zb_res_kind_from(kind) : ZB_RES_GENERAL;
 	/* written opinions: [{member_id, opinion}] */
-	json_t *wa = json_object_get(r->json, "written_opinions");
-	size_t nops = json_is_array(wa) ? json_array_size(wa) : 0;
-	if (nops > 1000)
-		return zb_fail(e, ZB_EINVAL, "written_opinions", "书面意见最多 1000 份");
+	json_t *wa;
+	size_t nops;
+	if ((rc = zb_api_items(r, "written_opinions", 1000, "书面意见最多 1000 份", opinion_fields, &wa, &nops, e)))
+		return rc;
 	zb_opinion *ops = zb_arena_alloc(&r->arena, sizeof *ops * (nops + 1));
 	for (size_t i = 0; i < nops; i++) {
 		json_t *it = json_array_get(wa, i);
-		if (zb_json_check(it, opinion_fields, e)) {
-			field_in(e, "written_opinions", i, NULL);
-			return e->code;
-		}
 		ops[i].member_id = json_integer_value(json_object_get(it, "member_id"));
 		ops[i].opinion = json_string_value(json_object_get(it, "opinion"));
 	}
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_resolution_insert(r->db, &m, &x, ops, (int)nops, who_id(r), now, e);
-	if (!rc) {
-		char *d = zb_arena_printf(&r->arena,
-		                          "{\"resolution_id\":%lld,\"kind\":\"%s\",\"yes\":%lld,\"no\":%lld,\"abstain\":%lld,"
-		                          "\"written\":{\"yes\":%lld,\"no\":%lld,\"abstain\":%lld},\"entitled\":%d,"
-		                          "\"passed\":%s,\"late\":%s}",
-		                          (long long)x.id, zb_res_kind_code(x.kind), (long long)x.yes, (long long)x.no,
-		                          (long long)x.abstain, (long long)x.w_yes, (long long)x.w_no, (long long)x.w_abstain,
-		                          zb_meeting_entitled(&m), zb_resolution_passed(&m, &rules, &x) ? "true" : "false",
-		                          late ? "true" : "false");
-		rc = zb_req_audit(r, "meeting.resolution", "meeting", m.id, m.org_path, d, e);
-	}
-	if ((rc = zb_req_end_tx(r, rc, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_meeting_resolve(r->db, r->app, &by, &m, &rules, &x, ops, (int)nops, late, now, &r->arena, e)))
 		return rc;
 	r->status = 201;
 	write_resolution(&r->jw, &m, &rules, &x);
@@ -873,615 +725,27 @@ static int h_list(zb_req *r, zb_err *e)
 		a_start = s;
 		a_id = i;
 	}
-	char upper[512];
-	zb_path_upper(r->target_path, upper, sizeof upper);
-#define LIST_WHERE \
-	"m.org_path >= ? AND m.org_path < ? AND (CAST(? AS TEXT) IS NULL OR m.type = ?) " \
-	"AND (CAST(? AS TEXT) IS NULL OR m.held_on >= ?) AND (CAST(? AS TEXT) IS NULL OR m.held_on <= ?)"
+	zb_meeting_filter f = {type, from, to, a_start, a_id, limit};
+	zb_meeting *v;
+	int n;
 	int64_t total = 0;
-	int rc = zb_db_int(r->db, e, &total, "SELECT COUNT(*) FROM meetings m WHERE " LIST_WHERE, "ssssssss",
-	                   r->target_path, upper, type, type, from, from, to, to);
+	int rc = zb_meeting_list(r->db, r->target_path, &f, &r->arena, &v, &n, &total, e);
 	if (rc)
 		return rc;
-	/* A small subtree: its range on meetings_subtree, then sort.  A large
-	 * one (a township, a county): newest first along meetings_start,
-	 * filtering by a prefix test no index can serve, so a page stops
-	 * after about limit rows instead of sorting the whole subtree. */
-	zb_stmt *st;
-	if (total <= 2000)
-		st = zb_db_query(r->db, e,
-		                 "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE " LIST_WHERE
-		                 " AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?)) "
-		                 "ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
-		                 "ssssssssiiii", r->target_path, upper, type, type, from, from, to, to, a_start, a_start, a_id,
-		                 limit + 1);
-	else
-		st = zb_db_query(r->db, e,
-		                 "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id "
-		                 "WHERE substr(m.org_path, 1, ?) = ? AND (CAST(? AS TEXT) IS NULL OR m.type = ?) "
-		                 "AND (CAST(? AS TEXT) IS NULL OR m.held_on >= ?) AND (CAST(? AS TEXT) IS NULL OR m.held_on <= ?) "
-		                 "AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?)) "
-		                 "ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
-		                 "isssssssiiii", (int64_t)strlen(r->target_path), r->target_path, type, type, from, from, to, to,
-		                 a_start, a_start, a_id, limit + 1);
-#undef LIST_WHERE
-	if (!st)
-		return e->code;
 	zb_list_begin(r);
-	int64_t n = 0;
-	zb_meeting m, lastm = {0};
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == limit) {
-			n++;
-			break;
-		}
-		zb_meeting_read(st, 0, &r->arena, &m);
+	for (int i = 0; i < n && i < limit; i++) {
 		jw_obj(&r->jw);
-		write_summary(&r->jw, &m);
+		write_summary(&r->jw, &v[i]);
 		jw_obj_end(&r->jw);
-		lastm = m;
-		n++;
 	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	const char *next = n > limit ? zb_arena_printf(&r->arena, "%lld.%lld", (long long)lastm.start_at, (long long)lastm.id)
+	const char *next = n > limit ? zb_arena_printf(&r->arena, "%lld.%lld", (long long)v[limit - 1].start_at,
+	                                               (long long)v[limit - 1].id)
 	                             : NULL;
 	zb_list_end(r, total, next);
 	/* titles of talks name people */
 	zb_req_audit_read(r, "meeting.list", "org", r->target_id, r->target_path, NULL);
 	return 0;
 }
-
-/* ---- attachments ---- */
-
-static int h_attach_upload(zb_req *r, zb_err *e)
-{
-	zb_meeting m;
-	zb_mrules rules;
-	int late;
-	int rc = open_for_change(r, &m, &rules, &late, e);
-	if (rc)
-		return rc;
-	const char *filename = zb_req_query(r, "filename");
-	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
-		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
-	int64_t now = zb_now(r->app);
-	char stored[33] = "";
-	zb_attachment a = {0};
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_attach_store(r->db, r->app->data_dir, m.id, filename, r->body.data, r->body.len, who_id(r), now, &a, stored, e);
-	if (!rc) {
-		char *d = zb_arena_printf(&r->arena, "{\"attachment_id\":%lld,\"kind\":\"%s\",\"size\":%lld,\"late\":%s}",
-		                          (long long)a.id, a.kind, (long long)a.size, late ? "true" : "false");
-		rc = zb_req_audit(r, "meeting.attachment", "meeting", m.id, m.org_path, d, e);
-	}
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		if (stored[0])
-			zb_attach_remove_file(r->app->data_dir, stored);
-		return rc;
-	}
-	char name[ZB_ATTACH_NAME_MAX + 1];
-	zb_attach_clean_name(filename, name, sizeof name);
-	r->status = 201;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "id", a.id);
-	jw_kint(&r->jw, "meeting_id", m.id);
-	jw_kstr(&r->jw, "kind", a.kind);
-	jw_kstr(&r->jw, "content_type", zb_attach_content_type(a.kind));
-	jw_kstr(&r->jw, "filename", name);
-	jw_kint(&r->jw, "size", a.size);
-	jw_kstr(&r->jw, "url", zb_arena_printf(&r->arena, "/api/v1/attachments/%lld", (long long)a.id));
-	jw_kint(&r->jw, "created_at", now);
-	jw_obj_end(&r->jw);
-	return 0;
-}
-
-/* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266). */
-static int h_attach_get(zb_req *r, zb_err *e)
-{
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT kind, filename, stored_name FROM meeting_attachments WHERE id = ?", "i",
-	                          r->target_id);
-	if (!st)
-		return e->code;
-	const char *kind = NULL, *name = NULL, *stored = NULL;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		kind = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-		name = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-		stored = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc || !kind || !stored)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该附件");
-	zb_buf_reset(&r->out);
-	if ((rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e)))
-		return rc;
-	r->content_type = zb_attach_content_type(kind);
-	/* photos display inline; PDFs are downloaded, not rendered in our origin */
-	zb_req_disposition(r, !strcmp(kind, "pdf") ? "attachment" : "inline",
-	                   zb_arena_printf(&r->arena, "attachment.%s", !strcmp(kind, "jpeg") ? "jpg" : kind), name ? name : "");
-	r->cache_control = "private, no-store";
-	zb_req_audit_read(r, "meeting.attachment_read", "attachment", r->target_id, r->target_path, NULL);
-	return 0;
-}
-
-static int h_attach_delete(zb_req *r, zb_err *e)
-{
-	int64_t mid = 0;
-	int rc = zb_db_int(r->db, e, &mid, "SELECT meeting_id FROM meeting_attachments WHERE id = ?", "i", r->target_id);
-	if (rc)
-		return rc;
-	zb_meeting m;
-	zb_mrules rules;
-	if ((rc = zb_meeting_get(r->db, mid, &r->arena, &m, e)) || (rc = zb_meeting_rules(r->db, &m, &rules, e)) ||
-	    (rc = zb_meeting_check_open(&m, &rules, zb_now(r->app), e)))
-		return rc;
-	char stored[64] = "";
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT stored_name FROM meeting_attachments WHERE id = ?", "i", r->target_id);
-	if (!st)
-		return e->code;
-	if ((rc = zb_stmt_step(st, e)) == 1)
-		snprintf(stored, sizeof stored, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_db_run(r->db, e, NULL, "DELETE FROM meeting_attachments WHERE id = ?", "i", r->target_id);
-	if (!rc)
-		rc = zb_req_audit(r, "meeting.attachment_delete", "meeting", m.id, m.org_path,
-		                  zb_arena_printf(&r->arena, "{\"attachment_id\":%lld}", (long long)r->target_id), e);
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	zb_attach_remove_file(r->app->data_dir, stored);
-	jw_obj(&r->jw);
-	jw_kbool(&r->jw, "ok", 1);
-	jw_obj_end(&r->jw);
-	return 0;
-}
-
-/* ---- QR sign-in ---- */
-
-/* Base URL of the web app as the client reached it (Host header), or ""
- * when the header is absent or not a plain host[:port]. */
-static const char *base_url(zb_req *r)
-{
-	const char *host = zb_req_header(r, "Host");
-	if (!host || !*host || strlen(host) > 255)
-		return "";
-	for (const char *p = host; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
-		      *p == '-' || *p == ':' || *p == '[' || *p == ']'))
-			return "";
-	const char *proto = "http";
-	const char *xfp = r->app->cfg.trust_proxy ? zb_req_header(r, "X-Forwarded-Proto") : NULL;
-	if (xfp && !strcmp(xfp, "https"))
-		proto = "https";
-	return zb_arena_printf(&r->arena, "%s://%s", proto, host);
-}
-
-static int h_signin_open(zb_req *r, zb_err *e)
-{
-	zb_meeting m;
-	zb_mrules rules;
-	int rc = zb_meeting_get(r->db, r->target_id, &r->arena, &m, e);
-	if (!rc)
-		rc = zb_meeting_rules(r->db, &m, &rules, e);
-	if (rc)
-		return rc;
-	int64_t now = zb_now(r->app), exp = 0;
-	char token[ZB_SIGNIN_TOKEN_LEN + 1];
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_signin_open(r->db, r->app->keys, &m, &rules, who_id(r), now, token, &exp, e);
-	if (!rc)
-		rc = zb_req_audit(r, "meeting.signin_open", "meeting", m.id, m.org_path,
-		                  zb_arena_printf(&r->arena, "{\"expires_at\":%lld}", (long long)exp), e);
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	const char *url = zb_arena_printf(&r->arena, "%s/#/signin?token=%s", base_url(r), token);
-	zb_buf svg;
-	zb_buf_init(&svg, 1u << 20);
-	rc = zb_qr_svg(url, &svg, e);
-	if (!rc) {
-		r->status = 201;
-		jw_obj(&r->jw);
-		jw_kint(&r->jw, "meeting_id", m.id);
-		jw_kstr(&r->jw, "token", token);
-		jw_kint(&r->jw, "expires_at", exp);
-		jw_kstr(&r->jw, "url", url);
-		jw_kstr(&r->jw, "svg", svg.data);
-		jw_obj_end(&r->jw);
-	}
-	zb_buf_release(&svg);
-	return rc;
-}
-
-static int h_signin(zb_req *r, zb_err *e)
-{
-	const char *token = zb_body_str(r, "token");
-	json_t *jlat = json_object_get(r->json, "lat"), *jlng = json_object_get(r->json, "lng");
-	int has_lat = jlat && !json_is_null(jlat), has_lng = jlng && !json_is_null(jlng);
-	if (has_lat != has_lng)
-		return zb_fail(e, ZB_EINVAL, has_lat ? "lng" : "lat", "位置应同时提供纬度 lat 和经度 lng，或都不提供");
-	double lat = has_lat ? json_number_value(jlat) : 0, lng = has_lng ? json_number_value(jlng) : 0;
-	if (has_lat && (!isfinite(lat) || lat < -90 || lat > 90))
-		return zb_fail(e, ZB_EINVAL, "lat", "纬度 lat 应在 -90 到 90 之间");
-	if (has_lng && (!isfinite(lng) || lng < -180 || lng > 180))
-		return zb_fail(e, ZB_EINVAL, "lng", "经度 lng 应在 -180 到 180 之间");
-	zb_signin_who who = {r->who->member_id, r->who->member_org_path};
-	zb_meeting m;
-	zb_signin_result res = {0};
-	int64_t now = zb_now(r->app);
-	int rc = zb_db_begin_write(r->db, e);
-	if (rc)
-		return rc;
-	rc = zb_signin_use(r->db, r->app->keys, &who, token, has_lat, lat, lng, now, &r->arena, &m, &res, e);
-	if (!rc)
-		rc = zb_req_audit(r, "meeting.signin", "meeting", m.id, m.org_path,
-		                  zb_arena_printf(&r->arena, "{\"member_id\":%lld,\"signin_id\":%lld,\"location\":%s}",
-		                                  (long long)who.member_id, (long long)res.signin_id, has_lat ? "true" : "false"),
-		                  e);
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	jw_obj(&r->jw);
-	jw_kbool(&r->jw, "ok", 1);
-	jw_kint(&r->jw, "meeting_id", m.id);
-	jw_kstr(&r->jw, "meeting_title", m.title);
-	jw_kstr(&r->jw, "title", m.title);
-	jw_kstr(&r->jw, "org_name", m.org_name);
-	jw_kint(&r->jw, "member_id", who.member_id);
-	jw_kstr(&r->jw, "status", "present");
-	jw_kint(&r->jw, "signed_in_at", res.signed_at);
-	jw_obj_end(&r->jw);
-	return 0;
-}
-
-/* ---- the form context: what can be recorded, and for whom ---- */
-
-/* The first column of the first row of a query over (org id[, text]),
- * or NULL when there is none or it is empty. */
-static const char *first_text(zb_req *r, const char *sql, int64_t id, const char *txt, zb_err *e, int *rc)
-{
-	zb_stmt *st = txt ? zb_db_query(r->db, e, sql, "is", id, txt) : zb_db_query(r->db, e, sql, "i", id);
-	if (!st) {
-		*rc = e->code;
-		return NULL;
-	}
-	const char *out = NULL;
-	int x = zb_stmt_step(st, e);
-	if (x == 1 && zb_col_text(st, 0) && *zb_col_text(st, 0))
-		out = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (x < 0)
-		*rc = -x;
-	return out;
-}
-
-static int h_form(zb_req *r, zb_err *e)
-{
-	int64_t now = zb_now(r->app);
-	const char *tq = zb_req_query(r, "type");
-	int type = tq && *tq ? zb_mtype_from(tq) : -1;
-	if (tq && *tq && type < 0)
-		return zb_fail(e, ZB_EINVAL, "type", "会议类型无效：应为 %s 或中文名称", zb_mtype_codes());
-	char date[11];
-	const char *dq = zb_req_query(r, "date");
-	if (dq && *dq) {
-		if (!zb_date_valid(dq))
-			return zb_fail(e, ZB_EINVAL, "date", "日期应为 YYYY-MM-DD");
-		snprintf(date, sizeof date, "%s", dq);
-	} else {
-		zb_md_of_time(now, date);
-	}
-	int64_t group_q = 0;
-	int rc = zb_req_query_int(r, "group", 0, 0, INT64_MAX, &group_q, e);
-	if (rc)
-		return rc;
-	/* the org asked for, and the branch whose 党小组 are offered */
-	zb_meeting m = {0};
-	m.org_id = r->target_id;
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT path, name, type, parent_id, dissolved_on FROM orgs WHERE id = ?", "i",
-	                          m.org_id);
-	if (!st)
-		return e->code;
-	const char *org_name = NULL, *org_type = NULL, *org_path = NULL, *dissolved = NULL;
-	int64_t parent = 0;
-	if ((rc = zb_stmt_step(st, e)) == 1) {
-		org_path = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-		org_name = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-		org_type = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
-		parent = zb_col_int(st, 3);
-		dissolved = zb_col_is_null(st, 4) ? NULL : zb_arena_strdup(&r->arena, zb_col_text(st, 4));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该组织");
-	if (dissolved)
-		return zb_fail(e, ZB_ECONFLICT, NULL, "%s 已于 %s 撤销，不能再记录会议", org_name, dissolved);
-	int at_group = !strcmp(org_type, "group");
-	int64_t branch_id = at_group ? parent : m.org_id;
-	/* 党小组 of the branch (or the group itself) */
-	int64_t gid[64];
-	const char *gname[64];
-	int ng = 0;
-	if (at_group) {
-		gid[0] = m.org_id;
-		gname[0] = org_name;
-		ng = 1;
-	} else {
-		st = zb_db_query(r->db, e,
-		                 "SELECT id, name FROM orgs WHERE parent_id = ? AND type = 'group' AND dissolved_on IS NULL "
-		                 "ORDER BY id",
-		                 "i", branch_id);
-		if (!st)
-			return e->code;
-		while ((rc = zb_stmt_step(st, e)) == 1 && ng < 64) {
-			gid[ng] = zb_col_int(st, 0);
-			gname[ng++] = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
-	}
-	int64_t committee = 0;
-	if (!at_group && (rc = zb_db_int(r->db, e, &committee,
-	                                 "SELECT COUNT(*) FROM committee_posts WHERE org_id = ? AND member_id IS NOT NULL "
-	                                 "AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?)",
-	                                 "iss", m.org_id, date, date)))
-		return rc;
-	if (type < 0)
-		type = at_group ? ZB_MT_GROUP : ZB_MT_THEME_DAY;
-	/* the org the record belongs to */
-	int64_t group_id = 0;
-	if (type == ZB_MT_GROUP) {
-		if (at_group)
-			group_id = m.org_id;
-		else if (group_q) {
-			for (int i = 0; i < ng; i++)
-				if (gid[i] == group_q)
-					group_id = group_q;
-			if (!group_id)
-				return zb_fail(e, ZB_EINVAL, "group", "所选党小组不属于%s", org_name);
-		} else if (ng == 1)
-			group_id = gid[0];
-	}
-	m.type = type;
-	m.org_id = group_id ? group_id : (at_group ? m.org_id : r->target_id);
-	if (group_id && !at_group) {
-		for (int i = 0; i < ng; i++)
-			if (gid[i] == group_id)
-				m.org_name = gname[i];
-		m.org_path = zb_arena_printf(&r->arena, "%s%lld/", org_path, (long long)group_id);
-		st = zb_db_query(r->db, e, "SELECT path FROM orgs WHERE id = ?", "i", group_id);
-		if (!st)
-			return e->code;
-		if ((rc = zb_stmt_step(st, e)) == 1)
-			m.org_path = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
-	} else {
-		m.org_name = org_name;
-		m.org_path = org_path;
-	}
-	snprintf(m.held_on, sizeof m.held_on, "%s", date);
-	m.held_ym = zb_md_ym(date);
-	zb_mrules rules;
-	zb_mfreq freq;
-	if ((rc = zb_mrules_get(r->db, m.org_path, date, &rules, e)) || (rc = zb_mfreq_get(r->db, m.org_path, date, &freq, e)))
-		return rc;
-	zb_expected_row *rows = NULL;
-	int nrows = 0;
-	int need_group = type == ZB_MT_GROUP && !group_id;
-	if (type != ZB_MT_TALK && !need_group &&
-	    (rc = zb_meeting_expected_list(r->db, &m, &rules, &r->arena, &rows, &nrows, e)))
-		return rc;
-	/* defaults: the secretary hosts, the last recorder records, the last place */
-	const char *secretary = first_text(r,
-	                                   "SELECT COALESCE(mb.name, cp.person_name) FROM committee_posts cp "
-	                                   "LEFT JOIN members mb ON mb.id = cp.member_id WHERE cp.org_id = ? "
-	                                   "AND cp.post = 'secretary' AND cp.started_on <= ? AND cp.ended_on IS NULL "
-	                                   "ORDER BY cp.started_on DESC LIMIT 1",
-	                                   branch_id, date, e, &rc);
-	const char *last_recorder = NULL, *last_place = NULL;
-	if (!rc)
-		last_recorder = first_text(r, "SELECT recorder FROM meetings WHERE org_id = ? AND recorder IS NOT NULL "
-		                              "AND recorder <> '' ORDER BY start_at DESC, id DESC LIMIT 1",
-		                           m.org_id, NULL, e, &rc);
-	if (!rc)
-		last_place = first_text(r, "SELECT place FROM meetings WHERE org_id = ? AND place IS NOT NULL "
-		                           "AND place <> '' ORDER BY start_at DESC, id DESC LIMIT 1",
-		                        m.org_id, NULL, e, &rc);
-	if (rc)
-		return rc;
-	/* the previous meeting of this type here: its agenda is the starting point */
-	st = zb_db_query(r->db, e,
-	                 "SELECT id, title, held_on, agenda, topic, host, start_at, end_at FROM meetings "
-	                 "WHERE org_id = ? AND type = ? ORDER BY start_at DESC, id DESC LIMIT 1",
-	                 "is", m.org_id, zb_mtype_code(type));
-	if (!st)
-		return e->code;
-	int64_t prev_id = 0, prev_start = 0, prev_end = 0;
-	const char *prev_title = NULL, *prev_on = NULL, *prev_agenda = NULL, *prev_topic = NULL, *prev_host = NULL;
-	if ((rc = zb_stmt_step(st, e)) == 1) {
-		prev_id = zb_col_int(st, 0);
-		prev_title = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-		prev_on = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
-		prev_agenda = zb_arena_strdup(&r->arena, zb_col_text(st, 3));
-		prev_topic = zb_arena_strdup(&r->arena, zb_col_text(st, 4));
-		prev_host = zb_arena_strdup(&r->arena, zb_col_text(st, 5));
-		prev_start = zb_col_int(st, 6);
-		prev_end = zb_col_int(st, 7);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	/* the rule's unit containing the date, and what is recorded in it */
-	zb_mfreq_item fi = freq.t[type];
-	int from_ym = 0, to_ym = 0;
-	int64_t held = 0;
-	if (fi.every_months > 0) {
-		int y = m.held_ym / 100, mo = m.held_ym % 100;
-		int end = ((mo + fi.every_months - 1) / fi.every_months) * fi.every_months;
-		from_ym = y * 100 + end - fi.every_months + 1;
-		to_ym = y * 100 + end;
-		if ((rc = zb_db_int(r->db, e, &held,
-		                    "SELECT COUNT(*) FROM meetings WHERE org_id = ? AND type = ? AND held_ym >= ? AND held_ym <= ?",
-		                    "isii", m.org_id, zb_mtype_code(type), (int64_t)from_ym, (int64_t)to_ym)))
-			return rc;
-	}
-	/* default start: now (rounded down to the half hour) for today, else 09:00 */
-	char today[11];
-	zb_md_of_time(now, today);
-	int64_t start = !strcmp(today, date) ? now - now % 1800 : zb_md_time_of(date) + 9 * 3600;
-	int64_t dur = prev_id && prev_end > prev_start && prev_end - prev_start <= 4 * 3600 ? prev_end - prev_start : 3600;
-
-	zb_jw *w = &r->jw;
-	jw_obj(w);
-	jw_kint(w, "org_id", r->target_id);
-	jw_kstr(w, "org_name", org_name);
-	jw_kstr(w, "date", date);
-	jw_kstr(w, "type", zb_mtype_code(type));
-	jw_kstr(w, "type_name", zb_mtype_name(type));
-	jw_karr(w, "types");
-	for (int t = 0; t < ZB_MT_COUNT; t++) {
-		const char *why = NULL;
-		if (at_group && t != ZB_MT_GROUP && t != ZB_MT_OTHER)
-			why = "党小组只记录党小组会";
-		else if (t == ZB_MT_GROUP && !ng)
-			why = "本支部没有党小组";
-		else if (t == ZB_MT_COMMITTEE && !committee)
-			why = "本支部没有在任的支部委员";
-		jw_obj(w);
-		jw_kstr(w, "type", zb_mtype_code(t));
-		jw_kstr(w, "name", zb_mtype_name(t));
-		jw_kbool(w, "allowed", why == NULL);
-		jw_kstr(w, "reason", why);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_karr(w, "groups");
-	for (int i = 0; i < ng; i++) {
-		jw_obj(w);
-		jw_kint(w, "id", gid[i]);
-		jw_kstr(w, "name", gname[i]);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	if (group_id)
-		jw_kint(w, "group_id", group_id);
-	else
-		jw_knull(w, "group_id");
-	jw_kbool(w, "need_group", need_group);
-	jw_kint(w, "meeting_org_id", m.org_id);
-	jw_kstr(w, "meeting_org_name", m.org_name);
-	jw_karr(w, "expected");
-	for (int i = 0; i < nrows; i++) {
-		jw_obj(w);
-		jw_kint(w, "member_id", rows[i].member_id);
-		jw_kstr(w, "name", rows[i].name);
-		jw_kstr(w, "status", rows[i].status);
-		jw_kstr(w, "status_name", zb_status_name(rows[i].status));
-		jw_kstr(w, "category", rows[i].category);
-		jw_kstr(w, "category_name", zb_category_name(rows[i].category));
-		jw_kbool(w, "has_vote", rows[i].has_vote);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_kobj(w, "defaults");
-	jw_kstr(w, "host", type == ZB_MT_GROUP && prev_host ? prev_host : secretary ? secretary : prev_host);
-	jw_kstr(w, "recorder", last_recorder);
-	jw_kstr(w, "place", last_place);
-	jw_kint(w, "start_at", start);
-	jw_kint(w, "end_at", start + dur);
-	jw_kstr(w, "attendance", "present");
-	jw_obj_end(w);
-	if (prev_id) {
-		jw_kobj(w, "previous");
-		jw_kint(w, "id", prev_id);
-		jw_kstr(w, "title", prev_title);
-		jw_kstr(w, "held_on", prev_on);
-		jw_kstr(w, "agenda", prev_agenda);
-		jw_kstr(w, "topic", prev_topic);
-		jw_obj_end(w);
-	} else {
-		jw_knull(w, "previous");
-	}
-	jw_kobj(w, "unit");
-	jw_kint(w, "every_months", fi.every_months);
-	jw_kint(w, "min", fi.min);
-	if (fi.every_months > 0) {
-		char a[8], b[8];
-		zb_ym_text(from_ym, a);
-		zb_ym_text(to_ym, b);
-		jw_kstr(w, "from", a);
-		jw_kstr(w, "to", b);
-	} else {
-		jw_knull(w, "from");
-		jw_knull(w, "to");
-	}
-	jw_kint(w, "held", held);
-	jw_obj_end(w);
-	jw_obj_end(w);
-	return 0;
-}
-
-/* Read a sign-in token without using it: the member sees which meeting
- * (title, org, time) before confirming. */
-static int h_signin_peek(zb_req *r, zb_err *e)
-{
-	const char *token = zb_body_str(r, "token");
-	zb_signin_who who = {r->who->member_id, r->who->member_org_path};
-	zb_meeting m;
-	zb_signin_peek_result p;
-	int rc = zb_signin_peek(r->db, r->app->keys, &who, token, zb_now(r->app), &r->arena, &m, &p, e);
-	if (rc)
-		return rc;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "meeting_id", m.id);
-	jw_kstr(&r->jw, "title", m.title);
-	jw_kstr(&r->jw, "type_name", zb_mtype_name(m.type));
-	jw_kstr(&r->jw, "org_name", m.org_name);
-	jw_kint(&r->jw, "start_at", m.start_at);
-	if (m.end_at)
-		jw_kint(&r->jw, "end_at", m.end_at);
-	else
-		jw_knull(&r->jw, "end_at");
-	jw_kstr(&r->jw, "place", m.place);
-	jw_kint(&r->jw, "expires_at", p.expires_at);
-	jw_kbool(&r->jw, "expired", p.expired);
-	jw_kbool(&r->jw, "on_list", p.on_list);
-	if (p.signed_at)
-		jw_kint(&r->jw, "signed_in_at", p.signed_at);
-	else
-		jw_knull(&r->jw, "signed_in_at");
-	jw_obj_end(&r->jw);
-	return 0;
-}
-
-/* ---- back-fill unlock ---- */
 
 static int h_unlock(zb_req *r, zb_err *e)
 {
@@ -1504,39 +768,11 @@ static int h_unlock(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_ECONFLICT, NULL, "该记录仍在补录期限内（截至 %s），无需解锁", b.deadline);
 	const char *reason = zb_body_str(r, "reason");
 	int64_t until = now + days * 86400;
-	if ((rc = zb_db_begin_write(r->db, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_meeting_unlock(r->db, r->app, &by, &m, by_org, reason, b.deadline, until, now, e)))
 		return rc;
-	rc = zb_db_run(r->db, e, NULL, "UPDATE meetings SET unlocked_until = ?, updated_at = ? WHERE id = ?", "iii", until, now,
-	               m.id);
-	if (!rc)
-		rc = zb_db_run(r->db, e, NULL,
-		               "INSERT INTO meeting_unlocks (meeting_id, by_user, by_org_id, reason, at, until_at) "
-		               "VALUES (?, ?, ?, ?, ?, ?)",
-		               "iIisii", m.id, who_id(r), by_org, reason, now, until);
-	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_kstr(&w, "reason", reason);
-		jw_kint(&w, "until", until);
-		jw_kint(&w, "by_org_id", by_org);
-		jw_kstr(&w, "deadline", b.deadline);
-		jw_obj_end(&w);
-		rc = zb_req_audit(r, "meeting.unlock", "meeting", m.id, m.org_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
-		zb_buf_release(&d);
-	}
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
 	return write_detail(r, m.id, e);
 }
-
-/* ---- print ---- */
 
 static int h_print(zb_req *r, zb_err *e)
 {
@@ -1555,600 +791,6 @@ static int h_print(zb_req *r, zb_err *e)
 	return 0;
 }
 
-static double share(int a, int b)
-{
-	return b ? (double)a / b : 1.0;
-}
-
-static int h_explain(zb_req *r, zb_err *e)
-{
-	int64_t member_id = 0;
-	zb_body_int(r, "member_id", &member_id);
-	const char *reason = zb_body_str(r, "reason"), *from = zb_body_str(r, "from"), *to = zb_body_str(r, "to");
-	if (strcmp(from, to) > 0)
-		return zb_fail(e, ZB_EINVAL, "to", "截止日期不能早于起始日期");
-	int fym = zb_md_ym(from), tym = zb_md_ym(to);
-	if (zb_md_ym_diff(tym, fym) >= 24)
-		return zb_fail(e, ZB_EINVAL, "to", "一次说明最长 24 个月，请分段说明");
-	char today[11], limit[11];
-	zb_today(r->app, today);
-	zb_md_add_days(today, 366, limit);
-	if (strcmp(from, limit) > 0)
-		return zb_fail(e, ZB_EINVAL, "from", "起始日期不能晚于一年以后");
-	int64_t now = zb_now(r->app), id = 0;
-	int rc = zb_db_begin_write(r->db, e);
-	if (rc)
-		return rc;
-	rc = zb_db_int(r->db, e, &id,
-	               "INSERT INTO risk_explanations (member_id, org_path, reason, from_on, to_on, from_ym, to_ym, created_by, "
-	               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	               "issssiiIi", member_id, r->target_path, reason, from, to, (int64_t)fym, (int64_t)tym, who_id(r), now);
-	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_kint(&w, "member_id", member_id);
-		jw_kstr(&w, "reason", reason);
-		jw_kstr(&w, "from", from);
-		jw_kstr(&w, "to", to);
-		jw_obj_end(&w);
-		rc = zb_req_audit(r, "risk.explain", "member", member_id, r->target_path, jw_finish(&w) ? NULL : detail_json(r, &d), e);
-		zb_buf_release(&d);
-	}
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	r->status = 201;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "id", id);
-	jw_kint(&r->jw, "member_id", member_id);
-	jw_kstr(&r->jw, "reason", reason);
-	jw_kstr(&r->jw, "from", from);
-	jw_kstr(&r->jw, "to", to);
-	jw_kint(&r->jw, "created_at", now);
-	jw_obj_end(&r->jw);
-	return 0;
-}
-
-static int h_explanations(zb_req *r, zb_err *e)
-{
-	int64_t limit, after;
-	if (zb_api_limit(r, &limit, e) || zb_req_query_int(r, "after", 0, 0, INT64_MAX, &after, e))
-		return e->code;
-	char upper[512];
-	zb_path_upper(r->target_path, upper, sizeof upper);
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT x.id, x.member_id, mb.name, x.reason, x.from_on, x.to_on, x.created_at, mb.org_id "
-	                          "FROM risk_explanations x JOIN members mb ON mb.id = x.member_id "
-	                          "WHERE mb.org_path >= ? AND mb.org_path < ? AND (? = 0 OR x.id < ?) ORDER BY x.id DESC LIMIT ?",
-	                          "ssiii", r->target_path, upper, after, after, limit + 1);
-	if (!st)
-		return e->code;
-	zb_list_begin(r);
-	int rc;
-	int64_t n = 0, last = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == limit) {
-			n++;
-			break;
-		}
-		jw_obj(&r->jw);
-		jw_kint(&r->jw, "id", last = zb_col_int(st, 0));
-		jw_kint(&r->jw, "member_id", zb_col_int(st, 1));
-		jw_kstr(&r->jw, "name", zb_col_text(st, 2));
-		jw_kint(&r->jw, "org_id", zb_col_int(st, 7));
-		jw_kstr(&r->jw, "reason", zb_col_text(st, 3));
-		jw_kstr(&r->jw, "from", zb_col_text(st, 4));
-		jw_kstr(&r->jw, "to", zb_col_text(st, 5));
-		jw_kint(&r->jw, "created_at", zb_col_int(st, 6));
-		jw_obj_end(&r->jw);
-		n++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	zb_list_end(r, -1, n > limit ? zb_arena_printf(&r->arena, "%lld", (long long)last) : NULL);
-	zb_req_audit_read(r, "meeting.risk_explanations", "org", r->target_id, r->target_path, NULL);
-	return 0;
-}
-
-/* ---- the 预备期 ---- */
-
-static int h_probation_get(zb_req *r, zb_err *e)
-{
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT mb.name, mb.category, mb.join_date, mb.full_date, mb.org_path, x.months, x.decided_on, "
-	                          "x.reason FROM members mb LEFT JOIN probation_extensions x ON x.member_id = mb.id "
-	                          "WHERE mb.id = ?",
-	                          "i", r->target_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	const char *name = NULL, *cat = NULL, *join = NULL, *full = NULL, *path = NULL, *xon = NULL, *xwhy = NULL;
-	int ext = 0;
-	if (rc == 1) {
-		name = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-		cat = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-		join = zb_arena_strdup(&r->arena, zb_col_text(st, 2));
-		full = zb_arena_strdup(&r->arena, zb_col_text(st, 3));
-		path = zb_arena_strdup(&r->arena, zb_col_text(st, 4));
-		ext = (int)zb_col_int(st, 5);
-		xon = zb_arena_strdup(&r->arena, zb_col_text(st, 6));
-		xwhy = zb_arena_strdup(&r->arena, zb_col_text(st, 7));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员");
-	zb_probation_rules pr;
-	if (join && zb_date_valid(join) && (rc = zb_probation_rules_get(r->db, path, join, &pr, e)))
-		return rc;
-	char today[11], ends[11] = "";
-	zb_today(r->app, today);
-	zb_jw *w = &r->jw;
-	jw_obj(w);
-	jw_kint(w, "member_id", r->target_id);
-	jw_kstr(w, "name", name);
-	jw_kstr(w, "category", cat);
-	jw_kstr(w, "join_date", join);
-	jw_kstr(w, "full_date", full);
-	if (join && zb_date_valid(join)) {
-		jw_kint(w, "months", pr.months);
-		jw_kint(w, "extend_min_months", pr.ext_min);
-		jw_kint(w, "extend_max_months", pr.ext_max);
-		if (pr.months) {
-			zb_probation_end(join, pr.months, ext, ends);
-			jw_kstr(w, "ends_on", ends);
-		} else {
-			jw_knull(w, "ends_on");
-		}
-	}
-	if (ext) {
-		jw_kobj(w, "extension");
-		jw_kint(w, "months", ext);
-		jw_kstr(w, "decided_on", xon);
-		jw_kstr(w, "reason", xwhy);
-		jw_obj_end(w);
-	} else {
-		jw_knull(w, "extension");
-	}
-	int prob = cat && !strcmp(cat, "probationary");
-	jw_kbool(w, "overdue", prob && ends[0] && strcmp(today, ends) > 0);
-	jw_obj_end(w);
-	zb_req_audit_read(r, "member.probation", "member", r->target_id, r->target_path, NULL);
-	return 0;
-}
-
-static int h_probation_extend(zb_req *r, zb_err *e)
-{
-	int64_t months = 0;
-	zb_body_int(r, "months", &months);
-	const char *on = zb_body_str(r, "decided_on"), *reason = zb_body_str(r, "reason");
-	if (months < 0 || months > 100)
-		return zb_fail(e, ZB_EINVAL, "months", "延长预备期的月数无效");
-	char today[11];
-	zb_today(r->app, today);
-	int64_t now = zb_now(r->app);
-	int rc = zb_db_begin_write(r->db, e);
-	if (rc)
-		return rc;
-	rc = zb_probation_extend(r->db, r->target_id, (int)months, on, reason, today, who_id(r), now, e);
-	if (!rc) {
-		zb_buf d;
-		zb_buf_init(&d, 4096);
-		zb_jw w;
-		jw_init(&w, &d);
-		jw_obj(&w);
-		jw_kint(&w, "months", months);
-		jw_kstr(&w, "decided_on", on);
-		jw_kstr(&w, "reason", reason);
-		jw_obj_end(&w);
-		rc = zb_req_audit(r, "member.probation_extend", "member", r->target_id, r->target_path,
-		                  jw_finish(&w) ? NULL : detail_json(r, &d), e);
-		zb_buf_release(&d);
-	}
-	if ((rc = zb_req_end_tx(r, rc, e)))
-		return rc;
-	r->status = 201;
-	return h_probation_get(r, e);
-}
-
-static int h_probation_due(zb_req *r, zb_err *e)
-{
-	int64_t limit;
-	if (zb_req_query_int(r, "limit", 200, 1, 1000, &limit, e))
-		return e->code;
-	char today[11];
-	zb_today(r->app, today);
-	zb_probation_due *v;
-	int n;
-	int rc = zb_probation_overdue(r->db, r->target_path, today, &r->arena, &v, &n, e);
-	if (rc)
-		return rc;
-	zb_jw *w = &r->jw;
-	jw_obj(w);
-	jw_kstr(w, "as_of", today);
-	jw_kint(w, "total", n);
-	jw_karr(w, "items");
-	for (int i = 0; i < n && i < limit; i++) {
-		jw_obj(w);
-		jw_kint(w, "member_id", v[i].member_id);
-		jw_kstr(w, "name", v[i].name);
-		jw_kint(w, "org_id", v[i].org_id);
-		jw_kstr(w, "org_name", v[i].org_name);
-		jw_kstr(w, "status", v[i].status);
-		jw_kstr(w, "join_date", v[i].join_date);
-		jw_kint(w, "months", v[i].months);
-		jw_kint(w, "extension_months", v[i].ext_months);
-		jw_kstr(w, "ends_on", v[i].ends_on);
-		jw_kint(w, "days_overdue", v[i].days_overdue);
-		jw_kstr(w, "message", zb_arena_printf(&r->arena, "预备期已于 %s 期满，已超过 %d 天，支部应及时讨论其能否转为正式党员",
-		                                      v[i].ends_on, v[i].days_overdue));
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_obj_end(w);
-	zb_req_audit_read(r, "member.probation_due", "org", r->target_id, r->target_path, NULL);
-	return 0;
-}
-
-/* ---- attendance per member ---- */
-
-static int period_or_year(zb_req *r, zb_period *p, zb_err *e)
-{
-	const char *ps = zb_req_query(r, "period");
-	char year[8];
-	if (!ps || !*ps) {
-		char today[11];
-		zb_today(r->app, today);
-		snprintf(year, sizeof year, "%.4s", today);
-		ps = year;
-	}
-	return zb_period_parse(ps, p, e);
-}
-
-static int h_member_attendance(zb_req *r, zb_err *e)
-{
-	zb_period p;
-	int rc = period_or_year(r, &p, e);
-	if (rc)
-		return rc;
-	int64_t now = zb_now(r->app);
-	zb_mattend a;
-	if ((rc = zb_member_attendance(r->db, r->target_id, p.from_ym, p.to_ym, now, &a, e)))
-		return rc;
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT m.id, m.type, m.title, m.start_at, o.name, a.status, a.reason, a.source "
-	                          "FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id JOIN orgs o ON o.id = m.org_id "
-	                          "WHERE a.member_id = ? AND a.held_ym >= ? AND a.held_ym <= ? AND m.start_at <= ? "
-	                          "ORDER BY m.start_at DESC, m.id DESC LIMIT 500",
-	                          "iiii", r->target_id, (int64_t)p.from_ym, (int64_t)p.to_ym, now);
-	if (!st)
-		return e->code;
-	zb_jw *w = &r->jw;
-	jw_obj(w);
-	jw_kint(w, "member_id", r->target_id);
-	jw_kstr(w, "period", p.label);
-	jw_kint(w, "expected", a.expected);
-	jw_kint(w, "present", a.present);
-	jw_kint(w, "leave", a.leave);
-	jw_kint(w, "absent", a.absent);
-	jw_kdouble(w, "rate", share(a.present, a.expected));
-	jw_karr(w, "items");
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int t = zb_mtype_from(zb_col_text(st, 1));
-		jw_obj(w);
-		jw_kint(w, "meeting_id", zb_col_int(st, 0));
-		jw_kstr(w, "type", zb_mtype_code(t));
-		jw_kstr(w, "type_name", zb_mtype_name(t));
-		jw_kstr(w, "title", zb_col_text(st, 2));
-		jw_kint(w, "start_at", zb_col_int(st, 3));
-		jw_kstr(w, "org_name", zb_col_text(st, 4));
-		jw_kstr(w, "status", zb_col_text(st, 5));
-		jw_kstr(w, "status_name", status_name(zb_col_text(st, 5)));
-		jw_kstr(w, "reason", zb_col_text(st, 6));
-		jw_kstr(w, "source", zb_col_text(st, 7));
-		jw_obj_end(w);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	jw_arr_end(w);
-	jw_obj_end(w);
-	zb_req_audit_read(r, "member.attendance", "member", r->target_id, r->target_path, NULL);
-	return 0;
-}
-
-static int h_org_attendance(zb_req *r, zb_err *e)
-{
-	zb_period p;
-	int64_t limit, after;
-	int rc = period_or_year(r, &p, e);
-	if (rc)
-		return rc;
-	if (zb_api_limit(r, &limit, e) || zb_req_query_int(r, "after", 0, 0, INT64_MAX, &after, e))
-		return e->code;
-	int64_t now = zb_now(r->app);
-	char upper[512];
-	zb_path_upper(r->target_path, upper, sizeof upper);
-#define CNT(s)                                                                                                    \
-	"(SELECT COUNT(*) FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id WHERE a.member_id = mb.id " \
-	"AND a.status = '" s "' AND a.held_ym >= ? AND a.held_ym <= ? AND m.start_at <= ?)"
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT mb.id, mb.name, mb.org_id, o.name, mb.category, mb.status, " CNT("present") ", " CNT(
-		                          "leave") ", " CNT("absent") " FROM members mb JOIN orgs o ON o.id = mb.org_id "
-	                                                      "WHERE mb.org_path >= ? AND mb.org_path < ? AND mb.id > ? ORDER BY mb.id LIMIT ?",
-	                          "iiiiiiiiissii", (int64_t)p.from_ym, (int64_t)p.to_ym, now, (int64_t)p.from_ym,
-	                          (int64_t)p.to_ym, now, (int64_t)p.from_ym, (int64_t)p.to_ym, now, r->target_path, upper,
-	                          after, limit + 1);
-#undef CNT
-	if (!st)
-		return e->code;
-	zb_list_begin(r);
-	int64_t n = 0, last = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == limit) {
-			n++;
-			break;
-		}
-		int64_t pr = zb_col_int(st, 6), lv = zb_col_int(st, 7), ab = zb_col_int(st, 8);
-		jw_obj(&r->jw);
-		jw_kint(&r->jw, "member_id", last = zb_col_int(st, 0));
-		jw_kstr(&r->jw, "name", zb_col_text(st, 1));
-		jw_kint(&r->jw, "org_id", zb_col_int(st, 2));
-		jw_kstr(&r->jw, "org_name", zb_col_text(st, 3));
-		jw_kstr(&r->jw, "category", zb_col_text(st, 4));
-		jw_kstr(&r->jw, "status", zb_col_text(st, 5));
-		jw_kint(&r->jw, "expected", pr + lv + ab);
-		jw_kint(&r->jw, "present", pr);
-		jw_kint(&r->jw, "leave", lv);
-		jw_kint(&r->jw, "absent", ab);
-		jw_kdouble(&r->jw, "rate", share((int)pr, (int)(pr + lv + ab)));
-		jw_obj_end(&r->jw);
-		n++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	zb_list_end(r, -1, n > limit ? zb_arena_printf(&r->arena, "%lld", (long long)last) : NULL);
-	zb_req_audit_read(r, "meeting.attendance_list", "org", r->target_id, r->target_path,
-	                  zb_arena_printf(&r->arena, "{\"period\":\"%s\"}", p.label));
-	return 0;
-}
-
-static int h_me_meetings(zb_req *r, zb_err *e)
-{
-	int64_t limit;
-	if (zb_api_limit(r, &limit, e))
-		return e->code;
-	if (!r->who->member_id)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "您的账号没有关联党员信息");
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT m.id, m.type, m.title, m.start_at, o.name, a.status, a.reason, a.source, a.signed_at "
-	                          "FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id JOIN orgs o ON o.id = m.org_id "
-	                          "WHERE a.member_id = ? ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
-	                          "ii", r->who->member_id, limit);
-	if (!st)
-		return e->code;
-	zb_list_begin(r);
-	int rc;
-	int64_t n = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int t = zb_mtype_from(zb_col_text(st, 1));
-		jw_obj(&r->jw);
-		jw_kint(&r->jw, "id", zb_col_int(st, 0));
-		jw_kint(&r->jw, "meeting_id", zb_col_int(st, 0));
-		jw_kstr(&r->jw, "type", zb_mtype_code(t));
-		jw_kstr(&r->jw, "type_name", zb_mtype_name(t));
-		jw_kstr(&r->jw, "title", zb_col_text(st, 2));
-		jw_kint(&r->jw, "start_at", zb_col_int(st, 3));
-		jw_kstr(&r->jw, "org_name", zb_col_text(st, 4));
-		jw_kstr(&r->jw, "status", zb_col_text(st, 5));
-		jw_kstr(&r->jw, "status_name", status_name(zb_col_text(st, 5)));
-		jw_kstr(&r->jw, "reason", zb_col_text(st, 6));
-		jw_kstr(&r->jw, "source", zb_col_text(st, 7));
-		if (zb_col_is_null(st, 8))
-			jw_knull(&r->jw, "signed_in_at");
-		else
-			jw_kint(&r->jw, "signed_in_at", zb_col_int(st, 8));
-		jw_obj_end(&r->jw);
-		n++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	zb_list_end(r, n, NULL);
-	return 0;
-}
-
-/* ---- 民主评议党员 ---- */
-
-static int appraisal_year(zb_req *r, int *year, zb_err *e)
-{
-	const char *s = r->nparams > 1 ? r->params[1] : NULL;
-	char today[11];
-	zb_today(r->app, today);
-	int cur = atoi(today);
-	if (!s || strlen(s) != 4 || strspn(s, "0123456789") != 4 || atoi(s) < 2000 || atoi(s) > cur)
-		return zb_fail(e, ZB_EINVAL, "year", "年份无效：应为 2000 到 %d 之间的四位数字", cur);
-	*year = atoi(s);
-	return 0;
-}
-
-static int branch_only(zb_req *r, zb_err *e)
-{
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT type, name FROM orgs WHERE id = ?", "i", r->target_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e), ok = 0;
-	const char *name = NULL;
-	if (rc == 1) {
-		const char *t = zb_col_text(st, 0);
-		ok = t && (!strcmp(t, "branch") || !strcmp(t, "joint_branch") || !strcmp(t, "temp_branch") ||
-		           !strcmp(t, "online_branch"));
-		name = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!ok)
-		return zb_fail(e, ZB_EINVAL, "org_id", "%s 不是党支部：民主评议和谈心谈话以党支部为单位", name ? name : "该组织");
-	return 0;
-}
-
-/* The branch's appraisal of the year in the path, or 404. */
-static int appraisal_existing(zb_req *r, int *year, int64_t *id, zb_err *e)
-{
-	int rc = appraisal_year(r, year, e);
-	if (!rc)
-		rc = zb_appraisal_find(r->db, r->target_id, *year, id, e);
-	if (!rc && !*id)
-		rc = zb_fail(e, ZB_ENOTFOUND, NULL, "该支部 %d 年还没有民主评议党员记录", *year);
-	return rc;
-}
-
-static int h_appraisal_get(zb_req *r, zb_err *e)
-{
-	int year;
-	int64_t id;
-	int rc = appraisal_existing(r, &year, &id, e);
-	if (rc)
-		return rc;
-	rc = zb_appraisal_write(r->db, id, &r->jw, e);
-	if (!rc)
-		zb_req_audit_read(r, "appraisal.read", "appraisal", id, r->target_path, NULL);
-	return rc;
-}
-
-static const zb_field votes_fields[] = {
-	{"excellent", 'i', 0, 0, "优秀票"},
-	{"qualified", 'i', 0, 0, "合格票"},
-	{"basically_qualified", 'i', 0, 0, "基本合格票"},
-	{"unqualified", 'i', 0, 0, "不合格票"},
-	{0},
-};
-static const zb_field appraisal_item_fields[] = {
-	{"member_id", 'i', 1, 0, "党员编号"},
-	{"self_assessment", 's', 0, 4000, "自评"},
-	{"votes", 'o', 0, 0, "测评票 {excellent, qualified, basically_qualified, unqualified}"},
-	{"grade", 's', 0, 32, "评定等次（不填则按测评票）：excellent/qualified/basically_qualified/unqualified"},
-	{"grade_note", 's', 0, 300, "等次与测评票不同时的依据"},
-	{"name", 's', 0, 100, "姓名（忽略）"},
-	{0},
-};
-
-static int h_appraisal_put(zb_req *r, zb_err *e)
-{
-	int year;
-	int rc = appraisal_year(r, &year, e);
-	if (!rc)
-		rc = branch_only(r, e);
-	if (rc)
-		return rc;
-	json_t *arr = json_object_get(r->json, "items");
-	size_t n = json_array_size(arr);
-	if (n > 2000)
-		return zb_fail(e, ZB_EINVAL, "items", "一次最多 2000 人");
-	zb_appraisal_item *items = zb_arena_alloc(&r->arena, sizeof *items * (n ? n : 1));
-	char f[64];
-	for (size_t i = 0; i < n; i++) {
-		json_t *it = json_array_get(arr, i);
-		if (zb_json_check(it, appraisal_item_fields, e)) {
-			field_in(e, "items", i, NULL);
-			return e->code;
-		}
-		zb_appraisal_item *x = &items[i];
-		x->member_id = json_integer_value(json_object_get(it, "member_id"));
-		x->self_assessment = json_string_value(json_object_get(it, "self_assessment"));
-		json_t *v = json_object_get(it, "votes");
-		if (json_is_object(v)) {
-			if (zb_json_check(v, votes_fields, e)) {
-				field_in(e, "items", i, "votes");
-				return e->code;
-			}
-			x->has_votes = 1;
-			for (int g = 0; g < ZB_G_COUNT; g++)
-				x->votes[g] = json_integer_value(json_object_get(v, zb_grade_code(g)));
-		}
-		const char *g = json_string_value(json_object_get(it, "grade"));
-		x->grade = g ? zb_grade_from(g) : ZB_G_NONE;
-		if (g && x->grade == ZB_G_NONE) {
-			snprintf(f, sizeof f, "items[%zu].grade", i);
-			return zb_fail(e, ZB_EINVAL, f, "等次应为 excellent（优秀）、qualified（合格）、basically_qualified（基本合格）或 unqualified（不合格）");
-		}
-		x->grade_note = json_string_value(json_object_get(it, "grade_note"));
-	}
-	int64_t meeting_id = 0, id = 0, now = zb_now(r->app);
-	zb_body_int(r, "meeting_id", &meeting_id);
-	char today[11];
-	zb_today(r->app, today);
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_appraisal_open(r->db, r->target_id, r->target_path, year, today, meeting_id, now, &id, e);
-	if (!rc && n)
-		rc = zb_appraisal_set_items(r->db, id, items, (int)n, now, e);
-	if (!rc)
-		rc = zb_req_audit(r, "appraisal.update", "appraisal", id, r->target_path,
-		                  zb_arena_printf(&r->arena, "{\"year\":%d,\"items\":%zu}", year, n), e);
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	return zb_appraisal_write(r->db, id, &r->jw, e);
-}
-
-static int h_appraisal_finalize(zb_req *r, zb_err *e)
-{
-	int year;
-	int64_t id;
-	int rc = appraisal_existing(r, &year, &id, e);
-	if (rc)
-		return rc;
-	char date[11], today[11];
-	zb_today(r->app, today);
-	snprintf(date, sizeof date, "%04u-12-31", (unsigned)year % 10000u);
-	zb_mrules rules;
-	if ((rc = zb_mrules_get(r->db, r->target_path, strcmp(date, today) < 0 ? date : today, &rules, e)))
-		return rc;
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_appraisal_finalize(r->db, id, &rules, who_id(r), zb_now(r->app), e);
-	if (!rc)
-		rc = zb_req_audit(r, "appraisal.finalize", "appraisal", id, r->target_path,
-		                  zb_arena_printf(&r->arena, "{\"year\":%d,\"excellent_cap\":%.4f}", year, rules.excellent_cap), e);
-	if (!rc)
-		rc = zb_db_commit(r->db, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	return zb_appraisal_write(r->db, id, &r->jw, e);
-}
-
-static int h_member_appraisals(zb_req *r, zb_err *e)
-{
-	zb_jw *w = &r->jw;
-	jw_obj(w);
-	jw_kint(w, "member_id", r->target_id);
-	jw_key(w, "items");
-	int rc = zb_appraisal_member_json(r->db, r->target_id, w, e);
-	if (rc)
-		return rc;
-	jw_obj_end(w);
-	zb_req_audit_read(r, "member.appraisals", "member", r->target_id, r->target_path, NULL);
-	return 0;
-}
-
-/* ---- 谈心谈话 ---- */
-
 static int talk_year(zb_req *r, int *year, zb_err *e)
 {
 	char today[11];
@@ -2166,32 +808,17 @@ static int h_talks(zb_req *r, zb_err *e)
 	int rc = talk_year(r, &year, e);
 	if (rc)
 		return rc;
-	char y0[11], y1[11];
-	snprintf(y0, sizeof y0, "%04u-01-01", (unsigned)year % 10000u);
-	snprintf(y1, sizeof y1, "%04u-12-31", (unsigned)year % 10000u);
-	char upper[512];
-	zb_path_upper(r->target_path, upper, sizeof upper);
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id "
-	                          "WHERE m.org_path >= ? AND m.org_path < ? AND m.type = 'talk' AND m.held_on >= ? "
-	                          "AND m.held_on <= ? ORDER BY m.start_at DESC, m.id DESC LIMIT 1000",
-	                          "ssss", r->target_path, upper, y0, y1);
-	if (!st)
-		return e->code;
+	zb_meeting *v;
+	int n;
+	if ((rc = zb_meeting_talks(r->db, r->target_path, year, &r->arena, &v, &n, e)))
+		return rc;
 	zb_list_begin(r);
-	int64_t n = 0;
-	zb_meeting m;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		zb_meeting_read(st, 0, &r->arena, &m);
+	for (int i = 0; i < n; i++) {
 		jw_obj(&r->jw);
-		write_summary(&r->jw, &m);
-		jw_kstr(&r->jw, "notes", m.minutes);
+		write_summary(&r->jw, &v[i]);
+		jw_kstr(&r->jw, "notes", v[i].minutes);
 		jw_obj_end(&r->jw);
-		n++;
 	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
 	zb_list_end(r, n, NULL);
 	zb_req_audit_read(r, "meeting.talks", "org", r->target_id, r->target_path, NULL);
 	return 0;
@@ -2202,7 +829,7 @@ static int h_talk_coverage(zb_req *r, zb_err *e)
 	int year;
 	int rc = talk_year(r, &year, e);
 	if (!rc)
-		rc = branch_only(r, e);
+		rc = zb_appraisal_branch_only(r->db, r->target_id, &r->arena, e);
 	if (rc)
 		return rc;
 	char today[11];
@@ -2226,7 +853,7 @@ static int h_talk_coverage(zb_req *r, zb_err *e)
 	jw_kint(w, "required", c.npairs);
 	jw_kint(w, "done", c.ndone);
 	jw_kbool(w, "ok", c.ndone == c.npairs && (c.secretary_id || !c.ncommittee));
-	jw_kdouble(w, "rate", share(c.ndone, c.npairs));
+	jw_kdouble(w, "rate", zb_api_share(c.ndone, c.npairs));
 	jw_karr(w, "missing");
 	for (int i = 0; i < c.npairs; i++) {
 		if (c.pairs[i].done)
@@ -2245,7 +872,7 @@ static int h_talk_coverage(zb_req *r, zb_err *e)
 	return 0;
 }
 
-/* ---- routes ---- */
+/* ---- request bodies ---- */
 
 static const zb_field meeting_fields[] = {
 	{"org_id", 'i', 1, 0, "召开会议的组织（党小组会为党小组）"},
@@ -2298,34 +925,9 @@ static const zb_field resolution_fields[] = {
 	{"written_opinions", 'a', 0, 0, "未到会有表决权党员会前提交的书面意见 [{member_id, opinion: yes/no/abstain}]"},
 	{0},
 };
-static const zb_field empty_fields[] = {{0}};
-static const zb_field signin_fields[] = {
-	{"token", 's', 1, 200, "签到二维码中的令牌"},
-	{"lat", 'n', 0, 0, "纬度（可选，仅作弱证据）"},
-	{"lng", 'n', 0, 0, "经度（可选，仅作弱证据）"},
-	{0},
-};
 static const zb_field unlock_fields[] = {
 	{"reason", 's', 1, 500, "解锁原因"},
 	{"days", 'i', 0, 0, "解锁天数（默认按规则）"},
-	{0},
-};
-static const zb_field explain_fields[] = {
-	{"member_id", 'i', 1, 0, "党员编号"},
-	{"reason", 's', 1, 500, "原因（如 因病请假）"},
-	{"from", 'd', 1, 10, "起始日期"},
-	{"to", 'd', 1, 10, "截止日期"},
-	{0},
-};
-static const zb_field extend_fields[] = {
-	{"months", 'i', 1, 0, "延长的月数（不少于 6，不超过 12）"},
-	{"decided_on", 'd', 1, 10, "支部大会决定延长的日期"},
-	{"reason", 's', 1, 500, "延长原因"},
-	{0},
-};
-static const zb_field appraisal_fields[] = {
-	{"meeting_id", 'i', 0, 0, "民主评议党员会议"},
-	{"items", 'a', 0, 0, "[{member_id, self_assessment, votes:{…}, grade, grade_note}]"},
 	{0},
 };
 
@@ -2337,7 +939,6 @@ static const zb_prop participant_props[] = {
 	{0},
 };
 static const zb_shape participant = {NULL, participant_props, 0, 0, NULL};
-
 /* write_summary() */
 #define SUMMARY_PROPS                                                                                   \
 	{"id", 'i', 0, NULL, "会议编号"}, {"org_id", 'i', 0, NULL, "召开会议的组织"},                         \
@@ -2357,7 +958,6 @@ static const zb_prop meeting_item_props[] = {
 };
 static const zb_shape meeting_item = {"MeetingItem", meeting_item_props, 0, 0, "会议记录（列表中）"};
 ZB_LIST_COUNTED(meeting_list, "MeetingList", &meeting_item);
-
 static const zb_prop quorum_props[] = {
 	{"rule", 's', ZB_NULL, NULL, "适用的到会规则（没有规则为 null）"},
 	{"num", 'i', ZB_OPT, NULL, "比例分子"},
@@ -2458,322 +1058,6 @@ static const zb_prop meeting_props[] = {
 	{0},
 };
 static const zb_shape meeting_shape = {"Meeting", meeting_props, 0, 0, "会议记录"};
-
-static const zb_prop uploaded_props[] = {
-	{"id", 'i', 0, NULL, "附件编号"},
-	{"meeting_id", 'i', 0, NULL, "会议编号"},
-	{"kind", 's', 0, NULL, "jpeg、png 或 pdf"},
-	{"content_type", 's', 0, NULL, "媒体类型"},
-	{"filename", 's', ZB_NULL, NULL, "文件名"},
-	{"size", 'i', 0, NULL, "字节数"},
-	{"url", 's', 0, NULL, "下载地址"},
-	{"created_at", 'i', 0, NULL, "上传时间（Unix 秒）"},
-	{0},
-};
-static const zb_shape uploaded = {"AttachmentUploaded", uploaded_props, 0, 0, "已上传的附件"};
-
-static const zb_prop signin_open_props[] = {
-	{"meeting_id", 'i', 0, NULL, "会议编号"},
-	{"token", 's', 0, NULL, "签到令牌"},
-	{"expires_at", 'i', 0, NULL, "失效时间（Unix 秒）"},
-	{"url", 's', 0, NULL, "二维码中的签到地址"},
-	{"svg", 's', 0, NULL, "二维码图片（SVG）"},
-	{0},
-};
-static const zb_shape signin_open = {"SigninCode", signin_open_props, 0, 0, "扫码签到二维码"};
-static const zb_prop signed_in_props[] = {
-	{"ok", 'b', 0, NULL, "总是 true"},
-	{"meeting_id", 'i', 0, NULL, "会议编号"},
-	{"meeting_title", 's', ZB_NULL, NULL, "会议标题"},
-	{"title", 's', ZB_NULL, NULL, "同 meeting_title"},
-	{"org_name", 's', 0, NULL, "组织名称"},
-	{"member_id", 'i', 0, NULL, "签到的党员"},
-	{"status", 's', 0, NULL, "present"},
-	{"signed_in_at", 'i', 0, NULL, "签到时间（Unix 秒）"},
-	{0},
-};
-static const zb_shape signed_in = {"SignedIn", signed_in_props, 0, 0, "签到成功"};
-static const zb_prop signin_preview_props[] = {
-	{"meeting_id", 'i', 0, NULL, "会议编号"},
-	{"title", 's', 0, NULL, "会议名称"},
-	{"type_name", 's', 0, NULL, "会议类型"},
-	{"org_name", 's', 0, NULL, "召开会议的组织"},
-	{"start_at", 'i', 0, NULL, "开始时间（Unix 秒）"},
-	{"end_at", 'i', ZB_NULL, NULL, "结束时间（Unix 秒），未填为 null"},
-	{"place", 's', ZB_NULL, NULL, "地点"},
-	{"expires_at", 'i', 0, NULL, "二维码失效时间（Unix 秒）"},
-	{"expired", 'b', 0, NULL, "二维码已过期"},
-	{"on_list", 'b', 0, NULL, "本人在会议名单中"},
-	{"signed_in_at", 'i', ZB_NULL, NULL, "本人扫码签到的时间，未签到为 null"},
-	{0},
-};
-static const zb_shape signin_preview = {"SigninPreview", signin_preview_props, 0, 0, "签到二维码对应的会议"};
-
-/* the meeting form */
-static const zb_prop form_type_props[] = {
-	{"type", 's', 0, NULL, "会议类型代码"},
-	{"name", 's', 0, NULL, "会议类型名称"},
-	{"allowed", 'b', 0, NULL, "本组织可以记录"},
-	{"reason", 's', ZB_NULL, NULL, "不能记录的原因"},
-	{0},
-};
-static const zb_shape form_type = {NULL, form_type_props, 0, 0, NULL};
-static const zb_prop form_group_props[] = {
-	{"id", 'i', 0, NULL, "党小组组织编号"},
-	{"name", 's', 0, NULL, "党小组名称"},
-	{0},
-};
-static const zb_shape form_group = {NULL, form_group_props, 0, 0, NULL};
-static const zb_prop form_person_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"name", 's', 0, NULL, "姓名"},
-	{"status", 's', 0, NULL, "党员状态代码（normal、mobile、lost、abroad …）"},
-	{"status_name", 's', ZB_NULL, NULL, "党员状态（正常、流动 …）"},
-	{"category", 's', 0, NULL, "full 或 probationary"},
-	{"category_name", 's', ZB_NULL, NULL, "正式党员或预备党员"},
-	{"has_vote", 'b', 0, NULL, "会议当日有表决权"},
-	{0},
-};
-static const zb_shape form_person = {"ExpectedPerson", form_person_props, 0, 0, "应到人员"};
-static const zb_prop form_defaults_props[] = {
-	{"host", 's', ZB_NULL, NULL, "主持人（书记）"},
-	{"recorder", 's', ZB_NULL, NULL, "记录人（上次的记录人）"},
-	{"place", 's', ZB_NULL, NULL, "地点（上次的地点）"},
-	{"start_at", 'i', 0, NULL, "开始时间（Unix 秒）"},
-	{"end_at", 'i', 0, NULL, "结束时间（Unix 秒）"},
-	{"attendance", 's', 0, NULL, "出席情况的默认值：present"},
-	{0},
-};
-static const zb_shape form_defaults = {NULL, form_defaults_props, 0, 0, NULL};
-static const zb_prop form_prev_props[] = {
-	{"id", 'i', 0, NULL, "上次同类会议"},
-	{"title", 's', 0, NULL, "会议名称"},
-	{"held_on", 'd', 0, NULL, "召开日期"},
-	{"agenda", 's', ZB_NULL, NULL, "议程"},
-	{"topic", 's', ZB_NULL, NULL, "议题"},
-	{0},
-};
-static const zb_shape form_prev = {NULL, form_prev_props, 0, 0, NULL};
-static const zb_prop form_unit_props[] = {
-	{"every_months", 'i', 0, NULL, "每几个月一次（0：不要求）"},
-	{"min", 'i', 0, NULL, "每个周期至少次数"},
-	{"from", 's', ZB_NULL, NULL, "周期起始月 YYYY-MM"},
-	{"to", 's', ZB_NULL, NULL, "周期结束月 YYYY-MM"},
-	{"held", 'i', 0, NULL, "本周期已记录次数"},
-	{0},
-};
-static const zb_shape form_unit = {NULL, form_unit_props, 0, 0, NULL};
-static const zb_prop meeting_form_props[] = {
-	{"org_id", 'i', 0, NULL, "所选组织"},
-	{"org_name", 's', 0, NULL, "组织名称"},
-	{"date", 'd', 0, NULL, "会议日期"},
-	{"type", 's', 0, NULL, "会议类型代码"},
-	{"type_name", 's', 0, NULL, "会议类型名称"},
-	{"types", 'a', 0, &form_type, "各类型能否在本组织记录"},
-	{"groups", 'a', 0, &form_group, "本支部的党小组"},
-	{"group_id", 'i', ZB_NULL, NULL, "党小组会所选的党小组"},
-	{"need_group", 'b', 0, NULL, "须先选择党小组"},
-	{"meeting_org_id", 'i', 0, NULL, "会议记录所属的组织（党小组会为党小组），保存时的 org_id"},
-	{"meeting_org_name", 's', ZB_NULL, NULL, "会议记录所属组织名称"},
-	{"expected", 'a', 0, &form_person, "应到名单：保存时使用的同一名单"},
-	{"defaults", 'o', 0, &form_defaults, "默认值"},
-	{"previous", 'o', ZB_NULL, &form_prev, "上次同类会议（没有为 null）"},
-	{"unit", 'o', 0, &form_unit, "规则的周期和已记录次数"},
-	{0},
-};
-static const zb_shape meeting_form = {"MeetingForm", meeting_form_props, 0, 0, "记录会议的表单"};
-
-static const zb_prop explained_props[] = {
-	{"id", 'i', 0, NULL, "说明编号"},
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"reason", 's', 0, NULL, "原因"},
-	{"from", 'd', 0, NULL, "开始日期"},
-	{"to", 'd', 0, NULL, "结束日期"},
-	{"created_at", 'i', 0, NULL, "登记时间（Unix 秒）"},
-	{0},
-};
-static const zb_shape explained = {"RiskExplanationAdded", explained_props, 0, 0, NULL};
-static const zb_prop explanation_props[] = {
-	{"id", 'i', 0, NULL, "说明编号"},
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"name", 's', 0, NULL, "姓名"},
-	{"org_id", 'i', 0, NULL, "所在组织"},
-	{"reason", 's', 0, NULL, "原因"},
-	{"from", 'd', 0, NULL, "开始日期"},
-	{"to", 'd', 0, NULL, "结束日期"},
-	{"created_at", 'i', 0, NULL, "登记时间（Unix 秒）"},
-	{0},
-};
-static const zb_shape explanation = {"RiskExplanation", explanation_props, 0, 0, "未参加组织生活的情况说明"};
-ZB_LIST_PAGED(explanation_list, "RiskExplanationList", &explanation);
-
-static const zb_prop extension_props[] = {
-	{"months", 'i', 0, NULL, "延长月数"},
-	{"decided_on", 'd', ZB_NULL, NULL, "决定日期"},
-	{"reason", 's', ZB_NULL, NULL, "原因"},
-	{0},
-};
-static const zb_shape extension = {NULL, extension_props, 0, 0, NULL};
-static const zb_prop probation_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"name", 's', ZB_NULL, NULL, "姓名"},
-	{"category", 's', ZB_NULL, NULL, "类别"},
-	{"join_date", 'd', ZB_NULL, NULL, "入党日期"},
-	{"full_date", 'd', ZB_NULL, NULL, "转正日期"},
-	{"months", 'i', ZB_OPT, NULL, "预备期月数（入党日期有效时）"},
-	{"extend_min_months", 'i', ZB_OPT, NULL, "延长的最少月数"},
-	{"extend_max_months", 'i', ZB_OPT, NULL, "延长的最多月数"},
-	{"ends_on", 'd', ZB_OPT | ZB_NULL, NULL, "预备期满日期"},
-	{"extension", 'o', ZB_NULL, &extension, "延长情况（未延长为 null）"},
-	{"overdue", 'b', 0, NULL, "预备期已满仍是预备党员"},
-	{0},
-};
-static const zb_shape probation = {"Probation", probation_props, 0, 0, "预备期"};
-static const zb_prop probation_due_item_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"name", 's', 0, NULL, "姓名"},
-	{"org_id", 'i', 0, NULL, "所在组织"},
-	{"org_name", 's', 0, NULL, "组织名称"},
-	{"status", 's', 0, NULL, "党籍状态代码"},
-	{"join_date", 'd', 0, NULL, "入党日期"},
-	{"months", 'i', 0, NULL, "预备期月数"},
-	{"extension_months", 'i', 0, NULL, "延长月数"},
-	{"ends_on", 'd', 0, NULL, "预备期满日期"},
-	{"days_overdue", 'i', 0, NULL, "已超过天数"},
-	{"message", 's', 0, NULL, "提醒"},
-	{0},
-};
-static const zb_shape probation_due_item = {NULL, probation_due_item_props, 0, 0, NULL};
-static const zb_prop probation_due_props[] = {
-	{"as_of", 'd', 0, NULL, "今天"},
-	{"total", 'i', 0, NULL, "人数"},
-	{"items", 'a', 0, &probation_due_item, "预备党员"},
-	{0},
-};
-static const zb_shape probation_due = {"ProbationDue", probation_due_props, 0, 0, "预备期已满仍未讨论转正的预备党员"};
-
-static const zb_prop org_att_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"name", 's', 0, NULL, "姓名"},
-	{"org_id", 'i', 0, NULL, "所在组织"},
-	{"org_name", 's', 0, NULL, "组织名称"},
-	{"category", 's', 0, NULL, "类别"},
-	{"status", 's', 0, NULL, "党籍状态代码"},
-	{"expected", 'i', 0, NULL, "应参加"},
-	{"present", 'i', 0, NULL, "出席"},
-	{"leave", 'i', 0, NULL, "请假"},
-	{"absent", 'i', 0, NULL, "缺席"},
-	{"rate", 'n', 0, NULL, "出席率（0 到 1）"},
-	{0},
-};
-static const zb_shape org_att = {"MemberAttendanceRow", org_att_props, 0, 0, "党员参加组织生活情况"};
-ZB_LIST_PAGED(org_att_list, "MemberAttendanceList", &org_att);
-static const zb_prop member_att_item_props[] = {
-	{"meeting_id", 'i', 0, NULL, "会议编号"},
-	{"type", 's', 0, NULL, "会议类型代码"},
-	{"type_name", 's', 0, NULL, "会议类型名称"},
-	{"title", 's', ZB_NULL, NULL, "标题"},
-	{"start_at", 'i', 0, NULL, "开始时间（Unix 秒）"},
-	{"org_name", 's', 0, NULL, "组织名称"},
-	{"status", 's', 0, NULL, "present、leave 或 absent"},
-	{"status_name", 's', ZB_NULL, NULL, "出席、请假、缺席"},
-	{"reason", 's', ZB_NULL, NULL, "请假或缺席原因"},
-	{"source", 's', ZB_NULL, NULL, "登记方式"},
-	{0},
-};
-static const zb_shape member_att_item = {NULL, member_att_item_props, 0, 0, NULL};
-static const zb_prop member_att_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"period", 's', 0, NULL, "统计周期"},
-	{"expected", 'i', 0, NULL, "应参加"},
-	{"present", 'i', 0, NULL, "出席"},
-	{"leave", 'i', 0, NULL, "请假"},
-	{"absent", 'i', 0, NULL, "缺席"},
-	{"rate", 'n', 0, NULL, "出席率（0 到 1）"},
-	{"items", 'a', 0, &member_att_item, "各次会议"},
-	{0},
-};
-static const zb_shape member_att = {"MemberAttendance", member_att_props, 0, 0, "一名党员参加组织生活情况"};
-
-static const zb_prop my_meeting_props[] = {
-	{"id", 'i', 0, NULL, "会议编号"},
-	{"meeting_id", 'i', 0, NULL, "同 id"},
-	{"type", 's', 0, NULL, "会议类型代码"},
-	{"type_name", 's', 0, NULL, "会议类型名称"},
-	{"title", 's', ZB_NULL, NULL, "标题"},
-	{"start_at", 'i', 0, NULL, "开始时间（Unix 秒）"},
-	{"org_name", 's', 0, NULL, "组织名称"},
-	{"status", 's', 0, NULL, "present、leave 或 absent"},
-	{"status_name", 's', ZB_NULL, NULL, "出席、请假、缺席"},
-	{"reason", 's', ZB_NULL, NULL, "请假或缺席原因"},
-	{"source", 's', ZB_NULL, NULL, "登记方式"},
-	{"signed_in_at", 'i', ZB_NULL, NULL, "扫码签到时间（Unix 秒）"},
-	{0},
-};
-static const zb_shape my_meeting = {"MyMeeting", my_meeting_props, 0, 0, "我参加的会议"};
-ZB_LIST_COUNTED(my_meeting_list, "MyMeetingList", &my_meeting);
-
-/* meeting/appraisal.c */
-static const zb_prop grade_votes_props[] = {
-	{"excellent", 'i', 0, NULL, "优秀"},
-	{"qualified", 'i', 0, NULL, "合格"},
-	{"basically_qualified", 'i', 0, NULL, "基本合格"},
-	{"unqualified", 'i', 0, NULL, "不合格"},
-	{0},
-};
-static const zb_shape grade_votes = {NULL, grade_votes_props, 0, 0, NULL};
-static const zb_prop appraisee_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"name", 's', 0, NULL, "姓名"},
-	{"category", 's', 0, NULL, "类别"},
-	{"self_assessment", 's', ZB_NULL, NULL, "自评"},
-	{"votes", 'o', 0, &grade_votes, "测评票"},
-	{"grade_by_votes", 's', ZB_NULL, NULL, "按测评票的等次"},
-	{"grade", 's', ZB_NULL, NULL, "评定等次代码"},
-	{"grade_name", 's', ZB_NULL, NULL, "评定等次名称"},
-	{"grade_note", 's', ZB_NULL, NULL, "等次说明"},
-	{0},
-};
-static const zb_shape appraisee = {NULL, appraisee_props, 0, 0, NULL};
-static const zb_prop appraisal_props[] = {
-	{"id", 'i', 0, NULL, "评议编号"},
-	{"org_id", 'i', 0, NULL, "支部"},
-	{"org_name", 's', 0, NULL, "支部名称"},
-	{"year", 'i', 0, NULL, "年度"},
-	{"meeting_id", 'i', ZB_NULL, NULL, "评议会议"},
-	{"status", 's', 0, NULL, "open 或 final"},
-	{"excellent_cap", 'n', ZB_NULL, NULL, "优秀比例上限（定档后）"},
-	{"finalized_at", 'i', ZB_NULL, NULL, "定档时间（Unix 秒）"},
-	{"created_at", 'i', 0, NULL, "登记时间（Unix 秒）"},
-	{"updated_at", 'i', 0, NULL, "修改时间（Unix 秒）"},
-	{"items", 'a', 0, &appraisee, "各党员"},
-	{"total", 'i', 0, NULL, "人数"},
-	{"grade_counts", 'o', 0, &grade_votes, "各等次人数"},
-	{0},
-};
-static const zb_shape appraisal = {"Appraisal", appraisal_props, 0, 0, "民主评议党员"};
-static const zb_prop my_appraisal_props[] = {
-	{"appraisal_id", 'i', 0, NULL, "评议编号"},
-	{"year", 'i', 0, NULL, "年度"},
-	{"org_id", 'i', 0, NULL, "支部"},
-	{"org_name", 's', 0, NULL, "支部名称"},
-	{"status", 's', 0, NULL, "open 或 final"},
-	{"grade", 's', ZB_NULL, NULL, "等次代码"},
-	{"grade_name", 's', ZB_NULL, NULL, "等次名称"},
-	{"grade_note", 's', ZB_NULL, NULL, "等次说明"},
-	{"self_assessment", 's', ZB_NULL, NULL, "自评"},
-	{"votes", 'o', 0, &grade_votes, "测评票"},
-	{"meeting_id", 'i', ZB_NULL, NULL, "评议会议"},
-	{0},
-};
-static const zb_shape my_appraisal = {NULL, my_appraisal_props, 0, 0, NULL};
-static const zb_prop member_appraisals_props[] = {
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"items", 'a', 0, &my_appraisal, "历年评议"},
-	{0},
-};
-static const zb_shape member_appraisals = {"MemberAppraisals", member_appraisals_props, 0, 0, "党员历年民主评议结果"};
-
 static const zb_prop talk_props[] = {
 	SUMMARY_PROPS,
 	{"notes", 's', ZB_NULL, NULL, "谈话记录"},
@@ -2824,49 +1108,10 @@ const zb_route zb_routes_meetings[] = {
 	 attendance_fields, "meetings", "登记出席情况", NULL, ZB_OK(&meeting_shape)},
 	{"POST", "/api/v1/meetings/{id}/resolutions", h_resolution, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 8192,
 	 resolution_fields, "meetings", "记录决议与表决", NULL, ZB_CREATED(&resolution)},
-	{"POST", "/api/v1/meetings/{id}/attachments", h_attach_upload, P_MEETING_WRITE, S_MEETING, R_WRITE | R_RAW,
-	 ZB_ATTACH_MAX_BYTES, NULL, "meetings", "上传照片或 PDF（请求体为文件内容）", "filename:string", ZB_CREATED(&uploaded)},
-	{"GET", "/api/v1/attachments/{id}", h_attach_get, P_MEETING_READ, S_ATTACHMENT, 0, 0, NULL, "meetings", "下载附件",
-	 NULL, ZB_MEDIA("image/jpeg, image/png, application/pdf, application/octet-stream")},
-	{"DELETE", "/api/v1/attachments/{id}", h_attach_delete, P_MEETING_WRITE, S_ATTACHMENT, R_WRITE, 0, NULL, "meetings",
-	 "删除附件", NULL, ZB_OK(&zb_shape_ok)},
-	{"POST", "/api/v1/meetings/{id}/signin", h_signin_open, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 1024,
-	 empty_fields, "meetings", "开启扫码签到（生成二维码）", NULL, ZB_CREATED(&signin_open)},
-	{"POST", "/api/v1/signin/preview", h_signin_peek, P_MEETING_SIGNIN, S_NONE, R_WRITE | R_JSON, 4096, signin_fields,
-	 "meetings", "查看签到二维码对应的会议（不签到）", NULL, ZB_OK(&signin_preview)},
-	{"POST", "/api/v1/signin", h_signin, P_MEETING_SIGNIN, S_NONE, R_WRITE | R_JSON, 4096, signin_fields, "meetings",
-	 "党员扫码签到", NULL, ZB_OK(&signed_in)},
 	{"POST", "/api/v1/meetings/{id}/unlock", h_unlock, P_MEETING_UNLOCK, S_MEETING, R_WRITE | R_JSON, 4096,
 	 unlock_fields, "meetings", "上级组织解锁超过补录期限的记录", NULL, ZB_OK(&meeting_shape)},
 	{"GET", "/api/v1/meetings/{id}/print", h_print, P_MEETING_READ, S_MEETING, 0, 0, NULL, "meetings",
 	 "打印会议记录（HTML）", NULL, ZB_MEDIA("text/html")},
-	{"GET", "/api/v1/orgs/{id}/meeting-form", h_form, P_MEETING_WRITE, S_ORG, 0, 0, NULL, "meetings",
-	 "记录会议的表单：可记录的会议类型、党小组、应到名单（含党员状态）、默认值、上次议程", "type:string,date:string,group:integer",
-	 ZB_OK(&meeting_form)},
-	{"GET", "/api/v1/orgs/{id}/risk-explanations", h_explanations, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "未参加组织生活的情况说明", "after:integer,limit:integer", ZB_OK(&explanation_list)},
-	{"POST", "/api/v1/risks/explanations", h_explain, P_MEETING_WRITE, S_BODY_MEMBER, R_WRITE | R_JSON, 4096,
-	 explain_fields, "meetings", "说明党员未参加组织生活的原因（如因病请假）", NULL, ZB_CREATED(&explained)},
-	{"GET", "/api/v1/members/{id}/probation", h_probation_get, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "members",
-	 "预备期：期满日期、延长情况", NULL, ZB_OK(&probation)},
-	{"POST", "/api/v1/members/{id}/probation-extension", h_probation_extend, P_MEMBER_WRITE, S_MEMBER,
-	 R_WRITE | R_JSON, 4096, extend_fields, "members", "登记延长预备期（只能一次）", NULL, ZB_CREATED(&probation)},
-	{"GET", "/api/v1/orgs/{id}/probation-due", h_probation_due, P_MEMBER_READ, S_ORG, 0, 0, NULL, "members",
-	 "预备期已满仍未讨论转正的预备党员", "limit:integer", ZB_OK(&probation_due)},
-	{"GET", "/api/v1/orgs/{id}/attendance", h_org_attendance, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "党员参加组织生活情况（应参加、出席、请假、缺席）", "period:string,after:integer,limit:integer", ZB_OK(&org_att_list)},
-	{"GET", "/api/v1/members/{id}/attendance", h_member_attendance, P_MEETING_READ, S_MEMBER, 0, 0, NULL, "meetings",
-	 "一名党员参加组织生活情况", "period:string", ZB_OK(&member_att)},
-	{"GET", "/api/v1/me/meetings", h_me_meetings, P_SELF_READ, S_NONE, 0, 0, NULL, "meetings", "我参加的会议",
-	 "limit:integer", ZB_OK(&my_meeting_list)},
-	{"GET", "/api/v1/orgs/{id}/appraisals/{year}", h_appraisal_get, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "民主评议党员", NULL, ZB_OK(&appraisal)},
-	{"PUT", "/api/v1/orgs/{id}/appraisals/{year}", h_appraisal_put, P_MEETING_WRITE, S_ORG, R_WRITE | R_JSON, 1u << 20,
-	 appraisal_fields, "meetings", "登记民主评议（自评、测评票、等次）", NULL, ZB_OK(&appraisal)},
-	{"POST", "/api/v1/orgs/{id}/appraisals/{year}/finalize", h_appraisal_finalize, P_MEETING_WRITE, S_ORG,
-	 R_WRITE | R_JSON, 1024, empty_fields, "meetings", "民主评议定档（按优秀比例上限）", NULL, ZB_OK(&appraisal)},
-	{"GET", "/api/v1/members/{id}/appraisals", h_member_appraisals, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "meetings",
-	 "党员历年民主评议结果", NULL, ZB_OK(&member_appraisals)},
 	{"GET", "/api/v1/orgs/{id}/talks", h_talks, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings", "谈心谈话记录",
 	 "year:integer", ZB_OK(&talk_list)},
 	{"GET", "/api/v1/orgs/{id}/talk-coverage", h_talk_coverage, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",

@@ -12,6 +12,13 @@ static const zb_route *const tables[] = {
 	zb_routes_units,
 	zb_routes_members,
 	zb_routes_meetings,
+	zb_routes_meeting_form,
+	zb_routes_attachments,
+	zb_routes_signin,
+	zb_routes_explanations,
+	zb_routes_probation,
+	zb_routes_attendance,
+	zb_routes_appraisals,
 	zb_routes_compliance,
 	NULL,
 };

@@ -190,6 +190,45 @@ int zb_audit_append(zb_db *db, zb_app *app, const zb_audit_ev *ev, zb_err *e)
 	return zb_db_commit(db, e);
 }
 
+int zb_audit_change(zb_db *db, zb_app *app, const zb_audit_ev *who, const char *action, const char *object_type,
+                    int64_t object_id, const char *org_path, const char *detail, zb_err *e)
+{
+	char idbuf[24];
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)object_id);
+	zb_audit_ev ev = {.user_id = who ? who->user_id : 0, .username = who ? who->username : NULL,
+	                  .ip = who ? who->ip : NULL, .action = action, .object_type = object_type,
+	                  .object_id = object_id ? idbuf : NULL, .org_path = org_path, .detail = detail};
+	return zb_audit_append(db, app, &ev, e);
+}
+
+zb_jw *zb_audit_detail_begin(zb_audit_detail *d)
+{
+	zb_buf_init(&d->b, 4096);
+	jw_init(&d->w, &d->b);
+	jw_obj(&d->w);
+	return &d->w;
+}
+
+int zb_audit_change_detail(zb_db *db, zb_app *app, const zb_audit_ev *who, const char *action,
+                           const char *object_type, int64_t object_id, const char *org_path, zb_audit_detail *d,
+                           zb_err *e)
+{
+	jw_obj_end(&d->w);
+	int rc = zb_audit_change(db, app, who, action, object_type, object_id, org_path,
+	                         jw_finish(&d->w) ? NULL : d->b.data, e);
+	zb_buf_release(&d->b);
+	return rc;
+}
+
+int zb_audit_end_tx(zb_db *db, int rc, zb_err *e)
+{
+	if (rc) {
+		zb_db_rollback(db);
+		return rc;
+	}
+	return zb_db_commit(db, e);
+}
+
 /* ---- read events: queue and writer thread ---- */
 
 typedef struct qev {

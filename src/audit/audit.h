@@ -23,7 +23,9 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "core/buf.h"
 #include "core/err.h"
+#include "core/jw.h"
 #include "store/db.h"
 
 typedef struct zb_audit_ev {
@@ -45,6 +47,29 @@ int zb_audit_append(zb_db *db, zb_app *app, const zb_audit_ev *ev, zb_err *e);
  * the chain head is read, checked and written once for all of them (a
  * bulk write such as the roster import).  ZB_EINTERNAL outside one. */
 int zb_audit_append_many(zb_db *db, zb_app *app, const zb_audit_ev *const *evs, size_t n, zb_err *e);
+
+/* A domain write's audit row: who's user, name and address (the rest of
+ * *who is ignored) with the action, object and detail given; inside the
+ * caller's write transaction. */
+int zb_audit_change(zb_db *db, zb_app *app, const zb_audit_ev *who, const char *action, const char *object_type,
+                    int64_t object_id, const char *org_path, const char *detail, zb_err *e);
+/* The JSON object detail of such a row, built member by member:
+ *   zb_audit_detail d;
+ *   zb_jw *w = zb_audit_detail_begin(&d);
+ *   jw_kint(w, "months", 6); ...
+ *   rc = zb_audit_change_detail(db, app, by, action, type, id, path, &d, e);
+ * which closes the object, appends the row and frees the buffer. */
+typedef struct zb_audit_detail {
+	zb_buf b;
+	zb_jw w;
+} zb_audit_detail;
+zb_jw *zb_audit_detail_begin(zb_audit_detail *d);
+int zb_audit_change_detail(zb_db *db, zb_app *app, const zb_audit_ev *who, const char *action,
+                           const char *object_type, int64_t object_id, const char *org_path, zb_audit_detail *d,
+                           zb_err *e);
+/* End a write transaction begun by a domain function: rc != 0 rolls back
+ * and returns rc, otherwise commits. */
+int zb_audit_end_tx(zb_db *db, int rc, zb_err *e);
 
 /* Queue a read event (copied).  Without a running writer it is appended
  * at once on the calling thread's connection. */

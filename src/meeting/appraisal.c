@@ -559,3 +559,53 @@ int zb_talk_coverage_compute(zb_db *db, int64_t org_id, const char *org_path, in
 		out->ndone += out->pairs[i].done;
 	return 0;
 }
+
+int zb_appraisal_branch_only(zb_db *db, int64_t org_id, zb_arena *a, zb_err *e)
+{
+	zb_stmt *st = zb_db_query(db, e, "SELECT type, name FROM orgs WHERE id = ?", "i", org_id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e), ok = 0;
+	const char *name = NULL;
+	if (rc == 1) {
+		const char *t = zb_col_text(st, 0);
+		ok = t && (!strcmp(t, "branch") || !strcmp(t, "joint_branch") || !strcmp(t, "temp_branch") ||
+		           !strcmp(t, "online_branch"));
+		name = zb_arena_strdup(a, zb_col_text(st, 1));
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (!ok)
+		return zb_fail(e, ZB_EINVAL, "org_id", "%s 不是党支部：民主评议和谈心谈话以党支部为单位", name ? name : "该组织");
+	return 0;
+}
+
+int zb_appraisal_save(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t org_id, const char *org_path, int year,
+                      const char *today, int64_t meeting_id, const zb_appraisal_item *items, int n, int64_t now,
+                      zb_arena *a, int64_t *id, zb_err *e)
+{
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	rc = zb_appraisal_open(db, org_id, org_path, year, today, meeting_id, now, id, e);
+	if (!rc && n)
+		rc = zb_appraisal_set_items(db, *id, items, n, now, e);
+	if (!rc)
+		rc = zb_audit_change(db, app, by, "appraisal.update", "appraisal", *id, org_path,
+		                     zb_arena_printf(a, "{\"year\":%d,\"items\":%d}", year, n), e);
+	return zb_audit_end_tx(db, rc, e);
+}
+
+int zb_appraisal_close(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const char *org_path, int year,
+                       const zb_mrules *r, int64_t now, zb_arena *a, zb_err *e)
+{
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	rc = zb_appraisal_finalize(db, id, r, by->user_id, now, e);
+	if (!rc)
+		rc = zb_audit_change(db, app, by, "appraisal.finalize", "appraisal", id, org_path,
+		                     zb_arena_printf(a, "{\"year\":%d,\"excellent_cap\":%.4f}", year, r->excellent_cap), e);
+	return zb_audit_end_tx(db, rc, e);
+}

@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 
+#include "audit/audit.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/jw.h"
@@ -57,6 +58,20 @@ int zb_appraisal_set_items(zb_db *db, int64_t id, const zb_appraisal_item *items
 int zb_appraisal_finalize(zb_db *db, int64_t id, const zb_mrules *r, int64_t by_user, int64_t now, zb_err *e);
 /* Write the appraisal as a JSON object (with "items") to w. */
 int zb_appraisal_write(zb_db *db, int64_t id, zb_jw *w, zb_err *e);
+
+/* Refuse an org that is not a 党支部 (ZB_EINVAL, field "org_id"): the
+ * appraisal and the talks are kept per branch. */
+int zb_appraisal_branch_only(zb_db *db, int64_t org_id, zb_arena *a, zb_err *e);
+/* Open the year's appraisal when needed and update items, in a
+ * transaction of its own with the "appraisal.update" audit row (by: the
+ * caller, as in meeting/record.h). */
+int zb_appraisal_save(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t org_id, const char *org_path, int year,
+                      const char *today, int64_t meeting_id, const zb_appraisal_item *items, int n, int64_t now,
+                      zb_arena *a, int64_t *id, zb_err *e);
+/* zb_appraisal_finalize in a transaction of its own with the
+ * "appraisal.finalize" audit row. */
+int zb_appraisal_close(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const char *org_path, int year,
+                       const zb_mrules *r, int64_t now, zb_arena *a, zb_err *e);
 
 /* For the member record: a JSON array of the member's appraisals, newest
  * year first: [{"year","org_id","org_name","status","grade","grade_name",

@@ -210,3 +210,73 @@ int zb_attach_read_file(const char *data_dir, const char *stored_name, zb_buf *o
 	fclose(f);
 	return rc;
 }
+
+int zb_attach_find(zb_db *db, int64_t id, zb_arena *a, const char **kind, const char **filename,
+                   const char **stored_name, zb_err *e)
+{
+	*kind = *filename = *stored_name = NULL;
+	zb_stmt *st = zb_db_query(db, e, "SELECT kind, filename, stored_name FROM meeting_attachments WHERE id = ?", "i", id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1) {
+		*kind = zb_arena_strdup(a, zb_col_text(st, 0));
+		*filename = zb_arena_strdup(a, zb_col_text(st, 1));
+		*stored_name = zb_arena_strdup(a, zb_col_text(st, 2));
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (!rc || !*kind || !*stored_name)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该附件");
+	return 0;
+}
+
+int zb_attach_meeting_of(zb_db *db, int64_t id, int64_t *meeting_id, zb_err *e)
+{
+	*meeting_id = 0;
+	return zb_db_int(db, e, meeting_id, "SELECT meeting_id FROM meeting_attachments WHERE id = ?", "i", id);
+}
+
+int zb_attach_upload(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t meeting_id, const char *org_path,
+                     const zb_attach_in *f, int late, int64_t now, zb_arena *a, zb_attachment *out, zb_err *e)
+{
+	char stored[33] = "";
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	rc = zb_attach_store(db, app->data_dir, meeting_id, f->filename, f->data, f->len, by->user_id, now, out, stored, e);
+	if (!rc) {
+		char *d = zb_arena_printf(a, "{\"attachment_id\":%lld,\"kind\":\"%s\",\"size\":%lld,\"late\":%s}",
+		                          (long long)out->id, out->kind, (long long)out->size, late ? "true" : "false");
+		rc = zb_audit_change(db, app, by, "meeting.attachment", "meeting", meeting_id, org_path, d, e);
+	}
+	if ((rc = zb_audit_end_tx(db, rc, e)) && stored[0])
+		zb_attach_remove_file(app->data_dir, stored);
+	return rc;
+}
+
+int zb_attach_delete(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, int64_t meeting_id,
+                     const char *org_path, zb_arena *a, zb_err *e)
+{
+	char stored[64] = "";
+	zb_stmt *st = zb_db_query(db, e, "SELECT stored_name FROM meeting_attachments WHERE id = ?", "i", id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1)
+		snprintf(stored, sizeof stored, "%s", zb_col_text(st, 0));
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if ((rc = zb_db_begin_write(db, e)))
+		return rc;
+	rc = zb_db_run(db, e, NULL, "DELETE FROM meeting_attachments WHERE id = ?", "i", id);
+	if (!rc)
+		rc = zb_audit_change(db, app, by, "meeting.attachment_delete", "meeting", meeting_id, org_path,
+		                     zb_arena_printf(a, "{\"attachment_id\":%lld}", (long long)id), e);
+	if ((rc = zb_audit_end_tx(db, rc, e)))
+		return rc;
+	zb_attach_remove_file(app->data_dir, stored);
+	return 0;
+}

@@ -15,6 +15,8 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "audit/audit.h"
+#include "core/arena.h"
 #include "store/db.h"
 
 #define ZB_ATTACH_MAX_BYTES (10u << 20)   /* per file */
@@ -36,6 +38,13 @@ typedef struct zb_attachment {
 	int64_t size, created_by, created_at;
 } zb_attachment;
 
+/* A file as received, before it is checked and stored. */
+typedef struct zb_attach_in {
+	const char *filename;
+	const void *data;
+	size_t len;
+} zb_attach_in;
+
 /* The content checks of zb_attach_store, writing nothing: not empty, at
  * most ZB_ATTACH_MAX_BYTES, JPEG/PNG/PDF by content (*kind).  Errors:
  * ZB_EINVAL (empty), ZB_ETOOBIG, ZB_EMEDIA.  A save with several files
@@ -53,5 +62,21 @@ void zb_attach_remove_file(const char *data_dir, const char *stored_name);
 
 /* Read a stored file into out (at most ZB_ATTACH_MAX_BYTES). */
 int zb_attach_read_file(const char *data_dir, const char *stored_name, zb_buf *out, zb_err *e);
+
+
+/* The kind, display name and stored name of attachment id (arena a);
+ * ZB_ENOTFOUND when there is none. */
+int zb_attach_find(zb_db *db, int64_t id, zb_arena *a, const char **kind, const char **filename,
+                   const char **stored_name, zb_err *e);
+/* The meeting an attachment belongs to. */
+int zb_attach_meeting_of(zb_db *db, int64_t id, int64_t *meeting_id, zb_err *e);
+/* Store a file for the meeting (org path org_path) in a transaction of
+ * its own with the "meeting.attachment" audit row (by: the caller, as in
+ * meeting/record.h; late: a late edit); a refused upload leaves no file. */
+int zb_attach_upload(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t meeting_id, const char *org_path,
+                     const zb_attach_in *f, int late, int64_t now, zb_arena *a, zb_attachment *out, zb_err *e);
+/* Delete an attachment of the meeting with its audit row, then its file. */
+int zb_attach_delete(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, int64_t meeting_id,
+                     const char *org_path, zb_arena *a, zb_err *e);
 
 #endif

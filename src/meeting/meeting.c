@@ -14,6 +14,29 @@ static const char *dup_col(zb_stmt *st, int c, zb_arena *a)
 	return zb_arena_strdup(a, zb_col_text(st, c));
 }
 
+void *zb_meeting_grow(zb_arena *a, void *v, size_t size, int *cap)
+{
+	int ncap = *cap ? *cap * 2 : 32;
+	void *nv = zb_arena_alloc(a, size * (size_t)ncap);
+	if (*cap)
+		memcpy(nv, v, size * (size_t)*cap);
+	*cap = ncap;
+	return nv;
+}
+
+const char *zb_att_status_name(const char *s)
+{
+	if (!s)
+		return NULL;
+	if (!strcmp(s, "present"))
+		return "出席";
+	if (!strcmp(s, "leave"))
+		return "请假";
+	if (!strcmp(s, "absent"))
+		return "缺席";
+	return s;
+}
+
 void zb_meeting_read(zb_stmt *st, int c, zb_arena *a, zb_meeting *m)
 {
 	memset(m, 0, sizeof *m);

@@ -65,6 +65,12 @@ typedef struct zb_meeting {
 	"m.absent_count, m.voters, m.present_voters, m.quorum_base, m.quorum_present, m.quorum_need, m.quorum_ok, " \
 	"m.unlocked_until, m.created_by, m.created_at, m.updated_at"
 #define ZB_MEETING_NCOLS 37
+
+/* An arena array of *cap items of size bytes grown to twice as many (32
+ * to start), the first *cap copied: `if (n == cap) v = zb_meeting_grow(a,
+ * v, sizeof *v, &cap);` */
+void *zb_meeting_grow(zb_arena *a, void *v, size_t size, int *cap);
+
 void zb_meeting_read(zb_stmt *st, int col0, zb_arena *a, zb_meeting *m);
 
 /* ZB_ENOTFOUND if there is no such meeting. */
@@ -185,6 +191,9 @@ typedef struct zb_opinion {
  * ("written_opinions[2].member_id"). */
 int zb_resolution_insert(zb_db *db, const zb_meeting *m, zb_res_row *x, const zb_opinion *ops, int nops,
                          int64_t by_user, int64_t now, zb_err *e);
+
+/* 出席, 请假, 缺席 for present, leave, absent; another code as it is. */
+const char *zb_att_status_name(const char *status);
 
 typedef struct zb_attend_item {
 	int64_t member_id;

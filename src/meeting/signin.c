@@ -310,3 +310,39 @@ int zb_qr_svg(const char *text, zb_buf *out, zb_err *e)
 		return zb_fail(e, ZB_ETOOBIG, NULL, "二维码过大");
 	return 0;
 }
+
+int zb_signin_count(zb_db *db, int64_t meeting_id, int64_t *n, zb_err *e)
+{
+	*n = 0;
+	return zb_db_int(db, e, n, "SELECT COUNT(*) FROM meeting_signins WHERE meeting_id = ?", "i", meeting_id);
+}
+
+int zb_signin_start(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_meeting *m, const zb_mrules *r,
+                    int64_t now, char token[ZB_SIGNIN_TOKEN_LEN + 1], int64_t *expires_at, zb_arena *a, zb_err *e)
+{
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	rc = zb_signin_open(db, app->keys, m, r, by->user_id, now, token, expires_at, e);
+	if (!rc)
+		rc = zb_audit_change(db, app, by, "meeting.signin_open", "meeting", m->id, m->org_path,
+		                     zb_arena_printf(a, "{\"expires_at\":%lld}", (long long)*expires_at), e);
+	return zb_audit_end_tx(db, rc, e);
+}
+
+int zb_signin_check_in(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_signin_who *who, const char *token,
+                       int has_loc, double lat, double lng, int64_t now, zb_arena *a, zb_meeting *m,
+                       zb_signin_result *res, zb_err *e)
+{
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	rc = zb_signin_use(db, app->keys, who, token, has_loc, lat, lng, now, a, m, res, e);
+	if (!rc)
+		rc = zb_audit_change(db, app, by, "meeting.signin", "meeting", m->id, m->org_path,
+		                     zb_arena_printf(a, "{\"member_id\":%lld,\"signin_id\":%lld,\"location\":%s}",
+		                                     (long long)who->member_id, (long long)res->signin_id,
+		                                     has_loc ? "true" : "false"),
+		                     e);
+	return zb_audit_end_tx(db, rc, e);
+}

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "audit/audit.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "meeting/meeting.h"
@@ -84,6 +85,18 @@ typedef struct zb_signin_peek_result {
  * member's current row are reported, not refused.  Writes nothing. */
 int zb_signin_peek(zb_db *db, const struct zb_keys *k, const zb_signin_who *who, const char *token, int64_t now,
                    zb_arena *a, zb_meeting *m, zb_signin_peek_result *out, zb_err *e);
+
+/* How many sign-in codes were opened for the meeting. */
+int zb_signin_count(zb_db *db, int64_t meeting_id, int64_t *n, zb_err *e);
+/* zb_signin_open in a transaction of its own with the
+ * "meeting.signin_open" audit row (by: the caller, as in meeting/record.h). */
+int zb_signin_start(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_meeting *m, const zb_mrules *r,
+                    int64_t now, char token[ZB_SIGNIN_TOKEN_LEN + 1], int64_t *expires_at, zb_arena *a, zb_err *e);
+/* zb_signin_use in a transaction of its own with the "meeting.signin"
+ * audit row. */
+int zb_signin_check_in(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_signin_who *who, const char *token,
+                       int has_loc, double lat, double lng, int64_t now, zb_arena *a, zb_meeting *m,
+                       zb_signin_result *res, zb_err *e);
 
 /* Render text as a QR code (libqrencode, error correction M) in SVG,
  * appended to out: black modules on white with a 4-module quiet zone. */

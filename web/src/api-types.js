@@ -827,6 +827,86 @@
  */
 
 /**
+ * @typedef {object} TalkList
+ * @property {Array<Talk>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 谈心谈话记录
+ * @typedef {object} Talk
+ * @property {number} id 会议编号
+ * @property {number} org_id 召开会议的组织
+ * @property {string} org_name 组织名称
+ * @property {string} type 会议类型代码，如 plenary
+ * @property {string} type_name 会议类型名称，如 支部党员大会
+ * @property {string|null} title 标题
+ * @property {number} start_at 开始时间（Unix 秒）
+ * @property {number|null} end_at 结束时间（Unix 秒）
+ * @property {string|null} held_on 召开日期
+ * @property {string|null} place 地点
+ * @property {string|null} topic 主题
+ * @property {boolean} is_election 是否选举会议
+ * @property {number} expected_count 应到人数
+ * @property {number} present_count 实到人数
+ * @property {number} leave_count 请假人数
+ * @property {number} absent_count 缺席人数
+ * @property {number} voters 有表决权的人数
+ * @property {number} present_voters 到会的有表决权人数
+ * @property {boolean} quorum_ok 到会人数达到规定
+ * @property {Array<TalkParticipantsItem>} [participants] 谈心谈话的双方（仅谈心谈话）
+ * @property {string|null} notes 谈话记录
+ */
+
+/**
+ * 谈心谈话全覆盖检查
+ * @typedef {object} TalkCoverage
+ * @property {number} org_id 支部
+ * @property {number} year 年度
+ * @property {number|null} secretary_id 书记（没有为 null）
+ * @property {number} committee_size 委员人数
+ * @property {string|null} members_under 书记与每名党员谈话的规定
+ * @property {number} required 应谈次数
+ * @property {number} done 已谈次数
+ * @property {boolean} ok 全覆盖
+ * @property {number} rate 覆盖率（0 到 1）
+ * @property {Array<TalkCoverageMissingItem>} missing 尚未谈话的双方
+ */
+
+/**
+ * 记录会议的表单
+ * @typedef {object} MeetingForm
+ * @property {number} org_id 所选组织
+ * @property {string} org_name 组织名称
+ * @property {string} date 会议日期
+ * @property {string} type 会议类型代码
+ * @property {string} type_name 会议类型名称
+ * @property {Array<MeetingFormTypesItem>} types 各类型能否在本组织记录
+ * @property {Array<MeetingFormGroupsItem>} groups 本支部的党小组
+ * @property {number|null} group_id 党小组会所选的党小组
+ * @property {boolean} need_group 须先选择党小组
+ * @property {number} meeting_org_id 会议记录所属的组织（党小组会为党小组），保存时的 org_id
+ * @property {string|null} meeting_org_name 会议记录所属组织名称
+ * @property {Array<ExpectedPerson>} expected 应到名单：保存时使用的同一名单
+ * @property {MeetingFormDefaults} defaults 默认值
+ * @property {MeetingFormPrevious|null} previous 上次同类会议（没有为 null）
+ * @property {MeetingFormUnit} unit 规则的周期和已记录次数
+ */
+
+/**
+ * 应到人员
+ * @typedef {object} ExpectedPerson
+ * @property {number} member_id 党员编号
+ * @property {string} name 姓名
+ * @property {string} status 党员状态代码（normal、mobile、lost、abroad …）
+ * @property {string|null} status_name 党员状态（正常、流动 …）
+ * @property {string} category full 或 probationary
+ * @property {string|null} category_name 正式党员或预备党员
+ * @property {boolean} has_vote 会议当日有表决权
+ */
+
+/**
  * 已上传的附件
  * @typedef {object} AttachmentUploaded
  * @property {number} id 附件编号
@@ -876,38 +956,6 @@
  * @property {number} member_id 签到的党员
  * @property {string} status present
  * @property {number} signed_in_at 签到时间（Unix 秒）
- */
-
-/**
- * 记录会议的表单
- * @typedef {object} MeetingForm
- * @property {number} org_id 所选组织
- * @property {string} org_name 组织名称
- * @property {string} date 会议日期
- * @property {string} type 会议类型代码
- * @property {string} type_name 会议类型名称
- * @property {Array<MeetingFormTypesItem>} types 各类型能否在本组织记录
- * @property {Array<MeetingFormGroupsItem>} groups 本支部的党小组
- * @property {number|null} group_id 党小组会所选的党小组
- * @property {boolean} need_group 须先选择党小组
- * @property {number} meeting_org_id 会议记录所属的组织（党小组会为党小组），保存时的 org_id
- * @property {string|null} meeting_org_name 会议记录所属组织名称
- * @property {Array<ExpectedPerson>} expected 应到名单：保存时使用的同一名单
- * @property {MeetingFormDefaults} defaults 默认值
- * @property {MeetingFormPrevious|null} previous 上次同类会议（没有为 null）
- * @property {MeetingFormUnit} unit 规则的周期和已记录次数
- */
-
-/**
- * 应到人员
- * @typedef {object} ExpectedPerson
- * @property {number} member_id 党员编号
- * @property {string} name 姓名
- * @property {string} status 党员状态代码（normal、mobile、lost、abroad …）
- * @property {string|null} status_name 党员状态（正常、流动 …）
- * @property {string} category full 或 probationary
- * @property {string|null} category_name 正式党员或预备党员
- * @property {boolean} has_vote 会议当日有表决权
  */
 
 /**
@@ -1045,54 +1093,6 @@
  * @typedef {object} MemberAppraisals
  * @property {number} member_id 党员编号
  * @property {Array<MemberAppraisalsItemsItem>} items 历年评议
- */
-
-/**
- * @typedef {object} TalkList
- * @property {Array<Talk>} items 条目
- * @property {number} total 总数
- * @property {string} [next] 还有下一页时：下一页请求的 after 参数
- */
-
-/**
- * 谈心谈话记录
- * @typedef {object} Talk
- * @property {number} id 会议编号
- * @property {number} org_id 召开会议的组织
- * @property {string} org_name 组织名称
- * @property {string} type 会议类型代码，如 plenary
- * @property {string} type_name 会议类型名称，如 支部党员大会
- * @property {string|null} title 标题
- * @property {number} start_at 开始时间（Unix 秒）
- * @property {number|null} end_at 结束时间（Unix 秒）
- * @property {string|null} held_on 召开日期
- * @property {string|null} place 地点
- * @property {string|null} topic 主题
- * @property {boolean} is_election 是否选举会议
- * @property {number} expected_count 应到人数
- * @property {number} present_count 实到人数
- * @property {number} leave_count 请假人数
- * @property {number} absent_count 缺席人数
- * @property {number} voters 有表决权的人数
- * @property {number} present_voters 到会的有表决权人数
- * @property {boolean} quorum_ok 到会人数达到规定
- * @property {Array<TalkParticipantsItem>} [participants] 谈心谈话的双方（仅谈心谈话）
- * @property {string|null} notes 谈话记录
- */
-
-/**
- * 谈心谈话全覆盖检查
- * @typedef {object} TalkCoverage
- * @property {number} org_id 支部
- * @property {number} year 年度
- * @property {number|null} secretary_id 书记（没有为 null）
- * @property {number} committee_size 委员人数
- * @property {string|null} members_under 书记与每名党员谈话的规定
- * @property {number} required 应谈次数
- * @property {number} done 已谈次数
- * @property {boolean} ok 全覆盖
- * @property {number} rate 覆盖率（0 到 1）
- * @property {Array<TalkCoverageMissingItem>} missing 尚未谈话的双方
  */
 
 /**
@@ -1502,6 +1502,21 @@
  */
 
 /**
+ * @typedef {object} TalkParticipantsItem
+ * @property {number|null} member_id 党员编号（不在花名册中为 null）
+ * @property {string|null} name 姓名
+ */
+
+/**
+ * @typedef {object} TalkCoverageMissingItem
+ * @property {number} a_id 一方
+ * @property {string|null} a_name 一方姓名
+ * @property {number} b_id 另一方
+ * @property {string|null} b_name 另一方姓名
+ * @property {string} kind 应谈的原因
+ */
+
+/**
  * @typedef {object} MeetingFormTypesItem
  * @property {string} type 会议类型代码
  * @property {string} name 会议类型名称
@@ -1618,21 +1633,6 @@
  * @property {string|null} self_assessment 自评
  * @property {MemberAppraisalsItemsItemVotes} votes 测评票
  * @property {number|null} meeting_id 评议会议
- */
-
-/**
- * @typedef {object} TalkParticipantsItem
- * @property {number|null} member_id 党员编号（不在花名册中为 null）
- * @property {string|null} name 姓名
- */
-
-/**
- * @typedef {object} TalkCoverageMissingItem
- * @property {number} a_id 一方
- * @property {string|null} a_name 一方姓名
- * @property {number} b_id 另一方
- * @property {string|null} b_name 另一方姓名
- * @property {string} kind 应谈的原因
  */
 
 /**
@@ -1958,15 +1958,17 @@
  *   'PATCH /meetings/{id} 200': Meeting,
  *   'PUT /meetings/{id}/attendance 200': Meeting,
  *   'POST /meetings/{id}/resolutions 201': Resolution,
+ *   'POST /meetings/{id}/unlock 200': Meeting,
+ *   'GET /meetings/{id}/print 200': string,
+ *   'GET /orgs/{id}/talks 200': TalkList,
+ *   'GET /orgs/{id}/talk-coverage 200': TalkCoverage,
+ *   'GET /orgs/{id}/meeting-form 200': MeetingForm,
  *   'POST /meetings/{id}/attachments 201': AttachmentUploaded,
  *   'GET /attachments/{id} 200': string,
  *   'DELETE /attachments/{id} 200': Ok,
  *   'POST /meetings/{id}/signin 201': SigninCode,
  *   'POST /signin/preview 200': SigninPreview,
  *   'POST /signin 200': SignedIn,
- *   'POST /meetings/{id}/unlock 200': Meeting,
- *   'GET /meetings/{id}/print 200': string,
- *   'GET /orgs/{id}/meeting-form 200': MeetingForm,
  *   'GET /orgs/{id}/risk-explanations 200': RiskExplanationList,
  *   'POST /risks/explanations 201': RiskExplanationAdded,
  *   'GET /members/{id}/probation 200': Probation,
@@ -1979,8 +1981,6 @@
  *   'PUT /orgs/{id}/appraisals/{year} 200': Appraisal,
  *   'POST /orgs/{id}/appraisals/{year}/finalize 200': Appraisal,
  *   'GET /members/{id}/appraisals 200': MemberAppraisals,
- *   'GET /orgs/{id}/talks 200': TalkList,
- *   'GET /orgs/{id}/talk-coverage 200': TalkCoverage,
  *   'GET /orgs/{id}/dashboard 200': HomeRollup,
  *   'GET /orgs/{id}/compliance 200': Compliance,
  *   'GET /orgs/{id}/compliance/branches 200': ComplianceBranchPage,
@@ -2062,15 +2062,17 @@ export const ROUTES = Object.freeze({
   'PATCH /meetings/{id}': [200],
   'PUT /meetings/{id}/attendance': [200],
   'POST /meetings/{id}/resolutions': [201],
+  'POST /meetings/{id}/unlock': [200],
+  'GET /meetings/{id}/print': [200],
+  'GET /orgs/{id}/talks': [200],
+  'GET /orgs/{id}/talk-coverage': [200],
+  'GET /orgs/{id}/meeting-form': [200],
   'POST /meetings/{id}/attachments': [201],
   'GET /attachments/{id}': [200],
   'DELETE /attachments/{id}': [200],
   'POST /meetings/{id}/signin': [201],
   'POST /signin/preview': [200],
   'POST /signin': [200],
-  'POST /meetings/{id}/unlock': [200],
-  'GET /meetings/{id}/print': [200],
-  'GET /orgs/{id}/meeting-form': [200],
   'GET /orgs/{id}/risk-explanations': [200],
   'POST /risks/explanations': [201],
   'GET /members/{id}/probation': [200],
@@ -2083,8 +2085,6 @@ export const ROUTES = Object.freeze({
   'PUT /orgs/{id}/appraisals/{year}': [200],
   'POST /orgs/{id}/appraisals/{year}/finalize': [200],
   'GET /members/{id}/appraisals': [200],
-  'GET /orgs/{id}/talks': [200],
-  'GET /orgs/{id}/talk-coverage': [200],
   'GET /orgs/{id}/dashboard': [200],
   'GET /orgs/{id}/compliance': [200],
   'GET /orgs/{id}/compliance/branches': [200],

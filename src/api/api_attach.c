@@ -1,0 +1,104 @@
+/* api_attach.c - the photos and PDFs of a meeting: upload, download,
+ * delete (meeting/attach.h). */
+#include "api/api.h"
+#include "core/escape.h"
+#include "meeting/attach.h"
+#include "meeting/record.h"
+
+#include <string.h>
+
+static int h_attach_upload(zb_req *r, zb_err *e)
+{
+	zb_meeting m;
+	zb_mrules rules;
+	int late;
+	int rc = zb_meeting_open_change(r->db, r->target_id, zb_now(r->app), &r->arena, &m, &rules, &late, e);
+	if (rc)
+		return rc;
+	const char *filename = zb_req_query(r, "filename");
+	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
+		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
+	int64_t now = zb_now(r->app);
+	zb_attach_in f = {filename, r->body.data, r->body.len};
+	zb_attachment a = {0};
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_attach_upload(r->db, r->app, &by, m.id, m.org_path, &f, late, now, &r->arena, &a, e)))
+		return rc;
+	char name[ZB_ATTACH_NAME_MAX + 1];
+	zb_attach_clean_name(filename, name, sizeof name);
+	r->status = 201;
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "id", a.id);
+	jw_kint(&r->jw, "meeting_id", m.id);
+	jw_kstr(&r->jw, "kind", a.kind);
+	jw_kstr(&r->jw, "content_type", zb_attach_content_type(a.kind));
+	jw_kstr(&r->jw, "filename", name);
+	jw_kint(&r->jw, "size", a.size);
+	jw_kstr(&r->jw, "url", zb_arena_printf(&r->arena, "/api/v1/attachments/%lld", (long long)a.id));
+	jw_kint(&r->jw, "created_at", now);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+/* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266). */
+static int h_attach_get(zb_req *r, zb_err *e)
+{
+	const char *kind, *name, *stored;
+	int rc = zb_attach_find(r->db, r->target_id, &r->arena, &kind, &name, &stored, e);
+	if (rc)
+		return rc;
+	zb_buf_reset(&r->out);
+	if ((rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e)))
+		return rc;
+	r->content_type = zb_attach_content_type(kind);
+	/* photos display inline; PDFs are downloaded, not rendered in our origin */
+	zb_req_disposition(r, !strcmp(kind, "pdf") ? "attachment" : "inline",
+	                   zb_arena_printf(&r->arena, "attachment.%s", !strcmp(kind, "jpeg") ? "jpg" : kind), name ? name : "");
+	r->cache_control = "private, no-store";
+	zb_req_audit_read(r, "meeting.attachment_read", "attachment", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+static int h_attach_delete(zb_req *r, zb_err *e)
+{
+	int64_t mid = 0;
+	int rc = zb_attach_meeting_of(r->db, r->target_id, &mid, e);
+	if (rc)
+		return rc;
+	zb_meeting m;
+	zb_mrules rules;
+	if ((rc = zb_meeting_open_change(r->db, mid, zb_now(r->app), &r->arena, &m, &rules, NULL, e)))
+		return rc;
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_attach_delete(r->db, r->app, &by, r->target_id, m.id, m.org_path, &r->arena, e)))
+		return rc;
+	jw_obj(&r->jw);
+	jw_kbool(&r->jw, "ok", 1);
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+/* ---- response shapes ---- */
+
+static const zb_prop uploaded_props[] = {
+	{"id", 'i', 0, NULL, "附件编号"},
+	{"meeting_id", 'i', 0, NULL, "会议编号"},
+	{"kind", 's', 0, NULL, "jpeg、png 或 pdf"},
+	{"content_type", 's', 0, NULL, "媒体类型"},
+	{"filename", 's', ZB_NULL, NULL, "文件名"},
+	{"size", 'i', 0, NULL, "字节数"},
+	{"url", 's', 0, NULL, "下载地址"},
+	{"created_at", 'i', 0, NULL, "上传时间（Unix 秒）"},
+	{0},
+};
+static const zb_shape uploaded = {"AttachmentUploaded", uploaded_props, 0, 0, "已上传的附件"};
+
+const zb_route zb_routes_attachments[] = {
+	{"POST", "/api/v1/meetings/{id}/attachments", h_attach_upload, P_MEETING_WRITE, S_MEETING, R_WRITE | R_RAW,
+	 ZB_ATTACH_MAX_BYTES, NULL, "meetings", "上传照片或 PDF（请求体为文件内容）", "filename:string", ZB_CREATED(&uploaded)},
+	{"GET", "/api/v1/attachments/{id}", h_attach_get, P_MEETING_READ, S_ATTACHMENT, 0, 0, NULL, "meetings", "下载附件",
+	 NULL, ZB_MEDIA("image/jpeg, image/png, application/pdf, application/octet-stream")},
+	{"DELETE", "/api/v1/attachments/{id}", h_attach_delete, P_MEETING_WRITE, S_ATTACHMENT, R_WRITE, 0, NULL, "meetings",
+	 "删除附件", NULL, ZB_OK(&zb_shape_ok)},
+	{0},
+};

@@ -1,0 +1,51 @@
+/* common.c - what several handlers do alike: the caller as an audit
+ * `by`, the items of a JSON array in the body, error fields inside arrays,
+ * shares (api.h). */
+#include "api/api.h"
+
+#include <stdio.h>
+#include <string.h>
+
+zb_audit_ev zb_api_by(const zb_req *r)
+{
+	return (zb_audit_ev){
+		.user_id = r->who ? r->who->user_id : 0,
+		.username = r->who ? r->who->username : NULL,
+		.ip = r->ip,
+	};
+}
+
+void zb_api_field_in(zb_err *e, const char *arr, size_t i, const char *sub)
+{
+	char f[sizeof e->field];
+	snprintf(f, sizeof f, "%.16s[%zu]%s%.24s%s%.16s", arr, i, sub && *sub ? "." : "", sub ? sub : "",
+	         e->field[0] ? "." : "", e->field);
+	memcpy(e->field, f, sizeof f);
+}
+
+int zb_api_items(zb_req *r, const char *name, size_t max, const char *too_many, const zb_field *fields, json_t **arr,
+                 size_t *n, zb_err *e)
+{
+	json_t *a = json_object_get(r->json, name);
+	*arr = a;
+	*n = json_is_array(a) ? json_array_size(a) : 0;
+	if (*n > max) {
+		*n = 0;
+		return zb_fail(e, ZB_EINVAL, name, "%s", too_many);
+	}
+	for (size_t i = 0; i < *n; i++) {
+		if (zb_json_check(json_array_get(a, i), fields, e)) {
+			zb_api_field_in(e, name, i, NULL);
+			*n = 0;
+			return e->code;
+		}
+	}
+	return 0;
+}
+
+const zb_field zb_api_no_fields[] = {{0}};
+
+double zb_api_share(int a, int b)
+{
+	return b ? (double)a / b : 1.0;
+}
