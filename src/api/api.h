@@ -2,6 +2,7 @@
 #ifndef ZB_API_H
 #define ZB_API_H
 
+#include "audit/audit.h"
 #include "http/http.h"
 
 extern const zb_route zb_routes_system[];
@@ -46,6 +47,9 @@ void zb_api_write_user(zb_req *r, const zb_principal *p);
  * read (org.read), joined by " / "; NULL if none or on a database error
  * (api_members.c). */
 const char *zb_api_org_trail(zb_req *r, const char *path);
+/* The caller as the actor of an audit row that domain code writes: user,
+ * name and address; the domain fills in the rest (api_orgs.c). */
+zb_audit_ev zb_api_by(zb_req *r);
 /* Paging: ?limit= (1..200, default 50) */
 int zb_api_limit(zb_req *r, int64_t *limit, zb_err *e);
 

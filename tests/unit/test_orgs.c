@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
-#include "org/counts.h"
+#include "org/after.h"
 #include "org/org.h"
 #include "org/structure.h"
 #include "auth/authz.h"
@@ -99,7 +99,7 @@ static int64_t add_member(fx *f, int64_t org, const char *category, const char *
 	                 0);
 	zb_member_facts nf;
 	assert_int_equal(zb_member_facts_load(f->db, id, &f->a, &nf, &f->e), 0);
-	assert_int_equal(zb_org_counts_apply(f->db, NULL, &nf, &f->e), 0);
+	assert_int_equal(zb_org_after_roster_change(f->db, NULL, NULL, &nf, &f->e), 0);
 	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
 	return id;
 }
@@ -113,7 +113,7 @@ static void change_member(fx *f, int64_t id, const char *sql, const char *fmt, .
 	assert_int_equal(zb_member_facts_load(f->db, id, &f->a, &of, &f->e), 0);
 	assert_int_equal(zb_db_run(f->db, &f->e, NULL, sql, "i", id), 0);
 	assert_int_equal(zb_member_facts_load(f->db, id, &f->a, &nf, &f->e), 0);
-	assert_int_equal(zb_org_counts_apply(f->db, &of, &nf, &f->e), 0);
+	assert_int_equal(zb_org_after_roster_change(f->db, NULL, &of, &nf, &f->e), 0);
 	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
 }
 
@@ -128,7 +128,7 @@ static void assert_consistent(fx *f)
 {
 	int64_t bad = -1;
 	const char *first = NULL;
-	assert_int_equal(zb_org_counts_verify(f->db, &f->a, &bad, &first, &f->e), 0);
+	assert_int_equal(zb_org_rollups_verify(f->db, &f->a, &bad, &first, &f->e), 0);
 	if (bad)
 		fprintf(stderr, "roll-ups differ: %s\n", first ? first : "?");
 	assert_int_equal(bad, 0);
@@ -537,7 +537,7 @@ static void test_counts_random(void **state)
 	                 0);
 	assert_int_equal(count(f, f->town2, "gender", "F"), direct);
 	/* rebuilding gives the same rows */
-	assert_int_equal(zb_org_counts_rebuild(f->db, &f->e), 0);
+	assert_int_equal(zb_org_rollups_rebuild(f->db, &f->e), 0);
 	assert_consistent(f);
 
 	/* a corrupted counter is noticed */
@@ -545,7 +545,7 @@ static void test_counts_random(void **state)
 	                           "i", f->root),
 	                 0);
 	int64_t bad = 0;
-	assert_int_equal(zb_org_counts_verify(f->db, &f->a, &bad, NULL, &f->e), 0);
+	assert_int_equal(zb_org_rollups_verify(f->db, &f->a, &bad, NULL, &f->e), 0);
 	assert_int_equal(bad, 1);
 }
 
@@ -584,7 +584,7 @@ static void test_counts_bulk(void **state)
 				                 0);
 				zb_member_facts nf;
 				assert_int_equal(zb_member_facts_load(f->db, ids[n], &f->a, &nf, &f->e), 0);
-				assert_int_equal(zb_counts_acc_apply(acc, NULL, &nf, &f->e), 0);
+				assert_int_equal(zb_org_after_roster_change(f->db, acc, NULL, &nf, &f->e), 0);
 				alive[n++] = 1;
 				continue;
 			}
@@ -600,20 +600,20 @@ static void test_counts_bulk(void **state)
 				                           to, path_of(f, to), sts[rnd(&seed) % 3], ids[i]),
 				                 0);
 				assert_int_equal(zb_member_facts_load(f->db, ids[i], &f->a, &nf, &f->e), 0);
-				assert_int_equal(zb_counts_acc_apply(acc, &of, &nf, &f->e), 0);
+				assert_int_equal(zb_org_after_roster_change(f->db, acc, &of, &nf, &f->e), 0);
 			} else {
 				assert_int_equal(zb_db_run(f->db, &f->e, NULL, "DELETE FROM members WHERE id = ?", "i", ids[i]), 0);
-				assert_int_equal(zb_counts_acc_apply(acc, &of, NULL, &f->e), 0);
+				assert_int_equal(zb_org_after_roster_change(f->db, acc, &of, NULL, &f->e), 0);
 				alive[i] = 0;
 			}
 		}
-		assert_int_equal(zb_counts_acc_flush(f->db, acc, &f->e), 0);
+		assert_int_equal(zb_org_after_roster_flush(f->db, acc, &f->e), 0);
 		assert_int_equal(zb_db_commit(f->db, &f->e), 0);
 		assert_consistent(f);
 	}
 	/* an empty flush writes nothing and fails nothing */
 	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
-	assert_int_equal(zb_counts_acc_flush(f->db, acc, &f->e), 0);
+	assert_int_equal(zb_org_after_roster_flush(f->db, acc, &f->e), 0);
 	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
 	zb_counts_acc_free(acc);
 	int64_t direct = 0;
