@@ -684,6 +684,48 @@ static void py(const char *s, char *full, char *ini)
 	zb_buf_release(&i);
 }
 
+/* The step a roster write sets off (org/after.c): the counts, then the
+ * warnings that read them.  counts.c alone leaves the warnings as they
+ * were; the second half of the step brings them up to date. */
+static void test_after_roster_change(void **state)
+{
+	fx *f = *state;
+	assert_int_equal(count(f, f->root, "warn", "branch_too_few_full"), 1);
+	int64_t ids[3];
+	for (int i = 0; i < 3; i++)
+		ids[i] = add_member(f, f->branch, "full", "M", 1970 + i, "normal");
+	assert_int_equal(count(f, f->root, "warn", "branch_too_few_full"), 0);
+	assert_consistent(f);
+
+	/* the counts alone: the branch is down to 2 full members, its
+	 * warning roll-up still says otherwise */
+	zb_member_facts of, nf;
+	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
+	assert_int_equal(zb_member_facts_load(f->db, ids[0], &f->a, &of, &f->e), 0);
+	assert_int_equal(zb_db_run(f->db, &f->e, NULL, "UPDATE members SET status = 'removed' WHERE id = ?", "i", ids[0]), 0);
+	assert_int_equal(zb_member_facts_load(f->db, ids[0], &f->a, &nf, &f->e), 0);
+	assert_true(zb_counts_totals_changed(&of, &nf));
+	assert_int_equal(zb_org_counts_apply(f->db, &of, &nf, &f->e), 0);
+	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
+	assert_int_equal(count(f, f->branch, "category", "full"), 2);
+	assert_int_equal(count(f, f->root, "warn", "branch_too_few_full"), 0);
+	int64_t bad = 0;
+	assert_int_equal(zb_org_rollups_verify(f->db, &f->a, &bad, NULL, &f->e), 0);
+	assert_true(bad > 0);
+
+	/* the warnings of the member's org, as the step runs them */
+	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
+	assert_int_equal(zb_org_warn_refresh_member_org(f->db, f->branch, f->town, &f->e), 0);
+	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
+	assert_int_equal(count(f, f->root, "warn", "branch_too_few_full"), 1);
+	assert_consistent(f);
+
+	/* the whole step: back to 3 */
+	change_member(f, ids[0], "UPDATE members SET status = 'normal' WHERE id = ?", "i");
+	assert_int_equal(count(f, f->root, "warn", "branch_too_few_full"), 0);
+	assert_consistent(f);
+}
+
 static void test_demo_pinyin(void **state)
 {
 	(void)state;
@@ -717,6 +759,7 @@ static void test_demo_pinyin(void **state)
 	cmocka_unit_test_setup_teardown(test_terms, setup, teardown),                           \
 	cmocka_unit_test_setup_teardown(test_counts_random, setup, teardown),                   \
 	cmocka_unit_test_setup_teardown(test_counts_bulk, setup, teardown),                     \
+	cmocka_unit_test_setup_teardown(test_after_roster_change, setup, teardown),             \
 	cmocka_unit_test_setup_teardown(test_move_subtree, setup, teardown)
 
 int main(void)
