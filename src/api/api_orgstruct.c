@@ -3,10 +3,7 @@
  * statistics of a subtree.  Domain logic lives in src/org/. */
 #include "api/api.h"
 #include "org/structure.h"
-#include "rules/rules.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static void today_of(zb_req *r, char out[11])
