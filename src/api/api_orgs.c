@@ -36,31 +36,20 @@ void zb_api_write_org(zb_req *r, const zb_org *o)
 	}
 }
 
-static int write_org_list(zb_req *r, zb_stmt *st, zb_err *e)
+static void write_item(zb_req *r, const zb_org_item *it, int found)
 {
-	int rc;
-	int64_t n = 0;
-	zb_list_begin(r);
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		zb_org o;
-		zb_org_read(st, 0, &r->arena, &o);
-		jw_obj(&r->jw);
-		zb_api_write_org(r, &o);
-		jw_kint(&r->jw, "child_count", zb_col_int(st, 15));
-		jw_obj_end(&r->jw);
-		n++;
+	jw_obj(&r->jw);
+	zb_api_write_org(r, &it->org);
+	jw_kint(&r->jw, "child_count", it->child_count);
+	if (found) {
+		jw_kstr(&r->jw, "parent_name", it->parent_name);
+		jw_kstr(&r->jw, "path_name", it->trail);
 	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	zb_list_end(r, n, NULL);
-	return 0;
+	jw_obj_end(&r->jw);
 }
 
 /* Org search by name, short name or code within the caller's subtrees
- * (optionally under one org).  Org names are long ("中共某某村党支部委员会")
- * and searched by any part, so this is a LIKE over a subtree range: the
- * range keeps it to the caller's orgs, which are far fewer than members. */
+ * (optionally under one org): org/org.c zb_org_search. */
 static int h_search(zb_req *r, zb_err *e)
 {
 	const char *q = zb_req_query(r, "q");
@@ -71,108 +60,45 @@ static int h_search(zb_req *r, zb_err *e)
 	int64_t limit, under = 0;
 	if (zb_api_limit(r, &limit, e) || zb_req_query_int(r, "under", 0, 0, INT64_MAX, &under, e))
 		return e->code;
-	const char *under_path = NULL;
-	if (under) {
-		zb_org u;
-		if (zb_org_get(r->db, under, &r->arena, &u, e) || !zb_authz_allows(r->who, P_ORG_READ, u.path))
-			return zb_fail(e, ZB_ENOTFOUND, "under", "未找到该组织，或不在您的管理范围内");
-		under_path = u.path;
-	}
-	/* escape LIKE wildcards in the user's text */
-	zb_buf pat;
-	zb_buf_init(&pat, 512);
-	zb_buf_putc(&pat, '%');
-	for (const char *p = q; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			zb_buf_putc(&pat, '\\');
-		zb_buf_putc(&pat, *p);
-	}
-	zb_buf_putc(&pat, '%');
-	const char *like = zb_arena_strdup(&r->arena, pat.data);
-	zb_buf_release(&pat);
-
-	const char **roots;
-	int n = zb_authz_roots(r->who, P_ORG_READ, &r->arena, &roots);
+	zb_org_item *items;
+	int n;
+	int rc = zb_org_search(r->db, r->who, q, under, limit, &r->arena, &items, &n, e);
+	if (rc)
+		return rc;
 	zb_list_begin(r);
-	int64_t count = 0;
-	for (int i = 0; i < n && count < limit; i++) {
-		const char *root = roots[i];
-		if (under_path) {
-			if (zb_path_within(under_path, root))
-				root = under_path;             /* narrower: search under it */
-			else if (!zb_path_within(root, under_path))
-				continue;                      /* disjoint */
-		}
-		char upper[600];
-		zb_path_upper(root, upper, sizeof upper);
-		zb_stmt *st = zb_db_query(r->db, e,
-		                          "SELECT " ZB_ORG_COLS ", (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id), "
-		                          "(SELECT p.name FROM orgs p WHERE p.id = o.parent_id) "
-		                          "FROM orgs o WHERE o.path >= ? AND o.path < ? AND (o.name LIKE ? ESCAPE '\\' "
-		                          "OR o.short_name LIKE ? ESCAPE '\\' OR o.code = ?) ORDER BY o.depth, o.path LIMIT ?",
-		                          "sssssi", root, upper, like, like, q, limit - count);
-		if (!st)
-			return e->code;
-		int rc;
-		while ((rc = zb_stmt_step(st, e)) == 1) {
-			zb_org o;
-			zb_org_read(st, 0, &r->arena, &o);
-			jw_obj(&r->jw);
-			zb_api_write_org(r, &o);
-			jw_kint(&r->jw, "child_count", zb_col_int(st, 15));
-			jw_kstr(&r->jw, "parent_name", zb_col_text(st, 16));
-			jw_kstr(&r->jw, "path_name", zb_api_org_trail(r, o.path));
-			jw_obj_end(&r->jw);
-			count++;
-		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
-		if (under_path && root == under_path)
-			break;
-	}
-	zb_list_end(r, count, NULL);
+	for (int i = 0; i < n; i++)
+		write_item(r, &items[i], 1);
+	zb_list_end(r, n, NULL);
 	return 0;
 }
 
 static int h_roots(zb_req *r, zb_err *e)
 {
 	const char **roots;
-	int n = zb_authz_roots(r->who, P_ORG_READ, &r->arena, &roots);
+	int n = zb_authz_roots(r->who, P_ORG_READ, &r->arena, &roots), found;
+	zb_org_item *items;
+	int rc = zb_org_roots(r->db, roots, n, &r->arena, &items, &found, e);
+	if (rc)
+		return rc;
 	zb_list_begin(r);
-	for (int i = 0; i < n; i++) {
-		zb_stmt *st = zb_db_query(r->db, e,
-		                          "SELECT " ZB_ORG_COLS ", (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) "
-		                          "FROM orgs o WHERE o.path = ?",
-		                          "s", roots[i]);
-		if (!st)
-			return e->code;
-		int rc = zb_stmt_step(st, e);
-		if (rc == 1) {
-			zb_org o;
-			zb_org_read(st, 0, &r->arena, &o);
-			jw_obj(&r->jw);
-			zb_api_write_org(r, &o);
-			jw_kint(&r->jw, "child_count", zb_col_int(st, 15));
-			jw_obj_end(&r->jw);
-		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
-	}
+	for (int i = 0; i < found; i++)
+		write_item(r, &items[i], 0);
 	zb_list_end(r, n, NULL);
 	return 0;
 }
 
 static int h_children(zb_req *r, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT " ZB_ORG_COLS ", (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) "
-	                          "FROM orgs o WHERE o.parent_id = ? ORDER BY o.sort_order, o.id",
-	                          "i", r->target_id);
-	if (!st)
-		return e->code;
-	return write_org_list(r, st, e);
+	zb_org_item *items;
+	int n;
+	int rc = zb_org_children(r->db, r->target_id, 0, &r->arena, &items, &n, e);
+	if (rc)
+		return rc;
+	zb_list_begin(r);
+	for (int i = 0; i < n; i++)
+		write_item(r, &items[i], 0);
+	zb_list_end(r, n, NULL);
+	return 0;
 }
 
 static int h_get(zb_req *r, zb_err *e)
@@ -182,7 +108,7 @@ static int h_get(zb_req *r, zb_err *e)
 	if (rc)
 		return rc;
 	int64_t children = 0;
-	if ((rc = zb_db_int(r->db, e, &children, "SELECT COUNT(*) FROM orgs WHERE parent_id = ?", "i", o.id)))
+	if ((rc = zb_org_child_count(r->db, o.id, &children, e)))
 		return rc;
 	char today[11];
 	zb_today(r->app, today);
@@ -231,21 +157,12 @@ static int read_fields(zb_req *r, zb_org *o, zb_err *e)
 
 static int h_create(zb_req *r, zb_err *e)
 {
-	zb_org o = {0};
+	zb_org o = {0}, got;
 	int rc = read_fields(r, &o, e);
 	if (rc)
 		return rc;
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	int64_t id;
-	rc = zb_org_insert(r->db, zb_now(r->app), r->target_id, &o, &id, e);
-	zb_org got;
-	if (!rc)
-		rc = zb_org_get(r->db, id, &r->arena, &got, e);
-	if (!rc)
-		rc = zb_req_audit(r, "org.create", "org", id, got.path,
-		                  zb_arena_printf(&r->arena, "{\"parent_id\":%lld}", (long long)r->target_id), e);
-	if ((rc = zb_req_end_tx(r, rc, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_org_insert_audited(r->db, r->app, &by, r->target_id, &o, &r->arena, &got, e)))
 		return rc;
 	r->status = 201;
 	jw_obj(&r->jw);
@@ -266,20 +183,8 @@ static int h_patch(zb_req *r, zb_err *e)
 	const char *old_type = o.type, *old_domain = o.domain;
 	if ((rc = read_fields(r, &o, e)))
 		return rc;
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_db_run(r->db, e, NULL,
-	               "UPDATE orgs SET name = ?, short_name = ?, code = ?, type = ?, domain = ?, founded_on = ?, "
-	               "address = ?, contact = ?, updated_at = ? WHERE id = ?",
-	               "ssssssssii", o.name, o.short_name, o.code, o.type, o.domain, o.founded_on, o.address, o.contact,
-	               zb_now(r->app), o.id);
-	if (rc == ZB_ECONFLICT)
-		zb_fail(e, ZB_ECONFLICT, "code", "组织编码 %s 已被使用", o.code ? o.code : "");
-	if (!rc)
-		rc = zb_org_after_update(r->db, o.id, old_type, old_domain, e); /* roll-ups, warnings */
-	if (!rc)
-		rc = zb_req_audit(r, "org.update", "org", o.id, o.path, NULL, e);
-	if ((rc = zb_req_end_tx(r, rc, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_org_update_audited(r->db, r->app, &by, &o, old_type, old_domain, e)))
 		return rc;
 	return h_get(r, e);
 }

@@ -3,50 +3,8 @@
  * statistics of a subtree.  Domain logic lives in src/org/. */
 #include "api/api.h"
 #include "org/structure.h"
-#include "rules/rules.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-/* A small JSON object for audit details, built with the one JSON writer
- * (so user text is escaped), copied into the request arena. */
-typedef struct detail {
-	zb_buf b;
-	zb_jw w;
-} detail;
-
-static void detail_begin(detail *d)
-{
-	zb_buf_init(&d->b, 16384);
-	jw_init(&d->w, &d->b);
-	jw_obj(&d->w);
-}
-
-static const char *detail_end(detail *d, zb_arena *a)
-{
-	jw_obj_end(&d->w);
-	const char *s = jw_finish(&d->w) ? NULL : zb_arena_strdup(a, d->b.data);
-	zb_buf_release(&d->b);
-	return s;
-}
-
-/* Run the write part of a handler in one transaction with its audit row. */
-#define TX_BEGIN(r, e)                                 \
-	do {                                           \
-		int rc_ = zb_db_begin_write((r)->db, e); \
-		if (rc_)                                 \
-			return rc_;                      \
-	} while (0)
-
-static int tx_end(zb_req *r, int rc, zb_err *e)
-{
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	return zb_db_commit(r->db, e);
-}
 
 static void today_of(zb_req *r, char out[11])
 {
@@ -112,39 +70,15 @@ static int read_post(zb_req *r, zb_post *p, unsigned *set, zb_err *e)
 	return 0;
 }
 
-static void audit_post(detail *d, const zb_post *p)
-{
-	jw_kstr(&d->w, "post", p->post);
-	if (p->member_id)
-		jw_kint(&d->w, "member_id", p->member_id);
-	if (p->person_name)
-		jw_kstr(&d->w, "person_name", p->person_name);
-	jw_kstr(&d->w, "started_on", p->started_on);
-	jw_kstr(&d->w, "ended_on", p->ended_on);
-}
-
 static int h_committee_add(zb_req *r, zb_err *e)
 {
-	zb_post p = {.org_id = r->target_id};
+	zb_post p = {.org_id = r->target_id}, got;
 	unsigned set;
 	int rc = read_post(r, &p, &set, e);
 	if (rc)
 		return rc;
-	char today[11];
-	today_of(r, today);
-	int64_t id = 0;
-	TX_BEGIN(r, e);
-	rc = zb_committee_add(r->db, &p, today, zb_now(r->app), &id, e);
-	zb_post got;
-	if (!rc)
-		rc = zb_committee_get(r->db, id, &r->arena, &got, e);
-	if (!rc) {
-		detail d;
-		detail_begin(&d);
-		audit_post(&d, &got);
-		rc = zb_req_audit(r, "committee.add", "committee_post", id, r->target_path, detail_end(&d, &r->arena), e);
-	}
-	if ((rc = tx_end(r, rc, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_committee_add_audited(r->db, r->app, &by, &p, r->target_path, &r->arena, &got, e)))
 		return rc;
 	r->status = 201;
 	zb_post_write(&r->jw, &got);
@@ -153,26 +87,14 @@ static int h_committee_add(zb_req *r, zb_err *e)
 
 static int h_committee_patch(zb_req *r, zb_err *e)
 {
-	zb_post p = {0};
+	zb_post p = {0}, got;
 	unsigned set;
 	int rc = read_post(r, &p, &set, e);
 	if (rc)
 		return rc;
-	char today[11];
-	today_of(r, today);
-	TX_BEGIN(r, e);
-	rc = zb_committee_update(r->db, r->target_id, &p, set, today, zb_now(r->app), e);
-	zb_post got;
-	if (!rc)
-		rc = zb_committee_get(r->db, r->target_id, &r->arena, &got, e);
-	if (!rc) {
-		detail d;
-		detail_begin(&d);
-		audit_post(&d, &got);
-		rc = zb_req_audit(r, "committee.update", "committee_post", r->target_id, r->target_path,
-		                  detail_end(&d, &r->arena), e);
-	}
-	if ((rc = tx_end(r, rc, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_committee_update_audited(r->db, r->app, &by, r->target_id, &p, set, r->target_path, &r->arena, &got,
+	                                      e)))
 		return rc;
 	zb_post_write(&r->jw, &got);
 	return 0;
@@ -180,20 +102,9 @@ static int h_committee_patch(zb_req *r, zb_err *e)
 
 static int h_committee_delete(zb_req *r, zb_err *e)
 {
-	zb_post got;
-	int rc = zb_committee_get(r->db, r->target_id, &r->arena, &got, e);
+	zb_audit_ev by = zb_api_by(r);
+	int rc = zb_committee_delete_audited(r->db, r->app, &by, r->target_id, r->target_path, &r->arena, e);
 	if (rc)
-		return rc;
-	TX_BEGIN(r, e);
-	rc = zb_committee_delete(r->db, r->target_id, e);
-	if (!rc) {
-		detail d;
-		detail_begin(&d);
-		audit_post(&d, &got);
-		rc = zb_req_audit(r, "committee.delete", "committee_post", r->target_id, r->target_path,
-		                  detail_end(&d, &r->arena), e);
-	}
-	if ((rc = tx_end(r, rc, e)))
 		return rc;
 	jw_obj(&r->jw);
 	jw_kbool(&r->jw, "deleted", 1);
@@ -225,37 +136,10 @@ static int h_terms_list(zb_req *r, zb_err *e)
 {
 	char today[11];
 	today_of(r, today);
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT id, org_id, years, started_on, ends_on, elected_how, notes FROM org_terms "
-	                          "WHERE org_id = ? ORDER BY started_on DESC, id DESC LIMIT 200",
-	                          "i", r->target_id);
-	if (!st)
-		return e->code;
-	zb_term *ts = NULL;
-	int n = 0, cap = 0, rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			zb_term *nt = zb_arena_alloc(&r->arena, sizeof *nt * (size_t)cap);
-			if (n)
-				memcpy(nt, ts, sizeof *nt * (size_t)n);
-			ts = nt;
-		}
-		zb_term *t = &ts[n++];
-		memset(t, 0, sizeof *t);
-		t->id = zb_col_int(st, 0);
-		t->org_id = zb_col_int(st, 1);
-		t->years = zb_col_int(st, 2);
-		t->started_on = zb_arena_strdup(&r->arena, zb_col_text(st, 3));
-		t->ends_on = zb_arena_strdup(&r->arena, zb_col_text(st, 4));
-		t->elected_how = zb_arena_strdup(&r->arena, zb_col_text(st, 5));
-		t->notes = zb_arena_strdup(&r->arena, zb_col_text(st, 6));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	/* only the newest term is current and has a status */
-	if (n && (rc = zb_term_status(r->db, r->target_path, ts[0].ends_on, today, &ts[0].status, &ts[0].days_left, e)))
+	zb_term *ts;
+	int n;
+	int rc = zb_term_list(r->db, r->target_id, r->target_path, today, &r->arena, &ts, &n, e);
+	if (rc)
 		return rc;
 	zb_list_begin(r);
 	for (int i = 0; i < n; i++)
@@ -272,24 +156,12 @@ static int h_terms_add(zb_req *r, zb_err *e)
 	const char *started = zb_body_str(r, "started_on"), *ends = zb_body_str(r, "ends_on");
 	if (ends && !*ends)
 		ends = NULL;
-	TX_BEGIN(r, e);
-	int rc = zb_term_add(r->db, r->target_id, started, years, ends, zb_body_str(r, "elected_how"),
-	                     zb_body_str(r, "notes"), zb_now(r->app), r->who ? r->who->user_id : 0, &id, e);
+	zb_audit_ev by = zb_api_by(r);
 	zb_term t;
 	int found = 0;
-	char today[11];
-	today_of(r, today);
-	if (!rc)
-		rc = zb_term_current(r->db, r->target_id, today, &r->arena, &t, &found, e);
-	if (!rc) {
-		detail d;
-		detail_begin(&d);
-		jw_kstr(&d.w, "started_on", started);
-		jw_kint(&d.w, "years", years);
-		jw_kstr(&d.w, "ends_on", ends);
-		rc = zb_req_audit(r, "org.term", "org_term", id, r->target_path, detail_end(&d, &r->arena), e);
-	}
-	if ((rc = tx_end(r, rc, e)))
+	int rc = zb_term_add_audited(r->db, r->app, &by, r->target_id, r->target_path, started, years, ends,
+	                             zb_body_str(r, "elected_how"), zb_body_str(r, "notes"), &r->arena, &id, &t, &found, e);
+	if (rc)
 		return rc;
 	r->status = 201;
 	jw_obj(&r->jw);
@@ -312,30 +184,14 @@ static int h_move(zb_req *r, zb_err *e)
 	zb_body_int(r, "parent_id", &parent);
 	/* the new parent must be inside the caller's own org.write scope,
 	 * answered like a missing org otherwise */
-	zb_org p;
+	zb_org p, after;
 	int rc = zb_org_get(r->db, parent, &r->arena, &p, e);
 	if (rc == ZB_ENOTFOUND || (!rc && !zb_authz_allows(r->who, P_ORG_WRITE, p.path)))
 		return zb_fail(e, ZB_ENOTFOUND, "parent_id", "未找到新的上级组织，或不在您的管理范围内");
 	if (rc)
 		return rc;
-	zb_org before;
-	if ((rc = zb_org_get(r->db, r->target_id, &r->arena, &before, e)))
-		return rc;
-	TX_BEGIN(r, e);
-	rc = zb_org_move(r->db, r->target_id, parent, e);
-	zb_org after;
-	if (!rc)
-		rc = zb_org_get(r->db, r->target_id, &r->arena, &after, e);
-	if (!rc) {
-		detail d;
-		detail_begin(&d);
-		jw_kint(&d.w, "from_parent_id", before.parent_id);
-		jw_kint(&d.w, "to_parent_id", parent);
-		jw_kstr(&d.w, "from_path", before.path);
-		jw_kstr(&d.w, "to_path", after.path);
-		rc = zb_req_audit(r, "org.move", "org", r->target_id, after.path, detail_end(&d, &r->arena), e);
-	}
-	if ((rc = tx_end(r, rc, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_org_move_audited(r->db, r->app, &by, r->target_id, parent, &r->arena, &after, e)))
 		return rc;
 	jw_obj(&r->jw);
 	zb_api_write_org(r, &after);
@@ -350,16 +206,9 @@ static int h_dissolve(zb_req *r, zb_err *e)
 	today_of(r, today);
 	if (!on || !*on)
 		on = today;
-	TX_BEGIN(r, e);
-	int rc = zb_org_dissolve(r->db, r->target_id, on, reason, e);
-	if (!rc) {
-		detail d;
-		detail_begin(&d);
-		jw_kstr(&d.w, "dissolved_on", on);
-		jw_kstr(&d.w, "reason", reason);
-		rc = zb_req_audit(r, "org.dissolve", "org", r->target_id, r->target_path, detail_end(&d, &r->arena), e);
-	}
-	if ((rc = tx_end(r, rc, e)))
+	zb_audit_ev by = zb_api_by(r);
+	int rc = zb_org_dissolve_audited(r->db, r->app, &by, r->target_id, r->target_path, on, reason, &r->arena, e);
+	if (rc)
 		return rc;
 	zb_org o;
 	if ((rc = zb_org_get(r->db, r->target_id, &r->arena, &o, e)))
@@ -371,34 +220,7 @@ static int h_dissolve(zb_req *r, zb_err *e)
 	return 0;
 }
 
-/* Run a read-only body in one read transaction: one consistent snapshot,
- * and SQLite takes its locks once instead of once per statement (at a
- * few dozen thousand requests a second the per-statement locking was a
- * quarter of the time). */
-static int in_read_tx(zb_req *r, int rc, zb_err *e)
-{
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	return zb_db_commit(r->db, e);
-}
-
 /* ---- warnings, coverage, statistics ---- */
-
-/* Rules dated in the future take effect by themselves; before reading
- * warning counts, bring the roll-ups up to the rules in force today. */
-static int catch_up(zb_req *r, zb_err *e)
-{
-	char today[11];
-	today_of(r, today);
-	int64_t pending = 0;
-	int rc = zb_org_rules_pending(r->db, today, &pending, e);
-	if (rc || !pending)
-		return rc;
-	TX_BEGIN(r, e);
-	return tx_end(r, zb_org_rules_catch_up(r->db, today, e), e);
-}
 
 static int h_warnings(zb_req *r, zb_err *e)
 {
@@ -406,16 +228,15 @@ static int h_warnings(zb_req *r, zb_err *e)
 	if (level && *level && strcmp(level, "error") && strcmp(level, "warn") && strcmp(level, "info"))
 		return zb_fail(e, ZB_EINVAL, "level", "参数 level 应为 error、warn 或 info");
 	int64_t limit;
-	int rc = zb_req_query_int(r, "limit", 1000, 1, 10000, &limit, e);
-	if (rc || (rc = catch_up(r, e)))
-		return rc;
 	char today[11];
 	today_of(r, today);
 	zb_warning *w;
 	int n;
-	if ((rc = zb_db_begin_read(r->db, e)))
-		return rc;
-	if ((rc = in_read_tx(r, zb_org_warnings(r->db, r->target_path, today, &r->arena, &w, &n, e), e)))
+	/* rules dated in the future take effect by themselves: the roll-ups
+	 * are brought up to the rules in force today first */
+	int rc = zb_req_query_int(r, "limit", 1000, 1, 10000, &limit, e);
+	if (rc || (rc = zb_org_rules_keep_current(r->db, today, e)) ||
+	    (rc = zb_org_warnings(r->db, r->target_path, today, &r->arena, &w, &n, e)))
 		return rc;
 	int64_t shown = 0, by_level[3] = {0};
 	zb_list_begin(r);
@@ -459,39 +280,17 @@ static int h_coverage(zb_req *r, zb_err *e)
 	if (rc)
 		return rc;
 	/* each direct sub-org's subtree, for the drill-down table */
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT id, name FROM orgs WHERE parent_id = ? AND dissolved_on IS NULL "
-	                          "ORDER BY sort_order, id LIMIT 1000",
-	                          "i", r->target_id);
-	if (!st)
-		return e->code;
-	typedef struct child {
-		int64_t id;
-		const char *name;
-	} child;
-	child *cs = NULL;
-	int n = 0, cap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			child *nc = zb_arena_alloc(&r->arena, sizeof *nc * (size_t)cap);
-			if (n)
-				memcpy(nc, cs, sizeof *nc * (size_t)n);
-			cs = nc;
-		}
-		cs[n].id = zb_col_int(st, 0);
-		cs[n++].name = zb_arena_strdup(&r->arena, zb_col_text(st, 1));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	zb_org_item *cs;
+	int n;
+	if ((rc = zb_org_children(r->db, r->target_id, 1, &r->arena, &cs, &n, e)))
+		return rc;
 	jw_karr(&r->jw, "children");
 	for (int i = 0; i < n; i++) {
 		jw_obj(&r->jw);
-		jw_kint(&r->jw, "org_id", cs[i].id);
-		jw_kstr(&r->jw, "org_name", cs[i].name);
+		jw_kint(&r->jw, "org_id", cs[i].org.id);
+		jw_kstr(&r->jw, "org_name", cs[i].org.name);
 		jw_key(&r->jw, "coverage");
-		if ((rc = zb_coverage_json(r->db, cs[i].id, &r->jw, e)))
+		if ((rc = zb_coverage_json(r->db, cs[i].org.id, &r->jw, e)))
 			return rc;
 		jw_obj_end(&r->jw);
 	}
@@ -502,14 +301,10 @@ static int h_coverage(zb_req *r, zb_err *e)
 
 static int h_stats(zb_req *r, zb_err *e)
 {
-	int rc = catch_up(r, e);
-	if (rc)
-		return rc;
 	char today[11];
 	today_of(r, today);
-	if ((rc = zb_db_begin_read(r->db, e)))
-		return rc;
-	return in_read_tx(r, zb_org_stats_cached(r->db, r->target_id, today, &r->jw, e), e);
+	int rc = zb_org_rules_keep_current(r->db, today, e);
+	return rc ? rc : zb_org_stats_cached(r->db, r->target_id, today, &r->jw, e);
 }
 
 static const zb_field post_fields[] = {

@@ -1,7 +1,6 @@
 /* api_units.c - economic and social units and their coverage (覆盖), and
  * 党建联合体 (alliances of several orgs). */
 #include "api/api.h"
-#include "core/escape.h"
 #include "org/structure.h"
 
 #include <stdlib.h>
@@ -46,30 +45,15 @@ static int h_units_list(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_EINVAL, "kind", "参数 kind 应为 enterprise、social_org 或 other");
 	if (cov && *cov && !c)
 		return zb_fail(e, ZB_EINVAL, "coverage", "参数 coverage 应为 single、joint、attached 或 none");
-	char upper[600];
-	zb_path_upper(r->target_path, upper, sizeof upper);
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT " ZB_UNIT_COLS ZB_UNIT_FROM " WHERE u.org_path >= ? AND u.org_path < ? AND u.id > ? "
-	                          "AND (CAST(? AS TEXT) IS NULL OR u.kind = ?) AND (CAST(? AS TEXT) IS NULL OR u.coverage = ?) "
-	                          "ORDER BY u.id LIMIT ?",
-	                          "ssissssi", r->target_path, upper, after, k, k, c, c, limit + 1);
-	if (!st)
-		return e->code;
-	int rc;
-	int64_t n = 0, last = 0;
+	zb_unit *items;
+	int n, more;
+	int rc = zb_unit_list(r->db, r->target_path, after, k, c, limit, &r->arena, &items, &n, &more, e);
+	if (rc)
+		return rc;
 	zb_list_begin(r);
-	while ((rc = zb_stmt_step(st, e)) == 1 && n < limit) {
-		zb_unit u;
-		zb_unit_read(st, &r->arena, &u);
-		write_unit(&r->jw, &u);
-		last = u.id;
-		n++;
-	}
-	int more = rc == 1;
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	zb_list_end(r, -1, more ? zb_arena_printf(&r->arena, "%lld", (long long)last) : NULL);
+	for (int i = 0; i < n; i++)
+		write_unit(&r->jw, &items[i]);
+	zb_list_end(r, -1, more ? zb_arena_printf(&r->arena, "%lld", (long long)items[n - 1].id) : NULL);
 	return 0;
 }
 
@@ -138,25 +122,6 @@ static int read_unit(zb_req *r, zb_unit *u, zb_err *e)
 	return 0;
 }
 
-static const char *unit_detail(zb_req *r, const zb_unit *u)
-{
-	zb_buf b;
-	zb_buf_init(&b, 8192);
-	zb_jw w;
-	jw_init(&w, &b);
-	jw_obj(&w);
-	jw_kstr(&w, "name", u->name);
-	jw_kstr(&w, "kind", u->kind);
-	jw_kstr(&w, "coverage", u->coverage);
-	jw_kint(&w, "covering_org_id", u->covering_org_id);
-	jw_kint(&w, "org_id", u->org_id);
-	jw_kint(&w, "full_members", u->full_members);
-	jw_obj_end(&w);
-	const char *s = jw_finish(&w) ? NULL : zb_arena_strdup(&r->arena, b.data);
-	zb_buf_release(&b);
-	return s;
-}
-
 static int h_unit_create(zb_req *r, zb_err *e)
 {
 	zb_unit u = {.coverage = "none"};
@@ -164,13 +129,9 @@ static int h_unit_create(zb_req *r, zb_err *e)
 	if (rc)
 		return rc;
 	u.org_id = r->target_id;
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
+	zb_audit_ev by = zb_api_by(r);
 	int64_t id = 0;
-	rc = zb_unit_insert(r->db, &u, zb_now(r->app), &id, e);
-	if (!rc)
-		rc = zb_req_audit(r, "unit.create", "unit", id, r->target_path, unit_detail(r, &u), e);
-	if ((rc = zb_req_end_tx(r, rc, e)))
+	if ((rc = zb_unit_insert_audited(r->db, r->app, &by, &u, r->target_path, &r->arena, &id, e)))
 		return rc;
 	r->status = 201;
 	r->target_id = id;
@@ -197,60 +158,43 @@ static int h_unit_patch(zb_req *r, zb_err *e)
 		if (rc)
 			return rc;
 	}
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	rc = zb_unit_update(r->db, r->target_id, &u, zb_now(r->app), e);
-	if (!rc)
-		rc = zb_req_audit(r, "unit.update", "unit", r->target_id, r->target_path, unit_detail(r, &u), e);
-	if ((rc = zb_req_end_tx(r, rc, e)))
+	zb_audit_ev by = zb_api_by(r);
+	if ((rc = zb_unit_update_audited(r->db, r->app, &by, r->target_id, &u, r->target_path, &r->arena, e)))
 		return rc;
 	return h_unit_get(r, e);
 }
 
 /* ---- alliances ---- */
 
+static void write_alliance_head(zb_jw *w, const zb_alliance *a)
+{
+	jw_kint(w, "id", a->id);
+	jw_kstr(w, "name", a->name);
+	jw_kint(w, "org_id", a->org_id);
+	jw_kstr(w, "org_name", a->org_name);
+	jw_kstr(w, "theme", a->theme);
+	jw_kstr(w, "founded_on", a->founded_on);
+}
+
 static int write_alliance(zb_req *r, int64_t id, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT a.id, a.name, a.org_id, o.name, a.theme, a.founded_on FROM alliances a "
-	                          "JOIN orgs o ON o.id = a.org_id WHERE a.id = ?",
-	                          "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		jw_obj(&r->jw);
-		jw_kint(&r->jw, "id", zb_col_int(st, 0));
-		jw_kstr(&r->jw, "name", zb_col_text(st, 1));
-		jw_kint(&r->jw, "org_id", zb_col_int(st, 2));
-		jw_kstr(&r->jw, "org_name", zb_col_text(st, 3));
-		jw_kstr(&r->jw, "theme", zb_col_text(st, 4));
-		jw_kstr(&r->jw, "founded_on", zb_col_text(st, 5));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该联合体");
-	st = zb_db_query(r->db, e,
-	                 "SELECT m.org_id, o.name, o.type, m.role, m.joined_on FROM alliance_members m "
-	                 "JOIN orgs o ON o.id = m.org_id WHERE m.alliance_id = ? ORDER BY m.joined_on, m.org_id",
-	                 "i", id);
-	if (!st)
-		return e->code;
+	zb_alliance a;
+	int rc = zb_alliance_get(r->db, id, &r->arena, &a, e);
+	if (rc)
+		return rc;
+	jw_obj(&r->jw);
+	write_alliance_head(&r->jw, &a);
 	jw_karr(&r->jw, "members");
-	while ((rc = zb_stmt_step(st, e)) == 1) {
+	for (int i = 0; i < a.nmembers; i++) {
+		const zb_alliance_member *m = &a.members[i];
 		jw_obj(&r->jw);
-		jw_kint(&r->jw, "org_id", zb_col_int(st, 0));
-		jw_kstr(&r->jw, "org_name", zb_col_text(st, 1));
-		jw_kstr(&r->jw, "type_name", zb_org_type_name(zb_col_text(st, 2)));
-		jw_kstr(&r->jw, "role", zb_col_text(st, 3));
-		jw_kstr(&r->jw, "joined_on", zb_col_text(st, 4));
+		jw_kint(&r->jw, "org_id", m->org_id);
+		jw_kstr(&r->jw, "org_name", m->org_name);
+		jw_kstr(&r->jw, "type_name", zb_org_type_name(m->org_type));
+		jw_kstr(&r->jw, "role", m->role);
+		jw_kstr(&r->jw, "joined_on", m->joined_on);
 		jw_obj_end(&r->jw);
 	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
 	jw_arr_end(&r->jw);
 	jw_obj_end(&r->jw);
 	return 0;
@@ -258,61 +202,20 @@ static int write_alliance(zb_req *r, int64_t id, zb_err *e)
 
 static int h_alliances_list(zb_req *r, zb_err *e)
 {
-	const char **roots;
-	int n = zb_authz_roots(r->who, P_ORG_READ, &r->arena, &roots);
-	zb_list_begin(r);
-	int64_t total = 0;
-	for (int i = 0; i < n; i++) {
-		char upper[600];
-		zb_path_upper(roots[i], upper, sizeof upper);
-		zb_stmt *st = zb_db_query(r->db, e,
-		                          "SELECT a.id, a.name, a.org_id, o.name, a.theme, a.founded_on, "
-		                          "(SELECT COUNT(*) FROM alliance_members m WHERE m.alliance_id = a.id) "
-		                          "FROM alliances a JOIN orgs o ON o.id = a.org_id "
-		                          "WHERE a.org_path >= ? AND a.org_path < ? ORDER BY a.id LIMIT 1000",
-		                          "ss", roots[i], upper);
-		if (!st)
-			return e->code;
-		int rc;
-		while ((rc = zb_stmt_step(st, e)) == 1) {
-			jw_obj(&r->jw);
-			jw_kint(&r->jw, "id", zb_col_int(st, 0));
-			jw_kstr(&r->jw, "name", zb_col_text(st, 1));
-			jw_kint(&r->jw, "org_id", zb_col_int(st, 2));
-			jw_kstr(&r->jw, "org_name", zb_col_text(st, 3));
-			jw_kstr(&r->jw, "theme", zb_col_text(st, 4));
-			jw_kstr(&r->jw, "founded_on", zb_col_text(st, 5));
-			jw_kint(&r->jw, "member_count", zb_col_int(st, 6));
-			jw_obj_end(&r->jw);
-			total++;
-		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
-	}
-	zb_list_end(r, total, NULL);
-	return 0;
-}
-
-/* Add org_id to an alliance: an org the caller can see, not dissolved. */
-static int add_member(zb_req *r, int64_t alliance, int64_t org_id, const char *role, const char *joined, zb_err *e)
-{
-	zb_org o;
-	int rc = zb_org_get(r->db, org_id, &r->arena, &o, e);
-	if (rc == ZB_ENOTFOUND || (!rc && !zb_authz_allows(r->who, P_ORG_READ, o.path)))
-		return zb_fail(e, ZB_ENOTFOUND, "org_id", "未找到组织 %lld，或不在您的管理范围内", (long long)org_id);
+	zb_alliance *items;
+	int n;
+	int rc = zb_alliance_list(r->db, r->who, &r->arena, &items, &n, e);
 	if (rc)
 		return rc;
-	if (o.dissolved_on)
-		return zb_fail(e, ZB_ECONFLICT, "org_id", "“%s”已撤销", o.name);
-	int64_t have = 0;
-	if ((rc = zb_db_int(r->db, e, &have, "SELECT COUNT(*) FROM alliance_members WHERE alliance_id = ? AND org_id = ?",
-	                    "ii", alliance, org_id)))
-		return rc;
-	if (have)
-		return zb_fail(e, ZB_ECONFLICT, "org_id", "“%s”已是该联合体成员", o.name);
-	return zb_db_run(r->db, e, NULL, "INSERT INTO alliance_members (alliance_id, org_id, role, joined_on) VALUES (?,?,?,?)",
-	                 "iiss", alliance, org_id, role, joined);
+	zb_list_begin(r);
+	for (int i = 0; i < n; i++) {
+		jw_obj(&r->jw);
+		write_alliance_head(&r->jw, &items[i]);
+		jw_kint(&r->jw, "member_count", items[i].member_count);
+		jw_obj_end(&r->jw);
+	}
+	zb_list_end(r, n, NULL);
+	return 0;
 }
 
 static int h_alliance_create(zb_req *r, zb_err *e)
@@ -323,36 +226,21 @@ static int h_alliance_create(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_EINVAL, "name", "联合体名称不能为空");
 	if (mids && json_array_size(mids) > 200)
 		return zb_fail(e, ZB_EINVAL, "member_org_ids", "成员单位最多 200 个");
+	int64_t *ids = zb_arena_alloc(&r->arena, sizeof *ids * (json_array_size(mids) + 1));
+	int n = 0;
 	size_t i;
 	json_t *v;
 	json_array_foreach(mids, i, v)
 	{
 		if (!json_is_integer(v) || json_integer_value(v) <= 0)
 			return zb_fail(e, ZB_EINVAL, "member_org_ids", "member_org_ids 应为组织编号的数组");
+		ids[n++] = json_integer_value(v);
 	}
-	int rc = zb_db_begin_write(r->db, e);
+	zb_audit_ev by = zb_api_by(r);
+	int64_t id = 0;
+	int rc = zb_alliance_create(r->db, r->app, &by, r->who, r->target_id, r->target_path, name, zb_body_str(r, "theme"),
+	                            zb_body_str(r, "founded_on"), ids, n, &r->arena, &id, e);
 	if (rc)
-		return rc;
-	int64_t id = 0, now = zb_now(r->app);
-	rc = zb_db_int(r->db, e, &id,
-	               "INSERT INTO alliances (name, org_id, org_path, theme, founded_on, created_at, updated_at) "
-	               "VALUES (?,?,?,?,?,?,?) RETURNING id",
-	               "sisssii", name, r->target_id, r->target_path, zb_body_str(r, "theme"), zb_body_str(r, "founded_on"),
-	               now, now);
-	/* the lead org is the first member */
-	if (!rc)
-		rc = add_member(r, id, r->target_id, "牵头单位", zb_body_str(r, "founded_on"), e);
-	json_array_foreach(mids, i, v)
-	{
-		if (rc || json_integer_value(v) == r->target_id)
-			continue;
-		rc = add_member(r, id, json_integer_value(v), "成员单位", zb_body_str(r, "founded_on"), e);
-		if (rc)
-			snprintf(e->field, sizeof e->field, "member_org_ids");
-	}
-	if (!rc)
-		rc = zb_req_audit(r, "alliance.create", "alliance", id, r->target_path, NULL, e);
-	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	r->status = 201;
 	return write_alliance(r, id, e);
@@ -369,18 +257,11 @@ static int h_alliance_member_add(zb_req *r, zb_err *e)
 	zb_body_int(r, "org_id", &org);
 	char today[11];
 	zb_today(r->app, today);
-	const char *joined = zb_body_str(r, "joined_on");
-	int rc = zb_db_begin_write(r->db, e);
-	if (rc)
-		return rc;
-	rc = add_member(r, r->target_id, org, zb_body_str(r, "role") ? zb_body_str(r, "role") : "成员单位",
-	                joined ? joined : today, e);
-	if (!rc)
-		rc = zb_req_audit(r, "alliance.member_add", "alliance", r->target_id, r->target_path,
-		                  zb_arena_printf(&r->arena, "{\"org_id\":%lld}", (long long)org), e);
-	if ((rc = zb_req_end_tx(r, rc, e)))
-		return rc;
-	return write_alliance(r, r->target_id, e);
+	const char *joined = zb_body_str(r, "joined_on"), *role = zb_body_str(r, "role");
+	zb_audit_ev by = zb_api_by(r);
+	int rc = zb_alliance_add_member(r->db, r->app, &by, r->who, r->target_id, r->target_path, org,
+	                                role ? role : "成员单位", joined ? joined : today, &r->arena, e);
+	return rc ? rc : write_alliance(r, r->target_id, e);
 }
 
 static int h_alliance_member_remove(zb_req *r, zb_err *e)
@@ -388,20 +269,9 @@ static int h_alliance_member_remove(zb_req *r, zb_err *e)
 	int64_t org = 0;
 	if (zb_req_param_id(r, 1, &org, e))
 		return e->code;
-	int rc = zb_db_begin_write(r->db, e);
-	if (rc)
-		return rc;
-	int64_t changes = 0;
-	rc = zb_db_run(r->db, e, &changes, "DELETE FROM alliance_members WHERE alliance_id = ? AND org_id = ?", "ii",
-	               r->target_id, org);
-	if (!rc && !changes)
-		rc = zb_fail(e, ZB_ENOTFOUND, NULL, "该组织不是联合体成员");
-	if (!rc)
-		rc = zb_req_audit(r, "alliance.member_remove", "alliance", r->target_id, r->target_path,
-		                  zb_arena_printf(&r->arena, "{\"org_id\":%lld}", (long long)org), e);
-	if ((rc = zb_req_end_tx(r, rc, e)))
-		return rc;
-	return write_alliance(r, r->target_id, e);
+	zb_audit_ev by = zb_api_by(r);
+	int rc = zb_alliance_remove_member(r->db, r->app, &by, r->target_id, r->target_path, org, &r->arena, e);
+	return rc ? rc : write_alliance(r, r->target_id, e);
 }
 
 static const zb_field unit_fields[] = {

@@ -2,7 +2,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "crypto/fieldprot.h"
-#include "org/org.h"
+#include "org/structure.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* zhibu check - consistency of derived data: the subtree roll-ups
  * (org_counts) against a recount from the roster, orgs and units. */
 #include "cli/cli.h"
-#include "org/counts.h"
+#include "org/after.h"
 
 #include <stdio.h>
 
@@ -24,18 +24,18 @@ int cmd_check(int argc, char **argv)
 	const char *first = NULL;
 	if (zb_cli_get(opts, "rebuild")) {
 		/* unconditionally, e.g. after loading data behind zhibu's back */
-		if (zb_org_counts_rebuild(db, &e))
+		if (zb_org_rollups_rebuild(db, &e))
 			rc = zb_cli_fail(&e);
 		else {
 			zb_cli_audit(&app, db, "system.counts_rebuild", NULL, 0, NULL);
 			printf("已重新汇总统计\n");
 		}
-	} else if (zb_org_counts_verify(db, &a, &bad, &first, &e)) {
+	} else if (zb_org_rollups_verify(db, &a, &bad, &first, &e)) {
 		rc = zb_cli_fail(&e);
 	} else if (!bad) {
 		printf("统计汇总一致\n");
 	} else if (zb_cli_get(opts, "fix")) {
-		if (zb_org_counts_rebuild(db, &e)) {
+		if (zb_org_rollups_rebuild(db, &e)) {
 			rc = zb_cli_fail(&e);
 		} else {
 			zb_cli_audit(&app, db, "system.counts_rebuild", NULL, 0, NULL);

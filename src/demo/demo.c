@@ -12,7 +12,7 @@
 #include "core/log.h"
 #include "member/idcard.h"
 #include "member/member.h"
-#include "org/counts.h"
+#include "org/after.h"
 #include "org/org.h"
 #include "org/structure.h"
 #include "rules/rules.h"
@@ -1437,7 +1437,7 @@ int zb_demo_generate(zb_app *app, zb_db *db, const zb_demo_opts *o, zb_demo_resu
 
 	t = mono();
 	progress(&g, "汇总统计 …");
-	rc = zb_org_counts_rebuild(db, e);
+	rc = zb_org_rollups_rebuild(db, e);
 	res->secs_counts = mono() - t;
 	progress(&g, "%s", "");
 	if (o->progress)

@@ -9,7 +9,7 @@
 #include "core/log.h"
 #include "crypto/fieldprot.h"
 #include "member/idcard.h"
-#include "org/counts.h"
+#include "org/after.h"
 #include "org/org.h"
 #include "text/pinyin.h"
 
@@ -1348,7 +1348,7 @@ static int flush_chunk(applier *ap, zb_err *e)
 		rc = zb_audit_append_many(ap->db, ap->app, p, ap->nev, e);
 	}
 	if (!rc)
-		rc = zb_counts_acc_flush(ap->db, ap->ch.counts, e);
+		rc = zb_org_after_roster_flush(ap->db, ap->ch.counts, e);
 	ap->nev = 0;
 	return rc;
 }
@@ -1448,7 +1448,7 @@ static int revert_batch(zb_app *app, zb_db *db, int64_t batch_id, const char *wh
 			zb_member_facts f;
 			rc = zb_member_facts_load(db, ids[i], &a, &f, e);
 			if (!rc) {
-				rc = zb_counts_acc_apply(acc, &f, NULL, e);
+				rc = zb_org_after_roster_change(db, acc, &f, NULL, e);
 				if (!rc)
 					rc = zb_db_run(db, e, NULL, "DELETE FROM member_history WHERE member_id = ?", "i", ids[i]);
 				if (!rc)
@@ -1463,7 +1463,7 @@ static int revert_batch(zb_app *app, zb_db *db, int64_t batch_id, const char *wh
 		}
 		int last = !rc && n == 0;
 		if (!rc)
-			rc = zb_counts_acc_flush(db, acc, e);
+			rc = zb_org_after_roster_flush(db, acc, e);
 		if (!rc && last) {
 			rc = zb_db_run(db, e, NULL,
 			               "UPDATE import_batches SET status = 'preview', expires_at = created_at + ? WHERE id = ?", "ii",

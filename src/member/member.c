@@ -12,7 +12,7 @@
 #include "crypto/fieldprot.h"
 #include "io/table.h"
 #include "member/idcard.h"
-#include "org/counts.h"
+#include "org/after.h"
 #include "org/org.h"
 #include "rules/rules.h"
 #include "text/pinyin.h"
@@ -1197,7 +1197,7 @@ int zb_member_insert(zb_db *db, const zb_member_change *c, zb_member *m, int64_t
 		return rc;
 	zb_member_facts nf;
 	facts_of(m, &nf);
-	if ((rc = c->counts ? zb_counts_acc_apply(c->counts, NULL, &nf, e) : zb_org_counts_apply(db, NULL, &nf, e)))
+	if ((rc = zb_org_after_roster_change(db, c->counts, NULL, &nf, e)))
 		return rc;
 	char org[24];
 	snprintf(org, sizeof org, "%lld", (long long)m->org_id);
@@ -1247,7 +1247,7 @@ int zb_member_update(zb_db *db, const zb_member_change *c, const zb_member *old,
 	zb_member_facts of, nf;
 	facts_of(old, &of);
 	facts_of(nw, &nf);
-	if ((rc = c->counts ? zb_counts_acc_apply(c->counts, &of, &nf, e) : zb_org_counts_apply(db, &of, &nf, e)))
+	if ((rc = zb_org_after_roster_change(db, c->counts, &of, &nf, e)))
 		return rc;
 	const char *on = c->effective_on ? c->effective_on : c->today;
 	if (!same(old->category, nw->category)) {

@@ -1,5 +1,7 @@
 /* committee.c - committees (班子): who holds which post from when to when,
- * and terms of office with their 换届 status from the 'terms' rule. */
+ * and terms of office with their 换届 status from the 'terms' rule.  A
+ * change re-evaluates the org's structure warnings (warnings.c); the
+ * *_audited forms add the transaction and its audit row. */
 #include "org/structure.h"
 #include "core/date.h"
 #include "member/member.h" /* zb_status_name, zb_name_check */
@@ -346,19 +348,6 @@ int zb_committee_delete(zb_db *db, int64_t id, zb_err *e)
 
 /* ---- terms ---- */
 
-const char *zb_term_cite(const zb_rule_set *T, int what, zb_arena *a)
-{
-	if (!T)
-		return "";
-	if (T->org_id)
-		return zb_arena_printf(a, "本地规则“%s”，%s 起", T->name ? T->name : "", T->effective_from ? T->effective_from : "");
-	if (T->effective_from && strcmp(T->effective_from, "2018-01-01") >= 0)
-		return what ? "基层组织选举工作条例第三条：延长或者提前期限一般不超过1年"
-		            : "中办《关于党的基层组织任期的意见》：基层委员会5年，总支部委员会、支部委员会3年，村和社区5年";
-	return what ? "基层组织选举工作暂行条例（1990）第三条：延长期限一般不超过一年"
-	            : "2017 年修正前的党章：基层委员会三年或四年，总支部委员会、支部委员会两年或三年";
-}
-
 int zb_term_status(zb_db *db, const char *org_path, const char *ends_on, const char *today, const char **status,
                    int64_t *days_left, zb_err *e)
 {
@@ -421,6 +410,45 @@ int zb_term_current(zb_db *db, int64_t org_id, const char *today, zb_arena *a, z
 		return 0;
 	*found = 1;
 	return zb_term_status(db, path, out->ends_on, today, &out->status, &out->days_left, e);
+}
+
+int zb_term_list(zb_db *db, int64_t org_id, const char *org_path, const char *today, zb_arena *a, zb_term **items,
+                 int *n, zb_err *e)
+{
+	*items = NULL;
+	*n = 0;
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT id, org_id, years, started_on, ends_on, elected_how, notes FROM org_terms "
+	                          "WHERE org_id = ? ORDER BY started_on DESC, id DESC LIMIT 200",
+	                          "i", org_id);
+	if (!st)
+		return e->code;
+	int cap = 0, rc;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			zb_term *nt = zb_arena_alloc(a, sizeof *nt * (size_t)cap);
+			if (*n)
+				memcpy(nt, *items, sizeof *nt * (size_t)*n);
+			*items = nt;
+		}
+		zb_term *t = &(*items)[(*n)++];
+		memset(t, 0, sizeof *t);
+		t->id = zb_col_int(st, 0);
+		t->org_id = zb_col_int(st, 1);
+		t->years = zb_col_int(st, 2);
+		t->started_on = zb_arena_strdup(a, zb_col_text(st, 3));
+		t->ends_on = zb_arena_strdup(a, zb_col_text(st, 4));
+		t->elected_how = zb_arena_strdup(a, zb_col_text(st, 5));
+		t->notes = zb_arena_strdup(a, zb_col_text(st, 6));
+	}
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	/* only the newest term is current and has a status */
+	if (*n)
+		return zb_term_status(db, org_path, (*items)[0].ends_on, today, &(*items)[0].status, &(*items)[0].days_left, e);
+	return 0;
 }
 
 int zb_term_add(zb_db *db, int64_t org_id, const char *started_on, int64_t years, const char *ends_on,
@@ -543,4 +571,93 @@ int zb_org_write_committee_term(zb_db *db, int64_t org_id, const char *today, zb
 	jw_kint(w, "days_left", t.days_left);
 	jw_obj_end(w);
 	return 0;
+}
+
+/* ---- audited writes ---- */
+
+/* The audit detail of a post. */
+static const char *post_detail(const zb_post *p, zb_arena *a)
+{
+	zb_org_detail d;
+	zb_org_detail_begin(&d);
+	jw_kstr(&d.w, "post", p->post);
+	if (p->member_id)
+		jw_kint(&d.w, "member_id", p->member_id);
+	if (p->person_name)
+		jw_kstr(&d.w, "person_name", p->person_name);
+	jw_kstr(&d.w, "started_on", p->started_on);
+	jw_kstr(&d.w, "ended_on", p->ended_on);
+	return zb_org_detail_end(&d, a);
+}
+
+int zb_committee_add_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_post *in, const char *path,
+                             zb_arena *a, zb_post *out, zb_err *e)
+{
+	char today[11];
+	zb_today(app, today);
+	int64_t id = 0;
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	rc = zb_committee_add(db, in, today, zb_now(app), &id, e);
+	if (!rc)
+		rc = zb_committee_get(db, id, a, out, e);
+	if (!rc)
+		rc = zb_org_audit(db, app, by, "committee.add", "committee_post", id, path, post_detail(out, a), e);
+	return zb_org_tx_end(db, rc, e);
+}
+
+int zb_committee_update_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const zb_post *in,
+                                unsigned set, const char *path, zb_arena *a, zb_post *out, zb_err *e)
+{
+	char today[11];
+	zb_today(app, today);
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	rc = zb_committee_update(db, id, in, set, today, zb_now(app), e);
+	if (!rc)
+		rc = zb_committee_get(db, id, a, out, e);
+	if (!rc)
+		rc = zb_org_audit(db, app, by, "committee.update", "committee_post", id, path, post_detail(out, a), e);
+	return zb_org_tx_end(db, rc, e);
+}
+
+int zb_committee_delete_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const char *path,
+                                zb_arena *a, zb_err *e)
+{
+	zb_post got;
+	int rc = zb_committee_get(db, id, a, &got, e);
+	if (rc || (rc = zb_db_begin_write(db, e)))
+		return rc;
+	rc = zb_committee_delete(db, id, e);
+	if (!rc)
+		rc = zb_org_audit(db, app, by, "committee.delete", "committee_post", id, path, post_detail(&got, a), e);
+	return zb_org_tx_end(db, rc, e);
+}
+
+int zb_term_add_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t org_id, const char *path,
+                        const char *started_on, int64_t years, const char *ends_on, const char *elected_how,
+                        const char *notes, zb_arena *a, int64_t *id, zb_term *current, int *found, zb_err *e)
+{
+	*id = 0;
+	*found = 0;
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	rc = zb_term_add(db, org_id, started_on, years, ends_on, elected_how, notes, zb_now(app), by ? by->user_id : 0, id,
+	                 e);
+	char today[11];
+	zb_today(app, today);
+	if (!rc)
+		rc = zb_term_current(db, org_id, today, a, current, found, e);
+	if (!rc) {
+		zb_org_detail d;
+		zb_org_detail_begin(&d);
+		jw_kstr(&d.w, "started_on", started_on);
+		jw_kint(&d.w, "years", years);
+		jw_kstr(&d.w, "ends_on", ends_on);
+		rc = zb_org_audit(db, app, by, "org.term", "org_term", *id, path, zb_org_detail_end(&d, a), e);
+	}
+	return zb_org_tx_end(db, rc, e);
 }

@@ -1,5 +1,7 @@
 /* counts.c - subtree roll-ups (org_counts): incremental updates on every
- * member write, and a full rebuild/verify computed in memory.
+ * member write, and a full recount computed in memory.  Nothing else: the
+ * structure warnings that read these counts are re-evaluated by the caller
+ * (org/after.c, tree.c, units.c, committee.c), never from here.
  *
  * The rebuild aggregates in a hash table in C instead of GROUP BY per
  * dimension: one pass over members (and orgs, units) gives each org's own
@@ -8,7 +10,6 @@
  * order, which is what a WITHOUT ROWID table loads fastest. */
 #include "org/counts.h"
 #include "org/structure.h"
-#include "app/app.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,20 +203,6 @@ static int64_t last_id(const char *path)
 	return n ? ids[n - 1] : 0;
 }
 
-/* Re-evaluate the warnings of org (last id of a member's path) - and of
- * its branch (parent) when the org is a 党小组: a branch counts the members
- * of its groups too. */
-static int refresh_org(zb_db *db, int64_t org, int64_t parent, zb_err *e)
-{
-	int rc = zb_org_warn_refresh(db, org, e);
-	if (rc || !parent)
-		return rc;
-	int64_t group = 0;
-	if ((rc = zb_db_int(db, e, &group, "SELECT COUNT(*) FROM orgs WHERE id = ? AND type = 'group'", "i", org)))
-		return rc;
-	return group ? zb_org_warn_refresh(db, parent, e) : 0;
-}
-
 /* ---- the accumulator of a bulk write (see counts.h) ---- */
 
 typedef struct acc_ent {
@@ -331,19 +318,6 @@ static int acc_org_add(zb_counts_acc *a, const char *path)
 	return 0;
 }
 
-/* Re-evaluate the warnings of a member's org (and its branch for a group). */
-static int refresh_member_org(zb_db *db, zb_counts_acc *acc, const char *path, zb_err *e)
-{
-	if (acc) {
-		if (acc_org_add(acc, path))
-			return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-		return 0;
-	}
-	int64_t ids[MAX_DEPTH];
-	int n = zb_path_ids(path, ids, MAX_DEPTH);
-	return n ? refresh_org(db, ids[n - 1], n >= 2 ? ids[n - 2] : 0, e) : 0;
-}
-
 /* Add to the ancestors of the last org on path (not to the last org). */
 static int counts_add_above(zb_db *db, const char *path, const char *dim, const char *key, int64_t delta, zb_err *e)
 {
@@ -407,15 +381,23 @@ int zb_counts_acc_flush(zb_db *db, zb_counts_acc *acc, zb_err *e)
 		               "ON CONFLICT (org_id, dim, key) DO UPDATE SET n = org_counts.n + excluded.n",
 		               "issi", x->org, x->dim, x->key, x->n);
 	}
-	for (size_t i = 0; !rc && i < acc->norgs; i++)
-		rc = refresh_org(db, acc->orgs[i].org, acc->orgs[i].parent, e);
-	if (!rc) {
-		acc->n = 0;
-		acc->norgs = 0;
-		if (acc->slots)
-			memset(acc->slots, 0, acc->nslots * sizeof *acc->slots);
-	}
 	return rc;
+}
+
+int64_t zb_counts_acc_org(const zb_counts_acc *acc, size_t i, int64_t *parent)
+{
+	if (i >= acc->norgs)
+		return 0;
+	*parent = acc->orgs[i].parent;
+	return acc->orgs[i].org;
+}
+
+void zb_counts_acc_clear(zb_counts_acc *acc)
+{
+	acc->n = 0;
+	acc->norgs = 0;
+	if (acc->slots)
+		memset(acc->slots, 0, acc->nslots * sizeof *acc->slots);
 }
 
 static int counts_apply(zb_db *db, zb_counts_acc *acc, const zb_member_facts *old_f, const zb_member_facts *new_f,
@@ -460,16 +442,21 @@ static int counts_apply(zb_db *db, zb_counts_acc *acc, const zb_member_facts *ol
 	}
 	if (rc)
 		return rc;
-	/* the structure warnings of the member's org read its total and full
-	 * counts: re-evaluate when either may have changed */
-	int changed = !same_path || on_roll(old_f->status) != on_roll(new_f->status) || is_full(old_f) != is_full(new_f);
-	if (!changed)
+	/* the bulk form notes the orgs whose totals changed, for the caller's
+	 * re-evaluation of their warnings after the flush */
+	if (!acc || !zb_counts_totals_changed(old_f, new_f))
 		return 0;
-	if (old_f && (rc = refresh_member_org(db, acc, old_f->org_path, e)))
-		return rc;
-	if (new_f && !same_path && (rc = refresh_member_org(db, acc, new_f->org_path, e)))
-		return rc;
+	if (old_f && acc_org_add(acc, old_f->org_path))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	if (new_f && !same_path && acc_org_add(acc, new_f->org_path))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
 	return 0;
+}
+
+int zb_counts_totals_changed(const zb_member_facts *old_f, const zb_member_facts *new_f)
+{
+	int same_path = old_f && new_f && !strcmp(old_f->org_path, new_f->org_path);
+	return !same_path || on_roll(old_f->status) != on_roll(new_f->status) || is_full(old_f) != is_full(new_f);
 }
 
 /* ---- in-memory roll-up for rebuild and verify ----
@@ -500,7 +487,7 @@ typedef struct orgnode {
 	int depth;
 } orgnode;
 
-typedef struct rollup {
+typedef struct zb_counts_tally {
 	entry *ents;
 	size_t n, cap;
 	uint32_t *slots;     /* index+1 into ents, 0 = empty */
@@ -877,7 +864,17 @@ static int ru_roll(rollup *r, zb_err *e)
 	return 0;
 }
 
-static int sink_add(void *ctx, const char *path, const char *dim, const char *key, int64_t n)
+zb_counts_tally *zb_counts_tally_new(void) { return calloc(1, sizeof(zb_counts_tally)); }
+
+void zb_counts_tally_free(zb_counts_tally *t)
+{
+	if (!t)
+		return;
+	ru_free(t);
+	free(t);
+}
+
+int zb_counts_tally_add(void *ctx, const char *path, const char *dim, const char *key, int64_t n)
 {
 	rollup *r = ctx;
 	int64_t ids[MAX_DEPTH];
@@ -889,10 +886,10 @@ static int sink_add(void *ctx, const char *path, const char *dim, const char *ke
 	return 0;
 }
 
-static int insert_all(zb_db *db, rollup *r, zb_err *e)
+int zb_counts_tally_insert(zb_db *db, zb_counts_tally *r, zb_err *e)
 {
 	ranked names = {0};
-	if (ru_rank(r, &names)) {
+	if (r->oom || ru_rank(r, &names)) {
 		ranked_free(&names);
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足：无法汇总统计");
 	}
@@ -907,68 +904,46 @@ static int insert_all(zb_db *db, rollup *r, zb_err *e)
 	return rc;
 }
 
-int zb_org_counts_rebuild(zb_db *db, zb_err *e)
+int zb_counts_recount(zb_db *db, zb_counts_tally **out, zb_err *e)
 {
-	int own_tx = !zb_db_in_tx(db), rc;
-	if (own_tx && (rc = zb_db_begin_write(db, e)))
-		return rc;
-	rollup r = {0}, w = {0};
-	rc = zb_db_run(db, e, NULL, "DELETE FROM org_counts", "");
+	*out = zb_counts_tally_new();
+	if (!*out)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足：无法汇总统计");
+	int rc = ru_load(db, *out, e);
 	if (!rc)
-		rc = zb_db_run(db, e, NULL, "DELETE FROM org_warn_state", "");
-	if (!rc)
-		rc = ru_load(db, &r, e);
-	if (!rc)
-		rc = ru_roll(&r, e);
-	if (!rc)
-		rc = insert_all(db, &r, e);
-	ru_free(&r);
-	/* warnings read the member counts just written */
-	if (!rc)
-		rc = zb_org_warn_evaluate_all(db, sink_add, &w, 1, e);
-	if (!rc && w.oom)
-		rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足：无法汇总统计");
-	if (!rc)
-		rc = insert_all(db, &w, e);
-	ru_free(&w);
-	char today[11];
-	zb_today(NULL, today);
-	if (!rc)
-		rc = zb_org_rules_mark(db, today, e);
-	if (!rc)
-		rc = zb_counts_touch(db, e);
-	if (own_tx) {
-		if (rc)
-			zb_db_rollback(db);
-		else
-			rc = zb_db_commit(db, e);
+		rc = ru_roll(*out, e);
+	if (rc) {
+		zb_counts_tally_free(*out);
+		*out = NULL;
 	}
 	return rc;
 }
 
-int zb_org_counts_verify(zb_db *db, zb_arena *a, int64_t *mismatches, const char **first, zb_err *e)
+int zb_counts_rebuild(zb_db *db, zb_err *e)
+{
+	zb_counts_tally *r = NULL;
+	int rc = zb_db_run(db, e, NULL, "DELETE FROM org_counts", "");
+	if (!rc)
+		rc = zb_counts_recount(db, &r, e);
+	if (!rc)
+		rc = zb_counts_tally_insert(db, r, e);
+	zb_counts_tally_free(r);
+	return rc;
+}
+
+int zb_counts_compare(zb_db *db, zb_counts_tally *r, zb_arena *a, int64_t *mismatches, const char **first, zb_err *e)
 {
 	*mismatches = 0;
 	if (first)
 		*first = NULL;
-	rollup r = {0};
 	ranked names = {0};
-	int rc = ru_load(db, &r, e);
-	if (!rc)
-		rc = ru_roll(&r, e);
-	if (!rc)
-		rc = zb_org_warn_evaluate_all(db, sink_add, &r, 0, e);
-	if (!rc && (r.oom || ru_rank(&r, &names)))
-		rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足：无法核对统计");
-	if (rc) {
+	if (r->oom || ru_rank(r, &names)) {
 		ranked_free(&names);
-		ru_free(&r);
-		return rc;
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足：无法核对统计");
 	}
 	zb_stmt *st = zb_db_query(db, e, "SELECT org_id, dim, key, n FROM org_counts WHERE n <> 0 ORDER BY org_id, dim, key", "");
 	if (!st) {
 		ranked_free(&names);
-		ru_free(&r);
 		return e->code;
 	}
 	size_t i = 0;
@@ -981,12 +956,12 @@ int zb_org_counts_verify(zb_db *db, zb_arena *a, int64_t *mismatches, const char
 			snprintf(desc, sizeof desc, "组织 %lld 的 %s=%s：应为 %lld，记录为 %lld", (long long)(org), \
 			         dim, key, (long long)(want), (long long)(got));                              \
 	} while (0)
-	while (more == 1 || i < r.n) {
-		if (i < r.n && !r.ents[i].n) {
+	while (more == 1 || i < r->n) {
+		if (i < r->n && !r->ents[i].n) {
 			i++;
 			continue;
 		}
-		const entry *x = i < r.n ? &r.ents[i] : NULL;
+		const entry *x = i < r->n ? &r->ents[i] : NULL;
 		if (more != 1) {
 			NOTE(x->org, names.dim[x->dim], names.key[x->key], x->n, 0);
 			i++;
@@ -1017,7 +992,6 @@ int zb_org_counts_verify(zb_db *db, zb_arena *a, int64_t *mismatches, const char
 #undef NOTE
 	zb_stmt_done(st);
 	ranked_free(&names);
-	ru_free(&r);
 	if (more < 0)
 		return -more;
 	*mismatches = bad;

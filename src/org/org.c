@@ -1,7 +1,12 @@
+/* org.c - the org tree as it is: type and domain code tables, reading
+ * orgs, their children, the caller's roots, search.  Changes of the tree
+ * are in tree.c.  Calls nothing else in org/. */
 #include "org/org.h"
-#include "org/structure.h"
+#include "auth/authz.h"
+#include "core/buf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -108,49 +113,204 @@ int zb_org_get_by_code(zb_db *db, const char *code, zb_arena *a, zb_org *o, zb_e
 	return get_where(db, "SELECT " ZB_ORG_COLS " FROM orgs o WHERE o.code = ?", "s", code, a, o, e);
 }
 
-int zb_org_insert(zb_db *db, int64_t now, int64_t parent_id, const zb_org *in, int64_t *id, zb_err *e)
+int zb_org_child_count(zb_db *db, int64_t id, int64_t *n, zb_err *e)
 {
-	char ppath[512] = "/", ptype[32] = "";
-	int64_t depth = 0;
-	if (parent_id) {
-		zb_stmt *st = zb_db_query(db, e, "SELECT path, depth, dissolved_on, type FROM orgs WHERE id = ?", "i", parent_id);
-		if (!st)
-			return e->code;
-		int rc = zb_stmt_step(st, e);
-		int dissolved = rc == 1 && !zb_col_is_null(st, 2);
-		if (rc == 1) {
-			snprintf(ppath, sizeof ppath, "%s", zb_col_text(st, 0));
-			depth = zb_col_int(st, 1) + 1;
-			snprintf(ptype, sizeof ptype, "%s", zb_col_text(st, 3));
+	return zb_db_int(db, e, n, "SELECT COUNT(*) FROM orgs WHERE parent_id = ?", "i", id);
+}
+
+/* Append rows of "SELECT " ZB_ORG_COLS ", child count[, parent name]" to
+ * an arena array. */
+static int read_items(zb_stmt *st, int with_parent, zb_arena *a, zb_org_item **items, int *n, int *cap, zb_err *e)
+{
+	int rc;
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			zb_org_item *ni = zb_arena_alloc(a, sizeof *ni * (size_t)*cap);
+			if (*n)
+				memcpy(ni, *items, sizeof *ni * (size_t)*n);
+			*items = ni;
 		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
-		if (!rc)
-			return zb_fail(e, ZB_ENOTFOUND, "parent_id", "上级组织不存在");
-		if (dissolved)
-			return zb_fail(e, ZB_ECONFLICT, "parent_id", "上级组织已撤销，不能再新建下级组织");
-		if (strlen(ppath) > 400)
-			return zb_fail(e, ZB_EINVAL, "parent_id", "组织层级过深");
+		zb_org_item *it = &(*items)[(*n)++];
+		memset(it, 0, sizeof *it);
+		zb_org_read(st, 0, a, &it->org);
+		it->child_count = zb_col_int(st, 15);
+		if (with_parent)
+			it->parent_name = zb_arena_strdup(a, zb_col_text(st, 16));
 	}
-	int nrc = zb_org_nesting_check(parent_id ? ptype : NULL, in->type, "type", e);
-	if (nrc)
-		return nrc;
-	/* the path needs the new id: insert with a unique temporary path first */
-	char tmp[600];
-	snprintf(tmp, sizeof tmp, "%snew-%lld-%p", ppath, (long long)now, (void *)in);
-	int rc = zb_db_int(db, e, id,
-	                   "INSERT INTO orgs (parent_id, path, depth, name, short_name, code, type, domain, founded_on, "
-	                   "address, contact, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-	                   "Isissssssssii", parent_id, tmp, depth, in->name, in->short_name, in->code,
-	                   in->type, in->domain, in->founded_on, in->address, in->contact, now, now);
-	if (rc == ZB_ECONFLICT && in->code)
-		return zb_fail(e, ZB_ECONFLICT, "code", "组织编码 %s 已被使用", in->code);
-	if (rc)
-		return rc;
-	char path[600];
-	snprintf(path, sizeof path, "%s%lld/", ppath, (long long)*id);
-	if ((rc = zb_db_run(db, e, NULL, "UPDATE orgs SET path = ? WHERE id = ?", "si", path, *id)))
-		return rc;
-	return zb_org_after_insert(db, *id, e); /* roll-ups and warnings */
+	zb_stmt_done(st);
+	return rc < 0 ? -rc : 0;
+}
+
+#define CHILD_COUNT "(SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id)"
+
+int zb_org_roots(zb_db *db, const char *const *paths, int npaths, zb_arena *a, zb_org_item **items, int *n, zb_err *e)
+{
+	*items = NULL;
+	*n = 0;
+	int cap = 0, rc = 0;
+	for (int i = 0; !rc && i < npaths; i++) {
+		zb_stmt *st = zb_db_query(db, e, "SELECT " ZB_ORG_COLS ", " CHILD_COUNT " FROM orgs o WHERE o.path = ?", "s",
+		                          paths[i]);
+		rc = st ? read_items(st, 0, a, items, n, &cap, e) : (int)e->code;
+	}
+	return rc;
+}
+
+int zb_org_children(zb_db *db, int64_t parent_id, int live_only, zb_arena *a, zb_org_item **items, int *n, zb_err *e)
+{
+	*items = NULL;
+	*n = 0;
+	int cap = 0;
+	zb_stmt *st = live_only ? zb_db_query(db, e,
+	                                      "SELECT " ZB_ORG_COLS ", " CHILD_COUNT " FROM orgs o WHERE o.parent_id = ? "
+	                                      "AND o.dissolved_on IS NULL ORDER BY o.sort_order, o.id LIMIT 1000",
+	                                      "i", parent_id)
+	                        : zb_db_query(db, e,
+	                                      "SELECT " ZB_ORG_COLS ", " CHILD_COUNT " FROM orgs o WHERE o.parent_id = ? "
+	                                      "ORDER BY o.sort_order, o.id",
+	                                      "i", parent_id);
+	return st ? read_items(st, 0, a, items, n, &cap, e) : (int)e->code;
+}
+
+static int cmp_org_id(const void *x, const void *y)
+{
+	int64_t a = ((const zb_org *)x)->id, b = ((const zb_org *)y)->id;
+	return a < b ? -1 : a > b;
+}
+
+int zb_org_get_many(zb_db *db, const int64_t *ids, int n, zb_arena *a, zb_org **out, int *nout, zb_err *e)
+{
+	*out = zb_arena_alloc(a, sizeof **out * (size_t)(n ? n : 1));
+	*nout = 0;
+	if (!n)
+		return 0;
+	int pg = zb_db_backend(db) == ZB_DB_PG;
+	zb_buf b;
+	zb_buf_init(&b, (size_t)n * 22 + 3);
+	zb_buf_putc(&b, pg ? '{' : '[');
+	for (int i = 0; i < n; i++)
+		zb_buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+	zb_buf_putc(&b, pg ? '}' : ']');
+	zb_stmt *st = pg ? zb_db_query(db, e, "SELECT " ZB_ORG_COLS " FROM orgs o WHERE o.id = ANY(CAST(? AS BIGINT[]))", "s",
+	                               b.data)
+	                 : zb_db_query(db, e, "SELECT " ZB_ORG_COLS " FROM orgs o WHERE o.id IN (SELECT value FROM json_each(?))",
+	                               "s", b.data);
+	zb_buf_release(&b);
+	if (!st)
+		return e->code;
+	int rc;
+	while ((rc = zb_stmt_step(st, e)) == 1 && *nout < n)
+		zb_org_read(st, 0, a, &(*out)[(*nout)++]);
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	qsort(*out, (size_t)*nout, sizeof **out, cmp_org_id);
+	return 0;
+}
+
+const zb_org *zb_org_find(const zb_org *orgs, int n, int64_t id)
+{
+	zb_org key = {.id = id};
+	return bsearch(&key, orgs, (size_t)n, sizeof key, cmp_org_id);
+}
+
+#define MAX_TRAIL 32
+
+/* The trail of every item: the names along its path that who may read
+ * (org.read; NULL who: all), joined by " / ", NULL if none - the names of
+ * the whole set from one statement. */
+static int trails(zb_db *db, const zb_principal *who, zb_org_item *items, int n, zb_arena *a, zb_err *e)
+{
+	int64_t *ids = zb_arena_alloc(a, sizeof *ids * (size_t)(n ? n : 1) * MAX_TRAIL);
+	int nids = 0;
+	for (int i = 0; i < n; i++) {
+		const char *path = items[i].org.path;
+		for (const char *p = path ? path + 1 : ""; *p;) {
+			const char *slash = strchr(p, '/');
+			if (!slash)
+				break;
+			const char *prefix = zb_arena_strndup(a, path, (size_t)(slash - path) + 1);
+			int64_t id = strtoll(p, NULL, 10);
+			p = slash + 1;
+			if ((!who || zb_authz_allows(who, P_ORG_READ, prefix)) && nids < n * MAX_TRAIL)
+				ids[nids++] = id;
+		}
+	}
+	zb_org *orgs;
+	int norgs;
+	int rc = zb_org_get_many(db, ids, nids, a, &orgs, &norgs, e);
+	for (int i = 0; !rc && i < n; i++) {
+		zb_buf b = {0};
+		const char *path = items[i].org.path;
+		for (const char *p = path ? path + 1 : ""; *p;) {
+			const char *slash = strchr(p, '/');
+			if (!slash)
+				break;
+			const char *prefix = zb_arena_strndup(a, path, (size_t)(slash - path) + 1);
+			int64_t id = strtoll(p, NULL, 10);
+			p = slash + 1;
+			if (who && !zb_authz_allows(who, P_ORG_READ, prefix))
+				continue;
+			const zb_org *hit = zb_org_find(orgs, norgs, id);
+			if (!hit)
+				continue;
+			if (b.len)
+				zb_buf_puts(&b, " / ");
+			zb_buf_puts(&b, hit->name);
+		}
+		items[i].trail = b.len ? zb_arena_strndup(a, b.data, b.len) : NULL;
+		zb_buf_release(&b);
+	}
+	return rc;
+}
+
+int zb_org_search(zb_db *db, const zb_principal *who, const char *q, int64_t under, int64_t limit, zb_arena *a,
+                  zb_org_item **items, int *n, zb_err *e)
+{
+	*items = NULL;
+	*n = 0;
+	const char *under_path = NULL;
+	if (under) {
+		zb_org u;
+		if (zb_org_get(db, under, a, &u, e) || !zb_authz_allows(who, P_ORG_READ, u.path))
+			return zb_fail(e, ZB_ENOTFOUND, "under", "未找到该组织，或不在您的管理范围内");
+		under_path = u.path;
+	}
+	/* escape LIKE wildcards in the user's text */
+	zb_buf pat;
+	zb_buf_init(&pat, 512);
+	zb_buf_putc(&pat, '%');
+	for (const char *p = q; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			zb_buf_putc(&pat, '\\');
+		zb_buf_putc(&pat, *p);
+	}
+	zb_buf_putc(&pat, '%');
+	const char *like = zb_arena_strdup(a, pat.data);
+	zb_buf_release(&pat);
+
+	const char **roots;
+	int nroots = zb_authz_roots(who, P_ORG_READ, a, &roots), cap = 0, rc = 0;
+	for (int i = 0; !rc && i < nroots && *n < limit; i++) {
+		const char *root = roots[i];
+		if (under_path) {
+			if (zb_path_within(under_path, root))
+				root = under_path;             /* narrower: search under it */
+			else if (!zb_path_within(root, under_path))
+				continue;                      /* disjoint */
+		}
+		char upper[600];
+		zb_path_upper(root, upper, sizeof upper);
+		zb_stmt *st = zb_db_query(db, e,
+		                          "SELECT " ZB_ORG_COLS ", " CHILD_COUNT ", "
+		                          "(SELECT p.name FROM orgs p WHERE p.id = o.parent_id) "
+		                          "FROM orgs o WHERE o.path >= ? AND o.path < ? AND (o.name LIKE ? ESCAPE '\\' "
+		                          "OR o.short_name LIKE ? ESCAPE '\\' OR o.code = ?) ORDER BY o.depth, o.path LIMIT ?",
+		                          "sssssi", root, upper, like, like, q, limit - *n);
+		rc = st ? read_items(st, 1, a, items, n, &cap, e) : (int)e->code;
+		if (under_path && root == under_path)
+			break;
+	}
+	return rc ? rc : trails(db, who, *items, *n, a, e);
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "auth/authz.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "store/db.h"
@@ -40,8 +41,33 @@ void zb_org_read(zb_stmt *st, int col0, zb_arena *a, zb_org *o);
 
 int zb_org_get(zb_db *db, int64_t id, zb_arena *a, zb_org *o, zb_err *e);
 int zb_org_get_by_code(zb_db *db, const char *code, zb_arena *a, zb_org *o, zb_err *e);
+/* The orgs ids[0..n) in one statement (the ids go as one array parameter:
+ * SQLite json_each, PostgreSQL unnest), sorted by id into *out; ids
+ * without an org are left out.  zb_org_find looks one up in them. */
+int zb_org_get_many(zb_db *db, const int64_t *ids, int n, zb_arena *a, zb_org **out, int *nout, zb_err *e);
+const zb_org *zb_org_find(const zb_org *orgs, int n, int64_t id);
 
-/* Create under parent (0 = a new root).  In the caller's transaction. */
-int zb_org_insert(zb_db *db, int64_t now, int64_t parent_id, const zb_org *in, int64_t *id, zb_err *e);
+/* An org in a list: with the number of its direct sub-orgs; from
+ * zb_org_search also the parent's name and the trail (the names along its
+ * path that the caller may read, joined by " / "; NULL if none). */
+typedef struct zb_org_item {
+	zb_org org;
+	int64_t child_count;
+	const char *parent_name, *trail;
+} zb_org_item;
+
+int zb_org_child_count(zb_db *db, int64_t id, int64_t *n, zb_err *e);
+/* The org at each of paths (a caller's roots), in that order; a path
+ * without an org is left out. */
+int zb_org_roots(zb_db *db, const char *const *paths, int npaths, zb_arena *a, zb_org_item **items, int *n, zb_err *e);
+/* Direct sub-orgs in display order; live_only: undissolved ones, at most
+ * 1000. */
+int zb_org_children(zb_db *db, int64_t parent_id, int live_only, zb_arena *a, zb_org_item **items, int *n, zb_err *e);
+/* Orgs whose name or short name contains q, or whose code is q, within
+ * who's org.read subtrees (under != 0: only under that org, which who
+ * must be able to read, else ZB_ENOTFOUND on field "under"), shallowest
+ * first, at most limit; the trails of all of them come from one statement. */
+int zb_org_search(zb_db *db, const zb_principal *who, const char *q, int64_t under, int64_t limit, zb_arena *a,
+                  zb_org_item **items, int *n, zb_err *e);
 
 #endif

@@ -307,7 +307,18 @@ typedef struct centry {
 static centry cache[CACHE_SLOTS];
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 
+static int stats_cached(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e);
+
 int zb_org_stats_cached(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e)
+{
+	int own = !zb_db_in_tx(db);
+	int rc = own ? zb_db_begin_read(db, e) : 0;
+	if (!rc)
+		rc = stats_cached(db, org_id, today, w, e);
+	return own ? zb_org_tx_end(db, rc, e) : rc;
+}
+
+static int stats_cached(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e)
 {
 	char version[24];
 	int rc = zb_counts_version(db, version, e);

@@ -5,20 +5,50 @@
  * Everything here is core domain code: no HTTP.  Functions that write run
  * inside the caller's write transaction (zb_db_begin_write) and leave it to
  * the caller to commit or roll back; on failure nothing they did survives
- * the rollback.  Strings handed out live in the caller's arena.
+ * the rollback.  The exceptions say so: a function named *_audited, and
+ * the alliance writes, run a write transaction of their own, make the
+ * change (for *_audited: with the function of the same name without the
+ * suffix) and append its audit row (actor from by: user_id, username, ip)
+ * before committing, so nothing changes without its row.  Strings handed
+ * out live in the caller's arena.
+ *
+ * The files call only downwards: org.c, counts.c, coverage.c, record.c
+ * call nothing else in org/; warnings.c reads counts.c and coverage.c;
+ * tree.c, committee.c, units.c and after.c run counts and then warnings;
+ * stats.c reads counts, coverage and warning counts.
  */
 #ifndef ZB_ORG_STRUCTURE_H
 #define ZB_ORG_STRUCTURE_H
 
 #include <stdint.h>
 
+#include "audit/audit.h"
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/jw.h"
 #include "org/counts.h"
 #include "org/org.h"
 #include "rules/rules.h"
 #include "store/db.h"
+
+/* ---- audited writes (record.c) ---- */
+
+/* A small JSON object for an audit detail, written with the one JSON
+ * writer (so user text is escaped): begin, jw_k*(&d.w, ...), end copies it
+ * into a (NULL if it grew too large). */
+typedef struct zb_org_detail {
+	zb_buf b;
+	zb_jw w;
+} zb_org_detail;
+void zb_org_detail_begin(zb_org_detail *d);
+const char *zb_org_detail_end(zb_org_detail *d, zb_arena *a);
+/* Append the audit row of a write: actor from by (user_id, username, ip;
+ * NULL: the system), the rest as given (object_id 0: none). */
+int zb_org_audit(zb_db *db, zb_app *app, const zb_audit_ev *by, const char *action, const char *object_type,
+                 int64_t object_id, const char *org_path, const char *detail, zb_err *e);
+/* Commit, or roll back when rc (returned). */
+int zb_org_tx_end(zb_db *db, int rc, zb_err *e);
 
 /* ---- roll-ups (counts.c) ---- */
 
@@ -58,7 +88,8 @@ typedef struct zb_warning {
 	int64_t unit_id;      /* unit_no_branch: the unit; else 0 */
 } zb_warning;
 
-/* Every warning of the subtree at root_path on date today, in path order.
+/* Every warning of the subtree at root_path on date today, in path order,
+ * in one read transaction (of its own unless the caller has one open).
  * *items is in the arena.  The term_* kinds and no_lecture depend on the
  * date (no_lecture also on meeting records) and are evaluated for today
  * here; the roll-ups keep term dates instead, and no no_lecture at all. */
@@ -68,10 +99,16 @@ int zb_org_warnings(zb_db *db, const char *root_path, const char *today, zb_aren
  * the 'warn' and 'term' roll-ups up to date. */
 int zb_org_warn_refresh(zb_db *db, int64_t org_id, zb_err *e);
 int zb_org_warn_refresh_tree(zb_db *db, const char *path, zb_err *e);
+/* The same for the org of a member whose totals changed: also its branch
+ * (parent_id) when the org is a 党小组, whose members the branch counts. */
+int zb_org_warn_refresh_member_org(zb_db *db, int64_t org_id, int64_t parent_id, zb_err *e);
 /* Rebuild support: evaluate every org, write org_warn_state and hand each
  * org's contributions to add(ctx, path, dim, key, n). */
-typedef int (*zb_counts_sink)(void *ctx, const char *path, const char *dim, const char *key, int64_t n);
 int zb_org_warn_evaluate_all(zb_db *db, zb_counts_sink add, void *ctx, int write_state, zb_err *e);
+/* Empty org_warn_state, evaluate every org and write its 'warn' and 'term'
+ * rows (into org_counts emptied of them, after zb_counts_rebuild) and mark
+ * the rules caught up today. */
+int zb_org_warn_rebuild(zb_db *db, zb_err *e);
 /* Rule sets dated in the future come into force by themselves: *pending
  * is 1 when the roll-ups were last brought up to date before today;
  * catch_up (in a write transaction) re-evaluates the subtrees of the
@@ -80,6 +117,9 @@ int zb_org_warn_evaluate_all(zb_db *db, zb_counts_sink add, void *ctx, int write
 int zb_org_rules_pending(zb_db *db, const char *today, int64_t *pending, zb_err *e);
 int zb_org_rules_catch_up(zb_db *db, const char *today, zb_err *e);
 int zb_org_rules_mark(zb_db *db, const char *today, zb_err *e);
+/* pending and catch_up together: when pending, the catch-up in a write
+ * transaction of its own.  Called before reading warnings or statistics. */
+int zb_org_rules_keep_current(zb_db *db, const char *today, zb_err *e);
 /* Warning counts of a subtree from the roll-ups: by kind, and term
  * statuses on date today.  Writes {"total":N,"error":N,"warn":N,"info":N,
  * "by_kind":{...}} as the value of the current key. */
@@ -97,8 +137,15 @@ int zb_org_nesting_check(const char *parent_type, const char *type, const char *
 /* Every undissolved sub-org of org_id fits under type. */
 int zb_org_nesting_check_children(zb_db *db, int64_t org_id, const char *type, zb_err *e);
 
-/* Roll-ups and warnings after zb_org_insert (called by it). */
-int zb_org_after_insert(zb_db *db, int64_t org_id, zb_err *e);
+/* Create under parent (0 = a new root), with its roll-ups and warnings. */
+int zb_org_insert(zb_db *db, int64_t now, int64_t parent_id, const zb_org *in, int64_t *id, zb_err *e);
+/* The same audited ("org.create"); *out gets the new org. */
+int zb_org_insert_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t parent_id, const zb_org *in,
+                          zb_arena *a, zb_org *out, zb_err *e);
+/* Store the editable fields of o (by o->id; o->path names the audit row's
+ * org) and follow with zb_org_after_update, audited ("org.update"). */
+int zb_org_update_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_org *o, const char *old_type,
+                          const char *old_domain, zb_err *e);
 /* After an edit of type or domain: old values of the org before the edit.
  * Refuses (ZB_EINVAL, field "type") a type that no longer fits the tree;
  * the caller rolls back. */
@@ -111,6 +158,12 @@ int zb_org_move(zb_db *db, int64_t org_id, int64_t new_parent, zb_err *e);
 /* Dissolve (撤销): refuses while members or undissolved sub-orgs remain;
  * ends current committee posts on that date; keeps the row read-only. */
 int zb_org_dissolve(zb_db *db, int64_t org_id, const char *dissolved_on, const char *reason, zb_err *e);
+/* Audited ("org.move", *after: the org at its new place; "org.dissolve",
+ * filed under path). */
+int zb_org_move_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t org_id, int64_t new_parent, zb_arena *a,
+                        zb_org *after, zb_err *e);
+int zb_org_dissolve_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t org_id, const char *path,
+                            const char *dissolved_on, const char *reason, zb_arena *a, zb_err *e);
 
 /* ---- committees and terms (committee.c) ---- */
 
@@ -149,6 +202,15 @@ int zb_committee_delete(zb_db *db, int64_t id, zb_err *e);
 #define ZB_POST_SET_ENDED 16u
 #define ZB_POST_SET_NOTES 32u
 int zb_committee_get(zb_db *db, int64_t id, zb_arena *a, zb_post *out, zb_err *e);
+/* Audited ("committee.add", "committee.update", "committee.delete"; filed
+ * under path, the org's), today and now from app; *out: the post as
+ * stored. */
+int zb_committee_add_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_post *in, const char *path,
+                             zb_arena *a, zb_post *out, zb_err *e);
+int zb_committee_update_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const zb_post *in,
+                                unsigned set, const char *path, zb_arena *a, zb_post *out, zb_err *e);
+int zb_committee_delete_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const char *path,
+                                zb_arena *a, zb_err *e);
 
 /* The current term (newest started_on) with its status on today; *found 0
  * if the org has no term yet. */
@@ -160,7 +222,16 @@ int zb_term_current(zb_db *db, int64_t org_id, const char *today, zb_arena *a, z
  * either way (approved early or delayed election; field "ends_on"). */
 int zb_term_add(zb_db *db, int64_t org_id, const char *started_on, int64_t years, const char *ends_on,
                 const char *elected_how, const char *notes, int64_t now, int64_t by_user, int64_t *id, zb_err *e);
-/* A short citation for a 'terms' set, for messages (which must stay under
+/* Audited ("org.term", filed under path); then *current is the current
+ * term (*found 0 if none). */
+int zb_term_add_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t org_id, const char *path,
+                        const char *started_on, int64_t years, const char *ends_on, const char *elected_how,
+                        const char *notes, zb_arena *a, int64_t *id, zb_term *current, int *found, zb_err *e);
+/* The org's terms, newest first (at most 200); the newest, the current
+ * one, with its status on today (org_path: the org's, for the rules). */
+int zb_term_list(zb_db *db, int64_t org_id, const char *org_path, const char *today, zb_arena *a, zb_term **items,
+                 int *n, zb_err *e);
+/* (warnings.c) A short citation for a 'terms' set, for messages (which must stay under
  * the 384 bytes of an error): the article of the length (what 0) or of the
  * early/delayed window (what 1) for the national sets, the set's name and
  * date for a local one.  Static or in the arena a. */
@@ -191,20 +262,64 @@ typedef struct zb_unit {
 #define ZB_UNIT_FROM " FROM units u JOIN orgs o ON o.id = u.org_id LEFT JOIN orgs c ON c.id = u.covering_org_id"
 void zb_unit_read(zb_stmt *st, zb_arena *a, zb_unit *u);
 int zb_unit_get(zb_db *db, int64_t id, zb_arena *a, zb_unit *u, zb_err *e);
+/* Coverage of a subtree as JSON members (overall and per kind). */
+int zb_coverage_json(zb_db *db, int64_t org_id, zb_jw *w, zb_err *e);
+
+/* ---- units and alliances (units.c) ---- */
+
 /* Validate (kind, coverage vs covering org, counts) and insert/update,
  * keeping roll-ups and warnings current.  update: in holds every field. */
 int zb_unit_insert(zb_db *db, const zb_unit *in, int64_t now, int64_t *id, zb_err *e);
 int zb_unit_update(zb_db *db, int64_t id, const zb_unit *in, int64_t now, zb_err *e);
-/* Coverage of a subtree as JSON members (overall and per kind). */
-int zb_coverage_json(zb_db *db, int64_t org_id, zb_jw *w, zb_err *e);
+/* Audited ("unit.create", "unit.update"; filed under path). */
+int zb_unit_insert_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_unit *in, const char *path,
+                           zb_arena *a, int64_t *id, zb_err *e);
+int zb_unit_update_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const zb_unit *in,
+                           const char *path, zb_arena *a, zb_err *e);
+/* Units located in the subtree at path, by id after `after`, of kind and
+ * coverage when not NULL; at most limit, *more when there are others. */
+int zb_unit_list(zb_db *db, const char *path, int64_t after, const char *kind, const char *coverage, int64_t limit,
+                 zb_arena *a, zb_unit **items, int *n, int *more, zb_err *e);
+
+typedef struct zb_alliance_member {
+	int64_t org_id;
+	const char *org_name, *org_type, *role, *joined_on;
+} zb_alliance_member;
+
+typedef struct zb_alliance {
+	int64_t id, org_id, member_count;
+	const char *name, *org_name, *theme, *founded_on;
+	zb_alliance_member *members;   /* zb_alliance_get only */
+	int nmembers;
+} zb_alliance;
+
+/* One alliance with its members (ZB_ENOTFOUND "未找到该联合体"). */
+int zb_alliance_get(zb_db *db, int64_t id, zb_arena *a, zb_alliance *out, zb_err *e);
+/* The alliances led from who's org.read subtrees (at most 1000 a subtree). */
+int zb_alliance_list(zb_db *db, const zb_principal *who, zb_arena *a, zb_alliance **items, int *n, zb_err *e);
+/* Each in a transaction of its own with its audit row ("alliance.create",
+ * "alliance.member_add", "alliance.member_remove"; filed under path, the
+ * lead org's).  A member org must be one who can read, not dissolved, not
+ * a member already; create adds the lead org (org_id) first, then
+ * member_ids (the orgs read in one statement; a refused one names field
+ * "member_org_ids"). */
+int zb_alliance_create(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t org_id,
+                       const char *path, const char *name, const char *theme, const char *founded_on,
+                       const int64_t *member_ids, int nmembers, zb_arena *a, int64_t *id, zb_err *e);
+int zb_alliance_add_member(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t alliance,
+                           const char *path, int64_t org_id, const char *role, const char *joined_on, zb_arena *a,
+                           zb_err *e);
+int zb_alliance_remove_member(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t alliance, const char *path,
+                              int64_t org_id, zb_arena *a, zb_err *e);
 
 /* ---- statistics (stats.c) ---- */
 
 /* The statistics object for the subtree of org_id on date today. */
 int zb_org_stats_json(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e);
 /* The same, from a process-wide cache keyed by (org, today, roll-up
- * version): call inside one read transaction so the version and the rows
- * are one snapshot.  Bounded (a slot per org id modulo 2048). */
+ * version), in one read transaction (of its own unless the caller has one
+ * open) so the version and the rows are one snapshot.  Bounded (a slot per
+ * org id modulo 2048). */
 int zb_org_stats_cached(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e);
 
 #endif

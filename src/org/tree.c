@@ -1,5 +1,7 @@
 /* tree.c - changes of the org tree that the roll-ups must follow: a new
- * org, a changed type or domain, moving a subtree, dissolving an org. */
+ * org, a changed type or domain, moving a subtree, dissolving an org.
+ * Each runs the counts (counts.c) and then the warnings (warnings.c) it
+ * sets off; the *_audited forms add the transaction and its audit row. */
 #include "org/structure.h"
 #include "auth/authz.h"
 #include "core/date.h"
@@ -79,7 +81,8 @@ int zb_org_nesting_check_children(zb_db *db, int64_t org_id, const char *type, z
 	return 0;
 }
 
-int zb_org_after_insert(zb_db *db, int64_t org_id, zb_err *e)
+/* Roll-ups and warnings of a new org. */
+static int after_insert(zb_db *db, int64_t org_id, zb_err *e)
 {
 	zb_arena a;
 	zb_arena_init(&a);
@@ -98,6 +101,89 @@ int zb_org_after_insert(zb_db *db, int64_t org_id, zb_err *e)
 		rc = zb_org_warn_refresh(db, o.parent_id, e);
 	zb_arena_free(&a);
 	return rc;
+}
+
+int zb_org_insert(zb_db *db, int64_t now, int64_t parent_id, const zb_org *in, int64_t *id, zb_err *e)
+{
+	char ppath[512] = "/", ptype[32] = "";
+	int64_t depth = 0;
+	if (parent_id) {
+		zb_stmt *st = zb_db_query(db, e, "SELECT path, depth, dissolved_on, type FROM orgs WHERE id = ?", "i", parent_id);
+		if (!st)
+			return e->code;
+		int rc = zb_stmt_step(st, e);
+		int dissolved = rc == 1 && !zb_col_is_null(st, 2);
+		if (rc == 1) {
+			snprintf(ppath, sizeof ppath, "%s", zb_col_text(st, 0));
+			depth = zb_col_int(st, 1) + 1;
+			snprintf(ptype, sizeof ptype, "%s", zb_col_text(st, 3));
+		}
+		zb_stmt_done(st);
+		if (rc < 0)
+			return -rc;
+		if (!rc)
+			return zb_fail(e, ZB_ENOTFOUND, "parent_id", "上级组织不存在");
+		if (dissolved)
+			return zb_fail(e, ZB_ECONFLICT, "parent_id", "上级组织已撤销，不能再新建下级组织");
+		if (strlen(ppath) > 400)
+			return zb_fail(e, ZB_EINVAL, "parent_id", "组织层级过深");
+	}
+	int nrc = zb_org_nesting_check(parent_id ? ptype : NULL, in->type, "type", e);
+	if (nrc)
+		return nrc;
+	/* the path needs the new id: insert with a unique temporary path first */
+	char tmp[600];
+	snprintf(tmp, sizeof tmp, "%snew-%lld-%p", ppath, (long long)now, (void *)in);
+	int rc = zb_db_int(db, e, id,
+	                   "INSERT INTO orgs (parent_id, path, depth, name, short_name, code, type, domain, founded_on, "
+	                   "address, contact, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+	                   "Isissssssssii", parent_id, tmp, depth, in->name, in->short_name, in->code,
+	                   in->type, in->domain, in->founded_on, in->address, in->contact, now, now);
+	if (rc == ZB_ECONFLICT && in->code)
+		return zb_fail(e, ZB_ECONFLICT, "code", "组织编码 %s 已被使用", in->code);
+	if (rc)
+		return rc;
+	char path[600];
+	snprintf(path, sizeof path, "%s%lld/", ppath, (long long)*id);
+	if ((rc = zb_db_run(db, e, NULL, "UPDATE orgs SET path = ? WHERE id = ?", "si", path, *id)))
+		return rc;
+	return after_insert(db, *id, e); /* roll-ups and warnings */
+}
+
+int zb_org_insert_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t parent_id, const zb_org *in,
+                          zb_arena *a, zb_org *out, zb_err *e)
+{
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	int64_t id;
+	rc = zb_org_insert(db, zb_now(app), parent_id, in, &id, e);
+	if (!rc)
+		rc = zb_org_get(db, id, a, out, e);
+	if (!rc)
+		rc = zb_org_audit(db, app, by, "org.create", "org", id, out->path,
+		                  zb_arena_printf(a, "{\"parent_id\":%lld}", (long long)parent_id), e);
+	return zb_org_tx_end(db, rc, e);
+}
+
+int zb_org_update_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_org *o, const char *old_type,
+                          const char *old_domain, zb_err *e)
+{
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	rc = zb_db_run(db, e, NULL,
+	               "UPDATE orgs SET name = ?, short_name = ?, code = ?, type = ?, domain = ?, founded_on = ?, "
+	               "address = ?, contact = ?, updated_at = ? WHERE id = ?",
+	               "ssssssssii", o->name, o->short_name, o->code, o->type, o->domain, o->founded_on, o->address,
+	               o->contact, zb_now(app), o->id);
+	if (rc == ZB_ECONFLICT)
+		zb_fail(e, ZB_ECONFLICT, "code", "组织编码 %s 已被使用", o->code ? o->code : "");
+	if (!rc)
+		rc = zb_org_after_update(db, o->id, old_type, old_domain, e); /* roll-ups, warnings */
+	if (!rc)
+		rc = zb_org_audit(db, app, by, "org.update", "org", o->id, o->path, NULL, e);
+	return zb_org_tx_end(db, rc, e);
 }
 
 int zb_org_after_update(zb_db *db, int64_t org_id, const char *old_type, const char *old_domain, zb_err *e)
@@ -389,4 +475,43 @@ int zb_org_dissolve(zb_db *db, int64_t org_id, const char *dissolved_on, const c
 out:
 	zb_arena_free(&a);
 	return rc;
+}
+
+int zb_org_move_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t org_id, int64_t new_parent, zb_arena *a,
+                        zb_org *after, zb_err *e)
+{
+	zb_org before;
+	int rc = zb_org_get(db, org_id, a, &before, e);
+	if (rc || (rc = zb_db_begin_write(db, e)))
+		return rc;
+	rc = zb_org_move(db, org_id, new_parent, e);
+	if (!rc)
+		rc = zb_org_get(db, org_id, a, after, e);
+	if (!rc) {
+		zb_org_detail d;
+		zb_org_detail_begin(&d);
+		jw_kint(&d.w, "from_parent_id", before.parent_id);
+		jw_kint(&d.w, "to_parent_id", new_parent);
+		jw_kstr(&d.w, "from_path", before.path);
+		jw_kstr(&d.w, "to_path", after->path);
+		rc = zb_org_audit(db, app, by, "org.move", "org", org_id, after->path, zb_org_detail_end(&d, a), e);
+	}
+	return zb_org_tx_end(db, rc, e);
+}
+
+int zb_org_dissolve_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t org_id, const char *path,
+                            const char *dissolved_on, const char *reason, zb_arena *a, zb_err *e)
+{
+	int rc = zb_db_begin_write(db, e);
+	if (rc)
+		return rc;
+	rc = zb_org_dissolve(db, org_id, dissolved_on, reason, e);
+	if (!rc) {
+		zb_org_detail d;
+		zb_org_detail_begin(&d);
+		jw_kstr(&d.w, "dissolved_on", dissolved_on);
+		jw_kstr(&d.w, "reason", reason);
+		rc = zb_org_audit(db, app, by, "org.dissolve", "org", org_id, path, zb_org_detail_end(&d, a), e);
+	}
+	return zb_org_tx_end(db, rc, e);
 }

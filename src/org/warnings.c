@@ -90,6 +90,21 @@ static int is_live(const char *kind)
 #define ART_LECTURE "支部工作条例“三会一课”条款：党员领导干部应当定期为基层党员讲党课，党委（党组）书记每年至少讲1次党课"
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
+/* A short citation of a 'terms' set for messages (here and in
+ * committee.c zb_term_add). */
+const char *zb_term_cite(const zb_rule_set *T, int what, zb_arena *a)
+{
+	if (!T)
+		return "";
+	if (T->org_id)
+		return zb_arena_printf(a, "本地规则“%s”，%s 起", T->name ? T->name : "", T->effective_from ? T->effective_from : "");
+	if (T->effective_from && strcmp(T->effective_from, "2018-01-01") >= 0)
+		return what ? "基层组织选举工作条例第三条：延长或者提前期限一般不超过1年"
+		            : "中办《关于党的基层组织任期的意见》：基层委员会5年，总支部委员会、支部委员会3年，村和社区5年";
+	return what ? "基层组织选举工作暂行条例（1990）第三条：延长期限一般不超过一年"
+	            : "2017 年修正前的党章：基层委员会三年或四年，总支部委员会、支部委员会两年或三年";
+}
+
 static const char *level_of(const char *kind)
 {
 	for (size_t i = 0; i < NKINDS; i++)
@@ -584,11 +599,26 @@ static int eval_org(loaded *L, const ofacts *f, const char *today, zb_arena *a, 
 	return 0;
 }
 
+static int list_warnings(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_warning **items, int *n,
+                         zb_err *e);
+
 int zb_org_warnings(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_warning **items, int *n,
                     zb_err *e)
 {
 	*items = NULL;
 	*n = 0;
+	/* one read transaction unless the caller has one: one consistent
+	 * snapshot, and SQLite takes its locks once instead of per statement */
+	int own = !zb_db_in_tx(db);
+	int rc = own ? zb_db_begin_read(db, e) : 0;
+	if (!rc)
+		rc = list_warnings(db, root_path, today, a, items, n, e);
+	return own ? zb_org_tx_end(db, rc, e) : rc;
+}
+
+static int list_warnings(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_warning **items, int *n,
+                         zb_err *e)
+{
 	scope s = {0};
 	snprintf(s.lo, sizeof s.lo, "%s", root_path);
 	zb_path_upper(root_path, s.hi, sizeof s.hi);
@@ -744,6 +774,17 @@ int zb_org_warn_refresh(zb_db *db, int64_t org_id, zb_err *e)
 	return rc;
 }
 
+int zb_org_warn_refresh_member_org(zb_db *db, int64_t org_id, int64_t parent_id, zb_err *e)
+{
+	int rc = zb_org_warn_refresh(db, org_id, e);
+	if (rc || !parent_id)
+		return rc;
+	int64_t group = 0;
+	if ((rc = zb_db_int(db, e, &group, "SELECT COUNT(*) FROM orgs WHERE id = ? AND type = 'group'", "i", org_id)))
+		return rc;
+	return group ? zb_org_warn_refresh(db, parent_id, e) : 0;
+}
+
 typedef struct state_row {
 	int64_t org;
 	char *warn, *term;
@@ -867,6 +908,22 @@ int zb_org_warn_evaluate_all(zb_db *db, zb_counts_sink add, void *ctx, int write
 	}
 	zb_arena_free(&ra);
 	return rc;
+}
+
+int zb_org_warn_rebuild(zb_db *db, zb_err *e)
+{
+	zb_counts_tally *w = zb_counts_tally_new();
+	if (!w)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足：无法汇总统计");
+	int rc = zb_db_run(db, e, NULL, "DELETE FROM org_warn_state", "");
+	if (!rc)
+		rc = zb_org_warn_evaluate_all(db, zb_counts_tally_add, w, 1, e);
+	if (!rc)
+		rc = zb_counts_tally_insert(db, w, e);
+	zb_counts_tally_free(w);
+	char today[11];
+	zb_today(NULL, today);
+	return rc ? rc : zb_org_rules_mark(db, today, e);
 }
 
 /* ---- counts for statistics ---- */
@@ -1032,4 +1089,13 @@ int zb_org_rules_catch_up(zb_db *db, const char *today, zb_err *e)
 		zb_arena_free(&a);
 	}
 	return rc ? rc : zb_org_rules_mark(db, today, e);
+}
+
+int zb_org_rules_keep_current(zb_db *db, const char *today, zb_err *e)
+{
+	int64_t pending = 0;
+	int rc = zb_org_rules_pending(db, today, &pending, e);
+	if (rc || !pending || (rc = zb_db_begin_write(db, e)))
+		return rc;
+	return zb_org_tx_end(db, zb_org_rules_catch_up(db, today, e), e);
 }

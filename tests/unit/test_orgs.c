@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
-#include "org/counts.h"
+#include "org/after.h"
 #include "org/org.h"
 #include "org/structure.h"
 #include "auth/authz.h"
@@ -99,7 +99,7 @@ static int64_t add_member(fx *f, int64_t org, const char *category, const char *
 	                 0);
 	zb_member_facts nf;
 	assert_int_equal(zb_member_facts_load(f->db, id, &f->a, &nf, &f->e), 0);
-	assert_int_equal(zb_org_counts_apply(f->db, NULL, &nf, &f->e), 0);
+	assert_int_equal(zb_org_after_roster_change(f->db, NULL, NULL, &nf, &f->e), 0);
 	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
 	return id;
 }
@@ -113,7 +113,7 @@ static void change_member(fx *f, int64_t id, const char *sql, const char *fmt, .
 	assert_int_equal(zb_member_facts_load(f->db, id, &f->a, &of, &f->e), 0);
 	assert_int_equal(zb_db_run(f->db, &f->e, NULL, sql, "i", id), 0);
 	assert_int_equal(zb_member_facts_load(f->db, id, &f->a, &nf, &f->e), 0);
-	assert_int_equal(zb_org_counts_apply(f->db, &of, &nf, &f->e), 0);
+	assert_int_equal(zb_org_after_roster_change(f->db, NULL, &of, &nf, &f->e), 0);
 	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
 }
 
@@ -128,7 +128,7 @@ static void assert_consistent(fx *f)
 {
 	int64_t bad = -1;
 	const char *first = NULL;
-	assert_int_equal(zb_org_counts_verify(f->db, &f->a, &bad, &first, &f->e), 0);
+	assert_int_equal(zb_org_rollups_verify(f->db, &f->a, &bad, &first, &f->e), 0);
 	if (bad)
 		fprintf(stderr, "roll-ups differ: %s\n", first ? first : "?");
 	assert_int_equal(bad, 0);
@@ -537,7 +537,7 @@ static void test_counts_random(void **state)
 	                 0);
 	assert_int_equal(count(f, f->town2, "gender", "F"), direct);
 	/* rebuilding gives the same rows */
-	assert_int_equal(zb_org_counts_rebuild(f->db, &f->e), 0);
+	assert_int_equal(zb_org_rollups_rebuild(f->db, &f->e), 0);
 	assert_consistent(f);
 
 	/* a corrupted counter is noticed */
@@ -545,7 +545,7 @@ static void test_counts_random(void **state)
 	                           "i", f->root),
 	                 0);
 	int64_t bad = 0;
-	assert_int_equal(zb_org_counts_verify(f->db, &f->a, &bad, NULL, &f->e), 0);
+	assert_int_equal(zb_org_rollups_verify(f->db, &f->a, &bad, NULL, &f->e), 0);
 	assert_int_equal(bad, 1);
 }
 
@@ -584,7 +584,7 @@ static void test_counts_bulk(void **state)
 				                 0);
 				zb_member_facts nf;
 				assert_int_equal(zb_member_facts_load(f->db, ids[n], &f->a, &nf, &f->e), 0);
-				assert_int_equal(zb_counts_acc_apply(acc, NULL, &nf, &f->e), 0);
+				assert_int_equal(zb_org_after_roster_change(f->db, acc, NULL, &nf, &f->e), 0);
 				alive[n++] = 1;
 				continue;
 			}
@@ -600,20 +600,20 @@ static void test_counts_bulk(void **state)
 				                           to, path_of(f, to), sts[rnd(&seed) % 3], ids[i]),
 				                 0);
 				assert_int_equal(zb_member_facts_load(f->db, ids[i], &f->a, &nf, &f->e), 0);
-				assert_int_equal(zb_counts_acc_apply(acc, &of, &nf, &f->e), 0);
+				assert_int_equal(zb_org_after_roster_change(f->db, acc, &of, &nf, &f->e), 0);
 			} else {
 				assert_int_equal(zb_db_run(f->db, &f->e, NULL, "DELETE FROM members WHERE id = ?", "i", ids[i]), 0);
-				assert_int_equal(zb_counts_acc_apply(acc, &of, NULL, &f->e), 0);
+				assert_int_equal(zb_org_after_roster_change(f->db, acc, &of, NULL, &f->e), 0);
 				alive[i] = 0;
 			}
 		}
-		assert_int_equal(zb_counts_acc_flush(f->db, acc, &f->e), 0);
+		assert_int_equal(zb_org_after_roster_flush(f->db, acc, &f->e), 0);
 		assert_int_equal(zb_db_commit(f->db, &f->e), 0);
 		assert_consistent(f);
 	}
 	/* an empty flush writes nothing and fails nothing */
 	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
-	assert_int_equal(zb_counts_acc_flush(f->db, acc, &f->e), 0);
+	assert_int_equal(zb_org_after_roster_flush(f->db, acc, &f->e), 0);
 	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
 	zb_counts_acc_free(acc);
 	int64_t direct = 0;
@@ -684,6 +684,48 @@ static void py(const char *s, char *full, char *ini)
 	zb_buf_release(&i);
 }
 
+/* The step a roster write sets off (org/after.c): the counts, then the
+ * warnings that read them.  counts.c alone leaves the warnings as they
+ * were; the second half of the step brings them up to date. */
+static void test_after_roster_change(void **state)
+{
+	fx *f = *state;
+	assert_int_equal(count(f, f->root, "warn", "branch_too_few_full"), 1);
+	int64_t ids[3];
+	for (int i = 0; i < 3; i++)
+		ids[i] = add_member(f, f->branch, "full", "M", 1970 + i, "normal");
+	assert_int_equal(count(f, f->root, "warn", "branch_too_few_full"), 0);
+	assert_consistent(f);
+
+	/* the counts alone: the branch is down to 2 full members, its
+	 * warning roll-up still says otherwise */
+	zb_member_facts of, nf;
+	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
+	assert_int_equal(zb_member_facts_load(f->db, ids[0], &f->a, &of, &f->e), 0);
+	assert_int_equal(zb_db_run(f->db, &f->e, NULL, "UPDATE members SET status = 'removed' WHERE id = ?", "i", ids[0]), 0);
+	assert_int_equal(zb_member_facts_load(f->db, ids[0], &f->a, &nf, &f->e), 0);
+	assert_true(zb_counts_totals_changed(&of, &nf));
+	assert_int_equal(zb_org_counts_apply(f->db, &of, &nf, &f->e), 0);
+	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
+	assert_int_equal(count(f, f->branch, "category", "full"), 2);
+	assert_int_equal(count(f, f->root, "warn", "branch_too_few_full"), 0);
+	int64_t bad = 0;
+	assert_int_equal(zb_org_rollups_verify(f->db, &f->a, &bad, NULL, &f->e), 0);
+	assert_true(bad > 0);
+
+	/* the warnings of the member's org, as the step runs them */
+	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
+	assert_int_equal(zb_org_warn_refresh_member_org(f->db, f->branch, f->town, &f->e), 0);
+	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
+	assert_int_equal(count(f, f->root, "warn", "branch_too_few_full"), 1);
+	assert_consistent(f);
+
+	/* the whole step: back to 3 */
+	change_member(f, ids[0], "UPDATE members SET status = 'normal' WHERE id = ?", "i");
+	assert_int_equal(count(f, f->root, "warn", "branch_too_few_full"), 0);
+	assert_consistent(f);
+}
+
 static void test_demo_pinyin(void **state)
 {
 	(void)state;
@@ -717,6 +759,7 @@ static void test_demo_pinyin(void **state)
 	cmocka_unit_test_setup_teardown(test_terms, setup, teardown),                           \
 	cmocka_unit_test_setup_teardown(test_counts_random, setup, teardown),                   \
 	cmocka_unit_test_setup_teardown(test_counts_bulk, setup, teardown),                     \
+	cmocka_unit_test_setup_teardown(test_after_roster_change, setup, teardown),             \
 	cmocka_unit_test_setup_teardown(test_move_subtree, setup, teardown)
 
 int main(void)

@@ -20,7 +20,7 @@
 
 #include "core/date.h"
 #include "core/log.h"
-#include "org/counts.h"
+#include "org/after.h"
 #include "org/org.h"
 #include "org/structure.h"
 #include "auth/authz.h"
@@ -111,7 +111,7 @@ static int64_t add_member(fx *f, int64_t org, const char *name, const char *full
 	                 0);
 	zb_member_facts nf;
 	assert_int_equal(zb_member_facts_load(f->db, id, &f->a, &nf, &f->e), 0);
-	assert_int_equal(zb_org_counts_apply(f->db, NULL, &nf, &f->e), 0);
+	assert_int_equal(zb_org_after_roster_change(f->db, NULL, NULL, &nf, &f->e), 0);
 	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
 	return id;
 }
@@ -181,7 +181,7 @@ static void assert_consistent(fx *f)
 {
 	int64_t bad = -1;
 	const char *first = NULL;
-	assert_int_equal(zb_org_counts_verify(f->db, &f->a, &bad, &first, &f->e), 0);
+	assert_int_equal(zb_org_rollups_verify(f->db, &f->a, &bad, &first, &f->e), 0);
 	if (bad)
 		fprintf(stderr, "roll-ups differ: %s\n", first ? first : "?");
 	assert_int_equal(bad, 0);
