@@ -16,6 +16,11 @@ extern const zb_route zb_routes_orgstruct[];
 extern const zb_route zb_routes_rules[];
 extern const zb_route zb_routes_units[];
 
+/* Give the dispatcher what it asks of the API besides the route tables:
+ * the scope resolvers (scope.c).  Once at start-up, before serving or
+ * dispatching in process. */
+void zb_api_register(void);
+
 /* The answer of GET /orgs/{id}/stats (api_orgstruct.c), also the "stats"
  * of the home roll-up (api_compliance.c). */
 extern const zb_shape zb_org_stats_shape;

@@ -190,6 +190,24 @@ int zb_audit_append(zb_db *db, zb_app *app, const zb_audit_ev *ev, zb_err *e)
 	return zb_db_commit(db, e);
 }
 
+int zb_audit_by(zb_db *db, zb_app *app, const zb_audit_ev *by, const char *action, const char *object_type,
+                int64_t object_id, const char *org_path, const char *detail, zb_err *e)
+{
+	char idbuf[24];
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)object_id);
+	zb_audit_ev ev = {
+		.user_id = by ? by->user_id : 0,
+		.username = by ? by->username : NULL,
+		.ip = by ? by->ip : NULL,
+		.action = action,
+		.object_type = object_type,
+		.object_id = object_id ? idbuf : NULL,
+		.org_path = org_path,
+		.detail = detail,
+	};
+	return zb_audit_append(db, app, &ev, e);
+}
+
 /* ---- read events: queue and writer thread ---- */
 
 typedef struct qev {
