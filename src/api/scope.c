@@ -25,9 +25,15 @@ static const struct {
 	zb_scope scope;
 	zb_obj obj;
 } by_param_kinds[] = {
-	{S_ORG, ZB_OBJ_ORG},         {S_MEMBER, ZB_OBJ_MEMBER}, {S_MEETING, ZB_OBJ_MEETING},
-	{S_IMPORT, ZB_OBJ_IMPORT},   {S_GRANT, ZB_OBJ_GRANT},   {S_POST, ZB_OBJ_POST},
-	{S_UNIT, ZB_OBJ_UNIT},       {S_ALLIANCE, ZB_OBJ_ALLIANCE}, {S_ATTACHMENT, ZB_OBJ_ATTACHMENT},
+	{S_ORG, ZB_OBJ_ORG},
+	{S_MEMBER, ZB_OBJ_MEMBER},
+	{S_MEETING, ZB_OBJ_MEETING},
+	{S_IMPORT, ZB_OBJ_IMPORT},
+	{S_GRANT, ZB_OBJ_GRANT},
+	{S_POST, ZB_OBJ_POST},
+	{S_UNIT, ZB_OBJ_UNIT},
+	{S_ALLIANCE, ZB_OBJ_ALLIANCE},
+	{S_ATTACHMENT, ZB_OBJ_ATTACHMENT},
 	{S_USER, ZB_OBJ_USER},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])

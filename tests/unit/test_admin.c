@@ -20,19 +20,17 @@
 #include "org/org.h"
 #include "org/scopefind.h"
 
-static int64_t fake_now = 1800000000;
-static int64_t clock_fn(void)
-{
-	return fake_now;
-}
+static int64_t clock_fn(void) { return 1800000000; }
 
+/* Two orgs, /1/ and /1/2/; two security administrators and a system
+ * administrator at the top, and bob without a grant. */
 typedef struct fx {
-	zb_app app;
+	int64_t root, branch;
+	int64_t sec1, sec2, sys1, bob;
 	zb_db *db;
-	zb_err e;
+	zb_app app;
 	zb_arena a;
-	int64_t root, branch;          /* orgs /1/ and /1/2/ */
-	int64_t sec1, sec2, sys1, bob; /* accounts */
+	zb_err e;
 } fx;
 
 static int64_t add_user(fx *f, const char *name)
