@@ -23,6 +23,7 @@ static int ready;
 static void setup(void)
 {
 	zb_err e = {0};
+	zb_api_register();
 	setenv("ZHIBU_ADMIN_PASSWORD", "Fuzz-Passw0rd-1", 1);
 	if (zb_app_init(&app, "file:fuzz?mode=memory&cache=shared", NULL, &e))
 		abort();

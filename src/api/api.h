@@ -24,6 +24,11 @@ extern const zb_route zb_routes_orgstruct[];
 extern const zb_route zb_routes_rules[];
 extern const zb_route zb_routes_units[];
 
+/* Give the dispatcher what it asks of the API besides the route tables:
+ * the scope resolvers (scope.c).  Once at start-up, before serving or
+ * dispatching in process. */
+void zb_api_register(void);
+
 /* The answer of GET /orgs/{id}/stats (api_orgstruct.c), also the "stats"
  * of the home roll-up (api_compliance.c). */
 extern const zb_shape zb_org_stats_shape;
@@ -60,9 +65,6 @@ int zb_api_limit(zb_req *r, int64_t *limit, zb_err *e);
 
 /* ---- api/common.c: what several handlers do alike ---- */
 
-/* The caller as the `by` of a domain write's audit row: user id, login
- * name and address (meeting/record.h). */
-zb_audit_ev zb_api_by(const zb_req *r);
 /* Prefix a nested check's error field with the array item it came from:
  * "status" becomes "items[3].status" (sub: a member of the item between,
  * "items[3].votes.excellent"; NULL for none). */

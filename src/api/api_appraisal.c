@@ -102,7 +102,7 @@ static int h_appraisal_put(zb_req *r, zb_err *e)
 	zb_body_int(r, "meeting_id", &meeting_id);
 	char today[11];
 	zb_today(r->app, today);
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_appraisal_save(r->db, r->app, &by, r->target_id, r->target_path, year, today, meeting_id, items, (int)n,
 	                            zb_now(r->app), &r->arena, &id, e)))
 		return rc;
@@ -122,7 +122,7 @@ static int h_appraisal_finalize(zb_req *r, zb_err *e)
 	zb_mrules rules;
 	if ((rc = zb_mrules_get(r->db, r->target_path, strcmp(date, today) < 0 ? date : today, &rules, e)))
 		return rc;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_appraisal_close(r->db, r->app, &by, id, r->target_path, year, &rules, zb_now(r->app), &r->arena, e)))
 		return rc;
 	return zb_appraisal_write(r->db, id, &r->jw, e);

@@ -21,7 +21,7 @@ static int h_attach_upload(zb_req *r, zb_err *e)
 	int64_t now = zb_now(r->app);
 	zb_attach_in f = {filename, r->body.data, r->body.len};
 	zb_attachment a = {0};
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_attach_upload(r->db, r->app, &by, m.id, m.org_path, &f, late, now, &r->arena, &a, e)))
 		return rc;
 	char name[ZB_ATTACH_NAME_MAX + 1];
@@ -69,7 +69,7 @@ static int h_attach_delete(zb_req *r, zb_err *e)
 	zb_mrules rules;
 	if ((rc = zb_meeting_open_change(r->db, mid, zb_now(r->app), &r->arena, &m, &rules, NULL, e)))
 		return rc;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_attach_delete(r->db, r->app, &by, r->target_id, m.id, m.org_path, &r->arena, e)))
 		return rc;
 	jw_obj(&r->jw);

@@ -2,73 +2,47 @@
 #include "api/api.h"
 #include "audit/audit.h"
 
-#include <string.h>
-
 static int h_audit_list(zb_req *r, zb_err *e)
 {
-	int64_t limit, after, from, to, user;
-	if (zb_api_limit(r, &limit, e) || zb_req_query_int(r, "after", INT64_MAX, 1, INT64_MAX, &after, e) ||
-	    zb_req_query_int(r, "from", 0, 0, INT64_MAX, &from, e) ||
-	    zb_req_query_int(r, "to", INT64_MAX, 0, INT64_MAX, &to, e) ||
-	    zb_req_query_int(r, "user", 0, 0, INT64_MAX, &user, e))
+	int64_t limit;
+	zb_audit_filter f = {0};
+	if (zb_api_limit(r, &limit, e) || zb_req_query_int(r, "after", INT64_MAX, 1, INT64_MAX, &f.before, e) ||
+	    zb_req_query_int(r, "from", 0, 0, INT64_MAX, &f.from, e) ||
+	    zb_req_query_int(r, "to", INT64_MAX, 0, INT64_MAX, &f.to, e) ||
+	    zb_req_query_int(r, "user", 0, 0, INT64_MAX, &f.user, e))
 		return e->code;
-	const char *action = zb_req_query(r, "action");
-	const char *otype = zb_req_query(r, "object_type");
-	const char *oid = zb_req_query(r, "object_id");
+	f.action = zb_req_query(r, "action");
+	f.object_type = zb_req_query(r, "object_type");
+	f.object_id = zb_req_query(r, "object_id");
 	const char **roots;
 	int nroots = zb_authz_roots(r->who, P_AUDIT_READ, &r->arena, &roots);
-	/* rows without an org (logins, accounts) belong to the root */
-	zb_stmt *st = zb_db_query(
-		r->db, e,
-		"SELECT id, at, user_id, username, ip, action, object_type, object_id, org_path, detail FROM audit_log "
-		"WHERE id < ? AND at >= ? AND at <= ? AND (CAST(? AS BIGINT) = 0 OR user_id = ?) "
-		"AND (CAST(? AS TEXT) IS NULL OR action = ? OR action LIKE ?) "
-		"AND (CAST(? AS TEXT) IS NULL OR object_type = ?) AND (CAST(? AS TEXT) IS NULL OR object_id = ?) "
-		"ORDER BY id DESC LIMIT ?",
-		"iiiiisssssssi", after, from, to, user, user, action, action,
-		action ? zb_arena_printf(&r->arena, "%s.%%", action) : NULL, otype, otype, oid, oid, limit * 4 + 1);
-	if (!st)
-		return e->code;
+	zb_audit_row *rows;
+	int64_t n;
+	int more;
+	int rc = zb_audit_list(r->db, &f, roots, nroots, limit, &r->arena, &rows, &n, &more, e);
+	if (rc)
+		return rc;
 	zb_list_begin(r);
-	int64_t n = 0, last = 0;
-	int rc, more = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		const char *path = zb_col_text(st, 8);
-		int ok = 0;
-		for (int i = 0; i < nroots && !ok; i++)
-			ok = path ? zb_path_within(path, roots[i]) : strchr(roots[i] + 1, '/') == roots[i] + strlen(roots[i]) - 1;
-		if (!ok)
-			continue;
-		if (n == limit) {
-			more = 1;
-			break;
-		}
+	for (int64_t i = 0; i < n; i++) {
+		const zb_audit_row *a = &rows[i];
 		jw_obj(&r->jw);
-		jw_kint(&r->jw, "id", zb_col_int(st, 0));
-		jw_kint(&r->jw, "at", zb_col_int(st, 1));
-		jw_kint(&r->jw, "user_id", zb_col_int(st, 2));
-		jw_kstr(&r->jw, "username", zb_col_text(st, 3));
-		jw_kstr(&r->jw, "ip", zb_col_text(st, 4));
-		jw_kstr(&r->jw, "action", zb_col_text(st, 5));
-		jw_kstr(&r->jw, "object_type", zb_col_text(st, 6));
-		jw_kstr(&r->jw, "object_id", zb_col_text(st, 7));
-		jw_kstr(&r->jw, "org_path", path);
+		jw_kint(&r->jw, "id", a->id);
+		jw_kint(&r->jw, "at", a->at);
+		jw_kint(&r->jw, "user_id", a->user_id);
+		jw_kstr(&r->jw, "username", a->username);
+		jw_kstr(&r->jw, "ip", a->ip);
+		jw_kstr(&r->jw, "action", a->action);
+		jw_kstr(&r->jw, "object_type", a->object_type);
+		jw_kstr(&r->jw, "object_id", a->object_id);
+		jw_kstr(&r->jw, "org_path", a->org_path);
 		jw_key(&r->jw, "detail");
-		const char *d = zb_col_text(st, 9);
-		if (d && *d == '{')
-			jw_raw(&r->jw, d);
+		if (a->detail && *a->detail == '{')
+			jw_raw(&r->jw, a->detail);
 		else
-			jw_str(&r->jw, d);
+			jw_str(&r->jw, a->detail);
 		jw_obj_end(&r->jw);
-		last = zb_col_int(st, 0);
-		n++;
 	}
-	if (rc == 1 && !more && n == limit)
-		more = 1;
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	zb_list_end(r, -1, more ? zb_arena_printf(&r->arena, "%lld", (long long)last) : NULL);
+	zb_list_end(r, -1, more && n ? zb_arena_printf(&r->arena, "%lld", (long long)rows[n - 1].id) : NULL);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* api_auth.c - login, logout, current user, password change. */
 #include "api/api.h"
 #include "auth/auth.h"
+#include "auth/users.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -112,52 +113,12 @@ static int h_me(zb_req *r, zb_err *e)
 
 static int h_password(zb_req *r, zb_err *e)
 {
-	const char *old = zb_body_str(r, "old_password"), *nw = zb_body_str(r, "new_password");
-	const zb_principal *p = r->who;
-	/* the old password is a password guess like a login: same throttles */
-	int rc = zb_login_gate(r->app, r->db, p->username, r->ip, e);
+	int ended = 0;
+	int rc = zb_password_change(r->app, r->db, r->who, r->ip, zb_body_str(r, "old_password"),
+	                            zb_body_str(r, "new_password"), &ended, e);
+	if (ended)
+		r->set_cookie = zb_arena_printf(&r->arena, "zhibu_session=%s; Max-Age=0", cookie_attrs(r));
 	if (rc)
-		return rc;
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT pw_hash FROM users WHERE id = ?", "i", p->user_id);
-	if (!st)
-		return e->code;
-	char hash[256] = "";
-	if (zb_stmt_step(st, e) == 1)
-		snprintf(hash, sizeof hash, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (!zb_password_verify(r->app, hash, old)) {
-		zb_err ae = {0};
-		zb_req_audit(r, "user.password_failed", "user", p->user_id, NULL, NULL, &ae);
-		rc = zb_login_failure(r->app, r->db, p->username, r->ip, e);
-		if (rc == ZB_ELOCKED && !p->via_token && p->token_hash) {
-			/* locked: this session ends too */
-			zb_db_run(r->db, NULL, NULL, "DELETE FROM sessions WHERE token_hash = ?", "s", p->token_hash);
-			r->set_cookie = zb_arena_printf(&r->arena, "zhibu_session=%s; Max-Age=0", cookie_attrs(r));
-		}
-		if (rc)
-			return rc;
-		return zb_fail(e, ZB_EINVAL, "old_password", "原密码不正确");
-	}
-	if ((rc = zb_password_policy(p->username, nw, e))) {
-		snprintf(e->field, sizeof e->field, "new_password");
-		return rc;
-	}
-	int reused = 0;
-	if ((rc = zb_password_reused(r->app, r->db, p->user_id, nw, &reused, e)))
-		return rc;
-	if (reused)
-		return zb_fail(e, ZB_EINVAL, "new_password", "新密码不能与最近 %d 次使用过的密码相同", ZB_PW_HISTORY);
-	char nh[256];
-	if ((rc = zb_password_hash(r->app, nw, nh, sizeof nh, e)))
-		return rc;
-	if ((rc = zb_db_begin_write(r->db, e)))
-		return rc;
-	/* other sessions and every API token of this user end; this session stays */
-	rc = zb_password_store(r->app, r->db, p->user_id, nh, 0, p->via_token ? NULL : p->token_hash, e);
-	if (!rc)
-		rc = zb_req_audit(r, "user.password", "user", p->user_id, NULL,
-		                  p->must_change_pw ? "{\"after_reset\":true}" : NULL, e);
-	if ((rc = zb_req_end_tx(r, rc, e)))
 		return rc;
 	zb_req_ok(r);
 	return 0;

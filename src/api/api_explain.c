@@ -22,7 +22,7 @@ static int h_explain(zb_req *r, zb_err *e)
 	if (strcmp(from, limit) > 0)
 		return zb_fail(e, ZB_EINVAL, "from", "起始日期不能晚于一年以后");
 	int64_t now = zb_now(r->app), id = 0;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	int rc = zb_explanation_add(r->db, r->app, &by, member_id, r->target_path, reason, from, to, now, &id, e);
 	if (rc)
 		return rc;

@@ -550,7 +550,7 @@ static int h_create(zb_req *r, zb_err *e)
 		.has_att = has_att, .att = items, .natt = (int)nitems, .res = res, .nres = (int)nres,
 		.files = files, .nfiles = r->nfiles, .late = above != 0,
 	};
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	int64_t id = 0;
 	int replayed = 0;
 	rc = zb_meeting_create(r->db, r->app, &by, r->who, &m, &rules, &in, now, &r->arena, &id, &replayed, e);
@@ -616,7 +616,7 @@ static int h_patch(zb_req *r, zb_err *e)
 	const char *k;
 	json_t *v;
 	json_object_foreach(r->json, k, v) fields[nf++] = k;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_meeting_change(r->db, r->app, &by, &old, &m, &nrules, guests, ng, fields, nf, late, now, e)))
 		return rc;
 	return write_detail(r, m.id, e);
@@ -634,7 +634,7 @@ static int h_attendance(zb_req *r, zb_err *e)
 	size_t n;
 	if ((rc = read_att_items(r, "items", &items, &n, e)))
 		return rc;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	rc = zb_meeting_attend(r->db, r->app, &by, r->who, &m, &rules, items, (int)n, late, zb_now(r->app), &r->arena, e);
 	if (rc == ZB_EINVAL && guest_miss(e))
 		zb_deny_audit(r, "scope", 400);
@@ -681,7 +681,7 @@ static int h_resolution(zb_req *r, zb_err *e)
 		ops[i].member_id = json_integer_value(json_object_get(it, "member_id"));
 		ops[i].opinion = json_string_value(json_object_get(it, "opinion"));
 	}
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_meeting_resolve(r->db, r->app, &by, &m, &rules, &x, ops, (int)nops, late, now, &r->arena, e)))
 		return rc;
 	r->status = 201;
@@ -768,7 +768,7 @@ static int h_unlock(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_ECONFLICT, NULL, "该记录仍在补录期限内（截至 %s），无需解锁", b.deadline);
 	const char *reason = zb_body_str(r, "reason");
 	int64_t until = now + days * 86400;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_meeting_unlock(r->db, r->app, &by, &m, by_org, reason, b.deadline, until, now, e)))
 		return rc;
 	return write_detail(r, m.id, e);

@@ -161,7 +161,7 @@ static int h_create(zb_req *r, zb_err *e)
 	int rc = read_fields(r, &o, e);
 	if (rc)
 		return rc;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_org_insert_audited(r->db, r->app, &by, r->target_id, &o, &r->arena, &got, e)))
 		return rc;
 	r->status = 201;
@@ -183,7 +183,7 @@ static int h_patch(zb_req *r, zb_err *e)
 	const char *old_type = o.type, *old_domain = o.domain;
 	if ((rc = read_fields(r, &o, e)))
 		return rc;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_org_update_audited(r->db, r->app, &by, &o, old_type, old_domain, e)))
 		return rc;
 	return h_get(r, e);

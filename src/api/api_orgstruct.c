@@ -77,7 +77,7 @@ static int h_committee_add(zb_req *r, zb_err *e)
 	int rc = read_post(r, &p, &set, e);
 	if (rc)
 		return rc;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_committee_add_audited(r->db, r->app, &by, &p, r->target_path, &r->arena, &got, e)))
 		return rc;
 	r->status = 201;
@@ -92,7 +92,7 @@ static int h_committee_patch(zb_req *r, zb_err *e)
 	int rc = read_post(r, &p, &set, e);
 	if (rc)
 		return rc;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_committee_update_audited(r->db, r->app, &by, r->target_id, &p, set, r->target_path, &r->arena, &got,
 	                                      e)))
 		return rc;
@@ -102,7 +102,7 @@ static int h_committee_patch(zb_req *r, zb_err *e)
 
 static int h_committee_delete(zb_req *r, zb_err *e)
 {
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	int rc = zb_committee_delete_audited(r->db, r->app, &by, r->target_id, r->target_path, &r->arena, e);
 	if (rc)
 		return rc;
@@ -156,7 +156,7 @@ static int h_terms_add(zb_req *r, zb_err *e)
 	const char *started = zb_body_str(r, "started_on"), *ends = zb_body_str(r, "ends_on");
 	if (ends && !*ends)
 		ends = NULL;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	zb_term t;
 	int found = 0;
 	int rc = zb_term_add_audited(r->db, r->app, &by, r->target_id, r->target_path, started, years, ends,
@@ -190,7 +190,7 @@ static int h_move(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_ENOTFOUND, "parent_id", "未找到新的上级组织，或不在您的管理范围内");
 	if (rc)
 		return rc;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_org_move_audited(r->db, r->app, &by, r->target_id, parent, &r->arena, &after, e)))
 		return rc;
 	jw_obj(&r->jw);
@@ -206,7 +206,7 @@ static int h_dissolve(zb_req *r, zb_err *e)
 	today_of(r, today);
 	if (!on || !*on)
 		on = today;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	int rc = zb_org_dissolve_audited(r->db, r->app, &by, r->target_id, r->target_path, on, reason, &r->arena, e);
 	if (rc)
 		return rc;

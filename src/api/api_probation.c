@@ -52,7 +52,7 @@ static int h_probation_extend(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_EINVAL, "months", "延长预备期的月数无效");
 	char today[11];
 	zb_today(r->app, today);
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	int rc = zb_probation_extension_add(r->db, r->app, &by, r->target_id, r->target_path, (int)months, on, reason,
 	                                    today, zb_now(r->app), e);
 	if (rc)

@@ -1,7 +1,6 @@
 /* api_rules.c - dated rule sets: read the set in force for an org, add a
  * local dated set (validated by kind, audited). */
 #include "api/api.h"
-#include "org/structure.h"
 #include "rules/rules.h"
 
 #include <stdlib.h>
@@ -60,32 +59,22 @@ static int h_rules_get(zb_req *r, zb_err *e)
 	zb_rules_free(rs);
 
 	/* every set of the kind at the org or an ancestor, newest first */
-	int64_t ids[32];
-	int n = zb_path_ids(r->target_path, ids, 32);
-	zb_stmt *st = zb_db_query(r->db, e,
-	                          "SELECT r.id, r.org_id, r.effective_from, r.name, r.data, o.path FROM rule_sets r "
-	                          "LEFT JOIN orgs o ON o.id = r.org_id WHERE r.kind = ? "
-	                          "ORDER BY r.effective_from DESC, r.id DESC LIMIT 500",
-	                          "s", kind);
-	if (!st)
-		return e->code;
+	zb_rule_row *hist;
+	int n;
+	if ((rc = zb_rules_history(r->db, kind, r->target_path, &r->arena, &hist, &n, e)))
+		return rc;
 	jw_karr(&r->jw, "history");
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int64_t org = zb_col_int(st, 1);
-		int mine = !org;
-		for (int i = 0; i < n && !mine; i++)
-			mine = ids[i] == org;
-		if (!mine)
-			continue;
+	for (int i = 0; i < n; i++) {
+		const zb_rule_row *h = &hist[i];
 		jw_obj(&r->jw);
-		jw_kint(&r->jw, "id", zb_col_int(st, 0));
-		if (org)
-			jw_kint(&r->jw, "org_id", org);
+		jw_kint(&r->jw, "id", h->id);
+		if (h->org_id)
+			jw_kint(&r->jw, "org_id", h->org_id);
 		else
 			jw_knull(&r->jw, "org_id");
-		jw_kstr(&r->jw, "effective_from", zb_col_text(st, 2));
-		jw_kstr(&r->jw, "name", zb_col_text(st, 3));
-		json_t *data = json_loads(zb_col_text(st, 4), 0, NULL);
+		jw_kstr(&r->jw, "effective_from", h->effective_from);
+		jw_kstr(&r->jw, "name", h->name);
+		json_t *data = json_loads(h->data, 0, NULL);
 		char *text = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		jw_key(&r->jw, "data");
 		if (text)
@@ -96,9 +85,6 @@ static int h_rules_get(zb_req *r, zb_err *e)
 		json_decref(data);
 		jw_obj_end(&r->jw);
 	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
 	jw_arr_end(&r->jw);
 	jw_obj_end(&r->jw);
 	return 0;
@@ -112,43 +98,12 @@ static int h_rules_add(zb_req *r, zb_err *e)
 	json_t *data = json_object_get(r->json, "data");
 	if (!zb_rules_kind_known(kind))
 		return zb_rules_validate(kind, data, e);
-	char today[11];
-	zb_today(r->app, today);
-	int rc = zb_db_begin_write(r->db, e);
-	if (rc)
-		return rc;
+	zb_audit_ev by = zb_req_actor(r);
 	int64_t id = 0;
 	char *merged = NULL;
-	rc = zb_rules_add(r->db, kind, r->target_id, from, name && *name ? name : kind, data, zb_now(r->app),
-	                  r->who ? r->who->user_id : 0, &id, &merged, e);
-	/* a set in force now changes warnings below the org at once; a
-	 * future one is picked up on its date (zb_org_rules_catch_up) */
-	if (!rc && strcmp(from, today) <= 0 && (!strcmp(kind, "org_structure") || !strcmp(kind, "terms")))
-		rc = zb_org_warn_refresh_tree(r->db, r->target_path, e);
-	if (!rc) {
-		zb_buf b;
-		zb_buf_init(&b, 65536);
-		zb_jw w;
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kstr(&w, "kind", kind);
-		jw_kstr(&w, "effective_from", from);
-		jw_key(&w, "data");
-		jw_raw(&w, merged);
-		jw_obj_end(&w);
-		const char *detail = jw_finish(&w) ? NULL : zb_arena_strdup(&r->arena, b.data);
-		zb_buf_release(&b);
-		rc = zb_req_audit(r, "rules.add", "rule_set", id, r->target_path, detail, e);
-	}
-	if (rc) {
-		free(merged);
-		zb_db_rollback(r->db);
+	int rc = zb_rules_publish(r->app, r->db, &by, kind, r->target_id, r->target_path, from, name, data, &id, &merged, e);
+	if (rc)
 		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e))) {
-		free(merged);
-		return rc;
-	}
 	r->status = 201;
 	jw_obj(&r->jw);
 	jw_kint(&r->jw, "id", id);

@@ -36,7 +36,7 @@ static int h_signin_open(zb_req *r, zb_err *e)
 		return rc;
 	int64_t now = zb_now(r->app), exp = 0;
 	char token[ZB_SIGNIN_TOKEN_LEN + 1];
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_signin_start(r->db, r->app, &by, &m, &rules, now, token, &exp, &r->arena, e)))
 		return rc;
 	const char *url = zb_arena_printf(&r->arena, "%s/#/signin?token=%s", base_url(r), token);
@@ -73,7 +73,7 @@ static int h_signin(zb_req *r, zb_err *e)
 	zb_meeting m;
 	zb_signin_result res = {0};
 	int64_t now = zb_now(r->app);
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	int rc = zb_signin_check_in(r->db, r->app, &by, &who, token, has_lat, lat, lng, now, &r->arena, &m, &res, e);
 	if (rc)
 		return rc;

@@ -9,7 +9,7 @@
  * get the 404 of an unknown path (http/metrics.h).
  */
 #include "api/api.h"
-#include "crypto/fieldprot.h"
+#include "app/ready.h"
 #include "http/metrics.h"
 #include "version.h"
 
@@ -42,30 +42,13 @@ static int not_ready(zb_err *e, const char *check, const char *what)
 
 static int h_ready(zb_req *r, zb_err *e)
 {
-	if (zb_app_db(r->app, &r->db, e) || zb_db_ping(r->db, e))
-		return not_ready(e, "database", "数据库不可用");
-	int version = 0;
-	if (zb_db_schema_check(r->db, e) || zb_db_schema_version(r->db, &version, e))
-		return not_ready(e, "schema", "数据库结构不符");
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT value FROM settings WHERE key = 'key_fingerprint'", "");
-	if (!st)
-		return not_ready(e, "database", "数据库不可用");
-	int rc = zb_stmt_step(st, e);
-	char fp[80] = "";
-	if (rc == 1 && zb_col_text(st, 0))
-		snprintf(fp, sizeof fp, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (rc < 0)
-		return not_ready(e, "database", "数据库不可用");
-	if (!r->app->keys || !fp[0] || zb_fp_key_verify(r->app->keys, fp, e)) {
-		if (!fp[0])
-			zb_fail(e, ZB_EUNAVAIL, NULL, "数据库中没有密钥指纹");
-		return not_ready(e, "key", "密钥文件与数据库不匹配");
-	}
+	zb_ready rd;
+	if (zb_app_ready(r->app, &r->db, &rd, e))
+		return not_ready(e, rd.check, rd.what);
 	jw_obj(&r->jw);
 	jw_kstr(&r->jw, "status", "ready");
 	jw_kstr(&r->jw, "db", backend_name(r->app));
-	jw_kint(&r->jw, "schema_version", version);
+	jw_kint(&r->jw, "schema_version", rd.schema_version);
 	jw_karr(&r->jw, "checks");
 	jw_str(&r->jw, "database");
 	jw_str(&r->jw, "schema");

@@ -129,7 +129,7 @@ static int h_unit_create(zb_req *r, zb_err *e)
 	if (rc)
 		return rc;
 	u.org_id = r->target_id;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	int64_t id = 0;
 	if ((rc = zb_unit_insert_audited(r->db, r->app, &by, &u, r->target_path, &r->arena, &id, e)))
 		return rc;
@@ -158,7 +158,7 @@ static int h_unit_patch(zb_req *r, zb_err *e)
 		if (rc)
 			return rc;
 	}
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_unit_update_audited(r->db, r->app, &by, r->target_id, &u, r->target_path, &r->arena, e)))
 		return rc;
 	return h_unit_get(r, e);
@@ -236,7 +236,7 @@ static int h_alliance_create(zb_req *r, zb_err *e)
 			return zb_fail(e, ZB_EINVAL, "member_org_ids", "member_org_ids 应为组织编号的数组");
 		ids[n++] = json_integer_value(v);
 	}
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	int64_t id = 0;
 	int rc = zb_alliance_create(r->db, r->app, &by, r->who, r->target_id, r->target_path, name, zb_body_str(r, "theme"),
 	                            zb_body_str(r, "founded_on"), ids, n, &r->arena, &id, e);
@@ -258,7 +258,7 @@ static int h_alliance_member_add(zb_req *r, zb_err *e)
 	char today[11];
 	zb_today(r->app, today);
 	const char *joined = zb_body_str(r, "joined_on"), *role = zb_body_str(r, "role");
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	int rc = zb_alliance_add_member(r->db, r->app, &by, r->who, r->target_id, r->target_path, org,
 	                                role ? role : "成员单位", joined ? joined : today, &r->arena, e);
 	return rc ? rc : write_alliance(r, r->target_id, e);
@@ -269,7 +269,7 @@ static int h_alliance_member_remove(zb_req *r, zb_err *e)
 	int64_t org = 0;
 	if (zb_req_param_id(r, 1, &org, e))
 		return e->code;
-	zb_audit_ev by = zb_api_by(r);
+	zb_audit_ev by = zb_req_actor(r);
 	int rc = zb_alliance_remove_member(r->db, r->app, &by, r->target_id, r->target_path, org, &r->arena, e);
 	return rc ? rc : write_alliance(r, r->target_id, e);
 }

@@ -1,19 +1,9 @@
-/* common.c - what several handlers do alike: the caller as an audit
- * `by`, the items of a JSON array in the body, error fields inside arrays,
- * shares (api.h). */
+/* common.c - what several handlers do alike: the items of a JSON array in
+ * the body, error fields inside arrays, shares (api.h). */
 #include "api/api.h"
 
 #include <stdio.h>
 #include <string.h>
-
-zb_audit_ev zb_api_by(const zb_req *r)
-{
-	return (zb_audit_ev){
-		.user_id = r->who ? r->who->user_id : 0,
-		.username = r->who ? r->who->username : NULL,
-		.ip = r->ip,
-	};
-}
 
 void zb_api_field_in(zb_err *e, const char *arr, size_t i, const char *sub)
 {

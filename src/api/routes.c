@@ -1,5 +1,6 @@
 /* routes.c - every route table, in the order the dispatcher tries them. */
 #include "api/api.h"
+#include "api/scope.h"
 
 static const zb_route *const tables[] = {
 	zb_routes_system,
@@ -26,4 +27,9 @@ static const zb_route *const tables[] = {
 const zb_route *const *zb_route_tables(void)
 {
 	return tables;
+}
+
+void zb_api_register(void)
+{
+	zb_scope_resolvers_register();
 }

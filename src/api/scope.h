@@ -1,11 +1,12 @@
-/* scope.h - find the org path of the object a request targets, for the
- * dispatcher's permission-in-scope check.  A missing object is ZB_ENOTFOUND,
- * answered exactly like an object outside the caller's scope. */
+/* scope.h - the API's scope resolvers (scope.c): how each scope kind of
+ * the route tables finds the org path of the object a request targets,
+ * for the dispatcher's permission-in-scope check. */
 #ifndef ZB_SCOPE_H
 #define ZB_SCOPE_H
 
 #include "http/http.h"
 
-int zb_scope_resolve(zb_req *r, zb_scope s, zb_err *e);
+/* zb_scope_register every kind the route tables use (zb_api_register). */
+void zb_scope_resolvers_register(void);
 
 #endif

@@ -220,15 +220,6 @@ int zb_audit_change_detail(zb_db *db, zb_app *app, const zb_audit_ev *who, const
 	return rc;
 }
 
-int zb_audit_end_tx(zb_db *db, int rc, zb_err *e)
-{
-	if (rc) {
-		zb_db_rollback(db);
-		return rc;
-	}
-	return zb_db_commit(db, e);
-}
-
 /* ---- read events: queue and writer thread ---- */
 
 typedef struct qev {

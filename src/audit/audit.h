@@ -24,6 +24,7 @@
 
 #include "app/app.h"
 #include "core/buf.h"
+#include "core/arena.h"
 #include "core/err.h"
 #include "core/jw.h"
 #include "store/db.h"
@@ -67,9 +68,6 @@ zb_jw *zb_audit_detail_begin(zb_audit_detail *d);
 int zb_audit_change_detail(zb_db *db, zb_app *app, const zb_audit_ev *who, const char *action,
                            const char *object_type, int64_t object_id, const char *org_path, zb_audit_detail *d,
                            zb_err *e);
-/* End a write transaction begun by a domain function: rc != 0 rolls back
- * and returns rc, otherwise commits. */
-int zb_audit_end_tx(zb_db *db, int rc, zb_err *e);
 
 /* Queue a read event (copied).  Without a running writer it is appended
  * at once on the calling thread's connection. */
@@ -78,6 +76,24 @@ int zb_audit_writer_start(zb_app *app);
 void zb_audit_writer_stop(void);   /* flushes the queue */
 void zb_audit_flush(void);         /* wait until the queue is written */
 int zb_audit_queue_len(void);      /* read events waiting for the writer (/metrics) */
+
+/* Reading the trail, newest first (trail.c).  A row is listed when its
+ * org path lies within one of roots[0..nroots) (org paths); rows without
+ * an org (logins, accounts) only for a root that is the top of a tree.
+ * Filters: id < before, from <= at <= to, user (0: any), action (NULL:
+ * any; "member" also matches "member.update"), object_type and object_id
+ * (NULL: any).  At most limit rows into *rows (arena); *more = 1 when
+ * there are more past the last one. */
+typedef struct zb_audit_row {
+	int64_t id, at, user_id;
+	const char *username, *ip, *action, *object_type, *object_id, *org_path, *detail;
+} zb_audit_row;
+typedef struct zb_audit_filter {
+	int64_t before, from, to, user;
+	const char *action, *object_type, *object_id;
+} zb_audit_filter;
+int zb_audit_list(zb_db *db, const zb_audit_filter *f, const char *const *roots, int nroots, int64_t limit,
+                  zb_arena *a, zb_audit_row **rows, int64_t *n, int *more, zb_err *e);
 
 typedef struct zb_audit_check {
 	int ok;

@@ -48,6 +48,11 @@ int zb_path_within(const char *path, const char *root)
 	return !strncmp(path, root, strlen(root));
 }
 
+int zb_path_is_top(const char *path)
+{
+	return strchr(path + 1, '/') == path + strlen(path) - 1;
+}
+
 void zb_path_upper(const char *root, char *out, size_t outsz)
 {
 	/* '/1/2/' -> '/1/20': the last '/' replaced by the next byte '0' */

@@ -107,6 +107,8 @@ int zb_grant_class_check(zb_db *db, int64_t user_id, const char *role_id, int *h
 
 /* 1 if path is within root (prefix test on materialized paths). */
 int zb_path_within(const char *path, const char *root);
+/* 1 if path is the path of a tree's top org ("/1/"). */
+int zb_path_is_top(const char *path);
 /* Upper bound for a subtree range query: path >= root AND path < upper. */
 void zb_path_upper(const char *root, char *out, size_t outsz);
 

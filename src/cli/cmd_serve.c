@@ -1,5 +1,6 @@
 /* zhibu serve: check the schema and key, then serve HTTP. */
 #include "cli/cli.h"
+#include "api/api.h"
 #include "http/http.h"
 #include "core/log.h"
 #include "member/import.h"
@@ -50,6 +51,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (undone)
 		zb_log("warn", "撤回了 %lld 个未提交完的导入批次（服务上次在提交导入时中断），可重新提交", (long long)undone);
+	zb_api_register();
 	rc = zb_server_run(&app, listen ? listen : "127.0.0.1:8080", &e);
 	zb_app_release(&app);
 	return rc ? zb_cli_fail(&e) : 0;

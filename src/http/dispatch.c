@@ -1,6 +1,5 @@
 /* dispatch.c - one function runs every policy check before a handler. */
 #include "http/http.h"
-#include "api/scope.h"
 #include "auth/auth.h"
 #include "auth/pcache.h"
 #include "core/escape.h"
@@ -159,11 +158,22 @@ static int too_big(size_t max, zb_err *e)
 	return zb_fail(e, ZB_ETOOBIG, NULL, "请求内容过大（上限 %zu KB）", max / 1024);
 }
 
-/* The object's org, found by the route's scope, must lie within a subtree
- * where the caller holds the route's permission. */
+static zb_scope_resolver resolvers[S_SCOPE_MAX];
+
+void zb_scope_register(zb_scope kind, zb_scope_resolver fn)
+{
+	if (kind > S_NONE && kind < S_SCOPE_MAX)
+		resolvers[kind] = fn;
+}
+
+/* The object's org, found by the resolver of the route's scope kind, must
+ * lie within a subtree where the caller holds the route's permission. */
 static int check_scope(zb_req *r, zb_err *e)
 {
-	int rc = zb_scope_resolve(r, r->route->scope, e);
+	zb_scope kind = r->route->scope;
+	if (kind <= S_NONE || kind >= S_SCOPE_MAX || !resolvers[kind])
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：未知的范围类型");
+	int rc = resolvers[kind](r, kind, e);
 	if (rc)
 		return rc;
 	if (!zb_authz_allows(r->who, r->route->perm, r->target_path))

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "audit/audit.h"
 #include "auth/authz.h"
 #include "core/arena.h"
 #include "core/buf.h"
@@ -73,6 +74,17 @@ typedef enum zb_scope {
 	S_BODY_MEMBER,  /* JSON field member_id is a member id */
 	S_SCOPE_MAX
 } zb_scope;
+
+/* Scope resolvers: how the dispatcher finds, for a route's scope kind,
+ * the org path of the object a request targets (r->target_path, and
+ * r->target_id for the id it was named by).  One per kind, registered by
+ * the owner of the route tables at start-up, before serving
+ * (zb_api_register, api/routes.c); a kind without one is an internal
+ * error.  A missing object is ZB_ENOTFOUND, answered exactly like an
+ * object outside the caller's scope. */
+typedef struct zb_req zb_req;
+typedef int (*zb_scope_resolver)(zb_req *r, zb_scope kind, zb_err *e);
+void zb_scope_register(zb_scope kind, zb_scope_resolver fn);
 
 /* A JSON body field.  type: 's' string, 'i' integer, 'b' boolean,
  * 'd' date string YYYY-MM-DD, 'a' array, 'o' object, 'n' number.
@@ -176,7 +188,6 @@ typedef struct zb_resp {
 	};                                                                                            \
 	static const zb_shape var = {(cname), var##_props, 0, 0, NULL}
 
-typedef struct zb_req zb_req;
 typedef int (*zb_handler)(zb_req *r, zb_err *e);
 
 typedef struct zb_route {
@@ -246,7 +257,9 @@ int zb_body_int(zb_req *r, const char *name, int64_t *out); /* 1 if present */
  * for nested objects). */
 int zb_json_check(json_t *obj, const zb_field *fields, zb_err *e);
 
-/* Audit helpers bound to the request (who, ip). */
+/* Audit helpers bound to the request (who, ip).  zb_req_actor is the
+ * request's user and address, the actor domain writes take. */
+zb_audit_ev zb_req_actor(zb_req *r);
 int zb_req_audit(zb_req *r, const char *action, const char *object_type, int64_t object_id,
                  const char *org_path, const char *detail, zb_err *e);
 /* A read of personal data: buffered, written by the audit writer thread. */

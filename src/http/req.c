@@ -160,13 +160,16 @@ static zb_audit_ev req_event(zb_req *r, const char *action, const char *object_t
 	};
 }
 
+zb_audit_ev zb_req_actor(zb_req *r)
+{
+	return req_event(r, NULL, NULL, NULL, NULL, NULL);
+}
+
 int zb_req_audit(zb_req *r, const char *action, const char *object_type, int64_t object_id,
                  const char *org_path, const char *detail, zb_err *e)
 {
-	char idbuf[24];
-	snprintf(idbuf, sizeof idbuf, "%lld", (long long)object_id);
-	zb_audit_ev ev = req_event(r, action, object_type, object_id ? idbuf : NULL, org_path, detail);
-	return zb_audit_append(r->db, r->app, &ev, e);
+	zb_audit_ev by = zb_req_actor(r);
+	return zb_audit_change(r->db, r->app, &by, action, object_type, object_id, org_path, detail, e);
 }
 
 void zb_req_audit_read(zb_req *r, const char *action, const char *object_type, int64_t object_id,
@@ -245,11 +248,7 @@ const char *zb_req_cookie(zb_req *r, const char *name)
 
 int zb_req_end_tx(zb_req *r, int rc, zb_err *e)
 {
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	return zb_db_commit(r->db, e);
+	return zb_db_end(r->db, rc, e);
 }
 
 void zb_req_ok(zb_req *r)

@@ -594,7 +594,7 @@ int zb_appraisal_save(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t org
 	if (!rc)
 		rc = zb_audit_change(db, app, by, "appraisal.update", "appraisal", *id, org_path,
 		                     zb_arena_printf(a, "{\"year\":%d,\"items\":%d}", year, n), e);
-	return zb_audit_end_tx(db, rc, e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_appraisal_close(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const char *org_path, int year,
@@ -607,5 +607,5 @@ int zb_appraisal_close(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id
 	if (!rc)
 		rc = zb_audit_change(db, app, by, "appraisal.finalize", "appraisal", id, org_path,
 		                     zb_arena_printf(a, "{\"year\":%d,\"excellent_cap\":%.4f}", year, r->excellent_cap), e);
-	return zb_audit_end_tx(db, rc, e);
+	return zb_db_end(db, rc, e);
 }

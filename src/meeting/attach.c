@@ -251,7 +251,7 @@ int zb_attach_upload(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t meet
 		                          (long long)out->id, out->kind, (long long)out->size, late ? "true" : "false");
 		rc = zb_audit_change(db, app, by, "meeting.attachment", "meeting", meeting_id, org_path, d, e);
 	}
-	if ((rc = zb_audit_end_tx(db, rc, e)) && stored[0])
+	if ((rc = zb_db_end(db, rc, e)) && stored[0])
 		zb_attach_remove_file(app->data_dir, stored);
 	return rc;
 }
@@ -275,7 +275,7 @@ int zb_attach_delete(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, 
 	if (!rc)
 		rc = zb_audit_change(db, app, by, "meeting.attachment_delete", "meeting", meeting_id, org_path,
 		                     zb_arena_printf(a, "{\"attachment_id\":%lld}", (long long)id), e);
-	if ((rc = zb_audit_end_tx(db, rc, e)))
+	if ((rc = zb_db_end(db, rc, e)))
 		return rc;
 	zb_attach_remove_file(app->data_dir, stored);
 	return 0;

@@ -25,7 +25,7 @@ int zb_explanation_add(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t me
 		jw_kstr(w, "to", to);
 		rc = zb_audit_change_detail(db, app, by, "risk.explain", "member", member_id, org_path, &d, e);
 	}
-	return zb_audit_end_tx(db, rc, e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_explanation_list(zb_db *db, const char *root_path, int64_t after, int64_t limit, zb_arena *a,

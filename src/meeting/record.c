@@ -105,7 +105,7 @@ int zb_meeting_create(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pr
 	}
 	if (!rc)
 		rc = create_audit(db, app, by, m, in, *id, e);
-	if ((rc = zb_audit_end_tx(db, rc, e))) {
+	if ((rc = zb_db_end(db, rc, e))) {
 		/* nothing of the save stays: the files go with the rows */
 		for (int i = 0; i < in->nfiles; i++)
 			if (stored[i][0])
@@ -133,7 +133,7 @@ int zb_meeting_change(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_me
 		jw_kbool(w, "late", late);
 		rc = zb_audit_change_detail(db, app, by, "meeting.update", "meeting", m->id, m->org_path, &d, e);
 	}
-	return zb_audit_end_tx(db, rc, e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_meeting_attend(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, zb_meeting *m,
@@ -152,7 +152,7 @@ int zb_meeting_attend(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pr
 		                          late ? "true" : "false");
 		rc = zb_audit_change(db, app, by, "meeting.attendance", "meeting", m->id, m->org_path, d, e);
 	}
-	return zb_audit_end_tx(db, rc, e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_meeting_resolve(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_meeting *m, const zb_mrules *r,
@@ -174,7 +174,7 @@ int zb_meeting_resolve(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_m
 		                          zb_resolution_passed(m, r, x) ? "true" : "false", late ? "true" : "false");
 		rc = zb_audit_change(db, app, by, "meeting.resolution", "meeting", m->id, m->org_path, d, e);
 	}
-	return zb_audit_end_tx(db, rc, e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_meeting_unlock(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_meeting *m, int64_t by_org,
@@ -199,7 +199,7 @@ int zb_meeting_unlock(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_me
 		jw_kstr(w, "deadline", deadline);
 		rc = zb_audit_change_detail(db, app, by, "meeting.unlock", "meeting", m->id, m->org_path, &d, e);
 	}
-	return zb_audit_end_tx(db, rc, e);
+	return zb_db_end(db, rc, e);
 }
 
 /* Read the records of a query selecting ZB_MEETING_COLS into an array. */

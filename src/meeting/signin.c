@@ -327,7 +327,7 @@ int zb_signin_start(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_meet
 	if (!rc)
 		rc = zb_audit_change(db, app, by, "meeting.signin_open", "meeting", m->id, m->org_path,
 		                     zb_arena_printf(a, "{\"expires_at\":%lld}", (long long)*expires_at), e);
-	return zb_audit_end_tx(db, rc, e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_signin_check_in(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_signin_who *who, const char *token,
@@ -344,5 +344,5 @@ int zb_signin_check_in(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_s
 		                                     (long long)who->member_id, (long long)res->signin_id,
 		                                     has_loc ? "true" : "false"),
 		                     e);
-	return zb_audit_end_tx(db, rc, e);
+	return zb_db_end(db, rc, e);
 }

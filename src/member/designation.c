@@ -64,7 +64,7 @@ static int done(zb_db *db, zb_app *app, const zb_actor *ac, const char *action, 
 	snprintf(detail, sizeof detail, "{\"designation\":%lld}", (long long)id);
 	if (!rc)
 		rc = zb_member_audit(db, app, ac, action, "member", member_id, org_path, detail, e);
-	return zb_member_tx_end(db, rc, e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_designation_add(zb_db *db, zb_app *app, const zb_actor *ac, int64_t member_id, const char *org_path,

@@ -58,5 +58,5 @@ int zb_probation_extension_add(zb_db *db, zb_app *app, const zb_audit_ev *by, in
 		jw_kstr(w, "reason", reason);
 		rc = zb_audit_change_detail(db, app, by, "member.probation_extend", "member", member_id, org_path, &d, e);
 	}
-	return zb_audit_end_tx(db, rc, e);
+	return zb_db_end(db, rc, e);
 }

@@ -1773,7 +1773,7 @@ int zb_import_lookups(zb_db *db, const zb_import *imp, const zb_principal *who, 
 	/* the rows registered elsewhere are noted by zb_import_save */
 	if (!rc)
 		rc = zb_id_lookup_note(db, who->user_id, now, "import", imp->checked_outside - imp->registered_elsewhere, e);
-	return zb_member_tx_end(db, rc, e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_import_brief_get(zb_db *db, int64_t batch_id, zb_arena *a, zb_import_brief *b, int *found, zb_err *e)

@@ -1544,7 +1544,7 @@ int zb_id_lookup_take(zb_db *db, int64_t user_id, int64_t now, const char *kind,
 	int rc = zb_id_lookup_check(db, user_id, now, e);
 	if (rc || (rc = zb_db_begin_write(db, e)))
 		return rc;
-	return zb_member_tx_end(db, zb_id_lookup_note(db, user_id, now, kind, 1, e), e);
+	return zb_db_end(db, zb_id_lookup_note(db, user_id, now, kind, 1, e), e);
 }
 
 /* ---- audit and transactions ------------------------------------------- */
@@ -1552,21 +1552,8 @@ int zb_id_lookup_take(zb_db *db, int64_t user_id, int64_t now, const char *kind,
 int zb_member_audit(zb_db *db, zb_app *app, const zb_actor *ac, const char *action, const char *object_type,
                     int64_t object_id, const char *org_path, const char *detail, zb_err *e)
 {
-	char idbuf[24];
-	snprintf(idbuf, sizeof idbuf, "%lld", (long long)object_id);
-	zb_audit_ev ev = {.user_id = ac->user_id, .username = ac->username, .ip = ac->ip, .action = action,
-	                  .object_type = object_type, .object_id = object_id ? idbuf : NULL, .org_path = org_path,
-	                  .detail = detail};
-	return zb_audit_append(db, app, &ev, e);
-}
-
-int zb_member_tx_end(zb_db *db, int rc, zb_err *e)
-{
-	if (rc) {
-		zb_db_rollback(db);
-		return rc;
-	}
-	return zb_db_commit(db, e);
+	zb_audit_ev by = {.user_id = ac->user_id, .username = ac->username, .ip = ac->ip};
+	return zb_audit_change(db, app, &by, action, object_type, object_id, org_path, detail, e);
 }
 
 /* ---- org names ---------------------------------------------------------- */

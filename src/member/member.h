@@ -272,9 +272,6 @@ typedef struct zb_actor {
  * caller's write transaction if one is open (audit/audit.h). */
 int zb_member_audit(zb_db *db, zb_app *app, const zb_actor *ac, const char *action, const char *object_type,
                     int64_t object_id, const char *org_path, const char *detail, zb_err *e);
-/* End the write transaction the caller began: with rc != 0 roll back and
- * return rc, otherwise commit and return the commit's result. */
-int zb_member_tx_end(zb_db *db, int rc, zb_err *e);
 
 /* The fields that differ between old and nw, as display values (masked ID
  * and phone, Chinese names of codes, org names).  Compares ID numbers by

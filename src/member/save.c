@@ -90,7 +90,7 @@ static void id_conflict(zb_db *db, zb_app *app, const zb_actor *ac, const zb_pri
 		                     zb_arena_printf(a, "{\"kind\":\"%s\",\"result\":\"registered\",\"in_scope\":%s}", kind,
 		                                     path && zb_authz_allows(who, P_MEMBER_READ, path) ? "true" : "false"),
 		                     &e);
-	zb_member_tx_end(db, rc, &e);
+	zb_db_end(db, rc, &e);
 }
 
 static int is_dup(int rc, const zb_err *e)
@@ -129,7 +129,7 @@ int zb_member_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_princi
 	if (!rc)
 		rc = zb_member_audit(db, app, ac, "member.create", "member", w.id, m.org_path,
 		                     zb_arena_printf(a, "{\"org_id\":%lld}", (long long)m.org_id), e);
-	if ((rc = zb_member_tx_end(db, rc, e))) {
+	if ((rc = zb_db_end(db, rc, e))) {
 		if (dup)
 			id_conflict(db, app, ac, who, "create", m.id_index, a);
 		return rc;
@@ -194,7 +194,7 @@ int zb_member_edit(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principa
 	zb_member nw = {0};
 	rc = edit_in_tx(db, app, ac, who, id, in, a, &nw, e);
 	int dup = is_dup(rc, e);
-	if ((rc = zb_member_tx_end(db, rc, e)) && dup)
+	if ((rc = zb_db_end(db, rc, e)) && dup)
 		id_conflict(db, app, ac, who, "update", nw.id_index, a);
 	return rc;
 }
@@ -232,5 +232,5 @@ int zb_member_self_edit(zb_db *db, zb_app *app, const zb_actor *ac, int64_t memb
                         zb_arena *a, zb_err *e)
 {
 	int rc = zb_db_begin_write(db, e);
-	return rc ? rc : zb_member_tx_end(db, self_edit_in_tx(db, app, ac, member_id, in, a, e), e);
+	return rc ? rc : zb_db_end(db, self_edit_in_tx(db, app, ac, member_id, in, a, e), e);
 }

@@ -59,7 +59,7 @@ int zb_org_rollups_rebuild(zb_db *db, zb_err *e)
 		rc = zb_org_warn_rebuild(db, e); /* reads the member counts just written */
 	if (!rc)
 		rc = zb_counts_touch(db, e);
-	return own_tx ? zb_org_tx_end(db, rc, e) : rc;
+	return own_tx ? zb_db_end(db, rc, e) : rc;
 }
 
 int zb_org_rollups_verify(zb_db *db, zb_arena *a, int64_t *mismatches, const char **first, zb_err *e)

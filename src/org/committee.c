@@ -603,8 +603,8 @@ int zb_committee_add_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, cons
 	if (!rc)
 		rc = zb_committee_get(db, id, a, out, e);
 	if (!rc)
-		rc = zb_org_audit(db, app, by, "committee.add", "committee_post", id, path, post_detail(out, a), e);
-	return zb_org_tx_end(db, rc, e);
+		rc = zb_audit_change(db, app, by, "committee.add", "committee_post", id, path, post_detail(out, a), e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_committee_update_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const zb_post *in,
@@ -619,8 +619,8 @@ int zb_committee_update_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, i
 	if (!rc)
 		rc = zb_committee_get(db, id, a, out, e);
 	if (!rc)
-		rc = zb_org_audit(db, app, by, "committee.update", "committee_post", id, path, post_detail(out, a), e);
-	return zb_org_tx_end(db, rc, e);
+		rc = zb_audit_change(db, app, by, "committee.update", "committee_post", id, path, post_detail(out, a), e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_committee_delete_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const char *path,
@@ -632,8 +632,8 @@ int zb_committee_delete_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, i
 		return rc;
 	rc = zb_committee_delete(db, id, e);
 	if (!rc)
-		rc = zb_org_audit(db, app, by, "committee.delete", "committee_post", id, path, post_detail(&got, a), e);
-	return zb_org_tx_end(db, rc, e);
+		rc = zb_audit_change(db, app, by, "committee.delete", "committee_post", id, path, post_detail(&got, a), e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_term_add_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t org_id, const char *path,
@@ -657,7 +657,7 @@ int zb_term_add_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t o
 		jw_kstr(&d.w, "started_on", started_on);
 		jw_kint(&d.w, "years", years);
 		jw_kstr(&d.w, "ends_on", ends_on);
-		rc = zb_org_audit(db, app, by, "org.term", "org_term", *id, path, zb_org_detail_end(&d, a), e);
+		rc = zb_audit_change(db, app, by, "org.term", "org_term", *id, path, zb_org_detail_end(&d, a), e);
 	}
-	return zb_org_tx_end(db, rc, e);
+	return zb_db_end(db, rc, e);
 }

@@ -315,7 +315,7 @@ int zb_org_stats_cached(zb_db *db, int64_t org_id, const char *today, zb_jw *w, 
 	int rc = own ? zb_db_begin_read(db, e) : 0;
 	if (!rc)
 		rc = stats_cached(db, org_id, today, w, e);
-	return own ? zb_org_tx_end(db, rc, e) : rc;
+	return own ? zb_db_end(db, rc, e) : rc;
 }
 
 static int stats_cached(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e)

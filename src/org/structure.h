@@ -43,12 +43,6 @@ typedef struct zb_org_detail {
 } zb_org_detail;
 void zb_org_detail_begin(zb_org_detail *d);
 const char *zb_org_detail_end(zb_org_detail *d, zb_arena *a);
-/* Append the audit row of a write: actor from by (user_id, username, ip;
- * NULL: the system), the rest as given (object_id 0: none). */
-int zb_org_audit(zb_db *db, zb_app *app, const zb_audit_ev *by, const char *action, const char *object_type,
-                 int64_t object_id, const char *org_path, const char *detail, zb_err *e);
-/* Commit, or roll back when rc (returned). */
-int zb_org_tx_end(zb_db *db, int rc, zb_err *e);
 
 /* ---- roll-ups (counts.c) ---- */
 

@@ -161,9 +161,9 @@ int zb_org_insert_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t
 	if (!rc)
 		rc = zb_org_get(db, id, a, out, e);
 	if (!rc)
-		rc = zb_org_audit(db, app, by, "org.create", "org", id, out->path,
+		rc = zb_audit_change(db, app, by, "org.create", "org", id, out->path,
 		                  zb_arena_printf(a, "{\"parent_id\":%lld}", (long long)parent_id), e);
-	return zb_org_tx_end(db, rc, e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_org_update_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_org *o, const char *old_type,
@@ -182,8 +182,8 @@ int zb_org_update_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, const z
 	if (!rc)
 		rc = zb_org_after_update(db, o->id, old_type, old_domain, e); /* roll-ups, warnings */
 	if (!rc)
-		rc = zb_org_audit(db, app, by, "org.update", "org", o->id, o->path, NULL, e);
-	return zb_org_tx_end(db, rc, e);
+		rc = zb_audit_change(db, app, by, "org.update", "org", o->id, o->path, NULL, e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_org_after_update(zb_db *db, int64_t org_id, const char *old_type, const char *old_domain, zb_err *e)
@@ -494,9 +494,9 @@ int zb_org_move_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t o
 		jw_kint(&d.w, "to_parent_id", new_parent);
 		jw_kstr(&d.w, "from_path", before.path);
 		jw_kstr(&d.w, "to_path", after->path);
-		rc = zb_org_audit(db, app, by, "org.move", "org", org_id, after->path, zb_org_detail_end(&d, a), e);
+		rc = zb_audit_change(db, app, by, "org.move", "org", org_id, after->path, zb_org_detail_end(&d, a), e);
 	}
-	return zb_org_tx_end(db, rc, e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_org_dissolve_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t org_id, const char *path,
@@ -511,7 +511,7 @@ int zb_org_dissolve_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64
 		zb_org_detail_begin(&d);
 		jw_kstr(&d.w, "dissolved_on", dissolved_on);
 		jw_kstr(&d.w, "reason", reason);
-		rc = zb_org_audit(db, app, by, "org.dissolve", "org", org_id, path, zb_org_detail_end(&d, a), e);
+		rc = zb_audit_change(db, app, by, "org.dissolve", "org", org_id, path, zb_org_detail_end(&d, a), e);
 	}
-	return zb_org_tx_end(db, rc, e);
+	return zb_db_end(db, rc, e);
 }

@@ -183,8 +183,8 @@ int zb_unit_insert_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, const 
 		return rc;
 	rc = zb_unit_insert(db, in, zb_now(app), id, e);
 	if (!rc)
-		rc = zb_org_audit(db, app, by, "unit.create", "unit", *id, path, unit_detail(in, a), e);
-	return zb_org_tx_end(db, rc, e);
+		rc = zb_audit_change(db, app, by, "unit.create", "unit", *id, path, unit_detail(in, a), e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_unit_update_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const zb_unit *in,
@@ -195,8 +195,8 @@ int zb_unit_update_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_
 		return rc;
 	rc = zb_unit_update(db, id, in, zb_now(app), e);
 	if (!rc)
-		rc = zb_org_audit(db, app, by, "unit.update", "unit", id, path, unit_detail(in, a), e);
-	return zb_org_tx_end(db, rc, e);
+		rc = zb_audit_change(db, app, by, "unit.update", "unit", id, path, unit_detail(in, a), e);
+	return zb_db_end(db, rc, e);
 }
 
 /* ---- alliances ---- */
@@ -344,8 +344,8 @@ int zb_alliance_create(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_p
 			snprintf(e->field, sizeof e->field, "member_org_ids");
 	}
 	if (!rc)
-		rc = zb_org_audit(db, app, by, "alliance.create", "alliance", *id, path, NULL, e);
-	return zb_org_tx_end(db, rc, e);
+		rc = zb_audit_change(db, app, by, "alliance.create", "alliance", *id, path, NULL, e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_alliance_add_member(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t alliance,
@@ -367,9 +367,9 @@ int zb_alliance_add_member(zb_db *db, zb_app *app, const zb_audit_ev *by, const 
 	if (!rc)
 		rc = add_member(db, who, alliance, org_id, found ? &o : NULL, have != 0, role, joined_on, e);
 	if (!rc)
-		rc = zb_org_audit(db, app, by, "alliance.member_add", "alliance", alliance, path,
+		rc = zb_audit_change(db, app, by, "alliance.member_add", "alliance", alliance, path,
 		                  zb_arena_printf(a, "{\"org_id\":%lld}", (long long)org_id), e);
-	return zb_org_tx_end(db, rc, e);
+	return zb_db_end(db, rc, e);
 }
 
 int zb_alliance_remove_member(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t alliance, const char *path,
@@ -384,7 +384,7 @@ int zb_alliance_remove_member(zb_db *db, zb_app *app, const zb_audit_ev *by, int
 	if (!rc && !changes)
 		rc = zb_fail(e, ZB_ENOTFOUND, NULL, "该组织不是联合体成员");
 	if (!rc)
-		rc = zb_org_audit(db, app, by, "alliance.member_remove", "alliance", alliance, path,
+		rc = zb_audit_change(db, app, by, "alliance.member_remove", "alliance", alliance, path,
 		                  zb_arena_printf(a, "{\"org_id\":%lld}", (long long)org_id), e);
-	return zb_org_tx_end(db, rc, e);
+	return zb_db_end(db, rc, e);
 }

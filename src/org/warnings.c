@@ -613,7 +613,7 @@ int zb_org_warnings(zb_db *db, const char *root_path, const char *today, zb_aren
 	int rc = own ? zb_db_begin_read(db, e) : 0;
 	if (!rc)
 		rc = list_warnings(db, root_path, today, a, items, n, e);
-	return own ? zb_org_tx_end(db, rc, e) : rc;
+	return own ? zb_db_end(db, rc, e) : rc;
 }
 
 static int list_warnings(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_warning **items, int *n,
@@ -1097,5 +1097,5 @@ int zb_org_rules_keep_current(zb_db *db, const char *today, zb_err *e)
 	int rc = zb_org_rules_pending(db, today, &pending, e);
 	if (rc || !pending || (rc = zb_db_begin_write(db, e)))
 		return rc;
-	return zb_org_tx_end(db, zb_org_rules_catch_up(db, today, e), e);
+	return zb_db_end(db, zb_org_rules_catch_up(db, today, e), e);
 }

@@ -19,6 +19,9 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "app/app.h"
+#include "audit/audit.h"
+#include "core/arena.h"
 #include "core/err.h"
 #include "store/db.h"
 
@@ -63,6 +66,26 @@ int zb_rules_validate(const char *kind, json_t *data, zb_err *e);
  * caller frees).  Same kind, org and date twice is ZB_ECONFLICT. */
 int zb_rules_add(zb_db *db, const char *kind, int64_t org_id, const char *effective_from, const char *name,
                  json_t *partial, int64_t now, int64_t by_user, int64_t *id, char **merged, zb_err *e);
+
+/* zb_rules_add in a write transaction of its own (publish.c), by `by`,
+ * with the "rules.add" audit row (kind, date, the merged data); a set of
+ * org_structure or terms already in force refreshes the structure warnings
+ * below the org (org_path) at once.  name NULL or "": the kind.  *merged
+ * as for zb_rules_add (NULL on failure). */
+int zb_rules_publish(zb_app *app, zb_db *db, const zb_audit_ev *by, const char *kind, int64_t org_id,
+                     const char *org_path, const char *from, const char *name, json_t *data, int64_t *id,
+                     char **merged, zb_err *e);
+
+/* Every set of a kind at the org of path or an ancestor, national
+ * defaults included, newest first (publish.c); data is the stored JSON
+ * text.  Rows in the arena. */
+typedef struct zb_rule_row {
+	int64_t id;
+	int64_t org_id;            /* 0 = national default */
+	const char *effective_from, *name, *data;
+} zb_rule_row;
+int zb_rules_history(zb_db *db, const char *kind, const char *path, zb_arena *a, zb_rule_row **rows, int *n,
+                     zb_err *e);
 
 
 #endif

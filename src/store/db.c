@@ -216,6 +216,15 @@ void zb_db_rollback(zb_db *db)
 	}
 }
 
+int zb_db_end(zb_db *db, int rc, zb_err *e)
+{
+	if (rc) {
+		zb_db_rollback(db);
+		return rc;
+	}
+	return zb_db_commit(db, e);
+}
+
 int zb_db_in_tx(const zb_db *db) { return db->in_tx; }
 int zb_db_last_was_unique(const zb_db *db) { return db->last_unique; }
 

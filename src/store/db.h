@@ -83,6 +83,9 @@ int zb_db_begin_read(zb_db *db, zb_err *e);
 int zb_db_commit(zb_db *db, zb_err *e);
 void zb_db_rollback(zb_db *db); /* safe to call when no transaction */
 int zb_db_in_tx(const zb_db *db);
+/* End a write transaction: with rc != 0 roll back and return rc, else
+ * commit and return the commit's result (`return zb_db_end(db, rc, e);`). */
+int zb_db_end(zb_db *db, int rc, zb_err *e);
 
 /* 1 if the last failure on this connection was a unique-key violation. */
 int zb_db_last_was_unique(const zb_db *db);

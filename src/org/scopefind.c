@@ -1,0 +1,38 @@
+/* scopefind.c - which org path an object lies under, one query per kind. */
+#include "org/scopefind.h"
+
+static const char *const path_sql[ZB_OBJ_MAX] = {
+	[ZB_OBJ_ORG] = "SELECT path FROM orgs WHERE id = ?",
+	[ZB_OBJ_MEMBER] = "SELECT org_path FROM members WHERE id = ?",
+	[ZB_OBJ_MEETING] = "SELECT o.path FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE m.id = ?",
+	[ZB_OBJ_IMPORT] = "SELECT o.path FROM import_batches b JOIN orgs o ON o.id = b.org_id WHERE b.id = ?",
+	[ZB_OBJ_GRANT] = "SELECT o.path FROM grants g JOIN orgs o ON o.id = g.org_id WHERE g.id = ?",
+	[ZB_OBJ_POST] = "SELECT o.path FROM committee_posts p JOIN orgs o ON o.id = p.org_id WHERE p.id = ?",
+	[ZB_OBJ_UNIT] = "SELECT org_path FROM units WHERE id = ?",
+	[ZB_OBJ_ALLIANCE] = "SELECT org_path FROM alliances WHERE id = ?",
+	[ZB_OBJ_ATTACHMENT] =
+		"SELECT m.org_path FROM meeting_attachments a JOIN meetings m ON m.id = a.meeting_id WHERE a.id = ?",
+	[ZB_OBJ_USER] = "SELECT COALESCE((SELECT o.path FROM grants g JOIN orgs o ON o.id = g.org_id "
+	                "WHERE g.user_id = u.id ORDER BY length(o.path), g.id LIMIT 1), "
+	                "(SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1)) "
+	                "FROM users u WHERE u.id = ?",
+};
+
+int zb_obj_path(zb_db *db, zb_obj kind, int64_t id, zb_arena *a, const char **path, zb_err *e)
+{
+	*path = NULL;
+	if ((unsigned)kind >= ZB_OBJ_MAX)
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：未知的范围类型");
+	zb_stmt *st = zb_db_query(db, e, path_sql[kind], "i", id);
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1)
+		*path = zb_arena_strdup(a, zb_col_text(st, 0));
+	zb_stmt_done(st);
+	if (rc < 0)
+		return -rc;
+	if (!*path)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该对象，或不在您的管理范围内");
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* scopefind.h - the org path an object lies under: the subtree that
+ * decides who may touch it (the dispatcher's scope check, and handlers
+ * that check an object named in a body). */
+#ifndef ZB_ORG_SCOPEFIND_H
+#define ZB_ORG_SCOPEFIND_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "store/db.h"
+
+typedef enum zb_obj {
+	ZB_OBJ_ORG,        /* the org itself */
+	ZB_OBJ_MEMBER,     /* the member's org */
+	ZB_OBJ_MEETING,    /* the meeting's org */
+	ZB_OBJ_IMPORT,     /* an import batch: the org it imports into */
+	ZB_OBJ_GRANT,      /* a role grant: the org it is granted at */
+	ZB_OBJ_POST,       /* a committee post: its committee's org */
+	ZB_OBJ_UNIT,       /* a unit: where it is located */
+	ZB_OBJ_ALLIANCE,   /* an alliance: its lead org */
+	ZB_OBJ_ATTACHMENT, /* a meeting attachment: the meeting's org */
+	ZB_OBJ_USER,       /* an account: where its first grant is (the
+	                    * shortest path, then the oldest grant); an
+	                    * account without grants: the root */
+	ZB_OBJ_MAX
+} zb_obj;
+
+/* *path (arena) = the org path of object id of kind.  ZB_ENOTFOUND, with
+ * the message of an object outside the caller's scope, when there is no
+ * such object (or no path). */
+int zb_obj_path(zb_db *db, zb_obj kind, int64_t id, zb_arena *a, const char **path, zb_err *e);
+
+#endif
