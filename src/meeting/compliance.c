@@ -685,7 +685,7 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 	/* by org, so the members scanned are counted org by org */
 	zb_stmt *st = own_org ? zb_db_query(db, e, RISK_COLS "WHERE mb.org_id = ? ORDER BY mb.id", "ii", (int64_t)last_ym,
 	                                    own_org)
-	                      : zb_db_query(db, e, RISK_COLS "WHERE mb.org_path >= ? AND mb.org_path < ? ORDER BY mb.org_path, mb.id",
+	                      : zb_db_query(db, e, RISK_COLS "WHERE mb.org_path >= ? AND mb.org_path < ? ORDER BY mb.org_path",
 	                                    "iss", (int64_t)last_ym, root_path, upper);
 #undef RISK_COLS
 	if (!st) {
