@@ -7,6 +7,7 @@
  */
 #include "api/api.h"
 #include "core/escape.h"
+#include "core/jcache.h"
 #include "core/date.h"
 #include "io/xlsx_write.h"
 #include "meeting/compliance.h"
@@ -231,23 +232,55 @@ static void write_sum_row(zb_jw *w, int t, const zb_csum *s, int64_t id, const c
 	jw_obj_end(w);
 }
 
-static int h_compliance(zb_req *r, zb_err *e)
+/* ---- answers kept while the stored results stay the same ---- */
+
+typedef int (*answer_fn)(zb_req *r, zb_jw *w, void *ctx, zb_err *e);
+
+/* Write fn's answer: from the cache when it was made under key and the
+ * stored results (meeting/cstore.h) have not changed since, else made now
+ * and kept. */
+static int cached_answer(zb_req *r, const char *key, answer_fn fn, void *ctx, zb_err *e)
 {
-	zb_period p;
-	int rc = query_period(r, &p, e);
+	char version[40];
+	int rc = zb_cstore_version(r->db, version, e);
 	if (rc)
 		return rc;
+	if (*version && zb_jcache_get(key, version, &r->jw))
+		return 0;
+	zb_buf b;
+	zb_buf_init(&b, 64u << 20);
+	zb_jw tmp;
+	jw_init(&tmp, &b);
+	rc = fn(r, &tmp, ctx, e);
+	if (!rc && jw_finish(&tmp))
+		rc = zb_fail(e, ZB_EINTERNAL, NULL, "结果过大");
+	if (!rc) {
+		jw_raw(&r->jw, b.data);
+		if (*version)
+			zb_jcache_put(key, version, b.data);
+	}
+	zb_buf_release(&b);
+	return rc;
+}
+
+typedef struct creq {
+	zb_period p;
 	int64_t limit;
-	if (zb_api_limit(r, &limit, e))
-		return e->code;
 	char today[11];
-	zb_today(r->app, today);
+} creq;
+
+static int compliance_json(zb_req *r, zb_jw *w, void *ctx, zb_err *e)
+{
+	const creq *q = ctx;
+	const zb_period p = q->p;
+	const int64_t limit = q->limit;
+	const char *today = q->today;
 	zb_creport rep;
-	if ((rc = zb_compliance_report(r->db, r->target_id, r->target_path, &p, today, &r->arena, &rep, e)))
+	int rc = zb_compliance_report(r->db, r->target_id, r->target_path, &p, today, &r->arena, &rep, e);
+	if (rc)
 		return rc;
 	const zb_csum *sum = &rep.sum;
 
-	zb_jw *w = &r->jw;
 	jw_obj(w);
 	jw_kstr(w, "period", p.label);
 	jw_kstr(w, "from", p.from);
@@ -336,6 +369,20 @@ static int h_compliance(zb_req *r, zb_err *e)
 	jw_arr_end(w);
 	jw_obj_end(w);
 	return 0;
+}
+
+static int h_compliance(zb_req *r, zb_err *e)
+{
+	creq q;
+	int rc = query_period(r, &q.p, e);
+	if (rc)
+		return rc;
+	if (zb_api_limit(r, &q.limit, e))
+		return e->code;
+	zb_today(r->app, q.today);
+	const char *key = zb_arena_printf(&r->arena, "compliance/%lld/%s/%lld/%s", (long long)r->target_id, q.p.label,
+	                                  (long long)q.limit, q.today);
+	return cached_answer(r, key, compliance_json, &q, e);
 }
 
 /* ---- the list of branches ---- */
@@ -626,7 +673,8 @@ static int cmp_rrow(const void *x, const void *y, void *ctx)
 	return c->desc ? -d : d;
 }
 
-static int rlist_load(zb_req *r, rlist *l, zb_err *e)
+/* The query of a risk list. */
+static int rlist_parse(zb_req *r, rlist *l, zb_err *e)
 {
 	memset(l, 0, sizeof *l);
 	int rc;
@@ -640,6 +688,13 @@ static int rlist_load(zb_req *r, rlist *l, zb_err *e)
 	if (l->q && strlen(l->q) > 100)
 		return zb_fail(e, ZB_EINVAL, "q", "姓名关键字过长（最多 100 字节）");
 	zb_today(r->app, l->today);
+	return 0;
+}
+
+/* The members at risk, filtered and sorted. */
+static int rlist_fill(zb_req *r, rlist *l, zb_err *e)
+{
+	int rc;
 	if ((rc = zb_risks_load(r->db, r->target_path, l->today, &r->arena, &l->all, &l->n, &l->scanned, e)) ||
 	    (rc = zb_mrules_get(r->db, r->target_path, l->today, &l->rules, e)))
 		return rc;
@@ -666,16 +721,26 @@ static int rlist_load(zb_req *r, rlist *l, zb_err *e)
 	return 0;
 }
 
-static int h_risks(zb_req *r, zb_err *e)
+static int rlist_load(zb_req *r, rlist *l, zb_err *e)
 {
-	int64_t limit, after;
-	if (zb_req_query_int(r, "limit", 200, 1, 1000, &limit, e) || zb_req_query_int(r, "after", 0, 0, INT32_MAX, &after, e))
-		return e->code;
+	int rc = rlist_parse(r, l, e);
+	return rc ? rc : rlist_fill(r, l, e);
+}
+
+typedef struct rreq {
 	rlist l;
-	int rc = rlist_load(r, &l, e);
+	int64_t limit, after;
+} rreq;
+
+static int risks_json(zb_req *r, zb_jw *w, void *ctx, zb_err *e)
+{
+	rreq *q = ctx;
+	rlist l;
+	int64_t limit = q->limit, after = q->after;
+	int rc = rlist_fill(r, &q->l, e);
 	if (rc)
 		return rc;
-	zb_jw *w = &r->jw;
+	l = q->l;
 	jw_obj(w);
 	jw_kstr(w, "as_of", l.today);
 	jw_karr(w, "thresholds");
@@ -719,6 +784,25 @@ static int h_risks(zb_req *r, zb_err *e)
 	if (after + shown < l.nsel)
 		jw_kstr(w, "next", zb_arena_printf(&r->arena, "%lld", (long long)(after + shown)));
 	jw_obj_end(w);
+	return 0;
+}
+
+static int h_risks(zb_req *r, zb_err *e)
+{
+	rreq q;
+	if (zb_req_query_int(r, "limit", 200, 1, 1000, &q.limit, e) ||
+	    zb_req_query_int(r, "after", 0, 0, INT32_MAX, &q.after, e))
+		return e->code;
+	int rc = rlist_parse(r, &q.l, e);
+	if (rc)
+		return rc;
+	const rlist *l = &q.l;
+	const char *key = zb_arena_printf(&r->arena, "risks/%lld/%s/%lld/%lld/%d/%d/%lld/%lld/%s/%zu:%s", (long long)r->target_id,
+	                                  l->today, (long long)l->level, (long long)l->band, l->sort, l->desc,
+	                                  (long long)q.after, (long long)q.limit, l->under ? l->under : "",
+	                                  l->q ? strlen(l->q) : 0, l->q ? l->q : "");
+	if ((rc = cached_answer(r, key, risks_json, &q, e)))
+		return rc;
 	zb_req_audit_read(r, "meeting.risks", "org", r->target_id, r->target_path, NULL);
 	return 0;
 }

@@ -64,13 +64,18 @@ static void put_ints(zb_buf *b, const int *v, int n)
 		zb_buf_printf(b, i ? " %d" : "%d", v[i]);
 }
 
+/* n integers written by put_ints (missing ones read 0) */
 static void get_ints(const char *s, int *v, int n)
 {
 	for (int i = 0; i < n; i++) {
-		char *end;
-		v[i] = s ? (int)strtol(s, &end, 10) : 0;
-		if (s)
-			s = end;
+		while (s && *s == ' ')
+			s++;
+		int neg = s && *s == '-', x = 0;
+		if (neg)
+			s++;
+		while (s && *s >= '0' && *s <= '9')
+			x = x * 10 + (*s++ - '0');
+		v[i] = neg ? -x : x;
 	}
 }
 
@@ -826,4 +831,19 @@ int zb_risks_load(zb_db *db, const char *root_path, const char *today, zb_arena 
 fail:
 	zb_db_rollback(db);
 	return rc;
+}
+
+int zb_cstore_version(zb_db *db, char out[40], zb_err *e)
+{
+	out[0] = 0;
+	zb_stmt *st = zb_db_query(db, e,
+	                          "SELECT n, (SELECT COUNT(*) FROM (SELECT id FROM compliance_dirty LIMIT 1) d) "
+	                          "FROM compliance_lock WHERE id = 1",
+	                          "");
+	if (!st)
+		return e->code;
+	int rc = zb_stmt_step(st, e);
+	if (rc == 1 && !zb_col_int(st, 1))
+		snprintf(out, 40, "%lld", (long long)zb_col_int(st, 0));
+	return step_done(st, rc);
 }

@@ -63,6 +63,12 @@ int zb_compliance_load(zb_db *db, const char *root_path, const zb_period *p, con
 int zb_risks_load(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_risk **out, int *n,
                   int *scanned, zb_err *e);
 
+/* The version of what is stored: the count of refreshes, or "" while
+ * noted writes wait for one.  An answer made from the store (or from the
+ * records these triggers watch) under a version is still right while the
+ * version is the same (core/jcache.h); "" means: keep nothing. */
+int zb_cstore_version(zb_db *db, char out[40], zb_err *e);
+
 /* Drop every stored result (after a bulk load that marked everything). */
 int zb_cstore_clear(zb_db *db, zb_err *e);
 

@@ -5,7 +5,8 @@
 // changed, attendance, a rule, an org moved or created, a member moved or
 // given another status — and checks that the stored answer follows, and
 // that it equals what the branches computed on their own add up to (a
-// branch's own compliance is always computed from the records).
+// branch's own compliance is always computed from the records).  Answers
+// are also kept in memory while nothing changes: names changed show too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, admin } from './lib.mjs';
@@ -136,6 +137,9 @@ test('the org tree changes: a branch created, a branch moved to the other townsh
   assert.deepEqual(counts, { [T1]: 1, [T2]: 3 });
   assert.equal((await sameAsBranches(T1)).branches, 1);
   assert.equal((await sameAsBranches(T2)).branches, 3);
+  // answers are kept in memory while nothing changes: a new name shows at once
+  await ok(await adm.patch(`/api/v1/orgs/${T2}`, { name: '河口镇党委' }));
+  assert.equal((await compliance(root)).orgs.find((o) => o.org_id === T2).org_name, '河口镇党委');
   // B moves back for the tests that follow; D stays
   await ok(await adm.post(`/api/v1/orgs/${B}/move`, { parent_id: T1 }));
   assert.equal((await sameAsBranches(T1)).branches, 2);
@@ -166,6 +170,8 @@ test('the risk list follows attendance, a member moved, a status changed and an 
   const row = (await risks(root)).items[0];
   assert.equal(row.org_id, C);
   assert.equal((await risks(root)).scanned, scanned, 'the same members are scanned');
+  await ok(await adm.patch(`/api/v1/members/${M.A3}`, { name: '东A3改' }));
+  assert.equal((await risks(root)).items[0].name, '东A3改');
   // abroad is not among the statuses the risk rule watches
   await ok(await adm.patch(`/api/v1/members/${M.A3}`, { status: 'abroad', reason: '出国' }));
   assert.deepEqual(await ids(root), []);

@@ -9,7 +9,9 @@
 -- change a result, whoever writes it, as the org path it touches
 -- (compliance_dirty: subtree 0 = the orgs on that path, 1 = the whole
 -- subtree, for a rule set); the next read drops the stored rows of those
--- orgs and of their ancestors and computes them again.
+-- orgs and of their ancestors and computes them again.  Names and the
+-- order of orgs and members' names are noted too: answers made from the
+-- store are cached in memory while nothing is noted and no refresh ran.
 CREATE TABLE compliance_dirty (
 	id {{ID}},
 	path {{CTEXT}} NOT NULL,
@@ -62,7 +64,8 @@ CREATE TABLE risk_sum (
 	scanned {{INT}} NOT NULL
 );
 
--- one row: refreshes take it in turn (PostgreSQL; SQLite has one writer)
+-- one row: refreshes take it in turn (PostgreSQL; SQLite has one writer);
+-- n counts them, the version of the stored results (zb_cstore_version)
 CREATE TABLE compliance_lock (
 	id {{INT}} PRIMARY KEY,
 	n {{INT}} NOT NULL
@@ -82,10 +85,10 @@ INSERT INTO compliance_lock (id, n) VALUES (1, 0);
 --@sqlite CREATE TRIGGER cdirty_expl_upd AFTER UPDATE ON risk_explanations BEGIN INSERT INTO compliance_dirty (path) SELECT m.org_path FROM members m WHERE m.id IN (OLD.member_id, NEW.member_id) AND NOT EXISTS (SELECT 1 FROM compliance_dirty d WHERE d.path = m.org_path AND d.subtree = 0); END;
 --@sqlite CREATE TRIGGER cdirty_members_ins AFTER INSERT ON members BEGIN INSERT INTO compliance_dirty (path) SELECT NEW.org_path WHERE NOT EXISTS (SELECT 1 FROM compliance_dirty WHERE path = NEW.org_path AND subtree = 0); END;
 --@sqlite CREATE TRIGGER cdirty_members_del AFTER DELETE ON members BEGIN INSERT INTO compliance_dirty (path) SELECT OLD.org_path WHERE NOT EXISTS (SELECT 1 FROM compliance_dirty WHERE path = OLD.org_path AND subtree = 0); END;
---@sqlite CREATE TRIGGER cdirty_members_upd AFTER UPDATE OF org_id, org_path, status, join_date ON members WHEN OLD.org_id IS NOT NEW.org_id OR OLD.org_path IS NOT NEW.org_path OR OLD.status IS NOT NEW.status OR OLD.join_date IS NOT NEW.join_date BEGIN INSERT INTO compliance_dirty (path) SELECT OLD.org_path WHERE NOT EXISTS (SELECT 1 FROM compliance_dirty WHERE path = OLD.org_path AND subtree = 0); INSERT INTO compliance_dirty (path) SELECT NEW.org_path WHERE NOT EXISTS (SELECT 1 FROM compliance_dirty WHERE path = NEW.org_path AND subtree = 0); END;
+--@sqlite CREATE TRIGGER cdirty_members_upd AFTER UPDATE OF org_id, org_path, status, join_date, name, category ON members WHEN OLD.org_id IS NOT NEW.org_id OR OLD.org_path IS NOT NEW.org_path OR OLD.status IS NOT NEW.status OR OLD.join_date IS NOT NEW.join_date OR OLD.name IS NOT NEW.name OR OLD.category IS NOT NEW.category BEGIN INSERT INTO compliance_dirty (path) SELECT OLD.org_path WHERE NOT EXISTS (SELECT 1 FROM compliance_dirty WHERE path = OLD.org_path AND subtree = 0); INSERT INTO compliance_dirty (path) SELECT NEW.org_path WHERE NOT EXISTS (SELECT 1 FROM compliance_dirty WHERE path = NEW.org_path AND subtree = 0); END;
 --@sqlite CREATE TRIGGER cdirty_orgs_ins AFTER INSERT ON orgs BEGIN INSERT INTO compliance_dirty (path) SELECT NEW.path WHERE NOT EXISTS (SELECT 1 FROM compliance_dirty WHERE path = NEW.path AND subtree = 0); END;
 --@sqlite CREATE TRIGGER cdirty_orgs_del AFTER DELETE ON orgs BEGIN INSERT INTO compliance_dirty (path) SELECT OLD.path WHERE NOT EXISTS (SELECT 1 FROM compliance_dirty WHERE path = OLD.path AND subtree = 0); END;
---@sqlite CREATE TRIGGER cdirty_orgs_upd AFTER UPDATE OF parent_id, path, type, founded_on, dissolved_on ON orgs WHEN OLD.parent_id IS NOT NEW.parent_id OR OLD.path IS NOT NEW.path OR OLD.type IS NOT NEW.type OR OLD.founded_on IS NOT NEW.founded_on OR OLD.dissolved_on IS NOT NEW.dissolved_on BEGIN INSERT INTO compliance_dirty (path) SELECT OLD.path WHERE NOT EXISTS (SELECT 1 FROM compliance_dirty WHERE path = OLD.path AND subtree = 0); INSERT INTO compliance_dirty (path) SELECT NEW.path WHERE NOT EXISTS (SELECT 1 FROM compliance_dirty WHERE path = NEW.path AND subtree = 0); END;
+--@sqlite CREATE TRIGGER cdirty_orgs_upd AFTER UPDATE OF parent_id, path, type, founded_on, dissolved_on, name, sort_order ON orgs WHEN OLD.parent_id IS NOT NEW.parent_id OR OLD.path IS NOT NEW.path OR OLD.type IS NOT NEW.type OR OLD.founded_on IS NOT NEW.founded_on OR OLD.dissolved_on IS NOT NEW.dissolved_on OR OLD.name IS NOT NEW.name OR OLD.sort_order IS NOT NEW.sort_order BEGIN INSERT INTO compliance_dirty (path) SELECT OLD.path WHERE NOT EXISTS (SELECT 1 FROM compliance_dirty WHERE path = OLD.path AND subtree = 0); INSERT INTO compliance_dirty (path) SELECT NEW.path WHERE NOT EXISTS (SELECT 1 FROM compliance_dirty WHERE path = NEW.path AND subtree = 0); END;
 --@sqlite CREATE TRIGGER cdirty_posts_ins AFTER INSERT ON committee_posts BEGIN INSERT INTO compliance_dirty (path) SELECT o.path FROM orgs o WHERE o.id = NEW.org_id AND NOT EXISTS (SELECT 1 FROM compliance_dirty d WHERE d.path = o.path AND d.subtree = 0); END;
 --@sqlite CREATE TRIGGER cdirty_posts_del AFTER DELETE ON committee_posts BEGIN INSERT INTO compliance_dirty (path) SELECT o.path FROM orgs o WHERE o.id = OLD.org_id AND NOT EXISTS (SELECT 1 FROM compliance_dirty d WHERE d.path = o.path AND d.subtree = 0); END;
 --@sqlite CREATE TRIGGER cdirty_posts_upd AFTER UPDATE ON committee_posts BEGIN INSERT INTO compliance_dirty (path) SELECT o.path FROM orgs o WHERE o.id IN (OLD.org_id, NEW.org_id) AND NOT EXISTS (SELECT 1 FROM compliance_dirty d WHERE d.path = o.path AND d.subtree = 0); END;
@@ -128,8 +131,8 @@ INSERT INTO compliance_lock (id, n) VALUES (1, 0);
 --@pg CREATE TRIGGER cdirty_att_upd AFTER UPDATE OF member_id, status, held_ym ON meeting_attendance FOR EACH ROW WHEN (OLD.member_id IS DISTINCT FROM NEW.member_id OR OLD.status IS DISTINCT FROM NEW.status OR OLD.held_ym IS DISTINCT FROM NEW.held_ym) EXECUTE FUNCTION zb_cmark_row();
 --@pg CREATE TRIGGER cdirty_expl AFTER INSERT OR DELETE OR UPDATE ON risk_explanations FOR EACH ROW EXECUTE FUNCTION zb_cmark_row();
 --@pg CREATE TRIGGER cdirty_members AFTER INSERT OR DELETE ON members FOR EACH ROW EXECUTE FUNCTION zb_cmark_row();
---@pg CREATE TRIGGER cdirty_members_upd AFTER UPDATE OF org_id, org_path, status, join_date ON members FOR EACH ROW WHEN (OLD.org_id IS DISTINCT FROM NEW.org_id OR OLD.org_path IS DISTINCT FROM NEW.org_path OR OLD.status IS DISTINCT FROM NEW.status OR OLD.join_date IS DISTINCT FROM NEW.join_date) EXECUTE FUNCTION zb_cmark_row();
+--@pg CREATE TRIGGER cdirty_members_upd AFTER UPDATE OF org_id, org_path, status, join_date, name, category ON members FOR EACH ROW WHEN (OLD.org_id IS DISTINCT FROM NEW.org_id OR OLD.org_path IS DISTINCT FROM NEW.org_path OR OLD.status IS DISTINCT FROM NEW.status OR OLD.join_date IS DISTINCT FROM NEW.join_date OR OLD.name IS DISTINCT FROM NEW.name OR OLD.category IS DISTINCT FROM NEW.category) EXECUTE FUNCTION zb_cmark_row();
 --@pg CREATE TRIGGER cdirty_orgs AFTER INSERT OR DELETE ON orgs FOR EACH ROW EXECUTE FUNCTION zb_cmark_row();
---@pg CREATE TRIGGER cdirty_orgs_upd AFTER UPDATE OF parent_id, path, type, founded_on, dissolved_on ON orgs FOR EACH ROW WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id OR OLD.path IS DISTINCT FROM NEW.path OR OLD.type IS DISTINCT FROM NEW.type OR OLD.founded_on IS DISTINCT FROM NEW.founded_on OR OLD.dissolved_on IS DISTINCT FROM NEW.dissolved_on) EXECUTE FUNCTION zb_cmark_row();
+--@pg CREATE TRIGGER cdirty_orgs_upd AFTER UPDATE OF parent_id, path, type, founded_on, dissolved_on, name, sort_order ON orgs FOR EACH ROW WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id OR OLD.path IS DISTINCT FROM NEW.path OR OLD.type IS DISTINCT FROM NEW.type OR OLD.founded_on IS DISTINCT FROM NEW.founded_on OR OLD.dissolved_on IS DISTINCT FROM NEW.dissolved_on OR OLD.name IS DISTINCT FROM NEW.name OR OLD.sort_order IS DISTINCT FROM NEW.sort_order) EXECUTE FUNCTION zb_cmark_row();
 --@pg CREATE TRIGGER cdirty_posts AFTER INSERT OR DELETE OR UPDATE ON committee_posts FOR EACH ROW EXECUTE FUNCTION zb_cmark_row();
 --@pg CREATE TRIGGER cdirty_rules AFTER INSERT OR DELETE OR UPDATE ON rule_sets FOR EACH ROW EXECUTE FUNCTION zb_cmark_row();
