@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SLOTS 1024
+#define SLOTS 256
 
 typedef struct jentry {
 	char *key;

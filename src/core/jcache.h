@@ -3,8 +3,9 @@
  * For answers read from stored results that change only when a version
  * does (meeting/cstore.h zb_cstore_version): an entry is served only
  * while the version it was made under is the current one, so a stale
- * answer is never served.  Direct-mapped by a hash of the key (1024
- * slots); a colliding key replaces the entry.  Thread-safe.
+ * answer is never served.  Direct-mapped by a hash of the key (256
+ * slots, so at most a few tens of MB of answers); a colliding key
+ * replaces the entry.  Thread-safe.
  */
 #ifndef ZB_JCACHE_H
 #define ZB_JCACHE_H
