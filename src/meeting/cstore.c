@@ -281,17 +281,29 @@ static int apply_dirty(zb_db *db, zb_arena *a, zb_err *e)
 			return rc;
 		return zb_db_run(db, e, NULL, "DELETE FROM compliance_dirty WHERE id <= ?", "i", max_id);
 	}
-	int64_t *ids = zb_arena_alloc(a, sizeof *ids * (size_t)(nmarks * MAX_DEPTH + 1));
-	int nids = 0;
-	zb_stmt *st = zb_db_query(db, e, "SELECT path, subtree FROM compliance_dirty WHERE id <= ?", "i", max_id);
+	/* the marks, their org ids (every org on each path) and the subtrees */
+	int n = 0, cap = 0, nids = 0, nsub = 0;
+	int64_t *marks = NULL, *ids = NULL;
+	const char **subtrees = NULL;
+	zb_stmt *st = zb_db_query(db, e, "SELECT id, path, subtree FROM compliance_dirty WHERE id <= ?", "i", max_id);
 	if (!st)
 		return e->code;
-	int n = 0;
-	const char **subtrees = zb_arena_alloc(a, sizeof *subtrees * (size_t)(nmarks + 1));
-	int nsub = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1 && n++ < nmarks) {
-		const char *path = zb_col_text(st, 0);
-		if (zb_col_int(st, 1))
+	while ((rc = zb_stmt_step(st, e)) == 1) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			int64_t *nm = zb_arena_alloc(a, sizeof *nm * (size_t)cap);
+			int64_t *ni = zb_arena_alloc(a, sizeof *ni * (size_t)cap * MAX_DEPTH);
+			const char **ns = zb_arena_alloc(a, sizeof *ns * (size_t)cap);
+			if (n) {
+				memcpy(nm, marks, sizeof *nm * (size_t)n);
+				memcpy(ni, ids, sizeof *ni * (size_t)nids);
+				memcpy(ns, subtrees, sizeof *ns * (size_t)nsub);
+			}
+			marks = nm, ids = ni, subtrees = ns;
+		}
+		marks[n++] = zb_col_int(st, 0);
+		const char *path = zb_col_text(st, 1);
+		if (zb_col_int(st, 2))
 			subtrees[nsub++] = zb_arena_strdup(a, path);
 		nids += path_ids(path, ids + nids, MAX_DEPTH);
 	}
@@ -306,8 +318,8 @@ static int apply_dirty(zb_db *db, zb_arena *a, zb_err *e)
 	}
 	for (int i = 0; !rc && i < nsub; i++)
 		rc = drop_subtree(db, subtrees[i], e);
-	if (!rc)
-		rc = zb_db_run(db, e, NULL, "DELETE FROM compliance_dirty WHERE id <= ?", "i", max_id);
+	for (int i = 0; !rc && i < n; i++)
+		rc = zb_db_run(db, e, NULL, "DELETE FROM compliance_dirty WHERE id = ?", "i", marks[i]);
 	return rc;
 }
 
