@@ -14,7 +14,8 @@
  * deadline has not passed is 'open' (pending, not missing).  Details and
  * the measured cost: docs/MEETINGS.md.
  *
- * Results live in the arena passed in.
+ * Results live in the arena passed in.  Above a branch the routes read
+ * these results from the store kept up to date by meeting/cstore.h.
  */
 #ifndef ZB_MEETING_COMPLIANCE_H
 #define ZB_MEETING_COMPLIANCE_H
