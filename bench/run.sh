@@ -7,7 +7,9 @@
 # the health check (the baseline), an authenticated no-op (GET
 # /api/v1/auth/me: authentication alone), a branch roster page, a pinyin search in
 # a county, a member detail and subtree statistics at the root, a county
-# and a township.  Prints requests/s, p99 latency and the ratio to the
+# and a township, and a county's 三会一课 compliance for the current
+# quarter and its risk list (docs/PERFORMANCE.md "Compliance kept up to
+# date").  Prints requests/s, p99 latency and the ratio to the
 # baseline; the table also goes to bench/data/results.txt.
 #
 # The server runs as deployed, with the access log off (ZHIBU_LOG=warn);
@@ -132,6 +134,10 @@ wrk_one() { # port path connections threads -> "rps p99ms non2xx"
 }
 
 run() { # name path -> "rps p99ms non2xx", over every node at once
+	# one request first, so results kept up to date (statistics,
+	# compliance) are measured as a running server serves them; the token
+	# goes through curl's stdin config, never the command line
+	printf 'header = "Authorization: Bearer %s"\n' "$ZB_BENCH_TOKEN" | curl -fsS -o /dev/null -K - "$URL$2" || :
 	if [ "$NODES" -eq 1 ]; then
 		wrk_one "$PORT" "$2" "$CONN" "$WT"
 		return
@@ -160,7 +166,9 @@ base=""
 	"member detail|/api/v1/members/$MEMBER" \
 	"stats at the root|/api/v1/orgs/$ROOT/stats" \
 	"stats at a county|/api/v1/orgs/$COUNTY/stats" \
-	"stats at a township|/api/v1/orgs/$TOWN/stats"; do
+	"stats at a township|/api/v1/orgs/$TOWN/stats" \
+	"compliance of a county, quarter|/api/v1/orgs/$COUNTY/compliance" \
+	"risk list of a county|/api/v1/orgs/$COUNTY/risks"; do
 	name=${spec%%|*}
 	path=${spec#*|}
 	set -- $(run "$name" "$path")

@@ -7,11 +7,14 @@
  */
 #include "api/api.h"
 #include "core/escape.h"
+#include "core/jcache.h"
 #include "core/date.h"
 #include "io/xlsx_write.h"
 #include "meeting/compliance.h"
+#include "meeting/cstore.h"
 #include "meeting/mdate.h"
 #include "member/member.h"
+#include "org/home.h"
 #include "org/org.h"
 #include "org/structure.h"
 
@@ -105,14 +108,8 @@ static int query_period(zb_req *r, zb_period *p, zb_err *e)
 
 static const char *org_name_of(zb_req *r, int64_t id, zb_err *e)
 {
-	const char *name = NULL;
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT name FROM orgs WHERE id = ?", "i", id);
-	if (!st)
-		return NULL;
-	if (zb_stmt_step(st, e) == 1)
-		name = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-	zb_stmt_done(st);
-	return name;
+	zb_org o;
+	return zb_org_get(r->db, id, &r->arena, &o, e) ? NULL : o.name;
 }
 
 /* ?org= narrows a list to a sub-org of the target: its path, NULL when
@@ -125,15 +122,11 @@ static int query_under(zb_req *r, const char **under, zb_err *e)
 		return e->code;
 	if (!id)
 		return 0;
-	zb_stmt *st = zb_db_query(r->db, e, "SELECT path FROM orgs WHERE id = ?", "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		*under = zb_arena_strdup(&r->arena, zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	zb_org o;
+	int rc = zb_org_get(r->db, id, &r->arena, &o, e);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	*under = rc ? NULL : o.path;
 	if (!*under || !zb_path_within(*under, r->target_path))
 		return zb_fail(e, ZB_ENOTFOUND, "org", "未找到该下级组织，或不在所查组织之下");
 	return 0;
@@ -230,120 +223,129 @@ static void write_states(zb_jw *w, int branches, int done, int open, int missing
 	jw_kdouble(w, "rate", share(branches - missing, branches));
 }
 
-static int h_compliance(zb_req *r, zb_err *e)
+/* A roll-up row per type (branches, branches_ok, branches_done, state). */
+static void write_sum_row(zb_jw *w, int t, const zb_csum *s, int64_t id, const char *name)
 {
-	zb_period p;
-	int rc = query_period(r, &p, e);
+	write_type_row(w, t, &s->t[t].sum, id, name, s->t[t].branches, s->t[t].branches - s->t[t].missing);
+	jw_kint(w, "branches_done", s->t[t].done);
+	jw_kstr(w, "state", zb_cstate_code(zb_ctype_state(&s->t[t].sum)));
+	jw_obj_end(w);
+}
+
+/* ---- answers kept while the stored results stay the same ---- */
+
+typedef int (*answer_fn)(zb_req *r, zb_jw *w, void *ctx, zb_err *e);
+
+/* Write fn's answer: from the cache when it was made under key and the
+ * stored results (meeting/cstore.h) have not changed since, else made now
+ * and kept. */
+static int cached_answer(zb_req *r, const char *key, answer_fn fn, void *ctx, zb_err *e)
+{
+	char version[40];
+	int rc = zb_cstore_version(r->db, version, e);
 	if (rc)
 		return rc;
-	int64_t limit;
-	if (zb_api_limit(r, &limit, e))
-		return e->code;
-	char today[11];
-	zb_today(r->app, today);
-	zb_compliance c;
-	if ((rc = zb_compliance_compute(r->db, r->target_path, &p, today, &r->arena, &c, e)))
-		return rc;
-	int root_branch = -1;
-	for (int i = 0; i < c.nbranches; i++)
-		if (c.branches[i].org_id == r->target_id)
-			root_branch = i;
-	const char *root_name = org_name_of(r, r->target_id, e);
-	if (e->code)
-		return e->code;
-	zb_csum sum;
-	zb_compliance_sum(&c, NULL, &sum);
+	if (*version && zb_jcache_get(key, version, &r->jw))
+		return 0;
+	zb_buf b;
+	zb_buf_init(&b, 64u << 20);
+	zb_jw tmp;
+	jw_init(&tmp, &b);
+	rc = fn(r, &tmp, ctx, e);
+	if (!rc && jw_finish(&tmp))
+		rc = zb_fail(e, ZB_EINTERNAL, NULL, "结果过大");
+	if (!rc) {
+		jw_raw(&r->jw, b.data);
+		if (*version)
+			zb_jcache_put(key, version, b.data);
+	}
+	zb_buf_release(&b);
+	return rc;
+}
 
-	zb_jw *w = &r->jw;
+typedef struct creq {
+	zb_period p;
+	int64_t limit;
+	char today[11];
+} creq;
+
+static int compliance_json(zb_req *r, zb_jw *w, void *ctx, zb_err *e)
+{
+	const creq *q = ctx;
+	const zb_period p = q->p;
+	const int64_t limit = q->limit;
+	const char *today = q->today;
+	zb_creport rep;
+	int rc = zb_compliance_report(r->db, r->target_id, r->target_path, &p, today, &r->arena, &rep, e);
+	if (rc)
+		return rc;
+	const zb_csum *sum = &rep.sum;
+
 	jw_obj(w);
 	jw_kstr(w, "period", p.label);
 	jw_kstr(w, "from", p.from);
 	jw_kstr(w, "to", p.to);
 	jw_kstr(w, "as_of", today);
 	jw_kint(w, "org_id", r->target_id);
-	jw_kstr(w, "org_name", root_name);
-	write_states(w, sum.branches, sum.done, sum.open, sum.missing);
+	jw_kstr(w, "org_name", rep.org_name);
+	write_states(w, sum->branches, sum->done, sum->open, sum->missing);
 	jw_karr(w, "types");
 	for (int t = 0; t < ZB_MT_COUNT; t++) {
-		if (!sum.t[t].branches)
+		if (!sum->t[t].branches)
 			continue;
 		jw_obj(w);
 		jw_kstr(w, "type", zb_mtype_code(t));
 		jw_kstr(w, "type_name", zb_mtype_name(t));
-		write_states(w, sum.t[t].branches, sum.t[t].done, sum.t[t].open, sum.t[t].missing);
-		jw_kint(w, "required", sum.t[t].sum.required);
-		jw_kint(w, "held", sum.t[t].sum.held);
-		jw_kint(w, "missing", sum.t[t].sum.missing);
-		jw_kint(w, "pending", sum.t[t].sum.pending);
+		write_states(w, sum->t[t].branches, sum->t[t].done, sum->t[t].open, sum->t[t].missing);
+		jw_kint(w, "required", sum->t[t].sum.required);
+		jw_kint(w, "held", sum->t[t].sum.held);
+		jw_kint(w, "missing", sum->t[t].sum.missing);
+		jw_kint(w, "pending", sum->t[t].sum.pending);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
 	/* items: per type for the org itself (a branch: with its units) */
 	jw_karr(w, "items");
 	for (int t = 0; t < ZB_MT_COUNT; t++) {
-		if (root_branch >= 0) {
-			const zb_cbranch *b = &c.branches[root_branch];
+		if (rep.root_branch >= 0) {
+			const zb_cbranch *b = &rep.c.branches[rep.root_branch];
 			if (!b->t[t].applies)
 				continue;
 			write_type_row(w, t, &b->t[t], b->org_id, b->name, -1, 0);
 			jw_kstr(w, "state", zb_cstate_code(zb_ctype_state(&b->t[t])));
 			jw_karr(w, "units");
-			for (int i = 0; i < c.nunits; i++)
-				if (c.units[i].branch == root_branch && c.units[i].type == t)
-					write_unit(w, &c.units[i]);
+			for (int i = 0; i < rep.c.nunits; i++)
+				if (rep.c.units[i].branch == rep.root_branch && rep.c.units[i].type == t)
+					write_unit(w, &rep.c.units[i]);
 			jw_arr_end(w);
 			jw_obj_end(w);
-		} else if (sum.t[t].branches) {
-			write_type_row(w, t, &sum.t[t].sum, r->target_id, root_name, sum.t[t].branches,
-			               sum.t[t].branches - sum.t[t].missing);
-			jw_kint(w, "branches_done", sum.t[t].done);
-			jw_kstr(w, "state", zb_cstate_code(zb_ctype_state(&sum.t[t].sum)));
-			jw_obj_end(w);
+		} else if (sum->t[t].branches) {
+			write_sum_row(w, t, sum, r->target_id, rep.org_name);
 		}
 	}
 	jw_arr_end(w);
 	/* roll-up per direct child that has branches below it */
 	jw_karr(w, "orgs");
-	if (root_branch < 0) {
-		zb_stmt *st = zb_db_query(r->db, e, "SELECT id, path, name FROM orgs WHERE parent_id = ? ORDER BY sort_order, id",
-		                          "i", r->target_id);
-		if (!st)
-			return e->code;
-		while ((rc = zb_stmt_step(st, e)) == 1) {
-			zb_csum cs;
-			zb_compliance_sum(&c, zb_col_text(st, 1), &cs);
-			if (!cs.branches)
-				continue;
-			int64_t id = zb_col_int(st, 0);
-			const char *name = zb_col_text(st, 2);
-			jw_obj(w);
-			jw_kint(w, "org_id", id);
-			jw_kstr(w, "org_name", name);
-			write_states(w, cs.branches, cs.done, cs.open, cs.missing);
-			jw_karr(w, "items");
-			for (int t = 0; t < ZB_MT_COUNT; t++)
-				if (cs.t[t].branches) {
-					write_type_row(w, t, &cs.t[t].sum, id, name, cs.t[t].branches, cs.t[t].branches - cs.t[t].missing);
-					jw_kint(w, "branches_done", cs.t[t].done);
-					jw_kstr(w, "state", zb_cstate_code(zb_ctype_state(&cs.t[t].sum)));
-					jw_obj_end(w);
-				}
-			jw_arr_end(w);
-			jw_obj_end(w);
-		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
+	for (int i = 0; rep.root_branch < 0 && i < rep.nchildren; i++) {
+		const zb_cchild *k = &rep.children[i];
+		jw_obj(w);
+		jw_kint(w, "org_id", k->org_id);
+		jw_kstr(w, "org_name", k->name);
+		write_states(w, k->sum.branches, k->sum.done, k->sum.open, k->sum.missing);
+		jw_karr(w, "items");
+		for (int t = 0; t < ZB_MT_COUNT; t++)
+			if (k->sum.t[t].branches)
+				write_sum_row(w, t, &k->sum, k->org_id, k->name);
+		jw_arr_end(w);
+		jw_obj_end(w);
 	}
 	jw_arr_end(w);
 	/* non-compliant branches, worst first (the full list:
 	 * /orgs/{id}/compliance/branches) */
-	int nworst;
-	int *worst = zb_compliance_worst(&c, &r->arena, &nworst);
-	jw_kint(w, "noncompliant_total", nworst);
+	jw_kint(w, "noncompliant_total", rep.nworst);
 	jw_karr(w, "noncompliant");
-	for (int i = 0; i < nworst && i < limit; i++) {
-		const zb_cbranch *b = &c.branches[worst[i]];
+	for (int i = 0; i < rep.nworst && i < limit; i++) {
+		const zb_cbranch *b = &rep.c.branches[rep.worst[i]];
 		jw_obj(w);
 		jw_kint(w, "org_id", b->org_id);
 		jw_kstr(w, "org_name", b->name);
@@ -369,6 +371,20 @@ static int h_compliance(zb_req *r, zb_err *e)
 	return 0;
 }
 
+static int h_compliance(zb_req *r, zb_err *e)
+{
+	creq q;
+	int rc = query_period(r, &q.p, e);
+	if (rc)
+		return rc;
+	if (zb_api_limit(r, &q.limit, e))
+		return e->code;
+	zb_today(r->app, q.today);
+	const char *key = zb_arena_printf(&r->arena, "compliance/%lld/%s/%lld/%s", (long long)r->target_id, q.p.label,
+	                                  (long long)q.limit, q.today);
+	return cached_answer(r, key, compliance_json, &q, e);
+}
+
 /* ---- the list of branches ---- */
 
 static const char *const state_names[] = {"missing", "open", "done", "notdone", "all"};
@@ -384,10 +400,6 @@ typedef struct blist {
 	const char *under, *q;
 	int *idx, n;
 	zb_csum sum;
-	/* parent names, looked up once per parent */
-	int64_t *pid;
-	const char **pname;
-	int npar;
 } blist;
 
 static int blist_load(zb_req *r, blist *b, zb_err *e)
@@ -411,27 +423,12 @@ static int blist_load(zb_req *r, blist *b, zb_err *e)
 	if (b->q && strlen(b->q) > 100)
 		return zb_fail(e, ZB_EINVAL, "q", "名称关键字过长（最多 100 字节）");
 	zb_today(r->app, b->today);
-	if ((rc = zb_compliance_compute(r->db, r->target_path, &b->p, b->today, &r->arena, &b->c, e)))
+	if ((rc = zb_compliance_load(r->db, r->target_path, &b->p, b->today, &r->arena, &b->c, e)))
 		return rc;
 	zb_cfilter f = {state_masks[b->status], b->type, b->under, b->q};
 	b->idx = zb_compliance_select(&b->c, &f, b->sort, b->desc, &r->arena, &b->n);
 	zb_compliance_sum(&b->c, b->under, &b->sum);
-	b->pid = zb_arena_alloc(&r->arena, sizeof *b->pid * (size_t)(b->c.nbranches + 1));
-	b->pname = zb_arena_alloc(&r->arena, sizeof *b->pname * (size_t)(b->c.nbranches + 1));
 	return 0;
-}
-
-static const char *blist_parent(zb_req *r, blist *b, int64_t id, zb_err *e)
-{
-	for (int i = b->npar - 1; i >= 0; i--)
-		if (b->pid[i] == id)
-			return b->pname[i];
-	const char *name = org_name_of(r, id, e);
-	if (b->npar <= b->c.nbranches) {
-		b->pid[b->npar] = id;
-		b->pname[b->npar++] = name;
-	}
-	return name;
 }
 
 static int h_branches(zb_req *r, zb_err *e)
@@ -460,15 +457,12 @@ static int h_branches(zb_req *r, zb_err *e)
 	int64_t shown = 0;
 	for (int64_t i = after; i < b.n && shown < limit; i++, shown++) {
 		const zb_cbranch *x = &b.c.branches[b.idx[i]];
-		const char *parent = blist_parent(r, &b, x->parent_id, e);
-		if (e->code)
-			return e->code;
 		jw_obj(w);
 		jw_kint(w, "org_id", x->org_id);
 		jw_kstr(w, "org_name", x->name);
 		jw_kstr(w, "org_path", x->path);
 		jw_kint(w, "parent_id", x->parent_id);
-		jw_kstr(w, "parent_name", parent);
+		jw_kstr(w, "parent_name", x->parent_name);
 		jw_kstr(w, "state", zb_cstate_code(x->state));
 		jw_kint(w, "required", x->required);
 		jw_kint(w, "held", x->held);
@@ -538,16 +532,11 @@ static int h_branches_export(zb_req *r, zb_err *e)
 		return rc;
 	for (int i = 0; !rc && i < b.n; i++) {
 		const zb_cbranch *br = &b.c.branches[b.idx[i]];
-		const char *parent = blist_parent(r, &b, br->parent_id, e);
-		if (e->code) {
-			rc = e->code;
-			break;
-		}
 		const char *st = br->state == ZB_CS_DONE ? "已落实" : br->state == ZB_CS_MISSING ? "有逾期未落实" : "进行中";
 		const char *cells[] = {
 			zb_arena_printf(&r->arena, "%d", i + 1),
 			br->name,
-			parent,
+			br->parent_name,
 			st,
 			zb_arena_printf(&r->arena, "%d", br->required),
 			zb_arena_printf(&r->arena, "%d", br->held),
@@ -684,7 +673,8 @@ static int cmp_rrow(const void *x, const void *y, void *ctx)
 	return c->desc ? -d : d;
 }
 
-static int rlist_load(zb_req *r, rlist *l, zb_err *e)
+/* The query of a risk list. */
+static int rlist_parse(zb_req *r, rlist *l, zb_err *e)
 {
 	memset(l, 0, sizeof *l);
 	int rc;
@@ -698,7 +688,14 @@ static int rlist_load(zb_req *r, rlist *l, zb_err *e)
 	if (l->q && strlen(l->q) > 100)
 		return zb_fail(e, ZB_EINVAL, "q", "姓名关键字过长（最多 100 字节）");
 	zb_today(r->app, l->today);
-	if ((rc = zb_risks_compute(r->db, r->target_path, l->today, &r->arena, &l->all, &l->n, &l->scanned, e)) ||
+	return 0;
+}
+
+/* The members at risk, filtered and sorted. */
+static int rlist_fill(zb_req *r, rlist *l, zb_err *e)
+{
+	int rc;
+	if ((rc = zb_risks_load(r->db, r->target_path, l->today, &r->arena, &l->all, &l->n, &l->scanned, e)) ||
 	    (rc = zb_mrules_get(r->db, r->target_path, l->today, &l->rules, e)))
 		return rc;
 	if (l->band && l->band != l->rules.risk_months[0] && l->band != l->rules.risk_months[1] &&
@@ -724,16 +721,26 @@ static int rlist_load(zb_req *r, rlist *l, zb_err *e)
 	return 0;
 }
 
-static int h_risks(zb_req *r, zb_err *e)
+static int rlist_load(zb_req *r, rlist *l, zb_err *e)
 {
-	int64_t limit, after;
-	if (zb_req_query_int(r, "limit", 200, 1, 1000, &limit, e) || zb_req_query_int(r, "after", 0, 0, INT32_MAX, &after, e))
-		return e->code;
+	int rc = rlist_parse(r, l, e);
+	return rc ? rc : rlist_fill(r, l, e);
+}
+
+typedef struct rreq {
 	rlist l;
-	int rc = rlist_load(r, &l, e);
+	int64_t limit, after;
+} rreq;
+
+static int risks_json(zb_req *r, zb_jw *w, void *ctx, zb_err *e)
+{
+	rreq *q = ctx;
+	rlist l;
+	int64_t limit = q->limit, after = q->after;
+	int rc = rlist_fill(r, &q->l, e);
 	if (rc)
 		return rc;
-	zb_jw *w = &r->jw;
+	l = q->l;
 	jw_obj(w);
 	jw_kstr(w, "as_of", l.today);
 	jw_karr(w, "thresholds");
@@ -777,6 +784,25 @@ static int h_risks(zb_req *r, zb_err *e)
 	if (after + shown < l.nsel)
 		jw_kstr(w, "next", zb_arena_printf(&r->arena, "%lld", (long long)(after + shown)));
 	jw_obj_end(w);
+	return 0;
+}
+
+static int h_risks(zb_req *r, zb_err *e)
+{
+	rreq q;
+	if (zb_req_query_int(r, "limit", 200, 1, 1000, &q.limit, e) ||
+	    zb_req_query_int(r, "after", 0, 0, INT32_MAX, &q.after, e))
+		return e->code;
+	int rc = rlist_parse(r, &q.l, e);
+	if (rc)
+		return rc;
+	const rlist *l = &q.l;
+	const char *key = zb_arena_printf(&r->arena, "risks/%lld/%s/%lld/%lld/%d/%d/%lld/%lld/%s/%zu:%s", (long long)r->target_id,
+	                                  l->today, (long long)l->level, (long long)l->band, l->sort, l->desc,
+	                                  (long long)q.after, (long long)q.limit, l->under ? l->under : "",
+	                                  l->q ? strlen(l->q) : 0, l->q ? l->q : "");
+	if ((rc = cached_answer(r, key, risks_json, &q, e)))
+		return rc;
 	zb_req_audit_read(r, "meeting.risks", "org", r->target_id, r->target_path, NULL);
 	return 0;
 }
@@ -867,19 +893,6 @@ static int h_dashboard(zb_req *r, zb_err *e)
 		return rc;
 	char today[11];
 	zb_today(r->app, today);
-	int64_t pending = 0;
-	if ((rc = zb_org_rules_pending(r->db, today, &pending, e)))
-		return rc;
-	if (pending) {
-		if ((rc = zb_db_begin_write(r->db, e)))
-			return rc;
-		if ((rc = zb_org_rules_catch_up(r->db, today, e))) {
-			zb_db_rollback(r->db);
-			return rc;
-		}
-		if ((rc = zb_db_commit(r->db, e)))
-			return rc;
-	}
 	const char *root = org_name_of(r, r->target_id, e);
 	if (e->code)
 		return e->code;
@@ -892,21 +905,13 @@ static int h_dashboard(zb_req *r, zb_err *e)
 	jw_kstr(w, "as_of", today);
 	jw_kstr(w, "period", p.label);
 
-	/* statistics and warnings read in one snapshot */
-	if ((rc = zb_db_begin_read(r->db, e)))
-		return rc;
+	/* statistics and warnings read in one snapshot, after the rules
+	 * dated in the future that took effect are caught up */
 	jw_key(w, "stats");
-	rc = zb_org_stats_cached(r->db, r->target_id, today, w, e);
-	zb_warning *wv = NULL;
-	int nw = 0;
+	zb_warning *wv;
+	int nw;
 	int warn_ok = zb_authz_allows(who, P_ORG_READ, path);
-	if (!rc && warn_ok)
-		rc = zb_org_warnings(r->db, path, today, &r->arena, &wv, &nw, e);
-	if (rc) {
-		zb_db_rollback(r->db);
-		return rc;
-	}
-	if ((rc = zb_db_commit(r->db, e)))
+	if ((rc = zb_org_home_read(r->db, r->target_id, path, today, warn_ok, w, &r->arena, &wv, &nw, e)))
 		return rc;
 	jw_key(w, "warnings");
 	if (!warn_ok) {
@@ -948,48 +953,37 @@ static int h_dashboard(zb_req *r, zb_err *e)
 	if (!meet_ok) {
 		jw_null(w);
 	} else {
-		zb_compliance c;
-		if ((rc = zb_compliance_compute(r->db, path, &p, today, &r->arena, &c, e)))
+		zb_creport rep;
+		if ((rc = zb_compliance_report(r->db, r->target_id, path, &p, today, &r->arena, &rep, e)))
 			return rc;
-		zb_csum sum;
-		zb_compliance_sum(&c, NULL, &sum);
+		const zb_csum *sum = &rep.sum;
 		jw_obj(w);
 		jw_kstr(w, "period", p.label);
 		jw_kstr(w, "from", p.from);
 		jw_kstr(w, "to", p.to);
-		write_states(w, sum.branches, sum.done, sum.open, sum.missing);
+		write_states(w, sum->branches, sum->done, sum->open, sum->missing);
 		jw_karr(w, "types");
 		for (int t = 0; t < ZB_MT_COUNT; t++) {
-			if (!sum.t[t].branches)
+			if (!sum->t[t].branches)
 				continue;
 			jw_obj(w);
 			jw_kstr(w, "type", zb_mtype_code(t));
 			jw_kstr(w, "type_name", zb_mtype_name(t));
-			write_states(w, sum.t[t].branches, sum.t[t].done, sum.t[t].open, sum.t[t].missing);
+			write_states(w, sum->t[t].branches, sum->t[t].done, sum->t[t].open, sum->t[t].missing);
 			jw_obj_end(w);
 		}
 		jw_arr_end(w);
 		jw_karr(w, "children");
-		zb_stmt *st = zb_db_query(r->db, e,
-		                          "SELECT id, path, name FROM orgs WHERE parent_id = ? AND dissolved_on IS NULL "
-		                          "ORDER BY sort_order, id",
-		                          "i", r->target_id);
-		if (!st)
-			return e->code;
-		while ((rc = zb_stmt_step(st, e)) == 1) {
-			zb_csum cs;
-			zb_compliance_sum(&c, zb_col_text(st, 1), &cs);
-			if (!cs.branches)
+		for (int i = 0; i < rep.nchildren; i++) {
+			const zb_cchild *k = &rep.children[i];
+			if (k->dissolved)
 				continue;
 			jw_obj(w);
-			jw_kint(w, "org_id", zb_col_int(st, 0));
-			jw_kstr(w, "org_name", zb_col_text(st, 2));
-			write_states(w, cs.branches, cs.done, cs.open, cs.missing);
+			jw_kint(w, "org_id", k->org_id);
+			jw_kstr(w, "org_name", k->name);
+			write_states(w, k->sum.branches, k->sum.done, k->sum.open, k->sum.missing);
 			jw_obj_end(w);
 		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
 		jw_arr_end(w);
 		jw_obj_end(w);
 	}
@@ -1001,7 +995,7 @@ static int h_dashboard(zb_req *r, zb_err *e)
 		zb_risk *rv;
 		int nr, scanned;
 		zb_mrules rules;
-		if ((rc = zb_risks_compute(r->db, path, today, &r->arena, &rv, &nr, &scanned, e)) ||
+		if ((rc = zb_risks_load(r->db, path, today, &r->arena, &rv, &nr, &scanned, e)) ||
 		    (rc = zb_mrules_get(r->db, path, today, &rules, e)))
 			return rc;
 		int counts[3] = {0, 0, 0};

@@ -67,7 +67,7 @@ typedef struct cpost {
 	const char *from, *to; /* to NULL: current */
 } cpost;
 
-static int is_branch_type(const char *t)
+int zb_compliance_is_branch(const char *t)
 {
 	return t && (!strcmp(t, "branch") || !strcmp(t, "joint_branch") || !strcmp(t, "temp_branch") ||
 	             !strcmp(t, "online_branch"));
@@ -89,12 +89,20 @@ static int find_org(corg *o, int n, const char *path)
 	return -1;
 }
 
-static int find_org_id(corg *o, int n, int64_t id)
+/* The org whose path is `path` cut before its last id: the parent. */
+static int find_parent(corg *o, int n, const char *path)
 {
-	for (int i = 0; i < n; i++)
-		if (o[i].id == id)
-			return i;
-	return -1;
+	char pp[512];
+	size_t len = strlen(path);
+	if (len < 2 || len >= sizeof pp)
+		return -1;
+	memcpy(pp, path, len + 1);
+	pp[len - 1] = 0;
+	char *slash = strrchr(pp, '/');
+	if (!slash)
+		return -1;
+	slash[1] = 0;
+	return find_org(o, n, pp);
 }
 
 /* held[org][type][month 1..12] */
@@ -161,7 +169,7 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 	rc = 0;
 	int nb = 0;
 	for (int i = 0; i < norg; i++)
-		if (is_branch_type(orgs[i].type))
+		if (zb_compliance_is_branch(orgs[i].type))
 			orgs[i].branch = nb++;
 	out->nbranches = nb;
 	out->branches = zb_arena_alloc(a, sizeof *out->branches * (size_t)(nb ? nb : 1));
@@ -175,7 +183,7 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 			b->name = o->name;
 			b->type = o->type;
 		} else if (o->type && !strcmp(o->type, "group")) {
-			int pi = find_org_id(orgs, norg, o->parent_id);
+			int pi = find_parent(orgs, norg, o->path);
 			if (pi >= 0)
 				o->parent_branch = orgs[pi].branch;
 		}
@@ -190,8 +198,8 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 		int64_t last_org = -1;
 		int cur = -1;
 		st = zb_db_query(db, e,
-		                 "SELECT cp.org_id, cp.started_on, cp.ended_on FROM committee_posts cp "
-		                 "JOIN orgs o ON o.id = cp.org_id WHERE o.path >= ? AND o.path < ? ORDER BY cp.org_id",
+		                 "SELECT cp.org_id, cp.started_on, cp.ended_on, o.path FROM committee_posts cp "
+		                 "JOIN orgs o ON o.id = cp.org_id WHERE o.path >= ? AND o.path < ? ORDER BY o.path",
 		                 "ss", root_path, upper);
 		if (!st) {
 			rc = e->code;
@@ -201,7 +209,7 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 			int64_t org = zb_col_int(st, 0);
 			if (org != last_org) {
 				last_org = org;
-				cur = find_org_id(orgs, norg, org);
+				cur = find_org(orgs, norg, zb_col_text(st, 3));
 				if (cur >= 0)
 					orgs[cur].post0 = np;
 			}
@@ -415,32 +423,58 @@ static void count_state(int state, int *done, int *open, int *missing)
 		(*open)++;
 }
 
+void zb_csum_add_branch(zb_csum *out, const zb_cbranch *b)
+{
+	out->branches++;
+	count_state(b->state, &out->done, &out->open, &out->missing);
+	out->required += b->required;
+	out->held += b->held;
+	for (int t = 0; t < ZB_MT_COUNT; t++) {
+		const zb_ctype *x = &b->t[t];
+		if (!x->applies)
+			continue;
+		out->t[t].branches++;
+		count_state(zb_ctype_state(x), &out->t[t].done, &out->t[t].open, &out->t[t].missing);
+		zb_ctype *s = &out->t[t].sum;
+		s->applies = 1;
+		s->required += x->required;
+		s->held += x->held;
+		s->held_total += x->held_total;
+		s->missing += x->missing;
+		s->pending += x->pending;
+	}
+}
+
+void zb_csum_add(zb_csum *out, const zb_csum *x)
+{
+	out->branches += x->branches;
+	out->done += x->done;
+	out->open += x->open;
+	out->missing += x->missing;
+	out->required += x->required;
+	out->held += x->held;
+	for (int t = 0; t < ZB_MT_COUNT; t++) {
+		out->t[t].branches += x->t[t].branches;
+		out->t[t].done += x->t[t].done;
+		out->t[t].open += x->t[t].open;
+		out->t[t].missing += x->t[t].missing;
+		zb_ctype *s = &out->t[t].sum;
+		const zb_ctype *y = &x->t[t].sum;
+		s->applies |= y->applies;
+		s->required += y->required;
+		s->held += y->held;
+		s->held_total += y->held_total;
+		s->missing += y->missing;
+		s->pending += y->pending;
+	}
+}
+
 void zb_compliance_sum(const zb_compliance *c, const char *under, zb_csum *out)
 {
 	memset(out, 0, sizeof *out);
-	for (int i = 0; i < c->nbranches; i++) {
-		const zb_cbranch *b = &c->branches[i];
-		if (under && !zb_path_within(b->path, under))
-			continue;
-		out->branches++;
-		count_state(b->state, &out->done, &out->open, &out->missing);
-		out->required += b->required;
-		out->held += b->held;
-		for (int t = 0; t < ZB_MT_COUNT; t++) {
-			const zb_ctype *x = &b->t[t];
-			if (!x->applies)
-				continue;
-			out->t[t].branches++;
-			count_state(zb_ctype_state(x), &out->t[t].done, &out->t[t].open, &out->t[t].missing);
-			zb_ctype *s = &out->t[t].sum;
-			s->applies = 1;
-			s->required += x->required;
-			s->held += x->held;
-			s->held_total += x->held_total;
-			s->missing += x->missing;
-			s->pending += x->pending;
-		}
-	}
+	for (int i = 0; i < c->nbranches; i++)
+		if (!under || zb_path_within(c->branches[i].path, under))
+			zb_csum_add_branch(out, &c->branches[i]);
 }
 
 typedef struct selctx {
@@ -519,6 +553,12 @@ static int cmp_risk(const void *x, const void *y)
 	if (a->org_id != b->org_id)
 		return a->org_id < b->org_id ? -1 : 1;
 	return a->member_id < b->member_id ? -1 : a->member_id > b->member_id;
+}
+
+void zb_risks_sort(zb_risk *v, int n)
+{
+	if (n > 1)
+		qsort(v, (size_t)n, sizeof *v, cmp_risk);
 }
 
 /* A candidate: enough calendar months since the member last took part
@@ -613,12 +653,14 @@ out:
 	return rc;
 }
 
-int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_risk **out, int *n,
-                     int *scanned, zb_err *e)
+int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *today, zb_arena *a, zb_risk **out,
+                 int *n, zb_rscan **scans, int *nscans, zb_err *e)
 {
 	*out = NULL;
 	*n = 0;
-	*scanned = 0;
+	*scans = NULL;
+	*nscans = 0;
+	int scap = 0;
 	char upper[512];
 	zb_path_upper(root_path, upper, sizeof upper);
 	int last_ym = zb_md_ym_add(zb_md_ym(today), -1);
@@ -632,16 +674,20 @@ int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_are
 	 * present (anywhere: rows of other orgs' meetings count) and the first
 	 * month on any list.  The run can only be as long as the calendar
 	 * months since then. */
-	zb_stmt *st = zb_db_query(db, e,
-	                 "SELECT mb.id, mb.name, mb.org_id, mb.org_path, mb.status, mb.category, mb.join_date, o.name, "
-	                 "(SELECT MAX(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'present' "
-	                 "AND a.held_ym <= ?), "
-	                 "(SELECT MIN(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'present'), "
-	                 "(SELECT MIN(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'leave'), "
-	                 "(SELECT MIN(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'absent') "
-	                 "FROM members mb JOIN orgs o ON o.id = mb.org_id "
-	                 "WHERE mb.org_path >= ? AND mb.org_path < ? ORDER BY mb.id",
-	                 "iss", (int64_t)last_ym, root_path, upper);
+#define RISK_COLS                                                                                                   \
+	"SELECT mb.id, mb.name, mb.org_id, mb.org_path, mb.status, mb.category, mb.join_date, o.name, "               \
+	"(SELECT MAX(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'present' "        \
+	"AND a.held_ym <= ?), "                                                                                     \
+	"(SELECT MIN(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'present'), "     \
+	"(SELECT MIN(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'leave'), "       \
+	"(SELECT MIN(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'absent') "       \
+	"FROM members mb JOIN orgs o ON o.id = mb.org_id "
+	/* by org, so the members scanned are counted org by org */
+	zb_stmt *st = own_org ? zb_db_query(db, e, RISK_COLS "WHERE mb.org_id = ? ORDER BY mb.id", "ii", (int64_t)last_ym,
+	                                    own_org)
+	                      : zb_db_query(db, e, RISK_COLS "WHERE mb.org_path >= ? AND mb.org_path < ? ORDER BY mb.org_path",
+	                                    "iss", (int64_t)last_ym, root_path, upper);
+#undef RISK_COLS
 	if (!st) {
 		rc = e->code;
 		goto done;
@@ -664,7 +710,18 @@ int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_are
 		snprintf(needle, sizeof needle, ",%s,", status ? status : "");
 		if (!strstr(r.risk_statuses, needle))
 			continue;
-		(*scanned)++;
+		int64_t org = zb_col_int(st, 2);
+		if (!*nscans || (*scans)[*nscans - 1].org_id != org) {
+			if (*nscans == scap) {
+				scap = scap ? scap * 2 : 64;
+				zb_rscan *ns = zb_arena_alloc(a, sizeof *ns * (size_t)scap);
+				if (*nscans)
+					memcpy(ns, *scans, sizeof *ns * (size_t)*nscans);
+				*scans = ns;
+			}
+			(*scans)[(*nscans)++] = (zb_rscan){org, rules_path, 0};
+		}
+		(*scans)[*nscans - 1].scanned++;
 		int first = 0;
 		for (int c = 9; c <= 11; c++)
 			if (!zb_col_is_null(st, c) && (!first || zb_col_int(st, c) < first))
@@ -724,10 +781,22 @@ int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_are
 		}
 		(*out)[(*n)++] = c->k;
 	}
-	if (!rc && *n > 1)
-		qsort(*out, (size_t)*n, sizeof **out, cmp_risk);
+	if (!rc)
+		zb_risks_sort(*out, *n);
 done:
 	zb_mrules_cache_free(cache);
+	return rc;
+}
+
+int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_risk **out, int *n,
+                     int *scanned, zb_err *e)
+{
+	zb_rscan *scans;
+	int nscans;
+	int rc = zb_risks_run(db, root_path, 0, today, a, out, n, &scans, &nscans, e);
+	*scanned = 0;
+	for (int i = 0; !rc && i < nscans; i++)
+		*scanned += scans[i].scanned;
 	return rc;
 }
 

@@ -14,7 +14,8 @@
  * deadline has not passed is 'open' (pending, not missing).  Details and
  * the measured cost: docs/MEETINGS.md.
  *
- * Results live in the arena passed in.
+ * Results live in the arena passed in.  Above a branch the routes read
+ * these results from the store kept up to date by meeting/cstore.h.
  */
 #ifndef ZB_MEETING_COMPLIANCE_H
 #define ZB_MEETING_COMPLIANCE_H
@@ -61,6 +62,7 @@ typedef struct zb_ctype {
 typedef struct zb_cbranch {
 	int64_t org_id, parent_id;
 	const char *path, *name, *type;
+	const char *parent_name; /* read with stored results (zb_compliance_load) */
 	zb_ctype t[ZB_MT_COUNT];
 	int required, held, missing, pending;
 	int ok;                  /* nothing missing */
@@ -86,6 +88,9 @@ typedef struct zb_compliance {
 	zb_cunit *units;
 } zb_compliance;
 
+/* 1 for the org types compliance is judged for: 党支部, 联合/临时/网络支部. */
+int zb_compliance_is_branch(const char *type);
+
 /* Compute for every branch-type org (党支部, 联合/临时/网络支部) in the
  * subtree at root_path (the root included) for period p, as of today.
  * The rules in force are loaded from rule_sets. */
@@ -106,6 +111,9 @@ typedef struct zb_csum {
 	} t[ZB_MT_COUNT];
 } zb_csum;
 void zb_compliance_sum(const zb_compliance *c, const char *under, zb_csum *out);
+/* Add one branch, or the totals of another set of branches, to out. */
+void zb_csum_add_branch(zb_csum *out, const zb_cbranch *b);
+void zb_csum_add(zb_csum *out, const zb_csum *x);
 
 /* Choosing and ordering branches for the lists. */
 typedef struct zb_cfilter {
@@ -162,6 +170,20 @@ typedef struct zb_risk {
  * record are not judged.  *scanned gets the members looked at. */
 int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_risk **out, int *n,
                      int *scanned, zb_err *e);
+
+/* The same for the members of one org only (own_org > 0) or of the
+ * subtree (own_org 0), with the members scanned per org (*scans, in the
+ * order met; an org with none scanned is left out). */
+typedef struct zb_rscan {
+	int64_t org_id;
+	const char *org_path;
+	int scanned;
+} zb_rscan;
+int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *today, zb_arena *a, zb_risk **out,
+                 int *n, zb_rscan **scans, int *nscans, zb_err *e);
+
+/* Worst first: most months, then org id, then member id. */
+void zb_risks_sort(zb_risk *v, int n);
 
 /* Attendance of one member in [from_ym, to_ym]: meetings expected at
  * (rows in meeting_attendance of meetings already started) and how many
