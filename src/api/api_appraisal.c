@@ -214,13 +214,17 @@ static const zb_prop member_appraisals_props[] = {
 static const zb_shape member_appraisals = {"MemberAppraisals", member_appraisals_props, 0, 0, "党员历年民主评议结果"};
 
 const zb_route zb_routes_appraisals[] = {
-	{"GET", "/api/v1/orgs/{id}/appraisals/{year}", h_appraisal_get, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "民主评议党员", NULL, ZB_OK(&appraisal)},
-	{"PUT", "/api/v1/orgs/{id}/appraisals/{year}", h_appraisal_put, P_MEETING_WRITE, S_ORG, R_WRITE | R_JSON, 1u << 20,
-	 appraisal_fields, "meetings", "登记民主评议（自评、测评票、等次）", NULL, ZB_OK(&appraisal)},
-	{"POST", "/api/v1/orgs/{id}/appraisals/{year}/finalize", h_appraisal_finalize, P_MEETING_WRITE, S_ORG,
-	 R_WRITE | R_JSON, 1024, zb_api_no_fields, "meetings", "民主评议定档（按优秀比例上限）", NULL, ZB_OK(&appraisal)},
-	{"GET", "/api/v1/members/{id}/appraisals", h_member_appraisals, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "meetings",
-	 "党员历年民主评议结果", NULL, ZB_OK(&member_appraisals)},
+	{.method = "GET", .pattern = "/api/v1/orgs/{id}/appraisals/{year}", .fn = h_appraisal_get,
+	 .perm = P_MEETING_READ, .scope = S_ORG, .resp = ZB_OK(&appraisal),
+	 .tag = "meetings", .summary = "民主评议党员"},
+	{.method = "PUT", .pattern = "/api/v1/orgs/{id}/appraisals/{year}", .fn = h_appraisal_put,
+	 .perm = P_MEETING_WRITE, .scope = S_ORG, .flags = R_WRITE | R_JSON, .max_body = 1u << 20, .fields = appraisal_fields, .resp = ZB_OK(&appraisal),
+	 .tag = "meetings", .summary = "登记民主评议（自评、测评票、等次）"},
+	{.method = "POST", .pattern = "/api/v1/orgs/{id}/appraisals/{year}/finalize", .fn = h_appraisal_finalize,
+	 .perm = P_MEETING_WRITE, .scope = S_ORG, .flags = R_WRITE | R_JSON, .max_body = 1024, .fields = zb_api_no_fields, .resp = ZB_OK(&appraisal),
+	 .tag = "meetings", .summary = "民主评议定档（按优秀比例上限）"},
+	{.method = "GET", .pattern = "/api/v1/members/{id}/appraisals", .fn = h_member_appraisals,
+	 .perm = P_MEMBER_READ, .scope = S_MEMBER, .resp = ZB_OK(&member_appraisals),
+	 .tag = "meetings", .summary = "党员历年民主评议结果"},
 	{0},
 };

@@ -94,11 +94,15 @@ static const zb_prop uploaded_props[] = {
 static const zb_shape uploaded = {"AttachmentUploaded", uploaded_props, 0, 0, "已上传的附件"};
 
 const zb_route zb_routes_attachments[] = {
-	{"POST", "/api/v1/meetings/{id}/attachments", h_attach_upload, P_MEETING_WRITE, S_MEETING, R_WRITE | R_RAW,
-	 ZB_ATTACH_MAX_BYTES, NULL, "meetings", "上传照片或 PDF（请求体为文件内容）", "filename:string", ZB_CREATED(&uploaded)},
-	{"GET", "/api/v1/attachments/{id}", h_attach_get, P_MEETING_READ, S_ATTACHMENT, 0, 0, NULL, "meetings", "下载附件",
-	 NULL, ZB_MEDIA("image/jpeg, image/png, application/pdf, application/octet-stream")},
-	{"DELETE", "/api/v1/attachments/{id}", h_attach_delete, P_MEETING_WRITE, S_ATTACHMENT, R_WRITE, 0, NULL, "meetings",
-	 "删除附件", NULL, ZB_OK(&zb_shape_ok)},
+	{.method = "POST", .pattern = "/api/v1/meetings/{id}/attachments", .fn = h_attach_upload,
+	 .perm = P_MEETING_WRITE, .scope = S_MEETING, .flags = R_WRITE | R_RAW, .max_body = ZB_ATTACH_MAX_BYTES, .resp = ZB_CREATED(&uploaded),
+	 .tag = "meetings", .summary = "上传照片或 PDF（请求体为文件内容）",
+	 .query_doc = "filename:string"},
+	{.method = "GET", .pattern = "/api/v1/attachments/{id}", .fn = h_attach_get,
+	 .perm = P_MEETING_READ, .scope = S_ATTACHMENT, .resp = ZB_MEDIA("image/jpeg, image/png, application/pdf, application/octet-stream"),
+	 .tag = "meetings", .summary = "下载附件"},
+	{.method = "DELETE", .pattern = "/api/v1/attachments/{id}", .fn = h_attach_delete,
+	 .perm = P_MEETING_WRITE, .scope = S_ATTACHMENT, .flags = R_WRITE, .resp = ZB_OK(&zb_shape_ok),
+	 .tag = "meetings", .summary = "删除附件"},
 	{0},
 };

@@ -200,11 +200,17 @@ static const zb_shape my_meeting = {"MyMeeting", my_meeting_props, 0, 0, "我参
 ZB_LIST_COUNTED(my_meeting_list, "MyMeetingList", &my_meeting);
 
 const zb_route zb_routes_attendance[] = {
-	{"GET", "/api/v1/orgs/{id}/attendance", h_org_attendance, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "党员参加组织生活情况（应参加、出席、请假、缺席）", "period:string,after:integer,limit:integer", ZB_OK(&org_att_list)},
-	{"GET", "/api/v1/members/{id}/attendance", h_member_attendance, P_MEETING_READ, S_MEMBER, 0, 0, NULL, "meetings",
-	 "一名党员参加组织生活情况", "period:string", ZB_OK(&member_att)},
-	{"GET", "/api/v1/me/meetings", h_me_meetings, P_SELF_READ, S_NONE, 0, 0, NULL, "meetings", "我参加的会议",
-	 "limit:integer", ZB_OK(&my_meeting_list)},
+	{.method = "GET", .pattern = "/api/v1/orgs/{id}/attendance", .fn = h_org_attendance,
+	 .perm = P_MEETING_READ, .scope = S_ORG, .resp = ZB_OK(&org_att_list),
+	 .tag = "meetings", .summary = "党员参加组织生活情况（应参加、出席、请假、缺席）",
+	 .query_doc = "period:string,after:integer,limit:integer"},
+	{.method = "GET", .pattern = "/api/v1/members/{id}/attendance", .fn = h_member_attendance,
+	 .perm = P_MEETING_READ, .scope = S_MEMBER, .resp = ZB_OK(&member_att),
+	 .tag = "meetings", .summary = "一名党员参加组织生活情况",
+	 .query_doc = "period:string"},
+	{.method = "GET", .pattern = "/api/v1/me/meetings", .fn = h_me_meetings,
+	 .perm = P_SELF_READ, .resp = ZB_OK(&my_meeting_list),
+	 .tag = "meetings", .summary = "我参加的会议",
+	 .query_doc = "limit:integer"},
 	{0},
 };

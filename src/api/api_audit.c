@@ -93,10 +93,12 @@ static const zb_prop verify_props[] = {
 static const zb_shape verify_shape = {"AuditVerify", verify_props, 0, 0, "审计链校验结果"};
 
 const zb_route zb_routes_audit[] = {
-	{"GET", "/api/v1/audit", h_audit_list, P_AUDIT_READ, S_NONE, 0, 0, NULL, "audit", "审计日志",
-	 "user:integer,action:string,object_type:string,object_id:string,from:integer,to:integer,after:integer,limit:integer",
-	 ZB_OK(&audit_list)},
-	{"GET", "/api/v1/audit/verify", h_audit_verify, P_AUDIT_READ, S_NONE, 0, 0, NULL, "audit", "校验审计链", NULL,
-	 ZB_OK(&verify_shape)},
+	{.method = "GET", .pattern = "/api/v1/audit", .fn = h_audit_list,
+	 .perm = P_AUDIT_READ, .resp = ZB_OK(&audit_list),
+	 .tag = "audit", .summary = "审计日志",
+	 .query_doc = "user:integer,action:string,object_type:string,object_id:string,from:integer,to:integer,after:integer,limit:integer"},
+	{.method = "GET", .pattern = "/api/v1/audit/verify", .fn = h_audit_verify,
+	 .perm = P_AUDIT_READ, .resp = ZB_OK(&verify_shape),
+	 .tag = "audit", .summary = "校验审计链"},
 	{0},
 };

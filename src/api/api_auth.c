@@ -165,12 +165,18 @@ static const zb_prop session_props[] = {
 static const zb_shape session_shape = {"Session", session_props, 0, 0, "登录状态"};
 
 const zb_route zb_routes_auth[] = {
-	{"POST", "/api/v1/auth/login", h_login, 0, S_NONE, R_PUBLIC | R_JSON, 4096, login_fields, "auth", "登录", NULL,
-	 ZB_OK(&session_shape)},
+	{.method = "POST", .pattern = "/api/v1/auth/login", .fn = h_login,
+	 .flags = R_PUBLIC | R_JSON, .max_body = 4096, .fields = login_fields, .resp = ZB_OK(&session_shape),
+	 .tag = "auth", .summary = "登录"},
 	/* a write like every other: needs the session and its CSRF token */
-	{"POST", "/api/v1/auth/logout", h_logout, 0, S_NONE, R_WRITE, 0, NULL, "auth", "退出登录", NULL, ZB_OK(&zb_shape_ok)},
-	{"GET", "/api/v1/auth/me", h_me, 0, S_NONE, 0, 0, NULL, "auth", "当前用户", NULL, ZB_OK(&session_shape)},
-	{"POST", "/api/v1/auth/password", h_password, 0, S_NONE, R_WRITE | R_JSON, 4096, password_fields, "auth", "修改密码", NULL,
-	 ZB_OK(&zb_shape_ok)},
+	{.method = "POST", .pattern = "/api/v1/auth/logout", .fn = h_logout,
+	 .flags = R_WRITE, .resp = ZB_OK(&zb_shape_ok),
+	 .tag = "auth", .summary = "退出登录"},
+	{.method = "GET", .pattern = "/api/v1/auth/me", .fn = h_me,
+	 .resp = ZB_OK(&session_shape),
+	 .tag = "auth", .summary = "当前用户"},
+	{.method = "POST", .pattern = "/api/v1/auth/password", .fn = h_password,
+	 .flags = R_WRITE | R_JSON, .max_body = 4096, .fields = password_fields, .resp = ZB_OK(&zb_shape_ok),
+	 .tag = "auth", .summary = "修改密码"},
 	{0},
 };

@@ -103,9 +103,12 @@ static const zb_shape explanation = {"RiskExplanation", explanation_props, 0, 0,
 ZB_LIST_PAGED(explanation_list, "RiskExplanationList", &explanation);
 
 const zb_route zb_routes_explanations[] = {
-	{"GET", "/api/v1/orgs/{id}/risk-explanations", h_explanations, P_MEETING_READ, S_ORG, 0, 0, NULL, "meetings",
-	 "未参加组织生活的情况说明", "after:integer,limit:integer", ZB_OK(&explanation_list)},
-	{"POST", "/api/v1/risks/explanations", h_explain, P_MEETING_WRITE, S_BODY_MEMBER, R_WRITE | R_JSON, 4096,
-	 explain_fields, "meetings", "说明党员未参加组织生活的原因（如因病请假）", NULL, ZB_CREATED(&explained)},
+	{.method = "GET", .pattern = "/api/v1/orgs/{id}/risk-explanations", .fn = h_explanations,
+	 .perm = P_MEETING_READ, .scope = S_ORG, .resp = ZB_OK(&explanation_list),
+	 .tag = "meetings", .summary = "未参加组织生活的情况说明",
+	 .query_doc = "after:integer,limit:integer"},
+	{.method = "POST", .pattern = "/api/v1/risks/explanations", .fn = h_explain,
+	 .perm = P_MEETING_WRITE, .scope = S_BODY_MEMBER, .flags = R_WRITE | R_JSON, .max_body = 4096, .fields = explain_fields, .resp = ZB_CREATED(&explained),
+	 .tag = "meetings", .summary = "说明党员未参加组织生活的原因（如因病请假）"},
 	{0},
 };

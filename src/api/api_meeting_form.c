@@ -208,8 +208,9 @@ static const zb_prop meeting_form_props[] = {
 static const zb_shape meeting_form = {"MeetingForm", meeting_form_props, 0, 0, "记录会议的表单"};
 
 const zb_route zb_routes_meeting_form[] = {
-	{"GET", "/api/v1/orgs/{id}/meeting-form", h_form, P_MEETING_WRITE, S_ORG, 0, 0, NULL, "meetings",
-	 "记录会议的表单：可记录的会议类型、党小组、应到名单（含党员状态）、默认值、上次议程", "type:string,date:string,group:integer",
-	 ZB_OK(&meeting_form)},
+	{.method = "GET", .pattern = "/api/v1/orgs/{id}/meeting-form", .fn = h_form,
+	 .perm = P_MEETING_WRITE, .scope = S_ORG, .resp = ZB_OK(&meeting_form),
+	 .tag = "meetings", .summary = "记录会议的表单：可记录的会议类型、党小组、应到名单（含党员状态）、默认值、上次议程",
+	 .query_doc = "type:string,date:string,group:integer"},
 	{0},
 };

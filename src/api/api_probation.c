@@ -157,11 +157,15 @@ static const zb_prop probation_due_props[] = {
 static const zb_shape probation_due = {"ProbationDue", probation_due_props, 0, 0, "预备期已满仍未讨论转正的预备党员"};
 
 const zb_route zb_routes_probation[] = {
-	{"GET", "/api/v1/members/{id}/probation", h_probation_get, P_MEMBER_READ, S_MEMBER, 0, 0, NULL, "members",
-	 "预备期：期满日期、延长情况", NULL, ZB_OK(&probation)},
-	{"POST", "/api/v1/members/{id}/probation-extension", h_probation_extend, P_MEMBER_WRITE, S_MEMBER,
-	 R_WRITE | R_JSON, 4096, extend_fields, "members", "登记延长预备期（只能一次）", NULL, ZB_CREATED(&probation)},
-	{"GET", "/api/v1/orgs/{id}/probation-due", h_probation_due, P_MEMBER_READ, S_ORG, 0, 0, NULL, "members",
-	 "预备期已满仍未讨论转正的预备党员", "limit:integer", ZB_OK(&probation_due)},
+	{.method = "GET", .pattern = "/api/v1/members/{id}/probation", .fn = h_probation_get,
+	 .perm = P_MEMBER_READ, .scope = S_MEMBER, .resp = ZB_OK(&probation),
+	 .tag = "members", .summary = "预备期：期满日期、延长情况"},
+	{.method = "POST", .pattern = "/api/v1/members/{id}/probation-extension", .fn = h_probation_extend,
+	 .perm = P_MEMBER_WRITE, .scope = S_MEMBER, .flags = R_WRITE | R_JSON, .max_body = 4096, .fields = extend_fields, .resp = ZB_CREATED(&probation),
+	 .tag = "members", .summary = "登记延长预备期（只能一次）"},
+	{.method = "GET", .pattern = "/api/v1/orgs/{id}/probation-due", .fn = h_probation_due,
+	 .perm = P_MEMBER_READ, .scope = S_ORG, .resp = ZB_OK(&probation_due),
+	 .tag = "members", .summary = "预备期已满仍未讨论转正的预备党员",
+	 .query_doc = "limit:integer"},
 	{0},
 };

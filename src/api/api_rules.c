@@ -171,7 +171,12 @@ static const zb_prop rule_added_props[] = {
 static const zb_shape rule_added = {"RuleAdded", rule_added_props, 0, 0, NULL};
 
 const zb_route zb_routes_rules[] = {
-	{"GET", "/api/v1/rules", h_rules_get, P_ORG_READ, S_QUERY_ORG, 0, 0, NULL, "rules", "某组织当前适用的规则及历史", "kind:string,org:integer,date:string", ZB_OK(&rules_shape)},
-	{"POST", "/api/v1/rules", h_rules_add, P_ORG_WRITE, S_BODY_ORG, R_WRITE | R_JSON, 32768, rule_fields, "rules", "新增本地规则（按日期生效）", NULL, ZB_CREATED(&rule_added)},
+	{.method = "GET", .pattern = "/api/v1/rules", .fn = h_rules_get,
+	 .perm = P_ORG_READ, .scope = S_QUERY_ORG, .resp = ZB_OK(&rules_shape),
+	 .tag = "rules", .summary = "某组织当前适用的规则及历史",
+	 .query_doc = "kind:string,org:integer,date:string"},
+	{.method = "POST", .pattern = "/api/v1/rules", .fn = h_rules_add,
+	 .perm = P_ORG_WRITE, .scope = S_BODY_ORG, .flags = R_WRITE | R_JSON, .max_body = 32768, .fields = rule_fields, .resp = ZB_CREATED(&rule_added),
+	 .tag = "rules", .summary = "新增本地规则（按日期生效）"},
 	{0},
 };

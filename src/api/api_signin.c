@@ -172,11 +172,14 @@ static const zb_prop signin_preview_props[] = {
 static const zb_shape signin_preview = {"SigninPreview", signin_preview_props, 0, 0, "签到二维码对应的会议"};
 
 const zb_route zb_routes_signin[] = {
-	{"POST", "/api/v1/meetings/{id}/signin", h_signin_open, P_MEETING_WRITE, S_MEETING, R_WRITE | R_JSON, 1024,
-	 zb_api_no_fields, "meetings", "开启扫码签到（生成二维码）", NULL, ZB_CREATED(&signin_open)},
-	{"POST", "/api/v1/signin/preview", h_signin_peek, P_MEETING_SIGNIN, S_NONE, R_WRITE | R_JSON, 4096, signin_fields,
-	 "meetings", "查看签到二维码对应的会议（不签到）", NULL, ZB_OK(&signin_preview)},
-	{"POST", "/api/v1/signin", h_signin, P_MEETING_SIGNIN, S_NONE, R_WRITE | R_JSON, 4096, signin_fields, "meetings",
-	 "党员扫码签到", NULL, ZB_OK(&signed_in)},
+	{.method = "POST", .pattern = "/api/v1/meetings/{id}/signin", .fn = h_signin_open,
+	 .perm = P_MEETING_WRITE, .scope = S_MEETING, .flags = R_WRITE | R_JSON, .max_body = 1024, .fields = zb_api_no_fields, .resp = ZB_CREATED(&signin_open),
+	 .tag = "meetings", .summary = "开启扫码签到（生成二维码）"},
+	{.method = "POST", .pattern = "/api/v1/signin/preview", .fn = h_signin_peek,
+	 .perm = P_MEETING_SIGNIN, .flags = R_WRITE | R_JSON, .max_body = 4096, .fields = signin_fields, .resp = ZB_OK(&signin_preview),
+	 .tag = "meetings", .summary = "查看签到二维码对应的会议（不签到）"},
+	{.method = "POST", .pattern = "/api/v1/signin", .fn = h_signin,
+	 .perm = P_MEETING_SIGNIN, .flags = R_WRITE | R_JSON, .max_body = 4096, .fields = signin_fields, .resp = ZB_OK(&signed_in),
+	 .tag = "meetings", .summary = "党员扫码签到"},
 	{0},
 };

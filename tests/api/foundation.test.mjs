@@ -56,7 +56,7 @@ test('openapi document lists every route of the route tables', async () => {
   const routes = [];
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.c'))) {
     const src = readFileSync(join(dir, f), 'utf8');
-    for (const m of src.matchAll(/\{"(GET|POST|PUT|PATCH|DELETE)",\s*"(\/api\/v1\/[^"]*)"/g)) routes.push([m[1], m[2]]);
+    for (const m of src.matchAll(/\{\.method = "(GET|POST|PUT|PATCH|DELETE)",\s*\.pattern = "(\/api\/v1\/[^"]*)"/g)) routes.push([m[1], m[2]]);
   }
   assert.ok(routes.length >= 15, `found only ${routes.length} routes`);
   for (const [method, path] of routes) {

@@ -84,25 +84,34 @@ export function readRoutes(root) {
       const body = braced(src, t.index + t[0].length - 1);
       for (const row of splitTop(body)) {
         if (!row.startsWith('{')) throw new Error(`${f} ${t[1]}: unreadable row ${row.slice(0, 60)}`);
-        const cols = splitTop(row.slice(1, row.lastIndexOf('}')));
-        if (cols.length === 1 && cols[0] === '0') continue; // terminator {0}
-        if (cols.length < 6) throw new Error(`${f} ${t[1]}: short row ${row.slice(0, 80)}`);
-        const [method, pattern] = [cols[0], cols[1]].map((c) => {
+        const items = splitTop(row.slice(1, row.lastIndexOf('}')));
+        if (items.length === 1 && items[0] === '0') continue; // terminator {0}
+        // designated initializers: {.method = "GET", .pattern = "...", ...}
+        const col = {};
+        for (const it of items) {
+          const m = /^\.(\w+)\s*=\s*([\s\S]+)$/.exec(it);
+          if (!m) throw new Error(`${f} ${t[1]}: not a designated initializer: ${it.slice(0, 60)} in ${row.slice(0, 80)}`);
+          col[m[1]] = m[2].trim();
+        }
+        for (const k of ['method', 'pattern', 'fn', 'resp']) {
+          if (!col[k]) throw new Error(`${f} ${t[1]}: row without .${k}: ${row.slice(0, 80)}`);
+        }
+        const [method, pattern] = [col.method, col.pattern].map((c) => {
           const m = /^"([^"]*)"$/.exec(c);
           if (!m) throw new Error(`${f} ${t[1]}: method/pattern not a string literal in ${row.slice(0, 80)}`);
           return m[1];
         });
         const id = `${method} ${pattern}`;
-        const perm = cols[3] === '0' ? [] : cols[3].split('|').map((p) => p.trim()).map((p) => {
+        const perm = !col.perm || col.perm === '0' ? [] : col.perm.split('|').map((p) => p.trim()).map((p) => {
           if (!perms[p]) throw new Error(`${id}: unknown permission ${p}`);
           return perms[p];
         });
-        const scope = cols[4];
+        const scope = col.scope || 'S_NONE';
         if (!scopes.includes(scope)) throw new Error(`${id}: unknown scope kind ${scope}`);
-        const flags = cols[5] === '0' ? [] : cols[5].split('|').map((p) => p.trim());
+        const flags = !col.flags || col.flags === '0' ? [] : col.flags.split('|').map((p) => p.trim());
         for (const fl of flags) if (!knownFlags.includes(fl)) throw new Error(`${id}: unknown flag ${fl}`);
-        // query_doc: "name:type:说明,..." (or NULL)
-        const qd = /^"((?:[^"\\]|\\.)*)"$/.exec(cols[10] || '')?.[1] || '';
+        // query_doc: "name:type:说明,..." (or absent)
+        const qd = /^"((?:[^"\\]|\\.)*)"$/.exec(col.query_doc || '')?.[1] || '';
         const query = qd ? qd.split(',').map((x) => ({ name: x.split(':')[0], type: x.split(':')[1] || 'string' })) : [];
         routes.push({ id, method, pattern, perm, scope, flags, query, table: t[1], file: `src/api/${f}` });
       }

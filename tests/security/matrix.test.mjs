@@ -360,7 +360,7 @@ test('the parser read every row of every table the dispatcher tries', () => {
   let plain = 0;
   for (const f of readdirSync(join(ROOT, 'src/api')).filter((x) => x.endsWith('.c'))) {
     const src = readFileSync(join(ROOT, 'src/api', f), 'utf8');
-    plain += [...src.matchAll(/\{"(GET|POST|PUT|PATCH|DELETE)",\s*"(\/api\/v1\/[^"]*|\/metrics)"/g)].length;
+    plain += [...src.matchAll(/\{\.method = "(GET|POST|PUT|PATCH|DELETE)",\s*\.pattern = "(\/api\/v1\/[^"]*|\/metrics)"/g)].length;
   }
   assert.equal(ROUTES.length, plain, 'rows read by the parser and by a plain search differ');
   const listed = [...readFileSync(join(ROOT, 'src/api/routes.c'), 'utf8').matchAll(/^\s*(zb_routes_\w+),/gm)].map((m) => m[1]);
