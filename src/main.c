@@ -1,4 +1,5 @@
 /* main.c - the zhibu command table. */
+#include "api/api.h"
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "core/log.h"
@@ -39,6 +40,7 @@ int cmd_openapi(int argc, char **argv)
 	(void)argc, (void)argv;
 	zb_buf b;
 	zb_buf_init(&b, 16u << 20);
+	zb_api_register();
 	int rc = zb_openapi_write(&b);
 	if (!rc && fwrite(b.data, 1, b.len, stdout) == b.len && putchar('\n') != EOF && !fflush(stdout)) {
 		zb_buf_release(&b);

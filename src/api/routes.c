@@ -24,12 +24,8 @@ static const zb_route *const tables[] = {
 	NULL,
 };
 
-const zb_route *const *zb_route_tables(void)
-{
-	return tables;
-}
-
 void zb_api_register(void)
 {
+	zb_routes_register(tables);
 	zb_scope_resolvers_register();
 }

@@ -160,6 +160,19 @@ static int too_big(size_t max, zb_err *e)
 
 static zb_scope_resolver resolvers[S_SCOPE_MAX];
 
+static const zb_route *const no_tables[] = {NULL};
+static const zb_route *const *route_tables = no_tables;
+
+void zb_routes_register(const zb_route *const *tables)
+{
+	route_tables = tables ? tables : no_tables;
+}
+
+const zb_route *const *zb_route_tables(void)
+{
+	return route_tables;
+}
+
 void zb_scope_register(zb_scope kind, zb_scope_resolver fn)
 {
 	if (kind > S_NONE && kind < S_SCOPE_MAX)

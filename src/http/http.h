@@ -313,7 +313,10 @@ void zb_req_disposition(zb_req *r, const char *how, const char *ascii, const cha
 void zb_list_begin(zb_req *r);
 void zb_list_end(zb_req *r, int64_t total, const char *next);
 
-/* Route registry (api/routes.c) */
+/* The route tables, NULL-terminated, in the order the dispatcher tries
+ * them: handed over once at start-up by their owner (zb_api_register,
+ * api/routes.c), before serving; until then there are none. */
+void zb_routes_register(const zb_route *const *tables);
 const zb_route *const *zb_route_tables(void);
 
 /* 1 if the request came over HTTPS: only a trusted proxy (cfg.trust_proxy)

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/api.h"
 #include "core/log.h"
 #include "http/metrics.h"
 #include "store/db.h"
@@ -182,6 +183,7 @@ int main(void)
 	snprintf(g_dir, sizeof g_dir, "/tmp/zhibu-test-ops.XXXXXX");
 	if (!mkdtemp(g_dir))
 		return 1;
+	zb_api_register();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(log_levels),
 		cmocka_unit_test(backup_is_a_snapshot),
