@@ -148,22 +148,25 @@ static int insert_rows(zb_db *db, zb_meeting *ms, int n, int64_t by_user, zb_err
 	" AS p1, " J(5) " AS d, " JI(6) " AS corg, " JI(7) " AS branch, " JI(8) " AS grp, " J(9) " AS rs, " J(10)      \
 	" AS nv FROM "
 /* candidates as member/history.c takes them: in the subtree today, or
- * moved out of it after the date, or holding a committee post then */
+ * moved out of it after the date, or holding a committee post then; with
+ * whether any change of theirs is dated after it (hx) */
+#define MB_COLS                                                                                                 \
+	"mb.id, mb.org_id, mb.org_path, COALESCE(mb.group_id, 0) AS group_id, mb.status, mb.category, mb.join_date, " \
+	"mb.full_date"
 #define LIST_TAIL                                                                                                    \
 	" AS r), "                                                                                                       \
 	"moved AS MATERIALIZED (SELECT h.member_id, h.effective_on, o.path FROM member_history h "                    \
 	"JOIN orgs o ON o.id = (CASE WHEN h.kind = 'org' THEN CAST(h.old_value AS BIGINT) END) WHERE h.kind = 'org'), " \
-	"cand AS (SELECT mm.mid, mb.id AS mbid FROM mm JOIN members mb ON mb.org_path >= mm.p0 AND mb.org_path < mm.p1 " \
-	"WHERE mm.corg = 0 "                                                                                             \
-	"UNION SELECT mm.mid, v.member_id FROM mm JOIN moved v ON v.effective_on > mm.d AND v.path >= mm.p0 "           \
-	"AND v.path < mm.p1 WHERE mm.corg = 0 "                                                                         \
-	"UNION SELECT mm.mid, cp.member_id FROM mm JOIN committee_posts cp ON cp.org_id = mm.corg "                    \
-	"WHERE mm.corg <> 0 AND cp.member_id IS NOT NULL AND cp.started_on <= mm.d "                                   \
+	"cand AS (SELECT mm.mid AS cmid, " MB_COLS " FROM mm JOIN members mb ON mb.org_path >= mm.p0 "                 \
+	"AND mb.org_path < mm.p1 WHERE mm.corg = 0 "                                                                     \
+	"UNION SELECT mm.mid, " MB_COLS " FROM mm JOIN moved v ON v.effective_on > mm.d AND v.path >= mm.p0 "           \
+	"AND v.path < mm.p1 JOIN members mb ON mb.id = v.member_id WHERE mm.corg = 0 "                                  \
+	"UNION SELECT mm.mid, " MB_COLS " FROM mm JOIN committee_posts cp ON cp.org_id = mm.corg "                      \
+	"JOIN members mb ON mb.id = cp.member_id WHERE mm.corg <> 0 AND cp.started_on <= mm.d "                        \
 	"AND (cp.ended_on IS NULL OR cp.ended_on >= mm.d)), "                                                          \
-	"onx AS (SELECT mm.*, mb.id, mb.org_id, mb.org_path, COALESCE(mb.group_id, 0) AS group_id, mb.status, "         \
-	"mb.category, mb.join_date, mb.full_date, EXISTS (SELECT 1 FROM member_history h WHERE h.member_id = mb.id "    \
-	"AND h.effective_on > mm.d AND h.kind IN ('org', 'group', 'status', 'category')) AS hx "                        \
-	"FROM cand c JOIN mm ON mm.mid = c.mid JOIN members mb ON mb.id = c.mbid), "                                    \
+	"onx AS MATERIALIZED (SELECT mm.*, c.id, c.org_id, c.org_path, c.group_id, c.status, c.category, c.join_date, " \
+	"c.full_date, EXISTS (SELECT 1 FROM member_history h WHERE h.member_id = c.id AND h.effective_on > mm.d "      \
+	"AND h.kind IN ('org', 'group', 'status', 'category')) AS hx FROM cand c JOIN mm ON mm.mid = c.cmid), "         \
 	"ond AS (SELECT onx.*, "                                                                                        \
 	"CASE WHEN hx THEN (SELECT COALESCE(h.old_value, '') FROM member_history h WHERE h.member_id = onx.id "        \
 	"AND h.kind = 'org' AND h.effective_on > onx.d ORDER BY h.effective_on, h.id LIMIT 1) END AS xorg, "           \

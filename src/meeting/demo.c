@@ -363,7 +363,6 @@ static int add(dg *g, dbranch *b, int64_t org_id, const char *org_path, int type
 #define AT_RISK \
 	"EXISTS (SELECT 1 FROM demo_risk k WHERE k.member_id = meeting_attendance.member_id " \
 	"AND k.last_ym < meeting_attendance.held_ym)"
-#define RATE(col) "(SELECT r." col " FROM demo_rate r WHERE r.meeting_id = meeting_attendance.meeting_id)"
 #define RATES(SRC) \
 	"INSERT INTO demo_rate (meeting_id, p_rate, l_rate) SELECT CAST(r.j ->> 0 AS BIGINT), " \
 	"CAST(r.j ->> 1 AS BIGINT), CAST(r.j ->> 2 AS BIGINT) FROM " SRC " AS r"
@@ -391,13 +390,15 @@ static int mark(dg *g, int64_t first, int64_t last, zb_err *e)
 		return rc;
 	return zb_db_run(g->db, e, NULL,
 	                 "UPDATE meeting_attendance SET source = 'manual', "
-	                 "status = CASE WHEN " AT_RISK " THEN 'absent' WHEN " HASH " < " RATE("p_rate") " THEN 'present' "
-	                 "WHEN " HASH " < " RATE("l_rate") " THEN 'leave' ELSE 'absent' END, "
-	                 "reason = CASE WHEN " AT_RISK " THEN NULL WHEN " HASH " < " RATE("p_rate") " THEN NULL "
-	                 "WHEN " HASH " < " RATE("l_rate") " THEN "
+	                 "status = CASE WHEN " AT_RISK " THEN 'absent' WHEN " HASH " < r.p_rate THEN 'present' "
+	                 "WHEN " HASH " < r.l_rate THEN 'leave' ELSE 'absent' END, "
+	                 "reason = CASE WHEN " AT_RISK " THEN NULL WHEN " HASH " < r.p_rate THEN NULL "
+	                 "WHEN " HASH " < r.l_rate THEN "
 	                 "CASE (meeting_attendance.member_id + meeting_attendance.meeting_id) % 4 WHEN 0 THEN '因病请假' "
 	                 "WHEN 1 THEN '外出务工' WHEN 2 THEN '因公出差' ELSE '家中有事' END ELSE NULL END "
-	                 "WHERE meeting_id >= ? AND meeting_id <= ? AND source = 'roster'",
+	                 "FROM demo_rate r WHERE r.meeting_id = meeting_attendance.meeting_id "
+	                 "AND meeting_attendance.meeting_id >= ? AND meeting_attendance.meeting_id <= ? "
+	                 "AND meeting_attendance.source = 'roster'",
 	                 "iiiiii", salt, salt, salt, salt, first, last);
 }
 
