@@ -11,7 +11,12 @@
  * it effective after D ((effective_on, id) order; status and category
  * changes without an old value do not count), else today's; an org change
  * without an old value leaves no org.  Who is listed and with what vote is
- * then as in meeting.c roster_list. */
+ * then as in meeting.c roster_list.  onx and ond are materialized so that
+ * each look-up runs once per candidate, not once per use.
+ *
+ * These statements are large enough for PostgreSQL's JIT to compile them
+ * (hundreds of milliseconds a statement, more than running them): a bulk
+ * load runs with jit off (meeting/demo.c). */
 #include "meeting/meeting.h"
 #include "auth/authz.h"
 #include "core/jw.h"
@@ -167,7 +172,7 @@ static int insert_rows(zb_db *db, zb_meeting *ms, int n, int64_t by_user, zb_err
 	"onx AS MATERIALIZED (SELECT mm.*, c.id, c.org_id, c.org_path, c.group_id, c.status, c.category, c.join_date, " \
 	"c.full_date, EXISTS (SELECT 1 FROM member_history h WHERE h.member_id = c.id AND h.effective_on > mm.d "      \
 	"AND h.kind IN ('org', 'group', 'status', 'category')) AS hx FROM cand c JOIN mm ON mm.mid = c.cmid), "         \
-	"ond AS (SELECT onx.*, "                                                                                        \
+	"ond AS MATERIALIZED (SELECT onx.*, "                                                                                        \
 	"CASE WHEN hx THEN (SELECT COALESCE(h.old_value, '') FROM member_history h WHERE h.member_id = onx.id "        \
 	"AND h.kind = 'org' AND h.effective_on > onx.d ORDER BY h.effective_on, h.id LIMIT 1) END AS xorg, "           \
 	"CASE WHEN hx THEN (SELECT COALESCE(h.old_value, '') FROM member_history h WHERE h.member_id = onx.id "        \
