@@ -135,15 +135,13 @@ static int insert_rows(zb_db *db, zb_meeting *ms, int n, int64_t by_user, zb_err
 
 /* ---- the 应到 lists ---- */
 
+/* The meetings are new: no rows to merge with (the upsert of meeting.c is
+ * for re-syncs), and each person comes once per meeting (IN, UNION). */
 #define ATT_INS "INSERT INTO meeting_attendance (meeting_id, member_id, held_ym, has_vote, status, source, updated_at) "
-#define ATT_UPSERT                                                                                              \
-	" ON CONFLICT (meeting_id, member_id) DO UPDATE SET has_vote = excluded.has_vote, held_ym = excluded.held_ym, " \
-	"on_roster = 1"
-
 /* talks: [meeting, held_ym, time, a, b]; both people present (meeting.c INS_TALK) */
 #define INS_TALKS(SRC)                                                                                             \
 	ATT_INS "SELECT " JI(0) ", mb.id, " JI(1) ", 0, 'present', 'manual', " JI(2) " FROM " SRC " AS r "          \
-	"JOIN members mb ON mb.id IN (" JI(3) ", " JI(4) ") WHERE mb.id IS NOT NULL" ATT_UPSERT
+	"JOIN members mb ON mb.id IN (" JI(3) ", " JI(4) ")"
 
 /* the others: [meeting, held_ym, time, subtree path, its upper bound, date,
  * committee org (0: by subtree), branch and group (0: not a group
@@ -191,8 +189,7 @@ static int insert_rows(zb_db *db, zb_meeting *ms, int n, int64_t by_user, zb_err
 	ATT_INS "SELECT mid, id, ym, CASE WHEN corg <> 0 OR (cat_on = 'full' AND (full_date IS NULL OR full_date <= d) " \
 	"AND NOT (nv LIKE '%,' || status_on || ',%')) THEN 1 ELSE 0 END, 'absent', 'roster', t FROM fin "              \
 	"WHERE (join_date IS NULL OR join_date <= d) AND status_on <> '' AND rs LIKE '%,' || status_on || ',%' "        \
-	"AND (corg <> 0 OR (path_on >= p0 AND path_on < p1 AND (grp = 0 OR (org_on = branch AND group_on = grp))))"    \
-	ATT_UPSERT
+	"AND (corg <> 0 OR (path_on >= p0 AND path_on < p1 AND (grp = 0 OR (org_on = branch AND group_on = grp))))"
 #define INS_LISTS(SRC) LIST_HEAD SRC LIST_TAIL
 
 /* one meeting's row of the list statement; 0 = nobody to list */
