@@ -12,6 +12,7 @@
  */
 #include "meeting/demo.h"
 #include "core/arena.h"
+#include "core/grow.h"
 #include "meeting/appraisal.h"
 #include "meeting/mdate.h"
 #include "meeting/meeting.h"
@@ -105,7 +106,8 @@ typedef struct dg {
 	int64_t meetings, talks, appraisals;
 	zb_meeting *ms;            /* the month's meetings, in the order of their ids */
 	int *rate;                 /* of each: permille present */
-	int nms, capms;
+	int nms;
+	size_t capms, caprate;
 } dg;
 
 static const char *const TOPICS[] = {
@@ -309,18 +311,8 @@ static const char *member_name(const dg *g, const dbranch *b, int64_t id)
 static int add(dg *g, dbranch *b, int64_t org_id, const char *org_path, int type, int64_t start, const char *topic,
                int64_t ta, int64_t tb, zb_err *e)
 {
-	if (g->nms == g->capms) {
-		int cap = g->capms ? g->capms * 2 : 1024;
-		zb_meeting *nm = realloc(g->ms, sizeof *nm * (size_t)cap);
-		if (nm)
-			g->ms = nm;
-		int *nr = realloc(g->rate, sizeof *nr * (size_t)cap);
-		if (nr)
-			g->rate = nr;
-		if (!nm || !nr)
-			return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-		g->capms = cap;
-	}
+	if (ZB_GROW(g->ms, (size_t)g->nms, g->capms) || ZB_GROW(g->rate, (size_t)g->nms, g->caprate))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
 	zb_meeting *m = &g->ms[g->nms];
 	memset(m, 0, sizeof *m);
 	m->org_id = org_id;
