@@ -79,8 +79,9 @@ int zb_db_each(zb_db *db, zb_err *e, zb_each_fn fn, void *ctx, const char *sql, 
  * arrays, read as a derived table of one column j (one element each), its
  * fields j ->> 0, j ->> 1, ... on both backends (CAST them to BIGINT;
  * NULL for a JSON null).  Write the statement once with a macro taking
- * the source and pick the text by zb_db_backend. */
-#define ZB_JSON_ROWS_PG "(SELECT value AS j FROM json_array_elements(CAST(? AS JSON)))"
+ * the source and pick the text by zb_db_backend.  (PostgreSQL reads it as
+ * jsonb: parsed once, where each ->> on json would parse the row again.) */
+#define ZB_JSON_ROWS_PG "(SELECT value AS j FROM jsonb_array_elements(CAST(? AS JSONB)))"
 #define ZB_JSON_ROWS_SQLITE "(SELECT value AS j FROM json_each(?))"
 
 /* Transactions.  begin_write takes the single writer lock at once
