@@ -11,8 +11,11 @@
  * it effective after D ((effective_on, id) order; status and category
  * changes without an old value do not count), else today's; an org change
  * without an old value leaves no org.  Who is listed and with what vote is
- * then as in meeting.c roster_list.  onx and ond are materialized so that
- * each look-up runs once per candidate, not once per use.
+ * then as in meeting.c roster_list.  onx is materialized so that the test
+ * for changes after the date runs once per candidate; the three sources
+ * of candidates do not overlap (those moved out are not in the subtree
+ * today; committee lists are apart), so only the small ones are made
+ * DISTINCT.
  *
  * These statements are large enough for PostgreSQL's JIT to compile them
  * (hundreds of milliseconds a statement, more than running them): a bulk
@@ -162,15 +165,16 @@ static int insert_rows(zb_db *db, zb_meeting *ms, int n, int64_t by_user, zb_err
 	"JOIN orgs o ON o.id = (CASE WHEN h.kind = 'org' THEN CAST(h.old_value AS BIGINT) END) WHERE h.kind = 'org'), " \
 	"cand AS (SELECT mm.mid AS cmid, " MB_COLS " FROM mm JOIN members mb ON mb.org_path >= mm.p0 "                 \
 	"AND mb.org_path < mm.p1 WHERE mm.corg = 0 "                                                                     \
-	"UNION SELECT mm.mid, " MB_COLS " FROM mm JOIN moved v ON v.effective_on > mm.d AND v.path >= mm.p0 "           \
-	"AND v.path < mm.p1 JOIN members mb ON mb.id = v.member_id WHERE mm.corg = 0 "                                  \
-	"UNION SELECT mm.mid, " MB_COLS " FROM mm JOIN committee_posts cp ON cp.org_id = mm.corg "                      \
+	"UNION ALL SELECT DISTINCT mm.mid, " MB_COLS " FROM mm JOIN moved v ON v.effective_on > mm.d "                  \
+	"AND v.path >= mm.p0 AND v.path < mm.p1 JOIN members mb ON mb.id = v.member_id WHERE mm.corg = 0 "             \
+	"AND NOT (mb.org_path >= mm.p0 AND mb.org_path < mm.p1) "                                                       \
+	"UNION ALL SELECT DISTINCT mm.mid, " MB_COLS " FROM mm JOIN committee_posts cp ON cp.org_id = mm.corg "         \
 	"JOIN members mb ON mb.id = cp.member_id WHERE mm.corg <> 0 AND cp.started_on <= mm.d "                        \
 	"AND (cp.ended_on IS NULL OR cp.ended_on >= mm.d)), "                                                          \
 	"onx AS MATERIALIZED (SELECT mm.*, c.id, c.org_id, c.org_path, c.group_id, c.status, c.category, c.join_date, " \
 	"c.full_date, EXISTS (SELECT 1 FROM member_history h WHERE h.member_id = c.id AND h.effective_on > mm.d "      \
 	"AND h.kind IN ('org', 'group', 'status', 'category')) AS hx FROM cand c JOIN mm ON mm.mid = c.cmid), "         \
-	"ond AS MATERIALIZED (SELECT onx.*, "                                                                                        \
+	"ond AS (SELECT onx.*, "                                                                                        \
 	"CASE WHEN hx THEN (SELECT COALESCE(h.old_value, '') FROM member_history h WHERE h.member_id = onx.id "        \
 	"AND h.kind = 'org' AND h.effective_on > onx.d ORDER BY h.effective_on, h.id LIMIT 1) END AS xorg, "           \
 	"CASE WHEN hx THEN (SELECT COALESCE(h.old_value, '') FROM member_history h WHERE h.member_id = onx.id "        \
