@@ -24,6 +24,7 @@
 #include "auth/authz.h"
 #include "core/jw.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,7 +140,7 @@ static int insert_rows(zb_db *db, zb_meeting *ms, int n, int64_t by_user, zb_err
 /* ---- the 应到 lists ---- */
 
 /* The meetings are new: no rows to merge with (the upsert of meeting.c is
- * for re-syncs), and each person comes once per meeting (IN, UNION). */
+ * for re-syncs), and each person comes once per meeting (IN; the candidate sources apart). */
 #define ATT_INS "INSERT INTO meeting_attendance (meeting_id, member_id, held_ym, has_vote, status, source, updated_at) "
 /* talks: [meeting, held_ym, time, a, b]; both people present (meeting.c INS_TALK) */
 #define INS_TALKS(SRC)                                                                                             \
