@@ -9,6 +9,7 @@
 #include "demo/demo.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/jw.h"
 #include "core/log.h"
 #include "member/idcard.h"
 #include "member/member.h"
@@ -1021,21 +1022,64 @@ static int restore_indexes(gen *g, const idxsave *s, zb_err *e)
 }
 
 /* Ids are given explicitly (the table is empty when the demo runs), so a
- * row needs no RETURNING round trip; PostgreSQL's identity sequence is
- * moved past them afterwards. */
-static int insert_row(gen *g, const mrow *row, int64_t id, int64_t now, zb_err *e)
+ * row needs no RETURNING; PostgreSQL's identity sequence is moved past
+ * them afterwards.  Rows go MEMBERS_PER_INSERT at a time: their fields as
+ * one JSON parameter (store/db.h ZB_JSON_ROWS_*), their sort keys
+ * concatenated in one blob, each cut out by offset and length. */
+#define MEMBERS_PER_INSERT 250
+#define MJ(i) "r.j ->> " #i
+#define MJI(i) "CAST(r.j ->> " #i " AS BIGINT)"
+#define INS_MEMBERS(SRC)                                                                                            \
+	"INSERT INTO members (id, org_id, org_path, group_id, name, name_pinyin, name_initials, sort_key, gender, "     \
+	"ethnicity, birth_date, id_enc, id_index, id_masked, native_place, education, degree, work_unit, job_title, "   \
+	"category, join_date, full_date, phone_enc, phone_masked, address, status, source, remarks, created_at, "      \
+	"updated_at) SELECT " MJI(0) ", " MJI(1) ", " MJ(2) ", " MJI(3) ", " MJ(4) ", " MJ(5) ", " MJ(6) ", "          \
+	"substr(?, CAST(r.j ->> 7 AS INTEGER), CAST(r.j ->> 8 AS INTEGER)), " MJ(9) ", " MJ(10) ", " MJ(11) ", "       \
+	MJ(12) ", " MJ(13) ", " MJ(14) ", " MJ(15) ", " MJ(16) ", " MJ(17) ", " MJ(18) ", " MJ(19) ", " MJ(20) ", "     \
+	MJ(21) ", " MJ(22) ", " MJ(23) ", " MJ(24) ", " MJ(25) ", " MJ(26) ", " MJ(27) ", " MJ(28) ", "                 \
+	"CAST(? AS BIGINT), CAST(? AS BIGINT) FROM " SRC " AS r"
+
+static int insert_rows(gen *g, const mrow *rows, const int64_t *ids, int n, int64_t now, zb_err *e)
 {
-	const zb_member *m = &row->m;
-	return zb_db_run(g->db, e, NULL,
-	                 "INSERT INTO members (id, org_id, org_path, group_id, name, name_pinyin, name_initials, sort_key, gender, "
-	                 "ethnicity, birth_date, id_enc, id_index, id_masked, native_place, education, degree, work_unit, "
-	                 "job_title, category, join_date, full_date, phone_enc, phone_masked, address, status, source, remarks, "
-	                 "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	                 "iisIsssbssssssssssssssssssssii", id, m->org_id, m->org_path, m->group_id, m->name, row->py, row->ini,
-	                 (const void *)row->key, row->keylen, m->gender, m->ethnicity, m->birth_date, m->id_enc,
-	                 m->id_index, m->id_masked, m->native_place, m->education, m->degree, m->work_unit, m->job_title,
-	                 m->category, m->join_date, m->full_date, m->phone_enc, m->phone_masked, m->address, m->status,
-	                 m->source, m->remarks, now, now);
+	zb_buf j = {0}, keys = {0};
+	zb_jw w;
+	jw_init(&w, &j);
+	jw_arr(&w);
+	for (int i = 0; i < n; i++) {
+		const mrow *row = &rows[i];
+		const zb_member *m = &row->m;
+		jw_arr(&w);
+		jw_int(&w, ids[i]);
+		jw_int(&w, m->org_id);
+		jw_str(&w, m->org_path);
+		if (m->group_id)
+			jw_int(&w, m->group_id);
+		else
+			jw_null(&w);
+		jw_str(&w, m->name);
+		jw_str(&w, row->py);
+		jw_str(&w, row->ini);
+		jw_int(&w, (int64_t)keys.len + 1);
+		jw_int(&w, (int64_t)row->keylen);
+		const char *f[] = {m->gender,    m->ethnicity, m->birth_date,  m->id_enc,      m->id_index,
+		                   m->id_masked, m->native_place, m->education, m->degree,      m->work_unit,
+		                   m->job_title, m->category,  m->join_date,   m->full_date,   m->phone_enc,
+		                   m->phone_masked, m->address, m->status,     m->source,      m->remarks};
+		for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
+			jw_str(&w, f[k]);
+		jw_arr_end(&w);
+		if (row->keylen && zb_buf_append(&keys, row->key, row->keylen))
+			w.err = ZB_ETOOBIG;
+	}
+	jw_arr_end(&w);
+	int rc = jw_finish(&w) ? zb_fail(e, ZB_EINTERNAL, NULL, "内存不足")
+	                       : zb_db_run(g->db, e, NULL,
+	                                   zb_db_backend(g->db) == ZB_DB_PG ? INS_MEMBERS(ZB_JSON_ROWS_PG)
+	                                                                    : INS_MEMBERS(ZB_JSON_ROWS_SQLITE),
+	                                   "biis", keys.data ? keys.data : "", keys.len, now, now, j.data);
+	zb_buf_release(&j);
+	zb_buf_release(&keys);
+	return rc;
 }
 
 static int gen_members(gen *g, zb_err *e)
@@ -1131,10 +1175,11 @@ static int gen_members(gen *g, zb_err *e)
 				checked++;
 			}
 			g->mid[seq] = base + seq + 1;
-			if (!rc)
-				rc = insert_row(g, row, g->mid[seq], now, e);
 			g->mfull[seq] = (unsigned char)(row->full && !strcmp(row->m.status, "normal"));
 		}
+		for (int i = 0; i < b->n && !rc; i += MEMBERS_PER_INSERT)
+			rc = insert_rows(g, b->rows + i, g->mid + (seq - b->n) + i,
+			                 b->n - i < MEMBERS_PER_INSERT ? b->n - i : MEMBERS_PER_INSERT, now, e);
 		in_tx += b->n;
 		pthread_mutex_lock(&p->mu);
 		b->ready = 0;

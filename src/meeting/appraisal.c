@@ -1,6 +1,7 @@
 /* appraisal.c - 民主评议党员 and 谈心谈话 coverage (see appraisal.h). */
 #include "meeting/appraisal.h"
 #include "auth/authz.h"
+#include "core/jw.h"
 #include "meeting/mdate.h"
 
 #include <math.h>
@@ -220,6 +221,10 @@ static int cmp_excellent(const void *x, const void *y)
 	return a->member_id < b->member_id ? -1 : a->member_id > b->member_id;
 }
 
+#define SET_GRADES(SRC)                                                                                  \
+	"UPDATE appraisal_items SET grade = r.j ->> 1, grade_note = r.j ->> 2, updated_at = ? FROM " SRC " AS r " \
+	"WHERE appraisal_items.appraisal_id = ? AND appraisal_items.member_id = CAST(r.j ->> 0 AS BIGINT)"
+
 int zb_appraisal_finalize(zb_db *db, int64_t id, const zb_mrules *r, int64_t by_user, int64_t now, zb_err *e)
 {
 	int rc = check_final(db, id, e);
@@ -291,11 +296,27 @@ int zb_appraisal_finalize(zb_db *db, int64_t id, const zb_mrules *r, int64_t by_
 			                             r->excellent_cap * 100, n, allowed);
 		}
 	}
-	for (int i = 0; i < n && !rc; i++)
-		rc = zb_db_run(db, e, NULL,
-		               "UPDATE appraisal_items SET grade = ?, grade_note = ?, updated_at = ? "
-		               "WHERE appraisal_id = ? AND member_id = ?",
-		               "ssiii", gcode[it[i].grade], it[i].note, now, id, it[i].member_id);
+	/* the grades, a few hundred members per UPDATE: [member, grade, note] */
+	for (int i = 0; i < n && !rc; i += 500) {
+		zb_buf b = {0};
+		zb_jw w;
+		jw_init(&w, &b);
+		jw_arr(&w);
+		for (int k = i; k < n && k < i + 500; k++) {
+			jw_arr(&w);
+			jw_int(&w, it[k].member_id);
+			jw_str(&w, gcode[it[k].grade]);
+			jw_str(&w, it[k].note);
+			jw_arr_end(&w);
+		}
+		jw_arr_end(&w);
+		if (jw_finish(&w))
+			rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+		else
+			rc = zb_db_run(db, e, NULL, zb_db_backend(db) == ZB_DB_PG ? SET_GRADES(ZB_JSON_ROWS_PG) : SET_GRADES(ZB_JSON_ROWS_SQLITE),
+			               "isi", now, b.data, id);
+		zb_buf_release(&b);
+	}
 	if (!rc)
 		rc = zb_db_run(db, e, NULL,
 		               "UPDATE appraisals SET status = 'final', excellent_cap = ?, finalized_at = ?, finalized_by = ?, "

@@ -1,14 +1,18 @@
 /* demo.c - organisational-life records for the demo county (see demo.h).
  *
- * Meetings go through the meeting domain (zb_meeting_check/insert: the
- * 应到 list from the roster, totals and quorum), so the demo data obey the
- * same rules as records typed in by a secretary.  Only the marks are set
- * in bulk: one UPDATE per meeting whose outcome is a hash of (member,
- * meeting, seed), then zb_meeting_recount.  Members chosen to be at risk
- * are held in a temporary table that the UPDATE consults.
+ * Meetings go through the meeting domain (zb_meeting_insert_bulk: the
+ * 应到 list from the roster as zb_meeting_insert takes it, then
+ * zb_meeting_recount_range for totals and quorum), so the demo data obey
+ * the same rules as records typed in by a secretary.  A month of the
+ * county is made in memory, then written set-based: its meetings in a few
+ * statements, the marks in one UPDATE whose outcome is a hash of (member,
+ * meeting, seed) against the rate of each meeting's branch (a temporary
+ * table, demo_rate), then the totals.  Members chosen to be at risk are
+ * held in a temporary table that the UPDATE consults too.
  */
 #include "meeting/demo.h"
 #include "core/arena.h"
+#include "core/grow.h"
 #include "meeting/appraisal.h"
 #include "meeting/mdate.h"
 #include "meeting/meeting.h"
@@ -100,8 +104,10 @@ typedef struct dg {
 	char today[11];
 	int cur_ym;
 	int64_t meetings, talks, appraisals;
-	int64_t bfirst, blast;     /* ids made for the branch-month being done */
-	int64_t comm_mid;          /* its committee meeting, marked apart */
+	zb_meeting *ms;            /* the month's meetings, in the order of their ids */
+	int *rate;                 /* of each: permille present */
+	int nms;
+	size_t capms, caprate;
 } dg;
 
 static const char *const TOPICS[] = {
@@ -300,9 +306,14 @@ static const char *member_name(const dg *g, const dbranch *b, int64_t id)
 	return "党员";
 }
 
+/* A meeting of the month (written by zb_meeting_insert_bulk once the
+ * month is made); its index in g->ms is g->nms - 1. */
 static int add(dg *g, dbranch *b, int64_t org_id, const char *org_path, int type, int64_t start, const char *topic,
-               int64_t ta, int64_t tb, zb_meeting *m, zb_err *e)
+               int64_t ta, int64_t tb, zb_err *e)
 {
+	if (ZB_GROW(g->ms, (size_t)g->nms, g->capms) || ZB_GROW(g->rate, (size_t)g->nms, g->caprate))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	zb_meeting *m = &g->ms[g->nms];
 	memset(m, 0, sizeof *m);
 	m->org_id = org_id;
 	m->type = type;
@@ -327,44 +338,60 @@ static int add(dg *g, dbranch *b, int64_t org_id, const char *org_path, int type
 		m->talk_b_name = member_name(g, b, tb);
 	}
 	prep(g, m, org_path, b->name);
-	zb_mrules r;
-	int rc = zb_mrules_cache_rules(g->rules, m->org_path, m->held_on, &r, e);
-	int64_t id;
-	if (!rc)
-		rc = zb_meeting_insert_bulk(g->db, m, &r, 0, m->start_at + 3600, &id, e);
-	if (!rc) {
-		if (type == ZB_MT_TALK)
-			g->talks++;
-		else
-			g->meetings++;
-		if (!g->bfirst)
-			g->bfirst = id;
-		g->blast = id;
-	}
-	return rc;
+	m->created_at = m->start_at + 3600;
+	g->rate[g->nms++] = b->rate;
+	if (type == ZB_MT_TALK)
+		g->talks++;
+	else
+		g->meetings++;
+	return 0;
 }
 
-/* The marks of a branch's meetings [first, last] of a month: present by
- * the branch's rate, some on leave with a reason, the rest absent;
+/* The marks of the month's meetings [first, last]: present by the rate
+ * of each (demo_rate), some on leave with a reason, the rest absent;
  * members at risk absent after their last month.  Talks are inserted
  * present (source manual) and are left alone. */
 #define HASH "((meeting_attendance.member_id * 2654435761 + meeting_attendance.meeting_id * 40503 + ?) % 1000)"
 #define AT_RISK \
 	"EXISTS (SELECT 1 FROM demo_risk k WHERE k.member_id = meeting_attendance.member_id " \
 	"AND k.last_ym < meeting_attendance.held_ym)"
+#define RATES(SRC) \
+	"INSERT INTO demo_rate (meeting_id, p_rate, l_rate) SELECT CAST(r.j ->> 0 AS BIGINT), " \
+	"CAST(r.j ->> 1 AS BIGINT), CAST(r.j ->> 2 AS BIGINT) FROM " SRC " AS r"
 
-static int mark(dg *g, int rate, int64_t first, int64_t last, zb_err *e)
+static int mark(dg *g, int64_t first, int64_t last, zb_err *e)
 {
-	int64_t salt = (int64_t)(g->seed & 0xffff), present = rate, leave = rate + (1000 - rate) / 2;
+	int64_t salt = (int64_t)(g->seed & 0xffff);
+	int rc = zb_db_exec(g->db, "DELETE FROM demo_rate", e);
+	zb_buf b = {0};
+	for (int i = 0; !rc && i < g->nms; i += 500) {
+		zb_buf_reset(&b);
+		for (int k = i; k < g->nms && k < i + 500; k++)
+			if (zb_buf_printf(&b, "%c[%lld,%d,%d]", k > i ? ',' : '[', (long long)g->ms[k].id, g->rate[k],
+			                  g->rate[k] + (1000 - g->rate[k]) / 2))
+				rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+		if (!rc && zb_buf_putc(&b, ']'))
+			rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+		if (!rc)
+			rc = zb_db_run(g->db, e, NULL,
+			               zb_db_backend(g->db) == ZB_DB_PG ? RATES(ZB_JSON_ROWS_PG) : RATES(ZB_JSON_ROWS_SQLITE), "s",
+			               b.data);
+	}
+	zb_buf_release(&b);
+	if (rc)
+		return rc;
 	return zb_db_run(g->db, e, NULL,
 	                 "UPDATE meeting_attendance SET source = 'manual', "
-	                 "status = CASE WHEN " AT_RISK " THEN 'absent' WHEN " HASH " < ? THEN 'present' "
-	                 "WHEN " HASH " < ? THEN 'leave' ELSE 'absent' END, "
-	                 "reason = CASE WHEN " AT_RISK " THEN NULL WHEN " HASH " < ? THEN NULL WHEN " HASH " < ? THEN "
+	                 "status = CASE WHEN " AT_RISK " THEN 'absent' WHEN " HASH " < r.p_rate THEN 'present' "
+	                 "WHEN " HASH " < r.l_rate THEN 'leave' ELSE 'absent' END, "
+	                 "reason = CASE WHEN " AT_RISK " THEN NULL WHEN " HASH " < r.p_rate THEN NULL "
+	                 "WHEN " HASH " < r.l_rate THEN "
 	                 "CASE (meeting_attendance.member_id + meeting_attendance.meeting_id) % 4 WHEN 0 THEN '因病请假' "
 	                 "WHEN 1 THEN '外出务工' WHEN 2 THEN '因公出差' ELSE '家中有事' END ELSE NULL END "
-	                 "WHERE meeting_id >= ? AND meeting_id <= ? AND source = 'roster'",
-	                 "iiiiiiiiii", salt, present, salt, leave, salt, present, salt, leave, first, last);
+	                 "FROM demo_rate r WHERE r.meeting_id = meeting_attendance.meeting_id "
+	                 "AND meeting_attendance.meeting_id >= ? AND meeting_attendance.meeting_id <= ? "
+	                 "AND meeting_attendance.source = 'roster'",
+	                 "iiiiii", salt, salt, salt, salt, first, last);
 }
 
 static int64_t at(int ym, int day, int hour, int minute)
@@ -416,10 +443,8 @@ static int talks(dg *g, dbranch *b, int ym, rng *r, zb_err *e)
 		/* no committee on the roster: members talk with each other */
 		for (int i = 1; !rc && i < b->nm && i <= 3; i++) {
 			int64_t t = at(ym, 5 + i, 19, 30);
-			zb_meeting m;
 			if (t < g->now - 600 && !(b->weak && chance(r, 50)))
-				rc = add(g, b, b->id, b->path, ZB_MT_TALK, t, "交流思想和工作情况", g->m[b->m0].id, g->m[b->m0 + i].id,
-				         &m, e);
+				rc = add(g, b, b->id, b->path, ZB_MT_TALK, t, "交流思想和工作情况", g->m[b->m0].id, g->m[b->m0 + i].id, e);
 		}
 		return rc;
 	}
@@ -428,9 +453,8 @@ static int talks(dg *g, dbranch *b, int ym, rng *r, zb_err *e)
 			if (b->weak && chance(r, 50))
 				continue;
 			int64_t t = at(ym, 2 + k % 25, 15, 0);
-			zb_meeting m;
 			if (t < g->now - 600 && in_office(b, i, t) && in_office(b, j, t))
-				rc = add(g, b, b->id, b->path, ZB_MT_TALK, t, "交流思想、工作和班子团结", b->comm[i], b->comm[j], &m, e);
+				rc = add(g, b, b->id, b->path, ZB_MT_TALK, t, "交流思想、工作和班子团结", b->comm[i], b->comm[j], e);
 		}
 	for (int i = 0; !rc && i < b->nm; i++) {
 		const dmem *mm = &g->m[b->m0 + i];
@@ -449,26 +473,24 @@ static int talks(dg *g, dbranch *b, int ym, rng *r, zb_err *e)
 					with = b->comm[c], wi = c;
 		if (b->weak && chance(r, 50))
 			continue;
-		zb_meeting m;
 		if (t < g->now - 600 && in_office(b, wi, t))
-			rc = add(g, b, b->id, b->path, ZB_MT_TALK, t, "了解思想、工作和生活情况", with, mm->id, &m, e);
+			rc = add(g, b, b->id, b->path, ZB_MT_TALK, t, "了解思想、工作和生活情况", with, mm->id, e);
 	}
 	return rc;
 }
 
-/* One branch's month; *appraisal gets the id of a 民主评议 meeting to
- * grade once the month is counted (0 if none). */
+/* One branch's month, added to g->ms; *appraisal gets 1 + the index of a
+ * 民主评议 meeting to grade once the month is counted (0 if none). */
 static int month(dg *g, dbranch *b, int ym, int64_t *appraisal, zb_err *e)
 {
 	rng r = rng_for(g->seed, (uint64_t)b->id, (uint64_t)ym);
 	int mon = ym % 100, yoff = zb_md_ym_diff(ym, g->cur_ym - 200) / 12, rc = 0;
 	const char *topic = TOPICS[(b->id + ym) % NTOPICS];
-	zb_meeting m;
 	int64_t limit = g->now - 600;
 	*appraisal = 0;
 	int64_t t = at(ym, b->day, 9, 0);
 	if (!rc && t < limit && !(b->weak && chance(&r, 30)))
-		rc = add(g, b, b->id, b->path, ZB_MT_THEME_DAY, t, topic, 0, 0, &m, e);
+		rc = add(g, b, b->id, b->path, ZB_MT_THEME_DAY, t, topic, 0, 0, e);
 	t = at(ym, b->day > 1 ? b->day - 1 : 1, 19, 30);
 	{
 		/* a committee elected this month meets soon after */
@@ -482,31 +504,32 @@ static int month(dg *g, dbranch *b, int ym, int64_t *appraisal, zb_err *e)
 		if (formed)
 			t = formed;
 	}
-	g->comm_mid = 0;
 	if (!rc && committee_on(b, t) >= 3 && t < limit && !(b->weak && chance(&r, 35))) {
-		rc = add(g, b, b->id, b->path, ZB_MT_COMMITTEE, t, topic, 0, 0, &m, e);
-		g->comm_mid = m.id;
+		rc = add(g, b, b->id, b->path, ZB_MT_COMMITTEE, t, topic, 0, 0, e);
+		/* a diligent committee reschedules rather than meet short */
+		if (!rc && !b->weak)
+			g->rate[g->nms - 1] = 990;
 	}
 	for (int i = 0; !rc && i < b->ng; i++) {
 		const dgroup *gr = &g->g[b->g0 + i];
 		t = at(ym, b->day + 3 + i, 19, 0);
 		if (t < limit && !(b->weak && chance(&r, 40)))
-			rc = add(g, b, gr->id, gr->path, ZB_MT_GROUP, t, topic, 0, 0, &m, e);
+			rc = add(g, b, gr->id, gr->path, ZB_MT_GROUP, t, topic, 0, 0, e);
 	}
 	t = at(ym, b->day + 5, 14, 30);
 	if (!rc && mon % 3 == 2 && t < limit && !b->plenary_skip[(yoff * 4 + (mon - 1) / 3) % 12])
-		rc = add(g, b, b->id, b->path, ZB_MT_PLENARY, t, topic, 0, 0, &m, e);
+		rc = add(g, b, b->id, b->path, ZB_MT_PLENARY, t, topic, 0, 0, e);
 	t = at(ym, b->day + 7, 14, 30);
 	if (!rc && (mon == 6 || mon == 11) && t < limit && !(b->weak && chance(&r, 50)))
-		rc = add(g, b, b->id, b->path, ZB_MT_LECTURE, t, "党课：牢记初心使命，争做合格党员", 0, 0, &m, e);
+		rc = add(g, b, b->id, b->path, ZB_MT_LECTURE, t, "党课：牢记初心使命，争做合格党员", 0, 0, e);
 	if (!rc && mon == 12) {
 		t = at(ym, 20, 9, 0);
 		if (t < limit && !(b->weak && chance(&r, 40)))
-			rc = add(g, b, b->id, b->path, ZB_MT_LIFE_MEETING, t, "年度组织生活会：对照检查，开展批评和自我批评", 0, 0, &m, e);
+			rc = add(g, b, b->id, b->path, ZB_MT_LIFE_MEETING, t, "年度组织生活会：对照检查，开展批评和自我批评", 0, 0, e);
 		t = at(ym, 20, 14, 30);
 		if (!rc && t < limit && !(b->weak && chance(&r, 40))) {
-			rc = add(g, b, b->id, b->path, ZB_MT_APPRAISAL, t, "民主评议党员", 0, 0, &m, e);
-			*appraisal = m.id;
+			rc = add(g, b, b->id, b->path, ZB_MT_APPRAISAL, t, "民主评议党员", 0, 0, e);
+			*appraisal = g->nms;
 		}
 	}
 	if (!rc && mon == 3)
@@ -519,7 +542,11 @@ static int month(dg *g, dbranch *b, int ym, int64_t *appraisal, zb_err *e)
 static int pick_risks(dg *g, zb_err *e)
 {
 	static const int months[] = {3, 4, 5, 6, 7, 9};
-	int rc = zb_db_exec(g->db, "CREATE TEMP TABLE IF NOT EXISTS demo_risk (member_id BIGINT PRIMARY KEY, last_ym BIGINT NOT NULL)", e);
+	int rc = zb_db_exec(g->db,
+	                    "CREATE TEMP TABLE IF NOT EXISTS demo_risk (member_id BIGINT PRIMARY KEY, last_ym BIGINT NOT NULL); "
+	                    "CREATE TEMP TABLE IF NOT EXISTS demo_rate (meeting_id BIGINT PRIMARY KEY, p_rate BIGINT NOT NULL, "
+	                    "l_rate BIGINT NOT NULL)",
+	                    e);
 	if (!rc)
 		rc = zb_db_exec(g->db, "DELETE FROM demo_risk", e);
 	for (int i = 0; !rc && i < g->nm; i++) {
@@ -561,7 +588,9 @@ int zb_meeting_demo(zb_db *db, zb_app *app, uint64_t seed, zb_err *e)
 	/* a generator that can simply be run again: trade durability for
 	 * speed while it runs (back to the connection's default after) */
 	int sqlite = zb_db_backend(db) == ZB_DB_SQLITE;
-	int rc = sqlite ? zb_db_exec(db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-500000", e) : 0;
+	/* PostgreSQL: the month's set-based statements cost more to JIT-compile
+	 * than to run (meeting/bulk.c) */
+	int rc = zb_db_exec(db, sqlite ? "PRAGMA synchronous=OFF; PRAGMA cache_size=-500000" : "SET jit = off", e);
 	if (!rc)
 		rc = zb_mrules_cache_new(db, "meeting_rules", &g.rules, e);
 	if (!rc)
@@ -586,6 +615,10 @@ int zb_meeting_demo(zb_db *db, zb_app *app, uint64_t seed, zb_err *e)
 	 * their definitions are those of migration 0005 */
 	if (!rc)
 		rc = zb_db_exec(db, "DROP INDEX IF EXISTS meeting_attendance_member; DROP INDEX IF EXISTS meetings_subtree", e);
+	/* PostgreSQL: room on each page for the row's second version, so that
+	 * the marks and the totals update in place (HOT: no index entry) */
+	if (!rc && !sqlite)
+		rc = zb_db_exec(db, "ALTER TABLE meeting_attendance SET (fillfactor = 50); ALTER TABLE meetings SET (fillfactor = 60)", e);
 	if (!rc && (rc = zb_db_begin_write(db, e)) == 0) {
 		rc = pick_risks(&g, e);
 		if (!rc)
@@ -603,24 +636,15 @@ int zb_meeting_demo(zb_db *db, zb_app *app, uint64_t seed, zb_err *e)
 	for (int ym = zb_md_ym_add(g.cur_ym, -24); !rc && ym <= g.cur_ym; ym = zb_md_ym_add(ym, 1)) {
 		if ((rc = zb_db_begin_write(db, e)))
 			break;
-		int64_t first = 0, last = 0;
-		for (int i = 0; !rc && i < g.nb; i++) {
-			dbranch *b = &g.b[i];
-			if (!b->nm)
-				continue;
-			g.bfirst = g.blast = 0;
-			rc = month(&g, b, ym, &apr[i], e);
-			if (rc || !g.bfirst)
-				continue;
-			/* a diligent committee reschedules rather than meet short */
-			if (g.comm_mid)
-				rc = mark(&g, b->weak ? b->rate : 990, g.comm_mid, g.comm_mid, e);
-			if (!rc)
-				rc = mark(&g, b->rate, g.bfirst, g.blast, e);
-			if (!first)
-				first = g.bfirst;
-			last = g.blast;
-		}
+		g.nms = 0;
+		for (int i = 0; !rc && i < g.nb; i++)
+			if (g.b[i].nm)
+				rc = month(&g, &g.b[i], ym, &apr[i], e);
+		if (!rc && g.nms)
+			rc = zb_meeting_insert_bulk(db, g.ms, g.nms, g.rules, 0, e);
+		int64_t first = g.nms ? g.ms[0].id : 0, last = g.nms ? g.ms[g.nms - 1].id : 0;
+		if (!rc && first)
+			rc = mark(&g, first, last, e);
 		if (!rc && first)
 			rc = zb_meeting_recount_range(db, first, last, g.rules, e);
 		if (!rc && first)
@@ -628,13 +652,13 @@ int zb_meeting_demo(zb_db *db, zb_app *app, uint64_t seed, zb_err *e)
 			               "INSERT INTO meeting_resolutions (meeting_id, title, yes, no, abstain, created_at) "
 			               "SELECT id, topic, present_voters - CASE WHEN id % 3 = 0 AND present_voters > 1 THEN 1 ELSE 0 END, "
 			               "CASE WHEN id % 3 = 0 AND present_voters > 1 THEN 1 ELSE 0 END, 0, start_at + 3600 "
-			               "FROM meetings WHERE id >= ? AND id <= ? AND type = 'plenary' AND present_voters > 0",
+			               "FROM meetings WHERE id >= ? AND id <= ? AND type = 'plenary' AND present_voters > 0 ORDER BY id",
 			               "ii", first, last);
 		for (int i = 0; !rc && i < g.nb; i++)
 			if (apr[i]) {
 				char held[11];
 				zb_md_ym_last(ym, held);
-				rc = appraise(&g, &g.b[i], apr[i], held, ym / 100, e);
+				rc = appraise(&g, &g.b[i], g.ms[apr[i] - 1].id, held, ym / 100, e);
 				apr[i] = 0;
 			}
 		if (rc) {
@@ -647,7 +671,7 @@ int zb_meeting_demo(zb_db *db, zb_app *app, uint64_t seed, zb_err *e)
 	}
 	free(apr);
 	if (!rc)
-		rc = zb_db_exec(db, "DROP TABLE demo_risk", e);
+		rc = zb_db_exec(db, "DROP TABLE demo_risk; DROP TABLE demo_rate", e);
 	{
 		zb_err ie = {0};
 		int irc = zb_db_exec(db,
@@ -659,11 +683,16 @@ int zb_meeting_demo(zb_db *db, zb_app *app, uint64_t seed, zb_err *e)
 			rc = irc;
 		}
 	}
-	if (sqlite) {
+	{
 		zb_err ignore = {0};
-		zb_db_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536", &ignore);
+		zb_db_exec(db,
+		           sqlite ? "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536"
+		                  : "RESET jit; ALTER TABLE meeting_attendance RESET (fillfactor); ALTER TABLE meetings RESET (fillfactor)",
+		           &ignore);
 	}
 	zb_mrules_cache_free(g.rules);
+	free(g.ms);
+	free(g.rate);
 	free(g.b);
 	free(g.m);
 	free(g.g);

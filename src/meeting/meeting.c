@@ -241,6 +241,22 @@ static int status_in(const char *list, const char *status)
 	"WHERE " COND_TALK " ON CONFLICT (meeting_id, member_id) DO UPDATE SET has_vote = excluded.has_vote, " \
 	"held_ym = excluded.held_ym, on_roster = 1"
 
+int64_t zb_meeting_group_branch(const char *group_path, size_t *len)
+{
+	/* "/1/5/23/40/" -> "/1/5/23/", org 23 */
+	size_t n = group_path ? strlen(group_path) : 0;
+	size_t cut = n >= 2 ? n - 2 : 0;
+	while (cut > 0 && group_path[cut] != '/')
+		cut--;
+	size_t from = cut > 0 ? cut - 1 : 0;
+	while (from > 0 && group_path[from] != '/')
+		from--;
+	*len = cut + 1;
+	if (cut == 0 || group_path[from] != '/')
+		return 0;
+	return strtoll(group_path + from + 1, NULL, 10);
+}
+
 /* Everyone on the list on the meeting date, as the members stood then
  * (member/history.h): org (or 党小组, or committee post) on the date, the
  * status on the date among the rule's roster statuses, a vote when full on
@@ -257,21 +273,11 @@ static int roster_list(zb_db *db, const zb_meeting *m, const zb_mrules *r, zb_ar
 		sel.path = NULL;
 		sel.committee_org = m->org_id;
 	} else if (m->type == ZB_MT_GROUP) {
-		/* members of a 党小组 belong to its branch, the group's parent:
-		 * "/1/5/23/40/" -> "/1/5/23/", org 23 */
-		size_t len = m->org_path ? strlen(m->org_path) : 0;
-		size_t cut = len >= 2 ? len - 2 : 0;
-		while (cut > 0 && m->org_path[cut] != '/')
-			cut--;
-		size_t from = cut > 0 ? cut - 1 : 0;
-		while (from > 0 && m->org_path[from] != '/')
-			from--;
-		if (cut == 0 || m->org_path[from] != '/')
-			return 0; /* a group at the root: no branch, nobody */
-		branch = strtoll(m->org_path + from + 1, NULL, 10);
-		sel.path = zb_arena_strndup(a, m->org_path, cut + 1);
+		size_t len;
+		branch = zb_meeting_group_branch(m->org_path, &len);
 		if (!branch)
-			return 0;
+			return 0; /* a group at the root: no branch, nobody */
+		sel.path = zb_arena_strndup(a, m->org_path, len);
 	}
 	zb_member_on *on;
 	int non, rc = zb_member_roster_on(db, &sel, a, &on, &non, e);
@@ -637,8 +643,7 @@ int zb_resolution_insert(zb_db *db, const zb_meeting *m, zb_res_row *x, const zb
 	return rc;
 }
 
-/* quorum from the counts in m, then the row */
-static int store_counts(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e)
+void zb_meeting_quorum_set(zb_meeting *m, const zb_mrules *r)
 {
 	int has, base, present;
 	zb_frac f;
@@ -653,6 +658,12 @@ static int store_counts(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e)
 		m->quorum_need = 1;
 		m->quorum_ok = present > 0;
 	}
+}
+
+/* quorum from the counts in m, then the row */
+static int store_counts(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e)
+{
+	zb_meeting_quorum_set(m, r);
 	return zb_db_run(db, e, NULL,
 	                 "UPDATE meetings SET expected_count = ?, present_count = ?, leave_count = ?, absent_count = ?, "
 	                 "voters = ?, present_voters = ?, quorum_base = ?, quorum_present = ?, quorum_need = ?, "
@@ -688,69 +699,6 @@ int zb_meeting_recount(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e)
 	if (rc < 0)
 		return -rc;
 	return store_counts(db, m, r, e);
-}
-
-int zb_meeting_recount_range(zb_db *db, int64_t first_id, int64_t last_id, zb_mrules_cache *rules, zb_err *e)
-{
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT m.id, m.type, m.is_election, m.org_path, m.held_on, COUNT(a.member_id), "
-	                          "COALESCE(SUM(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END), 0), "
-	                          "COALESCE(SUM(CASE WHEN a.status = 'leave' THEN 1 ELSE 0 END), 0), "
-	                          "COALESCE(SUM(CASE WHEN a.status = 'absent' THEN 1 ELSE 0 END), 0), "
-	                          "COALESCE(SUM(a.has_vote), 0), "
-	                          "COALESCE(SUM(CASE WHEN a.status = 'present' AND a.has_vote = 1 THEN 1 ELSE 0 END), 0) "
-	                          "FROM meetings m LEFT JOIN meeting_attendance a ON a.meeting_id = m.id AND a.on_roster = 1 "
-	                          "WHERE m.id >= ? AND m.id <= ? GROUP BY m.id, m.type, m.is_election, m.org_path, m.held_on "
-	                          "ORDER BY m.id",
-	                          "ii", first_id, last_id);
-	if (!st)
-		return e->code;
-	/* read everything first: the UPDATEs must not interleave with an
-	 * open cursor on the same connection */
-	int n = 0, cap = 0, rc;
-	zb_meeting *ms = NULL;
-	char (*paths)[256] = NULL;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			zb_meeting *nm = realloc(ms, sizeof *nm * (size_t)cap);
-			char(*np)[256] = realloc(paths, sizeof *np * (size_t)cap);
-			if (nm)
-				ms = nm;
-			if (np)
-				paths = np;
-			if (!nm || !np) {
-				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-				break;
-			}
-		}
-		zb_meeting *m = &ms[n];
-		memset(m, 0, sizeof *m);
-		m->id = zb_col_int(st, 0);
-		m->type = zb_mtype_from(zb_col_text(st, 1));
-		m->is_election = (int)zb_col_int(st, 2);
-		snprintf(paths[n], sizeof paths[n], "%s", zb_col_text(st, 3) ? zb_col_text(st, 3) : "");
-		snprintf(m->held_on, sizeof m->held_on, "%s", zb_col_text(st, 4) ? zb_col_text(st, 4) : "");
-		m->expected = (int)zb_col_int(st, 5);
-		m->present = (int)zb_col_int(st, 6);
-		m->leave = (int)zb_col_int(st, 7);
-		m->absent = (int)zb_col_int(st, 8);
-		m->voters = (int)zb_col_int(st, 9);
-		m->present_voters = (int)zb_col_int(st, 10);
-		n++;
-	}
-	zb_stmt_done(st);
-	rc = rc < 0 ? -rc : 0;
-	for (int i = 0; !rc && i < n; i++) {
-		zb_mrules r;
-		ms[i].org_path = paths[i];
-		rc = zb_mrules_cache_rules(rules, paths[i], ms[i].held_on, &r, e);
-		if (!rc)
-			rc = store_counts(db, &ms[i], &r, e);
-	}
-	free(ms);
-	free(paths);
-	return rc;
 }
 
 /* ---- writes ---- */
@@ -856,15 +804,6 @@ int zb_meeting_insert(zb_db *db, zb_meeting *m, const zb_mrules *r, const char *
 	if (nguests && (rc = write_guests(db, m->id, guests, nguests, e)))
 		return rc;
 	return sync_expected(db, m, r, now, 1, 1, e);
-}
-
-int zb_meeting_insert_bulk(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t by_user, int64_t now, int64_t *id,
-                           zb_err *e)
-{
-	int rc = insert_row(db, m, by_user, now, e);
-	if (!rc)
-		*id = m->id;
-	return rc ? rc : sync_expected(db, m, r, now, 1, 0, e);
 }
 
 int zb_meeting_update(zb_db *db, const zb_meeting *old, zb_meeting *m, const zb_mrules *r,

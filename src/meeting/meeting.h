@@ -101,14 +101,20 @@ int zb_meeting_key_find(zb_db *db, int64_t org_id, const char *key, const char *
                         zb_err *e);
 int zb_meeting_key_insert(zb_db *db, int64_t org_id, const char *key, const char *digest, int64_t meeting_id,
                           int64_t by_user, int64_t now, zb_err *e);
-/* Bulk loads (the demo): like zb_meeting_insert, but the derived totals
- * and quorum are left for one zb_meeting_recount_range over the new ids
- * (until then they read 0). */
-int zb_meeting_insert_bulk(zb_db *db, zb_meeting *m, const zb_mrules *r, int64_t by_user, int64_t now, int64_t *id,
-                           zb_err *e);
-/* Recount every meeting with first_id <= id <= last_id: one grouped read
- * of their attendance and one UPDATE per meeting, with the rules in force
- * for each (cache of kind "meeting_rules"). */
+/* Bulk loads (the demo, meeting/bulk.c): the n meetings ms (as
+ * zb_meeting_check would leave them: org_path, held_on, held_ym, title
+ * set), each recorded at its created_at, inserted with their 应到 lists in
+ * a few set-based statements (rows of up to a few hundred meetings each,
+ * passed as one JSON parameter), the rules of each from the cache (kind
+ * "meeting_rules").  Ids are taken in the order of ms and written to
+ * ms[i].id.  The lists are those zb_meeting_insert would write; the
+ * derived totals and quorum are left for one zb_meeting_recount_range
+ * over the new ids (until then they read 0). */
+int zb_meeting_insert_bulk(zb_db *db, zb_meeting *ms, int n, zb_mrules_cache *rules, int64_t by_user, zb_err *e);
+/* Recount every meeting with first_id <= id <= last_id as
+ * zb_meeting_recount would, with the rules in force for each (cache of
+ * kind "meeting_rules"): one grouped read of their attendance, then the
+ * totals written a few hundred meetings per UPDATE. */
 int zb_meeting_recount_range(zb_db *db, int64_t first_id, int64_t last_id, zb_mrules_cache *rules, zb_err *e);
 
 /* Write m's editable fields (checked) over the stored row.  guests NULL =
@@ -140,6 +146,13 @@ int zb_meeting_recount(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e);
  * meeting counts as held when anyone was present); *base and *present are
  * the counts the rule compares, from the derived columns. */
 void zb_meeting_quorum_rule(const zb_meeting *m, const zb_mrules *r, int *has, zb_frac *f, int *base, int *present);
+/* Set m's quorum_base/present/need/ok from its totals by that rule (no
+ * rule: held when anyone was present). */
+void zb_meeting_quorum_set(zb_meeting *m, const zb_mrules *r);
+/* The branch of a 党小组 from the group's path ("/1/5/23/40/" -> 23) and,
+ * in *len, the length of the branch's path within it ("/1/5/23/");
+ * 0 when the group has no branch (a group at the root). */
+int64_t zb_meeting_group_branch(const char *group_path, size_t *len);
 /* Those entitled to vote on a resolution of the meeting: the committee
  * for a committee meeting, else the members with a vote (正式党员 with a
  * vote on the meeting date: 预备党员 attend but have no 表决权 or 选举权,

@@ -10,6 +10,7 @@
  * order, which is what a WITHOUT ROWID table loads fastest. */
 #include "org/counts.h"
 #include "org/structure.h"
+#include "core/jw.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -886,6 +887,10 @@ int zb_counts_tally_add(void *ctx, const char *path, const char *dim, const char
 	return 0;
 }
 
+#define INSERT_COUNTS(SRC)                                                                                    \
+	"INSERT INTO org_counts (org_id, dim, key, n) SELECT CAST(r.j ->> 0 AS BIGINT), r.j ->> 1, r.j ->> 2, " \
+	"CAST(r.j ->> 3 AS BIGINT) FROM " SRC " AS r"
+
 int zb_counts_tally_insert(zb_db *db, zb_counts_tally *r, zb_err *e)
 {
 	ranked names = {0};
@@ -893,13 +898,35 @@ int zb_counts_tally_insert(zb_db *db, zb_counts_tally *r, zb_err *e)
 		ranked_free(&names);
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足：无法汇总统计");
 	}
+	/* a few hundred rows per INSERT: [org, dim, key, n] */
 	int rc = 0;
-	for (size_t i = 0; !rc && i < r->n; i++) {
-		if (!r->ents[i].n)
-			continue;
-		rc = zb_db_run(db, e, NULL, "INSERT INTO org_counts (org_id, dim, key, n) VALUES (?,?,?,?)", "issi",
-		               r->ents[i].org, names.dim[r->ents[i].dim], names.key[r->ents[i].key], r->ents[i].n);
+	zb_buf b = {0};
+	for (size_t i = 0; !rc && i < r->n;) {
+		zb_jw w;
+		int rows = 0;
+		zb_buf_reset(&b);
+		jw_init(&w, &b);
+		jw_arr(&w);
+		for (; i < r->n && rows < 500; i++) {
+			if (!r->ents[i].n)
+				continue;
+			jw_arr(&w);
+			jw_int(&w, r->ents[i].org);
+			jw_str(&w, names.dim[r->ents[i].dim]);
+			jw_str(&w, names.key[r->ents[i].key]);
+			jw_int(&w, r->ents[i].n);
+			jw_arr_end(&w);
+			rows++;
+		}
+		jw_arr_end(&w);
+		if (jw_finish(&w))
+			rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足：无法汇总统计");
+		else if (rows)
+			rc = zb_db_run(db, e, NULL,
+			               zb_db_backend(db) == ZB_DB_PG ? INSERT_COUNTS(ZB_JSON_ROWS_PG) : INSERT_COUNTS(ZB_JSON_ROWS_SQLITE),
+			               "s", b.data);
 	}
+	zb_buf_release(&b);
 	ranked_free(&names);
 	return rc;
 }

@@ -75,6 +75,15 @@ int zb_db_one(zb_db *db, zb_err *e, const char *missing, zb_row_fn fn, void *ctx
 typedef int (*zb_each_fn)(zb_stmt *st, void *ctx, zb_err *e);
 int zb_db_each(zb_db *db, zb_err *e, zb_each_fn fn, void *ctx, const char *sql, const char *fmt, ...);
 
+/* Set-based writes pass many rows as one parameter: a JSON array of
+ * arrays, read as a derived table of one column j (one element each), its
+ * fields j ->> 0, j ->> 1, ... on both backends (CAST them to BIGINT;
+ * NULL for a JSON null).  Write the statement once with a macro taking
+ * the source and pick the text by zb_db_backend.  (PostgreSQL reads it as
+ * jsonb: parsed once, where each ->> on json would parse the row again.) */
+#define ZB_JSON_ROWS_PG "(SELECT value AS j FROM jsonb_array_elements(CAST(? AS JSONB)))"
+#define ZB_JSON_ROWS_SQLITE "(SELECT value AS j FROM json_each(?))"
+
 /* Transactions.  begin_write takes the single writer lock at once
  * (BEGIN IMMEDIATE on SQLite) so a transaction never fails half-way on
  * lock upgrade.  Nested begin is an error. */

@@ -675,38 +675,50 @@ static int listed(fx *f, int64_t org_id, int type, const char *date, int64_t who
 /* Past meetings list the members as they stood on the meeting date, from
  * member_history: org, 党小组, status and category then.  A change takes
  * effect on its date: the day before, of and after. */
-static void test_expected_from_history(void **state)
+/* The people of test_expected_from_history: each changed on 2025-03-10. */
+typedef struct hpeople {
+	int64_t mv, in, dead, back, prob, out, grp, sec;
+} hpeople;
+
+static void history_people(fx *f, hpeople *h)
 {
-	fx *f = *state;
 	tree(f);
 	const char *A = "/1/2/3/", *B = "/1/5/6/";
 	/* in branch 3, group 4 until 2025-03-10, then branch 6 */
-	int64_t mv = member(f, 6, B, 0, "甲", "full", "2010-07-01", "2011-07-01", "normal");
-	hist(f, mv, "org", "3", "6", "2025-03-10");
-	hist(f, mv, "group", "4", NULL, "2025-03-10");
+	h->mv = member(f, 6, B, 0, "甲", "full", "2010-07-01", "2011-07-01", "normal");
+	hist(f, h->mv, "org", "3", "6", "2025-03-10");
+	hist(f, h->mv, "group", "4", NULL, "2025-03-10");
 	/* from branch 6 to branch 3 (no group) on 2025-03-10 */
-	int64_t in = member(f, 3, A, 0, "乙", "full", "2010-07-01", "2011-07-01", "normal");
-	hist(f, in, "org", "6", "3", "2025-03-10");
+	h->in = member(f, 3, A, 0, "乙", "full", "2010-07-01", "2011-07-01", "normal");
+	hist(f, h->in, "org", "6", "3", "2025-03-10");
 	/* died on 2025-03-10 */
-	int64_t dead = member(f, 3, A, 0, "丙", "full", "2000-01-01", "2001-01-01", "deceased");
-	hist(f, dead, "status", "normal", "deceased", "2025-03-10");
+	h->dead = member(f, 3, A, 0, "丙", "full", "2000-01-01", "2001-01-01", "deceased");
+	hist(f, h->dead, "status", "normal", "deceased", "2025-03-10");
 	/* back from abroad (no vote) on 2025-03-10 */
-	int64_t back = member(f, 3, A, 0, "丁", "full", "2000-01-01", "2001-01-01", "normal");
-	hist(f, back, "status", "abroad", "normal", "2025-03-10");
+	h->back = member(f, 3, A, 0, "丁", "full", "2000-01-01", "2001-01-01", "normal");
+	hist(f, h->back, "status", "abroad", "normal", "2025-03-10");
 	/* 预备 until 2025-03-10 */
-	int64_t prob = member(f, 3, A, 0, "戊", "full", "2024-03-01", "2025-03-10", "normal");
-	hist(f, prob, "category", "probationary", "full", "2025-03-10");
+	h->prob = member(f, 3, A, 0, "戊", "full", "2024-03-01", "2025-03-10", "normal");
+	hist(f, h->prob, "category", "probationary", "full", "2025-03-10");
 	/* 取消预备党员资格 recorded as 出党 on 2025-03-10: a vote never */
-	int64_t out = member(f, 3, A, 0, "己", "probationary", "2024-03-01", NULL, "removed");
-	hist(f, out, "status", "normal", "removed", "2025-03-10");
+	h->out = member(f, 3, A, 0, "己", "probationary", "2024-03-01", NULL, "removed");
+	hist(f, h->out, "status", "normal", "removed", "2025-03-10");
 	/* joined the 党小组 on 2025-03-10 */
-	int64_t grp = member(f, 3, A, 4, "庚", "full", "2000-01-01", "2001-01-01", "normal");
-	hist(f, grp, "group", NULL, "4", "2025-03-10");
+	h->grp = member(f, 3, A, 4, "庚", "full", "2000-01-01", "2001-01-01", "normal");
+	hist(f, h->grp, "group", NULL, "4", "2025-03-10");
 	/* a secretary who left the party on 2025-03-10 with the post still open */
-	int64_t sec = member(f, 3, A, 0, "辛", "full", "2000-01-01", "2001-01-01", "removed");
-	hist(f, sec, "status", "normal", "removed", "2025-03-10");
-	post(f, 3, sec, NULL, "secretary", "2020-01-01", NULL);
+	h->sec = member(f, 3, A, 0, "辛", "full", "2000-01-01", "2001-01-01", "removed");
+	hist(f, h->sec, "status", "normal", "removed", "2025-03-10");
+	post(f, 3, h->sec, NULL, "secretary", "2020-01-01", NULL);
+}
 
+static void test_expected_from_history(void **state)
+{
+	fx *f = *state;
+	hpeople h;
+	history_people(f, &h);
+	int64_t mv = h.mv, in = h.in, dead = h.dead, back = h.back, prob = h.prob, out = h.out, grp = h.grp, sec = h.sec;
+	const char *A = "/1/2/3/";
 	int vote = -1, n = 0;
 	/* the day before: the old state */
 	const char *before = "2025-03-09";
@@ -788,6 +800,101 @@ static void test_expected_from_history(void **state)
 	assert_non_null(strstr(f->e.msg, "2025-03-10"));
 	assert_int_equal(zb_member_history_check_order(f->db, mv, "org", "2025-03-10", &f->e), 0);
 	assert_int_equal(zb_member_history_check_order(f->db, mv, "status", "2020-01-01", &f->e), 0);
+}
+
+/* One meeting's rows and derived columns as text, to compare two saves. */
+static char *saved_as_text(fx *f, int64_t id)
+{
+	zb_buf b = {0};
+	zb_stmt *st = zb_db_query(f->db, &f->e,
+	                          "SELECT member_id, has_vote, status, source, held_ym, on_roster, updated_at "
+	                          "FROM meeting_attendance WHERE meeting_id = ? ORDER BY member_id",
+	                          "i", id);
+	assert_non_null(st);
+	while (zb_stmt_step(st, &f->e) == 1)
+		zb_buf_printf(&b, "%lld %lld %s %s %lld %lld %lld;", (long long)zb_col_int(st, 0), (long long)zb_col_int(st, 1),
+		              zb_col_text(st, 2), zb_col_text(st, 3), (long long)zb_col_int(st, 4), (long long)zb_col_int(st, 5),
+		              (long long)zb_col_int(st, 6));
+	zb_stmt_done(st);
+	st = zb_db_query(f->db, &f->e,
+	                 "SELECT expected_count, present_count, leave_count, absent_count, voters, present_voters, quorum_base, "
+	                 "quorum_present, quorum_need, quorum_ok, title, held_on, held_ym, org_path, type, "
+	                 "COALESCE(talk_a_name, ''), COALESCE(talk_b_name, ''), created_at, updated_at FROM meetings WHERE id = ?",
+	                 "i", id);
+	assert_non_null(st);
+	assert_int_equal(zb_stmt_step(st, &f->e), 1);
+	for (int c = 0; c < 19; c++)
+		zb_buf_printf(&b, "|%s", zb_col_text(st, c) ? zb_col_text(st, c) : "");
+	zb_stmt_done(st);
+	return b.data;
+}
+
+/* zb_meeting_insert_bulk and zb_meeting_recount_range make, meeting by
+ * meeting, what zb_meeting_insert makes: the same lists from history
+ * (before, on and after the changes), votes, totals and quorum. */
+static void test_bulk_is_the_single_save(void **state)
+{
+	fx *f = *state;
+	hpeople h;
+	history_people(f, &h);
+	const char *A = "/1/2/3/";
+	/* abroad until 03-05, then 流动 until 03-10: the earliest change counts */
+	int64_t two = member(f, 3, A, 4, "癸", "full", "2000-01-01", "2001-01-01", "normal");
+	hist(f, two, "status", "abroad", "mobile", "2025-03-05");
+	hist(f, two, "status", "mobile", "normal", "2025-03-10");
+	/* a category change without an old value does not count */
+	int64_t nocat = member(f, 3, A, 0, "子", "full", "2000-01-01", "2001-01-01", "normal");
+	hist(f, nocat, "category", NULL, "full", "2025-03-10");
+	post(f, 3, h.back, NULL, "propaganda", "2025-03-05", "2025-03-10");
+	const char *days[] = {"2025-03-04", "2025-03-09", "2025-03-10", "2025-03-11"};
+	const struct {
+		int64_t org;
+		int type;
+	} kinds[] = {{3, ZB_MT_PLENARY}, {3, ZB_MT_COMMITTEE}, {4, ZB_MT_GROUP},
+	             {6, ZB_MT_PLENARY}, {1, ZB_MT_THEME_DAY}, {3, ZB_MT_TALK}};
+	enum { N = 4 * 6 };
+	zb_meeting ms[N];
+	int64_t single[N];
+	int n = 0;
+	for (int d = 0; d < 4; d++)
+		for (int k = 0; k < 6; k++, n++) {
+			zb_meeting m = {0};
+			m.org_id = kinds[k].org;
+			m.type = kinds[k].type;
+			m.start_at = zb_md_time_of(days[d]) + 12 * 3600;
+			if (m.type == ZB_MT_TALK) {
+				m.talk_a_id = h.in;
+				m.talk_b_id = h.back;
+			}
+			assert_int_equal(zb_meeting_check(f->db, &m, &f->a, &f->e), 0);
+			m.created_at = 1;
+			ms[n] = m;
+			zb_mrules r;
+			assert_int_equal(zb_meeting_rules(f->db, &m, &r, &f->e), 0);
+			assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
+			if (zb_meeting_insert(f->db, &m, &r, NULL, 0, 0, 1, &single[n], &f->e))
+				fail_msg("insert: %s", f->e.msg);
+			assert_int_equal(zb_db_commit(f->db, &f->e), 0);
+		}
+	zb_mrules_cache *rules;
+	assert_int_equal(zb_mrules_cache_new(f->db, "meeting_rules", &rules, &f->e), 0);
+	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
+	if (zb_meeting_insert_bulk(f->db, ms, n, rules, 0, &f->e) ||
+	    zb_meeting_recount_range(f->db, ms[0].id, ms[n - 1].id, rules, &f->e))
+		fail_msg("bulk: %s", f->e.msg);
+	assert_int_equal(zb_db_commit(f->db, &f->e), 0);
+	zb_mrules_cache_free(rules);
+	int listed_somewhere = 0;
+	for (int i = 0; i < n; i++) {
+		assert_true(i == 0 || ms[i].id == ms[i - 1].id + 1);
+		char *one = saved_as_text(f, single[i]), *bulk = saved_as_text(f, ms[i].id);
+		if (strcmp(one, bulk))
+			fail_msg("meeting %d:\n single %s\n bulk   %s", i, one, bulk);
+		listed_somewhere += one[0] != '|';
+		free(one);
+		free(bulk);
+	}
+	assert_true(listed_somewhere >= N - 2);
 }
 
 static void add_rule(fx *f, int64_t org_id, const char *from, const char *partial)
@@ -906,6 +1013,7 @@ static void test_compliance_override_and_midyear_change(void **state)
 	cmocka_unit_test_setup_teardown(test_expected_by_type, setup, teardown),                          \
 		cmocka_unit_test_setup_teardown(test_expected_list_is_the_saved_list, setup, teardown),   \
 		cmocka_unit_test_setup_teardown(test_expected_from_history, setup, teardown),             \
+		cmocka_unit_test_setup_teardown(test_bulk_is_the_single_save, setup, teardown),           \
 		cmocka_unit_test_setup_teardown(test_compliance_override_and_midyear_change, setup, teardown)
 
 int main(void)
