@@ -23,6 +23,8 @@ function chinaDate(t) {
   return new Date(t * 1000 + 8 * 3600e3).toISOString().slice(0, 10);
 }
 const ymOf = (t) => Number(chinaDate(t).slice(0, 7).replace('-', ''));
+/** The year in China now: the server's year, not the test machine's. */
+const chinaYear = () => Number(chinaDate(now()).slice(0, 4));
 function ymAdd(ym, n) {
   const t = Math.floor(ym / 100) * 12 + (ym % 100 - 1) + n;
   return Math.floor(t / 12) * 100 + (t % 12) + 1;
@@ -654,7 +656,7 @@ test('risks: 3/5/6 months without organisational life equal a recount; an explan
 // ---- 民主评议 and 谈心谈话 ------------------------------------------------------
 
 test('民主评议: grades from the votes, the 优秀 cap, manual grades need a note, the outcome is in the member record', async () => {
-  const y = new Date().getFullYear();
+  const y = chinaYear();
   const ids = [M.F1, M.F2, M.F3, M.F4, M.F5, M.F6, M.F7, M.P1, M.P2];
   const v = (e, q, b = 0, u = 0) => ({ excellent: e, qualified: q, basically_qualified: b, unqualified: u });
   const items = ids.map((id, i) => ({ member_id: id, self_assessment: `自评${i}`,
@@ -699,7 +701,7 @@ test('民主评议: grades from the votes, the 优秀 cap, manual grades need a 
 });
 
 test('谈心谈话: who with whom; coverage of committee pairs and of members under the secretary', async () => {
-  const y = new Date().getFullYear();
+  const y = chinaYear();
   let cov = (await secA.get(`/api/v1/orgs/${A}/talk-coverage?year=${y}`)).body;
   // committee F1 (secretary), F2, F3: 3 pairs; no committee member in the
   // group, so all 6 other members are under the secretary
@@ -751,7 +753,7 @@ test('calendar: due, done and overdue units of the current year', async () => {
 
 test('scoping: a worker of branch B gets nothing of branch A on any new route, and lists never leak', async () => {
   const id = plenary.id;
-  const y = new Date().getFullYear();
+  const y = chinaYear();
   const reqs = [
     ['GET', `/api/v1/meetings/${id}`], ['PATCH', `/api/v1/meetings/${id}`, { minutes: 'x' }],
     ['PUT', `/api/v1/meetings/${id}/attendance`, { items: [] }],
