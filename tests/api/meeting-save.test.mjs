@@ -13,19 +13,11 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startServer, admin, addUser, loginAs, cli, Client } from './lib.mjs';
+import { startServer, admin, addUser, loginAs, cli, Client, ago } from './lib.mjs';
 import { sql } from './sql.mjs';
 
 let srv, adm, root, town, A, B, NG, GA, secA, aud;
 const M = {};
-const now = () => Math.floor(Date.now() / 1000);
-/** `s` seconds ago, but not before 00:00 today in China (the server's
- * day): a meeting of a few minutes ago is in this month even just after
- * midnight. */
-function ago(s) {
-  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-  return Math.max(now() - s, Date.parse(`${today}T00:00:00+08:00`) / 1000);
-}
 const IDLE = 3;     // seconds of idle timeout of the session test's own server
 
 async function mkOrg(parent, name, type) {

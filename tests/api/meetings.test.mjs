@@ -7,7 +7,7 @@
 // and scoping on every new route.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, admin, addUser, loginAs, cli } from './lib.mjs';
+import { startServer, admin, addUser, loginAs, cli, ago } from './lib.mjs';
 
 // Sign-in tokens live 4 s on this server so the expiry test is quick.
 const TTL = 4;
@@ -25,10 +25,6 @@ function chinaDate(t) {
 const ymOf = (t) => Number(chinaDate(t).slice(0, 7).replace('-', ''));
 /** The year in China now: the server's year, not the test machine's. */
 const chinaYear = () => Number(chinaDate(now()).slice(0, 4));
-/** `s` seconds ago, but not before 00:00 today in China: a meeting of a
- * few minutes ago falls in today's month, quarter and year even when the
- * suite runs just after midnight. */
-const ago = (s) => Math.max(now() - s, Date.parse(`${chinaDate(now())}T00:00:00+08:00`) / 1000);
 function ymAdd(ym, n) {
   const t = Math.floor(ym / 100) * 12 + (ym % 100 - 1) + n;
   return Math.floor(t / 12) * 100 + (t % 12) + 1;
