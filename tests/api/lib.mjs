@@ -15,6 +15,18 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = process.env.ZHIBU_BIN || join(ROOT, process.env.BUILD || 'build', 'zhibu');
 export const ADMIN_PASSWORD = 'Root-Passw0rd';
 
+/**
+ * Unix seconds `s` seconds ago, but not before 00:00 today in China (the
+ * server counts dates in UTC+8): a meeting of a few minutes ago is in
+ * today's month, quarter and year even when the suite runs just after
+ * midnight.
+ */
+export function ago(s) {
+  const now = Math.floor(Date.now() / 1000);
+  const today = new Date((now + 8 * 3600) * 1000).toISOString().slice(0, 10);
+  return Math.max(now - s, Date.parse(`${today}T00:00:00+08:00`) / 1000);
+}
+
 export function freePort() {
   return new Promise((res, rej) => {
     const s = net.createServer();

@@ -26,6 +26,15 @@ before(async () => {
 after(async () => { if (srv) await srv.stop(); });
 
 const B = (q = '') => `/api/v1/orgs/${county.id}/compliance/branches${q}`;
+/** The quarter in China now, and the one before: every unit of the one
+ * before is past its deadline, so its lists have rows on any day (early in
+ * a quarter nothing of the current one is overdue yet). */
+const quarterOf = (y, m) => `${y}Q${Math.floor((m - 1) / 3) + 1}`;
+function quarters() {
+  const d = new Date(Date.now() + 8 * 3600e3);
+  const y = d.getUTCFullYear(), m = d.getUTCMonth() + 1;
+  return { now: quarterOf(y, m), last: m <= 3 ? quarterOf(y - 1, 12) : quarterOf(y, m - 3) };
+}
 
 async function all(client, path) {
   const items = [];
@@ -50,14 +59,23 @@ print(json.dumps([list(r) for r in wb.active.iter_rows(values_only=True)], ensur
 }
 
 test('branches: the default list is this period\'s branches with an overdue unit, worst first, paged', async () => {
-  const c = (await adm.get(`/api/v1/orgs/${county.id}/compliance`)).body;
-  const first = (await adm.get(B())).body;
-  assert.equal(first.period, c.period, 'the current quarter by default');
+  const q = quarters();
+  const now = (await adm.get(`/api/v1/orgs/${county.id}/compliance`)).body;
+  const dflt = (await adm.get(B())).body;
+  assert.equal(now.period, q.now, 'the current quarter in China by default');
+  assert.equal(dflt.period, now.period);
+  assert.equal(dflt.status, 'missing');
+  assert.equal(dflt.total, now.branches_missing);
+  // the quarter before: all its units are past their deadline
+  const P = `?period=${q.last}`;
+  const c = (await adm.get(`/api/v1/orgs/${county.id}/compliance${P}`)).body;
+  const first = (await adm.get(B(P))).body;
+  assert.equal(first.period, q.last);
   assert.equal(first.status, 'missing');
   assert.equal(first.total, c.branches_missing);
   assert.equal(first.total, c.noncompliant_total);
   assert.ok(first.total > 7, 'enough rows to page');
-  const { items } = await all(adm, B());
+  const { items } = await all(adm, B(P));
   assert.equal(items.length, first.total);
   assert.equal(new Set(items.map((x) => x.org_id)).size, items.length, 'no row twice across pages');
   assert.ok(items.every((x) => x.state === 'missing' && x.missing > 0));
@@ -67,34 +85,35 @@ test('branches: the default list is this period\'s branches with an overdue unit
   assert.equal(k.branches_done + k.branches_open + k.branches_missing, k.branches);
   assert.equal(k.branches, c.branches);
   for (const [status, n] of [['done', k.branches_done], ['open', k.branches_open], ['notdone', k.branches_open + k.branches_missing], ['all', k.branches]]) {
-    const r = (await adm.get(B(`?status=${status}&limit=1`))).body;
+    const r = (await adm.get(B(`${P}&status=${status}&limit=1`))).body;
     assert.equal(r.total, n, status);
   }
 });
 
 test('branches: the headline counts only branches with everything held', async () => {
-  const c = (await adm.get(`/api/v1/orgs/${county.id}/compliance`)).body;
-  assert.equal(c.done_rate, c.branches ? c.branches_done / c.branches : 1);
-  const done = (await all(adm, B('?status=done'))).items;
+  const P = `?period=${quarters().last}`;
+  const c = (await adm.get(`/api/v1/orgs/${county.id}/compliance${P}`)).body;
+  assert.ok(Math.abs(c.done_rate - (c.branches ? c.branches_done / c.branches : 1)) < 1e-9, `${c.done_rate}`);
+  const done = (await all(adm, B(`${P}&status=done`))).items;
   assert.equal(done.length, c.branches_done);
   assert.ok(done.every((x) => x.held === x.required && x.types.every((t) => t.held >= t.required)));
   // a type no branch has held anything of is never counted as done
   for (const t of c.types) {
-    const list = (await all(adm, B(`?status=done&type=${t.type}`))).items;
+    const list = (await all(adm, B(`${P}&status=done&type=${t.type}`))).items;
     assert.equal(list.length, t.branches_done, t.type);
     assert.ok(list.every((x) => { const y = x.types.find((z) => z.type === t.type); return y.held >= y.required; }));
     if (t.held === 0) assert.equal(t.branches_done, 0, `${t.type_name}: nothing held, nothing 已落实`);
   }
   // a branch's own rows: state done exactly when held >= required
-  const one = (await adm.get(B('?limit=1'))).body.items[0];
-  const own = (await adm.get(`/api/v1/orgs/${one.org_id}/compliance`)).body;
+  const one = (await adm.get(B(`${P}&limit=1`))).body.items[0];
+  const own = (await adm.get(`/api/v1/orgs/${one.org_id}/compliance${P}`)).body;
   assert.ok(own.items.length > 0);
   for (const it of own.items) assert.equal(it.state === 'done', it.held >= it.required, JSON.stringify(it));
   assert.equal(own.branches_done, own.items.every((it) => it.held >= it.required) ? 1 : 0);
 });
 
 test('branches: filter by type, name and sub-org; sort by name, rate and tree, both orders', async () => {
-  const committee = (await all(adm, B('?type=committee'))).items;
+  const committee = (await all(adm, B(`?period=${quarters().last}&type=committee`))).items;
   assert.ok(committee.length > 0);
   assert.ok(committee.every((x) => x.types.find((t) => t.type === 'committee').state === 'missing'));
   const byName = (await all(adm, B('?status=all&sort=name'))).items.map((x) => x.org_name);

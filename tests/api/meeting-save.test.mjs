@@ -13,12 +13,11 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startServer, admin, addUser, loginAs, cli, Client } from './lib.mjs';
+import { startServer, admin, addUser, loginAs, cli, Client, ago } from './lib.mjs';
 import { sql } from './sql.mjs';
 
 let srv, adm, root, town, A, B, NG, GA, secA, aud;
 const M = {};
-const now = () => Math.floor(Date.now() / 1000);
 const IDLE = 3;     // seconds of idle timeout of the session test's own server
 
 async function mkOrg(parent, name, type) {
@@ -71,7 +70,7 @@ before(async () => {
 after(async () => { if (srv) await srv.stop(); });
 
 test('a meeting, its attendance and resolutions are saved by one request', async () => {
-  const t = now() - 600;
+  const t = ago(600);
   const r = await secA.post('/api/v1/meetings', { org_id: A, type: 'theme_day', start_at: t, end_at: t + 3600,
     minutes: '学习了党章', attendance: [
       { member_id: M.F1, status: 'present' }, { member_id: M.F2, status: 'present' },
@@ -92,7 +91,7 @@ test('a meeting, its attendance and resolutions are saved by one request', async
 });
 
 test('a refused save leaves no meeting, no attendance row and no audit row', async () => {
-  const t = now() - 600;
+  const t = ago(600);
   const cases = [
     // the whole branch on a committee form: the server expects the committee
     [{ org_id: A, type: 'committee', start_at: t, attendance: [M.F1, M.F2, M.F3, M.F4].map((id) => ({ member_id: id, status: 'present' })) },
@@ -127,7 +126,7 @@ test('a refused save leaves no meeting, no attendance row and no audit row', asy
 });
 
 test('the attendance route names the person, not an internal id', async () => {
-  const t = now() - 600;
+  const t = ago(600);
   const c = (await secA.post('/api/v1/meetings', { org_id: A, type: 'committee', start_at: t })).body;
   let r = await secA.put(`/api/v1/meetings/${c.id}/attendance`, { items: [{ member_id: M.F5, status: 'present' }] });
   assert.equal(r.status, 400);
@@ -184,7 +183,7 @@ test('the form context offers what can be recorded and the 应到 list the save 
   // is accepted, for each type
   for (const type of ['committee', 'theme_day', 'group']) {
     const f = (await secA.get(`/api/v1/orgs/${A}/meeting-form?type=${type}`)).body;
-    const t = now() - 300;
+    const t = ago(300);
     const s = await secA.post('/api/v1/meetings', { org_id: f.meeting_org_id, type, start_at: t,
       host: f.defaults.host, attendance: f.expected.map((x) => ({ member_id: x.member_id, status: 'present' })) });
     assert.equal(s.status, 201, `${type}: ${JSON.stringify(s.body)}`);
@@ -200,7 +199,7 @@ test('the form context offers what can be recorded and the 应到 list the save 
 });
 
 test('without attendance the rows stay unmarked: 未登记, then 未签到 once sign-in is open', async () => {
-  const t = now() - 60;
+  const t = ago(60);
   const m = (await secA.post('/api/v1/meetings', { org_id: A, type: 'theme_day', start_at: t, end_at: t + 3600 })).body;
   assert.ok(m.attendance.every((a) => a.unmarked && a.status_name === '未登记'));
   assert.equal(m.signin_opened, false);
@@ -318,7 +317,7 @@ const committee = (t) => ({ org_id: A, type: 'committee', start_at: t,
   attendance: [M.F1, M.F2, M.F3].map((id) => ({ member_id: id, status: 'present' })) });
 
 test('a save with photos of the minutes stores the record and the photos in one request', async () => {
-  const r = await formSave(secA, { ...committee(now() - 900), minutes: '见会议记录本照片' },
+  const r = await formSave(secA, { ...committee(ago(900)), minutes: '见会议记录本照片' },
     [['记录本第1页.jpg', JPEG], ['记录本第2页.png', PNG]]);
   assert.equal(r.status, 201, JSON.stringify(r.body));
   assert.equal(r.body.present_count, 3);
@@ -334,7 +333,7 @@ test('a save with photos of the minutes stores the record and the photos in one 
 });
 
 test('a refused photo, or any refusal after the photos were written, leaves nothing behind', async () => {
-  const t = now() - 900;
+  const t = ago(900);
   // the second photo is an .exe renamed .jpg: refused before anything is written
   let before = await everything();
   let r = await formSave(secA, committee(t), [['第1页.jpg', JPEG], ['第2页.jpg', EXE]]);
@@ -361,7 +360,7 @@ test('a refused photo, or any refusal after the photos were written, leaves noth
 
 test('malformed forms are refused with a message naming the problem', async () => {
   const before = await everything();
-  const json = JSON.stringify(committee(now() - 900));
+  const json = JSON.stringify(committee(ago(900)));
   const part = (name, body, filename) => `--zbtest\r\nContent-Disposition: form-data; name="${name}"` +
     (filename ? `; filename="${filename}"\r\nContent-Type: image/jpeg` : '') + `\r\n\r\n${body}\r\n`;
   let r = await rawForm(secA, part('photo', 'x', 'a.jpg') + part('json', json) + '--zbtest--\r\n');
@@ -388,18 +387,18 @@ test('malformed forms are refused with a message naming the problem', async () =
   r = await rawForm(secA, part('json', json), '');
   assert.equal(r.status, 400, JSON.stringify(r.body));
   // the json part is checked like a JSON body
-  r = await rawForm(secA, part('json', JSON.stringify({ ...committee(now() - 900), secret: 1 })) + '--zbtest--\r\n');
+  r = await rawForm(secA, part('json', JSON.stringify({ ...committee(ago(900)), secret: 1 })) + '--zbtest--\r\n');
   assert.equal(r.status, 400);
   // too many files
   const many = Array.from({ length: 10 }, (_, i) => [`p${i}.jpg`, JPEG]);
-  r = await formSave(secA, committee(now() - 900), many);
+  r = await formSave(secA, committee(ago(900)), many);
   assert.equal(r.status, 413, JSON.stringify(r.body));
   assert.match(r.body.error.message, /最多上传 9 个文件/);
   // a plain JSON body keeps the JSON cap, not the cap for photos
-  r = await secA.post('/api/v1/meetings', { ...committee(now() - 900), minutes: 'x'.repeat(300 * 1024) });
+  r = await secA.post('/api/v1/meetings', { ...committee(ago(900)), minutes: 'x'.repeat(300 * 1024) });
   assert.equal(r.status, 413, JSON.stringify(r.body));
   // a form over the route's cap: refused from the declared length
-  r = await formSave(secA, committee(now() - 900), [['big.jpg', Buffer.alloc(31 * 1024 * 1024, 1)]])
+  r = await formSave(secA, committee(ago(900)), [['big.jpg', Buffer.alloc(31 * 1024 * 1024, 1)]])
     .catch(() => ({ status: 'closed' }));
   assert.ok([413, 'closed'].includes(r.status), String(r.status));
   assert.deepEqual(await everything(), before);
@@ -407,7 +406,7 @@ test('malformed forms are refused with a message naming the problem', async () =
 
 test('a retried save with the same client_key returns the first record; a key reused for another body is 409', async () => {
   const key = randomUUID();
-  const body = { ...committee(now() - 1200), minutes: '重试测试', client_key: key };
+  const body = { ...committee(ago(1200)), minutes: '重试测试', client_key: key };
   const photos = [['第1页.jpg', JPEG]];
   const first = await formSave(secA, body, photos);
   assert.equal(first.status, 201, JSON.stringify(first.body));
@@ -434,19 +433,19 @@ test('a retried save with the same client_key returns the first record; a key re
   assert.deepEqual(await everything(), after1);
   // plain JSON saves take the key too; two at once make one record
   const k2 = randomUUID();
-  const jb = { ...committee(now() - 1300), client_key: k2 };
+  const jb = { ...committee(ago(1300)), client_key: k2 };
   const both = await Promise.all([secA.post('/api/v1/meetings', jb), secA.post('/api/v1/meetings', jb)]);
   assert.deepEqual(both.map((x) => x.status).sort(), [200, 201], JSON.stringify(both.map((x) => x.body)));
   assert.equal(both[0].body.id, both[1].body.id);
   assert.equal(rows('meetings'), after1.meetings + 1);
   // the key is per organisation and must be a UUID
-  r = await secA.post('/api/v1/meetings', { ...committee(now() - 1300), client_key: 'abc' });
+  r = await secA.post('/api/v1/meetings', { ...committee(ago(1300)), client_key: 'abc' });
   assert.equal(r.status, 400);
   assert.equal(r.body.error.field, 'client_key');
   // another branch's secretary cannot learn anything with A's key
   const secB = new Client(srv.url);
   await secB.login('secb', 'Test-Passw0rd-1');
-  r = await secB.post('/api/v1/meetings', { org_id: B, type: 'theme_day', start_at: now() - 600, client_key: key });
+  r = await secB.post('/api/v1/meetings', { org_id: B, type: 'theme_day', start_at: ago(600), client_key: key });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   assert.notEqual(r.body.id, first.body.id);
 });

@@ -7,7 +7,7 @@
 // and scoping on every new route.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, admin, addUser, loginAs, cli } from './lib.mjs';
+import { startServer, admin, addUser, loginAs, cli, ago } from './lib.mjs';
 
 // Sign-in tokens live 4 s on this server so the expiry test is quick.
 const TTL = 4;
@@ -23,6 +23,8 @@ function chinaDate(t) {
   return new Date(t * 1000 + 8 * 3600e3).toISOString().slice(0, 10);
 }
 const ymOf = (t) => Number(chinaDate(t).slice(0, 7).replace('-', ''));
+/** The year in China now: the server's year, not the test machine's. */
+const chinaYear = () => Number(chinaDate(now()).slice(0, 4));
 function ymAdd(ym, n) {
   const t = Math.floor(ym / 100) * 12 + (ym % 100 - 1) + n;
   return Math.floor(t / 12) * 100 + (t % 12) + 1;
@@ -105,7 +107,7 @@ after(async () => { if (srv) await srv.stop(); });
 let plenary;
 
 test('a plenary lists every member as 应到, 预备党员 without a vote; bad input names the field', async () => {
-  const t = now() - 3600;
+  const t = ago(3600);
   plenary = await meeting(secA, {
     org_id: A, type: 'plenary', start_at: t, end_at: t + 7200, place: '村部会议室', host: '东F1', recorder: '东F3',
     topic: '<script>alert(1)</script>讨论集体经济', minutes: '会议讨论了……', guests: ['镇党委 王某'],
@@ -208,7 +210,7 @@ test('resolutions pass with more than half of those ENTITLED, not of those prese
   assert.equal(r.status, 400);
   assert.equal(r.body.error.field, 'yes');
   // a meeting without quorum keeps its record, but its resolutions do not count
-  const t = now() - 1800;
+  const t = ago(1800);
   const m = await meeting(secA, { org_id: A, type: 'plenary', start_at: t });
   await attend(secA, m.id, present(M.F1, M.F2, M.F3));
   r = await secA.post(`/api/v1/meetings/${m.id}/resolutions`, { title: '无效表决', yes: 3, no: 0, abstain: 0 });
@@ -256,7 +258,7 @@ test('PATCH edits a record: new date re-takes the 应到 list keeping marks; gue
 });
 
 test('an election needs 4/5 of the voters: 5 of 7 is not enough (5.6 rounds up to 6)', async () => {
-  const m = await meeting(secA, { org_id: A, type: 'plenary', start_at: now() - 600, is_election: true });
+  const m = await meeting(secA, { org_id: A, type: 'plenary', start_at: ago(600), is_election: true });
   let d = await attend(secA, m.id, present(M.F1, M.F2, M.F3, M.F4, M.F5));
   assert.equal(d.quorum.rule, 'election');
   assert.equal(d.quorum.need, 6);
@@ -266,7 +268,7 @@ test('an election needs 4/5 of the voters: 5 of 7 is not enough (5.6 rounds up t
 });
 
 test('应到 of a committee meeting is the committee; of a group meeting, the 党小组', async () => {
-  const c = await meeting(secA, { org_id: A, type: 'committee', start_at: now() - 600 });
+  const c = await meeting(secA, { org_id: A, type: 'committee', start_at: ago(600) });
   assert.deepEqual(c.attendance.map((a) => a.member_id).sort(), [M.F1, M.F2, M.F3].sort());
   assert.equal(c.expected_count, 3);
   // committee: at least half - 2 of 3 is enough, 1 is not
@@ -274,7 +276,7 @@ test('应到 of a committee meeting is the committee; of a group meeting, the �
   assert.equal(d.quorum_ok, false);
   d = await attend(secA, c.id, present(M.F2));
   assert.equal(d.quorum_ok, true);
-  const g = await meeting(secA, { org_id: GA, type: 'group', start_at: now() - 600 });
+  const g = await meeting(secA, { org_id: GA, type: 'group', start_at: ago(600) });
   assert.deepEqual(g.attendance.map((a) => a.member_id).sort(), [M.F4, M.F5, M.P1].sort());
   const r = await secA.post('/api/v1/meetings', { org_id: GA, type: 'plenary', start_at: now() });
   assert.equal(r.status, 400);
@@ -286,7 +288,7 @@ test('应到 of a committee meeting is the committee; of a group meeting, the �
 let signMeeting, token;
 
 test('QR sign-in: a member of the branch is marked present by scanning; location is weak evidence', async () => {
-  signMeeting = await meeting(secA, { org_id: A, type: 'theme_day', start_at: now() - 300, end_at: now() + 3600 });
+  signMeeting = await meeting(secA, { org_id: A, type: 'theme_day', start_at: ago(300), end_at: now() + 3600 });
   const r = await secA.post(`/api/v1/meetings/${signMeeting.id}/signin`, {});
   assert.equal(r.status, 201, JSON.stringify(r.body));
   token = r.body.token;
@@ -338,7 +340,7 @@ test('QR sign-in refuses a replay, another branch, a forged or altered token and
   r = await secA.post('/api/v1/signin', { token });
   assert.equal(r.status, 403);
   // a member not on the 应到 list (a committee meeting) is refused
-  const c = await meeting(secA, { org_id: A, type: 'committee', start_at: now() - 60 });
+  const c = await meeting(secA, { org_id: A, type: 'committee', start_at: ago(60) });
   const t2 = (await secA.post(`/api/v1/meetings/${c.id}/signin`, {})).body.token;
   r = await memF4.post('/api/v1/signin', { token: t2 });
   assert.equal(r.status, 403);
@@ -346,7 +348,7 @@ test('QR sign-in refuses a replay, another branch, a forged or altered token and
 });
 
 test('QR sign-in: an expired token and a meeting outside its time window are refused', async () => {
-  const m = await meeting(secA, { org_id: A, type: 'lecture', speaker: '东F1', start_at: now() - 60, end_at: now() + 3600 });
+  const m = await meeting(secA, { org_id: A, type: 'lecture', speaker: '东F1', start_at: ago(60), end_at: now() + 3600 });
   const t = (await secA.post(`/api/v1/meetings/${m.id}/signin`, {})).body.token;
   await new Promise((res) => setTimeout(res, (TTL + 1.5) * 1000));
   let r = await memF4.post('/api/v1/signin', { token: t });
@@ -423,7 +425,7 @@ const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46,
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 test('attachments: JPEG/PNG/PDF by content, a renamed .exe is refused, size and count caps, served in scope only', async () => {
-  const m = await meeting(secA, { org_id: A, type: 'theme_day', start_at: now() - 600 });
+  const m = await meeting(secA, { org_id: A, type: 'theme_day', start_at: ago(600) });
   const up = (c, body, name) => c.req('POST', `/api/v1/meetings/${m.id}/attachments?filename=${encodeURIComponent(name)}`,
     body, { raw: true, headers: { 'Content-Type': 'application/octet-stream' } });
   let r = await up(secA, PNG, '活动照片.png');
@@ -566,7 +568,7 @@ test('compliance equals a recount from the meetings API, and changes the moment 
   // a theme day at B this month: held moves from 0 to 1 at once
   const before = (await townAdm.get(`/api/v1/orgs/${B}/compliance?period=${periods[2][0]}`)).body;
   const td0 = before.items.find((x) => x.type === 'theme_day');
-  const m = await meeting(secB, { org_id: B, type: 'theme_day', start_at: now() - 120 });
+  const m = await meeting(secB, { org_id: B, type: 'theme_day', start_at: ago(120) });
   let mid = (await townAdm.get(`/api/v1/orgs/${B}/compliance?period=${periods[2][0]}`)).body.items.find((x) => x.type === 'theme_day');
   assert.equal(mid.held, td0.held, 'nobody present yet: not held');
   await attend(secB, m.id, present(M.B1, M.B2));
@@ -654,7 +656,7 @@ test('risks: 3/5/6 months without organisational life equal a recount; an explan
 // ---- 民主评议 and 谈心谈话 ------------------------------------------------------
 
 test('民主评议: grades from the votes, the 优秀 cap, manual grades need a note, the outcome is in the member record', async () => {
-  const y = new Date().getFullYear();
+  const y = chinaYear();
   const ids = [M.F1, M.F2, M.F3, M.F4, M.F5, M.F6, M.F7, M.P1, M.P2];
   const v = (e, q, b = 0, u = 0) => ({ excellent: e, qualified: q, basically_qualified: b, unqualified: u });
   const items = ids.map((id, i) => ({ member_id: id, self_assessment: `自评${i}`,
@@ -699,7 +701,7 @@ test('民主评议: grades from the votes, the 优秀 cap, manual grades need a 
 });
 
 test('谈心谈话: who with whom; coverage of committee pairs and of members under the secretary', async () => {
-  const y = new Date().getFullYear();
+  const y = chinaYear();
   let cov = (await secA.get(`/api/v1/orgs/${A}/talk-coverage?year=${y}`)).body;
   // committee F1 (secretary), F2, F3: 3 pairs; no committee member in the
   // group, so all 6 other members are under the secretary
@@ -707,12 +709,12 @@ test('谈心谈话: who with whom; coverage of committee pairs and of members un
   assert.equal(cov.committee_size, 3);
   assert.equal(cov.required, 9);
   assert.equal(cov.done, 0);
-  const t = await meeting(secA, { org_id: A, type: 'talk', start_at: now() - 900, topic: '工作交流', minutes: '要点',
+  const t = await meeting(secA, { org_id: A, type: 'talk', start_at: ago(900), topic: '工作交流', minutes: '要点',
     participants: [{ member_id: M.F2 }, { member_id: M.F1 }] });
   assert.equal(t.type, 'talk');
   assert.equal(t.participants.length, 2);
   assert.equal(t.present_count, 2);
-  await meeting(secA, { org_id: A, type: 'talk', start_at: now() - 800, participants: [{ member_id: M.F1 }, { name: '镇党委书记' }] });
+  await meeting(secA, { org_id: A, type: 'talk', start_at: ago(800), participants: [{ member_id: M.F1 }, { name: '镇党委书记' }] });
   let r = await secA.post('/api/v1/meetings', { org_id: A, type: 'talk', start_at: now(), participants: [{ member_id: M.F1 }, { member_id: M.F1 }] });
   assert.equal(r.status, 400);
   assert.equal(r.body.error.field, 'participants');
@@ -751,7 +753,7 @@ test('calendar: due, done and overdue units of the current year', async () => {
 
 test('scoping: a worker of branch B gets nothing of branch A on any new route, and lists never leak', async () => {
   const id = plenary.id;
-  const y = new Date().getFullYear();
+  const y = chinaYear();
   const reqs = [
     ['GET', `/api/v1/meetings/${id}`], ['PATCH', `/api/v1/meetings/${id}`, { minutes: 'x' }],
     ['PUT', `/api/v1/meetings/${id}/attendance`, { items: [] }],

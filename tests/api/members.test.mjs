@@ -32,8 +32,11 @@ const nextSeq = () => (seqNo += 2);
 function today(offsetDays = 0) {
   return new Date(Date.now() + 8 * 3600e3 + offsetDays * 86400e3).toISOString().slice(0, 10);
 }
+/** The same day `years` earlier; 29 February becomes the 28th in a common year. */
 function yearsBefore(date, years) {
-  return String(Number(date.slice(0, 4)) - years) + date.slice(4);
+  const y = Number(date.slice(0, 4)) - years;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return String(y) + (date.slice(4) === '-02-29' && !leap ? '-02-28' : date.slice(4));
 }
 
 async function mkOrg(parent, name, type, code) {
@@ -337,10 +340,11 @@ test('filters: category, status, gender, education, age and 入党 date range', 
   const br = await mkOrg(town, '筛选支部', 'branch');
   const y = Number(today().slice(0, 4));
   const mk = (name, o) => mkMember({ name, org_id: br, ...o });
-  await mk('筛甲', { birth: `${y - 30}-01-01`, gender_for_id: 'M', join_date: '2015-07-01', full_date: '2016-07-01', extra: { education: '研究生' } });
-  await mk('筛乙', { birth: `${y - 50}-01-01`, gender_for_id: 'F', join_date: '1995-07-01', full_date: '1996-07-01', extra: { education: '高中' } });
+  // joined at 20 or 25, whatever the year (18 at the least: docs/RULES.md)
+  await mk('筛甲', { birth: `${y - 30}-01-01`, gender_for_id: 'M', join_date: `${y - 10}-07-01`, full_date: `${y - 9}-07-01`, extra: { education: '研究生' } });
+  await mk('筛乙', { birth: `${y - 50}-01-01`, gender_for_id: 'F', join_date: `${y - 30}-07-01`, full_date: `${y - 29}-07-01`, extra: { education: '高中' } });
   await mk('筛丙', { birth: `${y - 25}-01-01`, gender_for_id: 'F', category: 'probationary', join_date: today(-100) });
-  const d = await mk('筛丁', { birth: `${y - 70}-01-01`, gender_for_id: 'M', join_date: '1980-07-01', full_date: '1981-07-01' });
+  const d = await mk('筛丁', { birth: `${y - 70}-01-01`, gender_for_id: 'M', join_date: `${y - 45}-07-01`, full_date: `${y - 44}-07-01` });
   await adm.patch(`/api/v1/members/${d.id}`, { status: 'deceased', reason: '病故' });
   const q = async (f) => (await all(adm, `org=${br}&${f}`)).items.map((x) => x.name).sort();
   assert.deepEqual(await q('category=probationary'), ['筛丙']);
@@ -351,7 +355,7 @@ test('filters: category, status, gender, education, age and 入党 date range', 
   assert.deepEqual(await q('age_min=40'), ['筛丁', '筛乙']);
   assert.deepEqual(await q('age_max=30'), ['筛丙', '筛甲']);
   assert.deepEqual(await q('age_min=26&age_max=60'), ['筛乙', '筛甲']);
-  assert.deepEqual(await q('joined_from=1990-01-01&joined_to=2016-01-01'), ['筛乙', '筛甲']);
+  assert.deepEqual(await q(`joined_from=${y - 35}-01-01&joined_to=${y - 5}-01-01`), ['筛乙', '筛甲']);
   assert.deepEqual(await q('gender=M&category=full&status=normal'), ['筛甲']);
   const r = await adm.get(`/api/v1/members?org=${br}&gender=F&limit=1`);
   assert.equal(r.body.total, 2);
@@ -445,8 +449,9 @@ test('/me/member: a member account sees its own record and edits phone, address 
 
 test('政治生日: anniversaries of joining in the next N days for a subtree', async () => {
   const br = await mkOrg(town, '生日支部', 'branch');
-  const soon = await mkMember({ name: '生日近', org_id: br, join_date: yearsBefore(today(5), 10), full_date: yearsBefore(today(5), 9) });
-  await mkMember({ name: '生日远', org_id: br, join_date: yearsBefore(today(40), 10), full_date: yearsBefore(today(40), 9) });
+  // 12 and 20 years: a 29 February is a 29 February then too
+  const soon = await mkMember({ name: '生日近', org_id: br, join_date: yearsBefore(today(5), 12), full_date: yearsBefore(today(5), 11) });
+  await mkMember({ name: '生日远', org_id: br, join_date: yearsBefore(today(40), 12), full_date: yearsBefore(today(40), 11) });
   const gone = await mkMember({ name: '生日故', org_id: br, join_date: yearsBefore(today(3), 20), full_date: yearsBefore(today(3), 19) });
   await adm.patch(`/api/v1/members/${gone.id}`, { status: 'deceased', reason: '病故' });
   const r = await adm.get(`/api/v1/orgs/${br}/birthdays?days=30`);
@@ -454,7 +459,7 @@ test('政治生日: anniversaries of joining in the next N days for a subtree', 
   assert.deepEqual(r.body.items.map((x) => x.name), ['生日近']);
   assert.equal(r.body.items[0].member_id, soon.id);
   assert.equal(r.body.items[0].date, today(5));
-  assert.equal(r.body.items[0].years, 10);
+  assert.equal(r.body.items[0].years, 12);
   const wide = await adm.get(`/api/v1/orgs/${town}/birthdays?days=60`);
   assert.ok(wide.body.items.some((x) => x.name === '生日远'));
   assert.equal((await adm.get(`/api/v1/orgs/${br}/birthdays?days=0`)).status, 400);

@@ -265,10 +265,19 @@ test('a 预备期 is extended once, by 6 to 12 months; the earliest 转正日期
 
 test('a 预备期 that has run out without a decision is listed: the day after its end, not the day itself', async () => {
   const P = await mkOrg(town, '提醒村党支部', 'branch');
+  // a 预备期 of a year never ends on 29 February (a year from 28 February
+  // 2027 ends on the 28th): that day is reached with an extension of 6
+  // months, from 29 August a year and a half before
   const mk = async (name, endsOn) => {
-    const join = addMonths(endsOn, -12);
-    assert.equal(addMonths(join, 12), endsOn);
-    return (await mkMember(P, name, { category: 'probationary', join_date: join })).id;
+    const long = addMonths(addMonths(endsOn, -12), 12) !== endsOn;
+    const join = addMonths(endsOn, long ? -18 : -12);
+    const id = (await mkMember(P, name, { category: 'probationary', join_date: join })).id;
+    if (long) {
+      const r = await adm.post(`/api/v1/members/${id}/probation-extension`, { months: 6, decided_on: addMonths(join, 12), reason: '继续考察' });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    assert.equal((await adm.get(`/api/v1/members/${id}/probation`)).body.ends_on, endsOn);
+    return id;
   };
   const late = await mk('昨天期满', today(-1));
   await mk('今天期满', today());

@@ -25,7 +25,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, Client, admin, cli, ROOT } from '../api/lib.mjs';
+import { startServer, Client, admin, cli, ROOT, ago } from '../api/lib.mjs';
 import {
   readRoutes, readHttpHeader, paramKinds, PATH_SCOPES, OTHER_SCOPES, expected, mark,
 } from './matrix-lib.mjs';
@@ -35,7 +35,6 @@ const MISSING = 999999999;
 // Every name of an object in B carries one of these; no answer to a
 // principal of A may contain them.
 const LEAK_B = ['乙矩阵', 'mxleakb'];
-const now = () => Math.floor(Date.now() / 1000);
 const chinaYear = () => Number(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 4));
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
@@ -120,7 +119,7 @@ const MAKE = {
   },
   async meeting(side) {
     return { id: (await ok(adm.post('/api/v1/meetings', {
-      org_id: W[side].branch, type: 'appraisal', start_at: now() - 600, topic: `${W[side].mk}民主评议党员`,
+      org_id: W[side].branch, type: 'appraisal', start_at: ago(600), topic: `${W[side].mk}民主评议党员`,
     }), 'meeting')).id };
   },
   async attachment(side) {
