@@ -358,6 +358,8 @@ int zb_audit_writer_start(zb_app *app)
 	Q.app = app;
 	Q.stop = 0;
 	int rc = pthread_create(&Q.th, NULL, writer, NULL);
+	if (!rc)
+		pthread_setname_np(Q.th, "zb-audit"); /* top -H, /proc/PID/task/TID/comm */
 	Q.running = rc == 0;
 	pthread_mutex_unlock(&Q.mu);
 	return rc ? ZB_EINTERNAL : 0;
