@@ -121,7 +121,7 @@ for layer in $LAYERS; do
 		run asan-api api_tests build-asan
 		unset ASAN_OPTIONS UBSAN_OPTIONS
 		;;
-	fuzz) run fuzz sh fuzz/run.sh "${FUZZ_SECONDS:-8}" ;;
+	fuzz) run fuzz sh fuzz/run.sh "${FUZZ_SECONDS:-5}" ;;
 	web)
 		if ls tests/web/*.test.mjs >/dev/null 2>&1; then
 			run web node --test --test-reporter=tap tests/web/*.test.mjs
