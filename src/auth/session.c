@@ -230,20 +230,12 @@ static void key_name(char *out, size_t n, const char *username)
 static int throttle_get(zb_db *db, const char *key, int64_t now, int64_t window, throttle *t, zb_err *e)
 {
 	memset(t, 0, sizeof *t);
-	zb_stmt *st = zb_db_query(db, e, "SELECT fails, first_at, last_at, locked_until FROM login_throttle WHERE tkey = ?",
-	                          "s", key);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		t->fails = zb_col_int(st, 0);
-		t->first_at = zb_col_int(st, 1);
-		t->last_at = zb_col_int(st, 2);
-		t->locked_until = zb_col_int(st, 3);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	int64_t v[4] = {0, 0, 0, 0};
+	int rc = zb_db_one(db, e, NULL, zb_row_ints, v,
+	                   "SELECT fails, first_at, last_at, locked_until FROM login_throttle WHERE tkey = ?", "s", key);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	*t = (throttle){v[0], v[1], v[2], v[3]};
 	if (t->locked_until <= now && now - t->first_at >= window) {
 		int64_t keep = t->locked_until;
 		memset(t, 0, sizeof *t); /* the window has passed: start again */
@@ -417,6 +409,20 @@ int zb_session_member_only(zb_db *db, int64_t uid, int *out, zb_err *e)
 	return rc < 0 ? -rc : 0;
 }
 
+typedef struct login_row {
+	int64_t uid;
+	char hash[crypto_pwhash_STRBYTES];
+	int64_t disabled;
+} login_row;
+
+static void read_login(zb_stmt *st, void *ctx)
+{
+	login_row *u = ctx;
+	u->uid = zb_col_int(st, 0);
+	snprintf(u->hash, sizeof u->hash, "%s", zb_col_text(st, 1));
+	u->disabled = zb_col_int(st, 2);
+}
+
 int zb_login(zb_app *app, zb_db *db, const char *username, const char *password, const char *ip,
              int64_t *user_id, char token_out[64], char csrf_out[64], zb_err *e)
 {
@@ -431,20 +437,13 @@ int zb_login(zb_app *app, zb_db *db, const char *username, const char *password,
 			audit_refused(app, db, username, ip, rc == ZB_ELOCKED ? RF_LOCKED : RF_NAME, now);
 		return rc;
 	}
-	int64_t uid = 0, disabled = 0;
-	char hash[crypto_pwhash_STRBYTES] = "";
-	zb_stmt *st = zb_db_query(db, e, "SELECT id, pw_hash, disabled FROM users WHERE username = ?", "s", username);
-	if (!st)
-		return e->code;
-	rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		uid = zb_col_int(st, 0);
-		snprintf(hash, sizeof hash, "%s", zb_col_text(st, 1));
-		disabled = zb_col_int(st, 2);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	login_row u = {0, "", 0};
+	rc = zb_db_one(db, e, NULL, read_login, &u, "SELECT id, pw_hash, disabled FROM users WHERE username = ?", "s",
+	               username);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	int64_t uid = u.uid, disabled = u.disabled;
+	const char *hash = u.hash;
 	/* an unknown user costs the same time as a wrong password */
 	int ok = zb_password_verify(app, uid ? hash : dummy_hash(), password);
 	if (!uid || !ok || disabled) {
@@ -548,21 +547,12 @@ int zb_session_resolve(zb_app *app, zb_db *db, const char *token, zb_arena *a, z
 		*out = p;
 		return 0;
 	}
-	zb_stmt *st = zb_db_query(db, e, "SELECT user_id, last_seen, expires_at, created_at FROM sessions WHERE token_hash = ?",
-	                          "s", th);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	int64_t uid = 0, last = 0, exp = 0, created = 0;
-	if (rc == 1) {
-		uid = zb_col_int(st, 0);
-		last = zb_col_int(st, 1);
-		exp = zb_col_int(st, 2);
-		created = zb_col_int(st, 3);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	int64_t v[4] = {0, 0, 0, 0};
+	int rc = zb_db_one(db, e, NULL, zb_row_ints, v,
+	                   "SELECT user_id, last_seen, expires_at, created_at FROM sessions WHERE token_hash = ?", "s", th);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	int64_t uid = v[0], last = v[1], exp = v[2], created = v[3];
 	if (!uid) {
 		zb_pcache_drop(th);
 		return zb_fail(e, ZB_EAUTH, NULL, "未登录或会话已失效，请重新登录");
@@ -642,19 +632,14 @@ int zb_token_resolve(zb_app *app, zb_db *db, const char *token, zb_arena *a, zb_
 		*out = p;
 		return 0;
 	}
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT user_id, last_used_at, expires_at FROM api_tokens WHERE token_hash = ? "
-	                          "AND revoked_at IS NULL AND expires_at > ?",
-	                          "si", th, now);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	int64_t uid = rc == 1 ? zb_col_int(st, 0) : 0;
-	int64_t last = rc == 1 ? zb_col_int(st, 1) : 0;
-	int64_t exp = rc == 1 ? zb_col_int(st, 2) : 0;
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	int64_t v[3] = {0, 0, 0};
+	int rc = zb_db_one(db, e, NULL, zb_row_ints, v,
+	                   "SELECT user_id, last_used_at, expires_at FROM api_tokens WHERE token_hash = ? "
+	                   "AND revoked_at IS NULL AND expires_at > ?",
+	                   "si", th, now);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	int64_t uid = v[0], last = v[1], exp = v[2];
 	if (!uid) {
 		zb_pcache_drop(th);
 		return zb_fail(e, ZB_EAUTH, NULL, "API 令牌无效、已过期或已撤销");

@@ -1,6 +1,7 @@
 /* users.c - accounts: the list, a new account, changes by an
  * administrator, the own password, the roles. */
 #include "auth/users.h"
+#include "core/grow.h"
 #include "auth/auth.h"
 #include "member/member.h"
 #include "org/scopefind.h"
@@ -119,19 +120,22 @@ int zb_account_create(zb_app *app, zb_db *db, const zb_principal *who, const cha
 	return zb_db_end(db, rc, e);
 }
 
+typedef struct name_buf {
+	char *out;
+	size_t n;
+} name_buf;
+
+static void read_name(zb_stmt *st, void *ctx)
+{
+	name_buf *b = ctx;
+	snprintf(b->out, b->n, "%s", zb_col_text(st, 0));
+}
+
 static int user_name(zb_db *db, int64_t id, char *out, size_t n, zb_err *e)
 {
 	out[0] = '\0';
-	zb_stmt *st = zb_db_query(db, e, "SELECT username FROM users WHERE id = ?", "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		snprintf(out, n, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	return rc == 1 ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "没有这个账号");
+	name_buf b = {out, n};
+	return zb_db_one(db, e, "没有这个账号", read_name, &b, "SELECT username FROM users WHERE id = ?", "i", id);
 }
 
 int zb_account_update(zb_app *app, zb_db *db, const zb_principal *who, const char *ip, int64_t id,
@@ -249,27 +253,31 @@ int zb_password_change(zb_app *app, zb_db *db, const zb_principal *who, const ch
 	return zb_db_end(db, rc, e);
 }
 
+typedef struct role_list {
+	zb_arena *a;
+	zb_role_row *rows;
+	size_t n, cap;
+} role_list;
+
+static int add_role(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	role_list *l = ctx;
+	ZB_AGROW(l->a, l->rows, l->n, l->cap);
+	zb_role_row *w = &l->rows[l->n++];
+	w->id = zb_arena_strdup(l->a, zb_col_text(st, 0));
+	w->name = zb_arena_strdup(l->a, zb_col_text(st, 1));
+	w->perms = zb_arena_strdup(l->a, zb_col_text(st, 2));
+	return 0;
+}
+
 int zb_roles_list(zb_db *db, zb_arena *a, zb_role_row **rows, int *n, zb_err *e)
 {
 	*rows = NULL;
 	*n = 0;
-	zb_stmt *st = zb_db_query(db, e, "SELECT id, name, perms FROM roles ORDER BY builtin DESC, id", "");
-	if (!st)
-		return e->code;
-	int rc, cap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			zb_role_row *grown = zb_arena_alloc(a, (size_t)cap * sizeof *grown);
-			if (*n)
-				memcpy(grown, *rows, (size_t)*n * sizeof *grown);
-			*rows = grown;
-		}
-		zb_role_row *w = &(*rows)[(*n)++];
-		w->id = zb_arena_strdup(a, zb_col_text(st, 0));
-		w->name = zb_arena_strdup(a, zb_col_text(st, 1));
-		w->perms = zb_arena_strdup(a, zb_col_text(st, 2));
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	role_list l = {a, NULL, 0, 0};
+	int rc = zb_db_each(db, e, add_role, &l, "SELECT id, name, perms FROM roles ORDER BY builtin DESC, id", "");
+	*rows = l.rows;
+	*n = (int)l.n;
+	return rc;
 }

@@ -161,6 +161,13 @@ int zb_db_one(zb_db *db, zb_err *e, const char *missing, zb_row_fn fn, void *ctx
 	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "%s", missing ? missing : "未找到记录");
 }
 
+void zb_row_ints(zb_stmt *st, void *ctx)
+{
+	int64_t *v = ctx;
+	for (int c = 0, n = zb_col_count(st); c < n; c++)
+		v[c] = zb_col_int(st, c);
+}
+
 int zb_db_each(zb_db *db, zb_err *e, zb_each_fn fn, void *ctx, const char *sql, const char *fmt, ...)
 {
 	va_list ap;

@@ -69,6 +69,9 @@ int zb_db_int(zb_db *db, zb_err *e, int64_t *out, const char *sql, const char *f
 typedef void (*zb_row_fn)(zb_stmt *st, void *ctx);
 int zb_db_one(zb_db *db, zb_err *e, const char *missing, zb_row_fn fn, void *ctx, const char *sql, const char *fmt,
               ...);
+/* A zb_row_fn for rows of numbers: every column, as an integer, into the
+ * int64_t array ctx (one element per column of the query). */
+void zb_row_ints(zb_stmt *st, void *ctx);
 /* Each row: run the query and call fn on every row in order.  fn returns
  * 0 to go on, or an error code (having filled e) that stops the walk and
  * is returned.  Returns 0 or the error code, never a negated one. */

@@ -496,6 +496,12 @@ static void test_one_and_each(void **state)
 	assert_string_equal(f->e.msg, "未找到该支部");
 	assert_int_equal(x.seen, 0);
 	assert_int_equal(zb_db_one(f->db, &f->e, NULL, NULL, NULL, "SELECT 1 FROM t WHERE n = 1", ""), 0);
+	/* a row of numbers into an array */
+	int64_t nums[3] = {0, 0, 0};
+	assert_int_equal(zb_db_one(f->db, &f->e, NULL, zb_row_ints, nums, "SELECT n, n * 10, 7 FROM t WHERE n = 3", ""), 0);
+	assert_int_equal(nums[0], 3);
+	assert_int_equal(nums[1], 30);
+	assert_int_equal(nums[2], 7);
 	/* a broken statement: its error code, positive */
 	int rc = zb_db_one(f->db, &f->e, NULL, read_named, &x, "SELECT nope FROM t", "");
 	assert_true(rc > 0);
