@@ -6,6 +6,7 @@
 #include "audit/audit.h"
 #include "core/buf.h"
 #include "core/escape.h"
+#include "core/grow.h"
 #include "core/log.h"
 #include "crypto/fieldprot.h"
 #include "member/idcard.h"
@@ -155,7 +156,8 @@ typedef struct reader {
 	int header_found;
 	int scanned;
 	raw_row *rows;
-	int n, cap;
+	int n;
+	size_t cap;
 	int name_col;             /* file column of 姓名 */
 } reader;
 
@@ -209,14 +211,8 @@ static int on_row(void *ctx, int rownum, const char *const *cells, int ncells, z
 	if (rd->name_col >= 0 && rd->name_col < ncells && zb_import_header_col(cells[rd->name_col]) == ZB_ICOL_NAME &&
 	    count_known(cells, ncells) >= 3)
 		return 0;
-	if (rd->n == rd->cap) {
-		int cap = rd->cap ? rd->cap * 2 : 256;
-		raw_row *nr = realloc(rd->rows, sizeof *nr * (size_t)cap);
-		if (!nr)
-			return zb_fail(e, ZB_EINTERNAL, "file", "内存不足");
-		rd->rows = nr;
-		rd->cap = cap;
-	}
+	if (ZB_GROW(rd->rows, (size_t)rd->n, rd->cap))
+		return zb_fail(e, ZB_EINTERNAL, "file", "内存不足");
 	raw_row *r = &rd->rows[rd->n++];
 	r->rownum = rownum;
 	r->n = ncells < imp->ncols ? ncells : imp->ncols;
@@ -296,6 +292,20 @@ static int seen_check(proc *p, const char *key, int rownum)
 	}
 }
 
+typedef struct org_ids {
+	int64_t ids[8];
+	int n;
+} org_ids;
+
+static int add_org_id(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	org_ids *o = ctx;
+	if (o->n < 8)
+		o->ids[o->n++] = zb_col_int(st, 0);
+	return 0;
+}
+
 /* Orgs of the import subtree named (or coded) key, cached per file in an
  * open-addressing table (a county file names a thousand branches). */
 static int org_lookup(proc *p, const char *key, org_hit **out, zb_err *e)
@@ -322,22 +332,16 @@ static int org_lookup(proc *p, const char *key, org_hit **out, zb_err *e)
 		}
 	org_hit *h = &p->orgs[i];
 	memset(h, 0, sizeof *h);
-	zb_stmt *st = zb_db_query(p->o->db, e,
-	                          "SELECT id FROM orgs WHERE path >= ? AND path < ? AND dissolved_on IS NULL "
-	                          "AND (name = ? OR short_name = ? OR code = ?) ORDER BY path LIMIT 8",
-	                          "sssss", p->imp->org_path, p->upper, key, key, key);
-	if (!st)
-		return e->code;
-	int rc, n = 0;
-	int64_t ids[8];
-	while ((rc = zb_stmt_step(st, e)) == 1 && n < 8)
-		ids[n++] = zb_col_int(st, 0);
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	org_ids found = {.n = 0};
+	int rc = zb_db_each(p->o->db, e, add_org_id, &found,
+	                    "SELECT id FROM orgs WHERE path >= ? AND path < ? AND dissolved_on IS NULL "
+	                    "AND (name = ? OR short_name = ? OR code = ?) ORDER BY path LIMIT 8",
+	                    "sssss", p->imp->org_path, p->upper, key, key, key);
+	if (rc)
+		return rc;
 	h->key = zb_arena_strdup(p->a, key);
-	h->n = n;
-	memcpy(h->ids, ids, sizeof ids[0] * (size_t)n);
+	h->n = found.n;
+	memcpy(h->ids, found.ids, sizeof found.ids[0] * (size_t)found.n);
 	p->norgs++;
 	*out = h;
 	return 0;
@@ -406,6 +410,26 @@ static int is_sci(const char *s)
 		return 0;
 	const char *e = strpbrk(s, "eE");
 	return e && strspn(s, "0123456789.") == (size_t)(e - s) && (e[1] == '+' || (e[1] >= '0' && e[1] <= '9'));
+}
+
+/* A row read into an arena: a member, a brief. */
+typedef struct arena_row {
+	zb_arena *a;
+	void *row;
+} arena_row;
+
+static void read_old_member(zb_stmt *st, void *ctx)
+{
+	arena_row *r = ctx;
+	zb_member_read(st, 0, r->a, r->row);
+}
+
+static void read_group(zb_stmt *st, void *ctx)
+{
+	arena_row *r = ctx;
+	zb_member *m = r->row;
+	m->group_id = zb_col_int(st, 0);
+	m->group_name = zb_arena_strdup(r->a, zb_col_text(st, 1));
 }
 
 static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
@@ -523,17 +547,14 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 		}
 	}
 	if (id_ok) {
-		zb_stmt *st = zb_db_query(o->db, e, "SELECT " ZB_MEMBER_COLS ZB_MEMBER_FROM " WHERE m.id_index = ?", "s", idx);
-		if (!st)
-			return e->code;
-		int rc = zb_stmt_step(st, e);
-		if (rc == 1) {
-			old = zb_arena_alloc(a, sizeof *old);
-			zb_member_read(st, 0, a, old);
-		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
+		zb_member *m = zb_arena_alloc(a, sizeof *m);
+		arena_row ar = {a, m};
+		int rc = zb_db_one(o->db, e, NULL, read_old_member, &ar,
+		                   "SELECT " ZB_MEMBER_COLS ZB_MEMBER_FROM " WHERE m.id_index = ?", "s", idx);
+		if (rc && rc != ZB_ENOTFOUND)
+			return rc;
+		if (!rc)
+			old = m;
 		if (old && !may_import(o, old->org_path)) {
 			row_err(imp, r, "该身份证号已在其他组织登记，不在您的管理范围内");
 			imp->registered_elsewhere++;
@@ -637,22 +658,15 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 			if (!(org_cell && nw->group_id)) /* "所在党支部" named a group itself */
 				nw->group_id = 0, nw->group_name = NULL;
 		} else {
-			zb_stmt *st = zb_db_query(o->db, e,
-			                          "SELECT id, name FROM orgs WHERE parent_id = ? AND type = 'group' "
-			                          "AND dissolved_on IS NULL AND (name = ? OR short_name = ? OR code = ?)",
-			                          "isss", nw->org_id, g, g, g);
-			if (!st)
-				return e->code;
-			int rc = zb_stmt_step(st, e);
-			if (rc == 1) {
-				nw->group_id = zb_col_int(st, 0);
-				nw->group_name = zb_arena_strdup(a, zb_col_text(st, 1));
-			}
-			zb_stmt_done(st);
-			if (rc < 0)
-				return -rc;
-			if (!rc)
+			arena_row ar = {a, nw};
+			int rc = zb_db_one(o->db, e, NULL, read_group, &ar,
+			                   "SELECT id, name FROM orgs WHERE parent_id = ? AND type = 'group' "
+			                   "AND dissolved_on IS NULL AND (name = ? OR short_name = ? OR code = ?)",
+			                   "isss", nw->org_id, g, g, g);
+			if (rc == ZB_ENOTFOUND)
 				row_err(imp, r, "党小组“%s”不在%s之下", g, nw->org_name);
+			else if (rc)
+				return rc;
 		}
 	}
 
@@ -730,14 +744,7 @@ static zb_import *import_new(void)
 
 static int add_row(zb_import *imp, zb_import_row **out)
 {
-	if (imp->nrows == imp->cap) {
-		int cap = imp->cap ? imp->cap * 2 : 256;
-		zb_import_row *n = zb_arena_alloc(&imp->arena, sizeof *n * (size_t)cap);
-		if (imp->nrows)
-			memcpy(n, imp->rows, sizeof *n * (size_t)imp->nrows);
-		imp->rows = n;
-		imp->cap = cap;
-	}
+	ZB_AGROW(&imp->arena, imp->rows, (size_t)imp->nrows, imp->cap);
 	*out = &imp->rows[imp->nrows++];
 	memset(*out, 0, sizeof **out);
 	return 0;
@@ -1319,14 +1326,8 @@ static int apply_row(applier *ap, zb_import_row *r, zb_err *e)
 	zb_buf_release(&b);
 	if (rc)
 		return zb_fail(e, ZB_ETOOBIG, "file", "第 %d 行数据过大", r->rownum);
-	if (ap->nev == ap->evcap) {
-		size_t cap = ap->evcap ? ap->evcap * 2 : 256;
-		zb_audit_ev *ne = realloc(ap->evs, cap * sizeof *ne);
-		if (!ne)
-			return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-		ap->evs = ne;
-		ap->evcap = cap;
-	}
+	if (ZB_GROW(ap->evs, ap->nev, ap->evcap))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
 	ap->evs[ap->nev++] = (zb_audit_ev){.user_id = ap->actor->user_id, .username = ap->actor->username,
 	                                   .ip = ap->actor->ip, .action = action, .object_type = "member",
 	                                   .object_id = zb_arena_printf(a, "%lld", (long long)id),
@@ -1776,22 +1777,22 @@ int zb_import_lookups(zb_db *db, const zb_import *imp, const zb_principal *who, 
 	return zb_db_end(db, rc, e);
 }
 
+static void read_brief(zb_stmt *st, void *ctx)
+{
+	arena_row *r = ctx;
+	zb_import_brief *b = r->row;
+	b->status = zb_arena_strdup(r->a, zb_col_text(st, 0));
+	b->filename = zb_arena_strdup(r->a, zb_col_text(st, 1));
+	for (int k = 0; k < ZB_IROW_NSTATUS; k++)
+		b->counts[k] = zb_col_int(st, 2 + k);
+}
+
 int zb_import_brief_get(zb_db *db, int64_t batch_id, zb_arena *a, zb_import_brief *b, int *found, zb_err *e)
 {
-	*found = 0;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT status, filename, n_new, n_update, n_unchanged, n_error FROM import_batches WHERE id = ?",
-	                          "i", batch_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		*found = 1;
-		b->status = zb_arena_strdup(a, zb_col_text(st, 0));
-		b->filename = zb_arena_strdup(a, zb_col_text(st, 1));
-		for (int k = 0; k < ZB_IROW_NSTATUS; k++)
-			b->counts[k] = zb_col_int(st, 2 + k);
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	arena_row ar = {a, b};
+	int rc = zb_db_one(db, e, NULL, read_brief, &ar,
+	                   "SELECT status, filename, n_new, n_update, n_unchanged, n_error FROM import_batches WHERE id = ?",
+	                   "i", batch_id);
+	*found = !rc;
+	return rc == ZB_ENOTFOUND ? 0 : rc;
 }
