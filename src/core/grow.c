@@ -39,8 +39,8 @@ void zb_arena_grow(zb_arena *a, void **p, size_t n, size_t *cap, size_t elem)
 		abort();
 	}
 	void *q = zb_arena_alloc(a, want * elem);
-	if (n)
-		memcpy(q, *p, n * elem);
+	if (*cap) /* the elements so far: n of them, or all the old block holds */
+		memcpy(q, *p, (n < *cap ? n : *cap) * elem);
 	*p = q;
 	*cap = want;
 }

@@ -2,6 +2,7 @@
 #include "meeting/compliance.h"
 #include "auth/authz.h"
 #include "core/date.h"
+#include "core/grow.h"
 #include "meeting/mdate.h"
 
 #include <stdio.h>
@@ -127,7 +128,8 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 	snprintf(out->today, sizeof out->today, "%s", today);
 	char upper[512];
 	zb_path_upper(root_path, upper, sizeof upper);
-	int rc = 0, norg = 0, cap = 0;
+	int rc = 0, norg = 0;
+	size_t cap = 0;
 	corg *orgs = NULL;
 	hcount *held = NULL;
 	cpost *posts = NULL;
@@ -141,14 +143,9 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 	if (!st)
 		return e->code;
 	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (norg == cap) {
-			cap = cap ? cap * 2 : 256;
-			corg *no = realloc(orgs, sizeof *no * (size_t)cap);
-			if (!no) {
-				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-				break;
-			}
-			orgs = no;
+		if (ZB_GROW(orgs, (size_t)norg, cap)) {
+			rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+			break;
 		}
 		corg *o = &orgs[norg++];
 		memset(o, 0, sizeof *o);
@@ -194,7 +191,8 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 	/* 2. committee posts of the branches (committee items apply only
 	 * where a committee exists) */
 	{
-		int np = 0, pcap = 0;
+		int np = 0;
+		size_t pcap = 0;
 		int64_t last_org = -1;
 		int cur = -1;
 		st = zb_db_query(db, e,
@@ -215,14 +213,9 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 			}
 			if (cur < 0)
 				continue;
-			if (np == pcap) {
-				pcap = pcap ? pcap * 2 : 256;
-				cpost *npp = realloc(posts, sizeof *npp * (size_t)pcap);
-				if (!npp) {
-					rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-					break;
-				}
-				posts = npp;
+			if (ZB_GROW(posts, (size_t)np, pcap)) {
+				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+				break;
 			}
 			posts[np].from = zb_arena_strdup(a, zb_col_text(st, 1));
 			posts[np].to = zb_arena_strdup(a, zb_col_text(st, 2));
@@ -280,7 +273,7 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 	 * each branch on that day */
 	if ((rc = zb_mrules_cache_new(db, "meeting_freq", &cache, e)))
 		goto done;
-	int ucap = 0;
+	size_t ucap = 0;
 	int today_ym = zb_md_ym(today);
 	for (int ym = p->from_ym; ym <= p->to_ym; ym = zb_md_ym_add(ym, 1)) {
 		char deadline[11];
@@ -315,13 +308,7 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 					if ((u->founded_on && strcmp(u->founded_on, start) > 0) ||
 					    (u->dissolved_on && strcmp(u->dissolved_on, deadline) < 0))
 						continue;
-					if (out->nunits == ucap) {
-						ucap = ucap ? ucap * 2 : 1024;
-						zb_cunit *nu = zb_arena_alloc(a, sizeof *nu * (size_t)ucap);
-						if (out->nunits)
-							memcpy(nu, out->units, sizeof *nu * (size_t)out->nunits);
-						out->units = nu;
-					}
+					ZB_AGROW(a, out->units, (size_t)out->nunits, ucap);
 					zb_cunit *un = &out->units[out->nunits++];
 					memset(un, 0, sizeof *un);
 					un->branch = o->branch;
@@ -660,7 +647,7 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 	*n = 0;
 	*scans = NULL;
 	*nscans = 0;
-	int scap = 0;
+	size_t scap = 0;
 	char upper[512];
 	zb_path_upper(root_path, upper, sizeof upper);
 	int last_ym = zb_md_ym_add(zb_md_ym(today), -1);
@@ -692,7 +679,8 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 		rc = e->code;
 		goto done;
 	}
-	int ncand = 0, ccap = 0;
+	int ncand = 0;
+	size_t ccap = 0;
 	rcand *cand = NULL;
 	const char *rules_path = NULL;
 	zb_mrules r;
@@ -712,13 +700,7 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 			continue;
 		int64_t org = zb_col_int(st, 2);
 		if (!*nscans || (*scans)[*nscans - 1].org_id != org) {
-			if (*nscans == scap) {
-				scap = scap ? scap * 2 : 64;
-				zb_rscan *ns = zb_arena_alloc(a, sizeof *ns * (size_t)scap);
-				if (*nscans)
-					memcpy(ns, *scans, sizeof *ns * (size_t)*nscans);
-				*scans = ns;
-			}
+			ZB_AGROW(a, *scans, (size_t)*nscans, scap);
 			(*scans)[(*nscans)++] = (zb_rscan){org, rules_path, 0};
 		}
 		(*scans)[*nscans - 1].scanned++;
@@ -737,13 +719,7 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 			anchor = zb_md_ym(join); /* the join month itself is not judged */
 		if (zb_md_ym_diff(last_ym, anchor) < r.risk_months[0])
 			continue;
-		if (ncand == ccap) {
-			ccap = ccap ? ccap * 2 : 64;
-			rcand *nc = zb_arena_alloc(a, sizeof *nc * (size_t)ccap);
-			if (ncand)
-				memcpy(nc, cand, sizeof *nc * (size_t)ncand);
-			cand = nc;
-		}
+		ZB_AGROW(a, cand, (size_t)ncand, ccap);
 		rcand *c = &cand[ncand++];
 		memset(c, 0, sizeof *c);
 		c->k.member_id = zb_col_int(st, 0);
@@ -764,7 +740,7 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 	}
 	rc = 0;
 	/* the month by month count, for the candidates only */
-	int cap = 0;
+	size_t cap = 0;
 	for (int i = 0; !rc && i < ncand; i++) {
 		rcand *c = &cand[i];
 		if ((rc = count_run(db, c, last_ym, e)))
@@ -772,13 +748,7 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 		if (c->k.months < c->levels[0])
 			continue;
 		c->k.level = c->k.months >= c->levels[2] ? c->levels[2] : c->k.months >= c->levels[1] ? c->levels[1] : c->levels[0];
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			zb_risk *nr = zb_arena_alloc(a, sizeof *nr * (size_t)cap);
-			if (*n)
-				memcpy(nr, *out, sizeof *nr * (size_t)*n);
-			*out = nr;
-		}
+		ZB_AGROW(a, *out, (size_t)*n, cap);
 		(*out)[(*n)++] = c->k;
 	}
 	if (!rc)

@@ -2,6 +2,7 @@
 #include "meeting/cstore.h"
 #include "auth/authz.h"
 #include "core/buf.h"
+#include "core/grow.h"
 #include "org/org.h"
 
 #include <stdio.h>
@@ -205,14 +206,9 @@ static opair *ancestor_pairs(const char *const *paths, int npaths, int root_dept
 		int64_t ids[MAX_DEPTH];
 		int k = path_ids(paths[i], ids, MAX_DEPTH);
 		for (int d = root_depth - 1; d >= 0 && d < k; d++) {
-			if ((size_t)*n == cap) {
-				cap *= 2;
-				opair *nv = realloc(v, sizeof *nv * cap);
-				if (!nv) {
-					free(v);
-					return NULL;
-				}
-				v = nv;
+			if (ZB_GROW(v, (size_t)*n, cap)) {
+				free(v);
+				return NULL;
 			}
 			v[(*n)++] = (opair){ids[d], i};
 		}
@@ -282,29 +278,22 @@ static int apply_dirty(zb_db *db, zb_arena *a, zb_err *e)
 		return zb_db_run(db, e, NULL, "DELETE FROM compliance_dirty WHERE id <= ?", "i", max_id);
 	}
 	/* the marks, their org ids (every org on each path) and the subtrees */
-	int n = 0, cap = 0, nids = 0, nsub = 0;
+	int n = 0, nids = 0, nsub = 0;
+	size_t cap = 0, icap = 0, scap = 0;
 	int64_t *marks = NULL, *ids = NULL;
 	const char **subtrees = NULL;
 	zb_stmt *st = zb_db_query(db, e, "SELECT id, path, subtree FROM compliance_dirty WHERE id <= ?", "i", max_id);
 	if (!st)
 		return e->code;
 	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			int64_t *nm = zb_arena_alloc(a, sizeof *nm * (size_t)cap);
-			int64_t *ni = zb_arena_alloc(a, sizeof *ni * (size_t)cap * MAX_DEPTH);
-			const char **ns = zb_arena_alloc(a, sizeof *ns * (size_t)cap);
-			if (n) {
-				memcpy(nm, marks, sizeof *nm * (size_t)n);
-				memcpy(ni, ids, sizeof *ni * (size_t)nids);
-				memcpy(ns, subtrees, sizeof *ns * (size_t)nsub);
-			}
-			marks = nm, ids = ni, subtrees = ns;
-		}
+		ZB_AGROW(a, marks, (size_t)n, cap);
+		ZB_AGROW(a, ids, (size_t)nids + MAX_DEPTH - 1, icap); /* room for a path's ids */
 		marks[n++] = zb_col_int(st, 0);
 		const char *path = zb_col_text(st, 1);
-		if (zb_col_int(st, 2))
+		if (zb_col_int(st, 2)) {
+			ZB_AGROW(a, subtrees, (size_t)nsub, scap);
 			subtrees[nsub++] = zb_arena_strdup(a, path);
+		}
 		nids += path_ids(path, ids + nids, MAX_DEPTH);
 	}
 	if ((rc = step_done(st, rc)))
@@ -346,17 +335,12 @@ static int load_children(cctx *c, int64_t id, cchild **out, int *n, int *nvalid)
 	                                 "i", id);
 	if (!st)
 		return c->e->code;
-	int rc, cap = 0;
+	int rc;
+	size_t cap = 0;
 	*out = NULL;
 	*n = *nvalid = 0;
 	while ((rc = zb_stmt_step(st, c->e)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			cchild *nv = zb_arena_alloc(c->a, sizeof *nv * (size_t)cap);
-			if (*n)
-				memcpy(nv, *out, sizeof *nv * (size_t)*n);
-			*out = nv;
-		}
+		ZB_AGROW(c->a, *out, (size_t)*n, cap);
 		cchild *k = &(*out)[(*n)++];
 		memset(k, 0, sizeof *k);
 		k->id = zb_col_int(st, 0);
@@ -684,7 +668,7 @@ int zb_compliance_report(zb_db *db, int64_t org_id, const char *path, const zb_p
 		goto rollback;
 	}
 	out->children = zb_arena_alloc(a, sizeof *out->children * 64);
-	int cap = 64;
+	size_t cap = 64;
 	while ((rc = zb_stmt_step(st, e)) == 1) {
 		int64_t id = zb_col_int(st, 0);
 		zb_csum s;
@@ -695,12 +679,7 @@ int zb_compliance_report(zb_db *db, int64_t org_id, const char *path, const zb_p
 		}
 		if (!s.branches)
 			continue;
-		if (out->nchildren == cap) {
-			cap *= 2;
-			zb_cchild *nv = zb_arena_alloc(a, sizeof *nv * (size_t)cap);
-			memcpy(nv, out->children, sizeof *nv * (size_t)out->nchildren);
-			out->children = nv;
-		}
+		ZB_AGROW(a, out->children, (size_t)out->nchildren, cap);
 		zb_cchild *k = &out->children[out->nchildren++];
 		k->org_id = id;
 		k->name = zb_arena_strdup(a, zb_col_text(st, 1));
@@ -723,13 +702,7 @@ int zb_compliance_report(zb_db *db, int64_t org_id, const char *path, const zb_p
 	snprintf(cc->today, sizeof cc->today, "%s", today);
 	cap = 0;
 	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (cc->nbranches == cap) {
-			cap = cap ? cap * 2 : 64;
-			zb_cbranch *nv = zb_arena_alloc(a, sizeof *nv * (size_t)cap);
-			if (cc->nbranches)
-				memcpy(nv, cc->branches, sizeof *nv * (size_t)cc->nbranches);
-			cc->branches = nv;
-		}
+		ZB_AGROW(a, cc->branches, (size_t)cc->nbranches, cap);
 		read_branch(st, a, &cc->branches[cc->nbranches++]);
 	}
 	if ((rc = step_done(st, rc)))
@@ -765,15 +738,9 @@ int zb_compliance_load(zb_db *db, const char *root_path, const zb_period *p, con
 	                          "sss", p->label, root_path, upper);
 	if (!st)
 		return e->code;
-	int cap = 0;
+	size_t cap = 0;
 	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (out->nbranches == cap) {
-			cap = cap ? cap * 2 : 256;
-			zb_cbranch *nv = zb_arena_alloc(a, sizeof *nv * (size_t)cap);
-			if (out->nbranches)
-				memcpy(nv, out->branches, sizeof *nv * (size_t)out->nbranches);
-			out->branches = nv;
-		}
+		ZB_AGROW(a, out->branches, (size_t)out->nbranches, cap);
 		zb_cbranch *b = &out->branches[out->nbranches++];
 		read_branch(st, a, b);
 		b->parent_name = zb_arena_strdup(a, zb_col_text(st, 11));
@@ -811,15 +778,9 @@ int zb_risks_load(zb_db *db, const char *root_path, const char *today, zb_arena 
 		rc = e->code;
 		goto fail;
 	}
-	int cap = 0;
+	size_t cap = 0;
 	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			zb_risk *nv = zb_arena_alloc(a, sizeof *nv * (size_t)cap);
-			if (*n)
-				memcpy(nv, *out, sizeof *nv * (size_t)*n);
-			*out = nv;
-		}
+		ZB_AGROW(a, *out, (size_t)*n, cap);
 		zb_risk *k = &(*out)[(*n)++];
 		k->member_id = zb_col_int(st, 0);
 		k->name = zb_arena_strdup(a, zb_col_text(st, 1));

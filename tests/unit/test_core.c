@@ -339,6 +339,11 @@ static void grow_array(void **state)
 	assert_int_equal(cap, 64);
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(w[i], (int64_t)i);
+	/* room for n + 1 well past cap: what the block held moves over */
+	ZB_AGROW(&a, w, 1000, cap);
+	assert_int_equal(cap, 1001);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(w[i], (int64_t)i);
 	zb_arena_free(&a);
 }
 
