@@ -7,15 +7,11 @@
 
 int zb_dual_control(zb_db *db, int *on, zb_err *e)
 {
-	*on = 1;
-	zb_stmt *st = zb_db_query(db, e, "SELECT value FROM settings WHERE key = 'dual_control'", "");
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1 && zb_col_text(st, 0) && !strcmp(zb_col_text(st, 0), "0"))
-		*on = 0;
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	char v[8] = "";
+	zb_text_buf b = {v, sizeof v};
+	int rc = zb_db_one(db, e, NULL, zb_row_text, &b, "SELECT value FROM settings WHERE key = 'dual_control'", "");
+	*on = strcmp(v, "0") != 0;
+	return rc == ZB_ENOTFOUND ? 0 : rc;
 }
 
 int zb_dual_control_set(zb_db *db, int on, const char *reason, zb_err *e)

@@ -153,14 +153,11 @@ int zb_password_store(zb_app *app, zb_db *db, int64_t user_id, const char *hash,
 		rc = zb_db_run(db, e, NULL, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
 		               "ii", now, user_id);
 	if (!rc) {
-		zb_stmt *st = zb_db_query(db, e, "SELECT username FROM users WHERE id = ?", "i", user_id);
-		if (!st)
-			return e->code;
 		char name[80] = "";
-		if ((rc = zb_stmt_step(st, e)) == 1)
-			snprintf(name, sizeof name, "%s", zb_col_text(st, 0));
-		zb_stmt_done(st);
-		rc = rc < 0 ? -rc : 0;
+		zb_text_buf b = {name, sizeof name};
+		rc = zb_db_one(db, e, NULL, zb_row_text, &b, "SELECT username FROM users WHERE id = ?", "i", user_id);
+		if (rc == ZB_ENOTFOUND)
+			rc = 0;
 		if (!rc && name[0])
 			rc = zb_login_clear(db, name, e);
 	}

@@ -263,6 +263,22 @@ static int64_t name_delay(int64_t fails)
 	return d < THROTTLE_MAX_DELAY ? d : THROTTLE_MAX_DELAY;
 }
 
+typedef struct key_count {
+	const char *lo; /* "p:username|" */
+	size_t ll;
+	int64_t *n;
+} key_count;
+
+static int count_key(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	key_count *c = ctx;
+	const char *k = zb_col_text(st, 0);
+	if (k && strlen(k) >= c->ll && !strncmp(k, c->lo, c->ll) && !strchr(k + c->ll, '|'))
+		(*c->n)++;
+	return 0;
+}
+
 /* The number of client addresses with a failure of username in the name
  * window: its 'p:' rows whose last failure is recent enough.  A row of a
  * longer typed name that merely begins with "username|" is not one of
@@ -278,18 +294,10 @@ static int name_addresses(zb_db *db, const char *username, int64_t now, int64_t 
 	int64_t chars = 0;
 	for (const unsigned char *c = (const unsigned char *)lo; *c; c++)
 		chars += (*c & 0xC0) != 0x80;
-	zb_stmt *st = zb_db_query(db, e, "SELECT tkey FROM login_throttle WHERE substr(tkey, 1, ?) = ? AND last_at > ?",
-	                          "isi", chars, lo, now - THROTTLE_ACCOUNT_WINDOW);
-	if (!st)
-		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		const char *k = zb_col_text(st, 0);
-		if (k && strlen(k) >= ll && !strncmp(k, lo, ll) && !strchr(k + ll, '|'))
-			(*n)++;
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	key_count c = {lo, ll, n};
+	return zb_db_each(db, e, count_key, &c,
+	                  "SELECT tkey FROM login_throttle WHERE substr(tkey, 1, ?) = ? AND last_at > ?", "isi", chars, lo,
+	                  now - THROTTLE_ACCOUNT_WINDOW);
 }
 
 static int lock_answer(int64_t until, int64_t now, zb_err *e)
@@ -395,18 +403,16 @@ int zb_login_clear(zb_db *db, const char *username, zb_err *e)
 int zb_session_member_only(zb_db *db, int64_t uid, int *out, zb_err *e)
 {
 	*out = 0;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT (SELECT COUNT(*) FROM grants WHERE user_id = ?), "
-	                          "(SELECT COUNT(*) FROM grants WHERE user_id = ? AND role_id = 'member'), "
-	                          "(SELECT must_change_pw FROM users WHERE id = ?)",
-	                          "iii", uid, uid, uid);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		*out = zb_col_int(st, 0) > 0 && zb_col_int(st, 0) == zb_col_int(st, 1) && !zb_col_int(st, 2);
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	int64_t v[3] = {0, 0, 0}; /* grants, member grants, must_change_pw */
+	int rc = zb_db_one(db, e, NULL, zb_row_ints, v,
+	                   "SELECT (SELECT COUNT(*) FROM grants WHERE user_id = ?), "
+	                   "(SELECT COUNT(*) FROM grants WHERE user_id = ? AND role_id = 'member'), "
+	                   "(SELECT must_change_pw FROM users WHERE id = ?)",
+	                   "iii", uid, uid, uid);
+	if (rc)
+		return rc; /* the row of subqueries is always there */
+	*out = v[0] > 0 && v[0] == v[1] && !v[2];
+	return 0;
 }
 
 typedef struct login_row {

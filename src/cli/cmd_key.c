@@ -162,6 +162,25 @@ static int rekey(const zb_keys *ok, const zb_keys *nk, int64_t id, const char *f
 	return rc;
 }
 
+typedef struct batch_rows {
+	row *rows;
+	int n, max;
+} batch_rows;
+
+static int add_batch_row(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	batch_rows *l = ctx;
+	if (l->n == l->max)
+		return ZB_DB_STOP;
+	const char *a = zb_col_text(st, 1), *b = zb_col_text(st, 2);
+	row *r = &l->rows[l->n++];
+	r->id = zb_col_int(st, 0);
+	r->id_enc = a ? strdup(a) : NULL;
+	r->phone_enc = b ? strdup(b) : NULL;
+	return 0;
+}
+
 /* One batch after cursor: re-encrypt, move the cursor, commit.  *n rows. */
 static int rotate_batch(zb_db *db, const zb_keys *ok, const zb_keys *nk, int64_t *cursor, int batch, int drop,
                         int64_t *dropped, int *n, zb_err *e)
@@ -173,25 +192,12 @@ static int rotate_batch(zb_db *db, const zb_keys *ok, const zb_keys *nk, int64_t
 		return zb_fail(e, ZB_EINTERNAL, "", "内存不足");
 	if ((rc = zb_db_begin_write(db, e)))
 		goto out;
-	zb_stmt *st = zb_db_query(db, e, "SELECT id, id_enc, phone_enc FROM members WHERE id > ? ORDER BY id LIMIT ?",
-	                          "ii", *cursor, (int64_t)batch);
-	if (!st) {
-		rc = e->code;
+	batch_rows l = {rows, 0, batch};
+	rc = zb_db_each(db, e, add_batch_row, &l, "SELECT id, id_enc, phone_enc FROM members WHERE id > ? ORDER BY id LIMIT ?",
+	                "ii", *cursor, (int64_t)batch);
+	got = l.n;
+	if (rc)
 		goto out;
-	}
-	while ((rc = zb_stmt_step(st, e)) == 1 && got < batch) {
-		const char *a = zb_col_text(st, 1), *b = zb_col_text(st, 2);
-		rows[got].id = zb_col_int(st, 0);
-		rows[got].id_enc = a ? strdup(a) : NULL;
-		rows[got].phone_enc = b ? strdup(b) : NULL;
-		got++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0) {
-		rc = -rc;
-		goto out;
-	}
-	rc = 0;
 	for (int i = 0; i < got && !rc; i++) {
 		char *id_enc = NULL, *phone_enc = NULL, idx[65];
 		rc = rekey(ok, nk, rows[i].id, "id_number", "身份证号", rows[i].id_enc, &id_enc, idx, drop, dropped, e);

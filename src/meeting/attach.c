@@ -263,17 +263,12 @@ int zb_attach_upload(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t meet
 	return rc;
 }
 
-static void read_stored(zb_stmt *st, void *ctx)
-{
-	snprintf(ctx, 64, "%s", zb_col_text(st, 0));
-}
-
 int zb_attach_delete(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, int64_t meeting_id,
                      const char *org_path, zb_arena *a, zb_err *e)
 {
 	char stored[64] = "";
-	int rc = zb_db_one(db, e, NULL, read_stored, stored, "SELECT stored_name FROM meeting_attachments WHERE id = ?", "i",
-	                   id);
+	zb_text_buf b = {stored, sizeof stored};
+	int rc = zb_db_one(db, e, NULL, zb_row_text, &b, "SELECT stored_name FROM meeting_attachments WHERE id = ?", "i", id);
 	if (rc && rc != ZB_ENOTFOUND)
 		return rc;
 	if ((rc = zb_db_begin_write(db, e)))

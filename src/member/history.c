@@ -134,16 +134,11 @@ int zb_member_roster_on(zb_db *db, const zb_member_on_sel *s, zb_arena *a, zb_me
 	return 0;
 }
 
-static void read_last(zb_stmt *st, void *ctx)
-{
-	if (zb_col_text(st, 0))
-		snprintf(ctx, 11, "%s", zb_col_text(st, 0));
-}
-
 int zb_member_history_check_order(zb_db *db, int64_t member_id, const char *kind, const char *on, zb_err *e)
 {
 	char last[11] = "";
-	int rc = zb_db_one(db, e, NULL, read_last, last,
+	zb_text_buf b = {last, sizeof last};
+	int rc = zb_db_one(db, e, NULL, zb_row_text, &b,
 	                   "SELECT MAX(effective_on) FROM member_history WHERE member_id = ? AND kind = ?", "is", member_id,
 	                   kind);
 	if (rc && rc != ZB_ENOTFOUND)

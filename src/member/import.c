@@ -1153,6 +1153,49 @@ out:
 	return rc;
 }
 
+/* The batch as stored: its org and file into imp, the rest here. */
+typedef struct batch_row {
+	zb_import *imp;
+	int64_t owner, expires;
+	const char *status;
+} batch_row;
+
+static void read_batch(zb_stmt *st, void *ctx)
+{
+	batch_row *b = ctx;
+	zb_import *imp = b->imp;
+	zb_arena *a = &imp->arena;
+	b->owner = zb_col_int(st, 0);
+	imp->org_id = zb_col_int(st, 1);
+	imp->org_path = zb_arena_strdup(a, zb_col_text(st, 2));
+	imp->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
+	imp->filename = zb_arena_strdup(a, zb_col_text(st, 4));
+	imp->format = zb_arena_strdup(a, zb_col_text(st, 5));
+	b->status = zb_arena_strdup(a, zb_col_text(st, 6));
+	b->expires = zb_col_int(st, 7);
+}
+
+/* A stored row of the batch (row_no, status, member_id, member_version,
+ * data) back into imp. */
+static int add_stored_row(zb_stmt *st, void *ctx, zb_err *e)
+{
+	zb_import *imp = ctx;
+	zb_import_row *r;
+	add_row(imp, &r);
+	r->rownum = (int)zb_col_int(st, 0);
+	const char *s = zb_col_text(st, 1);
+	r->status = ZB_IROW_ERROR;
+	for (int k = 0; k < ZB_IROW_NSTATUS; k++)
+		if (!strcmp(s, zb_irow_status_code(k)))
+			r->status = k;
+	r->member_id = zb_col_int(st, 2);
+	r->member_version = zb_col_int(st, 3);
+	int rc = row_from_json(imp, r, zb_col_text(st, 4), e);
+	if (!rc)
+		imp->counts[r->status]++;
+	return rc;
+}
+
 int zb_import_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, int for_commit, zb_import **out,
                    zb_err *e)
 {
@@ -1160,35 +1203,16 @@ int zb_import_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, in
 	zb_import *imp = import_new();
 	if (!imp)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-	zb_arena *a = &imp->arena;
-	int rc;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT b.user_id, b.org_id, o.path, o.name, b.filename, b.format, b.status, b.expires_at "
-	                          "FROM import_batches b JOIN orgs o ON o.id = b.org_id WHERE b.id = ?",
-	                          "i", batch_id);
-	if (!st) {
-		rc = e->code;
+	batch_row br = {imp, 0, 0, NULL};
+	int rc = zb_db_one(db, e, NULL, read_batch, &br,
+	                   "SELECT b.user_id, b.org_id, o.path, o.name, b.filename, b.format, b.status, b.expires_at "
+	                   "FROM import_batches b JOIN orgs o ON o.id = b.org_id WHERE b.id = ?",
+	                   "i", batch_id);
+	if (rc && rc != ZB_ENOTFOUND)
 		goto fail;
-	}
-	rc = zb_stmt_step(st, e);
-	int64_t owner = 0, expires = 0;
-	const char *status = NULL;
-	if (rc == 1) {
-		owner = zb_col_int(st, 0);
-		imp->org_id = zb_col_int(st, 1);
-		imp->org_path = zb_arena_strdup(a, zb_col_text(st, 2));
-		imp->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
-		imp->filename = zb_arena_strdup(a, zb_col_text(st, 4));
-		imp->format = zb_arena_strdup(a, zb_col_text(st, 5));
-		status = zb_arena_strdup(a, zb_col_text(st, 6));
-		expires = zb_col_int(st, 7);
-	}
-	zb_stmt_done(st);
-	if (rc < 0) {
-		rc = -rc;
-		goto fail;
-	}
-	if (!rc || owner != user_id || !strcmp(status, "uploading")) {
+	int64_t owner = br.owner, expires = br.expires;
+	const char *status = br.status;
+	if (rc || owner != user_id || !strcmp(status, "uploading")) {
 		rc = zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该导入批次（只有上传者本人可以查看和提交）");
 		goto fail;
 	}
@@ -1205,32 +1229,10 @@ int zb_import_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, in
 		goto fail;
 	}
 	(void)for_commit;
-	st = zb_db_query(db, e,
-	                 "SELECT row_no, status, member_id, member_version, data FROM import_rows WHERE batch_id = ? ORDER BY seq",
-	                 "i", batch_id);
-	if (!st) {
-		rc = e->code;
-		goto fail;
-	}
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		zb_import_row *r;
-		add_row(imp, &r);
-		r->rownum = (int)zb_col_int(st, 0);
-		const char *s = zb_col_text(st, 1);
-		r->status = ZB_IROW_ERROR;
-		for (int k = 0; k < ZB_IROW_NSTATUS; k++)
-			if (!strcmp(s, zb_irow_status_code(k)))
-				r->status = k;
-		r->member_id = zb_col_int(st, 2);
-		r->member_version = zb_col_int(st, 3);
-		if ((rc = row_from_json(imp, r, zb_col_text(st, 4), e)))
-			break;
-		imp->counts[r->status]++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		rc = -rc;
-	if (rc)
+	if ((rc = zb_db_each(db, e, add_stored_row, imp,
+	                     "SELECT row_no, status, member_id, member_version, data FROM import_rows WHERE batch_id = ? "
+	                     "ORDER BY seq",
+	                     "i", batch_id)))
 		goto fail;
 	*out = imp;
 	return 0;

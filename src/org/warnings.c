@@ -1037,15 +1037,11 @@ int zb_org_warn_counts_json(zb_db *db, int64_t org_id, const char *today, zb_jw 
 
 /* ---- rules that become effective with the date ---- */
 
-static void read_asof_value(zb_stmt *st, void *ctx)
-{
-	snprintf(ctx, 16, "%s", zb_col_text(st, 0));
-}
-
 static int read_asof(zb_db *db, char out[16], zb_err *e)
 {
 	out[0] = '\0';
-	int rc = zb_db_one(db, e, NULL, read_asof_value, out, "SELECT value FROM settings WHERE key = 'org_rules_asof'", "");
+	zb_text_buf b = {out, 16};
+	int rc = zb_db_one(db, e, NULL, zb_row_text, &b, "SELECT value FROM settings WHERE key = 'org_rules_asof'", "");
 	return rc == ZB_ENOTFOUND ? 0 : rc;
 }
 

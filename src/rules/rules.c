@@ -319,11 +319,6 @@ const char *zb_rule_source(const zb_rule_set *s)
 
 /* ---- local sets ---- */
 
-static void read_path(zb_stmt *st, void *ctx)
-{
-	snprintf(ctx, 600, "%s", zb_col_text(st, 0));
-}
-
 int zb_rules_add(zb_db *db, const char *kind, int64_t org_id, const char *effective_from, const char *name,
                  json_t *partial, int64_t now, int64_t by_user, int64_t *id, char **merged, zb_err *e)
 {
@@ -336,7 +331,8 @@ int zb_rules_add(zb_db *db, const char *kind, int64_t org_id, const char *effect
 	if (!effective_from || !zb_date_valid(effective_from))
 		return zb_fail(e, ZB_EINVAL, "effective_from", "生效日期无效（应为 YYYY-MM-DD）");
 	char path[600] = "";
-	int rc = zb_db_one(db, e, NULL, read_path, path, "SELECT path FROM orgs WHERE id = ?", "i", org_id);
+	zb_text_buf b = {path, sizeof path};
+	int rc = zb_db_one(db, e, NULL, zb_row_text, &b, "SELECT path FROM orgs WHERE id = ?", "i", org_id);
 	if (rc == ZB_ENOTFOUND)
 		return zb_fail(e, ZB_ENOTFOUND, "org_id", "未找到该组织");
 	if (rc)
