@@ -217,13 +217,11 @@ int zb_password_change(zb_app *app, zb_db *db, const zb_principal *who, const ch
 	int rc = zb_login_gate(app, db, who->username, ip, e);
 	if (rc)
 		return rc;
-	zb_stmt *st = zb_db_query(db, e, "SELECT pw_hash FROM users WHERE id = ?", "i", who->user_id);
-	if (!st)
-		return e->code;
 	char hash[256] = "";
-	if (zb_stmt_step(st, e) == 1)
-		snprintf(hash, sizeof hash, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
+	zb_text_buf b = {hash, sizeof hash};
+	rc = zb_db_one(db, e, NULL, zb_row_text, &b, "SELECT pw_hash FROM users WHERE id = ?", "i", who->user_id);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc; /* a database error is not a wrong password */
 	if (!zb_password_verify(app, hash, old_pw)) {
 		zb_err ae = {0};
 		zb_audit_change(db, app, &by, "user.password_failed", "user", who->user_id, NULL, NULL, &ae);

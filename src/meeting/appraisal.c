@@ -137,15 +137,11 @@ static const char *item_name(zb_db *db, int64_t appraisal_id, int64_t member_id,
 {
 	zb_err ign = {0};
 	snprintf(out, cap, "所选党员");
-	zb_stmt *st = zb_db_query(db, &ign,
-	                          "SELECT mb.name FROM appraisal_items ai JOIN members mb ON mb.id = ai.member_id "
-	                          "WHERE ai.appraisal_id = ? AND ai.member_id = ?",
-	                          "ii", appraisal_id, member_id);
-	if (!st)
-		return out;
-	if (zb_stmt_step(st, &ign) == 1 && zb_col_text(st, 0))
-		snprintf(out, cap, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
+	zb_text_buf b = {out, cap};
+	zb_db_one(db, &ign, NULL, zb_row_text, &b,
+	          "SELECT mb.name FROM appraisal_items ai JOIN members mb ON mb.id = ai.member_id "
+	          "WHERE ai.appraisal_id = ? AND ai.member_id = ?",
+	          "ii", appraisal_id, member_id);
 	return out;
 }
 

@@ -581,6 +581,20 @@ static const char *opinion_code(const char *s)
 	return NULL;
 }
 
+/* A member of the roster giving a written opinion. */
+typedef struct voter {
+	int vote, was_present;
+	char name[200];
+} voter;
+
+static void read_voter(zb_stmt *st, void *ctx)
+{
+	voter *v = ctx;
+	v->vote = (int)zb_col_int(st, 0);
+	v->was_present = zb_col_text(st, 1) && !strcmp(zb_col_text(st, 1), "present");
+	snprintf(v->name, sizeof v->name, "%s", zb_col_text(st, 2) ? zb_col_text(st, 2) : "");
+}
+
 int zb_resolution_insert(zb_db *db, const zb_meeting *m, zb_res_row *x, const zb_opinion *ops, int nops,
                          int64_t by_user, int64_t now, zb_err *e)
 {
@@ -622,26 +636,19 @@ int zb_resolution_insert(zb_db *db, const zb_meeting *m, zb_res_row *x, const zb
 	x->w_yes = x->w_no = x->w_abstain = 0;
 	for (int i = 0; !rc && i < nops; i++) {
 		snprintf(field, sizeof field, "written_opinions[%d].member_id", i);
-		zb_stmt *st = zb_db_query(db, e,
-		                          "SELECT a.has_vote, a.status, mb.name FROM meeting_attendance a "
-		                          "JOIN members mb ON mb.id = a.member_id "
-		                          "WHERE a.meeting_id = ? AND a.member_id = ? AND a.on_roster = 1",
-		                          "ii", m->id, ops[i].member_id);
-		if (!st)
-			return e->code;
-		int found = zb_stmt_step(st, e), vote = 0, was_present = 0;
-		char name[200] = "";
-		if (found == 1) {
-			vote = (int)zb_col_int(st, 0);
-			was_present = zb_col_text(st, 1) && !strcmp(zb_col_text(st, 1), "present");
-			snprintf(name, sizeof name, "%s", zb_col_text(st, 2) ? zb_col_text(st, 2) : "");
-		}
-		zb_stmt_done(st);
-		if (found < 0)
-			return -found;
-		if (!found)
+		voter v = {0, 0, ""};
+		int found = zb_db_one(db, e, NULL, read_voter, &v,
+		                      "SELECT a.has_vote, a.status, mb.name FROM meeting_attendance a "
+		                      "JOIN members mb ON mb.id = a.member_id "
+		                      "WHERE a.meeting_id = ? AND a.member_id = ? AND a.on_roster = 1",
+		                      "ii", m->id, ops[i].member_id);
+		if (found == ZB_ENOTFOUND)
 			return zb_fail(e, ZB_EINVAL, field, "%s 不在本次会议的应到名单中，其书面意见不能统计",
 			               person_name(db, m, ops[i].member_id, nm, sizeof nm));
+		if (found)
+			return found;
+		int vote = v.vote, was_present = v.was_present;
+		const char *name = v.name;
 		if (!vote)
 			return zb_fail(e, ZB_EINVAL, field, "%s 在会议当日没有表决权（预备党员或不参加表决），书面意见不能统计", name);
 		if (was_present)

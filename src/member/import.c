@@ -1389,6 +1389,36 @@ static int lease(zb_db *db, int64_t batch_id, int64_t now, zb_err *e)
  * members it created (their history rows with them), take them off the
  * roll-ups, a chunk per transaction, then put the batch back to preview
  * (it may be committed again) with an "import.revert" audit row. */
+/* The batch's org path and its uploader. */
+typedef struct batch_owner {
+	char *path;
+	size_t psz;
+	int64_t *owner;
+} batch_owner;
+
+static void read_owner(zb_stmt *st, void *ctx)
+{
+	batch_owner *b = ctx;
+	snprintf(b->path, b->psz, "%s", zb_col_text(st, 0));
+	*b->owner = zb_col_int(st, 1);
+}
+
+/* A chunk of the batch's new members: seq and member id. */
+typedef struct chunk_rows {
+	int64_t *ids, *seqs, *n;
+} chunk_rows;
+
+static int add_chunk_row(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	chunk_rows *c = ctx;
+	if (*c->n == CHUNK_ROWS)
+		return ZB_DB_STOP;
+	c->seqs[*c->n] = zb_col_int(st, 0);
+	c->ids[(*c->n)++] = zb_col_int(st, 1);
+	return 0;
+}
+
 static int revert_batch(zb_app *app, zb_db *db, int64_t batch_id, const char *why, zb_err *e)
 {
 	int64_t removed = 0;
@@ -1417,36 +1447,21 @@ static int revert_batch(zb_app *app, zb_db *db, int64_t batch_id, const char *wh
 			zb_arena_free(&a);
 			break;
 		}
-		zb_stmt *st = NULL;
-		if (!rc && (st = zb_db_query(db, e,
-		                             "SELECT o.path, b.user_id FROM import_batches b JOIN orgs o ON o.id = b.org_id "
-		                             "WHERE b.id = ?",
-		                             "i", batch_id)) == NULL)
-			rc = e->code;
+		batch_owner bo = {path, sizeof path, &owner};
 		if (!rc) {
-			int s = zb_stmt_step(st, e);
-			if (s == 1) {
-				snprintf(path, sizeof path, "%s", zb_col_text(st, 0));
-				owner = zb_col_int(st, 1);
-			}
-			zb_stmt_done(st);
-			rc = s < 0 ? -s : 0;
+			rc = zb_db_one(db, e, NULL, read_owner, &bo,
+			               "SELECT o.path, b.user_id FROM import_batches b JOIN orgs o ON o.id = b.org_id WHERE b.id = ?",
+			               "i", batch_id);
+			if (rc == ZB_ENOTFOUND)
+				rc = 0;
 		}
 		int64_t ids[CHUNK_ROWS], seqs[CHUNK_ROWS];
-		if (!rc && (st = zb_db_query(db, e,
-		                             "SELECT seq, member_id FROM import_rows WHERE batch_id = ? AND status = 'new' "
-		                             "AND member_id IS NOT NULL ORDER BY seq LIMIT ?",
-		                             "ii", batch_id, (int64_t)CHUNK_ROWS)) == NULL)
-			rc = e->code;
-		if (!rc) {
-			int s;
-			while ((s = zb_stmt_step(st, e)) == 1 && n < CHUNK_ROWS) {
-				seqs[n] = zb_col_int(st, 0);
-				ids[n++] = zb_col_int(st, 1);
-			}
-			zb_stmt_done(st);
-			rc = s < 0 ? -s : 0;
-		}
+		chunk_rows cr = {ids, seqs, &n};
+		if (!rc)
+			rc = zb_db_each(db, e, add_chunk_row, &cr,
+			                "SELECT seq, member_id FROM import_rows WHERE batch_id = ? AND status = 'new' "
+			                "AND member_id IS NOT NULL ORDER BY seq LIMIT ?",
+			                "ii", batch_id, (int64_t)CHUNK_ROWS);
 		for (int64_t i = 0; !rc && i < n; i++) {
 			zb_member_facts f;
 			rc = zb_member_facts_load(db, ids[i], &a, &f, e);

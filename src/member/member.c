@@ -1583,18 +1583,16 @@ const char *zb_member_org_trail(zb_db *db, const zb_principal *who, const char *
 		p = slash + 1;
 		if (who && !zb_authz_allows(who, P_ORG_READ, prefix))
 			continue;
-		zb_stmt *st = zb_db_query(db, &e, "SELECT name FROM orgs WHERE path = ?", "s", prefix);
-		if (!st)
+		char name[1024] = "";
+		zb_text_buf nb = {name, sizeof name};
+		int rc = zb_db_one(db, &e, NULL, zb_row_text, &nb, "SELECT name FROM orgs WHERE path = ?", "s", prefix);
+		if (rc && rc != ZB_ENOTFOUND)
 			goto out;
-		int rc = zb_stmt_step(st, &e);
-		if (rc == 1) {
+		if (!rc) {
 			if (b.len)
 				zb_buf_puts(&b, " / ");
-			zb_buf_puts(&b, zb_col_text(st, 0));
+			zb_buf_puts(&b, name);
 		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			goto out;
 	}
 	out = b.len ? zb_arena_strndup(a, b.data, b.len) : NULL;
 out:
