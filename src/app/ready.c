@@ -19,15 +19,10 @@ int zb_app_ready(zb_app *app, zb_db **db, zb_ready *out, zb_err *e)
 		return failed(out, "database", "数据库不可用");
 	if (zb_db_schema_check(*db, e) || zb_db_schema_version(*db, &out->schema_version, e))
 		return failed(out, "schema", "数据库结构不符");
-	zb_stmt *st = zb_db_query(*db, e, "SELECT value FROM settings WHERE key = 'key_fingerprint'", "");
-	if (!st)
-		return failed(out, "database", "数据库不可用");
-	int rc = zb_stmt_step(st, e);
 	char fp[80] = "";
-	if (rc == 1 && zb_col_text(st, 0))
-		snprintf(fp, sizeof fp, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (rc < 0)
+	zb_text_buf b = {fp, sizeof fp};
+	int rc = zb_db_one(*db, e, NULL, zb_row_text, &b, "SELECT value FROM settings WHERE key = 'key_fingerprint'", "");
+	if (rc && rc != ZB_ENOTFOUND)
 		return failed(out, "database", "数据库不可用");
 	if (!app->keys || !fp[0] || zb_fp_key_verify(app->keys, fp, e)) {
 		if (!fp[0])

@@ -1,5 +1,6 @@
 #include "audit/audit.h"
 #include "core/buf.h"
+#include "core/grow.h"
 #include "core/log.h"
 #include "crypto/fieldprot.h"
 #include "crypto/sm.h"
@@ -83,26 +84,33 @@ typedef struct head {
 	int sig_ok;     /* head_mac matches (id, mac) */
 } head;
 
+typedef struct head_row {
+	zb_app *app;
+	head *h;
+} head_row;
+
+static void read_head_row(zb_stmt *st, void *ctx)
+{
+	head_row *r = ctx;
+	head *h = r->h;
+	h->present = 1;
+	h->id = zb_col_int(st, 0);
+	const char *m = zb_col_text(st, 1), *hm = zb_col_text(st, 2);
+	snprintf(h->mac, sizeof h->mac, "%s", m ? m : "");
+	if (hm) {
+		char calc[65];
+		h->sealed = 1;
+		h->sig_ok = !compute_head_mac(r->app, h->id, h->mac, calc) && hex_equal(hm, calc);
+	}
+}
+
 static int read_head(zb_db *db, zb_app *app, head *h, zb_err *e)
 {
 	memset(h, 0, sizeof *h);
-	zb_stmt *st = zb_db_query(db, e, "SELECT last_id, last_mac, head_mac FROM audit_head WHERE id = 1", "");
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		h->present = 1;
-		h->id = zb_col_int(st, 0);
-		const char *m = zb_col_text(st, 1), *hm = zb_col_text(st, 2);
-		snprintf(h->mac, sizeof h->mac, "%s", m ? m : "");
-		if (hm) {
-			char calc[65];
-			h->sealed = 1;
-			h->sig_ok = !compute_head_mac(app, h->id, h->mac, calc) && hex_equal(hm, calc);
-		}
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	head_row r = {app, h};
+	int rc = zb_db_one(db, e, NULL, read_head_row, &r, "SELECT last_id, last_mac, head_mac FROM audit_head WHERE id = 1",
+	                   "");
+	return rc == ZB_ENOTFOUND ? 0 : rc;
 }
 
 /* The state a fresh schema starts in: nothing written, nothing to seal. */
@@ -521,15 +529,9 @@ static int read_anchors(zb_app *app, const char *path, int missing_ok, anchor **
 			         lineno);
 			break;
 		}
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			anchor *nv = realloc(v, ncap * sizeof *nv);
-			if (!nv) {
-				rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-				break;
-			}
-			v = nv;
-			cap = ncap;
+		if (ZB_GROW(v, n, cap)) {
+			rc = zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+			break;
 		}
 		v[n++] = a;
 	}
@@ -611,7 +613,7 @@ static int walk(zb_db *db, zb_app *app, const anchor *an, size_t nan, size_t *us
 	}
 	zb_stmt_done(st);
 	if (rc < 0)
-		return -rc;
+		return e->code; /* the step's error, filled in e */
 	*used = j;
 	*last_id = last;
 	memcpy(tail, expect, 65);

@@ -1,4 +1,5 @@
 #include "auth/authz.h"
+#include "core/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,28 +102,64 @@ int zb_authz_roots(const zb_principal *p, unsigned perm, zb_arena *a, const char
 	return n;
 }
 
-int zb_principal_load(zb_db *db, int64_t user_id, zb_arena *a, zb_principal **out, zb_err *e)
+typedef struct principal_row {
+	zb_arena *a;
+	zb_principal *p;
+	int disabled;
+} principal_row;
+
+static void read_principal(zb_stmt *st, void *ctx)
 {
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT u.username, u.display_name, u.member_id, u.disabled, m.org_path, u.must_change_pw "
-	                          "FROM users u LEFT JOIN member_orgpath m ON m.member_id = u.member_id "
-	                          "WHERE u.id = ?",
-	                          "i", user_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc <= 0 || zb_col_int(st, 3)) {
-		zb_stmt_done(st);
-		return rc < 0 ? -rc : zb_fail(e, ZB_EAUTH, NULL, "账号不存在或已停用");
-	}
-	zb_principal *p = zb_arena_alloc(a, sizeof *p);
-	p->user_id = user_id;
+	principal_row *r = ctx;
+	zb_principal *p = r->p;
+	zb_arena *a = r->a;
 	p->username = zb_arena_strdup(a, zb_col_text(st, 0));
 	p->display_name = zb_arena_strdup(a, zb_col_text(st, 1));
 	p->member_id = zb_col_int(st, 2);
+	r->disabled = zb_col_int(st, 3) != 0;
 	p->member_org_path = zb_arena_strdup(a, zb_col_text(st, 4));
 	p->must_change_pw = zb_col_int(st, 5) != 0;
-	zb_stmt_done(st);
+}
+
+typedef struct grant_list {
+	zb_arena *a;
+	zb_principal *p;
+	size_t cap;
+} grant_list;
+
+static int add_grant(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	grant_list *l = ctx;
+	zb_principal *p = l->p;
+	zb_arena *a = l->a;
+	ZB_AGROW(a, p->grants, (size_t)p->ngrants, l->cap);
+	zb_grant *g = &p->grants[p->ngrants++];
+	g->id = zb_col_int(st, 0);
+	g->role = zb_arena_strdup(a, zb_col_text(st, 1));
+	g->role_name = zb_arena_strdup(a, zb_col_text(st, 2));
+	g->perms = zb_perms_parse(zb_col_text(st, 3));
+	g->org_id = zb_col_int(st, 4);
+	g->org_path = zb_arena_strdup(a, zb_col_text(st, 5));
+	g->org_name = zb_arena_strdup(a, zb_col_text(st, 6));
+	p->all_perms |= g->perms;
+	return 0;
+}
+
+int zb_principal_load(zb_db *db, int64_t user_id, zb_arena *a, zb_principal **out, zb_err *e)
+{
+	zb_principal *p = zb_arena_alloc(a, sizeof *p);
+	p->user_id = user_id;
+	principal_row r = {a, p, 0};
+	int rc = zb_db_one(db, e, NULL, read_principal, &r,
+	                   "SELECT u.username, u.display_name, u.member_id, u.disabled, m.org_path, u.must_change_pw "
+	                   "FROM users u LEFT JOIN member_orgpath m ON m.member_id = u.member_id "
+	                   "WHERE u.id = ?",
+	                   "i", user_id);
+	if (rc == ZB_ENOTFOUND || (!rc && r.disabled))
+		return zb_fail(e, ZB_EAUTH, NULL, "账号不存在或已停用");
+	if (rc)
+		return rc;
 	if (p->must_change_pw) {
 		/* nothing but changing the password until it is changed */
 		p->grants = zb_arena_alloc(a, sizeof *p->grants);
@@ -130,35 +167,13 @@ int zb_principal_load(zb_db *db, int64_t user_id, zb_arena *a, zb_principal **ou
 		return 0;
 	}
 
-	st = zb_db_query(db, e,
-	                 "SELECT g.id, g.role_id, r.name, r.perms, g.org_id, o.path, o.name "
-	                 "FROM grants g JOIN roles r ON r.id = g.role_id JOIN orgs o ON o.id = g.org_id "
-	                 "WHERE g.user_id = ? ORDER BY g.id",
-	                 "i", user_id);
-	if (!st)
-		return e->code;
-	int cap = 4;
-	p->grants = zb_arena_alloc(a, sizeof *p->grants * (size_t)cap);
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (p->ngrants == cap) {
-			zb_grant *g = zb_arena_alloc(a, sizeof *g * (size_t)cap * 2);
-			memcpy(g, p->grants, sizeof *g * (size_t)cap);
-			p->grants = g;
-			cap *= 2;
-		}
-		zb_grant *g = &p->grants[p->ngrants++];
-		g->id = zb_col_int(st, 0);
-		g->role = zb_arena_strdup(a, zb_col_text(st, 1));
-		g->role_name = zb_arena_strdup(a, zb_col_text(st, 2));
-		g->perms = zb_perms_parse(zb_col_text(st, 3));
-		g->org_id = zb_col_int(st, 4);
-		g->org_path = zb_arena_strdup(a, zb_col_text(st, 5));
-		g->org_name = zb_arena_strdup(a, zb_col_text(st, 6));
-		p->all_perms |= g->perms;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	grant_list l = {a, p, 0};
+	if ((rc = zb_db_each(db, e, add_grant, &l,
+	                     "SELECT g.id, g.role_id, r.name, r.perms, g.org_id, o.path, o.name "
+	                     "FROM grants g JOIN roles r ON r.id = g.role_id JOIN orgs o ON o.id = g.org_id "
+	                     "WHERE g.user_id = ? ORDER BY g.id",
+	                     "i", user_id)))
+		return rc;
 	*out = p;
 	return 0;
 }
@@ -187,29 +202,38 @@ int zb_role_is_privileged(const char *role_id, unsigned perms)
 	       (perms & (P_MEMBER_SENSITIVE | P_USER_MANAGE | P_ROLE_GRANT | P_AUDIT_READ | P_SETTINGS_MANAGE));
 }
 
+typedef struct class_check {
+	zb_role_class want;
+	int *holds_admin;
+	char clash[64], clash_name[64]; /* the first role held of another class */
+} class_check;
+
+static int check_class(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	class_check *c = ctx;
+	const char *held = zb_col_text(st, 0);
+	if (zb_role_is_admin(held) && c->holds_admin)
+		*c->holds_admin = 1;
+	if (zb_role_class_of(held) != c->want && !c->clash[0]) {
+		snprintf(c->clash, sizeof c->clash, "%s", held);
+		snprintf(c->clash_name, sizeof c->clash_name, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : held);
+	}
+	return 0;
+}
+
 int zb_grant_class_check(zb_db *db, int64_t user_id, const char *role_id, int *holds_admin, zb_err *e)
 {
 	if (holds_admin)
 		*holds_admin = 0;
-	zb_stmt *st = zb_db_query(db, e, "SELECT DISTINCT g.role_id, r.name FROM grants g JOIN roles r ON r.id = g.role_id "
-	                                 "WHERE g.user_id = ? ORDER BY g.role_id", "i", user_id);
-	if (!st)
-		return e->code;
-	zb_role_class want = zb_role_class_of(role_id);
-	char clash[64] = "", clash_name[64] = "";
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		const char *held = zb_col_text(st, 0);
-		if (zb_role_is_admin(held) && holds_admin)
-			*holds_admin = 1;
-		if (zb_role_class_of(held) != want && !clash[0]) {
-			snprintf(clash, sizeof clash, "%s", held);
-			snprintf(clash_name, sizeof clash_name, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : held);
-		}
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	class_check c = {zb_role_class_of(role_id), holds_admin, "", ""};
+	int rc = zb_db_each(db, e, check_class, &c,
+	                    "SELECT DISTINCT g.role_id, r.name FROM grants g JOIN roles r ON r.id = g.role_id "
+	                    "WHERE g.user_id = ? ORDER BY g.role_id",
+	                    "i", user_id);
+	if (rc)
+		return rc;
+	const char *clash = c.clash, *clash_name = c.clash_name;
 	if (clash[0])
 		return zb_fail(e, ZB_ECONFLICT, "role",
 		               "三员分立：该账号已有角色“%s”（%s），不能再授予 %s；系统管理员、安全管理员、审计管理员三者互斥，"

@@ -7,6 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 
+static void read_perms(zb_stmt *st, void *ctx)
+{
+	*(unsigned *)ctx = zb_perms_parse(zb_col_text(st, 0));
+}
+
+static void read_pw_state(zb_stmt *st, void *ctx)
+{
+	int64_t *pw = ctx;
+	pw[0] = zb_col_int(st, 0);
+	pw[1] = zb_col_int(st, 1);
+}
+
 /* The checks of a grant of role at org to uid by who, made when it is
  * asked for and again when a second administrator confirms it
  * (requested_at: when it was asked for; 0 when now). */
@@ -19,29 +31,16 @@ static int grant_checks(zb_db *db, const zb_principal *who, int64_t uid, const c
 	if (role && zb_role_is_admin(role))
 		return zb_fail(e, ZB_EFORBIDDEN, "role",
 		               "管理员角色不能通过接口授予（由服务器上的运维人员用 zhibu user grant 办理）");
-	zb_stmt *st = zb_db_query(db, e, "SELECT perms FROM roles WHERE id = ?", "s", role);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		*perms = zb_perms_parse(zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (rc == 0)
+	int rc = zb_db_one(db, e, NULL, read_perms, perms, "SELECT perms FROM roles WHERE id = ?", "s", role);
+	if (rc == ZB_ENOTFOUND)
 		return zb_fail(e, ZB_EINVAL, "role", "没有这个角色：%s", role);
-	int64_t n = 0, must_change = 0, changed_at = 0;
-	if (!(st = zb_db_query(db, e, "SELECT must_change_pw, pw_changed_at FROM users WHERE id = ?", "i", uid)))
-		return e->code;
-	if ((rc = zb_stmt_step(st, e)) == 1) {
-		must_change = zb_col_int(st, 0);
-		changed_at = zb_col_int(st, 1);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (rc == 0)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "没有这个账号");
+	if (rc)
+		return rc;
+	int64_t n = 0, pw[2] = {0, 0}; /* must_change_pw, pw_changed_at */
+	if ((rc = zb_db_one(db, e, "没有这个账号", read_pw_state, pw,
+	                    "SELECT must_change_pw, pw_changed_at FROM users WHERE id = ?", "i", uid)))
+		return rc;
+	int64_t must_change = pw[0], changed_at = pw[1];
 	/* a privileged grant goes to the owner of the account, not to whoever
 	 * chose its password: not while the password is one an administrator
 	 * set (initial or reset) and its owner has not yet changed, nor when it
@@ -122,22 +121,27 @@ int zb_grant_add(zb_app *app, zb_db *db, const zb_principal *who, const char *ip
 	return rc;
 }
 
+typedef struct grant_row {
+	char role[40];
+	int64_t uid;
+} grant_row;
+
+static void read_grant(zb_stmt *st, void *ctx)
+{
+	grant_row *g = ctx;
+	snprintf(g->role, sizeof g->role, "%s", zb_col_text(st, 0));
+	g->uid = zb_col_int(st, 1);
+}
+
 int zb_grant_revoke(zb_app *app, zb_db *db, const zb_principal *who, const char *ip, int64_t id,
                     const char *org_path, zb_err *e)
 {
-	char role[40] = "";
-	int64_t uid = 0;
-	zb_stmt *st = zb_db_query(db, e, "SELECT role_id, user_id FROM grants WHERE id = ?", "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		snprintf(role, sizeof role, "%s", zb_col_text(st, 0));
-		uid = zb_col_int(st, 1);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	grant_row g = {"", 0};
+	int rc = zb_db_one(db, e, NULL, read_grant, &g, "SELECT role_id, user_id FROM grants WHERE id = ?", "i", id);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	const char *role = g.role;
+	int64_t uid = g.uid;
 	/* administrators are set up and removed only by the operator on the
 	 * server: one administrator cannot remove another (the auditor, the
 	 * second approver) through the API */
@@ -162,6 +166,7 @@ int zb_grant_revoke(zb_app *app, zb_db *db, const zb_principal *who, const char 
 typedef struct request {
 	zb_approval a;
 	const char *pw_hash;
+	zb_arena *ar; /* where its text goes */
 } request;
 
 #define REQUEST_COLS                                                                                                   \
@@ -169,8 +174,10 @@ typedef struct request {
 	"p.status, u.username, q.username FROM pending_actions p JOIN users u ON u.id = p.user_id "                     \
 	"JOIN users q ON q.id = p.requested_by "
 
-static void request_read(zb_stmt *st, zb_arena *ar, request *q)
+static void request_read(zb_stmt *st, void *ctx)
 {
+	request *q = ctx;
+	zb_arena *ar = q->ar;
 	zb_approval *a = &q->a;
 	a->id = zb_col_int(st, 0);
 	a->kind = zb_arena_strdup(ar, zb_col_text(st, 1));
@@ -199,6 +206,24 @@ static int request_visible(const zb_principal *who, const zb_approval *a)
 	return a->requested_by == who->user_id || zb_authz_allows(who, request_perm(a), a->org_path);
 }
 
+typedef struct visible_list {
+	const zb_principal *who;
+	zb_arena *ar;
+	zb_approval *rows; /* room for 500 */
+	int *n;
+} visible_list;
+
+static int add_visible(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	visible_list *v = ctx;
+	request q = {.ar = v->ar};
+	request_read(st, &q);
+	if (*v->n < 500 && request_visible(v->who, &q.a))
+		v->rows[(*v->n)++] = q.a;
+	return 0;
+}
+
 int zb_approvals_list(zb_app *app, zb_db *db, const zb_principal *who, zb_arena *ar, int *dual, zb_approval **rows,
                       int *n, zb_err *e)
 {
@@ -209,35 +234,22 @@ int zb_approvals_list(zb_app *app, zb_db *db, const zb_principal *who, zb_arena 
 	int rc = zb_dual_control(db, dual, e);
 	if (rc)
 		return rc;
-	zb_stmt *st = zb_db_query(db, e, REQUEST_COLS "WHERE p.status = 'pending' AND p.requested_at > ? ORDER BY p.id LIMIT 500",
-	                          "i", zb_now(app) - ZB_APPROVAL_DAYS * 86400);
-	if (!st)
-		return e->code;
-	while ((rc = zb_stmt_step(st, e)) == 1 && *n < MAX) {
-		request q;
-		request_read(st, ar, &q);
-		if (request_visible(who, &q.a))
-			(*rows)[(*n)++] = q.a;
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	visible_list v = {who, ar, *rows, n};
+	return zb_db_each(db, e, add_visible, &v,
+	                  REQUEST_COLS "WHERE p.status = 'pending' AND p.requested_at > ? ORDER BY p.id LIMIT 500", "i",
+	                  zb_now(app) - ZB_APPROVAL_DAYS * 86400);
 }
 
 /* A pending, current request that who may see. */
 static int request_load(zb_app *app, zb_db *db, const zb_principal *who, int64_t id, zb_arena *ar, request *q,
                         zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e, REQUEST_COLS "WHERE p.id = ?", "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		request_read(st, ar, q);
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	*q = (request){.ar = ar};
+	int rc = zb_db_one(db, e, NULL, request_read, q, REQUEST_COLS "WHERE p.id = ?", "i", id);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
 	const zb_approval *a = &q->a;
-	if (rc == 0 || !request_visible(who, a))
+	if (rc || !request_visible(who, a))
 		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该申请，或不在您的管理范围内");
 	if (strcmp(a->status, "pending"))
 		return zb_fail(e, ZB_ECONFLICT, NULL, "该申请已处理（%s）", !strcmp(a->status, "confirmed") ? "已确认" : "已拒绝");

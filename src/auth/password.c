@@ -92,34 +92,40 @@ int zb_password_policy(const char *username, const char *pw, zb_err *e)
 	return 0;
 }
 
+/* The current hash and the recent ones, each once. */
+typedef struct history {
+	char hashes[ZB_PW_HISTORY + 1][crypto_pwhash_STRBYTES];
+	int n;
+} history;
+
+static int add_hash(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	history *h = ctx;
+	const char *pw_hash = zb_col_text(st, 0) ? zb_col_text(st, 0) : "";
+	int dup = 0;
+	for (int i = 0; i < h->n && !dup; i++)
+		dup = !strcmp(h->hashes[i], pw_hash);
+	if (!dup && h->n < ZB_PW_HISTORY + 1)
+		snprintf(h->hashes[h->n++], sizeof h->hashes[0], "%s", pw_hash);
+	return 0;
+}
+
 int zb_password_reused(zb_app *app, zb_db *db, int64_t user_id, const char *pw, int *reused, zb_err *e)
 {
 	*reused = 0;
 	/* the current hash first (accounts made before the history was kept,
 	 * or by `zhibu init`/`demo`, have no history row yet), then the history */
-	char hashes[ZB_PW_HISTORY + 1][crypto_pwhash_STRBYTES];
-	int n = 0;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT pw_hash, 0 AS k, 0 AS id FROM users WHERE id = ? UNION ALL "
-	                          "SELECT * FROM (SELECT pw_hash, 1 AS k, id FROM password_history WHERE user_id = ? "
-	                          "ORDER BY id DESC LIMIT ?) h ORDER BY k, id DESC",
-	                          "iii", user_id, user_id, (int64_t)ZB_PW_HISTORY);
-	if (!st)
-		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		const char *h = zb_col_text(st, 0) ? zb_col_text(st, 0) : "";
-		int dup = 0;
-		for (int i = 0; i < n && !dup; i++)
-			dup = !strcmp(hashes[i], h);
-		if (!dup && n < ZB_PW_HISTORY + 1)
-			snprintf(hashes[n++], sizeof hashes[0], "%s", h);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	for (int i = 0; i < n && !*reused; i++)
-		*reused = hashes[i][0] == '$' && zb_password_verify(app, hashes[i], pw);
+	history h = {.n = 0};
+	int rc = zb_db_each(db, e, add_hash, &h,
+	                    "SELECT pw_hash, 0 AS k, 0 AS id FROM users WHERE id = ? UNION ALL "
+	                    "SELECT * FROM (SELECT pw_hash, 1 AS k, id FROM password_history WHERE user_id = ? "
+	                    "ORDER BY id DESC LIMIT ?) h ORDER BY k, id DESC",
+	                    "iii", user_id, user_id, (int64_t)ZB_PW_HISTORY);
+	if (rc)
+		return rc;
+	for (int i = 0; i < h.n && !*reused; i++)
+		*reused = h.hashes[i][0] == '$' && zb_password_verify(app, h.hashes[i], pw);
 	return 0;
 }
 
@@ -147,14 +153,11 @@ int zb_password_store(zb_app *app, zb_db *db, int64_t user_id, const char *hash,
 		rc = zb_db_run(db, e, NULL, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
 		               "ii", now, user_id);
 	if (!rc) {
-		zb_stmt *st = zb_db_query(db, e, "SELECT username FROM users WHERE id = ?", "i", user_id);
-		if (!st)
-			return e->code;
 		char name[80] = "";
-		if ((rc = zb_stmt_step(st, e)) == 1)
-			snprintf(name, sizeof name, "%s", zb_col_text(st, 0));
-		zb_stmt_done(st);
-		rc = rc < 0 ? -rc : 0;
+		zb_text_buf b = {name, sizeof name};
+		rc = zb_db_one(db, e, NULL, zb_row_text, &b, "SELECT username FROM users WHERE id = ?", "i", user_id);
+		if (rc == ZB_ENOTFOUND)
+			rc = 0;
 		if (!rc && name[0])
 			rc = zb_login_clear(db, name, e);
 	}

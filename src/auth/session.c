@@ -230,20 +230,12 @@ static void key_name(char *out, size_t n, const char *username)
 static int throttle_get(zb_db *db, const char *key, int64_t now, int64_t window, throttle *t, zb_err *e)
 {
 	memset(t, 0, sizeof *t);
-	zb_stmt *st = zb_db_query(db, e, "SELECT fails, first_at, last_at, locked_until FROM login_throttle WHERE tkey = ?",
-	                          "s", key);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		t->fails = zb_col_int(st, 0);
-		t->first_at = zb_col_int(st, 1);
-		t->last_at = zb_col_int(st, 2);
-		t->locked_until = zb_col_int(st, 3);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	int64_t v[4] = {0, 0, 0, 0};
+	int rc = zb_db_one(db, e, NULL, zb_row_ints, v,
+	                   "SELECT fails, first_at, last_at, locked_until FROM login_throttle WHERE tkey = ?", "s", key);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	*t = (throttle){v[0], v[1], v[2], v[3]};
 	if (t->locked_until <= now && now - t->first_at >= window) {
 		int64_t keep = t->locked_until;
 		memset(t, 0, sizeof *t); /* the window has passed: start again */
@@ -271,6 +263,22 @@ static int64_t name_delay(int64_t fails)
 	return d < THROTTLE_MAX_DELAY ? d : THROTTLE_MAX_DELAY;
 }
 
+typedef struct key_count {
+	const char *lo; /* "p:username|" */
+	size_t ll;
+	int64_t *n;
+} key_count;
+
+static int count_key(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	key_count *c = ctx;
+	const char *k = zb_col_text(st, 0);
+	if (k && strlen(k) >= c->ll && !strncmp(k, c->lo, c->ll) && !strchr(k + c->ll, '|'))
+		(*c->n)++;
+	return 0;
+}
+
 /* The number of client addresses with a failure of username in the name
  * window: its 'p:' rows whose last failure is recent enough.  A row of a
  * longer typed name that merely begins with "username|" is not one of
@@ -286,18 +294,10 @@ static int name_addresses(zb_db *db, const char *username, int64_t now, int64_t 
 	int64_t chars = 0;
 	for (const unsigned char *c = (const unsigned char *)lo; *c; c++)
 		chars += (*c & 0xC0) != 0x80;
-	zb_stmt *st = zb_db_query(db, e, "SELECT tkey FROM login_throttle WHERE substr(tkey, 1, ?) = ? AND last_at > ?",
-	                          "isi", chars, lo, now - THROTTLE_ACCOUNT_WINDOW);
-	if (!st)
-		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		const char *k = zb_col_text(st, 0);
-		if (k && strlen(k) >= ll && !strncmp(k, lo, ll) && !strchr(k + ll, '|'))
-			(*n)++;
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	key_count c = {lo, ll, n};
+	return zb_db_each(db, e, count_key, &c,
+	                  "SELECT tkey FROM login_throttle WHERE substr(tkey, 1, ?) = ? AND last_at > ?", "isi", chars, lo,
+	                  now - THROTTLE_ACCOUNT_WINDOW);
 }
 
 static int lock_answer(int64_t until, int64_t now, zb_err *e)
@@ -403,18 +403,30 @@ int zb_login_clear(zb_db *db, const char *username, zb_err *e)
 int zb_session_member_only(zb_db *db, int64_t uid, int *out, zb_err *e)
 {
 	*out = 0;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT (SELECT COUNT(*) FROM grants WHERE user_id = ?), "
-	                          "(SELECT COUNT(*) FROM grants WHERE user_id = ? AND role_id = 'member'), "
-	                          "(SELECT must_change_pw FROM users WHERE id = ?)",
-	                          "iii", uid, uid, uid);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		*out = zb_col_int(st, 0) > 0 && zb_col_int(st, 0) == zb_col_int(st, 1) && !zb_col_int(st, 2);
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	int64_t v[3] = {0, 0, 0}; /* grants, member grants, must_change_pw */
+	int rc = zb_db_one(db, e, NULL, zb_row_ints, v,
+	                   "SELECT (SELECT COUNT(*) FROM grants WHERE user_id = ?), "
+	                   "(SELECT COUNT(*) FROM grants WHERE user_id = ? AND role_id = 'member'), "
+	                   "(SELECT must_change_pw FROM users WHERE id = ?)",
+	                   "iii", uid, uid, uid);
+	if (rc)
+		return rc; /* the row of subqueries is always there */
+	*out = v[0] > 0 && v[0] == v[1] && !v[2];
+	return 0;
+}
+
+typedef struct login_row {
+	int64_t uid;
+	char hash[crypto_pwhash_STRBYTES];
+	int64_t disabled;
+} login_row;
+
+static void read_login(zb_stmt *st, void *ctx)
+{
+	login_row *u = ctx;
+	u->uid = zb_col_int(st, 0);
+	snprintf(u->hash, sizeof u->hash, "%s", zb_col_text(st, 1));
+	u->disabled = zb_col_int(st, 2);
 }
 
 int zb_login(zb_app *app, zb_db *db, const char *username, const char *password, const char *ip,
@@ -431,20 +443,13 @@ int zb_login(zb_app *app, zb_db *db, const char *username, const char *password,
 			audit_refused(app, db, username, ip, rc == ZB_ELOCKED ? RF_LOCKED : RF_NAME, now);
 		return rc;
 	}
-	int64_t uid = 0, disabled = 0;
-	char hash[crypto_pwhash_STRBYTES] = "";
-	zb_stmt *st = zb_db_query(db, e, "SELECT id, pw_hash, disabled FROM users WHERE username = ?", "s", username);
-	if (!st)
-		return e->code;
-	rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		uid = zb_col_int(st, 0);
-		snprintf(hash, sizeof hash, "%s", zb_col_text(st, 1));
-		disabled = zb_col_int(st, 2);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	login_row u = {0, "", 0};
+	rc = zb_db_one(db, e, NULL, read_login, &u, "SELECT id, pw_hash, disabled FROM users WHERE username = ?", "s",
+	               username);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	int64_t uid = u.uid, disabled = u.disabled;
+	const char *hash = u.hash;
 	/* an unknown user costs the same time as a wrong password */
 	int ok = zb_password_verify(app, uid ? hash : dummy_hash(), password);
 	if (!uid || !ok || disabled) {
@@ -548,21 +553,12 @@ int zb_session_resolve(zb_app *app, zb_db *db, const char *token, zb_arena *a, z
 		*out = p;
 		return 0;
 	}
-	zb_stmt *st = zb_db_query(db, e, "SELECT user_id, last_seen, expires_at, created_at FROM sessions WHERE token_hash = ?",
-	                          "s", th);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	int64_t uid = 0, last = 0, exp = 0, created = 0;
-	if (rc == 1) {
-		uid = zb_col_int(st, 0);
-		last = zb_col_int(st, 1);
-		exp = zb_col_int(st, 2);
-		created = zb_col_int(st, 3);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	int64_t v[4] = {0, 0, 0, 0};
+	int rc = zb_db_one(db, e, NULL, zb_row_ints, v,
+	                   "SELECT user_id, last_seen, expires_at, created_at FROM sessions WHERE token_hash = ?", "s", th);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	int64_t uid = v[0], last = v[1], exp = v[2], created = v[3];
 	if (!uid) {
 		zb_pcache_drop(th);
 		return zb_fail(e, ZB_EAUTH, NULL, "未登录或会话已失效，请重新登录");
@@ -642,19 +638,14 @@ int zb_token_resolve(zb_app *app, zb_db *db, const char *token, zb_arena *a, zb_
 		*out = p;
 		return 0;
 	}
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT user_id, last_used_at, expires_at FROM api_tokens WHERE token_hash = ? "
-	                          "AND revoked_at IS NULL AND expires_at > ?",
-	                          "si", th, now);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	int64_t uid = rc == 1 ? zb_col_int(st, 0) : 0;
-	int64_t last = rc == 1 ? zb_col_int(st, 1) : 0;
-	int64_t exp = rc == 1 ? zb_col_int(st, 2) : 0;
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	int64_t v[3] = {0, 0, 0};
+	int rc = zb_db_one(db, e, NULL, zb_row_ints, v,
+	                   "SELECT user_id, last_used_at, expires_at FROM api_tokens WHERE token_hash = ? "
+	                   "AND revoked_at IS NULL AND expires_at > ?",
+	                   "si", th, now);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	int64_t uid = v[0], last = v[1], exp = v[2];
 	if (!uid) {
 		zb_pcache_drop(th);
 		return zb_fail(e, ZB_EAUTH, NULL, "API 令牌无效、已过期或已撤销");

@@ -1,6 +1,7 @@
 /* users.c - accounts: the list, a new account, changes by an
  * administrator, the own password, the roles. */
 #include "auth/users.h"
+#include "core/grow.h"
 #include "auth/auth.h"
 #include "member/member.h"
 #include "org/scopefind.h"
@@ -29,6 +30,46 @@ static int username_ok(const char *u)
 	return 1;
 }
 
+/* A page of accounts within roots: up to limit; any row after them sets
+ * *more. */
+typedef struct account_page {
+	zb_arena *a;
+	const char **roots;
+	int nroots;
+	zb_account *rows;
+	int *n;
+	int64_t limit;
+	int *more;
+} account_page;
+
+static int add_account(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	account_page *p = ctx;
+	if (*p->n >= p->limit) {
+		*p->more = 1;
+		return ZB_DB_STOP;
+	}
+	/* accounts without a grant belong to the top of the tree */
+	const char *path = zb_col_text(st, 7);
+	int ok = 0;
+	for (int i = 0; i < p->nroots && !ok; i++)
+		ok = path ? zb_path_within(path, p->roots[i]) : zb_path_is_top(p->roots[i]);
+	if (!ok)
+		return 0;
+	zb_arena *a = p->a;
+	zb_account *w = &p->rows[(*p->n)++];
+	w->id = zb_col_int(st, 0);
+	w->username = zb_arena_strdup(a, zb_col_text(st, 1));
+	w->display_name = zb_arena_strdup(a, zb_col_text(st, 2));
+	w->member_id = zb_col_is_null(st, 3) ? 0 : zb_col_int(st, 3);
+	w->disabled = (int)zb_col_int(st, 4);
+	w->locked_until = zb_col_int(st, 5);
+	w->last_login_at = zb_col_is_null(st, 6) ? 0 : zb_col_int(st, 6);
+	w->must_change_pw = (int)zb_col_int(st, 8);
+	return 0;
+}
+
 int zb_accounts_list(zb_db *db, const zb_principal *who, int64_t after, int64_t limit, zb_arena *a,
                      zb_account **rows, int *n, int *more, zb_err *e)
 {
@@ -37,35 +78,12 @@ int zb_accounts_list(zb_db *db, const zb_principal *who, int64_t after, int64_t 
 	*rows = limit > 0 ? zb_arena_alloc(a, (size_t)limit * sizeof **rows) : NULL;
 	*n = 0;
 	*more = 0;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT u.id, u.username, u.display_name, u.member_id, u.disabled, u.locked_until, "
-	                          "u.last_login_at, (SELECT MIN(o.path) FROM grants g JOIN orgs o ON o.id = g.org_id "
-	                          "WHERE g.user_id = u.id), u.must_change_pw FROM users u WHERE u.id > ? ORDER BY u.id",
-	                          "i", after);
-	if (!st)
-		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1 && *n < limit) {
-		/* accounts without a grant belong to the top of the tree */
-		const char *path = zb_col_text(st, 7);
-		int ok = 0;
-		for (int i = 0; i < nroots && !ok; i++)
-			ok = path ? zb_path_within(path, roots[i]) : zb_path_is_top(roots[i]);
-		if (!ok)
-			continue;
-		zb_account *w = &(*rows)[(*n)++];
-		w->id = zb_col_int(st, 0);
-		w->username = zb_arena_strdup(a, zb_col_text(st, 1));
-		w->display_name = zb_arena_strdup(a, zb_col_text(st, 2));
-		w->member_id = zb_col_is_null(st, 3) ? 0 : zb_col_int(st, 3);
-		w->disabled = (int)zb_col_int(st, 4);
-		w->locked_until = zb_col_int(st, 5);
-		w->last_login_at = zb_col_is_null(st, 6) ? 0 : zb_col_int(st, 6);
-		w->must_change_pw = (int)zb_col_int(st, 8);
-	}
-	*more = rc == 1;
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	account_page p = {a, roots, nroots, *rows, n, limit, more};
+	return zb_db_each(db, e, add_account, &p,
+	                  "SELECT u.id, u.username, u.display_name, u.member_id, u.disabled, u.locked_until, "
+	                  "u.last_login_at, (SELECT MIN(o.path) FROM grants g JOIN orgs o ON o.id = g.org_id "
+	                  "WHERE g.user_id = u.id), u.must_change_pw FROM users u WHERE u.id > ? ORDER BY u.id",
+	                  "i", after);
 }
 
 int zb_account_create(zb_app *app, zb_db *db, const zb_principal *who, const char *ip, const char *username,
@@ -122,16 +140,8 @@ int zb_account_create(zb_app *app, zb_db *db, const zb_principal *who, const cha
 static int user_name(zb_db *db, int64_t id, char *out, size_t n, zb_err *e)
 {
 	out[0] = '\0';
-	zb_stmt *st = zb_db_query(db, e, "SELECT username FROM users WHERE id = ?", "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		snprintf(out, n, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	return rc == 1 ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "没有这个账号");
+	zb_text_buf b = {out, n};
+	return zb_db_one(db, e, "没有这个账号", zb_row_text, &b, "SELECT username FROM users WHERE id = ?", "i", id);
 }
 
 int zb_account_update(zb_app *app, zb_db *db, const zb_principal *who, const char *ip, int64_t id,
@@ -207,13 +217,11 @@ int zb_password_change(zb_app *app, zb_db *db, const zb_principal *who, const ch
 	int rc = zb_login_gate(app, db, who->username, ip, e);
 	if (rc)
 		return rc;
-	zb_stmt *st = zb_db_query(db, e, "SELECT pw_hash FROM users WHERE id = ?", "i", who->user_id);
-	if (!st)
-		return e->code;
 	char hash[256] = "";
-	if (zb_stmt_step(st, e) == 1)
-		snprintf(hash, sizeof hash, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
+	zb_text_buf b = {hash, sizeof hash};
+	rc = zb_db_one(db, e, NULL, zb_row_text, &b, "SELECT pw_hash FROM users WHERE id = ?", "i", who->user_id);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc; /* a database error is not a wrong password */
 	if (!zb_password_verify(app, hash, old_pw)) {
 		zb_err ae = {0};
 		zb_audit_change(db, app, &by, "user.password_failed", "user", who->user_id, NULL, NULL, &ae);
@@ -249,27 +257,31 @@ int zb_password_change(zb_app *app, zb_db *db, const zb_principal *who, const ch
 	return zb_db_end(db, rc, e);
 }
 
+typedef struct role_list {
+	zb_arena *a;
+	zb_role_row *rows;
+	size_t n, cap;
+} role_list;
+
+static int add_role(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	role_list *l = ctx;
+	ZB_AGROW(l->a, l->rows, l->n, l->cap);
+	zb_role_row *w = &l->rows[l->n++];
+	w->id = zb_arena_strdup(l->a, zb_col_text(st, 0));
+	w->name = zb_arena_strdup(l->a, zb_col_text(st, 1));
+	w->perms = zb_arena_strdup(l->a, zb_col_text(st, 2));
+	return 0;
+}
+
 int zb_roles_list(zb_db *db, zb_arena *a, zb_role_row **rows, int *n, zb_err *e)
 {
 	*rows = NULL;
 	*n = 0;
-	zb_stmt *st = zb_db_query(db, e, "SELECT id, name, perms FROM roles ORDER BY builtin DESC, id", "");
-	if (!st)
-		return e->code;
-	int rc, cap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			zb_role_row *grown = zb_arena_alloc(a, (size_t)cap * sizeof *grown);
-			if (*n)
-				memcpy(grown, *rows, (size_t)*n * sizeof *grown);
-			*rows = grown;
-		}
-		zb_role_row *w = &(*rows)[(*n)++];
-		w->id = zb_arena_strdup(a, zb_col_text(st, 0));
-		w->name = zb_arena_strdup(a, zb_col_text(st, 1));
-		w->perms = zb_arena_strdup(a, zb_col_text(st, 2));
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	role_list l = {a, NULL, 0, 0};
+	int rc = zb_db_each(db, e, add_role, &l, "SELECT id, name, perms FROM roles ORDER BY builtin DESC, id", "");
+	*rows = l.rows;
+	*n = (int)l.n;
+	return rc;
 }

@@ -98,14 +98,9 @@ int zb_cli_failf(const char *fmt, ...)
 int zb_cli_setting(zb_db *db, const char *key, char *out, size_t n, zb_err *e)
 {
 	out[0] = '\0';
-	zb_stmt *st = zb_db_query(db, e, "SELECT value FROM settings WHERE key = ?", "s", key);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1 && zb_col_text(st, 0))
-		snprintf(out, n, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	zb_text_buf b = {out, n};
+	int rc = zb_db_one(db, e, NULL, zb_row_text, &b, "SELECT value FROM settings WHERE key = ?", "s", key);
+	return rc == ZB_ENOTFOUND ? 0 : rc;
 }
 
 static int open_checked(zb_app *app, zb_opt *opts, int need_keys, int check_schema, zb_db **db)

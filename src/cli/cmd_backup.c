@@ -139,6 +139,13 @@ typedef struct dbfacts {
 	char head_mac[80];
 } dbfacts;
 
+static void read_head(zb_stmt *st, void *ctx)
+{
+	dbfacts *f = ctx;
+	f->head_id = zb_col_int(st, 0);
+	snprintf(f->head_mac, sizeof f->head_mac, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : "");
+}
+
 /* Schema version, then stored key fingerprint and audit head in one snapshot. */
 static int read_facts(zb_db *db, dbfacts *f, zb_err *e)
 {
@@ -150,20 +157,10 @@ static int read_facts(zb_db *db, dbfacts *f, zb_err *e)
 		return rc;
 	if ((rc = zb_cli_setting(db, "key_fingerprint", f->fingerprint, sizeof f->fingerprint, e)))
 		goto out;
-	zb_stmt *st = zb_db_query(db, e, "SELECT last_id, last_mac FROM audit_head WHERE id = 1", "");
-	if (!st) {
-		rc = e->code;
-		goto out;
-	}
-	int s = zb_stmt_step(st, e);
-	if (s == 1) {
-		f->head_id = zb_col_int(st, 0);
-		snprintf(f->head_mac, sizeof f->head_mac, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : "");
-	}
-	zb_stmt_done(st);
-	if (s < 0)
-		rc = -s;
-	else if (!f->fingerprint[0])
+	rc = zb_db_one(db, e, NULL, read_head, f, "SELECT last_id, last_mac FROM audit_head WHERE id = 1", "");
+	if (rc == ZB_ENOTFOUND)
+		rc = 0;
+	if (!rc && !f->fingerprint[0])
 		rc = zb_fail(e, ZB_EINVAL, "db", "数据库尚未初始化（没有密钥指纹）");
 out:
 	zb_db_rollback(db);
@@ -370,15 +367,10 @@ static int check_restored(zb_app *app, zb_db *db, const manifest *m, int exact_h
 		               (long long)f.head_id, (long long)m->head_id);
 	if (m->head_id > 0) {
 		char mac[80] = "";
-		zb_stmt *st = zb_db_query(db, e, "SELECT mac FROM audit_log WHERE id = ?", "i", m->head_id);
-		if (!st)
-			return e->code;
-		int s = zb_stmt_step(st, e);
-		if (s == 1 && zb_col_text(st, 0))
-			snprintf(mac, sizeof mac, "%s", zb_col_text(st, 0));
-		zb_stmt_done(st);
-		if (s < 0)
-			return -s;
+		zb_text_buf b = {mac, sizeof mac};
+		rc = zb_db_one(db, e, NULL, zb_row_text, &b, "SELECT mac FROM audit_log WHERE id = ?", "i", m->head_id);
+		if (rc && rc != ZB_ENOTFOUND)
+			return rc;
 		if (strcmp(mac, m->head_mac))
 			return zb_fail(e, ZB_ECONFLICT, "from", "审计记录 %lld 与备份清单不符：这不是该备份的数据", (long long)m->head_id);
 	}

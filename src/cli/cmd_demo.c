@@ -46,10 +46,8 @@ static const char *org_name(zb_db *db, int64_t id, char *buf, size_t n)
 {
 	zb_err e = {0};
 	buf[0] = '\0';
-	zb_stmt *st = zb_db_query(db, &e, "SELECT name FROM orgs WHERE id = ?", "i", id);
-	if (st && zb_stmt_step(st, &e) == 1)
-		snprintf(buf, n, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
+	zb_text_buf b = {buf, n};
+	zb_db_one(db, &e, NULL, zb_row_text, &b, "SELECT name FROM orgs WHERE id = ?", "i", id);
 	return buf;
 }
 

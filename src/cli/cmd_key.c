@@ -162,6 +162,25 @@ static int rekey(const zb_keys *ok, const zb_keys *nk, int64_t id, const char *f
 	return rc;
 }
 
+typedef struct batch_rows {
+	row *rows;
+	int n, max;
+} batch_rows;
+
+static int add_batch_row(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	batch_rows *l = ctx;
+	if (l->n == l->max)
+		return ZB_DB_STOP;
+	const char *a = zb_col_text(st, 1), *b = zb_col_text(st, 2);
+	row *r = &l->rows[l->n++];
+	r->id = zb_col_int(st, 0);
+	r->id_enc = a ? strdup(a) : NULL;
+	r->phone_enc = b ? strdup(b) : NULL;
+	return 0;
+}
+
 /* One batch after cursor: re-encrypt, move the cursor, commit.  *n rows. */
 static int rotate_batch(zb_db *db, const zb_keys *ok, const zb_keys *nk, int64_t *cursor, int batch, int drop,
                         int64_t *dropped, int *n, zb_err *e)
@@ -173,25 +192,12 @@ static int rotate_batch(zb_db *db, const zb_keys *ok, const zb_keys *nk, int64_t
 		return zb_fail(e, ZB_EINTERNAL, "", "内存不足");
 	if ((rc = zb_db_begin_write(db, e)))
 		goto out;
-	zb_stmt *st = zb_db_query(db, e, "SELECT id, id_enc, phone_enc FROM members WHERE id > ? ORDER BY id LIMIT ?",
-	                          "ii", *cursor, (int64_t)batch);
-	if (!st) {
-		rc = e->code;
+	batch_rows l = {rows, 0, batch};
+	rc = zb_db_each(db, e, add_batch_row, &l, "SELECT id, id_enc, phone_enc FROM members WHERE id > ? ORDER BY id LIMIT ?",
+	                "ii", *cursor, (int64_t)batch);
+	got = l.n;
+	if (rc)
 		goto out;
-	}
-	while ((rc = zb_stmt_step(st, e)) == 1 && got < batch) {
-		const char *a = zb_col_text(st, 1), *b = zb_col_text(st, 2);
-		rows[got].id = zb_col_int(st, 0);
-		rows[got].id_enc = a ? strdup(a) : NULL;
-		rows[got].phone_enc = b ? strdup(b) : NULL;
-		got++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0) {
-		rc = -rc;
-		goto out;
-	}
-	rc = 0;
 	for (int i = 0; i < got && !rc; i++) {
 		char *id_enc = NULL, *phone_enc = NULL, idx[65];
 		rc = rekey(ok, nk, rows[i].id, "id_number", "身份证号", rows[i].id_enc, &id_enc, idx, drop, dropped, e);
@@ -231,42 +237,50 @@ out:
 /* Before a rotation starts: every stored value must decrypt under the key
  * in use, so that a damaged or moved value is repaired while the server
  * can still run rather than found halfway. */
-static int precheck(zb_db *db, const zb_keys *ok, zb_err *e)
+typedef struct precheck_state {
+	const zb_keys *ok;
+	char list[600]; /* the first ten that do not decrypt */
+	size_t used;
+	int64_t bad;
+} precheck_state;
+
+static int check_row(zb_stmt *st, void *ctx, zb_err *e)
 {
-	char list[600] = "";
-	size_t used = 0;
-	int64_t bad = 0;
-	zb_stmt *st = zb_db_query(db, e, "SELECT id, id_enc, phone_enc FROM members ORDER BY id", "");
-	if (!st)
-		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int64_t id = zb_col_int(st, 0);
-		for (int f = 0; f < 2; f++) {
-			const char *text = zb_col_text(st, 1 + f);
-			if (!text)
-				continue;
-			char ad[ZB_MEMBER_AD_LEN];
-			zb_buf plain = {0};
-			zb_err ignore = {0};
-			zb_member_field_ad(id, f ? "phone" : "id_number", ad);
-			int bad_one = zb_fp_decrypt(ok, text, ad, &plain, &ignore) != 0;
-			if (plain.data)
-				sodium_memzero(plain.data, plain.len);
-			zb_buf_release(&plain);
-			if (!bad_one)
-				continue;
-			if (bad++ < 10 && used < sizeof list - 80) {
-				int n = snprintf(list + used, sizeof list - used, "%s编号 %lld 的%s", used ? "、" : "", (long long)id,
-				                 f ? "联系电话" : "身份证号");
-				if (n > 0)
-					used += (size_t)n;
-			}
+	(void)e;
+	precheck_state *p = ctx;
+	int64_t id = zb_col_int(st, 0);
+	for (int f = 0; f < 2; f++) {
+		const char *text = zb_col_text(st, 1 + f);
+		if (!text)
+			continue;
+		char ad[ZB_MEMBER_AD_LEN];
+		zb_buf plain = {0};
+		zb_err ignore = {0};
+		zb_member_field_ad(id, f ? "phone" : "id_number", ad);
+		int bad_one = zb_fp_decrypt(p->ok, text, ad, &plain, &ignore) != 0;
+		if (plain.data)
+			sodium_memzero(plain.data, plain.len);
+		zb_buf_release(&plain);
+		if (!bad_one)
+			continue;
+		if (p->bad++ < 10 && p->used < sizeof p->list - 80) {
+			int n = snprintf(p->list + p->used, sizeof p->list - p->used, "%s编号 %lld 的%s", p->used ? "、" : "",
+			                 (long long)id, f ? "联系电话" : "身份证号");
+			if (n > 0)
+				p->used += (size_t)n;
 		}
 	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	return 0;
+}
+
+static int precheck(zb_db *db, const zb_keys *ok, zb_err *e)
+{
+	precheck_state p = {.ok = ok};
+	int rc = zb_db_each(db, e, check_row, &p, "SELECT id, id_enc, phone_enc FROM members ORDER BY id", "");
+	if (rc)
+		return rc;
+	int64_t bad = p.bad;
+	const char *list = p.list;
 	if (bad)
 		return zb_fail(e, ZB_ECONFLICT, "",
 		               "有 %lld 个加密字段无法用当前密钥解密（被篡改，或从其他记录、字段复制而来）：%s%s。"

@@ -67,6 +67,17 @@ static int check_role_org(zb_db *db, const char *role, const char *org, int64_t 
 	return rc;
 }
 
+/* A line of `zhibu user list`: an account and one of its grants. */
+static int print_user(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)ctx;
+	(void)e;
+	printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)zb_col_int(st, 0), zb_col_text(st, 1),
+	       zb_col_text(st, 2) ? zb_col_text(st, 2) : "", zb_col_int(st, 3) ? "停用" : "正常",
+	       zb_col_text(st, 4) ? zb_col_text(st, 4) : "-", zb_col_text(st, 6) ? zb_col_text(st, 6) : "-");
+	return 0;
+}
+
 int cmd_user(int argc, char **argv)
 {
 	zb_opt opts[] = {{"db", 1, "ZHIBU_DB"}, {"key-file", 1, "ZHIBU_KEY_FILE"}, {"role", 1, NULL}, {"org", 1, NULL},
@@ -176,20 +187,11 @@ int cmd_user(int argc, char **argv)
 		zb_cli_audit(&app, db, "user.password", "user", uid, temporary ? "{\"temporary\":true}" : NULL);
 		printf("已修改 %s 的密码，其已有会话和 API 令牌全部失效%s\n", name, temporary ? "；下次登录须修改密码" : "");
 	} else if (!strcmp(sub, "list")) {
-		zb_stmt *st = zb_db_query(db, &e,
-		                          "SELECT u.id, u.username, u.display_name, u.disabled, g.role_id, g.org_id, o.name "
-		                          "FROM users u LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN orgs o ON o.id = g.org_id "
-		                          "ORDER BY u.id, g.id",
-		                          "");
-		if (!st)
-			goto fail;
-		int r2;
-		while ((r2 = zb_stmt_step(st, &e)) == 1)
-			printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)zb_col_int(st, 0), zb_col_text(st, 1),
-			       zb_col_text(st, 2) ? zb_col_text(st, 2) : "", zb_col_int(st, 3) ? "停用" : "正常",
-			       zb_col_text(st, 4) ? zb_col_text(st, 4) : "-", zb_col_text(st, 6) ? zb_col_text(st, 6) : "-");
-		zb_stmt_done(st);
-		if (r2 < 0)
+		if (zb_db_each(db, &e, print_user, NULL,
+		               "SELECT u.id, u.username, u.display_name, u.disabled, g.role_id, g.org_id, o.name "
+		               "FROM users u LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN orgs o ON o.id = g.org_id "
+		               "ORDER BY u.id, g.id",
+		               ""))
 			goto fail;
 	} else if (!strcmp(sub, "grant") || !strcmp(sub, "revoke")) {
 		if (!role || !org) {

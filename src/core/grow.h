@@ -16,4 +16,12 @@ int zb_grow(void **p, size_t n, size_t *cap, size_t elem);
 
 #define ZB_GROW(p, n, cap) zb_grow((void **)&(p), (n), &(cap), sizeof *(p))
 
+/* The same for an array in an arena (which cannot fail: an arena aborts
+ * when memory runs out): a new block, twice as large (or n + 1), with the
+ * elements copied over; the old one stays until the arena is freed. */
+struct zb_arena;
+void zb_arena_grow(struct zb_arena *a, void **p, size_t n, size_t *cap, size_t elem);
+
+#define ZB_AGROW(a, p, n, cap) zb_arena_grow((a), (void **)&(p), (n), &(cap), sizeof *(p))
+
 #endif

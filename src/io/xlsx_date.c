@@ -2,6 +2,7 @@
  * systems, which number formats are dates or times (built-in ids and
  * custom format codes), and the styles part that maps cell styles to them. */
 #include "io/xlsx_int.h"
+#include "core/grow.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -145,7 +146,7 @@ typedef struct styles_ctx {
 	size_t nxf, capxf;
 	unsigned *cf_id;        /* custom format ids ... */
 	unsigned char *cf_kind; /* ... and their kinds */
-	size_t ncf, capcf;
+	size_t ncf, capcf, capkind;
 	int in_xfs;
 } styles_ctx;
 
@@ -156,15 +157,9 @@ static void styles_start(part *p, const char *ln, int na, const xmlChar **at)
 	if (!strcmp(ln, "cellXfs")) {
 		c->in_xfs = 1;
 	} else if (c->in_xfs && !strcmp(ln, "xf")) {
-		if (c->nxf == c->capxf) {
-			size_t nc = c->capxf ? c->capxf * 2 : 64;
-			unsigned *np = realloc(c->xf_id, nc * sizeof *np);
-			if (!np) {
-				xl_part_stop(p, xl_fail_oom(p->x));
-				return;
-			}
-			c->xf_id = np;
-			c->capxf = nc;
+		if (ZB_GROW(c->xf_id, c->nxf, c->capxf)) {
+			xl_part_stop(p, xl_fail_oom(p->x));
+			return;
 		}
 		c->xf_id[c->nxf++] = xl_sax_attr(na, at, "numFmtId", v, sizeof v)
 					     ? (unsigned)parse_pos(v, strlen(v), 100000) : 0;
@@ -173,18 +168,9 @@ static void styles_start(part *p, const char *ln, int na, const xmlChar **at)
 		if (!xl_sax_attr(na, at, "numFmtId", v, sizeof v) ||
 		    !xl_sax_attr(na, at, "formatCode", code, sizeof code))
 			return;
-		if (c->ncf == c->capcf) {
-			size_t nc = c->capcf ? c->capcf * 2 : 16;
-			unsigned *np = realloc(c->cf_id, nc * sizeof *np);
-			if (np)
-				c->cf_id = np;
-			unsigned char *nk = np ? realloc(c->cf_kind, nc) : NULL;
-			if (!nk) {
-				xl_part_stop(p, xl_fail_oom(p->x));
-				return;
-			}
-			c->cf_kind = nk;
-			c->capcf = nc;
+		if (ZB_GROW(c->cf_id, c->ncf, c->capcf) || ZB_GROW(c->cf_kind, c->ncf, c->capkind)) {
+			xl_part_stop(p, xl_fail_oom(p->x));
+			return;
 		}
 		c->cf_id[c->ncf] = (unsigned)parse_pos(v, strlen(v), 100000);
 		c->cf_kind[c->ncf++] = (unsigned char)custom_fmt(code);

@@ -3,6 +3,7 @@
  * part held in memory whole. */
 #include "io/xlsx_int.h"
 
+#include "core/grow.h"
 #include "core/hex.h"
 
 #include <stdint.h>
@@ -11,16 +12,8 @@
 
 int xl_sl_push_off(strlist *l, size_t off)
 {
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 64;
-		if (ncap > SIZE_MAX / sizeof *l->off)
-			return ZB_ETOOBIG;
-		size_t *p = realloc(l->off, ncap * sizeof *p);
-		if (!p)
-			return ZB_EINTERNAL;
-		l->off = p;
-		l->cap = ncap;
-	}
+	if (ZB_GROW(l->off, l->n, l->cap))
+		return ZB_EINTERNAL;
 	l->off[l->n++] = off;
 	return 0;
 }

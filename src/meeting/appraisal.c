@@ -2,6 +2,7 @@
 #include "meeting/appraisal.h"
 #include "auth/authz.h"
 #include "core/jw.h"
+#include "core/grow.h"
 #include "meeting/mdate.h"
 
 #include <math.h>
@@ -114,19 +115,18 @@ int zb_appraisal_open(zb_db *db, int64_t org_id, const char *org_path, int year,
 	                 "iissss", *id, now, org_path, upper, date, r.roster_statuses);
 }
 
+static void read_final(zb_stmt *st, void *ctx)
+{
+	*(int *)ctx = zb_col_text(st, 0) && !strcmp(zb_col_text(st, 0), "final");
+}
+
 static int check_final(zb_db *db, int64_t id, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e, "SELECT status FROM appraisals WHERE id = ?", "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e), final = 0;
-	if (rc == 1)
-		final = zb_col_text(st, 0) && !strcmp(zb_col_text(st, 0), "final");
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该民主评议");
+	int final = 0;
+	int rc = zb_db_one(db, e, "未找到该民主评议", read_final, &final, "SELECT status FROM appraisals WHERE id = ?", "i",
+	                   id);
+	if (rc)
+		return rc;
 	if (final)
 		return zb_fail(e, ZB_ECONFLICT, NULL, "民主评议已定档，不能再修改");
 	return 0;
@@ -138,15 +138,11 @@ static const char *item_name(zb_db *db, int64_t appraisal_id, int64_t member_id,
 {
 	zb_err ign = {0};
 	snprintf(out, cap, "所选党员");
-	zb_stmt *st = zb_db_query(db, &ign,
-	                          "SELECT mb.name FROM appraisal_items ai JOIN members mb ON mb.id = ai.member_id "
-	                          "WHERE ai.appraisal_id = ? AND ai.member_id = ?",
-	                          "ii", appraisal_id, member_id);
-	if (!st)
-		return out;
-	if (zb_stmt_step(st, &ign) == 1 && zb_col_text(st, 0))
-		snprintf(out, cap, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
+	zb_text_buf b = {out, cap};
+	zb_db_one(db, &ign, NULL, zb_row_text, &b,
+	          "SELECT mb.name FROM appraisal_items ai JOIN members mb ON mb.id = ai.member_id "
+	          "WHERE ai.appraisal_id = ? AND ai.member_id = ?",
+	          "ii", appraisal_id, member_id);
 	return out;
 }
 
@@ -225,46 +221,46 @@ static int cmp_excellent(const void *x, const void *y)
 	"UPDATE appraisal_items SET grade = r.j ->> 1, grade_note = r.j ->> 2, updated_at = ? FROM " SRC " AS r " \
 	"WHERE appraisal_items.appraisal_id = ? AND appraisal_items.member_id = CAST(r.j ->> 0 AS BIGINT)"
 
+typedef struct fitems {
+	zb_arena *a;
+	fitem *rows;
+	size_t n, cap;
+} fitems;
+
+static int add_fitem(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	fitems *l = ctx;
+	ZB_AGROW(l->a, l->rows, l->n, l->cap);
+	fitem *f = &l->rows[l->n++];
+	f->member_id = zb_col_int(st, 0);
+	f->name = zb_arena_strdup(l->a, zb_col_text(st, 1));
+	for (int g = 0; g < ZB_G_COUNT; g++)
+		f->v[g] = zb_col_int(st, 2 + g);
+	int manual = zb_grade_from(zb_col_text(st, 6));
+	f->manual = manual != ZB_G_NONE;
+	f->grade = f->manual ? manual : zb_grade_from_votes(f->v);
+	f->note = f->manual ? zb_arena_strdup(l->a, zb_col_text(st, 7)) : NULL;
+	return 0;
+}
+
 int zb_appraisal_finalize(zb_db *db, int64_t id, const zb_mrules *r, int64_t by_user, int64_t now, zb_err *e)
 {
 	int rc = check_final(db, id, e);
 	if (rc)
 		return rc;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT i.member_id, mb.name, i.v_excellent, i.v_qualified, i.v_basic, i.v_unqualified, "
-	                          "i.grade, i.grade_note FROM appraisal_items i JOIN members mb ON mb.id = i.member_id "
-	                          "WHERE i.appraisal_id = ? ORDER BY i.member_id",
-	                          "i", id);
-	if (!st)
-		return e->code;
 	zb_arena a;
 	zb_arena_init(&a);
-	int n = 0, cap = 0;
-	fitem *it = NULL;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			fitem *ni = zb_arena_alloc(&a, sizeof *ni * (size_t)cap);
-			if (n)
-				memcpy(ni, it, sizeof *ni * (size_t)n);
-			it = ni;
-		}
-		fitem *f = &it[n++];
-		f->member_id = zb_col_int(st, 0);
-		f->name = zb_arena_strdup(&a, zb_col_text(st, 1));
-		for (int g = 0; g < ZB_G_COUNT; g++)
-			f->v[g] = zb_col_int(st, 2 + g);
-		int manual = zb_grade_from(zb_col_text(st, 6));
-		f->manual = manual != ZB_G_NONE;
-		f->grade = f->manual ? manual : zb_grade_from_votes(f->v);
-		f->note = f->manual ? zb_arena_strdup(&a, zb_col_text(st, 7)) : NULL;
-	}
-	zb_stmt_done(st);
-	if (rc < 0) {
-		rc = -rc;
+	fitems l = {.a = &a};
+	rc = zb_db_each(db, e, add_fitem, &l,
+	                "SELECT i.member_id, mb.name, i.v_excellent, i.v_qualified, i.v_basic, i.v_unqualified, "
+	                "i.grade, i.grade_note FROM appraisal_items i JOIN members mb ON mb.id = i.member_id "
+	                "WHERE i.appraisal_id = ? ORDER BY i.member_id",
+	                "i", id);
+	if (rc)
 		goto out;
-	}
-	rc = 0;
+	fitem *it = l.rows;
+	int n = (int)l.n;
 	if (!n) {
 		rc = zb_fail(e, ZB_ECONFLICT, NULL, "民主评议没有党员，不能定档");
 		goto out;
@@ -335,120 +331,125 @@ static void write_votes(zb_jw *w, zb_stmt *st, int c0)
 	jw_obj_end(w);
 }
 
+static void write_header(zb_stmt *st, void *ctx)
+{
+	zb_jw *w = ctx;
+	jw_obj(w);
+	jw_kint(w, "id", zb_col_int(st, 0));
+	jw_kint(w, "org_id", zb_col_int(st, 1));
+	jw_kstr(w, "org_name", zb_col_text(st, 2));
+	jw_kint(w, "year", zb_col_int(st, 3));
+	if (zb_col_is_null(st, 4))
+		jw_knull(w, "meeting_id");
+	else
+		jw_kint(w, "meeting_id", zb_col_int(st, 4));
+	jw_kstr(w, "status", zb_col_text(st, 5));
+	if (zb_col_is_null(st, 6))
+		jw_knull(w, "excellent_cap");
+	else
+		jw_kdouble(w, "excellent_cap", zb_col_double(st, 6));
+	if (zb_col_is_null(st, 7))
+		jw_knull(w, "finalized_at");
+	else
+		jw_kint(w, "finalized_at", zb_col_int(st, 7));
+	jw_kint(w, "created_at", zb_col_int(st, 8));
+	jw_kint(w, "updated_at", zb_col_int(st, 9));
+}
+
+typedef struct item_json {
+	zb_jw *w;
+	int counts[ZB_G_COUNT], n;
+} item_json;
+
+static int write_item(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	item_json *x = ctx;
+	zb_jw *w = x->w;
+	int64_t v[ZB_G_COUNT];
+	for (int g = 0; g < ZB_G_COUNT; g++)
+		v[g] = zb_col_int(st, 4 + g);
+	int grade = zb_grade_from(zb_col_text(st, 8));
+	int by_votes = zb_grade_from_votes(v);
+	jw_obj(w);
+	jw_kint(w, "member_id", zb_col_int(st, 0));
+	jw_kstr(w, "name", zb_col_text(st, 1));
+	jw_kstr(w, "category", zb_col_text(st, 2));
+	jw_kstr(w, "self_assessment", zb_col_text(st, 3));
+	write_votes(w, st, 4);
+	jw_kstr(w, "grade_by_votes", zb_grade_code(by_votes));
+	jw_kstr(w, "grade", zb_grade_code(grade));
+	jw_kstr(w, "grade_name", zb_grade_name(grade));
+	jw_kstr(w, "grade_note", zb_col_text(st, 9));
+	jw_obj_end(w);
+	if (grade != ZB_G_NONE)
+		x->counts[grade]++;
+	x->n++;
+	return 0;
+}
+
 int zb_appraisal_write(zb_db *db, int64_t id, zb_jw *w, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT a.id, a.org_id, o.name, a.year, a.meeting_id, a.status, a.excellent_cap, "
-	                          "a.finalized_at, a.created_at, a.updated_at FROM appraisals a JOIN orgs o ON o.id = a.org_id "
-	                          "WHERE a.id = ?",
-	                          "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		jw_obj(w);
-		jw_kint(w, "id", zb_col_int(st, 0));
-		jw_kint(w, "org_id", zb_col_int(st, 1));
-		jw_kstr(w, "org_name", zb_col_text(st, 2));
-		jw_kint(w, "year", zb_col_int(st, 3));
-		if (zb_col_is_null(st, 4))
-			jw_knull(w, "meeting_id");
-		else
-			jw_kint(w, "meeting_id", zb_col_int(st, 4));
-		jw_kstr(w, "status", zb_col_text(st, 5));
-		if (zb_col_is_null(st, 6))
-			jw_knull(w, "excellent_cap");
-		else
-			jw_kdouble(w, "excellent_cap", zb_col_double(st, 6));
-		if (zb_col_is_null(st, 7))
-			jw_knull(w, "finalized_at");
-		else
-			jw_kint(w, "finalized_at", zb_col_int(st, 7));
-		jw_kint(w, "created_at", zb_col_int(st, 8));
-		jw_kint(w, "updated_at", zb_col_int(st, 9));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该民主评议");
-	st = zb_db_query(db, e,
-	                 "SELECT i.member_id, mb.name, mb.category, i.self_assessment, i.v_excellent, i.v_qualified, i.v_basic, "
-	                 "i.v_unqualified, i.grade, i.grade_note FROM appraisal_items i JOIN members mb ON mb.id = i.member_id "
-	                 "WHERE i.appraisal_id = ? ORDER BY mb.sort_key, mb.id",
-	                 "i", id);
-	if (!st)
-		return e->code;
-	int counts[ZB_G_COUNT] = {0}, n = 0;
+	int rc = zb_db_one(db, e, "未找到该民主评议", write_header, w,
+	                   "SELECT a.id, a.org_id, o.name, a.year, a.meeting_id, a.status, a.excellent_cap, "
+	                   "a.finalized_at, a.created_at, a.updated_at FROM appraisals a JOIN orgs o ON o.id = a.org_id "
+	                   "WHERE a.id = ?",
+	                   "i", id);
+	if (rc)
+		return rc;
+	item_json x = {.w = w};
 	jw_karr(w, "items");
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int64_t v[ZB_G_COUNT];
-		for (int g = 0; g < ZB_G_COUNT; g++)
-			v[g] = zb_col_int(st, 4 + g);
-		int grade = zb_grade_from(zb_col_text(st, 8));
-		int by_votes = zb_grade_from_votes(v);
-		jw_obj(w);
-		jw_kint(w, "member_id", zb_col_int(st, 0));
-		jw_kstr(w, "name", zb_col_text(st, 1));
-		jw_kstr(w, "category", zb_col_text(st, 2));
-		jw_kstr(w, "self_assessment", zb_col_text(st, 3));
-		write_votes(w, st, 4);
-		jw_kstr(w, "grade_by_votes", zb_grade_code(by_votes));
-		jw_kstr(w, "grade", zb_grade_code(grade));
-		jw_kstr(w, "grade_name", zb_grade_name(grade));
-		jw_kstr(w, "grade_note", zb_col_text(st, 9));
-		jw_obj_end(w);
-		if (grade != ZB_G_NONE)
-			counts[grade]++;
-		n++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	if ((rc = zb_db_each(db, e, write_item, &x,
+	                     "SELECT i.member_id, mb.name, mb.category, i.self_assessment, i.v_excellent, i.v_qualified, "
+	                     "i.v_basic, i.v_unqualified, i.grade, i.grade_note FROM appraisal_items i "
+	                     "JOIN members mb ON mb.id = i.member_id WHERE i.appraisal_id = ? ORDER BY mb.sort_key, mb.id",
+	                     "i", id)))
+		return rc;
 	jw_arr_end(w);
-	jw_kint(w, "total", n);
+	jw_kint(w, "total", x.n);
 	jw_kobj(w, "grade_counts");
 	for (int g = 0; g < ZB_G_COUNT; g++)
-		jw_kint(w, gcode[g], counts[g]);
+		jw_kint(w, gcode[g], x.counts[g]);
 	jw_obj_end(w);
+	jw_obj_end(w);
+	return 0;
+}
+
+static int write_member_item(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	zb_jw *w = ctx;
+	int grade = zb_grade_from(zb_col_text(st, 5));
+	jw_obj(w);
+	jw_kint(w, "appraisal_id", zb_col_int(st, 0));
+	jw_kint(w, "year", zb_col_int(st, 1));
+	jw_kint(w, "org_id", zb_col_int(st, 2));
+	jw_kstr(w, "org_name", zb_col_text(st, 3));
+	jw_kstr(w, "status", zb_col_text(st, 4));
+	jw_kstr(w, "grade", zb_grade_code(grade));
+	jw_kstr(w, "grade_name", zb_grade_name(grade));
+	jw_kstr(w, "grade_note", zb_col_text(st, 6));
+	jw_kstr(w, "self_assessment", zb_col_text(st, 7));
+	write_votes(w, st, 8);
+	if (zb_col_is_null(st, 12))
+		jw_knull(w, "meeting_id");
+	else
+		jw_kint(w, "meeting_id", zb_col_int(st, 12));
 	jw_obj_end(w);
 	return 0;
 }
 
 int zb_appraisal_member_json(zb_db *db, int64_t member_id, zb_jw *w, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT a.id, a.year, a.org_id, o.name, a.status, i.grade, i.grade_note, i.self_assessment, "
-	                          "i.v_excellent, i.v_qualified, i.v_basic, i.v_unqualified, a.meeting_id "
-	                          "FROM appraisal_items i JOIN appraisals a ON a.id = i.appraisal_id JOIN orgs o ON o.id = a.org_id "
-	                          "WHERE i.member_id = ? ORDER BY a.year DESC, a.id DESC",
-	                          "i", member_id);
-	if (!st)
-		return e->code;
-	int rc;
 	jw_arr(w);
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int grade = zb_grade_from(zb_col_text(st, 5));
-		jw_obj(w);
-		jw_kint(w, "appraisal_id", zb_col_int(st, 0));
-		jw_kint(w, "year", zb_col_int(st, 1));
-		jw_kint(w, "org_id", zb_col_int(st, 2));
-		jw_kstr(w, "org_name", zb_col_text(st, 3));
-		jw_kstr(w, "status", zb_col_text(st, 4));
-		jw_kstr(w, "grade", zb_grade_code(grade));
-		jw_kstr(w, "grade_name", zb_grade_name(grade));
-		jw_kstr(w, "grade_note", zb_col_text(st, 6));
-		jw_kstr(w, "self_assessment", zb_col_text(st, 7));
-		write_votes(w, st, 8);
-		if (zb_col_is_null(st, 12))
-			jw_knull(w, "meeting_id");
-		else
-			jw_kint(w, "meeting_id", zb_col_int(st, 12));
-		jw_obj_end(w);
-	}
-	zb_stmt_done(st);
+	int rc = zb_db_each(db, e, write_member_item, w,
+	                    "SELECT a.id, a.year, a.org_id, o.name, a.status, i.grade, i.grade_note, i.self_assessment, "
+	                    "i.v_excellent, i.v_qualified, i.v_basic, i.v_unqualified, a.meeting_id "
+	                    "FROM appraisal_items i JOIN appraisals a ON a.id = i.appraisal_id JOIN orgs o ON o.id = a.org_id "
+	                    "WHERE i.member_id = ? ORDER BY a.year DESC, a.id DESC",
+	                    "i", member_id);
 	jw_arr_end(w);
-	return rc < 0 ? -rc : 0;
+	return rc;
 }
 
 /* ---- 谈心谈话 coverage ---- */
@@ -460,19 +461,13 @@ typedef struct person {
 	int committee;
 } person;
 
-static int add_pair(zb_talk_coverage *c, int *cap, zb_arena *a, const person *x, const person *y, const char *kind)
+static int add_pair(zb_talk_coverage *c, size_t *cap, zb_arena *a, const person *x, const person *y, const char *kind)
 {
 	int64_t lo = x->id < y->id ? x->id : y->id, hi = x->id < y->id ? y->id : x->id;
 	for (int i = 0; i < c->npairs; i++)
 		if (c->pairs[i].a_id == lo && c->pairs[i].b_id == hi)
 			return 0;
-	if (c->npairs == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		zb_talk_pair *np = zb_arena_alloc(a, sizeof *np * (size_t)*cap);
-		if (c->npairs)
-			memcpy(np, c->pairs, sizeof *np * (size_t)c->npairs);
-		c->pairs = np;
-	}
+	ZB_AGROW(a, c->pairs, (size_t)c->npairs, *cap);
 	zb_talk_pair *p = &c->pairs[c->npairs++];
 	p->a_id = lo;
 	p->b_id = hi;
@@ -480,6 +475,44 @@ static int add_pair(zb_talk_coverage *c, int *cap, zb_arena *a, const person *x,
 	p->b_name = x->id == lo ? y->name : x->name;
 	p->kind = kind;
 	p->done = 0;
+	return 0;
+}
+
+/* The roster of the coverage, committee members flagged. */
+typedef struct people {
+	zb_arena *a;
+	zb_talk_coverage *out;
+	person *rows;
+	size_t n, cap;
+} people;
+
+static int add_person(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	people *l = ctx;
+	ZB_AGROW(l->a, l->rows, l->n, l->cap);
+	person *p = &l->rows[l->n++];
+	p->id = zb_col_int(st, 0);
+	p->name = zb_arena_strdup(l->a, zb_col_text(st, 1));
+	p->group_id = zb_col_int(st, 2);
+	p->committee = zb_col_is_null(st, 3) ? 0 : (int)zb_col_int(st, 3);
+	if (p->committee == 1 && !l->out->secretary_id)
+		l->out->secretary_id = p->id;
+	if (p->committee)
+		l->out->ncommittee++;
+	return 0;
+}
+
+/* A talk recorded (talk_a_id, talk_b_id): its pair is done. */
+static int mark_talk(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	zb_talk_coverage *out = ctx;
+	int64_t x = zb_col_int(st, 0), y = zb_col_int(st, 1);
+	int64_t lo = x < y ? x : y, hi = x < y ? y : x;
+	for (int i = 0; i < out->npairs; i++)
+		if (out->pairs[i].a_id == lo && out->pairs[i].b_id == hi)
+			out->pairs[i].done = 1;
 	return 0;
 }
 
@@ -494,45 +527,25 @@ int zb_talk_coverage_compute(zb_db *db, int64_t org_id, const char *org_path, in
 	zb_path_upper(org_path, upper, sizeof upper);
 
 	/* the roster, committee members flagged (secretary first) */
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT mb.id, mb.name, COALESCE(mb.group_id, 0), "
-	                          "(SELECT MIN(CASE WHEN cp.post = 'secretary' THEN 1 ELSE 2 END) FROM committee_posts cp "
-	                          "WHERE cp.org_id = ? AND cp.member_id = mb.id AND cp.started_on <= ? "
-	                          "AND (cp.ended_on IS NULL OR cp.ended_on >= ?)) "
-	                          "FROM members mb WHERE mb.org_path >= ? AND mb.org_path < ? "
-	                          "AND (mb.join_date IS NULL OR mb.join_date <= ?) AND CAST(? AS TEXT) LIKE '%,' || mb.status || ',%' "
-	                          "ORDER BY mb.id",
-	                          "issssss", org_id, date, date, org_path, upper, date, r->roster_statuses);
-	if (!st)
-		return e->code;
-	int rc, n = 0, cap = 0;
-	person *ps = NULL;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			person *np = zb_arena_alloc(a, sizeof *np * (size_t)cap);
-			if (n)
-				memcpy(np, ps, sizeof *np * (size_t)n);
-			ps = np;
-		}
-		person *p = &ps[n++];
-		p->id = zb_col_int(st, 0);
-		p->name = zb_arena_strdup(a, zb_col_text(st, 1));
-		p->group_id = zb_col_int(st, 2);
-		p->committee = zb_col_is_null(st, 3) ? 0 : (int)zb_col_int(st, 3);
-		if (p->committee == 1 && !out->secretary_id)
-			out->secretary_id = p->id;
-		if (p->committee)
-			out->ncommittee++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	people l = {.a = a, .out = out};
+	int rc = zb_db_each(db, e, add_person, &l,
+	                    "SELECT mb.id, mb.name, COALESCE(mb.group_id, 0), "
+	                    "(SELECT MIN(CASE WHEN cp.post = 'secretary' THEN 1 ELSE 2 END) FROM committee_posts cp "
+	                    "WHERE cp.org_id = ? AND cp.member_id = mb.id AND cp.started_on <= ? "
+	                    "AND (cp.ended_on IS NULL OR cp.ended_on >= ?)) "
+	                    "FROM members mb WHERE mb.org_path >= ? AND mb.org_path < ? "
+	                    "AND (mb.join_date IS NULL OR mb.join_date <= ?) AND CAST(? AS TEXT) LIKE '%,' || mb.status || ',%' "
+	                    "ORDER BY mb.id",
+	                    "issssss", org_id, date, date, org_path, upper, date, r->roster_statuses);
+	if (rc)
+		return rc;
+	person *ps = l.rows;
+	int n = (int)l.n;
 	const person *sec = NULL;
 	for (int i = 0; i < n; i++)
 		if (ps[i].id == out->secretary_id)
 			sec = &ps[i];
-	int pcap = 0;
+	size_t pcap = 0;
 	for (int i = 0; i < n; i++) {
 		if (!ps[i].committee)
 			continue;
@@ -560,44 +573,39 @@ int zb_talk_coverage_compute(zb_db *db, int64_t org_id, const char *org_path, in
 		}
 	}
 	/* talks recorded at the branch that year */
-	st = zb_db_query(db, e,
-	                 "SELECT talk_a_id, talk_b_id FROM meetings WHERE org_id = ? AND type = 'talk' AND held_on >= ? "
-	                 "AND held_on <= ? AND talk_a_id IS NOT NULL AND talk_b_id IS NOT NULL",
-	                 "iss", org_id, y0, date);
-	if (!st)
-		return e->code;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int64_t x = zb_col_int(st, 0), y = zb_col_int(st, 1);
-		int64_t lo = x < y ? x : y, hi = x < y ? y : x;
-		for (int i = 0; i < out->npairs; i++)
-			if (out->pairs[i].a_id == lo && out->pairs[i].b_id == hi)
-				out->pairs[i].done = 1;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	if ((rc = zb_db_each(db, e, mark_talk, out,
+	                     "SELECT talk_a_id, talk_b_id FROM meetings WHERE org_id = ? AND type = 'talk' AND held_on >= ? "
+	                     "AND held_on <= ? AND talk_a_id IS NOT NULL AND talk_b_id IS NOT NULL",
+	                     "iss", org_id, y0, date)))
+		return rc;
 	for (int i = 0; i < out->npairs; i++)
 		out->ndone += out->pairs[i].done;
 	return 0;
 }
 
+typedef struct branch_row {
+	zb_arena *a;
+	int ok; /* a 党支部 of some kind */
+	const char *name;
+} branch_row;
+
+static void read_branch(zb_stmt *st, void *ctx)
+{
+	branch_row *b = ctx;
+	const char *t = zb_col_text(st, 0);
+	b->ok = t && (!strcmp(t, "branch") || !strcmp(t, "joint_branch") || !strcmp(t, "temp_branch") ||
+	              !strcmp(t, "online_branch"));
+	b->name = zb_arena_strdup(b->a, zb_col_text(st, 1));
+}
+
 int zb_appraisal_branch_only(zb_db *db, int64_t org_id, zb_arena *a, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e, "SELECT type, name FROM orgs WHERE id = ?", "i", org_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e), ok = 0;
-	const char *name = NULL;
-	if (rc == 1) {
-		const char *t = zb_col_text(st, 0);
-		ok = t && (!strcmp(t, "branch") || !strcmp(t, "joint_branch") || !strcmp(t, "temp_branch") ||
-		           !strcmp(t, "online_branch"));
-		name = zb_arena_strdup(a, zb_col_text(st, 1));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!ok)
+	branch_row b = {a, 0, NULL};
+	int rc = zb_db_one(db, e, NULL, read_branch, &b, "SELECT type, name FROM orgs WHERE id = ?", "i", org_id);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	const char *name = b.name;
+	if (!b.ok)
 		return zb_fail(e, ZB_EINVAL, "org_id", "%s 不是党支部：民主评议和谈心谈话以党支部为单位", name ? name : "该组织");
 	return 0;
 }

@@ -211,23 +211,30 @@ int zb_attach_read_file(const char *data_dir, const char *stored_name, zb_buf *o
 	return rc;
 }
 
+typedef struct attach_row {
+	zb_arena *a;
+	const char *s[3];
+} attach_row;
+
+static void read_attach(zb_stmt *st, void *ctx)
+{
+	attach_row *r = ctx;
+	for (int c = 0; c < 3; c++)
+		r->s[c] = zb_arena_strdup(r->a, zb_col_text(st, c));
+}
+
 int zb_attach_find(zb_db *db, int64_t id, zb_arena *a, const char **kind, const char **filename,
                    const char **stored_name, zb_err *e)
 {
-	*kind = *filename = *stored_name = NULL;
-	zb_stmt *st = zb_db_query(db, e, "SELECT kind, filename, stored_name FROM meeting_attachments WHERE id = ?", "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		*kind = zb_arena_strdup(a, zb_col_text(st, 0));
-		*filename = zb_arena_strdup(a, zb_col_text(st, 1));
-		*stored_name = zb_arena_strdup(a, zb_col_text(st, 2));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc || !*kind || !*stored_name)
+	attach_row r = {a, {NULL, NULL, NULL}};
+	int rc = zb_db_one(db, e, NULL, read_attach, &r,
+	                   "SELECT kind, filename, stored_name FROM meeting_attachments WHERE id = ?", "i", id);
+	*kind = r.s[0];
+	*filename = r.s[1];
+	*stored_name = r.s[2];
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	if (rc || !*kind || !*stored_name)
 		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该附件");
 	return 0;
 }
@@ -260,15 +267,10 @@ int zb_attach_delete(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, 
                      const char *org_path, zb_arena *a, zb_err *e)
 {
 	char stored[64] = "";
-	zb_stmt *st = zb_db_query(db, e, "SELECT stored_name FROM meeting_attachments WHERE id = ?", "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		snprintf(stored, sizeof stored, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	zb_text_buf b = {stored, sizeof stored};
+	int rc = zb_db_one(db, e, NULL, zb_row_text, &b, "SELECT stored_name FROM meeting_attachments WHERE id = ?", "i", id);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
 	if ((rc = zb_db_begin_write(db, e)))
 		return rc;
 	rc = zb_db_run(db, e, NULL, "DELETE FROM meeting_attachments WHERE id = ?", "i", id);

@@ -2,6 +2,7 @@
 #include "meeting/compliance.h"
 #include "auth/authz.h"
 #include "core/date.h"
+#include "core/grow.h"
 #include "meeting/mdate.h"
 
 #include <stdio.h>
@@ -119,6 +120,78 @@ static int committee_posts_on(const corg *o, const cpost *posts, const char *dat
 	return n;
 }
 
+/* What zb_compliance_compute reads: the orgs of the subtree (heap),
+ * their committee posts (heap, each org's from post0) and the meetings
+ * held per org, type and month. */
+typedef struct cload {
+	zb_arena *a;
+	corg *orgs;
+	int norg;
+	size_t cap;
+	cpost *posts;
+	int np;
+	size_t pcap;
+	int64_t last_org; /* posts: the org of the row before, */
+	int cur;          /* its index in orgs */
+	hcount *held;
+} cload;
+
+static int add_corg(zb_stmt *st, void *ctx, zb_err *e)
+{
+	cload *L = ctx;
+	zb_arena *a = L->a;
+	if (ZB_GROW(L->orgs, (size_t)L->norg, L->cap))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	corg *o = &L->orgs[L->norg++];
+	memset(o, 0, sizeof *o);
+	o->id = zb_col_int(st, 0);
+	o->parent_id = zb_col_int(st, 1);
+	o->path = zb_arena_strdup(a, zb_col_text(st, 2));
+	o->name = zb_arena_strdup(a, zb_col_text(st, 3));
+	o->type = zb_arena_strdup(a, zb_col_text(st, 4));
+	o->founded_on = zb_arena_strdup(a, zb_col_text(st, 5));
+	o->dissolved_on = zb_arena_strdup(a, zb_col_text(st, 6));
+	o->branch = o->parent_branch = -1;
+	return 0;
+}
+
+static int add_cpost(zb_stmt *st, void *ctx, zb_err *e)
+{
+	cload *L = ctx;
+	int64_t org = zb_col_int(st, 0);
+	if (org != L->last_org) {
+		L->last_org = org;
+		L->cur = find_org(L->orgs, L->norg, zb_col_text(st, 3));
+		if (L->cur >= 0)
+			L->orgs[L->cur].post0 = L->np;
+	}
+	if (L->cur < 0)
+		return 0;
+	if (ZB_GROW(L->posts, (size_t)L->np, L->pcap))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	L->posts[L->np].from = zb_arena_strdup(L->a, zb_col_text(st, 1));
+	L->posts[L->np].to = zb_arena_strdup(L->a, zb_col_text(st, 2));
+	L->np++;
+	L->orgs[L->cur].npost++;
+	return 0;
+}
+
+static int add_held(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	cload *L = ctx;
+	int oi = find_org(L->orgs, L->norg, zb_col_text(st, 0));
+	int t = zb_mtype_from(zb_col_text(st, 1));
+	const char *mm = zb_col_text(st, 2);
+	int mon = mm ? atoi(mm) : 0;
+	if (oi < 0 || t < 0 || mon < 1 || mon > 12)
+		return 0;
+	hcount *h = &L->held[((size_t)oi * ZB_MT_COUNT + (size_t)t) * 12 + (size_t)(mon - 1)];
+	h->q = (short)zb_col_int(st, 3);
+	h->all = (short)zb_col_int(st, 4);
+	return 0;
+}
+
 int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, const char *today, zb_arena *a,
                           zb_compliance *out, zb_err *e)
 {
@@ -127,46 +200,20 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 	snprintf(out->today, sizeof out->today, "%s", today);
 	char upper[512];
 	zb_path_upper(root_path, upper, sizeof upper);
-	int rc = 0, norg = 0, cap = 0;
-	corg *orgs = NULL;
 	hcount *held = NULL;
-	cpost *posts = NULL;
 	zb_mrules_cache *cache = NULL;
 
 	/* 1. orgs of the subtree, by path */
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT id, COALESCE(parent_id, 0), path, name, type, founded_on, dissolved_on FROM orgs "
-	                          "WHERE path >= ? AND path < ? ORDER BY path",
-	                          "ss", root_path, upper);
-	if (!st)
-		return e->code;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (norg == cap) {
-			cap = cap ? cap * 2 : 256;
-			corg *no = realloc(orgs, sizeof *no * (size_t)cap);
-			if (!no) {
-				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-				break;
-			}
-			orgs = no;
-		}
-		corg *o = &orgs[norg++];
-		memset(o, 0, sizeof *o);
-		o->id = zb_col_int(st, 0);
-		o->parent_id = zb_col_int(st, 1);
-		o->path = zb_arena_strdup(a, zb_col_text(st, 2));
-		o->name = zb_arena_strdup(a, zb_col_text(st, 3));
-		o->type = zb_arena_strdup(a, zb_col_text(st, 4));
-		o->founded_on = zb_arena_strdup(a, zb_col_text(st, 5));
-		o->dissolved_on = zb_arena_strdup(a, zb_col_text(st, 6));
-		o->branch = o->parent_branch = -1;
-	}
-	zb_stmt_done(st);
-	if (rc < 0) {
-		rc = -rc;
+	cload L = {.a = a, .cur = -1, .last_org = -1};
+	int rc = zb_db_each(db, e, add_corg, &L,
+	                    "SELECT id, COALESCE(parent_id, 0), path, name, type, founded_on, dissolved_on FROM orgs "
+	                    "WHERE path >= ? AND path < ? ORDER BY path",
+	                    "ss", root_path, upper);
+	corg *orgs = L.orgs;
+	int norg = L.norg;
+	cpost *posts = NULL;
+	if (rc)
 		goto done;
-	}
-	rc = 0;
 	int nb = 0;
 	for (int i = 0; i < norg; i++)
 		if (zb_compliance_is_branch(orgs[i].type))
@@ -194,47 +241,13 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 	/* 2. committee posts of the branches (committee items apply only
 	 * where a committee exists) */
 	{
-		int np = 0, pcap = 0;
-		int64_t last_org = -1;
-		int cur = -1;
-		st = zb_db_query(db, e,
-		                 "SELECT cp.org_id, cp.started_on, cp.ended_on, o.path FROM committee_posts cp "
-		                 "JOIN orgs o ON o.id = cp.org_id WHERE o.path >= ? AND o.path < ? ORDER BY o.path",
-		                 "ss", root_path, upper);
-		if (!st) {
-			rc = e->code;
+		rc = zb_db_each(db, e, add_cpost, &L,
+		                "SELECT cp.org_id, cp.started_on, cp.ended_on, o.path FROM committee_posts cp "
+		                "JOIN orgs o ON o.id = cp.org_id WHERE o.path >= ? AND o.path < ? ORDER BY o.path",
+		                "ss", root_path, upper);
+		posts = L.posts;
+		if (rc)
 			goto done;
-		}
-		while ((rc = zb_stmt_step(st, e)) == 1) {
-			int64_t org = zb_col_int(st, 0);
-			if (org != last_org) {
-				last_org = org;
-				cur = find_org(orgs, norg, zb_col_text(st, 3));
-				if (cur >= 0)
-					orgs[cur].post0 = np;
-			}
-			if (cur < 0)
-				continue;
-			if (np == pcap) {
-				pcap = pcap ? pcap * 2 : 256;
-				cpost *npp = realloc(posts, sizeof *npp * (size_t)pcap);
-				if (!npp) {
-					rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-					break;
-				}
-				posts = npp;
-			}
-			posts[np].from = zb_arena_strdup(a, zb_col_text(st, 1));
-			posts[np].to = zb_arena_strdup(a, zb_col_text(st, 2));
-			np++;
-			orgs[cur].npost++;
-		}
-		zb_stmt_done(st);
-		if (rc < 0) {
-			rc = -rc;
-			goto done;
-		}
-		rc = 0;
 	}
 
 	/* 3. meetings held in the year up to the period's end (units end in
@@ -248,39 +261,20 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 		char from[11], to[11];
 		zb_md_ym_first(p->year * 100 + 1, from);
 		snprintf(to, sizeof to, "%s", strcmp(p->to, today) < 0 ? p->to : today);
-		st = zb_db_query(db, e,
-		                 "SELECT org_path, type, substr(held_on, 6, 2), SUM(quorum_ok), COUNT(*) FROM meetings "
-		                 "WHERE org_path >= ? AND org_path < ? AND held_on >= ? AND held_on <= ? "
-		                 "GROUP BY org_path, type, substr(held_on, 6, 2)",
-		                 "ssss", root_path, upper, from, to);
-		if (!st) {
-			rc = e->code;
+		L.held = held;
+		if ((rc = zb_db_each(db, e, add_held, &L,
+		                     "SELECT org_path, type, substr(held_on, 6, 2), SUM(quorum_ok), COUNT(*) FROM meetings "
+		                     "WHERE org_path >= ? AND org_path < ? AND held_on >= ? AND held_on <= ? "
+		                     "GROUP BY org_path, type, substr(held_on, 6, 2)",
+		                     "ssss", root_path, upper, from, to)))
 			goto done;
-		}
-		while ((rc = zb_stmt_step(st, e)) == 1) {
-			int oi = find_org(orgs, norg, zb_col_text(st, 0));
-			int t = zb_mtype_from(zb_col_text(st, 1));
-			const char *mm = zb_col_text(st, 2);
-			int mon = mm ? atoi(mm) : 0;
-			if (oi < 0 || t < 0 || mon < 1 || mon > 12)
-				continue;
-			hcount *h = &held[((size_t)oi * ZB_MT_COUNT + (size_t)t) * 12 + (size_t)(mon - 1)];
-			h->q = (short)zb_col_int(st, 3);
-			h->all = (short)zb_col_int(st, 4);
-		}
-		zb_stmt_done(st);
-		if (rc < 0) {
-			rc = -rc;
-			goto done;
-		}
-		rc = 0;
 	}
 
 	/* 4. units: for every month-end in the period, the rule in force at
 	 * each branch on that day */
 	if ((rc = zb_mrules_cache_new(db, "meeting_freq", &cache, e)))
 		goto done;
-	int ucap = 0;
+	size_t ucap = 0;
 	int today_ym = zb_md_ym(today);
 	for (int ym = p->from_ym; ym <= p->to_ym; ym = zb_md_ym_add(ym, 1)) {
 		char deadline[11];
@@ -315,13 +309,7 @@ int zb_compliance_compute(zb_db *db, const char *root_path, const zb_period *p, 
 					if ((u->founded_on && strcmp(u->founded_on, start) > 0) ||
 					    (u->dissolved_on && strcmp(u->dissolved_on, deadline) < 0))
 						continue;
-					if (out->nunits == ucap) {
-						ucap = ucap ? ucap * 2 : 1024;
-						zb_cunit *nu = zb_arena_alloc(a, sizeof *nu * (size_t)ucap);
-						if (out->nunits)
-							memcpy(nu, out->units, sizeof *nu * (size_t)out->nunits);
-						out->units = nu;
-					}
+					ZB_AGROW(a, out->units, (size_t)out->nunits, ucap);
 					zb_cunit *un = &out->units[out->nunits++];
 					memset(un, 0, sizeof *un);
 					un->branch = o->branch;
@@ -570,6 +558,41 @@ typedef struct rcand {
 	int levels[3];
 } rcand;
 
+/* The months after c->anchor: what the member did (mon) and which are
+ * explained (expl), span of them. */
+typedef struct run {
+	rcand *c;
+	int span;
+	unsigned char *mon, *expl;
+} run;
+
+static int add_month(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	run *r = ctx;
+	int i = zb_md_ym_diff((int)zb_col_int(st, 0), r->c->anchor) - 1;
+	const char *s = zb_col_text(st, 1);
+	if (i < 0 || i >= r->span || !s)
+		return 0;
+	r->mon[i] |= !strcmp(s, "present") ? 1 : !strcmp(s, "leave") ? 4 : 2;
+	return 0;
+}
+
+static int add_explained(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	run *r = ctx;
+	int f = (int)zb_col_int(st, 0), t = (int)zb_col_int(st, 1);
+	if (t > r->c->k.explained_to_ym)
+		r->c->k.explained_to_ym = t;
+	for (int i = 0; i < r->span; i++) {
+		int ym = zb_md_ym_add(r->c->anchor, i + 1);
+		if (ym >= f && ym <= t)
+			r->expl[i] = 1;
+	}
+	return 0;
+}
+
 /* Walk the months after c->anchor up to last_ym and count the member's
  * (see compliance.h).  One grouped index read of the member's attendance
  * and one of their explanations. */
@@ -585,49 +608,17 @@ static int count_run(zb_db *db, rcand *c, int last_ym, zb_err *e)
 		free(expl);
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
 	}
-	int rc;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT held_ym, status, COUNT(*) FROM meeting_attendance WHERE member_id = ? "
-	                          "AND held_ym > ? AND held_ym <= ? GROUP BY held_ym, status",
-	                          "iii", c->k.member_id, (int64_t)c->anchor, (int64_t)last_ym);
-	if (!st) {
-		rc = e->code;
+	run r = {c, span, mon, expl};
+	int rc = zb_db_each(db, e, add_month, &r,
+	                    "SELECT held_ym, status, COUNT(*) FROM meeting_attendance WHERE member_id = ? "
+	                    "AND held_ym > ? AND held_ym <= ? GROUP BY held_ym, status",
+	                    "iii", c->k.member_id, (int64_t)c->anchor, (int64_t)last_ym);
+	if (!rc)
+		rc = zb_db_each(db, e, add_explained, &r,
+		                "SELECT from_ym, to_ym FROM risk_explanations WHERE member_id = ? AND to_ym > ? AND from_ym <= ?",
+		                "iii", c->k.member_id, (int64_t)c->anchor, (int64_t)last_ym);
+	if (rc)
 		goto out;
-	}
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int i = zb_md_ym_diff((int)zb_col_int(st, 0), c->anchor) - 1;
-		const char *s = zb_col_text(st, 1);
-		if (i < 0 || i >= span || !s)
-			continue;
-		mon[i] |= !strcmp(s, "present") ? 1 : !strcmp(s, "leave") ? 4 : 2;
-	}
-	zb_stmt_done(st);
-	if (rc < 0) {
-		rc = -rc;
-		goto out;
-	}
-	st = zb_db_query(db, e, "SELECT from_ym, to_ym FROM risk_explanations WHERE member_id = ? AND to_ym > ? AND from_ym <= ?",
-	                 "iii", c->k.member_id, (int64_t)c->anchor, (int64_t)last_ym);
-	if (!st) {
-		rc = e->code;
-		goto out;
-	}
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int f = (int)zb_col_int(st, 0), t = (int)zb_col_int(st, 1);
-		if (t > c->k.explained_to_ym)
-			c->k.explained_to_ym = t;
-		for (int i = 0; i < span; i++) {
-			int ym = zb_md_ym_add(c->anchor, i + 1);
-			if (ym >= f && ym <= t)
-				expl[i] = 1;
-		}
-	}
-	zb_stmt_done(st);
-	if (rc < 0) {
-		rc = -rc;
-		goto out;
-	}
-	rc = 0;
 	/* from the newest month back: a month present ends the run (the
 	 * prefilter's anchor already is the last such month, so none is
 	 * found here unless attendance moved); explained, leave-only and
@@ -660,7 +651,7 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 	*n = 0;
 	*scans = NULL;
 	*nscans = 0;
-	int scap = 0;
+	size_t scap = 0;
 	char upper[512];
 	zb_path_upper(root_path, upper, sizeof upper);
 	int last_ym = zb_md_ym_add(zb_md_ym(today), -1);
@@ -692,7 +683,8 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 		rc = e->code;
 		goto done;
 	}
-	int ncand = 0, ccap = 0;
+	int ncand = 0;
+	size_t ccap = 0;
 	rcand *cand = NULL;
 	const char *rules_path = NULL;
 	zb_mrules r;
@@ -712,13 +704,7 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 			continue;
 		int64_t org = zb_col_int(st, 2);
 		if (!*nscans || (*scans)[*nscans - 1].org_id != org) {
-			if (*nscans == scap) {
-				scap = scap ? scap * 2 : 64;
-				zb_rscan *ns = zb_arena_alloc(a, sizeof *ns * (size_t)scap);
-				if (*nscans)
-					memcpy(ns, *scans, sizeof *ns * (size_t)*nscans);
-				*scans = ns;
-			}
+			ZB_AGROW(a, *scans, (size_t)*nscans, scap);
 			(*scans)[(*nscans)++] = (zb_rscan){org, rules_path, 0};
 		}
 		(*scans)[*nscans - 1].scanned++;
@@ -737,13 +723,7 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 			anchor = zb_md_ym(join); /* the join month itself is not judged */
 		if (zb_md_ym_diff(last_ym, anchor) < r.risk_months[0])
 			continue;
-		if (ncand == ccap) {
-			ccap = ccap ? ccap * 2 : 64;
-			rcand *nc = zb_arena_alloc(a, sizeof *nc * (size_t)ccap);
-			if (ncand)
-				memcpy(nc, cand, sizeof *nc * (size_t)ncand);
-			cand = nc;
-		}
+		ZB_AGROW(a, cand, (size_t)ncand, ccap);
 		rcand *c = &cand[ncand++];
 		memset(c, 0, sizeof *c);
 		c->k.member_id = zb_col_int(st, 0);
@@ -764,7 +744,7 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 	}
 	rc = 0;
 	/* the month by month count, for the candidates only */
-	int cap = 0;
+	size_t cap = 0;
 	for (int i = 0; !rc && i < ncand; i++) {
 		rcand *c = &cand[i];
 		if ((rc = count_run(db, c, last_ym, e)))
@@ -772,13 +752,7 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 		if (c->k.months < c->levels[0])
 			continue;
 		c->k.level = c->k.months >= c->levels[2] ? c->levels[2] : c->k.months >= c->levels[1] ? c->levels[1] : c->levels[0];
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			zb_risk *nr = zb_arena_alloc(a, sizeof *nr * (size_t)cap);
-			if (*n)
-				memcpy(nr, *out, sizeof *nr * (size_t)*n);
-			*out = nr;
-		}
+		ZB_AGROW(a, *out, (size_t)*n, cap);
 		(*out)[(*n)++] = c->k;
 	}
 	if (!rc)
@@ -800,29 +774,30 @@ int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_are
 	return rc;
 }
 
+/* A count of the member's attendance rows of one status. */
+static int add_status(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	zb_mattend *out = ctx;
+	const char *s = zb_col_text(st, 0);
+	int c = (int)zb_col_int(st, 1);
+	out->expected += c;
+	if (s && !strcmp(s, "present"))
+		out->present += c;
+	else if (s && !strcmp(s, "leave"))
+		out->leave += c;
+	else
+		out->absent += c;
+	return 0;
+}
+
 int zb_member_attendance(zb_db *db, int64_t member_id, int from_ym, int to_ym, int64_t now, zb_mattend *out,
                          zb_err *e)
 {
 	memset(out, 0, sizeof *out);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT a.status, COUNT(*) FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id "
-	                          "WHERE a.member_id = ? AND a.held_ym >= ? AND a.held_ym <= ? AND m.start_at <= ? "
-	                          "GROUP BY a.status",
-	                          "iiii", member_id, (int64_t)from_ym, (int64_t)to_ym, now);
-	if (!st)
-		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		const char *s = zb_col_text(st, 0);
-		int c = (int)zb_col_int(st, 1);
-		out->expected += c;
-		if (s && !strcmp(s, "present"))
-			out->present += c;
-		else if (s && !strcmp(s, "leave"))
-			out->leave += c;
-		else
-			out->absent += c;
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	return zb_db_each(db, e, add_status, out,
+	                  "SELECT a.status, COUNT(*) FROM meeting_attendance a JOIN meetings m ON m.id = a.meeting_id "
+	                  "WHERE a.member_id = ? AND a.held_ym >= ? AND a.held_ym <= ? AND m.start_at <= ? "
+	                  "GROUP BY a.status",
+	                  "iiii", member_id, (int64_t)from_ym, (int64_t)to_ym, now);
 }

@@ -2,6 +2,7 @@
 #include "meeting/cstore.h"
 #include "auth/authz.h"
 #include "core/buf.h"
+#include "core/grow.h"
 #include "org/org.h"
 
 #include <stdio.h>
@@ -48,12 +49,6 @@ static int valid_on(const char *as_of, const zb_period *p, const char *today)
 	if (!strcmp(as_of, today))
 		return 1;
 	return p && strcmp(p->to, as_of) < 0 && strcmp(p->to, today) < 0;
-}
-
-static int step_done(zb_stmt *st, int rc)
-{
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
 }
 
 /* ---- encodings: integers separated by spaces ---- */
@@ -205,14 +200,9 @@ static opair *ancestor_pairs(const char *const *paths, int npaths, int root_dept
 		int64_t ids[MAX_DEPTH];
 		int k = path_ids(paths[i], ids, MAX_DEPTH);
 		for (int d = root_depth - 1; d >= 0 && d < k; d++) {
-			if ((size_t)*n == cap) {
-				cap *= 2;
-				opair *nv = realloc(v, sizeof *nv * cap);
-				if (!nv) {
-					free(v);
-					return NULL;
-				}
-				v = nv;
+			if (ZB_GROW(v, (size_t)*n, cap)) {
+				free(v);
+				return NULL;
 			}
 			v[(*n)++] = (opair){ids[d], i};
 		}
@@ -268,6 +258,31 @@ static int cmp_id(const void *x, const void *y)
 /* Drop what the noted writes made stale; in the caller's write
  * transaction.  Only the marks read are removed: a writer's mark that
  * commits meanwhile waits for the next refresh. */
+/* The marks, their org ids (every org on each path) and the subtrees. */
+typedef struct dirty {
+	zb_arena *a;
+	int64_t *marks, *ids;
+	const char **subtrees;
+	int n, nids, nsub;
+	size_t cap, icap, scap;
+} dirty;
+
+static int add_dirty(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	dirty *d = ctx;
+	ZB_AGROW(d->a, d->marks, (size_t)d->n, d->cap);
+	ZB_AGROW(d->a, d->ids, (size_t)d->nids + MAX_DEPTH - 1, d->icap); /* room for a path's ids */
+	d->marks[d->n++] = zb_col_int(st, 0);
+	const char *path = zb_col_text(st, 1);
+	if (zb_col_int(st, 2)) {
+		ZB_AGROW(d->a, d->subtrees, (size_t)d->nsub, d->scap);
+		d->subtrees[d->nsub++] = zb_arena_strdup(d->a, path);
+	}
+	d->nids += path_ids(path, d->ids + d->nids, MAX_DEPTH);
+	return 0;
+}
+
 static int apply_dirty(zb_db *db, zb_arena *a, zb_err *e)
 {
 	int64_t max_id = 0, nmarks = 0;
@@ -282,33 +297,13 @@ static int apply_dirty(zb_db *db, zb_arena *a, zb_err *e)
 		return zb_db_run(db, e, NULL, "DELETE FROM compliance_dirty WHERE id <= ?", "i", max_id);
 	}
 	/* the marks, their org ids (every org on each path) and the subtrees */
-	int n = 0, cap = 0, nids = 0, nsub = 0;
-	int64_t *marks = NULL, *ids = NULL;
-	const char **subtrees = NULL;
-	zb_stmt *st = zb_db_query(db, e, "SELECT id, path, subtree FROM compliance_dirty WHERE id <= ?", "i", max_id);
-	if (!st)
-		return e->code;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			int64_t *nm = zb_arena_alloc(a, sizeof *nm * (size_t)cap);
-			int64_t *ni = zb_arena_alloc(a, sizeof *ni * (size_t)cap * MAX_DEPTH);
-			const char **ns = zb_arena_alloc(a, sizeof *ns * (size_t)cap);
-			if (n) {
-				memcpy(nm, marks, sizeof *nm * (size_t)n);
-				memcpy(ni, ids, sizeof *ni * (size_t)nids);
-				memcpy(ns, subtrees, sizeof *ns * (size_t)nsub);
-			}
-			marks = nm, ids = ni, subtrees = ns;
-		}
-		marks[n++] = zb_col_int(st, 0);
-		const char *path = zb_col_text(st, 1);
-		if (zb_col_int(st, 2))
-			subtrees[nsub++] = zb_arena_strdup(a, path);
-		nids += path_ids(path, ids + nids, MAX_DEPTH);
-	}
-	if ((rc = step_done(st, rc)))
+	dirty d = {.a = a};
+	if ((rc = zb_db_each(db, e, add_dirty, &d, "SELECT id, path, subtree FROM compliance_dirty WHERE id <= ?", "i",
+	                     max_id)))
 		return rc;
+	int64_t *marks = d.marks, *ids = d.ids;
+	const char **subtrees = d.subtrees;
+	int n = d.n, nids = d.nids, nsub = d.nsub;
 	qsort(ids, (size_t)nids, sizeof *ids, cmp_id);
 	for (int i = 0; !rc && i < nids; i++) {
 		if (i && ids[i] == ids[i - 1])
@@ -334,44 +329,50 @@ typedef struct cchild {
 
 /* The children of org id with their stored sums (risks: only whether one
  * is good and the count scanned, in sum.branches). */
+typedef struct children {
+	cctx *c;
+	cchild *rows;
+	size_t n, cap;
+	int nvalid;
+} children;
+
+static int add_child(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	children *l = ctx;
+	cctx *c = l->c;
+	ZB_AGROW(c->a, l->rows, l->n, l->cap);
+	cchild *k = &l->rows[l->n++];
+	memset(k, 0, sizeof *k);
+	k->id = zb_col_int(st, 0);
+	k->path = zb_arena_strdup(c->a, zb_col_text(st, 1));
+	k->type = zb_arena_strdup(c->a, zb_col_text(st, 2));
+	k->valid = valid_on(zb_col_text(st, 3), c->p, c->today);
+	if (k->valid) {
+		l->nvalid++;
+		if (c->p)
+			text_sum(zb_col_text(st, 4), &k->sum);
+		else
+			k->sum.branches = (int)zb_col_int(st, 4);
+	}
+	return 0;
+}
+
 static int load_children(cctx *c, int64_t id, cchild **out, int *n, int *nvalid)
 {
-	zb_stmt *st = c->p ? zb_db_query(c->db, c->e,
-	                                 "SELECT o.id, o.path, o.type, s.as_of, s.data FROM orgs o LEFT JOIN compliance_sum s "
-	                                 "ON s.org_id = o.id AND s.period = ? WHERE o.parent_id = ?",
-	                                 "si", c->p->label, id)
-	                   : zb_db_query(c->db, c->e,
-	                                 "SELECT o.id, o.path, o.type, s.as_of, s.scanned FROM orgs o LEFT JOIN risk_sum s "
-	                                 "ON s.org_id = o.id WHERE o.parent_id = ?",
-	                                 "i", id);
-	if (!st)
-		return c->e->code;
-	int rc, cap = 0;
-	*out = NULL;
-	*n = *nvalid = 0;
-	while ((rc = zb_stmt_step(st, c->e)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			cchild *nv = zb_arena_alloc(c->a, sizeof *nv * (size_t)cap);
-			if (*n)
-				memcpy(nv, *out, sizeof *nv * (size_t)*n);
-			*out = nv;
-		}
-		cchild *k = &(*out)[(*n)++];
-		memset(k, 0, sizeof *k);
-		k->id = zb_col_int(st, 0);
-		k->path = zb_arena_strdup(c->a, zb_col_text(st, 1));
-		k->type = zb_arena_strdup(c->a, zb_col_text(st, 2));
-		k->valid = valid_on(zb_col_text(st, 3), c->p, c->today);
-		if (k->valid) {
-			(*nvalid)++;
-			if (c->p)
-				text_sum(zb_col_text(st, 4), &k->sum);
-			else
-				k->sum.branches = (int)zb_col_int(st, 4);
-		}
-	}
-	return step_done(st, rc);
+	children l = {.c = c};
+	int rc = c->p ? zb_db_each(c->db, c->e, add_child, &l,
+	                           "SELECT o.id, o.path, o.type, s.as_of, s.data FROM orgs o LEFT JOIN compliance_sum s "
+	                           "ON s.org_id = o.id AND s.period = ? WHERE o.parent_id = ?",
+	                           "si", c->p->label, id)
+	              : zb_db_each(c->db, c->e, add_child, &l,
+	                           "SELECT o.id, o.path, o.type, s.as_of, s.scanned FROM orgs o LEFT JOIN risk_sum s "
+	                           "ON s.org_id = o.id WHERE o.parent_id = ?",
+	                           "i", id);
+	*out = l.rows;
+	*n = (int)l.n;
+	*nvalid = l.nvalid;
+	return rc;
 }
 
 /* Compute the subtree of id in one pass and store every branch and the
@@ -424,6 +425,22 @@ static int cbulk(cctx *c, int64_t id, const char *path, zb_csum *out)
 	return rc;
 }
 
+/* A branch as stored, if still good. */
+typedef struct stored_branch {
+	cctx *c;
+	zb_cbranch *b;
+	int have;
+} stored_branch;
+
+static void read_stored_branch(zb_stmt *st, void *ctx)
+{
+	stored_branch *s = ctx;
+	if (valid_on(zb_col_text(st, 11), s->c->p, s->c->today)) {
+		read_branch(st, s->c->a, s->b);
+		s->have = 1;
+	}
+}
+
 /* The sum of org id made good: its own branch and its children's sums,
  * computing only what is not stored. */
 static int cfill(cctx *c, int64_t id, const char *path, const char *type, zb_csum *out)
@@ -438,19 +455,14 @@ static int cfill(cctx *c, int64_t id, const char *path, const char *type, zb_csu
 	memset(out, 0, sizeof *out);
 	if (zb_compliance_is_branch(type)) {
 		zb_cbranch own;
-		int have = 0;
-		zb_stmt *st = zb_db_query(c->db, c->e,
-		                          "SELECT " BRANCH_COLS ", b.as_of FROM compliance_branch b JOIN orgs o ON o.id = b.org_id "
-		                          "WHERE b.org_id = ? AND b.period = ?",
-		                          "is", id, c->p->label);
-		if (!st)
-			return c->e->code;
-		if ((rc = zb_stmt_step(st, c->e)) == 1 && valid_on(zb_col_text(st, 11), c->p, c->today)) {
-			read_branch(st, c->a, &own);
-			have = 1;
-		}
-		if ((rc = step_done(st, rc)))
+		stored_branch sb = {c, &own, 0};
+		rc = zb_db_one(c->db, c->e, NULL, read_stored_branch, &sb,
+		               "SELECT " BRANCH_COLS ", b.as_of FROM compliance_branch b JOIN orgs o ON o.id = b.org_id "
+		               "WHERE b.org_id = ? AND b.period = ?",
+		               "is", id, c->p->label);
+		if (rc && rc != ZB_ENOTFOUND)
 			return rc;
+		int have = sb.have;
 		if (!have) {
 			zb_compliance cc;
 			if ((rc = zb_compliance_compute(c->db, path, c->p, c->today, c->a, &cc, c->e)))
@@ -586,14 +598,15 @@ static int store_good(cctx *c, int64_t id, int *good)
 	int rc = zb_db_int(c->db, c->e, &marks, "SELECT COUNT(*) FROM (SELECT id FROM compliance_dirty LIMIT 1) d", "");
 	if (rc || marks)
 		return rc;
-	zb_stmt *st = c->p ? zb_db_query(c->db, c->e, "SELECT as_of FROM compliance_sum WHERE org_id = ? AND period = ?",
-	                                 "is", id, c->p->label)
-	                   : zb_db_query(c->db, c->e, "SELECT as_of FROM risk_sum WHERE org_id = ?", "i", id);
-	if (!st)
-		return c->e->code;
-	if ((rc = zb_stmt_step(st, c->e)) == 1)
-		*good = valid_on(zb_col_text(st, 0), c->p, c->today);
-	return step_done(st, rc);
+	char as_of[16] = "";
+	zb_text_buf b = {as_of, sizeof as_of};
+	rc = c->p ? zb_db_one(c->db, c->e, NULL, zb_row_text, &b,
+	                      "SELECT as_of FROM compliance_sum WHERE org_id = ? AND period = ?", "is", id, c->p->label)
+	          : zb_db_one(c->db, c->e, NULL, zb_row_text, &b, "SELECT as_of FROM risk_sum WHERE org_id = ?", "i", id);
+	if (rc)
+		return rc == ZB_ENOTFOUND ? 0 : rc;
+	*good = valid_on(as_of[0] ? as_of : NULL, c->p, c->today);
+	return 0;
 }
 
 /* Make the store good for org id at path: without a write when it is;
@@ -609,17 +622,12 @@ static int refresh(cctx *c, int64_t id, const char *path)
 	rc = zb_db_run(c->db, c->e, NULL, "UPDATE compliance_lock SET n = n + 1 WHERE id = 1", "");
 	if (!rc)
 		rc = apply_dirty(c->db, c->a, c->e);
-	zb_stmt *st = rc ? NULL : zb_db_query(c->db, c->e, "SELECT type FROM orgs WHERE id = ?", "i", id);
-	const char *type = NULL;
-	if (st) {
-		if ((rc = zb_stmt_step(st, c->e)) == 1)
-			type = zb_arena_strdup(c->a, zb_col_text(st, 0));
-		rc = step_done(st, rc);
-	} else if (!rc) {
-		rc = c->e->code;
-	}
-	if (!rc && !type)
+	char type_s[40] = "";
+	zb_text_buf tb = {type_s, sizeof type_s};
+	if (!rc && (rc = zb_db_one(c->db, c->e, NULL, zb_row_text, &tb, "SELECT type FROM orgs WHERE id = ?", "i", id)) ==
+	            ZB_ENOTFOUND)
 		rc = zb_fail(c->e, ZB_ENOTFOUND, "org", "组织不存在");
+	const char *type = type_s;
 	if (!rc)
 		rc = store_good(c, id, &good);
 	if (!rc && !good) {
@@ -645,6 +653,48 @@ static void ctx_init(cctx *c, zb_db *db, const zb_period *p, const char *today, 
 }
 
 /* ---- reads ---- */
+
+/* A report's rows: its children (and the org's own sum), then its
+ * non-compliant branches. */
+typedef struct view_rows {
+	zb_arena *a;
+	zb_creport *out;
+	int64_t org_id;
+	size_t cap, bcap;
+} view_rows;
+
+static int add_view_child(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	view_rows *v = ctx;
+	zb_creport *out = v->out;
+	int64_t id = zb_col_int(st, 0);
+	zb_csum s;
+	text_sum(zb_col_text(st, 3), &s);
+	if (id == v->org_id) {
+		out->sum = s;
+		return 0;
+	}
+	if (!s.branches)
+		return 0;
+	ZB_AGROW(v->a, out->children, (size_t)out->nchildren, v->cap);
+	zb_cchild *k = &out->children[out->nchildren++];
+	k->org_id = id;
+	k->name = zb_arena_strdup(v->a, zb_col_text(st, 1));
+	k->dissolved = !zb_col_is_null(st, 2);
+	k->sum = s;
+	return 0;
+}
+
+static int add_view_branch(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	view_rows *v = ctx;
+	zb_compliance *cc = &v->out->c;
+	ZB_AGROW(v->a, cc->branches, (size_t)cc->nbranches, v->bcap);
+	read_branch(st, v->a, &cc->branches[cc->nbranches++]);
+	return 0;
+}
 
 int zb_compliance_report(zb_db *db, int64_t org_id, const char *path, const zb_period *p, const char *today,
                          zb_arena *a, zb_creport *out, zb_err *e)
@@ -674,65 +724,22 @@ int zb_compliance_report(zb_db *db, int64_t org_id, const char *path, const zb_p
 		goto out;
 	char upper[512];
 	zb_path_upper(path, upper, sizeof upper);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT o.id, o.name, o.dissolved_on, s.data FROM orgs o JOIN compliance_sum s "
-	                          "ON s.org_id = o.id AND s.period = ? WHERE o.id = ? OR o.parent_id = ? "
-	                          "ORDER BY o.id <> ?, o.sort_order, o.id",
-	                          "siii", p->label, org_id, org_id, org_id);
-	if (!st) {
-		rc = e->code;
-		goto rollback;
-	}
 	out->children = zb_arena_alloc(a, sizeof *out->children * 64);
-	int cap = 64;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int64_t id = zb_col_int(st, 0);
-		zb_csum s;
-		text_sum(zb_col_text(st, 3), &s);
-		if (id == org_id) {
-			out->sum = s;
-			continue;
-		}
-		if (!s.branches)
-			continue;
-		if (out->nchildren == cap) {
-			cap *= 2;
-			zb_cchild *nv = zb_arena_alloc(a, sizeof *nv * (size_t)cap);
-			memcpy(nv, out->children, sizeof *nv * (size_t)out->nchildren);
-			out->children = nv;
-		}
-		zb_cchild *k = &out->children[out->nchildren++];
-		k->org_id = id;
-		k->name = zb_arena_strdup(a, zb_col_text(st, 1));
-		k->dissolved = !zb_col_is_null(st, 2);
-		k->sum = s;
-	}
-	if ((rc = step_done(st, rc)))
+	view_rows v = {a, out, org_id, 64, 0};
+	if ((rc = zb_db_each(db, e, add_view_child, &v,
+	                     "SELECT o.id, o.name, o.dissolved_on, s.data FROM orgs o JOIN compliance_sum s "
+	                     "ON s.org_id = o.id AND s.period = ? WHERE o.id = ? OR o.parent_id = ? "
+	                     "ORDER BY o.id <> ?, o.sort_order, o.id",
+	                     "siii", p->label, org_id, org_id, org_id)))
 		goto rollback;
 	/* the non-compliant branches, to rank */
-	st = zb_db_query(db, e,
-	                 "SELECT " BRANCH_COLS " FROM compliance_branch b JOIN orgs o ON o.id = b.org_id "
-	                 "WHERE b.period = ? AND b.path >= ? AND b.path < ? AND b.missing > 0 ORDER BY b.path",
-	                 "sss", p->label, path, upper);
-	if (!st) {
-		rc = e->code;
-		goto rollback;
-	}
 	zb_compliance *cc = &out->c;
 	cc->period = *p;
 	snprintf(cc->today, sizeof cc->today, "%s", today);
-	cap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (cc->nbranches == cap) {
-			cap = cap ? cap * 2 : 64;
-			zb_cbranch *nv = zb_arena_alloc(a, sizeof *nv * (size_t)cap);
-			if (cc->nbranches)
-				memcpy(nv, cc->branches, sizeof *nv * (size_t)cc->nbranches);
-			cc->branches = nv;
-		}
-		read_branch(st, a, &cc->branches[cc->nbranches++]);
-	}
-	if ((rc = step_done(st, rc)))
+	if ((rc = zb_db_each(db, e, add_view_branch, &v,
+	                     "SELECT " BRANCH_COLS " FROM compliance_branch b JOIN orgs o ON o.id = b.org_id "
+	                     "WHERE b.period = ? AND b.path >= ? AND b.path < ? AND b.missing > 0 ORDER BY b.path",
+	                     "sss", p->label, path, upper)))
 		goto rollback;
 	rc = zb_db_commit(db, e);
 	out->worst = zb_compliance_worst(cc, a, &out->nworst);
@@ -742,6 +749,25 @@ rollback:
 out:
 	zb_buf_release(&c.buf);
 	return rc;
+}
+
+typedef struct branch_rows {
+	zb_arena *a;
+	zb_compliance *out;
+	size_t cap;
+} branch_rows;
+
+/* A branch with its parent's name (column 11). */
+static int add_named_branch(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	branch_rows *l = ctx;
+	zb_compliance *out = l->out;
+	ZB_AGROW(l->a, out->branches, (size_t)out->nbranches, l->cap);
+	zb_cbranch *b = &out->branches[out->nbranches++];
+	read_branch(st, l->a, b);
+	b->parent_name = zb_arena_strdup(l->a, zb_col_text(st, 11));
+	return 0;
 }
 
 int zb_compliance_load(zb_db *db, const char *root_path, const zb_period *p, const char *today, zb_arena *a,
@@ -758,29 +784,46 @@ int zb_compliance_load(zb_db *db, const char *root_path, const zb_period *p, con
 		return rc;
 	char upper[512];
 	zb_path_upper(root_path, upper, sizeof upper);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT " BRANCH_COLS ", po.name FROM compliance_branch b JOIN orgs o ON o.id = b.org_id "
-	                          "LEFT JOIN orgs po ON po.id = o.parent_id "
-	                          "WHERE b.period = ? AND b.path >= ? AND b.path < ? ORDER BY b.path",
-	                          "sss", p->label, root_path, upper);
-	if (!st)
-		return e->code;
-	int cap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (out->nbranches == cap) {
-			cap = cap ? cap * 2 : 256;
-			zb_cbranch *nv = zb_arena_alloc(a, sizeof *nv * (size_t)cap);
-			if (out->nbranches)
-				memcpy(nv, out->branches, sizeof *nv * (size_t)out->nbranches);
-			out->branches = nv;
-		}
-		zb_cbranch *b = &out->branches[out->nbranches++];
-		read_branch(st, a, b);
-		b->parent_name = zb_arena_strdup(a, zb_col_text(st, 11));
-	}
+	branch_rows l = {a, out, 0};
+	rc = zb_db_each(db, e, add_named_branch, &l,
+	                "SELECT " BRANCH_COLS ", po.name FROM compliance_branch b JOIN orgs o ON o.id = b.org_id "
+	                "LEFT JOIN orgs po ON po.id = o.parent_id "
+	                "WHERE b.period = ? AND b.path >= ? AND b.path < ? ORDER BY b.path",
+	                "sss", p->label, root_path, upper);
 	if (!out->branches)
 		out->branches = zb_arena_alloc(a, sizeof *out->branches);
-	return step_done(st, rc);
+	return rc;
+}
+
+typedef struct risk_rows {
+	zb_arena *a;
+	zb_risk **rows;
+	int *n;
+	size_t cap;
+} risk_rows;
+
+static int add_risk(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	risk_rows *l = ctx;
+	zb_arena *a = l->a;
+	ZB_AGROW(a, *l->rows, (size_t)*l->n, l->cap);
+	zb_risk *k = &(*l->rows)[(*l->n)++];
+	k->member_id = zb_col_int(st, 0);
+	k->name = zb_arena_strdup(a, zb_col_text(st, 1));
+	k->org_id = zb_col_int(st, 2);
+	k->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
+	k->org_path = zb_arena_strdup(a, zb_col_text(st, 4));
+	k->status = zb_arena_strdup(a, zb_col_text(st, 5));
+	k->category = zb_arena_strdup(a, zb_col_text(st, 6));
+	k->months = (int)zb_col_int(st, 7);
+	k->level = (int)zb_col_int(st, 8);
+	k->last_present_ym = (int)zb_col_int(st, 9);
+	k->explained_to_ym = (int)zb_col_int(st, 10);
+	k->since_ym = (int)zb_col_int(st, 11);
+	k->excused_months = (int)zb_col_int(st, 12);
+	k->idle_months = (int)zb_col_int(st, 13);
+	return 0;
 }
 
 int zb_risks_load(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_risk **out, int *n,
@@ -801,42 +844,13 @@ int zb_risks_load(zb_db *db, const char *root_path, const char *today, zb_arena 
 	*scanned = (int)sc;
 	char upper[512];
 	zb_path_upper(root_path, upper, sizeof upper);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT r.member_id, m.name, r.org_id, o.name, r.org_path, m.status, m.category, r.months, "
-	                          "r.level, r.last_present_ym, r.explained_to_ym, r.since_ym, r.excused_months, r.idle_months "
-	                          "FROM risk_store r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = r.org_id "
-	                          "WHERE r.org_path >= ? AND r.org_path < ?",
-	                          "ss", root_path, upper);
-	if (!st) {
-		rc = e->code;
-		goto fail;
-	}
-	int cap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			zb_risk *nv = zb_arena_alloc(a, sizeof *nv * (size_t)cap);
-			if (*n)
-				memcpy(nv, *out, sizeof *nv * (size_t)*n);
-			*out = nv;
-		}
-		zb_risk *k = &(*out)[(*n)++];
-		k->member_id = zb_col_int(st, 0);
-		k->name = zb_arena_strdup(a, zb_col_text(st, 1));
-		k->org_id = zb_col_int(st, 2);
-		k->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
-		k->org_path = zb_arena_strdup(a, zb_col_text(st, 4));
-		k->status = zb_arena_strdup(a, zb_col_text(st, 5));
-		k->category = zb_arena_strdup(a, zb_col_text(st, 6));
-		k->months = (int)zb_col_int(st, 7);
-		k->level = (int)zb_col_int(st, 8);
-		k->last_present_ym = (int)zb_col_int(st, 9);
-		k->explained_to_ym = (int)zb_col_int(st, 10);
-		k->since_ym = (int)zb_col_int(st, 11);
-		k->excused_months = (int)zb_col_int(st, 12);
-		k->idle_months = (int)zb_col_int(st, 13);
-	}
-	if ((rc = step_done(st, rc)))
+	risk_rows l = {a, out, n, 0};
+	if ((rc = zb_db_each(db, e, add_risk, &l,
+	                     "SELECT r.member_id, m.name, r.org_id, o.name, r.org_path, m.status, m.category, r.months, "
+	                     "r.level, r.last_present_ym, r.explained_to_ym, r.since_ym, r.excused_months, r.idle_months "
+	                     "FROM risk_store r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = r.org_id "
+	                     "WHERE r.org_path >= ? AND r.org_path < ?",
+	                     "ss", root_path, upper)))
 		goto fail;
 	zb_risks_sort(*out, *n);
 	return zb_db_commit(db, e);
@@ -848,14 +862,12 @@ fail:
 int zb_cstore_version(zb_db *db, char out[40], zb_err *e)
 {
 	out[0] = 0;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT n, (SELECT COUNT(*) FROM (SELECT id FROM compliance_dirty LIMIT 1) d) "
-	                          "FROM compliance_lock WHERE id = 1",
-	                          "");
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1 && !zb_col_int(st, 1))
-		snprintf(out, 40, "%lld", (long long)zb_col_int(st, 0));
-	return step_done(st, rc);
+	int64_t v[2] = {0, 1}; /* n, whether a write is noted */
+	int rc = zb_db_one(db, e, NULL, zb_row_ints, v,
+	                   "SELECT n, (SELECT COUNT(*) FROM (SELECT id FROM compliance_dirty LIMIT 1) d) "
+	                   "FROM compliance_lock WHERE id = 1",
+	                   "");
+	if (!rc && !v[1])
+		snprintf(out, 40, "%lld", (long long)v[0]);
+	return rc == ZB_ENOTFOUND ? 0 : rc;
 }

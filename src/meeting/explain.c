@@ -1,6 +1,7 @@
 /* explain.c - 情况说明 for members who did not take part (explain.h). */
 #include "meeting/explain.h"
 #include "auth/authz.h"
+#include "core/grow.h"
 #include "core/jw.h"
 #include "meeting/mdate.h"
 #include "meeting/meeting.h"
@@ -28,6 +29,30 @@ int zb_explanation_add(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t me
 	return zb_db_end(db, rc, e);
 }
 
+typedef struct explanations {
+	zb_arena *a;
+	zb_explanation *rows;
+	size_t n, cap;
+} explanations;
+
+static int add_explanation(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	explanations *l = ctx;
+	zb_arena *a = l->a;
+	ZB_AGROW(a, l->rows, l->n, l->cap);
+	zb_explanation *x = &l->rows[l->n++];
+	x->id = zb_col_int(st, 0);
+	x->member_id = zb_col_int(st, 1);
+	x->name = zb_arena_strdup(a, zb_col_text(st, 2));
+	x->reason = zb_arena_strdup(a, zb_col_text(st, 3));
+	x->from = zb_arena_strdup(a, zb_col_text(st, 4));
+	x->to = zb_arena_strdup(a, zb_col_text(st, 5));
+	x->created_at = zb_col_int(st, 6);
+	x->org_id = zb_col_int(st, 7);
+	return 0;
+}
+
 int zb_explanation_list(zb_db *db, const char *root_path, int64_t after, int64_t limit, zb_arena *a,
                         zb_explanation **out, int *n, zb_err *e)
 {
@@ -35,31 +60,15 @@ int zb_explanation_list(zb_db *db, const char *root_path, int64_t after, int64_t
 	*n = 0;
 	char upper[512];
 	zb_path_upper(root_path, upper, sizeof upper);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT x.id, x.member_id, mb.name, x.reason, x.from_on, x.to_on, x.created_at, mb.org_id "
-	                          "FROM risk_explanations x JOIN members mb ON mb.id = x.member_id "
-	                          "WHERE mb.org_path >= ? AND mb.org_path < ? AND (? = 0 OR x.id < ?) ORDER BY x.id DESC LIMIT ?",
-	                          "ssiii", root_path, upper, after, after, limit + 1);
-	if (!st)
-		return e->code;
-	int rc, cap = 0;
-	zb_explanation *v = NULL;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (*n == cap)
-			v = zb_meeting_grow(a, v, sizeof *v, &cap);
-		zb_explanation *x = &v[(*n)++];
-		x->id = zb_col_int(st, 0);
-		x->member_id = zb_col_int(st, 1);
-		x->name = zb_arena_strdup(a, zb_col_text(st, 2));
-		x->reason = zb_arena_strdup(a, zb_col_text(st, 3));
-		x->from = zb_arena_strdup(a, zb_col_text(st, 4));
-		x->to = zb_arena_strdup(a, zb_col_text(st, 5));
-		x->created_at = zb_col_int(st, 6);
-		x->org_id = zb_col_int(st, 7);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	*out = v;
+	explanations l = {.a = a};
+	int rc = zb_db_each(db, e, add_explanation, &l,
+	                    "SELECT x.id, x.member_id, mb.name, x.reason, x.from_on, x.to_on, x.created_at, mb.org_id "
+	                    "FROM risk_explanations x JOIN members mb ON mb.id = x.member_id "
+	                    "WHERE mb.org_path >= ? AND mb.org_path < ? AND (? = 0 OR x.id < ?) ORDER BY x.id DESC LIMIT ?",
+	                    "ssiii", root_path, upper, after, after, limit + 1);
+	if (rc)
+		return rc;
+	*out = l.rows;
+	*n = (int)l.n;
 	return 0;
 }

@@ -5,50 +5,71 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A row read for the form: its arena, the form, and what a row gives
+ * beyond the form's own fields. */
+typedef struct form_row {
+	zb_arena *a;
+	zb_meeting_form *f;
+	const char *text, *path, *type, *dissolved;
+	int64_t parent;
+} form_row;
+
+static void read_first_text(zb_stmt *st, void *ctx)
+{
+	form_row *r = ctx;
+	if (zb_col_text(st, 0) && *zb_col_text(st, 0))
+		r->text = zb_arena_strdup(r->a, zb_col_text(st, 0));
+}
+
 /* The first column of the first row of a query over (org id[, text]),
  * or NULL when there is none or it is empty. */
 static const char *first_text(zb_db *db, zb_arena *a, const char *sql, int64_t id, const char *txt, zb_err *e,
                               int *rc)
 {
-	zb_stmt *st = txt ? zb_db_query(db, e, sql, "is", id, txt) : zb_db_query(db, e, sql, "i", id);
-	if (!st) {
-		*rc = e->code;
-		return NULL;
-	}
-	const char *out = NULL;
-	int x = zb_stmt_step(st, e);
-	if (x == 1 && zb_col_text(st, 0) && *zb_col_text(st, 0))
-		out = zb_arena_strdup(a, zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (x < 0)
-		*rc = -x;
-	return out;
+	form_row r = {.a = a};
+	int x = txt ? zb_db_one(db, e, NULL, read_first_text, &r, sql, "is", id, txt)
+	            : zb_db_one(db, e, NULL, read_first_text, &r, sql, "i", id);
+	if (x && x != ZB_ENOTFOUND)
+		*rc = x;
+	return r.text;
+}
+
+static void read_org(zb_stmt *st, void *ctx)
+{
+	form_row *r = ctx;
+	r->path = zb_arena_strdup(r->a, zb_col_text(st, 0));
+	r->f->org_name = zb_arena_strdup(r->a, zb_col_text(st, 1));
+	r->type = zb_arena_strdup(r->a, zb_col_text(st, 2));
+	r->parent = zb_col_int(st, 3);
+	r->dissolved = zb_col_is_null(st, 4) ? NULL : zb_arena_strdup(r->a, zb_col_text(st, 4));
 }
 
 /* The org asked for; refused when missing or dissolved. */
 static int load_org(zb_db *db, int64_t org_id, zb_arena *a, const char **path, const char **type, int64_t *parent,
                     zb_meeting_form *f, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e, "SELECT path, name, type, parent_id, dissolved_on FROM orgs WHERE id = ?", "i",
-	                          org_id);
-	if (!st)
-		return e->code;
-	const char *dissolved = NULL;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		*path = zb_arena_strdup(a, zb_col_text(st, 0));
-		f->org_name = zb_arena_strdup(a, zb_col_text(st, 1));
-		*type = zb_arena_strdup(a, zb_col_text(st, 2));
-		*parent = zb_col_int(st, 3);
-		dissolved = zb_col_is_null(st, 4) ? NULL : zb_arena_strdup(a, zb_col_text(st, 4));
+	form_row r = {.a = a, .f = f};
+	int rc = zb_db_one(db, e, "未找到该组织", read_org, &r,
+	                   "SELECT path, name, type, parent_id, dissolved_on FROM orgs WHERE id = ?", "i", org_id);
+	if (rc)
+		return rc;
+	*path = r.path;
+	*type = r.type;
+	*parent = r.parent;
+	if (r.dissolved)
+		return zb_fail(e, ZB_ECONFLICT, NULL, "%s 已于 %s 撤销，不能再记录会议", f->org_name, r.dissolved);
+	return 0;
+}
+
+static int add_group(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	form_row *r = ctx;
+	zb_meeting_form *f = r->f;
+	if (f->ngroups < ZB_FORM_MAX_GROUPS) {
+		f->groups[f->ngroups].id = zb_col_int(st, 0);
+		f->groups[f->ngroups++].name = zb_arena_strdup(r->a, zb_col_text(st, 1));
 	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该组织");
-	if (dissolved)
-		return zb_fail(e, ZB_ECONFLICT, NULL, "%s 已于 %s 撤销，不能再记录会议", f->org_name, dissolved);
 	return 0;
 }
 
@@ -61,20 +82,13 @@ static int load_groups(zb_db *db, int64_t org_id, int64_t branch_id, const char 
 		f->ngroups = 1;
 		return 0;
 	}
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT id, name FROM orgs WHERE parent_id = ? AND type = 'group' AND dissolved_on IS NULL "
-	                          "ORDER BY id",
-	                          "i", branch_id);
-	if (!st)
-		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1 && f->ngroups < ZB_FORM_MAX_GROUPS) {
-		f->groups[f->ngroups].id = zb_col_int(st, 0);
-		f->groups[f->ngroups++].name = zb_arena_strdup(a, zb_col_text(st, 1));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	form_row r = {.a = a, .f = f};
+	int rc = zb_db_each(db, e, add_group, &r,
+	                    "SELECT id, name FROM orgs WHERE parent_id = ? AND type = 'group' AND dissolved_on IS NULL "
+	                    "ORDER BY id",
+	                    "i", branch_id);
+	if (rc)
+		return rc;
 	return zb_db_int(db, e, &f->committee,
 	                 "SELECT COUNT(*) FROM committee_posts WHERE org_id = ? AND member_id IS NOT NULL "
 	                 "AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?)",
@@ -109,38 +123,37 @@ static int meeting_org(zb_db *db, int64_t org_id, const char *org_path, int64_t 
 		if (f->groups[i].id == f->group_id)
 			m->org_name = f->groups[i].name;
 	m->org_path = zb_arena_printf(a, "%s%lld/", org_path, (long long)f->group_id);
-	zb_stmt *st = zb_db_query(db, e, "SELECT path FROM orgs WHERE id = ?", "i", f->group_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		m->org_path = zb_arena_strdup(a, zb_col_text(st, 0));
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	form_row r = {.a = a};
+	int rc = zb_db_one(db, e, NULL, read_first_text, &r, "SELECT path FROM orgs WHERE id = ?", "i", f->group_id);
+	if (!rc)
+		m->org_path = r.text;
+	return rc == ZB_ENOTFOUND ? 0 : rc;
+}
+
+static void read_previous(zb_stmt *st, void *ctx)
+{
+	form_row *r = ctx;
+	zb_meeting_form *f = r->f;
+	zb_arena *a = r->a;
+	f->prev_id = zb_col_int(st, 0);
+	f->prev_title = zb_arena_strdup(a, zb_col_text(st, 1));
+	f->prev_on = zb_arena_strdup(a, zb_col_text(st, 2));
+	f->prev_agenda = zb_arena_strdup(a, zb_col_text(st, 3));
+	f->prev_topic = zb_arena_strdup(a, zb_col_text(st, 4));
+	f->prev_host = zb_arena_strdup(a, zb_col_text(st, 5));
+	f->prev_start = zb_col_int(st, 6);
+	f->prev_end = zb_col_int(st, 7);
 }
 
 /* The previous meeting of the type here: its agenda is the starting point. */
 static int load_previous(zb_db *db, zb_arena *a, zb_meeting_form *f, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT id, title, held_on, agenda, topic, host, start_at, end_at FROM meetings "
-	                          "WHERE org_id = ? AND type = ? ORDER BY start_at DESC, id DESC LIMIT 1",
-	                          "is", f->m.org_id, zb_mtype_code(f->type));
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		f->prev_id = zb_col_int(st, 0);
-		f->prev_title = zb_arena_strdup(a, zb_col_text(st, 1));
-		f->prev_on = zb_arena_strdup(a, zb_col_text(st, 2));
-		f->prev_agenda = zb_arena_strdup(a, zb_col_text(st, 3));
-		f->prev_topic = zb_arena_strdup(a, zb_col_text(st, 4));
-		f->prev_host = zb_arena_strdup(a, zb_col_text(st, 5));
-		f->prev_start = zb_col_int(st, 6);
-		f->prev_end = zb_col_int(st, 7);
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	form_row r = {.a = a, .f = f};
+	int rc = zb_db_one(db, e, NULL, read_previous, &r,
+	                   "SELECT id, title, held_on, agenda, topic, host, start_at, end_at FROM meetings "
+	                   "WHERE org_id = ? AND type = ? ORDER BY start_at DESC, id DESC LIMIT 1",
+	                   "is", f->m.org_id, zb_mtype_code(f->type));
+	return rc == ZB_ENOTFOUND ? 0 : rc;
 }
 
 int zb_meeting_form_get(zb_db *db, int64_t org_id, const char *date, int type, int64_t group, zb_arena *a,

@@ -3,6 +3,7 @@
 #include "member/history.h"
 #include "auth/authz.h"
 #include "meeting/mdate.h"
+#include "core/grow.h"
 #include "member/member.h"
 
 #include <stdio.h>
@@ -12,16 +13,6 @@
 static const char *dup_col(zb_stmt *st, int c, zb_arena *a)
 {
 	return zb_arena_strdup(a, zb_col_text(st, c));
-}
-
-void *zb_meeting_grow(zb_arena *a, void *v, size_t size, int *cap)
-{
-	int ncap = *cap ? *cap * 2 : 32;
-	void *nv = zb_arena_alloc(a, size * (size_t)ncap);
-	if (*cap)
-		memcpy(nv, v, size * (size_t)*cap);
-	*cap = ncap;
-	return nv;
 }
 
 const char *zb_att_status_name(const char *s)
@@ -79,22 +70,33 @@ void zb_meeting_read(zb_stmt *st, int c, zb_arena *a, zb_meeting *m)
 	m->updated_at = zb_col_int(st, c + 36);
 }
 
+/* A meeting, or a row of other columns, read into an arena. */
+typedef struct meeting_row {
+	zb_arena *a;
+	zb_meeting *m;
+	const char *s[4]; /* text columns of other rows */
+} meeting_row;
+
+static void read_meeting(zb_stmt *st, void *ctx)
+{
+	meeting_row *r = ctx;
+	zb_meeting_read(st, 0, r->a, r->m);
+}
+
+/* Up to four text columns into r->s. */
+static void read_texts(zb_stmt *st, void *ctx)
+{
+	meeting_row *r = ctx;
+	for (int c = 0; c < 4 && c < zb_col_count(st); c++)
+		r->s[c] = dup_col(st, c, r->a);
+}
+
 int zb_meeting_get(zb_db *db, int64_t id, zb_arena *a, zb_meeting *m, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE m.id = ?",
-	                          "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		zb_meeting_read(st, 0, a, m);
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该会议记录，或不在您的管理范围内");
-	return 0;
+	meeting_row r = {.a = a, .m = m};
+	return zb_db_one(db, e, "未找到该会议记录，或不在您的管理范围内", read_meeting, &r,
+	                 "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE m.id = ?", "i",
+	                 id);
 }
 
 int zb_meeting_rules(zb_db *db, const zb_meeting *m, zb_mrules *r, zb_err *e)
@@ -109,6 +111,21 @@ static int empty(const char *s)
 	return !s || !*s;
 }
 
+typedef struct shown_name {
+	const zb_meeting *m;
+	char *out;
+	size_t cap;
+} shown_name;
+
+static void read_shown_name(zb_stmt *st, void *ctx)
+{
+	shown_name *s = ctx;
+	const char *path = zb_col_text(st, 1);
+	if (zb_col_text(st, 0) &&
+	    (zb_col_int(st, 2) > 0 || (s->m->org_path && path && zb_path_within(path, s->m->org_path))))
+		snprintf(s->out, s->cap, "%s", zb_col_text(st, 0));
+}
+
 /* The name of a person for an error message: a member of the meeting's
  * org subtree or of its attendance list; anyone else is "所选党员" (an id
  * from the caller must not reveal names outside the caller's orgs). */
@@ -116,16 +133,11 @@ static const char *person_name(zb_db *db, const zb_meeting *m, int64_t id, char 
 {
 	zb_err ign = {0};
 	snprintf(out, cap, "所选党员");
-	zb_stmt *st = zb_db_query(db, &ign,
-	                          "SELECT mb.name, mb.org_path, (SELECT COUNT(*) FROM meeting_attendance a "
-	                          "WHERE a.meeting_id = ? AND a.member_id = mb.id) FROM members mb WHERE mb.id = ?",
-	                          "ii", m->id, id);
-	if (!st)
-		return out;
-	if (zb_stmt_step(st, &ign) == 1 && zb_col_text(st, 0) &&
-	    (zb_col_int(st, 2) > 0 || (m->org_path && zb_col_text(st, 1) && zb_path_within(zb_col_text(st, 1), m->org_path))))
-		snprintf(out, cap, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
+	shown_name s = {m, out, cap};
+	zb_db_one(db, &ign, NULL, read_shown_name, &s,
+	          "SELECT mb.name, mb.org_path, (SELECT COUNT(*) FROM meeting_attendance a "
+	          "WHERE a.meeting_id = ? AND a.member_id = mb.id) FROM members mb WHERE mb.id = ?",
+	          "ii", m->id, id);
 	return out;
 }
 
@@ -139,19 +151,13 @@ static int check_party(zb_db *db, const zb_meeting *m, int64_t id, const char **
 			return zb_fail(e, ZB_EINVAL, field, "谈心谈话应填写双方：请选择党员或填写姓名");
 		return 0;
 	}
-	zb_stmt *st = zb_db_query(db, e, "SELECT name, org_path FROM members WHERE id = ?", "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	const char *path = NULL;
-	if (rc == 1) {
-		*name = dup_col(st, 0, a);
-		path = dup_col(st, 1, a);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc || !zb_path_within(path, m->org_path))
+	meeting_row r = {.a = a};
+	int rc = zb_db_one(db, e, NULL, read_texts, &r, "SELECT name, org_path FROM members WHERE id = ?", "i", id);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	if (!rc)
+		*name = r.s[0];
+	if (rc || !zb_path_within(r.s[1], m->org_path))
 		return zb_fail(e, ZB_EINVAL, field, "所选谈话对象不是%s的党员", m->org_name ? m->org_name : "本组织");
 	return 0;
 }
@@ -160,22 +166,17 @@ int zb_meeting_check(zb_db *db, zb_meeting *m, zb_arena *a, zb_err *e)
 {
 	if (m->type < 0 || m->type >= ZB_MT_COUNT)
 		return zb_fail(e, ZB_EINVAL, "type", "会议类型无效，应为 %s 或中文名称", zb_mtype_codes());
-	zb_stmt *st = zb_db_query(db, e, "SELECT path, name, type, dissolved_on FROM orgs WHERE id = ?", "i", m->org_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	const char *dissolved = NULL;
-	if (rc == 1) {
-		m->org_path = dup_col(st, 0, a);
-		m->org_name = dup_col(st, 1, a);
-		m->org_type = dup_col(st, 2, a);
-		dissolved = dup_col(st, 3, a);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
+	meeting_row r = {.a = a};
+	int rc = zb_db_one(db, e, NULL, read_texts, &r, "SELECT path, name, type, dissolved_on FROM orgs WHERE id = ?", "i",
+	                   m->org_id);
+	if (rc == ZB_ENOTFOUND)
 		return zb_fail(e, ZB_ENOTFOUND, "org_id", "未找到该组织");
+	if (rc)
+		return rc;
+	m->org_path = r.s[0];
+	m->org_name = r.s[1];
+	m->org_type = r.s[2];
+	const char *dissolved = r.s[3];
 	if (dissolved)
 		return zb_fail(e, ZB_ECONFLICT, "org_id", "%s 已于 %s 撤销，不能再记录会议", m->org_name, dissolved);
 	int at_group = m->org_type && !strcmp(m->org_type, "group");
@@ -413,6 +414,27 @@ int zb_meeting_sync_expected(zb_db *db, zb_meeting *m, const zb_mrules *r, int64
 	return sync_expected(db, m, r, now, 0, 1, e);
 }
 
+typedef struct talk_pair {
+	zb_arena *a;
+	zb_expected_row *rows; /* room for 2 */
+	int *n;
+} talk_pair;
+
+static int add_talk_party(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	talk_pair *p = ctx;
+	if (*p->n == 2)
+		return 0;
+	zb_expected_row *x = &p->rows[(*p->n)++];
+	x->member_id = zb_col_int(st, 0);
+	x->name = dup_col(st, 1, p->a);
+	x->status = dup_col(st, 2, p->a);
+	x->category = dup_col(st, 3, p->a);
+	x->has_vote = 0;
+	return 0;
+}
+
 int zb_meeting_expected_list(zb_db *db, const zb_meeting *m, const zb_mrules *r, zb_arena *a, zb_expected_row **out,
                              int *n, zb_err *e)
 {
@@ -420,58 +442,57 @@ int zb_meeting_expected_list(zb_db *db, const zb_meeting *m, const zb_mrules *r,
 	*n = 0;
 	if (m->type != ZB_MT_TALK)
 		return roster_list(db, m, r, a, out, n, e);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT mb.id, mb.name, mb.status, mb.category FROM members mb WHERE " COND_TALK
-	                          " ORDER BY mb.sort_key, mb.id",
-	                          "II", m->talk_a_id, m->talk_b_id);
-	if (!st)
-		return e->code;
-	int rc;
 	*out = zb_arena_alloc(a, sizeof **out * 2);
-	while ((rc = zb_stmt_step(st, e)) == 1 && *n < 2) {
-		zb_expected_row *x = &(*out)[(*n)++];
-		x->member_id = zb_col_int(st, 0);
-		x->name = dup_col(st, 1, a);
-		x->status = dup_col(st, 2, a);
-		x->category = dup_col(st, 3, a);
-		x->has_vote = 0;
+	talk_pair p = {a, *out, n};
+	return zb_db_each(db, e, add_talk_party, &p,
+	                  "SELECT mb.id, mb.name, mb.status, mb.category FROM members mb WHERE " COND_TALK
+	                  " ORDER BY mb.sort_key, mb.id",
+	                  "II", m->talk_a_id, m->talk_b_id);
+}
+
+/* The roster members the attendance items leave out: how many, and the
+ * first five named. */
+typedef struct unmarked {
+	const zb_attend_item *items;
+	int nitems;
+	char names[600];
+	size_t len;
+	int missing;
+} unmarked;
+
+static int add_unmarked(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	unmarked *u = ctx;
+	int64_t id = zb_col_int(st, 0);
+	for (int i = 0; i < u->nitems; i++)
+		if (!u->items[i].guest && u->items[i].member_id == id)
+			return 0;
+	if (u->missing++ < 5 && u->len < sizeof u->names - 200) {
+		const char *status = zb_col_text(st, 2);
+		int plain = !status || !strcmp(status, "normal");
+		size_t room = sizeof u->names - u->len;
+		int w = snprintf(u->names + u->len, room, "%s%s%s%s%s", u->len ? "、" : "",
+		                 zb_col_text(st, 1) ? zb_col_text(st, 1) : "", plain ? "" : "（",
+		                 plain ? "" : zb_status_name(status), plain ? "" : "）");
+		if (w > 0)
+			u->len += (size_t)w < room ? (size_t)w : room - 1;
 	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	return 0;
 }
 
 int zb_meeting_check_complete(zb_db *db, const zb_meeting *m, const zb_attend_item *items, int n, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT a.member_id, mb.name, mb.status FROM meeting_attendance a "
-	                          "JOIN members mb ON mb.id = a.member_id WHERE a.meeting_id = ? AND a.on_roster = 1 "
-	                          "ORDER BY mb.sort_key, mb.id",
-	                          "i", m->id);
-	if (!st)
-		return e->code;
-	char names[600] = "";
-	size_t len = 0;
-	int rc, missing = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int64_t id = zb_col_int(st, 0);
-		int found = 0;
-		for (int i = 0; i < n && !found; i++)
-			found = !items[i].guest && items[i].member_id == id;
-		if (found)
-			continue;
-		if (missing++ < 5 && len < sizeof names - 200) {
-			const char *status = zb_col_text(st, 2);
-			int plain = !status || !strcmp(status, "normal");
-			int w = snprintf(names + len, sizeof names - len, "%s%s%s%s%s", len ? "、" : "",
-			                 zb_col_text(st, 1) ? zb_col_text(st, 1) : "", plain ? "" : "（",
-			                 plain ? "" : zb_status_name(status), plain ? "" : "）");
-			if (w > 0)
-				len += (size_t)w < sizeof names - len ? (size_t)w : sizeof names - len - 1;
-		}
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	unmarked u = {items, n, "", 0, 0};
+	int rc = zb_db_each(db, e, add_unmarked, &u,
+	                    "SELECT a.member_id, mb.name, mb.status FROM meeting_attendance a "
+	                    "JOIN members mb ON mb.id = a.member_id WHERE a.meeting_id = ? AND a.on_roster = 1 "
+	                    "ORDER BY mb.sort_key, mb.id",
+	                    "i", m->id);
+	if (rc)
+		return rc;
+	const char *names = u.names;
+	int missing = u.missing;
 	if (missing > 5)
 		return zb_fail(e, ZB_EINVAL, "attendance", "应到人员 %s 等 %d 人未登记出席情况：请为每一位选择出席、请假或缺席",
 		               names, missing);
@@ -566,6 +587,20 @@ static const char *opinion_code(const char *s)
 	return NULL;
 }
 
+/* A member of the roster giving a written opinion. */
+typedef struct voter {
+	int vote, was_present;
+	char name[200];
+} voter;
+
+static void read_voter(zb_stmt *st, void *ctx)
+{
+	voter *v = ctx;
+	v->vote = (int)zb_col_int(st, 0);
+	v->was_present = zb_col_text(st, 1) && !strcmp(zb_col_text(st, 1), "present");
+	snprintf(v->name, sizeof v->name, "%s", zb_col_text(st, 2) ? zb_col_text(st, 2) : "");
+}
+
 int zb_resolution_insert(zb_db *db, const zb_meeting *m, zb_res_row *x, const zb_opinion *ops, int nops,
                          int64_t by_user, int64_t now, zb_err *e)
 {
@@ -607,26 +642,19 @@ int zb_resolution_insert(zb_db *db, const zb_meeting *m, zb_res_row *x, const zb
 	x->w_yes = x->w_no = x->w_abstain = 0;
 	for (int i = 0; !rc && i < nops; i++) {
 		snprintf(field, sizeof field, "written_opinions[%d].member_id", i);
-		zb_stmt *st = zb_db_query(db, e,
-		                          "SELECT a.has_vote, a.status, mb.name FROM meeting_attendance a "
-		                          "JOIN members mb ON mb.id = a.member_id "
-		                          "WHERE a.meeting_id = ? AND a.member_id = ? AND a.on_roster = 1",
-		                          "ii", m->id, ops[i].member_id);
-		if (!st)
-			return e->code;
-		int found = zb_stmt_step(st, e), vote = 0, was_present = 0;
-		char name[200] = "";
-		if (found == 1) {
-			vote = (int)zb_col_int(st, 0);
-			was_present = zb_col_text(st, 1) && !strcmp(zb_col_text(st, 1), "present");
-			snprintf(name, sizeof name, "%s", zb_col_text(st, 2) ? zb_col_text(st, 2) : "");
-		}
-		zb_stmt_done(st);
-		if (found < 0)
-			return -found;
-		if (!found)
+		voter v = {0, 0, ""};
+		int found = zb_db_one(db, e, NULL, read_voter, &v,
+		                      "SELECT a.has_vote, a.status, mb.name FROM meeting_attendance a "
+		                      "JOIN members mb ON mb.id = a.member_id "
+		                      "WHERE a.meeting_id = ? AND a.member_id = ? AND a.on_roster = 1",
+		                      "ii", m->id, ops[i].member_id);
+		if (found == ZB_ENOTFOUND)
 			return zb_fail(e, ZB_EINVAL, field, "%s 不在本次会议的应到名单中，其书面意见不能统计",
 			               person_name(db, m, ops[i].member_id, nm, sizeof nm));
+		if (found)
+			return found;
+		int vote = v.vote, was_present = v.was_present;
+		const char *name = v.name;
 		if (!vote)
 			return zb_fail(e, ZB_EINVAL, field, "%s 在会议当日没有表决权（预备党员或不参加表决），书面意见不能统计", name);
 		if (was_present)
@@ -675,29 +703,24 @@ static int store_counts(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e)
 
 int zb_meeting_recount(zb_db *db, zb_meeting *m, const zb_mrules *r, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT COUNT(*), "
-	                          "COALESCE(SUM(CASE WHEN status = 'present' THEN 1 ELSE 0 END), 0), "
-	                          "COALESCE(SUM(CASE WHEN status = 'leave' THEN 1 ELSE 0 END), 0), "
-	                          "COALESCE(SUM(CASE WHEN status = 'absent' THEN 1 ELSE 0 END), 0), "
-	                          "COALESCE(SUM(has_vote), 0), "
-	                          "COALESCE(SUM(CASE WHEN status = 'present' AND has_vote = 1 THEN 1 ELSE 0 END), 0) "
-	                          "FROM meeting_attendance WHERE meeting_id = ? AND on_roster = 1",
-	                          "i", m->id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		m->expected = (int)zb_col_int(st, 0);
-		m->present = (int)zb_col_int(st, 1);
-		m->leave = (int)zb_col_int(st, 2);
-		m->absent = (int)zb_col_int(st, 3);
-		m->voters = (int)zb_col_int(st, 4);
-		m->present_voters = (int)zb_col_int(st, 5);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	int64_t v[6];
+	int rc = zb_db_one(db, e, NULL, zb_row_ints, v,
+	                   "SELECT COUNT(*), "
+	                   "COALESCE(SUM(CASE WHEN status = 'present' THEN 1 ELSE 0 END), 0), "
+	                   "COALESCE(SUM(CASE WHEN status = 'leave' THEN 1 ELSE 0 END), 0), "
+	                   "COALESCE(SUM(CASE WHEN status = 'absent' THEN 1 ELSE 0 END), 0), "
+	                   "COALESCE(SUM(has_vote), 0), "
+	                   "COALESCE(SUM(CASE WHEN status = 'present' AND has_vote = 1 THEN 1 ELSE 0 END), 0) "
+	                   "FROM meeting_attendance WHERE meeting_id = ? AND on_roster = 1",
+	                   "i", m->id);
+	if (rc)
+		return rc; /* an aggregate always has its row */
+	m->expected = (int)v[0];
+	m->present = (int)v[1];
+	m->leave = (int)v[2];
+	m->absent = (int)v[3];
+	m->voters = (int)v[4];
+	m->present_voters = (int)v[5];
 	return store_counts(db, m, r, e);
 }
 
@@ -746,40 +769,40 @@ int zb_meeting_key_valid(const char *key)
 	return 1;
 }
 
+typedef struct saved_key {
+	const char *digest;
+	int64_t *meeting_id;
+	int same; /* the stored digest is this one */
+} saved_key;
+
+static void read_saved_key(zb_stmt *st, void *ctx)
+{
+	saved_key *k = ctx;
+	*k->meeting_id = zb_col_int(st, 0);
+	const char *d = zb_col_text(st, 1);
+	k->same = d && !strcmp(d, k->digest);
+}
+
 int zb_meeting_key_find(zb_db *db, int64_t org_id, const char *key, const char *digest, int64_t *meeting_id,
                         zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e, "SELECT meeting_id, digest FROM meeting_save_keys WHERE org_id = ? AND client_key = ?",
-	                          "is", org_id, key);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc < 0) {
-		zb_stmt_done(st);
-		return -rc;
-	}
-	if (!rc) {
-		zb_stmt_done(st);
-		return ZB_ENOTFOUND;
-	}
-	*meeting_id = zb_col_int(st, 0);
-	const char *d = zb_col_text(st, 1);
-	int same = d && !strcmp(d, digest);
-	zb_stmt_done(st);
-	if (same)
-		return 0;
+	saved_key k = {digest, meeting_id, 0};
+	int rc = zb_db_one(db, e, NULL, read_saved_key, &k,
+	                   "SELECT meeting_id, digest FROM meeting_save_keys WHERE org_id = ? AND client_key = ?", "is",
+	                   org_id, key);
+	if (rc || k.same)
+		return rc;
 	/* named by its title and date, never by an internal id */
-	char title[200] = "", held[16] = "";
-	st = zb_db_query(db, e, "SELECT title, held_on FROM meetings WHERE id = ?", "i", *meeting_id);
-	if (!st)
-		return e->code;
-	if ((rc = zb_stmt_step(st, e)) == 1) {
-		snprintf(title, sizeof title, "%s", zb_col_text(st, 0) ? zb_col_text(st, 0) : "");
-		snprintf(held, sizeof held, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : "");
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	zb_arena a;
+	zb_arena_init(&a);
+	meeting_row r = {.a = &a};
+	rc = zb_db_one(db, e, NULL, read_texts, &r, "SELECT title, held_on FROM meetings WHERE id = ?", "i", *meeting_id);
+	char title[200], held[16];
+	snprintf(title, sizeof title, "%s", r.s[0] ? r.s[0] : "");
+	snprintf(held, sizeof held, "%s", r.s[1] ? r.s[1] : "");
+	zb_arena_free(&a);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
 	return zb_fail(e, ZB_ECONFLICT, "client_key",
 	               "这份草稿已保存为会议记录“%s”（%s），内容与本次提交不同：请刷新后查看已保存的记录，或清空重填",
 	               title[0] ? title : "未命名", held);
@@ -846,27 +869,38 @@ static int status_ok(const char *s)
  * roster's; a missing id, a wrong name and a member outside that scope
  * get one answer, which names neither, so member ids cannot be used to
  * look names or existence up. */
+/* A member marked as a guest, as far as who may see them. */
+typedef struct guest_row {
+	const zb_attend_item *it;
+	const zb_principal *who;
+	int same_name, removed, on_roster;
+} guest_row;
+
+static void read_guest(zb_stmt *st, void *ctx)
+{
+	guest_row *g = ctx;
+	if (g->who && !zb_authz_allows(g->who, P_MEMBER_READ, zb_col_text(st, 3)))
+		return;
+	const char *name = zb_col_text(st, 0), *status = zb_col_text(st, 1);
+	g->same_name = g->it->name && name && !strcmp(g->it->name, name);
+	g->removed = status && (!strcmp(status, "removed") || !strcmp(status, "deceased"));
+	g->on_roster = !zb_col_is_null(st, 2) && zb_col_int(st, 2);
+}
+
 static int mark_guest(zb_db *db, const zb_meeting *m, const zb_attend_item *it, int i, const zb_principal *who,
                       int64_t now, zb_err *e)
 {
 	char field[48];
 	snprintf(field, sizeof field, "items[%d].member_id", i);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT mb.name, mb.status, a.on_roster, mb.org_path FROM members mb "
-	                          "LEFT JOIN meeting_attendance a ON a.meeting_id = ? AND a.member_id = mb.id WHERE mb.id = ?",
-	                          "ii", m->id, it->member_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e), same_name = 0, removed = 0, on_roster = 0;
-	if (rc == 1 && (!who || zb_authz_allows(who, P_MEMBER_READ, zb_col_text(st, 3)))) {
-		same_name = it->name && zb_col_text(st, 0) && !strcmp(it->name, zb_col_text(st, 0));
-		removed = zb_col_text(st, 1) && (!strcmp(zb_col_text(st, 1), "removed") || !strcmp(zb_col_text(st, 1), "deceased"));
-		on_roster = !zb_col_is_null(st, 2) && zb_col_int(st, 2);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!same_name) {
+	guest_row g = {it, who, 0, 0, 0};
+	int rc = zb_db_one(db, e, NULL, read_guest, &g,
+	                   "SELECT mb.name, mb.status, a.on_roster, mb.org_path FROM members mb "
+	                   "LEFT JOIN meeting_attendance a ON a.meeting_id = ? AND a.member_id = mb.id WHERE mb.id = ?",
+	                   "ii", m->id, it->member_id);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	int removed = g.removed, on_roster = g.on_roster;
+	if (!g.same_name) {
 		snprintf(field, sizeof field, "items[%d].name", i);
 		return zb_fail(e, ZB_EINVAL, field,
 		               "第 %d 位外单位参加人员：在您可查看的党员中没有编号和姓名都相符的党员（请核对）；"
@@ -978,122 +1012,115 @@ void zb_meeting_fmt_time(int64_t t, char out[20])
 	snprintf(out, 20, "%s %02u:%02u", d, (unsigned)(s / 3600) % 100u, (unsigned)(s / 60 % 60));
 }
 
+/* The lists of a full meeting, one query each (cap: of the list read). */
+typedef struct full_rows {
+	zb_arena *a;
+	zb_meeting_full *f;
+	size_t cap;
+} full_rows;
+
+static int add_att(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	full_rows *l = ctx;
+	zb_meeting_full *f = l->f;
+	zb_arena *a = l->a;
+	ZB_AGROW(a, f->att, (size_t)f->natt, l->cap);
+	zb_att_row *r = &f->att[f->natt++];
+	r->member_id = zb_col_int(st, 0);
+	r->name = dup_col(st, 1, a);
+	r->category = dup_col(st, 2, a);
+	r->status = dup_col(st, 3, a);
+	r->reason = dup_col(st, 4, a);
+	r->source = dup_col(st, 5, a);
+	r->has_vote = (int)zb_col_int(st, 6);
+	r->signed_at = zb_col_int(st, 7);
+	r->has_loc = !zb_col_is_null(st, 8) && !zb_col_is_null(st, 9);
+	r->lat = zb_col_double(st, 8);
+	r->lng = zb_col_double(st, 9);
+	r->guest = !zb_col_int(st, 10);
+	return 0;
+}
+
+static int add_res(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	full_rows *l = ctx;
+	zb_meeting_full *f = l->f;
+	ZB_AGROW(l->a, f->res, (size_t)f->nres, l->cap);
+	zb_res_row *r = &f->res[f->nres++];
+	r->id = zb_col_int(st, 0);
+	r->title = dup_col(st, 1, l->a);
+	r->yes = zb_col_int(st, 2);
+	r->no = zb_col_int(st, 3);
+	r->abstain = zb_col_int(st, 4);
+	r->created_at = zb_col_int(st, 5);
+	r->kind = zb_res_kind_from(zb_col_text(st, 6));
+	if (r->kind < 0)
+		r->kind = ZB_RES_GENERAL;
+	r->w_yes = zb_col_int(st, 7);
+	r->w_no = zb_col_int(st, 8);
+	r->w_abstain = zb_col_int(st, 9);
+	return 0;
+}
+
+static int add_guest(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	full_rows *l = ctx;
+	zb_meeting_full *f = l->f;
+	ZB_AGROW(l->a, f->guests, (size_t)f->nguests, l->cap);
+	f->guests[f->nguests++] = dup_col(st, 0, l->a);
+	return 0;
+}
+
+static int add_file(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	full_rows *l = ctx;
+	zb_meeting_full *f = l->f;
+	ZB_AGROW(l->a, f->files, (size_t)f->nfiles, l->cap);
+	zb_att_file *x = &f->files[f->nfiles++];
+	x->id = zb_col_int(st, 0);
+	x->kind = dup_col(st, 1, l->a);
+	x->filename = dup_col(st, 2, l->a);
+	x->size = zb_col_int(st, 3);
+	x->created_at = zb_col_int(st, 4);
+	return 0;
+}
+
 int zb_meeting_load_full(zb_db *db, int64_t id, zb_arena *a, zb_meeting_full *f, zb_err *e)
 {
 	memset(f, 0, sizeof *f);
 	int rc = zb_meeting_get(db, id, a, &f->m, e);
 	if (rc)
 		return rc;
+	full_rows l = {a, f, 0};
 	/* attendance: voters first, then by the roster's Chinese order */
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT a.member_id, mb.name, mb.category, a.status, a.reason, a.source, a.has_vote, "
-	                          "a.signed_at, a.lat, a.lng, a.on_roster FROM meeting_attendance a "
-	                          "JOIN members mb ON mb.id = a.member_id "
-	                          "WHERE a.meeting_id = ? ORDER BY a.on_roster DESC, mb.sort_key, mb.id",
-	                          "i", id);
-	if (!st)
-		return e->code;
-	int cap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (f->natt == cap) {
-			cap = cap ? cap * 2 : 64;
-			zb_att_row *n = zb_arena_alloc(a, sizeof *n * (size_t)cap);
-			if (f->natt)
-				memcpy(n, f->att, sizeof *n * (size_t)f->natt);
-			f->att = n;
-		}
-		zb_att_row *r = &f->att[f->natt++];
-		r->member_id = zb_col_int(st, 0);
-		r->name = dup_col(st, 1, a);
-		r->category = dup_col(st, 2, a);
-		r->status = dup_col(st, 3, a);
-		r->reason = dup_col(st, 4, a);
-		r->source = dup_col(st, 5, a);
-		r->has_vote = (int)zb_col_int(st, 6);
-		r->signed_at = zb_col_int(st, 7);
-		r->has_loc = !zb_col_is_null(st, 8) && !zb_col_is_null(st, 9);
-		r->lat = zb_col_double(st, 8);
-		r->lng = zb_col_double(st, 9);
-		r->guest = !zb_col_int(st, 10);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	st = zb_db_query(db, e,
-	                 "SELECT r.id, r.title, r.yes, r.no, r.abstain, r.created_at, r.kind, "
-	                 "COALESCE(SUM(CASE WHEN w.opinion = 'yes' THEN 1 ELSE 0 END), 0), "
-	                 "COALESCE(SUM(CASE WHEN w.opinion = 'no' THEN 1 ELSE 0 END), 0), "
-	                 "COALESCE(SUM(CASE WHEN w.opinion = 'abstain' THEN 1 ELSE 0 END), 0) "
-	                 "FROM meeting_resolutions r LEFT JOIN meeting_written_opinions w ON w.resolution_id = r.id "
-	                 "WHERE r.meeting_id = ? GROUP BY r.id, r.title, r.yes, r.no, r.abstain, r.created_at, r.kind "
-	                 "ORDER BY r.id",
-	                 "i", id);
-	if (!st)
-		return e->code;
-	cap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (f->nres == cap) {
-			cap = cap ? cap * 2 : 8;
-			zb_res_row *n = zb_arena_alloc(a, sizeof *n * (size_t)cap);
-			if (f->nres)
-				memcpy(n, f->res, sizeof *n * (size_t)f->nres);
-			f->res = n;
-		}
-		zb_res_row *r = &f->res[f->nres++];
-		r->id = zb_col_int(st, 0);
-		r->title = dup_col(st, 1, a);
-		r->yes = zb_col_int(st, 2);
-		r->no = zb_col_int(st, 3);
-		r->abstain = zb_col_int(st, 4);
-		r->created_at = zb_col_int(st, 5);
-		r->kind = zb_res_kind_from(zb_col_text(st, 6));
-		if (r->kind < 0)
-			r->kind = ZB_RES_GENERAL;
-		r->w_yes = zb_col_int(st, 7);
-		r->w_no = zb_col_int(st, 8);
-		r->w_abstain = zb_col_int(st, 9);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	st = zb_db_query(db, e, "SELECT name FROM meeting_guests WHERE meeting_id = ? ORDER BY pos, id", "i", id);
-	if (!st)
-		return e->code;
-	cap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (f->nguests == cap) {
-			cap = cap ? cap * 2 : 8;
-			const char **n = zb_arena_alloc(a, sizeof *n * (size_t)cap);
-			if (f->nguests)
-				memcpy(n, f->guests, sizeof *n * (size_t)f->nguests);
-			f->guests = n;
-		}
-		f->guests[f->nguests++] = dup_col(st, 0, a);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	st = zb_db_query(db, e,
-	                 "SELECT id, kind, filename, size, created_at FROM meeting_attachments WHERE meeting_id = ? ORDER BY id",
-	                 "i", id);
-	if (!st)
-		return e->code;
-	cap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (f->nfiles == cap) {
-			cap = cap ? cap * 2 : 8;
-			zb_att_file *n = zb_arena_alloc(a, sizeof *n * (size_t)cap);
-			if (f->nfiles)
-				memcpy(n, f->files, sizeof *n * (size_t)f->nfiles);
-			f->files = n;
-		}
-		zb_att_file *x = &f->files[f->nfiles++];
-		x->id = zb_col_int(st, 0);
-		x->kind = dup_col(st, 1, a);
-		x->filename = dup_col(st, 2, a);
-		x->size = zb_col_int(st, 3);
-		x->created_at = zb_col_int(st, 4);
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	if ((rc = zb_db_each(db, e, add_att, &l,
+	                     "SELECT a.member_id, mb.name, mb.category, a.status, a.reason, a.source, a.has_vote, "
+	                     "a.signed_at, a.lat, a.lng, a.on_roster FROM meeting_attendance a "
+	                     "JOIN members mb ON mb.id = a.member_id "
+	                     "WHERE a.meeting_id = ? ORDER BY a.on_roster DESC, mb.sort_key, mb.id",
+	                     "i", id)))
+		return rc;
+	l.cap = 0;
+	if ((rc = zb_db_each(db, e, add_res, &l,
+	                     "SELECT r.id, r.title, r.yes, r.no, r.abstain, r.created_at, r.kind, "
+	                     "COALESCE(SUM(CASE WHEN w.opinion = 'yes' THEN 1 ELSE 0 END), 0), "
+	                     "COALESCE(SUM(CASE WHEN w.opinion = 'no' THEN 1 ELSE 0 END), 0), "
+	                     "COALESCE(SUM(CASE WHEN w.opinion = 'abstain' THEN 1 ELSE 0 END), 0) "
+	                     "FROM meeting_resolutions r LEFT JOIN meeting_written_opinions w ON w.resolution_id = r.id "
+	                     "WHERE r.meeting_id = ? GROUP BY r.id, r.title, r.yes, r.no, r.abstain, r.created_at, r.kind "
+	                     "ORDER BY r.id",
+	                     "i", id)))
+		return rc;
+	l.cap = 0;
+	if ((rc = zb_db_each(db, e, add_guest, &l, "SELECT name FROM meeting_guests WHERE meeting_id = ? ORDER BY pos, id",
+	                     "i", id)))
+		return rc;
+	l.cap = 0;
+	return zb_db_each(db, e, add_file, &l,
+	                  "SELECT id, kind, filename, size, created_at FROM meeting_attachments WHERE meeting_id = ? ORDER BY id",
+	                  "i", id);
 }

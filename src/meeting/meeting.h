@@ -66,10 +66,6 @@ typedef struct zb_meeting {
 	"m.unlocked_until, m.created_by, m.created_at, m.updated_at"
 #define ZB_MEETING_NCOLS 37
 
-/* An arena array of *cap items of size bytes grown to twice as many (32
- * to start), the first *cap copied: `if (n == cap) v = zb_meeting_grow(a,
- * v, sizeof *v, &cap);` */
-void *zb_meeting_grow(zb_arena *a, void *v, size_t size, int *cap);
 
 void zb_meeting_read(zb_stmt *st, int col0, zb_arena *a, zb_meeting *m);
 

@@ -1,6 +1,7 @@
 /* mrules.c - meeting types, rule parsing and validation, rule lookup. */
 #include "meeting/mrules.h"
 #include "rules/rules.h"
+#include "core/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,7 +357,8 @@ struct zb_mrules_cache {
 	int ndates;
 	char dates[CACHE_DATES][11];
 	zb_rules *snap[CACHE_DATES];
-	int nparsed, cap;
+	int nparsed;
+	size_t cap;
 	parsed *p;
 };
 
@@ -410,14 +412,8 @@ static int resolve_parsed(zb_mrules_cache *c, const char *path, const char *date
 			*out = &c->p[i];
 			return 0;
 		}
-	if (c->nparsed == c->cap) {
-		int ncap = c->cap ? c->cap * 2 : 8;
-		parsed *np = realloc(c->p, sizeof *np * (size_t)ncap);
-		if (!np)
-			return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-		c->p = np;
-		c->cap = ncap;
-	}
+	if (ZB_GROW(c->p, (size_t)c->nparsed, c->cap))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
 	parsed *p = &c->p[c->nparsed];
 	memset(p, 0, sizeof *p);
 	zb_err pe = {0};

@@ -1,6 +1,7 @@
 /* record.c - the audited writes to a meeting record and the lists of
  * records (record.h). */
 #include "meeting/record.h"
+#include "core/grow.h"
 #include "core/jw.h"
 #include "meeting/mdate.h"
 
@@ -202,25 +203,30 @@ int zb_meeting_unlock(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_me
 	return zb_db_end(db, rc, e);
 }
 
-/* Read the records of a query selecting ZB_MEETING_COLS into an array. */
-static int read_all(zb_stmt *st, int max, zb_arena *a, zb_meeting **out, int *n, zb_err *e)
+/* The records of a query selecting ZB_MEETING_COLS, at most max. */
+typedef struct meeting_rows {
+	zb_arena *a;
+	size_t max;
+	zb_meeting *rows;
+	size_t n, cap;
+} meeting_rows;
+
+static int add_meeting(zb_stmt *st, void *ctx, zb_err *e)
 {
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return e->code;
-	int cap = 0, rc;
-	zb_meeting *v = NULL;
-	while ((rc = zb_stmt_step(st, e)) == 1 && *n < max) {
-		if (*n == cap)
-			v = zb_meeting_grow(a, v, sizeof *v, &cap);
-		zb_meeting_read(st, 0, a, &v[(*n)++]);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	*out = v;
+	(void)e;
+	meeting_rows *l = ctx;
+	if (l->n == l->max)
+		return 0;
+	ZB_AGROW(l->a, l->rows, l->n, l->cap);
+	zb_meeting_read(st, 0, l->a, &l->rows[l->n++]);
 	return 0;
+}
+
+static int meetings_done(int rc, const meeting_rows *l, zb_meeting **out, int *n)
+{
+	*out = rc ? NULL : l->rows;
+	*n = rc ? 0 : (int)l->n;
+	return rc;
 }
 
 int zb_meeting_list(zb_db *db, const char *root_path, const zb_meeting_filter *f, zb_arena *a, zb_meeting **out,
@@ -241,25 +247,25 @@ int zb_meeting_list(zb_db *db, const char *root_path, const zb_meeting_filter *f
 	 * one (a township, a county): newest first along meetings_start,
 	 * filtering by a prefix test no index can serve, so a page stops
 	 * after about limit rows instead of sorting the whole subtree. */
-	zb_stmt *st;
+	meeting_rows l = {.a = a, .max = (size_t)(f->limit + 1)};
 	if (*total <= 2000)
-		st = zb_db_query(db, e,
-		                 "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE " LIST_WHERE
-		                 " AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?)) "
-		                 "ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
-		                 "ssssssssiiii", root_path, upper, f->type, f->type, f->from, f->from, f->to, f->to,
-		                 f->after_start, f->after_start, f->after_id, f->limit + 1);
+		rc = zb_db_each(db, e, add_meeting, &l,
+		                "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE " LIST_WHERE
+		                " AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?)) "
+		                "ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
+		                "ssssssssiiii", root_path, upper, f->type, f->type, f->from, f->from, f->to, f->to,
+		                f->after_start, f->after_start, f->after_id, f->limit + 1);
 	else
-		st = zb_db_query(db, e,
-		                 "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id "
-		                 "WHERE substr(m.org_path, 1, ?) = ? AND (CAST(? AS TEXT) IS NULL OR m.type = ?) "
-		                 "AND (CAST(? AS TEXT) IS NULL OR m.held_on >= ?) AND (CAST(? AS TEXT) IS NULL OR m.held_on <= ?) "
-		                 "AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?)) "
-		                 "ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
-		                 "isssssssiiii", (int64_t)strlen(root_path), root_path, f->type, f->type, f->from, f->from,
-		                 f->to, f->to, f->after_start, f->after_start, f->after_id, f->limit + 1);
+		rc = zb_db_each(db, e, add_meeting, &l,
+		                "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id "
+		                "WHERE substr(m.org_path, 1, ?) = ? AND (CAST(? AS TEXT) IS NULL OR m.type = ?) "
+		                "AND (CAST(? AS TEXT) IS NULL OR m.held_on >= ?) AND (CAST(? AS TEXT) IS NULL OR m.held_on <= ?) "
+		                "AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?)) "
+		                "ORDER BY m.start_at DESC, m.id DESC LIMIT ?",
+		                "isssssssiiii", (int64_t)strlen(root_path), root_path, f->type, f->type, f->from, f->from,
+		                f->to, f->to, f->after_start, f->after_start, f->after_id, f->limit + 1);
 #undef LIST_WHERE
-	return read_all(st, (int)f->limit + 1, a, out, n, e);
+	return meetings_done(rc, &l, out, n);
 }
 
 int zb_meeting_talks(zb_db *db, const char *root_path, int year, zb_arena *a, zb_meeting **out, int *n, zb_err *e)
@@ -269,10 +275,11 @@ int zb_meeting_talks(zb_db *db, const char *root_path, int year, zb_arena *a, zb
 	snprintf(y1, sizeof y1, "%04u-12-31", (unsigned)year % 10000u);
 	char upper[512];
 	zb_path_upper(root_path, upper, sizeof upper);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id "
-	                          "WHERE m.org_path >= ? AND m.org_path < ? AND m.type = 'talk' AND m.held_on >= ? "
-	                          "AND m.held_on <= ? ORDER BY m.start_at DESC, m.id DESC LIMIT 1000",
-	                          "ssss", root_path, upper, y0, y1);
-	return read_all(st, 1000, a, out, n, e);
+	meeting_rows l = {.a = a, .max = 1000};
+	int rc = zb_db_each(db, e, add_meeting, &l,
+	                    "SELECT " ZB_MEETING_COLS " FROM meetings m JOIN orgs o ON o.id = m.org_id "
+	                    "WHERE m.org_path >= ? AND m.org_path < ? AND m.type = 'talk' AND m.held_on >= ? "
+	                    "AND m.held_on <= ? ORDER BY m.start_at DESC, m.id DESC LIMIT 1000",
+	                    "ssss", root_path, upper, y0, y1);
+	return meetings_done(rc, &l, out, n);
 }

@@ -133,16 +133,9 @@ static int token_meeting(zb_db *db, const zb_keys *k, const char *token, zb_aren
 	if (rc)
 		return rc;
 	int64_t sid = 0;
-	zb_stmt *st = zb_db_query(db, e, "SELECT id FROM meeting_signins WHERE nonce = ? AND meeting_id = ?", "si", nonce,
-	                          mid);
-	if (!st)
-		return e->code;
-	rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		sid = zb_col_int(st, 0);
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	rc = zb_db_int(db, e, &sid, "SELECT id FROM meeting_signins WHERE nonce = ? AND meeting_id = ?", "si", nonce, mid);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
 	if (!sid)
 		return zb_fail(e, ZB_EINVAL, "token", "签到二维码无效：本系统没有开启过这个签到，请重新扫描会议现场的二维码");
 	if ((rc = zb_meeting_get(db, mid, a, m, e)))
@@ -150,6 +143,31 @@ static int token_meeting(zb_db *db, const zb_keys *k, const char *token, zb_aren
 	*sid_out = sid;
 	*exp_out = exp;
 	return 0;
+}
+
+/* The member's row of the meeting's attendance, if found. */
+typedef struct att_row {
+	zb_arena *a;
+	int found;
+	const char *status, *source;
+	int64_t signed_at;
+} att_row;
+
+static void read_att(zb_stmt *st, void *ctx)
+{
+	att_row *r = ctx;
+	r->found = 1;
+	r->status = zb_arena_strdup(r->a, zb_col_text(st, 0));
+	r->source = zb_arena_strdup(r->a, zb_col_text(st, 1));
+	r->signed_at = zb_col_int(st, 2);
+}
+
+static int attendance_of(zb_db *db, const zb_meeting *m, const zb_signin_who *who, att_row *r, zb_err *e)
+{
+	int rc = zb_db_one(db, e, NULL, read_att, r,
+	                   "SELECT status, source, signed_at FROM meeting_attendance WHERE meeting_id = ? AND member_id = ?",
+	                   "ii", m->id, who->member_id);
+	return rc == ZB_ENOTFOUND ? 0 : rc;
 }
 
 int zb_signin_peek(zb_db *db, const zb_keys *k, const zb_signin_who *who, const char *token, int64_t now, zb_arena *a,
@@ -164,19 +182,14 @@ int zb_signin_peek(zb_db *db, const zb_keys *k, const zb_signin_who *who, const 
 	out->expired = now > exp;
 	if (!who->member_id)
 		return 0;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT status, source, signed_at FROM meeting_attendance WHERE meeting_id = ? AND member_id = ?",
-	                          "ii", m->id, who->member_id);
-	if (!st)
-		return e->code;
-	rc = zb_stmt_step(st, e);
-	if (rc == 1) {
+	att_row r = {.a = a};
+	rc = attendance_of(db, m, who, &r, e);
+	if (!rc && r.found) {
 		out->on_list = 1;
-		out->status = zb_arena_strdup(a, zb_col_text(st, 0));
-		out->signed_at = zb_col_text(st, 1) && !strcmp(zb_col_text(st, 1), "qr") ? zb_col_int(st, 2) : 0;
+		out->status = r.status;
+		out->signed_at = r.source && !strcmp(r.source, "qr") ? r.signed_at : 0;
 	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	return rc;
 }
 
 int zb_signin_use(zb_db *db, const zb_keys *k, const zb_signin_who *who, const char *token, int has_loc,
@@ -187,7 +200,6 @@ int zb_signin_use(zb_db *db, const zb_keys *k, const zb_signin_who *who, const c
 	int rc = token_meeting(db, k, token, a, m, &sid, &exp, e);
 	if (rc)
 		return rc;
-	zb_stmt *st;
 	zb_mrules r;
 	if ((rc = zb_meeting_rules(db, m, &r, e)))
 		return rc;
@@ -203,21 +215,11 @@ int zb_signin_use(zb_db *db, const zb_keys *k, const zb_signin_who *who, const c
 	}
 	if (!who->member_id)
 		return zb_fail(e, ZB_EFORBIDDEN, NULL, "您的账号没有关联党员信息，无法签到，请联系党务工作者");
-	const char *status = NULL, *source = NULL;
-	int64_t signed_at = 0;
-	st = zb_db_query(db, e, "SELECT status, source, signed_at FROM meeting_attendance WHERE meeting_id = ? AND member_id = ?",
-	                 "ii", m->id, who->member_id);
-	if (!st)
-		return e->code;
-	rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		status = zb_arena_strdup(a, zb_col_text(st, 0));
-		source = zb_arena_strdup(a, zb_col_text(st, 1));
-		signed_at = zb_col_int(st, 2);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	att_row ar = {.a = a};
+	if ((rc = attendance_of(db, m, who, &ar, e)))
+		return rc;
+	const char *status = ar.status, *source = ar.source;
+	int64_t signed_at = ar.signed_at;
 	/* a group meeting belongs to the 党小组, whose members' org is the
 	 * branch above it: the 应到 row is what places them there */
 	if (!zb_path_within(who->member_org_path, m->org_path) && !status) {

@@ -1,5 +1,6 @@
 /* designation.c - 先锋岗、示范岗、责任区 (member/designation.h). */
 #include "member/designation.h"
+#include "core/grow.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,47 +14,48 @@ static zb_designation read_row(zb_stmt *st, int c, zb_arena *a)
 	                        .ended_on = zb_arena_strdup(a, zb_col_text(st, c + 3))};
 }
 
+typedef struct designations {
+	zb_arena *a;
+	zb_designation *rows, *one;
+	size_t n, cap;
+} designations;
+
+static int add_designation(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	designations *l = ctx;
+	ZB_AGROW(l->a, l->rows, l->n, l->cap);
+	l->rows[l->n++] = read_row(st, 1, l->a);
+	return 0;
+}
+
+static void read_designation(zb_stmt *st, void *ctx)
+{
+	designations *l = ctx;
+	*l->one = read_row(st, 0, l->a);
+}
+
 int zb_designation_list(zb_db *db, int64_t member_id, zb_arena *a, zb_designation **out, int *n, zb_err *e)
 {
-	*out = NULL;
-	*n = 0;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT id, kind, title, started_on, ended_on FROM member_designations "
-	                          "WHERE member_id = ? ORDER BY started_on DESC, id DESC",
-	                          "i", member_id);
-	if (!st)
-		return e->code;
-	int cap = 0, rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			zb_designation *nd = zb_arena_alloc(a, sizeof *nd * (size_t)cap);
-			if (*n)
-				memcpy(nd, *out, sizeof *nd * (size_t)*n);
-			*out = nd;
-		}
-		(*out)[(*n)++] = read_row(st, 1, a);
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	designations l = {.a = a};
+	int rc = zb_db_each(db, e, add_designation, &l,
+	                    "SELECT id, kind, title, started_on, ended_on FROM member_designations "
+	                    "WHERE member_id = ? ORDER BY started_on DESC, id DESC",
+	                    "i", member_id);
+	*out = l.rows;
+	*n = (int)l.n;
+	return rc;
 }
 
 int zb_designation_get(zb_db *db, int64_t member_id, int64_t id, zb_arena *a, zb_designation *d, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT kind, title, started_on, ended_on FROM member_designations WHERE id = ? AND member_id = ?",
-	                          "ii", id, member_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		*d = read_row(st, 0, a);
+	designations l = {.a = a, .one = d};
+	int rc = zb_db_one(db, e, "未找到该岗位记录", read_designation, &l,
+	                   "SELECT kind, title, started_on, ended_on FROM member_designations WHERE id = ? AND member_id = ?",
+	                   "ii", id, member_id);
+	if (!rc)
 		d->id = id;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该岗位记录");
+	return rc;
 }
 
 /* The audit row of a designation write and the commit; rc != 0: roll back. */

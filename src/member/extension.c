@@ -5,33 +5,37 @@
 
 #include <string.h>
 
+typedef struct view_row {
+	zb_arena *a;
+	zb_probation_view *v;
+} view_row;
+
+static void read_view(zb_stmt *st, void *ctx)
+{
+	view_row *r = ctx;
+	zb_probation_view *v = r->v;
+	v->name = zb_arena_strdup(r->a, zb_col_text(st, 0));
+	v->category = zb_arena_strdup(r->a, zb_col_text(st, 1));
+	v->join_date = zb_arena_strdup(r->a, zb_col_text(st, 2));
+	v->full_date = zb_arena_strdup(r->a, zb_col_text(st, 3));
+	v->org_path = zb_arena_strdup(r->a, zb_col_text(st, 4));
+	v->ext_months = (int)zb_col_int(st, 5);
+	v->ext_on = zb_arena_strdup(r->a, zb_col_text(st, 6));
+	v->ext_reason = zb_arena_strdup(r->a, zb_col_text(st, 7));
+}
+
 int zb_probation_view_get(zb_db *db, int64_t member_id, const char *today, zb_arena *a, zb_probation_view *v,
                           zb_err *e)
 {
 	memset(v, 0, sizeof *v);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT mb.name, mb.category, mb.join_date, mb.full_date, mb.org_path, x.months, x.decided_on, "
-	                          "x.reason FROM members mb LEFT JOIN probation_extensions x ON x.member_id = mb.id "
-	                          "WHERE mb.id = ?",
-	                          "i", member_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		v->name = zb_arena_strdup(a, zb_col_text(st, 0));
-		v->category = zb_arena_strdup(a, zb_col_text(st, 1));
-		v->join_date = zb_arena_strdup(a, zb_col_text(st, 2));
-		v->full_date = zb_arena_strdup(a, zb_col_text(st, 3));
-		v->org_path = zb_arena_strdup(a, zb_col_text(st, 4));
-		v->ext_months = (int)zb_col_int(st, 5);
-		v->ext_on = zb_arena_strdup(a, zb_col_text(st, 6));
-		v->ext_reason = zb_arena_strdup(a, zb_col_text(st, 7));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员");
+	view_row r = {a, v};
+	int rc = zb_db_one(db, e, "未找到该党员", read_view, &r,
+	                   "SELECT mb.name, mb.category, mb.join_date, mb.full_date, mb.org_path, x.months, x.decided_on, "
+	                   "x.reason FROM members mb LEFT JOIN probation_extensions x ON x.member_id = mb.id "
+	                   "WHERE mb.id = ?",
+	                   "i", member_id);
+	if (rc)
+		return rc;
 	v->has_rules = v->join_date && zb_date_valid(v->join_date);
 	if (v->has_rules && (rc = zb_probation_rules_get(db, v->org_path, v->join_date, &v->rules, e)))
 		return rc;

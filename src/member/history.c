@@ -1,5 +1,6 @@
 /* history.c - the roster on a past date (member/history.h). */
 #include "member/history.h"
+#include "core/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +37,12 @@
 	"LEFT JOIN orgs o ON o.id = (CASE WHEN h.kind = 'org' THEN CAST(h.old_value AS BIGINT) END) " \
 	"ORDER BY mb.sort_key, mb.id, h.effective_on DESC, h.id DESC"
 
-static zb_stmt *query_sel(zb_db *db, const zb_member_on_sel *s, const char *upper, zb_err *e)
+static int query_sel(zb_db *db, const zb_member_on_sel *s, const char *upper, zb_each_fn fn, void *ctx, zb_err *e)
 {
 	const char *d = s->date;
 	if (s->committee_org)
-		return zb_db_query(db, e, ON_HEAD CAND_COMMITTEE ON_TAIL, "isss", s->committee_org, d, d, d);
-	return zb_db_query(db, e, ON_HEAD CAND_SUBTREE ON_TAIL, "ssssss", s->path, upper, d, s->path, upper, d);
+		return zb_db_each(db, e, fn, ctx, ON_HEAD CAND_COMMITTEE ON_TAIL, "isss", s->committee_org, d, d, d);
+	return zb_db_each(db, e, fn, ctx, ON_HEAD CAND_SUBTREE ON_TAIL, "ssssss", s->path, upper, d, s->path, upper, d);
 }
 
 static int in_subtree(const char *p, const char *path, const char *upper)
@@ -76,6 +77,42 @@ static int keep(const zb_member_on_sel *s, const char *upper, const zb_member_on
 	return s->committee_org || in_subtree(x->org_path, s->path, upper);
 }
 
+typedef struct roster {
+	const zb_member_on_sel *s;
+	const char *upper;
+	zb_arena *a;
+	zb_member_on *rows;
+	size_t n, cap;
+} roster;
+
+/* A row of ON_HEAD: a member (the first row of each) and one change. */
+static int add_change(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	roster *r = ctx;
+	zb_arena *a = r->a;
+	int64_t id = zb_col_int(st, 0);
+	if (!r->n || r->rows[r->n - 1].id != id) {
+		/* the previous member is complete: drop it if not selected */
+		if (r->n && !keep(r->s, r->upper, &r->rows[r->n - 1]))
+			r->n--;
+		ZB_AGROW(a, r->rows, r->n, r->cap);
+		zb_member_on *x = &r->rows[r->n++];
+		memset(x, 0, sizeof *x);
+		x->id = id;
+		x->name = zb_arena_strdup(a, zb_col_text(st, 1));
+		x->org_id = zb_col_int(st, 2);
+		x->org_path = zb_arena_strdup(a, zb_col_text(st, 3));
+		x->group_id = zb_col_int(st, 4);
+		x->status = zb_arena_strdup(a, zb_col_text(st, 5));
+		x->category = zb_arena_strdup(a, zb_col_text(st, 6));
+		x->join_date = zb_arena_strdup(a, zb_col_text(st, 7));
+		x->full_date = zb_arena_strdup(a, zb_col_text(st, 8));
+	}
+	undo(st, &r->rows[r->n - 1], a);
+	return 0;
+}
+
 int zb_member_roster_on(zb_db *db, const zb_member_on_sel *s, zb_arena *a, zb_member_on **out, int *n, zb_err *e)
 {
 	*out = NULL;
@@ -86,62 +123,26 @@ int zb_member_roster_on(zb_db *db, const zb_member_on_sel *s, zb_arena *a, zb_me
 			return zb_fail(e, ZB_EINVAL, NULL, "组织路径无效");
 		zb_path_upper(s->path, upper, sizeof upper);
 	}
-	zb_stmt *st = query_sel(db, s, upper, e);
-	if (!st)
-		return e->code;
-	int rc, cap = 0, cnt = 0;
-	zb_member_on *rows = NULL;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int64_t id = zb_col_int(st, 0);
-		if (!cnt || rows[cnt - 1].id != id) {
-			/* the previous member is complete: drop it if not selected */
-			if (cnt && !keep(s, upper, &rows[cnt - 1]))
-				cnt--;
-			if (cnt == cap) {
-				cap = cap ? cap * 2 : 64;
-				zb_member_on *nr = zb_arena_alloc(a, sizeof *nr * (size_t)cap);
-				if (cnt)
-					memcpy(nr, rows, sizeof *nr * (size_t)cnt);
-				rows = nr;
-			}
-			zb_member_on *x = &rows[cnt++];
-			memset(x, 0, sizeof *x);
-			x->id = id;
-			x->name = zb_arena_strdup(a, zb_col_text(st, 1));
-			x->org_id = zb_col_int(st, 2);
-			x->org_path = zb_arena_strdup(a, zb_col_text(st, 3));
-			x->group_id = zb_col_int(st, 4);
-			x->status = zb_arena_strdup(a, zb_col_text(st, 5));
-			x->category = zb_arena_strdup(a, zb_col_text(st, 6));
-			x->join_date = zb_arena_strdup(a, zb_col_text(st, 7));
-			x->full_date = zb_arena_strdup(a, zb_col_text(st, 8));
-		}
-		undo(st, &rows[cnt - 1], a);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (cnt && !keep(s, upper, &rows[cnt - 1]))
-		cnt--;
-	*out = rows;
-	*n = cnt;
+	roster r = {s, upper, a, NULL, 0, 0};
+	int rc = query_sel(db, s, upper, add_change, &r, e);
+	if (rc)
+		return rc;
+	if (r.n && !keep(s, upper, &r.rows[r.n - 1]))
+		r.n--;
+	*out = r.rows;
+	*n = (int)r.n;
 	return 0;
 }
 
 int zb_member_history_check_order(zb_db *db, int64_t member_id, const char *kind, const char *on, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT MAX(effective_on) FROM member_history WHERE member_id = ? AND kind = ?", "is",
-	                          member_id, kind);
-	if (!st)
-		return e->code;
 	char last[11] = "";
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1 && zb_col_text(st, 0))
-		snprintf(last, sizeof last, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	zb_text_buf b = {last, sizeof last};
+	int rc = zb_db_one(db, e, NULL, zb_row_text, &b,
+	                   "SELECT MAX(effective_on) FROM member_history WHERE member_id = ? AND kind = ?", "is", member_id,
+	                   kind);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
 	if (last[0] && on && strcmp(on, last) < 0) {
 		const char *what = !strcmp(kind, "org")      ? "所在组织"
 		                   : !strcmp(kind, "group")  ? "所在党小组"
@@ -154,57 +155,64 @@ int zb_member_history_check_order(zb_db *db, int64_t member_id, const char *kind
 	return 0;
 }
 
+typedef struct history_rows {
+	zb_arena *a;
+	zb_member_change_row *rows;
+	size_t n, cap;
+	const char *name; /* org_name_of */
+} history_rows;
+
+static void read_org_name(zb_stmt *st, void *ctx)
+{
+	history_rows *h = ctx;
+	h->name = zb_arena_strdup(h->a, zb_col_text(st, 0));
+}
+
+static int add_history(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	history_rows *h = ctx;
+	zb_arena *a = h->a;
+	ZB_AGROW(a, h->rows, h->n, h->cap);
+	h->rows[h->n++] = (zb_member_change_row){.id = zb_col_int(st, 0),
+	                                         .at = zb_col_int(st, 6),
+	                                         .by = zb_col_int(st, 7),
+	                                         .kind = zb_arena_strdup(a, zb_col_text(st, 1)),
+	                                         .old_value = zb_arena_strdup(a, zb_col_text(st, 2)),
+	                                         .new_value = zb_arena_strdup(a, zb_col_text(st, 3)),
+	                                         .effective_on = zb_arena_strdup(a, zb_col_text(st, 4)),
+	                                         .reason = zb_arena_strdup(a, zb_col_text(st, 5)),
+	                                         .by_username = zb_arena_strdup(a, zb_col_text(st, 8)),
+	                                         .by_display = zb_arena_strdup(a, zb_col_text(st, 9))};
+	return 0;
+}
+
 /* The name of org id_text, or the text itself when there is none. */
 static const char *org_name_of(zb_db *db, const char *id_text, zb_arena *a)
 {
 	if (!id_text)
 		return NULL;
 	zb_err e = {0};
-	zb_stmt *st = zb_db_query(db, &e, "SELECT name FROM orgs WHERE id = ?", "i", strtoll(id_text, NULL, 10));
-	const char *name = NULL;
-	if (st && zb_stmt_step(st, &e) == 1)
-		name = zb_arena_strdup(a, zb_col_text(st, 0));
-	zb_stmt_done(st);
-	return name ? name : id_text;
+	history_rows h = {.a = a};
+	zb_db_one(db, &e, NULL, read_org_name, &h, "SELECT name FROM orgs WHERE id = ?", "i", strtoll(id_text, NULL, 10));
+	return h.name ? h.name : id_text;
 }
 
 int zb_member_history_list(zb_db *db, int64_t member_id, zb_arena *a, zb_member_change_row **out, int *n, zb_err *e)
 {
 	*out = NULL;
 	*n = 0;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT h.id, h.kind, h.old_value, h.new_value, h.effective_on, h.reason, h.at, h.by_user, "
-	                          "u.username, u.display_name FROM member_history h LEFT JOIN users u ON u.id = h.by_user "
-	                          "WHERE h.member_id = ? ORDER BY h.id DESC",
-	                          "i", member_id);
-	if (!st)
-		return e->code;
 	/* read all rows first: the org names below use the same connection */
-	int cap = 16, rc;
-	zb_member_change_row *rows = zb_arena_alloc(a, sizeof *rows * (size_t)cap);
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (*n == cap) {
-			zb_member_change_row *nr = zb_arena_alloc(a, sizeof *nr * (size_t)cap * 2);
-			memcpy(nr, rows, sizeof *rows * (size_t)cap);
-			rows = nr;
-			cap *= 2;
-		}
-		rows[(*n)++] = (zb_member_change_row){.id = zb_col_int(st, 0),
-		                                      .at = zb_col_int(st, 6),
-		                                      .by = zb_col_int(st, 7),
-		                                      .kind = zb_arena_strdup(a, zb_col_text(st, 1)),
-		                                      .old_value = zb_arena_strdup(a, zb_col_text(st, 2)),
-		                                      .new_value = zb_arena_strdup(a, zb_col_text(st, 3)),
-		                                      .effective_on = zb_arena_strdup(a, zb_col_text(st, 4)),
-		                                      .reason = zb_arena_strdup(a, zb_col_text(st, 5)),
-		                                      .by_username = zb_arena_strdup(a, zb_col_text(st, 8)),
-		                                      .by_display = zb_arena_strdup(a, zb_col_text(st, 9))};
-	}
-	zb_stmt_done(st);
-	if (rc < 0) {
-		*n = 0;
-		return -rc;
-	}
+	history_rows l = {.a = a};
+	int rc = zb_db_each(db, e, add_history, &l,
+	                    "SELECT h.id, h.kind, h.old_value, h.new_value, h.effective_on, h.reason, h.at, h.by_user, "
+	                    "u.username, u.display_name FROM member_history h LEFT JOIN users u ON u.id = h.by_user "
+	                    "WHERE h.member_id = ? ORDER BY h.id DESC",
+	                    "i", member_id);
+	if (rc)
+		return rc;
+	zb_member_change_row *rows = l.rows;
+	*n = (int)l.n;
 	for (int i = 0; i < *n; i++) {
 		zb_member_change_row *h = &rows[i];
 		if (!strcmp(h->kind, "org") || !strcmp(h->kind, "created") || !strcmp(h->kind, "group")) {

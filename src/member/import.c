@@ -6,6 +6,7 @@
 #include "audit/audit.h"
 #include "core/buf.h"
 #include "core/escape.h"
+#include "core/grow.h"
 #include "core/log.h"
 #include "crypto/fieldprot.h"
 #include "member/idcard.h"
@@ -155,7 +156,8 @@ typedef struct reader {
 	int header_found;
 	int scanned;
 	raw_row *rows;
-	int n, cap;
+	int n;
+	size_t cap;
 	int name_col;             /* file column of 姓名 */
 } reader;
 
@@ -209,14 +211,8 @@ static int on_row(void *ctx, int rownum, const char *const *cells, int ncells, z
 	if (rd->name_col >= 0 && rd->name_col < ncells && zb_import_header_col(cells[rd->name_col]) == ZB_ICOL_NAME &&
 	    count_known(cells, ncells) >= 3)
 		return 0;
-	if (rd->n == rd->cap) {
-		int cap = rd->cap ? rd->cap * 2 : 256;
-		raw_row *nr = realloc(rd->rows, sizeof *nr * (size_t)cap);
-		if (!nr)
-			return zb_fail(e, ZB_EINTERNAL, "file", "内存不足");
-		rd->rows = nr;
-		rd->cap = cap;
-	}
+	if (ZB_GROW(rd->rows, (size_t)rd->n, rd->cap))
+		return zb_fail(e, ZB_EINTERNAL, "file", "内存不足");
 	raw_row *r = &rd->rows[rd->n++];
 	r->rownum = rownum;
 	r->n = ncells < imp->ncols ? ncells : imp->ncols;
@@ -296,6 +292,20 @@ static int seen_check(proc *p, const char *key, int rownum)
 	}
 }
 
+typedef struct org_ids {
+	int64_t ids[8];
+	int n;
+} org_ids;
+
+static int add_org_id(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	org_ids *o = ctx;
+	if (o->n < 8)
+		o->ids[o->n++] = zb_col_int(st, 0);
+	return 0;
+}
+
 /* Orgs of the import subtree named (or coded) key, cached per file in an
  * open-addressing table (a county file names a thousand branches). */
 static int org_lookup(proc *p, const char *key, org_hit **out, zb_err *e)
@@ -322,22 +332,16 @@ static int org_lookup(proc *p, const char *key, org_hit **out, zb_err *e)
 		}
 	org_hit *h = &p->orgs[i];
 	memset(h, 0, sizeof *h);
-	zb_stmt *st = zb_db_query(p->o->db, e,
-	                          "SELECT id FROM orgs WHERE path >= ? AND path < ? AND dissolved_on IS NULL "
-	                          "AND (name = ? OR short_name = ? OR code = ?) ORDER BY path LIMIT 8",
-	                          "sssss", p->imp->org_path, p->upper, key, key, key);
-	if (!st)
-		return e->code;
-	int rc, n = 0;
-	int64_t ids[8];
-	while ((rc = zb_stmt_step(st, e)) == 1 && n < 8)
-		ids[n++] = zb_col_int(st, 0);
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	org_ids found = {.n = 0};
+	int rc = zb_db_each(p->o->db, e, add_org_id, &found,
+	                    "SELECT id FROM orgs WHERE path >= ? AND path < ? AND dissolved_on IS NULL "
+	                    "AND (name = ? OR short_name = ? OR code = ?) ORDER BY path LIMIT 8",
+	                    "sssss", p->imp->org_path, p->upper, key, key, key);
+	if (rc)
+		return rc;
 	h->key = zb_arena_strdup(p->a, key);
-	h->n = n;
-	memcpy(h->ids, ids, sizeof ids[0] * (size_t)n);
+	h->n = found.n;
+	memcpy(h->ids, found.ids, sizeof found.ids[0] * (size_t)found.n);
 	p->norgs++;
 	*out = h;
 	return 0;
@@ -406,6 +410,26 @@ static int is_sci(const char *s)
 		return 0;
 	const char *e = strpbrk(s, "eE");
 	return e && strspn(s, "0123456789.") == (size_t)(e - s) && (e[1] == '+' || (e[1] >= '0' && e[1] <= '9'));
+}
+
+/* A row read into an arena: a member, a brief. */
+typedef struct arena_row {
+	zb_arena *a;
+	void *row;
+} arena_row;
+
+static void read_old_member(zb_stmt *st, void *ctx)
+{
+	arena_row *r = ctx;
+	zb_member_read(st, 0, r->a, r->row);
+}
+
+static void read_group(zb_stmt *st, void *ctx)
+{
+	arena_row *r = ctx;
+	zb_member *m = r->row;
+	m->group_id = zb_col_int(st, 0);
+	m->group_name = zb_arena_strdup(r->a, zb_col_text(st, 1));
 }
 
 static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
@@ -523,17 +547,14 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 		}
 	}
 	if (id_ok) {
-		zb_stmt *st = zb_db_query(o->db, e, "SELECT " ZB_MEMBER_COLS ZB_MEMBER_FROM " WHERE m.id_index = ?", "s", idx);
-		if (!st)
-			return e->code;
-		int rc = zb_stmt_step(st, e);
-		if (rc == 1) {
-			old = zb_arena_alloc(a, sizeof *old);
-			zb_member_read(st, 0, a, old);
-		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
+		zb_member *m = zb_arena_alloc(a, sizeof *m);
+		arena_row ar = {a, m};
+		int rc = zb_db_one(o->db, e, NULL, read_old_member, &ar,
+		                   "SELECT " ZB_MEMBER_COLS ZB_MEMBER_FROM " WHERE m.id_index = ?", "s", idx);
+		if (rc && rc != ZB_ENOTFOUND)
+			return rc;
+		if (!rc)
+			old = m;
 		if (old && !may_import(o, old->org_path)) {
 			row_err(imp, r, "该身份证号已在其他组织登记，不在您的管理范围内");
 			imp->registered_elsewhere++;
@@ -637,22 +658,15 @@ static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
 			if (!(org_cell && nw->group_id)) /* "所在党支部" named a group itself */
 				nw->group_id = 0, nw->group_name = NULL;
 		} else {
-			zb_stmt *st = zb_db_query(o->db, e,
-			                          "SELECT id, name FROM orgs WHERE parent_id = ? AND type = 'group' "
-			                          "AND dissolved_on IS NULL AND (name = ? OR short_name = ? OR code = ?)",
-			                          "isss", nw->org_id, g, g, g);
-			if (!st)
-				return e->code;
-			int rc = zb_stmt_step(st, e);
-			if (rc == 1) {
-				nw->group_id = zb_col_int(st, 0);
-				nw->group_name = zb_arena_strdup(a, zb_col_text(st, 1));
-			}
-			zb_stmt_done(st);
-			if (rc < 0)
-				return -rc;
-			if (!rc)
+			arena_row ar = {a, nw};
+			int rc = zb_db_one(o->db, e, NULL, read_group, &ar,
+			                   "SELECT id, name FROM orgs WHERE parent_id = ? AND type = 'group' "
+			                   "AND dissolved_on IS NULL AND (name = ? OR short_name = ? OR code = ?)",
+			                   "isss", nw->org_id, g, g, g);
+			if (rc == ZB_ENOTFOUND)
 				row_err(imp, r, "党小组“%s”不在%s之下", g, nw->org_name);
+			else if (rc)
+				return rc;
 		}
 	}
 
@@ -730,14 +744,7 @@ static zb_import *import_new(void)
 
 static int add_row(zb_import *imp, zb_import_row **out)
 {
-	if (imp->nrows == imp->cap) {
-		int cap = imp->cap ? imp->cap * 2 : 256;
-		zb_import_row *n = zb_arena_alloc(&imp->arena, sizeof *n * (size_t)cap);
-		if (imp->nrows)
-			memcpy(n, imp->rows, sizeof *n * (size_t)imp->nrows);
-		imp->rows = n;
-		imp->cap = cap;
-	}
+	ZB_AGROW(&imp->arena, imp->rows, (size_t)imp->nrows, imp->cap);
 	*out = &imp->rows[imp->nrows++];
 	memset(*out, 0, sizeof **out);
 	return 0;
@@ -1146,6 +1153,49 @@ out:
 	return rc;
 }
 
+/* The batch as stored: its org and file into imp, the rest here. */
+typedef struct batch_row {
+	zb_import *imp;
+	int64_t owner, expires;
+	const char *status;
+} batch_row;
+
+static void read_batch(zb_stmt *st, void *ctx)
+{
+	batch_row *b = ctx;
+	zb_import *imp = b->imp;
+	zb_arena *a = &imp->arena;
+	b->owner = zb_col_int(st, 0);
+	imp->org_id = zb_col_int(st, 1);
+	imp->org_path = zb_arena_strdup(a, zb_col_text(st, 2));
+	imp->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
+	imp->filename = zb_arena_strdup(a, zb_col_text(st, 4));
+	imp->format = zb_arena_strdup(a, zb_col_text(st, 5));
+	b->status = zb_arena_strdup(a, zb_col_text(st, 6));
+	b->expires = zb_col_int(st, 7);
+}
+
+/* A stored row of the batch (row_no, status, member_id, member_version,
+ * data) back into imp. */
+static int add_stored_row(zb_stmt *st, void *ctx, zb_err *e)
+{
+	zb_import *imp = ctx;
+	zb_import_row *r;
+	add_row(imp, &r);
+	r->rownum = (int)zb_col_int(st, 0);
+	const char *s = zb_col_text(st, 1);
+	r->status = ZB_IROW_ERROR;
+	for (int k = 0; k < ZB_IROW_NSTATUS; k++)
+		if (!strcmp(s, zb_irow_status_code(k)))
+			r->status = k;
+	r->member_id = zb_col_int(st, 2);
+	r->member_version = zb_col_int(st, 3);
+	int rc = row_from_json(imp, r, zb_col_text(st, 4), e);
+	if (!rc)
+		imp->counts[r->status]++;
+	return rc;
+}
+
 int zb_import_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, int for_commit, zb_import **out,
                    zb_err *e)
 {
@@ -1153,35 +1203,16 @@ int zb_import_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, in
 	zb_import *imp = import_new();
 	if (!imp)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-	zb_arena *a = &imp->arena;
-	int rc;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT b.user_id, b.org_id, o.path, o.name, b.filename, b.format, b.status, b.expires_at "
-	                          "FROM import_batches b JOIN orgs o ON o.id = b.org_id WHERE b.id = ?",
-	                          "i", batch_id);
-	if (!st) {
-		rc = e->code;
+	batch_row br = {imp, 0, 0, NULL};
+	int rc = zb_db_one(db, e, NULL, read_batch, &br,
+	                   "SELECT b.user_id, b.org_id, o.path, o.name, b.filename, b.format, b.status, b.expires_at "
+	                   "FROM import_batches b JOIN orgs o ON o.id = b.org_id WHERE b.id = ?",
+	                   "i", batch_id);
+	if (rc && rc != ZB_ENOTFOUND)
 		goto fail;
-	}
-	rc = zb_stmt_step(st, e);
-	int64_t owner = 0, expires = 0;
-	const char *status = NULL;
-	if (rc == 1) {
-		owner = zb_col_int(st, 0);
-		imp->org_id = zb_col_int(st, 1);
-		imp->org_path = zb_arena_strdup(a, zb_col_text(st, 2));
-		imp->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
-		imp->filename = zb_arena_strdup(a, zb_col_text(st, 4));
-		imp->format = zb_arena_strdup(a, zb_col_text(st, 5));
-		status = zb_arena_strdup(a, zb_col_text(st, 6));
-		expires = zb_col_int(st, 7);
-	}
-	zb_stmt_done(st);
-	if (rc < 0) {
-		rc = -rc;
-		goto fail;
-	}
-	if (!rc || owner != user_id || !strcmp(status, "uploading")) {
+	int64_t owner = br.owner, expires = br.expires;
+	const char *status = br.status;
+	if (rc || owner != user_id || !strcmp(status, "uploading")) {
 		rc = zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该导入批次（只有上传者本人可以查看和提交）");
 		goto fail;
 	}
@@ -1198,32 +1229,10 @@ int zb_import_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, in
 		goto fail;
 	}
 	(void)for_commit;
-	st = zb_db_query(db, e,
-	                 "SELECT row_no, status, member_id, member_version, data FROM import_rows WHERE batch_id = ? ORDER BY seq",
-	                 "i", batch_id);
-	if (!st) {
-		rc = e->code;
-		goto fail;
-	}
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		zb_import_row *r;
-		add_row(imp, &r);
-		r->rownum = (int)zb_col_int(st, 0);
-		const char *s = zb_col_text(st, 1);
-		r->status = ZB_IROW_ERROR;
-		for (int k = 0; k < ZB_IROW_NSTATUS; k++)
-			if (!strcmp(s, zb_irow_status_code(k)))
-				r->status = k;
-		r->member_id = zb_col_int(st, 2);
-		r->member_version = zb_col_int(st, 3);
-		if ((rc = row_from_json(imp, r, zb_col_text(st, 4), e)))
-			break;
-		imp->counts[r->status]++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		rc = -rc;
-	if (rc)
+	if ((rc = zb_db_each(db, e, add_stored_row, imp,
+	                     "SELECT row_no, status, member_id, member_version, data FROM import_rows WHERE batch_id = ? "
+	                     "ORDER BY seq",
+	                     "i", batch_id)))
 		goto fail;
 	*out = imp;
 	return 0;
@@ -1319,14 +1328,8 @@ static int apply_row(applier *ap, zb_import_row *r, zb_err *e)
 	zb_buf_release(&b);
 	if (rc)
 		return zb_fail(e, ZB_ETOOBIG, "file", "第 %d 行数据过大", r->rownum);
-	if (ap->nev == ap->evcap) {
-		size_t cap = ap->evcap ? ap->evcap * 2 : 256;
-		zb_audit_ev *ne = realloc(ap->evs, cap * sizeof *ne);
-		if (!ne)
-			return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-		ap->evs = ne;
-		ap->evcap = cap;
-	}
+	if (ZB_GROW(ap->evs, ap->nev, ap->evcap))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
 	ap->evs[ap->nev++] = (zb_audit_ev){.user_id = ap->actor->user_id, .username = ap->actor->username,
 	                                   .ip = ap->actor->ip, .action = action, .object_type = "member",
 	                                   .object_id = zb_arena_printf(a, "%lld", (long long)id),
@@ -1386,6 +1389,36 @@ static int lease(zb_db *db, int64_t batch_id, int64_t now, zb_err *e)
  * members it created (their history rows with them), take them off the
  * roll-ups, a chunk per transaction, then put the batch back to preview
  * (it may be committed again) with an "import.revert" audit row. */
+/* The batch's org path and its uploader. */
+typedef struct batch_owner {
+	char *path;
+	size_t psz;
+	int64_t *owner;
+} batch_owner;
+
+static void read_owner(zb_stmt *st, void *ctx)
+{
+	batch_owner *b = ctx;
+	snprintf(b->path, b->psz, "%s", zb_col_text(st, 0));
+	*b->owner = zb_col_int(st, 1);
+}
+
+/* A chunk of the batch's new members: seq and member id. */
+typedef struct chunk_rows {
+	int64_t *ids, *seqs, *n;
+} chunk_rows;
+
+static int add_chunk_row(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	chunk_rows *c = ctx;
+	if (*c->n == CHUNK_ROWS)
+		return ZB_DB_STOP;
+	c->seqs[*c->n] = zb_col_int(st, 0);
+	c->ids[(*c->n)++] = zb_col_int(st, 1);
+	return 0;
+}
+
 static int revert_batch(zb_app *app, zb_db *db, int64_t batch_id, const char *why, zb_err *e)
 {
 	int64_t removed = 0;
@@ -1414,36 +1447,21 @@ static int revert_batch(zb_app *app, zb_db *db, int64_t batch_id, const char *wh
 			zb_arena_free(&a);
 			break;
 		}
-		zb_stmt *st = NULL;
-		if (!rc && (st = zb_db_query(db, e,
-		                             "SELECT o.path, b.user_id FROM import_batches b JOIN orgs o ON o.id = b.org_id "
-		                             "WHERE b.id = ?",
-		                             "i", batch_id)) == NULL)
-			rc = e->code;
+		batch_owner bo = {path, sizeof path, &owner};
 		if (!rc) {
-			int s = zb_stmt_step(st, e);
-			if (s == 1) {
-				snprintf(path, sizeof path, "%s", zb_col_text(st, 0));
-				owner = zb_col_int(st, 1);
-			}
-			zb_stmt_done(st);
-			rc = s < 0 ? -s : 0;
+			rc = zb_db_one(db, e, NULL, read_owner, &bo,
+			               "SELECT o.path, b.user_id FROM import_batches b JOIN orgs o ON o.id = b.org_id WHERE b.id = ?",
+			               "i", batch_id);
+			if (rc == ZB_ENOTFOUND)
+				rc = 0;
 		}
 		int64_t ids[CHUNK_ROWS], seqs[CHUNK_ROWS];
-		if (!rc && (st = zb_db_query(db, e,
-		                             "SELECT seq, member_id FROM import_rows WHERE batch_id = ? AND status = 'new' "
-		                             "AND member_id IS NOT NULL ORDER BY seq LIMIT ?",
-		                             "ii", batch_id, (int64_t)CHUNK_ROWS)) == NULL)
-			rc = e->code;
-		if (!rc) {
-			int s;
-			while ((s = zb_stmt_step(st, e)) == 1 && n < CHUNK_ROWS) {
-				seqs[n] = zb_col_int(st, 0);
-				ids[n++] = zb_col_int(st, 1);
-			}
-			zb_stmt_done(st);
-			rc = s < 0 ? -s : 0;
-		}
+		chunk_rows cr = {ids, seqs, &n};
+		if (!rc)
+			rc = zb_db_each(db, e, add_chunk_row, &cr,
+			                "SELECT seq, member_id FROM import_rows WHERE batch_id = ? AND status = 'new' "
+			                "AND member_id IS NOT NULL ORDER BY seq LIMIT ?",
+			                "ii", batch_id, (int64_t)CHUNK_ROWS);
 		for (int64_t i = 0; !rc && i < n; i++) {
 			zb_member_facts f;
 			rc = zb_member_facts_load(db, ids[i], &a, &f, e);
@@ -1776,22 +1794,22 @@ int zb_import_lookups(zb_db *db, const zb_import *imp, const zb_principal *who, 
 	return zb_db_end(db, rc, e);
 }
 
+static void read_brief(zb_stmt *st, void *ctx)
+{
+	arena_row *r = ctx;
+	zb_import_brief *b = r->row;
+	b->status = zb_arena_strdup(r->a, zb_col_text(st, 0));
+	b->filename = zb_arena_strdup(r->a, zb_col_text(st, 1));
+	for (int k = 0; k < ZB_IROW_NSTATUS; k++)
+		b->counts[k] = zb_col_int(st, 2 + k);
+}
+
 int zb_import_brief_get(zb_db *db, int64_t batch_id, zb_arena *a, zb_import_brief *b, int *found, zb_err *e)
 {
-	*found = 0;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT status, filename, n_new, n_update, n_unchanged, n_error FROM import_batches WHERE id = ?",
-	                          "i", batch_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		*found = 1;
-		b->status = zb_arena_strdup(a, zb_col_text(st, 0));
-		b->filename = zb_arena_strdup(a, zb_col_text(st, 1));
-		for (int k = 0; k < ZB_IROW_NSTATUS; k++)
-			b->counts[k] = zb_col_int(st, 2 + k);
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	arena_row ar = {a, b};
+	int rc = zb_db_one(db, e, NULL, read_brief, &ar,
+	                   "SELECT status, filename, n_new, n_update, n_unchanged, n_error FROM import_batches WHERE id = ?",
+	                   "i", batch_id);
+	*found = !rc;
+	return rc == ZB_ENOTFOUND ? 0 : rc;
 }

@@ -108,7 +108,8 @@ typedef struct zb_import {
 	const char **col_headers;       /* as found in the file */
 	int *col_map;                   /* zb_icol per file column */
 	zb_import_row *rows;
-	int nrows, cap;
+	int nrows;
+	size_t cap;
 	int64_t counts[ZB_IROW_NSTATUS];
 	int64_t registered_elsewhere;   /* rows refused: ID registered outside the importer's scope */
 	int64_t checked_outside;        /* rows whose ID matched no member in the importer's scope:

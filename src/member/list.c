@@ -154,29 +154,29 @@ static int64_t search_subtree_max(void)
 #define COUNT_HEAD "SELECT COUNT(*) FROM members m WHERE m.org_path >= ? AND m.org_path < ? "
 #define CUR(c) (c)->path, (c)->key, (c)->keylen, (c)->id
 
-static zb_stmt *list_query(zb_db *db, const zb_member_filter *f, const char *root, const char *upper, const zb_member_cursor *c,
-                           int64_t limit, int big, zb_err *e)
+static int list_query(zb_db *db, const zb_member_filter *f, const char *root, const char *upper, const zb_member_cursor *c,
+                      int64_t limit, int big, zb_each_fn fn, void *ctx, zb_err *e)
 {
 	int64_t n = (int64_t)strlen(f->q_lo ? f->q_lo : "");
 	switch (f->qmode * 2 + (big ? 1 : 0)) {
 	case 2:
 	case 3:
-		return zb_db_query(db, e, LIST_HEAD Q_ID LIST_TAIL, "ss" "s" "sbi" FILTER_FMT "i", root, upper, f->id_index,
+		return zb_db_each(db, e, fn, ctx, LIST_HEAD Q_ID LIST_TAIL, "ss" "s" "sbi" FILTER_FMT "i", root, upper, f->id_index,
 		                   CUR(c), FILTER_ARGS(f), limit);
 	case 4:
-		return zb_db_query(db, e, LIST_HEAD Q_ASCII_SUB LIST_TAIL, "ss" "isis" "sbi" FILTER_FMT "i", root, upper, n,
+		return zb_db_each(db, e, fn, ctx, LIST_HEAD Q_ASCII_SUB LIST_TAIL, "ss" "isis" "sbi" FILTER_FMT "i", root, upper, n,
 		                   f->q_lo, n, f->q_lo, CUR(c), FILTER_ARGS(f), limit);
 	case 5:
-		return zb_db_query(db, e, LIST_HEAD Q_ASCII_ALL LIST_TAIL, "ss" "ssssssss" "sbi" FILTER_FMT "i", root, upper,
+		return zb_db_each(db, e, fn, ctx, LIST_HEAD Q_ASCII_ALL LIST_TAIL, "ss" "ssssssss" "sbi" FILTER_FMT "i", root, upper,
 		                   f->q_lo, f->q_hi, root, upper, f->q_lo, f->q_hi, root, upper, CUR(c), FILTER_ARGS(f), limit);
 	case 6:
-		return zb_db_query(db, e, LIST_HEAD Q_HAN_SUB LIST_TAIL, "ss" "isis" "sbi" FILTER_FMT "i", root, upper, n,
+		return zb_db_each(db, e, fn, ctx, LIST_HEAD Q_HAN_SUB LIST_TAIL, "ss" "isis" "sbi" FILTER_FMT "i", root, upper, n,
 		                   f->q_lo, f->q_chars, f->q_name, CUR(c), FILTER_ARGS(f), limit);
 	case 7:
-		return zb_db_query(db, e, LIST_HEAD Q_HAN_ALL LIST_TAIL, "ss" "ssssis" "sbi" FILTER_FMT "i", root, upper,
+		return zb_db_each(db, e, fn, ctx, LIST_HEAD Q_HAN_ALL LIST_TAIL, "ss" "ssssis" "sbi" FILTER_FMT "i", root, upper,
 		                   f->q_lo, f->q_hi, root, upper, f->q_chars, f->q_name, CUR(c), FILTER_ARGS(f), limit);
 	default:
-		return zb_db_query(db, e, LIST_HEAD LIST_TAIL, "ss" "sbi" FILTER_FMT "i", root, upper, CUR(c), FILTER_ARGS(f),
+		return zb_db_each(db, e, fn, ctx, LIST_HEAD LIST_TAIL, "ss" "sbi" FILTER_FMT "i", root, upper, CUR(c), FILTER_ARGS(f),
 		                   limit);
 	}
 }
@@ -215,6 +215,36 @@ static int count_query(zb_db *db, int64_t org_id, const zb_member_filter *f, con
 	}
 }
 
+typedef struct member_page {
+	zb_arena *a;
+	zb_member_page *out;
+	int64_t limit;
+	zb_buf next; /* the cursor after the last row shown */
+	int more;
+} member_page;
+
+static int add_member(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	member_page *p = ctx;
+	zb_member_page *out = p->out;
+	if (out->n == p->limit) {
+		/* one more row exists: the cursor is the last row shown */
+		p->more = 1;
+		return 0;
+	}
+	zb_member *m = &out->items[out->n++];
+	zb_member_read(st, 0, p->a, m);
+	size_t kl = 0;
+	const void *key = zb_col_blob(st, ZB_MEMBER_NCOLS, &kl);
+	zb_buf_reset(&p->next);
+	zb_hex_append(&p->next, m->org_path, strlen(m->org_path));
+	zb_buf_putc(&p->next, '.');
+	zb_hex_append(&p->next, key, kl);
+	zb_buf_printf(&p->next, ".%lld", (long long)m->id);
+	return 0;
+}
+
 int zb_member_list(zb_db *db, int64_t org_id, const char *root, const zb_member_filter *f,
                    const zb_member_cursor *c, int64_t limit, zb_arena *a, zb_member_page *out, zb_err *e)
 {
@@ -226,33 +256,11 @@ int zb_member_list(zb_db *db, int64_t org_id, const char *root, const zb_member_
 	int big = size > search_subtree_max();
 	if (rc || (rc = count_query(db, org_id, f, root, upper, big, &out->total, e)))
 		return rc;
-	zb_stmt *st = list_query(db, f, root, upper, c, limit + 1, big, e);
-	if (!st)
-		return e->code;
 	out->items = zb_arena_alloc(a, sizeof *out->items * (size_t)(limit > 0 ? limit : 1));
-	zb_buf next = {0};
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (out->n == limit) {
-			/* one more row exists: the cursor is the last row shown */
-			break;
-		}
-		zb_member *m = &out->items[out->n++];
-		zb_member_read(st, 0, a, m);
-		size_t kl = 0;
-		const void *key = zb_col_blob(st, ZB_MEMBER_NCOLS, &kl);
-		zb_buf_reset(&next);
-		zb_hex_append(&next, m->org_path, strlen(m->org_path));
-		zb_buf_putc(&next, '.');
-		zb_hex_append(&next, key, kl);
-		zb_buf_printf(&next, ".%lld", (long long)m->id);
-	}
-	int more = rc == 1;
-	zb_stmt_done(st);
-	if (rc < 0) {
-		zb_buf_release(&next);
-		return -rc;
-	}
-	out->next = more && next.data ? zb_arena_strdup(a, next.data) : NULL;
-	zb_buf_release(&next);
-	return 0;
+	member_page p = {a, out, limit, {0}, 0};
+	rc = list_query(db, f, root, upper, c, limit + 1, big, add_member, &p, e);
+	if (!rc)
+		out->next = p.more && p.next.data ? zb_arena_strdup(a, p.next.data) : NULL;
+	zb_buf_release(&p.next);
+	return rc;
 }

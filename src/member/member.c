@@ -3,6 +3,7 @@
 #include "member/history.h"
 #include "member/probation.h"
 #include "core/date.h"
+#include "core/grow.h"
 
 #include "audit/audit.h"
 #include "auth/authz.h"
@@ -1063,18 +1064,22 @@ void zb_member_read(zb_stmt *st, int c, zb_arena *a, zb_member *m)
 #undef T
 }
 
+typedef struct member_one {
+	zb_arena *a;
+	zb_member *m;
+} member_one;
+
+static void read_member(zb_stmt *st, void *ctx)
+{
+	member_one *o = ctx;
+	zb_member_read(st, 0, o->a, o->m);
+}
+
 int zb_member_get(zb_db *db, int64_t id, zb_arena *a, zb_member *m, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e, "SELECT " ZB_MEMBER_COLS ZB_MEMBER_FROM " WHERE m.id = ?", "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		zb_member_read(st, 0, a, m);
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员，或不在您的管理范围内");
+	member_one o = {a, m};
+	return zb_db_one(db, e, "未找到该党员，或不在您的管理范围内", read_member, &o,
+	                 "SELECT " ZB_MEMBER_COLS ZB_MEMBER_FROM " WHERE m.id = ?", "i", id);
 }
 
 int zb_member_get_locked(zb_db *db, int64_t id, zb_arena *a, zb_member *m, zb_err *e)
@@ -1402,6 +1407,43 @@ static int cmp_bday(const void *x, const void *y)
 	return c ? c : (a->member_id < b->member_id ? -1 : a->member_id > b->member_id);
 }
 
+typedef struct bdays {
+	zb_arena *a;
+	int today, end; /* YYYYMMDD */
+	zb_birthday *rows;
+	size_t n, cap;
+} bdays;
+
+/* A member whose anniversary of joining falls in [today, end]. */
+static int add_bday(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	bdays *l = ctx;
+	int today = l->today;
+	const char *jd = zb_col_text(st, 4);
+	int j = ymd_int(jd);
+	if (!j)
+		return 0;
+	int mmdd = j % 10000;
+	int y = today / 10000;
+	if (mmdd < today % 10000 && !(mmdd == 229 && today % 10000 == 228 && !is_leap(y)))
+		y++;
+	int day = mmdd == 229 && !is_leap(y) ? 28 : mmdd % 100; /* 民法典 第二百零二条: the month's last day */
+	int ann = y * 10000 + (mmdd / 100) * 100 + day;
+	if (ann < today || ann > l->end || y <= j / 10000)
+		return 0;
+	ZB_AGROW(l->a, l->rows, l->n, l->cap);
+	zb_birthday *b = &l->rows[l->n++];
+	b->member_id = zb_col_int(st, 0);
+	b->org_id = zb_col_int(st, 1);
+	b->name = zb_arena_strdup(l->a, zb_col_text(st, 2));
+	b->org_name = zb_arena_strdup(l->a, zb_col_text(st, 3));
+	b->join_date = zb_arena_strdup(l->a, jd);
+	ymd_str(ann, b->date);
+	b->years = y - j / 10000;
+	return 0;
+}
+
 int zb_member_birthdays(zb_db *db, const char *root, int today, int days, int limit, zb_arena *a, zb_birthday **out,
                         int *n, zb_err *e)
 {
@@ -1424,51 +1466,21 @@ int zb_member_birthdays(zb_db *db, const char *root, int today, int days, int li
 		snprintf(to2, sizeof to2, "02-29");
 	char upper[512];
 	zb_path_upper(root, upper, sizeof upper);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT m.id, m.org_id, m.name, o.name, m.join_date FROM members m "
-	                          "JOIN orgs o ON o.id = m.org_id "
-	                          "WHERE m.org_path >= ? AND m.org_path < ? AND m.status IN ('normal', 'mobile', 'abroad') "
-	                          "AND m.join_date IS NOT NULL AND ((substr(m.join_date, 6, 5) >= ? AND "
-	                          "substr(m.join_date, 6, 5) <= ?) OR (substr(m.join_date, 6, 5) >= ? AND "
-	                          "substr(m.join_date, 6, 5) <= ?))",
-	                          "ssssss", root, upper, from, to, from2, to2);
-	if (!st)
-		return e->code;
-	int cap = 64, cnt = 0, rc;
-	zb_birthday *v = zb_arena_alloc(a, sizeof *v * (size_t)cap);
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		const char *jd = zb_col_text(st, 4);
-		int j = ymd_int(jd);
-		if (!j)
-			continue;
-		int mmdd = j % 10000;
-		int y = today / 10000;
-		if (mmdd < today % 10000 && !(mmdd == 229 && today % 10000 == 228 && !is_leap(y)))
-			y++;
-		int day = mmdd == 229 && !is_leap(y) ? 28 : mmdd % 100; /* 民法典 第二百零二条: the month's last day */
-		int ann = y * 10000 + (mmdd / 100) * 100 + day;
-		if (ann < today || ann > end || y <= j / 10000)
-			continue;
-		if (cnt == cap) {
-			zb_birthday *nv = zb_arena_alloc(a, sizeof *nv * (size_t)cap * 2);
-			memcpy(nv, v, sizeof *v * (size_t)cap);
-			v = nv;
-			cap *= 2;
-		}
-		zb_birthday *b = &v[cnt++];
-		b->member_id = zb_col_int(st, 0);
-		b->org_id = zb_col_int(st, 1);
-		b->name = zb_arena_strdup(a, zb_col_text(st, 2));
-		b->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
-		b->join_date = zb_arena_strdup(a, jd);
-		ymd_str(ann, b->date);
-		b->years = y - j / 10000;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	qsort(v, (size_t)cnt, sizeof *v, cmp_bday);
-	*out = v;
+	bdays b = {a, today, end, NULL, 0, 0};
+	int rc = zb_db_each(db, e, add_bday, &b,
+	                    "SELECT m.id, m.org_id, m.name, o.name, m.join_date FROM members m "
+	                    "JOIN orgs o ON o.id = m.org_id "
+	                    "WHERE m.org_path >= ? AND m.org_path < ? AND m.status IN ('normal', 'mobile', 'abroad') "
+	                    "AND m.join_date IS NOT NULL AND ((substr(m.join_date, 6, 5) >= ? AND "
+	                    "substr(m.join_date, 6, 5) <= ?) OR (substr(m.join_date, 6, 5) >= ? AND "
+	                    "substr(m.join_date, 6, 5) <= ?))",
+	                    "ssssss", root, upper, from, to, from2, to2);
+	if (rc)
+		return rc;
+	int cnt = (int)b.n;
+	if (cnt)
+		qsort(b.rows, (size_t)cnt, sizeof *b.rows, cmp_bday);
+	*out = b.rows;
 	*n = cnt < limit ? cnt : limit;
 	return 0;
 }
@@ -1571,18 +1583,16 @@ const char *zb_member_org_trail(zb_db *db, const zb_principal *who, const char *
 		p = slash + 1;
 		if (who && !zb_authz_allows(who, P_ORG_READ, prefix))
 			continue;
-		zb_stmt *st = zb_db_query(db, &e, "SELECT name FROM orgs WHERE path = ?", "s", prefix);
-		if (!st)
+		char name[1024] = "";
+		zb_text_buf nb = {name, sizeof name};
+		int rc = zb_db_one(db, &e, NULL, zb_row_text, &nb, "SELECT name FROM orgs WHERE path = ?", "s", prefix);
+		if (rc && rc != ZB_ENOTFOUND)
 			goto out;
-		int rc = zb_stmt_step(st, &e);
-		if (rc == 1) {
+		if (!rc) {
 			if (b.len)
 				zb_buf_puts(&b, " / ");
-			zb_buf_puts(&b, zb_col_text(st, 0));
+			zb_buf_puts(&b, name);
 		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			goto out;
 	}
 	out = b.len ? zb_arena_strndup(a, b.data, b.len) : NULL;
 out:

@@ -2,6 +2,7 @@
 #include "member/probation.h"
 #include "auth/authz.h"
 #include "core/date.h"
+#include "core/grow.h"
 #include "rules/rules.h"
 
 #include <stdio.h>
@@ -105,6 +106,19 @@ int zb_probation_check_dates(const char *join_date, const char *full_date, const
 	               full_date, end, r->months == 12 ? "一年" : "规定期限", join_date);
 }
 
+typedef struct ext_row {
+	int *months;
+	char *decided_on; /* [11] or NULL */
+} ext_row;
+
+static void read_ext(zb_stmt *st, void *ctx)
+{
+	ext_row *x = ctx;
+	*x->months = (int)zb_col_int(st, 0);
+	if (x->decided_on)
+		snprintf(x->decided_on, 11, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : "");
+}
+
 int zb_probation_ext_get(zb_db *db, int64_t member_id, int *months, char decided_on[11], zb_err *e)
 {
 	*months = 0;
@@ -112,18 +126,10 @@ int zb_probation_ext_get(zb_db *db, int64_t member_id, int *months, char decided
 		decided_on[0] = 0;
 	if (member_id <= 0)
 		return 0;
-	zb_stmt *st = zb_db_query(db, e, "SELECT months, decided_on FROM probation_extensions WHERE member_id = ?", "i",
-	                          member_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		*months = (int)zb_col_int(st, 0);
-		if (decided_on)
-			snprintf(decided_on, 11, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : "");
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	ext_row x = {months, decided_on};
+	int rc = zb_db_one(db, e, NULL, read_ext, &x, "SELECT months, decided_on FROM probation_extensions WHERE member_id = ?",
+	                   "i", member_id);
+	return rc == ZB_ENOTFOUND ? 0 : rc;
 }
 
 static int same(const char *a, const char *b)
@@ -149,26 +155,28 @@ int zb_member_check_probation(zb_db *db, const zb_member *old, const zb_member *
 
 /* ---- the extension ---- */
 
+typedef struct probationer {
+	char name[200], category[32], join[11], path[512];
+} probationer;
+
+static void read_probationer(zb_stmt *st, void *ctx)
+{
+	probationer *p = ctx;
+	snprintf(p->name, sizeof p->name, "%s", zb_col_text(st, 0) ? zb_col_text(st, 0) : "");
+	snprintf(p->category, sizeof p->category, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : "");
+	snprintf(p->join, sizeof p->join, "%s", zb_col_text(st, 2) ? zb_col_text(st, 2) : "");
+	snprintf(p->path, sizeof p->path, "%s", zb_col_text(st, 3) ? zb_col_text(st, 3) : "");
+}
+
 int zb_probation_extend(zb_db *db, int64_t member_id, int months, const char *decided_on, const char *reason,
                         const char *today, int64_t by_user, int64_t now, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e, "SELECT name, category, join_date, org_path FROM members WHERE id = ?", "i",
-	                          member_id);
-	if (!st)
-		return e->code;
-	char name[200] = "", category[32] = "", join[11] = "", path[512] = "";
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		snprintf(name, sizeof name, "%s", zb_col_text(st, 0) ? zb_col_text(st, 0) : "");
-		snprintf(category, sizeof category, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : "");
-		snprintf(join, sizeof join, "%s", zb_col_text(st, 2) ? zb_col_text(st, 2) : "");
-		snprintf(path, sizeof path, "%s", zb_col_text(st, 3) ? zb_col_text(st, 3) : "");
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员");
+	probationer p = {"", "", "", ""};
+	int rc = zb_db_one(db, e, "未找到该党员", read_probationer, &p,
+	                   "SELECT name, category, join_date, org_path FROM members WHERE id = ?", "i", member_id);
+	if (rc)
+		return rc;
+	const char *name = p.name, *category = p.category, *join = p.join, *path = p.path;
 	if (strcmp(category, "probationary"))
 		return zb_fail(e, ZB_ECONFLICT, NULL, "%s 不是预备党员，不能延长预备期", name);
 	if (!zb_date_valid(join))
@@ -213,6 +221,34 @@ static int cmp_due(const void *x, const void *y)
 	return a->member_id < b->member_id ? -1 : a->member_id > b->member_id;
 }
 
+typedef struct dues {
+	zb_arena *a;
+	zb_probation_due *rows;
+	const char **paths; /* of each row's member */
+	size_t n, cap, pcap;
+} dues;
+
+static int add_due(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	dues *l = ctx;
+	zb_arena *a = l->a;
+	ZB_AGROW(a, l->rows, l->n, l->cap);
+	ZB_AGROW(a, l->paths, l->n, l->pcap);
+	zb_probation_due *d = &l->rows[l->n];
+	memset(d, 0, sizeof *d);
+	d->member_id = zb_col_int(st, 0);
+	d->org_id = zb_col_int(st, 1);
+	d->name = zb_arena_strdup(a, zb_col_text(st, 2));
+	d->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
+	d->join_date = zb_arena_strdup(a, zb_col_text(st, 4));
+	d->status = zb_arena_strdup(a, zb_col_text(st, 5));
+	l->paths[l->n] = zb_arena_strdup(a, zb_col_text(st, 6));
+	d->ext_months = (int)zb_col_int(st, 7);
+	l->n++;
+	return 0;
+}
+
 int zb_probation_overdue(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_probation_due **out,
                          int *n, zb_err *e)
 {
@@ -220,47 +256,21 @@ int zb_probation_overdue(zb_db *db, const char *root_path, const char *today, zb
 	*n = 0;
 	char upper[512];
 	zb_path_upper(root_path, upper, sizeof upper);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT mb.id, mb.org_id, mb.name, o.name, mb.join_date, mb.status, mb.org_path, "
-	                          "COALESCE(x.months, 0) FROM members mb JOIN orgs o ON o.id = mb.org_id "
-	                          "LEFT JOIN probation_extensions x ON x.member_id = mb.id "
-	                          "WHERE mb.org_path >= ? AND mb.org_path < ? AND mb.category = 'probationary' "
-	                          "AND mb.status NOT IN ('removed', 'deceased', 'suspended') AND mb.join_date IS NOT NULL "
-	                          "ORDER BY mb.id",
-	                          "ss", root_path, upper);
-	if (!st)
-		return e->code;
 	/* read all first: the rule lookups run queries of their own */
-	int cap = 0, cnt = 0, rc;
-	zb_probation_due *v = NULL;
-	const char **paths = NULL;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 64;
-			zb_probation_due *nv = zb_arena_alloc(a, sizeof *nv * (size_t)cap);
-			const char **np = zb_arena_alloc(a, sizeof *np * (size_t)cap);
-			if (cnt) {
-				memcpy(nv, v, sizeof *nv * (size_t)cnt);
-				memcpy(np, paths, sizeof *np * (size_t)cnt);
-			}
-			v = nv;
-			paths = np;
-		}
-		zb_probation_due *d = &v[cnt];
-		memset(d, 0, sizeof *d);
-		d->member_id = zb_col_int(st, 0);
-		d->org_id = zb_col_int(st, 1);
-		d->name = zb_arena_strdup(a, zb_col_text(st, 2));
-		d->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
-		d->join_date = zb_arena_strdup(a, zb_col_text(st, 4));
-		d->status = zb_arena_strdup(a, zb_col_text(st, 5));
-		paths[cnt] = zb_arena_strdup(a, zb_col_text(st, 6));
-		d->ext_months = (int)zb_col_int(st, 7);
-		cnt++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	dues l = {.a = a};
+	int rc = zb_db_each(db, e, add_due, &l,
+	                    "SELECT mb.id, mb.org_id, mb.name, o.name, mb.join_date, mb.status, mb.org_path, "
+	                    "COALESCE(x.months, 0) FROM members mb JOIN orgs o ON o.id = mb.org_id "
+	                    "LEFT JOIN probation_extensions x ON x.member_id = mb.id "
+	                    "WHERE mb.org_path >= ? AND mb.org_path < ? AND mb.category = 'probationary' "
+	                    "AND mb.status NOT IN ('removed', 'deceased', 'suspended') AND mb.join_date IS NOT NULL "
+	                    "ORDER BY mb.id",
+	                    "ss", root_path, upper);
+	if (rc)
+		return rc;
+	zb_probation_due *v = l.rows;
+	const char **paths = l.paths;
+	int cnt = (int)l.n;
 	long t = zb_date_days(today);
 	for (int i = 0; i < cnt; i++) {
 		zb_probation_due *d = &v[i];

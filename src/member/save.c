@@ -70,6 +70,20 @@ static const char *changes_json(zb_arena *a, const zb_member_diff *d, int n)
  * counts against the caller's hourly budget and is audited, with the
  * record that holds the number and never the number itself.  In a
  * transaction of its own, after the refused one was rolled back. */
+/* Who holds an ID number, and where. */
+typedef struct id_holder {
+	zb_arena *a;
+	int64_t *id;
+	const char **path;
+} id_holder;
+
+static void read_holder(zb_stmt *st, void *ctx)
+{
+	id_holder *h = ctx;
+	*h->id = zb_col_int(st, 0);
+	*h->path = zb_arena_strdup(h->a, zb_col_text(st, 1));
+}
+
 static void id_conflict(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, const char *kind,
                         const char *id_index, zb_arena *a)
 {
@@ -79,12 +93,9 @@ static void id_conflict(zb_db *db, zb_app *app, const zb_actor *ac, const zb_pri
 	if (zb_db_begin_write(db, &e))
 		return;
 	int rc = zb_id_lookup_note(db, who->user_id, zb_now(app), kind, 1, &e);
-	zb_stmt *st = rc || !id_index ? NULL : zb_db_query(db, &e, "SELECT id, org_path FROM members WHERE id_index = ?", "s", id_index);
-	if (st && zb_stmt_step(st, &e) == 1) {
-		holder = zb_col_int(st, 0);
-		path = zb_arena_strdup(a, zb_col_text(st, 1));
-	}
-	zb_stmt_done(st);
+	id_holder h = {a, &holder, &path};
+	if (!rc && id_index)
+		zb_db_one(db, &e, NULL, read_holder, &h, "SELECT id, org_path FROM members WHERE id_index = ?", "s", id_index);
 	if (!rc)
 		rc = zb_member_audit(db, app, ac, "member.id_lookup", "member", holder, path,
 		                     zb_arena_printf(a, "{\"kind\":\"%s\",\"result\":\"registered\",\"in_scope\":%s}", kind,

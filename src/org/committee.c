@@ -4,6 +4,7 @@
  * *_audited forms add the transaction and its audit row. */
 #include "org/structure.h"
 #include "core/date.h"
+#include "core/grow.h"
 #include "member/member.h" /* zb_status_name, zb_name_check */
 #include "rules/rules.h"
 
@@ -91,63 +92,74 @@ static int cmp_post(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+typedef struct post_list {
+	zb_arena *a;
+	zb_post *rows;
+	size_t n, cap;
+} post_list;
+
+static int add_post(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	post_list *l = ctx;
+	ZB_AGROW(l->a, l->rows, l->n, l->cap);
+	post_read(st, l->a, &l->rows[l->n++]);
+	return 0;
+}
+
 int zb_committee_list(zb_db *db, int64_t org_id, int all, zb_arena *a, zb_post **items, int *n, zb_err *e)
 {
-	*items = NULL;
-	*n = 0;
-	zb_stmt *st = all ? zb_db_query(db, e, "SELECT " POST_COLS POST_FROM " WHERE cp.org_id = ? LIMIT 1000", "i", org_id)
-	                  : zb_db_query(db, e, "SELECT " POST_COLS POST_FROM " WHERE cp.org_id = ? AND cp.ended_on IS NULL LIMIT 1000",
-	                                "i", org_id);
-	if (!st)
-		return e->code;
-	int cap = 0, rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			zb_post *np = zb_arena_alloc(a, sizeof *np * (size_t)cap);
-			if (*n)
-				memcpy(np, *items, sizeof *np * (size_t)*n);
-			*items = np;
-		}
-		post_read(st, a, &(*items)[(*n)++]);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	post_list l = {a, NULL, 0, 0};
+	int rc = all ? zb_db_each(db, e, add_post, &l, "SELECT " POST_COLS POST_FROM " WHERE cp.org_id = ? LIMIT 1000", "i",
+	                          org_id)
+	             : zb_db_each(db, e, add_post, &l,
+	                          "SELECT " POST_COLS POST_FROM " WHERE cp.org_id = ? AND cp.ended_on IS NULL LIMIT 1000",
+	                          "i", org_id);
+	*items = l.rows;
+	*n = (int)l.n;
+	if (rc)
+		return rc;
 	if (*n)
 		qsort(*items, (size_t)*n, sizeof **items, cmp_post);
 	return 0;
 }
 
+typedef struct post_one {
+	zb_arena *a;
+	zb_post *p;
+} post_one;
+
+static void read_post(zb_stmt *st, void *ctx)
+{
+	post_one *o = ctx;
+	post_read(st, o->a, o->p);
+}
+
 int zb_committee_get(zb_db *db, int64_t id, zb_arena *a, zb_post *out, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e, "SELECT " POST_COLS POST_FROM " WHERE cp.id = ?", "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		post_read(st, a, out);
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该职务记录");
+	post_one o = {a, out};
+	return zb_db_one(db, e, "未找到该职务记录", read_post, &o, "SELECT " POST_COLS POST_FROM " WHERE cp.id = ?", "i", id);
+}
+
+typedef struct org_row {
+	char *path;
+	size_t psz;
+	int *dissolved;
+} org_row;
+
+static void read_org_state(zb_stmt *st, void *ctx)
+{
+	org_row *o = ctx;
+	snprintf(o->path, o->psz, "%s", zb_col_text(st, 0));
+	*o->dissolved = !zb_col_is_null(st, 1);
 }
 
 /* Org path and dissolved flag. */
 static int org_state(zb_db *db, int64_t org_id, char *path, size_t psz, int *dissolved, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e, "SELECT path, dissolved_on FROM orgs WHERE id = ?", "i", org_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		snprintf(path, psz, "%s", zb_col_text(st, 0));
-		*dissolved = !zb_col_is_null(st, 1);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, "org_id", "未找到该组织");
+	org_row o = {path, psz, dissolved};
+	int rc = zb_db_one(db, e, NULL, read_org_state, &o, "SELECT path, dissolved_on FROM orgs WHERE id = ?", "i", org_id);
+	return rc == ZB_ENOTFOUND ? zb_fail(e, ZB_ENOTFOUND, "org_id", "未找到该组织") : rc;
 }
 
 /* Who may hold a post (every post of a committee is elected: 书记, 副书记
@@ -162,25 +174,29 @@ static int org_state(zb_db *db, int64_t org_id, char *path, size_t psz, int *dis
  *   or 流动; 失联, 出国（境）, 停止党籍, 出党 and 死亡 cannot hold a post.
  * A holder named only by person_name (上级党组织选派, not on this roster)
  * cannot be checked here. */
+typedef struct holder {
+	char mpath[600], name[200], cat[32], full[16], status[32];
+} holder;
+
+static void read_holder(zb_stmt *st, void *ctx)
+{
+	holder *h = ctx;
+	snprintf(h->mpath, sizeof h->mpath, "%s", zb_col_text(st, 0));
+	snprintf(h->name, sizeof h->name, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : "");
+	snprintf(h->cat, sizeof h->cat, "%s", zb_col_text(st, 2) ? zb_col_text(st, 2) : "");
+	snprintf(h->full, sizeof h->full, "%s", zb_col_text(st, 3) ? zb_col_text(st, 3) : "");
+	snprintf(h->status, sizeof h->status, "%s", zb_col_text(st, 4) ? zb_col_text(st, 4) : "");
+}
+
 static int check_holder(zb_db *db, const zb_post *p, const char *path, zb_err *e)
 {
-	char mpath[600] = "", name[200] = "", cat[32] = "", full[16] = "", status[32] = "";
-	zb_stmt *st = zb_db_query(db, e, "SELECT org_path, name, category, full_date, status FROM members WHERE id = ?", "i",
-	                          p->member_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		snprintf(mpath, sizeof mpath, "%s", zb_col_text(st, 0));
-		snprintf(name, sizeof name, "%s", zb_col_text(st, 1) ? zb_col_text(st, 1) : "");
-		snprintf(cat, sizeof cat, "%s", zb_col_text(st, 2) ? zb_col_text(st, 2) : "");
-		snprintf(full, sizeof full, "%s", zb_col_text(st, 3) ? zb_col_text(st, 3) : "");
-		snprintf(status, sizeof status, "%s", zb_col_text(st, 4) ? zb_col_text(st, 4) : "");
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc || strncmp(mpath, path, strlen(path)))
+	holder h = {"", "", "", "", ""};
+	int rc = zb_db_one(db, e, NULL, read_holder, &h,
+	                   "SELECT org_path, name, category, full_date, status FROM members WHERE id = ?", "i", p->member_id);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	const char *name = h.name, *cat = h.cat, *full = h.full, *status = h.status;
+	if (rc || strncmp(h.mpath, path, strlen(path)))
 		return zb_fail(e, ZB_EINVAL, "member_id", "党员 %lld 不是本组织（含下级组织）的党员，不能担任本组织的职务",
 		               (long long)p->member_id);
 	const char *post = zb_post_name(p->post);
@@ -380,71 +396,73 @@ int zb_term_status(zb_db *db, const char *org_path, const char *ends_on, const c
 	return 0;
 }
 
+typedef struct term_rows {
+	zb_arena *a;
+	zb_term *rows;
+	size_t n, cap;
+	char path[600]; /* of the org (zb_term_current) */
+} term_rows;
+
+/* id, org_id, years, started_on, ends_on, elected_how, notes */
+static void term_read(zb_stmt *st, zb_arena *a, zb_term *t)
+{
+	t->id = zb_col_int(st, 0);
+	t->org_id = zb_col_int(st, 1);
+	t->years = zb_col_int(st, 2);
+	t->started_on = zb_arena_strdup(a, zb_col_text(st, 3));
+	t->ends_on = zb_arena_strdup(a, zb_col_text(st, 4));
+	t->elected_how = zb_arena_strdup(a, zb_col_text(st, 5));
+	t->notes = zb_arena_strdup(a, zb_col_text(st, 6));
+}
+
+static void read_term_path(zb_stmt *st, void *ctx)
+{
+	term_rows *l = ctx;
+	term_read(st, l->a, l->rows);
+	snprintf(l->path, sizeof l->path, "%s", zb_col_text(st, 7));
+}
+
+static int add_term(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	term_rows *l = ctx;
+	ZB_AGROW(l->a, l->rows, l->n, l->cap);
+	zb_term *t = &l->rows[l->n++];
+	memset(t, 0, sizeof *t);
+	term_read(st, l->a, t);
+	return 0;
+}
+
 int zb_term_current(zb_db *db, int64_t org_id, const char *today, zb_arena *a, zb_term *out, int *found, zb_err *e)
 {
 	*found = 0;
 	memset(out, 0, sizeof *out);
-	char path[600] = "";
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT t.id, t.org_id, t.years, t.started_on, t.ends_on, t.elected_how, t.notes, o.path "
-	                          "FROM org_terms t JOIN orgs o ON o.id = t.org_id WHERE t.org_id = ? "
-	                          "ORDER BY t.started_on DESC, t.id DESC LIMIT 1",
-	                          "i", org_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		out->id = zb_col_int(st, 0);
-		out->org_id = zb_col_int(st, 1);
-		out->years = zb_col_int(st, 2);
-		out->started_on = zb_arena_strdup(a, zb_col_text(st, 3));
-		out->ends_on = zb_arena_strdup(a, zb_col_text(st, 4));
-		out->elected_how = zb_arena_strdup(a, zb_col_text(st, 5));
-		out->notes = zb_arena_strdup(a, zb_col_text(st, 6));
-		snprintf(path, sizeof path, "%s", zb_col_text(st, 7));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
+	term_rows l = {.a = a, .rows = out};
+	int rc = zb_db_one(db, e, NULL, read_term_path, &l,
+	                   "SELECT t.id, t.org_id, t.years, t.started_on, t.ends_on, t.elected_how, t.notes, o.path "
+	                   "FROM org_terms t JOIN orgs o ON o.id = t.org_id WHERE t.org_id = ? "
+	                   "ORDER BY t.started_on DESC, t.id DESC LIMIT 1",
+	                   "i", org_id);
+	if (rc == ZB_ENOTFOUND)
 		return 0;
+	if (rc)
+		return rc;
 	*found = 1;
-	return zb_term_status(db, path, out->ends_on, today, &out->status, &out->days_left, e);
+	return zb_term_status(db, l.path, out->ends_on, today, &out->status, &out->days_left, e);
 }
 
 int zb_term_list(zb_db *db, int64_t org_id, const char *org_path, const char *today, zb_arena *a, zb_term **items,
                  int *n, zb_err *e)
 {
-	*items = NULL;
-	*n = 0;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT id, org_id, years, started_on, ends_on, elected_how, notes FROM org_terms "
-	                          "WHERE org_id = ? ORDER BY started_on DESC, id DESC LIMIT 200",
-	                          "i", org_id);
-	if (!st)
-		return e->code;
-	int cap = 0, rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			zb_term *nt = zb_arena_alloc(a, sizeof *nt * (size_t)cap);
-			if (*n)
-				memcpy(nt, *items, sizeof *nt * (size_t)*n);
-			*items = nt;
-		}
-		zb_term *t = &(*items)[(*n)++];
-		memset(t, 0, sizeof *t);
-		t->id = zb_col_int(st, 0);
-		t->org_id = zb_col_int(st, 1);
-		t->years = zb_col_int(st, 2);
-		t->started_on = zb_arena_strdup(a, zb_col_text(st, 3));
-		t->ends_on = zb_arena_strdup(a, zb_col_text(st, 4));
-		t->elected_how = zb_arena_strdup(a, zb_col_text(st, 5));
-		t->notes = zb_arena_strdup(a, zb_col_text(st, 6));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	term_rows l = {.a = a};
+	int rc = zb_db_each(db, e, add_term, &l,
+	                    "SELECT id, org_id, years, started_on, ends_on, elected_how, notes FROM org_terms "
+	                    "WHERE org_id = ? ORDER BY started_on DESC, id DESC LIMIT 200",
+	                    "i", org_id);
+	*items = l.rows;
+	*n = (int)l.n;
+	if (rc)
+		return rc;
 	/* only the newest term is current and has a status */
 	if (*n)
 		return zb_term_status(db, org_path, (*items)[0].ends_on, today, &(*items)[0].status, &(*items)[0].days_left, e);

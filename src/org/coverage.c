@@ -78,18 +78,21 @@ void zb_unit_read(zb_stmt *st, zb_arena *a, zb_unit *u)
 	u->covering_org_name = zb_arena_strdup(a, zb_col_text(st, 15));
 }
 
+typedef struct unit_one {
+	zb_arena *a;
+	zb_unit *u;
+} unit_one;
+
+static void read_unit(zb_stmt *st, void *ctx)
+{
+	unit_one *o = ctx;
+	zb_unit_read(st, o->a, o->u);
+}
+
 int zb_unit_get(zb_db *db, int64_t id, zb_arena *a, zb_unit *u, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e, "SELECT " ZB_UNIT_COLS ZB_UNIT_FROM " WHERE u.id = ?", "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		zb_unit_read(st, a, u);
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该单位");
+	unit_one o = {a, u};
+	return zb_db_one(db, e, "未找到该单位", read_unit, &o, "SELECT " ZB_UNIT_COLS ZB_UNIT_FROM " WHERE u.id = ?", "i", id);
 }
 
 /* {"total","covered","rate","by_mode":{...}} from n per mode (single,
@@ -119,32 +122,40 @@ static int mode_index(const char *m)
 	return 3;
 }
 
+/* Units per coverage mode, in all and by kind of unit. */
+typedef struct cov_sums {
+	int64_t all[4], by[N(unit_kinds)][4];
+} cov_sums;
+
+/* A row of org_counts: key "kind/mode", n. */
+static int add_cov(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	cov_sums *s = ctx;
+	char key[64];
+	snprintf(key, sizeof key, "%s", zb_col_text(st, 0));
+	char *slash = strchr(key, '/');
+	if (!slash)
+		return 0;
+	*slash = '\0';
+	int mi = mode_index(slash + 1);
+	int64_t n = zb_col_int(st, 1);
+	s->all[mi] += n;
+	for (size_t k = 0; k < N(unit_kinds); k++)
+		if (!strcmp(unit_kinds[k].code, key))
+			s->by[k][mi] += n;
+	return 0;
+}
+
 int zb_coverage_json(zb_db *db, int64_t org_id, zb_jw *w, zb_err *e)
 {
-	int64_t all[4] = {0}, by[N(unit_kinds)][4];
-	memset(by, 0, sizeof by);
-	zb_stmt *st = zb_db_query(db, e, "SELECT key, n FROM org_counts WHERE org_id = ? AND dim = 'unit_cov' AND n <> 0", "i",
-	                          org_id);
-	if (!st)
-		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		char key[64];
-		snprintf(key, sizeof key, "%s", zb_col_text(st, 0));
-		char *slash = strchr(key, '/');
-		if (!slash)
-			continue;
-		*slash = '\0';
-		int mi = mode_index(slash + 1);
-		int64_t n = zb_col_int(st, 1);
-		all[mi] += n;
-		for (size_t k = 0; k < N(unit_kinds); k++)
-			if (!strcmp(unit_kinds[k].code, key))
-				by[k][mi] += n;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	cov_sums s;
+	memset(&s, 0, sizeof s);
+	int rc = zb_db_each(db, e, add_cov, &s,
+	                    "SELECT key, n FROM org_counts WHERE org_id = ? AND dim = 'unit_cov' AND n <> 0", "i", org_id);
+	if (rc)
+		return rc;
+	int64_t *all = s.all, (*by)[4] = s.by;
 	jw_obj(w);
 	write_rate(w, all);
 	jw_kobj(w, "by_kind");

@@ -4,6 +4,7 @@
 #include "org/org.h"
 #include "auth/authz.h"
 #include "core/buf.h"
+#include "core/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,19 +89,22 @@ void zb_org_read(zb_stmt *st, int c, zb_arena *a, zb_org *o)
 	o->updated_at = zb_col_int(st, c + 14);
 }
 
+typedef struct org_one {
+	zb_arena *a;
+	zb_org *o;
+} org_one;
+
+static void read_org(zb_stmt *st, void *ctx)
+{
+	org_one *r = ctx;
+	zb_org_read(st, 0, r->a, r->o);
+}
+
 static int get_where(zb_db *db, const char *sql, const char *fmt, const void *arg, zb_arena *a, zb_org *o, zb_err *e)
 {
-	zb_stmt *st = fmt[0] == 'i' ? zb_db_query(db, e, sql, "i", *(const int64_t *)arg)
-	                            : zb_db_query(db, e, sql, "s", (const char *)arg);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		zb_org_read(st, 0, a, o);
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该组织");
+	org_one r = {a, o};
+	return fmt[0] == 'i' ? zb_db_one(db, e, "未找到该组织", read_org, &r, sql, "i", *(const int64_t *)arg)
+	                     : zb_db_one(db, e, "未找到该组织", read_org, &r, sql, "s", (const char *)arg);
 }
 
 int zb_org_get(zb_db *db, int64_t id, zb_arena *a, zb_org *o, zb_err *e)
@@ -118,28 +122,28 @@ int zb_org_child_count(zb_db *db, int64_t id, int64_t *n, zb_err *e)
 	return zb_db_int(db, e, n, "SELECT COUNT(*) FROM orgs WHERE parent_id = ?", "i", id);
 }
 
-/* Append rows of "SELECT " ZB_ORG_COLS ", child count[, parent name]" to
- * an arena array. */
-static int read_items(zb_stmt *st, int with_parent, zb_arena *a, zb_org_item **items, int *n, int *cap, zb_err *e)
+/* The arena array that rows of "SELECT " ZB_ORG_COLS ", child count[,
+ * parent name]" are appended to. */
+typedef struct org_items {
+	zb_arena *a;
+	int with_parent;
+	zb_org_item **rows;
+	int *n;
+	size_t cap;
+} org_items;
+
+static int add_item(zb_stmt *st, void *ctx, zb_err *e)
 {
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 16;
-			zb_org_item *ni = zb_arena_alloc(a, sizeof *ni * (size_t)*cap);
-			if (*n)
-				memcpy(ni, *items, sizeof *ni * (size_t)*n);
-			*items = ni;
-		}
-		zb_org_item *it = &(*items)[(*n)++];
-		memset(it, 0, sizeof *it);
-		zb_org_read(st, 0, a, &it->org);
-		it->child_count = zb_col_int(st, 15);
-		if (with_parent)
-			it->parent_name = zb_arena_strdup(a, zb_col_text(st, 16));
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	(void)e;
+	org_items *l = ctx;
+	ZB_AGROW(l->a, *l->rows, (size_t)*l->n, l->cap);
+	zb_org_item *it = &(*l->rows)[(*l->n)++];
+	memset(it, 0, sizeof *it);
+	zb_org_read(st, 0, l->a, &it->org);
+	it->child_count = zb_col_int(st, 15);
+	if (l->with_parent)
+		it->parent_name = zb_arena_strdup(l->a, zb_col_text(st, 16));
+	return 0;
 }
 
 #define CHILD_COUNT "(SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id)"
@@ -148,12 +152,11 @@ int zb_org_roots(zb_db *db, const char *const *paths, int npaths, zb_arena *a, z
 {
 	*items = NULL;
 	*n = 0;
-	int cap = 0, rc = 0;
-	for (int i = 0; !rc && i < npaths; i++) {
-		zb_stmt *st = zb_db_query(db, e, "SELECT " ZB_ORG_COLS ", " CHILD_COUNT " FROM orgs o WHERE o.path = ?", "s",
-		                          paths[i]);
-		rc = st ? read_items(st, 0, a, items, n, &cap, e) : (int)e->code;
-	}
+	org_items l = {a, 0, items, n, 0};
+	int rc = 0;
+	for (int i = 0; !rc && i < npaths; i++)
+		rc = zb_db_each(db, e, add_item, &l, "SELECT " ZB_ORG_COLS ", " CHILD_COUNT " FROM orgs o WHERE o.path = ?",
+		                "s", paths[i]);
 	return rc;
 }
 
@@ -161,22 +164,36 @@ int zb_org_children(zb_db *db, int64_t parent_id, int live_only, zb_arena *a, zb
 {
 	*items = NULL;
 	*n = 0;
-	int cap = 0;
-	zb_stmt *st = live_only ? zb_db_query(db, e,
-	                                      "SELECT " ZB_ORG_COLS ", " CHILD_COUNT " FROM orgs o WHERE o.parent_id = ? "
-	                                      "AND o.dissolved_on IS NULL ORDER BY o.sort_order, o.id LIMIT 1000",
-	                                      "i", parent_id)
-	                        : zb_db_query(db, e,
-	                                      "SELECT " ZB_ORG_COLS ", " CHILD_COUNT " FROM orgs o WHERE o.parent_id = ? "
-	                                      "ORDER BY o.sort_order, o.id",
-	                                      "i", parent_id);
-	return st ? read_items(st, 0, a, items, n, &cap, e) : (int)e->code;
+	org_items l = {a, 0, items, n, 0};
+	return live_only ? zb_db_each(db, e, add_item, &l,
+	                              "SELECT " ZB_ORG_COLS ", " CHILD_COUNT " FROM orgs o WHERE o.parent_id = ? "
+	                              "AND o.dissolved_on IS NULL ORDER BY o.sort_order, o.id LIMIT 1000",
+	                              "i", parent_id)
+	                 : zb_db_each(db, e, add_item, &l,
+	                              "SELECT " ZB_ORG_COLS ", " CHILD_COUNT " FROM orgs o WHERE o.parent_id = ? "
+	                              "ORDER BY o.sort_order, o.id",
+	                              "i", parent_id);
 }
 
 static int cmp_org_id(const void *x, const void *y)
 {
 	int64_t a = ((const zb_org *)x)->id, b = ((const zb_org *)y)->id;
 	return a < b ? -1 : a > b;
+}
+
+typedef struct org_many {
+	zb_arena *a;
+	zb_org *rows; /* room for max */
+	int *n, max;
+} org_many;
+
+static int add_org(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	org_many *m = ctx;
+	if (*m->n < m->max)
+		zb_org_read(st, 0, m->a, &m->rows[(*m->n)++]);
+	return 0;
 }
 
 int zb_org_get_many(zb_db *db, const int64_t *ids, int n, zb_arena *a, zb_org **out, int *nout, zb_err *e)
@@ -192,19 +209,15 @@ int zb_org_get_many(zb_db *db, const int64_t *ids, int n, zb_arena *a, zb_org **
 	for (int i = 0; i < n; i++)
 		zb_buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
 	zb_buf_putc(&b, pg ? '}' : ']');
-	zb_stmt *st = pg ? zb_db_query(db, e, "SELECT " ZB_ORG_COLS " FROM orgs o WHERE o.id = ANY(CAST(? AS BIGINT[]))", "s",
-	                               b.data)
-	                 : zb_db_query(db, e, "SELECT " ZB_ORG_COLS " FROM orgs o WHERE o.id IN (SELECT value FROM json_each(?))",
-	                               "s", b.data);
+	org_many m = {a, *out, nout, n};
+	int rc = pg ? zb_db_each(db, e, add_org, &m,
+	                         "SELECT " ZB_ORG_COLS " FROM orgs o WHERE o.id = ANY(CAST(? AS BIGINT[]))", "s", b.data)
+	            : zb_db_each(db, e, add_org, &m,
+	                         "SELECT " ZB_ORG_COLS " FROM orgs o WHERE o.id IN (SELECT value FROM json_each(?))", "s",
+	                         b.data);
 	zb_buf_release(&b);
-	if (!st)
-		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1 && *nout < n)
-		zb_org_read(st, 0, a, &(*out)[(*nout)++]);
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	if (rc)
+		return rc;
 	qsort(*out, (size_t)*nout, sizeof **out, cmp_org_id);
 	return 0;
 }
@@ -291,7 +304,8 @@ int zb_org_search(zb_db *db, const zb_principal *who, const char *q, int64_t und
 	zb_buf_release(&pat);
 
 	const char **roots;
-	int nroots = zb_authz_roots(who, P_ORG_READ, a, &roots), cap = 0, rc = 0;
+	int nroots = zb_authz_roots(who, P_ORG_READ, a, &roots), rc = 0;
+	org_items l = {a, 1, items, n, 0};
 	for (int i = 0; !rc && i < nroots && *n < limit; i++) {
 		const char *root = roots[i];
 		if (under_path) {
@@ -302,13 +316,12 @@ int zb_org_search(zb_db *db, const zb_principal *who, const char *q, int64_t und
 		}
 		char upper[600];
 		zb_path_upper(root, upper, sizeof upper);
-		zb_stmt *st = zb_db_query(db, e,
-		                          "SELECT " ZB_ORG_COLS ", " CHILD_COUNT ", "
-		                          "(SELECT p.name FROM orgs p WHERE p.id = o.parent_id) "
-		                          "FROM orgs o WHERE o.path >= ? AND o.path < ? AND (o.name LIKE ? ESCAPE '\\' "
-		                          "OR o.short_name LIKE ? ESCAPE '\\' OR o.code = ?) ORDER BY o.depth, o.path LIMIT ?",
-		                          "sssssi", root, upper, like, like, q, limit - *n);
-		rc = st ? read_items(st, 1, a, items, n, &cap, e) : (int)e->code;
+		rc = zb_db_each(db, e, add_item, &l,
+		                "SELECT " ZB_ORG_COLS ", " CHILD_COUNT ", "
+		                "(SELECT p.name FROM orgs p WHERE p.id = o.parent_id) "
+		                "FROM orgs o WHERE o.path >= ? AND o.path < ? AND (o.name LIKE ? ESCAPE '\\' "
+		                "OR o.short_name LIKE ? ESCAPE '\\' OR o.code = ?) ORDER BY o.depth, o.path LIMIT ?",
+		                "sssssi", root, upper, like, like, q, limit - *n);
 		if (under_path && root == under_path)
 			break;
 	}

@@ -18,21 +18,27 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	                "FROM users u WHERE u.id = ?",
 };
 
+typedef struct found_path {
+	zb_arena *a;
+	const char *path;
+} found_path;
+
+static void read_path(zb_stmt *st, void *ctx)
+{
+	found_path *p = ctx;
+	p->path = zb_arena_strdup(p->a, zb_col_text(st, 0));
+}
+
 int zb_obj_path(zb_db *db, zb_obj kind, int64_t id, zb_arena *a, const char **path, zb_err *e)
 {
 	*path = NULL;
 	if ((unsigned)kind >= ZB_OBJ_MAX)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：未知的范围类型");
-	zb_stmt *st = zb_db_query(db, e, path_sql[kind], "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		*path = zb_arena_strdup(a, zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!*path)
+	found_path p = {a, NULL};
+	int rc = zb_db_one(db, e, NULL, read_path, &p, path_sql[kind], "i", id);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	if (!(*path = p.path))
 		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该对象，或不在您的管理范围内");
 	return 0;
 }

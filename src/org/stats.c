@@ -5,6 +5,7 @@
  * into bands here, with the current year, so the stored counts never go
  * stale: age = this year - birth year (the age reached this year). */
 #include "org/structure.h"
+#include "core/grow.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -32,7 +33,8 @@ typedef struct kv {
 
 typedef struct dimrows {
 	kv *v;
-	int n, cap;
+	int n;
+	size_t cap;
 } dimrows;
 
 enum { D_TOTAL, D_CATEGORY, D_GENDER, D_ETHNICITY, D_BIRTH, D_EDUCATION, D_FULL, D_STATUS, D_ORGTYPE, D_ORGDOMAIN, D_MAX };
@@ -41,14 +43,8 @@ static const char *const dim_names[D_MAX] = {"total",     "category",  "gender",
 
 static int push(dimrows *d, const char *key, int64_t n)
 {
-	if (d->n == d->cap) {
-		int nc = d->cap ? d->cap * 2 : 16;
-		kv *nv = realloc(d->v, sizeof *nv * (size_t)nc);
-		if (!nv)
-			return -1;
-		d->v = nv;
-		d->cap = nc;
-	}
+	if (ZB_GROW(d->v, (size_t)d->n, d->cap))
+		return -1;
 	snprintf(d->v[d->n].key, sizeof d->v[d->n].key, "%s", key);
 	d->v[d->n++].n = n;
 	return 0;
@@ -137,63 +133,55 @@ static void write_bands(zb_jw *w, const char *name, const dimrows *d, const band
 	jw_arr_end(w);
 }
 
+/* A row of org_counts (dim, key, n) into its dimension of d[D_MAX]. */
+static int add_dim_row(zb_stmt *st, void *ctx, zb_err *e)
+{
+	dimrows *d = ctx;
+	const char *dim = zb_col_text(st, 0);
+	for (int k = 0; k < D_MAX; k++)
+		if (!strcmp(dim, dim_names[k]))
+			return push(&d[k], zb_col_text(st, 1), zb_col_int(st, 2)) ? zb_fail(e, ZB_EINTERNAL, NULL, "内存不足") : 0;
+	return 0;
+}
+
+/* An own member's birth and full-membership dates, counted by year. */
+static int add_own_ages(zb_stmt *st, void *ctx, zb_err *e)
+{
+	dimrows *d = ctx;
+	for (int k = 0; k < 2; k++) {
+		char key[8];
+		zb_counts_year_key(zb_col_text(st, k), key);
+		dimrows *dr = &d[k ? D_FULL : D_BIRTH];
+		int at = -1;
+		for (int i = 0; i < dr->n && at < 0; i++)
+			if (!strcmp(dr->v[i].key, key))
+				at = i;
+		if (at >= 0)
+			dr->v[at].n++;
+		else if (push(dr, key, 1))
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	}
+	return 0;
+}
+
 int zb_org_stats_json(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e)
 {
 	dimrows d[D_MAX];
 	memset(d, 0, sizeof d);
 	/* every dimension but 'term' (many date keys, summed separately) and
 	 * the warn/unit dims written by their own modules */
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT dim, key, n FROM org_counts WHERE org_id = ? AND dim IN "
-	                          "('total','category','gender','ethnicity','birth_year','education','full_year','status',"
-	                          "'org_type','org_domain') AND n <> 0",
-	                          "i", org_id);
-	if (!st)
-		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		const char *dim = zb_col_text(st, 0);
-		for (int k = 0; k < D_MAX; k++)
-			if (!strcmp(dim, dim_names[k])) {
-				if (push(&d[k], zb_col_text(st, 1), zb_col_int(st, 2)))
-					rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-				break;
-			}
-		if (rc < 0)
-			break;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		goto out;
+	int rc = zb_db_each(db, e, add_dim_row, d,
+	                    "SELECT dim, key, n FROM org_counts WHERE org_id = ? AND dim IN "
+	                    "('total','category','gender','ethnicity','birth_year','education','full_year','status',"
+	                    "'org_type','org_domain') AND n <> 0",
+	                    "i", org_id);
 	/* the org's own members' ages are not in its rows (see counts.h) */
-	st = zb_db_query(db, e,
-	                 "SELECT birth_date, full_date FROM members WHERE org_id = ? AND status NOT IN ('removed', 'deceased')",
-	                 "i", org_id);
-	if (!st) {
-		rc = -e->code;
+	if (!rc)
+		rc = zb_db_each(db, e, add_own_ages, d,
+		                "SELECT birth_date, full_date FROM members WHERE org_id = ? AND status NOT IN ('removed', 'deceased')",
+		                "i", org_id);
+	if (rc)
 		goto out;
-	}
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		for (int k = 0; k < 2; k++) {
-			char key[8];
-			zb_counts_year_key(zb_col_text(st, k), key);
-			dimrows *dr = &d[k ? D_FULL : D_BIRTH];
-			int at = -1;
-			for (int i = 0; i < dr->n && at < 0; i++)
-				if (!strcmp(dr->v[i].key, key))
-					at = i;
-			if (at >= 0)
-				dr->v[at].n++;
-			else if (push(dr, key, 1))
-				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-		}
-		if (rc < 0)
-			break;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		goto out;
-	rc = 0;
 	int year = atoi(today);
 	int64_t total = get(&d[D_TOTAL], "");
 
@@ -284,7 +272,7 @@ int zb_org_stats_json(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb
 out:
 	for (int k = 0; k < D_MAX; k++)
 		free(d[k].v);
-	return rc < 0 ? -rc : rc;
+	return rc;
 }
 
 /* ---- the cache ----

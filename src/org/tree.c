@@ -5,6 +5,7 @@
 #include "org/structure.h"
 #include "auth/authz.h"
 #include "core/date.h"
+#include "core/grow.h"
 #include "rules/rules.h"
 
 #include <stdio.h>
@@ -54,31 +55,22 @@ int zb_org_nesting_check(const char *parent_type, const char *type, const char *
 	return 0;
 }
 
+/* A live child (type, name) of an org about to become of type ctx. */
+static int check_child(zb_stmt *st, void *ctx, zb_err *e)
+{
+	const char *type = ctx, *child = zb_col_text(st, 0);
+	zb_err e2 = {0};
+	if (!zb_org_nesting_check(type, child, "type", &e2))
+		return 0;
+	return zb_fail(e, ZB_EINVAL, "type", "不能改为%s：下级组织“%s”是%s，而%s之下不能设%s", zb_org_type_name(type),
+	               zb_col_text(st, 1), zb_org_type_name(child), zb_org_type_name(type), zb_org_type_name(child));
+}
+
 int zb_org_nesting_check_children(zb_db *db, int64_t org_id, const char *type, zb_err *e)
 {
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT type, name FROM orgs WHERE parent_id = ? AND dissolved_on IS NULL ORDER BY id",
-	                          "i", org_id);
-	if (!st)
-		return e->code;
-	int rc, bad = 0;
-	char child[32] = "", name[256] = "";
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		zb_err e2 = {0};
-		if (zb_org_nesting_check(type, zb_col_text(st, 0), "type", &e2)) {
-			snprintf(child, sizeof child, "%s", zb_col_text(st, 0));
-			snprintf(name, sizeof name, "%s", zb_col_text(st, 1));
-			bad = 1;
-			break;
-		}
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (bad)
-		return zb_fail(e, ZB_EINVAL, "type", "不能改为%s：下级组织“%s”是%s，而%s之下不能设%s", zb_org_type_name(type),
-		               name, zb_org_type_name(child), zb_org_type_name(type), zb_org_type_name(child));
-	return 0;
+	return zb_db_each(db, e, check_child, (void *)type,
+	                  "SELECT type, name FROM orgs WHERE parent_id = ? AND dissolved_on IS NULL ORDER BY id", "i",
+	                  org_id);
 }
 
 /* Roll-ups and warnings of a new org. */
@@ -103,27 +95,36 @@ static int after_insert(zb_db *db, int64_t org_id, zb_err *e)
 	return rc;
 }
 
+/* The parent of a new org: path[512], type[32], the new org's depth. */
+typedef struct parent_row {
+	char *path, *type;
+	int64_t depth;
+	int dissolved;
+} parent_row;
+
+static void read_parent(zb_stmt *st, void *ctx)
+{
+	parent_row *p = ctx;
+	snprintf(p->path, 512, "%s", zb_col_text(st, 0));
+	p->depth = zb_col_int(st, 1) + 1;
+	p->dissolved = !zb_col_is_null(st, 2);
+	snprintf(p->type, 32, "%s", zb_col_text(st, 3));
+}
+
 int zb_org_insert(zb_db *db, int64_t now, int64_t parent_id, const zb_org *in, int64_t *id, zb_err *e)
 {
 	char ppath[512] = "/", ptype[32] = "";
 	int64_t depth = 0;
 	if (parent_id) {
-		zb_stmt *st = zb_db_query(db, e, "SELECT path, depth, dissolved_on, type FROM orgs WHERE id = ?", "i", parent_id);
-		if (!st)
-			return e->code;
-		int rc = zb_stmt_step(st, e);
-		int dissolved = rc == 1 && !zb_col_is_null(st, 2);
-		if (rc == 1) {
-			snprintf(ppath, sizeof ppath, "%s", zb_col_text(st, 0));
-			depth = zb_col_int(st, 1) + 1;
-			snprintf(ptype, sizeof ptype, "%s", zb_col_text(st, 3));
-		}
-		zb_stmt_done(st);
-		if (rc < 0)
-			return -rc;
-		if (!rc)
+		parent_row p = {ppath, ptype, 0, 0};
+		int rc = zb_db_one(db, e, NULL, read_parent, &p, "SELECT path, depth, dissolved_on, type FROM orgs WHERE id = ?",
+		                   "i", parent_id);
+		if (rc == ZB_ENOTFOUND)
 			return zb_fail(e, ZB_ENOTFOUND, "parent_id", "上级组织不存在");
-		if (dissolved)
+		if (rc)
+			return rc;
+		depth = p.depth;
+		if (p.dissolved)
 			return zb_fail(e, ZB_ECONFLICT, "parent_id", "上级组织已撤销，不能再新建下级组织");
 		if (strlen(ppath) > 400)
 			return zb_fail(e, ZB_EINVAL, "parent_id", "组织层级过深");
@@ -222,6 +223,44 @@ int zb_org_after_update(zb_db *db, int64_t org_id, const char *old_type, const c
 	return rc;
 }
 
+/* What a moved subtree takes with it: its roll-up rows and the year keys
+ * (birth, full membership) of the org's own members. */
+typedef struct count_row {
+	char *dim, *key;
+	int64_t n;
+} count_row;
+
+typedef struct shifted {
+	zb_arena *a;
+	count_row *rows;
+	size_t nrows, cap;
+	char (*keys)[2][8];
+	size_t nk, kcap;
+} shifted;
+
+static int add_count_row(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	shifted *s = ctx;
+	ZB_AGROW(s->a, s->rows, s->nrows, s->cap);
+	count_row *r = &s->rows[s->nrows++];
+	r->dim = zb_arena_strdup(s->a, zb_col_text(st, 0));
+	r->key = zb_arena_strdup(s->a, zb_col_text(st, 1));
+	r->n = zb_col_int(st, 2);
+	return 0;
+}
+
+static int add_year_keys(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	shifted *s = ctx;
+	ZB_AGROW(s->a, s->keys, s->nk, s->kcap);
+	zb_counts_year_key(zb_col_text(st, 0), s->keys[s->nk][0]);
+	zb_counts_year_key(zb_col_text(st, 1), s->keys[s->nk][1]);
+	s->nk++;
+	return 0;
+}
+
 /* Move the subtree roll-up rows of org (its dims at all levels below and
  * including it) from the ancestors only on old_path to those only on
  * new_path; common ancestors keep their totals. */
@@ -246,32 +285,13 @@ static int shift_counts(zb_db *db, int64_t org, const char *old_parent_path, con
 	if (ln)
 		snprintf(only_new + ln, 600 - ln, "/");
 
-	typedef struct row {
-		char *dim, *key;
-		int64_t n;
-	} row;
-	row *rows = NULL;
-	int nrows = 0, cap = 0, rc;
-	zb_stmt *st = zb_db_query(db, e, "SELECT dim, key, n FROM org_counts WHERE org_id = ? AND n <> 0", "i", org);
-	if (!st)
-		return e->code;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (nrows == cap) {
-			cap = cap ? cap * 2 : 64;
-			row *nr = zb_arena_alloc(a, sizeof *nr * (size_t)cap);
-			if (nrows)
-				memcpy(nr, rows, sizeof *nr * (size_t)nrows);
-			rows = nr;
-		}
-		rows[nrows].dim = zb_arena_strdup(a, zb_col_text(st, 0));
-		rows[nrows].key = zb_arena_strdup(a, zb_col_text(st, 1));
-		rows[nrows].n = zb_col_int(st, 2);
-		nrows++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	for (int i = 0; i < nrows; i++) {
+	shifted s = {.a = a};
+	int rc = zb_db_each(db, e, add_count_row, &s, "SELECT dim, key, n FROM org_counts WHERE org_id = ? AND n <> 0", "i",
+	                    org);
+	if (rc)
+		return rc;
+	const count_row *rows = s.rows;
+	for (size_t i = 0; i < s.nrows; i++) {
 		if (lo && (rc = zb_counts_add(db, only_old, rows[i].dim, rows[i].key, -rows[i].n, e)))
 			return rc;
 		if (ln && (rc = zb_counts_add(db, only_new, rows[i].dim, rows[i].key, rows[i].n, e)))
@@ -279,30 +299,13 @@ static int shift_counts(zb_db *db, int64_t org, const char *old_parent_path, con
 	}
 	/* ages of org's own members are not in its rows (kept from the parent
 	 * up, see counts.h): move them too */
-	st = zb_db_query(db, e,
-	                 "SELECT birth_date, full_date FROM members WHERE org_id = ? AND status NOT IN ('removed', 'deceased')",
-	                 "i", org);
-	if (!st)
-		return e->code;
-	char (*keys)[2][8] = NULL;
-	int nk = 0, kcap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (nk == kcap) {
-			kcap = kcap ? kcap * 2 : 64;
-			char (*nkeys)[2][8] = zb_arena_alloc(a, sizeof *nkeys * (size_t)kcap);
-			if (nk)
-				memcpy(nkeys, keys, sizeof *keys * (size_t)nk);
-			keys = nkeys;
-		}
-		zb_counts_year_key(zb_col_text(st, 0), keys[nk][0]);
-		zb_counts_year_key(zb_col_text(st, 1), keys[nk][1]);
-		nk++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	if ((rc = zb_db_each(db, e, add_year_keys, &s,
+	                     "SELECT birth_date, full_date FROM members WHERE org_id = ? AND status NOT IN ('removed', 'deceased')",
+	                     "i", org)))
+		return rc;
+	char(*keys)[2][8] = s.keys;
 	static const char *const dims[2] = {"birth_year", "full_year"};
-	for (int i = 0; i < nk; i++)
+	for (size_t i = 0; i < s.nk; i++)
 		for (int d = 0; d < 2; d++) {
 			if (lo && (rc = zb_counts_add(db, only_old, dims[d], keys[i][d], -1, e)))
 				return rc;

@@ -4,9 +4,24 @@
  * the orgs it is located at or covered by; the *_audited forms and the
  * alliance writes run in a transaction of their own with their audit row. */
 #include "org/structure.h"
+#include "core/grow.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* One text column of an org and whether it is dissolved. */
+typedef struct org_text {
+	char *out;
+	size_t n;
+	int dissolved;
+} org_text;
+
+static void read_org_text(zb_stmt *st, void *ctx)
+{
+	org_text *o = ctx;
+	snprintf(o->out, o->n, "%s", zb_col_text(st, 0));
+	o->dissolved = !zb_col_is_null(st, 1);
+}
 
 /* Validate in; fill *path with the located org's path. */
 static int check_unit(zb_db *db, const zb_unit *in, char *path, size_t psz, zb_err *e)
@@ -25,20 +40,14 @@ static int check_unit(zb_db *db, const zb_unit *in, char *path, size_t psz, zb_e
 	if (in->full_members < 0 || in->full_members > in->party_members)
 		return zb_fail(e, ZB_EINVAL, "full_members", "正式党员人数（%lld）应在 0 到党员人数（%lld）之间",
 		               (long long)in->full_members, (long long)in->party_members);
-	zb_stmt *st = zb_db_query(db, e, "SELECT path, dissolved_on FROM orgs WHERE id = ?", "i", in->org_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e), dissolved = 0;
-	if (rc == 1) {
-		snprintf(path, psz, "%s", zb_col_text(st, 0));
-		dissolved = !zb_col_is_null(st, 1);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
+	org_text o = {path, psz, 0};
+	int rc = zb_db_one(db, e, NULL, read_org_text, &o, "SELECT path, dissolved_on FROM orgs WHERE id = ?", "i",
+	                   in->org_id);
+	if (rc == ZB_ENOTFOUND)
 		return zb_fail(e, ZB_ENOTFOUND, "org_id", "所属组织不存在");
-	if (dissolved)
+	if (rc)
+		return rc;
+	if (o.dissolved)
 		return zb_fail(e, ZB_ECONFLICT, "org_id", "所属组织已撤销");
 	if (!strcmp(in->coverage, "none")) {
 		if (in->covering_org_id)
@@ -47,21 +56,15 @@ static int check_unit(zb_db *db, const zb_unit *in, char *path, size_t psz, zb_e
 	}
 	if (!in->covering_org_id)
 		return zb_fail(e, ZB_EINVAL, "covering_org_id", "请填写覆盖该单位的党组织（covering_org_id）");
-	st = zb_db_query(db, e, "SELECT type, dissolved_on FROM orgs WHERE id = ?", "i", in->covering_org_id);
-	if (!st)
-		return e->code;
 	char type[40] = "";
-	rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		snprintf(type, sizeof type, "%s", zb_col_text(st, 0));
-		dissolved = !zb_col_is_null(st, 1);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
+	o = (org_text){type, sizeof type, 0};
+	rc = zb_db_one(db, e, NULL, read_org_text, &o, "SELECT type, dissolved_on FROM orgs WHERE id = ?", "i",
+	               in->covering_org_id);
+	if (rc == ZB_ENOTFOUND)
 		return zb_fail(e, ZB_ENOTFOUND, "covering_org_id", "覆盖组织不存在");
-	if (dissolved)
+	if (rc)
+		return rc;
+	if (o.dissolved)
 		return zb_fail(e, ZB_ECONFLICT, "covering_org_id", "覆盖组织已撤销");
 	if (!strcmp(in->coverage, "joint") && strcmp(type, "joint_branch"))
 		return zb_fail(e, ZB_EINVAL, "covering_org_id", "联合建的单位应由联合党支部覆盖，所选组织是%s", zb_org_type_name(type));
@@ -137,6 +140,26 @@ int zb_unit_update(zb_db *db, int64_t id, const zb_unit *in, int64_t now, zb_err
 	return rc;
 }
 
+/* A page of units: up to limit rows; a row beyond them sets *more. */
+typedef struct unit_page {
+	zb_arena *a;
+	zb_unit *rows;
+	int *n;
+	int64_t limit;
+	int *more;
+} unit_page;
+
+static int add_unit(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	unit_page *p = ctx;
+	if (*p->n < p->limit)
+		zb_unit_read(st, p->a, &p->rows[(*p->n)++]);
+	else
+		*p->more = 1;
+	return 0;
+}
+
 int zb_unit_list(zb_db *db, const char *path, int64_t after, const char *kind, const char *coverage, int64_t limit,
                  zb_arena *a, zb_unit **items, int *n, int *more, zb_err *e)
 {
@@ -145,19 +168,12 @@ int zb_unit_list(zb_db *db, const char *path, int64_t after, const char *kind, c
 	*more = 0;
 	char upper[600];
 	zb_path_upper(path, upper, sizeof upper);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT " ZB_UNIT_COLS ZB_UNIT_FROM " WHERE u.org_path >= ? AND u.org_path < ? AND u.id > ? "
-	                          "AND (CAST(? AS TEXT) IS NULL OR u.kind = ?) AND (CAST(? AS TEXT) IS NULL OR u.coverage = ?) "
-	                          "ORDER BY u.id LIMIT ?",
-	                          "ssissssi", path, upper, after, kind, kind, coverage, coverage, limit + 1);
-	if (!st)
-		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1 && *n < limit)
-		zb_unit_read(st, a, &(*items)[(*n)++]);
-	*more = rc == 1;
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	unit_page p = {a, *items, n, limit, more};
+	return zb_db_each(db, e, add_unit, &p,
+	                  "SELECT " ZB_UNIT_COLS ZB_UNIT_FROM " WHERE u.org_path >= ? AND u.org_path < ? AND u.id > ? "
+	                  "AND (CAST(? AS TEXT) IS NULL OR u.kind = ?) AND (CAST(? AS TEXT) IS NULL OR u.coverage = ?) "
+	                  "ORDER BY u.id LIMIT ?",
+	                  "ssissssi", path, upper, after, kind, kind, coverage, coverage, limit + 1);
 }
 
 /* The audit detail of a unit write. */
@@ -201,94 +217,92 @@ int zb_unit_update_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_
 
 /* ---- alliances ---- */
 
+typedef struct alliance_rows {
+	zb_arena *a;
+	zb_alliance *one; /* zb_alliance_get */
+	size_t n, cap;
+	zb_alliance *rows; /* zb_alliance_list */
+} alliance_rows;
+
+/* id, name, org_id, org name, theme, founded_on */
+static void alliance_read(zb_stmt *st, zb_arena *a, zb_alliance *x)
+{
+	x->id = zb_col_int(st, 0);
+	x->name = zb_arena_strdup(a, zb_col_text(st, 1));
+	x->org_id = zb_col_int(st, 2);
+	x->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
+	x->theme = zb_arena_strdup(a, zb_col_text(st, 4));
+	x->founded_on = zb_arena_strdup(a, zb_col_text(st, 5));
+}
+
+static void read_alliance(zb_stmt *st, void *ctx)
+{
+	alliance_rows *l = ctx;
+	alliance_read(st, l->a, l->one);
+}
+
+static int add_alliance_member(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	alliance_rows *l = ctx;
+	zb_alliance *out = l->one;
+	ZB_AGROW(l->a, out->members, l->n, l->cap);
+	zb_alliance_member *m = &out->members[l->n++];
+	m->org_id = zb_col_int(st, 0);
+	m->org_name = zb_arena_strdup(l->a, zb_col_text(st, 1));
+	m->org_type = zb_arena_strdup(l->a, zb_col_text(st, 2));
+	m->role = zb_arena_strdup(l->a, zb_col_text(st, 3));
+	m->joined_on = zb_arena_strdup(l->a, zb_col_text(st, 4));
+	return 0;
+}
+
 int zb_alliance_get(zb_db *db, int64_t id, zb_arena *a, zb_alliance *out, zb_err *e)
 {
 	memset(out, 0, sizeof *out);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT a.id, a.name, a.org_id, o.name, a.theme, a.founded_on FROM alliances a "
-	                          "JOIN orgs o ON o.id = a.org_id WHERE a.id = ?",
-	                          "i", id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1) {
-		out->id = zb_col_int(st, 0);
-		out->name = zb_arena_strdup(a, zb_col_text(st, 1));
-		out->org_id = zb_col_int(st, 2);
-		out->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
-		out->theme = zb_arena_strdup(a, zb_col_text(st, 4));
-		out->founded_on = zb_arena_strdup(a, zb_col_text(st, 5));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该联合体");
-	st = zb_db_query(db, e,
-	                 "SELECT m.org_id, o.name, o.type, m.role, m.joined_on FROM alliance_members m "
-	                 "JOIN orgs o ON o.id = m.org_id WHERE m.alliance_id = ? ORDER BY m.joined_on, m.org_id",
-	                 "i", id);
-	if (!st)
-		return e->code;
-	int cap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (out->nmembers == cap) {
-			cap = cap ? cap * 2 : 16;
-			zb_alliance_member *nm = zb_arena_alloc(a, sizeof *nm * (size_t)cap);
-			if (out->nmembers)
-				memcpy(nm, out->members, sizeof *nm * (size_t)out->nmembers);
-			out->members = nm;
-		}
-		zb_alliance_member *m = &out->members[out->nmembers++];
-		m->org_id = zb_col_int(st, 0);
-		m->org_name = zb_arena_strdup(a, zb_col_text(st, 1));
-		m->org_type = zb_arena_strdup(a, zb_col_text(st, 2));
-		m->role = zb_arena_strdup(a, zb_col_text(st, 3));
-		m->joined_on = zb_arena_strdup(a, zb_col_text(st, 4));
-	}
-	out->member_count = out->nmembers;
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	alliance_rows l = {.a = a, .one = out};
+	int rc = zb_db_one(db, e, "未找到该联合体", read_alliance, &l,
+	                   "SELECT a.id, a.name, a.org_id, o.name, a.theme, a.founded_on FROM alliances a "
+	                   "JOIN orgs o ON o.id = a.org_id WHERE a.id = ?",
+	                   "i", id);
+	if (rc)
+		return rc;
+	rc = zb_db_each(db, e, add_alliance_member, &l,
+	                "SELECT m.org_id, o.name, o.type, m.role, m.joined_on FROM alliance_members m "
+	                "JOIN orgs o ON o.id = m.org_id WHERE m.alliance_id = ? ORDER BY m.joined_on, m.org_id",
+	                "i", id);
+	out->member_count = out->nmembers = (int)l.n;
+	return rc;
+}
+
+static int add_alliance(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	alliance_rows *l = ctx;
+	ZB_AGROW(l->a, l->rows, l->n, l->cap);
+	zb_alliance *x = &l->rows[l->n++];
+	memset(x, 0, sizeof *x);
+	alliance_read(st, l->a, x);
+	x->member_count = zb_col_int(st, 6);
+	return 0;
 }
 
 int zb_alliance_list(zb_db *db, const zb_principal *who, zb_arena *a, zb_alliance **items, int *n, zb_err *e)
 {
-	*items = NULL;
-	*n = 0;
 	const char **roots;
-	int nroots = zb_authz_roots(who, P_ORG_READ, a, &roots), cap = 0, rc = 0;
+	int nroots = zb_authz_roots(who, P_ORG_READ, a, &roots), rc = 0;
+	alliance_rows l = {.a = a};
 	for (int i = 0; !rc && i < nroots; i++) {
 		char upper[600];
 		zb_path_upper(roots[i], upper, sizeof upper);
-		zb_stmt *st = zb_db_query(db, e,
-		                          "SELECT a.id, a.name, a.org_id, o.name, a.theme, a.founded_on, "
-		                          "(SELECT COUNT(*) FROM alliance_members m WHERE m.alliance_id = a.id) "
-		                          "FROM alliances a JOIN orgs o ON o.id = a.org_id "
-		                          "WHERE a.org_path >= ? AND a.org_path < ? ORDER BY a.id LIMIT 1000",
-		                          "ss", roots[i], upper);
-		if (!st)
-			return e->code;
-		while ((rc = zb_stmt_step(st, e)) == 1) {
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 16;
-				zb_alliance *ni = zb_arena_alloc(a, sizeof *ni * (size_t)cap);
-				if (*n)
-					memcpy(ni, *items, sizeof *ni * (size_t)*n);
-				*items = ni;
-			}
-			zb_alliance *x = &(*items)[(*n)++];
-			memset(x, 0, sizeof *x);
-			x->id = zb_col_int(st, 0);
-			x->name = zb_arena_strdup(a, zb_col_text(st, 1));
-			x->org_id = zb_col_int(st, 2);
-			x->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
-			x->theme = zb_arena_strdup(a, zb_col_text(st, 4));
-			x->founded_on = zb_arena_strdup(a, zb_col_text(st, 5));
-			x->member_count = zb_col_int(st, 6);
-		}
-		zb_stmt_done(st);
-		rc = rc < 0 ? -rc : 0;
+		rc = zb_db_each(db, e, add_alliance, &l,
+		                "SELECT a.id, a.name, a.org_id, o.name, a.theme, a.founded_on, "
+		                "(SELECT COUNT(*) FROM alliance_members m WHERE m.alliance_id = a.id) "
+		                "FROM alliances a JOIN orgs o ON o.id = a.org_id "
+		                "WHERE a.org_path >= ? AND a.org_path < ? ORDER BY a.id LIMIT 1000",
+		                "ss", roots[i], upper);
 	}
+	*items = l.rows;
+	*n = (int)l.n;
 	return rc;
 }
 

@@ -19,6 +19,7 @@
 #include "auth/authz.h"
 #include "app/app.h"
 #include "core/date.h"
+#include "core/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,13 +151,121 @@ typedef struct scope {
 	char lo[600], hi[600];
 } scope;
 
-/* Run sql whose "%s" is replaced by the scope's condition on orgs o. */
-static zb_stmt *scoped(zb_db *db, zb_arena *a, const scope *s, const char *sqlfmt, zb_err *e)
+/* Run sql whose "%s" is replaced by the scope's condition on orgs o, fn
+ * on each row. */
+static int scoped(zb_db *db, zb_arena *a, const scope *s, const char *sqlfmt, zb_each_fn fn, void *ctx, zb_err *e)
 {
 	const char *cond = s->single ? "(o.id = ? OR o.parent_id = ?)" : "(o.path >= ? AND o.path < ?)";
 	const char *at = strstr(sqlfmt, "%s");
 	char *sql = zb_arena_printf(a, "%.*s%s%s", (int)(at - sqlfmt), sqlfmt, cond, at + 2);
-	return s->single ? zb_db_query(db, e, sql, "ii", s->id, s->id) : zb_db_query(db, e, sql, "ss", s->lo, s->hi);
+	return s->single ? zb_db_each(db, e, fn, ctx, sql, "ii", s->id, s->id)
+	                 : zb_db_each(db, e, fn, ctx, sql, "ss", s->lo, s->hi);
+}
+
+/* What load() keeps while the rows come. */
+typedef struct loading {
+	loaded *L;
+	const scope *s;
+	size_t cap, ucap;
+	int64_t last_org;       /* committee posts: the row before */
+	char last_who[200];
+} loading;
+
+static int add_ofacts(zb_stmt *st, void *ctx, zb_err *e)
+{
+	loading *g = ctx;
+	loaded *L = g->L;
+	if (ZB_GROW(L->o, (size_t)L->n, g->cap))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	ofacts *f = &L->o[L->n++];
+	memset(f, 0, sizeof *f);
+	f->id = zb_col_int(st, 0);
+	f->parent = zb_col_int(st, 1);
+	f->path = zb_arena_strdup(L->a, zb_col_text(st, 2));
+	f->name = zb_arena_strdup(L->a, zb_col_text(st, 3));
+	f->type = zb_arena_strdup(L->a, zb_col_text(st, 4));
+	f->domain = zb_arena_strdup(L->a, zb_col_text(st, 5));
+	f->dissolved = !zb_col_is_null(st, 6);
+	f->first_unit = -1;
+	f->target = g->s->single ? f->id == g->s->id : 1;
+	return 0;
+}
+
+static int add_tree_counts(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	ofacts *f = find(((loading *)ctx)->L, zb_col_int(st, 0));
+	if (!f)
+		return 0;
+	if (!strcmp(zb_col_text(st, 1), "total"))
+		f->tree_total = zb_col_int(st, 2);
+	else
+		f->tree_full = zb_col_int(st, 2);
+	return 0;
+}
+
+static int add_post(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	loading *g = ctx;
+	ofacts *f = find(g->L, zb_col_int(st, 0));
+	const char *who = zb_col_text(st, 2) ? zb_col_text(st, 2) : "";
+	if (!f)
+		return 0;
+	const char *post = zb_col_text(st, 1);
+	if (!strcmp(post, "secretary")) {
+		f->has_secretary = 1;
+		f->sec_name = zb_arena_strdup(g->L->a, zb_col_text(st, 3));
+		f->sec_since = zb_arena_strdup(g->L->a, zb_col_text(st, 4));
+	} else if (!strcmp(post, "deputy_secretary")) {
+		f->deputies++;
+	} else {
+		f->others++;
+	}
+	if (f->id != g->last_org || strcmp(who, g->last_who))
+		f->persons++;
+	g->last_org = f->id;
+	snprintf(g->last_who, sizeof g->last_who, "%s", who);
+	return 0;
+}
+
+static int add_term(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	loaded *L = ((loading *)ctx)->L;
+	ofacts *f = find(L, zb_col_int(st, 0));
+	if (f && !f->term_end)
+		f->term_end = zb_arena_strdup(L->a, zb_col_text(st, 1));
+	return 0;
+}
+
+static int add_joint(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	ofacts *f = find(((loading *)ctx)->L, zb_col_int(st, 0));
+	if (f)
+		f->joint_units = zb_col_int(st, 1);
+	return 0;
+}
+
+static int add_uwarn(zb_stmt *st, void *ctx, zb_err *e)
+{
+	loading *g = ctx;
+	loaded *L = g->L;
+	ofacts *f = find(L, zb_col_int(st, 1));
+	if (!f)
+		return 0;
+	if (ZB_GROW(L->u, (size_t)L->nu, g->ucap))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	uwarn *u = &L->u[L->nu];
+	u->id = zb_col_int(st, 0);
+	u->org = f->id;
+	u->full = zb_col_int(st, 2);
+	u->name = zb_arena_strdup(L->a, zb_col_text(st, 3));
+	u->coverage = zb_arena_strdup(L->a, zb_col_text(st, 4));
+	u->next = f->first_unit; /* rows come in descending id: the list ends up ascending */
+	f->first_unit = L->nu++;
+	return 0;
 }
 
 static void loaded_free(loaded *L)
@@ -174,38 +283,13 @@ static int load(zb_db *db, const scope *s, const char *today, zb_arena *a, loade
 {
 	memset(L, 0, sizeof *L);
 	L->a = a;
-	int rc, cap = 0;
-	zb_stmt *st = scoped(db, a, s,
-	                     "SELECT o.id, COALESCE(o.parent_id, 0), o.path, o.name, o.type, o.domain, o.dissolved_on "
-	                     "FROM orgs o WHERE %s ORDER BY o.path",
-	                     e);
-	if (!st)
-		return e->code;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (L->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			ofacts *no = realloc(L->o, sizeof *no * (size_t)cap);
-			if (!no) {
-				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-				break;
-			}
-			L->o = no;
-		}
-		ofacts *f = &L->o[L->n++];
-		memset(f, 0, sizeof *f);
-		f->id = zb_col_int(st, 0);
-		f->parent = zb_col_int(st, 1);
-		f->path = zb_arena_strdup(a, zb_col_text(st, 2));
-		f->name = zb_arena_strdup(a, zb_col_text(st, 3));
-		f->type = zb_arena_strdup(a, zb_col_text(st, 4));
-		f->domain = zb_arena_strdup(a, zb_col_text(st, 5));
-		f->dissolved = !zb_col_is_null(st, 6);
-		f->first_unit = -1;
-		f->target = s->single ? f->id == s->id : 1;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	loading g = {.L = L, .s = s};
+	int rc = scoped(db, a, s,
+	                "SELECT o.id, COALESCE(o.parent_id, 0), o.path, o.name, o.type, o.domain, o.dissolved_on "
+	                "FROM orgs o WHERE %s ORDER BY o.path",
+	                add_ofacts, &g, e);
+	if (rc)
+		return rc;
 	L->by_id = malloc(sizeof *L->by_id * (size_t)(L->n ? L->n : 1));
 	if (!L->by_id)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
@@ -214,24 +298,11 @@ static int load(zb_db *db, const scope *s, const char *today, zb_arena *a, loade
 	qsort_r(L->by_id, (size_t)L->n, sizeof *L->by_id, cmp_by_id, L);
 
 	/* subtree counts of members on the roll and of full members */
-	st = scoped(db, a, s,
-	            "SELECT c.org_id, c.dim, c.n FROM org_counts c JOIN orgs o ON o.id = c.org_id "
-	            "WHERE %s AND ((c.dim = 'total' AND c.key = '') OR (c.dim = 'category' AND c.key = 'full'))",
-	            e);
-	if (!st)
-		return e->code;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		ofacts *f = find(L, zb_col_int(st, 0));
-		if (!f)
-			continue;
-		if (!strcmp(zb_col_text(st, 1), "total"))
-			f->tree_total = zb_col_int(st, 2);
-		else
-			f->tree_full = zb_col_int(st, 2);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	if ((rc = scoped(db, a, s,
+	                 "SELECT c.org_id, c.dim, c.n FROM org_counts c JOIN orgs o ON o.id = c.org_id "
+	                 "WHERE %s AND ((c.dim = 'total' AND c.key = '') OR (c.dim = 'category' AND c.key = 'full'))",
+	                 add_tree_counts, &g, e)))
+		return rc;
 	for (int i = 0; i < L->n; i++) {
 		L->o[i].own_total += L->o[i].tree_total;
 		L->o[i].own_full += L->o[i].tree_full;
@@ -245,105 +316,34 @@ static int load(zb_db *db, const scope *s, const char *today, zb_arena *a, loade
 	}
 
 	/* current committee posts: distinct holders and the secretary */
-	st = scoped(db, a, s,
-	            "SELECT cp.org_id, cp.post, COALESCE(CAST(cp.member_id AS TEXT), 'n:' || cp.person_name) AS who, "
-	            "COALESCE(m.name, cp.person_name), cp.started_on "
-	            "FROM committee_posts cp JOIN orgs o ON o.id = cp.org_id LEFT JOIN members m ON m.id = cp.member_id "
-	            "WHERE %s AND cp.ended_on IS NULL ORDER BY cp.org_id, who",
-	            e);
-	if (!st)
-		return e->code;
-	int64_t last_org = 0;
-	char last_who[200] = "";
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		ofacts *f = find(L, zb_col_int(st, 0));
-		const char *who = zb_col_text(st, 2) ? zb_col_text(st, 2) : "";
-		if (!f)
-			continue;
-		const char *post = zb_col_text(st, 1);
-		if (!strcmp(post, "secretary")) {
-			f->has_secretary = 1;
-			f->sec_name = zb_arena_strdup(a, zb_col_text(st, 3));
-			f->sec_since = zb_arena_strdup(a, zb_col_text(st, 4));
-		} else if (!strcmp(post, "deputy_secretary")) {
-			f->deputies++;
-		} else {
-			f->others++;
-		}
-		if (f->id != last_org || strcmp(who, last_who))
-			f->persons++;
-		last_org = f->id;
-		snprintf(last_who, sizeof last_who, "%s", who);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	if ((rc = scoped(db, a, s,
+	                 "SELECT cp.org_id, cp.post, COALESCE(CAST(cp.member_id AS TEXT), 'n:' || cp.person_name) AS who, "
+	                 "COALESCE(m.name, cp.person_name), cp.started_on "
+	                 "FROM committee_posts cp JOIN orgs o ON o.id = cp.org_id LEFT JOIN members m ON m.id = cp.member_id "
+	                 "WHERE %s AND cp.ended_on IS NULL ORDER BY cp.org_id, who",
+	                 add_post, &g, e)))
+		return rc;
 
 	/* the current term is the newest started_on */
-	st = scoped(db, a, s,
-	            "SELECT t.org_id, t.ends_on FROM org_terms t JOIN orgs o ON o.id = t.org_id WHERE %s "
-	            "ORDER BY t.org_id, t.started_on DESC, t.id DESC",
-	            e);
-	if (!st)
-		return e->code;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		ofacts *f = find(L, zb_col_int(st, 0));
-		if (f && !f->term_end)
-			f->term_end = zb_arena_strdup(a, zb_col_text(st, 1));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	if ((rc = scoped(db, a, s,
+	                 "SELECT t.org_id, t.ends_on FROM org_terms t JOIN orgs o ON o.id = t.org_id WHERE %s "
+	                 "ORDER BY t.org_id, t.started_on DESC, t.id DESC",
+	                 add_term, &g, e)))
+		return rc;
 
 	/* units covered by a joint branch, per branch */
-	st = scoped(db, a, s,
-	            "SELECT u.covering_org_id, COUNT(*) FROM units u JOIN orgs o ON o.id = u.covering_org_id "
-	            "WHERE %s AND u.coverage = 'joint' GROUP BY u.covering_org_id",
-	            e);
-	if (!st)
-		return e->code;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		ofacts *f = find(L, zb_col_int(st, 0));
-		if (f)
-			f->joint_units = zb_col_int(st, 1);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	if ((rc = scoped(db, a, s,
+	                 "SELECT u.covering_org_id, COUNT(*) FROM units u JOIN orgs o ON o.id = u.covering_org_id "
+	                 "WHERE %s AND u.coverage = 'joint' GROUP BY u.covering_org_id",
+	                 add_joint, &g, e)))
+		return rc;
 
 	/* units located here that have full members and no branch of their own */
-	st = scoped(db, a, s,
-	            "SELECT u.id, u.org_id, u.full_members, u.name, u.coverage FROM units u JOIN orgs o ON o.id = u.org_id "
-	            "WHERE %s AND u.coverage <> 'single' AND u.full_members > 0 ORDER BY u.org_id DESC, u.id DESC",
-	            e);
-	if (!st)
-		return e->code;
-	int ucap = 0;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		ofacts *f = find(L, zb_col_int(st, 1));
-		if (!f)
-			continue;
-		if (L->nu == ucap) {
-			ucap = ucap ? ucap * 2 : 16;
-			uwarn *nu = realloc(L->u, sizeof *nu * (size_t)ucap);
-			if (!nu) {
-				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-				break;
-			}
-			L->u = nu;
-		}
-		uwarn *u = &L->u[L->nu];
-		u->id = zb_col_int(st, 0);
-		u->org = f->id;
-		u->full = zb_col_int(st, 2);
-		u->name = zb_arena_strdup(a, zb_col_text(st, 3));
-		u->coverage = zb_arena_strdup(a, zb_col_text(st, 4));
-		u->next = f->first_unit; /* rows come in descending id: the list ends up ascending */
-		f->first_unit = L->nu++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	if ((rc = scoped(db, a, s,
+	                 "SELECT u.id, u.org_id, u.full_members, u.name, u.coverage FROM units u JOIN orgs o ON o.id = u.org_id "
+	                 "WHERE %s AND u.coverage <> 'single' AND u.full_members > 0 ORDER BY u.org_id DESC, u.id DESC",
+	                 add_uwarn, &g, e)))
+		return rc;
 
 	if ((rc = zb_rules_load(db, "org_structure", today, &L->rs, e)))
 		return rc;
@@ -358,6 +358,23 @@ typedef struct lrow {
 	const char *path, *speaker;
 } lrow;
 
+typedef struct lecture_rows {
+	zb_arena *a;
+	lrow *rows;
+	size_t n, cap;
+} lecture_rows;
+
+static int add_lecture(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	lecture_rows *l = ctx;
+	ZB_AGROW(l->a, l->rows, l->n, l->cap);
+	l->rows[l->n].path = zb_arena_strdup(l->a, zb_col_text(st, 0));
+	l->rows[l->n].speaker = zb_arena_strdup(l->a, zb_col_text(st, 1));
+	l->n++;
+	return 0;
+}
+
 static int load_lectures(zb_db *db, const char *lo, const char *hi, const char *today, loaded *L, zb_err *e)
 {
 	int y = atoi(today) - 1;
@@ -365,30 +382,16 @@ static int load_lectures(zb_db *db, const char *lo, const char *hi, const char *
 	snprintf(L->lecture_year, sizeof L->lecture_year, "%04d", y % 10000);
 	snprintf(from, sizeof from, "%s-01-01", L->lecture_year);
 	snprintf(to, sizeof to, "%s-12-31", L->lecture_year);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT org_path, speaker FROM meetings WHERE org_path >= ? AND org_path < ? "
-	                          "AND type = 'lecture' AND held_on >= ? AND held_on <= ? AND speaker IS NOT NULL "
-	                          "ORDER BY org_path",
-	                          "ssss", lo, hi, from, to);
-	if (!st)
-		return e->code;
-	lrow *rows = NULL;
-	int n = 0, cap = 0, rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			lrow *nr = zb_arena_alloc(L->a, sizeof *nr * (size_t)cap);
-			if (n)
-				memcpy(nr, rows, sizeof *nr * (size_t)n);
-			rows = nr;
-		}
-		rows[n].path = zb_arena_strdup(L->a, zb_col_text(st, 0));
-		rows[n].speaker = zb_arena_strdup(L->a, zb_col_text(st, 1));
-		n++;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	lecture_rows l = {.a = L->a};
+	int rc = zb_db_each(db, e, add_lecture, &l,
+	                    "SELECT org_path, speaker FROM meetings WHERE org_path >= ? AND org_path < ? "
+	                    "AND type = 'lecture' AND held_on >= ? AND held_on <= ? AND speaker IS NOT NULL "
+	                    "ORDER BY org_path",
+	                    "ssss", lo, hi, from, to);
+	if (rc)
+		return rc;
+	const lrow *rows = l.rows;
+	int n = (int)l.n;
 	for (int i = 0; i < L->n; i++) {
 		ofacts *f = &L->o[i];
 		if (!f->sec_name || !*f->sec_name)
@@ -626,19 +629,13 @@ static int list_warnings(zb_db *db, const char *root_path, const char *today, zb
 	int rc = load(db, &s, today, a, &L, e);
 	if (!rc)
 		rc = load_lectures(db, s.lo, s.hi, today, &L, e);
-	int cap = 0;
+	size_t cap = 0;
 	for (int i = 0; !rc && i < L.n; i++) {
 		result r;
 		if ((rc = eval_org(&L, &L.o[i], today, a, &r, e)))
 			break;
 		for (int k = 0; k < r.nw; k++) {
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 64;
-				zb_warning *nw = zb_arena_alloc(a, sizeof *nw * (size_t)cap);
-				if (*n)
-					memcpy(nw, *items, sizeof *nw * (size_t)*n);
-				*items = nw;
-			}
+			ZB_AGROW(a, *items, (size_t)*n, cap);
 			(*items)[(*n)++] = r.w[k];
 		}
 	}
@@ -722,6 +719,17 @@ static int store_state(zb_db *db, int64_t org, const char *warn, const char *ter
 	                 "iss", org, warn, term);
 }
 
+typedef struct old_state {
+	char warn[2048], term[160];
+} old_state;
+
+static void read_old_state(zb_stmt *st, void *ctx)
+{
+	old_state *o = ctx;
+	snprintf(o->warn, sizeof o->warn, "%s", zb_col_text(st, 0));
+	snprintf(o->term, sizeof o->term, "%s", zb_col_text(st, 1));
+}
+
 int zb_org_warn_refresh(zb_db *db, int64_t org_id, zb_err *e)
 {
 	if (org_id <= 0)
@@ -736,17 +744,12 @@ int zb_org_warn_refresh(zb_db *db, int64_t org_id, zb_err *e)
 		rc = zb_db_run(db, e, NULL, "UPDATE org_warn_state SET warn = warn WHERE org_id = ?", "i", org_id);
 	if (rc)
 		return rc;
-	char old_warn[2048] = "", old_term[160] = "";
-	zb_stmt *st = zb_db_query(db, e, "SELECT warn, term FROM org_warn_state WHERE org_id = ?", "i", org_id);
-	if (!st)
-		return e->code;
-	if ((rc = zb_stmt_step(st, e)) == 1) {
-		snprintf(old_warn, sizeof old_warn, "%s", zb_col_text(st, 0));
-		snprintf(old_term, sizeof old_term, "%s", zb_col_text(st, 1));
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	old_state o = {"", ""};
+	rc = zb_db_one(db, e, NULL, read_old_state, &o, "SELECT warn, term FROM org_warn_state WHERE org_id = ?", "i",
+	               org_id);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	const char *old_warn = o.warn, *old_term = o.term;
 
 	zb_arena a;
 	zb_arena_init(&a);
@@ -790,6 +793,24 @@ typedef struct state_row {
 	char *warn, *term;
 } state_row;
 
+typedef struct state_rows {
+	zb_arena *a;
+	state_row *rows; /* heap */
+	size_t n, cap;
+} state_rows;
+
+static int add_state(zb_stmt *st, void *ctx, zb_err *e)
+{
+	state_rows *l = ctx;
+	if (ZB_GROW(l->rows, l->n, l->cap))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	state_row *r = &l->rows[l->n++];
+	r->org = zb_col_int(st, 0);
+	r->warn = zb_arena_strdup(l->a, zb_col_text(st, 1));
+	r->term = zb_arena_strdup(l->a, zb_col_text(st, 2));
+	return 0;
+}
+
 static int cmp_state(const void *a, const void *b)
 {
 	int64_t x = ((const state_row *)a)->org, y = ((const state_row *)b)->org;
@@ -807,37 +828,15 @@ int zb_org_warn_refresh_tree(zb_db *db, const char *path, zb_err *e)
 	zb_path_upper(path, s.hi, sizeof s.hi);
 	loaded L;
 	int rc = load(db, &s, today, &a, &L, e);
-	state_row *sr = NULL;
-	int ns = 0, cap = 0;
-	if (!rc) {
-		zb_stmt *st = scoped(db, &a, &s,
-		                     "SELECT w.org_id, w.warn, w.term FROM org_warn_state w JOIN orgs o ON o.id = w.org_id WHERE %s",
-		                     e);
-		rc = st ? 0 : e->code;
-		int r2;
-		while (st && (r2 = zb_stmt_step(st, e)) == 1) {
-			if (ns == cap) {
-				cap = cap ? cap * 2 : 256;
-				state_row *n2 = realloc(sr, sizeof *n2 * (size_t)cap);
-				if (!n2) {
-					r2 = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-					break;
-				}
-				sr = n2;
-			}
-			sr[ns].org = zb_col_int(st, 0);
-			sr[ns].warn = zb_arena_strdup(&a, zb_col_text(st, 1));
-			sr[ns].term = zb_arena_strdup(&a, zb_col_text(st, 2));
-			ns++;
-		}
-		if (st) {
-			zb_stmt_done(st);
-			if (r2 < 0)
-				rc = -r2;
-		}
-		if (sr)
-			qsort(sr, (size_t)ns, sizeof *sr, cmp_state);
-	}
+	state_rows l = {.a = &a};
+	if (!rc)
+		rc = scoped(db, &a, &s,
+		            "SELECT w.org_id, w.warn, w.term FROM org_warn_state w JOIN orgs o ON o.id = w.org_id WHERE %s",
+		            add_state, &l, e);
+	state_row *sr = l.rows;
+	size_t ns = l.n;
+	if (sr)
+		qsort(sr, ns, sizeof *sr, cmp_state);
 	for (int i = 0; !rc && i < L.n; i++) {
 		result r;
 		if ((rc = eval_org(&L, &L.o[i], NULL, NULL, &r, e)))
@@ -845,7 +844,7 @@ int zb_org_warn_refresh_tree(zb_db *db, const char *path, zb_err *e)
 		char warn[2048], term[160];
 		join_state(&r, warn, sizeof warn, term, sizeof term);
 		state_row key = {.org = L.o[i].id};
-		state_row *old = sr ? bsearch(&key, sr, (size_t)ns, sizeof key, cmp_state) : NULL;
+		state_row *old = sr ? bsearch(&key, sr, ns, sizeof key, cmp_state) : NULL;
 		const char *ow = old ? old->warn : "", *ot = old ? old->term : "";
 		if (!strcmp(ow, warn) && !strcmp(ot, term))
 			continue;
@@ -861,6 +860,24 @@ int zb_org_warn_refresh_tree(zb_db *db, const char *path, zb_err *e)
 	return rc;
 }
 
+/* Org paths, at most max of them; a NULL path or one too many sets all. */
+typedef struct path_list {
+	zb_arena *a;
+	const char **paths;
+	int n, max, all;
+} path_list;
+
+static int add_path(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	path_list *l = ctx;
+	if (zb_col_is_null(st, 0) || l->n == l->max)
+		l->all = 1;
+	else
+		l->paths[l->n++] = zb_arena_strdup(l->a, zb_col_text(st, 0));
+	return 0;
+}
+
 int zb_org_warn_evaluate_all(zb_db *db, zb_counts_sink add, void *ctx, int write_state, zb_err *e)
 {
 	/* one root at a time: a province has one, tests may have several */
@@ -868,18 +885,10 @@ int zb_org_warn_evaluate_all(zb_db *db, zb_counts_sink add, void *ctx, int write
 	zb_arena_init(&ra);
 	char today[11];
 	zb_today(NULL, today);
-	zb_stmt *st = zb_db_query(db, e, "SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id", "");
-	if (!st) {
-		zb_arena_free(&ra);
-		return e->code;
-	}
 	const char *roots[64];
-	int nroots = 0, rc;
-	while ((rc = zb_stmt_step(st, e)) == 1 && nroots < 64)
-		roots[nroots++] = zb_arena_strdup(&ra, zb_col_text(st, 0));
-	zb_stmt_done(st);
-	rc = rc < 0 ? -rc : 0;
-	for (int k = 0; !rc && k < nroots; k++) {
+	path_list pl = {&ra, roots, 0, 64, 0};
+	int rc = zb_db_each(db, e, add_path, &pl, "SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id", "");
+	for (int k = 0; !rc && k < pl.n; k++) {
 		zb_arena a;
 		zb_arena_init(&a);
 		scope s = {0};
@@ -931,29 +940,37 @@ int zb_org_warn_rebuild(zb_db *db, zb_err *e)
 /* Orgs whose term passed each date kind (a, b, o) by today: whole months
  * before this one (one scan of the month keys, a few hundred at a
  * province root), then the days of this month (three short ranges). */
+typedef struct term_sums {
+	const char *cur; /* this month, YYYY-MM */
+	int64_t *out;    /* [3] */
+} term_sums;
+
+/* A month row "A:YYYY-MM" (upper case: by month) before this month. */
+static int add_term_month(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	term_sums *s = ctx;
+	const char *k = zb_col_text(st, 0);
+	if (!k || strlen(k) < 9 || k[1] != ':' || strcmp(k + 2, s->cur) >= 0)
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (k[0] == "abo"[i] - 'a' + 'A')
+			s->out[i] += zb_col_int(st, 1);
+	return 0;
+}
+
 static int sum_terms(zb_db *db, int64_t org, const char *today, int64_t out[3], zb_err *e)
 {
 	static const char tk[3] = {'a', 'b', 'o'};
 	out[0] = out[1] = out[2] = 0;
 	char cur[8];
 	snprintf(cur, sizeof cur, "%.7s", today);
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT key, n FROM org_counts WHERE org_id = ? AND dim = 'term' AND key >= 'A:' AND key < 'P'",
-	                          "i", org);
-	if (!st)
-		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		const char *k = zb_col_text(st, 0);
-		if (!k || strlen(k) < 9 || k[1] != ':' || strcmp(k + 2, cur) >= 0)
-			continue;
-		for (int i = 0; i < 3; i++)
-			if (k[0] == tk[i] - 'a' + 'A')
-				out[i] += zb_col_int(st, 1);
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	term_sums s = {cur, out};
+	int rc = zb_db_each(db, e, add_term_month, &s,
+	                    "SELECT key, n FROM org_counts WHERE org_id = ? AND dim = 'term' AND key >= 'A:' AND key < 'P'",
+	                    "i", org);
+	if (rc)
+		return rc;
 	for (int i = 0; i < 3; i++) {
 		char lo[20], hi[20];
 		int64_t days = 0;
@@ -968,6 +985,24 @@ static int sum_terms(zb_db *db, int64_t org, const char *today, int64_t out[3], 
 	return 0;
 }
 
+typedef struct warn_sums {
+	zb_jw *w;
+	int64_t *by_level, *total;
+} warn_sums;
+
+static int add_warn_kind(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	warn_sums *s = ctx;
+	const char *k = zb_col_text(st, 0);
+	int64_t n = zb_col_int(st, 1);
+	jw_kint(s->w, k, n);
+	const char *lv = level_of(k);
+	s->by_level[!strcmp(lv, "error") ? 0 : !strcmp(lv, "warn") ? 1 : 2] += n;
+	*s->total += n;
+	return 0;
+}
+
 int zb_org_warn_counts_json(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e)
 {
 	int64_t by_level[3] = {0}, total = 0;
@@ -976,23 +1011,13 @@ int zb_org_warn_counts_json(zb_db *db, int64_t org_id, const char *today, zb_jw 
 	if (rc)
 		return rc;
 	int64_t na = sums[0], nb = sums[1], no = sums[2];
-	zb_stmt *st = zb_db_query(db, e, "SELECT key, n FROM org_counts WHERE org_id = ? AND dim = 'warn' AND n <> 0 ORDER BY key",
-	                          "i", org_id);
-	if (!st)
-		return e->code;
 	jw_obj(w);
 	jw_kobj(w, "by_kind");
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		const char *k = zb_col_text(st, 0);
-		int64_t n = zb_col_int(st, 1);
-		jw_kint(w, k, n);
-		const char *lv = level_of(k);
-		by_level[!strcmp(lv, "error") ? 0 : !strcmp(lv, "warn") ? 1 : 2] += n;
-		total += n;
-	}
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
+	warn_sums ws = {w, by_level, &total};
+	if ((rc = zb_db_each(db, e, add_warn_kind, &ws,
+	                     "SELECT key, n FROM org_counts WHERE org_id = ? AND dim = 'warn' AND n <> 0 ORDER BY key", "i",
+	                     org_id)))
+		return rc;
 	int64_t t[3] = {no, nb - no, na - nb};
 	static const char *const tk[3] = {"term_overdue", "term_due_1m", "term_due_6m"};
 	for (int i = 0; i < 3; i++)
@@ -1015,14 +1040,9 @@ int zb_org_warn_counts_json(zb_db *db, int64_t org_id, const char *today, zb_jw 
 static int read_asof(zb_db *db, char out[16], zb_err *e)
 {
 	out[0] = '\0';
-	zb_stmt *st = zb_db_query(db, e, "SELECT value FROM settings WHERE key = 'org_rules_asof'", "");
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		snprintf(out, 16, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	zb_text_buf b = {out, 16};
+	int rc = zb_db_one(db, e, NULL, zb_row_text, &b, "SELECT value FROM settings WHERE key = 'org_rules_asof'", "");
+	return rc == ZB_ENOTFOUND ? 0 : rc;
 }
 
 int zb_org_rules_pending(zb_db *db, const char *today, int64_t *pending, zb_err *e)
@@ -1055,36 +1075,16 @@ int zb_org_rules_catch_up(zb_db *db, const char *today, zb_err *e)
 		zb_arena a;
 		zb_arena_init(&a);
 		const char *paths[256];
-		int n = 0, all = 0;
-		zb_stmt *st = zb_db_query(db, e,
-		                          "SELECT o.path FROM rule_sets r LEFT JOIN orgs o ON o.id = r.org_id "
-		                          "WHERE r.kind IN ('org_structure', 'terms') AND r.effective_from > ? AND r.effective_from <= ?",
-		                          "ss", asof, today);
-		rc = st ? 0 : e->code;
-		while (st && (rc = zb_stmt_step(st, e)) == 1) {
-			if (zb_col_is_null(st, 0))
-				all = 1;
-			else if (n < 256)
-				paths[n++] = zb_arena_strdup(&a, zb_col_text(st, 0));
-			else
-				all = 1;
+		path_list pl = {&a, paths, 0, 256, 0};
+		rc = zb_db_each(db, e, add_path, &pl,
+		                "SELECT o.path FROM rule_sets r LEFT JOIN orgs o ON o.id = r.org_id "
+		                "WHERE r.kind IN ('org_structure', 'terms') AND r.effective_from > ? AND r.effective_from <= ?",
+		                "ss", asof, today);
+		if (!rc && pl.all) {
+			pl = (path_list){&a, paths, 0, 256, 0};
+			rc = zb_db_each(db, e, add_path, &pl, "SELECT path FROM orgs WHERE parent_id IS NULL", "");
 		}
-		if (st) {
-			zb_stmt_done(st);
-			rc = rc < 0 ? -rc : 0;
-		}
-		if (!rc && all) {
-			n = 0;
-			st = zb_db_query(db, e, "SELECT path FROM orgs WHERE parent_id IS NULL", "");
-			rc = st ? 0 : e->code;
-			while (st && (rc = zb_stmt_step(st, e)) == 1 && n < 256)
-				paths[n++] = zb_arena_strdup(&a, zb_col_text(st, 0));
-			if (st) {
-				zb_stmt_done(st);
-				rc = rc < 0 ? -rc : 0;
-			}
-		}
-		for (int i = 0; !rc && i < n; i++)
+		for (int i = 0; !rc && i < pl.n; i++)
 			rc = zb_org_warn_refresh_tree(db, paths[i], e);
 		zb_arena_free(&a);
 	}

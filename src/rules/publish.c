@@ -47,6 +47,36 @@ int zb_rules_publish(zb_app *app, zb_db *db, const zb_audit_ev *by, const char *
 	return rc;
 }
 
+/* The sets of the orgs on a path (ids) and the national ones, up to max. */
+typedef struct rule_rows {
+	zb_arena *a;
+	const int64_t *ids;
+	int nids;
+	zb_rule_row *rows;
+	int *n, max;
+} rule_rows;
+
+static int add_rule_row(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	rule_rows *l = ctx;
+	if (*l->n >= l->max)
+		return ZB_DB_STOP;
+	int64_t org = zb_col_int(st, 1);
+	int mine = !org;
+	for (int i = 0; i < l->nids && !mine; i++)
+		mine = l->ids[i] == org;
+	if (!mine)
+		return 0;
+	zb_rule_row *w = &l->rows[(*l->n)++];
+	w->id = zb_col_int(st, 0);
+	w->org_id = org;
+	w->effective_from = zb_arena_strdup(l->a, zb_col_text(st, 2));
+	w->name = zb_arena_strdup(l->a, zb_col_text(st, 3));
+	w->data = zb_arena_strdup(l->a, zb_col_text(st, 4));
+	return 0;
+}
+
 int zb_rules_history(zb_db *db, const char *kind, const char *path, zb_arena *a, zb_rule_row **rows, int *n,
                      zb_err *e)
 {
@@ -55,27 +85,9 @@ int zb_rules_history(zb_db *db, const char *kind, const char *path, zb_arena *a,
 	int nids = zb_path_ids(path, ids, 32);
 	*rows = zb_arena_alloc(a, MAX * sizeof **rows);
 	*n = 0;
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT r.id, r.org_id, r.effective_from, r.name, r.data FROM rule_sets r "
-	                          "WHERE r.kind = ? ORDER BY r.effective_from DESC, r.id DESC LIMIT 500",
-	                          "s", kind);
-	if (!st)
-		return e->code;
-	int rc;
-	while ((rc = zb_stmt_step(st, e)) == 1 && *n < MAX) {
-		int64_t org = zb_col_int(st, 1);
-		int mine = !org;
-		for (int i = 0; i < nids && !mine; i++)
-			mine = ids[i] == org;
-		if (!mine)
-			continue;
-		zb_rule_row *w = &(*rows)[(*n)++];
-		w->id = zb_col_int(st, 0);
-		w->org_id = org;
-		w->effective_from = zb_arena_strdup(a, zb_col_text(st, 2));
-		w->name = zb_arena_strdup(a, zb_col_text(st, 3));
-		w->data = zb_arena_strdup(a, zb_col_text(st, 4));
-	}
-	zb_stmt_done(st);
-	return rc < 0 ? -rc : 0;
+	rule_rows l = {a, ids, nids, *rows, n, MAX};
+	return zb_db_each(db, e, add_rule_row, &l,
+	                  "SELECT r.id, r.org_id, r.effective_from, r.name, r.data FROM rule_sets r "
+	                  "WHERE r.kind = ? ORDER BY r.effective_from DESC, r.id DESC LIMIT 500",
+	                  "s", kind);
 }

@@ -1,6 +1,7 @@
 /* rules.c - dated rule sets: lookup, validation by kind, local sets. */
 #include "rules/rules.h"
 #include "core/date.h"
+#include "core/grow.h"
 #include "meeting/mrules.h" /* validators of the meeting kinds */
 #include "member/member.h" /* validator of the membership kind */
 #include "member/probation.h" /* validator of the probation kind */
@@ -209,6 +210,41 @@ static char *dup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+typedef struct rule_sets {
+	zb_rules *rs;
+	size_t cap;
+	const char *kind;
+} rule_sets;
+
+/* A stored set, newest first per org: the first of each org is kept. */
+static int add_rule_set(zb_stmt *st, void *ctx, zb_err *e)
+{
+	rule_sets *l = ctx;
+	zb_rules *rs = l->rs;
+	int64_t org = zb_col_int(st, 1);
+	if (rs->n && rs->sets[rs->n - 1].org_id == org)
+		return 0;
+	json_error_t je;
+	json_t *data = json_loads(zb_col_text(st, 5), 0, &je);
+	if (!json_is_object(data)) {
+		json_decref(data);
+		return zb_fail(e, ZB_EINTERNAL, NULL, "规则集 %lld 的内容不是有效的 JSON 对象", (long long)zb_col_int(st, 0));
+	}
+	if (ZB_GROW(rs->sets, (size_t)rs->n, l->cap)) {
+		json_decref(data);
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	}
+	zb_rule_set *s = &rs->sets[rs->n++];
+	s->id = zb_col_int(st, 0);
+	s->org_id = org;
+	s->org_path = dup(zb_col_text(st, 2));
+	s->kind = strdup(l->kind);
+	s->effective_from = dup(zb_col_text(st, 3));
+	s->name = dup(zb_col_text(st, 4));
+	s->data = data;
+	return 0;
+}
+
 int zb_rules_load(zb_db *db, const char *kind, const char *date, zb_rules **out, zb_err *e)
 {
 	*out = NULL;
@@ -217,57 +253,21 @@ int zb_rules_load(zb_db *db, const char *kind, const char *date, zb_rules **out,
 	if (!kl || kl > 40 || strspn(kind, "abcdefghijklmnopqrstuvwxyz_0123456789") != kl)
 		return zb_fail(e, ZB_EINVAL, "kind", "规则类型无效：%s", kind ? kind : "");
 	/* newest first per org, so the first row of each org wins */
-	zb_stmt *st = zb_db_query(db, e,
-	                          "SELECT r.id, COALESCE(r.org_id, 0), o.path, r.effective_from, r.name, r.data "
-	                          "FROM rule_sets r LEFT JOIN orgs o ON o.id = r.org_id "
-	                          "WHERE r.kind = ? AND r.effective_from <= ? "
-	                          "ORDER BY COALESCE(r.org_id, 0), r.effective_from DESC, r.id DESC",
-	                          "ss", kind, date);
-	if (!st)
-		return e->code;
-	zb_rules *rs = calloc(1, sizeof *rs);
-	int cap = 0, rc;
-	if (!rs) {
-		zb_stmt_done(st);
+	rule_sets l = {calloc(1, sizeof *l.rs), 0, kind};
+	if (!l.rs)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	l.rs->kind = strdup(kind);
+	int rc = zb_db_each(db, e, add_rule_set, &l,
+	                    "SELECT r.id, COALESCE(r.org_id, 0), o.path, r.effective_from, r.name, r.data "
+	                    "FROM rule_sets r LEFT JOIN orgs o ON o.id = r.org_id "
+	                    "WHERE r.kind = ? AND r.effective_from <= ? "
+	                    "ORDER BY COALESCE(r.org_id, 0), r.effective_from DESC, r.id DESC",
+	                    "ss", kind, date);
+	if (rc) {
+		zb_rules_free(l.rs);
+		return rc;
 	}
-	rs->kind = strdup(kind);
-	while ((rc = zb_stmt_step(st, e)) == 1) {
-		int64_t org = zb_col_int(st, 1);
-		if (rs->n && rs->sets[rs->n - 1].org_id == org)
-			continue;
-		json_error_t je;
-		json_t *data = json_loads(zb_col_text(st, 5), 0, &je);
-		if (!json_is_object(data)) {
-			json_decref(data);
-			rc = -zb_fail(e, ZB_EINTERNAL, NULL, "规则集 %lld 的内容不是有效的 JSON 对象", (long long)zb_col_int(st, 0));
-			break;
-		}
-		if (rs->n == cap) {
-			cap = cap ? cap * 2 : 8;
-			zb_rule_set *ns = realloc(rs->sets, sizeof *ns * (size_t)cap);
-			if (!ns) {
-				json_decref(data);
-				rc = -zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-				break;
-			}
-			rs->sets = ns;
-		}
-		zb_rule_set *s = &rs->sets[rs->n++];
-		s->id = zb_col_int(st, 0);
-		s->org_id = org;
-		s->org_path = dup(zb_col_text(st, 2));
-		s->kind = strdup(kind);
-		s->effective_from = dup(zb_col_text(st, 3));
-		s->name = dup(zb_col_text(st, 4));
-		s->data = data;
-	}
-	zb_stmt_done(st);
-	if (rc < 0) {
-		zb_rules_free(rs);
-		return -rc;
-	}
-	*out = rs;
+	*out = l.rs;
 	return 0;
 }
 
@@ -331,17 +331,12 @@ int zb_rules_add(zb_db *db, const char *kind, int64_t org_id, const char *effect
 	if (!effective_from || !zb_date_valid(effective_from))
 		return zb_fail(e, ZB_EINVAL, "effective_from", "生效日期无效（应为 YYYY-MM-DD）");
 	char path[600] = "";
-	zb_stmt *st = zb_db_query(db, e, "SELECT path FROM orgs WHERE id = ?", "i", org_id);
-	if (!st)
-		return e->code;
-	int rc = zb_stmt_step(st, e);
-	if (rc == 1)
-		snprintf(path, sizeof path, "%s", zb_col_text(st, 0));
-	zb_stmt_done(st);
-	if (rc < 0)
-		return -rc;
-	if (!rc)
+	zb_text_buf b = {path, sizeof path};
+	int rc = zb_db_one(db, e, NULL, zb_row_text, &b, "SELECT path FROM orgs WHERE id = ?", "i", org_id);
+	if (rc == ZB_ENOTFOUND)
 		return zb_fail(e, ZB_ENOTFOUND, "org_id", "未找到该组织");
+	if (rc)
+		return rc;
 
 	zb_rules *rs = NULL;
 	if ((rc = zb_rules_load(db, kind, effective_from, &rs, e)))

@@ -2,6 +2,7 @@
 #include "store/db_int.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -161,6 +162,21 @@ int zb_db_one(zb_db *db, zb_err *e, const char *missing, zb_row_fn fn, void *ctx
 	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "%s", missing ? missing : "未找到记录");
 }
 
+void zb_row_ints(zb_stmt *st, void *ctx)
+{
+	int64_t *v = ctx;
+	for (int c = 0, n = zb_col_count(st); c < n; c++)
+		v[c] = zb_col_int(st, c);
+}
+
+void zb_row_text(zb_stmt *st, void *ctx)
+{
+	const zb_text_buf *b = ctx;
+	const char *s = zb_col_text(st, 0);
+	if (s && b->n)
+		snprintf(b->out, b->n, "%s", s);
+}
+
 int zb_db_each(zb_db *db, zb_err *e, zb_each_fn fn, void *ctx, const char *sql, const char *fmt, ...)
 {
 	va_list ap;
@@ -174,7 +190,7 @@ int zb_db_each(zb_db *db, zb_err *e, zb_each_fn fn, void *ctx, const char *sql, 
 		stop = fn(st, ctx, e);
 	db->ops->done(st);
 	if (stop)
-		return stop;
+		return stop == ZB_DB_STOP ? 0 : stop;
 	return rc < 0 ? -rc : 0;
 }
 

@@ -69,10 +69,22 @@ int zb_db_int(zb_db *db, zb_err *e, int64_t *out, const char *sql, const char *f
 typedef void (*zb_row_fn)(zb_stmt *st, void *ctx);
 int zb_db_one(zb_db *db, zb_err *e, const char *missing, zb_row_fn fn, void *ctx, const char *sql, const char *fmt,
               ...);
+/* A zb_row_fn for rows of numbers: every column, as an integer, into the
+ * int64_t array ctx (one element per column of the query). */
+void zb_row_ints(zb_stmt *st, void *ctx);
+/* A zb_row_fn for one text value: the first column into the buffer ctx
+ * names (left as it is when the value is NULL, cut to fit). */
+typedef struct zb_text_buf {
+	char *out;
+	size_t n;
+} zb_text_buf;
+void zb_row_text(zb_stmt *st, void *ctx);
 /* Each row: run the query and call fn on every row in order.  fn returns
- * 0 to go on, or an error code (having filled e) that stops the walk and
+ * 0 to go on, ZB_DB_STOP to end the walk early with nothing wrong (a page
+ * is full), or an error code (having filled e) that stops the walk and
  * is returned.  Returns 0 or the error code, never a negated one. */
 typedef int (*zb_each_fn)(zb_stmt *st, void *ctx, zb_err *e);
+#define ZB_DB_STOP (-1)
 int zb_db_each(zb_db *db, zb_err *e, zb_each_fn fn, void *ctx, const char *sql, const char *fmt, ...);
 
 /* Set-based writes pass many rows as one parameter: a JSON array of

@@ -326,6 +326,25 @@ static void grow_array(void **state)
 	assert_ptr_equal(v, keep);
 	assert_int_equal(big, SIZE_MAX / 4);
 	free(v);
+
+	/* in an arena: the elements move to the larger block */
+	zb_arena a;
+	zb_arena_init(&a);
+	int64_t *w = NULL;
+	n = cap = 0;
+	for (int i = 0; i < 40; i++) {
+		ZB_AGROW(&a, w, n, cap);
+		w[n++] = i;
+	}
+	assert_int_equal(cap, 64);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(w[i], (int64_t)i);
+	/* room for n + 1 well past cap: what the block held moves over */
+	ZB_AGROW(&a, w, 1000, cap);
+	assert_int_equal(cap, 1001);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(w[i], (int64_t)i);
+	zb_arena_free(&a);
 }
 
 /* Hex text: lowercase, two digits a byte; decoding takes exactly a run of

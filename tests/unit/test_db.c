@@ -469,6 +469,15 @@ static int add_row(zb_stmt *st, void *ctx, zb_err *e)
 	return 0;
 }
 
+/* Two rows, then the page is full. */
+static int add_two(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	named *x = ctx;
+	x->sum += zb_col_int(st, 0);
+	return ++x->seen == 2 ? ZB_DB_STOP : 0;
+}
+
 static void test_one_and_each(void **state)
 {
 	fx *f = *state;
@@ -496,6 +505,12 @@ static void test_one_and_each(void **state)
 	assert_string_equal(f->e.msg, "未找到该支部");
 	assert_int_equal(x.seen, 0);
 	assert_int_equal(zb_db_one(f->db, &f->e, NULL, NULL, NULL, "SELECT 1 FROM t WHERE n = 1", ""), 0);
+	/* a row of numbers into an array */
+	int64_t nums[3] = {0, 0, 0};
+	assert_int_equal(zb_db_one(f->db, &f->e, NULL, zb_row_ints, nums, "SELECT n, n * 10, 7 FROM t WHERE n = 3", ""), 0);
+	assert_int_equal(nums[0], 3);
+	assert_int_equal(nums[1], 30);
+	assert_int_equal(nums[2], 7);
 	/* a broken statement: its error code, positive */
 	int rc = zb_db_one(f->db, &f->e, NULL, read_named, &x, "SELECT nope FROM t", "");
 	assert_true(rc > 0);
@@ -513,6 +528,11 @@ static void test_one_and_each(void **state)
 	y = (named){0};
 	assert_int_equal(zb_db_each(f->db, &f->e, add_row, &y, "SELECT n FROM t WHERE n > 9", ""), 0);
 	assert_int_equal(y.seen, 0);
+	/* ZB_DB_STOP ends the walk early, with nothing wrong */
+	y = (named){0};
+	assert_int_equal(zb_db_each(f->db, &f->e, add_two, &y, "SELECT n FROM t ORDER BY n DESC", ""), 0);
+	assert_int_equal(y.seen, 2);
+	assert_int_equal(y.sum, 4 + 3);
 	rc = zb_db_each(f->db, &f->e, add_row, &y, "SELECT nope FROM t", "");
 	assert_true(rc > 0);
 	/* the statement went back to the cache: the same one runs again */
