@@ -57,17 +57,11 @@ static unsigned ip_slot(const char *ip)
 	return h % IP_SLOTS;
 }
 
-static int ip_blocked(zb_app *app, const char *ip, int64_t now)
-{
-	pthread_mutex_lock(&ipt.mu);
-	unsigned k = ip_slot(ip);
-	int blocked = !strcmp(ipt.s[k].ip, ip) && now - ipt.s[k].start < app->cfg.ip_fail_window_secs &&
-	              ipt.s[k].count >= app->cfg.ip_fail_limit;
-	pthread_mutex_unlock(&ipt.mu);
-	return blocked;
-}
-
-static void ip_fail(zb_app *app, const char *ip, int64_t now)
+/* Take one attempt from ip's window before its password is verified: 1
+ * (nothing taken) when the window already holds ip_fail_limit failures.
+ * Taking it first, not after the verification, keeps concurrent attempts
+ * from one address within the limit as well. */
+static int ip_take(zb_app *app, const char *ip, int64_t now)
 {
 	pthread_mutex_lock(&ipt.mu);
 	unsigned k = ip_slot(ip);
@@ -76,7 +70,21 @@ static void ip_fail(zb_app *app, const char *ip, int64_t now)
 		ipt.s[k].start = now;
 		ipt.s[k].count = 0;
 	}
-	ipt.s[k].count++;
+	int blocked = ipt.s[k].count >= app->cfg.ip_fail_limit;
+	if (!blocked)
+		ipt.s[k].count++;
+	pthread_mutex_unlock(&ipt.mu);
+	return blocked;
+}
+
+/* Give back an attempt that did not fail (a login, or a refusal that
+ * verified no password). */
+static void ip_give_back(const char *ip)
+{
+	pthread_mutex_lock(&ipt.mu);
+	unsigned k = ip_slot(ip);
+	if (!strcmp(ipt.s[k].ip, ip) && ipt.s[k].count > 0)
+		ipt.s[k].count--;
 	pthread_mutex_unlock(&ipt.mu);
 }
 
@@ -429,14 +437,11 @@ static void read_login(zb_stmt *st, void *ctx)
 	u->disabled = zb_col_int(st, 2);
 }
 
-int zb_login(zb_app *app, zb_db *db, const char *username, const char *password, const char *ip,
-             int64_t *user_id, char token_out[64], char csrf_out[64], zb_err *e)
+/* A login whose attempt is taken from the address's window; *failed set
+ * when a password was verified and refused (the attempt stays taken). */
+static int login(zb_app *app, zb_db *db, const char *username, const char *password, const char *ip, int64_t now,
+                 int *failed, int64_t *user_id, char token_out[64], char csrf_out[64], zb_err *e)
 {
-	int64_t now = zb_now(app);
-	if (ip_blocked(app, ip, now)) {
-		audit_refused(app, db, username, ip, RF_IP, now);
-		return zb_fail(e, ZB_ERATE, NULL, "登录失败次数过多，请 15 分钟后再试");
-	}
 	int rc = zb_login_gate(app, db, username, ip, e);
 	if (rc) {
 		if (rc == ZB_ELOCKED || rc == ZB_ERATE)
@@ -453,7 +458,7 @@ int zb_login(zb_app *app, zb_db *db, const char *username, const char *password,
 	/* an unknown user costs the same time as a wrong password */
 	int ok = zb_password_verify(app, uid ? hash : dummy_hash(), password);
 	if (!uid || !ok || disabled) {
-		ip_fail(app, ip, now);
+		*failed = 1;
 		zb_err fe = {0};
 		int frc = zb_login_failure(app, db, username, ip, &fe);
 		audit_login(app, db, uid, username, ip, "auth.login_failed",
@@ -495,6 +500,21 @@ int zb_login(zb_app *app, zb_db *db, const char *username, const char *password,
 		return rc;
 	*user_id = uid;
 	return 0;
+}
+
+int zb_login(zb_app *app, zb_db *db, const char *username, const char *password, const char *ip,
+             int64_t *user_id, char token_out[64], char csrf_out[64], zb_err *e)
+{
+	int64_t now = zb_now(app);
+	if (ip_take(app, ip, now)) {
+		audit_refused(app, db, username, ip, RF_IP, now);
+		return zb_fail(e, ZB_ERATE, NULL, "登录失败次数过多，请 15 分钟后再试");
+	}
+	int failed = 0;
+	int rc = login(app, db, username, password, ip, now, &failed, user_id, token_out, csrf_out, e);
+	if (!failed)
+		ip_give_back(ip);
+	return rc;
 }
 
 /* Whether a session's times (as last read) still allow it: the limits of

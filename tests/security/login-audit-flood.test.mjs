@@ -27,3 +27,21 @@ test('an anonymous client cannot flood the audit trail with refused logins', asy
   const added = Number(sql(srv.db, 'SELECT COUNT(*) FROM audit_log').trim()) - before;
   assert.ok(added <= 3 + 20 + 1, `${n} refused logins from one address wrote ${added} audit rows`);
 });
+
+test('a burst of concurrent guesses from one address verifies no more passwords than the address limit', async () => {
+  // a fresh server: ZHIBU_IP_FAIL_LIMIT=3, then 12 wrong passwords at once
+  const s2 = await startServer({ env: { ZHIBU_IP_FAIL_LIMIT: '3' } });
+  try {
+    const c = new Client(s2.url);
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, k) =>
+      c.post('/api/v1/auth/login', { username: `burst${k}`, password: 'Wrong-Passw0rd-1' })));
+    const statuses = answers.map((r) => r.status).sort();
+    assert.equal(statuses.filter((x) => x === 429).length, 9, JSON.stringify(statuses));
+    assert.equal(statuses.filter((x) => x === 401).length, 3, JSON.stringify(statuses));
+    const verified = Number(sql(s2.db, "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.login_failed' " +
+      "AND detail NOT LIKE '%ip_throttled%'").trim());
+    assert.equal(verified, 3, 'passwords verified for the burst');
+  } finally {
+    await s2.stop();
+  }
+});

@@ -483,7 +483,7 @@ static void test_one_and_each(void **state)
 	fx *f = *state;
 	make_table(f);
 	for (int i = 1; i <= 4; i++) {
-		char nm[8];
+		char nm[16];
 		snprintf(nm, sizeof nm, "n%d", i);
 		assert_int_equal(zb_db_run(f->db, &f->e, NULL, "INSERT INTO t (name, n) VALUES (?, ?)", "si", nm, (int64_t)i), 0);
 	}
