@@ -751,9 +751,7 @@ static int h_unlock(zb_req *r, zb_err *e)
 {
 	zb_meeting m;
 	zb_mrules rules;
-	int rc = zb_meeting_get(r->db, r->target_id, &r->arena, &m, e);
-	if (!rc)
-		rc = zb_meeting_rules(r->db, &m, &rules, e);
+	int rc = zb_meeting_get_ruled(r->db, r->target_id, &r->arena, &m, &rules, e);
 	if (rc)
 		return rc;
 	int64_t by_org = unlock_grant_org(r, m.org_path);

@@ -29,9 +29,7 @@ static int h_signin_open(zb_req *r, zb_err *e)
 {
 	zb_meeting m;
 	zb_mrules rules;
-	int rc = zb_meeting_get(r->db, r->target_id, &r->arena, &m, e);
-	if (!rc)
-		rc = zb_meeting_rules(r->db, &m, &rules, e);
+	int rc = zb_meeting_get_ruled(r->db, r->target_id, &r->arena, &m, &rules, e);
 	if (rc)
 		return rc;
 	int64_t now = zb_now(r->app), exp = 0;

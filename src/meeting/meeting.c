@@ -104,6 +104,12 @@ int zb_meeting_rules(zb_db *db, const zb_meeting *m, zb_mrules *r, zb_err *e)
 	return zb_mrules_get(db, m->org_path, m->held_on, r, e);
 }
 
+int zb_meeting_get_ruled(zb_db *db, int64_t id, zb_arena *a, zb_meeting *m, zb_mrules *r, zb_err *e)
+{
+	int rc = zb_meeting_get(db, id, a, m, e);
+	return rc ? rc : zb_meeting_rules(db, m, r, e);
+}
+
 /* ---- checks ---- */
 
 static int empty(const char *s)

@@ -286,5 +286,7 @@ void zb_meeting_fmt_time(int64_t t, char out[20]);
 
 /* Rules in force for a meeting (its org and date). */
 int zb_meeting_rules(zb_db *db, const zb_meeting *m, zb_mrules *r, zb_err *e);
+/* zb_meeting_get, then the rules in force for it. */
+int zb_meeting_get_ruled(zb_db *db, int64_t id, zb_arena *a, zb_meeting *m, zb_mrules *r, zb_err *e);
 
 #endif

@@ -121,27 +121,37 @@ int zb_db_run(zb_db *db, zb_err *e, int64_t *changes, const char *sql, const cha
 	return rc < 0 ? -rc : 0;
 }
 
+/* The first row of a query to fn (NULL: none wanted); drain: step to the
+ * end, so that RETURNING statements complete.  No row: ZB_ENOTFOUND. */
+static int first_row(zb_db *db, zb_err *e, const char *missing, zb_row_fn fn, void *ctx, int drain, const char *sql,
+                     const char *fmt, va_list ap)
+{
+	zb_stmt *st = timed_vquery(db, e, sql, fmt, ap);
+	if (!st)
+		return e ? e->code : ZB_EDB;
+	int rc = timed_step(db, st, e), found = rc == 1;
+	if (found && fn)
+		fn(st, ctx);
+	while (found && drain && rc == 1)
+		rc = timed_step(db, st, e);
+	db->ops->done(st);
+	if (rc < 0)
+		return -rc;
+	return found ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "%s", missing ? missing : "未找到记录");
+}
+
+static void read_int(zb_stmt *st, void *ctx)
+{
+	*(int64_t *)ctx = zb_col_int(st, 0);
+}
+
 int zb_db_int(zb_db *db, zb_err *e, int64_t *out, const char *sql, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	zb_stmt *st = timed_vquery(db, e, sql, fmt, ap);
+	int rc = first_row(db, e, NULL, read_int, out, 1, sql, fmt, ap);
 	va_end(ap);
-	if (!st)
-		return e ? e->code : ZB_EDB;
-	int rc = timed_step(db, st, e);
-	if (rc == 1) {
-		*out = db->ops->col_int(st, 0);
-		/* drain so RETURNING statements complete */
-		while ((rc = timed_step(db, st, e)) == 1)
-			;
-		db->ops->done(st);
-		return rc < 0 ? -rc : 0;
-	}
-	db->ops->done(st);
-	if (rc == 0)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到记录");
-	return -rc;
+	return rc;
 }
 
 int zb_db_one(zb_db *db, zb_err *e, const char *missing, zb_row_fn fn, void *ctx, const char *sql, const char *fmt,
@@ -149,17 +159,9 @@ int zb_db_one(zb_db *db, zb_err *e, const char *missing, zb_row_fn fn, void *ctx
 {
 	va_list ap;
 	va_start(ap, fmt);
-	zb_stmt *st = timed_vquery(db, e, sql, fmt, ap);
+	int rc = first_row(db, e, missing, fn, ctx, 0, sql, fmt, ap);
 	va_end(ap);
-	if (!st)
-		return e ? e->code : ZB_EDB;
-	int rc = timed_step(db, st, e);
-	if (rc == 1 && fn)
-		fn(st, ctx);
-	db->ops->done(st);
-	if (rc < 0)
-		return -rc;
-	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "%s", missing ? missing : "未找到记录");
+	return rc;
 }
 
 void zb_row_ints(zb_stmt *st, void *ctx)
