@@ -1,5 +1,5 @@
 /* jw.h - streaming JSON writer into a zb_buf (our own builder, see
- * docs/STACK.md: several times faster than building a tree and dumping it).
+ * docs/DEPENDENCIES.md: several times faster than building a tree and dumping it).
  *
  * Commas are inserted automatically.  Errors (buffer cap) are sticky in
  * w->err and reported once by jw_finish().  Strings NULL are written as null.

@@ -11,7 +11,7 @@
  * and closes the connection without reading the body.  A refusal of a small
  * body is answered after the body was read and dropped, which keeps the
  * connection alive.  Successful responses are queued on the last call,
- * which keeps keep-alive working (docs/STACK.md).  Where the answer is queued it
+ * which keeps keep-alive working (docs/DEPENDENCIES.md).  Where the answer is queued it
  * is counted for /metrics (http/metrics.h) and, at ZHIBU_LOG=info, written
  * to the access log.  /api/ paths and /metrics go to the dispatcher.
  * JSON answers over GZIP_MIN bytes are gzip-compressed (zlib, level

@@ -115,7 +115,7 @@ static int subtree_size(zb_db *db, int64_t org_id, int64_t *n, zb_err *e)
 
 /* Name search.  Names are matched on the C-collated pinyin and initials
  * columns (a Han query also on the name itself), never through a trigram
- * index (docs/STACK.md).  Two plans, chosen by the size of the subtree (from
+ * index (docs/DEPENDENCIES.md).  Two plans, chosen by the size of the subtree (from
  * the org roll-ups), because no planner can know it:
  *  - a subtree of up to SEARCH_SUBTREE_MAX members: walk the roster index
  *    (org_path, sort_key, id, name_pinyin, name_initials; migration 0003)

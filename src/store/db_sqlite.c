@@ -4,7 +4,7 @@
  *  - journal_mode=WAL: readers never block the writer.
  *  - synchronous=NORMAL: in WAL mode a crash of zhibu loses nothing; a power
  *    loss may lose the last transactions but never corrupts.  FULL costs
- *    4x in single-row commits (docs/STACK.md: 21.7k/s vs 4.9k/s).
+ *    4x in single-row commits (docs/DEPENDENCIES.md: 21.7k/s vs 4.9k/s).
  *  - foreign_keys=ON, busy_timeout 10 s; writers use BEGIN IMMEDIATE.
  *  - The database file is created 0600 before SQLite opens it, and an
  *    existing one (and its -wal and -shm) loses any group or other
