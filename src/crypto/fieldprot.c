@@ -108,12 +108,32 @@ const unsigned char *zb_keys_audit_key(const zb_keys *k, size_t *len)
 	return k->audit;
 }
 
+/* The whole text to a new key file, mode exactly 0600 (the umask may only
+ * clear bits; zb_keys_load checks the mode), and on disk.  -1 with errno. */
+static int write_key_text(int fd, const char *text, size_t n)
+{
+	if (fchmod(fd, 0600) != 0)
+		return -1;
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(fd, text + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	return fsync(fd);
+}
+
 int zb_keys_create(const char *path, zb_err *e)
 {
 	unsigned char master[ZB_KEYS_MASTER_LEN];
 	char hex[KEYFILE_HEX_LEN + 2]; /* hex, '\n', NUL */
 	int fd = -1, rc;
-	size_t off = 0, n;
+	size_t n;
 
 	rc = zb_random_bytes(master, sizeof master);
 	if (rc) {
@@ -136,19 +156,7 @@ int zb_keys_create(const char *path, zb_err *e)
 				     strerror(errno));
 		goto fail;
 	}
-	/* The umask may only clear bits, but set the mode exactly so the
-	 * file passes zb_keys_load's check whatever the umask was. */
-	if (fchmod(fd, 0600) != 0)
-		goto io_fail;
-	while (off < n) {
-		ssize_t w = write(fd, hex + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto io_fail;
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0)
+	if (write_key_text(fd, hex, n))
 		goto io_fail;
 	if (close(fd) != 0) {
 		fd = -1;
@@ -178,7 +186,7 @@ int zb_keys_create_next(const char *path, const zb_keys *old, zb_err *e)
 	char text[KEYFILE_HEX_LEN + 1 + 6 + ZB_SM3_LEN * 2 + 2];
 	char tmp[4096], dir[4096];
 	int fd = -1, rc;
-	size_t off = 0, n;
+	size_t n;
 
 	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
 		return zb_fail(e, ZB_EINVAL, "", "密钥文件路径过长：%s", path);
@@ -203,17 +211,7 @@ int zb_keys_create_next(const char *path, const zb_keys *old, zb_err *e)
 		rc = zb_fail(e, ZB_EINTERNAL, "", "无法创建密钥文件 %s：%s", tmp, strerror(errno));
 		goto fail;
 	}
-	if (fchmod(fd, 0600) != 0)
-		goto io_fail;
-	while (off < n) {
-		ssize_t w = write(fd, text + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto io_fail;
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0)
+	if (write_key_text(fd, text, n))
 		goto io_fail;
 	if (close(fd) != 0) {
 		fd = -1;
