@@ -1,4 +1,5 @@
-/* grow.h - room for one more element in a heap array.
+/* grow.h - room for one more element in a heap array (ZB_GROW) or an
+ * arena array (ZB_AGROW).
  *
  *   if (ZB_GROW(items, n, cap))
  *           return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
