@@ -95,12 +95,15 @@ static int h_start(zb_req *r, zb_err *e)
 	zb_transfer_start_in in = {0};
 	zb_body_int(r, "member_id", &in.member_id);
 	zb_body_int(r, "to_org_id", &in.to_org_id);
+	in.to_org_code = zb_body_str(r, "to_org_code");
+	if (in.to_org_code && in.to_org_id)
+		return zb_fail(e, ZB_EINVAL, "to_org_code", "to_org_id 与 to_org_code 只能填一个");
 	in.reason = zb_body_str(r, "reason");
 	in.dues_paid_to = zb_body_str(r, "dues_paid_to");
 	json_t *o = json_object_get(r->json, "to_outside");
 	if (json_is_object(o)) {
-		if (in.to_org_id)
-			return zb_fail(e, ZB_EINVAL, "to_outside", "to_org_id 与 to_outside 只能填一个");
+		if (in.to_org_id || in.to_org_code)
+			return zb_fail(e, ZB_EINVAL, "to_outside", "接收组织（to_org_id、to_org_code）与 to_outside 只能填一个");
 		if (zb_json_check(o, outside_fields, e)) {
 			zb_api_field_in(e, "to_outside", 0, NULL);
 			return e->code;
@@ -108,8 +111,9 @@ static int h_start(zb_req *r, zb_err *e)
 		in.outside_org = json_string_value(json_object_get(o, "org"));
 		in.outside_province = json_string_value(json_object_get(o, "province"));
 		in.across_provinces = json_is_true(json_object_get(o, "across_provinces"));
-	} else if (in.to_org_id <= 0) {
-		return zb_fail(e, ZB_EINVAL, "to_org_id", "请选择接收组织（to_org_id），或填写系统外的接收组织（to_outside）");
+	} else if (in.to_org_id <= 0 && !in.to_org_code) {
+		return zb_fail(e, ZB_EINVAL, "to_org_id",
+		               "请选择接收党支部（to_org_id）或填写其组织编码（to_org_code），或填写系统外的接收组织（to_outside）");
 	}
 	zb_audit_ev by = zb_req_actor(r);
 	int64_t id = 0;
@@ -334,6 +338,7 @@ static int h_mobile_register(zb_req *r, zb_err *e)
 	m.contact = zb_body_str(r, "contact");
 	zb_body_int(r, "care_org_id", &m.care_org_id);
 	m.care_org_name = zb_body_str(r, "care_org_name");
+	m.care_org_code = zb_body_str(r, "care_org_code");
 	m.paper_no = zb_body_str(r, "paper_no");
 	zb_audit_ev by = zb_req_actor(r);
 	int64_t id = 0;
@@ -371,7 +376,8 @@ static int h_mobile_org(zb_req *r, zb_err *e)
 
 static const zb_field start_fields[] = {
 	{"member_id", 'i', 1, 0, "党员编号"},
-	{"to_org_id", 'i', 0, 0, "接收党支部（本平台内）"},
+	{"to_org_id", 'i', 0, 0, "接收党支部（本平台内、您可查看的）"},
+	{"to_org_code", 's', 0, 64, "接收党支部的组织编码（本平台内任何党支部，由接收方告知）"},
 	{"to_outside", 'o', 0, 0, "系统外的接收组织：{org, province, across_provinces}"},
 	{"reason", 's', 1, 1000, "转接原因"},
 	{"dues_paid_to", 's', 1, 7, "党费交到的月份 YYYY-MM"},
@@ -421,6 +427,7 @@ static const zb_field mobile_fields[] = {
 	{"destination", 's', 1, 400, "外出去向"},
 	{"contact", 's', 0, 200, "联系方式"},
 	{"care_org_id", 'i', 0, 0, "流入地党组织（本平台内）"},
+	{"care_org_code", 's', 0, 64, "流入地党组织的组织编码（本平台内任何党组织）"},
 	{"care_org_name", 's', 0, 400, "流入地党组织或流动党员党支部、网络支部名称"},
 	{"paper_no", 's', 0, 100, "证明信或活动证编号"},
 	{0},

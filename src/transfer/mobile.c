@@ -50,7 +50,17 @@ static int audit(zb_db *db, zb_app *app, const zb_audit_ev *by, const char *acti
 
 static int check(zb_db *db, const zb_principal *who, zb_mobile *m, const char *today, const char *paper, zb_err *e)
 {
-	if (m->care_org_id > 0) {
+	if (m->care_org_code) {
+		int64_t cid = 0;
+		int rc = zb_db_int(db, e, &cid, "SELECT id FROM orgs WHERE code = ? AND dissolved_on IS NULL ORDER BY id LIMIT 1",
+		                   "s", m->care_org_code);
+		if (rc && rc != ZB_ENOTFOUND)
+			return rc;
+		if (rc)
+			return zb_fail(e, ZB_ENOTFOUND, "care_org_code", "没有组织编码为 %s 的党组织，请向流入地党组织核对",
+			               m->care_org_code);
+		m->care_org_id = cid;
+	} else if (m->care_org_id > 0) {
 		char p[512] = "";
 		zb_text_buf out = {p, sizeof p};
 		int rc = zb_db_one(db, e, NULL, zb_row_text, &out,

@@ -284,6 +284,7 @@ typedef struct org_row {
 	zb_arena *a;
 	const char *type, *path;
 	int dissolved;
+	int64_t id;
 } org_row;
 
 static void read_org(zb_stmt *st, void *ctx)
@@ -292,6 +293,7 @@ static void read_org(zb_stmt *st, void *ctx)
 	o->type = dup_col(st, 0, o->a);
 	o->path = dup_col(st, 1, o->a);
 	o->dissolved = !zb_col_is_null(st, 2);
+	o->id = zb_col_count(st) > 3 ? zb_col_int(st, 3) : 0;
 }
 
 /* The nearest ancestor of type 党委 of the org at path: its id and path. */
@@ -309,7 +311,7 @@ static int committee_of(zb_db *db, const char *path, zb_arena *a, int64_t *id, c
 			p++;
 	}
 	for (int i = n - 2; i >= 0; i--) {
-		org_row o = {a, NULL, NULL, 0};
+		org_row o = {a, NULL, NULL, 0, 0};
 		int rc = zb_db_one(db, e, NULL, read_org, &o, "SELECT type, path, dissolved_on FROM orgs WHERE id = ?", "i",
 		                   ids[i]);
 		if (rc && rc != ZB_ENOTFOUND)
@@ -328,15 +330,22 @@ static int committee_of(zb_db *db, const char *path, zb_arena *a, int64_t *id, c
 /* A receiving branch: an org the caller may read (one outside is answered
  * as a missing one, before its type or state is looked at), a branch type
  * that holds members, not dissolved, under a 党委. */
-static int receiving_org(zb_db *db, const zb_principal *who, int64_t org_id, const char *field, zb_arena *a,
-                         const char **path, int64_t *cid, const char **cpath, zb_err *e)
+static int receiving_org(zb_db *db, const zb_principal *who, int64_t org_id, const char *code, const char *field,
+                         zb_arena *a, int64_t *id, const char **path, int64_t *cid, const char **cpath, zb_err *e)
 {
-	org_row o = {a, NULL, NULL, 0};
-	int rc = zb_db_one(db, e, NULL, read_org, &o, "SELECT type, path, dissolved_on FROM orgs WHERE id = ?", "i", org_id);
+	org_row o = {a, NULL, NULL, 0, 0};
+	int rc = code ? zb_db_one(db, e, NULL, read_org, &o,
+	                          "SELECT type, path, dissolved_on, id FROM orgs WHERE code = ? ORDER BY id LIMIT 1", "s",
+	                          code)
+	              : zb_db_one(db, e, NULL, read_org, &o,
+	                          "SELECT type, path, dissolved_on, id FROM orgs WHERE id = ?", "i", org_id);
 	if (rc && rc != ZB_ENOTFOUND)
 		return rc;
-	if (rc || !o.path || (who && !zb_authz_allows(who, P_ORG_READ, o.path)))
+	if (code && (rc || !o.path))
+		return zb_fail(e, ZB_ENOTFOUND, field, "没有组织编码为 %s 的党组织，请向接收方核对", code);
+	if (!code && (rc || !o.path || (who && !zb_authz_allows(who, P_ORG_READ, o.path))))
 		return zb_fail(e, ZB_ENOTFOUND, field, "接收组织不存在，或不在您可查看的范围内");
+	*id = o.id;
 	if (!zb_org_type_is_branch(o.type) || !strcmp(o.type, "group"))
 		return zb_fail(e, ZB_EINVAL, field, "接收组织应为党支部（党员的组织关系转入党支部，不能转入%s）",
 		               zb_org_type_name(o.type) ? zb_org_type_name(o.type) : o.type);
@@ -435,7 +444,7 @@ int zb_transfer_start(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pr
 		return rc;
 	if ((rc = text_ok(in->reason, 1000, "reason", "转接原因", e)) || (rc = dues_ok(in->dues_paid_to, today, e)))
 		return rc;
-	int64_t fcid = 0, tcid = 0;
+	int64_t fcid = 0, tcid = 0, to_id = 0;
 	const char *fcpath = NULL, *tpath = NULL, *tcpath = NULL;
 	if ((rc = committee_of(db, m.org_path, a, &fcid, &fcpath, e)))
 		return rc;
@@ -443,11 +452,13 @@ int zb_transfer_start(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pr
 		return zb_fail(e, ZB_EINVAL, "member_id", "该党员所在党支部上级没有党委，无法开具介绍信");
 	int across = 0;
 	const char *direction;
-	if (in->to_org_id > 0) {
-		if ((rc = receiving_org(db, who, in->to_org_id, "to_org_id", a, &tpath, &tcid, &tcpath, e)))
+	if (in->to_org_id > 0 || in->to_org_code) {
+		const char *field = in->to_org_code ? "to_org_code" : "to_org_id";
+		if ((rc = receiving_org(db, who, in->to_org_id, in->to_org_code, field, a, &to_id, &tpath, &tcid, &tcpath,
+		                        e)))
 			return rc;
-		if (in->to_org_id == m.org_id)
-			return zb_fail(e, ZB_EINVAL, "to_org_id", "接收组织就是该党员现在所在的党支部");
+		if (to_id == m.org_id)
+			return zb_fail(e, ZB_EINVAL, field, "接收组织就是该党员现在所在的党支部");
 		zb_transfer_rules r;
 		if ((rc = zb_transfer_rules_get(db, m.org_path, today, &r, e)))
 			return rc;
@@ -469,9 +480,9 @@ int zb_transfer_start(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pr
 	               "from_committee_path, to_org_id, to_path, to_committee_id, to_committee_path, outside_org, "
 	               "outside_province, across_provinces, member_name, reason, dues_paid_to, created_by, created_at, "
 	               "updated_at) VALUES (?, ?, 'started', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	               "isisisIsIssssissIii", m.id, direction, m.org_id, m.org_path, fcid, fcpath, in->to_org_id, tpath,
-	               tcid, tcpath, in->to_org_id > 0 ? NULL : in->outside_org,
-	               in->to_org_id > 0 ? NULL : in->outside_province, (int64_t)across, m.name, in->reason,
+	               "isisisIsIsssisssIii", m.id, direction, m.org_id, m.org_path, fcid, fcpath, to_id, tpath,
+	               tcid, tcpath, to_id ? NULL : in->outside_org,
+	               to_id ? NULL : in->outside_province, (int64_t)across, m.name, in->reason,
 	               in->dues_paid_to, by->user_id, now, now);
 	if (rc && zb_db_last_was_unique(db))
 		rc = zb_fail(e, ZB_ECONFLICT, "member_id", "该党员已有一件未办结的组织关系转接");
@@ -739,7 +750,8 @@ int zb_transfer_in(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_princ
 		return zb_fail(e, ZB_EINVAL, "from_province", "省份名称过长");
 	const char *tpath = NULL, *tcpath = NULL;
 	int64_t tcid = 0;
-	if ((rc = receiving_org(db, who, in->member.org_id, "org_id", a, &tpath, &tcid, &tcpath, e)))
+	int64_t to_id = 0;
+	if ((rc = receiving_org(db, who, in->member.org_id, NULL, "org_id", a, &to_id, &tpath, &tcid, &tcpath, e)))
 		return rc;
 	zb_transfer_rules r;
 	if ((rc = zb_transfer_rules_get(db, tpath, in->issued_on, &r, e)))

@@ -104,11 +104,15 @@ int zb_transfer_list(zb_db *db, const char *path, int limit, zb_arena *a, zb_tra
  * NULL.  The scope resolver uses it to choose the path it reports. */
 const char *zb_transfer_side(const zb_transfer *t, const zb_principal *who, unsigned perm);
 
-/* A new transfer.  to_org_id > 0: within the platform (a branch the
- * caller may read: one outside is answered as a missing one); else
- * outside_org names the destination (direction out). */
+/* A new transfer.  Within the platform the receiving branch is named by
+ * to_org_id (a branch the caller may read: one outside is answered as a
+ * missing one) or by to_org_code, its 组织编码, which names any branch on
+ * the platform: the code is what the receiving side tells the member and
+ * the sending side (docs/TRANSFERS.md, "Naming the receiving branch").
+ * Neither: outside_org names the destination (direction out). */
 typedef struct zb_transfer_start_in {
 	int64_t member_id, to_org_id;
+	const char *to_org_code;
 	const char *outside_org, *outside_province;
 	int across_provinces;       /* out: as stated */
 	const char *reason, *dues_paid_to;
@@ -170,6 +174,7 @@ typedef struct zb_mobile {
 		*paper_no, *ended_on;
 	int no_fixed_place;
 	int64_t created_at;
+	const char *care_org_code;  /* input: the care org by its 组织编码 (any org on the platform) */
 } zb_mobile;
 
 /* Register member m->member_id as a 流动党员 (in m: left_on, until_on,
