@@ -530,29 +530,27 @@ static const zb_prop mobile_props[] = {
 static const zb_shape mobile_shape = {"MobileMember", mobile_props, 0, 0, "流动党员登记"};
 ZB_LIST_COUNTED(mobile_list, "MobileMemberList", &mobile_shape);
 
-#define T_WRITE .flags = R_WRITE | R_JSON, .max_body = 8192
-
 const zb_route zb_routes_transfers[] = {
 	{.method = "POST", .pattern = "/api/v1/transfers", .fn = h_start,
-	 .perm = P_MEMBER_WRITE, .scope = S_BODY_MEMBER, T_WRITE, .fields = start_fields, .resp = ZB_CREATED(&transfer_shape),
+	 .perm = P_MEMBER_WRITE, .scope = S_BODY_MEMBER, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = start_fields, .resp = ZB_CREATED(&transfer_shape),
 	 .tag = "transfers", .summary = "发起组织关系转接（发出党支部）"},
 	{.method = "POST", .pattern = "/api/v1/transfers/in", .fn = h_in,
-	 .perm = P_MEMBER_WRITE, .scope = S_BODY_ORG, T_WRITE, .fields = in_fields, .resp = ZB_CREATED(&transfer_shape),
+	 .perm = P_MEMBER_WRITE, .scope = S_BODY_ORG, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = in_fields, .resp = ZB_CREATED(&transfer_shape),
 	 .tag = "transfers", .summary = "从系统外转入：按介绍信建立党员档案"},
 	{.method = "GET", .pattern = "/api/v1/transfers/{id}", .fn = h_get,
 	 .perm = P_MEMBER_READ, .scope = S_TRANSFER, .resp = ZB_OK(&transfer_shape),
 	 .tag = "transfers", .summary = "组织关系转接详情"},
 	{.method = "POST", .pattern = "/api/v1/transfers/{id}/issue", .fn = h_issue,
-	 .perm = P_MEMBER_WRITE, .scope = S_TRANSFER, T_WRITE, .fields = issue_fields, .resp = ZB_OK(&transfer_shape),
+	 .perm = P_MEMBER_WRITE, .scope = S_TRANSFER, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = issue_fields, .resp = ZB_OK(&transfer_shape),
 	 .tag = "transfers", .summary = "开具介绍信（发出方党委）"},
 	{.method = "POST", .pattern = "/api/v1/transfers/{id}/accept", .fn = h_accept,
-	 .perm = P_MEMBER_WRITE, .scope = S_TRANSFER, T_WRITE, .fields = accept_fields, .resp = ZB_OK(&transfer_shape),
+	 .perm = P_MEMBER_WRITE, .scope = S_TRANSFER, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = accept_fields, .resp = ZB_OK(&transfer_shape),
 	 .tag = "transfers", .summary = "接收介绍信（接收方党委），党员转入接收党支部"},
 	{.method = "POST", .pattern = "/api/v1/transfers/{id}/return", .fn = h_return,
-	 .perm = P_MEMBER_WRITE, .scope = S_TRANSFER, T_WRITE, .fields = return_fields, .resp = ZB_OK(&transfer_shape),
+	 .perm = P_MEMBER_WRITE, .scope = S_TRANSFER, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = return_fields, .resp = ZB_OK(&transfer_shape),
 	 .tag = "transfers", .summary = "退回介绍信（接收方党委，说明原因）"},
 	{.method = "POST", .pattern = "/api/v1/transfers/{id}/receipt", .fn = h_receipt,
-	 .perm = P_MEMBER_WRITE, .scope = S_TRANSFER, T_WRITE, .fields = receipt_fields, .resp = ZB_OK(&transfer_shape),
+	 .perm = P_MEMBER_WRITE, .scope = S_TRANSFER, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = receipt_fields, .resp = ZB_OK(&transfer_shape),
 	 .tag = "transfers", .summary = "登记回执，办结"},
 	{.method = "GET", .pattern = "/api/v1/transfers/{id}/receipt", .fn = h_receipt_print,
 	 .perm = P_MEMBER_READ, .scope = S_TRANSFER, .resp = ZB_MEDIA("text/html"),
@@ -574,10 +572,10 @@ const zb_route zb_routes_transfers[] = {
 	 .perm = P_MEMBER_READ, .scope = S_MEMBER, .resp = ZB_OK(&mobile_list),
 	 .tag = "transfers", .summary = "党员的流动党员登记"},
 	{.method = "POST", .pattern = "/api/v1/members/{id}/mobile", .fn = h_mobile_register,
-	 .perm = P_MEMBER_WRITE, .scope = S_MEMBER, T_WRITE, .fields = mobile_fields, .resp = ZB_CREATED(&mobile_list),
+	 .perm = P_MEMBER_WRITE, .scope = S_MEMBER, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = mobile_fields, .resp = ZB_CREATED(&mobile_list),
 	 .tag = "transfers", .summary = "登记流动党员（按外出时间和地点确定所需证明）"},
 	{.method = "POST", .pattern = "/api/v1/members/{id}/mobile/end", .fn = h_mobile_end,
-	 .perm = P_MEMBER_WRITE, .scope = S_MEMBER, T_WRITE, .fields = mobile_end_fields, .resp = ZB_OK(&mobile_list),
+	 .perm = P_MEMBER_WRITE, .scope = S_MEMBER, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = mobile_end_fields, .resp = ZB_OK(&mobile_list),
 	 .tag = "transfers", .summary = "流动党员返回，结束登记"},
 	{0},
 };

@@ -152,9 +152,11 @@ static int end_in_tx(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pri
 	int64_t v[2] = {0, 0};
 	char left[11] = "";
 	zb_text_buf tb = {left, sizeof left};
-	int rc = zb_db_one(db, e, "该党员没有未结束的流动党员登记", zb_row_ints, v,
+	int rc = zb_db_one(db, e, NULL, zb_row_ints, v,
 	                   "SELECT id, member_id FROM mobile_members WHERE member_id = ? AND ended_on IS NULL", "i",
 	                   member_id);
+	if (rc == ZB_ENOTFOUND)
+		return zb_fail(e, ZB_ECONFLICT, "member_id", "该党员没有未结束的流动党员登记");
 	if (!rc)
 		rc = zb_db_one(db, e, NULL, zb_row_text, &tb, "SELECT left_on FROM mobile_members WHERE id = ?", "i", v[0]);
 	if (rc)
