@@ -83,6 +83,21 @@ static int body_org(zb_req *r, zb_scope kind, zb_err *e)
 	return body_path_of(r, ZB_OBJ_ORG, id, zb_body_has(r, "org_id") ? "org_id" : "parent_id", e);
 }
 
+/* A transfer has two sides: the sending branch, and the receiving branch
+ * for a caller who holds the route's permission only there (what each side
+ * may do is the domain's decision, transfer/transfer.h). */
+static int transfer_side(zb_req *r, zb_scope kind, zb_err *e)
+{
+	(void)kind;
+	int64_t id = 0;
+	if (zb_req_param_id(r, 0, &id, e))
+		return e->code;
+	int rc = path_of(r, ZB_OBJ_TRANSFER, id, e);
+	if (!rc && !zb_authz_allows(r->who, r->route->perm, r->target_path))
+		rc = path_of(r, ZB_OBJ_TRANSFER_TO, id, e);
+	return rc;
+}
+
 static int id_from(const char *s, int64_t *out)
 {
 	if (!s || !*s || strlen(s) > 18)
@@ -113,4 +128,5 @@ void zb_scope_resolvers_register(void)
 	zb_scope_register(S_BODY_MEMBER, body_member);
 	zb_scope_register(S_BODY_ORG, body_org);
 	zb_scope_register(S_QUERY_ORG, query_org);
+	zb_scope_register(S_TRANSFER, transfer_side);
 }

@@ -72,6 +72,9 @@ typedef enum zb_scope {
 	S_ALLIANCE,     /* path param 0 is an alliance id: scope = its lead org */
 	S_ATTACHMENT,   /* path param 0 is a meeting attachment id */
 	S_BODY_MEMBER,  /* JSON field member_id is a member id */
+	S_TRANSFER,     /* path param 0 is a transfer id: scope = its sending
+	                 * branch, or its receiving branch for a caller who holds
+	                 * the permission only there */
 	S_SCOPE_MAX
 } zb_scope;
 

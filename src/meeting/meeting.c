@@ -885,7 +885,10 @@ typedef struct guest_row {
 static void read_guest(zb_stmt *st, void *ctx)
 {
 	guest_row *g = ctx;
-	if (g->who && !zb_authz_allows(g->who, P_MEMBER_READ, zb_col_text(st, 3)))
+	/* a 流动党员 registered with the meeting's org (or an org above it) as
+	 * the one that takes care of them may be marked there by its people
+	 * (mobile_members, docs/TRANSFERS.md) */
+	if (g->who && !zb_authz_allows(g->who, P_MEMBER_READ, zb_col_text(st, 3)) && !zb_col_int(st, 4))
 		return;
 	const char *name = zb_col_text(st, 0), *status = zb_col_text(st, 1);
 	g->same_name = g->it->name && name && !strcmp(g->it->name, name);
@@ -900,9 +903,11 @@ static int mark_guest(zb_db *db, const zb_meeting *m, const zb_attend_item *it, 
 	snprintf(field, sizeof field, "items[%d].member_id", i);
 	guest_row g = {it, who, 0, 0, 0};
 	int rc = zb_db_one(db, e, NULL, read_guest, &g,
-	                   "SELECT mb.name, mb.status, a.on_roster, mb.org_path FROM members mb "
+	                   "SELECT mb.name, mb.status, a.on_roster, mb.org_path, (SELECT COUNT(*) FROM mobile_members mm "
+	                   "JOIN orgs co ON co.id = mm.care_org_id WHERE mm.member_id = mb.id AND mm.ended_on IS NULL "
+	                   "AND substr(?, 1, length(co.path)) = co.path) FROM members mb "
 	                   "LEFT JOIN meeting_attendance a ON a.meeting_id = ? AND a.member_id = mb.id WHERE mb.id = ?",
-	                   "ii", m->id, it->member_id);
+	                   "sii", m->org_path, m->id, it->member_id);
 	if (rc && rc != ZB_ENOTFOUND)
 		return rc;
 	int removed = g.removed, on_roster = g.on_roster;

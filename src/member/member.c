@@ -83,6 +83,7 @@ static const code_row statuses[] = {
 	{"suspended", "停止党籍", {"停止党籍党员"}},
 	{"removed", "出党", {"除名", "开除党籍", "退党", "劝退"}},
 	{"deceased", "死亡", {"去世", "已故", "病故", "逝世"}},
+	{"transferred", "已转出", {"转出", "组织关系已转出"}},
 };
 static const code_row designations[] = {
 	{"pioneer_post", "先锋岗", {"党员先锋岗"}},

@@ -143,11 +143,12 @@ int zb_member_facts_load(zb_db *db, int64_t member_id, zb_arena *a, zb_member_fa
 	return rc ? 0 : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该党员");
 }
 
-/* A member is "on the roll" unless removed from the party or deceased:
+/* A member is "on the roll" unless removed from the party, deceased or
+ * transferred out of the platform (已转出, docs/TRANSFERS.md):
  * those rows stay for history and only count under 'status'. */
 static int on_roll(const char *status)
 {
-	return !status || (strcmp(status, "removed") && strcmp(status, "deceased"));
+	return !status || (strcmp(status, "removed") && strcmp(status, "deceased") && strcmp(status, "transferred"));
 }
 
 typedef struct fact_row {

@@ -16,6 +16,8 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	                "WHERE g.user_id = u.id ORDER BY length(o.path), g.id LIMIT 1), "
 	                "(SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1)) "
 	                "FROM users u WHERE u.id = ?",
+	[ZB_OBJ_TRANSFER] = "SELECT COALESCE(from_path, to_path) FROM transfers WHERE id = ?",
+	[ZB_OBJ_TRANSFER_TO] = "SELECT COALESCE(to_path, from_path) FROM transfers WHERE id = ?",
 };
 
 typedef struct found_path {

@@ -23,6 +23,10 @@ typedef enum zb_obj {
 	ZB_OBJ_USER,       /* an account: where its first grant is (the
 	                    * shortest path, then the oldest grant); an
 	                    * account without grants: the root */
+	ZB_OBJ_TRANSFER,   /* a transfer: its sending branch (the receiving
+	                    * one for a transfer in from outside) */
+	ZB_OBJ_TRANSFER_TO, /* a transfer: its receiving branch (the sending
+	                    * one for a transfer out of the platform) */
 	ZB_OBJ_MAX
 } zb_obj;
 

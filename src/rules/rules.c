@@ -5,6 +5,7 @@
 #include "meeting/mrules.h" /* validators of the meeting kinds */
 #include "member/member.h" /* validator of the membership kind */
 #include "member/probation.h" /* validator of the probation kind */
+#include "transfer/transfer.h" /* validator of the transfer kind */
 #include "org/org.h"
 
 #include <stdio.h>
@@ -161,6 +162,7 @@ static const struct {
 	{"meeting_rules", "会议规则（法定人数、表决、补录期限、签到、预警、评议、谈心谈话）", zb_mrules_validate},
 	{"membership", "党员基本条件（入党最低年龄、预备期）", zb_member_rules_validate},
 	{"probation", "预备期（期限、延长的最短与最长月数）", zb_probation_rules_validate},
+	{"transfer", "组织关系转接与流动党员（介绍信有效期、存根保存年限、外出证明）", zb_transfer_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

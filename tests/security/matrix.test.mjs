@@ -141,6 +141,15 @@ const MAKE = {
       { org_id: W[side].branch, name: `${W[side].mk}联合体${++seq}` }), 'alliance');
     return { id: a.id, org_id: W[side].branch };
   },
+  // a transfer of a member of the side's branch to another branch of its
+  // township (both sides of it in the side's subtree)
+  async transfer(side) {
+    W[side].dest ??= await mkOrg(W[side].town, `${W[side].mk}接收支部`);
+    W[side].destMember ??= await mkMember(W[side].dest, `${W[side].mk}接收支部党员`);
+    const m = await mkMember(W[side].branch, `${W[side].mk}转出${++seq}`);
+    return { id: (await ok(adm.post('/api/v1/transfers', { member_id: m, to_org_id: W[side].dest, reason: `${W[side].mk}调动`,
+      dues_paid_to: '2026-01' }), 'transfer')).id };
+  },
   async user(side) {
     return { id: (await mkUser(side)).id };
   },
@@ -500,6 +509,8 @@ const VALID = {
   'PATCH /api/v1/units/{id}': () => ({ coverage: 'single' }),
   'POST /api/v1/users': () => ({ username: `mxa_new${++seq}`, password: PASSWORD }),
   'PUT /api/v1/orgs/{id}/appraisals/{year}': () => ({ items: [] }),
+  // a member of the other branch, so that A's branch can receive them
+  'POST /api/v1/transfers': () => ({ member_id: W.A.destMember, dues_paid_to: '2026-01' }),
 };
 // Defects the matrix has found in code it does not own, each to be fixed
 // there; an entry whose defect is gone fails, so that it is removed.

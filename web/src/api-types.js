@@ -1326,6 +1326,83 @@
  */
 
 /**
+ * 组织关系转接
+ * @typedef {object} Transfer
+ * @property {number} id 转接编号
+ * @property {number} member_id 党员编号
+ * @property {string} member_name 姓名
+ * @property {string} direction within 平台内 / out 转往系统外 / in 从系统外转入
+ * @property {string} status started / issued / accepted / returned / closed
+ * @property {string} status_name 状态名称
+ * @property {number|null} from_org_id 发出党支部
+ * @property {string|null} from_org_name 发出党支部名称
+ * @property {string|null} from_committee_name 开具介绍信的党委
+ * @property {number|null} to_org_id 接收党支部
+ * @property {string|null} to_org_name 接收党支部名称
+ * @property {string|null} to_committee_name 接收方党委
+ * @property {string|null} outside_org 系统外组织名称
+ * @property {string|null} outside_province 系统外组织所在省份
+ * @property {boolean} across_provinces 跨省
+ * @property {string} reason 转接原因
+ * @property {string} dues_paid_to 党费交到的月份
+ * @property {string|null} letter_no 介绍信编号
+ * @property {string|null} issued_on 开具日期
+ * @property {number|null} valid_months 有效月数
+ * @property {string|null} valid_until 有效期至（含当天）
+ * @property {string|null} accepted_on 接收日期
+ * @property {string|null} returned_on 退回日期
+ * @property {string|null} return_reason 退回原因
+ * @property {string|null} receipt_on 回执日期
+ * @property {string|null} side 调用者所在一方：from 发出方 / to 接收方
+ * @property {Array<string>} actions 调用者现在可办理的步骤：issue / accept / return / receipt
+ * @property {number} created_at 发起时间（Unix 秒）
+ */
+
+/**
+ * 发出方保留的只读档案与变动记录
+ * @typedef {object} TransferMemberView
+ * @property {number} transfer_id 转接编号
+ * @property {number} member_id 党员编号
+ * @property {string|null} as_of 转出日期（尚未转出为 null）
+ * @property {boolean} read_only 只读
+ * @property {TransferMemberViewRecord} record 转出时的档案
+ * @property {Array<TransferMemberViewHistoryItem>} history 转出之前的变动记录
+ */
+
+/**
+ * @typedef {object} TransferList
+ * @property {Array<Transfer>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * @typedef {object} MobileMemberList
+ * @property {Array<MobileMember>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 流动党员登记
+ * @typedef {object} MobileMember
+ * @property {number} id 登记编号
+ * @property {number} member_id 党员编号
+ * @property {string} member_name 姓名
+ * @property {string} left_on 外出日期
+ * @property {string|null} until_on 预计返回日期
+ * @property {boolean} no_fixed_place 无固定地点
+ * @property {string} destination 外出去向
+ * @property {string|null} contact 联系方式
+ * @property {number|null} care_org_id 流入地党组织（本平台内）
+ * @property {string|null} care_org_name 流入地党组织名称
+ * @property {string} paper none / certificate 证明信 / activity_card 活动证
+ * @property {string} paper_name 所需证明
+ * @property {string|null} paper_no 证明编号
+ * @property {string|null} ended_on 返回日期
+ */
+
+/**
  * @typedef {object} ErrorBodyError
  * @property {string} code 错误类别，如 invalid_input、not_found
  * @property {string} message 中文说明
@@ -1696,6 +1773,33 @@
  */
 
 /**
+ * 转出时的档案
+ * @typedef {object} TransferMemberViewRecord
+ * @property {string|null} name 姓名
+ * @property {string|null} gender 性别
+ * @property {string|null} ethnicity 民族
+ * @property {string|null} birth_month 出生年月
+ * @property {string|null} id_number 身份证号（隐去）
+ * @property {string|null} education 学历
+ * @property {string|null} work_unit 工作单位
+ * @property {string|null} job_title 职务
+ * @property {string|null} category 人员类别
+ * @property {string|null} join_date 入党日期
+ * @property {string|null} full_date 转正日期
+ * @property {string|null} status 党籍状态
+ * @property {string|null} org_name 所在党支部
+ */
+
+/**
+ * @typedef {object} TransferMemberViewHistoryItem
+ * @property {string} kind 变动类别
+ * @property {string|null} from 变动前
+ * @property {string|null} to 变动后
+ * @property {string|null} date 生效日期
+ * @property {string|null} reason 原因
+ */
+
+/**
  * 企业
  * @typedef {object} CoverageByKindEnterprise
  * @property {string} name 单位类别名称
@@ -1988,6 +2092,21 @@
  *   'GET /orgs/{id}/calendar 200': Calendar,
  *   'GET /orgs/{id}/risks 200': AttendanceRisks,
  *   'GET /orgs/{id}/risks/export 200': string,
+ *   'POST /transfers 201': Transfer,
+ *   'POST /transfers/in 201': Transfer,
+ *   'GET /transfers/{id} 200': Transfer,
+ *   'POST /transfers/{id}/issue 200': Transfer,
+ *   'POST /transfers/{id}/accept 200': Transfer,
+ *   'POST /transfers/{id}/return 200': Transfer,
+ *   'POST /transfers/{id}/receipt 200': Transfer,
+ *   'GET /transfers/{id}/receipt 200': string,
+ *   'GET /transfers/{id}/letter 200': string,
+ *   'GET /transfers/{id}/member 200': TransferMemberView,
+ *   'GET /orgs/{id}/transfers 200': TransferList,
+ *   'GET /orgs/{id}/mobile-members 200': MobileMemberList,
+ *   'GET /members/{id}/mobile 200': MobileMemberList,
+ *   'POST /members/{id}/mobile 201': MobileMemberList,
+ *   'POST /members/{id}/mobile/end 200': MobileMemberList,
  * }} ApiAnswers
  */
 
@@ -2092,4 +2211,19 @@ export const ROUTES = Object.freeze({
   'GET /orgs/{id}/calendar': [200],
   'GET /orgs/{id}/risks': [200],
   'GET /orgs/{id}/risks/export': [200],
+  'POST /transfers': [201],
+  'POST /transfers/in': [201],
+  'GET /transfers/{id}': [200],
+  'POST /transfers/{id}/issue': [200],
+  'POST /transfers/{id}/accept': [200],
+  'POST /transfers/{id}/return': [200],
+  'POST /transfers/{id}/receipt': [200],
+  'GET /transfers/{id}/receipt': [200],
+  'GET /transfers/{id}/letter': [200],
+  'GET /transfers/{id}/member': [200],
+  'GET /orgs/{id}/transfers': [200],
+  'GET /orgs/{id}/mobile-members': [200],
+  'GET /members/{id}/mobile': [200],
+  'POST /members/{id}/mobile': [201],
+  'POST /members/{id}/mobile/end': [200],
 });

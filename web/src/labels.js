@@ -6,7 +6,7 @@ export const DOMAINS = { rural: '农村', community: '城市社区', organ: '机
   research: '科研院所', hospital: '医院', other: '其他' };
 export const CATEGORIES = { full: '正式党员', probationary: '预备党员' };
 export const STATUSES = { normal: '正常', mobile: '流动', lost: '失联', abroad: '出国（境）',
-  suspended: '停止党籍', removed: '出党', deceased: '死亡' };
+  suspended: '停止党籍', removed: '出党', deceased: '死亡', transferred: '已转出' };
 export const GENDERS = { M: '男', F: '女' };
 export const EDUCATIONS = ['研究生', '大学本科', '大学专科', '中等专科', '高中', '初中', '小学及以下'];
 // Meeting types (三会一课 and related).  Codes as the server expects them.
