@@ -364,6 +364,18 @@ static int h_mobile_member(zb_req *r, zb_err *e)
 	return rc;
 }
 
+static int h_mobile_paper(zb_req *r, zb_err *e)
+{
+	int64_t id = 0;
+	zb_buf_reset(&r->out);
+	int rc = zb_mobile_paper_print(r->db, r->target_id, &r->arena, &r->out, &id, e);
+	if (rc)
+		return rc;
+	r->content_type = "text/html; charset=utf-8";
+	zb_req_audit_read(r, "mobile.print", "mobile_member", id, r->target_path, NULL);
+	return 0;
+}
+
 static int h_mobile_org(zb_req *r, zb_err *e)
 {
 	int rc = write_mobiles(r, r->target_path, 0, e);
@@ -571,6 +583,9 @@ const zb_route zb_routes_transfers[] = {
 	{.method = "GET", .pattern = "/api/v1/members/{id}/mobile", .fn = h_mobile_member,
 	 .perm = P_MEMBER_READ, .scope = S_MEMBER, .resp = ZB_OK(&mobile_list),
 	 .tag = "transfers", .summary = "党员的流动党员登记"},
+	{.method = "GET", .pattern = "/api/v1/members/{id}/mobile/paper", .fn = h_mobile_paper,
+	 .perm = P_MEMBER_READ, .scope = S_MEMBER, .resp = ZB_MEDIA("text/html"),
+	 .tag = "transfers", .summary = "打印流动党员证明信或活动证（HTML，最近一次登记）"},
 	{.method = "POST", .pattern = "/api/v1/members/{id}/mobile", .fn = h_mobile_register,
 	 .perm = P_MEMBER_WRITE, .scope = S_MEMBER, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = mobile_fields, .resp = ZB_CREATED(&mobile_list),
 	 .tag = "transfers", .summary = "登记流动党员（按外出时间和地点确定所需证明）"},

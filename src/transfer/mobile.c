@@ -240,3 +240,26 @@ int zb_mobile_list(zb_db *db, const char *path, int64_t member_id, zb_arena *a, 
 	*n = l.n;
 	return rc;
 }
+
+int zb_mobile_paper_print(zb_db *db, int64_t member_id, zb_arena *a, zb_buf *b, int64_t *reg_id, zb_err *e)
+{
+	zb_mobile *v;
+	int n;
+	int rc = zb_mobile_list(db, NULL, member_id, a, &v, &n, e);
+	if (rc)
+		return rc;
+	if (!n)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "该党员没有流动党员登记");
+	const zb_mobile *m = &v[0];
+	if (strcmp(m->paper, "certificate") && strcmp(m->paper, "activity_card"))
+		return zb_fail(e, ZB_ECONFLICT, "paper", "该党员外出不足 3 个月，无需证明信或活动证");
+	int64_t home = 0;
+	zb_org o;
+	rc = zb_db_int(db, e, &home, "SELECT id FROM orgs WHERE path = ?", "s", m->home_path);
+	if (rc || (rc = zb_org_get(db, home, a, &o, e)))
+		return rc;
+	*reg_id = m->id;
+	if (zb_mobile_paper_html(m, o.name, b))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "证明过大，无法生成打印页");
+	return 0;
+}

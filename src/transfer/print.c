@@ -46,16 +46,21 @@ static const char *issuer(const zb_transfer *t)
 	return strcmp(t->direction, "in") ? t->from_committee_name : t->outside_org;
 }
 
-static int head(zb_buf *b, const char *title, const zb_transfer *t)
+static int head_for(zb_buf *b, const char *title, const char *name)
 {
 	int rc = zb_buf_puts(b, "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
 	                        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
 	rc |= zb_buf_puts(b, title);
 	rc |= zb_buf_puts(b, " ");
-	rc |= zb_esc_html(b, t->member_name);
+	rc |= zb_esc_html(b, name);
 	rc |= zb_buf_puts(b, "</title>");
 	rc |= zb_buf_puts(b, STYLE);
 	return rc | zb_buf_puts(b, "</head><body><div class=\"page\">");
+}
+
+static int head(zb_buf *b, const char *title, const zb_transfer *t)
+{
+	return head_for(b, title, t->member_name);
 }
 
 static int no_line(zb_buf *b, const zb_transfer *t)
@@ -139,4 +144,57 @@ int zb_transfer_receipt_html(const zb_transfer *t, zb_buf *b)
 	rc |= no_line(b, t);
 	rc |= receipt_body(b, t, 1);
 	return rc | zb_buf_puts(b, "</section></div></body></html>");
+}
+
+/* ---- 流动党员 ---- */
+
+/* The period of the absence: from left_on, to until_on or open. */
+static int period(zb_buf *b, const zb_mobile *m)
+{
+	int rc = esc(b, m->left_on);
+	rc |= zb_buf_puts(b, " 至 ");
+	return rc | esc(b, m->until_on ? m->until_on : "返回之日");
+}
+
+int zb_mobile_paper_html(const zb_mobile *m, const char *home_name, zb_buf *b)
+{
+	int card = !strcmp(m->paper, "activity_card");
+	const char *title = card ? "流动党员活动证" : "流动党员证明信";
+	int rc = head_for(b, title, m->member_name);
+	rc |= zb_buf_puts(b, "<section class=\"paper\"><h1>");
+	rc |= zb_buf_puts(b, title);
+	rc |= zb_buf_puts(b, "</h1><div class=\"no\">编号：");
+	rc |= zb_esc_html(b, m->paper_no ? m->paper_no : "");
+	rc |= zb_buf_puts(b, "</div>");
+	if (card) {
+		rc |= zb_buf_puts(b, "<p>姓名：");
+		rc |= esc(b, m->member_name);
+		rc |= zb_buf_puts(b, "</p><p>所在党支部：");
+		rc |= esc(b, home_name);
+		rc |= zb_buf_puts(b, "</p><p>外出地点：");
+		rc |= esc(b, m->destination);
+		rc |= zb_buf_puts(b, "（无固定外出地点）</p><p>外出时间：");
+		rc |= period(b, m);
+		rc |= zb_buf_puts(b, "</p><p>联系方式：");
+		rc |= esc(b, m->contact);
+		rc |= zb_buf_puts(b, "</p><p>持证人可凭此证参加所到地党组织的组织生活，"
+		                     "由所到地党组织在证上记载其参加组织生活、交纳党费的情况。</p>");
+	} else {
+		rc |= zb_buf_puts(b, "<p>");
+		rc |= esc(b, m->care_org_name);
+		rc |= zb_buf_puts(b, "：</p><p>　　兹有我支部中共党员 ");
+		rc |= esc(b, m->member_name);
+		rc |= zb_buf_puts(b, " 同志，外出到 ");
+		rc |= esc(b, m->destination);
+		rc |= zb_buf_puts(b, "，时间自 ");
+		rc |= period(b, m);
+		rc |= zb_buf_puts(b, "。请接洽其参加你处党组织的组织生活，并将其表现情况告知我支部。</p><p>联系方式：");
+		rc |= esc(b, m->contact);
+		rc |= zb_buf_puts(b, "</p>");
+	}
+	rc |= zb_buf_puts(b, "<p class=\"sign\">");
+	rc |= esc(b, home_name);
+	rc |= zb_buf_puts(b, "（盖章）</p><p class=\"sign\">");
+	rc |= esc(b, m->left_on);
+	return rc | zb_buf_puts(b, "</p></section></div></body></html>");
 }

@@ -191,5 +191,13 @@ int zb_mobile_end(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_princi
 /* Registrations of the members of a subtree (open ones first), or of
  * one member (member_id > 0, path NULL). */
 int zb_mobile_list(zb_db *db, const char *path, int64_t member_id, zb_arena *a, zb_mobile **out, int *n, zb_err *e);
+/* The printable paper of a member's latest registration (print.c): the
+ * 证明信 addressed to the org taking care of them, or the 流动党员活动证.
+ * ZB_ENOTFOUND when never registered, ZB_ECONFLICT when the absence needs
+ * no paper.  HTML, every user text escaped. */
+int zb_mobile_paper_print(zb_db *db, int64_t member_id, zb_arena *a, zb_buf *b, int64_t *reg_id, zb_err *e);
+/* The page itself, for registration m of a member of branch home_name
+ * (m->paper "certificate" or "activity_card").  Nonzero when b is full. */
+int zb_mobile_paper_html(const zb_mobile *m, const char *home_name, zb_buf *b);
 
 #endif

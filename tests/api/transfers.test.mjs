@@ -276,6 +276,21 @@ test('流动党员: the paper follows the dates at their edges; the care org mar
     const b = await ok(reg(secS, M, { left_on: L, until_on: until, ...(paper === 'none' ? {} : { paper_no: `证${until}` }) }), 201);
     assert.equal(b.items[0].paper, paper, until);
     assert.equal((await ok(adm.get(`/api/v1/members/${M}`))).status, 'mobile');
+    // the 证明信 is printed for the absence that needs one, and only then
+    const pr = await secS.get(`/api/v1/members/${M}/mobile/paper`);
+    if (paper === 'none') {
+      assert.equal(pr.status, 409, 'a short absence has no paper to print');
+    } else {
+      assert.equal(pr.status, 200);
+      assert.match(pr.headers.get('content-type'), /text\/html/);
+      const html = pr.body.toString("utf8");
+      assert.match(html, /流动党员证明信/);
+      assert.ok(html.includes(`证${until}`) && html.includes('深圳某流动党员党支部') && html.includes(until));
+    }
+  }
+  {
+    const never = await mkMember(S, '东从未外出');
+    assert.equal((await secS.get(`/api/v1/members/${never}/mobile/paper`)).status, 404);
   }
   // six months or more with a fixed place: a transfer, not a registration
   const M6 = await mkMember(S, '东流六月');
@@ -292,6 +307,10 @@ test('流动党员: the paper follows the dates at their edges; the care org mar
   const card = await ok(reg(secS, MF, { left_on: daysAgo(60), no_fixed_place: true, paper_no: '活动证 0001', care_org_code: 'FB-0001' }), 201);
   assert.equal(card.items[0].paper, 'activity_card');
   assert.equal(card.items[0].care_org_id, FB);
+  const cp = await secS.get(`/api/v1/members/${MF}/mobile/paper`);
+  assert.equal(cp.status, 200);
+  const chtml = cp.body.toString("utf8");
+  assert.ok(chtml.includes('流动党员活动证') && chtml.includes('活动证 0001') && chtml.includes('无固定外出地点'));
   // the 流动党员党支部 (outside the home branch's subtree) marks them present as a guest
   const mt = await ok(secFB.post('/api/v1/meetings', { org_id: FB, type: 'theme_day', start_at: Math.floor(Date.now() / 1000) - 3600, topic: '主题党日' }), 201);
   const att = await ok(secFB.put(`/api/v1/meetings/${mt.id}/attendance`, { items: [{ member_id: MF, status: 'present', guest: true, name: '东流无定' }] }));

@@ -2106,6 +2106,7 @@
  *   'GET /orgs/{id}/mobile-members 200': MobileMemberList,
  *   'GET /members/{id}/mobile 200': MobileMemberList,
  *   'POST /members/{id}/mobile 201': MobileMemberList,
+ *   'GET /members/{id}/mobile/paper 200': string,
  *   'POST /members/{id}/mobile/end 200': MobileMemberList,
  * }} ApiAnswers
  */
@@ -2225,5 +2226,6 @@ export const ROUTES = Object.freeze({
   'GET /orgs/{id}/mobile-members': [200],
   'GET /members/{id}/mobile': [200],
   'POST /members/{id}/mobile': [201],
+  'GET /members/{id}/mobile/paper': [200],
   'POST /members/{id}/mobile/end': [200],
 });
