@@ -72,6 +72,8 @@ typedef enum zb_scope {
 	S_ALLIANCE,     /* path param 0 is an alliance id: scope = its lead org */
 	S_ATTACHMENT,   /* path param 0 is a meeting attachment id */
 	S_BODY_MEMBER,  /* JSON field member_id is a member id */
+	S_DUES_PAYMENT, /* path param 0 is a dues payment id: scope = its member's org */
+	S_DUES_REDUCTION, /* path param 0 is a dues reduction id: scope = its member's org */
 	S_SCOPE_MAX
 } zb_scope;
 

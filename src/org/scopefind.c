@@ -16,6 +16,9 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	                "WHERE g.user_id = u.id ORDER BY length(o.path), g.id LIMIT 1), "
 	                "(SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1)) "
 	                "FROM users u WHERE u.id = ?",
+	[ZB_OBJ_DUES_PAYMENT] = "SELECT m.org_path FROM dues_payments p JOIN members m ON m.id = p.member_id WHERE p.id = ?",
+	[ZB_OBJ_DUES_REDUCTION] =
+		"SELECT m.org_path FROM dues_reductions d JOIN members m ON m.id = d.member_id WHERE d.id = ?",
 };
 
 typedef struct found_path {

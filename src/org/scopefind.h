@@ -23,6 +23,8 @@ typedef enum zb_obj {
 	ZB_OBJ_USER,       /* an account: where its first grant is (the
 	                    * shortest path, then the oldest grant); an
 	                    * account without grants: the root */
+	ZB_OBJ_DUES_PAYMENT,   /* a dues payment: its member's org */
+	ZB_OBJ_DUES_REDUCTION, /* a dues reduction: its member's org */
 	ZB_OBJ_MAX
 } zb_obj;
 

@@ -2,6 +2,7 @@
 #include "rules/rules.h"
 #include "core/date.h"
 #include "core/grow.h"
+#include "dues/dues.h" /* validator of the dues kind */
 #include "meeting/mrules.h" /* validators of the meeting kinds */
 #include "member/member.h" /* validator of the membership kind */
 #include "member/probation.h" /* validator of the probation kind */
@@ -161,6 +162,7 @@ static const struct {
 	{"meeting_rules", "会议规则（法定人数、表决、补录期限、签到、预警、评议、谈心谈话）", zb_mrules_validate},
 	{"membership", "党员基本条件（入党最低年龄、预备期）", zb_member_rules_validate},
 	{"probation", "预备期（期限、延长的最短与最长月数）", zb_probation_rules_validate},
+	{"dues", "党费交纳比例（在职、离退休的档次与比例，农民、学生等的定额）", zb_dues_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
