@@ -251,17 +251,18 @@ int zb_dues_payments(zb_db *db, int64_t member_id, int year, zb_arena *a, zb_due
 	                    "SELECT p.id, p.kind, p.amount_fen, p.paid_on, p.method, p.reverses, p.note, "
 	                    "COALESCE(u.display_name, u.username), x.id FROM dues_payments p "
 	                    "LEFT JOIN users u ON u.id = p.created_by LEFT JOIN dues_payments x ON x.reverses = p.id "
-	                    "WHERE p.member_id = ? AND p.paid_on >= ? AND p.paid_on <= ? ORDER BY p.paid_on DESC, p.id DESC",
-	                    "iss", member_id, from, to);
+	                    "WHERE p.member_id = ? AND ((p.paid_on >= ? AND p.paid_on <= ?) OR EXISTS (SELECT 1 FROM "
+	                    "dues_lines l WHERE l.payment_id = p.id AND l.ym >= ? AND l.ym <= ?)) "
+	                    "ORDER BY p.paid_on DESC, p.id DESC",
+	                    "issii", member_id, from, to, (int64_t)(year ? year * 100 + 1 : 0),
+	                    (int64_t)(year ? year * 100 + 12 : 999999));
 	if (rc || !*n)
 		return rc;
 	size_t *caps = zb_arena_alloc(a, sizeof *caps * (size_t)*n);
 	memset(caps, 0, sizeof *caps * (size_t)*n);
 	lload ll = {*out, *n, a, caps};
-	return zb_db_each(db, e, add_line, &ll,
-	                  "SELECT l.payment_id, l.ym FROM dues_lines l JOIN dues_payments p ON p.id = l.payment_id "
-	                  "WHERE p.member_id = ? AND p.paid_on >= ? AND p.paid_on <= ? ORDER BY l.payment_id, l.ym",
-	                  "iss", member_id, from, to);
+	return zb_db_each(db, e, add_line, &ll, "SELECT payment_id, ym FROM dues_lines WHERE member_id = ? ORDER BY payment_id, ym",
+	                  "i", member_id);
 }
 
 /* ---- writes ---- */

@@ -154,8 +154,8 @@ int zb_dues_member_month(zb_dues_rcache *rc, const zb_dues_member *m, int ym, zb
  * 0 when the first owed month is not paid (or nothing is owed yet). */
 int zb_dues_paid_up_to(zb_dues_rcache *rc, const zb_dues_member *m, int now_ym, int *ym, zb_err *e);
 
-/* The payments of a member whose paid_on is in year (0: all), newest
- * first. */
+/* The payments of a member paid in year or paying a month of it (0:
+ * all), newest first; a reversal shows beside what it reverses. */
 int zb_dues_payments(zb_db *db, int64_t member_id, int year, zb_arena *a, zb_dues_payment **out, int *n, zb_err *e);
 
 /* The consecutive months, back from last_ym, for which the member owed
