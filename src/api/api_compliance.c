@@ -732,6 +732,16 @@ typedef struct rreq {
 	int64_t limit, after;
 } rreq;
 
+/* What the months count, each named (党章 第九条: 不参加党的组织生活、
+ * 不交纳党费): "连续 4 个月未参加组织生活", "连续 5 个月未交纳党费". */
+static void risk_reasons(zb_req *r, zb_jw *w, const zb_risk *k)
+{
+	if (k->life_months)
+		jw_str(w, zb_arena_printf(&r->arena, "连续 %d 个月未参加组织生活", k->life_months));
+	if (k->dues_months)
+		jw_str(w, zb_arena_printf(&r->arena, "连续 %d 个月未交纳党费", k->dues_months));
+}
+
 static int risks_json(zb_req *r, zb_jw *w, void *ctx, zb_err *e)
 {
 	rreq *q = ctx;
@@ -777,6 +787,14 @@ static int risks_json(zb_req *r, zb_jw *w, void *ctx, zb_err *e)
 		jw_kstr(w, "explained_until", k->explained_to_ym ? ex : NULL);
 		jw_kint(w, "excused_months", k->excused_months);
 		jw_kint(w, "idle_months", k->idle_months);
+		jw_kint(w, "life_months", k->life_months);
+		jw_kint(w, "dues_months", k->dues_months);
+		char ds[8];
+		zb_ym_text(k->dues_since_ym, ds);
+		jw_kstr(w, "dues_since", k->dues_since_ym ? ds : NULL);
+		jw_karr(w, "reasons");
+		risk_reasons(r, w, k);
+		jw_arr_end(w);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -839,6 +857,7 @@ static int h_risks_export(zb_req *r, zb_err *e)
 		{"序号", 6},          {"姓名", 12},       {"所在党组织", 30},    {"类别", 10},
 		{"状态", 10},         {"连续未参加（月）", 16}, {"预警级别", 14},      {"起始月份", 10},
 		{"最近参加", 10},      {"情况说明至", 10},   {"请假或说明（月）", 16}, {"未安排（月）", 12},
+		{"未参加组织生活（月）", 18}, {"未交纳党费（月）", 16},
 	};
 	const char *title = l.band ? zb_arena_printf(&r->arena, "%s 连续 %lld 个月未参加组织生活的党员（截至 %s）",
 	                                             root ? root : "", (long long)l.band, l.today)
@@ -865,6 +884,8 @@ static int h_risks_export(zb_req *r, zb_err *e)
 			k->explained_to_ym ? ex : "",
 			zb_arena_printf(&r->arena, "%d", k->excused_months),
 			zb_arena_printf(&r->arena, "%d", k->idle_months),
+			zb_arena_printf(&r->arena, "%d", k->life_months),
+			zb_arena_printf(&r->arena, "%d", k->dues_months),
 		};
 		rc = zb_xlsx_writer_row(x.w, cells, (int)(sizeof cells / sizeof cells[0]), e);
 	}
@@ -1254,7 +1275,7 @@ static const zb_prop risk_props[] = {
 	{"org_name", 's', 0, NULL, "所在组织名称"},
 	{"status", 's', 0, NULL, "党员状态"},
 	{"category", 's', ZB_NULL, NULL, "类别"},
-	{"months", 'i', 0, NULL, "连续未参加的月数"},
+	{"months", 'i', 0, NULL, "计入自行脱党风险的月数：未参加组织生活与未交纳党费两者中较长的"},
 	{"level", 'i', 0, NULL, "预警档次（月）"},
 	{"level_name", 's', 0, NULL, "预警、严重预警或自行脱党风险"},
 	{"since", 's', 0, NULL, "起始月份"},
@@ -1262,6 +1283,10 @@ static const zb_prop risk_props[] = {
 	{"explained_until", 's', ZB_NULL, NULL, "情况说明覆盖到的月份"},
 	{"excused_months", 'i', 0, NULL, "请假或有说明而不计的月数"},
 	{"idle_months", 'i', 0, NULL, "支部未安排而不计的月数"},
+	{"life_months", 'i', 0, NULL, "连续未参加组织生活的月数"},
+	{"dues_months", 'i', 0, NULL, "连续未交纳党费的月数"},
+	{"dues_since", 's', ZB_NULL, NULL, "未交纳党费的起始月份"},
+	{"reasons", 'a', 0, &zb_shape_string, "计入的原因，如“连续 4 个月未参加组织生活”“连续 5 个月未交纳党费”"},
 	{0},
 };
 static const zb_shape risk_shape = {"AttendanceRisk", risk_props, 0, 0, "未参加组织生活的党员"};

@@ -22,6 +22,7 @@ static const zb_route *const tables[] = {
 	zb_routes_appraisals,
 	zb_routes_compliance,
 	zb_routes_transfers,
+	zb_routes_dues,
 	NULL,
 };
 

@@ -35,6 +35,8 @@ static const struct {
 	{S_ALLIANCE, ZB_OBJ_ALLIANCE},
 	{S_ATTACHMENT, ZB_OBJ_ATTACHMENT},
 	{S_USER, ZB_OBJ_USER},
+	{S_DUES_PAYMENT, ZB_OBJ_DUES_PAYMENT},
+	{S_DUES_REDUCTION, ZB_OBJ_DUES_REDUCTION},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

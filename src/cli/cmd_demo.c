@@ -3,6 +3,7 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "demo/demo.h"
+#include "dues/dues.h"
 #include "meeting/demo.h"
 
 #include <stdio.h>
@@ -13,6 +14,14 @@
 
 /* Meets the password policy; printed, so only ever a demo password. */
 #define DEFAULT_DEMO_PASSWORD "Zhibu-Demo-2024"
+
+/* the demo's dues, as of today (dues/demo.c) */
+static int demo_dues(zb_db *db, zb_app *app, zb_err *e)
+{
+	char today[11];
+	zb_today(app, today);
+	return zb_dues_demo(db, today, zb_now(app), e);
+}
 
 static int add_account(zb_app *app, zb_db *db, const char *user, const char *display, const char *role, int64_t org,
                        int64_t member, const char *pw, zb_err *e)
@@ -103,7 +112,8 @@ int cmd_demo(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	zb_demo_result res;
 	if (zb_cli_init_db(&app, db, o.province ? "中共示范省委员会" : "中共示范县委员会", o.province ? "SFS" : "SFX", quiet, &e) ||
-	    zb_demo_generate(&app, db, &o, &res, &e) || (!o.province && zb_meeting_demo(db, &app, o.seed, &e))) {
+	    zb_demo_generate(&app, db, &o, &res, &e) || (!o.province && zb_meeting_demo(db, &app, o.seed, &e)) ||
+	    (!o.province && demo_dues(db, &app, &e))) {
 		rc = zb_cli_fail(&e);
 		goto out;
 	}

@@ -75,6 +75,8 @@ typedef enum zb_scope {
 	S_TRANSFER,     /* path param 0 is a transfer id: scope = its sending
 	                 * branch, or its receiving branch for a caller who holds
 	                 * the permission only there */
+	S_DUES_PAYMENT, /* path param 0 is a dues payment id: scope = its member's org */
+	S_DUES_REDUCTION, /* path param 0 is a dues reduction id: scope = its member's org */
 	S_SCOPE_MAX
 } zb_scope;
 

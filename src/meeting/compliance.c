@@ -1,5 +1,6 @@
 /* compliance.c - see compliance.h for the definitions. */
 #include "meeting/compliance.h"
+#include "dues/dues.h"
 #include "auth/authz.h"
 #include "core/date.h"
 #include "core/grow.h"
@@ -553,6 +554,8 @@ void zb_risks_sort(zb_risk *v, int n)
  * that the run could reach the first threshold. */
 typedef struct rcand {
 	zb_risk k;
+	int life, dues;  /* which runs can reach the first threshold */
+	int dues_anchor; /* last month that ends the dues run (paid, or before the first base / the join month) */
 	int anchor;      /* last month that ends the run (present, or before any record / the join month) */
 	int first_level; /* the rule's first threshold for this member */
 	int levels[3];
@@ -671,13 +674,18 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 	"AND a.held_ym <= ?), "                                                                                     \
 	"(SELECT MIN(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'present'), "     \
 	"(SELECT MIN(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'leave'), "       \
-	"(SELECT MIN(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'absent') "       \
+	"(SELECT MIN(a.held_ym) FROM meeting_attendance a WHERE a.member_id = mb.id AND a.status = 'absent'), "      \
+	"(SELECT MIN(b.from_ym) FROM dues_bases b WHERE b.member_id = mb.id), "                                      \
+	"(SELECT MAX(l.ym) FROM dues_lines l WHERE l.member_id = mb.id AND l.ym <= ? AND l.amount_fen > 0 "          \
+	"AND NOT EXISTS (SELECT 1 FROM dues_payments p WHERE p.reverses = l.payment_id)) "                            \
 	"FROM members mb JOIN orgs o ON o.id = mb.org_id "
-	/* by org, so the members scanned are counted org by org */
-	zb_stmt *st = own_org ? zb_db_query(db, e, RISK_COLS "WHERE mb.org_id = ? ORDER BY mb.id", "ii", (int64_t)last_ym,
-	                                    own_org)
+	/* by org, so the members scanned are counted org by org; the last
+	 * two columns: the first dues base and the last month paid (a line
+	 * of a payment not reversed) */
+	zb_stmt *st = own_org ? zb_db_query(db, e, RISK_COLS "WHERE mb.org_id = ? ORDER BY mb.id", "iii", (int64_t)last_ym,
+	                                    (int64_t)last_ym, own_org)
 	                      : zb_db_query(db, e, RISK_COLS "WHERE mb.org_path >= ? AND mb.org_path < ? ORDER BY mb.org_path",
-	                                    "iss", (int64_t)last_ym, root_path, upper);
+	                                    "iiss", (int64_t)last_ym, (int64_t)last_ym, root_path, upper);
 #undef RISK_COLS
 	if (!st) {
 		rc = e->code;
@@ -712,16 +720,30 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 		for (int c = 9; c <= 11; c++)
 			if (!zb_col_is_null(st, c) && (!first || zb_col_int(st, c) < first))
 				first = (int)zb_col_int(st, c);
-		if (!first || first > last_ym)
-			continue; /* no records yet: nothing to judge by */
+		const char *join = zb_col_text(st, 6);
+		int join_ym = join && zb_date_valid(join) ? zb_md_ym(join) : 0;
+		/* no attendance records yet: nothing to judge the life run by */
+		int life = first && first <= last_ym;
 		int last_present = zb_col_is_null(st, 8) ? 0 : (int)zb_col_int(st, 8);
 		int anchor = zb_md_ym_add(first, -1);
 		if (last_present > anchor)
 			anchor = last_present;
-		const char *join = zb_col_text(st, 6);
-		if (join && zb_date_valid(join) && zb_md_ym(join) > anchor)
-			anchor = zb_md_ym(join); /* the join month itself is not judged */
-		if (zb_md_ym_diff(last_ym, anchor) < r.risk_months[0])
+		if (join_ym > anchor)
+			anchor = join_ym; /* the join month itself is not judged */
+		life = life && zb_md_ym_diff(last_ym, anchor) >= r.risk_months[0];
+		/* dues: owed from the join month (预备党员 too) once a base is
+		 * recorded; no valid join date, nothing owed */
+		int dues = join_ym && !zb_col_is_null(st, 12);
+		int danchor = 0;
+		if (dues) {
+			danchor = zb_md_ym_add((int)zb_col_int(st, 12), -1);
+			if (zb_md_ym_add(join_ym, -1) > danchor)
+				danchor = zb_md_ym_add(join_ym, -1);
+			if (!zb_col_is_null(st, 13) && zb_col_int(st, 13) > danchor)
+				danchor = (int)zb_col_int(st, 13);
+			dues = zb_md_ym_diff(last_ym, danchor) >= r.risk_months[0];
+		}
+		if (!life && !dues)
 			continue;
 		ZB_AGROW(a, cand, (size_t)ncand, ccap);
 		rcand *c = &cand[ncand++];
@@ -735,6 +757,9 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 		c->k.org_path = zb_arena_strdup(a, path);
 		c->k.last_present_ym = last_present;
 		c->anchor = anchor;
+		c->life = life;
+		c->dues = dues;
+		c->dues_anchor = danchor;
 		memcpy(c->levels, r.risk_months, sizeof c->levels);
 	}
 	zb_stmt_done(st);
@@ -745,16 +770,30 @@ int zb_risks_run(zb_db *db, const char *root_path, int64_t own_org, const char *
 	rc = 0;
 	/* the month by month count, for the candidates only */
 	size_t cap = 0;
+	zb_dues_rcache *dcache = NULL;
+	if (ncand && (rc = zb_dues_rcache_new(db, &dcache, e)))
+		goto done;
 	for (int i = 0; !rc && i < ncand; i++) {
 		rcand *c = &cand[i];
-		if ((rc = count_run(db, c, last_ym, e)))
+		if (c->life && (rc = count_run(db, c, last_ym, e)))
 			break;
+		c->k.life_months = c->k.months;
+		if (c->dues) {
+			zb_dues_member dm;
+			if ((rc = zb_dues_member_load(db, dcache, c->k.member_id, a, &dm, e)) ||
+			    (rc = zb_dues_unpaid_run(dcache, &dm, c->dues_anchor, last_ym, &c->k.dues_months, &c->k.dues_since_ym,
+			                             e)))
+				break;
+		}
+		if (c->k.dues_months > c->k.months)
+			c->k.months = c->k.dues_months;
 		if (c->k.months < c->levels[0])
 			continue;
 		c->k.level = c->k.months >= c->levels[2] ? c->levels[2] : c->k.months >= c->levels[1] ? c->levels[1] : c->levels[0];
 		ZB_AGROW(a, *out, (size_t)*n, cap);
 		(*out)[(*n)++] = c->k;
 	}
+	zb_dues_rcache_free(dcache);
 	if (!rc)
 		zb_risks_sort(*out, *n);
 done:

@@ -140,7 +140,10 @@ int *zb_compliance_select(const zb_compliance *c, const zb_cfilter *f, int sort,
 typedef struct zb_risk {
 	int64_t member_id, org_id;
 	const char *name, *org_name, *org_path, *status, *category;
-	int months;              /* months counted against the member in the current run */
+	int months;              /* the longer of the two runs below: what the levels judge */
+	int life_months;         /* months without organisational life in the current run */
+	int dues_months;         /* months owing dues with nothing paid (dues/dues.h) */
+	int dues_since_ym;       /* first month of the dues run; 0 none */
 	int level;               /* 3, 5 or 6 (the rule's thresholds); 0 below */
 	int last_present_ym;     /* 0: never in the records */
 	int explained_to_ym;     /* 0: none */
@@ -167,7 +170,16 @@ typedef struct zb_risk {
  *     branch held nothing, which is the branch's failure (it shows in
  *     compliance), not the member's.
  * Months up to and including the join month and before the first 应到
- * record are not judged.  *scanned gets the members looked at. */
+ * record are not judged.
+ *
+ * 党章 第九条 names 不交纳党费 beside it: the dues run is read the same
+ * way back from the last complete month (zb_dues_unpaid_run): a month
+ * the member owed dues for and paid nothing counts, a month owing nothing
+ * (no base, exempt) is passed over, a month paid ends the run; months
+ * before the join month and before the first dues base are not judged.
+ * A member's months are the longer of the two runs (life_months,
+ * dues_months); the list names each.  *scanned gets the members looked
+ * at. */
 int zb_risks_compute(zb_db *db, const char *root_path, const char *today, zb_arena *a, zb_risk **out, int *n,
                      int *scanned, zb_err *e);
 

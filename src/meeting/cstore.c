@@ -492,14 +492,18 @@ static int put_risk(cctx *c, const zb_risk *k)
 {
 	return zb_db_run(c->db, c->e, NULL,
 	                 "INSERT INTO risk_store (member_id, org_id, org_path, months, level, last_present_ym, explained_to_ym, "
-	                 "since_ym, excused_months, idle_months) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	                 "since_ym, excused_months, idle_months, life_months, dues_months, dues_since_ym) "
+	                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 	                 "ON CONFLICT (member_id) DO UPDATE SET org_id = excluded.org_id, org_path = excluded.org_path, "
 	                 "months = excluded.months, level = excluded.level, last_present_ym = excluded.last_present_ym, "
 	                 "explained_to_ym = excluded.explained_to_ym, since_ym = excluded.since_ym, "
-	                 "excused_months = excluded.excused_months, idle_months = excluded.idle_months",
-	                 "iisiiiiiii", k->member_id, k->org_id, k->org_path, (int64_t)k->months, (int64_t)k->level,
+	                 "excused_months = excluded.excused_months, idle_months = excluded.idle_months, "
+	                 "life_months = excluded.life_months, dues_months = excluded.dues_months, "
+	                 "dues_since_ym = excluded.dues_since_ym",
+	                 "iisiiiiiiiiii", k->member_id, k->org_id, k->org_path, (int64_t)k->months, (int64_t)k->level,
 	                 (int64_t)k->last_present_ym, (int64_t)k->explained_to_ym, (int64_t)k->since_ym,
-	                 (int64_t)k->excused_months, (int64_t)k->idle_months);
+	                 (int64_t)k->excused_months, (int64_t)k->idle_months, (int64_t)k->life_months,
+	                 (int64_t)k->dues_months, (int64_t)k->dues_since_ym);
 }
 
 static int put_rsum(cctx *c, int64_t org_id, int scanned)
@@ -823,6 +827,9 @@ static int add_risk(zb_stmt *st, void *ctx, zb_err *e)
 	k->since_ym = (int)zb_col_int(st, 11);
 	k->excused_months = (int)zb_col_int(st, 12);
 	k->idle_months = (int)zb_col_int(st, 13);
+	k->life_months = (int)zb_col_int(st, 14);
+	k->dues_months = (int)zb_col_int(st, 15);
+	k->dues_since_ym = (int)zb_col_int(st, 16);
 	return 0;
 }
 
@@ -847,7 +854,8 @@ int zb_risks_load(zb_db *db, const char *root_path, const char *today, zb_arena 
 	risk_rows l = {a, out, n, 0};
 	if ((rc = zb_db_each(db, e, add_risk, &l,
 	                     "SELECT r.member_id, m.name, r.org_id, o.name, r.org_path, m.status, m.category, r.months, "
-	                     "r.level, r.last_present_ym, r.explained_to_ym, r.since_ym, r.excused_months, r.idle_months "
+	                     "r.level, r.last_present_ym, r.explained_to_ym, r.since_ym, r.excused_months, r.idle_months, "
+	                     "r.life_months, r.dues_months, r.dues_since_ym "
 	                     "FROM risk_store r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = r.org_id "
 	                     "WHERE r.org_path >= ? AND r.org_path < ?",
 	                     "ss", root_path, upper)))

@@ -18,6 +18,9 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	                "FROM users u WHERE u.id = ?",
 	[ZB_OBJ_TRANSFER] = "SELECT COALESCE(from_path, to_path) FROM transfers WHERE id = ?",
 	[ZB_OBJ_TRANSFER_TO] = "SELECT COALESCE(to_path, from_path) FROM transfers WHERE id = ?",
+	[ZB_OBJ_DUES_PAYMENT] = "SELECT m.org_path FROM dues_payments p JOIN members m ON m.id = p.member_id WHERE p.id = ?",
+	[ZB_OBJ_DUES_REDUCTION] =
+		"SELECT m.org_path FROM dues_reductions d JOIN members m ON m.id = d.member_id WHERE d.id = ?",
 };
 
 typedef struct found_path {

@@ -27,6 +27,8 @@ typedef enum zb_obj {
 	                    * one for a transfer in from outside) */
 	ZB_OBJ_TRANSFER_TO, /* a transfer: its receiving branch (the sending
 	                    * one for a transfer out of the platform) */
+	ZB_OBJ_DUES_PAYMENT,   /* a dues payment: its member's org */
+	ZB_OBJ_DUES_REDUCTION, /* a dues reduction: its member's org */
 	ZB_OBJ_MAX
 } zb_obj;
 

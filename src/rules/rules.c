@@ -2,6 +2,7 @@
 #include "rules/rules.h"
 #include "core/date.h"
 #include "core/grow.h"
+#include "dues/dues.h" /* validator of the dues kind */
 #include "meeting/mrules.h" /* validators of the meeting kinds */
 #include "member/member.h" /* validator of the membership kind */
 #include "member/probation.h" /* validator of the probation kind */
@@ -163,6 +164,7 @@ static const struct {
 	{"membership", "党员基本条件（入党最低年龄、预备期）", zb_member_rules_validate},
 	{"probation", "预备期（期限、延长的最短与最长月数）", zb_probation_rules_validate},
 	{"transfer", "组织关系转接与流动党员（介绍信有效期、存根保存年限、外出证明）", zb_transfer_rules_validate},
+	{"dues", "党费交纳比例（在职、离退休的档次与比例，农民、学生等的定额）", zb_dues_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

@@ -168,6 +168,18 @@ const MAKE = {
     const r = await ok(W.requester.post(`/api/v1/users/${u.id}/grants`, { role: 'org_admin', org_id: W[side].branch }), 'approval', 202);
     return { id: r.approval_id };
   },
+  // 党费: a payment and a reduction of the side's member, who has a base
+  async dues_payment(side) {
+    const m = (await shared('member', side)).id;
+    await ok(adm.put(`/api/v1/members/${m}/dues-base`, { kind: 'salary', amount: '3000.00', from: '2024-01' }), 'dues base');
+    return { id: (await ok(adm.post('/api/v1/dues/payments',
+      { member_id: m, months: ['2024-01'], amount: '15.00', paid_on: '2024-02-01', method: 'cash' }), 'dues payment')).id };
+  },
+  async dues_reduction(side) {
+    const m = (await shared('member', side)).id;
+    return { id: (await ok(adm.post(`/api/v1/members/${m}/dues-reductions`,
+      { kind: 'exempt', from: '2024-03', to: '2024-03', reason: `${W[side].mk}困难`, decided_on: '2024-03-01' }), 'dues reduction')).id };
+  },
   // a batch is seen only by its uploader: the principal's own where it may
   // upload one there, else the administrator's
   async import(side, who) {
@@ -485,7 +497,7 @@ for (const route of ORDERED) {
 
 // What an id field of a body names; one the matrix does not know stops it.
 function refKind(field) {
-  if (field === 'member_id') return 'member';
+  if (field === 'member_id' || field === 'member_ids') return 'member';
   if (field === 'meeting_id') return 'meeting';
   if (field === 'group_id') return 'group';
   if (/(^|_)org_ids?$/.test(field) || field === 'parent_id') return 'org';
@@ -511,6 +523,7 @@ const VALID = {
   'PUT /api/v1/orgs/{id}/appraisals/{year}': () => ({ items: [] }),
   // a member of the other branch, so that A's branch can receive them
   'POST /api/v1/transfers': () => ({ member_id: W.A.destMember, dues_paid_to: '2026-01' }),
+  'POST /api/v1/orgs/{id}/dues/bulk': () => ({ month: '2024-01', paid_on: '2024-02-01', method: 'cash' }),
 };
 // Defects the matrix has found in code it does not own, each to be fixed
 // there; an entry whose defect is gone fails, so that it is removed.

@@ -1,0 +1,27 @@
+// 党费 on the screens: money arrives as decimal strings ("15.00") and is
+// added up in integer fen, never in floating point (docs/DUES.md).
+export const DUES_KINDS = {
+  salary: '在职', pension: '离退休', farmer: '农民', student: '学生', unemployed: '下岗失业', relief: '依靠救济',
+};
+export const DUES_METHODS = { cash: '现金', transfer: '转账', online: '线上' };
+
+/** "15.00" -> 1500 */
+export function fen(s) {
+  if (!s) return 0;
+  const neg = s.startsWith('-');
+  const [y, c = ''] = s.replace('-', '').split('.');
+  return (neg ? -1 : 1) * (Number(y) * 100 + Number((c + '00').slice(0, 2)));
+}
+/** 1500 -> "15.00" */
+export function yuan(f) {
+  const a = Math.abs(f);
+  return `${f < 0 ? '-' : ''}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
+}
+/** This month in China time, "2026-11". */
+export function chinaMonth() {
+  return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7);
+}
+/** Today in China time, "2026-11-20". */
+export function chinaToday() {
+  return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+}
