@@ -7,7 +7,7 @@
 // ID number answered by the server's message under the field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, fixtures, launch, openPage, login, shot, waitRoute, needRoutes, apiLogin, idNumber, badIdNumber,
+import { startServer, fixtures, launch, openPage, login, shot, waitRoute, needRoutes, apiLogin, idNumber, badIdNumber, axe,
   PASSWORD, ADMIN_PASSWORD } from './helpers.mjs';
 
 const PHONE = { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
@@ -55,6 +55,7 @@ test('a secretary registers a member going away for 4 months and prints the 证�
   await sec.getByRole('button', { name: '保存登记' }).click();
   await fieldError(sec, 'paper_no').filter({ hasText: '外出时间和地点需要证明信，请填写其编号' }).waitFor();
   await shot(sec, 'mobile-paper-needed');
+  assert.deepEqual(await axe(sec), [], 'the open form: no serious accessibility violation');
   await sec.getByLabel('证明编号').fill('深流证（2026）7 号');
   await sec.getByRole('button', { name: '保存登记' }).click();
   await section.getByText('外出中').waitFor();
@@ -127,6 +128,7 @@ test('takes in a member transferred from outside the platform; an invalid ID num
   await fieldError(sec, 'id_number').filter({ hasText: refused.message }).waitFor();
   assert.equal((await fieldError(sec, 'id_number').textContent()).trim(), refused.message, 'verbatim');
   await shot(sec, 'transfer-in-bad-id');
+  assert.deepEqual(await axe(sec), [], 'the transfer-in form: no serious accessibility violation');
   await sec.getByLabel('身份证号').fill(idNumber('19880520', 231, '110105', 'M'));
   await sec.getByRole('button', { name: '转入' }).click();
   await waitRoute(sec, /#\/transfers\/\d+$/);
