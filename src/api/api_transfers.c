@@ -392,7 +392,7 @@ static const zb_field start_fields[] = {
 	{"to_org_code", 's', 0, 64, "接收党支部的组织编码（本平台内任何党支部，由接收方告知）"},
 	{"to_outside", 'o', 0, 0, "系统外的接收组织：{org, province, across_provinces}"},
 	{"reason", 's', 1, 1000, "转接原因"},
-	{"dues_paid_to", 's', 1, 7, "党费交到的月份 YYYY-MM"},
+	{"dues_paid_to", 's', 0, 7, "党费交到的月份 YYYY-MM（不填：按本平台党费记录）"},
 	{0},
 };
 static const zb_field issue_fields[] = {
@@ -428,7 +428,7 @@ static const zb_field in_fields[] = {
 	{"letter_no", 's', 1, 100, "介绍信编号"},
 	{"issued_on", 'd', 1, 10, "介绍信开具日期"},
 	{"accepted_on", 'd', 0, 10, "接收日期（默认今天）"},
-	{"dues_paid_to", 's', 1, 7, "党费交到的月份 YYYY-MM"},
+	{"dues_paid_to", 's', 0, 7, "党费交到的月份 YYYY-MM（不填：按本平台党费记录）"},
 	{"reason", 's', 1, 1000, "转接原因"},
 	{0},
 };

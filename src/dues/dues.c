@@ -171,6 +171,27 @@ int zb_dues_paid_up_to(zb_dues_rcache *rc, const zb_dues_member *m, int now_ym, 
 	return 0;
 }
 
+int zb_dues_paid_up_to_text(zb_db *db, int64_t member_id, int now_ym, zb_arena *a, char out[8], zb_err *e)
+{
+	out[0] = 0;
+	zb_dues_rcache *rc;
+	int r = zb_dues_rcache_new(db, &rc, e);
+	if (r)
+		return r;
+	zb_dues_member m;
+	int ym = 0;
+	if (!(r = zb_dues_member_load(db, rc, member_id, a, &m, e)))
+		r = zb_dues_paid_up_to(rc, &m, now_ym, &ym, e);
+	zb_dues_rcache_free(rc);
+	if (!r && ym) {
+		char t[24];
+		snprintf(t, sizeof t, "%04d-%02d", ym / 100, ym % 100);
+		memcpy(out, t, 7);
+		out[7] = 0;
+	}
+	return r;
+}
+
 int zb_dues_unpaid_run(zb_dues_rcache *rc, const zb_dues_member *m, int anchor, int last_ym, int *months, int *since,
                        zb_err *e)
 {

@@ -153,6 +153,9 @@ int zb_dues_member_month(zb_dues_rcache *rc, const zb_dues_member *m, int ym, zb
  * first owed month on), looked at up to max(now_ym, the last month paid);
  * 0 when the first owed month is not paid (or nothing is owed yet). */
 int zb_dues_paid_up_to(zb_dues_rcache *rc, const zb_dues_member *m, int now_ym, int *ym, zb_err *e);
+/* The same for member_id, loading what it needs ("YYYY-MM" in out[8],
+ * "" when nothing is paid up to). */
+int zb_dues_paid_up_to_text(zb_db *db, int64_t member_id, int now_ym, zb_arena *a, char out[8], zb_err *e);
 
 /* The payments of a member paid in year or paying a month of it (0:
  * all), newest first; a reversal shows beside what it reverses. */

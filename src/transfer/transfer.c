@@ -5,6 +5,7 @@
 #include "core/date.h"
 #include "core/grow.h"
 #include "core/jw.h"
+#include "dues/dues.h"
 #include "member/history.h"
 #include "org/org.h"
 #include "rules/rules.h"
@@ -442,7 +443,19 @@ int zb_transfer_start(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pr
 		return zb_fail(e, ZB_ENOTFOUND, "member_id", "未找到该党员，或不在您的管理范围内");
 	if (rc || (rc = member_on_roll(&m, e)))
 		return rc;
-	if ((rc = text_ok(in->reason, 1000, "reason", "转接原因", e)) || (rc = dues_ok(in->dues_paid_to, today, e)))
+	/* not stated: the month the platform's dues records are paid up to */
+	const char *dues = in->dues_paid_to;
+	char recorded[8];
+	if (!dues || !*dues) {
+		int now_ym = atoi(today) * 100 + atoi(today + 5);
+		if ((rc = zb_dues_paid_up_to_text(db, m.id, now_ym, a, recorded, e)))
+			return rc;
+		if (!recorded[0])
+			return zb_fail(e, ZB_EINVAL, "dues_paid_to",
+			               "本平台没有该党员交清党费的月份记录，请填写党费交到的月份（YYYY-MM）");
+		dues = recorded;
+	}
+	if ((rc = text_ok(in->reason, 1000, "reason", "转接原因", e)) || (rc = dues_ok(dues, today, e)))
 		return rc;
 	int64_t fcid = 0, tcid = 0, to_id = 0;
 	const char *fcpath = NULL, *tpath = NULL, *tcpath = NULL;
@@ -483,7 +496,7 @@ int zb_transfer_start(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pr
 	               "isisisIsIsssisssIii", m.id, direction, m.org_id, m.org_path, fcid, fcpath, to_id, tpath,
 	               tcid, tcpath, to_id ? NULL : in->outside_org,
 	               to_id ? NULL : in->outside_province, (int64_t)across, m.name, in->reason,
-	               in->dues_paid_to, by->user_id, now, now);
+	               dues, by->user_id, now, now);
 	if (rc && zb_db_last_was_unique(db))
 		rc = zb_fail(e, ZB_ECONFLICT, "member_id", "该党员已有一件未办结的组织关系转接");
 	zb_transfer t = {.id = *id, .member_id = m.id, .status = "started"};

@@ -328,3 +328,21 @@ test('流动党员: the paper follows the dates at their edges; the care org mar
   r = await secFB.put(`/api/v1/meetings/${mt.id}/attendance`, { items: [{ member_id: MF, status: 'present', guest: true, name: '东流无定' }] });
   assert.equal(r.status, 400, 'no longer in its care');
 });
+
+test('the month dues are paid up to: stated, or taken from the platform\'s dues records', async () => {
+  const M = await mkMember(S, '东交费');
+  // no dues records and nothing stated: the field is named
+  let r = await start(secS, M, { dues_paid_to: undefined });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.field, 'dues_paid_to');
+  assert.match(r.body.error.message, /党费/);
+  // a base from January of last year and three months paid: paid up to March
+  await ok(secS.put(`/api/v1/members/${M}/dues-base`, { kind: 'salary', amount: '3000.00', from: `${YEAR - 1}-01` }));
+  await ok(secS.post('/api/v1/dues/payments', { member_id: M, months: [`${YEAR - 1}-01`, `${YEAR - 1}-02`, `${YEAR - 1}-03`],
+    amount: '45.00', paid_on: `${YEAR - 1}-03-20`, method: 'cash' }), 201);
+  const t = await ok(start(secS, M, { dues_paid_to: undefined }), 201);
+  assert.equal(t.dues_paid_to, `${YEAR - 1}-03`);
+  // what the branch states is kept as stated
+  const M2 = await mkMember(S, '东交费二');
+  assert.equal((await ok(start(secS, M2, { dues_paid_to: `${YEAR}-01` }), 201)).dues_paid_to, `${YEAR}-01`);
+});

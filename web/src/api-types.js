@@ -1315,7 +1315,7 @@
  * @property {string} org_name 所在组织名称
  * @property {string} status 党员状态
  * @property {string|null} category 类别
- * @property {number} months 连续未参加的月数
+ * @property {number} months 计入自行脱党风险的月数：未参加组织生活与未交纳党费两者中较长的
  * @property {number} level 预警档次（月）
  * @property {string} level_name 预警、严重预警或自行脱党风险
  * @property {string} since 起始月份
@@ -1323,6 +1323,10 @@
  * @property {string|null} explained_until 情况说明覆盖到的月份
  * @property {number} excused_months 请假或有说明而不计的月数
  * @property {number} idle_months 支部未安排而不计的月数
+ * @property {number} life_months 连续未参加组织生活的月数
+ * @property {number} dues_months 连续未交纳党费的月数
+ * @property {string|null} dues_since 未交纳党费的起始月份
+ * @property {Array<string>} reasons 计入的原因，如“连续 4 个月未参加组织生活”“连续 5 个月未交纳党费”
  */
 
 /**
@@ -1400,6 +1404,110 @@
  * @property {string} paper_name 所需证明
  * @property {string|null} paper_no 证明编号
  * @property {string|null} ended_on 返回日期
+ */
+
+/**
+ * 党费基数
+ * @typedef {object} DuesBase
+ * @property {number} member_id 党员编号
+ * @property {string} kind 基数类别
+ * @property {string} amount 每月党费基数（元）
+ * @property {string} from 起始月份
+ * @property {string} monthly_due 每月应交党费（元）
+ */
+
+/**
+ * 党员的党费
+ * @typedef {object} MemberDues
+ * @property {number} member_id 党员编号
+ * @property {string} name 姓名
+ * @property {number} org_id 所在组织
+ * @property {string} org_name 所在组织名称
+ * @property {string} category 类别
+ * @property {string|null} join_date 入党日期
+ * @property {number} year 年份
+ * @property {Array<DuesMonth>} months 1 至 12 月
+ * @property {string|null} paid_up_to 交清到的月份
+ * @property {string} due_total 本年到本月应交合计（元）
+ * @property {string} paid_total 本年各月实交合计（元）
+ * @property {string} owed_total 本年到本月欠交合计（元）
+ * @property {Array<MemberDuesBasesItem>} bases 党费基数，新的在前
+ * @property {Array<DuesPayment>} payments 本年缴费记录，新的在前
+ * @property {Array<DuesReduction>} reductions 减免记录，新的在前
+ */
+
+/**
+ * 一个月的党费
+ * @typedef {object} DuesMonth
+ * @property {string} month 月份 YYYY-MM
+ * @property {string|null} due 应交（元）；未入党或未登记基数为 null
+ * @property {string} paid 实交（元）
+ * @property {string} owed 欠交（元）；未到的月份为 0
+ * @property {string|null} kind 当月基数类别
+ * @property {string|null} base 当月基数（元）
+ * @property {string|null} reduced reduce 减交、exempt 免交或 null
+ */
+
+/**
+ * 缴费记录
+ * @typedef {object} DuesPayment
+ * @property {number} id 缴费记录编号
+ * @property {string} kind monthly 按月交纳 / voluntary 一次性自愿交纳
+ * @property {string} amount 金额（元；冲正为负数）
+ * @property {string} paid_on 交纳日期（冲正为冲正日期）
+ * @property {string} method cash、transfer 或 online
+ * @property {Array<string>} months 交纳的月份
+ * @property {string|null} recorded_by 登记人
+ * @property {number|null} reverses 冲正的缴费记录
+ * @property {number|null} reversed_by 冲正它的记录
+ * @property {string|null} note 备注或冲正原因
+ */
+
+/**
+ * 党费减免
+ * @typedef {object} DuesReduction
+ * @property {number} id 减免记录编号
+ * @property {number} member_id 党员编号
+ * @property {string} kind reduce 减交 / exempt 免交
+ * @property {string} from 起始月份
+ * @property {string} to 截止月份
+ * @property {string} amount 减交后每月金额（元）
+ * @property {string} reason 原因
+ * @property {string} decided_on 支部决定日期
+ * @property {string} state pending 待上级审批 / approved 已批准 / rejected 未批准
+ * @property {string|null} approval_note 审批意见
+ */
+
+/**
+ * 登记的缴费
+ * @typedef {object} DuesPaymentMade
+ * @property {number} id 缴费记录编号
+ * @property {number} member_id 党员编号
+ * @property {string} amount 金额（元）
+ * @property {number|null} reverses 冲正的缴费记录
+ */
+
+/**
+ * 党费收缴月表
+ * @typedef {object} DuesSheet
+ * @property {number} org_id 组织
+ * @property {string} month 月份
+ * @property {number} [recorded] 一键登记：本次登记的人数
+ * @property {DuesSum} total 本组织及下级合计
+ * @property {Array<DuesSheetMembersItem>} members 本组织的党员
+ * @property {Array<DuesSheetChildrenItem>} children 各直属下级组织（含其下级）
+ */
+
+/**
+ * 党费收缴合计
+ * @typedef {object} DuesSum
+ * @property {number} members 党员数
+ * @property {number} owing 当月应交党费的人数
+ * @property {string} due 应交（元）
+ * @property {string} paid 实交（元）
+ * @property {string} owed 欠交（元）
+ * @property {string} rate 收缴率（%，两位小数）
+ * @property {string} voluntary 一次性自愿交纳（元）
  */
 
 /**
@@ -1800,6 +1908,39 @@
  */
 
 /**
+ * @typedef {object} MemberDuesBasesItem
+ * @property {string} kind 基数类别
+ * @property {string} amount 基数（元）
+ * @property {string} from 起始月份
+ * @property {string} monthly_due 按起始月份的规则每月应交（元）
+ */
+
+/**
+ * @typedef {object} DuesSheetMembersItem
+ * @property {number} member_id 党员编号
+ * @property {string} name 姓名
+ * @property {string} category 类别
+ * @property {string|null} kind 基数类别（未登记为 null）
+ * @property {string|null} due 应交（元）
+ * @property {string} paid 实交（元）
+ * @property {string} owed 欠交（元）
+ * @property {string|null} reduced reduce、exempt 或 null
+ */
+
+/**
+ * @typedef {object} DuesSheetChildrenItem
+ * @property {number} org_id 下级组织
+ * @property {string} name 名称
+ * @property {number} members 党员数
+ * @property {number} owing 当月应交党费的人数
+ * @property {string} due 应交（元）
+ * @property {string} paid 实交（元）
+ * @property {string} owed 欠交（元）
+ * @property {string} rate 收缴率（%，两位小数）
+ * @property {string} voluntary 一次性自愿交纳（元）
+ */
+
+/**
  * 企业
  * @typedef {object} CoverageByKindEnterprise
  * @property {string} name 单位类别名称
@@ -2108,6 +2249,16 @@
  *   'POST /members/{id}/mobile 201': MobileMemberList,
  *   'GET /members/{id}/mobile/paper 200': string,
  *   'POST /members/{id}/mobile/end 200': MobileMemberList,
+ *   'PUT /members/{id}/dues-base 200': DuesBase,
+ *   'GET /members/{id}/dues 200': MemberDues,
+ *   'GET /me/dues 200': MemberDues,
+ *   'POST /dues/payments 201': DuesPaymentMade,
+ *   'POST /dues/payments/{id}/reverse 201': DuesPaymentMade,
+ *   'POST /members/{id}/dues-reductions 201': DuesReduction,
+ *   'POST /dues/reductions/{id}/decision 200': DuesReduction,
+ *   'GET /orgs/{id}/dues 200': DuesSheet,
+ *   'POST /orgs/{id}/dues/bulk 200': DuesSheet,
+ *   'GET /orgs/{id}/dues/report 200': string,
  * }} ApiAnswers
  */
 
@@ -2228,4 +2379,14 @@ export const ROUTES = Object.freeze({
   'POST /members/{id}/mobile': [201],
   'GET /members/{id}/mobile/paper': [200],
   'POST /members/{id}/mobile/end': [200],
+  'PUT /members/{id}/dues-base': [200],
+  'GET /members/{id}/dues': [200],
+  'GET /me/dues': [200],
+  'POST /dues/payments': [201],
+  'POST /dues/payments/{id}/reverse': [201],
+  'POST /members/{id}/dues-reductions': [201],
+  'POST /dues/reductions/{id}/decision': [200],
+  'GET /orgs/{id}/dues': [200],
+  'POST /orgs/{id}/dues/bulk': [200],
+  'GET /orgs/{id}/dues/report': [200],
 });
