@@ -6,6 +6,7 @@
 #include "member/member.h" /* validator of the membership kind */
 #include "member/probation.h" /* validator of the probation kind */
 #include "org/org.h"
+#include "recruit/rrules.h" /* validator of the recruitment kind */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,6 +162,7 @@ static const struct {
 	{"meeting_rules", "会议规则（法定人数、表决、补录期限、签到、预警、评议、谈心谈话）", zb_mrules_validate},
 	{"membership", "党员基本条件（入党最低年龄、预备期）", zb_member_rules_validate},
 	{"probation", "预备期（期限、延长的最短与最长月数）", zb_probation_rules_validate},
+	{"recruitment", "发展党员（年龄、谈话、培养考察、介绍人、培训、公示、审批的时限与人数）", zb_recruit_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
@@ -180,7 +182,7 @@ int zb_rules_validate(const char *kind, json_t *data, zb_err *e)
 				return zb_fail(e, ZB_EINVAL, "data", "规则内容应为 JSON 对象");
 			return kinds[i].validate(data, e);
 		}
-	return zb_fail(e, ZB_EINVAL, "kind", "不支持的规则类型：%s（可用：org_structure、terms、meeting_freq、meeting_rules）", kind ? kind : "");
+	return zb_fail(e, ZB_EINVAL, "kind", "不支持的规则类型：%s（可用：org_structure、terms、meeting_freq、meeting_rules、membership、probation、recruitment）", kind ? kind : "");
 }
 
 /* ---- lookup ---- */
