@@ -7,7 +7,7 @@
 // JSON, no "undefined"/"null"/"NaN".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, fixtures, launch, openPage, login, shot, waitRoute, needRoutes, idNumber, badIdNumber,
+import { startServer, fixtures, launch, openPage, login, shot, axe, waitRoute, needRoutes, idNumber, badIdNumber,
   ADMIN_PASSWORD, PASSWORD } from './helpers.mjs';
 
 const PHONE390 = { name: 'phone390', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
@@ -104,6 +104,7 @@ test('record the talk with a new applicant (phone)', async (t) => {
   await noOverflow(page);
   await noRawText(page);
   await shot(page, 'recruit-timeline');
+  assert.deepEqual(await axe(page), [], 'axe on the timeline');
 
   // record the talk: the talker picked from the branch roster
   await next.getByLabel(f.membersA[2].name).check();
@@ -204,6 +205,7 @@ test('the board by stage of a branch with people in several stages (phone)', asy
   await noOverflow(page);
   await noRawText(page);
   await shot(page, 'recruit-board');
+  assert.deepEqual(await axe(page), [], 'axe on the board');
   // switch to 发展对象: the candidate, next step 8
   await page.getByRole('tab', { name: /发展对象/ }).click();
   const candCard = page.locator('.board-card', { hasText: cand.name });
@@ -243,6 +245,7 @@ test('the county funnel with a drill-down to a child org (phone)', async (t) => 
   await noOverflow(page);
   await noRawText(page);
   await shot(page, 'recruit-funnel');
+  assert.deepEqual(await axe(page), [], 'axe on the funnel');
   // drill down: the town (a child of the county), then its branch
   await page.getByRole('button', { name: '查看' + f.town.name + '的漏斗' }).click();
   await waitRoute(page, new RegExp(`#/recruit/funnel\\?org=${f.town.id}`));
