@@ -32,11 +32,6 @@ function day(offset = 0) {
   const d = new Date(Date.now() + 8 * 3600e3 + offset * 86400e3);
   return d.toISOString().slice(0, 10);
 }
-function addMonths(iso, n) {
-  const d = new Date(iso + 'T00:00:00Z');
-  d.setUTCMonth(d.getUTCMonth() + n);
-  return d.toISOString().slice(0, 10);
-}
 function addDays(iso, n) { return new Date(Date.parse(iso + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10); }
 
 /** An applicant of branchA born in 1998 (young), made through the API. */
@@ -54,7 +49,7 @@ async function toActivist(a, appliedOn, activistOn, { assess = 2 } = {}) {
   await step(a, { step: 3, done_on: activistOn, recommended_by: 'members' });
   await step(a, { step: 4, done_on: addDays(activistOn, 5) });
   await step(a, { step: 5, done_on: addDays(activistOn, 10), contacts: contacts() });
-  for (let i = 1; i <= assess; i++) await step(a, { step: 6, done_on: addMonths(activistOn, 6 * i > 11 ? 11 : 6 * i), opinion: `第${i}次考察：表现良好` });
+  for (let i = 1; i <= assess; i++) await step(a, { step: 6, done_on: addDays(activistOn, 30 * i), opinion: `第${i}次考察：表现良好` });
 }
 
 async function noOverflow(page) {
