@@ -30,6 +30,11 @@ extern const zb_route zb_routes_recruit_views[];
  * dispatching in process. */
 void zb_api_register(void);
 
+/* A 发展党员 reminder as an item of the 待办 calendar (kind "recruit",
+ * api/api_recruit_views.c), written by the calendar of api_compliance.c. */
+struct zb_ritem;
+void zb_api_calendar_ritem(zb_jw *w, const struct zb_ritem *it);
+
 /* The answer of GET /orgs/{id}/stats (api_orgstruct.c), also the "stats"
  * of the home roll-up (api_compliance.c). */
 extern const zb_shape zb_org_stats_shape;
