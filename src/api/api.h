@@ -23,6 +23,7 @@ extern const zb_route zb_routes_compliance[];
 extern const zb_route zb_routes_orgstruct[];
 extern const zb_route zb_routes_rules[];
 extern const zb_route zb_routes_units[];
+extern const zb_route zb_routes_recruit[];
 extern const zb_route zb_routes_recruit_views[];
 
 /* Give the dispatcher what it asks of the API besides the route tables:

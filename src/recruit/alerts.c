@@ -6,9 +6,9 @@
 #include "auth/authz.h"
 #include "core/date.h"
 #include "member/probation.h"
+#include "recruit/applicant.h"
 #include "recruit/rrules.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,21 +171,6 @@ static int finish(acc *c, zb_err *e)
 	return 0;
 }
 
-/* The facts the engine's alerts read from a step row's JSON. */
-static void read_facts(zb_arena *a, const char *facts, zb_rstep_rec *s)
-{
-	json_error_t je;
-	json_t *j = facts && *facts ? json_loads(facts, 0, &je) : NULL;
-	if (!j)
-		return;
-	const char *o = json_string_value(json_object_get(j, "outcome"));
-	if (o)
-		s->outcome = zb_routcome_from(o) > 0 ? zb_routcome_from(o) : ZB_RO_NONE;
-	s->extend_months = (int)json_integer_value(json_object_get(j, "extend_months"));
-	s->conclusion = zb_arena_strdup(a, json_string_value(json_object_get(j, "conclusion")));
-	json_decref(j);
-}
-
 static int row(zb_stmt *st, void *vctx, zb_err *e)
 {
 	acc *c = vctx;
@@ -217,11 +202,13 @@ static int row(zb_stmt *st, void *vctx, zb_err *e)
 		c->flags = f;
 		c->capsteps = cap;
 	}
-	zb_rstep_rec *s = &c->steps[c->nsteps];
-	memset(s, 0, sizeof *s);
-	s->step = (int)zb_col_int(st, 8);
-	s->done_on = zb_arena_strdup(c->a, zb_col_text(st, 9));
-	read_facts(c->a, zb_col_text(st, 10), s);
+	zb_rstep_row r;
+	memset(&r, 0, sizeof r);
+	r.rec.step = (int)zb_col_int(st, 8);
+	r.rec.done_on = zb_arena_strdup(c->a, zb_col_text(st, 9));
+	r.facts_json = zb_col_text(st, 10);
+	zb_rstep_row_facts(c->a, &r);
+	c->steps[c->nsteps] = r.rec;
 	const char *flag = zb_col_text(st, 11);
 	c->flags[c->nsteps++] = flag && *flag ? zb_arena_strdup(c->a, flag) : NULL;
 	return 0;
@@ -251,15 +238,15 @@ int zb_recruit_items(zb_db *db, const char *path, const char *today, int which, 
 	c.which = which;
 	char upper[256];
 	zb_path_upper(path, upper, sizeof upper);
-	/* the steps in the order they were recorded: by date, then by number
-	 * (a step is never dated before the one it follows) */
+	/* each applicant's current rows in the order the timeline reads them
+	 * (recruit/steps.c: steps ascending, repeats by date) */
 	int rc = zb_db_each(db, e, row, &c,
 	                    "SELECT a.id, a.org_id, a.org_path, a.name, a.stage, a.birth_date, a.applied_on, o.name, "
 	                    "s.step, s.done_on, s.facts, s.flag "
 	                    "FROM applicants a JOIN orgs o ON o.id = a.org_id "
 	                    "LEFT JOIN applicant_steps s ON s.applicant_id = a.id AND s.replaced_by IS NULL "
 	                    "WHERE a.org_path >= ? AND a.org_path < ? AND a.closed IS NULL "
-	                    "ORDER BY a.id, s.done_on, s.step, s.id",
+	                    "ORDER BY a.id, s.step, s.done_on, s.id",
 	                    "ss", path, upper);
 	if (!rc)
 		rc = finish(&c, e);
