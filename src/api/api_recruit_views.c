@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "recruit/alerts.h"
 #include "recruit/funnel.h"
+#include "recruit/print.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -165,6 +166,37 @@ static int h_alerts(zb_req *r, zb_err *e)
 	return 0;
 }
 
+/* ---- printables ---- */
+
+static int print_done(zb_req *r, int rc, const char *action)
+{
+	if (rc)
+		return rc;
+	r->content_type = "text/html; charset=utf-8";
+	zb_req_audit_read(r, action, "applicant", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
+static int h_print_record(zb_req *r, zb_err *e)
+{
+	char today[11];
+	zb_today(r->app, today);
+	zb_buf_reset(&r->out);
+	return print_done(r, zb_recruit_print_record(r->db, r->target_id, today, &r->arena, &r->out, e),
+	                  "applicant.print_record");
+}
+
+static int h_print_publicity(zb_req *r, zb_err *e)
+{
+	char today[11];
+	zb_today(r->app, today);
+	zb_buf_reset(&r->out);
+	return print_done(r,
+	                  zb_recruit_print_publicity(r->db, r->target_id, zb_req_query(r, "from"), today, &r->arena,
+	                                             &r->out, e),
+	                  "applicant.print_publicity");
+}
+
 /* ---- shapes ---- */
 
 static const zb_prop age_props[] = {
@@ -269,7 +301,7 @@ static const zb_prop aitem_props[] = {
 	{"severity", 's', 0, NULL, "overdue 逾期、broken 超过最长期限、flagged 导入时已违反规定"},
 	{0},
 };
-static const zb_shape aitem_shape = {"RecruitAlert", aitem_props, 0, 0, "逾期或违反规定的发展程序"};
+static const zb_shape aitem_shape = {"RecruitBreak", aitem_props, 0, 0, "逾期或违反规定的发展程序"};
 
 static const zb_prop alerts_props[] = {
 	{"org_id", 'i', 0, NULL, "所查组织"},
@@ -280,7 +312,7 @@ static const zb_prop alerts_props[] = {
 	{"next", 's', ZB_OPT, NULL, "还有下一页时：下一页请求的 after 参数"},
 	{0},
 };
-static const zb_shape alerts_shape = {"RecruitAlertPage", alerts_props, 0, 0, "发展党员预警的一页"};
+static const zb_shape alerts_shape = {"RecruitBreakPage", alerts_props, 0, 0, "发展党员预警的一页"};
 
 /* ---- routes ---- */
 
@@ -293,5 +325,12 @@ const zb_route zb_routes_recruit_views[] = {
 	 .perm = P_MEMBER_READ, .scope = S_ORG, .resp = ZB_OK(&alerts_shape),
 	 .tag = "recruitment", .summary = "发展党员预警：审批逾期、谈话与考察逾期、预备期满未讨论转正、导入的违规步骤（含下级）",
 	 .query_doc = "after:integer,limit:integer"},
+	{.method = "GET", .pattern = "/api/v1/applicants/{id}/print/record", .fn = h_print_record,
+	 .perm = P_MEMBER_READ, .scope = S_APPLICANT, .resp = ZB_MEDIA("text/html"),
+	 .tag = "recruitment", .summary = "打印入党积极分子培养考察登记表（HTML）"},
+	{.method = "GET", .pattern = "/api/v1/applicants/{id}/print/publicity", .fn = h_print_publicity,
+	 .perm = P_MEMBER_READ, .scope = S_APPLICANT, .resp = ZB_MEDIA("text/html"),
+	 .tag = "recruitment", .summary = "打印发展党员公示（HTML；公示期自第 13 步的公示首日或 from 起 5 个工作日）",
+	 .query_doc = "from:string"},
 	{0},
 };
