@@ -274,7 +274,7 @@ int zb_applicant_page(zb_db *db, const char *path, const char *stage, const char
 	int rc = zb_db_each(db, e, read_page_row, &p,
 	                    "SELECT " COLS "WHERE a.org_path LIKE ? AND a.id > ? AND (? IS NULL OR a.stage = ?) "
 	                    "AND (? IS NULL OR a.name LIKE ? OR a.name_pinyin LIKE ?) ORDER BY a.id LIMIT ?",
-	                    "sissssssi", zb_arena_printf(ar, "%s%%", path), after, stage, stage, like, like,
+	                    "sisssssi", zb_arena_printf(ar, "%s%%", path), after, stage, stage, like, like,
 	                    like ? zb_arena_printf(ar, "%%%s%%", q) : NULL, limit + 1);
 	*out = p.items;
 	*n = p.n;
@@ -379,7 +379,7 @@ int zb_applicant_create(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_
 		               "id_masked, ethnicity, education, work_unit, phone_masked, source, recommended_by, applied_on, "
 		               "stage, step, step_on, created_by, created_at, updated_at) "
 		               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'applicant',1,?,?,?,?) RETURNING id",
-		               "issssssssssssssIii", a.org_id, a.org_path, a.name, py, a.gender, a.birth_date, a.id_index,
+		               "isssssssssssssssIii", a.org_id, a.org_path, a.name, py, a.gender, a.birth_date, a.id_index,
 		               a.id_masked, a.ethnicity, a.education, a.work_unit, a.phone_masked, a.source,
 		               a.recommended_by, a.applied_on, a.applied_on, who->user_id, now, now);
 	if (rc == ZB_ECONFLICT && zb_db_last_was_unique(db))

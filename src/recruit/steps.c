@@ -127,7 +127,9 @@ static int read_person(zb_stmt *st, void *ctx, zb_err *e)
 	return 0;
 }
 
-/* The current rows of an applicant (steps ascending, repeats by date), with
+/* The current rows of an applicant in the order they happened (by date,
+ * then step: steps are done in order, and after an extension 21-24 come
+ * again after the first 24), with
  * the people each names (without roster facts: gather() adds those). */
 static int load_rows(zb_db *db, int64_t id, zb_arena *ar, zb_rstep_row **out, int *n, zb_err *e)
 {
@@ -136,7 +138,7 @@ static int load_rows(zb_db *db, int64_t id, zb_arena *ar, zb_rstep_row **out, in
 	                    "SELECT s.id, s.step, s.done_on, s.facts, s.meeting_id, s.resolution_id, s.flag, s.recorded_by, "
 	                    "COALESCE(u.display_name, u.username), s.recorded_at, s.replaced_by, s.reason "
 	                    "FROM applicant_steps s LEFT JOIN users u ON u.id = s.recorded_by "
-	                    "WHERE s.applicant_id = ? AND s.replaced_by IS NULL ORDER BY s.step, s.done_on, s.id",
+	                    "WHERE s.applicant_id = ? AND s.replaced_by IS NULL ORDER BY s.done_on, s.step, s.id",
 	                    "i", id);
 	people_ctx p = {ar, c.rows, c.n};
 	if (!rc && c.n)
@@ -524,11 +526,7 @@ static int update_stage(kase *k, const zb_rstep_row *rows, int n, int64_t now, z
 	zb_rcase c;
 	case_of(k, rows, n, &c, buf);
 	int stage = zb_recruit_stage(&c);
-	const zb_rstep_row *last = &rows[0];
-	for (int i = 1; i < n; i++)
-		if (rows[i].rec.step > last->rec.step ||
-		    (rows[i].rec.step == last->rec.step && strcmp(rows[i].rec.done_on, last->rec.done_on) >= 0))
-			last = &rows[i];
+	const zb_rstep_row *last = &rows[n - 1];
 	return zb_db_run(k->db, e, NULL,
 	                 "UPDATE applicants SET stage = ?, step = ?, step_on = ?, applied_on = ?, updated_at = ? WHERE id = ?",
 	                 "sissii", zb_rstage_code(stage), (int64_t)last->rec.step, last->rec.done_on,
@@ -742,10 +740,12 @@ int zb_recruit_record(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pr
 static int cmp_rows(const void *x, const void *y)
 {
 	const zb_rstep_row *a = x, *b = y;
+	int c = strcmp(a->rec.done_on, b->rec.done_on);
+	if (c)
+		return c;
 	if (a->rec.step != b->rec.step)
 		return a->rec.step - b->rec.step;
-	int c = strcmp(a->rec.done_on, b->rec.done_on);
-	return c ? c : (a->id > b->id) - (a->id < b->id);
+	return (a->id > b->id) - (a->id < b->id);
 }
 
 static int correct_in_tx(kase *k, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t step_id,
@@ -755,8 +755,15 @@ static int correct_in_tx(kase *k, zb_app *app, const zb_audit_ev *by, const zb_p
 	for (int i = 0; i < k->nrows; i++)
 		if (k->rows[i].id == step_id)
 			at = i;
-	if (at < 0)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该步骤记录，或已被更正");
+	if (at < 0) {
+		int64_t n = 0;
+		int rc = zb_db_int(k->db, e, &n, "SELECT COUNT(*) FROM applicant_steps WHERE id = ? AND applicant_id = ?", "ii",
+		                   step_id, k->a.id);
+		if (rc)
+			return rc;
+		return n ? zb_fail(e, ZB_ECONFLICT, NULL, "该步骤记录已被更正，请更正最新的记录")
+		         : zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该步骤记录");
+	}
 	const char *reason = in->reason ? zb_member_clean(k->ar, in->reason) : NULL;
 	if (!reason)
 		return zb_fail(e, ZB_EINVAL, "reason", "更正须说明原因");
