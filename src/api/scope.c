@@ -35,6 +35,7 @@ static const struct {
 	{S_ALLIANCE, ZB_OBJ_ALLIANCE},
 	{S_ATTACHMENT, ZB_OBJ_ATTACHMENT},
 	{S_USER, ZB_OBJ_USER},
+	{S_APPLICANT, ZB_OBJ_APPLICANT},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

@@ -72,6 +72,7 @@ typedef enum zb_scope {
 	S_ALLIANCE,     /* path param 0 is an alliance id: scope = its lead org */
 	S_ATTACHMENT,   /* path param 0 is a meeting attachment id */
 	S_BODY_MEMBER,  /* JSON field member_id is a member id */
+	S_APPLICANT,    /* path param 0 is a person in the 发展党员 pipeline: their branch */
 	S_SCOPE_MAX
 } zb_scope;
 

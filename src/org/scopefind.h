@@ -23,6 +23,7 @@ typedef enum zb_obj {
 	ZB_OBJ_USER,       /* an account: where its first grant is (the
 	                    * shortest path, then the oldest grant); an
 	                    * account without grants: the root */
+	ZB_OBJ_APPLICANT,  /* a person in the 发展党员 pipeline: their branch */
 	ZB_OBJ_MAX
 } zb_obj;
 

@@ -40,6 +40,11 @@ enum { ZB_RITEMS_REMINDERS = 1, ZB_RITEMS_BREAKS = 2 };
 int zb_recruit_items(zb_db *db, const char *path, const char *today, int which, zb_arena *a, zb_ritem **out, int *n,
                      zb_err *e);
 
+/* 1 for the kinds the branch calendar shows: 谈话 due, 半年考察 due,
+ * 预备期 ending within 30 days or ended (转正 due).  The approval is the
+ * 上级党委's (the county's list), a flagged step is history. */
+int zb_ritem_reminder(int kind);
+
 /* "talk_due" ... "probation_over", "flagged" */
 const char *zb_ritem_code(int kind);
 /* 谈话 ... (a short Chinese label of the kind) */
