@@ -21,6 +21,7 @@ static const zb_route *const tables[] = {
 	zb_routes_attendance,
 	zb_routes_appraisals,
 	zb_routes_compliance,
+	zb_routes_workcal,
 	NULL,
 };
 
