@@ -568,6 +568,13 @@ static const char *last_assessment(const zb_rcase *c, int step, const char *sinc
 	return d;
 }
 
+/* Where the 考察 of a 预备党员 are counted from: the plenary, or the
+ * approval of the extension (a new period of 考察). */
+static const char *assess_since(const hist *h)
+{
+	return h->extended ? h->ext_on : h->at[15]->done_on;
+}
+
 void zb_recruit_next(const zb_recruit_rules *r, const zb_workcal *cal, const zb_rcase *c, zb_rnext *out)
 {
 	memset(out, 0, sizeof *out);
@@ -610,7 +617,7 @@ void zb_recruit_next(const zb_recruit_rules *r, const zb_workcal *cal, const zb_
 		zb_date_add_months(h.at[15]->done_on, r->approve_months, out->due);
 		break;
 	case 21:
-		zb_date_add_months(last_assessment(c, 21, h.at[15]->done_on), r->assess_every_months, out->due);
+		zb_date_add_months(last_assessment(c, 21, assess_since(&h)), r->assess_every_months, out->due);
 		break;
 	case 22:
 	case 23:
@@ -673,7 +680,7 @@ int zb_recruit_alerts(const zb_recruit_rules *r, const zb_workcal *cal, const zb
 	}
 	if ((last >= 3 && last <= 6) || (last >= 17 && last <= 21)) {
 		int step = last <= 6 ? 6 : 21;
-		const char *since = last <= 6 ? h.at[3]->done_on : h.at[15]->done_on;
+		const char *since = last <= 6 ? h.at[3]->done_on : assess_since(&h);
 		const char *base = last_assessment(c, step, since);
 		zb_date_add_months(base, r->assess_every_months, due);
 		int over = strcmp(today, due) > 0;

@@ -235,3 +235,22 @@ int zb_workcal_replace(zb_db *db, int year, const zb_workday *rows, int n, int64
 		               (int64_t)(rows[i].provisional != 0), rows[i].source ? rows[i].source : "");
 	return rc;
 }
+
+int zb_workcal_replace_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int year, const zb_workday *rows,
+                               int n, zb_err *e)
+{
+	int rc = zb_workcal_check(year, rows, n, e);
+	if (rc || (rc = zb_db_begin_write(db, e)))
+		return rc;
+	int64_t removed = 0;
+	rc = zb_workcal_replace(db, year, rows, n, &removed, e);
+	if (!rc) {
+		zb_audit_detail d;
+		zb_jw *w = zb_audit_detail_begin(&d);
+		jw_kint(w, "year", year);
+		jw_kint(w, "removed", removed);
+		jw_kint(w, "days", n);
+		rc = zb_audit_change_detail(db, app, by, "workcal.replace", "work_calendar", year, NULL, &d, e);
+	}
+	return zb_db_end(db, rc, e);
+}

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "app/app.h"
+#include "audit/audit.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "store/db.h"
@@ -57,5 +59,9 @@ int zb_workcal_check(int year, const zb_workday *rows, int n, zb_err *e);
 /* Replace the rows of a year (checked as above) in the caller's write
  * transaction; *removed gets how many rows were there before. */
 int zb_workcal_replace(zb_db *db, int year, const zb_workday *rows, int n, int64_t *removed, zb_err *e);
+/* The same in a write transaction of its own, by `by`, with the audit row
+ * "workcal.replace" (the year, how many rows went and came). */
+int zb_workcal_replace_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int year, const zb_workday *rows,
+                               int n, zb_err *e);
 
 #endif

@@ -83,12 +83,12 @@ INSERT INTO work_calendar (day, kind, name, provisional, source) VALUES
 ('2027-10-04', 'off', '国庆节（周末补假）', 1, '全国年节及纪念日放假办法（2024 年修订）第二条、第六条；2027 年放假通知未录入，暂按法定假日'),
 ('2027-10-05', 'off', '国庆节（周末补假）', 1, '全国年节及纪念日放假办法（2024 年修订）第二条、第六条；2027 年放假通知未录入，暂按法定假日');
 
--- 发展党员工作细则 (中共中央办公厅, 2014-06-10): age 18 (第四条), the talk
--- within a month (第六条), a year as 积极分子 (第十三条), a 考察 every half
--- year (第十一条), 1-2 培养联系人 (第九条), 2 介绍人 (第十五条), 3 days or 24
--- 学时 of training (第十九条), approval in 3 months, at most 6 (第二十六条);
--- the 公示 of 5 working days; league_max_age: 共青团推优 applies to 团员
--- under 28.  docs/RULES.md "发展党员" quotes each.
+-- 发展党员工作细则 (中共中央办公厅, in force 2014-06-10): age 18 (第五条),
+-- the talk within a month (第七条), a year as 积极分子 (第十三条), a 考察
+-- every half year, 1-2 培养联系人, 2 介绍人, 3 days or 24 学时 of
+-- training, approval in 3 months and at most 6; the 公示 of 5 working
+-- days; league_max_age: 共青团推优 applies to 团员 under 28.
+-- docs/RULES.md "发展党员" quotes each.
 INSERT INTO rule_sets (kind, org_id, effective_from, name, data, created_at) VALUES
 ('recruitment', NULL, '2014-06-10', '全国：发展党员工作细则（2014）',
  '{"min_age":18,"talk_within_months":1,"activist_min_months":12,"assess_every_months":6,"contacts_min":1,"contacts_max":2,"introducers":2,"training_min_days":3,"training_min_hours":24,"publicity_workdays":5,"approve_months":3,"approve_max_months":6,"league_max_age":28,"source":"中国共产党发展党员工作细则（2014）"}', 0);
