@@ -239,14 +239,14 @@ int zb_recruit_items(zb_db *db, const char *path, const char *today, int which, 
 	char upper[256];
 	zb_path_upper(path, upper, sizeof upper);
 	/* each applicant's current rows in the order the timeline reads them
-	 * (recruit/steps.c: steps ascending, repeats by date) */
+	 * (recruit/steps.c: by date, then step) */
 	int rc = zb_db_each(db, e, row, &c,
 	                    "SELECT a.id, a.org_id, a.org_path, a.name, a.stage, a.birth_date, a.applied_on, o.name, "
 	                    "s.step, s.done_on, s.facts, s.flag "
 	                    "FROM applicants a JOIN orgs o ON o.id = a.org_id "
 	                    "LEFT JOIN applicant_steps s ON s.applicant_id = a.id AND s.replaced_by IS NULL "
 	                    "WHERE a.org_path >= ? AND a.org_path < ? AND a.closed IS NULL "
-	                    "ORDER BY a.id, s.step, s.done_on, s.id",
+	                    "ORDER BY a.id, s.done_on, s.step, s.id",
 	                    "ss", path, upper);
 	if (!rc)
 		rc = finish(&c, e);

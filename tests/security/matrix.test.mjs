@@ -141,6 +141,13 @@ const MAKE = {
       { org_id: W[side].branch, name: `${W[side].mk}联合体${++seq}` }), 'alliance');
     return { id: a.id, org_id: W[side].branch };
   },
+  // a person in the 发展党员 pipeline; {sid} is its step 1
+  async applicant(side) {
+    const a = await ok(adm.post('/api/v1/applicants', {
+      org_id: W[side].branch, name: `${W[side].mk}申请人${++seq}`, applied_on: '2024-01-01', source: 'other',
+    }), 'applicant');
+    return { id: a.id, sid: a.steps[0].id };
+  },
   async user(side) {
     return { id: (await mkUser(side)).id };
   },
@@ -268,6 +275,7 @@ async function valueOf(kind, name, side, who) {
   if (kind === 'year') return W.year;
   if (kind === 'org') return W[side].branch;
   if (kind === 'designation') return (await shared('member', side)).did;
+  if (kind === 'applicant_step') return (await shared('applicant', side)).sid;
   if (!MAKE[kind]) return undefined;
   const o = await shared(kind, side, who);
   return o[name] ?? o.id;
