@@ -18,6 +18,7 @@ extern const zb_route zb_routes_signin[];
 extern const zb_route zb_routes_attendance[];
 extern const zb_route zb_routes_appraisals[];
 extern const zb_route zb_routes_probation[];
+extern const zb_route zb_routes_workcal[];
 extern const zb_route zb_routes_explanations[];
 extern const zb_route zb_routes_compliance[];
 extern const zb_route zb_routes_orgstruct[];
@@ -25,11 +26,18 @@ extern const zb_route zb_routes_rules[];
 extern const zb_route zb_routes_units[];
 extern const zb_route zb_routes_transfers[];
 extern const zb_route zb_routes_dues[];
+extern const zb_route zb_routes_recruit[];
+extern const zb_route zb_routes_recruit_views[];
 
 /* Give the dispatcher what it asks of the API besides the route tables:
  * the scope resolvers (scope.c).  Once at start-up, before serving or
  * dispatching in process. */
 void zb_api_register(void);
+
+/* A 发展党员 reminder as an item of the 待办 calendar (kind "recruit",
+ * api/api_recruit_views.c), written by the calendar of api_compliance.c. */
+struct zb_ritem;
+void zb_api_calendar_ritem(zb_jw *w, const struct zb_ritem *it);
 
 /* The answer of GET /orgs/{id}/stats (api_orgstruct.c), also the "stats"
  * of the home roll-up (api_compliance.c). */

@@ -17,6 +17,7 @@
 #include "org/home.h"
 #include "org/org.h"
 #include "org/structure.h"
+#include "recruit/alerts.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -567,6 +568,13 @@ static int h_calendar(zb_req *r, zb_err *e)
 	zb_compliance c;
 	if (!rc)
 		rc = zb_compliance_compute(r->db, r->target_path, &p, today, &r->arena, &c, e);
+	/* 发展党员 reminders (谈话, 半年考察, 预备期将满): due ones after the
+	 * meetings due, overdue ones after the meetings overdue; they name
+	 * people in the pipeline, so only for a caller who may read them */
+	zb_ritem *rv = NULL;
+	int rn = 0;
+	if (!rc && zb_authz_allows(r->who, P_MEMBER_READ, r->target_path))
+		rc = zb_recruit_items(r->db, r->target_path, today, ZB_RITEMS_REMINDERS, &r->arena, &rv, &rn, e);
 	if (rc)
 		return rc;
 	int tym = zb_md_ym(today);
@@ -616,6 +624,15 @@ static int h_calendar(zb_req *r, zb_err *e)
 			jw_kint(w, "required", u->min);
 			jw_kint(w, "held", u->held);
 			jw_obj_end(w);
+		}
+		for (int i = 0; pass < 2 && i < rn; i++) {
+			if (!zb_ritem_reminder(rv[i].kind) || rv[i].overdue != pass)
+				continue;
+			counts[pass]++;
+			if (total++ < after || shown >= limit)
+				continue;
+			shown++;
+			zb_api_calendar_ritem(w, &rv[i]);
 		}
 	}
 	jw_arr_end(w);
@@ -1236,22 +1253,31 @@ static const zb_prop branches_props[] = {
 static const zb_shape branches_shape = {"ComplianceBranchPage", branches_props, 0, 0, "支部名单的一页"};
 
 static const zb_prop calendar_item_props[] = {
+	{"kind", 's', ZB_OPT, NULL, "无：组织生活；recruit：发展党员提醒（谈话、半年考察、预备期将满）"},
 	{"status", 's', 0, NULL, "due 本期待开展、overdue 此前逾期、done 本期已完成"},
-	{"current", 'b', 0, NULL, "属于当前周期"},
-	{"type", 's', 0, NULL, "会议类型代码"},
-	{"type_name", 's', 0, NULL, "会议类型"},
+	{"current", 'b', ZB_OPT, NULL, "属于当前周期（组织生活）"},
+	{"type", 's', ZB_OPT, NULL, "会议类型代码（组织生活）"},
+	{"type_name", 's', ZB_OPT, NULL, "会议类型（组织生活）"},
 	{"org_id", 'i', 0, NULL, "支部或党小组"},
 	{"org_name", 's', 0, NULL, "名称"},
 	{"branch_id", 'i', 0, NULL, "所属支部"},
 	{"branch_name", 's', 0, NULL, "支部名称"},
-	{"period", 's', 0, NULL, "要求周期"},
-	{"from", 'd', 0, NULL, "周期首日"},
+	{"period", 's', ZB_OPT, NULL, "要求周期（组织生活）"},
+	{"from", 'd', ZB_OPT, NULL, "周期首日（组织生活）"},
 	{"due_on", 'd', 0, NULL, "截止日"},
-	{"required", 'i', 0, NULL, "应开展次数"},
-	{"held", 'i', 0, NULL, "已开展次数"},
+	{"required", 'i', ZB_OPT, NULL, "应开展次数（组织生活）"},
+	{"held", 'i', ZB_OPT, NULL, "已开展次数（组织生活）"},
+	{"applicant_id", 'i', ZB_OPT, NULL, "发展党员提醒：档案（GET /applicants/{id}）"},
+	{"applicant_name", 's', ZB_OPT, NULL, "发展党员提醒：姓名"},
+	{"stage", 's', ZB_OPT, NULL, "发展党员提醒：阶段"},
+	{"step", 'i', ZB_OPT, NULL, "发展党员提醒：所涉步骤（1-25）"},
+	{"step_name", 's', ZB_OPT, NULL, "发展党员提醒：步骤名称"},
+	{"alert", 's', ZB_OPT, NULL, "发展党员提醒：talk_due、assess_due、probation_ending、probation_over"},
+	{"alert_name", 's', ZB_OPT, NULL, "发展党员提醒：类别"},
+	{"text", 's', ZB_OPT, NULL, "发展党员提醒：规定与日期"},
 	{0},
 };
-static const zb_shape calendar_item_shape = {"CalendarItem", calendar_item_props, 0, 0, "一项待开展或已完成的组织生活"};
+static const zb_shape calendar_item_shape = {"CalendarItem", calendar_item_props, 0, 0, "一项待开展或已完成的组织生活，或一项发展党员提醒"};
 
 static const zb_prop calendar_props[] = {
 	{"today", 'd', 0, NULL, "今天"},
@@ -1435,7 +1461,7 @@ const zb_route zb_routes_compliance[] = {
 	 .query_doc = LIST_QUERY},
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/calendar", .fn = h_calendar,
 	 .perm = P_MEETING_READ, .scope = S_ORG, .resp = ZB_OK(&calendar_shape),
-	 .tag = "meetings", .summary = "待办：本期待开展、此前逾期和本期已完成的组织生活",
+	 .tag = "meetings", .summary = "待办：本期待开展、此前逾期和本期已完成的组织生活，及发展党员提醒",
 	 .query_doc = "after:integer,limit:integer"},
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/risks", .fn = h_risks,
 	 .perm = P_MEETING_READ, .scope = S_ORG, .resp = ZB_OK(&risks_shape),

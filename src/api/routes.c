@@ -23,6 +23,9 @@ static const zb_route *const tables[] = {
 	zb_routes_compliance,
 	zb_routes_transfers,
 	zb_routes_dues,
+	zb_routes_recruit,
+	zb_routes_recruit_views,
+	zb_routes_workcal,
 	NULL,
 };
 

@@ -37,6 +37,7 @@ static const struct {
 	{S_USER, ZB_OBJ_USER},
 	{S_DUES_PAYMENT, ZB_OBJ_DUES_PAYMENT},
 	{S_DUES_REDUCTION, ZB_OBJ_DUES_REDUCTION},
+	{S_APPLICANT, ZB_OBJ_APPLICANT},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

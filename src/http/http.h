@@ -77,6 +77,7 @@ typedef enum zb_scope {
 	                 * the permission only there */
 	S_DUES_PAYMENT, /* path param 0 is a dues payment id: scope = its member's org */
 	S_DUES_REDUCTION, /* path param 0 is a dues reduction id: scope = its member's org */
+	S_APPLICANT,    /* path param 0 is a person in the 发展党员 pipeline: their branch */
 	S_SCOPE_MAX
 } zb_scope;
 

@@ -9,6 +9,11 @@
 #ifndef ZB_WORKCAL_H
 #define ZB_WORKCAL_H
 
+#include <stdint.h>
+
+#include "app/app.h"
+#include "audit/audit.h"
+#include "core/arena.h"
 #include "core/err.h"
 #include "store/db.h"
 
@@ -33,5 +38,30 @@ int zb_workcal_known(const zb_workcal *c, int year);
 void zb_workcal_nth(const zb_workcal *c, const char *from, int n, char out[11]);
 /* Working days from a to b inclusive (0 when b < a). */
 int zb_workcal_count(const zb_workcal *c, const char *a, const char *b);
+
+/* ---- the table (settings: GET/PUT /api/v1/work-calendar) ---- */
+
+/* One row of work_calendar. */
+typedef struct zb_workday {
+	const char *day;            /* YYYY-MM-DD */
+	char kind;                  /* 'o' off, 'w' work */
+	const char *name;           /* 国庆节, 调休上班（国庆节） */
+	int provisional;            /* 1: statutory days only, the year's notice not yet entered */
+	const char *source;         /* the notice (or the statutory rule) the day comes from */
+} zb_workday;
+
+/* The rows of one year, by day; strings in a. */
+int zb_workcal_list(zb_db *db, int year, zb_arena *a, zb_workday **rows, int *n, zb_err *e);
+/* Check the rows of a year before they replace it: each day a real date
+ * of that year, once; kind off or work; 'work' only on a Saturday or
+ * Sunday; a name for every row (field "days[i].day" etc. on error). */
+int zb_workcal_check(int year, const zb_workday *rows, int n, zb_err *e);
+/* Replace the rows of a year (checked as above) in the caller's write
+ * transaction; *removed gets how many rows were there before. */
+int zb_workcal_replace(zb_db *db, int year, const zb_workday *rows, int n, int64_t *removed, zb_err *e);
+/* The same in a write transaction of its own, by `by`, with the audit row
+ * "workcal.replace" (the year, how many rows went and came). */
+int zb_workcal_replace_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int year, const zb_workday *rows,
+                               int n, zb_err *e);
 
 #endif

@@ -8,6 +8,7 @@
 #include "member/probation.h" /* validator of the probation kind */
 #include "transfer/transfer.h" /* validator of the transfer kind */
 #include "org/org.h"
+#include "recruit/rrules.h" /* validator of the recruitment kind */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +166,7 @@ static const struct {
 	{"probation", "预备期（期限、延长的最短与最长月数）", zb_probation_rules_validate},
 	{"transfer", "组织关系转接与流动党员（介绍信有效期、存根保存年限、外出证明）", zb_transfer_rules_validate},
 	{"dues", "党费交纳比例（在职、离退休的档次与比例，农民、学生等的定额）", zb_dues_rules_validate},
+	{"recruitment", "发展党员（年龄、谈话、培养考察、介绍人、培训、公示、审批的时限与人数）", zb_recruit_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
@@ -184,7 +186,7 @@ int zb_rules_validate(const char *kind, json_t *data, zb_err *e)
 				return zb_fail(e, ZB_EINVAL, "data", "规则内容应为 JSON 对象");
 			return kinds[i].validate(data, e);
 		}
-	return zb_fail(e, ZB_EINVAL, "kind", "不支持的规则类型：%s（可用：org_structure、terms、meeting_freq、meeting_rules）", kind ? kind : "");
+	return zb_fail(e, ZB_EINVAL, "kind", "不支持的规则类型：%s（可用：org_structure、terms、meeting_freq、meeting_rules、membership、probation、recruitment）", kind ? kind : "");
 }
 
 /* ---- lookup ---- */

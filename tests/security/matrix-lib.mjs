@@ -127,11 +127,11 @@ export function placeholders(pattern) {
 
 // What a path placeholder names: by its own name, or for {id} by the
 // path segment before it.  An unknown one stops the matrix.
-const PARAM_BY_NAME = { did: 'designation', org_id: 'org', year: 'year' };
+const PARAM_BY_NAME = { did: 'designation', org_id: 'org', year: 'year', sid: 'applicant_step' };
 const PARAM_BY_SEGMENT = {
   orgs: 'org', members: 'member', meetings: 'meeting', users: 'user', grants: 'grant', committee: 'post',
   units: 'unit', alliances: 'alliance', attachments: 'attachment', imports: 'import', approvals: 'approval',
-  transfers: 'transfer', payments: 'dues_payment', reductions: 'dues_reduction',
+  transfers: 'transfer', payments: 'dues_payment', reductions: 'dues_reduction', applicants: 'applicant',
 };
 /** [{name, kind}] for a pattern's placeholders; throws naming the route for an unknown one. */
 export function paramKinds(route) {
@@ -151,7 +151,7 @@ export function paramKinds(route) {
 export const PATH_SCOPES = {
   S_ORG: 'org', S_MEMBER: 'member', S_MEETING: 'meeting', S_USER: 'user', S_IMPORT: 'import', S_GRANT: 'grant',
   S_POST: 'post', S_UNIT: 'unit', S_ALLIANCE: 'alliance', S_ATTACHMENT: 'attachment', S_TRANSFER: 'transfer',
-  S_DUES_PAYMENT: 'dues_payment', S_DUES_REDUCTION: 'dues_reduction',
+  S_DUES_PAYMENT: 'dues_payment', S_DUES_REDUCTION: 'dues_reduction', S_APPLICANT: 'applicant',
 };
 // Scope kinds that take the object from the query or the body.
 export const OTHER_SCOPES = ['S_NONE', 'S_QUERY_ORG', 'S_BODY_ORG', 'S_BODY_MEMBER'];

@@ -150,6 +150,13 @@ const MAKE = {
     return { id: (await ok(adm.post('/api/v1/transfers', { member_id: m, to_org_id: W[side].dest, reason: `${W[side].mk}调动`,
       dues_paid_to: '2026-01' }), 'transfer')).id };
   },
+  // a person in the 发展党员 pipeline; {sid} is its step 1
+  async applicant(side) {
+    const a = await ok(adm.post('/api/v1/applicants', {
+      org_id: W[side].branch, name: `${W[side].mk}申请人${++seq}`, applied_on: '2024-01-01', source: 'other',
+    }), 'applicant');
+    return { id: a.id, sid: a.steps[0].id };
+  },
   async user(side) {
     return { id: (await mkUser(side)).id };
   },
@@ -226,6 +233,8 @@ before(async () => {
     w.branch = await mkOrg(w.town, `${w.mk}村党支部`);
     w.group = await mkOrg(w.branch, `${w.mk}第一党小组`, 'group');
     w.meeting = await shared('meeting', side);
+    w.resolution = (await ok(adm.post(`/api/v1/meetings/${w.meeting.id}/resolutions`,
+      { title: `${w.mk}决议`, yes: 0, no: 0, abstain: 0 }), 'resolution')).id;
   }
   // every kind of object exists on both sides before the first row, so
   // that lists read by A's principals have B's objects to leak
@@ -289,6 +298,7 @@ async function valueOf(kind, name, side, who) {
   if (kind === 'year') return W.year;
   if (kind === 'org') return W[side].branch;
   if (kind === 'designation') return (await shared('member', side)).did;
+  if (kind === 'applicant_step') return (await shared('applicant', side)).sid;
   if (!MAKE[kind]) return undefined;
   const o = await shared(kind, side, who);
   return o[name] ?? o.id;
@@ -412,7 +422,7 @@ test('every route is fillable and its flags are consistent', () => {
       if (want && kinds[0]?.kind !== want) {
         problems.push(`${r.id}: scope ${r.scope} takes a ${want} id from {${kinds[0]?.name}}, but the path names a ${kinds[0]?.kind ?? 'nothing'} there`);
       }
-      if (kinds.some((k) => !MAKE[k.kind] && !['year', 'org', 'designation'].includes(k.kind))) problems.push(`${r.id}: no maker for ${kinds.map((k) => k.kind)}`);
+      if (kinds.some((k) => !MAKE[k.kind] && !['year', 'org', 'designation', 'applicant_step'].includes(k.kind))) problems.push(`${r.id}: no maker for ${kinds.map((k) => k.kind)}`);
     } catch (e) { problems.push(e.message); }
     if (r.method !== 'GET' && !r.flags.includes('R_PUBLIC') && !r.flags.includes('R_WRITE')) {
       problems.push(`${r.id}: changes state but lacks R_WRITE (no CSRF check for cookie sessions)`);
@@ -521,6 +531,7 @@ function refKind(field) {
   if (field === 'member_id' || field === 'member_ids') return 'member';
   if (field === 'meeting_id') return 'meeting';
   if (field === 'group_id') return 'group';
+  if (field === 'resolution_id') return 'resolution';
   if (/(^|_)org_ids?$/.test(field) || field === 'parent_id') return 'org';
   return null;
 }
@@ -530,6 +541,7 @@ function refValues(kind, side) {
   if (kind === 'member') return [W[side].member.id];
   if (kind === 'meeting') return [W[side].meeting.id];
   if (kind === 'group') return [W[side].group];
+  if (kind === 'resolution') return [W[side].resolution];
   return [W[side].branch, W[side].town];
 }
 // Bodies the generic filler cannot make valid, for the routes that carry a

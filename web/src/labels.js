@@ -68,3 +68,10 @@ export function mapPairs(counts, names = {}) {
 export function countPairs(rows, key) {
   return rows.map((r) => ({ name: r[key], value: r.n }));
 }
+
+// 发展党员: stages, sources, recommendation, outcomes and conclusions (codes as in src/recruit/recruit.h).
+export const RSTAGES = { applicant: '申请人', activist: '入党积极分子', candidate: '发展对象', probationary: '预备党员', full: '正式党员' };
+export const RSOURCES = { achiever: '致富能手', returnee: '返乡创业人员', veteran: '复转军人', graduate: '大学生', young_farmer: '青年农民', other: '其他' };
+export const RECOMMENDED_BY = { league: '共青团推优', members: '党员推荐' };
+export const ROUTCOMES = { full: '按期转为正式党员', extend: '延长预备期', cancel: '取消预备党员资格' };
+export const CONCLUSIONS = { pass: '合格', fail: '不合格' };
