@@ -22,6 +22,7 @@ const routes = [
   { path: '/transfers/:id', component: () => import('./views/Transfer.vue'), meta: { title: '组织关系转接', nav: 'members', back: true } },
   { path: '/members/:id/dues', component: () => import('./views/DuesMember.vue'), meta: { title: '党员党费', nav: 'members', back: true } },
   { path: '/dues', component: () => import('./views/DuesSheet.vue'), meta: { title: '党费收缴', nav: 'home', back: true } },
+  { path: '/dues/reductions', component: () => import('./views/DuesReductions.vue'), meta: { title: '党费减免审批', nav: 'home', back: true } },
   { path: '/import', component: () => import('./views/Import.vue'), meta: { title: '导入名册', nav: 'members', back: true } },
   { path: '/life', component: () => import('./views/Life.vue'), meta: { title: '组织生活', nav: 'life' } },
   { path: '/lists/compliance', component: () => import('./views/ComplianceList.vue'), meta: { title: '组织生活落实情况', nav: 'home', back: true } },
