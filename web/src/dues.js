@@ -34,7 +34,7 @@ export function chinaToday() {
 export async function pendingForMe(orgId) {
   if (!orgId) return 0;
   try {
-    const r = await api.get('/orgs/' + orgId + '/dues-reductions', { state: 'pending' });
+    const r = await api.get('/orgs/' + orgId + '/dues-reductions', { state: 'pending', limit: 200 });
     return r.items.filter((x) => x.can_decide).length;
   } catch (e) { return 0; }
 }
