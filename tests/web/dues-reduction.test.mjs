@@ -1,7 +1,7 @@
 // 党费减免 and 自愿多交 on a phone (390×844) with the demo data.  The
 // branch secretary records, from a member's dues page, an exemption the
 // branch decided for six months of hardship; the township 党委 finds it
-// from its home page, approves it with a note, and the member's months
+// from its dues sheet, approves it with a note, and the member's months
 // then owe nothing.  A reduction the 党委 rejects shows as rejected and
 // changes nothing.  A one-off voluntary payment of 1000 yuan is recorded;
 // 999.99 is refused, the server's own words under the field.
@@ -69,13 +69,15 @@ test('a branch secretary records a 6-month exemption for a member in hardship; t
   assert.deepEqual(page.errors, []);
   await page.context().close();
 
-  // the township 党委: from home to the list, approve with a note
+  // the township 党委: from home to its dues sheet to the list, approve with a note
   const waiting = (await townApi.get(`/orgs/${town}/dues-reductions?state=pending`)).items.filter((x) => x.can_decide);
   assert.ok(waiting.some((x) => x.id === red.id));
   const tp = await openPage(browser, PHONE, server.url);
   await login(tp, 'town_dues', PASSWORD);
   await tp.goto('/#/');
-  const link = tp.locator('.dues-pending');
+  await tp.locator('.dues-link').click();
+  await waitRoute(tp, /#\/dues/);
+  const link = tp.locator('.pending-link');
   await link.waitFor();
   assert.ok((await link.innerText()).includes(`待您审批 ${waiting.length} 件`), await link.innerText());
   await link.click();
