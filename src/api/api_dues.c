@@ -39,9 +39,8 @@ static int this_ym(zb_req *r)
 
 /* ---- a member ---- */
 
-static void write_reduction(zb_jw *w, const zb_dues_reduction *x)
+static void reduction_keys(zb_jw *w, const zb_dues_reduction *x)
 {
-	jw_obj(w);
 	jw_kint(w, "id", x->id);
 	jw_kint(w, "member_id", x->member_id);
 	jw_kstr(w, "kind", x->kind);
@@ -52,6 +51,12 @@ static void write_reduction(zb_jw *w, const zb_dues_reduction *x)
 	jw_kstr(w, "decided_on", x->decided_on);
 	jw_kstr(w, "state", x->state);
 	jw_kstr(w, "approval_note", x->approval_note);
+}
+
+static void write_reduction(zb_jw *w, const zb_dues_reduction *x)
+{
+	jw_obj(w);
+	reduction_keys(w, x);
 	jw_obj_end(w);
 }
 
@@ -330,6 +335,35 @@ static int h_reduction_decide(zb_req *r, zb_err *e)
 	return rc ? rc : write_reduction_of(r, r->target_id, e);
 }
 
+/* The reductions of the members of an org's subtree (?state=pending: those
+ * waiting for approval); can_decide tells whether the caller is the level
+ * above the member's org, who approves or rejects. */
+static int h_org_reductions(zb_req *r, zb_err *e)
+{
+	int64_t limit;
+	if (zb_api_limit(r, &limit, e))
+		return e->code;
+	zb_dues_reduction *v;
+	int n;
+	int rc = zb_dues_reductions_of(r->db, r->target_path, zb_req_query(r, "state"), (int)limit, &r->arena, &v, &n, e);
+	if (rc)
+		return rc;
+	zb_list_begin(r);
+	for (int i = 0; i < n; i++) {
+		zb_jw *w = &r->jw;
+		jw_obj(w);
+		reduction_keys(w, &v[i]);
+		jw_kstr(w, "member_name", v[i].member_name);
+		jw_kint(w, "org_id", v[i].org_id);
+		jw_kstr(w, "org_name", v[i].org_name);
+		jw_kbool(w, "can_decide", zb_authz_allows(r->who, P_MEMBER_WRITE, parent_path(r, v[i].org_path)));
+		jw_obj_end(w);
+	}
+	zb_list_end(r, n, NULL);
+	zb_req_audit_read(r, "dues.reductions", "org", r->target_id, r->target_path, NULL);
+	return 0;
+}
+
 /* ---- the sheet of an org ---- */
 
 static int month_query(zb_req *r, int *ym, zb_err *e)
@@ -554,20 +588,29 @@ static const zb_prop payment_props[] = {
 	{0},
 };
 static const zb_shape payment_shape = {"DuesPayment", payment_props, 0, 0, "缴费记录"};
-static const zb_prop reduction_props[] = {
-	{"id", 'i', 0, NULL, "减免记录编号"},
-	{"member_id", 'i', 0, NULL, "党员编号"},
-	{"kind", 's', 0, NULL, "reduce 减交 / exempt 免交"},
-	{"from", 's', 0, NULL, "起始月份"},
-	{"to", 's', 0, NULL, "截止月份"},
-	{"amount", 's', 0, NULL, "减交后每月金额（元）"},
-	{"reason", 's', 0, NULL, "原因"},
-	{"decided_on", 'd', 0, NULL, "支部决定日期"},
-	{"state", 's', 0, NULL, "pending 待上级审批 / approved 已批准 / rejected 未批准"},
-	{"approval_note", 's', ZB_NULL, NULL, "审批意见"},
+#define REDUCTION_PROPS \
+	{"id", 'i', 0, NULL, "减免记录编号"}, \
+	{"member_id", 'i', 0, NULL, "党员编号"}, \
+	{"kind", 's', 0, NULL, "reduce 减交 / exempt 免交"}, \
+	{"from", 's', 0, NULL, "起始月份"}, \
+	{"to", 's', 0, NULL, "截止月份"}, \
+	{"amount", 's', 0, NULL, "减交后每月金额（元）"}, \
+	{"reason", 's', 0, NULL, "原因"}, \
+	{"decided_on", 'd', 0, NULL, "支部决定日期"}, \
+	{"state", 's', 0, NULL, "pending 待上级审批 / approved 已批准 / rejected 未批准"}, \
+	{"approval_note", 's', ZB_NULL, NULL, "审批意见"}
+static const zb_prop reduction_props[] = {REDUCTION_PROPS, {0}};
+static const zb_shape reduction_shape = {"DuesReduction", reduction_props, 0, 0, "党费减免"};
+static const zb_prop reduction_item_props[] = {
+	REDUCTION_PROPS,
+	{"member_name", 's', 0, NULL, "党员姓名"},
+	{"org_id", 'i', 0, NULL, "党员所在组织"},
+	{"org_name", 's', 0, NULL, "党员所在组织名称"},
+	{"can_decide", 'b', 0, NULL, "本人能否审批（在党员所在组织的上级党组织有党员管理权限）"},
 	{0},
 };
-static const zb_shape reduction_shape = {"DuesReduction", reduction_props, 0, 0, "党费减免"};
+static const zb_shape reduction_item_shape = {"DuesReductionItem", reduction_item_props, 0, 0, "组织的党费减免"};
+ZB_LIST_COUNTED(reduction_list, "DuesReductionList", &reduction_item_shape);
 static const zb_prop member_dues_props[] = {
 	{"member_id", 'i', 0, NULL, "党员编号"},
 	{"name", 's', 0, NULL, "姓名"},
@@ -657,6 +700,10 @@ const zb_route zb_routes_dues[] = {
 	 .perm = P_MEMBER_WRITE, .scope = S_DUES_REDUCTION, .flags = R_WRITE | R_JSON, .max_body = 4096,
 	 .fields = decide_fields, .resp = ZB_OK(&reduction_shape), .tag = "dues",
 	 .summary = "上级党组织审批党费减免"},
+	{.method = "GET", .pattern = "/api/v1/orgs/{id}/dues-reductions", .fn = h_org_reductions,
+	 .perm = P_MEMBER_READ, .scope = S_ORG, .resp = ZB_OK(&reduction_list), .tag = "dues",
+	 .summary = "组织（含下级）党员的党费减免；state=pending 为待上级审批的",
+	 .query_doc = "state:string,limit:integer"},
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/dues", .fn = h_org_dues,
 	 .perm = P_MEMBER_READ, .scope = S_ORG, .resp = ZB_OK(&sheet_shape),
 	 .tag = "dues", .summary = "党费收缴月表：应交、实交、欠交、收缴率，及各下级组织", .query_doc = "month:string"},

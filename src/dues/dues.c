@@ -619,3 +619,44 @@ int zb_dues_reduction_decide(zb_db *db, zb_app *app, const zb_audit_ev *by, int6
 	}
 	return zb_db_end(db, rc, e);
 }
+
+typedef struct rlist {
+	zb_arena *a;
+	zb_dues_reduction *v;
+	int n;
+	size_t cap;
+} rlist;
+
+static int add_listed(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	rlist *l = ctx;
+	ZB_AGROW(l->a, l->v, (size_t)l->n, l->cap);
+	zb_dues_reduction *x = &l->v[l->n++];
+	read_red(st, l->a, x);
+	x->org_id = zb_col_int(st, 14);
+	x->org_name = zb_arena_strdup(l->a, zb_col_text(st, 15));
+	return 0;
+}
+
+int zb_dues_reductions_of(zb_db *db, const char *path, const char *state, int limit, zb_arena *a,
+                          zb_dues_reduction **out, int *n, zb_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	int all = !state || !*state;
+	if (!all && strcmp(state, "pending") && strcmp(state, "approved") && strcmp(state, "rejected"))
+		return zb_fail(e, ZB_EINVAL, "state", "状态应为 pending（待审批）、approved（已批准）或 rejected（未批准）");
+	char upper[512];
+	zb_path_upper(path, upper, sizeof upper);
+	rlist l = {a, NULL, 0, 0};
+	int rc = zb_db_each(db, e, add_listed, &l,
+	                    "SELECT " RED_COLS ", o.id, o.name FROM dues_reductions r "
+	                    "JOIN members mb ON mb.id = r.member_id JOIN orgs o ON o.id = mb.org_id "
+	                    "WHERE mb.org_path >= ? AND mb.org_path < ? AND (? = 1 OR r.state = ?) "
+	                    "ORDER BY r.id DESC LIMIT ?",
+	                    "ssisi", path, upper, (int64_t)all, all ? "" : state, (int64_t)limit);
+	*out = l.v;
+	*n = l.n;
+	return rc;
+}

@@ -122,6 +122,8 @@ typedef struct zb_dues_reduction {
 	int64_t amount_fen;
 	int64_t decided_by, approved_by;
 	const char *member_name, *org_path;
+	int64_t org_id;            /* the member's org (zb_dues_reductions_of only) */
+	const char *org_name;
 } zb_dues_reduction;
 
 typedef struct zb_dues_payment {
@@ -205,6 +207,11 @@ int zb_dues_reduction_add(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t
 int zb_dues_reduction_decide(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const char *org_path,
                              int approve, const char *note, zb_err *e);
 int zb_dues_reduction_get(zb_db *db, int64_t id, zb_arena *a, zb_dues_reduction *out, zb_err *e);
+/* The reductions of the members of the subtree at path, newest first, at
+ * most limit; state "pending", "approved" or "rejected" (NULL or "": all;
+ * anything else ZB_EINVAL naming "state").  Each with its member's org. */
+int zb_dues_reductions_of(zb_db *db, const char *path, const char *state, int limit, zb_arena *a,
+                          zb_dues_reduction **out, int *n, zb_err *e);
 
 /* ---- the sheet of an org for a month ---- */
 

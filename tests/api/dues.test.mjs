@@ -195,6 +195,45 @@ test('a reduction: the branch decides, the level above approves', async () => {
   assert.equal((await branchUser.post(`/api/v1/members/${m}/dues-reductions`, { kind: 'reduce', from: '2025-08', to: '2025-08', reason: 'x', decided_on: '2025-08-01' })).body.error.field, 'amount');
 });
 
+test('the level above finds the reductions waiting for its approval in its subtree', async () => {
+  const m = await mkMember(A, '待批辛');
+  const mb = await mkMember(B, '待批壬');
+  await setBase(adm, m, 'salary', '3000', '2025-01');
+  await setBase(adm, mb, 'salary', '3000', '2025-01');
+  const r1 = (await branchUser.post(`/api/v1/members/${m}/dues-reductions`, { kind: 'exempt', from: '2025-09', to: '2026-02', reason: '生活困难', decided_on: '2025-09-01' })).body;
+  const r2 = (await adm.post(`/api/v1/members/${mb}/dues-reductions`, { kind: 'reduce', from: '2025-09', to: '2025-09', amount: '5.00', reason: '收入减少', decided_on: '2025-09-01' })).body;
+  const ids = (b) => b.items.map((x) => x.id);
+
+  // the town sees both, pending, each one its to decide
+  const t = await townUser.get(`/api/v1/orgs/${town}/dues-reductions?state=pending`);
+  assert.equal(t.status, 200, JSON.stringify(t.body));
+  assert.ok(ids(t.body).includes(r1.id) && ids(t.body).includes(r2.id), JSON.stringify(ids(t.body)));
+  assert.equal(t.body.total, t.body.items.length);
+  const x1 = t.body.items.find((x) => x.id === r1.id);
+  assert.deepEqual([x1.member_name, x1.org_id, x1.org_name, x1.kind, x1.from, x1.to, x1.state, x1.can_decide],
+    ['待批辛', A, '党费一村党支部', 'exempt', '2025-09', '2026-02', 'pending', true]);
+  assert.ok(t.body.items.every((x) => x.state === 'pending'));
+
+  // the branch sees its own, not the other branch's, and cannot decide it
+  const b = (await branchUser.get(`/api/v1/orgs/${A}/dues-reductions?state=pending`)).body;
+  assert.ok(ids(b).includes(r1.id));
+  assert.ok(!ids(b).includes(r2.id), 'the other branch is not listed');
+  assert.equal(b.items.find((x) => x.id === r1.id).can_decide, false);
+  assert.equal((await branchUser.get(`/api/v1/orgs/${B}/dues-reductions`)).status, 404);
+  assert.equal((await otherUser.get(`/api/v1/orgs/${town}/dues-reductions`)).status, 404);
+  assert.ok(!ids((await otherUser.get(`/api/v1/orgs/${townB}/dues-reductions`)).body).includes(r1.id));
+
+  // decided ones leave the pending list and show under their state
+  await townUser.post(`/api/v1/dues/reductions/${r2.id}/decision`, { approve: false, note: '证明材料不全' });
+  assert.ok(!ids((await townUser.get(`/api/v1/orgs/${town}/dues-reductions?state=pending`)).body).includes(r2.id));
+  const rej = (await townUser.get(`/api/v1/orgs/${town}/dues-reductions?state=rejected`)).body;
+  assert.deepEqual(rej.items.filter((x) => x.id === r2.id).map((x) => [x.state, x.approval_note]), [['rejected', '证明材料不全']]);
+  assert.ok(ids((await townUser.get(`/api/v1/orgs/${town}/dues-reductions`)).body).includes(r2.id), 'no state: all');
+  const bad = await townUser.get(`/api/v1/orgs/${town}/dues-reductions?state=open`);
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.field, 'state');
+});
+
 test('a one-off voluntary payment of 1000 yuan or more', async () => {
   const m = await mkMember(B, '自愿庚');
   await setBase(adm, m, 'salary', '3000', '2025-01');

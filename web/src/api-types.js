@@ -1497,6 +1497,32 @@
  */
 
 /**
+ * @typedef {object} DuesReductionList
+ * @property {Array<DuesReductionItem>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 组织的党费减免
+ * @typedef {object} DuesReductionItem
+ * @property {number} id 减免记录编号
+ * @property {number} member_id 党员编号
+ * @property {string} kind reduce 减交 / exempt 免交
+ * @property {string} from 起始月份
+ * @property {string} to 截止月份
+ * @property {string} amount 减交后每月金额（元）
+ * @property {string} reason 原因
+ * @property {string} decided_on 支部决定日期
+ * @property {string} state pending 待上级审批 / approved 已批准 / rejected 未批准
+ * @property {string|null} approval_note 审批意见
+ * @property {string} member_name 党员姓名
+ * @property {number} org_id 党员所在组织
+ * @property {string} org_name 党员所在组织名称
+ * @property {boolean} can_decide 本人能否审批（在党员所在组织的上级党组织有党员管理权限）
+ */
+
+/**
  * 党费收缴月表
  * @typedef {object} DuesSheet
  * @property {number} org_id 组织
@@ -2500,6 +2526,7 @@
  *   'POST /dues/payments/{id}/reverse 201': DuesPaymentMade,
  *   'POST /members/{id}/dues-reductions 201': DuesReduction,
  *   'POST /dues/reductions/{id}/decision 200': DuesReduction,
+ *   'GET /orgs/{id}/dues-reductions 200': DuesReductionList,
  *   'GET /orgs/{id}/dues 200': DuesSheet,
  *   'POST /orgs/{id}/dues/bulk 200': DuesSheet,
  *   'GET /orgs/{id}/dues/report 200': string,
@@ -2643,6 +2670,7 @@ export const ROUTES = Object.freeze({
   'POST /dues/payments/{id}/reverse': [201],
   'POST /members/{id}/dues-reductions': [201],
   'POST /dues/reductions/{id}/decision': [200],
+  'GET /orgs/{id}/dues-reductions': [200],
   'GET /orgs/{id}/dues': [200],
   'POST /orgs/{id}/dues/bulk': [200],
   'GET /orgs/{id}/dues/report': [200],

@@ -1,5 +1,7 @@
 // 党费 on the screens: money arrives as decimal strings ("15.00") and is
 // added up in integer fen, never in floating point (docs/DUES.md).
+import { api } from './api.js';
+
 export const DUES_KINDS = {
   salary: '在职', pension: '离退休', farmer: '农民', student: '学生', unemployed: '下岗失业', relief: '依靠救济',
 };
@@ -24,4 +26,15 @@ export function chinaMonth() {
 /** Today in China time, "2026-11-20". */
 export function chinaToday() {
   return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+}
+
+/** The reductions of org's subtree waiting for the caller's approval (the
+ * level above the member's org): GET /orgs/{id}/dues-reductions?state=pending,
+ * those with can_decide.  0 when the list cannot be read. */
+export async function pendingForMe(orgId) {
+  if (!orgId) return 0;
+  try {
+    const r = await api.get('/orgs/' + orgId + '/dues-reductions', { state: 'pending', limit: 200 });
+    return r.items.filter((x) => x.can_decide).length;
+  } catch (e) { return 0; }
 }

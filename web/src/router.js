@@ -22,6 +22,7 @@ const routes = [
   { path: '/transfers/:id', component: () => import('./views/Transfer.vue'), meta: { title: '组织关系转接', nav: 'members', back: true } },
   { path: '/members/:id/dues', component: () => import('./views/DuesMember.vue'), meta: { title: '党员党费', nav: 'members', back: true } },
   { path: '/dues', component: () => import('./views/DuesSheet.vue'), meta: { title: '党费收缴', nav: 'home', back: true } },
+  { path: '/dues/reductions', component: () => import('./views/DuesReductions.vue'), meta: { title: '党费减免审批', nav: 'home', back: true } },
   { path: '/import', component: () => import('./views/Import.vue'), meta: { title: '导入名册', nav: 'members', back: true } },
   { path: '/recruit', component: () => import('./views/RecruitBoard.vue'), meta: { title: '发展党员', nav: 'members', back: true } },
   { path: '/recruit/new', component: () => import('./views/RecruitNew.vue'), meta: { title: '登记入党申请人', nav: 'members', back: true } },
