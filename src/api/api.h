@@ -26,6 +26,7 @@ extern const zb_route zb_routes_rules[];
 extern const zb_route zb_routes_units[];
 extern const zb_route zb_routes_recruit[];
 extern const zb_route zb_routes_recruit_views[];
+extern const zb_route zb_routes_recruit_import[];
 
 /* Give the dispatcher what it asks of the API besides the route tables:
  * the scope resolvers (scope.c).  Once at start-up, before serving or

@@ -571,9 +571,8 @@ int zb_recruit_check_historic(const zb_recruit_rules *r, const zb_rcase *c, cons
 	int rc;
 	switch (next->step) {
 	case 1:
-		rc = check_step(r, NULL, c, &h, next, e);
-		if (rc)
-			e->code = ZB_EINVAL;
+		if ((rc = check_step(r, NULL, c, &h, next, e)))
+			e->code = rc = ZB_EINVAL;
 		return rc;
 	case 2:
 		return h.at[1] ? check_step(r, NULL, c, &h, &(zb_rstep_rec){.step = 2, .done_on = next->done_on, .npeople = 1},

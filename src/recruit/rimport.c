@@ -187,7 +187,12 @@ void zb_rimport_parse(const zb_rimport_cells *c, zb_arena *ar, zb_applicant *a, 
 		}
 	}
 	const char *birth = date_cell(c, ZB_RC_BIRTH, ar, errs, nerr);
-	if (birth) {
+	char bbuf[11];
+	int bprec = 3;
+	if (birth)
+		zb_member_date_parse(c->v[ZB_RC_BIRTH], c->date1904, bbuf, &bprec);
+	/* "1998.03": the day comes from the ID number */
+	if (birth && bprec == 3) {
 		a->birth_date = birth;
 		*given |= ZB_AF_BIRTH;
 	}
@@ -449,6 +454,12 @@ static int process_row(proc *p, const raw *rw, zb_rimport_row *r, zb_err *e)
 		err_add(r->errors, &r->nerr, a, "%s", ce.msg);
 	if (r->nerr || !r->a.org_id)
 		goto done;
+	/* the age rule needs the birth date: from the ID number when not stated */
+	zb_idcard card;
+	if (!r->a.birth_date && !zb_idcard_parse(r->a.id_number, p->today, &card, &ce)) {
+		r->a.birth_date = zb_arena_strdup(a, card.birth);
+		r->given |= ZB_AF_BIRTH;
+	}
 	/* the ID number: once per file, not yet in the pipeline, on the
 	 * roster only for a 预备党员 or 正式党员 per the sheet */
 	char idx[65];
