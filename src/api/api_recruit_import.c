@@ -146,10 +146,10 @@ const zb_route zb_routes_recruit_import[] = {
 	 .summary = "上传发展党员台账（xlsx/csv）并预览：逐行列出问题，违反规定的历史步骤照录并标注",
 	 .query_doc = "org:integer,filename:string"},
 	{.method = "GET", .pattern = "/api/v1/applicant-imports/{id}", .fn = h_get,
-	 .perm = P_MEMBER_WRITE, .scope = S_IMPORT, .resp = ZB_OK(&batch_shape),
+	 .perm = P_MEMBER_WRITE, .scope = S_RIMPORT, .resp = ZB_OK(&batch_shape),
 	 .tag = "recruit", .summary = "发展党员台账导入批次预览"},
 	{.method = "POST", .pattern = "/api/v1/applicant-imports/{id}/commit", .fn = h_commit,
-	 .perm = P_MEMBER_WRITE, .scope = S_IMPORT, .flags = R_WRITE, .resp = ZB_OK(&done_shape),
+	 .perm = P_MEMBER_WRITE, .scope = S_RIMPORT, .flags = R_WRITE, .resp = ZB_OK(&done_shape),
 	 .tag = "recruit", .summary = "提交发展党员台账导入（全部成功或全部不写入）", .query_doc = "skip_errors:integer"},
 	{0},
 };

@@ -36,6 +36,7 @@ static const struct {
 	{S_ATTACHMENT, ZB_OBJ_ATTACHMENT},
 	{S_USER, ZB_OBJ_USER},
 	{S_APPLICANT, ZB_OBJ_APPLICANT},
+	{S_RIMPORT, ZB_OBJ_IMPORT},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

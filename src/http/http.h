@@ -73,6 +73,7 @@ typedef enum zb_scope {
 	S_ATTACHMENT,   /* path param 0 is a meeting attachment id */
 	S_BODY_MEMBER,  /* JSON field member_id is a member id */
 	S_APPLICANT,    /* path param 0 is a person in the 发展党员 pipeline: their branch */
+	S_RIMPORT,      /* path param 0 is a pipeline import batch (an import batch of kind recruit) */
 	S_SCOPE_MAX
 } zb_scope;
 
