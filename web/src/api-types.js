@@ -1275,21 +1275,30 @@
  */
 
 /**
- * 一项待开展或已完成的组织生活
+ * 一项待开展或已完成的组织生活，或一项发展党员提醒
  * @typedef {object} CalendarItem
+ * @property {string} [kind] 无：组织生活；recruit：发展党员提醒（谈话、半年考察、预备期将满）
  * @property {string} status due 本期待开展、overdue 此前逾期、done 本期已完成
- * @property {boolean} current 属于当前周期
- * @property {string} type 会议类型代码
- * @property {string} type_name 会议类型
+ * @property {boolean} [current] 属于当前周期（组织生活）
+ * @property {string} [type] 会议类型代码（组织生活）
+ * @property {string} [type_name] 会议类型（组织生活）
  * @property {number} org_id 支部或党小组
  * @property {string} org_name 名称
  * @property {number} branch_id 所属支部
  * @property {string} branch_name 支部名称
- * @property {string} period 要求周期
- * @property {string} from 周期首日
+ * @property {string} [period] 要求周期（组织生活）
+ * @property {string} [from] 周期首日（组织生活）
  * @property {string} due_on 截止日
- * @property {number} required 应开展次数
- * @property {number} held 已开展次数
+ * @property {number} [required] 应开展次数（组织生活）
+ * @property {number} [held] 已开展次数（组织生活）
+ * @property {number} [applicant_id] 发展党员提醒：档案（GET /applicants/{id}）
+ * @property {string} [applicant_name] 发展党员提醒：姓名
+ * @property {string} [stage] 发展党员提醒：阶段
+ * @property {number} [step] 发展党员提醒：所涉步骤（1-25）
+ * @property {string} [step_name] 发展党员提醒：步骤名称
+ * @property {string} [alert] 发展党员提醒：talk_due、assess_due、probation_ending、probation_over
+ * @property {string} [alert_name] 发展党员提醒：类别
+ * @property {string} [text] 发展党员提醒：规定与日期
  */
 
 /**
@@ -1323,6 +1332,213 @@
  * @property {string|null} explained_until 情况说明覆盖到的月份
  * @property {number} excused_months 请假或有说明而不计的月数
  * @property {number} idle_months 支部未安排而不计的月数
+ */
+
+/**
+ * @typedef {object} ApplicantList
+ * @property {Array<ApplicantItem>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 发展党员名单中的一人
+ * @typedef {object} ApplicantItem
+ * @property {number} id 编号
+ * @property {number} org_id 所在党支部
+ * @property {string} org_name 所在党支部名称
+ * @property {string} name 姓名
+ * @property {string|null} gender 性别：M 或 F
+ * @property {string} stage 阶段：applicant、activist、candidate、probationary、full
+ * @property {string|null} stage_name 阶段名称
+ * @property {number} step 最近完成的步骤
+ * @property {string|null} step_name 该步骤的名称
+ * @property {string} step_on 该步骤的日期
+ * @property {string} applied_on 递交入党申请书的日期
+ * @property {string} source 来源代码
+ * @property {string|null} closed 结束：stopped 终止培养、cancelled 取消预备党员资格、done 已归档；null 进行中
+ * @property {RecruitNext} next 下一步
+ * @property {number} alerts 提醒和逾期的条数
+ */
+
+/**
+ * 下一步
+ * @typedef {object} RecruitNext
+ * @property {number} step 下一步的编号（0：已完成或已终止）
+ * @property {string|null} name 下一步的名称
+ * @property {string|null} earliest 最早可办理的日期
+ * @property {string|null} due 最迟办理的日期
+ * @property {string|null} needs 需要什么
+ */
+
+/**
+ * 发展党员：一人的记录和 25 个步骤
+ * @typedef {object} Applicant
+ * @property {number} id 编号
+ * @property {number} org_id 所在党支部
+ * @property {string} org_name 所在党支部名称
+ * @property {string} name 姓名
+ * @property {string|null} gender 性别：M 或 F
+ * @property {string} stage 阶段：applicant、activist、candidate、probationary、full
+ * @property {string|null} stage_name 阶段名称
+ * @property {number} step 最近完成的步骤
+ * @property {string|null} step_name 该步骤的名称
+ * @property {string} step_on 该步骤的日期
+ * @property {string} applied_on 递交入党申请书的日期
+ * @property {string} source 来源代码
+ * @property {string|null} closed 结束：stopped 终止培养、cancelled 取消预备党员资格、done 已归档；null 进行中
+ * @property {string|null} birth_date 出生日期（无权查看全部时只到年月）
+ * @property {string|null} id_number 身份证号（默认隐去）
+ * @property {string|null} ethnicity 民族
+ * @property {string|null} education 学历
+ * @property {string|null} work_unit 工作单位
+ * @property {string|null} phone 联系电话（默认隐去中间部分）
+ * @property {string|null} source_name 来源
+ * @property {string|null} recommended_by 推荐方式：league、members
+ * @property {number|null} member_id 编入党员名册后的党员编号（第 19 步起）
+ * @property {string|null} closed_on 结束日期
+ * @property {string|null} closed_reason 结束原因
+ * @property {string|null} probation_end 预备期满之日（第 15 步起）
+ * @property {boolean} full 身份证号和电话是否完整显示
+ * @property {Array<RecruitStep>} steps 已完成的步骤（当前记录）
+ * @property {RecruitNext} next 下一步
+ * @property {Array<RecruitAlert>} alerts 提醒和逾期
+ * @property {number} created_at 登记时间（Unix 秒）
+ * @property {number} updated_at 修改时间（Unix 秒）
+ */
+
+/**
+ * 已完成的步骤
+ * @typedef {object} RecruitStep
+ * @property {number} id 记录编号
+ * @property {number} step 步骤编号
+ * @property {string} name 步骤名称
+ * @property {string} done_on 完成日期
+ * @property {Array<RecruitPerson>} people 谈话人、培养联系人或入党介绍人
+ * @property {*} facts 该步骤的事实：结论、考察意见、培训天数和学时、证书和志愿书编号、公示开始日期、延长审批原因、转正结论等
+ * @property {number|null} meeting_id 支部党员大会会议记录
+ * @property {number|null} resolution_id 决议
+ * @property {string|null} flag 导入的历史步骤违反的规定
+ * @property {string|null} recorded_by_name 记录人
+ * @property {number} recorded_at 记录时间（Unix 秒）
+ * @property {boolean} corrected 是更正后的记录
+ * @property {string|null} reason 更正原因
+ */
+
+/**
+ * 步骤中的人员
+ * @typedef {object} RecruitPerson
+ * @property {number|null} member_id 党员编号（只填姓名时为 null）
+ * @property {string} name 姓名
+ */
+
+/**
+ * 提醒
+ * @typedef {object} RecruitAlert
+ * @property {string} kind talk_due、assess_due、approval_due、probation_ending、probation_over
+ * @property {number} step 涉及的步骤
+ * @property {string|null} due 到期日
+ * @property {boolean} overdue 已逾期
+ * @property {string} text 说明
+ */
+
+/**
+ * 发展党员漏斗
+ * @typedef {object} RecruitFunnel
+ * @property {number} org_id 所查组织
+ * @property {number} year 年度
+ * @property {string} as_of 统计日期
+ * @property {Array<RecruitFunnelStage>} funnel 申请 → 积极分子 → 发展对象 → 预备党员 → 转正，依次
+ * @property {RecruitFunnelYoung} young 新预备党员中的青年（35 岁以下）
+ * @property {Array<RecruitFunnelChild>} children 各直属下级组织
+ * @property {RecruitFunnelPipeline} pipeline 当前在培养的人数（未终止、未归档），按阶段
+ * @property {number} open_total 当前在培养的总人数
+ */
+
+/**
+ * 漏斗的一个环节
+ * @typedef {object} RecruitFunnelStage
+ * @property {string} key applications、activists、candidates、probationary、full
+ * @property {string} name 环节名称
+ * @property {number} step 所计的步骤（1、3、7、17、24）
+ * @property {number} count 本年度人数
+ * @property {Object<string, number>} by_source 按来源（achiever、returnee、veteran、graduate、young_farmer、other）
+ * @property {RecruitFunnelStageByAge} by_age 按年龄段
+ * @property {Object<string, number>} by_education 按学历
+ * @property {Object<string, number>} by_gender 按性别（M、F、unknown）
+ */
+
+/**
+ * 直属下级组织的漏斗
+ * @typedef {object} RecruitFunnelChild
+ * @property {number} org_id 直属下级组织
+ * @property {string} org_name 名称
+ * @property {number} applications 递交入党申请书
+ * @property {number} activists 确定为入党积极分子
+ * @property {number} candidates 确定为发展对象
+ * @property {number} probationary 接收为预备党员
+ * @property {number} full 转为正式党员
+ */
+
+/**
+ * 发展党员预警的一页
+ * @typedef {object} RecruitBreakPage
+ * @property {number} org_id 所查组织
+ * @property {string} as_of 统计日期
+ * @property {RecruitBreakPageCounts} counts 各类条数
+ * @property {Array<RecruitBreak>} items 本页，逾期最久的在前
+ * @property {number} total 总条数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 逾期或违反规定的发展程序
+ * @typedef {object} RecruitBreak
+ * @property {number} applicant_id 发展对象档案（GET /applicants/{id}）
+ * @property {string} applicant_name 姓名
+ * @property {string} stage 阶段：applicant、activist、candidate、probationary、full
+ * @property {number} step 所涉步骤（1-25）
+ * @property {string} step_name 步骤名称
+ * @property {string} alert talk_due、assess_due、approval_due、probation_ending、probation_over、flagged
+ * @property {string} alert_name 提醒类别
+ * @property {string} text 规定与日期
+ * @property {number} org_id 所在支部
+ * @property {string} org_name 支部名称
+ * @property {string} due_on 应完成日期（flagged：该步骤的日期）
+ * @property {string|null} since 期限起算日：申请、支部大会或预备期起算
+ * @property {number} days_overdue 逾期天数
+ * @property {string} severity overdue 逾期、broken 超过最长期限、flagged 导入时已违反规定
+ */
+
+/**
+ * 发展党员台账导入批次
+ * @typedef {object} RecruitImportBatch
+ * @property {number} id 批次编号
+ * @property {string} status preview
+ * @property {string|null} filename 文件名
+ * @property {string} format recruit-xlsx 或 recruit-csv
+ * @property {number} org_id 导入到的组织
+ * @property {string|null} org_name 导入到的组织名称
+ * @property {string|null} org_trail 导入到的组织及其上级（调用者可见的部分）
+ * @property {RecruitImportBatchCounts} counts 按状态计数
+ * @property {number} flagged 有步骤违反规定（标注）的行数
+ * @property {Array<RecruitImportBatchRowsItem>} rows 各行
+ */
+
+/**
+ * 发展党员台账导入已提交
+ * @typedef {object} RecruitImportCommitted
+ * @property {number} id 批次编号
+ * @property {string} status committed
+ * @property {RecruitImportCommittedCounts} counts 写入的行数
+ */
+
+/**
+ * 一年的工作日历
+ * @typedef {object} WorkCalendarYear
+ * @property {number} year 年份
+ * @property {boolean} known 已录入该年的节假日（否则只按周末计算工作日）
+ * @property {boolean} provisional 暂定：该年的通知尚未录入，只有法定假日
+ * @property {Array<WorkCalendarYearDaysItem>} days 放假与调休上班的日子，按日期排列
  */
 
 /**
@@ -1696,6 +1912,87 @@
  */
 
 /**
+ * 新预备党员中的青年（35 岁以下）
+ * @typedef {object} RecruitFunnelYoung
+ * @property {number} age_under 青年的年龄上限（不含）：35
+ * @property {number} probationary 本年度新接收的预备党员
+ * @property {number} young 其中支部大会讨论时未满 35 周岁的
+ * @property {number} share 青年占比（0 到 1；无新预备党员时为 0）
+ */
+
+/**
+ * 当前在培养的人数（未终止、未归档），按阶段
+ * @typedef {object} RecruitFunnelPipeline
+ * @property {number} applicant 申请人
+ * @property {number} activist 入党积极分子
+ * @property {number} candidate 发展对象
+ * @property {number} probationary 预备党员
+ * @property {number} full 正式党员（未归档）
+ */
+
+/**
+ * 按年龄段
+ * @typedef {object} RecruitFunnelStageByAge
+ * @property {number} under25 25 岁以下
+ * @property {number} 25-34 25 至 34 岁
+ * @property {number} 35-44 35 至 44 岁
+ * @property {number} 45-54 45 至 54 岁
+ * @property {number} 55+ 55 岁及以上
+ * @property {number} unknown 出生日期不详
+ */
+
+/**
+ * 各类条数
+ * @typedef {object} RecruitBreakPageCounts
+ * @property {number} talk_due 入党谈话逾期
+ * @property {number} assess_due 半年考察逾期
+ * @property {number} approval_due 上级党委审批逾期
+ * @property {number} probation_ending （不计入本表）
+ * @property {number} probation_over 预备期已满未讨论转正
+ * @property {number} flagged 导入的不符合规定的步骤
+ * @property {number} approval_broken 审批超过最长期限（approve_max_months）
+ */
+
+/**
+ * 按状态计数
+ * @typedef {object} RecruitImportBatchCounts
+ * @property {number} new 将导入
+ * @property {number} unchanged 已登记，跳过
+ * @property {number} error 有错误
+ */
+
+/**
+ * @typedef {object} RecruitImportBatchRowsItem
+ * @property {number} row 文件中的行号
+ * @property {string} status new（将导入）、unchanged（已在发展党员工作中登记，跳过）或 error
+ * @property {string|null} name 姓名
+ * @property {string|null} id_masked 公民身份号码（隐去中间部分）
+ * @property {number} org_id 所在党支部（0：未能确定）
+ * @property {string|null} org_name 所在党支部名称
+ * @property {string|null} stage 按台账所处阶段：applicant、activist、candidate、probationary、full
+ * @property {number} [member_id] 名册上已有的党员（按身份证号匹配，不重复登记）
+ * @property {Array<RecruitImportBatchRowsItemStepsItem>} steps 台账记载的步骤
+ * @property {Array<string>} errors 不能导入的原因
+ */
+
+/**
+ * 写入的行数
+ * @typedef {object} RecruitImportCommittedCounts
+ * @property {number} new 新登记
+ * @property {number} unchanged 已登记，跳过
+ * @property {number} skipped 跳过的有错行
+ */
+
+/**
+ * @typedef {object} WorkCalendarYearDaysItem
+ * @property {string} day 日期
+ * @property {string} kind off 放假 / work 调休上班
+ * @property {string} name 节日名称
+ * @property {boolean} provisional 暂定
+ * @property {string} source 依据
+ */
+
+/**
  * 企业
  * @typedef {object} CoverageByKindEnterprise
  * @property {string} name 单位类别名称
@@ -1857,6 +2154,15 @@
  */
 
 /**
+ * @typedef {object} RecruitImportBatchRowsItemStepsItem
+ * @property {number} step 步骤编号（细则 1-25）
+ * @property {string} name 步骤名称
+ * @property {string} done_on 台账记载的日期
+ * @property {string|null} flag 该步骤违反的规定（照录并标注，不拒绝）
+ * @property {Array<string>} [people] 谈话人、培养联系人或入党介绍人
+ */
+
+/**
  * 按覆盖方式计数
  * @typedef {object} CoverageByKindEnterpriseByMode
  * @property {number} single 单独组建
@@ -1988,6 +2294,22 @@
  *   'GET /orgs/{id}/calendar 200': Calendar,
  *   'GET /orgs/{id}/risks 200': AttendanceRisks,
  *   'GET /orgs/{id}/risks/export 200': string,
+ *   'GET /applicants 200': ApplicantList,
+ *   'POST /applicants 201': Applicant,
+ *   'GET /applicants/{id} 200': Applicant,
+ *   'PATCH /applicants/{id} 200': Applicant,
+ *   'POST /applicants/{id}/steps 201': Applicant,
+ *   'POST /applicants/{id}/steps/{sid}/correct 201': Applicant,
+ *   'POST /applicants/{id}/close 200': Applicant,
+ *   'GET /orgs/{id}/recruitment 200': RecruitFunnel,
+ *   'GET /orgs/{id}/recruitment/alerts 200': RecruitBreakPage,
+ *   'GET /applicants/{id}/print/record 200': string,
+ *   'GET /applicants/{id}/print/publicity 200': string,
+ *   'POST /applicant-imports 201': RecruitImportBatch,
+ *   'GET /applicant-imports/{id} 200': RecruitImportBatch,
+ *   'POST /applicant-imports/{id}/commit 200': RecruitImportCommitted,
+ *   'GET /work-calendar 200': WorkCalendarYear,
+ *   'PUT /work-calendar/{year} 200': WorkCalendarYear,
  * }} ApiAnswers
  */
 
@@ -2092,4 +2414,20 @@ export const ROUTES = Object.freeze({
   'GET /orgs/{id}/calendar': [200],
   'GET /orgs/{id}/risks': [200],
   'GET /orgs/{id}/risks/export': [200],
+  'GET /applicants': [200],
+  'POST /applicants': [201],
+  'GET /applicants/{id}': [200],
+  'PATCH /applicants/{id}': [200],
+  'POST /applicants/{id}/steps': [201],
+  'POST /applicants/{id}/steps/{sid}/correct': [201],
+  'POST /applicants/{id}/close': [200],
+  'GET /orgs/{id}/recruitment': [200],
+  'GET /orgs/{id}/recruitment/alerts': [200],
+  'GET /applicants/{id}/print/record': [200],
+  'GET /applicants/{id}/print/publicity': [200],
+  'POST /applicant-imports': [201],
+  'GET /applicant-imports/{id}': [200],
+  'POST /applicant-imports/{id}/commit': [200],
+  'GET /work-calendar': [200],
+  'PUT /work-calendar/{year}': [200],
 });
