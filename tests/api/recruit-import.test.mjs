@@ -7,11 +7,11 @@
 // import of the same file writing nothing, a damaged file, scoping.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startServer, admin, addUser, loginAs, withCheck } from './lib.mjs';
+import { writeXlsx } from './xlsx.mjs';
 
 let srv, adm, town, A, B, secB, aud, work;
 const idOf = (birth, seq) => withCheck(`110105${birth.replaceAll('-', '')}${String(seq).padStart(3, '0')}`);
@@ -29,30 +29,9 @@ async function mkMember(org, name, category, extra = {}) {
   return r.body.id;
 }
 
-// openpyxl writes the workbook: a title row, the header, rows with real
-// date cells ({date}) and text.
-const OPENPYXL = `
-import sys, json, datetime, openpyxl
-path, spec = sys.argv[1], json.loads(sys.argv[2])
-wb = openpyxl.Workbook()
-ws = wb.active
-ws.title = '发展党员台账'
-ws.append([spec['title']])
-ws.append(spec['header'])
-for row in spec['rows']:
-    out = []
-    for v in row:
-        if isinstance(v, dict):
-            y, m, d = map(int, v['date'].split('-'))
-            out.append(datetime.date(y, m, d))
-        else:
-            out.append(v)
-    ws.append(out)
-wb.save(path)
-`;
 function xlsx(name, spec) {
   const file = join(work, name);
-  execFileSync('/usr/bin/python3', ['-c', OPENPYXL, file, JSON.stringify(spec)]);
+  writeXlsx(file, spec);
   return readFileSync(file);
 }
 async function upload(c, org, name, bytes) {
