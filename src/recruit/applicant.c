@@ -272,8 +272,8 @@ int zb_applicant_page(zb_db *db, const char *path, const char *stage, const char
 	page_ctx p = {ar, zb_arena_alloc(ar, (size_t)(limit + 1) * sizeof(zb_applicant_item)), 0, (int)limit + 1};
 	const char *like = q && *q ? zb_arena_printf(ar, "%%%s%%", q) : NULL;
 	int rc = zb_db_each(db, e, read_page_row, &p,
-	                    "SELECT " COLS "WHERE a.org_path LIKE ? AND a.id > ? AND (? IS NULL OR a.stage = ?) "
-	                    "AND (? IS NULL OR a.name LIKE ? OR a.name_pinyin LIKE ?) ORDER BY a.id LIMIT ?",
+	                    "SELECT " COLS "WHERE a.org_path LIKE ? AND a.id > ? AND (CAST(? AS TEXT) IS NULL OR a.stage = ?) "
+	                    "AND (CAST(? AS TEXT) IS NULL OR a.name LIKE ? OR a.name_pinyin LIKE ?) ORDER BY a.id LIMIT ?",
 	                    "sisssssi", zb_arena_printf(ar, "%s%%", path), after, stage, stage, like, like,
 	                    like ? zb_arena_printf(ar, "%%%s%%", q) : NULL, limit + 1);
 	*out = p.items;

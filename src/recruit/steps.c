@@ -457,6 +457,34 @@ static const zb_rstep_rec *last_of(const zb_rstep_row *rows, int n, int step)
 	return r;
 }
 
+/* A meeting, resolution or 党小组 an input names must be the applicant's
+ * branch's (or under it): another org's, like one that does not exist, is
+ * not found.  Only steps 15 and 23 keep the meeting, only 19 the 党小组. */
+static int refs_in_branch(kase *k, const zb_rstep_input *in, zb_err *e)
+{
+	const char *under = zb_arena_printf(k->ar, "%s%%", k->a.org_path);
+	int64_t n = 0;
+	int rc = 0;
+	if (in->meeting_id &&
+	    ((rc = zb_db_int(k->db, e, &n, "SELECT COUNT(*) FROM meetings WHERE id = ? AND org_path LIKE ?", "is",
+	                     in->meeting_id, under)) ||
+	     !n))
+		return rc ? rc : zb_fail(e, ZB_ENOTFOUND, "meeting_id", "未找到该会议记录（编号 %lld）", (long long)in->meeting_id);
+	if (in->resolution_id &&
+	    ((rc = zb_db_int(k->db, e, &n,
+	                     "SELECT COUNT(*) FROM meeting_resolutions r JOIN meetings m ON m.id = r.meeting_id "
+	                     "WHERE r.id = ? AND m.org_path LIKE ?",
+	                     "is", in->resolution_id, under)) ||
+	     !n))
+		return rc ? rc : zb_fail(e, ZB_ENOTFOUND, "resolution_id", "未找到该决议（编号 %lld）", (long long)in->resolution_id);
+	if (in->group_id > 0 &&
+	    ((rc = zb_db_int(k->db, e, &n, "SELECT COUNT(*) FROM orgs WHERE id = ? AND path LIKE ? AND id <> ?", "isi",
+	                     in->group_id, under, k->a.org_id)) ||
+	     !n))
+		return rc ? rc : zb_fail(e, ZB_ENOTFOUND, "group_id", "未找到该党小组（编号 %lld）", (long long)in->group_id);
+	return 0;
+}
+
 /* The row an input makes (people resolved by the caller's read scope). */
 static int row_of_input(kase *k, const zb_principal *who, const zb_rstep_input *in, zb_rstep_row *r, zb_err *e)
 {
@@ -469,6 +497,8 @@ static int row_of_input(kase *k, const zb_principal *who, const zb_rstep_input *
 		return zb_fail(e, ZB_EINVAL, "outcome", "结论应为 full（转为正式党员）、extend（延长预备期）或 cancel（取消预备党员资格）");
 	if (in->recommended_by && !zb_arecommend_from(in->recommended_by))
 		return zb_fail(e, ZB_EINVAL, "recommended_by", "推荐方式应为 league（共青团推优）或 members（党员推荐）");
+	if (refs_in_branch(k, in, e))
+		return e->code;
 	const char *pf = people_field(in->step);
 	if (in->npeople && !pf)
 		return zb_fail(e, ZB_EINVAL, "step", "第 %d 步“%s”不填写人员", in->step, zb_rstep_name(in->step));
@@ -481,8 +511,9 @@ static int row_of_input(kase *k, const zb_principal *who, const zb_rstep_input *
 		norm.outcome = zb_routcome_code(zb_routcome_from(in->outcome));
 	r->facts_json = facts_of(k->ar, &norm, last_of(k->rows, k->nrows, 23));
 	rec_from_facts(k->ar, r);
-	r->meeting_id = in->meeting_id;
-	r->resolution_id = in->resolution_id;
+	int plenary = in->step == 15 || in->step == 23;
+	r->meeting_id = plenary ? in->meeting_id : 0;
+	r->resolution_id = plenary ? in->resolution_id : 0;
 	zb_rperson *pp = zb_arena_alloc(k->ar, (size_t)(in->npeople + 1) * sizeof *pp);
 	r->named = zb_arena_alloc(k->ar, (size_t)(in->npeople + 1) * sizeof *r->named);
 	for (int i = 0; i < in->npeople; i++) {

@@ -222,6 +222,8 @@ before(async () => {
     w.branch = await mkOrg(w.town, `${w.mk}村党支部`);
     w.group = await mkOrg(w.branch, `${w.mk}第一党小组`, 'group');
     w.meeting = await shared('meeting', side);
+    w.resolution = (await ok(adm.post(`/api/v1/meetings/${w.meeting.id}/resolutions`,
+      { title: `${w.mk}决议`, yes: 0, no: 0, abstain: 0 }), 'resolution')).id;
   }
   // every kind of object exists on both sides before the first row, so
   // that lists read by A's principals have B's objects to leak
@@ -409,7 +411,7 @@ test('every route is fillable and its flags are consistent', () => {
       if (want && kinds[0]?.kind !== want) {
         problems.push(`${r.id}: scope ${r.scope} takes a ${want} id from {${kinds[0]?.name}}, but the path names a ${kinds[0]?.kind ?? 'nothing'} there`);
       }
-      if (kinds.some((k) => !MAKE[k.kind] && !['year', 'org', 'designation'].includes(k.kind))) problems.push(`${r.id}: no maker for ${kinds.map((k) => k.kind)}`);
+      if (kinds.some((k) => !MAKE[k.kind] && !['year', 'org', 'designation', 'applicant_step'].includes(k.kind))) problems.push(`${r.id}: no maker for ${kinds.map((k) => k.kind)}`);
     } catch (e) { problems.push(e.message); }
     if (r.method !== 'GET' && !r.flags.includes('R_PUBLIC') && !r.flags.includes('R_WRITE')) {
       problems.push(`${r.id}: changes state but lacks R_WRITE (no CSRF check for cookie sessions)`);
@@ -497,6 +499,7 @@ function refKind(field) {
   if (field === 'member_id') return 'member';
   if (field === 'meeting_id') return 'meeting';
   if (field === 'group_id') return 'group';
+  if (field === 'resolution_id') return 'resolution';
   if (/(^|_)org_ids?$/.test(field) || field === 'parent_id') return 'org';
   return null;
 }
@@ -506,6 +509,7 @@ function refValues(kind, side) {
   if (kind === 'member') return [W[side].member.id];
   if (kind === 'meeting') return [W[side].meeting.id];
   if (kind === 'group') return [W[side].group];
+  if (kind === 'resolution') return [W[side].resolution];
   return [W[side].branch, W[side].town];
 }
 // Bodies the generic filler cannot make valid, for the routes that carry a
