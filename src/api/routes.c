@@ -25,6 +25,7 @@ static const zb_route *const tables[] = {
 	zb_routes_dues,
 	zb_routes_recruit,
 	zb_routes_recruit_views,
+	zb_routes_recruit_import,
 	zb_routes_workcal,
 	NULL,
 };

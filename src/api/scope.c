@@ -38,6 +38,7 @@ static const struct {
 	{S_DUES_PAYMENT, ZB_OBJ_DUES_PAYMENT},
 	{S_DUES_REDUCTION, ZB_OBJ_DUES_REDUCTION},
 	{S_APPLICANT, ZB_OBJ_APPLICANT},
+	{S_RIMPORT, ZB_OBJ_IMPORT},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

@@ -73,21 +73,21 @@ const char *zb_import_col_header(zb_icol c)
 	return NULL;
 }
 
-zb_icol zb_import_header_col(const char *h)
+const char *zb_import_header_key(const char *h, char *buf, size_t size)
 {
-	if (!h)
-		return ZB_ICOL_NONE;
+	if (!h || size < 8)
+		return NULL;
 	zb_arena a;
 	zb_arena_init(&a);
 	char *c = zb_member_clean(&a, h);
-	zb_icol col = ZB_ICOL_NONE;
-	if (!c)
-		goto out;
+	if (!c) {
+		zb_arena_free(&a);
+		return NULL;
+	}
 	/* drop every blank and bracketed note: "出 生 日 期（年月日）" */
-	char buf[256];
 	size_t n = 0;
 	int depth = 0;
-	for (const char *p = c; *p && n + 4 < sizeof buf;) {
+	for (const char *p = c; *p && n + 4 < size;) {
 		if (!strncmp(p, "（", 3) || *p == '(') {
 			depth++;
 			p += *p == '(' ? 1 : 3;
@@ -114,6 +114,7 @@ zb_icol zb_import_header_col(const char *h)
 		buf[n++] = *p++;
 	}
 	buf[n] = '\0';
+	zb_arena_free(&a);
 	char *s = buf;
 	while (*s == '*')
 		s++;
@@ -124,15 +125,20 @@ zb_icol zb_import_header_col(const char *h)
 		s[n -= 3] = '\0';
 	if (n && s[n - 1] == ':')
 		s[--n] = '\0';
-	for (size_t i = 0; i < NHEADERS && col == ZB_ICOL_NONE; i++)
+	return s;
+}
+
+zb_icol zb_import_header_col(const char *h)
+{
+	char buf[256];
+	const char *s = zb_import_header_key(h, buf, sizeof buf);
+	if (!s)
+		return ZB_ICOL_NONE;
+	for (size_t i = 0; i < NHEADERS; i++)
 		for (size_t j = 0; j < 8 && headers[i].names[j]; j++)
-			if (!strcmp(headers[i].names[j], s)) {
-				col = headers[i].col;
-				break;
-			}
-out:
-	zb_arena_free(&a);
-	return col;
+			if (!strcmp(headers[i].names[j], s))
+				return headers[i].col;
+	return ZB_ICOL_NONE;
 }
 
 const char *zb_irow_status_code(int s)
@@ -1056,15 +1062,35 @@ static int prederive(zb_import *imp, zb_err *e)
 	return rc;
 }
 
+/* A roster row of imp as stored (zb_import_batch_in.row). */
+static int roster_row(void *ctx, int i, zb_jw *w, zb_import_batch_row *out)
+{
+	zb_import *imp = ctx;
+	const zb_import_row *r = &imp->rows[i];
+	row_json(w, r);
+	*out = (zb_import_batch_row){r->rownum, r->status, r->member_id, r->member_version};
+	return 0;
+}
+
 int zb_import_save(zb_app *app, zb_db *db, zb_import *imp, const zb_actor *actor, int64_t *batch_id, zb_err *e)
 {
-	int64_t now = zb_now(app);
 	/* a commit abandoned by a process that died: undone first */
 	int rc = zb_import_recover(app, db, 0, NULL, e);
 	if (!rc)
 		rc = prederive(imp, e);
 	if (rc)
 		return rc;
+	zb_import_batch_in in = {.org_id = imp->org_id, .org_path = imp->org_path, .filename = imp->filename,
+	                         .format = imp->format, .nrows = imp->nrows, .counts = imp->counts,
+	                         .registered_elsewhere = imp->registered_elsewhere, .row = roster_row, .ctx = imp};
+	return zb_import_batch_store(app, db, &in, actor, batch_id, e);
+}
+
+int zb_import_batch_store(zb_app *app, zb_db *db, const zb_import_batch_in *in, const zb_actor *actor,
+                          int64_t *batch_id, zb_err *e)
+{
+	int64_t now = zb_now(app);
+	int rc;
 	/* 1. the batch, "uploading" under a lease: nobody sees it yet */
 	zb_buf b;
 	zb_buf_init(&b, 4u << 20);
@@ -1076,9 +1102,9 @@ int zb_import_save(zb_app *app, zb_db *db, zb_import *imp, const zb_actor *actor
 		               "INSERT INTO import_batches (user_id, org_id, filename, format, status, n_rows, n_new, n_update, "
 		               "n_unchanged, n_error, created_at, expires_at) VALUES (?,?,?,?,'uploading',?,?,?,?,?,?,?) "
 		               "RETURNING id",
-		               "Iissiiiiiii", actor->user_id, imp->org_id, imp->filename, imp->format, (int64_t)imp->nrows,
-		               imp->counts[ZB_IROW_NEW], imp->counts[ZB_IROW_UPDATE], imp->counts[ZB_IROW_UNCHANGED],
-		               imp->counts[ZB_IROW_ERROR], now, now + COMMIT_LEASE);
+		               "Iissiiiiiii", actor->user_id, in->org_id, in->filename, in->format, (int64_t)in->nrows,
+		               in->counts[ZB_IROW_NEW], in->counts[ZB_IROW_UPDATE], in->counts[ZB_IROW_UNCHANGED],
+		               in->counts[ZB_IROW_ERROR], now, now + COMMIT_LEASE);
 	if (!rc)
 		rc = zb_db_commit(db, e);
 	if (rc) {
@@ -1087,24 +1113,25 @@ int zb_import_save(zb_app *app, zb_db *db, zb_import *imp, const zb_actor *actor
 	}
 	created = 1;
 	/* 2. its rows, a few thousand per transaction: other writers go on */
-	for (int i = 0; !rc && i < imp->nrows;) {
+	for (int i = 0; !rc && i < in->nrows;) {
 		if ((rc = zb_db_begin_write(db, e)))
 			break;
-		for (int k = 0; !rc && i < imp->nrows && k < 4 * CHUNK_ROWS; i++, k++) {
-			zb_import_row *r = &imp->rows[i];
+		for (int k = 0; !rc && i < in->nrows && k < 4 * CHUNK_ROWS; i++, k++) {
+			zb_import_batch_row r;
 			zb_jw w;
 			zb_buf_reset(&b);
 			jw_init(&w, &b);
-			row_json(&w, r);
+			if ((rc = in->row(in->ctx, i, &w, &r)))
+				break;
 			if ((rc = jw_finish(&w))) {
-				zb_fail(e, ZB_ETOOBIG, "file", "第 %d 行数据过大", r->rownum);
+				zb_fail(e, ZB_ETOOBIG, "file", "第 %d 行数据过大", r.rownum);
 				break;
 			}
 			rc = zb_db_run(db, e, NULL,
 			               "INSERT INTO import_rows (batch_id, seq, row_no, status, member_id, member_version, data) "
 			               "VALUES (?,?,?,?,?,?,?)",
-			               "iiisIIs", *batch_id, (int64_t)i, (int64_t)r->rownum, zb_irow_status_code(r->status),
-			               r->member_id, r->member_version, b.data);
+			               "iiisIIs", *batch_id, (int64_t)i, (int64_t)r.rownum, zb_irow_status_code(r.status),
+			               r.member_id, r.member_version, b.data);
 		}
 		if (!rc)
 			rc = zb_db_commit(db, e);
@@ -1120,18 +1147,18 @@ int zb_import_save(zb_app *app, zb_db *db, zb_import *imp, const zb_actor *actor
 			zb_buf_reset(&b);
 			jw_init(&w, &b);
 			jw_obj(&w);
-			jw_kstr(&w, "filename", imp->filename);
-			jw_kint(&w, "rows", imp->nrows);
-			counts_json(&w, imp->counts);
+			jw_kstr(&w, "filename", in->filename);
+			jw_kint(&w, "rows", in->nrows);
+			counts_json(&w, in->counts);
 			/* each such row answered "registered elsewhere": ID lookups */
-			if (imp->registered_elsewhere)
-				jw_kint(&w, "registered_elsewhere", imp->registered_elsewhere);
+			if (in->registered_elsewhere)
+				jw_kint(&w, "registered_elsewhere", in->registered_elsewhere);
 			jw_obj_end(&w);
 			jw_finish(&w);
-			rc = zb_member_audit(db, app, actor, "import.upload", "import", *batch_id, imp->org_path, b.data, e);
+			rc = zb_member_audit(db, app, actor, "import.upload", "import", *batch_id, in->org_path, b.data, e);
 		}
 		if (!rc)
-			rc = zb_id_lookup_note(db, actor->user_id, now, "import", imp->registered_elsewhere, e);
+			rc = zb_id_lookup_note(db, actor->user_id, now, "import", in->registered_elsewhere, e);
 		if (!rc)
 			rc = zb_db_commit(db, e);
 		if (rc)
@@ -1153,26 +1180,44 @@ out:
 	return rc;
 }
 
-/* The batch as stored: its org and file into imp, the rest here. */
-typedef struct batch_row {
-	zb_import *imp;
-	int64_t owner, expires;
-	const char *status;
-} batch_row;
-
+/* The batch as stored. */
 static void read_batch(zb_stmt *st, void *ctx)
 {
-	batch_row *b = ctx;
-	zb_import *imp = b->imp;
-	zb_arena *a = &imp->arena;
+	zb_import_batch *b = ctx;
+	zb_arena *a = b->arena;
 	b->owner = zb_col_int(st, 0);
-	imp->org_id = zb_col_int(st, 1);
-	imp->org_path = zb_arena_strdup(a, zb_col_text(st, 2));
-	imp->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
-	imp->filename = zb_arena_strdup(a, zb_col_text(st, 4));
-	imp->format = zb_arena_strdup(a, zb_col_text(st, 5));
+	b->org_id = zb_col_int(st, 1);
+	b->org_path = zb_arena_strdup(a, zb_col_text(st, 2));
+	b->org_name = zb_arena_strdup(a, zb_col_text(st, 3));
+	b->filename = zb_arena_strdup(a, zb_col_text(st, 4));
+	b->format = zb_arena_strdup(a, zb_col_text(st, 5));
 	b->status = zb_arena_strdup(a, zb_col_text(st, 6));
 	b->expires = zb_col_int(st, 7);
+}
+
+int zb_import_batch_open(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, const char *kind, zb_arena *ar,
+                         zb_import_batch *b, zb_err *e)
+{
+	memset(b, 0, sizeof *b);
+	b->arena = ar;
+	int rc = zb_db_one(db, e, NULL, read_batch, b,
+	                   "SELECT b.user_id, b.org_id, o.path, o.name, b.filename, b.format, b.status, b.expires_at "
+	                   "FROM import_batches b JOIN orgs o ON o.id = b.org_id WHERE b.id = ?",
+	                   "i", batch_id);
+	if (rc && rc != ZB_ENOTFOUND)
+		return rc;
+	/* a batch of the other kind (roster / pipeline) is not found here */
+	size_t kl = kind ? strlen(kind) : 0;
+	int other = !rc && (kind ? strncmp(b->format, kind, kl) || b->format[kl] != '-' : strchr(b->format, '-') != NULL);
+	if (rc || other || b->owner != user_id || !strcmp(b->status, "uploading"))
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该导入批次（只有上传者本人可以查看和提交）");
+	if (!strcmp(b->status, "committed"))
+		return zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次已经提交过，不能重复提交");
+	if (!strcmp(b->status, "committing") || !strcmp(b->status, "reverting"))
+		return zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次正在提交，请稍后刷新查看结果");
+	if (!strcmp(b->status, "expired") || b->expires < zb_now(app))
+		return zb_fail(e, ZB_ECONFLICT, NULL, "导入批次已过期（保留 24 小时），请重新上传文件");
+	return 0;
 }
 
 /* A stored row of the batch (row_no, status, member_id, member_version,
@@ -1203,31 +1248,15 @@ int zb_import_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, in
 	zb_import *imp = import_new();
 	if (!imp)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-	batch_row br = {imp, 0, 0, NULL};
-	int rc = zb_db_one(db, e, NULL, read_batch, &br,
-	                   "SELECT b.user_id, b.org_id, o.path, o.name, b.filename, b.format, b.status, b.expires_at "
-	                   "FROM import_batches b JOIN orgs o ON o.id = b.org_id WHERE b.id = ?",
-	                   "i", batch_id);
-	if (rc && rc != ZB_ENOTFOUND)
+	zb_import_batch b;
+	int rc = zb_import_batch_open(app, db, batch_id, user_id, NULL, &imp->arena, &b, e);
+	if (rc)
 		goto fail;
-	int64_t owner = br.owner, expires = br.expires;
-	const char *status = br.status;
-	if (rc || owner != user_id || !strcmp(status, "uploading")) {
-		rc = zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该导入批次（只有上传者本人可以查看和提交）");
-		goto fail;
-	}
-	if (!strcmp(status, "committed")) {
-		rc = zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次已经提交过，不能重复提交");
-		goto fail;
-	}
-	if (!strcmp(status, "committing") || !strcmp(status, "reverting")) {
-		rc = zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次正在提交，请稍后刷新查看结果");
-		goto fail;
-	}
-	if (!strcmp(status, "expired") || expires < zb_now(app)) {
-		rc = zb_fail(e, ZB_ECONFLICT, NULL, "导入批次已过期（保留 24 小时），请重新上传文件");
-		goto fail;
-	}
+	imp->org_id = b.org_id;
+	imp->org_path = b.org_path;
+	imp->org_name = b.org_name;
+	imp->filename = b.filename;
+	imp->format = b.format;
 	(void)for_commit;
 	if ((rc = zb_db_each(db, e, add_stored_row, imp,
 	                     "SELECT row_no, status, member_id, member_version, data FROM import_rows WHERE batch_id = ? "

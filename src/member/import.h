@@ -74,6 +74,10 @@ typedef enum zb_icol {
 zb_icol zb_import_header_col(const char *header);
 /* The header the exporter writes for a column. */
 const char *zb_import_col_header(zb_icol c);
+/* The cleaning zb_import_header_col does, into buf (size bytes): the key
+ * other importers (recruit/rimport.h) look their own names up by; NULL
+ * for an empty cell. */
+const char *zb_import_header_key(const char *header, char *buf, size_t size);
 
 typedef enum zb_irow_status {
 	ZB_IROW_NEW = 0,
@@ -144,6 +148,45 @@ void zb_import_free(zb_import *imp);   /* NULL ok */
  * with an "import.upload" audit row; batches past their 24 hours are
  * expired (rows deleted) on the way.  *batch_id gets the new id. */
 int zb_import_save(zb_app *app, zb_db *db, zb_import *imp, const zb_actor *actor, int64_t *batch_id, zb_err *e);
+
+/* ---- batches, shared with the pipeline import (recruit/rimport.h) ---- */
+
+/* One stored row: the number the user sees, its zb_irow_status, the
+ * record it matched and that record's version. */
+typedef struct zb_import_batch_row {
+	int rownum, status;
+	int64_t member_id, member_version;
+} zb_import_batch_row;
+
+/* What zb_import_batch_store keeps: row(ctx, i, w, out) writes row i as
+ * one JSON value into w and fills out. */
+typedef struct zb_import_batch_in {
+	int64_t org_id;
+	const char *org_path, *filename;
+	const char *format;             /* "xlsx"/"csv"; another kind of import: "<kind>-xlsx" */
+	int nrows;
+	const int64_t *counts;          /* ZB_IROW_NSTATUS */
+	int64_t registered_elsewhere;
+	int (*row)(void *ctx, int i, zb_jw *w, zb_import_batch_row *out);
+	void *ctx;
+} zb_import_batch_in;
+
+/* Store a batch as zb_import_save does (uploading under a lease, rows a
+ * chunk per transaction, then preview with an "import.upload" audit row;
+ * expired batches go on the way). */
+int zb_import_batch_store(zb_app *app, zb_db *db, const zb_import_batch_in *in, const zb_actor *actor,
+                          int64_t *batch_id, zb_err *e);
+
+/* A batch's header, checked as zb_import_load does: ZB_ENOTFOUND unless
+ * user_id uploaded it and it is of kind (NULL: the roster; else formats
+ * "<kind>-..."), ZB_ECONFLICT when committed, committing or expired. */
+typedef struct zb_import_batch {
+	zb_arena *arena;
+	int64_t org_id, owner, expires;
+	const char *org_path, *org_name, *filename, *format, *status;
+} zb_import_batch;
+int zb_import_batch_open(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, const char *kind, zb_arena *ar,
+                         zb_import_batch *b, zb_err *e);
 
 /* The ID lookups an upload by who answered (the API, before
  * zb_import_save): nothing for a caller with member.sensitive at the

@@ -299,12 +299,12 @@ static int pinyin_of(zb_arena *ar, const char *name, const char **out, zb_err *e
 
 /* An ID number on the roster or in the pipeline (another record than
  * self) is refused, naming where. */
-static int id_taken(zb_db *db, const char *idx, int64_t self, zb_err *e)
+static int id_taken(zb_db *db, const char *idx, int64_t self, int64_t member, zb_err *e)
 {
 	int64_t n = 0;
 	if (!idx)
 		return 0;
-	int rc = zb_db_int(db, e, &n, "SELECT COUNT(*) FROM members WHERE id_index = ?", "s", idx);
+	int rc = zb_db_int(db, e, &n, "SELECT COUNT(*) FROM members WHERE id_index = ? AND id <> ?", "si", idx, member);
 	if (rc)
 		return rc;
 	if (n)
@@ -315,6 +315,13 @@ static int id_taken(zb_db *db, const char *idx, int64_t self, zb_err *e)
 	if (n)
 		return zb_fail(e, ZB_ECONFLICT, "id_number", "该身份证号已在发展党员工作中登记，不能重复录入");
 	return 0;
+}
+
+int zb_applicant_find_id(zb_db *db, const char *idx, int64_t *applicant, int64_t *member, zb_err *e)
+{
+	*applicant = *member = 0;
+	int rc = zb_db_int(db, e, applicant, "SELECT COALESCE(MAX(id), 0) FROM applicants WHERE id_index = ?", "s", idx);
+	return rc ? rc : zb_db_int(db, e, member, "SELECT COALESCE(MAX(id), 0) FROM members WHERE id_index = ?", "s", idx);
 }
 
 static int audit(zb_db *db, zb_app *app, const zb_audit_ev *by, const char *action, int64_t id, const char *path,
@@ -363,16 +370,29 @@ int zb_applicant_create(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_
 	a.org_name = o.name;
 	if ((rc = zb_applicant_check(&a, given, zb_today_int(app), ar, e)) || (rc = check_step1(db, &a, today, e)))
 		return rc;
-	const char *py;
-	if ((rc = pinyin_of(ar, a.name, &py, e)))
+	if (a.id_number && (rc = zb_id_lookup_check(db, who->user_id, zb_now(app), e)))
 		return rc;
+	if ((rc = zb_db_begin_write(db, e)))
+		return rc;
+	rc = zb_applicant_insert(db, app, by, who->user_id, &a, given, ar, e);
+	if ((rc = zb_db_end(db, rc, e)))
+		return rc;
+	*id = a.id;
+	return 0;
+}
+
+int zb_applicant_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t user_id, zb_applicant *ap,
+                        unsigned given, zb_arena *ar, zb_err *e)
+{
+	zb_applicant a = *ap;
+	const char *py;
+	int rc = pinyin_of(ar, a.name, &py, e);
 	/* the index and masks first; the ciphertexts once the row has its id */
-	if ((rc = zb_applicant_protect(&a, given, app->keys, ar, e)) || (rc = zb_db_begin_write(db, e)))
+	if (rc || (rc = zb_applicant_protect(&a, given, app->keys, ar, e)))
 		return rc;
 	int64_t now = zb_now(app);
-	rc = a.id_number ? zb_id_lookup_check(db, who->user_id, now, e) : 0;
-	if (!rc)
-		rc = id_taken(db, a.id_index, 0, e);
+	/* an import links a 预备党员 already on the roster (a.member_id) */
+	rc = id_taken(db, a.id_index, 0, a.member_id, e);
 	if (!rc)
 		rc = zb_db_int(db, e, &a.id,
 		               "INSERT INTO applicants (org_id, org_path, name, name_pinyin, gender, birth_date, id_index, "
@@ -381,7 +401,7 @@ int zb_applicant_create(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_
 		               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'applicant',1,?,?,?,?) RETURNING id",
 		               "isssssssssssssssIii", a.org_id, a.org_path, a.name, py, a.gender, a.birth_date, a.id_index,
 		               a.id_masked, a.ethnicity, a.education, a.work_unit, a.phone_masked, a.source,
-		               a.recommended_by, a.applied_on, a.applied_on, who->user_id, now, now);
+		               a.recommended_by, a.applied_on, a.applied_on, user_id, now, now);
 	if (rc == ZB_ECONFLICT && zb_db_last_was_unique(db))
 		rc = zb_fail(e, ZB_ECONFLICT, "id_number", "该身份证号已在发展党员工作中登记，不能重复录入");
 	if (!rc)
@@ -393,15 +413,14 @@ int zb_applicant_create(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_
 		rc = zb_db_run(db, e, NULL,
 		               "INSERT INTO applicant_steps (applicant_id, step, done_on, facts, recorded_by, recorded_at) "
 		               "VALUES (?, 1, ?, '{}', ?, ?)",
-		               "isIi", a.id, a.applied_on, who->user_id, now);
+		               "isIi", a.id, a.applied_on, user_id, now);
 	if (!rc)
 		rc = audit(db, app, by, "applicant.create", a.id, a.org_path,
 		           zb_arena_printf(ar, "{\"org_id\":%lld,\"applied_on\":\"%s\"}", (long long)a.org_id, a.applied_on),
 		           e);
-	if ((rc = zb_db_end(db, rc, e)))
-		return rc;
-	*id = a.id;
-	return 0;
+	if (!rc)
+		*ap = a;
+	return rc;
 }
 
 static void copy_given(zb_applicant *dst, const zb_applicant *src, unsigned given)
@@ -442,7 +461,7 @@ static int update_in_tx(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t i
 		return rc;
 	if ((rc = zb_applicant_protect(&nw, given | ZB_AF_ID | ZB_AF_PHONE, app->keys, ar, e)))
 		return rc;
-	if ((given & ZB_AF_ID) && (rc = id_taken(db, nw.id_index, id, e)))
+	if ((given & ZB_AF_ID) && (rc = id_taken(db, nw.id_index, id, 0, e)))
 		return rc;
 	rc = zb_db_run(db, e, NULL,
 	               "UPDATE applicants SET name = ?, name_pinyin = ?, gender = ?, birth_date = ?, id_enc = ?, "

@@ -92,11 +92,38 @@ int zb_applicant_get(zb_db *db, int64_t id, zb_arena *ar, zb_applicant *a, zb_er
  * who must hold member.write at the branch.  *id gets the new id. */
 int zb_applicant_create(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t org_id,
                         const zb_applicant *in, unsigned given, zb_arena *ar, int64_t *id, zb_err *e);
+/* The insert of zb_applicant_create inside the caller's transaction, for
+ * a record already checked and placed (org_id, org_path set): ID number on
+ * the roster or in the pipeline refused, step 1 and the audit row
+ * written; a->id and the protected forms set. */
+int zb_applicant_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t user_id, zb_applicant *a,
+                        unsigned given, zb_arena *ar, zb_err *e);
+/* Who holds the ID number of blind index idx: *applicant the record in
+ * the pipeline, *member the roster's (0: none). */
+int zb_applicant_find_id(zb_db *db, const char *idx, int64_t *applicant, int64_t *member, zb_err *e);
 /* Edit of the personal details stated in given. */
 int zb_applicant_update(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const zb_applicant *in,
                         unsigned given, zb_arena *ar, zb_err *e);
 
 /* ---- steps (recruit/steps.c) ---- */
+
+struct zb_rstep_input;
+/* A history from an import (recruit/rimport.h), step 1 first, dates in
+ * order: each step judged by zb_recruit_check_historic against those
+ * before it, the people it names by name matched on the roster as it
+ * stood on its date; flags[i] gets the message of the rule step i broke,
+ * or NULL.  An error is a step that cannot be imported (ZB_EINVAL: a date
+ * going backwards, under 18, a malformed fact). */
+int zb_recruit_historic_judge(zb_db *db, zb_app *app, const zb_applicant *a, const struct zb_rstep_input *steps,
+                              int n, zb_arena *ar, const char **flags, zb_err *e);
+/* Write that history for applicant id (just inserted with its step 1) in
+ * the caller's transaction, each step with its flag and audit row; then
+ * the roster: member_id > 0 links the member already there; otherwise a
+ * history that reached step 17 is handed over as step 19 does (入党日期 =
+ * the plenary, step 15) and a step 24 with outcome full 转正s as step 24
+ * does. */
+int zb_recruit_historic_write(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t id,
+                              const struct zb_rstep_input *steps, int n, int64_t member_id, zb_arena *ar, zb_err *e);
 
 /* A person named by a step as the caller gives them. */
 typedef struct zb_rperson_in {

@@ -550,6 +550,77 @@ int zb_recruit_check(const zb_recruit_rules *r, const zb_workcal *cal, const zb_
 	return check_step(r, cal, c, &h, next, e);
 }
 
+int zb_recruit_check_historic(const zb_recruit_rules *r, const zb_rcase *c, const zb_rstep_rec *next, const char *today,
+                              zb_err *e)
+{
+	if (!next || next->step < 1 || next->step > ZB_RSTEPS)
+		return zb_fail(e, ZB_EINVAL, "step", "步骤应为 1 到 %d 之间的整数", ZB_RSTEPS);
+	if (!next->done_on || !zb_date_valid(next->done_on))
+		return zb_fail(e, ZB_EINVAL, "done_on", "第 %d 步「%s」的日期无效", next->step, step_names[next->step]);
+	if (today && strcmp(next->done_on, today) > 0)
+		return zb_fail(e, ZB_EINVAL, "done_on", "第 %d 步「%s」的日期 %s 晚于今天", next->step, step_names[next->step],
+		               next->done_on);
+	hist h;
+	history(c, &h);
+	if (h.last && strcmp(next->done_on, h.last->done_on) < 0)
+		return zb_fail(e, ZB_EINVAL, "done_on", "日期先后顺序不对：第 %d 步「%s」的日期 %s 早于第 %d 步「%s」的日期 %s",
+		               next->step, step_names[next->step], next->done_on, h.last->step, step_names[h.last->step],
+		               h.last->done_on);
+	zb_rstep_rec s = *next;
+	zb_rperson known[8];
+	int rc;
+	switch (next->step) {
+	case 1:
+		if ((rc = check_step(r, NULL, c, &h, next, e)))
+			e->code = rc = ZB_EINVAL;
+		return rc;
+	case 2:
+		return h.at[1] ? check_step(r, NULL, c, &h, &(zb_rstep_rec){.step = 2, .done_on = next->done_on, .npeople = 1},
+		                            e)
+		               : 0;
+	case 5:
+	case 9:
+		/* the people the roster knows; others (moved away, named only) are not judged */
+		s.npeople = 0;
+		for (int i = 0; i < next->npeople && s.npeople < 8; i++)
+			if (next->people[i].on_roster)
+				known[s.npeople++] = next->people[i];
+		s.people = known;
+		if (next->step == 9 && next->npeople && next->npeople != r->introducers)
+			return zb_fail(e, ZB_ECONFLICT, "introducers", "发展对象应当有 %d 名正式党员作入党介绍人（记载 %d 名）",
+			               r->introducers, next->npeople);
+		return check_full_members(&s, next->step == 5 ? "培养联系人" : "入党介绍人",
+		                          next->step == 5 ? "contacts" : "introducers", e);
+	case 7: {
+		if (!h.at[3])
+			return 0;
+		zb_recruit_rules rr = *r;
+		rr.assess_every_months = 0; /* the 考察 are not in a 台账 */
+		return check_step(&rr, NULL, c, &h, next, e);
+	}
+	case 11:
+		if ((next->training_days || next->training_hours) && next->training_days < r->training_min_days &&
+		    next->training_hours < r->training_min_hours)
+			return zb_fail(e, ZB_ECONFLICT, "training_days",
+			               "发展对象集中培训时间一般不少于 %d 天（或不少于 %d 个学时）：记载为 %d 天、%d 学时",
+			               r->training_min_days, r->training_min_hours, next->training_days, next->training_hours);
+		return 0;
+	case 17:
+		return h.at[15] ? check_approval(r, next, h.at[15]->done_on, "接收预备党员", e) : 0;
+	case 24: {
+		char end[11];
+		zb_recruit_probation_end(c, end);
+		if (end[0] && strcmp(next->done_on, end) < 0)
+			return zb_fail(e, ZB_ECONFLICT, "done_on",
+			               "预备党员预备期满才能转正：%s 支部大会通过为预备党员，预备期至 %s 期满，%s 转正早于期满",
+			               h.at[15]->done_on, end, next->done_on);
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
 /* ---- what comes next ---- */
 
 static void later(char d[11], const char *other)

@@ -148,6 +148,19 @@ typedef struct zb_rcase {
 int zb_recruit_check(const zb_recruit_rules *r, const zb_workcal *cal, const zb_rcase *c, const zb_rstep_rec *next,
                      const char *today, zb_err *e);
 
+/* A step of the history an import brings (recruit/rimport.h), where the
+ * 台账 records some steps and not others: the order is not checked (steps
+ * the sheet lacks are not invented), nor facts it has no column for; the
+ * time and count rules between the steps it has are (talk within a month,
+ * a year as 积极分子, 介绍人 and 培养联系人 full members on the day when
+ * found on the roster, training length when stated, approval within
+ * approve_max_months or approve_months with no reason, 转正 not before the
+ * end of the 预备期).  0, or ZB_ECONFLICT with the rule's message: the
+ * importer keeps the step and flags it.  The age rule (step 1) and dates
+ * going backwards are ZB_EINVAL: the row cannot be imported. */
+int zb_recruit_check_historic(const zb_recruit_rules *r, const zb_rcase *c, const zb_rstep_rec *next, const char *today,
+                              zb_err *e);
+
 /* The stage after the steps of c (ZB_RS_APPLICANT with none). */
 int zb_recruit_stage(const zb_rcase *c);
 

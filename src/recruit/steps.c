@@ -172,6 +172,7 @@ typedef struct kase {
 	zb_workcal *cal;
 	char today[11];
 	const char *roster_path;    /* where the people a step names are looked up */
+	int match_names;            /* an import: people named only are looked up by name */
 } kase;
 
 static const char *date_of(const zb_rstep_row *rows, int n, int step)
@@ -238,6 +239,24 @@ static int superior_of(zb_db *db, const char *path, zb_arena *ar, zb_org *out, i
 	return 0;
 }
 
+/* Where the people a step names are looked up: the approving 党委's
+ * subtree, or the top org of the branch. */
+static int roster_path_of(kase *k, zb_err *e)
+{
+	zb_org sup;
+	int found;
+	int rc = superior_of(k->db, k->a.org_path, k->ar, &sup, &found, e);
+	if (rc)
+		return rc;
+	if (found) {
+		k->roster_path = sup.path;
+	} else {
+		const char *end = strchr(k->a.org_path + 1, '/');
+		k->roster_path = end ? zb_arena_strndup(k->ar, k->a.org_path, (size_t)(end - k->a.org_path + 1)) : "/";
+	}
+	return 0;
+}
+
 static int open_case(zb_db *db, zb_app *app, int64_t id, zb_arena *ar, kase *k, zb_err *e)
 {
 	memset(k, 0, sizeof *k);
@@ -247,19 +266,7 @@ static int open_case(zb_db *db, zb_app *app, int64_t id, zb_arena *ar, kase *k, 
 	int rc = zb_applicant_get(db, id, ar, &k->a, e);
 	if (!rc)
 		rc = load_rows(db, id, ar, &k->rows, &k->nrows, e);
-	if (rc)
-		return rc;
-	zb_org sup;
-	int found;
-	if ((rc = superior_of(db, k->a.org_path, ar, &sup, &found, e)))
-		return rc;
-	if (found) {
-		k->roster_path = sup.path;
-	} else {
-		const char *end = strchr(k->a.org_path + 1, '/');
-		k->roster_path = end ? zb_arena_strndup(ar, k->a.org_path, (size_t)(end - k->a.org_path + 1)) : "/";
-	}
-	return 0;
+	return rc ? rc : roster_path_of(k, e);
 }
 
 static void close_case(kase *k)
@@ -302,7 +309,7 @@ static int gather_people(kase *k, zb_rstep_row *r, zb_err *e)
 {
 	int any = 0;
 	for (int i = 0; i < r->rec.npeople; i++)
-		any |= r->rec.people[i].member_id != 0;
+		any |= r->rec.people[i].member_id != 0 || k->match_names;
 	if (!any)
 		return 0;
 	zb_member_on *on;
@@ -313,6 +320,17 @@ static int gather_people(kase *k, zb_rstep_row *r, zb_err *e)
 		return rc;
 	zb_rperson *pp = (zb_rperson *)r->rec.people;
 	for (int i = 0; i < r->rec.npeople; i++) {
+		if (!pp[i].member_id && k->match_names) {
+			/* the one member of that name on the roster that day */
+			int hits = 0;
+			for (int j = 0; j < non; j++)
+				if (pp[i].name && !strcmp(on[j].name, pp[i].name) && !hits++)
+					pp[i].member_id = on[j].id;
+			if (hits != 1)
+				pp[i].member_id = 0;
+			else if (i < r->nnamed)
+				r->named[i].member_id = pp[i].member_id;
+		}
 		if (!pp[i].member_id)
 			continue;
 		for (int j = 0; j < non; j++) {
@@ -540,9 +558,9 @@ static int insert_row(kase *k, const zb_rstep_row *r, int64_t by_user, int64_t n
 {
 	int rc = zb_db_int(k->db, e, id,
 	                   "INSERT INTO applicant_steps (applicant_id, step, done_on, facts, meeting_id, resolution_id, "
-	                   "recorded_by, recorded_at, reason) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
-	                   "iissIIIis", k->a.id, (int64_t)r->rec.step, r->rec.done_on, r->facts_json, r->meeting_id,
-	                   r->resolution_id, by_user, now, reason);
+	                   "recorded_by, recorded_at, reason, flag) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id",
+	                   "iissIIIiss", k->a.id, (int64_t)r->rec.step, r->rec.done_on, r->facts_json, r->meeting_id,
+	                   r->resolution_id, by_user, now, reason, r->flag);
 	for (int i = 0; !rc && i < r->nnamed; i++)
 		rc = zb_db_run(k->db, e, NULL,
 		               "INSERT INTO applicant_step_people (step_id, role, seq, member_id, name) VALUES (?,?,?,?,?)",
@@ -734,8 +752,10 @@ static int record_in_tx(kase *k, zb_app *app, const zb_audit_ev *by, const zb_pr
 	    (rc = zb_db_run(k->db, e, NULL, "UPDATE applicants SET recommended_by = ? WHERE id = ?", "si",
 	                    r.rec.recommended_by, k->a.id)))
 		return rc;
-	if (in->step == 19)
+	if (in->step == 19 && !k->a.member_id)
 		rc = hand_over(k, app, who, &r, in->group_id, e);
+	else if (in->step == 19 && in->group_id > 0)
+		rc = zb_fail(e, ZB_ECONFLICT, "group_id", "%s 已在党员名册上（导入时已编入），党小组请在党员档案中调整", k->a.name);
 	k->rows = all;
 	k->nrows++;
 	if (!rc && in->step == 24)
@@ -764,6 +784,105 @@ int zb_recruit_record(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pr
 		close_case(&k);
 	}
 	return zb_db_end(db, rc, e);
+}
+
+/* ---- a history from an import ---------------------------------------------------- */
+
+/* Row i of the history: judged against rows 0..i-1 (the rules on its
+ * date); a broken rule becomes r->flag. */
+static int historic_row(kase *k, const zb_rstep_input *in, zb_rstep_row *r, zb_err *e)
+{
+	int rc = row_of_input(k, NULL, in, r, e);
+	if (rc || (rc = load_rules(k, in->done_on, e)))
+		return rc;
+	zb_rstep_rec *buf = zb_arena_alloc(k->ar, (size_t)(k->nrows + 1) * sizeof *buf);
+	zb_rcase c;
+	case_of(k, k->rows, k->nrows, &c, buf);
+	zb_err ce = {0};
+	rc = zb_recruit_check_historic(&k->rr, &c, &r->rec, k->today, &ce);
+	if (rc == ZB_ECONFLICT) {
+		r->flag = zb_arena_strdup(k->ar, ce.msg);
+		return 0;
+	}
+	if (rc)
+		*e = ce;
+	return rc;
+}
+
+static void push_row(kase *k, const zb_rstep_row *r)
+{
+	zb_rstep_row *all = zb_arena_alloc(k->ar, (size_t)(k->nrows + 1) * sizeof *all);
+	if (k->nrows)
+		memcpy(all, k->rows, (size_t)k->nrows * sizeof *all);
+	all[k->nrows++] = *r;
+	k->rows = all;
+}
+
+int zb_recruit_historic_judge(zb_db *db, zb_app *app, const zb_applicant *a, const zb_rstep_input *steps, int n,
+                              zb_arena *ar, const char **flags, zb_err *e)
+{
+	kase k;
+	memset(&k, 0, sizeof k);
+	k.db = db;
+	k.ar = ar;
+	k.a = *a;
+	k.match_names = 1;
+	zb_today(app, k.today);
+	int rc = roster_path_of(&k, e);
+	for (int i = 0; !rc && i < n; i++) {
+		zb_rstep_row r;
+		if (!(rc = historic_row(&k, &steps[i], &r, e))) {
+			flags[i] = r.flag;
+			push_row(&k, &r);
+		}
+	}
+	close_case(&k);
+	return rc;
+}
+
+int zb_recruit_historic_write(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t id,
+                              const zb_rstep_input *steps, int n, int64_t member_id, zb_arena *ar, zb_err *e)
+{
+	kase k;
+	int rc = open_case(db, app, id, ar, &k, e);
+	if (rc)
+		return rc;
+	k.match_names = 1;
+	int64_t now = zb_now(app);
+	const zb_rstep_row *s17 = NULL, *s24 = NULL;
+	for (int i = 0; !rc && i < n; i++) {
+		if (steps[i].step == 1)
+			continue; /* written with the record */
+		zb_rstep_row r;
+		int64_t row_id;
+		if ((rc = historic_row(&k, &steps[i], &r, e)) || (rc = insert_row(&k, &r, who->user_id, now, NULL, &row_id, e)))
+			break;
+		r.id = row_id;
+		push_row(&k, &r);
+		if (r.rec.step == 17)
+			s17 = &k.rows[k.nrows - 1];
+		if (r.rec.step == 24)
+			s24 = &k.rows[k.nrows - 1];
+		if (r.rec.step == 3 && r.rec.recommended_by)
+			rc = zb_db_run(db, e, NULL, "UPDATE applicants SET recommended_by = ? WHERE id = ?", "si",
+			               r.rec.recommended_by, id);
+		if (!rc)
+			rc = step_audit(&k, app, by, "applicant.step", &r, row_id, "导入", e);
+	}
+	if (!rc)
+		rc = update_stage(&k, k.rows, k.nrows, now, e);
+	/* a 预备党员 per the sheet is on the roster: the member it names, or
+	 * handed over as step 19 does (and 转正 as step 24) */
+	if (!rc && member_id) {
+		k.a.member_id = member_id;
+		rc = zb_db_run(db, e, NULL, "UPDATE applicants SET member_id = ? WHERE id = ?", "ii", member_id, id);
+	} else if (!rc && s17) {
+		/* pointers into k.rows stay valid: push_row copies, never frees */
+		if (!(rc = hand_over(&k, app, who, s17, 0, e)) && s24 && s24->rec.outcome == ZB_RO_FULL)
+			rc = approve_on_roster(&k, app, who, s24, e);
+	}
+	close_case(&k);
+	return rc;
 }
 
 /* ---- corrections --------------------------------------------------------------- */

@@ -1721,6 +1721,29 @@
  */
 
 /**
+ * 发展党员台账导入批次
+ * @typedef {object} RecruitImportBatch
+ * @property {number} id 批次编号
+ * @property {string} status preview
+ * @property {string|null} filename 文件名
+ * @property {string} format recruit-xlsx 或 recruit-csv
+ * @property {number} org_id 导入到的组织
+ * @property {string|null} org_name 导入到的组织名称
+ * @property {string|null} org_trail 导入到的组织及其上级（调用者可见的部分）
+ * @property {RecruitImportBatchCounts} counts 按状态计数
+ * @property {number} flagged 有步骤违反规定（标注）的行数
+ * @property {Array<RecruitImportBatchRowsItem>} rows 各行
+ */
+
+/**
+ * 发展党员台账导入已提交
+ * @typedef {object} RecruitImportCommitted
+ * @property {number} id 批次编号
+ * @property {string} status committed
+ * @property {RecruitImportCommittedCounts} counts 写入的行数
+ */
+
+/**
  * 一年的工作日历
  * @typedef {object} WorkCalendarYear
  * @property {number} year 年份
@@ -2202,6 +2225,36 @@
  */
 
 /**
+ * 按状态计数
+ * @typedef {object} RecruitImportBatchCounts
+ * @property {number} new 将导入
+ * @property {number} unchanged 已登记，跳过
+ * @property {number} error 有错误
+ */
+
+/**
+ * @typedef {object} RecruitImportBatchRowsItem
+ * @property {number} row 文件中的行号
+ * @property {string} status new（将导入）、unchanged（已在发展党员工作中登记，跳过）或 error
+ * @property {string|null} name 姓名
+ * @property {string|null} id_masked 公民身份号码（隐去中间部分）
+ * @property {number} org_id 所在党支部（0：未能确定）
+ * @property {string|null} org_name 所在党支部名称
+ * @property {string|null} stage 按台账所处阶段：applicant、activist、candidate、probationary、full
+ * @property {number} [member_id] 名册上已有的党员（按身份证号匹配，不重复登记）
+ * @property {Array<RecruitImportBatchRowsItemStepsItem>} steps 台账记载的步骤
+ * @property {Array<string>} errors 不能导入的原因
+ */
+
+/**
+ * 写入的行数
+ * @typedef {object} RecruitImportCommittedCounts
+ * @property {number} new 新登记
+ * @property {number} unchanged 已登记，跳过
+ * @property {number} skipped 跳过的有错行
+ */
+
+/**
  * @typedef {object} WorkCalendarYearDaysItem
  * @property {string} day 日期
  * @property {string} kind off 放假 / work 调休上班
@@ -2369,6 +2422,15 @@
  * @property {string} org_name 所在组织名称
  * @property {string} date 政治生日
  * @property {number} years 入党周年
+ */
+
+/**
+ * @typedef {object} RecruitImportBatchRowsItemStepsItem
+ * @property {number} step 步骤编号（细则 1-25）
+ * @property {string} name 步骤名称
+ * @property {string} done_on 台账记载的日期
+ * @property {string|null} flag 该步骤违反的规定（照录并标注，不拒绝）
+ * @property {Array<string>} [people] 谈话人、培养联系人或入党介绍人
  */
 
 /**
@@ -2541,6 +2603,9 @@
  *   'GET /orgs/{id}/recruitment/alerts 200': RecruitBreakPage,
  *   'GET /applicants/{id}/print/record 200': string,
  *   'GET /applicants/{id}/print/publicity 200': string,
+ *   'POST /applicant-imports 201': RecruitImportBatch,
+ *   'GET /applicant-imports/{id} 200': RecruitImportBatch,
+ *   'POST /applicant-imports/{id}/commit 200': RecruitImportCommitted,
  *   'GET /work-calendar 200': WorkCalendarYear,
  *   'PUT /work-calendar/{year} 200': WorkCalendarYear,
  * }} ApiAnswers
@@ -2685,6 +2750,9 @@ export const ROUTES = Object.freeze({
   'GET /orgs/{id}/recruitment/alerts': [200],
   'GET /applicants/{id}/print/record': [200],
   'GET /applicants/{id}/print/publicity': [200],
+  'POST /applicant-imports': [201],
+  'GET /applicant-imports/{id}': [200],
+  'POST /applicant-imports/{id}/commit': [200],
   'GET /work-calendar': [200],
   'PUT /work-calendar/{year}': [200],
 });

@@ -26,6 +26,7 @@ const routes = [
   { path: '/import', component: () => import('./views/Import.vue'), meta: { title: '导入名册', nav: 'members', back: true } },
   { path: '/recruit', component: () => import('./views/RecruitBoard.vue'), meta: { title: '发展党员', nav: 'members', back: true } },
   { path: '/recruit/new', component: () => import('./views/RecruitNew.vue'), meta: { title: '登记入党申请人', nav: 'members', back: true } },
+  { path: '/recruit/import', component: () => import('./views/RecruitImport.vue'), meta: { title: '导入发展党员台账', nav: 'members', back: true } },
   { path: '/recruit/funnel', component: () => import('./views/RecruitFunnel.vue'), meta: { title: '发展党员情况', nav: 'home', back: true } },
   { path: '/recruit/alerts', component: () => import('./views/RecruitAlerts.vue'), meta: { title: '发展党员预警', nav: 'home', back: true } },
   { path: '/recruit/:id(\\d+)', component: () => import('./views/RecruitPerson.vue'), meta: { title: '发展步骤', nav: 'members', back: true } },
