@@ -290,6 +290,36 @@ test('a recorded step is corrected with a reason (phone)', async (t) => {
   await page.context().close();
 });
 
+test('task: a secretary stops the pipeline of an applicant who withdrew, with a reason (phone)', async (t) => {
+  await needRoutes(t, server.url, [...ROUTES, 'POST /applicants/{id}/close']);
+  const a = await applicant('魏晓东', day(-30));
+  await step(a, { step: 2, done_on: day(-20), talkers: [{ member_id: f.membersA[1].id }] });
+  const page = await openPage(browser, PHONE390, server.url);
+  await login(page, 'worker_a', PASSWORD);
+  await page.goto(`/#/recruit/${a.id}`);
+  await page.getByRole('button', { name: '终止培养' }).click();
+  // a date before the last step is refused by the server, under its field
+  await page.getByLabel('终止日期').fill(day(-25));
+  await page.getByLabel('原因').fill('本人申请撤回入党申请');
+  await page.getByRole('button', { name: '确认终止' }).click();
+  await page.getByText(`终止日期 ${day(-25)} 早于最近一步的日期 ${day(-20)}`).waitFor();
+  assert.equal((await admin.get('/applicants/' + a.id)).closed, null, 'nothing saved');
+  await page.getByLabel('终止日期').fill(day(-1));
+  await page.getByRole('button', { name: '确认终止' }).click();
+  await page.getByText('已终止培养').first().waitFor();
+  await noRawText(page);
+  await noOverflow(page);
+  const saved = await admin.get('/applicants/' + a.id);
+  assert.equal(saved.closed, 'stopped');
+  assert.equal(saved.closed_reason, '本人申请撤回入党申请');
+  assert.equal(saved.next.step, 0, 'no next step once stopped');
+  // the timeline offers no more steps and no second stop
+  assert.equal(await page.getByRole('button', { name: '终止培养' }).count(), 0);
+  assert.equal(await page.locator('.t-next').count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('the printables open in a new tab (phone)', async (t) => {
   await needRoutes(t, server.url, [...ROUTES, 'GET /applicants/{id}/print/record']);
   const a = await applicant('林静', day(-8));
