@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "demo/demo.h"
 #include "meeting/demo.h"
+#include "recruit/demo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,7 +104,7 @@ int cmd_demo(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	zb_demo_result res;
 	if (zb_cli_init_db(&app, db, o.province ? "中共示范省委员会" : "中共示范县委员会", o.province ? "SFS" : "SFX", quiet, &e) ||
-	    zb_demo_generate(&app, db, &o, &res, &e) || (!o.province && zb_meeting_demo(db, &app, o.seed, &e))) {
+	    zb_demo_generate(&app, db, &o, &res, &e) || (!o.province && (zb_meeting_demo(db, &app, o.seed, &e) || zb_recruit_demo(db, &app, o.seed, NULL, &e)))) {
 		rc = zb_cli_fail(&e);
 		goto out;
 	}
