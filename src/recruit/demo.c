@@ -643,7 +643,7 @@ int zb_recruit_demo(zb_db *db, zb_app *app, uint64_t seed, zb_recruit_demo_resul
 	                       .all_perms = g.grant.perms};
 	g.by = (zb_audit_ev){.username = "demo", .ip = "local"};
 	int sqlite = zb_db_backend(db) == ZB_DB_SQLITE;
-	int rc = zb_db_exec(db, sqlite ? "PRAGMA synchronous=OFF" : "SET jit = off", e);
+	int rc = zb_db_exec(db, sqlite ? "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY" : "SET jit = off", e);
 	zb_org root;
 	if (!rc && !(rc = zb_org_get(db, 1, &g.keep, &root, e)))
 		g.grant.org_path = root.path;
@@ -657,7 +657,7 @@ int zb_recruit_demo(zb_db *db, zb_app *app, uint64_t seed, zb_recruit_demo_resul
 		rc = historic(&g, k, e);
 	{
 		zb_err ignore = {0};
-		zb_db_exec(db, sqlite ? "PRAGMA synchronous=NORMAL" : "RESET jit", &ignore);
+		zb_db_exec(db, sqlite ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL" : "RESET jit", &ignore);
 	}
 	if (res)
 		*res = g.res;
