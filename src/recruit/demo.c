@@ -350,7 +350,8 @@ static void later(const char *a, const char *b, char out[11])
 }
 
 /* One person on the ordinary path; fate: the last step the branch takes
- * them to (2: stays 申请人, 6: 积极分子, 14: 发展对象, 25: all the way). */
+ * them to (2: stays 申请人, 6: 积极分子, 16: 发展对象 awaiting approval, 25: all
+ * the way). */
 static int ordinary(rg *g, int idx, zb_err *e)
 {
 	rng r = {mix(g->seed ^ mix((uint64_t)idx * 0x100000001B3ull + 7))};
