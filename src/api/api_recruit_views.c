@@ -106,6 +106,7 @@ void zb_api_calendar_ritem(zb_jw *w, const zb_ritem *it)
 	jw_obj(w);
 	jw_kstr(w, "kind", "recruit");
 	jw_kstr(w, "status", it->overdue ? "overdue" : "due");
+	jw_kbool(w, "current", !it->overdue);
 	jw_kint(w, "org_id", it->org_id);
 	jw_kstr(w, "org_name", it->org_name);
 	jw_kint(w, "branch_id", it->org_id);

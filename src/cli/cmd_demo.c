@@ -5,6 +5,7 @@
 #include "demo/demo.h"
 #include "dues/dues.h"
 #include "meeting/demo.h"
+#include "recruit/demo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,7 +114,7 @@ int cmd_demo(int argc, char **argv)
 	zb_demo_result res;
 	if (zb_cli_init_db(&app, db, o.province ? "中共示范省委员会" : "中共示范县委员会", o.province ? "SFS" : "SFX", quiet, &e) ||
 	    zb_demo_generate(&app, db, &o, &res, &e) || (!o.province && zb_meeting_demo(db, &app, o.seed, &e)) ||
-	    (!o.province && demo_dues(db, &app, &e))) {
+	    (!o.province && zb_recruit_demo(db, &app, o.seed, NULL, &e)) || (!o.province && demo_dues(db, &app, &e))) {
 		rc = zb_cli_fail(&e);
 		goto out;
 	}
