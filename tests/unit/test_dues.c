@@ -340,7 +340,7 @@ static void test_sheet_recount(void **state)
 	static const char *const amounts[] = {"2800", "4500", "6000", "0", "12000"};
 	int64_t ids[5];
 	for (int i = 0; i < 5; i++) {
-		char name[8];
+		char name[24];
 		snprintf(name, sizeof name, "员%d", i);
 		ids[i] = member(f, i < 3 ? 2 : 3, i < 3 ? "/1/2/" : "/1/3/", name, "full", "2010-07-01");
 		base(f, ids[i], kinds[i], amounts[i], "2026-01");
