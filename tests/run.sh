@@ -124,7 +124,12 @@ for layer in $LAYERS; do
 	fuzz) run fuzz sh fuzz/run.sh "${FUZZ_SECONDS:-5}" ;;
 	web)
 		if ls tests/web/*.test.mjs >/dev/null 2>&1; then
+			# the demo databases the files copy, made once for this run
+			export ZB_WEB_DEMO_CACHE="$OUT/web-demo"
+			rm -rf "$ZB_WEB_DEMO_CACHE"
 			run web node --test --test-reporter=tap tests/web/*.test.mjs
+			rm -rf "$ZB_WEB_DEMO_CACHE"
+			unset ZB_WEB_DEMO_CACHE
 		fi
 		;;
 	*) echo "unknown layer: $layer"; exit 2 ;;

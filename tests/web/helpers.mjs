@@ -3,7 +3,8 @@
 // take screenshots, run axe-core.  Used by every tests/web/*.test.mjs.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, mkdirSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, readFileSync, rmSync, statSync, cpSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +50,35 @@ export function hasCommand(name) {
 }
 
 /**
+ * The directory of a freshly made database (and the data dir's key) for
+ * this binary, scale and environment, made on first use.  The cache lives
+ * in $ZB_WEB_DEMO_CACHE (tests/run.sh empties it before the layer) or the
+ * system's temporary directory.
+ */
+function template(demo, scale, extraEnv) {
+  const st = statSync(BIN);
+  const key = createHash('sha256').update(JSON.stringify([BIN, st.mtimeMs, st.size, demo, scale, extraEnv, ADMIN_PASSWORD]))
+    .digest('hex').slice(0, 16);
+  const base = process.env.ZB_WEB_DEMO_CACHE || join(tmpdir(), 'zhibu-web-demo');
+  const tpl = join(base, key);
+  if (existsSync(join(tpl, '.done'))) return tpl;
+  mkdirSync(base, { recursive: true });
+  const work = mkdtempSync(join(base, 'making-'));
+  const db = join(work, 'zhibu.db');
+  const env = { ...process.env, ZHIBU_ADMIN_PASSWORD: ADMIN_PASSWORD, ZHIBU_DATA_DIR: work, ...extraEnv };
+  const made = spawnSync(BIN, demo ? ['demo', '--db', db, '--scale', String(scale)] : ['init', '--db', db],
+    { env, encoding: 'utf8' });
+  if (made.status !== 0) {
+    rmSync(work, { recursive: true, force: true });
+    throw new Error(`zhibu ${demo ? 'demo' : 'init'} failed: ${made.stderr}${made.stdout}`);
+  }
+  writeFileSync(join(work, '.stdout'), made.stdout);
+  writeFileSync(join(work, '.done'), '');
+  try { renameSync(work, tpl); } catch { rmSync(work, { recursive: true, force: true }); }  // made meanwhile by another file
+  return tpl;
+}
+
+/**
  * Start zhibu on a free loopback port with a fresh database.  Uses
  * `zhibu demo --scale N` when the binary has it, else `zhibu init`.
  * Returns { url, dir, db, demo, cli(args, env), stop() }.
@@ -59,9 +89,12 @@ export async function startServer({ scale = 200, env: extraEnv = {} } = {}) {
   const db = join(dir, 'zhibu.db');
   const env = { ...process.env, ZHIBU_ADMIN_PASSWORD: ADMIN_PASSWORD, ZHIBU_DATA_DIR: dir, ...extraEnv };
   const demo = hasCommand('demo');
-  const made = spawnSync(BIN, demo ? ['demo', '--db', db, '--scale', String(scale)] : ['init', '--db', db],
-    { env, encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`zhibu ${demo ? 'demo' : 'init'} failed: ${made.stderr}${made.stdout}`);
+  // each test file gets its own copy of a database made once per binary,
+  // scale and environment (a county demo takes many seconds to make)
+  const made = { stdout: '' };
+  const tpl = template(demo, scale, extraEnv);
+  cpSync(tpl, dir, { recursive: true, filter: (src) => !/[/\\]\.(done|stdout)$/.test(src) });
+  made.stdout = readFileSync(join(tpl, '.stdout'), 'utf8');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = [];
