@@ -70,7 +70,7 @@ unit_tests() {
 
 api_tests() {
 	build=$1
-	BUILD=$build node --test --test-reporter=tap tests/api/*.test.mjs
+	BUILD=$build node --test --test-concurrency=2 --test-reporter=tap tests/api/*.test.mjs
 }
 
 pg_start() {
@@ -127,7 +127,7 @@ for layer in $LAYERS; do
 			# the demo databases the files copy, made once for this run
 			export ZB_WEB_DEMO_CACHE="$OUT/web-demo"
 			rm -rf "$ZB_WEB_DEMO_CACHE"
-			run web node --test --test-reporter=tap tests/web/*.test.mjs
+			run web node --test --test-concurrency=2 --test-reporter=tap tests/web/*.test.mjs
 			rm -rf "$ZB_WEB_DEMO_CACHE"
 			unset ZB_WEB_DEMO_CACHE
 		fi
