@@ -6,6 +6,7 @@
 #include "dues/dues.h"
 #include "meeting/demo.h"
 #include "recruit/demo.h"
+#include "transfer/transfer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,12 @@ static int demo_dues(zb_db *db, zb_app *app, zb_err *e)
 	char today[11];
 	zb_today(app, today);
 	return zb_dues_demo(db, today, zb_now(app), e);
+}
+
+static int demo_mobile(zb_db *db, zb_app *app, zb_err *e)
+{
+	int made = 0;
+	return zb_mobile_demo(db, app, &made, e);
 }
 
 static int add_account(zb_app *app, zb_db *db, const char *user, const char *display, const char *role, int64_t org,
@@ -114,7 +121,8 @@ int cmd_demo(int argc, char **argv)
 	zb_demo_result res;
 	if (zb_cli_init_db(&app, db, o.province ? "中共示范省委员会" : "中共示范县委员会", o.province ? "SFS" : "SFX", quiet, &e) ||
 	    zb_demo_generate(&app, db, &o, &res, &e) || (!o.province && zb_meeting_demo(db, &app, o.seed, &e)) ||
-	    (!o.province && zb_recruit_demo(db, &app, o.seed, NULL, &e)) || (!o.province && demo_dues(db, &app, &e))) {
+	    (!o.province && zb_recruit_demo(db, &app, o.seed, NULL, &e)) || (!o.province && demo_dues(db, &app, &e)) ||
+	    (!o.province && demo_mobile(db, &app, &e))) {
 		rc = zb_cli_fail(&e);
 		goto out;
 	}

@@ -199,5 +199,8 @@ int zb_mobile_paper_print(zb_db *db, int64_t member_id, zb_arena *a, zb_buf *b, 
 /* The page itself, for registration m of a member of branch home_name
  * (m->paper "certificate" or "activity_card").  Nonzero when b is full. */
 int zb_mobile_paper_html(const zb_mobile *m, const char *home_name, zb_buf *b);
+/* The demo's registrations (demo.c): one for every member with status
+ * 流动, through zb_mobile_register.  *made counts them. */
+int zb_mobile_demo(zb_db *db, zb_app *app, int *made, zb_err *e);
 
 #endif

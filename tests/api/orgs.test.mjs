@@ -601,6 +601,18 @@ test('demo: deterministic for a seed, with warnings and accounts', async () => {
     const st = (await a1.get('/api/v1/orgs/1/stats')).body;
     assert.equal(st.members.total + st.members.status.deceased + st.members.status.removed, 2000 + recruits);
     assert.ok(st.coverage.total > 0 && st.coverage.rate > 50);
+    // every member shown as 流动 has the registration behind it, with the
+    // paper its dates need (a number where there is one)
+    const mob = (await a1.get('/api/v1/orgs/1/mobile-members')).body.items;
+    assert.ok(st.members.status.mobile > 0);
+    assert.equal(mob.length, st.members.status.mobile);
+    assert.equal(new Set(mob.map((x) => x.member_id)).size, mob.length);
+    for (const p of ['none', 'certificate', 'activity_card']) assert.ok(mob.some((x) => x.paper === p), p);
+    for (const x of mob) {
+      assert.equal(x.ended_on, null);
+      assert.equal(x.paper === 'none', !x.paper_no, JSON.stringify(x));
+      assert.equal(x.paper === 'activity_card', x.no_fixed_place, JSON.stringify(x));
+    }
     assert.equal(cli(['check', '--db', d1.db], d1.env).code, 0);
     // demo accounts with the demo password (here ZHIBU_ADMIN_PASSWORD)
     const tw = new Client(d1.url);
