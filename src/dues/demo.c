@@ -6,6 +6,7 @@
  * work.  Deterministic for the members and today's date. */
 #include "dues/dues.h"
 #include "core/date.h"
+#include "core/rng.h"
 #include "core/grow.h"
 #include "meeting/mdate.h"
 
@@ -35,14 +36,6 @@ static int add_dmember(zb_stmt *st, void *ctx, zb_err *e)
 	const char *j = zb_col_text(st, 2);
 	m->join_ym = j && zb_date_valid(j) ? zb_md_ym(j) : 0;
 	return 0;
-}
-
-static uint64_t mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
 }
 
 static int demo_pay(zb_db *db, int64_t member, int ym_from, int ym_to, int64_t fen_each, int day, const char *today,
@@ -84,7 +77,7 @@ int zb_dues_demo(zb_db *db, const char *today, int64_t now, zb_err *e)
 		dmember *m = &l.v[i];
 		if (!m->join_ym)
 			continue;
-		uint64_t h = mix((uint64_t)m->id);
+		uint64_t h = zb_mix64((uint64_t)m->id);
 		int kind;
 		int64_t base;
 		unsigned k = (unsigned)(h % 100);

@@ -13,6 +13,7 @@
 #include "meeting/demo.h"
 #include "core/arena.h"
 #include "core/grow.h"
+#include "core/rng.h"
 #include "meeting/appraisal.h"
 #include "meeting/mdate.h"
 #include "meeting/meeting.h"
@@ -20,43 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- deterministic random numbers (splitmix64) ---- */
-
-static uint64_t mix(uint64_t x)
-{
-	x += 0x9E3779B97F4A7C15ull;
-	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-	return x ^ (x >> 31);
-}
-
-typedef struct rng {
-	uint64_t s;
-} rng;
-
-static rng rng_for(uint64_t seed, uint64_t a, uint64_t b)
-{
-	rng r = {mix(seed ^ mix(a * 0x100000001B3ull ^ mix(b)))};
-	return r;
-}
-
-static uint64_t next(rng *r)
-{
-	r->s = mix(r->s);
-	return r->s;
-}
-
-static int below(rng *r, int n)
-{
-	return (int)(next(r) % (uint64_t)n);
-}
-
-/* 1 with probability pct/100 */
-static int chance(rng *r, int pct)
-{
-	return below(r, 100) < pct;
-}
 
 /* ---- what exists ---- */
 
@@ -436,21 +400,21 @@ static int appraise(dg *g, dbranch *b, int64_t mid, const char *held_on, int yea
 /* 谈心谈话 of the year: committee pairs, the secretary with each member
  * of the committee, each member with the committee member of their group
  * (else the secretary); a weak branch does about half. */
-static int talks(dg *g, dbranch *b, int ym, rng *r, zb_err *e)
+static int talks(dg *g, dbranch *b, int ym, zb_rng *r, zb_err *e)
 {
 	int rc = 0, k = 0;
 	if (!b->ncomm || !in_office(b, 0, at(ym, 1, 0, 0))) {
 		/* no committee on the roster: members talk with each other */
 		for (int i = 1; !rc && i < b->nm && i <= 3; i++) {
 			int64_t t = at(ym, 5 + i, 19, 30);
-			if (t < g->now - 600 && !(b->weak && chance(r, 50)))
+			if (t < g->now - 600 && !(b->weak && zb_rng_chance(r, 50)))
 				rc = add(g, b, b->id, b->path, ZB_MT_TALK, t, "交流思想和工作情况", g->m[b->m0].id, g->m[b->m0 + i].id, e);
 		}
 		return rc;
 	}
 	for (int i = 0; !rc && i < b->ncomm; i++)
 		for (int j = i + 1; !rc && j < b->ncomm; j++, k++) {
-			if (b->weak && chance(r, 50))
+			if (b->weak && zb_rng_chance(r, 50))
 				continue;
 			int64_t t = at(ym, 2 + k % 25, 15, 0);
 			if (t < g->now - 600 && in_office(b, i, t) && in_office(b, j, t))
@@ -471,7 +435,7 @@ static int talks(dg *g, dbranch *b, int ym, rng *r, zb_err *e)
 				if (g->m[b->m0 + x].id == b->comm[c] && g->m[b->m0 + x].group_id == mm->group_id &&
 				    in_office(b, c, t))
 					with = b->comm[c], wi = c;
-		if (b->weak && chance(r, 50))
+		if (b->weak && zb_rng_chance(r, 50))
 			continue;
 		if (t < g->now - 600 && in_office(b, wi, t))
 			rc = add(g, b, b->id, b->path, ZB_MT_TALK, t, "了解思想、工作和生活情况", with, mm->id, e);
@@ -483,13 +447,13 @@ static int talks(dg *g, dbranch *b, int ym, rng *r, zb_err *e)
  * 民主评议 meeting to grade once the month is counted (0 if none). */
 static int month(dg *g, dbranch *b, int ym, int64_t *appraisal, zb_err *e)
 {
-	rng r = rng_for(g->seed, (uint64_t)b->id, (uint64_t)ym);
+	zb_rng r = zb_rng_for(g->seed, (uint64_t)b->id, (uint64_t)ym);
 	int mon = ym % 100, yoff = zb_md_ym_diff(ym, g->cur_ym - 200) / 12, rc = 0;
 	const char *topic = TOPICS[(b->id + ym) % NTOPICS];
 	int64_t limit = g->now - 600;
 	*appraisal = 0;
 	int64_t t = at(ym, b->day, 9, 0);
-	if (!rc && t < limit && !(b->weak && chance(&r, 30)))
+	if (!rc && t < limit && !(b->weak && zb_rng_chance(&r, 30)))
 		rc = add(g, b, b->id, b->path, ZB_MT_THEME_DAY, t, topic, 0, 0, e);
 	t = at(ym, b->day > 1 ? b->day - 1 : 1, 19, 30);
 	{
@@ -504,7 +468,7 @@ static int month(dg *g, dbranch *b, int ym, int64_t *appraisal, zb_err *e)
 		if (formed)
 			t = formed;
 	}
-	if (!rc && committee_on(b, t) >= 3 && t < limit && !(b->weak && chance(&r, 35))) {
+	if (!rc && committee_on(b, t) >= 3 && t < limit && !(b->weak && zb_rng_chance(&r, 35))) {
 		rc = add(g, b, b->id, b->path, ZB_MT_COMMITTEE, t, topic, 0, 0, e);
 		/* a diligent committee reschedules rather than meet short */
 		if (!rc && !b->weak)
@@ -513,21 +477,21 @@ static int month(dg *g, dbranch *b, int ym, int64_t *appraisal, zb_err *e)
 	for (int i = 0; !rc && i < b->ng; i++) {
 		const dgroup *gr = &g->g[b->g0 + i];
 		t = at(ym, b->day + 3 + i, 19, 0);
-		if (t < limit && !(b->weak && chance(&r, 40)))
+		if (t < limit && !(b->weak && zb_rng_chance(&r, 40)))
 			rc = add(g, b, gr->id, gr->path, ZB_MT_GROUP, t, topic, 0, 0, e);
 	}
 	t = at(ym, b->day + 5, 14, 30);
 	if (!rc && mon % 3 == 2 && t < limit && !b->plenary_skip[(yoff * 4 + (mon - 1) / 3) % 12])
 		rc = add(g, b, b->id, b->path, ZB_MT_PLENARY, t, topic, 0, 0, e);
 	t = at(ym, b->day + 7, 14, 30);
-	if (!rc && (mon == 6 || mon == 11) && t < limit && !(b->weak && chance(&r, 50)))
+	if (!rc && (mon == 6 || mon == 11) && t < limit && !(b->weak && zb_rng_chance(&r, 50)))
 		rc = add(g, b, b->id, b->path, ZB_MT_LECTURE, t, "党课：牢记初心使命，争做合格党员", 0, 0, e);
 	if (!rc && mon == 12) {
 		t = at(ym, 20, 9, 0);
-		if (t < limit && !(b->weak && chance(&r, 40)))
+		if (t < limit && !(b->weak && zb_rng_chance(&r, 40)))
 			rc = add(g, b, b->id, b->path, ZB_MT_LIFE_MEETING, t, "年度组织生活会：对照检查，开展批评和自我批评", 0, 0, e);
 		t = at(ym, 20, 14, 30);
-		if (!rc && t < limit && !(b->weak && chance(&r, 40))) {
+		if (!rc && t < limit && !(b->weak && zb_rng_chance(&r, 40))) {
 			rc = add(g, b, b->id, b->path, ZB_MT_APPRAISAL, t, "民主评议党员", 0, 0, e);
 			*appraisal = g->nms;
 		}
@@ -551,15 +515,15 @@ static int pick_risks(dg *g, zb_err *e)
 		rc = zb_db_exec(g->db, "DELETE FROM demo_risk", e);
 	for (int i = 0; !rc && i < g->nm; i++) {
 		const dmem *m = &g->m[i];
-		rng r = rng_for(g->seed, (uint64_t)m->id, 77);
-		if (below(&r, 1000) >= 10)
+		zb_rng r = zb_rng_for(g->seed, (uint64_t)m->id, 77);
+		if (zb_rng_below(&r, 1000) >= 10)
 			continue;
-		int k = months[below(&r, 6)];
+		int k = months[zb_rng_below(&r, 6)];
 		/* present last in cur-k-1: k complete months without since */
 		int last = zb_md_ym_add(g->cur_ym, -k - 1);
 		rc = zb_db_run(g->db, e, NULL, "INSERT INTO demo_risk (member_id, last_ym) VALUES (?, ?)", "ii", m->id, (int64_t)last);
 		/* one in four has a secretary's explanation (illness) */
-		if (!rc && below(&r, 4) == 0) {
+		if (!rc && zb_rng_below(&r, 4) == 0) {
 			char from[11], to[11];
 			zb_md_ym_first(zb_md_ym_add(last, 1), from);
 			zb_md_ym_last(g->cur_ym, to);
@@ -599,12 +563,12 @@ int zb_meeting_demo(zb_db *db, zb_app *app, uint64_t seed, zb_err *e)
 		rc = load(&g, &root, e);
 	for (int i = 0; !rc && i < g.nb; i++) {
 		dbranch *b = &g.b[i];
-		rng r = rng_for(seed, (uint64_t)b->id, 1);
-		b->weak = below(&r, 100) < 18;
-		b->rate = b->weak ? 500 + below(&r, 250) : 850 + below(&r, 120);
-		b->day = 3 + below(&r, 18);
+		zb_rng r = zb_rng_for(seed, (uint64_t)b->id, 1);
+		b->weak = zb_rng_below(&r, 100) < 18;
+		b->rate = b->weak ? 500 + zb_rng_below(&r, 250) : 850 + zb_rng_below(&r, 120);
+		b->day = 3 + zb_rng_below(&r, 18);
 		for (int q = 0; q < 12; q++)
-			b->plenary_skip[q] = b->weak && chance(&r, 40);
+			b->plenary_skip[q] = b->weak && zb_rng_chance(&r, 40);
 		if (b->m0 < 0)
 			b->nm = 0;
 		if (b->g0 < 0)

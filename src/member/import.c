@@ -9,6 +9,7 @@
 #include "core/grow.h"
 #include "core/log.h"
 #include "crypto/fieldprot.h"
+#include "io/sheet.h"
 #include "member/idcard.h"
 #include "org/after.h"
 #include "org/org.h"
@@ -29,7 +30,8 @@
  * abandoned by a process that died: expired, or reverted, by the next
  * upload (or, on SQLite, at the start of zhibu serve). */
 #define COMMIT_LEASE 120
-#define HEADER_SCAN_ROWS 50
+/* the columns the "no header" messages name */
+#define HEADER_HINT "“姓名”“身份证号”“性别”“入党日期”"
 #define SKIP_ROW (-1) /* process_row: not a member row */
 
 /* ---- header names ------------------------------------------------------ */
@@ -149,86 +151,9 @@ const char *zb_irow_status_code(int s)
 
 /* ---- reading ----------------------------------------------------------- */
 
-typedef struct raw_row {
-	int rownum;
-	int n;
-	const char **cells;
-	unsigned char *kinds;
-} raw_row;
-
-typedef struct reader {
-	zb_import *imp;
-	zb_table_info info;
-	int header_found;
-	int scanned;
-	raw_row *rows;
-	int n;
-	size_t cap;
-	int name_col;             /* file column of 姓名 */
-} reader;
-
-static int count_known(const char *const *cells, int n)
+static int header_col(const char *cell)
 {
-	int k = 0;
-	unsigned seen = 0;
-	for (int i = 0; i < n; i++) {
-		zb_icol c = zb_import_header_col(cells[i]);
-		if (c != ZB_ICOL_NONE && !(seen & (1u << c))) {
-			seen |= 1u << c;
-			k++;
-		}
-	}
-	return k;
-}
-
-static int on_row(void *ctx, int rownum, const char *const *cells, int ncells, zb_err *e)
-{
-	reader *rd = ctx;
-	zb_import *imp = rd->imp;
-	if (!rd->header_found) {
-		if (count_known(cells, ncells) >= 3) {
-			rd->header_found = 1;
-			imp->header_row = rownum;
-			imp->ncols = ncells;
-			imp->col_headers = zb_arena_alloc(&imp->arena, sizeof(char *) * (size_t)(ncells + 1));
-			imp->col_map = zb_arena_alloc(&imp->arena, sizeof(int) * (size_t)(ncells + 1));
-			unsigned seen = 0;
-			for (int i = 0; i < ncells; i++) {
-				imp->col_headers[i] = zb_arena_strdup(&imp->arena, cells[i]);
-				zb_icol c = zb_import_header_col(cells[i]);
-				/* a repeated column: the first one counts */
-				if (c != ZB_ICOL_NONE && (seen & (1u << c)))
-					c = ZB_ICOL_NONE;
-				if (c != ZB_ICOL_NONE)
-					seen |= 1u << c;
-				if (c == ZB_ICOL_NAME)
-					rd->name_col = i;
-				imp->col_map[i] = c;
-			}
-			return 0;
-		}
-		if (++rd->scanned >= HEADER_SCAN_ROWS)
-			return zb_fail(e, ZB_EINVAL, "file",
-			               "前 %d 行中没有找到表头：表头行应至少包含“姓名”“身份证号”“性别”“入党日期”等列名中的 3 个",
-			               HEADER_SCAN_ROWS);
-		return 0;
-	}
-	/* a printed roster repeats its header on every page */
-	if (rd->name_col >= 0 && rd->name_col < ncells && zb_import_header_col(cells[rd->name_col]) == ZB_ICOL_NAME &&
-	    count_known(cells, ncells) >= 3)
-		return 0;
-	if (ZB_GROW(rd->rows, (size_t)rd->n, rd->cap))
-		return zb_fail(e, ZB_EINTERNAL, "file", "内存不足");
-	raw_row *r = &rd->rows[rd->n++];
-	r->rownum = rownum;
-	r->n = ncells < imp->ncols ? ncells : imp->ncols;
-	r->cells = zb_arena_alloc(&imp->arena, sizeof(char *) * (size_t)(r->n + 1));
-	r->kinds = zb_arena_alloc(&imp->arena, (size_t)(r->n + 1));
-	for (int i = 0; i < r->n; i++) {
-		r->cells[i] = imp->col_map[i] == ZB_ICOL_NONE ? "" : zb_arena_strdup(&imp->arena, cells[i]);
-		r->kinds[i] = rd->info.kinds ? rd->info.kinds[i] : ZB_CELL_TEXT;
-	}
-	return 0;
+	return zb_import_header_col(cell);
 }
 
 /* ---- row processing ----------------------------------------------------- */
@@ -438,7 +363,7 @@ static void read_group(zb_stmt *st, void *ctx)
 	m->group_name = zb_arena_strdup(r->a, zb_col_text(st, 1));
 }
 
-static int process_row(proc *p, const raw_row *raw, zb_import_row *r, zb_err *e)
+static int process_row(proc *p, const zb_sheet_row *raw, zb_import_row *r, zb_err *e)
 {
 	zb_import *imp = p->imp;
 	zb_arena *a = p->a;
@@ -761,16 +686,15 @@ int zb_import_read(const zb_import_opts *o, const void *data, size_t len, zb_imp
 	*out = NULL;
 	zb_table_limits lim;
 	zb_table_limits_resolve(o->limits, &lim);
-	if (len > lim.max_file_bytes)
-		return zb_fail(e, ZB_ETOOBIG, "file", "文件过大（上限 %zu MB），请拆分后再导入", lim.max_file_bytes >> 20);
-	if (!len)
-		return zb_fail(e, ZB_EINVAL, "file", "文件是空的");
+	int rc = zb_sheet_check_size(&lim, len, e);
+	if (rc)
+		return rc;
 	zb_import *imp = import_new();
 	if (!imp)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-	reader rd = {.imp = imp, .name_col = -1};
+	zb_sheet rd = {.arena = &imp->arena, .col = header_col, .key_col = ZB_ICOL_NAME, .hint = HEADER_HINT,
+	               .progress = o->progress, .progress_ctx = o->progress_ctx};
 	proc p = {.o = o, .imp = imp, .a = &imp->arena};
-	int rc;
 	zb_org org;
 	if ((rc = zb_org_get(o->db, o->org_id, &imp->arena, &org, e))) {
 		if (rc == ZB_ENOTFOUND)
@@ -786,33 +710,15 @@ int zb_import_read(const zb_import_opts *o, const void *data, size_t len, zb_imp
 	imp->org_path = org.path;
 	imp->org_name = org.name;
 	imp->filename = zb_arena_strdup(&imp->arena, o->filename ? o->filename : "");
-	zb_table_format fmt = zb_table_sniff(data, len);
-	if (fmt == ZB_TABLE_XLS) {
-		rc = zb_fail(e, ZB_EMEDIA, "file",
-		             "这是旧版 Excel（.xls）文件或加密的表格：请在 Excel 中“另存为” .xlsx 格式（不设密码）后再导入");
+	if ((rc = zb_sheet_read(&rd, data, len, &lim, e)))
 		goto fail;
-	}
-	if (o->progress)
-		o->progress(o->progress_ctx, "读取文件", 0, 0);
-	if (fmt == ZB_TABLE_XLSX) {
-		imp->format = "xlsx";
-		rc = zb_xlsx_read(data, len, &lim, on_row, &rd, &rd.info, e);
-	} else {
-		imp->format = "csv";
-		rc = zb_csv_read(data, len, &lim, on_row, &rd, &rd.info, e);
-	}
-	if (rc) {
-		if (!e->field[0])
-			snprintf(e->field, sizeof e->field, "file");
-		goto fail;
-	}
+	imp->format = rd.format == ZB_TABLE_XLSX ? "xlsx" : "csv";
 	imp->sheet = rd.info.sheet[0] ? zb_arena_strdup(&imp->arena, rd.info.sheet) : NULL;
 	imp->encoding = rd.info.encoding;
-	if (!rd.header_found) {
-		rc = zb_fail(e, ZB_EINVAL, "file",
-		             "没有找到表头行：表头应至少包含“姓名”“身份证号”“性别”“入党日期”等列名中的 3 个");
-		goto fail;
-	}
+	imp->header_row = rd.header_row;
+	imp->ncols = rd.ncols;
+	imp->col_headers = rd.col_headers;
+	imp->col_map = rd.col_map;
 	int have_name = 0, have_id = 0;
 	for (int i = 0; i < imp->ncols; i++) {
 		have_name |= imp->col_map[i] == ZB_ICOL_NAME;
@@ -862,13 +768,13 @@ int zb_import_read(const zb_import_opts *o, const void *data, size_t len, zb_imp
 			rc = zb_fail(e, ZB_EINVAL, "file", "文件中表头（第 %d 行）以下没有党员数据", imp->header_row);
 		goto fail;
 	}
-	free(rd.rows);
+	zb_sheet_free(&rd);
 	zb_rules_free(p.rules);
 	*out = imp;
 	return 0;
 fail:
 	zb_rules_free(p.rules);
-	free(rd.rows);
+	zb_sheet_free(&rd);
 	zb_import_free(imp);
 	return rc ? rc : ZB_EINTERNAL;
 }

@@ -9,6 +9,7 @@
 #include "recruit/demo.h"
 #include "core/arena.h"
 #include "core/date.h"
+#include "core/rng.h"
 #include "demo/demo.h"
 #include "meeting/meeting.h"
 #include "member/idcard.h"
@@ -19,29 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t mix(uint64_t x)
-{
-	x += 0x9E3779B97F4A7C15ull;
-	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-	return x ^ (x >> 31);
-}
-
-typedef struct rng {
-	uint64_t s;
-} rng;
-
-static int below(rng *r, int n)
-{
-	r->s = mix(r->s);
-	return (int)(r->s % (uint64_t)n);
-}
-
-static int between(rng *r, int lo, int hi)
-{
-	return lo + below(r, hi - lo + 1);
-}
 
 typedef struct rbranch {
 	int64_t id;
@@ -107,11 +85,11 @@ static int load(rg *g, zb_err *e)
 		memset(b, 0, sizeof *b);
 		b->id = zb_col_int(st, 0);
 		const char *dom = zb_col_text(st, 1);
-		rng r = {mix(g->seed ^ mix((uint64_t)b->id * 31 + 11))};
+		zb_rng r = {zb_mix64(g->seed ^ zb_mix64((uint64_t)b->id * 31 + 11))};
 		int rural = !strcmp(dom, "rural"), comm = !strcmp(dom, "community");
 		/* village and community branches most; some branches none */
 		b->weight = rural ? 5 : comm ? 4 : 1;
-		if (below(&r, 100) < (rural || comm ? 8 : 30))
+		if (zb_rng_below(&r, 100) < (rural || comm ? 8 : 30))
 			b->weight = 0;
 	}
 	zb_stmt_done(st);
@@ -178,11 +156,11 @@ static int load(rg *g, zb_err *e)
 	return 0;
 }
 
-static rbranch *pick_branch(rg *g, rng *r)
+static rbranch *pick_branch(rg *g, zb_rng *r)
 {
 	if (!g->wsum)
 		return NULL;
-	int64_t x = (int64_t)(mix(r->s += 0x51) % (uint64_t)g->wsum);
+	int64_t x = (int64_t)(zb_mix64(r->s += 0x51) % (uint64_t)g->wsum);
 	for (int i = 0; i < g->nb; i++) {
 		x -= (int64_t)g->b[i].weight * g->b[i].nf;
 		if (x < 0)
@@ -197,29 +175,29 @@ static int64_t full_of(const rg *g, const rbranch *b, int k)
 }
 
 /* A person applying on `applied` at branch b. */
-static void person(rg *g, rng *r, const rbranch *b, const char *applied, zb_applicant *a, zb_arena *ar)
+static void person(rg *g, zb_rng *r, const rbranch *b, const char *applied, zb_applicant *a, zb_arena *ar)
 {
 	memset(a, 0, sizeof *a);
-	int s = 0, x = below(r, 100);
+	int s = 0, x = zb_rng_below(r, 100);
 	while (s < NSOURCES - 1 && (x -= SOURCES[s].w) >= 0)
 		s++;
-	char gender = s == 3 ? (below(r, 100) < 85 ? 'M' : 'F') : below(r, 100) < 56 ? 'M' : 'F';
+	char gender = s == 3 ? (zb_rng_below(r, 100) < 85 ? 'M' : 'F') : zb_rng_below(r, 100) < 56 ? 'M' : 'F';
 	int sur = 0, tot = 0;
 	for (int i = 0; zb_demo_surnames[i].s; i++)
 		tot += zb_demo_surnames[i].w;
-	int w = below(r, tot);
+	int w = zb_rng_below(r, tot);
 	while ((w -= zb_demo_surnames[sur].w) >= 0)
 		sur++;
 	const char *const *given = gender == 'M' ? zb_demo_given_m : zb_demo_given_f;
 	int ng = 0;
 	while (given[ng])
 		ng++;
-	int g1 = below(r, ng), g2 = below(r, 3) ? below(r, ng) : -1;
+	int g1 = zb_rng_below(r, ng), g2 = zb_rng_below(r, 3) ? zb_rng_below(r, ng) : -1;
 	a->name = zb_arena_printf(ar, "%s%s%s", zb_demo_surnames[sur].s, given[g1], g2 >= 0 ? given[g2] : "");
-	int age = between(r, SOURCES[s].age_lo, SOURCES[s].age_hi);
+	int age = zb_rng_between(r, SOURCES[s].age_lo, SOURCES[s].age_hi);
 	char tmp[11], birth[11];
 	zb_date_add_years(applied, -age, tmp);
-	zb_date_add_days(tmp, -between(r, 1, 360), birth);
+	zb_date_add_days(tmp, -zb_rng_between(r, 1, 360), birth);
 	char ymd[9];
 	snprintf(ymd, sizeof ymd, "%.4s%.2s%.2s", birth, birth + 5, birth + 8);
 	char idn[19];
@@ -228,10 +206,10 @@ static void person(rg *g, rng *r, const rbranch *b, const char *applied, zb_appl
 	a->id_number = zb_arena_strdup(ar, idn);
 	a->gender = gender == 'M' ? "M" : "F";
 	a->birth_date = zb_arena_strdup(ar, birth);
-	a->ethnicity = below(r, 100) < 93 ? "汉族" : "壮族";
-	a->education = s == 4 ? "大学本科" : zb_educations[between(r, 1, 5)];
+	a->ethnicity = zb_rng_below(r, 100) < 93 ? "汉族" : "壮族";
+	a->education = s == 4 ? "大学本科" : zb_educations[zb_rng_between(r, 1, 5)];
 	a->work_unit = SOURCES[s].unit;
-	a->phone = zb_arena_printf(ar, "1990100%04d", below(r, 10000));
+	a->phone = zb_arena_printf(ar, "1990100%04d", zb_rng_below(r, 10000));
 	a->source = SOURCES[s].code;
 	a->applied_on = zb_arena_strdup(ar, applied);
 	a->org_id = b->id;
@@ -251,7 +229,7 @@ static zb_rstep_input in_of(int step, const char *on)
 }
 
 /* The facts of step n done on `on` for the ordinary path (not 6, 15, 21, 23). */
-static zb_rstep_input facts(rg *g, rng *r, const rbranch *b, int n, const char *on, zb_rperson_in *p, zb_arena *ar)
+static zb_rstep_input facts(rg *g, zb_rng *r, const rbranch *b, int n, const char *on, zb_rperson_in *p, zb_arena *ar)
 {
 	zb_rstep_input x = in_of(n, on);
 	switch (n) {
@@ -261,15 +239,15 @@ static zb_rstep_input facts(rg *g, rng *r, const rbranch *b, int n, const char *
 		x.npeople = 1;
 		break;
 	case 3:
-		x.recommended_by = below(r, 100) < 35 ? "league" : "members";
+		x.recommended_by = zb_rng_below(r, 100) < 35 ? "league" : "members";
 		break;
 	case 5:
 	case 9: {
-		int k = below(r, b->nf);
+		int k = zb_rng_below(r, b->nf);
 		p[0] = (zb_rperson_in){full_of(g, b, k), NULL};
 		p[1] = (zb_rperson_in){full_of(g, b, k + 1), NULL};
 		x.people = p;
-		x.npeople = n == 9 || below(r, 2) ? 2 : 1;
+		x.npeople = n == 9 || zb_rng_below(r, 2) ? 2 : 1;
 		break;
 	}
 	case 10:
@@ -277,11 +255,11 @@ static zb_rstep_input facts(rg *g, rng *r, const rbranch *b, int n, const char *
 		x.conclusion = "pass";
 		break;
 	case 11:
-		x.training_days = between(r, 3, 5);
-		x.certificate_no = zb_arena_printf(ar, "PX%.4s-%03d", on, below(r, 1000));
+		x.training_days = zb_rng_between(r, 3, 5);
+		x.certificate_no = zb_arena_printf(ar, "PX%.4s-%03d", on, zb_rng_below(r, 1000));
 		break;
 	case 14:
-		x.volunteer_no = zb_arena_printf(ar, "ZYS-%.4s-%04d", on, below(r, 10000));
+		x.volunteer_no = zb_arena_printf(ar, "ZYS-%.4s-%04d", on, zb_rng_below(r, 10000));
 		break;
 	case 16:
 		p[0] = (zb_rperson_in){0, "乡镇党委组织委员"};
@@ -354,18 +332,18 @@ static void later(const char *a, const char *b, char out[11])
  * the way). */
 static int ordinary(rg *g, int idx, zb_err *e)
 {
-	rng r = {mix(g->seed ^ mix((uint64_t)idx * 0x100000001B3ull + 7))};
+	zb_rng r = {zb_mix64(g->seed ^ zb_mix64((uint64_t)idx * 0x100000001B3ull + 7))};
 	rbranch *b = pick_branch(g, &r);
 	if (!b)
 		return 0;
 	char applied[11];
-	zb_date_add_days(g->today, -between(&r, 3, 3 * 365), applied);
-	int u = below(&r, 100);
+	zb_date_add_days(g->today, -zb_rng_between(&r, 3, 3 * 365), applied);
+	int u = zb_rng_below(&r, 100);
 	int fate = u < 12 ? 2 : u < 55 ? 6 : u < 72 ? 16 : 25;
 	int age_days = (int)(zb_date_days(g->today) - zb_date_days(applied));
 	/* stalled: a talk overdue; 积极分子 for two years with no 考察 */
-	int no_talk = age_days < 31 ? below(&r, 2) : age_days < 70 ? below(&r, 100) < 40 : 0;
-	int no_assess = fate == 6 && age_days > 800 && below(&r, 100) < 30;
+	int no_talk = age_days < 31 ? zb_rng_below(&r, 2) : age_days < 70 ? zb_rng_below(&r, 100) < 40 : 0;
+	int no_assess = fate == 6 && age_days > 800 && zb_rng_below(&r, 100) < 30;
 	zb_arena ar;
 	zb_arena_init(&ar);
 	zb_applicant a;
@@ -385,13 +363,13 @@ static int ordinary(rg *g, int idx, zb_err *e)
 	for (int n = 2; !rc && n <= fate && !no_talk; n++) {
 		char on[11];
 		switch (n) {
-		case 2: zb_date_add_days(last, between(&r, 3, 25), on); break;
-		case 3: zb_date_add_days(last, between(&r, 30, 150), on); break;
-		case 7: zb_date_add_months(d[3], 12, tmp); zb_date_add_days(tmp, between(&r, 0, 120), on); later(on, last, on); break;
-		case 13: zb_date_add_days(last, between(&r, 15, 25), on); break;
-		case 17: zb_date_add_days(last, between(&r, 20, 70), on); zb_date_add_months(d[15], 3, tmp); if (strcmp(on, tmp) > 0) memcpy(on, tmp, 11); break;
-		case 22: zb_date_add_months(d[15], 12, tmp); zb_date_add_days(tmp, -between(&r, 5, 25), on); later(on, last, on); break;
-		default: zb_date_add_days(last, between(&r, 3, 20), on); break;
+		case 2: zb_date_add_days(last, zb_rng_between(&r, 3, 25), on); break;
+		case 3: zb_date_add_days(last, zb_rng_between(&r, 30, 150), on); break;
+		case 7: zb_date_add_months(d[3], 12, tmp); zb_date_add_days(tmp, zb_rng_between(&r, 0, 120), on); later(on, last, on); break;
+		case 13: zb_date_add_days(last, zb_rng_between(&r, 15, 25), on); break;
+		case 17: zb_date_add_days(last, zb_rng_between(&r, 20, 70), on); zb_date_add_months(d[15], 3, tmp); if (strcmp(on, tmp) > 0) memcpy(on, tmp, 11); break;
+		case 22: zb_date_add_months(d[15], 12, tmp); zb_date_add_days(tmp, -zb_rng_between(&r, 5, 25), on); later(on, last, on); break;
+		default: zb_date_add_days(last, zb_rng_between(&r, 3, 20), on); break;
 		}
 		if (n == 6 || n == 21) {
 			/* 考察 every half year: while an 积极分子 (step 7 comes a year
@@ -404,11 +382,11 @@ static int ordinary(rg *g, int idx, zb_err *e)
 			else
 				zb_date_add_months(d[15], 11, end);
 			int k = 0;
-			zb_date_add_days(n == 6 ? d[3] : d[15], between(&r, 120, 170), on);
+			zb_date_add_days(n == 6 ? d[3] : d[15], zb_rng_between(&r, 120, 170), on);
 			if (strcmp(last, on) >= 0)
-				zb_date_add_days(last, between(&r, 5, 20), on);
+				zb_date_add_days(last, zb_rng_between(&r, 5, 20), on);
 			for (; !rc && strcmp(on, end) < 0 && strcmp(on, g->today) <= 0;
-			     zb_date_add_days(on, between(&r, 150, 178), on), k++) {
+			     zb_date_add_days(on, zb_rng_between(&r, 150, 178), on), k++) {
 				zb_rstep_input x = in_of(n, on);
 				x.opinion = n == 6 ? (k ? "积极参加组织活动，带头完成村里的工作" : "思想进步，能按时学习，表现良好")
 				                   : "预备期内表现良好，能发挥党员作用";
@@ -417,7 +395,7 @@ static int ordinary(rg *g, int idx, zb_err *e)
 			}
 			if (n == 6 && fate == 6) {
 				/* still an 积极分子: 考察 go on to today */
-				for (; !rc && strcmp(on, g->today) <= 0; zb_date_add_days(on, between(&r, 150, 178), on)) {
+				for (; !rc && strcmp(on, g->today) <= 0; zb_date_add_days(on, zb_rng_between(&r, 150, 178), on)) {
 					zb_rstep_input x = in_of(6, on);
 					x.opinion = "继续培养考察，表现良好";
 					rc = record(g, id, &x, &ar, e);
@@ -461,7 +439,7 @@ static int ordinary(rg *g, int idx, zb_err *e)
 			memcpy(last, on, 11);
 			continue;
 		}
-		if (n == 25 && below(&r, 2))
+		if (n == 25 && zb_rng_below(&r, 2))
 			break;
 		if (strcmp(on, g->today) > 0)
 			break;
@@ -491,7 +469,7 @@ typedef struct hist {
 } hist;
 
 /* Append step n on `on`, `days` after the last one (on NULL). */
-static zb_rstep_input *hadd(rg *g, rng *r, const rbranch *b, hist *h, int n, const char *on, int days, zb_arena *ar)
+static zb_rstep_input *hadd(rg *g, zb_rng *r, const rbranch *b, hist *h, int n, const char *on, int days, zb_arena *ar)
 {
 	char *d = h->d[h->n];
 	if (on)
@@ -517,7 +495,7 @@ static zb_rstep_input *hadd(rg *g, rng *r, const rbranch *b, hist *h, int n, con
  * the plenary. */
 static int historic(rg *g, int which, zb_err *e)
 {
-	rng r = {mix(g->seed ^ mix((uint64_t)which + 0xAB1))};
+	zb_rng r = {zb_mix64(g->seed ^ zb_mix64((uint64_t)which + 0xAB1))};
 	rbranch *b = NULL;
 	for (int tries = 0; tries < 1000 && !b; tries++) {
 		rbranch *c = pick_branch(g, &r);
@@ -532,7 +510,7 @@ static int historic(rg *g, int which, zb_err *e)
 	memset(h, 0, sizeof *h);
 	char applied[11], tmp[11];
 	zb_date_add_months(g->today, which == 0 ? -5 : which == 3 ? -30 : -26, tmp);
-	zb_date_add_days(tmp, -between(&r, 0, 20), applied);
+	zb_date_add_days(tmp, -zb_rng_between(&r, 0, 20), applied);
 	if (which == 2) {
 		/* step 9 falls after the 预备党员 joined */
 		zb_date_add_months(b->prob_join, -17, tmp);
@@ -540,8 +518,8 @@ static int historic(rg *g, int which, zb_err *e)
 			memcpy(applied, tmp, 11);
 	}
 	hadd(g, &r, b, h, 1, applied, 0, &ar);
-	hadd(g, &r, b, h, 2, NULL, which == 0 ? between(&r, 62, 75) : between(&r, 5, 20), &ar);
-	hadd(g, &r, b, h, 3, NULL, between(&r, 30, 60), &ar);
+	hadd(g, &r, b, h, 2, NULL, which == 0 ? zb_rng_between(&r, 62, 75) : zb_rng_between(&r, 5, 20), &ar);
+	hadd(g, &r, b, h, 3, NULL, zb_rng_between(&r, 30, 60), &ar);
 	hadd(g, &r, b, h, 4, NULL, 10, &ar);
 	hadd(g, &r, b, h, 5, NULL, 7, &ar);
 	hadd(g, &r, b, h, 6, NULL, 110, &ar);
@@ -550,7 +528,7 @@ static int historic(rg *g, int which, zb_err *e)
 	int rc = 0;
 	if (which) {
 		zb_date_add_months(h->d[s3], which == 1 ? 10 : 12, tmp);
-		zb_date_add_days(tmp, which == 1 ? 0 : between(&r, 5, 40), tmp);
+		zb_date_add_days(tmp, which == 1 ? 0 : zb_rng_between(&r, 5, 40), tmp);
 		hadd(g, &r, b, h, 6, NULL, 110, &ar);
 		hadd(g, &r, b, h, 7, tmp, 0, &ar);
 		hadd(g, &r, b, h, 8, NULL, 10, &ar);
@@ -578,7 +556,7 @@ static int historic(rg *g, int which, zb_err *e)
 				x->resolution_id = rid;
 				hadd(g, &r, b, h, 16, NULL, 10, &ar);
 				zb_date_add_months(held, 4, tmp);
-				zb_date_add_days(tmp, between(&r, 3, 15), tmp);
+				zb_date_add_days(tmp, zb_rng_between(&r, 3, 15), tmp);
 				hadd(g, &r, b, h, 17, tmp, 0, &ar);
 				hadd(g, &r, b, h, 18, NULL, 5, &ar);
 				hadd(g, &r, b, h, 19, NULL, 5, &ar);

@@ -8,6 +8,7 @@
 #include "core/date.h"
 #include "core/grow.h"
 #include "crypto/fieldprot.h"
+#include "io/sheet.h"
 #include "member/idcard.h"
 #include "member/member.h"
 #include "org/org.h"
@@ -18,7 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HEADER_SCAN_ROWS 50
+/* the columns the "no header" messages name */
+#define HEADER_HINT "“姓名”“公民身份号码”“申请入党日期”"
 #define MAX_STEPS 16
 #define MAX_ERRS 12
 
@@ -301,67 +303,25 @@ typedef struct raw {
 	const char *v[ZB_RC_COUNT];
 } raw;
 
-typedef struct reader {
-	zb_rimport *imp;
-	zb_table_info info;
-	int header_found, scanned, ncols;
-	int *col_map;
-	raw *rows;
-	int n;
-	size_t cap;
-} reader;
-
-static int count_known(const char *const *cells, int n)
+static int header_col(const char *cell)
 {
-	unsigned seen = 0;
-	int k = 0;
-	for (int i = 0; i < n; i++) {
-		zb_rcol c = zb_rimport_header_col(cells[i]);
-		if (c != ZB_RC_NONE && !(seen & (1u << c))) {
-			seen |= 1u << c;
-			k++;
-		}
-	}
-	return k;
+	return zb_rimport_header_col(cell);
 }
 
-static int on_row(void *ctx, int rownum, const char *const *cells, int ncells, zb_err *e)
+/* The sheet's rows as raw rows: the known columns, cleaned. */
+static int raw_rows(const zb_sheet *sh, zb_arena *a, raw **out, zb_err *e)
 {
-	reader *rd = ctx;
-	zb_arena *a = &rd->imp->arena;
-	if (!rd->header_found) {
-		if (count_known(cells, ncells) < 3) {
-			if (++rd->scanned >= HEADER_SCAN_ROWS)
-				return zb_fail(e, ZB_EINVAL, "file",
-				               "前 %d 行中没有找到表头：表头行应至少包含“姓名”“公民身份号码”“申请入党日期”等列名中的 3 个",
-				               HEADER_SCAN_ROWS);
-			return 0;
-		}
-		rd->header_found = 1;
-		rd->imp->header_row = rownum;
-		rd->ncols = ncells;
-		rd->col_map = zb_arena_alloc(a, sizeof(int) * (size_t)(ncells + 1));
-		unsigned seen = 0;
-		for (int i = 0; i < ncells; i++) {
-			zb_rcol c = zb_rimport_header_col(cells[i]);
-			if (c != ZB_RC_NONE && (seen & (1u << c)))
-				c = ZB_RC_NONE; /* a repeated column: the first one counts */
-			if (c != ZB_RC_NONE)
-				seen |= 1u << c;
-			rd->col_map[i] = c;
-		}
-		return 0;
-	}
-	if (count_known(cells, ncells) >= 3)
-		return 0; /* the header again (a printed 台账) */
-	if (ZB_GROW(rd->rows, (size_t)rd->n, rd->cap))
+	raw *rows = calloc((size_t)sh->n + 1, sizeof *rows);
+	if (!rows)
 		return zb_fail(e, ZB_EINTERNAL, "file", "内存不足");
-	raw *r = &rd->rows[rd->n++];
-	memset(r, 0, sizeof *r);
-	r->rownum = rownum;
-	for (int i = 0; i < ncells && i < rd->ncols; i++)
-		if (rd->col_map[i] != ZB_RC_NONE && cells[i][0])
-			r->v[rd->col_map[i]] = zb_member_clean(a, cells[i]);
+	for (int k = 0; k < sh->n; k++) {
+		const zb_sheet_row *sr = &sh->rows[k];
+		rows[k].rownum = sr->rownum;
+		for (int i = 0; i < sr->n; i++)
+			if (sh->col_map[i] != ZB_RC_NONE && sr->cells[i][0])
+				rows[k].v[sh->col_map[i]] = zb_member_clean(a, sr->cells[i]);
+	}
+	*out = rows;
 	return 0;
 }
 
@@ -558,16 +518,16 @@ int zb_rimport_read(const zb_import_opts *o, const void *data, size_t len, zb_ri
 	*out = NULL;
 	zb_table_limits lim;
 	zb_table_limits_resolve(o->limits, &lim);
-	if (len > lim.max_file_bytes)
-		return zb_fail(e, ZB_ETOOBIG, "file", "文件过大（上限 %zu MB），请拆分后再导入", lim.max_file_bytes >> 20);
-	if (!len)
-		return zb_fail(e, ZB_EINVAL, "file", "文件是空的");
+	int rc = zb_sheet_check_size(&lim, len, e);
+	if (rc)
+		return rc;
 	zb_rimport *imp = rimport_new();
 	if (!imp)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
-	reader rd = {.imp = imp};
+	zb_sheet rd = {.arena = &imp->arena, .col = header_col, .key_col = -1, .hint = HEADER_HINT};
+	raw *rows = NULL;
 	zb_org org;
-	int rc = zb_org_get(o->db, o->org_id, &imp->arena, &org, e);
+	rc = zb_org_get(o->db, o->org_id, &imp->arena, &org, e);
 	if (rc) {
 		if (rc == ZB_ENOTFOUND)
 			zb_fail(e, ZB_ENOTFOUND, "org", "未找到导入到的组织");
@@ -577,29 +537,10 @@ int zb_rimport_read(const zb_import_opts *o, const void *data, size_t len, zb_ri
 	imp->org_path = org.path;
 	imp->org_name = org.name;
 	imp->filename = zb_arena_strdup(&imp->arena, o->filename ? o->filename : "");
-	zb_table_format fmt = zb_table_sniff(data, len);
-	if (fmt == ZB_TABLE_XLS) {
-		rc = zb_fail(e, ZB_EMEDIA, "file",
-		             "这是旧版 Excel（.xls）文件或加密的表格：请在 Excel 中“另存为” .xlsx 格式（不设密码）后再导入");
+	if ((rc = zb_sheet_read(&rd, data, len, &lim, e)))
 		goto fail;
-	}
-	if (fmt == ZB_TABLE_XLSX) {
-		imp->format = ZB_RIMPORT_KIND "-xlsx";
-		rc = zb_xlsx_read(data, len, &lim, on_row, &rd, &rd.info, e);
-	} else {
-		imp->format = ZB_RIMPORT_KIND "-csv";
-		rc = zb_csv_read(data, len, &lim, on_row, &rd, &rd.info, e);
-	}
-	if (rc) {
-		if (!e->field[0])
-			snprintf(e->field, sizeof e->field, "file");
-		goto fail;
-	}
-	if (!rd.header_found) {
-		rc = zb_fail(e, ZB_EINVAL, "file",
-		             "没有找到表头行：表头应至少包含“姓名”“公民身份号码”“申请入党日期”等列名中的 3 个");
-		goto fail;
-	}
+	imp->format = rd.format == ZB_TABLE_XLSX ? ZB_RIMPORT_KIND "-xlsx" : ZB_RIMPORT_KIND "-csv";
+	imp->header_row = rd.header_row;
 	int have[ZB_RC_COUNT] = {0};
 	for (int i = 0; i < rd.ncols; i++)
 		if (rd.col_map[i] != ZB_RC_NONE)
@@ -612,14 +553,16 @@ int zb_rimport_read(const zb_import_opts *o, const void *data, size_t len, zb_ri
 	proc p = {.o = o, .imp = imp, .a = &imp->arena, .today = zb_today_int(o->app), .date1904 = rd.info.date1904};
 	zb_path_upper(imp->org_path, p.upper, sizeof p.upper);
 	p.seen = zb_arena_alloc(&imp->arena, sizeof(char *) * (size_t)(rd.n + 1));
+	if ((rc = raw_rows(&rd, &imp->arena, &rows, e)))
+		goto fail;
 	for (int i = 0; i < rd.n; i++) {
 		int blank = 1;
 		for (int k = 0; k < ZB_RC_COUNT; k++)
-			blank &= !rd.rows[i].v[k];
+			blank &= !rows[i].v[k];
 		if (blank)
 			continue;
 		zb_rimport_row *r = add_row(imp);
-		if ((rc = process_row(&p, &rd.rows[i], r, e)))
+		if ((rc = process_row(&p, &rows[i], r, e)))
 			goto fail;
 		count_row(imp, r);
 	}
@@ -627,11 +570,13 @@ int zb_rimport_read(const zb_import_opts *o, const void *data, size_t len, zb_ri
 		rc = zb_fail(e, ZB_EINVAL, "file", "文件中表头（第 %d 行）以下没有数据", imp->header_row);
 		goto fail;
 	}
-	free(rd.rows);
+	free(rows);
+	zb_sheet_free(&rd);
 	*out = imp;
 	return 0;
 fail:
-	free(rd.rows);
+	free(rows);
+	zb_sheet_free(&rd);
 	zb_rimport_free(imp);
 	return rc ? rc : ZB_EINTERNAL;
 }

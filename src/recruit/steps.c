@@ -16,6 +16,7 @@
 #include "member/member.h"
 #include "member/probation.h"
 #include "org/org.h"
+#include "org/structure.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -210,17 +211,8 @@ static void case_of(const kase *k, const zb_rstep_row *rows, int n, zb_rcase *c,
 static int superior_of(zb_db *db, const char *path, zb_arena *ar, zb_org *out, int *found, zb_err *e)
 {
 	int64_t ids[64];
-	int n = 0;
+	int n = zb_path_ids(path, ids, 64);
 	*found = 0;
-	for (const char *p = path; *p && n < 64;) {
-		if (*p == '/') {
-			p++;
-			continue;
-		}
-		ids[n++] = strtoll(p, NULL, 10);
-		while (*p && *p != '/')
-			p++;
-	}
 	if (n < 2)
 		return 0;
 	zb_org *orgs;

@@ -8,6 +8,7 @@
 #include "dues/dues.h"
 #include "member/history.h"
 #include "org/org.h"
+#include "org/structure.h"
 #include "rules/rules.h"
 
 #include <stdio.h>
@@ -301,16 +302,7 @@ static void read_org(zb_stmt *st, void *ctx)
 static int committee_of(zb_db *db, const char *path, zb_arena *a, int64_t *id, const char **cpath, zb_err *e)
 {
 	int64_t ids[16];
-	int n = 0;
-	for (const char *p = path; *p && n < 16;) {
-		if (*p == '/') {
-			p++;
-			continue;
-		}
-		ids[n++] = strtoll(p, NULL, 10);
-		while (*p && *p != '/')
-			p++;
-	}
+	int n = zb_path_ids(path, ids, 16);
 	for (int i = n - 2; i >= 0; i--) {
 		org_row o = {a, NULL, NULL, 0, 0};
 		int rc = zb_db_one(db, e, NULL, read_org, &o, "SELECT type, path, dissolved_on FROM orgs WHERE id = ?", "i",
