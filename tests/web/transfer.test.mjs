@@ -70,3 +70,21 @@ test('a transfer as a task: started at the branch, issued at the 党委, accepte
   const adm = await apiLogin(server.url, 'admin', ADMIN_PASSWORD);
   assert.equal((await adm.get(`/members/${m.id}`)).org_id, R.id, 'the member is at the receiving branch');
 });
+
+test('the start form shows the month the platform\'s dues records are paid up to (phone)', async (t) => {
+  if (!(await needRoutes(t, server.url, ['POST /transfers', 'GET /members/{id}/dues']))) return;
+  // a member of the branch whose dues are paid from January to March 2025
+  const m = f.membersA[2];
+  await f.admin.put(`/members/${m.id}/dues-base`, { kind: 'salary', amount: '3000.00', from: '2025-01' });
+  await f.admin.post('/dues/payments', { member_id: m.id, months: ['2025-01', '2025-02', '2025-03'], amount: '45.00',
+    paid_on: '2025-03-20', method: 'cash' });
+  const upto = (await f.admin.get(`/members/${m.id}/dues`)).paid_up_to;
+  assert.equal(upto, '2025-03');
+  const sec = await openPage(browser, PHONE, server.url);
+  await login(sec, 'worker_a');
+  await sec.goto(`/#/transfers/new?member=${m.id}`);
+  await sec.getByText(m.name).first().waitFor();
+  await sec.waitForFunction((v) => document.querySelector('input[name="dues_paid_to"]')?.value === v, upto, { timeout: 10000 });
+  assert.deepEqual(sec.errors, []);
+  await sec.context().close();
+});
