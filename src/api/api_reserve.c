@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "reserve/reserve.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* ---- output ------------------------------------------------------------------ */
@@ -251,6 +252,37 @@ static int h_add(zb_req *r, zb_err *e)
 	return 0;
 }
 
+static int h_patch(zb_req *r, zb_err *e)
+{
+	static const struct {
+		const char *json;
+		unsigned bit;
+		size_t off;
+	} fields[] = {
+		{"name", ZB_RF_NAME, offsetof(zb_reserve, name)},
+		{"gender", ZB_RF_GENDER, offsetof(zb_reserve, gender)},
+		{"birth_date", ZB_RF_BIRTH, offsetof(zb_reserve, birth_date)},
+		{"id_number", ZB_RF_ID, offsetof(zb_reserve, id_number)},
+		{"phone", ZB_RF_PHONE, offsetof(zb_reserve, phone)},
+		{"education", ZB_RF_EDUCATION, offsetof(zb_reserve, education)},
+		{"political", ZB_RF_POLITICAL, offsetof(zb_reserve, political)},
+		{"source", ZB_RF_SOURCE, offsetof(zb_reserve, source)},
+		{"recommended_by", ZB_RF_RECOMMENDED, offsetof(zb_reserve, recommended_by)},
+	};
+	zb_reserve in = {0};
+	unsigned given = 0;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (zb_body_has(r, fields[i].json)) {
+			given |= fields[i].bit;
+			*(const char **)((char *)&in + fields[i].off) = zb_body_str(r, fields[i].json);
+		}
+	if (!given)
+		return zb_fail(e, ZB_EINVAL, NULL, "没有要修改的内容");
+	zb_audit_ev by = zb_req_actor(r);
+	int rc = zb_reserve_update(r->db, r->app, &by, r->target_id, &in, given, &r->arena, e);
+	return rc ? rc : answer(r, r->target_id, 0, e);
+}
+
 static int h_training(zb_req *r, zb_err *e)
 {
 	zb_reserve_training t = {.held_on = zb_body_str(r, "held_on"), .course = zb_body_str(r, "course")};
@@ -312,6 +344,18 @@ static const zb_field add_fields[] = {
 	 "来源：achiever 本村致富能手、graduate 返乡大学生、veteran 退役军人、returnee 外出务工返乡、group_leader 村民小组长、other 其他"},
 	{"entered_on", 'd', 1, 10, "进入后备干部队伍的日期"},
 	{"recommended_by", 's', 0, 200, "推荐人或推荐方式"},
+	{0},
+};
+static const zb_field patch_fields[] = {
+	{"name", 's', 0, 200, "姓名（非党员）"},
+	{"gender", 's', 0, 16, "性别（非党员；有身份证号时由其得出）"},
+	{"id_number", 's', 0, 64, "身份证号（非党员；null 清除）"},
+	{"birth_date", 'd', 0, 10, "出生日期（非党员）"},
+	{"phone", 's', 0, 64, "联系电话（非党员；null 清除）"},
+	{"education", 's', 0, 64, "学历（非党员）"},
+	{"political", 's', 0, 32, "政治面貌（非党员）"},
+	{"source", 's', 0, 32, "来源"},
+	{"recommended_by", 's', 0, 200, "推荐人"},
 	{0},
 };
 static const zb_field training_fields[] = {
@@ -456,6 +500,10 @@ const zb_route zb_routes_reserve[] = {
 	{.method = "GET", .pattern = "/api/v1/reserve-cadres/{id}", .fn = h_get,
 	 .perm = P_MEMBER_READ, .scope = S_RESERVE, .resp = ZB_OK(&reserve_shape),
 	 .tag = "reserve", .summary = "后备干部：一人的记录、培训和试岗（审计）", .query_doc = "full:integer"},
+	{.method = "PATCH", .pattern = "/api/v1/reserve-cadres/{id}", .fn = h_patch,
+	 .perm = P_MEMBER_WRITE, .scope = S_RESERVE, .flags = R_WRITE | R_JSON, .max_body = 16384, .fields = patch_fields,
+	 .resp = ZB_OK(&reserve_shape), .tag = "reserve",
+	 .summary = "修改后备干部的信息（党员的个人信息以党员档案为准）"},
 	{.method = "POST", .pattern = "/api/v1/reserve-cadres/{id}/trainings", .fn = h_training,
 	 .perm = P_MEMBER_WRITE, .scope = S_RESERVE, .flags = R_WRITE | R_JSON, .max_body = 4096,
 	 .fields = training_fields, .resp = ZB_CREATED(&reserve_shape), .tag = "reserve", .summary = "记录一次培训"},

@@ -411,15 +411,16 @@ static int pinyin_of(zb_arena *ar, const char *name, const char **out, zb_err *e
 	return 0;
 }
 
-/* Someone already in an active pool, or an ID number on the roster. */
+/* Someone already in an active pool (another record than r->id), or an ID
+ * number on the roster. */
 static int taken(zb_db *db, const zb_reserve *r, zb_err *e)
 {
 	int64_t n = 0;
 	int rc;
 	if (r->member_id) {
 		if ((rc = zb_db_int(db, e, &n,
-		                    "SELECT COUNT(*) FROM reserve_cadres WHERE member_id = ? AND removed_on IS NULL", "i",
-		                    r->member_id)))
+		                    "SELECT COUNT(*) FROM reserve_cadres WHERE member_id = ? AND removed_on IS NULL AND id <> ?",
+		                    "ii", r->member_id, r->id)))
 			return rc;
 		if (n)
 			return zb_fail(e, ZB_ECONFLICT, "member_id", "%s 已在后备干部队伍中", r->name);
@@ -431,12 +432,43 @@ static int taken(zb_db *db, const zb_reserve *r, zb_err *e)
 		return rc;
 	if (n)
 		return zb_fail(e, ZB_ECONFLICT, "id_number", "该身份证号已有党员登记：党员请按党员编号（member_id）选择");
-	if ((rc = zb_db_int(db, e, &n, "SELECT COUNT(*) FROM reserve_cadres WHERE id_index = ? AND removed_on IS NULL",
-	                    "s", r->id_index)))
+	if ((rc = zb_db_int(db, e, &n,
+	                    "SELECT COUNT(*) FROM reserve_cadres WHERE id_index = ? AND removed_on IS NULL AND id <> ?",
+	                    "si", r->id_index, r->id)))
 		return rc;
 	if (n)
 		return zb_fail(e, ZB_ECONFLICT, "id_number", "该身份证号已在后备干部队伍中登记");
 	return 0;
+}
+
+/* r->id_index from r->id_number (NULL without one). */
+static int index_of(zb_app *app, zb_reserve *r, char idx[65], zb_arena *ar, zb_err *e)
+{
+	r->id_index = NULL;
+	if (!r->id_number)
+		return 0;
+	if (zb_fp_blind_index(app->keys, r->id_number, idx))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：身份证号加密失败");
+	r->id_index = zb_arena_strdup(ar, idx);
+	return 0;
+}
+
+/* The ciphertexts and masks of r's ID number and phone (cleared when NULL),
+ * bound to the row r->id, written to it. */
+static int store_sealed(zb_db *db, zb_app *app, zb_reserve *r, zb_arena *ar, zb_err *e)
+{
+	int rc = 0;
+	r->id_enc = r->id_masked = r->phone_enc = r->phone_masked = NULL;
+	if (r->id_number)
+		rc = seal(app->keys, r->id, "id_number", r->id_number, zb_mask_id_number, ar, &r->id_enc, &r->id_masked, e);
+	if (!rc && r->phone)
+		rc = seal(app->keys, r->id, "phone", r->phone, zb_mask_phone, ar, &r->phone_enc, &r->phone_masked, e);
+	if (!rc)
+		rc = zb_db_run(db, e, NULL,
+		               "UPDATE reserve_cadres SET id_enc = ?, id_masked = ?, phone_enc = ?, phone_masked = ? "
+		               "WHERE id = ?",
+		               "ssssi", r->id_enc, r->id_masked, r->phone_enc, r->phone_masked, r->id);
+	return rc;
 }
 
 static int add_in_tx(zb_db *db, zb_app *app, const zb_audit_ev *by, zb_reserve *r, const char *today, zb_arena *ar,
@@ -445,13 +477,8 @@ static int add_in_tx(zb_db *db, zb_app *app, const zb_audit_ev *by, zb_reserve *
 	const char *py = NULL;
 	char idx[65];
 	int rc = pinyin_of(ar, r->name, &py, e);
-	if (rc)
+	if (rc || (rc = index_of(app, r, idx, ar, e)))
 		return rc;
-	if (r->id_number) {
-		if (zb_fp_blind_index(app->keys, r->id_number, idx))
-			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：身份证号加密失败");
-		r->id_index = zb_arena_strdup(ar, idx);
-	}
 	if ((rc = taken(db, r, e)))
 		return rc;
 	int64_t now = zb_now(app);
@@ -462,15 +489,8 @@ static int add_in_tx(zb_db *db, zb_app *app, const zb_audit_ev *by, zb_reserve *
 	               "isIssssssssssIii", r->org_id, r->org_path, r->member_id, r->name, py, r->gender, r->birth_date,
 	               r->id_index, r->education, r->political, r->source, r->entered_on, r->recommended_by,
 	               by->user_id, now, now);
-	if (!rc && r->id_number)
-		rc = seal(app->keys, r->id, "id_number", r->id_number, zb_mask_id_number, ar, &r->id_enc, &r->id_masked, e);
-	if (!rc && r->phone)
-		rc = seal(app->keys, r->id, "phone", r->phone, zb_mask_phone, ar, &r->phone_enc, &r->phone_masked, e);
-	if (!rc && (r->id_enc || r->phone_enc))
-		rc = zb_db_run(db, e, NULL,
-		               "UPDATE reserve_cadres SET id_enc = ?, id_masked = ?, phone_enc = ?, phone_masked = ? "
-		               "WHERE id = ?",
-		               "ssssi", r->id_enc, r->id_masked, r->phone_enc, r->phone_masked, r->id);
+	if (!rc && (r->id_number || r->phone))
+		rc = store_sealed(db, app, r, ar, e);
 	(void)today;
 	if (!rc)
 		rc = audit(db, app, by, "reserve.add", r->id, r->org_path,
@@ -704,4 +724,89 @@ int zb_reserve_remove(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id,
 {
 	int rc = zb_db_begin_write(db, e);
 	return rc ? rc : zb_db_end(db, remove_in_tx(db, app, by, id, on, kind, reason, ar, e), e);
+}
+
+/* ---- edit ---------------------------------------------------------------------- */
+
+static int update_in_tx(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const zb_reserve *in,
+                        unsigned given, zb_arena *ar, zb_err *e)
+{
+	zb_reserve old, r;
+	char today[11], idx[65];
+	zb_today(app, today);
+	int rc = load(db, id, ar, &old, e);
+	if (rc || (rc = zb_reserve_reveal(&old, app->keys, ar, e)))
+		return rc;
+	if (old.removed_on)
+		return zb_fail(e, ZB_ECONFLICT, NULL, "%s 已于 %s 移出后备干部队伍，记录不再修改", old.name, old.removed_on);
+	static const struct {
+		unsigned bit;
+		const char *json;
+	} personal[] = {{ZB_RF_NAME, "name"},   {ZB_RF_GENDER, "gender"},       {ZB_RF_BIRTH, "birth_date"},
+	                {ZB_RF_ID, "id_number"}, {ZB_RF_PHONE, "phone"},         {ZB_RF_EDUCATION, "education"},
+	                {ZB_RF_POLITICAL, "political"}};
+	for (size_t i = 0; old.member_id && i < N(personal); i++)
+		if (given & personal[i].bit)
+			return zb_fail(e, ZB_ECONFLICT, personal[i].json, "%s 是党员：个人信息请在党员档案中修改", old.name);
+	r = old;
+#define C(bit, f)          \
+	if (given & (bit)) \
+		r.f = in->f;
+	C(ZB_RF_NAME, name)
+	C(ZB_RF_GENDER, gender)
+	C(ZB_RF_BIRTH, birth_date)
+	C(ZB_RF_ID, id_number)
+	C(ZB_RF_PHONE, phone)
+	C(ZB_RF_EDUCATION, education)
+	C(ZB_RF_POLITICAL, political)
+	C(ZB_RF_SOURCE, source)
+	C(ZB_RF_RECOMMENDED, recommended_by)
+#undef C
+	/* an ID number stated anew speaks for birth date and gender */
+	if ((given & ZB_RF_ID) && !(given & ZB_RF_BIRTH))
+		r.birth_date = NULL;
+	if ((given & ZB_RF_ID) && !(given & ZB_RF_GENDER))
+		r.gender = NULL;
+	if (!r.member_id && (rc = check_person(&r, today, ar, e)))
+		return rc;
+	const char *s = zb_rsource_from(clean(ar, r.source));
+	if (!s)
+		return zb_fail(e, ZB_EINVAL, "source",
+		               "来源应为 本村致富能手、返乡大学生、退役军人、外出务工返乡、村民小组长 或 其他（或其代码）");
+	r.source = s;
+	r.recommended_by = clean(ar, r.recommended_by);
+	const char *py = NULL;
+	if ((rc = pinyin_of(ar, r.name, &py, e)) || (rc = index_of(app, &r, idx, ar, e)))
+		return rc;
+	if ((given & ZB_RF_ID) && (rc = taken(db, &r, e)))
+		return rc;
+	rc = zb_db_run(db, e, NULL,
+	               "UPDATE reserve_cadres SET name = ?, name_pinyin = ?, gender = ?, birth_date = ?, id_index = ?, "
+	               "education = ?, political = ?, source = ?, recommended_by = ?, updated_at = ? WHERE id = ?",
+	               "sssssssssii", r.member_id ? old.name : r.name, py, r.member_id ? NULL : r.gender,
+	               r.member_id ? NULL : r.birth_date, r.id_index, r.member_id ? NULL : r.education, r.political,
+	               r.source, r.recommended_by, zb_now(app), id);
+	if (!rc && !r.member_id)
+		rc = store_sealed(db, app, &r, ar, e);
+	if (rc)
+		return rc;
+	zb_audit_detail d;
+	zb_jw *w = zb_audit_detail_begin(&d);
+	jw_karr(w, "fields");
+	for (size_t i = 0; i < N(personal); i++)
+		if (given & personal[i].bit)
+			jw_str(w, personal[i].json);
+	if (given & ZB_RF_SOURCE)
+		jw_str(w, "source");
+	if (given & ZB_RF_RECOMMENDED)
+		jw_str(w, "recommended_by");
+	jw_arr_end(w);
+	return zb_audit_change_detail(db, app, by, "reserve.update", "reserve_cadre", id, old.org_path, &d, e);
+}
+
+int zb_reserve_update(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const zb_reserve *in,
+                      unsigned given, zb_arena *ar, zb_err *e)
+{
+	int rc = zb_db_begin_write(db, e);
+	return rc ? rc : zb_db_end(db, update_in_tx(db, app, by, id, in, given, ar, e), e);
 }

@@ -109,6 +109,27 @@ int zb_reserve_reveal(zb_reserve *r, const struct zb_keys *k, zb_arena *ar, zb_e
  * refused.  *id gets the new id. */
 int zb_reserve_add(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_reserve *in, zb_arena *ar, int64_t *id,
                    zb_err *e);
+/* Fields an edit states (the others are left alone). */
+enum zb_rfield {
+	ZB_RF_NAME = 1u << 0,
+	ZB_RF_GENDER = 1u << 1,
+	ZB_RF_BIRTH = 1u << 2,
+	ZB_RF_ID = 1u << 3,
+	ZB_RF_PHONE = 1u << 4,
+	ZB_RF_EDUCATION = 1u << 5,
+	ZB_RF_POLITICAL = 1u << 6,
+	ZB_RF_SOURCE = 1u << 7,
+	ZB_RF_RECOMMENDED = 1u << 8,
+};
+/* Edit of person id: the fields of in stated in given, checked as when
+ * added (a new ID number: the birth date and gender are derived from it
+ * again unless stated, and it is refused when on the roster or in another
+ * active pool).  A member's personal fields are the roster's: stating one
+ * is ZB_ECONFLICT on that field; source and recommended_by may change for
+ * anyone.  Refused for a person removed from the pool.  "reserve.update"
+ * audit row naming the fields. */
+int zb_reserve_update(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const zb_reserve *in,
+                      unsigned given, zb_arena *ar, zb_err *e);
 /* A training of person id: held_on (not after today, not before entering
  * the pool), course, hours 1-1000. */
 int zb_reserve_training_add(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const zb_reserve_training *t,

@@ -224,6 +224,45 @@ test('removal keeps the record, its trainings and trials in the history', async 
   assert.equal(r.status, 200);
 });
 
+test("an edit: a villager's phone and ID number re-protected, a member's personal fields refused, audited", async () => {
+  const birth = '1996-04-04';
+  const p = await add(pw, { name: '改动人', id_number: idFor(birth, 31), phone: '13700000001', source: 'other' });
+  let r = await pw.patch(`/api/v1/reserve-cadres/${p.id}`, { phone: '13711112222', education: '大学本科', political: '共青团员', recommended_by: '团支部推荐' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.phone, '137****2222');
+  assert.equal(r.body.political, 'league');
+  r = await adm.get(`/api/v1/reserve-cadres/${p.id}?full=1`);
+  assert.equal(r.body.phone, '13711112222');
+  assert.equal(r.body.id_number, idFor(birth, 31));
+  // a new ID number: birth date and age derived from it again
+  const nb = '1985-08-08';
+  r = await pw.patch(`/api/v1/reserve-cadres/${p.id}`, { id_number: idFor(nb, 33) });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.young, false);
+  r = await adm.get(`/api/v1/reserve-cadres/${p.id}?full=1`);
+  assert.equal(r.body.birth_date, nb);
+  assert.equal(r.body.id_number, idFor(nb, 33));
+  // another active record's number, or a member's, is refused
+  r = await pw.patch(`/api/v1/reserve-cadres/${p.id}`, { id_number: idFor(bornYearsAgo(30), 11) });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.field, 'id_number');
+  // a member's record: personal fields are the roster's
+  const mem = (await pw.get(`/api/v1/orgs/${V1}/reserve-cadres`)).body.items.find((x) => x.member_id === V1m);
+  r = await pw.patch(`/api/v1/reserve-cadres/${mem.id}`, { phone: '13800000000' });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.field, 'phone');
+  r = await pw.patch(`/api/v1/reserve-cadres/${mem.id}`, { recommended_by: '乡镇党委' });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.recommended_by, '乡镇党委');
+  r = await pw.patch(`/api/v1/reserve-cadres/${mem.id}`, {});
+  assert.equal(r.status, 400);
+  addUser(srv, 'rs_aud', 'audit_admin', root);
+  const aud = await loginAs(srv, 'rs_aud');
+  const audit = await aud.get('/api/v1/audit?action=reserve.update&object_type=reserve_cadre');
+  assert.equal(audit.status, 200, JSON.stringify(audit.body));
+  assert.equal(audit.body.items.length, 3, 'one row per edit that was saved');
+});
+
 test('the county view: every rural village, and those without a young reserve cadre', async () => {
   const r = await adm.get(`/api/v1/orgs/${root}/reserve-overview`);
   assert.equal(r.status, 200);
@@ -250,6 +289,7 @@ test('scope: every route outside the caller\'s subtree is 404, writes need membe
     ['GET', `/api/v1/orgs/${V1}/reserve-cadres`],
     ['GET', `/api/v1/orgs/${town}/reserve-overview`],
     ['GET', `/api/v1/reserve-cadres/${p.id}`],
+    ['PATCH', `/api/v1/reserve-cadres/${p.id}`, { recommended_by: '外' }],
     ['POST', '/api/v1/reserve-cadres', { org_id: V1, name: '外', birth_date: '1999-01-01', source: 'other', entered_on: '2024-01-01' }],
     ['POST', `/api/v1/reserve-cadres/${p.id}/trainings`, { held_on: '2024-06-01', course: 'x', hours: 1 }],
     ['POST', `/api/v1/reserve-cadres/${p.id}/trials`, { post: 'x', from_on: '2024-07-01', to_on: '2024-07-02' }],
