@@ -19,6 +19,7 @@ extern const zb_route zb_routes_attendance[];
 extern const zb_route zb_routes_appraisals[];
 extern const zb_route zb_routes_probation[];
 extern const zb_route zb_routes_workcal[];
+extern const zb_route zb_routes_reserve[];
 extern const zb_route zb_routes_explanations[];
 extern const zb_route zb_routes_compliance[];
 extern const zb_route zb_routes_orgstruct[];

@@ -157,6 +157,16 @@ const MAKE = {
     }), 'applicant');
     return { id: a.id, sid: a.steps[0].id };
   },
+  // a person in the reserve pool of a rural village of the side's
+  // township; {tid} is a 试岗 period of theirs that has ended
+  async reserve_cadre(side) {
+    W[side].village ??= (await ok(adm.post('/api/v1/orgs', { parent_id: W[side].town, name: `${W[side].mk}后备村`, type: 'branch', domain: 'rural' }), 'village')).id;
+    const p = await ok(adm.post('/api/v1/reserve-cadres', {
+      org_id: W[side].village, name: `${W[side].mk}后备${++seq}`, birth_date: '1996-01-01', source: 'graduate', entered_on: '2024-01-01',
+    }), 'reserve cadre');
+    const t = await ok(adm.post(`/api/v1/reserve-cadres/${p.id}/trials`, { post: `${W[side].mk}主任助理`, from_on: '2024-02-01', to_on: '2024-03-01' }), 'trial');
+    return { id: p.id, tid: t.trials[0].id };
+  },
   async user(side) {
     return { id: (await mkUser(side)).id };
   },
@@ -309,6 +319,7 @@ async function valueOf(kind, name, side, who) {
   if (kind === 'org') return W[side].branch;
   if (kind === 'designation') return (await shared('member', side)).did;
   if (kind === 'applicant_step') return (await shared('applicant', side)).sid;
+  if (kind === 'reserve_trial') return (await shared('reserve_cadre', side)).tid;
   if (!MAKE[kind]) return undefined;
   const o = await shared(kind, side, who);
   return o[name] ?? o.id;
@@ -432,7 +443,7 @@ test('every route is fillable and its flags are consistent', () => {
       if (want && kinds[0]?.kind !== want) {
         problems.push(`${r.id}: scope ${r.scope} takes a ${want} id from {${kinds[0]?.name}}, but the path names a ${kinds[0]?.kind ?? 'nothing'} there`);
       }
-      if (kinds.some((k) => !MAKE[k.kind] && !['year', 'org', 'designation', 'applicant_step'].includes(k.kind))) problems.push(`${r.id}: no maker for ${kinds.map((k) => k.kind)}`);
+      if (kinds.some((k) => !MAKE[k.kind] && !['year', 'org', 'designation', 'applicant_step', 'reserve_trial'].includes(k.kind))) problems.push(`${r.id}: no maker for ${kinds.map((k) => k.kind)}`);
     } catch (e) { problems.push(e.message); }
     if (r.method !== 'GET' && !r.flags.includes('R_PUBLIC') && !r.flags.includes('R_WRITE')) {
       problems.push(`${r.id}: changes state but lacks R_WRITE (no CSRF check for cookie sessions)`);

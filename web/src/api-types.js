@@ -1753,6 +1753,134 @@
  */
 
 /**
+ * 一个村的后备干部队伍
+ * @typedef {object} ReservePool
+ * @property {number} org_id 村党组织
+ * @property {boolean} village 是行政村的党组织（可建后备干部队伍）
+ * @property {string} reference_date 参考日期（年龄、是否年轻、试岗按此计算）
+ * @property {number} young_max_age 年轻干部的年龄界限（未满该周岁）
+ * @property {number} size 在库人数
+ * @property {number} young 其中年轻干部人数
+ * @property {Array<ReserveItem>} items 在库的人（removed=1 时含已移出的）
+ */
+
+/**
+ * 后备干部名单中的一人
+ * @typedef {object} ReserveItem
+ * @property {number} id 编号
+ * @property {number} org_id 所在村党组织
+ * @property {string} org_name 所在村党组织名称
+ * @property {number|null} member_id 党员编号（非党员为 null）
+ * @property {string} name 姓名
+ * @property {string|null} gender 性别：M 或 F
+ * @property {number|null} age 年龄（周岁，参考日期）
+ * @property {boolean} young 是年轻干部（未满规则的年龄界限）
+ * @property {string|null} education 学历
+ * @property {string} political 政治面貌代码
+ * @property {string|null} political_name 政治面貌
+ * @property {string} source 来源代码
+ * @property {string|null} source_name 来源
+ * @property {string} entered_on 进入后备干部队伍的日期
+ * @property {string|null} recommended_by 推荐人
+ * @property {string|null} removed_on 移出日期
+ * @property {string|null} removed_kind 移出情形代码
+ * @property {string|null} removed_kind_name 移出情形
+ * @property {string|null} removed_reason 移出原因
+ * @property {number} trainings 培训次数
+ * @property {number} training_hours 培训学时合计
+ * @property {string|null} trial_post 参考日期正在试岗的岗位
+ * @property {string|null} trial_to 该试岗的结束日期
+ * @property {number} due 已结束待考核的试岗数
+ */
+
+/**
+ * 下辖各村的后备干部情况
+ * @typedef {object} ReserveOverview
+ * @property {number} org_id 组织
+ * @property {string} reference_date 参考日期
+ * @property {number} young_max_age 年轻干部的年龄界限
+ * @property {number} villages 行政村数
+ * @property {number} with_young 有年轻后备干部的村数（一村一名年轻干部）
+ * @property {number} without_young 没有年轻后备干部的村数
+ * @property {number} without_any 没有任何后备干部的村数
+ * @property {number} pool 在库总人数
+ * @property {number} in_trial 正在试岗的人数
+ * @property {number} due 待考核的试岗数
+ * @property {number} removed 当年移出的人数
+ * @property {Array<ReserveVillage>} items 各村（lacking=1：只列没有年轻后备干部的村）
+ */
+
+/**
+ * 一个村的后备干部情况
+ * @typedef {object} ReserveVillage
+ * @property {number} org_id 村党组织
+ * @property {string} name 名称
+ * @property {string|null} township 所属乡镇（上级组织）
+ * @property {number} pool 在库人数
+ * @property {number} young 年轻干部人数
+ * @property {number} in_trial 正在试岗的人数
+ * @property {number} due 待考核的试岗数
+ * @property {number} removed 参考日期当年移出的人数
+ */
+
+/**
+ * 村级后备干部：一人的记录、培训和试岗
+ * @typedef {object} ReserveCadre
+ * @property {number} id 编号
+ * @property {number} org_id 所在村党组织
+ * @property {string} org_name 所在村党组织名称
+ * @property {number|null} member_id 党员编号（非党员为 null）
+ * @property {string} name 姓名
+ * @property {string|null} gender 性别：M 或 F
+ * @property {number|null} age 年龄（周岁，参考日期）
+ * @property {boolean} young 是年轻干部（未满规则的年龄界限）
+ * @property {string|null} education 学历
+ * @property {string} political 政治面貌代码
+ * @property {string|null} political_name 政治面貌
+ * @property {string} source 来源代码
+ * @property {string|null} source_name 来源
+ * @property {string} entered_on 进入后备干部队伍的日期
+ * @property {string|null} recommended_by 推荐人
+ * @property {string|null} removed_on 移出日期
+ * @property {string|null} removed_kind 移出情形代码
+ * @property {string|null} removed_kind_name 移出情形
+ * @property {string|null} removed_reason 移出原因
+ * @property {string|null} birth_date 出生日期（只对有“敏感信息”权限者显示）
+ * @property {string|null} id_number 身份证号（非党员；默认隐去）
+ * @property {string|null} phone 联系电话（非党员；默认隐去中间部分）
+ * @property {boolean} full 身份证号和电话是否完整显示
+ * @property {number} young_max_age 年轻干部的年龄界限
+ * @property {Array<ReserveTraining>} trainings 培训
+ * @property {Array<ReserveTrial>} trials 试岗锻炼
+ * @property {number} created_at 登记时间（Unix 秒）
+ * @property {number} updated_at 修改时间（Unix 秒）
+ */
+
+/**
+ * 培训
+ * @typedef {object} ReserveTraining
+ * @property {number} id 编号
+ * @property {string} held_on 培训日期
+ * @property {string} course 培训内容
+ * @property {number} hours 学时
+ */
+
+/**
+ * 试岗锻炼
+ * @typedef {object} ReserveTrial
+ * @property {number} id 编号
+ * @property {string} post 试岗岗位
+ * @property {string} from_on 开始日期
+ * @property {string} to_on 结束日期
+ * @property {string|null} mentor 导师
+ * @property {string} state planned 未开始、current 进行中、due 已结束待考核、assessed 已考核
+ * @property {string|null} result 考核结果代码：excellent、pass、fail
+ * @property {string|null} result_name 考核结果：优秀、合格、不合格
+ * @property {string|null} comment 评语
+ * @property {string|null} assessed_on 考核日期
+ */
+
+/**
  * @typedef {object} ErrorBodyError
  * @property {string} code 错误类别，如 invalid_input、not_found
  * @property {string} message 中文说明
@@ -2608,6 +2736,15 @@
  *   'POST /applicant-imports/{id}/commit 200': RecruitImportCommitted,
  *   'GET /work-calendar 200': WorkCalendarYear,
  *   'PUT /work-calendar/{year} 200': WorkCalendarYear,
+ *   'GET /orgs/{id}/reserve-cadres 200': ReservePool,
+ *   'GET /orgs/{id}/reserve-overview 200': ReserveOverview,
+ *   'POST /reserve-cadres 201': ReserveCadre,
+ *   'GET /reserve-cadres/{id} 200': ReserveCadre,
+ *   'PATCH /reserve-cadres/{id} 200': ReserveCadre,
+ *   'POST /reserve-cadres/{id}/trainings 201': ReserveCadre,
+ *   'POST /reserve-cadres/{id}/trials 201': ReserveCadre,
+ *   'POST /reserve-cadres/{id}/trials/{tid}/assessment 200': ReserveCadre,
+ *   'POST /reserve-cadres/{id}/remove 200': ReserveCadre,
  * }} ApiAnswers
  */
 
@@ -2755,4 +2892,13 @@ export const ROUTES = Object.freeze({
   'POST /applicant-imports/{id}/commit': [200],
   'GET /work-calendar': [200],
   'PUT /work-calendar/{year}': [200],
+  'GET /orgs/{id}/reserve-cadres': [200],
+  'GET /orgs/{id}/reserve-overview': [200],
+  'POST /reserve-cadres': [201],
+  'GET /reserve-cadres/{id}': [200],
+  'PATCH /reserve-cadres/{id}': [200],
+  'POST /reserve-cadres/{id}/trainings': [201],
+  'POST /reserve-cadres/{id}/trials': [201],
+  'POST /reserve-cadres/{id}/trials/{tid}/assessment': [200],
+  'POST /reserve-cadres/{id}/remove': [200],
 });
