@@ -39,6 +39,8 @@ static const struct {
 	{S_DUES_REDUCTION, ZB_OBJ_DUES_REDUCTION},
 	{S_APPLICANT, ZB_OBJ_APPLICANT},
 	{S_RIMPORT, ZB_OBJ_IMPORT},
+	{S_DUNIT, ZB_OBJ_DUNIT},
+	{S_CADRE, ZB_OBJ_CADRE},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

@@ -157,6 +157,15 @@ const MAKE = {
     }), 'applicant');
     return { id: a.id, sid: a.steps[0].id };
   },
+  // the cadre registry: a 派出单位 and a cadre kept at the side's branch
+  async dunit(side) {
+    return { id: (await ok(adm.post('/api/v1/dispatch-units',
+      { org_id: W[side].branch, name: `${W[side].mk}派出单位${++seq}`, contact_phone: '13800001111' }), 'dispatch unit')).id };
+  },
+  async cadre(side) {
+    return { id: (await ok(adm.post('/api/v1/cadres',
+      { org_id: W[side].branch, name: `${W[side].mk}干部${++seq}`, gender: 'M' }), 'cadre')).id };
+  },
   async user(side) {
     return { id: (await mkUser(side)).id };
   },
