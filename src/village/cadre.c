@@ -1,15 +1,24 @@
 /* cadre.c - 派出单位 and cadres: checks, protection of ID numbers and
  * phones, storage, create, read and lists (village/cadre.h). */
 #include "village/cadre.h"
+#include "village/vint.h"
 #include "audit/audit.h"
 #include "core/jw.h"
 #include "crypto/fieldprot.h"
 #include "org/org.h"
+#include "org/scopefind.h"
 #include "text/pinyin.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+
+int zb_vaudit(zb_db *db, zb_app *app, const zb_actor *ac, const char *action, const char *object_type,
+              int64_t object_id, const char *org_path, zb_audit_detail *d, zb_err *e)
+{
+	zb_audit_ev by = {.user_id = ac->user_id, .username = ac->username, .ip = ac->ip};
+	return zb_audit_change_detail(db, app, &by, action, object_type, object_id, org_path, d, e);
+}
 
 /* ---- protection ------------------------------------------------------------- */
 
@@ -209,8 +218,7 @@ static int unit_insert(zb_db *db, zb_app *app, const zb_actor *ac, const zb_org 
 	jw_kstr(w, "name", name);
 	jw_kstr(w, "contact_name", contact);
 	jw_kstr(w, "contact_phone", masked);
-	return zb_audit_change_detail(db, app, &(zb_audit_ev){.user_id = ac->user_id, .username = ac->username, .ip = ac->ip},
-	                              "dunit.create", "dispatch_unit", *id, o->path, &d, e);
+	return zb_vaudit(db, app, ac, "dunit.create", "dispatch_unit", *id, o->path, &d, e);
 }
 
 int zb_dunit_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, const zb_dunit_input *in,
@@ -366,7 +374,7 @@ static int cadre_check(zb_app *app, const zb_cadre_input *in, zb_arena *ar, zb_c
 static int cadre_insert(zb_db *db, zb_app *app, const zb_actor *ac, const zb_org *o, zb_cadre *c, zb_arena *ar,
                         int64_t *id, zb_err *e)
 {
-	int64_t now = zb_now(app), n = 0;
+	int64_t now = zb_now(app);
 	const char *py;
 	char idx[65] = "";
 	int rc = pinyin_of(ar, c->name, &py, e);
@@ -374,10 +382,6 @@ static int cadre_insert(zb_db *db, zb_app *app, const zb_actor *ac, const zb_org
 		return rc;
 	if (c->id_number && zb_fp_blind_index(app->keys, c->id_number, idx))
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：身份证号加密失败");
-	if (c->user_id && (rc = zb_db_int(db, e, &n, "SELECT COUNT(*) FROM users WHERE id = ?", "i", c->user_id)))
-		return rc;
-	if (c->user_id && !n)
-		return zb_fail(e, ZB_ENOTFOUND, "user_id", "未找到该账号");
 	rc = zb_db_int(db, e, id,
 	               "INSERT INTO cadres (org_id, org_path, name, name_pinyin, gender, birth_date, id_index, unit_id, "
 	               "post, user_id, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
@@ -412,8 +416,7 @@ static int cadre_insert(zb_db *db, zb_app *app, const zb_actor *ac, const zb_org
 	jw_kstr(w, "post", c->post);
 	if (c->user_id)
 		jw_kint(w, "user_id", c->user_id);
-	return zb_audit_change_detail(db, app, &(zb_audit_ev){.user_id = ac->user_id, .username = ac->username, .ip = ac->ip},
-	                              "cadre.create", "cadre", c->id, o->path, &d, e);
+	return zb_vaudit(db, app, ac, "cadre.create", "cadre", c->id, o->path, &d, e);
 }
 
 int zb_cadre_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, const zb_cadre_input *in,
@@ -429,6 +432,15 @@ int zb_cadre_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_princip
 		rc = zb_dunit_get(db, c.unit_id, ar, &u, e);
 		if (rc == ZB_ENOTFOUND || (!rc && who && !zb_authz_allows(who, P_MEMBER_READ, u.org_path)))
 			return zb_fail(e, ZB_ENOTFOUND, "unit_id", "未找到该派出单位，或不在您的管理范围内");
+		if (rc)
+			return rc;
+	}
+	if (c.user_id) {
+		/* an account the caller could manage members for: where its grants are */
+		const char *upath;
+		rc = zb_obj_path(db, ZB_OBJ_USER, c.user_id, ar, &upath, e);
+		if (rc == ZB_ENOTFOUND || (!rc && who && !zb_authz_allows(who, P_MEMBER_WRITE, upath)))
+			return zb_fail(e, ZB_ENOTFOUND, "user_id", "未找到该账号，或不在您的管理范围内");
 		if (rc)
 			return rc;
 	}

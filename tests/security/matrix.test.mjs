@@ -552,8 +552,10 @@ function refKind(field) {
   if (field === 'group_id') return 'group';
   if (field === 'resolution_id') return 'resolution';
   if (/(^|_)org_ids?$/.test(field) || field === 'parent_id') return 'org';
-  return null;
+  return REF_BY_FIELD[field] || null;
 }
+// body fields naming objects that have a maker: their shared object
+const REF_BY_FIELD = { unit_id: 'dunit', user_id: 'user', cadre_id: 'cadre' };
 // The objects of a kind on a side a reference may point at (orgs: the
 // township and the branch, which handlers treat differently).
 function refValues(kind, side) {
@@ -561,6 +563,7 @@ function refValues(kind, side) {
   if (kind === 'meeting') return [W[side].meeting.id];
   if (kind === 'group') return [W[side].group];
   if (kind === 'resolution') return [W[side].resolution];
+  if (Object.values(REF_BY_FIELD).includes(kind)) return [W[side].objs[kind].id];
   return [W[side].branch, W[side].town];
 }
 // Bodies the generic filler cannot make valid, for the routes that carry a
