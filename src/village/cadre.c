@@ -450,3 +450,26 @@ int zb_cadre_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_princip
 		return rc;
 	return zb_db_end(db, cadre_insert(db, app, ac, &o, &c, ar, id, e), e);
 }
+
+int zb_cadre_link_user(zb_db *db, zb_app *app, const zb_actor *ac, int64_t id, int64_t user_id, zb_err *e)
+{
+	zb_arena a;
+	zb_arena_init(&a);
+	zb_cadre c;
+	int rc = zb_cadre_get(db, id, &a, &c, e);
+	if (!rc && (rc = zb_db_begin_write(db, e)) == 0) {
+		rc = zb_db_run(db, e, NULL, "UPDATE cadres SET user_id = ?, updated_at = ? WHERE id = ?", "Iii", user_id,
+		               zb_now(app), id);
+		if (rc == ZB_ECONFLICT && zb_db_last_was_unique(db))
+			rc = zb_fail(e, ZB_ECONFLICT, "user_id", "该账号已关联另一名干部");
+		if (!rc) {
+			zb_audit_detail d;
+			zb_jw *w = zb_audit_detail_begin(&d);
+			jw_kint(w, "user_id", user_id);
+			rc = zb_vaudit(db, app, ac, "cadre.link_user", "cadre", id, c.org_path, &d, e);
+		}
+		rc = zb_db_end(db, rc, e);
+	}
+	zb_arena_free(&a);
+	return rc;
+}
