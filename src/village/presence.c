@@ -9,6 +9,7 @@
 #include "core/jw.h"
 #include "meeting/mrules.h"
 #include "org/org.h"
+#include "org/structure.h"
 #include "rules/rules.h"
 
 #include <stdio.h>
@@ -143,11 +144,8 @@ static int level_org(zb_db *db, const char *village_path, const char *level, zb_
 	*path = NULL;
 	int want = !strcmp(level, "county") ? 2 : 1;
 	/* the ancestors, nearest first: the ids along the path */
-	char *p = zb_arena_strdup(ar, village_path);
 	int64_t ids[64];
-	int nid = 0;
-	for (char *s = strtok(p, "/"); s && nid < 64; s = strtok(NULL, "/"))
-		ids[nid++] = strtoll(s, NULL, 10);
+	int nid = zb_path_ids(village_path, ids, 64);
 	int found = 0;
 	for (int i = nid - 2; i >= 0; i--) {
 		zb_org o;
