@@ -103,9 +103,12 @@ static int h_unit_create(zb_req *r, zb_err *e)
 	return 0;
 }
 
+static void write_posting(zb_jw *w, const zb_vposting *p);
+
 /* ---- cadres ---------------------------------------------------------------------- */
 
-static void write_cadre(zb_req *r, const zb_cadre *c, int full)
+/* The cadre's fields in an object left open. */
+static void write_cadre_open(zb_req *r, const zb_cadre *c, int full)
 {
 	zb_jw *w = &r->jw;
 	int exact = full || zb_authz_allows(r->who, P_MEMBER_SENSITIVE, c->org_path);
@@ -124,7 +127,12 @@ static void write_cadre(zb_req *r, const zb_cadre *c, int full)
 	kid_or_null(w, "user_id", c->user_id);
 	jw_kbool(w, "full", full);
 	jw_kint(w, "created_at", c->created_at);
-	jw_obj_end(w);
+}
+
+static void write_cadre(zb_req *r, const zb_cadre *c, int full)
+{
+	write_cadre_open(r, c, full);
+	jw_obj_end(&r->jw);
 }
 
 static int answer_cadre(zb_req *r, int64_t id, int full, zb_err *e)
@@ -158,11 +166,45 @@ static int h_cadres(zb_req *r, zb_err *e)
 	return 0;
 }
 
+/* The cadre with the postings and the outcomes on record. */
 static int h_cadre(zb_req *r, zb_err *e)
 {
 	int full;
+	char today[11];
+	zb_today(r->app, today);
+	zb_cadre c;
+	zb_vposting *ps;
+	zb_voutcome *os;
+	int np, no;
 	int rc = want_full(r, r->target_path, &full, e);
-	if (!rc && (rc = answer_cadre(r, r->target_id, full, e)) == 0)
+	if (!rc)
+		rc = zb_cadre_get(r->db, r->target_id, &r->arena, &c, e);
+	if (!rc && full)
+		rc = zb_cadre_reveal(&c, r->app->keys, &r->arena, e);
+	if (!rc)
+		rc = zb_vcadre_record(r->db, c.id, zb_arena_printf(&r->arena, "%.7s", today), today, &r->arena, &ps, &np, &os,
+		                      &no, e);
+	if (!rc) {
+		zb_jw *w = &r->jw;
+		write_cadre_open(r, &c, full);
+		jw_karr(w, "postings");
+		for (int i = 0; i < np; i++)
+			write_posting(w, &ps[i]);
+		jw_arr_end(w);
+		jw_karr(w, "outcomes");
+		for (int i = 0; i < no; i++) {
+			jw_obj(w);
+			jw_kint(w, "id", os[i].id);
+			jw_kstr(w, "kind", os[i].kind);
+			jw_kstr(w, "kind_name", zb_voutcome_name(os[i].kind));
+			jw_kstr(w, "on_date", os[i].on_date);
+			jw_kstr(w, "reason", os[i].reason);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	if (!rc)
 		zb_req_audit_read(r, "cadre.read", "cadre", r->target_id, r->target_path,
 		                  full ? "{\"full\":true}" : "{\"full\":false}");
 	return rc;
@@ -674,21 +716,23 @@ static const zb_prop unit_props[] = {
 static const zb_shape unit_shape = {"DispatchUnit", unit_props, 0, 0, "派出单位"};
 ZB_LIST_PAGED(unit_list, "DispatchUnitList", &unit_shape);
 
+#define CADRE_PROPS \
+	{"id", 'i', 0, NULL, "编号"}, \
+	{"org_id", 'i', 0, NULL, "保存该记录的组织"}, \
+	{"org_name", 's', 0, NULL, "该组织名称"}, \
+	{"name", 's', 0, NULL, "姓名"}, \
+	{"gender", 's', ZB_NULL, NULL, "性别：M 或 F"}, \
+	{"birth_date", 's', ZB_NULL, NULL, "出生日期（无权查看全部时只到年月）"}, \
+	{"id_number", 's', ZB_NULL, NULL, "身份证号（默认隐去）"}, \
+	{"phone", 's', ZB_NULL, NULL, "联系电话（默认隐去中间部分）"}, \
+	{"unit_id", 'i', ZB_NULL, NULL, "派出单位"}, \
+	{"unit_name", 's', ZB_NULL, NULL, "派出单位名称"}, \
+	{"post", 's', ZB_NULL, NULL, "在派出单位的职务"}, \
+	{"user_id", 'i', ZB_NULL, NULL, "关联的登录账号"}, \
+	{"full", 'b', 0, NULL, "身份证号和电话是否完整显示"}, \
+	{"created_at", 'i', 0, NULL, "登记时间（Unix 秒）"}
 static const zb_prop cadre_props[] = {
-	{"id", 'i', 0, NULL, "编号"},
-	{"org_id", 'i', 0, NULL, "保存该记录的组织"},
-	{"org_name", 's', 0, NULL, "该组织名称"},
-	{"name", 's', 0, NULL, "姓名"},
-	{"gender", 's', ZB_NULL, NULL, "性别：M 或 F"},
-	{"birth_date", 's', ZB_NULL, NULL, "出生日期（无权查看全部时只到年月）"},
-	{"id_number", 's', ZB_NULL, NULL, "身份证号（默认隐去）"},
-	{"phone", 's', ZB_NULL, NULL, "联系电话（默认隐去中间部分）"},
-	{"unit_id", 'i', ZB_NULL, NULL, "派出单位"},
-	{"unit_name", 's', ZB_NULL, NULL, "派出单位名称"},
-	{"post", 's', ZB_NULL, NULL, "在派出单位的职务"},
-	{"user_id", 'i', ZB_NULL, NULL, "关联的登录账号"},
-	{"full", 'b', 0, NULL, "身份证号和电话是否完整显示"},
-	{"created_at", 'i', 0, NULL, "登记时间（Unix 秒）"},
+	CADRE_PROPS,
 	{0},
 };
 static const zb_shape cadre_shape = {"Cadre", cadre_props, 0, 0, "干部（派驻、帮扶）"};
@@ -836,6 +880,22 @@ static const zb_prop created_props[] = {
 	{"final_score", 'n', ZB_OPT, NULL, "考核的综合得分"},
 	{0},
 };
+static const zb_prop outcome_props[] = {
+	{"id", 'i', 0, NULL, "编号"},
+	{"kind", 's', 0, NULL, "recall 召回、accountability 问责、talk 约谈"},
+	{"kind_name", 's', ZB_NULL, NULL, "名称"},
+	{"on_date", 'd', 0, NULL, "日期"},
+	{"reason", 's', 0, NULL, "原因"},
+	{0},
+};
+static const zb_shape outcome_shape = {"CadreOutcome", outcome_props, 0, 0, "对干部的处理"};
+static const zb_prop cadre_detail_props[] = {
+	CADRE_PROPS,
+	{"postings", 'a', 0, &posting_shape, "驻村任职（新的在前）及本月在村天数"},
+	{"outcomes", 'a', 0, &outcome_shape, "召回、问责、约谈（新的在前）"},
+	{0},
+};
+static const zb_shape cadre_detail_shape = {"CadreDetail", cadre_detail_props, 0, 0, "干部及其驻村任职和处理"};
 static const zb_shape created_shape = {"VillageCreated", created_props, 0, 0, NULL};
 
 static const zb_field team_fields[] = {
@@ -924,8 +984,8 @@ const zb_route zb_routes_village[] = {
 	 .perm = P_MEMBER_WRITE, .scope = S_BODY_ORG, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = cadre_fields,
 	 .resp = ZB_CREATED(&cadre_shape), .tag = "village", .summary = "登记干部（非本村党员的驻村、帮扶干部）"},
 	{.method = "GET", .pattern = "/api/v1/cadres/{id}", .fn = h_cadre,
-	 .perm = P_MEMBER_READ, .scope = S_CADRE, .resp = ZB_OK(&cadre_shape),
-	 .tag = "village", .summary = "干部（审计）", .query_doc = "full:integer"},
+	 .perm = P_MEMBER_READ, .scope = S_CADRE, .resp = ZB_OK(&cadre_detail_shape),
+	 .tag = "village", .summary = "干部及其驻村任职和处理（审计）", .query_doc = "full:integer"},
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/first-secretaries", .fn = h_first_secretaries,
 	 .perm = P_MEMBER_READ, .scope = S_ORG, .resp = ZB_OK(&fs_shape),
 	 .tag = "village", .summary = "第一书记及其当月驻村天数（组织及下级）", .query_doc = "month:string"},

@@ -461,6 +461,48 @@ int zb_vmy_postings(zb_db *db, int64_t user_id, const char *month, const char *t
 	return rc;
 }
 
+typedef struct outcome_list {
+	zb_arena *ar;
+	zb_voutcome *items;
+	int n, cap;
+} outcome_list;
+
+static int read_outcome(zb_stmt *st, void *ctx, zb_err *e)
+{
+	outcome_list *l = ctx;
+	zb_arena *ar = l->ar;
+	(void)e;
+	AGROW(ar, l->items, l->n, l->cap);
+	zb_voutcome *o = &l->items[l->n++];
+	o->id = zb_col_int(st, 0);
+	o->posting_id = zb_col_int(st, 1);
+	o->kind = T(2);
+	o->on_date = T(3);
+	o->reason = T(4);
+	return 0;
+}
+
+int zb_vcadre_record(zb_db *db, int64_t cadre_id, const char *month, const char *today, zb_arena *ar,
+                     zb_vposting **ps, int *np, zb_voutcome **os, int *no, zb_err *e)
+{
+	post_list l = {ar, NULL, 0, 0};
+	outcome_list o = {ar, NULL, 0, 0};
+	int rc = zb_db_each(db, e, read_post, &l, "SELECT " POST_COLS "WHERE p.cadre_id = ? ORDER BY p.started_on DESC, p.id DESC",
+	                    "i", cadre_id);
+	for (int i = 0; !rc && i < l.n; i++)
+		rc = fill_presence(db, &l.items[i], 1, l.items[i].org_path, 0, month, today, ar, e);
+	if (!rc)
+		rc = zb_db_each(db, e, read_outcome, &o,
+		                "SELECT id, COALESCE(posting_id, 0), kind, on_date, reason FROM cadre_outcomes WHERE cadre_id = ? "
+		                "ORDER BY on_date DESC, id DESC",
+		                "i", cadre_id);
+	*ps = l.items;
+	*np = l.n;
+	*os = o.items;
+	*no = o.n;
+	return rc;
+}
+
 /* ---- teams ---- */
 
 typedef struct team_one {

@@ -215,6 +215,15 @@ typedef struct zb_vcounty {
 int zb_vcounty_view(zb_db *db, const char *path, const char *month, const char *today, const char *only,
                     zb_arena *ar, zb_vvillage **out, int *n, zb_vcounty *sum, zb_err *e);
 
+/* Every posting of cadre id (newest first, presence in month) and the
+ * outcomes recorded on it (newest first). */
+typedef struct zb_voutcome {
+	int64_t id, posting_id;
+	const char *kind, *on_date, *reason;
+} zb_voutcome;
+int zb_vcadre_record(zb_db *db, int64_t cadre_id, const char *month, const char *today, zb_arena *ar,
+                     zb_vposting **ps, int *np, zb_voutcome **os, int *no, zb_err *e);
+
 /* The open postings of the cadre linked to account user_id (the
  * 第一书记's own page). */
 int zb_vmy_postings(zb_db *db, int64_t user_id, const char *month, const char *today, zb_arena *ar,

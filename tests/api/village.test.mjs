@@ -236,6 +236,9 @@ test('the county: villages under the rule, required villages without a 第一书
   await ok(adm.post(`/api/v1/village-postings/${p.id}/end`, { ended_on: '2026-12-05', reason: 'recalled', note: '驻村时间不足' }));
   assert.equal(sql(srv.db, `SELECT kind FROM cadre_outcomes WHERE cadre_id = ${c.id}`).trim(), 'recall');
   await ok(adm.post(`/api/v1/cadres/${c.id}/outcomes`, { kind: 'talk', on_date: '2026-12-06', reason: '约谈' }), 201);
+  const rec = await ok(adm.get(`/api/v1/cadres/${c.id}`));
+  assert.deepEqual(rec.postings.map((x) => [x.org_id, x.role, x.ended_on, x.end_reason]), [[V3, 'first_secretary', '2026-12-05', 'recalled']]);
+  assert.deepEqual(rec.outcomes.map((x) => [x.kind, x.kind_name]), [['talk', '约谈'], ['recall', '召回']]);
   const r = await adm.post(`/api/v1/cadres/${c.id}/outcomes`, { kind: 'praise', on_date: '2026-12-06', reason: 'x' });
   assert.equal(r.status, 400);
   assert.equal(r.body.error.field, 'kind');

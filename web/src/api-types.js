@@ -1797,10 +1797,24 @@
  */
 
 /**
- * 第一书记及其当月驻村天数
- * @typedef {object} FirstSecretaryList
- * @property {string} month 月份 YYYY-MM
- * @property {Array<VillagePosting>} items 当月在任的第一书记
+ * 干部及其驻村任职和处理
+ * @typedef {object} CadreDetail
+ * @property {number} id 编号
+ * @property {number} org_id 保存该记录的组织
+ * @property {string} org_name 该组织名称
+ * @property {string} name 姓名
+ * @property {string|null} gender 性别：M 或 F
+ * @property {string|null} birth_date 出生日期（无权查看全部时只到年月）
+ * @property {string|null} id_number 身份证号（默认隐去）
+ * @property {string|null} phone 联系电话（默认隐去中间部分）
+ * @property {number|null} unit_id 派出单位
+ * @property {string|null} unit_name 派出单位名称
+ * @property {string|null} post 在派出单位的职务
+ * @property {number|null} user_id 关联的登录账号
+ * @property {boolean} full 身份证号和电话是否完整显示
+ * @property {number} created_at 登记时间（Unix 秒）
+ * @property {Array<VillagePosting>} postings 驻村任职（新的在前）及本月在村天数
+ * @property {Array<CadreOutcome>} outcomes 召回、问责、约谈（新的在前）
  */
 
 /**
@@ -1827,6 +1841,23 @@
  * @property {number} required 应在村天数（每月不少于 20 天，不满月按天数折算，向上取整）
  * @property {boolean} ok 达到规定
  * @property {boolean} partial 不满整月（任职起止或本月未过完）
+ */
+
+/**
+ * 对干部的处理
+ * @typedef {object} CadreOutcome
+ * @property {number} id 编号
+ * @property {string} kind recall 召回、accountability 问责、talk 约谈
+ * @property {string|null} kind_name 名称
+ * @property {string} on_date 日期
+ * @property {string} reason 原因
+ */
+
+/**
+ * 第一书记及其当月驻村天数
+ * @typedef {object} FirstSecretaryList
+ * @property {string} month 月份 YYYY-MM
+ * @property {Array<VillagePosting>} items 当月在任的第一书记
  */
 
 /**
@@ -2814,7 +2845,7 @@
  *   'GET /dispatch-units/{id} 200': DispatchUnit,
  *   'GET /cadres 200': CadreList,
  *   'POST /cadres 201': Cadre,
- *   'GET /cadres/{id} 200': Cadre,
+ *   'GET /cadres/{id} 200': CadreDetail,
  *   'GET /orgs/{id}/first-secretaries 200': FirstSecretaryList,
  *   'GET /orgs/{id}/villages 200': VillageList,
  *   'GET /orgs/{id}/village-work 200': OrgVillageWork,
