@@ -350,16 +350,12 @@ static int h_org_village(zb_req *r, zb_err *e)
 {
 	char today[11];
 	const char *month = month_of(r, today);
-	zb_vvillage *vs;
-	int n;
-	zb_vcounty sum;
-	int rc = zb_vcounty_view(r->db, r->target_path, month, today, NULL, &r->arena, &vs, &n, &sum, e);
+	zb_vvillage vv;
+	int found;
+	int rc = zb_vvillage_get(r->db, r->target_id, month, today, &r->arena, &vv, &found, e);
 	if (rc)
 		return rc;
-	const zb_vvillage *v = NULL;
-	for (int i = 0; i < n; i++)
-		if (vs[i].org_id == r->target_id)
-			v = &vs[i];
+	const zb_vvillage *v = found ? &vv : NULL;
 	zb_jw *w = &r->jw;
 	jw_obj(w);
 	jw_key(w, "first_secretary");

@@ -730,3 +730,25 @@ int zb_vcounty_view(zb_db *db, const char *path, const char *month, const char *
 	*n = nk;
 	return 0;
 }
+
+int zb_vvillage_get(zb_db *db, int64_t org_id, const char *month, const char *today, zb_arena *ar, zb_vvillage *v,
+                    int *found, zb_err *e)
+{
+	zb_org o;
+	zb_vvillage *vs;
+	zb_vcounty sum;
+	int n;
+	*found = 0;
+	memset(v, 0, sizeof *v);
+	int rc = zb_org_get(db, org_id, ar, &o, e);
+	if (rc || (strcmp(o.type, "branch") && strcmp(o.type, "general_branch")))
+		return rc;
+	if ((rc = zb_vcounty_view(db, o.path, month, today, NULL, ar, &vs, &n, &sum, e)))
+		return rc;
+	for (int i = 0; i < n; i++)
+		if (vs[i].org_id == org_id) {
+			*v = vs[i];
+			*found = 1;
+		}
+	return 0;
+}

@@ -224,6 +224,11 @@ typedef struct zb_voutcome {
 int zb_vcadre_record(zb_db *db, int64_t cadre_id, const char *month, const char *today, zb_arena *ar,
                      zb_vposting **ps, int *np, zb_voutcome **os, int *no, zb_err *e);
 
+/* The village work of one org (the org page's section): *found 0 when
+ * the org is not a village (a 党支部 or 党总支) or has none of it. */
+int zb_vvillage_get(zb_db *db, int64_t org_id, const char *month, const char *today, zb_arena *ar, zb_vvillage *v,
+                    int *found, zb_err *e);
+
 /* The open postings of the cadre linked to account user_id (the
  * 第一书记's own page). */
 int zb_vmy_postings(zb_db *db, int64_t user_id, const char *month, const char *today, zb_arena *ar,

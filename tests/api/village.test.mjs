@@ -170,6 +170,8 @@ test('the fixed point, a leave filed by the 第一书记 and approved by the rig
   assert.equal(sec.first_secretary.name, '冯书记');
   assert.equal(sec.team_id, team.id);
   assert.equal(sec.team_size, 2);
+  const townSec = await ok(worker1.get(`/api/v1/orgs/${T1}/village-work`));
+  assert.deepEqual([townSec.first_secretary, townSec.team_id], [null, null], 'a township is not a village');
   // the team page: presence per month, the log with a meeting the 第一书记 attended as 列席 guest
   await ok(vworker.post('/api/v1/meetings', { org_id: V1, type: 'plenary', start_at: Math.floor(Date.UTC(2026, 10, 20, 2) / 1000),
     topic: '集体经济项目', guests: ['冯书记'] }), 201);
