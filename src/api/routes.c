@@ -28,6 +28,7 @@ static const zb_route *const tables[] = {
 	zb_routes_recruit_import,
 	zb_routes_workcal,
 	zb_routes_reserve,
+	zb_routes_village,
 	NULL,
 };
 

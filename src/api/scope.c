@@ -40,6 +40,11 @@ static const struct {
 	{S_APPLICANT, ZB_OBJ_APPLICANT},
 	{S_RIMPORT, ZB_OBJ_IMPORT},
 	{S_RESERVE, ZB_OBJ_RESERVE},
+	{S_DUNIT, ZB_OBJ_DUNIT},
+	{S_CADRE, ZB_OBJ_CADRE},
+	{S_VTEAM, ZB_OBJ_VTEAM},
+	{S_VPOSTING, ZB_OBJ_VPOSTING},
+	{S_VLEAVE, ZB_OBJ_VLEAVE},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

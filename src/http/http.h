@@ -80,6 +80,11 @@ typedef enum zb_scope {
 	S_APPLICANT,    /* path param 0 is a person in the 发展党员 pipeline: their branch */
 	S_RIMPORT,      /* path param 0 is a pipeline import batch (an import batch of kind recruit) */
 	S_RESERVE,      /* path param 0 is a person in a village's reserve pool: the village */
+	S_DUNIT,        /* path param 0 is a 派出单位: scope = the org that keeps it */
+	S_CADRE,        /* path param 0 is a cadre: scope = the org that keeps the record */
+	S_VTEAM,        /* path param 0 is a 驻村工作队: scope = its village */
+	S_VPOSTING,     /* path param 0 is a 驻村 posting: scope = its village */
+	S_VLEAVE,       /* path param 0 is a 驻村 absence (leave): scope = its village */
 	S_SCOPE_MAX
 } zb_scope;
 

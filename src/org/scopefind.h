@@ -31,6 +31,11 @@ typedef enum zb_obj {
 	ZB_OBJ_DUES_REDUCTION, /* a dues reduction: its member's org */
 	ZB_OBJ_APPLICANT,  /* a person in the 发展党员 pipeline: their branch */
 	ZB_OBJ_RESERVE,    /* a person in a village's reserve pool: the village */
+	ZB_OBJ_DUNIT,      /* a 派出单位: the org that keeps it */
+	ZB_OBJ_CADRE,      /* a cadre: the org that keeps the record */
+	ZB_OBJ_VTEAM,      /* a 驻村工作队: its village */
+	ZB_OBJ_VPOSTING,   /* a 驻村 posting: its village */
+	ZB_OBJ_VLEAVE,     /* a 驻村 absence: its village */
 	ZB_OBJ_MAX
 } zb_obj;
 

@@ -10,6 +10,7 @@
 #include "org/org.h"
 #include "recruit/rrules.h" /* validator of the recruitment kind */
 #include "reserve/reserve.h" /* validator of the reserve kind */
+#include "village/village.h" /* validator of the village_work kind */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,7 @@ static const struct {
 	{"dues", "党费交纳比例（在职、离退休的档次与比例，农民、学生等的定额）", zb_dues_rules_validate},
 	{"recruitment", "发展党员（年龄、谈话、培养考察、介绍人、培训、公示、审批的时限与人数）", zb_recruit_rules_validate},
 	{"reserve", "村级后备干部（一村一名年轻干部的年龄界限）", zb_reserve_rules_validate},
+	{"village_work", "驻村工作（第一书记每月驻村天数、请假审批层级、任期届满提醒、考核权重）", zb_vwork_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
@@ -188,7 +190,11 @@ int zb_rules_validate(const char *kind, json_t *data, zb_err *e)
 				return zb_fail(e, ZB_EINVAL, "data", "规则内容应为 JSON 对象");
 			return kinds[i].validate(data, e);
 		}
-	return zb_fail(e, ZB_EINVAL, "kind", "不支持的规则类型：%s（可用：org_structure、terms、meeting_freq、meeting_rules、membership、probation、recruitment）", kind ? kind : "");
+	char known[512] = "";
+	size_t n = 0;
+	for (size_t i = 0; i < NKINDS && n < sizeof known; i++)
+		n += (size_t)snprintf(known + n, sizeof known - n, "%s%s", i ? "、" : "", kinds[i].kind);
+	return zb_fail(e, ZB_EINVAL, "kind", "不支持的规则类型：%s（可用：%s）", kind ? kind : "", known);
 }
 
 /* ---- lookup ---- */
