@@ -39,3 +39,19 @@ double zb_api_share(int a, int b)
 {
 	return b ? (double)a / b : 1.0;
 }
+
+const char *zb_api_base_url(zb_req *r)
+{
+	const char *host = zb_req_header(r, "Host");
+	if (!host || !*host || strlen(host) > 255)
+		return "";
+	for (const char *p = host; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+		      *p == '-' || *p == ':' || *p == '[' || *p == ']'))
+			return "";
+	const char *proto = "http";
+	const char *xfp = r->app->cfg.trust_proxy ? zb_req_header(r, "X-Forwarded-Proto") : NULL;
+	if (xfp && !strcmp(xfp, "https"))
+		proto = "https";
+	return zb_arena_printf(&r->arena, "%s://%s", proto, host);
+}

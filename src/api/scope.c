@@ -39,6 +39,7 @@ static const struct {
 	{S_DUES_REDUCTION, ZB_OBJ_DUES_REDUCTION},
 	{S_APPLICANT, ZB_OBJ_APPLICANT},
 	{S_RIMPORT, ZB_OBJ_IMPORT},
+	{S_DISCLOSURE, ZB_OBJ_DISCLOSURE},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

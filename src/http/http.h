@@ -79,6 +79,7 @@ typedef enum zb_scope {
 	S_DUES_REDUCTION, /* path param 0 is a dues reduction id: scope = its member's org */
 	S_APPLICANT,    /* path param 0 is a person in the 发展党员 pipeline: their branch */
 	S_RIMPORT,      /* path param 0 is a pipeline import batch (an import batch of kind recruit) */
+	S_DISCLOSURE,   /* path param 0 is a 三务公开 item: its village */
 	S_SCOPE_MAX
 } zb_scope;
 

@@ -48,10 +48,11 @@ static volatile sig_atomic_t stop_flag;
 
 int zb_server_inflight(void) { return atomic_load(&inflight); }
 
-/* Paths the dispatcher answers: the API and the metrics exposition. */
+/* Paths the dispatcher answers: the API, the metrics exposition and the
+ * public pages of the villages' 三务公开 (/gk/, api/api_disclose.c). */
 static int api_path(const char *path)
 {
-	return !strncmp(path, "/api/", 5) || !strcmp(path, "/metrics");
+	return !strncmp(path, "/api/", 5) || !strcmp(path, "/metrics") || !strncmp(path, "/gk/", 4);
 }
 
 static const char CSP[] = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "

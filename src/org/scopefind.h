@@ -30,6 +30,7 @@ typedef enum zb_obj {
 	ZB_OBJ_DUES_PAYMENT,   /* a dues payment: its member's org */
 	ZB_OBJ_DUES_REDUCTION, /* a dues reduction: its member's org */
 	ZB_OBJ_APPLICANT,  /* a person in the 发展党员 pipeline: their branch */
+	ZB_OBJ_DISCLOSURE, /* a 三务公开 item: its village */
 	ZB_OBJ_MAX
 } zb_obj;
 
