@@ -127,12 +127,12 @@ export function placeholders(pattern) {
 
 // What a path placeholder names: by its own name, or for {id} by the
 // path segment before it.  An unknown one stops the matrix.
-const PARAM_BY_NAME = { did: 'designation', org_id: 'org', year: 'year', sid: 'applicant_step' };
+const PARAM_BY_NAME = { did: 'designation', org_id: 'org', year: 'year', sid: 'applicant_step', ref: 'village' };
 const PARAM_BY_SEGMENT = {
   orgs: 'org', members: 'member', meetings: 'meeting', users: 'user', grants: 'grant', committee: 'post',
   units: 'unit', alliances: 'alliance', attachments: 'attachment', imports: 'import', approvals: 'approval',
   transfers: 'transfer', payments: 'dues_payment', reductions: 'dues_reduction', applicants: 'applicant',
-  'applicant-imports': 'applicant_import',
+  'applicant-imports': 'applicant_import', disclosures: 'disclosure',
 };
 /** [{name, kind}] for a pattern's placeholders; throws naming the route for an unknown one. */
 export function paramKinds(route) {
@@ -153,7 +153,7 @@ export const PATH_SCOPES = {
   S_ORG: 'org', S_MEMBER: 'member', S_MEETING: 'meeting', S_USER: 'user', S_IMPORT: 'import', S_GRANT: 'grant',
   S_POST: 'post', S_UNIT: 'unit', S_ALLIANCE: 'alliance', S_ATTACHMENT: 'attachment', S_TRANSFER: 'transfer',
   S_DUES_PAYMENT: 'dues_payment', S_DUES_REDUCTION: 'dues_reduction', S_APPLICANT: 'applicant',
-  S_RIMPORT: 'applicant_import',
+  S_RIMPORT: 'applicant_import', S_DISCLOSURE: 'disclosure',
 };
 // Scope kinds that take the object from the query or the body.
 export const OTHER_SCOPES = ['S_NONE', 'S_QUERY_ORG', 'S_BODY_ORG', 'S_BODY_MEMBER'];
