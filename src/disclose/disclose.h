@@ -121,6 +121,8 @@ typedef struct zb_village {
 	const char *path, *name, *code, *township_path, *township_name;
 } zb_village;
 int zb_disclose_village(zb_db *db, int64_t org_id, zb_arena *a, zb_village *v, zb_err *e);
+/* Every village under path (the org and its subtree), by path. */
+int zb_disclose_villages(zb_db *db, const char *path, zb_arena *a, zb_village **rows, int *n, zb_err *e);
 /* The village named by an id or an org code (the public page's address). */
 int zb_disclose_village_by_ref(zb_db *db, const char *ref, zb_arena *a, zb_village *v, zb_err *e);
 

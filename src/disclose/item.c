@@ -476,28 +476,40 @@ int zb_disclosure_public(zb_db *db, int64_t village_id, int64_t limit, zb_arena 
 
 /* ---- overdue ---- */
 
-typedef struct vrow {
-	int64_t id;
-	const char *path, *name, *tname;
-} vrow;
-
-typedef struct overdue_walk {
+typedef struct vlist {
 	zb_arena *a;
-	vrow *v;
-	size_t nv, vcap;
-} overdue_walk;
+	zb_village *v;
+	size_t n, cap;
+} vlist;
 
 static int add_village(zb_stmt *st, void *ctx, zb_err *e)
 {
 	(void)e;
-	overdue_walk *w = ctx;
-	ZB_AGROW(w->a, w->v, w->nv, w->vcap);
-	vrow *r = &w->v[w->nv++];
+	vlist *l = ctx;
+	ZB_AGROW(l->a, l->v, l->n, l->cap);
+	zb_village *r = &l->v[l->n++];
 	r->id = zb_col_int(st, 0);
-	r->path = zb_arena_strdup(w->a, zb_col_text(st, 1));
-	r->name = zb_arena_strdup(w->a, zb_col_text(st, 2));
-	r->tname = zb_arena_strdup(w->a, zb_col_text(st, 3));
+	r->path = zb_arena_strdup(l->a, zb_col_text(st, 1));
+	r->name = zb_arena_strdup(l->a, zb_col_text(st, 2));
+	r->code = zb_arena_strdup(l->a, zb_col_text(st, 3));
+	r->township_path = zb_arena_strdup(l->a, zb_col_text(st, 4));
+	r->township_name = zb_arena_strdup(l->a, zb_col_text(st, 5));
 	return 0;
+}
+
+int zb_disclose_villages(zb_db *db, const char *path, zb_arena *a, zb_village **rows, int *n, zb_err *e)
+{
+	char upper[512];
+	zb_path_upper(path, upper, sizeof upper);
+	vlist l = {a, NULL, 0, 0};
+	int rc = zb_db_each(db, e, add_village, &l,
+	                    "SELECT o.id, o.path, o.name, o.code, p.path, p.name FROM orgs o JOIN orgs p ON p.id = o.parent_id "
+	                    "WHERE o.path >= ? AND o.path < ? AND o.domain = 'rural' AND o.type IN ('branch', 'general_branch') "
+	                    "AND p.type = 'committee' AND o.dissolved_on IS NULL ORDER BY o.path",
+	                    "ss", path, upper);
+	*rows = l.v;
+	*n = (int)l.n;
+	return rc;
 }
 
 typedef struct pub_row {
@@ -527,10 +539,20 @@ static int add_pub(zb_stmt *st, void *ctx, zb_err *e)
 	return 0;
 }
 
+/* Whether l (ordered by org) holds a published item of org, kind and
+ * period: a binary search for the org's first row, then its rows. */
 static int published(const pub_list *l, int64_t org, int kind, const char *period)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (l->rows[i].org_id == org && l->rows[i].kind == kind && !strcmp(l->rows[i].period, period))
+	size_t lo = 0, hi = l->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->rows[mid].org_id < org)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < l->n && l->rows[i].org_id == org; i++)
+		if (l->rows[i].kind == kind && !strcmp(l->rows[i].period, period))
 			return 1;
 	return 0;
 }
@@ -540,15 +562,12 @@ int zb_disclosure_overdue(zb_db *db, const char *path, int year, const char *tod
 {
 	char upper[512];
 	zb_path_upper(path, upper, sizeof upper);
-	overdue_walk w = {a, NULL, 0, 0};
 	*rows = NULL;
 	*n = 0;
 	*villages = 0;
-	int rc = zb_db_each(db, e, add_village, &w,
-	                    "SELECT o.id, o.path, o.name, p.name FROM orgs o JOIN orgs p ON p.id = o.parent_id "
-	                    "WHERE o.path >= ? AND o.path < ? AND o.domain = 'rural' AND o.type IN ('branch', 'general_branch') "
-	                    "AND p.type = 'committee' AND o.dissolved_on IS NULL ORDER BY o.path",
-	                    "ss", path, upper);
+	zb_village *vs;
+	int nv;
+	int rc = zb_disclose_villages(db, path, a, &vs, &nv, e);
 	pub_list pl = {a, NULL, 0, 0};
 	char from[16], to[16];
 	snprintf(from, sizeof from, "%04d-", year % 10000);
@@ -556,7 +575,7 @@ int zb_disclosure_overdue(zb_db *db, const char *path, int year, const char *tod
 	if (!rc)
 		rc = zb_db_each(db, e, add_pub, &pl,
 		                "SELECT org_id, kind, period FROM disclosures WHERE org_path >= ? AND org_path < ? "
-		                "AND status = 'published' AND period >= ? AND period < ?",
+		                "AND status = 'published' AND period >= ? AND period < ? ORDER BY org_id",
 		                "ssss", path, upper, from, to);
 	zb_disclose_overdue *out = NULL;
 	size_t no = 0, cap = 0;
@@ -565,9 +584,9 @@ int zb_disclosure_overdue(zb_db *db, const char *path, int year, const char *tod
 	zb_rules *rs = NULL;
 	if (!rc)
 		rc = zb_rules_load(db, "disclosure", strcmp(dec, today) < 0 ? dec : today, &rs, e);
-	for (size_t i = 0; !rc && i < w.nv; i++) {
+	for (int i = 0; !rc && i < nv; i++) {
 		zb_disclose_rules r;
-		zb_disclose_rules_from(zb_rules_for(rs, w.v[i].path), &r);
+		zb_disclose_rules_from(zb_rules_for(rs, vs[i].path), &r);
 		int any = 0;
 		for (int k = 0; k < ZB_DK_MAX; k++) {
 			int nper = r.unit[k] == 'm' ? 12 : 4;
@@ -579,10 +598,10 @@ int zb_disclosure_overdue(zb_db *db, const char *path, int year, const char *tod
 					snprintf(per, sizeof per, "%04d-Q%d", year % 10000, p);
 				zb_disclose_period(per, &unit, first, last);
 				zb_disclose_deadline(last, r.deadline_days, dl);
-				if (strcmp(dl, today) >= 0 || published(&pl, w.v[i].id, k, per))
+				if (strcmp(dl, today) >= 0 || published(&pl, vs[i].id, k, per))
 					continue;
 				ZB_AGROW(a, out, no, cap);
-				out[no++] = (zb_disclose_overdue){w.v[i].id, w.v[i].name, w.v[i].path, w.v[i].tname,
+				out[no++] = (zb_disclose_overdue){vs[i].id, vs[i].name, vs[i].path, vs[i].township_name,
 				                                  zb_disclose_kinds[k], zb_arena_strdup(a, per),
 				                                  zb_arena_strdup(a, dl)};
 				any = 1;
