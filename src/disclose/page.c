@@ -27,7 +27,7 @@ static void head(zb_buf *b, const char *title)
 {
 	zb_buf_puts(b, "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
 	               "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-	               "<meta name=\"robots\" content=\"noindex\"><title>");
+	               "<meta name=\"robots\" content=\"noindex\"><link rel=\"icon\" href=\"data:,\"><title>");
 	zb_esc_html(b, title);
 	zb_buf_puts(b, "</title><style>");
 	zb_buf_puts(b, CSS);
