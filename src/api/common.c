@@ -1,5 +1,6 @@
 /* common.c - what several handlers do alike: the items of a JSON array in
- * the body, error fields inside arrays, shares (api.h). */
+ * the body, error fields inside arrays, shares, the base URL QR codes point
+ * at (api.h). */
 #include "api/api.h"
 
 #include <stdio.h>

@@ -13,7 +13,8 @@
  * connection alive.  Successful responses are queued on the last call,
  * which keeps keep-alive working (docs/DEPENDENCIES.md).  Where the answer is queued it
  * is counted for /metrics (http/metrics.h) and, at ZHIBU_LOG=info, written
- * to the access log.  /api/ paths and /metrics go to the dispatcher.
+ * to the access log.  /api/ paths, /metrics and /gk/ (the villages' public
+ * 三务公开 pages) go to the dispatcher.
  * JSON answers over GZIP_MIN bytes are gzip-compressed (zlib, level
  * GZIP_LEVEL) when the client's Accept-Encoding takes gzip, and say
  * Vary: Accept-Encoding either way; web files come precompressed
