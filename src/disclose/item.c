@@ -431,8 +431,8 @@ int zb_disclosure_list(zb_db *db, const char *path, const char *status, const ch
 	item_list l = {a, NULL, 0, 0, 0};
 	int rc = zb_db_each(db, e, add_item, &l,
 	                    "SELECT " ITEM_COLS ITEM_FROM
-	                    "WHERE d.org_path >= ? AND d.org_path < ? AND (? IS NULL OR d.status = ?) "
-	                    "AND (? IS NULL OR d.kind = ?) AND (? = 0 OR d.id < ?) ORDER BY d.id DESC LIMIT ?",
+	                    "WHERE d.org_path >= ? AND d.org_path < ? AND (CAST(? AS TEXT) IS NULL OR d.status = ?) "
+	                    "AND (CAST(? AS TEXT) IS NULL OR d.kind = ?) AND (? = 0 OR d.id < ?) ORDER BY d.id DESC LIMIT ?",
 	                    "ssssssiii", path, upper, status, status, kind, kind, after, after, limit + 1);
 	if (!rc)
 		rc = set_deadlines(db, a, l.rows, l.n, e);
