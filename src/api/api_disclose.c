@@ -225,13 +225,16 @@ static int h_list(zb_req *r, zb_err *e)
 
 static int h_queue(zb_req *r, zb_err *e)
 {
+	int64_t limit, after;
+	if (zb_api_limit(r, &limit, e) || zb_req_query_int(r, "after", 0, 0, INT64_MAX, &after, e))
+		return e->code;
 	zb_disclosure *v;
 	int n;
-	int rc = zb_disclosure_queue(r->db, r->target_path, 200, &r->arena, &v, &n, e);
+	int rc = zb_disclosure_queue(r->db, r->target_path, after, limit, &r->arena, &v, &n, e);
 	if (rc)
 		return rc;
 	zb_list_begin(r);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && i < limit; i++) {
 		jw_obj(&r->jw);
 		write_item(&r->jw, &v[i], 0, 1);
 		/* what this caller may do with it (the domain decides again) */
@@ -247,7 +250,7 @@ static int h_queue(zb_req *r, zb_err *e)
 		jw_kbool(&r->jw, "can_review", review);
 		jw_obj_end(&r->jw);
 	}
-	zb_list_end(r, -1, NULL);
+	zb_list_end(r, -1, n > limit ? zb_arena_printf(&r->arena, "%lld", (long long)v[limit - 1].id) : NULL);
 	return 0;
 }
 
@@ -509,7 +512,8 @@ const zb_route zb_routes_disclose[] = {
 	 .resp = ZB_OK(&row_list), .query_doc = "status:string,kind:string,after:integer,limit:integer",
 	 .tag = "disclosure", .summary = "组织及下级的三务公开事项（含草稿与撤回）"},
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/disclosure-queue", .fn = h_queue, .perm = P_ORG_WRITE,
-	 .scope = S_ORG, .resp = ZB_OK(&queue_list), .tag = "disclosure", .summary = "待支部审核与待乡镇审核的三务公开事项"},
+	 .scope = S_ORG, .resp = ZB_OK(&queue_list), .query_doc = "after:integer,limit:integer",
+	 .tag = "disclosure", .summary = "待支部审核与待乡镇审核的三务公开事项"},
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/disclosure-overdue", .fn = h_overdue, .perm = P_ORG_READ,
 	 .scope = S_ORG, .resp = ZB_OK(&overdue_shape), .query_doc = "year:integer:年份（默认今年）",
 	 .tag = "disclosure", .summary = "逾期未公开的村与期间"},

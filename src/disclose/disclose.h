@@ -151,9 +151,10 @@ int zb_disclosure_get(zb_db *db, int64_t id, zb_arena *a, zb_disclosure *d, zb_d
 int zb_disclosure_list(zb_db *db, const char *path, const char *status, const char *kind, int64_t after, int64_t limit,
                        zb_arena *a, zb_disclosure **rows, int *n, zb_err *e);
 /* Items waiting for a step under path: submitted (the branch approves)
- * and approved (the township reviews), oldest first. */
-int zb_disclosure_queue(zb_db *db, const char *path, int64_t limit, zb_arena *a, zb_disclosure **rows, int *n,
-                        zb_err *e);
+ * and approved (the township reviews), oldest first, from the id after
+ * (0: the first), at most limit + 1 (one more: there is a next page). */
+int zb_disclosure_queue(zb_db *db, const char *path, int64_t after, int64_t limit, zb_arena *a, zb_disclosure **rows,
+                        int *n, zb_err *e);
 /* Published items of one village only (not its children), newest period
  * first, at most limit. */
 int zb_disclosure_public(zb_db *db, int64_t village_id, int64_t limit, zb_arena *a, zb_disclosure **rows, int *n,

@@ -441,8 +441,8 @@ int zb_disclosure_list(zb_db *db, const char *path, const char *status, const ch
 	return rc;
 }
 
-int zb_disclosure_queue(zb_db *db, const char *path, int64_t limit, zb_arena *a, zb_disclosure **rows, int *n,
-                        zb_err *e)
+int zb_disclosure_queue(zb_db *db, const char *path, int64_t after, int64_t limit, zb_arena *a, zb_disclosure **rows,
+                        int *n, zb_err *e)
 {
 	char upper[512];
 	zb_path_upper(path, upper, sizeof upper);
@@ -450,8 +450,8 @@ int zb_disclosure_queue(zb_db *db, const char *path, int64_t limit, zb_arena *a,
 	int rc = zb_db_each(db, e, add_item, &l,
 	                    "SELECT " ITEM_COLS ITEM_FROM
 	                    "WHERE d.org_path >= ? AND d.org_path < ? AND d.status IN ('submitted', 'approved') "
-	                    "ORDER BY d.updated_at, d.id LIMIT ?",
-	                    "ssi", path, upper, limit);
+	                    "AND d.id > ? ORDER BY d.id LIMIT ?",
+	                    "ssii", path, upper, after, limit + 1);
 	if (!rc)
 		rc = set_deadlines(db, a, l.rows, l.n, e);
 	*rows = l.rows;

@@ -343,6 +343,15 @@ test('the queue: submitted for the branch, approved for the township, with what 
   assert.equal(it.can_review, true);
   q = await approver.get(`/api/v1/orgs/${V}/disclosure-queue`);
   assert.equal(q.body.items.find((x) => x.id === d.id).can_review, false);
+  // paged, oldest first
+  const d2 = await draft(drafter, { kind: 'finance', period: `${last}-12`, title: '十二月' });
+  await step(drafter, d2.id, 'submit');
+  const p1 = await township.get(`/api/v1/orgs/${T}/disclosure-queue?limit=1`);
+  assert.equal(p1.body.items.length, 1);
+  assert.ok(p1.body.next);
+  const p2 = await township.get(`/api/v1/orgs/${T}/disclosure-queue?limit=200&after=${p1.body.next}`);
+  assert.ok(p2.body.items.every((x) => x.id > p1.body.items[0].id));
+  assert.ok(p2.body.items.some((x) => x.id === d2.id) || p1.body.items[0].id === d2.id);
 });
 
 // last: it spends this address's budget of the minute

@@ -491,7 +491,7 @@ static void test_public_and_overdue_db(void **state)
 	assert_int_equal(east_fin, 1);
 	assert_int_equal(villages, 2);
 	/* the queue of the county: 南村's submitted item */
-	assert_int_equal(zb_disclosure_queue(f->db, "/1/", 50, &f->a, &rows, &n, &f->e), 0);
+	assert_int_equal(zb_disclosure_queue(f->db, "/1/", 0, 50, &f->a, &rows, &n, &f->e), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(rows[0].id, south);
 }
