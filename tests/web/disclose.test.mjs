@@ -6,7 +6,7 @@
 // publishes it, and the page shows it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, fixtures, launch, openPage, login, shot, waitRoute, needRoutes, apiLogin, PASSWORD } from './helpers.mjs';
+import { startServer, fixtures, launch, openPage, login, shot, axe, waitRoute, needRoutes, apiLogin, PASSWORD, ADMIN_PASSWORD } from './helpers.mjs';
 
 const PHONE = { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const year = Number(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 4));
@@ -152,4 +152,31 @@ test('draft, approve, review and publish a month\'s 财务收支 in the app (pho
   const page = await (await fetch(`${server.url}/gk/${f.branchA.id}`)).text();
   assert.ok(page.includes('十一月财务收支公开') && page.includes('道路维修'));
   assert.ok(!page.includes('13912345678'));
+});
+
+test('the 三务公开 screens and the public page have no serious or critical axe violations (phone)', async (t) => {
+  if (!(await needRoutes(t, server.url, ['GET /orgs/{id}/disclosures', 'GET /orgs/{id}/disclosure-overdue']))) return;
+  const d = await f.admin.post('/disclosures', { org_id: f.branchB.id, kind: 'village', period: `${year - 1}-Q3`, title: '三季度村务公开',
+    tables: [{ columns: ['项目', '金额（元）'], rows: [['道路硬化', 52000]] }] });
+  const page = await openPage(browser, PHONE, server.url);
+  await login(page, 'admin', ADMIN_PASSWORD);
+  const problems = [];
+  for (const [name, path, ready] of [
+    ['disclosures', `/#/orgs/${f.branchB.id}/disclosures`, '三季度村务公开'],
+    ['disclosure-item', `/#/disclosures/${d.id}`, '办理经过'],
+    ['disclosure-new', `/#/disclosures/new?org=${f.branchB.id}`, '保存草稿'],
+    ['disclosure-queue', `/#/disclosures/queue?org=${f.root.id}`, '范围'],
+    ['disclosure-overdue', `/#/disclosures/overdue?org=${f.root.id}`, '个村有逾期未公开的事项'],
+  ]) {
+    await page.goto(path);
+    await page.getByText(ready).first().waitFor();
+    await page.waitForTimeout(300);
+    await shot(page, 'a11y-' + name);
+    for (const x of await axe(page)) problems.push(`${name}: ${x.impact} ${x.id} (${x.help}) at ${x.nodes.join(' | ')}`);
+  }
+  await page.goto(`/gk/${f.branchA.id}`);
+  for (const x of await axe(page)) problems.push(`gk: ${x.impact} ${x.id} (${x.help}) at ${x.nodes.join(' | ')}`);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });
