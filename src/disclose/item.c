@@ -110,7 +110,7 @@ static int check_input(zb_db *db, const char *path, const zb_disclosure_in *in, 
                        zb_err *e)
 {
 	int kind = zb_disclose_kind(in->kind);
-	if (creating && kind < 0)
+	if (kind < 0)
 		return zb_fail(e, ZB_EINVAL, "kind", "公开类别应为 party（党务）、village（村务）或 finance（财务）");
 	if (in->title && !*in->title)
 		return zb_fail(e, ZB_EINVAL, "title", "请填写标题");
@@ -310,10 +310,12 @@ int zb_disclosure_edit(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id
 		rc = get_item(db, id, &a, &d, e);
 	if (!rc && strcmp(d.status, "draft"))
 		rc = zb_fail(e, ZB_ECONFLICT, "status", "只能修改草稿：该事项已%s，如需修改请先退回", d.status);
+	/* the kind and period are checked together: a new kind against the
+	 * period kept, a new period against the kind kept */
 	zb_disclosure_in merged = *in;
-	if (!merged.kind)
+	if (!rc && !merged.kind)
 		merged.kind = d.kind;
-	if (!rc && in->kind && in->kind != d.kind && !merged.period)
+	if (!rc && !merged.period)
 		merged.period = d.period;
 	if (!rc)
 		rc = check_input(db, d.org_path, &merged, 0, today, e);

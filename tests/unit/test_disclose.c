@@ -418,6 +418,15 @@ static void test_pii_db(void **state)
 	assert_string_equal(f->e.field, "body");
 	zb_disclosure_in fix = {.body = "领款人 110101********1234"};
 	assert_int_equal(zb_disclosure_edit(f->db, &f->app, &f->by_d, id, &fix, fixed_now(), &f->e), 0);
+	/* a kind that does not exist, or one the period kept does not fit */
+	zb_disclosure_in k1 = {.kind = "money"};
+	assert_int_equal(zb_disclosure_edit(f->db, &f->app, &f->by_d, id, &k1, fixed_now(), &f->e), ZB_EINVAL);
+	assert_string_equal(f->e.field, "kind");
+	zb_disclosure_in k2 = {.kind = "village"};
+	assert_int_equal(zb_disclosure_edit(f->db, &f->app, &f->by_d, id, &k2, fixed_now(), &f->e), ZB_EINVAL);
+	assert_string_equal(f->e.field, "period");
+	zb_disclosure_in k3 = {.kind = "village", .period = "2026-Q3"};
+	assert_int_equal(zb_disclosure_edit(f->db, &f->app, &f->by_d, id, &k3, fixed_now(), &f->e), 0);
 	assert_int_equal(act(f, &f->by_d, &f->drafter, id, "submit", NULL, "2026-11-02"), 0);
 	/* only a draft is edited */
 	assert_int_equal(zb_disclosure_edit(f->db, &f->app, &f->by_d, id, &fix, fixed_now(), &f->e), ZB_ECONFLICT);
