@@ -104,7 +104,7 @@ static int village(demo *g, const zb_village *v, int vi, int year, const zb_disc
 	for (int k = 0; !rc && k < ZB_DK_MAX; k++) {
 		int nper = rules->unit[k] == 'm' ? 12 : 4;
 		for (int p = 1; !rc && p <= nper; p++) {
-			char per[16], unit, first[11], last[11], dl[11], pub[11], drafted[11];
+			char per[32], unit, first[11], last[11], dl[11], pub[11], drafted[11];
 			if (rules->unit[k] == 'm')
 				snprintf(per, sizeof per, "%04d-%02d", year % 10000, p);
 			else

@@ -593,7 +593,7 @@ int zb_disclosure_overdue(zb_db *db, const char *path, int year, const char *tod
 		for (int k = 0; k < ZB_DK_MAX; k++) {
 			int nper = r.unit[k] == 'm' ? 12 : 4;
 			for (int p = 1; p <= nper; p++) {
-				char per[16], unit, first[11], last[11], dl[11];
+				char per[32], unit, first[11], last[11], dl[11];
 				if (r.unit[k] == 'm')
 					snprintf(per, sizeof per, "%04d-%02d", year % 10000, p);
 				else

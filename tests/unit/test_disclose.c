@@ -147,8 +147,8 @@ static void test_pii(void **state)
 	/* one ending in X, also lower case */
 	char x[19] = "";
 	for (int seq = 0; seq < 1000 && !x[0]; seq++) {
-		char body[18];
-		snprintf(body, sizeof body, "110101199003%02d%03d", 1 + seq / 100 % 28, seq % 1000);
+		char body[32];
+		snprintf(body, sizeof body, "110101199003%02u%03u", (unsigned)(1 + seq / 100 % 28), (unsigned)(seq % 1000));
 		char c[19];
 		id_of(body, c);
 		if (c[17] == 'X')
@@ -442,7 +442,7 @@ static void test_public_and_overdue_db(void **state)
 	/* 东村: 2025 财务 every month on its deadline, but November a day late
 	 * and December not at all; 西村: nothing but a draft */
 	for (int m = 1; m <= 11; m++) {
-		char per[16], title[32], unit, first[11], last[11], dl[11];
+		char per[32], title[32], unit, first[11], last[11], dl[11];
 		snprintf(per, sizeof per, "2025-%02d", m);
 		snprintf(title, sizeof title, "2025年%d月财务", m);
 		zb_disclose_period(per, &unit, first, last);
