@@ -31,6 +31,7 @@ extern const zb_route zb_routes_recruit[];
 extern const zb_route zb_routes_recruit_views[];
 extern const zb_route zb_routes_recruit_import[];
 extern const zb_route zb_routes_village[];
+extern const zb_route zb_routes_disclose[];
 
 /* Give the dispatcher what it asks of the API besides the route tables:
  * the scope resolvers (scope.c).  Once at start-up, before serving or
@@ -92,5 +93,9 @@ int zb_api_items(zb_req *r, const char *name, size_t max, const char *too_many, 
 extern const zb_field zb_api_no_fields[];
 /* a / b as a share from 0 to 1; 1 when b is 0 (nothing was due). */
 double zb_api_share(int a, int b);
+/* Base URL of the web app as the client reached it (Host header; the
+ * scheme from X-Forwarded-Proto behind a trusted proxy), or "" when the
+ * header is absent or not a plain host[:port]: what the QR codes point at. */
+const char *zb_api_base_url(zb_req *r);
 
 #endif

@@ -7,24 +7,6 @@
 #include <math.h>
 #include <string.h>
 
-/* Base URL of the web app as the client reached it (Host header), or ""
- * when the header is absent or not a plain host[:port]. */
-static const char *base_url(zb_req *r)
-{
-	const char *host = zb_req_header(r, "Host");
-	if (!host || !*host || strlen(host) > 255)
-		return "";
-	for (const char *p = host; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
-		      *p == '-' || *p == ':' || *p == '[' || *p == ']'))
-			return "";
-	const char *proto = "http";
-	const char *xfp = r->app->cfg.trust_proxy ? zb_req_header(r, "X-Forwarded-Proto") : NULL;
-	if (xfp && !strcmp(xfp, "https"))
-		proto = "https";
-	return zb_arena_printf(&r->arena, "%s://%s", proto, host);
-}
-
 static int h_signin_open(zb_req *r, zb_err *e)
 {
 	zb_meeting m;
@@ -37,7 +19,7 @@ static int h_signin_open(zb_req *r, zb_err *e)
 	zb_audit_ev by = zb_req_actor(r);
 	if ((rc = zb_signin_start(r->db, r->app, &by, &m, &rules, now, token, &exp, &r->arena, e)))
 		return rc;
-	const char *url = zb_arena_printf(&r->arena, "%s/#/signin?token=%s", base_url(r), token);
+	const char *url = zb_arena_printf(&r->arena, "%s/#/signin?token=%s", zb_api_base_url(r), token);
 	zb_buf svg;
 	zb_buf_init(&svg, 1u << 20);
 	rc = zb_qr_svg(url, &svg, e);

@@ -1,5 +1,6 @@
 /* common.c - what several handlers do alike: the items of a JSON array in
- * the body, error fields inside arrays, shares (api.h). */
+ * the body, error fields inside arrays, shares, the base URL QR codes point
+ * at (api.h). */
 #include "api/api.h"
 
 #include <stdio.h>
@@ -38,4 +39,20 @@ const zb_field zb_api_no_fields[] = {{0}};
 double zb_api_share(int a, int b)
 {
 	return b ? (double)a / b : 1.0;
+}
+
+const char *zb_api_base_url(zb_req *r)
+{
+	const char *host = zb_req_header(r, "Host");
+	if (!host || !*host || strlen(host) > 255)
+		return "";
+	for (const char *p = host; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+		      *p == '-' || *p == ':' || *p == '[' || *p == ']'))
+			return "";
+	const char *proto = "http";
+	const char *xfp = r->app->cfg.trust_proxy ? zb_req_header(r, "X-Forwarded-Proto") : NULL;
+	if (xfp && !strcmp(xfp, "https"))
+		proto = "https";
+	return zb_arena_printf(&r->arena, "%s://%s", proto, host);
 }

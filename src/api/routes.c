@@ -29,6 +29,7 @@ static const zb_route *const tables[] = {
 	zb_routes_workcal,
 	zb_routes_reserve,
 	zb_routes_village,
+	zb_routes_disclose,
 	NULL,
 };
 

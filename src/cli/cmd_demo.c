@@ -3,6 +3,7 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "demo/demo.h"
+#include "disclose/disclose.h"
 #include "dues/dues.h"
 #include "meeting/demo.h"
 #include "recruit/demo.h"
@@ -32,6 +33,13 @@ static int demo_mobile(zb_db *db, zb_app *app, zb_err *e)
 {
 	int made = 0;
 	return zb_mobile_demo(db, app, &made, e);
+}
+
+/* the demo's 三务公开 over this year (disclose/demo.c) */
+static int demo_disclose(zb_db *db, zb_app *app, uint64_t seed, zb_err *e)
+{
+	int made = 0;
+	return zb_disclose_demo(db, app, seed, &made, e);
 }
 
 static int add_account(zb_app *app, zb_db *db, const char *user, const char *display, const char *role, int64_t org,
@@ -128,7 +136,8 @@ int cmd_demo(int argc, char **argv)
 	    (!o.province && zb_recruit_demo(db, &app, o.seed, NULL, &e)) || (!o.province && demo_dues(db, &app, &e)) ||
 	    (!o.province && demo_mobile(db, &app, &e)) ||
 	    (!o.province && zb_reserve_demo(db, &app, o.seed, NULL, &e)) ||
-	    (!o.province && zb_village_demo(db, &app, o.seed, res.branch_id, &vres, &e))) {
+	    (!o.province && zb_village_demo(db, &app, o.seed, res.branch_id, &vres, &e)) ||
+	    (!o.province && demo_disclose(db, &app, o.seed, &e))) {
 		rc = zb_cli_fail(&e);
 		goto out;
 	}

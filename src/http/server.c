@@ -13,7 +13,8 @@
  * connection alive.  Successful responses are queued on the last call,
  * which keeps keep-alive working (docs/DEPENDENCIES.md).  Where the answer is queued it
  * is counted for /metrics (http/metrics.h) and, at ZHIBU_LOG=info, written
- * to the access log.  /api/ paths and /metrics go to the dispatcher.
+ * to the access log.  /api/ paths, /metrics and /gk/ (the villages' public
+ * 三务公开 pages) go to the dispatcher.
  * JSON answers over GZIP_MIN bytes are gzip-compressed (zlib, level
  * GZIP_LEVEL) when the client's Accept-Encoding takes gzip, and say
  * Vary: Accept-Encoding either way; web files come precompressed
@@ -48,10 +49,11 @@ static volatile sig_atomic_t stop_flag;
 
 int zb_server_inflight(void) { return atomic_load(&inflight); }
 
-/* Paths the dispatcher answers: the API and the metrics exposition. */
+/* Paths the dispatcher answers: the API, the metrics exposition and the
+ * public pages of the villages' 三务公开 (/gk/, api/api_disclose.c). */
 static int api_path(const char *path)
 {
-	return !strncmp(path, "/api/", 5) || !strcmp(path, "/metrics");
+	return !strncmp(path, "/api/", 5) || !strcmp(path, "/metrics") || !strncmp(path, "/gk/", 4);
 }
 
 static const char CSP[] = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "

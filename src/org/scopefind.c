@@ -14,6 +14,7 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 		"SELECT m.org_path FROM meeting_attachments a JOIN meetings m ON m.id = a.meeting_id WHERE a.id = ?",
 	[ZB_OBJ_APPLICANT] = "SELECT org_path FROM applicants WHERE id = ?",
 	[ZB_OBJ_RESERVE] = "SELECT org_path FROM reserve_cadres WHERE id = ?",
+	[ZB_OBJ_DISCLOSURE] = "SELECT org_path FROM disclosures WHERE id = ?",
 	[ZB_OBJ_USER] = "SELECT COALESCE((SELECT o.path FROM grants g JOIN orgs o ON o.id = g.org_id "
 	                "WHERE g.user_id = u.id ORDER BY length(o.path), g.id LIMIT 1), "
 	                "(SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1)) "

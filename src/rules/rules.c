@@ -11,6 +11,7 @@
 #include "recruit/rrules.h" /* validator of the recruitment kind */
 #include "reserve/reserve.h" /* validator of the reserve kind */
 #include "village/village.h" /* validator of the village_work kind */
+#include "disclose/disclose.h" /* validator of the disclosure kind */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +172,7 @@ static const struct {
 	{"recruitment", "发展党员（年龄、谈话、培养考察、介绍人、培训、公示、审批的时限与人数）", zb_recruit_rules_validate},
 	{"reserve", "村级后备干部（一村一名年轻干部的年龄界限）", zb_reserve_rules_validate},
 	{"village_work", "驻村工作（第一书记每月驻村天数、请假审批层级、任期届满提醒、考核权重）", zb_vwork_rules_validate},
+	{"disclosure", "三务公开（党务、村务、财务的公开周期与期满后的公开期限）", zb_disclose_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

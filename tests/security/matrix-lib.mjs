@@ -127,14 +127,14 @@ export function placeholders(pattern) {
 
 // What a path placeholder names: by its own name, or for {id} by the
 // path segment before it.  An unknown one stops the matrix.
-const PARAM_BY_NAME = { did: 'designation', org_id: 'org', year: 'year', sid: 'applicant_step', tid: 'reserve_trial' };
+const PARAM_BY_NAME = { did: 'designation', org_id: 'org', year: 'year', sid: 'applicant_step', tid: 'reserve_trial', ref: 'village' };
 const PARAM_BY_SEGMENT = {
   orgs: 'org', members: 'member', meetings: 'meeting', users: 'user', grants: 'grant', committee: 'post',
   units: 'unit', alliances: 'alliance', attachments: 'attachment', imports: 'import', approvals: 'approval',
   transfers: 'transfer', payments: 'dues_payment', reductions: 'dues_reduction', applicants: 'applicant',
   'applicant-imports': 'applicant_import', 'reserve-cadres': 'reserve_cadre',
   'dispatch-units': 'dunit', cadres: 'cadre', 'village-teams': 'vteam', 'village-postings': 'vposting',
-  'village-leaves': 'vleave',
+  'village-leaves': 'vleave', disclosures: 'disclosure',
 };
 /** [{name, kind}] for a pattern's placeholders; throws naming the route for an unknown one. */
 export function paramKinds(route) {
@@ -157,6 +157,7 @@ export const PATH_SCOPES = {
   S_DUES_PAYMENT: 'dues_payment', S_DUES_REDUCTION: 'dues_reduction', S_APPLICANT: 'applicant',
   S_RIMPORT: 'applicant_import', S_RESERVE: 'reserve_cadre',
   S_DUNIT: 'dunit', S_CADRE: 'cadre', S_VTEAM: 'vteam', S_VPOSTING: 'vposting', S_VLEAVE: 'vleave',
+  S_DISCLOSURE: 'disclosure',
 };
 // Scope kinds that take the object from the query or the body.
 export const OTHER_SCOPES = ['S_NONE', 'S_QUERY_ORG', 'S_BODY_ORG', 'S_BODY_MEMBER'];

@@ -195,6 +195,17 @@ const MAKE = {
   async user(side) {
     return { id: (await mkUser(side)).id };
   },
+  // a village (a rural branch under a 党委) and a 三务公开 draft of it;
+  // {ref} of the public page names the village
+  async village(side) {
+    const r = await ok(adm.post('/api/v1/orgs', { parent_id: W[side].town, name: `${W[side].mk}公开村${++seq}`, type: 'branch', domain: 'rural' }), 'village');
+    return { id: r.id };
+  },
+  async disclosure(side) {
+    const v = (await shared('village', side)).id;
+    return { id: (await ok(adm.post('/api/v1/disclosures',
+      { org_id: v, kind: 'finance', period: '2024-01', title: `${W[side].mk}财务公开${++seq}` }), 'disclosure')).id };
+  },
   async grant(side) {
     return { id: (await mkUser(side)).grant };
   },
@@ -438,7 +449,7 @@ test('the parser read every row of every table the dispatcher tries', () => {
   let plain = 0;
   for (const f of readdirSync(join(ROOT, 'src/api')).filter((x) => x.endsWith('.c'))) {
     const src = readFileSync(join(ROOT, 'src/api', f), 'utf8');
-    plain += [...src.matchAll(/\{\.method = "(GET|POST|PUT|PATCH|DELETE)",\s*\.pattern = "(\/api\/v1\/[^"]*|\/metrics)"/g)].length;
+    plain += [...src.matchAll(/\{\.method = "(GET|POST|PUT|PATCH|DELETE)",\s*\.pattern = "(\/api\/v1\/[^"]*|\/metrics|\/gk\/[^"]*)"/g)].length;
   }
   assert.equal(ROUTES.length, plain, 'rows read by the parser and by a plain search differ');
   const listed = [...readFileSync(join(ROOT, 'src/api/routes.c'), 'utf8').matchAll(/^\s*(zb_routes_\w+),/gm)].map((m) => m[1]);

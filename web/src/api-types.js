@@ -1753,6 +1753,114 @@
  */
 
 /**
+ * 一个村已公开的三务
+ * @typedef {object} PublicDisclosures
+ * @property {PublicDisclosuresOrg} org 村
+ * @property {Array<PublicDisclosure>} items 已公开的事项，最近公开的在前（最多 60 项）
+ */
+
+/**
+ * 已公开的三务公开事项
+ * @typedef {object} PublicDisclosure
+ * @property {number} id 事项编号
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 公开期间
+ * @property {string} title 标题
+ * @property {string|null} published_on 公开日期（未公开为 null）
+ * @property {string} body 正文
+ * @property {Array<PublicDisclosureTablesItem>} tables 表格
+ */
+
+/**
+ * @typedef {object} DisclosureList
+ * @property {Array<DisclosureRow>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 三务公开事项（列表）
+ * @typedef {object} DisclosureRow
+ * @property {number} id 事项编号
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 公开期间
+ * @property {string} title 标题
+ * @property {string|null} published_on 公开日期（未公开为 null）
+ * @property {string} status draft 草稿 / submitted 待支部审核 / approved 待乡镇审核 / reviewed 待公开 / published 已公开 / withdrawn 已撤回
+ * @property {string|null} deadline 该期应公开的最后一天（事项类为 null）
+ * @property {boolean} late 公开晚于期限
+ * @property {number} created_by 起草人账号（0：系统）
+ * @property {string} created_by_name 起草人
+ * @property {number} updated_at 最后修改时间（Unix 秒）
+ * @property {string|null} withdraw_reason 撤回原因
+ */
+
+/**
+ * @typedef {object} DisclosureQueue
+ * @property {Array<DisclosureQueued>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 待审核的三务公开事项
+ * @typedef {object} DisclosureQueued
+ * @property {number} id 事项编号
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 公开期间
+ * @property {string} title 标题
+ * @property {string|null} published_on 公开日期（未公开为 null）
+ * @property {string} status draft 草稿 / submitted 待支部审核 / approved 待乡镇审核 / reviewed 待公开 / published 已公开 / withdrawn 已撤回
+ * @property {string|null} deadline 该期应公开的最后一天（事项类为 null）
+ * @property {boolean} late 公开晚于期限
+ * @property {number} created_by 起草人账号（0：系统）
+ * @property {string} created_by_name 起草人
+ * @property {number} updated_at 最后修改时间（Unix 秒）
+ * @property {string|null} withdraw_reason 撤回原因
+ * @property {boolean} can_approve 本人可作支部审核（起草人以外）
+ * @property {boolean} can_review 本人可作乡镇审核
+ */
+
+/**
+ * 逾期未公开的三务
+ * @typedef {object} DisclosureOverdue
+ * @property {number} year 年份
+ * @property {string} today 按哪一天计算
+ * @property {number} villages_overdue 有逾期未公开的村数
+ * @property {Array<DisclosureOverdueItemsItem>} items 逾期未公开的村、类别与期间
+ */
+
+/**
+ * 三务公开事项
+ * @typedef {object} Disclosure
+ * @property {number} id 事项编号
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 公开期间
+ * @property {string} title 标题
+ * @property {string|null} published_on 公开日期（未公开为 null）
+ * @property {string} body 正文
+ * @property {Array<DisclosureTablesItem>} tables 表格
+ * @property {string} status draft 草稿 / submitted 待支部审核 / approved 待乡镇审核 / reviewed 待公开 / published 已公开 / withdrawn 已撤回
+ * @property {string|null} deadline 该期应公开的最后一天（事项类为 null）
+ * @property {boolean} late 公开晚于期限
+ * @property {number} created_by 起草人账号（0：系统）
+ * @property {string} created_by_name 起草人
+ * @property {number} updated_at 最后修改时间（Unix 秒）
+ * @property {string|null} withdraw_reason 撤回原因
+ * @property {Array<DisclosureHistoryItem>} history 每一步：起草、修改、提交、审核、退回、公开、撤回
+ */
+
+/**
  * @typedef {object} ErrorBodyError
  * @property {string} code 错误类别，如 invalid_input、not_found
  * @property {string} message 中文说明
@@ -2264,6 +2372,51 @@
  */
 
 /**
+ * 村
+ * @typedef {object} PublicDisclosuresOrg
+ * @property {number} id 村党组织编号
+ * @property {string} name 名称
+ * @property {string} township_name 所属乡镇党委
+ */
+
+/**
+ * 一张表
+ * @typedef {object} PublicDisclosureTablesItem
+ * @property {string|null} [title] 表名
+ * @property {Array<string>} columns 列名
+ * @property {Array<*>} rows 行：每行一个数组，格为文字或数字
+ */
+
+/**
+ * @typedef {object} DisclosureOverdueItemsItem
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} township_name 所属乡镇党委
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 逾期未公开的期间
+ * @property {string} deadline 应公开的最后一天
+ */
+
+/**
+ * 一张表
+ * @typedef {object} DisclosureTablesItem
+ * @property {string|null} [title] 表名
+ * @property {Array<string>} columns 列名
+ * @property {Array<*>} rows 行：每行一个数组，格为文字或数字
+ */
+
+/**
+ * @typedef {object} DisclosureHistoryItem
+ * @property {string} action create / edit / submit / approve / refuse / review / publish / withdraw
+ * @property {string|null} from_status 之前的状态
+ * @property {string} to_status 之后的状态
+ * @property {string|null} reason 原因（退回、撤回）
+ * @property {string} by 操作人
+ * @property {number} at 时间（Unix 秒）
+ */
+
+/**
  * 企业
  * @typedef {object} CoverageByKindEnterprise
  * @property {string} name 单位类别名称
@@ -2608,6 +2761,16 @@
  *   'POST /applicant-imports/{id}/commit 200': RecruitImportCommitted,
  *   'GET /work-calendar 200': WorkCalendarYear,
  *   'PUT /work-calendar/{year} 200': WorkCalendarYear,
+ *   'GET /public/disclosures 200': PublicDisclosures,
+ *   'GET /gk/{ref} 200': string,
+ *   'GET /orgs/{id}/disclosures 200': DisclosureList,
+ *   'GET /orgs/{id}/disclosure-queue 200': DisclosureQueue,
+ *   'GET /orgs/{id}/disclosure-overdue 200': DisclosureOverdue,
+ *   'GET /orgs/{id}/disclosure-board 200': string,
+ *   'POST /disclosures 201': Disclosure,
+ *   'GET /disclosures/{id} 200': Disclosure,
+ *   'PATCH /disclosures/{id} 200': Disclosure,
+ *   'POST /disclosures/{id}/steps 200': Disclosure,
  * }} ApiAnswers
  */
 
@@ -2755,4 +2918,14 @@ export const ROUTES = Object.freeze({
   'POST /applicant-imports/{id}/commit': [200],
   'GET /work-calendar': [200],
   'PUT /work-calendar/{year}': [200],
+  'GET /public/disclosures': [200],
+  'GET /gk/{ref}': [200],
+  'GET /orgs/{id}/disclosures': [200],
+  'GET /orgs/{id}/disclosure-queue': [200],
+  'GET /orgs/{id}/disclosure-overdue': [200],
+  'GET /orgs/{id}/disclosure-board': [200],
+  'POST /disclosures': [201],
+  'GET /disclosures/{id}': [200],
+  'PATCH /disclosures/{id}': [200],
+  'POST /disclosures/{id}/steps': [200],
 });
