@@ -39,6 +39,10 @@ static const struct {
 	{S_DUES_REDUCTION, ZB_OBJ_DUES_REDUCTION},
 	{S_APPLICANT, ZB_OBJ_APPLICANT},
 	{S_RIMPORT, ZB_OBJ_IMPORT},
+	{S_AID_HOUSEHOLD, ZB_OBJ_AID_HOUSEHOLD},
+	{S_AID_PAIR, ZB_OBJ_AID_PAIR},
+	{S_AID_AREA, ZB_OBJ_AID_AREA},
+	{S_AID_IMPORT, ZB_OBJ_IMPORT},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

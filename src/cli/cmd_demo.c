@@ -1,5 +1,6 @@
 /* zhibu demo - a fictional county (or province) to try zhibu with, and the
  * data set of the benchmarks.  See src/demo/demo.h. */
+#include "aid/aid.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "demo/demo.h"
@@ -122,7 +123,8 @@ int cmd_demo(int argc, char **argv)
 	if (zb_cli_init_db(&app, db, o.province ? "中共示范省委员会" : "中共示范县委员会", o.province ? "SFS" : "SFX", quiet, &e) ||
 	    zb_demo_generate(&app, db, &o, &res, &e) || (!o.province && zb_meeting_demo(db, &app, o.seed, &e)) ||
 	    (!o.province && zb_recruit_demo(db, &app, o.seed, NULL, &e)) || (!o.province && demo_dues(db, &app, &e)) ||
-	    (!o.province && demo_mobile(db, &app, &e))) {
+	    (!o.province && demo_mobile(db, &app, &e)) ||
+	    (!o.province && zb_aid_demo(db, &app, o.seed, res.member_id, NULL, &e))) {
 		rc = zb_cli_fail(&e);
 		goto out;
 	}

@@ -79,6 +79,10 @@ typedef enum zb_scope {
 	S_DUES_REDUCTION, /* path param 0 is a dues reduction id: scope = its member's org */
 	S_APPLICANT,    /* path param 0 is a person in the 发展党员 pipeline: their branch */
 	S_RIMPORT,      /* path param 0 is a pipeline import batch (an import batch of kind recruit) */
+	S_AID_HOUSEHOLD, /* path param 0 is a household to help: its village org */
+	S_AID_PAIR,     /* path param 0 is a helper pairing: its household's village org */
+	S_AID_AREA,     /* path param 0 is a 责任区: its village org */
+	S_AID_IMPORT,   /* path param 0 is a households import batch (an import batch of kind aid) */
 	S_SCOPE_MAX
 } zb_scope;
 
