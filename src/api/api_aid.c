@@ -368,6 +368,8 @@ static int h_my_visit(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_ENOTFOUND, NULL, "您的账号没有关联党员信息");
 	int64_t household_id = 0, visit_id;
 	zb_body_int(r, "household_id", &household_id);
+	if (household_id <= 0)
+		return zb_fail(e, ZB_EINVAL, "household_id", "请选择要记录走访的户");
 	zb_audit_ev by = zb_req_actor(r);
 	int rc = zb_aid_visit_add(r->db, r->app, &by, household_id, r->who->member_id, zb_body_str(r, "visited_on"),
 	                          zb_body_str(r, "what"), &r->arena, &visit_id, e);
