@@ -29,6 +29,7 @@ extern const zb_route zb_routes_dues[];
 extern const zb_route zb_routes_recruit[];
 extern const zb_route zb_routes_recruit_views[];
 extern const zb_route zb_routes_recruit_import[];
+extern const zb_route zb_routes_village[];
 extern const zb_route zb_routes_aid[];
 
 /* Give the dispatcher what it asks of the API besides the route tables:

@@ -27,6 +27,7 @@ static const zb_route *const tables[] = {
 	zb_routes_recruit_views,
 	zb_routes_recruit_import,
 	zb_routes_workcal,
+	zb_routes_village,
 	zb_routes_aid,
 	NULL,
 };

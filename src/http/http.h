@@ -79,6 +79,8 @@ typedef enum zb_scope {
 	S_DUES_REDUCTION, /* path param 0 is a dues reduction id: scope = its member's org */
 	S_APPLICANT,    /* path param 0 is a person in the 发展党员 pipeline: their branch */
 	S_RIMPORT,      /* path param 0 is a pipeline import batch (an import batch of kind recruit) */
+	S_DUNIT,        /* path param 0 is a 派出单位: scope = the org that keeps it */
+	S_CADRE,        /* path param 0 is a cadre: scope = the org that keeps the record */
 	S_AID_HOUSEHOLD, /* path param 0 is a household to help: its village org */
 	S_AID_PAIR,     /* path param 0 is a helper pairing: its household's village org */
 	S_AID_AREA,     /* path param 0 is a 责任区: its village org */

@@ -25,6 +25,8 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	[ZB_OBJ_DUES_PAYMENT] = "SELECT m.org_path FROM dues_payments p JOIN members m ON m.id = p.member_id WHERE p.id = ?",
 	[ZB_OBJ_DUES_REDUCTION] =
 		"SELECT m.org_path FROM dues_reductions d JOIN members m ON m.id = d.member_id WHERE d.id = ?",
+	[ZB_OBJ_DUNIT] = "SELECT org_path FROM dispatch_units WHERE id = ?",
+	[ZB_OBJ_CADRE] = "SELECT org_path FROM cadres WHERE id = ?",
 };
 
 typedef struct found_path {

@@ -30,6 +30,8 @@ typedef enum zb_obj {
 	ZB_OBJ_DUES_PAYMENT,   /* a dues payment: its member's org */
 	ZB_OBJ_DUES_REDUCTION, /* a dues reduction: its member's org */
 	ZB_OBJ_APPLICANT,  /* a person in the 发展党员 pipeline: their branch */
+	ZB_OBJ_DUNIT,      /* a 派出单位: the org that keeps it */
+	ZB_OBJ_CADRE,      /* a cadre: the org that keeps the record */
 	ZB_OBJ_AID_HOUSEHOLD, /* a household to help: its village org */
 	ZB_OBJ_AID_PAIR,   /* a helper pairing: its household's village org */
 	ZB_OBJ_AID_AREA,   /* a 责任区: its village org */

@@ -9,6 +9,7 @@
 #include "transfer/transfer.h" /* validator of the transfer kind */
 #include "org/org.h"
 #include "recruit/rrules.h" /* validator of the recruitment kind */
+#include "village/village.h" /* validator of the village_work kind */
 #include "aid/aid.h"          /* validator of the aid_visits kind */
 
 #include <stdio.h>
@@ -168,6 +169,7 @@ static const struct {
 	{"transfer", "组织关系转接与流动党员（介绍信有效期、存根保存年限、外出证明）", zb_transfer_rules_validate},
 	{"dues", "党费交纳比例（在职、离退休的档次与比例，农民、学生等的定额）", zb_dues_rules_validate},
 	{"recruitment", "发展党员（年龄、谈话、培养考察、介绍人、培训、公示、审批的时限与人数）", zb_recruit_rules_validate},
+	{"village_work", "驻村工作（第一书记每月驻村天数、请假审批层级、任期届满提醒、考核权重）", zb_vwork_rules_validate},
 	{"aid_visits", "帮扶走访频次（在帮户、监测户、已脱贫户、党员联系户的走访间隔）", zb_aid_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])

@@ -133,6 +133,7 @@ const PARAM_BY_SEGMENT = {
   units: 'unit', alliances: 'alliance', attachments: 'attachment', imports: 'import', approvals: 'approval',
   transfers: 'transfer', payments: 'dues_payment', reductions: 'dues_reduction', applicants: 'applicant',
   'applicant-imports': 'applicant_import',
+  'dispatch-units': 'dunit', cadres: 'cadre',
 };
 /** [{name, kind}] for a pattern's placeholders; throws naming the route for an unknown one. */
 export function paramKinds(route) {
@@ -154,6 +155,7 @@ export const PATH_SCOPES = {
   S_POST: 'post', S_UNIT: 'unit', S_ALLIANCE: 'alliance', S_ATTACHMENT: 'attachment', S_TRANSFER: 'transfer',
   S_DUES_PAYMENT: 'dues_payment', S_DUES_REDUCTION: 'dues_reduction', S_APPLICANT: 'applicant',
   S_RIMPORT: 'applicant_import',
+  S_DUNIT: 'dunit', S_CADRE: 'cadre',
 };
 // Scope kinds that take the object from the query or the body.
 export const OTHER_SCOPES = ['S_NONE', 'S_QUERY_ORG', 'S_BODY_ORG', 'S_BODY_MEMBER'];

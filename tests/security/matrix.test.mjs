@@ -157,6 +157,15 @@ const MAKE = {
     }), 'applicant');
     return { id: a.id, sid: a.steps[0].id };
   },
+  // the cadre registry: a 派出单位 and a cadre kept at the side's branch
+  async dunit(side) {
+    return { id: (await ok(adm.post('/api/v1/dispatch-units',
+      { org_id: W[side].branch, name: `${W[side].mk}派出单位${++seq}`, contact_phone: '13800001111' }), 'dispatch unit')).id };
+  },
+  async cadre(side) {
+    return { id: (await ok(adm.post('/api/v1/cadres',
+      { org_id: W[side].branch, name: `${W[side].mk}干部${++seq}`, gender: 'M' }), 'cadre')).id };
+  },
   async user(side) {
     return { id: (await mkUser(side)).id };
   },
@@ -543,8 +552,10 @@ function refKind(field) {
   if (field === 'group_id') return 'group';
   if (field === 'resolution_id') return 'resolution';
   if (/(^|_)org_ids?$/.test(field) || field === 'parent_id') return 'org';
-  return null;
+  return REF_BY_FIELD[field] || null;
 }
+// body fields naming objects that have a maker: their shared object
+const REF_BY_FIELD = { unit_id: 'dunit', user_id: 'user', cadre_id: 'cadre' };
 // The objects of a kind on a side a reference may point at (orgs: the
 // township and the branch, which handlers treat differently).
 function refValues(kind, side) {
@@ -552,6 +563,7 @@ function refValues(kind, side) {
   if (kind === 'meeting') return [W[side].meeting.id];
   if (kind === 'group') return [W[side].group];
   if (kind === 'resolution') return [W[side].resolution];
+  if (Object.values(REF_BY_FIELD).includes(kind)) return [W[side].objs[kind].id];
   return [W[side].branch, W[side].town];
 }
 // Bodies the generic filler cannot make valid, for the routes that carry a

@@ -1,0 +1,223 @@
+/* village.h - 驻村第一书记 and 驻村工作队 (docs/VILLAGE.md): postings of
+ * cadres (village/cadre.h) to villages and their teams, the villages that
+ * must have a 第一书记, absences and the presence derived from them, the
+ * team's work log, evaluations and outcomes, and the county's view.
+ *
+ * The rule kind "village_work" (vrules.c; docs/RULES.md "驻村工作") holds
+ * the numbers: the least days a month in the village, the longest leave
+ * the township approves, how soon a term "ends soon", and the weights of
+ * 一述职、两测评、四联考.  No HTTP here: api/api_village.c calls these.
+ * Every write is one transaction with its audit row. */
+#ifndef ZB_VILLAGE_H
+#define ZB_VILLAGE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "auth/authz.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "member/member.h"
+#include "store/db.h"
+
+/* ---- the rule (vrules.c) ---- */
+
+typedef struct zb_vwork_rules {
+	int min_days;              /* days a month in the village, at least */
+	int township_leave_days;   /* leave of up to this many days: the township approves; longer: the county */
+	int ending_soon_days;      /* a term ending within this many days "ends soon" */
+	int w_report, w_rating_cadres, w_rating_villagers, w_exams; /* percent, summing to 100 */
+	const char *source;
+} zb_vwork_rules;
+
+/* Validator of rule kind "village_work" (registered in rules/rules.c). */
+int zb_vwork_rules_validate(json_t *data, zb_err *e);
+/* The set in force for org_path on date (the built-in national default
+ * when none is stored); r->source points into static text. */
+int zb_vwork_rules_get(zb_db *db, const char *org_path, const char *date, zb_vwork_rules *r, zb_err *e);
+/* The same from a snapshot of the kind loaded once (zb_rules_load). */
+struct zb_rules;
+int zb_vwork_rules_from(const struct zb_rules *rs, const char *org_path, zb_vwork_rules *r, zb_err *e);
+
+/* Who approves a leave of `days` days: "township" or "county". */
+const char *zb_vwork_leave_level(const zb_vwork_rules *r, int days);
+
+/* A stretch of days away, both ends included (YYYY-MM-DD). */
+typedef struct zb_vspan {
+	const char *from, *to;
+} zb_vspan;
+
+/* Presence of one posting in one month.  The days counted are the days of
+ * the month the cadre was posted (from started_on, up to ended_on or the
+ * month's end) and that have passed (up to today); days_away the days of
+ * those covered by an absence (overlapping absences count once);
+ * days_in_village the rest.  required is min_days prorated over the days
+ * counted: ceil(min_days * counted / days_in_month), so a whole month
+ * needs min_days and half a month half of it; ok when days_in_village >=
+ * required.  partial: fewer days counted than the month has. */
+typedef struct zb_vpresence {
+	int days_in_month, days_counted, days_away, days_in_village, required, ok, partial;
+} zb_vpresence;
+/* month "YYYY-MM"; ended_on NULL: still posted; today "YYYY-MM-DD".  An
+ * invalid month is ZB_EINVAL on field "month". */
+int zb_vwork_presence(const zb_vwork_rules *r, const char *month, const char *started_on, const char *ended_on,
+                      const char *today, const zb_vspan *away, int naway, zb_vpresence *p, zb_err *e);
+
+/* The final score of an evaluation: report, the two ratings and the mean
+ * of the four exams weighted by the rule's percents, 0-100. */
+typedef struct zb_veval_scores {
+	int report, rating_cadres, rating_villagers, exam_county, exam_township, exam_unit, exam_village;
+} zb_veval_scores;
+double zb_vwork_eval_score(const zb_vwork_rules *r, const zb_veval_scores *s);
+
+/* Code tables: code or Chinese name -> code (NULL if none), code -> name. */
+const char *zb_vrole_from(const char *s);          /* first_secretary 第一书记, leader 队长, member 队员 */
+const char *zb_vrole_name(const char *code);
+const char *zb_vreason_from(const char *s);        /* poverty 脱贫村, weak 软弱涣散村, collective 集体经济薄弱村, other 其他 */
+const char *zb_vreason_name(const char *code);
+const char *zb_vabsence_from(const char *s);       /* leave 请假, training 培训, trip 因公出差 */
+const char *zb_vabsence_name(const char *code);
+const char *zb_vend_from(const char *s);           /* term_end 期满, recalled 召回, other 其他 */
+const char *zb_vend_name(const char *code);
+const char *zb_voutcome_from(const char *s);       /* recall 召回, accountability 问责, talk 约谈 */
+const char *zb_voutcome_name(const char *code);
+
+/* ---- teams, postings, requirements, outcomes, evaluations, log (posting.c) ---- */
+
+/* A team at village org_id (who: member.write there; a branch-type org or
+ * a 党总支, not dissolved). */
+int zb_vteam_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, int64_t org_id,
+                    const char *name, const char *formed_on, zb_arena *ar, int64_t *id, zb_err *e);
+
+typedef struct zb_vposting_input {
+	int64_t cadre_id, org_id, team_id;  /* team_id 0: the village's open team, if any */
+	const char *role;                   /* first_secretary, leader, member */
+	const char *started_on, *term_ends_on;
+} zb_vposting_input;
+/* A cadre posted to a village (who: member.write at the village; the
+ * cadre one who may read).  One open posting per cadre; one open 第一书记
+ * per village; the team, when named, of that village.  "vposting.create". */
+int zb_vposting_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who,
+                       const zb_vposting_input *in, zb_arena *ar, int64_t *id, zb_err *e);
+/* End posting id on ended_on for reason (term_end, recalled, other) with a
+ * note; a recall also records the outcome 召回 on the cadre. */
+int zb_vposting_end(zb_db *db, zb_app *app, const zb_actor *ac, int64_t id, const char *ended_on,
+                    const char *reason, const char *note, zb_arena *ar, zb_err *e);
+
+/* Village org_id must have a 第一书记 from from_on (until_on NULL: open)
+ * for reason; who: member.write at the village. */
+int zb_vreq_add(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, int64_t org_id,
+                const char *reason, const char *note, const char *from_on, const char *until_on, zb_arena *ar,
+                int64_t *id, zb_err *e);
+
+/* An outcome (recall, accountability, talk) recorded on cadre id. */
+int zb_voutcome_add(zb_db *db, zb_app *app, const zb_actor *ac, int64_t cadre_id, const char *kind,
+                    const char *on_date, const char *reason, zb_arena *ar, int64_t *id, zb_err *e);
+
+/* The evaluation of team id for a year: scores 0-100, the final score by
+ * the rule in force at the team's village on report_on. */
+int zb_veval_add(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id, int year, const char *report_on,
+                 const char *summary, const zb_veval_scores *s, zb_arena *ar, int64_t *id, double *final,
+                 zb_err *e);
+
+/* A work log entry of team id (attachments: a JSON array text or NULL). */
+int zb_vlog_add(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id, const char *on_date, const char *what,
+                const char *attachments, zb_arena *ar, int64_t *id, zb_err *e);
+
+/* ---- absences and presence (presence.c) ---- */
+
+/* An absence of posting posting_id: leave (pending; the level that
+ * approves it by its length, and that level's org: the village's nearest
+ * 党委 for the township, the 党委 above that for the county), training
+ * or trip (recorded as approved).  who: the cadre's own account, or
+ * member.write at the village; else ZB_ENOTFOUND.  Dates inside the
+ * posting, to_on not before from_on. */
+int zb_vabsence_file(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, int64_t posting_id,
+                     const char *kind, const char *from_on, const char *to_on, const char *reason, zb_arena *ar,
+                     int64_t *id, zb_err *e);
+/* Approve (approve != 0) or refuse a pending leave: who must hold
+ * member.write at the org of the leave's level, else ZB_EFORBIDDEN naming
+ * the level that approves a leave of that length. */
+int zb_vabsence_decide(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, int64_t id, int approve,
+                       const char *note, zb_arena *ar, zb_err *e);
+
+typedef struct zb_vabsence {
+	int64_t id, posting_id, level_org_id, filed_by, decided_by;
+	const char *org_path, *kind, *from_on, *to_on, *reason, *status, *level, *level_org_name, *decision_note;
+	const char *cadre_name;
+	int days;
+	int64_t filed_at, decided_at;
+} zb_vabsence;
+int zb_vabsence_get(zb_db *db, int64_t id, zb_arena *ar, zb_vabsence *a, zb_err *e);
+
+/* One posting with its presence in a month. */
+typedef struct zb_vposting {
+	int64_t id, cadre_id, org_id, team_id, unit_id;
+	const char *org_path, *org_name, *team_name, *cadre_name, *unit_name, *role;
+	const char *started_on, *term_ends_on, *ended_on, *end_reason;
+	int ending_soon;                    /* open, term ending within the rule's days */
+	zb_vpresence presence;              /* of the month asked for */
+} zb_vposting;
+
+/* The 第一书记 posted in month under path (any day of the month), with
+ * their presence; the fixed point of GET /orgs/{id}/first-secretaries. */
+int zb_vfirst_secretaries(zb_db *db, const char *path, const char *month, const char *today, zb_arena *ar,
+                          zb_vposting **out, int *n, zb_err *e);
+
+/* The postings of team id (all, open first) with their presence in month. */
+int zb_vteam_postings(zb_db *db, int64_t team_id, const char *month, const char *today, zb_arena *ar,
+                      zb_vposting **out, int *n, zb_err *e);
+
+typedef struct zb_vteam {
+	int64_t id, org_id;
+	const char *org_path, *org_name, *name, *formed_on, *dissolved_on;
+} zb_vteam;
+int zb_vteam_get(zb_db *db, int64_t id, zb_arena *ar, zb_vteam *t, zb_err *e);
+
+/* A work log item: typed (kind "log") or read from other records (kind
+ * "meeting": a meeting of the village org a team member attended as 列席
+ * guest; kind "visit" will be the 帮扶 visits of team members). */
+typedef struct zb_vlog_item {
+	int64_t id;
+	const char *kind, *on_date, *what, *attachments;
+} zb_vlog_item;
+/* The team's log from..to (both included), newest first: its own entries
+ * and what zb_vlog_joined adds. */
+int zb_vteam_log(zb_db *db, int64_t team_id, const char *from, const char *to, zb_arena *ar, zb_vlog_item **out,
+                 int *n, zb_err *e);
+
+/* The absences of team id's postings from..to, newest first. */
+int zb_vteam_absences(zb_db *db, int64_t team_id, const char *from, const char *to, zb_arena *ar,
+                      zb_vabsence **out, int *n, zb_err *e);
+
+/* Pending leaves under path (for those who approve), oldest first. */
+int zb_vleaves_pending(zb_db *db, const char *path, zb_arena *ar, zb_vabsence **out, int *n, zb_err *e);
+
+/* The county's view: every village under path (a rural 党支部 or 党总支
+ * under a 党委, or one with a requirement or posting) with its 第一书记,
+ * team and requirement, in month. */
+typedef struct zb_vvillage {
+	int64_t org_id;
+	const char *org_path, *org_name, *town_name;
+	const char *required_reason;        /* NULL: not required */
+	zb_vposting first;                  /* first.id 0: none */
+	int64_t team_id;
+	const char *team_name;
+	int team_size;
+	double eval_score;                  /* last evaluation, -1: none */
+	int eval_year;
+} zb_vvillage;
+typedef struct zb_vcounty {
+	int villages, required, covered, uncovered_required, ending_soon, under_rule, teams, cadres_posted;
+} zb_vcounty;
+/* only: NULL all, "required", "uncovered", "ending", "under" */
+int zb_vcounty_view(zb_db *db, const char *path, const char *month, const char *today, const char *only,
+                    zb_arena *ar, zb_vvillage **out, int *n, zb_vcounty *sum, zb_err *e);
+
+/* The open postings of the cadre linked to account user_id (the
+ * 第一书记's own page). */
+int zb_vmy_postings(zb_db *db, int64_t user_id, const char *month, const char *today, zb_arena *ar,
+                    zb_vposting **out, int *n, zb_err *e);
+
+#endif

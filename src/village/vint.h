@@ -1,0 +1,13 @@
+/* vint.h - what the files of village/ share and nothing else uses. */
+#ifndef ZB_VILLAGE_VINT_H
+#define ZB_VILLAGE_VINT_H
+
+#include "audit/audit.h"
+#include "member/member.h"
+
+/* The audit row of a village write by actor ac, with detail d (closed
+ * and freed), in the caller's write transaction. */
+int zb_vaudit(zb_db *db, zb_app *app, const zb_actor *ac, const char *action, const char *object_type,
+              int64_t object_id, const char *org_path, zb_audit_detail *d, zb_err *e);
+
+#endif
