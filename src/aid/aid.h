@@ -126,18 +126,20 @@ int zb_aid_exit_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id
 
 /* ---- pairings, 责任区 and visits ------------------------------------------------ */
 
-/* Pair a party member with a household from from_on: kind helper or
- * contact; a contact must be a member of the household's village (its
- * org's subtree); the member must be on the roster (normal status) and
- * not already paired with it in that kind; who (NULL: the command line
- * or the demo) must hold member.read where the member is, else the
- * member is not found.  *pair_id gets the id. */
+/* Pair a helper with a household from from_on: a party member
+ * (member_id) or a cadre of a 派出单位 (cadre_id, village/cadre.h), one of
+ * the two; kind helper, or contact (a party member of the household's
+ * village, its org's subtree); the member must be on the roster (normal
+ * or 流动) and not already paired with it in that kind; who (NULL: the
+ * command line or the demo) must hold member.read where the member or
+ * the cadre's record is, else it is not found.  *pair_id gets the id. */
 int zb_aid_pair_add(zb_db *db, zb_app *app, const zb_audit_ev *by, const struct zb_principal *who,
-                    int64_t household_id, const char *kind, int64_t member_id, const char *from_on, zb_arena *ar, int64_t *pair_id, zb_err *e);
-/* The same inside the caller's write transaction (the import). */
+                    int64_t household_id, const char *kind, int64_t member_id, int64_t cadre_id, const char *from_on,
+                    zb_arena *ar, int64_t *pair_id, zb_err *e);
+/* The same inside the caller's write transaction (the import, the demo). */
 int zb_aid_pair_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, const struct zb_principal *who,
-                       int64_t household_id, const char *kind, int64_t member_id, const char *from_on, zb_arena *ar,
-                       int64_t *pair_id, zb_err *e);
+                       int64_t household_id, const char *kind, int64_t member_id, int64_t cadre_id,
+                       const char *from_on, zb_arena *ar, int64_t *pair_id, zb_err *e);
 /* End a current pairing on to_on (not before its start) with a reason. */
 int zb_aid_pair_end(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t pair_id, const char *to_on,
                     const char *reason, zb_arena *ar, zb_err *e);
@@ -158,9 +160,11 @@ int zb_aid_area_end(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t area_
  * (required, at most 2000 bytes).  The visitor must hold a pairing with
  * the household current on that day (ZB_ECONFLICT otherwise). */
 int zb_aid_visit_add(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t household_id, int64_t member_id,
-                     const char *visited_on, const char *what, zb_arena *ar, int64_t *visit_id, zb_err *e);
+                     int64_t cadre_id, const char *visited_on, const char *what, zb_arena *ar, int64_t *visit_id,
+                     zb_err *e);
 int zb_aid_visit_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t household_id, int64_t member_id,
-                        const char *visited_on, const char *what, zb_arena *ar, int64_t *visit_id, zb_err *e);
+                        int64_t cadre_id, const char *visited_on, const char *what, zb_arena *ar, int64_t *visit_id,
+                        zb_err *e);
 
 /* ---- reading ------------------------------------------------------------------ */
 
@@ -169,8 +173,8 @@ typedef struct zb_aid_status_row {
 } zb_aid_status_row;
 
 typedef struct zb_aid_pair {
-	int64_t id, household_id, member_id;
-	const char *kind, *name, *org_name;  /* the helper's name and org */
+	int64_t id, household_id, member_id, cadre_id;   /* one of member_id, cadre_id */
+	const char *kind, *name, *org_name;  /* the helper's name, and org or 派出单位 */
 	const char *from_on, *to_on, *end_reason;
 	const char *last_visit;              /* NULL: none */
 	char due[11];                        /* current pairings only */
@@ -178,7 +182,7 @@ typedef struct zb_aid_pair {
 } zb_aid_pair;
 
 typedef struct zb_aid_visit {
-	int64_t id, member_id;
+	int64_t id, member_id, cadre_id;
 	const char *visited_on, *what, *visitor;
 	int64_t recorded_at;
 } zb_aid_visit;
@@ -226,7 +230,7 @@ int zb_aid_list(zb_db *db, const char *path, zb_aid_filter f, const char *status
 
 /* A helper with overdue households. */
 typedef struct zb_aid_helper_due {
-	int64_t member_id;
+	int64_t member_id, cadre_id;
 	const char *name, *org_name;
 	int households, overdue;
 } zb_aid_helper_due;
@@ -244,15 +248,16 @@ typedef struct zb_aid_coverage {
 } zb_aid_coverage;
 int zb_aid_coverage_get(zb_db *db, const char *path, const char *today, zb_arena *ar, zb_aid_coverage *c, zb_err *e);
 
-/* The households member_id is paired with now (helper or contact), with
- * the due date of each: what the visitor picks from. */
+/* The households member_id or cadre_id (one of the two) is paired with
+ * now (helper or contact), with the due date of each: what the visitor
+ * picks from. */
 typedef struct zb_aid_mine_item {
 	int64_t household_id, pair_id;
 	const char *head_name, *org_name, *village_group, *status, *kind, *last_visit;
 	char due[11];
 	int overdue;
 } zb_aid_mine_item;
-int zb_aid_mine(zb_db *db, int64_t member_id, const char *today, zb_arena *ar, zb_aid_mine_item **out, int *n,
+int zb_aid_mine(zb_db *db, int64_t member_id, int64_t cadre_id, const char *today, zb_arena *ar, zb_aid_mine_item **out, int *n,
                 zb_err *e);
 
 /* The 责任区 of a village's subtree. */
@@ -261,9 +266,11 @@ int zb_aid_areas_list(zb_db *db, const char *path, zb_arena *ar, zb_aid_area **o
 /* ---- demo (aid/demo.c) -------------------------------------------------------- */
 
 /* Households in every rural village of the demo county, with categories
- * and statuses, pairings with party members of the village and of the
- * county's organs, 党员联系户, 责任区, visits over 2026 with some helpers
- * behind, some exits; through the functions above.  keep_member (0:
+ * and statuses, 派出单位 and their cadres (village/cadre.h, about 21
+ * cadres a unit as in the seed county's 2,314 of 107, scaled to the
+ * households), pairings with those cadres and with party members of the
+ * village and of the county's organs, 党员联系户, 责任区, visits over 2026
+ * with some helpers behind, some exits; through the functions above.  keep_member (0:
  * none), the demo's member account, helps three households of their
  * village (one overdue) and contacts a fourth.  *made may be NULL. */
 int zb_aid_demo(zb_db *db, zb_app *app, uint64_t seed, int64_t keep_member, int64_t *made, zb_err *e);

@@ -256,7 +256,8 @@ static int row_village(reader *rd, const char *name, zb_aimport_row *r, zb_err *
 }
 
 /* Members on the roster by name for the helpers (anywhere the importer
- * may read) or the contacts (in the village). */
+ * may read, or cadres of the registry kept where the importer may read)
+ * or the contacts (members in the village). */
 static int row_people(reader *rd, zb_aimport_row *r, int contacts, zb_err *e)
 {
 	const char **names = contacts ? r->p.contacts : r->p.helpers;
@@ -270,6 +271,12 @@ static int row_people(reader *rd, zb_aimport_row *r, int contacts, zb_err *e)
 		                    "ORDER BY id LIMIT 50",
 		                    "s", names[i]);
 		if (rc && rc != ZB_DB_STOP)
+			return rc;
+		int nmembers = f.n;
+		if (!contacts && (rc = zb_db_each(rd->o->db, e, add_found, &f,
+		                                  "SELECT id, org_path, name FROM cadres WHERE name = ? ORDER BY id LIMIT 50",
+		                                  "s", names[i])) &&
+		    rc != ZB_DB_STOP)
 			return rc;
 		int hit = -1, hits = 0;
 		for (int k = 0; k < f.n; k++) {
@@ -287,6 +294,8 @@ static int row_people(reader *rd, zb_aimport_row *r, int contacts, zb_err *e)
 			        label, names[i]);
 		else
 			ids[i] = f.id[hit];
+		if (!contacts)
+			r->helper_cadre[i] = hit >= nmembers;
 	}
 	return 0;
 }
@@ -445,7 +454,8 @@ fail:
 
 /* ---- batches ------------------------------------------------------------------------------ */
 
-static void names_json(zb_jw *w, const char *k, const char *const *names, const int64_t *ids, int n, int stored)
+static void names_json(zb_jw *w, const char *k, const char *const *names, const int64_t *ids, const int *cadre, int n,
+                       int stored)
 {
 	jw_karr(w, k);
 	for (int i = 0; i < n; i++) {
@@ -453,6 +463,7 @@ static void names_json(zb_jw *w, const char *k, const char *const *names, const 
 			jw_obj(w);
 			jw_kint(w, "id", ids[i]);
 			jw_kstr(w, "name", names[i]);
+			jw_kbool(w, "cadre", cadre && cadre[i]);
 			jw_obj_end(w);
 		} else {
 			jw_str(w, names[i]);
@@ -485,8 +496,8 @@ static void row_json(zb_jw *w, const zb_aimport_row *r, int stored)
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
-	names_json(w, "helpers", r->p.helpers, r->helper_ids, r->p.nhelpers, stored);
-	names_json(w, "contacts", r->p.contacts, r->contact_ids, r->p.ncontacts, stored);
+	names_json(w, "helpers", r->p.helpers, r->helper_ids, r->helper_cadre, r->p.nhelpers, stored);
+	names_json(w, "contacts", r->p.contacts, r->contact_ids, NULL, r->p.ncontacts, stored);
 	if (stored) {
 		jw_kstr(w, "org_path", h->org_path);
 #define S(f) jw_kstr(w, #f, h->f);
@@ -523,12 +534,15 @@ static const char *jtext(zb_arena *a, json_t *o, const char *k)
 	return s ? zb_arena_strdup(a, s) : NULL;
 }
 
-static int names_from(zb_arena *a, json_t *arr, const char **names, int64_t *ids)
+static int names_from(zb_arena *a, json_t *arr, const char **names, int64_t *ids, int *cadre)
 {
 	int n = 0;
 	for (size_t i = 0; i < json_array_size(arr) && n < ZB_AIMPORT_MAX_NAMES; i++, n++) {
-		names[n] = jtext(a, json_array_get(arr, i), "name");
-		ids[n] = json_integer_value(json_object_get(json_array_get(arr, i), "id"));
+		json_t *x = json_array_get(arr, i);
+		names[n] = jtext(a, x, "name");
+		ids[n] = json_integer_value(json_object_get(x, "id"));
+		if (cadre)
+			cadre[n] = json_is_true(json_object_get(x, "cadre"));
 	}
 	return n;
 }
@@ -564,8 +578,8 @@ static int load_row(zb_stmt *st, void *ctx, zb_err *e)
 		h->people[i].name = jtext(a, json_array_get(people, (size_t)i), "name");
 		h->people[i].relation = jtext(a, json_array_get(people, (size_t)i), "relation");
 	}
-	r->p.nhelpers = names_from(a, json_object_get(j, "helpers"), r->p.helpers, r->helper_ids);
-	r->p.ncontacts = names_from(a, json_object_get(j, "contacts"), r->p.contacts, r->contact_ids);
+	r->p.nhelpers = names_from(a, json_object_get(j, "helpers"), r->p.helpers, r->helper_ids, r->helper_cadre);
+	r->p.ncontacts = names_from(a, json_object_get(j, "contacts"), r->p.contacts, r->contact_ids, NULL);
 	json_t *errs = json_object_get(j, "errors");
 	r->errors = zb_arena_alloc(a, sizeof(char *) * (json_array_size(errs) + 1));
 	for (size_t i = 0; i < json_array_size(errs); i++)
@@ -617,11 +631,10 @@ static int write_row(zb_app *app, zb_db *db, const zb_audit_ev *by, const zb_pri
 	if (!rc)
 		rc = zb_aid_household_insert(db, app, by, &h, ar, e);
 	for (int i = 0; !rc && i < r->p.nhelpers + r->p.ncontacts; i++) {
-		int c = i >= r->p.nhelpers;
-		int64_t pair_id;
-		rc = zb_aid_pair_insert(db, app, by, who, h.id, c ? "contact" : "helper",
-		                        c ? r->contact_ids[i - r->p.nhelpers] : r->helper_ids[i], r->p.from_on, ar, &pair_id,
-		                        e);
+		int c = i >= r->p.nhelpers, cadre = !c && r->helper_cadre[i];
+		int64_t pair_id, id = c ? r->contact_ids[i - r->p.nhelpers] : r->helper_ids[i];
+		rc = zb_aid_pair_insert(db, app, by, who, h.id, c ? "contact" : "helper", cadre ? 0 : id, cadre ? id : 0,
+		                        r->p.from_on, ar, &pair_id, e);
 	}
 	return rc;
 }

@@ -7,7 +7,8 @@
  *                       类别, 帮扶状态, 家庭成员, 帮扶责任人, 联系党员 ...
  *                       with the usual variants), checks every row as a new
  *                       household (zb_aid_household_check), finds the village
- *                       and the helpers by name: a row is new, unchanged
+ *                       and the helpers by name (党员 on the roster or
+ *                       cadres of the registry): a row is new, unchanged
  *                       (the 户主's ID number is registered already: a
  *                       second import of a file writes nothing) or error,
  *                       with its problems in Chinese;
@@ -68,6 +69,7 @@ typedef struct zb_aimport_row {
 	int rownum, status;         /* zb_irow_status: new, unchanged, error */
 	zb_aimport_parsed p;        /* village placed, protected forms once read */
 	int64_t helper_ids[ZB_AIMPORT_MAX_NAMES], contact_ids[ZB_AIMPORT_MAX_NAMES];
+	int helper_cadre[ZB_AIMPORT_MAX_NAMES];   /* 1: helper_ids[i] is a cadre of a 派出单位 */
 	int nerr;
 	const char **errors;
 } zb_aimport_row;

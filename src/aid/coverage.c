@@ -129,13 +129,16 @@ typedef struct pload {
 	size_t n, cap;
 } pload;
 
+/* The helper is a member (their org) or a cadre (their 派出单位). */
 #define PCOLS                                                                                                    \
 	"p.id, p.household_id, p.kind, p.member_id, p.from_on, p.to_on, p.end_reason, "                        \
 	"(SELECT MAX(v.visited_on) FROM aid_visits v WHERE v.household_id = p.household_id AND "               \
-	"v.member_id = p.member_id AND v.visited_on <= ?), "                                                    \
-	"h.status, h.org_path, m.name, mo.name, h.head_name, ho.name, h.village_group "                         \
-	"FROM aid_pairs p JOIN aid_households h ON h.id = p.household_id "                                      \
-	"JOIN members m ON m.id = p.member_id JOIN orgs mo ON mo.id = m.org_id JOIN orgs ho ON ho.id = h.org_id "
+	"(v.member_id = p.member_id OR v.cadre_id = p.cadre_id) AND v.visited_on <= ?), "                      \
+	"h.status, h.org_path, COALESCE(m.name, c.name), COALESCE(mo.name, du.name), h.head_name, ho.name, "   \
+	"h.village_group, p.cadre_id "                                                                          \
+	"FROM aid_pairs p JOIN aid_households h ON h.id = p.household_id JOIN orgs ho ON ho.id = h.org_id "    \
+	"LEFT JOIN members m ON m.id = p.member_id LEFT JOIN orgs mo ON mo.id = m.org_id "                     \
+	"LEFT JOIN cadres c ON c.id = p.cadre_id LEFT JOIN dispatch_units du ON du.id = c.unit_id "
 #define PCURRENT "h.exited_on IS NULL AND p.from_on <= ? AND (p.to_on IS NULL OR p.to_on >= ?) "
 
 static int read_pstate(zb_stmt *st, void *ctx, zb_err *e)
@@ -161,6 +164,7 @@ static int read_pstate(zb_stmt *st, void *ctx, zb_err *e)
 	s->head_name = T(12);
 	s->hh_org_name = T(13);
 	s->village_group = T(14);
+	p->cadre_id = zb_col_int(st, 15);
 #undef T
 	p->current = strcmp(p->from_on, l->today) <= 0 && (!p->to_on || strcmp(p->to_on, l->today) >= 0);
 	if (p->current) {
@@ -313,6 +317,8 @@ static int cmp_helper(const void *a, const void *b)
 	const zb_aid_helper_due *x = a, *y = b;
 	if (x->overdue != y->overdue)
 		return y->overdue - x->overdue;
+	if (x->cadre_id != y->cadre_id)
+		return x->cadre_id < y->cadre_id ? -1 : 1;
 	return x->member_id < y->member_id ? -1 : x->member_id > y->member_id;
 }
 
@@ -357,11 +363,12 @@ int zb_aid_coverage_get(zb_db *db, const char *path, const char *today, zb_arena
 			continue;
 		}
 		size_t j = 0;
-		while (j < nh && hv[j].member_id != p->member_id)
+		while (j < nh && (hv[j].member_id != p->member_id || hv[j].cadre_id != p->cadre_id))
 			j++;
 		if (j == nh) {
 			ZB_AGROW(ar, hv, nh + 1, hcap);
-			hv[nh++] = (zb_aid_helper_due){.member_id = p->member_id, .name = p->name, .org_name = p->org_name};
+			hv[nh++] = (zb_aid_helper_due){.member_id = p->member_id, .cadre_id = p->cadre_id, .name = p->name,
+			                               .org_name = p->org_name};
 		}
 		hv[j].households++;
 		hv[j].overdue += p->overdue;
@@ -422,6 +429,7 @@ static int read_visit(zb_stmt *st, void *ctx, zb_err *e)
 	x->what = zb_arena_strdup(l->ar, zb_col_text(st, 3));
 	x->visitor = zb_arena_strdup(l->ar, zb_col_text(st, 4));
 	x->recorded_at = zb_col_int(st, 5);
+	x->cadre_id = zb_col_int(st, 6);
 	return 0;
 }
 
@@ -453,8 +461,9 @@ int zb_aid_view_get(zb_db *db, int64_t id, const char *today, zb_arena *ar, zb_a
 	}
 	if (!rc)
 		rc = zb_db_each(db, e, read_visit, &l,
-		                "SELECT v.id, v.member_id, v.visited_on, v.what, m.name, v.recorded_at FROM aid_visits v "
-		                "JOIN members m ON m.id = v.member_id WHERE v.household_id = ? "
+		                "SELECT v.id, v.member_id, v.visited_on, v.what, COALESCE(m.name, c.name), v.recorded_at, "
+		                "v.cadre_id FROM aid_visits v LEFT JOIN members m ON m.id = v.member_id "
+		                "LEFT JOIN cadres c ON c.id = v.cadre_id WHERE v.household_id = ? "
 		                "ORDER BY v.visited_on DESC, v.id DESC LIMIT 100",
 		                "i", id);
 	if (!rc && v->h.village_group) {
@@ -474,8 +483,8 @@ int zb_aid_view_get(zb_db *db, int64_t id, const char *today, zb_arena *ar, zb_a
 
 /* ---- a helper's own households ------------------------------------------------------ */
 
-int zb_aid_mine(zb_db *db, int64_t member_id, const char *today, zb_arena *ar, zb_aid_mine_item **out, int *n,
-                zb_err *e)
+int zb_aid_mine(zb_db *db, int64_t member_id, int64_t cadre_id, const char *today, zb_arena *ar,
+                zb_aid_mine_item **out, int *n, zb_err *e)
 {
 	pload pl;
 	*out = NULL;
@@ -483,8 +492,9 @@ int zb_aid_mine(zb_db *db, int64_t member_id, const char *today, zb_arena *ar, z
 	int rc = pload_begin(db, ar, today, &pl, e);
 	if (!rc)
 		rc = zb_db_each(db, e, read_pstate, &pl,
-		                "SELECT " PCOLS "WHERE p.member_id = ? AND " PCURRENT "ORDER BY p.household_id, p.id",
-		                "siss", today, member_id, today, today);
+		                "SELECT " PCOLS "WHERE (p.member_id = ? OR p.cadre_id = ?) AND " PCURRENT
+		                "ORDER BY p.household_id, p.id",
+		                "siiss", today, member_id, cadre_id, today, today);
 	zb_rules_free(pl.rs);
 	if (rc)
 		return rc;

@@ -10,6 +10,7 @@
 #include "core/rng.h"
 #include "demo/demo.h"
 #include "member/idcard.h"
+#include "village/cadre.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,8 +88,14 @@ static void date_in(zb_rng *r, int lo, int hi, const char *today, char out[11])
 static const char *const groups[] = {"第一村民小组", "第二村民小组", "第三村民小组", "第四村民小组"};
 
 /* One village: its households, pairings, 责任区 and visits. */
-static int one_village(zb_db *db, zb_app *app, const zb_audit_ev *by, zb_rng *r, const village *v, const int64_t *organ,
-                       size_t norgan, int64_t keep_member, const char *today, int *seq, int64_t *made, zb_err *e)
+/* The helpers a village's households draw from besides its own members. */
+typedef struct pool {
+	const int64_t *organ, *cadre;
+	size_t norgan, ncadre;
+} pool;
+
+static int one_village(zb_db *db, zb_app *app, const zb_audit_ev *by, zb_rng *r, const village *v, const pool *pl,
+                       int64_t keep_member, const char *today, int *seq, int64_t *made, zb_err *e)
 {
 	zb_arena ar;
 	zb_arena_init(&ar);
@@ -157,26 +164,33 @@ static int one_village(zb_db *db, zb_app *app, const zb_audit_ev *by, zb_rng *r,
 		int no_helper = !keep && zb_rng_chance(r, 4);
 		char from[11];
 		date_in(r, 1, 6, today, from);
-		int64_t pid, helper = 0;
+		int64_t pid, helper = 0, cadre = 0;
+		int roll2 = zb_rng_below(r, 100);
 		if (keep && k < 3)
 			helper = keep_member;
-		else if (!no_helper)
-			helper = norgan && zb_rng_chance(r, 70) ? organ[zb_rng_below(r, (int)norgan)]
-			                                        : mem.ids[zb_rng_below(r, (int)mem.nids)];
-		if (helper && (rc = zb_aid_pair_insert(db, app, by, NULL, h.id, "helper", helper, from, &ar, &pid, e)))
+		else if (no_helper)
+			;
+		else if (pl->ncadre && roll2 < 65)
+			cadre = pl->cadre[zb_rng_below(r, (int)pl->ncadre)];
+		else if (pl->norgan && roll2 < 75)
+			helper = pl->organ[zb_rng_below(r, (int)pl->norgan)];
+		else
+			helper = mem.ids[zb_rng_below(r, (int)mem.nids)];
+		if ((helper || cadre) &&
+		    (rc = zb_aid_pair_insert(db, app, by, NULL, h.id, "helper", helper, cadre, from, &ar, &pid, e)))
 			break;
 		int64_t contact = 0;
 		if ((keep && k == 3) || zb_rng_chance(r, 50))
 			contact = keep && k == 3 ? keep_member : mem.ids[zb_rng_below(r, (int)mem.nids)];
 		if (contact && contact != helper &&
-		    (rc = zb_aid_pair_insert(db, app, by, NULL, h.id, "contact", contact, from, &ar, &pid, e)))
+		    (rc = zb_aid_pair_insert(db, app, by, NULL, h.id, "contact", contact, 0, from, &ar, &pid, e)))
 			break;
 		/* visits: most helpers keep to the rule, some fall behind */
 		zb_aid_rules rules;
 		zb_aid_rules_default(&rules);
 		int64_t who[2] = {helper, contact != helper ? contact : 0};
 		for (int w = 0; !rc && w < 2; w++) {
-			if (!who[w])
+			if (!who[w] && !(w == 0 && cadre))
 				continue;
 			int months = zb_aid_interval(&rules, w ? "contact" : "helper", status);
 			int behind = (keep && k == 1) || zb_rng_chance(r, 12);
@@ -192,7 +206,8 @@ static int one_village(zb_db *db, zb_app *app, const zb_audit_ev *by, zb_rng *r,
 				static const char *const what[] = {"了解家庭收入和务工情况", "宣讲惠民政策，核对低保和医保",
 				                                   "帮助联系产业项目和技能培训", "走访慰问，了解住房和饮水安全",
 				                                   "协调解决子女就学困难"};
-				rc = zb_aid_visit_insert(db, app, by, h.id, who[w], at, what[zb_rng_below(r, 5)], &ar, &vid, e);
+				rc = zb_aid_visit_insert(db, app, by, h.id, who[w], w ? 0 : cadre, at, what[zb_rng_below(r, 5)], &ar,
+				                         &vid, e);
 				if (rc)
 					break;
 			}
@@ -210,6 +225,44 @@ static int one_village(zb_db *db, zb_app *app, const zb_audit_ev *by, zb_rng *r,
 	rc = zb_db_end(db, rc, e);
 out:
 	zb_arena_free(&ar);
+	return rc;
+}
+
+/* 派出单位 and their cadres kept at the county (org root_id): about 21
+ * cadres a unit, as the seed county's 2,314 of 107, scaled to ncadres. */
+static int make_cadres(zb_db *db, zb_app *app, int64_t root_id, uint64_t seed, int ncadres, zb_arena *ar, int64_t **out,
+                       size_t *n, zb_err *e)
+{
+	static const char *const more[] = {"县人民医院", "县中医院", "县妇幼保健院", "县第一中学", "县第二中学",
+	                                   "县职业中学", "县城市建设投资集团有限公司", "县交通投资集团有限公司",
+	                                   "县水务集团有限公司", "县农业发展集团有限公司", "县供销合作社",
+	                                   "县农村信用合作联社", "县供电公司", "县邮政分公司"};
+	static const char *const posts[] = {"科员", "副科长", "科长", "副局长", "干事", "工程师", "医师", "教师"};
+	int norg = count_of(zb_demo_organs), nunits = (ncadres + 20) / 21;
+	int64_t *ids = zb_arena_alloc(ar, (size_t)(ncadres + 1) * sizeof *ids);
+	zb_actor ac = {.username = "demo"};
+	zb_rng r = zb_rng_for(seed, 0xCAD, 1);
+	int rc = 0, k = 0;
+	for (int u = 0; !rc && u < nunits; u++) {
+		const char *base = u < norg ? zb_demo_organs[u] : more[(u - norg) % (int)(sizeof more / sizeof more[0])];
+		zb_dunit_input in = {.org_id = root_id, .contact_name = zb_arena_printf(ar, "%s%s", pick_surname(&r), given(&r, 1))};
+		in.name = u < norg + (int)(sizeof more / sizeof more[0])
+		                  ? zb_arena_printf(ar, "示范%s", base)
+		                  : zb_arena_printf(ar, "示范县第%d小学", u - norg - (int)(sizeof more / sizeof more[0]) + 1);
+		int64_t unit;
+		if ((rc = zb_dunit_create(db, app, &ac, NULL, &in, ar, &unit, e)))
+			break;
+		for (int c = 0; !rc && c < 21 && k < ncadres; c++) {
+			int male = zb_rng_chance(&r, 60);
+			zb_cadre_input ci = {.org_id = root_id, .unit_id = unit, .gender = male ? "M" : "F",
+			                     .name = zb_arena_printf(ar, "%s%s", pick_surname(&r), given(&r, male)),
+			                     .post = posts[zb_rng_below(&r, 8)]};
+			rc = zb_cadre_create(db, app, &ac, NULL, &ci, ar, &ids[k], e);
+			k += !rc;
+		}
+	}
+	*out = ids;
+	*n = (size_t)k;
 	return rc;
 }
 
@@ -232,12 +285,21 @@ int zb_aid_demo(zb_db *db, zb_app *app, uint64_t seed, int64_t keep_member, int6
 		                "SELECT m.id FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.domain = 'organ' "
 		                "AND m.status = 'normal' AND m.category = 'full' ORDER BY m.id",
 		                "");
+	pool pl = {.organ = organ.ids, .norgan = organ.nids};
+	int64_t root = 0;
+	int64_t *cadres = NULL;
+	if (!rc)
+		rc = zb_db_int(db, e, &root, "SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1", "");
+	/* about two households in three have a cadre as their helper */
+	if (!rc && d.n)
+		rc = make_cadres(db, app, root, seed, (int)d.n * 2, &ar, &cadres, &pl.ncadre, e);
+	pl.cadre = cadres;
 	zb_audit_ev by = {.username = "demo"};
 	int64_t n = 0;
 	int seq = 0;
 	for (size_t i = 0; !rc && i < d.n; i++) {
 		zb_rng r = zb_rng_for(seed, 0xA1D, (uint64_t)d.v[i].id);
-		rc = one_village(db, app, &by, &r, &d.v[i], organ.ids, organ.nids, keep_member, today, &seq, &n, e);
+		rc = one_village(db, app, &by, &r, &d.v[i], &pl, keep_member, today, &seq, &n, e);
 	}
 	if (made)
 		*made = n;

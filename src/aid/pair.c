@@ -4,6 +4,7 @@
 #include "auth/authz.h"
 #include "core/date.h"
 #include "member/member.h"
+#include "village/cadre.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -54,9 +55,23 @@ static int date_field(const char *v, const char *today, const char *field, const
 
 /* ---- pairings -------------------------------------------------------------------- */
 
+/* A cadre of the registry (village/cadre.h) who may read them: their org
+ * path, name and unit. */
+static int cadre_helper(zb_db *db, const zb_principal *who, int64_t cadre_id, zb_arena *ar, const char **name,
+                        zb_err *e)
+{
+	zb_cadre c;
+	int rc = zb_cadre_get(db, cadre_id, ar, &c, e);
+	if (rc == ZB_ENOTFOUND || (!rc && who && !zb_authz_allows(who, P_MEMBER_READ, c.org_path)))
+		return zb_fail(e, ZB_ENOTFOUND, "cadre_id", "未找到该干部，或其不在您的管理范围内");
+	if (!rc)
+		*name = c.name;
+	return rc;
+}
+
 int zb_aid_pair_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t household_id,
-                       const char *kind,
-                      int64_t member_id, const char *from_on, zb_arena *ar, int64_t *pair_id, zb_err *e)
+                       const char *kind, int64_t member_id, int64_t cadre_id, const char *from_on, zb_arena *ar,
+                       int64_t *pair_id, zb_err *e)
 {
 	char today[11];
 	zb_today(app, today);
@@ -69,43 +84,53 @@ int zb_aid_pair_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_p
 	const char *k = zb_aid_kind_from(kind ? zb_member_clean(ar, kind) : "helper");
 	if (!k)
 		return zb_fail(e, ZB_EINVAL, "kind", "结对类型应为 helper（帮扶责任人）或 contact（党员联系户）");
+	if ((member_id > 0) == (cadre_id > 0))
+		return zb_fail(e, ZB_EINVAL, member_id ? "cadre_id" : "member_id",
+		               "请指定一名党员（member_id）或一名派出单位干部（cadre_id），二者选一");
+	if (cadre_id && !strcmp(k, "contact"))
+		return zb_fail(e, ZB_EINVAL, "cadre_id", "党员联系户须由本村党员联系，派出单位干部只能作帮扶责任人");
 	if ((rc = date_field(from_on, today, "from_on", "结对开始日期", e)))
 		return rc;
-	const char *mpath, *mname;
-	if ((rc = current_member(db, who, member_id, ar, &mpath, &mname, e)))
+	const char *mpath = NULL, *name;
+	if ((rc = cadre_id ? cadre_helper(db, who, cadre_id, ar, &name, e)
+	                   : current_member(db, who, member_id, ar, &mpath, &name, e)))
 		return rc;
 	if (!strcmp(k, "contact") && !in_subtree(mpath, h.org_path))
 		return zb_fail(e, ZB_EINVAL, "member_id", "党员联系户须由本村（%s）的党员联系：%s 不在本村党组织", h.org_name,
-		               mname);
+		               name);
 	int64_t n = 0;
 	if ((rc = zb_db_int(db, e, &n,
-	                    "SELECT COUNT(*) FROM aid_pairs WHERE household_id = ? AND kind = ? AND member_id = ? AND "
-	                    "to_on IS NULL",
-	                    "isi", household_id, k, member_id)))
+	                    "SELECT COUNT(*) FROM aid_pairs WHERE household_id = ? AND kind = ? AND "
+	                    "(member_id = ? OR cadre_id = ?) AND to_on IS NULL",
+	                    "isii", household_id, k, member_id, cadre_id)))
 		return rc;
 	if (n)
-		return zb_fail(e, ZB_ECONFLICT, "member_id", "%s 已是 %s 户的%s", mname, h.head_name, zb_aid_kind_name(k));
+		return zb_fail(e, ZB_ECONFLICT, cadre_id ? "cadre_id" : "member_id", "%s 已是 %s 户的%s", name, h.head_name,
+		               zb_aid_kind_name(k));
 	if ((rc = zb_db_int(db, e, pair_id,
-	                    "INSERT INTO aid_pairs (household_id, kind, member_id, from_on, created_by, created_at) "
-	                    "VALUES (?,?,?,?,?,?) RETURNING id",
-	                    "isisIi", household_id, k, member_id, from_on, by ? by->user_id : 0, zb_now(app))))
+	                    "INSERT INTO aid_pairs (household_id, kind, member_id, cadre_id, from_on, created_by, "
+	                    "created_at) VALUES (?,?,?,?,?,?,?) RETURNING id",
+	                    "isIIsIi", household_id, k, member_id, cadre_id, from_on, by ? by->user_id : 0, zb_now(app))))
 		return rc;
 	zb_audit_detail d;
 	zb_jw *w = zb_audit_detail_begin(&d);
 	jw_kint(w, "pair_id", *pair_id);
 	jw_kstr(w, "kind", k);
-	jw_kint(w, "member_id", member_id);
+	jw_kint(w, cadre_id ? "cadre_id" : "member_id", cadre_id ? cadre_id : member_id);
 	jw_kstr(w, "from_on", from_on);
 	return zb_audit_change_detail(db, app, by, "aid.pair.add", "aid_household", household_id, h.org_path, &d, e);
 }
 
 int zb_aid_pair_add(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t household_id,
-                    const char *kind,
-                    int64_t member_id, const char *from_on, zb_arena *ar, int64_t *pair_id, zb_err *e)
+                    const char *kind, int64_t member_id, int64_t cadre_id, const char *from_on, zb_arena *ar,
+                    int64_t *pair_id, zb_err *e)
 {
 	int rc = zb_db_begin_write(db, e);
 	return rc ? rc
-	          : zb_db_end(db, zb_aid_pair_insert(db, app, by, who, household_id, kind, member_id, from_on, ar, pair_id, e), e);
+	          : zb_db_end(db,
+	                      zb_aid_pair_insert(db, app, by, who, household_id, kind, member_id, cadre_id, from_on, ar,
+	                                         pair_id, e),
+	                      e);
 }
 
 typedef struct pair_row {
@@ -232,7 +257,8 @@ int zb_aid_area_end(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t area_
 /* ---- visits ---------------------------------------------------------------------- */
 
 int zb_aid_visit_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t household_id, int64_t member_id,
-                       const char *visited_on, const char *what, zb_arena *ar, int64_t *visit_id, zb_err *e)
+                        int64_t cadre_id, const char *visited_on, const char *what, zb_arena *ar, int64_t *visit_id,
+                        zb_err *e)
 {
 	char today[11];
 	zb_today(app, today);
@@ -247,33 +273,40 @@ int zb_aid_visit_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t h
 		return zb_fail(e, ZB_EINVAL, "what", "请填写走访做了什么（如 了解收入、落实政策、解决困难）");
 	if (strlen(what) > 2000)
 		return zb_fail(e, ZB_EINVAL, "what", "走访内容过长（至多 2000 字节）");
+	if ((member_id > 0) == (cadre_id > 0))
+		return zb_fail(e, ZB_EINVAL, member_id ? "cadre_id" : "member_id",
+		               "请指定走访人：一名党员（member_id）或一名派出单位干部（cadre_id），二者选一");
 	int64_t n = 0;
 	if ((rc = zb_db_int(db, e, &n,
-	                    "SELECT COUNT(*) FROM aid_pairs WHERE household_id = ? AND member_id = ? AND from_on <= ? "
-	                    "AND (to_on IS NULL OR to_on >= ?)",
-	                    "iiss", household_id, member_id, visited_on, visited_on)))
+	                    "SELECT COUNT(*) FROM aid_pairs WHERE household_id = ? AND (member_id = ? OR cadre_id = ?) "
+	                    "AND from_on <= ? AND (to_on IS NULL OR to_on >= ?)",
+	                    "iiiss", household_id, member_id, cadre_id, visited_on, visited_on)))
 		return rc;
 	if (!n)
-		return zb_fail(e, ZB_ECONFLICT, "member_id", "走访人当天不是 %s 户的帮扶责任人或联系人，不能记为其走访",
+		return zb_fail(e, ZB_ECONFLICT, cadre_id ? "cadre_id" : "member_id", "走访人当天不是 %s 户的帮扶责任人或联系人，不能记为其走访",
 		               h.head_name);
 	if ((rc = zb_db_int(db, e, visit_id,
-	                    "INSERT INTO aid_visits (household_id, member_id, visited_on, what, recorded_by, recorded_at) "
-	                    "VALUES (?,?,?,?,?,?) RETURNING id",
-	                    "iissIi", household_id, member_id, visited_on, what, by ? by->user_id : 0, zb_now(app))))
+	                    "INSERT INTO aid_visits (household_id, member_id, cadre_id, visited_on, what, recorded_by, "
+	                    "recorded_at) VALUES (?,?,?,?,?,?,?) RETURNING id",
+	                    "iIIssIi", household_id, member_id, cadre_id, visited_on, what, by ? by->user_id : 0,
+	                    zb_now(app))))
 		return rc;
 	zb_audit_detail d;
 	zb_jw *w = zb_audit_detail_begin(&d);
 	jw_kint(w, "visit_id", *visit_id);
-	jw_kint(w, "member_id", member_id);
+	jw_kint(w, cadre_id ? "cadre_id" : "member_id", cadre_id ? cadre_id : member_id);
 	jw_kstr(w, "visited_on", visited_on);
 	return zb_audit_change_detail(db, app, by, "aid.visit", "aid_household", household_id, h.org_path, &d, e);
 }
 
 int zb_aid_visit_add(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t household_id, int64_t member_id,
-                     const char *visited_on, const char *what, zb_arena *ar, int64_t *visit_id, zb_err *e)
+                     int64_t cadre_id, const char *visited_on, const char *what, zb_arena *ar, int64_t *visit_id,
+                     zb_err *e)
 {
 	int rc = zb_db_begin_write(db, e);
 	return rc ? rc
-	          : zb_db_end(db, zb_aid_visit_insert(db, app, by, household_id, member_id, visited_on, what, ar, visit_id, e),
+	          : zb_db_end(db,
+	                      zb_aid_visit_insert(db, app, by, household_id, member_id, cadre_id, visited_on, what, ar,
+	                                          visit_id, e),
 	                      e);
 }

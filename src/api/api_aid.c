@@ -9,6 +9,7 @@
 #include "core/escape.h"
 #include "io/membudget.h"
 #include "member/member.h"
+#include "village/cadre.h"
 
 #include <string.h>
 
@@ -16,6 +17,15 @@ static void kstr_or_null(zb_jw *w, const char *k, const char *v)
 {
 	if (v && *v)
 		jw_kstr(w, k, v);
+	else
+		jw_knull(w, k);
+}
+
+/* An id, or null for 0. */
+static void kid(zb_jw *w, const char *k, int64_t id)
+{
+	if (id)
+		jw_kint(w, k, id);
 	else
 		jw_knull(w, k);
 }
@@ -62,7 +72,8 @@ static int h_coverage(zb_req *r, zb_err *e)
 	for (int i = 0; i < c.nhelpers_overdue; i++) {
 		const zb_aid_helper_due *h = &c.helpers_overdue[i];
 		jw_obj(w);
-		jw_kint(w, "member_id", h->member_id);
+		kid(w, "member_id", h->member_id);
+		kid(w, "cadre_id", h->cadre_id);
 		jw_kstr(w, "name", h->name);
 		jw_kstr(w, "org_name", h->org_name);
 		jw_kint(w, "households", h->households);
@@ -138,7 +149,8 @@ static void write_pair(zb_jw *w, const zb_aid_pair *p)
 	jw_obj(w);
 	jw_kint(w, "id", p->id);
 	jw_kstr(w, "kind", p->kind);
-	jw_kint(w, "member_id", p->member_id);
+	kid(w, "member_id", p->member_id);
+	kid(w, "cadre_id", p->cadre_id);
 	jw_kstr(w, "name", p->name);
 	kstr_or_null(w, "org_name", p->org_name);
 	jw_kstr(w, "from_on", p->from_on);
@@ -211,7 +223,8 @@ static int answer_household(zb_req *r, int64_t id, int full, zb_err *e)
 		const zb_aid_visit *x = &v.visits[i];
 		jw_obj(w);
 		jw_kint(w, "id", x->id);
-		jw_kint(w, "member_id", x->member_id);
+		kid(w, "member_id", x->member_id);
+		kid(w, "cadre_id", x->cadre_id);
 		jw_kstr(w, "visitor", x->visitor);
 		jw_kstr(w, "visited_on", x->visited_on);
 		jw_kstr(w, "what", x->what);
@@ -295,10 +308,11 @@ static int h_exit(zb_req *r, zb_err *e)
 
 static int h_pair(zb_req *r, zb_err *e)
 {
-	int64_t member_id = 0, pair_id;
+	int64_t member_id = 0, cadre_id = 0, pair_id;
 	zb_body_int(r, "member_id", &member_id);
+	zb_body_int(r, "cadre_id", &cadre_id);
 	zb_audit_ev by = zb_req_actor(r);
-	int rc = zb_aid_pair_add(r->db, r->app, &by, r->who, r->target_id, zb_body_str(r, "kind"), member_id,
+	int rc = zb_aid_pair_add(r->db, r->app, &by, r->who, r->target_id, zb_body_str(r, "kind"), member_id, cadre_id,
 	                         zb_body_str(r, "from_on"), &r->arena, &pair_id, e);
 	if (rc || (rc = answer_household(r, r->target_id, 0, e)))
 		return rc;
@@ -318,10 +332,11 @@ static int h_pair_end(zb_req *r, zb_err *e)
 
 static int h_visit(zb_req *r, zb_err *e)
 {
-	int64_t member_id = 0, visit_id;
+	int64_t member_id = 0, cadre_id = 0, visit_id;
 	zb_body_int(r, "member_id", &member_id);
+	zb_body_int(r, "cadre_id", &cadre_id);
 	zb_audit_ev by = zb_req_actor(r);
-	int rc = zb_aid_visit_add(r->db, r->app, &by, r->target_id, member_id, zb_body_str(r, "visited_on"),
+	int rc = zb_aid_visit_add(r->db, r->app, &by, r->target_id, member_id, cadre_id, zb_body_str(r, "visited_on"),
 	                          zb_body_str(r, "what"), &r->arena, &visit_id, e);
 	if (rc || (rc = answer_household(r, r->target_id, 0, e)))
 		return rc;
@@ -331,15 +346,31 @@ static int h_visit(zb_req *r, zb_err *e)
 
 /* ---- a helper's own households ----------------------------------------------------------- */
 
+/* The caller as a helper: their member record, or the cadre record their
+ * account is linked to (village/cadre.h). */
+static int helper_of(zb_req *r, int64_t *member_id, int64_t *cadre_id, zb_err *e)
+{
+	*member_id = r->who->member_id;
+	*cadre_id = 0;
+	if (*member_id)
+		return 0;
+	int rc = zb_cadre_of_user(r->db, r->who->user_id, cadre_id, e);
+	if (rc == ZB_ENOTFOUND)
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "您的账号没有关联党员或干部信息");
+	return rc;
+}
+
 static int h_mine(zb_req *r, zb_err *e)
 {
-	if (!r->who->member_id)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "您的账号没有关联党员信息");
+	int64_t member_id, cadre_id;
+	int rc = helper_of(r, &member_id, &cadre_id, e);
+	if (rc)
+		return rc;
 	char today[11];
 	today_of(r, today);
 	zb_aid_mine_item *v;
 	int n;
-	int rc = zb_aid_mine(r->db, r->who->member_id, today, &r->arena, &v, &n, e);
+	rc = zb_aid_mine(r->db, member_id, cadre_id, today, &r->arena, &v, &n, e);
 	if (rc)
 		return rc;
 	zb_jw *w = &r->jw;
@@ -364,16 +395,17 @@ static int h_mine(zb_req *r, zb_err *e)
 
 static int h_my_visit(zb_req *r, zb_err *e)
 {
-	if (!r->who->member_id)
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "您的账号没有关联党员信息");
-	int64_t household_id = 0, visit_id;
+	int64_t member_id, cadre_id, household_id = 0, visit_id;
+	int rc = helper_of(r, &member_id, &cadre_id, e);
+	if (rc)
+		return rc;
 	zb_body_int(r, "household_id", &household_id);
 	if (household_id <= 0)
 		return zb_fail(e, ZB_EINVAL, "household_id", "请选择要记录走访的户");
 	zb_audit_ev by = zb_req_actor(r);
-	int rc = zb_aid_visit_add(r->db, r->app, &by, household_id, r->who->member_id, zb_body_str(r, "visited_on"),
-	                          zb_body_str(r, "what"), &r->arena, &visit_id, e);
-	if (rc == ZB_ENOTFOUND || (rc == ZB_ECONFLICT && !strcmp(e->field, "member_id")))
+	rc = zb_aid_visit_add(r->db, r->app, &by, household_id, member_id, cadre_id, zb_body_str(r, "visited_on"),
+	                      zb_body_str(r, "what"), &r->arena, &visit_id, e);
+	if (rc == ZB_ENOTFOUND || (rc == ZB_ECONFLICT && (!strcmp(e->field, "member_id") || !strcmp(e->field, "cadre_id"))))
 		/* a household not theirs is not found, whether it exists or not */
 		return zb_fail(e, ZB_ENOTFOUND, "household_id", "未找到该户，或您不是其帮扶责任人或联系人");
 	if (rc)
@@ -525,9 +557,10 @@ static const zb_prop contact_props[] = {
 };
 static const zb_shape contact_shape = {NULL, contact_props, 0, 0, NULL};
 static const zb_prop helper_due_props[] = {
-	{"member_id", 'i', 0, NULL, "帮扶责任人（党员编号）"},
+	{"member_id", 'i', ZB_NULL, NULL, "帮扶责任人：党员编号（干部为 null）"},
+	{"cadre_id", 'i', ZB_NULL, NULL, "帮扶责任人：派出单位干部编号（党员为 null）"},
 	{"name", 's', 0, NULL, "姓名"},
-	{"org_name", 's', ZB_NULL, NULL, "所在党组织"},
+	{"org_name", 's', ZB_NULL, NULL, "所在党组织或派出单位"},
 	{"households", 'i', 0, NULL, "帮扶的户数"},
 	{"overdue", 'i', 0, NULL, "走访逾期的户数"},
 	{0},
@@ -594,9 +627,10 @@ static const zb_shape history_shape = {NULL, history_props, 0, 0, NULL};
 static const zb_prop pair_props[] = {
 	{"id", 'i', 0, NULL, "结对编号"},
 	{"kind", 's', 0, NULL, "helper 帮扶责任人、contact 党员联系户"},
-	{"member_id", 'i', 0, NULL, "党员编号"},
+	{"member_id", 'i', ZB_NULL, NULL, "党员编号（干部为 null）"},
+	{"cadre_id", 'i', ZB_NULL, NULL, "派出单位干部编号（党员为 null）"},
 	{"name", 's', 0, NULL, "姓名"},
-	{"org_name", 's', ZB_NULL, NULL, "所在党组织"},
+	{"org_name", 's', ZB_NULL, NULL, "所在党组织或派出单位"},
 	{"from_on", 'd', 0, NULL, "结对开始"},
 	{"to_on", 'd', ZB_NULL, NULL, "结对结束"},
 	{"end_reason", 's', ZB_NULL, NULL, "结束原因"},
@@ -609,7 +643,8 @@ static const zb_prop pair_props[] = {
 static const zb_shape pair_shape = {"AidPair", pair_props, 0, 0, "帮扶结对"};
 static const zb_prop visit_props[] = {
 	{"id", 'i', 0, NULL, "走访编号"},
-	{"member_id", 'i', 0, NULL, "走访人（党员编号）"},
+	{"member_id", 'i', ZB_NULL, NULL, "走访人：党员编号（干部为 null）"},
+	{"cadre_id", 'i', ZB_NULL, NULL, "走访人：派出单位干部编号（党员为 null）"},
 	{"visitor", 's', 0, NULL, "走访人"},
 	{"visited_on", 'd', 0, NULL, "走访日期"},
 	{"what", 's', 0, NULL, "走访内容"},
@@ -768,7 +803,8 @@ static const zb_field exit_fields[] = {
 };
 static const zb_field pair_fields[] = {
 	{"kind", 's', 0, 16, "helper 帮扶责任人（默认）、contact 党员联系户（本村党员）"},
-	{"member_id", 'i', 1, 0, "党员编号"},
+	{"member_id", 'i', 0, 0, "党员编号（与 cadre_id 二者选一）"},
+	{"cadre_id", 'i', 0, 0, "派出单位干部编号（帮扶责任人；与 member_id 二者选一）"},
 	{"from_on", 'd', 1, 10, "结对开始日期"},
 	{0},
 };
@@ -778,7 +814,8 @@ static const zb_field pair_end_fields[] = {
 	{0},
 };
 static const zb_field visit_fields[] = {
-	{"member_id", 'i', 1, 0, "走访人（与该户结对的党员）"},
+	{"member_id", 'i', 0, 0, "走访人：与该户结对的党员（与 cadre_id 二者选一）"},
+	{"cadre_id", 'i', 0, 0, "走访人：与该户结对的派出单位干部"},
 	{"visited_on", 'd', 1, 10, "走访日期"},
 	{"what", 's', 1, 2000, "走访内容"},
 	{0},
@@ -833,7 +870,8 @@ const zb_route zb_routes_aid[] = {
 	 .fields = visit_fields, .resp = ZB_CREATED(&household_shape), .tag = "aid",
 	 .summary = "记录走访（走访人须当天与该户结对）"},
 	{.method = "GET", .pattern = "/api/v1/me/aid-households", .fn = h_mine,
-	 .perm = P_SELF_READ, .resp = ZB_OK(&mine_list), .tag = "aid", .summary = "我帮扶或联系的户和下次走访期限"},
+	 .perm = P_SELF_READ, .resp = ZB_OK(&mine_list), .tag = "aid",
+	 .summary = "我帮扶或联系的户和下次走访期限（党员或派出单位干部的账号）"},
 	{.method = "POST", .pattern = "/api/v1/me/aid-visits", .fn = h_my_visit,
 	 .perm = P_SELF_WRITE, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = my_visit_fields,
 	 .resp = ZB_CREATED(&visit_done_shape), .tag = "aid", .summary = "记录我对帮扶或联系户的走访"},

@@ -50,6 +50,9 @@ before(async () => {
   m.a2 = await mkMember(villA, '李责任');
   m.organ = await mkMember(organ, '王帮扶');
   m.b1 = await mkMember(villB, '赵乙村');
+  // the cadre registry: a 派出单位 of the county and one of its cadres
+  const unit = await ok(adm.post('/api/v1/dispatch-units', { org_id: 1, name: '县交通运输局' }), 'unit');
+  m.cadre = (await ok(adm.post('/api/v1/cadres', { org_id: 1, unit_id: unit.id, name: '何干部', gender: 'M', post: '科员' }), 'cadre')).id;
   addUser(srv, 'town', 'org_admin', town);
   addUser(srv, 'worker_a', 'party_worker', villA);
   addUser(srv, 'worker_b', 'party_worker', villB);
@@ -129,9 +132,25 @@ test('helpers, contacts and visits: a contact must be of the village; a visitor 
   assert.equal(twice.status, 409);
   // h2: the village member helps it
   await ok(worker.post(`/api/v1/aid-households/${h2}/pairs`, { member_id: m.a1, from_on: from }), 'helper h2');
+  // a cadre of a 派出单位 helps h1 too; a cadre cannot be a 联系户's contact, nor come with a member
+  const both = await adm.post(`/api/v1/aid-households/${h1}/pairs`, { member_id: m.a2, cadre_id: m.cadre, from_on: from });
+  assert.equal(both.status, 400);
+  const cadreContact = await adm.post(`/api/v1/aid-households/${h1}/pairs`, { kind: 'contact', cadre_id: m.cadre, from_on: from });
+  assert.equal(cadreContact.status, 400);
+  assert.equal(cadreContact.body.error.field, 'cadre_id');
+  assert.equal((await worker.post(`/api/v1/aid-households/${h1}/pairs`, { cadre_id: m.cadre, from_on: from })).status, 404,
+    'the county\'s cadre is outside the village worker\'s scope');
+  v = await ok(adm.post(`/api/v1/aid-households/${h1}/pairs`, { cadre_id: m.cadre, from_on: from }), 'cadre helper');
+  const cp = v.pairs.find((x) => x.cadre_id === m.cadre);
+  assert.equal(cp.name, '何干部');
+  assert.equal(cp.org_name, '县交通运输局');
+  assert.equal(cp.member_id, null);
+  v = await ok(adm.post(`/api/v1/aid-households/${h1}/visits`, { cadre_id: m.cadre, visited_on: chinaDay(-2), what: '帮助联系产业项目' }), 'cadre visit');
+  assert.equal(v.visits[0].visitor, '何干部');
+  assert.equal(v.visits[0].cadre_id, m.cadre);
   // a visit by the organ helper, recorded by the worker
   v = await ok(worker.post(`/api/v1/aid-households/${h1}/visits`, { member_id: m.organ, visited_on: chinaDay(-3), what: '了解务工收入' }), 'visit');
-  assert.equal(v.visits[0].visitor, '王帮扶');
+  assert.ok(v.visits.some((x) => x.visitor === '王帮扶' && x.visited_on === chinaDay(-3) && x.member_id === m.organ));
   const byStranger = await worker.post(`/api/v1/aid-households/${h1}/visits`, { member_id: m.a2, visited_on: chinaDay(-1), what: '走访' });
   assert.equal(byStranger.status, 409);
   assert.equal(byStranger.body.error.field, 'member_id');
@@ -210,6 +229,7 @@ test('the coverage of a subtree: its fixed shape, equal to a recount of the list
   assert.equal(c.overdue, 0);
   assert.deepEqual(c.by_status, { helping: 2, lifted: 0, monitor: 1 });
   assert.equal(c.contacts.pairs, 1);
+  assert.equal(c.helpers, 3, 'the organ member, the village member and the cadre');
   assert.equal(c.in_area, 1);
   // recount from the lists
   const all = (await ok(helperC.get(`/api/v1/orgs/${town}/aid-households`), 'all')).items;
@@ -268,7 +288,7 @@ test('a 帮扶台账 is imported from xlsx: preview, rows in error in Chinese, a
   const header = ['序号', '户主', '户主身份证号', '所在村', '村民小组', '户类别', '状态', '识别日期', '家庭成员', '帮扶人', '联系党员', '结对时间'];
   const good = [
     [1, '冯一', idOf('1960-01-01', 21), '甲村', '第二村民小组', '脱贫户', '已脱贫', { date: '2021-06-01' }, '冯一（户主）、陈梅（妻子）', '王帮扶', '张联系', { date: '2026-01-05' }],
-    [2, '褚二', idOf('1971-02-02', 23), '甲村', '', '监测户', '监测户', '2024/3/1', '', '李责任', '', ''],
+    [2, '褚二', idOf('1971-02-02', 23), '甲村', '', '监测户', '监测户', '2024/3/1', '', '何干部', '', ''],
   ];
   const bad = [
     [3, '卫三', idOf('1972-03-03', 25), '丙村', '', '低保户', '在帮', '', '', '', '', ''],
@@ -305,6 +325,8 @@ test('a 帮扶台账 is imported from xlsx: preview, rows in error in Chinese, a
   assert.equal(fv.status, 'lifted');
   assert.equal(fv.status_since, '2021-06-01');
   assert.deepEqual(fv.pairs.map((x) => [x.kind, x.name, x.from_on]).sort(), [['contact', '张联系', '2026-01-05'], ['helper', '王帮扶', '2026-01-05']]);
+  const chu = await ok(adm.get(`/api/v1/aid-households/${items.find((x) => x.head_name === '褚二').id}`), 'chu');
+  assert.deepEqual(chu.pairs.map((x) => [x.kind, x.name, x.cadre_id]), [['helper', '何干部', m.cadre]]);
   // the same file again: everything is unchanged and nothing is written
   writeXlsx(file, { title: '东河镇帮扶户台账', header, rows: good });
   const p2 = await up(adm, readFileSync(file));

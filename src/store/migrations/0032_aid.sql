@@ -62,13 +62,15 @@ CREATE TABLE aid_status_history (
 CREATE INDEX aid_status_history_household ON aid_status_history(household_id, since, id);
 
 -- A helper paired with a household from from_on until to_on (NULL: still).
--- kind: helper 帮扶责任人 (a party member, or a cadre of a unit),
--- contact 党员联系户 (a party member of the village).
+-- kind: helper 帮扶责任人 (a party member, or a cadre of a 派出单位 from the
+-- cadre registry of 0031), contact 党员联系户 (a party member of the
+-- village).  Exactly one of member_id and cadre_id.
 CREATE TABLE aid_pairs (
 	id {{ID}},
 	household_id {{INT}} NOT NULL REFERENCES aid_households(id),
 	kind TEXT NOT NULL,
 	member_id {{INT}} REFERENCES members(id),
+	cadre_id {{INT}} REFERENCES cadres(id),
 	from_on TEXT NOT NULL,
 	to_on TEXT,
 	end_reason TEXT,
@@ -77,6 +79,7 @@ CREATE TABLE aid_pairs (
 );
 CREATE INDEX aid_pairs_household ON aid_pairs(household_id, kind, id);
 CREATE INDEX aid_pairs_member ON aid_pairs(member_id, household_id);
+CREATE INDEX aid_pairs_cadre ON aid_pairs(cadre_id, household_id);
 
 -- A 责任区: a party member responsible for an area of the village (a
 -- 村民小组, matched to aid_households.village_group) from from_on until
@@ -95,11 +98,12 @@ CREATE TABLE aid_areas (
 CREATE INDEX aid_areas_org ON aid_areas(org_path, name);
 
 -- A visit to a household: when, by whom (the helper's member or cadre
--- record), what was done.
+-- record: one of the two), what was done.
 CREATE TABLE aid_visits (
 	id {{ID}},
 	household_id {{INT}} NOT NULL REFERENCES aid_households(id),
 	member_id {{INT}} REFERENCES members(id),
+	cadre_id {{INT}} REFERENCES cadres(id),
 	visited_on TEXT NOT NULL,
 	what TEXT NOT NULL,
 	recorded_by {{INT}},
