@@ -105,8 +105,7 @@ int zb_aid_pair_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_p
 	                    "isii", household_id, k, member_id, cadre_id)))
 		return rc;
 	if (n)
-		return zb_fail(e, ZB_ECONFLICT, cadre_id ? "cadre_id" : "member_id", "%s 已是 %s 户的%s", name, h.head_name,
-		               zb_aid_kind_name(k));
+		return zb_fail(e, ZB_ECONFLICT, NULL, "%s 已是 %s 户的%s", name, h.head_name, zb_aid_kind_name(k));
 	if ((rc = zb_db_int(db, e, pair_id,
 	                    "INSERT INTO aid_pairs (household_id, kind, member_id, cadre_id, from_on, created_by, "
 	                    "created_at) VALUES (?,?,?,?,?,?,?) RETURNING id",
@@ -283,8 +282,8 @@ int zb_aid_visit_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t h
 	                    "iiiss", household_id, member_id, cadre_id, visited_on, visited_on)))
 		return rc;
 	if (!n)
-		return zb_fail(e, ZB_ECONFLICT, cadre_id ? "cadre_id" : "member_id", "走访人当天不是 %s 户的帮扶责任人或联系人，不能记为其走访",
-		               h.head_name);
+		return zb_fail(e, ZB_ECONFLICT, cadre_id ? "cadre_id" : "member_id",
+		               "走访人在走访当天不是该户的帮扶责任人或联系人，不能记为其走访");
 	if ((rc = zb_db_int(db, e, visit_id,
 	                    "INSERT INTO aid_visits (household_id, member_id, cadre_id, visited_on, what, recorded_by, "
 	                    "recorded_at) VALUES (?,?,?,?,?,?,?) RETURNING id",

@@ -134,6 +134,7 @@ const PARAM_BY_SEGMENT = {
   transfers: 'transfer', payments: 'dues_payment', reductions: 'dues_reduction', applicants: 'applicant',
   'applicant-imports': 'applicant_import',
   'dispatch-units': 'dunit', cadres: 'cadre',
+  'aid-households': 'aid_household', 'aid-pairs': 'aid_pair', 'aid-areas': 'aid_area', 'aid-imports': 'aid_import',
 };
 /** [{name, kind}] for a pattern's placeholders; throws naming the route for an unknown one. */
 export function paramKinds(route) {
@@ -156,6 +157,7 @@ export const PATH_SCOPES = {
   S_DUES_PAYMENT: 'dues_payment', S_DUES_REDUCTION: 'dues_reduction', S_APPLICANT: 'applicant',
   S_RIMPORT: 'applicant_import',
   S_DUNIT: 'dunit', S_CADRE: 'cadre',
+  S_AID_HOUSEHOLD: 'aid_household', S_AID_PAIR: 'aid_pair', S_AID_AREA: 'aid_area', S_AID_IMPORT: 'aid_import',
 };
 // Scope kinds that take the object from the query or the body.
 export const OTHER_SCOPES = ['S_NONE', 'S_QUERY_ORG', 'S_BODY_ORG', 'S_BODY_MEMBER'];
