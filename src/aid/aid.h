@@ -272,7 +272,8 @@ int zb_aid_areas_list(zb_db *db, const char *path, zb_arena *ar, zb_aid_area **o
  * village and of the county's organs, 党员联系户, 责任区, visits over 2026
  * with some helpers behind, some exits; through the functions above.  keep_member (0:
  * none), the demo's member account, helps three households of their
- * village (one overdue) and contacts a fourth.  *made may be NULL. */
+ * village (one overdue) and contacts a fourth; the last household of that
+ * village has no helper.  *made may be NULL. */
 int zb_aid_demo(zb_db *db, zb_app *app, uint64_t seed, int64_t keep_member, int64_t *made, zb_err *e);
 
 #endif

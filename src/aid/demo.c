@@ -160,8 +160,8 @@ static int one_village(zb_db *db, zb_app *app, const zb_audit_ev *by, zb_rng *r,
 		if ((rc = zb_aid_household_insert(db, app, by, &h, &ar, e)))
 			break;
 		(*made)++;
-		/* a few households wait for a helper */
-		int no_helper = !keep && zb_rng_chance(r, 4);
+		/* a few households wait for a helper (the last of the member's village) */
+		int no_helper = keep ? k == nhh - 1 : zb_rng_chance(r, 4);
 		char from[11];
 		date_in(r, 1, 6, today, from);
 		int64_t pid, helper = 0, cadre = 0;

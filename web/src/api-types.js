@@ -1753,6 +1753,237 @@
  */
 
 /**
+ * @typedef {object} DispatchUnitList
+ * @property {Array<DispatchUnit>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 派出单位
+ * @typedef {object} DispatchUnit
+ * @property {number} id 编号
+ * @property {number} org_id 保存该记录的组织
+ * @property {string} org_name 该组织名称
+ * @property {string} name 派出单位名称
+ * @property {string|null} contact_name 联系人
+ * @property {string|null} contact_phone 联系电话（默认隐去中间部分）
+ * @property {number} cadres 登记的该单位干部人数
+ * @property {number} created_at 登记时间（Unix 秒）
+ */
+
+/**
+ * @typedef {object} CadreList
+ * @property {Array<Cadre>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 干部（派驻、帮扶）
+ * @typedef {object} Cadre
+ * @property {number} id 编号
+ * @property {number} org_id 保存该记录的组织
+ * @property {string} org_name 该组织名称
+ * @property {string} name 姓名
+ * @property {string|null} gender 性别：M 或 F
+ * @property {string|null} birth_date 出生日期（无权查看全部时只到年月）
+ * @property {string|null} id_number 身份证号（默认隐去）
+ * @property {string|null} phone 联系电话（默认隐去中间部分）
+ * @property {number|null} unit_id 派出单位
+ * @property {string|null} unit_name 派出单位名称
+ * @property {string|null} post 在派出单位的职务
+ * @property {number|null} user_id 关联的登录账号
+ * @property {boolean} full 身份证号和电话是否完整显示
+ * @property {number} created_at 登记时间（Unix 秒）
+ */
+
+/**
+ * 帮扶覆盖与走访情况（组织及下级）
+ * @typedef {object} AidCoverage
+ * @property {number} org_id 组织
+ * @property {string} as_of 统计日期（今天）
+ * @property {number} households 帮扶户数（未退出）
+ * @property {number} with_helper 有帮扶责任人的户数
+ * @property {number} without_helper 没有帮扶责任人的户数
+ * @property {number} visited_on_time 每位帮扶责任人都按规定走访的户数
+ * @property {number} overdue 有帮扶责任人走访逾期的户数
+ * @property {number} exited 已退出的户数（留存）
+ * @property {AidCoverageByStatus} by_status 按帮扶状态的户数
+ * @property {AidCoverageContacts} contacts 党员联系户
+ * @property {number} in_area 所在村民小组有党员责任区的户数
+ * @property {number} helpers 帮扶责任人数
+ * @property {number} helpers_with_overdue 有走访逾期的帮扶责任人数
+ * @property {Array<AidHelperDue>} helpers_overdue 走访逾期的帮扶责任人（逾期户数多的在前，至多 50 人）
+ */
+
+/**
+ * 走访逾期的帮扶责任人
+ * @typedef {object} AidHelperDue
+ * @property {number|null} member_id 帮扶责任人：党员编号（干部为 null）
+ * @property {number|null} cadre_id 帮扶责任人：派出单位干部编号（党员为 null）
+ * @property {string} name 姓名
+ * @property {string|null} org_name 所在党组织或派出单位
+ * @property {number} households 帮扶的户数
+ * @property {number} overdue 走访逾期的户数
+ */
+
+/**
+ * @typedef {object} AidHouseholdList
+ * @property {Array<AidHouseholdItem>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 帮扶户名单中的一户
+ * @typedef {object} AidHouseholdItem
+ * @property {number} id 帮扶户编号
+ * @property {number} org_id 所在村党组织
+ * @property {string} org_name 所在村党组织名称
+ * @property {string} head_name 户主
+ * @property {string|null} village_group 村民小组
+ * @property {string} category 类别：tuopin、monitor、dibao、tekun、other
+ * @property {string} status 帮扶状态：helping、lifted、monitor
+ * @property {string|null} exited_on 退出日期
+ * @property {number} helpers 当前帮扶责任人数
+ * @property {number} overdue 走访逾期的帮扶责任人数
+ * @property {string|null} last_visit 最近一次走访
+ * @property {string|null} next_due 最早的下次走访期限
+ */
+
+/**
+ * 帮扶户
+ * @typedef {object} AidHousehold
+ * @property {number} id 帮扶户编号
+ * @property {number} org_id 所在村党组织
+ * @property {string} org_name 所在村党组织名称
+ * @property {string} head_name 户主
+ * @property {string|null} id_number 户主身份证号（默认隐去）
+ * @property {string|null} phone 联系电话（默认隐去中间部分）
+ * @property {boolean} full 身份证号和电话是否完整显示
+ * @property {string|null} village_group 村民小组
+ * @property {string|null} address 住址
+ * @property {string} category 类别代码
+ * @property {string|null} category_name 类别
+ * @property {string} status 帮扶状态代码
+ * @property {string|null} status_name 帮扶状态
+ * @property {string} status_since 当前状态的起始日期
+ * @property {string|null} area_member 所在责任区的负责党员
+ * @property {AidHouseholdExit} exit 退出
+ * @property {Array<AidHouseholdPeopleItem>} people 家庭成员
+ * @property {Array<AidHouseholdHistoryItem>} history 帮扶状态的历史
+ * @property {Array<AidPair>} pairs 帮扶责任人和党员联系人（当前的在前）
+ * @property {Array<AidVisit>} visits 走访（最近的在前，至多 100 次）
+ * @property {number} created_at 登记时间（Unix 秒）
+ * @property {number} updated_at 修改时间（Unix 秒）
+ */
+
+/**
+ * 帮扶结对
+ * @typedef {object} AidPair
+ * @property {number} id 结对编号
+ * @property {string} kind helper 帮扶责任人、contact 党员联系户
+ * @property {number|null} member_id 党员编号（干部为 null）
+ * @property {number|null} cadre_id 派出单位干部编号（党员为 null）
+ * @property {string} name 姓名
+ * @property {string|null} org_name 所在党组织或派出单位
+ * @property {string} from_on 结对开始
+ * @property {string|null} to_on 结对结束
+ * @property {string|null} end_reason 结束原因
+ * @property {boolean} current 当前有效
+ * @property {string|null} last_visit 其最近一次走访
+ * @property {string|null} due 下次走访期限（当前结对）
+ * @property {boolean} overdue 走访已逾期
+ */
+
+/**
+ * 走访
+ * @typedef {object} AidVisit
+ * @property {number} id 走访编号
+ * @property {number|null} member_id 走访人：党员编号（干部为 null）
+ * @property {number|null} cadre_id 走访人：派出单位干部编号（党员为 null）
+ * @property {string} visitor 走访人
+ * @property {string} visited_on 走访日期
+ * @property {string} what 走访内容
+ * @property {number} recorded_at 记录时间（Unix 秒）
+ */
+
+/**
+ * @typedef {object} MyAidHouseholdList
+ * @property {Array<MyAidHousehold>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 我帮扶或联系的户
+ * @typedef {object} MyAidHousehold
+ * @property {number} household_id 帮扶户编号
+ * @property {number} pair_id 结对编号
+ * @property {string} head_name 户主
+ * @property {string} org_name 所在村
+ * @property {string|null} village_group 村民小组
+ * @property {string} status 帮扶状态
+ * @property {string} kind helper 帮扶责任人、contact 党员联系户
+ * @property {string|null} last_visit 我最近一次走访
+ * @property {string} due 下次走访期限
+ * @property {boolean} overdue 已逾期
+ */
+
+/**
+ * 已记录的走访
+ * @typedef {object} AidVisitRecorded
+ * @property {number} id 走访编号
+ * @property {number} household_id 帮扶户编号
+ */
+
+/**
+ * @typedef {object} AidAreaList
+ * @property {Array<AidArea>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 党员责任区
+ * @typedef {object} AidArea
+ * @property {number} id 责任区编号
+ * @property {number} org_id 所在村党组织
+ * @property {string} name 责任区（村民小组）
+ * @property {number} member_id 负责党员
+ * @property {string} member_name 负责党员姓名
+ * @property {string} from_on 开始日期
+ * @property {string|null} to_on 结束日期
+ * @property {number} households 区内帮扶户数（未退出）
+ */
+
+/**
+ * 新建记录的编号
+ * @typedef {object} AidCreated
+ * @property {number} id 编号
+ */
+
+/**
+ * 帮扶台账导入批次
+ * @typedef {object} AidImportBatch
+ * @property {number} id 批次编号
+ * @property {string} status preview
+ * @property {string|null} filename 文件名
+ * @property {string} format aid-xlsx 或 aid-csv
+ * @property {number} org_id 导入到的组织
+ * @property {string|null} org_name 导入到的组织名称
+ * @property {number} header_row 表头所在行
+ * @property {AidImportBatchCounts} counts 按状态计数
+ * @property {Array<AidImportBatchRowsItem>} rows 各行
+ */
+
+/**
+ * 帮扶台账导入已提交
+ * @typedef {object} AidImportCommitted
+ * @property {number} id 批次编号
+ * @property {string} status committed
+ * @property {AidImportCommittedCounts} counts 写入的行数
+ */
+
+/**
  * @typedef {object} ErrorBodyError
  * @property {string} code 错误类别，如 invalid_input、not_found
  * @property {string} message 中文说明
@@ -2264,6 +2495,79 @@
  */
 
 /**
+ * 按帮扶状态的户数
+ * @typedef {object} AidCoverageByStatus
+ * @property {number} helping 在帮
+ * @property {number} lifted 已脱贫（巩固期）
+ * @property {number} monitor 监测户
+ */
+
+/**
+ * 党员联系户
+ * @typedef {object} AidCoverageContacts
+ * @property {number} households 有党员联系人的户数
+ * @property {number} pairs 党员联系户结对数
+ * @property {number} on_time 按时走访的联系户结对数
+ */
+
+/**
+ * 退出
+ * @typedef {object} AidHouseholdExit
+ * @property {string|null} on 退出日期（未退出为 null）
+ * @property {string|null} decision 退出的决定
+ * @property {string|null} doc 文号
+ * @property {string|null} note 说明
+ */
+
+/**
+ * @typedef {object} AidHouseholdPeopleItem
+ * @property {string} name 姓名
+ * @property {string} relation 与户主关系
+ */
+
+/**
+ * @typedef {object} AidHouseholdHistoryItem
+ * @property {string} status 帮扶状态
+ * @property {string} since 起始日期
+ * @property {string|null} note 说明
+ */
+
+/**
+ * 按状态计数
+ * @typedef {object} AidImportBatchCounts
+ * @property {number} new 将导入
+ * @property {number} unchanged 已登记，跳过
+ * @property {number} error 有错误
+ */
+
+/**
+ * @typedef {object} AidImportBatchRowsItem
+ * @property {number} row 文件中的行号
+ * @property {string} status new（将导入）、unchanged（户主身份证号已登记，跳过）或 error
+ * @property {string|null} head_name 户主
+ * @property {string|null} id_masked 户主身份证号（隐去）
+ * @property {number} org_id 所在村党组织（0：未能确定）
+ * @property {string|null} org_name 所在村党组织名称
+ * @property {string|null} village_group 村民小组
+ * @property {string|null} category 类别代码
+ * @property {string|null} household_status 帮扶状态代码
+ * @property {string|null} status_since 状态日期
+ * @property {string|null} from_on 结对日期
+ * @property {Array<AidImportBatchRowsItemPeopleItem>} people 家庭成员
+ * @property {Array<string>} helpers 帮扶责任人
+ * @property {Array<string>} contacts 联系党员
+ * @property {Array<string>} errors 不能导入的原因
+ */
+
+/**
+ * 写入的行数
+ * @typedef {object} AidImportCommittedCounts
+ * @property {number} new 新登记
+ * @property {number} unchanged 已登记，跳过
+ * @property {number} skipped 跳过的有错行
+ */
+
+/**
  * 企业
  * @typedef {object} CoverageByKindEnterprise
  * @property {string} name 单位类别名称
@@ -2431,6 +2735,12 @@
  * @property {string} done_on 台账记载的日期
  * @property {string|null} flag 该步骤违反的规定（照录并标注，不拒绝）
  * @property {Array<string>} [people] 谈话人、培养联系人或入党介绍人
+ */
+
+/**
+ * @typedef {object} AidImportBatchRowsItemPeopleItem
+ * @property {string} name 姓名
+ * @property {string} relation 与户主关系
  */
 
 /**
@@ -2608,6 +2918,29 @@
  *   'POST /applicant-imports/{id}/commit 200': RecruitImportCommitted,
  *   'GET /work-calendar 200': WorkCalendarYear,
  *   'PUT /work-calendar/{year} 200': WorkCalendarYear,
+ *   'GET /dispatch-units 200': DispatchUnitList,
+ *   'POST /dispatch-units 201': DispatchUnit,
+ *   'GET /dispatch-units/{id} 200': DispatchUnit,
+ *   'GET /cadres 200': CadreList,
+ *   'POST /cadres 201': Cadre,
+ *   'GET /cadres/{id} 200': Cadre,
+ *   'GET /orgs/{id}/aid-coverage 200': AidCoverage,
+ *   'GET /orgs/{id}/aid-households 200': AidHouseholdList,
+ *   'POST /aid-households 201': AidHousehold,
+ *   'GET /aid-households/{id} 200': AidHousehold,
+ *   'POST /aid-households/{id}/status 200': AidHousehold,
+ *   'POST /aid-households/{id}/exit 200': AidHousehold,
+ *   'POST /aid-households/{id}/pairs 201': AidHousehold,
+ *   'POST /aid-pairs/{id}/end 200': Ok,
+ *   'POST /aid-households/{id}/visits 201': AidHousehold,
+ *   'GET /me/aid-households 200': MyAidHouseholdList,
+ *   'POST /me/aid-visits 201': AidVisitRecorded,
+ *   'GET /orgs/{id}/aid-areas 200': AidAreaList,
+ *   'POST /aid-areas 201': AidCreated,
+ *   'POST /aid-areas/{id}/end 200': Ok,
+ *   'POST /aid-imports 201': AidImportBatch,
+ *   'GET /aid-imports/{id} 200': AidImportBatch,
+ *   'POST /aid-imports/{id}/commit 200': AidImportCommitted,
  * }} ApiAnswers
  */
 
@@ -2755,4 +3088,27 @@ export const ROUTES = Object.freeze({
   'POST /applicant-imports/{id}/commit': [200],
   'GET /work-calendar': [200],
   'PUT /work-calendar/{year}': [200],
+  'GET /dispatch-units': [200],
+  'POST /dispatch-units': [201],
+  'GET /dispatch-units/{id}': [200],
+  'GET /cadres': [200],
+  'POST /cadres': [201],
+  'GET /cadres/{id}': [200],
+  'GET /orgs/{id}/aid-coverage': [200],
+  'GET /orgs/{id}/aid-households': [200],
+  'POST /aid-households': [201],
+  'GET /aid-households/{id}': [200],
+  'POST /aid-households/{id}/status': [200],
+  'POST /aid-households/{id}/exit': [200],
+  'POST /aid-households/{id}/pairs': [201],
+  'POST /aid-pairs/{id}/end': [200],
+  'POST /aid-households/{id}/visits': [201],
+  'GET /me/aid-households': [200],
+  'POST /me/aid-visits': [201],
+  'GET /orgs/{id}/aid-areas': [200],
+  'POST /aid-areas': [201],
+  'POST /aid-areas/{id}/end': [200],
+  'POST /aid-imports': [201],
+  'GET /aid-imports/{id}': [200],
+  'POST /aid-imports/{id}/commit': [200],
 });
