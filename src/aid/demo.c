@@ -229,7 +229,8 @@ out:
 }
 
 /* 派出单位 and their cadres kept at the county (org root_id): about 21
- * cadres a unit, as the seed county's 2,314 of 107, scaled to ncadres. */
+ * cadres a unit, as the seed county's 2,314 of 107, scaled to ncadres;
+ * a unit of the same name kept there already is used as it is. */
 static int make_cadres(zb_db *db, zb_app *app, int64_t root_id, uint64_t seed, int ncadres, zb_arena *ar, int64_t **out,
                        size_t *n, zb_err *e)
 {
@@ -249,8 +250,13 @@ static int make_cadres(zb_db *db, zb_app *app, int64_t root_id, uint64_t seed, i
 		in.name = u < norg + (int)(sizeof more / sizeof more[0])
 		                  ? zb_arena_printf(ar, "示范%s", base)
 		                  : zb_arena_printf(ar, "示范县第%d小学", u - norg - (int)(sizeof more / sizeof more[0]) + 1);
-		int64_t unit;
-		if ((rc = zb_dunit_create(db, app, &ac, NULL, &in, ar, &unit, e)))
+		/* a unit the county keeps already (the 驻村 demo's) sends 帮扶 cadres too */
+		int64_t unit = 0;
+		rc = zb_db_int(db, e, &unit, "SELECT id FROM dispatch_units WHERE org_id = ? AND name = ?", "is", root_id,
+		               in.name);
+		if (rc == ZB_ENOTFOUND)
+			rc = zb_dunit_create(db, app, &ac, NULL, &in, ar, &unit, e);
+		if (rc)
 			break;
 		for (int c = 0; !rc && c < 21 && k < ncadres; c++) {
 			int male = zb_rng_chance(&r, 60);

@@ -8,6 +8,8 @@
 #include "meeting/demo.h"
 #include "recruit/demo.h"
 #include "transfer/transfer.h"
+#include "village/cadre.h"
+#include "village/demo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,10 +122,12 @@ int cmd_demo(int argc, char **argv)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	zb_demo_result res;
+	zb_village_demo_result vres = {0};
 	if (zb_cli_init_db(&app, db, o.province ? "中共示范省委员会" : "中共示范县委员会", o.province ? "SFS" : "SFX", quiet, &e) ||
 	    zb_demo_generate(&app, db, &o, &res, &e) || (!o.province && zb_meeting_demo(db, &app, o.seed, &e)) ||
 	    (!o.province && zb_recruit_demo(db, &app, o.seed, NULL, &e)) || (!o.province && demo_dues(db, &app, &e)) ||
 	    (!o.province && demo_mobile(db, &app, &e)) ||
+	    (!o.province && zb_village_demo(db, &app, o.seed, res.branch_id, &vres, &e)) ||
 	    (!o.province && zb_aid_demo(db, &app, o.seed, res.member_id, NULL, &e))) {
 		rc = zb_cli_fail(&e);
 		goto out;
@@ -140,13 +144,25 @@ int cmd_demo(int argc, char **argv)
 		{"sysadmin", "系统管理员", "sys_admin", res.root_id, 0},
 		{"secadmin", "安全管理员", "sec_admin", res.root_id, 0},
 		{"auditor", "审计管理员", "audit_admin", res.root_id, 0},
+		/* the 第一书记 of the secretary's village: that village's party
+		 * work, the account linked to the cadre (county scale only) */
+		{"shuji", "驻村第一书记", "party_worker", vres.focus_org, 0},
 	};
-	int nacc = (int)(sizeof acc / sizeof acc[0]);
+	int nacc = (int)(sizeof acc / sizeof acc[0]) - (o.province || !vres.focus_cadre);
 	for (int i = o.province ? 0 : 1; i < nacc; i++)
 		if (add_account(&app, db, acc[i].user, acc[i].display, acc[i].role, acc[i].org, acc[i].member, pw, &e)) {
 			rc = zb_cli_fail(&e);
 			goto out;
 		}
+	if (nacc == (int)(sizeof acc / sizeof acc[0])) {
+		int64_t uid = 0;
+		zb_actor ac = {.username = "demo", .ip = "local"};
+		if (zb_db_int(db, &e, &uid, "SELECT id FROM users WHERE username = 'shuji'", "") ||
+		    zb_cadre_link_user(db, &app, &ac, vres.focus_cadre, uid, &e)) {
+			rc = zb_cli_fail(&e);
+			goto out;
+		}
+	}
 	char detail[100];
 	snprintf(detail, sizeof detail, "{\"members\":%lld,\"seed\":%llu}", (long long)res.members, (unsigned long long)o.seed);
 	zb_cli_audit(&app, db, "system.demo", "org", res.root_id, detail);

@@ -81,6 +81,9 @@ typedef enum zb_scope {
 	S_RIMPORT,      /* path param 0 is a pipeline import batch (an import batch of kind recruit) */
 	S_DUNIT,        /* path param 0 is a 派出单位: scope = the org that keeps it */
 	S_CADRE,        /* path param 0 is a cadre: scope = the org that keeps the record */
+	S_VTEAM,        /* path param 0 is a 驻村工作队: scope = its village */
+	S_VPOSTING,     /* path param 0 is a 驻村 posting: scope = its village */
+	S_VLEAVE,       /* path param 0 is a 驻村 absence (leave): scope = its village */
 	S_AID_HOUSEHOLD, /* path param 0 is a household to help: its village org */
 	S_AID_PAIR,     /* path param 0 is a helper pairing: its household's village org */
 	S_AID_AREA,     /* path param 0 is a 责任区: its village org */

@@ -27,6 +27,9 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 		"SELECT m.org_path FROM dues_reductions d JOIN members m ON m.id = d.member_id WHERE d.id = ?",
 	[ZB_OBJ_DUNIT] = "SELECT org_path FROM dispatch_units WHERE id = ?",
 	[ZB_OBJ_CADRE] = "SELECT org_path FROM cadres WHERE id = ?",
+	[ZB_OBJ_VTEAM] = "SELECT org_path FROM village_teams WHERE id = ?",
+	[ZB_OBJ_VPOSTING] = "SELECT org_path FROM village_postings WHERE id = ?",
+	[ZB_OBJ_VLEAVE] = "SELECT org_path FROM village_absences WHERE id = ?",
 };
 
 typedef struct found_path {

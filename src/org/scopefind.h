@@ -32,6 +32,9 @@ typedef enum zb_obj {
 	ZB_OBJ_APPLICANT,  /* a person in the 发展党员 pipeline: their branch */
 	ZB_OBJ_DUNIT,      /* a 派出单位: the org that keeps it */
 	ZB_OBJ_CADRE,      /* a cadre: the org that keeps the record */
+	ZB_OBJ_VTEAM,      /* a 驻村工作队: its village */
+	ZB_OBJ_VPOSTING,   /* a 驻村 posting: its village */
+	ZB_OBJ_VLEAVE,     /* a 驻村 absence: its village */
 	ZB_OBJ_AID_HOUSEHOLD, /* a household to help: its village org */
 	ZB_OBJ_AID_PAIR,   /* a helper pairing: its household's village org */
 	ZB_OBJ_AID_AREA,   /* a 责任区: its village org */

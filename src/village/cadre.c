@@ -382,17 +382,18 @@ static int cadre_insert(zb_db *db, zb_app *app, const zb_actor *ac, const zb_org
 		return rc;
 	if (c->id_number && zb_fp_blind_index(app->keys, c->id_number, idx))
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：身份证号加密失败");
+	int64_t linked = 0;
+	if (c->user_id && (rc = zb_db_int(db, e, &linked, "SELECT COUNT(*) FROM cadres WHERE user_id = ?", "i", c->user_id)))
+		return rc;
+	if (linked)
+		return zb_fail(e, ZB_ECONFLICT, "user_id", "该账号已关联另一名干部");
 	rc = zb_db_int(db, e, id,
 	               "INSERT INTO cadres (org_id, org_path, name, name_pinyin, gender, birth_date, id_index, unit_id, "
 	               "post, user_id, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
 	               "issssssIsIIii", o->id, o->path, c->name, py, c->gender, c->birth_date, idx[0] ? idx : NULL,
 	               c->unit_id, c->post, c->user_id, ac->user_id, now, now);
-	if (rc == ZB_ECONFLICT && zb_db_last_was_unique(db)) {
-		int64_t same = 0;
-		zb_db_int(db, e, &same, "SELECT COUNT(*) FROM cadres WHERE user_id = ?", "I", c->user_id);
-		return same ? zb_fail(e, ZB_ECONFLICT, "user_id", "该账号已关联另一名干部")
-		            : zb_fail(e, ZB_ECONFLICT, "id_number", "该身份证号已有干部登记，不能重复录入");
-	}
+	if (rc == ZB_ECONFLICT && zb_db_last_was_unique(db))
+		return zb_fail(e, ZB_ECONFLICT, "id_number", "该身份证号已有干部登记，不能重复录入");
 	if (rc)
 		return rc;
 	c->id = *id;
@@ -449,4 +450,27 @@ int zb_cadre_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_princip
 	if ((rc = zb_db_begin_write(db, e)))
 		return rc;
 	return zb_db_end(db, cadre_insert(db, app, ac, &o, &c, ar, id, e), e);
+}
+
+int zb_cadre_link_user(zb_db *db, zb_app *app, const zb_actor *ac, int64_t id, int64_t user_id, zb_err *e)
+{
+	zb_arena a;
+	zb_arena_init(&a);
+	zb_cadre c;
+	int rc = zb_cadre_get(db, id, &a, &c, e);
+	if (!rc && (rc = zb_db_begin_write(db, e)) == 0) {
+		rc = zb_db_run(db, e, NULL, "UPDATE cadres SET user_id = ?, updated_at = ? WHERE id = ?", "Iii", user_id,
+		               zb_now(app), id);
+		if (rc == ZB_ECONFLICT && zb_db_last_was_unique(db))
+			rc = zb_fail(e, ZB_ECONFLICT, "user_id", "该账号已关联另一名干部");
+		if (!rc) {
+			zb_audit_detail d;
+			zb_jw *w = zb_audit_detail_begin(&d);
+			jw_kint(w, "user_id", user_id);
+			rc = zb_vaudit(db, app, ac, "cadre.link_user", "cadre", id, c.org_path, &d, e);
+		}
+		rc = zb_db_end(db, rc, e);
+	}
+	zb_arena_free(&a);
+	return rc;
 }

@@ -91,6 +91,9 @@ int zb_cadre_get(zb_db *db, int64_t id, zb_arena *ar, zb_cadre *c, zb_err *e);
 /* Decrypt id_enc and phone_enc into id_number and phone; ZB_EINTERNAL
  * naming the record and field when a value is not this row's. */
 int zb_cadre_reveal(zb_cadre *c, const struct zb_keys *k, zb_arena *ar, zb_err *e);
+/* Link cadre id to account user_id (0: unlink), one cadre per account
+ * (ZB_ECONFLICT on field user_id); "cadre.link_user" audit row. */
+int zb_cadre_link_user(zb_db *db, zb_app *app, const zb_actor *ac, int64_t id, int64_t user_id, zb_err *e);
 /* The cadre linked to account user_id: 0 and *id, or ZB_ENOTFOUND. */
 int zb_cadre_of_user(zb_db *db, int64_t user_id, int64_t *id, zb_err *e);
 /* The cadres kept at path or below (unit_id > 0: of that unit only; q:

@@ -101,6 +101,8 @@ static int posting_checks(zb_db *db, const zb_principal *who, const zb_vposting_
 	int rc = village_org(db, who, in->org_id, ar, &p->o, e);
 	if (rc)
 		return rc;
+	if (in->cadre_id <= 0)
+		return zb_fail(e, ZB_EINVAL, "cadre_id", "请选择驻村的干部");
 	rc = zb_cadre_get(db, in->cadre_id, ar, &p->c, e);
 	if (rc == ZB_ENOTFOUND || (!rc && who && !zb_authz_allows(who, P_MEMBER_READ, p->c.org_path)))
 		return zb_fail(e, ZB_ENOTFOUND, "cadre_id", "未找到该干部，或不在您的管理范围内");

@@ -9,6 +9,7 @@
 #include "core/jw.h"
 #include "meeting/mrules.h"
 #include "org/org.h"
+#include "org/structure.h"
 #include "rules/rules.h"
 
 #include <stdio.h>
@@ -49,7 +50,7 @@ static int month_span(const char *month, char first[11], char last[11], zb_err *
 
 #define ABS_COLS                                                                                              \
 	"a.id, a.posting_id, a.level_org_id, a.filed_by, a.decided_by, a.org_path, a.kind, a.from_on, a.to_on, " \
-	"a.reason, a.status, a.level, lo.name, a.decision_note, c.name, a.days, a.filed_at, a.decided_at "      \
+	"a.reason, a.status, a.level, lo.name, a.decision_note, c.name, a.days, a.filed_at, a.decided_at, lo.path "      \
 	"FROM village_absences a JOIN village_postings p ON p.id = a.posting_id JOIN cadres c ON c.id = "      \
 	"p.cadre_id LEFT JOIN orgs lo ON lo.id = a.level_org_id "
 
@@ -74,6 +75,7 @@ static void abs_row(zb_stmt *st, zb_arena *ar, zb_vabsence *a)
 	a->days = (int)zb_col_int(st, 15);
 	a->filed_at = zb_col_int(st, 16);
 	a->decided_at = zb_col_int(st, 17);
+	a->level_org_path = T(18);
 }
 
 typedef struct abs_one {
@@ -142,11 +144,8 @@ static int level_org(zb_db *db, const char *village_path, const char *level, zb_
 	*path = NULL;
 	int want = !strcmp(level, "county") ? 2 : 1;
 	/* the ancestors, nearest first: the ids along the path */
-	char *p = zb_arena_strdup(ar, village_path);
 	int64_t ids[64];
-	int nid = 0;
-	for (char *s = strtok(p, "/"); s && nid < 64; s = strtok(NULL, "/"))
-		ids[nid++] = strtoll(s, NULL, 10);
+	int nid = zb_path_ids(village_path, ids, 64);
 	int found = 0;
 	for (int i = nid - 2; i >= 0; i--) {
 		zb_org o;
@@ -218,8 +217,10 @@ int zb_vabsence_file(zb_db *db, zb_app *app, const zb_actor *ac, const zb_princi
                      int64_t *id, zb_err *e)
 {
 	posting_min p;
+	if (posting_id <= 0)
+		return zb_fail(e, ZB_EINVAL, "posting_id", "请选择驻村任职");
 	int rc = posting_min_get(db, posting_id, ar, &p, e);
-	if (!rc && who && !(p.user_id && p.user_id == who->user_id) && !zb_authz_allows(who, P_MEMBER_WRITE, p.path))
+	if (rc == ZB_ENOTFOUND || (!rc && who && !(p.user_id && p.user_id == who->user_id) && !zb_authz_allows(who, P_MEMBER_WRITE, p.path)))
 		rc = zb_fail(e, ZB_ENOTFOUND, "posting_id", "未找到该驻村任职，或不在您的管理范围内");
 	if (rc)
 		return rc;

@@ -144,7 +144,7 @@ int zb_vabsence_decide(zb_db *db, zb_app *app, const zb_actor *ac, const zb_prin
 
 typedef struct zb_vabsence {
 	int64_t id, posting_id, level_org_id, filed_by, decided_by;
-	const char *org_path, *kind, *from_on, *to_on, *reason, *status, *level, *level_org_name, *decision_note;
+	const char *org_path, *kind, *from_on, *to_on, *reason, *status, *level, *level_org_name, *level_org_path, *decision_note;
 	const char *cadre_name;
 	int days;
 	int64_t filed_at, decided_at;

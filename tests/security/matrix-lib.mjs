@@ -133,7 +133,8 @@ const PARAM_BY_SEGMENT = {
   units: 'unit', alliances: 'alliance', attachments: 'attachment', imports: 'import', approvals: 'approval',
   transfers: 'transfer', payments: 'dues_payment', reductions: 'dues_reduction', applicants: 'applicant',
   'applicant-imports': 'applicant_import',
-  'dispatch-units': 'dunit', cadres: 'cadre',
+  'dispatch-units': 'dunit', cadres: 'cadre', 'village-teams': 'vteam', 'village-postings': 'vposting',
+  'village-leaves': 'vleave',
   'aid-households': 'aid_household', 'aid-pairs': 'aid_pair', 'aid-areas': 'aid_area', 'aid-imports': 'aid_import',
 };
 /** [{name, kind}] for a pattern's placeholders; throws naming the route for an unknown one. */
@@ -156,7 +157,7 @@ export const PATH_SCOPES = {
   S_POST: 'post', S_UNIT: 'unit', S_ALLIANCE: 'alliance', S_ATTACHMENT: 'attachment', S_TRANSFER: 'transfer',
   S_DUES_PAYMENT: 'dues_payment', S_DUES_REDUCTION: 'dues_reduction', S_APPLICANT: 'applicant',
   S_RIMPORT: 'applicant_import',
-  S_DUNIT: 'dunit', S_CADRE: 'cadre',
+  S_DUNIT: 'dunit', S_CADRE: 'cadre', S_VTEAM: 'vteam', S_VPOSTING: 'vposting', S_VLEAVE: 'vleave',
   S_AID_HOUSEHOLD: 'aid_household', S_AID_PAIR: 'aid_pair', S_AID_AREA: 'aid_area', S_AID_IMPORT: 'aid_import',
 };
 // Scope kinds that take the object from the query or the body.

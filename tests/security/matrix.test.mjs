@@ -203,6 +203,23 @@ const MAKE = {
     assert.equal(r.status, 201, `aid import: ${r.status} ${JSON.stringify(r.body)}`);
     return { id: r.body.id };
   },
+  // 驻村: a team at a village of its own (one open team per village), a
+  // posting of a cadre of its own (one open posting per cadre), a leave of
+  // three days on such a posting (the township approves it)
+  async vteam(side) {
+    const org = await mkOrg(W[side].town, `${W[side].mk}驻村${++seq}村党支部`);
+    return { id: (await ok(adm.post('/api/v1/village-teams', { org_id: org, formed_on: '2026-01-01' }), 'team')).id, org };
+  },
+  async vposting(side) {
+    const c = await MAKE.cadre(side);
+    return { id: (await ok(adm.post('/api/v1/village-postings', { cadre_id: c.id, org_id: W[side].branch, role: 'member',
+      started_on: '2026-01-01', term_ends_on: '2028-01-01' }), 'posting')).id };
+  },
+  async vleave(side) {
+    const p = await MAKE.vposting(side);
+    return { id: (await ok(adm.post('/api/v1/village-leaves', { posting_id: p.id, kind: 'leave', from_on: '2026-03-02',
+      to_on: '2026-03-04', reason: `${W[side].mk}事假` }), 'leave')).id };
+  },
   async user(side) {
     return { id: (await mkUser(side)).id };
   },
@@ -298,6 +315,8 @@ before(async () => {
     for (const kind of Object.keys(MAKE)) await shared(kind, side);
     W[side].member = await shared('member', side);
   }
+  W.A.spareCadres = [];
+  for (let i = 0; i < 12; i++) W.A.spareCadres.push((await MAKE.cadre('A')).id);
   // one principal per role, granted at A's township; roles with a self.*
   // permission are linked to a member record of A
   for (const role of roles) {
@@ -599,7 +618,8 @@ function refKind(field) {
   return REF_BY_FIELD[field] || null;
 }
 // body fields naming objects that have a maker: their shared object
-const REF_BY_FIELD = { unit_id: 'dunit', user_id: 'user', cadre_id: 'cadre', household_id: 'aid_household' };
+const REF_BY_FIELD = { unit_id: 'dunit', user_id: 'user', cadre_id: 'cadre', team_id: 'vteam', posting_id: 'vposting',
+  household_id: 'aid_household' };
 // The objects of a kind on a side a reference may point at (orgs: the
 // township and the branch, which handlers treat differently).
 function refValues(kind, side) {
@@ -614,6 +634,14 @@ function refValues(kind, side) {
 // reference: with them the request pointing into A succeeds, so a refusal
 // of the one pointing into B is for the reference alone.
 const VALID = {
+  // a posting at the village of A's team, by a cadre not posted yet
+  'POST /api/v1/village-postings': () => ({ org_id: W.A.objs.vteam.org, cadre_id: W.A.spareCadres.pop(), role: 'member',
+    started_on: '2026-01-01', term_ends_on: '2028-01-01' }),
+  // a day of its own on the posting
+  'POST /api/v1/village-leaves': () => {
+    const d = new Date(Date.UTC(2026, 0, 2) + (++seq) * 864e5).toISOString().slice(0, 10);
+    return { kind: 'trip', from_on: d, to_on: d, reason: '出差' };
+  },
   'POST /api/v1/members': () => ({ name: '甲矩阵新党员', category: 'full', join_date: '2010-07-01', full_date: '2011-07-01' }),
   'POST /api/v1/orgs/{id}/committee': () => ({ post: 'member', started_on: '2020-01-01' }),
   'POST /api/v1/units': () => ({ name: '甲矩阵新公司', kind: 'enterprise', coverage: 'single' }),

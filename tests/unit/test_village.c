@@ -310,6 +310,19 @@ static void test_registry_scope(void **state)
 	zb_cadre_input cu = {.org_id = 2, .name = "孙干部", .gender = "M", .user_id = 999};
 	assert_int_equal(zb_cadre_create(f->db, &f->app, &f->by, NULL, &cu, &f->a, &id, &f->e), ZB_ENOTFOUND);
 	assert_string_equal(f->e.field, "user_id");
+	/* one cadre per account */
+	assert_int_equal(zb_db_run(f->db, &f->e, NULL,
+	                           "INSERT INTO users (id, username, pw_hash, created_at, updated_at) VALUES (50, 'u50', 'x', 0, 0)",
+	                           ""),
+	                 0);
+	zb_cadre_input l1 = {.org_id = 2, .name = "甲账号", .gender = "M", .user_id = 50},
+	               l2 = {.org_id = 2, .name = "乙账号", .gender = "F", .user_id = 50};
+	assert_int_equal(zb_cadre_create(f->db, &f->app, &f->by, NULL, &l1, &f->a, &id, &f->e), 0);
+	assert_int_equal(zb_cadre_create(f->db, &f->app, &f->by, NULL, &l2, &f->a, &id, &f->e), ZB_ECONFLICT);
+	assert_string_equal(f->e.field, "user_id");
+	int64_t of;
+	assert_int_equal(zb_cadre_of_user(f->db, 50, &of, &f->e), 0);
+	assert_int_equal(zb_cadre_link_user(f->db, &f->app, &f->by, id, 50, &f->e), 0); /* the same link again */
 	/* nothing half-written */
 	int64_t n = -1;
 	assert_int_equal(zb_db_int(f->db, &f->e, &n, "SELECT COUNT(*) FROM cadres WHERE name = '孙干部'", ""), 0);

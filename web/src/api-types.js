@@ -1797,6 +1797,163 @@
  */
 
 /**
+ * 第一书记及其当月驻村天数
+ * @typedef {object} FirstSecretaryList
+ * @property {string} month 月份 YYYY-MM
+ * @property {Array<VillagePosting>} items 当月在任的第一书记
+ */
+
+/**
+ * 驻村任职及其当月在村情况
+ * @typedef {object} VillagePosting
+ * @property {number} posting_id 驻村任职编号
+ * @property {number} cadre_id 干部编号
+ * @property {string} name 姓名
+ * @property {string} role first_secretary 第一书记、leader 队长、member 队员
+ * @property {string|null} role_name 驻村职务名称
+ * @property {number} org_id 所驻村党组织
+ * @property {string} org_name 所驻村党组织名称
+ * @property {number|null} team_id 驻村工作队
+ * @property {string|null} team_name 驻村工作队名称
+ * @property {string|null} unit_name 派出单位
+ * @property {string} started_on 驻村开始日期
+ * @property {string} term_ends_on 任期届满日期
+ * @property {string|null} ended_on 结束日期（在任为 null）
+ * @property {string|null} end_reason 结束原因：term_end、recalled、other
+ * @property {boolean} ending_soon 任期即将届满（规则所定天数内）
+ * @property {number} days_counted 本月计入的驻村任职天数（任职起止、截至今天）
+ * @property {number} days_away 其中请假（已批准）、培训、出差的天数
+ * @property {number} days_in_village 在村天数
+ * @property {number} required 应在村天数（每月不少于 20 天，不满月按天数折算，向上取整）
+ * @property {boolean} ok 达到规定
+ * @property {boolean} partial 不满整月（任职起止或本月未过完）
+ */
+
+/**
+ * 县的驻村工作一览
+ * @typedef {object} VillageList
+ * @property {string} month 月份 YYYY-MM
+ * @property {VillageSummary} summary 汇总（全部村，不受 only 筛选影响）
+ * @property {Array<VillageWork>} items 村
+ */
+
+/**
+ * 全县汇总
+ * @typedef {object} VillageSummary
+ * @property {number} villages 村数
+ * @property {number} required 须选派第一书记的村数
+ * @property {number} covered 其中已有第一书记的
+ * @property {number} uncovered_required 其中尚无第一书记的
+ * @property {number} ending_soon 任期即将届满的第一书记
+ * @property {number} under_rule 当月驻村天数不足的第一书记
+ * @property {number} teams 驻村工作队数
+ * @property {number} cadres_posted 当月在任的驻村干部人数
+ */
+
+/**
+ * 一个村的第一书记和工作队
+ * @typedef {object} VillageWork
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 名称
+ * @property {string} town_name 所属乡镇党委
+ * @property {string|null} required_reason 须选派第一书记的原因代码（不须选派为 null）
+ * @property {string|null} required_reason_name 原因：脱贫村、软弱涣散村、集体经济薄弱村、其他
+ * @property {VillagePosting|null} first_secretary 第一书记（无为 null）
+ * @property {number|null} team_id 驻村工作队
+ * @property {string|null} team_name 工作队名称
+ * @property {number} team_size 工作队在任人数
+ * @property {number|null} eval_score 最近一次考核的综合得分
+ * @property {number|null} eval_year 其年度
+ */
+
+/**
+ * 组织页的驻村工作部分
+ * @typedef {object} OrgVillageWork
+ * @property {VillagePosting|null} first_secretary 在任第一书记（无为 null）
+ * @property {number|null} team_id 驻村工作队
+ * @property {string|null} team_name 工作队名称
+ * @property {number} team_size 工作队在任人数
+ * @property {string|null} required_reason 须选派第一书记的原因代码
+ * @property {string|null} required_reason_name 原因名称
+ */
+
+/**
+ * @typedef {object} VillageCreated
+ * @property {number} id 新记录的编号
+ * @property {number} [final_score] 考核的综合得分
+ */
+
+/**
+ * 驻村工作队
+ * @typedef {object} VillageTeam
+ * @property {number} id 编号
+ * @property {string} name 名称
+ * @property {number} org_id 所驻村党组织
+ * @property {string} org_name 名称
+ * @property {string} formed_on 组建日期
+ * @property {string} [month] 月份
+ * @property {Array<VillagePosting>} [postings] 队员（在任在前）及其当月在村天数
+ * @property {Array<VillageMonth>} [months] 近六个月每月的在村天数
+ * @property {Array<VillageLogItem>} [log] 近六个月的工作记录（含列席的会议）
+ * @property {Array<VillageAbsence>} [absences] 近六个月的请假、培训、出差
+ */
+
+/**
+ * @typedef {object} VillageMonth
+ * @property {string} month 月份
+ * @property {Array<VillageMonthItem>} items 当月在任者的在村天数
+ */
+
+/**
+ * @typedef {object} VillageMonthItem
+ * @property {number} posting_id 驻村任职
+ * @property {string} name 姓名
+ * @property {number} days_counted 本月计入的驻村任职天数（任职起止、截至今天）
+ * @property {number} days_away 其中请假（已批准）、培训、出差的天数
+ * @property {number} days_in_village 在村天数
+ * @property {number} required 应在村天数（每月不少于 20 天，不满月按天数折算，向上取整）
+ * @property {boolean} ok 达到规定
+ * @property {boolean} partial 不满整月（任职起止或本月未过完）
+ */
+
+/**
+ * 工作队的工作记录
+ * @typedef {object} VillageLogItem
+ * @property {number} id 记录编号（会议：会议编号）
+ * @property {string} kind log 工作记录、meeting 列席的会议
+ * @property {string} on_date 日期
+ * @property {string} what 内容
+ * @property {*} attachments 附件 [{name, note}]
+ */
+
+/**
+ * 请假、培训或出差
+ * @typedef {object} VillageAbsence
+ * @property {number} id 编号
+ * @property {number} posting_id 驻村任职
+ * @property {string} name 干部姓名
+ * @property {string} kind leave 请假、training 培训、trip 因公出差
+ * @property {string|null} kind_name 类型名称
+ * @property {string} from_on 开始日期
+ * @property {string} to_on 结束日期（含）
+ * @property {number} days 天数
+ * @property {string} reason 事由
+ * @property {string} status pending 待审批、approved 已批准、refused 未批准
+ * @property {string|null} level 请假的审批层级：township 乡镇党委、county 县委组织部
+ * @property {string|null} level_org_name 审批的党委
+ * @property {string|null} decision_note 审批意见
+ * @property {number} filed_at 提交时间（Unix 秒）
+ * @property {boolean} can_decide 待审批且由调用者这一级审批
+ */
+
+/**
+ * @typedef {object} VillageAbsenceList
+ * @property {Array<VillageAbsence>} items 条目
+ * @property {number} [total] 总数（给出时）
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
  * 帮扶覆盖与走访情况（组织及下级）
  * @typedef {object} AidCoverage
  * @property {number} org_id 组织
@@ -2924,6 +3081,21 @@
  *   'GET /cadres 200': CadreList,
  *   'POST /cadres 201': Cadre,
  *   'GET /cadres/{id} 200': Cadre,
+ *   'GET /orgs/{id}/first-secretaries 200': FirstSecretaryList,
+ *   'GET /orgs/{id}/villages 200': VillageList,
+ *   'GET /orgs/{id}/village-work 200': OrgVillageWork,
+ *   'POST /village-requirements 201': VillageCreated,
+ *   'POST /village-teams 201': VillageTeam,
+ *   'GET /village-teams/{id} 200': VillageTeam,
+ *   'POST /village-teams/{id}/log 201': VillageCreated,
+ *   'POST /village-teams/{id}/evaluations 201': VillageCreated,
+ *   'POST /village-postings 201': VillageCreated,
+ *   'POST /village-postings/{id}/end 200': Ok,
+ *   'POST /cadres/{id}/outcomes 201': VillageCreated,
+ *   'GET /village-leaves 200': VillageAbsenceList,
+ *   'POST /village-leaves 201': VillageAbsence,
+ *   'POST /village-leaves/{id}/decide 200': VillageAbsence,
+ *   'GET /village/me 200': FirstSecretaryList,
  *   'GET /orgs/{id}/aid-coverage 200': AidCoverage,
  *   'GET /orgs/{id}/aid-households 200': AidHouseholdList,
  *   'POST /aid-households 201': AidHousehold,
@@ -3094,6 +3266,21 @@ export const ROUTES = Object.freeze({
   'GET /cadres': [200],
   'POST /cadres': [201],
   'GET /cadres/{id}': [200],
+  'GET /orgs/{id}/first-secretaries': [200],
+  'GET /orgs/{id}/villages': [200],
+  'GET /orgs/{id}/village-work': [200],
+  'POST /village-requirements': [201],
+  'POST /village-teams': [201],
+  'GET /village-teams/{id}': [200],
+  'POST /village-teams/{id}/log': [201],
+  'POST /village-teams/{id}/evaluations': [201],
+  'POST /village-postings': [201],
+  'POST /village-postings/{id}/end': [200],
+  'POST /cadres/{id}/outcomes': [201],
+  'GET /village-leaves': [200],
+  'POST /village-leaves': [201],
+  'POST /village-leaves/{id}/decide': [200],
+  'GET /village/me': [200],
   'GET /orgs/{id}/aid-coverage': [200],
   'GET /orgs/{id}/aid-households': [200],
   'POST /aid-households': [201],
