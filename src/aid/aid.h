@@ -166,6 +166,21 @@ int zb_aid_visit_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t h
                         int64_t cadre_id, const char *visited_on, const char *what, zb_arena *ar, int64_t *visit_id,
                         zb_err *e);
 
+/* ---- photos of a visit (photo.c) ------------------------------------------------ */
+
+#define ZB_AID_MAX_PHOTOS 5
+/* A photo of visit visit_id (JPEG or PNG by content, at most
+ * ZB_ATTACH_MAX_BYTES, at most ZB_AID_MAX_PHOTOS a visit) in the meeting
+ * attachments' file store (meeting/attach.h), with its audit row, in a
+ * transaction of its own; a refused one leaves no file.  member_id or
+ * cadre_id (0 and 0: staff): the visit must be theirs, else ZB_ENOTFOUND. */
+int zb_aid_photo_add(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t visit_id, int64_t member_id,
+                     int64_t cadre_id, const char *filename, const void *data, size_t len, int64_t *photo_id,
+                     zb_err *e);
+/* The kind, display name and stored file name of photo id. */
+int zb_aid_photo_find(zb_db *db, int64_t id, zb_arena *ar, const char **kind, const char **filename,
+                      const char **stored_name, zb_err *e);
+
 /* ---- reading ------------------------------------------------------------------ */
 
 typedef struct zb_aid_status_row {
@@ -183,6 +198,8 @@ typedef struct zb_aid_pair {
 
 typedef struct zb_aid_visit {
 	int64_t id, member_id, cadre_id;
+	int64_t *photos;                     /* photo ids */
+	int nphotos;
 	const char *visited_on, *what, *visitor;
 	int64_t recorded_at;
 } zb_aid_visit;

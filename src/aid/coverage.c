@@ -433,6 +433,18 @@ static int read_visit(zb_stmt *st, void *ctx, zb_err *e)
 	return 0;
 }
 
+/* A photo onto its visit (one of the 100 newest, else left out). */
+static int read_photo(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	zb_aid_view *v = ctx;
+	int64_t visit = zb_col_int(st, 0);
+	for (int i = 0; i < v->nvisits; i++)
+		if (v->visits[i].id == visit && v->visits[i].nphotos < ZB_AID_MAX_PHOTOS)
+			v->visits[i].photos[v->visits[i].nphotos++] = zb_col_int(st, 1);
+	return 0;
+}
+
 int zb_aid_view_get(zb_db *db, int64_t id, const char *today, zb_arena *ar, zb_aid_view *v, zb_err *e)
 {
 	memset(v, 0, sizeof *v);
@@ -465,6 +477,13 @@ int zb_aid_view_get(zb_db *db, int64_t id, const char *today, zb_arena *ar, zb_a
 		                "v.cadre_id FROM aid_visits v LEFT JOIN members m ON m.id = v.member_id "
 		                "LEFT JOIN cadres c ON c.id = v.cadre_id WHERE v.household_id = ? "
 		                "ORDER BY v.visited_on DESC, v.id DESC LIMIT 100",
+		                "i", id);
+	for (int i = 0; !rc && i < v->nvisits; i++)
+		v->visits[i].photos = zb_arena_alloc(ar, ZB_AID_MAX_PHOTOS * sizeof(int64_t));
+	if (!rc)
+		rc = zb_db_each(db, e, read_photo, v,
+		                "SELECT p.visit_id, p.id FROM aid_visit_photos p JOIN aid_visits v ON v.id = p.visit_id "
+		                "WHERE v.household_id = ? ORDER BY p.id",
 		                "i", id);
 	if (!rc && v->h.village_group) {
 		char name[256] = "";

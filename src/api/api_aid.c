@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "core/escape.h"
 #include "io/membudget.h"
+#include "meeting/attach.h"
 #include "member/member.h"
 #include "village/cadre.h"
 
@@ -229,6 +230,10 @@ static int answer_household(zb_req *r, int64_t id, int full, zb_err *e)
 		jw_kstr(w, "visited_on", x->visited_on);
 		jw_kstr(w, "what", x->what);
 		jw_kint(w, "recorded_at", x->recorded_at);
+		jw_karr(w, "photos");
+		for (int k = 0; k < x->nphotos; k++)
+			jw_str(w, zb_arena_printf(&r->arena, "/api/v1/aid-photos/%lld", (long long)x->photos[k]));
+		jw_arr_end(w);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -415,6 +420,59 @@ static int h_my_visit(zb_req *r, zb_err *e)
 	jw_kint(&r->jw, "household_id", household_id);
 	jw_obj_end(&r->jw);
 	r->status = 201;
+	return 0;
+}
+
+/* ---- photos of a visit ---------------------------------------------------------------------- */
+
+static int photo_upload(zb_req *r, int64_t visit_id, int64_t member_id, int64_t cadre_id, zb_err *e)
+{
+	const char *filename = zb_req_query(r, "filename");
+	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
+		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
+	zb_audit_ev by = zb_req_actor(r);
+	int64_t id;
+	int rc = zb_aid_photo_add(r->db, r->app, &by, visit_id, member_id, cadre_id, filename, r->body.data, r->body.len,
+	                          &id, e);
+	if (rc)
+		return rc;
+	r->status = 201;
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "id", id);
+	jw_kint(&r->jw, "visit_id", visit_id);
+	jw_kstr(&r->jw, "url", zb_arena_printf(&r->arena, "/api/v1/aid-photos/%lld", (long long)id));
+	jw_obj_end(&r->jw);
+	return 0;
+}
+
+static int h_photo(zb_req *r, zb_err *e)
+{
+	return photo_upload(r, r->target_id, 0, 0, e);
+}
+
+static int h_my_photo(zb_req *r, zb_err *e)
+{
+	int64_t member_id, cadre_id, visit_id;
+	int rc = helper_of(r, &member_id, &cadre_id, e);
+	if (!rc)
+		rc = zb_req_param_id(r, 0, &visit_id, e);
+	return rc ? rc : photo_upload(r, visit_id, member_id, cadre_id, e);
+}
+
+static int h_photo_get(zb_req *r, zb_err *e)
+{
+	const char *kind, *name, *stored;
+	int rc = zb_aid_photo_find(r->db, r->target_id, &r->arena, &kind, &name, &stored, e);
+	if (rc)
+		return rc;
+	zb_buf_reset(&r->out);
+	if ((rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e)))
+		return rc;
+	r->content_type = zb_attach_content_type(kind);
+	zb_req_disposition(r, "inline", zb_arena_printf(&r->arena, "photo.%s", !strcmp(kind, "jpeg") ? "jpg" : kind),
+	                   name ? name : "");
+	r->cache_control = "private, no-store";
+	zb_req_audit_read(r, "aid.photo.read", "aid_photo", r->target_id, r->target_path, NULL);
 	return 0;
 }
 
@@ -649,6 +707,7 @@ static const zb_prop visit_props[] = {
 	{"visited_on", 'd', 0, NULL, "走访日期"},
 	{"what", 's', 0, NULL, "走访内容"},
 	{"recorded_at", 'i', 0, NULL, "记录时间（Unix 秒）"},
+	{"photos", 'a', 0, &zb_shape_string, "照片的地址"},
 	{0},
 };
 static const zb_shape visit_shape = {"AidVisit", visit_props, 0, 0, "走访"};
@@ -715,6 +774,13 @@ static const zb_prop area_props[] = {
 };
 static const zb_shape area_shape = {"AidArea", area_props, 0, 0, "党员责任区"};
 ZB_LIST_COUNTED(area_list, "AidAreaList", &area_shape);
+static const zb_prop photo_props[] = {
+	{"id", 'i', 0, NULL, "照片编号"},
+	{"visit_id", 'i', 0, NULL, "走访编号"},
+	{"url", 's', 0, NULL, "照片地址"},
+	{0},
+};
+static const zb_shape photo_shape = {"AidPhotoUploaded", photo_props, 0, 0, "已上传的走访照片"};
 static const zb_prop id_props[] = {
 	{"id", 'i', 0, NULL, "编号"},
 	{0},
@@ -875,6 +941,17 @@ const zb_route zb_routes_aid[] = {
 	{.method = "POST", .pattern = "/api/v1/me/aid-visits", .fn = h_my_visit,
 	 .perm = P_SELF_WRITE, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = my_visit_fields,
 	 .resp = ZB_CREATED(&visit_done_shape), .tag = "aid", .summary = "记录我对帮扶或联系户的走访"},
+	{.method = "POST", .pattern = "/api/v1/aid-visits/{id}/photos", .fn = h_photo,
+	 .perm = P_MEMBER_WRITE, .scope = S_AID_VISIT, .flags = R_WRITE | R_RAW, .max_body = ZB_ATTACH_MAX_BYTES,
+	 .resp = ZB_CREATED(&photo_shape), .tag = "aid", .summary = "上传走访照片（JPEG/PNG，每次走访至多 5 张）",
+	 .query_doc = "filename:string"},
+	{.method = "POST", .pattern = "/api/v1/me/aid-visits/{id}/photos", .fn = h_my_photo,
+	 .perm = P_SELF_WRITE, .flags = R_WRITE | R_RAW, .max_body = ZB_ATTACH_MAX_BYTES,
+	 .resp = ZB_CREATED(&photo_shape), .tag = "aid", .summary = "为我记录的走访上传照片",
+	 .query_doc = "filename:string"},
+	{.method = "GET", .pattern = "/api/v1/aid-photos/{id}", .fn = h_photo_get,
+	 .perm = P_MEMBER_READ, .scope = S_AID_PHOTO, .resp = ZB_MEDIA("image/jpeg, image/png"), .tag = "aid",
+	 .summary = "走访照片（审计）"},
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/aid-areas", .fn = h_areas,
 	 .perm = P_MEMBER_READ, .scope = S_ORG, .resp = ZB_OK(&area_list), .tag = "aid",
 	 .summary = "党员责任区（组织及下级）"},

@@ -48,6 +48,8 @@ static const struct {
 	{S_AID_PAIR, ZB_OBJ_AID_PAIR},
 	{S_AID_AREA, ZB_OBJ_AID_AREA},
 	{S_AID_IMPORT, ZB_OBJ_IMPORT},
+	{S_AID_VISIT, ZB_OBJ_AID_VISIT},
+	{S_AID_PHOTO, ZB_OBJ_AID_PHOTO},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

@@ -179,6 +179,34 @@ test('a helper sees their own households and records a visit; another household 
   assert.equal((await memberC.get(`/api/v1/aid-households/${h2}`)).status, 403);
 });
 
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const rawPost = (c, path, bytes) => c.req('POST', path, bytes, { raw: true, headers: { 'Content-Type': 'application/octet-stream' } });
+
+test('photos of a visit: staff for any visit of their villages, a helper for their own', async () => {
+  const h = await ok(adm.get(`/api/v1/aid-households/${h1}`), 'h1');
+  const organVisit = h.visits.find((x) => x.member_id === m.organ);
+  const up = await rawPost(worker, `/api/v1/aid-visits/${organVisit.id}/photos?filename=${encodeURIComponent('入户.png')}`, PNG);
+  assert.equal(up.status, 201, JSON.stringify(up.body));
+  const got = await worker.get(up.body.url.replace('/api/v1', '/api/v1'));
+  assert.equal(got.status, 200);
+  assert.match(got.headers.get('content-type'), /image\/png/);
+  assert.deepEqual(Buffer.from(got.body), PNG);
+  const after = await ok(worker.get(`/api/v1/aid-households/${h1}`), 'h1 again');
+  assert.deepEqual(after.visits.find((x) => x.id === organVisit.id).photos, [up.body.url]);
+  // not a photo
+  const pdf = await rawPost(worker, `/api/v1/aid-visits/${organVisit.id}/photos`, Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n'));
+  assert.equal(pdf.status, 415);
+  // another village's worker sees neither the visit nor the photo
+  assert.equal((await rawPost(otherB, `/api/v1/aid-visits/${organVisit.id}/photos`, PNG)).status, 404);
+  assert.equal((await otherB.get(up.body.url)).status, 404);
+  // the helper: their own visit yes, the organ member's no
+  const mine = (await ok(adm.get(`/api/v1/aid-households/${h2}`), 'h2')).visits.find((x) => x.member_id === m.a1);
+  assert.equal((await rawPost(memberC, `/api/v1/me/aid-visits/${mine.id}/photos`, PNG)).status, 201);
+  const notMine = await rawPost(memberC, `/api/v1/me/aid-visits/${organVisit.id}/photos`, PNG);
+  assert.equal(notMine.status, 404);
+  assert.equal((await rawPost(memberC, '/api/v1/me/aid-visits/999999/photos', PNG)).body.error.message, notMine.body.error.message);
+});
+
 test('status changes are kept as history; an exit keeps the household out of the counts', async () => {
   const early = await worker.post(`/api/v1/aid-households/${h3}/status`, { status: 'lifted', on: chinaDay(-11) });
   assert.equal(early.status, 400, 'before the current status');

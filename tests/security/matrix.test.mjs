@@ -192,6 +192,21 @@ const MAKE = {
     return { id: (await ok(adm.post('/api/v1/aid-areas', { org_id: W[side].branch, name: `${W[side].mk}组${++seq}`,
       member_id: (await shared('member', side)).id, from_on: '2024-01-01' }), 'aid area')).id };
   },
+  // a visit to the side's household: by the principal's own member where
+  // it has one (its contact), else by the side's member; a photo of one
+  async aid_visit(side, who) {
+    const h = (await shared('aid_household', side)).id;
+    const member = who?.member && side === 'A' ? who.member : (await shared('member', side)).id;
+    const v = await ok(adm.post(`/api/v1/aid-households/${h}/visits`, { member_id: member, visited_on: '2024-06-01',
+      what: `${W[side].mk}走访${++seq}` }), 'aid visit');
+    return { id: v.visits.find((x) => x.member_id === member && x.what === `${W[side].mk}走访${seq}`).id };
+  },
+  async aid_photo(side) {
+    const v = await MAKE.aid_visit(side);
+    const r = await ok(adm.req('POST', `/api/v1/aid-visits/${v.id}/photos?filename=${W[side].mk}.png`, PNG,
+      { raw: true, headers: { 'Content-Type': 'application/octet-stream' } }), 'aid photo');
+    return { id: r.id };
+  },
   async aid_import(side, who) {
     await shared('aid_household', side);
     const id = importCsv(++seq).toString().split('\n')[1].split(',')[1];
@@ -326,7 +341,7 @@ before(async () => {
     const own = self ? await mkMember(W.A.branch, `甲矩阵${role.id}本人`) : null;
     cliUser(name, role.id, W.A.town, own);
     const client = await login(name);
-    P.push({ name: role.id, user: name, perms, client, uploader: client });
+    P.push({ name: role.id, user: name, perms, client, uploader: client, member: own });
     // the member contacts A's 帮扶 household, so that their own visit to it goes through
     if (own) {
       await ok(adm.post(`/api/v1/aid-households/${W.A.objs.aid_household.id}/pairs`,

@@ -2061,6 +2061,7 @@
  * @property {string} visited_on 走访日期
  * @property {string} what 走访内容
  * @property {number} recorded_at 记录时间（Unix 秒）
+ * @property {Array<string>} photos 照片的地址
  */
 
 /**
@@ -2090,6 +2091,14 @@
  * @typedef {object} AidVisitRecorded
  * @property {number} id 走访编号
  * @property {number} household_id 帮扶户编号
+ */
+
+/**
+ * 已上传的走访照片
+ * @typedef {object} AidPhotoUploaded
+ * @property {number} id 照片编号
+ * @property {number} visit_id 走访编号
+ * @property {string} url 照片地址
  */
 
 /**
@@ -3107,6 +3116,9 @@
  *   'POST /aid-households/{id}/visits 201': AidHousehold,
  *   'GET /me/aid-households 200': MyAidHouseholdList,
  *   'POST /me/aid-visits 201': AidVisitRecorded,
+ *   'POST /aid-visits/{id}/photos 201': AidPhotoUploaded,
+ *   'POST /me/aid-visits/{id}/photos 201': AidPhotoUploaded,
+ *   'GET /aid-photos/{id} 200': string,
  *   'GET /orgs/{id}/aid-areas 200': AidAreaList,
  *   'POST /aid-areas 201': AidCreated,
  *   'POST /aid-areas/{id}/end 200': Ok,
@@ -3292,6 +3304,9 @@ export const ROUTES = Object.freeze({
   'POST /aid-households/{id}/visits': [201],
   'GET /me/aid-households': [200],
   'POST /me/aid-visits': [201],
+  'POST /aid-visits/{id}/photos': [201],
+  'POST /me/aid-visits/{id}/photos': [201],
+  'GET /aid-photos/{id}': [200],
   'GET /orgs/{id}/aid-areas': [200],
   'POST /aid-areas': [201],
   'POST /aid-areas/{id}/end': [200],

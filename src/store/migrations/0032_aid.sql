@@ -111,6 +111,22 @@ CREATE TABLE aid_visits (
 );
 CREATE INDEX aid_visits_household ON aid_visits(household_id, visited_on);
 
+-- Photos of a visit, in the meeting attachments' file store (files under
+-- <data dir>/attachments/ with a random name, meeting/attach.h): JPEG or
+-- PNG by content, at most 5 a visit.
+CREATE TABLE aid_visit_photos (
+	id {{ID}},
+	visit_id {{INT}} NOT NULL REFERENCES aid_visits(id),
+	kind TEXT NOT NULL,
+	filename TEXT NOT NULL,
+	size {{INT}} NOT NULL,
+	sm3 TEXT NOT NULL,
+	stored_name TEXT NOT NULL,
+	created_by {{INT}},
+	created_at {{INT}} NOT NULL
+);
+CREATE INDEX aid_visit_photos_visit ON aid_visit_photos(visit_id, id);
+
 -- How often a household is visited: months between visits by its status
 -- (helping 在帮, monitor 监测户, lifted 已脱贫 in the 巩固期) and for a
 -- 党员联系户 (contact).  No national text fixes a number; the default is
