@@ -30,6 +30,7 @@ static const zb_route *const tables[] = {
 	zb_routes_reserve,
 	zb_routes_village,
 	zb_routes_disclose,
+	zb_routes_aid,
 	NULL,
 };
 

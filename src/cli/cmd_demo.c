@@ -1,5 +1,6 @@
 /* zhibu demo - a fictional county (or province) to try zhibu with, and the
  * data set of the benchmarks.  See src/demo/demo.h. */
+#include "aid/aid.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "demo/demo.h"
@@ -137,6 +138,7 @@ int cmd_demo(int argc, char **argv)
 	    (!o.province && demo_mobile(db, &app, &e)) ||
 	    (!o.province && zb_reserve_demo(db, &app, o.seed, NULL, &e)) ||
 	    (!o.province && zb_village_demo(db, &app, o.seed, res.branch_id, &vres, &e)) ||
+	    (!o.province && zb_aid_demo(db, &app, o.seed, res.member_id, NULL, &e)) ||
 	    (!o.province && demo_disclose(db, &app, o.seed, &e))) {
 		rc = zb_cli_fail(&e);
 		goto out;

@@ -86,6 +86,12 @@ typedef enum zb_scope {
 	S_VPOSTING,     /* path param 0 is a 驻村 posting: scope = its village */
 	S_VLEAVE,       /* path param 0 is a 驻村 absence (leave): scope = its village */
 	S_DISCLOSURE,   /* path param 0 is a 三务公开 item: its village */
+	S_AID_HOUSEHOLD, /* path param 0 is a household to help: its village org */
+	S_AID_PAIR,     /* path param 0 is a helper pairing: its household's village org */
+	S_AID_AREA,     /* path param 0 is a 责任区: its village org */
+	S_AID_IMPORT,   /* path param 0 is a households import batch (an import batch of kind aid) */
+	S_AID_VISIT,    /* path param 0 is a visit to a household: its village org */
+	S_AID_PHOTO,    /* path param 0 is a photo of a visit: its household's village org */
 	S_SCOPE_MAX
 } zb_scope;
 

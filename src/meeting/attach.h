@@ -59,6 +59,11 @@ int zb_attach_check(const void *data, size_t len, const char **kind, zb_err *e);
 int zb_attach_store(zb_db *db, const char *data_dir, int64_t meeting_id, const char *filename, const void *data,
                     size_t len, int64_t by_user, int64_t now, zb_attachment *out, char stored_name[33], zb_err *e);
 void zb_attach_remove_file(const char *data_dir, const char *stored_name);
+/* The file part of zb_attach_store, for other records that keep photos in
+ * the same store (aid/photo.c): data (checked already) written under a
+ * new random name, its SM3 digest as hex. */
+int zb_attach_write_new(const char *data_dir, const void *data, size_t len, char stored_name[33], char digest[65],
+                        zb_err *e);
 
 /* Read a stored file into out (at most ZB_ATTACH_MAX_BYTES). */
 int zb_attach_read_file(const char *data_dir, const char *stored_name, zb_buf *out, zb_err *e);

@@ -37,6 +37,11 @@ typedef enum zb_obj {
 	ZB_OBJ_VPOSTING,   /* a 驻村 posting: its village */
 	ZB_OBJ_VLEAVE,     /* a 驻村 absence: its village */
 	ZB_OBJ_DISCLOSURE, /* a 三务公开 item: its village */
+	ZB_OBJ_AID_HOUSEHOLD, /* a household to help: its village org */
+	ZB_OBJ_AID_PAIR,   /* a helper pairing: its household's village org */
+	ZB_OBJ_AID_AREA,   /* a 责任区: its village org */
+	ZB_OBJ_AID_VISIT,  /* a visit to a household: its village org */
+	ZB_OBJ_AID_PHOTO,  /* a photo of a visit: its household's village org */
 	ZB_OBJ_MAX
 } zb_obj;
 

@@ -12,6 +12,7 @@
 #include "reserve/reserve.h" /* validator of the reserve kind */
 #include "village/village.h" /* validator of the village_work kind */
 #include "disclose/disclose.h" /* validator of the disclosure kind */
+#include "aid/aid.h"          /* validator of the aid_visits kind */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,7 @@ static const struct {
 	{"reserve", "村级后备干部（一村一名年轻干部的年龄界限）", zb_reserve_rules_validate},
 	{"village_work", "驻村工作（第一书记每月驻村天数、请假审批层级、任期届满提醒、考核权重）", zb_vwork_rules_validate},
 	{"disclosure", "三务公开（党务、村务、财务的公开周期与期满后的公开期限）", zb_disclose_rules_validate},
+	{"aid_visits", "帮扶走访频次（在帮户、监测户、已脱贫户、党员联系户的走访间隔）", zb_aid_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

@@ -175,6 +175,58 @@ const MAKE = {
     return { id: (await ok(adm.post('/api/v1/cadres',
       { org_id: W[side].branch, name: `${W[side].mk}干部${++seq}`, gender: 'M' }), 'cadre')).id };
   },
+  // 帮扶: a household of the side's branch (made a rural village), its
+  // member the contact and its cadre the helper; a pairing, a 责任区, a
+  // 帮扶台账 batch
+  async aid_household(side) {
+    if (!W[side].rural) {
+      await ok(adm.patch(`/api/v1/orgs/${W[side].branch}`, { domain: 'rural' }), 'rural');
+      W[side].rural = true;
+    }
+    const h = await ok(adm.post('/api/v1/aid-households', {
+      org_id: W[side].branch, head_name: `${W[side].mk}户主${++seq}`, category: 'tuopin', status: 'helping',
+    }), 'aid household');
+    await ok(adm.post(`/api/v1/aid-households/${h.id}/pairs`,
+      { kind: 'contact', member_id: (await shared('member', side)).id, from_on: '2024-01-01' }), 'aid contact');
+    await ok(adm.post(`/api/v1/aid-households/${h.id}/pairs`,
+      { cadre_id: (await shared('cadre', side)).id, from_on: '2024-01-01' }), 'aid cadre');
+    return { id: h.id };
+  },
+  async aid_pair(side) {
+    const h = await MAKE.aid_household(side);
+    return { id: (await ok(adm.get(`/api/v1/aid-households/${h.id}`), 'aid household')).pairs[0].id };
+  },
+  async aid_area(side) {
+    await shared('aid_household', side);
+    return { id: (await ok(adm.post('/api/v1/aid-areas', { org_id: W[side].branch, name: `${W[side].mk}组${++seq}`,
+      member_id: (await shared('member', side)).id, from_on: '2024-01-01' }), 'aid area')).id };
+  },
+  // a visit to the side's household: by the principal's own member where
+  // it has one (its contact), else by the side's member; a photo of one
+  async aid_visit(side, who) {
+    const h = (await shared('aid_household', side)).id;
+    const member = who?.member && side === 'A' ? who.member : (await shared('member', side)).id;
+    const v = await ok(adm.post(`/api/v1/aid-households/${h}/visits`, { member_id: member, visited_on: '2024-06-01',
+      what: `${W[side].mk}走访${++seq}` }), 'aid visit');
+    return { id: v.visits.find((x) => x.member_id === member && x.what === `${W[side].mk}走访${seq}`).id };
+  },
+  async aid_photo(side) {
+    const v = await MAKE.aid_visit(side);
+    const r = await ok(adm.req('POST', `/api/v1/aid-visits/${v.id}/photos?filename=${W[side].mk}.png`, PNG,
+      { raw: true, headers: { 'Content-Type': 'application/octet-stream' } }), 'aid photo');
+    return { id: r.id };
+  },
+  async aid_import(side, who) {
+    await shared('aid_household', side);
+    const id = importCsv(++seq).toString().split('\n')[1].split(',')[1];
+    const csv = Buffer.from(`户主姓名,身份证号,类别,帮扶状态\n${W[side].mk}导入户${seq},${id},脱贫户,在帮\n`);
+    const up = (c) => c.req('POST', `/api/v1/aid-imports?org=${W[side].branch}&filename=matrix.csv`, csv,
+      { raw: true, headers: { 'Content-Type': 'application/octet-stream' } });
+    let r = who?.uploader ? await up(who.uploader) : null;
+    if (!r || [401, 403, 404].includes(r.status)) r = await up(adm);
+    assert.equal(r.status, 201, `aid import: ${r.status} ${JSON.stringify(r.body)}`);
+    return { id: r.body.id };
+  },
   // 驻村: a team at a village of its own (one open team per village), a
   // posting of a cadre of its own (one open posting per cadre), a leave of
   // three days on such a posting (the township approves it)
@@ -306,9 +358,15 @@ before(async () => {
     const perms = new Set(role.perms.split(',').filter(Boolean));
     const name = `mx_${role.id}`;
     const self = [...perms].some((p) => p.startsWith('self.'));
-    cliUser(name, role.id, W.A.town, self ? await mkMember(W.A.branch, `甲矩阵${role.id}本人`) : null);
+    const own = self ? await mkMember(W.A.branch, `甲矩阵${role.id}本人`) : null;
+    cliUser(name, role.id, W.A.town, own);
     const client = await login(name);
-    P.push({ name: role.id, user: name, perms, client, uploader: client });
+    P.push({ name: role.id, user: name, perms, client, uploader: client, member: own });
+    // the member contacts A's 帮扶 household, so that their own visit to it goes through
+    if (own) {
+      await ok(adm.post(`/api/v1/aid-households/${W.A.objs.aid_household.id}/pairs`,
+        { kind: 'contact', member_id: own, from_on: '2024-01-01' }), 'own aid contact');
+    }
   }
   // the role with the most permissions also works through an API token and
   // through a cookie session whose CSRF token is not sent
@@ -348,6 +406,7 @@ function bodySchema(route) {
 function intFor(name, side) {
   if (['org_id', 'parent_id', 'covering_org_id', 'group_id'].includes(name)) return W[side].branch;
   if (name === 'member_id') return W[side].member?.id ?? 0;
+  if (name === 'household_id') return W[side].objs?.aid_household?.id ?? 0;
   return 0;
 }
 
@@ -595,7 +654,8 @@ function refKind(field) {
   return REF_BY_FIELD[field] || null;
 }
 // body fields naming objects that have a maker: their shared object
-const REF_BY_FIELD = { unit_id: 'dunit', user_id: 'user', cadre_id: 'cadre', team_id: 'vteam', posting_id: 'vposting' };
+const REF_BY_FIELD = { unit_id: 'dunit', user_id: 'user', cadre_id: 'cadre', team_id: 'vteam', posting_id: 'vposting',
+  household_id: 'aid_household' };
 // The objects of a kind on a side a reference may point at (orgs: the
 // township and the branch, which handlers treat differently).
 function refValues(kind, side) {
@@ -627,6 +687,7 @@ const VALID = {
   // a member of the other branch, so that A's branch can receive them
   'POST /api/v1/transfers': () => ({ member_id: W.A.destMember, dues_paid_to: '2026-01' }),
   'POST /api/v1/orgs/{id}/dues/bulk': () => ({ month: '2024-01', paid_on: '2024-02-01', method: 'cash' }),
+  'POST /api/v1/aid-areas': () => ({ name: `甲矩阵责任区${++seq}` }),
 };
 // Defects the matrix has found in code it does not own, each to be fixed
 // there; an entry whose defect is gone fails, so that it is removed.
