@@ -1753,6 +1753,134 @@
  */
 
 /**
+ * 一个村的后备干部队伍
+ * @typedef {object} ReservePool
+ * @property {number} org_id 村党组织
+ * @property {boolean} village 是行政村的党组织（可建后备干部队伍）
+ * @property {string} reference_date 参考日期（年龄、是否年轻、试岗按此计算）
+ * @property {number} young_max_age 年轻干部的年龄界限（未满该周岁）
+ * @property {number} size 在库人数
+ * @property {number} young 其中年轻干部人数
+ * @property {Array<ReserveItem>} items 在库的人（removed=1 时含已移出的）
+ */
+
+/**
+ * 后备干部名单中的一人
+ * @typedef {object} ReserveItem
+ * @property {number} id 编号
+ * @property {number} org_id 所在村党组织
+ * @property {string} org_name 所在村党组织名称
+ * @property {number|null} member_id 党员编号（非党员为 null）
+ * @property {string} name 姓名
+ * @property {string|null} gender 性别：M 或 F
+ * @property {number|null} age 年龄（周岁，参考日期）
+ * @property {boolean} young 是年轻干部（未满规则的年龄界限）
+ * @property {string|null} education 学历
+ * @property {string} political 政治面貌代码
+ * @property {string|null} political_name 政治面貌
+ * @property {string} source 来源代码
+ * @property {string|null} source_name 来源
+ * @property {string} entered_on 进入后备干部队伍的日期
+ * @property {string|null} recommended_by 推荐人
+ * @property {string|null} removed_on 移出日期
+ * @property {string|null} removed_kind 移出情形代码
+ * @property {string|null} removed_kind_name 移出情形
+ * @property {string|null} removed_reason 移出原因
+ * @property {number} trainings 培训次数
+ * @property {number} training_hours 培训学时合计
+ * @property {string|null} trial_post 参考日期正在试岗的岗位
+ * @property {string|null} trial_to 该试岗的结束日期
+ * @property {number} due 已结束待考核的试岗数
+ */
+
+/**
+ * 下辖各村的后备干部情况
+ * @typedef {object} ReserveOverview
+ * @property {number} org_id 组织
+ * @property {string} reference_date 参考日期
+ * @property {number} young_max_age 年轻干部的年龄界限
+ * @property {number} villages 行政村数
+ * @property {number} with_young 有年轻后备干部的村数（一村一名年轻干部）
+ * @property {number} without_young 没有年轻后备干部的村数
+ * @property {number} without_any 没有任何后备干部的村数
+ * @property {number} pool 在库总人数
+ * @property {number} in_trial 正在试岗的人数
+ * @property {number} due 待考核的试岗数
+ * @property {number} removed 当年移出的人数
+ * @property {Array<ReserveVillage>} items 各村（lacking=1：只列没有年轻后备干部的村）
+ */
+
+/**
+ * 一个村的后备干部情况
+ * @typedef {object} ReserveVillage
+ * @property {number} org_id 村党组织
+ * @property {string} name 名称
+ * @property {string|null} township 所属乡镇（上级组织）
+ * @property {number} pool 在库人数
+ * @property {number} young 年轻干部人数
+ * @property {number} in_trial 正在试岗的人数
+ * @property {number} due 待考核的试岗数
+ * @property {number} removed 参考日期当年移出的人数
+ */
+
+/**
+ * 村级后备干部：一人的记录、培训和试岗
+ * @typedef {object} ReserveCadre
+ * @property {number} id 编号
+ * @property {number} org_id 所在村党组织
+ * @property {string} org_name 所在村党组织名称
+ * @property {number|null} member_id 党员编号（非党员为 null）
+ * @property {string} name 姓名
+ * @property {string|null} gender 性别：M 或 F
+ * @property {number|null} age 年龄（周岁，参考日期）
+ * @property {boolean} young 是年轻干部（未满规则的年龄界限）
+ * @property {string|null} education 学历
+ * @property {string} political 政治面貌代码
+ * @property {string|null} political_name 政治面貌
+ * @property {string} source 来源代码
+ * @property {string|null} source_name 来源
+ * @property {string} entered_on 进入后备干部队伍的日期
+ * @property {string|null} recommended_by 推荐人
+ * @property {string|null} removed_on 移出日期
+ * @property {string|null} removed_kind 移出情形代码
+ * @property {string|null} removed_kind_name 移出情形
+ * @property {string|null} removed_reason 移出原因
+ * @property {string|null} birth_date 出生日期（只对有“敏感信息”权限者显示）
+ * @property {string|null} id_number 身份证号（非党员；默认隐去）
+ * @property {string|null} phone 联系电话（非党员；默认隐去中间部分）
+ * @property {boolean} full 身份证号和电话是否完整显示
+ * @property {number} young_max_age 年轻干部的年龄界限
+ * @property {Array<ReserveTraining>} trainings 培训
+ * @property {Array<ReserveTrial>} trials 试岗锻炼
+ * @property {number} created_at 登记时间（Unix 秒）
+ * @property {number} updated_at 修改时间（Unix 秒）
+ */
+
+/**
+ * 培训
+ * @typedef {object} ReserveTraining
+ * @property {number} id 编号
+ * @property {string} held_on 培训日期
+ * @property {string} course 培训内容
+ * @property {number} hours 学时
+ */
+
+/**
+ * 试岗锻炼
+ * @typedef {object} ReserveTrial
+ * @property {number} id 编号
+ * @property {string} post 试岗岗位
+ * @property {string} from_on 开始日期
+ * @property {string} to_on 结束日期
+ * @property {string|null} mentor 导师
+ * @property {string} state planned 未开始、current 进行中、due 已结束待考核、assessed 已考核
+ * @property {string|null} result 考核结果代码：excellent、pass、fail
+ * @property {string|null} result_name 考核结果：优秀、合格、不合格
+ * @property {string|null} comment 评语
+ * @property {string|null} assessed_on 考核日期
+ */
+
+/**
  * @typedef {object} DispatchUnitList
  * @property {Array<DispatchUnit>} items 条目
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
@@ -1797,10 +1925,24 @@
  */
 
 /**
- * 第一书记及其当月驻村天数
- * @typedef {object} FirstSecretaryList
- * @property {string} month 月份 YYYY-MM
- * @property {Array<VillagePosting>} items 当月在任的第一书记
+ * 干部及其驻村任职和处理
+ * @typedef {object} CadreDetail
+ * @property {number} id 编号
+ * @property {number} org_id 保存该记录的组织
+ * @property {string} org_name 该组织名称
+ * @property {string} name 姓名
+ * @property {string|null} gender 性别：M 或 F
+ * @property {string|null} birth_date 出生日期（无权查看全部时只到年月）
+ * @property {string|null} id_number 身份证号（默认隐去）
+ * @property {string|null} phone 联系电话（默认隐去中间部分）
+ * @property {number|null} unit_id 派出单位
+ * @property {string|null} unit_name 派出单位名称
+ * @property {string|null} post 在派出单位的职务
+ * @property {number|null} user_id 关联的登录账号
+ * @property {boolean} full 身份证号和电话是否完整显示
+ * @property {number} created_at 登记时间（Unix 秒）
+ * @property {Array<VillagePosting>} postings 驻村任职（新的在前）及本月在村天数
+ * @property {Array<CadreOutcome>} outcomes 召回、问责、约谈（新的在前）
  */
 
 /**
@@ -1827,6 +1969,23 @@
  * @property {number} required 应在村天数（每月不少于 20 天，不满月按天数折算，向上取整）
  * @property {boolean} ok 达到规定
  * @property {boolean} partial 不满整月（任职起止或本月未过完）
+ */
+
+/**
+ * 对干部的处理
+ * @typedef {object} CadreOutcome
+ * @property {number} id 编号
+ * @property {string} kind recall 召回、accountability 问责、talk 约谈
+ * @property {string|null} kind_name 名称
+ * @property {string} on_date 日期
+ * @property {string} reason 原因
+ */
+
+/**
+ * 第一书记及其当月驻村天数
+ * @typedef {object} FirstSecretaryList
+ * @property {string} month 月份 YYYY-MM
+ * @property {Array<VillagePosting>} items 当月在任的第一书记
  */
 
 /**
@@ -1951,6 +2110,114 @@
  * @property {Array<VillageAbsence>} items 条目
  * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 一个村已公开的三务
+ * @typedef {object} PublicDisclosures
+ * @property {PublicDisclosuresOrg} org 村
+ * @property {Array<PublicDisclosure>} items 已公开的事项，最近公开的在前（最多 60 项）
+ */
+
+/**
+ * 已公开的三务公开事项
+ * @typedef {object} PublicDisclosure
+ * @property {number} id 事项编号
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 公开期间
+ * @property {string} title 标题
+ * @property {string|null} published_on 公开日期（未公开为 null）
+ * @property {string} body 正文
+ * @property {Array<PublicDisclosureTablesItem>} tables 表格
+ */
+
+/**
+ * @typedef {object} DisclosureList
+ * @property {Array<DisclosureRow>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 三务公开事项（列表）
+ * @typedef {object} DisclosureRow
+ * @property {number} id 事项编号
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 公开期间
+ * @property {string} title 标题
+ * @property {string|null} published_on 公开日期（未公开为 null）
+ * @property {string} status draft 草稿 / submitted 待支部审核 / approved 待乡镇审核 / reviewed 待公开 / published 已公开 / withdrawn 已撤回
+ * @property {string|null} deadline 该期应公开的最后一天（事项类为 null）
+ * @property {boolean} late 公开晚于期限
+ * @property {number} created_by 起草人账号（0：系统）
+ * @property {string} created_by_name 起草人
+ * @property {number} updated_at 最后修改时间（Unix 秒）
+ * @property {string|null} withdraw_reason 撤回原因
+ */
+
+/**
+ * @typedef {object} DisclosureQueue
+ * @property {Array<DisclosureQueued>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 待审核的三务公开事项
+ * @typedef {object} DisclosureQueued
+ * @property {number} id 事项编号
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 公开期间
+ * @property {string} title 标题
+ * @property {string|null} published_on 公开日期（未公开为 null）
+ * @property {string} status draft 草稿 / submitted 待支部审核 / approved 待乡镇审核 / reviewed 待公开 / published 已公开 / withdrawn 已撤回
+ * @property {string|null} deadline 该期应公开的最后一天（事项类为 null）
+ * @property {boolean} late 公开晚于期限
+ * @property {number} created_by 起草人账号（0：系统）
+ * @property {string} created_by_name 起草人
+ * @property {number} updated_at 最后修改时间（Unix 秒）
+ * @property {string|null} withdraw_reason 撤回原因
+ * @property {boolean} can_approve 本人可作支部审核（起草人以外）
+ * @property {boolean} can_review 本人可作乡镇审核
+ */
+
+/**
+ * 逾期未公开的三务
+ * @typedef {object} DisclosureOverdue
+ * @property {number} year 年份
+ * @property {string} today 按哪一天计算
+ * @property {number} villages_overdue 有逾期未公开的村数
+ * @property {Array<DisclosureOverdueItemsItem>} items 逾期未公开的村、类别与期间
+ */
+
+/**
+ * 三务公开事项
+ * @typedef {object} Disclosure
+ * @property {number} id 事项编号
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 公开期间
+ * @property {string} title 标题
+ * @property {string|null} published_on 公开日期（未公开为 null）
+ * @property {string} body 正文
+ * @property {Array<DisclosureTablesItem>} tables 表格
+ * @property {string} status draft 草稿 / submitted 待支部审核 / approved 待乡镇审核 / reviewed 待公开 / published 已公开 / withdrawn 已撤回
+ * @property {string|null} deadline 该期应公开的最后一天（事项类为 null）
+ * @property {boolean} late 公开晚于期限
+ * @property {number} created_by 起草人账号（0：系统）
+ * @property {string} created_by_name 起草人
+ * @property {number} updated_at 最后修改时间（Unix 秒）
+ * @property {string|null} withdraw_reason 撤回原因
+ * @property {Array<DisclosureHistoryItem>} history 每一步：起草、修改、提交、审核、退回、公开、撤回
  */
 
 /**
@@ -2661,6 +2928,51 @@
  */
 
 /**
+ * 村
+ * @typedef {object} PublicDisclosuresOrg
+ * @property {number} id 村党组织编号
+ * @property {string} name 名称
+ * @property {string} township_name 所属乡镇党委
+ */
+
+/**
+ * 一张表
+ * @typedef {object} PublicDisclosureTablesItem
+ * @property {string|null} [title] 表名
+ * @property {Array<string>} columns 列名
+ * @property {Array<*>} rows 行：每行一个数组，格为文字或数字
+ */
+
+/**
+ * @typedef {object} DisclosureOverdueItemsItem
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} township_name 所属乡镇党委
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 逾期未公开的期间
+ * @property {string} deadline 应公开的最后一天
+ */
+
+/**
+ * 一张表
+ * @typedef {object} DisclosureTablesItem
+ * @property {string|null} [title] 表名
+ * @property {Array<string>} columns 列名
+ * @property {Array<*>} rows 行：每行一个数组，格为文字或数字
+ */
+
+/**
+ * @typedef {object} DisclosureHistoryItem
+ * @property {string} action create / edit / submit / approve / refuse / review / publish / withdraw
+ * @property {string|null} from_status 之前的状态
+ * @property {string} to_status 之后的状态
+ * @property {string|null} reason 原因（退回、撤回）
+ * @property {string} by 操作人
+ * @property {number} at 时间（Unix 秒）
+ */
+
+/**
  * 按帮扶状态的户数
  * @typedef {object} AidCoverageByStatus
  * @property {number} helping 在帮
@@ -3084,12 +3396,21 @@
  *   'POST /applicant-imports/{id}/commit 200': RecruitImportCommitted,
  *   'GET /work-calendar 200': WorkCalendarYear,
  *   'PUT /work-calendar/{year} 200': WorkCalendarYear,
+ *   'GET /orgs/{id}/reserve-cadres 200': ReservePool,
+ *   'GET /orgs/{id}/reserve-overview 200': ReserveOverview,
+ *   'POST /reserve-cadres 201': ReserveCadre,
+ *   'GET /reserve-cadres/{id} 200': ReserveCadre,
+ *   'PATCH /reserve-cadres/{id} 200': ReserveCadre,
+ *   'POST /reserve-cadres/{id}/trainings 201': ReserveCadre,
+ *   'POST /reserve-cadres/{id}/trials 201': ReserveCadre,
+ *   'POST /reserve-cadres/{id}/trials/{tid}/assessment 200': ReserveCadre,
+ *   'POST /reserve-cadres/{id}/remove 200': ReserveCadre,
  *   'GET /dispatch-units 200': DispatchUnitList,
  *   'POST /dispatch-units 201': DispatchUnit,
  *   'GET /dispatch-units/{id} 200': DispatchUnit,
  *   'GET /cadres 200': CadreList,
  *   'POST /cadres 201': Cadre,
- *   'GET /cadres/{id} 200': Cadre,
+ *   'GET /cadres/{id} 200': CadreDetail,
  *   'GET /orgs/{id}/first-secretaries 200': FirstSecretaryList,
  *   'GET /orgs/{id}/villages 200': VillageList,
  *   'GET /orgs/{id}/village-work 200': OrgVillageWork,
@@ -3105,6 +3426,16 @@
  *   'POST /village-leaves 201': VillageAbsence,
  *   'POST /village-leaves/{id}/decide 200': VillageAbsence,
  *   'GET /village/me 200': FirstSecretaryList,
+ *   'GET /public/disclosures 200': PublicDisclosures,
+ *   'GET /gk/{ref} 200': string,
+ *   'GET /orgs/{id}/disclosures 200': DisclosureList,
+ *   'GET /orgs/{id}/disclosure-queue 200': DisclosureQueue,
+ *   'GET /orgs/{id}/disclosure-overdue 200': DisclosureOverdue,
+ *   'GET /orgs/{id}/disclosure-board 200': string,
+ *   'POST /disclosures 201': Disclosure,
+ *   'GET /disclosures/{id} 200': Disclosure,
+ *   'PATCH /disclosures/{id} 200': Disclosure,
+ *   'POST /disclosures/{id}/steps 200': Disclosure,
  *   'GET /orgs/{id}/aid-coverage 200': AidCoverage,
  *   'GET /orgs/{id}/aid-households 200': AidHouseholdList,
  *   'POST /aid-households 201': AidHousehold,
@@ -3272,6 +3603,15 @@ export const ROUTES = Object.freeze({
   'POST /applicant-imports/{id}/commit': [200],
   'GET /work-calendar': [200],
   'PUT /work-calendar/{year}': [200],
+  'GET /orgs/{id}/reserve-cadres': [200],
+  'GET /orgs/{id}/reserve-overview': [200],
+  'POST /reserve-cadres': [201],
+  'GET /reserve-cadres/{id}': [200],
+  'PATCH /reserve-cadres/{id}': [200],
+  'POST /reserve-cadres/{id}/trainings': [201],
+  'POST /reserve-cadres/{id}/trials': [201],
+  'POST /reserve-cadres/{id}/trials/{tid}/assessment': [200],
+  'POST /reserve-cadres/{id}/remove': [200],
   'GET /dispatch-units': [200],
   'POST /dispatch-units': [201],
   'GET /dispatch-units/{id}': [200],
@@ -3293,6 +3633,16 @@ export const ROUTES = Object.freeze({
   'POST /village-leaves': [201],
   'POST /village-leaves/{id}/decide': [200],
   'GET /village/me': [200],
+  'GET /public/disclosures': [200],
+  'GET /gk/{ref}': [200],
+  'GET /orgs/{id}/disclosures': [200],
+  'GET /orgs/{id}/disclosure-queue': [200],
+  'GET /orgs/{id}/disclosure-overdue': [200],
+  'GET /orgs/{id}/disclosure-board': [200],
+  'POST /disclosures': [201],
+  'GET /disclosures/{id}': [200],
+  'PATCH /disclosures/{id}': [200],
+  'POST /disclosures/{id}/steps': [200],
   'GET /orgs/{id}/aid-coverage': [200],
   'GET /orgs/{id}/aid-households': [200],
   'POST /aid-households': [201],
