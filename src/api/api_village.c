@@ -3,6 +3,8 @@
  * this file reads requests, calls one domain function, masks what the
  * caller may not see and writes JSON.  docs/VILLAGE.md. */
 #include "api/api.h"
+#include "core/escape.h"
+#include "meeting/attach.h"
 #include "member/member.h"
 #include "village/cadre.h"
 #include "village/village.h"
@@ -538,13 +540,73 @@ static int h_log_add(zb_req *r, zb_err *e)
 		att_text = zb_arena_strdup(&r->arena, d);
 		free(d);
 	}
+	/* files: ids of photos uploaded for the team (POST .../files) */
+	json_t *fj = json_object_get(r->json, "files");
+	int64_t *files = NULL;
+	int nfiles = 0;
+	if (json_is_array(fj)) {
+		size_t i;
+		json_t *it;
+		if (json_array_size(fj) > ZB_ATTACH_MAX_PER_MEETING)
+			return zb_fail(e, ZB_EINVAL, "files", "每条工作记录最多 %d 个附件", ZB_ATTACH_MAX_PER_MEETING);
+		files = zb_arena_alloc(&r->arena, (json_array_size(fj) + 1) * sizeof *files);
+		json_array_foreach(fj, i, it) {
+			if (!json_is_integer(it) || json_integer_value(it) <= 0)
+				return zb_fail(e, ZB_EINVAL, zb_arena_printf(&r->arena, "files[%zu]", i), "附件应为上传后得到的编号");
+			files[nfiles++] = json_integer_value(it);
+		}
+	}
 	zb_actor ac = actor_of(r);
 	int64_t id;
 	int rc = zb_vlog_add(r->db, r->app, &ac, r->target_id, zb_body_str(r, "on_date"), zb_body_str(r, "what"), att_text,
-	                     &r->arena, &id, e);
+	                     files, nfiles, &r->arena, &id, e);
 	if (!rc)
 		write_id(r, id);
 	return rc;
+}
+
+/* A photo or PDF for the team's log: the body is the file. */
+static int h_file_upload(zb_req *r, zb_err *e)
+{
+	const char *filename = zb_req_query(r, "filename");
+	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
+		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
+	zb_actor ac = actor_of(r);
+	zb_vfile f;
+	int rc = zb_vfile_upload(r->db, r->app, &ac, r->target_id, filename, r->body.data, r->body.len, &r->arena, &f, e);
+	if (rc)
+		return rc;
+	zb_jw *w = &r->jw;
+	jw_obj(w);
+	jw_kint(w, "id", f.id);
+	jw_kint(w, "team_id", f.team_id);
+	jw_kstr(w, "kind", f.kind);
+	jw_kstr(w, "content_type", zb_attach_content_type(f.kind));
+	jw_kstr(w, "filename", f.filename);
+	jw_kint(w, "size", f.size);
+	jw_kstr(w, "url", f.url);
+	jw_kint(w, "created_at", f.created_at);
+	jw_obj_end(w);
+	r->status = 201;
+	return 0;
+}
+
+static int h_file_get(zb_req *r, zb_err *e)
+{
+	const char *kind, *name, *stored;
+	int rc = zb_vfile_find(r->db, r->target_id, &r->arena, &kind, &name, &stored, e);
+	if (rc)
+		return rc;
+	zb_buf_reset(&r->out);
+	if ((rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e)))
+		return rc;
+	r->content_type = zb_attach_content_type(kind);
+	/* photos display inline; PDFs are downloaded, not rendered in our origin */
+	zb_req_disposition(r, !strcmp(kind, "pdf") ? "attachment" : "inline",
+	                   zb_arena_printf(&r->arena, "attachment.%s", !strcmp(kind, "jpeg") ? "jpg" : kind), name ? name : "");
+	r->cache_control = "private, no-store";
+	zb_req_audit_read(r, "vlog.file_read", "village_log_file", r->target_id, r->target_path, NULL);
+	return 0;
 }
 
 static int h_eval_add(zb_req *r, zb_err *e)
@@ -853,7 +915,8 @@ static const zb_prop log_props[] = {
 	{"kind", 's', 0, NULL, "log 工作记录、meeting 列席的会议"},
 	{"on_date", 'd', 0, NULL, "日期"},
 	{"what", 's', 0, NULL, "内容"},
-	{"attachments", 'j', 0, NULL, "附件 [{name, note}]"},
+	{"attachments", 'j', 0, NULL,
+	 "附件：上传的文件 {name, file_id, kind, url}（url 为下载和缩略图地址），较早的记录为 {name, note}"},
 	{0},
 };
 static const zb_shape log_shape = {"VillageLogItem", log_props, 0, 0, "工作队的工作记录"};
@@ -893,6 +956,18 @@ static const zb_prop cadre_detail_props[] = {
 };
 static const zb_shape cadre_detail_shape = {"CadreDetail", cadre_detail_props, 0, 0, "干部及其驻村任职和处理"};
 static const zb_shape created_shape = {"VillageCreated", created_props, 0, 0, NULL};
+static const zb_prop vfile_props[] = {
+	{"id", 'i', 0, NULL, "附件编号（工作记录的 files 中引用）"},
+	{"team_id", 'i', 0, NULL, "驻村工作队"},
+	{"kind", 's', 0, NULL, "jpeg、png 或 pdf"},
+	{"content_type", 's', 0, NULL, "媒体类型"},
+	{"filename", 's', 0, NULL, "文件名"},
+	{"size", 'i', 0, NULL, "字节数"},
+	{"url", 's', 0, NULL, "下载地址"},
+	{"created_at", 'i', 0, NULL, "上传时间（Unix 秒）"},
+	{0},
+};
+static const zb_shape vfile_shape = {"VillageFileUploaded", vfile_props, 0, 0, "已上传的工作记录附件"};
 
 static const zb_field team_fields[] = {
 	{"org_id", 'i', 1, 0, "所驻村党组织"},
@@ -945,7 +1020,8 @@ static const zb_field decide_fields[] = {
 static const zb_field log_fields[] = {
 	{"on_date", 'd', 1, 10, "日期"},
 	{"what", 's', 1, 8000, "工作内容"},
-	{"attachments", 'a', 0, 0, "附件 [{\"name\", \"note\"}]"},
+	{"attachments", 'a', 0, 0, "附件名称 [{\"name\", \"note\"}]（不上传文件时）"},
+	{"files", 'a', 0, 0, "上传到本工作队的照片或 PDF 的编号（POST /village-teams/{id}/files 所得）"},
 	{0},
 };
 static const zb_field eval_fields[] = {
@@ -1004,6 +1080,14 @@ const zb_route zb_routes_village[] = {
 	{.method = "POST", .pattern = "/api/v1/village-teams/{id}/log", .fn = h_log_add,
 	 .perm = P_MEMBER_WRITE, .scope = S_VTEAM, .flags = R_WRITE | R_JSON, .max_body = 32768, .fields = log_fields,
 	 .resp = ZB_CREATED(&created_shape), .tag = "village", .summary = "记录工作队的一项工作"},
+	{.method = "POST", .pattern = "/api/v1/village-teams/{id}/files", .fn = h_file_upload,
+	 .perm = P_MEMBER_WRITE, .scope = S_VTEAM, .flags = R_WRITE | R_RAW, .max_body = ZB_ATTACH_MAX_BYTES,
+	 .resp = ZB_CREATED(&vfile_shape), .tag = "village",
+	 .summary = "为工作记录上传照片或 PDF（请求体为文件内容；记录时在 files 中引用）", .query_doc = "filename:string"},
+	{.method = "GET", .pattern = "/api/v1/village-files/{id}", .fn = h_file_get,
+	 .perm = P_MEMBER_READ, .scope = S_VFILE,
+	 .resp = ZB_MEDIA("image/jpeg, image/png, application/pdf, application/octet-stream"), .tag = "village",
+	 .summary = "工作记录的附件（照片、PDF）"},
 	{.method = "POST", .pattern = "/api/v1/village-teams/{id}/evaluations", .fn = h_eval_add,
 	 .perm = P_ORG_WRITE, .scope = S_VTEAM, .flags = R_WRITE | R_JSON, .max_body = 16384, .fields = eval_fields,
 	 .resp = ZB_CREATED(&created_shape), .tag = "village", .summary = "工作队年度考核（一述职、两测评、四联考）"},

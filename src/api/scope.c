@@ -45,6 +45,7 @@ static const struct {
 	{S_VTEAM, ZB_OBJ_VTEAM},
 	{S_VPOSTING, ZB_OBJ_VPOSTING},
 	{S_VLEAVE, ZB_OBJ_VLEAVE},
+	{S_VFILE, ZB_OBJ_VFILE},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

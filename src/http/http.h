@@ -85,6 +85,7 @@ typedef enum zb_scope {
 	S_VTEAM,        /* path param 0 is a 驻村工作队: scope = its village */
 	S_VPOSTING,     /* path param 0 is a 驻村 posting: scope = its village */
 	S_VLEAVE,       /* path param 0 is a 驻村 absence (leave): scope = its village */
+	S_VFILE,        /* path param 0 is a file of a 驻村工作队's log: scope = its village */
 	S_SCOPE_MAX
 } zb_scope;
 

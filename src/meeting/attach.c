@@ -146,6 +146,23 @@ int zb_attach_check(const void *data, size_t len, const char **kind, zb_err *e)
 	return 0;
 }
 
+int zb_attach_save_file(const char *data_dir, const char *filename, const void *data, size_t len, const char **kind,
+                        char name[ZB_ATTACH_NAME_MAX + 1], char sm3[65], char stored_name[33], zb_err *e)
+{
+	stored_name[0] = '\0';
+	int rc = zb_attach_check(data, len, kind, e);
+	if (rc)
+		return rc;
+	zb_attach_clean_name(filename, name, ZB_ATTACH_NAME_MAX + 1);
+	unsigned char rnd[16];
+	if (zb_random_bytes(rnd, sizeof rnd) || sm3_hex(data, len, sm3))
+		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：无法保存附件");
+	sodium_bin2hex(stored_name, 33, rnd, sizeof rnd);
+	if ((rc = write_file(data_dir, stored_name, data, len, e)))
+		stored_name[0] = '\0';
+	return rc;
+}
+
 int zb_attach_store(zb_db *db, const char *data_dir, int64_t meeting_id, const char *filename, const void *data,
                     size_t len, int64_t by_user, int64_t now, zb_attachment *out, char stored_name[33], zb_err *e)
 {
@@ -161,15 +178,8 @@ int zb_attach_store(zb_db *db, const char *data_dir, int64_t meeting_id, const c
 	if (have >= ZB_ATTACH_MAX_PER_MEETING)
 		return zb_fail(e, ZB_ECONFLICT, NULL, "每次会议最多 %d 个附件，已达上限", ZB_ATTACH_MAX_PER_MEETING);
 	char name[ZB_ATTACH_NAME_MAX + 1], digest[65];
-	zb_attach_clean_name(filename, name, sizeof name);
-	unsigned char rnd[16];
-	if (zb_random_bytes(rnd, sizeof rnd) || sm3_hex(data, len, digest))
-		return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：无法保存附件");
-	sodium_bin2hex(stored_name, 33, rnd, sizeof rnd);
-	if ((rc = write_file(data_dir, stored_name, data, len, e))) {
-		stored_name[0] = '\0';
+	if ((rc = zb_attach_save_file(data_dir, filename, data, len, &kind, name, digest, stored_name, e)))
 		return rc;
-	}
 	rc = zb_db_int(db, e, &out->id,
 	               "INSERT INTO meeting_attachments (meeting_id, kind, filename, size, sm3, stored_name, created_by, "
 	               "created_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",

@@ -59,6 +59,13 @@ int zb_attach_check(const void *data, size_t len, const char **kind, zb_err *e);
 int zb_attach_store(zb_db *db, const char *data_dir, int64_t meeting_id, const char *filename, const void *data,
                     size_t len, int64_t by_user, int64_t now, zb_attachment *out, char stored_name[33], zb_err *e);
 void zb_attach_remove_file(const char *data_dir, const char *stored_name);
+/* The file part of zb_attach_store, for other records that keep photos
+ * (the 驻村 work log, village/): checks the content (*kind), cleans the
+ * display name (name), digests it (sm3, hex) and writes it under a new
+ * random stored_name; the caller inserts its own row and removes the file
+ * with zb_attach_remove_file when that fails. */
+int zb_attach_save_file(const char *data_dir, const char *filename, const void *data, size_t len, const char **kind,
+                        char name[ZB_ATTACH_NAME_MAX + 1], char sm3[65], char stored_name[33], zb_err *e);
 
 /* Read a stored file into out (at most ZB_ATTACH_MAX_BYTES). */
 int zb_attach_read_file(const char *data_dir, const char *stored_name, zb_buf *out, zb_err *e);

@@ -36,6 +36,7 @@ typedef enum zb_obj {
 	ZB_OBJ_VTEAM,      /* a 驻村工作队: its village */
 	ZB_OBJ_VPOSTING,   /* a 驻村 posting: its village */
 	ZB_OBJ_VLEAVE,     /* a 驻村 absence: its village */
+	ZB_OBJ_VFILE,      /* a file of a 驻村工作队's log: its village */
 	ZB_OBJ_MAX
 } zb_obj;
 

@@ -134,7 +134,7 @@ const PARAM_BY_SEGMENT = {
   transfers: 'transfer', payments: 'dues_payment', reductions: 'dues_reduction', applicants: 'applicant',
   'applicant-imports': 'applicant_import', 'reserve-cadres': 'reserve_cadre',
   'dispatch-units': 'dunit', cadres: 'cadre', 'village-teams': 'vteam', 'village-postings': 'vposting',
-  'village-leaves': 'vleave',
+  'village-leaves': 'vleave', 'village-files': 'vfile',
 };
 /** [{name, kind}] for a pattern's placeholders; throws naming the route for an unknown one. */
 export function paramKinds(route) {
@@ -156,7 +156,7 @@ export const PATH_SCOPES = {
   S_POST: 'post', S_UNIT: 'unit', S_ALLIANCE: 'alliance', S_ATTACHMENT: 'attachment', S_TRANSFER: 'transfer',
   S_DUES_PAYMENT: 'dues_payment', S_DUES_REDUCTION: 'dues_reduction', S_APPLICANT: 'applicant',
   S_RIMPORT: 'applicant_import', S_RESERVE: 'reserve_cadre',
-  S_DUNIT: 'dunit', S_CADRE: 'cadre', S_VTEAM: 'vteam', S_VPOSTING: 'vposting', S_VLEAVE: 'vleave',
+  S_DUNIT: 'dunit', S_CADRE: 'cadre', S_VTEAM: 'vteam', S_VPOSTING: 'vposting', S_VLEAVE: 'vleave', S_VFILE: 'vfile',
 };
 // Scope kinds that take the object from the query or the body.
 export const OTHER_SCOPES = ['S_NONE', 'S_QUERY_ORG', 'S_BODY_ORG', 'S_BODY_MEMBER'];

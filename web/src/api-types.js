@@ -1753,6 +1753,379 @@
  */
 
 /**
+ * 一个村的后备干部队伍
+ * @typedef {object} ReservePool
+ * @property {number} org_id 村党组织
+ * @property {boolean} village 是行政村的党组织（可建后备干部队伍）
+ * @property {string} reference_date 参考日期（年龄、是否年轻、试岗按此计算）
+ * @property {number} young_max_age 年轻干部的年龄界限（未满该周岁）
+ * @property {number} size 在库人数
+ * @property {number} young 其中年轻干部人数
+ * @property {Array<ReserveItem>} items 在库的人（removed=1 时含已移出的）
+ */
+
+/**
+ * 后备干部名单中的一人
+ * @typedef {object} ReserveItem
+ * @property {number} id 编号
+ * @property {number} org_id 所在村党组织
+ * @property {string} org_name 所在村党组织名称
+ * @property {number|null} member_id 党员编号（非党员为 null）
+ * @property {string} name 姓名
+ * @property {string|null} gender 性别：M 或 F
+ * @property {number|null} age 年龄（周岁，参考日期）
+ * @property {boolean} young 是年轻干部（未满规则的年龄界限）
+ * @property {string|null} education 学历
+ * @property {string} political 政治面貌代码
+ * @property {string|null} political_name 政治面貌
+ * @property {string} source 来源代码
+ * @property {string|null} source_name 来源
+ * @property {string} entered_on 进入后备干部队伍的日期
+ * @property {string|null} recommended_by 推荐人
+ * @property {string|null} removed_on 移出日期
+ * @property {string|null} removed_kind 移出情形代码
+ * @property {string|null} removed_kind_name 移出情形
+ * @property {string|null} removed_reason 移出原因
+ * @property {number} trainings 培训次数
+ * @property {number} training_hours 培训学时合计
+ * @property {string|null} trial_post 参考日期正在试岗的岗位
+ * @property {string|null} trial_to 该试岗的结束日期
+ * @property {number} due 已结束待考核的试岗数
+ */
+
+/**
+ * 下辖各村的后备干部情况
+ * @typedef {object} ReserveOverview
+ * @property {number} org_id 组织
+ * @property {string} reference_date 参考日期
+ * @property {number} young_max_age 年轻干部的年龄界限
+ * @property {number} villages 行政村数
+ * @property {number} with_young 有年轻后备干部的村数（一村一名年轻干部）
+ * @property {number} without_young 没有年轻后备干部的村数
+ * @property {number} without_any 没有任何后备干部的村数
+ * @property {number} pool 在库总人数
+ * @property {number} in_trial 正在试岗的人数
+ * @property {number} due 待考核的试岗数
+ * @property {number} removed 当年移出的人数
+ * @property {Array<ReserveVillage>} items 各村（lacking=1：只列没有年轻后备干部的村）
+ */
+
+/**
+ * 一个村的后备干部情况
+ * @typedef {object} ReserveVillage
+ * @property {number} org_id 村党组织
+ * @property {string} name 名称
+ * @property {string|null} township 所属乡镇（上级组织）
+ * @property {number} pool 在库人数
+ * @property {number} young 年轻干部人数
+ * @property {number} in_trial 正在试岗的人数
+ * @property {number} due 待考核的试岗数
+ * @property {number} removed 参考日期当年移出的人数
+ */
+
+/**
+ * 村级后备干部：一人的记录、培训和试岗
+ * @typedef {object} ReserveCadre
+ * @property {number} id 编号
+ * @property {number} org_id 所在村党组织
+ * @property {string} org_name 所在村党组织名称
+ * @property {number|null} member_id 党员编号（非党员为 null）
+ * @property {string} name 姓名
+ * @property {string|null} gender 性别：M 或 F
+ * @property {number|null} age 年龄（周岁，参考日期）
+ * @property {boolean} young 是年轻干部（未满规则的年龄界限）
+ * @property {string|null} education 学历
+ * @property {string} political 政治面貌代码
+ * @property {string|null} political_name 政治面貌
+ * @property {string} source 来源代码
+ * @property {string|null} source_name 来源
+ * @property {string} entered_on 进入后备干部队伍的日期
+ * @property {string|null} recommended_by 推荐人
+ * @property {string|null} removed_on 移出日期
+ * @property {string|null} removed_kind 移出情形代码
+ * @property {string|null} removed_kind_name 移出情形
+ * @property {string|null} removed_reason 移出原因
+ * @property {string|null} birth_date 出生日期（只对有“敏感信息”权限者显示）
+ * @property {string|null} id_number 身份证号（非党员；默认隐去）
+ * @property {string|null} phone 联系电话（非党员；默认隐去中间部分）
+ * @property {boolean} full 身份证号和电话是否完整显示
+ * @property {number} young_max_age 年轻干部的年龄界限
+ * @property {Array<ReserveTraining>} trainings 培训
+ * @property {Array<ReserveTrial>} trials 试岗锻炼
+ * @property {number} created_at 登记时间（Unix 秒）
+ * @property {number} updated_at 修改时间（Unix 秒）
+ */
+
+/**
+ * 培训
+ * @typedef {object} ReserveTraining
+ * @property {number} id 编号
+ * @property {string} held_on 培训日期
+ * @property {string} course 培训内容
+ * @property {number} hours 学时
+ */
+
+/**
+ * 试岗锻炼
+ * @typedef {object} ReserveTrial
+ * @property {number} id 编号
+ * @property {string} post 试岗岗位
+ * @property {string} from_on 开始日期
+ * @property {string} to_on 结束日期
+ * @property {string|null} mentor 导师
+ * @property {string} state planned 未开始、current 进行中、due 已结束待考核、assessed 已考核
+ * @property {string|null} result 考核结果代码：excellent、pass、fail
+ * @property {string|null} result_name 考核结果：优秀、合格、不合格
+ * @property {string|null} comment 评语
+ * @property {string|null} assessed_on 考核日期
+ */
+
+/**
+ * @typedef {object} DispatchUnitList
+ * @property {Array<DispatchUnit>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 派出单位
+ * @typedef {object} DispatchUnit
+ * @property {number} id 编号
+ * @property {number} org_id 保存该记录的组织
+ * @property {string} org_name 该组织名称
+ * @property {string} name 派出单位名称
+ * @property {string|null} contact_name 联系人
+ * @property {string|null} contact_phone 联系电话（默认隐去中间部分）
+ * @property {number} cadres 登记的该单位干部人数
+ * @property {number} created_at 登记时间（Unix 秒）
+ */
+
+/**
+ * @typedef {object} CadreList
+ * @property {Array<Cadre>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 干部（派驻、帮扶）
+ * @typedef {object} Cadre
+ * @property {number} id 编号
+ * @property {number} org_id 保存该记录的组织
+ * @property {string} org_name 该组织名称
+ * @property {string} name 姓名
+ * @property {string|null} gender 性别：M 或 F
+ * @property {string|null} birth_date 出生日期（无权查看全部时只到年月）
+ * @property {string|null} id_number 身份证号（默认隐去）
+ * @property {string|null} phone 联系电话（默认隐去中间部分）
+ * @property {number|null} unit_id 派出单位
+ * @property {string|null} unit_name 派出单位名称
+ * @property {string|null} post 在派出单位的职务
+ * @property {number|null} user_id 关联的登录账号
+ * @property {boolean} full 身份证号和电话是否完整显示
+ * @property {number} created_at 登记时间（Unix 秒）
+ */
+
+/**
+ * 干部及其驻村任职和处理
+ * @typedef {object} CadreDetail
+ * @property {number} id 编号
+ * @property {number} org_id 保存该记录的组织
+ * @property {string} org_name 该组织名称
+ * @property {string} name 姓名
+ * @property {string|null} gender 性别：M 或 F
+ * @property {string|null} birth_date 出生日期（无权查看全部时只到年月）
+ * @property {string|null} id_number 身份证号（默认隐去）
+ * @property {string|null} phone 联系电话（默认隐去中间部分）
+ * @property {number|null} unit_id 派出单位
+ * @property {string|null} unit_name 派出单位名称
+ * @property {string|null} post 在派出单位的职务
+ * @property {number|null} user_id 关联的登录账号
+ * @property {boolean} full 身份证号和电话是否完整显示
+ * @property {number} created_at 登记时间（Unix 秒）
+ * @property {Array<VillagePosting>} postings 驻村任职（新的在前）及本月在村天数
+ * @property {Array<CadreOutcome>} outcomes 召回、问责、约谈（新的在前）
+ */
+
+/**
+ * 驻村任职及其当月在村情况
+ * @typedef {object} VillagePosting
+ * @property {number} posting_id 驻村任职编号
+ * @property {number} cadre_id 干部编号
+ * @property {string} name 姓名
+ * @property {string} role first_secretary 第一书记、leader 队长、member 队员
+ * @property {string|null} role_name 驻村职务名称
+ * @property {number} org_id 所驻村党组织
+ * @property {string} org_name 所驻村党组织名称
+ * @property {number|null} team_id 驻村工作队
+ * @property {string|null} team_name 驻村工作队名称
+ * @property {string|null} unit_name 派出单位
+ * @property {string} started_on 驻村开始日期
+ * @property {string} term_ends_on 任期届满日期
+ * @property {string|null} ended_on 结束日期（在任为 null）
+ * @property {string|null} end_reason 结束原因：term_end、recalled、other
+ * @property {boolean} ending_soon 任期即将届满（规则所定天数内）
+ * @property {number} days_counted 本月计入的驻村任职天数（任职起止、截至今天）
+ * @property {number} days_away 其中请假（已批准）、培训、出差的天数
+ * @property {number} days_in_village 在村天数
+ * @property {number} required 应在村天数（每月不少于 20 天，不满月按天数折算，向上取整）
+ * @property {boolean} ok 达到规定
+ * @property {boolean} partial 不满整月（任职起止或本月未过完）
+ */
+
+/**
+ * 对干部的处理
+ * @typedef {object} CadreOutcome
+ * @property {number} id 编号
+ * @property {string} kind recall 召回、accountability 问责、talk 约谈
+ * @property {string|null} kind_name 名称
+ * @property {string} on_date 日期
+ * @property {string} reason 原因
+ */
+
+/**
+ * 第一书记及其当月驻村天数
+ * @typedef {object} FirstSecretaryList
+ * @property {string} month 月份 YYYY-MM
+ * @property {Array<VillagePosting>} items 当月在任的第一书记
+ */
+
+/**
+ * 县的驻村工作一览
+ * @typedef {object} VillageList
+ * @property {string} month 月份 YYYY-MM
+ * @property {VillageSummary} summary 汇总（全部村，不受 only 筛选影响）
+ * @property {Array<VillageWork>} items 村
+ */
+
+/**
+ * 全县汇总
+ * @typedef {object} VillageSummary
+ * @property {number} villages 村数
+ * @property {number} required 须选派第一书记的村数
+ * @property {number} covered 其中已有第一书记的
+ * @property {number} uncovered_required 其中尚无第一书记的
+ * @property {number} ending_soon 任期即将届满的第一书记
+ * @property {number} under_rule 当月驻村天数不足的第一书记
+ * @property {number} teams 驻村工作队数
+ * @property {number} cadres_posted 当月在任的驻村干部人数
+ */
+
+/**
+ * 一个村的第一书记和工作队
+ * @typedef {object} VillageWork
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 名称
+ * @property {string} town_name 所属乡镇党委
+ * @property {string|null} required_reason 须选派第一书记的原因代码（不须选派为 null）
+ * @property {string|null} required_reason_name 原因：脱贫村、软弱涣散村、集体经济薄弱村、其他
+ * @property {VillagePosting|null} first_secretary 第一书记（无为 null）
+ * @property {number|null} team_id 驻村工作队
+ * @property {string|null} team_name 工作队名称
+ * @property {number} team_size 工作队在任人数
+ * @property {number|null} eval_score 最近一次考核的综合得分
+ * @property {number|null} eval_year 其年度
+ */
+
+/**
+ * 组织页的驻村工作部分
+ * @typedef {object} OrgVillageWork
+ * @property {VillagePosting|null} first_secretary 在任第一书记（无为 null）
+ * @property {number|null} team_id 驻村工作队
+ * @property {string|null} team_name 工作队名称
+ * @property {number} team_size 工作队在任人数
+ * @property {string|null} required_reason 须选派第一书记的原因代码
+ * @property {string|null} required_reason_name 原因名称
+ */
+
+/**
+ * @typedef {object} VillageCreated
+ * @property {number} id 新记录的编号
+ * @property {number} [final_score] 考核的综合得分
+ */
+
+/**
+ * 驻村工作队
+ * @typedef {object} VillageTeam
+ * @property {number} id 编号
+ * @property {string} name 名称
+ * @property {number} org_id 所驻村党组织
+ * @property {string} org_name 名称
+ * @property {string} formed_on 组建日期
+ * @property {string} [month] 月份
+ * @property {Array<VillagePosting>} [postings] 队员（在任在前）及其当月在村天数
+ * @property {Array<VillageMonth>} [months] 近六个月每月的在村天数
+ * @property {Array<VillageLogItem>} [log] 近六个月的工作记录（含列席的会议）
+ * @property {Array<VillageAbsence>} [absences] 近六个月的请假、培训、出差
+ */
+
+/**
+ * @typedef {object} VillageMonth
+ * @property {string} month 月份
+ * @property {Array<VillageMonthItem>} items 当月在任者的在村天数
+ */
+
+/**
+ * @typedef {object} VillageMonthItem
+ * @property {number} posting_id 驻村任职
+ * @property {string} name 姓名
+ * @property {number} days_counted 本月计入的驻村任职天数（任职起止、截至今天）
+ * @property {number} days_away 其中请假（已批准）、培训、出差的天数
+ * @property {number} days_in_village 在村天数
+ * @property {number} required 应在村天数（每月不少于 20 天，不满月按天数折算，向上取整）
+ * @property {boolean} ok 达到规定
+ * @property {boolean} partial 不满整月（任职起止或本月未过完）
+ */
+
+/**
+ * 工作队的工作记录
+ * @typedef {object} VillageLogItem
+ * @property {number} id 记录编号（会议：会议编号）
+ * @property {string} kind log 工作记录、meeting 列席的会议
+ * @property {string} on_date 日期
+ * @property {string} what 内容
+ * @property {*} attachments 附件：上传的文件 {name, file_id, kind, url}（url 为下载和缩略图地址），较早的记录为 {name, note}
+ */
+
+/**
+ * 请假、培训或出差
+ * @typedef {object} VillageAbsence
+ * @property {number} id 编号
+ * @property {number} posting_id 驻村任职
+ * @property {string} name 干部姓名
+ * @property {string} kind leave 请假、training 培训、trip 因公出差
+ * @property {string|null} kind_name 类型名称
+ * @property {string} from_on 开始日期
+ * @property {string} to_on 结束日期（含）
+ * @property {number} days 天数
+ * @property {string} reason 事由
+ * @property {string} status pending 待审批、approved 已批准、refused 未批准
+ * @property {string|null} level 请假的审批层级：township 乡镇党委、county 县委组织部
+ * @property {string|null} level_org_name 审批的党委
+ * @property {string|null} decision_note 审批意见
+ * @property {number} filed_at 提交时间（Unix 秒）
+ * @property {boolean} can_decide 待审批且由调用者这一级审批
+ */
+
+/**
+ * 已上传的工作记录附件
+ * @typedef {object} VillageFileUploaded
+ * @property {number} id 附件编号（工作记录的 files 中引用）
+ * @property {number} team_id 驻村工作队
+ * @property {string} kind jpeg、png 或 pdf
+ * @property {string} content_type 媒体类型
+ * @property {string} filename 文件名
+ * @property {number} size 字节数
+ * @property {string} url 下载地址
+ * @property {number} created_at 上传时间（Unix 秒）
+ */
+
+/**
+ * @typedef {object} VillageAbsenceList
+ * @property {Array<VillageAbsence>} items 条目
+ * @property {number} [total] 总数（给出时）
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
  * @typedef {object} ErrorBodyError
  * @property {string} code 错误类别，如 invalid_input、not_found
  * @property {string} message 中文说明
@@ -2608,6 +2981,38 @@
  *   'POST /applicant-imports/{id}/commit 200': RecruitImportCommitted,
  *   'GET /work-calendar 200': WorkCalendarYear,
  *   'PUT /work-calendar/{year} 200': WorkCalendarYear,
+ *   'GET /orgs/{id}/reserve-cadres 200': ReservePool,
+ *   'GET /orgs/{id}/reserve-overview 200': ReserveOverview,
+ *   'POST /reserve-cadres 201': ReserveCadre,
+ *   'GET /reserve-cadres/{id} 200': ReserveCadre,
+ *   'PATCH /reserve-cadres/{id} 200': ReserveCadre,
+ *   'POST /reserve-cadres/{id}/trainings 201': ReserveCadre,
+ *   'POST /reserve-cadres/{id}/trials 201': ReserveCadre,
+ *   'POST /reserve-cadres/{id}/trials/{tid}/assessment 200': ReserveCadre,
+ *   'POST /reserve-cadres/{id}/remove 200': ReserveCadre,
+ *   'GET /dispatch-units 200': DispatchUnitList,
+ *   'POST /dispatch-units 201': DispatchUnit,
+ *   'GET /dispatch-units/{id} 200': DispatchUnit,
+ *   'GET /cadres 200': CadreList,
+ *   'POST /cadres 201': Cadre,
+ *   'GET /cadres/{id} 200': CadreDetail,
+ *   'GET /orgs/{id}/first-secretaries 200': FirstSecretaryList,
+ *   'GET /orgs/{id}/villages 200': VillageList,
+ *   'GET /orgs/{id}/village-work 200': OrgVillageWork,
+ *   'POST /village-requirements 201': VillageCreated,
+ *   'POST /village-teams 201': VillageTeam,
+ *   'GET /village-teams/{id} 200': VillageTeam,
+ *   'POST /village-teams/{id}/log 201': VillageCreated,
+ *   'POST /village-teams/{id}/files 201': VillageFileUploaded,
+ *   'GET /village-files/{id} 200': string,
+ *   'POST /village-teams/{id}/evaluations 201': VillageCreated,
+ *   'POST /village-postings 201': VillageCreated,
+ *   'POST /village-postings/{id}/end 200': Ok,
+ *   'POST /cadres/{id}/outcomes 201': VillageCreated,
+ *   'GET /village-leaves 200': VillageAbsenceList,
+ *   'POST /village-leaves 201': VillageAbsence,
+ *   'POST /village-leaves/{id}/decide 200': VillageAbsence,
+ *   'GET /village/me 200': FirstSecretaryList,
  * }} ApiAnswers
  */
 
@@ -2755,4 +3160,36 @@ export const ROUTES = Object.freeze({
   'POST /applicant-imports/{id}/commit': [200],
   'GET /work-calendar': [200],
   'PUT /work-calendar/{year}': [200],
+  'GET /orgs/{id}/reserve-cadres': [200],
+  'GET /orgs/{id}/reserve-overview': [200],
+  'POST /reserve-cadres': [201],
+  'GET /reserve-cadres/{id}': [200],
+  'PATCH /reserve-cadres/{id}': [200],
+  'POST /reserve-cadres/{id}/trainings': [201],
+  'POST /reserve-cadres/{id}/trials': [201],
+  'POST /reserve-cadres/{id}/trials/{tid}/assessment': [200],
+  'POST /reserve-cadres/{id}/remove': [200],
+  'GET /dispatch-units': [200],
+  'POST /dispatch-units': [201],
+  'GET /dispatch-units/{id}': [200],
+  'GET /cadres': [200],
+  'POST /cadres': [201],
+  'GET /cadres/{id}': [200],
+  'GET /orgs/{id}/first-secretaries': [200],
+  'GET /orgs/{id}/villages': [200],
+  'GET /orgs/{id}/village-work': [200],
+  'POST /village-requirements': [201],
+  'POST /village-teams': [201],
+  'GET /village-teams/{id}': [200],
+  'POST /village-teams/{id}/log': [201],
+  'POST /village-teams/{id}/files': [201],
+  'GET /village-files/{id}': [200],
+  'POST /village-teams/{id}/evaluations': [201],
+  'POST /village-postings': [201],
+  'POST /village-postings/{id}/end': [200],
+  'POST /cadres/{id}/outcomes': [201],
+  'GET /village-leaves': [200],
+  'POST /village-leaves': [201],
+  'POST /village-leaves/{id}/decide': [200],
+  'GET /village/me': [200],
 });
