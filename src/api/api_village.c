@@ -105,6 +105,17 @@ static int h_unit_create(zb_req *r, zb_err *e)
 	return 0;
 }
 
+/* PATCH: the fields sent change (null or absent: kept; "" removes an
+ * optional one), the answer is the unit as now. */
+static int h_unit_update(zb_req *r, zb_err *e)
+{
+	zb_dunit_input in = {.name = zb_body_str(r, "name"), .contact_name = zb_body_str(r, "contact_name"),
+	                     .contact_phone = zb_body_str(r, "contact_phone")};
+	zb_actor ac = actor_of(r);
+	int rc = zb_dunit_update(r->db, r->app, &ac, r->target_id, &in, &r->arena, e);
+	return rc ? rc : answer_unit(r, r->target_id, 0, e);
+}
+
 static void write_posting(zb_jw *w, const zb_vposting *p);
 
 /* ---- cadres ---------------------------------------------------------------------- */
@@ -229,6 +240,17 @@ static int h_cadre_create(zb_req *r, zb_err *e)
 	return 0;
 }
 
+static int h_cadre_update(zb_req *r, zb_err *e)
+{
+	zb_cadre_input in = {.name = zb_body_str(r, "name"), .gender = zb_body_str(r, "gender"),
+	                     .id_number = zb_body_str(r, "id_number"), .phone = zb_body_str(r, "phone"),
+	                     .post = zb_body_str(r, "post")};
+	int unit_given = json_object_get(r->json, "unit_id") != NULL;
+	zb_body_int(r, "unit_id", &in.unit_id);
+	zb_actor ac = actor_of(r);
+	int rc = zb_cadre_update(r->db, r->app, &ac, r->who, r->target_id, &in, unit_given, &r->arena, e);
+	return rc ? rc : answer_cadre(r, r->target_id, 0, e);
+}
 
 /* ---- village work ------------------------------------------------------------------ */
 
@@ -759,6 +781,21 @@ static const zb_field cadre_fields[] = {
 	{"user_id", 'i', 0, 0, "干部登录用的账号（可不填）"},
 	{0},
 };
+static const zb_field unit_patch_fields[] = {
+	{"name", 's', 0, 400, "派出单位名称"},
+	{"contact_name", 's', 0, 200, "联系人（空字符串：删除）"},
+	{"contact_phone", 's', 0, 64, "联系电话（空字符串：删除）"},
+	{0},
+};
+static const zb_field cadre_patch_fields[] = {
+	{"name", 's', 0, 200, "姓名"},
+	{"gender", 's', 0, 16, "性别：M/F 或 男/女（有身份证号时由其得出）"},
+	{"id_number", 's', 0, 64, "新的身份证号（不改时不发送；空字符串：删除）"},
+	{"phone", 's', 0, 64, "新的联系电话（不改时不发送；空字符串：删除）"},
+	{"unit_id", 'i', 0, 0, "派出单位（null：无）"},
+	{"post", 's', 0, 400, "在派出单位的职务（空字符串：删除）"},
+	{0},
+};
 
 static const zb_prop unit_props[] = {
 	{"id", 'i', 0, NULL, "编号"},
@@ -1048,6 +1085,9 @@ const zb_route zb_routes_village[] = {
 	{.method = "GET", .pattern = "/api/v1/dispatch-units/{id}", .fn = h_unit,
 	 .perm = P_MEMBER_READ, .scope = S_DUNIT, .resp = ZB_OK(&unit_shape),
 	 .tag = "village", .summary = "派出单位", .query_doc = "full:integer"},
+	{.method = "PATCH", .pattern = "/api/v1/dispatch-units/{id}", .fn = h_unit_update,
+	 .perm = P_MEMBER_WRITE, .scope = S_DUNIT, .flags = R_WRITE | R_JSON, .max_body = 4096, .fields = unit_patch_fields,
+	 .resp = ZB_OK(&unit_shape), .tag = "village", .summary = "修改派出单位及其联系人"},
 	{.method = "GET", .pattern = "/api/v1/cadres", .fn = h_cadres,
 	 .perm = P_MEMBER_READ, .scope = S_QUERY_ORG, .resp = ZB_OK(&cadre_list),
 	 .tag = "village", .summary = "干部名单（组织及下级保存的；按派出单位、姓名筛选）",
@@ -1058,6 +1098,9 @@ const zb_route zb_routes_village[] = {
 	{.method = "GET", .pattern = "/api/v1/cadres/{id}", .fn = h_cadre,
 	 .perm = P_MEMBER_READ, .scope = S_CADRE, .resp = ZB_OK(&cadre_detail_shape),
 	 .tag = "village", .summary = "干部及其驻村任职和处理（审计）", .query_doc = "full:integer"},
+	{.method = "PATCH", .pattern = "/api/v1/cadres/{id}", .fn = h_cadre_update,
+	 .perm = P_MEMBER_WRITE, .scope = S_CADRE, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = cadre_patch_fields,
+	 .resp = ZB_OK(&cadre_shape), .tag = "village", .summary = "修改干部（身份证号、电话只在发送时更换）"},
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/first-secretaries", .fn = h_first_secretaries,
 	 .perm = P_MEMBER_READ, .scope = S_ORG, .resp = ZB_OK(&fs_shape),
 	 .tag = "village", .summary = "第一书记及其当月驻村天数（组织及下级）", .query_doc = "month:string"},
