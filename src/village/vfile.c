@@ -119,8 +119,8 @@ int zb_vlog_link_files(zb_db *db, int64_t team_id, int64_t log_id, const char *g
 			break;
 		zb_buf_printf(&b, "%s{\"name\":", i ? "," : "");
 		zb_esc_json(&b, r.s[1], strlen(r.s[1]));
-		zb_buf_printf(&b, ",\"file_id\":%lld,\"kind\":\"%s\",\"url\":\"/api/v1/village-files/%lld\"}",
-		              (long long)files[i], r.s[0], (long long)files[i]);
+		zb_buf_printf(&b, ",\"file_id\":%lld,\"kind\":\"%s\",\"url\":\"%s\"}", (long long)files[i], r.s[0],
+		              zb_vfile_url(ar, files[i]));
 	}
 	zb_buf_putc(&b, ']');
 	if (!rc)
