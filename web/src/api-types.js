@@ -2082,7 +2082,7 @@
  * @property {string} kind log 工作记录、meeting 列席的会议
  * @property {string} on_date 日期
  * @property {string} what 内容
- * @property {*} attachments 附件：上传的文件 {name, file_id, kind, url}（url 为下载和缩略图地址），较早的记录为 {name, note}
+ * @property {*} attachments 附件 [{name, note}]
  */
 
 /**
@@ -2106,23 +2106,314 @@
  */
 
 /**
- * 已上传的工作记录附件
- * @typedef {object} VillageFileUploaded
- * @property {number} id 附件编号（工作记录的 files 中引用）
- * @property {number} team_id 驻村工作队
- * @property {string} kind jpeg、png 或 pdf
- * @property {string} content_type 媒体类型
- * @property {string} filename 文件名
- * @property {number} size 字节数
- * @property {string} url 下载地址
- * @property {number} created_at 上传时间（Unix 秒）
- */
-
-/**
  * @typedef {object} VillageAbsenceList
  * @property {Array<VillageAbsence>} items 条目
  * @property {number} [total] 总数（给出时）
  * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 一个村已公开的三务
+ * @typedef {object} PublicDisclosures
+ * @property {PublicDisclosuresOrg} org 村
+ * @property {Array<PublicDisclosure>} items 已公开的事项，最近公开的在前（最多 60 项）
+ */
+
+/**
+ * 已公开的三务公开事项
+ * @typedef {object} PublicDisclosure
+ * @property {number} id 事项编号
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 公开期间
+ * @property {string} title 标题
+ * @property {string|null} published_on 公开日期（未公开为 null）
+ * @property {string} body 正文
+ * @property {Array<PublicDisclosureTablesItem>} tables 表格
+ */
+
+/**
+ * @typedef {object} DisclosureList
+ * @property {Array<DisclosureRow>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 三务公开事项（列表）
+ * @typedef {object} DisclosureRow
+ * @property {number} id 事项编号
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 公开期间
+ * @property {string} title 标题
+ * @property {string|null} published_on 公开日期（未公开为 null）
+ * @property {string} status draft 草稿 / submitted 待支部审核 / approved 待乡镇审核 / reviewed 待公开 / published 已公开 / withdrawn 已撤回
+ * @property {string|null} deadline 该期应公开的最后一天（事项类为 null）
+ * @property {boolean} late 公开晚于期限
+ * @property {number} created_by 起草人账号（0：系统）
+ * @property {string} created_by_name 起草人
+ * @property {number} updated_at 最后修改时间（Unix 秒）
+ * @property {string|null} withdraw_reason 撤回原因
+ */
+
+/**
+ * @typedef {object} DisclosureQueue
+ * @property {Array<DisclosureQueued>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 待审核的三务公开事项
+ * @typedef {object} DisclosureQueued
+ * @property {number} id 事项编号
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 公开期间
+ * @property {string} title 标题
+ * @property {string|null} published_on 公开日期（未公开为 null）
+ * @property {string} status draft 草稿 / submitted 待支部审核 / approved 待乡镇审核 / reviewed 待公开 / published 已公开 / withdrawn 已撤回
+ * @property {string|null} deadline 该期应公开的最后一天（事项类为 null）
+ * @property {boolean} late 公开晚于期限
+ * @property {number} created_by 起草人账号（0：系统）
+ * @property {string} created_by_name 起草人
+ * @property {number} updated_at 最后修改时间（Unix 秒）
+ * @property {string|null} withdraw_reason 撤回原因
+ * @property {boolean} can_approve 本人可作支部审核（起草人以外）
+ * @property {boolean} can_review 本人可作乡镇审核
+ */
+
+/**
+ * 逾期未公开的三务
+ * @typedef {object} DisclosureOverdue
+ * @property {number} year 年份
+ * @property {string} today 按哪一天计算
+ * @property {number} villages_overdue 有逾期未公开的村数
+ * @property {Array<DisclosureOverdueItemsItem>} items 逾期未公开的村、类别与期间
+ */
+
+/**
+ * 三务公开事项
+ * @typedef {object} Disclosure
+ * @property {number} id 事项编号
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 公开期间
+ * @property {string} title 标题
+ * @property {string|null} published_on 公开日期（未公开为 null）
+ * @property {string} body 正文
+ * @property {Array<DisclosureTablesItem>} tables 表格
+ * @property {string} status draft 草稿 / submitted 待支部审核 / approved 待乡镇审核 / reviewed 待公开 / published 已公开 / withdrawn 已撤回
+ * @property {string|null} deadline 该期应公开的最后一天（事项类为 null）
+ * @property {boolean} late 公开晚于期限
+ * @property {number} created_by 起草人账号（0：系统）
+ * @property {string} created_by_name 起草人
+ * @property {number} updated_at 最后修改时间（Unix 秒）
+ * @property {string|null} withdraw_reason 撤回原因
+ * @property {Array<DisclosureHistoryItem>} history 每一步：起草、修改、提交、审核、退回、公开、撤回
+ */
+
+/**
+ * 帮扶覆盖与走访情况（组织及下级）
+ * @typedef {object} AidCoverage
+ * @property {number} org_id 组织
+ * @property {string} as_of 统计日期（今天）
+ * @property {number} households 帮扶户数（未退出）
+ * @property {number} with_helper 有帮扶责任人的户数
+ * @property {number} without_helper 没有帮扶责任人的户数
+ * @property {number} visited_on_time 每位帮扶责任人都按规定走访的户数
+ * @property {number} overdue 有帮扶责任人走访逾期的户数
+ * @property {number} exited 已退出的户数（留存）
+ * @property {AidCoverageByStatus} by_status 按帮扶状态的户数
+ * @property {AidCoverageContacts} contacts 党员联系户
+ * @property {number} in_area 所在村民小组有党员责任区的户数
+ * @property {number} helpers 帮扶责任人数
+ * @property {number} helpers_with_overdue 有走访逾期的帮扶责任人数
+ * @property {Array<AidHelperDue>} helpers_overdue 走访逾期的帮扶责任人（逾期户数多的在前，至多 50 人）
+ */
+
+/**
+ * 走访逾期的帮扶责任人
+ * @typedef {object} AidHelperDue
+ * @property {number|null} member_id 帮扶责任人：党员编号（干部为 null）
+ * @property {number|null} cadre_id 帮扶责任人：派出单位干部编号（党员为 null）
+ * @property {string} name 姓名
+ * @property {string|null} org_name 所在党组织或派出单位
+ * @property {number} households 帮扶的户数
+ * @property {number} overdue 走访逾期的户数
+ */
+
+/**
+ * @typedef {object} AidHouseholdList
+ * @property {Array<AidHouseholdItem>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 帮扶户名单中的一户
+ * @typedef {object} AidHouseholdItem
+ * @property {number} id 帮扶户编号
+ * @property {number} org_id 所在村党组织
+ * @property {string} org_name 所在村党组织名称
+ * @property {string} head_name 户主
+ * @property {string|null} village_group 村民小组
+ * @property {string} category 类别：tuopin、monitor、dibao、tekun、other
+ * @property {string} status 帮扶状态：helping、lifted、monitor
+ * @property {string|null} exited_on 退出日期
+ * @property {number} helpers 当前帮扶责任人数
+ * @property {number} overdue 走访逾期的帮扶责任人数
+ * @property {string|null} last_visit 最近一次走访
+ * @property {string|null} next_due 最早的下次走访期限
+ */
+
+/**
+ * 帮扶户
+ * @typedef {object} AidHousehold
+ * @property {number} id 帮扶户编号
+ * @property {number} org_id 所在村党组织
+ * @property {string} org_name 所在村党组织名称
+ * @property {string} head_name 户主
+ * @property {string|null} id_number 户主身份证号（默认隐去）
+ * @property {string|null} phone 联系电话（默认隐去中间部分）
+ * @property {boolean} full 身份证号和电话是否完整显示
+ * @property {string|null} village_group 村民小组
+ * @property {string|null} address 住址
+ * @property {string} category 类别代码
+ * @property {string|null} category_name 类别
+ * @property {string} status 帮扶状态代码
+ * @property {string|null} status_name 帮扶状态
+ * @property {string} status_since 当前状态的起始日期
+ * @property {string|null} area_member 所在责任区的负责党员
+ * @property {AidHouseholdExit} exit 退出
+ * @property {Array<AidHouseholdPeopleItem>} people 家庭成员
+ * @property {Array<AidHouseholdHistoryItem>} history 帮扶状态的历史
+ * @property {Array<AidPair>} pairs 帮扶责任人和党员联系人（当前的在前）
+ * @property {Array<AidVisit>} visits 走访（最近的在前，至多 100 次）
+ * @property {number} created_at 登记时间（Unix 秒）
+ * @property {number} updated_at 修改时间（Unix 秒）
+ */
+
+/**
+ * 帮扶结对
+ * @typedef {object} AidPair
+ * @property {number} id 结对编号
+ * @property {string} kind helper 帮扶责任人、contact 党员联系户
+ * @property {number|null} member_id 党员编号（干部为 null）
+ * @property {number|null} cadre_id 派出单位干部编号（党员为 null）
+ * @property {string} name 姓名
+ * @property {string|null} org_name 所在党组织或派出单位
+ * @property {string} from_on 结对开始
+ * @property {string|null} to_on 结对结束
+ * @property {string|null} end_reason 结束原因
+ * @property {boolean} current 当前有效
+ * @property {string|null} last_visit 其最近一次走访
+ * @property {string|null} due 下次走访期限（当前结对）
+ * @property {boolean} overdue 走访已逾期
+ */
+
+/**
+ * 走访
+ * @typedef {object} AidVisit
+ * @property {number} id 走访编号
+ * @property {number|null} member_id 走访人：党员编号（干部为 null）
+ * @property {number|null} cadre_id 走访人：派出单位干部编号（党员为 null）
+ * @property {string} visitor 走访人
+ * @property {string} visited_on 走访日期
+ * @property {string} what 走访内容
+ * @property {number} recorded_at 记录时间（Unix 秒）
+ * @property {Array<string>} photos 照片的地址
+ */
+
+/**
+ * @typedef {object} MyAidHouseholdList
+ * @property {Array<MyAidHousehold>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 我帮扶或联系的户
+ * @typedef {object} MyAidHousehold
+ * @property {number} household_id 帮扶户编号
+ * @property {number} pair_id 结对编号
+ * @property {string} head_name 户主
+ * @property {string} org_name 所在村
+ * @property {string|null} village_group 村民小组
+ * @property {string} status 帮扶状态
+ * @property {string} kind helper 帮扶责任人、contact 党员联系户
+ * @property {string|null} last_visit 我最近一次走访
+ * @property {string} due 下次走访期限
+ * @property {boolean} overdue 已逾期
+ */
+
+/**
+ * 已记录的走访
+ * @typedef {object} AidVisitRecorded
+ * @property {number} id 走访编号
+ * @property {number} household_id 帮扶户编号
+ */
+
+/**
+ * 已上传的走访照片
+ * @typedef {object} AidPhotoUploaded
+ * @property {number} id 照片编号
+ * @property {number} visit_id 走访编号
+ * @property {string} url 照片地址
+ */
+
+/**
+ * @typedef {object} AidAreaList
+ * @property {Array<AidArea>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 党员责任区
+ * @typedef {object} AidArea
+ * @property {number} id 责任区编号
+ * @property {number} org_id 所在村党组织
+ * @property {string} name 责任区（村民小组）
+ * @property {number} member_id 负责党员
+ * @property {string} member_name 负责党员姓名
+ * @property {string} from_on 开始日期
+ * @property {string|null} to_on 结束日期
+ * @property {number} households 区内帮扶户数（未退出）
+ */
+
+/**
+ * 新建记录的编号
+ * @typedef {object} AidCreated
+ * @property {number} id 编号
+ */
+
+/**
+ * 帮扶台账导入批次
+ * @typedef {object} AidImportBatch
+ * @property {number} id 批次编号
+ * @property {string} status preview
+ * @property {string|null} filename 文件名
+ * @property {string} format aid-xlsx 或 aid-csv
+ * @property {number} org_id 导入到的组织
+ * @property {string|null} org_name 导入到的组织名称
+ * @property {number} header_row 表头所在行
+ * @property {AidImportBatchCounts} counts 按状态计数
+ * @property {Array<AidImportBatchRowsItem>} rows 各行
+ */
+
+/**
+ * 帮扶台账导入已提交
+ * @typedef {object} AidImportCommitted
+ * @property {number} id 批次编号
+ * @property {string} status committed
+ * @property {AidImportCommittedCounts} counts 写入的行数
  */
 
 /**
@@ -2637,6 +2928,124 @@
  */
 
 /**
+ * 村
+ * @typedef {object} PublicDisclosuresOrg
+ * @property {number} id 村党组织编号
+ * @property {string} name 名称
+ * @property {string} township_name 所属乡镇党委
+ */
+
+/**
+ * 一张表
+ * @typedef {object} PublicDisclosureTablesItem
+ * @property {string|null} [title] 表名
+ * @property {Array<string>} columns 列名
+ * @property {Array<*>} rows 行：每行一个数组，格为文字或数字
+ */
+
+/**
+ * @typedef {object} DisclosureOverdueItemsItem
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村党组织名称
+ * @property {string} township_name 所属乡镇党委
+ * @property {string} kind party / village / finance
+ * @property {string} kind_name 党务 / 村务 / 财务
+ * @property {string} period 逾期未公开的期间
+ * @property {string} deadline 应公开的最后一天
+ */
+
+/**
+ * 一张表
+ * @typedef {object} DisclosureTablesItem
+ * @property {string|null} [title] 表名
+ * @property {Array<string>} columns 列名
+ * @property {Array<*>} rows 行：每行一个数组，格为文字或数字
+ */
+
+/**
+ * @typedef {object} DisclosureHistoryItem
+ * @property {string} action create / edit / submit / approve / refuse / review / publish / withdraw
+ * @property {string|null} from_status 之前的状态
+ * @property {string} to_status 之后的状态
+ * @property {string|null} reason 原因（退回、撤回）
+ * @property {string} by 操作人
+ * @property {number} at 时间（Unix 秒）
+ */
+
+/**
+ * 按帮扶状态的户数
+ * @typedef {object} AidCoverageByStatus
+ * @property {number} helping 在帮
+ * @property {number} lifted 已脱贫（巩固期）
+ * @property {number} monitor 监测户
+ */
+
+/**
+ * 党员联系户
+ * @typedef {object} AidCoverageContacts
+ * @property {number} households 有党员联系人的户数
+ * @property {number} pairs 党员联系户结对数
+ * @property {number} on_time 按时走访的联系户结对数
+ */
+
+/**
+ * 退出
+ * @typedef {object} AidHouseholdExit
+ * @property {string|null} on 退出日期（未退出为 null）
+ * @property {string|null} decision 退出的决定
+ * @property {string|null} doc 文号
+ * @property {string|null} note 说明
+ */
+
+/**
+ * @typedef {object} AidHouseholdPeopleItem
+ * @property {string} name 姓名
+ * @property {string} relation 与户主关系
+ */
+
+/**
+ * @typedef {object} AidHouseholdHistoryItem
+ * @property {string} status 帮扶状态
+ * @property {string} since 起始日期
+ * @property {string|null} note 说明
+ */
+
+/**
+ * 按状态计数
+ * @typedef {object} AidImportBatchCounts
+ * @property {number} new 将导入
+ * @property {number} unchanged 已登记，跳过
+ * @property {number} error 有错误
+ */
+
+/**
+ * @typedef {object} AidImportBatchRowsItem
+ * @property {number} row 文件中的行号
+ * @property {string} status new（将导入）、unchanged（户主身份证号已登记，跳过）或 error
+ * @property {string|null} head_name 户主
+ * @property {string|null} id_masked 户主身份证号（隐去）
+ * @property {number} org_id 所在村党组织（0：未能确定）
+ * @property {string|null} org_name 所在村党组织名称
+ * @property {string|null} village_group 村民小组
+ * @property {string|null} category 类别代码
+ * @property {string|null} household_status 帮扶状态代码
+ * @property {string|null} status_since 状态日期
+ * @property {string|null} from_on 结对日期
+ * @property {Array<AidImportBatchRowsItemPeopleItem>} people 家庭成员
+ * @property {Array<string>} helpers 帮扶责任人
+ * @property {Array<string>} contacts 联系党员
+ * @property {Array<string>} errors 不能导入的原因
+ */
+
+/**
+ * 写入的行数
+ * @typedef {object} AidImportCommittedCounts
+ * @property {number} new 新登记
+ * @property {number} unchanged 已登记，跳过
+ * @property {number} skipped 跳过的有错行
+ */
+
+/**
  * 企业
  * @typedef {object} CoverageByKindEnterprise
  * @property {string} name 单位类别名称
@@ -2804,6 +3213,12 @@
  * @property {string} done_on 台账记载的日期
  * @property {string|null} flag 该步骤违反的规定（照录并标注，不拒绝）
  * @property {Array<string>} [people] 谈话人、培养联系人或入党介绍人
+ */
+
+/**
+ * @typedef {object} AidImportBatchRowsItemPeopleItem
+ * @property {string} name 姓名
+ * @property {string} relation 与户主关系
  */
 
 /**
@@ -2993,11 +3408,9 @@
  *   'GET /dispatch-units 200': DispatchUnitList,
  *   'POST /dispatch-units 201': DispatchUnit,
  *   'GET /dispatch-units/{id} 200': DispatchUnit,
- *   'PATCH /dispatch-units/{id} 200': DispatchUnit,
  *   'GET /cadres 200': CadreList,
  *   'POST /cadres 201': Cadre,
  *   'GET /cadres/{id} 200': CadreDetail,
- *   'PATCH /cadres/{id} 200': Cadre,
  *   'GET /orgs/{id}/first-secretaries 200': FirstSecretaryList,
  *   'GET /orgs/{id}/villages 200': VillageList,
  *   'GET /orgs/{id}/village-work 200': OrgVillageWork,
@@ -3005,8 +3418,6 @@
  *   'POST /village-teams 201': VillageTeam,
  *   'GET /village-teams/{id} 200': VillageTeam,
  *   'POST /village-teams/{id}/log 201': VillageCreated,
- *   'POST /village-teams/{id}/files 201': VillageFileUploaded,
- *   'GET /village-files/{id} 200': string,
  *   'POST /village-teams/{id}/evaluations 201': VillageCreated,
  *   'POST /village-postings 201': VillageCreated,
  *   'POST /village-postings/{id}/end 200': Ok,
@@ -3015,6 +3426,36 @@
  *   'POST /village-leaves 201': VillageAbsence,
  *   'POST /village-leaves/{id}/decide 200': VillageAbsence,
  *   'GET /village/me 200': FirstSecretaryList,
+ *   'GET /public/disclosures 200': PublicDisclosures,
+ *   'GET /gk/{ref} 200': string,
+ *   'GET /orgs/{id}/disclosures 200': DisclosureList,
+ *   'GET /orgs/{id}/disclosure-queue 200': DisclosureQueue,
+ *   'GET /orgs/{id}/disclosure-overdue 200': DisclosureOverdue,
+ *   'GET /orgs/{id}/disclosure-board 200': string,
+ *   'POST /disclosures 201': Disclosure,
+ *   'GET /disclosures/{id} 200': Disclosure,
+ *   'PATCH /disclosures/{id} 200': Disclosure,
+ *   'POST /disclosures/{id}/steps 200': Disclosure,
+ *   'GET /orgs/{id}/aid-coverage 200': AidCoverage,
+ *   'GET /orgs/{id}/aid-households 200': AidHouseholdList,
+ *   'POST /aid-households 201': AidHousehold,
+ *   'GET /aid-households/{id} 200': AidHousehold,
+ *   'POST /aid-households/{id}/status 200': AidHousehold,
+ *   'POST /aid-households/{id}/exit 200': AidHousehold,
+ *   'POST /aid-households/{id}/pairs 201': AidHousehold,
+ *   'POST /aid-pairs/{id}/end 200': Ok,
+ *   'POST /aid-households/{id}/visits 201': AidHousehold,
+ *   'GET /me/aid-households 200': MyAidHouseholdList,
+ *   'POST /me/aid-visits 201': AidVisitRecorded,
+ *   'POST /aid-visits/{id}/photos 201': AidPhotoUploaded,
+ *   'POST /me/aid-visits/{id}/photos 201': AidPhotoUploaded,
+ *   'GET /aid-photos/{id} 200': string,
+ *   'GET /orgs/{id}/aid-areas 200': AidAreaList,
+ *   'POST /aid-areas 201': AidCreated,
+ *   'POST /aid-areas/{id}/end 200': Ok,
+ *   'POST /aid-imports 201': AidImportBatch,
+ *   'GET /aid-imports/{id} 200': AidImportBatch,
+ *   'POST /aid-imports/{id}/commit 200': AidImportCommitted,
  * }} ApiAnswers
  */
 
@@ -3174,11 +3615,9 @@ export const ROUTES = Object.freeze({
   'GET /dispatch-units': [200],
   'POST /dispatch-units': [201],
   'GET /dispatch-units/{id}': [200],
-  'PATCH /dispatch-units/{id}': [200],
   'GET /cadres': [200],
   'POST /cadres': [201],
   'GET /cadres/{id}': [200],
-  'PATCH /cadres/{id}': [200],
   'GET /orgs/{id}/first-secretaries': [200],
   'GET /orgs/{id}/villages': [200],
   'GET /orgs/{id}/village-work': [200],
@@ -3186,8 +3625,6 @@ export const ROUTES = Object.freeze({
   'POST /village-teams': [201],
   'GET /village-teams/{id}': [200],
   'POST /village-teams/{id}/log': [201],
-  'POST /village-teams/{id}/files': [201],
-  'GET /village-files/{id}': [200],
   'POST /village-teams/{id}/evaluations': [201],
   'POST /village-postings': [201],
   'POST /village-postings/{id}/end': [200],
@@ -3196,4 +3633,34 @@ export const ROUTES = Object.freeze({
   'POST /village-leaves': [201],
   'POST /village-leaves/{id}/decide': [200],
   'GET /village/me': [200],
+  'GET /public/disclosures': [200],
+  'GET /gk/{ref}': [200],
+  'GET /orgs/{id}/disclosures': [200],
+  'GET /orgs/{id}/disclosure-queue': [200],
+  'GET /orgs/{id}/disclosure-overdue': [200],
+  'GET /orgs/{id}/disclosure-board': [200],
+  'POST /disclosures': [201],
+  'GET /disclosures/{id}': [200],
+  'PATCH /disclosures/{id}': [200],
+  'POST /disclosures/{id}/steps': [200],
+  'GET /orgs/{id}/aid-coverage': [200],
+  'GET /orgs/{id}/aid-households': [200],
+  'POST /aid-households': [201],
+  'GET /aid-households/{id}': [200],
+  'POST /aid-households/{id}/status': [200],
+  'POST /aid-households/{id}/exit': [200],
+  'POST /aid-households/{id}/pairs': [201],
+  'POST /aid-pairs/{id}/end': [200],
+  'POST /aid-households/{id}/visits': [201],
+  'GET /me/aid-households': [200],
+  'POST /me/aid-visits': [201],
+  'POST /aid-visits/{id}/photos': [201],
+  'POST /me/aid-visits/{id}/photos': [201],
+  'GET /aid-photos/{id}': [200],
+  'GET /orgs/{id}/aid-areas': [200],
+  'POST /aid-areas': [201],
+  'POST /aid-areas/{id}/end': [200],
+  'POST /aid-imports': [201],
+  'GET /aid-imports/{id}': [200],
+  'POST /aid-imports/{id}/commit': [200],
 });
