@@ -3,10 +3,11 @@
  * Rotation (docs/SECURITY-FIELDS.md, "Key rotation"): a new key file is
  * written beside the old one (KEY.next, carrying the audit key on), the
  * database records that a rotation runs (settings key_rotation_next, the
- * new key's fingerprint, and key_rotation_cursor, the last member id done),
- * every member's ciphertexts and blind index are rewritten under the new
- * key in batches, each batch one transaction that also moves the cursor,
- * and a last transaction moves key_fingerprint to the new key.  Then the
+ * new key's fingerprint, and key_rotation_cursor, "<table>:<id>" of the
+ * last record done), the ciphertexts and blind indexes of every table in
+ * key_tables are rewritten under the new key in batches, table by table,
+ * each batch one transaction that also moves the cursor, and a last
+ * transaction moves key_fingerprint to the new key.  Then the
  * old file is renamed KEY.retired-<fingerprint> and KEY.next becomes KEY.
  * Killed at any point, the next `zhibu key rotate` continues from where
  * the database says it stopped.  While it runs, no other process may use
@@ -15,7 +16,6 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "crypto/fieldprot.h"
-#include "member/member.h"
 
 #include <errno.h>
 #include <fcntl.h>
