@@ -166,6 +166,7 @@ const MAKE = {
     }), 'reserve cadre');
     const t = await ok(adm.post(`/api/v1/reserve-cadres/${p.id}/trials`, { post: `${W[side].mk}主任助理`, from_on: '2024-02-01', to_on: '2024-03-01' }), 'trial');
     return { id: p.id, tid: t.trials[0].id };
+  },
   // the cadre registry: a 派出单位 and a cadre kept at the side's branch
   async dunit(side) {
     return { id: (await ok(adm.post('/api/v1/dispatch-units',
