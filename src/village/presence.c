@@ -690,7 +690,7 @@ int zb_vcounty_view(zb_db *db, const char *path, const char *month, const char *
 		"FROM orgs o JOIN orgs par ON par.id = o.parent_id "
 		"LEFT JOIN village_teams t ON t.org_id = o.id AND t.dissolved_on IS NULL "
 		"WHERE o.path LIKE ? AND o.dissolved_on IS NULL AND ("
-		" (o.domain = 'rural' AND o.type IN ('branch', 'general_branch') AND par.type = 'committee') "
+		" " ZB_ORG_VILLAGE("o", "par") " "
 		" OR EXISTS (SELECT 1 FROM village_requirements r WHERE r.org_id = o.id) "
 		" OR EXISTS (SELECT 1 FROM village_postings p WHERE p.org_id = o.id)) "
 		"ORDER BY par.id, o.id",
@@ -741,7 +741,7 @@ int zb_vvillage_get(zb_db *db, int64_t org_id, const char *month, const char *to
 	*found = 0;
 	memset(v, 0, sizeof *v);
 	int rc = zb_org_get(db, org_id, ar, &o, e);
-	if (rc || (strcmp(o.type, "branch") && strcmp(o.type, "general_branch")))
+	if (rc || (!zb_org_type_is_branch(o.type) && strcmp(o.type, "general_branch")))
 		return rc;
 	if ((rc = zb_vcounty_view(db, o.path, month, today, NULL, ar, &vs, &n, &sum, e)))
 		return rc;

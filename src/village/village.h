@@ -194,9 +194,10 @@ int zb_vteam_absences(zb_db *db, int64_t team_id, const char *from, const char *
 /* Pending leaves under path (for those who approve), oldest first. */
 int zb_vleaves_pending(zb_db *db, const char *path, zb_arena *ar, zb_vabsence **out, int *n, zb_err *e);
 
-/* The county's view: every village under path (a rural 党支部 or 党总支
- * under a 党委, or one with a requirement or posting) with its 第一书记,
- * team and requirement, in month. */
+/* The county's view: every village under path (org/org.h ZB_ORG_VILLAGE:
+ * a rural 党支部, 联合党支部 or 党总支 under a 党委), and any org with a
+ * requirement or posting, with its 第一书记, team and requirement, in
+ * month. */
 typedef struct zb_vvillage {
 	int64_t org_id;
 	const char *org_path, *org_name, *town_name;
@@ -225,7 +226,7 @@ int zb_vcadre_record(zb_db *db, int64_t cadre_id, const char *month, const char 
                      zb_vposting **ps, int *np, zb_voutcome **os, int *no, zb_err *e);
 
 /* The village work of one org (the org page's section): *found 0 when
- * the org is not a village (a 党支部 or 党总支) or has none of it. */
+ * the org is not in the county view (see above). */
 int zb_vvillage_get(zb_db *db, int64_t org_id, const char *month, const char *today, zb_arena *ar, zb_vvillage *v,
                     int *found, zb_err *e);
 
