@@ -264,6 +264,7 @@
  * @property {number} [member_count] 组织及下级在册党员数
  * @property {number} [full_member_count] 其中正式党员数
  * @property {number} child_count 直接下级组织数
+ * @property {boolean} village 村级党组织（农村党支部、联合党支部或党总支，上级为乡镇党委）
  * @property {Array<CommitteePost>} committee 在任班子成员
  * @property {CurrentTerm|null} term 本届任期（未登记为 null）
  */
