@@ -123,7 +123,25 @@ int zb_veval_add(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id, in
 
 /* A work log entry of team id (attachments: a JSON array text or NULL). */
 int zb_vlog_add(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id, const char *on_date, const char *what,
-                const char *attachments, zb_arena *ar, int64_t *id, zb_err *e);
+                const char *attachments, const int64_t *files, int nfiles, zb_arena *ar, int64_t *id, zb_err *e);
+
+/* The log's photos and PDFs (vfile.c, migration 0035): uploaded for a
+ * team (checked and stored like a meeting's, meeting/attach.h, with its
+ * audit row), then linked by the log entry that names them in `files`:
+ * the entry's attachments then list {name, file_id, kind, url} after any
+ * {name, note} given (the older form, still read as it was). */
+typedef struct zb_vfile {
+	int64_t id, team_id, size, created_at;
+	const char *kind, *filename, *url;
+} zb_vfile;
+int zb_vfile_upload(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id, const char *filename, const void *data,
+                    size_t len, zb_arena *ar, zb_vfile *out, zb_err *e);
+const char *zb_vfile_url(zb_arena *ar, int64_t id);
+/* kind, display name and stored name of file id; ZB_ENOTFOUND */
+int zb_vfile_find(zb_db *db, int64_t id, zb_arena *ar, const char **kind, const char **filename,
+                  const char **stored_name, zb_err *e);
+int zb_vlog_link_files(zb_db *db, int64_t team_id, int64_t log_id, const char *given, const int64_t *files, int n,
+                       zb_arena *ar, const char **json, zb_err *e);
 
 /* ---- absences and presence (presence.c) ---- */
 

@@ -166,6 +166,7 @@ const MAKE = {
     }), 'reserve cadre');
     const t = await ok(adm.post(`/api/v1/reserve-cadres/${p.id}/trials`, { post: `${W[side].mk}主任助理`, from_on: '2024-02-01', to_on: '2024-03-01' }), 'trial');
     return { id: p.id, tid: t.trials[0].id };
+  },
   // the cadre registry: a 派出单位 and a cadre kept at the side's branch
   async dunit(side) {
     return { id: (await ok(adm.post('/api/v1/dispatch-units',
@@ -243,6 +244,13 @@ const MAKE = {
     const p = await MAKE.vposting(side);
     return { id: (await ok(adm.post('/api/v1/village-leaves', { posting_id: p.id, kind: 'leave', from_on: '2026-03-02',
       to_on: '2026-03-04', reason: `${W[side].mk}事假` }), 'leave')).id };
+  },
+  // a photo of a team's log (uploaded for the team, not yet linked)
+  async vfile(side) {
+    const t = await MAKE.vteam(side);
+    const r = await ok(adm.req('POST', `/api/v1/village-teams/${t.id}/files?filename=${W[side].mk}.png`, PNG,
+      { raw: true, headers: { 'Content-Type': 'application/octet-stream' } }), 'village file');
+    return { id: r.id };
   },
   async user(side) {
     return { id: (await mkUser(side)).id };
