@@ -195,7 +195,8 @@ int zb_vteam_get(zb_db *db, int64_t id, zb_arena *ar, zb_vteam *t, zb_err *e);
 
 /* A work log item: typed (kind "log") or read from other records (kind
  * "meeting": a meeting of the village org a team member attended as 列席
- * guest; kind "visit" will be the 帮扶 visits of team members). */
+ * guest; kind "visit": a 帮扶 visit a team member made while posted to
+ * the team, its what "帮扶走访：<village> <户主>户（<cadre>）：<what>"). */
 typedef struct zb_vlog_item {
 	int64_t id;
 	const char *kind, *on_date, *what, *attachments;
