@@ -2079,11 +2079,11 @@
 /**
  * 工作队的工作记录
  * @typedef {object} VillageLogItem
- * @property {number} id 记录编号（会议：会议编号）
- * @property {string} kind log 工作记录、meeting 列席的会议
+ * @property {number} id 记录编号（会议：会议编号；帮扶走访：走访编号）
+ * @property {string} kind log 工作记录、meeting 列席的会议、visit 帮扶走访（只读）
  * @property {string} on_date 日期
  * @property {string} what 内容
- * @property {*} attachments 附件 [{name, note}]
+ * @property {*} attachments 附件：上传的文件 {name, file_id, kind, url}（url 为下载和缩略图地址），较早的记录为 {name, note}
  */
 
 /**
@@ -2104,6 +2104,19 @@
  * @property {string|null} decision_note 审批意见
  * @property {number} filed_at 提交时间（Unix 秒）
  * @property {boolean} can_decide 待审批且由调用者这一级审批
+ */
+
+/**
+ * 已上传的工作记录附件
+ * @typedef {object} VillageFileUploaded
+ * @property {number} id 附件编号（工作记录的 files 中引用）
+ * @property {number} team_id 驻村工作队
+ * @property {string} kind jpeg、png 或 pdf
+ * @property {string} content_type 媒体类型
+ * @property {string} filename 文件名
+ * @property {number} size 字节数
+ * @property {string} url 下载地址
+ * @property {number} created_at 上传时间（Unix 秒）
  */
 
 /**
@@ -3409,9 +3422,11 @@
  *   'GET /dispatch-units 200': DispatchUnitList,
  *   'POST /dispatch-units 201': DispatchUnit,
  *   'GET /dispatch-units/{id} 200': DispatchUnit,
+ *   'PATCH /dispatch-units/{id} 200': DispatchUnit,
  *   'GET /cadres 200': CadreList,
  *   'POST /cadres 201': Cadre,
  *   'GET /cadres/{id} 200': CadreDetail,
+ *   'PATCH /cadres/{id} 200': Cadre,
  *   'GET /orgs/{id}/first-secretaries 200': FirstSecretaryList,
  *   'GET /orgs/{id}/villages 200': VillageList,
  *   'GET /orgs/{id}/village-work 200': OrgVillageWork,
@@ -3419,6 +3434,8 @@
  *   'POST /village-teams 201': VillageTeam,
  *   'GET /village-teams/{id} 200': VillageTeam,
  *   'POST /village-teams/{id}/log 201': VillageCreated,
+ *   'POST /village-teams/{id}/files 201': VillageFileUploaded,
+ *   'GET /village-files/{id} 200': string,
  *   'POST /village-teams/{id}/evaluations 201': VillageCreated,
  *   'POST /village-postings 201': VillageCreated,
  *   'POST /village-postings/{id}/end 200': Ok,
@@ -3616,9 +3633,11 @@ export const ROUTES = Object.freeze({
   'GET /dispatch-units': [200],
   'POST /dispatch-units': [201],
   'GET /dispatch-units/{id}': [200],
+  'PATCH /dispatch-units/{id}': [200],
   'GET /cadres': [200],
   'POST /cadres': [201],
   'GET /cadres/{id}': [200],
+  'PATCH /cadres/{id}': [200],
   'GET /orgs/{id}/first-secretaries': [200],
   'GET /orgs/{id}/villages': [200],
   'GET /orgs/{id}/village-work': [200],
@@ -3626,6 +3645,8 @@ export const ROUTES = Object.freeze({
   'POST /village-teams': [201],
   'GET /village-teams/{id}': [200],
   'POST /village-teams/{id}/log': [201],
+  'POST /village-teams/{id}/files': [201],
+  'GET /village-files/{id}': [200],
   'POST /village-teams/{id}/evaluations': [201],
   'POST /village-postings': [201],
   'POST /village-postings/{id}/end': [200],
