@@ -948,8 +948,8 @@ static const zb_prop month_props[] = {
 };
 static const zb_shape month_shape = {"VillageMonth", month_props, 0, 0, NULL};
 static const zb_prop log_props[] = {
-	{"id", 'i', 0, NULL, "记录编号（会议：会议编号）"},
-	{"kind", 's', 0, NULL, "log 工作记录、meeting 列席的会议"},
+	{"id", 'i', 0, NULL, "记录编号（会议：会议编号；帮扶走访：走访编号）"},
+	{"kind", 's', 0, NULL, "log 工作记录、meeting 列席的会议、visit 帮扶走访（只读）"},
 	{"on_date", 'd', 0, NULL, "日期"},
 	{"what", 's', 0, NULL, "内容"},
 	{"attachments", 'j', 0, NULL,

@@ -264,6 +264,7 @@
  * @property {number} [member_count] 组织及下级在册党员数
  * @property {number} [full_member_count] 其中正式党员数
  * @property {number} child_count 直接下级组织数
+ * @property {boolean} village 村级党组织（农村党支部、联合党支部或党总支，上级为乡镇党委）
  * @property {Array<CommitteePost>} committee 在任班子成员
  * @property {CurrentTerm|null} term 本届任期（未登记为 null）
  */
@@ -2078,8 +2079,8 @@
 /**
  * 工作队的工作记录
  * @typedef {object} VillageLogItem
- * @property {number} id 记录编号（会议：会议编号）
- * @property {string} kind log 工作记录、meeting 列席的会议
+ * @property {number} id 记录编号（会议：会议编号；帮扶走访：走访编号）
+ * @property {string} kind log 工作记录、meeting 列席的会议、visit 帮扶走访（只读）
  * @property {string} on_date 日期
  * @property {string} what 内容
  * @property {*} attachments 附件：上传的文件 {name, file_id, kind, url}（url 为下载和缩略图地址），较早的记录为 {name, note}
