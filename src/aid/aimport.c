@@ -640,77 +640,42 @@ static int write_row(zb_app *app, zb_db *db, const zb_audit_ev *by, const zb_pri
 	return rc;
 }
 
-static int apply_in_tx(zb_app *app, zb_db *db, zb_aimport *imp, int64_t batch_id, const zb_actor *actor,
-                       const zb_principal *who, int64_t *done, zb_err *e)
+typedef struct commit_ctx {
+	zb_app *app;
+	zb_db *db;
+	const zb_principal *who;
+	zb_aimport *imp;
+} commit_ctx;
+
+static void commit_row(void *ctx, int i, int *status, int *rownum, const char **name)
 {
-	int64_t n = 0;
-	int rc = zb_db_run(db, e, &n,
-	                   "UPDATE import_batches SET status = 'committed', committed_at = ? WHERE id = ? AND status = 'preview'",
-	                   "ii", zb_now(app), batch_id);
-	if (!rc && !n)
-		rc = zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次已经提交过，不能重复提交");
-	zb_audit_ev by = {.user_id = actor->user_id, .username = actor->username, .ip = actor->ip};
-	for (int i = 0; !rc && i < imp->nrows; i++) {
-		zb_aimport_row *r = &imp->rows[i];
-		if (r->status != ZB_IROW_NEW) {
-			done[r->status]++;
-			continue;
-		}
-		zb_arena ar;
-		zb_arena_init(&ar);
-		if ((rc = write_row(app, db, &by, who, r, &ar, e))) {
-			char why[sizeof e->msg];
-			snprintf(why, sizeof why, "%s", e->msg);
-			zb_fail(e, e->code ? e->code : ZB_EINTERNAL, NULL, "第 %d 行（%s）：%s", r->rownum,
-			        r->p.h.head_name ? r->p.h.head_name : "", why);
-		} else {
-			done[ZB_IROW_NEW]++;
-		}
-		zb_arena_free(&ar);
-	}
-	if (!rc)
-		rc = zb_db_run(db, e, NULL, "DELETE FROM import_rows WHERE batch_id = ?", "i", batch_id);
-	if (!rc)
-		rc = zb_member_audit(db, app, actor, "import.commit", "import", batch_id, imp->org_path,
-		                     zb_arena_printf(&imp->arena,
-		                                     "{\"batch\":%lld,\"kind\":\"" ZB_AIMPORT_KIND "\",\"new\":%lld,"
-		                                     "\"unchanged\":%lld,\"error\":%lld}",
-		                                     (long long)batch_id, (long long)done[ZB_IROW_NEW],
-		                                     (long long)done[ZB_IROW_UNCHANGED], (long long)done[ZB_IROW_ERROR]),
-		                     e);
-	return rc;
+	const zb_aimport_row *r = &((commit_ctx *)ctx)->imp->rows[i];
+	*status = r->status;
+	*rownum = r->rownum;
+	*name = r->p.h.head_name;
+}
+
+static int commit_write(void *ctx, int i, const zb_audit_ev *by, zb_arena *ar, zb_err *e)
+{
+	commit_ctx *c = ctx;
+	return write_row(c->app, c->db, by, c->who, &c->imp->rows[i], ar, e);
 }
 
 int zb_aimport_apply(zb_app *app, zb_db *db, zb_aimport *imp, int64_t batch_id, const zb_actor *actor,
                      const zb_principal *who, int skip_errors, int64_t done[ZB_IROW_NSTATUS], zb_err *e)
 {
-	memset(done, 0, sizeof(int64_t) * ZB_IROW_NSTATUS);
-	if (imp->counts[ZB_IROW_ERROR] && !skip_errors)
-		return zb_fail(e, ZB_EINVAL, NULL, "有 %lld 行有错误：请改正后重新上传，或选择跳过这些行再提交",
-		               (long long)imp->counts[ZB_IROW_ERROR]);
-	int rc = zb_db_begin_write(db, e);
-	if (!rc)
-		rc = zb_db_end(db, apply_in_tx(app, db, imp, batch_id, actor, who, done, e), e);
-	if (rc)
-		memset(done, 0, sizeof(int64_t) * ZB_IROW_NSTATUS);
-	return rc;
+	commit_ctx ctx = {app, db, who, imp};
+	zb_import_kind_commit c = {.kind = ZB_AIMPORT_KIND, .batch_id = batch_id, .org_path = imp->org_path,
+	                           .counts = imp->counts, .nrows = imp->nrows, .row = commit_row,
+	                           .write = commit_write, .ctx = &ctx};
+	return zb_import_kind_apply(app, db, &c, actor, skip_errors, done, e);
 }
 
 void zb_aimport_preview_json(zb_jw *w, const zb_aimport *imp, int64_t batch_id)
 {
-	jw_obj(w);
-	jw_kint(w, "id", batch_id);
-	jw_kstr(w, "status", "preview");
-	jw_kstr(w, "filename", imp->filename);
-	jw_kstr(w, "format", imp->format);
-	jw_kint(w, "org_id", imp->org_id);
-	jw_kstr(w, "org_name", imp->org_name);
+	zb_import_kind_preview_head(w, batch_id, imp->filename, imp->format, imp->org_id, imp->org_name);
 	jw_kint(w, "header_row", imp->header_row);
-	jw_kobj(w, "counts");
-	jw_kint(w, "new", imp->counts[ZB_IROW_NEW]);
-	jw_kint(w, "unchanged", imp->counts[ZB_IROW_UNCHANGED]);
-	jw_kint(w, "error", imp->counts[ZB_IROW_ERROR]);
-	jw_obj_end(w);
+	zb_import_kind_counts_json(w, imp->counts);
 	jw_karr(w, "rows");
 	for (int i = 0; i < imp->nrows; i++)
 		row_json(w, &imp->rows[i], 0);

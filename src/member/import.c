@@ -1176,6 +1176,86 @@ fail:
 	return rc;
 }
 
+/* ---- other kinds of import: commit and preview head --------------------- */
+
+static int kind_apply_in_tx(zb_app *app, zb_db *db, const zb_import_kind_commit *c, const zb_actor *actor,
+                            int64_t *done, zb_err *e)
+{
+	int64_t n = 0;
+	int rc = zb_db_run(db, e, &n,
+	                   "UPDATE import_batches SET status = 'committed', committed_at = ? WHERE id = ? AND status = 'preview'",
+	                   "ii", zb_now(app), c->batch_id);
+	if (!rc && !n)
+		rc = zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次已经提交过，不能重复提交");
+	zb_audit_ev by = {.user_id = actor->user_id, .username = actor->username, .ip = actor->ip};
+	for (int i = 0; !rc && i < c->nrows; i++) {
+		int status, rownum;
+		const char *name;
+		c->row(c->ctx, i, &status, &rownum, &name);
+		if (status != ZB_IROW_NEW) {
+			done[status]++;
+			continue;
+		}
+		zb_arena ar;
+		zb_arena_init(&ar);
+		if ((rc = c->write(c->ctx, i, &by, &ar, e))) {
+			char why[sizeof e->msg];
+			snprintf(why, sizeof why, "%s", e->msg);
+			zb_fail(e, e->code ? e->code : ZB_EINTERNAL, NULL, "第 %d 行（%s）：%s", rownum, name ? name : "", why);
+		} else {
+			done[ZB_IROW_NEW]++;
+		}
+		zb_arena_free(&ar);
+	}
+	if (!rc)
+		rc = zb_db_run(db, e, NULL, "DELETE FROM import_rows WHERE batch_id = ?", "i", c->batch_id);
+	if (!rc) {
+		char detail[256];
+		snprintf(detail, sizeof detail,
+		         "{\"batch\":%lld,\"kind\":\"%s\",\"new\":%lld,\"unchanged\":%lld,\"error\":%lld}",
+		         (long long)c->batch_id, c->kind, (long long)done[ZB_IROW_NEW], (long long)done[ZB_IROW_UNCHANGED],
+		         (long long)done[ZB_IROW_ERROR]);
+		rc = zb_member_audit(db, app, actor, "import.commit", "import", c->batch_id, c->org_path, detail, e);
+	}
+	return rc;
+}
+
+int zb_import_kind_apply(zb_app *app, zb_db *db, const zb_import_kind_commit *c, const zb_actor *actor,
+                         int skip_errors, int64_t done[ZB_IROW_NSTATUS], zb_err *e)
+{
+	memset(done, 0, sizeof(int64_t) * ZB_IROW_NSTATUS);
+	if (c->counts[ZB_IROW_ERROR] && !skip_errors)
+		return zb_fail(e, ZB_EINVAL, NULL, "有 %lld 行有错误：请改正后重新上传，或选择跳过这些行再提交",
+		               (long long)c->counts[ZB_IROW_ERROR]);
+	int rc = zb_db_begin_write(db, e);
+	if (!rc)
+		rc = zb_db_end(db, kind_apply_in_tx(app, db, c, actor, done, e), e);
+	if (rc)
+		memset(done, 0, sizeof(int64_t) * ZB_IROW_NSTATUS);
+	return rc;
+}
+
+void zb_import_kind_preview_head(zb_jw *w, int64_t batch_id, const char *filename, const char *format,
+                                 int64_t org_id, const char *org_name)
+{
+	jw_obj(w);
+	jw_kint(w, "id", batch_id);
+	jw_kstr(w, "status", "preview");
+	jw_kstr(w, "filename", filename);
+	jw_kstr(w, "format", format);
+	jw_kint(w, "org_id", org_id);
+	jw_kstr(w, "org_name", org_name);
+}
+
+void zb_import_kind_counts_json(zb_jw *w, const int64_t *counts)
+{
+	jw_kobj(w, "counts");
+	jw_kint(w, "new", counts[ZB_IROW_NEW]);
+	jw_kint(w, "unchanged", counts[ZB_IROW_UNCHANGED]);
+	jw_kint(w, "error", counts[ZB_IROW_ERROR]);
+	jw_obj_end(w);
+}
+
 /* ---- apply -------------------------------------------------------------- */
 
 static int row_fail(zb_err *e, zb_code code, const zb_import_row *r, const char *why)
