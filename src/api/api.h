@@ -98,5 +98,13 @@ double zb_api_share(int a, int b);
  * scheme from X-Forwarded-Proto behind a trusted proxy), or "" when the
  * header is absent or not a plain host[:port]: what the QR codes point at. */
 const char *zb_api_base_url(zb_req *r);
+/* The imports' shared request and answer (roster, pipeline, aid):
+ * ?filename= cleaned into *fn (NULL when absent), ZB_EINVAL on "filename"
+ * when over 200 bytes or not UTF-8; ?skip_errors= 1 or true; the commit
+ * answer {"id","status":"committed","counts":{"new",["update",]
+ * "unchanged","skipped"}} from done[] per zb_irow_status (member/import.h). */
+int zb_api_import_filename(zb_req *r, const char **fn, zb_err *e);
+int zb_api_skip_errors(zb_req *r);
+void zb_api_import_committed(zb_req *r, const int64_t *done, int with_update);
 
 #endif

@@ -538,9 +538,9 @@ static zb_actor actor_of(zb_req *r)
 
 static int h_import(zb_req *r, zb_err *e)
 {
-	const char *fn = zb_member_clean(&r->arena, zb_req_query(r, "filename"));
-	if (fn && (strlen(fn) > 200 || !zb_utf8_valid(fn, strlen(fn))))
-		return zb_fail(e, ZB_EINVAL, "filename", "文件名过长或含有无效字符");
+	const char *fn;
+	if (zb_api_import_filename(r, &fn, e))
+		return e->code;
 	zb_memcharge charge = {.b = r->app->import_budget};
 	zb_table_limits lim = {.charge = &charge};
 	zb_import_opts o = {.app = r->app, .db = r->db, .who = r->who, .org_id = r->target_id,
@@ -574,8 +574,7 @@ static int h_import_get(zb_req *r, zb_err *e)
 
 static int h_import_commit(zb_req *r, zb_err *e)
 {
-	const char *skip = zb_req_query(r, "skip_errors");
-	int skip_errors = skip && (!strcmp(skip, "1") || !strcmp(skip, "true"));
+	int skip_errors = zb_api_skip_errors(r);
 	zb_aimport *imp;
 	int rc = zb_aimport_load(r->app, r->db, r->target_id, r->who->user_id, &imp, e);
 	if (rc)
@@ -586,15 +585,7 @@ static int h_import_commit(zb_req *r, zb_err *e)
 	zb_aimport_free(imp);
 	if (rc)
 		return rc;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "id", r->target_id);
-	jw_kstr(&r->jw, "status", "committed");
-	jw_kobj(&r->jw, "counts");
-	jw_kint(&r->jw, "new", done[ZB_IROW_NEW]);
-	jw_kint(&r->jw, "unchanged", done[ZB_IROW_UNCHANGED]);
-	jw_kint(&r->jw, "skipped", done[ZB_IROW_ERROR]);
-	jw_obj_end(&r->jw);
-	jw_obj_end(&r->jw);
+	zb_api_import_committed(r, done, 0);
 	return 0;
 }
 

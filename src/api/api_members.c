@@ -498,9 +498,9 @@ static int h_birthdays(zb_req *r, zb_err *e)
 
 static int h_import(zb_req *r, zb_err *e)
 {
-	const char *fn = zb_member_clean(&r->arena, zb_req_query(r, "filename"));
-	if (fn && (strlen(fn) > 200 || !zb_utf8_valid(fn, strlen(fn))))
-		return zb_fail(e, ZB_EINVAL, "filename", "文件名过长或含有无效字符");
+	const char *fn;
+	if (zb_api_import_filename(r, &fn, e))
+		return e->code;
 	/* the parse and the rows it keeps count in the budget shared by all
 	 * concurrent imports (ZHIBU_IMPORT_MEMORY_MB) until they are freed */
 	zb_memcharge charge = {.b = r->app->import_budget};
@@ -579,8 +579,7 @@ static int h_import_get(zb_req *r, zb_err *e)
 
 static int h_import_commit(zb_req *r, zb_err *e)
 {
-	const char *skip = zb_req_query(r, "skip_errors");
-	int skip_errors = skip && (!strcmp(skip, "1") || !strcmp(skip, "true"));
+	int skip_errors = zb_api_skip_errors(r);
 	zb_import *imp;
 	int rc = zb_import_load(r->app, r->db, r->target_id, r->who->user_id, 1, &imp, e);
 	if (rc)
@@ -591,16 +590,7 @@ static int h_import_commit(zb_req *r, zb_err *e)
 	zb_import_free(imp);
 	if (rc)
 		return rc;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "id", r->target_id);
-	jw_kstr(&r->jw, "status", "committed");
-	jw_kobj(&r->jw, "counts");
-	jw_kint(&r->jw, "new", done[ZB_IROW_NEW]);
-	jw_kint(&r->jw, "update", done[ZB_IROW_UPDATE]);
-	jw_kint(&r->jw, "unchanged", done[ZB_IROW_UNCHANGED]);
-	jw_kint(&r->jw, "skipped", done[ZB_IROW_ERROR]);
-	jw_obj_end(&r->jw);
-	jw_obj_end(&r->jw);
+	zb_api_import_committed(r, done, 1);
 	return 0;
 }
 

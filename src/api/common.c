@@ -1,7 +1,10 @@
 /* common.c - what several handlers do alike: the items of a JSON array in
  * the body, error fields inside arrays, shares, the base URL QR codes point
- * at (api.h). */
+ * at, the imports' filename, skip_errors and commit answer (api.h). */
 #include "api/api.h"
+#include "core/escape.h"
+#include "member/import.h"
+#include "member/member.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -55,4 +58,33 @@ const char *zb_api_base_url(zb_req *r)
 	if (xfp && !strcmp(xfp, "https"))
 		proto = "https";
 	return zb_arena_printf(&r->arena, "%s://%s", proto, host);
+}
+
+int zb_api_import_filename(zb_req *r, const char **fn, zb_err *e)
+{
+	*fn = zb_member_clean(&r->arena, zb_req_query(r, "filename"));
+	if (*fn && (strlen(*fn) > 200 || !zb_utf8_valid(*fn, strlen(*fn))))
+		return zb_fail(e, ZB_EINVAL, "filename", "文件名过长或含有无效字符");
+	return 0;
+}
+
+int zb_api_skip_errors(zb_req *r)
+{
+	const char *skip = zb_req_query(r, "skip_errors");
+	return skip && (!strcmp(skip, "1") || !strcmp(skip, "true"));
+}
+
+void zb_api_import_committed(zb_req *r, const int64_t *done, int with_update)
+{
+	jw_obj(&r->jw);
+	jw_kint(&r->jw, "id", r->target_id);
+	jw_kstr(&r->jw, "status", "committed");
+	jw_kobj(&r->jw, "counts");
+	jw_kint(&r->jw, "new", done[ZB_IROW_NEW]);
+	if (with_update)
+		jw_kint(&r->jw, "update", done[ZB_IROW_UPDATE]);
+	jw_kint(&r->jw, "unchanged", done[ZB_IROW_UNCHANGED]);
+	jw_kint(&r->jw, "skipped", done[ZB_IROW_ERROR]);
+	jw_obj_end(&r->jw);
+	jw_obj_end(&r->jw);
 }
