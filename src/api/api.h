@@ -103,6 +103,14 @@ const char *zb_api_base_url(zb_req *r);
  * when over 200 bytes or not UTF-8; ?skip_errors= 1 or true; the commit
  * answer {"id","status":"committed","counts":{"new",["update",]
  * "unchanged","skipped"}} from done[] per zb_irow_status (member/import.h). */
+/* ?full= 1 or true into *full: ID numbers and phones in clear, which
+ * needs member.sensitive at path (else ZB_EFORBIDDEN on "full"). */
+int zb_api_want_full(zb_req *r, const char *path, int *full, zb_err *e);
+/* GET of a record with protected fields: zb_api_want_full at the target,
+ * then answer(r, target_id, full, e) and a read audit row (action, type)
+ * saying {"full":true|false}. */
+int zb_api_get_full(zb_req *r, int (*answer)(zb_req *r, int64_t id, int full, zb_err *e), const char *action,
+                    const char *type, zb_err *e);
 int zb_api_import_filename(zb_req *r, const char **fn, zb_err *e);
 int zb_api_skip_errors(zb_req *r);
 void zb_api_import_committed(zb_req *r, const int64_t *done, int with_update);

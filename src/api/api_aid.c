@@ -245,15 +245,7 @@ static int answer_household(zb_req *r, int64_t id, int full, zb_err *e)
 
 static int h_get(zb_req *r, zb_err *e)
 {
-	const char *v = zb_req_query(r, "full");
-	int full = v && (!strcmp(v, "1") || !strcmp(v, "true"));
-	if (full && !zb_authz_allows(r->who, P_MEMBER_SENSITIVE, r->target_path))
-		return zb_fail(e, ZB_EFORBIDDEN, "full", "查看完整身份证号和电话需要“敏感信息”权限");
-	int rc = answer_household(r, r->target_id, full, e);
-	if (!rc)
-		zb_req_audit_read(r, "aid.household.read", "aid_household", r->target_id, r->target_path,
-		                  full ? "{\"full\":true}" : "{\"full\":false}");
-	return rc;
+	return zb_api_get_full(r, answer_household, "aid.household.read", "aid_household", e);
 }
 
 static int h_create(zb_req *r, zb_err *e)

@@ -232,20 +232,11 @@ static int h_list(zb_req *r, zb_err *e)
 
 /* ---- detail, create, edit ------------------------------------------------ */
 
-static int want_full(zb_req *r, const char *path, int *full, zb_err *e)
-{
-	const char *v = zb_req_query(r, "full");
-	*full = v && (!strcmp(v, "1") || !strcmp(v, "true"));
-	if (*full && !zb_authz_allows(r->who, P_MEMBER_SENSITIVE, path))
-		return zb_fail(e, ZB_EFORBIDDEN, "full", "查看完整身份证号和电话需要“敏感信息”权限");
-	return 0;
-}
-
 static int h_get(zb_req *r, zb_err *e)
 {
 	zb_member m;
 	int full, rc = zb_member_get(r->db, r->target_id, &r->arena, &m, e);
-	if (rc || (rc = want_full(r, m.org_path, &full, e)))
+	if (rc || (rc = zb_api_want_full(r, m.org_path, &full, e)))
 		return rc;
 	if (full && (rc = zb_member_reveal(&m, r->app->keys, &r->arena, e))) {
 		/* a value that does not decrypt under this row (moved, edited,
@@ -632,7 +623,7 @@ static int h_export(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_EINVAL, "format", "导出格式应为 xlsx 或 csv");
 	int csv = !strcmp(fmt, "csv");
 	int full;
-	int rc = want_full(r, r->target_path, &full, e);
+	int rc = zb_api_want_full(r, r->target_path, &full, e);
 	if (rc) {
 		snprintf(e->msg, sizeof e->msg, "导出完整身份证号和电话需要在该组织拥有“敏感信息”权限");
 		return rc;

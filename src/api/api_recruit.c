@@ -190,15 +190,7 @@ static int h_list(zb_req *r, zb_err *e)
 
 static int h_get(zb_req *r, zb_err *e)
 {
-	const char *v = zb_req_query(r, "full");
-	int full = v && (!strcmp(v, "1") || !strcmp(v, "true"));
-	if (full && !zb_authz_allows(r->who, P_MEMBER_SENSITIVE, r->target_path))
-		return zb_fail(e, ZB_EFORBIDDEN, "full", "查看完整身份证号和电话需要“敏感信息”权限");
-	int rc = answer_case(r, r->target_id, full, e);
-	if (!rc)
-		zb_req_audit_read(r, "applicant.read", "applicant", r->target_id, r->target_path,
-		                  full ? "{\"full\":true}" : "{\"full\":false}");
-	return rc;
+	return zb_api_get_full(r, answer_case, "applicant.read", "applicant", e);
 }
 
 /* ---- the record ------------------------------------------------------------------ */

@@ -20,15 +20,6 @@ static zb_actor actor_of(zb_req *r)
 	return (zb_actor){.user_id = by.user_id, .username = by.username, .ip = by.ip};
 }
 
-static int want_full(zb_req *r, const char *path, int *full, zb_err *e)
-{
-	const char *v = zb_req_query(r, "full");
-	*full = v && (!strcmp(v, "1") || !strcmp(v, "true"));
-	if (*full && !zb_authz_allows(r->who, P_MEMBER_SENSITIVE, path))
-		return zb_fail(e, ZB_EFORBIDDEN, "full", "查看完整身份证号和电话需要“敏感信息”权限");
-	return 0;
-}
-
 static void kid_or_null(zb_jw *w, const char *k, int64_t v)
 {
 	if (v)
@@ -85,7 +76,7 @@ static int h_units(zb_req *r, zb_err *e)
 static int h_unit(zb_req *r, zb_err *e)
 {
 	int full;
-	int rc = want_full(r, r->target_path, &full, e);
+	int rc = zb_api_want_full(r, r->target_path, &full, e);
 	if (!rc && (rc = answer_unit(r, r->target_id, full, e)) == 0 && full)
 		zb_req_audit_read(r, "dunit.read", "dispatch_unit", r->target_id, r->target_path, "{\"full\":true}");
 	return rc;
@@ -189,7 +180,7 @@ static int h_cadre(zb_req *r, zb_err *e)
 	zb_vposting *ps;
 	zb_voutcome *os;
 	int np, no;
-	int rc = want_full(r, r->target_path, &full, e);
+	int rc = zb_api_want_full(r, r->target_path, &full, e);
 	if (!rc)
 		rc = zb_cadre_get(r->db, r->target_id, &r->arena, &c, e);
 	if (!rc && full)

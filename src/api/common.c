@@ -1,6 +1,7 @@
 /* common.c - what several handlers do alike: the items of a JSON array in
  * the body, error fields inside arrays, shares, the base URL QR codes point
- * at, the imports' filename, skip_errors and commit answer (api.h). */
+ * at, ?full= and the read of a record with protected fields, the imports'
+ * filename, skip_errors and commit answer (api.h). */
 #include "api/api.h"
 #include "core/escape.h"
 #include "member/import.h"
@@ -87,4 +88,26 @@ void zb_api_import_committed(zb_req *r, const int64_t *done, int with_update)
 	jw_kint(&r->jw, "skipped", done[ZB_IROW_ERROR]);
 	jw_obj_end(&r->jw);
 	jw_obj_end(&r->jw);
+}
+
+int zb_api_want_full(zb_req *r, const char *path, int *full, zb_err *e)
+{
+	const char *v = zb_req_query(r, "full");
+	*full = v && (!strcmp(v, "1") || !strcmp(v, "true"));
+	if (*full && !zb_authz_allows(r->who, P_MEMBER_SENSITIVE, path))
+		return zb_fail(e, ZB_EFORBIDDEN, "full", "查看完整身份证号和电话需要“敏感信息”权限");
+	return 0;
+}
+
+int zb_api_get_full(zb_req *r, int (*answer)(zb_req *r, int64_t id, int full, zb_err *e), const char *action,
+                    const char *type, zb_err *e)
+{
+	int full;
+	int rc = zb_api_want_full(r, r->target_path, &full, e);
+	if (rc)
+		return rc;
+	rc = answer(r, r->target_id, full, e);
+	if (!rc)
+		zb_req_audit_read(r, action, type, r->target_id, r->target_path, full ? "{\"full\":true}" : "{\"full\":false}");
+	return rc;
 }
