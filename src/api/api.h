@@ -98,6 +98,15 @@ double zb_api_share(int a, int b);
  * scheme from X-Forwarded-Proto behind a trusted proxy), or "" when the
  * header is absent or not a plain host[:port]: what the QR codes point at. */
 const char *zb_api_base_url(zb_req *r);
+/* A photo or PDF upload's ?filename= into *fn (NULL when absent):
+ * ZB_EINVAL on "filename" when over 1000 bytes or not UTF-8. */
+int zb_api_upload_filename(zb_req *r, const char **fn, zb_err *e);
+/* Answer a stored photo or PDF (meeting/attach.h) of kind: the file,
+ * its content type, private and not stored; a photo shown inline, a PDF
+ * downloaded; named stem.<ext> with the UTF-8 name; then a read audit
+ * row (action, type) of the target. */
+int zb_api_stored_file(zb_req *r, const char *kind, const char *name, const char *stored, const char *stem,
+                       const char *action, const char *type, zb_err *e);
 /* The imports' shared request and answer (roster, pipeline, aid):
  * ?filename= cleaned into *fn (NULL when absent), ZB_EINVAL on "filename"
  * when over 200 bytes or not UTF-8; ?skip_errors= 1 or true; the commit

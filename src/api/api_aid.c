@@ -6,7 +6,6 @@
 #include "aid/aid.h"
 #include "aid/aimport.h"
 #include "api/api.h"
-#include "core/escape.h"
 #include "io/membudget.h"
 #include "meeting/attach.h"
 #include "member/member.h"
@@ -419,9 +418,9 @@ static int h_my_visit(zb_req *r, zb_err *e)
 
 static int photo_upload(zb_req *r, int64_t visit_id, int64_t member_id, int64_t cadre_id, zb_err *e)
 {
-	const char *filename = zb_req_query(r, "filename");
-	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
-		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
+	const char *filename;
+	if (zb_api_upload_filename(r, &filename, e))
+		return e->code;
 	zb_audit_ev by = zb_req_actor(r);
 	int64_t id;
 	int rc = zb_aid_photo_add(r->db, r->app, &by, visit_id, member_id, cadre_id, filename, r->body.data, r->body.len,
@@ -457,15 +456,8 @@ static int h_photo_get(zb_req *r, zb_err *e)
 	int rc = zb_aid_photo_find(r->db, r->target_id, &r->arena, &kind, &name, &stored, e);
 	if (rc)
 		return rc;
-	zb_buf_reset(&r->out);
-	if ((rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e)))
-		return rc;
-	r->content_type = zb_attach_content_type(kind);
-	zb_req_disposition(r, "inline", zb_arena_printf(&r->arena, "photo.%s", !strcmp(kind, "jpeg") ? "jpg" : kind),
-	                   name ? name : "");
-	r->cache_control = "private, no-store";
-	zb_req_audit_read(r, "aid.photo.read", "aid_photo", r->target_id, r->target_path, NULL);
-	return 0;
+	/* photos only (aid/photo.c refuses PDFs): shown inline */
+	return zb_api_stored_file(r, kind, name, stored, "photo", "aid.photo.read", "aid_photo", e);
 }
 
 /* ---- 责任区 -------------------------------------------------------------------------------- */

@@ -3,7 +3,6 @@
  * and export.  Domain rules live in member/; this file maps requests to
  * them, masks what the caller may not see and audits every read. */
 #include "api/api.h"
-#include "core/escape.h"
 #include "io/table.h"
 #include "member/designation.h"
 #include "member/history.h"

@@ -3,7 +3,6 @@
  * this file reads requests, calls one domain function, masks what the
  * caller may not see and writes JSON.  docs/VILLAGE.md. */
 #include "api/api.h"
-#include "core/escape.h"
 #include "meeting/attach.h"
 #include "member/member.h"
 #include "village/cadre.h"
@@ -581,9 +580,9 @@ static int h_log_add(zb_req *r, zb_err *e)
 /* A photo or PDF for the team's log: the body is the file. */
 static int h_file_upload(zb_req *r, zb_err *e)
 {
-	const char *filename = zb_req_query(r, "filename");
-	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
-		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
+	const char *filename;
+	if (zb_api_upload_filename(r, &filename, e))
+		return e->code;
 	zb_actor ac = actor_of(r);
 	zb_vfile f;
 	int rc = zb_vfile_upload(r->db, r->app, &ac, r->target_id, filename, r->body.data, r->body.len, &r->arena, &f, e);
@@ -610,16 +609,7 @@ static int h_file_get(zb_req *r, zb_err *e)
 	int rc = zb_vfile_find(r->db, r->target_id, &r->arena, &kind, &name, &stored, e);
 	if (rc)
 		return rc;
-	zb_buf_reset(&r->out);
-	if ((rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e)))
-		return rc;
-	r->content_type = zb_attach_content_type(kind);
-	/* photos display inline; PDFs are downloaded, not rendered in our origin */
-	zb_req_disposition(r, !strcmp(kind, "pdf") ? "attachment" : "inline",
-	                   zb_arena_printf(&r->arena, "attachment.%s", !strcmp(kind, "jpeg") ? "jpg" : kind), name ? name : "");
-	r->cache_control = "private, no-store";
-	zb_req_audit_read(r, "vlog.file_read", "village_log_file", r->target_id, r->target_path, NULL);
-	return 0;
+	return zb_api_stored_file(r, kind, name, stored, "attachment", "vlog.file_read", "village_log_file", e);
 }
 
 static int h_eval_add(zb_req *r, zb_err *e)

@@ -1,9 +1,11 @@
 /* common.c - what several handlers do alike: the items of a JSON array in
  * the body, error fields inside arrays, shares, the base URL QR codes point
- * at, ?full= and the read of a record with protected fields, the imports'
- * filename, skip_errors and commit answer (api.h). */
+ * at, ?full= and the read of a record with protected fields, uploaded
+ * photos and PDFs, the imports' filename, skip_errors and commit answer
+ * (api.h). */
 #include "api/api.h"
 #include "core/escape.h"
+#include "meeting/attach.h"
 #include "member/import.h"
 #include "member/member.h"
 
@@ -110,4 +112,28 @@ int zb_api_get_full(zb_req *r, int (*answer)(zb_req *r, int64_t id, int full, zb
 	if (!rc)
 		zb_req_audit_read(r, action, type, r->target_id, r->target_path, full ? "{\"full\":true}" : "{\"full\":false}");
 	return rc;
+}
+
+int zb_api_upload_filename(zb_req *r, const char **fn, zb_err *e)
+{
+	*fn = zb_req_query(r, "filename");
+	if (*fn && (strlen(*fn) > 1000 || !zb_utf8_valid(*fn, strlen(*fn))))
+		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
+	return 0;
+}
+
+int zb_api_stored_file(zb_req *r, const char *kind, const char *name, const char *stored, const char *stem,
+                       const char *action, const char *type, zb_err *e)
+{
+	zb_buf_reset(&r->out);
+	int rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e);
+	if (rc)
+		return rc;
+	r->content_type = zb_attach_content_type(kind);
+	/* photos display inline; PDFs are downloaded, not rendered in our origin */
+	zb_req_disposition(r, !strcmp(kind, "pdf") ? "attachment" : "inline",
+	                   zb_arena_printf(&r->arena, "%s.%s", stem, !strcmp(kind, "jpeg") ? "jpg" : kind), name ? name : "");
+	r->cache_control = "private, no-store";
+	zb_req_audit_read(r, action, type, r->target_id, r->target_path, NULL);
+	return 0;
 }
