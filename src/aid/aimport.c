@@ -548,23 +548,15 @@ static int names_from(zb_arena *a, json_t *arr, const char **names, int64_t *ids
 	return n;
 }
 
-static int load_row(zb_stmt *st, void *ctx, zb_err *e)
+static int load_row(void *ctx, json_t *j, int rownum, int status, zb_err *e)
 {
 	zb_aimport *imp = ctx;
 	zb_arena *a = &imp->arena;
-	json_t *j = json_loads(zb_col_text(st, 0), 0, NULL);
-	if (!json_is_object(j)) {
-		json_decref(j);
-		return zb_fail(e, ZB_EINTERNAL, NULL, "导入批次数据已损坏，请重新上传");
-	}
+	(void)e;
 	zb_aimport_row *r = new_row(imp);
 	zb_aid_household *h = &r->p.h;
-	r->rownum = (int)json_integer_value(json_object_get(j, "row"));
-	const char *code = json_string_value(json_object_get(j, "status"));
-	r->status = ZB_IROW_ERROR;
-	for (int k = 0; code && k < ZB_IROW_NSTATUS; k++)
-		if (!strcmp(code, zb_irow_status_code(k)))
-			r->status = k;
+	r->rownum = rownum;
+	r->status = status;
 	h->org_id = json_integer_value(json_object_get(j, "org_id"));
 	h->status = jtext(a, j, "household_status");
 #define S(f) h->f = jtext(a, j, #f);
@@ -581,12 +573,8 @@ static int load_row(zb_stmt *st, void *ctx, zb_err *e)
 	}
 	r->p.nhelpers = names_from(a, json_object_get(j, "helpers"), r->p.helpers, r->helper_ids, r->helper_cadre);
 	r->p.ncontacts = names_from(a, json_object_get(j, "contacts"), r->p.contacts, r->contact_ids, NULL);
-	json_t *errs = json_object_get(j, "errors");
-	r->errors = zb_arena_alloc(a, sizeof(char *) * (json_array_size(errs) + 1));
-	for (size_t i = 0; i < json_array_size(errs); i++)
-		r->errors[r->nerr++] = zb_arena_strdup(a, json_string_value(json_array_get(errs, i)));
+	zb_import_kind_errors(j, a, &r->errors, &r->nerr);
 	imp->counts[r->status]++;
-	json_decref(j);
 	return 0;
 }
 
@@ -597,16 +585,12 @@ int zb_aimport_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, z
 	if (!imp)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
 	zb_import_batch b;
-	int rc = zb_import_batch_open(app, db, batch_id, user_id, ZB_AIMPORT_KIND, &imp->arena, &b, e);
-	if (!rc) {
-		imp->org_id = b.org_id;
-		imp->org_path = b.org_path;
-		imp->org_name = b.org_name;
-		imp->filename = b.filename;
-		imp->format = b.format;
-		rc = zb_db_each(db, e, load_row, imp, "SELECT data FROM import_rows WHERE batch_id = ? ORDER BY seq", "i",
-		                batch_id);
-	}
+	int rc = zb_import_kind_load(app, db, batch_id, user_id, ZB_AIMPORT_KIND, &imp->arena, &b, load_row, imp, e);
+	imp->org_id = b.org_id;
+	imp->org_path = b.org_path;
+	imp->org_name = b.org_name;
+	imp->filename = b.filename;
+	imp->format = b.format;
 	if (rc) {
 		zb_aimport_free(imp);
 		return rc;

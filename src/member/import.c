@@ -1235,6 +1235,51 @@ int zb_import_kind_apply(zb_app *app, zb_db *db, const zb_import_kind_commit *c,
 	return rc;
 }
 
+typedef struct kind_load {
+	int (*add)(void *ctx, json_t *j, int rownum, int status, zb_err *e);
+	void *ctx;
+} kind_load;
+
+static int kind_load_row(zb_stmt *st, void *ctx, zb_err *e)
+{
+	kind_load *l = ctx;
+	json_t *j = json_loads(zb_col_text(st, 0), 0, NULL);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return zb_fail(e, ZB_EINTERNAL, NULL, "导入批次数据已损坏，请重新上传");
+	}
+	const char *code = json_string_value(json_object_get(j, "status"));
+	int status = ZB_IROW_ERROR;
+	for (int k = 0; code && k < ZB_IROW_NSTATUS; k++)
+		if (!strcmp(code, zb_irow_status_code(k)))
+			status = k;
+	int rc = l->add(l->ctx, j, (int)json_integer_value(json_object_get(j, "row")), status, e);
+	json_decref(j);
+	return rc;
+}
+
+int zb_import_kind_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, const char *kind, zb_arena *ar,
+                        zb_import_batch *b, int (*add)(void *ctx, json_t *j, int rownum, int status, zb_err *e),
+                        void *ctx, zb_err *e)
+{
+	kind_load l = {add, ctx};
+	int rc = zb_import_batch_open(app, db, batch_id, user_id, kind, ar, b, e);
+	if (!rc)
+		rc = zb_db_each(db, e, kind_load_row, &l, "SELECT data FROM import_rows WHERE batch_id = ? ORDER BY seq", "i",
+		                batch_id);
+	return rc;
+}
+
+void zb_import_kind_errors(json_t *j, zb_arena *ar, const char ***errors, int *nerr)
+{
+	json_t *errs = json_object_get(j, "errors");
+	size_t n = json_array_size(errs);
+	*errors = zb_arena_alloc(ar, sizeof(char *) * (n + 1));
+	*nerr = 0;
+	for (size_t i = 0; i < n; i++)
+		(*errors)[(*nerr)++] = zb_arena_strdup(ar, json_string_value(json_array_get(errs, i)));
+}
+
 void zb_import_kind_preview_head(zb_jw *w, int64_t batch_id, const char *filename, const char *format,
                                  int64_t org_id, const char *org_name)
 {

@@ -209,6 +209,16 @@ typedef struct zb_import_kind_commit {
 int zb_import_kind_apply(zb_app *app, zb_db *db, const zb_import_kind_commit *c, const zb_actor *actor,
                          int skip_errors, int64_t done[ZB_IROW_NSTATUS], zb_err *e);
 
+/* A saved batch of another kind of import: zb_import_batch_open (kind)
+ * into *b, then each stored row, a JSON object (else ZB_EINTERNAL: the
+ * batch is damaged), to add(ctx, j, rownum, status, e) with its "row" and
+ * zb_irow_status (an unknown one: error); j is freed after. */
+int zb_import_kind_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, const char *kind, zb_arena *ar,
+                        zb_import_batch *b, int (*add)(void *ctx, json_t *j, int rownum, int status, zb_err *e),
+                        void *ctx, zb_err *e);
+/* A stored row's "errors" into *errors (in ar) and *nerr. */
+void zb_import_kind_errors(json_t *j, zb_arena *ar, const char ***errors, int *nerr);
+
 /* The head of another kind of import's preview answer: opens the object
  * with "id", "status":"preview", "filename", "format", "org_id",
  * "org_name"; then "counts":{"new","unchanged","error"}. */

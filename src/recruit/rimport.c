@@ -657,23 +657,15 @@ static const char *jstr(zb_arena *a, json_t *o, const char *k)
 	return s ? zb_arena_strdup(a, s) : NULL;
 }
 
-static int add_stored(zb_stmt *st, void *ctx, zb_err *e)
+static int add_stored(void *ctx, json_t *j, int rownum, int status, zb_err *e)
 {
 	zb_rimport *imp = ctx;
 	zb_arena *a = &imp->arena;
-	json_t *j = json_loads(zb_col_text(st, 0), 0, NULL);
-	if (!json_is_object(j)) {
-		json_decref(j);
-		return zb_fail(e, ZB_EINTERNAL, NULL, "导入批次数据已损坏，请重新上传");
-	}
+	(void)e;
 	zb_rimport_row *r = add_row(imp);
 	zb_applicant *ap = &r->a;
-	r->rownum = (int)json_integer_value(json_object_get(j, "row"));
-	const char *st_code = json_string_value(json_object_get(j, "status"));
-	r->status = ZB_IROW_ERROR;
-	for (int k = 0; st_code && k < ZB_IROW_NSTATUS; k++)
-		if (!strcmp(st_code, zb_irow_status_code(k)))
-			r->status = k;
+	r->rownum = rownum;
+	r->status = status;
 	r->given = (unsigned)json_integer_value(json_object_get(j, "given"));
 	r->member_id = json_integer_value(json_object_get(j, "member_id"));
 	r->stage = jstr(a, j, "stage");
@@ -702,12 +694,7 @@ static int add_stored(zb_stmt *st, void *ctx, zb_err *e)
 		in->people = p;
 		in->npeople = (int)np;
 	}
-	json_t *errs = json_object_get(j, "errors");
-	n = json_array_size(errs);
-	r->errors = zb_arena_alloc(a, sizeof(char *) * (n + 1));
-	for (size_t i = 0; i < n; i++)
-		r->errors[r->nerr++] = zb_arena_strdup(a, json_string_value(json_array_get(errs, i)));
-	json_decref(j);
+	zb_import_kind_errors(j, a, &r->errors, &r->nerr);
 	count_row(imp, r);
 	return 0;
 }
@@ -719,16 +706,12 @@ int zb_rimport_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, z
 	if (!imp)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
 	zb_import_batch b;
-	int rc = zb_import_batch_open(app, db, batch_id, user_id, ZB_RIMPORT_KIND, &imp->arena, &b, e);
-	if (!rc) {
-		imp->org_id = b.org_id;
-		imp->org_path = b.org_path;
-		imp->org_name = b.org_name;
-		imp->filename = b.filename;
-		imp->format = b.format;
-		rc = zb_db_each(db, e, add_stored, imp, "SELECT data FROM import_rows WHERE batch_id = ? ORDER BY seq", "i",
-		                batch_id);
-	}
+	int rc = zb_import_kind_load(app, db, batch_id, user_id, ZB_RIMPORT_KIND, &imp->arena, &b, add_stored, imp, e);
+	imp->org_id = b.org_id;
+	imp->org_path = b.org_path;
+	imp->org_name = b.org_name;
+	imp->filename = b.filename;
+	imp->format = b.format;
 	if (rc) {
 		zb_rimport_free(imp);
 		return rc;
