@@ -112,6 +112,10 @@ int zb_api_stored_file(zb_req *r, const char *kind, const char *name, const char
  * when over 200 bytes or not UTF-8; ?skip_errors= 1 or true; the commit
  * answer {"id","status":"committed","counts":{"new",["update",]
  * "unchanged","skipped"}} from done[] per zb_irow_status (member/import.h). */
+/* Key k with string v, or null when v is NULL or ""; with id v, or null
+ * when v is 0. */
+void zb_api_kstr_or_null(zb_jw *w, const char *k, const char *v);
+void zb_api_kid_or_null(zb_jw *w, const char *k, int64_t v);
 /* ?full= 1 or true into *full: ID numbers and phones in clear, which
  * needs member.sensitive at path (else ZB_EFORBIDDEN on "full"). */
 int zb_api_want_full(zb_req *r, const char *path, int *full, zb_err *e);

@@ -10,22 +10,14 @@
 
 /* ---- output ------------------------------------------------------------------ */
 
-static void kstr_or_null(zb_jw *w, const char *k, const char *v)
-{
-	if (v && *v)
-		jw_kstr(w, k, v);
-	else
-		jw_knull(w, k);
-}
-
 static void write_next(zb_jw *w, const zb_rnext *n)
 {
 	jw_kobj(w, "next");
 	jw_kint(w, "step", n->step);
-	kstr_or_null(w, "name", n->step ? zb_rstep_name(n->step) : NULL);
-	kstr_or_null(w, "earliest", n->earliest);
-	kstr_or_null(w, "due", n->due);
-	kstr_or_null(w, "needs", n->needs);
+	zb_api_kstr_or_null(w, "name", n->step ? zb_rstep_name(n->step) : NULL);
+	zb_api_kstr_or_null(w, "earliest", n->earliest);
+	zb_api_kstr_or_null(w, "due", n->due);
+	zb_api_kstr_or_null(w, "needs", n->needs);
 	jw_obj_end(w);
 }
 
@@ -111,7 +103,7 @@ static void write_case(zb_req *r, const zb_rcase_view *v, int full)
 		jw_knull(w, "member_id");
 	jw_kstr(w, "closed_on", a->closed_on);
 	jw_kstr(w, "closed_reason", a->closed_reason);
-	kstr_or_null(w, "probation_end", v->probation_end);
+	zb_api_kstr_or_null(w, "probation_end", v->probation_end);
 	jw_kbool(w, "full", full);
 	write_steps(w, v);
 	write_next(w, &v->next);
@@ -121,7 +113,7 @@ static void write_case(zb_req *r, const zb_rcase_view *v, int full)
 		jw_obj(w);
 		jw_kstr(w, "kind", zb_ralert_code(al->kind));
 		jw_kint(w, "step", al->step);
-		kstr_or_null(w, "due", al->due);
+		zb_api_kstr_or_null(w, "due", al->due);
 		jw_kbool(w, "overdue", al->overdue);
 		jw_kstr(w, "text", al->text);
 		jw_obj_end(w);

@@ -19,14 +19,6 @@ static zb_actor actor_of(zb_req *r)
 	return (zb_actor){.user_id = by.user_id, .username = by.username, .ip = by.ip};
 }
 
-static void kid_or_null(zb_jw *w, const char *k, int64_t v)
-{
-	if (v)
-		jw_kint(w, k, v);
-	else
-		jw_knull(w, k);
-}
-
 /* ---- 派出单位 ------------------------------------------------------------------- */
 
 static void write_unit(zb_req *r, const zb_dunit *u, int full)
@@ -124,10 +116,10 @@ static void write_cadre_open(zb_req *r, const zb_cadre *c, int full)
 	jw_kstr(w, "birth_date", zb_member_birth_shown(&r->arena, c->birth_date, exact));
 	jw_kstr(w, "id_number", full && c->id_number ? c->id_number : c->id_masked);
 	jw_kstr(w, "phone", full && c->phone ? c->phone : c->phone_masked);
-	kid_or_null(w, "unit_id", c->unit_id);
+	zb_api_kid_or_null(w, "unit_id", c->unit_id);
 	jw_kstr(w, "unit_name", c->unit_name);
 	jw_kstr(w, "post", c->post);
-	kid_or_null(w, "user_id", c->user_id);
+	zb_api_kid_or_null(w, "user_id", c->user_id);
 	jw_kbool(w, "full", full);
 	jw_kint(w, "created_at", c->created_at);
 }
@@ -272,7 +264,7 @@ static void write_posting(zb_jw *w, const zb_vposting *p)
 	jw_kstr(w, "role_name", zb_vrole_name(p->role));
 	jw_kint(w, "org_id", p->org_id);
 	jw_kstr(w, "org_name", p->org_name);
-	kid_or_null(w, "team_id", p->team_id);
+	zb_api_kid_or_null(w, "team_id", p->team_id);
 	jw_kstr(w, "team_name", p->team_name);
 	jw_kstr(w, "unit_name", p->unit_name);
 	jw_kstr(w, "started_on", p->started_on);
@@ -342,7 +334,7 @@ static int h_villages(zb_req *r, zb_err *e)
 			write_posting(w, &v->first);
 		else
 			jw_null(w);
-		kid_or_null(w, "team_id", v->team_id);
+		zb_api_kid_or_null(w, "team_id", v->team_id);
 		jw_kstr(w, "team_name", v->team_name);
 		jw_kint(w, "team_size", v->team_size);
 		if (v->eval_score >= 0) {
@@ -377,7 +369,7 @@ static int h_org_village(zb_req *r, zb_err *e)
 		write_posting(w, &v->first);
 	else
 		jw_null(w);
-	kid_or_null(w, "team_id", v ? v->team_id : 0);
+	zb_api_kid_or_null(w, "team_id", v ? v->team_id : 0);
 	jw_kstr(w, "team_name", v ? v->team_name : NULL);
 	jw_kint(w, "team_size", v ? v->team_size : 0);
 	jw_kstr(w, "required_reason", v ? v->required_reason : NULL);

@@ -2,7 +2,7 @@
  * the body, error fields inside arrays, shares, the base URL QR codes point
  * at, ?full= and the read of a record with protected fields, uploaded
  * photos and PDFs, the imports' filename, skip_errors and commit answer
- * (api.h). */
+ * (api.h); a key or null. */
 #include "api/api.h"
 #include "core/escape.h"
 #include "meeting/attach.h"
@@ -136,4 +136,20 @@ int zb_api_stored_file(zb_req *r, const char *kind, const char *name, const char
 	r->cache_control = "private, no-store";
 	zb_req_audit_read(r, action, type, r->target_id, r->target_path, NULL);
 	return 0;
+}
+
+void zb_api_kstr_or_null(zb_jw *w, const char *k, const char *v)
+{
+	if (v && *v)
+		jw_kstr(w, k, v);
+	else
+		jw_knull(w, k);
+}
+
+void zb_api_kid_or_null(zb_jw *w, const char *k, int64_t v)
+{
+	if (v)
+		jw_kint(w, k, v);
+	else
+		jw_knull(w, k);
 }
