@@ -548,23 +548,15 @@ static int names_from(zb_arena *a, json_t *arr, const char **names, int64_t *ids
 	return n;
 }
 
-static int load_row(zb_stmt *st, void *ctx, zb_err *e)
+static int load_row(void *ctx, json_t *j, int rownum, int status, zb_err *e)
 {
 	zb_aimport *imp = ctx;
 	zb_arena *a = &imp->arena;
-	json_t *j = json_loads(zb_col_text(st, 0), 0, NULL);
-	if (!json_is_object(j)) {
-		json_decref(j);
-		return zb_fail(e, ZB_EINTERNAL, NULL, "导入批次数据已损坏，请重新上传");
-	}
+	(void)e;
 	zb_aimport_row *r = new_row(imp);
 	zb_aid_household *h = &r->p.h;
-	r->rownum = (int)json_integer_value(json_object_get(j, "row"));
-	const char *code = json_string_value(json_object_get(j, "status"));
-	r->status = ZB_IROW_ERROR;
-	for (int k = 0; code && k < ZB_IROW_NSTATUS; k++)
-		if (!strcmp(code, zb_irow_status_code(k)))
-			r->status = k;
+	r->rownum = rownum;
+	r->status = status;
 	h->org_id = json_integer_value(json_object_get(j, "org_id"));
 	h->status = jtext(a, j, "household_status");
 #define S(f) h->f = jtext(a, j, #f);
@@ -581,12 +573,8 @@ static int load_row(zb_stmt *st, void *ctx, zb_err *e)
 	}
 	r->p.nhelpers = names_from(a, json_object_get(j, "helpers"), r->p.helpers, r->helper_ids, r->helper_cadre);
 	r->p.ncontacts = names_from(a, json_object_get(j, "contacts"), r->p.contacts, r->contact_ids, NULL);
-	json_t *errs = json_object_get(j, "errors");
-	r->errors = zb_arena_alloc(a, sizeof(char *) * (json_array_size(errs) + 1));
-	for (size_t i = 0; i < json_array_size(errs); i++)
-		r->errors[r->nerr++] = zb_arena_strdup(a, json_string_value(json_array_get(errs, i)));
+	zb_import_kind_errors(j, a, &r->errors, &r->nerr);
 	imp->counts[r->status]++;
-	json_decref(j);
 	return 0;
 }
 
@@ -597,16 +585,12 @@ int zb_aimport_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, z
 	if (!imp)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
 	zb_import_batch b;
-	int rc = zb_import_batch_open(app, db, batch_id, user_id, ZB_AIMPORT_KIND, &imp->arena, &b, e);
-	if (!rc) {
-		imp->org_id = b.org_id;
-		imp->org_path = b.org_path;
-		imp->org_name = b.org_name;
-		imp->filename = b.filename;
-		imp->format = b.format;
-		rc = zb_db_each(db, e, load_row, imp, "SELECT data FROM import_rows WHERE batch_id = ? ORDER BY seq", "i",
-		                batch_id);
-	}
+	int rc = zb_import_kind_load(app, db, batch_id, user_id, ZB_AIMPORT_KIND, &imp->arena, &b, load_row, imp, e);
+	imp->org_id = b.org_id;
+	imp->org_path = b.org_path;
+	imp->org_name = b.org_name;
+	imp->filename = b.filename;
+	imp->format = b.format;
 	if (rc) {
 		zb_aimport_free(imp);
 		return rc;
@@ -640,77 +624,42 @@ static int write_row(zb_app *app, zb_db *db, const zb_audit_ev *by, const zb_pri
 	return rc;
 }
 
-static int apply_in_tx(zb_app *app, zb_db *db, zb_aimport *imp, int64_t batch_id, const zb_actor *actor,
-                       const zb_principal *who, int64_t *done, zb_err *e)
+typedef struct commit_ctx {
+	zb_app *app;
+	zb_db *db;
+	const zb_principal *who;
+	zb_aimport *imp;
+} commit_ctx;
+
+static void commit_row(void *ctx, int i, int *status, int *rownum, const char **name)
 {
-	int64_t n = 0;
-	int rc = zb_db_run(db, e, &n,
-	                   "UPDATE import_batches SET status = 'committed', committed_at = ? WHERE id = ? AND status = 'preview'",
-	                   "ii", zb_now(app), batch_id);
-	if (!rc && !n)
-		rc = zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次已经提交过，不能重复提交");
-	zb_audit_ev by = {.user_id = actor->user_id, .username = actor->username, .ip = actor->ip};
-	for (int i = 0; !rc && i < imp->nrows; i++) {
-		zb_aimport_row *r = &imp->rows[i];
-		if (r->status != ZB_IROW_NEW) {
-			done[r->status]++;
-			continue;
-		}
-		zb_arena ar;
-		zb_arena_init(&ar);
-		if ((rc = write_row(app, db, &by, who, r, &ar, e))) {
-			char why[sizeof e->msg];
-			snprintf(why, sizeof why, "%s", e->msg);
-			zb_fail(e, e->code ? e->code : ZB_EINTERNAL, NULL, "第 %d 行（%s）：%s", r->rownum,
-			        r->p.h.head_name ? r->p.h.head_name : "", why);
-		} else {
-			done[ZB_IROW_NEW]++;
-		}
-		zb_arena_free(&ar);
-	}
-	if (!rc)
-		rc = zb_db_run(db, e, NULL, "DELETE FROM import_rows WHERE batch_id = ?", "i", batch_id);
-	if (!rc)
-		rc = zb_member_audit(db, app, actor, "import.commit", "import", batch_id, imp->org_path,
-		                     zb_arena_printf(&imp->arena,
-		                                     "{\"batch\":%lld,\"kind\":\"" ZB_AIMPORT_KIND "\",\"new\":%lld,"
-		                                     "\"unchanged\":%lld,\"error\":%lld}",
-		                                     (long long)batch_id, (long long)done[ZB_IROW_NEW],
-		                                     (long long)done[ZB_IROW_UNCHANGED], (long long)done[ZB_IROW_ERROR]),
-		                     e);
-	return rc;
+	const zb_aimport_row *r = &((commit_ctx *)ctx)->imp->rows[i];
+	*status = r->status;
+	*rownum = r->rownum;
+	*name = r->p.h.head_name;
+}
+
+static int commit_write(void *ctx, int i, const zb_audit_ev *by, zb_arena *ar, zb_err *e)
+{
+	commit_ctx *c = ctx;
+	return write_row(c->app, c->db, by, c->who, &c->imp->rows[i], ar, e);
 }
 
 int zb_aimport_apply(zb_app *app, zb_db *db, zb_aimport *imp, int64_t batch_id, const zb_actor *actor,
                      const zb_principal *who, int skip_errors, int64_t done[ZB_IROW_NSTATUS], zb_err *e)
 {
-	memset(done, 0, sizeof(int64_t) * ZB_IROW_NSTATUS);
-	if (imp->counts[ZB_IROW_ERROR] && !skip_errors)
-		return zb_fail(e, ZB_EINVAL, NULL, "有 %lld 行有错误：请改正后重新上传，或选择跳过这些行再提交",
-		               (long long)imp->counts[ZB_IROW_ERROR]);
-	int rc = zb_db_begin_write(db, e);
-	if (!rc)
-		rc = zb_db_end(db, apply_in_tx(app, db, imp, batch_id, actor, who, done, e), e);
-	if (rc)
-		memset(done, 0, sizeof(int64_t) * ZB_IROW_NSTATUS);
-	return rc;
+	commit_ctx ctx = {app, db, who, imp};
+	zb_import_kind_commit c = {.kind = ZB_AIMPORT_KIND, .batch_id = batch_id, .org_path = imp->org_path,
+	                           .counts = imp->counts, .nrows = imp->nrows, .row = commit_row,
+	                           .write = commit_write, .ctx = &ctx};
+	return zb_import_kind_apply(app, db, &c, actor, skip_errors, done, e);
 }
 
 void zb_aimport_preview_json(zb_jw *w, const zb_aimport *imp, int64_t batch_id)
 {
-	jw_obj(w);
-	jw_kint(w, "id", batch_id);
-	jw_kstr(w, "status", "preview");
-	jw_kstr(w, "filename", imp->filename);
-	jw_kstr(w, "format", imp->format);
-	jw_kint(w, "org_id", imp->org_id);
-	jw_kstr(w, "org_name", imp->org_name);
+	zb_import_kind_preview_head(w, batch_id, imp->filename, imp->format, imp->org_id, imp->org_name);
 	jw_kint(w, "header_row", imp->header_row);
-	jw_kobj(w, "counts");
-	jw_kint(w, "new", imp->counts[ZB_IROW_NEW]);
-	jw_kint(w, "unchanged", imp->counts[ZB_IROW_UNCHANGED]);
-	jw_kint(w, "error", imp->counts[ZB_IROW_ERROR]);
-	jw_obj_end(w);
+	zb_import_kind_counts_json(w, imp->counts);
 	jw_karr(w, "rows");
 	for (int i = 0; i < imp->nrows; i++)
 		row_json(w, &imp->rows[i], 0);

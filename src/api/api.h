@@ -98,5 +98,34 @@ double zb_api_share(int a, int b);
  * scheme from X-Forwarded-Proto behind a trusted proxy), or "" when the
  * header is absent or not a plain host[:port]: what the QR codes point at. */
 const char *zb_api_base_url(zb_req *r);
+/* A photo or PDF upload's ?filename= into *fn (NULL when absent):
+ * ZB_EINVAL on "filename" when over 1000 bytes or not UTF-8. */
+int zb_api_upload_filename(zb_req *r, const char **fn, zb_err *e);
+/* Answer a stored photo or PDF (meeting/attach.h) of kind: the file,
+ * its content type, private and not stored; a photo shown inline, a PDF
+ * downloaded; named stem.<ext> with the UTF-8 name; then a read audit
+ * row (action, type) of the target. */
+int zb_api_stored_file(zb_req *r, const char *kind, const char *name, const char *stored, const char *stem,
+                       const char *action, const char *type, zb_err *e);
+/* The imports' shared request and answer (roster, pipeline, aid):
+ * ?filename= cleaned into *fn (NULL when absent), ZB_EINVAL on "filename"
+ * when over 200 bytes or not UTF-8; ?skip_errors= 1 or true; the commit
+ * answer {"id","status":"committed","counts":{"new",["update",]
+ * "unchanged","skipped"}} from done[] per zb_irow_status (member/import.h). */
+/* Key k with string v, or null when v is NULL or ""; with id v, or null
+ * when v is 0. */
+void zb_api_kstr_or_null(zb_jw *w, const char *k, const char *v);
+void zb_api_kid_or_null(zb_jw *w, const char *k, int64_t v);
+/* ?full= 1 or true into *full: ID numbers and phones in clear, which
+ * needs member.sensitive at path (else ZB_EFORBIDDEN on "full"). */
+int zb_api_want_full(zb_req *r, const char *path, int *full, zb_err *e);
+/* GET of a record with protected fields: zb_api_want_full at the target,
+ * then answer(r, target_id, full, e) and a read audit row (action, type)
+ * saying {"full":true|false}. */
+int zb_api_get_full(zb_req *r, int (*answer)(zb_req *r, int64_t id, int full, zb_err *e), const char *action,
+                    const char *type, zb_err *e);
+int zb_api_import_filename(zb_req *r, const char **fn, zb_err *e);
+int zb_api_skip_errors(zb_req *r);
+void zb_api_import_committed(zb_req *r, const int64_t *done, int with_update);
 
 #endif

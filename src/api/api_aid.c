@@ -6,30 +6,12 @@
 #include "aid/aid.h"
 #include "aid/aimport.h"
 #include "api/api.h"
-#include "core/escape.h"
 #include "io/membudget.h"
 #include "meeting/attach.h"
 #include "member/member.h"
 #include "village/cadre.h"
 
 #include <string.h>
-
-static void kstr_or_null(zb_jw *w, const char *k, const char *v)
-{
-	if (v && *v)
-		jw_kstr(w, k, v);
-	else
-		jw_knull(w, k);
-}
-
-/* An id, or null for 0. */
-static void kid(zb_jw *w, const char *k, int64_t id)
-{
-	if (id)
-		jw_kint(w, k, id);
-	else
-		jw_knull(w, k);
-}
 
 static void today_of(zb_req *r, char today[11])
 {
@@ -73,8 +55,8 @@ static int h_coverage(zb_req *r, zb_err *e)
 	for (int i = 0; i < c.nhelpers_overdue; i++) {
 		const zb_aid_helper_due *h = &c.helpers_overdue[i];
 		jw_obj(w);
-		kid(w, "member_id", h->member_id);
-		kid(w, "cadre_id", h->cadre_id);
+		zb_api_kid_or_null(w, "member_id", h->member_id);
+		zb_api_kid_or_null(w, "cadre_id", h->cadre_id);
 		jw_kstr(w, "name", h->name);
 		jw_kstr(w, "org_name", h->org_name);
 		jw_kint(w, "households", h->households);
@@ -128,14 +110,14 @@ static int h_list(zb_req *r, zb_err *e)
 		jw_kint(w, "org_id", it->org_id);
 		jw_kstr(w, "org_name", it->org_name);
 		jw_kstr(w, "head_name", it->head_name);
-		kstr_or_null(w, "village_group", it->village_group);
+		zb_api_kstr_or_null(w, "village_group", it->village_group);
 		jw_kstr(w, "category", it->category);
 		jw_kstr(w, "status", it->status);
-		kstr_or_null(w, "exited_on", it->exited_on);
+		zb_api_kstr_or_null(w, "exited_on", it->exited_on);
 		jw_kint(w, "helpers", it->helpers);
 		jw_kint(w, "overdue", it->overdue);
-		kstr_or_null(w, "last_visit", it->last_visit);
-		kstr_or_null(w, "next_due", it->next_due);
+		zb_api_kstr_or_null(w, "last_visit", it->last_visit);
+		zb_api_kstr_or_null(w, "next_due", it->next_due);
 		jw_obj_end(w);
 	}
 	zb_list_end(r, -1, next ? zb_arena_printf(&r->arena, "%lld", (long long)next) : NULL);
@@ -150,16 +132,16 @@ static void write_pair(zb_jw *w, const zb_aid_pair *p)
 	jw_obj(w);
 	jw_kint(w, "id", p->id);
 	jw_kstr(w, "kind", p->kind);
-	kid(w, "member_id", p->member_id);
-	kid(w, "cadre_id", p->cadre_id);
+	zb_api_kid_or_null(w, "member_id", p->member_id);
+	zb_api_kid_or_null(w, "cadre_id", p->cadre_id);
 	jw_kstr(w, "name", p->name);
-	kstr_or_null(w, "org_name", p->org_name);
+	zb_api_kstr_or_null(w, "org_name", p->org_name);
 	jw_kstr(w, "from_on", p->from_on);
-	kstr_or_null(w, "to_on", p->to_on);
-	kstr_or_null(w, "end_reason", p->end_reason);
+	zb_api_kstr_or_null(w, "to_on", p->to_on);
+	zb_api_kstr_or_null(w, "end_reason", p->end_reason);
 	jw_kbool(w, "current", p->current);
-	kstr_or_null(w, "last_visit", p->last_visit);
-	kstr_or_null(w, "due", p->current ? p->due : NULL);
+	zb_api_kstr_or_null(w, "last_visit", p->last_visit);
+	zb_api_kstr_or_null(w, "due", p->current ? p->due : NULL);
 	jw_kbool(w, "overdue", p->overdue);
 	jw_obj_end(w);
 }
@@ -181,22 +163,22 @@ static int answer_household(zb_req *r, int64_t id, int full, zb_err *e)
 	jw_kint(w, "org_id", h->org_id);
 	jw_kstr(w, "org_name", h->org_name);
 	jw_kstr(w, "head_name", h->head_name);
-	kstr_or_null(w, "id_number", full && h->id_number ? h->id_number : h->id_masked);
-	kstr_or_null(w, "phone", full && h->phone ? h->phone : h->phone_masked);
+	zb_api_kstr_or_null(w, "id_number", full && h->id_number ? h->id_number : h->id_masked);
+	zb_api_kstr_or_null(w, "phone", full && h->phone ? h->phone : h->phone_masked);
 	jw_kbool(w, "full", full);
-	kstr_or_null(w, "village_group", h->village_group);
-	kstr_or_null(w, "address", h->address);
+	zb_api_kstr_or_null(w, "village_group", h->village_group);
+	zb_api_kstr_or_null(w, "address", h->address);
 	jw_kstr(w, "category", h->category);
 	jw_kstr(w, "category_name", zb_aid_category_name(h->category));
 	jw_kstr(w, "status", h->status);
 	jw_kstr(w, "status_name", zb_aid_status_name(h->status));
 	jw_kstr(w, "status_since", h->status_since);
-	kstr_or_null(w, "area_member", v.area_member);
+	zb_api_kstr_or_null(w, "area_member", v.area_member);
 	jw_kobj(w, "exit");
-	kstr_or_null(w, "on", h->exited_on);
-	kstr_or_null(w, "decision", h->exit_decision);
-	kstr_or_null(w, "doc", h->exit_doc);
-	kstr_or_null(w, "note", h->exit_note);
+	zb_api_kstr_or_null(w, "on", h->exited_on);
+	zb_api_kstr_or_null(w, "decision", h->exit_decision);
+	zb_api_kstr_or_null(w, "doc", h->exit_doc);
+	zb_api_kstr_or_null(w, "note", h->exit_note);
 	jw_obj_end(w);
 	jw_karr(w, "people");
 	for (int i = 0; i < h->npeople; i++) {
@@ -211,7 +193,7 @@ static int answer_household(zb_req *r, int64_t id, int full, zb_err *e)
 		jw_obj(w);
 		jw_kstr(w, "status", v.history[i].status);
 		jw_kstr(w, "since", v.history[i].since);
-		kstr_or_null(w, "note", v.history[i].note);
+		zb_api_kstr_or_null(w, "note", v.history[i].note);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -224,8 +206,8 @@ static int answer_household(zb_req *r, int64_t id, int full, zb_err *e)
 		const zb_aid_visit *x = &v.visits[i];
 		jw_obj(w);
 		jw_kint(w, "id", x->id);
-		kid(w, "member_id", x->member_id);
-		kid(w, "cadre_id", x->cadre_id);
+		zb_api_kid_or_null(w, "member_id", x->member_id);
+		zb_api_kid_or_null(w, "cadre_id", x->cadre_id);
 		jw_kstr(w, "visitor", x->visitor);
 		jw_kstr(w, "visited_on", x->visited_on);
 		jw_kstr(w, "what", x->what);
@@ -245,15 +227,7 @@ static int answer_household(zb_req *r, int64_t id, int full, zb_err *e)
 
 static int h_get(zb_req *r, zb_err *e)
 {
-	const char *v = zb_req_query(r, "full");
-	int full = v && (!strcmp(v, "1") || !strcmp(v, "true"));
-	if (full && !zb_authz_allows(r->who, P_MEMBER_SENSITIVE, r->target_path))
-		return zb_fail(e, ZB_EFORBIDDEN, "full", "查看完整身份证号和电话需要“敏感信息”权限");
-	int rc = answer_household(r, r->target_id, full, e);
-	if (!rc)
-		zb_req_audit_read(r, "aid.household.read", "aid_household", r->target_id, r->target_path,
-		                  full ? "{\"full\":true}" : "{\"full\":false}");
-	return rc;
+	return zb_api_get_full(r, answer_household, "aid.household.read", "aid_household", e);
 }
 
 static int h_create(zb_req *r, zb_err *e)
@@ -386,10 +360,10 @@ static int h_mine(zb_req *r, zb_err *e)
 		jw_kint(w, "pair_id", v[i].pair_id);
 		jw_kstr(w, "head_name", v[i].head_name);
 		jw_kstr(w, "org_name", v[i].org_name);
-		kstr_or_null(w, "village_group", v[i].village_group);
+		zb_api_kstr_or_null(w, "village_group", v[i].village_group);
 		jw_kstr(w, "status", v[i].status);
 		jw_kstr(w, "kind", v[i].kind);
-		kstr_or_null(w, "last_visit", v[i].last_visit);
+		zb_api_kstr_or_null(w, "last_visit", v[i].last_visit);
 		jw_kstr(w, "due", v[i].due);
 		jw_kbool(w, "overdue", v[i].overdue);
 		jw_obj_end(w);
@@ -427,9 +401,9 @@ static int h_my_visit(zb_req *r, zb_err *e)
 
 static int photo_upload(zb_req *r, int64_t visit_id, int64_t member_id, int64_t cadre_id, zb_err *e)
 {
-	const char *filename = zb_req_query(r, "filename");
-	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
-		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
+	const char *filename;
+	if (zb_api_upload_filename(r, &filename, e))
+		return e->code;
 	zb_audit_ev by = zb_req_actor(r);
 	int64_t id;
 	int rc = zb_aid_photo_add(r->db, r->app, &by, visit_id, member_id, cadre_id, filename, r->body.data, r->body.len,
@@ -465,15 +439,8 @@ static int h_photo_get(zb_req *r, zb_err *e)
 	int rc = zb_aid_photo_find(r->db, r->target_id, &r->arena, &kind, &name, &stored, e);
 	if (rc)
 		return rc;
-	zb_buf_reset(&r->out);
-	if ((rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e)))
-		return rc;
-	r->content_type = zb_attach_content_type(kind);
-	zb_req_disposition(r, "inline", zb_arena_printf(&r->arena, "photo.%s", !strcmp(kind, "jpeg") ? "jpg" : kind),
-	                   name ? name : "");
-	r->cache_control = "private, no-store";
-	zb_req_audit_read(r, "aid.photo.read", "aid_photo", r->target_id, r->target_path, NULL);
-	return 0;
+	/* photos only (aid/photo.c refuses PDFs): shown inline */
+	return zb_api_stored_file(r, kind, name, stored, "photo", "aid.photo.read", "aid_photo", e);
 }
 
 /* ---- 责任区 -------------------------------------------------------------------------------- */
@@ -495,7 +462,7 @@ static int h_areas(zb_req *r, zb_err *e)
 		jw_kint(w, "member_id", v[i].member_id);
 		jw_kstr(w, "member_name", v[i].member_name);
 		jw_kstr(w, "from_on", v[i].from_on);
-		kstr_or_null(w, "to_on", v[i].to_on);
+		zb_api_kstr_or_null(w, "to_on", v[i].to_on);
 		jw_kint(w, "households", v[i].households);
 		jw_obj_end(w);
 	}
@@ -538,9 +505,9 @@ static zb_actor actor_of(zb_req *r)
 
 static int h_import(zb_req *r, zb_err *e)
 {
-	const char *fn = zb_member_clean(&r->arena, zb_req_query(r, "filename"));
-	if (fn && (strlen(fn) > 200 || !zb_utf8_valid(fn, strlen(fn))))
-		return zb_fail(e, ZB_EINVAL, "filename", "文件名过长或含有无效字符");
+	const char *fn;
+	if (zb_api_import_filename(r, &fn, e))
+		return e->code;
 	zb_memcharge charge = {.b = r->app->import_budget};
 	zb_table_limits lim = {.charge = &charge};
 	zb_import_opts o = {.app = r->app, .db = r->db, .who = r->who, .org_id = r->target_id,
@@ -574,8 +541,7 @@ static int h_import_get(zb_req *r, zb_err *e)
 
 static int h_import_commit(zb_req *r, zb_err *e)
 {
-	const char *skip = zb_req_query(r, "skip_errors");
-	int skip_errors = skip && (!strcmp(skip, "1") || !strcmp(skip, "true"));
+	int skip_errors = zb_api_skip_errors(r);
 	zb_aimport *imp;
 	int rc = zb_aimport_load(r->app, r->db, r->target_id, r->who->user_id, &imp, e);
 	if (rc)
@@ -586,15 +552,7 @@ static int h_import_commit(zb_req *r, zb_err *e)
 	zb_aimport_free(imp);
 	if (rc)
 		return rc;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "id", r->target_id);
-	jw_kstr(&r->jw, "status", "committed");
-	jw_kobj(&r->jw, "counts");
-	jw_kint(&r->jw, "new", done[ZB_IROW_NEW]);
-	jw_kint(&r->jw, "unchanged", done[ZB_IROW_UNCHANGED]);
-	jw_kint(&r->jw, "skipped", done[ZB_IROW_ERROR]);
-	jw_obj_end(&r->jw);
-	jw_obj_end(&r->jw);
+	zb_api_import_committed(r, done, 0);
 	return 0;
 }
 

@@ -1,7 +1,6 @@
 /* api_attach.c - the photos and PDFs of a meeting: upload, download,
  * delete (meeting/attach.h). */
 #include "api/api.h"
-#include "core/escape.h"
 #include "meeting/attach.h"
 #include "meeting/record.h"
 
@@ -15,9 +14,9 @@ static int h_attach_upload(zb_req *r, zb_err *e)
 	int rc = zb_meeting_open_change(r->db, r->target_id, zb_now(r->app), &r->arena, &m, &rules, &late, e);
 	if (rc)
 		return rc;
-	const char *filename = zb_req_query(r, "filename");
-	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
-		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
+	const char *filename;
+	if ((rc = zb_api_upload_filename(r, &filename, e)))
+		return rc;
 	int64_t now = zb_now(r->app);
 	zb_attach_in f = {filename, r->body.data, r->body.len};
 	zb_attachment a = {0};
@@ -47,16 +46,7 @@ static int h_attach_get(zb_req *r, zb_err *e)
 	int rc = zb_attach_find(r->db, r->target_id, &r->arena, &kind, &name, &stored, e);
 	if (rc)
 		return rc;
-	zb_buf_reset(&r->out);
-	if ((rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e)))
-		return rc;
-	r->content_type = zb_attach_content_type(kind);
-	/* photos display inline; PDFs are downloaded, not rendered in our origin */
-	zb_req_disposition(r, !strcmp(kind, "pdf") ? "attachment" : "inline",
-	                   zb_arena_printf(&r->arena, "attachment.%s", !strcmp(kind, "jpeg") ? "jpg" : kind), name ? name : "");
-	r->cache_control = "private, no-store";
-	zb_req_audit_read(r, "meeting.attachment_read", "attachment", r->target_id, r->target_path, NULL);
-	return 0;
+	return zb_api_stored_file(r, kind, name, stored, "attachment", "meeting.attachment_read", "attachment", e);
 }
 
 static int h_attach_delete(zb_req *r, zb_err *e)

@@ -3,7 +3,6 @@
  * and export.  Domain rules live in member/; this file maps requests to
  * them, masks what the caller may not see and audits every read. */
 #include "api/api.h"
-#include "core/escape.h"
 #include "io/table.h"
 #include "member/designation.h"
 #include "member/history.h"
@@ -232,20 +231,11 @@ static int h_list(zb_req *r, zb_err *e)
 
 /* ---- detail, create, edit ------------------------------------------------ */
 
-static int want_full(zb_req *r, const char *path, int *full, zb_err *e)
-{
-	const char *v = zb_req_query(r, "full");
-	*full = v && (!strcmp(v, "1") || !strcmp(v, "true"));
-	if (*full && !zb_authz_allows(r->who, P_MEMBER_SENSITIVE, path))
-		return zb_fail(e, ZB_EFORBIDDEN, "full", "查看完整身份证号和电话需要“敏感信息”权限");
-	return 0;
-}
-
 static int h_get(zb_req *r, zb_err *e)
 {
 	zb_member m;
 	int full, rc = zb_member_get(r->db, r->target_id, &r->arena, &m, e);
-	if (rc || (rc = want_full(r, m.org_path, &full, e)))
+	if (rc || (rc = zb_api_want_full(r, m.org_path, &full, e)))
 		return rc;
 	if (full && (rc = zb_member_reveal(&m, r->app->keys, &r->arena, e))) {
 		/* a value that does not decrypt under this row (moved, edited,
@@ -498,9 +488,9 @@ static int h_birthdays(zb_req *r, zb_err *e)
 
 static int h_import(zb_req *r, zb_err *e)
 {
-	const char *fn = zb_member_clean(&r->arena, zb_req_query(r, "filename"));
-	if (fn && (strlen(fn) > 200 || !zb_utf8_valid(fn, strlen(fn))))
-		return zb_fail(e, ZB_EINVAL, "filename", "文件名过长或含有无效字符");
+	const char *fn;
+	if (zb_api_import_filename(r, &fn, e))
+		return e->code;
 	/* the parse and the rows it keeps count in the budget shared by all
 	 * concurrent imports (ZHIBU_IMPORT_MEMORY_MB) until they are freed */
 	zb_memcharge charge = {.b = r->app->import_budget};
@@ -579,8 +569,7 @@ static int h_import_get(zb_req *r, zb_err *e)
 
 static int h_import_commit(zb_req *r, zb_err *e)
 {
-	const char *skip = zb_req_query(r, "skip_errors");
-	int skip_errors = skip && (!strcmp(skip, "1") || !strcmp(skip, "true"));
+	int skip_errors = zb_api_skip_errors(r);
 	zb_import *imp;
 	int rc = zb_import_load(r->app, r->db, r->target_id, r->who->user_id, 1, &imp, e);
 	if (rc)
@@ -591,16 +580,7 @@ static int h_import_commit(zb_req *r, zb_err *e)
 	zb_import_free(imp);
 	if (rc)
 		return rc;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "id", r->target_id);
-	jw_kstr(&r->jw, "status", "committed");
-	jw_kobj(&r->jw, "counts");
-	jw_kint(&r->jw, "new", done[ZB_IROW_NEW]);
-	jw_kint(&r->jw, "update", done[ZB_IROW_UPDATE]);
-	jw_kint(&r->jw, "unchanged", done[ZB_IROW_UNCHANGED]);
-	jw_kint(&r->jw, "skipped", done[ZB_IROW_ERROR]);
-	jw_obj_end(&r->jw);
-	jw_obj_end(&r->jw);
+	zb_api_import_committed(r, done, 1);
 	return 0;
 }
 
@@ -642,7 +622,7 @@ static int h_export(zb_req *r, zb_err *e)
 		return zb_fail(e, ZB_EINVAL, "format", "导出格式应为 xlsx 或 csv");
 	int csv = !strcmp(fmt, "csv");
 	int full;
-	int rc = want_full(r, r->target_path, &full, e);
+	int rc = zb_api_want_full(r, r->target_path, &full, e);
 	if (rc) {
 		snprintf(e->msg, sizeof e->msg, "导出完整身份证号和电话需要在该组织拥有“敏感信息”权限");
 		return rc;

@@ -10,22 +10,14 @@
 
 /* ---- output ------------------------------------------------------------------ */
 
-static void kstr_or_null(zb_jw *w, const char *k, const char *v)
-{
-	if (v && *v)
-		jw_kstr(w, k, v);
-	else
-		jw_knull(w, k);
-}
-
 static void write_next(zb_jw *w, const zb_rnext *n)
 {
 	jw_kobj(w, "next");
 	jw_kint(w, "step", n->step);
-	kstr_or_null(w, "name", n->step ? zb_rstep_name(n->step) : NULL);
-	kstr_or_null(w, "earliest", n->earliest);
-	kstr_or_null(w, "due", n->due);
-	kstr_or_null(w, "needs", n->needs);
+	zb_api_kstr_or_null(w, "name", n->step ? zb_rstep_name(n->step) : NULL);
+	zb_api_kstr_or_null(w, "earliest", n->earliest);
+	zb_api_kstr_or_null(w, "due", n->due);
+	zb_api_kstr_or_null(w, "needs", n->needs);
 	jw_obj_end(w);
 }
 
@@ -111,7 +103,7 @@ static void write_case(zb_req *r, const zb_rcase_view *v, int full)
 		jw_knull(w, "member_id");
 	jw_kstr(w, "closed_on", a->closed_on);
 	jw_kstr(w, "closed_reason", a->closed_reason);
-	kstr_or_null(w, "probation_end", v->probation_end);
+	zb_api_kstr_or_null(w, "probation_end", v->probation_end);
 	jw_kbool(w, "full", full);
 	write_steps(w, v);
 	write_next(w, &v->next);
@@ -121,7 +113,7 @@ static void write_case(zb_req *r, const zb_rcase_view *v, int full)
 		jw_obj(w);
 		jw_kstr(w, "kind", zb_ralert_code(al->kind));
 		jw_kint(w, "step", al->step);
-		kstr_or_null(w, "due", al->due);
+		zb_api_kstr_or_null(w, "due", al->due);
 		jw_kbool(w, "overdue", al->overdue);
 		jw_kstr(w, "text", al->text);
 		jw_obj_end(w);
@@ -190,15 +182,7 @@ static int h_list(zb_req *r, zb_err *e)
 
 static int h_get(zb_req *r, zb_err *e)
 {
-	const char *v = zb_req_query(r, "full");
-	int full = v && (!strcmp(v, "1") || !strcmp(v, "true"));
-	if (full && !zb_authz_allows(r->who, P_MEMBER_SENSITIVE, r->target_path))
-		return zb_fail(e, ZB_EFORBIDDEN, "full", "查看完整身份证号和电话需要“敏感信息”权限");
-	int rc = answer_case(r, r->target_id, full, e);
-	if (!rc)
-		zb_req_audit_read(r, "applicant.read", "applicant", r->target_id, r->target_path,
-		                  full ? "{\"full\":true}" : "{\"full\":false}");
-	return rc;
+	return zb_api_get_full(r, answer_case, "applicant.read", "applicant", e);
 }
 
 /* ---- the record ------------------------------------------------------------------ */

@@ -3,7 +3,6 @@
  * batches as the roster import (api_members.c, member/import.h); the
  * rows are applicants and their steps (recruit/rimport.h). */
 #include "api/api.h"
-#include "core/escape.h"
 #include "io/membudget.h"
 #include "member/member.h"
 #include "recruit/rimport.h"
@@ -17,9 +16,9 @@ static zb_actor actor_of(zb_req *r)
 
 static int h_upload(zb_req *r, zb_err *e)
 {
-	const char *fn = zb_member_clean(&r->arena, zb_req_query(r, "filename"));
-	if (fn && (strlen(fn) > 200 || !zb_utf8_valid(fn, strlen(fn))))
-		return zb_fail(e, ZB_EINVAL, "filename", "文件名过长或含有无效字符");
+	const char *fn;
+	if (zb_api_import_filename(r, &fn, e))
+		return e->code;
 	/* the parse counts in the budget of all concurrent imports */
 	zb_memcharge charge = {.b = r->app->import_budget};
 	zb_table_limits lim = {.charge = &charge};
@@ -56,8 +55,7 @@ static int h_get(zb_req *r, zb_err *e)
 
 static int h_commit(zb_req *r, zb_err *e)
 {
-	const char *skip = zb_req_query(r, "skip_errors");
-	int skip_errors = skip && (!strcmp(skip, "1") || !strcmp(skip, "true"));
+	int skip_errors = zb_api_skip_errors(r);
 	zb_rimport *imp;
 	int rc = zb_rimport_load(r->app, r->db, r->target_id, r->who->user_id, &imp, e);
 	if (rc)
@@ -68,15 +66,7 @@ static int h_commit(zb_req *r, zb_err *e)
 	zb_rimport_free(imp);
 	if (rc)
 		return rc;
-	jw_obj(&r->jw);
-	jw_kint(&r->jw, "id", r->target_id);
-	jw_kstr(&r->jw, "status", "committed");
-	jw_kobj(&r->jw, "counts");
-	jw_kint(&r->jw, "new", done[ZB_IROW_NEW]);
-	jw_kint(&r->jw, "unchanged", done[ZB_IROW_UNCHANGED]);
-	jw_kint(&r->jw, "skipped", done[ZB_IROW_ERROR]);
-	jw_obj_end(&r->jw);
-	jw_obj_end(&r->jw);
+	zb_api_import_committed(r, done, 0);
 	return 0;
 }
 

@@ -14,47 +14,31 @@
 
 /* ---- output ------------------------------------------------------------------ */
 
-static void kstr_or_null(zb_jw *w, const char *k, const char *v)
-{
-	if (v && *v)
-		jw_kstr(w, k, v);
-	else
-		jw_knull(w, k);
-}
-
-static void kid_or_null(zb_jw *w, const char *k, int64_t v)
-{
-	if (v)
-		jw_kint(w, k, v);
-	else
-		jw_knull(w, k);
-}
-
 /* What a list item and the whole record share. */
 static void write_head(zb_jw *w, const zb_reserve *p, int age, int young)
 {
 	jw_kint(w, "id", p->id);
 	jw_kint(w, "org_id", p->org_id);
 	jw_kstr(w, "org_name", p->org_name);
-	kid_or_null(w, "member_id", p->member_id);
+	zb_api_kid_or_null(w, "member_id", p->member_id);
 	jw_kstr(w, "name", p->name);
-	kstr_or_null(w, "gender", p->gender);
+	zb_api_kstr_or_null(w, "gender", p->gender);
 	if (age >= 0)
 		jw_kint(w, "age", age);
 	else
 		jw_knull(w, "age");
 	jw_kbool(w, "young", young);
-	kstr_or_null(w, "education", p->education);
+	zb_api_kstr_or_null(w, "education", p->education);
 	jw_kstr(w, "political", p->political);
 	jw_kstr(w, "political_name", zb_rpolitical_name(p->political));
 	jw_kstr(w, "source", p->source);
 	jw_kstr(w, "source_name", zb_rsource_name(p->source));
 	jw_kstr(w, "entered_on", p->entered_on);
-	kstr_or_null(w, "recommended_by", p->recommended_by);
-	kstr_or_null(w, "removed_on", p->removed_on);
-	kstr_or_null(w, "removed_kind", p->removed_kind);
-	kstr_or_null(w, "removed_kind_name", zb_rremoval_name(p->removed_kind));
-	kstr_or_null(w, "removed_reason", p->removed_reason);
+	zb_api_kstr_or_null(w, "recommended_by", p->recommended_by);
+	zb_api_kstr_or_null(w, "removed_on", p->removed_on);
+	zb_api_kstr_or_null(w, "removed_kind", p->removed_kind);
+	zb_api_kstr_or_null(w, "removed_kind_name", zb_rremoval_name(p->removed_kind));
+	zb_api_kstr_or_null(w, "removed_reason", p->removed_reason);
 }
 
 /* The reference date: ?date= or today. */
@@ -90,9 +74,9 @@ static int answer(zb_req *r, int64_t id, int full, zb_err *e)
 	jw_obj(w);
 	write_head(w, &p, zb_reserve_age(p.birth_date, today), zb_reserve_is_young(&rules, p.birth_date, today));
 	/* the birth date only beside what may be seen whole */
-	kstr_or_null(w, "birth_date", exact ? p.birth_date : NULL);
-	kstr_or_null(w, "id_number", full && p.id_number ? p.id_number : p.id_masked);
-	kstr_or_null(w, "phone", full && p.phone ? p.phone : p.phone_masked);
+	zb_api_kstr_or_null(w, "birth_date", exact ? p.birth_date : NULL);
+	zb_api_kstr_or_null(w, "id_number", full && p.id_number ? p.id_number : p.id_masked);
+	zb_api_kstr_or_null(w, "phone", full && p.phone ? p.phone : p.phone_masked);
 	jw_kbool(w, "full", full);
 	jw_kint(w, "young_max_age", rules.young_max_age);
 	jw_karr(w, "trainings");
@@ -113,13 +97,13 @@ static int answer(zb_req *r, int64_t id, int full, zb_err *e)
 		jw_kstr(w, "post", t->post);
 		jw_kstr(w, "from_on", t->from_on);
 		jw_kstr(w, "to_on", t->to_on);
-		kstr_or_null(w, "mentor", t->mentor);
+		zb_api_kstr_or_null(w, "mentor", t->mentor);
 		jw_kstr(w, "state", t->result ? "assessed" : strcmp(t->to_on, today) < 0 ? "due"
 		                                              : strcmp(t->from_on, today) <= 0 ? "current" : "planned");
-		kstr_or_null(w, "result", t->result);
-		kstr_or_null(w, "result_name", zb_rresult_name(t->result));
-		kstr_or_null(w, "comment", t->comment);
-		kstr_or_null(w, "assessed_on", t->assessed_on);
+		zb_api_kstr_or_null(w, "result", t->result);
+		zb_api_kstr_or_null(w, "result_name", zb_rresult_name(t->result));
+		zb_api_kstr_or_null(w, "comment", t->comment);
+		zb_api_kstr_or_null(w, "assessed_on", t->assessed_on);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -157,8 +141,8 @@ static int h_pool(zb_req *r, zb_err *e)
 		write_head(w, &it->r, it->age, it->young);
 		jw_kint(w, "trainings", it->trainings);
 		jw_kint(w, "training_hours", it->training_hours);
-		kstr_or_null(w, "trial_post", it->trial_post);
-		kstr_or_null(w, "trial_to", it->trial_to);
+		zb_api_kstr_or_null(w, "trial_post", it->trial_post);
+		zb_api_kstr_or_null(w, "trial_to", it->trial_to);
 		jw_kint(w, "due", it->due);
 		jw_obj_end(w);
 	}
@@ -199,7 +183,7 @@ static int h_overview(zb_req *r, zb_err *e)
 		jw_obj(w);
 		jw_kint(w, "org_id", v->org_id);
 		jw_kstr(w, "name", v->name);
-		kstr_or_null(w, "township", v->township);
+		zb_api_kstr_or_null(w, "township", v->township);
 		jw_kint(w, "pool", v->pool);
 		jw_kint(w, "young", v->young);
 		jw_kint(w, "in_trial", v->in_trial);
@@ -214,15 +198,7 @@ static int h_overview(zb_req *r, zb_err *e)
 
 static int h_get(zb_req *r, zb_err *e)
 {
-	const char *v = zb_req_query(r, "full");
-	int full = v && (!strcmp(v, "1") || !strcmp(v, "true"));
-	if (full && !zb_authz_allows(r->who, P_MEMBER_SENSITIVE, r->target_path))
-		return zb_fail(e, ZB_EFORBIDDEN, "full", "查看完整身份证号和电话需要“敏感信息”权限");
-	int rc = answer(r, r->target_id, full, e);
-	if (!rc)
-		zb_req_audit_read(r, "reserve.read", "reserve_cadre", r->target_id, r->target_path,
-		                  full ? "{\"full\":true}" : "{\"full\":false}");
-	return rc;
+	return zb_api_get_full(r, answer, "reserve.read", "reserve_cadre", e);
 }
 
 /* ---- writes ------------------------------------------------------------------ */

@@ -3,7 +3,6 @@
  * this file reads requests, calls one domain function, masks what the
  * caller may not see and writes JSON.  docs/VILLAGE.md. */
 #include "api/api.h"
-#include "core/escape.h"
 #include "meeting/attach.h"
 #include "member/member.h"
 #include "village/cadre.h"
@@ -18,23 +17,6 @@ static zb_actor actor_of(zb_req *r)
 {
 	zb_audit_ev by = zb_req_actor(r);
 	return (zb_actor){.user_id = by.user_id, .username = by.username, .ip = by.ip};
-}
-
-static int want_full(zb_req *r, const char *path, int *full, zb_err *e)
-{
-	const char *v = zb_req_query(r, "full");
-	*full = v && (!strcmp(v, "1") || !strcmp(v, "true"));
-	if (*full && !zb_authz_allows(r->who, P_MEMBER_SENSITIVE, path))
-		return zb_fail(e, ZB_EFORBIDDEN, "full", "查看完整身份证号和电话需要“敏感信息”权限");
-	return 0;
-}
-
-static void kid_or_null(zb_jw *w, const char *k, int64_t v)
-{
-	if (v)
-		jw_kint(w, k, v);
-	else
-		jw_knull(w, k);
 }
 
 /* ---- 派出单位 ------------------------------------------------------------------- */
@@ -85,7 +67,7 @@ static int h_units(zb_req *r, zb_err *e)
 static int h_unit(zb_req *r, zb_err *e)
 {
 	int full;
-	int rc = want_full(r, r->target_path, &full, e);
+	int rc = zb_api_want_full(r, r->target_path, &full, e);
 	if (!rc && (rc = answer_unit(r, r->target_id, full, e)) == 0 && full)
 		zb_req_audit_read(r, "dunit.read", "dispatch_unit", r->target_id, r->target_path, "{\"full\":true}");
 	return rc;
@@ -134,10 +116,10 @@ static void write_cadre_open(zb_req *r, const zb_cadre *c, int full)
 	jw_kstr(w, "birth_date", zb_member_birth_shown(&r->arena, c->birth_date, exact));
 	jw_kstr(w, "id_number", full && c->id_number ? c->id_number : c->id_masked);
 	jw_kstr(w, "phone", full && c->phone ? c->phone : c->phone_masked);
-	kid_or_null(w, "unit_id", c->unit_id);
+	zb_api_kid_or_null(w, "unit_id", c->unit_id);
 	jw_kstr(w, "unit_name", c->unit_name);
 	jw_kstr(w, "post", c->post);
-	kid_or_null(w, "user_id", c->user_id);
+	zb_api_kid_or_null(w, "user_id", c->user_id);
 	jw_kbool(w, "full", full);
 	jw_kint(w, "created_at", c->created_at);
 }
@@ -189,7 +171,7 @@ static int h_cadre(zb_req *r, zb_err *e)
 	zb_vposting *ps;
 	zb_voutcome *os;
 	int np, no;
-	int rc = want_full(r, r->target_path, &full, e);
+	int rc = zb_api_want_full(r, r->target_path, &full, e);
 	if (!rc)
 		rc = zb_cadre_get(r->db, r->target_id, &r->arena, &c, e);
 	if (!rc && full)
@@ -282,7 +264,7 @@ static void write_posting(zb_jw *w, const zb_vposting *p)
 	jw_kstr(w, "role_name", zb_vrole_name(p->role));
 	jw_kint(w, "org_id", p->org_id);
 	jw_kstr(w, "org_name", p->org_name);
-	kid_or_null(w, "team_id", p->team_id);
+	zb_api_kid_or_null(w, "team_id", p->team_id);
 	jw_kstr(w, "team_name", p->team_name);
 	jw_kstr(w, "unit_name", p->unit_name);
 	jw_kstr(w, "started_on", p->started_on);
@@ -352,7 +334,7 @@ static int h_villages(zb_req *r, zb_err *e)
 			write_posting(w, &v->first);
 		else
 			jw_null(w);
-		kid_or_null(w, "team_id", v->team_id);
+		zb_api_kid_or_null(w, "team_id", v->team_id);
 		jw_kstr(w, "team_name", v->team_name);
 		jw_kint(w, "team_size", v->team_size);
 		if (v->eval_score >= 0) {
@@ -387,7 +369,7 @@ static int h_org_village(zb_req *r, zb_err *e)
 		write_posting(w, &v->first);
 	else
 		jw_null(w);
-	kid_or_null(w, "team_id", v ? v->team_id : 0);
+	zb_api_kid_or_null(w, "team_id", v ? v->team_id : 0);
 	jw_kstr(w, "team_name", v ? v->team_name : NULL);
 	jw_kint(w, "team_size", v ? v->team_size : 0);
 	jw_kstr(w, "required_reason", v ? v->required_reason : NULL);
@@ -590,9 +572,9 @@ static int h_log_add(zb_req *r, zb_err *e)
 /* A photo or PDF for the team's log: the body is the file. */
 static int h_file_upload(zb_req *r, zb_err *e)
 {
-	const char *filename = zb_req_query(r, "filename");
-	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
-		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
+	const char *filename;
+	if (zb_api_upload_filename(r, &filename, e))
+		return e->code;
 	zb_actor ac = actor_of(r);
 	zb_vfile f;
 	int rc = zb_vfile_upload(r->db, r->app, &ac, r->target_id, filename, r->body.data, r->body.len, &r->arena, &f, e);
@@ -619,16 +601,7 @@ static int h_file_get(zb_req *r, zb_err *e)
 	int rc = zb_vfile_find(r->db, r->target_id, &r->arena, &kind, &name, &stored, e);
 	if (rc)
 		return rc;
-	zb_buf_reset(&r->out);
-	if ((rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e)))
-		return rc;
-	r->content_type = zb_attach_content_type(kind);
-	/* photos display inline; PDFs are downloaded, not rendered in our origin */
-	zb_req_disposition(r, !strcmp(kind, "pdf") ? "attachment" : "inline",
-	                   zb_arena_printf(&r->arena, "attachment.%s", !strcmp(kind, "jpeg") ? "jpg" : kind), name ? name : "");
-	r->cache_control = "private, no-store";
-	zb_req_audit_read(r, "vlog.file_read", "village_log_file", r->target_id, r->target_path, NULL);
-	return 0;
+	return zb_api_stored_file(r, kind, name, stored, "attachment", "vlog.file_read", "village_log_file", e);
 }
 
 static int h_eval_add(zb_req *r, zb_err *e)

@@ -1176,6 +1176,131 @@ fail:
 	return rc;
 }
 
+/* ---- other kinds of import: commit and preview head --------------------- */
+
+static int kind_apply_in_tx(zb_app *app, zb_db *db, const zb_import_kind_commit *c, const zb_actor *actor,
+                            int64_t *done, zb_err *e)
+{
+	int64_t n = 0;
+	int rc = zb_db_run(db, e, &n,
+	                   "UPDATE import_batches SET status = 'committed', committed_at = ? WHERE id = ? AND status = 'preview'",
+	                   "ii", zb_now(app), c->batch_id);
+	if (!rc && !n)
+		rc = zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次已经提交过，不能重复提交");
+	zb_audit_ev by = {.user_id = actor->user_id, .username = actor->username, .ip = actor->ip};
+	for (int i = 0; !rc && i < c->nrows; i++) {
+		int status, rownum;
+		const char *name;
+		c->row(c->ctx, i, &status, &rownum, &name);
+		if (status != ZB_IROW_NEW) {
+			done[status]++;
+			continue;
+		}
+		zb_arena ar;
+		zb_arena_init(&ar);
+		if ((rc = c->write(c->ctx, i, &by, &ar, e))) {
+			char why[sizeof e->msg];
+			snprintf(why, sizeof why, "%s", e->msg);
+			zb_fail(e, e->code ? e->code : ZB_EINTERNAL, NULL, "第 %d 行（%s）：%s", rownum, name ? name : "", why);
+		} else {
+			done[ZB_IROW_NEW]++;
+		}
+		zb_arena_free(&ar);
+	}
+	if (!rc)
+		rc = zb_db_run(db, e, NULL, "DELETE FROM import_rows WHERE batch_id = ?", "i", c->batch_id);
+	if (!rc) {
+		char detail[256];
+		snprintf(detail, sizeof detail,
+		         "{\"batch\":%lld,\"kind\":\"%s\",\"new\":%lld,\"unchanged\":%lld,\"error\":%lld}",
+		         (long long)c->batch_id, c->kind, (long long)done[ZB_IROW_NEW], (long long)done[ZB_IROW_UNCHANGED],
+		         (long long)done[ZB_IROW_ERROR]);
+		rc = zb_member_audit(db, app, actor, "import.commit", "import", c->batch_id, c->org_path, detail, e);
+	}
+	return rc;
+}
+
+int zb_import_kind_apply(zb_app *app, zb_db *db, const zb_import_kind_commit *c, const zb_actor *actor,
+                         int skip_errors, int64_t done[ZB_IROW_NSTATUS], zb_err *e)
+{
+	memset(done, 0, sizeof(int64_t) * ZB_IROW_NSTATUS);
+	if (c->counts[ZB_IROW_ERROR] && !skip_errors)
+		return zb_fail(e, ZB_EINVAL, NULL, "有 %lld 行有错误：请改正后重新上传，或选择跳过这些行再提交",
+		               (long long)c->counts[ZB_IROW_ERROR]);
+	int rc = zb_db_begin_write(db, e);
+	if (!rc)
+		rc = zb_db_end(db, kind_apply_in_tx(app, db, c, actor, done, e), e);
+	if (rc)
+		memset(done, 0, sizeof(int64_t) * ZB_IROW_NSTATUS);
+	return rc;
+}
+
+typedef struct kind_load {
+	int (*add)(void *ctx, json_t *j, int rownum, int status, zb_err *e);
+	void *ctx;
+} kind_load;
+
+static int kind_load_row(zb_stmt *st, void *ctx, zb_err *e)
+{
+	kind_load *l = ctx;
+	json_t *j = json_loads(zb_col_text(st, 0), 0, NULL);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return zb_fail(e, ZB_EINTERNAL, NULL, "导入批次数据已损坏，请重新上传");
+	}
+	const char *code = json_string_value(json_object_get(j, "status"));
+	int status = ZB_IROW_ERROR;
+	for (int k = 0; code && k < ZB_IROW_NSTATUS; k++)
+		if (!strcmp(code, zb_irow_status_code(k)))
+			status = k;
+	int rc = l->add(l->ctx, j, (int)json_integer_value(json_object_get(j, "row")), status, e);
+	json_decref(j);
+	return rc;
+}
+
+int zb_import_kind_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, const char *kind, zb_arena *ar,
+                        zb_import_batch *b, int (*add)(void *ctx, json_t *j, int rownum, int status, zb_err *e),
+                        void *ctx, zb_err *e)
+{
+	kind_load l = {add, ctx};
+	int rc = zb_import_batch_open(app, db, batch_id, user_id, kind, ar, b, e);
+	if (!rc)
+		rc = zb_db_each(db, e, kind_load_row, &l, "SELECT data FROM import_rows WHERE batch_id = ? ORDER BY seq", "i",
+		                batch_id);
+	return rc;
+}
+
+void zb_import_kind_errors(json_t *j, zb_arena *ar, const char ***errors, int *nerr)
+{
+	json_t *errs = json_object_get(j, "errors");
+	size_t n = json_array_size(errs);
+	*errors = zb_arena_alloc(ar, sizeof(char *) * (n + 1));
+	*nerr = 0;
+	for (size_t i = 0; i < n; i++)
+		(*errors)[(*nerr)++] = zb_arena_strdup(ar, json_string_value(json_array_get(errs, i)));
+}
+
+void zb_import_kind_preview_head(zb_jw *w, int64_t batch_id, const char *filename, const char *format,
+                                 int64_t org_id, const char *org_name)
+{
+	jw_obj(w);
+	jw_kint(w, "id", batch_id);
+	jw_kstr(w, "status", "preview");
+	jw_kstr(w, "filename", filename);
+	jw_kstr(w, "format", format);
+	jw_kint(w, "org_id", org_id);
+	jw_kstr(w, "org_name", org_name);
+}
+
+void zb_import_kind_counts_json(zb_jw *w, const int64_t *counts)
+{
+	jw_kobj(w, "counts");
+	jw_kint(w, "new", counts[ZB_IROW_NEW]);
+	jw_kint(w, "unchanged", counts[ZB_IROW_UNCHANGED]);
+	jw_kint(w, "error", counts[ZB_IROW_ERROR]);
+	jw_obj_end(w);
+}
+
 /* ---- apply -------------------------------------------------------------- */
 
 static int row_fail(zb_err *e, zb_code code, const zb_import_row *r, const char *why)

@@ -188,6 +188,44 @@ typedef struct zb_import_batch {
 int zb_import_batch_open(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, const char *kind, zb_arena *ar,
                          zb_import_batch *b, zb_err *e);
 
+/* The commit of another kind of import (aid/aimport.h, recruit/rimport.h),
+ * all or nothing: refused (ZB_EINVAL) while a row is in error unless
+ * skip_errors; else in one write transaction the batch is marked committed
+ * (ZB_ECONFLICT when it was already), each new row written by write (a
+ * failure names the row: "第 N 行（name）：why"), the other rows counted
+ * as they are, the stored rows deleted and an "import.commit" audit row of
+ * kind noted.  done[] gets the rows per zb_irow_status (all 0 on failure). */
+typedef struct zb_import_kind_commit {
+	const char *kind;               /* ZB_AIMPORT_KIND, ZB_RIMPORT_KIND */
+	int64_t batch_id;
+	const char *org_path;
+	const int64_t *counts;          /* the preview's, ZB_IROW_NSTATUS */
+	int nrows;
+	/* row i's zb_irow_status, the number the user sees and a name for messages */
+	void (*row)(void *ctx, int i, int *status, int *rownum, const char **name);
+	int (*write)(void *ctx, int i, const zb_audit_ev *by, zb_arena *ar, zb_err *e);
+	void *ctx;
+} zb_import_kind_commit;
+int zb_import_kind_apply(zb_app *app, zb_db *db, const zb_import_kind_commit *c, const zb_actor *actor,
+                         int skip_errors, int64_t done[ZB_IROW_NSTATUS], zb_err *e);
+
+/* A saved batch of another kind of import: zb_import_batch_open (kind)
+ * into *b, then each stored row, a JSON object (else ZB_EINTERNAL: the
+ * batch is damaged), to add(ctx, j, rownum, status, e) with its "row" and
+ * zb_irow_status (an unknown one: error); j is freed after. */
+int zb_import_kind_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, const char *kind, zb_arena *ar,
+                        zb_import_batch *b, int (*add)(void *ctx, json_t *j, int rownum, int status, zb_err *e),
+                        void *ctx, zb_err *e);
+/* A stored row's "errors" into *errors (in ar) and *nerr. */
+void zb_import_kind_errors(json_t *j, zb_arena *ar, const char ***errors, int *nerr);
+
+/* The head of another kind of import's preview answer: opens the object
+ * with "id", "status":"preview", "filename", "format", "org_id",
+ * "org_name"; then "counts":{"new","unchanged","error"}. */
+void zb_import_kind_preview_head(zb_jw *w, int64_t batch_id, const char *filename, const char *format,
+                                 int64_t org_id, const char *org_name);
+void zb_import_kind_counts_json(zb_jw *w, const int64_t *counts);
+
 /* The ID lookups an upload by who answered (the API, before
  * zb_import_save): nothing for a caller with member.sensitive at the
  * register's root; otherwise refused whole (ZB_ERATE, nothing noted) when

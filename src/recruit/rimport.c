@@ -657,23 +657,15 @@ static const char *jstr(zb_arena *a, json_t *o, const char *k)
 	return s ? zb_arena_strdup(a, s) : NULL;
 }
 
-static int add_stored(zb_stmt *st, void *ctx, zb_err *e)
+static int add_stored(void *ctx, json_t *j, int rownum, int status, zb_err *e)
 {
 	zb_rimport *imp = ctx;
 	zb_arena *a = &imp->arena;
-	json_t *j = json_loads(zb_col_text(st, 0), 0, NULL);
-	if (!json_is_object(j)) {
-		json_decref(j);
-		return zb_fail(e, ZB_EINTERNAL, NULL, "导入批次数据已损坏，请重新上传");
-	}
+	(void)e;
 	zb_rimport_row *r = add_row(imp);
 	zb_applicant *ap = &r->a;
-	r->rownum = (int)json_integer_value(json_object_get(j, "row"));
-	const char *st_code = json_string_value(json_object_get(j, "status"));
-	r->status = ZB_IROW_ERROR;
-	for (int k = 0; st_code && k < ZB_IROW_NSTATUS; k++)
-		if (!strcmp(st_code, zb_irow_status_code(k)))
-			r->status = k;
+	r->rownum = rownum;
+	r->status = status;
 	r->given = (unsigned)json_integer_value(json_object_get(j, "given"));
 	r->member_id = json_integer_value(json_object_get(j, "member_id"));
 	r->stage = jstr(a, j, "stage");
@@ -702,12 +694,7 @@ static int add_stored(zb_stmt *st, void *ctx, zb_err *e)
 		in->people = p;
 		in->npeople = (int)np;
 	}
-	json_t *errs = json_object_get(j, "errors");
-	n = json_array_size(errs);
-	r->errors = zb_arena_alloc(a, sizeof(char *) * (n + 1));
-	for (size_t i = 0; i < n; i++)
-		r->errors[r->nerr++] = zb_arena_strdup(a, json_string_value(json_array_get(errs, i)));
-	json_decref(j);
+	zb_import_kind_errors(j, a, &r->errors, &r->nerr);
 	count_row(imp, r);
 	return 0;
 }
@@ -719,16 +706,12 @@ int zb_rimport_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, z
 	if (!imp)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
 	zb_import_batch b;
-	int rc = zb_import_batch_open(app, db, batch_id, user_id, ZB_RIMPORT_KIND, &imp->arena, &b, e);
-	if (!rc) {
-		imp->org_id = b.org_id;
-		imp->org_path = b.org_path;
-		imp->org_name = b.org_name;
-		imp->filename = b.filename;
-		imp->format = b.format;
-		rc = zb_db_each(db, e, add_stored, imp, "SELECT data FROM import_rows WHERE batch_id = ? ORDER BY seq", "i",
-		                batch_id);
-	}
+	int rc = zb_import_kind_load(app, db, batch_id, user_id, ZB_RIMPORT_KIND, &imp->arena, &b, add_stored, imp, e);
+	imp->org_id = b.org_id;
+	imp->org_path = b.org_path;
+	imp->org_name = b.org_name;
+	imp->filename = b.filename;
+	imp->format = b.format;
 	if (rc) {
 		zb_rimport_free(imp);
 		return rc;
@@ -739,94 +722,60 @@ int zb_rimport_load(zb_app *app, zb_db *db, int64_t batch_id, int64_t user_id, z
 
 /* ---- commit ---------------------------------------------------------------------- */
 
-static int row_fail(zb_err *e, const zb_rimport_row *r)
+typedef struct commit_ctx {
+	zb_app *app;
+	zb_db *db;
+	const zb_principal *who;
+	const zb_actor *actor;
+	zb_rimport *imp;
+} commit_ctx;
+
+static void commit_row(void *ctx, int i, int *status, int *rownum, const char **name)
 {
-	char why[sizeof e->msg];
-	snprintf(why, sizeof why, "%s", e->msg);
-	return zb_fail(e, e->code ? e->code : ZB_EINTERNAL, NULL, "第 %d 行（%s）：%s", r->rownum,
-	               r->a.name ? r->a.name : "", why);
+	const zb_rimport_row *r = &((commit_ctx *)ctx)->imp->rows[i];
+	*status = r->status;
+	*rownum = r->rownum;
+	*name = r->a.name;
 }
 
-static int apply_in_tx(zb_app *app, zb_db *db, zb_rimport *imp, int64_t batch_id, const zb_actor *actor,
-                       const zb_principal *who, int64_t *done, zb_err *e)
+static int commit_write(void *ctx, int i, const zb_audit_ev *by, zb_arena *ar, zb_err *e)
 {
-	int64_t n = 0;
-	int rc = zb_db_run(db, e, &n,
-	                   "UPDATE import_batches SET status = 'committed', committed_at = ? WHERE id = ? AND status = 'preview'",
-	                   "ii", zb_now(app), batch_id);
-	if (!rc && !n)
-		rc = zb_fail(e, ZB_ECONFLICT, NULL, "该导入批次已经提交过，不能重复提交");
-	zb_audit_ev by = {.user_id = actor->user_id, .username = actor->username, .ip = actor->ip};
-	for (int i = 0; !rc && i < imp->nrows; i++) {
-		zb_rimport_row *r = &imp->rows[i];
-		if (r->status != ZB_IROW_NEW) {
-			done[r->status]++;
-			continue;
-		}
-		zb_arena ar;
-		zb_arena_init(&ar);
-		zb_org o;
-		zb_applicant a = r->a;
-		a.member_id = r->member_id;
-		if ((rc = zb_org_get(db, a.org_id, &ar, &o, e)) == 0 && o.dissolved_on)
-			rc = zb_fail(e, ZB_ECONFLICT, NULL, "%s 已撤销", o.name);
-		if (!rc && !zb_authz_allows(who, P_MEMBER_WRITE, o.path))
-			rc = zb_fail(e, ZB_EFORBIDDEN, NULL, "%s 不在您的管理范围内", o.name);
-		if (!rc)
-			rc = zb_applicant_reveal(&a, app->keys, &ar, e);
-		if (!rc)
-			rc = zb_applicant_insert(db, app, &by, actor->user_id, &a, r->given | ZB_AF_ID | ZB_AF_PHONE, &ar, e);
-		if (!rc)
-			rc = zb_recruit_historic_write(db, app, &by, who, a.id, r->steps, r->nsteps, r->member_id, &ar, e);
-		if (rc)
-			row_fail(e, r);
-		else
-			done[ZB_IROW_NEW]++;
-		zb_arena_free(&ar);
-	}
+	commit_ctx *c = ctx;
+	zb_app *app = c->app;
+	zb_db *db = c->db;
+	const zb_rimport_row *r = &c->imp->rows[i];
+	zb_org o;
+	zb_applicant a = r->a;
+	a.member_id = r->member_id;
+	int rc = zb_org_get(db, a.org_id, ar, &o, e);
+	if (!rc && o.dissolved_on)
+		rc = zb_fail(e, ZB_ECONFLICT, NULL, "%s 已撤销", o.name);
+	if (!rc && !zb_authz_allows(c->who, P_MEMBER_WRITE, o.path))
+		rc = zb_fail(e, ZB_EFORBIDDEN, NULL, "%s 不在您的管理范围内", o.name);
 	if (!rc)
-		rc = zb_db_run(db, e, NULL, "DELETE FROM import_rows WHERE batch_id = ?", "i", batch_id);
+		rc = zb_applicant_reveal(&a, app->keys, ar, e);
 	if (!rc)
-		rc = zb_member_audit(db, app, actor, "import.commit", "import", batch_id, imp->org_path,
-		                     zb_arena_printf(&imp->arena,
-		                                     "{\"batch\":%lld,\"kind\":\"" ZB_RIMPORT_KIND "\",\"new\":%lld,"
-		                                     "\"unchanged\":%lld,\"error\":%lld}",
-		                                     (long long)batch_id, (long long)done[ZB_IROW_NEW],
-		                                     (long long)done[ZB_IROW_UNCHANGED], (long long)done[ZB_IROW_ERROR]),
-		                     e);
+		rc = zb_applicant_insert(db, app, by, c->actor->user_id, &a, r->given | ZB_AF_ID | ZB_AF_PHONE, ar, e);
+	if (!rc)
+		rc = zb_recruit_historic_write(db, app, by, c->who, a.id, r->steps, r->nsteps, r->member_id, ar, e);
 	return rc;
 }
 
 int zb_rimport_apply(zb_app *app, zb_db *db, zb_rimport *imp, int64_t batch_id, const zb_actor *actor,
                      const zb_principal *who, int skip_errors, int64_t done[ZB_IROW_NSTATUS], zb_err *e)
 {
-	memset(done, 0, sizeof(int64_t) * ZB_IROW_NSTATUS);
-	if (imp->counts[ZB_IROW_ERROR] && !skip_errors)
-		return zb_fail(e, ZB_EINVAL, NULL, "有 %lld 行有错误：请改正后重新上传，或选择跳过这些行再提交",
-		               (long long)imp->counts[ZB_IROW_ERROR]);
-	int rc = zb_db_begin_write(db, e);
-	if (!rc)
-		rc = zb_db_end(db, apply_in_tx(app, db, imp, batch_id, actor, who, done, e), e);
-	if (rc)
-		memset(done, 0, sizeof(int64_t) * ZB_IROW_NSTATUS);
-	return rc;
+	commit_ctx ctx = {app, db, who, actor, imp};
+	zb_import_kind_commit c = {.kind = ZB_RIMPORT_KIND, .batch_id = batch_id, .org_path = imp->org_path,
+	                           .counts = imp->counts, .nrows = imp->nrows, .row = commit_row,
+	                           .write = commit_write, .ctx = &ctx};
+	return zb_import_kind_apply(app, db, &c, actor, skip_errors, done, e);
 }
 
 void zb_rimport_preview_json(zb_jw *w, const zb_rimport *imp, int64_t batch_id)
 {
-	jw_obj(w);
-	jw_kint(w, "id", batch_id);
-	jw_kstr(w, "status", "preview");
-	jw_kstr(w, "filename", imp->filename);
-	jw_kstr(w, "format", imp->format);
-	jw_kint(w, "org_id", imp->org_id);
-	jw_kstr(w, "org_name", imp->org_name);
+	zb_import_kind_preview_head(w, batch_id, imp->filename, imp->format, imp->org_id, imp->org_name);
 	jw_kstr(w, "org_trail", imp->org_trail);
-	jw_kobj(w, "counts");
-	jw_kint(w, "new", imp->counts[ZB_IROW_NEW]);
-	jw_kint(w, "unchanged", imp->counts[ZB_IROW_UNCHANGED]);
-	jw_kint(w, "error", imp->counts[ZB_IROW_ERROR]);
-	jw_obj_end(w);
+	zb_import_kind_counts_json(w, imp->counts);
 	jw_kint(w, "flagged", imp->flagged);
 	jw_karr(w, "rows");
 	for (int i = 0; i < imp->nrows; i++)
