@@ -243,9 +243,10 @@ static int send_file(zb_req *r, const zb_disclosure_file *f, const char *stored,
 	if (rc)
 		return rc;
 	r->content_type = zb_attach_content_type(f->kind);
+	const char *ext = !strcmp(f->kind, "jpeg") ? "jpg" : f->kind;
 	zb_req_disposition(r, !strcmp(f->kind, "pdf") ? "attachment" : "inline",
-	                   zb_arena_printf(&r->arena, "gk-%lld.%s", (long long)f->id, !strcmp(f->kind, "jpeg") ? "jpg" : f->kind),
-	                   f->caption ? f->caption : "");
+	                   zb_arena_printf(&r->arena, "gk-%lld.%s", (long long)f->id, ext),
+	                   zb_arena_printf(&r->arena, "%s.%s", f->caption ? f->caption : "附件", ext));
 	return 0;
 }
 

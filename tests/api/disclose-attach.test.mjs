@@ -186,7 +186,7 @@ test('the public file route: a published item\'s file to anyone, 404 alike for d
   const doc = await pub(pdf.id);
   assert.equal(doc.status, 200);
   assert.equal(doc.headers.get('content-type'), 'application/pdf');
-  assert.match(doc.headers.get('content-disposition'), /^attachment;/);
+  assert.match(doc.headers.get('content-disposition'), new RegExp(`^attachment; filename="gk-${pdf.id}\\.pdf"; filename\\*=UTF-8''.+\\.pdf$`));
   assert.equal(doc.headers.get('x-content-type-options'), 'nosniff');
 
   // the public list and page show them, without the uploaded name
