@@ -3,8 +3,8 @@
  * the visits, the exit (退出), and the coverage a township or county
  * reads.  No HTTP here: api/api_aid.c parses requests and calls these.
  *
- * A household is registered at its village's party organisation (an org
- * of domain rural that is not a 党委).  The 户主's ID number and phone are
+ * A household is registered at its village's party organisation (a
+ * village as org/org.h ZB_ORG_VILLAGE says).  The 户主's ID number and phone are
  * kept like a member's (member/member.h checks, crypto/fieldprot.h
  * protection bound to "aid_households/<id>/<field>", blind index for the
  * one-household-per-number check).  Every write is one transaction with
@@ -93,8 +93,9 @@ int zb_aid_household_protect(zb_aid_household *h, const struct zb_keys *k, zb_ar
 /* Decrypt into id_number and phone. */
 int zb_aid_household_reveal(zb_aid_household *h, const struct zb_keys *k, zb_arena *ar, zb_err *e);
 
-/* The org a household may be registered at: village (rural, not a 党委,
- * not dissolved); ZB_EINVAL on field otherwise.  *path, *name (arena). */
+/* The org a household may be registered at: a village (org/org.h
+ * ZB_ORG_VILLAGE), not dissolved; ZB_EINVAL on field otherwise.  *path,
+ * *name (arena). */
 int zb_aid_village_check(zb_db *db, int64_t org_id, const char *field, zb_arena *ar, const char **path,
                          const char **name, zb_err *e);
 

@@ -235,9 +235,9 @@ static int row_village(reader *rd, const char *name, zb_aimport_row *r, zb_err *
 	}
 	found f = {.ar = rd->a};
 	int rc = zb_db_each(rd->o->db, e, add_found, &f,
-	                    "SELECT id, path, name FROM orgs WHERE path >= ? AND path < ? AND dissolved_on IS NULL "
-	                    "AND domain = 'rural' AND type <> 'committee' "
-	                    "AND (name = ? OR short_name = ? OR code = ? OR name = ? OR name = ?) ORDER BY path LIMIT 3",
+	                    "SELECT o.id, o.path, o.name FROM orgs o JOIN orgs p ON p.id = o.parent_id WHERE o.path >= ? "
+	                    "AND o.path < ? AND o.dissolved_on IS NULL AND " ZB_ORG_VILLAGE("o", "p") " AND (o.name = ? "
+	                    "OR o.short_name = ? OR o.code = ? OR o.name = ? OR o.name = ?) ORDER BY o.path LIMIT 3",
 	                    "sssssss", rd->imp->org_path, rd->upper, name, name, name,
 	                    zb_arena_printf(rd->a, "中共%s支部委员会", name),
 	                    zb_arena_printf(rd->a, "中共%s总支部委员会", name));
@@ -401,7 +401,8 @@ int zb_aimport_read(const zb_import_opts *o, const void *data, size_t len, zb_ai
 	imp->org_id = org.id;
 	imp->org_path = org.path;
 	imp->org_name = org.name;
-	rd.village_here = org.domain && !strcmp(org.domain, "rural") && strcmp(org.type, "committee");
+	if ((rc = zb_org_is_village(o->db, org.id, &rd.village_here, e)))
+		goto fail;
 	imp->filename = zb_arena_strdup(&imp->arena, o->filename ? o->filename : "");
 	zb_path_upper(org.path, rd.upper, sizeof rd.upper);
 	if ((rc = zb_sheet_read(&sh, data, len, &lim, e)))

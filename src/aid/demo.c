@@ -4,6 +4,7 @@
  * some helpers falling behind, and a few exits.  Every record goes
  * through the functions of aid.h, one transaction per village. */
 #include "aid/aid.h"
+#include "org/org.h"
 #include "auth/authz.h"
 #include "core/date.h"
 #include "core/grow.h"
@@ -279,11 +280,10 @@ int zb_aid_demo(zb_db *db, zb_app *app, uint64_t seed, int64_t keep_member, int6
 	dctx d = {.ar = &ar};
 	char today[11];
 	zb_today(app, today);
-	/* the village-level orgs: rural, not a 党委, right under a 乡镇党委 */
+	/* the villages (org/org.h) */
 	int rc = zb_db_each(db, e, add_village, &d,
-	                    "SELECT o.id, o.path FROM orgs o JOIN orgs p ON p.id = o.parent_id WHERE o.domain = 'rural' "
-	                    "AND o.type <> 'committee' AND p.type = 'committee' AND o.dissolved_on IS NULL "
-	                    "AND o.name LIKE '%村%' ORDER BY o.path",
+	                    "SELECT o.id, o.path FROM orgs o JOIN orgs p ON p.id = o.parent_id WHERE " ZB_ORG_VILLAGE("o", "p")
+	                    " AND o.dissolved_on IS NULL ORDER BY o.path",
 	                    "");
 	dctx organ = {.ar = &ar};
 	if (!rc)

@@ -192,7 +192,10 @@ int zb_aid_village_check(zb_db *db, int64_t org_id, const char *field, zb_arena 
 		return zb_fail(e, ZB_ENOTFOUND, field, "未找到该组织，或不在您的管理范围内");
 	if (rc)
 		return rc;
-	if (!o.domain || strcmp(o.domain, "rural") || !strcmp(o.type, "committee") || o.dissolved_on)
+	int village = 0;
+	if ((rc = zb_org_is_village(db, org_id, &village, e)))
+		return rc;
+	if (!village || o.dissolved_on)
 		return zb_fail(e, ZB_EINVAL, field, "%s 不是村党组织：帮扶户登记在所在村的党组织（农村党支部或党总支）下", o.name);
 	*path = o.path;
 	if (name)

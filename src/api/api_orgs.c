@@ -108,13 +108,15 @@ static int h_get(zb_req *r, zb_err *e)
 	if (rc)
 		return rc;
 	int64_t children = 0;
-	if ((rc = zb_org_child_count(r->db, o.id, &children, e)))
+	int village = 0;
+	if ((rc = zb_org_child_count(r->db, o.id, &children, e)) || (rc = zb_org_is_village(r->db, o.id, &village, e)))
 		return rc;
 	char today[11];
 	zb_today(r->app, today);
 	jw_obj(&r->jw);
 	zb_api_write_org(r, &o);
 	jw_kint(&r->jw, "child_count", children);
+	jw_kbool(&r->jw, "village", village);
 	if ((rc = zb_org_write_committee_term(r->db, o.id, today, &r->arena, &r->jw, e)))
 		return rc;
 	jw_obj_end(&r->jw);
@@ -267,6 +269,7 @@ const zb_shape zb_shape_current_term = {"CurrentTerm", current_term_props, 0, 0,
 static const zb_prop org_detail_props[] = {
 	ZB_ORG_PROPS,
 	{"child_count", 'i', 0, NULL, "直接下级组织数"},
+	{"village", 'b', 0, NULL, "村级党组织（农村党支部、联合党支部或党总支，上级为乡镇党委）"},
 	{"committee", 'a', 0, &zb_shape_post, "在任班子成员"},
 	{"term", 'o', ZB_NULL, &zb_shape_current_term, "本届任期（未登记为 null）"},
 	{0},

@@ -6,6 +6,7 @@
  * JSON.  A birth date is shown only beside a whole ID number (the caller
  * holds member.sensitive); everyone else sees the age. */
 #include "api/api.h"
+#include "org/org.h"
 #include "reserve/reserve.h"
 
 #include <stddef.h>
@@ -136,7 +137,7 @@ static int h_pool(zb_req *r, zb_err *e)
 	int64_t removed = 0;
 	int village, rc;
 	if ((rc = ref_date(r, ref, e)) || (rc = zb_req_query_int(r, "removed", 0, 0, 1, &removed, e)) ||
-	    (rc = zb_reserve_is_village(r->db, r->target_id, &r->arena, &village, e)))
+	    (rc = zb_org_is_village(r->db, r->target_id, &village, e)))
 		return rc;
 	zb_reserve_pool p;
 	if ((rc = zb_reserve_pool_get(r->db, r->target_id, r->target_path, ref, (int)removed, &r->arena, &p, e)))

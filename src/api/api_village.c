@@ -3,6 +3,8 @@
  * this file reads requests, calls one domain function, masks what the
  * caller may not see and writes JSON.  docs/VILLAGE.md. */
 #include "api/api.h"
+#include "core/escape.h"
+#include "meeting/attach.h"
 #include "member/member.h"
 #include "village/cadre.h"
 #include "village/village.h"
@@ -101,6 +103,17 @@ static int h_unit_create(zb_req *r, zb_err *e)
 		return rc;
 	r->status = 201;
 	return 0;
+}
+
+/* PATCH: the fields sent change (null or absent: kept; "" removes an
+ * optional one), the answer is the unit as now. */
+static int h_unit_update(zb_req *r, zb_err *e)
+{
+	zb_dunit_input in = {.name = zb_body_str(r, "name"), .contact_name = zb_body_str(r, "contact_name"),
+	                     .contact_phone = zb_body_str(r, "contact_phone")};
+	zb_actor ac = actor_of(r);
+	int rc = zb_dunit_update(r->db, r->app, &ac, r->target_id, &in, &r->arena, e);
+	return rc ? rc : answer_unit(r, r->target_id, 0, e);
 }
 
 static void write_posting(zb_jw *w, const zb_vposting *p);
@@ -227,6 +240,17 @@ static int h_cadre_create(zb_req *r, zb_err *e)
 	return 0;
 }
 
+static int h_cadre_update(zb_req *r, zb_err *e)
+{
+	zb_cadre_input in = {.name = zb_body_str(r, "name"), .gender = zb_body_str(r, "gender"),
+	                     .id_number = zb_body_str(r, "id_number"), .phone = zb_body_str(r, "phone"),
+	                     .post = zb_body_str(r, "post")};
+	int unit_given = json_object_get(r->json, "unit_id") != NULL;
+	zb_body_int(r, "unit_id", &in.unit_id);
+	zb_actor ac = actor_of(r);
+	int rc = zb_cadre_update(r->db, r->app, &ac, r->who, r->target_id, &in, unit_given, &r->arena, e);
+	return rc ? rc : answer_cadre(r, r->target_id, 0, e);
+}
 
 /* ---- village work ------------------------------------------------------------------ */
 
@@ -538,13 +562,73 @@ static int h_log_add(zb_req *r, zb_err *e)
 		att_text = zb_arena_strdup(&r->arena, d);
 		free(d);
 	}
+	/* files: ids of photos uploaded for the team (POST .../files) */
+	json_t *fj = json_object_get(r->json, "files");
+	int64_t *files = NULL;
+	int nfiles = 0;
+	if (json_is_array(fj)) {
+		size_t i;
+		json_t *it;
+		if (json_array_size(fj) > ZB_ATTACH_MAX_PER_MEETING)
+			return zb_fail(e, ZB_EINVAL, "files", "每条工作记录最多 %d 个附件", ZB_ATTACH_MAX_PER_MEETING);
+		files = zb_arena_alloc(&r->arena, (json_array_size(fj) + 1) * sizeof *files);
+		json_array_foreach(fj, i, it) {
+			if (!json_is_integer(it) || json_integer_value(it) <= 0)
+				return zb_fail(e, ZB_EINVAL, zb_arena_printf(&r->arena, "files[%zu]", i), "附件应为上传后得到的编号");
+			files[nfiles++] = json_integer_value(it);
+		}
+	}
 	zb_actor ac = actor_of(r);
 	int64_t id;
 	int rc = zb_vlog_add(r->db, r->app, &ac, r->target_id, zb_body_str(r, "on_date"), zb_body_str(r, "what"), att_text,
-	                     &r->arena, &id, e);
+	                     files, nfiles, &r->arena, &id, e);
 	if (!rc)
 		write_id(r, id);
 	return rc;
+}
+
+/* A photo or PDF for the team's log: the body is the file. */
+static int h_file_upload(zb_req *r, zb_err *e)
+{
+	const char *filename = zb_req_query(r, "filename");
+	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
+		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
+	zb_actor ac = actor_of(r);
+	zb_vfile f;
+	int rc = zb_vfile_upload(r->db, r->app, &ac, r->target_id, filename, r->body.data, r->body.len, &r->arena, &f, e);
+	if (rc)
+		return rc;
+	zb_jw *w = &r->jw;
+	jw_obj(w);
+	jw_kint(w, "id", f.id);
+	jw_kint(w, "team_id", f.team_id);
+	jw_kstr(w, "kind", f.kind);
+	jw_kstr(w, "content_type", zb_attach_content_type(f.kind));
+	jw_kstr(w, "filename", f.filename);
+	jw_kint(w, "size", f.size);
+	jw_kstr(w, "url", f.url);
+	jw_kint(w, "created_at", f.created_at);
+	jw_obj_end(w);
+	r->status = 201;
+	return 0;
+}
+
+static int h_file_get(zb_req *r, zb_err *e)
+{
+	const char *kind, *name, *stored;
+	int rc = zb_vfile_find(r->db, r->target_id, &r->arena, &kind, &name, &stored, e);
+	if (rc)
+		return rc;
+	zb_buf_reset(&r->out);
+	if ((rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e)))
+		return rc;
+	r->content_type = zb_attach_content_type(kind);
+	/* photos display inline; PDFs are downloaded, not rendered in our origin */
+	zb_req_disposition(r, !strcmp(kind, "pdf") ? "attachment" : "inline",
+	                   zb_arena_printf(&r->arena, "attachment.%s", !strcmp(kind, "jpeg") ? "jpg" : kind), name ? name : "");
+	r->cache_control = "private, no-store";
+	zb_req_audit_read(r, "vlog.file_read", "village_log_file", r->target_id, r->target_path, NULL);
+	return 0;
 }
 
 static int h_eval_add(zb_req *r, zb_err *e)
@@ -695,6 +779,21 @@ static const zb_field cadre_fields[] = {
 	{"unit_id", 'i', 0, 0, "派出单位"},
 	{"post", 's', 0, 400, "在派出单位的职务"},
 	{"user_id", 'i', 0, 0, "干部登录用的账号（可不填）"},
+	{0},
+};
+static const zb_field unit_patch_fields[] = {
+	{"name", 's', 0, 400, "派出单位名称"},
+	{"contact_name", 's', 0, 200, "联系人（空字符串：删除）"},
+	{"contact_phone", 's', 0, 64, "联系电话（空字符串：删除）"},
+	{0},
+};
+static const zb_field cadre_patch_fields[] = {
+	{"name", 's', 0, 200, "姓名"},
+	{"gender", 's', 0, 16, "性别：M/F 或 男/女（有身份证号时由其得出）"},
+	{"id_number", 's', 0, 64, "新的身份证号（不改时不发送；空字符串：删除）"},
+	{"phone", 's', 0, 64, "新的联系电话（不改时不发送；空字符串：删除）"},
+	{"unit_id", 'i', 0, 0, "派出单位（null：无）"},
+	{"post", 's', 0, 400, "在派出单位的职务（空字符串：删除）"},
 	{0},
 };
 
@@ -849,11 +948,12 @@ static const zb_prop month_props[] = {
 };
 static const zb_shape month_shape = {"VillageMonth", month_props, 0, 0, NULL};
 static const zb_prop log_props[] = {
-	{"id", 'i', 0, NULL, "记录编号（会议：会议编号）"},
-	{"kind", 's', 0, NULL, "log 工作记录、meeting 列席的会议"},
+	{"id", 'i', 0, NULL, "记录编号（会议：会议编号；帮扶走访：走访编号）"},
+	{"kind", 's', 0, NULL, "log 工作记录、meeting 列席的会议、visit 帮扶走访（只读）"},
 	{"on_date", 'd', 0, NULL, "日期"},
 	{"what", 's', 0, NULL, "内容"},
-	{"attachments", 'j', 0, NULL, "附件 [{name, note}]"},
+	{"attachments", 'j', 0, NULL,
+	 "附件：上传的文件 {name, file_id, kind, url}（url 为下载和缩略图地址），较早的记录为 {name, note}"},
 	{0},
 };
 static const zb_shape log_shape = {"VillageLogItem", log_props, 0, 0, "工作队的工作记录"};
@@ -893,6 +993,18 @@ static const zb_prop cadre_detail_props[] = {
 };
 static const zb_shape cadre_detail_shape = {"CadreDetail", cadre_detail_props, 0, 0, "干部及其驻村任职和处理"};
 static const zb_shape created_shape = {"VillageCreated", created_props, 0, 0, NULL};
+static const zb_prop vfile_props[] = {
+	{"id", 'i', 0, NULL, "附件编号（工作记录的 files 中引用）"},
+	{"team_id", 'i', 0, NULL, "驻村工作队"},
+	{"kind", 's', 0, NULL, "jpeg、png 或 pdf"},
+	{"content_type", 's', 0, NULL, "媒体类型"},
+	{"filename", 's', 0, NULL, "文件名"},
+	{"size", 'i', 0, NULL, "字节数"},
+	{"url", 's', 0, NULL, "下载地址"},
+	{"created_at", 'i', 0, NULL, "上传时间（Unix 秒）"},
+	{0},
+};
+static const zb_shape vfile_shape = {"VillageFileUploaded", vfile_props, 0, 0, "已上传的工作记录附件"};
 
 static const zb_field team_fields[] = {
 	{"org_id", 'i', 1, 0, "所驻村党组织"},
@@ -945,7 +1057,8 @@ static const zb_field decide_fields[] = {
 static const zb_field log_fields[] = {
 	{"on_date", 'd', 1, 10, "日期"},
 	{"what", 's', 1, 8000, "工作内容"},
-	{"attachments", 'a', 0, 0, "附件 [{\"name\", \"note\"}]"},
+	{"attachments", 'a', 0, 0, "附件名称 [{\"name\", \"note\"}]（不上传文件时）"},
+	{"files", 'a', 0, 0, "上传到本工作队的照片或 PDF 的编号（POST /village-teams/{id}/files 所得）"},
 	{0},
 };
 static const zb_field eval_fields[] = {
@@ -972,6 +1085,9 @@ const zb_route zb_routes_village[] = {
 	{.method = "GET", .pattern = "/api/v1/dispatch-units/{id}", .fn = h_unit,
 	 .perm = P_MEMBER_READ, .scope = S_DUNIT, .resp = ZB_OK(&unit_shape),
 	 .tag = "village", .summary = "派出单位", .query_doc = "full:integer"},
+	{.method = "PATCH", .pattern = "/api/v1/dispatch-units/{id}", .fn = h_unit_update,
+	 .perm = P_MEMBER_WRITE, .scope = S_DUNIT, .flags = R_WRITE | R_JSON, .max_body = 4096, .fields = unit_patch_fields,
+	 .resp = ZB_OK(&unit_shape), .tag = "village", .summary = "修改派出单位及其联系人"},
 	{.method = "GET", .pattern = "/api/v1/cadres", .fn = h_cadres,
 	 .perm = P_MEMBER_READ, .scope = S_QUERY_ORG, .resp = ZB_OK(&cadre_list),
 	 .tag = "village", .summary = "干部名单（组织及下级保存的；按派出单位、姓名筛选）",
@@ -982,6 +1098,9 @@ const zb_route zb_routes_village[] = {
 	{.method = "GET", .pattern = "/api/v1/cadres/{id}", .fn = h_cadre,
 	 .perm = P_MEMBER_READ, .scope = S_CADRE, .resp = ZB_OK(&cadre_detail_shape),
 	 .tag = "village", .summary = "干部及其驻村任职和处理（审计）", .query_doc = "full:integer"},
+	{.method = "PATCH", .pattern = "/api/v1/cadres/{id}", .fn = h_cadre_update,
+	 .perm = P_MEMBER_WRITE, .scope = S_CADRE, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = cadre_patch_fields,
+	 .resp = ZB_OK(&cadre_shape), .tag = "village", .summary = "修改干部（身份证号、电话只在发送时更换）"},
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/first-secretaries", .fn = h_first_secretaries,
 	 .perm = P_MEMBER_READ, .scope = S_ORG, .resp = ZB_OK(&fs_shape),
 	 .tag = "village", .summary = "第一书记及其当月驻村天数（组织及下级）", .query_doc = "month:string"},
@@ -1004,6 +1123,14 @@ const zb_route zb_routes_village[] = {
 	{.method = "POST", .pattern = "/api/v1/village-teams/{id}/log", .fn = h_log_add,
 	 .perm = P_MEMBER_WRITE, .scope = S_VTEAM, .flags = R_WRITE | R_JSON, .max_body = 32768, .fields = log_fields,
 	 .resp = ZB_CREATED(&created_shape), .tag = "village", .summary = "记录工作队的一项工作"},
+	{.method = "POST", .pattern = "/api/v1/village-teams/{id}/files", .fn = h_file_upload,
+	 .perm = P_MEMBER_WRITE, .scope = S_VTEAM, .flags = R_WRITE | R_RAW, .max_body = ZB_ATTACH_MAX_BYTES,
+	 .resp = ZB_CREATED(&vfile_shape), .tag = "village",
+	 .summary = "为工作记录上传照片或 PDF（请求体为文件内容；记录时在 files 中引用）", .query_doc = "filename:string"},
+	{.method = "GET", .pattern = "/api/v1/village-files/{id}", .fn = h_file_get,
+	 .perm = P_MEMBER_READ, .scope = S_VFILE,
+	 .resp = ZB_MEDIA("image/jpeg, image/png, application/pdf, application/octet-stream"), .tag = "village",
+	 .summary = "工作记录的附件（照片、PDF）"},
 	{.method = "POST", .pattern = "/api/v1/village-teams/{id}/evaluations", .fn = h_eval_add,
 	 .perm = P_ORG_WRITE, .scope = S_VTEAM, .flags = R_WRITE | R_JSON, .max_body = 16384, .fields = eval_fields,
 	 .resp = ZB_CREATED(&created_shape), .tag = "village", .summary = "工作队年度考核（一述职、两测评、四联考）"},

@@ -52,6 +52,7 @@ static const struct {
 	{S_AID_IMPORT, ZB_OBJ_IMPORT},
 	{S_AID_VISIT, ZB_OBJ_AID_VISIT},
 	{S_AID_PHOTO, ZB_OBJ_AID_PHOTO},
+	{S_VFILE, ZB_OBJ_VFILE},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

@@ -3,10 +3,11 @@
  * Rotation (docs/SECURITY-FIELDS.md, "Key rotation"): a new key file is
  * written beside the old one (KEY.next, carrying the audit key on), the
  * database records that a rotation runs (settings key_rotation_next, the
- * new key's fingerprint, and key_rotation_cursor, the last member id done),
- * every member's ciphertexts and blind index are rewritten under the new
- * key in batches, each batch one transaction that also moves the cursor,
- * and a last transaction moves key_fingerprint to the new key.  Then the
+ * new key's fingerprint, and key_rotation_cursor, "<table>:<id>" of the
+ * last record done), the ciphertexts and blind indexes of every table in
+ * key_tables are rewritten under the new key in batches, table by table,
+ * each batch one transaction that also moves the cursor, and a last
+ * transaction moves key_fingerprint to the new key.  Then the
  * old file is renamed KEY.retired-<fingerprint> and KEY.next becomes KEY.
  * Killed at any point, the next `zhibu key rotate` continues from where
  * the database says it stopped.  While it runs, no other process may use
@@ -15,7 +16,6 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "crypto/fieldprot.h"
-#include "member/member.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,12 +74,12 @@ busy:
 /* What the database says: the key fingerprint in use, and of a rotation
  * under way the new key's fingerprint and the last member id done ("" when
  * none).  ZB_EINVAL for a database never initialised. */
-static int rotation_state(zb_db *db, char fp_db[80], char next_db[80], char cur_db[32], zb_err *e)
+static int rotation_state(zb_db *db, char fp_db[80], char next_db[80], char cur_db[80], zb_err *e)
 {
 	int rc;
 	if ((rc = zb_cli_setting(db, "key_fingerprint", fp_db, 80, e)) ||
 	    (rc = zb_cli_setting(db, "key_rotation_next", next_db, 80, e)) ||
-	    (rc = zb_cli_setting(db, "key_rotation_cursor", cur_db, 32, e)))
+	    (rc = zb_cli_setting(db, "key_rotation_cursor", cur_db, 80, e)))
 		return rc;
 	if (!fp_db[0])
 		return zb_fail(e, ZB_EINVAL, "", "数据库尚未初始化：请先运行 zhibu init");
@@ -106,35 +106,119 @@ static int load_opt(const char *path, zb_keys **k, char fp[65], zb_err *e)
 	return rc;
 }
 
-static int count(zb_db *db, const char *sql, int64_t *n, zb_err *e)
+/* Every table that holds protected fields (crypto/fieldprot.h), in the
+ * order a rotation walks them.  A module that stores a protected value adds
+ * its row here, and the rotation, its precheck, --drop-unreadable, the
+ * resumable cursor and `zhibu key status` cover it.  Each value is bound to
+ * "<table>/<id>/<bound>", the associated data its module encrypts it with
+ * (only rows with an id hold values: staged import rows are expired by the
+ * switch instead).  A field with an index column has its blind index there,
+ * derived from the value by index_of (the value is stored normalised). */
+#define KEY_FIELDS 2
+
+typedef struct key_field {
+	const char *column; /* the ciphertext, NULL: no more fields */
+	const char *bound;  /* the field's name in the associated data */
+	const char *label;  /* in messages */
+	const char *masked; /* the masked copy, cleared with a dropped value */
+	const char *index;  /* the blind index column, NULL: none */
+	int (*index_of)(const zb_keys *k, const char *value, char out[65]);
+} key_field;
+
+typedef struct key_table {
+	const char *table; /* also the first part of the associated data */
+	const char *what;  /* one of its rows, in messages */
+	key_field f[KEY_FIELDS];
+} key_table;
+
+#define KEY_ID_NUMBER {"id_enc", "id_number", "身份证号", "id_masked", "id_index", zb_fp_blind_index}
+#define KEY_PHONE {"phone_enc", "phone", "联系电话", "phone_masked", NULL, NULL}
+
+static const key_table key_tables[] = {
+	{"members", "党员", {KEY_ID_NUMBER, KEY_PHONE}},          /* member/member.c */
+	{"applicants", "发展对象", {KEY_ID_NUMBER, KEY_PHONE}},   /* recruit/applicant.c */
+	{"cadres", "干部", {KEY_ID_NUMBER, KEY_PHONE}},           /* village/cadre.c */
+	{"dispatch_units", "派出单位", /* village/cadre.c */
+	 {{"contact_phone_enc", "contact_phone", "联系电话", "contact_phone_masked", NULL, NULL}}},
+	{"aid_households", "帮扶户", {KEY_ID_NUMBER, KEY_PHONE}}, /* aid/household.c */
+	{"reserve_cadres", "后备干部", {KEY_ID_NUMBER, KEY_PHONE}}, /* reserve/reserve.c */
+};
+#define KEY_TABLES ((int)(sizeof key_tables / sizeof key_tables[0]))
+
+static int nfields(const key_table *t)
 {
-	return zb_db_int(db, e, n, sql, "");
+	int n = 0;
+	while (n < KEY_FIELDS && t->f[n].column)
+		n++;
+	return n;
+}
+
+/* "SELECT <what> FROM <table> WHERE (<a field is set>)<tail>" */
+static void table_sql(const key_table *t, const char *what, const char *tail, char *sql, size_t cap)
+{
+	size_t used = (size_t)snprintf(sql, cap, "SELECT %s FROM %s WHERE (", what, t->table);
+	for (int f = 0; f < nfields(t) && used < cap; f++)
+		used += (size_t)snprintf(sql + used, cap - used, "%s%s IS NOT NULL", f ? " OR " : "", t->f[f].column);
+	if (used < cap)
+		snprintf(sql + used, cap - used, ")%s", tail);
+}
+
+/* The columns a batch and the precheck read: id, then each ciphertext. */
+static void columns(const key_table *t, char *out, size_t cap)
+{
+	size_t used = (size_t)snprintf(out, cap, "id");
+	for (int f = 0; f < nfields(t) && used < cap; f++)
+		used += (size_t)snprintf(out + used, cap - used, ", %s", t->f[f].column);
+}
+
+static void field_ad(const key_table *t, int64_t id, const key_field *f, char ad[128])
+{
+	snprintf(ad, 128, "%s/%lld/%s", t->table, (long long)id, f->bound);
+}
+
+/* "<table>:<id>", the last row done; the form written before other tables
+ * were covered, a bare member id, is read as "members:<id>". */
+static int cursor_parse(const char *text, int *ti, int64_t *id, zb_err *e)
+{
+	const char *colon = strchr(text, ':'), *num = colon ? colon + 1 : text;
+	*ti = -1;
+	for (int i = 0; i < KEY_TABLES && colon; i++)
+		if (strlen(key_tables[i].table) == (size_t)(colon - text) &&
+		    !strncmp(key_tables[i].table, text, (size_t)(colon - text)))
+			*ti = i;
+	if (!colon)
+		*ti = 0;
+	char *end;
+	errno = 0;
+	*id = strtoll(num, &end, 10);
+	if (*ti < 0 || !*num || *end || errno || *id < 0)
+		return zb_fail(e, ZB_EINVAL, "", "数据库中的密钥轮换进度“%s”无法识别", text);
+	return 0;
 }
 
 typedef struct row {
 	int64_t id;
-	char *id_enc, *phone_enc;
+	char *enc[KEY_FIELDS];
 } row;
 
-/* Re-encrypt one field of member id under nk; *out malloc'd (NULL for
- * NULL), idx (if given) gets the new blind index of the value. */
-static int rekey(const zb_keys *ok, const zb_keys *nk, int64_t id, const char *field, const char *label,
+/* Re-encrypt one field of row id of t under nk; *out malloc'd (NULL for
+ * NULL or dropped), idx (when the field has an index) its new blind index. */
+static int rekey(const key_table *t, const key_field *f, const zb_keys *ok, const zb_keys *nk, int64_t id,
                  const char *text, char **out, char idx[65], int drop, int64_t *dropped, zb_err *e)
 {
 	*out = NULL;
-	if (idx)
-		idx[0] = '\0';
+	idx[0] = '\0';
 	if (!text)
 		return 0;
-	char ad[ZB_MEMBER_AD_LEN];
+	char ad[128];
 	zb_buf plain = {0}, enc = {0};
-	zb_member_field_ad(id, field, ad);
+	field_ad(t, id, f, ad);
 	int rc = zb_fp_decrypt(ok, text, ad, &plain, e);
 	if (rc && drop) {
 		/* --drop-unreadable: the value is lost already; clear it */
 		zb_buf_release(&plain);
 		memset(e, 0, sizeof *e);
-		printf("已清空党员（编号 %lld）无法解密的%s，请在系统中重新录入\n", (long long)id, label);
+		printf("已清空%s（编号 %lld）无法解密的%s，请在系统中重新录入\n", t->what, (long long)id, f->label);
 		(*dropped)++;
 		return 0;
 	}
@@ -142,14 +226,14 @@ static int rekey(const zb_keys *ok, const zb_keys *nk, int64_t id, const char *f
 		zb_err inner = *e;
 		zb_buf_release(&plain);
 		return zb_fail(e, rc, "",
-		               "党员（编号 %lld）的%s无法用旧密钥解密：%s。轮换已停止，已完成的记录保持不变；"
+		               "%s（编号 %lld）的%s无法用旧密钥解密：%s。轮换已停止，已完成的记录保持不变；"
 		               "请从备份中恢复该记录，或运行 zhibu key rotate --drop-unreadable 清空无法解密的值后继续"
 		               "（之后在系统中重新录入）",
-		               (long long)id, label, inner.msg);
+		               t->what, (long long)id, f->label, inner.msg);
 	}
 	const char *p = plain.data ? plain.data : "";
-	if ((rc = zb_fp_encrypt(nk, p, ad, &enc)) || (idx && (rc = zb_fp_blind_index(nk, p, idx)))) {
-		rc = zb_fail(e, ZB_EINTERNAL, "", "党员（编号 %lld）的%s用新密钥加密失败", (long long)id, label);
+	if ((rc = zb_fp_encrypt(nk, p, ad, &enc)) || (f->index && (rc = f->index_of(nk, p, idx)))) {
+		rc = zb_fail(e, ZB_EINTERNAL, "", "%s（编号 %lld）的%s用新密钥加密失败", t->what, (long long)id, f->label);
 	} else {
 		*out = strdup(enc.data);
 		if (!*out)
@@ -162,9 +246,25 @@ static int rekey(const zb_keys *ok, const zb_keys *nk, int64_t id, const char *f
 	return rc;
 }
 
+/* Write one re-encrypted field (NULL: dropped, its mask and index go too). */
+static int store_field(zb_db *db, const key_table *t, const key_field *f, int64_t id, const char *enc,
+                       const char *idx, zb_err *e)
+{
+	char sql[256];
+	int n = snprintf(sql, sizeof sql, "UPDATE %s SET %s = ?", t->table, f->column);
+	if (!enc && f->masked)
+		n += snprintf(sql + n, sizeof sql - (size_t)n, ", %s = NULL", f->masked);
+	if (f->index)
+		n += snprintf(sql + n, sizeof sql - (size_t)n, ", %s = ?", f->index);
+	snprintf(sql + n, sizeof sql - (size_t)n, " WHERE id = ?");
+	if (f->index)
+		return zb_db_run(db, e, NULL, sql, "ssi", enc, enc ? idx : NULL, id);
+	return zb_db_run(db, e, NULL, sql, "si", enc, id);
+}
+
 typedef struct batch_rows {
 	row *rows;
-	int n, max;
+	int n, max, nf;
 } batch_rows;
 
 static int add_batch_row(zb_stmt *st, void *ctx, zb_err *e)
@@ -173,49 +273,49 @@ static int add_batch_row(zb_stmt *st, void *ctx, zb_err *e)
 	batch_rows *l = ctx;
 	if (l->n == l->max)
 		return ZB_DB_STOP;
-	const char *a = zb_col_text(st, 1), *b = zb_col_text(st, 2);
 	row *r = &l->rows[l->n++];
 	r->id = zb_col_int(st, 0);
-	r->id_enc = a ? strdup(a) : NULL;
-	r->phone_enc = b ? strdup(b) : NULL;
+	for (int f = 0; f < l->nf; f++) {
+		const char *text = zb_col_text(st, 1 + f);
+		r->enc[f] = text ? strdup(text) : NULL;
+	}
 	return 0;
 }
 
-/* One batch after cursor: re-encrypt, move the cursor, commit.  *n rows. */
-static int rotate_batch(zb_db *db, const zb_keys *ok, const zb_keys *nk, int64_t *cursor, int batch, int drop,
-                        int64_t *dropped, int *n, zb_err *e)
+/* One batch of table ti after *cursor: re-encrypt, move the cursor to
+ * "<table>:<last id>", commit.  *n rows. */
+static int rotate_batch(zb_db *db, int ti, const zb_keys *ok, const zb_keys *nk, int64_t *cursor, int batch,
+                        int drop, int64_t *dropped, int *n, zb_err *e)
 {
+	const key_table *t = &key_tables[ti];
+	int nf = nfields(t);
 	row *rows = calloc((size_t)batch, sizeof *rows);
+	char cols[160], sql[512];
 	int rc, got = 0;
 	*n = 0;
 	if (!rows)
 		return zb_fail(e, ZB_EINTERNAL, "", "内存不足");
 	if ((rc = zb_db_begin_write(db, e)))
 		goto out;
-	batch_rows l = {rows, 0, batch};
-	rc = zb_db_each(db, e, add_batch_row, &l, "SELECT id, id_enc, phone_enc FROM members WHERE id > ? ORDER BY id LIMIT ?",
-	                "ii", *cursor, (int64_t)batch);
+	batch_rows l = {rows, 0, batch, nf};
+	columns(t, cols, sizeof cols);
+	table_sql(t, cols, " AND id > ? ORDER BY id LIMIT ?", sql, sizeof sql);
+	rc = zb_db_each(db, e, add_batch_row, &l, sql, "ii", *cursor, (int64_t)batch);
 	got = l.n;
-	if (rc)
-		goto out;
 	for (int i = 0; i < got && !rc; i++) {
-		char *id_enc = NULL, *phone_enc = NULL, idx[65];
-		rc = rekey(ok, nk, rows[i].id, "id_number", "身份证号", rows[i].id_enc, &id_enc, idx, drop, dropped, e);
-		if (!rc)
-			rc = rekey(ok, nk, rows[i].id, "phone", "联系电话", rows[i].phone_enc, &phone_enc, NULL, drop, dropped, e);
-		if (!rc && rows[i].id_enc && !id_enc) /* dropped: the mask goes with it */
-			rc = zb_db_run(db, e, NULL, "UPDATE members SET id_masked = NULL WHERE id = ?", "i", rows[i].id);
-		if (!rc && rows[i].phone_enc && !phone_enc)
-			rc = zb_db_run(db, e, NULL, "UPDATE members SET phone_masked = NULL WHERE id = ?", "i", rows[i].id);
-		if (!rc)
-			rc = zb_db_run(db, e, NULL, "UPDATE members SET id_enc = ?, id_index = ?, phone_enc = ? WHERE id = ?",
-			               "sssi", id_enc, id_enc ? idx : NULL, phone_enc, rows[i].id);
-		free(id_enc);
-		free(phone_enc);
+		for (int f = 0; f < nf && !rc; f++) {
+			char *enc = NULL, idx[65];
+			if (!rows[i].enc[f])
+				continue;
+			rc = rekey(t, &t->f[f], ok, nk, rows[i].id, rows[i].enc[f], &enc, idx, drop, dropped, e);
+			if (!rc)
+				rc = store_field(db, t, &t->f[f], rows[i].id, enc, idx, e);
+			free(enc);
+		}
 	}
 	if (!rc && got) {
-		char cur[24];
-		snprintf(cur, sizeof cur, "%lld", (long long)rows[got - 1].id);
+		char cur[80];
+		snprintf(cur, sizeof cur, "%s:%lld", t->table, (long long)rows[got - 1].id);
 		rc = setting_put(db, "key_rotation_cursor", cur, e);
 	}
 	if (!rc && !(rc = zb_db_commit(db, e))) {
@@ -226,10 +326,9 @@ static int rotate_batch(zb_db *db, const zb_keys *ok, const zb_keys *nk, int64_t
 out:
 	if (rc)
 		zb_db_rollback(db);
-	for (int i = 0; i < got; i++) {
-		free(rows[i].id_enc);
-		free(rows[i].phone_enc);
-	}
+	for (int i = 0; i < got; i++)
+		for (int f = 0; f < nf; f++)
+			free(rows[i].enc[f]);
 	free(rows);
 	return rc;
 }
@@ -239,7 +338,8 @@ out:
  * can still run rather than found halfway. */
 typedef struct precheck_state {
 	const zb_keys *ok;
-	char list[600]; /* the first ten that do not decrypt */
+	const key_table *t;
+	char list[900]; /* the first ten that do not decrypt */
 	size_t used;
 	int64_t bad;
 } precheck_state;
@@ -248,24 +348,25 @@ static int check_row(zb_stmt *st, void *ctx, zb_err *e)
 {
 	(void)e;
 	precheck_state *p = ctx;
+	const key_table *t = p->t;
 	int64_t id = zb_col_int(st, 0);
-	for (int f = 0; f < 2; f++) {
+	for (int f = 0; f < nfields(t); f++) {
 		const char *text = zb_col_text(st, 1 + f);
 		if (!text)
 			continue;
-		char ad[ZB_MEMBER_AD_LEN];
+		char ad[128];
 		zb_buf plain = {0};
 		zb_err ignore = {0};
-		zb_member_field_ad(id, f ? "phone" : "id_number", ad);
+		field_ad(t, id, &t->f[f], ad);
 		int bad_one = zb_fp_decrypt(p->ok, text, ad, &plain, &ignore) != 0;
 		if (plain.data)
 			sodium_memzero(plain.data, plain.len);
 		zb_buf_release(&plain);
 		if (!bad_one)
 			continue;
-		if (p->bad++ < 10 && p->used < sizeof p->list - 80) {
-			int n = snprintf(p->list + p->used, sizeof p->list - p->used, "%s编号 %lld 的%s", p->used ? "、" : "",
-			                 (long long)id, f ? "联系电话" : "身份证号");
+		if (p->bad++ < 10 && p->used < sizeof p->list - 100) {
+			int n = snprintf(p->list + p->used, sizeof p->list - p->used, "%s%s编号 %lld 的%s",
+			                 p->used ? "、" : "", t->what, (long long)id, t->f[f].label);
 			if (n > 0)
 				p->used += (size_t)n;
 		}
@@ -276,9 +377,15 @@ static int check_row(zb_stmt *st, void *ctx, zb_err *e)
 static int precheck(zb_db *db, const zb_keys *ok, zb_err *e)
 {
 	precheck_state p = {.ok = ok};
-	int rc = zb_db_each(db, e, check_row, &p, "SELECT id, id_enc, phone_enc FROM members ORDER BY id", "");
-	if (rc)
-		return rc;
+	for (int ti = 0; ti < KEY_TABLES; ti++) {
+		char cols[160], sql[512];
+		p.t = &key_tables[ti];
+		columns(p.t, cols, sizeof cols);
+		table_sql(p.t, cols, " ORDER BY id", sql, sizeof sql);
+		int rc = zb_db_each(db, e, check_row, &p, sql, "");
+		if (rc)
+			return rc;
+	}
 	int64_t bad = p.bad;
 	const char *list = p.list;
 	if (bad)
@@ -288,6 +395,15 @@ static int precheck(zb_db *db, const zb_keys *ok, zb_err *e)
 		               "或运行 zhibu key rotate --drop-unreadable 清空它们",
 		               (long long)bad, list, bad > 10 ? " 等" : "");
 	return 0;
+}
+
+/* Rows of table ti holding a protected value, those with an id up to
+ * upto (-1: all). */
+static int count_rows(zb_db *db, int ti, int64_t upto, int64_t *n, zb_err *e)
+{
+	char sql[512];
+	table_sql(&key_tables[ti], "COUNT(*)", upto < 0 ? "" : " AND id <= ?", sql, sizeof sql);
+	return upto < 0 ? zb_db_int(db, e, n, sql, "") : zb_db_int(db, e, n, sql, "i", upto);
 }
 
 /* KEY.retired-<first 8 of its fingerprint>, then KEY.next -> KEY. */
@@ -309,9 +425,9 @@ static int swap_files(const char *key, const char *next, const char *old_fp, zb_
 
 static int rotate(zb_app *app, zb_db *db, int batch, int drop, zb_err *e)
 {
-	char next[4200], fp_db[80], next_db[80], cur_db[32], fp_old[65], fp_new[65];
+	char next[4200], fp_db[80], next_db[80], cur_db[80], fp_old[65], fp_new[65];
 	zb_keys *ok = NULL, *nk = NULL;
-	int rc;
+	int rc, resumed = 0;
 	snprintf(next, sizeof next, "%s.next", app->key_path);
 
 	/* Lock the key in use (or, after a crash between the two renames,
@@ -352,8 +468,9 @@ static int rotate(zb_app *app, zb_db *db, int batch, int drop, zb_err *e)
 		if ((rc = zb_db_begin_write(db, e)))
 			goto out;
 		rc = setting_put(db, "key_rotation_next", fp_new, e);
+		snprintf(cur_db, sizeof cur_db, "%s:0", key_tables[0].table);
 		if (!rc)
-			rc = setting_put(db, "key_rotation_cursor", "0", e);
+			rc = setting_put(db, "key_rotation_cursor", cur_db, e);
 		if (!rc)
 			zb_cli_audit(app, db, "key.rotate_start", NULL, 0, NULL);
 		if (!rc)
@@ -362,7 +479,6 @@ static int rotate(zb_app *app, zb_db *db, int batch, int drop, zb_err *e)
 			zb_db_rollback(db);
 			goto out;
 		}
-		snprintf(cur_db, sizeof cur_db, "0");
 		printf("开始轮换密钥：新密钥文件 %s\n", next);
 	} else {
 		if (!ok || strcmp(fp_old, fp_db)) {
@@ -376,28 +492,42 @@ static int rotate(zb_app *app, zb_db *db, int batch, int drop, zb_err *e)
 			goto out;
 		}
 		app->keys = ok;
-		printf("继续未完成的密钥轮换（已完成到党员编号 %s）\n", cur_db);
+		resumed = 1;
 	}
 
-	int64_t cursor = strtoll(cur_db, NULL, 10), done = 0, total = 0, kill_after = 0, dropped = 0;
+	int ti;
+	int64_t cursor, done = 0, total = 0, kill_after = 0, dropped = 0, rows[KEY_TABLES];
+	if ((rc = cursor_parse(cur_db, &ti, &cursor, e)))
+		goto out;
+	if (resumed)
+		printf("继续未完成的密钥轮换（已完成到%s编号 %lld）\n", key_tables[ti].what, (long long)cursor);
 	const char *hook = getenv("ZHIBU_TEST_ROTATE_KILL_AFTER"); /* tests: die like kill -9 */
 	if (hook && *hook)
 		kill_after = strtoll(hook, NULL, 10);
-	if ((rc = count(db, "SELECT COUNT(*) FROM members", &total, e)))
-		goto out;
-	for (;;) {
-		int n = 0;
-		if ((rc = rotate_batch(db, ok, nk, &cursor, batch, drop, &dropped, &n, e)))
+	for (int i = 0; i < KEY_TABLES; i++) {
+		if ((rc = count_rows(db, i, -1, &rows[i], e)))
 			goto out;
-		done += n;
-		if (kill_after > 0 && done >= kill_after)
-			raise(SIGKILL);
-		if (n < batch)
-			break;
+		total += rows[i];
+	}
+	for (; ti < KEY_TABLES; ti++, cursor = 0) {
+		for (;;) {
+			int n = 0;
+			if ((rc = rotate_batch(db, ti, ok, nk, &cursor, batch, drop, &dropped, &n, e)))
+				goto out;
+			done += n;
+			if (kill_after > 0 && done >= kill_after)
+				raise(SIGKILL);
+			if (n < batch)
+				break;
+		}
 	}
 
 	/* The switch: one transaction moves the fingerprint and ends the
-	 * rotation.  Import previews staged under the old key expire. */
+	 * rotation.  Import previews (of every area: the roster, recruitment,
+	 * 帮扶) staged under the old key expire. */
+	char counts[400];
+	size_t used = 0;
+	counts[0] = '\0';
 	if ((rc = zb_db_begin_write(db, e)))
 		goto out;
 	rc = setting_put(db, "key_fingerprint", fp_new, e);
@@ -405,14 +535,23 @@ static int rotate(zb_app *app, zb_db *db, int batch, int drop, zb_err *e)
 		rc = zb_db_run(db, e, NULL, "DELETE FROM settings WHERE key IN ('key_rotation_next', 'key_rotation_cursor')", "");
 	if (!rc)
 		rc = zb_db_run(db, e, NULL,
-		               "DELETE FROM import_rows WHERE batch_id IN (SELECT id FROM import_batches WHERE status = 'preview')",
+		               "DELETE FROM import_rows WHERE batch_id IN "
+		               "(SELECT id FROM import_batches WHERE status IN ('preview', 'uploading'))",
 		               "");
 	if (!rc)
-		rc = zb_db_run(db, e, NULL, "UPDATE import_batches SET status = 'expired' WHERE status = 'preview'", "");
+		rc = zb_db_run(db, e, NULL,
+		               "UPDATE import_batches SET status = 'expired' WHERE status IN ('preview', 'uploading')", "");
 	if (!rc) {
-		char detail[160];
-		snprintf(detail, sizeof detail, "{\"from\":\"%.16s\",\"to\":\"%.16s\",\"members\":%lld,\"dropped\":%lld}",
-		         fp_old, fp_new, (long long)total, (long long)dropped);
+		char detail[600];
+		int n = snprintf(detail, sizeof detail, "{\"from\":\"%.16s\",\"to\":\"%.16s\"", fp_old, fp_new);
+		for (int i = 0; i < KEY_TABLES; i++) {
+			n += snprintf(detail + n, sizeof detail - (size_t)n, ",\"%s\":%lld", key_tables[i].table,
+			              (long long)rows[i]);
+			if (rows[i] && used < sizeof counts)
+				used += (size_t)snprintf(counts + used, sizeof counts - used, "%s%s %lld", used ? "、" : "",
+				                         key_tables[i].what, (long long)rows[i]);
+		}
+		snprintf(detail + n, sizeof detail - (size_t)n, ",\"dropped\":%lld}", (long long)dropped);
 		zb_cli_audit(app, db, "key.rotate", NULL, 0, detail);
 	}
 	if (!rc)
@@ -421,7 +560,8 @@ static int rotate(zb_app *app, zb_db *db, int batch, int drop, zb_err *e)
 		zb_db_rollback(db);
 		goto out;
 	}
-	printf("已用新密钥重新加密 %lld 名党员的身份证号和联系电话（本次 %lld 名）\n", (long long)total, (long long)done);
+	printf("已用新密钥重新加密 %lld 条记录的身份证号和联系电话（%s；本次 %lld 条）\n", (long long)total,
+	       used ? counts : "无", (long long)done);
 	rc = swap_files(app->key_path, next, fp_old, e);
 out:
 	if (app->keys == ok)
@@ -431,11 +571,30 @@ out:
 	return rc;
 }
 
+/* Of every protected column, the values stored in format ver ("v1", "v2"). */
+static int count_format(zb_db *db, const char *ver, int64_t *n, zb_err *e)
+{
+	*n = 0;
+	for (int ti = 0; ti < KEY_TABLES; ti++) {
+		const key_table *t = &key_tables[ti];
+		for (int f = 0; f < nfields(t); f++) {
+			char sql[256];
+			int64_t c = 0;
+			snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE %s LIKE ?", t->table, t->f[f].column);
+			int rc = zb_db_int(db, e, &c, sql, "s", ver);
+			if (rc)
+				return rc;
+			*n += c;
+		}
+	}
+	return 0;
+}
+
 static int status(zb_app *app, zb_db *db, zb_err *e)
 {
-	char fp_db[80], next_db[80], cur_db[32], fp[65];
+	char fp_db[80], next_db[80], cur_db[80], fp[65];
 	zb_keys *k = NULL;
-	int64_t v1 = 0, v2 = 0, left = 0, total = 0;
+	int64_t v1 = 0, v2 = 0, done = 0, total = 0;
 	int rc;
 	if ((rc = rotation_state(db, fp_db, next_db, cur_db, e)))
 		return rc;
@@ -445,24 +604,25 @@ static int status(zb_app *app, zb_db *db, zb_err *e)
 	       !k ? "不存在" : !strcmp(fp, fp_db) ? "与数据库一致" : "与数据库不匹配");
 	printf("数据库中的密钥指纹：%.16s\n", fp_db);
 	zb_keys_free(k);
-	if ((rc = count(db,
-	                "SELECT (SELECT COUNT(*) FROM members WHERE id_enc LIKE 'v1:%') + "
-	                "(SELECT COUNT(*) FROM members WHERE phone_enc LIKE 'v1:%')",
-	                &v1, e)) ||
-	    (rc = count(db,
-	                "SELECT (SELECT COUNT(*) FROM members WHERE id_enc LIKE 'v2:%') + "
-	                "(SELECT COUNT(*) FROM members WHERE phone_enc LIKE 'v2:%')",
-	                &v2, e)) ||
-	    (rc = count(db, "SELECT COUNT(*) FROM members", &total, e)))
+	if ((rc = count_format(db, "v1:%", &v1, e)) || (rc = count_format(db, "v2:%", &v2, e)))
 		return rc;
 	printf("加密字段：v2（绑定记录）%lld 个，v1（旧格式，未绑定记录）%lld 个%s\n", (long long)v2, (long long)v1,
 	       v1 ? "：运行 zhibu key rotate 可全部改写为 v2" : "");
 	if (next_db[0]) {
-		if ((rc = zb_db_int(db, e, &left, "SELECT COUNT(*) FROM members WHERE id > ?", "i",
-		                    strtoll(cur_db, NULL, 10))))
+		int ti;
+		int64_t cursor;
+		if ((rc = cursor_parse(cur_db, &ti, &cursor, e)))
 			return rc;
-		printf("密钥轮换：进行中，新密钥指纹 %.16s，已完成 %lld / %lld 名党员；运行 zhibu key rotate 继续\n", next_db,
-		       (long long)(total - left), (long long)total);
+		for (int i = 0; i < KEY_TABLES; i++) {
+			int64_t n = 0, upto = 0;
+			if ((rc = count_rows(db, i, -1, &n, e)) || (i == ti && (rc = count_rows(db, i, cursor, &upto, e))))
+				return rc;
+			total += n;
+			done += i < ti ? n : upto;
+		}
+		printf("密钥轮换：进行中，新密钥指纹 %.16s，已完成 %lld / %lld 条记录（到%s编号 %lld）；"
+		       "运行 zhibu key rotate 继续\n",
+		       next_db, (long long)done, (long long)total, key_tables[ti].what, (long long)cursor);
 	} else {
 		printf("密钥轮换：无\n");
 	}

@@ -39,13 +39,14 @@ static json_t *finance_table(zb_rng *r)
 {
 	json_t *rows = json_array();
 	long in = 0, out = 0;
-	int n = zb_rng_between(r, 3, 7);
+	int n = zb_rng_between(r, 3, 7), d = 0;
 	for (int i = 0; i < n; i++) {
 		int income = i < 2 && zb_rng_below(r, 3) > 0;
 		long amt = income ? zb_rng_between(r, 20, 400) * 100L : zb_rng_between(r, 3, 120) * 50L;
 		const char *what = income ? INCOME[zb_rng_below(r, 5)] : SPEND[zb_rng_below(r, 8)];
 		char day[8];
-		snprintf(day, sizeof day, "%02d日", zb_rng_between(r, 1, 28));
+		d += zb_rng_between(r, 1, (28 - d) / (n - i)); /* in the month's order */
+		snprintf(day, sizeof day, "%02d日", d);
 		json_array_append_new(rows, json_pack("[s,s,I,I]", day, what, (json_int_t)(income ? amt : 0),
 		                                      (json_int_t)(income ? 0 : amt)));
 		if (income)

@@ -9,17 +9,20 @@
  * Flow, each step one write transaction with its history row and audit row:
  *   draft --submit--> submitted --approve--> approved --review--> reviewed
  *   --publish--> published --withdraw(reason)--> withdrawn
- * submit, approve and publish are the village's (org.write at the village;
- * the approver a different account than the drafter); review is the
- * township's (org.write at the village's superior committee).  refuse
- * (with a reason) sends a submitted or approved item back to draft.  Only a
+ * create, edit, submit, approve and publish are the village's
+ * (meeting.write at the village, held by its party_worker; the approver a
+ * different account than the drafter); review is the township's
+ * (org.write at the village's superior committee), and so is refusing an
+ * approved item; withdraw needs org.write at the village.  refuse (with a
+ * reason) sends a submitted or approved item back to draft.  Only a
  * draft is edited.  Before an item leaves the draft (submit) and again at
  * approval, its title, text and every table cell are searched for a full
  * ID number (18 characters with a valid check character) or an 11-digit
  * mobile number; one found refuses the step naming where it is.
  *
- * A village is a rural 党支部 or 党总支 whose parent is a 党委 (the
- * township): the org whose public page (GET /gk/{id}) shows its items.
+ * A village is what org/org.h says it is (ZB_ORG_VILLAGE: a rural 党支部,
+ * 联合党支部 or 党总支 whose parent is a 党委, the township): the org
+ * whose public page (GET /gk/{id}) shows its items.
  */
 #ifndef ZB_DISCLOSE_H
 #define ZB_DISCLOSE_H

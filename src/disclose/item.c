@@ -5,6 +5,7 @@
 #include "core/date.h"
 #include "core/grow.h"
 #include "core/jw.h"
+#include "org/org.h"
 #include "rules/rules.h"
 
 #include <stdio.h>
@@ -13,9 +14,9 @@
 
 /* ---- villages ---- */
 
-#define VILLAGE_SQL                                                                                   \
-	"SELECT o.id, o.path, o.name, o.code, p.path, p.name, o.domain, o.type, p.type, o.dissolved_on " \
-	"FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id "
+#define VILLAGE_SQL                                                                                     \
+	"SELECT o.id, o.path, o.name, o.code, p.path, p.name, CASE WHEN " ZB_ORG_VILLAGE("o", "p") " THEN 1 " \
+	"ELSE 0 END, o.dissolved_on FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id "
 
 typedef struct village_row {
 	zb_arena *a;
@@ -33,9 +34,7 @@ static void read_village(zb_stmt *st, void *ctx)
 	x->v->code = zb_arena_strdup(a, zb_col_text(st, 3));
 	x->v->township_path = zb_arena_strdup(a, zb_col_text(st, 4));
 	x->v->township_name = zb_arena_strdup(a, zb_col_text(st, 5));
-	const char *dom = zb_col_text(st, 6), *type = zb_col_text(st, 7), *ptype = zb_col_text(st, 8);
-	x->is_village = dom && !strcmp(dom, "rural") && type && (!strcmp(type, "branch") || !strcmp(type, "general_branch")) &&
-	                ptype && !strcmp(ptype, "committee") && zb_col_is_null(st, 9);
+	x->is_village = zb_col_int(st, 6) == 1 && zb_col_is_null(st, 7);
 }
 
 static int village_of(zb_db *db, const char *sql, const char *fmt, const void *arg, zb_arena *a, zb_village *v,
@@ -422,6 +421,9 @@ int zb_disclosure_step_checked(zb_db *db, zb_app *app, const zb_audit_ev *by, co
 	int township = !rc && (!strcmp(action, "review") || (!strcmp(action, "refuse") && !strcmp(d.status, "approved")));
 	if (township && !zb_authz_allows(who, P_ORG_WRITE, v.township_path))
 		rc = zb_fail(e, ZB_EFORBIDDEN, "action", "乡镇审核须由%s进行", v.township_name ? v.township_name : "乡镇党委");
+	/* withdrawing what the village published: org.write at the village */
+	if (!rc && !strcmp(action, "withdraw") && !zb_authz_allows(who, P_ORG_WRITE, v.path))
+		rc = zb_fail(e, ZB_EFORBIDDEN, "action", "撤回已公开的事项须由本村党组织的管理员（组织管理权限）进行");
 	if (!rc && !strcmp(action, "approve") && d.created_by && by->user_id == d.created_by)
 		rc = zb_fail(e, ZB_EFORBIDDEN, "action", "支部审核须由起草人以外的人进行");
 	if (!rc && (!strcmp(action, "submit") || !strcmp(action, "approve")))
@@ -540,8 +542,8 @@ int zb_disclose_villages(zb_db *db, const char *path, zb_arena *a, zb_village **
 	vlist l = {a, NULL, 0, 0};
 	int rc = zb_db_each(db, e, add_village, &l,
 	                    "SELECT o.id, o.path, o.name, o.code, p.path, p.name FROM orgs o JOIN orgs p ON p.id = o.parent_id "
-	                    "WHERE o.path >= ? AND o.path < ? AND o.domain = 'rural' AND o.type IN ('branch', 'general_branch') "
-	                    "AND p.type = 'committee' AND o.dissolved_on IS NULL ORDER BY o.path",
+	                    "WHERE o.path >= ? AND o.path < ? AND " ZB_ORG_VILLAGE("o", "p") " AND o.dissolved_on IS NULL "
+	                    "ORDER BY o.path",
 	                    "ss", path, upper);
 	*rows = l.v;
 	*n = (int)l.n;

@@ -92,6 +92,7 @@ typedef enum zb_scope {
 	S_AID_IMPORT,   /* path param 0 is a households import batch (an import batch of kind aid) */
 	S_AID_VISIT,    /* path param 0 is a visit to a household: its village org */
 	S_AID_PHOTO,    /* path param 0 is a photo of a visit: its household's village org */
+	S_VFILE,        /* path param 0 is a file of a 驻村工作队's log: scope = its village */
 	S_SCOPE_MAX
 } zb_scope;
 

@@ -160,6 +160,17 @@ int zb_attach_check(const void *data, size_t len, const char **kind, zb_err *e)
 	return 0;
 }
 
+int zb_attach_save_file(const char *data_dir, const char *filename, const void *data, size_t len, const char **kind,
+                        char name[ZB_ATTACH_NAME_MAX + 1], char sm3[65], char stored_name[33], zb_err *e)
+{
+	stored_name[0] = '\0';
+	int rc = zb_attach_check(data, len, kind, e);
+	if (rc)
+		return rc;
+	zb_attach_clean_name(filename, name, ZB_ATTACH_NAME_MAX + 1);
+	return zb_attach_write_new(data_dir, data, len, stored_name, sm3, e);
+}
+
 int zb_attach_store(zb_db *db, const char *data_dir, int64_t meeting_id, const char *filename, const void *data,
                     size_t len, int64_t by_user, int64_t now, zb_attachment *out, char stored_name[33], zb_err *e)
 {

@@ -64,6 +64,13 @@ void zb_attach_remove_file(const char *data_dir, const char *stored_name);
  * new random name, its SM3 digest as hex. */
 int zb_attach_write_new(const char *data_dir, const void *data, size_t len, char stored_name[33], char digest[65],
                         zb_err *e);
+/* zb_attach_write_new with the checks first, for other records that keep
+ * photos (the 驻村 work log, village/): checks the content (*kind), cleans the
+ * display name (name), digests it (sm3, hex) and writes it under a new
+ * random stored_name; the caller inserts its own row and removes the file
+ * with zb_attach_remove_file when that fails. */
+int zb_attach_save_file(const char *data_dir, const char *filename, const void *data, size_t len, const char **kind,
+                        char name[ZB_ATTACH_NAME_MAX + 1], char sm3[65], char stored_name[33], zb_err *e);
 
 /* Read a stored file into out (at most ZB_ATTACH_MAX_BYTES). */
 int zb_attach_read_file(const char *data_dir, const char *stored_name, zb_buf *out, zb_err *e);

@@ -112,6 +112,16 @@ int zb_org_get(zb_db *db, int64_t id, zb_arena *a, zb_org *o, zb_err *e)
 	return get_where(db, "SELECT " ZB_ORG_COLS " FROM orgs o WHERE o.id = ?", "i", &id, a, o, e);
 }
 
+int zb_org_is_village(zb_db *db, int64_t org_id, int *yes, zb_err *e)
+{
+	int64_t n = 0;
+	int rc = zb_db_int(db, e, &n,
+	                   "SELECT COUNT(*) FROM orgs o JOIN orgs p ON p.id = o.parent_id WHERE o.id = ? AND " ZB_ORG_VILLAGE("o", "p"),
+	                   "i", org_id);
+	*yes = !rc && n > 0;
+	return rc;
+}
+
 int zb_org_get_by_code(zb_db *db, const char *code, zb_arena *a, zb_org *o, zb_err *e)
 {
 	return get_where(db, "SELECT " ZB_ORG_COLS " FROM orgs o WHERE o.code = ?", "s", code, a, o, e);

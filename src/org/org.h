@@ -33,6 +33,19 @@ const char *zb_org_domain_from(const char *code_or_name);
 /* 1 for types that hold members directly (branches and groups). */
 int zb_org_type_is_branch(const char *code);
 
+/* A village (村级党组织): an org of domain rural, of type branch,
+ * joint_branch or general_branch, whose parent is a committee (the
+ * 乡镇党委).  A 党支部 under a 村党总支 is part of that village, not a
+ * village.  The one definition (docs/ORGS.md "Villages") for every area:
+ * ZB_ORG_VILLAGE(o, p) is the SQL predicate over an orgs alias o and the
+ * alias p of its parent (joined on p.id = o.parent_id; under a LEFT JOIN
+ * an org without a parent is no village).  Dissolving is the caller's
+ * matter.  zb_org_is_village sets *yes for one org (0 if there is none). */
+#define ZB_ORG_VILLAGE(o, p)                                                                             \
+	"(" o ".domain = 'rural' AND " o ".type IN ('branch', 'joint_branch', 'general_branch') AND " p \
+	".type = 'committee')"
+int zb_org_is_village(zb_db *db, int64_t org_id, int *yes, zb_err *e);
+
 /* SELECT list matching zb_org_read(): use as "SELECT " ZB_ORG_COLS " FROM orgs o" */
 #define ZB_ORG_COLS \
 	"o.id, o.parent_id, o.path, o.depth, o.name, o.short_name, o.code, o.type, o.domain, " \

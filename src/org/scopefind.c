@@ -35,6 +35,7 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	[ZB_OBJ_VTEAM] = "SELECT org_path FROM village_teams WHERE id = ?",
 	[ZB_OBJ_VPOSTING] = "SELECT org_path FROM village_postings WHERE id = ?",
 	[ZB_OBJ_VLEAVE] = "SELECT org_path FROM village_absences WHERE id = ?",
+	[ZB_OBJ_VFILE] = "SELECT org_path FROM village_log_files WHERE id = ?",
 };
 
 typedef struct found_path {

@@ -42,6 +42,7 @@ typedef enum zb_obj {
 	ZB_OBJ_AID_AREA,   /* a 责任区: its village org */
 	ZB_OBJ_AID_VISIT,  /* a visit to a household: its village org */
 	ZB_OBJ_AID_PHOTO,  /* a photo of a visit: its household's village org */
+	ZB_OBJ_VFILE,      /* a file of a 驻村工作队's log: its village */
 	ZB_OBJ_MAX
 } zb_obj;
 

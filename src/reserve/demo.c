@@ -92,6 +92,12 @@ static int one(zb_db *db, zb_app *app, const zb_audit_ev *by, zb_rng *r, const z
 		villager(r, today, lo < hi ? lo : hi - 4, hi, (*seq)++, &p, ar);
 	}
 	p.source = KINDS[k].code;
+	if (!strcmp(p.source, "graduate")) {
+		if (!young)
+			p.source = "returnee"; /* a 返乡大学生 is young */
+		else if (!p.member_id)
+			p.education = *seq % 3 ? "大专" : "大学本科";
+	}
 	char entered[11];
 	zb_date_add_days(today, -zb_rng_between(r, 200, 900), entered);
 	p.entered_on = entered;

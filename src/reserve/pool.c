@@ -5,6 +5,7 @@
 #include "reserve/reserve.h"
 #include "reserve/rint.h"
 #include "core/grow.h"
+#include "org/org.h"
 #include "rules/rules.h"
 
 #include <stdlib.h>
@@ -181,9 +182,7 @@ int zb_reserve_overview_get(zb_db *db, const char *path, const char *ref, zb_are
 	if (!rc)
 		rc = zb_db_each(db, e, village_row, &c,
 		                "SELECT o.id, o.name, o.path, p.name FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id "
-		                "WHERE o.path >= ? AND o.path < ? AND o.domain = 'rural' AND o.dissolved_on IS NULL "
-		                "AND (o.type = 'general_branch' OR (o.type IN ('branch', 'joint_branch') AND NOT "
-		                "(COALESCE(p.type, '') = 'general_branch' AND COALESCE(p.domain, '') = 'rural'))) "
+		                "WHERE o.path >= ? AND o.path < ? AND o.dissolved_on IS NULL AND " ZB_ORG_VILLAGE("o", "p") " "
 		                "ORDER BY o.path",
 		                "ss", path, upper);
 	if (rc || !out->n)

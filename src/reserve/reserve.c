@@ -293,21 +293,6 @@ int zb_reserve_get(zb_db *db, int64_t id, zb_arena *ar, zb_reserve *r, zb_err *e
 	return rc;
 }
 
-/* ---- the village ------------------------------------------------------------------ */
-
-int zb_reserve_is_village(zb_db *db, int64_t org_id, zb_arena *ar, int *is_village, zb_err *e)
-{
-	(void)ar;
-	int64_t n = 0;
-	int rc = zb_db_int(db, e, &n,
-	                   "SELECT COUNT(*) FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id WHERE o.id = ? "
-	                   "AND o.domain = 'rural' AND (o.type = 'general_branch' OR (o.type IN ('branch', 'joint_branch') "
-	                   "AND NOT (COALESCE(p.type, '') = 'general_branch' AND COALESCE(p.domain, '') = 'rural')))",
-	                   "i", org_id);
-	*is_village = n > 0;
-	return rc;
-}
-
 /* ---- writes --------------------------------------------------------------------- */
 
 static int audit(zb_db *db, zb_app *app, const zb_audit_ev *by, const char *action, int64_t id, const char *path,
@@ -525,7 +510,7 @@ int zb_reserve_add(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_reser
 		r.member_id = 0;
 	}
 	int village;
-	if ((rc = zb_reserve_is_village(db, o.id, ar, &village, e)))
+	if ((rc = zb_org_is_village(db, o.id, &village, e)))
 		return rc;
 	if (!village)
 		return zb_fail(e, ZB_EINVAL, "org_id", "后备干部按行政村建立：%s 不是农村的村党组织（村党支部或村党总支）", o.name);

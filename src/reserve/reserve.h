@@ -13,10 +13,9 @@
  * a reference date; the answers show the age, the birth date only to
  * those who may see the whole ID number.
  *
- * A village is an org of domain rural that is a 党总支 (general_branch),
- * or a 党支部 (branch, joint_branch) not under a rural 党总支: the org a
- * village's committee is.  Every write is one transaction with its audit
- * row. */
+ * A village is what org/org.h says it is (ZB_ORG_VILLAGE,
+ * zb_org_is_village): the org a village's committee is.  Every write
+ * is one transaction with its audit row. */
 #ifndef ZB_RESERVE_H
 #define ZB_RESERVE_H
 
@@ -190,8 +189,5 @@ typedef struct zb_reserve_overview {
 } zb_reserve_overview;
 int zb_reserve_overview_get(zb_db *db, const char *path, const char *ref, zb_arena *ar, zb_reserve_overview *out,
                             zb_err *e);
-
-/* *is_village: 1 when org id is a village (see above), else 0. */
-int zb_reserve_is_village(zb_db *db, int64_t org_id, zb_arena *ar, int *is_village, zb_err *e);
 
 #endif

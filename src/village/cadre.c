@@ -194,6 +194,32 @@ int zb_dunit_list(zb_db *db, const char *path, int64_t after, int64_t limit, zb_
 	return rc;
 }
 
+/* A unit's name, contact and contact phone, cleaned and checked. */
+static int unit_check(zb_app *app, const zb_dunit_input *in, zb_arena *ar, char **name, char **contact, char **phone,
+                      zb_err *e)
+{
+	*name = clean_opt(ar, in->name);
+	*contact = clean_opt(ar, in->contact_name);
+	*phone = clean_opt(ar, in->contact_phone);
+	if (!*name)
+		return zb_fail(e, ZB_EINVAL, "name", "请填写派出单位的名称");
+	if (strlen(*name) > 300)
+		return zb_fail(e, ZB_EINVAL, "name", "派出单位的名称过长（最多 100 个字）");
+	if (*contact && strlen(*contact) > 150)
+		return zb_fail(e, ZB_EINVAL, "contact_name", "联系人姓名过长（最多 50 个字）");
+	if (*phone) {
+		zb_member m;
+		int rc = person_check(app, *contact ? *contact : "联系人", NULL, NULL, *phone, ar, &m, e);
+		if (rc) {
+			if (!strcmp(e->field, "phone"))
+				snprintf(e->field, sizeof e->field, "contact_phone");
+			return rc;
+		}
+		*phone = (char *)m.phone;
+	}
+	return 0;
+}
+
 static int unit_insert(zb_db *db, zb_app *app, const zb_actor *ac, const zb_org *o, const char *name,
                        const char *contact, const char *phone, zb_arena *ar, int64_t *id, zb_err *e)
 {
@@ -228,26 +254,56 @@ int zb_dunit_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_princip
 	int rc = keeper(db, who, in->org_id, ar, &o, e);
 	if (rc)
 		return rc;
-	char *name = clean_opt(ar, in->name), *contact = clean_opt(ar, in->contact_name);
-	char *phone = clean_opt(ar, in->contact_phone);
-	if (!name)
-		return zb_fail(e, ZB_EINVAL, "name", "请填写派出单位的名称");
-	if (strlen(name) > 300)
-		return zb_fail(e, ZB_EINVAL, "name", "派出单位的名称过长（最多 100 个字）");
-	if (contact && strlen(contact) > 150)
-		return zb_fail(e, ZB_EINVAL, "contact_name", "联系人姓名过长（最多 50 个字）");
-	if (phone) {
-		zb_member m;
-		if ((rc = person_check(app, contact ? contact : "联系人", NULL, NULL, phone, ar, &m, e))) {
-			if (!strcmp(e->field, "phone"))
-				snprintf(e->field, sizeof e->field, "contact_phone");
-			return rc;
-		}
-		phone = (char *)m.phone;
-	}
+	char *name, *contact, *phone;
+	if ((rc = unit_check(app, in, ar, &name, &contact, &phone, e)))
+		return rc;
 	if ((rc = zb_db_begin_write(db, e)))
 		return rc;
 	return zb_db_end(db, unit_insert(db, app, ac, &o, name, contact, phone, ar, id, e), e);
+}
+
+static int unit_update(zb_db *db, zb_app *app, const zb_actor *ac, const zb_dunit *u, const char *name,
+                       const char *contact, const char *phone, int phone_given, zb_arena *ar, zb_err *e)
+{
+	const char *enc = u->phone_enc, *masked = u->phone_masked;
+	if (phone_given) {
+		enc = masked = NULL;
+		if (phone && protect(app->keys, "dispatch_units", u->id, "contact_phone", phone, zb_mask_phone, ar, &enc,
+		                     &masked))
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：电话号码加密失败");
+	}
+	int rc = zb_db_run(db, e, NULL,
+	                   "UPDATE dispatch_units SET name = ?, contact_name = ?, contact_phone_enc = ?, "
+	                   "contact_phone_masked = ?, updated_at = ? WHERE id = ?",
+	                   "ssssii", name, contact, enc, masked, zb_now(app), u->id);
+	if (rc == ZB_ECONFLICT && zb_db_last_was_unique(db))
+		return zb_fail(e, ZB_ECONFLICT, "name", "%s 已有名为“%s”的派出单位", u->org_name, name);
+	if (rc)
+		return rc;
+	zb_audit_detail d;
+	zb_jw *w = zb_audit_detail_begin(&d);
+	jw_kstr(w, "name", name);
+	jw_kstr(w, "contact_name", contact);
+	jw_kstr(w, "contact_phone", masked);
+	return zb_vaudit(db, app, ac, "dunit.update", "dispatch_unit", u->id, u->org_path, &d, e);
+}
+
+int zb_dunit_update(zb_db *db, zb_app *app, const zb_actor *ac, int64_t id, const zb_dunit_input *in, zb_arena *ar,
+                    zb_err *e)
+{
+	zb_dunit u;
+	int rc = zb_dunit_get(db, id, ar, &u, e);
+	if (rc)
+		return rc;
+	zb_dunit_input next = *in;
+	if (!next.name)
+		next.name = u.name;
+	if (!next.contact_name)
+		next.contact_name = u.contact_name;
+	char *name, *contact, *phone;
+	if ((rc = unit_check(app, &next, ar, &name, &contact, &phone, e)) || (rc = zb_db_begin_write(db, e)))
+		return rc;
+	return zb_db_end(db, unit_update(db, app, ac, &u, name, contact, phone, in->contact_phone != NULL, ar, e), e);
 }
 
 /* ---- cadres -------------------------------------------------------------------- */
@@ -420,6 +476,8 @@ static int cadre_insert(zb_db *db, zb_app *app, const zb_actor *ac, const zb_org
 	return zb_vaudit(db, app, ac, "cadre.create", "cadre", c->id, o->path, &d, e);
 }
 
+static int unit_readable(zb_db *db, const zb_principal *who, int64_t unit_id, zb_arena *ar, zb_err *e);
+
 int zb_cadre_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, const zb_cadre_input *in,
                     zb_arena *ar, int64_t *id, zb_err *e)
 {
@@ -428,14 +486,8 @@ int zb_cadre_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_princip
 	int rc = keeper(db, who, in->org_id, ar, &o, e);
 	if (rc || (rc = cadre_check(app, in, ar, &c, e)))
 		return rc;
-	if (c.unit_id) {
-		zb_dunit u;
-		rc = zb_dunit_get(db, c.unit_id, ar, &u, e);
-		if (rc == ZB_ENOTFOUND || (!rc && who && !zb_authz_allows(who, P_MEMBER_READ, u.org_path)))
-			return zb_fail(e, ZB_ENOTFOUND, "unit_id", "未找到该派出单位，或不在您的管理范围内");
-		if (rc)
-			return rc;
-	}
+	if (c.unit_id && (rc = unit_readable(db, who, c.unit_id, ar, e)))
+		return rc;
 	if (c.user_id) {
 		/* an account the caller could manage members for: where its grants are */
 		const char *upath;
@@ -473,4 +525,91 @@ int zb_cadre_link_user(zb_db *db, zb_app *app, const zb_actor *ac, int64_t id, i
 	}
 	zb_arena_free(&a);
 	return rc;
+}
+
+/* The unit a cadre names: one the caller may read (404 on unit_id). */
+static int unit_readable(zb_db *db, const zb_principal *who, int64_t unit_id, zb_arena *ar, zb_err *e)
+{
+	zb_dunit u;
+	int rc = zb_dunit_get(db, unit_id, ar, &u, e);
+	if (rc == ZB_ENOTFOUND || (!rc && who && !zb_authz_allows(who, P_MEMBER_READ, u.org_path)))
+		return zb_fail(e, ZB_ENOTFOUND, "unit_id", "未找到该派出单位，或不在您的管理范围内");
+	return rc;
+}
+
+static int cadre_update(zb_db *db, zb_app *app, const zb_actor *ac, const zb_cadre *old, zb_cadre *c, int id_given,
+                        int phone_given, zb_arena *ar, zb_err *e)
+{
+	const char *py;
+	char idx[65] = "";
+	int rc = pinyin_of(ar, c->name, &py, e);
+	if (rc)
+		return rc;
+	c->id_index = old->id_index;
+	c->id_enc = old->id_enc;
+	c->id_masked = old->id_masked;
+	c->phone_enc = old->phone_enc;
+	c->phone_masked = old->phone_masked;
+	if (id_given) {
+		c->id_index = c->id_enc = c->id_masked = NULL;
+		if (c->id_number && (zb_fp_blind_index(app->keys, c->id_number, idx) ||
+		                     protect(app->keys, "cadres", old->id, "id_number", c->id_number, zb_mask_id_number, ar,
+		                             &c->id_enc, &c->id_masked)))
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：身份证号加密失败");
+		c->id_index = idx[0] ? idx : NULL;
+	}
+	if (phone_given) {
+		c->phone_enc = c->phone_masked = NULL;
+		if (c->phone &&
+		    protect(app->keys, "cadres", old->id, "phone", c->phone, zb_mask_phone, ar, &c->phone_enc, &c->phone_masked))
+			return zb_fail(e, ZB_EINTERNAL, NULL, "内部错误：电话号码加密失败");
+	}
+	rc = zb_db_run(db, e, NULL,
+	               "UPDATE cadres SET name = ?, name_pinyin = ?, gender = ?, birth_date = ?, id_index = ?, id_enc = ?, "
+	               "id_masked = ?, phone_enc = ?, phone_masked = ?, unit_id = ?, post = ?, updated_at = ? WHERE id = ?",
+	               "sssssssssIsii", c->name, py, c->gender, c->birth_date, c->id_index, c->id_enc, c->id_masked,
+	               c->phone_enc, c->phone_masked, c->unit_id, c->post, zb_now(app), old->id);
+	if (rc == ZB_ECONFLICT && zb_db_last_was_unique(db))
+		return zb_fail(e, ZB_ECONFLICT, "id_number", "该身份证号已有干部登记，不能重复录入");
+	if (rc)
+		return rc;
+	zb_audit_detail d;
+	zb_jw *w = zb_audit_detail_begin(&d);
+	jw_kstr(w, "name", c->name);
+	jw_kstr(w, "id_number", c->id_masked);
+	jw_kstr(w, "phone", c->phone_masked);
+	if (c->unit_id)
+		jw_kint(w, "unit_id", c->unit_id);
+	jw_kstr(w, "post", c->post);
+	return zb_vaudit(db, app, ac, "cadre.update", "cadre", old->id, old->org_path, &d, e);
+}
+
+int zb_cadre_update(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, int64_t id,
+                    const zb_cadre_input *in, int unit_given, zb_arena *ar, zb_err *e)
+{
+	zb_cadre old;
+	int rc = zb_cadre_get(db, id, ar, &old, e);
+	if (rc)
+		return rc;
+	const char *idn = clean_opt(ar, in->id_number);
+	int id_given = in->id_number != NULL, phone_given = in->phone != NULL;
+	/* the ID number kept: its gender and birth date stay; a new one: derived again */
+	zb_cadre_input next = {.name = in->name ? in->name : old.name,
+	                       .gender = in->gender ? in->gender : idn || (old.id_enc && !id_given) ? NULL : old.gender,
+	                       .id_number = id_given ? idn : NULL, .phone = phone_given ? in->phone : NULL,
+	                       .post = in->post ? in->post : old.post};
+	zb_cadre c = {.unit_id = unit_given ? in->unit_id : old.unit_id};
+	if ((rc = cadre_check(app, &next, ar, &c, e)))
+		return rc;
+	if (!id_given && old.id_enc) {
+		c.gender = old.gender;
+		c.birth_date = old.birth_date;
+	}
+	if (c.unit_id && unit_given && (rc = unit_readable(db, who, c.unit_id, ar, e)))
+		return rc;
+	if (c.id_number && who && (rc = zb_id_lookup_check(db, who->user_id, zb_now(app), e)))
+		return rc;
+	if ((rc = zb_db_begin_write(db, e)))
+		return rc;
+	return zb_db_end(db, cadre_update(db, app, ac, &old, &c, id_given, phone_given, ar, e), e);
 }

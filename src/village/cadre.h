@@ -49,6 +49,10 @@ typedef struct zb_dunit {
  * org_id); the name unique within the org ("dunit.create" audit row). */
 int zb_dunit_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, const zb_dunit_input *in,
                     zb_arena *ar, int64_t *id, zb_err *e);
+/* Change unit id: fields of in that are NULL stay (org_id is not read;
+ * contact_phone "" removes it), checked as on create ("dunit.update"). */
+int zb_dunit_update(zb_db *db, zb_app *app, const zb_actor *ac, int64_t id, const zb_dunit_input *in, zb_arena *ar,
+                    zb_err *e);
 int zb_dunit_get(zb_db *db, int64_t id, zb_arena *ar, zb_dunit *u, zb_err *e);
 int zb_dunit_reveal(zb_dunit *u, const struct zb_keys *k, zb_arena *ar, zb_err *e);
 /* The units kept at path or below, by name, at most limit after id after
@@ -87,6 +91,13 @@ typedef struct zb_cadre {
  * id_number).  "cadre.create" audit row (masked values only). */
 int zb_cadre_create(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, const zb_cadre_input *in,
                     zb_arena *ar, int64_t *id, zb_err *e);
+/* Change cadre id: fields of in that are NULL stay (org_id and user_id
+ * are not read; unit_id only when unit_given, 0 removing it; id_number or
+ * phone "" removes it).  A new ID number is checked, derives birth date
+ * and gender again and is refused when another cadre has it (field
+ * id_number); the kept one keeps them.  "cadre.update" audit row. */
+int zb_cadre_update(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, int64_t id,
+                    const zb_cadre_input *in, int unit_given, zb_arena *ar, zb_err *e);
 int zb_cadre_get(zb_db *db, int64_t id, zb_arena *ar, zb_cadre *c, zb_err *e);
 /* Decrypt id_enc and phone_enc into id_number and phone; ZB_EINTERNAL
  * naming the record and field when a value is not this row's. */

@@ -264,7 +264,7 @@ int zb_village_demo(zb_db *db, zb_app *app, uint64_t seed, int64_t focus_org, zb
 			if (strcmp(d, start) < 0)
 				continue;
 			rc = zb_vlog_add(db, app, &g.by, team, d, WORK[zb_rng_below(&g.r, NOF(WORK))],
-			                 zb_rng_chance(&g.r, 40) ? "[{\"name\":\"现场照片.jpg\"}]" : NULL, &a, &lid, e);
+			                 zb_rng_chance(&g.r, 40) ? "[{\"name\":\"现场照片.jpg\"}]" : NULL, NULL, 0, &a, &lid, e);
 			res->logs += !rc;
 		}
 		/* last year's evaluation of a team formed before it */

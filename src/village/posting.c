@@ -373,7 +373,7 @@ int zb_veval_add(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id, in
 /* ---- the work log ---- */
 
 int zb_vlog_add(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id, const char *on_date, const char *what,
-                const char *attachments, zb_arena *ar, int64_t *id, zb_err *e)
+                const char *attachments, const int64_t *files, int nfiles, zb_arena *ar, int64_t *id, zb_err *e)
 {
 	zb_vteam t;
 	int rc = zb_vteam_get(db, team_id, ar, &t, e);
@@ -389,6 +389,9 @@ int zb_vlog_add(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id, con
 	               "INSERT INTO village_logs (team_id, org_path, on_date, what, attachments, created_by, created_at) "
 	               "VALUES (?,?,?,?,?,?,?) RETURNING id",
 	               "issssIi", team_id, t.org_path, on_date, what, attachments, ac->user_id, zb_now(app));
+	const char *all = attachments;
+	if (!rc && nfiles && !(rc = zb_vlog_link_files(db, team_id, *id, attachments, files, nfiles, ar, &all, e)))
+		rc = zb_db_run(db, e, NULL, "UPDATE village_logs SET attachments = ? WHERE id = ?", "si", all, *id);
 	if (!rc) {
 		zb_audit_detail d;
 		zb_jw *w = zb_audit_detail_begin(&d);

@@ -575,23 +575,50 @@ static int read_meeting_log(zb_stmt *st, void *ctx, zb_err *e)
 	return 0;
 }
 
+/* A 帮扶 visit: the household's village and 户主, what was done, by whom
+ * (never an ID number or a phone). */
+static int read_visit_log(zb_stmt *st, void *ctx, zb_err *e)
+{
+	log_list *l = ctx;
+	zb_arena *ar = l->ar;
+	(void)e;
+	AGROW(ar, l->items, l->n, l->cap);
+	zb_vlog_item *it = &l->items[l->n++];
+	it->id = zb_col_int(st, 0);
+	it->kind = "visit";
+	it->on_date = T(1);
+	it->what = zb_arena_printf(ar, "帮扶走访：%s %s户（%s）：%s", zb_col_text(st, 2), zb_col_text(st, 3),
+	                           zb_col_text(st, 5), zb_col_text(st, 4));
+	it->attachments = NULL;
+	return 0;
+}
+
 /* Records of other areas that belong in a team's log, joined here so that
  * nothing is typed twice: the meetings of the village org (and its
  * 党小组) where a cadre posted to the team at the time is recorded as a
- * 列席 guest.  帮扶 visits by the team's cadres join the log here too
- * once the 帮扶 area records them: one more statement in this function,
- * adding items of kind "visit". */
+ * 列席 guest, and the 帮扶 visits (aid_visits, src/aid/) a cadre made
+ * while posted to the team, at any household. */
 static int zb_vlog_joined(zb_db *db, const zb_vteam *t, const char *from, const char *to, log_list *l, zb_err *e)
 {
-	return zb_db_each(db, e, read_meeting_log, l,
-	                  "SELECT m.id, m.held_on, m.type, COALESCE(m.topic, m.title), MIN(g.name) FROM meetings m "
-	                  "JOIN meeting_guests g ON g.meeting_id = m.id "
-	                  "JOIN village_postings p ON p.team_id = ? AND p.started_on <= m.held_on "
-	                  "AND (p.ended_on IS NULL OR p.ended_on >= m.held_on) "
-	                  "JOIN cadres c ON c.id = p.cadre_id AND c.name = g.name "
-	                  "WHERE m.org_path LIKE ? AND m.held_on >= ? AND m.held_on <= ? "
-	                  "GROUP BY m.id, m.held_on, m.type, m.topic, m.title",
-	                  "isss", t->id, zb_arena_printf(l->ar, "%s%%", t->org_path), from, to);
+	int rc = zb_db_each(db, e, read_meeting_log, l,
+	                    "SELECT m.id, m.held_on, m.type, COALESCE(m.topic, m.title), MIN(g.name) FROM meetings m "
+	                    "JOIN meeting_guests g ON g.meeting_id = m.id "
+	                    "JOIN village_postings p ON p.team_id = ? AND p.started_on <= m.held_on "
+	                    "AND (p.ended_on IS NULL OR p.ended_on >= m.held_on) "
+	                    "JOIN cadres c ON c.id = p.cadre_id AND c.name = g.name "
+	                    "WHERE m.org_path LIKE ? AND m.held_on >= ? AND m.held_on <= ? "
+	                    "GROUP BY m.id, m.held_on, m.type, m.topic, m.title",
+	                    "isss", t->id, zb_arena_printf(l->ar, "%s%%", t->org_path), from, to);
+	if (!rc)
+		rc = zb_db_each(db, e, read_visit_log, l,
+		                "SELECT v.id, v.visited_on, COALESCE(NULLIF(o.short_name, ''), o.name), h.head_name, v.what, "
+		                "c.name FROM aid_visits v JOIN aid_households h ON h.id = v.household_id "
+		                "JOIN orgs o ON o.id = h.org_id JOIN cadres c ON c.id = v.cadre_id "
+		                "WHERE v.visited_on >= ? AND v.visited_on <= ? AND EXISTS (SELECT 1 FROM village_postings p "
+		                "WHERE p.team_id = ? AND p.cadre_id = v.cadre_id AND p.started_on <= v.visited_on "
+		                "AND (p.ended_on IS NULL OR p.ended_on >= v.visited_on))",
+		                "ssi", from, to, t->id);
+	return rc;
 }
 
 static int by_date_desc(const void *a, const void *b)
@@ -690,7 +717,7 @@ int zb_vcounty_view(zb_db *db, const char *path, const char *month, const char *
 		"FROM orgs o JOIN orgs par ON par.id = o.parent_id "
 		"LEFT JOIN village_teams t ON t.org_id = o.id AND t.dissolved_on IS NULL "
 		"WHERE o.path LIKE ? AND o.dissolved_on IS NULL AND ("
-		" (o.domain = 'rural' AND o.type IN ('branch', 'general_branch') AND par.type = 'committee') "
+		" " ZB_ORG_VILLAGE("o", "par") " "
 		" OR EXISTS (SELECT 1 FROM village_requirements r WHERE r.org_id = o.id) "
 		" OR EXISTS (SELECT 1 FROM village_postings p WHERE p.org_id = o.id)) "
 		"ORDER BY par.id, o.id",
@@ -741,7 +768,7 @@ int zb_vvillage_get(zb_db *db, int64_t org_id, const char *month, const char *to
 	*found = 0;
 	memset(v, 0, sizeof *v);
 	int rc = zb_org_get(db, org_id, ar, &o, e);
-	if (rc || (strcmp(o.type, "branch") && strcmp(o.type, "general_branch")))
+	if (rc || (!zb_org_type_is_branch(o.type) && strcmp(o.type, "general_branch")))
 		return rc;
 	if ((rc = zb_vcounty_view(db, o.path, month, today, NULL, ar, &vs, &n, &sum, e)))
 		return rc;

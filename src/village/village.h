@@ -123,7 +123,25 @@ int zb_veval_add(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id, in
 
 /* A work log entry of team id (attachments: a JSON array text or NULL). */
 int zb_vlog_add(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id, const char *on_date, const char *what,
-                const char *attachments, zb_arena *ar, int64_t *id, zb_err *e);
+                const char *attachments, const int64_t *files, int nfiles, zb_arena *ar, int64_t *id, zb_err *e);
+
+/* The log's photos and PDFs (vfile.c, migration 0035): uploaded for a
+ * team (checked and stored like a meeting's, meeting/attach.h, with its
+ * audit row), then linked by the log entry that names them in `files`:
+ * the entry's attachments then list {name, file_id, kind, url} after any
+ * {name, note} given (the older form, still read as it was). */
+typedef struct zb_vfile {
+	int64_t id, team_id, size, created_at;
+	const char *kind, *filename, *url;
+} zb_vfile;
+int zb_vfile_upload(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id, const char *filename, const void *data,
+                    size_t len, zb_arena *ar, zb_vfile *out, zb_err *e);
+const char *zb_vfile_url(zb_arena *ar, int64_t id);
+/* kind, display name and stored name of file id; ZB_ENOTFOUND */
+int zb_vfile_find(zb_db *db, int64_t id, zb_arena *ar, const char **kind, const char **filename,
+                  const char **stored_name, zb_err *e);
+int zb_vlog_link_files(zb_db *db, int64_t team_id, int64_t log_id, const char *given, const int64_t *files, int n,
+                       zb_arena *ar, const char **json, zb_err *e);
 
 /* ---- absences and presence (presence.c) ---- */
 
@@ -177,7 +195,8 @@ int zb_vteam_get(zb_db *db, int64_t id, zb_arena *ar, zb_vteam *t, zb_err *e);
 
 /* A work log item: typed (kind "log") or read from other records (kind
  * "meeting": a meeting of the village org a team member attended as 列席
- * guest; kind "visit" will be the 帮扶 visits of team members). */
+ * guest; kind "visit": a 帮扶 visit a team member made while posted to
+ * the team, its what "帮扶走访：<village> <户主>户（<cadre>）：<what>"). */
 typedef struct zb_vlog_item {
 	int64_t id;
 	const char *kind, *on_date, *what, *attachments;
@@ -194,9 +213,10 @@ int zb_vteam_absences(zb_db *db, int64_t team_id, const char *from, const char *
 /* Pending leaves under path (for those who approve), oldest first. */
 int zb_vleaves_pending(zb_db *db, const char *path, zb_arena *ar, zb_vabsence **out, int *n, zb_err *e);
 
-/* The county's view: every village under path (a rural 党支部 or 党总支
- * under a 党委, or one with a requirement or posting) with its 第一书记,
- * team and requirement, in month. */
+/* The county's view: every village under path (org/org.h ZB_ORG_VILLAGE:
+ * a rural 党支部, 联合党支部 or 党总支 under a 党委), and any org with a
+ * requirement or posting, with its 第一书记, team and requirement, in
+ * month. */
 typedef struct zb_vvillage {
 	int64_t org_id;
 	const char *org_path, *org_name, *town_name;
@@ -225,7 +245,7 @@ int zb_vcadre_record(zb_db *db, int64_t cadre_id, const char *month, const char 
                      zb_vposting **ps, int *np, zb_voutcome **os, int *no, zb_err *e);
 
 /* The village work of one org (the org page's section): *found 0 when
- * the org is not a village (a 党支部 or 党总支) or has none of it. */
+ * the org is not in the county view (see above). */
 int zb_vvillage_get(zb_db *db, int64_t org_id, const char *month, const char *today, zb_arena *ar, zb_vvillage *v,
                     int *found, zb_err *e);
 

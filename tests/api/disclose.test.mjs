@@ -4,13 +4,15 @@
 // reason kept in the history; ID and mobile numbers refused before
 // approval; the public list and page (no login, no cookie, only the
 // village's published items, 404 for what is not a village); the overdue
-// list of a subtree; and the scope of every route.
+// list of a subtree; and the scope of every route.  The village's own
+// party_worker (meeting.write) drafts, submits, approves and publishes;
+// the township's review and a withdrawal need org.write.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, admin, addUser, loginAs, withCheck, Client } from './lib.mjs';
 import { sql } from './sql.mjs';
 
-let srv, adm, drafter, approver, township, outsider, reader, aud;
+let srv, adm, drafter, approver, township, outsider, reader, aud, worker, worker2;
 let T, V, V2, G, T2, W;
 const year = Number(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 4));
 const last = year - 1;
@@ -58,7 +60,11 @@ before(async () => {
   addUser(srv, 'dsapprove', 'org_admin', V);
   addUser(srv, 'dstown', 'org_admin', T);
   addUser(srv, 'dsout', 'org_admin', W);
-  addUser(srv, 'dsread', 'party_worker', V);
+  // org.read without meeting.write: reads the items, moves none on
+  sql(srv.db, "INSERT INTO roles (id, name, perms, builtin) VALUES ('ds_viewer', '三务查看', 'org.read,meeting.read', 0)");
+  addUser(srv, 'dsread', 'ds_viewer', V);
+  addUser(srv, 'dsworker', 'party_worker', V);
+  addUser(srv, 'dsworker2', 'party_worker', V);
   addUser(srv, 'dsaud', 'audit_admin', 1);
   drafter = await loginAs(srv, 'dsdraft');
   approver = await loginAs(srv, 'dsapprove');
@@ -66,6 +72,8 @@ before(async () => {
   outsider = await loginAs(srv, 'dsout');
   reader = await loginAs(srv, 'dsread');
   aud = await loginAs(srv, 'dsaud');
+  worker = await loginAs(srv, 'dsworker');
+  worker2 = await loginAs(srv, 'dsworker2');
 });
 
 after(async () => { await srv?.stop(); });
@@ -113,6 +121,32 @@ test('the flow in order: no publish before the approval and the review, each ste
   assert.equal(a.status, 200);
   const acts = a.body.items.filter((x) => x.object_id === String(d.id)).map((x) => x.action).sort();
   assert.deepEqual(acts, ['disclosure.approve', 'disclosure.create', 'disclosure.publish', 'disclosure.review', 'disclosure.submit']);
+});
+
+test('the village\'s party_worker drafts and submits, a second approves, the township reviews', async () => {
+  const d = await draft(worker, { kind: 'finance', period: `${last}-05`, title: `${last}年5月财务收支`, body: '草稿' });
+  assert.equal(d.created_by_name, 'dsworker');
+  const e = await worker.patch(`/api/v1/disclosures/${d.id}`, { body: '本月收支如下。', tables: finance([['05-08', '办公用品', 0, 86]]) });
+  assert.equal(e.status, 200, JSON.stringify(e.body));
+  await step(worker, d.id, 'submit');
+  let q = await worker2.get(`/api/v1/orgs/${V}/disclosure-queue`);
+  assert.equal(q.status, 200);
+  assert.equal(q.body.items.find((x) => x.id === d.id).can_approve, true);
+  assert.equal((await step(worker, d.id, 'approve', null, 403)).error.message, '支部审核须由起草人以外的人进行');
+  await step(worker2, d.id, 'approve');
+  // the review stays the township's: org.write at the 乡镇党委
+  q = await worker2.get(`/api/v1/orgs/${V}/disclosure-queue`);
+  assert.equal(q.body.items.find((x) => x.id === d.id).can_review, false);
+  assert.match((await step(worker2, d.id, 'review', null, 403)).error.message, /中共测试镇委员会/);
+  assert.match((await step(worker, d.id, 'refuse', '再议', 403)).error.message, /中共测试镇委员会/);
+  await step(township, d.id, 'review');
+  const p = await step(worker, d.id, 'publish');
+  assert.equal(p.status, 'published');
+  assert.deepEqual(p.history.map((h) => h.by), ['dsworker', 'dsworker', 'dsworker', 'dsworker2', 'dstown', 'dsworker']);
+  // withdrawing what was published needs org.write at the village
+  const w = await step(worker, d.id, 'withdraw', '有误', 403);
+  assert.equal(w.error.field, 'action');
+  assert.equal((await step(drafter, d.id, 'withdraw', '有误')).status, 'withdrawn');
 });
 
 test('a refusal sends it back to draft with its reason; the reason is required', async () => {
@@ -318,9 +352,11 @@ test('scope: every route refuses outside the caller\'s subtree', async () => {
     const r = await outsider.req(m, p, b);
     assert.equal(r.status, 404, `${m} ${p}: ${r.status}`);
   }
-  // org.read does not draft or move an item on
+  // org.read without meeting.write does not draft, edit or move an item on, nor see the queue
   assert.equal((await reader.post('/api/v1/disclosures', { org_id: V, kind: 'finance', period: `${last}-10`, title: 'x' })).status, 403);
   assert.equal((await reader.post(`/api/v1/disclosures/${d.id}/steps`, { action: 'submit' })).status, 403);
+  assert.equal((await reader.patch(`/api/v1/disclosures/${d.id}`, { title: 'x' })).status, 403);
+  assert.equal((await reader.get(`/api/v1/orgs/${V}/disclosure-queue`)).status, 403);
   assert.equal((await reader.get(`/api/v1/disclosures/${d.id}`)).status, 200);
   // anonymous: every internal route wants a login
   const anon = new Client(srv.url);

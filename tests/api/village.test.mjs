@@ -245,3 +245,47 @@ test('the county: villages under the rule, required villages without a 第一书
   assert.equal(r.status, 400);
   assert.equal(r.body.error.field, 'kind');
 });
+
+// ---- the team log: 帮扶 visits by the team's cadres joined in, read-only ----
+
+test('the team log shows the 帮扶 visits the team\'s cadres made while posted, without ID or phone', async () => {
+  const chinaDay = (days = 0) => new Date(Date.now() + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
+  const rural = (parent, name, type) => ok(adm.post('/api/v1/orgs', { parent_id: parent, name, type, domain: 'rural' }), 201).then((b) => b.id);
+  const T = await rural(root, '驻村南镇党委', 'committee');
+  const V = await rural(T, '中共南湾村支部委员会', 'branch');
+  const W = await rural(T, '中共北湾村支部委员会', 'branch');
+  const team = await ok(adm.post('/api/v1/village-teams', { org_id: V, formed_on: chinaDay(-90) }), 201);
+  const posted = await ok(adm.post('/api/v1/cadres', { org_id: T, name: '施队员', gender: 'M' }), 201);
+  const other = await ok(adm.post('/api/v1/cadres', { org_id: T, name: '孔干部', gender: 'F' }), 201);
+  const posting = await ok(adm.post('/api/v1/village-postings', { cadre_id: posted.id, org_id: V, role: 'member',
+    started_on: chinaDay(-20), term_ends_on: '2029-01-01' }), 201);
+  const member = await ok(adm.post('/api/v1/members', { org_id: V, name: '曹党员', category: 'full', join_date: '2010-07-01',
+    full_date: '2011-07-01' }), 201);
+  // a household of a neighbouring village: the cadre's visits there count too
+  const idNumber = withCheck('99019819700101003');
+  const h = await ok(adm.post('/api/v1/aid-households', { org_id: W, head_name: '严大海', category: '脱贫户', status: '在帮',
+    id_number: idNumber, phone: '13900002222' }), 201);
+  for (const who of [{ cadre_id: posted.id }, { cadre_id: other.id }, { member_id: member.id }])
+    await ok(adm.post(`/api/v1/aid-households/${h.id}/pairs`, { ...who, from_on: chinaDay(-60) }), 201);
+  const visit = (who, days, what) => ok(adm.post(`/api/v1/aid-households/${h.id}/visits`, { ...who, visited_on: chinaDay(days), what }), 201);
+  await visit({ cadre_id: posted.id }, -30, '走访：驻村前');          // before the posting: not the team's
+  await visit({ cadre_id: posted.id }, -5, '帮助申请产业补贴');      // the team's
+  await visit({ cadre_id: other.id }, -4, '核对收入');                // a cadre of no team
+  await visit({ member_id: member.id }, -3, '宣讲政策');              // a member, not a cadre
+  const month = chinaDay().slice(0, 7);
+  const page = await ok(adm.get(`/api/v1/village-teams/${team.id}?month=${month}`));
+  const visits = page.log.filter((x) => x.kind === 'visit');
+  assert.equal(visits.length, 1, JSON.stringify(page.log));
+  assert.equal(visits[0].on_date, chinaDay(-5));
+  assert.equal(visits[0].what, '帮扶走访：中共北湾村支部委员会 严大海户（施队员）：帮助申请产业补贴');
+  assert.deepEqual(visits[0].attachments, []);
+  const text = JSON.stringify(page.log);
+  assert.ok(!text.includes(idNumber) && !text.includes('13900002222') && !text.includes('2222'), 'no ID number or phone');
+  // read-only: typed entries only are the team's own; the visit is not typed again
+  assert.equal(page.log.filter((x) => x.kind === 'log').length, 0);
+  // after the posting ends, later visits are not the team's
+  await ok(adm.post(`/api/v1/village-postings/${posting.id}/end`, { ended_on: chinaDay(-2), reason: 'other', note: '调回原单位' }), 200);
+  await visit({ cadre_id: posted.id }, -1, '回访');
+  const again = await ok(adm.get(`/api/v1/village-teams/${team.id}?month=${month}`));
+  assert.deepEqual(again.log.filter((x) => x.kind === 'visit').map((x) => x.on_date), [chinaDay(-5)]);
+});

@@ -11,7 +11,12 @@
 //    member, the old key file no longer opens the database, and the audit
 //    chain verifies with rows from before and after;
 //  - a rotation killed midway (kill -9 after N rows) blocks every command
-//    that uses the key until it is resumed, and resumes to completion.
+//    that uses the key until it is resumed, and resumes to completion, also
+//    from a cursor in the older form (a bare member id);
+//  - every other table with protected fields (applicants, cadres, dispatch
+//    units, 帮扶 households, reserve cadres) is rotated with the members:
+//    each value reads back the same, the ID number still finds duplicates,
+//    and the precheck and --drop-unreadable cover them.
 // docs/SECURITY-FIELDS.md ("Associated data", "Key rotation").
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,9 +52,11 @@ const V1 = {
 
 let dir, keyFile, srv, adm, branch, pendingImport;
 const members = []; // {id, id_number, phone}
+// the other areas' rows: {what, url, id, values: {field: value}, dup: body creating the same person again}
+const others = [];
 
-async function mkOrg(parent, name, type) {
-  const r = await adm.post('/api/v1/orgs', { parent_id: parent, name, type });
+async function mkOrg(parent, name, type, domain) {
+  const r = await adm.post('/api/v1/orgs', { parent_id: parent, name, type, ...(domain ? { domain } : {}) });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return r.body.id;
 }
@@ -202,6 +209,56 @@ test('imported members: values bound to the ids they get at commit; an import ed
   pendingImport = later.body.id;
 });
 
+async function created(what, url, body) {
+  const r = await adm.post(url, body);
+  assert.equal(r.status, 201, `${what}: ${JSON.stringify(r.body)}`);
+  return r.body.id;
+}
+
+/** Every protected value of another area's row, read in full. */
+async function checkOther(o) {
+  const r = await adm.get(`${o.url}/${o.id}?full=1`);
+  assert.equal(r.status, 200, `${o.what} ${o.id}: ${JSON.stringify(r.body)}`);
+  for (const [k, v] of Object.entries(o.values)) assert.equal(r.body[k], v, `${o.what} ${o.id} ${k}`);
+}
+
+test('the other areas hold protected values too: applicants, cadres, units, households, reserve cadres', async () => {
+  const rtown = await mkOrg(1, '南镇党委', 'committee', 'rural');
+  const vill = await mkOrg(rtown, '中共南岭村支部委员会', 'branch', 'rural');
+  const idOf = (i, g = 'M') => makeId(`19${80 + i}-0${1 + (i % 9)}-2${i % 10}`, 300 + 2 * i, g, '110106');
+  const phoneOf = (i) => `135${String(20000000 + i * 6007).padStart(8, '0')}`;
+  let n = 0;
+  for (let i = 0; i < 5; i++, n++) {
+    const body = { org_id: branch, name: `申请人${i}`, id_number: idOf(n), phone: phoneOf(n), applied_on: '2026-03-01', source: 'other' };
+    others.push({ what: '发展对象', url: '/api/v1/applicants', id: await created('applicant', '/api/v1/applicants', body),
+      values: { id_number: body.id_number, phone: body.phone }, dup: { ...body, name: '重复申请人' } });
+  }
+  const unit = { org_id: rtown, name: '县农业农村局', contact_name: '周联络', contact_phone: '0791-86001234' };
+  others.push({ what: '派出单位', url: '/api/v1/dispatch-units', id: await created('unit', '/api/v1/dispatch-units', unit),
+    values: { contact_phone: unit.contact_phone } });
+  const unitId = others.at(-1).id;
+  for (let i = 0; i < 3; i++, n++) {
+    const body = { org_id: rtown, name: `干部${i}`, id_number: idOf(n), phone: phoneOf(n), unit_id: unitId, post: '科员' };
+    others.push({ what: '干部', url: '/api/v1/cadres', id: await created('cadre', '/api/v1/cadres', body),
+      values: { id_number: body.id_number, phone: body.phone }, dup: { ...body, name: '重复干部' } });
+  }
+  for (let i = 0; i < 3; i++, n++) {
+    const body = { org_id: vill, head_name: `户主${i}`, category: '脱贫户', status: '在帮', id_number: idOf(n), phone: phoneOf(n) };
+    others.push({ what: '帮扶户', url: '/api/v1/aid-households', id: await created('household', '/api/v1/aid-households', body),
+      values: { id_number: body.id_number, phone: body.phone }, dup: { ...body, head_name: '重复户主' } });
+  }
+  for (let i = 0; i < 2; i++, n++) {
+    const body = { org_id: vill, name: `村民${i}`, id_number: idOf(n), phone: phoneOf(n), source: 'other', entered_on: '2024-03-01' };
+    others.push({ what: '后备干部', url: '/api/v1/reserve-cadres', id: await created('reserve cadre', '/api/v1/reserve-cadres', body),
+      values: { id_number: body.id_number, phone: body.phone }, dup: { ...body, name: '重复村民' } });
+  }
+  for (const o of others) await checkOther(o);
+  const st = cli(['key', 'status', '--db', srv.db], srv.env);
+  assert.equal(st.code, 0, st.stderr);
+  // members: 25 with both values as v2, one with both as v1; the others: 13 x 2 and the unit's phone
+  assert.match(st.stdout, /v2（绑定记录）77 个，v1（旧格式，未绑定记录）2 个/);
+});
+
 test('key rotate refuses while a server uses the key', async () => {
   const r = cli(['key', 'rotate', '--db', srv.db], srv.env);
   assert.notEqual(r.code, 0);
@@ -227,16 +284,28 @@ test('rotation killed midway resumes; values, search and audit survive; the old 
   const fpBefore = sql(srv.db, `SELECT value FROM settings WHERE key = 'key_fingerprint'`);
   const idxBefore = sql(srv.db, `SELECT id_index FROM members WHERE id = ${members[0].id}`);
 
-  // kill -9 after 10 rows, in batches of 4
-  const killed = spawnSync(BIN, ['key', 'rotate', '--db', srv.db, '--batch', '4'], {
-    env: { ...process.env, ...srv.env, ZHIBU_TEST_ROTATE_KILL_AFTER: '10' }, stdio: ['ignore', 'pipe', 'pipe'],
+  const apps = others.filter((o) => o.what === '发展对象');
+  const appIdxBefore = sql(srv.db, `SELECT id_index FROM applicants WHERE id = ${apps[0].id}`);
+
+  // kill -9 after 10 rows, in batches of 4: inside the members
+  const kill = (after) => spawnSync(BIN, ['key', 'rotate', '--db', srv.db, '--batch', '4'], {
+    env: { ...process.env, ...srv.env, ZHIBU_TEST_ROTATE_KILL_AFTER: String(after) }, stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let killed = kill(10);
   assert.equal(killed.signal, 'SIGKILL', killed.stderr?.toString());
-  assert.equal(sql(srv.db, `SELECT value FROM settings WHERE key = 'key_rotation_cursor'`), String(members[11].id));
+  assert.equal(sql(srv.db, `SELECT value FROM settings WHERE key = 'key_rotation_cursor'`), `members:${members[11].id}`);
   assert.equal(sql(srv.db, `SELECT value FROM settings WHERE key = 'key_fingerprint'`), fpBefore);
   assert.ok(existsSync(keyFile + '.next'));
-  const st = cli(['key', 'status', '--db', srv.db], srv.env);
-  assert.match(st.stdout, /进行中.*已完成 12 \/ 26/);
+  let st = cli(['key', 'status', '--db', srv.db], srv.env);
+  assert.match(st.stdout, /进行中.*已完成 12 \/ 40 条记录/);
+  // a cursor as the version before wrote it (a bare member id) resumes
+  // the same; killed again after 15 more rows: inside the applicants
+  sql(srv.db, `UPDATE settings SET value = '${members[11].id}' WHERE key = 'key_rotation_cursor'`);
+  killed = kill(15);
+  assert.equal(killed.signal, 'SIGKILL', killed.stderr?.toString());
+  assert.equal(sql(srv.db, `SELECT value FROM settings WHERE key = 'key_rotation_cursor'`), `applicants:${apps[3].id}`);
+  st = cli(['key', 'status', '--db', srv.db], srv.env);
+  assert.match(st.stdout, /进行中.*已完成 30 \/ 40 条记录/);
   // nothing that uses the key starts until the rotation is finished
   for (const args of [['audit', 'verify', '--db', srv.db], ['serve', '--db', srv.db, '--listen', '127.0.0.1:1']]) {
     const r = spawnSync(BIN, args, { env: { ...process.env, ...srv.env }, timeout: 10000, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -246,8 +315,8 @@ test('rotation killed midway resumes; values, search and audit survive; the old 
 
   const done = cli(['key', 'rotate', '--db', srv.db, '--batch', '4'], srv.env);
   assert.equal(done.code, 0, done.stderr);
-  assert.match(done.stdout, /继续未完成的密钥轮换/);
-  assert.match(done.stdout, /重新加密 26 名党员/);
+  assert.match(done.stdout, new RegExp(`继续未完成的密钥轮换（已完成到发展对象编号 ${apps[3].id}）`));
+  assert.match(done.stdout, /重新加密 40 条记录的身份证号和联系电话（党员 26、发展对象 5、干部 3、派出单位 1、帮扶户 3、后备干部 2；本次 10 条）/);
   assert.ok(!existsSync(keyFile + '.next'));
   assert.equal(statSync(keyFile).mode & 0o777, 0o600);
   const text = readFileSync(keyFile, 'utf8');
@@ -256,9 +325,10 @@ test('rotation killed midway resumes; values, search and audit survive; the old 
   assert.ok(readdirSync(dir).some((f) => f.startsWith('zhibu.key.retired-')));
   assert.notEqual(sql(srv.db, `SELECT value FROM settings WHERE key = 'key_fingerprint'`), fpBefore);
   assert.notEqual(sql(srv.db, `SELECT id_index FROM members WHERE id = ${members[0].id}`), idxBefore);
+  assert.notEqual(sql(srv.db, `SELECT id_index FROM applicants WHERE id = ${apps[0].id}`), appIdxBefore);
   assert.equal(sql(srv.db, `SELECT COUNT(*) FROM members WHERE id_enc NOT LIKE 'v2:%' OR phone_enc NOT LIKE 'v2:%'`), '0');
   const st2 = cli(['key', 'status', '--db', srv.db], srv.env);
-  assert.match(st2.stdout, /v2（绑定记录）52 个，v1（旧格式，未绑定记录）0 个/);
+  assert.match(st2.stdout, /v2（绑定记录）79 个，v1（旧格式，未绑定记录）0 个/);
   assert.match(st2.stdout, /密钥轮换：无/);
 
   // the old key file no longer opens the database
@@ -291,6 +361,18 @@ test('rotation killed midway resumes; values, search and audit survive; the old 
     org_id: branch, name: '重复者', id_number: members[3].id_number, join_date: '2010-07-01', category: 'full', full_date: '2011-07-01',
   });
   assert.equal(dup.status, 409, 'the blind index still finds duplicates');
+  // every other area's values read back the same, and the same ID number
+  // again is refused there too
+  for (const o of others) {
+    await checkOther(o);
+    if (!o.dup) continue;
+    const again = await adm.post(o.url, o.dup);
+    assert.equal(again.status, 409, `${o.what}: ${JSON.stringify(again.body)}`);
+    assert.equal(again.body.error.field, 'id_number');
+  }
+  const apply = await adm.post('/api/v1/applicants', { ...apps[0].dup, id_number: members[4].id_number });
+  assert.equal(apply.status, 409, 'a member\'s ID number is found from the applicants');
+  assert.match(apply.body.error.message, /已有党员登记/);
   // the preview staged under the old key expired with it
   const stale = await adm.post(`/api/v1/imports/${pendingImport}/commit`, {});
   assert.notEqual(stale.status, 200);
@@ -305,10 +387,12 @@ test('a damaged value stops a rotation before it starts; --drop-unreadable clear
   await srv.stop({ keep: true });
   const [x, y] = [members[7], members[8]];
   sql(srv.db, `UPDATE members SET phone_enc = (SELECT phone_enc FROM members WHERE id = ${y.id}) WHERE id = ${x.id}`);
+  const [cx, cy] = others.filter((o) => o.what === '干部');
+  sql(srv.db, `UPDATE cadres SET phone_enc = (SELECT phone_enc FROM cadres WHERE id = ${cy.id}) WHERE id = ${cx.id}`);
   const fp = sql(srv.db, `SELECT value FROM settings WHERE key = 'key_fingerprint'`);
   const r = cli(['key', 'rotate', '--db', srv.db], srv.env);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, new RegExp(`有 1 个加密字段无法用当前密钥解密.*编号 ${x.id} 的联系电话.*未开始轮换`));
+  assert.match(r.stderr, new RegExp(`有 2 个加密字段无法用当前密钥解密.*党员编号 ${x.id} 的联系电话、干部编号 ${cx.id} 的联系电话.*未开始轮换`));
   assert.equal(sql(srv.db, `SELECT COUNT(*) FROM settings WHERE key LIKE 'key_rotation%'`), '0');
   assert.equal(sql(srv.db, `SELECT value FROM settings WHERE key = 'key_fingerprint'`), fp);
   assert.ok(!existsSync(keyFile + '.next'));
@@ -316,6 +400,8 @@ test('a damaged value stops a rotation before it starts; --drop-unreadable clear
   const d = cli(['key', 'rotate', '--db', srv.db, '--drop-unreadable'], srv.env);
   assert.equal(d.code, 0, d.stderr);
   assert.match(d.stdout, new RegExp(`已清空党员（编号 ${x.id}）无法解密的联系电话`));
+  assert.match(d.stdout, new RegExp(`已清空干部（编号 ${cx.id}）无法解密的联系电话`));
+  assert.equal(sql(srv.db, `SELECT COALESCE(phone_enc, '-') || COALESCE(phone_masked, '-') FROM cadres WHERE id = ${cx.id}`), '--');
   await start();
   const rx = await full(adm, x.id);
   assert.equal(rx.status, 200, JSON.stringify(rx.body));
@@ -323,6 +409,8 @@ test('a damaged value stops a rotation before it starts; --drop-unreadable clear
   assert.equal(rx.body.phone, null);
   const ry = await full(adm, y.id);
   assert.equal(ry.body.phone, y.phone);
+  cx.values.phone = null;
+  for (const o of others) await checkOther(o);
   const v = cli(['audit', 'verify', '--db', srv.db], srv.env);
   assert.equal(v.code, 0, v.stderr + v.stdout);
 });

@@ -136,7 +136,7 @@ const PARAM_BY_SEGMENT = {
   'dispatch-units': 'dunit', cadres: 'cadre', 'village-teams': 'vteam', 'village-postings': 'vposting',
   'village-leaves': 'vleave', disclosures: 'disclosure',
   'aid-households': 'aid_household', 'aid-pairs': 'aid_pair', 'aid-areas': 'aid_area', 'aid-imports': 'aid_import',
-  'aid-visits': 'aid_visit', 'aid-photos': 'aid_photo',
+  'aid-visits': 'aid_visit', 'aid-photos': 'aid_photo', 'village-files': 'vfile',
 };
 /** [{name, kind}] for a pattern's placeholders; throws naming the route for an unknown one. */
 export function paramKinds(route) {
@@ -161,7 +161,7 @@ export const PATH_SCOPES = {
   S_DUNIT: 'dunit', S_CADRE: 'cadre', S_VTEAM: 'vteam', S_VPOSTING: 'vposting', S_VLEAVE: 'vleave',
   S_DISCLOSURE: 'disclosure',
   S_AID_HOUSEHOLD: 'aid_household', S_AID_PAIR: 'aid_pair', S_AID_AREA: 'aid_area', S_AID_IMPORT: 'aid_import',
-  S_AID_VISIT: 'aid_visit', S_AID_PHOTO: 'aid_photo',
+  S_AID_VISIT: 'aid_visit', S_AID_PHOTO: 'aid_photo', S_VFILE: 'vfile',
 };
 // Scope kinds that take the object from the query or the body.
 export const OTHER_SCOPES = ['S_NONE', 'S_QUERY_ORG', 'S_BODY_ORG', 'S_BODY_MEMBER'];

@@ -245,6 +245,13 @@ const MAKE = {
     return { id: (await ok(adm.post('/api/v1/village-leaves', { posting_id: p.id, kind: 'leave', from_on: '2026-03-02',
       to_on: '2026-03-04', reason: `${W[side].mk}事假` }), 'leave')).id };
   },
+  // a photo of a team's log (uploaded for the team, not yet linked)
+  async vfile(side) {
+    const t = await MAKE.vteam(side);
+    const r = await ok(adm.req('POST', `/api/v1/village-teams/${t.id}/files?filename=${W[side].mk}.png`, PNG,
+      { raw: true, headers: { 'Content-Type': 'application/octet-stream' } }), 'village file');
+    return { id: r.id };
+  },
   async user(side) {
     return { id: (await mkUser(side)).id };
   },

@@ -20,6 +20,7 @@
 
 #include "core/log.h"
 #include "crypto/fieldprot.h"
+#include "org/org.h"
 #include "reserve/reserve.h"
 #include "rules/rules.h"
 #include "dbfix.h"
@@ -169,7 +170,7 @@ static void test_villages_db(void **state)
 		int village;
 	} want[] = {{1, 0}, {2, 0}, {3, 1}, {4, 1}, {5, 1}, {6, 0}, {7, 0}};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-		assert_int_equal(zb_reserve_is_village(f->db, want[i].id, &f->a, &v, &f->e), 0);
+		assert_int_equal(zb_org_is_village(f->db, want[i].id, &v, &f->e), 0);
 		assert_int_equal(v, want[i].village);
 	}
 	/* a branch under a general branch is not a village of its own */

@@ -264,6 +264,7 @@
  * @property {number} [member_count] 组织及下级在册党员数
  * @property {number} [full_member_count] 其中正式党员数
  * @property {number} child_count 直接下级组织数
+ * @property {boolean} village 村级党组织（农村党支部、联合党支部或党总支，上级为乡镇党委）
  * @property {Array<CommitteePost>} committee 在任班子成员
  * @property {CurrentTerm|null} term 本届任期（未登记为 null）
  */
@@ -2078,11 +2079,11 @@
 /**
  * 工作队的工作记录
  * @typedef {object} VillageLogItem
- * @property {number} id 记录编号（会议：会议编号）
- * @property {string} kind log 工作记录、meeting 列席的会议
+ * @property {number} id 记录编号（会议：会议编号；帮扶走访：走访编号）
+ * @property {string} kind log 工作记录、meeting 列席的会议、visit 帮扶走访（只读）
  * @property {string} on_date 日期
  * @property {string} what 内容
- * @property {*} attachments 附件 [{name, note}]
+ * @property {*} attachments 附件：上传的文件 {name, file_id, kind, url}（url 为下载和缩略图地址），较早的记录为 {name, note}
  */
 
 /**
@@ -2103,6 +2104,19 @@
  * @property {string|null} decision_note 审批意见
  * @property {number} filed_at 提交时间（Unix 秒）
  * @property {boolean} can_decide 待审批且由调用者这一级审批
+ */
+
+/**
+ * 已上传的工作记录附件
+ * @typedef {object} VillageFileUploaded
+ * @property {number} id 附件编号（工作记录的 files 中引用）
+ * @property {number} team_id 驻村工作队
+ * @property {string} kind jpeg、png 或 pdf
+ * @property {string} content_type 媒体类型
+ * @property {string} filename 文件名
+ * @property {number} size 字节数
+ * @property {string} url 下载地址
+ * @property {number} created_at 上传时间（Unix 秒）
  */
 
 /**
@@ -3435,9 +3449,11 @@
  *   'GET /dispatch-units 200': DispatchUnitList,
  *   'POST /dispatch-units 201': DispatchUnit,
  *   'GET /dispatch-units/{id} 200': DispatchUnit,
+ *   'PATCH /dispatch-units/{id} 200': DispatchUnit,
  *   'GET /cadres 200': CadreList,
  *   'POST /cadres 201': Cadre,
  *   'GET /cadres/{id} 200': CadreDetail,
+ *   'PATCH /cadres/{id} 200': Cadre,
  *   'GET /orgs/{id}/first-secretaries 200': FirstSecretaryList,
  *   'GET /orgs/{id}/villages 200': VillageList,
  *   'GET /orgs/{id}/village-work 200': OrgVillageWork,
@@ -3445,6 +3461,8 @@
  *   'POST /village-teams 201': VillageTeam,
  *   'GET /village-teams/{id} 200': VillageTeam,
  *   'POST /village-teams/{id}/log 201': VillageCreated,
+ *   'POST /village-teams/{id}/files 201': VillageFileUploaded,
+ *   'GET /village-files/{id} 200': string,
  *   'POST /village-teams/{id}/evaluations 201': VillageCreated,
  *   'POST /village-postings 201': VillageCreated,
  *   'POST /village-postings/{id}/end 200': Ok,
@@ -3646,9 +3664,11 @@ export const ROUTES = Object.freeze({
   'GET /dispatch-units': [200],
   'POST /dispatch-units': [201],
   'GET /dispatch-units/{id}': [200],
+  'PATCH /dispatch-units/{id}': [200],
   'GET /cadres': [200],
   'POST /cadres': [201],
   'GET /cadres/{id}': [200],
+  'PATCH /cadres/{id}': [200],
   'GET /orgs/{id}/first-secretaries': [200],
   'GET /orgs/{id}/villages': [200],
   'GET /orgs/{id}/village-work': [200],
@@ -3656,6 +3676,8 @@ export const ROUTES = Object.freeze({
   'POST /village-teams': [201],
   'GET /village-teams/{id}': [200],
   'POST /village-teams/{id}/log': [201],
+  'POST /village-teams/{id}/files': [201],
+  'GET /village-files/{id}': [200],
   'POST /village-teams/{id}/evaluations': [201],
   'POST /village-postings': [201],
   'POST /village-postings/{id}/end': [200],
