@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "core/escape.h"
 #include "disclose/disclose.h"
+#include "meeting/attach.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -67,6 +68,33 @@ static void write_tables(zb_jw *w, const char *text)
 	json_decref(t);
 }
 
+/* An item's attachments: inside the app by the item's route (with the
+ * uploaded name), to the public by the public route (caption only). */
+static void write_files(zb_req *r, const zb_disclosure *d, int internal)
+{
+	zb_jw *w = &r->jw;
+	jw_karr(w, "attachments");
+	for (int i = 0; i < d->nfiles; i++) {
+		const zb_disclosure_file *f = &d->files[i];
+		jw_obj(w);
+		jw_kint(w, "id", f->id);
+		jw_kstr(w, "kind", f->kind);
+		jw_kstr(w, "content_type", zb_attach_content_type(f->kind));
+		jw_kstr(w, "caption", f->caption);
+		jw_kint(w, "size", f->size);
+		if (internal) {
+			jw_kstr(w, "filename", f->filename);
+			jw_kint(w, "created_at", f->created_at);
+			jw_kstr(w, "url", zb_arena_printf(&r->arena, "/api/v1/disclosures/%lld/attachments/%lld", (long long)d->id,
+			                                  (long long)f->id));
+		} else {
+			jw_kstr(w, "url", zb_arena_printf(&r->arena, "/api/v1/public/disclosure-files/%lld", (long long)f->id));
+		}
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 /* The members of an item; full: with text and tables. */
 static void write_item(zb_jw *w, const zb_disclosure *d, int full, int internal)
 {
@@ -114,6 +142,7 @@ static int write_one(zb_req *r, int64_t id, zb_err *e)
 	zb_jw *w = &r->jw;
 	jw_obj(w);
 	write_item(w, &d, 1, 1);
+	write_files(r, &d, 1);
 	jw_karr(w, "history");
 	for (int i = 0; i < n; i++) {
 		jw_obj(w);
@@ -128,6 +157,7 @@ static int write_one(zb_req *r, int64_t id, zb_err *e)
 		else
 			jw_knull(w, "reason");
 		jw_kstr(w, "by", steps[i].user_name ? steps[i].user_name : "");
+		jw_kbool(w, "attachments_checked", steps[i].attachments_checked);
 		jw_kint(w, "at", steps[i].at);
 		jw_obj_end(w);
 	}
@@ -181,9 +211,83 @@ static int h_step(zb_req *r, zb_err *e)
 	char today[11];
 	zb_today(r->app, today);
 	zb_audit_ev by = zb_req_actor(r);
-	int rc = zb_disclosure_step_do(r->db, r->app, &by, r->who, r->target_id, zb_body_str(r, "action"),
-	                               zb_body_str(r, "reason"), today, zb_now(r->app), e);
+	int checked = json_is_true(json_object_get(r->json, "attachments_checked"));
+	int rc = zb_disclosure_step_checked(r->db, r->app, &by, r->who, r->target_id, zb_body_str(r, "action"),
+	                                    zb_body_str(r, "reason"), checked, today, zb_now(r->app), e);
 	return rc ? rc : write_one(r, r->target_id, e);
+}
+
+/* ---- attachments ---- */
+
+static int h_attach_upload(zb_req *r, zb_err *e)
+{
+	const char *filename = zb_req_query(r, "filename"), *caption = zb_req_query(r, "caption");
+	if (filename && (strlen(filename) > 1000 || !zb_utf8_valid(filename, strlen(filename))))
+		return zb_fail(e, ZB_EINVAL, "filename", "文件名无效");
+	zb_audit_ev by = zb_req_actor(r);
+	zb_disclosure_file f;
+	int rc = zb_disclosure_attach_add(r->db, r->app, &by, r->target_id, filename, caption, r->body.data, r->body.len,
+	                                  zb_now(r->app), &r->arena, &f, e);
+	if (rc)
+		return rc;
+	r->status = 201;
+	return write_one(r, r->target_id, e);
+}
+
+/* One stored file as the answer: photos inline, PDFs as a download (not
+ * rendered in this origin); the type from the stored kind, never the name. */
+static int send_file(zb_req *r, const zb_disclosure_file *f, const char *stored, zb_err *e)
+{
+	zb_buf_reset(&r->out);
+	int rc = zb_attach_read_file(r->app->data_dir, stored, &r->out, e);
+	if (rc)
+		return rc;
+	r->content_type = zb_attach_content_type(f->kind);
+	const char *ext = !strcmp(f->kind, "jpeg") ? "jpg" : f->kind;
+	zb_req_disposition(r, !strcmp(f->kind, "pdf") ? "attachment" : "inline",
+	                   zb_arena_printf(&r->arena, "gk-%lld.%s", (long long)f->id, ext),
+	                   zb_arena_printf(&r->arena, "%s.%s", f->caption ? f->caption : "附件", ext));
+	return 0;
+}
+
+static int h_attach_get(zb_req *r, zb_err *e)
+{
+	int64_t fid;
+	int rc = zb_req_param_id(r, 1, &fid, e);
+	zb_disclosure_file f;
+	const char *stored;
+	if (rc || (rc = zb_disclosure_attach_find(r->db, r->target_id, fid, &r->arena, &f, &stored, e)) ||
+	    (rc = send_file(r, &f, stored, e)))
+		return rc;
+	r->cache_control = "private, no-store";
+	return 0;
+}
+
+static int h_attach_delete(zb_req *r, zb_err *e)
+{
+	int64_t fid;
+	int rc = zb_req_param_id(r, 1, &fid, e);
+	zb_audit_ev by = zb_req_actor(r);
+	if (rc || (rc = zb_disclosure_attach_remove(r->db, r->app, &by, r->target_id, fid, e)))
+		return rc;
+	return write_one(r, r->target_id, e);
+}
+
+/* A published item's file, to anyone: 404 alike for an unknown id, a
+ * draft's file and a withdrawn item's, so that drafts are not found by
+ * walking the ids. */
+static int h_public_file(zb_req *r, zb_err *e)
+{
+	int rc = pub_allow(r, e);
+	int64_t fid;
+	zb_disclosure_file f;
+	const char *stored;
+	if (rc || (rc = zb_req_param_id(r, 0, &fid, e)) ||
+	    (rc = zb_disclosure_attach_find(r->db, 0, fid, &r->arena, &f, &stored, e)) ||
+	    (rc = send_file(r, &f, stored, e)))
+		return rc;
+	r->cache_control = "public, max-age=60";
+	return 0;
 }
 
 static int status_query(zb_req *r, const char **status, const char **kind, zb_err *e)
@@ -328,7 +432,8 @@ static int h_public_list(zb_req *r, zb_err *e)
 		return rc;
 	zb_disclosure *rows;
 	int n;
-	if ((rc = zb_disclosure_public(r->db, v.id, PUBLIC_MAX, &r->arena, &rows, &n, e)))
+	if ((rc = zb_disclosure_public(r->db, v.id, PUBLIC_MAX, &r->arena, &rows, &n, e)) ||
+	    (rc = zb_disclosure_attach_fill(r->db, rows, n, &r->arena, e)))
 		return rc;
 	zb_jw *w = &r->jw;
 	jw_obj(w);
@@ -341,6 +446,7 @@ static int h_public_list(zb_req *r, zb_err *e)
 	for (int i = 0; i < n; i++) {
 		jw_obj(w);
 		write_item(w, &rows[i], 1, 0);
+		write_files(r, &rows[i], 0);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -373,7 +479,8 @@ static int h_public_page(zb_req *r, zb_err *e)
 	}
 	zb_disclosure *rows;
 	int n;
-	if (rc || (rc = zb_disclosure_public(r->db, v.id, PUBLIC_MAX, &r->arena, &rows, &n, e)))
+	if (rc || (rc = zb_disclosure_public(r->db, v.id, PUBLIC_MAX, &r->arena, &rows, &n, e)) ||
+	    (rc = zb_disclosure_attach_fill(r->db, rows, n, &r->arena, e)))
 		return rc;
 	char today[11];
 	zb_today(r->app, today);
@@ -404,6 +511,7 @@ static const zb_field patch_fields[] = {
 static const zb_field step_fields[] = {
 	{"action", 's', 1, 20, "submit 提交审核 / approve 支部审核通过 / refuse 退回 / review 乡镇审核通过 / publish 公开 / withdraw 撤回"},
 	{"reason", 's', 0, 500, "原因（退回、撤回时必填）"},
+	{"attachments_checked", 'b', 0, 0, "已核对附件不含身份证号、手机号等个人信息（有附件的事项支部审核时必填 true）"},
 	{0},
 };
 
@@ -438,14 +546,34 @@ static const zb_prop step_props[] = {
 	{"reason", 's', ZB_NULL, NULL, "原因（退回、撤回）"},
 	{"by", 's', 0, NULL, "操作人"},
 	{"at", 'i', 0, NULL, "时间（Unix 秒）"},
+	{"attachments_checked", 'b', 0, NULL, "支部审核时确认已核对附件不含个人信息"},
 	{0},
 };
 static const zb_shape step_shape = {NULL, step_props, 0, 0, NULL};
+#define FILE_PROPS                                                                                     \
+	{"id", 'i', 0, NULL, "附件编号"}, {"kind", 's', 0, NULL, "jpeg、png 或 pdf（按内容判断）"},           \
+	{"content_type", 's', 0, NULL, "媒体类型"}, {"caption", 's', 0, NULL, "附件说明"},                 \
+	{"size", 'i', 0, NULL, "字节数"}
+static const zb_prop file_props[] = {
+	FILE_PROPS,
+	{"filename", 's', 0, NULL, "上传时的文件名"},
+	{"created_at", 'i', 0, NULL, "上传时间（Unix 秒）"},
+	{"url", 's', 0, NULL, "查看地址（需登录）"},
+	{0},
+};
+static const zb_shape file_shape = {"DisclosureAttachment", file_props, 0, 0, "三务公开事项的附件"};
+static const zb_prop public_file_props[] = {
+	FILE_PROPS,
+	{"url", 's', 0, NULL, "公开地址（无需登录）"},
+	{0},
+};
+static const zb_shape public_file_shape = {"PublicDisclosureAttachment", public_file_props, 0, 0, "已公开事项的附件"};
 static const zb_prop detail_props[] = {
 	ITEM_PROPS,
 	{"body", 's', 0, NULL, "正文"},
 	{"tables", 'a', 0, &table_shape, "表格"},
 	INTERNAL_PROPS,
+	{"attachments", 'a', 0, &file_shape, "附件：照片和 PDF"},
 	{"history", 'a', 0, &step_shape, "每一步：起草、修改、提交、审核、退回、公开、撤回"},
 	{0},
 };
@@ -485,6 +613,7 @@ static const zb_prop public_item_props[] = {
 	ITEM_PROPS,
 	{"body", 's', 0, NULL, "正文"},
 	{"tables", 'a', 0, &table_shape, "表格"},
+	{"attachments", 'a', 0, &public_file_shape, "附件：照片和 PDF"},
 	{0},
 };
 static const zb_shape public_item = {"PublicDisclosure", public_item_props, 0, 0, "已公开的三务公开事项"};
@@ -531,5 +660,18 @@ const zb_route zb_routes_disclose[] = {
 	 .scope = S_DISCLOSURE, .flags = R_WRITE | R_JSON, .max_body = 4096, .fields = step_fields,
 	 .resp = ZB_OK(&detail_shape), .tag = "disclosure",
 	 .summary = "提交、支部审核、乡镇审核、公开、退回或撤回"},
+	{.method = "POST", .pattern = "/api/v1/disclosures/{id}/attachments", .fn = h_attach_upload, .perm = P_MEETING_WRITE,
+	 .scope = S_DISCLOSURE, .flags = R_WRITE | R_RAW, .max_body = ZB_ATTACH_MAX_BYTES, .resp = ZB_CREATED(&detail_shape),
+	 .query_doc = "filename:string,caption:string:附件说明（必填）", .tag = "disclosure",
+	 .summary = "为草稿上传照片或 PDF（请求体为文件内容）"},
+	{.method = "GET", .pattern = "/api/v1/disclosures/{id}/attachments/{fid}", .fn = h_attach_get, .perm = P_ORG_READ,
+	 .scope = S_DISCLOSURE, .resp = ZB_MEDIA("image/jpeg, image/png, application/pdf"), .tag = "disclosure",
+	 .summary = "查看事项的附件"},
+	{.method = "DELETE", .pattern = "/api/v1/disclosures/{id}/attachments/{fid}", .fn = h_attach_delete,
+	 .perm = P_MEETING_WRITE, .scope = S_DISCLOSURE, .flags = R_WRITE, .resp = ZB_OK(&detail_shape), .tag = "disclosure",
+	 .summary = "删除草稿的附件"},
+	{.method = "GET", .pattern = "/api/v1/public/disclosure-files/{fid}", .fn = h_public_file, .flags = R_PUBLIC,
+	 .resp = ZB_MEDIA("image/jpeg, image/png, application/pdf"), .tag = "disclosure",
+	 .summary = "已公开事项的附件（无需登录）"},
 	{0},
 };

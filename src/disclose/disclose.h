@@ -87,6 +87,13 @@ int zb_disclose_pii_find(const char *s, int today_ymd, const char **what);
 
 /* ---- items ---- */
 
+/* A photo or PDF of an item (attach.c): kept in the meeting attachments'
+ * file store (meeting/attach.h), with a caption shown beside it. */
+typedef struct zb_disclosure_file {
+	int64_t id, disclosure_id, size, created_at;
+	const char *kind, *filename, *caption;
+} zb_disclosure_file;
+
 typedef struct zb_disclosure {
 	int64_t id, org_id;
 	const char *org_path, *org_name;
@@ -96,10 +103,13 @@ typedef struct zb_disclosure {
 	int64_t created_by, created_at, updated_at, published_at, withdrawn_at;
 	const char *created_by_name, *published_on, *withdraw_reason;
 	const char *deadline;      /* the period's deadline ("" for events) */
+	zb_disclosure_file *files; /* its attachments, where the reader filled them */
+	int nfiles;
 } zb_disclosure;
 
 typedef struct zb_disclosure_step {
 	int64_t id, user_id, at;
+	int attachments_checked;   /* an approval that confirmed the attachments checked */
 	const char *action, *from_status, *to_status, *reason, *user_name;
 } zb_disclosure_step;
 
@@ -143,6 +153,40 @@ int zb_disclosure_edit(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id
  * for refuse and withdraw.  today: the date of the step (YYYY-MM-DD). */
 int zb_disclosure_step_do(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t id,
                           const char *action, const char *reason, const char *today, int64_t now, zb_err *e);
+/* The same with the approver's confirmation that the item's attachments
+ * were checked by eye (attachments_checked): an approval of an item with
+ * attachments is refused without it (zb_disclose_attach_confirm) and
+ * records it in the history. */
+int zb_disclosure_step_checked(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t id,
+                               const char *action, const char *reason, int attachments_checked, const char *today,
+                               int64_t now, zb_err *e);
+
+/* ---- attachments (attach.c) ---- */
+
+#define ZB_DISCLOSE_FILES_MAX 20       /* per item */
+#define ZB_DISCLOSE_CAPTION_MAX 200    /* bytes */
+
+/* The approval rule (pure): an item with nfiles attachments is approved
+ * only with checked set; 0, else ZB_EINVAL naming attachments_checked. */
+int zb_disclose_attach_confirm(int nfiles, int checked, zb_err *e);
+/* Add a file to a draft (its own write transaction with the audit row
+ * "disclosure.attachment"): JPEG, PNG or PDF by content, at most
+ * ZB_ATTACH_MAX_BYTES and ZB_DISCLOSE_FILES_MAX per item, a caption
+ * required.  ZB_ECONFLICT past the draft; a refused upload leaves no file. */
+int zb_disclosure_attach_add(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const char *filename,
+                             const char *caption, const void *data, size_t len, int64_t now, zb_arena *a,
+                             zb_disclosure_file *out, zb_err *e);
+/* Remove file fid of draft id (audit "disclosure.attachment_delete"),
+ * then its file.  ZB_ENOTFOUND when fid is not id's, ZB_ECONFLICT past
+ * the draft. */
+int zb_disclosure_attach_remove(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, int64_t fid, zb_err *e);
+/* Fill the files of each of rows (one query per row, at most 60 rows). */
+int zb_disclosure_attach_fill(zb_db *db, zb_disclosure *rows, int n, zb_arena *a, zb_err *e);
+/* The stored file of fid: of item id when id > 0; when id is 0, only of
+ * an item that is published now (the public route).  ZB_ENOTFOUND alike
+ * for an unknown id and one not shown. */
+int zb_disclosure_attach_find(zb_db *db, int64_t id, int64_t fid, zb_arena *a, zb_disclosure_file *f,
+                              const char **stored_name, zb_err *e);
 
 /* One item with its history (arena a). */
 int zb_disclosure_get(zb_db *db, int64_t id, zb_arena *a, zb_disclosure *d, zb_disclosure_step **steps, int *nsteps,

@@ -80,13 +80,13 @@ int zb_disclose_village_by_ref(zb_db *db, const char *ref, zb_arena *a, zb_villa
 /* ---- history ---- */
 
 static int step_row(zb_db *db, const zb_audit_ev *by, int64_t id, const char *action, const char *from,
-                    const char *to, const char *reason, int64_t now, zb_err *e)
+                    const char *to, const char *reason, int checked, int64_t now, zb_err *e)
 {
 	return zb_db_run(db, e, NULL,
 	                 "INSERT INTO disclosure_steps (disclosure_id, action, from_status, to_status, reason, user_id, "
-	                 "user_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	                 "issssIsi", id, action, from, to, reason, by->user_id,
-	                 by->username, now);
+	                 "user_name, at, attachments_checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                 "issssIsii", id, action, from, to, reason, by->user_id,
+	                 by->username, now, (int64_t)(checked != 0));
 }
 
 static int audit_item(zb_db *db, zb_app *app, const zb_audit_ev *by, const char *action, int64_t id,
@@ -157,7 +157,7 @@ int zb_disclosure_create(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t 
 		               "issssssIii", v.id, v.path, in->kind, in->period, in->title, in->body ? in->body : "", tables,
 		               by->user_id, now, now);
 		if (!rc)
-			rc = step_row(db, by, *id, "create", NULL, "draft", NULL, now, e);
+			rc = step_row(db, by, *id, "create", NULL, "draft", NULL, 0, now, e);
 		if (!rc)
 			rc = audit_item(db, app, by, "disclosure.create", *id, v.path, in->kind, in->period, "draft", NULL, e);
 		rc = zb_db_end(db, rc, e);
@@ -203,6 +203,8 @@ static void read_item(zb_stmt *st, zb_arena *a, zb_disclosure *d, int full)
 	d->published_on = zb_arena_strdup(a, zb_col_text(st, 16));
 	d->withdraw_reason = zb_arena_strdup(a, zb_col_text(st, 17));
 	d->deadline = "";
+	d->files = NULL;
+	d->nfiles = 0;
 }
 
 static int add_item(zb_stmt *st, void *ctx, zb_err *e)
@@ -262,6 +264,7 @@ static int add_step(zb_stmt *st, void *ctx, zb_err *e)
 	s->user_id = zb_col_int(st, 5);
 	s->user_name = zb_arena_strdup(l->a, zb_col_text(st, 6));
 	s->at = zb_col_int(st, 7);
+	s->attachments_checked = zb_col_int(st, 8) != 0;
 	return 0;
 }
 
@@ -283,11 +286,13 @@ int zb_disclosure_get(zb_db *db, int64_t id, zb_arena *a, zb_disclosure *d, zb_d
 	int rc = get_item(db, id, a, d, e);
 	if (!rc)
 		rc = set_deadlines(db, a, d, 1, e);
+	if (!rc)
+		rc = zb_disclosure_attach_fill(db, d, 1, a, e);
 	step_list l = {a, NULL, 0, 0};
 	if (!rc)
 		rc = zb_db_each(db, e, add_step, &l,
 		                "SELECT s.id, s.action, s.from_status, s.to_status, s.reason, s.user_id, "
-		                "COALESCE(u.display_name, s.user_name), s.at FROM disclosure_steps s "
+		                "COALESCE(u.display_name, s.user_name), s.at, s.attachments_checked FROM disclosure_steps s "
 		                "LEFT JOIN users u ON u.id = s.user_id WHERE s.disclosure_id = ? ORDER BY s.id",
 		                "i", id);
 	*steps = l.rows;
@@ -326,7 +331,7 @@ int zb_disclosure_edit(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id
 		               "body = COALESCE(?, body), tables = COALESCE(?, tables), updated_at = ? WHERE id = ?",
 		               "sssssii", merged.kind, in->period, in->title, in->body, tables, now, id);
 	if (!rc)
-		rc = step_row(db, by, id, "edit", "draft", "draft", NULL, now, e);
+		rc = step_row(db, by, id, "edit", "draft", "draft", NULL, 0, now, e);
 	if (!rc)
 		rc = audit_item(db, app, by, "disclosure.edit", id, d.org_path, merged.kind, in->period ? in->period : d.period,
 		                "draft", NULL, e);
@@ -363,6 +368,27 @@ static const char *status_name(const char *s)
 
 int zb_disclosure_step_do(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t id,
                           const char *action, const char *reason, const char *today, int64_t now, zb_err *e)
+{
+	return zb_disclosure_step_checked(db, app, by, who, id, action, reason, 0, today, now, e);
+}
+
+/* The captions of an item's attachments are text the public page shows:
+ * searched like the rest (field attachments[i].caption). */
+static int captions_check(const zb_disclosure *d, int today_ymd, zb_err *e)
+{
+	for (int i = 0; i < d->nfiles; i++) {
+		const char *what;
+		char f[48];
+		snprintf(f, sizeof f, "attachments[%d].caption", i);
+		if (zb_disclose_pii_find(d->files[i].caption, today_ymd, &what))
+			return zb_fail(e, ZB_EINVAL, f, "第 %d 个附件的说明含有疑似%s的内容：公开前请删除或打码", i + 1, what);
+	}
+	return 0;
+}
+
+int zb_disclosure_step_checked(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t id,
+                               const char *action, const char *reason, int attachments_checked, const char *today,
+                               int64_t now, zb_err *e)
 {
 	int known = 0;
 	for (size_t i = 0; i < NFLOW; i++)
@@ -402,6 +428,13 @@ int zb_disclosure_step_do(zb_db *db, zb_app *app, const zb_audit_ev *by, const z
 		rc = zb_fail(e, ZB_EFORBIDDEN, "action", "支部审核须由起草人以外的人进行");
 	if (!rc && (!strcmp(action, "submit") || !strcmp(action, "approve")))
 		rc = zb_disclose_pii_check(d.title, d.body, d.tables, (int)today_ymd, e);
+	if (!rc && (!strcmp(action, "submit") || !strcmp(action, "approve")))
+		rc = zb_disclosure_attach_fill(db, &d, 1, &a, e);
+	if (!rc && (!strcmp(action, "submit") || !strcmp(action, "approve")))
+		rc = captions_check(&d, (int)today_ymd, e);
+	int approve = !strcmp(action, "approve");
+	if (!rc && approve)
+		rc = zb_disclose_attach_confirm(d.nfiles, attachments_checked, e);
 	if (!rc) {
 		int pub = !strcmp(action, "publish"), wd = !strcmp(action, "withdraw");
 		rc = zb_db_run(db, e, NULL,
@@ -414,7 +447,8 @@ int zb_disclosure_step_do(zb_db *db, zb_app *app, const zb_audit_ev *by, const z
 		               (int64_t)wd, reason, id, d.status);
 	}
 	if (!rc)
-		rc = step_row(db, by, id, action, d.status, flow[i].to, reason, now, e);
+		rc = step_row(db, by, id, action, d.status, flow[i].to, reason, approve && d.nfiles && attachments_checked,
+		              now, e);
 	if (!rc) {
 		char act[40];
 		snprintf(act, sizeof act, "disclosure.%s", action);

@@ -19,7 +19,7 @@ static const char CSS[] =
 	"p{margin:.4em 0;white-space:pre-wrap}"
 	".t{overflow-x:auto}table{border-collapse:collapse;margin:.4em 0;font-size:.9em}"
 	"th,td{border:1px solid #999;padding:2px 6px;text-align:left}caption{text-align:left;font-weight:bold}"
-	"td.n{text-align:right}svg{width:100%;height:auto}"
+	"td.n{text-align:right}svg{width:100%;height:auto}.f{margin:.4em 0;padding-left:1.2em}"
 	"@media print{body{max-width:none;font-size:12pt}article{break-inside:avoid}.np{display:none}"
 	".t{overflow:visible}a{color:#000;text-decoration:none}}";
 
@@ -83,6 +83,24 @@ static void tables(zb_buf *b, const char *text)
 	json_decref(ts);
 }
 
+/* The attachments as links with their captions: a photo is opened by a
+ * tap, not loaded with the page (a receipt photographed by a phone is
+ * megabytes; the page must open on a slow line). */
+static void files(zb_buf *b, const zb_disclosure *d)
+{
+	if (!d->nfiles)
+		return;
+	zb_buf_puts(b, "<ul class=\"f\">");
+	for (int i = 0; i < d->nfiles; i++) {
+		const zb_disclosure_file *f = &d->files[i];
+		zb_buf_printf(b, "<li><a href=\"/api/v1/public/disclosure-files/%lld\">", (long long)f->id);
+		zb_esc_html(b, f->caption);
+		zb_buf_printf(b, "</a> <span class=\"m\">%s · %lld KB</span></li>", !strcmp(f->kind, "pdf") ? "PDF" : "照片",
+		              (long long)((f->size + 1023) / 1024));
+	}
+	zb_buf_puts(b, "</ul>");
+}
+
 static void period_text(zb_buf *b, const char *p)
 {
 	char unit, first[11], last[11];
@@ -127,6 +145,7 @@ int zb_disclose_page_html(const zb_village *v, const zb_disclosure *rows, int n,
 			zb_buf_puts(out, "</p>");
 		}
 		tables(out, d->tables);
+		files(out, d);
 		zb_buf_puts(out, "</article>");
 	}
 	zb_buf_puts(out, "</main><footer class=\"m\"><p>对公开内容有疑问，可向村务监督委员会或乡镇党委反映。</p></footer>"

@@ -127,7 +127,7 @@ export function placeholders(pattern) {
 
 // What a path placeholder names: by its own name, or for {id} by the
 // path segment before it.  An unknown one stops the matrix.
-const PARAM_BY_NAME = { did: 'designation', org_id: 'org', year: 'year', sid: 'applicant_step', tid: 'reserve_trial', ref: 'village' };
+const PARAM_BY_NAME = { did: 'designation', org_id: 'org', year: 'year', sid: 'applicant_step', tid: 'reserve_trial', ref: 'village', fid: 'disclosure_file' };
 const PARAM_BY_SEGMENT = {
   orgs: 'org', members: 'member', meetings: 'meeting', users: 'user', grants: 'grant', committee: 'post',
   units: 'unit', alliances: 'alliance', attachments: 'attachment', imports: 'import', approvals: 'approval',

@@ -261,10 +261,29 @@ const MAKE = {
     const r = await ok(adm.post('/api/v1/orgs', { parent_id: W[side].town, name: `${W[side].mk}公开村${++seq}`, type: 'branch', domain: 'rural' }), 'village');
     return { id: r.id };
   },
+  // a draft with one photo ({fid}: the item's routes act on its file)
   async disclosure(side) {
     const v = (await shared('village', side)).id;
-    return { id: (await ok(adm.post('/api/v1/disclosures',
-      { org_id: v, kind: 'finance', period: '2024-01', title: `${W[side].mk}财务公开${++seq}` }), 'disclosure')).id };
+    const id = (await ok(adm.post('/api/v1/disclosures',
+      { org_id: v, kind: 'finance', period: '2024-01', title: `${W[side].mk}财务公开${++seq}` }), 'disclosure')).id;
+    const d = await ok(adm.req('POST', `/api/v1/disclosures/${id}/attachments?caption=${encodeURIComponent(`${W[side].mk}单据`)}`, PNG,
+      { raw: true, headers: { 'Content-Type': 'application/octet-stream' } }), 'disclosure attachment');
+    return { id, fid: d.attachments[0].id };
+  },
+  // a published item's photo: what the public file route answers for
+  // (approved by a second account, as the flow requires)
+  async published_file(side) {
+    const { id, fid } = await MAKE.disclosure(side);
+    if (!W[side].approver) {
+      const name = `${side === 'B' ? 'mxleakb' : 'mxa'}_approver`;
+      cliUser(name, 'org_admin', W[side].town);
+      W[side].approver = await login(name);
+    }
+    await ok(adm.post(`/api/v1/disclosures/${id}/steps`, { action: 'submit' }), 'submit');
+    await ok(W[side].approver.post(`/api/v1/disclosures/${id}/steps`, { action: 'approve', attachments_checked: true }), 'approve');
+    await ok(adm.post(`/api/v1/disclosures/${id}/steps`, { action: 'review' }), 'review');
+    await ok(adm.post(`/api/v1/disclosures/${id}/steps`, { action: 'publish' }), 'publish');
+    return { id: fid };
   },
   async grant(side) {
     return { id: (await mkUser(side)).grant };
@@ -425,6 +444,7 @@ async function valueOf(kind, name, side, who) {
   if (kind === 'designation') return (await shared('member', side)).did;
   if (kind === 'applicant_step') return (await shared('applicant', side)).sid;
   if (kind === 'reserve_trial') return (await shared('reserve_cadre', side)).tid;
+  if (kind === 'disclosure_file') return (await shared('published_file', side)).id;
   if (!MAKE[kind]) return undefined;
   const o = await shared(kind, side, who);
   return o[name] ?? o.id;
@@ -548,7 +568,7 @@ test('every route is fillable and its flags are consistent', () => {
       if (want && kinds[0]?.kind !== want) {
         problems.push(`${r.id}: scope ${r.scope} takes a ${want} id from {${kinds[0]?.name}}, but the path names a ${kinds[0]?.kind ?? 'nothing'} there`);
       }
-      if (kinds.some((k) => !MAKE[k.kind] && !['year', 'org', 'designation', 'applicant_step', 'reserve_trial'].includes(k.kind))) problems.push(`${r.id}: no maker for ${kinds.map((k) => k.kind)}`);
+      if (kinds.some((k) => !MAKE[k.kind] && !['year', 'org', 'designation', 'applicant_step', 'reserve_trial', 'disclosure_file'].includes(k.kind))) problems.push(`${r.id}: no maker for ${kinds.map((k) => k.kind)}`);
     } catch (e) { problems.push(e.message); }
     if (r.method !== 'GET' && !r.flags.includes('R_PUBLIC') && !r.flags.includes('R_WRITE')) {
       problems.push(`${r.id}: changes state but lacks R_WRITE (no CSRF check for cookie sessions)`);

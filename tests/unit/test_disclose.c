@@ -25,6 +25,7 @@
 #include "core/log.h"
 #include "disclose/disclose.h"
 #include "member/idcard.h"
+#include "meeting/attach.h"
 #include "rules/rules.h"
 #include "dbfix.h"
 
@@ -229,6 +230,22 @@ static void test_tables(void **state)
 	}
 }
 
+/* An item with attachments is approved only with the confirmation that
+ * they were checked; without attachments the flag is not needed. */
+static void test_attach_confirm(void **state)
+{
+	(void)state;
+	zb_err e = {0};
+	assert_int_equal(zb_disclose_attach_confirm(0, 0, &e), 0);
+	assert_int_equal(zb_disclose_attach_confirm(0, 1, &e), 0);
+	assert_int_equal(zb_disclose_attach_confirm(1, 1, &e), 0);
+	assert_int_equal(zb_disclose_attach_confirm(3, 0, &e), ZB_EINVAL);
+	assert_string_equal(e.field, "attachments_checked");
+	assert_non_null(strstr(e.msg, "3 个附件"));
+	assert_non_null(strstr(e.msg, "身份证号、手机号"));
+	assert_int_equal(zb_disclose_attach_confirm(1, 0, &e), ZB_EINVAL);
+}
+
 /* ---- database ---- */
 
 /* 2026-12-07 10:00 China time */
@@ -337,6 +354,98 @@ static void publish(fx *f, int64_t id, const char *day)
 	assert_int_equal(act(f, &f->by_a, &f->approver, id, "approve", NULL, day), 0);
 	assert_int_equal(act(f, &f->by_t, &f->town, id, "review", NULL, day), 0);
 	assert_int_equal(act(f, &f->by_d, &f->drafter, id, "publish", NULL, day), 0);
+}
+
+static const unsigned char PNG1[] = {
+	0x89, 'P',  'N',  'G',  '\r', '\n', 0x1a, '\n', 0,    0,    0,    0x0d, 'I',  'H',  'D',  'R',  0,    0,
+	0,    1,    0,    0,    0,    1,    8,    6,    0,    0,    0,    0x1f, 0x15, 0xc4, 0x89, 0,    0,    0,
+	0x0d, 'I',  'D',  'A',  'T',  0x78, 0xda, 0x63, 0x64, 0x60, 0xf8, 0x5f, 0x0f, 0,    0x02, 0x87, 0x01, 0x80,
+	0xeb, 0x47, 0xba, 0x92, 0,    0,    0,    0,    'I',  'E',  'N',  'D',  0xae, 0x42, 0x60, 0x82,
+};
+
+static int checked_step(fx *f, int64_t id, int checked)
+{
+	return zb_disclosure_step_checked(f->db, &f->app, &f->by_a, &f->approver, id, "approve", NULL, checked, "2026-12-07",
+	                                  fixed_now(), &f->e);
+}
+
+static void test_attach_db(void **state)
+{
+	fx *f = *state;
+	char dir[] = "/tmp/zb_test_dattach_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	free(f->app.data_dir);
+	f->app.data_dir = strdup(dir);
+	int64_t id = mk(f, 3, "finance", "2026-10", "10月财务");
+	zb_disclosure_file fl;
+	/* not JPEG/PNG/PDF, no caption: refused, nothing stored */
+	assert_int_equal(zb_disclosure_attach_add(f->db, &f->app, &f->by_d, id, "a.png", "单据", "<html>", 6, fixed_now(),
+	                                          &f->a, &fl, &f->e),
+	                 ZB_EMEDIA);
+	assert_int_equal(zb_disclosure_attach_add(f->db, &f->app, &f->by_d, id, "a.png", " ", PNG1, sizeof PNG1,
+	                                          fixed_now(), &f->a, &fl, &f->e),
+	                 ZB_EINVAL);
+	assert_string_equal(f->e.field, "caption");
+	assert_int_equal(zb_disclosure_attach_add(f->db, &f->app, &f->by_d, id, "dir/单据.png", "10月收支单据", PNG1,
+	                                          sizeof PNG1, fixed_now(), &f->a, &fl, &f->e),
+	                 0);
+	assert_string_equal(fl.kind, "png");
+	assert_string_equal(fl.filename, "单据.png");
+	zb_disclosure_file got;
+	const char *stored;
+	assert_int_equal(zb_disclosure_attach_find(f->db, id, fl.id, &f->a, &got, &stored, &f->e), 0);
+	assert_string_equal(got.caption, "10月收支单据");
+	zb_buf b = {0};
+	assert_int_equal(zb_attach_read_file(f->app.data_dir, stored, &b, &f->e), 0);
+	assert_int_equal(b.len, sizeof PNG1);
+	zb_buf_release(&b);
+	/* not public while a draft; not found under another item */
+	assert_int_equal(zb_disclosure_attach_find(f->db, 0, fl.id, &f->a, &got, &stored, &f->e), ZB_ENOTFOUND);
+	assert_int_equal(zb_disclosure_attach_find(f->db, id + 1, fl.id, &f->a, &got, &stored, &f->e), ZB_ENOTFOUND);
+	/* submitted: no more changes */
+	assert_int_equal(act(f, &f->by_d, &f->drafter, id, "submit", NULL, "2026-12-07"), 0);
+	assert_int_equal(zb_disclosure_attach_remove(f->db, &f->app, &f->by_d, id, fl.id, &f->e), ZB_ECONFLICT);
+	assert_int_equal(zb_disclosure_attach_add(f->db, &f->app, &f->by_d, id, "b.png", "再一张", PNG1, sizeof PNG1,
+	                                          fixed_now(), &f->a, &got, &f->e),
+	                 ZB_ECONFLICT);
+	/* the approval without the confirmation writes nothing */
+	int before, after;
+	assert_string_equal(status(f, id, &before), "submitted");
+	assert_int_equal(act(f, &f->by_a, &f->approver, id, "approve", NULL, "2026-12-07"), ZB_EINVAL);
+	assert_string_equal(f->e.field, "attachments_checked");
+	assert_int_equal(checked_step(f, id, 0), ZB_EINVAL);
+	assert_string_equal(status(f, id, &after), "submitted");
+	assert_int_equal(after, before);
+	assert_int_equal(checked_step(f, id, 1), 0);
+	zb_disclosure d;
+	zb_disclosure_step *s;
+	int n;
+	assert_int_equal(zb_disclosure_get(f->db, id, &f->a, &d, &s, &n, &f->e), 0);
+	assert_string_equal(s[n - 1].action, "approve");
+	assert_int_equal(s[n - 1].attachments_checked, 1);
+	assert_int_equal(s[n - 2].attachments_checked, 0);
+	assert_int_equal(d.nfiles, 1);
+	/* published: public; withdrawn: not */
+	assert_int_equal(act(f, &f->by_t, &f->town, id, "review", NULL, "2026-12-07"), 0);
+	assert_int_equal(act(f, &f->by_d, &f->drafter, id, "publish", NULL, "2026-12-07"), 0);
+	assert_int_equal(zb_disclosure_attach_find(f->db, 0, fl.id, &f->a, &got, &stored, &f->e), 0);
+	assert_int_equal(act(f, &f->by_d, &f->drafter, id, "withdraw", "单据有误", "2026-12-07"), 0);
+	assert_int_equal(zb_disclosure_attach_find(f->db, 0, fl.id, &f->a, &got, &stored, &f->e), ZB_ENOTFOUND);
+	/* a draft's file removed: its row and its file */
+	int64_t id2 = mk(f, 3, "finance", "2026-11", "11月财务");
+	assert_int_equal(zb_disclosure_attach_add(f->db, &f->app, &f->by_d, id2, NULL, "照片", PNG1, sizeof PNG1, fixed_now(),
+	                                          &f->a, &fl, &f->e),
+	                 0);
+	assert_int_equal(zb_disclosure_attach_find(f->db, id2, fl.id, &f->a, &got, &stored, &f->e), 0);
+	char path[512];
+	snprintf(path, sizeof path, "%s/attachments/%s", dir, stored);
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(zb_disclosure_attach_remove(f->db, &f->app, &f->by_d, id2, fl.id, &f->e), 0);
+	assert_int_not_equal(access(path, F_OK), 0);
+	assert_int_equal(zb_disclosure_attach_remove(f->db, &f->app, &f->by_d, id2, fl.id, &f->e), ZB_ENOTFOUND);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 static void test_flow_db(void **state)
@@ -539,6 +648,7 @@ static void test_demo_db(void **state)
 #define DB_TESTS                                                                                          \
 	cmocka_unit_test_setup_teardown(test_flow_db, setup, teardown),                                   \
 		cmocka_unit_test_setup_teardown(test_pii_db, setup, teardown),                            \
+		cmocka_unit_test_setup_teardown(test_attach_db, setup, teardown),                            \
 		cmocka_unit_test_setup_teardown(test_public_and_overdue_db, setup, teardown),             \
 		cmocka_unit_test_setup_teardown(test_demo_db, setup, teardown)
 
@@ -548,6 +658,7 @@ int main(void)
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(test_periods),   cmocka_unit_test(test_period_check), cmocka_unit_test(test_validator),
 		cmocka_unit_test(test_pii),       cmocka_unit_test(test_pii_check),    cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_attach_confirm),
 	};
 	const struct CMUnitTest db[] = {DB_TESTS};
 	int failed = cmocka_run_group_tests_name("disclose", pure, NULL, NULL);

@@ -2146,6 +2146,18 @@
  * @property {string|null} published_on 公开日期（未公开为 null）
  * @property {string} body 正文
  * @property {Array<PublicDisclosureTablesItem>} tables 表格
+ * @property {Array<PublicDisclosureAttachment>} attachments 附件：照片和 PDF
+ */
+
+/**
+ * 已公开事项的附件
+ * @typedef {object} PublicDisclosureAttachment
+ * @property {number} id 附件编号
+ * @property {string} kind jpeg、png 或 pdf（按内容判断）
+ * @property {string} content_type 媒体类型
+ * @property {string} caption 附件说明
+ * @property {number} size 字节数
+ * @property {string} url 公开地址（无需登录）
  */
 
 /**
@@ -2231,7 +2243,21 @@
  * @property {string} created_by_name 起草人
  * @property {number} updated_at 最后修改时间（Unix 秒）
  * @property {string|null} withdraw_reason 撤回原因
+ * @property {Array<DisclosureAttachment>} attachments 附件：照片和 PDF
  * @property {Array<DisclosureHistoryItem>} history 每一步：起草、修改、提交、审核、退回、公开、撤回
+ */
+
+/**
+ * 三务公开事项的附件
+ * @typedef {object} DisclosureAttachment
+ * @property {number} id 附件编号
+ * @property {string} kind jpeg、png 或 pdf（按内容判断）
+ * @property {string} content_type 媒体类型
+ * @property {string} caption 附件说明
+ * @property {number} size 字节数
+ * @property {string} filename 上传时的文件名
+ * @property {number} created_at 上传时间（Unix 秒）
+ * @property {string} url 查看地址（需登录）
  */
 
 /**
@@ -2984,6 +3010,7 @@
  * @property {string|null} reason 原因（退回、撤回）
  * @property {string} by 操作人
  * @property {number} at 时间（Unix 秒）
+ * @property {boolean} attachments_checked 支部审核时确认已核对附件不含个人信息
  */
 
 /**
@@ -3454,6 +3481,10 @@
  *   'GET /disclosures/{id} 200': Disclosure,
  *   'PATCH /disclosures/{id} 200': Disclosure,
  *   'POST /disclosures/{id}/steps 200': Disclosure,
+ *   'POST /disclosures/{id}/attachments 201': Disclosure,
+ *   'GET /disclosures/{id}/attachments/{fid} 200': string,
+ *   'DELETE /disclosures/{id}/attachments/{fid} 200': Disclosure,
+ *   'GET /public/disclosure-files/{fid} 200': string,
  *   'GET /orgs/{id}/aid-coverage 200': AidCoverage,
  *   'GET /orgs/{id}/aid-households 200': AidHouseholdList,
  *   'POST /aid-households 201': AidHousehold,
@@ -3665,6 +3696,10 @@ export const ROUTES = Object.freeze({
   'GET /disclosures/{id}': [200],
   'PATCH /disclosures/{id}': [200],
   'POST /disclosures/{id}/steps': [200],
+  'POST /disclosures/{id}/attachments': [201],
+  'GET /disclosures/{id}/attachments/{fid}': [200],
+  'DELETE /disclosures/{id}/attachments/{fid}': [200],
+  'GET /public/disclosure-files/{fid}': [200],
   'GET /orgs/{id}/aid-coverage': [200],
   'GET /orgs/{id}/aid-households': [200],
   'POST /aid-households': [201],
