@@ -372,7 +372,7 @@ static int checked_step(fx *f, int64_t id, int checked)
 static void test_attach_db(void **state)
 {
 	fx *f = *state;
-	char dir[] = "/tmp/zb_test_dattach_XXXXXX";
+	char dir[] = "/tmp/zb_test_disclose_files_XXXXXX";
 	assert_non_null(mkdtemp(dir));
 	free(f->app.data_dir);
 	f->app.data_dir = strdup(dir);
