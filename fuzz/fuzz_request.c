@@ -10,6 +10,7 @@
 #include "crypto/fieldprot.h"
 #include "http/http.h"
 #include "org/org.h"
+#include "org/structure.h"
 
 #include <stdint.h>
 #include <stdlib.h>

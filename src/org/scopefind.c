@@ -19,8 +19,8 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	[ZB_OBJ_AID_PAIR] = "SELECT h.org_path FROM aid_pairs p JOIN aid_households h ON h.id = p.household_id WHERE p.id = ?",
 	[ZB_OBJ_AID_AREA] = "SELECT org_path FROM aid_areas WHERE id = ?",
 	[ZB_OBJ_AID_VISIT] = "SELECT h.org_path FROM aid_visits v JOIN aid_households h ON h.id = v.household_id WHERE v.id = ?",
-	[ZB_OBJ_AID_PHOTO] = "SELECT h.org_path FROM aid_visit_photos p JOIN aid_visits v ON v.id = p.visit_id "
-	                     "JOIN aid_households h ON h.id = v.household_id WHERE p.id = ?",
+	[ZB_OBJ_AID_PHOTO] = ("SELECT h.org_path FROM aid_visit_photos p JOIN aid_visits v ON v.id = p.visit_id "
+	                      "JOIN aid_households h ON h.id = v.household_id WHERE p.id = ?"),
 	[ZB_OBJ_USER] = "SELECT COALESCE((SELECT o.path FROM grants g JOIN orgs o ON o.id = g.org_id "
 	                "WHERE g.user_id = u.id ORDER BY length(o.path), g.id LIMIT 1), "
 	                "(SELECT path FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1)) "
