@@ -196,10 +196,13 @@ export async function launch() {
   });
 }
 
-/** A fresh context and page at a size, collecting console errors. */
+/** A fresh context and page at a size, collecting console errors.  The
+ * phone is in China (zh-CN, Asia/Shanghai) like its users, whatever the
+ * zone of the machine that runs the tests. */
 export async function openPage(browser, size, base) {
   const { name, ...opts } = size;
-  const context = await browser.newContext({ ...opts, baseURL: base, locale: 'zh-CN', serviceWorkers: 'block' });
+  const context = await browser.newContext({ ...opts, baseURL: base, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+    serviceWorkers: 'block' });
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));

@@ -14,13 +14,13 @@ const PHONE = { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: 
 let server, browser, f, sec, m;
 
 // local dates, as the phone's date field gives them
-const ymd = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+// dates on the platform's calendar, China time (the server's today)
+const ymd = (d) => new Date(d.getTime() + 8 * 3600e3).toISOString().slice(0, 10);
 function monthsFromToday(n) {
-  const d = new Date();
-  const day = d.getDate();
-  d.setDate(1); d.setMonth(d.getMonth() + n);
-  d.setDate(Math.min(day, new Date(d.getFullYear(), d.getMonth() + 1, 0).getDate()));
-  return ymd(d);
+  const t = ymd(new Date());
+  const y = +t.slice(0, 4), m = +t.slice(5, 7) - 1 + n, day = +t.slice(8, 10);
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m, Math.min(day, last))).toISOString().slice(0, 10);
 }
 // the text under a form field (named by its input's name)
 const fieldError = (page, name) => page.locator('.van-field', { has: page.locator(`[name="${name}"]`) }).locator('.van-field__error-message');

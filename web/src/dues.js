@@ -19,14 +19,7 @@ export function yuan(f) {
   const a = Math.abs(f);
   return `${f < 0 ? '-' : ''}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
 }
-/** This month in China time, "2026-11". */
-export function chinaMonth() {
-  return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7);
-}
-/** Today in China time, "2026-11-20". */
-export function chinaToday() {
-  return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-}
+export { chinaMonth, chinaToday } from './dates.js';
 
 /** The reductions of org's subtree waiting for the caller's approval (the
  * level above the member's org): GET /orgs/{id}/dues-reductions?state=pending,

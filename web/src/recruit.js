@@ -3,6 +3,7 @@
 // POST /applicants/{id}/steps; src/api/api_recruit.c).  The rules
 // themselves are the server's: the form sends, the server refuses with a
 // message naming the rule and the dates (409), shown in the form.
+import { chinaToday } from './dates.js';
 
 /** The facts each step takes beyond its date (done_on). */
 export const STEP_FACTS = {
@@ -38,11 +39,8 @@ export const SUPERIOR_STEPS = [4, 8, 13, 16, 17, 18, 24];
 /** The stages in order and the steps in each (recruit.h). */
 export const STAGE_ORDER = ['applicant', 'activist', 'candidate', 'probationary', 'full'];
 
-/** A date as "YYYY-MM-DD" in the phone's local time. */
-export function isoDay(d = new Date()) {
-  const x = new Date(d); x.setMinutes(x.getMinutes() - x.getTimezoneOffset());
-  return x.toISOString().slice(0, 10);
-}
+/** Today as "YYYY-MM-DD" in China time, the server's today. */
+export const isoDay = chinaToday;
 
 /** Past its due date (the last day it may be done): overdue. */
 export function isOverdue(next, today = isoDay()) {

@@ -6,8 +6,5 @@ export const RES_RESULTS = { excellent: '优秀', pass: '合格', fail: '不合�
 export const RES_POSTS = ['村委会主任助理', '村党支部书记助理', '村文书', '村会计助理', '村妇联主席助理'];
 export const TRIAL_STATES = { planned: '未开始', current: '试岗中', due: '待考核', assessed: '已考核' };
 
-/** Today's date (local) as YYYY-MM-DD. */
-export function todayText() {
-  const d = new Date(); d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
-  return d.toISOString().slice(0, 10);
-}
+/** Today as YYYY-MM-DD in China time, the server's today. */
+export { chinaToday as todayText } from './dates.js';
