@@ -164,17 +164,17 @@ typedef struct span_member {
 } span_member;
 
 typedef struct span_base {
-	int from_ym, kind;
+	int m, from_ym, kind;     /* m: the member's index */
 	int64_t amount_fen;
 } span_base;
 
 typedef struct span_red {
-	int from_ym, to_ym, exempt;
-	int64_t amount_fen;
+	int m, from_ym, to_ym, exempt;
+	int64_t id, amount_fen;
 } span_red;
 
 typedef struct span_line {
-	int ym;
+	int m, ym;
 	int64_t fen;
 } span_line;
 
@@ -223,8 +223,8 @@ static int span_add_member(zb_stmt *st, void *ctx, zb_err *e)
 	return 0;
 }
 
-/* the member of id (members are read ordered by id), NULL if not listed */
-static span_member *span_find(span_load *l, int64_t id)
+/* the index of member id (members are read ordered by id), -1 if not listed */
+static int span_find(const span_load *l, int64_t id)
 {
 	size_t lo = 0, hi = l->nm;
 	while (lo < hi) {
@@ -234,28 +234,18 @@ static span_member *span_find(span_load *l, int64_t id)
 		else
 			hi = mid;
 	}
-	return lo < l->nm && l->m[lo].id == id ? &l->m[lo] : NULL;
-}
-
-/* Rows of one member arrive together (ordered by member): note where its
- * first one is and count them. */
-static void span_note(int *first, int *count, size_t at)
-{
-	if (!*count)
-		*first = (int)at;
-	(*count)++;
+	return lo < l->nm && l->m[lo].id == id ? (int)lo : -1;
 }
 
 static int span_add_base(zb_stmt *st, void *ctx, zb_err *e)
 {
 	(void)e;
 	span_load *l = ctx;
-	span_member *m = span_find(l, zb_col_int(st, 0));
-	if (!m)
+	int m = span_find(l, zb_col_int(st, 0));
+	if (m < 0)
 		return 0;
 	ZB_AGROW(l->a, l->b, l->nb, l->bcap);
-	span_note(&m->b0, &m->nb, l->nb);
-	l->b[l->nb++] = (span_base){(int)zb_col_int(st, 1), zb_dues_kind_parse(zb_col_text(st, 2)), zb_col_int(st, 3)};
+	l->b[l->nb++] = (span_base){m, (int)zb_col_int(st, 1), zb_dues_kind_parse(zb_col_text(st, 2)), zb_col_int(st, 3)};
 	return 0;
 }
 
@@ -263,14 +253,13 @@ static int span_add_red(zb_stmt *st, void *ctx, zb_err *e)
 {
 	(void)e;
 	span_load *l = ctx;
-	span_member *m = span_find(l, zb_col_int(st, 0));
-	if (!m)
+	int m = span_find(l, zb_col_int(st, 0));
+	if (m < 0)
 		return 0;
 	ZB_AGROW(l->a, l->r, l->nr, l->rcap);
-	span_note(&m->r0, &m->nr, l->nr);
 	const char *kind = zb_col_text(st, 1);
-	l->r[l->nr++] = (span_red){(int)zb_col_int(st, 3), (int)zb_col_int(st, 4), kind && !strcmp(kind, "exempt"),
-	                           zb_col_int(st, 2)};
+	l->r[l->nr++] = (span_red){m, (int)zb_col_int(st, 3), (int)zb_col_int(st, 4), kind && !strcmp(kind, "exempt"),
+	                           zb_col_int(st, 5), zb_col_int(st, 2)};
 	return 0;
 }
 
@@ -278,13 +267,60 @@ static int span_add_line(zb_stmt *st, void *ctx, zb_err *e)
 {
 	(void)e;
 	span_load *l = ctx;
-	span_member *m = span_find(l, zb_col_int(st, 0));
-	if (!m)
+	int m = span_find(l, zb_col_int(st, 0));
+	if (m < 0)
 		return 0;
 	ZB_AGROW(l->a, l->l, l->nl, l->lcap);
-	span_note(&m->l0, &m->nl, l->nl);
-	l->l[l->nl++] = (span_line){(int)zb_col_int(st, 1), zb_col_int(st, 2)};
+	l->l[l->nl++] = (span_line){m, (int)zb_col_int(st, 1), zb_col_int(st, 2)};
 	return 0;
+}
+
+/* Rows by member, then: bases by month, reductions newest first, lines
+ * by month.  The reads come in the order of their index on both backends
+ * as a rule; sorted here only when they do not. */
+static int cmp_base(const void *x, const void *y)
+{
+	const span_base *a = x, *b = y;
+	return a->m != b->m ? (a->m < b->m ? -1 : 1) : (a->from_ym > b->from_ym) - (a->from_ym < b->from_ym);
+}
+static int cmp_red(const void *x, const void *y)
+{
+	const span_red *a = x, *b = y;
+	return a->m != b->m ? (a->m < b->m ? -1 : 1) : (a->id < b->id) - (a->id > b->id);
+}
+static int cmp_line(const void *x, const void *y)
+{
+	const span_line *a = x, *b = y;
+	return a->m != b->m ? (a->m < b->m ? -1 : 1) : (a->ym > b->ym) - (a->ym < b->ym);
+}
+
+static void span_sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp((char *)v + (i - 1) * size, (char *)v + i * size) > 0) {
+			qsort(v, n, size, cmp);
+			return;
+		}
+}
+
+/* Each member's first row and count in the sorted arrays. */
+static void span_index(span_load *l)
+{
+	span_sort(l->b, l->nb, sizeof *l->b, cmp_base);
+	span_sort(l->r, l->nr, sizeof *l->r, cmp_red);
+	span_sort(l->l, l->nl, sizeof *l->l, cmp_line);
+	for (size_t i = l->nb; i-- > 0;) {
+		l->m[l->b[i].m].b0 = (int)i;
+		l->m[l->b[i].m].nb++;
+	}
+	for (size_t i = l->nr; i-- > 0;) {
+		l->m[l->r[i].m].r0 = (int)i;
+		l->m[l->r[i].m].nr++;
+	}
+	for (size_t i = l->nl; i-- > 0;) {
+		l->m[l->l[i].m].l0 = (int)i;
+		l->m[l->l[i].m].nl++;
+	}
 }
 
 /* One member's month as zb_dues_sheet_get's row query finds it: the base
@@ -303,7 +339,7 @@ static int span_month(const span_load *l, zb_dues_rcache *rc, const span_member 
 	int64_t paid = 0;
 	for (int i = 0; i < m->nl; i++)
 		if (l->l[m->l0 + i].ym == ym)
-			paid = l->l[m->l0 + i].fen;
+			paid += l->l[m->l0 + i].fen;
 	zb_dues_rules r;
 	int rc2 = zb_dues_rules_at(rc, m->path, ym, &r, e);
 	if (rc2)
@@ -346,21 +382,23 @@ int zb_dues_span_get(zb_db *db, int64_t org_id, const char *org_path, int from, 
 		r = zb_db_each(db, e, span_add_base, &l,
 		               "SELECT b.member_id, b.from_ym, b.kind, b.amount_fen FROM dues_bases b "
 		               "JOIN members mb ON mb.id = b.member_id WHERE mb.org_path >= ? AND mb.org_path < ? "
-		               "AND b.from_ym <= ? ORDER BY b.member_id, b.from_ym",
+		               "AND b.from_ym <= ?",
 		               "ssi", org_path, upper, (int64_t)to);
 	if (!r)
 		r = zb_db_each(db, e, span_add_red, &l,
-		               "SELECT d.member_id, d.kind, d.amount_fen, d.from_ym, d.to_ym FROM dues_reductions d "
+		               "SELECT d.member_id, d.kind, d.amount_fen, d.from_ym, d.to_ym, d.id FROM dues_reductions d "
 		               "JOIN members mb ON mb.id = d.member_id WHERE mb.org_path >= ? AND mb.org_path < ? "
-		               "AND d.state = 'approved' AND d.from_ym <= ? AND d.to_ym >= ? ORDER BY d.member_id, d.id DESC",
+		               "AND d.state = 'approved' AND d.from_ym <= ? AND d.to_ym >= ?",
 		               "ssii", org_path, upper, (int64_t)to, (int64_t)from);
 	if (!r)
 		r = zb_db_each(db, e, span_add_line, &l,
-		               "SELECT x.member_id, x.ym, SUM(x.amount_fen) FROM dues_lines x "
+		               "SELECT x.member_id, x.ym, x.amount_fen FROM dues_lines x "
 		               "JOIN members mb ON mb.id = x.member_id WHERE mb.org_path >= ? AND mb.org_path < ? "
-		               "AND x.ym >= ? AND x.ym <= ? GROUP BY x.member_id, x.ym ORDER BY x.member_id, x.ym",
+		               "AND x.ym >= ? AND x.ym <= ?",
 		               "ssii", org_path, upper, (int64_t)from, (int64_t)to);
 	r = zb_db_end(db, r, e);
+	if (!r)
+		span_index(&l);
 	for (size_t i = 0; !r && i < l.nm; i++) {
 		const span_member *m = &l.m[i];
 		for (int k = 0; !r && k < n; k++) {

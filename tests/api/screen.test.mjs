@@ -47,6 +47,8 @@ before(async () => {
     await ok(adm.put(`/api/v1/members/${id}/dues-base`, { kind: 'salary', amount, from: `${year}-01` }));
   }
   await pay(M.a, month, '15.00');
+  await pay(M.b, month, '40.00');
+  await pay(M.b, month, '50.00');
   await pay(M.d, months[0], '200.00');
   // a 支部党员大会 of V1 today, both present
   const m = await ok(adm.post('/api/v1/meetings', { org_id: V1, type: 'plenary', start_at: ago(600) }));
@@ -55,6 +57,9 @@ before(async () => {
   // an application at V2 today
   await ok(adm.post('/api/v1/applicants', { org_id: V2, name: '申请人戊', id_number: withCheck('11010519950302001'), applied_on: today }));
   addUser(srv, 'scr_town', 'org_admin', T);
+  // 丙 exempt this year, approved by the township
+  const red = await ok(adm.post(`/api/v1/members/${M.c}/dues-reductions`, { kind: 'exempt', from: `${year}-01`, to: month, reason: '大病住院', decided_on: today }));
+  await ok((await loginAs(srv, 'scr_town')).post(`/api/v1/dues/reductions/${red.id}/decision`, { approve: true, note: '同意' }));
   addUser(srv, 'scr_branch', 'party_worker', V1);
   addUser(srv, 'scr_member', 'member', V1);
   // stats.read alone: the screen, with the sections of other powers null
@@ -129,17 +134,18 @@ test('the screen holds the figures of the routes they come from, and sees a writ
   assert.equal(t.branches, 2);
   assert.equal(t.recruitment.applications, 1);
   assert.equal(s.stats.members.total, 4);
-  assert.equal(s.dues.this_month.due, (15 + 90 + 10 + 240).toFixed(2));
+  assert.equal(s.dues.this_month.due, (15 + 90 + 0 + 240).toFixed(2));
+  assert.equal(s.children.find((k) => k.org_id === T).dues.year_to_date.due, ((15 + 90) * months.length).toFixed(2));
   assert.ok(fen(s.dues.this_month.paid) >= 1500);
   assert.ok(s.compliance.branches >= 3);
   assert.ok(s.disclosure.villages >= 3 || months.length === 1, JSON.stringify(s.disclosure));
   assert.ok(s.made_at <= s.checked_at);
 
   // a payment, an application and a meeting after that read: the next read has them
-  await pay(M.c, month, '10.00');
+  await pay(M.d, month, '40.00');
   await ok(adm.post('/api/v1/applicants', { org_id: W, name: '申请人己', id_number: withCheck('11010519960405002'), applied_on: today }));
   const s2 = await compare(adm, 1);
-  assert.equal(fen(s2.dues.this_month.paid), fen(s.dues.this_month.paid) + 1000);
+  assert.equal(fen(s2.dues.this_month.paid), fen(s.dues.this_month.paid) + 4000);
   assert.equal(s2.recruitment.funnel[0].count, s.recruitment.funnel[0].count + 1);
   assert.equal(s2.children.find((k) => k.org_id === T2).recruitment.applications, 1);
 

@@ -4,7 +4,9 @@
 // another (bounding boxes), the page does not scroll, the screen refreshes
 // itself (a short interval through ?refresh=), keeps its figures with a
 // quiet notice when a refresh fails, and pauses while hidden.  The same
-// screen at 1366×768 is whole too.  Screenshots: tests/out/screenshots/.
+// screen at 1366×768 is whole too, and a session ended elsewhere brings up
+// the login, after which the refresh goes on.  Screenshots:
+// tests/out/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, login, shot, apiLogin, PASSWORD, ADMIN_PASSWORD } from './helpers.mjs';
@@ -130,14 +132,26 @@ test('the county 大屏 at 1920×1080: every panel with figures and charts, noth
   await page.context().close();
 });
 
-test('the 大屏 is whole at 1366×768 too', async () => {
+test('the 大屏 is whole at 1366×768 too; an ended session brings up the login and the refresh goes on', async () => {
   const page = await openPage(browser, LAPTOP, server.url);
   await login(page, 'screen_officer');
-  await page.goto(`/#/screen/${county.id}`);
+  await page.goto(`/#/screen/${county.id}?refresh=1`);
   await page.locator('.scr[data-loads="1"]').waitFor();
   await page.locator('[data-panel] canvas').nth(3).waitFor();
   await shot(page, 'screen-county');
   checkLayout(await layout(page));
+  // the session ends (logged out elsewhere): the next refresh asks for the login
+  await page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/auth/me')).json();
+    await fetch('/api/v1/auth/logout', { method: 'POST', headers: { 'X-CSRF-Token': me.csrf_token, 'Content-Type': 'application/json' }, body: '{}' });
+  });
+  const dialog = page.getByRole('dialog', { name: '登录已过期' });
+  await dialog.waitFor({ timeout: 10000 });
+  const loads = Number(await page.locator('.scr').getAttribute('data-loads'));
+  await dialog.getByLabel('密码').fill(PASSWORD);
+  await dialog.getByRole('button', { name: '登录' }).click();
+  await page.locator(`.scr[data-loads="${loads + 2}"]`).waitFor({ timeout: 10000 });
+  assert.equal(await dialog.count(), 0);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
