@@ -169,7 +169,6 @@ static void write_child(zb_jw *w, const zb_screen *s, const zb_screen_child *c)
 	jw_obj(w);
 	jw_kint(w, "org_id", c->org_id);
 	jw_kstr(w, "org_name", c->name);
-	jw_kstr(w, "short_name", c->short_name);
 	jw_kstr(w, "type", c->type);
 	jw_kint(w, "members", c->members);
 	jw_kint(w, "full", c->full);
@@ -411,7 +410,6 @@ static const zb_shape cdues_shape = {NULL, cdues_props, 0, 0, NULL};
 static const zb_prop child_props[] = {
 	{"org_id", 'i', 0, NULL, "直属下级组织"},
 	{"org_name", 's', 0, NULL, "全称"},
-	{"short_name", 's', ZB_NULL, NULL, "简称"},
 	{"type", 's', 0, NULL, "类型代码"},
 	{"members", 'i', 0, NULL, "在册党员数"},
 	{"full", 'i', 0, NULL, "其中正式党员"},

@@ -16,11 +16,6 @@ typedef struct child_list {
 	size_t cap;
 } child_list;
 
-static const char *dup_or_null(zb_arena *a, const char *s)
-{
-	return s ? zb_arena_strdup(a, s) : NULL;
-}
-
 static int add_child(zb_stmt *st, void *ctx, zb_err *e)
 {
 	(void)e;
@@ -30,13 +25,12 @@ static int add_child(zb_stmt *st, void *ctx, zb_err *e)
 	memset(c, 0, sizeof *c);
 	c->org_id = zb_col_int(st, 0);
 	c->name = zb_arena_strdup(l->a, zb_col_text(st, 1));
-	c->short_name = dup_or_null(l->a, zb_col_text(st, 2));
-	c->path = zb_arena_strdup(l->a, zb_col_text(st, 3));
-	c->type = zb_arena_strdup(l->a, zb_col_text(st, 4));
-	c->members = zb_col_int(st, 5);
-	c->full = zb_col_int(st, 6);
-	c->orgs = zb_col_int(st, 7);
-	c->branches = zb_col_int(st, 8);
+	c->path = zb_arena_strdup(l->a, zb_col_text(st, 2));
+	c->type = zb_arena_strdup(l->a, zb_col_text(st, 3));
+	c->members = zb_col_int(st, 4);
+	c->full = zb_col_int(st, 5);
+	c->orgs = zb_col_int(st, 6);
+	c->branches = zb_col_int(st, 7);
 	return 0;
 }
 
@@ -46,7 +40,7 @@ static int load_children(zb_db *db, int64_t org_id, zb_arena *a, zb_screen *s, z
 {
 	child_list l = {a, s, 0};
 	return zb_db_each(db, e, add_child, &l,
-	                  "SELECT o.id, o.name, o.short_name, o.path, o.type, "
+	                  "SELECT o.id, o.name, o.path, o.type, "
 	                  "COALESCE((SELECT n FROM org_counts c WHERE c.org_id = o.id AND c.dim = 'total' AND c.key = ''), 0), "
 	                  "COALESCE((SELECT n FROM org_counts c WHERE c.org_id = o.id AND c.dim = 'category' "
 	                  "AND c.key = 'full'), 0), "

@@ -43,7 +43,7 @@ typedef struct zb_screen_disclose {
 
 typedef struct zb_screen_child {
 	int64_t org_id;
-	const char *name, *short_name, *path, *type;
+	const char *name, *path, *type;
 	int64_t members, full, orgs, branches;       /* org_counts of its subtree */
 	const zb_csum *compliance;                   /* NULL: no branches below, or not read */
 	int recruit[ZB_RF_KINDS];                    /* this year's funnel */

@@ -2540,7 +2540,6 @@
  * @typedef {object} ScreenChild
  * @property {number} org_id 直属下级组织
  * @property {string} org_name 全称
- * @property {string|null} short_name 简称
  * @property {string} type 类型代码
  * @property {number} members 在册党员数
  * @property {number} full 其中正式党员
