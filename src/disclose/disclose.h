@@ -217,6 +217,20 @@ typedef struct zb_disclose_overdue {
 int zb_disclosure_overdue(zb_db *db, const char *path, int year, const char *today, zb_arena *a,
                           zb_disclose_overdue **rows, int *n, int *villages, zb_err *e);
 
+/* On time: for every village under path with a period of year whose
+ * deadline is before today, the periods due so far (each kind), those
+ * published by the deadline (published_on no later than it), those
+ * published after it, and those not published (overdue, as in
+ * zb_disclosure_overdue), by path.  Villages with nothing due yet (early
+ * in the year) are left out. */
+typedef struct zb_disclose_vtime {
+	int64_t org_id;
+	const char *org_path;
+	int due, on_time, late, overdue;
+} zb_disclose_vtime;
+int zb_disclosure_timeliness(zb_db *db, const char *path, int year, const char *today, zb_arena *a,
+                             zb_disclose_vtime **rows, int *n, zb_err *e);
+
 /* The public page of a village (HTML, no script): its published items with
  * their tables, a print stylesheet for the 公开栏. */
 int zb_disclose_page_html(const zb_village *v, const zb_disclosure *rows, int n, const char *today, zb_buf *out);

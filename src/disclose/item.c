@@ -554,6 +554,7 @@ typedef struct pub_row {
 	int64_t org_id;
 	int kind;
 	char period[16];
+	char published_on[11];  /* the earliest of the period's published items */
 } pub_row;
 
 typedef struct pub_list {
@@ -566,7 +567,7 @@ static int add_pub(zb_stmt *st, void *ctx, zb_err *e)
 {
 	(void)e;
 	pub_list *l = ctx;
-	const char *p = zb_col_text(st, 2);
+	const char *p = zb_col_text(st, 2), *on = zb_col_text(st, 3);
 	if (!p || strlen(p) != 7)
 		return 0;
 	ZB_AGROW(l->a, l->rows, l->n, l->cap);
@@ -574,12 +575,14 @@ static int add_pub(zb_stmt *st, void *ctx, zb_err *e)
 	r->org_id = zb_col_int(st, 0);
 	r->kind = zb_disclose_kind(zb_col_text(st, 1));
 	memcpy(r->period, p, 8);
+	snprintf(r->published_on, sizeof r->published_on, "%s", on ? on : "");
 	return 0;
 }
 
-/* Whether l (ordered by org) holds a published item of org, kind and
- * period: a binary search for the org's first row, then its rows. */
-static int published(const pub_list *l, int64_t org, int kind, const char *period)
+/* The published item l (ordered by org) holds for org, kind and period,
+ * the earliest published when several: a binary search for the org's
+ * first row, then its rows.  NULL when none. */
+static const pub_row *published(const pub_list *l, int64_t org, int kind, const char *period)
 {
 	size_t lo = 0, hi = l->n;
 	while (lo < hi) {
@@ -589,20 +592,24 @@ static int published(const pub_list *l, int64_t org, int kind, const char *perio
 		else
 			hi = mid;
 	}
+	const pub_row *best = NULL;
 	for (size_t i = lo; i < l->n && l->rows[i].org_id == org; i++)
-		if (l->rows[i].kind == kind && !strcmp(l->rows[i].period, period))
-			return 1;
-	return 0;
+		if (l->rows[i].kind == kind && !strcmp(l->rows[i].period, period) &&
+		    (!best || strcmp(l->rows[i].published_on, best->published_on) < 0))
+			best = &l->rows[i];
+	return best;
 }
 
-int zb_disclosure_overdue(zb_db *db, const char *path, int year, const char *today, zb_arena *a,
-                          zb_disclose_overdue **rows, int *n, int *villages, zb_err *e)
+/* Each period of year whose deadline is before today, for every village
+ * under path, handed to fn with the published item of it (NULL: none). */
+typedef int (*due_fn)(void *ctx, const zb_village *v, int kind, const char *period, const char *deadline,
+                      const pub_row *pub, zb_err *e);
+
+static int walk_due(zb_db *db, const char *path, int year, const char *today, zb_arena *a, due_fn fn, void *ctx,
+                    zb_err *e)
 {
 	char upper[512];
 	zb_path_upper(path, upper, sizeof upper);
-	*rows = NULL;
-	*n = 0;
-	*villages = 0;
 	zb_village *vs;
 	int nv;
 	int rc = zb_disclose_villages(db, path, a, &vs, &nv, e);
@@ -612,11 +619,9 @@ int zb_disclosure_overdue(zb_db *db, const char *path, int year, const char *tod
 	snprintf(to, sizeof to, "%04d-", (year + 1) % 10000);
 	if (!rc)
 		rc = zb_db_each(db, e, add_pub, &pl,
-		                "SELECT org_id, kind, period FROM disclosures WHERE org_path >= ? AND org_path < ? "
+		                "SELECT org_id, kind, period, published_on FROM disclosures WHERE org_path >= ? AND org_path < ? "
 		                "AND status = 'published' AND period >= ? AND period < ? ORDER BY org_id",
 		                "ssss", path, upper, from, to);
-	zb_disclose_overdue *out = NULL;
-	size_t no = 0, cap = 0;
 	char dec[16];
 	snprintf(dec, sizeof dec, "%04d-12-31", year % 10000);
 	zb_rules *rs = NULL;
@@ -625,10 +630,9 @@ int zb_disclosure_overdue(zb_db *db, const char *path, int year, const char *tod
 	for (int i = 0; !rc && i < nv; i++) {
 		zb_disclose_rules r;
 		zb_disclose_rules_from(zb_rules_for(rs, vs[i].path), &r);
-		int any = 0;
-		for (int k = 0; k < ZB_DK_MAX; k++) {
+		for (int k = 0; !rc && k < ZB_DK_MAX; k++) {
 			int nper = r.unit[k] == 'm' ? 12 : 4;
-			for (int p = 1; p <= nper; p++) {
+			for (int p = 1; !rc && p <= nper; p++) {
 				char per[32], unit, first[11], last[11], dl[11];
 				if (r.unit[k] == 'm')
 					snprintf(per, sizeof per, "%04d-%02d", year % 10000, p);
@@ -636,19 +640,83 @@ int zb_disclosure_overdue(zb_db *db, const char *path, int year, const char *tod
 					snprintf(per, sizeof per, "%04d-Q%d", year % 10000, p);
 				zb_disclose_period(per, &unit, first, last);
 				zb_disclose_deadline(last, r.deadline_days, dl);
-				if (strcmp(dl, today) >= 0 || published(&pl, vs[i].id, k, per))
-					continue;
-				ZB_AGROW(a, out, no, cap);
-				out[no++] = (zb_disclose_overdue){vs[i].id, vs[i].name, vs[i].path, vs[i].township_name,
-				                                  zb_disclose_kinds[k], zb_arena_strdup(a, per),
-				                                  zb_arena_strdup(a, dl)};
-				any = 1;
+				if (strcmp(dl, today) < 0)
+					rc = fn(ctx, &vs[i], k, per, dl, published(&pl, vs[i].id, k, per), e);
 			}
 		}
-		*villages += any;
 	}
 	zb_rules_free(rs);
-	*rows = out;
-	*n = (int)no;
+	return rc;
+}
+
+typedef struct overdue_list {
+	zb_arena *a;
+	zb_disclose_overdue *v;
+	size_t n, cap;
+	int villages;
+	int64_t last;  /* the village of the last row */
+} overdue_list;
+
+static int add_overdue(void *ctx, const zb_village *v, int kind, const char *period, const char *deadline,
+                       const pub_row *pub, zb_err *e)
+{
+	(void)e;
+	overdue_list *l = ctx;
+	if (pub)
+		return 0;
+	ZB_AGROW(l->a, l->v, l->n, l->cap);
+	l->v[l->n++] = (zb_disclose_overdue){v->id, v->name, v->path, v->township_name, zb_disclose_kinds[kind],
+	                                     zb_arena_strdup(l->a, period), zb_arena_strdup(l->a, deadline)};
+	l->villages += l->last != v->id;
+	l->last = v->id;
+	return 0;
+}
+
+int zb_disclosure_overdue(zb_db *db, const char *path, int year, const char *today, zb_arena *a,
+                          zb_disclose_overdue **rows, int *n, int *villages, zb_err *e)
+{
+	overdue_list l = {a, NULL, 0, 0, 0, 0};
+	int rc = walk_due(db, path, year, today, a, add_overdue, &l, e);
+	*rows = l.v;
+	*n = (int)l.n;
+	*villages = l.villages;
+	return rc;
+}
+
+typedef struct time_list {
+	zb_arena *a;
+	zb_disclose_vtime *v;
+	size_t n, cap;
+} time_list;
+
+static int add_time(void *ctx, const zb_village *v, int kind, const char *period, const char *deadline,
+                    const pub_row *pub, zb_err *e)
+{
+	(void)kind;
+	(void)period;
+	(void)e;
+	time_list *l = ctx;
+	if (!l->n || l->v[l->n - 1].org_id != v->id) {
+		ZB_AGROW(l->a, l->v, l->n, l->cap);
+		l->v[l->n++] = (zb_disclose_vtime){v->id, v->path, 0, 0, 0, 0};
+	}
+	zb_disclose_vtime *t = &l->v[l->n - 1];
+	t->due++;
+	if (!pub)
+		t->overdue++;
+	else if (pub->published_on[0] && strcmp(pub->published_on, deadline) <= 0)
+		t->on_time++;
+	else
+		t->late++;
+	return 0;
+}
+
+int zb_disclosure_timeliness(zb_db *db, const char *path, int year, const char *today, zb_arena *a,
+                             zb_disclose_vtime **rows, int *n, zb_err *e)
+{
+	time_list l = {a, NULL, 0, 0};
+	int rc = walk_due(db, path, year, today, a, add_time, &l, e);
+	*rows = l.v;
+	*n = (int)l.n;
 	return rc;
 }

@@ -248,6 +248,28 @@ typedef struct zb_dues_sheet {
 int zb_dues_sheet_get(zb_db *db, int64_t org_id, const char *org_path, int ym, int all_rows, zb_arena *a,
                   zb_dues_sheet *out, zb_err *e);
 
+/* The sheets of the months from..to (at most 12) of the subtree, summed
+ * per month, without the member rows and the voluntary payments: what
+ * zb_dues_sheet_get() gives as total and children for each month, from
+ * four range reads (members, bases, lines, reductions) instead of one
+ * read per month.  months[k] is the month from + k. */
+#define ZB_DUES_SPAN_MAX 12
+typedef struct zb_dues_span_child {
+	int64_t org_id;
+	const char *name, *path;
+	zb_dues_sum months[ZB_DUES_SPAN_MAX];
+} zb_dues_span_child;
+
+typedef struct zb_dues_span {
+	int from, to, nmonths;
+	zb_dues_sum months[ZB_DUES_SPAN_MAX];  /* the whole subtree */
+	int nchildren;
+	zb_dues_span_child *children;          /* each direct sub-org's subtree */
+} zb_dues_span;
+
+int zb_dues_span_get(zb_db *db, int64_t org_id, const char *org_path, int from, int to, zb_arena *a,
+                     zb_dues_span *out, zb_err *e);
+
 /* 一键登记: for each member of member_ids (all of the org's own members),
  * a payment of that month's owed, in one transaction.  Members owing
  * nothing that month are skipped; *recorded gets the payments made.

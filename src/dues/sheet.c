@@ -154,6 +154,266 @@ int zb_dues_sheet_get(zb_db *db, int64_t org_id, const char *org_path, int ym, i
 	return zb_db_commit(db, e);
 }
 
+/* ---- several months at once ---- */
+
+typedef struct span_member {
+	int64_t id;
+	const char *path;
+	int join_ym, child;        /* child: index in children, -1 the org's own */
+	int b0, nb, r0, nr, l0, nl; /* its rows in the arrays below */
+} span_member;
+
+typedef struct span_base {
+	int m, from_ym, kind;     /* m: the member's index */
+	int64_t amount_fen;
+} span_base;
+
+typedef struct span_red {
+	int m, from_ym, to_ym, exempt;
+	int64_t id, amount_fen;
+} span_red;
+
+typedef struct span_line {
+	int m, ym;
+	int64_t fen;
+} span_line;
+
+typedef struct span_load {
+	zb_arena *a;
+	zb_dues_span *s;
+	span_member *m;
+	size_t nm, mcap;
+	span_base *b;
+	size_t nb, bcap;
+	span_red *r;
+	size_t nr, rcap;
+	span_line *l;
+	size_t nl, lcap;
+} span_load;
+
+static int span_child(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	span_load *l = ctx;
+	size_t cap = (size_t)l->s->nchildren;
+	ZB_AGROW(l->a, l->s->children, (size_t)l->s->nchildren, cap);
+	zb_dues_span_child *c = &l->s->children[l->s->nchildren++];
+	memset(c, 0, sizeof *c);
+	c->org_id = zb_col_int(st, 0);
+	c->name = zb_arena_strdup(l->a, zb_col_text(st, 1));
+	c->path = zb_arena_strdup(l->a, zb_col_text(st, 2));
+	return 0;
+}
+
+static int span_add_member(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	span_load *l = ctx;
+	ZB_AGROW(l->a, l->m, l->nm, l->mcap);
+	span_member *m = &l->m[l->nm++];
+	memset(m, 0, sizeof *m);
+	m->id = zb_col_int(st, 0);
+	m->path = zb_arena_strdup(l->a, zb_col_text(st, 1));
+	const char *join = zb_col_text(st, 2);
+	m->join_ym = join && zb_date_valid(join) ? zb_md_ym(join) : 0;
+	m->child = -1;
+	for (int i = 0; i < l->s->nchildren; i++)
+		if (zb_path_within(m->path, l->s->children[i].path))
+			m->child = i;
+	return 0;
+}
+
+/* the index of member id (members are read ordered by id), -1 if not listed */
+static int span_find(const span_load *l, int64_t id)
+{
+	size_t lo = 0, hi = l->nm;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->m[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < l->nm && l->m[lo].id == id ? (int)lo : -1;
+}
+
+static int span_add_base(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	span_load *l = ctx;
+	int m = span_find(l, zb_col_int(st, 0));
+	if (m < 0)
+		return 0;
+	ZB_AGROW(l->a, l->b, l->nb, l->bcap);
+	l->b[l->nb++] = (span_base){m, (int)zb_col_int(st, 1), zb_dues_kind_parse(zb_col_text(st, 2)), zb_col_int(st, 3)};
+	return 0;
+}
+
+static int span_add_red(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	span_load *l = ctx;
+	int m = span_find(l, zb_col_int(st, 0));
+	if (m < 0)
+		return 0;
+	ZB_AGROW(l->a, l->r, l->nr, l->rcap);
+	const char *kind = zb_col_text(st, 1);
+	l->r[l->nr++] = (span_red){m, (int)zb_col_int(st, 3), (int)zb_col_int(st, 4), kind && !strcmp(kind, "exempt"),
+	                           zb_col_int(st, 5), zb_col_int(st, 2)};
+	return 0;
+}
+
+static int span_add_line(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	span_load *l = ctx;
+	int m = span_find(l, zb_col_int(st, 0));
+	if (m < 0)
+		return 0;
+	ZB_AGROW(l->a, l->l, l->nl, l->lcap);
+	l->l[l->nl++] = (span_line){m, (int)zb_col_int(st, 1), zb_col_int(st, 2)};
+	return 0;
+}
+
+/* Rows by member, then: bases by month, reductions newest first, lines
+ * by month.  The reads come in the order of their index on both backends
+ * as a rule; sorted here only when they do not. */
+static int cmp_base(const void *x, const void *y)
+{
+	const span_base *a = x, *b = y;
+	return a->m != b->m ? (a->m < b->m ? -1 : 1) : (a->from_ym > b->from_ym) - (a->from_ym < b->from_ym);
+}
+static int cmp_red(const void *x, const void *y)
+{
+	const span_red *a = x, *b = y;
+	return a->m != b->m ? (a->m < b->m ? -1 : 1) : (a->id < b->id) - (a->id > b->id);
+}
+static int cmp_line(const void *x, const void *y)
+{
+	const span_line *a = x, *b = y;
+	return a->m != b->m ? (a->m < b->m ? -1 : 1) : (a->ym > b->ym) - (a->ym < b->ym);
+}
+
+static void span_sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp((char *)v + (i - 1) * size, (char *)v + i * size) > 0) {
+			qsort(v, n, size, cmp);
+			return;
+		}
+}
+
+/* Each member's first row and count in the sorted arrays. */
+static void span_index(span_load *l)
+{
+	span_sort(l->b, l->nb, sizeof *l->b, cmp_base);
+	span_sort(l->r, l->nr, sizeof *l->r, cmp_red);
+	span_sort(l->l, l->nl, sizeof *l->l, cmp_line);
+	for (size_t i = l->nb; i-- > 0;) {
+		l->m[l->b[i].m].b0 = (int)i;
+		l->m[l->b[i].m].nb++;
+	}
+	for (size_t i = l->nr; i-- > 0;) {
+		l->m[l->r[i].m].r0 = (int)i;
+		l->m[l->r[i].m].nr++;
+	}
+	for (size_t i = l->nl; i-- > 0;) {
+		l->m[l->l[i].m].l0 = (int)i;
+		l->m[l->l[i].m].nl++;
+	}
+}
+
+/* One member's month as zb_dues_sheet_get's row query finds it: the base
+ * in force that month, the newest approved reduction covering it, the
+ * net paid for it. */
+static int span_month(const span_load *l, zb_dues_rcache *rc, const span_member *m, int ym, zb_dues_month *out,
+                      zb_err *e)
+{
+	const span_base *b = NULL;
+	for (int i = 0; i < m->nb && l->b[m->b0 + i].from_ym <= ym; i++)
+		b = &l->b[m->b0 + i];
+	const span_red *red = NULL;
+	for (int i = 0; i < m->nr && !red; i++)
+		if (l->r[m->r0 + i].from_ym <= ym && l->r[m->r0 + i].to_ym >= ym)
+			red = &l->r[m->r0 + i];
+	int64_t paid = 0;
+	for (int i = 0; i < m->nl; i++)
+		if (l->l[m->l0 + i].ym == ym)
+			paid += l->l[m->l0 + i].fen;
+	zb_dues_rules r;
+	int rc2 = zb_dues_rules_at(rc, m->path, ym, &r, e);
+	if (rc2)
+		return rc2;
+	zb_dues_eval(&r, m->join_ym, ym, b != NULL, b ? b->kind : -1, b ? b->amount_fen : 0, !red ? 0 : red->exempt ? 2 : 1,
+	             red ? red->amount_fen : 0, paid, out);
+	return 0;
+}
+
+int zb_dues_span_get(zb_db *db, int64_t org_id, const char *org_path, int from, int to, zb_arena *a,
+                     zb_dues_span *out, zb_err *e)
+{
+	memset(out, 0, sizeof *out);
+	int n = zb_md_ym_diff(to, from) + 1;
+	if (n < 1 || n > ZB_DUES_SPAN_MAX)
+		return zb_fail(e, ZB_EINVAL, "month", "月份范围应为 1 到 %d 个月", ZB_DUES_SPAN_MAX);
+	out->from = from;
+	out->to = to;
+	out->nmonths = n;
+	zb_dues_rcache *rc;
+	int r = zb_dues_rcache_new(db, &rc, e);
+	if (r)
+		return r;
+	char upper[512];
+	zb_path_upper(org_path, upper, sizeof upper);
+	span_load l;
+	memset(&l, 0, sizeof l);
+	l.a = a;
+	l.s = out;
+	r = zb_db_begin_read(db, e);
+	if (!r)
+		r = zb_db_each(db, e, span_child, &l, "SELECT id, name, path FROM orgs WHERE parent_id = ? ORDER BY sort_order, id",
+		               "i", org_id);
+	if (!r)
+		r = zb_db_each(db, e, span_add_member, &l,
+		               "SELECT mb.id, mb.org_path, mb.join_date FROM members mb "
+		               "WHERE mb.org_path >= ? AND mb.org_path < ? AND mb.status IN " OWING_STATUSES " ORDER BY mb.id",
+		               "ss", org_path, upper);
+	if (!r)
+		r = zb_db_each(db, e, span_add_base, &l,
+		               "SELECT b.member_id, b.from_ym, b.kind, b.amount_fen FROM dues_bases b "
+		               "JOIN members mb ON mb.id = b.member_id WHERE mb.org_path >= ? AND mb.org_path < ? "
+		               "AND b.from_ym <= ?",
+		               "ssi", org_path, upper, (int64_t)to);
+	if (!r)
+		r = zb_db_each(db, e, span_add_red, &l,
+		               "SELECT d.member_id, d.kind, d.amount_fen, d.from_ym, d.to_ym, d.id FROM dues_reductions d "
+		               "JOIN members mb ON mb.id = d.member_id WHERE mb.org_path >= ? AND mb.org_path < ? "
+		               "AND d.state = 'approved' AND d.from_ym <= ? AND d.to_ym >= ?",
+		               "ssii", org_path, upper, (int64_t)to, (int64_t)from);
+	if (!r)
+		r = zb_db_each(db, e, span_add_line, &l,
+		               "SELECT x.member_id, x.ym, x.amount_fen FROM dues_lines x "
+		               "JOIN members mb ON mb.id = x.member_id WHERE mb.org_path >= ? AND mb.org_path < ? "
+		               "AND x.ym >= ? AND x.ym <= ?",
+		               "ssii", org_path, upper, (int64_t)from, (int64_t)to);
+	r = zb_db_end(db, r, e);
+	if (!r)
+		span_index(&l);
+	for (size_t i = 0; !r && i < l.nm; i++) {
+		const span_member *m = &l.m[i];
+		for (int k = 0; !r && k < n; k++) {
+			zb_dues_month mo;
+			if ((r = span_month(&l, rc, m, zb_md_ym_add(from, k), &mo, e)))
+				break;
+			sum_add(&out->months[k], &mo);
+			if (m->child >= 0)
+				sum_add(&out->children[m->child].months[k], &mo);
+		}
+	}
+	zb_dues_rcache_free(rc);
+	return r;
+}
+
 int zb_dues_bulk_pay(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t org_id, const char *org_path,
                      const char *month, const char *paid_on, const char *method, const int64_t *member_ids, int n,
                      const char *today, int *recorded, zb_err *e)

@@ -2457,6 +2457,101 @@
  */
 
 /**
+ * 大屏：一次请求的全部数字
+ * @typedef {object} Screen
+ * @property {string} checked_at 本次核对数据的时间（北京时间）
+ * @property {string} made_at 这些数字算出的时间；此后所依据的数据未变
+ * @property {number} org_id 所查组织
+ * @property {string} org_name 名称
+ * @property {string} as_of 统计日期
+ * @property {number} year 本年
+ * @property {string} month 本月
+ * @property {string} period 本季度
+ * @property {OrgStats} stats 与 GET /orgs/{id}/stats 的回答相同
+ * @property {ScreenCompliance|null} compliance 本季度三会一课；无 meeting.read 时为 null
+ * @property {ScreenRecruitment} recruitment 本年发展党员（与 GET /orgs/{id}/recruitment 相同的计数）
+ * @property {ScreenDues|null} dues 党费收缴；无 member.read 时为 null
+ * @property {ScreenDisclosure|null} disclosure 三务公开；无 org.read 时为 null
+ * @property {Array<ScreenChild>} children 各直属下级组织（未撤销的）
+ */
+
+/**
+ * 本季度三会一课落实
+ * @typedef {object} ScreenCompliance
+ * @property {string} period 本季度 2026Q3
+ * @property {string} from 季度首日
+ * @property {string} to 季度末日
+ * @property {number} branches 支部数
+ * @property {number} branches_done 已落实的支部数
+ * @property {number} branches_open 进行中的支部数
+ * @property {number} branches_missing 有逾期未落实的支部数
+ * @property {number} branches_ok 无逾期的支部数
+ * @property {number} rate 无逾期的支部占比（0–1）
+ * @property {Array<ScreenComplianceTypesItem>} types 各类会议
+ * @property {number} noncompliant_total 有逾期未落实的支部数
+ * @property {Array<ScreenComplianceNoncompliantItem>} noncompliant 其中问题最多的（至多 10 个）
+ */
+
+/**
+ * 本年发展党员
+ * @typedef {object} ScreenRecruitment
+ * @property {number} year 年份
+ * @property {Array<ScreenRecruitmentFunnelItem>} funnel 申请 → 积极分子 → 发展对象 → 预备党员 → 转正
+ * @property {Object<string, number>} pipeline 在培养中的人数，按阶段
+ * @property {number} open_total 在培养中的人数
+ */
+
+/**
+ * 党费收缴
+ * @typedef {object} ScreenDues
+ * @property {string} month 本月
+ * @property {string} from 年初月份
+ * @property {ScreenDuesSum} this_month 本月（与 GET /orgs/{id}/dues?month= 的 total 相同）
+ * @property {ScreenDuesSum} year_to_date 年初至本月（各月之和）
+ * @property {Array<ScreenDuesMonthsItem>} months 各月
+ */
+
+/**
+ * 党费应交与实交
+ * @typedef {object} ScreenDuesSum
+ * @property {number} members 应交党费的党员数（最近一月）
+ * @property {number} owing 其中当月应交金额不为零的人数（最近一月）
+ * @property {string} due 应交（元）
+ * @property {string} paid 实交（元）
+ * @property {string} owed 欠交（元）
+ * @property {string} rate 收缴率（百分数，两位小数）
+ */
+
+/**
+ * 本年三务公开
+ * @typedef {object} ScreenDisclosure
+ * @property {number} year 年份
+ * @property {number} villages 已有到期期间的村数
+ * @property {number} villages_overdue 有逾期未公开期间的村数
+ * @property {number} due 已到截止日的期间数（各村各类之和）
+ * @property {number} on_time 截止日前（含当日）公开的
+ * @property {number} late 截止日后才公开的
+ * @property {number} overdue 逾期未公开的
+ * @property {number} rate 按时公开的占比（0–1）
+ */
+
+/**
+ * 一个直属下级组织的一行
+ * @typedef {object} ScreenChild
+ * @property {number} org_id 直属下级组织
+ * @property {string} org_name 全称
+ * @property {string} type 类型代码
+ * @property {number} members 在册党员数
+ * @property {number} full 其中正式党员
+ * @property {number} orgs 组织数（含本身）
+ * @property {number} branches 党支部数（含联合党支部）
+ * @property {ScreenChildCompliance|null} compliance 本季度三会一课；其下无支部或无 meeting.read 时为 null
+ * @property {Object<string, number>} recruitment 本年发展党员各环节人数
+ * @property {ScreenChildDues|null} dues 党费；无 member.read 时为 null
+ * @property {ScreenChildDisclosure|null} disclosure 三务公开；无 org.read 时为 null
+ */
+
+/**
  * @typedef {object} ErrorBodyError
  * @property {string} code 错误类别，如 invalid_input、not_found
  * @property {string} message 中文说明
@@ -3087,6 +3182,68 @@
  */
 
 /**
+ * @typedef {object} ScreenComplianceTypesItem
+ * @property {string} type 会议类型代码
+ * @property {string} type_name 会议类型
+ * @property {number} branches 适用的支部数
+ * @property {number} branches_missing 有逾期未落实的支部数
+ * @property {number} rate 无逾期的支部占比（0–1）
+ */
+
+/**
+ * @typedef {object} ScreenComplianceNoncompliantItem
+ * @property {number} org_id 支部
+ * @property {string} org_name 名称
+ * @property {number} missing 逾期未开展次数
+ */
+
+/**
+ * @typedef {object} ScreenRecruitmentFunnelItem
+ * @property {string} key applications、activists、candidates、probationary 或 full
+ * @property {string} name 名称
+ * @property {number} step 所计步骤
+ * @property {number} count 本年人数
+ */
+
+/**
+ * @typedef {object} ScreenDuesMonthsItem
+ * @property {string} month 月份 2026-07
+ * @property {string} due 应交（元）
+ * @property {string} paid 实交（元）
+ * @property {string} rate 收缴率（百分数）
+ */
+
+/**
+ * 本季度三会一课；其下无支部或无 meeting.read 时为 null
+ * @typedef {object} ScreenChildCompliance
+ * @property {number} branches 支部数
+ * @property {number} branches_done 已落实的支部数
+ * @property {number} branches_open 进行中的支部数
+ * @property {number} branches_missing 有逾期未落实的支部数
+ * @property {number} branches_ok 无逾期的支部数
+ * @property {number} rate 无逾期的支部占比（0–1）
+ */
+
+/**
+ * 党费；无 member.read 时为 null
+ * @typedef {object} ScreenChildDues
+ * @property {ScreenDuesSum} this_month 本月
+ * @property {ScreenDuesSum} year_to_date 年初至本月
+ */
+
+/**
+ * 三务公开；无 org.read 时为 null
+ * @typedef {object} ScreenChildDisclosure
+ * @property {number} villages 已有到期期间的村数
+ * @property {number} villages_overdue 有逾期未公开期间的村数
+ * @property {number} due 已到截止日的期间数（各村各类之和）
+ * @property {number} on_time 截止日前（含当日）公开的
+ * @property {number} late 截止日后才公开的
+ * @property {number} overdue 逾期未公开的
+ * @property {number} rate 按时公开的占比（0–1）
+ */
+
+/**
  * 企业
  * @typedef {object} CoverageByKindEnterprise
  * @property {string} name 单位类别名称
@@ -3505,6 +3662,7 @@
  *   'POST /aid-imports 201': AidImportBatch,
  *   'GET /aid-imports/{id} 200': AidImportBatch,
  *   'POST /aid-imports/{id}/commit 200': AidImportCommitted,
+ *   'GET /orgs/{id}/screen 200': Screen,
  * }} ApiAnswers
  */
 
@@ -3720,4 +3878,5 @@ export const ROUTES = Object.freeze({
   'POST /aid-imports': [201],
   'GET /aid-imports/{id}': [200],
   'POST /aid-imports/{id}/commit': [200],
+  'GET /orgs/{id}/screen': [200],
 });

@@ -57,6 +57,7 @@ const routes = [
   { path: '/signin', component: () => import('./views/Signin.vue'), meta: { title: '会议签到', nav: 'me' } },
   { path: '/me', component: () => import('./views/Me.vue'), meta: { title: '我的', nav: 'me' } },
   { path: '/audit', component: () => import('./views/Audit.vue'), meta: { title: '审计日志', nav: 'audit' } },
+  { path: '/screen/:id(\\d+)', component: () => import('./views/Screen.vue'), meta: { title: '大屏', bare: true } },
   { path: '/:rest(.*)*', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } },
 ];
 
