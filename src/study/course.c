@@ -446,7 +446,7 @@ static int submit_in_tx(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t c
 		               "iisii", course_id, member_id, studied, (int64_t)keep, zb_now(app));
 	if (rc)
 		return rc;
-	out->studied_on = studied;
+	out->studied_on = zb_arena_strdup(a, studied);
 	zb_text_buf t = {zb_arena_alloc(a, 512), 512};
 	if ((rc = zb_db_one(db, e, NULL, zb_row_text, &t, "SELECT org_path FROM members WHERE id = ?", "i", member_id)))
 		return rc;
