@@ -542,34 +542,39 @@ static int qcol(const char *h)
 	return -1;
 }
 
-static int replace_in_tx(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t course_id, const zb_quiz_sheet *q,
-                         zb_err *e)
+int zb_quiz_set(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t course_id, const zb_quiz_q *qs, int n,
+                zb_err *e)
 {
-	zb_text_buf t = {malloc(512), 512};
-	if (!t.out)
-		return zb_fail(e, ZB_EINTERNAL, NULL, "内存不足");
+	char path[512] = "";
+	zb_text_buf t = {path, sizeof path};
 	int rc = zb_db_one(db, e, "未找到该课程", zb_row_text, &t, "SELECT org_path FROM courses WHERE id = ?", "i",
 	                   course_id);
 	if (!rc)
 		rc = zb_db_run(db, e, NULL, "DELETE FROM course_questions WHERE course_id = ?", "i", course_id);
-	for (int i = 0; !rc && i < q->nrows; i++) {
-		const zb_quiz_q *x = &q->rows[i].q;
+	for (int i = 0; !rc && i < n; i++) {
 		json_t *o = json_array();
-		for (int k = 0; k < x->nopt; k++)
-			json_array_append_new(o, json_string(x->options[k]));
+		for (int k = 0; k < qs[i].nopt; k++)
+			json_array_append_new(o, json_string(qs[i].options[k]));
 		char *opts = json_dumps(o, JSON_COMPACT);
 		json_decref(o);
 		rc = zb_db_run(db, e, NULL,
 		               "INSERT INTO course_questions (course_id, pos, kind, text, options, answer) VALUES (?,?,?,?,?,?)",
-		               "iissss", course_id, (int64_t)(i + 1), x->multiple ? "multiple" : "single", x->text, opts,
-		               x->answer);
+		               "iissss", course_id, (int64_t)(i + 1), qs[i].multiple ? "multiple" : "single", qs[i].text,
+		               opts, qs[i].answer);
 		free(opts);
 	}
-	if (!rc)
-		rc = zb_audit_change(db, app, by, "study.quiz.import", "course", course_id, t.out,
-		                     q->nrows < 0 ? NULL : "{\"replaced\":true}", e);
-	free(t.out);
-	return rc;
+	char detail[40];
+	snprintf(detail, sizeof detail, "{\"questions\":%d}", n);
+	return rc ? rc : zb_audit_change(db, app, by, "study.quiz.set", "course", course_id, path, detail, e);
+}
+
+static int replace_in_tx(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t course_id, const zb_quiz_sheet *q,
+                         zb_arena *a, zb_err *e)
+{
+	zb_quiz_q *qs = zb_arena_alloc(a, sizeof *qs * (size_t)(q->nrows + 1));
+	for (int i = 0; i < q->nrows; i++)
+		qs[i] = q->rows[i].q;
+	return zb_quiz_set(db, app, by, course_id, qs, q->nrows, e);
 }
 
 int zb_quiz_import(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t course_id, const void *data, size_t len,
@@ -630,7 +635,7 @@ int zb_quiz_import(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t course
 			goto done;
 		}
 	if (!(rc = zb_db_begin_write(db, e)))
-		rc = zb_db_end(db, replace_in_tx(db, app, by, course_id, out, e), e);
+		rc = zb_db_end(db, replace_in_tx(db, app, by, course_id, out, a, e), e);
 done:
 	zb_sheet_free(&sh);
 	return rc;

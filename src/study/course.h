@@ -110,6 +110,12 @@ typedef struct zb_quiz_result {
 int zb_quiz_submit(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t course_id, int64_t member_id,
                    const char *const *answers, int nanswers, zb_arena *a, zb_quiz_result *out, zb_err *e);
 
+/* Replace the course's questions by qs (checked already, e.g. by
+ * zb_quiz_row_parse) in the caller's write transaction, with the audit
+ * row. */
+int zb_quiz_set(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t course_id, const zb_quiz_q *qs, int n,
+                zb_err *e);
+
 /* Pure: one row of a quiz sheet (题目, 题型 单选/多选, options A..F, 答案)
  * into q; problems in Chinese appended to errs (room for 4). */
 void zb_quiz_row_parse(const char *text, const char *kind, const char *const *opts, const char *answer, zb_arena *a,
@@ -132,5 +138,15 @@ typedef struct zb_quiz_import {
  * nothing. */
 int zb_quiz_import(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t course_id, const void *data, size_t len,
                    int commit, zb_arena *a, zb_quiz_sheet *out, zb_err *e);
+
+/* The demo county's 学习教育 (demo.c): three courses of the county, one
+ * with a quiz; in the township of township_id every branch's 集中学习 and
+ * 远程教育 with most of its members, a township training of the
+ * secretaries and committee members, some external study; in branch_id
+ * courses studied and quizzes taken, except by keep_member (the demo
+ * member, who takes the quiz in the browser tests).  Through the
+ * functions above. */
+int zb_study_demo(zb_db *db, zb_app *app, uint64_t seed, int64_t county_id, int64_t township_id, int64_t branch_id,
+                  int64_t keep_member, zb_err *e);
 
 #endif
