@@ -81,7 +81,7 @@ test('a secretary finds who in the branch is short of 学时 and by how much (ph
   await needRoutes(t, server.url, ['GET /orgs/{id}/study']);
   const sec = await apiLogin(server.url, 'secretary', ADMIN_PASSWORD);
   const org = sec.user.grants[0].org_id;
-  const want = await sec.get(`/orgs/${org}/study`, { short: 1 });
+  const want = await sec.get(`/orgs/${org}/study?short=1`);
   assert.ok(want.short > 0 && want.short < want.members, 'the demo branch has members short and members over');
   const page = await openPage(browser, PHONE390, server.url);
   await login(page, 'secretary', ADMIN_PASSWORD);
