@@ -190,7 +190,7 @@ int zb_course_list(zb_db *db, const char *path, zb_arena *a, zb_course **items, 
 	clist l = {.a = a};
 	int rc = zb_db_each(db, e, on_course, &l,
 	                    "SELECT " COURSE_COLS COURSE_FROM
-	                    "WHERE (c.org_path >= ? AND c.org_path < ?) OR substr(?, 1, length(c.org_path)) = c.org_path "
+	                    "WHERE (c.org_path >= ? AND c.org_path < ?) OR substr(CAST(? AS TEXT), 1, length(c.org_path)) = c.org_path "
 	                    "ORDER BY c.published_on DESC, c.id DESC LIMIT 200",
 	                    "sss", path, upper, path);
 	for (int i = 0; !rc && i < l.n; i++)

@@ -156,7 +156,7 @@ static int read_row(reader *rd, const char *const *v, int date1904, int rownum, 
 		                    "SELECT mb.id, mb.org_path, o.name FROM members mb JOIN orgs o ON o.id = mb.org_id "
 		                    "WHERE mb.name = ? AND mb.org_path >= ? AND mb.org_path < ? "
 		                    "AND mb.status IN ('normal', 'mobile', 'abroad') "
-		                    "AND (? IS NULL OR o.name = ? OR o.short_name = ?) ORDER BY mb.id LIMIT 3",
+		                    "AND (CAST(? AS TEXT) IS NULL OR o.name = ? OR o.short_name = ?) ORDER BY mb.id LIMIT 3",
 		                    "ssssss", r->p.name, rd->imp->org_path, rd->upper, r->p.branch, r->p.branch, r->p.branch);
 		if (rc && rc != ZB_DB_STOP)
 			return rc;
