@@ -174,6 +174,8 @@ typedef struct acc {
 	const char *one_path;
 	zb_study_year *year;               /* one member's items */
 	size_t cap;                        /* of year->items */
+	char last_path[256];               /* the rules of the last org path asked */
+	zb_study_rules last;
 	zb_study_row *rows;                /* subtree: by member id */
 	int n;
 } acc;
@@ -215,9 +217,16 @@ static void add(acc *c, int64_t member_id, const char *date, const char *kind, c
 	y->hours10 += hours10;
 }
 
-static const char *rules_path(acc *c, const char *member_path)
+/* The rules for a member's org path (the walk's rows come grouped by
+ * org, so the last answer is kept). */
+static const zb_study_rules *rules_at(acc *c, const char *member_path)
 {
-	return member_path ? member_path : c->one_path;
+	const char *p = member_path ? member_path : c->one_path;
+	if (!p || strcmp(p, c->last_path)) {
+		rules_from(c->rs, p, &c->last);
+		snprintf(c->last_path, sizeof c->last_path, "%s", p ? p : "");
+	}
+	return &c->last;
 }
 
 static int on_meeting(zb_stmt *st, void *ctx, zb_err *e)
@@ -225,9 +234,7 @@ static int on_meeting(zb_stmt *st, void *ctx, zb_err *e)
 	(void)e;
 	acc *c = ctx;
 	int type = zb_mtype_from(zb_col_text(st, 2));
-	zb_study_rules r;
-	rules_from(c->rs, rules_path(c, zb_col_text(st, 7)), &r);
-	int h = zb_study_meeting_hours10(type, zb_col_int(st, 3), zb_col_int(st, 4), &r);
+	int h = zb_study_meeting_hours10(type, zb_col_int(st, 3), zb_col_int(st, 4), rules_at(c, zb_col_text(st, 7)));
 	const char *title = zb_col_text(st, 5);
 	if (!title || !*title)
 		title = zb_col_text(st, 6);
@@ -244,10 +251,9 @@ static int on_training(zb_stmt *st, void *ctx, zb_err *e)
 	acc *c = ctx;
 	json_t *f = json_loads(zb_col_text(st, 3) ? zb_col_text(st, 3) : "{}", 0, NULL);
 	json_t *d = json_object_get(f, "training_days"), *h = json_object_get(f, "training_hours");
-	zb_study_rules r;
-	rules_from(c->rs, rules_path(c, zb_col_text(st, 4)), &r);
 	int hours10 = zb_study_training_hours10(json_is_integer(d) ? (int)json_integer_value(d) : 0,
-	                                        json_is_integer(h) ? (int)json_integer_value(h) : 0, &r);
+	                                        json_is_integer(h) ? (int)json_integer_value(h) : 0,
+	                                        rules_at(c, zb_col_text(st, 4)));
 	json_decref(f);
 	if (hours10 > 0)
 		add(c, zb_col_int(st, 0), zb_col_text(st, 2), "training", "发展对象集中培训", hours10, "applicant",
