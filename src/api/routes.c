@@ -32,6 +32,7 @@ static const zb_route *const tables[] = {
 	zb_routes_disclose,
 	zb_routes_aid,
 	zb_routes_screen,
+	zb_routes_study,
 	NULL,
 };
 

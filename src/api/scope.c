@@ -53,6 +53,9 @@ static const struct {
 	{S_AID_VISIT, ZB_OBJ_AID_VISIT},
 	{S_AID_PHOTO, ZB_OBJ_AID_PHOTO},
 	{S_VFILE, ZB_OBJ_VFILE},
+	{S_STUDY_SESSION, ZB_OBJ_STUDY_SESSION},
+	{S_STUDY_IMPORT, ZB_OBJ_IMPORT},
+	{S_COURSE, ZB_OBJ_COURSE},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

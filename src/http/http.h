@@ -93,6 +93,9 @@ typedef enum zb_scope {
 	S_AID_VISIT,    /* path param 0 is a visit to a household: its village org */
 	S_AID_PHOTO,    /* path param 0 is a photo of a visit: its household's village org */
 	S_VFILE,        /* path param 0 is a file of a 驻村工作队's log: scope = its village */
+	S_STUDY_SESSION, /* path param 0 is a study session (学习记录): its org */
+	S_STUDY_IMPORT, /* path param 0 is a study import batch (an import batch of kind study) */
+	S_COURSE,       /* path param 0 is a course: the org that published it */
 	S_SCOPE_MAX
 } zb_scope;
 

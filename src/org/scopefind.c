@@ -36,6 +36,8 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	[ZB_OBJ_VPOSTING] = "SELECT org_path FROM village_postings WHERE id = ?",
 	[ZB_OBJ_VLEAVE] = "SELECT org_path FROM village_absences WHERE id = ?",
 	[ZB_OBJ_VFILE] = "SELECT org_path FROM village_log_files WHERE id = ?",
+	[ZB_OBJ_STUDY_SESSION] = "SELECT org_path FROM study_sessions WHERE id = ?",
+	[ZB_OBJ_COURSE] = "SELECT org_path FROM courses WHERE id = ?",
 };
 
 typedef struct found_path {

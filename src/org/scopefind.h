@@ -43,6 +43,8 @@ typedef enum zb_obj {
 	ZB_OBJ_AID_VISIT,  /* a visit to a household: its village org */
 	ZB_OBJ_AID_PHOTO,  /* a photo of a visit: its household's village org */
 	ZB_OBJ_VFILE,      /* a file of a 驻村工作队's log: its village */
+	ZB_OBJ_STUDY_SESSION, /* a 集中学习/远程教育/external study record: its org */
+	ZB_OBJ_COURSE,     /* a course: the org that published it */
 	ZB_OBJ_MAX
 } zb_obj;
 

@@ -13,6 +13,7 @@
 #include "village/village.h" /* validator of the village_work kind */
 #include "disclose/disclose.h" /* validator of the disclosure kind */
 #include "aid/aid.h"          /* validator of the aid_visits kind */
+#include "study/study.h"      /* validator of the study kind */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,7 @@ static const struct {
 	{"village_work", "驻村工作（第一书记每月驻村天数、请假审批层级、任期届满提醒、考核权重）", zb_vwork_rules_validate},
 	{"disclosure", "三务公开（党务、村务、财务的公开周期与期满后的公开期限）", zb_disclose_rules_validate},
 	{"aid_visits", "帮扶走访频次（在帮户、监测户、已脱贫户、党员联系户的走访间隔）", zb_aid_rules_validate},
+	{"study", "学时（党员、书记和班子成员每年集中学习培训学时，会议与培训计入学时）", zb_study_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

@@ -127,7 +127,7 @@ export function placeholders(pattern) {
 
 // What a path placeholder names: by its own name, or for {id} by the
 // path segment before it.  An unknown one stops the matrix.
-const PARAM_BY_NAME = { did: 'designation', org_id: 'org', year: 'year', sid: 'applicant_step', tid: 'reserve_trial', ref: 'village', fid: 'disclosure_file' };
+const PARAM_BY_NAME = { did: 'designation', org_id: 'org', year: 'year', sid: 'applicant_step', tid: 'reserve_trial', ref: 'village', fid: 'disclosure_file', cid: 'course' };
 const PARAM_BY_SEGMENT = {
   orgs: 'org', members: 'member', meetings: 'meeting', users: 'user', grants: 'grant', committee: 'post',
   units: 'unit', alliances: 'alliance', attachments: 'attachment', imports: 'import', approvals: 'approval',
@@ -137,6 +137,7 @@ const PARAM_BY_SEGMENT = {
   'village-leaves': 'vleave', disclosures: 'disclosure',
   'aid-households': 'aid_household', 'aid-pairs': 'aid_pair', 'aid-areas': 'aid_area', 'aid-imports': 'aid_import',
   'aid-visits': 'aid_visit', 'aid-photos': 'aid_photo', 'village-files': 'vfile',
+  'study-sessions': 'study_session', 'study-imports': 'study_import', courses: 'course',
 };
 /** [{name, kind}] for a pattern's placeholders; throws naming the route for an unknown one. */
 export function paramKinds(route) {
@@ -162,6 +163,7 @@ export const PATH_SCOPES = {
   S_DISCLOSURE: 'disclosure',
   S_AID_HOUSEHOLD: 'aid_household', S_AID_PAIR: 'aid_pair', S_AID_AREA: 'aid_area', S_AID_IMPORT: 'aid_import',
   S_AID_VISIT: 'aid_visit', S_AID_PHOTO: 'aid_photo', S_VFILE: 'vfile',
+  S_STUDY_SESSION: 'study_session', S_STUDY_IMPORT: 'study_import', S_COURSE: 'course',
 };
 // Scope kinds that take the object from the query or the body.
 export const OTHER_SCOPES = ['S_NONE', 'S_QUERY_ORG', 'S_BODY_ORG', 'S_BODY_MEMBER'];

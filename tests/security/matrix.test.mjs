@@ -228,6 +228,32 @@ const MAKE = {
     assert.equal(r.status, 201, `aid import: ${r.status} ${JSON.stringify(r.body)}`);
     return { id: r.body.id };
   },
+  // 学习教育: a 集中学习 session of the side's branch with its member, a
+  // batch of the study import, a course published at the township with a PDF
+  // (seen from every org of the side)
+  async study_session(side) {
+    return { id: (await ok(adm.post('/api/v1/study-sessions', { org_id: W[side].branch, kind: 'central',
+      title: `${W[side].mk}集中学习${++seq}`, held_on: '2024-06-01', hours: 2, member_ids: [(await shared('member', side)).id] }),
+    'study session')).id };
+  },
+  async study_import(side, who) {
+    const csv = Buffer.from(`姓名,学习日期,学习内容,学时\n${W[side].mk}学员${++seq},2024-06-01,${W[side].mk}培训,2\n`);
+    const up = (c) => c.req('POST', `/api/v1/study-imports?org=${W[side].branch}&filename=matrix.csv`, csv,
+      { raw: true, headers: { 'Content-Type': 'application/octet-stream' } });
+    let r = who?.uploader ? await up(who.uploader) : null;
+    if (!r || [401, 403, 404].includes(r.status)) r = await up(adm);
+    assert.equal(r.status, 201, `study import: ${r.status} ${JSON.stringify(r.body)}`);
+    return { id: r.body.id };
+  },
+  async course(side) {
+    const fd = new FormData();
+    fd.append('json', JSON.stringify({ org_id: W[side].town, title: `${W[side].mk}课程${++seq}`, body: '学习', hours: 1 }));
+    fd.append('file', new Blob([Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')]), `${W[side].mk}.pdf`);
+    const r = await fetch(`${srv.url}/api/v1/courses`, { method: 'POST', body: fd, headers: { Cookie: adm.cookie, 'X-CSRF-Token': adm.csrf } });
+    assert.equal(r.status, 201, `course: ${r.status} ${await r.clone().text()}`);
+    const c = await r.json();
+    return { id: c.id, cid: c.id };
+  },
   // 驻村: a team at a village of its own (one open team per village), a
   // posting of a cadre of its own (one open posting per cadre), a leave of
   // three days on such a posting (the township approves it)
