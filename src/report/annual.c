@@ -310,10 +310,10 @@ static void build_tables(run *x, const zb_member_on *ms, int n, const char **top
 	table_set(x, T_ORG_DOMAIN, "org_domain", "党组织所在领域", "orgs", "党组织登记的领域（不含党小组）", &b);
 
 	col(&b, "total", NULL, "单位数");
-	col(&b, "single", "党组织覆盖", "单独建");
-	col(&b, "joint", "党组织覆盖", "联合建");
-	col(&b, "attached", "党组织覆盖", "挂靠建");
-	col(&b, "none", NULL, "未覆盖");
+	col(&b, "single", "覆盖方式", "单独建");
+	col(&b, "joint", "覆盖方式", "联合建");
+	col(&b, "attached", "覆盖方式", "挂靠建");
+	col(&b, "none", "覆盖方式", "未覆盖");
 	table_set(x, T_UNITS, "coverage", "单位党组织覆盖", "units", "截至日期已登记的单位，覆盖方式为登记的现状", &b);
 	(void)ms;
 	(void)n;
