@@ -2457,6 +2457,77 @@
  */
 
 /**
+ * 党内统计年报
+ * @typedef {object} AnnualReport
+ * @property {number} org_id 填报组织
+ * @property {string} org_name 填报单位
+ * @property {string|null} org_code 组织编码
+ * @property {string} date 截至日期
+ * @property {number} year 统计年度
+ * @property {boolean} provisional 截至日期晚于今天：数字以后还会变化
+ * @property {Array<ReportTable>} tables 统计表
+ */
+
+/**
+ * 一张统计表
+ * @typedef {object} ReportTable
+ * @property {string} key 表编号：members、age、education、party_age、domain、ethnic、recruited、left、orgs、org_domain、coverage
+ * @property {string} title 表名
+ * @property {string} counts 所计的对象：members 党员、applicants 发展对象、orgs 党组织、units 单位
+ * @property {string} note 统计口径
+ * @property {Array<ReportColumn>} columns 列
+ * @property {Array<ReportRow>} rows 行：合计在前
+ */
+
+/**
+ * 报表的一列
+ * @typedef {object} ReportColumn
+ * @property {string} key 列编号
+ * @property {string|null} group 上一级表头（无则 null）
+ * @property {string} label 列名
+ */
+
+/**
+ * 报表的一行
+ * @typedef {object} ReportRow
+ * @property {string} key 行：total 合计、o<组织编号> 下级组织、self 本级
+ * @property {string} label 行名
+ * @property {number|null} org_id 该行的组织（合计为 null）
+ * @property {Array<ReportCell>} cells 各列的数，与 columns 同序
+ */
+
+/**
+ * 报表的一个数
+ * @typedef {object} ReportCell
+ * @property {string} key 单元格编号：表.列.行，查看名单时作 cell 参数
+ * @property {number} n 数目
+ */
+
+/**
+ * 报表中一个数的名单
+ * @typedef {object} AnnualReportCellList
+ * @property {string} cell 单元格编号
+ * @property {string} date 截至日期
+ * @property {string} table 表名
+ * @property {string} column 列名
+ * @property {string} row 行名
+ * @property {string} counts 所计的对象
+ * @property {number} n 该单元格的数，即名单的总条数
+ * @property {Array<ReportItem>} items 名单（本页）
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 一个数所计的一项（不含身份证号和出生日期）
+ * @typedef {object} ReportItem
+ * @property {string} kind member 党员、applicant 发展党员、org 党组织、unit 单位
+ * @property {number} id 编号
+ * @property {string} name 姓名或名称
+ * @property {string|null} org_name 所在（上级）组织
+ * @property {string|null} detail 类别、类型或变动
+ */
+
+/**
  * @typedef {object} ErrorBodyError
  * @property {string} code 错误类别，如 invalid_input、not_found
  * @property {string} message 中文说明
@@ -3505,6 +3576,9 @@
  *   'POST /aid-imports 201': AidImportBatch,
  *   'GET /aid-imports/{id} 200': AidImportBatch,
  *   'POST /aid-imports/{id}/commit 200': AidImportCommitted,
+ *   'GET /orgs/{id}/annual-report 200': AnnualReport,
+ *   'GET /orgs/{id}/annual-report/xlsx 200': string,
+ *   'GET /orgs/{id}/annual-report/cells 200': AnnualReportCellList,
  * }} ApiAnswers
  */
 
@@ -3720,4 +3794,7 @@ export const ROUTES = Object.freeze({
   'POST /aid-imports': [201],
   'GET /aid-imports/{id}': [200],
   'POST /aid-imports/{id}/commit': [200],
+  'GET /orgs/{id}/annual-report': [200],
+  'GET /orgs/{id}/annual-report/xlsx': [200],
+  'GET /orgs/{id}/annual-report/cells': [200],
 });

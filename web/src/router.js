@@ -48,6 +48,7 @@ const routes = [
   { path: '/aid', component: () => import('./views/AidHouseholds.vue'), meta: { title: '帮扶', nav: 'orgs', back: true } },
   { path: '/aid/visit', component: () => import('./views/AidVisit.vue'), meta: { title: '记录走访', nav: 'me', back: true } },
   { path: '/aid/:id(\\d+)', component: () => import('./views/AidHousehold.vue'), meta: { title: '帮扶户', nav: 'orgs', back: true } },
+  { path: '/report', component: () => import('./views/Report.vue'), meta: { title: '党内统计年报', nav: 'home', back: true } },
   { path: '/life', component: () => import('./views/Life.vue'), meta: { title: '组织生活', nav: 'life' } },
   { path: '/lists/compliance', component: () => import('./views/ComplianceList.vue'), meta: { title: '组织生活落实情况', nav: 'home', back: true } },
   { path: '/lists/risks', component: () => import('./views/RiskList.vue'), meta: { title: '未参加组织生活或未交党费的党员', nav: 'home', back: true } },
