@@ -15,8 +15,9 @@
  *                of org out of the subtree dated in the year by a member
  *                not back in it on the date;
  *   orgs         founded (or, with no founding date, entered) by the
- *                date and not dissolved by it; committee posts and terms
- *                by their dates;
+ *                date and not dissolved by it, with the type, domain and
+ *                founding date they had then (org_history); committee
+ *                posts and terms by their dates;
  *   units        entered by the date, with their coverage as recorded. */
 #include "report/annual.h"
 
@@ -482,6 +483,25 @@ static int add_term(zb_stmt *st, void *ctx, zb_err *e)
 	return 0;
 }
 
+/* A change of an org's type, domain or founding date entered after the
+ * date (org_history, newest first): undone, so the org is as it stood. */
+static int undo_org(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	run *x = ctx;
+	orgrec *o = (orgrec *)org_by_id(x, zb_col_int(st, 0));
+	const char *kind = zb_col_text(st, 1), *old = zb_arena_strdup(x->a, zb_col_text(st, 2));
+	if (!o || !kind)
+		return 0;
+	if (!strcmp(kind, "type") && old)
+		o->type = old;
+	else if (!strcmp(kind, "domain"))
+		o->domain = old;
+	else if (!strcmp(kind, "founded_on"))
+		o->founded_on = old;
+	return 0;
+}
+
 static int cmp_child(const void *p, const void *q)
 {
 	const orgrec *a = *(const orgrec *const *)p, *b = *(const orgrec *const *)q;
@@ -690,6 +710,11 @@ static int report_run(run *x, int64_t org_id, const char *today, const char *cel
 	                     "SELECT id, parent_id, path, name, type, domain, founded_on, dissolved_on, sort_order, created_at "
 	                     "FROM orgs WHERE path >= ? AND path < ? ORDER BY id",
 	                     "ss", x->path, x->upper)))
+		return rc;
+	if ((rc = zb_db_each(x->db, e, undo_org, x,
+	                     "SELECT h.org_id, h.kind, h.old_value FROM org_history h JOIN orgs o ON o.id = h.org_id "
+	                     "WHERE o.path >= ? AND o.path < ? AND h.effective_on > ? ORDER BY h.effective_on DESC, h.id DESC",
+	                     "sss", x->path, x->upper, x->date)))
 		return rc;
 	const orgrec *subj = org_by_id(x, org_id);
 	if (!subj)

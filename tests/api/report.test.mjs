@@ -145,6 +145,9 @@ test('a past date keeps its numbers after later edits; today shows them', async 
   await ok(adm.patch(`/api/v1/members/${a}`, { education: newEdu }));
   await ok(adm.patch(`/api/v1/members/${b}`, { status: 'deceased', reason: '病故' }));
   await ok(adm.patch(`/api/v1/members/${c}`, { org_id: target, reason: '工作调动' }));
+  // and the branch's domain, recorded in org_history
+  const dom = sql(srv.db, `SELECT domain FROM orgs WHERE id = ${branch}`).trim() === 'organ' ? 'social' : 'organ';
+  await ok(adm.patch(`/api/v1/orgs/${branch}`, { domain: dom }));
 
   const again = await report(1, YESTERDAY);
   assert.deepEqual(again.tables, before0.tables, 'the county on the past date');
@@ -152,6 +155,9 @@ test('a past date keeps its numbers after later edits; today shows them', async 
 
   const now = await report(1, TODAY);
   const prior = before0;
+  assert.equal(cell(now, 'org_domain', `d_${dom}`), cell(prior, 'org_domain', `d_${dom}`) + 1);
+  assert.ok((await list(1, TODAY, `org_domain.d_${dom}.total`)).items.some((x) => x.id === branch));
+  assert.ok(!(await list(1, YESTERDAY, `org_domain.d_${dom}.total`)).items.some((x) => x.id === branch));
   assert.equal(cell(now, 'members', 'total'), cell(prior, 'members', 'total') - 1);
   assert.equal(cell(now, 'left', 'deceased'), cell(prior, 'left', 'deceased') + 1);
   const dead = await list(1, TODAY, `left.deceased.${townRow.key}`);
