@@ -8,6 +8,7 @@
 #include "dues/dues.h"
 #include "meeting/demo.h"
 #include "recruit/demo.h"
+#include "report/demo.h"
 #include "reserve/demo.h"
 #include "transfer/transfer.h"
 #include "village/cadre.h"
@@ -139,7 +140,8 @@ int cmd_demo(int argc, char **argv)
 	    (!o.province && zb_reserve_demo(db, &app, o.seed, NULL, &e)) ||
 	    (!o.province && zb_village_demo(db, &app, o.seed, res.branch_id, &vres, &e)) ||
 	    (!o.province && zb_aid_demo(db, &app, o.seed, res.member_id, NULL, &e)) ||
-	    (!o.province && demo_disclose(db, &app, o.seed, &e))) {
+	    (!o.province && demo_disclose(db, &app, o.seed, &e)) ||
+	    (!o.province && zb_report_demo(db, &app, o.seed, res.member_id, NULL, &e))) {
 		rc = zb_cli_fail(&e);
 		goto out;
 	}
