@@ -22,6 +22,7 @@ const zb_cmd zb_commands[] = {
 	{"restore", cmd_restore, "restore --from 目录 --db DB [--force]", "从备份恢复，并核对密钥指纹和审计链（不覆盖现有数据库，除非 --force）"},
 	{"import", cmd_import, "import members 文件 --org 编码 [--dry-run] [--skip-errors] --db DB", "导入党员名册（xlsx/csv，全部成功或全部不写入）"},
 	{"export", cmd_export, "export members --org 编码 -o 文件 [--format xlsx|csv] [--full] --db DB", "导出党员花名册"},
+	{"report", cmd_report, "report annual --org 编码 [--date YYYY-MM-DD] -o 文件.xlsx|文件.json --db DB", "党内统计年报：截至日期的党员、发展、减少、党组织和单位覆盖统计表"},
 	{"openapi", cmd_openapi, "openapi", "输出接口描述（OpenAPI 3.1 JSON，与 /api/v1/openapi.json 相同）"},
 	{"version", cmd_version, "version", "显示版本"},
 	{"help", cmd_help, "help", "显示本帮助"},

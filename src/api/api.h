@@ -35,6 +35,7 @@ extern const zb_route zb_routes_disclose[];
 extern const zb_route zb_routes_aid[];
 extern const zb_route zb_routes_screen[];
 extern const zb_route zb_routes_study[];
+extern const zb_route zb_routes_report[];
 
 /* Give the dispatcher what it asks of the API besides the route tables:
  * the scope resolvers (scope.c).  Once at start-up, before serving or

@@ -33,6 +33,7 @@ static const zb_route *const tables[] = {
 	zb_routes_aid,
 	zb_routes_screen,
 	zb_routes_study,
+	zb_routes_report,
 	NULL,
 };
 

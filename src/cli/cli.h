@@ -62,6 +62,7 @@ int cmd_help(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 
 /* Hold the key lock until the process ends (cmd_key.c): a flock on the key

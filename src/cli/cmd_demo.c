@@ -8,6 +8,7 @@
 #include "dues/dues.h"
 #include "meeting/demo.h"
 #include "recruit/demo.h"
+#include "report/demo.h"
 #include "reserve/demo.h"
 #include "study/course.h"
 #include "transfer/transfer.h"
@@ -141,6 +142,7 @@ int cmd_demo(int argc, char **argv)
 	    (!o.province && zb_village_demo(db, &app, o.seed, res.branch_id, &vres, &e)) ||
 	    (!o.province && zb_aid_demo(db, &app, o.seed, res.member_id, NULL, &e)) ||
 	    (!o.province && demo_disclose(db, &app, o.seed, &e)) ||
+	    (!o.province && zb_report_demo(db, &app, o.seed, res.member_id, NULL, &e)) ||
 	    (!o.province && zb_study_demo(db, &app, o.seed, res.county_id ? res.county_id : res.root_id, res.township_id,
 	                                  res.branch_id, res.member_id, &e))) {
 		rc = zb_cli_fail(&e);

@@ -246,6 +246,146 @@ int zb_xlsx_writer_close(zb_xlsx_writer *w, zb_err *e)
 	return rc;
 }
 
+/* ---- statistical tables (xlsx_write.h) ---------------------------------- */
+
+struct zb_xlsx_book {
+	zb_xlsx_writer w;    /* workbook, current sheet, scratch */
+	lxw_format *style[ZB_XS_MAX];
+};
+
+void zb_xlsx_book_free(zb_xlsx_book *b)
+{
+	if (!b)
+		return;
+	if (b->w.wb)
+		lxw_workbook_free(b->w.wb);
+	zb_buf_release(&b->w.scratch);
+	free(b);
+}
+
+int zb_xlsx_book_open(zb_xlsx_book **out, const char *path, zb_err *e)
+{
+	*out = NULL;
+	zb_xlsx_book *b = calloc(1, sizeof *b);
+	if (!b)
+		return zb_fail(e, ZB_EINTERNAL, "file", "内存不足，无法生成 Excel 文件");
+	zb_buf_init(&b->w.scratch, 0);
+	b->w.wb = workbook_new(path);
+	if (!b->w.wb) {
+		zb_xlsx_book_free(b);
+		return zb_fail(e, ZB_EINTERNAL, "file", "无法创建 Excel 文件");
+	}
+	for (int i = 0; i < ZB_XS_MAX; i++)
+		if (!(b->style[i] = workbook_add_format(b->w.wb))) {
+			zb_xlsx_book_free(b);
+			return zb_fail(e, ZB_EINTERNAL, "file", "内存不足，无法生成 Excel 文件");
+		}
+	lxw_format **f = b->style;
+	format_set_bold(f[ZB_XS_TITLE]);
+	format_set_font_size(f[ZB_XS_TITLE], 16);
+	format_set_align(f[ZB_XS_TITLE], LXW_ALIGN_CENTER);
+	format_set_align(f[ZB_XS_TITLE], LXW_ALIGN_VERTICAL_CENTER);
+	format_set_bold(f[ZB_XS_HEAD]);
+	format_set_bg_color(f[ZB_XS_HEAD], 0xD9D9D9);
+	format_set_pattern(f[ZB_XS_HEAD], LXW_PATTERN_SOLID);
+	format_set_text_wrap(f[ZB_XS_HEAD]);
+	format_set_bold(f[ZB_XS_TOTAL]);
+	for (int i = ZB_XS_HEAD; i < ZB_XS_MAX; i++) {
+		format_set_border(f[i], LXW_BORDER_THIN);
+		format_set_align(f[i], LXW_ALIGN_VERTICAL_CENTER);
+	}
+	format_set_align(f[ZB_XS_HEAD], LXW_ALIGN_CENTER);
+	format_set_num_format(f[ZB_XS_NUMBER], "0");
+	format_set_num_format(f[ZB_XS_TOTAL], "0");
+	*out = b;
+	return 0;
+}
+
+int zb_xlsx_book_sheet(zb_xlsx_book *b, const char *name, int freeze_row, int freeze_col, zb_err *e)
+{
+	if (name && workbook_validate_sheet_name(b->w.wb, name))
+		return zb_fail(e, ZB_EINVAL, "sheet_name", "工作表名称无效：最多 31 个字符，且不能含有 [ ] : * ? / \\");
+	if (!(b->w.ws = workbook_add_worksheet(b->w.wb, name)))
+		return zb_fail(e, ZB_EINTERNAL, "file", "无法创建工作表");
+	if (freeze_row > 0 || freeze_col > 0)
+		worksheet_freeze_panes(b->w.ws, (lxw_row_t)freeze_row, (lxw_col_t)freeze_col);
+	return 0;
+}
+
+static int book_cell(zb_xlsx_book *b, int row, int col, zb_err *e)
+{
+	if (!b->w.ws)
+		return zb_fail(e, ZB_EINTERNAL, "file", "导出参数错误");
+	if (row < 0 || col < 0 || row >= (int)LXW_ROW_MAX || col >= LXW_COL_MAX)
+		return zb_fail(e, ZB_ETOOBIG, "file", "导出失败：超过 Excel 的行数或列数上限");
+	return 0;
+}
+
+/* text checked and escaped, in scratch or as given */
+static const char *book_str(zb_xlsx_book *b, int row, int col, const char *text, int *rc, zb_err *e)
+{
+	if ((*rc = check_text(text, row + 1, col + 1, e)))
+		return NULL;
+	const char *t = xstr(&b->w, text, rc);
+	if (*rc)
+		*rc = zb_fail(e, ZB_EINTERNAL, "file", "内存不足，无法生成 Excel 文件");
+	return t;
+}
+
+static lxw_format *book_style(zb_xlsx_book *b, int style)
+{
+	return style >= 0 && style < ZB_XS_MAX ? b->style[style] : NULL;
+}
+
+int zb_xlsx_book_text(zb_xlsx_book *b, int row, int col, const char *text, int style, zb_err *e)
+{
+	int rc = book_cell(b, row, col, e);
+	const char *t = rc ? NULL : book_str(b, row, col, text ? text : "", &rc, e);
+	if (rc)
+		return rc;
+	lxw_error err = worksheet_write_string(b->w.ws, (lxw_row_t)row, (lxw_col_t)col, t, book_style(b, style));
+	return err ? lxw_fail(e, err, "写入单元格") : 0;
+}
+
+int zb_xlsx_book_number(zb_xlsx_book *b, int row, int col, double v, int style, zb_err *e)
+{
+	int rc = book_cell(b, row, col, e);
+	if (rc)
+		return rc;
+	lxw_error err = worksheet_write_number(b->w.ws, (lxw_row_t)row, (lxw_col_t)col, v, book_style(b, style));
+	return err ? lxw_fail(e, err, "写入单元格") : 0;
+}
+
+int zb_xlsx_book_merge(zb_xlsx_book *b, int r1, int c1, int r2, int c2, const char *text, int style, zb_err *e)
+{
+	if (r1 == r2 && c1 == c2)
+		return zb_xlsx_book_text(b, r1, c1, text, style, e);
+	int rc = book_cell(b, r2, c2, e);
+	const char *t = rc ? NULL : book_str(b, r1, c1, text ? text : "", &rc, e);
+	if (rc)
+		return rc;
+	lxw_error err = worksheet_merge_range(b->w.ws, (lxw_row_t)r1, (lxw_col_t)c1, (lxw_row_t)r2, (lxw_col_t)c2, t,
+	                                      book_style(b, style));
+	return err ? lxw_fail(e, err, "合并单元格") : 0;
+}
+
+int zb_xlsx_book_width(zb_xlsx_book *b, int c1, int c2, double width, zb_err *e)
+{
+	int rc = book_cell(b, 0, c2, e);
+	if (rc)
+		return rc;
+	lxw_error err = worksheet_set_column(b->w.ws, (lxw_col_t)c1, (lxw_col_t)c2, width, NULL);
+	return err ? lxw_fail(e, err, "列宽") : 0;
+}
+
+int zb_xlsx_book_close(zb_xlsx_book *b, zb_err *e)
+{
+	lxw_error err = workbook_close(b->w.wb);
+	b->w.wb = NULL;
+	zb_xlsx_book_free(b);
+	return err ? zb_fail(e, ZB_EINTERNAL, "file", "保存 Excel 文件失败（%s）", lxw_strerror(err)) : 0;
+}
+
 /* ---- CSV ---------------------------------------------------------------- */
 
 static int buf_fail(zb_err *e, int rc)

@@ -52,6 +52,37 @@ int zb_xlsx_writer_close(zb_xlsx_writer *w, zb_err *e);
  * file at path may be left incomplete.  Accepts NULL. */
 void zb_xlsx_writer_free(zb_xlsx_writer *w);
 
+/* ---- statistical tables ------------------------------------------------ */
+
+/* A small workbook written cell by cell, any cell in any order, with
+ * several sheets and merged ranges: the tables the organisation
+ * departments fill in (a title, merged multi-level headers, numbers).
+ * Held in memory until closed, so for tables of a few hundred rows, not
+ * rosters.  Strings go through the same checks and escapes as the
+ * roster writer and are never formulas; numbers are numeric cells. */
+typedef struct zb_xlsx_book zb_xlsx_book;
+enum zb_xlsx_style {
+	ZB_XS_TITLE,   /* bold 16 pt, centred */
+	ZB_XS_NOTE,    /* plain text, left */
+	ZB_XS_HEAD,    /* bold, shaded, bordered, centred, wrapped */
+	ZB_XS_LABEL,   /* bordered text, left */
+	ZB_XS_NUMBER,  /* bordered integer */
+	ZB_XS_TOTAL,   /* bordered, bold: the 合计 row */
+	ZB_XS_MAX
+};
+int zb_xlsx_book_open(zb_xlsx_book **out, const char *path, zb_err *e);
+/* Add a sheet and make it the one written to (name as for the roster
+ * writer); freeze the rows above and the columns left of (row, col). */
+int zb_xlsx_book_sheet(zb_xlsx_book *b, const char *name, int freeze_row, int freeze_col, zb_err *e);
+int zb_xlsx_book_text(zb_xlsx_book *b, int row, int col, const char *text, int style, zb_err *e);
+int zb_xlsx_book_number(zb_xlsx_book *b, int row, int col, double v, int style, zb_err *e);
+/* Merge rows r1..r2, columns c1..c2 (inclusive) holding text. */
+int zb_xlsx_book_merge(zb_xlsx_book *b, int r1, int c1, int r2, int c2, const char *text, int style, zb_err *e);
+int zb_xlsx_book_width(zb_xlsx_book *b, int c1, int c2, double width, zb_err *e);
+/* Write the file and free b (also on failure). */
+int zb_xlsx_book_close(zb_xlsx_book *b, zb_err *e);
+void zb_xlsx_book_free(zb_xlsx_book *b);
+
 /* ---- CSV ---------------------------------------------------------------- */
 
 /* Append the UTF-8 byte order mark: Excel then opens the UTF-8 CSV with

@@ -29,11 +29,12 @@
  * date. */
 #define ON_HEAD \
 	"SELECT mb.id, mb.name, mb.org_id, mb.org_path, mb.group_id, mb.status, mb.category, mb.join_date, " \
-	"mb.full_date, h.kind, h.old_value, o.path FROM "
+	"mb.full_date, h.kind, h.old_value, o.path, mb.gender, mb.ethnicity, mb.birth_date, mb.education FROM "
 #define ON_TAIL \
 	" JOIN members mb ON mb.id = c.id " \
 	"LEFT JOIN member_history h ON h.member_id = mb.id AND h.effective_on > ? " \
-	"AND h.kind IN ('org', 'group', 'status', 'category') " \
+	"AND h.kind IN ('org', 'group', 'status', 'category', 'gender', 'ethnicity', 'birth_date', 'education', " \
+	"'join_date', 'full_date') " \
 	"LEFT JOIN orgs o ON o.id = (CASE WHEN h.kind = 'org' THEN CAST(h.old_value AS BIGINT) END) " \
 	"ORDER BY mb.sort_key, mb.id, h.effective_on DESC, h.id DESC"
 
@@ -50,12 +51,26 @@ static int in_subtree(const char *p, const char *path, const char *upper)
 	return p && strcmp(p, path) >= 0 && strcmp(p, upper) < 0;
 }
 
+const char *const zb_member_fact_kinds[] = {"gender", "ethnicity", "birth_date", "education", "join_date", "full_date", NULL};
+
+/* Undo one change of a personal fact: kind k of zb_member_fact_kinds. */
+static void undo_fact(zb_member_on *x, int k, const char *old, zb_arena *a)
+{
+	const char **f[] = {&x->gender, &x->ethnicity, &x->birth_date, &x->education, &x->join_date, &x->full_date};
+	*f[k] = old ? zb_arena_strdup(a, old) : NULL;
+}
+
 /* Undo one change (columns 9-11 of ON_SQL) on x. */
 static void undo(zb_stmt *st, zb_member_on *x, zb_arena *a)
 {
 	const char *kind = zb_col_text(st, 9), *old = zb_col_text(st, 10);
 	if (!kind)
 		return;
+	for (int k = 0; zb_member_fact_kinds[k]; k++)
+		if (!strcmp(kind, zb_member_fact_kinds[k])) {
+			undo_fact(x, k, old, a);
+			return;
+		}
 	if (!strcmp(kind, "org")) {
 		x->org_id = old ? strtoll(old, NULL, 10) : 0;
 		x->org_path = zb_arena_strdup(a, zb_col_text(st, 11));
@@ -108,6 +123,10 @@ static int add_change(zb_stmt *st, void *ctx, zb_err *e)
 		x->category = zb_arena_strdup(a, zb_col_text(st, 6));
 		x->join_date = zb_arena_strdup(a, zb_col_text(st, 7));
 		x->full_date = zb_arena_strdup(a, zb_col_text(st, 8));
+		x->gender = zb_arena_strdup(a, zb_col_text(st, 12));
+		x->ethnicity = zb_arena_strdup(a, zb_col_text(st, 13));
+		x->birth_date = zb_arena_strdup(a, zb_col_text(st, 14));
+		x->education = zb_arena_strdup(a, zb_col_text(st, 15));
 	}
 	undo(st, &r->rows[r->n - 1], a);
 	return 0;
@@ -207,7 +226,8 @@ int zb_member_history_list(zb_db *db, int64_t member_id, zb_arena *a, zb_member_
 	int rc = zb_db_each(db, e, add_history, &l,
 	                    "SELECT h.id, h.kind, h.old_value, h.new_value, h.effective_on, h.reason, h.at, h.by_user, "
 	                    "u.username, u.display_name FROM member_history h LEFT JOIN users u ON u.id = h.by_user "
-	                    "WHERE h.member_id = ? ORDER BY h.id DESC",
+	                    "WHERE h.member_id = ? AND h.kind IN ('created', 'org', 'group', 'category', 'status') "
+	                    "ORDER BY h.id DESC",
 	                    "i", member_id);
 	if (rc)
 		return rc;

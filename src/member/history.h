@@ -16,10 +16,17 @@
  * latest change effective on or before D".  (A category change left to
  * its default date, the 转正 date, may fall earlier: a correction.)
  *
- * The party join date (入党日期) is not historical: a member whose join
- * date is after D was not a party member on D and is never listed.  The
- * "created" history row records when the record was entered, not when the
- * member came to the org, and is not read here.
+ * The party join date (入党日期) decides who was a member: one whose join
+ * date (as it stood on D) is after D was not a party member on D and is
+ * never listed.  The "created" history row records when the record was
+ * entered, not when the member came to the org, and is not read here.
+ *
+ * The personal facts the statistics break down by (gender, ethnicity,
+ * birth_date, education, join_date, full_date) are recorded too, each
+ * change as a history row of that kind dated the day it was entered
+ * (zb_member_update): a later correction does not change a past date's
+ * figures.  Changes entered before these kinds were recorded left no row
+ * and read as today's value (docs/STATISTICS.md).
  */
 #ifndef ZB_MEMBER_HISTORY_H
 #define ZB_MEMBER_HISTORY_H
@@ -37,7 +44,9 @@ typedef struct zb_member_on {
 	const char *org_path;              /* of org_id (today's path of that org) */
 	const char *name;
 	const char *status, *category;     /* codes, on the date */
-	const char *join_date, *full_date; /* as recorded (NULL if unknown) */
+	const char *join_date, *full_date; /* on the date (NULL if unknown) */
+	const char *gender, *ethnicity;    /* on the date (NULL if unknown) */
+	const char *birth_date, *education;
 	int moved;                         /* org on the date differs from today's */
 } zb_member_on;
 
@@ -60,8 +69,12 @@ int zb_member_roster_on(zb_db *db, const zb_member_on_sel *s, zb_arena *a, zb_me
  * recorded change of that kind: history is recorded in date order. */
 int zb_member_history_check_order(zb_db *db, int64_t member_id, const char *kind, const char *on, zb_err *e);
 
+/* Kinds of the personal facts recorded for the statistics, NULL-ended. */
+extern const char *const zb_member_fact_kinds[];
+
 /* The change record of one member, newest first: kind (created, org,
- * group, category, status), old and new values as stored (org ids as
+ * group, category, status; the fact kinds above are not listed), old
+ * and new values as stored (org ids as
  * text for created, org and group), old_name / new_name the names of
  * those orgs (the id text when the org is gone; NULL for other kinds or
  * no value), who entered it (by 0: the command line).  In a. */

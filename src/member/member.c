@@ -1276,6 +1276,21 @@ int zb_member_update(zb_db *db, const zb_member_change *c, const zb_member *old,
 		    (rc = history(db, c, old->id, "org", a, b, on, e)))
 			return rc;
 	}
+	/* the personal facts the statistics break down by, dated the day the
+	 * change is entered: a later correction leaves a past date's figures
+	 * alone (member/history.h, docs/STATISTICS.md) */
+	const char *const was[] = {old->gender, old->ethnicity, old->birth_date, old->education, old->join_date, old->full_date};
+	const char *const now_v[] = {nw->gender, nw->ethnicity, nw->birth_date, nw->education, nw->join_date, nw->full_date};
+	for (int k = 0; zb_member_fact_kinds[k]; k++) {
+		if (same(was[k], now_v[k]))
+			continue;
+		/* the 转正 date given with the 转正 itself takes effect with it */
+		const char *when = c->today;
+		if (!strcmp(zb_member_fact_kinds[k], "full_date") && !same(old->category, nw->category))
+			when = c->effective_on ? c->effective_on : (!strcmp(nw->category, "full") && nw->full_date ? nw->full_date : c->today);
+		if ((rc = history(db, c, old->id, zb_member_fact_kinds[k], was[k], now_v[k], when, e)))
+			return rc;
+	}
 	/* the 党小组 on a past date decides group meetings' 应到 (member/history.h) */
 	if (old->group_id != nw->group_id) {
 		char a[24], b[24];

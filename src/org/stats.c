@@ -26,6 +26,26 @@ static const band party_age_bands[] = {
 };
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+int zb_stats_band_count(int kind)
+{
+	return kind == ZB_BAND_AGE ? (int)N(age_bands) : (int)N(party_age_bands);
+}
+
+const char *zb_stats_band_label(int kind, int i)
+{
+	const band *b = kind == ZB_BAND_AGE ? age_bands : party_age_bands;
+	return i >= 0 && i < zb_stats_band_count(kind) ? b[i].label : NULL;
+}
+
+int zb_stats_band_of(int kind, int years)
+{
+	const band *b = kind == ZB_BAND_AGE ? age_bands : party_age_bands;
+	for (int k = 0; k < zb_stats_band_count(kind); k++)
+		if (years >= b[k].lo && years <= b[k].hi)
+			return k;
+	return -1;
+}
+
 typedef struct kv {
 	char key[48];
 	int64_t n;
@@ -107,14 +127,10 @@ static void write_bands(zb_jw *w, const char *name, const dimrows *d, const band
 			unknown += d->v[i].n;
 			continue;
 		}
-		int years = year - atoi(d->v[i].key);
-		int hit = 0;
-		for (size_t k = 0; k < nb && !hit; k++)
-			if (years >= b[k].lo && years <= b[k].hi) {
-				cnt[k] += d->v[i].n;
-				hit = 1;
-			}
-		if (!hit)
+		int k = zb_stats_band_of(b == age_bands ? ZB_BAND_AGE : ZB_BAND_PARTY_AGE, year - atoi(d->v[i].key));
+		if (k >= 0)
+			cnt[k] += d->v[i].n;
+		else
 			unknown += d->v[i].n; /* a year in the future: bad data */
 	}
 	jw_karr(w, name);

@@ -308,6 +308,15 @@ int zb_alliance_remove_member(zb_db *db, zb_app *app, const zb_audit_ev *by, int
 
 /* ---- statistics (stats.c) ---- */
 
+/* The age and party-age bands of every statistic (the dashboards and the
+ * annual report, report/annual.c): years = the year of the date asked
+ * for - the year of birth (age) or of 转正 (party age).  Band index of
+ * years, -1 if in none (a year in the future). */
+enum { ZB_BAND_AGE, ZB_BAND_PARTY_AGE };
+int zb_stats_band_count(int kind);
+const char *zb_stats_band_label(int kind, int i);
+int zb_stats_band_of(int kind, int years);
+
 /* The statistics object for the subtree of org_id on date today. */
 int zb_org_stats_json(zb_db *db, int64_t org_id, const char *today, zb_jw *w, zb_err *e);
 /* The same, from a process-wide cache keyed by (org, today, roll-up

@@ -167,12 +167,58 @@ int zb_org_insert_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t
 	return zb_db_end(db, rc, e);
 }
 
+/* The stored type, domain and founding date of an org, read before an edit. */
+typedef struct org_facts {
+	zb_arena *a;
+	const char *v[3];
+} org_facts;
+
+static void read_org_facts(zb_stmt *st, void *ctx)
+{
+	org_facts *f = ctx;
+	for (int i = 0; i < 3; i++)
+		f->v[i] = zb_arena_strdup(f->a, zb_col_text(st, i));
+}
+
+/* One org_history row (migration 0040) per fact the edit changes, dated
+ * today: the annual statistics of a past date read the old value. */
+static int org_history(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_org *o, const org_facts *was,
+                       zb_err *e)
+{
+	static const char *const kinds[3] = {"type", "domain", "founded_on"};
+	const char *now_v[3] = {o->type, o->domain, o->founded_on};
+	char today[11];
+	zb_today(app, today);
+	for (int i = 0; i < 3; i++) {
+		const char *a = was->v[i] && *was->v[i] ? was->v[i] : NULL, *b = now_v[i] && *now_v[i] ? now_v[i] : NULL;
+		if ((!a && !b) || (a && b && !strcmp(a, b)))
+			continue;
+		int rc = zb_db_run(db, e, NULL,
+		                   "INSERT INTO org_history (org_id, kind, old_value, new_value, effective_on, at, by_user) "
+		                   "VALUES (?,?,?,?,?,?,?)",
+		                   "issssiI", o->id, kinds[i], a, b, today, zb_now(app), by ? by->user_id : 0);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int zb_org_update_audited(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_org *o, const char *old_type,
                           const char *old_domain, zb_err *e)
 {
 	int rc = zb_db_begin_write(db, e);
 	if (rc)
 		return rc;
+	zb_arena fa;
+	zb_arena_init(&fa);
+	org_facts was = {&fa, {NULL, NULL, NULL}};
+	rc = zb_db_one(db, e, "未找到该组织", read_org_facts, &was, "SELECT type, domain, founded_on FROM orgs WHERE id = ?",
+	               "i", o->id);
+	if (!rc)
+		rc = org_history(db, app, by, o, &was, e);
+	zb_arena_free(&fa);
+	if (rc)
+		return zb_db_end(db, rc, e);
 	rc = zb_db_run(db, e, NULL,
 	               "UPDATE orgs SET name = ?, short_name = ?, code = ?, type = ?, domain = ?, founded_on = ?, "
 	               "address = ?, contact = ?, updated_at = ? WHERE id = ?",

@@ -9,3 +9,8 @@ export function chinaToday() {
 export function chinaMonth() {
   return chinaToday().slice(0, 7);
 }
+/** The last 31 December before today in China time, "2025-12-31": the
+ * usual date of the annual statistics. */
+export function lastYearEnd() {
+  return `${Number(chinaToday().slice(0, 4)) - 1}-12-31`;
+}

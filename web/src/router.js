@@ -56,6 +56,7 @@ const routes = [
   { path: '/study/import', component: () => import('./views/StudyImport.vue'), meta: { title: '导入学习记录', nav: 'orgs', back: true } },
   { path: '/orgs/:id/study', component: () => import('./views/StudyOrg.vue'), meta: { title: '党员学时', nav: 'orgs', back: true } },
   { path: '/members/:id/study', component: () => import('./views/StudyMine.vue'), meta: { title: '党员学时', nav: 'members', back: true } },
+  { path: '/report', component: () => import('./views/Report.vue'), meta: { title: '党内统计年报', nav: 'home', back: true } },
   { path: '/life', component: () => import('./views/Life.vue'), meta: { title: '组织生活', nav: 'life' } },
   { path: '/lists/compliance', component: () => import('./views/ComplianceList.vue'), meta: { title: '组织生活落实情况', nav: 'home', back: true } },
   { path: '/lists/risks', component: () => import('./views/RiskList.vue'), meta: { title: '未参加组织生活或未交党费的党员', nav: 'home', back: true } },
