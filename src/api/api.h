@@ -33,6 +33,7 @@ extern const zb_route zb_routes_recruit_import[];
 extern const zb_route zb_routes_village[];
 extern const zb_route zb_routes_disclose[];
 extern const zb_route zb_routes_aid[];
+extern const zb_route zb_routes_tasks[];
 
 /* Give the dispatcher what it asks of the API besides the route tables:
  * the scope resolvers (scope.c).  Once at start-up, before serving or

@@ -31,6 +31,7 @@ static const zb_route *const tables[] = {
 	zb_routes_village,
 	zb_routes_disclose,
 	zb_routes_aid,
+	zb_routes_tasks,
 	NULL,
 };
 

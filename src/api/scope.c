@@ -53,6 +53,10 @@ static const struct {
 	{S_AID_VISIT, ZB_OBJ_AID_VISIT},
 	{S_AID_PHOTO, ZB_OBJ_AID_PHOTO},
 	{S_VFILE, ZB_OBJ_VFILE},
+	{S_TASK, ZB_OBJ_TASK},
+	{S_TASK_TARGET, ZB_OBJ_TASK_TARGET},
+	{S_TASK_FILE, ZB_OBJ_TASK_FILE},
+	{S_NOTICE, ZB_OBJ_NOTICE},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

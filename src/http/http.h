@@ -93,6 +93,10 @@ typedef enum zb_scope {
 	S_AID_VISIT,    /* path param 0 is a visit to a household: its village org */
 	S_AID_PHOTO,    /* path param 0 is a photo of a visit: its household's village org */
 	S_VFILE,        /* path param 0 is a file of a 驻村工作队's log: scope = its village */
+	S_TASK,         /* path param 0 is a 工作任务: scope = the org that issued it */
+	S_TASK_TARGET,  /* path param 0 is an org a task was issued to (a target): that org */
+	S_TASK_FILE,    /* path param 0 is a file of a task's reply: the target's org */
+	S_NOTICE,       /* path param 0 is a 通知公告: the org that issued it */
 	S_SCOPE_MAX
 } zb_scope;
 
