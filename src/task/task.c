@@ -407,7 +407,7 @@ static int insert_task(zb_db *db, const new_task *t, const sub_list *subs, int64
 	                   "INSERT INTO tasks (org_id, org_path, parent_id, root_id, title, title_norm, body, due_on, kind, "
 	                   "form_fields, link_type, link_from, link_to, link_period, targets, created_by, created_at) "
 	                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	                   "isIIssssssssssIi", t->org_id, t->path, t->parent_id, t->root_id, t->title, norm,
+	                   "isIIsssssssssssIi", t->org_id, t->path, t->parent_id, t->root_id, t->title, norm,
 	                   t->body ? t->body : "", t->due_on, t->kind, t->form ? t->form : "[]", t->link.type, t->link.from,
 	                   t->link.to, t->link.period, t->targets_text, by_user, now);
 	if (!rc && !t->root_id)
