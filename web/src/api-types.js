@@ -2457,6 +2457,243 @@
  */
 
 /**
+ * 工作任务
+ * @typedef {object} Task
+ * @property {number} id 任务编号
+ * @property {number} org_id 下发组织
+ * @property {string} org_name 下发组织名称
+ * @property {string} title 标题
+ * @property {string} body 内容
+ * @property {string} due_on 截止日期
+ * @property {string} kind 完成方式代码
+ * @property {string} kind_name 完成方式
+ * @property {Array<TaskFormField>} form 填报项（填表任务）
+ * @property {TaskLink|null} link 由哪项记录完成（记录类任务）
+ * @property {number|null} parent_id 转发自哪个任务
+ * @property {number} root_id 最初下发的任务
+ * @property {*} targets_spec 下发对象的选择方式
+ * @property {string} created_by_name 下发人
+ * @property {number} created_at 下发时间（Unix 秒）
+ * @property {string|null} last_reminded_on 最近提醒的日期
+ * @property {number} assigned 应完成的组织数（含转发后的下级）
+ * @property {number} done 已完成
+ * @property {number} overdue 逾期未完成
+ * @property {Array<TaskTargetRow>} targets 下发对象
+ * @property {Array<TaskDuplicate>} [duplicates] 确认后仍下发的重复任务
+ */
+
+/**
+ * 任务的填报项
+ * @typedef {object} TaskFormField
+ * @property {string} key 填报项代码
+ * @property {string} label 名称
+ * @property {string} type text / number / date / choice
+ * @property {boolean} required 必填
+ * @property {Array<string>} [options] 选项（choice）
+ */
+
+/**
+ * 完成任务的记录
+ * @typedef {object} TaskLink
+ * @property {string|null} type 会议类型或公开类别
+ * @property {string|null} from 会议时间范围开始
+ * @property {string|null} to 会议时间范围结束
+ * @property {string|null} period 公开期间或党费月份
+ */
+
+/**
+ * 任务的下发对象
+ * @typedef {object} TaskTargetRow
+ * @property {number} id 下发对象编号
+ * @property {number} org_id 组织
+ * @property {string} org_name 组织名称
+ * @property {string} state done 已完成 / open 未完成 / overdue 逾期未完成 / forwarded 已转发下级
+ * @property {string|null} done_on 完成日期
+ * @property {number|null} forward_id 转发给下级的任务
+ * @property {string|null} reminded_on 最近被提醒的日期
+ */
+
+/**
+ * 下发对象已有的未完成同类任务
+ * @typedef {object} TaskDuplicate
+ * @property {number} org_id 已有同类任务的组织
+ * @property {string} org_name 组织名称
+ * @property {number} task_id 已有的任务
+ * @property {string} title 已有任务的标题
+ * @property {string} issuer_name 已有任务的下发组织
+ * @property {string} due_on 已有任务的截止日期
+ */
+
+/**
+ * 有重复任务，未下发
+ * @typedef {object} TaskDuplicates
+ * @property {boolean} created false：未下发
+ * @property {Array<TaskDuplicate>} duplicates 下发对象已有的未完成同类任务；确认后带 confirm_duplicate: true 重发
+ */
+
+/**
+ * 任务完成情况（实时汇总）
+ * @typedef {object} TaskProgress
+ * @property {number} task_id 任务
+ * @property {string} title 标题
+ * @property {string} due_on 截止日期
+ * @property {string} today 按哪一天计算逾期
+ * @property {number} under_id 查看的这一级
+ * @property {string} under_name 这一级的名称
+ * @property {number} assigned 应完成的组织数（不含已转发的中间层级）
+ * @property {number} done 已完成
+ * @property {number} overdue 截止日期后仍未完成
+ * @property {Array<TaskProgressOrg>} orgs 按直属下级汇总
+ */
+
+/**
+ * 一个组织及其下级的完成情况
+ * @typedef {object} TaskProgressOrg
+ * @property {number} org_id 组织
+ * @property {string} org_name 组织名称
+ * @property {boolean} self 查看的这一级本身
+ * @property {number} assigned 应完成
+ * @property {number} done 已完成
+ * @property {number} overdue 逾期未完成
+ * @property {boolean} has_below 下级也有任务：可下钻（?under=组织）
+ * @property {number|null} target_id 该组织本身是下发对象时的编号
+ * @property {string|null} state 该组织本身的完成情况
+ */
+
+/**
+ * 已提醒
+ * @typedef {object} TaskReminder
+ * @property {string} sent_on 提醒日期
+ * @property {number} pending 提醒了多少个未完成的组织
+ */
+
+/**
+ * @typedef {object} TaskList
+ * @property {Array<TaskItem>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 任务列表的一项
+ * @typedef {object} TaskItem
+ * @property {number} id 任务编号
+ * @property {string} title 标题
+ * @property {string} due_on 截止日期
+ * @property {string} kind 完成方式代码
+ * @property {string} kind_name 完成方式
+ * @property {number} org_id 下发组织
+ * @property {string} org_name 下发组织名称
+ * @property {number} [target_id] 待办：本组织的下发对象编号
+ * @property {string} [target_org_name] 待办：承办组织
+ * @property {string} [state] 待办：done / open / overdue / forwarded
+ * @property {string|null} [done_on] 待办：完成日期
+ * @property {string|null} [reminded_on] 待办：最近被提醒的日期
+ * @property {number} [assigned] 已下发：应完成
+ * @property {number} [done] 已下发：已完成
+ * @property {number} [overdue] 已下发：逾期未完成
+ * @property {number|null} [parent_id] 已下发：转发自哪个任务
+ */
+
+/**
+ * 本组织承办的任务
+ * @typedef {object} TaskTarget
+ * @property {number} id 下发对象编号
+ * @property {number} org_id 承办组织
+ * @property {string} org_name 承办组织名称
+ * @property {string} state done / open / overdue / forwarded
+ * @property {string|null} done_on 完成日期（回复日或记录的日期）
+ * @property {string|null} replied_on 首次回复日期
+ * @property {string|null} reply 回复内容
+ * @property {*} values 填表的值 {key: 值}
+ * @property {number|null} forward_id 转发给下级的任务
+ * @property {string|null} reminded_on 最近被提醒的日期
+ * @property {boolean} answerable 可回复或填表（记录类任务与已转发的不可）
+ * @property {Array<TaskFile>} files 附件
+ * @property {TaskBrief} task 任务的要求
+ */
+
+/**
+ * 回复的附件
+ * @typedef {object} TaskFile
+ * @property {number} id 附件编号
+ * @property {string} kind jpeg、png 或 pdf（按内容判断）
+ * @property {string} content_type 媒体类型
+ * @property {string} filename 上传时的文件名
+ * @property {number} size 字节数
+ * @property {number} created_at 上传时间（Unix 秒）
+ * @property {string} url 查看地址
+ */
+
+/**
+ * 任务的要求
+ * @typedef {object} TaskBrief
+ * @property {number} id 任务编号
+ * @property {number} org_id 下发组织
+ * @property {string} org_name 下发组织名称
+ * @property {string} title 标题
+ * @property {string} body 内容
+ * @property {string} due_on 截止日期
+ * @property {string} kind 完成方式代码
+ * @property {string} kind_name 完成方式
+ * @property {Array<TaskFormField>} form 填报项（填表任务）
+ * @property {TaskLink|null} link 由哪项记录完成（记录类任务）
+ */
+
+/**
+ * 通知公告
+ * @typedef {object} Notice
+ * @property {number} id 通知编号
+ * @property {number} org_id 发布组织
+ * @property {string} org_name 发布组织名称
+ * @property {string} title 标题
+ * @property {string} body 正文
+ * @property {Array<string>} types 只发给这些类型的组织（空：全部）
+ * @property {string} created_by_name 发布人
+ * @property {number} created_at 发布时间（Unix 秒）
+ * @property {boolean} recipient 本人是接收人
+ * @property {number|null} read_at 本人阅读时间（未读为 null）
+ */
+
+/**
+ * @typedef {object} NoticeList
+ * @property {Array<NoticeRow>} items 条目
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 已发布的通知
+ * @typedef {object} NoticeRow
+ * @property {number} id 通知编号
+ * @property {string} title 标题
+ * @property {string} org_name 发布组织
+ * @property {number} created_at 发布时间
+ * @property {number} recipients 接收人数
+ * @property {number} read 已读人数
+ */
+
+/**
+ * 阅读回执
+ * @typedef {object} NoticeReceipts
+ * @property {number} notice_id 通知
+ * @property {number} recipients 接收人数
+ * @property {number} read 已读
+ * @property {number} unread 未读
+ * @property {Array<NoticeReceiptsUnreadOrgsItem>} unread_orgs 有未读的组织
+ * @property {Array<NoticeReceiptsPeopleItem>} people 接收人，未读的在前
+ */
+
+/**
+ * 我的：通知、任务、会议和党费
+ * @typedef {object} Inbox
+ * @property {string} today 今天
+ * @property {number} unread_notices 未读通知数
+ * @property {Array<InboxNoticesItem>} notices 通知，未读的在前
+ * @property {Array<TaskItem>} tasks 本人承办组织的任务，未完成的在前
+ * @property {Array<InboxMeetingsItem>} meetings 将要召开的会议
+ * @property {Array<InboxDuesItem>} dues 今年应交未交的党费月份
+ */
+
+/**
  * @typedef {object} ErrorBodyError
  * @property {string} code 错误类别，如 invalid_input、not_found
  * @property {string} message 中文说明
@@ -3087,6 +3324,49 @@
  */
 
 /**
+ * @typedef {object} NoticeReceiptsUnreadOrgsItem
+ * @property {number} org_id 组织
+ * @property {string} org_name 组织名称
+ * @property {number} unread 未读人数
+ * @property {number} total 接收人数
+ */
+
+/**
+ * @typedef {object} NoticeReceiptsPeopleItem
+ * @property {number} user_id 账号
+ * @property {string} name 姓名
+ * @property {number} org_id 所在组织
+ * @property {string} org_name 所在组织名称
+ * @property {number|null} read_at 阅读时间（未读为 null）
+ */
+
+/**
+ * @typedef {object} InboxNoticesItem
+ * @property {number} id 通知编号
+ * @property {string} title 标题
+ * @property {string} org_name 发布组织
+ * @property {number} created_at 发布时间
+ * @property {boolean} read 已读
+ */
+
+/**
+ * @typedef {object} InboxMeetingsItem
+ * @property {number} id 会议编号
+ * @property {number} org_id 组织
+ * @property {string} org_name 组织名称
+ * @property {string} type 会议类型
+ * @property {string} title 主题
+ * @property {string} held_on 日期
+ * @property {number} start_at 开始时间（Unix 秒）
+ */
+
+/**
+ * @typedef {object} InboxDuesItem
+ * @property {string} month 月份 YYYY-MM
+ * @property {number} owed_fen 应交未交（分）
+ */
+
+/**
  * 企业
  * @typedef {object} CoverageByKindEnterprise
  * @property {string} name 单位类别名称
@@ -3505,6 +3785,24 @@
  *   'POST /aid-imports 201': AidImportBatch,
  *   'GET /aid-imports/{id} 200': AidImportBatch,
  *   'POST /aid-imports/{id}/commit 200': AidImportCommitted,
+ *   'POST /tasks 200': TaskDuplicates,
+ *   'POST /tasks 201': Task,
+ *   'GET /tasks/{id} 200': Task,
+ *   'GET /tasks/{id}/progress 200': TaskProgress,
+ *   'POST /tasks/{id}/remind 200': TaskReminder,
+ *   'GET /orgs/{id}/tasks 200': TaskList,
+ *   'GET /task-targets/{id} 200': TaskTarget,
+ *   'POST /task-targets/{id}/reply 200': TaskTarget,
+ *   'POST /task-targets/{id}/forward 200': TaskDuplicates,
+ *   'POST /task-targets/{id}/forward 201': Task,
+ *   'POST /task-targets/{id}/files 201': TaskFile,
+ *   'GET /task-files/{id} 200': string,
+ *   'POST /notices 201': Notice,
+ *   'GET /orgs/{id}/notices 200': NoticeList,
+ *   'GET /notices/{id} 200': Notice,
+ *   'POST /notices/{id}/read 200': Notice,
+ *   'GET /notices/{id}/receipts 200': NoticeReceipts,
+ *   'GET /me/inbox 200': Inbox,
  * }} ApiAnswers
  */
 
@@ -3720,4 +4018,20 @@ export const ROUTES = Object.freeze({
   'POST /aid-imports': [201],
   'GET /aid-imports/{id}': [200],
   'POST /aid-imports/{id}/commit': [200],
+  'POST /tasks': [200, 201],
+  'GET /tasks/{id}': [200],
+  'GET /tasks/{id}/progress': [200],
+  'POST /tasks/{id}/remind': [200],
+  'GET /orgs/{id}/tasks': [200],
+  'GET /task-targets/{id}': [200],
+  'POST /task-targets/{id}/reply': [200],
+  'POST /task-targets/{id}/forward': [200, 201],
+  'POST /task-targets/{id}/files': [201],
+  'GET /task-files/{id}': [200],
+  'POST /notices': [201],
+  'GET /orgs/{id}/notices': [200],
+  'GET /notices/{id}': [200],
+  'POST /notices/{id}/read': [200],
+  'GET /notices/{id}/receipts': [200],
+  'GET /me/inbox': [200],
 });
