@@ -208,9 +208,10 @@ typedef struct zb_inbox {
 int zb_inbox_get(zb_db *db, int64_t user_id, int64_t member_id, const int64_t *orgs, int norgs, const char *today,
                  int64_t now, zb_arena *a, zb_inbox *out, zb_err *e);
 
-/* The demo: the county's tasks (one forwarded by townships, one done by
- * meetings already held, one overdue with replies partly in) and notices
- * with some read. */
-int zb_task_demo(zb_db *db, zb_app *app, uint64_t seed, zb_err *e);
+/* The demo (after its accounts exist): the county's tasks (one forwarded
+ * by the townships, one done by meetings already held, one overdue with
+ * replies partly in, one the demo township has still to forward) and
+ * notices with some read; branch (the demo secretary's) left to reply. */
+int zb_task_demo(zb_db *db, zb_app *app, uint64_t seed, int64_t county, int64_t township, int64_t branch, zb_err *e);
 
 #endif
