@@ -291,7 +291,8 @@ static int h_org_tasks(zb_req *r, zb_err *e)
 
 /* ---- targets ---- */
 
-static void write_file(zb_req *r, const zb_task_file *f)
+/* A stored file of a reply ("task-files") or a notice ("notice-files"). */
+static void write_file(zb_req *r, const zb_task_file *f, const char *route)
 {
 	zb_jw *w = &r->jw;
 	jw_obj(w);
@@ -301,7 +302,7 @@ static void write_file(zb_req *r, const zb_task_file *f)
 	jw_kstr(w, "filename", f->filename);
 	jw_kint(w, "size", f->size);
 	jw_kint(w, "created_at", f->created_at);
-	jw_kstr(w, "url", zb_arena_printf(&r->arena, "/api/v1/task-files/%lld", (long long)f->id));
+	jw_kstr(w, "url", zb_arena_printf(&r->arena, "/api/v1/%s/%lld", route, (long long)f->id));
 	jw_obj_end(w);
 }
 
@@ -333,7 +334,7 @@ static int write_target(zb_req *r, int64_t id, zb_err *e)
 	jw_kbool(w, "answerable", kind < ZB_TK_MEETING && !tt.forward_id);
 	jw_karr(w, "files");
 	for (int i = 0; i < tt.nfiles; i++)
-		write_file(r, &tt.files[i]);
+		write_file(r, &tt.files[i], "task-files");
 	jw_arr_end(w);
 	jw_kobj(w, "task");
 	write_brief(w, &t);
@@ -367,7 +368,7 @@ static int h_file_upload(zb_req *r, zb_err *e)
 	                                 zb_now(r->app), &r->arena, &f, e)))
 		return rc;
 	r->status = 201;
-	write_file(r, &f);
+	write_file(r, &f, "task-files");
 	return 0;
 }
 
@@ -381,13 +382,21 @@ static int h_file_get(zb_req *r, zb_err *e)
 
 /* ---- notices ---- */
 
+/* A notice the caller may see: a recipient, or org.read at the issuer;
+ * else not found, like one that does not exist. */
+static int visible_notice(zb_req *r, int64_t id, zb_notice *n, int *recipient, zb_err *e)
+{
+	int rc = zb_notice_get(r->db, id, r->who->user_id, &r->arena, n, recipient, e);
+	if (rc == ZB_ENOTFOUND || (!rc && !*recipient && !zb_authz_allows(r->who, P_ORG_READ, n->org_path)))
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该通知");
+	return rc;
+}
+
 static int write_notice(zb_req *r, int64_t id, zb_err *e)
 {
 	zb_notice n;
 	int recipient = 0;
-	int rc = zb_notice_get(r->db, id, r->who->user_id, &r->arena, &n, &recipient, e);
-	if (rc == ZB_ENOTFOUND || (!rc && !recipient && !zb_authz_allows(r->who, P_ORG_READ, n.org_path)))
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该通知");
+	int rc = visible_notice(r, id, &n, &recipient, e);
 	if (rc)
 		return rc;
 	zb_jw *w = &r->jw;
@@ -405,6 +414,10 @@ static int write_notice(zb_req *r, int64_t id, zb_err *e)
 		jw_kint(w, "read_at", n.read_at);
 	else
 		jw_knull(w, "read_at");
+	jw_karr(w, "files");
+	for (int i = 0; i < n.nfiles; i++)
+		write_file(r, &n.files[i], "notice-files");
+	jw_arr_end(w);
 	jw_obj_end(w);
 	return 0;
 }
@@ -436,13 +449,42 @@ static int h_notice_read(zb_req *r, zb_err *e)
 	zb_notice n;
 	int recipient = 0;
 	if (!rc)
-		rc = zb_notice_get(r->db, id, r->who->user_id, &r->arena, &n, &recipient, e);
-	if (rc == ZB_ENOTFOUND || (!rc && !recipient && !zb_authz_allows(r->who, P_ORG_READ, n.org_path)))
-		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该通知");
+		rc = visible_notice(r, id, &n, &recipient, e);
 	zb_audit_ev by = zb_req_actor(r);
 	if (rc || (rc = zb_notice_read(r->db, r->app, &by, id, zb_now(r->app), e)))
 		return rc;
 	return write_notice(r, id, e);
+}
+
+static int h_notice_file_upload(zb_req *r, zb_err *e)
+{
+	const char *filename;
+	int rc = zb_api_upload_filename(r, &filename, e);
+	zb_audit_ev by = zb_req_actor(r);
+	zb_task_file f;
+	if (rc || (rc = zb_notice_file_add(r->db, r->app, &by, r->target_id, filename, r->body.data, r->body.len,
+	                                   zb_now(r->app), &r->arena, &f, e)))
+		return rc;
+	r->status = 201;
+	write_file(r, &f, "notice-files");
+	return 0;
+}
+
+/* A notice's file, to whoever may see the notice (else not found). */
+static int h_notice_file_get(zb_req *r, zb_err *e)
+{
+	int64_t id;
+	zb_task_file f;
+	zb_notice n;
+	int recipient;
+	const char *stored;
+	int rc = zb_req_param_id(r, 0, &id, e);
+	if (!rc)
+		rc = zb_notice_file_find(r->db, id, &r->arena, &f, &stored, e);
+	if (rc == ZB_ENOTFOUND || (!rc && (rc = visible_notice(r, f.target_id, &n, &recipient, e))))
+		return zb_fail(e, ZB_ENOTFOUND, NULL, "未找到该通知");
+	return rc ? rc
+	          : zb_api_stored_file(r, f.kind, f.filename, stored, "notice-file", "notice.file.read", "notice_file", e);
 }
 
 static int h_receipts(zb_req *r, zb_err *e)
@@ -753,7 +795,7 @@ static const zb_prop file_props[] = {
 	{"url", 's', 0, NULL, "查看地址"},
 	{0},
 };
-static const zb_shape file_shape = {"TaskFile", file_props, 0, 0, "回复的附件"};
+static const zb_shape file_shape = {"TaskFile", file_props, 0, 0, "回复或通知的附件"};
 static const zb_prop target_props[] = {
 	{"id", 'i', 0, NULL, "下发对象编号"},
 	{"org_id", 'i', 0, NULL, "承办组织"},
@@ -782,6 +824,7 @@ static const zb_prop notice_props[] = {
 	{"created_at", 'i', 0, NULL, "发布时间（Unix 秒）"},
 	{"recipient", 'b', 0, NULL, "本人是接收人"},
 	{"read_at", 'i', ZB_NULL, NULL, "本人阅读时间（未读为 null）"},
+	{"files", 'a', 0, &file_shape, "附件：照片和 PDF"},
 	{0},
 };
 static const zb_shape notice_shape = {"Notice", notice_props, 0, 0, "通知公告"};
@@ -900,6 +943,12 @@ const zb_route zb_routes_tasks[] = {
 	{.method = "POST", .pattern = "/api/v1/notices/{id}/read", .fn = h_notice_read, .perm = P_ORG_READ | P_SELF_WRITE,
 	 .flags = R_ANY | R_WRITE | R_JSON, .max_body = 1024, .fields = zb_api_no_fields, .resp = ZB_OK(&notice_shape),
 	 .tag = "notices", .summary = "标记已读（阅读回执）"},
+	{.method = "POST", .pattern = "/api/v1/notices/{id}/files", .fn = h_notice_file_upload, .perm = P_ORG_WRITE,
+	 .scope = S_NOTICE, .flags = R_WRITE | R_RAW, .max_body = ZB_ATTACH_MAX_BYTES, .resp = ZB_CREATED(&file_shape),
+	 .query_doc = "filename:string", .tag = "notices", .summary = "为通知上传照片或 PDF（请求体为文件内容）"},
+	{.method = "GET", .pattern = "/api/v1/notice-files/{id}", .fn = h_notice_file_get, .perm = P_ORG_READ | P_SELF_READ,
+	 .flags = R_ANY, .resp = ZB_MEDIA("image/jpeg, image/png, application/pdf"), .tag = "notices",
+	 .summary = "通知的附件（能看通知的人）"},
 	{.method = "GET", .pattern = "/api/v1/notices/{id}/receipts", .fn = h_receipts, .perm = P_ORG_READ,
 	 .scope = S_NOTICE, .resp = ZB_OK(&receipts_shape), .tag = "notices",
 	 .summary = "阅读回执：已读、未读人数，未读的组织和人"},

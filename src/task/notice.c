@@ -114,10 +114,33 @@ static void read_one(zb_stmt *st, void *ctx)
 int zb_notice_get(zb_db *db, int64_t id, int64_t user_id, zb_arena *a, zb_notice *n, int *recipient, zb_err *e)
 {
 	one_notice x = {a, n, recipient};
-	return zb_db_one(db, e, "未找到该通知", read_one, &x,
-	                 "SELECT " NOTICE_COLS ", COALESCE(nr.read_at, 0), CASE WHEN " IS_RCPT " THEN 1 ELSE 0 END"
-	                 NOTICE_FROM "LEFT JOIN notice_reads nr ON nr.notice_id = n.id AND nr.user_id = ? WHERE n.id = ?",
-	                 "iiii", user_id, user_id, user_id, id);
+	int rc = zb_db_one(db, e, "未找到该通知", read_one, &x,
+	                   "SELECT " NOTICE_COLS ", COALESCE(nr.read_at, 0), CASE WHEN " IS_RCPT " THEN 1 ELSE 0 END"
+	                   NOTICE_FROM "LEFT JOIN notice_reads nr ON nr.notice_id = n.id AND nr.user_id = ? WHERE n.id = ?",
+	                   "iiii", user_id, user_id, user_id, id);
+	zb_task_file_list fl = {a, NULL, 0, 0};
+	if (!rc)
+		rc = zb_db_each(db, e, zb_task_file_row, &fl,
+		                "SELECT id, notice_id, kind, filename, size, created_at FROM notice_files WHERE notice_id = ? "
+		                "ORDER BY id",
+		                "i", id);
+	n->files = fl.v;
+	n->nfiles = (int)fl.n;
+	return rc;
+}
+
+int zb_notice_file_add(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t notice_id, const char *filename,
+                       const void *data, size_t len, int64_t now, zb_arena *a, zb_task_file *out, zb_err *e)
+{
+	zb_notice n;
+	int recipient;
+	int rc = zb_notice_get(db, notice_id, 0, a, &n, &recipient, e);
+	if (!rc && n.nfiles >= 10)
+		rc = zb_fail(e, ZB_ECONFLICT, NULL, "每个通知最多 10 个附件");
+	zb_file_owner o = {"INSERT INTO notice_files (notice_id, kind, filename, size, sm3, stored_name, created_by, "
+	                   "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                   notice_id, "notice.file", "notice", notice_id, n.org_path};
+	return rc ? rc : zb_task_store_file(db, app, by, &o, filename, data, len, now, a, out, e);
 }
 
 int zb_notice_read(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, int64_t now, zb_err *e)

@@ -102,16 +102,10 @@ static int settle(zb_db *db, const zb_task *t, zb_task_target *tt, const char *t
 	return 0;
 }
 
-typedef struct file_list {
-	zb_arena *a;
-	zb_task_file *v;
-	size_t n, cap;
-} file_list;
-
-static int read_file(zb_stmt *st, void *ctx, zb_err *e)
+int zb_task_file_row(zb_stmt *st, void *ctx, zb_err *e)
 {
 	(void)e;
-	file_list *l = ctx;
+	zb_task_file_list *l = ctx;
 	zb_arena_grow(l->a, (void **)&l->v, l->n + 1, &l->cap, sizeof *l->v);
 	zb_task_file *f = &l->v[l->n++];
 	f->id = zb_col_int(st, 0);
@@ -129,9 +123,9 @@ int zb_task_target_get(zb_db *db, int64_t target_id, const char *today, zb_arena
 	one_task x = {a, t, tt};
 	int rc = zb_db_one(db, e, "未找到该任务", read_one, &x,
 	                   "SELECT " TASK_COLS TARGET_COLS TASK_FROM TARGET_JOIN "WHERE tt.id = ?", "i", target_id);
-	file_list fl = {a, NULL, 0, 0};
+	zb_task_file_list fl = {a, NULL, 0, 0};
 	if (!rc)
-		rc = zb_db_each(db, e, read_file, &fl,
+		rc = zb_db_each(db, e, zb_task_file_row, &fl,
 		                "SELECT id, target_id, kind, filename, size, created_at FROM task_files WHERE target_id = ? "
 		                "ORDER BY id",
 		                "i", target_id);

@@ -678,6 +678,38 @@ int zb_task_reply(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t target_
 	return rc;
 }
 
+int zb_task_store_file(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_file_owner *o, const char *filename,
+                       const void *data, size_t len, int64_t now, zb_arena *a, zb_task_file *out, zb_err *e)
+{
+	const char *kind = NULL;
+	char name[ZB_ATTACH_NAME_MAX + 1], sm3[65], stored[33];
+	int rc = zb_attach_save_file(app->data_dir, filename, data, len, &kind, name, sm3, stored, e);
+	if (rc)
+		return rc;
+	if (!(rc = zb_db_begin_write(db, e))) {
+		rc = zb_db_int(db, e, &out->id, o->insert_sql, "ississIi", o->owner_id, kind, name, (int64_t)len, sm3, stored,
+		               by->user_id, now);
+		if (!rc) {
+			zb_audit_detail d;
+			zb_jw *w = zb_audit_detail_begin(&d);
+			jw_kstr(w, "filename", name);
+			jw_kint(w, "file_id", out->id);
+			rc = zb_audit_change_detail(db, app, by, o->action, o->type, o->audit_id, o->path, &d, e);
+		}
+		rc = zb_db_end(db, rc, e);
+	}
+	if (rc) {
+		zb_attach_remove_file(app->data_dir, stored);
+		return rc;
+	}
+	out->target_id = o->owner_id;
+	out->size = (int64_t)len;
+	out->created_at = now;
+	out->kind = kind;
+	out->filename = zb_arena_strdup(a, name);
+	return 0;
+}
+
 int zb_task_file_add(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t target_id, const char *filename,
                      const void *data, size_t len, int64_t now, zb_arena *a, zb_task_file *out, zb_err *e)
 {
@@ -690,29 +722,10 @@ int zb_task_file_add(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t targ
 		rc = answerable(&t, &tt, e);
 	if (!rc && tt.nfiles >= MAX_FILES)
 		rc = zb_fail(e, ZB_ECONFLICT, NULL, "每个回复最多 %d 个附件", MAX_FILES);
-	const char *kind = NULL;
-	char name[ZB_ATTACH_NAME_MAX + 1], sm3[65], stored[33];
-	if (rc || (rc = zb_attach_save_file(app->data_dir, filename, data, len, &kind, name, sm3, stored, e)))
-		return rc;
-	if (!(rc = zb_db_begin_write(db, e))) {
-		rc = zb_db_int(db, e, &out->id,
-		               "INSERT INTO task_files (target_id, kind, filename, size, sm3, stored_name, created_by, created_at) "
-		               "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		               "ississIi", target_id, kind, name, (int64_t)len, sm3, stored, by->user_id, now);
-		if (!rc)
-			rc = audit_task(db, app, by, "task.file", t.id, tt.org_path, "filename", name, "file_id", out->id, e);
-		rc = zb_db_end(db, rc, e);
-	}
-	if (rc) {
-		zb_attach_remove_file(app->data_dir, stored);
-		return rc;
-	}
-	out->target_id = target_id;
-	out->size = (int64_t)len;
-	out->created_at = now;
-	out->kind = kind;
-	out->filename = zb_arena_strdup(a, name);
-	return 0;
+	zb_file_owner o = {"INSERT INTO task_files (target_id, kind, filename, size, sm3, stored_name, created_by, created_at) "
+	                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                   target_id, "task.file", "task", t.id, tt.org_path};
+	return rc ? rc : zb_task_store_file(db, app, by, &o, filename, data, len, now, a, out, e);
 }
 
 typedef struct file_row {
@@ -739,6 +752,14 @@ int zb_task_file_find(zb_db *db, int64_t id, zb_arena *a, zb_task_file *f, const
 	return zb_db_one(db, e, "未找到该附件", read_file_row, &x,
 	                 "SELECT id, target_id, kind, filename, size, created_at, stored_name FROM task_files WHERE id = ?", "i",
 	                 id);
+}
+
+int zb_notice_file_find(zb_db *db, int64_t id, zb_arena *a, zb_task_file *f, const char **stored, zb_err *e)
+{
+	file_row x = {a, f, stored};
+	return zb_db_one(db, e, "未找到该附件", read_file_row, &x,
+	                 "SELECT id, notice_id, kind, filename, size, created_at, stored_name FROM notice_files WHERE id = ?",
+	                 "i", id);
 }
 
 /* ---- reminders ---- */

@@ -157,6 +157,8 @@ typedef struct zb_notice {
 	int64_t id, org_id, created_by, created_at, read_at;
 	const char *org_path, *org_name, *title, *body, *types, *created_by_name;
 	int64_t recipients, nread;              /* zb_notice_list only */
+	int nfiles;                             /* zb_notice_get: its photos and PDFs */
+	zb_task_file *files;                    /* (target_id: the notice) */
 } zb_notice;
 
 /* A notice to the accounts under org_id (types: JSON array of org type
@@ -166,6 +168,10 @@ int zb_notice_create(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t org_
 /* A notice as seen by user_id: *recipient 1 when it is addressed to them
  * (read_at: when they read it, 0 not yet). */
 int zb_notice_get(zb_db *db, int64_t id, int64_t user_id, zb_arena *a, zb_notice *n, int *recipient, zb_err *e);
+/* A photo or PDF of a notice (at most 10); the file of one. */
+int zb_notice_file_add(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t notice_id, const char *filename,
+                       const void *data, size_t len, int64_t now, zb_arena *a, zb_task_file *out, zb_err *e);
+int zb_notice_file_find(zb_db *db, int64_t id, zb_arena *a, zb_task_file *f, const char **stored, zb_err *e);
 /* Record that user_id read it (the first time only, audited). */
 int zb_notice_read(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, int64_t now, zb_err *e);
 /* The notices an org issued, newest first, with recipients and reads. */

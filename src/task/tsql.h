@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/app.h"
+#include "audit/audit.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "store/db.h"
@@ -32,6 +34,32 @@
 
 /* The title as the duplicate check compares it. */
 void zb_task_title_norm(const char *in, char *out, size_t n);
+
+/* A photo or PDF stored for its owner (a reply's target, a notice):
+ * checked and written as meeting/attach.h writes files, its row inserted
+ * by insert_sql (owner, kind, filename, size, sm3, stored_name,
+ * created_by, created_at; RETURNING id) with the audit row (action on
+ * object type/audit_id at path) in one transaction; a refused file is
+ * removed again. */
+typedef struct zb_file_owner {
+	const char *insert_sql;
+	int64_t owner_id;
+	const char *action, *type;
+	int64_t audit_id;
+	const char *path;
+} zb_file_owner;
+struct zb_task_file;
+int zb_task_store_file(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_file_owner *o, const char *filename,
+                       const void *data, size_t len, int64_t now, zb_arena *a, struct zb_task_file *out, zb_err *e);
+
+/* Rows (id, owner, kind, filename, size, created_at) of files into a
+ * list (a zb_each_fn). */
+typedef struct zb_task_file_list {
+	zb_arena *a;
+	struct zb_task_file *v;
+	size_t n, cap;
+} zb_task_file_list;
+int zb_task_file_row(zb_stmt *st, void *ctx, zb_err *e);
 
 /* The tasks issued to org_id, the open ones first (by due date), then
  * the done ones; at most limit. */

@@ -232,6 +232,20 @@ test('a notice to a subtree: the member reads it, the issuer sees the receipt', 
   assert.equal(rc.unread, unreadBefore - 1);
   inbox = (await member.get('/api/v1/me/inbox')).body;
   assert.equal(inbox.notices.find((x) => x.id === n.body.id).read, true);
+  // a photo with it: the member sees it, a village elsewhere does not
+  const up = await town.req('POST', `/api/v1/notices/${n.body.id}/files?filename=plan.png`, PNG,
+    { raw: true, headers: { 'Content-Type': 'application/octet-stream' } });
+  assert.equal(up.status, 201, JSON.stringify(up.body));
+  assert.equal((await sec.req('POST', `/api/v1/notices/${n.body.id}/files?filename=x.png`, PNG,
+    { raw: true, headers: { 'Content-Type': 'application/octet-stream' } })).status, 403);
+  const seen = (await member.get(`/api/v1/notices/${n.body.id}`)).body;
+  assert.deepEqual(seen.files.map((f) => f.filename), ['plan.png']);
+  const file = await member.get(seen.files[0].url);
+  assert.equal(file.status, 200);
+  assert.equal(file.headers.get('content-type'), 'image/png');
+  const hidden = await outsider.get(seen.files[0].url);
+  assert.equal(hidden.status, 404);
+  assert.deepEqual(hidden.body, (await outsider.get('/api/v1/notice-files/99999999')).body);
   // a village of another township neither gets it nor can open it
   assert.equal((await outsider.get(`/api/v1/notices/${n.body.id}`)).status, 404);
   assert.equal((await outsider.post(`/api/v1/notices/${n.body.id}/read`, {})).status, 404);

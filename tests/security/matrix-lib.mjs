@@ -137,7 +137,7 @@ const PARAM_BY_SEGMENT = {
   'village-leaves': 'vleave', disclosures: 'disclosure',
   'aid-households': 'aid_household', 'aid-pairs': 'aid_pair', 'aid-areas': 'aid_area', 'aid-imports': 'aid_import',
   'aid-visits': 'aid_visit', 'aid-photos': 'aid_photo', 'village-files': 'vfile',
-  tasks: 'task', 'task-targets': 'task_target', 'task-files': 'task_file', notices: 'notice',
+  tasks: 'task', 'task-targets': 'task_target', 'task-files': 'task_file', notices: 'notice', 'notice-files': 'notice_file',
 };
 /** [{name, kind}] for a pattern's placeholders; throws naming the route for an unknown one. */
 export function paramKinds(route) {

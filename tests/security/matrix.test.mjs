@@ -275,6 +275,12 @@ const MAKE = {
   async notice(side) {
     return { id: (await ok(adm.post('/api/v1/notices', { org_id: W[side].town, title: `${W[side].mk}通知${++seq}` }), 'notice')).id };
   },
+  async notice_file(side) {
+    const n = await MAKE.notice(side);
+    const r = await ok(adm.req('POST', `/api/v1/notices/${n.id}/files?filename=${W[side].mk}.png`, PNG,
+      { raw: true, headers: { 'Content-Type': 'application/octet-stream' } }), 'notice file');
+    return { id: r.id };
+  },
   // a village (a rural branch under a 党委) and a 三务公开 draft of it;
   // {ref} of the public page names the village
   async village(side) {

@@ -2613,7 +2613,7 @@
  */
 
 /**
- * 回复的附件
+ * 回复或通知的附件
  * @typedef {object} TaskFile
  * @property {number} id 附件编号
  * @property {string} kind jpeg、png 或 pdf（按内容判断）
@@ -2652,6 +2652,7 @@
  * @property {number} created_at 发布时间（Unix 秒）
  * @property {boolean} recipient 本人是接收人
  * @property {number|null} read_at 本人阅读时间（未读为 null）
+ * @property {Array<TaskFile>} files 附件：照片和 PDF
  */
 
 /**
@@ -3801,6 +3802,8 @@
  *   'GET /orgs/{id}/notices 200': NoticeList,
  *   'GET /notices/{id} 200': Notice,
  *   'POST /notices/{id}/read 200': Notice,
+ *   'POST /notices/{id}/files 201': TaskFile,
+ *   'GET /notice-files/{id} 200': string,
  *   'GET /notices/{id}/receipts 200': NoticeReceipts,
  *   'GET /me/inbox 200': Inbox,
  * }} ApiAnswers
@@ -4032,6 +4035,8 @@ export const ROUTES = Object.freeze({
   'GET /orgs/{id}/notices': [200],
   'GET /notices/{id}': [200],
   'POST /notices/{id}/read': [200],
+  'POST /notices/{id}/files': [201],
+  'GET /notice-files/{id}': [200],
   'GET /notices/{id}/receipts': [200],
   'GET /me/inbox': [200],
 });

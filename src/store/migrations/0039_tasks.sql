@@ -106,3 +106,18 @@ CREATE TABLE notice_reads (
 	PRIMARY KEY (notice_id, user_id)
 );
 CREATE INDEX notice_reads_user ON notice_reads(user_id);
+
+-- Photos and PDFs of a notice (optional), stored as meeting/attach.h
+-- stores files; seen by whoever may read the notice.
+CREATE TABLE notice_files (
+	id {{ID}},
+	notice_id {{INT}} NOT NULL REFERENCES notices(id),
+	kind TEXT NOT NULL,
+	filename TEXT NOT NULL,
+	size {{INT}} NOT NULL,
+	sm3 TEXT NOT NULL,
+	stored_name TEXT NOT NULL,
+	created_by {{INT}},
+	created_at {{INT}} NOT NULL
+);
+CREATE INDEX notice_files_notice ON notice_files(notice_id, id);
