@@ -15,14 +15,6 @@ static const char *kind_name(const char *kind)
 	return k < 0 ? "" : zb_task_kind_names[k];
 }
 
-static void kstr_null(zb_jw *w, const char *k, const char *v)
-{
-	if (v)
-		jw_kstr(w, k, v);
-	else
-		jw_knull(w, k);
-}
-
 static void write_json_text(zb_jw *w, const char *k, const char *text, const char *dflt)
 {
 	json_t *t = text ? json_loads(text, 0, NULL) : NULL;
@@ -47,10 +39,10 @@ static void write_brief(zb_jw *w, const zb_task *t)
 	write_json_text(w, "form", t->form_fields, "[]");
 	if (t->link_type || t->link_period) {
 		jw_kobj(w, "link");
-		kstr_null(w, "type", t->link_type);
-		kstr_null(w, "from", t->link_from);
-		kstr_null(w, "to", t->link_to);
-		kstr_null(w, "period", t->link_period);
+		zb_api_kstr_or_null(w, "type", t->link_type);
+		zb_api_kstr_or_null(w, "from", t->link_from);
+		zb_api_kstr_or_null(w, "to", t->link_to);
+		zb_api_kstr_or_null(w, "period", t->link_period);
 		jw_obj_end(w);
 	} else {
 		jw_knull(w, "link");
@@ -93,7 +85,7 @@ static int write_task(zb_req *r, int64_t id, const zb_task_dup *dups, int ndups,
 	write_json_text(w, "targets_spec", t.targets, "{}");
 	jw_kstr(w, "created_by_name", t.created_by_name ? t.created_by_name : "");
 	jw_kint(w, "created_at", t.created_at);
-	kstr_null(w, "last_reminded_on", t.last_reminded_on);
+	zb_api_kstr_or_null(w, "last_reminded_on", t.last_reminded_on);
 	jw_kint(w, "assigned", p.assigned);
 	jw_kint(w, "done", p.done);
 	jw_kint(w, "overdue", p.overdue);
@@ -104,9 +96,9 @@ static int write_task(zb_req *r, int64_t id, const zb_task_dup *dups, int ndups,
 		jw_kint(w, "org_id", tt[i].org_id);
 		jw_kstr(w, "org_name", tt[i].org_name);
 		jw_kstr(w, "state", tt[i].state);
-		kstr_null(w, "done_on", tt[i].done_on);
+		zb_api_kstr_or_null(w, "done_on", tt[i].done_on);
 		zb_api_kid_or_null(w, "forward_id", tt[i].forward_id);
-		kstr_null(w, "reminded_on", tt[i].reminded_on);
+		zb_api_kstr_or_null(w, "reminded_on", tt[i].reminded_on);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -118,19 +110,6 @@ static int write_task(zb_req *r, int64_t id, const zb_task_dup *dups, int ndups,
 
 /* ---- tasks ---- */
 
-static void read_task_in(zb_req *r, zb_task_in *in)
-{
-	memset(in, 0, sizeof *in);
-	zb_body_int(r, "org_id", &in->org_id);
-	in->title = zb_body_str(r, "title");
-	in->body = zb_body_str(r, "body");
-	in->due_on = zb_body_str(r, "due_on");
-	in->kind = zb_body_str(r, "kind");
-	in->form = json_object_get(r->json, "form");
-	in->link = json_object_get(r->json, "link");
-	in->targets = json_object_get(r->json, "targets");
-	in->confirm_duplicate = json_is_true(json_object_get(r->json, "confirm_duplicate"));
-}
 
 /* Created (201, with the duplicates confirmed), or not created and the
  * duplicates to confirm (200). */
@@ -152,7 +131,7 @@ static int h_create(zb_req *r, zb_err *e)
 	char today[11];
 	zb_today(r->app, today);
 	zb_task_in in;
-	read_task_in(r, &in);
+	zb_task_in_read(r->json, &in);
 	zb_audit_ev by = zb_req_actor(r);
 	int64_t id;
 	zb_task_dup *dups;
@@ -166,7 +145,7 @@ static int h_forward(zb_req *r, zb_err *e)
 	char today[11];
 	zb_today(r->app, today);
 	zb_task_in in;
-	read_task_in(r, &in);
+	zb_task_in_read(r->json, &in);
 	zb_audit_ev by = zb_req_actor(r);
 	int64_t id;
 	zb_task_dup *dups;
@@ -216,7 +195,7 @@ static int h_progress(zb_req *r, zb_err *e)
 		jw_kint(w, "overdue", x->overdue);
 		jw_kbool(w, "has_below", x->has_below);
 		zb_api_kid_or_null(w, "target_id", x->target_id);
-		kstr_null(w, "state", x->state);
+		zb_api_kstr_or_null(w, "state", x->state);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -254,8 +233,8 @@ static void write_item(zb_jw *w, const zb_task_item *it, int todo)
 		jw_kint(w, "target_id", it->target.id);
 		jw_kstr(w, "target_org_name", it->target.org_name);
 		jw_kstr(w, "state", it->target.state);
-		kstr_null(w, "done_on", it->target.done_on);
-		kstr_null(w, "reminded_on", it->target.reminded_on);
+		zb_api_kstr_or_null(w, "done_on", it->target.done_on);
+		zb_api_kstr_or_null(w, "reminded_on", it->target.reminded_on);
 	} else {
 		jw_kint(w, "assigned", it->assigned);
 		jw_kint(w, "done", it->done);
@@ -321,15 +300,15 @@ static int write_target(zb_req *r, int64_t id, zb_err *e)
 	jw_kint(w, "org_id", tt.org_id);
 	jw_kstr(w, "org_name", tt.org_name);
 	jw_kstr(w, "state", tt.state);
-	kstr_null(w, "done_on", tt.done_on);
-	kstr_null(w, "replied_on", tt.replied_on);
-	kstr_null(w, "reply", tt.reply);
+	zb_api_kstr_or_null(w, "done_on", tt.done_on);
+	zb_api_kstr_or_null(w, "replied_on", tt.replied_on);
+	zb_api_kstr_or_null(w, "reply", tt.reply);
 	if (tt.form_values)
 		write_json_text(w, "values", tt.form_values, "{}");
 	else
 		jw_knull(w, "values");
 	zb_api_kid_or_null(w, "forward_id", tt.forward_id);
-	kstr_null(w, "reminded_on", tt.reminded_on);
+	zb_api_kstr_or_null(w, "reminded_on", tt.reminded_on);
 	int kind = zb_task_kind_parse(t.kind);
 	jw_kbool(w, "answerable", kind < ZB_TK_MEETING && !tt.forward_id);
 	jw_karr(w, "files");
@@ -358,18 +337,27 @@ static int h_reply(zb_req *r, zb_err *e)
 	return rc ? rc : write_target(r, r->target_id, e);
 }
 
-static int h_file_upload(zb_req *r, zb_err *e)
+/* The body stored as a file of the route's object by add (a reply's or
+ * a notice's); 201 with the file, its address under route. */
+typedef int (*file_add_fn)(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t owner, const char *filename,
+                           const void *data, size_t len, int64_t now, zb_arena *a, zb_task_file *out, zb_err *e);
+static int upload(zb_req *r, file_add_fn add, const char *route, zb_err *e)
 {
 	const char *filename;
 	int rc = zb_api_upload_filename(r, &filename, e);
 	zb_audit_ev by = zb_req_actor(r);
 	zb_task_file f;
-	if (rc || (rc = zb_task_file_add(r->db, r->app, &by, r->target_id, filename, r->body.data, r->body.len,
-	                                 zb_now(r->app), &r->arena, &f, e)))
+	if (rc || (rc = add(r->db, r->app, &by, r->target_id, filename, r->body.data, r->body.len, zb_now(r->app),
+	                    &r->arena, &f, e)))
 		return rc;
 	r->status = 201;
-	write_file(r, &f, "task-files");
+	write_file(r, &f, route);
 	return 0;
+}
+
+static int h_file_upload(zb_req *r, zb_err *e)
+{
+	return upload(r, zb_task_file_add, "task-files", e);
 }
 
 static int h_file_get(zb_req *r, zb_err *e)
@@ -458,16 +446,7 @@ static int h_notice_read(zb_req *r, zb_err *e)
 
 static int h_notice_file_upload(zb_req *r, zb_err *e)
 {
-	const char *filename;
-	int rc = zb_api_upload_filename(r, &filename, e);
-	zb_audit_ev by = zb_req_actor(r);
-	zb_task_file f;
-	if (rc || (rc = zb_notice_file_add(r->db, r->app, &by, r->target_id, filename, r->body.data, r->body.len,
-	                                   zb_now(r->app), &r->arena, &f, e)))
-		return rc;
-	r->status = 201;
-	write_file(r, &f, "notice-files");
-	return 0;
+	return upload(r, zb_notice_file_add, "notice-files", e);
 }
 
 /* A notice's file, to whoever may see the notice (else not found). */

@@ -30,15 +30,10 @@ static int issue(demo *g, int64_t org, const char *json, const char *on, int64_t
 	json_t *j = json_loads(json, 0, &je);
 	if (!j)
 		return zb_fail(e, ZB_EINTERNAL, NULL, "演示任务的 JSON 有误：%s", je.text);
-	zb_task_in in = {.org_id = org,
-	                 .title = json_string_value(json_object_get(j, "title")),
-	                 .body = json_string_value(json_object_get(j, "body")),
-	                 .due_on = json_string_value(json_object_get(j, "due_on")),
-	                 .kind = json_string_value(json_object_get(j, "kind")),
-	                 .form = json_object_get(j, "form"),
-	                 .link = json_object_get(j, "link"),
-	                 .targets = json_object_get(j, "targets"),
-	                 .confirm_duplicate = 1};
+	zb_task_in in;
+	zb_task_in_read(j, &in);
+	in.org_id = org;
+	in.confirm_duplicate = 1;
 	zb_task_dup *d;
 	int nd;
 	int rc = zb_task_create(g->db, g->app, &g->county, &in, on, zb_now(g->app), &g->a, id, &d, &nd, e);

@@ -33,6 +33,21 @@ int zb_task_kind_parse(const char *s)
 #define MAX_OPTIONS 30
 #define MAX_FILES 10
 
+void zb_task_in_read(json_t *j, zb_task_in *in)
+{
+	memset(in, 0, sizeof *in);
+	json_t *org = json_object_get(j, "org_id");
+	in->org_id = json_is_integer(org) ? json_integer_value(org) : 0;
+	in->title = json_string_value(json_object_get(j, "title"));
+	in->body = json_string_value(json_object_get(j, "body"));
+	in->due_on = json_string_value(json_object_get(j, "due_on"));
+	in->kind = json_string_value(json_object_get(j, "kind"));
+	in->form = json_object_get(j, "form");
+	in->link = json_object_get(j, "link");
+	in->targets = json_object_get(j, "targets");
+	in->confirm_duplicate = json_is_true(json_object_get(j, "confirm_duplicate"));
+}
+
 /* ---- the title as compared: no spaces or punctuation, ASCII lower case ---- */
 
 static const char *const PUNCT[] = {"，", "。", "、", "；", "：", "？", "！", "“", "”", "‘", "’", "（", "）",

@@ -49,6 +49,10 @@ typedef struct zb_task_in {
 	int confirm_duplicate;
 } zb_task_in;
 
+/* The members of in from a JSON object of those names (borrowed; the
+ * others 0 or NULL). */
+void zb_task_in_read(json_t *j, zb_task_in *in);
+
 /* An open task for the same thing at one of the new targets. */
 typedef struct zb_task_dup {
 	int64_t org_id, task_id;

@@ -118,15 +118,9 @@ static int issue(fx *f, int64_t org_id, const char *json, const char *today, int
 {
 	json_t *j = json_loads(json, 0, NULL);
 	assert_non_null(j);
-	zb_task_in in = {.org_id = org_id,
-	                 .title = json_string_value(json_object_get(j, "title")),
-	                 .body = json_string_value(json_object_get(j, "body")),
-	                 .due_on = json_string_value(json_object_get(j, "due_on")),
-	                 .kind = json_string_value(json_object_get(j, "kind")),
-	                 .form = json_object_get(j, "form"),
-	                 .link = json_object_get(j, "link"),
-	                 .targets = json_object_get(j, "targets"),
-	                 .confirm_duplicate = json_is_true(json_object_get(j, "confirm_duplicate"))};
+	zb_task_in in;
+	zb_task_in_read(j, &in);
+	in.org_id = org_id;
 	zb_task_dup *d;
 	int n = 0;
 	int rc = zb_task_create(f->db, &f->app, &f->by, &in, today, fixed_now(), &f->a, id, &d, &n, &f->e);
