@@ -34,6 +34,7 @@ static const zb_route *const tables[] = {
 	zb_routes_screen,
 	zb_routes_study,
 	zb_routes_report,
+	zb_routes_tasks,
 	NULL,
 };
 

@@ -56,6 +56,10 @@ static const struct {
 	{S_STUDY_SESSION, ZB_OBJ_STUDY_SESSION},
 	{S_STUDY_IMPORT, ZB_OBJ_IMPORT},
 	{S_COURSE, ZB_OBJ_COURSE},
+	{S_TASK, ZB_OBJ_TASK},
+	{S_TASK_TARGET, ZB_OBJ_TASK_TARGET},
+	{S_TASK_FILE, ZB_OBJ_TASK_FILE},
+	{S_NOTICE, ZB_OBJ_NOTICE},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

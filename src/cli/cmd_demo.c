@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "demo/demo.h"
 #include "disclose/disclose.h"
+#include "task/task.h"
 #include "dues/dues.h"
 #include "meeting/demo.h"
 #include "recruit/demo.h"
@@ -178,6 +179,11 @@ int cmd_demo(int argc, char **argv)
 			rc = zb_cli_fail(&e);
 			goto out;
 		}
+	}
+	/* tasks and notices need the accounts (issuers, readers) */
+	if (!o.province && zb_task_demo(db, &app, o.seed, county, res.township_id, res.branch_id, &e)) {
+		rc = zb_cli_fail(&e);
+		goto out;
 	}
 	char detail[100];
 	snprintf(detail, sizeof detail, "{\"members\":%lld,\"seed\":%llu}", (long long)res.members, (unsigned long long)o.seed);

@@ -96,6 +96,10 @@ typedef enum zb_scope {
 	S_STUDY_SESSION, /* path param 0 is a study session (学习记录): its org */
 	S_STUDY_IMPORT, /* path param 0 is a study import batch (an import batch of kind study) */
 	S_COURSE,       /* path param 0 is a course: the org that published it */
+	S_TASK,         /* path param 0 is a 工作任务: scope = the org that issued it */
+	S_TASK_TARGET,  /* path param 0 is an org a task was issued to (a target): that org */
+	S_TASK_FILE,    /* path param 0 is a file of a task's reply: the target's org */
+	S_NOTICE,       /* path param 0 is a 通知公告: the org that issued it */
 	S_SCOPE_MAX
 } zb_scope;
 

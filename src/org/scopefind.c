@@ -38,6 +38,10 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	[ZB_OBJ_VFILE] = "SELECT org_path FROM village_log_files WHERE id = ?",
 	[ZB_OBJ_STUDY_SESSION] = "SELECT org_path FROM study_sessions WHERE id = ?",
 	[ZB_OBJ_COURSE] = "SELECT org_path FROM courses WHERE id = ?",
+	[ZB_OBJ_TASK] = "SELECT org_path FROM tasks WHERE id = ?",
+	[ZB_OBJ_TASK_TARGET] = "SELECT org_path FROM task_targets WHERE id = ?",
+	[ZB_OBJ_TASK_FILE] = "SELECT t.org_path FROM task_files f JOIN task_targets t ON t.id = f.target_id WHERE f.id = ?",
+	[ZB_OBJ_NOTICE] = "SELECT org_path FROM notices WHERE id = ?",
 };
 
 typedef struct found_path {

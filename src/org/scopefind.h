@@ -45,6 +45,10 @@ typedef enum zb_obj {
 	ZB_OBJ_VFILE,      /* a file of a 驻村工作队's log: its village */
 	ZB_OBJ_STUDY_SESSION, /* a 集中学习/远程教育/external study record: its org */
 	ZB_OBJ_COURSE,     /* a course: the org that published it */
+	ZB_OBJ_TASK,       /* a 工作任务: the org that issued it */
+	ZB_OBJ_TASK_TARGET, /* an org a task was issued to: that org */
+	ZB_OBJ_TASK_FILE,  /* a file of a task's reply: the target's org */
+	ZB_OBJ_NOTICE,     /* a 通知公告: the org that issued it */
 	ZB_OBJ_MAX
 } zb_obj;
 

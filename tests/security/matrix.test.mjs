@@ -281,6 +281,32 @@ const MAKE = {
   async user(side) {
     return { id: (await mkUser(side)).id };
   },
+  // 工作任务: a task of the side's township to its branch ({id} of the
+  // task-targets routes: the branch's target), a photo of its reply; a
+  // notice of the township to its subtree
+  async task(side) {
+    const t = await ok(adm.post('/api/v1/tasks', { org_id: W[side].town, title: `${W[side].mk}任务${++seq}`, due_on: '2099-12-31',
+      targets: { mode: 'orgs', org_ids: [W[side].branch] }, confirm_duplicate: true }), 'task');
+    return { id: t.id, target: t.targets[0].id };
+  },
+  async task_target(side) {
+    return { id: (await MAKE.task(side)).target };
+  },
+  async task_file(side) {
+    const t = await MAKE.task_target(side);
+    const r = await ok(adm.req('POST', `/api/v1/task-targets/${t.id}/files?filename=${W[side].mk}.png`, PNG,
+      { raw: true, headers: { 'Content-Type': 'application/octet-stream' } }), 'task file');
+    return { id: r.id };
+  },
+  async notice(side) {
+    return { id: (await ok(adm.post('/api/v1/notices', { org_id: W[side].town, title: `${W[side].mk}通知${++seq}` }), 'notice')).id };
+  },
+  async notice_file(side) {
+    const n = await MAKE.notice(side);
+    const r = await ok(adm.req('POST', `/api/v1/notices/${n.id}/files?filename=${W[side].mk}.png`, PNG,
+      { raw: true, headers: { 'Content-Type': 'application/octet-stream' } }), 'notice file');
+    return { id: r.id };
+  },
   // a village (a rural branch under a 党委) and a 三务公开 draft of it;
   // {ref} of the public page names the village
   async village(side) {
