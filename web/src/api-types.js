@@ -2457,6 +2457,390 @@
  */
 
 /**
+ * 大屏：一次请求的全部数字
+ * @typedef {object} Screen
+ * @property {string} checked_at 本次核对数据的时间（北京时间）
+ * @property {string} made_at 这些数字算出的时间；此后所依据的数据未变
+ * @property {number} org_id 所查组织
+ * @property {string} org_name 名称
+ * @property {string} as_of 统计日期
+ * @property {number} year 本年
+ * @property {string} month 本月
+ * @property {string} period 本季度
+ * @property {OrgStats} stats 与 GET /orgs/{id}/stats 的回答相同
+ * @property {ScreenCompliance|null} compliance 本季度三会一课；无 meeting.read 时为 null
+ * @property {ScreenRecruitment} recruitment 本年发展党员（与 GET /orgs/{id}/recruitment 相同的计数）
+ * @property {ScreenDues|null} dues 党费收缴；无 member.read 时为 null
+ * @property {ScreenDisclosure|null} disclosure 三务公开；无 org.read 时为 null
+ * @property {Array<ScreenChild>} children 各直属下级组织（未撤销的）
+ */
+
+/**
+ * 本季度三会一课落实
+ * @typedef {object} ScreenCompliance
+ * @property {string} period 本季度 2026Q3
+ * @property {string} from 季度首日
+ * @property {string} to 季度末日
+ * @property {number} branches 支部数
+ * @property {number} branches_done 已落实的支部数
+ * @property {number} branches_open 进行中的支部数
+ * @property {number} branches_missing 有逾期未落实的支部数
+ * @property {number} branches_ok 无逾期的支部数
+ * @property {number} rate 无逾期的支部占比（0–1）
+ * @property {Array<ScreenComplianceTypesItem>} types 各类会议
+ * @property {number} noncompliant_total 有逾期未落实的支部数
+ * @property {Array<ScreenComplianceNoncompliantItem>} noncompliant 其中问题最多的（至多 10 个）
+ */
+
+/**
+ * 本年发展党员
+ * @typedef {object} ScreenRecruitment
+ * @property {number} year 年份
+ * @property {Array<ScreenRecruitmentFunnelItem>} funnel 申请 → 积极分子 → 发展对象 → 预备党员 → 转正
+ * @property {Object<string, number>} pipeline 在培养中的人数，按阶段
+ * @property {number} open_total 在培养中的人数
+ */
+
+/**
+ * 党费收缴
+ * @typedef {object} ScreenDues
+ * @property {string} month 本月
+ * @property {string} from 年初月份
+ * @property {ScreenDuesSum} this_month 本月（与 GET /orgs/{id}/dues?month= 的 total 相同）
+ * @property {ScreenDuesSum} year_to_date 年初至本月（各月之和）
+ * @property {Array<ScreenDuesMonthsItem>} months 各月
+ */
+
+/**
+ * 党费应交与实交
+ * @typedef {object} ScreenDuesSum
+ * @property {number} members 应交党费的党员数（最近一月）
+ * @property {number} owing 其中当月应交金额不为零的人数（最近一月）
+ * @property {string} due 应交（元）
+ * @property {string} paid 实交（元）
+ * @property {string} owed 欠交（元）
+ * @property {string} rate 收缴率（百分数，两位小数）
+ */
+
+/**
+ * 本年三务公开
+ * @typedef {object} ScreenDisclosure
+ * @property {number} year 年份
+ * @property {number} villages 已有到期期间的村数
+ * @property {number} villages_overdue 有逾期未公开期间的村数
+ * @property {number} due 已到截止日的期间数（各村各类之和）
+ * @property {number} on_time 截止日前（含当日）公开的
+ * @property {number} late 截止日后才公开的
+ * @property {number} overdue 逾期未公开的
+ * @property {number} rate 按时公开的占比（0–1）
+ */
+
+/**
+ * 一个直属下级组织的一行
+ * @typedef {object} ScreenChild
+ * @property {number} org_id 直属下级组织
+ * @property {string} org_name 全称
+ * @property {string} type 类型代码
+ * @property {number} members 在册党员数
+ * @property {number} full 其中正式党员
+ * @property {number} orgs 组织数（含本身）
+ * @property {number} branches 党支部数（含联合党支部）
+ * @property {ScreenChildCompliance|null} compliance 本季度三会一课；其下无支部或无 meeting.read 时为 null
+ * @property {Object<string, number>} recruitment 本年发展党员各环节人数
+ * @property {ScreenChildDues|null} dues 党费；无 member.read 时为 null
+ * @property {ScreenChildDisclosure|null} disclosure 三务公开；无 org.read 时为 null
+ */
+
+/**
+ * 一名党员一年的学时
+ * @typedef {object} StudyYear
+ * @property {number} member_id 党员编号
+ * @property {number} year 年度
+ * @property {string} ref_date 认定书记、班子成员的日期（年末，本年为今天）
+ * @property {number} hours 全年学时
+ * @property {number} required 应达到的学时（32 或 56，依规则）
+ * @property {number} short_by 差多少学时（达到为 0）
+ * @property {boolean} leader 是否为基层党组织书记或班子成员
+ * @property {Array<StudyItem>} items 各项学习
+ */
+
+/**
+ * 计入学时的一项学习
+ * @typedef {object} StudyItem
+ * @property {string} date 日期
+ * @property {string} kind lecture、theme_day、training、central、remote、external 或 course
+ * @property {string} kind_name 党课、主题党日、发展对象集中培训、集中学习、远程教育、外部学习、课程学习
+ * @property {string|null} title 内容
+ * @property {number} hours 计入学时
+ * @property {string} source 出处：meeting:会议编号、applicant:发展党员编号、session:学习记录编号、course:课程编号
+ * @property {number} source_id 出处记录的编号
+ * @property {number|null} batch_id 导入批次（导入的学习记录）
+ */
+
+/**
+ * 组织及下级党员的学时（管理名单，不公开排名）
+ * @typedef {object} StudyOrgYear
+ * @property {number} org_id 组织编号
+ * @property {number} year 年度
+ * @property {string} ref_date 认定日期
+ * @property {number} members 在册党员
+ * @property {number} short 未达到的人数
+ * @property {number} total 名单人数（short=1 时为未达到者）
+ * @property {Array<StudyOrgYearItemsItem>} items 名单（short=1：差得多的在前）
+ * @property {Array<StudyOrgYearOrgsItem>} orgs 各党组织合计
+ */
+
+/**
+ * @typedef {object} StudySessionList
+ * @property {Array<StudySession>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 集中学习、远程教育或外部学习记录
+ * @typedef {object} StudySession
+ * @property {number} id 学习记录编号
+ * @property {number} org_id 组织
+ * @property {string} org_name 组织名称
+ * @property {string} kind central、remote 或 external
+ * @property {string} kind_name 集中学习、远程教育、外部学习
+ * @property {string} title 学习内容
+ * @property {string} held_on 日期
+ * @property {number} hours 学时
+ * @property {string|null} provider 举办单位
+ * @property {number|null} batch_id 导入批次
+ * @property {number} members 参加人数
+ * @property {Array<string>} names 参加者（至多 20 人）
+ */
+
+/**
+ * 已登记的学习记录
+ * @typedef {object} StudySessionCreated
+ * @property {number} id 学习记录编号
+ * @property {number} members 参加人数
+ */
+
+/**
+ * 学习记录导入批次
+ * @typedef {object} StudyImportBatch
+ * @property {number} id 批次编号
+ * @property {string} status preview
+ * @property {string|null} filename 文件名
+ * @property {string} format study-xlsx 或 study-csv
+ * @property {number} org_id 导入到的组织
+ * @property {string|null} org_name 导入到的组织名称
+ * @property {number} header_row 表头所在行
+ * @property {StudyImportBatchCounts} counts 按状态计数
+ * @property {Array<StudyImportBatchRowsItem>} rows 各行
+ */
+
+/**
+ * 学习记录导入已提交
+ * @typedef {object} StudyImportCommitted
+ * @property {number} id 批次编号
+ * @property {string} status committed
+ * @property {StudyImportCommittedCounts} counts 写入的行数
+ */
+
+/**
+ * 课程（管理者所见）
+ * @typedef {object} Course
+ * @property {number} id 课程编号
+ * @property {number} org_id 发布的组织（面向其下级）
+ * @property {string} org_name 发布的组织名称
+ * @property {string} title 课程名称
+ * @property {string|null} body 内容
+ * @property {string|null} link 链接
+ * @property {string} published_on 发布日期
+ * @property {number} hours 学时
+ * @property {number} pass_mark 测验及格分（百分制）
+ * @property {number} questions 测验题数（0：无测验）
+ * @property {string|null} file_name PDF 材料的文件名
+ * @property {number} assigned 所管范围内应学的党员
+ * @property {number} studied 其中已学
+ */
+
+/**
+ * @typedef {object} CourseList
+ * @property {Array<Course>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 课程及谁已学
+ * @typedef {object} CourseStudies
+ * @property {number} id 课程编号
+ * @property {number} org_id 发布的组织（面向其下级）
+ * @property {string} org_name 发布的组织名称
+ * @property {string} title 课程名称
+ * @property {string|null} body 内容
+ * @property {string|null} link 链接
+ * @property {string} published_on 发布日期
+ * @property {number} hours 学时
+ * @property {number} pass_mark 测验及格分（百分制）
+ * @property {number} questions 测验题数（0：无测验）
+ * @property {string|null} file_name PDF 材料的文件名
+ * @property {number} assigned 所管范围内应学的党员
+ * @property {number} studied 其中已学
+ * @property {Array<QuizQuestion>} quiz 测验题
+ * @property {Array<CourseStudiesMembersItem>} members 所管范围内的党员及学习情况（已学在前）
+ */
+
+/**
+ * 测验题
+ * @typedef {object} QuizQuestion
+ * @property {number} pos 题号
+ * @property {string} kind single 单选 或 multiple 多选
+ * @property {string} text 题目
+ * @property {Array<string>} options 选项（依次为 A、B、C ...）
+ * @property {string} [answer] 答案（仅发布组织的管理者可见）
+ */
+
+/**
+ * 测验题导入
+ * @typedef {object} QuizImport
+ * @property {number} course_id 课程编号
+ * @property {string} status preview 或 committed
+ * @property {number} header_row 表头所在行
+ * @property {number} questions 题数
+ * @property {number} errors 有错误的行数
+ * @property {Array<QuizImportRowsItem>} rows 各行
+ */
+
+/**
+ * @typedef {object} MyCourseList
+ * @property {Array<MyCourse>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 我的课程
+ * @typedef {object} MyCourse
+ * @property {number} id 课程编号
+ * @property {number} org_id 发布的组织（面向其下级）
+ * @property {string} org_name 发布的组织名称
+ * @property {string} title 课程名称
+ * @property {string|null} body 内容
+ * @property {string|null} link 链接
+ * @property {string} published_on 发布日期
+ * @property {number} hours 学时
+ * @property {number} pass_mark 测验及格分（百分制）
+ * @property {number} questions 测验题数（0：无测验）
+ * @property {string|null} file_name PDF 材料的文件名
+ * @property {string|null} studied_on 我学完的日期
+ * @property {number|null} score 我的测验最好成绩
+ * @property {number} attempts 我的测验次数
+ */
+
+/**
+ * 我的课程及测验题
+ * @typedef {object} MyCourseDetail
+ * @property {number} id 课程编号
+ * @property {number} org_id 发布的组织（面向其下级）
+ * @property {string} org_name 发布的组织名称
+ * @property {string} title 课程名称
+ * @property {string|null} body 内容
+ * @property {string|null} link 链接
+ * @property {string} published_on 发布日期
+ * @property {number} hours 学时
+ * @property {number} pass_mark 测验及格分（百分制）
+ * @property {number} questions 测验题数（0：无测验）
+ * @property {string|null} file_name PDF 材料的文件名
+ * @property {string|null} studied_on 我学完的日期
+ * @property {number|null} score 我的测验最好成绩
+ * @property {number} attempts 我的测验次数
+ * @property {Array<QuizQuestion>} quiz 测验题（不含答案）
+ */
+
+/**
+ * 测验成绩
+ * @typedef {object} QuizResult
+ * @property {number} course_id 课程编号
+ * @property {number} score 本次成绩（百分制）
+ * @property {number} pass_mark 及格分
+ * @property {boolean} passed 是否合格
+ * @property {number} right 答对题数
+ * @property {number} questions 题数
+ * @property {string|null} studied_on 计为已学的日期（未合格为 null）
+ * @property {number} hours 课程学时
+ * @property {Array<QuizResultResultsItem>} results 各题答案与对错（提交后才给出）
+ */
+
+/**
+ * 党内统计年报
+ * @typedef {object} AnnualReport
+ * @property {number} org_id 填报组织
+ * @property {string} org_name 填报单位
+ * @property {string|null} org_code 组织编码
+ * @property {string} date 截至日期
+ * @property {number} year 统计年度
+ * @property {boolean} provisional 截至日期晚于今天：数字以后还会变化
+ * @property {Array<ReportTable>} tables 统计表
+ */
+
+/**
+ * 一张统计表
+ * @typedef {object} ReportTable
+ * @property {string} key 表编号：members、age、education、party_age、domain、ethnic、recruited、left、orgs、org_domain、coverage
+ * @property {string} title 表名
+ * @property {string} counts 所计的对象：members 党员、applicants 发展对象、orgs 党组织、units 单位
+ * @property {string} note 统计口径
+ * @property {Array<ReportColumn>} columns 列
+ * @property {Array<ReportRow>} rows 行：合计在前
+ */
+
+/**
+ * 报表的一列
+ * @typedef {object} ReportColumn
+ * @property {string} key 列编号
+ * @property {string|null} group 上一级表头（无则 null）
+ * @property {string} label 列名
+ */
+
+/**
+ * 报表的一行
+ * @typedef {object} ReportRow
+ * @property {string} key 行：total 合计、o<组织编号> 下级组织、self 本级
+ * @property {string} label 行名
+ * @property {number|null} org_id 该行的组织（合计为 null）
+ * @property {Array<ReportCell>} cells 各列的数，与 columns 同序
+ */
+
+/**
+ * 报表的一个数
+ * @typedef {object} ReportCell
+ * @property {string} key 单元格编号：表.列.行，查看名单时作 cell 参数
+ * @property {number} n 数目
+ */
+
+/**
+ * 报表中一个数的名单
+ * @typedef {object} AnnualReportCellList
+ * @property {string} cell 单元格编号
+ * @property {string} date 截至日期
+ * @property {string} table 表名
+ * @property {string} column 列名
+ * @property {string} row 行名
+ * @property {string} counts 所计的对象
+ * @property {number} n 该单元格的数，即名单的总条数
+ * @property {Array<ReportItem>} items 名单（本页）
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 一个数所计的一项（不含身份证号和出生日期）
+ * @typedef {object} ReportItem
+ * @property {string} kind member 党员、applicant 发展党员、org 党组织、unit 单位
+ * @property {number} id 编号
+ * @property {string} name 姓名或名称
+ * @property {string|null} org_name 所在（上级）组织
+ * @property {string|null} detail 类别、类型或变动
+ */
+
+/**
  * 工作任务
  * @typedef {object} Task
  * @property {number} id 任务编号
@@ -3325,6 +3709,151 @@
  */
 
 /**
+ * @typedef {object} ScreenComplianceTypesItem
+ * @property {string} type 会议类型代码
+ * @property {string} type_name 会议类型
+ * @property {number} branches 适用的支部数
+ * @property {number} branches_missing 有逾期未落实的支部数
+ * @property {number} rate 无逾期的支部占比（0–1）
+ */
+
+/**
+ * @typedef {object} ScreenComplianceNoncompliantItem
+ * @property {number} org_id 支部
+ * @property {string} org_name 名称
+ * @property {number} missing 逾期未开展次数
+ */
+
+/**
+ * @typedef {object} ScreenRecruitmentFunnelItem
+ * @property {string} key applications、activists、candidates、probationary 或 full
+ * @property {string} name 名称
+ * @property {number} step 所计步骤
+ * @property {number} count 本年人数
+ */
+
+/**
+ * @typedef {object} ScreenDuesMonthsItem
+ * @property {string} month 月份 2026-07
+ * @property {string} due 应交（元）
+ * @property {string} paid 实交（元）
+ * @property {string} rate 收缴率（百分数）
+ */
+
+/**
+ * 本季度三会一课；其下无支部或无 meeting.read 时为 null
+ * @typedef {object} ScreenChildCompliance
+ * @property {number} branches 支部数
+ * @property {number} branches_done 已落实的支部数
+ * @property {number} branches_open 进行中的支部数
+ * @property {number} branches_missing 有逾期未落实的支部数
+ * @property {number} branches_ok 无逾期的支部数
+ * @property {number} rate 无逾期的支部占比（0–1）
+ */
+
+/**
+ * 党费；无 member.read 时为 null
+ * @typedef {object} ScreenChildDues
+ * @property {ScreenDuesSum} this_month 本月
+ * @property {ScreenDuesSum} year_to_date 年初至本月
+ */
+
+/**
+ * 三务公开；无 org.read 时为 null
+ * @typedef {object} ScreenChildDisclosure
+ * @property {number} villages 已有到期期间的村数
+ * @property {number} villages_overdue 有逾期未公开期间的村数
+ * @property {number} due 已到截止日的期间数（各村各类之和）
+ * @property {number} on_time 截止日前（含当日）公开的
+ * @property {number} late 截止日后才公开的
+ * @property {number} overdue 逾期未公开的
+ * @property {number} rate 按时公开的占比（0–1）
+ */
+
+/**
+ * @typedef {object} StudyOrgYearItemsItem
+ * @property {number} member_id 党员编号
+ * @property {string} name 姓名
+ * @property {number} org_id 所在组织
+ * @property {string} org_name 组织名称
+ * @property {string|null} category 类别
+ * @property {boolean} leader 书记或班子成员
+ * @property {number} hours 学时
+ * @property {number} required 应达到
+ * @property {number} short_by 差多少（达到为 0）
+ */
+
+/**
+ * @typedef {object} StudyOrgYearOrgsItem
+ * @property {number} org_id 组织编号
+ * @property {string} name 组织名称
+ * @property {number} members 在册党员
+ * @property {number} leaders 其中书记和班子成员
+ * @property {number} short 未达到的人数
+ * @property {number} hours 学时合计
+ * @property {number} average 人均学时
+ * @property {number} short_by 未达到者共差学时
+ */
+
+/**
+ * 按状态计数
+ * @typedef {object} StudyImportBatchCounts
+ * @property {number} new 将导入
+ * @property {number} unchanged 已有，跳过
+ * @property {number} error 有错误
+ */
+
+/**
+ * @typedef {object} StudyImportBatchRowsItem
+ * @property {number} row 文件中的行号
+ * @property {string} status new（将导入）、unchanged（已有同样的记录，跳过）或 error
+ * @property {string|null} name 姓名
+ * @property {number|null} member_id 找到的党员
+ * @property {string|null} org_name 所在党组织
+ * @property {string|null} held_on 学习日期
+ * @property {string|null} kind 类别代码
+ * @property {string|null} title 学习内容
+ * @property {number|null} hours 学时
+ * @property {string|null} provider 举办单位
+ * @property {Array<string>} errors 不能导入的原因
+ */
+
+/**
+ * 写入的行数
+ * @typedef {object} StudyImportCommittedCounts
+ * @property {number} new 新登记
+ * @property {number} unchanged 已有，跳过
+ * @property {number} skipped 跳过的有错行
+ */
+
+/**
+ * @typedef {object} CourseStudiesMembersItem
+ * @property {number} member_id 党员编号
+ * @property {string} name 姓名
+ * @property {string} org_name 所在组织
+ * @property {string|null} studied_on 学完日期（未学为 null）
+ * @property {number|null} score 测验最好成绩
+ * @property {number} attempts 测验次数
+ */
+
+/**
+ * @typedef {object} QuizImportRowsItem
+ * @property {number} row 行号
+ * @property {string|null} text 题目
+ * @property {string} kind single 或 multiple
+ * @property {number} options 选项数
+ * @property {string|null} answer 答案
+ * @property {Array<string>} errors 问题
+ */
+
+/**
+ * @typedef {object} QuizResultResultsItem
+ * @property {number} pos 题号
+ * @property {boolean} right 是否答对
+ * @property {string} answer 答案
+ */
+
+/**
  * @typedef {object} NoticeReceiptsUnreadOrgsItem
  * @property {number} org_id 组织
  * @property {string} org_name 组织名称
@@ -3786,6 +4315,29 @@
  *   'POST /aid-imports 201': AidImportBatch,
  *   'GET /aid-imports/{id} 200': AidImportBatch,
  *   'POST /aid-imports/{id}/commit 200': AidImportCommitted,
+ *   'GET /orgs/{id}/screen 200': Screen,
+ *   'GET /members/{id}/study 200': StudyYear,
+ *   'GET /me/study 200': StudyYear,
+ *   'GET /orgs/{id}/study 200': StudyOrgYear,
+ *   'GET /orgs/{id}/study-sessions 200': StudySessionList,
+ *   'POST /study-sessions 201': StudySessionCreated,
+ *   'DELETE /study-sessions/{id} 200': Ok,
+ *   'POST /study-imports 201': StudyImportBatch,
+ *   'GET /study-imports/{id} 200': StudyImportBatch,
+ *   'POST /study-imports/{id}/commit 200': StudyImportCommitted,
+ *   'POST /courses 201': Course,
+ *   'GET /orgs/{id}/courses 200': CourseList,
+ *   'GET /orgs/{id}/courses/{cid} 200': CourseStudies,
+ *   'GET /courses/{id}/file 200': string,
+ *   'POST /courses/{id}/quiz 200': QuizImport,
+ *   'GET /me/courses 200': MyCourseList,
+ *   'GET /me/courses/{id} 200': MyCourseDetail,
+ *   'GET /me/courses/{id}/file 200': string,
+ *   'POST /me/courses/{id}/studied 200': MyCourse,
+ *   'POST /me/courses/{id}/quiz 200': QuizResult,
+ *   'GET /orgs/{id}/annual-report 200': AnnualReport,
+ *   'GET /orgs/{id}/annual-report/xlsx 200': string,
+ *   'GET /orgs/{id}/annual-report/cells 200': AnnualReportCellList,
  *   'POST /tasks 200': TaskDuplicates,
  *   'POST /tasks 201': Task,
  *   'GET /tasks/{id} 200': Task,
@@ -4021,6 +4573,29 @@ export const ROUTES = Object.freeze({
   'POST /aid-imports': [201],
   'GET /aid-imports/{id}': [200],
   'POST /aid-imports/{id}/commit': [200],
+  'GET /orgs/{id}/screen': [200],
+  'GET /members/{id}/study': [200],
+  'GET /me/study': [200],
+  'GET /orgs/{id}/study': [200],
+  'GET /orgs/{id}/study-sessions': [200],
+  'POST /study-sessions': [201],
+  'DELETE /study-sessions/{id}': [200],
+  'POST /study-imports': [201],
+  'GET /study-imports/{id}': [200],
+  'POST /study-imports/{id}/commit': [200],
+  'POST /courses': [201],
+  'GET /orgs/{id}/courses': [200],
+  'GET /orgs/{id}/courses/{cid}': [200],
+  'GET /courses/{id}/file': [200],
+  'POST /courses/{id}/quiz': [200],
+  'GET /me/courses': [200],
+  'GET /me/courses/{id}': [200],
+  'GET /me/courses/{id}/file': [200],
+  'POST /me/courses/{id}/studied': [200],
+  'POST /me/courses/{id}/quiz': [200],
+  'GET /orgs/{id}/annual-report': [200],
+  'GET /orgs/{id}/annual-report/xlsx': [200],
+  'GET /orgs/{id}/annual-report/cells': [200],
   'POST /tasks': [200, 201],
   'GET /tasks/{id}': [200],
   'GET /tasks/{id}/progress': [200],
