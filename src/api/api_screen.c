@@ -75,6 +75,16 @@ static void write_disclose(zb_jw *w, const zb_screen_disclose *d)
 	jw_kdouble(w, "rate", share(d->on_time, d->due));
 }
 
+static void write_tasks(zb_jw *w, const zb_screen_tasks *t)
+{
+	jw_obj(w);
+	jw_kint(w, "assigned", t->assigned);
+	jw_kint(w, "done", t->done);
+	jw_kint(w, "overdue", t->overdue);
+	jw_kdouble(w, "rate", share(t->done, t->assigned));
+	jw_obj_end(w);
+}
+
 static void write_compliance(zb_jw *w, const zb_screen *s)
 {
 	const zb_creport *rep = &s->compliance;
@@ -207,6 +217,11 @@ static void write_child(zb_jw *w, const zb_screen *s, const zb_screen_child *c)
 		write_disclose(w, &c->disclose);
 		jw_obj_end(w);
 	}
+	jw_key(w, "tasks");
+	if (s->sections & ZB_SCREEN_TASKS)
+		write_tasks(w, &c->tasks);
+	else
+		jw_null(w);
 	jw_obj_end(w);
 }
 
@@ -252,6 +267,11 @@ static int screen_json(zb_req *r, zb_jw *w, unsigned sections, const char *today
 	} else {
 		jw_null(w);
 	}
+	jw_key(w, "tasks");
+	if (sections & ZB_SCREEN_TASKS)
+		write_tasks(w, &s.tasks);
+	else
+		jw_null(w);
 	jw_karr(w, "children");
 	for (int i = 0; i < s.nchildren; i++)
 		write_child(w, &s, &s.children[i]);
@@ -265,7 +285,7 @@ static int h_screen(zb_req *r, zb_err *e)
 	const char *path = r->target_path;
 	unsigned sections = (zb_authz_allows(r->who, P_MEETING_READ, path) ? ZB_SCREEN_COMPLIANCE : 0) |
 	                    (zb_authz_allows(r->who, P_MEMBER_READ, path) ? ZB_SCREEN_DUES : 0) |
-	                    (zb_authz_allows(r->who, P_ORG_READ, path) ? ZB_SCREEN_DISCLOSE : 0);
+	                    (zb_authz_allows(r->who, P_ORG_READ, path) ? ZB_SCREEN_DISCLOSE | ZB_SCREEN_TASKS : 0);
 	char today[11], version[128], now[32];
 	zb_today(r->app, today);
 	china_time(zb_now(r->app), now);
@@ -400,6 +420,15 @@ static const zb_shape disclose_shape = {"ScreenDisclosure", disclose_props, 0, 0
 static const zb_prop cdisclose_props[] = {DISCLOSE_PROPS, {0}};
 static const zb_shape cdisclose_shape = {NULL, cdisclose_props, 0, 0, NULL};
 
+static const zb_prop tasks_props[] = {
+	{"assigned", 'i', 0, NULL, "下发到本组织及其下级的任务数（本年及以后到期，转发的只计其下级）"},
+	{"done", 'i', 0, NULL, "其中已完成的"},
+	{"overdue", 'i', 0, NULL, "逾期未完成的（截止日当天不算逾期）"},
+	{"rate", 'n', 0, NULL, "完成的占比（0–1）"},
+	{0},
+};
+static const zb_shape tasks_shape = {"ScreenTasks", tasks_props, 0, 0, "工作任务"};
+
 static const zb_prop cdues_props[] = {
 	{"this_month", 'o', 0, &dsum_shape, "本月"},
 	{"year_to_date", 'o', 0, &dsum_shape, "年初至本月"},
@@ -419,6 +448,7 @@ static const zb_prop child_props[] = {
 	{"recruitment", 'o', 0, &counts_shape, "本年发展党员各环节人数"},
 	{"dues", 'o', ZB_NULL, &cdues_shape, "党费；无 member.read 时为 null"},
 	{"disclosure", 'o', ZB_NULL, &cdisclose_shape, "三务公开；无 org.read 时为 null"},
+	{"tasks", 'o', ZB_NULL, &tasks_shape, "工作任务；无 org.read 时为 null"},
 	{0},
 };
 static const zb_shape child_shape = {"ScreenChild", child_props, 0, 0, "一个直属下级组织的一行"};
@@ -437,6 +467,7 @@ static const zb_prop screen_props[] = {
 	{"recruitment", 'o', 0, &recruit_shape, "本年发展党员（与 GET /orgs/{id}/recruitment 相同的计数）"},
 	{"dues", 'o', ZB_NULL, &dues_shape, "党费收缴；无 member.read 时为 null"},
 	{"disclosure", 'o', ZB_NULL, &disclose_shape, "三务公开；无 org.read 时为 null"},
+	{"tasks", 'o', ZB_NULL, &tasks_shape, "工作任务；无 org.read 时为 null"},
 	{"children", 'a', 0, &child_shape, "各直属下级组织（未撤销的）"},
 	{0},
 };
@@ -445,6 +476,6 @@ static const zb_shape screen_shape = {"Screen", screen_props, 0, 0, "大屏：�
 const zb_route zb_routes_screen[] = {
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/screen", .fn = h_screen, .perm = P_STATS_READ, .scope = S_ORG,
 	 .resp = ZB_OK(&screen_shape), .tag = "orgs",
-	 .summary = "大屏：党员和组织、本季度三会一课、发展党员、党费收缴、三务公开及各下级组织（读汇总，按数据版本缓存）"},
+	 .summary = "大屏：党员和组织、本季度三会一课、发展党员、党费收缴、三务公开、工作任务及各下级组织（读汇总，按数据版本缓存）"},
 	{0},
 };

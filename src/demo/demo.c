@@ -1316,8 +1316,6 @@ static int gen_extras(gen *g, zb_err *e)
 			want = (int)rint_(&g->r, 3, 5);
 		else
 			want = chance(&g->r, 0.3) ? 2 : 1;
-		static const char *const pair[] = {"secretary", "deputy_secretary"};
-		const char *const *posts = branch ? (want == 2 ? pair : order) : big;
 		int start = o->special == SP_NOSECRETARY ? 1 : 0;
 		if (o->special == SP_NOSECRETARY && nc) {
 			/* the secretary left and nobody was elected yet */
@@ -1326,6 +1324,10 @@ static int gen_extras(gen *g, zb_err *e)
 			rc = post_add(g, o->org_id, cand[0], NULL, "secretary", started, left, e);
 			want = 3;
 		}
+		/* the posts in the order they are filled, chosen once want is
+		 * final: a branch of two fills 书记 and 副书记 only */
+		static const char *const pair[] = {"secretary", "deputy_secretary"};
+		const char *const *posts = branch ? (want == 2 ? pair : order) : big;
 		for (int k = start; !rc && k < want && k < 7; k++) {
 			int64_t who = k < nc ? cand[k] : 0;
 			char *person = who ? NULL : zb_arena_printf(&g->a, "上级选派干部%d", k + 1);

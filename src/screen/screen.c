@@ -5,6 +5,7 @@
 #include "meeting/mdate.h"
 #include "org/org.h"
 #include "org/structure.h"
+#include "task/task.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,14 +159,23 @@ int zb_screen_load(zb_db *db, int64_t org_id, const char *path, const char *toda
 				disclose_add(&c->disclose, &v[i]);
 		}
 	}
-	return 0;
+
+	if (sections & ZB_SCREEN_TASKS) {
+		zb_screen_tasks *ts = &out->tasks;
+		rc = zb_task_subtree_sum(db, path, today, &ts->assigned, &ts->done, &ts->overdue, e);
+		for (int i = 0; !rc && i < out->nchildren; i++) {
+			ts = &out->children[i].tasks;
+			rc = zb_task_subtree_sum(db, out->children[i].path, today, &ts->assigned, &ts->done, &ts->overdue, e);
+		}
+	}
+	return rc;
 }
 
 int zb_screen_version(zb_db *db, char out[128], zb_err *e)
 {
 	out[0] = 0;
 	char counts[24], cstore[40];
-	int64_t v[3] = {0, 0, 0};
+	int64_t v[6] = {0, 0, 0, 0, 0, 0};
 	int rc = zb_counts_version(db, counts, e);
 	if (!rc)
 		rc = zb_cstore_version(db, cstore, e);
@@ -173,10 +183,14 @@ int zb_screen_version(zb_db *db, char out[128], zb_err *e)
 		rc = zb_db_one(db, e, NULL, zb_row_ints, v,
 		               "SELECT (SELECT COALESCE(MAX(id), 0) FROM applicant_steps), "
 		               "(SELECT COUNT(*) FROM applicants WHERE closed IS NULL), "
-		               "(SELECT COALESCE(MAX(id), 0) FROM disclosure_steps)",
+		               "(SELECT COALESCE(MAX(id), 0) FROM disclosure_steps), "
+		               "(SELECT COALESCE(MAX(id), 0) FROM task_targets), "
+		               "(SELECT COUNT(replied_on) FROM task_targets), "
+		               "(SELECT COALESCE(MAX(replied_at), 0) FROM task_targets)",
 		               "");
 	if (rc || !*cstore)
 		return rc;
-	snprintf(out, 128, "%s/%s/%lld/%lld/%lld", counts, cstore, (long long)v[0], (long long)v[1], (long long)v[2]);
+	snprintf(out, 128, "%s/%s/%lld/%lld/%lld/%lld/%lld/%lld", counts, cstore, (long long)v[0], (long long)v[1],
+	         (long long)v[2], (long long)v[3], (long long)v[4], (long long)v[5]);
 	return 0;
 }

@@ -8,6 +8,8 @@
  *                      zb_dues_span_get: the monthly sheets, summed)
  *   三务公开            periods due this year, published by the deadline,
  *                      late, overdue (disclose/disclose.h)
+ *   工作任务            the targets of tasks due this year or later:
+ *                      assigned, done, overdue (task/task.h)
  * and a line per direct sub-org joining all of them.
  *
  * The dues and the funnel are computed from their records, not from
@@ -33,7 +35,13 @@ enum {
 	ZB_SCREEN_COMPLIANCE = 1, /* meeting.read */
 	ZB_SCREEN_DUES = 2,       /* member.read */
 	ZB_SCREEN_DISCLOSE = 4,   /* org.read */
+	ZB_SCREEN_TASKS = 8,      /* org.read */
 };
+
+/* Tasks issued to the orgs of a subtree (task/task.h zb_task_subtree_sum). */
+typedef struct zb_screen_tasks {
+	int64_t assigned, done, overdue;
+} zb_screen_tasks;
 
 typedef struct zb_screen_disclose {
 	int villages;             /* villages with a period due so far */
@@ -50,6 +58,7 @@ typedef struct zb_screen_child {
 	const zb_dues_sum *dues_month;               /* NULL when not read */
 	zb_dues_sum dues_year;
 	zb_screen_disclose disclose;
+	zb_screen_tasks tasks;
 } zb_screen_child;
 
 typedef struct zb_screen {
@@ -62,6 +71,7 @@ typedef struct zb_screen {
 	zb_dues_span dues;        /* ZB_SCREEN_DUES: January to this month */
 	zb_dues_sum dues_year;    /* the span's months summed */
 	zb_screen_disclose disclose; /* ZB_SCREEN_DISCLOSE */
+	zb_screen_tasks tasks;    /* ZB_SCREEN_TASKS */
 	int nchildren;
 	zb_screen_child *children; /* not dissolved, in display order */
 } zb_screen;
@@ -75,7 +85,8 @@ int zb_screen_load(zb_db *db, int64_t org_id, const char *path, const char *toda
 /* The version of everything the screen reads: the roll-ups' version, the
  * stored results' (which note meetings, attendance, the roster's org,
  * status and dates, dues, the org tree and rule sets), the newest step of
- * 发展党员 and of 三务公开 with the count of open applicants.  "" while
+ * 发展党员 and of 三务公开 with the count of open applicants, the newest
+ * task target and reply.  "" while
  * writes wait to be noted in the stored results: keep nothing then. */
 int zb_screen_version(zb_db *db, char out[128], zb_err *e);
 

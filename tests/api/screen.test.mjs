@@ -149,6 +149,19 @@ test('the screen holds the figures of the routes they come from, and sees a writ
   assert.equal(s2.recruitment.funnel[0].count, s.recruitment.funnel[0].count + 1);
   assert.equal(s2.children.find((k) => k.org_id === T2).recruitment.applications, 1);
 
+  // a task to both townships, one overdue: the screen's tasks are the progress's
+  const due = (n) => new Date(Date.parse(today) + n * 86400000).toISOString().slice(0, 10);
+  const t1 = await ok(adm.post('/api/v1/tasks', { org_id: 1, title: '报送全年党建工作总结', due_on: due(5), kind: 'reply', targets: { mode: 'all' } }), 201);
+  const t0 = await ok(adm.post('/api/v1/tasks', { org_id: 1, title: '报送党员信息核对表', due_on: today, kind: 'reply', targets: { mode: 'all' } }), 201);
+  assert.deepEqual((await compare(adm, 1)).tasks, { assigned: 4, done: 0, overdue: 0, rate: 0 });
+  await ok(adm.post(`/api/v1/task-targets/${t1.targets.find((x) => x.org_id === T).id}/reply`, { text: '已报送' }));
+  const s3 = await compare(adm, 1);
+  const p1 = await ok(adm.get(`/api/v1/tasks/${t1.id}/progress`));
+  const p0 = await ok(adm.get(`/api/v1/tasks/${t0.id}/progress`));
+  assert.deepEqual([s3.tasks.assigned, s3.tasks.done, s3.tasks.overdue], [p1.assigned + p0.assigned, p1.done + p0.done, p1.overdue + p0.overdue]);
+  assert.deepEqual([s3.tasks.assigned, s3.tasks.done, s3.tasks.overdue], [4, 1, 0]);
+  assert.deepEqual(s3.children.map((k) => [k.org_id, k.tasks.assigned, k.tasks.done]), [[T, 2, 1], [T2, 2, 0]]);
+
   // the township's own screen
   for (const v of [V1, V2]) childOf.set(v, v);
   await compare(adm, T);
@@ -180,8 +193,9 @@ test('a township or a branch account sees only its subtree; what a role may not 
   assert.equal(ss.compliance, null);
   assert.equal(ss.dues, null);
   assert.equal(ss.disclosure, null);
+  assert.equal(ss.tasks, null);
   assert.equal(ss.stats.members.total, 3);
   assert.equal(ss.recruitment.funnel[0].count, 1);
-  assert.ok(ss.children.every((k) => k.compliance === null && k.dues === null && k.disclosure === null));
+  assert.ok(ss.children.every((k) => k.compliance === null && k.dues === null && k.disclosure === null && k.tasks === null));
   assert.equal((await stats.get(`/api/v1/orgs/${T2}/screen`)).status, 404);
 });

@@ -72,7 +72,7 @@ test('the county 大屏 at 1920×1080: every panel with figures and charts, noth
   page.on('request', (r) => { if (r.url().includes(`/api/v1/orgs/${county.id}/screen`)) calls++; });
   await page.goto(`/#/screen/${county.id}?refresh=2`);
   await page.locator('.scr[data-loads="1"]').waitFor();
-  await page.locator('[data-panel] canvas').nth(3).waitFor();
+  await page.locator('[data-panel] canvas').nth(4).waitFor();
   // no app shell
   assert.equal(await page.locator('.van-tabbar, .side, .topbar').count(), 0);
 
@@ -87,10 +87,13 @@ test('the county 大屏 at 1920×1080: every panel with figures and charts, noth
   assert.match(await text('[data-panel="recruitment"]'), new RegExp(`${s.recruitment.open_total}\\s+培养中`));
   assert.match(await text('[data-panel="dues"]'), new RegExp(`${s.dues.year_to_date.rate.replace('.', '\\.')}%\\s+本年累计收缴率`));
   assert.match(await text('[data-panel="disclosure"]'), new RegExp(`${s.disclosure.overdue}\\s+逾期未公开`));
+  // the demo county's tasks: some done, some overdue
+  assert.ok(s.tasks.assigned > 0 && s.tasks.done > 0 && s.tasks.overdue > 0, JSON.stringify(s.tasks));
+  assert.match(await text('[data-panel="tasks"]'), new RegExp(`${s.tasks.overdue}\\s+逾期未完成`));
   assert.equal(await page.locator('.scr-tile').count(), s.children.length);
   assert.ok(s.children.length > 10);
   // a chart in each chart panel, drawn (a canvas with pixels on it)
-  for (const p of ['compliance', 'recruitment', 'dues', 'disclosure']) {
+  for (const p of ['compliance', 'recruitment', 'dues', 'disclosure', 'tasks']) {
     const drawn = await page.locator(`[data-panel="${p}"] canvas`).first().evaluate((c) => {
       const g = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let n = 0;
@@ -137,7 +140,7 @@ test('the 大屏 is whole at 1366×768 too; an ended session brings up the login
   await login(page, 'screen_officer');
   await page.goto(`/#/screen/${county.id}?refresh=1`);
   await page.locator('.scr[data-loads="1"]').waitFor();
-  await page.locator('[data-panel] canvas').nth(3).waitFor();
+  await page.locator('[data-panel] canvas').nth(4).waitFor();
   await shot(page, 'screen-county');
   checkLayout(await layout(page));
   // the session ends (logged out elsewhere): the next refresh asks for the login

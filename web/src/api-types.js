@@ -2472,6 +2472,7 @@
  * @property {ScreenRecruitment} recruitment 本年发展党员（与 GET /orgs/{id}/recruitment 相同的计数）
  * @property {ScreenDues|null} dues 党费收缴；无 member.read 时为 null
  * @property {ScreenDisclosure|null} disclosure 三务公开；无 org.read 时为 null
+ * @property {ScreenTasks|null} tasks 工作任务；无 org.read 时为 null
  * @property {Array<ScreenChild>} children 各直属下级组织（未撤销的）
  */
 
@@ -2536,6 +2537,15 @@
  */
 
 /**
+ * 工作任务
+ * @typedef {object} ScreenTasks
+ * @property {number} assigned 下发到本组织及其下级的任务数（本年及以后到期，转发的只计其下级）
+ * @property {number} done 其中已完成的
+ * @property {number} overdue 逾期未完成的（截止日当天不算逾期）
+ * @property {number} rate 完成的占比（0–1）
+ */
+
+/**
  * 一个直属下级组织的一行
  * @typedef {object} ScreenChild
  * @property {number} org_id 直属下级组织
@@ -2549,6 +2559,7 @@
  * @property {Object<string, number>} recruitment 本年发展党员各环节人数
  * @property {ScreenChildDues|null} dues 党费；无 member.read 时为 null
  * @property {ScreenChildDisclosure|null} disclosure 三务公开；无 org.read 时为 null
+ * @property {ScreenTasks|null} tasks 工作任务；无 org.read 时为 null
  */
 
 /**
