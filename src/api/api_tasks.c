@@ -600,6 +600,17 @@ static int h_inbox(zb_req *r, zb_err *e)
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
+	jw_key(w, "study");
+	if (in.has_study) {
+		jw_obj(w);
+		jw_kint(w, "year", atoi(today));
+		jw_kdouble(w, "hours", in.study_hours);
+		jw_kdouble(w, "required", in.study_required);
+		jw_kdouble(w, "short", in.study_hours < in.study_required ? in.study_required - in.study_hours : 0);
+		jw_obj_end(w);
+	} else {
+		jw_null(w);
+	}
 	jw_obj_end(w);
 	return 0;
 }
@@ -871,6 +882,14 @@ static const zb_prop idues_props[] = {
 	{0},
 };
 static const zb_shape idues_shape = {NULL, idues_props, 0, 0, NULL};
+static const zb_prop istudy_props[] = {
+	{"year", 'i', 0, NULL, "年份（今年）"},
+	{"hours", 'n', 0, NULL, "今年已有学时（由会议、培训、学习记录和课程得出）"},
+	{"required", 'n', 0, NULL, "规定学时（党员 32，书记和委员 56，或本地规定）"},
+	{"short", 'n', 0, NULL, "还差的学时（已达到为 0）"},
+	{0},
+};
+static const zb_shape istudy_shape = {NULL, istudy_props, 0, 0, NULL};
 static const zb_prop inbox_props[] = {
 	{"today", 'd', 0, NULL, "今天"},
 	{"unread_notices", 'i', 0, NULL, "未读通知数"},
@@ -878,9 +897,10 @@ static const zb_prop inbox_props[] = {
 	{"tasks", 'a', 0, &item_shape, "本人承办组织的任务，未完成的在前"},
 	{"meetings", 'a', 0, &imeet_shape, "将要召开的会议"},
 	{"dues", 'a', 0, &idues_shape, "今年应交未交的党费月份"},
+	{"study", 'o', ZB_NULL, &istudy_shape, "今年的学时；账号未关联党员档案时为 null"},
 	{0},
 };
-static const zb_shape inbox_shape = {"Inbox", inbox_props, 0, 0, "我的：通知、任务、会议和党费"};
+static const zb_shape inbox_shape = {"Inbox", inbox_props, 0, 0, "我的：通知、任务、会议、党费和学时"};
 
 const zb_route zb_routes_tasks[] = {
 	{.method = "POST", .pattern = "/api/v1/tasks", .fn = h_create, .perm = P_ORG_WRITE, .scope = S_BODY_ORG,

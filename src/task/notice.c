@@ -8,6 +8,7 @@
 #include "core/jw.h"
 #include "dues/dues.h"
 #include "org/org.h"
+#include "study/study.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -397,5 +398,9 @@ int zb_inbox_get(zb_db *db, int64_t user_id, int64_t member_id, const int64_t *o
 		}
 		zb_dues_rcache_free(rcache);
 	}
+	/* this year's 学时 so far */
+	if (!rc && member_id && !(rc = zb_study_year_sum(db, member_id, atoi(today), today, &out->study_hours,
+	                                                  &out->study_required, e)))
+		out->has_study = 1;
 	return rc;
 }

@@ -198,7 +198,8 @@ int zb_notice_receipts(zb_db *db, int64_t id, zb_arena *a, zb_notice_rcpt **out,
 
 /* The signed-in person's one list.  orgs: the orgs they answer tasks
  * for (grants with meeting.write, exact orgs); member_id: their member
- * record (0 none). */
+ * record (0 none): their meetings, the dues months they owe and this
+ * year's 学时 against what the rule requires of them. */
 typedef struct zb_inbox_meeting {
 	int64_t id, org_id, start_at;
 	const char *org_name, *type, *title, *held_on;
@@ -214,6 +215,8 @@ typedef struct zb_inbox {
 	zb_inbox_meeting *meetings;
 	zb_inbox_dues *dues;
 	int64_t unread;
+	int has_study;                          /* a member: this year's 学时 (study/study.h) */
+	double study_hours, study_required;
 } zb_inbox;
 int zb_inbox_get(zb_db *db, int64_t user_id, int64_t member_id, const int64_t *orgs, int norgs, const char *today,
                  int64_t now, zb_arena *a, zb_inbox *out, zb_err *e);

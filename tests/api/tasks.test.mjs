@@ -269,6 +269,11 @@ test('我的: the secretary sees the branch tasks, open first', async () => {
   assert.ok(states.indexOf('done') === -1 || states.lastIndexOf('open') < states.indexOf('done'), states.join());
   assert.ok(inbox.tasks.every((x) => x.target_org_name === '中共东村支部委员会'));
   assert.deepEqual(inbox.dues, []);
-  // the member has no tasks to answer
-  assert.deepEqual((await member.get('/api/v1/me/inbox')).body.tasks, []);
+  // the member has no tasks to answer; their 学时 are those of 我的学习
+  const mine = (await member.get('/api/v1/me/inbox')).body;
+  assert.deepEqual(mine.tasks, []);
+  const st = (await member.get(`/api/v1/me/study?year=${mine.today.slice(0, 4)}`)).body;
+  assert.deepEqual(mine.study, { year: Number(mine.today.slice(0, 4)), hours: st.hours, required: st.required, short: Math.max(0, st.required - st.hours) });
+  // an account without a member record has none
+  assert.equal((await adm.get('/api/v1/me/inbox')).body.study, null);
 });

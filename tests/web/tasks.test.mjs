@@ -103,6 +103,11 @@ test('a member reads a notice from 我的 and the county sees the receipt', asyn
   let page = await openPage(browser, PHONE, server.url);
   await login(page, 'member', ADMIN_PASSWORD);
   await page.goto('/#/me');
+  // the year's 学时 in the same list, as 我的学习 counts them
+  const st = await page.evaluate(async () => (await fetch(`/api/v1/me/study?year=${new Date().getFullYear()}`)).json());
+  const line = page.locator('.inbox-study');
+  await line.waitFor();
+  assert.match(await line.textContent(), new RegExp(`已学 ${st.hours} 学时.*${st.hours < st.required ? `还差 ${st.required - st.hours} 学时` : '已达到'}`));
   const link = page.locator('.unread .inbox-notice', { hasText: n.title });
   await link.click();
   await waitRoute(page, new RegExp(`#/notices/${n.id}$`));

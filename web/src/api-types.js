@@ -3079,7 +3079,7 @@
  */
 
 /**
- * 我的：通知、任务、会议和党费
+ * 我的：通知、任务、会议、党费和学时
  * @typedef {object} Inbox
  * @property {string} today 今天
  * @property {number} unread_notices 未读通知数
@@ -3087,6 +3087,7 @@
  * @property {Array<TaskItem>} tasks 本人承办组织的任务，未完成的在前
  * @property {Array<InboxMeetingsItem>} meetings 将要召开的会议
  * @property {Array<InboxDuesItem>} dues 今年应交未交的党费月份
+ * @property {InboxStudy|null} study 今年的学时；账号未关联党员档案时为 null
  */
 
 /**
@@ -3905,6 +3906,15 @@
  * @typedef {object} InboxDuesItem
  * @property {string} month 月份 YYYY-MM
  * @property {number} owed_fen 应交未交（分）
+ */
+
+/**
+ * 今年的学时；账号未关联党员档案时为 null
+ * @typedef {object} InboxStudy
+ * @property {number} year 年份（今年）
+ * @property {number} hours 今年已有学时（由会议、培训、学习记录和课程得出）
+ * @property {number} required 规定学时（党员 32，书记和委员 56，或本地规定）
+ * @property {number} short 还差的学时（已达到为 0）
  */
 
 /**
