@@ -508,6 +508,8 @@ static int h_receipts(zb_req *r, zb_err *e)
 	}
 	jw_arr_end(w);
 	jw_obj_end(w);
+	/* a list of people, with when each read it */
+	zb_req_audit_read(r, "notice.receipts", "notice", r->target_id, r->target_path, NULL);
 	return 0;
 }
 
@@ -948,9 +950,9 @@ const zb_route zb_routes_tasks[] = {
 	{.method = "GET", .pattern = "/api/v1/notice-files/{id}", .fn = h_notice_file_get, .perm = P_ORG_READ | P_SELF_READ,
 	 .flags = R_ANY, .resp = ZB_MEDIA("image/jpeg, image/png, application/pdf"), .tag = "notices",
 	 .summary = "通知的附件（能看通知的人）"},
-	{.method = "GET", .pattern = "/api/v1/notices/{id}/receipts", .fn = h_receipts, .perm = P_ORG_READ,
+	{.method = "GET", .pattern = "/api/v1/notices/{id}/receipts", .fn = h_receipts, .perm = P_MEMBER_READ,
 	 .scope = S_NOTICE, .resp = ZB_OK(&receipts_shape), .tag = "notices",
-	 .summary = "阅读回执：已读、未读人数，未读的组织和人"},
+	 .summary = "阅读回执：已读、未读人数，未读的组织和人（名单，member.read）"},
 	{.method = "GET", .pattern = "/api/v1/me/inbox", .fn = h_inbox, .resp = ZB_OK(&inbox_shape), .tag = "tasks",
 	 .summary = "我的：未读通知、承办的任务、将召开的会议、欠交的党费"},
 	{0},

@@ -262,6 +262,26 @@ test('a notice to a subtree: the member reads it, the issuer sees the receipt', 
   assert.equal(bad.body.error.field, 'types');
 });
 
+test('notice receipts name people: only for who may read members at the issuer, and the read is audited', async () => {
+  const n = await adm.post('/api/v1/notices', { org_id: 1, title: '关于回执的通知' });
+  assert.equal(n.status, 201, JSON.stringify(n.body));
+  // the three administrators read the org tree (org.read), not people
+  for (const [u, role] of [['tkrsys', 'sys_admin'], ['tkrsec', 'sec_admin'], ['tkraud', 'audit_admin']]) {
+    addUser(srv, u, role, 1);
+    const c = await loginAs(srv, u);
+    const r = await c.get(`/api/v1/notices/${n.body.id}/receipts`);
+    assert.equal(r.status, 403, `${role}: ${JSON.stringify(r.body)}`);
+    assert.equal(JSON.stringify(r.body).includes('people'), false);
+  }
+  const rc = await adm.get(`/api/v1/notices/${n.body.id}/receipts`);
+  assert.equal(rc.status, 200, JSON.stringify(rc.body));
+  assert.ok(rc.body.people.length > 0);
+  const aud = await (await loginAs(srv, 'tkraud')).get('/api/v1/audit?limit=50&action=notice.receipts');
+  assert.equal(aud.status, 200, JSON.stringify(aud.body));
+  assert.ok(aud.body.items.some((x) => x.action === 'notice.receipts' && x.object_id === String(n.body.id)),
+    JSON.stringify(aud.body.items.slice(0, 3)));
+});
+
 test('我的: the secretary sees the branch tasks, open first', async () => {
   const inbox = (await sec.get('/api/v1/me/inbox')).body;
   assert.ok(inbox.tasks.length >= 3);
