@@ -195,9 +195,9 @@ static int h_session_delete(zb_req *r, zb_err *e)
 
 static int h_sessions(zb_req *r, zb_err *e)
 {
-	char today[11];
+	char today[11], ref[11];
 	int year;
-	if (year_of(r, today, &year, e))
+	if (year_of(r, today, &year, e) || zb_study_ref_date(year, today, ref, e))
 		return e->code;
 	zb_study_session *v;
 	int n;

@@ -266,7 +266,12 @@ static int form_check(json_t *form, char **out, zb_err *e)
 		snprintf(field, sizeof field, "form[%zu]", i);
 		const char *label = json_string_value(json_object_get(f, "label"));
 		const char *type = json_string_value(json_object_get(f, "type"));
-		const char *key = json_string_value(json_object_get(f, "key"));
+		json_t *jkey = json_object_get(f, "key"), *jreq = json_object_get(f, "required");
+		const char *key = json_string_value(jkey);
+		if ((jkey && !json_is_null(jkey) && !key) || (jreq && !json_is_null(jreq) && !json_is_boolean(jreq))) {
+			rc = zb_fail(e, ZB_EINVAL, field, "第 %zu 个填报项的 key 应为文字、required 应为 true 或 false", i + 1);
+			break;
+		}
 		char kbuf[24];
 		if (!key) {
 			snprintf(kbuf, sizeof kbuf, "f%zu", i + 1);

@@ -257,6 +257,12 @@ test('external study imported from a spreadsheet: preview with Chinese errors pe
 test('no member is credited more than 24 学时 of entered or imported study on one day', async () => {
   const day = `${year}-01-20`;
   const y0 = (await ok(secA.get(`/api/v1/members/${m.a2}/study?year=${year}`), 'a2')).hours;
+  // a year to come has no sessions to list: refused on year like the year's 学时
+  for (const path of [`/api/v1/orgs/${brA}/study-sessions?year=2999`, `/api/v1/orgs/${brA}/study?year=2999`]) {
+    const r = await secA.get(path);
+    assert.equal(r.status, 400, path);
+    assert.equal(r.body.error.field, 'year');
+  }
   const session = (hours, ids) => secA.post('/api/v1/study-sessions', { org_id: brA, kind: 'central', title: `整天学习${hours}`, held_on: day, hours, member_ids: ids });
   await ok(session(20, [m.a2]), 'twenty');
   // 20 + 5 on one day: refused for that member, with the field and the day named, nothing written

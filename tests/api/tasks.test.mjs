@@ -201,6 +201,9 @@ test('bad requests name their field; the scope of the issuing org holds', async 
     [{ org_id: T1, title: 'x', due_on: day(3), targets: { mode: 'type', types: ['village'] } }, 400, 'targets.types'],
     [{ org_id: V3, title: 'x', due_on: day(3), targets: { mode: 'all' } }, 400, 'targets'],
     [{ org_id: 1, title: '', due_on: day(3), targets: { mode: 'all' } }, 400, 'title'],
+    // a key that is not text is refused, not replaced by f1
+    [{ org_id: 1, title: 'x', due_on: day(3), targets: { mode: 'all' }, kind: 'form', form: [{ key: 5, label: '人数', type: 'number' }] }, 400, 'form[0]'],
+    [{ org_id: 1, title: 'x', due_on: day(3), targets: { mode: 'all' }, kind: 'form', form: [{ label: '人数', type: 'number', required: 'yes' }] }, 400, 'form[0]'],
   ];
   for (const [b, status, field] of cases) {
     const r = await adm.post('/api/v1/tasks', b);
