@@ -446,7 +446,11 @@ static int h_quiz_import(zb_req *r, zb_err *e)
 		return e->code;
 	zb_audit_ev by = zb_req_actor(r);
 	zb_quiz_sheet q;
-	int rc = zb_quiz_import(r->db, r->app, &by, r->target_id, r->body.data, r->body.len, (int)commit, &r->arena, &q, e);
+	zb_memcharge charge = {.b = r->app->import_budget};
+	zb_table_limits lim = {.charge = &charge};
+	int rc = zb_quiz_import(r->db, r->app, &by, r->target_id, r->body.data, r->body.len, &lim, (int)commit, &r->arena,
+	                        &q, e);
+	zb_memcharge_release(&charge);
 	if (rc)
 		return rc;
 	zb_jw *w = &r->jw;
