@@ -285,6 +285,27 @@ test('notice receipts name people: only for who may read members at the issuer, 
     JSON.stringify(aud.body.items.slice(0, 3)));
 });
 
+test('a reply and its files are the branch\'s records: not for the three administrators, who see the task and its progress', async () => {
+  const t = await issue(adm, { org_id: 1, title: '报送冬训签到表', targets: { mode: 'orgs', org_ids: [T1] } });
+  const target = targetOf(t, T1);
+  const up = await adm.req('POST', `/api/v1/task-targets/${target}/files?filename=sign.png`, PNG,
+    { raw: true, headers: { 'Content-Type': 'application/octet-stream' } });
+  assert.equal(up.status, 201, JSON.stringify(up.body));
+  assert.equal((await adm.post(`/api/v1/task-targets/${target}/reply`, { text: '签到表见附件：张三 138……' })).status, 200);
+  for (const [u, role] of [['tkfsys', 'sys_admin'], ['tkfaud', 'audit_admin']]) {
+    addUser(srv, u, role, 1);
+    const c = await loginAs(srv, u);
+    assert.equal((await c.get(`/api/v1/tasks/${t.id}`)).status, 200, role);
+    assert.equal((await c.get(`/api/v1/tasks/${t.id}/progress`)).status, 200, role);
+    const r = await c.get(`/api/v1/task-targets/${target}`);
+    assert.equal(r.status, 403, `${role}: ${JSON.stringify(r.body)}`);
+    assert.equal((await c.get(up.body.url)).status, 403, role);
+  }
+  // the township's own party worker and the issuer still read them
+  assert.equal((await town.get(`/api/v1/task-targets/${target}`)).body.files.length, 1);
+  assert.equal((await adm.get(up.body.url)).status, 200);
+});
+
 test('我的: the secretary sees the branch tasks, open first', async () => {
   const inbox = (await sec.get('/api/v1/me/inbox')).body;
   assert.ok(inbox.tasks.length >= 3);
