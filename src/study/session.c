@@ -32,14 +32,6 @@ static void read_mem(zb_stmt *st, void *ctx)
 	m->status = zb_arena_strdup(m->a, zb_col_text(st, 2));
 }
 
-int zb_study_day_hours10(zb_db *db, int64_t member_id, const char *day, int64_t *hours10, zb_err *e)
-{
-	return zb_db_int(db, e, hours10,
-	                 "SELECT COALESCE(SUM(s.hours10), 0) FROM study_attendees t JOIN study_sessions s ON s.id = t.session_id "
-	                 "WHERE t.member_id = ? AND s.held_on = ?",
-	                 "is", member_id, day);
-}
-
 int zb_study_session_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who,
                             const zb_study_session_in *in, zb_arena *a, int64_t *id, zb_err *e)
 {
@@ -83,12 +75,6 @@ int zb_study_session_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, const
 			return zb_fail(e, ZB_EINVAL, field, "该党员不在 %s 的党员名册中", o.name);
 		if (strcmp(m.status, "normal") && strcmp(m.status, "mobile") && strcmp(m.status, "abroad"))
 			return zb_fail(e, ZB_EINVAL, field, "%s 不在册（党籍状态不是正常、流动或出国（境））", m.name);
-		int64_t held;
-		if ((rc = zb_study_day_hours10(db, in->member_ids[i], in->held_on, &held, e)))
-			return rc;
-		if (held + in->hours10 > ZB_STUDY_DAY_MAX10)
-			return zb_fail(e, ZB_EINVAL, field, "%s 在 %s 已登记 %s 学时，再加 %s 学时超过一天 24 学时", m.name,
-			               in->held_on, zb_study_hours_text((int)held, a), zb_study_hours_text(in->hours10, a));
 	}
 	if ((rc = zb_db_int(db, e, id,
 	                    "INSERT INTO study_sessions (org_id, org_path, kind, title, held_on, hours10, provider, batch_id, "

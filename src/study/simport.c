@@ -197,27 +197,7 @@ static int read_row(reader *rd, const char *const *v, int date1904, int rownum, 
 	                   "issi", r->member_id, r->p.held_on, r->p.title, (int64_t)r->p.hours10);
 	if (rc)
 		return rc;
-	if (n) {
-		r->status = ZB_IROW_UNCHANGED;
-		return 0;
-	}
-	/* a day holds at most 24 学时: what is held that day, the new rows
-	 * above for the same member and day, and this one */
-	int64_t day10 = 0;
-	if ((rc = zb_study_day_hours10(rd->o->db, r->member_id, r->p.held_on, &day10, e)))
-		return rc;
-	for (int i = 0; i < rd->imp->nrows - 1; i++) {
-		const zb_simport_row *x = &rd->imp->rows[i];
-		if (x->status == ZB_IROW_NEW && x->member_id == r->member_id && !strcmp(x->p.held_on, r->p.held_on))
-			day10 += x->p.hours10;
-	}
-	if (day10 + r->p.hours10 > ZB_STUDY_DAY_MAX10) {
-		problem(r->errors, &r->nerr, a, "%s 在 %s 已有 %s 学时（含本文件上面的行），再加 %s 学时超过一天 24 学时", r->p.name,
-		        r->p.held_on, zb_study_hours_text((int)day10, a), zb_study_hours_text(r->p.hours10, a));
-		r->status = ZB_IROW_ERROR;
-		return 0;
-	}
-	r->status = ZB_IROW_NEW;
+	r->status = n ? ZB_IROW_UNCHANGED : ZB_IROW_NEW;
 	return 0;
 }
 

@@ -134,20 +134,11 @@ typedef struct zb_study_session_in {
 	int64_t batch_id;                  /* 0: entered by hand */
 } zb_study_session_in;
 
-/* At most this many tenths of 学时 of sessions (entered or imported) for
- * one member on one day. */
-#define ZB_STUDY_DAY_MAX10 240
-
-/* The tenths of 学时 of the sessions member_id attended on day. */
-int zb_study_day_hours10(zb_db *db, int64_t member_id, const char *day, int64_t *hours10, zb_err *e);
-
 /* Check and write a session in the caller's write transaction, with its
  * audit row: the org (not dissolved), the kind, a title, a date not after
  * today and in the org's time, 0 < hours <= 24, 1..500 distinct members
  * of the org's subtree on the roster (member_ids[i] out of it: ZB_EINVAL
- * on "member_ids[i]"), none of them past ZB_STUDY_DAY_MAX10 on that day
- * with it (ZB_EINVAL on "member_ids[i]").  who non-NULL: each member
- * within who's member.write. */
+ * on "member_ids[i]").  who non-NULL: each member within who's member.write. */
 int zb_study_session_insert(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who,
                             const zb_study_session_in *in, zb_arena *a, int64_t *id, zb_err *e);
 int zb_study_session_add(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who,

@@ -279,8 +279,15 @@ test('notice receipts name people: only for who may read members at the issuer, 
   const rc = await adm.get(`/api/v1/notices/${n.body.id}/receipts`);
   assert.equal(rc.status, 200, JSON.stringify(rc.body));
   assert.ok(rc.body.people.length > 0);
-  const aud = await (await loginAs(srv, 'tkraud')).get('/api/v1/audit?limit=50&action=notice.receipts');
-  assert.equal(aud.status, 200, JSON.stringify(aud.body));
+  // reads are queued to the audit writer: wait for the row
+  const auditor = await loginAs(srv, 'tkraud');
+  let aud;
+  for (let i = 0; i < 50; i++) {
+    aud = await auditor.get('/api/v1/audit?limit=50&action=notice.receipts');
+    assert.equal(aud.status, 200, JSON.stringify(aud.body));
+    if (aud.body.items.some((x) => x.object_id === String(n.body.id))) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   assert.ok(aud.body.items.some((x) => x.action === 'notice.receipts' && x.object_id === String(n.body.id)),
     JSON.stringify(aud.body.items.slice(0, 3)));
 });
