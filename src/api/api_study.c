@@ -195,9 +195,9 @@ static int h_session_delete(zb_req *r, zb_err *e)
 
 static int h_sessions(zb_req *r, zb_err *e)
 {
-	char today[11];
+	char today[11], ref[11];
 	int year;
-	if (year_of(r, today, &year, e))
+	if (year_of(r, today, &year, e) || zb_study_ref_date(year, today, ref, e))
 		return e->code;
 	zb_study_session *v;
 	int n;
@@ -446,7 +446,11 @@ static int h_quiz_import(zb_req *r, zb_err *e)
 		return e->code;
 	zb_audit_ev by = zb_req_actor(r);
 	zb_quiz_sheet q;
-	int rc = zb_quiz_import(r->db, r->app, &by, r->target_id, r->body.data, r->body.len, (int)commit, &r->arena, &q, e);
+	zb_memcharge charge = {.b = r->app->import_budget};
+	zb_table_limits lim = {.charge = &charge};
+	int rc = zb_quiz_import(r->db, r->app, &by, r->target_id, r->body.data, r->body.len, &lim, (int)commit, &r->arena,
+	                        &q, e);
+	zb_memcharge_release(&charge);
 	if (rc)
 		return rc;
 	zb_jw *w = &r->jw;
@@ -590,9 +594,12 @@ static int h_my_quiz(zb_req *r, zb_err *e)
 	jw_kint(w, "questions", q.n);
 	jw_kstr(w, "studied_on", q.studied_on);
 	kv_hours(w, "hours", c.hours10);
-	/* after the submission: each question's key and whether it was right */
+	/* each question's key and whether it was right, once the course is
+	 * passed: a failed attempt that carried them would let the next one
+	 * copy the key, and which questions were wrong narrows it to a few
+	 * guesses */
 	jw_karr(w, "results");
-	for (int i = 0; i < nq && i < q.n; i++) {
+	for (int i = 0; q.studied_on && i < nq && i < q.n; i++) {
 		jw_obj(w);
 		jw_kint(w, "pos", qs[i].pos);
 		jw_kbool(w, "right", q.right[i]);
@@ -818,7 +825,7 @@ static const zb_prop quiz_done_props[] = {
 	{"questions", 'i', 0, NULL, "题数"},
 	{"studied_on", 'd', ZB_NULL, NULL, "计为已学的日期（未合格为 null）"},
 	{"hours", 'n', 0, NULL, "课程学时"},
-	{"results", 'a', 0, &qresult_shape, "各题答案与对错（提交后才给出）"},
+	{"results", 'a', 0, &qresult_shape, "各题答案与对错（合格后才给出；未合格为空）"},
 	{0},
 };
 static const zb_shape quiz_done_shape = {"QuizResult", quiz_done_props, 0, 0, "测验成绩"};

@@ -508,6 +508,8 @@ static int h_receipts(zb_req *r, zb_err *e)
 	}
 	jw_arr_end(w);
 	jw_obj_end(w);
+	/* a list of people, with when each read it */
+	zb_req_audit_read(r, "notice.receipts", "notice", r->target_id, r->target_path, NULL);
 	return 0;
 }
 
@@ -917,7 +919,7 @@ const zb_route zb_routes_tasks[] = {
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/tasks", .fn = h_org_tasks, .perm = P_ORG_READ, .scope = S_ORG,
 	 .resp = ZB_OK(&item_list), .query_doc = "box:string:todo 待办（默认）/ issued 已下发,limit:integer",
 	 .tag = "tasks", .summary = "组织的任务：待办或已下发"},
-	{.method = "GET", .pattern = "/api/v1/task-targets/{id}", .fn = h_target, .perm = P_ORG_READ,
+	{.method = "GET", .pattern = "/api/v1/task-targets/{id}", .fn = h_target, .perm = P_MEETING_READ,
 	 .scope = S_TASK_TARGET, .resp = ZB_OK(&target_shape), .tag = "tasks", .summary = "本组织承办的任务及回复"},
 	{.method = "POST", .pattern = "/api/v1/task-targets/{id}/reply", .fn = h_reply, .perm = P_MEETING_WRITE,
 	 .scope = S_TASK_TARGET, .flags = R_WRITE | R_JSON, .max_body = 128u << 10, .fields = reply_fields,
@@ -928,7 +930,7 @@ const zb_route zb_routes_tasks[] = {
 	{.method = "POST", .pattern = "/api/v1/task-targets/{id}/files", .fn = h_file_upload, .perm = P_MEETING_WRITE,
 	 .scope = S_TASK_TARGET, .flags = R_WRITE | R_RAW, .max_body = ZB_ATTACH_MAX_BYTES, .resp = ZB_CREATED(&file_shape),
 	 .query_doc = "filename:string", .tag = "tasks", .summary = "为回复上传照片或 PDF（请求体为文件内容）"},
-	{.method = "GET", .pattern = "/api/v1/task-files/{id}", .fn = h_file_get, .perm = P_ORG_READ, .scope = S_TASK_FILE,
+	{.method = "GET", .pattern = "/api/v1/task-files/{id}", .fn = h_file_get, .perm = P_MEETING_READ, .scope = S_TASK_FILE,
 	 .resp = ZB_MEDIA("image/jpeg, image/png, application/pdf"), .tag = "tasks", .summary = "查看回复的附件"},
 	{.method = "POST", .pattern = "/api/v1/notices", .fn = h_notice_create, .perm = P_ORG_WRITE, .scope = S_BODY_ORG,
 	 .flags = R_WRITE | R_JSON, .max_body = 64u << 10, .fields = notice_fields, .resp = ZB_CREATED(&notice_shape),
@@ -948,9 +950,9 @@ const zb_route zb_routes_tasks[] = {
 	{.method = "GET", .pattern = "/api/v1/notice-files/{id}", .fn = h_notice_file_get, .perm = P_ORG_READ | P_SELF_READ,
 	 .flags = R_ANY, .resp = ZB_MEDIA("image/jpeg, image/png, application/pdf"), .tag = "notices",
 	 .summary = "通知的附件（能看通知的人）"},
-	{.method = "GET", .pattern = "/api/v1/notices/{id}/receipts", .fn = h_receipts, .perm = P_ORG_READ,
+	{.method = "GET", .pattern = "/api/v1/notices/{id}/receipts", .fn = h_receipts, .perm = P_MEMBER_READ,
 	 .scope = S_NOTICE, .resp = ZB_OK(&receipts_shape), .tag = "notices",
-	 .summary = "阅读回执：已读、未读人数，未读的组织和人"},
+	 .summary = "阅读回执：已读、未读人数，未读的组织和人（名单，member.read）"},
 	{.method = "GET", .pattern = "/api/v1/me/inbox", .fn = h_inbox, .resp = ZB_OK(&inbox_shape), .tag = "tasks",
 	 .summary = "我的：未读通知、承办的任务、将召开的会议、欠交的党费"},
 	{0},

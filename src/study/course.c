@@ -578,11 +578,11 @@ static int replace_in_tx(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t 
 }
 
 int zb_quiz_import(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t course_id, const void *data, size_t len,
-                   int commit, zb_arena *a, zb_quiz_sheet *out, zb_err *e)
+                   const zb_table_limits *limits, int commit, zb_arena *a, zb_quiz_sheet *out, zb_err *e)
 {
 	memset(out, 0, sizeof *out);
 	zb_table_limits lim;
-	zb_table_limits_resolve(NULL, &lim);
+	zb_table_limits_resolve(limits, &lim);
 	int rc = zb_sheet_check_size(&lim, len, e);
 	if (rc)
 		return rc;

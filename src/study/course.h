@@ -20,6 +20,7 @@
 #include "audit/audit.h"
 #include "core/arena.h"
 #include "core/err.h"
+#include "io/table.h"
 #include "store/db.h"
 
 #define ZB_QUIZ_MAX_QUESTIONS 50
@@ -131,13 +132,15 @@ typedef struct zb_quiz_import {
 	int header_row, nrows, nerrors;
 	zb_quiz_row *rows;
 } zb_quiz_sheet;
-/* Read a quiz sheet (.xlsx or .csv) for the course; every row checked.
+/* Read a quiz sheet (.xlsx or .csv) for the course; every row checked,
+ * within limits (NULL: the defaults; the API passes the shared parse
+ * budget's charge, as every import does).
  * commit: when no row is in error, the course's questions are replaced by
  * these in one transaction with the audit row (a row in error: ZB_EINVAL
  * naming the first, nothing written).  The preview (commit 0) writes
  * nothing. */
 int zb_quiz_import(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t course_id, const void *data, size_t len,
-                   int commit, zb_arena *a, zb_quiz_sheet *out, zb_err *e);
+                   const zb_table_limits *limits, int commit, zb_arena *a, zb_quiz_sheet *out, zb_err *e);
 
 /* The demo county's 学习教育 (demo.c): three courses of the county, one
  * with a quiz; in the township of township_id every branch's 集中学习 and

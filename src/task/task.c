@@ -51,15 +51,29 @@ void zb_task_in_read(json_t *j, zb_task_in *in)
 /* ---- the title as compared: no spaces or punctuation, ASCII lower case ---- */
 
 static const char *const PUNCT[] = {"，", "。", "、", "；", "：", "？", "！", "“", "”", "‘", "’", "（", "）",
-                                    "《", "》", "【", "】", "—", "…", "·", "　", "「", "」"};
+                                    "《", "》", "【", "】", "—", "…", "·", "　", "「", "」",
+                                    /* zero-width space, non-joiner, joiner, word joiner, BOM */
+                                    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"};
+
+/* ASCII is kept as itself lower-cased when a letter or digit, else dropped. */
+static int ascii_kept(unsigned char c)
+{
+	return !(c <= ' ' || (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || c >= '{');
+}
 
 void zb_task_title_norm(const char *in, char *out, size_t n)
 {
 	size_t o = 0;
 	for (const char *p = in ? in : ""; *p && o + 1 < n;) {
 		unsigned char c = (unsigned char)*p;
+		/* a full-width form U+FF01..U+FF5E (EF BC 81..EF BD 9E) is its ASCII one */
+		unsigned char p1 = c == 0xEF ? (unsigned char)p[1] : 0, p2 = p1 ? (unsigned char)p[2] : 0;
+		if ((p1 == 0xBC && p2 >= 0x81 && p2 <= 0xBF) || (p1 == 0xBD && p2 >= 0x80 && p2 <= 0x9E)) {
+			c = (unsigned char)(0x21 + (p1 == 0xBC ? p2 - 0x81 : p2 - 0x80 + 0x3F));
+			p += 2;
+		}
 		if (c < 0x80) {
-			if (!(c <= ' ' || (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || c >= '{'))
+			if (ascii_kept(c))
 				out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 			p++;
 			continue;
@@ -74,11 +88,17 @@ void zb_task_title_norm(const char *in, char *out, size_t n)
 		}
 		out[o++] = *p++;
 	}
-	/* never cut a character in two */
-	while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
-		o--;
-	if (o > 0 && (unsigned char)out[o - 1] >= 0xC0)
-		o--;
+	/* never cut a character in two: drop a last character whose bytes
+	 * did not all fit (a whole one stays) */
+	size_t lead = o;
+	while (lead > 0 && ((unsigned char)out[lead - 1] & 0xC0) == 0x80)
+		lead--;
+	if (lead > 0 && (unsigned char)out[lead - 1] >= 0xC0) {
+		unsigned char l = (unsigned char)out[lead - 1];
+		size_t need = l >= 0xF0 ? 4 : l >= 0xE0 ? 3 : 2;
+		if (o - (lead - 1) < need)
+			o = lead - 1;
+	}
 	out[o] = 0;
 }
 
@@ -246,7 +266,12 @@ static int form_check(json_t *form, char **out, zb_err *e)
 		snprintf(field, sizeof field, "form[%zu]", i);
 		const char *label = json_string_value(json_object_get(f, "label"));
 		const char *type = json_string_value(json_object_get(f, "type"));
-		const char *key = json_string_value(json_object_get(f, "key"));
+		json_t *jkey = json_object_get(f, "key"), *jreq = json_object_get(f, "required");
+		const char *key = json_string_value(jkey);
+		if ((jkey && !json_is_null(jkey) && !key) || (jreq && !json_is_null(jreq) && !json_is_boolean(jreq))) {
+			rc = zb_fail(e, ZB_EINVAL, field, "第 %zu 个填报项的 key 应为文字、required 应为 true 或 false", i + 1);
+			break;
+		}
 		char kbuf[24];
 		if (!key) {
 			snprintf(kbuf, sizeof kbuf, "f%zu", i + 1);

@@ -182,11 +182,16 @@ test('a course with a quiz: the key is never sent before the answer, a pass coun
   assert.equal(q.score, 50);
   assert.equal(q.passed, false);
   assert.equal(q.studied_on, null);
-  assert.deepEqual(q.results.map((x) => x.answer), ['A', 'ABC']);
+  // a failed attempt gets its score, not the key (else the next attempt
+  // would copy it) nor which questions were wrong
+  assert.deepEqual(q.results, []);
+  assert.equal(JSON.stringify(q).includes('ABC'), false);
   assert.equal((await self.post(`/api/v1/me/courses/${c.id}/quiz`, { answers: ['A'] })).status, 400);
   q = await ok(self.post(`/api/v1/me/courses/${c.id}/quiz`, { answers: ['a', 'b,c,a'] }), 'quiz');
   assert.equal(q.score, 100);
   assert.equal(q.passed, true);
+  // passed: now each question's key and whether it was right
+  assert.deepEqual(q.results.map((x) => [x.right, x.answer]), [[true, 'A'], [true, 'ABC']]);
   const y = await ok(self.get(`/api/v1/me/study?year=${q.studied_on.slice(0, 4)}`), 'me');
   const item = y.items.find((x) => x.source === `course:${c.id}`);
   assert.equal(item.hours, 2.5);
@@ -247,6 +252,14 @@ test('external study imported from a spreadsheet: preview with Chinese errors pe
   // outside the secretary's branch
   assert.equal((await secB.req('POST', `/api/v1/study-imports?org=${brA}&filename=x.xlsx`, readFileSync(file),
     { raw: true, headers: { 'Content-Type': 'application/octet-stream' } })).status, 404);
+});
+
+test('a year to come has no sessions to list: refused on year like the year\'s 学时', async () => {
+  for (const path of [`/api/v1/orgs/${brA}/study-sessions?year=2999`, `/api/v1/orgs/${brA}/study?year=2999`]) {
+    const r = await secA.get(path);
+    assert.equal(r.status, 400, path);
+    assert.equal(r.body.error.field, 'year');
+  }
 });
 
 test('rule kind study: a county sets its own hours; a set breaking the rule is refused', async () => {

@@ -201,6 +201,9 @@ test('bad requests name their field; the scope of the issuing org holds', async 
     [{ org_id: T1, title: 'x', due_on: day(3), targets: { mode: 'type', types: ['village'] } }, 400, 'targets.types'],
     [{ org_id: V3, title: 'x', due_on: day(3), targets: { mode: 'all' } }, 400, 'targets'],
     [{ org_id: 1, title: '', due_on: day(3), targets: { mode: 'all' } }, 400, 'title'],
+    // a key that is not text is refused, not replaced by f1
+    [{ org_id: 1, title: 'x', due_on: day(3), targets: { mode: 'all' }, kind: 'form', form: [{ key: 5, label: '人数', type: 'number' }] }, 400, 'form[0]'],
+    [{ org_id: 1, title: 'x', due_on: day(3), targets: { mode: 'all' }, kind: 'form', form: [{ label: '人数', type: 'number', required: 'yes' }] }, 400, 'form[0]'],
   ];
   for (const [b, status, field] of cases) {
     const r = await adm.post('/api/v1/tasks', b);
@@ -260,6 +263,54 @@ test('a notice to a subtree: the member reads it, the issuer sees the receipt', 
   const bad = await adm.post('/api/v1/notices', { org_id: 1, title: 'x', types: ['village'] });
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.field, 'types');
+});
+
+test('notice receipts name people: only for who may read members at the issuer, and the read is audited', async () => {
+  const n = await adm.post('/api/v1/notices', { org_id: 1, title: '关于回执的通知' });
+  assert.equal(n.status, 201, JSON.stringify(n.body));
+  // the three administrators read the org tree (org.read), not people
+  for (const [u, role] of [['tkrsys', 'sys_admin'], ['tkrsec', 'sec_admin'], ['tkraud', 'audit_admin']]) {
+    addUser(srv, u, role, 1);
+    const c = await loginAs(srv, u);
+    const r = await c.get(`/api/v1/notices/${n.body.id}/receipts`);
+    assert.equal(r.status, 403, `${role}: ${JSON.stringify(r.body)}`);
+    assert.equal(JSON.stringify(r.body).includes('people'), false);
+  }
+  const rc = await adm.get(`/api/v1/notices/${n.body.id}/receipts`);
+  assert.equal(rc.status, 200, JSON.stringify(rc.body));
+  assert.ok(rc.body.people.length > 0);
+  // reads are queued to the audit writer: wait for the row
+  const auditor = await loginAs(srv, 'tkraud');
+  let aud;
+  for (let i = 0; i < 50; i++) {
+    aud = await auditor.get('/api/v1/audit?limit=50&action=notice.receipts');
+    assert.equal(aud.status, 200, JSON.stringify(aud.body));
+    if (aud.body.items.some((x) => x.object_id === String(n.body.id))) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(aud.body.items.some((x) => x.action === 'notice.receipts' && x.object_id === String(n.body.id)),
+    JSON.stringify(aud.body.items.slice(0, 3)));
+});
+
+test('a reply and its files are the branch\'s records: not for the three administrators, who see the task and its progress', async () => {
+  const t = await issue(adm, { org_id: 1, title: '报送冬训签到表', targets: { mode: 'orgs', org_ids: [T1] } });
+  const target = targetOf(t, T1);
+  const up = await adm.req('POST', `/api/v1/task-targets/${target}/files?filename=sign.png`, PNG,
+    { raw: true, headers: { 'Content-Type': 'application/octet-stream' } });
+  assert.equal(up.status, 201, JSON.stringify(up.body));
+  assert.equal((await adm.post(`/api/v1/task-targets/${target}/reply`, { text: '签到表见附件：张三 138……' })).status, 200);
+  for (const [u, role] of [['tkfsys', 'sys_admin'], ['tkfaud', 'audit_admin']]) {
+    addUser(srv, u, role, 1);
+    const c = await loginAs(srv, u);
+    assert.equal((await c.get(`/api/v1/tasks/${t.id}`)).status, 200, role);
+    assert.equal((await c.get(`/api/v1/tasks/${t.id}/progress`)).status, 200, role);
+    const r = await c.get(`/api/v1/task-targets/${target}`);
+    assert.equal(r.status, 403, `${role}: ${JSON.stringify(r.body)}`);
+    assert.equal((await c.get(up.body.url)).status, 403, role);
+  }
+  // the township's own party worker and the issuer still read them
+  assert.equal((await town.get(`/api/v1/task-targets/${target}`)).body.files.length, 1);
+  assert.equal((await adm.get(up.body.url)).status, 200);
 });
 
 test('我的: the secretary sees the branch tasks, open first', async () => {

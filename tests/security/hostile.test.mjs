@@ -251,6 +251,26 @@ test('six concurrent lying zip bombs are refused and memory stays bounded', asyn
   assert.equal(ok.status, 201, JSON.stringify(ok.body).slice(0, 300));
 });
 
+test('a course quiz upload shares the parse budget: concurrent bombs are refused for memory', async (t) => {
+  const asan = [process.env.ASAN_OPTIONS, 'quarantine_size_mb=1'].filter(Boolean).join(':');
+  const srv = await server({ env: { ZHIBU_THREADS: '4', ZHIBU_IMPORT_MEMORY_MB: '64', ASAN_OPTIONS: asan } });
+  const adm = await admin(srv);
+  const c = await adm.post('/api/v1/courses', { org_id: 1, title: '测验课程', body: '内容', hours: 1 });
+  assert.equal(c.status, 201, JSON.stringify(c.body));
+  const bomb = sstBomb();
+  const before = mem(srv, 'VmRSS');
+  const res = await Promise.all(Array.from({ length: 2 }, () => adm.req('POST', `/api/v1/courses/${c.body.id}/quiz`, bomb,
+    { raw: true, headers: { 'Content-Type': 'application/octet-stream' } })));
+  const grown = mem(srv, 'VmHWM') - before;
+  t.diagnostic(`two quiz bombs: server memory grew by ${grown.toFixed(0)} MB`);
+  assert.ok(grown < 150, `server memory grew by ${grown.toFixed(0)} MB for two bombs`);
+  for (const r of res) {
+    assert.ok([413, 503].includes(r.status), `bomb answered ${r.status}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.error.field, 'file');
+    assert.match(r.body.error.message, /内存/);
+  }
+});
+
 test('a scan of 2,000 out-of-scope requests leaves a bounded number of audit rows that count every denial', async () => {
   const srv = await server();
   const adm = await admin(srv);

@@ -35,6 +35,19 @@ static void test_title_norm(void **state)
 	assert_string_equal(a, b);
 	zb_task_title_norm("Report  (Q4), 2026.", a, sizeof a);
 	assert_string_equal(a, "reportq42026");
+	/* full-width letters, digits and signs are the ASCII ones; zero-width
+	 * characters are nothing: a title typed on a phone keyboard, or pasted
+	 * from a web page, is the same title */
+	zb_task_title_norm("报送２０２６年第四季度ＱＡ表－－（汇总）", a, sizeof a);
+	zb_task_title_norm("报送2026年第四季度qa表汇总", b, sizeof b);
+	assert_string_equal(a, b);
+	zb_task_title_norm("报送\u200b两优一先\ufeff推荐\u2060材料\u200d", a, sizeof a);
+	assert_string_equal(a, "报送两优一先推荐材料");
+	/* the last character counts: these are two things */
+	zb_task_title_norm("报送党员名单", a, sizeof a);
+	zb_task_title_norm("报送党员名册", b, sizeof b);
+	assert_string_not_equal(a, b);
+	assert_string_equal(a, "报送党员名单");
 	/* cut to fit, never inside a character */
 	zb_task_title_norm("党建工作", a, 8);
 	assert_string_equal(a, "党建");

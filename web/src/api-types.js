@@ -2777,7 +2777,7 @@
  * @property {number} questions 题数
  * @property {string|null} studied_on 计为已学的日期（未合格为 null）
  * @property {number} hours 课程学时
- * @property {Array<QuizResultResultsItem>} results 各题答案与对错（提交后才给出）
+ * @property {Array<QuizResultResultsItem>} results 各题答案与对错（合格后才给出；未合格为空）
  */
 
 /**
