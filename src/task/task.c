@@ -578,10 +578,16 @@ int zb_task_forward(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t targe
 	t.targets_text = targets;
 	dup_list dl = {a, NULL, 0, 0};
 	if (!(rc = zb_db_begin_write(db, e))) {
+		int64_t changed = 0;
 		rc = insert_task(db, &t, &subs, by->user_id, now, in->confirm_duplicate, id, &dl, e);
 		if (!rc && *id)
-			rc = zb_db_run(db, e, NULL, "UPDATE task_targets SET forward_id = ? WHERE id = ? AND forward_id IS NULL", "ii",
-			               *id, target_id);
+			rc = zb_db_run(db, e, &changed,
+			               "UPDATE task_targets SET forward_id = ? WHERE id = ? AND forward_id IS NULL", "ii", *id,
+			               target_id);
+		/* forwarded by another request since the check above: this one
+		 * writes nothing */
+		if (!rc && *id && !changed)
+			rc = zb_fail(e, ZB_ECONFLICT, NULL, "该任务已转发给下级");
 		if (!rc && *id)
 			rc = audit_task(db, app, by, "task.forward", *id, tt.org_path, "title", p.title, "parent_id", p.id, e);
 		if (!rc && !*id)
