@@ -153,3 +153,20 @@ test('an empty title is named in Chinese on 下发任务 and 发布通知, and w
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('a task a 三务公开 item completes names its quarter in words, in its title and on its page (phone)', async () => {
+  const page = await openPage(browser, PHONE, server.url);
+  await login(page, 'secretary', ADMIN_PASSWORD);
+  await page.goto('/#/me');
+  const item = page.locator('a, [role="link"], li', { hasText: /按时公开.*党务/ }).first();
+  await item.waitFor();
+  const title = await item.innerText();
+  assert.match(title, /按时公开\d{4}年第[1-4]季度党务/);
+  assert.doesNotMatch(title, /Q\d/);
+  await page.getByText(/按时公开\d{4}年第[1-4]季度党务/).first().click();
+  await waitRoute(page, /#\/task-targets\/\d+$/);
+  await page.getByText(/\d{4}年第[1-4]季度的三务公开事项：平台中已有的记录即为完成/).waitFor();
+  assert.doesNotMatch(await page.locator('#main').innerText(), /\d{4}-Q\d/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
