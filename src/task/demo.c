@@ -136,9 +136,9 @@ int zb_task_demo(zb_db *db, zb_app *app, uint64_t seed, int64_t county, int64_t 
 		rc = issue(&g, county, j, g.today, &b, e);
 	/* completed by the published 三务公开 items */
 	j = zb_arena_printf(&g.a,
-	                    "{\"title\":\"按时公开%s党务\",\"due_on\":\"%s\",\"kind\":\"disclosure\",\"link\":{\"type\":\"party\","
-	                    "\"period\":\"%s\"},\"targets\":" VILLAGES "}",
-	                    quarter, soon, quarter);
+	                    "{\"title\":\"按时公开%.4s年第%s季度党务\",\"due_on\":\"%s\",\"kind\":\"disclosure\","
+	                    "\"link\":{\"type\":\"party\",\"period\":\"%s\"},\"targets\":" VILLAGES "}",
+	                    quarter, quarter + 6, soon, quarter);
 	if (!rc)
 		rc = issue(&g, county, j, g.today, &q, e);
 	/* a form past its due date, the replies partly in */

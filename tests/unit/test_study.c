@@ -390,7 +390,56 @@ static void test_year_db(void **state)
 	assert_true(req == 32.0);
 }
 
-#define DB_TESTS cmocka_unit_test_setup_teardown(test_year_db, setup, teardown)
+/* A subtree's list reads the 党课 and 主题党日 by another path than one
+ * member's year (the subtree's meetings in memory, those outside looked
+ * up after): the hours of every row equal the member's year, whether the
+ * meeting is of the subtree, of the org above it or of the branch the
+ * member left, and a meeting later in the month than today does not
+ * count yet. */
+static void test_subtree_meetings_db(void **state)
+{
+	fx *f = *state;
+	org(f, 1, 0, "/1/", "committee");
+	org(f, 2, 1, "/1/2/", "branch");
+	org(f, 4, 1, "/1/4/", "branch");
+	int64_t a = member(f, 2, "/1/2/", "甲"), b = member(f, 2, "/1/2/", "乙"), d = member(f, 4, "/1/4/", "丁");
+	int64_t ab[] = {a, b}, only_a[] = {a}, ad[] = {a, -d}, bd[] = {b, d};
+	meeting(f, 2, "/1/2/", "theme_day", "2026-01-10", 100, ab, 2); /* 1.5 each */
+	meeting(f, 1, "/1/", "lecture", "2026-02-03", 0, only_a, 1);    /* above the branch: 2 */
+	meeting(f, 4, "/1/4/", "lecture", "2026-02-05", 60, ad, 2);     /* another branch: a 1, d absent */
+	meeting(f, 4, "/1/4/", "theme_day", "2026-02-06", 180, bd, 2);  /* b 3, d 3 */
+	meeting(f, 2, "/1/2/", "talk", "2026-02-07", 60, ab, 2);        /* not study */
+	meeting(f, 2, "/1/2/", "lecture", "2026-03-20", 120, ab, 2);    /* later this month than today */
+	meeting(f, 2, "/1/2/", "lecture", "2025-12-31", 120, ab, 2);    /* last year */
+	const struct {
+		const char *path;
+		int64_t id;
+		int hours10;
+	} want[] = {{"/1/2/", a, 45}, {"/1/2/", b, 45}, {"/1/", a, 45}, {"/1/", b, 45}, {"/1/", d, 30}, {"/1/4/", d, 30}};
+	for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+		zb_study_row *rows;
+		zb_study_orgsum *orgs;
+		int n, no, found = 0;
+		assert_int_equal(zb_study_org_year(f->db, want[k].path, 2026, "2026-03-01", 0, &f->a, &rows, &n, &orgs, &no,
+		                                   &f->e),
+		                 0);
+		for (int i = 0; i < n; i++) {
+			zb_study_year one;
+			assert_int_equal(zb_study_member_year(f->db, rows[i].member_id, 2026, "2026-03-01", &f->a, &one, &f->e),
+			                 0);
+			assert_int_equal(rows[i].hours10, one.hours10);
+			if (rows[i].member_id == want[k].id) {
+				found = 1;
+				assert_int_equal(rows[i].hours10, want[k].hours10);
+			}
+		}
+		assert_true(found);
+	}
+}
+
+#define DB_TESTS                                                                                      \
+	cmocka_unit_test_setup_teardown(test_year_db, setup, teardown),                               \
+	    cmocka_unit_test_setup_teardown(test_subtree_meetings_db, setup, teardown)
 
 int main(void)
 {

@@ -73,3 +73,26 @@ test('the county opens the annual report, taps a number and gets that many names
   assert.deepEqual(await axe(page), []);
   assert.deepEqual(page.errors, []);
 });
+
+test('the first tap on a number opens its list in view, without reading the report again (phone 390x844)', async () => {
+  const page = await openPage(browser, PHONE, server.url);
+  await login(page, 'county_stats');
+  const reads = [];
+  page.on('request', (r) => { if (/\/annual-report\?/.test(r.url())) reads.push(r.url()); });
+  await page.goto('/#/');
+  await page.getByRole('link', { name: '党内统计年报 ›' }).click();
+  await waitRoute(page, /#\/report\?org=/);
+  // a township's number far down the page: the list opens below the table
+  const cellBtn = page.locator('tbody tr:not(.sum) button.num').nth(40);
+  const n = Number(await cellBtn.innerText());
+  await cellBtn.click();
+  const head = page.getByRole('heading', { name: new RegExp(`：${n}$`) });
+  await head.waitFor();
+  await page.waitForTimeout(500);
+  const box = await head.boundingBox();
+  assert.ok(box && box.y >= 0 && box.y < 844, `the list's heading is in view (y ${box && box.y})`);
+  assert.equal(await page.locator('[data-test="cell-list"] li').count(), Math.min(n, 50));
+  assert.equal(await page.locator('button.num[aria-pressed="true"]').innerText(), String(n));
+  assert.equal(reads.length, 1, `the report was read once: ${reads.join(' ')}`);
+  assert.deepEqual(page.errors, []);
+});

@@ -158,3 +158,42 @@ test('the 大屏 is whole at 1366×768 too; an ended session brings up the login
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('the 大屏 opened from the org page on a phone (390×844): one panel under another, nothing cut, every chart drawn', async () => {
+  const PHONE = { name: 'phone390', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
+  const page = await openPage(browser, PHONE, server.url);
+  await login(page, 'screen_officer');
+  await page.goto(`/#/orgs/${county.id}`);
+  await page.locator('[data-link="screen"]').click();
+  await page.waitForURL(new RegExp(`#/screen/${county.id}$`));
+  await page.locator('.scr[data-loads="1"]').waitFor();
+  await page.locator('[data-panel] canvas').nth(4).waitFor();
+  await page.waitForTimeout(500);
+  const l = await layout(page);
+  assert.ok(l.scrollW <= l.w, `no sideways scrolling: ${l.scrollW} in ${l.w}`);
+  const over = (a, b) => a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5 && a.y < b.y + b.h - 0.5 && b.y < a.y + a.h - 0.5;
+  for (const p of l.parts) {
+    assert.ok(p.box.x >= 0 && p.box.x + p.box.w <= l.w + 0.5, `${p.name} within the width ${JSON.stringify(p.box)}`);
+    assert.deepEqual(p.out, [], `nothing sticks out of ${p.name}`);
+    assert.deepEqual(p.clipped, [], `no figure cut in ${p.name}`);
+  }
+  for (let i = 0; i < l.parts.length; i++)
+    for (let j = i + 1; j < l.parts.length; j++)
+      assert.ok(!over(l.parts[i].box, l.parts[j].box), `${l.parts[i].name} and ${l.parts[j].name} overlap`);
+  for (const p of ['compliance', 'recruitment', 'dues', 'disclosure', 'tasks']) {
+    const c = page.locator(`[data-panel="${p}"] canvas`).first();
+    await c.scrollIntoViewIfNeeded();
+    const drawn = await c.evaluate((el) => {
+      const g = el.getContext('2d').getImageData(0, 0, el.width, el.height).data;
+      let n = 0;
+      for (let i = 3; i < g.length; i += 4) if (g[i]) n++;
+      return { n, h: el.getBoundingClientRect().height };
+    });
+    assert.ok(drawn.h >= 100 && drawn.n > 500, `${p}: the chart is drawn (${JSON.stringify(drawn)})`);
+  }
+  // each township's tile shows all four figures
+  const tile = page.locator('.scr-tile').first();
+  for (const w of ['会议', '党费', '公开', '任务']) assert.ok(await tile.getByText(w, { exact: true }).isVisible(), `tile shows ${w}`);
+  await shot(page, 'screen-county-phone');
+  assert.deepEqual(page.errors, []);
+});

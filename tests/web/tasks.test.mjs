@@ -130,3 +130,43 @@ test('a member reads a notice from 我的 and the county sees the receipt', asyn
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('an empty title is named in Chinese on 下发任务 and 发布通知, and what was typed stays (phone)', async () => {
+  const page = await openPage(browser, PHONE, server.url);
+  await login(page, 'admin', ADMIN_PASSWORD);
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && /\/api\/v1\/(tasks|notices)$/.test(r.url())) posts.push(r.url()); });
+  await page.goto(`/#/tasks/new?org=${root}`);
+  await page.getByLabel('任务内容').fill('请各村党组织报送阵地面积和使用情况。');
+  await page.getByLabel('下发对象').selectOption('domain');
+  await page.getByRole('button', { name: '下发', exact: true }).click();
+  await page.getByText('请填写任务标题').waitFor();
+  assert.equal(await page.getByText(/缺少必填字段|title/).count(), 0);
+  assert.equal(await page.getByLabel('任务内容').inputValue(), '请各村党组织报送阵地面积和使用情况。');
+  assert.equal(await page.getByLabel('下发对象').inputValue(), 'domain');
+  await page.goto(`/#/notices/new?org=${root}`);
+  await page.getByLabel('正文').fill('各支部于12月底前召开组织生活会。');
+  await page.getByRole('button', { name: '发布', exact: true }).click();
+  await page.getByText('请填写标题').waitFor();
+  assert.equal(await page.getByLabel('正文').inputValue(), '各支部于12月底前召开组织生活会。');
+  assert.deepEqual(posts, [], 'nothing was sent');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a task a 三务公开 item completes names its quarter in words, in its title and on its page (phone)', async () => {
+  const page = await openPage(browser, PHONE, server.url);
+  await login(page, 'secretary', ADMIN_PASSWORD);
+  await page.goto('/#/me');
+  const item = page.locator('a, [role="link"], li', { hasText: /按时公开.*党务/ }).first();
+  await item.waitFor();
+  const title = await item.innerText();
+  assert.match(title, /按时公开\d{4}年第[1-4]季度党务/);
+  assert.doesNotMatch(title, /Q\d/);
+  await page.getByText(/按时公开\d{4}年第[1-4]季度党务/).first().click();
+  await waitRoute(page, /#\/task-targets\/\d+$/);
+  await page.getByText(/\d{4}年第[1-4]季度的三务公开事项：平台中已有的记录即为完成/).waitFor();
+  assert.doesNotMatch(await page.locator('#main').innerText(), /\d{4}-Q\d/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -14,3 +14,13 @@ export function toast(msg) { showToast(msg); }
 export function confirm(message, title = '请确认') {
   return showConfirmDialog({ title, message }).then(() => true, () => false);
 }
+/** Required fields left empty: for each [key, label, value] with nothing
+ * in it, errs[key] = 请填写<label> (the server would name the API key);
+ * true when every one is filled. */
+export function filled(errs, fields) {
+  let ok = true;
+  for (const [key, label, value] of fields) {
+    if (value === undefined || value === null || String(value).trim() === '') { errs[key] = '请填写' + label; ok = false; }
+  }
+  return ok;
+}
