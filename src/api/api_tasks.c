@@ -219,7 +219,9 @@ static int h_remind(zb_req *r, zb_err *e)
 	return 0;
 }
 
-static void write_item(zb_jw *w, const zb_task_item *it, int todo)
+/* received: an item of the tasks issued to an org (its target's state);
+ * else one the org issued (its roll-up). */
+static void write_item(zb_jw *w, const zb_task_item *it, int received)
 {
 	jw_obj(w);
 	jw_kint(w, "id", it->task.id);
@@ -229,7 +231,7 @@ static void write_item(zb_jw *w, const zb_task_item *it, int todo)
 	jw_kstr(w, "kind_name", kind_name(it->task.kind));
 	jw_kint(w, "org_id", it->task.org_id);
 	jw_kstr(w, "org_name", it->task.org_name);
-	if (todo) {
+	if (received) {
 		jw_kint(w, "target_id", it->target.id);
 		jw_kstr(w, "target_org_name", it->target.org_name);
 		jw_kstr(w, "state", it->target.state);
@@ -248,22 +250,23 @@ static int h_org_tasks(zb_req *r, zb_err *e)
 {
 	char today[11];
 	zb_today(r->app, today);
+	/* box: todo 待办 (the default: tasks issued to the org) or issued 已下发 */
 	const char *box = zb_req_query(r, "box");
-	if (!box)
-		box = "todo";
-	if (strcmp(box, "todo") && strcmp(box, "issued"))
+	int received = !box || !strcmp(box, "todo");
+	if (!received && strcmp(box, "issued"))
 		return zb_fail(e, ZB_EINVAL, "box", "box 应为 todo（待办）或 issued（已下发）");
 	int64_t limit;
 	if (zb_api_limit(r, &limit, e))
 		return e->code;
 	zb_task_item *v;
 	int n;
-	int rc = zb_task_list(r->db, r->target_id, box, today, (int)limit, &r->arena, &v, &n, e);
+	int rc = (received ? zb_task_received : zb_task_issued)(r->db, r->target_id, today, (int)limit, &r->arena, &v, &n,
+	                                                         e);
 	if (rc)
 		return rc;
 	zb_list_begin(r);
 	for (int i = 0; i < n; i++)
-		write_item(&r->jw, &v[i], !strcmp(box, "todo"));
+		write_item(&r->jw, &v[i], received);
 	zb_list_end(r, -1, NULL);
 	return 0;
 }

@@ -356,7 +356,7 @@ int zb_inbox_get(zb_db *db, int64_t user_id, int64_t member_id, const int64_t *o
 	for (int i = 0; !rc && i < norgs; i++) {
 		zb_task_item *v;
 		int n;
-		if ((rc = zb_task_todo_of(db, orgs[i], today, INBOX_TASKS, a, &v, &n, e)))
+		if ((rc = zb_task_received(db, orgs[i], today, INBOX_TASKS, a, &v, &n, e)))
 			break;
 		for (int k = 0; k < n; k++) {
 			zb_arena_grow(a, (void **)&out->tasks, nt + 1, &cap, sizeof *out->tasks);

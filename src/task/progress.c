@@ -171,8 +171,8 @@ int zb_task_targets(zb_db *db, int64_t task_id, const char *today, zb_arena *a, 
 	return rc;
 }
 
-int zb_task_todo_of(zb_db *db, int64_t org_id, const char *today, int limit, zb_arena *a, zb_task_item **out, int *n,
-                    zb_err *e)
+int zb_task_received(zb_db *db, int64_t org_id, const char *today, int limit, zb_arena *a, zb_task_item **out, int *n,
+                     zb_err *e)
 {
 	item_list l = {a, NULL, 0, 0, 1};
 	int rc = zb_db_each(db, e, read_item, &l,
@@ -187,11 +187,9 @@ int zb_task_todo_of(zb_db *db, int64_t org_id, const char *today, int limit, zb_
 	return rc;
 }
 
-int zb_task_list(zb_db *db, int64_t org_id, const char *box, const char *today, int limit, zb_arena *a,
-                 zb_task_item **out, int *n, zb_err *e)
+int zb_task_issued(zb_db *db, int64_t org_id, const char *today, int limit, zb_arena *a, zb_task_item **out, int *n,
+                   zb_err *e)
 {
-	if (!strcmp(box, "todo"))
-		return zb_task_todo_of(db, org_id, today, limit, a, out, n, e);
 	item_list l = {a, NULL, 0, 0, 0};
 	int rc = zb_db_each(db, e, read_item, &l, "SELECT " TASK_COLS TASK_FROM "WHERE t.org_id = ? ORDER BY t.id DESC LIMIT ?",
 	                    "ii", org_id, (int64_t)limit);

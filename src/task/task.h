@@ -145,15 +145,20 @@ int zb_task_progress(zb_db *db, int64_t task_id, int64_t under, const char *toda
 int zb_task_subtree_sum(zb_db *db, const char *org_path, const char *today, int64_t *assigned, int64_t *done,
                         int64_t *overdue, zb_err *e);
 
-/* An org's lists: box "todo" (tasks issued to it), "issued" (tasks it
- * issued, each with its progress counts in assigned/done/overdue). */
+/* An org's two lists: the tasks issued to it (each with its target) and
+ * the tasks it issued (each with its progress counts). */
 typedef struct zb_task_item {
 	zb_task task;
-	zb_task_target target;                  /* todo only */
-	int64_t assigned, done, overdue;        /* issued only */
+	zb_task_target target;                  /* zb_task_received only */
+	int64_t assigned, done, overdue;        /* zb_task_issued only */
 } zb_task_item;
-int zb_task_list(zb_db *db, int64_t org_id, const char *box, const char *today, int limit, zb_arena *a,
-                 zb_task_item **out, int *n, zb_err *e);
+/* The tasks issued to org_id, the open ones first (by due date), then
+ * the done ones; at most limit. */
+int zb_task_received(zb_db *db, int64_t org_id, const char *today, int limit, zb_arena *a, zb_task_item **out, int *n,
+                     zb_err *e);
+/* The tasks org_id issued, newest first, with their roll-ups; at most limit. */
+int zb_task_issued(zb_db *db, int64_t org_id, const char *today, int limit, zb_arena *a, zb_task_item **out, int *n,
+                   zb_err *e);
 
 /* ---- notices ---- */
 

@@ -61,10 +61,4 @@ typedef struct zb_task_file_list {
 } zb_task_file_list;
 int zb_task_file_row(zb_stmt *st, void *ctx, zb_err *e);
 
-/* The tasks issued to org_id, the open ones first (by due date), then
- * the done ones; at most limit. */
-struct zb_task_item;
-int zb_task_todo_of(zb_db *db, int64_t org_id, const char *today, int limit, zb_arena *a, struct zb_task_item **out,
-                    int *n, zb_err *e);
-
 #endif

@@ -123,6 +123,11 @@ test('a task issued to all below, forwarded by a township, replied to; the count
   assert.equal(v2.state, 'open');
   const issued = (await adm.get('/api/v1/orgs/1/tasks?box=issued')).body.items.find((x) => x.id === t.id);
   assert.deepEqual([issued.assigned, issued.done], [3, 1]);
+  // no box is 待办; a box of neither kind is refused by name
+  assert.deepEqual((await town.get(`/api/v1/orgs/${V2}/tasks`)).body.items.map((x) => x.id), (await town.get(`/api/v1/orgs/${V2}/tasks?box=todo`)).body.items.map((x) => x.id));
+  const badBox = await adm.get('/api/v1/orgs/1/tasks?box=all');
+  assert.equal(badBox.status, 400);
+  assert.equal(badBox.body.error.field, 'box');
   // the audit trail has each step
   addUser(srv, 'tkaud', 'audit_admin', 1);
   const a = await (await loginAs(srv, 'tkaud')).get('/api/v1/audit?limit=200&object_type=task');
