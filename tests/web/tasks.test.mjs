@@ -55,6 +55,11 @@ test('the branch secretary replies to a task from 我的 in three taps; the coun
   const after1 = await adminApi.get(`/tasks/${t.id}/progress`);
   assert.equal(after1.done, before.done + 1);
   assert.equal(after1.assigned, before.assigned);
+  // another task of the branch opened on the same screen shows that task, not the last one
+  const mine = await page.evaluate(async () => (await (await fetch('/api/v1/me/inbox')).json()).tasks);
+  const other = mine.find((x) => x.title !== title);
+  await page.goto(`/#/task-targets/${other.target_id}`);
+  await page.locator('.task-title', { hasText: other.title }).waitFor({ timeout: 5000 });
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
