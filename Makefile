@@ -12,6 +12,8 @@ BUILD ?= build
 SAN ?= 0
 FUZZ ?= 0
 CC ?= gcc
+# compile on every core (make test and make run build three configurations)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PKGS := libmicrohttpd jansson libsodium openssl icu-uc icu-i18n xlsxwriter \
         libzip libxml-2.0 libqrencode sqlite3 libpq zlib
 
@@ -75,18 +77,18 @@ web:
 	@sh tools/web-build.sh
 
 run: deps
-	@$(MAKE) --no-print-directory all web
+	@$(MAKE) --no-print-directory -j$(JOBS) all web
 	@sh tools/run.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all web
+	@$(MAKE) --no-print-directory -j$(JOBS) all web
 	@sh tests/run.sh
 
 unit: all
 	@sh tests/run.sh unit
 
 san:
-	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 all
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build-asan SAN=1 all
 
 fuzz: deps
 	@sh fuzz/run.sh 60

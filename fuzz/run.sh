@@ -8,7 +8,7 @@ set -eu
 SECS=${1:-30}
 cd "$(dirname "$0")/.."
 B=build-fuzz
-make --no-print-directory -s CC=clang BUILD=$B FUZZ=1 EXTRA_CFLAGS="-Wno-unknown-warning-option" $B/libzhibu.a
+make --no-print-directory -s -j"$(nproc)" CC=clang BUILD=$B FUZZ=1 EXTRA_CFLAGS="-Wno-unknown-warning-option" $B/libzhibu.a
 LIBS=$(pkg-config --libs libmicrohttpd jansson libsodium openssl icu-uc icu-i18n xlsxwriter libzip libxml-2.0 libqrencode sqlite3 libpq)
 CFL=$(pkg-config --cflags libmicrohttpd jansson libsodium openssl icu-uc icu-i18n xlsxwriter libzip libxml-2.0 libqrencode sqlite3 libpq)
 mkdir -p $B/fuzz $B/findings

@@ -115,7 +115,7 @@ for layer in $LAYERS; do
 		fi
 		;;
 	asan)
-		run asan-build make --no-print-directory BUILD=build-asan SAN=1 all
+		run asan-build make --no-print-directory -j"$(nproc)" BUILD=build-asan SAN=1 all
 		export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 		run asan-unit unit_tests build-asan
 		run asan-api api_tests build-asan
