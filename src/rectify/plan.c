@@ -195,7 +195,8 @@ int zb_weak_list(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_princip
 	"l.close_opinion, "                                                                                           \
 	"(SELECT COUNT(*) FROM weak_measures m WHERE m.listing_id = l.id), "                                         \
 	"(SELECT COUNT(*) FROM weak_measures m WHERE m.listing_id = l.id AND m.status = 'done'), "                   \
-	"(SELECT COUNT(*) FROM weak_measures m WHERE m.listing_id = l.id AND m.status = 'open' AND m.due_on < ?) "     \
+	"(SELECT COUNT(*) FROM weak_measures m WHERE m.listing_id = l.id AND m.status = 'open' AND m.due_on < ?), "    \
+	"b.path "                                                                                                     \
 	"FROM weak_listings l JOIN orgs o ON o.id = l.org_id JOIN orgs b ON b.id = l.listed_by_org "
 
 typedef struct lrows {
@@ -221,6 +222,7 @@ static void fill_listing(zb_stmt *st, zb_arena *a, zb_weak_listing *l)
 	l->measures = (int)zb_col_int(st, 18);
 	l->measures_done = (int)zb_col_int(st, 19);
 	l->measures_overdue = (int)zb_col_int(st, 20);
+	l->listed_by_path = zb_arena_strdup(a, zb_col_text(st, 21));
 }
 
 static int read_listing_row(zb_stmt *st, void *ctx, zb_err *e)

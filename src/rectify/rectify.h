@@ -109,7 +109,7 @@ typedef struct zb_weak_review {
 
 typedef struct zb_weak_listing {
 	int64_t id, org_id, listed_by_org, leader_user_id;
-	const char *org_name, *org_path, *listed_by_name, *listed_on, *reason, *criteria, *problems;
+	const char *org_name, *org_path, *listed_by_name, *listed_by_path, *listed_on, *reason, *criteria, *problems;
 	const char *leader_name, *leader_post, *status, *closed_on, *closed_by_name, *close_opinion;
 	int year;
 	int measures, measures_done, measures_overdue;
@@ -169,6 +169,10 @@ int zb_weak_close(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_princi
 /* Reopen a closed plan: org.write at the listing org, with a reason. */
 int zb_weak_reopen(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t id,
                    const char *reason, zb_err *e);
+
+/* The org path just above path ("/1/5/23/" -> "/1/5/"; the root: NULL):
+ * who holds org.write there is the level above the branch. */
+const char *zb_weak_parent_path(const char *path, zb_arena *a);
 
 /* Chinese names of the codes. */
 const char *zb_weak_status_name(const char *status);   /* rectifying, closed */

@@ -8,7 +8,4 @@
 /* The criteria of one weak_org set (s NULL: ZB_EINTERNAL). */
 int zb_weak_rules_of(const zb_rule_set *s, zb_arena *a, zb_weak_rules *out, zb_err *e);
 
-/* The org path just above path ("/1/5/23/" -> "/1/5/"; the root: NULL). */
-const char *zb_weak_parent_path(const char *path, zb_arena *a);
-
 #endif
