@@ -127,7 +127,7 @@ static int answer_plan(zb_req *r, int64_t id, zb_err *e)
 	jw_key(w, "criteria");
 	jw_raw(w, l.criteria && *l.criteria ? l.criteria : "[]");
 	jw_kstr(w, "problems", l.problems);
-	zb_api_kid_or_null(w, "leader_user_id", l.leader_user_id);
+	jw_kstr(w, "leader_account", l.leader_account);
 	jw_kstr(w, "closed_by_name", l.closed_by_name);
 	jw_kstr(w, "close_opinion", l.close_opinion);
 	jw_karr(w, "measure_items");
@@ -215,8 +215,8 @@ static int h_plan_set(zb_req *r, zb_err *e)
 {
 	zb_weak_plan_input in = {.problems = zb_body_str(r, "problems"), .leader_name = zb_body_str(r, "leader_name"),
 	                         .leader_post = zb_body_str(r, "leader_post")};
-	if (zb_body_has(r, "leader_user_id") && !zb_body_int(r, "leader_user_id", &in.leader_user_id))
-		in.leader_user_id = -1;
+	if (zb_body_has(r, "leader_account"))
+		in.leader_account = zb_body_str(r, "leader_account") ? zb_body_str(r, "leader_account") : "";
 	zb_audit_ev by = zb_req_actor(r);
 	int rc = zb_weak_plan_set(r->db, r->app, &by, r->who, r->target_id, &in, e);
 	return rc ? rc : answer_plan(r, r->target_id, e);
@@ -370,7 +370,7 @@ static const zb_prop plan_props[] = {
 	SUMMARY_PROPS,
 	{"criteria", 'a', 0, &crit_shape, "认定时符合的标准及依据"},
 	{"problems", 's', 0, NULL, "存在的问题"},
-	{"leader_user_id", 'i', ZB_NULL, NULL, "包联领导的账号"},
+	{"leader_account", 's', ZB_NULL, NULL, "包联领导的账号（登录名）"},
 	{"closed_by_name", 's', ZB_NULL, NULL, "销号审核人"},
 	{"close_opinion", 's', ZB_NULL, NULL, "销号审核意见"},
 	{"measure_items", 'a', 0, &measure_shape, "整改措施（按完成时限）"},
@@ -396,7 +396,7 @@ static const zb_field plan_fields[] = {
 	{"problems", 's', 0, 8000, "存在的问题"},
 	{"leader_name", 's', 0, 100, "包联县级领导姓名"},
 	{"leader_post", 's', 0, 200, "职务"},
-	{"leader_user_id", 'i', 0, 0, "包联领导的账号（null 去掉）"},
+	{"leader_account", 's', 0, 100, "包联领导的账号（登录名；null 或空去掉）"},
 	{0},
 };
 static const zb_field measure_fields[] = {

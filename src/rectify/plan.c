@@ -196,8 +196,9 @@ int zb_weak_list(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_princip
 	"(SELECT COUNT(*) FROM weak_measures m WHERE m.listing_id = l.id), "                                         \
 	"(SELECT COUNT(*) FROM weak_measures m WHERE m.listing_id = l.id AND m.status = 'done'), "                   \
 	"(SELECT COUNT(*) FROM weak_measures m WHERE m.listing_id = l.id AND m.status = 'open' AND m.due_on < ?), "    \
-	"b.path "                                                                                                     \
-	"FROM weak_listings l JOIN orgs o ON o.id = l.org_id JOIN orgs b ON b.id = l.listed_by_org "
+	"b.path, u.username "                                                                                         \
+	"FROM weak_listings l JOIN orgs o ON o.id = l.org_id JOIN orgs b ON b.id = l.listed_by_org "                 \
+	"LEFT JOIN users u ON u.id = l.leader_user_id "
 
 typedef struct lrows {
 	zb_arena *a;
@@ -218,11 +219,11 @@ static void fill_listing(zb_stmt *st, zb_arena *a, zb_weak_listing *l)
 			*s[c - 2] = zb_arena_strdup(a, zb_col_text(st, c));
 	l->year = (int)zb_col_int(st, 4);
 	l->listed_by_org = zb_col_int(st, 5);
-	l->leader_user_id = zb_col_is_null(st, 13) ? 0 : zb_col_int(st, 13);
 	l->measures = (int)zb_col_int(st, 18);
 	l->measures_done = (int)zb_col_int(st, 19);
 	l->measures_overdue = (int)zb_col_int(st, 20);
 	l->listed_by_path = zb_arena_strdup(a, zb_col_text(st, 21));
+	l->leader_account = zb_arena_strdup(a, zb_col_text(st, 22));
 }
 
 static int read_listing_row(zb_stmt *st, void *ctx, zb_err *e)
@@ -373,11 +374,11 @@ int zb_weak_plan_set(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pri
 		rc = zb_fail(e, ZB_EFORBIDDEN, NULL, "整顿方案的问题和包联领导由上级党组织确定");
 	if (!rc)
 		rc = open_plan(&h, e);
-	if (!rc && in->leader_user_id > 0) {
-		int64_t n = 0;
-		rc = zb_db_int(db, e, &n, "SELECT COUNT(*) FROM users WHERE id = ?", "i", in->leader_user_id);
-		if (!rc && !n)
-			rc = zb_fail(e, ZB_EINVAL, "leader_user_id", "未找到该账号");
+	int64_t uid = in->leader_account ? -1 : 0; /* 0 kept, -1 removed */
+	if (!rc && in->leader_account && *in->leader_account) {
+		rc = zb_db_int(db, e, &uid, "SELECT id FROM users WHERE username = ?", "s", in->leader_account);
+		if (rc == ZB_ENOTFOUND)
+			rc = zb_fail(e, ZB_EINVAL, "leader_account", "未找到账号“%s”", in->leader_account);
 	}
 	if (!rc)
 		rc = zb_db_run(db, e, NULL,
@@ -385,8 +386,7 @@ int zb_weak_plan_set(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pri
 		               "leader_post = COALESCE(?, leader_post), leader_user_id = CASE WHEN ? = 0 THEN leader_user_id "
 		               "WHEN ? < 0 THEN NULL ELSE ? END WHERE id = ?",
 		               "sssiiii", in->problems, in->leader_name && *in->leader_name ? in->leader_name : NULL,
-		               in->leader_post && *in->leader_post ? in->leader_post : NULL, in->leader_user_id,
-		               in->leader_user_id, in->leader_user_id, id);
+		               in->leader_post && *in->leader_post ? in->leader_post : NULL, uid, uid, uid, id);
 	if (!rc) {
 		zb_audit_detail d;
 		zb_jw *w = zb_audit_detail_begin(&d);

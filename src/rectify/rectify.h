@@ -108,9 +108,9 @@ typedef struct zb_weak_review {
 } zb_weak_review;
 
 typedef struct zb_weak_listing {
-	int64_t id, org_id, listed_by_org, leader_user_id;
+	int64_t id, org_id, listed_by_org;
 	const char *org_name, *org_path, *listed_by_name, *listed_by_path, *listed_on, *reason, *criteria, *problems;
-	const char *leader_name, *leader_post, *status, *closed_on, *closed_by_name, *close_opinion;
+	const char *leader_name, *leader_post, *leader_account, *status, *closed_on, *closed_by_name, *close_opinion;
 	int year;
 	int measures, measures_done, measures_overdue;
 	/* the plan (zb_weak_get only) */
@@ -143,7 +143,7 @@ int zb_weak_get(zb_db *db, int64_t id, const char *today, zb_arena *a, zb_weak_l
 /* The plan's problems and leader (NULL: kept), by the level above. */
 typedef struct zb_weak_plan_input {
 	const char *problems, *leader_name, *leader_post;
-	int64_t leader_user_id; /* 0: kept; -1: removed */
+	const char *leader_account; /* the leader's login name: NULL kept, "" removed */
 } zb_weak_plan_input;
 int zb_weak_plan_set(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t id,
                      const zb_weak_plan_input *in, zb_err *e);
