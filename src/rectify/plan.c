@@ -678,10 +678,10 @@ int zb_weak_reopen(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_princ
 	head h;
 	if (!(rc = zb_db_begin_write(db, e)))
 		rc = load_head(db, id, &a, &h, e);
-	if (!rc && !(who && zb_authz_allows(who, P_ORG_WRITE, h.by_path)))
-		rc = zb_fail(e, ZB_EFORBIDDEN, NULL, "已销号的整顿只能由认定它的党组织重新打开");
 	if (!rc && strcmp(h.status, "closed"))
 		rc = zb_fail(e, ZB_ECONFLICT, NULL, "该支部的整顿尚未销号");
+	if (!rc && !(who && zb_authz_allows(who, P_ORG_WRITE, h.by_path)))
+		rc = zb_fail(e, ZB_EFORBIDDEN, NULL, "已销号的整顿只能由认定它的党组织重新打开");
 	if (!rc)
 		rc = zb_db_run(db, e, NULL,
 		               "UPDATE weak_listings SET status = 'rectifying', closed_on = NULL, closed_by = NULL, "

@@ -170,6 +170,12 @@ int zb_weak_close(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_princi
 int zb_weak_reopen(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_principal *who, int64_t id,
                    const char *reason, zb_err *e);
 
+/* The demo (demo.c), once the accounts exist: as the county (its first
+ * organisation administrator), branch (the demo secretary's) listed by
+ * hand and in progress with an overdue measure, a candidate of the
+ * county listed from the criteria and 销号'd, the other candidates left. */
+int zb_rectify_demo(zb_db *db, zb_app *app, int64_t county, int64_t branch, zb_err *e);
+
 /* The org path just above path ("/1/5/23/" -> "/1/5/"; the root: NULL):
  * who holds org.write there is the level above the branch. */
 const char *zb_weak_parent_path(const char *path, zb_arena *a);
