@@ -30,7 +30,7 @@ test('the secretary records progress and a measure done; the county is refused �
   await page.locator('.plan-status', { hasText: '整顿中' }).waitFor();
   // the branch records and marks done, but has no 销号
   assert.equal(await page.locator('.close-btn').count(), 0);
-  await page.getByLabel('进展').fill('支委会研究制定主题党日计划，本月已开展一次');
+  await page.getByRole('textbox', { name: '进展', exact: true }).fill('支委会研究制定主题党日计划，本月已开展一次');
   await page.locator('.progress-submit').click();
   await page.locator('.progress-item', { hasText: '支委会研究制定主题党日计划' }).waitFor();
   const overdue = page.locator('.measure', { hasText: '健全三会一课制度' });
