@@ -171,8 +171,8 @@ static int load_compliance(zb_db *db, ident *d, const char *root, int year, cons
 			if (!b || !b->branch || !zb_weak_share_under(c.branches[i].held, c.branches[i].required, b->r.min_percent))
 				continue;
 			b->low_src[b->low_q] = zb_arena_printf(d->a, "compliance:%lld:%s", (long long)b->c.org_id, p.label);
-			b->low_txt[b->low_q++] =
-				zb_arena_printf(d->a, "%s 应开 %d 次、按期开 %d 次", p.label, c.branches[i].required, c.branches[i].held);
+			b->low_txt[b->low_q++] = zb_arena_printf(d->a, "第 %d 季度应开 %d 次、按期开 %d 次", q,
+			                                         c.branches[i].required, c.branches[i].held);
 		}
 	}
 	return 0;

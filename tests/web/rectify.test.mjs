@@ -5,7 +5,7 @@
 // refusal, marks the last one done and closes the plan.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, login, apiLogin, shot, waitRoute, ADMIN_PASSWORD } from './helpers.mjs';
+import { startServer, launch, openPage, login, apiLogin, shot, waitRoute, axe, ADMIN_PASSWORD } from './helpers.mjs';
 
 const PHONE = { name: 'phone390', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
@@ -26,10 +26,11 @@ test('the secretary records progress and a measure done; the county is refused �
   await page.goto(`/#/orgs/${branch}`);
   await page.locator('.weak-link').click();
   await waitRoute(page, /#\/rectify\/\d+$/);
-  const planUrl = page.url();
+  const name = (await page.locator('.plan-title').textContent()).trim();
   await page.locator('.plan-status', { hasText: '整顿中' }).waitFor();
   // the branch records and marks done, but has no 销号
   assert.equal(await page.locator('.close-btn').count(), 0);
+  assert.deepEqual(await axe(page), [], 'the plan page passes axe');
   await page.getByRole('textbox', { name: '进展', exact: true }).fill('支委会研究制定主题党日计划，本月已开展一次');
   await page.locator('.progress-submit').click();
   await page.locator('.progress-item', { hasText: '支委会研究制定主题党日计划' }).waitFor();
@@ -45,7 +46,17 @@ test('the secretary records progress and a measure done; the county is refused �
 
   page = await openPage(browser, PHONE, server.url);
   await login(page, 'admin', ADMIN_PASSWORD);
-  await page.goto(planUrl.slice(planUrl.indexOf('#') - 1));
+  // from the county's list: the branch with its progress, then its plan
+  await page.goto('/#/rectify');
+  const row = page.locator('.weak-list li', { hasText: name });
+  await row.getByText('措施完成 2 / 3').waitFor();
+  await page.getByRole('tab', { name: '排查' }).click();
+  await page.locator('.weak-candidate').first().waitFor();
+  assert.deepEqual(await axe(page), [], 'the county list passes axe');
+  await shot(page, 'rectify-candidates');
+  await page.getByRole('tab', { name: '整顿中的支部' }).click();
+  await row.locator('a').click();
+  await waitRoute(page, /#\/rectify\/\d+$/);
   await page.locator('.plan-status', { hasText: '整顿中' }).waitFor();
   await page.getByLabel('审核意见').fill('整改到位，同意销号');
   await page.locator('.close-btn').click();
