@@ -190,12 +190,12 @@ static int has(const char *keys, const char *k)
 	return strstr(keys, k) != NULL;
 }
 
-static void local_set(fx *f, const char *json)
+static void local_set(fx *f, const char *from, const char *json)
 {
 	json_t *j = json_loads(json, 0, NULL);
 	int64_t id;
 	assert_int_equal(zb_db_begin_write(f->db, &f->e), 0);
-	int rc = zb_rules_add(f->db, "weak_org", 1, "2026-01-01", "示范县标准", j, 0, 1, &id, NULL, &f->e);
+	int rc = zb_rules_add(f->db, "weak_org", 1, from, "示范县标准", j, 0, 1, &id, NULL, &f->e);
 	assert_int_equal(zb_db_end(f->db, rc, &f->e), 0);
 	json_decref(j);
 }
@@ -228,15 +228,16 @@ static void test_criteria_db(void **state)
 			assert_memory_equal(v[0].crit[i].sources[0], "rating:", 7);
 		}
 	assert_true(found);
-	/* the county's own set: 4 quarters (not reached in December), 2 months
-	 * vacant (东村's three months now count), 3 years 后进 */
-	local_set(f, "{\"secretary_vacant_months\":2,\"compliance\":{\"quarters\":4},\"lagging_years\":3}");
+	/* the county's own set from 1 July: 4 quarters (not reached in
+	 * December), 2 months vacant (东村's three months now count), 3 years
+	 * 后进; the set in force on the reference date judges the whole year */
+	local_set(f, "2026-07-01", "{\"secretary_vacant_months\":2,\"compliance\":{\"quarters\":4},\"lagging_years\":3}");
 	k3 = keys_of(f, 3, 2026);
 	k32 = keys_of(f, 32, 2026);
 	assert_true(has(k3, "secretary_vacant"));
 	assert_false(has(k3, "lagging"));
 	assert_string_equal(k32, "");
-	/* 2025 is judged by the national set (the county's is from 2026) */
+	/* 2025 is judged by the national set (the county's is from 2026-07-01) */
 	assert_true(has(keys_of(f, 30, 2025), "compliance_low"));
 }
 
@@ -252,7 +253,7 @@ static void test_plan_db(void **state)
 {
 	fx *f = *state;
 	int rc;
-	local_set(f, "{\"compliance\":{\"quarters\":4}}");
+	local_set(f, "2026-01-01", "{\"compliance\":{\"quarters\":4}}");
 	/* the branch cannot list itself; nobody lists what meets nothing
 	 * without a reason */
 	listed(f, &f->branch, 3, "自查", &rc);
