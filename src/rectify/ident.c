@@ -34,11 +34,16 @@ typedef struct borg {
 	size_t ccap;
 } borg;
 
+struct oid {
+	int64_t id;
+	size_t i;
+};
+
 typedef struct ident {
 	zb_arena *a;
 	borg *o;
 	size_t n, cap;
-	int *by_id;              /* indexes of o sorted by org id */
+	struct oid *by_id;       /* the orgs' ids with their index in o, by id */
 	const char *only;        /* a single org's path, or NULL */
 	int year;
 } ident;
@@ -61,10 +66,9 @@ static int read_org(zb_stmt *st, void *ctx, zb_err *e)
 	return 0;
 }
 
-static ident *sort_ctx;
 static int by_org_id(const void *x, const void *y)
 {
-	int64_t a = sort_ctx->o[*(const int *)x].c.org_id, b = sort_ctx->o[*(const int *)y].c.org_id;
+	int64_t a = ((const struct oid *)x)->id, b = ((const struct oid *)y)->id;
 	return a < b ? -1 : a > b;
 }
 
@@ -73,9 +77,9 @@ static borg *find(ident *d, int64_t id)
 	size_t lo = 0, hi = d->n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int64_t v = d->o[d->by_id[mid]].c.org_id;
+		int64_t v = d->by_id[mid].id;
 		if (v == id)
-			return &d->o[d->by_id[mid]];
+			return &d->o[d->by_id[mid].i];
 		if (v < id)
 			lo = mid + 1;
 		else
@@ -231,8 +235,7 @@ static int check(zb_db *db, const char *root, const char *only, int year, const 
 		return rc;
 	d->by_id = zb_arena_alloc(a, sizeof *d->by_id * d->n);
 	for (size_t i = 0; i < d->n; i++)
-		d->by_id[i] = (int)i;
-	sort_ctx = d;
+		d->by_id[i] = (struct oid){d->o[i].c.org_id, i};
 	qsort(d->by_id, d->n, sizeof *d->by_id, by_org_id);
 	zb_rules *rs;
 	if ((rc = zb_rules_load(db, "weak_org", ref, &rs, e)))
