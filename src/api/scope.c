@@ -60,6 +60,9 @@ static const struct {
 	{S_TASK_TARGET, ZB_OBJ_TASK_TARGET},
 	{S_TASK_FILE, ZB_OBJ_TASK_FILE},
 	{S_NOTICE, ZB_OBJ_NOTICE},
+	{S_WEAK_LISTING, ZB_OBJ_WEAK_LISTING},
+	{S_WEAK_MEASURE, ZB_OBJ_WEAK_MEASURE},
+	{S_WEAK_PROGRESS, ZB_OBJ_WEAK_PROGRESS},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

@@ -10,6 +10,7 @@
 #include "meeting/demo.h"
 #include "recruit/demo.h"
 #include "report/demo.h"
+#include "rectify/rectify.h"
 #include "reserve/demo.h"
 #include "study/course.h"
 #include "transfer/transfer.h"
@@ -182,6 +183,11 @@ int cmd_demo(int argc, char **argv)
 	}
 	/* tasks and notices need the accounts (issuers, readers) */
 	if (!o.province && zb_task_demo(db, &app, o.seed, county, res.township_id, res.branch_id, &e)) {
+		rc = zb_cli_fail(&e);
+		goto out;
+	}
+	/* 软弱涣散 and 整顿 as the county */
+	if (!o.province && zb_rectify_demo(db, &app, county, res.branch_id, &e)) {
 		rc = zb_cli_fail(&e);
 		goto out;
 	}

@@ -100,6 +100,9 @@ typedef enum zb_scope {
 	S_TASK_TARGET,  /* path param 0 is an org a task was issued to (a target): that org */
 	S_TASK_FILE,    /* path param 0 is a file of a task's reply: the target's org */
 	S_NOTICE,       /* path param 0 is a 通知公告: the org that issued it */
+	S_WEAK_LISTING, /* path param 0 is a 软弱涣散 listing (its 整顿 plan): the branch */
+	S_WEAK_MEASURE, /* path param 0 is a measure of a 整顿 plan: the branch */
+	S_WEAK_PROGRESS, /* path param 0 is a progress entry of a 整顿 plan: the branch */
 	S_SCOPE_MAX
 } zb_scope;
 

@@ -42,6 +42,9 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	[ZB_OBJ_TASK_TARGET] = "SELECT org_path FROM task_targets WHERE id = ?",
 	[ZB_OBJ_TASK_FILE] = "SELECT t.org_path FROM task_files f JOIN task_targets t ON t.id = f.target_id WHERE f.id = ?",
 	[ZB_OBJ_NOTICE] = "SELECT org_path FROM notices WHERE id = ?",
+	[ZB_OBJ_WEAK_LISTING] = "SELECT org_path FROM weak_listings WHERE id = ?",
+	[ZB_OBJ_WEAK_MEASURE] = "SELECT org_path FROM weak_measures WHERE id = ?",
+	[ZB_OBJ_WEAK_PROGRESS] = "SELECT org_path FROM weak_progress WHERE id = ?",
 };
 
 typedef struct found_path {

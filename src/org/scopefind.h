@@ -49,6 +49,9 @@ typedef enum zb_obj {
 	ZB_OBJ_TASK_TARGET, /* an org a task was issued to: that org */
 	ZB_OBJ_TASK_FILE,  /* a file of a task's reply: the target's org */
 	ZB_OBJ_NOTICE,     /* a 通知公告: the org that issued it */
+	ZB_OBJ_WEAK_LISTING, /* a 软弱涣散 listing: its branch */
+	ZB_OBJ_WEAK_MEASURE, /* a measure of a 整顿 plan: its branch */
+	ZB_OBJ_WEAK_PROGRESS, /* a progress entry of a 整顿 plan: its branch */
 	ZB_OBJ_MAX
 } zb_obj;
 

@@ -14,6 +14,7 @@
 #include "disclose/disclose.h" /* validator of the disclosure kind */
 #include "aid/aid.h"          /* validator of the aid_visits kind */
 #include "study/study.h"      /* validator of the study kind */
+#include "rectify/rectify.h"  /* validator of the weak_org kind */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,7 @@ static const struct {
 	{"disclosure", "三务公开（党务、村务、财务的公开周期与期满后的公开期限）", zb_disclose_rules_validate},
 	{"aid_visits", "帮扶走访频次（在帮户、监测户、已脱贫户、党员联系户的走访间隔）", zb_aid_rules_validate},
 	{"study", "学时（党员、书记和班子成员每年集中学习培训学时，会议与培训计入学时）", zb_study_rules_validate},
+	{"weak_org", "软弱涣散排查标准（书记空缺、三会一课落实率、连续后进、逾期未换届）", zb_weak_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

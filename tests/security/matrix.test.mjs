@@ -307,6 +307,27 @@ const MAKE = {
       { raw: true, headers: { 'Content-Type': 'application/octet-stream' } }), 'notice file');
     return { id: r.id };
   },
+  // 软弱涣散: a new branch of the side's township listed by the root (one
+  // listing per branch and year), a measure of its plan, a progress entry
+  // with a photo
+  async weak_listing(side) {
+    const b = await mkOrg(W[side].town, `${W[side].mk}整顿支部${++seq}`);
+    return { id: (await ok(adm.post('/api/v1/weak-listings', { org_id: b, year: W.year, reason: `${W[side].mk}手动列入` }),
+      'weak listing')).id };
+  },
+  async weak_measure(side) {
+    const l = await MAKE.weak_listing(side);
+    return { id: (await ok(adm.post(`/api/v1/weak-listings/${l.id}/measures`,
+      { what: `${W[side].mk}措施`, responsible: '支部', due_on: '2099-12-31' }), 'weak measure')).id };
+  },
+  async weak_progress(side) {
+    const l = await MAKE.weak_listing(side);
+    const id = (await ok(adm.post(`/api/v1/weak-listings/${l.id}/progress`,
+      { on_date: '2024-01-01', text: `${W[side].mk}进展` }), 'weak progress')).id;
+    await ok(adm.req('POST', `/api/v1/weak-progress/${id}/file?filename=${W[side].mk}.png`, PNG,
+      { raw: true, headers: { 'Content-Type': 'application/octet-stream' } }), 'weak progress file');
+    return { id };
+  },
   // a village (a rural branch under a 党委) and a 三务公开 draft of it;
   // {ref} of the public page names the village
   async village(side) {
