@@ -60,6 +60,7 @@ static const struct {
 	{S_TASK_TARGET, ZB_OBJ_TASK_TARGET},
 	{S_TASK_FILE, ZB_OBJ_TASK_FILE},
 	{S_NOTICE, ZB_OBJ_NOTICE},
+	{S_POINTS_ITEM, ZB_OBJ_POINTS_ITEM},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

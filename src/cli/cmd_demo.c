@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "demo/demo.h"
 #include "disclose/disclose.h"
+#include "points/points.h"
 #include "task/task.h"
 #include "dues/dues.h"
 #include "meeting/demo.h"
@@ -182,6 +183,11 @@ int cmd_demo(int argc, char **argv)
 	}
 	/* tasks and notices need the accounts (issuers, readers) */
 	if (!o.province && zb_task_demo(db, &app, o.seed, county, res.township_id, res.branch_id, &e)) {
+		rc = zb_cli_fail(&e);
+		goto out;
+	}
+	/* manual points items, proposed and decided in the branches */
+	if (!o.province && zb_points_demo(db, &app, o.seed, res.township_id, res.branch_id, res.member_id, &e)) {
 		rc = zb_cli_fail(&e);
 		goto out;
 	}

@@ -100,6 +100,7 @@ typedef enum zb_scope {
 	S_TASK_TARGET,  /* path param 0 is an org a task was issued to (a target): that org */
 	S_TASK_FILE,    /* path param 0 is a file of a task's reply: the target's org */
 	S_NOTICE,       /* path param 0 is a 通知公告: the org that issued it */
+	S_POINTS_ITEM,  /* path param 0 is a manual points item (积分制): its branch */
 	S_SCOPE_MAX
 } zb_scope;
 

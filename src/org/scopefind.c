@@ -42,6 +42,7 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	[ZB_OBJ_TASK_TARGET] = "SELECT org_path FROM task_targets WHERE id = ?",
 	[ZB_OBJ_TASK_FILE] = "SELECT t.org_path FROM task_files f JOIN task_targets t ON t.id = f.target_id WHERE f.id = ?",
 	[ZB_OBJ_NOTICE] = "SELECT org_path FROM notices WHERE id = ?",
+	[ZB_OBJ_POINTS_ITEM] = "SELECT org_path FROM points_manual WHERE id = ?",
 };
 
 typedef struct found_path {

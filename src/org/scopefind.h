@@ -49,6 +49,7 @@ typedef enum zb_obj {
 	ZB_OBJ_TASK_TARGET, /* an org a task was issued to: that org */
 	ZB_OBJ_TASK_FILE,  /* a file of a task's reply: the target's org */
 	ZB_OBJ_NOTICE,     /* a 通知公告: the org that issued it */
+	ZB_OBJ_POINTS_ITEM, /* a manual points item (积分制): its branch */
 	ZB_OBJ_MAX
 } zb_obj;
 

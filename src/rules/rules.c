@@ -14,6 +14,7 @@
 #include "disclose/disclose.h" /* validator of the disclosure kind */
 #include "aid/aid.h"          /* validator of the aid_visits kind */
 #include "study/study.h"      /* validator of the study kind */
+#include "points/points.h"    /* validators of the points kinds */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +178,8 @@ static const struct {
 	{"disclosure", "三务公开（党务、村务、财务的公开周期与期满后的公开期限）", zb_disclose_rules_validate},
 	{"aid_visits", "帮扶走访频次（在帮户、监测户、已脱贫户、党员联系户的走访间隔）", zb_aid_rules_validate},
 	{"study", "学时（党员、书记和班子成员每年集中学习培训学时，会议与培训计入学时）", zb_study_rules_validate},
+	{"points", "党员积分制（基础分、积分项、每期上限、支部内排名开关）", zb_points_rules_validate},
+	{"points_secretary", "党支部书记积分制（基础分、述职评议等次、三会一课、星级、人工认定项）", zb_points_secretary_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
