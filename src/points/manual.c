@@ -79,7 +79,8 @@ int zb_points_propose(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pr
 	int rc = zb_db_one(db, e, "未找到该党员", read_member, &m,
 	                   "SELECT org_id, org_path, name, status FROM members WHERE id = ?", "i", in->member_id);
 	if (rc == ZB_ENOTFOUND)
-		return zb_fail(e, ZB_ENOTFOUND, "member_id", "未找到该党员");
+		return zb_fail(e, ZB_ENOTFOUND, "member_id",
+		               in->which == ZB_PTS_SECRETARY ? "未找到该党员，或其不是本组织的书记" : "未找到该党员，或其不是本支部的党员");
 	if (rc)
 		return rc;
 	int64_t org_id = m.org_id;
@@ -93,15 +94,18 @@ int zb_points_propose(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pr
 		               "AND (c.ended_on IS NULL OR c.ended_on >= ?) ORDER BY c.started_on DESC LIMIT 1",
 		               "iss", in->member_id, d, d);
 		if (rc == ZB_ENOTFOUND)
-			return zb_fail(e, ZB_EINVAL, "member_id", "%s 在 %s 不是党组织书记，不能记书记积分", m.name, d);
+			return in->org_id && in->org_id != m.org_id
+			               ? zb_fail(e, ZB_ENOTFOUND, "member_id", "未找到该党员，或其不是本组织的书记")
+			               : zb_fail(e, ZB_EINVAL, "member_id", "%s 在 %s 不是党组织书记，不能记书记积分", m.name, d);
 		if (rc)
 			return rc;
 		org_id = p.org_id;
 		snprintf(org_path, sizeof org_path, "%s", p.path);
 	}
+	/* a member of another org is answered as one that does not exist */
 	if (in->org_id && in->org_id != org_id)
-		return zb_fail(e, ZB_EINVAL, "member_id", in->which == ZB_PTS_SECRETARY ? "%s 不是本组织的书记" : "%s 不是本支部的党员",
-		               m.name);
+		return zb_fail(e, ZB_ENOTFOUND, "member_id",
+		               in->which == ZB_PTS_SECRETARY ? "未找到该党员，或其不是本组织的书记" : "未找到该党员，或其不是本支部的党员");
 	zb_pts_scheme s;
 	int found;
 	if ((rc = zb_pts_scheme_at(db, in->which, m.path, d, a, &s, &found, e)))

@@ -110,7 +110,7 @@ test('a manual item waits for the committee, outside the total; its proposer and
   assert.equal(r.status, 400);
   assert.equal(r.body.error.field, 'item_key');
   r = await secA.post(`/api/v1/orgs/${brA}/points-items`, { member_id: m.b1, item_key: 'good_deed', date: today(), reason: 'x' });
-  assert.equal(r.status, 400);
+  assert.equal(r.status, 404);
   assert.equal(r.body.error.field, 'member_id');
   // the branch proposes for its secretary: the secretary (subject) and the proposer cannot approve
   const forA2 = await ok(secA.post(`/api/v1/orgs/${brA}/points-items`, { member_id: m.a2, item_key: 'good_deed', date: today(), reason: '救助落水儿童' }), 'propose');

@@ -301,6 +301,15 @@ const MAKE = {
   async notice(side) {
     return { id: (await ok(adm.post('/api/v1/notices', { org_id: W[side].town, title: `${W[side].mk}通知${++seq}` }), 'notice')).id };
   },
+  // a manual points item waiting for the committee, of a member directly
+  // under the township, where the principals' grants (and so their seat
+  // on its committee) are
+  async points_item(side) {
+    const mb = await mkMember(W[side].town, `${W[side].mk}积分党员${++seq}`);
+    const day = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    return { id: (await ok(adm.post(`/api/v1/orgs/${W[side].town}/points-items`,
+      { member_id: mb, item_key: 'volunteer', date: day, reason: `${W[side].mk}志愿服务${seq}` }), 'points item')).id };
+  },
   async notice_file(side) {
     const n = await MAKE.notice(side);
     const r = await ok(adm.req('POST', `/api/v1/notices/${n.id}/files?filename=${W[side].mk}.png`, PNG,

@@ -3091,6 +3091,74 @@
  */
 
 /**
+ * 一名党员一年的积分台账
+ * @typedef {object} PointsLedger
+ * @property {number} member_id 党员编号
+ * @property {number} year 年度
+ * @property {string} scheme member 党员积分、secretary 书记积分
+ * @property {string} scheme_name 积分方案
+ * @property {number} total 总分：各行之和（含基础分，不含待审核）
+ * @property {number} pending 待审核的人工认定项
+ * @property {Array<PointsItem>} items 台账（按日期）
+ */
+
+/**
+ * 积分台账的一行
+ * @typedef {object} PointsItem
+ * @property {string} date 日期
+ * @property {string} key 积分项代码（base 为基础分）
+ * @property {string} rule 积分项名称（基础分也是一项，计入总分）
+ * @property {number} points 计入的分值（超出上限为 0 或剩余部分；待审核为 0）
+ * @property {string} reason 事由
+ * @property {string} source 出处：meeting:会议、payment:党费、session/course/applicant:学习、designation:岗位、aid_visit:走访、duty_report:述职、compliance:支部:期间、rating:评星、manual:人工认定、scheme:积分方案
+ * @property {string} period 计上限的期间（2026-03、2026Q1、2026）
+ * @property {string} status counted 已计分、capped 超出上限、pending 待审核
+ * @property {string} status_name 状态的中文
+ */
+
+/**
+ * @typedef {object} PointsManualList
+ * @property {Array<PointsManualItem>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 人工认定的积分项
+ * @typedef {object} PointsManualItem
+ * @property {number} id 积分项编号
+ * @property {number} member_id 党员编号
+ * @property {string} member_name 姓名
+ * @property {string} scheme member 或 secretary
+ * @property {string} scheme_name 党员积分或书记积分
+ * @property {string} item_key 积分项代码
+ * @property {string} item_name 积分项名称
+ * @property {number} points 方案规定的分值
+ * @property {string} date 事项日期
+ * @property {string} reason 事由
+ * @property {string} status pending 待审核、approved 已认定、rejected 未认定
+ * @property {string} status_name 状态的中文
+ * @property {string} proposed_by 提出人（账号）
+ * @property {string|null} decided_by 审核人（账号）
+ * @property {string|null} decision_note 审核意见
+ */
+
+/**
+ * 已提出、待审核的积分项
+ * @typedef {object} PointsProposed
+ * @property {number} id 积分项编号
+ * @property {string} status pending：待支部委员会审核
+ */
+
+/**
+ * 支部内积分排名（仅本支部可见）
+ * @typedef {object} PointsRanking
+ * @property {number} org_id 党支部
+ * @property {number} year 年度
+ * @property {Array<PointsRankingItemsItem>} items 本支部党员的总分，高的在前
+ */
+
+/**
  * @typedef {object} ErrorBodyError
  * @property {string} code 错误类别，如 invalid_input、not_found
  * @property {string} message 中文说明
@@ -3918,6 +3986,14 @@
  */
 
 /**
+ * @typedef {object} PointsRankingItemsItem
+ * @property {number} rank 名次（同分同名次）
+ * @property {number} member_id 党员编号
+ * @property {string} name 姓名
+ * @property {number} total 总分
+ */
+
+/**
  * 企业
  * @typedef {object} CoverageByKindEnterprise
  * @property {string} name 单位类别名称
@@ -4379,6 +4455,14 @@
  *   'GET /notice-files/{id} 200': string,
  *   'GET /notices/{id}/receipts 200': NoticeReceipts,
  *   'GET /me/inbox 200': Inbox,
+ *   'GET /members/{id}/points 200': PointsLedger,
+ *   'GET /me/points 200': PointsLedger,
+ *   'GET /orgs/{id}/points-items 200': PointsManualList,
+ *   'POST /orgs/{id}/points-items 201': PointsProposed,
+ *   'POST /me/points-items 201': PointsProposed,
+ *   'POST /points-items/{id}/approve 200': Ok,
+ *   'POST /points-items/{id}/reject 200': Ok,
+ *   'GET /orgs/{id}/points-ranking 200': PointsRanking,
  * }} ApiAnswers
  */
 
@@ -4635,4 +4719,12 @@ export const ROUTES = Object.freeze({
   'GET /notice-files/{id}': [200],
   'GET /notices/{id}/receipts': [200],
   'GET /me/inbox': [200],
+  'GET /members/{id}/points': [200],
+  'GET /me/points': [200],
+  'GET /orgs/{id}/points-items': [200],
+  'POST /orgs/{id}/points-items': [201],
+  'POST /me/points-items': [201],
+  'POST /points-items/{id}/approve': [200],
+  'POST /points-items/{id}/reject': [200],
+  'GET /orgs/{id}/points-ranking': [200],
 });
