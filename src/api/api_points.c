@@ -84,6 +84,18 @@ static int answer_ledger(zb_req *r, int64_t member_id, zb_err *e)
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
+	jw_karr(w, "manual_items");
+	for (int i = 0; l.scheme && i < l.scheme->n; i++) {
+		const zb_pts_item *it = &l.scheme->items[i];
+		if (it->src != ZB_PS_MANUAL)
+			continue;
+		jw_obj(w);
+		jw_kstr(w, "key", it->key);
+		jw_kstr(w, "name", it->name);
+		jw_kdouble(w, "points", it->points10 / 10.0);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
 	jw_obj_end(w);
 	return 0;
 }
@@ -250,6 +262,13 @@ static const zb_prop row_props[] = {
 	{0},
 };
 static const zb_shape row_shape = {"PointsItem", row_props, 0, 0, "积分台账的一行"};
+static const zb_prop mitem_props[] = {
+	{"key", 's', 0, NULL, "积分项代码"},
+	{"name", 's', 0, NULL, "积分项名称"},
+	{"points", 'n', 0, NULL, "分值（负数为扣分）"},
+	{0},
+};
+static const zb_shape mitem_shape = {"PointsManualKind", mitem_props, 0, 0, "积分方案中人工认定的积分项"};
 static const zb_prop ledger_props[] = {
 	{"member_id", 'i', 0, NULL, "党员编号"},
 	{"year", 'i', 0, NULL, "年度"},
@@ -258,6 +277,7 @@ static const zb_prop ledger_props[] = {
 	{"total", 'n', 0, NULL, "总分：各行之和（含基础分，不含待审核）"},
 	{"pending", 'i', 0, NULL, "待审核的人工认定项"},
 	{"items", 'a', 0, &row_shape, "台账（按日期）"},
+	{"manual_items", 'a', 0, &mitem_shape, "现行积分方案中可申报、由支部委员会审核的积分项"},
 	{0},
 };
 static const zb_shape ledger_shape = {"PointsLedger", ledger_props, 0, 0, "一名党员一年的积分台账"};

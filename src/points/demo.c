@@ -61,6 +61,20 @@ static int demo_branch(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t or
 		rc = zb_db_each(db, e, add_id, &mem,
 		                "SELECT id, name FROM members WHERE org_id = ? AND status = 'normal' ORDER BY id LIMIT 12", "i",
 		                org_id);
+	/* the member account's own claim, waiting for the committee */
+	if (!rc && self_member) {
+		char on[11];
+		zb_date_add_days(today, -5, on);
+		if (strncmp(on, today, 4))
+			snprintf(on, sizeof on, "%.4s-01-02", today);
+		zb_text_buf nm = {zb_arena_alloc(a, 200), 200};
+		rc = zb_db_one(db, e, NULL, zb_row_text, &nm, "SELECT name FROM members WHERE id = ?", "i", self_member);
+		zb_principal me = as_member(self_member, nm.out);
+		zb_pts_propose_in in = {ZB_PTS_MEMBER, self_member, 0, "volunteer", on, "参加社区义诊志愿服务，协助老人登记"};
+		int64_t id;
+		if (!rc)
+			rc = zb_points_propose(db, app, by, &me, &in, a, &id, e);
+	}
 	if (rc || com.n < 2 || mem.n < 4)
 		return rc;
 	zb_principal sec = as_member(com.v[0], com.names[0]);
@@ -83,17 +97,6 @@ static int demo_branch(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t or
 			rc = zb_points_decide(db, app, by, &dec, id, plans[i].outcome == 1,
 			                      plans[i].outcome == 2 ? "值守属于本职安排，不另计好人好事" : "经支部委员会核实", a, e);
 		}
-	}
-	/* the member account's own claim, waiting for the committee */
-	if (!rc && self_member) {
-		char on[11];
-		zb_date_add_days(today, -5, on);
-		if (strncmp(on, today, 4))
-			snprintf(on, sizeof on, "%.4s-01-02", today);
-		zb_principal me = as_member(self_member, NULL);
-		zb_pts_propose_in in = {ZB_PTS_MEMBER, self_member, 0, "volunteer", on, "参加社区义诊志愿服务，协助老人登记"};
-		int64_t id;
-		rc = zb_points_propose(db, app, by, &me, &in, a, &id, e);
 	}
 	/* the secretary's 完成重点工作, proposed by one committee member and
 	 * decided by another */

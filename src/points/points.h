@@ -101,6 +101,7 @@ typedef struct zb_pts_ledger {
 	int64_t total10;
 	zb_pts_row *rows;       /* by date, then source; the base first */
 	int n;
+	const zb_pts_scheme *scheme; /* the last in force in the year (its manual items are what may be claimed), or NULL */
 } zb_pts_ledger;
 
 /* Apply schemes (ascending by from; schemes[0] rules from 1 January of

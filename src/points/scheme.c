@@ -299,6 +299,7 @@ void zb_pts_apply(const zb_pts_scheme *schemes, int nschemes, int year, zb_pts_e
 	used *u = zb_arena_alloc(a, sizeof *u * cap);
 	int nu = 0;
 	if (nschemes > 0) {
+		out->scheme = &schemes[nschemes - 1];
 		out->ranking = schemes[nschemes - 1].ranking;
 		zb_pts_row *b = &out->rows[out->n++];
 		snprintf(b->date, sizeof b->date, "%04u-01-01", (unsigned)year % 10000u);

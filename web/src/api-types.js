@@ -3100,6 +3100,7 @@
  * @property {number} total 总分：各行之和（含基础分，不含待审核）
  * @property {number} pending 待审核的人工认定项
  * @property {Array<PointsItem>} items 台账（按日期）
+ * @property {Array<PointsManualKind>} manual_items 现行积分方案中可申报、由支部委员会审核的积分项
  */
 
 /**
@@ -3114,6 +3115,14 @@
  * @property {string} period 计上限的期间（2026-03、2026Q1、2026）
  * @property {string} status counted 已计分、capped 超出上限、pending 待审核
  * @property {string} status_name 状态的中文
+ */
+
+/**
+ * 积分方案中人工认定的积分项
+ * @typedef {object} PointsManualKind
+ * @property {string} key 积分项代码
+ * @property {string} name 积分项名称
+ * @property {number} points 分值（负数为扣分）
  */
 
 /**
