@@ -114,6 +114,8 @@ int zb_points_propose(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pr
 	if (!it || it->src != ZB_PS_MANUAL)
 		return zb_fail(e, ZB_EINVAL, "item_key", "%s 适用的积分方案中没有人工认定的积分项“%s”", d,
 		               in->item_key ? in->item_key : "");
+	if (it->points10 < 0 && who->member_id == in->member_id)
+		return zb_fail(e, ZB_EINVAL, "item_key", "扣分项由支部提出，不能由本人申报");
 	rc = zb_db_begin_write(db, e);
 	if (rc)
 		return rc;

@@ -105,6 +105,10 @@ test('a manual item waits for the committee, outside the total; its proposer and
   assert.equal(mine.total, before0.total);
   assert.equal(mine.total, sum(mine.items));
   assert.equal(mine.pending, 1);
+  // a deduction is the branch's to propose, never a claim of one's own
+  let r0 = await self.post('/api/v1/me/points-items', { item_key: 'violation', date: today(), reason: '自查' });
+  assert.equal(r0.status, 400);
+  assert.equal(r0.body.error.field, 'item_key');
   // only a manual item of the scheme; a date not ahead
   let r = await secA.post(`/api/v1/orgs/${brA}/points-items`, { member_id: m.a1, item_key: 'attendance', date: today(), reason: 'x' });
   assert.equal(r.status, 400);
