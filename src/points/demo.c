@@ -99,20 +99,25 @@ static int demo_branch(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t or
 		}
 	}
 	/* the secretary's 完成重点工作, proposed by one committee member and
-	 * decided by another */
-	if (!rc && com.n >= 3) {
-		char on[11];
-		zb_date_add_days(today, -30, on);
-		if (strncmp(on, today, 4))
-			snprintf(on, sizeof on, "%.4s-01-02", today);
+	 * decided by another, when the first of the committee is the 书记 on
+	 * that date */
+	char on[11];
+	zb_date_add_days(today, -30, on);
+	if (strncmp(on, today, 4))
+		snprintf(on, sizeof on, "%.4s-01-02", today);
+	int64_t is_sec = 0;
+	if (!rc && com.n >= 3)
+		rc = zb_db_int(db, e, &is_sec,
+		               "SELECT COUNT(*) FROM committee_posts WHERE org_id = ? AND member_id = ? AND post = 'secretary' "
+		               "AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?)",
+		               "iiss", org_id, com.v[0], on, on);
+	if (!rc && is_sec) {
 		zb_principal p1 = as_member(com.v[1], com.names[1]), p2 = as_member(com.v[2], com.names[2]);
 		zb_pts_propose_in in = {ZB_PTS_SECRETARY, com.v[0], org_id, "key_work", on,
 		                        "牵头完成村集体经济合作社清产核资"};
 		int64_t id;
 		rc = zb_points_propose(db, app, by, &p1, &in, a, &id, e);
-		if (rc == ZB_EINVAL) /* not the 书记 on that date: nothing to record */
-			rc = 0;
-		else if (!rc)
+		if (!rc)
 			rc = zb_points_decide(db, app, by, &p2, id, 1, "经支部委员会核实", a, e);
 	}
 	return rc;

@@ -91,12 +91,12 @@ int zb_points_propose(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pr
 		rc = zb_db_one(db, e, NULL, read_member, &p,
 		               "SELECT o.id, o.path, o.name, o.type FROM committee_posts c JOIN orgs o ON o.id = c.org_id "
 		               "WHERE c.member_id = ? AND c.post = 'secretary' AND c.started_on <= ? "
-		               "AND (c.ended_on IS NULL OR c.ended_on >= ?) ORDER BY c.started_on DESC LIMIT 1",
-		               "iss", in->member_id, d, d);
+		               "AND (c.ended_on IS NULL OR c.ended_on >= ?) AND (? = 0 OR c.org_id = ?) "
+		               "ORDER BY c.started_on DESC, c.id DESC LIMIT 1",
+		               "issii", in->member_id, d, d, in->org_id, in->org_id);
 		if (rc == ZB_ENOTFOUND)
-			return in->org_id && in->org_id != m.org_id
-			               ? zb_fail(e, ZB_ENOTFOUND, "member_id", "未找到该党员，或其不是本组织的书记")
-			               : zb_fail(e, ZB_EINVAL, "member_id", "%s 在 %s 不是党组织书记，不能记书记积分", m.name, d);
+			return in->org_id ? zb_fail(e, ZB_ENOTFOUND, "member_id", "未找到该党员，或其不是本组织的书记")
+			                  : zb_fail(e, ZB_EINVAL, "member_id", "%s 在 %s 不是党组织书记，不能记书记积分", m.name, d);
 		if (rc)
 			return rc;
 		org_id = p.org_id;
