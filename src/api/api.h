@@ -35,6 +35,7 @@ extern const zb_route zb_routes_disclose[];
 extern const zb_route zb_routes_aid[];
 extern const zb_route zb_routes_screen[];
 extern const zb_route zb_routes_study[];
+extern const zb_route zb_routes_points[];
 extern const zb_route zb_routes_report[];
 extern const zb_route zb_routes_tasks[];
 extern const zb_route zb_routes_rectify[];

@@ -36,6 +36,7 @@ static const zb_route *const tables[] = {
 	zb_routes_report,
 	zb_routes_tasks,
 	zb_routes_rectify,
+	zb_routes_points,
 	NULL,
 };
 

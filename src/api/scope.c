@@ -63,6 +63,7 @@ static const struct {
 	{S_WEAK_LISTING, ZB_OBJ_WEAK_LISTING},
 	{S_WEAK_MEASURE, ZB_OBJ_WEAK_MEASURE},
 	{S_WEAK_PROGRESS, ZB_OBJ_WEAK_PROGRESS},
+	{S_POINTS_ITEM, ZB_OBJ_POINTS_ITEM},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

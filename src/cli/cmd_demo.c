@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "demo/demo.h"
 #include "disclose/disclose.h"
+#include "points/points.h"
 #include "task/task.h"
 #include "dues/dues.h"
 #include "meeting/demo.h"
@@ -186,8 +187,10 @@ int cmd_demo(int argc, char **argv)
 		rc = zb_cli_fail(&e);
 		goto out;
 	}
-	/* 软弱涣散 and 整顿 as the county */
-	if (!o.province && zb_rectify_demo(db, &app, county, res.branch_id, &e)) {
+	/* 软弱涣散 and 整顿 as the county; manual points items, proposed and
+	 * decided in the branches */
+	if (!o.province && (zb_rectify_demo(db, &app, county, res.branch_id, &e) ||
+	                    zb_points_demo(db, &app, o.seed, res.township_id, res.branch_id, res.member_id, &e))) {
 		rc = zb_cli_fail(&e);
 		goto out;
 	}

@@ -103,6 +103,7 @@ typedef enum zb_scope {
 	S_WEAK_LISTING, /* path param 0 is a 软弱涣散 listing (its 整顿 plan): the branch */
 	S_WEAK_MEASURE, /* path param 0 is a measure of a 整顿 plan: the branch */
 	S_WEAK_PROGRESS, /* path param 0 is a progress entry of a 整顿 plan: the branch */
+	S_POINTS_ITEM,  /* path param 0 is a manual points item (积分制): its branch */
 	S_SCOPE_MAX
 } zb_scope;
 

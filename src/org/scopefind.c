@@ -45,6 +45,7 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	[ZB_OBJ_WEAK_LISTING] = "SELECT org_path FROM weak_listings WHERE id = ?",
 	[ZB_OBJ_WEAK_MEASURE] = "SELECT org_path FROM weak_measures WHERE id = ?",
 	[ZB_OBJ_WEAK_PROGRESS] = "SELECT org_path FROM weak_progress WHERE id = ?",
+	[ZB_OBJ_POINTS_ITEM] = "SELECT org_path FROM points_manual WHERE id = ?",
 };
 
 typedef struct found_path {

@@ -52,6 +52,7 @@ typedef enum zb_obj {
 	ZB_OBJ_WEAK_LISTING, /* a 软弱涣散 listing: its branch */
 	ZB_OBJ_WEAK_MEASURE, /* a measure of a 整顿 plan: its branch */
 	ZB_OBJ_WEAK_PROGRESS, /* a progress entry of a 整顿 plan: its branch */
+	ZB_OBJ_POINTS_ITEM, /* a manual points item (积分制): its branch */
 	ZB_OBJ_MAX
 } zb_obj;
 

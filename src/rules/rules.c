@@ -15,6 +15,7 @@
 #include "aid/aid.h"          /* validator of the aid_visits kind */
 #include "study/study.h"      /* validator of the study kind */
 #include "rectify/rectify.h"  /* validator of the weak_org kind */
+#include "points/points.h"    /* validators of the points kinds */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +180,8 @@ static const struct {
 	{"aid_visits", "帮扶走访频次（在帮户、监测户、已脱贫户、党员联系户的走访间隔）", zb_aid_rules_validate},
 	{"study", "学时（党员、书记和班子成员每年集中学习培训学时，会议与培训计入学时）", zb_study_rules_validate},
 	{"weak_org", "软弱涣散排查标准（书记空缺、三会一课落实率、连续后进、逾期未换届）", zb_weak_rules_validate},
+	{"points", "党员积分制（基础分、积分项、每期上限、支部内排名开关）", zb_points_rules_validate},
+	{"points_secretary", "党支部书记积分制（基础分、述职评议等次、三会一课、星级、人工认定项）", zb_points_secretary_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

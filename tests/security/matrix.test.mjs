@@ -301,6 +301,26 @@ const MAKE = {
   async notice(side) {
     return { id: (await ok(adm.post('/api/v1/notices', { org_id: W[side].town, title: `${W[side].mk}通知${++seq}` }), 'notice')).id };
   },
+  // a manual points item of a member of the branch, proposed by admin and
+  // already approved by the branch's own 党务 account: who may decide an
+  // item (a member of the branch's committee, neither proposer nor
+  // subject) is the domain's rule, tested in tests/api/points.test.mjs;
+  // the matrix's principals hold their grants at the township, so a
+  // decided item lets their request past every access check to the
+  // domain's answer (409: decided already)
+  async points_item(side) {
+    if (!W[side].pointsBoard) {
+      const name = `${side === 'B' ? 'mxleakb' : 'mxa'}_points_board`;
+      cliUser(name, 'party_worker', W[side].branch);
+      W[side].pointsBoard = await login(name);
+    }
+    const mb = await mkMember(W[side].branch, `${W[side].mk}积分党员${++seq}`);
+    const day = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    const id = (await ok(adm.post(`/api/v1/orgs/${W[side].branch}/points-items`,
+      { member_id: mb, item_key: 'volunteer', date: day, reason: `${W[side].mk}志愿服务${seq}` }), 'points item')).id;
+    await ok(W[side].pointsBoard.post(`/api/v1/points-items/${id}/approve`, {}), 'points item approved');
+    return { id };
+  },
   async notice_file(side) {
     const n = await MAKE.notice(side);
     const r = await ok(adm.req('POST', `/api/v1/notices/${n.id}/files?filename=${W[side].mk}.png`, PNG,
