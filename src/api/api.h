@@ -37,6 +37,7 @@ extern const zb_route zb_routes_screen[];
 extern const zb_route zb_routes_study[];
 extern const zb_route zb_routes_report[];
 extern const zb_route zb_routes_tasks[];
+extern const zb_route zb_routes_rating[];
 
 /* Give the dispatcher what it asks of the API besides the route tables:
  * the scope resolvers (scope.c).  Once at start-up, before serving or

@@ -15,6 +15,7 @@
 #include "transfer/transfer.h"
 #include "village/cadre.h"
 #include "village/demo.h"
+#include "rating/rating.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +183,13 @@ int cmd_demo(int argc, char **argv)
 	}
 	/* tasks and notices need the accounts (issuers, readers) */
 	if (!o.province && zb_task_demo(db, &app, o.seed, county, res.township_id, res.branch_id, &e)) {
+		rc = zb_cli_fail(&e);
+		goto out;
+	}
+	/* 评星晋级: last year published, this year's draft */
+	char today[11];
+	zb_today(&app, today);
+	if (!o.province && zb_rating_demo(db, &app, county, today, &e)) {
 		rc = zb_cli_fail(&e);
 		goto out;
 	}

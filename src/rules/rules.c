@@ -11,6 +11,7 @@
 #include "recruit/rrules.h" /* validator of the recruitment kind */
 #include "reserve/reserve.h" /* validator of the reserve kind */
 #include "village/village.h" /* validator of the village_work kind */
+#include "rating/rating.h"   /* validator of the rating kind */
 #include "disclose/disclose.h" /* validator of the disclosure kind */
 #include "aid/aid.h"          /* validator of the aid_visits kind */
 #include "study/study.h"      /* validator of the study kind */
@@ -177,6 +178,7 @@ static const struct {
 	{"disclosure", "三务公开（党务、村务、财务的公开周期与期满后的公开期限）", zb_disclose_rules_validate},
 	{"aid_visits", "帮扶走访频次（在帮户、监测户、已脱贫户、党员联系户的走访间隔）", zb_aid_rules_validate},
 	{"study", "学时（党员、书记和班子成员每年集中学习培训学时，会议与培训计入学时）", zb_study_rules_validate},
+	{"rating", "评星晋级（指标与计分、星级分数线、各星级比例上限、先进中间后进）", zb_rating_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
