@@ -18,8 +18,8 @@
 
 /* What was counted for one branch. */
 typedef struct counted {
-	int64_t id;
-	const char *name, *path;
+	int64_t id, parent_id;
+	const char *name, *path, *parent_path;
 	int req, held, missing;             /* 三会一课: meetings required in units due, held */
 	int64_t att_rows, att_present;      /* attendance rows of its meetings */
 	int64_t due_fen, paid_fen;          /* dues of the months so far */
@@ -49,6 +49,8 @@ static int add_branch(zb_stmt *st, void *ctx, zb_err *e)
 	c->id = zb_col_int(st, 0);
 	c->name = zb_arena_strdup(l->a, zb_col_text(st, 1));
 	c->path = zb_arena_strdup(l->a, zb_col_text(st, 2));
+	c->parent_id = zb_col_int(st, 3);
+	c->parent_path = zb_arena_strdup(l->a, zb_col_text(st, 4));
 	return 0;
 }
 
@@ -59,9 +61,9 @@ static int load_branches(zb_db *db, const char *path, const char *ref, int stric
 	char upper[512];
 	zb_path_upper(path, upper, sizeof upper);
 	return zb_db_each(db, e, add_branch, l,
-	                  "SELECT id, name, path FROM orgs WHERE path >= ? AND path < ? AND path <> ? "
-	                  "AND type IN ('branch', 'joint_branch') AND (dissolved_on IS NULL OR dissolved_on > ?) "
-	                  "ORDER BY path",
+	                  "SELECT o.id, o.name, o.path, p.id, p.path FROM orgs o JOIN orgs p ON p.id = o.parent_id "
+	                  "WHERE o.path >= ? AND o.path < ? AND o.path <> ? AND o.type IN ('branch', 'joint_branch') "
+	                  "AND (o.dissolved_on IS NULL OR o.dissolved_on > ?) ORDER BY o.path",
 	                  "ssss", path, upper, strict ? path : "", ref);
 }
 

@@ -48,9 +48,9 @@ int zb_rating_demo(zb_db *db, zb_app *app, int64_t county_id, const char *today,
 	}
 	zb_audit_ev by = {.username = "demo", .ip = "local"};
 	int year = atoi(today), saved = 0, published = 0;
-	/* 特色创新 for about one branch in nine each year */
+	/* 特色创新 for about one branch in fifteen each year */
 	for (int y = year - 1; !rc && y <= year; y++)
-		for (int i = (y - year + 1) * 4; !rc && i < b.n; i += 9) {
+		for (int i = (y - year + 1) * 7; !rc && i < b.n; i += 15) {
 			zb_rating_manual_in in = {.branch_id = b.v[i], .year = y, .key = "innovation",
 			                          .reason = reasons[(size_t)i % 3], .points = 2 + i % 4};
 			int64_t id;

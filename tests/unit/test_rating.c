@@ -251,6 +251,13 @@ static void meeting(fx *f, int64_t org_id, const char *path, const char *type, c
 		                           "iiis", id, who[i] > 0 ? who[i] : -who[i], (int64_t)atoi(ym),
 		                           who[i] > 0 ? "present" : "absent"),
 		                 0);
+	/* 应到 and 实到 as meeting/meeting.c keeps them with the rows */
+	assert_int_equal(zb_db_run(f->db, &f->e, NULL,
+	                           "UPDATE meetings SET expected_count = (SELECT COUNT(*) FROM meeting_attendance WHERE "
+	                           "meeting_id = ?), present_count = (SELECT COUNT(*) FROM meeting_attendance WHERE "
+	                           "meeting_id = ? AND status = 'present') WHERE id = ?",
+	                           "iii", id, id, id),
+	                 0);
 }
 
 static const zb_rind *ind(const zb_rating *x, const char *key)
