@@ -2473,6 +2473,7 @@
  * @property {ScreenDues|null} dues 党费收缴；无 member.read 时为 null
  * @property {ScreenDisclosure|null} disclosure 三务公开；无 org.read 时为 null
  * @property {ScreenTasks|null} tasks 工作任务；无 org.read 时为 null
+ * @property {ScreenRatings|null} ratings 评星晋级：最近已发布年度的星级、先进中间后进、晋级降级；未发布或无 org.read 时为 null
  * @property {Array<ScreenChild>} children 各直属下级组织（未撤销的）
  */
 
@@ -2546,6 +2547,21 @@
  */
 
 /**
+ * 评星晋级（最近已发布的年度）
+ * @typedef {object} ScreenRatings
+ * @property {number} year 最近已发布评星的年度
+ * @property {number} branches 评定的党支部数
+ * @property {Array<number>} stars 五星到一星的支部数
+ * @property {number} advanced 先进
+ * @property {number} middle 中间
+ * @property {number} lagging 后进
+ * @property {number} up 比上年晋级的
+ * @property {number} down 比上年降级的
+ * @property {number} same 与上年持平的
+ * @property {number} new 首次评定的
+ */
+
+/**
  * 一个直属下级组织的一行
  * @typedef {object} ScreenChild
  * @property {number} org_id 直属下级组织
@@ -2560,6 +2576,7 @@
  * @property {ScreenChildDues|null} dues 党费；无 member.read 时为 null
  * @property {ScreenChildDisclosure|null} disclosure 三务公开；无 org.read 时为 null
  * @property {ScreenTasks|null} tasks 工作任务；无 org.read 时为 null
+ * @property {ScreenRatings|null} ratings 其下支部的评星及比上年的变化；未发布或无 org.read 时为 null
  */
 
 /**
@@ -3088,6 +3105,85 @@
  * @property {Array<InboxMeetingsItem>} meetings 将要召开的会议
  * @property {Array<InboxDuesItem>} dues 今年应交未交的党费月份
  * @property {InboxStudy|null} study 今年的学时；账号未关联党员档案时为 null
+ */
+
+/**
+ * 下级党支部的评星
+ * @typedef {object} RatingList
+ * @property {number} year 年度
+ * @property {boolean} preview true：该年度尚未评定，按记录实时计算的预览；false：已保存的评定（草稿或已发布）
+ * @property {number} total 条目数
+ * @property {Array<Rating>} items 下级各党支部
+ */
+
+/**
+ * 一个党支部一年的评星
+ * @typedef {object} Rating
+ * @property {number} org_id 党支部
+ * @property {string} org_name 名称
+ * @property {number} score 总分（各指标得分之和）
+ * @property {number} stars 星级 1–5
+ * @property {string} tier advanced 先进、middle 中间、lagging 后进
+ * @property {string} tier_name 先进、中间或后进
+ * @property {string} change 与上年已发布的评定相比：up 晋级、down 降级、same 持平、new 首次评定
+ * @property {string} change_name 晋级、降级、持平或首次评定
+ * @property {number|null} last_stars 上年已发布的星级
+ * @property {string} status draft 草稿、published 已发布、preview 预览（未保存）
+ * @property {string} status_name 状态
+ * @property {string|null} published_at 发布日期
+ * @property {Array<RatingIndicator>} indicators 各指标
+ */
+
+/**
+ * 评星指标
+ * @typedef {object} RatingIndicator
+ * @property {string} key 指标代码
+ * @property {string} name 指标名称
+ * @property {number|null} value 计得的值：百分比（rate、steps）、项数（deduct）或人工分（manual）；不适用或未评分为 null
+ * @property {number} points 得分（两位小数）
+ * @property {number} max 满分
+ * @property {string} mode 计分方式：rate 按比例、steps 分档、deduct 扣分、manual 人工评分
+ * @property {string} source 依据的记录，如 compliance:org:13:2026、manual:3（空：无）
+ * @property {string} explain 计得的说明
+ */
+
+/**
+ * 一个党支部的评星及各指标依据
+ * @typedef {object} BranchRating
+ * @property {number} year 年度
+ * @property {Rating} rating 评星（未评定时为按分数线的预览，比例上限在上级评定时适用）
+ */
+
+/**
+ * 已发布的评星汇总
+ * @typedef {object} RatingSummary
+ * @property {number|null} year 最近已发布的年度（无则 null）
+ * @property {number} branches 评定的党支部数
+ * @property {Array<number>} stars 五星到一星的支部数
+ * @property {RatingSummaryTiers} tiers 先进、中间、后进的支部数
+ * @property {number} up 晋级
+ * @property {number} down 降级
+ * @property {number} same 持平
+ * @property {number} new 首次评定
+ * @property {RatingSummaryOwn|null} own 本组织是评定的党支部时：本支部的评定
+ */
+
+/**
+ * @typedef {object} RatingDrafted
+ * @property {number} year 年度
+ * @property {number} saved 保存为草稿的支部数
+ */
+
+/**
+ * @typedef {object} RatingPublished
+ * @property {number} year 年度
+ * @property {number} published 发布的支部数
+ */
+
+/**
+ * @typedef {object} RatingManualSaved
+ * @property {number} id 人工评分编号
+ * @property {string} source manual:编号
  */
 
 /**
@@ -3918,6 +4014,24 @@
  */
 
 /**
+ * 先进、中间、后进的支部数
+ * @typedef {object} RatingSummaryTiers
+ * @property {number} advanced 先进
+ * @property {number} middle 中间
+ * @property {number} lagging 后进
+ */
+
+/**
+ * 本组织是评定的党支部时：本支部的评定
+ * @typedef {object} RatingSummaryOwn
+ * @property {number} stars 星级
+ * @property {string} tier advanced、middle 或 lagging
+ * @property {string} tier_name 先进、中间或后进
+ * @property {string} change up、down、same 或 new
+ * @property {string} change_name 晋级、降级、持平或首次评定
+ */
+
+/**
  * 企业
  * @typedef {object} CoverageByKindEnterprise
  * @property {string} name 单位类别名称
@@ -4379,6 +4493,12 @@
  *   'GET /notice-files/{id} 200': string,
  *   'GET /notices/{id}/receipts 200': NoticeReceipts,
  *   'GET /me/inbox 200': Inbox,
+ *   'GET /orgs/{id}/ratings 200': RatingList,
+ *   'GET /orgs/{id}/rating 200': BranchRating,
+ *   'GET /orgs/{id}/ratings/summary 200': RatingSummary,
+ *   'POST /orgs/{id}/ratings/draft 200': RatingDrafted,
+ *   'POST /orgs/{id}/ratings/publish 200': RatingPublished,
+ *   'POST /orgs/{id}/ratings/manual 200': RatingManualSaved,
  * }} ApiAnswers
  */
 
@@ -4635,4 +4755,10 @@ export const ROUTES = Object.freeze({
   'GET /notice-files/{id}': [200],
   'GET /notices/{id}/receipts': [200],
   'GET /me/inbox': [200],
+  'GET /orgs/{id}/ratings': [200],
+  'GET /orgs/{id}/rating': [200],
+  'GET /orgs/{id}/ratings/summary': [200],
+  'POST /orgs/{id}/ratings/draft': [200],
+  'POST /orgs/{id}/ratings/publish': [200],
+  'POST /orgs/{id}/ratings/manual': [200],
 });
