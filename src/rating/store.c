@@ -132,6 +132,8 @@ int zb_rating_of_branch(zb_db *db, int64_t org_id, int year, const char *today, 
 	int rc = zb_rating_ref_date(year, today, ref, e);
 	if (!rc)
 		rc = zb_org_get(db, org_id, a, &o, e);
+	if (!rc && strcmp(o.type, "branch") && strcmp(o.type, "joint_branch"))
+		rc = zb_fail(e, ZB_EINVAL, NULL, "只对党支部、联合党支部评星定级");
 	if (rc)
 		return rc;
 	saved_list l = {a, NULL, 0, 0, NULL};

@@ -85,6 +85,8 @@ test('the fixed point: each branch below with its indicators, traced to records,
   assert.equal(page.rating.org_id, brA);
   assert.deepEqual(page.rating.indicators.map((x) => x.source), a.indicators.map((x) => x.source));
   assert.equal(sum(page.rating), page.rating.score);
+  // only a branch has a rating page
+  assert.equal((await townU.get(`/api/v1/orgs/${town}/rating?year=${year}`)).status, 400);
   // scoping: another branch's page, the township's list from a branch
   assert.equal((await other.get(`/api/v1/orgs/${brA}/rating?year=${year}`)).status, 404);
   assert.equal((await secA.get(`/api/v1/orgs/${town}/ratings?year=${year}`)).status, 404);
