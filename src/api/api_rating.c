@@ -112,7 +112,7 @@ static int h_branch(zb_req *r, zb_err *e)
 	return 0;
 }
 
-static int h_summary(zb_req *r, zb_err *e)
+int zb_api_rating_summary(zb_req *r, zb_err *e)
 {
 	char today[11];
 	zb_today(r->app, today);
@@ -296,7 +296,7 @@ static const zb_prop summary_props[] = {
 	{"own", 'o', ZB_NULL, &own_shape, "本组织是评定的党支部时：本支部的评定"},
 	{0},
 };
-static const zb_shape summary_shape = {"RatingSummary", summary_props, 0, 0, "已发布的评星汇总"};
+const zb_shape zb_shape_rating_summary = {"RatingSummary", summary_props, 0, 0, "已发布的评星汇总"};
 
 static const zb_prop drafted_props[] = {
 	{"year", 'i', 0, NULL, "年度"},
@@ -338,8 +338,8 @@ const zb_route zb_routes_rating[] = {
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/rating", .fn = h_branch, .perm = P_ORG_READ, .scope = S_ORG,
 	 .resp = ZB_OK(&branch_shape), .tag = "ratings", .summary = "一个党支部的评星：各指标的值、得分和依据的记录",
 	 .query_doc = "year:integer"},
-	{.method = "GET", .pattern = "/api/v1/orgs/{id}/ratings/summary", .fn = h_summary, .perm = P_ORG_READ,
-	 .scope = S_ORG, .resp = ZB_OK(&summary_shape), .tag = "ratings",
+	{.method = "GET", .pattern = "/api/v1/orgs/{id}/ratings/summary", .fn = zb_api_rating_summary,
+	 .perm = P_ORG_READ, .scope = S_ORG, .resp = ZB_OK(&zb_shape_rating_summary), .tag = "ratings",
 	 .summary = "最近已发布年度的评星汇总：星级、先进中间后进、晋级降级；本支部的评定"},
 	{.method = "POST", .pattern = "/api/v1/orgs/{id}/ratings/draft", .fn = h_draft, .perm = P_ORG_WRITE,
 	 .scope = S_ORG, .flags = R_WRITE | R_JSON, .max_body = 1024, .fields = year_fields,

@@ -141,6 +141,7 @@ test('the org above drafts, scores the manual item, publishes; the branch can do
   const mine = await ok(secA.get(`/api/v1/orgs/${brA}/ratings/summary`), 'summary');
   assert.equal(mine.own.stars, a.stars);
   assert.equal(mine.own.tier_name, a.tier_name);
+  assert.deepEqual((await ok(secA.get(`/api/v1/orgs/${brA}/dashboard`), 'home')).ratings, mine);
   const sumT = await ok(townU.get(`/api/v1/orgs/${town}/ratings/summary`), 'summary town');
   assert.equal(sumT.own, null);
   assert.equal(sumT.new, 2);

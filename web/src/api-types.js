@@ -1108,6 +1108,21 @@
  * @property {HomeRollupCompliance|null} compliance 组织生活落实；无 meeting.read 时为 null
  * @property {HomeRollupRisks|null} risks 未参加组织生活的党员；无 meeting.read 时为 null
  * @property {HomeRollupBirthdays|null} birthdays 近期政治生日；无 member.read 时为 null
+ * @property {RatingSummary|null} ratings 评星晋级：最近已发布年度的汇总（与 GET /orgs/{id}/ratings/summary 相同）；无 org.read 时为 null
+ */
+
+/**
+ * 已发布的评星汇总
+ * @typedef {object} RatingSummary
+ * @property {number|null} year 最近已发布的年度（无则 null）
+ * @property {number} branches 评定的党支部数
+ * @property {Array<number>} stars 五星到一星的支部数
+ * @property {RatingSummaryTiers} tiers 先进、中间、后进的支部数
+ * @property {number} up 晋级
+ * @property {number} down 降级
+ * @property {number} same 持平
+ * @property {number} new 首次评定
+ * @property {RatingSummaryOwn|null} own 本组织是评定的党支部时：本支部的评定
  */
 
 /**
@@ -3155,20 +3170,6 @@
  */
 
 /**
- * 已发布的评星汇总
- * @typedef {object} RatingSummary
- * @property {number|null} year 最近已发布的年度（无则 null）
- * @property {number} branches 评定的党支部数
- * @property {Array<number>} stars 五星到一星的支部数
- * @property {RatingSummaryTiers} tiers 先进、中间、后进的支部数
- * @property {number} up 晋级
- * @property {number} down 降级
- * @property {number} same 持平
- * @property {number} new 首次评定
- * @property {RatingSummaryOwn|null} own 本组织是评定的党支部时：本支部的评定
- */
-
-/**
  * @typedef {object} RatingDrafted
  * @property {number} year 年度
  * @property {number} saved 保存为草稿的支部数
@@ -3536,6 +3537,24 @@
  * @property {number} days 向后看的天数
  * @property {number} total 人数（至多 500）
  * @property {Array<HomeRollupBirthdaysItemsItem>} items 最近的前 top 人
+ */
+
+/**
+ * 先进、中间、后进的支部数
+ * @typedef {object} RatingSummaryTiers
+ * @property {number} advanced 先进
+ * @property {number} middle 中间
+ * @property {number} lagging 后进
+ */
+
+/**
+ * 本组织是评定的党支部时：本支部的评定
+ * @typedef {object} RatingSummaryOwn
+ * @property {number} stars 星级
+ * @property {string} tier advanced、middle 或 lagging
+ * @property {string} tier_name 先进、中间或后进
+ * @property {string} change up、down、same 或 new
+ * @property {string} change_name 晋级、降级、持平或首次评定
  */
 
 /**
@@ -4011,24 +4030,6 @@
  * @property {number} hours 今年已有学时（由会议、培训、学习记录和课程得出）
  * @property {number} required 规定学时（党员 32，书记和委员 56，或本地规定）
  * @property {number} short 还差的学时（已达到为 0）
- */
-
-/**
- * 先进、中间、后进的支部数
- * @typedef {object} RatingSummaryTiers
- * @property {number} advanced 先进
- * @property {number} middle 中间
- * @property {number} lagging 后进
- */
-
-/**
- * 本组织是评定的党支部时：本支部的评定
- * @typedef {object} RatingSummaryOwn
- * @property {number} stars 星级
- * @property {string} tier advanced、middle 或 lagging
- * @property {string} tier_name 先进、中间或后进
- * @property {string} change up、down、same 或 new
- * @property {string} change_name 晋级、降级、持平或首次评定
  */
 
 /**
