@@ -39,6 +39,12 @@ extern const zb_route zb_routes_points[];
 extern const zb_route zb_routes_report[];
 extern const zb_route zb_routes_tasks[];
 extern const zb_route zb_routes_rectify[];
+extern const zb_route zb_routes_rating[];
+/* The published ratings of the org's subtree summed (api_rating.c), as
+ * the value written next: GET /orgs/{id}/ratings/summary and the home
+ * roll-up's "ratings". */
+int zb_api_rating_summary(zb_req *r, zb_err *e);
+extern const zb_shape zb_shape_rating_summary;
 
 /* Give the dispatcher what it asks of the API besides the route tables:
  * the scope resolvers (scope.c).  Once at start-up, before serving or

@@ -1095,6 +1095,11 @@ static int h_dashboard(zb_req *r, zb_err *e)
 		zb_req_audit_read(r, "member.birthdays", "org", r->target_id, path,
 		                  zb_arena_printf(&r->arena, "{\"days\":30,\"count\":%d}", nb < top ? nb : (int)top));
 	}
+	jw_key(w, "ratings");
+	if (!warn_ok)
+		jw_null(w);
+	else if ((rc = zb_api_rating_summary(r, e)))
+		return rc;
 	jw_obj_end(w);
 	return 0;
 }
@@ -1431,6 +1436,7 @@ static const zb_prop dash_props[] = {
 	{"compliance", 'o', ZB_NULL, &dcomp_shape, "组织生活落实；无 meeting.read 时为 null"},
 	{"risks", 'o', ZB_NULL, &drisk_shape, "未参加组织生活的党员；无 meeting.read 时为 null"},
 	{"birthdays", 'o', ZB_NULL, &dbd_shape, "近期政治生日；无 member.read 时为 null"},
+	{"ratings", 'o', ZB_NULL, &zb_shape_rating_summary, "评星晋级：最近已发布年度的汇总（与 GET /orgs/{id}/ratings/summary 相同）；无 org.read 时为 null"},
 	{0},
 };
 static const zb_shape dash_shape = {"HomeRollup", dash_props, 0, 0, "首页汇总"};

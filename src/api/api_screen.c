@@ -85,6 +85,30 @@ static void write_tasks(zb_jw *w, const zb_screen_tasks *t)
 	jw_obj_end(w);
 }
 
+/* the published ratings of a subtree, or null when none */
+static void write_ratings(zb_jw *w, const zb_rating_sum *r)
+{
+	if (!r->year || !r->branches) {
+		jw_null(w);
+		return;
+	}
+	jw_obj(w);
+	jw_kint(w, "year", r->year);
+	jw_kint(w, "branches", r->branches);
+	jw_karr(w, "stars");
+	for (int k = 5; k >= 1; k--)
+		jw_int(w, r->stars[k]);
+	jw_arr_end(w);
+	jw_kint(w, "advanced", r->tiers[0]);
+	jw_kint(w, "middle", r->tiers[1]);
+	jw_kint(w, "lagging", r->tiers[2]);
+	jw_kint(w, "up", r->up);
+	jw_kint(w, "down", r->down);
+	jw_kint(w, "same", r->same);
+	jw_kint(w, "new", r->fresh);
+	jw_obj_end(w);
+}
+
 static void write_compliance(zb_jw *w, const zb_screen *s)
 {
 	const zb_creport *rep = &s->compliance;
@@ -222,6 +246,8 @@ static void write_child(zb_jw *w, const zb_screen *s, const zb_screen_child *c)
 		write_tasks(w, &c->tasks);
 	else
 		jw_null(w);
+	jw_key(w, "ratings");
+	write_ratings(w, &c->ratings);
 	jw_obj_end(w);
 }
 
@@ -272,6 +298,8 @@ static int screen_json(zb_req *r, zb_jw *w, unsigned sections, const char *today
 		write_tasks(w, &s.tasks);
 	else
 		jw_null(w);
+	jw_key(w, "ratings");
+	write_ratings(w, &s.ratings);
 	jw_karr(w, "children");
 	for (int i = 0; i < s.nchildren; i++)
 		write_child(w, &s, &s.children[i]);
@@ -285,7 +313,7 @@ static int h_screen(zb_req *r, zb_err *e)
 	const char *path = r->target_path;
 	unsigned sections = (zb_authz_allows(r->who, P_MEETING_READ, path) ? ZB_SCREEN_COMPLIANCE : 0) |
 	                    (zb_authz_allows(r->who, P_MEMBER_READ, path) ? ZB_SCREEN_DUES : 0) |
-	                    (zb_authz_allows(r->who, P_ORG_READ, path) ? ZB_SCREEN_DISCLOSE | ZB_SCREEN_TASKS : 0);
+	                    (zb_authz_allows(r->who, P_ORG_READ, path) ? ZB_SCREEN_DISCLOSE | ZB_SCREEN_TASKS | ZB_SCREEN_RATINGS : 0);
 	char today[11], version[128], now[32];
 	zb_today(r->app, today);
 	china_time(zb_now(r->app), now);
@@ -429,6 +457,21 @@ static const zb_prop tasks_props[] = {
 };
 static const zb_shape tasks_shape = {"ScreenTasks", tasks_props, 0, 0, "工作任务"};
 
+static const zb_prop ratings_props[] = {
+	{"year", 'i', 0, NULL, "最近已发布评星的年度"},
+	{"branches", 'i', 0, NULL, "评定的党支部数"},
+	{"stars", 'a', 0, &zb_shape_integer, "五星到一星的支部数"},
+	{"advanced", 'i', 0, NULL, "先进"},
+	{"middle", 'i', 0, NULL, "中间"},
+	{"lagging", 'i', 0, NULL, "后进"},
+	{"up", 'i', 0, NULL, "比上年晋级的"},
+	{"down", 'i', 0, NULL, "比上年降级的"},
+	{"same", 'i', 0, NULL, "与上年持平的"},
+	{"new", 'i', 0, NULL, "首次评定的"},
+	{0},
+};
+static const zb_shape ratings_shape = {"ScreenRatings", ratings_props, 0, 0, "评星晋级（最近已发布的年度）"};
+
 static const zb_prop cdues_props[] = {
 	{"this_month", 'o', 0, &dsum_shape, "本月"},
 	{"year_to_date", 'o', 0, &dsum_shape, "年初至本月"},
@@ -449,6 +492,7 @@ static const zb_prop child_props[] = {
 	{"dues", 'o', ZB_NULL, &cdues_shape, "党费；无 member.read 时为 null"},
 	{"disclosure", 'o', ZB_NULL, &cdisclose_shape, "三务公开；无 org.read 时为 null"},
 	{"tasks", 'o', ZB_NULL, &tasks_shape, "工作任务；无 org.read 时为 null"},
+	{"ratings", 'o', ZB_NULL, &ratings_shape, "其下支部的评星及比上年的变化；未发布或无 org.read 时为 null"},
 	{0},
 };
 static const zb_shape child_shape = {"ScreenChild", child_props, 0, 0, "一个直属下级组织的一行"};
@@ -468,6 +512,7 @@ static const zb_prop screen_props[] = {
 	{"dues", 'o', ZB_NULL, &dues_shape, "党费收缴；无 member.read 时为 null"},
 	{"disclosure", 'o', ZB_NULL, &disclose_shape, "三务公开；无 org.read 时为 null"},
 	{"tasks", 'o', ZB_NULL, &tasks_shape, "工作任务；无 org.read 时为 null"},
+	{"ratings", 'o', ZB_NULL, &ratings_shape, "评星晋级：最近已发布年度的星级、先进中间后进、晋级降级；未发布或无 org.read 时为 null"},
 	{"children", 'a', 0, &child_shape, "各直属下级组织（未撤销的）"},
 	{0},
 };
@@ -476,6 +521,6 @@ static const zb_shape screen_shape = {"Screen", screen_props, 0, 0, "大屏：�
 const zb_route zb_routes_screen[] = {
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/screen", .fn = h_screen, .perm = P_STATS_READ, .scope = S_ORG,
 	 .resp = ZB_OK(&screen_shape), .tag = "orgs",
-	 .summary = "大屏：党员和组织、本季度三会一课、发展党员、党费收缴、三务公开、工作任务及各下级组织（读汇总，按数据版本缓存）"},
+	 .summary = "大屏：党员和组织、本季度三会一课、发展党员、党费收缴、三务公开、工作任务、评星晋级及各下级组织（读汇总，按数据版本缓存）"},
 	{0},
 };

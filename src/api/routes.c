@@ -37,6 +37,7 @@ static const zb_route *const tables[] = {
 	zb_routes_tasks,
 	zb_routes_rectify,
 	zb_routes_points,
+	zb_routes_rating,
 	NULL,
 };
 

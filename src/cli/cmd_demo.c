@@ -17,6 +17,7 @@
 #include "transfer/transfer.h"
 #include "village/cadre.h"
 #include "village/demo.h"
+#include "rating/rating.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,9 +188,14 @@ int cmd_demo(int argc, char **argv)
 		rc = zb_cli_fail(&e);
 		goto out;
 	}
-	/* 软弱涣散 and 整顿 as the county; manual points items, proposed and
-	 * decided in the branches */
-	if (!o.province && (zb_rectify_demo(db, &app, county, res.branch_id, &e) ||
+	/* 评星晋级 (last year published, this year's draft) first: 软弱涣散's
+	 * "后进 two years running" and the secretaries' points read it; then
+	 * 整顿 as the county, and the manual points items decided in the
+	 * branches */
+	char today[11];
+	zb_today(&app, today);
+	if (!o.province && (zb_rating_demo(db, &app, county, today, &e) ||
+	                    zb_rectify_demo(db, &app, county, res.branch_id, &e) ||
 	                    zb_points_demo(db, &app, o.seed, res.township_id, res.branch_id, res.member_id, &e))) {
 		rc = zb_cli_fail(&e);
 		goto out;

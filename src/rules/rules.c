@@ -11,6 +11,7 @@
 #include "recruit/rrules.h" /* validator of the recruitment kind */
 #include "reserve/reserve.h" /* validator of the reserve kind */
 #include "village/village.h" /* validator of the village_work kind */
+#include "rating/rating.h"   /* validator of the rating kind */
 #include "disclose/disclose.h" /* validator of the disclosure kind */
 #include "aid/aid.h"          /* validator of the aid_visits kind */
 #include "study/study.h"      /* validator of the study kind */
@@ -182,6 +183,7 @@ static const struct {
 	{"weak_org", "软弱涣散排查标准（书记空缺、三会一课落实率、连续后进、逾期未换届）", zb_weak_rules_validate},
 	{"points", "党员积分制（基础分、积分项、每期上限、支部内排名开关）", zb_points_rules_validate},
 	{"points_secretary", "党支部书记积分制（基础分、述职评议等次、三会一课、星级、人工认定项）", zb_points_secretary_rules_validate},
+	{"rating", "评星晋级（指标与计分、星级分数线、各星级比例上限、先进中间后进）", zb_rating_rules_validate},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

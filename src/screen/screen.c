@@ -168,6 +168,15 @@ int zb_screen_load(zb_db *db, int64_t org_id, const char *path, const char *toda
 			rc = zb_task_subtree_sum(db, out->children[i].path, today, &ts->assigned, &ts->done, &ts->overdue, e);
 		}
 	}
+
+	if (!rc && (sections & ZB_SCREEN_RATINGS)) {
+		int y;
+		rc = zb_rating_latest_year(db, path, out->year, &y, e);
+		if (!rc)
+			rc = zb_rating_sum_get(db, path, y, &out->ratings, e);
+		for (int i = 0; !rc && i < out->nchildren; i++)
+			rc = zb_rating_sum_get(db, out->children[i].path, y, &out->children[i].ratings, e);
+	}
 	return rc;
 }
 
@@ -175,8 +184,10 @@ int zb_screen_version(zb_db *db, char out[128], zb_err *e)
 {
 	out[0] = 0;
 	char counts[24], cstore[40];
-	int64_t v[6] = {0, 0, 0, 0, 0, 0};
+	int64_t v[6] = {0, 0, 0, 0, 0, 0}, rated = 0, rated_at = 0;
 	int rc = zb_counts_version(db, counts, e);
+	if (!rc)
+		rc = zb_rating_version(db, &rated, &rated_at, e);
 	if (!rc)
 		rc = zb_cstore_version(db, cstore, e);
 	if (!rc)
@@ -190,7 +201,8 @@ int zb_screen_version(zb_db *db, char out[128], zb_err *e)
 		               "");
 	if (rc || !*cstore)
 		return rc;
-	snprintf(out, 128, "%s/%s/%lld/%lld/%lld/%lld/%lld/%lld", counts, cstore, (long long)v[0], (long long)v[1],
-	         (long long)v[2], (long long)v[3], (long long)v[4], (long long)v[5]);
+	snprintf(out, 128, "%s/%s/%lld/%lld/%lld/%lld/%lld/%lld/%lld/%lld", counts, cstore, (long long)v[0],
+	         (long long)v[1], (long long)v[2], (long long)v[3], (long long)v[4], (long long)v[5], (long long)rated,
+	         (long long)rated_at);
 	return 0;
 }

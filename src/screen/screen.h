@@ -10,6 +10,8 @@
  *                      late, overdue (disclose/disclose.h)
  *   工作任务            the targets of tasks due this year or later:
  *                      assigned, done, overdue (task/task.h)
+ *   评星晋级            the newest published year: stars, tiers,
+ *                      晋级/降级 (rating/rating.h)
  * and a line per direct sub-org joining all of them.
  *
  * The dues and the funnel are computed from their records, not from
@@ -27,6 +29,7 @@
 #include "disclose/disclose.h"
 #include "dues/dues.h"
 #include "meeting/cstore.h"
+#include "rating/rating.h"
 #include "recruit/funnel.h"
 #include "store/db.h"
 
@@ -36,6 +39,7 @@ enum {
 	ZB_SCREEN_DUES = 2,       /* member.read */
 	ZB_SCREEN_DISCLOSE = 4,   /* org.read */
 	ZB_SCREEN_TASKS = 8,      /* org.read */
+	ZB_SCREEN_RATINGS = 16,   /* org.read */
 };
 
 /* Tasks issued to the orgs of a subtree (task/task.h zb_task_subtree_sum). */
@@ -59,6 +63,7 @@ typedef struct zb_screen_child {
 	zb_dues_sum dues_year;
 	zb_screen_disclose disclose;
 	zb_screen_tasks tasks;
+	zb_rating_sum ratings;                       /* its subtree's, of the screen's ratings year */
 } zb_screen_child;
 
 typedef struct zb_screen {
@@ -72,6 +77,7 @@ typedef struct zb_screen {
 	zb_dues_sum dues_year;    /* the span's months summed */
 	zb_screen_disclose disclose; /* ZB_SCREEN_DISCLOSE */
 	zb_screen_tasks tasks;    /* ZB_SCREEN_TASKS */
+	zb_rating_sum ratings;    /* ZB_SCREEN_RATINGS: the newest published year (0: none) */
 	int nchildren;
 	zb_screen_child *children; /* not dissolved, in display order */
 } zb_screen;
@@ -86,7 +92,7 @@ int zb_screen_load(zb_db *db, int64_t org_id, const char *path, const char *toda
  * stored results' (which note meetings, attendance, the roster's org,
  * status and dates, dues, the org tree and rule sets), the newest step of
  * 发展党员 and of 三务公开 with the count of open applicants, the newest
- * task target and reply.  "" while
+ * task target and reply, the published ratings (count, newest).  "" while
  * writes wait to be noted in the stored results: keep nothing then. */
 int zb_screen_version(zb_db *db, char out[128], zb_err *e);
 

@@ -1108,6 +1108,21 @@
  * @property {HomeRollupCompliance|null} compliance 组织生活落实；无 meeting.read 时为 null
  * @property {HomeRollupRisks|null} risks 未参加组织生活的党员；无 meeting.read 时为 null
  * @property {HomeRollupBirthdays|null} birthdays 近期政治生日；无 member.read 时为 null
+ * @property {RatingSummary|null} ratings 评星晋级：最近已发布年度的汇总（与 GET /orgs/{id}/ratings/summary 相同）；无 org.read 时为 null
+ */
+
+/**
+ * 已发布的评星汇总
+ * @typedef {object} RatingSummary
+ * @property {number|null} year 最近已发布的年度（无则 null）
+ * @property {number} branches 评定的党支部数
+ * @property {Array<number>} stars 五星到一星的支部数
+ * @property {RatingSummaryTiers} tiers 先进、中间、后进的支部数
+ * @property {number} up 晋级
+ * @property {number} down 降级
+ * @property {number} same 持平
+ * @property {number} new 首次评定
+ * @property {RatingSummaryOwn|null} own 本组织是评定的党支部时：本支部的评定
  */
 
 /**
@@ -2473,6 +2488,7 @@
  * @property {ScreenDues|null} dues 党费收缴；无 member.read 时为 null
  * @property {ScreenDisclosure|null} disclosure 三务公开；无 org.read 时为 null
  * @property {ScreenTasks|null} tasks 工作任务；无 org.read 时为 null
+ * @property {ScreenRatings|null} ratings 评星晋级：最近已发布年度的星级、先进中间后进、晋级降级；未发布或无 org.read 时为 null
  * @property {Array<ScreenChild>} children 各直属下级组织（未撤销的）
  */
 
@@ -2546,6 +2562,21 @@
  */
 
 /**
+ * 评星晋级（最近已发布的年度）
+ * @typedef {object} ScreenRatings
+ * @property {number} year 最近已发布评星的年度
+ * @property {number} branches 评定的党支部数
+ * @property {Array<number>} stars 五星到一星的支部数
+ * @property {number} advanced 先进
+ * @property {number} middle 中间
+ * @property {number} lagging 后进
+ * @property {number} up 比上年晋级的
+ * @property {number} down 比上年降级的
+ * @property {number} same 与上年持平的
+ * @property {number} new 首次评定的
+ */
+
+/**
  * 一个直属下级组织的一行
  * @typedef {object} ScreenChild
  * @property {number} org_id 直属下级组织
@@ -2560,6 +2591,7 @@
  * @property {ScreenChildDues|null} dues 党费；无 member.read 时为 null
  * @property {ScreenChildDisclosure|null} disclosure 三务公开；无 org.read 时为 null
  * @property {ScreenTasks|null} tasks 工作任务；无 org.read 时为 null
+ * @property {ScreenRatings|null} ratings 其下支部的评星及比上年的变化；未发布或无 org.read 时为 null
  */
 
 /**
@@ -3091,80 +3123,68 @@
  */
 
 /**
- * 一名党员一年的积分台账
- * @typedef {object} PointsLedger
- * @property {number} member_id 党员编号
+ * 下级党支部的评星
+ * @typedef {object} RatingList
  * @property {number} year 年度
- * @property {string} scheme member 党员积分、secretary 书记积分
- * @property {string} scheme_name 积分方案
- * @property {number} total 总分：各行之和（含基础分，不含待审核）
- * @property {number} pending 待审核的人工认定项
- * @property {Array<PointsItem>} items 台账（按日期）
- * @property {Array<PointsManualKind>} manual_items 现行积分方案中可申报、由支部委员会审核的积分项
+ * @property {boolean} preview true：该年度尚未评定，按记录实时计算的预览；false：已保存的评定（草稿或已发布）
+ * @property {number} total 条目数
+ * @property {Array<Rating>} items 下级各党支部
  */
 
 /**
- * 积分台账的一行
- * @typedef {object} PointsItem
- * @property {string} date 日期
- * @property {string} key 积分项代码（base 为基础分）
- * @property {string} rule 积分项名称（基础分也是一项，计入总分）
- * @property {number} points 计入的分值（超出上限为 0 或剩余部分；待审核为 0）
- * @property {string} reason 事由
- * @property {string} source 出处：meeting:会议、payment:党费、session/course/applicant:学习、designation:岗位、aid_visit:走访、duty_report:述职、compliance:支部:期间、rating:评星、manual:人工认定、scheme:积分方案
- * @property {string} period 计上限的期间（2026-03、2026Q1、2026）
- * @property {string} status counted 已计分、capped 超出上限、pending 待审核
- * @property {string} status_name 状态的中文
- */
-
-/**
- * 积分方案中人工认定的积分项
- * @typedef {object} PointsManualKind
- * @property {string} key 积分项代码
- * @property {string} name 积分项名称
- * @property {number} points 分值（负数为扣分）
- */
-
-/**
- * @typedef {object} PointsManualList
- * @property {Array<PointsManualItem>} items 条目
- * @property {number} total 总数
- * @property {string} [next] 还有下一页时：下一页请求的 after 参数
- */
-
-/**
- * 人工认定的积分项
- * @typedef {object} PointsManualItem
- * @property {number} id 积分项编号
- * @property {number} member_id 党员编号
- * @property {string} member_name 姓名
- * @property {string} scheme member 或 secretary
- * @property {string} scheme_name 党员积分或书记积分
- * @property {string} item_key 积分项代码
- * @property {string} item_name 积分项名称
- * @property {number} points 方案规定的分值
- * @property {string} date 事项日期
- * @property {string} reason 事由
- * @property {string} status pending 待审核、approved 已认定、rejected 未认定
- * @property {string} status_name 状态的中文
- * @property {string} proposed_by 提出人（账号）
- * @property {string|null} decided_by 审核人（账号）
- * @property {string|null} decision_note 审核意见
- */
-
-/**
- * 已提出、待审核的积分项
- * @typedef {object} PointsProposed
- * @property {number} id 积分项编号
- * @property {string} status pending：待支部委员会审核
- */
-
-/**
- * 支部内积分排名（仅本支部可见）
- * @typedef {object} PointsRanking
+ * 一个党支部一年的评星
+ * @typedef {object} Rating
  * @property {number} org_id 党支部
+ * @property {string} org_name 名称
+ * @property {number} score 总分（各指标得分之和）
+ * @property {number} stars 星级 1–5
+ * @property {string} tier advanced 先进、middle 中间、lagging 后进
+ * @property {string} tier_name 先进、中间或后进
+ * @property {string} change 与上年已发布的评定相比：up 晋级、down 降级、same 持平、new 首次评定
+ * @property {string} change_name 晋级、降级、持平或首次评定
+ * @property {number|null} last_stars 上年已发布的星级
+ * @property {string} status draft 草稿、published 已发布、preview 预览（未保存）
+ * @property {string} status_name 状态
+ * @property {string|null} published_at 发布日期
+ * @property {Array<RatingIndicator>} indicators 各指标
+ */
+
+/**
+ * 评星指标
+ * @typedef {object} RatingIndicator
+ * @property {string} key 指标代码
+ * @property {string} name 指标名称
+ * @property {number|null} value 计得的值：百分比（rate、steps）、项数（deduct）或人工分（manual）；不适用或未评分为 null
+ * @property {number} points 得分（两位小数）
+ * @property {number} max 满分
+ * @property {string} mode 计分方式：rate 按比例、steps 分档、deduct 扣分、manual 人工评分
+ * @property {string} source 依据的记录，如 compliance:org:13:2026、manual:3（空：无）
+ * @property {string} explain 计得的说明
+ */
+
+/**
+ * 一个党支部的评星及各指标依据
+ * @typedef {object} BranchRating
  * @property {number} year 年度
- * @property {Array<PointsRankingItemsItem>} items 本支部党员的总分，高的在前
+ * @property {Rating} rating 评星（未评定时为按分数线的预览，比例上限在上级评定时适用）
+ */
+
+/**
+ * @typedef {object} RatingDrafted
+ * @property {number} year 年度
+ * @property {number} saved 保存为草稿的支部数
+ */
+
+/**
+ * @typedef {object} RatingPublished
+ * @property {number} year 年度
+ * @property {number} published 发布的支部数
+ */
+
+/**
+ * @typedef {object} RatingManualSaved
+ * @property {number} id 人工评分编号
+ * @property {string} source manual:编号
  */
 
 /**
@@ -3517,6 +3537,24 @@
  * @property {number} days 向后看的天数
  * @property {number} total 人数（至多 500）
  * @property {Array<HomeRollupBirthdaysItemsItem>} items 最近的前 top 人
+ */
+
+/**
+ * 先进、中间、后进的支部数
+ * @typedef {object} RatingSummaryTiers
+ * @property {number} advanced 先进
+ * @property {number} middle 中间
+ * @property {number} lagging 后进
+ */
+
+/**
+ * 本组织是评定的党支部时：本支部的评定
+ * @typedef {object} RatingSummaryOwn
+ * @property {number} stars 星级
+ * @property {string} tier advanced、middle 或 lagging
+ * @property {string} tier_name 先进、中间或后进
+ * @property {string} change up、down、same 或 new
+ * @property {string} change_name 晋级、降级、持平或首次评定
  */
 
 /**
@@ -3995,14 +4033,6 @@
  */
 
 /**
- * @typedef {object} PointsRankingItemsItem
- * @property {number} rank 名次（同分同名次）
- * @property {number} member_id 党员编号
- * @property {string} name 姓名
- * @property {number} total 总分
- */
-
-/**
  * 企业
  * @typedef {object} CoverageByKindEnterprise
  * @property {string} name 单位类别名称
@@ -4464,14 +4494,12 @@
  *   'GET /notice-files/{id} 200': string,
  *   'GET /notices/{id}/receipts 200': NoticeReceipts,
  *   'GET /me/inbox 200': Inbox,
- *   'GET /members/{id}/points 200': PointsLedger,
- *   'GET /me/points 200': PointsLedger,
- *   'GET /orgs/{id}/points-items 200': PointsManualList,
- *   'POST /orgs/{id}/points-items 201': PointsProposed,
- *   'POST /me/points-items 201': PointsProposed,
- *   'POST /points-items/{id}/approve 200': Ok,
- *   'POST /points-items/{id}/reject 200': Ok,
- *   'GET /orgs/{id}/points-ranking 200': PointsRanking,
+ *   'GET /orgs/{id}/ratings 200': RatingList,
+ *   'GET /orgs/{id}/rating 200': BranchRating,
+ *   'GET /orgs/{id}/ratings/summary 200': RatingSummary,
+ *   'POST /orgs/{id}/ratings/draft 200': RatingDrafted,
+ *   'POST /orgs/{id}/ratings/publish 200': RatingPublished,
+ *   'POST /orgs/{id}/ratings/manual 200': RatingManualSaved,
  * }} ApiAnswers
  */
 
@@ -4728,12 +4756,10 @@ export const ROUTES = Object.freeze({
   'GET /notice-files/{id}': [200],
   'GET /notices/{id}/receipts': [200],
   'GET /me/inbox': [200],
-  'GET /members/{id}/points': [200],
-  'GET /me/points': [200],
-  'GET /orgs/{id}/points-items': [200],
-  'POST /orgs/{id}/points-items': [201],
-  'POST /me/points-items': [201],
-  'POST /points-items/{id}/approve': [200],
-  'POST /points-items/{id}/reject': [200],
-  'GET /orgs/{id}/points-ranking': [200],
+  'GET /orgs/{id}/ratings': [200],
+  'GET /orgs/{id}/rating': [200],
+  'GET /orgs/{id}/ratings/summary': [200],
+  'POST /orgs/{id}/ratings/draft': [200],
+  'POST /orgs/{id}/ratings/publish': [200],
+  'POST /orgs/{id}/ratings/manual': [200],
 });

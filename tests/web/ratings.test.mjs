@@ -1,0 +1,73 @@
+// 评星晋级 on a phone (390×844) against the demo county: a branch
+// secretary opens the branch's stars from the home page, reads every
+// indicator with its points and follows one to the records behind it
+// (the branch's meetings); the county reviews this year's draft and
+// publishes it with a confirm.  No horizontal overflow, no raw values.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, login, apiLogin, shot, axe, waitRoute, needRoutes, ADMIN_PASSWORD } from './helpers.mjs';
+
+const PHONE390 = { name: 'phone390', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+async function clean(page) {
+  const r = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, w: window.innerWidth, text: document.querySelector('#main').innerText }));
+  assert.ok(r.sw <= r.w, `horizontal overflow: ${r.sw} > ${r.w}`);
+  for (const bad of ['undefined', 'null', 'NaN', '[object', '{"', '":', 'advanced', 'lagging', 'draft']) assert.ok(!r.text.includes(bad), `page shows ${bad}: ${r.text.slice(0, 300)}`);
+}
+
+test('a secretary opens the branch rating and follows an indicator to its records (phone)', async (t) => {
+  await needRoutes(t, server.url, ['GET /orgs/{id}/rating', 'GET /orgs/{id}/ratings/summary']);
+  const sec = await apiLogin(server.url, 'secretary', ADMIN_PASSWORD);
+  const branch = sec.user.grants[0].org_id;
+  const sum = await sec.get(`/orgs/${branch}/ratings/summary`);
+  assert.ok(sum.own, 'last year was published for the demo branch');
+  const page = await openPage(browser, PHONE390, server.url);
+  await login(page, 'secretary', ADMIN_PASSWORD);
+  const card = page.locator('[data-test="rating-card"]');
+  await card.waitFor();
+  assert.match(await card.innerText(), new RegExp(`${sum.own.tier_name}`));
+  await card.getByRole('link').click();
+  await waitRoute(page, new RegExp(`#/orgs/${branch}/rating\\?year=${sum.year}$`));
+  const rows = page.locator('[data-key]');
+  await rows.first().waitFor();
+  const r = (await sec.get(`/orgs/${branch}/rating?year=${sum.year}`)).rating;
+  assert.equal(await rows.count(), r.indicators.length);
+  const comp = page.locator('[data-key="compliance"]');
+  assert.match(await comp.innerText(), new RegExp(`${r.indicators.find((i) => i.key === 'compliance').points} / `));
+  await clean(page);
+  assert.deepEqual(await axe(page), []);
+  await shot(page, 'rating-branch');
+  await comp.getByRole('link', { name: '查看记录' }).click();
+  await waitRoute(page, new RegExp(`#/life\\?org=${branch}`));
+});
+
+test('the county reviews the draft and publishes it (phone)', async (t) => {
+  await needRoutes(t, server.url, ['GET /orgs/{id}/ratings', 'POST /orgs/{id}/ratings/publish']);
+  const adm = await apiLogin(server.url, 'admin', ADMIN_PASSWORD);
+  const county = adm.user.grants[0].org_id;
+  const year = (await adm.get(`/orgs/${county}/ratings`)).year;
+  const page = await openPage(browser, PHONE390, server.url);
+  await login(page, 'admin', ADMIN_PASSWORD);
+  await page.goto(`/#/orgs/${county}/ratings`);
+  const status = page.locator('[data-test="rating-status"]');
+  await status.waitFor();
+  assert.match(await status.innerText(), /草稿/);
+  await page.getByRole('tab', { name: '后进' }).click();
+  await page.locator('.rating-rows li').first().waitFor();
+  await clean(page);
+  await page.locator('[data-test="rating-publish"]').click();
+  await page.getByRole('button', { name: '确认' }).click();
+  await page.getByText('已发布', { exact: true }).first().waitFor();
+  const l = await adm.get(`/orgs/${county}/ratings?year=${year}`);
+  assert.ok(l.items.length && l.items.every((x) => x.status === 'published'));
+  assert.equal(await page.locator('[data-test="rating-publish"]').count(), 0);
+});
