@@ -9,6 +9,7 @@
 #include "meeting/cstore.h"
 #include "org/structure.h"
 #include "recruit/alerts.h"
+#include "rectify/rectify.h"
 #include "study/study.h"
 
 #include <math.h>
@@ -27,6 +28,7 @@ typedef struct counted {
 	int members, members_ok;            /* 学时 */
 	int warn_secretary, warn_term, warn_committee;
 	int village, dis_due, dis_on_time;  /* 三务公开 */
+	int rectify_open;                   /* 整顿 measures open on the reference date */
 	int64_t manual_id[ZB_RATING_MAX_IND];
 	double manual_pts[ZB_RATING_MAX_IND];
 	const char *manual_reason[ZB_RATING_MAX_IND];
@@ -254,6 +256,17 @@ static int count_all(zb_db *db, const char *path, int year, const char *today, c
 			b->dis_on_time = dv[i].on_time;
 		}
 	}
+	/* 整顿: measures of its 软弱涣散 plan still open on the reference date */
+	zb_weak_open *wo;
+	int nwo;
+	const char *ref = year < ty ? to : today;
+	if (!rc)
+		rc = zb_weak_open_measures(db, path, ref, a, &wo, &nwo, e);
+	for (int i = 0; !rc && i < nwo; i++) {
+		counted *b = find_id(l, wo[i].org_id);
+		if (b)
+			b->rectify_open = wo[i].open;
+	}
 	/* manual indicators */
 	void *mctx[2] = {l, (void *)r};
 	if (!rc)
@@ -340,6 +353,11 @@ static void indicator(const zb_rind_rule *ir, int k, const counted *c, int year,
 			out->source = "";
 			out->explain = c->village ? "本年度尚无到期的公开事项，按满分计" : "非村党组织不考核三务公开，按满分计";
 		}
+	} else if (!strcmp(key, "rectify")) {
+		out->source = zb_arena_printf(a, "rectify:org:%lld:%d", id, year);
+		out->value = c->rectify_open;
+		out->explain = c->rectify_open ? zb_arena_printf(a, "软弱涣散整顿尚有 %d 项措施未完成", c->rectify_open)
+		                               : "没有未完成的整顿措施";
 	} else { /* manual */
 		out->has_value = c->manual_id[k] != 0;
 		out->value = c->manual_pts[k];

@@ -15,7 +15,7 @@ static const struct {
 	int count;                /* 1: a count (deduct), 0: a share in % (rate, steps) */
 } computed[] = {
 	{"compliance", 0}, {"attendance", 0}, {"dues", 0},      {"study", 0},
-	{"disclose", 0},   {"recruit", 1},    {"structure", 1},
+	{"disclose", 0},   {"recruit", 1},    {"structure", 1}, {"rectify", 1},
 };
 #define NCOMPUTED (sizeof computed / sizeof computed[0])
 

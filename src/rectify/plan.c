@@ -248,6 +248,36 @@ int zb_weak_listings(zb_db *db, const char *root, int year, const char *today, z
 	return rc;
 }
 
+typedef struct orows {
+	zb_arena *a;
+	zb_weak_open *v;
+	size_t n, cap;
+} orows;
+
+static int read_open_count(zb_stmt *st, void *ctx, zb_err *e)
+{
+	(void)e;
+	orows *r = ctx;
+	ZB_AGROW(r->a, r->v, r->n, r->cap);
+	r->v[r->n].org_id = zb_col_int(st, 0);
+	r->v[r->n++].open = (int)zb_col_int(st, 1);
+	return 0;
+}
+
+int zb_weak_open_measures(zb_db *db, const char *root, const char *ref, zb_arena *a, zb_weak_open **out, int *n,
+                          zb_err *e)
+{
+	orows r = {.a = a};
+	int rc = zb_db_each(db, e, read_open_count, &r,
+	                    "SELECT l.org_id, COUNT(*) FROM weak_measures m JOIN weak_listings l ON l.id = m.listing_id "
+	                    "WHERE l.org_path >= ? AND l.org_path < ? || '~' AND l.listed_on <= ? "
+	                    "AND (m.status = 'open' OR m.done_on > ?) GROUP BY l.org_id",
+	                    "ssss", root, root, ref, ref);
+	*out = r.v;
+	*n = (int)r.n;
+	return rc;
+}
+
 typedef struct mrows {
 	zb_arena *a;
 	const char *today;

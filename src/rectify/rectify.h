@@ -137,6 +137,15 @@ int zb_weak_list(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_princip
 /* The listings of the subtree (year 0: every year), with measure counts. */
 int zb_weak_listings(zb_db *db, const char *root, int year, const char *today, zb_arena *a, zb_weak_listing **out,
                      int *n, zb_err *e);
+/* The 整顿 measures of the branches in the subtree at root still open on
+ * date ref (not done, or done after it), per branch: the 评星晋级
+ * indicator "rectify" counts them. */
+typedef struct zb_weak_open {
+	int64_t org_id;
+	int open;
+} zb_weak_open;
+int zb_weak_open_measures(zb_db *db, const char *root, const char *ref, zb_arena *a, zb_weak_open **out, int *n,
+                          zb_err *e);
 /* One listing with its plan. */
 int zb_weak_get(zb_db *db, int64_t id, const char *today, zb_arena *a, zb_weak_listing *out, zb_err *e);
 

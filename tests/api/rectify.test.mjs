@@ -102,6 +102,11 @@ test('the plan to 销号: leader, measures, overdue, progress with a photo, refu
   let p = await plan();
   assert.deepEqual(p.measure_items.map((m) => [m.id, m.overdue]), [[m2, true], [m1, false]]);
   assert.equal(p.measures_overdue, 1);
+  // the 评星晋级 indicator counts the measures still open, from these records
+  const rectifyInd = async () => is(await adm.get(`/api/v1/orgs/${A}/rating?year=${YEAR}`), 200, 'rating')
+    .rating.indicators.find((i) => i.key === 'rectify');
+  const r0 = await rectifyInd();
+  assert.deepEqual([r0.value, r0.points, r0.source], [2, 3, `rectify:org:${A}:${YEAR}`]);
   assert.equal(p.can_review, true);
 
   const pid = is(await sec.post(`/api/v1/weak-listings/${listing}/progress`, { on_date: TODAY, text: '镇党委选派干部担任书记' }), 201, 'progress').id;
@@ -124,6 +129,7 @@ test('the plan to 销号: leader, measures, overdue, progress with a photo, refu
   assert.equal(closed.status_name, '已销号');
   assert.equal(closed.closed_on, TODAY);
   assert.deepEqual([closed.measures, closed.measures_done, closed.measures_overdue], [2, 2, 0]);
+  assert.deepEqual([(await rectifyInd()).value, (await rectifyInd()).points], [0, 5]);
   assert.equal(closed.progress[0].file.kind, 'png');
 
   // read-only; reopened by the listing org (the county) with a reason only

@@ -18,6 +18,7 @@ export function sourceLink(source) {
     case 'study': return { path: '/orgs/' + org + '/study', query: { year } };
     case 'warnings': return { path: '/lists/warnings', query: { org } };
     case 'disclose': return { path: '/orgs/' + org + '/disclosures', query: {} };
+    case 'rectify': return { path: '/rectify', query: { org } };
     default: return null;
   }
 }
