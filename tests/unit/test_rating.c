@@ -389,7 +389,7 @@ static void test_scheme_change_db(void **state)
 	/* 2025: the national default */
 	assert_int_equal(zb_rating_compute(f->db, 1, "/1/", 2025, "2027-03-01", &f->a, &v, &n, &f->e), 0);
 	assert_int_equal(v[0].rule_id, national);
-	assert_int_equal(v[0].nind, 8);
+	assert_int_equal(v[0].nind, 9);
 	/* the current year on 30 June: not yet the July set */
 	assert_int_equal(zb_rating_compute(f->db, 1, "/1/", 2026, "2026-06-30", &f->a, &v, &n, &f->e), 0);
 	assert_int_equal(v[0].rule_id, national);
