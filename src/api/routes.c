@@ -35,6 +35,7 @@ static const zb_route *const tables[] = {
 	zb_routes_study,
 	zb_routes_report,
 	zb_routes_tasks,
+	zb_routes_review,
 	NULL,
 };
 

@@ -60,6 +60,9 @@ static const struct {
 	{S_TASK_TARGET, ZB_OBJ_TASK_TARGET},
 	{S_TASK_FILE, ZB_OBJ_TASK_FILE},
 	{S_NOTICE, ZB_OBJ_NOTICE},
+	{S_DUTY_REPORT, ZB_OBJ_DUTY_REPORT},
+	{S_DUTY_FILE, ZB_OBJ_DUTY_FILE},
+	{S_VREVIEW, ZB_OBJ_VREVIEW},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

@@ -100,6 +100,9 @@ typedef enum zb_scope {
 	S_TASK_TARGET,  /* path param 0 is an org a task was issued to (a target): that org */
 	S_TASK_FILE,    /* path param 0 is a file of a task's reply: the target's org */
 	S_NOTICE,       /* path param 0 is a 通知公告: the org that issued it */
+	S_DUTY_REPORT,  /* path param 0 is a secretary's 述职: the org of the post */
+	S_DUTY_FILE,    /* path param 0 is a file of a 述职: the report's org */
+	S_VREVIEW,      /* path param 0 is an evaluation of a 驻村工作队: its village */
 	S_SCOPE_MAX
 } zb_scope;
 

@@ -42,6 +42,9 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	[ZB_OBJ_TASK_TARGET] = "SELECT org_path FROM task_targets WHERE id = ?",
 	[ZB_OBJ_TASK_FILE] = "SELECT t.org_path FROM task_files f JOIN task_targets t ON t.id = f.target_id WHERE f.id = ?",
 	[ZB_OBJ_NOTICE] = "SELECT org_path FROM notices WHERE id = ?",
+	[ZB_OBJ_DUTY_REPORT] = "SELECT org_path FROM duty_reports WHERE id = ?",
+	[ZB_OBJ_DUTY_FILE] = "SELECT org_path FROM duty_report_files WHERE id = ?",
+	[ZB_OBJ_VREVIEW] = "SELECT org_path FROM village_reviews WHERE id = ?",
 };
 
 typedef struct found_path {

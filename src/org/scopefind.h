@@ -49,6 +49,9 @@ typedef enum zb_obj {
 	ZB_OBJ_TASK_TARGET, /* an org a task was issued to: that org */
 	ZB_OBJ_TASK_FILE,  /* a file of a task's reply: the target's org */
 	ZB_OBJ_NOTICE,     /* a 通知公告: the org that issued it */
+	ZB_OBJ_DUTY_REPORT, /* a secretary's 述职: the org of the post */
+	ZB_OBJ_DUTY_FILE,  /* a file of a 述职: the report's org */
+	ZB_OBJ_VREVIEW,    /* an evaluation of a 驻村工作队: its village */
 	ZB_OBJ_MAX
 } zb_obj;
 
