@@ -5,6 +5,7 @@
  * (village/review.c).  docs/REVIEWS.md. */
 #include "api/api.h"
 #include "meeting/attach.h"
+#include "meeting/signin.h"
 #include "review/review.h"
 #include "village/village.h"
 
@@ -396,9 +397,26 @@ static int h_review_codes(zb_req *r, zb_err *e)
 	jw_obj(w);
 	jw_kstr(w, "round", zb_vround_from(round));
 	jw_kstr(w, "round_name", zb_vround_name(zb_vround_from(round)));
+	/* each code with the public page's address and that address as a QR
+	 * (SVG) for the printed sheet: scanned, the page opens with the code */
+	const char *base = zb_api_base_url(r);
 	jw_karr(w, "codes");
-	for (int i = 0; i < count; i++)
-		jw_str(w, codes[i]);
+	for (int i = 0; i < count && !rc; i++) {
+		const char *url = zb_arena_printf(&r->arena, "%s/#/vote?c=%s", base, codes[i]);
+		zb_buf svg;
+		zb_buf_init(&svg, 1u << 20);
+		if (!(rc = zb_qr_svg(url, &svg, e))) {
+			jw_obj(w);
+			jw_kstr(w, "code", codes[i]);
+			jw_kstr(w, "url", url);
+			jw_key(w, "qr_svg");
+			jw_strn(w, svg.data, svg.len);
+			jw_obj_end(w);
+		}
+		zb_buf_release(&svg);
+	}
+	if (rc)
+		return rc;
 	jw_arr_end(w);
 	jw_obj_end(w);
 	r->status = 201;
@@ -629,10 +647,17 @@ static const zb_prop review_item_props[] = {
 };
 static const zb_shape review_item = {"VillageReviewItem", review_item_props, 0, 0, NULL};
 ZB_LIST_COUNTED(review_list, "VillageReviewList", &review_item);
+static const zb_prop code_props[] = {
+	{"code", 's', 0, NULL, "测评码"},
+	{"url", 's', 0, NULL, "投票页地址（含测评码）"},
+	{"qr_svg", 's', 0, NULL, "该地址的二维码（SVG）"},
+	{0},
+};
+static const zb_shape code_shape = {"ReviewCode", code_props, 0, 0, NULL};
 static const zb_prop codes_props[] = {
 	{"round", 's', 0, NULL, "cadres、villagers"},
 	{"round_name", 's', 0, NULL, "名称"},
-	{"codes", 'a', 0, &zb_shape_string, "测评码（只显示这一次，请打印）"},
+	{"codes", 'a', 0, &code_shape, "测评码（只显示这一次，请打印）"},
 	{0},
 };
 static const zb_shape codes_shape = {"ReviewCodes", codes_props, 0, 0, "新发的一次性测评码"};

@@ -121,8 +121,13 @@ test('驻村工作队: codes, anonymous votes refused twice, examiners, the weig
     exam_unit: 90, exam_village: 90 });
   assert.equal(typed.status, 409);
   // codes: shown once, for each round
-  const cc = await ok(town1.post(`/api/v1/village-reviews/${v.id}/codes`, { round: 'cadres', count: 3 }), 201);
-  const vc = await ok(town1.post(`/api/v1/village-reviews/${v.id}/codes`, { round: 'villagers', count: 4 }), 201);
+  const sheet = async (round, count) => {
+    const b = await ok(town1.post(`/api/v1/village-reviews/${v.id}/codes`, { round, count }), 201);
+    assert.ok(b.codes.every((c) => c.qr_svg.startsWith('<svg') && c.url.endsWith(`/#/vote?c=${c.code}`)));
+    return { codes: b.codes.map((c) => c.code) };
+  };
+  const cc = await sheet('cadres', 3);
+  const vc = await sheet('villagers', 4);
   assert.equal(cc.codes.length, 3);
   assert.equal(new Set([...cc.codes, ...vc.codes]).size, 7);
   assert.match(cc.codes[0], /^[2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5}$/);
