@@ -275,13 +275,13 @@ int zb_vreview_codes(zb_db *db, zb_app *app, const zb_actor *ac, const zb_princi
 {
 	zb_vreview v;
 	const char *r = zb_vround_from(round);
-	int rc = open_review(db, who, id, ar, &v, e);
-	if (rc)
-		return rc;
 	if (!r)
 		return zb_fail(e, ZB_EINVAL, "round", "测评应为 cadres（乡镇干部测评）或 villagers（党员群众测评）");
 	if (count < 1 || count > MAX_CODES)
 		return zb_fail(e, ZB_EINVAL, "count", "测评码数量应为 1 到 %d", MAX_CODES);
+	int rc = open_review(db, who, id, ar, &v, e);
+	if (rc)
+		return rc;
 	const char **out = zb_arena_alloc(ar, sizeof *out * (size_t)count);
 	if ((rc = zb_db_begin_write(db, e)))
 		return rc;
@@ -339,7 +339,7 @@ static int find_code(zb_db *db, zb_app *app, const char *code, const char *ip, c
 	int rc = zb_login_gate(app, db, VOTE_THROTTLE, ip, e);
 	if (rc)
 		return zb_fail(e, rc, NULL, "测评码输入错误次数过多，请稍后再试");
-	int found = code_norm(code, norm) && !code_digest(app, norm, dig, e);
+	int wellformed = code_norm(code, norm), found = wellformed && !code_digest(app, norm, dig, e);
 	if (found) {
 		rc = zb_db_one(db, e, NULL, read_code, c,
 		               "SELECT id, review_id, round, used FROM village_review_codes WHERE code_hash = ?", "s", dig);
@@ -351,6 +351,8 @@ static int find_code(zb_db *db, zb_app *app, const char *code, const char *ip, c
 		zb_err ig = {0};
 		if (zb_login_failure(app, db, VOTE_THROTTLE, ip, &ig) == ZB_ELOCKED)
 			return zb_fail(e, ZB_ELOCKED, NULL, "测评码输入错误次数过多，请稍后再试");
+		if (!wellformed)
+			return zb_fail(e, ZB_EINVAL, "code", "测评码应为 10 位字母和数字（如 AB3CD-EF4GH）");
 		return zb_fail(e, ZB_ENOTFOUND, "code", "测评码无效，请核对后重新输入");
 	}
 	if (c->used)
@@ -411,9 +413,7 @@ int zb_vreview_score(zb_db *db, zb_app *app, const zb_actor *ac, const zb_princi
 {
 	zb_vreview v;
 	const char *x = zb_vexaminer_from(examiner);
-	int rc = open_review(db, who, id, ar, &v, e);
-	if (rc)
-		return rc;
+	int rc;
 	if (!x)
 		return zb_fail(e, ZB_EINVAL, "examiner",
 		               "评分方应为 report（述职）、county（县委组织部）、revival（乡村振兴部门）、township（乡镇党委）或 "
@@ -424,7 +424,7 @@ int zb_vreview_score(zb_db *db, zb_app *app, const zb_actor *ac, const zb_princi
 		return zb_fail(e, ZB_EINVAL, "examiner_name", "请填写评分人（姓名或单位）");
 	if (note && strlen(note) > 2000)
 		return zb_fail(e, ZB_EINVAL, "note", "说明过长（最多 2000 字节）");
-	if ((rc = zb_db_begin_write(db, e)))
+	if ((rc = open_review(db, who, id, ar, &v, e)) || (rc = zb_db_begin_write(db, e)))
 		return rc;
 	rc = zb_db_run(db, e, NULL,
 	               "INSERT INTO village_review_exams (review_id, examiner, score, examiner_name, note, entered_by, "

@@ -139,6 +139,7 @@ const PARAM_BY_SEGMENT = {
   'aid-visits': 'aid_visit', 'aid-photos': 'aid_photo', 'village-files': 'vfile',
   'study-sessions': 'study_session', 'study-imports': 'study_import', courses: 'course',
   tasks: 'task', 'task-targets': 'task_target', 'task-files': 'task_file', notices: 'notice', 'notice-files': 'notice_file',
+  'duty-reports': 'duty_report', 'duty-report-files': 'duty_file', 'village-reviews': 'vreview',
 };
 /** [{name, kind}] for a pattern's placeholders; throws naming the route for an unknown one. */
 export function paramKinds(route) {
@@ -166,6 +167,7 @@ export const PATH_SCOPES = {
   S_AID_VISIT: 'aid_visit', S_AID_PHOTO: 'aid_photo', S_VFILE: 'vfile',
   S_STUDY_SESSION: 'study_session', S_STUDY_IMPORT: 'study_import', S_COURSE: 'course',
   S_TASK: 'task', S_TASK_TARGET: 'task_target', S_TASK_FILE: 'task_file', S_NOTICE: 'notice',
+  S_DUTY_REPORT: 'duty_report', S_DUTY_FILE: 'duty_file', S_VREVIEW: 'vreview',
 };
 // Scope kinds that take the object from the query or the body.
 export const OTHER_SCOPES = ['S_NONE', 'S_QUERY_ORG', 'S_BODY_ORG', 'S_BODY_MEMBER'];

@@ -1976,10 +1976,15 @@
  * 对干部的处理
  * @typedef {object} CadreOutcome
  * @property {number} id 编号
- * @property {string} kind recall 召回、accountability 问责、talk 约谈
+ * @property {string} kind recall 召回、accountability 问责、talk 约谈、disqualify 取消后备干部资格、notify 通报派出单位
  * @property {string|null} kind_name 名称
  * @property {string} on_date 日期
  * @property {string} reason 原因
+ * @property {string|null} decided_by 决定机关或决定人
+ * @property {number|null} review_id 所依据的驻村考核
+ * @property {number|null} review_year 该考核的年度
+ * @property {number} cadre_id 干部
+ * @property {string|null} cadre_name 干部姓名
  */
 
 /**
@@ -3091,6 +3096,209 @@
  */
 
 /**
+ * 上级党组织的述职评议一览
+ * @typedef {object} DutyList
+ * @property {number} year 述职年度
+ * @property {DutyListSummary} summary 合计
+ * @property {Array<DutyListItem>} items 下级组织的书记及其述职（按组织）
+ */
+
+/**
+ * @typedef {object} DutyListItem
+ * @property {number} org_id 组织
+ * @property {string} org_name 组织名称
+ * @property {number} member_id 该年度任书记的党员
+ * @property {string} member_name 姓名
+ * @property {string} status not_filed 未提交、filed 待评定、rated 已评定
+ * @property {string} status_name 状态
+ * @property {number|null} report_id 述职编号
+ * @property {string|null} filed_on 提交日期
+ * @property {string|null} grade 评定等次代码
+ * @property {string|null} grade_name 好、较好、一般、差
+ */
+
+/**
+ * 书记抓党建述职及其评定
+ * @typedef {object} DutyReport
+ * @property {number} id 述职编号
+ * @property {number} member_id 述职的书记（党员）
+ * @property {string} member_name 姓名
+ * @property {number} org_id 所任书记的组织
+ * @property {string} org_name 组织名称
+ * @property {number} year 述职年度
+ * @property {string} filed_on 提交日期
+ * @property {string} status filed 待评定、rated 已评定
+ * @property {string} status_name 状态
+ * @property {string|null} grade good、fair、average、poor
+ * @property {string|null} grade_name 好、较好、一般、差
+ * @property {string|null} comment 评语
+ * @property {string|null} rated_on 评定日期
+ * @property {string|null} rater_org_name 评定的上级党组织
+ * @property {string} report 述职报告
+ * @property {Array<DutyReportFile>} files 附件（照片、PDF）
+ * @property {boolean} can_rate 调用者可以评定（上级党组织，且不是本人）
+ */
+
+/**
+ * 述职的附件
+ * @typedef {object} DutyReportFile
+ * @property {number} id 附件编号
+ * @property {string} kind jpeg、png 或 pdf
+ * @property {string} filename 文件名
+ * @property {number} size 字节数
+ * @property {string} url 下载地址
+ */
+
+/**
+ * 一个人的述职评议和处理
+ * @typedef {object} MemberReviews
+ * @property {Array<DutyReportBrief>} duty_reports 历年书记述职（新的在前）
+ * @property {Array<CadreOutcome>} outcomes 作为驻村干部受到的处理（新的在前）
+ */
+
+/**
+ * 述职（不含报告全文）
+ * @typedef {object} DutyReportBrief
+ * @property {number} id 述职编号
+ * @property {number} member_id 述职的书记（党员）
+ * @property {string} member_name 姓名
+ * @property {number} org_id 所任书记的组织
+ * @property {string} org_name 组织名称
+ * @property {number} year 述职年度
+ * @property {string} filed_on 提交日期
+ * @property {string} status filed 待评定、rated 已评定
+ * @property {string} status_name 状态
+ * @property {string|null} grade good、fair、average、poor
+ * @property {string|null} grade_name 好、较好、一般、差
+ * @property {string|null} comment 评语
+ * @property {string|null} rated_on 评定日期
+ * @property {string|null} rater_org_name 评定的上级党组织
+ */
+
+/**
+ * 驻村工作队考核：一述职、两测评、四联考
+ * @typedef {object} VillageReview
+ * @property {number} id 考核编号
+ * @property {number} team_id 工作队
+ * @property {string} team_name 工作队名称
+ * @property {number} org_id 村党组织
+ * @property {string} org_name 村
+ * @property {number} year 考核年度
+ * @property {string} report_on 述职日期
+ * @property {string} report_summary 述职摘要
+ * @property {string} status open 进行中、final 已完成
+ * @property {string} status_name 状态
+ * @property {boolean} can_manage 调用者是上级党组织，可以发码、录分、完成和记录处理
+ * @property {VillageReviewWeights} weights 规则的权重
+ * @property {Array<ReviewRound>} rounds 两测评
+ * @property {Array<ReviewPart>} parts 述职和四联考的得分
+ * @property {number|null} final_score 综合得分（两位小数，四舍五入）
+ * @property {string|null} grade excellent、competent、basic、incompetent
+ * @property {string|null} grade_name 优秀、称职、基本称职、不称职
+ * @property {string|null} finalised_on 完成日期
+ * @property {Array<ReviewCadre>} cadres 在该工作队任职过的干部
+ * @property {Array<CadreOutcome>} outcomes 依据本次考核作出的处理
+ */
+
+/**
+ * 一项测评
+ * @typedef {object} ReviewRound
+ * @property {string} round cadres 乡镇干部测评、villagers 党员群众测评
+ * @property {string} round_name 名称
+ * @property {number} codes 已发测评码
+ * @property {number} used 已使用
+ * @property {Array<ReviewVoteCount>} votes 各等次票数（不含投票人）
+ * @property {number|null} score 按规则每票分值的平均分（两位小数）
+ */
+
+/**
+ * @typedef {object} ReviewVoteCount
+ * @property {string} grade excellent、competent、basic、incompetent
+ * @property {string} grade_name 优秀、称职、基本称职、不称职
+ * @property {number} count 票数
+ */
+
+/**
+ * 述职得分或一方联考得分
+ * @typedef {object} ReviewPart
+ * @property {string} examiner report、county、revival、township、unit
+ * @property {string} examiner_label 述职、县委组织部、乡村振兴部门、乡镇党委、派出单位
+ * @property {number|null} score 分数 0–100（未录入为空）
+ * @property {string|null} examiner_name 评分人
+ * @property {string|null} note 说明
+ * @property {number|null} entered_at 录入时间（Unix 秒）
+ */
+
+/**
+ * @typedef {object} ReviewCadre
+ * @property {number} cadre_id 干部
+ * @property {string} name 姓名
+ * @property {string|null} role_name 第一书记、队长、队员
+ */
+
+/**
+ * @typedef {object} VillageReviewList
+ * @property {Array<VillageReviewItem>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * @typedef {object} VillageReviewItem
+ * @property {number} id 考核编号
+ * @property {number} year 年度
+ * @property {string} report_on 述职日期
+ * @property {string} status open、final
+ * @property {string} status_name 状态
+ * @property {number|null} final_score 综合得分
+ * @property {string|null} grade_name 等次
+ */
+
+/**
+ * 新发的一次性测评码
+ * @typedef {object} ReviewCodes
+ * @property {string} round cadres、villagers
+ * @property {string} round_name 名称
+ * @property {Array<ReviewCode>} codes 测评码（只显示这一次，请打印）
+ */
+
+/**
+ * @typedef {object} ReviewCode
+ * @property {string} code 测评码
+ * @property {string} url 投票页地址（含测评码）
+ * @property {string} qr_svg 该地址的二维码（SVG）
+ */
+
+/**
+ * @typedef {object} ReviewOutcomeCreated
+ * @property {number} id 处理编号
+ * @property {number|null} reserve_id 同时移出后备干部队伍的人员
+ */
+
+/**
+ * 测评码对应的测评
+ * @typedef {object} PublicVoteInfo
+ * @property {string} org_name 村
+ * @property {string} team_name 工作队
+ * @property {number} year 考核年度
+ * @property {string} round cadres、villagers
+ * @property {string} round_name 测评名称
+ * @property {Array<VoteGrade>} grades 可选的评价
+ */
+
+/**
+ * @typedef {object} VoteGrade
+ * @property {string} grade 代码
+ * @property {string} grade_name 优秀、称职、基本称职、不称职
+ */
+
+/**
+ * @typedef {object} PublicVoted
+ * @property {boolean} ok 已记录
+ * @property {string} message 提示
+ */
+
+/**
  * @typedef {object} ErrorBodyError
  * @property {string} code 错误类别，如 invalid_input、not_found
  * @property {string} message 中文说明
@@ -3918,6 +4126,24 @@
  */
 
 /**
+ * 合计
+ * @typedef {object} DutyListSummary
+ * @property {number} secretaries 该年度任书记的人次
+ * @property {number} filed 已提交
+ * @property {number} not_filed 未提交
+ * @property {number} rated 已评定
+ */
+
+/**
+ * 规则的权重
+ * @typedef {object} VillageReviewWeights
+ * @property {number} report 述职 %
+ * @property {number} rating_cadres 乡镇干部测评 %
+ * @property {number} rating_villagers 党员群众测评 %
+ * @property {number} exams 四联考 %
+ */
+
+/**
  * 企业
  * @typedef {object} CoverageByKindEnterprise
  * @property {string} name 单位类别名称
@@ -4379,6 +4605,22 @@
  *   'GET /notice-files/{id} 200': string,
  *   'GET /notices/{id}/receipts 200': NoticeReceipts,
  *   'GET /me/inbox 200': Inbox,
+ *   'GET /orgs/{id}/duty-reports 200': DutyList,
+ *   'POST /duty-reports 201': DutyReport,
+ *   'GET /duty-reports/{id} 200': DutyReport,
+ *   'POST /duty-reports/{id}/rate 200': DutyReport,
+ *   'POST /duty-reports/{id}/files 201': DutyReportFile,
+ *   'GET /duty-report-files/{id} 200': string,
+ *   'GET /members/{id}/reviews 200': MemberReviews,
+ *   'POST /village-teams/{id}/reviews 201': VillageReview,
+ *   'GET /village-teams/{id}/reviews 200': VillageReviewList,
+ *   'GET /village-reviews/{id} 200': VillageReview,
+ *   'POST /village-reviews/{id}/codes 201': ReviewCodes,
+ *   'POST /village-reviews/{id}/scores 200': VillageReview,
+ *   'POST /village-reviews/{id}/finalise 200': VillageReview,
+ *   'POST /village-reviews/{id}/outcomes 201': ReviewOutcomeCreated,
+ *   'POST /public/vote-codes 200': PublicVoteInfo,
+ *   'POST /public/votes 201': PublicVoted,
  * }} ApiAnswers
  */
 
@@ -4635,4 +4877,20 @@ export const ROUTES = Object.freeze({
   'GET /notice-files/{id}': [200],
   'GET /notices/{id}/receipts': [200],
   'GET /me/inbox': [200],
+  'GET /orgs/{id}/duty-reports': [200],
+  'POST /duty-reports': [201],
+  'GET /duty-reports/{id}': [200],
+  'POST /duty-reports/{id}/rate': [200],
+  'POST /duty-reports/{id}/files': [201],
+  'GET /duty-report-files/{id}': [200],
+  'GET /members/{id}/reviews': [200],
+  'POST /village-teams/{id}/reviews': [201],
+  'GET /village-teams/{id}/reviews': [200],
+  'GET /village-reviews/{id}': [200],
+  'POST /village-reviews/{id}/codes': [201],
+  'POST /village-reviews/{id}/scores': [200],
+  'POST /village-reviews/{id}/finalise': [200],
+  'POST /village-reviews/{id}/outcomes': [201],
+  'POST /public/vote-codes': [200],
+  'POST /public/votes': [201],
 });
