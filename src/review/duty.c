@@ -268,6 +268,30 @@ int zb_duty_rate(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal 
 
 /* ---- files ---- */
 
+typedef struct dfile_ctx {
+	zb_app *app;
+	const zb_actor *ac;
+	const zb_duty_report *r;
+	int64_t id;
+} dfile_ctx;
+
+static int dfile_row(zb_db *db, void *ctx, const zb_attach_saved *f, zb_err *e)
+{
+	dfile_ctx *c = ctx;
+	int rc = zb_db_int(db, e, &c->id,
+	                   "INSERT INTO duty_report_files (report_id, org_path, kind, filename, size, sm3, stored_name, "
+	                   "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+	                   "isssissIi", c->r->id, c->r->org_path, f->kind, f->name, (int64_t)f->len, f->sm3, f->stored,
+	                   c->ac->user_id, zb_now(c->app));
+	if (rc)
+		return rc;
+	zb_audit_detail d;
+	zb_jw *w = zb_audit_detail_begin(&d);
+	jw_kint(w, "file_id", c->id);
+	jw_kstr(w, "kind", f->kind);
+	return audit_duty(db, c->app, c->ac, "duty.file_add", c->r->id, c->r->org_path, &d, e);
+}
+
 int zb_duty_upload(zb_db *db, zb_app *app, const zb_actor *ac, int64_t id, const char *filename, const void *data,
                    size_t len, zb_arena *ar, zb_duty_file *out, zb_err *e)
 {
@@ -277,32 +301,13 @@ int zb_duty_upload(zb_db *db, zb_app *app, const zb_actor *ac, int64_t id, const
 		return rc;
 	if (r.grade)
 		return zb_fail(e, ZB_ECONFLICT, NULL, "述职已评定，不能再添加附件");
-	const char *kind = NULL;
-	char name[ZB_ATTACH_NAME_MAX + 1], sm3[65], stored[33] = "";
-	if ((rc = zb_attach_save_file(app->data_dir, filename, data, len, &kind, name, sm3, stored, e)))
+	dfile_ctx c = {app, ac, &r, 0};
+	zb_attach_saved f;
+	if ((rc = zb_attach_save_row(db, app->data_dir, filename, data, len, dfile_row, &c, &f, e)))
 		return rc;
-	if ((rc = zb_db_begin_write(db, e))) {
-		zb_attach_remove_file(app->data_dir, stored);
-		return rc;
-	}
-	rc = zb_db_int(db, e, &out->id,
-	               "INSERT INTO duty_report_files (report_id, org_path, kind, filename, size, sm3, stored_name, "
-	               "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
-	               "isssissIi", id, r.org_path, kind, name, (int64_t)len, sm3, stored, ac->user_id, zb_now(app));
-	if (!rc) {
-		zb_audit_detail d;
-		zb_jw *w = zb_audit_detail_begin(&d);
-		jw_kint(w, "file_id", out->id);
-		jw_kstr(w, "kind", kind);
-		jw_kint(w, "size", (int64_t)len);
-		rc = audit_duty(db, app, ac, "duty.file_add", id, r.org_path, &d, e);
-	}
-	if ((rc = zb_db_end(db, rc, e))) {
-		zb_attach_remove_file(app->data_dir, stored);
-		return rc;
-	}
-	out->kind = kind;
-	out->filename = zb_arena_strdup(ar, name);
+	out->id = c.id;
+	out->kind = f.kind;
+	out->filename = zb_arena_strdup(ar, f.name);
 	out->size = (int64_t)len;
 	out->url = zb_arena_printf(ar, "/api/v1/duty-report-files/%lld", (long long)out->id);
 	return 0;
