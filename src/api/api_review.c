@@ -558,7 +558,7 @@ static const zb_shape duty_sum = {NULL, duty_sum_props, 0, 0, NULL};
 static const zb_prop duty_list_props[] = {
 	{"year", 'i', 0, NULL, "述职年度"},
 	{"summary", 'o', 0, &duty_sum, "合计"},
-	{"items", 'a', 0, &duty_item, "下级组织的书记及其述职（按组织）"},
+	{"items", 'a', 0, &duty_item, "本组织及下级组织的书记及其述职（按组织）"},
 	{0},
 };
 static const zb_shape duty_list = {"DutyList", duty_list_props, 0, 0, "上级党组织的述职评议一览"};
@@ -747,9 +747,9 @@ static const zb_field vote_fields[] = {
 const zb_route zb_routes_review[] = {
 	{.method = "GET", .pattern = "/api/v1/orgs/{id}/duty-reports", .fn = h_duty_list,
 	 .perm = P_ORG_READ, .scope = S_ORG, .resp = ZB_OK(&duty_list), .tag = "review",
-	 .summary = "下级组织书记的述职：已提交、未提交、已评定", .query_doc = "year:integer"},
+	 .summary = "本组织及下级组织书记的述职：已提交、未提交、已评定", .query_doc = "year:integer"},
 	{.method = "POST", .pattern = "/api/v1/duty-reports", .fn = h_duty_file,
-	 .perm = P_ORG_WRITE, .scope = S_BODY_ORG, .flags = R_WRITE | R_JSON, .max_body = 32768, .fields = duty_fields,
+	 .perm = P_MEMBER_WRITE, .scope = S_BODY_ORG, .flags = R_WRITE | R_JSON, .max_body = 32768, .fields = duty_fields,
 	 .resp = ZB_CREATED(&duty_shape), .tag = "review", .summary = "提交书记抓党建述职"},
 	{.method = "GET", .pattern = "/api/v1/duty-reports/{id}", .fn = h_duty_get,
 	 .perm = P_ORG_READ, .scope = S_DUTY_REPORT, .resp = ZB_OK(&duty_shape), .tag = "review",
@@ -758,7 +758,7 @@ const zb_route zb_routes_review[] = {
 	 .perm = P_ORG_WRITE, .scope = S_DUTY_REPORT, .flags = R_WRITE | R_JSON, .max_body = 8192, .fields = rate_fields,
 	 .resp = ZB_OK(&duty_shape), .tag = "review", .summary = "上级党组织评定述职（好、较好、一般、差）"},
 	{.method = "POST", .pattern = "/api/v1/duty-reports/{id}/files", .fn = h_duty_upload,
-	 .perm = P_ORG_WRITE, .scope = S_DUTY_REPORT, .flags = R_WRITE | R_RAW, .max_body = ZB_ATTACH_MAX_BYTES,
+	 .perm = P_MEMBER_WRITE, .scope = S_DUTY_REPORT, .flags = R_WRITE | R_RAW, .max_body = ZB_ATTACH_MAX_BYTES,
 	 .resp = ZB_CREATED(&dfile_shape), .tag = "review", .summary = "为述职上传照片或 PDF（请求体为文件内容）",
 	 .query_doc = "filename:string"},
 	{.method = "GET", .pattern = "/api/v1/duty-report-files/{id}", .fn = h_duty_file_get,

@@ -368,7 +368,7 @@ int zb_duty_list(zb_db *db, const char *path, int year, zb_arena *ar, zb_duty_it
 		"AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?)) p "
 		"JOIN orgs o ON o.id = p.org_id JOIN members m ON m.id = p.member_id "
 		"LEFT JOIN duty_reports d ON d.org_id = p.org_id AND d.member_id = p.member_id AND d.year = ? "
-		"WHERE o.path > ? AND o.path < ? ORDER BY o.path, m.id",
+		"WHERE o.path >= ? AND o.path < ? ORDER BY o.path, m.id",
 		"ssiss", y1, y0, (int64_t)year, path, upper);
 	*out = c.items;
 	*n = (int)c.n;

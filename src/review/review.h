@@ -41,7 +41,8 @@ typedef struct zb_duty_report {
 
 /* The 述职 of member_id for org_id's year: the member held the org's 书记
  * post (committee_posts, post secretary) on some day of the year (else
- * ZB_EINVAL on member_id); filed_on a date not after today and not before
+ * ZB_EINVAL on member_id; who files: member.write at the org, route
+ * POST /duty-reports); filed_on a date not after today and not before
  * the year; report 1-20000 bytes; once per member, org and year (409). */
 int zb_duty_file_report(zb_db *db, zb_app *app, const zb_actor *ac, int64_t org_id, int64_t member_id, int year,
                         const char *report, const char *filed_on, zb_arena *ar, int64_t *id, zb_err *e);
@@ -59,9 +60,10 @@ int zb_duty_upload(zb_db *db, zb_app *app, const zb_actor *ac, int64_t id, const
 int zb_duty_file_find(zb_db *db, int64_t id, zb_arena *ar, const char **kind, const char **filename,
                       const char **stored_name, zb_err *e);
 
-/* The level above's list for year: every org strictly under path whose 书记
+/* The list for year: the org at path and every org under it whose 书记
  * post was held by a member on some day of the year, with that member
- * and the report: status not_filed, filed or rated. */
+ * and the report: status not_filed, filed or rated (the org's own
+ * secretary files from here; the level above grades). */
 typedef struct zb_duty_item {
 	int64_t org_id, member_id, report_id;
 	const char *org_name, *member_name, *status, *filed_on, *grade;

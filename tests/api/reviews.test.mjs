@@ -86,8 +86,10 @@ test('述职: filed by the branch, graded by the level above, never by the repor
   await ok(adm.post(`/api/v1/orgs/${v2}/committee`, { member_id: sec2, post: 'secretary', started_on: '2024-05-01' }), 201);
   const list = await ok(town1.get(`/api/v1/orgs/${T1}/duty-reports?year=2025`));
   assert.deepEqual(list.items.map((x) => [x.member_name, x.status_name, x.grade_name]),
-    [['王书记', '已评定', '较好'], ['钱书记', '未提交', null]]);
-  assert.deepEqual(list.summary, { secretaries: 2, filed: 1, not_filed: 1, rated: 1 });
+    [['赵镇书记', '待评定', null], ['王书记', '已评定', '较好'], ['钱书记', '未提交', null]]);
+  assert.deepEqual(list.summary, { secretaries: 3, filed: 2, not_filed: 1, rated: 1 });
+  // the branch sees its own secretary
+  assert.deepEqual((await ok(branch1.get(`/api/v1/orgs/${V1}/duty-reports?year=2025`))).items.map((x) => x.member_name), ['王书记']);
   const county = await ok(adm.get(`/api/v1/orgs/${root}/duty-reports?year=2025`));
   assert.ok(county.items.some((x) => x.member_name === '赵镇书记' && x.status === 'filed'));
   // the person's history on the member page; audited

@@ -3100,7 +3100,7 @@
  * @typedef {object} DutyList
  * @property {number} year 述职年度
  * @property {DutyListSummary} summary 合计
- * @property {Array<DutyListItem>} items 下级组织的书记及其述职（按组织）
+ * @property {Array<DutyListItem>} items 本组织及下级组织的书记及其述职（按组织）
  */
 
 /**
