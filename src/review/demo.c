@@ -44,7 +44,8 @@ static int duty_demo(pick *p, const char *county_path, zb_err *e)
 		snprintf(filed, sizeof filed, "%04d-01-%02d", p->year + 1, zb_rng_between(&p->r, 5, 20));
 		rc = zb_duty_file_report(p->db, p->app, &p->filer, items[i].org_id, items[i].member_id, p->year,
 		                         REPORTS[zb_rng_below(&p->r, 4)], filed, p->ar, &id, e);
-		if (rc || !zb_rng_chance(&p->r, 80))
+		/* the county's own secretary waits for the level above it */
+		if (rc || !strcmp(items[i].org_path, county_path) || !zb_rng_chance(&p->r, 80))
 			continue; /* waiting for its grade */
 		int k = zb_rng_chance(&p->r, 40) ? 0 : zb_rng_chance(&p->r, 70) ? 1 : zb_rng_chance(&p->r, 80) ? 2 : 3;
 		char rated[24];

@@ -350,6 +350,7 @@ static int read_item(zb_stmt *st, void *ctx, zb_err *e)
 	it->report_id = zb_col_is_null(st, 4) ? 0 : zb_col_int(st, 4);
 	it->filed_on = zb_arena_strdup(c->ar, zb_col_text(st, 5));
 	it->grade = zb_arena_strdup(c->ar, zb_col_text(st, 6));
+	it->org_path = zb_arena_strdup(c->ar, zb_col_text(st, 7));
 	it->status = !it->report_id ? "not_filed" : it->grade ? "rated" : "filed";
 	return 0;
 }
@@ -363,7 +364,7 @@ int zb_duty_list(zb_db *db, const char *path, int year, zb_arena *ar, zb_duty_it
 	list_ctx c = {ar, NULL, 0, 0};
 	int rc = zb_db_each(
 		db, e, read_item, &c,
-		"SELECT o.id, o.name, m.id, m.name, d.id, d.filed_on, d.grade FROM "
+		"SELECT o.id, o.name, m.id, m.name, d.id, d.filed_on, d.grade, o.path FROM "
 		"(SELECT DISTINCT org_id, member_id FROM committee_posts WHERE post = 'secretary' AND member_id IS NOT NULL "
 		"AND started_on <= ? AND (ended_on IS NULL OR ended_on >= ?)) p "
 		"JOIN orgs o ON o.id = p.org_id JOIN members m ON m.id = p.member_id "

@@ -66,7 +66,7 @@ int zb_duty_file_find(zb_db *db, int64_t id, zb_arena *ar, const char **kind, co
  * secretary files from here; the level above grades). */
 typedef struct zb_duty_item {
 	int64_t org_id, member_id, report_id;
-	const char *org_name, *member_name, *status, *filed_on, *grade;
+	const char *org_path, *org_name, *member_name, *status, *filed_on, *grade;
 } zb_duty_item;
 int zb_duty_list(zb_db *db, const char *path, int year, zb_arena *ar, zb_duty_item **out, int *n, zb_err *e);
 
