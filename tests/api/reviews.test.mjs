@@ -158,6 +158,14 @@ test('驻村工作队: codes, anonymous votes refused twice, examiners, the weig
   }
   assert.equal((await town1.post(`/api/v1/village-reviews/${v.id}/scores`, { examiner: 'unit', score: 10, examiner_name: 'x' })).status, 409);
   assert.deepEqual(v.rounds.map((x) => [x.codes, x.used, x.score]), [[3, 3, 93.33], [4, 4, 80]]);
+  // the scheme changed the day after the 述职: the one in force on the 述职 date weighs it
+  const base = { min_days: 20, township_leave_days: 3, ending_soon_days: 90 };
+  const bad = await adm.post('/api/v1/rules', { kind: 'village_work', org_id: T1, effective_from: '2026-01-16', name: '镇：新办法',
+    data: { ...base, weights: { report: 40, rating_cadres: 10, rating_villagers: 10, exams: 40 }, grades: { excellent: 80, competent: 80, basic: 60 } } });
+  assert.equal(bad.status, 400);
+  const later = await adm.post('/api/v1/rules', { kind: 'village_work', org_id: T1, effective_from: '2026-01-16', name: '镇：新办法',
+    data: { ...base, weights: { report: 40, rating_cadres: 10, rating_villagers: 10, exams: 40 }, grades: { excellent: 85, competent: 70, basic: 60 } } });
+  assert.ok([200, 201].includes(later.status), JSON.stringify(later.body));
   v = await ok(town1.post(`/api/v1/village-reviews/${v.id}/finalise`, { on: '2026-01-20' }));
   // 0.10×85 + 0.15×(280/3) + 0.15×80 + 0.60×(355/4) = 8.5 + 14 + 12 + 53.25 = 87.75
   assert.equal(v.final_score, 87.75);
