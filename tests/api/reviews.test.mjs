@@ -95,7 +95,7 @@ test('述职: filed by the branch, graded by the level above, never by the repor
   // the person's history on the member page; audited
   const h = await ok(branch1.get(`/api/v1/members/${sec}/reviews`));
   assert.deepEqual(h.duty_reports.map((x) => [x.year, x.grade_name, x.rater_org_name]), [[2025, '较好', '述职东镇党委']]);
-  assert.match(sql(srv.db, `SELECT action FROM audit_log WHERE object_type = 'duty_report' AND object_id = ${d.id} ORDER BY id`),
+  assert.match(sql(srv.db, `SELECT action FROM audit_log WHERE object_type = 'duty_report' AND object_id = '${d.id}' ORDER BY id`),
     /duty\.file\nduty\.file_add\nduty\.rate/);
 });
 
