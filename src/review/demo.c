@@ -140,9 +140,12 @@ int zb_review_demo(zb_db *db, zb_app *app, uint64_t seed, int64_t county, int64_
 	if (!rc && focus_team)
 		rc = team_demo(&p, focus_team, 1, e);
 	if (!rc)
+		/* the open one: the last team in the county's list (the first is
+		 * where the typed form of the team page is tried) */
 		rc = zb_db_int(db, e, &other,
-		               "SELECT COALESCE(MIN(id), 0) FROM village_teams WHERE id <> ? AND dissolved_on IS NULL", "i",
-		               focus_team);
+		               "SELECT COALESCE((SELECT t.id FROM village_teams t JOIN orgs o ON o.id = t.org_id "
+		               "WHERE t.id <> ? AND t.dissolved_on IS NULL ORDER BY o.parent_id DESC, o.id DESC LIMIT 1), 0)",
+		               "i", focus_team);
 	if (!rc && other)
 		rc = team_demo(&p, other, 0, e);
 	zb_arena_free(&a);
