@@ -45,6 +45,11 @@ extern const zb_route zb_routes_rating[];
  * roll-up's "ratings". */
 int zb_api_rating_summary(zb_req *r, zb_err *e);
 extern const zb_shape zb_shape_rating_summary;
+extern const zb_route zb_routes_review[];
+/* An outcome on a cadre as JSON, and its shape (api_village.c). */
+struct zb_voutcome;
+void zb_api_voutcome(zb_jw *w, const struct zb_voutcome *o);
+extern const zb_shape zb_voutcome_shape;
 
 /* Give the dispatcher what it asks of the API besides the route tables:
  * the scope resolvers (scope.c).  Once at start-up, before serving or

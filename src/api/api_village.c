@@ -161,6 +161,27 @@ static int h_cadres(zb_req *r, zb_err *e)
 	return 0;
 }
 
+/* An outcome on a cadre (the cadre's page, a member's page, an
+ * evaluation's page). */
+void zb_api_voutcome(zb_jw *w, const zb_voutcome *o)
+{
+	jw_obj(w);
+	jw_kint(w, "id", o->id);
+	jw_kstr(w, "kind", o->kind);
+	jw_kstr(w, "kind_name", zb_voutcome_name(o->kind));
+	jw_kstr(w, "on_date", o->on_date);
+	jw_kstr(w, "reason", o->reason);
+	zb_api_kstr_or_null(w, "decided_by", o->decided_by);
+	zb_api_kid_or_null(w, "review_id", o->review_id);
+	if (o->review_year)
+		jw_kint(w, "review_year", o->review_year);
+	else
+		jw_knull(w, "review_year");
+	jw_kint(w, "cadre_id", o->cadre_id);
+	zb_api_kstr_or_null(w, "cadre_name", o->cadre_name);
+	jw_obj_end(w);
+}
+
 /* The cadre with the postings and the outcomes on record. */
 static int h_cadre(zb_req *r, zb_err *e)
 {
@@ -187,15 +208,8 @@ static int h_cadre(zb_req *r, zb_err *e)
 			write_posting(w, &ps[i]);
 		jw_arr_end(w);
 		jw_karr(w, "outcomes");
-		for (int i = 0; i < no; i++) {
-			jw_obj(w);
-			jw_kint(w, "id", os[i].id);
-			jw_kstr(w, "kind", os[i].kind);
-			jw_kstr(w, "kind_name", zb_voutcome_name(os[i].kind));
-			jw_kstr(w, "on_date", os[i].on_date);
-			jw_kstr(w, "reason", os[i].reason);
-			jw_obj_end(w);
-		}
+		for (int i = 0; i < no; i++)
+			zb_api_voutcome(w, &os[i]);
 		jw_arr_end(w);
 		jw_obj_end(w);
 	}
@@ -951,13 +965,19 @@ static const zb_prop created_props[] = {
 };
 static const zb_prop outcome_props[] = {
 	{"id", 'i', 0, NULL, "编号"},
-	{"kind", 's', 0, NULL, "recall 召回、accountability 问责、talk 约谈"},
+	{"kind", 's', 0, NULL, "recall 召回、accountability 问责、talk 约谈、disqualify 取消后备干部资格、notify 通报派出单位"},
 	{"kind_name", 's', ZB_NULL, NULL, "名称"},
 	{"on_date", 'd', 0, NULL, "日期"},
 	{"reason", 's', 0, NULL, "原因"},
+	{"decided_by", 's', ZB_NULL, NULL, "决定机关或决定人"},
+	{"review_id", 'i', ZB_NULL, NULL, "所依据的驻村考核"},
+	{"review_year", 'i', ZB_NULL, NULL, "该考核的年度"},
+	{"cadre_id", 'i', 0, NULL, "干部"},
+	{"cadre_name", 's', ZB_NULL, NULL, "干部姓名"},
 	{0},
 };
-static const zb_shape outcome_shape = {"CadreOutcome", outcome_props, 0, 0, "对干部的处理"};
+const zb_shape zb_voutcome_shape = {"CadreOutcome", outcome_props, 0, 0, "对干部的处理"};
+#define outcome_shape zb_voutcome_shape
 static const zb_prop cadre_detail_props[] = {
 	CADRE_PROPS,
 	{"postings", 'a', 0, &posting_shape, "驻村任职（新的在前）及本月在村天数"},

@@ -38,6 +38,7 @@ static const zb_route *const tables[] = {
 	zb_routes_rectify,
 	zb_routes_points,
 	zb_routes_rating,
+	zb_routes_review,
 	NULL,
 };
 

@@ -64,6 +64,9 @@ static const struct {
 	{S_WEAK_MEASURE, ZB_OBJ_WEAK_MEASURE},
 	{S_WEAK_PROGRESS, ZB_OBJ_WEAK_PROGRESS},
 	{S_POINTS_ITEM, ZB_OBJ_POINTS_ITEM},
+	{S_DUTY_REPORT, ZB_OBJ_DUTY_REPORT},
+	{S_DUTY_FILE, ZB_OBJ_DUTY_FILE},
+	{S_VREVIEW, ZB_OBJ_VREVIEW},
 };
 #define NPARAM_KINDS (sizeof by_param_kinds / sizeof by_param_kinds[0])
 

@@ -13,6 +13,7 @@
 #include "report/demo.h"
 #include "rectify/rectify.h"
 #include "reserve/demo.h"
+#include "review/demo.h"
 #include "study/course.h"
 #include "transfer/transfer.h"
 #include "village/cadre.h"
@@ -184,7 +185,8 @@ int cmd_demo(int argc, char **argv)
 		}
 	}
 	/* tasks and notices need the accounts (issuers, readers) */
-	if (!o.province && zb_task_demo(db, &app, o.seed, county, res.township_id, res.branch_id, &e)) {
+	if (!o.province && (zb_task_demo(db, &app, o.seed, county, res.township_id, res.branch_id, &e) ||
+	                    zb_review_demo(db, &app, o.seed, county, vres.focus_team, &e))) {
 		rc = zb_cli_fail(&e);
 		goto out;
 	}

@@ -104,6 +104,9 @@ typedef enum zb_scope {
 	S_WEAK_MEASURE, /* path param 0 is a measure of a 整顿 plan: the branch */
 	S_WEAK_PROGRESS, /* path param 0 is a progress entry of a 整顿 plan: the branch */
 	S_POINTS_ITEM,  /* path param 0 is a manual points item (积分制): its branch */
+	S_DUTY_REPORT,  /* path param 0 is a secretary's 述职: the org of the post */
+	S_DUTY_FILE,    /* path param 0 is a file of a 述职: the report's org */
+	S_VREVIEW,      /* path param 0 is an evaluation of a 驻村工作队: its village */
 	S_SCOPE_MAX
 } zb_scope;
 

@@ -171,6 +171,21 @@ int zb_attach_save_file(const char *data_dir, const char *filename, const void *
 	return zb_attach_write_new(data_dir, data, len, stored_name, sm3, e);
 }
 
+int zb_attach_save_row(zb_db *db, const char *data_dir, const char *filename, const void *data, size_t len,
+                       int (*row)(zb_db *db, void *ctx, const zb_attach_saved *f, zb_err *e), void *ctx,
+                       zb_attach_saved *f, zb_err *e)
+{
+	f->len = len;
+	int rc = zb_attach_save_file(data_dir, filename, data, len, &f->kind, f->name, f->sm3, f->stored, e);
+	if (rc)
+		return rc;
+	if (!(rc = zb_db_begin_write(db, e)))
+		rc = zb_db_end(db, row(db, ctx, f, e), e);
+	if (rc)
+		zb_attach_remove_file(data_dir, f->stored);
+	return rc;
+}
+
 int zb_attach_store(zb_db *db, const char *data_dir, int64_t meeting_id, const char *filename, const void *data,
                     size_t len, int64_t by_user, int64_t now, zb_attachment *out, char stored_name[33], zb_err *e)
 {

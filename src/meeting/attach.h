@@ -72,6 +72,19 @@ int zb_attach_write_new(const char *data_dir, const void *data, size_t len, char
 int zb_attach_save_file(const char *data_dir, const char *filename, const void *data, size_t len, const char **kind,
                         char name[ZB_ATTACH_NAME_MAX + 1], char sm3[65], char stored_name[33], zb_err *e);
 
+/* zb_attach_save_file and the caller's row in one write transaction:
+ * row(db, ctx, f, e) inserts the record's row and its audit row; on any
+ * failure the transaction is rolled back and the file removed.  *f holds
+ * what was saved (the 述职's files, the 驻村 log's). */
+typedef struct zb_attach_saved {
+	const char *kind;
+	char name[ZB_ATTACH_NAME_MAX + 1], sm3[65], stored[33];
+	size_t len;
+} zb_attach_saved;
+int zb_attach_save_row(zb_db *db, const char *data_dir, const char *filename, const void *data, size_t len,
+                       int (*row)(zb_db *db, void *ctx, const zb_attach_saved *f, zb_err *e), void *ctx,
+                       zb_attach_saved *f, zb_err *e);
+
 /* Read a stored file into out (at most ZB_ATTACH_MAX_BYTES). */
 int zb_attach_read_file(const char *data_dir, const char *stored_name, zb_buf *out, zb_err *e);
 

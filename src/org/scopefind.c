@@ -46,6 +46,9 @@ static const char *const path_sql[ZB_OBJ_MAX] = {
 	[ZB_OBJ_WEAK_MEASURE] = "SELECT org_path FROM weak_measures WHERE id = ?",
 	[ZB_OBJ_WEAK_PROGRESS] = "SELECT org_path FROM weak_progress WHERE id = ?",
 	[ZB_OBJ_POINTS_ITEM] = "SELECT org_path FROM points_manual WHERE id = ?",
+	[ZB_OBJ_DUTY_REPORT] = "SELECT org_path FROM duty_reports WHERE id = ?",
+	[ZB_OBJ_DUTY_FILE] = "SELECT org_path FROM duty_report_files WHERE id = ?",
+	[ZB_OBJ_VREVIEW] = "SELECT org_path FROM village_reviews WHERE id = ?",
 };
 
 typedef struct found_path {

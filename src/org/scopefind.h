@@ -53,6 +53,9 @@ typedef enum zb_obj {
 	ZB_OBJ_WEAK_MEASURE, /* a measure of a 整顿 plan: its branch */
 	ZB_OBJ_WEAK_PROGRESS, /* a progress entry of a 整顿 plan: its branch */
 	ZB_OBJ_POINTS_ITEM, /* a manual points item (积分制): its branch */
+	ZB_OBJ_DUTY_REPORT, /* a secretary's 述职: the org of the post */
+	ZB_OBJ_DUTY_FILE,  /* a file of a 述职: the report's org */
+	ZB_OBJ_VREVIEW,    /* an evaluation of a 驻村工作队: its village */
 	ZB_OBJ_MAX
 } zb_obj;
 

@@ -704,6 +704,12 @@ static int remove_in_tx(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t i
 	                  zb_arena_printf(ar, "{\"on\":\"%s\",\"kind\":\"%s\"}", on, k), e);
 }
 
+int zb_reserve_remove_tx(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const char *on, const char *kind,
+                         const char *reason, zb_arena *ar, zb_err *e)
+{
+	return remove_in_tx(db, app, by, id, on, kind, reason, ar, e);
+}
+
 int zb_reserve_remove(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const char *on, const char *kind,
                       const char *reason, zb_arena *ar, zb_err *e)
 {

@@ -149,6 +149,10 @@ int zb_reserve_trial_assess(zb_db *db, zb_app *app, const zb_audit_ev *by, int64
  * reason.  The row, its trainings and trials stay. */
 int zb_reserve_remove(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const char *on, const char *kind,
                       const char *reason, zb_arena *ar, zb_err *e);
+/* The same inside the caller's write transaction (a 取消后备干部资格
+ * recorded as an outcome of a 驻村 evaluation, village/review.c). */
+int zb_reserve_remove_tx(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t id, const char *on, const char *kind,
+                         const char *reason, zb_arena *ar, zb_err *e);
 
 /* ---- reading a village and a subtree ---- */
 

@@ -193,23 +193,37 @@ static void read_posting_row(zb_stmt *st, void *ctx)
 	p->ended_on = zb_arena_strdup(p->ar, zb_col_text(st, 3));
 }
 
-static int outcome_insert(zb_db *db, zb_app *app, const zb_actor *ac, int64_t cadre_id, const char *path,
-                          int64_t posting_id, const char *kind, const char *on_date, const char *reason, int64_t *id,
-                          zb_err *e)
+int zb_voutcome_insert(zb_db *db, zb_app *app, const zb_actor *ac, const zb_voutcome_row *o, int64_t *id, zb_err *e)
 {
 	int rc = zb_db_int(db, e, id,
-	                   "INSERT INTO cadre_outcomes (cadre_id, org_path, posting_id, kind, on_date, reason, created_by, "
-	                   "created_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
-	                   "isIsssIi", cadre_id, path, posting_id, kind, on_date, reason, ac->user_id, zb_now(app));
+	                   "INSERT INTO cadre_outcomes (cadre_id, org_path, posting_id, kind, on_date, reason, decided_by, "
+	                   "review_id, reserve_id, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+	                   "isIssssIIIi", o->cadre_id, o->path, o->posting_id, o->kind, o->on_date, o->reason, o->decided_by,
+	                   o->review_id, o->reserve_id, ac->user_id, zb_now(app));
 	if (rc)
 		return rc;
 	zb_audit_detail d;
 	zb_jw *w = zb_audit_detail_begin(&d);
-	jw_kint(w, "cadre_id", cadre_id);
-	jw_kstr(w, "kind", kind);
-	jw_kstr(w, "on_date", on_date);
-	jw_kstr(w, "reason", reason);
-	return zb_vaudit(db, app, ac, "cadre.outcome", "cadre", cadre_id, path, &d, e);
+	jw_kint(w, "cadre_id", o->cadre_id);
+	jw_kstr(w, "kind", o->kind);
+	jw_kstr(w, "on_date", o->on_date);
+	jw_kstr(w, "reason", o->reason);
+	if (o->decided_by)
+		jw_kstr(w, "decided_by", o->decided_by);
+	if (o->review_id)
+		jw_kint(w, "review_id", o->review_id);
+	if (o->reserve_id)
+		jw_kint(w, "reserve_id", o->reserve_id);
+	return zb_vaudit(db, app, ac, "cadre.outcome", "cadre", o->cadre_id, o->path, &d, e);
+}
+
+static int outcome_insert(zb_db *db, zb_app *app, const zb_actor *ac, int64_t cadre_id, const char *path,
+                          int64_t posting_id, const char *kind, const char *on_date, const char *reason, int64_t *id,
+                          zb_err *e)
+{
+	zb_voutcome_row o = {.cadre_id = cadre_id, .path = path, .posting_id = posting_id, .kind = kind,
+	                     .on_date = on_date, .reason = reason};
+	return zb_voutcome_insert(db, app, ac, &o, id, e);
 }
 
 static int end_in_tx(zb_db *db, zb_app *app, const zb_actor *ac, int64_t id, const char *ended_on,
@@ -303,6 +317,9 @@ int zb_voutcome_add(zb_db *db, zb_app *app, const zb_actor *ac, int64_t cadre_id
 {
 	zb_cadre c;
 	const char *k = zb_voutcome_from(kind);
+	/* the later kinds follow from an evaluation (review.c) */
+	if (k && strcmp(k, "recall") && strcmp(k, "accountability") && strcmp(k, "talk"))
+		k = NULL;
 	int rc = zb_cadre_get(db, cadre_id, ar, &c, e);
 	if (!rc && !k)
 		rc = zb_fail(e, ZB_EINVAL, "kind", "处理结果应为 recall（召回）、accountability（问责）或 talk（约谈）");
@@ -344,6 +361,12 @@ int zb_veval_add(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id, in
 	for (size_t i = 0; i < sizeof sc / sizeof sc[0]; i++)
 		if (sc[i].v < 0 || sc[i].v > 100)
 			return zb_fail(e, ZB_EINVAL, sc[i].field, "分数应为 0 到 100 之间的整数");
+	int64_t held = 0;
+	if ((rc = zb_db_int(db, e, &held, "SELECT COUNT(*) FROM village_reviews WHERE team_id = ? AND year = ?", "ii",
+	                    team_id, (int64_t)year)))
+		return rc;
+	if (held)
+		return zb_fail(e, ZB_ECONFLICT, "year", "%s 的 %d 年度考核正在平台上进行，不能再录入分数", t.name, year);
 	zb_vwork_rules r;
 	if ((rc = zb_vwork_rules_get(db, t.org_path, report_on, &r, e)))
 		return rc;

@@ -479,7 +479,32 @@ static int read_outcome(zb_stmt *st, void *ctx, zb_err *e)
 	o->kind = T(2);
 	o->on_date = T(3);
 	o->reason = T(4);
+	o->decided_by = T(5);
+	o->review_id = zb_col_int(st, 6);
+	o->review_year = (int)zb_col_int(st, 7);
+	o->cadre_id = zb_col_int(st, 8);
+	o->cadre_name = T(9);
+	o->team_name = T(10);
 	return 0;
+}
+
+/* An outcome with the evaluation it follows from, its cadre and team. */
+#define OUTCOME_COLS                                                                                            \
+	"o.id, COALESCE(o.posting_id, 0), o.kind, o.on_date, o.reason, o.decided_by, COALESCE(o.review_id, 0), " \
+	"COALESCE(vr.year, 0), o.cadre_id, c.name, t.name FROM cadre_outcomes o JOIN cadres c ON c.id = o.cadre_id " \
+	"LEFT JOIN village_reviews vr ON vr.id = o.review_id LEFT JOIN village_postings p ON p.id = o.posting_id " \
+	"LEFT JOIN village_teams t ON t.id = p.team_id "
+
+int zb_voutcomes_of_member(zb_db *db, int64_t member_id, zb_arena *ar, zb_voutcome **os, int *no, zb_err *e)
+{
+	outcome_list o = {ar, NULL, 0, 0};
+	int rc = zb_db_each(db, e, read_outcome, &o,
+	                    "SELECT " OUTCOME_COLS "WHERE c.id_index IS NOT NULL AND c.id_index = "
+	                    "(SELECT id_index FROM members WHERE id = ?) ORDER BY o.on_date DESC, o.id DESC",
+	                    "i", member_id);
+	*os = o.items;
+	*no = o.n;
+	return rc;
 }
 
 int zb_vcadre_record(zb_db *db, int64_t cadre_id, const char *month, const char *today, zb_arena *ar,
@@ -493,8 +518,7 @@ int zb_vcadre_record(zb_db *db, int64_t cadre_id, const char *month, const char 
 		rc = fill_presence(db, &l.items[i], 1, l.items[i].org_path, 0, month, today, ar, e);
 	if (!rc)
 		rc = zb_db_each(db, e, read_outcome, &o,
-		                "SELECT id, COALESCE(posting_id, 0), kind, on_date, reason FROM cadre_outcomes WHERE cadre_id = ? "
-		                "ORDER BY on_date DESC, id DESC",
+		                "SELECT " OUTCOME_COLS "WHERE o.cadre_id = ? ORDER BY o.on_date DESC, o.id DESC",
 		                "i", cadre_id);
 	*ps = l.items;
 	*np = l.n;
@@ -692,6 +716,12 @@ static int wanted(const zb_vvillage *v, const char *only)
 	return 1;
 }
 
+/* A team's evaluations: typed (village_evaluations) and held on the
+ * platform and finalised (village_reviews, review.c). */
+#define EVALS                                                                                              \
+	"SELECT year, final_score FROM village_evaluations WHERE team_id = t.id UNION ALL "                 \
+	"SELECT year, final_score FROM village_reviews WHERE team_id = t.id AND status = 'final'"
+
 int zb_vcounty_view(zb_db *db, const char *path, const char *month, const char *today, const char *only,
                     zb_arena *ar, zb_vvillage **out, int *n, zb_vcounty *sum, zb_err *e)
 {
@@ -712,8 +742,8 @@ int zb_vcounty_view(zb_db *db, const char *path, const char *month, const char *
 		"(SELECT MIN(r.reason) FROM village_requirements r WHERE r.org_id = o.id AND r.from_on <= ? AND "
 		" (r.until_on IS NULL OR r.until_on >= ?)), "
 		"t.id, t.name, (SELECT COUNT(*) FROM village_postings p WHERE p.team_id = t.id AND p.ended_on IS NULL), "
-		"(SELECT ev.final_score FROM village_evaluations ev WHERE ev.team_id = t.id ORDER BY ev.year DESC LIMIT 1), "
-		"(SELECT MAX(ev.year) FROM village_evaluations ev WHERE ev.team_id = t.id) "
+		"(SELECT ev.final_score FROM (" EVALS ") ev ORDER BY ev.year DESC LIMIT 1), "
+		"(SELECT MAX(ev.year) FROM (" EVALS ") ev) "
 		"FROM orgs o JOIN orgs par ON par.id = o.parent_id "
 		"LEFT JOIN village_teams t ON t.org_id = o.id AND t.dissolved_on IS NULL "
 		"WHERE o.path LIKE ? AND o.dissolved_on IS NULL AND ("

@@ -8,6 +8,31 @@
 
 #include <string.h>
 
+typedef struct vfile_ctx {
+	zb_app *app;
+	const zb_actor *ac;
+	const zb_vteam *t;
+	int64_t id, now;
+} vfile_ctx;
+
+static int vfile_row(zb_db *db, void *ctx, const zb_attach_saved *f, zb_err *e)
+{
+	vfile_ctx *c = ctx;
+	int rc = zb_db_int(db, e, &c->id,
+	                   "INSERT INTO village_log_files (team_id, org_path, kind, filename, size, sm3, stored_name, created_by, "
+	                   "created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+	                   "isssissIi", c->t->id, c->t->org_path, f->kind, f->name, (int64_t)f->len, f->sm3, f->stored,
+	                   c->ac->user_id, c->now);
+	if (rc)
+		return rc;
+	zb_audit_detail d;
+	zb_jw *w = zb_audit_detail_begin(&d);
+	jw_kint(w, "file_id", c->id);
+	jw_kstr(w, "kind", f->kind);
+	jw_kint(w, "size", (int64_t)f->len);
+	return zb_vaudit(db, c->app, c->ac, "vlog.file", "village_team", c->t->id, c->t->org_path, &d, e);
+}
+
 int zb_vfile_upload(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id, const char *filename, const void *data,
                     size_t len, zb_arena *ar, zb_vfile *out, zb_err *e)
 {
@@ -15,37 +40,17 @@ int zb_vfile_upload(zb_db *db, zb_app *app, const zb_actor *ac, int64_t team_id,
 	int rc = zb_vteam_get(db, team_id, ar, &t, e);
 	if (rc)
 		return rc;
-	const char *kind = NULL;
-	char name[ZB_ATTACH_NAME_MAX + 1], sm3[65], stored[33] = "";
-	if ((rc = zb_attach_save_file(app->data_dir, filename, data, len, &kind, name, sm3, stored, e)))
+	vfile_ctx c = {app, ac, &t, 0, zb_now(app)};
+	zb_attach_saved f;
+	if ((rc = zb_attach_save_row(db, app->data_dir, filename, data, len, vfile_row, &c, &f, e)))
 		return rc;
-	if ((rc = zb_db_begin_write(db, e))) {
-		zb_attach_remove_file(app->data_dir, stored);
-		return rc;
-	}
-	int64_t now = zb_now(app);
-	rc = zb_db_int(db, e, &out->id,
-	               "INSERT INTO village_log_files (team_id, org_path, kind, filename, size, sm3, stored_name, created_by, "
-	               "created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
-	               "isssissIi", team_id, t.org_path, kind, name, (int64_t)len, sm3, stored, ac->user_id, now);
-	if (!rc) {
-		zb_audit_detail d;
-		zb_jw *w = zb_audit_detail_begin(&d);
-		jw_kint(w, "file_id", out->id);
-		jw_kstr(w, "kind", kind);
-		jw_kint(w, "size", (int64_t)len);
-		rc = zb_vaudit(db, app, ac, "vlog.file", "village_team", team_id, t.org_path, &d, e);
-	}
-	if ((rc = zb_db_end(db, rc, e))) {
-		zb_attach_remove_file(app->data_dir, stored);
-		return rc;
-	}
+	out->id = c.id;
 	out->team_id = team_id;
-	out->kind = kind;
-	out->filename = zb_arena_strdup(ar, name);
+	out->kind = f.kind;
+	out->filename = zb_arena_strdup(ar, f.name);
 	out->size = (int64_t)len;
 	out->url = zb_vfile_url(ar, out->id);
-	out->created_at = now;
+	out->created_at = c.now;
 	return 0;
 }
 

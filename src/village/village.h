@@ -28,6 +28,8 @@ typedef struct zb_vwork_rules {
 	int township_leave_days;   /* leave of up to this many days: the township approves; longer: the county */
 	int ending_soon_days;      /* a term ending within this many days "ends soon" */
 	int w_report, w_rating_cadres, w_rating_villagers, w_exams; /* percent, summing to 100 */
+	int vote_points[4];        /* points of a 测评 vote 优秀, 称职, 基本称职, 不称职 (0-100) */
+	int grade_min[3];          /* the least final score of 优秀, 称职, 基本称职 (below: 不称职) */
 	const char *source;
 } zb_vwork_rules;
 
@@ -71,6 +73,29 @@ typedef struct zb_veval_scores {
 } zb_veval_scores;
 double zb_vwork_eval_score(const zb_vwork_rules *r, const zb_veval_scores *s);
 
+/* 一述职、两测评、四联考 held on the platform (review.c): the exact sums
+ * behind the final score.  report and the four exams (county 县委组织部,
+ * revival 乡村振兴部门, township 乡镇党委, unit 派出单位) are 0-100;
+ * each 测评 is the points of its votes (the rule's vote_points) and how
+ * many.  Figures are in hundredths, rounded half up. */
+typedef struct zb_vreview_tally {
+	int64_t report, exam_sum;           /* exam_sum: the four exams summed */
+	int64_t cadre_points, cadre_votes, villager_points, villager_votes;
+} zb_vreview_tally;
+typedef struct zb_vreview_result {
+	int64_t rating_cadres, rating_villagers, exams, final; /* hundredths */
+	const char *grade;                                     /* excellent, competent, basic, incompetent */
+} zb_vreview_result;
+/* num / den in hundredths, half up (num >= 0, den > 0). */
+int64_t zb_vwork_hundredths(int64_t num, int64_t den);
+/* The final score: (w_report x report + w_cadres x mean of the cadres'
+ * votes + w_villagers x mean of the villagers' votes + w_exams x mean of
+ * the four exams) / 100, computed exactly and rounded once to 2 decimals
+ * half up; the grade by the rule's thresholds.  Both rounds need votes. */
+void zb_vwork_review_score(const zb_vwork_rules *r, const zb_vreview_tally *t, zb_vreview_result *out);
+/* The grade of a final score (hundredths) by the rule. */
+const char *zb_vwork_grade(const zb_vwork_rules *r, int64_t final);
+
 /* Code tables: code or Chinese name -> code (NULL if none), code -> name. */
 const char *zb_vrole_from(const char *s);          /* first_secretary 第一书记, leader 队长, member 队员 */
 const char *zb_vrole_name(const char *code);
@@ -80,8 +105,17 @@ const char *zb_vabsence_from(const char *s);       /* leave 请假, training 培
 const char *zb_vabsence_name(const char *code);
 const char *zb_vend_from(const char *s);           /* term_end 期满, recalled 召回, other 其他 */
 const char *zb_vend_name(const char *code);
-const char *zb_voutcome_from(const char *s);       /* recall 召回, accountability 问责, talk 约谈 */
+const char *zb_voutcome_from(const char *s);       /* recall 召回, accountability 问责, talk 约谈,
+                                                    * disqualify 取消后备干部资格, notify 通报派出单位 */
 const char *zb_voutcome_name(const char *code);
+const char *zb_vgrade_from(const char *s);         /* excellent 优秀, competent 称职, basic 基本称职, incompetent 不称职 */
+const char *zb_vgrade_name(const char *code);
+int zb_vgrade_index(const char *code);             /* 0-3 in that order, -1 if none */
+const char *zb_vround_from(const char *s);         /* cadres 乡镇干部测评, villagers 党员群众测评 */
+const char *zb_vround_name(const char *code);
+const char *zb_vexaminer_from(const char *s);      /* report 述职, county 县委组织部, revival 乡村振兴部门,
+                                                    * township 乡镇党委, unit 派出单位 */
+const char *zb_vexaminer_name(const char *code);
 
 /* ---- teams, postings, requirements, outcomes, evaluations, log (posting.c) ---- */
 
@@ -238,11 +272,83 @@ int zb_vcounty_view(zb_db *db, const char *path, const char *month, const char *
 /* Every posting of cadre id (newest first, presence in month) and the
  * outcomes recorded on it (newest first). */
 typedef struct zb_voutcome {
-	int64_t id, posting_id;
+	int64_t id, posting_id, review_id, cadre_id;
 	const char *kind, *on_date, *reason;
+	const char *decided_by;             /* NULL: not recorded (outcomes before 0045) */
+	const char *cadre_name, *team_name; /* zb_voutcomes_of_member only */
+	int review_year;                    /* 0: no evaluation named */
 } zb_voutcome;
 int zb_vcadre_record(zb_db *db, int64_t cadre_id, const char *month, const char *today, zb_arena *ar,
                      zb_vposting **ps, int *np, zb_voutcome **os, int *no, zb_err *e);
+
+/* The outcomes of the cadre records that share member member_id's ID
+ * number (blind index), newest first: what the member page shows. */
+int zb_voutcomes_of_member(zb_db *db, int64_t member_id, zb_arena *ar, zb_voutcome **os, int *no, zb_err *e);
+
+/* ---- 一述职、两测评、四联考 held on the platform (review.c) ---- */
+
+/* An evaluation of team id for year (who: org.write at an org above the
+ * village, review/review.h zb_review_above): report_on the day of the
+ * 述职, summary its text.  One per team and year, and none where a typed
+ * evaluation (village_evaluations) holds the year (409 on year). */
+int zb_vreview_open(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, int64_t team_id, int year,
+                    const char *report_on, const char *summary, zb_arena *ar, int64_t *id, zb_err *e);
+/* count (1-500) new one-time codes of round (cadres, villagers) for open
+ * evaluation id: *codes the texts "XXXXX-XXXXX" (shown this once; only
+ * their keyed digest is kept). */
+int zb_vreview_codes(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, int64_t id,
+                     const char *round, int count, zb_arena *ar, const char ***codes, zb_err *e);
+/* The score (0-100) of part examiner (report, county, revival, township,
+ * unit) of open evaluation id, with the examiner's name; once a part. */
+int zb_vreview_score(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, int64_t id,
+                     const char *examiner, int score, const char *examiner_name, const char *note, zb_arena *ar,
+                     zb_err *e);
+/* Finalise evaluation id on date: every part scored and both rounds voted
+ * (else 409 naming what is missing); the rule in force at the village on
+ * report_on weighs it (zb_vwork_review_score). */
+int zb_vreview_finalise(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, int64_t id,
+                        const char *on, zb_arena *ar, zb_vreview_result *out, zb_err *e);
+/* An outcome following from finalised evaluation id, on a cadre posted
+ * to its team: kind (recall, accountability, talk, disqualify, notify),
+ * on_date (not before the evaluation was finalised, not after today),
+ * decided_by (the body or person), reason.  recall also ends the open
+ * posting (召回); disqualify also removes the person from a village's
+ * reserve pool when their ID number is in one (reserve/, *reserve_id). */
+int zb_vreview_outcome(zb_db *db, zb_app *app, const zb_actor *ac, const zb_principal *who, int64_t id,
+                       int64_t cadre_id, const char *kind, const char *on_date, const char *decided_by,
+                       const char *reason, zb_arena *ar, int64_t *outcome_id, int64_t *reserve_id, zb_err *e);
+
+typedef struct zb_vreview_exam {
+	const char *examiner, *examiner_name, *note;
+	int score;
+	int64_t entered_by, entered_at;
+} zb_vreview_exam;
+typedef struct zb_vreview_round {
+	int64_t codes, used, votes[4];      /* votes per grade 优秀..不称职 */
+} zb_vreview_round;
+typedef struct zb_vreview {
+	int64_t id, team_id, org_id, finalised_by;
+	int year;
+	const char *org_path, *org_name, *team_name, *report_on, *report_summary, *status, *finalised_on, *grade;
+	double final_score;                 /* status final only */
+	zb_vreview_round rounds[2];         /* cadres, villagers */
+	zb_vreview_exam *exams;
+	int nexams;
+	zb_voutcome *outcomes;
+	int noutcomes;
+} zb_vreview;
+int zb_vreview_get(zb_db *db, int64_t id, zb_arena *ar, zb_vreview *v, zb_err *e);
+/* The evaluations of team id, newest year first (without exams, outcomes). */
+int zb_vreview_of_team(zb_db *db, int64_t team_id, zb_arena *ar, zb_vreview **out, int *n, zb_err *e);
+
+/* The public vote: what code is for (*v without exams and outcomes; a
+ * used code ZB_ECONFLICT, an unknown one ZB_ENOTFOUND naming no code) and
+ * the vote itself (grade: excellent, competent, basic, incompetent).  ip
+ * only feeds the guess throttle (auth.h zb_login_gate/failure under the
+ * name "#测评码"); nothing of the voter is stored. */
+int zb_vvote_check(zb_db *db, zb_app *app, const char *code, const char *ip, zb_arena *ar, zb_vreview *v,
+                   const char **round, zb_err *e);
+int zb_vvote_cast(zb_db *db, zb_app *app, const char *code, const char *grade, const char *ip, zb_arena *ar, zb_err *e);
 
 /* The village work of one org (the org page's section): *found 0 when
  * the org is not in the county view (see above). */

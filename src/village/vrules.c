@@ -23,7 +23,20 @@ static const code_name roles[] = {{"first_secretary", "第一书记"}, {"leader"
 	                            {0}},
 		       absences[] = {{"leave", "请假"}, {"training", "培训"}, {"trip", "因公出差"}, {0}},
 		       ends[] = {{"term_end", "期满"}, {"recalled", "召回"}, {"other", "其他"}, {0}},
-		       outcomes[] = {{"recall", "召回"}, {"accountability", "问责"}, {"talk", "约谈"}, {0}};
+		       outcomes[] = {{"recall", "召回"},
+	                             {"accountability", "问责"},
+	                             {"talk", "约谈"},
+	                             {"disqualify", "取消后备干部资格"},
+	                             {"notify", "通报派出单位"},
+	                             {0}},
+		       vgrades[] = {{"excellent", "优秀"}, {"competent", "称职"}, {"basic", "基本称职"}, {"incompetent", "不称职"}, {0}},
+		       rounds[] = {{"cadres", "乡镇干部测评"}, {"villagers", "党员群众测评"}, {0}},
+		       examiners[] = {{"report", "述职"},
+	                              {"county", "县委组织部"},
+	                              {"revival", "乡村振兴部门"},
+	                              {"township", "乡镇党委"},
+	                              {"unit", "派出单位"},
+	                              {0}};
 
 static const char *code_from(const code_name *t, const char *s)
 {
@@ -55,6 +68,17 @@ CODES(zb_vreason_from, zb_vreason_name, reasons)
 CODES(zb_vabsence_from, zb_vabsence_name, absences)
 CODES(zb_vend_from, zb_vend_name, ends)
 CODES(zb_voutcome_from, zb_voutcome_name, outcomes)
+CODES(zb_vgrade_from, zb_vgrade_name, vgrades)
+CODES(zb_vround_from, zb_vround_name, rounds)
+CODES(zb_vexaminer_from, zb_vexaminer_name, examiners)
+
+int zb_vgrade_index(const char *code)
+{
+	for (int i = 0; code && vgrades[i].code; i++)
+		if (!strcmp(code, vgrades[i].code))
+			return i;
+	return -1;
+}
 
 /* ---- the rule ---- */
 
@@ -63,12 +87,12 @@ static const char *const SOURCE = "中办《关于向重点乡镇和贫困村选
 static void rules_default(zb_vwork_rules *r)
 {
 	*r = (zb_vwork_rules){.min_days = 20, .township_leave_days = 3, .ending_soon_days = 90, .w_report = 10,
-	                      .w_rating_cadres = 15, .w_rating_villagers = 15, .w_exams = 60, .source = SOURCE};
+	                      .w_rating_cadres = 15, .w_rating_villagers = 15, .w_exams = 60,
+	                      .vote_points = {100, 80, 60, 0}, .grade_min = {90, 70, 60}, .source = SOURCE};
 }
 
 static const char *const top_keys[] = {"min_days", "township_leave_days", "ending_soon_days", NULL};
 static const char *const weight_keys[] = {"report", "rating_cadres", "rating_villagers", "exams", NULL};
-
 static int int_in(json_t *obj, const char *key, int min, int max, int *out)
 {
 	json_t *v = json_object_get(obj, key);
@@ -79,13 +103,44 @@ static int int_in(json_t *obj, const char *key, int min, int max, int *out)
 	return 1;
 }
 
+static const char *const point_keys[] = {"excellent", "competent", "basic", "incompetent", NULL};
+static const char *const grade_keys[] = {"excellent", "competent", "basic", NULL};
+
+/* The optional objects vote_points (four grades, 0-100, not rising) and
+ * grades (three thresholds 1-100, falling); absent: the defaults. */
+static int optional_tables(json_t *data, zb_err *e)
+{
+	json_t *p = json_object_get(data, "vote_points"), *g = json_object_get(data, "grades");
+	int prev = 101;
+	if (p && (!json_is_object(p) || json_object_size(p) != 4))
+		return zb_fail(e, ZB_EINVAL, "data", "规则项 vote_points（测评每票分值）应含 excellent、competent、basic、incompetent 四项");
+	for (int i = 0; p && point_keys[i]; i++) {
+		int x;
+		if (!int_in(p, point_keys[i], 0, 100, &x) || x > prev)
+			return zb_fail(e, ZB_EINVAL, "data", "规则项 vote_points.%s 应为 0 到 100 之间的整数，且不高于上一等次",
+			               point_keys[i]);
+		prev = x;
+	}
+	prev = 101;
+	if (g && (!json_is_object(g) || json_object_size(g) != 3))
+		return zb_fail(e, ZB_EINVAL, "data", "规则项 grades（等次分数线）应含 excellent、competent、basic 三项");
+	for (int i = 0; g && grade_keys[i]; i++) {
+		int x;
+		if (!int_in(g, grade_keys[i], 1, 100, &x) || x >= prev)
+			return zb_fail(e, ZB_EINVAL, "data", "规则项 grades.%s 应为 1 到 100 之间的整数，且低于上一等次", grade_keys[i]);
+		prev = x;
+	}
+	return 0;
+}
+
+
 int zb_vwork_rules_validate(json_t *data, zb_err *e)
 {
 	const char *key;
 	json_t *v;
 	json_object_foreach(data, key, v)
 	{
-		int known = !strcmp(key, "weights");
+		int known = !strcmp(key, "weights") || !strcmp(key, "vote_points") || !strcmp(key, "grades");
 		for (int i = 0; top_keys[i]; i++)
 			known |= !strcmp(key, top_keys[i]);
 		if (known)
@@ -118,7 +173,7 @@ int zb_vwork_rules_validate(json_t *data, zb_err *e)
 	}
 	if (sum != 100)
 		return zb_fail(e, ZB_EINVAL, "data", "规则项 weights 的四项之和应为 100（现为 %d）", sum);
-	return 0;
+	return optional_tables(data, e);
 }
 
 int zb_vwork_rules_get(zb_db *db, const char *org_path, const char *date, zb_vwork_rules *r, zb_err *e)
@@ -151,6 +206,13 @@ int zb_vwork_rules_from(const zb_rules *rs, const char *org_path, zb_vwork_rules
 		r->w_rating_cadres = (int)w[1];
 		r->w_rating_villagers = (int)w[2];
 		r->w_exams = (int)w[3];
+		int64_t x;
+		for (int i = 0; point_keys[i]; i++)
+			if (zb_rule_sub_int(s, "vote_points", point_keys[i], &x))
+				r->vote_points[i] = (int)x;
+		for (int i = 0; grade_keys[i]; i++)
+			if (zb_rule_sub_int(s, "grades", grade_keys[i], &x))
+				r->grade_min[i] = (int)x;
 	}
 	return rc;
 }
@@ -210,4 +272,31 @@ double zb_vwork_eval_score(const zb_vwork_rules *r, const zb_veval_scores *s)
 	            r->w_rating_villagers * s->rating_villagers + r->w_exams * exams) /
 	           100.0;
 	return (double)(long)(v * 10 + 0.5) / 10; /* one decimal */
+}
+
+int64_t zb_vwork_hundredths(int64_t num, int64_t den)
+{
+	return (num * 200 + den) / (2 * den);
+}
+
+const char *zb_vwork_grade(const zb_vwork_rules *r, int64_t final)
+{
+	int i = 0;
+	while (i < 3 && final < (int64_t)r->grade_min[i] * 100)
+		i++;
+	return vgrades[i].code;
+}
+
+void zb_vwork_review_score(const zb_vwork_rules *r, const zb_vreview_tally *t, zb_vreview_result *out)
+{
+	int64_t nc = t->cadre_votes > 0 ? t->cadre_votes : 1, nv = t->villager_votes > 0 ? t->villager_votes : 1;
+	/* final x 100 = sum of weight x part; over the common denominator 4 nc nv */
+	int64_t den = 4 * nc * nv;
+	int64_t num = r->w_report * t->report * den + r->w_rating_cadres * t->cadre_points * 4 * nv +
+	              r->w_rating_villagers * t->villager_points * 4 * nc + r->w_exams * t->exam_sum * nc * nv;
+	out->rating_cadres = zb_vwork_hundredths(t->cadre_points, nc);
+	out->rating_villagers = zb_vwork_hundredths(t->villager_points, nv);
+	out->exams = zb_vwork_hundredths(t->exam_sum, 4);
+	out->final = zb_vwork_hundredths(num, den * 100);
+	out->grade = zb_vwork_grade(r, out->final);
 }

@@ -141,6 +141,7 @@ const PARAM_BY_SEGMENT = {
   tasks: 'task', 'task-targets': 'task_target', 'task-files': 'task_file', notices: 'notice', 'notice-files': 'notice_file',
   'weak-listings': 'weak_listing', 'weak-measures': 'weak_measure', 'weak-progress': 'weak_progress',
   'points-items': 'points_item',
+  'duty-reports': 'duty_report', 'duty-report-files': 'duty_file', 'village-reviews': 'vreview',
 };
 /** [{name, kind}] for a pattern's placeholders; throws naming the route for an unknown one. */
 export function paramKinds(route) {
@@ -170,6 +171,7 @@ export const PATH_SCOPES = {
   S_TASK: 'task', S_TASK_TARGET: 'task_target', S_TASK_FILE: 'task_file', S_NOTICE: 'notice',
   S_WEAK_LISTING: 'weak_listing', S_WEAK_MEASURE: 'weak_measure', S_WEAK_PROGRESS: 'weak_progress',
   S_POINTS_ITEM: 'points_item',
+  S_DUTY_REPORT: 'duty_report', S_DUTY_FILE: 'duty_file', S_VREVIEW: 'vreview',
 };
 // Scope kinds that take the object from the query or the body.
 export const OTHER_SCOPES = ['S_NONE', 'S_QUERY_ORG', 'S_BODY_ORG', 'S_BODY_MEMBER'];

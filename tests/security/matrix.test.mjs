@@ -281,6 +281,27 @@ const MAKE = {
   async user(side) {
     return { id: (await mkUser(side)).id };
   },
+  // 述职评议: the 2025 述职 of the secretary of a branch of its own under
+  // the side's township (one secretary in office an org; filed by the
+  // county's admin), a photo of it; a 驻村工作队's evaluation opened by the
+  // county (its village under the township)
+  async duty_report(side) {
+    const org = await mkOrg(W[side].town, `${W[side].mk}述职${++seq}支部`);
+    const m = await mkMember(org, `${W[side].mk}书记${seq}`);
+    await ok(adm.post(`/api/v1/orgs/${org}/committee`, { member_id: m, post: 'secretary', started_on: '2024-01-01' }), 'secretary');
+    return { id: (await ok(adm.post('/api/v1/duty-reports', { org_id: org, member_id: m, year: 2025,
+      report: `${W[side].mk}述职`, filed_on: '2026-01-10' }), 'duty report')).id };
+  },
+  async duty_file(side) {
+    const d = await MAKE.duty_report(side);
+    return { id: (await ok(adm.req('POST', `/api/v1/duty-reports/${d.id}/files?filename=${W[side].mk}.png`, PNG,
+      { raw: true, headers: { 'Content-Type': 'application/octet-stream' } }), 'duty file')).id };
+  },
+  async vreview(side) {
+    const t = await MAKE.vteam(side);
+    return { id: (await ok(adm.post(`/api/v1/village-teams/${t.id}/reviews`, { year: 2025, report_on: '2026-01-15',
+      report_summary: `${W[side].mk}述职` }), 'village review')).id };
+  },
   // 工作任务: a task of the side's township to its branch ({id} of the
   // task-targets routes: the branch's target), a photo of its reply; a
   // notice of the township to its subtree
