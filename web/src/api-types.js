@@ -1108,6 +1108,21 @@
  * @property {HomeRollupCompliance|null} compliance 组织生活落实；无 meeting.read 时为 null
  * @property {HomeRollupRisks|null} risks 未参加组织生活的党员；无 meeting.read 时为 null
  * @property {HomeRollupBirthdays|null} birthdays 近期政治生日；无 member.read 时为 null
+ * @property {RatingSummary|null} ratings 评星晋级：最近已发布年度的汇总（与 GET /orgs/{id}/ratings/summary 相同）；无 org.read 时为 null
+ */
+
+/**
+ * 已发布的评星汇总
+ * @typedef {object} RatingSummary
+ * @property {number|null} year 最近已发布的年度（无则 null）
+ * @property {number} branches 评定的党支部数
+ * @property {Array<number>} stars 五星到一星的支部数
+ * @property {RatingSummaryTiers} tiers 先进、中间、后进的支部数
+ * @property {number} up 晋级
+ * @property {number} down 降级
+ * @property {number} same 持平
+ * @property {number} new 首次评定
+ * @property {RatingSummaryOwn|null} own 本组织是评定的党支部时：本支部的评定
  */
 
 /**
@@ -2478,6 +2493,7 @@
  * @property {ScreenDues|null} dues 党费收缴；无 member.read 时为 null
  * @property {ScreenDisclosure|null} disclosure 三务公开；无 org.read 时为 null
  * @property {ScreenTasks|null} tasks 工作任务；无 org.read 时为 null
+ * @property {ScreenRatings|null} ratings 评星晋级：最近已发布年度的星级、先进中间后进、晋级降级；未发布或无 org.read 时为 null
  * @property {Array<ScreenChild>} children 各直属下级组织（未撤销的）
  */
 
@@ -2551,6 +2567,21 @@
  */
 
 /**
+ * 评星晋级（最近已发布的年度）
+ * @typedef {object} ScreenRatings
+ * @property {number} year 最近已发布评星的年度
+ * @property {number} branches 评定的党支部数
+ * @property {Array<number>} stars 五星到一星的支部数
+ * @property {number} advanced 先进
+ * @property {number} middle 中间
+ * @property {number} lagging 后进
+ * @property {number} up 比上年晋级的
+ * @property {number} down 比上年降级的
+ * @property {number} same 与上年持平的
+ * @property {number} new 首次评定的
+ */
+
+/**
  * 一个直属下级组织的一行
  * @typedef {object} ScreenChild
  * @property {number} org_id 直属下级组织
@@ -2565,6 +2596,7 @@
  * @property {ScreenChildDues|null} dues 党费；无 member.read 时为 null
  * @property {ScreenChildDisclosure|null} disclosure 三务公开；无 org.read 时为 null
  * @property {ScreenTasks|null} tasks 工作任务；无 org.read 时为 null
+ * @property {ScreenRatings|null} ratings 其下支部的评星及比上年的变化；未发布或无 org.read 时为 null
  */
 
 /**
@@ -3093,6 +3125,277 @@
  * @property {Array<InboxMeetingsItem>} meetings 将要召开的会议
  * @property {Array<InboxDuesItem>} dues 今年应交未交的党费月份
  * @property {InboxStudy|null} study 今年的学时；账号未关联党员档案时为 null
+ */
+
+/**
+ * @typedef {object} WeakCandidates
+ * @property {number} year 年度
+ * @property {string} ref_date 对照日期（年末，当年为今天）
+ * @property {Array<WeakCandidate>} items 符合标准的支部（按组织顺序）
+ */
+
+/**
+ * 符合排查标准的支部
+ * @typedef {object} WeakCandidate
+ * @property {number} org_id 支部
+ * @property {string} org_name 名称
+ * @property {number|null} listing_id 当年已列为软弱涣散：整顿记录编号
+ * @property {string|null} listing_status rectifying 整顿中、closed 已销号
+ * @property {string|null} listing_status_name 状态名称
+ * @property {Array<WeakCriterion>} criteria 符合的标准
+ */
+
+/**
+ * 符合的一项排查标准及其依据
+ * @typedef {object} WeakCriterion
+ * @property {string} key secretary_vacant 书记空缺、compliance_low 三会一课落实率低、lagging 连续后进、term_overdue 逾期未换届
+ * @property {string} name 标准（按规则）
+ * @property {string} detail 查到的情况及数字
+ * @property {Array<string>} sources 依据的记录，如 post:12、compliance:13:2026Q1、rating:7、term:4、org:13
+ */
+
+/**
+ * @typedef {object} WeakListings
+ * @property {Array<WeakListing>} items 组织及下级的软弱涣散支部（新的年度在前，整顿中在前）
+ */
+
+/**
+ * 列为软弱涣散的支部及整顿进度
+ * @typedef {object} WeakListing
+ * @property {number} id 整顿记录编号
+ * @property {number} org_id 支部
+ * @property {string} org_name 名称
+ * @property {number} year 年度
+ * @property {number} listed_by_org 认定的党组织
+ * @property {string} listed_by_name 名称
+ * @property {string} listed_on 认定日期
+ * @property {string|null} reason 认定理由（手动列入时）
+ * @property {string} status rectifying 整顿中、closed 已销号
+ * @property {string} status_name 状态名称
+ * @property {string|null} leader_name 包联县级领导
+ * @property {string|null} leader_post 职务
+ * @property {number} measures 整改措施数
+ * @property {number} measures_done 已完成
+ * @property {number} measures_overdue 逾期未完成（过了完成时限的次日起）
+ * @property {string|null} closed_on 销号日期
+ */
+
+/**
+ * @typedef {object} WeakCreated
+ * @property {number} id 新记录的编号
+ */
+
+/**
+ * 整顿方案
+ * @typedef {object} WeakPlan
+ * @property {number} id 整顿记录编号
+ * @property {number} org_id 支部
+ * @property {string} org_name 名称
+ * @property {number} year 年度
+ * @property {number} listed_by_org 认定的党组织
+ * @property {string} listed_by_name 名称
+ * @property {string} listed_on 认定日期
+ * @property {string|null} reason 认定理由（手动列入时）
+ * @property {string} status rectifying 整顿中、closed 已销号
+ * @property {string} status_name 状态名称
+ * @property {string|null} leader_name 包联县级领导
+ * @property {string|null} leader_post 职务
+ * @property {number} measures 整改措施数
+ * @property {number} measures_done 已完成
+ * @property {number} measures_overdue 逾期未完成（过了完成时限的次日起）
+ * @property {string|null} closed_on 销号日期
+ * @property {Array<WeakCriterion>} criteria 认定时符合的标准及依据
+ * @property {string} problems 存在的问题
+ * @property {string|null} leader_account 包联领导的账号（登录名）
+ * @property {string|null} closed_by_name 销号审核人
+ * @property {string|null} close_opinion 销号审核意见
+ * @property {Array<WeakMeasure>} measure_items 整改措施（按完成时限）
+ * @property {Array<WeakProgress>} progress 整顿进展（新的在前）
+ * @property {Array<WeakReview>} reviews 销号和重新打开的记录
+ * @property {boolean} can_write 调用者可记录进展、增加和完成措施
+ * @property {boolean} can_review 调用者是上级党组织：可定问题和包联领导、销号
+ * @property {boolean} can_reopen 已销号且调用者是认定的党组织：可重新打开
+ */
+
+/**
+ * 整改措施
+ * @typedef {object} WeakMeasure
+ * @property {number} id 编号
+ * @property {string} what 整改措施
+ * @property {string} responsible 责任人
+ * @property {string} due_on 完成时限
+ * @property {string} status open 未完成、done 已完成
+ * @property {string} status_name 状态名称
+ * @property {string|null} done_on 完成日期
+ * @property {string|null} done_note 完成情况
+ * @property {boolean} overdue 未完成且已过完成时限（时限当天不算逾期）
+ */
+
+/**
+ * 整顿进展
+ * @typedef {object} WeakProgress
+ * @property {number} id 编号
+ * @property {string} on_date 日期
+ * @property {string} text 进展
+ * @property {WeakProgressFile|null} file 照片或 PDF
+ */
+
+/**
+ * @typedef {object} WeakProgressFile
+ * @property {string} kind jpeg、png 或 pdf
+ * @property {string} filename 文件名
+ * @property {string} url 下载地址
+ */
+
+/**
+ * @typedef {object} WeakReview
+ * @property {string} kind close 销号、reopen 重新打开
+ * @property {string} kind_name 名称
+ * @property {string} on_date 日期
+ * @property {string|null} by_name 审核人
+ * @property {string} opinion 审核意见或重新打开的理由
+ */
+
+/**
+ * 一名党员一年的积分台账
+ * @typedef {object} PointsLedger
+ * @property {number} member_id 党员编号
+ * @property {number} year 年度
+ * @property {string} scheme member 党员积分、secretary 书记积分
+ * @property {string} scheme_name 积分方案
+ * @property {number} total 总分：各行之和（含基础分，不含待审核）
+ * @property {number} pending 待审核的人工认定项
+ * @property {Array<PointsItem>} items 台账（按日期）
+ * @property {Array<PointsManualKind>} manual_items 现行积分方案中可申报、由支部委员会审核的积分项
+ */
+
+/**
+ * 积分台账的一行
+ * @typedef {object} PointsItem
+ * @property {string} date 日期
+ * @property {string} key 积分项代码（base 为基础分）
+ * @property {string} rule 积分项名称（基础分也是一项，计入总分）
+ * @property {number} points 计入的分值（超出上限为 0 或剩余部分；待审核为 0）
+ * @property {string} reason 事由
+ * @property {string} source 出处：meeting:会议、payment:党费、session/course/applicant:学习、designation:岗位、aid_visit:走访、duty_report:述职、compliance:支部:期间、rating:评星、manual:人工认定、scheme:积分方案
+ * @property {string} period 计上限的期间（2026-03、2026Q1、2026）
+ * @property {string} status counted 已计分、capped 超出上限、pending 待审核
+ * @property {string} status_name 状态的中文
+ */
+
+/**
+ * 积分方案中人工认定的积分项
+ * @typedef {object} PointsManualKind
+ * @property {string} key 积分项代码
+ * @property {string} name 积分项名称
+ * @property {number} points 分值（负数为扣分）
+ */
+
+/**
+ * @typedef {object} PointsManualList
+ * @property {Array<PointsManualItem>} items 条目
+ * @property {number} total 总数
+ * @property {string} [next] 还有下一页时：下一页请求的 after 参数
+ */
+
+/**
+ * 人工认定的积分项
+ * @typedef {object} PointsManualItem
+ * @property {number} id 积分项编号
+ * @property {number} member_id 党员编号
+ * @property {string} member_name 姓名
+ * @property {string} scheme member 或 secretary
+ * @property {string} scheme_name 党员积分或书记积分
+ * @property {string} item_key 积分项代码
+ * @property {string} item_name 积分项名称
+ * @property {number} points 方案规定的分值
+ * @property {string} date 事项日期
+ * @property {string} reason 事由
+ * @property {string} status pending 待审核、approved 已认定、rejected 未认定
+ * @property {string} status_name 状态的中文
+ * @property {string} proposed_by 提出人（账号）
+ * @property {string|null} decided_by 审核人（账号）
+ * @property {string|null} decision_note 审核意见
+ */
+
+/**
+ * 已提出、待审核的积分项
+ * @typedef {object} PointsProposed
+ * @property {number} id 积分项编号
+ * @property {string} status pending：待支部委员会审核
+ */
+
+/**
+ * 支部内积分排名（仅本支部可见）
+ * @typedef {object} PointsRanking
+ * @property {number} org_id 党支部
+ * @property {number} year 年度
+ * @property {Array<PointsRankingItemsItem>} items 本支部党员的总分，高的在前
+ */
+
+/**
+ * 下级党支部的评星
+ * @typedef {object} RatingList
+ * @property {number} year 年度
+ * @property {boolean} preview true：该年度尚未评定，按记录实时计算的预览；false：已保存的评定（草稿或已发布）
+ * @property {number} total 条目数
+ * @property {Array<Rating>} items 下级各党支部
+ */
+
+/**
+ * 一个党支部一年的评星
+ * @typedef {object} Rating
+ * @property {number} org_id 党支部
+ * @property {string} org_name 名称
+ * @property {number} score 总分（各指标得分之和）
+ * @property {number} stars 星级 1–5
+ * @property {string} tier advanced 先进、middle 中间、lagging 后进
+ * @property {string} tier_name 先进、中间或后进
+ * @property {string} change 与上年已发布的评定相比：up 晋级、down 降级、same 持平、new 首次评定
+ * @property {string} change_name 晋级、降级、持平或首次评定
+ * @property {number|null} last_stars 上年已发布的星级
+ * @property {string} status draft 草稿、published 已发布、preview 预览（未保存）
+ * @property {string} status_name 状态
+ * @property {string|null} published_at 发布日期
+ * @property {Array<RatingIndicator>} indicators 各指标
+ */
+
+/**
+ * 评星指标
+ * @typedef {object} RatingIndicator
+ * @property {string} key 指标代码
+ * @property {string} name 指标名称
+ * @property {number|null} value 计得的值：百分比（rate、steps）、项数（deduct）或人工分（manual）；不适用或未评分为 null
+ * @property {number} points 得分（两位小数）
+ * @property {number} max 满分
+ * @property {string} mode 计分方式：rate 按比例、steps 分档、deduct 扣分、manual 人工评分
+ * @property {string} source 依据的记录，如 compliance:org:13:2026、manual:3（空：无）
+ * @property {string} explain 计得的说明
+ */
+
+/**
+ * 一个党支部的评星及各指标依据
+ * @typedef {object} BranchRating
+ * @property {number} year 年度
+ * @property {Rating} rating 评星（未评定时为按分数线的预览，比例上限在上级评定时适用）
+ */
+
+/**
+ * @typedef {object} RatingDrafted
+ * @property {number} year 年度
+ * @property {number} saved 保存为草稿的支部数
+ */
+
+/**
+ * @typedef {object} RatingPublished
+ * @property {number} year 年度
+ * @property {number} published 发布的支部数
+ */
+
+/**
+ * @typedef {object} RatingManualSaved
+ * @property {number} id 人工评分编号
+ * @property {string} source manual:编号
  */
 
 /**
@@ -3651,6 +3954,24 @@
  */
 
 /**
+ * 先进、中间、后进的支部数
+ * @typedef {object} RatingSummaryTiers
+ * @property {number} advanced 先进
+ * @property {number} middle 中间
+ * @property {number} lagging 后进
+ */
+
+/**
+ * 本组织是评定的党支部时：本支部的评定
+ * @typedef {object} RatingSummaryOwn
+ * @property {number} stars 星级
+ * @property {string} tier advanced、middle 或 lagging
+ * @property {string} tier_name 先进、中间或后进
+ * @property {string} change up、down、same 或 new
+ * @property {string} change_name 晋级、降级、持平或首次评定
+ */
+
+/**
  * @typedef {object} ComplianceWorstMissingTypesItem
  * @property {string} type 会议类型代码
  * @property {string} type_name 会议类型
@@ -4123,6 +4444,14 @@
  * @property {number} hours 今年已有学时（由会议、培训、学习记录和课程得出）
  * @property {number} required 规定学时（党员 32，书记和委员 56，或本地规定）
  * @property {number} short 还差的学时（已达到为 0）
+ */
+
+/**
+ * @typedef {object} PointsRankingItemsItem
+ * @property {number} rank 名次（同分同名次）
+ * @property {number} member_id 党员编号
+ * @property {string} name 姓名
+ * @property {number} total 总分
  */
 
 /**
@@ -4605,6 +4934,32 @@
  *   'GET /notice-files/{id} 200': string,
  *   'GET /notices/{id}/receipts 200': NoticeReceipts,
  *   'GET /me/inbox 200': Inbox,
+ *   'GET /orgs/{id}/weak-candidates 200': WeakCandidates,
+ *   'GET /orgs/{id}/weak-listings 200': WeakListings,
+ *   'POST /weak-listings 201': WeakCreated,
+ *   'GET /weak-listings/{id} 200': WeakPlan,
+ *   'PATCH /weak-listings/{id} 200': WeakPlan,
+ *   'POST /weak-listings/{id}/measures 201': WeakCreated,
+ *   'POST /weak-measures/{id}/done 200': Ok,
+ *   'POST /weak-listings/{id}/progress 201': WeakCreated,
+ *   'POST /weak-progress/{id}/file 200': Ok,
+ *   'GET /weak-progress/{id}/file 200': string,
+ *   'POST /weak-listings/{id}/close 200': WeakPlan,
+ *   'POST /weak-listings/{id}/reopen 200': WeakPlan,
+ *   'GET /members/{id}/points 200': PointsLedger,
+ *   'GET /me/points 200': PointsLedger,
+ *   'GET /orgs/{id}/points-items 200': PointsManualList,
+ *   'POST /orgs/{id}/points-items 201': PointsProposed,
+ *   'POST /me/points-items 201': PointsProposed,
+ *   'POST /points-items/{id}/approve 200': Ok,
+ *   'POST /points-items/{id}/reject 200': Ok,
+ *   'GET /orgs/{id}/points-ranking 200': PointsRanking,
+ *   'GET /orgs/{id}/ratings 200': RatingList,
+ *   'GET /orgs/{id}/rating 200': BranchRating,
+ *   'GET /orgs/{id}/ratings/summary 200': RatingSummary,
+ *   'POST /orgs/{id}/ratings/draft 200': RatingDrafted,
+ *   'POST /orgs/{id}/ratings/publish 200': RatingPublished,
+ *   'POST /orgs/{id}/ratings/manual 200': RatingManualSaved,
  *   'GET /orgs/{id}/duty-reports 200': DutyList,
  *   'POST /duty-reports 201': DutyReport,
  *   'GET /duty-reports/{id} 200': DutyReport,
@@ -4877,6 +5232,32 @@ export const ROUTES = Object.freeze({
   'GET /notice-files/{id}': [200],
   'GET /notices/{id}/receipts': [200],
   'GET /me/inbox': [200],
+  'GET /orgs/{id}/weak-candidates': [200],
+  'GET /orgs/{id}/weak-listings': [200],
+  'POST /weak-listings': [201],
+  'GET /weak-listings/{id}': [200],
+  'PATCH /weak-listings/{id}': [200],
+  'POST /weak-listings/{id}/measures': [201],
+  'POST /weak-measures/{id}/done': [200],
+  'POST /weak-listings/{id}/progress': [201],
+  'POST /weak-progress/{id}/file': [200],
+  'GET /weak-progress/{id}/file': [200],
+  'POST /weak-listings/{id}/close': [200],
+  'POST /weak-listings/{id}/reopen': [200],
+  'GET /members/{id}/points': [200],
+  'GET /me/points': [200],
+  'GET /orgs/{id}/points-items': [200],
+  'POST /orgs/{id}/points-items': [201],
+  'POST /me/points-items': [201],
+  'POST /points-items/{id}/approve': [200],
+  'POST /points-items/{id}/reject': [200],
+  'GET /orgs/{id}/points-ranking': [200],
+  'GET /orgs/{id}/ratings': [200],
+  'GET /orgs/{id}/rating': [200],
+  'GET /orgs/{id}/ratings/summary': [200],
+  'POST /orgs/{id}/ratings/draft': [200],
+  'POST /orgs/{id}/ratings/publish': [200],
+  'POST /orgs/{id}/ratings/manual': [200],
   'GET /orgs/{id}/duty-reports': [200],
   'POST /duty-reports': [201],
   'GET /duty-reports/{id}': [200],
