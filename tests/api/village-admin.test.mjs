@@ -96,7 +96,13 @@ test('a log entry with uploaded photos: stored, linked once, listed with the old
   assert.equal(r.status, 404, 'outside the village: as if there were none');
   r = await town1.get('/api/v1/village-files/999999');
   assert.equal(r.status, 404);
-  const audit = sql(srv.db, "SELECT action FROM audit_log WHERE action IN ('vlog.file', 'vlog.file_read') ORDER BY id").trim().split('\n');
+  // uploads are audited in their transaction; reads are queued to the
+  // background audit writer: wait for its row
+  let audit = [];
+  for (let i = 0; i < 50 && !audit.includes('vlog.file_read'); i++) {
+    if (i) await new Promise((res) => setTimeout(res, 100));
+    audit = sql(srv.db, "SELECT action FROM audit_log WHERE action IN ('vlog.file', 'vlog.file_read') ORDER BY id").trim().split('\n');
+  }
   assert.equal(audit.filter((a) => a === 'vlog.file').length, 3, 'each upload audited');
   assert.ok(audit.includes('vlog.file_read'), 'each download audited');
 });
