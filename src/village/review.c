@@ -390,13 +390,17 @@ int zb_vvote_cast(zb_db *db, zb_app *app, const char *code, const char *grade, c
 	code_row c;
 	zb_vreview v;
 	int rc = find_code(db, app, code, ip, &c, e);
-	if (rc || (rc = review_for_vote(db, c.review_id, ar, &v, e)) || (rc = zb_db_begin_write(db, e)))
+	if (rc || (rc = zb_db_begin_write(db, e)))
 		return rc;
+	/* open, looked at inside the write: a vote never lands after the
+	 * evaluation was finalised with the counts it recorded */
+	rc = review_for_vote(db, c.review_id, ar, &v, e);
 	/* the code marked used and the vote stored apart: the vote names
 	 * neither the code nor when, and no audit row is written (it would
 	 * carry the time and address beside it) */
 	int64_t changed = 0;
-	rc = zb_db_run(db, e, &changed, "UPDATE village_review_codes SET used = 1 WHERE id = ? AND used = 0", "i", c.id);
+	if (!rc)
+		rc = zb_db_run(db, e, &changed, "UPDATE village_review_codes SET used = 1 WHERE id = ? AND used = 0", "i", c.id);
 	if (!rc && changed != 1)
 		rc = zb_fail(e, ZB_ECONFLICT, "code", "该测评码已经使用过，每个测评码只能投票一次");
 	/* a drawn id, not the next one: the order of the rows would
