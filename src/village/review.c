@@ -545,9 +545,9 @@ static void read_posting_of(zb_stmt *st, void *ctx)
 	p->path = zb_arena_strdup(p->ar, zb_col_text(st, 2));
 }
 
-static int outcome_in_tx(zb_db *db, zb_app *app, const zb_actor *ac, const zb_vreview *v, int64_t cadre_id,
-                         const char *kind, const char *on_date, const char *decided_by, const char *reason,
-                         zb_arena *ar, int64_t *oid, int64_t *reserve_id, zb_err *e)
+static int outcome_in_tx(zb_db *db, zb_app *app, const zb_actor *ac, const zb_vreview *v, const char *reach,
+                         int64_t cadre_id, const char *kind, const char *on_date, const char *decided_by,
+                         const char *reason, zb_arena *ar, int64_t *oid, int64_t *reserve_id, zb_err *e)
 {
 	posting_of p = {0, 0, NULL, ar};
 	int rc = zb_db_one(db, e, NULL, read_posting_of, &p,
@@ -562,12 +562,15 @@ static int outcome_in_tx(zb_db *db, zb_app *app, const zb_actor *ac, const zb_vr
 	*reserve_id = 0;
 	if (!strcmp(kind, "disqualify")) {
 		/* the same person in a reserve pool: by the cadre's ID number,
-		 * as a villager or as a member */
+		 * as a villager or as a member; a pool under the deciding org
+		 * only (not another township's) */
+		char upper[512];
+		zb_path_upper(reach, upper, sizeof upper);
 		rc = zb_db_int(db, e, reserve_id,
 		               "SELECT COALESCE(MIN(r.id), 0) FROM reserve_cadres r JOIN cadres c ON c.id = ? "
 		               "LEFT JOIN members m ON m.id = r.member_id WHERE r.removed_on IS NULL AND c.id_index IS NOT NULL "
-		               "AND (r.id_index = c.id_index OR m.id_index = c.id_index)",
-		               "i", cadre_id);
+		               "AND (r.id_index = c.id_index OR m.id_index = c.id_index) AND r.org_path >= ? AND r.org_path < ?",
+		               "iss", cadre_id, reach, upper);
 		if (!rc && *reserve_id)
 			rc = zb_reserve_remove_tx(db, app, &by, *reserve_id, on_date, "disqualified",
 			                          zb_arena_printf(ar, "%d 年度驻村考核：%s", v->year, reason), ar, e);
@@ -618,9 +621,14 @@ int zb_vreview_outcome(zb_db *db, zb_app *app, const zb_actor *ac, const zb_prin
 		return zb_fail(e, ZB_EINVAL, "decided_by", "请填写决定机关或决定人");
 	if (!reason || !*reason || strlen(reason) > 2000)
 		return zb_fail(e, ZB_EINVAL, "reason", "请填写原因（最多 2000 字节）");
+	/* the deciding org's path: v.org_path up to "/<above>/" */
+	char seg[32];
+	snprintf(seg, sizeof seg, "/%lld/", (long long)above);
+	const char *at = strstr(v.org_path, seg);
+	const char *reach = at ? zb_arena_printf(ar, "%.*s", (int)(at - v.org_path) + (int)strlen(seg), v.org_path) : v.org_path;
 	if ((rc = zb_db_begin_write(db, e)))
 		return rc;
-	return zb_db_end(db, outcome_in_tx(db, app, ac, &v, cadre_id, k, on_date, decided_by, reason, ar, outcome_id,
-	                                   reserve_id, e),
+	return zb_db_end(db, outcome_in_tx(db, app, ac, &v, reach, cadre_id, k, on_date, decided_by, reason, ar,
+	                                   outcome_id, reserve_id, e),
 	                 e);
 }
