@@ -337,11 +337,22 @@ int zb_rating_manual_set(zb_db *db, zb_app *app, const zb_audit_ev *by, int64_t 
 		zb_arena_free(&a);
 		return rc;
 	}
-	int64_t pub = 0, old = 0;
-	rc = zb_db_int(db, e, &pub, "SELECT COUNT(*) FROM org_ratings WHERE org_id = ? AND year = ? AND status = 'published'",
-	               "ii", in->branch_id, (int64_t)in->year);
-	if (!rc && pub)
+	int64_t old = 0;
+	/* as for a draft: a branch held by the rating of an org above the
+	 * caller's (the county's draft, seen from a 党总支) is not scored
+	 * from below, nor is that draft voided from below */
+	char upper[512];
+	zb_path_upper(path, upper, sizeof upper);
+	existing x = {0, 0, NULL, &a, org_id};
+	rc = zb_db_each(db, e, check_row, &x,
+	                "SELECT r.status, r.rated_by_org, o.name, "
+	                "(SELECT COUNT(*) FROM orgs b WHERE b.id = r.rated_by_org AND b.path >= ? AND b.path < ?) "
+	                "FROM org_ratings r JOIN orgs o ON o.id = r.org_id WHERE r.org_id = ? AND r.year = ?",
+	                "ssii", path, upper, in->branch_id, (int64_t)in->year);
+	if (!rc && x.published)
 		rc = zb_fail(e, ZB_ECONFLICT, "year", "%d 年度%s的评星结果已发布，不能再评分", in->year, b.name);
+	if (!rc && x.foreign)
+		rc = zb_fail(e, ZB_ECONFLICT, "org_id", "%d 年度%s由上级组织评定，不能由本组织评分", in->year, b.name);
 	double before = -1;
 	if (!rc) {
 		int64_t row[1] = {0};

@@ -406,9 +406,14 @@ int zb_weak_plan_set(zb_db *db, zb_app *app, const zb_audit_ev *by, const zb_pri
 		rc = open_plan(&h, e);
 	int64_t uid = in->leader_account ? -1 : 0; /* 0 kept, -1 removed */
 	if (!rc && in->leader_account && *in->leader_account) {
-		rc = zb_db_int(db, e, &uid, "SELECT id FROM users WHERE username = ?", "s", in->leader_account);
+		/* an account that reaches the branch (a grant at it or above):
+		 * not any login name of the system, nor another township's */
+		rc = zb_db_int(db, e, &uid,
+		               "SELECT u.id FROM users u WHERE u.username = ? AND EXISTS (SELECT 1 FROM grants g "
+		               "JOIN orgs o ON o.id = g.org_id WHERE g.user_id = u.id AND substr(?, 1, length(o.path)) = o.path)",
+		               "ss", in->leader_account, h.org_path);
 		if (rc == ZB_ENOTFOUND)
-			rc = zb_fail(e, ZB_EINVAL, "leader_account", "未找到账号“%s”", in->leader_account);
+			rc = zb_fail(e, ZB_EINVAL, "leader_account", "未找到账号“%s”，或其不管理该支部", in->leader_account);
 	}
 	if (!rc)
 		rc = zb_db_run(db, e, NULL,

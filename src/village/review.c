@@ -390,18 +390,33 @@ int zb_vvote_cast(zb_db *db, zb_app *app, const char *code, const char *grade, c
 	code_row c;
 	zb_vreview v;
 	int rc = find_code(db, app, code, ip, &c, e);
-	if (rc || (rc = review_for_vote(db, c.review_id, ar, &v, e)) || (rc = zb_db_begin_write(db, e)))
+	if (rc || (rc = zb_db_begin_write(db, e)))
 		return rc;
+	/* open, looked at inside the write: a vote never lands after the
+	 * evaluation was finalised with the counts it recorded */
+	rc = review_for_vote(db, c.review_id, ar, &v, e);
 	/* the code marked used and the vote stored apart: the vote names
 	 * neither the code nor when, and no audit row is written (it would
 	 * carry the time and address beside it) */
 	int64_t changed = 0;
-	rc = zb_db_run(db, e, &changed, "UPDATE village_review_codes SET used = 1 WHERE id = ? AND used = 0", "i", c.id);
+	if (!rc)
+		rc = zb_db_run(db, e, &changed, "UPDATE village_review_codes SET used = 1 WHERE id = ? AND used = 0", "i", c.id);
 	if (!rc && changed != 1)
 		rc = zb_fail(e, ZB_ECONFLICT, "code", "该测评码已经使用过，每个测评码只能投票一次");
-	if (!rc)
-		rc = zb_db_run(db, e, NULL, "INSERT INTO village_review_votes (review_id, round, grade) VALUES (?,?,?)", "iss",
-		               c.review_id, c.round, g);
+	/* a drawn id, not the next one: the order of the rows would
+	 * otherwise line each vote up with the request log's time and
+	 * address of the vote that cast it */
+	for (int tries = 0; !rc; tries++) {
+		uint64_t r64;
+		randombytes_buf(&r64, sizeof r64);
+		int64_t vid = (int64_t)((r64 >> 2) | ((uint64_t)1 << 40));
+		rc = zb_db_run(db, e, NULL, "INSERT INTO village_review_votes (id, review_id, round, grade) VALUES (?,?,?,?)",
+		               "iiss", vid, c.review_id, c.round, g);
+		if (rc == ZB_ECONFLICT && zb_db_last_was_unique(db) && tries < 8)
+			rc = 0;
+		else
+			break;
+	}
 	return zb_db_end(db, rc, e);
 }
 
@@ -530,9 +545,9 @@ static void read_posting_of(zb_stmt *st, void *ctx)
 	p->path = zb_arena_strdup(p->ar, zb_col_text(st, 2));
 }
 
-static int outcome_in_tx(zb_db *db, zb_app *app, const zb_actor *ac, const zb_vreview *v, int64_t cadre_id,
-                         const char *kind, const char *on_date, const char *decided_by, const char *reason,
-                         zb_arena *ar, int64_t *oid, int64_t *reserve_id, zb_err *e)
+static int outcome_in_tx(zb_db *db, zb_app *app, const zb_actor *ac, const zb_vreview *v, const char *reach,
+                         int64_t cadre_id, const char *kind, const char *on_date, const char *decided_by,
+                         const char *reason, zb_arena *ar, int64_t *oid, int64_t *reserve_id, zb_err *e)
 {
 	posting_of p = {0, 0, NULL, ar};
 	int rc = zb_db_one(db, e, NULL, read_posting_of, &p,
@@ -547,12 +562,15 @@ static int outcome_in_tx(zb_db *db, zb_app *app, const zb_actor *ac, const zb_vr
 	*reserve_id = 0;
 	if (!strcmp(kind, "disqualify")) {
 		/* the same person in a reserve pool: by the cadre's ID number,
-		 * as a villager or as a member */
+		 * as a villager or as a member; a pool under the deciding org
+		 * only (not another township's) */
+		char upper[512];
+		zb_path_upper(reach, upper, sizeof upper);
 		rc = zb_db_int(db, e, reserve_id,
 		               "SELECT COALESCE(MIN(r.id), 0) FROM reserve_cadres r JOIN cadres c ON c.id = ? "
 		               "LEFT JOIN members m ON m.id = r.member_id WHERE r.removed_on IS NULL AND c.id_index IS NOT NULL "
-		               "AND (r.id_index = c.id_index OR m.id_index = c.id_index)",
-		               "i", cadre_id);
+		               "AND (r.id_index = c.id_index OR m.id_index = c.id_index) AND r.org_path >= ? AND r.org_path < ?",
+		               "iss", cadre_id, reach, upper);
 		if (!rc && *reserve_id)
 			rc = zb_reserve_remove_tx(db, app, &by, *reserve_id, on_date, "disqualified",
 			                          zb_arena_printf(ar, "%d 年度驻村考核：%s", v->year, reason), ar, e);
@@ -603,9 +621,14 @@ int zb_vreview_outcome(zb_db *db, zb_app *app, const zb_actor *ac, const zb_prin
 		return zb_fail(e, ZB_EINVAL, "decided_by", "请填写决定机关或决定人");
 	if (!reason || !*reason || strlen(reason) > 2000)
 		return zb_fail(e, ZB_EINVAL, "reason", "请填写原因（最多 2000 字节）");
+	/* the deciding org's path: v.org_path up to "/<above>/" */
+	char seg[32];
+	snprintf(seg, sizeof seg, "/%lld/", (long long)above);
+	const char *at = strstr(v.org_path, seg);
+	const char *reach = at ? zb_arena_printf(ar, "%.*s", (int)(at - v.org_path) + (int)strlen(seg), v.org_path) : v.org_path;
 	if ((rc = zb_db_begin_write(db, e)))
 		return rc;
-	return zb_db_end(db, outcome_in_tx(db, app, ac, &v, cadre_id, k, on_date, decided_by, reason, ar, outcome_id,
-	                                   reserve_id, e),
+	return zb_db_end(db, outcome_in_tx(db, app, ac, &v, reach, cadre_id, k, on_date, decided_by, reason, ar,
+	                                   outcome_id, reserve_id, e),
 	                 e);
 }

@@ -107,6 +107,13 @@ test('the org above drafts, scores the manual item, publishes; the branch can do
   assert.equal(r.body.error.field, 'points');
   r = await townU.post(`/api/v1/orgs/${town}/ratings/manual`, { org_id: brA, year, key: 'compliance', points: 5, reason: '不可人工' });
   assert.equal(r.body.error.field, 'key');
+  // a branch held in the county's draft is not scored from below, nor that draft voided from below
+  await ok(adm.post('/api/v1/orgs/1/ratings/draft', { year }), 'county draft');
+  r = await townU.post(`/api/v1/orgs/${town}/ratings/manual`, { org_id: brA, year, key: 'innovation', points: 2, reason: '越级' });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.field, 'org_id');
+  // the county's own manual score voids its draft, leaving the year to the township
+  await ok(adm.post('/api/v1/orgs/1/ratings/manual', { org_id: brB, year, key: 'innovation', points: 0, reason: '县级评分' }), 'county manual');
   const d1 = await ok(townU.post(`/api/v1/orgs/${town}/ratings/draft`, { year }), 'draft');
   assert.equal(d1.saved, 2);
   const man = await ok(townU.post(`/api/v1/orgs/${town}/ratings/manual`, { org_id: brA, year, key: 'innovation', points: 3.5, reason: '“党建+产业”示范点' }), 'manual');

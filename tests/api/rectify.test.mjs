@@ -94,6 +94,9 @@ test('the plan to 销号: leader, measures, overdue, progress with a photo, refu
   assert.equal(p0.leader_account, 'rf_town');
   assert.equal(is(await adm.patch(`/api/v1/weak-listings/${listing}`, { leader_account: 'nobody_here' }), 400, 'account').error.field,
     'leader_account');
+  // another township's account is answered as one that does not exist
+  assert.equal(is(await adm.patch(`/api/v1/weak-listings/${listing}`, { leader_account: 'rf_other' }), 400, 'other account').error.field,
+    'leader_account');
 
   const m1 = is(await sec.post(`/api/v1/weak-listings/${listing}/measures`,
     { what: '选优配强村党支部书记', responsible: '镇党委', due_on: TODAY }), 201, 'measure').id;

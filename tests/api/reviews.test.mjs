@@ -189,10 +189,16 @@ test('驻村工作队: codes, anonymous votes refused twice, examiners, the weig
   // the county view shows the last evaluation as before
   const vw = await ok(adm.get(`/api/v1/orgs/${T1}/villages`));
   assert.deepEqual(vw.items.filter((x) => x.org_id === V1).map((x) => [x.eval_score, x.eval_year]), [[87.75, 2025]]);
+  // the person later in another township's pool: this township's outcome does not reach it
+  const V2 = await mkOrg(T2, '述职西村党支部', 'branch');
+  await ok(adm.patch(`/api/v1/orgs/${V2}`, { domain: 'rural' }));
+  const rsv2 = await ok(adm.post('/api/v1/reserve-cadres', { org_id: V2, name: '孙驻村', id_number: idn, source: 'other', entered_on: '2026-01-26' }), 201);
+  assert.equal((await ok(town1.post(`/api/v1/village-reviews/${v.id}/outcomes`, { ...oc, on_date: '2026-01-27' }), 201)).reserve_id, null);
+  assert.equal(sql(srv.db, `SELECT COUNT(*) FROM reserve_cadres WHERE id = ${rsv2.id} AND removed_on IS NULL`).trim(), '1');
   // a member with the same ID number: the outcomes on the member page
   const m = await mkMember(V1, '孙驻村', { id_number: idn });
   const mh = await ok(town1.get(`/api/v1/members/${m}/reviews`));
-  assert.deepEqual(mh.outcomes.map((x) => x.kind).sort(), ['disqualify', 'recall']);
+  assert.deepEqual(mh.outcomes.map((x) => x.kind).sort(), ['disqualify', 'disqualify', 'recall']);
 });
 
 test('the vote rows carry no code, time, voter or address; a code is stored only as a keyed digest', async () => {
@@ -206,4 +212,6 @@ test('the vote rows carry no code, time, voter or address; a code is stored only
   assert.deepEqual(codeCols.trim().split('\n'), ['id', 'review_id', 'round', 'code_hash', 'used']);
   assert.equal(sql(srv.db, "SELECT COUNT(*) FROM audit_log WHERE action LIKE '%vote%'").trim(), '0');
   assert.equal(sql(srv.db, 'SELECT COUNT(*) FROM village_review_votes').trim(), '7');
+  // drawn ids: the rows' order does not line up with the request log
+  assert.equal(sql(srv.db, 'SELECT COUNT(*) FROM village_review_votes WHERE id < 1099511627776').trim(), '0');
 });
