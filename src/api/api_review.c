@@ -216,7 +216,11 @@ static int h_member_reviews(zb_req *r, zb_err *e)
 static const char *const grade_codes[] = {"excellent", "competent", "basic", "incompetent"};
 static const char *const part_codes[] = {"report", "county", "revival", "township", "unit"};
 
-static void write_round(zb_jw *w, const zb_vwork_rules *rules, const zb_vreview_round *x, const char *code)
+/* One 测评 round.  While the evaluation is open only the codes handed out
+ * and used are told: counts by grade, read between two votes, would tell
+ * the evaluator who handed out a code how its holder voted; they and the
+ * score come with the final. */
+static void write_round(zb_jw *w, const zb_vwork_rules *rules, const zb_vreview_round *x, const char *code, int final)
 {
 	int64_t votes = 0, points = 0;
 	jw_obj(w);
@@ -225,7 +229,7 @@ static void write_round(zb_jw *w, const zb_vwork_rules *rules, const zb_vreview_
 	jw_kint(w, "codes", x->codes);
 	jw_kint(w, "used", x->used);
 	jw_karr(w, "votes");
-	for (int g = 0; g < 4; g++) {
+	for (int g = 0; final && g < 4; g++) {
 		jw_obj(w);
 		jw_kstr(w, "grade", grade_codes[g]);
 		jw_kstr(w, "grade_name", zb_vgrade_name(grade_codes[g]));
@@ -280,8 +284,9 @@ static int answer_review(zb_req *r, int64_t id, zb_err *e)
 	jw_kint(w, "exams", rules.w_exams);
 	jw_obj_end(w);
 	jw_karr(w, "rounds");
-	write_round(w, &rules, &v.rounds[0], "cadres");
-	write_round(w, &rules, &v.rounds[1], "villagers");
+	int final = !strcmp(v.status, "final");
+	write_round(w, &rules, &v.rounds[0], "cadres", final);
+	write_round(w, &rules, &v.rounds[1], "villagers", final);
 	jw_arr_end(w);
 	jw_karr(w, "parts");
 	for (int p = 0; p < 5; p++) {
@@ -581,8 +586,8 @@ static const zb_prop round_props[] = {
 	{"round_name", 's', 0, NULL, "名称"},
 	{"codes", 'i', 0, NULL, "已发测评码"},
 	{"used", 'i', 0, NULL, "已使用"},
-	{"votes", 'a', 0, &vote_count, "各等次票数（不含投票人）"},
-	{"score", 'n', ZB_NULL, NULL, "按规则每票分值的平均分（两位小数）"},
+	{"votes", 'a', 0, &vote_count, "各等次票数（不含投票人；考核完成后公布，进行中为空）"},
+	{"score", 'n', ZB_NULL, NULL, "按规则每票分值的平均分（两位小数；考核完成后公布）"},
 	{0},
 };
 static const zb_shape round_shape = {"ReviewRound", round_props, 0, 0, "一项测评"};

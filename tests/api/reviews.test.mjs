@@ -157,7 +157,8 @@ test('驻村工作队: codes, anonymous votes refused twice, examiners, the weig
     v = await ok(town1.post(`/api/v1/village-reviews/${v.id}/scores`, { examiner, score, examiner_name: `${examiner}评分人` }));
   }
   assert.equal((await town1.post(`/api/v1/village-reviews/${v.id}/scores`, { examiner: 'unit', score: 10, examiner_name: 'x' })).status, 409);
-  assert.deepEqual(v.rounds.map((x) => [x.codes, x.used, x.score]), [[3, 3, 93.33], [4, 4, 80]]);
+  // while open: codes handed out and used, never the counts by grade
+  assert.deepEqual(v.rounds.map((x) => [x.codes, x.used, x.score, x.votes.length]), [[3, 3, null, 0], [4, 4, null, 0]]);
   // the scheme changed the day after the 述职: the one in force on the 述职 date weighs it
   const base = { min_days: 20, township_leave_days: 3, ending_soon_days: 90 };
   const bad = await adm.post('/api/v1/rules', { kind: 'village_work', org_id: T1, effective_from: '2026-01-16', name: '镇：新办法',
@@ -169,6 +170,7 @@ test('驻村工作队: codes, anonymous votes refused twice, examiners, the weig
   v = await ok(town1.post(`/api/v1/village-reviews/${v.id}/finalise`, { on: '2026-01-20' }));
   // 0.10×85 + 0.15×(280/3) + 0.15×80 + 0.60×(355/4) = 8.5 + 14 + 12 + 53.25 = 87.75
   assert.equal(v.final_score, 87.75);
+  assert.deepEqual(v.rounds.map((x) => [x.score, x.votes.map((g) => g.count)]), [[93.33, [2, 1, 0, 0]], [80, [1, 2, 1, 0]]]);
   assert.equal(v.grade_name, '称职');
   assert.equal((await anon.post('/api/v1/public/votes', { code: 'ZZZZZ-ZZZZY', grade: 'basic' })).status, 404);
   // outcomes: by the level above only, on a cadre of the team

@@ -54,8 +54,8 @@ test('a villager votes with a code on the public page; the same code is refused 
   await page.context().close();
 
   const after_ = await adminApi.get(`/village-reviews/${review.id}`);
-  const count = (v, g) => v.rounds.find((r) => r.round === 'villagers').votes.find((x) => x.grade === g).count;
-  assert.equal(count(after_, 'competent'), count(before_, 'competent') + 1);
+  // the open evaluation tells the codes used, never the counts by grade
+  assert.deepEqual(after_.rounds.map((r) => r.votes.length), [0, 0]);
   const vr = after_.rounds.find((r) => r.round === 'villagers');
   assert.equal(vr.used, before_.rounds.find((r) => r.round === 'villagers').used + 1);
 });

@@ -3510,8 +3510,8 @@
  * @property {string} round_name 名称
  * @property {number} codes 已发测评码
  * @property {number} used 已使用
- * @property {Array<ReviewVoteCount>} votes 各等次票数（不含投票人）
- * @property {number|null} score 按规则每票分值的平均分（两位小数）
+ * @property {Array<ReviewVoteCount>} votes 各等次票数（不含投票人；考核完成后公布，进行中为空）
+ * @property {number|null} score 按规则每票分值的平均分（两位小数；考核完成后公布）
  */
 
 /**
