@@ -50,7 +50,7 @@ test('a secretary opens the branch rating and follows an indicator to its record
   // the year's 落实情况, not this quarter's 待办
   await waitRoute(page, new RegExp(`#/life\\?org=${branch}&tab=compliance&period=${sum.year}`));
   await page.getByRole('tab', { name: '落实情况', selected: true }).waitFor();
-  assert.equal(await page.getByLabel('统计周期').inputValue(), String(sum.year));
+  assert.equal(await page.locator('select[aria-label="统计周期"]').inputValue(), String(sum.year));
 });
 
 test('the county reviews the draft and publishes it (phone)', async (t) => {
