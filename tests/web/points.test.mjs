@@ -60,6 +60,10 @@ test('a member reads 我的积分, the secretary approves their claim, the total
   const sec = await openPage(browser, PHONE390, server.url);
   await login(sec, 'secretary', ADMIN_PASSWORD);
   const branch = (await apiLogin(server.url, 'secretary', ADMIN_PASSWORD)).user.grants[0].org_id;
+  // an account with no member record opening 我的积分: the refusal in Chinese, no "Error:"
+  await sec.goto('/#/points');
+  await sec.locator('.state-error').waitFor();
+  assert.doesNotMatch(await sec.locator('.state-error').innerText(), /Error/);
   await sec.goto(`/#/orgs/${branch}/points`);
   const cards = sec.locator('section.pitem');
   await cards.first().waitFor();
