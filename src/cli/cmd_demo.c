@@ -193,12 +193,13 @@ int cmd_demo(int argc, char **argv)
 	/* 评星晋级 (last year published, this year's draft) first: 软弱涣散's
 	 * "后进 two years running" and the secretaries' points read it; then
 	 * 整顿 as the county, and the manual points items decided in the
-	 * branches */
+	 * branches; this year's draft last, so that it counts the 整顿 measures */
 	char today[11];
 	zb_today(&app, today);
 	if (!o.province && (zb_rating_demo(db, &app, county, today, &e) ||
 	                    zb_rectify_demo(db, &app, county, res.branch_id, &e) ||
-	                    zb_points_demo(db, &app, o.seed, res.township_id, res.branch_id, res.member_id, &e))) {
+	                    zb_points_demo(db, &app, o.seed, res.township_id, res.branch_id, res.member_id, &e) ||
+	                    zb_rating_demo_draft(db, &app, county, today, &e))) {
 		rc = zb_cli_fail(&e);
 		goto out;
 	}

@@ -60,8 +60,20 @@ int zb_rating_demo(zb_db *db, zb_app *app, int64_t county_id, const char *today,
 		rc = zb_rating_draft(db, app, &by, county_id, c.path, year - 1, today, &saved, e);
 	if (!rc)
 		rc = zb_rating_publish(db, app, &by, county_id, c.path, year - 1, &published, e);
+	zb_arena_free(&a);
+	return rc;
+}
+
+int zb_rating_demo_draft(zb_db *db, zb_app *app, int64_t county_id, const char *today, zb_err *e)
+{
+	zb_arena a;
+	zb_arena_init(&a);
+	zb_org c;
+	zb_audit_ev by = {.username = "demo", .ip = "local"};
+	int saved = 0;
+	int rc = zb_org_get(db, county_id, &a, &c, e);
 	if (!rc)
-		rc = zb_rating_draft(db, app, &by, county_id, c.path, year, today, &saved, e);
+		rc = zb_rating_draft(db, app, &by, county_id, c.path, atoi(today), today, &saved, e);
 	zb_arena_free(&a);
 	return rc;
 }

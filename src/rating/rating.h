@@ -192,5 +192,8 @@ int zb_rating_version(zb_db *db, int64_t *published, int64_t *newest, zb_err *e)
 
 /* The demo county: last year's ratings published, this year's draft. */
 int zb_rating_demo(zb_db *db, zb_app *app, int64_t county_id, const char *today, zb_err *e);
+/* The demo's draft of this year, made after 整顿 and the points so that it
+ * counts the records the demo made after zb_rating_demo. */
+int zb_rating_demo_draft(zb_db *db, zb_app *app, int64_t county_id, const char *today, zb_err *e);
 
 #endif

@@ -46,11 +46,24 @@ test('a member reads 我的积分, the secretary approves their claim, the total
   await clean(page);
   assert.deepEqual(await axe(page), []);
   await shot(page, 'points-mine');
+  // a claim from the top of the page, not after the whole year's ledger
+  await page.locator('[data-test="points-claim"]').click();
+  const reason = page.locator('section[aria-labelledby="h-claim"] textarea');
+  assert.ok(await reason.evaluate((el) => el === document.activeElement), 'the 事由 has the focus');
+  const box = await reason.boundingBox();
+  assert.ok(box.y >= 0 && box.y < 844, `the 事由 is on screen: ${box.y}`);
+  await reason.fill('为社区独居老人义务理发');
+  await page.getByRole('button', { name: '提交审核' }).click();
+  await page.getByText('已提交，等待支部委员会审核').waitFor();
 
   // the secretary: pending first, approves the claim
   const sec = await openPage(browser, PHONE390, server.url);
   await login(sec, 'secretary', ADMIN_PASSWORD);
   const branch = (await apiLogin(server.url, 'secretary', ADMIN_PASSWORD)).user.grants[0].org_id;
+  // an account with no member record opening 我的积分: the refusal in Chinese, no "Error:"
+  await sec.goto('/#/points');
+  await sec.locator('.state-error').waitFor();
+  assert.doesNotMatch(await sec.locator('.state-error').innerText(), /Error/);
   await sec.goto(`/#/orgs/${branch}/points`);
   const cards = sec.locator('section.pitem');
   await cards.first().waitFor();

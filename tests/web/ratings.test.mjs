@@ -47,7 +47,10 @@ test('a secretary opens the branch rating and follows an indicator to its record
   assert.deepEqual(await axe(page), []);
   await shot(page, 'rating-branch');
   await comp.getByRole('link', { name: '查看记录' }).click();
-  await waitRoute(page, new RegExp(`#/life\\?org=${branch}`));
+  // the year's 落实情况, not this quarter's 待办
+  await waitRoute(page, new RegExp(`#/life\\?org=${branch}&tab=compliance&period=${sum.year}`));
+  await page.getByRole('tab', { name: '落实情况', selected: true }).waitFor();
+  assert.equal(await page.locator('select[aria-label="统计周期"]').inputValue(), String(sum.year));
 });
 
 test('the county reviews the draft and publishes it (phone)', async (t) => {
@@ -61,6 +64,17 @@ test('the county reviews the draft and publishes it (phone)', async (t) => {
   const status = page.locator('[data-test="rating-status"]');
   await status.waitFor();
   assert.match(await status.innerText(), /草稿/);
+  // 特色创新 is entered above the list, not after every branch of the county
+  const manual = page.locator('[data-test="rating-manual"]');
+  assert.ok((await manual.boundingBox()).y < 844, 'the manual score form is on the first screen');
+  await manual.locator('summary').click();
+  await manual.getByLabel('得分').fill('3');
+  await manual.getByLabel('理由').fill('村集体经济合作社模式在全县推广');
+  await manual.getByRole('button', { name: '保存评分' }).click();
+  await page.getByText('评分已保存，请重新生成草稿').waitFor();
+  await page.locator('[data-test="rating-draft"]').click();
+  await page.getByRole('button', { name: '确认' }).click();
+  await page.getByText('草稿已保存').waitFor();
   await page.getByRole('tab', { name: '后进' }).click();
   await page.locator('.rating-rows li').first().waitFor();
   await clean(page);

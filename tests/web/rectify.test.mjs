@@ -58,6 +58,13 @@ test('the secretary records progress and a measure done; the county is refused �
   await row.locator('a').click();
   await waitRoute(page, /#\/rectify\/\d+$/);
   await page.locator('.plan-status', { hasText: '整顿中' }).waitFor();
+  // the county changes the 包联 leader on the page (there was no form for it)
+  await page.locator('.plan-edit').click();
+  await page.locator('.plan-form input[name="leader_name"]').fill('李国强');
+  await page.locator('.plan-form input[name="leader_post"]').fill('县委副书记');
+  await page.locator('.plan-save').click();
+  await page.locator('dl.kv', { hasText: '李国强（县委副书记）' }).waitFor();
+  assert.equal(await page.locator('.plan-form').count(), 0);
   await page.getByLabel('审核意见').fill('整改到位，同意销号');
   await page.locator('.close-btn').click();
   const refusal = page.locator('.refusal');

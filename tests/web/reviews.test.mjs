@@ -5,7 +5,7 @@
 // the evaluation counts one more vote, with no voter.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, apiLogin, shot, axe, ADMIN_PASSWORD } from './helpers.mjs';
+import { startServer, launch, openPage, apiLogin, login, shot, axe, ADMIN_PASSWORD } from './helpers.mjs';
 
 const PHONE = { name: 'phone390', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
@@ -58,4 +58,15 @@ test('a villager votes with a code on the public page; the same code is refused 
   assert.deepEqual(after_.rounds.map((r) => r.votes.length), [0, 0]);
   const vr = after_.rounds.find((r) => r.round === 'villagers');
   assert.equal(vr.used, before_.rounds.find((r) => r.round === 'villagers').used + 1);
+
+  // the county's 完成考核 is final: it asks first, with the votes counted, and 取消 leaves it open
+  const adm = await openPage(browser, PHONE, server.url);
+  await login(adm, 'admin', ADMIN_PASSWORD);
+  await adm.goto(`/#/village/reviews/${review.id}`);
+  await adm.getByRole('button', { name: '完成考核并计算综合得分' }).click();
+  const dlg = adm.getByRole('dialog');
+  await dlg.getByText(`党员群众测评已投 ${vr.used} 票`).waitFor();
+  await dlg.getByRole('button', { name: '取消' }).click();
+  assert.equal((await adminApi.get(`/village-reviews/${review.id}`)).status, 'open');
+  await adm.context().close();
 });

@@ -11,8 +11,8 @@ export function sourceLink(source) {
   if (!m) return null;
   const [, kind, org, year] = m;
   switch (kind) {
-    case 'compliance': return { path: '/life', query: { org } };
-    case 'attendance': return { path: '/life', query: { org } };
+    case 'compliance': return { path: '/life', query: { org, tab: 'compliance', period: year } };
+    case 'attendance': return { path: '/life', query: { org, tab: 'meetings' } };
     case 'dues': return { path: '/dues', query: { org, month: year + '-12' } };
     case 'recruit': return { path: '/recruit/alerts', query: { org } };
     case 'study': return { path: '/orgs/' + org + '/study', query: { year } };
