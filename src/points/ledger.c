@@ -147,10 +147,10 @@ static int month_end(int ym, char out[11])
 {
 	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int y = ym / 100, m = ym % 100;
-	if (m < 1 || m > 12)
+	if (y < 1 || y > 9999 || m < 1 || m > 12)
 		return -1;
 	int d = days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0));
-	snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, d);
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 	return 0;
 }
 
