@@ -42,6 +42,10 @@ static void write_rating(zb_jw *w, const zb_rating *x)
 		jw_knull(w, "last_stars");
 	jw_kstr(w, "status", x->status);
 	jw_kstr(w, "status_name", status_name(x->status));
+	if (strcmp(x->status, "preview"))
+		jw_kint(w, "rated_by", x->rated_by_org);
+	else
+		jw_knull(w, "rated_by");
 	jw_kstr(w, "published_at", x->published_at);
 	jw_karr(w, "indicators");
 	for (int k = 0; k < x->nind; k++) {
@@ -246,6 +250,7 @@ static const zb_prop rating_props[] = {
 	{"last_stars", 'i', ZB_NULL, NULL, "上年已发布的星级"},
 	{"status", 's', 0, NULL, "draft 草稿、published 已发布、preview 预览（未保存）"},
 	{"status_name", 's', 0, NULL, "状态"},
+	{"rated_by", 'i', ZB_NULL, NULL, "评定（保存草稿或发布）的组织；预览为 null"},
 	{"published_at", 'd', ZB_NULL, NULL, "发布日期"},
 	{"indicators", 'a', 0, &ind_shape, "各指标"},
 	{0},

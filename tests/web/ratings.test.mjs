@@ -58,6 +58,14 @@ test('the county reviews the draft and publishes it (phone)', async (t) => {
   const adm = await apiLogin(server.url, 'admin', ADMIN_PASSWORD);
   const county = adm.user.grants[0].org_id;
   const year = (await adm.get(`/orgs/${county}/ratings`)).year;
+  // a township opens the county's draft of its branches: it reviews, it does not rate
+  const twn = await apiLogin(server.url, 'township', ADMIN_PASSWORD);
+  const tpage = await openPage(browser, PHONE390, server.url);
+  await login(tpage, 'township', ADMIN_PASSWORD);
+  await tpage.goto(`/#/orgs/${twn.user.grants[0].org_id}/ratings`);
+  await tpage.locator('[data-test="rating-above"]').waitFor();
+  assert.equal(await tpage.locator('[data-test="rating-draft"], [data-test="rating-publish"], [data-test="rating-manual"]').count(), 0);
+  await tpage.context().close();
   const page = await openPage(browser, PHONE390, server.url);
   await login(page, 'admin', ADMIN_PASSWORD);
   await page.goto(`/#/orgs/${county}/ratings`);

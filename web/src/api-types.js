@@ -3356,6 +3356,7 @@
  * @property {number|null} last_stars 上年已发布的星级
  * @property {string} status draft 草稿、published 已发布、preview 预览（未保存）
  * @property {string} status_name 状态
+ * @property {number|null} rated_by 评定（保存草稿或发布）的组织；预览为 null
  * @property {string|null} published_at 发布日期
  * @property {Array<RatingIndicator>} indicators 各指标
  */
