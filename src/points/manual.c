@@ -354,7 +354,8 @@ int zb_points_ranking(zb_db *db, const zb_principal *who, int64_t org_id, int ye
 	}
 	if (rc)
 		return rc;
-	qsort(l.v, (size_t)l.n, sizeof *l.v, by_total);
+	if (l.n)
+		qsort(l.v, (size_t)l.n, sizeof *l.v, by_total);
 	for (int i = 0; i < l.n; i++)
 		l.v[i].rank = i && l.v[i].total10 == l.v[i - 1].total10 ? l.v[i - 1].rank : i + 1;
 	*out = l.v;

@@ -293,7 +293,8 @@ void zb_pts_apply(const zb_pts_scheme *schemes, int nschemes, int year, zb_pts_e
 {
 	memset(out, 0, sizeof *out);
 	out->year = year;
-	qsort(ev, (size_t)nev, sizeof *ev, by_date);
+	if (nev)
+		qsort(ev, (size_t)nev, sizeof *ev, by_date);
 	size_t cap = (size_t)nev + 1;
 	out->rows = zb_arena_alloc(a, sizeof *out->rows * cap);
 	used *u = zb_arena_alloc(a, sizeof *u * cap);

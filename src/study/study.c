@@ -661,7 +661,8 @@ int zb_study_org_year(zb_db *db, const char *path, int year, const char *today, 
 	if (rc)
 		return rc;
 	/* per org, in the order of the org names */
-	qsort(l.rows, (size_t)l.n, sizeof *l.rows, by_org);
+	if (l.n)
+		qsort(l.rows, (size_t)l.n, sizeof *l.rows, by_org);
 	size_t ocap = 0;
 	for (int i = 0; i < l.n; i++) {
 		zb_study_row *r = &l.rows[i];
@@ -684,7 +685,8 @@ int zb_study_org_year(zb_db *db, const char *path, int year, const char *today, 
 			if (l.rows[i].hours10 < l.rows[i].required10)
 				l.rows[k++] = l.rows[i];
 		l.n = k;
-		qsort(l.rows, (size_t)l.n, sizeof *l.rows, by_short);
+		if (l.n)
+			qsort(l.rows, (size_t)l.n, sizeof *l.rows, by_short);
 	}
 	*rows = l.rows;
 	*n = l.n;
