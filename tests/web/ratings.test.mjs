@@ -35,6 +35,10 @@ test('a secretary opens the branch rating and follows an indicator to its record
   const card = page.locator('[data-test="rating-card"]');
   await card.waitFor();
   assert.match(await card.innerText(), new RegExp(`${sum.own.tier_name}`));
+  // the home page names the quarter in words, not the period code
+  const compHead = await page.locator('#h-comp').innerText();
+  assert.match(compHead, /\d{4}年第[1-4]季度/);
+  assert.doesNotMatch(compHead, /Q\d/);
   await card.getByRole('link').click();
   await waitRoute(page, new RegExp(`#/orgs/${branch}/rating\\?year=${sum.year}$`));
   const rows = page.locator('[data-key]');

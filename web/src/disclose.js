@@ -9,9 +9,10 @@ export const ACTIONS = {
   publish: '公开', withdraw: '撤回',
 };
 
-/** "2026-03" → 2026年3月, "2026-Q1" → 2026年第1季度, a date as it is. */
+/** "2026-03" → 2026年3月, "2026-Q1" (or the compliance's "2026Q1") →
+ * 2026年第1季度, a date as it is. */
 export function periodText(p) {
-  let m = /^(\d{4})-Q([1-4])$/.exec(p || '');
+  let m = /^(\d{4})-?Q([1-4])$/.exec(p || '');
   if (m) return `${m[1]}年第${m[2]}季度`;
   m = /^(\d{4})-(\d{2})$/.exec(p || '');
   if (m) return `${m[1]}年${Number(m[2])}月`;
